@@ -1,0 +1,449 @@
+// TensorFlow's op registry (tensorflow/core/framework/op.h, op_def_builder.cc).
+//
+// Ops are declared with TF's own REGISTER_OP mini-language, so a reader can compare a declaration
+// with TF's core/ops/*.cc line by line:
+//   defineOp({ name: "MatMul", inputs: ["a: T", "b: T"], outputs: ["product: T"],
+//              attrs: ["transpose_a: bool = false", "transpose_b: bool = false",
+//                      "T: {bfloat16, half, float, double, int32, int64, complex64, complex128}"] })
+// From a declaration the graph layer derives input/output dtypes of a node, default attrs and
+// ref-ness; the placer reads is_stateful. The registry is process-wide and write-once per op name:
+// a second definition of the same op throws.
+
+import { create } from "@bufbuild/protobuf";
+import {
+  type AttrValue,
+  AttrValue_ListValueSchema,
+  AttrValueSchema,
+} from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
+import { TensorShapeProtoSchema } from "../../../gen/tensorflow/core/framework/tensor_shape_pb.js";
+import { internal, invalidArgument, notFound } from "./errors.js";
+import { DataType, dataTypeFromString, dataTypeString, makeRefType } from "./types.js";
+
+export type AttrType =
+  | "string"
+  | "int"
+  | "float"
+  | "bool"
+  | "type"
+  | "shape"
+  | "tensor"
+  | "func"
+  | "list(string)"
+  | "list(int)"
+  | "list(float)"
+  | "list(bool)"
+  | "list(type)"
+  | "list(shape)"
+  | "list(tensor)"
+  | "list(func)";
+
+export interface AttrSpec {
+  readonly name: string;
+  readonly type: AttrType;
+  /** Default value; absent when the attr is required. */
+  readonly defaultValue?: AttrValue;
+  /** Allowed dtypes for "type"/"list(type)" attrs; absent = any. */
+  readonly allowedTypes?: readonly DataType[];
+  /** Minimum for int attrs or list length; absent = none. */
+  readonly minimum?: number;
+}
+
+export interface ArgSpec {
+  readonly name: string;
+  readonly isRef: boolean;
+  /** A fixed dtype ("x: float"). */
+  readonly dtype?: DataType;
+  /** The attr naming the dtype ("x: T"). */
+  readonly typeAttr?: string;
+  /** The attr naming the count, for "N * T" arguments. */
+  readonly numberAttr?: string;
+  /** The list(type) attr naming every element's dtype ("x: Tlist"). */
+  readonly typeListAttr?: string;
+}
+
+export interface OpDefinition {
+  readonly name: string;
+  readonly inputs: readonly ArgSpec[];
+  readonly outputs: readonly ArgSpec[];
+  readonly attrs: readonly AttrSpec[];
+  readonly isStateful: boolean;
+  readonly isCommutative: boolean;
+  readonly allowsUninitializedInput: boolean;
+}
+
+export interface OpDeclaration {
+  readonly name: string;
+  readonly inputs?: readonly string[];
+  readonly outputs?: readonly string[];
+  readonly attrs?: readonly string[];
+  readonly isStateful?: boolean;
+  readonly isCommutative?: boolean;
+  readonly allowsUninitializedInput?: boolean;
+}
+
+const registry = new Map<string, OpDefinition>();
+
+/** Parses and registers an op. Throws when the op is already registered or a spec is malformed. */
+export function defineOp(decl: OpDeclaration): OpDefinition {
+  if (registry.has(decl.name)) throw internal(`Op '${decl.name}' is registered twice`);
+  const attrs = (decl.attrs ?? []).map((s) => parseAttrSpec(decl.name, s));
+  const attrNames = new Set(attrs.map((a) => a.name));
+  const inputs = (decl.inputs ?? []).map((s) => parseArgSpec(decl.name, s, attrNames));
+  const outputs = (decl.outputs ?? []).map((s) => parseArgSpec(decl.name, s, attrNames));
+  const def: OpDefinition = {
+    name: decl.name,
+    inputs,
+    outputs,
+    attrs,
+    isStateful: decl.isStateful ?? false,
+    isCommutative: decl.isCommutative ?? false,
+    allowsUninitializedInput: decl.allowsUninitializedInput ?? false,
+  };
+  registry.set(decl.name, def);
+  return def;
+}
+
+/** Looks up an op; undefined when not registered. */
+export function lookUpOp(name: string): OpDefinition | undefined {
+  return registry.get(name);
+}
+
+/** All registered ops, sorted by name. */
+export function registeredOps(): OpDefinition[] {
+  return [...registry.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attr lookup on a node's attr map (NodeDef.attr). Messages follow TF's attr_value_util/node_def_util.
+
+export type AttrMap = { readonly [name: string]: AttrValue };
+
+function missing(name: string): never {
+  throw notFound(`No attr named '${name}' in NodeDef`);
+}
+
+function wrongType(name: string, want: string, got: AttrValue): never {
+  throw invalidArgument(`Attr '${name}' has value of type '${got.value.case ?? "none"}' but '${want}' was expected`);
+}
+
+export function getAttrType(attrs: AttrMap, name: string): DataType {
+  const v = attrs[name];
+  if (v === undefined) missing(name);
+  if (v.value.case !== "type") wrongType(name, "type", v);
+  return v.value.value;
+}
+
+export function getAttrInt(attrs: AttrMap, name: string): number {
+  const v = attrs[name];
+  if (v === undefined) missing(name);
+  if (v.value.case !== "i") wrongType(name, "int", v);
+  return Number(v.value.value);
+}
+
+export function getAttrFloat(attrs: AttrMap, name: string): number {
+  const v = attrs[name];
+  if (v === undefined) missing(name);
+  if (v.value.case !== "f") wrongType(name, "float", v);
+  return v.value.value;
+}
+
+export function getAttrBool(attrs: AttrMap, name: string): boolean {
+  const v = attrs[name];
+  if (v === undefined) missing(name);
+  if (v.value.case !== "b") wrongType(name, "bool", v);
+  return v.value.value;
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: false });
+
+export function getAttrString(attrs: AttrMap, name: string): string {
+  const v = attrs[name];
+  if (v === undefined) missing(name);
+  if (v.value.case !== "s") wrongType(name, "string", v);
+  return utf8.decode(v.value.value);
+}
+
+export function getAttrList(attrs: AttrMap, name: string) {
+  const v = attrs[name];
+  if (v === undefined) missing(name);
+  if (v.value.case !== "list") wrongType(name, "list", v);
+  return v.value.value;
+}
+
+export function getAttrTypeList(attrs: AttrMap, name: string): DataType[] {
+  return [...getAttrList(attrs, name).type];
+}
+
+export function getAttrIntList(attrs: AttrMap, name: string): number[] {
+  return getAttrList(attrs, name).i.map((x) => Number(x));
+}
+
+export function hasAttr(attrs: AttrMap, name: string): boolean {
+  return attrs[name] !== undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Node signature: dtypes of inputs and outputs given the node's attrs (TF's InOutTypesForNode).
+
+function argTypes(arg: ArgSpec, attrs: AttrMap): DataType[] {
+  let types: DataType[];
+  if (arg.typeListAttr !== undefined) {
+    types = getAttrTypeList(attrs, arg.typeListAttr);
+  } else {
+    const t = arg.dtype ?? getAttrType(attrs, arg.typeAttr!);
+    const n = arg.numberAttr !== undefined ? getAttrInt(attrs, arg.numberAttr) : 1;
+    types = new Array<DataType>(n).fill(t);
+  }
+  return arg.isRef ? types.map(makeRefType) : types;
+}
+
+export function inputTypesForNode(op: OpDefinition, attrs: AttrMap): DataType[] {
+  return op.inputs.flatMap((a) => argTypes(a, attrs));
+}
+
+export function outputTypesForNode(op: OpDefinition, attrs: AttrMap): DataType[] {
+  return op.outputs.flatMap((a) => argTypes(a, attrs));
+}
+
+/**
+ * Returns attrs with the op's defaults added for absent attrs (TF's AddDefaultsToNodeDef) and
+ * checks required attrs and type constraints (TF's ValidateNodeDef).
+ */
+export function withDefaultAttrs(op: OpDefinition, attrs: AttrMap, nodeName: string): { [name: string]: AttrValue } {
+  const out: { [name: string]: AttrValue } = { ...attrs };
+  for (const spec of op.attrs) {
+    if (out[spec.name] === undefined) {
+      if (spec.defaultValue === undefined) {
+        throw invalidArgument(`NodeDef missing attr '${spec.name}' from ${opSignatureString(op)}; NodeDef: {{node ${nodeName}}}`);
+      }
+      out[spec.name] = spec.defaultValue;
+    }
+    const v = out[spec.name]!;
+    if (spec.allowedTypes !== undefined) {
+      const ts = v.value.case === "type" ? [v.value.value] : v.value.case === "list" ? v.value.value.type : [];
+      for (const t of ts) {
+        if (!spec.allowedTypes.includes(t)) {
+          throw invalidArgument(
+            `Value for attr '${spec.name}' of ${dataTypeString(t)} is not in the list of allowed values: ` +
+              `${spec.allowedTypes.map(dataTypeString).join(", ")}\n\t; NodeDef: {{node ${nodeName}}}; Op<name=${op.name}>`,
+          );
+        }
+      }
+    }
+    if (spec.minimum !== undefined && spec.type === "int" && v.value.case === "i" && Number(v.value.value) < spec.minimum) {
+      throw invalidArgument(
+        `Value for attr '${spec.name}' of ${v.value.value} must be at least minimum ${spec.minimum}\n\t; NodeDef: {{node ${nodeName}}}`,
+      );
+    }
+  }
+  return out;
+}
+
+/** A short signature like TF prints in NodeDef errors: Op<name=MatMul; signature=a:T, b:T -> product:T>. */
+export function opSignatureString(op: OpDefinition): string {
+  const arg = (a: ArgSpec) =>
+    `${a.name}:${a.isRef ? "Ref(" : ""}${a.numberAttr ? `${a.numberAttr}*` : ""}${a.typeAttr ?? a.typeListAttr ?? (a.dtype !== undefined ? dataTypeString(a.dtype) : "")}${a.isRef ? ")" : ""}`;
+  return `Op<name=${op.name}; signature=${op.inputs.map(arg).join(", ")} -> ${op.outputs.map(arg).join(", ")}>`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The REGISTER_OP mini-language.
+
+const typeAliases: Record<string, readonly DataType[]> = {
+  numbertype: [
+    DataType.DT_FLOAT,
+    DataType.DT_DOUBLE,
+    DataType.DT_INT32,
+    DataType.DT_UINT8,
+    DataType.DT_INT16,
+    DataType.DT_INT8,
+    DataType.DT_COMPLEX64,
+    DataType.DT_INT64,
+    DataType.DT_QINT8,
+    DataType.DT_QUINT8,
+    DataType.DT_QINT32,
+    DataType.DT_BFLOAT16,
+    DataType.DT_QINT16,
+    DataType.DT_QUINT16,
+    DataType.DT_UINT16,
+    DataType.DT_COMPLEX128,
+    DataType.DT_HALF,
+    DataType.DT_UINT32,
+    DataType.DT_UINT64,
+  ],
+  realnumbertype: [
+    DataType.DT_FLOAT,
+    DataType.DT_DOUBLE,
+    DataType.DT_INT32,
+    DataType.DT_UINT8,
+    DataType.DT_INT16,
+    DataType.DT_INT8,
+    DataType.DT_INT64,
+    DataType.DT_BFLOAT16,
+    DataType.DT_UINT16,
+    DataType.DT_HALF,
+    DataType.DT_UINT32,
+    DataType.DT_UINT64,
+  ],
+  quantizedtype: [DataType.DT_QINT8, DataType.DT_QUINT8, DataType.DT_QINT32, DataType.DT_QINT16, DataType.DT_QUINT16],
+};
+
+function parseTypeName(op: string, s: string): DataType {
+  const t = dataTypeFromString(s.trim());
+  if (t === undefined) throw internal(`Op ${op}: unknown type '${s}'`);
+  return t;
+}
+
+function parseTypeSet(op: string, s: string): readonly DataType[] {
+  const body = s.trim();
+  if (body.startsWith("{") && body.endsWith("}")) {
+    return body
+      .slice(1, -1)
+      .split(",")
+      .map((x) => x.trim())
+      .filter((x) => x.length > 0)
+      .flatMap((x) => typeAliases[x] ?? [parseTypeName(op, x)]);
+  }
+  const alias = typeAliases[body];
+  if (alias) return alias;
+  throw internal(`Op ${op}: bad type set '${s}'`);
+}
+
+function parseArgSpec(op: string, spec: string, attrNames: ReadonlySet<string>): ArgSpec {
+  const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(.+?)\s*$/.exec(spec);
+  if (!m) throw internal(`Op ${op}: bad arg spec '${spec}'`);
+  const name = m[1]!;
+  let rest = m[2]!;
+  let isRef = false;
+  const ref = /^Ref\((.+)\)$/.exec(rest);
+  if (ref) {
+    isRef = true;
+    rest = ref[1]!.trim();
+  }
+  const star = /^([A-Za-z_][A-Za-z0-9_]*)\s*\*\s*([A-Za-z_][A-Za-z0-9_]*)$/.exec(rest);
+  if (star) {
+    const [, numberAttr, t] = star;
+    if (attrNames.has(t!)) return { name, isRef, numberAttr: numberAttr!, typeAttr: t! };
+    return { name, isRef, numberAttr: numberAttr!, dtype: parseTypeName(op, t!) };
+  }
+  if (attrNames.has(rest)) {
+    return { name, isRef, typeAttr: rest };
+  }
+  return { name, isRef, dtype: parseTypeName(op, rest) };
+}
+
+function parseAttrSpec(op: string, spec: string): AttrSpec {
+  const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(.+?)\s*$/.exec(spec);
+  if (!m) throw internal(`Op ${op}: bad attr spec '${spec}'`);
+  const name = m[1]!;
+  let rest = m[2]!;
+  let defaultText: string | undefined;
+  const eq = splitDefault(rest);
+  if (eq) {
+    rest = eq[0];
+    defaultText = eq[1];
+  }
+  let minimum: number | undefined;
+  const ge = /^(.*?)\s*>=\s*(-?\d+)$/.exec(rest);
+  if (ge) {
+    rest = ge[1]!.trim();
+    minimum = Number(ge[2]);
+  }
+  let type: AttrType;
+  let allowedTypes: readonly DataType[] | undefined;
+  if (rest.startsWith("{") || typeAliases[rest]) {
+    type = "type";
+    allowedTypes = parseTypeSet(op, rest);
+  } else if (/^list\(\s*(\{.*\}|[a-z]+type)\s*\)$/.test(rest)) {
+    type = "list(type)";
+    allowedTypes = parseTypeSet(op, rest.slice(5, -1));
+  } else {
+    const known: readonly AttrType[] = [
+      "string",
+      "int",
+      "float",
+      "bool",
+      "type",
+      "shape",
+      "tensor",
+      "func",
+      "list(string)",
+      "list(int)",
+      "list(float)",
+      "list(bool)",
+      "list(type)",
+      "list(shape)",
+      "list(tensor)",
+      "list(func)",
+    ];
+    const t = rest.replace(/\s+/g, "") as AttrType;
+    if (!known.includes(t)) throw internal(`Op ${op}: unknown attr type '${rest}'`);
+    type = t;
+  }
+  const out: { -readonly [K in keyof AttrSpec]: AttrSpec[K] } = { name, type };
+  if (allowedTypes) out.allowedTypes = allowedTypes;
+  if (minimum !== undefined) out.minimum = minimum;
+  if (defaultText !== undefined) out.defaultValue = parseDefault(op, type, defaultText);
+  return out;
+}
+
+/** Splits "type = default" at the first '=' that is not part of '>='. */
+function splitDefault(s: string): [string, string] | undefined {
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === "=" && s[i - 1] !== ">" && s[i - 1] !== "<") {
+      return [s.slice(0, i).trim(), s.slice(i + 1).trim()];
+    }
+  }
+  return undefined;
+}
+
+const utf8enc = new TextEncoder();
+
+function parseDefault(op: string, type: AttrType, text: string): AttrValue {
+  const unquote = (x: string) => x.trim().replace(/^(["'])(.*)\1$/, "$2");
+  switch (type) {
+    case "string":
+      return create(AttrValueSchema, { value: { case: "s", value: utf8enc.encode(unquote(text)) } });
+    case "int":
+      return create(AttrValueSchema, { value: { case: "i", value: BigInt(text) } });
+    case "float":
+      return create(AttrValueSchema, { value: { case: "f", value: Number(text) } });
+    case "bool":
+      return create(AttrValueSchema, { value: { case: "b", value: text === "true" } });
+    case "type":
+      return create(AttrValueSchema, { value: { case: "type", value: parseTypeName(op, text) } });
+    case "shape": {
+      if (/unknown_rank\s*:\s*true/.test(text)) {
+        return create(AttrValueSchema, {
+          value: { case: "shape", value: create(TensorShapeProtoSchema, { unknownRank: true }) },
+        });
+      }
+      const dims = listItems(text).map((d) => ({ size: BigInt(d) }));
+      return create(AttrValueSchema, { value: { case: "shape", value: create(TensorShapeProtoSchema, { dim: dims }) } });
+    }
+    default: {
+      if (!type.startsWith("list(")) throw internal(`Op ${op}: no default syntax for ${type}`);
+      const items = listItems(text);
+      const list = create(AttrValue_ListValueSchema);
+      for (const it of items) {
+        if (type === "list(int)") list.i.push(BigInt(it));
+        else if (type === "list(float)") list.f.push(Number(it));
+        else if (type === "list(bool)") list.b.push(it === "true");
+        else if (type === "list(string)") list.s.push(utf8enc.encode(unquote(it)));
+        else if (type === "list(type)") list.type.push(parseTypeName(op, it));
+        else throw internal(`Op ${op}: no default syntax for non-empty ${type}`);
+      }
+      return create(AttrValueSchema, { value: { case: "list", value: list } });
+    }
+  }
+}
+
+function listItems(text: string): string[] {
+  const t = text.trim();
+  if (!t.startsWith("[") || !t.endsWith("]")) throw internal(`bad list default '${text}'`);
+  return t
+    .slice(1, -1)
+    .split(",")
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0);
+}

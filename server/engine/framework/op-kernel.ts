@@ -1,0 +1,125 @@
+// TensorFlow's OpKernel / OpKernelConstruction / OpKernelContext (core/framework/op_kernel.h) and
+// the kernel registry (REGISTER_KERNEL_BUILDER).
+//
+// A kernel is created once per node when a partition is registered (construction reads and checks
+// attrs), then computed once per step (or per loop iteration) with an OpKernelContext. Kernels are
+// synchronous unless they must wait for something outside the step (only _Recv does), in which case
+// they implement computeAsync. Kernels never throw anything but TfError on bad input.
+
+import type { AttrMap, OpDefinition } from "./op-def.js";
+import { internal } from "./errors.js";
+import type { Rendezvous } from "./rendezvous.js";
+import type { ResourceMgr } from "./resource-mgr.js";
+import type { Tensor } from "./tensor.js";
+import type { DataType } from "./types.js";
+
+/** The device a kernel runs on. */
+export interface DeviceInfo {
+  /** Full name: /job:localhost/replica:0/task:0/device:CPU:0 */
+  readonly name: string;
+  /** "CPU" */
+  readonly type: string;
+  /** Random non-zero 64-bit id of this device instance. */
+  readonly incarnation: bigint;
+}
+
+/** What a kernel sees when it is created (TF's OpKernelConstruction). */
+export interface OpKernelConstruction {
+  readonly nodeName: string;
+  readonly op: string;
+  readonly opDef: OpDefinition;
+  /** Attrs with the op's defaults filled in. */
+  readonly attrs: AttrMap;
+  readonly inputTypes: readonly DataType[];
+  readonly outputTypes: readonly DataType[];
+  /** The node's data input strings, as written in the NodeDef ("v", "a:1"); used in messages. */
+  readonly requestedInputs: readonly string[];
+  readonly device: DeviceInfo;
+}
+
+/**
+ * A mutable tensor slot shared by reference (a VariableV2 buffer, TF's ref-typed edge).
+ * `value` is undefined until the variable is initialised.
+ */
+export interface RefCell {
+  value: Tensor | undefined;
+  /** Serialises ref updates when use_locking is set; JS is single-threaded per worker, so a flag. */
+  readonly name: string;
+}
+
+/** Per-step state shared by all kernels of a partition (TF's OpKernelContext::Params). */
+export interface StepContext {
+  readonly stepId: bigint;
+  /** Aborted when the step is cancelled (Close, deadline, client gone, another partition failed). */
+  readonly signal: AbortSignal;
+  readonly rendezvous: Rendezvous;
+  readonly resources: ResourceMgr;
+  readonly device: DeviceInfo;
+  /** Server log (Print, log_device_placement, warnings). */
+  readonly log: (level: "info" | "warn" | "error", message: string) => void;
+}
+
+/** What a kernel sees when it computes (TF's OpKernelContext). */
+export interface OpKernelContext {
+  readonly step: StepContext;
+  readonly nodeName: string;
+  readonly numInputs: number;
+  /** Input i as a value; for a ref input, the current value of the ref (must be initialised). */
+  input(i: number): Tensor;
+  /** Input i as a ref cell; only for inputs whose type is a ref type. */
+  inputRef(i: number): RefCell;
+  /** Sets output i (value). */
+  setOutput(i: number, t: Tensor): void;
+  /** Sets output i as a ref (for ops whose output type is a ref type). */
+  setOutputRef(i: number, cell: RefCell): void;
+  /** The frame and iteration the node runs in, "<frame_id>:<iter_id>" (TF's FrameAndIter). */
+  readonly frameIter: string;
+}
+
+export interface OpKernel {
+  compute(ctx: OpKernelContext): void;
+}
+
+export interface AsyncOpKernel {
+  computeAsync(ctx: OpKernelContext): Promise<void>;
+}
+
+export type AnyOpKernel = OpKernel | AsyncOpKernel;
+
+export function isAsyncKernel(k: AnyOpKernel): k is AsyncOpKernel {
+  return typeof (k as AsyncOpKernel).computeAsync === "function";
+}
+
+/** One kernel registration (TF's KernelDef + factory). */
+export interface KernelRegistration {
+  readonly op: string;
+  /** Device types the kernel runs on; tfgate has CPU kernels. */
+  readonly deviceTypes: readonly string[];
+  readonly create: (c: OpKernelConstruction) => AnyOpKernel;
+}
+
+const kernels = new Map<string, KernelRegistration>();
+
+/** Registers a kernel for each of its device types; a duplicate (op, device type) throws. */
+export function registerKernel(reg: KernelRegistration): void {
+  for (const deviceType of reg.deviceTypes) {
+    const key = `${reg.op}\u0000${deviceType}`;
+    if (kernels.has(key)) throw internal(`Kernel for op '${reg.op}' on ${deviceType} is registered twice`);
+    kernels.set(key, reg);
+  }
+}
+
+export function findKernel(op: string, deviceType: string): KernelRegistration | undefined {
+  return kernels.get(`${op}\u0000${deviceType}`);
+}
+
+/** Device types that have a kernel for op (used by the placer). */
+export function supportedDeviceTypes(op: string): string[] {
+  const out: string[] = [];
+  for (const reg of kernels.values()) if (reg.op === op) out.push(...reg.deviceTypes);
+  return [...new Set(out)];
+}
+
+export function registeredKernels(): KernelRegistration[] {
+  return [...new Set(kernels.values())];
+}

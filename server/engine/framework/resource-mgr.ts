@@ -1,0 +1,51 @@
+// TensorFlow's ResourceMgr (core/framework/resource_mgr.h): per-device containers of named,
+// long-lived resources (variables, …) that outlive steps and, unless sessions are isolated, sessions.
+//
+// The default container of a worker is "localhost" (what Reset clears when given no names).
+
+export interface ResourceMgr {
+  /** The container used when a node's `container` attr is empty. */
+  readonly defaultContainer: string;
+  lookup<T>(container: string, name: string, typeName: string): T | undefined;
+  /** Returns the existing resource, or creates it with make(). */
+  lookupOrCreate<T>(container: string, name: string, typeName: string, make: () => T): T;
+  /** Removes one resource; returns whether it existed. */
+  delete(container: string, name: string, typeName: string): boolean;
+  /** Removes a whole container (TF's Cleanup). */
+  cleanup(container: string): void;
+  containers(): string[];
+}
+
+export function createResourceMgr(defaultContainer = "localhost"): ResourceMgr {
+  const containers = new Map<string, Map<string, unknown>>();
+  const key = (name: string, typeName: string) => `${typeName}\u0000${name}`;
+  const resolve = (c: string) => (c === "" ? defaultContainer : c);
+  return {
+    defaultContainer,
+    lookup<T>(container: string, name: string, typeName: string): T | undefined {
+      return containers.get(resolve(container))?.get(key(name, typeName)) as T | undefined;
+    },
+    lookupOrCreate<T>(container: string, name: string, typeName: string, make: () => T): T {
+      const c = resolve(container);
+      let m = containers.get(c);
+      if (!m) {
+        m = new Map();
+        containers.set(c, m);
+      }
+      const k = key(name, typeName);
+      if (m.has(k)) return m.get(k) as T;
+      const r = make();
+      m.set(k, r);
+      return r;
+    },
+    delete(container: string, name: string, typeName: string): boolean {
+      return containers.get(resolve(container))?.delete(key(name, typeName)) ?? false;
+    },
+    cleanup(container: string): void {
+      containers.delete(resolve(container));
+    },
+    containers(): string[] {
+      return [...containers.keys()];
+    },
+  };
+}

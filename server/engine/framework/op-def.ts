@@ -205,38 +205,39 @@ export function outputTypesForNode(op: OpDefinition, attrs: AttrMap): DataType[]
   return op.outputs.flatMap((a) => argTypes(a, attrs));
 }
 
-/**
- * Returns attrs with the op's defaults added for absent attrs (TF's AddDefaultsToNodeDef) and
- * checks required attrs and type constraints (TF's ValidateNodeDef).
- */
-export function withDefaultAttrs(op: OpDefinition, attrs: AttrMap, nodeName: string): { [name: string]: AttrValue } {
+/** Returns attrs with the op's defaults added for absent attrs (TF's AddDefaultsToNodeDef). */
+export function addDefaultAttrs(op: OpDefinition, attrs: AttrMap): { [name: string]: AttrValue } {
   const out: { [name: string]: AttrValue } = { ...attrs };
   for (const spec of op.attrs) {
-    if (out[spec.name] === undefined) {
-      if (spec.defaultValue === undefined) {
-        throw invalidArgument(`NodeDef missing attr '${spec.name}' from ${opSignatureString(op)}; NodeDef: {{node ${nodeName}}}`);
-      }
-      out[spec.name] = spec.defaultValue;
+    if (out[spec.name] === undefined && spec.defaultValue !== undefined) out[spec.name] = spec.defaultValue;
+  }
+  return out;
+}
+
+/** Checks required attrs and type/minimum constraints (TF's ValidateNodeDef). INVALID_ARGUMENT. */
+export function validateAttrs(op: OpDefinition, attrs: AttrMap, nodeName: string): void {
+  for (const spec of op.attrs) {
+    const v = attrs[spec.name];
+    if (v === undefined) {
+      throw invalidArgument(`NodeDef missing attr '${spec.name}' from ${opSignatureString(op)}; NodeDef: {{node ${nodeName}}}`);
     }
-    const v = out[spec.name]!;
     if (spec.allowedTypes !== undefined) {
       const ts = v.value.case === "type" ? [v.value.value] : v.value.case === "list" ? v.value.value.type : [];
       for (const t of ts) {
         if (!spec.allowedTypes.includes(t)) {
           throw invalidArgument(
             `Value for attr '${spec.name}' of ${dataTypeString(t)} is not in the list of allowed values: ` +
-              `${spec.allowedTypes.map(dataTypeString).join(", ")}\n\t; NodeDef: {{node ${nodeName}}}; Op<name=${op.name}>`,
+              `${spec.allowedTypes.map(dataTypeString).join(", ")}\n\t; NodeDef: {{node ${nodeName}}}; ${opSignatureString(op)}`,
           );
         }
       }
     }
     if (spec.minimum !== undefined && spec.type === "int" && v.value.case === "i" && Number(v.value.value) < spec.minimum) {
       throw invalidArgument(
-        `Value for attr '${spec.name}' of ${v.value.value} must be at least minimum ${spec.minimum}\n\t; NodeDef: {{node ${nodeName}}}`,
+        `Value for attr '${spec.name}' of ${v.value.value} must be at least minimum ${spec.minimum}\n\t; NodeDef: {{node ${nodeName}}}; ${opSignatureString(op)}`,
       );
     }
   }
-  return out;
 }
 
 /** A short signature like TF prints in NodeDef errors: Op<name=MatMul; signature=a:T, b:T -> product:T>. */

@@ -1,0 +1,96 @@
+// TensorFlow's Graph (core/graph/graph.h): nodes with typed outputs and data/control edges.
+//
+// A Graph is built from a GraphDef by graph-constructor.ts and is immutable afterwards except for
+// the rewrites (subgraph, partition) that build new graphs. Node ids are dense indices into
+// `nodes`, so per-node state in the executor is plain arrays.
+
+import type { NodeDef } from "../../../gen/tensorflow/core/framework/node_def_pb.js";
+import type { AttrMap, OpDefinition } from "../framework/op-def.js";
+import type { DataType } from "../framework/types.js";
+
+/** An edge src:srcOutput → dst:dstInput; both slots are -1 for a control edge. */
+export interface Edge {
+  readonly src: Node;
+  readonly srcOutput: number;
+  readonly dst: Node;
+  readonly dstInput: number;
+}
+
+export interface Node {
+  readonly id: number;
+  readonly name: string;
+  readonly op: string;
+  readonly opDef: OpDefinition;
+  /** Attrs with op defaults filled in. */
+  readonly attrs: AttrMap;
+  readonly inputTypes: readonly DataType[];
+  readonly outputTypes: readonly DataType[];
+  /** The device the client asked for (NodeDef.device), "" when unconstrained. */
+  readonly requestedDevice: string;
+  /** Full device name chosen by the placer; "" before placement. */
+  assignedDevice: string;
+  /** The node as the client sent it (defaults not added); used for partition GraphDefs. */
+  readonly def: NodeDef;
+  /** Data in-edges indexed by input slot, then control in-edges. */
+  readonly inEdges: Edge[];
+  readonly outEdges: Edge[];
+}
+
+export function isControlEdge(e: Edge): boolean {
+  return e.srcOutput < 0;
+}
+
+export class Graph {
+  readonly nodes: Node[] = [];
+  private readonly byName = new Map<string, Node>();
+
+  addNode(n: Omit<Node, "id" | "inEdges" | "outEdges" | "assignedDevice"> & { assignedDevice?: string }): Node {
+    const node: Node = {
+      ...n,
+      id: this.nodes.length,
+      assignedDevice: n.assignedDevice ?? "",
+      inEdges: [],
+      outEdges: [],
+    };
+    this.nodes.push(node);
+    this.byName.set(node.name, node);
+    return node;
+  }
+
+  addEdge(src: Node, srcOutput: number, dst: Node, dstInput: number): Edge {
+    const e: Edge = { src, srcOutput, dst, dstInput };
+    src.outEdges.push(e);
+    dst.inEdges.push(e);
+    return e;
+  }
+
+  addControlEdge(src: Node, dst: Node): Edge {
+    return this.addEdge(src, -1, dst, -1);
+  }
+
+  find(name: string): Node | undefined {
+    return this.byName.get(name);
+  }
+
+  get size(): number {
+    return this.nodes.length;
+  }
+}
+
+/** The data in-edge feeding input slot i of node, if any. */
+export function inputEdge(node: Node, i: number): Edge | undefined {
+  for (const e of node.inEdges) if (e.dstInput === i) return e;
+  return undefined;
+}
+
+export function isMerge(n: { op: string }): boolean {
+  return n.op === "Merge" || n.op === "RefMerge";
+}
+
+export function isNextIteration(n: { op: string }): boolean {
+  return n.op === "NextIteration" || n.op === "RefNextIteration";
+}
+
+export function isSwitch(n: { op: string }): boolean {
+  return n.op === "Switch" || n.op === "RefSwitch";
+}

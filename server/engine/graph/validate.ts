@@ -1,0 +1,44 @@
+// TensorFlow's ValidateExternalGraphDefSyntax (core/graph/validate.cc): the name grammar checked on
+// every graph a client sends with CreateSession or ExtendSession.
+
+import type { GraphDef } from "../../../gen/tensorflow/core/framework/graph_pb.js";
+import type { NodeDef } from "../../../gen/tensorflow/core/framework/node_def_pb.js";
+import { invalidArgument } from "../framework/errors.js";
+
+// Node names: [A-Za-z0-9.][A-Za-z0-9_>./]*   (newest TF allows '>')
+const nodeNameRe = /^[A-Za-z0-9.][A-Za-z0-9_>./]*$/;
+// Inputs may name nodes that also contain '-' (imported graphs); data index optional.
+const dataInputRe = /^[A-Za-z0-9.][A-Za-z0-9_>./\-]*(:(0|[1-9][0-9]*))?$/;
+const controlInputRe = /^\^[A-Za-z0-9.][A-Za-z0-9_>./\-]*$/;
+
+/** The node summary TF appends to NodeDef errors. */
+export function nodeContext(name: string): string {
+  return `\n\t [[{{node ${name}}}]]`;
+}
+
+function validateNode(node: NodeDef): void {
+  if (!nodeNameRe.test(node.name)) {
+    throw invalidArgument(`Illegal op name '${node.name}'${nodeContext(node.name)}`);
+  }
+  let inControl = false;
+  for (const input of node.input) {
+    if (input.startsWith("^")) {
+      if (!controlInputRe.test(input)) {
+        throw invalidArgument(`Illegal op input name '${input}'${nodeContext(node.name)}`);
+      }
+      inControl = true;
+    } else {
+      if (!dataInputRe.test(input)) {
+        throw invalidArgument(`Illegal op input name '${input}'${nodeContext(node.name)}`);
+      }
+      if (inControl) {
+        throw invalidArgument(`All control inputs must follow all data inputs${nodeContext(node.name)}`);
+      }
+    }
+  }
+}
+
+/** Throws INVALID_ARGUMENT for the first node whose name or inputs break TF's grammar. */
+export function validateExternalGraphDefSyntax(graph: GraphDef): void {
+  for (const node of graph.node) validateNode(node);
+}

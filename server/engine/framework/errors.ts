@@ -65,7 +65,8 @@ export const deadlineExceeded = (message: string): TfError => new TfError(TfCode
 export const notFound = (message: string): TfError => new TfError(TfCode.NOT_FOUND, message);
 export const alreadyExists = (message: string): TfError => new TfError(TfCode.ALREADY_EXISTS, message);
 export const permissionDenied = (message: string): TfError => new TfError(TfCode.PERMISSION_DENIED, message);
-export const resourceExhausted = (message: string): TfError => new TfError(TfCode.RESOURCE_EXHAUSTED, message);
+export const resourceExhausted = (message: string): TfError =>
+  new TfError(TfCode.RESOURCE_EXHAUSTED, message);
 export const failedPrecondition = (message: string): TfError =>
   new TfError(TfCode.FAILED_PRECONDITION, message);
 export const aborted = (message: string): TfError => new TfError(TfCode.ABORTED, message);
@@ -81,7 +82,10 @@ export const dataLoss = (message: string): TfError => new TfError(TfCode.DATA_LO
  */
 export function toTfError(e: unknown): TfError {
   if (e instanceof TfError) return e;
-  if (e instanceof RangeError && /allocation failed|Invalid typed array length|Array buffer allocation/i.test(e.message)) {
+  if (
+    e instanceof RangeError &&
+    /allocation failed|Invalid typed array length|Array buffer allocation/i.test(e.message)
+  ) {
     return resourceExhausted(`OOM when allocating tensor: ${e.message}`);
   }
   return internal("Internal error while running the step");

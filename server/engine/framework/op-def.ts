@@ -88,8 +88,14 @@ export function defineOp(decl: OpDeclaration): OpDefinition {
   if (registry.has(decl.name)) throw internal(`Op '${decl.name}' is registered twice`);
   const attrs = (decl.attrs ?? []).map((s) => parseAttrSpec(decl.name, s));
   const attrNames = new Set(attrs.map((a) => a.name));
-  const inputs = (decl.inputs ?? []).map((s) => parseArgSpec(decl.name, s, attrNames));
-  const outputs = (decl.outputs ?? []).map((s) => parseArgSpec(decl.name, s, attrNames));
+  // "x: T" where T is a list(type) attr is a type-list argument (IdentityN, Save/Restore, …).
+  const listTypeAttrs = new Set(attrs.filter((a) => a.type === "list(type)").map((a) => a.name));
+  const toTypeList = (a: ArgSpec): ArgSpec =>
+    a.typeAttr !== undefined && a.numberAttr === undefined && listTypeAttrs.has(a.typeAttr)
+      ? { name: a.name, isRef: a.isRef, typeListAttr: a.typeAttr }
+      : a;
+  const inputs = (decl.inputs ?? []).map((s) => toTypeList(parseArgSpec(decl.name, s, attrNames)));
+  const outputs = (decl.outputs ?? []).map((s) => toTypeList(parseArgSpec(decl.name, s, attrNames)));
   const def: OpDefinition = {
     name: decl.name,
     inputs,
@@ -123,7 +129,9 @@ function missing(name: string): never {
 }
 
 function wrongType(name: string, want: string, got: AttrValue): never {
-  throw invalidArgument(`Attr '${name}' has value of type '${got.value.case ?? "none"}' but '${want}' was expected`);
+  throw invalidArgument(
+    `Attr '${name}' has value of type '${got.value.case ?? "none"}' but '${want}' was expected`,
+  );
 }
 
 export function getAttrType(attrs: AttrMap, name: string): DataType {
@@ -138,6 +146,14 @@ export function getAttrInt(attrs: AttrMap, name: string): number {
   if (v === undefined) missing(name);
   if (v.value.case !== "i") wrongType(name, "int", v);
   return Number(v.value.value);
+}
+
+/** An int attr as an exact 64-bit value (e.g. send_device_incarnation). */
+export function getAttrBigInt(attrs: AttrMap, name: string): bigint {
+  const v = attrs[name];
+  if (v === undefined) missing(name);
+  if (v.value.case !== "i") wrongType(name, "int", v);
+  return v.value.value;
 }
 
 export function getAttrFloat(attrs: AttrMap, name: string): number {
@@ -219,10 +235,13 @@ export function validateAttrs(op: OpDefinition, attrs: AttrMap, nodeName: string
   for (const spec of op.attrs) {
     const v = attrs[spec.name];
     if (v === undefined) {
-      throw invalidArgument(`NodeDef missing attr '${spec.name}' from ${opSignatureString(op)}; NodeDef: {{node ${nodeName}}}`);
+      throw invalidArgument(
+        `NodeDef missing attr '${spec.name}' from ${opSignatureString(op)}; NodeDef: {{node ${nodeName}}}`,
+      );
     }
     if (spec.allowedTypes !== undefined) {
-      const ts = v.value.case === "type" ? [v.value.value] : v.value.case === "list" ? v.value.value.type : [];
+      const ts =
+        v.value.case === "type" ? [v.value.value] : v.value.case === "list" ? v.value.value.type : [];
       for (const t of ts) {
         if (!spec.allowedTypes.includes(t)) {
           throw invalidArgument(
@@ -232,7 +251,12 @@ export function validateAttrs(op: OpDefinition, attrs: AttrMap, nodeName: string
         }
       }
     }
-    if (spec.minimum !== undefined && spec.type === "int" && v.value.case === "i" && Number(v.value.value) < spec.minimum) {
+    if (
+      spec.minimum !== undefined &&
+      spec.type === "int" &&
+      v.value.case === "i" &&
+      Number(v.value.value) < spec.minimum
+    ) {
       throw invalidArgument(
         `Value for attr '${spec.name}' of ${v.value.value} must be at least minimum ${spec.minimum}\n\t; NodeDef: {{node ${nodeName}}}; ${opSignatureString(op)}`,
       );
@@ -286,7 +310,13 @@ const typeAliases: Record<string, readonly DataType[]> = {
     DataType.DT_UINT32,
     DataType.DT_UINT64,
   ],
-  quantizedtype: [DataType.DT_QINT8, DataType.DT_QUINT8, DataType.DT_QINT32, DataType.DT_QINT16, DataType.DT_QUINT16],
+  quantizedtype: [
+    DataType.DT_QINT8,
+    DataType.DT_QUINT8,
+    DataType.DT_QINT32,
+    DataType.DT_QINT16,
+    DataType.DT_QUINT16,
+  ],
 };
 
 function parseTypeName(op: string, s: string): DataType {
@@ -420,7 +450,9 @@ function parseDefault(op: string, type: AttrType, text: string): AttrValue {
         });
       }
       const dims = listItems(text).map((d) => ({ size: BigInt(d) }));
-      return create(AttrValueSchema, { value: { case: "shape", value: create(TensorShapeProtoSchema, { dim: dims }) } });
+      return create(AttrValueSchema, {
+        value: { case: "shape", value: create(TensorShapeProtoSchema, { dim: dims }) },
+      });
     }
     default: {
       if (!type.startsWith("list(")) throw internal(`Op ${op}: no default syntax for ${type}`);

@@ -6,8 +6,8 @@
 // synchronous unless they must wait for something outside the step (only _Recv does), in which case
 // they implement computeAsync. Kernels never throw anything but TfError on bad input.
 
-import type { AttrMap, OpDefinition } from "./op-def.js";
 import { internal } from "./errors.js";
+import type { AttrMap, OpDefinition } from "./op-def.js";
 import type { Rendezvous } from "./rendezvous.js";
 import type { ResourceMgr } from "./resource-mgr.js";
 import type { Tensor } from "./tensor.js";
@@ -74,8 +74,17 @@ export interface OpKernelContext {
   setOutputRef(i: number, cell: RefCell): void;
   /** The frame and iteration the node runs in, "<frame_id>:<iter_id>" (TF's FrameAndIter). */
   readonly frameIter: string;
+  /**
+   * False when data input i is dead (an untaken Switch branch). Only Merge and the transfer ops
+   * (_Send/_Recv) ever see dead inputs; every other node with a dead input is skipped and its
+   * outputs are dead.
+   */
+  hasInput(i: number): boolean;
+  /** True when some input is dead; only transfer ops run in that state (to forward deadness). */
+  readonly isInputDead: boolean;
 }
 
+/** Outputs a kernel leaves unset are dead (how Switch marks its untaken branch). */
 export interface OpKernel {
   compute(ctx: OpKernelContext): void;
 }

@@ -159,7 +159,13 @@ export function allocData(dtype: DataType, n: number, shape?: readonly number[])
   }
 }
 
-const emptyResourceHandle: ResourceHandle = { device: "", container: "", name: "", hashCode: 0n, maybeTypeName: "" };
+const emptyResourceHandle: ResourceHandle = {
+  device: "",
+  container: "",
+  name: "",
+  hashCode: 0n,
+  maybeTypeName: "",
+};
 
 export class Tensor {
   readonly dtype: DataType;
@@ -216,7 +222,9 @@ export function fromValues(
 ): Tensor {
   const t = Tensor.zeros(dtype, shape);
   if (values.length !== t.numElements) {
-    throw invalidArgument(`Expected ${t.numElements} values for shape ${shapeString(shape)}, got ${values.length}`);
+    throw invalidArgument(
+      `Expected ${t.numElements} values for shape ${shapeString(shape)}, got ${values.length}`,
+    );
   }
   for (let i = 0; i < values.length; i++) setFlat(t, i, values[i]!);
   return t;

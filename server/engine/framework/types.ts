@@ -81,7 +81,9 @@ export function dataTypeFromString(s: string): DataType | undefined {
 
 /** True for dtypes this engine can hold in a Tensor (not ref, not invalid, not variant). */
 export function isSupportedDataType(dtype: number): dtype is DataType {
-  return BYTES_PER_ELEMENT[dtype] !== undefined || dtype === DataType.DT_STRING || dtype === DataType.DT_RESOURCE;
+  return (
+    BYTES_PER_ELEMENT[dtype] !== undefined || dtype === DataType.DT_STRING || dtype === DataType.DT_RESOURCE
+  );
 }
 
 /** Bytes per element of the fixed-size dtypes (complex counts both parts). */

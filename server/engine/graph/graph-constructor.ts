@@ -15,7 +15,7 @@ import {
   outputTypesForNode,
   validateAttrs,
 } from "../framework/op-def.js";
-import { baseType, DataType, dataTypeString } from "../framework/types.js";
+import { baseType, type DataType, dataTypeString } from "../framework/types.js";
 import { Graph, isMerge, isNextIteration, type Node } from "./graph.js";
 import { parseTensorName } from "./tensor-id.js";
 import { nodeContext } from "./validate.js";
@@ -141,7 +141,6 @@ export function convertNodeDefs(nodeDefs: readonly NodeDef[], options: ConvertOp
       inputTypes,
       outputTypes,
       requestedDevice: def.device,
-      def,
     });
   }
   for (let i = 0; i < n; i++) {

@@ -4,7 +4,6 @@
 // the rewrites (subgraph, partition) that build new graphs. Node ids are dense indices into
 // `nodes`, so per-node state in the executor is plain arrays.
 
-import type { NodeDef } from "../../../gen/tensorflow/core/framework/node_def_pb.js";
 import type { AttrMap, OpDefinition } from "../framework/op-def.js";
 import type { DataType } from "../framework/types.js";
 
@@ -29,8 +28,6 @@ export interface Node {
   readonly requestedDevice: string;
   /** Full device name chosen by the placer; "" before placement. */
   assignedDevice: string;
-  /** The node as the client sent it (defaults not added); used for partition GraphDefs. */
-  readonly def: NodeDef;
   /** Data in-edges indexed by input slot, then control in-edges. */
   readonly inEdges: Edge[];
   readonly outEdges: Edge[];
@@ -44,7 +41,9 @@ export class Graph {
   readonly nodes: Node[] = [];
   private readonly byName = new Map<string, Node>();
 
-  addNode(n: Omit<Node, "id" | "inEdges" | "outEdges" | "assignedDevice"> & { assignedDevice?: string }): Node {
+  addNode(
+    n: Omit<Node, "id" | "inEdges" | "outEdges" | "assignedDevice"> & { assignedDevice?: string },
+  ): Node {
     const node: Node = {
       ...n,
       id: this.nodes.length,

@@ -8,8 +8,8 @@ import { invalidArgument } from "../framework/errors.js";
 // Node names: [A-Za-z0-9.][A-Za-z0-9_>./]*   (newest TF allows '>')
 const nodeNameRe = /^[A-Za-z0-9.][A-Za-z0-9_>./]*$/;
 // Inputs may name nodes that also contain '-' (imported graphs); data index optional.
-const dataInputRe = /^[A-Za-z0-9.][A-Za-z0-9_>./\-]*(:(0|[1-9][0-9]*))?$/;
-const controlInputRe = /^\^[A-Za-z0-9.][A-Za-z0-9_>./\-]*$/;
+const dataInputRe = /^[A-Za-z0-9.][A-Za-z0-9_>./-]*(:(0|[1-9][0-9]*))?$/;
+const controlInputRe = /^\^[A-Za-z0-9.][A-Za-z0-9_>./-]*$/;
 
 /** The node summary TF appends to NodeDef errors. */
 export function nodeContext(name: string): string {

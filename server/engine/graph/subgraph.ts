@@ -1,0 +1,240 @@
+// TensorFlow's subgraph::RewriteGraphForExecution (core/graph/subgraph.cc): builds the "client
+// graph" of one (feeds, fetches, targets) signature from the session's full graph.
+//
+//  - every fed tensor n:k is replaced by a client-terminated _Recv "_recv_n_k" whose output takes
+//    over all of n:k's data consumers (a fed Placeholder also hands over its control out-edges);
+//  - every fetched tensor n:k gets a client-terminated _Send "_send_n_k";
+//  - only nodes that fetches and targets depend on (data or control) are kept.
+// The checks and their messages follow TF in TF's order; see spec §d.3.2.
+
+import { create } from "@bufbuild/protobuf";
+import { type AttrValue, AttrValueSchema } from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
+import { invalidArgument, notFound } from "../framework/errors.js";
+import { lookUpOp } from "../framework/op-def.js";
+import { baseType, type DataType } from "../framework/types.js";
+import { Graph, type Node } from "./graph.js";
+import { parseTensorName, type TensorId } from "./tensor-id.js";
+
+export interface ClientDevice {
+  readonly name: string;
+  readonly incarnation: bigint;
+}
+
+export interface RewriteResult {
+  readonly graph: Graph;
+  /** Feed string → the dtype the graph expects for it (base type of the fed output). */
+  readonly feedTypes: ReadonlyMap<string, DataType>;
+  /** Feed strings whose _Recv survived pruning (the others are ignored, like TF). */
+  readonly usedFeeds: ReadonlySet<string>;
+}
+
+const utf8 = new TextEncoder();
+const sAttr = (s: string): AttrValue =>
+  create(AttrValueSchema, { value: { case: "s", value: utf8.encode(s) } });
+const iAttr = (i: bigint): AttrValue => create(AttrValueSchema, { value: { case: "i", value: i } });
+const bAttr = (b: boolean): AttrValue => create(AttrValueSchema, { value: { case: "b", value: b } });
+const tAttr = (t: DataType): AttrValue => create(AttrValueSchema, { value: { case: "type", value: t } });
+
+/** Attrs shared by client-terminated _Send/_Recv nodes. */
+function transferAttrs(tensorName: string, client: ClientDevice): Record<string, AttrValue> {
+  return {
+    tensor_name: sAttr(tensorName),
+    send_device: sAttr(client.name),
+    send_device_incarnation: iAttr(BigInt.asIntN(64, client.incarnation)),
+    recv_device: sAttr(client.name),
+    client_terminated: bAttr(true),
+  };
+}
+
+const key = (id: TensorId) => `${id.node}:${id.index}`;
+
+/** Validates and rewrites; throws TfError with TF's messages. */
+export function rewriteGraphForExecution(
+  full: Graph,
+  feeds: readonly string[],
+  fetches: readonly string[],
+  targets: readonly string[],
+  client: ClientDevice,
+): RewriteResult {
+  if (fetches.length === 0 && targets.length === 0) {
+    throw invalidArgument("Must specify at least one target to fetch or execute.");
+  }
+  const feedSet = new Set<string>();
+  for (const f of feeds) {
+    if (feedSet.has(f)) throw invalidArgument(`Endpoint "${f}" fed more than once.`);
+    feedSet.add(f);
+  }
+  for (const f of fetches) {
+    if (feedSet.has(f)) throw invalidArgument(`${f} is both fed and fetched.`);
+  }
+
+  // Feeds.
+  const fed = new Map<string, { id: TensorId; name: string; node: Node; dtype: DataType }>();
+  const feedTypes = new Map<string, DataType>();
+  for (const f of feeds) {
+    const id = parseTensorName(f);
+    const node = full.find(id.node);
+    if (node === undefined || id.index < 0) throw notFound(`FeedInputs: unable to find feed output ${f}`);
+    if (id.index >= node.outputTypes.length) {
+      throw invalidArgument(`FeedInputs: ${f} should have output index < ${node.outputTypes.length}`);
+    }
+    const dtype = baseType(node.outputTypes[id.index]!);
+    fed.set(key(id), { id, name: f, node, dtype });
+    feedTypes.set(f, dtype);
+  }
+
+  // Fetches.
+  const fetchIds: { id: TensorId; name: string; node: Node }[] = [];
+  for (const f of fetches) {
+    const id = parseTensorName(f);
+    const node = full.find(id.node);
+    if (node === undefined) throw notFound(`FetchOutputs node ${f}: not found`);
+    if (node.outputTypes.length === 0) {
+      throw invalidArgument(
+        `Tried to fetch data for '${f}', which produces no output.  To run to a node but not fetch any data, ` +
+          `pass '${f}' as an argument to the 'target_node_names' argument of the Session::Run API.`,
+      );
+    }
+    if (id.index < 0 || id.index >= node.outputTypes.length) {
+      throw invalidArgument(
+        `FetchOutputs ${f}: output index too large, must be < ${node.outputTypes.length}`,
+      );
+    }
+    fetchIds.push({ id, name: f, node });
+  }
+
+  // Targets.
+  const targetNodes: Node[] = [];
+  const missing: string[] = [];
+  for (const t of targets) {
+    const node = full.find(parseTensorName(t).node);
+    if (node === undefined) missing.push(t);
+    else targetNodes.push(node);
+  }
+  if (missing.length > 0) {
+    throw notFound(`PruneForTargets: Some target nodes not found: ${missing.map((m) => `${m} `).join("")}`);
+  }
+
+  // Fed Placeholders hand their control out-edges to the recv node.
+  const fedPlaceholders = new Map<Node, string>(); // node → feed key
+  for (const [k, f] of fed) {
+    if (f.node.op === "Placeholder" || f.node.op === "PlaceholderV2") fedPlaceholders.set(f.node, k);
+  }
+
+  // Reverse reachability (prune). Items are original nodes or feed keys (recv nodes).
+  const keep = new Set<Node>();
+  const keptFeeds = new Set<string>();
+  const stack: Node[] = [];
+  const visitTensor = (src: Node, index: number) => {
+    const k = `${src.name}:${index}`;
+    if (fed.has(k)) keptFeeds.add(k);
+    else if (!keep.has(src)) {
+      keep.add(src);
+      stack.push(src);
+    }
+  };
+  for (const f of fetchIds) visitTensor(f.node, f.id.index);
+  for (const t of targetNodes) {
+    if (!keep.has(t)) {
+      keep.add(t);
+      stack.push(t);
+    }
+  }
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    for (const e of n.inEdges) {
+      if (e.srcOutput >= 0) visitTensor(e.src, e.srcOutput);
+      else {
+        const movedTo = fedPlaceholders.get(e.src);
+        if (movedTo !== undefined) keptFeeds.add(movedTo);
+        else if (!keep.has(e.src)) {
+          keep.add(e.src);
+          stack.push(e.src);
+        }
+      }
+    }
+  }
+
+  // Build the client graph: kept nodes in their original order, then recvs, then sends.
+  const g = new Graph();
+  const recvOp = lookUpOp("_Recv")!;
+  const sendOp = lookUpOp("_Send")!;
+  const copies = new Map<Node, Node>();
+  for (const n of full.nodes) {
+    if (!keep.has(n)) continue;
+    copies.set(
+      n,
+      g.addNode({
+        name: n.name,
+        op: n.op,
+        opDef: n.opDef,
+        attrs: n.attrs,
+        inputTypes: n.inputTypes,
+        outputTypes: n.outputTypes,
+        requestedDevice: n.requestedDevice,
+        assignedDevice: n.assignedDevice,
+      }),
+    );
+  }
+  const recvs = new Map<string, Node>();
+  const usedFeeds = new Set<string>();
+  for (const [k, f] of fed) {
+    if (!keptFeeds.has(k)) continue;
+    usedFeeds.add(f.name);
+    const attrs = { ...transferAttrs(f.name, client), tensor_type: tAttr(f.dtype) };
+    const name = `_recv_${f.id.node}_${f.id.index}`;
+    recvs.set(
+      k,
+      g.addNode({
+        name,
+        op: "_Recv",
+        opDef: recvOp,
+        attrs,
+        inputTypes: [],
+        outputTypes: [f.dtype],
+        requestedDevice: client.name,
+        assignedDevice: client.name,
+      }),
+    );
+  }
+  const source = (src: Node, index: number): [Node, number] => {
+    const r = recvs.get(`${src.name}:${index}`);
+    return r ? [r, 0] : [copies.get(src)!, index];
+  };
+  for (const n of full.nodes) {
+    const dst = copies.get(n);
+    if (dst === undefined) continue;
+    for (const e of n.inEdges) {
+      if (e.srcOutput >= 0) {
+        const [s, i] = source(e.src, e.srcOutput);
+        g.addEdge(s, i, dst, e.dstInput);
+      }
+    }
+    for (const e of n.inEdges) {
+      if (e.srcOutput >= 0) continue;
+      const moved = fedPlaceholders.get(e.src);
+      if (moved !== undefined) g.addControlEdge(recvs.get(moved)!, dst);
+      else g.addControlEdge(copies.get(e.src)!, dst);
+    }
+  }
+  const sent = new Set<string>();
+  for (const f of fetchIds) {
+    const name = `_send_${f.id.node}_${f.id.index}`;
+    if (sent.has(f.name)) continue;
+    sent.add(f.name);
+    const [s, i] = source(f.node, f.id.index);
+    const dtype = baseType(s.outputTypes[i]!);
+    const send = g.addNode({
+      name: g.find(name) ? `${name}_${sent.size}` : name,
+      op: "_Send",
+      opDef: sendOp,
+      attrs: { ...transferAttrs(f.name, client), T: tAttr(dtype) },
+      inputTypes: [dtype],
+      outputTypes: [],
+      requestedDevice: client.name,
+      assignedDevice: client.name,
+    });
+    g.addEdge(s, i, send, 0);
+  }
+  return { graph: g, feedTypes, usedFeeds };
+}

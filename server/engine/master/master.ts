@@ -1,0 +1,309 @@
+// TensorFlow's Master (core/distributed_runtime/master.cc): the session table, request-id
+// de-duplication, and the ten MasterService operations, taking and returning TF's protobuf
+// messages. The RPC layer is a thin adapter over this class.
+//
+// Contract: every method may run concurrently with every other; errors are TfErrors with TF's
+// codes and messages (spec §d).
+
+import { randomBytes } from "node:crypto";
+import { create } from "@bufbuild/protobuf";
+import {
+  type DeviceAttributes,
+  DeviceAttributesSchema,
+  DeviceLocalitySchema,
+} from "../../../gen/tensorflow/core/framework/device_attributes_pb.js";
+import { GraphDefSchema } from "../../../gen/tensorflow/core/framework/graph_pb.js";
+import {
+  type ConfigProto,
+  ConfigProtoSchema,
+  RunMetadataSchema,
+} from "../../../gen/tensorflow/core/protobuf/config_pb.js";
+import {
+  type CloseSessionRequest,
+  type CloseSessionResponse,
+  CloseSessionResponseSchema,
+  type CreateSessionRequest,
+  type CreateSessionResponse,
+  CreateSessionResponseSchema,
+  type ExtendSessionRequest,
+  type ExtendSessionResponse,
+  ExtendSessionResponseSchema,
+  type ListDevicesRequest,
+  type ListDevicesResponse,
+  ListDevicesResponseSchema,
+  type ResetRequest,
+  type ResetResponse,
+  ResetResponseSchema,
+  type RunStepRequest,
+  type RunStepResponse,
+  RunStepResponseSchema,
+} from "../../../gen/tensorflow/core/protobuf/master_pb.js";
+import { NamedTensorProtoSchema } from "../../../gen/tensorflow/core/protobuf/named_tensor_pb.js";
+import type { Device } from "../device/device-set.js";
+import { sortDevices } from "../device/device-set.js";
+import {
+  aborted,
+  cancelled,
+  invalidArgument,
+  resourceExhausted,
+  unimplemented,
+} from "../framework/errors.js";
+import { setMaxTensorBytes } from "../framework/tensor.js";
+import { tensorToProto } from "../framework/tensor-proto.js";
+import { registerAllKernels } from "../kernels/register-all.js";
+import { createLocalWorker } from "../worker/local-worker.js";
+import type { WorkerInterface } from "../worker/worker-interface.js";
+import { mergeConfig } from "./config.js";
+import { MasterSession } from "./master-session.js";
+
+export type LogFn = (level: "info" | "warn" | "error", message: string) => void;
+
+export interface MasterOptions {
+  /** Job name of this server's task. Default "localhost" (as tf.distribute.Server's local server). */
+  readonly job: string;
+  /** Number of CPU devices. Default 1. */
+  readonly cpuDevices: number;
+  /** Session config every CreateSession's config is merged over (TF's ServerDef.default_session_config). */
+  readonly defaultSessionConfig: ConfigProto;
+  /** Most sessions open at once; CreateSession beyond it fails RESOURCE_EXHAUSTED. Default 1000. */
+  readonly maxSessions: number;
+  /** Largest graph, in nodes, a session may hold. Default 1,000,000. */
+  readonly maxGraphNodes: number;
+  /** Largest tensor any kernel or feed may allocate, in bytes. Default 1 GiB. */
+  readonly maxTensorBytes: number;
+  /** How many recent request ids are remembered for de-duplication (TF: 10,000). */
+  readonly requestIdWindow: number;
+  readonly log: LogFn;
+}
+
+export const masterOptionDefaults = {
+  job: "localhost",
+  cpuDevices: 1,
+  maxSessions: 1000,
+  maxGraphNodes: 1_000_000,
+  maxTensorBytes: 1024 ** 3,
+  requestIdWindow: 10_000,
+} as const;
+
+/** Fills defaults and range-checks (one place). Throws RangeError for a bad value. */
+export function resolveMasterOptions(partial: Partial<MasterOptions>): MasterOptions {
+  const o: MasterOptions = {
+    ...masterOptionDefaults,
+    defaultSessionConfig: create(ConfigProtoSchema),
+    log: () => {},
+    ...partial,
+  };
+  const intIn = (name: string, v: number, lo: number, hi: number) => {
+    if (!Number.isInteger(v) || v < lo || v > hi)
+      throw new RangeError(`${name} must be an integer in ${lo}..${hi}, got ${v}`);
+  };
+  intIn("cpuDevices", o.cpuDevices, 1, 256);
+  intIn("maxSessions", o.maxSessions, 1, 1_000_000);
+  intIn("maxGraphNodes", o.maxGraphNodes, 1, 100_000_000);
+  intIn("maxTensorBytes", o.maxTensorBytes, 1, 2 ** 40);
+  intIn("requestIdWindow", o.requestIdWindow, 0, 10_000_000);
+  if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(o.job))
+    throw new RangeError(`job must match [A-Za-z][A-Za-z0-9_]*, got '${o.job}'`);
+  return o;
+}
+
+export interface CallContext {
+  /** The caller's cancellation (RPC deadline, disconnect). */
+  readonly signal?: AbortSignal | undefined;
+}
+
+export interface Master {
+  createSession(req: CreateSessionRequest): Promise<CreateSessionResponse>;
+  extendSession(req: ExtendSessionRequest): Promise<ExtendSessionResponse>;
+  runStep(req: RunStepRequest, ctx?: CallContext): Promise<RunStepResponse>;
+  closeSession(req: CloseSessionRequest): Promise<CloseSessionResponse>;
+  listDevices(req: ListDevicesRequest): Promise<ListDevicesResponse>;
+  reset(req: ResetRequest): Promise<ResetResponse>;
+  /** Methods not built yet fail with UNIMPLEMENTED and this message. */
+  unimplemented(method: string): never;
+  openSessionCount(): number;
+  /** Closes every session and stops the workers. */
+  close(): Promise<void>;
+}
+
+/** A ring of the last N request ids (TF's RecentRequestIds). */
+function createRecentRequestIds(capacity: number) {
+  const ring: bigint[] = new Array(capacity);
+  const set = new Set<bigint>();
+  let next = 0;
+  return {
+    /** Returns false when id was seen recently; id 0 is never tracked. */
+    track(id: bigint): boolean {
+      if (id === 0n || capacity === 0) return true;
+      if (set.has(id)) return false;
+      const old = ring[next];
+      if (old !== undefined) set.delete(old);
+      ring[next] = id;
+      set.add(id);
+      next = (next + 1) % capacity;
+      return true;
+    },
+  };
+}
+
+function newSessionHandle(): string {
+  return randomBytes(8).toString("hex");
+}
+
+function notFoundSession(handle: string) {
+  return aborted(`Session ${handle} is not found.`);
+}
+
+function notFoundSessionClose(handle: string) {
+  return `Session ${handle} is not found. Possibly, this master has restarted.`;
+}
+
+export function createMaster(partial: Partial<MasterOptions> = {}): Master {
+  const options = resolveMasterOptions(partial);
+  registerAllKernels();
+  setMaxTensorBytes(options.maxTensorBytes);
+  const log = options.log;
+  const worker = createLocalWorker({
+    job: options.job,
+    replica: 0,
+    task: 0,
+    cpuDevices: options.cpuDevices,
+    log,
+  });
+  const workers: WorkerInterface[] = [worker];
+  const devices: Device[] = sortDevices(workers.flatMap((w) => w.getDevices()));
+  const workerByDevice = new Map<string, WorkerInterface>();
+  for (const w of workers) for (const d of w.getDevices()) workerByDevice.set(d.name, w);
+  const sessions = new Map<string, MasterSession>();
+  const recent = createRecentRequestIds(options.requestIdWindow);
+  let closing = false;
+
+  const env = {
+    devices,
+    workerFor: (d: string) => workerByDevice.get(d) ?? worker,
+    log,
+    maxGraphNodes: options.maxGraphNodes,
+  };
+
+  const lookup = (handle: string): MasterSession => {
+    const s = sessions.get(handle);
+    if (s === undefined) throw notFoundSession(handle);
+    return s;
+  };
+
+  const dedup = (method: string, id: bigint, describe: () => string) => {
+    if (!recent.track(id)) {
+      throw aborted(`The same ${method} (Master) request was received twice. ${describe()}`);
+    }
+  };
+
+  const deviceAttributes = (d: Device): DeviceAttributes =>
+    create(DeviceAttributesSchema, {
+      name: d.name,
+      deviceType: d.type,
+      memoryLimit: d.memoryLimit,
+      locality: create(DeviceLocalitySchema),
+      incarnation: d.incarnation,
+      physicalDeviceDesc: "",
+    });
+
+  return {
+    async createSession(req) {
+      if (closing) throw cancelled("The server is shutting down");
+      if (sessions.size >= options.maxSessions) {
+        throw resourceExhausted(
+          `Too many open sessions (the limit is ${options.maxSessions}); close some sessions first`,
+        );
+      }
+      const config = mergeConfig(options.defaultSessionConfig, req.config);
+      const handle = newSessionHandle();
+      const session = new MasterSession(handle, config, req.graphDef ?? create(GraphDefSchema), env);
+      session.commitCreate();
+      sessions.set(handle, session);
+      return create(CreateSessionResponseSchema, { sessionHandle: handle, graphVersion: 0n });
+    },
+
+    async extendSession(req) {
+      const s = lookup(req.sessionHandle);
+      const graphDef = req.graphDef ?? create(GraphDefSchema);
+      const v = s.extend(graphDef, req.currentGraphVersion);
+      return create(ExtendSessionResponseSchema, { newGraphVersion: v });
+    },
+
+    async runStep(req, ctx) {
+      dedup(
+        "RunStep",
+        req.requestId,
+        () => `session_handle: "${req.sessionHandle}" request_id: ${req.requestId}`,
+      );
+      const s = lookup(req.sessionHandle);
+      if (req.partialRunHandle !== "") s.partialRunUnsupported();
+      let timeoutMs = Number(req.options?.timeoutInMs ?? 0n);
+      if (timeoutMs <= 0) timeoutMs = Number(options.defaultSessionConfig.operationTimeoutInMs);
+      const result = await s.runStep({
+        feeds: req.feed.map((f) => {
+          if (f.tensor === undefined) throw invalidArgument(`Feed ${f.name} has no tensor`);
+          return { name: f.name, tensor: f.tensor };
+        }),
+        fetches: req.fetch,
+        targets: req.target,
+        timeoutMs: Math.max(timeoutMs, 0),
+        outputPartitionGraphs: req.options?.outputPartitionGraphs ?? false,
+        signal: ctx?.signal,
+      });
+      const resp = create(RunStepResponseSchema, {
+        tensor: result.tensors.map((t) =>
+          create(NamedTensorProtoSchema, { name: t.name, tensor: tensorToProto(t.tensor) }),
+        ),
+      });
+      if (result.partitionGraphs.length > 0) {
+        resp.metadata = create(RunMetadataSchema, { partitionGraphs: [...result.partitionGraphs] });
+      }
+      return resp;
+    },
+
+    async closeSession(req) {
+      const s = sessions.get(req.sessionHandle);
+      if (s === undefined) throw aborted(notFoundSessionClose(req.sessionHandle));
+      sessions.delete(req.sessionHandle);
+      await s.close();
+      return create(CloseSessionResponseSchema);
+    },
+
+    async listDevices(req) {
+      if (req.sessionHandle !== "" && !sessions.has(req.sessionHandle)) {
+        throw invalidArgument(notFoundSessionClose(req.sessionHandle));
+      }
+      return create(ListDevicesResponseSchema, {
+        localDevice: devices.map(deviceAttributes),
+        remoteDevice: [],
+      });
+    },
+
+    async reset(req) {
+      const all = [...sessions.values()];
+      sessions.clear();
+      await Promise.allSettled(all.map((s) => s.close()));
+      await Promise.all(workers.map((w) => w.cleanupAll(req.container)));
+      return create(ResetResponseSchema);
+    },
+
+    unimplemented(method) {
+      throw unimplemented(`${method} is not implemented by tfgate yet`);
+    },
+
+    openSessionCount() {
+      return sessions.size;
+    },
+
+    async close() {
+      closing = true;
+      const all = [...sessions.values()];
+      sessions.clear();
+      await Promise.allSettled(
+        all.map((s) => s.close(cancelled("Step was cancelled because the server is shutting down."))),
+      );
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}

@@ -1,0 +1,44 @@
+// TensorFlow's WorkerInterface (core/distributed_runtime/worker_interface.h), the operations the
+// master uses to run partitions: RegisterGraph, RunGraph, CleanupGraph, DeregisterGraph,
+// CleanupAll, GetStatus. The master sees workers only through this interface, so a remote worker
+// (TF's WorkerService) or a worker on another thread can stand in for the local one.
+
+import type { GraphDef } from "../../../gen/tensorflow/core/framework/graph_pb.js";
+import type { Device } from "../device/device-set.js";
+import type { RendezvousValue } from "../framework/rendezvous.js";
+import type { Tensor } from "../framework/tensor.js";
+
+export interface RegisterGraphRequest {
+  readonly sessionHandle: string;
+  /** One device's partition (every node has its full device name). */
+  readonly graphDef: GraphDef;
+}
+
+export interface RunGraphRequest {
+  readonly graphHandle: string;
+  readonly stepId: bigint;
+  /** Client feeds for this partition: rendezvous key → tensor. */
+  readonly send: ReadonlyMap<string, Tensor>;
+  /** Rendezvous keys of the client fetches this partition produces. */
+  readonly recvKeys: readonly string[];
+  /** Aborted when the step is cancelled (Close, deadline, another partition failed, client gone). */
+  readonly signal: AbortSignal;
+}
+
+export interface RunGraphResponse {
+  readonly recv: ReadonlyMap<string, RendezvousValue>;
+}
+
+export interface WorkerInterface {
+  /** "/job:localhost/replica:0/task:0" */
+  readonly task: string;
+  getDevices(): readonly Device[];
+  registerGraph(req: RegisterGraphRequest): Promise<string>;
+  runGraph(req: RunGraphRequest): Promise<RunGraphResponse>;
+  /** Drops per-step state (rendezvous) once every partition of the step is done. */
+  cleanupGraph(stepId: bigint): void;
+  deregisterGraph(graphHandle: string): Promise<void>;
+  /** Clears the named resource containers on all devices; [] = the default container. */
+  cleanupAll(containers: readonly string[]): Promise<void>;
+  close(): Promise<void>;
+}

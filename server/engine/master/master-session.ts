@@ -83,6 +83,14 @@ function newStepId(): bigint {
   return (hi << 32n) | lo;
 }
 
+/** The name TF gives the _Recv of a feed ("x:0" → "_recv_x_0"). */
+function recvNodeName(feed: string): string {
+  const colon = feed.lastIndexOf(":");
+  return colon > 0 && /^\d+$/.test(feed.slice(colon + 1))
+    ? `_recv_${feed.slice(0, colon)}_${feed.slice(colon + 1)}`
+    : `_recv_${feed}_0`;
+}
+
 const closedByUser = () => cancelled("Step was cancelled by an explicit call to `Session::Close()`.");
 
 export class MasterSession {
@@ -298,13 +306,16 @@ export class MasterSession {
       try {
         t = tensorFromProto(f.tensor);
       } catch (e) {
-        if (isTfError(e)) throw invalidArgument(`Invalid TensorProto for feed value ${i}: ${e.message}`);
+        if (isTfError(e)) throw invalidArgument(`Invalid TensorProto for feed value ${i} (${e.message})`);
         throw e;
       }
       const want = plan.feedTypes.get(f.name)!;
       if (t.dtype !== want) {
+        // TF reports this from the _Recv as INTERNAL; a wrong feed is the caller's mistake, so
+        // tfgate checks it up front and says INVALID_ARGUMENT, keeping TF's text.
         throw invalidArgument(
-          `Feed ${f.name}: expected a tensor of type ${dataTypeString(want)} but got ${dataTypeString(t.dtype)}`,
+          `Output 0 of type ${dataTypeString(t.dtype)} does not match declared output type ${dataTypeString(want)} ` +
+            `for node {{node ${recvNodeName(f.name)}}} (the tensor fed as '${f.name}')`,
         );
       }
       send.set(createRendezvousKey(client.name, client.incarnation, client.name, f.name), t);
@@ -344,7 +355,10 @@ export class MasterSession {
           })
           .catch((e: unknown) => {
             // The first failing partition wins; the others are cancelled.
-            const err = isTfError(e) ? e : internal("Internal error while running a partition");
+            // Worker errors carry the task they came from, as TF's master reports them.
+            const err = isTfError(e)
+              ? e.withPrefix(`From ${p.worker.task}:\n`)
+              : internal("Internal error while running a partition");
             if (!isTfError(e)) this.env.log("error", `partition ${p.device} failed: ${String(e)}`);
             if (controller.signal.aborted && isTfError(controller.signal.reason))
               throw controller.signal.reason;

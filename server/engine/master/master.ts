@@ -6,7 +6,8 @@
 // codes and messages (spec §d).
 
 import { randomBytes } from "node:crypto";
-import { create } from "@bufbuild/protobuf";
+import { create, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
+import { toText } from "@bufbuild/protobuf/txtpb";
 import {
   type DeviceAttributes,
   DeviceAttributesSchema,
@@ -35,6 +36,7 @@ import {
   type ResetResponse,
   ResetResponseSchema,
   type RunStepRequest,
+  RunStepRequestSchema,
   type RunStepResponse,
   RunStepResponseSchema,
 } from "../../../gen/tensorflow/core/protobuf/master_pb.js";
@@ -146,6 +148,13 @@ function createRecentRequestIds(capacity: number) {
   };
 }
 
+/** TF's ShortDebugString: the text format on one line (TF 2.21 prefixes "goo.gle/debugonly "). */
+export function shortDebugString<D extends DescMessage>(schema: D, msg: MessageShape<D>): string {
+  return `goo.gle/debugonly  ${toText(schema, msg)
+    .trim()
+    .replace(/\s*\n\s*/g, " ")}`;
+}
+
 function newSessionHandle(): string {
   return randomBytes(8).toString("hex");
 }
@@ -191,9 +200,16 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
     return s;
   };
 
-  const dedup = (method: string, id: bigint, describe: () => string) => {
-    if (!recent.track(id)) {
-      throw aborted(`The same ${method} (Master) request was received twice. ${describe()}`);
+  /** Request-id de-duplication (spec §d.0.2), checked before the handle lookup. */
+  const dedup = <D extends DescMessage>(
+    method: string,
+    schema: D,
+    req: MessageShape<D> & { requestId: bigint },
+  ) => {
+    if (!recent.track(req.requestId)) {
+      throw aborted(
+        `The same ${method} (Master) request was received twice. ${shortDebugString(schema, req)}`,
+      );
     }
   };
 
@@ -231,11 +247,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
     },
 
     async runStep(req, ctx) {
-      dedup(
-        "RunStep",
-        req.requestId,
-        () => `session_handle: "${req.sessionHandle}" request_id: ${req.requestId}`,
-      );
+      dedup("RunStep", RunStepRequestSchema, req);
       const s = lookup(req.sessionHandle);
       if (req.partialRunHandle !== "") s.partialRunUnsupported();
       let timeoutMs = Number(req.options?.timeoutInMs ?? 0n);

@@ -49,10 +49,11 @@ export function placeGraph(graph: Graph, devices: readonly Device[], options: Pl
     }
     if (candidates.length === 0) {
       if (matching.length === 0) {
+        // TF 2.21's wording (observed); older TF said "Could not satisfy explicit device specification".
         throw cannotAssign(
           node,
-          `Could not satisfy explicit device specification '${node.requestedDevice}' because no devices matching ` +
-            `that specification are registered in this process; available devices: ${available.join(", ")}`,
+          `{{node ${node.name}}} was explicitly assigned to ${node.requestedDevice} but available devices are ` +
+            `[ ${available.join(", ")} ]. Make sure the device specification refers to a valid device.`,
         );
       }
       const type = spec.type ?? matching[0]!.type;

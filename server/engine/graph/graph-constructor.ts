@@ -89,10 +89,13 @@ export function convertNodeDefs(nodeDefs: readonly NodeDef[], options: ConvertOp
     const p = pending[i]!;
     const merge = isMerge(p.def);
     const inputs = [...p.dataInputs.map((d) => d.node), ...p.controlInputs];
-    for (const src of inputs) {
+    for (const [k, src] of inputs.entries()) {
       const j = index.get(src);
       if (j === undefined) {
-        throw invalidArgument(`Node '${p.def.name}': Unknown input node '${src}'`);
+        // TF names the input as written ("x", "x:1", "^x").
+        throw invalidArgument(
+          `Node '${p.def.name}': Unknown input node '${k < p.dataInputs.length ? src : `^${src}`}'`,
+        );
       }
       if (merge && isNextIteration(nodeDefs[j]!)) continue; // back edge
       pendingCount[i]!++;
@@ -123,7 +126,8 @@ export function convertNodeDefs(nodeDefs: readonly NodeDef[], options: ConvertOp
       inputTypes = inputTypesForNode(op, attrs);
       outputTypes = outputTypesForNode(op, attrs);
     } catch (e) {
-      throw e instanceof TfError ? e.withSuffix(nodeContext(def.name)) : e;
+      // TF: "No attr named 'T' in NodeDef:\n\t [[{{node b}}]]\n\t [[b]]"
+      throw e instanceof TfError ? e.withSuffix(`:${nodeContext(def.name)}\n\t [[${def.name}]]`) : e;
     }
     validateAttrs(op, attrs, def.name);
     const numData = pending[i]!.dataInputs.length;

@@ -30,6 +30,7 @@ import type { Graph } from "../graph/graph.js";
 import { convertNodeDefs } from "../graph/graph-constructor.js";
 import { rewriteGraphForExecution } from "../graph/subgraph.js";
 import { validateExternalGraphDefSyntax } from "../graph/validate.js";
+import { checkGraphDefVersions } from "../graph/versions.js";
 import { partitionGraph } from "../partition/partition.js";
 import { placeGraph } from "../placer/placer.js";
 import type { WorkerInterface } from "../worker/worker-interface.js";
@@ -57,6 +58,7 @@ interface RunPlan {
   readonly clientPartition: number;
   readonly feedTypes: ReadonlyMap<string, DataType>;
   readonly usedFeeds: ReadonlySet<string>;
+  readonly fetchesAsTargets: ReadonlySet<string>;
   readonly partitionGraphs: readonly GraphDef[];
 }
 
@@ -119,6 +121,7 @@ export class MasterSession {
       throw invalidArgument("Distributed session does not support session thread pool options.");
     }
     validateExternalGraphDefSyntax(graphDef);
+    checkGraphDefVersions(graphDef.versions);
     this.checkSize(graphDef.node.length);
     this.graph = this.buildGraph(graphDef.node);
     this.nodeDefs = [...graphDef.node];
@@ -184,6 +187,7 @@ export class MasterSession {
         }
       }
       const versions = this.mergeVersions(graphDef.versions);
+      checkGraphDefVersions(versions);
       const library = this.mergeLibrary(graphDef.library);
       const merged = [...this.nodeDefs, ...graphDef.node];
       this.checkSize(merged.length);
@@ -266,6 +270,7 @@ export class MasterSession {
       clientPartition,
       feedTypes: rewritten.feedTypes,
       usedFeeds: rewritten.usedFeeds,
+      fetchesAsTargets: rewritten.fetchesAsTargets,
       partitionGraphs,
     };
   }
@@ -294,8 +299,11 @@ export class MasterSession {
     this.lastAccess = Date.now();
     const feedNames = args.feeds.map((f) => f.name);
     // Duplicate fetch strings are answered once; "c" and "c:0" are distinct strings.
-    const fetches = [...new Set(args.fetches)];
-    const plan = await this.getPlan(feedNames, fetches, args.targets);
+    const requested = [...new Set(args.fetches)];
+    const plan = await this.getPlan(feedNames, requested, args.targets);
+    // A fetch written as a bare node name of a node without outputs runs it like a target and
+    // returns nothing (observed with TF 2.21).
+    const fetches = requested.filter((f) => !plan.fetchesAsTargets.has(f));
 
     // Decode feeds (spec §d.3.6) and check dtypes up front (TF reports a mismatch from the _Recv).
     const client = this.env.devices[0]!;

@@ -35,7 +35,10 @@ export function placeGraph(graph: Graph, devices: readonly Device[], options: Pl
     }
     const spec = parseDeviceName(node.requestedDevice);
     if (spec === undefined) {
-      throw cannotAssign(node, `Malformed device specification '${node.requestedDevice}'`);
+      throw invalidArgument(
+        `Malformed device specification '${node.requestedDevice}' in node: {name:'${node.name}' op device:{requested: ` +
+          `'${node.requestedDevice}', assigned: ''} def:{{{node ${node.name}}} = ${node.op}[]()}}\n\t [[${node.name}]]`,
+      );
     }
     const kernelTypes = supportedDeviceTypes(node.op);
     const matching = devices.filter((d) => deviceMatches(spec, d.parsed));
@@ -50,10 +53,12 @@ export function placeGraph(graph: Graph, devices: readonly Device[], options: Pl
     if (candidates.length === 0) {
       if (matching.length === 0) {
         // TF 2.21's wording (observed); older TF said "Could not satisfy explicit device specification".
+        const gpuHint =
+          spec.type === "GPU" ? " The requested device appears to be a GPU, but CUDA is not enabled." : "";
         throw cannotAssign(
           node,
           `{{node ${node.name}}} was explicitly assigned to ${node.requestedDevice} but available devices are ` +
-            `[ ${available.join(", ")} ]. Make sure the device specification refers to a valid device.`,
+            `[ ${available.join(", ")} ]. Make sure the device specification refers to a valid device.${gpuHint}\n\t [[${node.name}]]`,
         );
       }
       const type = spec.type ?? matching[0]!.type;

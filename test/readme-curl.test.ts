@@ -36,7 +36,7 @@ test("the README's curl session works as printed", async () => {
   assert.match(lines[0]!, /^session [0-9a-f]{16}$/);
   assert.equal(
     lines[1],
-    '{"tensor":[{"name":"y:0","tensor":{"dtype":"DT_FLOAT","tensorShape":{"dim":[{"size":"1"},{"size":"1"}]},"tensorContent":"AAAwQQ=="}}]}',
+    '{"tensor":[{"name":"y:0","tensor":{"dtype":"DT_FLOAT","tensorShape":{"dim":[{"size":"1"},{"size":"1"}]},"tensorContent":"AAAwQQ=="}}],"metadata":{}}',
   );
   assert.equal(Buffer.from("AAAwQQ==", "base64").readFloatLE(0), 11);
   assert.equal(lines[2], '{"newGraphVersion":"1"}');

@@ -53,7 +53,7 @@ export function createMasterServiceImpl(
   return {
     createSession: (req) => guard("CreateSession", () => master.createSession(req)),
     extendSession: (req) => guard("ExtendSession", () => master.extendSession(req)),
-    partialRunSetup: () => guard("PartialRunSetup", async () => master.unimplemented("PartialRunSetup")),
+    partialRunSetup: (req) => guard("PartialRunSetup", () => master.partialRunSetup(req)),
     async runStep(req, ctx) {
       try {
         return await master.runStep(req, { signal: callSignal(ctx) });
@@ -72,8 +72,9 @@ export function createMasterServiceImpl(
     closeSession: (req) => guard("CloseSession", () => master.closeSession(req)),
     listDevices: (req) => guard("ListDevices", () => master.listDevices(req)),
     reset: (req) => guard("Reset", () => master.reset(req)),
-    makeCallable: () => guard("MakeCallable", async () => master.unimplemented("MakeCallable")),
-    runCallable: () => guard("RunCallable", async () => master.unimplemented("RunCallable")),
-    releaseCallable: () => guard("ReleaseCallable", async () => master.unimplemented("ReleaseCallable")),
+    makeCallable: (req) => guard("MakeCallable", () => master.makeCallable(req)),
+    runCallable: (req, ctx) =>
+      guard("RunCallable", () => master.runCallable(req, { signal: callSignal(ctx) })),
+    releaseCallable: (req) => guard("ReleaseCallable", () => master.releaseCallable(req)),
   };
 }

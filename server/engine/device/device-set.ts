@@ -30,6 +30,11 @@ export function createCpuDevice(job: string, replica: number, task: number, id: 
   };
 }
 
+/** The CPU devices of one task, CPU:0 … CPU:n-1. */
+export function createDevices(job: string, replica: number, task: number, cpus: number): Device[] {
+  return Array.from({ length: cpus }, (_, i) => createCpuDevice(job, replica, task, i));
+}
+
 const typePriority: Record<string, number> = { GPU: 200, CPU: 100 };
 
 /** TF's DeviceSet::PrioritizedDevices order: type priority, then name. */

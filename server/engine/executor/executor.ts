@@ -26,9 +26,10 @@ import {
   type OpKernelContext,
   type RefCell,
   type StepContext,
+  type StepStatsCollector,
 } from "../framework/op-kernel.js";
 import type { Tensor } from "../framework/tensor.js";
-import { isRefType } from "../framework/types.js";
+import { type DataType, isRefType } from "../framework/types.js";
 import { type Graph, isMerge, type Node } from "../graph/graph.js";
 import { nodeContext } from "../graph/validate.js";
 
@@ -40,6 +41,9 @@ interface Entry {
 }
 
 const DEAD: Entry = { tensor: undefined, ref: undefined, dead: true };
+
+/** How long a step computes before it yields the thread once (milliseconds). */
+const yieldEveryMs = 4;
 
 interface Item {
   readonly node: Node;
@@ -229,11 +233,19 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
       }
     };
 
+    let sliceStart = performance.now();
     while (true) {
       while (ready.length > 0 && failure === undefined) {
         if (step.signal.aborted) {
           fail(step.signal.reason ?? cancelled("Step was cancelled"), "");
           break;
+        }
+        // Hand the thread back now and then, so timers (step deadlines), cancellation and other
+        // calls get their turn during a long step. Short steps never pay for it.
+        if (performance.now() - sliceStart > yieldEveryMs) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          sliceStart = performance.now();
+          continue;
         }
         const id = ready.pop()!;
         const it = items[id]!;
@@ -247,8 +259,10 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
         const ctx = makeContext(it, outputs);
         if (it.isAsync) {
           outstanding++;
+          const asyncStartUs = step.stats ? nowUs() : 0;
           (it.kernel as { computeAsync(c: OpKernelContext): Promise<void> }).computeAsync(ctx).then(
             () => {
+              if (step.stats) record(step.stats, it, asyncStartUs, outputs);
               finishedAsync.push({ id, outputs: outputs as Entry[] });
               outstanding--;
               wake?.();
@@ -261,6 +275,7 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
           );
           continue;
         }
+        const startUs = step.stats ? nowUs() : 0;
         try {
           for (let i = 0; i < it.numInputs; i++) {
             if (!it.inputIsRef[i] && !it.isMerge && !it.isTransfer) ctx.input(i);
@@ -270,6 +285,7 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
           fail(e, it.node.name);
           break;
         }
+        if (step.stats) record(step.stats, it, startUs, outputs);
         propagate(id, outputs, false);
       }
       if (failure !== undefined) throw failure;
@@ -293,6 +309,32 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
   }
 
   return { run, graph };
+}
+
+/** Microseconds since the epoch, with sub-microsecond resolution. */
+function nowUs(): number {
+  return (performance.timeOrigin + performance.now()) * 1000;
+}
+
+function record(
+  stats: StepStatsCollector,
+  it: Item,
+  startUs: number,
+  outputs: readonly (Entry | undefined)[],
+): void {
+  const described: { slot: number; dtype: DataType; shape: readonly number[] }[] = [];
+  outputs.forEach((e, slot) => {
+    const t = e?.tensor ?? e?.ref?.value;
+    if (t !== undefined) described.push({ slot, dtype: t.dtype, shape: t.shape });
+  });
+  stats.nodes.push({
+    nodeName: it.node.name,
+    op: it.node.op,
+    inputs: it.requestedInputs,
+    startUs,
+    endUs: nowUs(),
+    outputs: described,
+  });
 }
 
 function wrapNodeError(e: unknown, node: string, options: ExecutorOptions): TfError {

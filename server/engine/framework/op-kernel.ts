@@ -57,6 +57,26 @@ export interface StepContext {
   readonly device: DeviceInfo;
   /** Server log (Print, log_device_placement, warnings). */
   readonly log: (level: "info" | "warn" | "error", message: string) => void;
+  /** Present when the step is traced (FULL_TRACE): the executor appends one record per node run. */
+  readonly stats?: StepStatsCollector | undefined;
+}
+
+/** One executed node, as the executor saw it (times in microseconds since the epoch). */
+export interface NodeStatsRecord {
+  readonly nodeName: string;
+  readonly op: string;
+  readonly inputs: readonly string[];
+  readonly startUs: number;
+  readonly endUs: number;
+  readonly outputs: readonly {
+    readonly slot: number;
+    readonly dtype: DataType;
+    readonly shape: readonly number[];
+  }[];
+}
+
+export interface StepStatsCollector {
+  readonly nodes: NodeStatsRecord[];
 }
 
 /** What a kernel sees when it computes (TF's OpKernelContext). */

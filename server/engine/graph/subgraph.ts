@@ -20,6 +20,12 @@ export interface ClientDevice {
   readonly incarnation: bigint;
 }
 
+/** CallableOptions.tensor_connection: to_tensor takes the value of from_tensor. */
+export interface TensorConnectionSpec {
+  readonly from: string;
+  readonly to: string;
+}
+
 export interface RewriteResult {
   readonly graph: Graph;
   /** Feed string → the dtype the graph expects for it (base type of the fed output). */
@@ -50,6 +56,32 @@ function transferAttrs(tensorName: string, client: ClientDevice): Record<string,
 
 const key = (id: TensorId) => `${id.node}:${id.index}`;
 
+/** A fed tensor: by the client (_Recv), or by a tensor connection (Identity of `from`). */
+interface Fed {
+  readonly id: TensorId;
+  readonly name: string;
+  readonly node: Node;
+  readonly dtype: DataType;
+  readonly from?: { readonly node: Node; readonly index: number };
+}
+
+/** True when `node` depends (data or control, transitively) on `on`, or is it. */
+function dependsOn(node: Node, on: Node): boolean {
+  const seen = new Set<Node>([node]);
+  const stack = [node];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n === on) return true;
+    for (const e of n.inEdges) {
+      if (!seen.has(e.src)) {
+        seen.add(e.src);
+        stack.push(e.src);
+      }
+    }
+  }
+  return false;
+}
+
 /** Validates and rewrites; throws TfError with TF's messages. */
 export function rewriteGraphForExecution(
   full: Graph,
@@ -57,12 +89,13 @@ export function rewriteGraphForExecution(
   fetches: readonly string[],
   targets: readonly string[],
   client: ClientDevice,
+  connections: readonly TensorConnectionSpec[] = [],
 ): RewriteResult {
   if (fetches.length === 0 && targets.length === 0) {
     throw invalidArgument("Must specify at least one target to fetch or execute.");
   }
   const feedSet = new Set<string>();
-  for (const f of feeds) {
+  for (const f of [...connections.map((c) => c.to), ...feeds]) {
     if (feedSet.has(f)) throw invalidArgument(`Endpoint "${f}" fed more than once.`);
     feedSet.add(f);
   }
@@ -70,8 +103,40 @@ export function rewriteGraphForExecution(
     if (feedSet.has(f)) throw invalidArgument(`${f} is both fed and fetched.`);
   }
 
+  // Tensor connections (callables): to_tensor's consumers read an Identity of from_tensor.
+  const fed = new Map<string, Fed>();
+  for (const c of connections) {
+    const fromId = parseTensorName(c.from);
+    const fromNode = full.find(fromId.node);
+    if (fromNode === undefined)
+      throw invalidArgument(`Requested tensor connection from unknown node: "${c.to}".`);
+    if (fromId.index < 0 || fromId.index >= fromNode.outputTypes.length) {
+      throw invalidArgument(
+        `Requested tensor connection from unknown edge: "${c.to}" (actual number of outputs = ${fromNode.outputTypes.length}).`,
+      );
+    }
+    const toId = parseTensorName(c.to);
+    const toNode = full.find(toId.node);
+    if (toNode === undefined || toId.index < 0)
+      throw notFound(`FeedInputs: unable to find feed output ${c.to}`);
+    if (toId.index >= toNode.outputTypes.length) {
+      throw invalidArgument(`FeedInputs: ${c.to} should have output index < ${toNode.outputTypes.length}`);
+    }
+    if (dependsOn(fromNode, toNode)) {
+      throw invalidArgument(
+        `Requested Tensor connection between nodes "${toNode.name}" and "${fromNode.name}" would create a cycle.`,
+      );
+    }
+    fed.set(key(toId), {
+      id: toId,
+      name: c.to,
+      node: toNode,
+      dtype: baseType(toNode.outputTypes[toId.index]!),
+      from: { node: fromNode, index: fromId.index },
+    });
+  }
+
   // Feeds.
-  const fed = new Map<string, { id: TensorId; name: string; node: Node; dtype: DataType }>();
   const feedTypes = new Map<string, DataType>();
   for (const f of feeds) {
     const id = parseTensorName(f);
@@ -136,8 +201,13 @@ export function rewriteGraphForExecution(
   const stack: Node[] = [];
   const visitTensor = (src: Node, index: number) => {
     const k = `${src.name}:${index}`;
-    if (fed.has(k)) keptFeeds.add(k);
-    else if (!keep.has(src)) {
+    const f = fed.get(k);
+    if (f !== undefined) {
+      if (!keptFeeds.has(k)) {
+        keptFeeds.add(k);
+        if (f.from) visitTensor(f.from.node, f.from.index);
+      }
+    } else if (!keep.has(src)) {
       keep.add(src);
       stack.push(src);
     }
@@ -187,8 +257,25 @@ export function rewriteGraphForExecution(
   }
   const recvs = new Map<string, Node>();
   const usedFeeds = new Set<string>();
+  const identityOp = lookUpOp("Identity")!;
+  const connectionEdges: [Node, Fed["from"] & object][] = [];
   for (const [k, f] of fed) {
     if (!keptFeeds.has(k)) continue;
+    if (f.from) {
+      const identity = g.addNode({
+        name: `_identity_${f.id.node}_${f.id.index}`,
+        op: "Identity",
+        opDef: identityOp,
+        attrs: { T: tAttr(f.dtype) },
+        inputTypes: [f.dtype],
+        outputTypes: [f.dtype],
+        requestedDevice: f.node.requestedDevice,
+        assignedDevice: f.node.assignedDevice,
+      });
+      recvs.set(k, identity);
+      connectionEdges.push([identity, f.from]);
+      continue;
+    }
     usedFeeds.add(f.name);
     const attrs = { ...transferAttrs(f.name, client), tensor_type: tAttr(f.dtype) };
     const name = `_recv_${f.id.node}_${f.id.index}`;
@@ -210,6 +297,10 @@ export function rewriteGraphForExecution(
     const r = recvs.get(`${src.name}:${index}`);
     return r ? [r, 0] : [copies.get(src)!, index];
   };
+  for (const [identity, from] of connectionEdges) {
+    const [s, i] = source(from.node, from.index);
+    g.addEdge(s, i, identity, 0);
+  }
   for (const n of full.nodes) {
     const dst = copies.get(n);
     if (dst === undefined) continue;

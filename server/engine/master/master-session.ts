@@ -7,9 +7,14 @@ import { create } from "@bufbuild/protobuf";
 import type { FunctionDefLibrary } from "../../../gen/tensorflow/core/framework/function_pb.js";
 import type { GraphDef } from "../../../gen/tensorflow/core/framework/graph_pb.js";
 import type { NodeDef } from "../../../gen/tensorflow/core/framework/node_def_pb.js";
+import type { DeviceStepStats } from "../../../gen/tensorflow/core/framework/step_stats_pb.js";
 import type { TensorProto } from "../../../gen/tensorflow/core/framework/tensor_pb.js";
 import { type VersionDef, VersionDefSchema } from "../../../gen/tensorflow/core/framework/versions_pb.js";
-import type { ConfigProto } from "../../../gen/tensorflow/core/protobuf/config_pb.js";
+import {
+  type CallableOptions,
+  type ConfigProto,
+  RunOptions_TraceLevel,
+} from "../../../gen/tensorflow/core/protobuf/config_pb.js";
 import type { Device } from "../device/device-set.js";
 import {
   aborted,
@@ -19,6 +24,7 @@ import {
   internal,
   invalidArgument,
   isTfError,
+  notFound,
   type TfError,
   unimplemented,
 } from "../framework/errors.js";
@@ -26,9 +32,10 @@ import { createRendezvousKey, type RendezvousValue } from "../framework/rendezvo
 import type { Tensor } from "../framework/tensor.js";
 import { tensorFromProto } from "../framework/tensor-proto.js";
 import { type DataType, dataTypeString } from "../framework/types.js";
-import type { Graph } from "../graph/graph.js";
+import type { Graph, Node } from "../graph/graph.js";
 import { convertNodeDefs } from "../graph/graph-constructor.js";
-import { rewriteGraphForExecution } from "../graph/subgraph.js";
+import { rewriteGraphForExecution, type TensorConnectionSpec } from "../graph/subgraph.js";
+import { parseTensorName } from "../graph/tensor-id.js";
 import { validateExternalGraphDefSyntax } from "../graph/validate.js";
 import { checkGraphDefVersions } from "../graph/versions.js";
 import { partitionGraph } from "../partition/partition.js";
@@ -62,20 +69,40 @@ interface RunPlan {
   readonly partitionGraphs: readonly GraphDef[];
 }
 
-export interface RunStepArgs {
+/** Per-step options (from RunOptions, or CallableOptions.run_options). */
+export interface StepOptions {
+  /** 0 = no timeout. */
+  readonly timeoutMs: number;
+  readonly outputPartitionGraphs: boolean;
+  /** FULL_TRACE: collect step stats. */
+  readonly trace: boolean;
+  /** The caller's cancellation (RPC deadline or disconnect). */
+  readonly signal?: AbortSignal | undefined;
+}
+
+export interface RunStepArgs extends StepOptions {
   readonly feeds: readonly { readonly name: string; readonly tensor: TensorProto }[];
   readonly fetches: readonly string[];
   readonly targets: readonly string[];
-  readonly timeoutMs: number;
-  readonly outputPartitionGraphs: boolean;
-  /** The caller's cancellation (RPC deadline or disconnect). */
-  readonly signal?: AbortSignal | undefined;
 }
 
 export interface RunStepResult {
   /** One entry per distinct fetch string, in request order. */
   readonly tensors: readonly { readonly name: string; readonly tensor: Tensor }[];
   readonly partitionGraphs: readonly GraphDef[];
+  /** One DeviceStepStats per partition that ran, when traced. */
+  readonly stepStats: readonly DeviceStepStats[];
+}
+
+/** A partial run in progress (TF's PartialRunState). */
+interface PartialRunState {
+  readonly plan: RunPlan;
+  readonly stepId: bigint;
+  /** feed/fetch string → already fed/fetched. */
+  readonly pendingInputs: Map<string, boolean>;
+  readonly pendingOutputs: Map<string, boolean>;
+  step: { controller: AbortController; abort(e: TfError): void; finish(): void } | undefined;
+  trace: boolean | undefined;
 }
 
 /** A random step id with the top 7 bits cleared (TF's master does the same). */
@@ -109,6 +136,12 @@ export class MasterSession {
   /** Devices of stateful nodes, kept across Extend (TF's stateful placements). */
   private readonly statefulPlacements = new Map<string, string>();
   private readonly plans = new Map<string, Promise<RunPlan>>();
+  /** Partial runs have a cache of their own (TF keeps two). */
+  private readonly partialPlans = new Map<string, Promise<RunPlan>>();
+  private readonly partialRuns = new Map<string, PartialRunState>();
+  private nextPartialRun = 0;
+  private readonly callables = new Map<bigint, { plan: RunPlan; options: CallableOptions }>();
+  private nextCallable = 0n;
   private readonly running = new Set<AbortController>();
   private readonly runningDone = new Set<Promise<unknown>>();
   lastAccess = Date.now();
@@ -242,9 +275,10 @@ export class MasterSession {
     feeds: readonly string[],
     fetches: readonly string[],
     targets: readonly string[],
+    connections: readonly TensorConnectionSpec[] = [],
   ): Promise<RunPlan> {
     const client = this.env.devices[0]!;
-    const rewritten = rewriteGraphForExecution(this.graph, feeds, fetches, targets, client);
+    const rewritten = rewriteGraphForExecution(this.graph, feeds, fetches, targets, client, connections);
     const incarnations = new Map(this.env.devices.map((d) => [d.name, d.incarnation]));
     const parts = partitionGraph(rewritten.graph, {
       incarnation: (d) => incarnations.get(d) ?? 0n,
@@ -276,39 +310,31 @@ export class MasterSession {
   }
 
   private getPlan(
+    cache: Map<string, Promise<RunPlan>>,
     feeds: readonly string[],
     fetches: readonly string[],
     targets: readonly string[],
   ): Promise<RunPlan> {
     const key = this.signature(feeds, fetches, targets);
-    let p = this.plans.get(key);
+    let p = cache.get(key);
     if (p === undefined) {
       p = this.buildPlan(feeds, fetches, targets);
-      this.plans.set(key, p);
+      cache.set(key, p);
       // Build errors are returned and not cached: the next call rebuilds.
       p.catch(() => {
-        if (this.plans.get(key) === p) this.plans.delete(key);
+        if (cache.get(key) === p) cache.delete(key);
       });
     }
     return p;
   }
 
-  /** RunStep without a partial-run handle (spec §d.3). */
-  async runStep(args: RunStepArgs): Promise<RunStepResult> {
-    if (this.closed) throw failedPrecondition("Session is closed.");
-    this.lastAccess = Date.now();
-    const feedNames = args.feeds.map((f) => f.name);
-    // Duplicate fetch strings are answered once; "c" and "c:0" are distinct strings.
-    const requested = [...new Set(args.fetches)];
-    const plan = await this.getPlan(feedNames, requested, args.targets);
-    // A fetch written as a bare node name of a node without outputs runs it like a target and
-    // returns nothing (observed with TF 2.21).
-    const fetches = requested.filter((f) => !plan.fetchesAsTargets.has(f));
-
-    // Decode feeds (spec §d.3.6) and check dtypes up front (TF reports a mismatch from the _Recv).
-    const client = this.env.devices[0]!;
+  /** Decodes feeds (spec §d.3.6) and checks dtypes up front (TF reports a mismatch from the _Recv). */
+  private decodeFeeds(
+    plan: RunPlan,
+    feeds: readonly { readonly name: string; readonly tensor: TensorProto }[],
+  ): Map<string, Tensor> {
     const send = new Map<string, Tensor>();
-    args.feeds.forEach((f, i) => {
+    feeds.forEach((f, i) => {
       if (!plan.usedFeeds.has(f.name)) return;
       let t: Tensor;
       try {
@@ -326,31 +352,66 @@ export class MasterSession {
             `for node {{node ${recvNodeName(f.name)}}} (the tensor fed as '${f.name}')`,
         );
       }
-      send.set(createRendezvousKey(client.name, client.incarnation, client.name, f.name), t);
+      send.set(this.clientKey(f.name), t);
     });
-    const fetchKeys = fetches.map((f) =>
-      createRendezvousKey(client.name, client.incarnation, client.name, f),
-    );
+    return send;
+  }
 
+  private clientKey(tensorName: string): string {
+    const client = this.env.devices[0]!;
+    return createRendezvousKey(client.name, client.incarnation, client.name, tensorName);
+  }
+
+  /**
+   * A step's cancellation: the session's (Close, GC), the caller's (deadline, disconnect) and the
+   * step timeout, folded into one AbortController whose reason is the TfError to report.
+   */
+  private startStep(timeoutMs: number, signal: AbortSignal | undefined) {
     const controller = new AbortController();
     const abort = (reason: TfError) => {
       if (!controller.signal.aborted) controller.abort(reason);
     };
     const onCallerAbort = () => {
-      const r = args.signal?.reason;
+      const r = signal?.reason;
       abort(isTfError(r) ? r : cancelled("The step was cancelled because the client cancelled the call."));
     };
-    if (args.signal?.aborted) onCallerAbort();
-    args.signal?.addEventListener("abort", onCallerAbort, { once: true });
+    if (signal?.aborted) onCallerAbort();
+    signal?.addEventListener("abort", onCallerAbort, { once: true });
     const timer =
-      args.timeoutMs > 0
-        ? setTimeout(
-            () => abort(deadlineExceeded("Timed out waiting for the step to finish")),
-            args.timeoutMs,
-          )
+      timeoutMs > 0
+        ? setTimeout(() => abort(deadlineExceeded("Timed out waiting for the step to finish")), timeoutMs)
         : undefined;
     this.running.add(controller);
-    const stepId = newStepId();
+    return {
+      controller,
+      abort,
+      /** Stops listening to the caller; the controller stays registered until `finish`. */
+      detachCaller() {
+        if (timer) clearTimeout(timer);
+        signal?.removeEventListener("abort", onCallerAbort);
+      },
+      finish: () => {
+        if (timer) clearTimeout(timer);
+        signal?.removeEventListener("abort", onCallerAbort);
+        this.running.delete(controller);
+      },
+    };
+  }
+
+  /**
+   * Runs every partition of a plan for one step (or one call of a partial run) and returns the
+   * client partition's fetched values. The first failing partition's error wins; the others are
+   * cancelled.
+   */
+  private async runPartitions(
+    plan: RunPlan,
+    stepId: bigint,
+    controller: AbortController,
+    abort: (e: TfError) => void,
+    send: ReadonlyMap<string, Tensor>,
+    fetchKeys: readonly string[],
+    extra: { isPartial?: boolean; isLastPartialRun?: boolean; collectStepStats?: boolean },
+  ): Promise<{ recv: ReadonlyMap<string, RendezvousValue>; stepStats: DeviceStepStats[] }> {
     const work = Promise.all(
       plan.partitions.map((p, i) =>
         p.worker
@@ -360,16 +421,16 @@ export class MasterSession {
             send: i === plan.clientPartition ? send : new Map(),
             recvKeys: i === plan.clientPartition ? fetchKeys : [],
             signal: controller.signal,
+            ...extra,
           })
           .catch((e: unknown) => {
-            // The first failing partition wins; the others are cancelled.
+            if (controller.signal.aborted && isTfError(controller.signal.reason))
+              throw controller.signal.reason;
             // Worker errors carry the task they came from, as TF's master reports them.
+            if (!isTfError(e)) this.env.log("error", `partition ${p.device} failed: ${String(e)}`);
             const err = isTfError(e)
               ? e.withPrefix(`From ${p.worker.task}:\n`)
               : internal("Internal error while running a partition");
-            if (!isTfError(e)) this.env.log("error", `partition ${p.device} failed: ${String(e)}`);
-            if (controller.signal.aborted && isTfError(controller.signal.reason))
-              throw controller.signal.reason;
             abort(err);
             throw err;
           }),
@@ -378,35 +439,294 @@ export class MasterSession {
     this.runningDone.add(work);
     try {
       const results = await work;
-      const recv = results[plan.clientPartition]?.recv ?? new Map<string, RendezvousValue>();
-      const tensors = fetches.map((name, i) => {
-        const v = recv.get(fetchKeys[i]!);
-        if (v === undefined) throw internal(`Worker did not return a value for fetch: ${name}`);
-        if (v.isDead || v.tensor === undefined) {
-          throw internal(
-            `Failed to fetch outputs of the step (Original error message: The tensor returned for ${fetchKeys[i]} was not valid.)`,
-          );
-        }
-        return { name, tensor: v.tensor };
-      });
-      return { tensors, partitionGraphs: args.outputPartitionGraphs ? plan.partitionGraphs : [] };
+      return {
+        recv: results[plan.clientPartition]?.recv ?? new Map(),
+        stepStats: results.flatMap((r) => (r.stepStats ? [r.stepStats] : [])),
+      };
     } catch (e) {
       if (controller.signal.aborted && isTfError(controller.signal.reason)) throw controller.signal.reason;
       throw e;
     } finally {
-      if (timer) clearTimeout(timer);
-      args.signal?.removeEventListener("abort", onCallerAbort);
-      this.running.delete(controller);
       this.runningDone.delete(work);
-      for (const p of new Set(plan.partitions.map((x) => x.worker))) p.cleanupGraph(stepId);
     }
   }
 
-  /** Partial runs arrive with the session-semantics work. */
-  partialRunUnsupported(): never {
-    throw unimplemented(
-      "Partial runs (PartialRunSetup / RunStep with partial_run_handle) are not implemented yet",
+  /** Turns fetched rendezvous values into tensors, in the order of `names`. */
+  private fetched(
+    names: readonly string[],
+    keys: readonly string[],
+    recv: ReadonlyMap<string, RendezvousValue>,
+  ) {
+    return names.map((name, i) => {
+      const v = recv.get(keys[i]!);
+      if (v === undefined) throw internal(`Worker did not return a value for fetch: ${name}`);
+      if (v.isDead || v.tensor === undefined) {
+        throw internal(
+          `Failed to fetch outputs of the step (Original error message: The tensor returned for ${keys[i]} was not valid.)`,
+        );
+      }
+      return { name, tensor: v.tensor };
+    });
+  }
+
+  /** One complete step of a plan: feeds in, fetches out, then the step's state is cleaned up. */
+  private async execute(
+    plan: RunPlan,
+    send: ReadonlyMap<string, Tensor>,
+    fetches: readonly string[],
+    options: StepOptions,
+  ): Promise<RunStepResult> {
+    const fetchKeys = fetches.map((f) => this.clientKey(f));
+    const step = this.startStep(options.timeoutMs, options.signal);
+    const stepId = newStepId();
+    try {
+      const { recv, stepStats } = await this.runPartitions(
+        plan,
+        stepId,
+        step.controller,
+        step.abort,
+        send,
+        fetchKeys,
+        {
+          collectStepStats: options.trace,
+        },
+      );
+      return {
+        tensors: this.fetched(fetches, fetchKeys, recv),
+        partitionGraphs: options.outputPartitionGraphs ? plan.partitionGraphs : [],
+        stepStats,
+      };
+    } finally {
+      step.finish();
+      for (const w of new Set(plan.partitions.map((x) => x.worker))) w.cleanupGraph(stepId);
+    }
+  }
+
+  /** RunStep without a partial-run handle (spec §d.3). */
+  async runStep(args: RunStepArgs): Promise<RunStepResult> {
+    if (this.closed) throw failedPrecondition("Session is closed.");
+    this.lastAccess = Date.now();
+    const feedNames = args.feeds.map((f) => f.name);
+    // Duplicate fetch strings are answered once; "c" and "c:0" are distinct strings.
+    const requested = [...new Set(args.fetches)];
+    const plan = await this.getPlan(this.plans, feedNames, requested, args.targets);
+    // A fetch written as a bare node name of a node without outputs runs it like a target and
+    // returns nothing (observed with TF 2.21).
+    const fetches = requested.filter((f) => !plan.fetchesAsTargets.has(f));
+    const send = this.decodeFeeds(plan, args.feeds);
+    return this.execute(plan, send, fetches, args);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Partial runs (spec §d.4).
+
+  /** PartialRunSetup: builds the plan, starts nothing yet, returns the handle ("0", "1", …). */
+  async partialRunSetup(
+    feeds: readonly string[],
+    fetches: readonly string[],
+    targets: readonly string[],
+  ): Promise<string> {
+    const plan = await this.getPlan(this.partialPlans, feeds, fetches, targets);
+    const handle = String(this.nextPartialRun++);
+    this.partialRuns.set(handle, {
+      plan,
+      stepId: newStepId(),
+      pendingInputs: new Map(feeds.map((f) => [f, false])),
+      pendingOutputs: new Map(fetches.map((f) => [f, false])),
+      step: undefined,
+      trace: undefined,
+    });
+    return handle;
+  }
+
+  /** RunStep with a partial_run_handle. */
+  async partialRun(handle: string, args: RunStepArgs, collectiveGraphKey: bigint): Promise<RunStepResult> {
+    if (this.closed) throw failedPrecondition("Session is closed.");
+    this.lastAccess = Date.now();
+    const run = this.partialRuns.get(handle);
+    if (run === undefined) throw invalidArgument("Must run PartialRunSetup before performing partial runs");
+    if (collectiveGraphKey !== 0n) {
+      throw invalidArgument(
+        "PartialRun does not support Collective ops.  collective_graph_key must be kNoCollectiveGraphKey.",
+      );
+    }
+    for (const f of args.feeds) {
+      const state = run.pendingInputs.get(f.name);
+      if (state === undefined)
+        throw invalidArgument(`The feed ${f.name} was not specified in partial_run_setup.`);
+      if (state) throw invalidArgument(`The feed ${f.name} has already been fed.`);
+    }
+    for (const f of args.fetches) {
+      const state = run.pendingOutputs.get(f);
+      if (state === undefined)
+        throw invalidArgument(`The fetch ${f} was not specified in partial_run_setup.`);
+      if (state) throw invalidArgument(`The fetch ${f} has already been fetched.`);
+    }
+    this.checkFetchesComputable(
+      run,
+      args.feeds.map((f) => f.name),
+      args.fetches,
     );
+    const send = this.decodeFeeds(run.plan, args.feeds);
+    for (const f of args.feeds) run.pendingInputs.set(f.name, true);
+    for (const f of args.fetches) run.pendingOutputs.set(f, true);
+    const isLast = [...run.pendingInputs.values(), ...run.pendingOutputs.values()].every((v) => v);
+    // The first call fixes the tracing options of the whole step.
+    run.trace ??= args.trace;
+    // The step's cancellation spans every call of the partial run.
+    run.step ??= this.startStep(0, undefined);
+    const fetches = [...new Set(args.fetches)];
+    const fetchKeys = fetches.map((f) => this.clientKey(f));
+    const timer =
+      args.timeoutMs > 0
+        ? setTimeout(
+            () => run.step?.abort(deadlineExceeded("Timed out waiting for the step to finish")),
+            args.timeoutMs,
+          )
+        : undefined;
+    const onCallerAbort = () =>
+      run.step?.abort(cancelled("The step was cancelled because the client cancelled the call."));
+    args.signal?.addEventListener("abort", onCallerAbort, { once: true });
+    let finished = isLast;
+    try {
+      const { recv, stepStats } = await this.runPartitions(
+        run.plan,
+        run.stepId,
+        run.step.controller,
+        run.step.abort,
+        send,
+        fetchKeys,
+        { isPartial: true, isLastPartialRun: isLast, collectStepStats: run.trace },
+      );
+      return {
+        tensors: this.fetched(fetches, fetchKeys, recv),
+        partitionGraphs: args.outputPartitionGraphs ? run.plan.partitionGraphs : [],
+        stepStats,
+      };
+    } catch (e) {
+      finished = true;
+      throw e;
+    } finally {
+      if (timer) clearTimeout(timer);
+      args.signal?.removeEventListener("abort", onCallerAbort);
+      if (finished) {
+        // On error or after the last call: cleanup, and the handle is gone (spec §d.4.2h).
+        run.step.finish();
+        this.partialRuns.delete(handle);
+        for (const w of new Set(run.plan.partitions.map((x) => x.worker))) w.cleanupGraph(run.stepId);
+      }
+    }
+  }
+
+  /**
+   * TF's PartialRunState check: every fetch must be computable from feeds already fed or fed now;
+   * walking back from a fetch must not meet a setup feed that is still pending.
+   */
+  private checkFetchesComputable(
+    run: PartialRunState,
+    feedingNow: readonly string[],
+    fetches: readonly string[],
+  ): void {
+    const pending = new Map<string, string>(); // "node:index" → feed string
+    const now = new Set(feedingNow);
+    const fed = new Set<string>();
+    for (const [f, done] of run.pendingInputs) {
+      const id = parseTensorName(f);
+      const k = `${id.node}:${id.index}`;
+      if (done || now.has(f)) fed.add(k);
+      else pending.set(k, f);
+    }
+    for (const f of fetches) {
+      const id = parseTensorName(f);
+      const start = this.graph.find(id.node);
+      if (start === undefined) throw notFound(`Fetch ${f}: not found`);
+      if (fed.has(`${id.node}:${id.index}`)) continue;
+      const seen = new Set<Node>([start]);
+      const stack: Node[] = [start];
+      while (stack.length > 0) {
+        const n = stack.pop()!;
+        for (const e of n.inEdges) {
+          const k = `${e.src.name}:${e.srcOutput}`;
+          if (e.srcOutput >= 0 && fed.has(k)) continue;
+          if (e.srcOutput >= 0 && pending.has(k)) {
+            throw invalidArgument(`Fetch ${k} can't be computed from the feeds that have been fed so far.`);
+          }
+          if (!seen.has(e.src)) {
+            seen.add(e.src);
+            stack.push(e.src);
+          }
+        }
+      }
+    }
+    for (const f of feedingNow) {
+      if (this.graph.find(parseTensorName(f).node) === undefined) throw notFound(`Feed ${f}: not found`);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Callables (spec §d.5).
+
+  async makeCallable(options: CallableOptions): Promise<bigint> {
+    if (this.closed) throw failedPrecondition("Session is closed.");
+    this.lastAccess = Date.now();
+    if (Object.keys(options.feedDevices).length > 0 || Object.keys(options.fetchDevices).length > 0) {
+      throw unimplemented(
+        "CallableOptions::feed_devices and CallableOptions::fetch_devices to configure feeding/fetching tensors to/from device memory is not yet supported when using a remote session.",
+      );
+    }
+    const connections = options.tensorConnection.map((c) => ({ from: c.fromTensor, to: c.toTensor }));
+    // Callables are not in the RunStep cache: each has its own registered plan.
+    const plan = await this.buildPlan(options.feed, options.fetch, options.target, connections);
+    const handle = this.nextCallable++;
+    this.callables.set(handle, { plan, options });
+    return handle;
+  }
+
+  async runCallable(
+    handle: bigint,
+    feeds: readonly TensorProto[],
+    signal: AbortSignal | undefined,
+    defaultTimeoutMs: number,
+  ) {
+    if (this.closed) throw failedPrecondition("Session is closed.");
+    this.lastAccess = Date.now();
+    if (handle >= this.nextCallable || handle < 0n)
+      throw invalidArgument(`No such callable handle: ${handle}`);
+    const callable = this.callables.get(handle);
+    if (callable === undefined) {
+      throw invalidArgument(`Attempted to run callable after handle was released: ${handle}`);
+    }
+    const { plan, options } = callable;
+    if (feeds.length !== options.feed.length) {
+      throw invalidArgument(`Expected ${options.feed.length} feed tensors, but got ${feeds.length}`);
+    }
+    const send = this.decodeFeeds(
+      plan,
+      options.feed.map((name, i) => ({ name, tensor: feeds[i]! })),
+    );
+    const runOptions = options.runOptions;
+    const timeoutMs = Number(runOptions?.timeoutInMs ?? 0n) || defaultTimeoutMs;
+    const unique = [...new Set(options.fetch)];
+    const result = await this.execute(plan, send, unique, {
+      timeoutMs,
+      signal,
+      outputPartitionGraphs: runOptions?.outputPartitionGraphs ?? false,
+      trace: runOptions?.traceLevel === RunOptions_TraceLevel.FULL_TRACE,
+    });
+    const byName = new Map(result.tensors.map((t) => [t.name, t.tensor]));
+    return { ...result, tensors: options.fetch.map((name) => ({ name, tensor: byName.get(name)! })) };
+  }
+
+  releaseCallable(handle: bigint): void {
+    this.lastAccess = Date.now();
+    const c = this.callables.get(handle);
+    if (c === undefined) return;
+    this.callables.delete(handle);
+    void this.deregister(c.plan);
+  }
+
+  private async deregister(plan: RunPlan): Promise<void> {
+    for (const part of plan.partitions) await part.worker.deregisterGraph(part.handle);
   }
 
   /**
@@ -418,11 +738,20 @@ export class MasterSession {
     this.closed = true;
     for (const c of this.running) c.abort(reason);
     await Promise.allSettled([...this.runningDone]);
-    const plans = [...this.plans.values()];
+    const plans = [...this.plans.values(), ...this.partialPlans.values()];
     this.plans.clear();
+    this.partialPlans.clear();
+    this.partialRuns.clear();
     for (const p of await Promise.allSettled(plans)) {
-      if (p.status !== "fulfilled") continue;
-      for (const part of p.value.partitions) await part.worker.deregisterGraph(part.handle);
+      if (p.status === "fulfilled") await this.deregister(p.value);
     }
+    for (const c of this.callables.values()) await this.deregister(c.plan);
+    this.callables.clear();
+    await Promise.allSettled(this.workers().map((w) => w.deleteWorkerSession(this.handle)));
+  }
+
+  /** The distinct workers this session's devices live on. */
+  workers(): WorkerInterface[] {
+    return [...new Set(this.env.devices.map((d) => this.env.workerFor(d.name)))];
   }
 }

@@ -14,10 +14,14 @@ import {
   DeviceLocalitySchema,
 } from "../../../gen/tensorflow/core/framework/device_attributes_pb.js";
 import { GraphDefSchema } from "../../../gen/tensorflow/core/framework/graph_pb.js";
+import { StepStatsSchema } from "../../../gen/tensorflow/core/framework/step_stats_pb.js";
 import {
+  CallableOptionsSchema,
   type ConfigProto,
   ConfigProtoSchema,
+  type RunMetadata,
   RunMetadataSchema,
+  RunOptions_TraceLevel,
 } from "../../../gen/tensorflow/core/protobuf/config_pb.js";
 import {
   type CloseSessionRequest,
@@ -32,9 +36,24 @@ import {
   type ListDevicesRequest,
   type ListDevicesResponse,
   ListDevicesResponseSchema,
+  type MakeCallableRequest,
+  MakeCallableRequestSchema,
+  type MakeCallableResponse,
+  MakeCallableResponseSchema,
+  type PartialRunSetupRequest,
+  PartialRunSetupRequestSchema,
+  type PartialRunSetupResponse,
+  PartialRunSetupResponseSchema,
+  type ReleaseCallableRequest,
+  type ReleaseCallableResponse,
+  ReleaseCallableResponseSchema,
   type ResetRequest,
   type ResetResponse,
   ResetResponseSchema,
+  type RunCallableRequest,
+  RunCallableRequestSchema,
+  type RunCallableResponse,
+  RunCallableResponseSchema,
   type RunStepRequest,
   RunStepRequestSchema,
   type RunStepResponse,
@@ -43,20 +62,14 @@ import {
 import { NamedTensorProtoSchema } from "../../../gen/tensorflow/core/protobuf/named_tensor_pb.js";
 import type { Device } from "../device/device-set.js";
 import { sortDevices } from "../device/device-set.js";
-import {
-  aborted,
-  cancelled,
-  invalidArgument,
-  resourceExhausted,
-  unimplemented,
-} from "../framework/errors.js";
+import { aborted, cancelled, invalidArgument, resourceExhausted } from "../framework/errors.js";
 import { setMaxTensorBytes } from "../framework/tensor.js";
 import { tensorToProto } from "../framework/tensor-proto.js";
 import { registerAllKernels } from "../kernels/register-all.js";
 import { createLocalWorker } from "../worker/local-worker.js";
 import type { WorkerInterface } from "../worker/worker-interface.js";
 import { mergeConfig } from "./config.js";
-import { MasterSession } from "./master-session.js";
+import { MasterSession, type RunStepResult } from "./master-session.js";
 
 export type LogFn = (level: "info" | "warn" | "error", message: string) => void;
 
@@ -75,6 +88,11 @@ export interface MasterOptions {
   readonly maxTensorBytes: number;
   /** How many recent request ids are remembered for de-duplication (TF: 10,000). */
   readonly requestIdWindow: number;
+  /**
+   * Sessions idle longer than this are closed (TF's session GC); 0 = never, TF's open-source
+   * default. Checked every min(10 s, timeout/2).
+   */
+  readonly sessionIdleTimeoutMs: number;
   readonly log: LogFn;
 }
 
@@ -85,6 +103,7 @@ export const masterOptionDefaults = {
   maxGraphNodes: 1_000_000,
   maxTensorBytes: 1024 ** 3,
   requestIdWindow: 10_000,
+  sessionIdleTimeoutMs: 0,
 } as const;
 
 /** Fills defaults and range-checks (one place). Throws RangeError for a bad value. */
@@ -104,6 +123,7 @@ export function resolveMasterOptions(partial: Partial<MasterOptions>): MasterOpt
   intIn("maxGraphNodes", o.maxGraphNodes, 1, 100_000_000);
   intIn("maxTensorBytes", o.maxTensorBytes, 1, 2 ** 40);
   intIn("requestIdWindow", o.requestIdWindow, 0, 10_000_000);
+  intIn("sessionIdleTimeoutMs", o.sessionIdleTimeoutMs, 0, 365 * 24 * 3600 * 1000);
   if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(o.job))
     throw new RangeError(`job must match [A-Za-z][A-Za-z0-9_]*, got '${o.job}'`);
   return o;
@@ -121,8 +141,10 @@ export interface Master {
   closeSession(req: CloseSessionRequest): Promise<CloseSessionResponse>;
   listDevices(req: ListDevicesRequest): Promise<ListDevicesResponse>;
   reset(req: ResetRequest): Promise<ResetResponse>;
-  /** Methods not built yet fail with UNIMPLEMENTED and this message. */
-  unimplemented(method: string): never;
+  partialRunSetup(req: PartialRunSetupRequest): Promise<PartialRunSetupResponse>;
+  makeCallable(req: MakeCallableRequest): Promise<MakeCallableResponse>;
+  runCallable(req: RunCallableRequest, ctx?: CallContext): Promise<RunCallableResponse>;
+  releaseCallable(req: ReleaseCallableRequest): Promise<ReleaseCallableResponse>;
   openSessionCount(): number;
   /** Closes every session and stops the workers. */
   close(): Promise<void>;
@@ -153,6 +175,15 @@ export function shortDebugString<D extends DescMessage>(schema: D, msg: MessageS
   return `goo.gle/debugonly  ${toText(schema, msg)
     .trim()
     .replace(/\s*\n\s*/g, " ")}`;
+}
+
+/** RunMetadata of a step: partition graphs and step stats when asked for, else empty (TF sends {}). */
+function runMetadata(result: RunStepResult): RunMetadata {
+  const md = create(RunMetadataSchema);
+  if (result.partitionGraphs.length > 0) md.partitionGraphs = [...result.partitionGraphs];
+  if (result.stepStats.length > 0)
+    md.stepStats = create(StepStatsSchema, { devStats: [...result.stepStats] });
+  return md;
 }
 
 function newSessionHandle(): string {
@@ -194,6 +225,35 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
     maxGraphNodes: options.maxGraphNodes,
   };
 
+  /** RunOptions.timeout_in_ms when > 0, else the server default operation_timeout_in_ms (0 = none). */
+  const stepTimeout = (requested: bigint | undefined): number => {
+    const t = Number(requested ?? 0n);
+    return t > 0 ? t : Math.max(0, Number(options.defaultSessionConfig.operationTimeoutInMs));
+  };
+
+  // Idle-session GC (spec §d.0.5): dropped sessions answer "not found"; their steps are cancelled.
+  const gcTimer =
+    options.sessionIdleTimeoutMs > 0
+      ? setInterval(
+          () => {
+            const now = Date.now();
+            for (const [handle, s] of sessions) {
+              if (now - s.lastAccess > options.sessionIdleTimeoutMs) {
+                sessions.delete(handle);
+                log("info", `session ${handle} garbage collected after ${now - s.lastAccess} ms idle`);
+                void s.close(
+                  cancelled(
+                    "Step was cancelled because the session was garbage collected due to inactivity.",
+                  ),
+                );
+              }
+            }
+          },
+          Math.max(10, Math.min(10_000, options.sessionIdleTimeoutMs / 2)),
+        )
+      : undefined;
+  gcTimer?.unref();
+
   const lookup = (handle: string): MasterSession => {
     const s = sessions.get(handle);
     if (s === undefined) throw notFoundSession(handle);
@@ -234,6 +294,10 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       const config = mergeConfig(options.defaultSessionConfig, req.config);
       const handle = newSessionHandle();
       const session = new MasterSession(handle, config, req.graphDef ?? create(GraphDefSchema), env);
+      // TF's CreateWorkerSession: isolated sessions get resource containers of their own.
+      await Promise.all(
+        session.workers().map((w) => w.createWorkerSession(handle, config.isolateSessionState)),
+      );
       session.commitCreate();
       sessions.set(handle, session);
       return create(CreateSessionResponseSchema, { sessionHandle: handle, graphVersion: 0n });
@@ -249,29 +313,61 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
     async runStep(req, ctx) {
       dedup("RunStep", RunStepRequestSchema, req);
       const s = lookup(req.sessionHandle);
-      if (req.partialRunHandle !== "") s.partialRunUnsupported();
-      let timeoutMs = Number(req.options?.timeoutInMs ?? 0n);
-      if (timeoutMs <= 0) timeoutMs = Number(options.defaultSessionConfig.operationTimeoutInMs);
-      const result = await s.runStep({
+      const args = {
         feeds: req.feed.map((f) => {
           if (f.tensor === undefined) throw invalidArgument(`Feed ${f.name} has no tensor`);
           return { name: f.name, tensor: f.tensor };
         }),
         fetches: req.fetch,
         targets: req.target,
-        timeoutMs: Math.max(timeoutMs, 0),
+        timeoutMs: stepTimeout(req.options?.timeoutInMs),
         outputPartitionGraphs: req.options?.outputPartitionGraphs ?? false,
+        trace: req.options?.traceLevel === RunOptions_TraceLevel.FULL_TRACE,
         signal: ctx?.signal,
-      });
-      const resp = create(RunStepResponseSchema, {
+      };
+      const result =
+        req.partialRunHandle !== ""
+          ? await s.partialRun(
+              req.partialRunHandle,
+              args,
+              req.options?.experimental?.collectiveGraphKey ?? 0n,
+            )
+          : await s.runStep(args);
+      return create(RunStepResponseSchema, {
         tensor: result.tensors.map((t) =>
           create(NamedTensorProtoSchema, { name: t.name, tensor: tensorToProto(t.tensor) }),
         ),
+        metadata: runMetadata(result),
       });
-      if (result.partitionGraphs.length > 0) {
-        resp.metadata = create(RunMetadataSchema, { partitionGraphs: [...result.partitionGraphs] });
-      }
-      return resp;
+    },
+
+    async partialRunSetup(req) {
+      dedup("PartialRunSetup", PartialRunSetupRequestSchema, req);
+      const s = lookup(req.sessionHandle);
+      const handle = await s.partialRunSetup(req.feed, req.fetch, req.target);
+      return create(PartialRunSetupResponseSchema, { partialRunHandle: handle });
+    },
+
+    async makeCallable(req) {
+      dedup("MakeCallable", MakeCallableRequestSchema, req);
+      const s = lookup(req.sessionHandle);
+      const handle = await s.makeCallable(req.options ?? create(CallableOptionsSchema));
+      return create(MakeCallableResponseSchema, { handle });
+    },
+
+    async runCallable(req, ctx) {
+      dedup("RunCallable", RunCallableRequestSchema, req);
+      const s = lookup(req.sessionHandle);
+      const result = await s.runCallable(req.handle, req.feed, ctx?.signal, stepTimeout(0n));
+      return create(RunCallableResponseSchema, {
+        fetch: result.tensors.map((t) => tensorToProto(t.tensor)),
+        metadata: runMetadata(result),
+      });
+    },
+
+    async releaseCallable(req) {
+      lookup(req.sessionHandle).releaseCallable(req.handle);
+      return create(ReleaseCallableResponseSchema);
     },
 
     async closeSession(req) {
@@ -300,16 +396,13 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       return create(ResetResponseSchema);
     },
 
-    unimplemented(method) {
-      throw unimplemented(`${method} is not implemented by tfgate yet`);
-    },
-
     openSessionCount() {
       return sessions.size;
     },
 
     async close() {
       closing = true;
+      if (gcTimer) clearInterval(gcTimer);
       const all = [...sessions.values()];
       sessions.clear();
       await Promise.allSettled(

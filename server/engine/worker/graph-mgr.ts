@@ -8,23 +8,29 @@ import { createExecutor, type Executor } from "../executor/executor.js";
 import { convertGraphDefToGraph } from "../graph/graph-constructor.js";
 import { abortedHandle } from "./errors.js";
 
+export interface RegisteredGraph {
+  readonly executor: Executor;
+  readonly device: Device;
+  readonly sessionHandle: string;
+}
+
 export interface GraphMgr {
-  register(graphDef: GraphDef, device: Device): string;
-  lookup(handle: string): { executor: Executor; device: Device };
+  register(graphDef: GraphDef, device: Device, sessionHandle: string): string;
+  lookup(handle: string): RegisteredGraph;
   deregister(handle: string): void;
   readonly size: number;
 }
 
 export function createGraphMgr(onInternalError: (node: string, e: unknown) => void): GraphMgr {
-  const items = new Map<string, { executor: Executor; device: Device }>();
+  const items = new Map<string, RegisteredGraph>();
   let next = 0;
   return {
-    register(graphDef, device) {
+    register(graphDef, device, sessionHandle) {
       const graph = convertGraphDefToGraph(graphDef);
       for (const n of graph.nodes) n.assignedDevice = device.name;
       const executor = createExecutor(graph, { device, onInternalError });
       const handle = `${(next++).toString(16).padStart(16, "0")}`;
-      items.set(handle, { executor, device });
+      items.set(handle, { executor, device, sessionHandle });
       return handle;
     },
     lookup(handle) {

@@ -1,13 +1,21 @@
 // An in-process worker (TF's Worker + WorkerEnv for one task): owns its devices, their resource
-// managers (variables live here, across sessions unless isolated), a GraphMgr and a RendezvousMgr.
+// managers (variables live here, across sessions unless a session is isolated), a GraphMgr, a
+// RendezvousMgr and the partial runs in progress.
 
-import { createCpuDevice, type Device } from "../device/device-set.js";
+import { create } from "@bufbuild/protobuf";
+import {
+  type DeviceStepStats,
+  DeviceStepStatsSchema,
+  NodeExecStatsSchema,
+} from "../../../gen/tensorflow/core/framework/step_stats_pb.js";
+import { createDevices, type Device } from "../device/device-set.js";
 import { internal } from "../framework/errors.js";
-import type { StepContext } from "../framework/op-kernel.js";
+import type { StepContext, StepStatsCollector } from "../framework/op-kernel.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
 import { createResourceMgr, type ResourceMgr } from "../framework/resource-mgr.js";
 import { createGraphMgr } from "./graph-mgr.js";
 import { createRendezvousMgr } from "./rendezvous-mgr.js";
+import { nodeExecStats } from "./step-stats.js";
 import type { RunGraphRequest, RunGraphResponse, WorkerInterface } from "./worker-interface.js";
 
 export interface LocalWorkerOptions {
@@ -19,15 +27,17 @@ export interface LocalWorkerOptions {
   readonly log: (level: "info" | "warn" | "error", message: string) => void;
 }
 
+interface PartialRun {
+  readonly execution: Promise<void>;
+  readonly stats: StepStatsCollector | undefined;
+}
+
 export function createLocalWorker(options: LocalWorkerOptions): WorkerInterface {
-  const devices: Device[] = [];
-  for (let i = 0; i < options.cpuDevices; i++) {
-    devices.push(createCpuDevice(options.job, options.replica, options.task, i));
-  }
+  const devices: Device[] = createDevices(options.job, options.replica, options.task, options.cpuDevices);
   const byName = new Map(devices.map((d) => [d.name, d]));
-  const resources = new Map<string, ResourceMgr>(
-    devices.map((d) => [d.name, createResourceMgr("localhost")]),
-  );
+  const shared = new Map<string, ResourceMgr>(devices.map((d) => [d.name, createResourceMgr("localhost")]));
+  /** Isolated sessions: session handle → device → resources. */
+  const isolated = new Map<string, Map<string, ResourceMgr>>();
   const graphs = createGraphMgr((node, e) =>
     options.log(
       "error",
@@ -35,7 +45,17 @@ export function createLocalWorker(options: LocalWorkerOptions): WorkerInterface 
     ),
   );
   const rendezvous = createRendezvousMgr();
+  const partials = new Map<string, PartialRun>();
   const task = `/job:${options.job}/replica:${options.replica}/task:${options.task}`;
+
+  const resourcesFor = (session: string, device: string): ResourceMgr =>
+    isolated.get(session)?.get(device) ?? shared.get(device)!;
+
+  const toDeviceStats = (device: Device, stats: StepStatsCollector): DeviceStepStats =>
+    create(DeviceStepStatsSchema, {
+      device: device.name,
+      nodeStats: stats.nodes.map((n) => create(NodeExecStatsSchema, nodeExecStats(n))),
+    });
 
   return {
     task,
@@ -44,52 +64,81 @@ export function createLocalWorker(options: LocalWorkerOptions): WorkerInterface 
       const deviceName = req.graphDef.node[0]?.device ?? devices[0]!.name;
       const device = byName.get(deviceName);
       if (!device) throw internal(`Worker ${task} has no device ${deviceName}`);
-      return graphs.register(req.graphDef, device);
+      return graphs.register(req.graphDef, device, req.sessionHandle);
     },
     async runGraph(req: RunGraphRequest): Promise<RunGraphResponse> {
-      const { executor, device } = graphs.lookup(req.graphHandle);
+      const { executor, device, sessionHandle } = graphs.lookup(req.graphHandle);
       const rdv = rendezvous.find(req.stepId);
       const onAbort = () => rdv.abort(req.signal.reason as Error);
       if (req.signal.aborted) onAbort();
       else req.signal.addEventListener("abort", onAbort, { once: true });
+      const partialKey = `${req.stepId}:${req.graphHandle}`;
       try {
         for (const [key, tensor] of req.send) rdv.send(key, { tensor, isDead: false });
-        const step: StepContext = {
-          stepId: req.stepId,
-          signal: req.signal,
-          rendezvous: rdv,
-          resources: resources.get(device.name)!,
-          device,
-          log: options.log,
-        };
         const fetches = Promise.all(req.recvKeys.map((k) => rdv.recv(k, req.signal)));
         // If the executor fails, the rendezvous is aborted and `fetches` rejects too; observe it.
         fetches.catch(() => {});
-        await executor.run(step);
+        let run = req.isPartial ? partials.get(partialKey) : undefined;
+        if (run === undefined) {
+          const stats: StepStatsCollector | undefined = req.collectStepStats ? { nodes: [] } : undefined;
+          const step: StepContext = {
+            stepId: req.stepId,
+            signal: req.signal,
+            rendezvous: rdv,
+            resources: resourcesFor(sessionHandle, device.name),
+            device,
+            log: options.log,
+            stats,
+          };
+          run = { execution: executor.run(step), stats };
+          run.execution.catch(() => {});
+          if (req.isPartial) partials.set(partialKey, run);
+        }
+        if (!req.isPartial || req.isLastPartialRun) {
+          try {
+            await run.execution;
+          } finally {
+            partials.delete(partialKey);
+          }
+        }
         const values = await fetches;
         const recv = new Map<string, RendezvousValue>();
         req.recvKeys.forEach((k, i) => {
           recv.set(k, values[i]!);
         });
-        return { recv };
+        const done = !req.isPartial || req.isLastPartialRun;
+        return { recv, stepStats: done && run.stats ? toDeviceStats(device, run.stats) : undefined };
+      } catch (e) {
+        partials.delete(partialKey);
+        throw e;
       } finally {
         req.signal.removeEventListener("abort", onAbort);
       }
     },
     cleanupGraph(stepId) {
       rendezvous.cleanup(stepId);
+      for (const key of partials.keys()) if (key.startsWith(`${stepId}:`)) partials.delete(key);
     },
     async deregisterGraph(handle) {
       graphs.deregister(handle);
     },
+    async createWorkerSession(sessionHandle, isolate) {
+      if (isolate)
+        isolated.set(sessionHandle, new Map(devices.map((d) => [d.name, createResourceMgr("localhost")])));
+    },
+    async deleteWorkerSession(sessionHandle) {
+      isolated.delete(sessionHandle);
+    },
     async cleanupAll(containers) {
-      for (const rm of resources.values()) {
+      const all = [...shared.values(), ...[...isolated.values()].flatMap((m) => [...m.values()])];
+      for (const rm of all) {
         if (containers.length === 0) rm.cleanup(rm.defaultContainer);
         else for (const c of containers) rm.cleanup(c);
       }
     },
     async close() {
       rendezvous.abortAll(internal("Worker is shutting down"));
+      partials.clear();
     },
   };
 }

@@ -4,11 +4,13 @@
 // (TF's WorkerService) or a worker on another thread can stand in for the local one.
 
 import type { GraphDef } from "../../../gen/tensorflow/core/framework/graph_pb.js";
+import type { DeviceStepStats } from "../../../gen/tensorflow/core/framework/step_stats_pb.js";
 import type { Device } from "../device/device-set.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
 import type { Tensor } from "../framework/tensor.js";
 
 export interface RegisterGraphRequest {
+  /** The session whose resources (if isolated) the graph's kernels use. */
   readonly sessionHandle: string;
   /** One device's partition (every node has its full device name). */
   readonly graphDef: GraphDef;
@@ -23,10 +25,20 @@ export interface RunGraphRequest {
   readonly recvKeys: readonly string[];
   /** Aborted when the step is cancelled (Close, deadline, another partition failed, client gone). */
   readonly signal: AbortSignal;
+  /**
+   * A partial run (TF's is_partial): the first call starts the partition, later calls with the same
+   * step id only feed and fetch; the call with isLastPartialRun also waits for the partition to end.
+   */
+  readonly isPartial?: boolean;
+  readonly isLastPartialRun?: boolean;
+  /** Record a NodeExecStats per executed node (RunOptions.trace_level FULL_TRACE). */
+  readonly collectStepStats?: boolean;
 }
 
 export interface RunGraphResponse {
   readonly recv: ReadonlyMap<string, RendezvousValue>;
+  /** This partition's device stats, when collectStepStats was set (on the last call of a partial run). */
+  readonly stepStats?: DeviceStepStats | undefined;
 }
 
 export interface WorkerInterface {
@@ -38,6 +50,12 @@ export interface WorkerInterface {
   /** Drops per-step state (rendezvous) once every partition of the step is done. */
   cleanupGraph(stepId: bigint): void;
   deregisterGraph(graphHandle: string): Promise<void>;
+  /**
+   * TF's CreateWorkerSession: with isolate=true the session gets resource containers of its own
+   * (freed by deleteWorkerSession); otherwise it shares the worker's.
+   */
+  createWorkerSession(sessionHandle: string, isolate: boolean): Promise<void>;
+  deleteWorkerSession(sessionHandle: string): Promise<void>;
   /** Clears the named resource containers on all devices; [] = the default container. */
   cleanupAll(containers: readonly string[]): Promise<void>;
   close(): Promise<void>;

@@ -1,0 +1,505 @@
+// TensorFlow master semantics beyond a plain RunStep (spec §d): Extend versions, partial runs,
+// callables, request-id de-duplication, Close/Reset/GC cancelling steps, timeouts, tracing,
+// partition graphs, shared and isolated resource state. Engine level (the Master API takes TF's
+// protobuf messages, exactly what the RPC layer forwards).
+
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { create } from "@bufbuild/protobuf";
+import { ConfigProtoSchema, RunOptions_TraceLevel } from "../gen/tensorflow/core/protobuf/config_pb.js";
+import {
+  CloseSessionRequestSchema,
+  CreateSessionRequestSchema,
+  ExtendSessionRequestSchema,
+  ListDevicesRequestSchema,
+  MakeCallableRequestSchema,
+  PartialRunSetupRequestSchema,
+  ReleaseCallableRequestSchema,
+  ResetRequestSchema,
+  RunCallableRequestSchema,
+  RunStepRequestSchema,
+} from "../gen/tensorflow/core/protobuf/master_pb.js";
+import { isTfError, tfCodeName } from "../server/engine/framework/errors.js";
+import { createMaster, type Master, type MasterOptions } from "../server/engine/master/master.js";
+import { attr, constNode, DataType, graph, node, tensorProto, tensorValues } from "./support/graphs.js";
+
+const F = DataType.DT_FLOAT;
+const f32 = (values: number[], shape = [values.length]) => tensorProto(F, shape, values);
+
+function rejectsWith(code: string, fragment: string) {
+  return (e: unknown) => {
+    assert.ok(isTfError(e), `not a TfError: ${String(e)}`);
+    assert.equal(tfCodeName(e.code), code, e.message);
+    assert.ok(e.message.includes(fragment), `${JSON.stringify(e.message)} lacks ${JSON.stringify(fragment)}`);
+    return true;
+  };
+}
+
+async function withMaster(f: (m: Master) => Promise<void>, options: Partial<MasterOptions> = {}) {
+  const m = createMaster(options);
+  try {
+    await f(m);
+  } finally {
+    await m.close();
+  }
+}
+
+/** a, b placeholders; s = a + b; p = s * c (c = 2). */
+const abGraph = () =>
+  graph(
+    node("a", "Placeholder", { attrs: { dtype: attr.type(F) } }),
+    node("b", "Placeholder", { attrs: { dtype: attr.type(F) } }),
+    constNode("c", F, [], [2]),
+    node("s", "Add", { inputs: ["a", "b"], attrs: { T: attr.type(F) } }),
+    node("p", "Mul", { inputs: ["s", "c"], attrs: { T: attr.type(F) } }),
+  );
+
+/** A chain of n MatMuls of a size×size matrix: a step that takes a while. */
+function slowGraph(n: number, size: number) {
+  const nodes = [constNode("m0", F, [size, size], new Array(size * size).fill(0.001))];
+  for (let i = 1; i <= n; i++) {
+    nodes.push(node(`m${i}`, "MatMul", { inputs: [`m${i - 1}`, "m0"], attrs: { T: attr.type(F) } }));
+  }
+  return graph(...nodes);
+}
+
+const create_ = (m: Master, g = abGraph(), config = {}) =>
+  m.createSession(create(CreateSessionRequestSchema, { graphDef: g, config })).then((r) => r.sessionHandle);
+
+const run = (
+  m: Master,
+  sessionHandle: string,
+  init: Parameters<typeof create<typeof RunStepRequestSchema>>[1],
+) => m.runStep(create(RunStepRequestSchema, { sessionHandle, ...init }));
+
+describe("ExtendSession (§d.2)", () => {
+  test("versions count 1, 2, …; a stale version is ABORTED; a re-added node is INVALID_ARGUMENT", () =>
+    withMaster(async (m) => {
+      const h = await create_(m);
+      const ext = (v: bigint, name: string) =>
+        m.extendSession(
+          create(ExtendSessionRequestSchema, {
+            sessionHandle: h,
+            currentGraphVersion: v,
+            graphDef: graph(node(name, "Neg", { inputs: ["p"], attrs: { T: attr.type(F) } })),
+          }),
+        );
+      assert.equal((await ext(0n, "n1")).newGraphVersion, 1n);
+      assert.equal((await ext(1n, "n2")).newGraphVersion, 2n);
+      await assert.rejects(
+        ext(1n, "n3"),
+        rejectsWith("ABORTED", "Current version is 2 but caller expected 1."),
+      );
+      await assert.rejects(
+        ext(2n, "n1"),
+        rejectsWith(
+          "INVALID_ARGUMENT",
+          "GraphDef argument to Extend includes node 'n1', which was created by a previous call",
+        ),
+      );
+      const r = await run(m, h, {
+        feed: [
+          { name: "a", tensor: f32([1]) },
+          { name: "b", tensor: f32([2]) },
+        ],
+        fetch: ["n2"],
+      });
+      assert.deepEqual(tensorValues(r.tensor[0]!.tensor), [-6]);
+    }));
+
+  test("concurrent Extends with the same expected version: exactly one wins", () =>
+    withMaster(async (m) => {
+      const h = await create_(m);
+      const results = await Promise.allSettled(
+        [0, 1, 2, 3].map((i) =>
+          m.extendSession(
+            create(ExtendSessionRequestSchema, {
+              sessionHandle: h,
+              currentGraphVersion: 0n,
+              graphDef: graph(constNode(`k${i}`, F, [], [i])),
+            }),
+          ),
+        ),
+      );
+      assert.equal(results.filter((r) => r.status === "fulfilled").length, 1);
+      for (const r of results)
+        if (r.status === "rejected") rejectsWith("ABORTED", "Current version is 1")(r.reason);
+    }));
+});
+
+describe("partial runs (§d.4)", () => {
+  test("feeds and fetches arrive piece by piece on one step", () =>
+    withMaster(async (m) => {
+      const h = await create_(m);
+      const { partialRunHandle } = await m.partialRunSetup(
+        create(PartialRunSetupRequestSchema, {
+          sessionHandle: h,
+          feed: ["a:0", "b:0"],
+          fetch: ["s:0", "p:0"],
+        }),
+      );
+      assert.equal(partialRunHandle, "0");
+      const r1 = await run(m, h, { partialRunHandle, feed: [{ name: "a:0", tensor: f32([3]) }] });
+      assert.equal(r1.tensor.length, 0);
+      const r2 = await run(m, h, {
+        partialRunHandle,
+        feed: [{ name: "b:0", tensor: f32([4]) }],
+        fetch: ["s:0"],
+      });
+      assert.deepEqual(tensorValues(r2.tensor[0]!.tensor), [7]);
+      const r3 = await run(m, h, { partialRunHandle, fetch: ["p:0"] });
+      assert.deepEqual(tensorValues(r3.tensor[0]!.tensor), [14]);
+      // Complete: the handle is gone.
+      await assert.rejects(
+        run(m, h, { partialRunHandle, fetch: ["p:0"] }),
+        rejectsWith("INVALID_ARGUMENT", "Must run PartialRunSetup before performing partial runs"),
+      );
+      const next = await m.partialRunSetup(
+        create(PartialRunSetupRequestSchema, { sessionHandle: h, feed: ["a:0"], fetch: ["c:0"] }),
+      );
+      assert.equal(next.partialRunHandle, "1");
+    }));
+
+  test("every partial-run error, with TF's message endings", () =>
+    withMaster(async (m) => {
+      const h = await create_(m);
+      const setup = () =>
+        m
+          .partialRunSetup(
+            create(PartialRunSetupRequestSchema, {
+              sessionHandle: h,
+              feed: ["a:0", "b:0"],
+              fetch: ["s:0", "p:0"],
+            }),
+          )
+          .then((r) => r.partialRunHandle);
+      await assert.rejects(
+        m.partialRunSetup(create(PartialRunSetupRequestSchema, { sessionHandle: h })),
+        rejectsWith("INVALID_ARGUMENT", "Must specify at least one target to fetch or execute."),
+      );
+      let p = await setup();
+      await assert.rejects(
+        run(m, p === "" ? h : h, { partialRunHandle: p, feed: [{ name: "x:0", tensor: f32([1]) }] }),
+        (e) =>
+          rejectsWith("INVALID_ARGUMENT", "The feed x:0 was not specified in partial_run_setup.")(e) &&
+          (e as Error).message.endsWith("partial_run_setup."),
+      );
+      p = await setup();
+      await assert.rejects(
+        run(m, h, { partialRunHandle: p, fetch: ["c:0"] }),
+        (e) =>
+          rejectsWith("INVALID_ARGUMENT", "The fetch c:0 was not specified in partial_run_setup.")(e) &&
+          (e as Error).message.endsWith("partial_run_setup."),
+      );
+      p = await setup();
+      await run(m, h, { partialRunHandle: p, feed: [{ name: "a:0", tensor: f32([1]) }] });
+      await assert.rejects(
+        run(m, h, { partialRunHandle: p, feed: [{ name: "a:0", tensor: f32([1]) }] }),
+        (e) =>
+          rejectsWith("INVALID_ARGUMENT", "The feed a:0 has already been fed.")(e) &&
+          (e as Error).message.endsWith("fed."),
+      );
+      p = await setup();
+      await assert.rejects(
+        run(m, h, { partialRunHandle: p, feed: [{ name: "a:0", tensor: f32([1]) }], fetch: ["s:0"] }),
+        rejectsWith(
+          "INVALID_ARGUMENT",
+          "Fetch b:0 can't be computed from the feeds that have been fed so far.",
+        ),
+      );
+      p = await setup();
+      await run(m, h, {
+        partialRunHandle: p,
+        feed: [
+          { name: "a:0", tensor: f32([1]) },
+          { name: "b:0", tensor: f32([1]) },
+        ],
+        fetch: ["s:0"],
+      });
+      await assert.rejects(
+        run(m, h, { partialRunHandle: p, fetch: ["s:0"] }),
+        (e) =>
+          rejectsWith("INVALID_ARGUMENT", "The fetch s:0 has already been fetched.")(e) &&
+          (e as Error).message.endsWith("fetched."),
+      );
+      await assert.rejects(
+        run(m, h, { partialRunHandle: "99", fetch: ["s:0"] }),
+        rejectsWith("INVALID_ARGUMENT", "Must run PartialRunSetup before performing partial runs"),
+      );
+    }));
+});
+
+describe("callables (§d.5)", () => {
+  test("MakeCallable / RunCallable / ReleaseCallable with positional feeds and fetches", () =>
+    withMaster(async (m) => {
+      const h = await create_(m);
+      const { handle } = await m.makeCallable(
+        create(MakeCallableRequestSchema, {
+          sessionHandle: h,
+          options: { feed: ["b:0", "a:0"], fetch: ["p:0", "s:0", "p:0"] },
+        }),
+      );
+      assert.equal(handle, 0n);
+      const r = await m.runCallable(
+        create(RunCallableRequestSchema, { sessionHandle: h, handle, feed: [f32([10]), f32([1])] }),
+      );
+      assert.deepEqual(
+        r.fetch.map((t) => tensorValues(t)),
+        [[22], [11], [22]],
+      );
+      await assert.rejects(
+        m.runCallable(create(RunCallableRequestSchema, { sessionHandle: h, handle, feed: [f32([1])] })),
+        rejectsWith("INVALID_ARGUMENT", "Expected 2 feed tensors, but got 1"),
+      );
+      await assert.rejects(
+        m.runCallable(create(RunCallableRequestSchema, { sessionHandle: h, handle: 7n })),
+        rejectsWith("INVALID_ARGUMENT", "No such callable handle: 7"),
+      );
+      await m.releaseCallable(create(ReleaseCallableRequestSchema, { sessionHandle: h, handle }));
+      await m.releaseCallable(create(ReleaseCallableRequestSchema, { sessionHandle: h, handle: 42n }));
+      await assert.rejects(
+        m.runCallable(
+          create(RunCallableRequestSchema, { sessionHandle: h, handle, feed: [f32([1]), f32([1])] }),
+        ),
+        rejectsWith("INVALID_ARGUMENT", "Attempted to run callable after handle was released: 0"),
+      );
+      const second = await m.makeCallable(
+        create(MakeCallableRequestSchema, { sessionHandle: h, options: { fetch: ["c:0"] } }),
+      );
+      assert.equal(second.handle, 1n);
+    }));
+
+  test("tensor_connection feeds one tensor from another, and its three errors", () =>
+    withMaster(async (m) => {
+      const h = await create_(m);
+      // b takes a's value: p = (a + a) * 2
+      const { handle } = await m.makeCallable(
+        create(MakeCallableRequestSchema, {
+          sessionHandle: h,
+          options: {
+            feed: ["a:0"],
+            fetch: ["p:0"],
+            tensorConnection: [{ fromTensor: "a:0", toTensor: "b:0" }],
+          },
+        }),
+      );
+      const r = await m.runCallable(
+        create(RunCallableRequestSchema, { sessionHandle: h, handle, feed: [f32([5])] }),
+      );
+      assert.deepEqual(tensorValues(r.fetch[0]), [20]);
+      const bad = (fromTensor: string, toTensor: string) =>
+        m.makeCallable(
+          create(MakeCallableRequestSchema, {
+            sessionHandle: h,
+            options: { fetch: ["p:0"], tensorConnection: [{ fromTensor, toTensor }] },
+          }),
+        );
+      await assert.rejects(
+        bad("nope:0", "b:0"),
+        rejectsWith("INVALID_ARGUMENT", 'Requested tensor connection from unknown node: "b:0".'),
+      );
+      await assert.rejects(
+        bad("a:3", "b:0"),
+        rejectsWith(
+          "INVALID_ARGUMENT",
+          'Requested tensor connection from unknown edge: "b:0" (actual number of outputs = 1).',
+        ),
+      );
+      await assert.rejects(
+        bad("s:0", "b:0"),
+        rejectsWith(
+          "INVALID_ARGUMENT",
+          'Requested Tensor connection between nodes "b" and "s" would create a cycle.',
+        ),
+      );
+      await assert.rejects(
+        m.makeCallable(
+          create(MakeCallableRequestSchema, {
+            sessionHandle: h,
+            options: { fetch: ["p:0"], feedDevices: { "a:0": "/device:CPU:0" } },
+          }),
+        ),
+        rejectsWith("UNIMPLEMENTED", "CallableOptions::feed_devices and CallableOptions::fetch_devices"),
+      );
+    }));
+});
+
+describe("request-id de-duplication (§d.0.2)", () => {
+  test("a repeated id is ABORTED for RunStep, PartialRunSetup, MakeCallable and RunCallable; 0 is never tracked", () =>
+    withMaster(async (m) => {
+      const h = await create_(m);
+      await run(m, h, { fetch: ["c:0"], requestId: 5n });
+      await assert.rejects(
+        run(m, h, { fetch: ["c:0"], requestId: 5n }),
+        rejectsWith(
+          "ABORTED",
+          `The same RunStep (Master) request was received twice. goo.gle/debugonly  session_handle: "${h}" fetch: "c:0" request_id: 5`,
+        ),
+      );
+      await run(m, h, { fetch: ["c:0"], requestId: 0n });
+      await run(m, h, { fetch: ["c:0"], requestId: 0n });
+      await m.partialRunSetup(
+        create(PartialRunSetupRequestSchema, { sessionHandle: h, fetch: ["c:0"], requestId: 6n }),
+      );
+      await assert.rejects(
+        m.partialRunSetup(
+          create(PartialRunSetupRequestSchema, { sessionHandle: h, fetch: ["c:0"], requestId: 6n }),
+        ),
+        rejectsWith("ABORTED", "The same PartialRunSetup (Master) request was received twice."),
+      );
+      await m.makeCallable(
+        create(MakeCallableRequestSchema, { sessionHandle: h, options: { fetch: ["c:0"] }, requestId: 7n }),
+      );
+      await assert.rejects(
+        m.makeCallable(
+          create(MakeCallableRequestSchema, { sessionHandle: h, options: { fetch: ["c:0"] }, requestId: 7n }),
+        ),
+        rejectsWith("ABORTED", "The same MakeCallable (Master) request was received twice."),
+      );
+      await m.runCallable(create(RunCallableRequestSchema, { sessionHandle: h, handle: 0n, requestId: -8n }));
+      await assert.rejects(
+        m.runCallable(create(RunCallableRequestSchema, { sessionHandle: h, handle: 0n, requestId: -8n })),
+        rejectsWith("ABORTED", "The same RunCallable (Master) request was received twice."),
+      );
+      // Checked before the handle: an unknown session with a repeated id is still "received twice".
+      await assert.rejects(
+        run(m, "0123456789abcdef", { fetch: ["c:0"], requestId: 5n }),
+        rejectsWith("ABORTED", "received twice"),
+      );
+    }));
+});
+
+describe("Close, Reset, GC and timeouts cancel steps (§d.6, §d.7, §d.0.5, §d.3.1)", () => {
+  test("CloseSession cancels a running step with TF's message, and other calls are served meanwhile", () =>
+    withMaster(async (m) => {
+      const h = await create_(m, slowGraph(400, 160));
+      const step = run(m, h, { fetch: ["m400:0"] });
+      await new Promise((r) => setTimeout(r, 50));
+      const devices = await m.listDevices(create(ListDevicesRequestSchema));
+      assert.equal(devices.localDevice.length, 1);
+      await m.closeSession(create(CloseSessionRequestSchema, { sessionHandle: h }));
+      await assert.rejects(
+        step,
+        rejectsWith("CANCELLED", "Step was cancelled by an explicit call to `Session::Close()`."),
+      );
+      await assert.rejects(
+        m.closeSession(create(CloseSessionRequestSchema, { sessionHandle: h })),
+        rejectsWith("ABORTED", `Session ${h} is not found. Possibly, this master has restarted.`),
+      );
+    }));
+
+  test("RunOptions.timeout_in_ms stops the step with DEADLINE_EXCEEDED", () =>
+    withMaster(async (m) => {
+      const h = await create_(m, slowGraph(400, 160));
+      const t0 = Date.now();
+      await assert.rejects(
+        run(m, h, { fetch: ["m400:0"], options: { timeoutInMs: 100n } }),
+        rejectsWith("DEADLINE_EXCEEDED", "Timed out"),
+      );
+      assert.ok(Date.now() - t0 < 2000, "the step stopped soon after its deadline");
+      // The session is still usable.
+      const r = await run(m, h, { fetch: ["m1:0"] });
+      assert.equal(r.tensor.length, 1);
+    }));
+
+  test("the server default operation_timeout_in_ms applies when the request gives none", () =>
+    withMaster(
+      async (m) => {
+        const h = await create_(m, slowGraph(400, 160));
+        await assert.rejects(run(m, h, { fetch: ["m400:0"] }), rejectsWith("DEADLINE_EXCEEDED", "Timed out"));
+      },
+      { defaultSessionConfig: create(ConfigProtoSchema, { operationTimeoutInMs: 100n }) },
+    ));
+
+  test("idle sessions are garbage collected; their steps are CANCELLED with TF's message", () =>
+    withMaster(
+      async (m) => {
+        const idle = await create_(m);
+        await new Promise((r) => setTimeout(r, 400));
+        await assert.rejects(
+          run(m, idle, { fetch: ["c:0"] }),
+          rejectsWith("ABORTED", `Session ${idle} is not found.`),
+        );
+        const busy = await create_(m, slowGraph(2000, 160));
+        const step = run(m, busy, { fetch: ["m2000:0"] });
+        await assert.rejects(
+          step,
+          rejectsWith(
+            "CANCELLED",
+            "Step was cancelled because the session was garbage collected due to inactivity.",
+          ),
+        );
+      },
+      { sessionIdleTimeoutMs: 150 },
+    ));
+
+  test("Reset closes every session and clears variables of the default container", () =>
+    withMaster(async (m) => {
+      const varGraph = graph(
+        node("v", "VariableV2", { attrs: { dtype: attr.type(F), shape: attr.shape([]) } }),
+        constNode("one", F, [], [1]),
+        node("init", "Assign", { inputs: ["v", "one"], attrs: { T: attr.type(F) } }),
+        node("read", "Identity", { inputs: ["v"], attrs: { T: attr.type(F) } }),
+      );
+      const h1 = await create_(m, varGraph);
+      await run(m, h1, { target: ["init"] });
+      // Non-isolated state is shared: a second session sees the variable.
+      const h2 = await create_(m, varGraph);
+      assert.deepEqual(tensorValues((await run(m, h2, { fetch: ["read:0"] })).tensor[0]!.tensor), [1]);
+      // An isolated session does not.
+      const h3 = await create_(m, varGraph, { isolateSessionState: true });
+      await assert.rejects(
+        run(m, h3, { fetch: ["read:0"] }),
+        rejectsWith("FAILED_PRECONDITION", "Attempting to use uninitialized value v"),
+      );
+      await m.reset(create(ResetRequestSchema));
+      await assert.rejects(run(m, h1, { fetch: ["read:0"] }), rejectsWith("ABORTED", "is not found"));
+      const h4 = await create_(m, varGraph);
+      await assert.rejects(
+        run(m, h4, { fetch: ["read:0"] }),
+        rejectsWith("FAILED_PRECONDITION", "Attempting to use uninitialized value v"),
+      );
+    }));
+});
+
+describe("RunMetadata (§d.3.5)", () => {
+  test("FULL_TRACE gives one DeviceStepStats per device with a NodeExecStats per node; partition graphs on request", () =>
+    withMaster(async (m) => {
+      const h = await create_(m);
+      const r = await run(m, h, {
+        feed: [
+          { name: "a:0", tensor: f32([1]) },
+          { name: "b:0", tensor: f32([2]) },
+        ],
+        fetch: ["p:0"],
+        options: { traceLevel: RunOptions_TraceLevel.FULL_TRACE, outputPartitionGraphs: true },
+      });
+      const dev = r.metadata?.stepStats?.devStats ?? [];
+      assert.equal(dev.length, 1);
+      assert.equal(dev[0]!.device, "/job:localhost/replica:0/task:0/device:CPU:0");
+      const names = dev[0]!.nodeStats.map((n) => n.nodeName).sort();
+      assert.deepEqual(names, ["_recv_a_0", "_recv_b_0", "_send_p_0", "c", "p", "s"]);
+      const p = dev[0]!.nodeStats.find((n) => n.nodeName === "p")!;
+      assert.ok(p.allStartMicros > 1_600_000_000_000_000n);
+      assert.equal(p.output[0]!.tensorDescription?.dtype, F);
+      const parts = r.metadata?.partitionGraphs ?? [];
+      assert.equal(parts.length, 1);
+      assert.deepEqual(parts[0]!.node.map((n) => n.op).sort(), [
+        "Add",
+        "Const",
+        "Mul",
+        "_Recv",
+        "_Recv",
+        "_Send",
+      ]);
+      const plain = await run(m, h, {
+        feed: [
+          { name: "a:0", tensor: f32([1]) },
+          { name: "b:0", tensor: f32([2]) },
+        ],
+        fetch: ["p:0"],
+      });
+      assert.equal(plain.metadata?.stepStats, undefined);
+      assert.equal(plain.metadata?.partitionGraphs.length, 0);
+    }));
+});

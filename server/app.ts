@@ -1,0 +1,267 @@
+// The gateway as a Fastify app: MasterService (under both of its names), gRPC health and server
+// reflection over Connect, gRPC and gRPC-Web, plus CORS, /metrics, /healthz and a small index at /.
+// `buildApp` never listens (main.ts does; tests listen on port 0), so everything here can be
+// exercised with real clients or `app.inject`.
+//
+// Request path: one-port server (net/) → Fastify (CORS, request tracking) → connect-fastify (protocol,
+// limits, codecs) → metrics interceptor → service implementation (rpc/) → engine (master).
+
+import { readFile } from "node:fs/promises";
+import http2 from "node:http2";
+import { Code, ConnectError, cors, type ServiceImpl } from "@connectrpc/connect";
+import { fastifyConnectPlugin } from "@connectrpc/connect-fastify";
+import { fastifyCors } from "@fastify/cors";
+import {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  fastify,
+  LogController,
+} from "fastify";
+import type { Master } from "./engine/master/master.js";
+import { createGatewayMetrics, rpcProtocolOf } from "./metrics.js";
+import { createOnePortServerFactory } from "./net/one-port-server.js";
+import { type CorsOrigin, isLoopbackOrigin, type ServerOptions } from "./options.js";
+import { createHealthServer } from "./rpc/health.js";
+import { createReflectionServices } from "./rpc/reflection.js";
+import {
+  Health,
+  MasterServiceProtoPath,
+  MasterServiceTfPath,
+  ServerReflectionV1,
+  ServerReflectionV1alpha,
+  servedServices,
+} from "./rpc/services.js";
+
+/** What the app needs from the engine's master: the session count (metrics) and `close` (shutdown). */
+export type MasterHandle = Pick<Master, "close" | "openSessionCount">;
+
+/**
+ * Replaces the engine (tests of the transport, or an embedding). Both or neither: the app closes
+ * `master` when it closes; `masterService` serves both MasterService names.
+ */
+export interface AppEngine {
+  readonly master: MasterHandle;
+  /** Methods left out answer UNIMPLEMENTED. */
+  readonly masterService: Partial<ServiceImpl<typeof MasterServiceProtoPath>>;
+}
+
+/**
+ * Builds the app from resolved options (see `resolveServerOptions`). Reads the TLS files if set and
+ * creates the engine's master (or uses `engine`). The returned app owns the master: `app.close()`
+ * drains calls (bounded by `shutdownTimeoutMs`) and then closes the master. Call `listen` once.
+ */
+export async function buildApp(options: ServerOptions, engine?: AppEngine): Promise<FastifyInstance> {
+  const tls =
+    options.tlsCert === undefined || options.tlsKey === undefined
+      ? undefined
+      : { cert: await readPem("certificate", options.tlsCert), key: await readPem("key", options.tlsKey) };
+
+  const app = fastify({
+    logger: { level: options.logLevel },
+    // One line per request comes from metrics.ts instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    serverFactory: createOnePortServerFactory({
+      tls,
+      idleTimeoutMs: options.connectionIdleTimeoutMs,
+      forceCloseAfterMs: options.shutdownTimeoutMs + 1000,
+    }),
+    // Graceful: idle connections close at once, busy ones after their last response (net/ module
+    // comment). `true` would destroy HTTP/1.1 connections with calls still in flight.
+    forceCloseConnections: "idle",
+    keepAliveTimeout: options.connectionIdleTimeoutMs,
+  });
+
+  let master: MasterHandle;
+  let masterService: Partial<ServiceImpl<typeof MasterServiceProtoPath>>;
+  if (engine === undefined) {
+    // Imported here, not at the top: an app built with an injected engine (transport tests, an
+    // embedding) never loads the engine or starts its workers.
+    const { createMaster } = await import("./engine/master/master.js");
+    const { createMasterServiceImpl } = await import("./rpc/master-service.js");
+    // The engine's log lines go to the same pino logger, unless the caller brought its own.
+    const created = createMaster({
+      log: (level, message) => app.log[level]({ component: "master" }, message),
+      ...options.master,
+    });
+    master = created;
+    masterService = createMasterServiceImpl(created, { logger: app.log });
+  } else {
+    ({ master, masterService } = engine);
+  }
+  app.addHook("onClose", async () => {
+    await master.close();
+  });
+
+  const metrics = createGatewayMetrics({
+    services: servedServices,
+    openSessions: () => master.openSessionCount(),
+  });
+  app.addHook("onRequest", (request, reply, done) => {
+    metrics.onRequest(request, reply);
+    done();
+  });
+
+  const health = createHealthServer(servedServices.map((service) => service.typeName));
+  // Watchers learn NOT_SERVING before connections start closing.
+  app.addHook("preClose", (done) => {
+    health.shutdown();
+    done();
+  });
+  const reflection = createReflectionServices(servedServices);
+
+  const corsOrigin = corsOriginOption(options.corsOrigin);
+  if (corsOrigin !== undefined) {
+    await app.register(fastifyCors, {
+      origin: corsOrigin,
+      methods: [...cors.allowedMethods],
+      allowedHeaders: [...cors.allowedHeaders],
+      exposedHeaders: [...cors.exposedHeaders],
+      maxAge: 7200, // Chromium's ceiling for caching a preflight
+    });
+  }
+
+  // Shutdown: in-flight calls get shutdownTimeoutMs to finish, then their handlers are aborted and
+  // the clients receive UNAVAILABLE. (connect-fastify's own shutdownTimeoutMs leaves a timer that
+  // keeps the process alive for the whole timeout after close, so the timer is ours and unref'd.)
+  const shutdown = new AbortController();
+  let shutdownTimer: NodeJS.Timeout | undefined;
+  app.addHook("preClose", (done) => {
+    shutdownTimer = setTimeout(
+      () => shutdown.abort(new ConnectError("tfgate is shutting down", Code.Unavailable)),
+      options.shutdownTimeoutMs,
+    ).unref();
+    done();
+  });
+  app.addHook("onClose", (_instance, done) => {
+    clearTimeout(shutdownTimer);
+    done();
+  });
+  const connectOptions = {
+    connect: true,
+    grpc: true,
+    grpcWeb: true,
+    // connect-fastify ignores Fastify's bodyLimit; this bounds each request message (after
+    // decompression). Larger ones fail with RESOURCE_EXHAUSTED.
+    readMaxBytes: options.maxMessageBytes,
+    // JSON with a field the schema does not have is rejected (INVALID_ARGUMENT), not silently
+    // dropped: a misspelt field in a hand-written GraphDef should fail loudly.
+    jsonOptions: { ignoreUnknownFields: false },
+    shutdownSignal: shutdown.signal,
+    interceptors: [metrics.interceptor],
+    contextValues: (request: FastifyRequest) => metrics.contextValues(request),
+  };
+  await app.register(fastifyConnectPlugin, {
+    ...connectOptions,
+    writeMaxBytes: options.maxMessageBytes,
+    routes(router) {
+      router.service(MasterServiceProtoPath, masterService);
+      router.service(MasterServiceTfPath, masterService);
+    },
+  });
+  // Health and reflection answer with our own data (reflection's descriptor sets are ~100 KiB), so
+  // only their requests are bounded by maxMessageBytes: a small limit must not break discovery.
+  await app.register(fastifyConnectPlugin, {
+    ...connectOptions,
+    routes(router) {
+      router.service(Health, health.impl);
+      router.service(ServerReflectionV1, reflection.v1);
+      router.service(ServerReflectionV1alpha, reflection.v1alpha);
+    },
+  });
+
+  app.get("/metrics", async (_request, reply) => {
+    const { contentType, body } = await metrics.scrape();
+    return reply.type(contentType).send(body);
+  });
+  app.get("/healthz", async (_request, reply) => {
+    const status = health.status("") === 1 ? "SERVING" : "NOT_SERVING";
+    return reply
+      .code(status === "SERVING" ? 200 : 503)
+      .send({ status, openSessions: master.openSessionCount() });
+  });
+  app.get("/", async () => ({
+    name: "tfgate",
+    description: "TensorFlow's MasterService over Connect, gRPC and gRPC-Web",
+    protocols: ["connect+json", "connect+proto", "grpc", "grpc-web"],
+    services: servedServices.map((service) => ({
+      name: service.typeName,
+      methods: service.methods.map((method) => `/${service.typeName}/${method.name}`),
+    })),
+    metrics: "/metrics",
+    health: "/healthz",
+  }));
+
+  const serviceNames = new Set(servedServices.map((service) => service.typeName));
+  app.setNotFoundHandler((request, reply) => notFound(request, reply, serviceNames));
+
+  return app;
+}
+
+async function readPem(what: "certificate" | "key", path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`cannot read TLS ${what} file "${path}": ${reason}`);
+  }
+}
+
+type CorsOriginCallback = (error: Error | null, allow: boolean) => void;
+
+/** @fastify/cors's `origin` for our policy; undefined when CORS is off. */
+function corsOriginOption(
+  policy: CorsOrigin,
+): string | string[] | ((origin: string | undefined, callback: CorsOriginCallback) => void) | undefined {
+  if (policy === "none") return undefined;
+  if (policy === "*") return "*";
+  if (policy === "loopback") {
+    return (origin, callback) => callback(null, origin !== undefined && isLoopbackOrigin(origin));
+  }
+  return [...policy];
+}
+
+/**
+ * 404s. A gRPC or gRPC-Web client gets UNIMPLEMENTED in its own protocol (status in the headers of a
+ * trailers-only response), a Connect client calling an unknown method of a served service gets a
+ * Connect `unimplemented` error, everything else Fastify's usual 404.
+ */
+function notFound(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  serviceNames: ReadonlySet<string>,
+): FastifyReply {
+  const path = request.url.split("?", 1)[0] ?? request.url;
+  const match = /^\/([^/]+)\/([^/]+)$/.exec(path);
+  const service = match?.[1];
+  const knownService = service !== undefined && serviceNames.has(service);
+  const message = knownService
+    ? `method ${match?.[2]} is not implemented by service ${service}`
+    : `unknown service ${service ?? path}`;
+  const contentType = request.headers["content-type"];
+  const { protocol } = rpcProtocolOf(request.method, contentType, request.url);
+  if (protocol !== "connect" && contentType !== undefined) {
+    const headers = {
+      "content-type": contentType,
+      "grpc-status": String(Code.Unimplemented),
+      "grpc-message": encodeURIComponent(message),
+    };
+    const raw: unknown = request.raw;
+    if (raw instanceof http2.Http2ServerRequest) {
+      // gRPC needs a trailers-only response: one HEADERS frame that ends the stream. Fastify would
+      // send the headers and then an empty DATA frame, which grpc-js reports as INTERNAL.
+      reply.hijack();
+      raw.stream.respond({ ":status": 200, ...headers }, { endStream: true });
+      return reply;
+    }
+    return reply.code(200).headers(headers).send();
+  }
+  if (knownService) {
+    return reply.code(404).type("application/json").send({ code: "unimplemented", message });
+  }
+  return reply.code(404).send({
+    message: `Route ${request.method}:${request.url} not found`,
+    error: "Not Found",
+    statusCode: 404,
+  });
+}

@@ -1,0 +1,287 @@
+// The `tfgate` command. The only module that reads flags and environment variables, calls `listen`
+// and handles signals; everything it configures goes through resolveServerOptions (options.ts).
+//
+//   tfgate serve [--host H] [--port P] [--tls-cert F --tls-key F] [--cors-origin O] …
+//
+// Every flag also comes from an environment variable (TFGATE_<FLAG>, e.g. TFGATE_PORT); a flag wins
+// over its variable. SIGTERM or SIGINT drains the server (in-flight calls may finish within
+// --shutdown-timeout-ms) and exits 0; a second signal exits at once with 1.
+
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import type { FastifyInstance } from "fastify";
+import { buildApp } from "./app.js";
+import type { MasterOptions } from "./engine/master/master.js";
+import {
+  type CorsOrigin,
+  type LogLevel,
+  logLevels,
+  resolveServerOptions,
+  type ServerOptions,
+  ServerOptionsError,
+  serverOptionDefaults,
+} from "./options.js";
+
+/** Flag values after commander has parsed them (strings converted by the parsers below). */
+interface ServeFlags {
+  host?: string;
+  port?: number;
+  tlsCert?: string;
+  tlsKey?: string;
+  corsOrigin?: CorsOrigin;
+  maxMessageBytes?: number;
+  logLevel?: LogLevel;
+  shutdownTimeoutMs?: number;
+  idleTimeoutMs?: number;
+  // Engine (MasterOptions) flags.
+  cpuDevices?: number;
+  maxSessions?: number;
+  maxGraphNodes?: number;
+  maxTensorBytes?: number;
+}
+
+/** Which flag and variable set each ServerOptions field, for error messages. */
+const flagOf: Partial<Record<keyof ServerOptions, string>> = {
+  host: "--host (TFGATE_HOST)",
+  port: "--port (TFGATE_PORT)",
+  tlsCert: "--tls-cert (TFGATE_TLS_CERT)",
+  tlsKey: "--tls-key (TFGATE_TLS_KEY)",
+  corsOrigin: "--cors-origin (TFGATE_CORS_ORIGIN)",
+  maxMessageBytes: "--max-message-bytes (TFGATE_MAX_MESSAGE_BYTES)",
+  logLevel: "--log-level (TFGATE_LOG_LEVEL)",
+  shutdownTimeoutMs: "--shutdown-timeout-ms (TFGATE_SHUTDOWN_TIMEOUT_MS)",
+  connectionIdleTimeoutMs: "--idle-timeout-ms (TFGATE_IDLE_TIMEOUT_MS)",
+};
+
+/**
+ * Runs the CLI with `argv` (without node and script). Resolves when the command is done: for
+ * `serve`, once the server listens (the process then lives until a signal). Never throws; failures
+ * print `tfgate: <message>` on stderr and set `process.exitCode`.
+ */
+export async function runCli(argv: readonly string[]): Promise<void> {
+  const program = new Command("tfgate")
+    .description("TensorFlow's MasterService over Connect, gRPC and gRPC-Web on one port")
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(`tfgate: ${text.replace(/^error: /, "")}`) })
+    .showHelpAfterError("(run with --help for usage)");
+
+  let serve: Promise<void> | undefined;
+  program
+    .command("serve")
+    .description("start the gateway with an in-process session engine")
+    .addOption(
+      new Option("--host <host>", "address to bind").env("TFGATE_HOST").default(serverOptionDefaults.host),
+    )
+    .addOption(
+      new Option("--port <port>", "TCP port (0 = any free port)")
+        .env("TFGATE_PORT")
+        .argParser(parseInteger)
+        .default(serverOptionDefaults.port),
+    )
+    .addOption(
+      new Option("--tls-cert <file>", "PEM certificate; serve TLS (h2 + http/1.1)").env("TFGATE_TLS_CERT"),
+    )
+    .addOption(new Option("--tls-key <file>", "PEM private key for --tls-cert").env("TFGATE_TLS_KEY"))
+    .addOption(
+      new Option(
+        "--cors-origin <origins>",
+        'browser origins allowed to call: "loopback" (pages on this machine), "*", "none", or a comma-separated list',
+      )
+        .env("TFGATE_CORS_ORIGIN")
+        .argParser(parseCorsOrigin)
+        .default(serverOptionDefaults.corsOrigin),
+    )
+    .addOption(
+      new Option("--max-message-bytes <n>", "largest request or response message (e.g. 67108864, 64MiB)")
+        .env("TFGATE_MAX_MESSAGE_BYTES")
+        .argParser(parseByteSize)
+        .default(serverOptionDefaults.maxMessageBytes, "64MiB"),
+    )
+    .addOption(
+      new Option("--log-level <level>", "log level")
+        .env("TFGATE_LOG_LEVEL")
+        .choices(logLevels)
+        .default(serverOptionDefaults.logLevel),
+    )
+    .addOption(
+      new Option("--shutdown-timeout-ms <ms>", "on SIGTERM/SIGINT, how long in-flight calls may finish")
+        .env("TFGATE_SHUTDOWN_TIMEOUT_MS")
+        .argParser(parseInteger)
+        .default(serverOptionDefaults.shutdownTimeoutMs),
+    )
+    .addOption(
+      new Option("--idle-timeout-ms <ms>", "close connections idle this long")
+        .env("TFGATE_IDLE_TIMEOUT_MS")
+        .argParser(parseInteger)
+        .default(serverOptionDefaults.connectionIdleTimeoutMs),
+    )
+    // Engine flags (MasterOptions): defaults and ranges live in the engine's resolveMasterOptions.
+    .addOption(
+      new Option("--cpu-devices <n>", "CPU devices").env("TFGATE_CPU_DEVICES").argParser(parseInteger),
+    )
+    .addOption(
+      new Option("--max-sessions <n>", "most sessions open at once")
+        .env("TFGATE_MAX_SESSIONS")
+        .argParser(parseInteger),
+    )
+    .addOption(
+      new Option("--max-graph-nodes <n>", "largest graph, in nodes, a session may hold")
+        .env("TFGATE_MAX_GRAPH_NODES")
+        .argParser(parseInteger),
+    )
+    .addOption(
+      new Option("--max-tensor-bytes <n>", "largest tensor a kernel or feed may allocate (e.g. 1GiB)")
+        .env("TFGATE_MAX_TENSOR_BYTES")
+        .argParser(parseByteSize),
+    )
+    .action((flags: ServeFlags) => {
+      serve = serveCommand(flags);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+  } catch (error) {
+    // Commander has already printed its message (or the help text).
+    process.exitCode = error instanceof CommanderError ? error.exitCode : 1;
+    return;
+  }
+  if (serve === undefined && argv.length === 0) {
+    program.outputHelp();
+    process.exitCode = 1;
+    return;
+  }
+  await serve;
+}
+
+async function serveCommand(flags: ServeFlags): Promise<void> {
+  let options: ServerOptions;
+  try {
+    options = resolveServerOptions({
+      ...defined({
+        host: flags.host,
+        port: flags.port,
+        tlsCert: flags.tlsCert,
+        tlsKey: flags.tlsKey,
+        corsOrigin: flags.corsOrigin,
+        maxMessageBytes: flags.maxMessageBytes,
+        logLevel: flags.logLevel,
+        shutdownTimeoutMs: flags.shutdownTimeoutMs,
+        connectionIdleTimeoutMs: flags.idleTimeoutMs,
+      }),
+      master: defined<Partial<MasterOptions>>({
+        cpuDevices: flags.cpuDevices,
+        maxSessions: flags.maxSessions,
+        maxGraphNodes: flags.maxGraphNodes,
+        maxTensorBytes: flags.maxTensorBytes,
+      }),
+    });
+  } catch (error) {
+    if (error instanceof ServerOptionsError) {
+      return fail(`invalid ${flagOf[error.option] ?? error.option}: ${error.message}`);
+    }
+    throw error;
+  }
+
+  let app: FastifyInstance;
+  try {
+    app = await buildApp(options);
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+
+  const scheme = options.tlsCert === undefined ? "http" : "https";
+  try {
+    await app.listen({
+      host: options.host,
+      port: options.port,
+      listenTextResolver: (address) =>
+        `tfgate listening on ${address.replace(/^https?:/, `${scheme}:`)} (${
+          scheme === "https" ? "TLS: h2 and HTTP/1.1" : "HTTP/1.1 and h2c"
+        }; Connect, gRPC, gRPC-Web)`,
+    });
+  } catch (error) {
+    await app.close().catch(() => {});
+    return fail(listenErrorMessage(error, options));
+  }
+
+  let closing = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (closing) {
+      app.log.warn(`${signal} again: exiting without waiting`);
+      process.exit(1);
+    }
+    closing = true;
+    app.log.info(`${signal}: shutting down (in-flight calls may take up to ${options.shutdownTimeoutMs} ms)`);
+    app.close().then(
+      () => {
+        app.log.info("shut down");
+        process.exit(0);
+      },
+      (error: unknown) => {
+        app.log.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+}
+
+function fail(message: string): void {
+  process.stderr.write(`tfgate: ${message}\n`);
+  process.exitCode = 1;
+}
+
+function listenErrorMessage(error: unknown, options: ServerOptions): string {
+  const code = error instanceof Error && "code" in error ? error.code : undefined;
+  switch (code) {
+    case "EADDRINUSE":
+      return `port ${options.port} on ${options.host} is already in use (choose another with --port or TFGATE_PORT)`;
+    case "EACCES":
+      return `no permission to listen on port ${options.port} on ${options.host}`;
+    case "EADDRNOTAVAIL":
+      return `${options.host} is not an address of this machine (--host or TFGATE_HOST)`;
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return `cannot resolve host ${options.host} (--host or TFGATE_HOST)`;
+    default:
+      return `cannot listen on ${options.host}:${options.port}: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+/** Drops undefined values, so unset flags fall back to the defaults of the options resolver. */
+function defined<T extends object>(values: { [K in keyof T]: T[K] | undefined }): Partial<T> {
+  const out: Partial<T> = {};
+  for (const key of Object.keys(values) as (keyof T)[]) {
+    const value = values[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+function parseInteger(text: string): number {
+  if (!/^\d+$/.test(text.trim())) throw new InvalidArgumentError("expected a non-negative integer");
+  return Number(text.trim());
+}
+
+const byteUnits: Record<string, number> = { "": 1, b: 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
+
+/** "67108864", "64MiB", "1 GiB" (binary units only: "MB" is ambiguous and rejected). */
+function parseByteSize(text: string): number {
+  const match = /^(\d+)\s*([a-z]*)$/i.exec(text.trim());
+  const unit = byteUnits[(match?.[2] ?? "").toLowerCase()];
+  if (match?.[1] === undefined || unit === undefined) {
+    throw new InvalidArgumentError(
+      "expected a byte count such as 67108864 or 64MiB (units: B, KiB, MiB, GiB)",
+    );
+  }
+  return Number(match[1]) * unit;
+}
+
+function parseCorsOrigin(text: string): CorsOrigin {
+  const value = text.trim();
+  if (value === "loopback" || value === "*" || value === "none") return value;
+  return value
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== "");
+}

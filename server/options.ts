@@ -1,0 +1,197 @@
+// Server options: what the gateway around the engine can be told (address, TLS, CORS, limits,
+// logging, shutdown), resolved and range-checked in one place, the way connect's
+// validateReadWriteMaxBytes does for its limits. Everything else (app.ts, net/, main.ts) reads the
+// resolved object and never re-validates or re-defaults.
+
+import type { MasterOptions } from "./engine/master/master.js";
+
+/** pino's levels, plus "silent" (no logs at all). */
+export const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof logLevels)[number];
+
+/**
+ * Which browser origins may call the gateway (CORS). Non-browser clients (curl, gRPC) never send
+ * `Origin` and are not affected.
+ *
+ * - `"loopback"` (the default): pages served from this machine (`http(s)://localhost`, `127.0.0.1`,
+ *   `[::1]`, any port). tfgate has no authentication, so we do not let every web page the user
+ *   happens to visit drive the user's sessions; a local dev page works out of the box.
+ * - `"*"`: any origin (e.g. behind an authenticating proxy, or a deliberately public demo).
+ * - `"none"`: no CORS headers; browsers can call only from the same origin.
+ * - a list of exact origins (`["https://app.example.com", "http://localhost:5173"]`).
+ */
+export type CorsOrigin = "loopback" | "*" | "none" | readonly string[];
+
+/** Resolved server options: every field present and valid. Made only by `resolveServerOptions`. */
+export interface ServerOptions {
+  /** Address to bind. Default "127.0.0.1" (loopback only: the gateway has no authentication). */
+  readonly host: string;
+  /** TCP port, 0..65535 (0 = any free port). Default 8080. */
+  readonly port: number;
+  /**
+   * PEM certificate and key files. Both or neither. With them the port speaks TLS only, offering h2
+   * and http/1.1 by ALPN; without them it speaks plaintext HTTP/1.1 and h2c (prior knowledge).
+   */
+  readonly tlsCert: string | undefined;
+  readonly tlsKey: string | undefined;
+  /** See `CorsOrigin`. Default "loopback". */
+  readonly corsOrigin: CorsOrigin;
+  /**
+   * Largest message (request or response, after decompression) one RPC may carry, in bytes,
+   * 1..0xffffffff. Larger ones fail with RESOURCE_EXHAUSTED. Default 64 MiB.
+   */
+  readonly maxMessageBytes: number;
+  /** Default "info". */
+  readonly logLevel: LogLevel;
+  /**
+   * On shutdown, how long in-flight calls may run before they are cancelled (ms, 0..600000).
+   * Connections still open this much later (plus one second) are destroyed. Default 10000.
+   */
+  readonly shutdownTimeoutMs: number;
+  /**
+   * A connection with nothing to do for this long is closed (ms, 1..3600000): one that has not sent
+   * its first byte, an HTTP/1.1 keep-alive connection between requests, an HTTP/2 session with no
+   * activity. Default 60000.
+   */
+  readonly connectionIdleTimeoutMs: number;
+  /** Passed through to the engine's `createMaster`; it resolves and validates its own defaults. */
+  readonly master: Partial<MasterOptions>;
+}
+
+/** Thrown by `resolveServerOptions` for a bad value. `option` names the ServerOptions field. */
+export class ServerOptionsError extends Error {
+  override readonly name = "ServerOptionsError";
+  constructor(
+    readonly option: keyof ServerOptions,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const serverOptionDefaults = {
+  host: "127.0.0.1",
+  port: 8080,
+  corsOrigin: "loopback",
+  maxMessageBytes: 64 * 1024 * 1024,
+  logLevel: "info",
+  shutdownTimeoutMs: 10_000,
+  connectionIdleTimeoutMs: 60_000,
+} as const satisfies Partial<ServerOptions>;
+
+/** The largest message connect-es can handle (its own readMaxBytes ceiling). */
+const maxMessageBytesLimit = 0xffffffff;
+
+/**
+ * Fills in defaults and checks every value. Throws `ServerOptionsError` naming the first bad option
+ * and the accepted range. Pure: reads no files, environment or flags (main.ts does that).
+ */
+export function resolveServerOptions(partial: Partial<ServerOptions> = {}): ServerOptions {
+  const host = partial.host ?? serverOptionDefaults.host;
+  if (host.trim() === "" || /\s/.test(host)) {
+    throw new ServerOptionsError("host", `host must be a host name or IP address, got "${host}"`);
+  }
+  const port = integerIn("port", partial.port ?? serverOptionDefaults.port, 0, 65535);
+  const tlsCert = partial.tlsCert === "" ? undefined : partial.tlsCert;
+  const tlsKey = partial.tlsKey === "" ? undefined : partial.tlsKey;
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) {
+    throw new ServerOptionsError(
+      tlsCert === undefined ? "tlsCert" : "tlsKey",
+      "tlsCert and tlsKey must be given together (a PEM certificate file and its private key file)",
+    );
+  }
+  const corsOrigin = resolveCorsOrigin(partial.corsOrigin ?? serverOptionDefaults.corsOrigin);
+  const maxMessageBytes = integerIn(
+    "maxMessageBytes",
+    partial.maxMessageBytes ?? serverOptionDefaults.maxMessageBytes,
+    1,
+    maxMessageBytesLimit,
+  );
+  const logLevel = partial.logLevel ?? serverOptionDefaults.logLevel;
+  if (!(logLevels as readonly string[]).includes(logLevel)) {
+    throw new ServerOptionsError(
+      "logLevel",
+      `logLevel must be one of ${logLevels.join(", ")}, got "${logLevel}"`,
+    );
+  }
+  const shutdownTimeoutMs = integerIn(
+    "shutdownTimeoutMs",
+    partial.shutdownTimeoutMs ?? serverOptionDefaults.shutdownTimeoutMs,
+    0,
+    600_000,
+  );
+  const connectionIdleTimeoutMs = integerIn(
+    "connectionIdleTimeoutMs",
+    partial.connectionIdleTimeoutMs ?? serverOptionDefaults.connectionIdleTimeoutMs,
+    1,
+    3_600_000,
+  );
+  return {
+    host,
+    port,
+    tlsCert,
+    tlsKey,
+    corsOrigin,
+    maxMessageBytes,
+    logLevel,
+    shutdownTimeoutMs,
+    connectionIdleTimeoutMs,
+    master: partial.master ?? {},
+  };
+}
+
+function integerIn(option: keyof ServerOptions, value: number, min: number, max: number): number {
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ServerOptionsError(option, `${option} must be an integer from ${min} to ${max}, got ${value}`);
+  }
+  return value;
+}
+
+function resolveCorsOrigin(value: CorsOrigin): CorsOrigin {
+  if (value === "loopback" || value === "*" || value === "none") {
+    return value;
+  }
+  if (typeof value === "string") {
+    throw new ServerOptionsError(
+      "corsOrigin",
+      `corsOrigin must be "loopback", "*", "none" or a list of origins, got "${value}"`,
+    );
+  }
+  if (value.length === 0) {
+    throw new ServerOptionsError("corsOrigin", `corsOrigin must list at least one origin (or be "none")`);
+  }
+  for (const origin of value) {
+    if (!isOrigin(origin)) {
+      throw new ServerOptionsError(
+        "corsOrigin",
+        `corsOrigin entries must be origins like "https://app.example.com" or "http://localhost:5173" (scheme, host, optional port; no path), got "${origin}"`,
+      );
+    }
+  }
+  return [...value];
+}
+
+/** True for a serialized origin: scheme://host[:port], exactly as a browser sends it. */
+function isOrigin(text: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return false;
+  }
+  return (url.protocol === "http:" || url.protocol === "https:") && url.origin === text;
+}
+
+/** The hosts the "loopback" CORS policy accepts, as `URL.hostname` spells them. */
+const loopbackHostnames = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/** True when `origin` (an `Origin` header value) is served from this machine. */
+export function isLoopbackOrigin(origin: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  return (url.protocol === "http:" || url.protocol === "https:") && loopbackHostnames.has(url.hostname);
+}

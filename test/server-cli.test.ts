@@ -1,0 +1,107 @@
+// The `tfgate` command as a user runs it (a child process): help, bad flags and values, a port in
+// use, listening, and a graceful exit on SIGTERM.
+
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import net from "node:net";
+import { test } from "node:test";
+
+const runCli = "import { runCli } from './server/main.ts'; await runCli(process.argv.slice(1));";
+
+function tfgate(args: string[], env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", runCli, ...args], {
+    cwd: new URL("..", import.meta.url).pathname,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+async function finish(child: ChildProcess): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  return { code, stdout, stderr };
+}
+
+test("--help lists every flag with its environment variable; exit 0", async () => {
+  const { code, stdout } = await finish(tfgate(["serve", "--help"]));
+  assert.equal(code, 0);
+  for (const flag of [
+    "--host",
+    "--port",
+    "--tls-cert",
+    "--tls-key",
+    "--cors-origin",
+    "--max-message-bytes",
+    "--log-level",
+  ]) {
+    assert.ok(stdout.includes(flag), flag);
+  }
+  assert.match(stdout, /env:\s+TFGATE_PORT/);
+});
+
+test("an unknown flag, a bad value, a bad environment variable: a message and exit 1", async () => {
+  const cases: [string[], Record<string, string>, RegExp][] = [
+    [["serve", "--bogus"], {}, /^tfgate: unknown option '--bogus'/],
+    [["serve", "--port", "http"], {}, /^tfgate: option '--port <port>' argument 'http' is invalid/],
+    [
+      ["serve", "--port", "70000"],
+      {},
+      /^tfgate: invalid --port \(TFGATE_PORT\): port must be an integer from 0 to 65535/,
+    ],
+    [
+      ["serve"],
+      { TFGATE_MAX_MESSAGE_BYTES: "lots" },
+      /value 'lots' from env 'TFGATE_MAX_MESSAGE_BYTES' is invalid/,
+    ],
+    [["serve", "--log-level", "loud"], {}, /argument 'loud' is invalid. Allowed choices are fatal, error/],
+    [["serve", "--tls-cert", "/nonexistent.pem"], {}, /tlsCert and tlsKey must be given together/],
+  ];
+  await Promise.all(
+    cases.map(async ([args, env, message]) => {
+      const { code, stderr } = await finish(tfgate(args, env));
+      assert.equal(code, 1, args.join(" "));
+      assert.match(stderr, message);
+    }),
+  );
+});
+
+test("a port in use: a clear message and exit 1", async () => {
+  const blocker = net.createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+  const port = (blocker.address() as net.AddressInfo).port;
+  try {
+    const { code, stderr } = await finish(tfgate(["serve", "--port", String(port), "--log-level", "silent"]));
+    assert.equal(code, 1);
+    assert.match(stderr, new RegExp(`^tfgate: port ${port} on 127\\.0\\.0\\.1 is already in use`));
+  } finally {
+    blocker.close();
+  }
+});
+
+test("serve logs its URL, answers, and exits 0 on SIGTERM", async () => {
+  const child = tfgate(["serve"], { TFGATE_PORT: "0" });
+  const result = finish(child);
+  let output = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /tfgate listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match?.[1] !== undefined) resolve(match[1]);
+    });
+    child.on("close", () => reject(new Error(`exited before listening: ${output}`)));
+  });
+  const healthz = await fetch(`${url}/healthz`);
+  assert.equal(healthz.status, 200);
+  child.kill("SIGTERM");
+  const { code, stdout } = await result;
+  assert.equal(code, 0);
+  assert.match(stdout, /SIGTERM: shutting down/);
+  assert.match(stdout, /"msg":"shut down"/);
+});

@@ -7,8 +7,11 @@
 // over its variable. SIGTERM or SIGINT drains the server (in-flight calls may finish within
 // --shutdown-timeout-ms) and exits 0; a second signal exits at once with 1.
 
+import { readFileSync } from "node:fs";
+import { fromJsonString } from "@bufbuild/protobuf";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { FastifyInstance } from "fastify";
+import { type ConfigProto, ConfigProtoSchema } from "../gen/tensorflow/core/protobuf/config_pb.js";
 import { buildApp } from "./app.js";
 import type { MasterOptions } from "./engine/master/master.js";
 import {
@@ -37,6 +40,8 @@ interface ServeFlags {
   maxSessions?: number;
   maxGraphNodes?: number;
   maxTensorBytes?: number;
+  sessionIdleTimeoutMs?: number;
+  defaultSessionConfig?: string;
 }
 
 /** Which flag and variable set each ServerOptions field, for error messages. */
@@ -133,6 +138,20 @@ export async function runCli(argv: readonly string[]): Promise<void> {
         .env("TFGATE_MAX_TENSOR_BYTES")
         .argParser(parseByteSize),
     )
+    .addOption(
+      new Option(
+        "--session-idle-timeout-ms <ms>",
+        "close sessions idle this long (0 = never, TensorFlow's default)",
+      )
+        .env("TFGATE_SESSION_IDLE_TIMEOUT_MS")
+        .argParser(parseInteger),
+    )
+    .addOption(
+      new Option(
+        "--default-session-config <json|file>",
+        "ConfigProto (protobuf JSON, inline or a file) every CreateSession config is merged over",
+      ).env("TFGATE_DEFAULT_SESSION_CONFIG"),
+    )
     .action((flags: ServeFlags) => {
       serve = serveCommand(flags);
     });
@@ -154,6 +173,16 @@ export async function runCli(argv: readonly string[]): Promise<void> {
 
 async function serveCommand(flags: ServeFlags): Promise<void> {
   let options: ServerOptions;
+  let defaultSessionConfig: ConfigProto | undefined;
+  if (flags.defaultSessionConfig !== undefined) {
+    try {
+      defaultSessionConfig = parseSessionConfig(flags.defaultSessionConfig);
+    } catch (error) {
+      return fail(
+        `invalid --default-session-config (TFGATE_DEFAULT_SESSION_CONFIG): ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
   try {
     options = resolveServerOptions({
       ...defined({
@@ -172,6 +201,8 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
         maxSessions: flags.maxSessions,
         maxGraphNodes: flags.maxGraphNodes,
         maxTensorBytes: flags.maxTensorBytes,
+        sessionIdleTimeoutMs: flags.sessionIdleTimeoutMs,
+        defaultSessionConfig,
       }),
     });
   } catch (error) {
@@ -256,6 +287,12 @@ function defined<T extends object>(values: { [K in keyof T]: T[K] | undefined })
     if (value !== undefined) out[key] = value;
   }
   return out;
+}
+
+/** A ConfigProto in protobuf JSON, given inline (starts with "{") or as a file path. */
+function parseSessionConfig(text: string): ConfigProto {
+  const json = text.trimStart().startsWith("{") ? text : readFileSync(text, "utf8");
+  return fromJsonString(ConfigProtoSchema, json);
 }
 
 function parseInteger(text: string): number {

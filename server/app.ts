@@ -6,6 +6,7 @@
 // Request path: one-port server (net/) → Fastify (CORS, request tracking) → connect-fastify (protocol,
 // limits, codecs) → metrics interceptor → service implementation (rpc/) → engine (master).
 
+import { setMaxListeners } from "node:events";
 import { readFile } from "node:fs/promises";
 import http2 from "node:http2";
 import { Code, ConnectError, cors, type ServiceImpl } from "@connectrpc/connect";
@@ -125,6 +126,8 @@ export async function buildApp(options: ServerOptions, engine?: AppEngine): Prom
   // the clients receive UNAVAILABLE. (connect-fastify's own shutdownTimeoutMs leaves a timer that
   // keeps the process alive for the whole timeout after close, so the timer is ours and unref'd.)
   const shutdown = new AbortController();
+  // connect-es links every call's signal to this one: one listener per call in flight.
+  setMaxListeners(0, shutdown.signal);
   let shutdownTimer: NodeJS.Timeout | undefined;
   app.addHook("preClose", (done) => {
     shutdownTimer = setTimeout(

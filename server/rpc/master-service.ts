@@ -20,10 +20,11 @@ export interface MasterServiceDeps {
 }
 
 /**
- * The caller's cancellation as the engine sees it: a deadline that fires becomes
- * DEADLINE_EXCEEDED, a disconnect CANCELLED.
+ * Runs `f` with the caller's cancellation as the engine sees it: a deadline that fires becomes
+ * DEADLINE_EXCEEDED, a disconnect CANCELLED. The listener is removed when `f` settles (connect-es
+ * aborts ctx.signal after every call, finished or not).
  */
-function callSignal(ctx: HandlerContext): AbortSignal {
+async function withCallSignal<T>(ctx: HandlerContext, f: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   const onAbort = () => {
     const deadline = ctx.timeoutMs();
@@ -35,7 +36,11 @@ function callSignal(ctx: HandlerContext): AbortSignal {
   };
   if (ctx.signal.aborted) onAbort();
   else ctx.signal.addEventListener("abort", onAbort, { once: true });
-  return controller.signal;
+  try {
+    return await f(controller.signal);
+  } finally {
+    ctx.signal.removeEventListener("abort", onAbort);
+  }
 }
 
 export function createMasterServiceImpl(
@@ -56,7 +61,7 @@ export function createMasterServiceImpl(
     partialRunSetup: (req) => guard("PartialRunSetup", () => master.partialRunSetup(req)),
     async runStep(req, ctx) {
       try {
-        return await master.runStep(req, { signal: callSignal(ctx) });
+        return await withCallSignal(ctx, (signal) => master.runStep(req, { signal }));
       } catch (e) {
         // TF's gRPC master: with store_errors_in_response_body the status travels in the body and
         // the call itself succeeds (GrpcSession always sets it).
@@ -74,7 +79,7 @@ export function createMasterServiceImpl(
     reset: (req) => guard("Reset", () => master.reset(req)),
     makeCallable: (req) => guard("MakeCallable", () => master.makeCallable(req)),
     runCallable: (req, ctx) =>
-      guard("RunCallable", () => master.runCallable(req, { signal: callSignal(ctx) })),
+      guard("RunCallable", () => withCallSignal(ctx, (signal) => master.runCallable(req, { signal }))),
     releaseCallable: (req) => guard("ReleaseCallable", () => master.releaseCallable(req)),
   };
 }

@@ -1,0 +1,21 @@
+// tfgate's web client: the generated MasterService client, transports, a Session helper and
+// tensor helpers. Works in browsers and in Node; never imports server code.
+
+export {
+  createMasterClient,
+  createTransport,
+  type MasterClient,
+  type MasterClientOptions,
+  type Protocol,
+  type RunArgs,
+  Session,
+  TfStepError,
+} from "./client.js";
+export {
+  DataType,
+  fromTensorProto,
+  type Tensor,
+  type TensorValues,
+  tensor,
+  toTensorProto,
+} from "./tensor.js";

@@ -45,7 +45,7 @@ export function floatToHalf(x: number): number {
   if (u >= F16_MAX_AS_F32_BITS) {
     // Overflow → Inf, NaN → canonical quiet NaN.
     o = u > F32_INFINITY_BITS ? 0x7e00 : 0x7c00;
-  } else if (u < (113 << 23)) {
+  } else if (u < 113 << 23) {
     // Result is a half subnormal or zero: let the FPU do the rounding by adding a magic number
     // whose ulp is exactly the half subnormal ulp.
     const sum = Math.fround(float32FromBits(u) + DENORM_MAGIC);
@@ -88,7 +88,10 @@ export function bfloat16ArrayToFloat32(src: Uint16Array): Float32Array {
 }
 
 /** Encodes float32s (or any numbers) as half bit patterns into dst. */
-export function float32ToHalfArray(src: ArrayLike<number>, dst: Uint16Array = new Uint16Array(src.length)): Uint16Array {
+export function float32ToHalfArray(
+  src: ArrayLike<number>,
+  dst: Uint16Array = new Uint16Array(src.length),
+): Uint16Array {
   for (let i = 0; i < src.length; i++) dst[i] = floatToHalf(src[i]!);
   return dst;
 }

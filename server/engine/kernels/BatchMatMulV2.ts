@@ -1,0 +1,132 @@
+// TF's BatchMatMulV2 (core/kernels/matmul_op_impl.h, BaseBatchMatMulOp): matrix products over the
+// last two dimensions with broadcasting batch dimensions; adj_x/adj_y transpose (and conjugate,
+// for complex) the matrices.
+
+import { broadcastShapes, broadcastStrides, stridesOf } from "../framework/bcast.js";
+import { invalidArgument } from "../framework/errors.js";
+import { getAttrBool } from "../framework/op-def.js";
+import { allocData, type NumericArray, shapeString, Tensor } from "../framework/tensor.js";
+import { isComplexType } from "../framework/types.js";
+import {
+  COMPLEX_TYPES,
+  checkTypeConstraint,
+  cpuKernel,
+  FLOAT_TYPES,
+  type KernelConfig,
+  T,
+} from "./kernel-config.js";
+import { matMul } from "./MatMul.js";
+import { lanesOf } from "./tensor-util.js";
+
+function conjugate(t: Tensor): Tensor {
+  const d = Float64Array.from(t.data as Float64Array);
+  for (let i = 1; i < d.length; i += 2) d[i] = -d[i]!;
+  const out = allocData(t.dtype, t.numElements, t.shape) as Float64Array;
+  out.set(d);
+  return new Tensor(t.dtype, t.shape, out);
+}
+
+export function batchMatMul(x: Tensor, y: Tensor, adjX = false, adjY = false): Tensor {
+  if (x.rank < 2 || y.rank < 2) {
+    throw invalidArgument(`In[0] and In[1] ndims must be >= 2: ${Math.min(x.rank, y.rank)}`);
+  }
+  const xb = x.shape.slice(0, -2);
+  const yb = y.shape.slice(0, -2);
+  let batch: number[];
+  try {
+    batch = broadcastShapes(xb, yb);
+  } catch {
+    throw invalidArgument(
+      `In[0] and In[1] must have compatible batch dimensions: ${shapeString(x.shape)} vs. ${shapeString(y.shape)}`,
+    );
+  }
+  let [d0, d1] = x.shape.slice(-2) as [number, number];
+  let [d2, d3] = y.shape.slice(-2) as [number, number];
+  if (adjX) [d0, d1] = [d1, d0];
+  if (adjY) [d2, d3] = [d3, d2];
+  if (d1 !== d2) {
+    throw invalidArgument(
+      `In[0] mismatch In[1] shape: ${d1} vs. ${d2}: ${shapeString(x.shape)} ${shapeString(y.shape)} ${adjX ? 1 : 0} ${adjY ? 1 : 0}`,
+    );
+  }
+  const nb = batch.reduce((a, b) => a * b, 1);
+  const shape = [...batch, d0, d3];
+  const lanes = lanesOf(x.dtype);
+  const out = allocData(x.dtype, nb * d0 * d3, shape) as NumericArray;
+  const xs = broadcastStrides(xb, batch);
+  const ys = broadcastStrides(yb, batch);
+  const os = stridesOf(batch);
+  const xm = x.shape.slice(-2);
+  const ym = y.shape.slice(-2);
+  const xSize = xm[0]! * xm[1]! * lanes;
+  const ySize = ym[0]! * ym[1]! * lanes;
+  for (let b = 0; b < nb; b++) {
+    let rem = b;
+    let xi = 0;
+    let yi = 0;
+    for (let d = 0; d < batch.length; d++) {
+      const k = Math.floor(rem / os[d]!);
+      rem -= k * os[d]!;
+      xi += k * xs[d]!;
+      yi += k * ys[d]!;
+    }
+    const xd = (x.data as NumericArray).subarray(xi * xSize, (xi + 1) * xSize);
+    const yd = (y.data as NumericArray).subarray(yi * ySize, (yi + 1) * ySize);
+    let xt = new Tensor(x.dtype, xm, xd);
+    let yt = new Tensor(y.dtype, ym, yd);
+    if (isComplexType(x.dtype)) {
+      if (adjX) xt = conjugate(xt);
+      if (adjY) yt = conjugate(yt);
+    }
+    const p = matMul(xt, yt, adjX, adjY);
+    (out as Float64Array).set(p.data as Float64Array, b * d0 * d3 * lanes);
+  }
+  return new Tensor(x.dtype, shape, out);
+}
+
+function config(name: "BatchMatMulV2" | "BatchMatMul"): KernelConfig {
+  return {
+    op: {
+      name,
+      inputs: ["x: T", "y: T"],
+      outputs: ["output: T"],
+      attrs: [
+        "T: {bfloat16, half, float, double, int16, int32, int64, uint8, uint16, uint32, uint64, complex64, complex128}",
+        "adj_x: bool = false",
+        "adj_y: bool = false",
+        "grad_x: bool = false",
+        "grad_y: bool = false",
+      ],
+    },
+    kernel: cpuKernel(name, (c) => {
+      checkTypeConstraint(c, "T", [
+        ...FLOAT_TYPES,
+        ...COMPLEX_TYPES,
+        T.int16,
+        T.int32,
+        T.int64,
+        T.uint8,
+        T.uint16,
+        T.uint32,
+        T.uint64,
+      ]);
+      const adjX = getAttrBool(c.attrs, "adj_x");
+      const adjY = getAttrBool(c.attrs, "adj_y");
+      return {
+        compute(ctx) {
+          const x = ctx.input(0);
+          const y = ctx.input(1);
+          if (name === "BatchMatMul" && x.rank !== y.rank) {
+            throw invalidArgument(
+              `In[0] and In[1] has different ndims: ${shapeString(x.shape)} vs. ${shapeString(y.shape)}`,
+            );
+          }
+          ctx.setOutput(0, batchMatMul(x, y, adjX, adjY));
+        },
+      };
+    }),
+  };
+}
+
+export const batchMatMulV2Config = config("BatchMatMulV2");
+export const batchMatMulConfig = config("BatchMatMul");

@@ -1,0 +1,72 @@
+// TF's Fill, ZerosLike and OnesLike (core/kernels/constant_op.cc): tensors filled with one value.
+// The shape comes from data, so the allocation budget is checked before anything is allocated.
+
+import { invalidArgument } from "../framework/errors.js";
+import { allocData, numElements, shapeString, Tensor } from "../framework/tensor.js";
+import { DataType } from "../framework/types.js";
+import { type KernelConfig, simpleKernel } from "./kernel-config.js";
+import { lanesOf, readInts } from "./tensor-util.js";
+
+export function fill(dims: readonly number[], value: Tensor): Tensor {
+  for (const d of dims) if (d < 0) throw invalidArgument(`Dimension ${d} must be >= 0`);
+  const n = numElements(dims);
+  const data = allocData(value.dtype, n, dims);
+  const lanes = lanesOf(value.dtype);
+  const src = value.data as unknown as { [i: number]: unknown };
+  const dst = data as unknown as { [i: number]: unknown; fill?: (v: unknown) => void };
+  if (lanes === 1 && typeof dst.fill === "function") dst.fill(src[0]);
+  else for (let i = 0; i < n * lanes; i++) dst[i] = src[i % lanes];
+  return new Tensor(value.dtype, dims, data);
+}
+
+export const fillConfig: KernelConfig = {
+  op: {
+    name: "Fill",
+    inputs: ["dims: index_type", "value: T"],
+    outputs: ["output: T"],
+    attrs: ["T: type", "index_type: {int32, int64} = DT_INT32"],
+  },
+  kernel: simpleKernel("Fill", (ctx) => {
+    const dims = ctx.input(0);
+    const value = ctx.input(1);
+    if (dims.rank !== 1)
+      throw invalidArgument(`dims must represent a vector, got shape ${shapeString(dims.shape)}`);
+    if (value.rank !== 0)
+      throw invalidArgument(`value must represent a scalar, got shape ${shapeString(value.shape)}`);
+    ctx.setOutput(0, fill(readInts(dims), value));
+  }),
+};
+
+export function zerosLike(x: Tensor): Tensor {
+  return Tensor.zeros(x.dtype, x.shape);
+}
+
+export function onesLike(x: Tensor): Tensor {
+  const t = Tensor.zeros(x.dtype, x.shape);
+  const d = t.data;
+  if (d instanceof BigInt64Array || d instanceof BigUint64Array) d.fill(1n);
+  else if (x.dtype === DataType.DT_HALF) (d as Uint16Array).fill(0x3c00);
+  else if (x.dtype === DataType.DT_BFLOAT16) (d as Uint16Array).fill(0x3f80);
+  else if (lanesOf(x.dtype) === 2)
+    for (let i = 0; i < (d as Float32Array).length; i += 2) (d as Float32Array)[i] = 1;
+  else if (Array.isArray(d)) throw invalidArgument("OnesLike is not defined for this dtype");
+  else d.fill(1);
+  return t;
+}
+
+export const zerosLikeConfig: KernelConfig = {
+  op: { name: "ZerosLike", inputs: ["x: T"], outputs: ["y: T"], attrs: ["T: type"] },
+  kernel: simpleKernel("ZerosLike", (ctx) => ctx.setOutput(0, zerosLike(ctx.input(0)))),
+};
+
+export const onesLikeConfig: KernelConfig = {
+  op: {
+    name: "OnesLike",
+    inputs: ["x: T"],
+    outputs: ["y: T"],
+    attrs: [
+      "T: {bfloat16, half, float, double, int8, uint8, int16, uint16, int32, uint32, int64, uint64, complex64, complex128, bool}",
+    ],
+  },
+  kernel: simpleKernel("OnesLike", (ctx) => ctx.setOutput(0, onesLike(ctx.input(0)))),
+};

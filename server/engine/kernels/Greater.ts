@@ -1,0 +1,23 @@
+// TF's Greater (core/kernels/cwise_op_greater.cc): x > y element-wise (bool) with broadcasting.
+
+import type { Tensor } from "../framework/tensor.js";
+import { DataType } from "../framework/types.js";
+import { type BinaryFns, binaryConfig, binaryOp } from "./cwise.js";
+import { REAL_NUMBER_TYPES } from "./kernel-config.js";
+
+export const greaterFns: BinaryFns = {
+  float: (a, b) => (a > b ? 1 : 0),
+  bigintToNumber: (a, b) => (a > b ? 1 : 0),
+};
+
+export function greater(x: Tensor, y: Tensor): Tensor {
+  return binaryOp("Greater", x, y, greaterFns, DataType.DT_BOOL);
+}
+
+export const greaterConfig = binaryConfig({
+  name: "Greater",
+  typeAttr: "T: {bfloat16, half, float, double, int8, int16, int32, int64, uint8, uint16, uint32, uint64}",
+  kernelTypes: REAL_NUMBER_TYPES,
+  fns: greaterFns,
+  outType: "bool",
+});

@@ -1,0 +1,23 @@
+// TF's GreaterEqual (core/kernels/cwise_op_greater_equal.cc): x >= y element-wise (bool) with broadcasting.
+
+import type { Tensor } from "../framework/tensor.js";
+import { DataType } from "../framework/types.js";
+import { type BinaryFns, binaryConfig, binaryOp } from "./cwise.js";
+import { REAL_NUMBER_TYPES } from "./kernel-config.js";
+
+export const greaterEqualFns: BinaryFns = {
+  float: (a, b) => (a >= b ? 1 : 0),
+  bigintToNumber: (a, b) => (a >= b ? 1 : 0),
+};
+
+export function greaterEqual(x: Tensor, y: Tensor): Tensor {
+  return binaryOp("GreaterEqual", x, y, greaterEqualFns, DataType.DT_BOOL);
+}
+
+export const greaterEqualConfig = binaryConfig({
+  name: "GreaterEqual",
+  typeAttr: "T: {bfloat16, half, float, double, int8, int16, int32, int64, uint8, uint16, uint32, uint64}",
+  kernelTypes: REAL_NUMBER_TYPES,
+  fns: greaterEqualFns,
+  outType: "bool",
+});

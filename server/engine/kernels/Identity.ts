@@ -1,0 +1,32 @@
+// TF's Identity family (core/kernels/identity_op.cc): Identity, StopGradient, PreventGradient,
+// Snapshot. All forward their input; Snapshot copies it (TF's Snapshot guarantees a buffer that
+// later in-place updates of the input cannot change — our variables replace buffers, but copying
+// keeps the contract explicit).
+
+import { type KernelConfig, simpleKernel } from "./kernel-config.js";
+import { copyTensor } from "./tensor-util.js";
+
+export const identityConfig: KernelConfig = {
+  op: { name: "Identity", inputs: ["input: T"], outputs: ["output: T"], attrs: ["T: type"] },
+  kernel: simpleKernel("Identity", (ctx) => ctx.setOutput(0, ctx.input(0))),
+};
+
+export const stopGradientConfig: KernelConfig = {
+  op: { name: "StopGradient", inputs: ["input: T"], outputs: ["output: T"], attrs: ["T: type"] },
+  kernel: simpleKernel("StopGradient", (ctx) => ctx.setOutput(0, ctx.input(0))),
+};
+
+export const preventGradientConfig: KernelConfig = {
+  op: {
+    name: "PreventGradient",
+    inputs: ["input: T"],
+    outputs: ["output: T"],
+    attrs: ["T: type", "message: string = ''"],
+  },
+  kernel: simpleKernel("PreventGradient", (ctx) => ctx.setOutput(0, ctx.input(0))),
+};
+
+export const snapshotConfig: KernelConfig = {
+  op: { name: "Snapshot", inputs: ["input: T"], outputs: ["output: T"], attrs: ["T: type"] },
+  kernel: simpleKernel("Snapshot", (ctx) => ctx.setOutput(0, copyTensor(ctx.input(0)))),
+};

@@ -1,0 +1,23 @@
+// TF's LessEqual (core/kernels/cwise_op_less_equal.cc): x <= y element-wise (bool) with broadcasting.
+
+import type { Tensor } from "../framework/tensor.js";
+import { DataType } from "../framework/types.js";
+import { type BinaryFns, binaryConfig, binaryOp } from "./cwise.js";
+import { REAL_NUMBER_TYPES } from "./kernel-config.js";
+
+export const lessEqualFns: BinaryFns = {
+  float: (a, b) => (a <= b ? 1 : 0),
+  bigintToNumber: (a, b) => (a <= b ? 1 : 0),
+};
+
+export function lessEqual(x: Tensor, y: Tensor): Tensor {
+  return binaryOp("LessEqual", x, y, lessEqualFns, DataType.DT_BOOL);
+}
+
+export const lessEqualConfig = binaryConfig({
+  name: "LessEqual",
+  typeAttr: "T: {bfloat16, half, float, double, int8, int16, int32, int64, uint8, uint16, uint32, uint64}",
+  kernelTypes: REAL_NUMBER_TYPES,
+  fns: lessEqualFns,
+  outType: "bool",
+});

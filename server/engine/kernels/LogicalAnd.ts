@@ -1,0 +1,18 @@
+// TF's LogicalAnd (core/kernels/cwise_op_logical_and.cc): x && y for bools with broadcasting.
+
+import type { Tensor } from "../framework/tensor.js";
+import { type BinaryFns, binaryOp } from "./cwise.js";
+import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+
+export const logicalAndFns: BinaryFns = { float: (a, b) => a & b, bool: (a, b) => a & b };
+
+export function logicalAnd(x: Tensor, y: Tensor): Tensor {
+  return binaryOp("LogicalAnd", x, y, logicalAndFns);
+}
+
+export const logicalAndConfig: KernelConfig = {
+  op: { name: "LogicalAnd", inputs: ["x: bool", "y: bool"], outputs: ["z: bool"], isCommutative: true },
+  kernel: cpuKernel("LogicalAnd", () => ({
+    compute: (ctx) => ctx.setOutput(0, logicalAnd(ctx.input(0), ctx.input(1))),
+  })),
+};

@@ -1,0 +1,18 @@
+// TF's LogicalOr (core/kernels/cwise_op_logical_or.cc): x || y for bools with broadcasting.
+
+import type { Tensor } from "../framework/tensor.js";
+import { type BinaryFns, binaryOp } from "./cwise.js";
+import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+
+export const logicalOrFns: BinaryFns = { float: (a, b) => a | b, bool: (a, b) => a | b };
+
+export function logicalOr(x: Tensor, y: Tensor): Tensor {
+  return binaryOp("LogicalOr", x, y, logicalOrFns);
+}
+
+export const logicalOrConfig: KernelConfig = {
+  op: { name: "LogicalOr", inputs: ["x: bool", "y: bool"], outputs: ["z: bool"], isCommutative: true },
+  kernel: cpuKernel("LogicalOr", () => ({
+    compute: (ctx) => ctx.setOutput(0, logicalOr(ctx.input(0), ctx.input(1))),
+  })),
+};

@@ -1,0 +1,301 @@
+// TF's MatMul (core/kernels/matmul_op_impl.h, the legacy-matmul path of BaseBatchMatMulOp):
+// product = op(a) · op(b) for rank-2 a and b, op = transpose when transpose_a/transpose_b.
+//
+// Real floating types run a cache-friendly i-k-j loop over row-major storage, four rows of `a` at
+// a time, accumulating in float64 rows (so float32 results are the correctly rounded float64 sums,
+// at least as accurate as Eigen's float32 accumulation). Integers wrap like C++; int64/complex use
+// straightforward loops.
+
+import { invalidArgument } from "../framework/errors.js";
+import { getAttrBool } from "../framework/op-def.js";
+import { allocData, type NumericArray, shapeString, Tensor } from "../framework/tensor.js";
+import { DataType, isComplexType } from "../framework/types.js";
+import {
+  COMPLEX_TYPES,
+  checkTypeConstraint,
+  cpuKernel,
+  FLOAT_TYPES,
+  INT_TYPES,
+  type KernelConfig,
+} from "./kernel-config.js";
+import { computeBuffer, finish, numericData } from "./tensor-util.js";
+
+const f64 = (len: number): NumericArray => new Float64Array(len);
+
+/** Row-major transpose of an r×c matrix stored in `src` (interleave = 2 for complex). */
+function transposeData<A extends { length: number; [i: number]: unknown }>(
+  src: A,
+  r: number,
+  c: number,
+  make: (n: number) => A,
+  interleave = 1,
+): A {
+  const out = make(r * c * interleave);
+  for (let i = 0; i < r; i++) {
+    for (let j = 0; j < c; j++) {
+      for (let k = 0; k < interleave; k++)
+        out[(j * r + i) * interleave + k] = src[(i * c + j) * interleave + k];
+    }
+  }
+  return out;
+}
+
+/**
+ * out[m×n] = a · bᵀ for real numbers, where a is m×k and bt is n×k (both row-major float64): each
+ * output is a dot product of two contiguous rows. 4×4 register tiles reuse every loaded element
+ * four times; float64 accumulation.
+ */
+export function matMulFloat(
+  a: Float64Array,
+  bt: Float64Array,
+  out: NumericArray,
+  m: number,
+  k: number,
+  n: number,
+): void {
+  const m4 = m - (m % 4);
+  const n4 = n - (n % 4);
+  for (let i = 0; i < m4; i += 4) {
+    const a0 = i * k;
+    const a1 = a0 + k;
+    const a2 = a1 + k;
+    const a3 = a2 + k;
+    for (let j = 0; j < n4; j += 4) {
+      const b0 = j * k;
+      const b1 = b0 + k;
+      const b2 = b1 + k;
+      const b3 = b2 + k;
+      let s00 = 0,
+        s01 = 0,
+        s02 = 0,
+        s03 = 0,
+        s10 = 0,
+        s11 = 0,
+        s12 = 0,
+        s13 = 0;
+      let s20 = 0,
+        s21 = 0,
+        s22 = 0,
+        s23 = 0,
+        s30 = 0,
+        s31 = 0,
+        s32 = 0,
+        s33 = 0;
+      for (let p = 0; p < k; p++) {
+        const x0 = a[a0 + p]!;
+        const x1 = a[a1 + p]!;
+        const x2 = a[a2 + p]!;
+        const x3 = a[a3 + p]!;
+        const y0 = bt[b0 + p]!;
+        const y1 = bt[b1 + p]!;
+        const y2 = bt[b2 + p]!;
+        const y3 = bt[b3 + p]!;
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s02 += x0 * y2;
+        s03 += x0 * y3;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+        s12 += x1 * y2;
+        s13 += x1 * y3;
+        s20 += x2 * y0;
+        s21 += x2 * y1;
+        s22 += x2 * y2;
+        s23 += x2 * y3;
+        s30 += x3 * y0;
+        s31 += x3 * y1;
+        s32 += x3 * y2;
+        s33 += x3 * y3;
+      }
+      let o = i * n + j;
+      out[o] = s00;
+      out[o + 1] = s01;
+      out[o + 2] = s02;
+      out[o + 3] = s03;
+      o += n;
+      out[o] = s10;
+      out[o + 1] = s11;
+      out[o + 2] = s12;
+      out[o + 3] = s13;
+      o += n;
+      out[o] = s20;
+      out[o + 1] = s21;
+      out[o + 2] = s22;
+      out[o + 3] = s23;
+      o += n;
+      out[o] = s30;
+      out[o + 1] = s31;
+      out[o + 2] = s32;
+      out[o + 3] = s33;
+    }
+  }
+  // Edges: the last m % 4 rows (all columns) and the last n % 4 columns of the tiled rows.
+  const dot = (i: number, j: number) => {
+    let s = 0;
+    const ai = i * k;
+    const bj = j * k;
+    for (let p = 0; p < k; p++) s += a[ai + p]! * bt[bj + p]!;
+    out[i * n + j] = s;
+  };
+  for (let i = 0; i < m4; i++) for (let j = n4; j < n; j++) dot(i, j);
+  for (let i = m4; i < m; i++) for (let j = 0; j < n; j++) dot(i, j);
+}
+
+/** 8–32-bit integers: products and sums wrap mod 2^32 like C++ (then the output array narrows). */
+function matMulInt(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  out: NumericArray,
+  m: number,
+  k: number,
+  n: number,
+): void {
+  const acc = new Int32Array(n);
+  for (let i = 0; i < m; i++) {
+    acc.fill(0);
+    for (let p = 0; p < k; p++) {
+      const av = a[i * k + p]!;
+      const bo = p * n;
+      for (let j = 0; j < n; j++) acc[j] = (acc[j]! + Math.imul(av, b[bo + j]!)) | 0;
+    }
+    for (let j = 0; j < n; j++) out[i * n + j] = acc[j]!;
+  }
+}
+
+function matMulBig(
+  a: BigInt64Array,
+  b: BigInt64Array,
+  out: BigInt64Array,
+  m: number,
+  k: number,
+  n: number,
+): void {
+  for (let i = 0; i < m; i++) {
+    for (let p = 0; p < k; p++) {
+      const av = a[i * k + p]!;
+      if (av === 0n) continue;
+      const bo = p * n;
+      for (let j = 0; j < n; j++) out[i * n + j] = out[i * n + j]! + av * b[bo + j]!;
+    }
+  }
+}
+
+function matMulComplex(
+  a: Float64Array,
+  b: Float64Array,
+  out: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+): void {
+  const acc = new Float64Array(2 * n);
+  for (let i = 0; i < m; i++) {
+    acc.fill(0);
+    for (let p = 0; p < k; p++) {
+      const ar = a[2 * (i * k + p)]!;
+      const ai = a[2 * (i * k + p) + 1]!;
+      const bo = 2 * p * n;
+      for (let j = 0; j < n; j++) {
+        const br = b[bo + 2 * j]!;
+        const bi = b[bo + 2 * j + 1]!;
+        acc[2 * j]! += ar * br - ai * bi;
+        acc[2 * j + 1]! += ar * bi + ai * br;
+      }
+    }
+    out.set(acc, 2 * i * n);
+  }
+}
+
+/** Validates MatMul shapes with TF's messages; returns [m, k, n]. */
+export function matMulShapes(
+  a: Tensor,
+  b: Tensor,
+  transposeA: boolean,
+  transposeB: boolean,
+): [number, number, number] {
+  if (a.rank !== b.rank) {
+    throw invalidArgument(
+      `In[0] and In[1] has different ndims: ${shapeString(a.shape)} vs. ${shapeString(b.shape)}`,
+    );
+  }
+  if (a.rank !== 2) throw invalidArgument(`In[0] and In[1] ndims must be == 2: ${a.rank}`);
+  const [d0, d1] = transposeA ? [a.shape[1]!, a.shape[0]!] : [a.shape[0]!, a.shape[1]!];
+  const [d2, d3] = transposeB ? [b.shape[1]!, b.shape[0]!] : [b.shape[0]!, b.shape[1]!];
+  if (d1 !== d2) {
+    // TF 2.21's MatMul kernel (observed); BatchMatMul words it "In[0] mismatch In[1] shape: …".
+    throw invalidArgument(
+      `Matrix size-incompatible: In[0]: ${shapeString(a.shape)}, In[1]: ${shapeString(b.shape)}`,
+    );
+  }
+  return [d0, d1, d3];
+}
+
+/** TF's MatMul. */
+export function matMul(a: Tensor, b: Tensor, transposeA = false, transposeB = false): Tensor {
+  const [m, k, n] = matMulShapes(a, b, transposeA, transposeB);
+  const dt = a.dtype;
+  const shape = [m, n];
+  if (dt === DataType.DT_INT64 || dt === DataType.DT_UINT64) {
+    const make = (len: number) =>
+      (dt === DataType.DT_INT64 ? new BigInt64Array(len) : new BigUint64Array(len)) as BigInt64Array;
+    const out = allocData(dt, m * n, shape) as BigInt64Array;
+    let ad = a.data as BigInt64Array;
+    let bd = b.data as BigInt64Array;
+    if (transposeA) ad = transposeData(ad, a.shape[0]!, a.shape[1]!, make);
+    if (transposeB) bd = transposeData(bd, b.shape[0]!, b.shape[1]!, make);
+    matMulBig(ad, bd, out, m, k, n);
+    return new Tensor(dt, shape, out);
+  }
+  if (isComplexType(dt)) {
+    const make = (len: number) => new Float64Array(len);
+    const out = allocData(dt, m * n, shape) as Float64Array;
+    let ad = Float64Array.from(a.data as Float64Array);
+    let bd = Float64Array.from(b.data as Float64Array);
+    if (transposeA) ad = transposeData(ad, a.shape[0]!, a.shape[1]!, make, 2);
+    if (transposeB) bd = transposeData(bd, b.shape[0]!, b.shape[1]!, make, 2);
+    const acc = new Float64Array(2 * m * n);
+    matMulComplex(ad, bd, acc, m, k, n);
+    (out as Float64Array).set(acc);
+    return new Tensor(dt, shape, out);
+  }
+  const out = computeBuffer(dt, m * n, shape) as NumericArray;
+  const av = numericData(a);
+  const bv = numericData(b);
+  if (
+    dt === DataType.DT_FLOAT ||
+    dt === DataType.DT_DOUBLE ||
+    dt === DataType.DT_HALF ||
+    dt === DataType.DT_BFLOAT16
+  ) {
+    // a as m×k and b as n×k (transposed), both float64 row-major.
+    const af = transposeA ? transposeData(av, a.shape[0]!, a.shape[1]!, f64) : Float64Array.from(av);
+    const bt = transposeB ? Float64Array.from(bv) : transposeData(bv, b.shape[0]!, b.shape[1]!, f64);
+    matMulFloat(af as Float64Array, bt as Float64Array, out, m, k, n);
+  } else {
+    const ai = transposeA ? transposeData(av, a.shape[0]!, a.shape[1]!, f64) : av;
+    const bi = transposeB ? transposeData(bv, b.shape[0]!, b.shape[1]!, f64) : bv;
+    matMulInt(ai, bi, out, m, k, n);
+  }
+  return finish(dt, shape, out);
+}
+
+export const matMulConfig: KernelConfig = {
+  op: {
+    name: "MatMul",
+    inputs: ["a: T", "b: T"],
+    outputs: ["product: T"],
+    attrs: [
+      "transpose_a: bool = false",
+      "transpose_b: bool = false",
+      "T: {bfloat16, half, float, double, int32, int64, uint8, uint16, uint32, uint64, int8, int16, complex64, complex128}",
+      "grad_a: bool = false",
+      "grad_b: bool = false",
+    ],
+  },
+  kernel: cpuKernel("MatMul", (c) => {
+    checkTypeConstraint(c, "T", [...FLOAT_TYPES, ...INT_TYPES, ...COMPLEX_TYPES]);
+    const ta = getAttrBool(c.attrs, "transpose_a");
+    const tb = getAttrBool(c.attrs, "transpose_b");
+    return { compute: (ctx) => ctx.setOutput(0, matMul(ctx.input(0), ctx.input(1), ta, tb)) };
+  }),
+};

@@ -1,0 +1,8 @@
+// TF's NoOp: does nothing; used for control dependencies.
+
+import { type KernelConfig, simpleKernel } from "./kernel-config.js";
+
+export const noOpConfig: KernelConfig = {
+  op: { name: "NoOp" },
+  kernel: simpleKernel("NoOp", () => {}),
+};

@@ -1,0 +1,93 @@
+// TF's Pack (tf.stack) and Unpack (tf.unstack) (core/kernels/pack_op.cc, unpack_op.cc).
+
+import { stridesOf } from "../framework/bcast.js";
+import { invalidArgument } from "../framework/errors.js";
+import { getAttrInt } from "../framework/op-def.js";
+import { shapeString, Tensor } from "../framework/tensor.js";
+import { concat } from "./ConcatV2.js";
+import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { allocIndexable, lanesOf, storage, stridedCopy, withShape } from "./tensor-util.js";
+
+export function pack(values: readonly Tensor[], axisIn: number): Tensor {
+  const first = values[0]!;
+  const expanded = first.rank + 1;
+  if (axisIn < -expanded || axisIn >= expanded) {
+    throw invalidArgument(`axis = ${axisIn} not in [${-expanded}, ${expanded})`);
+  }
+  const axis = axisIn < 0 ? axisIn + expanded : axisIn;
+  values.forEach((v, i) => {
+    if (shapeString(v.shape) !== shapeString(first.shape)) {
+      throw invalidArgument(
+        `Shapes of all inputs must match: values[0].shape = ${shapeString(first.shape)} != values[${i}].shape = ${shapeString(v.shape)}`,
+      );
+    }
+  });
+  const shape = [...first.shape];
+  shape.splice(axis, 0, 1);
+  const parts = values.map((v) => withShape(v, shape));
+  if (parts.length === 1) return parts[0]!;
+  const out = concat(parts, axis);
+  return out;
+}
+
+export function unpack(value: Tensor, num: number, axisIn: number): Tensor[] {
+  const rank = value.rank;
+  if (axisIn < -rank || axisIn >= rank) throw invalidArgument(`axis = ${axisIn} not in [${-rank}, ${rank})`);
+  const axis = axisIn < 0 ? axisIn + rank : axisIn;
+  if (value.shape[axis] !== num) {
+    throw invalidArgument(
+      `Input shape axis ${axis} must equal ${num}, got shape ${shapeString(value.shape)}`,
+    );
+  }
+  const outShape = value.shape.filter((_, d) => d !== axis);
+  const strides = stridesOf(value.shape);
+  const srcStrides = strides.filter((_, d) => d !== axis);
+  const n = outShape.reduce((a, b) => a * b, 1);
+  const lanes = lanesOf(value.dtype);
+  return Array.from({ length: num }, (_, i) => {
+    const out = allocIndexable(value.dtype, n, outShape);
+    stridedCopy(storage(value), srcStrides, i * strides[axis]!, out, 0, outShape, lanes);
+    return new Tensor(value.dtype, outShape, out as unknown as Tensor["data"]);
+  });
+}
+
+export const packConfig: KernelConfig = {
+  op: {
+    name: "Pack",
+    inputs: ["values: N * T"],
+    outputs: ["output: T"],
+    attrs: ["N: int >= 1", "T: type", "axis: int = 0"],
+  },
+  kernel: cpuKernel("Pack", (c) => {
+    const axis = getAttrInt(c.attrs, "axis");
+    return {
+      compute(ctx) {
+        ctx.setOutput(
+          0,
+          pack(
+            Array.from({ length: ctx.numInputs }, (_, i) => ctx.input(i)),
+            axis,
+          ),
+        );
+      },
+    };
+  }),
+};
+
+export const unpackConfig: KernelConfig = {
+  op: {
+    name: "Unpack",
+    inputs: ["value: T"],
+    outputs: ["output: num * T"],
+    attrs: ["num: int >= 0", "T: type", "axis: int = 0"],
+  },
+  kernel: cpuKernel("Unpack", (c) => {
+    const num = getAttrInt(c.attrs, "num");
+    const axis = getAttrInt(c.attrs, "axis");
+    return {
+      compute(ctx) {
+        for (const [i, t] of unpack(ctx.input(0), num, axis).entries()) ctx.setOutput(i, t);
+      },
+    };
+  }),
+};

@@ -373,15 +373,17 @@ describe("Close, Reset, GC and timeouts cancel steps (§d.6, §d.7, §d.0.5, §d
   test("CloseSession cancels a running step with TF's message, and other calls are served meanwhile", () =>
     withMaster(async (m) => {
       const h = await create_(m, slowGraph(400, 160));
-      const step = run(m, h, { fetch: ["m400:0"] });
+      // Observe the rejection from the start: it happens while closeSession is awaited.
+      const step = assert.rejects(
+        run(m, h, { fetch: ["m400:0"] }),
+        rejectsWith("CANCELLED", "Step was cancelled by an explicit call to `Session::Close()`."),
+      );
       await new Promise((r) => setTimeout(r, 50));
+      // Other calls are answered while the step computes (it is still running: Close cancels it).
       const devices = await m.listDevices(create(ListDevicesRequestSchema));
       assert.equal(devices.localDevice.length, 1);
       await m.closeSession(create(CloseSessionRequestSchema, { sessionHandle: h }));
-      await assert.rejects(
-        step,
-        rejectsWith("CANCELLED", "Step was cancelled by an explicit call to `Session::Close()`."),
-      );
+      await step;
       await assert.rejects(
         m.closeSession(create(CloseSessionRequestSchema, { sessionHandle: h })),
         rejectsWith("ABORTED", `Session ${h} is not found. Possibly, this master has restarted.`),

@@ -132,6 +132,7 @@ export class MasterSession {
   private graph: Graph;
   private version = 0n;
   private closed = false;
+  private closeReason: TfError | undefined;
   private extending = false;
   /** Devices of stateful nodes, kept across Extend (TF's stateful placements). */
   private readonly statefulPlacements = new Map<string, string>();
@@ -382,6 +383,8 @@ export class MasterSession {
         ? setTimeout(() => abort(deadlineExceeded("Timed out waiting for the step to finish")), timeoutMs)
         : undefined;
     this.running.add(controller);
+    // A Close (or GC) that came while the plan was being built still cancels this step.
+    if (this.closeReason !== undefined) abort(this.closeReason);
     return {
       controller,
       abort,
@@ -736,6 +739,7 @@ export class MasterSession {
   async close(reason: TfError = closedByUser()): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.closeReason = reason;
     for (const c of this.running) c.abort(reason);
     await Promise.allSettled([...this.runningDone]);
     const plans = [...this.plans.values(), ...this.partialPlans.values()];

@@ -61,12 +61,14 @@ import {
 } from "../../../gen/tensorflow/core/protobuf/master_pb.js";
 import { NamedTensorProtoSchema } from "../../../gen/tensorflow/core/protobuf/named_tensor_pb.js";
 import type { Device } from "../device/device-set.js";
-import { sortDevices } from "../device/device-set.js";
+import { createDevices, sortDevices } from "../device/device-set.js";
 import { aborted, cancelled, invalidArgument, resourceExhausted } from "../framework/errors.js";
 import { setMaxTensorBytes } from "../framework/tensor.js";
 import { tensorToProto } from "../framework/tensor-proto.js";
 import { registerAllKernels } from "../kernels/register-all.js";
 import { createLocalWorker } from "../worker/local-worker.js";
+import { sendDeviceOfKey } from "../worker/rendezvous-mgr.js";
+import { createThreadWorker } from "../worker/thread-worker.js";
 import type { WorkerInterface } from "../worker/worker-interface.js";
 import { mergeConfig } from "./config.js";
 import { MasterSession, type RunStepResult } from "./master-session.js";
@@ -78,6 +80,11 @@ export interface MasterOptions {
   readonly job: string;
   /** Number of CPU devices. Default 1. */
   readonly cpuDevices: number;
+  /**
+   * Run each device's kernels on a worker thread of its own (default true), so compute never
+   * blocks the RPC thread; false runs one in-thread worker for all devices.
+   */
+  readonly workerThreads: boolean;
   /** Session config every CreateSession's config is merged over (TF's ServerDef.default_session_config). */
   readonly defaultSessionConfig: ConfigProto;
   /** Most sessions open at once; CreateSession beyond it fails RESOURCE_EXHAUSTED. Default 1000. */
@@ -99,6 +106,7 @@ export interface MasterOptions {
 export const masterOptionDefaults = {
   job: "localhost",
   cpuDevices: 1,
+  workerThreads: true,
   maxSessions: 1000,
   maxGraphNodes: 1_000_000,
   maxTensorBytes: 1024 ** 3,
@@ -203,17 +211,22 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
   registerAllKernels();
   setMaxTensorBytes(options.maxTensorBytes);
   const log = options.log;
-  const worker = createLocalWorker({
-    job: options.job,
-    replica: 0,
-    task: 0,
-    cpuDevices: options.cpuDevices,
-    log,
-  });
-  const workers: WorkerInterface[] = [worker];
-  const devices: Device[] = sortDevices(workers.flatMap((w) => w.getDevices()));
+  const task = `/job:${options.job}/replica:0/task:0`;
+  const allDevices = createDevices(options.job, 0, 0, options.cpuDevices);
   const workerByDevice = new Map<string, WorkerInterface>();
+  // Values sent on one worker and received on another go through the sender's RecvTensor.
+  const remoteRecv = (stepId: bigint, key: string, signal: AbortSignal) =>
+    workerByDevice.get(sendDeviceOfKey(key))!.recvTensor(stepId, key, signal);
+  // One worker per device, each on its own thread (or all in this thread, for embedding and
+  // benchmarks that measure the RPC path alone).
+  const workers: WorkerInterface[] = options.workerThreads
+    ? allDevices.map((d) =>
+        createThreadWorker({ task, devices: [d], maxTensorBytes: options.maxTensorBytes, log, remoteRecv }),
+      )
+    : [createLocalWorker({ task, devices: allDevices, log, remoteRecv })];
   for (const w of workers) for (const d of w.getDevices()) workerByDevice.set(d.name, w);
+  const devices: Device[] = sortDevices(allDevices);
+  const worker = workers[0]!;
   const sessions = new Map<string, MasterSession>();
   const recent = createRecentRequestIds(options.requestIdWindow);
   let closing = false;

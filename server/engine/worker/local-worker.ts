@@ -8,7 +8,7 @@ import {
   DeviceStepStatsSchema,
   NodeExecStatsSchema,
 } from "../../../gen/tensorflow/core/framework/step_stats_pb.js";
-import { createDevices, type Device } from "../device/device-set.js";
+import type { Device } from "../device/device-set.js";
 import { internal } from "../framework/errors.js";
 import type { StepContext, StepStatsCollector } from "../framework/op-kernel.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
@@ -19,12 +19,13 @@ import { nodeExecStats } from "./step-stats.js";
 import type { RunGraphRequest, RunGraphResponse, WorkerInterface } from "./worker-interface.js";
 
 export interface LocalWorkerOptions {
-  readonly job: string;
-  readonly replica: number;
-  readonly task: number;
-  /** Number of CPU devices. */
-  readonly cpuDevices: number;
+  /** "/job:localhost/replica:0/task:0" */
+  readonly task: string;
+  /** The devices this worker owns (their kernels, resources and rendezvous). */
+  readonly devices: readonly Device[];
   readonly log: (level: "info" | "warn" | "error", message: string) => void;
+  /** Receives values sent from devices of other workers (TF's RecvTensor on the sender's worker). */
+  readonly remoteRecv?: (stepId: bigint, key: string, signal: AbortSignal) => Promise<RendezvousValue>;
 }
 
 interface PartialRun {
@@ -33,7 +34,7 @@ interface PartialRun {
 }
 
 export function createLocalWorker(options: LocalWorkerOptions): WorkerInterface {
-  const devices: Device[] = createDevices(options.job, options.replica, options.task, options.cpuDevices);
+  const devices = options.devices;
   const byName = new Map(devices.map((d) => [d.name, d]));
   const shared = new Map<string, ResourceMgr>(devices.map((d) => [d.name, createResourceMgr("localhost")]));
   /** Isolated sessions: session handle → device → resources. */
@@ -44,9 +45,12 @@ export function createLocalWorker(options: LocalWorkerOptions): WorkerInterface 
       `kernel of ${node} threw a non-TF error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
     ),
   );
-  const rendezvous = createRendezvousMgr();
+  const rendezvous = createRendezvousMgr({
+    isLocalDevice: (d) => byName.has(d),
+    ...(options.remoteRecv ? { remoteRecv: options.remoteRecv } : {}),
+  });
   const partials = new Map<string, PartialRun>();
-  const task = `/job:${options.job}/replica:${options.replica}/task:${options.task}`;
+  const task = options.task;
 
   const resourcesFor = (session: string, device: string): ResourceMgr =>
     isolated.get(session)?.get(device) ?? shared.get(device)!;
@@ -114,6 +118,9 @@ export function createLocalWorker(options: LocalWorkerOptions): WorkerInterface 
       } finally {
         req.signal.removeEventListener("abort", onAbort);
       }
+    },
+    recvTensor(stepId, key, signal) {
+      return rendezvous.find(stepId).recv(key, signal);
     },
     cleanupGraph(stepId) {
       rendezvous.cleanup(stepId);

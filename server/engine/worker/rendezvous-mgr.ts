@@ -10,8 +10,28 @@ interface Waiter {
   reject(e: unknown): void;
 }
 
-/** An in-process rendezvous. recv() before send() waits; send() twice under one key is ABORTED. */
-export function createLocalRendezvous(): Rendezvous {
+/** Where a rendezvous gets values whose sender lives on another worker (TF's RecvTensor). */
+export type RemoteRecv = (key: string, signal: AbortSignal) => Promise<RendezvousValue>;
+
+/** The send device of a rendezvous key ("<send_device>;<incarnation>;<recv_device>;<name>;<frame>:<iter>"). */
+export function sendDeviceOfKey(key: string): string {
+  const i = key.indexOf(";");
+  return i < 0 ? key : key.slice(0, i);
+}
+
+export interface LocalRendezvousOptions {
+  /** True when the device's _Send nodes run on this worker. */
+  readonly isLocalDevice?: (device: string) => boolean;
+  readonly remoteRecv?: RemoteRecv;
+}
+
+/**
+ * A worker's rendezvous for one step. recv() before send() waits; send() twice under one key is
+ * ABORTED. A recv whose sender is on another worker is fetched from there (remoteRecv); abort()
+ * fails local and remote waits alike.
+ */
+export function createLocalRendezvous(rOptions: LocalRendezvousOptions = {}): Rendezvous {
+  const remote = new AbortController();
   const values = new Map<string, RendezvousValue>();
   const waiters = new Map<string, Waiter[]>();
   const consumed = new Set<string>();
@@ -35,6 +55,9 @@ export function createLocalRendezvous(): Rendezvous {
     },
     recv(key, signal) {
       if (abortError) return Promise.reject(abortError);
+      if (rOptions.remoteRecv && rOptions.isLocalDevice && !rOptions.isLocalDevice(sendDeviceOfKey(key))) {
+        return rOptions.remoteRecv(key, remote.signal);
+      }
       const v = values.get(key);
       if (v !== undefined) {
         values.delete(key);
@@ -64,6 +87,7 @@ export function createLocalRendezvous(): Rendezvous {
     abort(error) {
       if (abortError) return;
       abortError = error;
+      remote.abort(error);
       for (const list of waiters.values()) for (const w of list) w.reject(error);
       waiters.clear();
       values.clear();
@@ -79,13 +103,25 @@ export interface RendezvousMgr {
   abortAll(error: Error): void;
 }
 
-export function createRendezvousMgr(): RendezvousMgr {
+export interface RendezvousMgrOptions {
+  readonly isLocalDevice?: (device: string) => boolean;
+  /** Fetches a value from the worker that owns the key's send device. */
+  readonly remoteRecv?: (stepId: bigint, key: string, signal: AbortSignal) => Promise<RendezvousValue>;
+}
+
+export function createRendezvousMgr(options: RendezvousMgrOptions = {}): RendezvousMgr {
   const table = new Map<bigint, Rendezvous>();
+  const remoteRecv = options.remoteRecv;
   return {
     find(stepId) {
       let r = table.get(stepId);
       if (!r) {
-        r = createLocalRendezvous();
+        r = createLocalRendezvous({
+          ...(options.isLocalDevice ? { isLocalDevice: options.isLocalDevice } : {}),
+          ...(remoteRecv
+            ? { remoteRecv: (key: string, signal: AbortSignal) => remoteRecv(stepId, key, signal) }
+            : {}),
+        });
         table.set(stepId, r);
       }
       return r;

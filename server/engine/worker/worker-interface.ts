@@ -47,6 +47,11 @@ export interface WorkerInterface {
   getDevices(): readonly Device[];
   registerGraph(req: RegisterGraphRequest): Promise<string>;
   runGraph(req: RunGraphRequest): Promise<RunGraphResponse>;
+  /**
+   * TF's RecvTensor: waits for the value a _Send on this worker leaves under `key` in step
+   * `stepId`'s rendezvous (how a partition on another worker receives it).
+   */
+  recvTensor(stepId: bigint, key: string, signal: AbortSignal): Promise<RendezvousValue>;
   /** Drops per-step state (rendezvous) once every partition of the step is done. */
   cleanupGraph(stepId: bigint): void;
   deregisterGraph(graphHandle: string): Promise<void>;

@@ -1,0 +1,271 @@
+// A worker on its own thread (node:worker_threads), seen by the master through WorkerInterface.
+//
+// The master's thread only forwards: graphs go over as GraphDef bytes, tensors as structured clones,
+// errors as {code, message}. Kernels run on the worker thread, so a long step never blocks the RPC
+// thread. If the thread dies (a crash, out of memory, terminate), every call in flight on it fails
+// with UNAVAILABLE naming the worker, a new thread is started, and registered graphs are registered
+// again on first use; variables held by the dead thread are gone, as with a restarted TF worker.
+
+import { type ResourceLimits, Worker } from "node:worker_threads";
+import { toBinary } from "@bufbuild/protobuf";
+import { GraphDefSchema } from "../../../gen/tensorflow/core/framework/graph_pb.js";
+import type { Device } from "../device/device-set.js";
+import { TfError, unavailable } from "../framework/errors.js";
+import type { RendezvousValue } from "../framework/rendezvous.js";
+import {
+  type FromWorker,
+  fromWireError,
+  fromWireValue,
+  statsFromWire,
+  type ToWorker,
+  toWireError,
+  toWireTensor,
+  toWireValue,
+  type WireValue,
+} from "./wire.js";
+import type {
+  RegisterGraphRequest,
+  RunGraphRequest,
+  RunGraphResponse,
+  WorkerInterface,
+} from "./worker-interface.js";
+import type { WorkerThreadData } from "./worker-thread-main.js";
+
+export interface ThreadWorkerOptions {
+  readonly task: string;
+  readonly devices: readonly Device[];
+  readonly maxTensorBytes: number;
+  readonly log: (level: "info" | "warn" | "error", message: string) => void;
+  /** Fetches a value sent on another worker (the master routes it to the owner of the send device). */
+  readonly remoteRecv: (stepId: bigint, key: string, signal: AbortSignal) => Promise<RendezvousValue>;
+  readonly resourceLimits?: ResourceLimits;
+}
+
+export interface ThreadWorker extends WorkerInterface {
+  /** Terminates the thread as a crash would (tests use it to show recovery). */
+  crashForTesting(): Promise<void>;
+}
+
+// The thread's entry: compiled .js in dist/, the .ts source under tsx (tests, `npm run bench`).
+const isSource = import.meta.url.endsWith(".ts");
+const entry = new URL(isSource ? "./worker-thread-main.ts" : "./worker-thread-main.js", import.meta.url).href;
+const tsxApi = isSource ? import.meta.resolve("tsx/esm/api") : undefined;
+const bootstrap = `
+const { workerData } = require("node:worker_threads");
+(async () => {
+  if (workerData.tsxApi) (await import(workerData.tsxApi)).register();
+  await import(workerData.entry);
+})().catch((e) => { setImmediate(() => { throw e; }); });
+`;
+
+interface Pending {
+  resolve(v: unknown): void;
+  reject(e: unknown): void;
+}
+
+interface RegisteredGraph {
+  readonly graphDef: Uint8Array;
+  readonly session: string;
+  /** The handle on the current thread; undefined after a restart until registered again. */
+  threadHandle: Promise<string> | undefined;
+}
+
+export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
+  const label = `${options.task} (thread for ${options.devices.map((d) => d.name.replace(/^.*device:/, "")).join(", ")})`;
+  let thread: Worker;
+  let pending = new Map<number, Pending>();
+  let nextId = 0;
+  let closing = false;
+  const graphs = new Map<string, RegisteredGraph>();
+  const isolatedSessions = new Map<string, boolean>();
+  let nextGraph = 0;
+  /** Remote receives this thread asked for, by id, so they can be abandoned on abort. */
+  const remoteAborts = new Map<number, AbortController>();
+
+  const start = () => {
+    const init: WorkerThreadData = {
+      task: options.task,
+      devices: options.devices,
+      maxTensorBytes: options.maxTensorBytes,
+    };
+    thread = new Worker(bootstrap, {
+      eval: true,
+      workerData: { entry, tsxApi, init },
+      ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
+    });
+    thread.unref();
+    const mine = thread;
+    const myPending = pending;
+    thread.on("message", (m: FromWorker) => onMessage(m, mine));
+    thread.on("error", (e) => {
+      options.log("error", `worker ${label} crashed: ${e.stack ?? e.message}`);
+      died(mine, myPending, e.message);
+    });
+    thread.on("exit", (code) => died(mine, myPending, `exited with code ${code}`));
+  };
+
+  const died = (which: Worker, theirs: Map<number, Pending>, why: string) => {
+    if (which !== thread) return;
+    const error = unavailable(
+      `Worker ${label} failed and was restarted (${why}); the steps running on it failed.`,
+    );
+    for (const p of theirs.values()) p.reject(error);
+    theirs.clear();
+    for (const c of remoteAborts.values()) c.abort(error);
+    remoteAborts.clear();
+    if (closing) return;
+    pending = new Map();
+    for (const g of graphs.values()) g.threadHandle = undefined;
+    start();
+    for (const [session, isolate] of isolatedSessions) {
+      void call<void>({ op: "createWorkerSession", id: 0, session, isolate }).catch(() => {});
+    }
+  };
+
+  const onMessage = (m: FromWorker, from: Worker) => {
+    if (from !== thread) return;
+    switch (m.op) {
+      case "reply": {
+        const p = pending.get(m.id);
+        if (!p) return;
+        pending.delete(m.id);
+        if (m.error) p.reject(fromWireError(m.error));
+        else p.resolve(m.result);
+        return;
+      }
+      case "log":
+        options.log(m.level, m.message);
+        return;
+      case "remoteRecv": {
+        const c = new AbortController();
+        remoteAborts.set(m.id, c);
+        options
+          .remoteRecv(m.stepId, m.key, c.signal)
+          .then(
+            (v) => post({ op: "remoteRecvReply", id: m.id, value: toWireValue(v) }),
+            (e: unknown) => post({ op: "remoteRecvReply", id: m.id, error: toWireError(e) }),
+          )
+          .finally(() => remoteAborts.delete(m.id));
+        return;
+      }
+    }
+  };
+
+  const post = (m: ToWorker) => thread.postMessage(m);
+
+  /** Sends a request and waits for its reply (ids are assigned here). */
+  const call = <T>(m: ToWorker & { id: number }): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      if (closing) {
+        reject(unavailable(`Worker ${label} is shut down`));
+        return;
+      }
+      const id = nextId++;
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      post({ ...m, id } as ToWorker);
+    });
+
+  const threadHandle = (handle: string): Promise<string> => {
+    const g = graphs.get(handle);
+    if (!g)
+      return Promise.reject(
+        new TfError(10, `Graph handle is not found: ${handle}. Possibly, this worker just restarted.`),
+      );
+    g.threadHandle ??= call<string>({ op: "registerGraph", id: 0, graphDef: g.graphDef, session: g.session });
+    return g.threadHandle;
+  };
+
+  start();
+
+  return {
+    task: options.task,
+    getDevices: () => options.devices,
+
+    async registerGraph(req: RegisterGraphRequest) {
+      const handle = `${(nextGraph++).toString(16).padStart(16, "0")}`;
+      graphs.set(handle, {
+        graphDef: toBinary(GraphDefSchema, req.graphDef),
+        session: req.sessionHandle,
+        threadHandle: undefined,
+      });
+      try {
+        await threadHandle(handle);
+      } catch (e) {
+        graphs.delete(handle);
+        throw e;
+      }
+      return handle;
+    },
+
+    async runGraph(req: RunGraphRequest): Promise<RunGraphResponse> {
+      const onAbort = () =>
+        post({ op: "abortStep", stepId: req.stepId, error: toWireError(req.signal.reason) });
+      if (req.signal.aborted) throw req.signal.reason;
+      req.signal.addEventListener("abort", onAbort, { once: true });
+      try {
+        const handle = await threadHandle(req.graphHandle);
+        const res = await call<{ recv: [string, WireValue][]; stepStats: Uint8Array | undefined }>({
+          op: "runGraph",
+          id: 0,
+          handle,
+          stepId: req.stepId,
+          send: [...req.send].map(([k, t]) => [k, toWireTensor(t)] as const),
+          recvKeys: req.recvKeys,
+          isPartial: req.isPartial ?? false,
+          isLastPartialRun: req.isLastPartialRun ?? false,
+          collectStepStats: req.collectStepStats ?? false,
+        });
+        return {
+          recv: new Map(res.recv.map(([k, v]) => [k, fromWireValue(v)])),
+          stepStats: statsFromWire(res.stepStats),
+        };
+      } finally {
+        req.signal.removeEventListener("abort", onAbort);
+      }
+    },
+
+    async recvTensor(stepId, key, signal) {
+      const onAbort = () => post({ op: "abortStep", stepId, error: toWireError(signal.reason) });
+      signal.addEventListener("abort", onAbort, { once: true });
+      try {
+        return fromWireValue(await call<WireValue>({ op: "recvTensor", id: 0, stepId, key }));
+      } finally {
+        signal.removeEventListener("abort", onAbort);
+      }
+    },
+
+    cleanupGraph(stepId) {
+      post({ op: "cleanupGraph", stepId });
+    },
+
+    async deregisterGraph(handle) {
+      const g = graphs.get(handle);
+      graphs.delete(handle);
+      const h = g?.threadHandle ? await g.threadHandle.catch(() => undefined) : undefined;
+      if (h !== undefined) await call<void>({ op: "deregisterGraph", id: 0, handle: h }).catch(() => {});
+    },
+
+    async createWorkerSession(session, isolate) {
+      if (isolate) isolatedSessions.set(session, true);
+      await call<void>({ op: "createWorkerSession", id: 0, session, isolate });
+    },
+
+    async deleteWorkerSession(session) {
+      isolatedSessions.delete(session);
+      await call<void>({ op: "deleteWorkerSession", id: 0, session });
+    },
+
+    async cleanupAll(containers) {
+      await call<void>({ op: "cleanupAll", id: 0, containers });
+    },
+
+    async close() {
+      closing = true;
+      await thread.terminate();
+    },
+
+    async crashForTesting() {
+      await thread.terminate();
+    },
+  };
+}

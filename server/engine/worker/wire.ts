@@ -1,0 +1,104 @@
+// What crosses between the master's thread and a worker thread: tensors, rendezvous values and
+// errors as structured-clone-able plain objects (postMessage copies typed arrays; step stats travel
+// as protobuf bytes).
+
+import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import {
+  type DeviceStepStats,
+  DeviceStepStatsSchema,
+} from "../../../gen/tensorflow/core/framework/step_stats_pb.js";
+import { internal, isTfError, type TfCode, TfError } from "../framework/errors.js";
+import type { RendezvousValue } from "../framework/rendezvous.js";
+import { Tensor, type TensorData } from "../framework/tensor.js";
+import type { DataType } from "../framework/types.js";
+
+export interface WireTensor {
+  readonly dtype: DataType;
+  readonly shape: readonly number[];
+  readonly data: TensorData;
+}
+
+export interface WireValue {
+  readonly tensor: WireTensor | undefined;
+  readonly isDead: boolean;
+}
+
+export interface WireError {
+  readonly code: number;
+  readonly message: string;
+}
+
+export const toWireTensor = (t: Tensor): WireTensor => ({ dtype: t.dtype, shape: t.shape, data: t.data });
+export const fromWireTensor = (w: WireTensor): Tensor => new Tensor(w.dtype, w.shape, w.data);
+
+export const toWireValue = (v: RendezvousValue): WireValue => ({
+  tensor: v.tensor ? toWireTensor(v.tensor) : undefined,
+  isDead: v.isDead,
+});
+export const fromWireValue = (w: WireValue): RendezvousValue => ({
+  tensor: w.tensor ? fromWireTensor(w.tensor) : undefined,
+  isDead: w.isDead,
+});
+
+/** Errors keep their TF code and message; anything else becomes INTERNAL. */
+export function toWireError(e: unknown): WireError {
+  if (isTfError(e)) return { code: e.code, message: e.message };
+  return {
+    code: 13,
+    message: e instanceof Error ? `Internal error in worker: ${e.message}` : "Internal error in worker",
+  };
+}
+
+export function fromWireError(w: WireError): TfError {
+  if (w.code >= 1 && w.code <= 16) return new TfError(w.code as Exclude<TfCode, 0>, w.message);
+  return internal(w.message);
+}
+
+export const statsToWire = (s: DeviceStepStats | undefined): Uint8Array | undefined =>
+  s ? toBinary(DeviceStepStatsSchema, s) : undefined;
+export const statsFromWire = (b: Uint8Array | undefined): DeviceStepStats | undefined =>
+  b ? fromBinary(DeviceStepStatsSchema, b) : undefined;
+
+/** Requests from the master's thread to a worker thread. */
+export type ToWorker =
+  | {
+      readonly op: "registerGraph";
+      readonly id: number;
+      readonly graphDef: Uint8Array;
+      readonly session: string;
+    }
+  | {
+      readonly op: "runGraph";
+      readonly id: number;
+      readonly handle: string;
+      readonly stepId: bigint;
+      readonly send: readonly (readonly [string, WireTensor])[];
+      readonly recvKeys: readonly string[];
+      readonly isPartial: boolean;
+      readonly isLastPartialRun: boolean;
+      readonly collectStepStats: boolean;
+    }
+  | { readonly op: "abortStep"; readonly stepId: bigint; readonly error: WireError }
+  | { readonly op: "recvTensor"; readonly id: number; readonly stepId: bigint; readonly key: string }
+  | { readonly op: "cleanupGraph"; readonly stepId: bigint }
+  | { readonly op: "deregisterGraph"; readonly id: number; readonly handle: string }
+  | {
+      readonly op: "createWorkerSession";
+      readonly id: number;
+      readonly session: string;
+      readonly isolate: boolean;
+    }
+  | { readonly op: "deleteWorkerSession"; readonly id: number; readonly session: string }
+  | { readonly op: "cleanupAll"; readonly id: number; readonly containers: readonly string[] }
+  | {
+      readonly op: "remoteRecvReply";
+      readonly id: number;
+      readonly value?: WireValue;
+      readonly error?: WireError;
+    };
+
+/** Messages from a worker thread to the master's thread. */
+export type FromWorker =
+  | { readonly op: "reply"; readonly id: number; readonly result?: unknown; readonly error?: WireError }
+  | { readonly op: "remoteRecv"; readonly id: number; readonly stepId: bigint; readonly key: string }
+  | { readonly op: "log"; readonly level: "info" | "warn" | "error"; readonly message: string };

@@ -1,0 +1,145 @@
+// The body of a worker thread: a LocalWorker for the devices it was given, driven by messages from
+// the master's thread (thread-worker.ts). Kernels run here, off the RPC thread.
+
+import { parentPort, workerData } from "node:worker_threads";
+import { fromBinary } from "@bufbuild/protobuf";
+import { GraphDefSchema } from "../../../gen/tensorflow/core/framework/graph_pb.js";
+import type { Device } from "../device/device-set.js";
+import { setMaxTensorBytes } from "../framework/tensor.js";
+import { registerAllKernels } from "../kernels/register-all.js";
+import { createLocalWorker } from "./local-worker.js";
+import {
+  type FromWorker,
+  fromWireError,
+  fromWireTensor,
+  fromWireValue,
+  statsToWire,
+  type ToWorker,
+  toWireError,
+  toWireValue,
+  type WireValue,
+} from "./wire.js";
+
+/** What the master's thread passes to a new worker thread. */
+export interface WorkerThreadData {
+  readonly task: string;
+  readonly devices: readonly Device[];
+  readonly maxTensorBytes: number;
+}
+
+const port = parentPort!;
+const data = workerData.init as WorkerThreadData;
+registerAllKernels();
+setMaxTensorBytes(data.maxTensorBytes);
+
+const post = (m: FromWorker) => port.postMessage(m);
+let nextRemote = 0;
+const remoteWaits = new Map<number, { resolve(v: WireValue): void; reject(e: unknown): void }>();
+/** Per step: the controllers of its calls, aborted by an abortStep message. */
+const steps = new Map<bigint, Set<AbortController>>();
+
+const worker = createLocalWorker({
+  task: data.task,
+  devices: data.devices,
+  log: (level, message) => post({ op: "log", level, message }),
+  remoteRecv: (stepId, key, signal) =>
+    new Promise((resolve, reject) => {
+      const id = nextRemote++;
+      remoteWaits.set(id, { resolve: (v) => resolve(fromWireValue(v)), reject });
+      signal.addEventListener(
+        "abort",
+        () => {
+          if (remoteWaits.delete(id)) reject(signal.reason);
+        },
+        { once: true },
+      );
+      post({ op: "remoteRecv", id, stepId, key });
+    }),
+});
+
+function stepController(stepId: bigint): AbortController {
+  const c = new AbortController();
+  let set = steps.get(stepId);
+  if (!set) {
+    set = new Set();
+    steps.set(stepId, set);
+  }
+  set.add(c);
+  return c;
+}
+
+async function handle(m: ToWorker): Promise<unknown> {
+  switch (m.op) {
+    case "registerGraph":
+      return worker.registerGraph({
+        sessionHandle: m.session,
+        graphDef: fromBinary(GraphDefSchema, m.graphDef),
+      });
+    case "runGraph": {
+      const c = stepController(m.stepId);
+      try {
+        const res = await worker.runGraph({
+          graphHandle: m.handle,
+          stepId: m.stepId,
+          send: new Map(m.send.map(([k, t]) => [k, fromWireTensor(t)])),
+          recvKeys: m.recvKeys,
+          signal: c.signal,
+          isPartial: m.isPartial,
+          isLastPartialRun: m.isLastPartialRun,
+          collectStepStats: m.collectStepStats,
+        });
+        return {
+          recv: [...res.recv].map(([k, v]) => [k, toWireValue(v)]),
+          stepStats: statsToWire(res.stepStats),
+        };
+      } finally {
+        steps.get(m.stepId)?.delete(c);
+      }
+    }
+    case "recvTensor": {
+      const c = stepController(m.stepId);
+      try {
+        return toWireValue(await worker.recvTensor(m.stepId, m.key, c.signal));
+      } finally {
+        steps.get(m.stepId)?.delete(c);
+      }
+    }
+    case "deregisterGraph":
+      return worker.deregisterGraph(m.handle);
+    case "createWorkerSession":
+      return worker.createWorkerSession(m.session, m.isolate);
+    case "deleteWorkerSession":
+      return worker.deleteWorkerSession(m.session);
+    case "cleanupAll":
+      return worker.cleanupAll(m.containers);
+    default:
+      return undefined;
+  }
+}
+
+port.on("message", (m: ToWorker) => {
+  switch (m.op) {
+    case "abortStep": {
+      const error = fromWireError(m.error);
+      for (const c of steps.get(m.stepId) ?? []) c.abort(error);
+      return;
+    }
+    case "cleanupGraph":
+      steps.delete(m.stepId);
+      worker.cleanupGraph(m.stepId);
+      return;
+    case "remoteRecvReply": {
+      const w = remoteWaits.get(m.id);
+      if (!w) return;
+      remoteWaits.delete(m.id);
+      if (m.error) w.reject(fromWireError(m.error));
+      else w.resolve(m.value!);
+      return;
+    }
+    default:
+      handle(m).then(
+        (result) => post({ op: "reply", id: m.id, result }),
+        (e: unknown) => post({ op: "reply", id: m.id, error: toWireError(e) }),
+      );
+  }
+});

@@ -42,6 +42,7 @@ interface ServeFlags {
   maxTensorBytes?: number;
   sessionIdleTimeoutMs?: number;
   defaultSessionConfig?: string;
+  workerMaxHeapMb?: number;
 }
 
 /** Which flag and variable set each ServerOptions field, for error messages. */
@@ -202,6 +203,7 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
         maxGraphNodes: flags.maxGraphNodes,
         maxTensorBytes: flags.maxTensorBytes,
         sessionIdleTimeoutMs: flags.sessionIdleTimeoutMs,
+        workerMaxHeapMb: flags.workerMaxHeapMb,
         defaultSessionConfig,
       }),
     });

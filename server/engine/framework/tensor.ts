@@ -96,8 +96,9 @@ function elementBytes(dtype: DataType): number {
     case DataType.DT_QUINT8:
       return 1;
     default:
-      // Strings and resources: count a pointer-ish size for budgeting.
-      return 8;
+      // Strings and resources are one JS object each (~100 bytes of heap with its header), so
+      // budget them as such: an array of millions of them must not exhaust a worker's heap.
+      return 128;
   }
 }
 

@@ -85,6 +85,11 @@ export interface MasterOptions {
    * blocks the RPC thread; false runs one in-thread worker for all devices.
    */
   readonly workerThreads: boolean;
+  /**
+   * Heap limit of each worker thread in MiB (V8 old generation); a worker that exceeds it dies and
+   * is restarted, failing only its steps. 0 = Node's default.
+   */
+  readonly workerMaxHeapMb: number;
   /** Session config every CreateSession's config is merged over (TF's ServerDef.default_session_config). */
   readonly defaultSessionConfig: ConfigProto;
   /** Most sessions open at once; CreateSession beyond it fails RESOURCE_EXHAUSTED. Default 1000. */
@@ -107,6 +112,7 @@ export const masterOptionDefaults = {
   job: "localhost",
   cpuDevices: 1,
   workerThreads: true,
+  workerMaxHeapMb: 0,
   maxSessions: 1000,
   maxGraphNodes: 1_000_000,
   maxTensorBytes: 1024 ** 3,
@@ -131,6 +137,7 @@ export function resolveMasterOptions(partial: Partial<MasterOptions>): MasterOpt
   intIn("maxGraphNodes", o.maxGraphNodes, 1, 100_000_000);
   intIn("maxTensorBytes", o.maxTensorBytes, 1, 2 ** 40);
   intIn("requestIdWindow", o.requestIdWindow, 0, 10_000_000);
+  intIn("workerMaxHeapMb", o.workerMaxHeapMb, 0, 1024 * 1024);
   intIn("sessionIdleTimeoutMs", o.sessionIdleTimeoutMs, 0, 365 * 24 * 3600 * 1000);
   if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(o.job))
     throw new RangeError(`job must match [A-Za-z][A-Za-z0-9_]*, got '${o.job}'`);
@@ -154,6 +161,8 @@ export interface Master {
   runCallable(req: RunCallableRequest, ctx?: CallContext): Promise<RunCallableResponse>;
   releaseCallable(req: ReleaseCallableRequest): Promise<ReleaseCallableResponse>;
   openSessionCount(): number;
+  /** The workers, one per device group (operability and tests). */
+  readonly workers: readonly WorkerInterface[];
   /** Closes every session and stops the workers. */
   close(): Promise<void>;
 }
@@ -412,6 +421,8 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
     openSessionCount() {
       return sessions.size;
     },
+
+    workers,
 
     async close() {
       closing = true;

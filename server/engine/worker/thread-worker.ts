@@ -114,6 +114,7 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
     for (const c of remoteAborts.values()) c.abort(error);
     remoteAborts.clear();
     if (closing) return;
+    options.log("error", `worker ${label} died (${why}); restarting it`);
     pending = new Map();
     for (const g of graphs.values()) g.threadHandle = undefined;
     start();

@@ -1,0 +1,142 @@
+// Devices on worker threads (issue: placement, partitioning and workers): a step whose nodes sit on
+// two devices runs as two partitions joined by _Send/_Recv, with values crossing threads through
+// RecvTensor; a worker that dies mid-step fails only the steps that used it, is restarted, and every
+// other session keeps working.
+
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { create } from "@bufbuild/protobuf";
+import {
+  CreateSessionRequestSchema,
+  ListDevicesRequestSchema,
+  RunStepRequestSchema,
+} from "../gen/tensorflow/core/protobuf/master_pb.js";
+import { isTfError, tfCodeName } from "../server/engine/framework/errors.js";
+import { createMaster, type Master } from "../server/engine/master/master.js";
+import type { ThreadWorker } from "../server/engine/worker/thread-worker.js";
+import { attr, constNode, DataType, graph, node, tensorProto, tensorValues } from "./support/graphs.js";
+
+const F = DataType.DT_FLOAT;
+const CPU = (i: number) => `/job:localhost/replica:0/task:0/device:CPU:${i}`;
+
+const run = (
+  m: Master,
+  sessionHandle: string,
+  init: Parameters<typeof create<typeof RunStepRequestSchema>>[1],
+) => m.runStep(create(RunStepRequestSchema, { sessionHandle, ...init }));
+
+describe("two devices on two worker threads", () => {
+  test("ListDevices lists both; a cross-device step returns TF's results and per-device partition graphs", async () => {
+    const m = createMaster({ cpuDevices: 2 });
+    try {
+      const devices = await m.listDevices(create(ListDevicesRequestSchema));
+      assert.deepEqual(
+        devices.localDevice.map((d) => d.name),
+        [CPU(0), CPU(1)],
+      );
+      assert.notEqual(devices.localDevice[0]!.incarnation, devices.localDevice[1]!.incarnation);
+      // x (fed, CPU:0) → y = x * 3 on CPU:1 → z = y + x on CPU:0, plus a control edge across.
+      const g = graph(
+        node("x", "Placeholder", { attrs: { dtype: attr.type(F) } }),
+        { ...constNode("three", F, [], [3]), device: "/device:CPU:1" },
+        node("y", "Mul", { inputs: ["x", "three"], attrs: { T: attr.type(F) }, device: "/device:CPU:1" }),
+        node("after_y", "NoOp", { inputs: ["^y"], device: "/device:CPU:1" }),
+        node("z", "Add", {
+          inputs: ["y", "x", "^after_y"],
+          attrs: { T: attr.type(F) },
+          device: "/device:CPU:0",
+        }),
+      );
+      const { sessionHandle } = await m.createSession(create(CreateSessionRequestSchema, { graphDef: g }));
+      const r = await run(m, sessionHandle, {
+        feed: [{ name: "x:0", tensor: tensorProto(F, [2], [1, -2]) }],
+        fetch: ["z:0", "y:0"],
+        options: { outputPartitionGraphs: true },
+      });
+      const byName = new Map(r.tensor.map((t) => [t.name, tensorValues(t.tensor)]));
+      assert.deepEqual(byName.get("z:0"), [4, -8]);
+      assert.deepEqual(byName.get("y:0"), [3, -6]);
+      const parts = r.metadata?.partitionGraphs ?? [];
+      assert.equal(parts.length, 2);
+      const devicesOf = parts.map((p) => [...new Set(p.node.map((n) => n.device))]);
+      assert.deepEqual(devicesOf.flat().sort(), [CPU(0), CPU(1)]);
+      const cpu1 = parts.find((p) => p.node[0]!.device === CPU(1))!;
+      const ops = cpu1.node.map((n) => n.op);
+      // x arrives from CPU:0; y and the control edge leave for CPU:0.
+      assert.ok(ops.filter((o) => o === "_Recv").length >= 1, ops.join(","));
+      assert.ok(ops.filter((o) => o === "_Send").length >= 2, ops.join(","));
+      for (const n of cpu1.node.filter((n) => n.op === "_Send" || n.op === "_Recv")) {
+        assert.equal(n.attr.client_terminated?.value.value, false);
+        assert.match(new TextDecoder().decode(n.attr.tensor_name?.value.value as Uint8Array), /^edge_\d+_/);
+      }
+    } finally {
+      await m.close();
+    }
+  });
+
+  test("a worker that dies mid-step fails only its steps, is restarted, and the others keep their state", async () => {
+    const logs: string[] = [];
+    const m = createMaster({ cpuDevices: 2, log: (_l, s) => logs.push(s) });
+    try {
+      // A variable on CPU:0 that must survive CPU:1's death.
+      const varGraph = graph(
+        node("v", "VariableV2", {
+          attrs: { dtype: attr.type(F), shape: attr.shape([]) },
+          device: "/device:CPU:0",
+        }),
+        { ...constNode("seven", F, [], [7]), device: "/device:CPU:0" },
+        node("init", "Assign", {
+          inputs: ["v", "seven"],
+          attrs: { T: attr.type(F) },
+          device: "/device:CPU:0",
+        }),
+        node("read", "Identity", { inputs: ["v"], attrs: { T: attr.type(F) }, device: "/device:CPU:0" }),
+      );
+      const keeper = (await m.createSession(create(CreateSessionRequestSchema, { graphDef: varGraph })))
+        .sessionHandle;
+      await run(m, keeper, { target: ["init"] });
+
+      // A long chain of MatMuls on CPU:1.
+      const size = 160;
+      const nodes = [
+        { ...constNode("m0", F, [size, size], new Array(size * size).fill(0.001)), device: "/device:CPU:1" },
+      ];
+      for (let i = 1; i <= 400; i++) {
+        nodes.push(
+          node(`m${i}`, "MatMul", {
+            inputs: [`m${i - 1}`, "m0"],
+            attrs: { T: attr.type(F) },
+            device: "/device:CPU:1",
+          }),
+        );
+      }
+      const victim = (
+        await m.createSession(create(CreateSessionRequestSchema, { graphDef: graph(...nodes) }))
+      ).sessionHandle;
+      const step = assert.rejects(run(m, victim, { fetch: ["m400:0"] }), (e: unknown) => {
+        assert.ok(isTfError(e));
+        assert.equal(tfCodeName(e.code), "UNAVAILABLE", e.message);
+        assert.match(
+          e.message,
+          /Worker \/job:localhost\/replica:0\/task:0 \(thread for CPU:1\) failed and was restarted/,
+        );
+        return true;
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      await (m.workers[1] as ThreadWorker).crashForTesting();
+      await step;
+      assert.ok(
+        logs.some((l) => l.includes("thread for CPU:1") && l.includes("restarting")),
+        logs.join("\n"),
+      );
+      // The restarted worker serves the same session (its graphs are registered again) …
+      const again = await run(m, victim, { fetch: ["m1:0"] });
+      assert.equal(again.tensor.length, 1);
+      // … and the other worker's state is untouched.
+      const kept = await run(m, keeper, { fetch: ["read:0"] });
+      assert.deepEqual(tensorValues(kept.tensor[0]!.tensor), [7]);
+    } finally {
+      await m.close();
+    }
+  });
+});

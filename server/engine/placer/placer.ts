@@ -1,16 +1,29 @@
-// TensorFlow's Placer (core/common_runtime/placer.cc), first version: every node gets a device from
-// the device set that matches its requested spec and has a kernel for its op. Nodes that already
-// carry a device (stateful nodes placed by an earlier Create/Extend) keep it. Errors are
-// INVALID_ARGUMENT with TF's "Cannot assign a device for operation …" wording.
+// TensorFlow's Placer (core/common_runtime/placer.cc): assigns every node of a graph a device,
+// honouring colocation groups (colocation-graph.ts), requested devices, kernel availability and
+// allow_soft_placement, with TF's heuristics and TF 2.21's error texts.
 //
-// Colocation groups and heuristics A/B arrive with multi-device placement; with the default single
-// device they cannot change a result.
+//  1. Stateful nodes placed by an earlier Create/Extend get their old device back (TF's
+//     GraphExecutionState::RestoreStatefulNodes); nodes that carry a device keep it.
+//  2. The ColocationGraph is built: resource/ref edges, then `_class` "loc:@…" groups. Errors here
+//     come back as TF returns them (no "Cannot assign a device …" prefix).
+//  3. First pass, in TF's node order: every node except "generators" (no inputs, one non-ref
+//     output: Const, Placeholder, VarHandleOp …) gets the first candidate device of its group,
+//     except that metadata ops (Shape, Size, Rank; Heuristic B) and a lone Identity between nodes
+//     with equal requested devices (MatchIdentityOperation) follow their input's device when allowed.
+//  4. Second pass: generators go to their consumers' device when all consumers share one and it is
+//     allowed (Heuristic A), else to the first candidate.
+// Each assignment pins the node's whole group to that device. Errors while choosing a device are
+// INVALID_ARGUMENT "Cannot assign a device for operation <n>: …".
+//
+// The Placer is built with default_local_device = nullptr (as the master's is), so the first
+// candidate is simply the first device in priority order.
 
-import { deviceMatches, parseDeviceName } from "../device/device-name.js";
 import type { Device } from "../device/device-set.js";
-import { invalidArgument } from "../framework/errors.js";
-import { supportedDeviceTypes } from "../framework/op-kernel.js";
-import type { Graph, Node } from "../graph/graph.js";
+import { TfError } from "../framework/errors.js";
+import { isRefType } from "../framework/types.js";
+import { type Graph, isMerge, isNextIteration, type Node } from "../graph/graph.js";
+import { ColocationGraph } from "./colocation-graph.js";
+import { attachDef } from "./node-summary.js";
 
 export interface PlacerOptions {
   readonly allowSoftPlacement: boolean;
@@ -20,54 +33,171 @@ export interface PlacerOptions {
   readonly log?: (message: string) => void;
 }
 
-function cannotAssign(node: Node, why: string): Error {
-  return invalidArgument(`Cannot assign a device for operation ${node.name}: ${why}`);
+/** TF's metadata node class (graph.cc kNodeClassTable: NC_METADATA). */
+const metadataOps: ReadonlySet<string> = new Set(["Shape", "Size", "Rank"]);
+/** TF's NC_IDENTITY (REF_CLASS("Identity")). */
+const identityOps: ReadonlySet<string> = new Set(["Identity", "RefIdentity"]);
+
+/** TF's IsGeneratorNode: no data inputs and exactly one non-reference output. */
+export function isGeneratorNode(node: Node): boolean {
+  return node.inputTypes.length === 0 && node.outputTypes.length === 1 && !isRefType(node.outputTypes[0]!);
 }
 
-/** Assigns node.assignedDevice for every node of graph. `devices` must be in priority order. */
+/** An in-edge Convert() cannot create when its destination is created: NextIteration → Merge. */
+function isBackEdge(src: Node, dst: Node): boolean {
+  return isMerge(dst) && isNextIteration(src);
+}
+
+/**
+ * TF's node order: GraphConstructor creates nodes in topological order, always taking the ready
+ * node listed first in the GraphDef, and adds each node's in-edges when it creates the node (loop
+ * back edges last). Graph ids here follow the GraphDef instead, so the order is recomputed.
+ */
+export function tfNodeOrder(graph: Graph): {
+  order: Node[];
+  dataEdges: { src: Node; dst: Node; dstInput: number }[];
+} {
+  const n = graph.size;
+  const pending = new Int32Array(n);
+  for (const node of graph.nodes) {
+    for (const e of node.inEdges) if (!isBackEdge(e.src, node)) pending[node.id]!++;
+  }
+  // A binary min-heap of ready node ids.
+  const heap: number[] = [];
+  const push = (v: number) => {
+    heap.push(v);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (heap[p]! <= v) break;
+      heap[i] = heap[p]!;
+      i = p;
+    }
+    heap[i] = v;
+  };
+  const pop = (): number => {
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= heap.length) break;
+        const c = l + 1 < heap.length && heap[l + 1]! < heap[l]! ? l + 1 : l;
+        if (heap[c]! >= last) break;
+        heap[i] = heap[c]!;
+        i = c;
+      }
+      heap[i] = last;
+    }
+    return top;
+  };
+  for (let i = 0; i < n; i++) if (pending[i] === 0) push(i);
+  const order: Node[] = [];
+  const dataEdges: { src: Node; dst: Node; dstInput: number }[] = [];
+  const backEdges: { src: Node; dst: Node; dstInput: number }[] = [];
+  while (heap.length > 0) {
+    const node = graph.nodes[pop()]!;
+    order.push(node);
+    for (const e of node.inEdges) {
+      if (e.dstInput < 0) continue;
+      (isBackEdge(e.src, node) ? backEdges : dataEdges).push({ src: e.src, dst: node, dstInput: e.dstInput });
+    }
+    for (const e of node.outEdges) {
+      if (!isBackEdge(node, e.dst) && --pending[e.dst.id]! === 0) push(e.dst.id);
+    }
+  }
+  // The graph constructor rejects cycles; keep any stragglers so every node is still placed.
+  if (order.length < n) {
+    const seen = new Set(order);
+    for (const node of graph.nodes) if (!seen.has(node)) order.push(node);
+  }
+  return { order, dataEdges: [...dataEdges, ...backEdges] };
+}
+
+/** TF's MatchIdentityOperation: an unconstrained Identity whose input and consumer ask for the
+ * same device. A node without consumers has one out-edge, to _SINK, whose requested device is "". */
+function matchIdentityOperation(node: Node): boolean {
+  if (!identityOps.has(node.op)) return false;
+  if (node.assignedDevice !== "" || node.requestedDevice !== "") return false;
+  if (node.inEdges.length !== 1 || node.outEdges.length > 1) return false;
+  const outputRequested = node.outEdges.length === 1 ? node.outEdges[0]!.dst.requestedDevice : "";
+  return node.inEdges[0]!.src.requestedDevice === outputRequested;
+}
+
+/** TF's Placer::CanAssignToDevice. */
+function canAssignToDevice(name: string, devices: readonly Device[]): boolean {
+  return name !== "" && devices.some((d) => d.name === name);
+}
+
+/**
+ * Assigns node.assignedDevice for every node of graph. `devices` must be in priority order (TF's
+ * DeviceSet::PrioritizedDevices). Throws TfError: INVALID_ARGUMENT for placement errors,
+ * FAILED_PRECONDITION without devices, INTERNAL for an impossible restored placement. On error the
+ * graph is left partly placed and must be discarded.
+ */
 export function placeGraph(graph: Graph, devices: readonly Device[], options: PlacerOptions): void {
-  const available = devices.map((d) => d.name).sort();
   for (const node of graph.nodes) {
     const prev = options.previousPlacement?.get(node.name);
-    if (prev !== undefined && node.opDef.isStateful) {
-      node.assignedDevice = prev;
+    if (prev !== undefined && node.opDef.isStateful) node.assignedDevice = prev;
+  }
+  const { order, dataEdges } = tfNodeOrder(graph);
+  const tfIds = new Map(order.map((n, i) => [n, i + 2] as const));
+  const colocation = new ColocationGraph(order, dataEdges, tfIds, devices, options);
+  colocation.initialize();
+
+  const log = (node: Node) => {
+    if (options.logDevicePlacement) options.log?.(`${node.name}: (${node.op}): ${node.assignedDevice}`);
+  };
+  const candidates = (node: Node): readonly Device[] => {
+    try {
+      return colocation.devicesForNode(node);
+    } catch (e) {
+      if (!(e instanceof TfError)) throw e;
+      throw new TfError(
+        e.code,
+        attachDef(`Cannot assign a device for operation ${node.name}: ${e.message}`, node.name),
+      );
+    }
+  };
+  const assign = (node: Node, device: string) => {
+    node.assignedDevice = device;
+    colocation.limitToAssignedDevice(node);
+    log(node);
+  };
+
+  const secondPass: Node[] = [];
+  for (const node of order) {
+    if (node.assignedDevice !== "") {
+      colocation.limitToAssignedDevice(node);
+      log(node);
       continue;
     }
-    const spec = parseDeviceName(node.requestedDevice);
-    if (spec === undefined) {
-      throw invalidArgument(
-        `Malformed device specification '${node.requestedDevice}' in node: {name:'${node.name}' op device:{requested: ` +
-          `'${node.requestedDevice}', assigned: ''} def:{{{node ${node.name}}} = ${node.op}[]()}}\n\t [[${node.name}]]`,
-      );
+    if (isGeneratorNode(node)) {
+      secondPass.push(node);
+      continue;
     }
-    const kernelTypes = supportedDeviceTypes(node.op);
-    const matching = devices.filter((d) => deviceMatches(spec, d.parsed));
-    let candidates = matching.filter((d) => kernelTypes.includes(d.type));
-    if (candidates.length === 0 && options.allowSoftPlacement) {
-      const relaxed = { ...spec };
-      delete relaxed.type;
-      delete relaxed.id;
-      candidates = devices.filter((d) => deviceMatches(relaxed, d.parsed) && kernelTypes.includes(d.type));
-      if (candidates.length === 0) candidates = devices.filter((d) => kernelTypes.includes(d.type));
+    const devs = candidates(node);
+    let chosen: string | undefined;
+    // Heuristic B (metadata ops) and MatchIdentityOperation: stay with the input when allowed.
+    if (metadataOps.has(node.op) || matchIdentityOperation(node)) {
+      const input = node.inEdges[0]?.src;
+      if (input !== undefined && canAssignToDevice(input.assignedDevice, devs)) chosen = input.assignedDevice;
     }
-    if (candidates.length === 0) {
-      if (matching.length === 0) {
-        // TF 2.21's wording (observed); older TF said "Could not satisfy explicit device specification".
-        const gpuHint =
-          spec.type === "GPU" ? " The requested device appears to be a GPU, but CUDA is not enabled." : "";
-        throw cannotAssign(
-          node,
-          `{{node ${node.name}}} was explicitly assigned to ${node.requestedDevice} but available devices are ` +
-            `[ ${available.join(", ")} ]. Make sure the device specification refers to a valid device.${gpuHint}\n\t [[${node.name}]]`,
-        );
+    assign(node, chosen ?? devs[0]!.name);
+  }
+
+  for (const node of secondPass) {
+    const devs = candidates(node);
+    let chosen: string | undefined;
+    // Heuristic A: a generator goes where all its consumers (data and control) are. Without
+    // consumers its only out-edge is to _SINK, which has no device.
+    if (node.outEdges.length > 0) {
+      const target = node.outEdges[0]!.dst.assignedDevice;
+      if (node.outEdges.every((e) => e.dst.assignedDevice === target) && canAssignToDevice(target, devs)) {
+        chosen = target;
       }
-      const type = spec.type ?? matching[0]!.type;
-      throw cannotAssign(
-        node,
-        `Could not satisfy explicit device specification '${node.requestedDevice}' because no supported kernel for ${type} devices is available.`,
-      );
     }
-    node.assignedDevice = candidates[0]!.name;
-    if (options.logDevicePlacement) options.log?.(`${node.name}: (${node.op}): ${node.assignedDevice}`);
+    assign(node, chosen ?? devs[0]!.name);
   }
 }

@@ -51,7 +51,6 @@ interface Case {
 
 /** Features a case needs that tfgate does not have yet, by tag. */
 const notYet: Record<string, string> = {
-  loops: "needs v1 while-loop frames (Enter/Exit/NextIteration) in the executor",
   functions: "needs FunctionDefLibrary execution",
 };
 

@@ -33,10 +33,6 @@ const deviations: Record<string, { kind: "extends" } | { kind: "differs"; reason
     reason:
       "TF fails inside _Recv with INTERNAL; a wrong feed is the caller's error, so tfgate checks it first (INVALID_ARGUMENT, same text)",
   },
-  "malformed device string": {
-    kind: "differs",
-    reason: "same text up to the node summary, where TF prints its internal node id and every attr value",
-  },
   "attr of the wrong type (Const dtype given as a string)": {
     kind: "differs",
     reason:

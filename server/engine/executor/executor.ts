@@ -1,4 +1,4 @@
-// TensorFlow's dataflow executor (core/common_runtime/executor.cc), without frames yet.
+// TensorFlow's dataflow executor (core/common_runtime/executor.cc) with v1 control-flow frames.
 //
 // Kernels are created once when the executor is built (TF's GraphMgr::InitItem); each run(step)
 // walks the graph with pending counts: a node becomes ready when all its in-edges have delivered,
@@ -6,6 +6,14 @@
 // Deadness follows TF: outputs a kernel leaves unset are dead, a node with a dead input is skipped
 // and its outputs are dead, except Merge (fires on its first live input or when all are dead),
 // ControlTrigger (never dead) and the transfer ops (they forward deadness across devices).
+//
+// Frames (tf.while_loop): every node belongs to a static frame (the root, or the frame_name of the
+// Enter nodes leading to it). At run time a frame has instances (one per entry from a parent
+// iteration) and each instance has iterations; all node state lives per (instance, iteration).
+// Enter moves a value into iteration 0 of the child instance (is_constant: into every iteration),
+// NextIteration into the next iteration (a dead one ends the loop there), Exit back to the parent
+// iteration (dead exits are held back until the instance is done, and only then propagated, as in
+// TF). Finished iterations are dropped, so long loops run in bounded memory.
 //
 // Concurrency: one executor may run several steps at once (different StepContexts); all per-step
 // state lives in run(). Cancellation is checked between nodes via step.signal.
@@ -30,7 +38,7 @@ import {
 } from "../framework/op-kernel.js";
 import type { Tensor } from "../framework/tensor.js";
 import { type DataType, isRefType } from "../framework/types.js";
-import { type Graph, isMerge, type Node } from "../graph/graph.js";
+import { type Graph, isMerge, isNextIteration, type Node } from "../graph/graph.js";
 import { nodeContext } from "../graph/validate.js";
 
 /** A value on an edge: a tensor, a ref to a variable buffer, or dead. */
@@ -61,6 +69,29 @@ interface Item {
   readonly out: readonly (readonly [number, number, number])[];
   readonly inputIsRef: readonly boolean[];
   readonly requestedInputs: readonly string[];
+  /** Static frame of the node (index into frames; 0 = root). */
+  readonly frame: number;
+  readonly kind: NodeKind;
+  /** For Enter: the child frame it enters; is_constant. */
+  readonly enterFrame: number;
+  readonly enterConstant: boolean;
+}
+
+enum NodeKind {
+  Plain = 0,
+  Enter = 1,
+  Exit = 2,
+  NextIteration = 3,
+}
+
+/** A static frame: the root (index 0) or a while loop's frame_name. */
+interface StaticFrame {
+  readonly name: string;
+  readonly parent: number;
+  /** How many Enter nodes feed an instance of this frame (it is done only after all arrived). */
+  readonly numEnters: number;
+  /** Exit nodes of this frame (each leaves once per finished instance, or dead). */
+  readonly exits: readonly number[];
 }
 
 export interface Executor {
@@ -77,6 +108,7 @@ export interface ExecutorOptions {
 
 /** Builds the executor, creating every node's kernel (construction errors throw here). */
 export function createExecutor(graph: Graph, options: ExecutorOptions): Executor {
+  const { frameOf, frames, enterTarget } = analyzeFrames(graph);
   const items: Item[] = [];
   let inputOffset = 0;
   for (const node of graph.nodes) {
@@ -123,6 +155,19 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
       out: node.outEdges.map((e) => [e.dst.id, e.dstInput, e.srcOutput] as const),
       inputIsRef: node.inputTypes.map(isRefType),
       requestedInputs,
+      frame: frameOf[node.id]!,
+      kind: isEnter(node)
+        ? NodeKind.Enter
+        : isExit(node)
+          ? NodeKind.Exit
+          : isNextIteration(node)
+            ? NodeKind.NextIteration
+            : NodeKind.Plain,
+      enterFrame: enterTarget[node.id] ?? -1,
+      enterConstant:
+        isEnter(node) &&
+        node.attrs.is_constant?.value.case === "b" &&
+        node.attrs.is_constant.value.value === true,
     });
     inputOffset += node.inputTypes.length;
   }
@@ -131,71 +176,223 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
 
   async function run(step: StepContext): Promise<void> {
     const n = items.length;
-    const pending = new Int32Array(n);
-    for (let i = 0; i < n; i++) pending[i] = items[i]!.initialPending;
-    const deadInput = new Uint8Array(n);
-    const inputs: (Entry | undefined)[] = new Array(totalInputs);
-    // Merge state: data inputs that arrived dead, whether it already fired.
-    const mergeDead = new Int32Array(n);
-    const mergeFired = new Uint8Array(n);
-    const mergeCtl = new Int32Array(n);
-    for (let i = 0; i < n; i++) mergeCtl[i] = items[i]!.numControlIn;
-
-    const ready: number[] = [...roots];
-    let outstanding = 0;
-    let completed = 0;
+    let nextInstance = 0;
     let failure: unknown;
+    let outstanding = 0;
     let wake: (() => void) | undefined;
-    const finishedAsync: { id: number; outputs: Entry[] }[] = [];
+    const ready: Tagged[] = [];
+    const finishedAsync: { t: Tagged; outputs: (Entry | undefined)[] }[] = [];
 
-    const deliver = (dst: number, slot: number, entry: Entry, fromDeadNode: boolean) => {
+    const newIteration = (inst: FrameInstance, iter: number): Iteration => {
+      const pending = new Int32Array(n);
+      const mergeCtl = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        const it = items[i]!;
+        if (it.frame === inst.frame) {
+          pending[i] = it.initialPending;
+          mergeCtl[i] = it.numControlIn;
+        }
+      }
+      const iteration: Iteration = {
+        index: iter,
+        pending,
+        deadInput: new Uint8Array(n),
+        inputs: new Array(totalInputs),
+        mergeDead: new Int32Array(n),
+        mergeFired: new Uint8Array(n),
+        mergeCtl,
+        inFlight: 0,
+      };
+      inst.iterations.set(iter, iteration);
+      inst.lastIteration = Math.max(inst.lastIteration, iter);
+      // Loop invariants (is_constant Enter) reach every iteration.
+      for (const [dst, slot, entry] of inst.constants) deliver(inst, iteration, dst, slot, entry, false);
+      return iteration;
+    };
+
+    const newInstance = (
+      frame: number,
+      parent: FrameInstance | undefined,
+      parentIter: Iteration | undefined,
+    ): FrameInstance => {
+      const inst: FrameInstance = {
+        id: nextInstance++,
+        frame,
+        parent,
+        parentIter,
+        iterations: new Map(),
+        lastIteration: -1,
+        firstIteration: 0,
+        entersArrived: 0,
+        constants: [],
+        liveExits: new Set(),
+        children: new Map(),
+      };
+      if (parentIter) parentIter.inFlight++; // a running child frame keeps its parent iteration alive
+      newIteration(inst, 0);
+      return inst;
+    };
+
+    const root = newInstance(0, undefined, undefined);
+    for (const id of roots) ready.push({ id, inst: root, iter: root.iterations.get(0)! });
+
+    const deliver = (
+      inst: FrameInstance,
+      iter: Iteration,
+      dst: number,
+      slot: number,
+      entry: Entry,
+      fromDeadNode: boolean,
+    ) => {
       const it = items[dst]!;
       if (it.isMerge) {
-        if (mergeFired[dst]) return;
+        if (iter.mergeFired[dst]) return;
         if (slot >= 0) {
-          if (entry.dead) mergeDead[dst]!++;
-          else inputs[it.inputStart + slot] = entry;
+          if (entry.dead) iter.mergeDead[dst]!++;
+          else iter.inputs[it.inputStart + slot] = entry;
         } else {
-          mergeCtl[dst]!--;
+          iter.mergeCtl[dst]!--;
         }
-        if (mergeCtl[dst] !== 0) return;
+        if (iter.mergeCtl[dst] !== 0) return;
         let live = false;
         for (let i = 0; i < it.numInputs; i++) {
-          const e = inputs[it.inputStart + i];
+          const e = iter.inputs[it.inputStart + i];
           if (e !== undefined && !e.dead) live = true;
         }
-        if (live || mergeDead[dst] === it.numInputs) {
-          mergeFired[dst] = 1;
-          if (!live) deadInput[dst] = 1;
-          ready.push(dst);
+        if (live || iter.mergeDead[dst] === it.numInputs) {
+          iter.mergeFired[dst] = 1;
+          if (!live) iter.deadInput[dst] = 1;
+          schedule(inst, iter, dst);
         }
         return;
       }
       if (slot >= 0) {
-        inputs[it.inputStart + slot] = entry;
-        if (entry.dead) deadInput[dst] = 1;
+        iter.inputs[it.inputStart + slot] = entry;
+        if (entry.dead) iter.deadInput[dst] = 1;
       } else if (fromDeadNode) {
-        deadInput[dst] = 1;
+        iter.deadInput[dst] = 1;
       }
-      if (--pending[dst]! === 0) ready.push(dst);
+      if (--iter.pending[dst]! === 0) schedule(inst, iter, dst);
     };
 
-    const propagate = (id: number, outputs: readonly (Entry | undefined)[], nodeDead: boolean) => {
-      for (const [dst, slot, srcOut] of items[id]!.out) {
-        if (srcOut >= 0) deliver(dst, slot, outputs[srcOut] ?? DEAD, nodeDead);
-        else deliver(dst, -1, DEAD, nodeDead);
-      }
-      completed++;
+    const schedule = (inst: FrameInstance, iter: Iteration, id: number) => {
+      iter.inFlight++;
+      ready.push({ id, inst, iter });
     };
 
-    const makeContext = (it: Item, outputs: (Entry | undefined)[]): OpKernelContext => {
+    /** The child instance an Enter in (inst, iter) leads into, created on first use. */
+    const childInstance = (inst: FrameInstance, iter: Iteration, frame: number): FrameInstance => {
+      const key = `${iter.index}:${frame}`;
+      let child = inst.children.get(key);
+      if (!child) {
+        child = newInstance(frame, inst, iter);
+        inst.children.set(key, child);
+      }
+      return child;
+    };
+
+    /** Delivers a node's outputs to its consumers, moving between frames and iterations as TF does. */
+    const propagate = (t: Tagged, outputs: readonly (Entry | undefined)[], nodeDead: boolean) => {
+      const it = items[t.id]!;
+      let inst = t.inst;
+      let iter: Iteration | undefined = t.iter;
+      switch (it.kind) {
+        case NodeKind.Enter: {
+          const child = childInstance(t.inst, t.iter, it.enterFrame);
+          child.entersArrived++;
+          inst = child;
+          iter = child.iterations.get(child.firstIteration) ?? child.iterations.get(0);
+          if (it.enterConstant) {
+            for (const [dst, slot, srcOut] of it.out) {
+              child.constants.push([dst, slot, srcOut >= 0 ? (outputs[srcOut] ?? DEAD) : DEAD]);
+            }
+            // Deliver to every iteration that already exists; later ones get it at creation.
+            for (const live of child.iterations.values()) {
+              for (const [dst, slot, srcOut] of it.out) {
+                deliver(child, live, dst, slot, srcOut >= 0 ? (outputs[srcOut] ?? DEAD) : DEAD, nodeDead);
+              }
+            }
+            finishNode(t);
+            maybeFinishFrame(child);
+            return;
+          }
+          break;
+        }
+        case NodeKind.Exit: {
+          if (nodeDead || outputs[0] === undefined) {
+            // Dead exits wait until the frame instance is done (then only if it never exited live).
+            finishNode(t);
+            return;
+          }
+          t.inst.liveExits.add(t.id);
+          inst = t.inst.parent!;
+          iter = t.inst.parentIter!;
+          break;
+        }
+        case NodeKind.NextIteration: {
+          if (nodeDead || outputs[0] === undefined) {
+            // A dead NextIteration ends the loop: no new iteration.
+            finishNode(t);
+            return;
+          }
+          iter = t.inst.iterations.get(t.iter.index + 1) ?? newIteration(t.inst, t.iter.index + 1);
+          break;
+        }
+        default:
+          break;
+      }
+      if (iter !== undefined) {
+        for (const [dst, slot, srcOut] of it.out) {
+          deliver(inst, iter, dst, slot, srcOut >= 0 ? (outputs[srcOut] ?? DEAD) : DEAD, nodeDead);
+        }
+      }
+      finishNode(t);
+      if (inst !== t.inst) maybeFinishFrame(inst);
+    };
+
+    const finishNode = (t: Tagged) => {
+      t.iter.inFlight--;
+      maybeFinishFrame(t.inst);
+    };
+
+    /** Drops finished iterations; when a whole instance is done, releases its parent and dead exits. */
+    const maybeFinishFrame = (inst: FrameInstance) => {
+      if (inst.frame === 0) return;
+      const frame = frames[inst.frame]!;
+      for (;;) {
+        const first = inst.iterations.get(inst.firstIteration);
+        if (first === undefined || first.inFlight > 0) return;
+        if (inst.firstIteration === 0 && inst.entersArrived < frame.numEnters) return;
+        if (inst.firstIteration < inst.lastIteration) {
+          inst.iterations.delete(inst.firstIteration);
+          inst.firstIteration++;
+          continue;
+        }
+        break;
+      }
+      // The last iteration is idle and nothing can start another: the instance is done.
+      inst.iterations.clear();
+      const parent = inst.parent!;
+      const parentIter = inst.parentIter!;
+      parent.children.delete(`${parentIter.index}:${inst.frame}`);
+      for (const exit of frame.exits) {
+        if (inst.liveExits.has(exit)) continue;
+        for (const [dst, slot] of items[exit]!.out) deliver(parent, parentIter, dst, slot, DEAD, true);
+      }
+      parentIter.inFlight--;
+      maybeFinishFrame(parent);
+    };
+
+    const makeContext = (t: Tagged, outputs: (Entry | undefined)[]): OpKernelContext => {
+      const it = items[t.id]!;
+      const inputs = t.iter.inputs;
       const base = it.inputStart;
       return {
         step,
         nodeName: it.node.name,
         numInputs: it.numInputs,
-        frameIter: "0:0",
-        isInputDead: deadInput[it.node.id] === 1,
+        frameIter: t.inst.frame === 0 ? "0:0" : `${t.inst.id}:${t.iter.index}`,
+        isInputDead: t.iter.deadInput[t.id] === 1,
         hasInput(i: number): boolean {
           const e = inputs[base + i];
           return e !== undefined && !e.dead;
@@ -247,23 +444,22 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
           sliceStart = performance.now();
           continue;
         }
-        const id = ready.pop()!;
-        const it = items[id]!;
-        const dead = deadInput[id] === 1 && !it.isTransfer && !it.isControlTrigger;
+        const t = ready.pop()!;
+        const it = items[t.id]!;
+        const dead = t.iter.deadInput[t.id] === 1 && !it.isTransfer && !it.isControlTrigger;
         if (dead) {
-          propagate(id, [], true);
+          propagate(t, [], true);
           continue;
         }
-        // Non-ref inputs fed from a ref are read now, so an uninitialised variable fails here.
         const outputs: (Entry | undefined)[] = new Array(it.node.outputTypes.length);
-        const ctx = makeContext(it, outputs);
+        const ctx = makeContext(t, outputs);
         if (it.isAsync) {
           outstanding++;
           const asyncStartUs = step.stats ? nowUs() : 0;
           (it.kernel as { computeAsync(c: OpKernelContext): Promise<void> }).computeAsync(ctx).then(
             () => {
               if (step.stats) record(step.stats, it, asyncStartUs, outputs);
-              finishedAsync.push({ id, outputs: outputs as Entry[] });
+              finishedAsync.push({ t, outputs });
               outstanding--;
               wake?.();
             },
@@ -277,21 +473,28 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
         }
         const startUs = step.stats ? nowUs() : 0;
         try {
+          // Non-ref inputs fed from a ref are read now, so an uninitialised variable fails here.
           for (let i = 0; i < it.numInputs; i++) {
             if (!it.inputIsRef[i] && !it.isMerge && !it.isTransfer) ctx.input(i);
           }
-          (it.kernel as { compute(c: OpKernelContext): void }).compute(ctx);
+          if (it.kind !== NodeKind.Plain) {
+            // Enter, Exit and NextIteration forward their input (refs included).
+            const e = t.iter.inputs[it.inputStart];
+            if (e !== undefined && !e.dead) outputs[0] = e;
+          } else {
+            (it.kernel as { compute(c: OpKernelContext): void }).compute(ctx);
+          }
         } catch (e) {
           fail(e, it.node.name);
           break;
         }
         if (step.stats) record(step.stats, it, startUs, outputs);
-        propagate(id, outputs, false);
+        propagate(t, outputs, false);
       }
       if (failure !== undefined) throw failure;
       while (finishedAsync.length > 0) {
         const f = finishedAsync.shift()!;
-        propagate(f.id, f.outputs, false);
+        propagate(f.t, f.outputs, false);
       }
       if (ready.length > 0) continue;
       if (outstanding === 0) break;
@@ -302,13 +505,117 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
       wake = undefined;
     }
     if (failure !== undefined) throw failure;
-    if (completed < n) {
-      // Nodes left waiting: only possible with loops (Merge back edges) that never got inputs.
-      throw internal(`Executor finished with ${n - completed} of ${n} nodes not run`);
-    }
   }
 
   return { run, graph };
+}
+
+/** A node activation: node id in a frame instance's iteration. */
+interface Tagged {
+  readonly id: number;
+  readonly inst: FrameInstance;
+  readonly iter: Iteration;
+}
+
+/** Per-iteration node state (TF's IterationState). */
+interface Iteration {
+  readonly index: number;
+  readonly pending: Int32Array;
+  readonly deadInput: Uint8Array;
+  readonly inputs: (Entry | undefined)[];
+  readonly mergeDead: Int32Array;
+  readonly mergeFired: Uint8Array;
+  readonly mergeCtl: Int32Array;
+  /** Activations scheduled or running in this iteration, plus child frame instances. */
+  inFlight: number;
+}
+
+/** One run-time instance of a static frame (TF's FrameState). */
+interface FrameInstance {
+  readonly id: number;
+  readonly frame: number;
+  readonly parent: FrameInstance | undefined;
+  readonly parentIter: Iteration | undefined;
+  readonly iterations: Map<number, Iteration>;
+  lastIteration: number;
+  firstIteration: number;
+  entersArrived: number;
+  /** [dst, slot, value] from is_constant Enters, delivered to every iteration. */
+  readonly constants: [number, number, Entry][];
+  /** Exit nodes that left this instance with a live value. */
+  readonly liveExits: Set<number>;
+  /** Child instances by "<iteration>:<frame>". */
+  readonly children: Map<string, FrameInstance>;
+}
+
+function isEnter(n: { op: string }): boolean {
+  return n.op === "Enter" || n.op === "RefEnter";
+}
+
+function isExit(n: { op: string }): boolean {
+  return n.op === "Exit" || n.op === "RefExit";
+}
+
+/**
+ * TF's BuildControlFlowInfo: the static frame of every node (breadth-first from the sources; Enter
+ * opens its frame_name, Exit returns to the parent), with each frame's Enter count and Exits.
+ */
+function analyzeFrames(graph: Graph): {
+  frameOf: Int32Array;
+  frames: StaticFrame[];
+  enterTarget: (number | undefined)[];
+} {
+  const n = graph.nodes.length;
+  const frameOf = new Int32Array(n).fill(-1);
+  const enterTarget: (number | undefined)[] = new Array(n);
+  const frames: { name: string; parent: number; numEnters: number; exits: number[] }[] = [
+    { name: "", parent: -1, numEnters: 0, exits: [] },
+  ];
+  const byName = new Map<string, number>();
+  const queue: number[] = [];
+  for (const node of graph.nodes) {
+    if (node.inEdges.length === 0) {
+      frameOf[node.id] = 0;
+      queue.push(node.id);
+    }
+  }
+  const frameForEnter = (node: Node, parent: number): number => {
+    const name =
+      node.attrs.frame_name?.value.case === "s"
+        ? new TextDecoder().decode(node.attrs.frame_name.value.value)
+        : "";
+    let f = byName.get(name);
+    if (f === undefined) {
+      f = frames.length;
+      frames.push({ name, parent, numEnters: 0, exits: [] });
+      byName.set(name, f);
+    }
+    return f;
+  };
+  for (let q = 0; q < queue.length; q++) {
+    const node = graph.nodes[queue[q]!]!;
+    const here = frameOf[node.id]!;
+    let out = here;
+    if (isEnter(node)) {
+      out = frameForEnter(node, here);
+      enterTarget[node.id] = out;
+    } else if (isExit(node)) {
+      out = frames[here]!.parent;
+      if (out < 0) throw invalidArgument(`Exit node ${node.name} is not inside a while loop frame`);
+    }
+    for (const e of node.outEdges) {
+      if (frameOf[e.dst.id] === -1) {
+        frameOf[e.dst.id] = out;
+        queue.push(e.dst.id);
+      }
+    }
+  }
+  for (const node of graph.nodes) {
+    if (frameOf[node.id] === -1) frameOf[node.id] = 0; // unreachable from sources (back edges only)
+    if (isEnter(node)) frames[enterTarget[node.id]!]!.numEnters++;
+    if (isExit(node)) frames[frameOf[node.id]!]!.exits.push(node.id);
+  }
+  return { frameOf, frames, enterTarget };
 }
 
 /** Microseconds since the epoch, with sub-microsecond resolution. */

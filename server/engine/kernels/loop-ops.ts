@@ -1,52 +1,61 @@
-// TensorFlow's v1 while-loop primitives: Enter, Exit, NextIteration, LoopCond (and Ref variants).
-// They are declared so graphs containing loops can be created and placed; running a loop needs
-// frames in the executor, which reports UNIMPLEMENTED for these ops until frames land.
+// TensorFlow's v1 while-loop primitives: Enter, RefEnter, Exit, RefExit, NextIteration,
+// RefNextIteration and LoopCond (core/kernels/control_flow_ops.cc). Each forwards its input; the
+// executor gives Enter, Exit and NextIteration their meaning (moving values between frames and
+// iterations, see executor.ts), so their kernels here only run when a test calls them directly.
 
-import { unimplemented } from "../framework/errors.js";
-import type { KernelRegistration } from "../framework/op-kernel.js";
+import type { OpKernel } from "../framework/op-kernel.js";
 import { cpuKernel, type KernelConfig } from "./kernel-config.js";
 
-function notYet(op: string): KernelRegistration["create"] {
-  return () => ({
-    compute() {
-      throw unimplemented(
-        `${op}: v1 while loops (Enter/Exit/NextIteration frames) are not supported by tfgate yet`,
-      );
-    },
-  });
-}
+const forward: OpKernel = {
+  compute(ctx) {
+    ctx.setOutput(0, ctx.input(0));
+  },
+};
+
+const forwardRef: OpKernel = {
+  compute(ctx) {
+    ctx.setOutputRef(0, ctx.inputRef(0));
+  },
+};
+
+const enterAttrs = [
+  "T: type",
+  "frame_name: string",
+  "is_constant: bool = false",
+  "parallel_iterations: int = 10",
+];
 
 export const EnterKernel: KernelConfig = {
-  op: {
-    name: "Enter",
-    inputs: ["data: T"],
-    outputs: ["output: T"],
-    attrs: ["T: type", "frame_name: string", "is_constant: bool = false", "parallel_iterations: int = 10"],
-  },
-  kernel: cpuKernel("Enter", notYet("Enter")),
+  op: { name: "Enter", inputs: ["data: T"], outputs: ["output: T"], attrs: enterAttrs },
+  kernel: cpuKernel("Enter", () => forward),
 };
 
 export const RefEnterKernel: KernelConfig = {
-  op: {
-    name: "RefEnter",
-    inputs: ["data: Ref(T)"],
-    outputs: ["output: Ref(T)"],
-    attrs: ["T: type", "frame_name: string", "is_constant: bool = false", "parallel_iterations: int = 10"],
-  },
-  kernel: cpuKernel("RefEnter", notYet("RefEnter")),
+  op: { name: "RefEnter", inputs: ["data: Ref(T)"], outputs: ["output: Ref(T)"], attrs: enterAttrs },
+  kernel: cpuKernel("RefEnter", () => forwardRef),
 };
 
 export const ExitKernel: KernelConfig = {
   op: { name: "Exit", inputs: ["data: T"], outputs: ["output: T"], attrs: ["T: type"] },
-  kernel: cpuKernel("Exit", notYet("Exit")),
+  kernel: cpuKernel("Exit", () => forward),
+};
+
+export const RefExitKernel: KernelConfig = {
+  op: { name: "RefExit", inputs: ["data: Ref(T)"], outputs: ["output: Ref(T)"], attrs: ["T: type"] },
+  kernel: cpuKernel("RefExit", () => forwardRef),
 };
 
 export const NextIterationKernel: KernelConfig = {
   op: { name: "NextIteration", inputs: ["data: T"], outputs: ["output: T"], attrs: ["T: type"] },
-  kernel: cpuKernel("NextIteration", notYet("NextIteration")),
+  kernel: cpuKernel("NextIteration", () => forward),
+};
+
+export const RefNextIterationKernel: KernelConfig = {
+  op: { name: "RefNextIteration", inputs: ["data: Ref(T)"], outputs: ["output: Ref(T)"], attrs: ["T: type"] },
+  kernel: cpuKernel("RefNextIteration", () => forwardRef),
 };
 
 export const LoopCondKernel: KernelConfig = {
   op: { name: "LoopCond", inputs: ["input: bool"], outputs: ["output: bool"] },
-  kernel: cpuKernel("LoopCond", notYet("LoopCond")),
+  kernel: cpuKernel("LoopCond", () => forward),
 };

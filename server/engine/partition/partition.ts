@@ -18,7 +18,7 @@ import { TensorProtoSchema } from "../../../gen/tensorflow/core/framework/tensor
 import { TensorShapeProtoSchema } from "../../../gen/tensorflow/core/framework/tensor_shape_pb.js";
 import type { VersionDef } from "../../../gen/tensorflow/core/framework/versions_pb.js";
 import { internal } from "../framework/errors.js";
-import { baseType, DataType } from "../framework/types.js";
+import { baseType, DataType, isRefType } from "../framework/types.js";
 import type { Graph } from "../graph/graph.js";
 
 export interface PartitionOptions {
@@ -81,7 +81,12 @@ export function partitionGraph(graph: Graph, options: PartitionOptions): Map<str
           dataInputs[e.dstInput] = e.srcOutput === 0 ? src.name : `${src.name}:${e.srcOutput}`;
           continue;
         }
-        const tkey = `${src.id}:${e.srcOutput}:${dst.assignedDevice}`;
+        // One transfer per (source output, destination device), except for ref outputs: TF sends
+        // those once per consuming edge.
+        const isRef = isRefType(src.outputTypes[e.srcOutput]!);
+        const tkey = isRef
+          ? `${src.id}:${e.srcOutput}:${dst.assignedDevice}:edge${id}`
+          : `${src.id}:${e.srcOutput}:${dst.assignedDevice}`;
         let recvName = transfers.get(tkey);
         if (recvName === undefined) {
           const dtype = baseType(src.outputTypes[e.srcOutput]!);
@@ -91,6 +96,9 @@ export function partitionGraph(graph: Graph, options: PartitionOptions): Map<str
             send_device_incarnation: iAttr(BigInt.asIntN(64, options.incarnation(src.assignedDevice))),
             recv_device: sAttr(dst.assignedDevice),
             client_terminated: bAttr(false),
+            // TF 2.21's SetSendRecvAttrs: the edge's endpoints, for debugging and cost models.
+            _src: sAttr(src.name),
+            _dst: sAttr(dst.name),
           };
           partOf(src.assignedDevice).node.push(
             create(NodeDefSchema, {
@@ -128,6 +136,8 @@ export function partitionGraph(graph: Graph, options: PartitionOptions): Map<str
             send_device_incarnation: iAttr(BigInt.asIntN(64, options.incarnation(src.assignedDevice))),
             recv_device: sAttr(dst.assignedDevice),
             client_terminated: bAttr(false),
+            _src: sAttr(src.name),
+            _dst: sAttr(dst.name),
           };
           const dummy = newName(src.name);
           partOf(src.assignedDevice).node.push(

@@ -1,0 +1,143 @@
+// GraphDef builders for placer and partition tests (the same small graphs TF's placer_test.cc
+// builds with its test ops, written with tfgate's real ops). Test-only; nothing in the engine
+// imports this file.
+
+import { create } from "@bufbuild/protobuf";
+import { type AttrValue, AttrValueSchema } from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
+import { GraphDefSchema } from "../../../gen/tensorflow/core/framework/graph_pb.js";
+import { type NodeDef, NodeDefSchema } from "../../../gen/tensorflow/core/framework/node_def_pb.js";
+import { TensorProtoSchema } from "../../../gen/tensorflow/core/framework/tensor_pb.js";
+import { TensorShapeProtoSchema } from "../../../gen/tensorflow/core/framework/tensor_shape_pb.js";
+import "../kernels/register-all.js";
+import { createDevices, type Device } from "../device/device-set.js";
+import { isTfError, type TfError } from "../framework/errors.js";
+import { DataType } from "../framework/types.js";
+import type { Graph } from "../graph/graph.js";
+import { convertNodeDefs } from "../graph/graph-constructor.js";
+import { type PlacerOptions, placeGraph } from "./placer.js";
+
+export const F = DataType.DT_FLOAT;
+const utf8 = new TextEncoder();
+
+export const attr = {
+  type: (t: DataType): AttrValue => create(AttrValueSchema, { value: { case: "type", value: t } }),
+  s: (v: string): AttrValue => create(AttrValueSchema, { value: { case: "s", value: utf8.encode(v) } }),
+  shape: (dims: readonly number[]): AttrValue =>
+    create(AttrValueSchema, {
+      value: {
+        case: "shape",
+        value: create(TensorShapeProtoSchema, { dim: dims.map((d) => ({ size: BigInt(d) })) }),
+      },
+    }),
+  floatScalar: (v: number): AttrValue =>
+    create(AttrValueSchema, {
+      value: {
+        case: "tensor",
+        value: create(TensorProtoSchema, {
+          dtype: F,
+          tensorShape: create(TensorShapeProtoSchema, {}),
+          tensorContent: new Uint8Array(new Float32Array([v]).buffer),
+        }),
+      },
+    }),
+  intScalar: (v: number): AttrValue =>
+    create(AttrValueSchema, {
+      value: {
+        case: "tensor",
+        value: create(TensorProtoSchema, {
+          dtype: DataType.DT_INT32,
+          tensorShape: create(TensorShapeProtoSchema, {}),
+          tensorContent: new Uint8Array(new Int32Array([v]).buffer),
+        }),
+      },
+    }),
+  typeList: (...types: DataType[]): AttrValue =>
+    create(AttrValueSchema, { value: { case: "list", value: { type: types } } }),
+  list: (...s: string[]): AttrValue =>
+    create(AttrValueSchema, { value: { case: "list", value: { s: s.map((x) => utf8.encode(x)) } } }),
+};
+
+export function node(
+  name: string,
+  op: string,
+  input: readonly string[] = [],
+  attrs: Record<string, AttrValue> = {},
+): NodeDef {
+  return create(NodeDefSchema, { name, op, input: [...input], attr: attrs });
+}
+
+/** Sets NodeDef.device. */
+export function dev(n: NodeDef, device: string): NodeDef {
+  n.device = device;
+  return n;
+}
+
+/** Adds `_class: ["loc:@<name>", …]`. */
+export function cls(n: NodeDef, ...names: string[]): NodeDef {
+  n.attr._class = attr.list(...names.map((x) => `loc:@${x}`));
+  return n;
+}
+
+const T = { T: attr.type(F) };
+export const c = (name: string, v = 1) =>
+  node(name, "Const", [], { dtype: attr.type(F), value: attr.floatScalar(v) });
+export const placeholder = (name: string) => node(name, "Placeholder", [], { dtype: attr.type(F) });
+export const neg = (name: string, x: string, ...ctl: string[]) => node(name, "Neg", [x, ...ctl], T);
+export const add = (name: string, a: string, b: string) => node(name, "Add", [a, b], T);
+export const matmul = (name: string, a: string, b: string) => node(name, "MatMul", [a, b], T);
+export const ident = (name: string, x: string, ...ctl: string[]) => node(name, "Identity", [x, ...ctl], T);
+export const shape = (name: string, x: string) => node(name, "Shape", [x], T);
+export const size = (name: string, x: string) => node(name, "Size", [x], T);
+export const noop = (name: string, ...ctl: string[]) => node(name, "NoOp", ctl);
+export const variable = (name: string) =>
+  node(name, "VariableV2", [], { dtype: attr.type(F), shape: attr.shape([]) });
+export const assign = (name: string, ref: string, value: string) => node(name, "Assign", [ref, value], T);
+export const assignAdd = (name: string, ref: string, value: string) =>
+  node(name, "AssignAdd", [ref, value], T);
+export const varHandle = (name: string) =>
+  node(name, "VarHandleOp", [], { dtype: attr.type(F), shape: attr.shape([]), shared_name: attr.s(name) });
+export const readVar = (name: string, h: string) =>
+  node(name, "ReadVariableOp", [h], { dtype: attr.type(F) });
+export const assignVar = (name: string, h: string, v: string) =>
+  node(name, "AssignVariableOp", [h, v], { dtype: attr.type(F) });
+
+export function graphOf(nodes: readonly NodeDef[]): Graph {
+  return convertNodeDefs(nodes);
+}
+
+export const graphDefOf = (nodes: readonly NodeDef[]) => create(GraphDefSchema, { node: [...nodes] });
+
+/** Four CPUs, /job:localhost/replica:0/task:0/device:CPU:0..3 (the devices TF had in the oracle runs). */
+export const cpus4: readonly Device[] = createDevices("localhost", 0, 0, 4);
+
+export const defaultOptions: PlacerOptions = { allowSoftPlacement: false, logDevicePlacement: false };
+
+/** "/job:localhost/replica:0/task:0/device:CPU:3" → "CPU:3". */
+export const short = (device: string) => device.replace("/job:localhost/replica:0/task:0/device:", "");
+
+/** Places nodes and returns node name → short device name. */
+export function place(
+  nodes: readonly NodeDef[],
+  options: Partial<PlacerOptions> = {},
+  devices: readonly Device[] = cpus4,
+): Record<string, string> {
+  const g = graphOf(nodes);
+  placeGraph(g, devices, { ...defaultOptions, ...options });
+  return Object.fromEntries(g.nodes.map((n) => [n.name, short(n.assignedDevice)]));
+}
+
+/** Places nodes, expecting a TfError, which is returned. */
+export function placeError(
+  nodes: readonly NodeDef[],
+  options: Partial<PlacerOptions> = {},
+  devices: readonly Device[] = cpus4,
+): TfError {
+  const g = graphOf(nodes);
+  try {
+    placeGraph(g, devices, { ...defaultOptions, ...options });
+  } catch (e) {
+    if (isTfError(e)) return e;
+    throw e;
+  }
+  throw new Error("placement succeeded but an error was expected");
+}

@@ -36,7 +36,7 @@ interface ServeFlags {
   shutdownTimeoutMs?: number;
   idleTimeoutMs?: number;
   // Engine (MasterOptions) flags.
-  cpuDevices?: number;
+  devices?: number;
   maxSessions?: number;
   maxGraphNodes?: number;
   maxTensorBytes?: number;
@@ -122,7 +122,9 @@ export async function runCli(argv: readonly string[]): Promise<void> {
     )
     // Engine flags (MasterOptions): defaults and ranges live in the engine's resolveMasterOptions.
     .addOption(
-      new Option("--cpu-devices <n>", "CPU devices").env("TFGATE_CPU_DEVICES").argParser(parseInteger),
+      new Option("--devices <spec>", 'local devices, "CPU:<n>" (default: one CPU device per core)')
+        .env("TFGATE_DEVICES")
+        .argParser(parseDeviceSpec),
     )
     .addOption(
       new Option("--max-sessions <n>", "most sessions open at once")
@@ -198,7 +200,7 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
         connectionIdleTimeoutMs: flags.idleTimeoutMs,
       }),
       master: defined<Partial<MasterOptions>>({
-        cpuDevices: flags.cpuDevices,
+        cpuDevices: flags.devices,
         maxSessions: flags.maxSessions,
         maxGraphNodes: flags.maxGraphNodes,
         maxTensorBytes: flags.maxTensorBytes,
@@ -295,6 +297,13 @@ function defined<T extends object>(values: { [K in keyof T]: T[K] | undefined })
 function parseSessionConfig(text: string): ConfigProto {
   const json = text.trimStart().startsWith("{") ? text : readFileSync(text, "utf8");
   return fromJsonString(ConfigProtoSchema, json);
+}
+
+/** "CPU:4" → 4 (the only device type tfgate has). */
+function parseDeviceSpec(text: string): number {
+  const m = /^CPU:(\d+)$/i.exec(text.trim());
+  if (!m) throw new InvalidArgumentError(`expected CPU:<n>, e.g. CPU:4 (got "${text}")`);
+  return Number(m[1]);
 }
 
 function parseInteger(text: string): number {

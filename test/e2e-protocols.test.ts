@@ -3,6 +3,7 @@
 // y = x·W + b with a fed x and checking the numbers against an independent computation.
 
 import assert from "node:assert/strict";
+import { availableParallelism } from "node:os";
 import { after, before, describe, test } from "node:test";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
@@ -43,11 +44,17 @@ const x = [1, 2, -3, 0.5, 10, 20];
 for (const protocol of protocols) {
   for (const path of masterServicePaths) {
     describe(`${protocol} on ${path.name}`, () => {
-      test("ListDevices reports the CPU device", async () => {
+      test("ListDevices reports one CPU device per core (the default)", async () => {
         const client = masterClient(protocol, server.url, path.service);
         const res = await client.listDevices({});
         const names = [...res.localDevice, ...res.remoteDevice].map((d) => d.name);
-        assert.deepEqual(names, ["/job:localhost/replica:0/task:0/device:CPU:0"]);
+        assert.deepEqual(
+          names,
+          Array.from(
+            { length: availableParallelism() },
+            (_, i) => `/job:localhost/replica:0/task:0/device:CPU:${i}`,
+          ),
+        );
         assert.equal(res.localDevice[0]!.deviceType, "CPU");
         assert.equal(res.localDevice[0]!.memoryLimit, 268435456n);
         assert.notEqual(res.localDevice[0]!.incarnation, 0n);

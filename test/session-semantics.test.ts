@@ -381,7 +381,7 @@ describe("Close, Reset, GC and timeouts cancel steps (§d.6, §d.7, §d.0.5, §d
       await new Promise((r) => setTimeout(r, 50));
       // Other calls are answered while the step computes (it is still running: Close cancels it).
       const devices = await m.listDevices(create(ListDevicesRequestSchema));
-      assert.equal(devices.localDevice.length, 1);
+      assert.ok(devices.localDevice.length >= 1);
       await m.closeSession(create(CloseSessionRequestSchema, { sessionHandle: h }));
       await step;
       await assert.rejects(

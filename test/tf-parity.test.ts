@@ -65,7 +65,8 @@ test("tfgate answers the reference requests as TensorFlow 2.21 does", async (t) 
   const reference: Observation[] = JSON.parse(
     readFileSync(join(repoRoot, "test", "tf", "reference-observations.json"), "utf8"),
   ).observations;
-  const server = await startServer();
+  // The reference server had one CPU device; compare like with like.
+  const server = await startServer({ master: { cpuDevices: 1 } });
   const dir = mkdtempSync(join(tmpdir(), "tfgate-parity-"));
   try {
     const out = join(dir, "tfgate.json");

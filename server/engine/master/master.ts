@@ -6,6 +6,7 @@
 // codes and messages (spec §d).
 
 import { randomBytes } from "node:crypto";
+import { availableParallelism } from "node:os";
 import { create, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import { toText } from "@bufbuild/protobuf/txtpb";
 import {
@@ -78,7 +79,7 @@ export type LogFn = (level: "info" | "warn" | "error", message: string) => void;
 export interface MasterOptions {
   /** Job name of this server's task. Default "localhost" (as tf.distribute.Server's local server). */
   readonly job: string;
-  /** Number of CPU devices. Default 1. */
+  /** Number of CPU devices, each with a worker thread. Default: one per core. */
   readonly cpuDevices: number;
   /**
    * Run each device's kernels on a worker thread of its own (default true), so compute never
@@ -110,7 +111,7 @@ export interface MasterOptions {
 
 export const masterOptionDefaults = {
   job: "localhost",
-  cpuDevices: 1,
+  cpuDevices: availableParallelism(),
   workerThreads: true,
   workerMaxHeapMb: 0,
   maxSessions: 1000,

@@ -50,9 +50,7 @@ interface Case {
 }
 
 /** Features a case needs that tfgate does not have yet, by tag. */
-const notYet: Record<string, string> = {
-  functions: "needs FunctionDefLibrary execution",
-};
+const notYet: Record<string, string> = {};
 
 function dtypeOf(name: string): DataType {
   const v = (DataType as unknown as Record<string, number>)[name];

@@ -26,11 +26,13 @@ import {
   isTfError,
   TfError,
 } from "../framework/errors.js";
+import type { FunctionRuntime } from "../framework/function.js";
 import {
   type AnyOpKernel,
   type DeviceInfo,
   findKernel,
   isAsyncKernel,
+  type KernelRegistration,
   type OpKernelContext,
   type RefCell,
   type StepContext,
@@ -102,6 +104,8 @@ export interface Executor {
 
 export interface ExecutorOptions {
   readonly device: DeviceInfo;
+  /** Runs calls of the graph's library functions (by name, or through PartitionedCall). */
+  readonly functions?: FunctionRuntime | undefined;
   /** Called for errors that are not TfErrors (bugs), before they are turned into INTERNAL. */
   readonly onInternalError?: (node: string, error: unknown) => void;
 }
@@ -112,7 +116,9 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
   const items: Item[] = [];
   let inputOffset = 0;
   for (const node of graph.nodes) {
-    const reg = findKernel(node.op, options.device.type);
+    const reg = node.opDef.isFunction
+      ? functionCallKernel(options.functions)
+      : findKernel(node.op, options.device.type);
     if (reg === undefined) {
       throw invalidArgument(
         `No OpKernel was registered to support Op '${node.op}' used by {{node ${node.name}}} with these attrs.  ` +
@@ -135,6 +141,7 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
         outputTypes: node.outputTypes,
         requestedInputs,
         device: options.device,
+        functions: options.functions,
       });
     } catch (e) {
       throw wrapNodeError(e, node.name, options);
@@ -508,6 +515,28 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
   }
 
   return { run, graph };
+}
+
+/** The kernel of a node that calls a library function by name (TF's CallOp). */
+function functionCallKernel(functions: FunctionRuntime | undefined): KernelRegistration | undefined {
+  if (functions === undefined) return undefined;
+  return {
+    op: "",
+    deviceTypes: ["CPU"],
+    create(c) {
+      const run = functions.instantiate(c.op, c.attrs);
+      return {
+        async computeAsync(ctx) {
+          const args: Tensor[] = [];
+          for (let i = 0; i < ctx.numInputs; i++) args.push(ctx.input(i));
+          const outs = await run(args, ctx.step);
+          outs.forEach((t, i) => {
+            ctx.setOutput(i, t);
+          });
+        },
+      };
+    },
+  };
 }
 
 /** A node activation: node id in a frame instance's iteration. */

@@ -69,6 +69,8 @@ export interface OpDefinition {
   readonly isStateful: boolean;
   readonly isCommutative: boolean;
   readonly allowsUninitializedInput: boolean;
+  /** A call of a function from the graph's library (the op name is the function's name). */
+  readonly isFunction?: boolean;
 }
 
 export interface OpDeclaration {

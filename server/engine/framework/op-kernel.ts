@@ -7,6 +7,7 @@
 // they implement computeAsync. Kernels never throw anything but TfError on bad input.
 
 import { internal } from "./errors.js";
+import type { FunctionRuntime } from "./function.js";
 import type { AttrMap, OpDefinition } from "./op-def.js";
 import type { Rendezvous } from "./rendezvous.js";
 import type { ResourceMgr } from "./resource-mgr.js";
@@ -35,6 +36,8 @@ export interface OpKernelConstruction {
   /** The node's data input strings, as written in the NodeDef ("v", "a:1"); used in messages. */
   readonly requestedInputs: readonly string[];
   readonly device: DeviceInfo;
+  /** Calls functions of the graph's library (PartitionedCall and calls by function name). */
+  readonly functions?: FunctionRuntime | undefined;
 }
 
 /**
@@ -59,6 +62,13 @@ export interface StepContext {
   readonly log: (level: "info" | "warn" | "error", message: string) => void;
   /** Present when the step is traced (FULL_TRACE): the executor appends one record per node run. */
   readonly stats?: StepStatsCollector | undefined;
+  /** Inside a function body: its arguments (read by _Arg) and results (written by _Retval). */
+  readonly callFrame?: CallFrame | undefined;
+}
+
+export interface CallFrame {
+  readonly args: readonly Tensor[];
+  readonly rets: (Tensor | undefined)[];
 }
 
 /** One executed node, as the executor saw it (times in microseconds since the epoch). */

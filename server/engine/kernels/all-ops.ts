@@ -1,7 +1,9 @@
 // The list of kernel modules register-all.ts registers: every KernelConfig exported from here is
 // defined and registered. Add a line when adding kernels/<Op>.ts.
 
+export * from "./_Arg.js";
 export * from "./_Recv.js";
+export * from "./_Retval.js";
 export * from "./_Send.js";
 export * from "./Abs.js";
 export * from "./Add.js";
@@ -58,6 +60,7 @@ export * from "./Mul.js";
 export * from "./Neg.js";
 export * from "./NoOp.js";
 export * from "./Pack.js";
+export * from "./PartitionedCall.js";
 export * from "./Placeholder.js";
 export * from "./PlaceholderWithDefault.js";
 export * from "./Pow.js";

@@ -4,7 +4,10 @@
 // each registered on the workers once and run per step.
 
 import { create } from "@bufbuild/protobuf";
-import type { FunctionDefLibrary } from "../../../gen/tensorflow/core/framework/function_pb.js";
+import {
+  type FunctionDefLibrary,
+  FunctionDefLibrarySchema,
+} from "../../../gen/tensorflow/core/framework/function_pb.js";
 import type { GraphDef } from "../../../gen/tensorflow/core/framework/graph_pb.js";
 import type { NodeDef } from "../../../gen/tensorflow/core/framework/node_def_pb.js";
 import type { DeviceStepStats } from "../../../gen/tensorflow/core/framework/step_stats_pb.js";
@@ -28,6 +31,7 @@ import {
   type TfError,
   unimplemented,
 } from "../framework/errors.js";
+import { createFunctionLibrary } from "../framework/function.js";
 import { createRendezvousKey, type RendezvousValue } from "../framework/rendezvous.js";
 import type { Tensor } from "../framework/tensor.js";
 import { tensorFromProto } from "../framework/tensor-proto.js";
@@ -157,7 +161,7 @@ export class MasterSession {
     validateExternalGraphDefSyntax(graphDef);
     checkGraphDefVersions(graphDef.versions);
     this.checkSize(graphDef.node.length);
-    this.graph = this.buildGraph(graphDef.node);
+    this.graph = this.buildGraph(graphDef.node, graphDef.library);
     this.nodeDefs = [...graphDef.node];
     this.library = graphDef.library;
     this.versions = graphDef.versions;
@@ -180,8 +184,9 @@ export class MasterSession {
   }
 
   /** Converts and places a whole graph (TF places the entire graph at Create/Extend). */
-  private buildGraph(nodes: readonly NodeDef[]): Graph {
-    const graph = convertNodeDefs(nodes);
+  private buildGraph(nodes: readonly NodeDef[], library: FunctionDefLibrary | undefined): Graph {
+    const functions = createFunctionLibrary(library);
+    const graph = convertNodeDefs(nodes, { lookupOp: (name) => functions.opDef(name) });
     placeGraph(graph, this.env.devices, {
       allowSoftPlacement: this.config.allowSoftPlacement,
       logDevicePlacement: this.config.logDevicePlacement,
@@ -225,7 +230,7 @@ export class MasterSession {
       const library = this.mergeLibrary(graphDef.library);
       const merged = [...this.nodeDefs, ...graphDef.node];
       this.checkSize(merged.length);
-      const graph = this.buildGraph(merged);
+      const graph = this.buildGraph(merged, library);
       // Commit only after everything succeeded: on error the session stays at the old version.
       this.graph = graph;
       this.nodeDefs = merged;
@@ -251,9 +256,13 @@ export class MasterSession {
     });
   }
 
+  /** Clients resend the whole library on every Extend: identical duplicates are fine (§d.2.4). */
   private mergeLibrary(incoming: FunctionDefLibrary | undefined): FunctionDefLibrary | undefined {
     if (incoming === undefined || incoming.function.length === 0) return this.library;
     if (this.library === undefined) return incoming;
+    createFunctionLibrary(
+      create(FunctionDefLibrarySchema, { function: [...this.library.function, ...incoming.function] }),
+    );
     const names = new Map(this.library.function.map((f) => [f.signature?.name ?? "", f]));
     for (const f of incoming.function) {
       const name = f.signature?.name ?? "";
@@ -284,6 +293,7 @@ export class MasterSession {
     const parts = partitionGraph(rewritten.graph, {
       incarnation: (d) => incarnations.get(d) ?? 0n,
       versions: this.versions,
+      library: this.library,
     });
     const partitions: PartitionPlan[] = [];
     const partitionGraphs: GraphDef[] = [];

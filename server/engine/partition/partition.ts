@@ -12,6 +12,7 @@
 
 import { create } from "@bufbuild/protobuf";
 import { type AttrValue, AttrValueSchema } from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
+import type { FunctionDefLibrary } from "../../../gen/tensorflow/core/framework/function_pb.js";
 import { type GraphDef, GraphDefSchema } from "../../../gen/tensorflow/core/framework/graph_pb.js";
 import { type NodeDef, NodeDefSchema } from "../../../gen/tensorflow/core/framework/node_def_pb.js";
 import { TensorProtoSchema } from "../../../gen/tensorflow/core/framework/tensor_pb.js";
@@ -26,6 +27,8 @@ export interface PartitionOptions {
   readonly incarnation: (device: string) => bigint;
   /** Copied into every partition (TF copies the graph's versions). */
   readonly versions?: VersionDef | undefined;
+  /** The session's function library, copied into every partition that calls a function. */
+  readonly library?: FunctionDefLibrary | undefined;
 }
 
 const utf8 = new TextEncoder();
@@ -44,6 +47,7 @@ export function partitionGraph(graph: Graph, options: PartitionOptions): Map<str
     if (!p) {
       p = create(GraphDefSchema, { node: [] });
       if (options.versions) p.versions = options.versions;
+      if (options.library && options.library.function.length > 0) p.library = options.library;
       parts.set(device, p);
     }
     return p;

@@ -160,7 +160,8 @@ export class ColocationGraph {
   }
 
   private supportedTypesFor(node: Node): string[] {
-    const kernelTypes = supportedDeviceTypes(node.op);
+    // A call of a library function runs wherever its caller does (its body is placed when run).
+    const kernelTypes = node.opDef.isFunction ? this.deviceTypes : supportedDeviceTypes(node.op);
     return this.deviceTypes.filter((t) => kernelTypes.includes(t));
   }
 

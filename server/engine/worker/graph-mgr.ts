@@ -5,6 +5,8 @@
 import type { GraphDef } from "../../../gen/tensorflow/core/framework/graph_pb.js";
 import type { Device } from "../device/device-set.js";
 import { createExecutor, type Executor } from "../executor/executor.js";
+import { createFunctionRuntime } from "../executor/function-runtime.js";
+import { createFunctionLibrary } from "../framework/function.js";
 import { convertGraphDefToGraph } from "../graph/graph-constructor.js";
 import { abortedHandle } from "./errors.js";
 
@@ -26,9 +28,12 @@ export function createGraphMgr(onInternalError: (node: string, e: unknown) => vo
   let next = 0;
   return {
     register(graphDef, device, sessionHandle) {
-      const graph = convertGraphDefToGraph(graphDef);
+      // The partition carries the reachable part of the session's function library.
+      const library = createFunctionLibrary(graphDef.library);
+      const graph = convertGraphDefToGraph(graphDef, { lookupOp: (name) => library.opDef(name) });
       for (const n of graph.nodes) n.assignedDevice = device.name;
-      const executor = createExecutor(graph, { device, onInternalError });
+      const functions = createFunctionRuntime({ library, device, onInternalError });
+      const executor = createExecutor(graph, { device, onInternalError, functions });
       const handle = `${(next++).toString(16).padStart(16, "0")}`;
       items.set(handle, { executor, device, sessionHandle });
       return handle;

@@ -1,0 +1,123 @@
+// TensorFlow's FunctionLibraryDefinition (core/framework/function.h): the functions of a graph's
+// library, each callable by name as an op whose signature is the FunctionDef's OpDef, and the
+// FunctionRuntime interface kernels use to call one (TF's FunctionLibraryRuntime).
+
+import { toBinary } from "@bufbuild/protobuf";
+import {
+  type FunctionDef,
+  type FunctionDefLibrary,
+  FunctionDefSchema,
+} from "../../../gen/tensorflow/core/framework/function_pb.js";
+import type { OpDef } from "../../../gen/tensorflow/core/framework/op_def_pb.js";
+import { invalidArgument } from "./errors.js";
+import type { ArgSpec, AttrMap, AttrSpec, AttrType, OpDefinition } from "./op-def.js";
+import type { StepContext } from "./op-kernel.js";
+import type { Tensor } from "./tensor.js";
+import { DataType } from "./types.js";
+
+export interface FunctionLibrary {
+  /** The library as it came (copied into partition GraphDefs). */
+  readonly proto: FunctionDefLibrary | undefined;
+  find(name: string): FunctionDef | undefined;
+  /** The op a function call node runs, derived from the function's signature. */
+  opDef(name: string): OpDefinition | undefined;
+}
+
+/** Calls functions on one device (TF's FunctionLibraryRuntime). */
+export interface FunctionRuntime {
+  readonly library: FunctionLibrary;
+  /**
+   * Instantiates `name` for the call's attrs (once per distinct attrs) and returns a runner.
+   * Throws INVALID_ARGUMENT for unknown or recursive functions.
+   */
+  instantiate(
+    name: string,
+    attrs: AttrMap,
+  ): (args: readonly Tensor[], step: StepContext) => Promise<Tensor[]>;
+}
+
+const bytesEqual = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => v === b[i]);
+
+/** Builds the library view; duplicate names must be identical definitions (TF's AddFunctionDef). */
+export function createFunctionLibrary(proto: FunctionDefLibrary | undefined): FunctionLibrary {
+  const byName = new Map<string, FunctionDef>();
+  for (const f of proto?.function ?? []) {
+    const name = f.signature?.name ?? "";
+    const prev = byName.get(name);
+    if (prev && !bytesEqual(toBinary(FunctionDefSchema, prev), toBinary(FunctionDefSchema, f))) {
+      throw invalidArgument(
+        `Cannot add function '${name}' because a different function with the same name already exists.`,
+      );
+    }
+    byName.set(name, f);
+  }
+  const ops = new Map<string, OpDefinition>();
+  return {
+    proto,
+    find: (name) => byName.get(name),
+    opDef(name) {
+      let op = ops.get(name);
+      if (op === undefined) {
+        const f = byName.get(name);
+        if (f?.signature === undefined) return undefined;
+        op = opDefinitionFromProto(f.signature, true);
+        ops.set(name, op);
+      }
+      return op;
+    },
+  };
+}
+
+const attrTypes: ReadonlySet<string> = new Set<AttrType>([
+  "string",
+  "int",
+  "float",
+  "bool",
+  "type",
+  "shape",
+  "tensor",
+  "func",
+  "list(string)",
+  "list(int)",
+  "list(float)",
+  "list(bool)",
+  "list(type)",
+  "list(shape)",
+  "list(tensor)",
+  "list(func)",
+]);
+
+/** An OpDefinition from an OpDef proto (a function signature). */
+export function opDefinitionFromProto(def: OpDef, isFunction: boolean): OpDefinition {
+  const arg = (a: OpDef["inputArg"][number]): ArgSpec => {
+    const spec: { -readonly [K in keyof ArgSpec]: ArgSpec[K] } = { name: a.name, isRef: a.isRef };
+    if (a.typeListAttr !== "") spec.typeListAttr = a.typeListAttr;
+    else if (a.typeAttr !== "") spec.typeAttr = a.typeAttr;
+    else spec.dtype = a.type as DataType;
+    if (a.numberAttr !== "") spec.numberAttr = a.numberAttr;
+    return spec;
+  };
+  const attrs: AttrSpec[] = def.attr.map((a) => {
+    if (!attrTypes.has(a.type))
+      throw invalidArgument(`Function ${def.name}: attr ${a.name} has unknown type '${a.type}'`);
+    const spec: { -readonly [K in keyof AttrSpec]: AttrSpec[K] } = { name: a.name, type: a.type as AttrType };
+    if (a.defaultValue !== undefined) spec.defaultValue = a.defaultValue;
+    if (a.allowedValues?.value.case === "list" && a.allowedValues.value.value.type.length > 0) {
+      spec.allowedTypes = [...a.allowedValues.value.value.type];
+    }
+    if (a.hasMinimum) spec.minimum = Number(a.minimum);
+    return spec;
+  });
+  return {
+    name: def.name,
+    inputs: def.inputArg.map(arg),
+    outputs: def.outputArg.map(arg),
+    attrs,
+    isStateful: def.isStateful || isFunction,
+    isCommutative: false,
+    allowsUninitializedInput: false,
+    ...(isFunction ? { isFunction: true } : {}),
+  };
+}
+
+export { DataType };

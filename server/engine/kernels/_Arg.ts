@@ -1,0 +1,21 @@
+// TensorFlow's _Arg (core/kernels/function_ops.cc): argument `index` of the function call whose
+// body is running.
+
+import { internal } from "../framework/errors.js";
+import { getAttrInt } from "../framework/op-def.js";
+import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+
+export const ArgKernel: KernelConfig = {
+  op: { name: "_Arg", outputs: ["output: T"], attrs: ["T: type", "index: int >= 0"], isStateful: true },
+  kernel: cpuKernel("_Arg", (c) => {
+    const index = getAttrInt(c.attrs, "index");
+    return {
+      compute(ctx) {
+        const args = ctx.step.callFrame?.args;
+        if (args === undefined || index >= args.length)
+          throw internal(`_Arg ${c.nodeName}: no argument ${index}`);
+        ctx.setOutput(0, args[index]!);
+      },
+    };
+  }),
+};

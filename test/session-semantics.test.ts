@@ -465,6 +465,32 @@ describe("Close, Reset, GC and timeouts cancel steps (§d.6, §d.7, §d.0.5, §d
 });
 
 describe("RunMetadata (§d.3.5)", () => {
+  test("graph_options.build_cost_model = 2 returns a cost graph on every 2nd execution after build_cost_model_after", () =>
+    withMaster(async (m) => {
+      const h = await create_(m, abGraph(), {
+        graphOptions: { buildCostModel: 2n, buildCostModelAfter: 1n },
+      });
+      const step = () =>
+        run(m, h, {
+          feed: [
+            { name: "a:0", tensor: f32([1]) },
+            { name: "b:0", tensor: f32([2]) },
+          ],
+          fetch: ["p:0"],
+        });
+      const got: boolean[] = [];
+      for (let i = 0; i < 5; i++) got.push((await step()).metadata?.costGraph !== undefined);
+      // executions 0..4: (count + 1 - after) % 2 === 0 → counts 0, 2, 4
+      assert.deepEqual(got, [true, false, true, false, true]);
+      const cg = (await step()).metadata?.costGraph ?? (await step()).metadata!.costGraph!;
+      const p = cg.node.find((n) => n.name === "p")!;
+      assert.equal(p.device, "/job:localhost/replica:0/task:0/device:CPU:0");
+      assert.equal(p.inputInfo.length, 2);
+      assert.equal(p.outputInfo[0]!.size, 4n);
+      assert.equal(p.outputInfo[0]!.dtype, F);
+      assert.ok(cg.node.some((n) => n.name === "_send_p_0" && n.isFinal));
+    }));
+
   test("FULL_TRACE gives one DeviceStepStats per device with a NodeExecStats per node; partition graphs on request", () =>
     withMaster(async (m) => {
       const h = await create_(m);

@@ -5,12 +5,18 @@
 
 import { create } from "@bufbuild/protobuf";
 import {
+  type CostGraphDef,
+  type CostGraphDef_Node,
+  CostGraphDef_NodeSchema,
+  CostGraphDefSchema,
+} from "../../../gen/tensorflow/core/framework/cost_graph_pb.js";
+import {
   type FunctionDefLibrary,
   FunctionDefLibrarySchema,
 } from "../../../gen/tensorflow/core/framework/function_pb.js";
 import type { GraphDef } from "../../../gen/tensorflow/core/framework/graph_pb.js";
 import type { NodeDef } from "../../../gen/tensorflow/core/framework/node_def_pb.js";
-import type { DeviceStepStats } from "../../../gen/tensorflow/core/framework/step_stats_pb.js";
+import type { DeviceStepStats, NodeExecStats } from "../../../gen/tensorflow/core/framework/step_stats_pb.js";
 import type { TensorProto } from "../../../gen/tensorflow/core/framework/tensor_pb.js";
 import { type VersionDef, VersionDefSchema } from "../../../gen/tensorflow/core/framework/versions_pb.js";
 import {
@@ -35,7 +41,7 @@ import { createFunctionLibrary } from "../framework/function.js";
 import { createRendezvousKey, type RendezvousValue } from "../framework/rendezvous.js";
 import type { Tensor } from "../framework/tensor.js";
 import { tensorFromProto } from "../framework/tensor-proto.js";
-import { type DataType, dataTypeString } from "../framework/types.js";
+import { BYTES_PER_ELEMENT, type DataType, dataTypeString } from "../framework/types.js";
 import type { Graph, Node } from "../graph/graph.js";
 import { convertNodeDefs } from "../graph/graph-constructor.js";
 import { rewriteGraphForExecution, type TensorConnectionSpec } from "../graph/subgraph.js";
@@ -71,6 +77,8 @@ interface RunPlan {
   readonly usedFeeds: ReadonlySet<string>;
   readonly fetchesAsTargets: ReadonlySet<string>;
   readonly partitionGraphs: readonly GraphDef[];
+  /** How many steps ran this plan (for the cost-model schedule). */
+  executions: number;
 }
 
 /** Per-step options (from RunOptions, or CallableOptions.run_options). */
@@ -96,6 +104,8 @@ export interface RunStepResult {
   readonly partitionGraphs: readonly GraphDef[];
   /** One DeviceStepStats per partition that ran, when traced. */
   readonly stepStats: readonly DeviceStepStats[];
+  /** When the cost-model schedule says so (graph_options.build_cost_model). */
+  readonly costGraph?: CostGraphDef;
 }
 
 /** A partial run in progress (TF's PartialRunState). */
@@ -114,6 +124,64 @@ function newStepId(): bigint {
   const hi = BigInt(Math.floor(Math.random() * 2 ** 25));
   const lo = BigInt(Math.floor(Math.random() * 2 ** 32));
   return (hi << 32n) | lo;
+}
+
+/**
+ * A CostGraphDef (TF's CostModel export) from the partitions that ran and their step stats: one
+ * node per executed node with its device, inputs, output sizes/shapes and measured compute time.
+ */
+function costGraphOf(partitions: readonly GraphDef[], stats: readonly DeviceStepStats[]): CostGraphDef {
+  const timing = new Map<string, { micros: bigint; outputs: NodeExecStats["output"] }>();
+  for (const dev of stats) {
+    for (const n of dev.nodeStats)
+      timing.set(`${dev.device}\u0000${n.nodeName}`, { micros: n.opEndRelMicros, outputs: n.output });
+  }
+  const ids = new Map<string, number>();
+  const nodes: CostGraphDef_Node[] = [];
+  for (const part of partitions) for (const n of part.node) ids.set(`${n.device}\u0000${n.name}`, ids.size);
+  for (const part of partitions) {
+    for (const n of part.node) {
+      const key = `${n.device}\u0000${n.name}`;
+      const t = timing.get(key);
+      const inputInfo = n.input
+        .filter((i) => !i.startsWith("^"))
+        .map((i, slot) => {
+          const [src, out] = i.split(":");
+          return {
+            precedingNode: ids.get(`${n.device}\u0000${src}`) ?? -1,
+            precedingPort: Number(out ?? 0),
+            slot,
+          };
+        })
+        .map(({ precedingNode, precedingPort }) => ({ precedingNode, precedingPort }));
+      nodes.push(
+        create(CostGraphDef_NodeSchema, {
+          name: n.name,
+          device: n.device,
+          id: ids.get(key)!,
+          inputInfo,
+          controlInput: n.input
+            .filter((i) => i.startsWith("^"))
+            .map((i) => ids.get(`${n.device}\u0000${i.slice(1)}`) ?? -1),
+          outputInfo: (t?.outputs ?? []).map((o) => {
+            const shape = o.tensorDescription?.shape;
+            const elements = (shape?.dim ?? []).reduce((a, d) => a * d.size, 1n);
+            const bytes = BigInt(BYTES_PER_ELEMENT[o.tensorDescription?.dtype ?? 0] ?? 0);
+            return {
+              size: elements * bytes,
+              aliasInputPort: -1n,
+              shape,
+              dtype: o.tensorDescription?.dtype ?? 0,
+            };
+          }),
+          computeCost: t?.micros ?? 0n,
+          computeTime: t?.micros ?? 0n,
+          isFinal: n.op === "_Send" || n.op === "_Retval",
+        }),
+      );
+    }
+  }
+  return create(CostGraphDefSchema, { node: nodes });
 }
 
 /** The name TF gives the _Recv of a feed ("x:0" → "_recv_x_0"). */
@@ -317,6 +385,7 @@ export class MasterSession {
       usedFeeds: rewritten.usedFeeds,
       fetchesAsTargets: rewritten.fetchesAsTargets,
       partitionGraphs,
+      executions: 0,
     };
   }
 
@@ -492,6 +561,12 @@ export class MasterSession {
     const fetchKeys = fetches.map((f) => this.clientKey(f));
     const step = this.startStep(options.timeoutMs, options.signal);
     const stepId = newStepId();
+    // TF's cost-model schedule: with graph_options.build_cost_model = N > 0, every N-th execution
+    // of this client graph (counting from build_cost_model_after) returns a cost graph.
+    const every = Number(this.config.graphOptions?.buildCostModel ?? 0n);
+    const after = Number(this.config.graphOptions?.buildCostModelAfter ?? 0n);
+    const count = plan.executions++;
+    const buildCost = every > 0 && count + 1 - after >= 0 && (count + 1 - after) % every === 0;
     try {
       const { recv, stepStats } = await this.runPartitions(
         plan,
@@ -501,13 +576,14 @@ export class MasterSession {
         send,
         fetchKeys,
         {
-          collectStepStats: options.trace,
+          collectStepStats: options.trace || buildCost,
         },
       );
       return {
         tensors: this.fetched(fetches, fetchKeys, recv),
         partitionGraphs: options.outputPartitionGraphs ? plan.partitionGraphs : [],
-        stepStats,
+        stepStats: options.trace ? stepStats : [],
+        ...(buildCost ? { costGraph: costGraphOf(plan.partitionGraphs, stepStats) } : {}),
       };
     } finally {
       step.finish();

@@ -201,6 +201,7 @@ function runMetadata(result: RunStepResult): RunMetadata {
   if (result.partitionGraphs.length > 0) md.partitionGraphs = [...result.partitionGraphs];
   if (result.stepStats.length > 0)
     md.stepStats = create(StepStatsSchema, { devStats: [...result.stepStats] });
+  if (result.costGraph) md.costGraph = result.costGraph;
   return md;
 }
 

@@ -1,27 +1,31 @@
-// TensorFlow conformance: the real GraphDefs in ../shared/testdata/tf-graphs run through the
-// engine's master exactly as cases.json says (CreateSession + RunStep steps on one session), each
-// case on a fresh master (variables live in the worker's default container).
+// TensorFlow conformance: the real GraphDefs in ../shared/testdata/tf-graphs run exactly as
+// cases.json says (CreateSession + RunStep steps on one session), the way TensorFlow's own client
+// calls: gRPC on /tensorflow.MasterService/*, store_errors_in_response_body set, a request_id on
+// every RunStep. One real server; Reset before each case clears the default container, so every
+// case starts with fresh variables (the README of the test data asks for that).
 //
 // Cases that need features tfgate does not have yet are skipped with the reason, never passed.
 
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import { create, fromJson, type JsonObject } from "@bufbuild/protobuf";
 import { fromText } from "@bufbuild/protobuf/txtpb";
+import { ConnectError } from "@connectrpc/connect";
 import { GraphDefSchema } from "../gen/tensorflow/core/framework/graph_pb.js";
 import { ConfigProtoSchema } from "../gen/tensorflow/core/protobuf/config_pb.js";
 import {
   CreateSessionRequestSchema,
   RunStepRequestSchema,
 } from "../gen/tensorflow/core/protobuf/master_pb.js";
-import { isTfError, tfCodeName } from "../server/engine/framework/errors.js";
+import { tfCodeName } from "../server/engine/framework/errors.js";
 import { bfloat16ToFloat, halfToFloat } from "../server/engine/framework/float16.js";
 import { fromValues } from "../server/engine/framework/tensor.js";
 import { tensorFromProto, tensorToProto } from "../server/engine/framework/tensor-proto.js";
 import { DataType } from "../server/engine/framework/types.js";
-import { createMaster } from "../server/engine/master/master.js";
+import { MasterServiceTfPath } from "../server/rpc/services.js";
+import { masterClient, type RunningServer, startServer } from "./support/server.js";
 import { requireTestdata, testdataDir } from "./support/testdata.js";
 
 interface CaseTensor {
@@ -83,12 +87,12 @@ function flatValues(t: ReturnType<typeof tensorFromProto>): (number | boolean | 
   }
 }
 
-function assertTfError(e: unknown, want: CaseError): true {
-  assert.ok(isTfError(e), `expected a TfError, got ${String(e)}`);
-  assert.equal(tfCodeName(e.code), want.code, e.message);
+function assertConnectError(e: unknown, want: CaseError): true {
+  assert.ok(e instanceof ConnectError, `expected a ConnectError, got ${String(e)}`);
+  assert.equal(tfCodeName(e.code), want.code, e.rawMessage);
   assert.ok(
-    e.message.includes(want.message_contains),
-    `message ${JSON.stringify(e.message)} lacks ${JSON.stringify(want.message_contains)}`,
+    e.rawMessage.includes(want.message_contains),
+    `message ${JSON.stringify(e.rawMessage)} lacks ${JSON.stringify(want.message_contains)}`,
   );
   return true;
 }
@@ -100,34 +104,53 @@ test("conformance data is present", (t) => {
   requireTestdata(t);
 });
 
-describe("tf-graphs conformance (cases.json)", () => {
+describe("tf-graphs conformance (cases.json), over gRPC as TensorFlow's client calls", () => {
+  let server: RunningServer;
+  let master: ReturnType<typeof masterClient>;
+  let requestId = 1000n;
+  before(async () => {
+    server = await startServer({ master: { cpuDevices: 1 } });
+    master = masterClient("grpc", server.url, MasterServiceTfPath);
+  });
+  after(async () => {
+    await server.close();
+  });
+
   for (const c of cases) {
     const missing = c.tags.map((tag) => notYet[tag]).find((r) => r !== undefined);
     test(c.name, { skip: missing }, async () => {
-      const master = createMaster();
+      await master.reset({});
+      const graphDef = fromText(GraphDefSchema, readFileSync(join(dir!, c.graph), "utf8"));
+      const config = c.config ? fromJson(ConfigProtoSchema, c.config) : undefined;
+      const req = create(CreateSessionRequestSchema, { graphDef, ...(config ? { config } : {}) });
+      if (c.expect_create_error) {
+        await assert.rejects(master.createSession(req), (e) => assertConnectError(e, c.expect_create_error!));
+        return;
+      }
+      const { sessionHandle } = await master.createSession(req);
       try {
-        const graphDef = fromText(GraphDefSchema, readFileSync(join(dir!, c.graph), "utf8"));
-        const config = c.config ? fromJson(ConfigProtoSchema, c.config) : undefined;
-        const req = create(CreateSessionRequestSchema, { graphDef, ...(config ? { config } : {}) });
-        if (c.expect_create_error) {
-          await assert.rejects(master.createSession(req), (e) => assertTfError(e, c.expect_create_error!));
-          return;
-        }
-        const { sessionHandle } = await master.createSession(req);
         for (const [i, step] of c.steps.entries()) {
-          const run = master.runStep(
-            create(RunStepRequestSchema, {
-              sessionHandle,
-              feed: Object.entries(step.feeds).map(([name, t]) => ({ name, tensor: feedProto(t) })),
-              fetch: step.fetches,
-              target: step.targets,
-            }),
-          );
+          const res = await master.runStep({
+            sessionHandle,
+            feed: Object.entries(step.feeds).map(([name, t]) => ({ name, tensor: feedProto(t) })),
+            fetch: step.fetches,
+            target: step.targets,
+            storeErrorsInResponseBody: true,
+            requestId: requestId++,
+          });
           if (step.expect_error) {
-            await assert.rejects(run, (e) => assertTfError(e, step.expect_error!), `step ${i}`);
+            assert.equal(
+              tfCodeName(res.statusCode),
+              step.expect_error.code,
+              `step ${i}: ${res.statusErrorMessage}`,
+            );
+            assert.ok(
+              res.statusErrorMessage.includes(step.expect_error.message_contains),
+              `step ${i}: ${JSON.stringify(res.statusErrorMessage)} lacks ${JSON.stringify(step.expect_error.message_contains)}`,
+            );
             continue;
           }
-          const res = await run;
+          assert.equal(res.statusCode, 0, `step ${i}: ${res.statusErrorMessage}`);
           const got = new Map(res.tensor.map((nt) => [nt.name, tensorFromProto(nt.tensor!)]));
           for (const [name, want] of Object.entries(step.expect ?? {})) {
             const t = got.get(name);
@@ -138,7 +161,7 @@ describe("tf-graphs conformance (cases.json)", () => {
           }
         }
       } finally {
-        await master.close();
+        await master.closeSession({ sessionHandle });
       }
     });
   }

@@ -15,10 +15,7 @@ import { fromText } from "@bufbuild/protobuf/txtpb";
 import { ConnectError } from "@connectrpc/connect";
 import { GraphDefSchema } from "../gen/tensorflow/core/framework/graph_pb.js";
 import { ConfigProtoSchema } from "../gen/tensorflow/core/protobuf/config_pb.js";
-import {
-  CreateSessionRequestSchema,
-  RunStepRequestSchema,
-} from "../gen/tensorflow/core/protobuf/master_pb.js";
+import { CreateSessionRequestSchema } from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { tfCodeName } from "../server/engine/framework/errors.js";
 import { bfloat16ToFloat, halfToFloat } from "../server/engine/framework/float16.js";
 import { fromValues } from "../server/engine/framework/tensor.js";

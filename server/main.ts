@@ -11,7 +11,9 @@ import { readFileSync } from "node:fs";
 import { fromJsonString } from "@bufbuild/protobuf";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { FastifyInstance } from "fastify";
+import type { GraphDef } from "../gen/tensorflow/core/framework/graph_pb.js";
 import { type ConfigProto, ConfigProtoSchema } from "../gen/tensorflow/core/protobuf/config_pb.js";
+import { formatGraphDef, parseGraphDef } from "../web-client/graphdef-io.js";
 import { buildApp } from "./app.js";
 import type { MasterOptions } from "./engine/master/master.js";
 import {
@@ -159,6 +161,20 @@ export async function runCli(argv: readonly string[]): Promise<void> {
       serve = serveCommand(flags);
     });
 
+  program
+    .command("graphdef")
+    .description(
+      "convert a GraphDef file (.pb, .pbtxt or .json) to protobuf JSON (the CreateSession body for curl), text or binary",
+    )
+    .argument("<file>", "a GraphDef, e.g. from tf.io.write_graph(..., as_text=True)")
+    .addOption(
+      new Option("--to <format>", "output format").choices(["json", "text", "binary"]).default("json"),
+    )
+    .option("--create-session", 'wrap the JSON as a CreateSessionRequest ({"graphDef": …})')
+    .action((file: string, flags: { to: "json" | "text" | "binary"; createSession?: boolean }) => {
+      graphDefCommand(file, flags);
+    });
+
   try {
     await program.parseAsync([...argv], { from: "user" });
   } catch (error) {
@@ -172,6 +188,25 @@ export async function runCli(argv: readonly string[]): Promise<void> {
     return;
   }
   await serve;
+}
+
+function graphDefCommand(
+  file: string,
+  flags: { to: "json" | "text" | "binary"; createSession?: boolean },
+): void {
+  let graphDef: GraphDef;
+  try {
+    graphDef = parseGraphDef(readFileSync(file));
+  } catch (error) {
+    fail(`cannot read GraphDef from ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    return;
+  }
+  const out = formatGraphDef(graphDef, flags.to);
+  if (typeof out !== "string") {
+    process.stdout.write(out);
+    return;
+  }
+  process.stdout.write(flags.createSession && flags.to === "json" ? `{"graphDef": ${out}}\n` : `${out}\n`);
 }
 
 async function serveCommand(flags: ServeFlags): Promise<void> {

@@ -1,4 +1,22 @@
 // Kernel modules of the "train" group, registered by register-all.ts through all-ops.ts.
 // Add one `export * from "./<Op>.js";` line per kernel file.
 
-export {};
+export * from "./ApplyAdadelta.js";
+export * from "./ApplyAdagrad.js";
+export * from "./ApplyAdagradV2.js";
+export * from "./ApplyAdam.js";
+export * from "./ApplyCenteredRMSProp.js";
+export * from "./ApplyFtrl.js";
+export * from "./ApplyFtrlV2.js";
+export * from "./ApplyMomentum.js";
+export * from "./ApplyRMSProp.js";
+export * from "./DynamicStitch.js";
+export * from "./Inv.js";
+export * from "./InvGrad.js";
+export * from "./ParallelDynamicStitch.js";
+export * from "./ReciprocalGrad.js";
+export * from "./ResourceApplyKerasMomentum.js";
+export * from "./RsqrtGrad.js";
+export * from "./SqrtGrad.js";
+export * from "./UnsortedSegmentSum.js";
+export * from "./VariableShape.js";

@@ -1,0 +1,12 @@
+// TF's Inv (core/kernels/cwise_op_inverse.cc): Reciprocal under its deprecated name, 1 / x.
+
+import { unaryConfig } from "./cwise.js";
+import { COMPLEX_TYPES, FLOAT_TYPES, T } from "./kernel-config.js";
+import { reciprocalFns } from "./Reciprocal.js";
+
+export const invConfig = unaryConfig({
+  name: "Inv",
+  typeAttr: "T: {bfloat16, half, float, double, int8, int16, int32, int64, complex64, complex128}",
+  kernelTypes: [...FLOAT_TYPES, ...COMPLEX_TYPES, T.int32, T.int64],
+  fns: reciprocalFns,
+});

@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""Exports TF1-style training graphs, built by TensorFlow itself, as fixtures for test/training.test.ts.
+
+    .venv-tf/bin/python test/tf/export_training_graphs.py [--out test/tf/training] [--steps 12]
+
+Each case is built with tf.compat.v1 in graph mode, the way a TF1 program builds it: placeholders,
+variables with constant initial values (so runs are deterministic), a loss, and
+`optimizer.minimize(loss)`, which emits TF's autodiff gradient ops and the optimizer's apply ops.
+Every model is built twice: with ref variables (VariableV2, `use_resource=False`, ApplyX ops) and
+with resource variables (VarHandleOp, ResourceApplyX ops).
+
+  linreg_sgd       y = x·W + b, mean squared error, GradientDescentOptimizer
+  linreg_<opt>     the same model with Adam, Momentum (plain and Nesterov), RMSProp (plain and
+                   centered), Adagrad, Adadelta, Ftrl (ApplyFtrl) and Ftrl with l2 shrinkage
+                   (ApplyFtrlV2): every optimizer with no NN op in the graph
+  mlp_adam         4 → 6 (relu) → 3 logits, sparse softmax cross-entropy, AdamOptimizer
+  mlp_momentum     the same MLP, MomentumOptimizer (use_nesterov=False)
+  mlp_nesterov     the same MLP, MomentumOptimizer (use_nesterov=True)
+  mlp_rmsprop      the same MLP, RMSPropOptimizer (momentum 0.9)
+  mlp_rmsprop_centered   the same MLP, RMSPropOptimizer (centered=True)
+  mlp_adagrad      the same MLP, AdagradOptimizer
+  mlp_adadelta     the same MLP, AdadeltaOptimizer
+  mlp_ftrl         the same MLP, FtrlOptimizer
+
+For each case <name>_<ref|resource> it writes <name>.pb (GraphDef, binary, from as_graph_def()) and
+<name>.json:
+  {tf_version, graph, init_op, train_op, loss, feeds: {name: {dtype, shape, values}}, steps,
+   losses: [loss before step 1, …, loss before step N], final_loss (after N steps),
+   ops: sorted op types in the graph}
+The losses are what TF computes when each step runs `sess.run([loss, train_op], feeds)` (the loss of
+the variables before that step's update) in a fresh tf.compat.v1.Session.
+"""
+
+import argparse
+import json
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+v1 = tf.compat.v1
+
+
+def dataset():
+    """A fixed small dataset (same for every run of this script)."""
+    rng = np.random.RandomState(1234)
+    lin_x = rng.uniform(-1, 1, size=(8, 3)).astype(np.float32)
+    lin_w = np.array([[0.5], [-1.0], [2.0]], dtype=np.float32)
+    lin_y = (lin_x @ lin_w + 0.25).astype(np.float32)
+    mlp_x = rng.uniform(-1, 1, size=(10, 4)).astype(np.float32)
+    mlp_labels = rng.randint(0, 3, size=(10,)).astype(np.int32)
+    mlp_w1 = rng.uniform(-0.5, 0.5, size=(4, 6)).astype(np.float32)
+    mlp_b1 = rng.uniform(0.0, 0.1, size=(6,)).astype(np.float32)
+    mlp_w2 = rng.uniform(-0.5, 0.5, size=(6, 3)).astype(np.float32)
+    mlp_b2 = np.zeros((3,), dtype=np.float32)
+    return {
+        "lin_x": lin_x,
+        "lin_y": lin_y,
+        "mlp_x": mlp_x,
+        "mlp_labels": mlp_labels,
+        "mlp_w1": mlp_w1,
+        "mlp_b1": mlp_b1,
+        "mlp_w2": mlp_w2,
+        "mlp_b2": mlp_b2,
+    }
+
+
+def variable(value, name, resource):
+    return v1.Variable(value, name=name, use_resource=resource)
+
+
+def linreg(d, resource):
+    x = v1.placeholder(tf.float32, shape=[None, 3], name="x")
+    y = v1.placeholder(tf.float32, shape=[None, 1], name="y")
+    w = variable(np.zeros((3, 1), dtype=np.float32), "w", resource)
+    b = variable(np.zeros((1,), dtype=np.float32), "b", resource)
+    pred = tf.matmul(x, w) + b
+    loss = tf.reduce_mean(tf.square(pred - y), name="loss")
+    feeds = {x: d["lin_x"], y: d["lin_y"]}
+    return loss, feeds
+
+
+def mlp(d, resource):
+    x = v1.placeholder(tf.float32, shape=[None, 4], name="x")
+    labels = v1.placeholder(tf.int32, shape=[None], name="labels")
+    w1 = variable(d["mlp_w1"], "w1", resource)
+    b1 = variable(d["mlp_b1"], "b1", resource)
+    w2 = variable(d["mlp_w2"], "w2", resource)
+    b2 = variable(d["mlp_b2"], "b2", resource)
+    hidden = tf.nn.relu(tf.matmul(x, w1) + b1)
+    logits = tf.nn.bias_add(tf.matmul(hidden, w2), b2)
+    xent = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+    loss = tf.reduce_mean(xent, name="loss")
+    feeds = {x: d["mlp_x"], labels: d["mlp_labels"]}
+    return loss, feeds
+
+
+CASES = {
+    "linreg_sgd": (linreg, lambda: v1.train.GradientDescentOptimizer(0.2)),
+    "linreg_adam": (linreg, lambda: v1.train.AdamOptimizer(0.1)),
+    "linreg_momentum": (linreg, lambda: v1.train.MomentumOptimizer(0.05, 0.9)),
+    "linreg_nesterov": (linreg, lambda: v1.train.MomentumOptimizer(0.05, 0.9, use_nesterov=True)),
+    "linreg_rmsprop": (linreg, lambda: v1.train.RMSPropOptimizer(0.05, momentum=0.5)),
+    "linreg_rmsprop_centered": (linreg, lambda: v1.train.RMSPropOptimizer(0.05, centered=True)),
+    "linreg_adagrad": (linreg, lambda: v1.train.AdagradOptimizer(0.3)),
+    "linreg_adadelta": (linreg, lambda: v1.train.AdadeltaOptimizer(50.0)),
+    "linreg_ftrl": (linreg, lambda: v1.train.FtrlOptimizer(0.3)),
+    "linreg_ftrl_shrinkage": (
+        linreg,
+        lambda: v1.train.FtrlOptimizer(0.3, learning_rate_power=-0.7, l1_regularization_strength=0.01,
+                                       l2_regularization_strength=0.02, l2_shrinkage_regularization_strength=0.05),
+    ),
+    "mlp_adam": (mlp, lambda: v1.train.AdamOptimizer(0.05)),
+    "mlp_momentum": (mlp, lambda: v1.train.MomentumOptimizer(0.3, 0.9)),
+    "mlp_nesterov": (mlp, lambda: v1.train.MomentumOptimizer(0.3, 0.9, use_nesterov=True)),
+    "mlp_rmsprop": (mlp, lambda: v1.train.RMSPropOptimizer(0.02, momentum=0.9)),
+    "mlp_rmsprop_centered": (mlp, lambda: v1.train.RMSPropOptimizer(0.05, centered=True)),
+    "mlp_adagrad": (mlp, lambda: v1.train.AdagradOptimizer(0.3)),
+    "mlp_adadelta": (mlp, lambda: v1.train.AdadeltaOptimizer(30.0)),
+    "mlp_ftrl": (mlp, lambda: v1.train.FtrlOptimizer(0.3)),
+}
+
+
+def dtype_name(a):
+    return {np.dtype(np.float32): "float32", np.dtype(np.int32): "int32"}[a.dtype]
+
+
+def export(name, model, make_opt, resource, steps, out):
+    d = dataset()
+    g = tf.Graph()
+    with g.as_default():
+        loss, feeds = model(d, resource)
+        train_op = make_opt().minimize(loss, name="train")
+        init = v1.global_variables_initializer()
+    gd = g.as_graph_def()
+    losses = []
+    with v1.Session(graph=g) as sess:
+        sess.run(init)
+        for _ in range(steps):
+            value, _unused = sess.run([loss, train_op], feeds)
+            losses.append(float(value))
+        final_loss = float(sess.run(loss, feeds))
+    case = f"{name}_{'resource' if resource else 'ref'}"
+    with open(os.path.join(out, f"{case}.pb"), "wb") as f:
+        f.write(gd.SerializeToString())
+    meta = {
+        "tf_version": tf.__version__,
+        "graph": f"{case}.pb",
+        "variables": "resource" if resource else "ref",
+        "init_op": init.name,
+        "train_op": train_op.name,
+        "loss": loss.name,
+        "feeds": {
+            t.name: {"dtype": dtype_name(v), "shape": list(v.shape), "values": v.flatten().tolist()}
+            for t, v in feeds.items()
+        },
+        "steps": steps,
+        "losses": losses,
+        "final_loss": final_loss,
+        "ops": sorted({n.op for n in gd.node}),
+    }
+    with open(os.path.join(out, f"{case}.json"), "w") as f:
+        json.dump(meta, f, indent=1)
+        f.write("\n")
+    print(case, len(gd.node), "nodes", f"loss {losses[0]:.5f} -> {final_loss:.5f}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "training"))
+    parser.add_argument("--steps", type=int, default=12)
+    args = parser.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    v1.disable_eager_execution()
+    for name, (model, make_opt) in CASES.items():
+        for resource in (False, True):
+            export(name, model, make_opt, resource, args.steps, args.out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+// TF1-style training graphs exported by TensorFlow itself (test/tf/export_training_graphs.py:
+// tf.compat.v1 graph mode, `optimizer.minimize(loss)`, ref and resource variables) train on
+// tfgate's engine with TensorFlow's numbers: the same GraphDef bytes, the same feeds and initial
+// values, and every step's loss equal to the one TF computed, to float32 tolerance.
+//
+// A graph that needs an op nobody has registered yet (e.g. the NN group's
+// SparseSoftmaxCrossEntropyWithLogits, ReluGrad, BiasAddGrad) is skipped with a message naming the
+// missing ops, so it starts passing as soon as they land.
+
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { create, fromBinary } from "@bufbuild/protobuf";
+import { GraphDefSchema } from "../gen/tensorflow/core/framework/graph_pb.js";
+import {
+  CloseSessionRequestSchema,
+  CreateSessionRequestSchema,
+  RunStepRequestSchema,
+} from "../gen/tensorflow/core/protobuf/master_pb.js";
+import { isTfError } from "../server/engine/framework/errors.js";
+import { lookUpOp } from "../server/engine/framework/op-def.js";
+import { createMaster, type Master } from "../server/engine/master/master.js";
+import "../server/engine/kernels/register-all.js";
+import { DataType, tensorProto, tensorValues } from "./support/graphs.js";
+
+const dir = join(import.meta.dirname, "tf", "training");
+
+interface Feed {
+  readonly dtype: "float32" | "int32";
+  readonly shape: number[];
+  readonly values: number[];
+}
+
+interface Case {
+  readonly tf_version: string;
+  readonly graph: string;
+  readonly variables: "ref" | "resource";
+  readonly init_op: string;
+  readonly train_op: string;
+  readonly loss: string;
+  readonly feeds: Readonly<Record<string, Feed>>;
+  readonly steps: number;
+  readonly losses: number[];
+  readonly final_loss: number;
+  readonly ops: string[];
+}
+
+const cases = readdirSync(dir)
+  .filter((f) => f.endsWith(".json"))
+  .sort()
+  .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as Case);
+
+const DTYPES = { float32: DataType.DT_FLOAT, int32: DataType.DT_INT32 } as const;
+
+/** |a - b| within float32 tolerance relative to b (losses are O(1)). */
+function close(a: number, b: number, tol = 2e-5): boolean {
+  return Math.abs(a - b) <= tol * Math.max(1, Math.abs(b));
+}
+
+function scalarLoss(r: Awaited<ReturnType<Master["runStep"]>>): number {
+  const t = r.tensor[0]?.tensor;
+  const v = tensorValues(t) as number[];
+  assert.equal(v.length, 1, "loss is a scalar");
+  return v[0]!;
+}
+
+const NOT_REGISTERED = /Op type not registered '([^']+)'/;
+
+describe("TF1 training graphs exported by TensorFlow train with TF's losses", () => {
+  assert.ok(cases.length >= 2, `no fixtures in ${dir}`);
+  // One master (and its worker threads) for every case; each case has its own session.
+  let m: Master;
+  before(() => {
+    m = createMaster();
+  });
+  after(() => m.close());
+  for (const c of cases) {
+    const name = c.graph.replace(/\.pb$/, "");
+    test(`${name}: ${c.steps} RunSteps match TF ${c.tf_version}'s losses and the loss falls`, async (t) => {
+      // Ops another kernel group has not landed yet: skip, naming them all.
+      const missing = c.ops.filter((op) => lookUpOp(op) === undefined);
+      if (missing.length > 0) {
+        t.skip(`Op type not registered: ${missing.join(", ")}`);
+        return;
+      }
+      const graphDef = fromBinary(GraphDefSchema, readFileSync(join(dir, c.graph)));
+      const feed = Object.entries(c.feeds).map(([feedName, f]) => ({
+        name: feedName,
+        tensor: tensorProto(DTYPES[f.dtype], f.shape, f.values),
+      }));
+      let sessionHandle = "";
+      try {
+        ({ sessionHandle } = await m.createSession(create(CreateSessionRequestSchema, { graphDef })));
+        const run = (init: Parameters<typeof create<typeof RunStepRequestSchema>>[1]) =>
+          m.runStep(create(RunStepRequestSchema, { sessionHandle, ...init }));
+        await run({ target: [c.init_op] });
+        const losses: number[] = [];
+        for (let i = 0; i < c.steps; i++) {
+          losses.push(scalarLoss(await run({ feed, fetch: [c.loss], target: [c.train_op] })));
+        }
+        const finalLoss = scalarLoss(await run({ feed, fetch: [c.loss] }));
+        losses.forEach((l, i) => {
+          assert.ok(close(l, c.losses[i]!), `step ${i + 1}: loss ${l}, TF ${c.losses[i]}\nall: ${losses}`);
+        });
+        assert.ok(close(finalLoss, c.final_loss), `final loss ${finalLoss}, TF ${c.final_loss}`);
+        assert.ok(finalLoss < losses[0]! * 0.95, `loss did not fall: ${losses[0]} → ${finalLoss}`);
+      } catch (e) {
+        const op = isTfError(e) ? NOT_REGISTERED.exec(e.message)?.[1] : undefined;
+        if (op === undefined) throw e;
+        t.skip(`Op type not registered: ${op}`);
+      } finally {
+        if (sessionHandle !== "") await m.closeSession(create(CloseSessionRequestSchema, { sessionHandle }));
+      }
+    });
+  }
+});

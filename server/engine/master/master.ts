@@ -7,6 +7,7 @@
 
 import { randomBytes } from "node:crypto";
 import { availableParallelism } from "node:os";
+import { MessageChannel } from "node:worker_threads";
 import { create, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import { toText } from "@bufbuild/protobuf/txtpb";
 import {
@@ -69,7 +70,7 @@ import { tensorToProto } from "../framework/tensor-proto.js";
 import { registerAllKernels } from "../kernels/register-all.js";
 import { createLocalWorker } from "../worker/local-worker.js";
 import { sendDeviceOfKey } from "../worker/rendezvous-mgr.js";
-import { createThreadWorker } from "../worker/thread-worker.js";
+import { createThreadWorker, type ThreadWorker } from "../worker/thread-worker.js";
 import type { WorkerInterface } from "../worker/worker-interface.js";
 import { mergeConfig } from "./config.js";
 import { MasterSession, type RunStepResult } from "./master-session.js";
@@ -236,6 +237,26 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       )
     : [createLocalWorker({ task, devices: allDevices, log, remoteRecv })];
   for (const w of workers) for (const d of w.getDevices()) workerByDevice.set(d.name, w);
+  // Worker threads talk to each other directly for cross-device tensors; a restarted thread is
+  // connected again.
+  const threads = workers.filter((w): w is ThreadWorker => "connectPeer" in w);
+  const connect = (a: ThreadWorker, b: ThreadWorker) => {
+    const { port1, port2 } = new MessageChannel();
+    a.connectPeer(
+      b.getDevices().map((d) => d.name),
+      port1,
+    );
+    b.connectPeer(
+      a.getDevices().map((d) => d.name),
+      port2,
+    );
+  };
+  threads.forEach((a, i) => {
+    for (const b of threads.slice(i + 1)) connect(a, b);
+    a.onRestart = () => {
+      for (const b of threads) if (b !== a) connect(a, b);
+    };
+  });
   const devices: Device[] = sortDevices(allDevices);
   const worker = workers[0]!;
   const sessions = new Map<string, MasterSession>();

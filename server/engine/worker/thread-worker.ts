@@ -6,7 +6,7 @@
 // with UNAVAILABLE naming the worker, a new thread is started, and registered graphs are registered
 // again on first use; variables held by the dead thread are gone, as with a restarted TF worker.
 
-import { type ResourceLimits, Worker } from "node:worker_threads";
+import { type MessagePort, type ResourceLimits, Worker } from "node:worker_threads";
 import { toBinary } from "@bufbuild/protobuf";
 import { GraphDefSchema } from "../../../gen/tensorflow/core/framework/graph_pb.js";
 import type { Device } from "../device/device-set.js";
@@ -44,6 +44,10 @@ export interface ThreadWorkerOptions {
 export interface ThreadWorker extends WorkerInterface {
   /** Terminates the thread as a crash would (tests use it to show recovery). */
   crashForTesting(): Promise<void>;
+  /** Hands the thread a direct channel to the thread owning `devices` (worker-to-worker RecvTensor). */
+  connectPeer(devices: readonly string[], port: MessagePort): void;
+  /** Called after the thread was restarted (its peer channels are gone and must be made again). */
+  onRestart: (() => void) | undefined;
 }
 
 // The thread's entry: compiled .js in dist/, the .ts source under tsx (tests, `npm run bench`).
@@ -118,6 +122,7 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
     pending = new Map();
     for (const g of graphs.values()) g.threadHandle = undefined;
     start();
+    self.onRestart?.();
     for (const [session, isolate] of isolatedSessions) {
       void call<void>({ op: "createWorkerSession", id: 0, session, isolate }).catch(() => {});
     }
@@ -178,7 +183,11 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
 
   start();
 
-  return {
+  const self: ThreadWorker = {
+    onRestart: undefined,
+    connectPeer(devices, port) {
+      thread.postMessage({ op: "peer", devices, port } satisfies ToWorker, [port]);
+    },
     task: options.task,
     getDevices: () => options.devices,
 
@@ -269,4 +278,5 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
       await thread.terminate();
     },
   };
+  return self;
 }

@@ -2,6 +2,7 @@
 // errors as structured-clone-able plain objects (postMessage copies typed arrays; step stats travel
 // as protobuf bytes).
 
+import type { MessagePort } from "node:worker_threads";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import {
   type DeviceStepStats,
@@ -95,7 +96,14 @@ export type ToWorker =
       readonly id: number;
       readonly value?: WireValue;
       readonly error?: WireError;
-    };
+    }
+  /** A direct channel to the worker thread that owns `devices` (replaces any earlier one). */
+  | { readonly op: "peer"; readonly devices: readonly string[]; readonly port: MessagePort };
+
+/** Between two worker threads, over their own MessageChannel (TF's RecvTensor, worker to worker). */
+export type PeerMessage =
+  | { readonly op: "recvTensor"; readonly id: number; readonly stepId: bigint; readonly key: string }
+  | { readonly op: "recvReply"; readonly id: number; readonly value?: WireValue; readonly error?: WireError };
 
 /** Messages from a worker thread to the master's thread. */
 export type FromWorker =

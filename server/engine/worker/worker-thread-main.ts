@@ -1,18 +1,21 @@
 // The body of a worker thread: a LocalWorker for the devices it was given, driven by messages from
 // the master's thread (thread-worker.ts). Kernels run here, off the RPC thread.
 
-import { parentPort, workerData } from "node:worker_threads";
+import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 import { fromBinary } from "@bufbuild/protobuf";
 import { GraphDefSchema } from "../../../gen/tensorflow/core/framework/graph_pb.js";
 import type { Device } from "../device/device-set.js";
+import type { RendezvousValue } from "../framework/rendezvous.js";
 import { setMaxTensorBytes } from "../framework/tensor.js";
 import { registerAllKernels } from "../kernels/register-all.js";
 import { createLocalWorker } from "./local-worker.js";
+import { sendDeviceOfKey } from "./rendezvous-mgr.js";
 import {
   type FromWorker,
   fromWireError,
   fromWireTensor,
   fromWireValue,
+  type PeerMessage,
   statsToWire,
   type ToWorker,
   toWireError,
@@ -38,24 +41,57 @@ const remoteWaits = new Map<number, { resolve(v: WireValue): void; reject(e: unk
 /** Per step: the controllers of its calls, aborted by an abortStep message. */
 const steps = new Map<bigint, Set<AbortController>>();
 
+/** Direct channels to the other worker threads, by the devices they own. */
+const peers = new Map<string, MessagePort>();
+
+/**
+ * Receives a value sent on another worker: straight from that worker's thread over a peer channel
+ * when there is one (the RPC thread stays out of the way), else through the master's thread.
+ */
+function remoteRecv(stepId: bigint, key: string, signal: AbortSignal): Promise<RendezvousValue> {
+  return new Promise((resolve, reject) => {
+    const id = nextRemote++;
+    remoteWaits.set(id, { resolve: (v) => resolve(fromWireValue(v)), reject });
+    signal.addEventListener(
+      "abort",
+      () => {
+        if (remoteWaits.delete(id)) reject(signal.reason);
+      },
+      { once: true },
+    );
+    const peer = peers.get(sendDeviceOfKey(key));
+    if (peer) peer.postMessage({ op: "recvTensor", id, stepId, key } satisfies PeerMessage);
+    else post({ op: "remoteRecv", id, stepId, key });
+  });
+}
+
 const worker = createLocalWorker({
   task: data.task,
   devices: data.devices,
   log: (level, message) => post({ op: "log", level, message }),
-  remoteRecv: (stepId, key, signal) =>
-    new Promise((resolve, reject) => {
-      const id = nextRemote++;
-      remoteWaits.set(id, { resolve: (v) => resolve(fromWireValue(v)), reject });
-      signal.addEventListener(
-        "abort",
-        () => {
-          if (remoteWaits.delete(id)) reject(signal.reason);
-        },
-        { once: true },
-      );
-      post({ op: "remoteRecv", id, stepId, key });
-    }),
+  remoteRecv,
 });
+
+/** Serves a peer's RecvTensor and delivers the answers to our own requests. */
+function onPeerMessage(peer: MessagePort, m: PeerMessage): void {
+  if (m.op === "recvReply") {
+    const w = remoteWaits.get(m.id);
+    if (!w) return;
+    remoteWaits.delete(m.id);
+    if (m.error) w.reject(fromWireError(m.error));
+    else w.resolve(m.value!);
+    return;
+  }
+  const c = stepController(m.stepId);
+  worker
+    .recvTensor(m.stepId, m.key, c.signal)
+    .then(
+      (v) => peer.postMessage({ op: "recvReply", id: m.id, value: toWireValue(v) } satisfies PeerMessage),
+      (e: unknown) =>
+        peer.postMessage({ op: "recvReply", id: m.id, error: toWireError(e) } satisfies PeerMessage),
+    )
+    .finally(() => steps.get(m.stepId)?.delete(c));
+}
 
 function stepController(stepId: bigint): AbortController {
   const c = new AbortController();
@@ -128,6 +164,14 @@ port.on("message", (m: ToWorker) => {
       steps.delete(m.stepId);
       worker.cleanupGraph(m.stepId);
       return;
+    case "peer": {
+      const peer = m.port;
+      for (const d of m.devices) peers.get(d)?.close();
+      for (const d of m.devices) peers.set(d, peer);
+      peer.on("message", (pm: PeerMessage) => onPeerMessage(peer, pm));
+      peer.unref();
+      return;
+    }
     case "remoteRecvReply": {
       const w = remoteWaits.get(m.id);
       if (!w) return;

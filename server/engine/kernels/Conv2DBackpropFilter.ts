@@ -1,0 +1,61 @@
+// TF's Conv2DBackpropFilter on CPU (core/kernels/conv_grad_filter_ops.cc,
+// Conv2DCustomBackpropFilterOp): the gradient of Conv2D with respect to its filter, Im2col(x)ᵀ · dy.
+// Like TF's CPU kernel: NHWC only, no dilations, no grouped convolutions.
+
+import { invalidArgument } from "../framework/errors.js";
+import { numElements, type Tensor } from "../framework/tensor.js";
+import {
+  type ConvAttrs,
+  checkConvBackpropAttrs,
+  conv2DBackpropFilterFloat,
+  convBackpropGeometry,
+  getConvAttrs,
+  makeShape,
+} from "./conv-util.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
+import { computeBuffer, finish, numericData, readInts } from "./tensor-util.js";
+
+export function conv2DBackpropFilter(input: Tensor, filterSizes: Tensor, dy: Tensor, a: ConvAttrs): Tensor {
+  if (filterSizes.rank !== 1) {
+    throw invalidArgument(
+      `Conv2DCustomBackpropFilter: filter_sizes input must be 1-dim, not ${filterSizes.rank}`,
+    );
+  }
+  const shape = makeShape(readInts(filterSizes));
+  const g = convBackpropGeometry("Conv2DCustomBackpropFilter", input.shape, shape, dy.shape, a);
+  if (g.inDepth !== g.patchDepth) {
+    const requested = g.filterRows * g.filterCols * g.inDepth * g.outDepth;
+    throw invalidArgument(
+      `filter_size does not have enough elements, requested ${requested}, got ${numElements(shape)}`,
+    );
+  }
+  const out = computeBuffer(dy.dtype, numElements(shape), shape) as Float32Array | Float64Array;
+  out.set(conv2DBackpropFilterFloat(numericData(input), numericData(dy), g));
+  return finish(dy.dtype, shape, out);
+}
+
+export const conv2DBackpropFilterConfig: KernelConfig = {
+  op: {
+    name: "Conv2DBackpropFilter",
+    inputs: ["input: T", "filter_sizes: int32", "out_backprop: T"],
+    outputs: ["output: T"],
+    // padding and data_format are string enums in TF (checked by getConvAttrs).
+    attrs: [
+      "T: {half, bfloat16, float, double}",
+      "strides: list(int)",
+      "use_cudnn_on_gpu: bool = true",
+      "padding: string",
+      "explicit_paddings: list(int) = []",
+      "data_format: string = 'NHWC'",
+      "dilations: list(int) = [1, 1, 1, 1]",
+    ],
+  },
+  kernel: cpuKernel("Conv2DBackpropFilter", (c) => {
+    checkTypeConstraint(c, "T", [T.half, T.bfloat16, T.float, T.double]);
+    const a = getConvAttrs(c);
+    checkConvBackpropAttrs(a, "Conv2DCustomBackpropFilterOp", false);
+    return {
+      compute: (ctx) => ctx.setOutput(0, conv2DBackpropFilter(ctx.input(0), ctx.input(1), ctx.input(2), a)),
+    };
+  }),
+};

@@ -1,0 +1,13 @@
+// TF's Softsign (core/kernels/softsign_op.h): x / (1 + |x|).
+
+import type { Tensor } from "../framework/tensor.js";
+import { activationConfig } from "./binary-elementwise.js";
+import { unaryOp } from "./cwise.js";
+
+export const softsignFn = (x: number): number => x / (1 + Math.abs(x));
+
+export function softsign(features: Tensor): Tensor {
+  return unaryOp("Softsign", features, { float: softsignFn });
+}
+
+export const softsignConfig = activationConfig("Softsign", [], () => softsignFn);

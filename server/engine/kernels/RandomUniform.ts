@@ -1,18 +1,45 @@
-// TF's RandomUniform (core/kernels/random_op.cc): uniform [0, 1) values of the given shape. Seeds
-// are accepted but the stream is Math.random's, not TF's Philox (values differ from TF's).
+// TF's RandomUniform (core/kernels/random_op.cc, PhiloxRandomOp with UniformDistribution): uniform
+// values in [0, 1) of the given shape. For a non-zero (seed, seed2) the values are TF's bit for bit,
+// and each step of the same kernel continues the stream like TF's GuardedPhiloxRandom does.
 
-import { invalidArgument } from "../framework/errors.js";
 import { getAttrType } from "../framework/op-def.js";
-import { numElements, shapeString } from "../framework/tensor.js";
-import type { DataType } from "../framework/types.js";
+import type { Tensor } from "../framework/tensor.js";
+import { DataType } from "../framework/types.js";
 import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
-import { computeBuffer, finish, readInts } from "./tensor-util.js";
+import {
+  type Distribution,
+  fillPhiloxRandom,
+  type PhiloxRandom,
+  uniformDistribution,
+} from "./philox-random.js";
+import { generatorFromAttrs, outputShapeFromInput, SEED_ATTRS } from "./random-op.js";
+import { computeBuffer, finish } from "./tensor-util.js";
 
-export function randomUniform(shape: readonly number[], dtype: DataType) {
-  const n = numElements(shape);
-  const out = computeBuffer(dtype, n, shape);
-  for (let i = 0; i < n; i++) (out as Float64Array)[i] = Math.random();
+/** Fills a float-typed tensor of `shape` from `dist` (half/bfloat16 rounded from float32). */
+export function fillFloatTensor(
+  gen: PhiloxRandom,
+  shape: readonly number[],
+  dtype: DataType,
+  dist: Distribution,
+): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const out = computeBuffer(dtype, n, shape) as Float32Array | Float64Array;
+  fillPhiloxRandom(gen, n, dist, (i, v) => {
+    out[i] = v;
+  });
   return finish(dtype, shape, out);
+}
+
+function uniformKind(dtype: DataType): "float" | "half" | "bfloat16" | "double" {
+  if (dtype === DataType.DT_DOUBLE) return "double";
+  if (dtype === DataType.DT_HALF) return "half";
+  if (dtype === DataType.DT_BFLOAT16) return "bfloat16";
+  return "float";
+}
+
+/** Uniform [0, 1) values from a generator positioned at the start of this output's block. */
+export function randomUniform(gen: PhiloxRandom, shape: readonly number[], dtype: DataType): Tensor {
+  return fillFloatTensor(gen, shape, dtype, uniformDistribution(uniformKind(dtype)));
 }
 
 export const randomUniformConfig: KernelConfig = {
@@ -20,18 +47,19 @@ export const randomUniformConfig: KernelConfig = {
     name: "RandomUniform",
     inputs: ["shape: T"],
     outputs: ["output: dtype"],
-    attrs: ["seed: int = 0", "seed2: int = 0", "dtype: {half, bfloat16, float, double}", "T: {int32, int64}"],
+    attrs: [...SEED_ATTRS, "dtype: {half, bfloat16, float, double}", "T: {int32, int64}"],
     isStateful: true,
   },
   kernel: cpuKernel("RandomUniform", (c) => {
     checkTypeConstraint(c, "dtype", FLOAT_TYPES);
     const dtype = getAttrType(c.attrs, "dtype");
+    const generator = generatorFromAttrs(c.attrs);
     return {
       compute(ctx) {
-        const s = ctx.input(0);
-        if (s.rank !== 1)
-          throw invalidArgument(`shape must be a vector of {int32,int64}, got shape ${shapeString(s.shape)}`);
-        ctx.setOutput(0, randomUniform(readInts(s), dtype));
+        const shape = outputShapeFromInput(ctx.input(0));
+        const n = shape.reduce((a, b) => a * b, 1);
+        // Multiplier 256 as in TF (FillPhiloxRandomTask's reservation per output).
+        ctx.setOutput(0, randomUniform(generator.reserveRandomOutputs(n, 256), shape, dtype));
       },
     };
   }),

@@ -1,4 +1,39 @@
 // Kernel modules of the "array" group, registered by register-all.ts through all-ops.ts.
 // Add one `export * from "./<Op>.js";` line per kernel file.
 
-export {};
+export * from "./AsString.js";
+export * from "./Bitcast.js";
+export * from "./BroadcastTo.js";
+export * from "./CheckNumerics.js";
+export * from "./Cumprod.js";
+export * from "./Cumsum.js";
+export * from "./Diag.js";
+export * from "./DiagPart.js";
+export * from "./GatherNd.js";
+export * from "./InvertPermutation.js";
+export * from "./LinSpace.js";
+export * from "./MirrorPad.js";
+export * from "./OneHot.js";
+export * from "./Pad.js";
+export * from "./PadV2.js";
+export * from "./ParseSingleExample.js";
+export * from "./Print.js";
+export * from "./PrintV2.js";
+export * from "./PyFunc.js";
+export * from "./RandomStandardNormal.js";
+export * from "./RandomUniformInt.js";
+export * from "./ReadFile.js";
+export * from "./RegexReplace.js";
+export * from "./Reverse.js";
+export * from "./ReverseV2.js";
+export * from "./ScatterNd.js";
+export * from "./Split.js";
+export * from "./SplitV.js";
+export * from "./StringFormat.js";
+export * from "./StringLength.js";
+export * from "./StringToNumber.js";
+export * from "./Substr.js";
+export * from "./TopKV2.js";
+export * from "./TruncatedNormal.js";
+export * from "./Where.js";
+export * from "./WriteFile.js";

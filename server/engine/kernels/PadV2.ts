@@ -1,0 +1,23 @@
+// TF's PadV2 (core/kernels/pad_op.cc): Pad with a scalar `constant_values` instead of zero.
+
+import { invalidArgument } from "../framework/errors.js";
+import { shapeString } from "../framework/tensor.js";
+import { type KernelConfig, simpleKernel } from "./kernel-config.js";
+import { pad, readPaddings } from "./Pad.js";
+
+export const padV2Config: KernelConfig = {
+  op: {
+    name: "PadV2",
+    inputs: ["input: T", "paddings: Tpaddings", "constant_values: T"],
+    outputs: ["output: T"],
+    attrs: ["T: type", "Tpaddings: {int32, int64} = DT_INT32"],
+  },
+  kernel: simpleKernel("PadV2", (ctx) => {
+    const input = ctx.input(0);
+    const value = ctx.input(2);
+    if (value.numElements !== 1 || value.rank !== 0) {
+      throw invalidArgument(`constant_values must be a scalar. Found: ${shapeString(value.shape)}`);
+    }
+    ctx.setOutput(0, pad(input, readPaddings(input, ctx.input(1)), value));
+  }),
+};

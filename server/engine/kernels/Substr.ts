@@ -1,0 +1,79 @@
+// TF's Substr (core/kernels/substr_op.cc): input[pos:pos+len] per element, in bytes or UTF-8
+// characters; negative pos counts from the end; pos and len broadcast against the input.
+
+import { broadcastShapes, broadcastStrides } from "../framework/bcast.js";
+import { invalidArgument } from "../framework/errors.js";
+import { getAttrString } from "../framework/op-def.js";
+import { allocData, sameShape, shapeString, Tensor } from "../framework/tensor.js";
+import { DataType } from "../framework/types.js";
+import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { type CharUnit, checkUnit, utf8Length } from "./StringLength.js";
+import { readInts } from "./tensor-util.js";
+
+/** Byte offset of UTF-8 character `ch` in b (b.length when past the end). */
+function charOffset(b: Uint8Array, ch: number): number {
+  let seen = 0;
+  for (let i = 0; i < b.length; i++) {
+    if ((b[i]! & 0xc0) !== 0x80) {
+      if (seen === ch) return i;
+      seen++;
+    }
+  }
+  return b.length;
+}
+
+const dec = new TextDecoder();
+
+export function substr(input: Tensor, posT: Tensor, lenT: Tensor, unit: CharUnit): Tensor {
+  if (!sameShape(posT.shape, lenT.shape)) {
+    throw invalidArgument(
+      `pos and len should have the same shape, got: ${shapeString(posT.shape)} vs. ${shapeString(lenT.shape)}`,
+    );
+  }
+  const shape = broadcastShapes(input.shape, posT.shape);
+  const n = shape.reduce((a, b) => a * b, 1);
+  const inS = broadcastStrides(input.shape, shape);
+  const pS = broadcastStrides(posT.shape, shape);
+  const pos = readInts(posT);
+  const len = readInts(lenT);
+  const src = input.data as Uint8Array[];
+  const out = allocData(DataType.DT_STRING, n, shape) as Uint8Array[];
+  const idx = new Array<number>(shape.length).fill(0);
+  for (let i = 0; i < n; i++) {
+    let si = 0;
+    let pi = 0;
+    for (let d = 0; d < shape.length; d++) {
+      si += idx[d]! * inS[d]!;
+      pi += idx[d]! * pS[d]!;
+    }
+    const s = src[si]!;
+    const size = unit === "BYTE" ? s.length : utf8Length(s);
+    let p = pos[pi]!;
+    const l = len[pi]!;
+    if (p < 0) p += size;
+    if (p < 0 || p > size) {
+      throw invalidArgument(`pos ${pos[pi]} out of range for string b'${dec.decode(s)}' at index ${i}`);
+    }
+    const count = Math.min(Math.max(l, 0), size - p);
+    if (unit === "BYTE") out[i] = s.slice(p, p + count);
+    else out[i] = s.slice(charOffset(s, p), charOffset(s, p + count));
+    for (let d = shape.length - 1; d >= 0; d--) {
+      if (++idx[d]! < shape[d]!) break;
+      idx[d] = 0;
+    }
+  }
+  return new Tensor(DataType.DT_STRING, shape, out);
+}
+
+export const substrConfig: KernelConfig = {
+  op: {
+    name: "Substr",
+    inputs: ["input: string", "pos: T", "len: T"],
+    outputs: ["output: string"],
+    attrs: ["T: {int32, int64}", "unit: string = 'BYTE'"],
+  },
+  kernel: cpuKernel("Substr", (c) => {
+    const unit = checkUnit(getAttrString(c.attrs, "unit"));
+    return { compute: (ctx) => ctx.setOutput(0, substr(ctx.input(0), ctx.input(1), ctx.input(2), unit)) };
+  }),
+};

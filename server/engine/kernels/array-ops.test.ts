@@ -1,0 +1,293 @@
+// Array, string and misc kernels against TensorFlow 2.21 itself (testdata/array-fixtures.json,
+// written by testdata/gen_array_fixtures.py with tf.raw_ops): every output value and shape, and
+// for invalid inputs the error code and TF's exact message.
+
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { describe, it } from "node:test";
+import { create } from "@bufbuild/protobuf";
+import {
+  AttrValue_ListValueSchema,
+  AttrValueSchema,
+} from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
+import { TfCode } from "../framework/errors.js";
+import { Tensor } from "../framework/tensor.js";
+import { DataType } from "../framework/types.js";
+import { attr, runKernel } from "./testing.js";
+
+type Value = number | string | [number | string, number | string];
+interface FxTensor {
+  dtype: number;
+  shape: number[];
+  values: Value[];
+}
+interface Case {
+  op: string;
+  attrs: Record<string, [string, unknown]>;
+  inputs: FxTensor[];
+  outputs?: FxTensor[];
+  error?: { code: number; message: string };
+}
+const fx = JSON.parse(readFileSync(new URL("./testdata/array-fixtures.json", import.meta.url), "utf8")) as {
+  cases: Case[];
+};
+
+const num = (v: number | string): number =>
+  v === "nan" ? Number.NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : Number(v);
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+function toTensor(t: FxTensor): Tensor {
+  const dt = t.dtype as DataType;
+  const n = t.values.length;
+  const z = Tensor.zeros(dt, t.shape);
+  const d = z.data as unknown as { [i: number]: unknown };
+  t.values.forEach((v, i) => {
+    if (dt === DataType.DT_STRING) d[i] = enc.encode(v as string);
+    else if (dt === DataType.DT_INT64 || dt === DataType.DT_UINT64) d[i] = BigInt(v as string);
+    else if (dt === DataType.DT_COMPLEX64 || dt === DataType.DT_COMPLEX128) {
+      d[2 * i] = num((v as [number, number])[0]);
+      d[2 * i + 1] = num((v as [number, number])[1]);
+    } else if (dt === DataType.DT_HALF || dt === DataType.DT_BFLOAT16) {
+      throw new Error("half inputs are built below");
+    } else d[i] = num(v as number);
+  });
+  void n;
+  return z;
+}
+
+function halfTensor(t: FxTensor): Tensor {
+  // Only small exact integers are used as half inputs in the fixtures.
+  const bits = t.values.map((v) => {
+    const f = num(v as number);
+    return f === 0 ? 0 : halfBits(f);
+  });
+  return new Tensor(t.dtype as DataType, t.shape, Uint16Array.from(bits));
+}
+
+function halfBits(f: number): number {
+  const sign = f < 0 ? 0x8000 : 0;
+  const a = Math.abs(f);
+  if (a === Infinity) return sign | 0x7c00;
+  if (Number.isNaN(f)) return 0x7e00;
+  const e = Math.floor(Math.log2(a));
+  return sign | ((e + 15) << 10) | Math.round((a / 2 ** e - 1) * 1024);
+}
+
+function fromTensor(t: Tensor): Value[] {
+  const d = t.data as unknown as ArrayLike<unknown>;
+  const out: Value[] = [];
+  for (let i = 0; i < t.numElements; i++) {
+    switch (t.dtype) {
+      case DataType.DT_STRING:
+        out.push(dec.decode((d as Uint8Array[])[i]!));
+        break;
+      case DataType.DT_INT64:
+      case DataType.DT_UINT64:
+        out.push(String(d[i]));
+        break;
+      case DataType.DT_COMPLEX64:
+      case DataType.DT_COMPLEX128:
+        out.push([d[2 * i] as number, d[2 * i + 1] as number]);
+        break;
+      case DataType.DT_HALF:
+        out.push(halfToNumber(d[i] as number));
+        break;
+      default:
+        out.push(d[i] as number);
+    }
+  }
+  return out;
+}
+
+function halfToNumber(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const m = h & 0x3ff;
+  if (e === 0) return s * m * 2 ** -24;
+  if (e === 31) return m ? Number.NaN : s * Infinity;
+  return s * (1 + m / 1024) * 2 ** (e - 15);
+}
+
+function buildAttrs(c: Case) {
+  const out: Record<string, ReturnType<typeof attr.int>> = {};
+  for (const [name, [kind, v]] of Object.entries(c.attrs)) {
+    if (kind === "type") out[name] = attr.type(v as DataType);
+    else if (kind === "typeList") out[name] = attr.typeList(v as DataType[]);
+    else if (kind === "int") out[name] = attr.int(v as number);
+    else if (kind === "bool") out[name] = attr.bool(v as boolean);
+    else if (kind === "float") out[name] = attr.float(v as number);
+    else out[name] = attr.string(v as string);
+  }
+  // Attrs TF infers from inputs that the fixtures leave implicit.
+  if (c.op === "StringFormat" && !out.T) out.T = attr.typeList(c.inputs.map((t) => t.dtype as DataType));
+  if (["Split", "SplitV"].includes(c.op)) out.num_split = out.num_split ?? attr.int(c.outputs?.length ?? 2);
+  return out;
+}
+
+/** TF messages whose tail is RE2's own parser text, which JS's RegExp words differently. */
+const PREFIX_ONLY = new Set(["Invalid pattern: (a, error: missing ): (a"]);
+
+/** float32 values recorded by TF are exact float32s; compare exactly. */
+function sameValue(a: Value, b: Value): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return sameValue(a[0], b[0]) && sameValue(a[1], b[1]);
+  if (typeof b === "string" && (b === "nan" || b === "inf" || b === "-inf"))
+    return Object.is(num(b), a) || (b === "nan" && Number.isNaN(a as number));
+  if (typeof a === "number" && typeof b === "number") return Object.is(a, b) || a === b;
+  return a === b;
+}
+
+describe("array, string and misc ops vs TensorFlow 2.21", () => {
+  fx.cases.forEach((c, k) => {
+    it(`#${k} ${c.op} ${JSON.stringify(c.attrs)}`, async () => {
+      const inputs = c.inputs.map((t) =>
+        t.dtype === DataType.DT_HALF || t.dtype === DataType.DT_BFLOAT16 ? halfTensor(t) : toTensor(t),
+      );
+      const p = runKernel(c.op, { attrs: buildAttrs(c), inputs, nodeName: c.op });
+      if (c.error) {
+        await assert.rejects(p, (e: { code: number; message: string }) => {
+          assert.equal(e.code, c.error!.code, e.message);
+          if (PREFIX_ONLY.has(c.error!.message))
+            assert.ok(e.message.startsWith("Invalid pattern: (a, error: "), e.message);
+          else assert.equal(e.message, c.error!.message);
+          return true;
+        });
+        return;
+      }
+      const r = await p;
+      assert.equal(r.outputs.length, c.outputs!.length);
+      c.outputs!.forEach((want, i) => {
+        const got = r.outputs[i]!;
+        assert.equal(got.dtype, want.dtype, `output ${i} dtype`);
+        assert.deepEqual(got.shape, want.shape, `output ${i} shape`);
+        const values = fromTensor(got);
+        values.forEach((v, j) => {
+          assert.ok(
+            sameValue(v, want.values[j]!),
+            `output ${i}[${j}]: ${JSON.stringify(v)} vs ${JSON.stringify(want.values[j])}`,
+          );
+        });
+      });
+    });
+  });
+});
+
+describe("array ops: budgets, filesystem and Python", () => {
+  const I32 = DataType.DT_INT32;
+  const vec = (v: number[]) => {
+    const t = Tensor.zeros(I32, [v.length]);
+    (t.data as Int32Array).set(v);
+    return t;
+  };
+  const rejects = (p: Promise<unknown>, code: number, fragment: string) =>
+    assert.rejects(p, (e: { code: number; message: string }) => {
+      assert.equal(e.code, code, e.message);
+      assert.ok(e.message.includes(fragment), e.message);
+      return true;
+    });
+  const f = Tensor.zeros(DataType.DT_FLOAT, [2, 2]);
+  const emptyList = create(AttrValueSchema, {
+    value: { case: "list", value: create(AttrValue_ListValueSchema, {}) },
+  });
+
+  it("Pad, BroadcastTo, ScatterNd and OneHot refuse terabyte outputs before allocating", async () => {
+    const big = 1 << 20;
+    const pads = Tensor.zeros(I32, [2, 2]);
+    (pads.data as Int32Array).set([0, big, 0, big]);
+    await rejects(
+      run("Pad", [f, pads], { T: attr.type(DataType.DT_FLOAT) }),
+      TfCode.RESOURCE_EXHAUSTED,
+      "OOM when allocating",
+    );
+    await rejects(
+      run("BroadcastTo", [f, vec([big, big, 2, 2])], { T: attr.type(DataType.DT_FLOAT) }),
+      TfCode.RESOURCE_EXHAUSTED,
+      "OOM when allocating",
+    );
+    await rejects(
+      run(
+        "ScatterNd",
+        [Tensor.zeros(I32, [0, 1]), Tensor.zeros(DataType.DT_FLOAT, [0, big, big]), vec([4, big, big])],
+        {
+          T: attr.type(DataType.DT_FLOAT),
+          Tindices: attr.type(I32),
+        },
+      ),
+      TfCode.RESOURCE_EXHAUSTED,
+      "OOM when allocating",
+    );
+    await rejects(
+      run("BroadcastTo", [f, vec([-1, 2])], { T: attr.type(DataType.DT_FLOAT) }),
+      TfCode.INVALID_ARGUMENT,
+      "Dimension -1 must be >= 0",
+    );
+  });
+
+  it("ReadFile, WriteFile, PrintV2 to a file, PyFunc and ParseSingleExample fail only when run", async () => {
+    const str = (s: string) => new Tensor(DataType.DT_STRING, [], [enc.encode(s)]);
+    await rejects(
+      run("ReadFile", [str("/etc/passwd")], {}),
+      TfCode.PERMISSION_DENIED,
+      "never read the server's filesystem",
+    );
+    await rejects(run("WriteFile", [str("/tmp/x"), str("y")], {}), TfCode.PERMISSION_DENIED, "never write");
+    await rejects(
+      run("PrintV2", [str("hi")], { output_stream: attr.string("file:///tmp/log") }),
+      TfCode.PERMISSION_DENIED,
+      "never write to the server's filesystem",
+    );
+    await rejects(
+      run("PyFunc", [], { token: attr.string("pyfunc_0"), Tin: attr.typeList([]), Tout: attr.typeList([]) }),
+      TfCode.UNIMPLEMENTED,
+      "token 'pyfunc_0'",
+    );
+    await rejects(
+      run("ParseSingleExample", [str("")], {
+        num_sparse: attr.int(0),
+        Tdense: attr.typeList([]),
+        sparse_types: attr.typeList([]),
+        sparse_keys: emptyList,
+        dense_keys: emptyList,
+        dense_shapes: emptyList,
+      }),
+      TfCode.UNIMPLEMENTED,
+      "ParseSingleExample is not supported",
+    );
+  });
+
+  it("Print and PrintV2 write to the server log", async () => {
+    const lines: string[] = [];
+    const { runKernelWithLog } = await import("./array-ops-testing.js");
+    const x = vec([1, 2, 3, 4, 5]);
+    const out = await runKernelWithLog(
+      "Print",
+      [x, x],
+      { T: attr.type(I32), U: attr.typeList([I32]), message: attr.string("x: ") },
+      lines,
+    );
+    assert.equal(out, x);
+    await runKernelWithLog("PrintV2", [new Tensor(DataType.DT_STRING, [], [enc.encode("hello")])], {}, lines);
+    assert.deepEqual(lines, ["info x: [1 2 3...]", "info hello"]);
+  });
+
+  it("RegexReplace rejects RE2-incompatible lookbehind and named backreferences", async () => {
+    const str = (s: string) => new Tensor(DataType.DT_STRING, [], [enc.encode(s)]);
+    await rejects(
+      run("RegexReplace", [str("ab"), str("(?<=a)b"), str("x")], {}),
+      TfCode.INVALID_ARGUMENT,
+      "invalid perl operator: (?<=",
+    );
+    await rejects(
+      run("RegexReplace", [str("ab"), str("(a)\\2"), str("x")], {}),
+      TfCode.INVALID_ARGUMENT,
+      "invalid escape sequence: \\2",
+    );
+    const named = await run("RegexReplace", [str("ab"), str("(?P<x>a)b"), str("<\\1>")], {});
+    assert.equal(dec.decode((named.outputs[0]!.data as Uint8Array[])[0]!), "<a>");
+  });
+});
+
+function run(op: string, inputs: Tensor[], attrs: Record<string, ReturnType<typeof attr.int>>) {
+  return runKernel(op, { attrs, inputs });
+}

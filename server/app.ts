@@ -1,5 +1,6 @@
 // The gateway as a Fastify app: MasterService (under both of its names), gRPC health and server
-// reflection over Connect, gRPC and gRPC-Web, plus CORS, /metrics, /healthz and a small index at /.
+// reflection over Connect, gRPC and gRPC-Web, plus CORS, /metrics, /healthz, the demo page at / (when
+// built: dist/web) and a JSON index at /api (and at / for clients that do not ask for HTML).
 // `buildApp` never listens (main.ts does; tests listen on port 0), so everything here can be
 // exercised with real clients or `app.inject`.
 //
@@ -7,11 +8,14 @@
 // limits, codecs) → metrics interceptor → service implementation (rpc/) → engine (master).
 
 import { setMaxListeners } from "node:events";
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import http2 from "node:http2";
+import { fileURLToPath } from "node:url";
 import { Code, ConnectError, cors, type ServiceImpl } from "@connectrpc/connect";
 import { fastifyConnectPlugin } from "@connectrpc/connect-fastify";
 import { fastifyCors } from "@fastify/cors";
+import { fastifyStatic } from "@fastify/static";
 import {
   type FastifyInstance,
   type FastifyReply,
@@ -183,7 +187,7 @@ export async function buildApp(options: ServerOptions, engine?: AppEngine): Prom
       .code(status === "SERVING" ? 200 : 503)
       .send({ status, openSessions: master.openSessionCount() });
   });
-  app.get("/", async () => ({
+  const index = {
     name: "tfgate",
     description: "TensorFlow's MasterService over Connect, gRPC and gRPC-Web",
     protocols: ["connect+json", "connect+proto", "grpc", "grpc-web"],
@@ -193,12 +197,51 @@ export async function buildApp(options: ServerOptions, engine?: AppEngine): Prom
     })),
     metrics: "/metrics",
     health: "/healthz",
-  }));
+  };
+  app.get("/api", async () => index);
+  // The demo page (npm run build:web → dist/web) for browsers; the JSON index for everyone else
+  // (curl, fetch with Accept */*), as before the page existed.
+  const webRoot = defaultWebRoot();
+  const page = existsSync(`${webRoot}/index.html`);
+  if (page) {
+    // One route per built file, registered now (wildcard: false): unknown paths still reach the
+    // notFound handler below, and "/" stays ours to negotiate.
+    await app.register(fastifyStatic, { root: webRoot, prefix: "/", wildcard: false, index: false });
+  }
+  app.get("/", async (request, reply) => {
+    if (page && wantsHtml(request.headers.accept)) return reply.sendFile("index.html");
+    return index;
+  });
 
   const serviceNames = new Set(servedServices.map((service) => service.typeName));
   app.setNotFoundHandler((request, reply) => notFound(request, reply, serviceNames));
 
   return app;
+}
+
+/**
+ * Where the built demo page is: dist/web beside the compiled server (dist/server/app.js), or the
+ * repository's dist/web when running from the TypeScript sources (tsx, tests).
+ */
+export function defaultWebRoot(): string {
+  const compiled = import.meta.url.endsWith(".js");
+  return fileURLToPath(new URL(compiled ? "../web/" : "../dist/web/", import.meta.url)).replace(/\/$/, "");
+}
+
+/** True when `text/html` is acceptable and preferred over JSON (browsers' navigation requests). */
+function wantsHtml(accept: string | undefined): boolean {
+  if (accept === undefined) return false;
+  const q = (type: string) => {
+    for (const part of accept.split(",")) {
+      const [media, ...params] = part.trim().split(";");
+      if (media?.trim().toLowerCase() !== type) continue;
+      const qp = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+      return qp === undefined ? 1 : Number(qp.slice(2)) || 0;
+    }
+    return 0;
+  };
+  const html = q("text/html");
+  return html > 0 && html >= q("application/json");
 }
 
 async function readPem(what: "certificate" | "key", path: string): Promise<Buffer> {

@@ -12,6 +12,21 @@ export {
   TfStepError,
 } from "./client.js";
 export {
+  attr,
+  broadcastShapes,
+  differentiableOps,
+  GRAPH_DEF_PRODUCER,
+  GradientDescent,
+  type GradientsOptions,
+  GraphBuilder,
+  Operation,
+  Output,
+  type Shape,
+  type TensorLike,
+  Variable,
+} from "./graph.js";
+export { detectGraphDefFormat, formatGraphDef, type GraphDefFormat, parseGraphDef } from "./graphdef-io.js";
+export {
   DataType,
   fromTensorProto,
   type Tensor,

@@ -44,7 +44,6 @@ interface ServeFlags {
   maxTensorBytes?: number;
   sessionIdleTimeoutMs?: number;
   defaultSessionConfig?: string;
-  workerMaxHeapMb?: number;
 }
 
 /** Which flag and variable set each ServerOptions field, for error messages. */
@@ -240,7 +239,6 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
         maxGraphNodes: flags.maxGraphNodes,
         maxTensorBytes: flags.maxTensorBytes,
         sessionIdleTimeoutMs: flags.sessionIdleTimeoutMs,
-        workerMaxHeapMb: flags.workerMaxHeapMb,
         defaultSessionConfig,
       }),
     });

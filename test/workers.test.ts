@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { create } from "@bufbuild/protobuf";
+import { TensorProtoSchema } from "../gen/tensorflow/core/framework/tensor_pb.js";
 import {
   CreateSessionRequestSchema,
   ListDevicesRequestSchema,
@@ -135,6 +136,44 @@ describe("two devices on two worker threads", () => {
       // … and the other worker's state is untouched.
       const kept = await run(m, keeper, { fetch: ["read:0"] });
       assert.deepEqual(tensorValues(kept.tensor[0]!.tensor), [7]);
+    } finally {
+      await m.close();
+    }
+  });
+});
+
+describe("a kernel that never returns", () => {
+  test("a cancelled step stuck in one kernel gets its worker replaced; the session keeps working", async () => {
+    const logs: string[] = [];
+    const m = createMaster({ cpuDevices: 1, workerAbortGraceMs: 300, log: (_l, s) => logs.push(s) });
+    try {
+      // A catastrophically backtracking pattern: one RegexReplace that would run for ages.
+      const S = DataType.DT_STRING;
+      const text = (v: string) =>
+        attr.tensor(create(TensorProtoSchema, { dtype: S, stringVal: [new TextEncoder().encode(v)] }));
+      const g = graph(
+        node("input", "Const", { attrs: { dtype: attr.type(S), value: text(`${"a".repeat(40)}!`) } }),
+        node("pattern", "Const", { attrs: { dtype: attr.type(S), value: text("(a+)+$") } }),
+        node("rewrite", "Const", { attrs: { dtype: attr.type(S), value: text("x") } }),
+        node("slow", "RegexReplace", { inputs: ["input", "pattern", "rewrite"] }),
+        constNode("one", F, [], [1]),
+      );
+      const { sessionHandle } = await m.createSession(create(CreateSessionRequestSchema, { graphDef: g }));
+      await assert.rejects(
+        run(m, sessionHandle, { fetch: ["slow:0"], options: { timeoutInMs: 200n } }),
+        (e: unknown) => {
+          assert.ok(isTfError(e));
+          assert.equal(tfCodeName(e.code), "DEADLINE_EXCEEDED", e.message);
+          return true;
+        },
+      );
+      // The replaced worker answers again.
+      const r = await run(m, sessionHandle, { fetch: ["one:0"] });
+      assert.deepEqual(tensorValues(r.tensor[0]!.tensor), [1]);
+      assert.ok(
+        logs.some((l) => l.includes("did not stop a cancelled step")),
+        logs.join("\n"),
+      );
     } finally {
       await m.close();
     }

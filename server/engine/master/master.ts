@@ -88,10 +88,18 @@ export interface MasterOptions {
    */
   readonly workerThreads: boolean;
   /**
-   * Heap limit of each worker thread in MiB (V8 old generation); a worker that exceeds it dies and
-   * is restarted, failing only its steps. 0 = Node's default.
+   * Heap limit of each worker thread in MiB (V8 old generation); 0 = Node's default. Not exposed
+   * as a flag: on Node 20, V8 can abort the whole process instead of the worker when a thread
+   * hits its limit during some allocations, so the per-tensor budget (maxTensorBytes) is the
+   * supported way to bound memory.
    */
   readonly workerMaxHeapMb: number;
+  /**
+   * A cancelled step (deadline, Close, client gone) stops between two kernels; a worker thread
+   * still busy this long after the cancellation (one kernel that never returns) is replaced,
+   * failing its steps UNAVAILABLE and losing its variables, like a crash. Default 30 s.
+   */
+  readonly workerAbortGraceMs: number;
   /** Session config every CreateSession's config is merged over (TF's ServerDef.default_session_config). */
   readonly defaultSessionConfig: ConfigProto;
   /** Most sessions open at once; CreateSession beyond it fails RESOURCE_EXHAUSTED. Default 1000. */
@@ -115,6 +123,7 @@ export const masterOptionDefaults = {
   cpuDevices: availableParallelism(),
   workerThreads: true,
   workerMaxHeapMb: 0,
+  workerAbortGraceMs: 30_000,
   maxSessions: 1000,
   maxGraphNodes: 1_000_000,
   maxTensorBytes: 1024 ** 3,
@@ -140,6 +149,7 @@ export function resolveMasterOptions(partial: Partial<MasterOptions>): MasterOpt
   intIn("maxTensorBytes", o.maxTensorBytes, 1, 2 ** 40);
   intIn("requestIdWindow", o.requestIdWindow, 0, 10_000_000);
   intIn("workerMaxHeapMb", o.workerMaxHeapMb, 0, 1024 * 1024);
+  intIn("workerAbortGraceMs", o.workerAbortGraceMs, 1, 3_600_000);
   intIn("sessionIdleTimeoutMs", o.sessionIdleTimeoutMs, 0, 365 * 24 * 3600 * 1000);
   if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(o.job))
     throw new RangeError(`job must match [A-Za-z][A-Za-z0-9_]*, got '${o.job}'`);
@@ -233,7 +243,17 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
   // benchmarks that measure the RPC path alone).
   const workers: WorkerInterface[] = options.workerThreads
     ? allDevices.map((d) =>
-        createThreadWorker({ task, devices: [d], maxTensorBytes: options.maxTensorBytes, log, remoteRecv }),
+        createThreadWorker({
+          task,
+          devices: [d],
+          maxTensorBytes: options.maxTensorBytes,
+          log,
+          remoteRecv,
+          abortGraceMs: options.workerAbortGraceMs,
+          ...(options.workerMaxHeapMb > 0
+            ? { resourceLimits: { maxOldGenerationSizeMb: options.workerMaxHeapMb } }
+            : {}),
+        }),
       )
     : [createLocalWorker({ task, devices: allDevices, log, remoteRecv })];
   for (const w of workers) for (const d of w.getDevices()) workerByDevice.set(d.name, w);

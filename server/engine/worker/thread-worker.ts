@@ -39,6 +39,8 @@ export interface ThreadWorkerOptions {
   /** Fetches a value sent on another worker (the master routes it to the owner of the send device). */
   readonly remoteRecv: (stepId: bigint, key: string, signal: AbortSignal) => Promise<RendezvousValue>;
   readonly resourceLimits?: ResourceLimits;
+  /** How long a cancelled step may keep the thread busy before the thread is replaced. */
+  readonly abortGraceMs: number;
 }
 
 export interface ThreadWorker extends WorkerInterface {
@@ -208,8 +210,23 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
     },
 
     async runGraph(req: RunGraphRequest): Promise<RunGraphResponse> {
-      const onAbort = () =>
+      // A cancelled step stops between two kernels. One kernel that never returns (a runaway
+      // regular expression, say) would hold the thread forever: after a grace period the thread
+      // is replaced, like a crashed one.
+      let watchdog: NodeJS.Timeout | undefined;
+      const onAbort = () => {
         post({ op: "abortStep", stepId: req.stepId, error: toWireError(req.signal.reason) });
+        const stuck = thread;
+        watchdog = setTimeout(() => {
+          if (stuck !== thread) return;
+          options.log(
+            "error",
+            `worker ${label} did not stop a cancelled step within ${options.abortGraceMs} ms; replacing it`,
+          );
+          void stuck.terminate();
+        }, options.abortGraceMs);
+        watchdog.unref();
+      };
       if (req.signal.aborted) throw req.signal.reason;
       req.signal.addEventListener("abort", onAbort, { once: true });
       try {
@@ -230,6 +247,7 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
           stepStats: statsFromWire(res.stepStats),
         };
       } finally {
+        if (watchdog) clearTimeout(watchdog);
         req.signal.removeEventListener("abort", onAbort);
       }
     },

@@ -127,6 +127,44 @@ describe("ExtendSession (§d.2)", () => {
     }));
 });
 
+describe("CreateSession (§d.1)", () => {
+  test("session thread-pool options are refused; an empty GraphDef is a valid session; handles are 16 hex digits", () =>
+    withMaster(async (m) => {
+      for (const config of [
+        { usePerSessionThreads: true },
+        { sessionInterOpThreadPool: [{ numThreads: 2 }] },
+      ]) {
+        await assert.rejects(
+          m.createSession(create(CreateSessionRequestSchema, { graphDef: graph(), config })),
+          rejectsWith(
+            "INVALID_ARGUMENT",
+            "Distributed session does not support session thread pool options.",
+          ),
+        );
+      }
+      const { sessionHandle, graphVersion } = await m.createSession(create(CreateSessionRequestSchema));
+      assert.match(sessionHandle, /^[0-9a-f]{16}$/);
+      assert.equal(graphVersion, 0n);
+      const devices = await m.listDevices(create(ListDevicesRequestSchema, { sessionHandle }));
+      assert.ok(devices.localDevice.length >= 1);
+    }));
+
+  test("the server's default config is merged under the request's (request fields win, lists append)", () =>
+    withMaster(
+      async (m) => {
+        // The default allows soft placement; a request that sets other fields keeps it.
+        const g = graph(constNode("c", F, [], [1]));
+        g.node[0]!.device = "/device:GPU:0";
+        const { sessionHandle } = await m.createSession(
+          create(CreateSessionRequestSchema, { graphDef: g, config: { logDevicePlacement: true } }),
+        );
+        const r = await run(m, sessionHandle, { fetch: ["c:0"] });
+        assert.deepEqual(tensorValues(r.tensor[0]!.tensor), [1]);
+      },
+      { defaultSessionConfig: create(ConfigProtoSchema, { allowSoftPlacement: true }) },
+    ));
+});
+
 describe("partial runs (§d.4)", () => {
   test("feeds and fetches arrive piece by piece on one step", () =>
     withMaster(async (m) => {

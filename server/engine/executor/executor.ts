@@ -240,6 +240,18 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
       return inst;
     };
 
+    // TF's executor reports its _SOURCE node first in a traced step.
+    if (step.stats && step.callFrame === undefined) {
+      const now = nowUs();
+      step.stats.nodes.push({
+        nodeName: "_SOURCE",
+        op: "NoOp",
+        inputs: [],
+        startUs: now,
+        endUs: now,
+        outputs: [],
+      });
+    }
     const root = newInstance(0, undefined, undefined);
     for (const id of roots) ready.push({ id, inst: root, iter: root.iterations.get(0)! });
 
@@ -465,7 +477,7 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
           const asyncStartUs = step.stats ? nowUs() : 0;
           (it.kernel as { computeAsync(c: OpKernelContext): Promise<void> }).computeAsync(ctx).then(
             () => {
-              if (step.stats) record(step.stats, it, asyncStartUs, outputs);
+              if (step.stats && !it.isTransfer) record(step.stats, it, asyncStartUs, outputs);
               finishedAsync.push({ t, outputs });
               outstanding--;
               wake?.();
@@ -495,7 +507,8 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
           fail(e, it.node.name);
           break;
         }
-        if (step.stats) record(step.stats, it, startUs, outputs);
+        // TF's step stats leave out the transfer nodes (their time is the wait, not compute).
+        if (step.stats && !it.isTransfer) record(step.stats, it, startUs, outputs);
         propagate(t, outputs, false);
       }
       if (failure !== undefined) throw failure;

@@ -222,7 +222,7 @@ export function matMulShapes(
   const [d0, d1] = transposeA ? [a.shape[1]!, a.shape[0]!] : [a.shape[0]!, a.shape[1]!];
   const [d2, d3] = transposeB ? [b.shape[1]!, b.shape[0]!] : [b.shape[0]!, b.shape[1]!];
   if (d1 !== d2) {
-    // TF 2.21's MatMul kernel (observed); BatchMatMul words it "In[0] mismatch In[1] shape: …".
+    // TF 2.21's MatMul kernel (observed); BatchMatMul uses the same words.
     throw invalidArgument(
       `Matrix size-incompatible: In[0]: ${shapeString(a.shape)}, In[1]: ${shapeString(b.shape)}`,
     );

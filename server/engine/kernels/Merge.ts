@@ -24,3 +24,25 @@ export const MergeKernel: KernelConfig = {
     },
   })),
 };
+
+/** RefMerge: Merge of ref inputs (tf.cond over ref variables); forwards the first live ref. */
+export const RefMergeKernel: KernelConfig = {
+  op: {
+    name: "RefMerge",
+    inputs: ["inputs: Ref(N * T)"],
+    outputs: ["output: Ref(T)", "value_index: int32"],
+    attrs: ["T: type", "N: int >= 1"],
+    allowsUninitializedInput: true,
+  },
+  kernel: cpuKernel("RefMerge", () => ({
+    compute(ctx) {
+      for (let i = 0; i < ctx.numInputs; i++) {
+        if (ctx.hasInput(i)) {
+          ctx.setOutputRef(0, ctx.inputRef(i));
+          ctx.setOutput(1, scalar(DataType.DT_INT32, i));
+          return;
+        }
+      }
+    },
+  })),
+};

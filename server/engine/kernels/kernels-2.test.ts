@@ -428,7 +428,7 @@ describe("BatchMatMulV2", () => {
         inputs: [f32([2, 3], [1, 2, 3, 4, 5, 6]), f32([2, 3], [1, 2, 3, 4, 5, 6])],
       }),
       TfCode.INVALID_ARGUMENT,
-      "In[0] mismatch In[1] shape: 3 vs. 2: [2,3] [2,3] 0 0",
+      "Matrix size-incompatible: In[0]: [2,3], In[1]: [2,3]",
     );
     await rejectsWith(
       run1("BatchMatMulV2", {

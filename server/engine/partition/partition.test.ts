@@ -136,11 +136,11 @@ describe("partitionGraph (TF's Partition)", () => {
     assert.deepEqual(parts, {
       [CPU0]: [
         { name: "a", op: "Const", device: CPU0, input: [], attr: constAttrs },
-        { name: "a/_0", op: "_Send", device: CPU0, input: ["a"], attr: { ...common, T: "DT_FLOAT" } },
+        { name: "a_G0", op: "_Send", device: CPU0, input: ["a"], attr: { ...common, T: "DT_FLOAT" } },
       ],
       [CPU1]: [
-        { name: "a/_1", op: "_Recv", device: CPU1, input: [], attr: { ...common, tensor_type: "DT_FLOAT" } },
-        { name: "b", op: "Neg", device: CPU1, input: ["a/_1"], attr: F },
+        { name: "a_G1", op: "_Recv", device: CPU1, input: [], attr: { ...common, tensor_type: "DT_FLOAT" } },
+        { name: "b", op: "Neg", device: CPU1, input: ["a_G1"], attr: F },
       ],
     });
   });
@@ -219,19 +219,19 @@ describe("partitionGraph (TF's Partition)", () => {
       [CPU0]: [
         { name: "a", op: "Const", device: CPU0, input: [], attr: constAttrs },
         {
-          name: "a/_0",
+          name: "a_G0",
           op: "Const",
           device: CPU0,
           input: ["^a"],
           attr: { dtype: "DT_FLOAT", value: "tensor<float [0] 0B>" },
         },
-        { name: "a/_1", op: "_Send", device: CPU0, input: ["a/_0"], attr: { ...common, T: "DT_FLOAT" } },
+        { name: "a_G1", op: "_Send", device: CPU0, input: ["a_G0"], attr: { ...common, T: "DT_FLOAT" } },
       ],
       [CPU1]: [
-        { name: "a/_2", op: "_Recv", device: CPU1, input: [], attr: { ...common, tensor_type: "DT_FLOAT" } },
-        { name: "a/_3", op: "Identity", device: CPU1, input: ["a/_2"], attr: F },
-        { name: "z", op: "NoOp", device: CPU1, input: ["^a/_3"], attr: {} },
-        { name: "z2", op: "NoOp", device: CPU1, input: ["^a/_3"], attr: {} },
+        { name: "a_G2", op: "_Recv", device: CPU1, input: [], attr: { ...common, tensor_type: "DT_FLOAT" } },
+        { name: "a_G3", op: "Identity", device: CPU1, input: ["a_G2"], attr: F },
+        { name: "z", op: "NoOp", device: CPU1, input: ["^a_G3"], attr: {} },
+        { name: "z2", op: "NoOp", device: CPU1, input: ["^a_G3"], attr: {} },
       ],
     });
   });
@@ -253,7 +253,7 @@ describe("partitionGraph (TF's Partition)", () => {
     ]);
     const byName = new Map(parts.get(CPU1)!.node.map((n) => [n.name, n]));
     const recvOf = (src: string, op: "_Recv" | "Identity") =>
-      parts.get(CPU1)!.node.find((n) => n.op === op && n.name.startsWith(`${src}/_`))!.name;
+      parts.get(CPU1)!.node.find((n) => n.op === op && n.name.startsWith(`${src}_G`))!.name;
     const rRecv = recvOf("r", "_Recv");
     const wId = recvOf("w", "Identity");
     assert.deepEqual(byName.get("s")!.input, ["l", rRecv, "^lz", `^${wId}`]);

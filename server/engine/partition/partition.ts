@@ -68,7 +68,8 @@ export function partitionGraph(graph: Graph, options: PartitionOptions): Map<str
 
   let counter = 0;
   let edgeId = 0;
-  const newName = (prefix: string) => `${prefix}/_${counter++}`;
+  // TF's worker-side partitioner names what it adds "<src>_G<n>".
+  const newName = (prefix: string) => `${prefix}_G${counter++}`;
   // (src id, output, dst device) → name of the _Recv (or Identity, for control) in dst's partition.
   const transfers = new Map<string, string>();
 

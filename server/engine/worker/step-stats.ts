@@ -4,7 +4,6 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { NodeExecStatsSchema } from "../../../gen/tensorflow/core/framework/step_stats_pb.js";
 import type { NodeStatsRecord } from "../framework/op-kernel.js";
-import { dataTypeString } from "../framework/types.js";
 
 /** Converts one record (times in microseconds since the epoch, fractional) to NodeExecStats. */
 export function nodeExecStats(r: NodeStatsRecord): MessageInitShape<typeof NodeExecStatsSchema> {
@@ -12,7 +11,6 @@ export function nodeExecStats(r: NodeStatsRecord): MessageInitShape<typeof NodeE
   const startNs = BigInt(Math.floor(r.startUs * 1000));
   const relUs = BigInt(Math.max(0, Math.round(r.endUs - r.startUs)));
   const relNs = BigInt(Math.max(0, Math.round((r.endUs - r.startUs) * 1000)));
-  const shapes = r.outputs.map((o) => `${dataTypeString(o.dtype)}[${o.shape.join(",")}]`).join(", ");
   return {
     nodeName: r.nodeName,
     allStartMicros: BigInt(startUs),
@@ -25,7 +23,8 @@ export function nodeExecStats(r: NodeStatsRecord): MessageInitShape<typeof NodeE
     allEndRelNanos: relNs,
     scheduledMicros: BigInt(startUs),
     scheduledNanos: startNs,
-    timelineLabel: `${r.nodeName} = ${r.op}(${r.inputs.join(", ")})${shapes ? ` -> ${shapes}` : ""}`,
+    // TF's label: "z = AddV2(y, x)".
+    timelineLabel: `${r.nodeName} = ${r.op}(${r.inputs.join(", ")})`,
     threadId: 0,
     output: r.outputs.map((o) => ({
       slot: o.slot,

@@ -179,3 +179,31 @@ describe("a kernel that never returns", () => {
     }
   });
 });
+
+describe("tensors cross threads without copying", () => {
+  test("a large tensor computed on one worker reaches another worker and the RPC thread in shared memory", async () => {
+    const m = createMaster({ cpuDevices: 2 });
+    try {
+      const n = 1 << 18; // 1 MiB of float32
+      const g = graph(
+        { ...constNode("dims", DataType.DT_INT32, [1], [n]), device: "/device:CPU:1" },
+        { ...constNode("v", F, [], [1.5]), device: "/device:CPU:1" },
+        node("big", "Fill", {
+          inputs: ["dims", "v"],
+          attrs: { T: attr.type(F), index_type: attr.type(DataType.DT_INT32) },
+          device: "/device:CPU:1",
+        }),
+        node("copy", "Identity", { inputs: ["big"], attrs: { T: attr.type(F) }, device: "/device:CPU:0" }),
+      );
+      const { sessionHandle } = await m.createSession(create(CreateSessionRequestSchema, { graphDef: g }));
+      const r = await run(m, sessionHandle, { fetch: ["copy:0"] });
+      const content = r.tensor[0]!.tensor!.tensorContent;
+      assert.equal(content.byteLength, 4 * n);
+      // CPU:1 → CPU:0 → the RPC thread: still the buffer Fill allocated, shared rather than copied.
+      assert.ok(content.buffer instanceof SharedArrayBuffer, "the fetched tensor is backed by shared memory");
+      assert.equal(new Float32Array(content.buffer, content.byteOffset, n)[n - 1], 1.5);
+    } finally {
+      await m.close();
+    }
+  });
+});

@@ -113,42 +113,62 @@ export function checkAllocation(dtype: DataType, n: number, shape?: readonly num
   }
 }
 
+/**
+ * Tensors of at least this many bytes live in a SharedArrayBuffer, so handing them to another
+ * thread (a fetch going back to the RPC thread, a cross-device edge between worker threads) shares
+ * the memory instead of copying it. Safe because a tensor is never written after it is produced:
+ * variable updates replace the held tensor (see kernels/variables.ts), they do not write into it.
+ * Small tensors stay in ordinary ArrayBuffers, which are cheaper to allocate.
+ */
+export const sharedTensorMinBytes = 64 * 1024;
+
+type TypedCtor<T> = {
+  new (length: number): T;
+  new (buffer: ArrayBufferLike): T;
+  readonly BYTES_PER_ELEMENT: number;
+};
+
+function typed<T>(ctor: TypedCtor<T>, length: number): T {
+  const bytes = length * ctor.BYTES_PER_ELEMENT;
+  return bytes >= sharedTensorMinBytes ? new ctor(new SharedArrayBuffer(bytes)) : new ctor(length);
+}
+
 /** Allocates zeroed storage for n elements of dtype (after checking the budget). */
 export function allocData(dtype: DataType, n: number, shape?: readonly number[]): TensorData {
   checkAllocation(dtype, n, shape);
   switch (dtype) {
     case DataType.DT_FLOAT:
-      return new Float32Array(n);
+      return typed(Float32Array, n);
     case DataType.DT_DOUBLE:
-      return new Float64Array(n);
+      return typed(Float64Array, n);
     case DataType.DT_INT32:
     case DataType.DT_QINT32:
-      return new Int32Array(n);
+      return typed(Int32Array, n);
     case DataType.DT_UINT32:
-      return new Uint32Array(n);
+      return typed(Uint32Array, n);
     case DataType.DT_INT16:
     case DataType.DT_QINT16:
-      return new Int16Array(n);
+      return typed(Int16Array, n);
     case DataType.DT_UINT16:
     case DataType.DT_QUINT16:
     case DataType.DT_HALF:
     case DataType.DT_BFLOAT16:
-      return new Uint16Array(n);
+      return typed(Uint16Array, n);
     case DataType.DT_INT8:
     case DataType.DT_QINT8:
-      return new Int8Array(n);
+      return typed(Int8Array, n);
     case DataType.DT_UINT8:
     case DataType.DT_QUINT8:
     case DataType.DT_BOOL:
-      return new Uint8Array(n);
+      return typed(Uint8Array, n);
     case DataType.DT_INT64:
-      return new BigInt64Array(n);
+      return typed(BigInt64Array, n);
     case DataType.DT_UINT64:
-      return new BigUint64Array(n);
+      return typed(BigUint64Array, n);
     case DataType.DT_COMPLEX64:
-      return new Float32Array(2 * n);
+      return typed(Float32Array, 2 * n);
     case DataType.DT_COMPLEX128:
-      return new Float64Array(2 * n);
+      return typed(Float64Array, 2 * n);
     case DataType.DT_STRING: {
       const empty = new Uint8Array(0);
       return Array.from({ length: n }, () => empty);

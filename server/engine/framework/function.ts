@@ -10,7 +10,7 @@ import {
 } from "../../../gen/tensorflow/core/framework/function_pb.js";
 import type { OpDef } from "../../../gen/tensorflow/core/framework/op_def_pb.js";
 import { invalidArgument } from "./errors.js";
-import type { ArgSpec, AttrMap, AttrSpec, AttrType, OpDefinition } from "./op-def.js";
+import { type ArgSpec, type AttrMap, type AttrSpec, isAttrType, type OpDefinition } from "./op-def.js";
 import type { StepContext } from "./op-kernel.js";
 import type { Tensor } from "./tensor.js";
 import { DataType } from "./types.js";
@@ -68,25 +68,6 @@ export function createFunctionLibrary(proto: FunctionDefLibrary | undefined): Fu
   };
 }
 
-const attrTypes: ReadonlySet<string> = new Set<AttrType>([
-  "string",
-  "int",
-  "float",
-  "bool",
-  "type",
-  "shape",
-  "tensor",
-  "func",
-  "list(string)",
-  "list(int)",
-  "list(float)",
-  "list(bool)",
-  "list(type)",
-  "list(shape)",
-  "list(tensor)",
-  "list(func)",
-]);
-
 /** An OpDefinition from an OpDef proto (a function signature). */
 export function opDefinitionFromProto(def: OpDef, isFunction: boolean): OpDefinition {
   const arg = (a: OpDef["inputArg"][number]): ArgSpec => {
@@ -98,9 +79,11 @@ export function opDefinitionFromProto(def: OpDef, isFunction: boolean): OpDefini
     return spec;
   };
   const attrs: AttrSpec[] = def.attr.map((a) => {
-    if (!attrTypes.has(a.type))
-      throw invalidArgument(`Function ${def.name}: attr ${a.name} has unknown type '${a.type}'`);
-    const spec: { -readonly [K in keyof AttrSpec]: AttrSpec[K] } = { name: a.name, type: a.type as AttrType };
+    const type = a.type;
+    if (!isAttrType(type)) {
+      throw invalidArgument(`Function ${def.name}: attr ${a.name} has unknown type '${type}'`);
+    }
+    const spec: { -readonly [K in keyof AttrSpec]: AttrSpec[K] } = { name: a.name, type };
     if (a.defaultValue !== undefined) spec.defaultValue = a.defaultValue;
     if (a.allowedValues?.value.case === "list" && a.allowedValues.value.value.type.length > 0) {
       spec.allowedTypes = [...a.allowedValues.value.value.type];

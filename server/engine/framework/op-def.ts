@@ -37,6 +37,30 @@ export type AttrType =
   | "list(tensor)"
   | "list(func)";
 
+const attrTypes: ReadonlySet<string> = new Set<AttrType>([
+  "string",
+  "int",
+  "float",
+  "bool",
+  "type",
+  "shape",
+  "tensor",
+  "func",
+  "list(string)",
+  "list(int)",
+  "list(float)",
+  "list(bool)",
+  "list(type)",
+  "list(shape)",
+  "list(tensor)",
+  "list(func)",
+]);
+
+/** True for the attr type names of TF's OpDef ("int", "list(type)", …). */
+export function isAttrType(t: string): t is AttrType {
+  return attrTypes.has(t);
+}
+
 export interface AttrSpec {
   readonly name: string;
   readonly type: AttrType;
@@ -391,26 +415,8 @@ function parseAttrSpec(op: string, spec: string): AttrSpec {
     type = "list(type)";
     allowedTypes = parseTypeSet(op, rest.slice(5, -1));
   } else {
-    const known: readonly AttrType[] = [
-      "string",
-      "int",
-      "float",
-      "bool",
-      "type",
-      "shape",
-      "tensor",
-      "func",
-      "list(string)",
-      "list(int)",
-      "list(float)",
-      "list(bool)",
-      "list(type)",
-      "list(shape)",
-      "list(tensor)",
-      "list(func)",
-    ];
-    const t = rest.replace(/\s+/g, "") as AttrType;
-    if (!known.includes(t)) throw internal(`Op ${op}: unknown attr type '${rest}'`);
+    const t = rest.replace(/\s+/g, "");
+    if (!isAttrType(t)) throw internal(`Op ${op}: unknown attr type '${rest}'`);
     type = t;
   }
   const out: { -readonly [K in keyof AttrSpec]: AttrSpec[K] } = { name, type };

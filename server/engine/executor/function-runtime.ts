@@ -8,6 +8,7 @@ import { toText } from "@bufbuild/protobuf/txtpb";
 import { type AttrValue, AttrValueSchema } from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
 import type { FunctionDef } from "../../../gen/tensorflow/core/framework/function_pb.js";
 import { type NodeDef, NodeDefSchema } from "../../../gen/tensorflow/core/framework/node_def_pb.js";
+import { intAttr, typeAttr } from "../framework/attr-value.js";
 import { internal, invalidArgument, isTfError } from "../framework/errors.js";
 import type { FunctionLibrary, FunctionRuntime } from "../framework/function.js";
 import {
@@ -28,9 +29,6 @@ export interface FunctionRuntimeOptions {
   readonly device: DeviceInfo;
   readonly onInternalError?: (node: string, error: unknown) => void;
 }
-
-const tAttr = (t: DataType): AttrValue => create(AttrValueSchema, { value: { case: "type", value: t } });
-const iAttr = (i: number): AttrValue => create(AttrValueSchema, { value: { case: "i", value: BigInt(i) } });
 
 export function createFunctionRuntime(options: FunctionRuntimeOptions): FunctionRuntime {
   const { library } = options;
@@ -130,7 +128,9 @@ function instantiateBody(
     for (const [k, t] of argTypes(arg).entries()) {
       const name = `_arg_${arg.name}_${k}`;
       names.push(name);
-      nodes.push(create(NodeDefSchema, { name, op: "_Arg", attr: { T: tAttr(t), index: iAttr(index++) } }));
+      nodes.push(
+        create(NodeDefSchema, { name, op: "_Arg", attr: { T: typeAttr(t), index: intAttr(index++) } }),
+      );
     }
     argNames.set(arg.name, names);
   }
@@ -197,7 +197,7 @@ function instantiateBody(
           name: `_retval_${arg.name}_${k}`,
           op: "_Retval",
           input: [src],
-          attr: { T: tAttr(t), index: iAttr(ret++) },
+          attr: { T: typeAttr(t), index: intAttr(ret++) },
         }),
       );
     }

@@ -7,8 +7,8 @@
 //  - only nodes that fetches and targets depend on (data or control) are kept.
 // The checks and their messages follow TF in TF's order; see spec §d.3.2.
 
-import { create } from "@bufbuild/protobuf";
-import { type AttrValue, AttrValueSchema } from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
+import type { AttrValue } from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
+import { boolAttr, intAttr, stringAttr, typeAttr } from "../framework/attr-value.js";
 import { invalidArgument, notFound } from "../framework/errors.js";
 import { lookUpOp } from "../framework/op-def.js";
 import { baseType, type DataType } from "../framework/types.js";
@@ -36,21 +36,14 @@ export interface RewriteResult {
   readonly fetchesAsTargets: ReadonlySet<string>;
 }
 
-const utf8 = new TextEncoder();
-const sAttr = (s: string): AttrValue =>
-  create(AttrValueSchema, { value: { case: "s", value: utf8.encode(s) } });
-const iAttr = (i: bigint): AttrValue => create(AttrValueSchema, { value: { case: "i", value: i } });
-const bAttr = (b: boolean): AttrValue => create(AttrValueSchema, { value: { case: "b", value: b } });
-const tAttr = (t: DataType): AttrValue => create(AttrValueSchema, { value: { case: "type", value: t } });
-
 /** Attrs shared by client-terminated _Send/_Recv nodes. */
 function transferAttrs(tensorName: string, client: ClientDevice): Record<string, AttrValue> {
   return {
-    tensor_name: sAttr(tensorName),
-    send_device: sAttr(client.name),
-    send_device_incarnation: iAttr(BigInt.asIntN(64, client.incarnation)),
-    recv_device: sAttr(client.name),
-    client_terminated: bAttr(true),
+    tensor_name: stringAttr(tensorName),
+    send_device: stringAttr(client.name),
+    send_device_incarnation: intAttr(BigInt.asIntN(64, client.incarnation)),
+    recv_device: stringAttr(client.name),
+    client_terminated: boolAttr(true),
   };
 }
 
@@ -266,7 +259,7 @@ export function rewriteGraphForExecution(
         name: `_identity_${f.id.node}_${f.id.index}`,
         op: "Identity",
         opDef: identityOp,
-        attrs: { T: tAttr(f.dtype) },
+        attrs: { T: typeAttr(f.dtype) },
         inputTypes: [f.dtype],
         outputTypes: [f.dtype],
         requestedDevice: f.node.requestedDevice,
@@ -277,7 +270,7 @@ export function rewriteGraphForExecution(
       continue;
     }
     usedFeeds.add(f.name);
-    const attrs = { ...transferAttrs(f.name, client), tensor_type: tAttr(f.dtype) };
+    const attrs = { ...transferAttrs(f.name, client), tensor_type: typeAttr(f.dtype) };
     const name = `_recv_${f.id.node}_${f.id.index}`;
     recvs.set(
       k,
@@ -328,7 +321,7 @@ export function rewriteGraphForExecution(
       name: g.find(name) ? `${name}_${sent.size}` : name,
       op: "_Send",
       opDef: sendOp,
-      attrs: { ...transferAttrs(f.name, client), T: tAttr(dtype) },
+      attrs: { ...transferAttrs(f.name, client), T: typeAttr(dtype) },
       inputTypes: [dtype],
       outputTypes: [],
       requestedDevice: client.name,

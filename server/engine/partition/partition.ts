@@ -11,13 +11,14 @@
 // A pure function: it reads the graph and returns new GraphDefs.
 
 import { create } from "@bufbuild/protobuf";
-import { type AttrValue, AttrValueSchema } from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
+import { AttrValueSchema } from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
 import type { FunctionDefLibrary } from "../../../gen/tensorflow/core/framework/function_pb.js";
 import { type GraphDef, GraphDefSchema } from "../../../gen/tensorflow/core/framework/graph_pb.js";
 import { type NodeDef, NodeDefSchema } from "../../../gen/tensorflow/core/framework/node_def_pb.js";
 import { TensorProtoSchema } from "../../../gen/tensorflow/core/framework/tensor_pb.js";
 import { TensorShapeProtoSchema } from "../../../gen/tensorflow/core/framework/tensor_shape_pb.js";
 import type { VersionDef } from "../../../gen/tensorflow/core/framework/versions_pb.js";
+import { boolAttr, intAttr, stringAttr, typeAttr } from "../framework/attr-value.js";
 import { internal } from "../framework/errors.js";
 import { baseType, DataType, isRefType } from "../framework/types.js";
 import type { Graph } from "../graph/graph.js";
@@ -30,13 +31,6 @@ export interface PartitionOptions {
   /** The session's function library, copied into every partition that calls a function. */
   readonly library?: FunctionDefLibrary | undefined;
 }
-
-const utf8 = new TextEncoder();
-const sAttr = (s: string): AttrValue =>
-  create(AttrValueSchema, { value: { case: "s", value: utf8.encode(s) } });
-const iAttr = (i: bigint): AttrValue => create(AttrValueSchema, { value: { case: "i", value: i } });
-const bAttr = (b: boolean): AttrValue => create(AttrValueSchema, { value: { case: "b", value: b } });
-const tAttr = (t: DataType): AttrValue => create(AttrValueSchema, { value: { case: "type", value: t } });
 
 /** Returns device name → partition GraphDef, in first-appearance order of devices. */
 export function partitionGraph(graph: Graph, options: PartitionOptions): Map<string, GraphDef> {
@@ -96,14 +90,14 @@ export function partitionGraph(graph: Graph, options: PartitionOptions): Map<str
         if (recvName === undefined) {
           const dtype = baseType(src.outputTypes[e.srcOutput]!);
           const common = {
-            tensor_name: sAttr(`edge_${id}_${src.name}`),
-            send_device: sAttr(src.assignedDevice),
-            send_device_incarnation: iAttr(BigInt.asIntN(64, options.incarnation(src.assignedDevice))),
-            recv_device: sAttr(dst.assignedDevice),
-            client_terminated: bAttr(false),
+            tensor_name: stringAttr(`edge_${id}_${src.name}`),
+            send_device: stringAttr(src.assignedDevice),
+            send_device_incarnation: intAttr(BigInt.asIntN(64, options.incarnation(src.assignedDevice))),
+            recv_device: stringAttr(dst.assignedDevice),
+            client_terminated: boolAttr(false),
             // TF 2.21's SetSendRecvAttrs: the edge's endpoints, for debugging and cost models.
-            _src: sAttr(src.name),
-            _dst: sAttr(dst.name),
+            _src: stringAttr(src.name),
+            _dst: stringAttr(dst.name),
           };
           partOf(src.assignedDevice).node.push(
             create(NodeDefSchema, {
@@ -111,7 +105,7 @@ export function partitionGraph(graph: Graph, options: PartitionOptions): Map<str
               op: "_Send",
               device: src.assignedDevice,
               input: [e.srcOutput === 0 ? src.name : `${src.name}:${e.srcOutput}`],
-              attr: { ...common, T: tAttr(dtype) },
+              attr: { ...common, T: typeAttr(dtype) },
             }),
           );
           recvName = newName(src.name);
@@ -121,7 +115,7 @@ export function partitionGraph(graph: Graph, options: PartitionOptions): Map<str
               op: "_Recv",
               device: dst.assignedDevice,
               input: [],
-              attr: { ...common, tensor_type: tAttr(dtype) },
+              attr: { ...common, tensor_type: typeAttr(dtype) },
             }),
           );
           transfers.set(tkey, recvName);
@@ -136,13 +130,13 @@ export function partitionGraph(graph: Graph, options: PartitionOptions): Map<str
         let identityName = transfers.get(tkey);
         if (identityName === undefined) {
           const common = {
-            tensor_name: sAttr(`edge_${id}_${src.name}`),
-            send_device: sAttr(src.assignedDevice),
-            send_device_incarnation: iAttr(BigInt.asIntN(64, options.incarnation(src.assignedDevice))),
-            recv_device: sAttr(dst.assignedDevice),
-            client_terminated: bAttr(false),
-            _src: sAttr(src.name),
-            _dst: sAttr(dst.name),
+            tensor_name: stringAttr(`edge_${id}_${src.name}`),
+            send_device: stringAttr(src.assignedDevice),
+            send_device_incarnation: intAttr(BigInt.asIntN(64, options.incarnation(src.assignedDevice))),
+            recv_device: stringAttr(dst.assignedDevice),
+            client_terminated: boolAttr(false),
+            _src: stringAttr(src.name),
+            _dst: stringAttr(dst.name),
           };
           const dummy = newName(src.name);
           partOf(src.assignedDevice).node.push(
@@ -152,7 +146,7 @@ export function partitionGraph(graph: Graph, options: PartitionOptions): Map<str
               device: src.assignedDevice,
               input: [`^${src.name}`],
               attr: {
-                dtype: tAttr(DataType.DT_FLOAT),
+                dtype: typeAttr(DataType.DT_FLOAT),
                 value: create(AttrValueSchema, {
                   value: {
                     case: "tensor",
@@ -169,7 +163,7 @@ export function partitionGraph(graph: Graph, options: PartitionOptions): Map<str
               op: "_Send",
               device: src.assignedDevice,
               input: [dummy],
-              attr: { ...common, T: tAttr(DataType.DT_FLOAT) },
+              attr: { ...common, T: typeAttr(DataType.DT_FLOAT) },
             }),
           );
           const recvName = newName(src.name);
@@ -180,14 +174,14 @@ export function partitionGraph(graph: Graph, options: PartitionOptions): Map<str
               op: "_Recv",
               device: dst.assignedDevice,
               input: [],
-              attr: { ...common, tensor_type: tAttr(DataType.DT_FLOAT) },
+              attr: { ...common, tensor_type: typeAttr(DataType.DT_FLOAT) },
             }),
             create(NodeDefSchema, {
               name: identityName,
               op: "Identity",
               device: dst.assignedDevice,
               input: [recvName],
-              attr: { T: tAttr(DataType.DT_FLOAT) },
+              attr: { T: typeAttr(DataType.DT_FLOAT) },
             }),
           );
           transfers.set(tkey, identityName);

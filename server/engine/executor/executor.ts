@@ -26,7 +26,7 @@ import {
   isTfError,
   TfError,
 } from "../framework/errors.js";
-import type { FunctionRuntime } from "../framework/function.js";
+import { callKernel, type FunctionRuntime } from "../framework/function.js";
 import {
   type AnyOpKernel,
   type DeviceInfo,
@@ -536,19 +536,7 @@ function functionCallKernel(functions: FunctionRuntime | undefined): KernelRegis
   return {
     op: "",
     deviceTypes: ["CPU"],
-    create(c) {
-      const run = functions.instantiate(c.op, c.attrs);
-      return {
-        async computeAsync(ctx) {
-          const args: Tensor[] = [];
-          for (let i = 0; i < ctx.numInputs; i++) args.push(ctx.input(i));
-          const outs = await run(args, ctx.step);
-          outs.forEach((t, i) => {
-            ctx.setOutput(i, t);
-          });
-        },
-      };
-    },
+    create: (c) => callKernel(functions.instantiate(c.op, c.attrs)),
   };
 }
 

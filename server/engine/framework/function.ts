@@ -11,7 +11,7 @@ import {
 import type { OpDef } from "../../../gen/tensorflow/core/framework/op_def_pb.js";
 import { invalidArgument } from "./errors.js";
 import { type ArgSpec, type AttrMap, type AttrSpec, isAttrType, type OpDefinition } from "./op-def.js";
-import type { StepContext } from "./op-kernel.js";
+import type { AsyncOpKernel, StepContext } from "./op-kernel.js";
 import type { Tensor } from "./tensor.js";
 import { DataType } from "./types.js";
 
@@ -34,6 +34,22 @@ export interface FunctionRuntime {
     name: string,
     attrs: AttrMap,
   ): (args: readonly Tensor[], step: StepContext) => Promise<Tensor[]>;
+}
+
+/** The kernel of a function call: inputs in order as arguments, results as outputs. */
+export function callKernel(
+  run: (args: readonly Tensor[], step: StepContext) => Promise<Tensor[]>,
+): AsyncOpKernel {
+  return {
+    async computeAsync(ctx) {
+      const args: Tensor[] = [];
+      for (let i = 0; i < ctx.numInputs; i++) args.push(ctx.input(i));
+      const outs = await run(args, ctx.step);
+      outs.forEach((t, i) => {
+        ctx.setOutput(i, t);
+      });
+    },
+  };
 }
 
 const bytesEqual = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => v === b[i]);

@@ -3,8 +3,8 @@
 // device (TF would partition it across devices first; with one body device the result is the same).
 
 import { invalidArgument } from "../framework/errors.js";
+import { callKernel } from "../framework/function.js";
 import type { AsyncOpKernel, OpKernelConstruction } from "../framework/op-kernel.js";
-import type { Tensor } from "../framework/tensor.js";
 import { cpuKernel, type KernelConfig } from "./kernel-config.js";
 
 const attrs = [
@@ -20,17 +20,7 @@ function createCall(c: OpKernelConstruction): AsyncOpKernel {
   const f = c.attrs.f;
   if (f?.value.case !== "func") throw invalidArgument(`${c.op} ${c.nodeName}: attr 'f' must name a function`);
   if (c.functions === undefined) throw invalidArgument(`${c.op} ${c.nodeName}: no function library`);
-  const run = c.functions.instantiate(f.value.value.name, f.value.value.attr);
-  return {
-    async computeAsync(ctx) {
-      const args: Tensor[] = [];
-      for (let i = 0; i < ctx.numInputs; i++) args.push(ctx.input(i));
-      const outs = await run(args, ctx.step);
-      outs.forEach((t, i) => {
-        ctx.setOutput(i, t);
-      });
-    },
-  };
+  return callKernel(c.functions.instantiate(f.value.value.name, f.value.value.attr));
 }
 
 export const PartitionedCallKernel: KernelConfig = {

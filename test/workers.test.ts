@@ -6,7 +6,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { create } from "@bufbuild/protobuf";
-import { TensorProtoSchema } from "../gen/tensorflow/core/framework/tensor_pb.js";
 import {
   CreateSessionRequestSchema,
   ListDevicesRequestSchema,
@@ -147,15 +146,17 @@ describe("a kernel that never returns", () => {
     const logs: string[] = [];
     const m = createMaster({ cpuDevices: 1, workerAbortGraceMs: 300, log: (_l, s) => logs.push(s) });
     try {
-      // A catastrophically backtracking pattern: one RegexReplace that would run for ages.
-      const S = DataType.DT_STRING;
-      const text = (v: string) =>
-        attr.tensor(create(TensorProtoSchema, { dtype: S, stringVal: [new TextEncoder().encode(v)] }));
+      // One kernel that runs for many seconds without yielding: a float64 MatMul of two
+      // 2000×2000 matrices (16 GFLOP on the plain JS path).
+      const D = DataType.DT_DOUBLE;
       const g = graph(
-        node("input", "Const", { attrs: { dtype: attr.type(S), value: text(`${"a".repeat(40)}!`) } }),
-        node("pattern", "Const", { attrs: { dtype: attr.type(S), value: text("(a+)+$") } }),
-        node("rewrite", "Const", { attrs: { dtype: attr.type(S), value: text("x") } }),
-        node("slow", "RegexReplace", { inputs: ["input", "pattern", "rewrite"] }),
+        constNode("dims", DataType.DT_INT32, [2], [2000, 2000]),
+        { ...constNode("v", D, [], [0.5]) },
+        node("a", "Fill", {
+          inputs: ["dims", "v"],
+          attrs: { T: attr.type(D), index_type: attr.type(DataType.DT_INT32) },
+        }),
+        node("slow", "MatMul", { inputs: ["a", "a"], attrs: { T: attr.type(D) } }),
         constNode("one", F, [], [1]),
       );
       const { sessionHandle } = await m.createSession(create(CreateSessionRequestSchema, { graphDef: g }));

@@ -1,84 +1,16 @@
-// TF's RegexReplace (core/kernels/regex_replace_op.cc): replaces the first or every match of an
-// RE2 pattern. Patterns run on JS RegExp after translating the RE2 syntax JS lacks ((?i) style
-// leading flags, (?P<name>, \A, \z); RE2 rejects backreferences and lookaround, and so do we
-// (INVALID_ARGUMENT), which also keeps every pattern free of catastrophic backtracking sources
-// RE2 would not have. The rewrite uses RE2's \0..\9 and \\.
+// TF's RegexReplace and StaticRegexReplace (core/kernels/regex_replace_op.cc): replace the first
+// or every match of an RE2 pattern (real RE2, see re2.ts) in each string. The rewrite uses RE2's
+// \0..\9 and \\.
 
 import { invalidArgument } from "../framework/errors.js";
-import { getAttrBool } from "../framework/op-def.js";
+import { getAttrBool, getAttrString } from "../framework/op-def.js";
 import { allocData, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { Re2, type Re2Match } from "./re2.js";
 
 const dec = new TextDecoder();
 const enc = new TextEncoder();
-
-/** Translates an RE2 pattern to a JS RegExp, or throws INVALID_ARGUMENT like TF's RE2 check. */
-export function compileRe2(pattern: string, global: boolean): RegExp {
-  const bad = (why: string) => invalidArgument(`Invalid pattern: ${pattern}, error: ${why}`);
-  let flags = global ? "g" : "";
-  let body = pattern;
-  const lead = /^\(\?([imsU]+)\)/.exec(body);
-  if (lead) {
-    for (const f of lead[1]!) {
-      if (f === "U") throw bad("invalid perl operator: (?U");
-      if (!flags.includes(f)) flags += f;
-    }
-    body = body.slice(lead[0].length);
-  }
-  // Walk the pattern once, outside character classes, rejecting what RE2 rejects.
-  let out = "";
-  let inClass = false;
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i]!;
-    if (c === "\\") {
-      const n = body[i + 1];
-      if (n === undefined) throw bad("trailing \\");
-      if (!inClass && /[1-9]/.test(n)) throw bad(`invalid escape sequence: \\${n}`);
-      if (!inClass && n === "A") out += "^";
-      else if (!inClass && n === "z") out += "$(?![\\s\\S])";
-      else if (n === "C" || n === "Z") throw bad(`invalid escape sequence: \\${n}`);
-      else out += c + n;
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === "]") inClass = false;
-      out += c;
-      continue;
-    }
-    if (c === "[") {
-      inClass = true;
-      out += c;
-      if (body[i + 1] === "^") out += body[++i];
-      if (body[i + 1] === "]") out += body[++i];
-      continue;
-    }
-    if (c === "(" && body[i + 1] === "?") {
-      const rest = body.slice(i + 2);
-      if (/^(=|!|<=|<!)/.test(rest))
-        throw bad(`invalid perl operator: (?${rest.slice(0, rest[0] === "<" ? 2 : 1)}`);
-      if (rest.startsWith("P<")) {
-        out += "(?<";
-        i += 3;
-        continue;
-      }
-      if (!/^(:|<[A-Za-z_])/.test(rest)) throw bad(`invalid or unsupported Perl syntax: (?${rest[0] ?? ""}`);
-    }
-    out += c;
-  }
-  // `$` in RE2 without (?m) matches only at the very end (like \z); JS's `$` does the same
-  // without the m flag.
-  try {
-    return new RegExp(out, `${flags}u`);
-  } catch {
-    try {
-      return new RegExp(out, flags);
-    } catch (e) {
-      throw bad((e as Error).message.replace(/^Invalid regular expression: /, ""));
-    }
-  }
-}
 
 /**
  * Translates an RE2 rewrite (\0..\9, \\) to a replacer function; undefined when it names a group
@@ -89,7 +21,7 @@ export function compileRewrite(
   rewrite: string,
   groups: number,
   pattern: string,
-): ((m: string[]) => string) | undefined {
+): ((m: Re2Match) => string) | undefined {
   const parts: (string | number)[] = [];
   let lit = "";
   for (let i = 0; i < rewrite.length; i++) {
@@ -112,36 +44,34 @@ export function compileRewrite(
     }
   }
   parts.push(lit);
-  return (m) => parts.map((p) => (typeof p === "number" ? (m[p] ?? "") : p)).join("");
+  return (m) => parts.map((p) => (typeof p === "number" ? (m.groups[p] ?? "") : p)).join("");
 }
 
 /**
- * RE2::GlobalReplace: like String.replace with /g, except that an empty match right where the
- * previous match ended is skipped (JS would replace it).
+ * RE2::GlobalReplace: every non-overlapping match, left to right, except that an empty match
+ * right where the previous match ended is skipped (String.replace with /g would replace it).
  */
-function globalReplace(s: string, re: RegExp, replacer: (m: string[]) => string): string {
+function globalReplace(s: string, re: Re2, replacer: (m: Re2Match) => string): string {
   let out = "";
   let p = 0;
   let lastEnd = -1;
   let count = 0;
   while (p <= s.length) {
-    re.lastIndex = p;
-    const m = re.exec(s);
+    const m = re.exec(s, p);
     if (!m) break;
-    const start = m.index;
-    const end = start + m[0].length;
-    if (p < start) out += s.slice(p, start);
-    if (start === lastEnd && start === end) {
-      if (p < s.length) {
-        const n = (s.codePointAt(p) ?? 0) > 0xffff ? 2 : 1;
-        out += s.slice(p, p + n);
-        p += n;
-      } else p++;
+    if (p < m.index) out += s.slice(p, m.index);
+    if (m.index === lastEnd && m.index === m.end) {
+      // Step over one character (a whole code point, as RE2 steps over one UTF-8 character).
+      if (m.index < s.length) {
+        const n = (s.codePointAt(m.index) ?? 0) > 0xffff ? 2 : 1;
+        out += s.slice(m.index, m.index + n);
+        p = m.index + n;
+      } else p = m.index + 1;
       continue;
     }
-    out += replacer(m as unknown as string[]);
-    p = end;
-    lastEnd = end;
+    out += replacer(m);
+    p = m.end;
+    lastEnd = m.end;
     count++;
   }
   if (count === 0) return s;
@@ -149,10 +79,8 @@ function globalReplace(s: string, re: RegExp, replacer: (m: string[]) => string)
   return out;
 }
 
-export function regexReplace(input: Tensor, pattern: string, rewrite: string, global: boolean): Tensor {
-  const re = compileRe2(pattern, true);
-  const groups = new RegExp(`${re.source}|`, re.flags.replace("g", "")).exec("")!.length - 1;
-  const replacer = compileRewrite(rewrite, groups, pattern);
+export function regexReplace(input: Tensor, re: Re2, rewrite: string, global: boolean): Tensor {
+  const replacer = compileRewrite(rewrite, re.groupCount, re.pattern);
   const src = input.data as Uint8Array[];
   const out = allocData(DataType.DT_STRING, src.length, input.shape) as Uint8Array[];
   for (let i = 0; i < src.length; i++) {
@@ -163,13 +91,8 @@ export function regexReplace(input: Tensor, pattern: string, rewrite: string, gl
     const s = dec.decode(src[i]!);
     if (global) out[i] = enc.encode(globalReplace(s, re, replacer));
     else {
-      re.lastIndex = 0;
-      const m = re.exec(s);
-      out[i] = m
-        ? enc.encode(
-            s.slice(0, m.index) + replacer(m as unknown as string[]) + s.slice(m.index + m[0].length),
-          )
-        : src[i]!;
+      const m = re.exec(s, 0);
+      out[i] = m ? enc.encode(s.slice(0, m.index) + replacer(m) + s.slice(m.end)) : src[i]!;
     }
   }
   return new Tensor(DataType.DT_STRING, input.shape, out);
@@ -191,11 +114,29 @@ export const regexReplaceConfig: KernelConfig = {
         if (p.rank !== 0)
           throw invalidArgument(`Pattern must be scalar, but received ${shapeString(p.shape)}`);
         if (r.rank !== 0)
-          throw invalidArgument(`Replacement pattern must be scalar, but received ${shapeString(r.shape)}`);
-        const pattern = dec.decode((p.data as Uint8Array[])[0]!);
+          throw invalidArgument(`Rewrite must be scalar, but received ${shapeString(r.shape)}`);
+        const re = Re2.compile(dec.decode((p.data as Uint8Array[])[0]!));
         const rewrite = dec.decode((r.data as Uint8Array[])[0]!);
-        ctx.setOutput(0, regexReplace(ctx.input(0), pattern, rewrite, global));
+        ctx.setOutput(0, regexReplace(ctx.input(0), re, rewrite, global));
       },
+    };
+  }),
+};
+
+export const staticRegexReplaceConfig: KernelConfig = {
+  op: {
+    name: "StaticRegexReplace",
+    inputs: ["input: string"],
+    outputs: ["output: string"],
+    attrs: ["pattern: string", "rewrite: string", "replace_global: bool = true"],
+  },
+  kernel: cpuKernel("StaticRegexReplace", (c) => {
+    // TF compiles the pattern when it builds the kernel; a bad one fails every run.
+    const pattern = getAttrString(c.attrs, "pattern");
+    const rewrite = getAttrString(c.attrs, "rewrite");
+    const global = getAttrBool(c.attrs, "replace_global");
+    return {
+      compute: (ctx) => ctx.setOutput(0, regexReplace(ctx.input(0), Re2.compile(pattern), rewrite, global)),
     };
   }),
 };

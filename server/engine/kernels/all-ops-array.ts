@@ -23,6 +23,7 @@ export * from "./PyFunc.js";
 export * from "./RandomStandardNormal.js";
 export * from "./RandomUniformInt.js";
 export * from "./ReadFile.js";
+export * from "./RegexFullMatch.js";
 export * from "./RegexReplace.js";
 export * from "./Reverse.js";
 export * from "./ReverseV2.js";

@@ -236,6 +236,28 @@ for pat, rw, glob in [("a", "X", True), ("a", "X", False), ("(a)(b)", r"\2\1", T
     case("RegexReplace", {"input": rr, "pattern": tf.constant(pat), "rewrite": tf.constant(rw)}, {"replace_global": glob})
 for pat, rw in [("(a", "x"), (r"(a)\1", "x"), ("a(?=b)", "x"), ("(a)", r"\2")]:
     case("RegexReplace", {"input": rr, "pattern": tf.constant(pat), "rewrite": tf.constant(rw)})
+# RE2 semantics beyond JS's RegExp: linear time on patterns that backtrack catastrophically in
+# JS, RE2's own error texts, UTF-8 text, empty matches, named groups.
+slow = tf.constant(["a" * 40 + "!", "a" * 30])
+case("RegexReplace", {"input": slow, "pattern": tf.constant("(a+)+$"), "rewrite": tf.constant("x")})
+case("RegexReplace", {"input": slow, "pattern": tf.constant("(a|aa)*b"), "rewrite": tf.constant("x")})
+uni = tf.constant(["héllo wörld", "ñandú", "日本語テキスト"])
+for pat, rw, glob in [("[éöñú]", "_", True), (r"\pL+", "<\\0>", True), ("", "|", True), ("x*", "-", True), (r"(?P<first>\w)(\w*)", r"\2\1", False), (r"\s", "", True)]:
+    case("RegexReplace", {"input": uni, "pattern": tf.constant(pat), "rewrite": tf.constant(rw)}, {"replace_global": glob})
+for pat in ["a**", "[z-a]", "(?P<n>a)(?P<n>b)", "x{2,1}", r"\8", "(?<n>a)", "a)"]:
+    case("RegexReplace", {"input": rr, "pattern": tf.constant(pat), "rewrite": tf.constant("x")})
+case("RegexReplace", {"input": rr, "pattern": tf.constant(["a", "b"]), "rewrite": tf.constant("x")})
+case("RegexReplace", {"input": rr, "pattern": tf.constant("a"), "rewrite": tf.constant(["x", "y"])})
+for pat, rw, glob in [("a", "X", True), ("(b)(c)", r"\2\1", False), (r"\d", "#", True)]:
+    case("StaticRegexReplace", {"input": rr}, {"pattern": pat, "rewrite": rw, "replace_global": glob})
+case("StaticRegexReplace", {"input": rr}, {"pattern": "(a", "rewrite": "x", "replace_global": True})
+fm = tf.constant([["abc", "abcd"], ["", "ABC"], ["a\nb", "日本"]])
+for pat in ["abc", "a.c|", "(?i)abc", "a.b", "(?s)a.b", r"\p{Han}+", "(a+)+$", "b"]:
+    case("RegexFullMatch", {"input": fm, "pattern": tf.constant(pat)})
+    case("StaticRegexFullMatch", {"input": fm}, {"pattern": pat})
+case("RegexFullMatch", {"input": fm, "pattern": tf.constant("(a")})
+case("RegexFullMatch", {"input": fm, "pattern": tf.constant(["a"])})
+case("StaticRegexFullMatch", {"input": fm}, {"pattern": "[z-a]"})
 
 with open(OUT, "w") as f:
     json.dump({"tensorflow": tf.__version__, "cases": cases}, f, separators=(",", ":"), ensure_ascii=False)

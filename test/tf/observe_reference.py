@@ -352,6 +352,15 @@ def graph_cases(r):
         ["a:0"],
     )
     r.create_then_run(
+        "string attr outside its allowed values (MirrorPad mode 'WRAP')",
+        [
+            const("a", [1.0, 2.0, 3.0]),
+            const("p", [[1, 1]], tf.int32),
+            node("m", "MirrorPad", ["a", "p"], T=attr_type(types_pb2.DT_FLOAT), mode=attr_value_pb2.AttrValue(s=b"WRAP")),
+        ],
+        ["m:0"],
+    )
+    r.create_then_run(
         "input dtype mismatch (Add float + int32)",
         [const("a", 1.0), const("i", 1, tf.int32), node("s", "Add", ["a", "i"], T=attr_type(types_pb2.DT_FLOAT))],
         ["s:0"],

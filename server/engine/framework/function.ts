@@ -114,6 +114,8 @@ export function opDefinitionFromProto(def: OpDef, isFunction: boolean): OpDefini
     attrs,
     isStateful: def.isStateful || isFunction,
     isCommutative: false,
+    isAggregate: false,
+    isDistributedCommunication: false,
     allowsUninitializedInput: false,
     ...(isFunction ? { isFunction: true } : {}),
   };

@@ -70,6 +70,8 @@ export interface AttrSpec {
   readonly allowedTypes?: readonly DataType[];
   /** Minimum for int attrs or list length; absent = none. */
   readonly minimum?: number;
+  /** Allowed values of a string enum ("padding: {'SAME', 'VALID'}"); absent = any string. */
+  readonly allowedValues?: readonly string[];
 }
 
 export interface ArgSpec {
@@ -92,7 +94,9 @@ export interface OpDefinition {
   readonly attrs: readonly AttrSpec[];
   readonly isStateful: boolean;
   readonly isCommutative: boolean;
+  readonly isAggregate: boolean;
   readonly allowsUninitializedInput: boolean;
+  readonly isDistributedCommunication: boolean;
   /** A call of a function from the graph's library (the op name is the function's name). */
   readonly isFunction?: boolean;
 }
@@ -104,7 +108,9 @@ export interface OpDeclaration {
   readonly attrs?: readonly string[];
   readonly isStateful?: boolean;
   readonly isCommutative?: boolean;
+  readonly isAggregate?: boolean;
   readonly allowsUninitializedInput?: boolean;
+  readonly isDistributedCommunication?: boolean;
 }
 
 const registry = new Map<string, OpDefinition>();
@@ -129,7 +135,9 @@ export function defineOp(decl: OpDeclaration): OpDefinition {
     attrs,
     isStateful: decl.isStateful ?? false,
     isCommutative: decl.isCommutative ?? false,
+    isAggregate: decl.isAggregate ?? false,
     allowsUninitializedInput: decl.allowsUninitializedInput ?? false,
+    isDistributedCommunication: decl.isDistributedCommunication ?? false,
   };
   registry.set(decl.name, def);
   return def;
@@ -277,6 +285,36 @@ export function validateAttrs(op: OpDefinition, attrs: AttrMap, nodeName: string
         }
       }
     }
+    if (spec.allowedValues !== undefined) {
+      const vs = v.value.case === "s" ? [v.value.value] : v.value.case === "list" ? v.value.value.s : [];
+      for (const b of vs) {
+        const text = utf8dec.decode(b);
+        if (!spec.allowedValues.includes(text)) {
+          throw invalidArgument(
+            `Value for attr '${spec.name}' of "${text}" is not in the list of allowed values: ` +
+              `${spec.allowedValues.map((a) => `"${a}"`).join(", ")}\n\t; NodeDef: {{node ${nodeName}}}; ${opSignatureString(op)}`,
+          );
+        }
+      }
+    }
+    if (spec.minimum !== undefined && spec.type.startsWith("list(") && v.value.case === "list") {
+      const l = v.value.value;
+      const length = Math.max(
+        l.s.length,
+        l.i.length,
+        l.f.length,
+        l.b.length,
+        l.type.length,
+        l.shape.length,
+        l.tensor.length,
+        l.func.length,
+      );
+      if (length < spec.minimum) {
+        throw invalidArgument(
+          `Length for attr '${spec.name}' of ${length} must be at least minimum ${spec.minimum}\n\t; NodeDef: {{node ${nodeName}}}; ${opSignatureString(op)}`,
+        );
+      }
+    }
     if (
       spec.minimum !== undefined &&
       spec.type === "int" &&
@@ -290,11 +328,122 @@ export function validateAttrs(op: OpDefinition, attrs: AttrMap, nodeName: string
   }
 }
 
-/** A short signature like TF prints in NodeDef errors: Op<name=MatMul; signature=a:T, b:T -> product:T>. */
+/**
+ * TF's SummarizeOpDef, printed after "; NodeDef: {{node x}}; " in attr and type errors:
+ * Op<name=MatMul; signature=a:T, b:T -> product:T; attr=transpose_a:bool,default=false; …>.
+ */
 export function opSignatureString(op: OpDefinition): string {
-  const arg = (a: ArgSpec) =>
-    `${a.name}:${a.isRef ? "Ref(" : ""}${a.numberAttr ? `${a.numberAttr}*` : ""}${a.typeAttr ?? a.typeListAttr ?? (a.dtype !== undefined ? dataTypeString(a.dtype) : "")}${a.isRef ? ")" : ""}`;
-  return `Op<name=${op.name}; signature=${op.inputs.map(arg).join(", ")} -> ${op.outputs.map(arg).join(", ")}>`;
+  const arg = (a: ArgSpec) => {
+    let t = a.typeAttr ?? a.typeListAttr ?? (a.dtype !== undefined ? dataTypeString(a.dtype) : "");
+    if (a.numberAttr) t = `${a.numberAttr}*${t}`;
+    return `${a.name}:${a.isRef ? `Ref(${t})` : t}`;
+  };
+  let s = `Op<name=${op.name}; signature=${op.inputs.map(arg).join(", ")} -> ${op.outputs.map(arg).join(", ")}`;
+  for (const a of op.attrs) {
+    s += `; attr=${a.name}:${a.type}`;
+    if (a.defaultValue !== undefined) s += `,default=${summarizeAttrValue(a.defaultValue)}`;
+    if (a.minimum !== undefined) s += `,min=${a.minimum}`;
+    if (a.allowedTypes !== undefined) s += `,allowed=[${a.allowedTypes.map(dtEnumName).join(", ")}]`;
+    if (a.allowedValues !== undefined) s += `,allowed=[${a.allowedValues.map((v) => `"${v}"`).join(", ")}]`;
+  }
+  if (op.isCommutative) s += "; is_commutative=true";
+  if (op.isAggregate) s += "; is_aggregate=true";
+  if (op.isStateful) s += "; is_stateful=true";
+  if (op.allowsUninitializedInput) s += "; allows_uninitialized_input=true";
+  if (op.isDistributedCommunication) s += "; is_distributed_communication=true";
+  return `${s}>`;
+}
+
+/** "DT_FLOAT" for float: the enum name TF prints in op summaries. */
+function dtEnumName(t: DataType): string {
+  return `DT_${dataTypeString(t).toUpperCase()}`;
+}
+
+/** TF's FloatToString: the shortest %g text that reads back as the same float32. */
+function floatString(f: number): string {
+  if (Number.isNaN(f)) return "nan";
+  if (!Number.isFinite(f)) return f > 0 ? "inf" : "-inf";
+  const want = Math.fround(f);
+  for (let p = 6; p < 9; p++) {
+    const t = formatG(f, p);
+    if (Math.fround(Number(t)) === want) return t;
+  }
+  return formatG(f, 9);
+}
+
+/** C's %.<p>g. */
+function formatG(f: number, p: number): string {
+  if (f === 0) return Object.is(f, -0) ? "-0" : "0";
+  const exp = Math.floor(Math.log10(Math.abs(Number(f.toPrecision(p)))));
+  if (exp < -4 || exp >= p) {
+    const [m, e] = f.toExponential(p - 1).split("e") as [string, string];
+    const mant = m.includes(".") ? m.replace(/\.?0+$/, "") : m;
+    const n = Number(e);
+    return `${mant}e${n < 0 ? "-" : "+"}${String(Math.abs(n)).padStart(2, "0")}`;
+  }
+  const fixed = f.toFixed(Math.max(0, p - 1 - exp));
+  return fixed.includes(".") ? fixed.replace(/\.?0+$/, "") : fixed;
+}
+
+function shapeSummary(s: { unknownRank: boolean; dim: readonly { size: bigint }[] }): string {
+  return s.unknownRank
+    ? "<unknown>"
+    : `[${s.dim.map((d) => (d.size < 0n ? "?" : String(d.size))).join(",")}]`;
+}
+
+/** absl::CEscape: \n, \r, \t, quotes and backslash escaped; other control bytes in octal. */
+function cEscape(text: string): string {
+  const named: Record<string, string> = {
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    '"': '\\"',
+    "'": "\\'",
+    "\\": "\\\\",
+  };
+  let out = "";
+  for (const c of text) {
+    const code = c.charCodeAt(0);
+    out += named[c] ?? (code < 0x20 || code === 0x7f ? `\\${code.toString(8).padStart(3, "0")}` : c);
+  }
+  return out;
+}
+
+/** TF's SummarizeAttrValue for the kinds op defaults use. */
+function summarizeAttrValue(v: AttrValue): string {
+  const q = (b: Uint8Array) => `"${cEscape(utf8dec.decode(b))}"`;
+  switch (v.value.case) {
+    case "s":
+      return q(v.value.value);
+    case "i":
+      return String(v.value.value);
+    case "f":
+      return floatString(v.value.value);
+    case "b":
+      return v.value.value ? "true" : "false";
+    case "type":
+      return dtEnumName(v.value.value);
+    case "shape":
+      return shapeSummary(v.value.value);
+    case "tensor":
+      return "<tensor>";
+    case "func":
+      return v.value.value.name;
+    case "list": {
+      const l = v.value.value;
+      const items = [
+        ...l.s.map(q),
+        ...l.i.map(String),
+        ...l.f.map(floatString),
+        ...l.b.map((b) => (b ? "true" : "false")),
+        ...l.type.map(dtEnumName),
+        ...l.shape.map(shapeSummary),
+      ];
+      return `[${items.join(", ")}]`;
+    }
+    default:
+      return "<Unknown AttrValue type>";
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -349,6 +498,19 @@ function parseTypeName(op: string, s: string): DataType {
   const t = dataTypeFromString(s.trim());
   if (t === undefined) throw internal(`Op ${op}: unknown type '${s}'`);
   return t;
+}
+
+function parseStringSet(op: string, s: string): readonly string[] {
+  const items = s
+    .trim()
+    .slice(1, -1)
+    .split(",")
+    .map((x) => x.trim());
+  return items.map((x) => {
+    const m = /^(['"])(.*)\1$/.exec(x);
+    if (!m) throw internal(`Op ${op}: bad string enum '${s}'`);
+    return m[2]!;
+  });
 }
 
 function parseTypeSet(op: string, s: string): readonly DataType[] {
@@ -408,7 +570,13 @@ function parseAttrSpec(op: string, spec: string): AttrSpec {
   }
   let type: AttrType;
   let allowedTypes: readonly DataType[] | undefined;
-  if (rest.startsWith("{") || typeAliases[rest]) {
+  let allowedValues: readonly string[] | undefined;
+  const enumList = /^list\(\s*(\{\s*['"].*\})\s*\)$/.exec(rest);
+  if (/^\{\s*['"]/.test(rest) || enumList) {
+    // A string enum: "{'NHWC', 'NCHW'}" or "list({'a', 'b'})".
+    type = enumList ? "list(string)" : "string";
+    allowedValues = parseStringSet(op, enumList ? enumList[1]! : rest);
+  } else if (rest.startsWith("{") || typeAliases[rest]) {
     type = "type";
     allowedTypes = parseTypeSet(op, rest);
   } else if (/^list\(\s*(\{.*\}|[a-z]+type)\s*\)$/.test(rest)) {
@@ -421,6 +589,7 @@ function parseAttrSpec(op: string, spec: string): AttrSpec {
   }
   const out: { -readonly [K in keyof AttrSpec]: AttrSpec[K] } = { name, type };
   if (allowedTypes) out.allowedTypes = allowedTypes;
+  if (allowedValues) out.allowedValues = allowedValues;
   if (minimum !== undefined) out.minimum = minimum;
   if (defaultText !== undefined) out.defaultValue = parseDefault(op, type, defaultText);
   return out;
@@ -437,9 +606,15 @@ function splitDefault(s: string): [string, string] | undefined {
 }
 
 const utf8enc = new TextEncoder();
+const utf8dec = new TextDecoder();
 
 function parseDefault(op: string, type: AttrType, text: string): AttrValue {
-  const unquote = (x: string) => x.trim().replace(/^(["'])(.*)\1$/, "$2");
+  // Quoted strings are proto text: C escapes (\n, \t, \\, \', \") stand for their characters.
+  const unquote = (x: string) =>
+    x
+      .trim()
+      .replace(/^(["'])(.*)\1$/s, "$2")
+      .replace(/\\([ntr\\'"])/g, (_m, c: string) => ({ n: "\n", t: "\t", r: "\r" })[c] ?? c);
   switch (type) {
     case "string":
       return create(AttrValueSchema, { value: { case: "s", value: utf8enc.encode(unquote(text)) } });

@@ -29,6 +29,7 @@ export const addNConfig: KernelConfig = {
     outputs: ["sum: T"],
     attrs: ["N: int >= 1", "T: {numbertype, variant}"],
     isCommutative: true,
+    isAggregate: true,
   },
   kernel: simpleKernel("AddN", (ctx) =>
     ctx.setOutput(0, addN(Array.from({ length: ctx.numInputs }, (_, i) => ctx.input(i)))),

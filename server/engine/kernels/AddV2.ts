@@ -16,4 +16,5 @@ export const addV2Config = binaryConfig({
   kernelTypes: NUMBER_TYPES,
   fns: addFns,
   isCommutative: true,
+  isAggregate: true,
 });

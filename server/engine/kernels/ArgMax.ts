@@ -52,9 +52,12 @@ function config(name: "ArgMax" | "ArgMin"): KernelConfig {
       inputs: ["input: T", "dimension: Tidx"],
       outputs: ["output: output_type"],
       attrs: [
-        "T: {numbertype, bool}",
-        "Tidx: {int16, int32, int64} = DT_INT32",
-        "output_type: {int16, uint16, int32, int64} = DT_INT64",
+        "T: {float, double, int32, uint8, int16, int8, int64, bfloat16, uint16, half, uint32, uint64, qint8, quint8, qint32, qint16, quint16, bool}",
+        // TF widened ArgMax's index and output types; ArgMin kept int32/int64.
+        name === "ArgMax" ? "Tidx: {int16, int32, int64} = DT_INT32" : "Tidx: {int32, int64} = DT_INT32",
+        name === "ArgMax"
+          ? "output_type: {int16, uint16, int32, int64} = DT_INT64"
+          : "output_type: {int32, int64} = DT_INT64",
       ],
     },
     kernel: cpuKernel(name, (c) => {

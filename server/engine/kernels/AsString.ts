@@ -88,7 +88,7 @@ export const asStringConfig: KernelConfig = {
     inputs: ["input: T"],
     outputs: ["output: string"],
     attrs: [
-      "T: {realnumbertype, complex64, complex128, bool, string}",
+      "T: {float, double, int32, uint8, int16, int8, int64, bfloat16, uint16, half, uint32, uint64, complex64, complex128, bool, variant, string}",
       "precision: int = -1",
       "scientific: bool = false",
       "shortest: bool = false",

@@ -6,20 +6,18 @@ import { getAttrInt } from "../framework/op-def.js";
 import { shapeString, type Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { valuesOfTensor } from "./tensor-util.js";
+import { summarizeValue } from "./summarize-value.js";
 
+/** One data input as AssertOp writes it: "[" + Tensor::SummarizeValue(summarize) + "]" (nested). */
 export function summarize(t: Tensor, max: number): string {
-  const vals = valuesOfTensor(t);
-  const shown = vals.slice(0, max);
-  const body = shown.join(" ") + (vals.length > max ? "..." : "");
-  return t.rank === 0 ? `[${body}]` : `[${body}]`;
+  return `[${summarizeValue(t, max, false)}]`;
 }
 
 export const assertConfig: KernelConfig = {
   op: {
     name: "Assert",
     inputs: ["condition: bool", "data: T"],
-    attrs: ["T: list(type)", "summarize: int = 3"],
+    attrs: ["T: list(type) >= 1", "summarize: int = 3"],
     isStateful: true,
   },
   kernel: cpuKernel("Assert", (c) => {

@@ -61,8 +61,8 @@ export const avgPoolConfig: KernelConfig = {
     attrs: [
       "ksize: list(int) >= 4",
       "strides: list(int) >= 4",
-      "padding: string",
-      "data_format: string = 'NHWC'",
+      "padding: {'SAME', 'VALID'}",
+      "data_format: {'NHWC', 'NCHW'} = 'NHWC'",
       "T: {half, bfloat16, float, double}",
     ],
   },

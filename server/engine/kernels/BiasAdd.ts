@@ -27,7 +27,7 @@ export const biasAddConfig: KernelConfig = {
     name: "BiasAdd",
     inputs: ["value: T", "bias: T"],
     outputs: ["output: T"],
-    attrs: ["T: numbertype", "data_format: string = 'NHWC'"],
+    attrs: ["T: numbertype", "data_format: {'NHWC', 'NCHW'} = 'NHWC'"],
   },
   kernel: cpuKernel("BiasAdd", (c) => {
     checkTypeConstraint(c, "T", NUMBER_TYPES);

@@ -65,7 +65,7 @@ export const biasAddGradConfig: KernelConfig = {
     inputs: ["out_backprop: T"],
     outputs: ["output: T"],
     // data_format: {'NHWC', 'NCHW'} = 'NHWC' in TF (a string enum, checked by the kernel).
-    attrs: ["T: numbertype", "data_format: string = 'NHWC'"],
+    attrs: ["T: numbertype", "data_format: {'NHWC', 'NCHW'} = 'NHWC'"],
   },
   kernel: cpuKernel("BiasAddGrad", (c) => {
     checkTypeConstraint(c, "T", NUMBER_TYPES);

@@ -174,9 +174,9 @@ export function depthwiseConv2dNative(input: Tensor, filter: Tensor, a: ConvAttr
 export const DEPTHWISE_ATTRS = [
   "T: {half, bfloat16, float, double}",
   "strides: list(int)",
-  "padding: string",
+  "padding: {'SAME', 'VALID', 'EXPLICIT'}",
   "explicit_paddings: list(int) = []",
-  "data_format: string = 'NHWC'",
+  "data_format: {'NHWC', 'NCHW'} = 'NHWC'",
   "dilations: list(int) = [1, 1, 1, 1]",
 ] as const;
 

@@ -27,7 +27,7 @@ export function floorMod(x: Tensor, y: Tensor): Tensor {
 
 export const floorModConfig = binaryConfig({
   name: "FloorMod",
-  typeAttr: "T: {bfloat16, half, float, double, int8, int16, int32, int64, uint8, uint16, uint32, uint64}",
+  typeAttr: "T: {int8, int16, int32, int64, uint8, uint16, uint32, uint64, bfloat16, half, float, double}",
   kernelTypes: [...FLOAT_TYPES, ...INT_TYPES],
   fns: floorModFns,
 });

@@ -116,7 +116,7 @@ export const fusedBatchNormGradV3Config: KernelConfig = {
       "T: {half, bfloat16, float}",
       "U: {float}",
       "epsilon: float = 0.0001",
-      "data_format: string = 'NHWC'",
+      "data_format: {'NHWC', 'NCHW', 'NDHWC', 'NCDHW'} = 'NHWC'",
       "is_training: bool = true",
     ],
   },

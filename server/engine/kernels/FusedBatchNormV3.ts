@@ -166,7 +166,7 @@ export const fusedBatchNormV3Config: KernelConfig = {
       "U: {bfloat16, float}",
       "epsilon: float = 0.0001",
       "exponential_avg_factor: float = 1.0",
-      "data_format: string = 'NHWC'",
+      "data_format: {'NHWC', 'NCHW', 'NDHWC', 'NCDHW'} = 'NHWC'",
       "is_training: bool = true",
     ],
   },

@@ -16,7 +16,7 @@ export function less(x: Tensor, y: Tensor): Tensor {
 
 export const lessConfig = binaryConfig({
   name: "Less",
-  typeAttr: "T: {bfloat16, half, float, double, int8, int16, int32, int64, uint8, uint16, uint32, uint64}",
+  typeAttr: "T: {float, double, int32, uint8, int16, int8, int64, bfloat16, uint16, half, uint32, uint64}",
   kernelTypes: REAL_NUMBER_TYPES,
   fns: lessFns,
   outType: "bool",

@@ -56,9 +56,9 @@ export const maxPoolConfig: KernelConfig = {
       "T: {half, bfloat16, float, double, int32, int64, uint8, int16, int8, uint16, qint8} = float",
       "ksize: list(int) >= 4",
       "strides: list(int) >= 4",
-      "padding: string",
+      "padding: {'SAME', 'VALID', 'EXPLICIT'}",
       "explicit_paddings: list(int) = []",
-      "data_format: string = 'NHWC'",
+      "data_format: {'NHWC', 'NCHW', 'NCHW_VECT_C'} = 'NHWC'",
     ],
   },
   kernel: cpuKernel("MaxPool", (c) => {

@@ -58,9 +58,9 @@ export const maxPoolGradConfig: KernelConfig = {
     attrs: [
       "ksize: list(int) >= 4",
       "strides: list(int) >= 4",
-      "padding: string",
+      "padding: {'SAME', 'VALID', 'EXPLICIT'}",
       "explicit_paddings: list(int) = []",
-      "data_format: string = 'NHWC'",
+      "data_format: {'NHWC', 'NCHW'} = 'NHWC'",
       "T: realnumbertype = float",
     ],
   },

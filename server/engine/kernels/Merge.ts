@@ -32,7 +32,6 @@ export const RefMergeKernel: KernelConfig = {
     inputs: ["inputs: Ref(N * T)"],
     outputs: ["output: Ref(T)", "value_index: int32"],
     attrs: ["T: type", "N: int >= 1"],
-    allowsUninitializedInput: true,
   },
   kernel: cpuKernel("RefMerge", () => ({
     compute(ctx) {

@@ -19,5 +19,4 @@ export const minimumConfig = binaryConfig({
   typeAttr: "T: {bfloat16, half, float, double, int8, uint8, int16, uint16, int32, uint32, int64, uint64}",
   kernelTypes: REAL_NUMBER_TYPES,
   fns: minimumFns,
-  isCommutative: true,
 });

@@ -55,7 +55,7 @@ export const mirrorPadConfig: KernelConfig = {
     outputs: ["output: T"],
     // TF: "mode: {'REFLECT', 'SYMMETRIC'}"; our REGISTER_OP parser has no string enums, so the
     // kernel validates it.
-    attrs: ["T: type", "Tpaddings: {int32, int64} = DT_INT32", "mode: string"],
+    attrs: ["T: type", "Tpaddings: {int32, int64} = DT_INT32", "mode: {'REFLECT', 'SYMMETRIC'}"],
   },
   kernel: cpuKernel("MirrorPad", (c) => {
     const mode = getAttrString(c.attrs, "mode");

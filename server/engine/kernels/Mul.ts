@@ -19,7 +19,7 @@ export function mul(x: Tensor, y: Tensor): Tensor {
 export const mulConfig = binaryConfig({
   name: "Mul",
   typeAttr:
-    "T: {bfloat16, half, float, double, uint8, int8, uint16, int16, int32, int64, complex64, complex128, uint32, uint64}",
+    "T: {bfloat16, half, float, double, uint8, int8, uint16, int16, int32, uint32, uint64, int64, complex64, complex128}",
   kernelTypes: NUMBER_TYPES,
   fns: mulFns,
   isCommutative: true,

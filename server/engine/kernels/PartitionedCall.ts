@@ -35,6 +35,7 @@ export const StatefulPartitionedCallKernel: KernelConfig = {
     outputs: ["output: Tout"],
     attrs,
     isStateful: true,
+    isDistributedCommunication: true,
   },
   kernel: cpuKernel("StatefulPartitionedCall", createCall),
 };

@@ -19,10 +19,9 @@ export const printV2Config: KernelConfig = {
   },
   kernel: cpuKernel("PrintV2", (c) => {
     const stream = getAttrString(c.attrs, "output_stream");
-    // The declared default is the two characters \\n (our REGISTER_OP parser keeps escapes);
-    // TF's is a newline. Either way a trailing newline is implied by a log line.
+    // The default end is a newline, which a log line already implies.
     const rawEnd = getAttrString(c.attrs, "end");
-    const end = rawEnd === "\\n" || rawEnd === "\n" ? "" : rawEnd;
+    const end = rawEnd === "\n" ? "" : rawEnd;
     const isFile = stream.startsWith("file://");
     if (!isFile && !STREAMS.includes(stream)) {
       throw invalidArgument(

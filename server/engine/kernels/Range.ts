@@ -35,7 +35,9 @@ export const rangeConfig: KernelConfig = {
     name: "Range",
     inputs: ["start: Tidx", "limit: Tidx", "delta: Tidx"],
     outputs: ["output: Tidx"],
-    attrs: ["Tidx: {bfloat16, half, float, double, int8, int16, int32, int64, uint16, uint32} = DT_INT32"],
+    attrs: [
+      "Tidx: {bfloat16, half, float, double, int8, int16, int32, int64, uint16, uint32, uint64} = DT_INT32",
+    ],
   },
   kernel: simpleKernel("Range", (ctx) => {
     const [s, l, d] = [ctx.input(0), ctx.input(1), ctx.input(2)];

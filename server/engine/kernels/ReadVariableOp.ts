@@ -35,6 +35,7 @@ export const readVariableOpConfig: KernelConfig = {
     inputs: ["resource: resource"],
     outputs: ["value: dtype"],
     attrs: ["dtype: type"],
+    isStateful: true,
   },
   kernel: cpuKernel("ReadVariableOp", (c) => {
     const dtype = getAttrType(c.attrs, "dtype");

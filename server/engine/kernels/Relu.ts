@@ -16,6 +16,7 @@ export function relu(x: Tensor): Tensor {
 export const reluConfig = unaryConfig({
   name: "Relu",
   typeAttr: "T: {realnumbertype, qint8}",
+  argNames: ["features", "activations"],
   kernelTypes: REAL_NUMBER_TYPES,
   fns: reluFns,
 });

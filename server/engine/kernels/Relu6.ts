@@ -15,6 +15,7 @@ export function relu6(x: Tensor): Tensor {
 
 export const relu6Config = unaryConfig({
   name: "Relu6",
+  argNames: ["features", "activations"],
   typeAttr: "T: realnumbertype",
   kernelTypes: REAL_NUMBER_TYPES,
   fns: relu6Fns,

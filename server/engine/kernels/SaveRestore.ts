@@ -3,9 +3,9 @@
 // implemented; the rest fail with UNIMPLEMENTED only if a step actually runs them (tfgate has no
 // checkpoint file system).
 
-import { unimplemented } from "../framework/errors.js";
+import { invalidArgument, unimplemented } from "../framework/errors.js";
 import type { KernelRegistration } from "../framework/op-kernel.js";
-import { Tensor } from "../framework/tensor.js";
+import { shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { cpuKernel, type KernelConfig, simpleKernel } from "./kernel-config.js";
 import { scalarValue } from "./tensor-util.js";
@@ -34,6 +34,11 @@ export const shardedFilenameConfig: KernelConfig = {
     outputs: ["filename: string"],
   },
   kernel: simpleKernel("ShardedFilename", (ctx) => {
+    ["basename", "shard", "num_shards"].forEach((input, i) => {
+      const shape = ctx.input(i).shape;
+      if (shape.length !== 0)
+        throw invalidArgument(`${input} must be a scalar, got shape ${shapeString(shape)}`);
+    });
     const name = shardedFilename(
       (ctx.input(0).data as Uint8Array[])[0]!,
       scalarValue(ctx.input(1)),
@@ -47,7 +52,7 @@ export const saveV2Config: KernelConfig = {
   op: {
     name: "SaveV2",
     inputs: ["prefix: string", "tensor_names: string", "shape_and_slices: string", "tensors: dtypes"],
-    attrs: ["dtypes: list(type)"],
+    attrs: ["dtypes: list(type) >= 1"],
     isStateful: true,
   },
   kernel: notSupported("SaveV2", "checkpoints cannot be written"),
@@ -58,7 +63,7 @@ export const restoreV2Config: KernelConfig = {
     name: "RestoreV2",
     inputs: ["prefix: string", "tensor_names: string", "shape_and_slices: string"],
     outputs: ["tensors: dtypes"],
-    attrs: ["dtypes: list(type)"],
+    attrs: ["dtypes: list(type) >= 1"],
     isStateful: true,
   },
   kernel: notSupported("RestoreV2", "checkpoints cannot be read"),

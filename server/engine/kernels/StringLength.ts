@@ -37,7 +37,7 @@ export const stringLengthConfig: KernelConfig = {
     name: "StringLength",
     inputs: ["input: string"],
     outputs: ["output: int32"],
-    attrs: ["unit: string = 'BYTE'"],
+    attrs: ["unit: {'BYTE', 'UTF8_CHAR'} = 'BYTE'"],
   },
   kernel: cpuKernel("StringLength", (c) => {
     const unit = checkUnit(getAttrString(c.attrs, "unit"));

@@ -70,7 +70,7 @@ export const substrConfig: KernelConfig = {
     name: "Substr",
     inputs: ["input: string", "pos: T", "len: T"],
     outputs: ["output: string"],
-    attrs: ["T: {int32, int64}", "unit: string = 'BYTE'"],
+    attrs: ["T: {int32, int64}", "unit: {'BYTE', 'UTF8_CHAR'} = 'BYTE'"],
   },
   kernel: cpuKernel("Substr", (c) => {
     const unit = checkUnit(getAttrString(c.attrs, "unit"));

@@ -8,7 +8,12 @@ import { cpuKernel, type KernelConfig, simpleKernel } from "./kernel-config.js";
 import { handleFromInput, lookupVar, VAR_TYPE_NAME, varNotFound } from "./variables.js";
 
 export const varIsInitializedOpConfig: KernelConfig = {
-  op: { name: "VarIsInitializedOp", inputs: ["resource: resource"], outputs: ["is_initialized: bool"] },
+  op: {
+    name: "VarIsInitializedOp",
+    inputs: ["resource: resource"],
+    outputs: ["is_initialized: bool"],
+    isStateful: true,
+  },
   kernel: simpleKernel("VarIsInitializedOp", (ctx) => {
     let initialized = false;
     try {

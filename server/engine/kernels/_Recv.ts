@@ -43,11 +43,23 @@ function createRecv(c: OpKernelConstruction): AsyncOpKernel {
 }
 
 export const recvKernel: KernelConfig = {
-  op: { name: "_Recv", outputs: ["tensor: tensor_type"], attrs: recvAttrs, isStateful: true },
+  op: {
+    name: "_Recv",
+    outputs: ["tensor: tensor_type"],
+    attrs: recvAttrs,
+    isStateful: true,
+    isDistributedCommunication: true,
+  },
   kernel: cpuKernel("_Recv", createRecv),
 };
 
 export const hostRecvKernel: KernelConfig = {
-  op: { name: "_HostRecv", outputs: ["tensor: tensor_type"], attrs: recvAttrs, isStateful: true },
+  op: {
+    name: "_HostRecv",
+    outputs: ["tensor: tensor_type"],
+    attrs: recvAttrs,
+    isStateful: true,
+    isDistributedCommunication: true,
+  },
   kernel: cpuKernel("_HostRecv", createRecv),
 };

@@ -209,6 +209,9 @@ export interface CwiseSpec<F> {
   /** Fixed output dtype (bool for comparisons); default the input dtype. */
   readonly outType?: "bool";
   readonly isCommutative?: boolean;
+  readonly isAggregate?: boolean;
+  /** Argument names when the op's differ from x/y (Relu: features -> activations). */
+  readonly argNames?: readonly [string, string];
 }
 
 /** A broadcasting binary op "x: T, y: T -> z: T|bool". */
@@ -221,6 +224,7 @@ export function binaryConfig(spec: CwiseSpec<BinaryFns>): KernelConfig {
       outputs: [out],
       attrs: [spec.typeAttr],
       isCommutative: spec.isCommutative ?? false,
+      isAggregate: spec.isAggregate ?? false,
     },
     kernel: cpuKernel(spec.name, (c) => {
       checkTypeConstraint(c, "T", spec.kernelTypes);
@@ -239,8 +243,8 @@ export function unaryConfig(spec: CwiseSpec<UnaryFns>): KernelConfig {
   return {
     op: {
       name: spec.name,
-      inputs: ["x: T"],
-      outputs: [spec.outType === "bool" ? "y: bool" : "y: T"],
+      inputs: [`${spec.argNames?.[0] ?? "x"}: T`],
+      outputs: [`${spec.argNames?.[1] ?? "y"}: ${spec.outType === "bool" ? "bool" : "T"}`],
       attrs: [spec.typeAttr],
     },
     kernel: cpuKernel(spec.name, (c) => {

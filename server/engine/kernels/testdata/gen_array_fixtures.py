@@ -259,6 +259,46 @@ case("RegexFullMatch", {"input": fm, "pattern": tf.constant("(a")})
 case("RegexFullMatch", {"input": fm, "pattern": tf.constant(["a"])})
 case("StaticRegexFullMatch", {"input": fm}, {"pattern": "[z-a]"})
 
+# Gradient ops TF's autodiff emits for slicing, concatenation, mirror padding and Prod.
+x34 = tf.constant(np.arange(12, dtype=np.float32).reshape(3, 4) + 1)
+for b, e, st, masks, dy_shape in [
+    ([0, 1], [2, 3], [1, 1], {}, [2, 2]),
+    ([0, 0], [3, 4], [2, 3], {}, [2, 2]),
+    ([2, 0], [0, 4], [-1, 2], {}, [2, 2]),
+    ([1], [2], [1], {"shrink_axis_mask": 1}, [4]),
+    ([0, 1], [0, 0], [1, 1], {"begin_mask": 1, "end_mask": 3, "new_axis_mask": 0}, [3, 3]),
+    ([0, 0, 1], [0, 0, 2], [1, 1, 1], {"ellipsis_mask": 1, "new_axis_mask": 2, "shrink_axis_mask": 4}, [3, 1]),
+]:
+    dy = tf.constant(np.arange(1, 1 + int(np.prod(dy_shape)), dtype=np.float32).reshape(dy_shape))
+    case("StridedSliceGrad", {"shape": tf.constant([3, 4]), "begin": tf.constant(b), "end": tf.constant(e), "strides": tf.constant(st), "dy": dy}, masks, {"T": f32, "Index": i32})
+for dt in [f64, i32, i64, tf.complex64]:
+    case("StridedSliceGrad", {"shape": tf.constant([5], i64), "begin": tf.constant([1], i64), "end": tf.constant([4], i64), "strides": tf.constant([2], i64), "dy": tf.cast(tf.constant([7, 9]), dt)}, None, {"T": dt, "Index": i64})
+case("StridedSliceGrad", {"shape": tf.constant([3]), "begin": tf.constant([0]), "end": tf.constant([2]), "strides": tf.constant([1]), "dy": tf.constant(["a", "b"])}, None, {"T": tf.string, "Index": i32})
+case("StridedSliceGrad", {"shape": tf.constant([3, 4]), "begin": tf.constant([0, 1]), "end": tf.constant([2, 3]), "strides": tf.constant([1, 1]), "dy": tf.zeros([3, 2])}, None, {"T": f32, "Index": i32})
+case("StridedSliceGrad", {"shape": tf.constant([[3, 4]]), "begin": tf.constant([0]), "end": tf.constant([2]), "strides": tf.constant([1]), "dy": tf.zeros([2, 4])}, None, {"T": f32, "Index": i32})
+case("StridedSliceGrad", {"shape": tf.constant([3, -4]), "begin": tf.constant([0]), "end": tf.constant([2]), "strides": tf.constant([1]), "dy": tf.zeros([2, 4])}, None, {"T": f32, "Index": i32})
+for cd, shapes in [(1, [[2, 2, 5], [2, 3, 5], [2, 4, 5]]), (-1, [[2, 3], [2, 1]]), (0, [[1, 7], [4, 7]])]:
+    case("ConcatOffset", {"concat_dim": tf.constant(cd), "shape": [tf.constant(s) for s in shapes]}, None, {"N": len(shapes)}, listed="shape")
+case("ConcatOffset", {"concat_dim": tf.constant(1), "shape": [tf.constant([2, 3], i64), tf.constant([2, 5], i64)]}, None, {"N": 2, "shape_type": i64}, listed="shape")
+for cd, shapes in [(2, [[2, 3], [2, 1]]), (1, [[2, 3], [4, 1]]), (0, [[2, 3], [2, 3, 1]])]:
+    case("ConcatOffset", {"concat_dim": tf.constant(cd), "shape": [tf.constant(s) for s in shapes]}, None, {"N": len(shapes)}, listed="shape")
+case("ConcatOffset", {"concat_dim": tf.constant([1]), "shape": [tf.constant([2, 3]), tf.constant([2, 3])]}, None, {"N": 2}, listed="shape")
+g = tf.constant(np.arange(1, 1 + 5 * 6, dtype=np.float32).reshape(5, 6))
+for mode, pads in [("REFLECT", [[1, 1], [2, 1]]), ("SYMMETRIC", [[2, 0], [1, 2]]), ("SYMMETRIC", [[0, 0], [0, 0]])]:
+    case("MirrorPadGrad", {"input": g, "paddings": tf.constant(pads)}, {"mode": mode}, {"T": f32, "Tpaddings": i32})
+for dt in [f64, i32, i64, tf.half]:
+    case("MirrorPadGrad", {"input": tf.cast(tf.constant([1, 2, 3, 4, 5, 6]), dt), "paddings": tf.constant([[2, 1]], i64)}, {"mode": "REFLECT"}, {"T": dt, "Tpaddings": i64})
+for mode, pads in [("REFLECT", [[2, 2], [0, 0]]), ("SYMMETRIC", [[3, 0], [0, 0]]), ("REFLECT", [[-1, 0], [0, 0]]), ("REFLECT", [[1, 1]])]:
+    case("MirrorPadGrad", {"input": g, "paddings": tf.constant(pads)}, {"mode": mode}, {"T": f32, "Tpaddings": i32})
+for dt in [f32, i32, i64, tf.string]:
+    xs = [1, 2, 3, 4, 5, 6, 3] if dt != tf.string else ["a", "b", "c", "a", "d"]
+    ys = [1, 3, 5, 7] if dt != tf.string else ["a", "c"]
+    for out_idx in [i32, i64]:
+        case("ListDiff", {"x": tf.constant(xs, dt), "y": tf.constant(ys, dt)}, {"out_idx": out_idx}, {"T": dt})
+case("ListDiff", {"x": tf.constant([1, 2]), "y": tf.constant([1, 2])}, None, {"T": i32})
+case("ListDiff", {"x": tf.constant([[1, 2]]), "y": tf.constant([1])}, None, {"T": i32})
+case("ListDiff", {"x": tf.constant([1, 2]), "y": tf.constant(1)}, None, {"T": i32})
+
 with open(OUT, "w") as f:
     json.dump({"tensorflow": tf.__version__, "cases": cases}, f, separators=(",", ":"), ensure_ascii=False)
     f.write("\n")

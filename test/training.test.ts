@@ -1,7 +1,9 @@
 // TF1-style training graphs exported by TensorFlow itself (test/tf/export_training_graphs.py:
 // tf.compat.v1 graph mode, `optimizer.minimize(loss)`, ref and resource variables) train on
 // tfgate's engine with TensorFlow's numbers: the same GraphDef bytes, the same feeds and initial
-// values, and every step's loss equal to the one TF computed, to float32 tolerance.
+// values, and every step's loss equal to the one TF computed, to float32 tolerance. The small CNNs
+// (Conv2D/MaxPool/DepthwiseConv2dNative/FusedBatchNormV3 and their autodiff gradients) run 25 steps
+// and must at least halve their loss.
 //
 // A graph that needs an op nobody has registered yet (e.g. the NN group's
 // SparseSoftmaxCrossEntropyWithLogits, ReluGrad, BiasAddGrad) is skipped with a message naming the
@@ -58,6 +60,14 @@ function close(a: number, b: number, tol = 2e-5): boolean {
   return Math.abs(a - b) <= tol * Math.max(1, Math.abs(b));
 }
 
+/**
+ * Loss tolerance for graphs with convolutions: relative (absolute below 1). Reordered float32 sums
+ * move a loss by ~1e-7 (measured: ≤ 1.2e-7 over 25 steps today); 2e-4 leaves room for other kernel
+ * back ends (XNNPACK) to compound that, while a wrong gradient (which moves the loss by ≥ 1e-2
+ * within a few steps) still fails.
+ */
+const CONV_TOLERANCE = 2e-4;
+
 function scalarLoss(r: Awaited<ReturnType<Master["runStep"]>>): number {
   const t = r.tensor[0]?.tensor;
   const v = tensorValues(t) as number[];
@@ -100,11 +110,23 @@ describe("TF1 training graphs exported by TensorFlow train with TF's losses", ()
           losses.push(scalarLoss(await run({ feed, fetch: [c.loss], target: [c.train_op] })));
         }
         const finalLoss = scalarLoss(await run({ feed, fetch: [c.loss] }));
+        // Convolution graphs sum long float32 products in an order that differs from TF's (and
+        // between kernel back ends), and 25 steps compound that; the rest stay near TF's rounding.
+        const conv = c.ops.includes("Conv2D");
+        const tol = conv ? CONV_TOLERANCE : 2e-5;
         losses.forEach((l, i) => {
-          assert.ok(close(l, c.losses[i]!), `step ${i + 1}: loss ${l}, TF ${c.losses[i]}\nall: ${losses}`);
+          assert.ok(
+            close(l, c.losses[i]!, tol),
+            `step ${i + 1}: loss ${l}, TF ${c.losses[i]}\nall: ${losses}`,
+          );
         });
-        assert.ok(close(finalLoss, c.final_loss), `final loss ${finalLoss}, TF ${c.final_loss}`);
+        assert.ok(close(finalLoss, c.final_loss, tol), `final loss ${finalLoss}, TF ${c.final_loss}`);
         assert.ok(finalLoss < losses[0]! * 0.95, `loss did not fall: ${losses[0]} → ${finalLoss}`);
+        if (conv) {
+          // The CNNs (issue #5 part 8) train for real: ≥ 20 steps, loss below half its start.
+          assert.ok(c.steps >= 20, `${c.steps} steps`);
+          assert.ok(finalLoss < losses[0]! * 0.5, `CNN loss did not halve: ${losses[0]} → ${finalLoss}`);
+        }
       } catch (e) {
         const op = isTfError(e) ? NOT_REGISTERED.exec(e.message)?.[1] : undefined;
         if (op === undefined) throw e;

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Exports TF1-style training graphs, built by TensorFlow itself, as fixtures for test/training.test.ts.
 
-    .venv-tf/bin/python test/tf/export_training_graphs.py [--out test/tf/training] [--steps 12]
+    .venv-tf/bin/python test/tf/export_training_graphs.py [--out test/tf/training] [--steps 12] [--only cnn_sgd …]
 
 Each case is built with tf.compat.v1 in graph mode, the way a TF1 program builds it: placeholders,
 variables with constant initial values (so runs are deterministic), a loss, and
@@ -21,6 +21,16 @@ with resource variables (VarHandleOp, ResourceApplyX ops).
   mlp_adagrad      the same MLP, AdagradOptimizer
   mlp_adadelta     the same MLP, AdadeltaOptimizer
   mlp_ftrl         the same MLP, FtrlOptimizer
+  cnn_sgd          8×8×1 images of two stripe classes: Conv2D 3×3 SAME + BiasAdd + Relu, MaxPool 2×2,
+                   Conv2D 3×3 SAME + BiasAdd + Relu, Reshape, dense logits, sparse softmax
+                   cross-entropy, GradientDescentOptimizer (autodiff emits Conv2DBackpropInput/Filter,
+                   MaxPoolGrad, BiasAddGrad, ReluGrad)
+  cnn_adam         the same CNN, AdamOptimizer
+  cnn_dwbn_momentum  Conv2D + FusedBatchNormV3 (training mode) + Relu, MaxPool, DepthwiseConv2dNative +
+                   BiasAdd + Relu, Reshape, dense, SoftmaxCrossEntropyWithLogits on one-hot labels,
+                   MomentumOptimizer (adds FusedBatchNormGradV3 and the depthwise backprop ops)
+The CNN cases run 25 steps (the others 12); their data is a synthetic two-class pattern made from a
+fixed seed and stored in the .json as the feeds.
 
 For each case <name>_<ref|resource> it writes <name>.pb (GraphDef, binary, from as_graph_def()) and
 <name>.json:
@@ -55,7 +65,25 @@ def dataset():
     mlp_b1 = rng.uniform(0.0, 0.1, size=(6,)).astype(np.float32)
     mlp_w2 = rng.uniform(-0.5, 0.5, size=(6, 3)).astype(np.float32)
     mlp_b2 = np.zeros((3,), dtype=np.float32)
+    # Two classes of 8×8 images: a bright horizontal (class 0) or vertical (class 1) bar at a random
+    # row/column, plus noise.
+    cnn_labels = np.array([i % 2 for i in range(16)], dtype=np.int32)
+    cnn_x = rng.normal(0.0, 0.1, size=(16, 8, 8, 1)).astype(np.float32)
+    for i, label in enumerate(cnn_labels):
+        k = rng.randint(1, 7)
+        if label == 0:
+            cnn_x[i, k, :, 0] += 1.0
+        else:
+            cnn_x[i, :, k, 0] += 1.0
     return {
+        "cnn_x": cnn_x,
+        "cnn_labels": cnn_labels,
+        "cnn_k1": rng.normal(0.0, 0.3, size=(3, 3, 1, 4)).astype(np.float32),
+        "cnn_b1": np.full((4,), 0.01, dtype=np.float32),
+        "cnn_k2": rng.normal(0.0, 0.2, size=(3, 3, 4, 4)).astype(np.float32),
+        "cnn_dw": rng.normal(0.0, 0.3, size=(3, 3, 4, 2)).astype(np.float32),
+        "cnn_b2": np.full((8,), 0.01, dtype=np.float32),
+        "cnn_w": rng.normal(0.0, 0.1, size=(4 * 4 * 8, 2)).astype(np.float32),
         "lin_x": lin_x,
         "lin_y": lin_y,
         "mlp_x": mlp_x,
@@ -97,6 +125,49 @@ def mlp(d, resource):
     return loss, feeds
 
 
+def cnn_input(d, resource, one_hot):
+    x = v1.placeholder(tf.float32, shape=[None, 8, 8, 1], name="images")
+    if one_hot:
+        labels = v1.placeholder(tf.float32, shape=[None, 2], name="labels")
+        label_values = np.eye(2, dtype=np.float32)[d["cnn_labels"]]
+    else:
+        labels = v1.placeholder(tf.int32, shape=[None], name="labels")
+        label_values = d["cnn_labels"]
+    k1 = variable(d["cnn_k1"], "conv1/kernel", resource)
+    b1 = variable(d["cnn_b1"], "conv1/bias", resource)
+    w = variable(d["cnn_w"], "dense/kernel", resource)
+    bw = variable(np.zeros((2,), dtype=np.float32), "dense/bias", resource)
+    return x, labels, {x: d["cnn_x"], labels: label_values}, k1, b1, w, bw
+
+
+def cnn(d, resource):
+    x, labels, feeds, k1, b1, w, bw = cnn_input(d, resource, one_hot=False)
+    k2 = variable(np.concatenate([d["cnn_k2"], d["cnn_k2"][..., ::-1]], axis=3), "conv2/kernel", resource)
+    b2 = variable(d["cnn_b2"], "conv2/bias", resource)
+    h = tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(x, k1, strides=1, padding="SAME"), b1))
+    h = tf.nn.max_pool2d(h, ksize=2, strides=2, padding="VALID")
+    h = tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(h, k2, strides=1, padding="SAME"), b2))
+    logits = tf.nn.bias_add(tf.matmul(tf.reshape(h, [-1, 4 * 4 * 8]), w), bw)
+    xent = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+    return tf.reduce_mean(xent, name="loss"), feeds
+
+
+def cnn_dwbn(d, resource):
+    x, labels, feeds, k1, b1, w, bw = cnn_input(d, resource, one_hot=True)
+    gamma = variable(np.ones((4,), dtype=np.float32), "bn/gamma", resource)
+    beta = variable(np.zeros((4,), dtype=np.float32), "bn/beta", resource)
+    dw = variable(d["cnn_dw"], "dw/kernel", resource)
+    b2 = variable(d["cnn_b2"], "dw/bias", resource)
+    h = tf.nn.conv2d(x, k1, strides=1, padding="SAME")
+    h, _mean, _var = v1.nn.fused_batch_norm(h, gamma, beta, is_training=True)
+    h = tf.nn.max_pool2d(tf.nn.relu(h), ksize=2, strides=2, padding="VALID")
+    h = tf.nn.depthwise_conv2d(h, dw, strides=[1, 1, 1, 1], padding="SAME")
+    h = tf.nn.relu(tf.nn.bias_add(h, b2))
+    logits = tf.nn.bias_add(tf.matmul(tf.reshape(h, [-1, 4 * 4 * 8]), w), bw)
+    xent = tf.nn.softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+    return tf.reduce_mean(xent, name="loss"), feeds
+
+
 CASES = {
     "linreg_sgd": (linreg, lambda: v1.train.GradientDescentOptimizer(0.2)),
     "linreg_adam": (linreg, lambda: v1.train.AdamOptimizer(0.1)),
@@ -120,7 +191,13 @@ CASES = {
     "mlp_adagrad": (mlp, lambda: v1.train.AdagradOptimizer(0.3)),
     "mlp_adadelta": (mlp, lambda: v1.train.AdadeltaOptimizer(30.0)),
     "mlp_ftrl": (mlp, lambda: v1.train.FtrlOptimizer(0.3)),
+    "cnn_sgd": (cnn, lambda: v1.train.GradientDescentOptimizer(0.1)),
+    "cnn_adam": (cnn, lambda: v1.train.AdamOptimizer(0.005)),
+    "cnn_dwbn_momentum": (cnn_dwbn, lambda: v1.train.MomentumOptimizer(0.02, 0.9)),
 }
+
+# RunSteps per case where the default is not enough to show the loss falling.
+STEPS = {"cnn_sgd": 25, "cnn_adam": 25, "cnn_dwbn_momentum": 25}
 
 
 def dtype_name(a):
@@ -171,12 +248,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "training"))
     parser.add_argument("--steps", type=int, default=12)
+    parser.add_argument("--only", nargs="*", help="export only these case names (e.g. cnn_sgd)")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     v1.disable_eager_execution()
     for name, (model, make_opt) in CASES.items():
+        if args.only and name not in args.only:
+            continue
         for resource in (False, True):
-            export(name, model, make_opt, resource, args.steps, args.out)
+            export(name, model, make_opt, resource, STEPS.get(name, args.steps), args.out)
 
 
 if __name__ == "__main__":

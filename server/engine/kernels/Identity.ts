@@ -1,14 +1,28 @@
-// TF's Identity family (core/kernels/identity_op.cc): Identity, StopGradient, PreventGradient,
-// Snapshot. All forward their input; Snapshot copies it (TF's Snapshot guarantees a buffer that
-// later in-place updates of the input cannot change — our variables replace buffers, but copying
-// keeps the contract explicit).
+// TF's Identity family (core/kernels/identity_op.cc): Identity, RefIdentity, StopGradient,
+// PreventGradient, Snapshot. All forward their input; Snapshot copies it (TF's Snapshot guarantees a
+// buffer that later in-place updates of the input cannot change — our variables replace buffers,
+// but copying keeps the contract explicit).
 
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
+import { cpuKernel, type KernelConfig, simpleKernel } from "./kernel-config.js";
 import { copyTensor } from "./tensor-util.js";
 
 export const identityConfig: KernelConfig = {
   op: { name: "Identity", inputs: ["input: T"], outputs: ["output: T"], attrs: ["T: type"] },
   kernel: simpleKernel("Identity", (ctx) => ctx.setOutput(0, ctx.input(0))),
+};
+
+/** RefIdentity forwards the reference itself (TF1 while loops over ref loop variables emit it). */
+export const refIdentityConfig: KernelConfig = {
+  op: {
+    name: "RefIdentity",
+    inputs: ["input: Ref(T)"],
+    outputs: ["output: Ref(T)"],
+    attrs: ["T: type"],
+    allowsUninitializedInput: true,
+  },
+  kernel: cpuKernel("RefIdentity", () => ({
+    compute: (ctx) => ctx.setOutputRef(0, ctx.inputRef(0)),
+  })),
 };
 
 export const stopGradientConfig: KernelConfig = {

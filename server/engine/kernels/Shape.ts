@@ -56,3 +56,21 @@ export const rankConfig: KernelConfig = {
   op: { name: "Rank", inputs: ["input: T"], outputs: ["output: int32"], attrs: ["T: type"] },
   kernel: simpleKernel("Rank", (ctx) => ctx.setOutput(0, scalar(DataType.DT_INT32, ctx.input(0).rank))),
 };
+
+/** ShapeN: the shapes of N tensors at once (TF's autodiff emits it for Conv2D's backprop sizes). */
+export const shapeNConfig: KernelConfig = {
+  op: {
+    name: "ShapeN",
+    inputs: ["input: N * T"],
+    outputs: ["output: N * out_type"],
+    attrs: ["N: int >= 1", "T: type", "out_type: {int32, int64} = DT_INT32"],
+  },
+  kernel: cpuKernel("ShapeN", (c) => {
+    const outType = getAttrType(c.attrs, "out_type");
+    return {
+      compute: (ctx) => {
+        for (let i = 0; i < ctx.numInputs; i++) ctx.setOutput(i, shapeOf(ctx.input(i), outType));
+      },
+    };
+  }),
+};

@@ -21,6 +21,8 @@ with resource variables (VarHandleOp, ResourceApplyX ops).
   mlp_adagrad      the same MLP, AdagradOptimizer
   mlp_adadelta     the same MLP, AdadeltaOptimizer
   mlp_ftrl         the same MLP, FtrlOptimizer
+  mlp_slices_adam  the MLP with h[:, :3] / h[:, 3:], concat, a reduce_prod gate and REFLECT padding,
+                   AdamOptimizer (autodiff adds StridedSliceGrad, ConcatOffset, MirrorPadGrad, ListDiff)
   cnn_sgd          8×8×1 images of two stripe classes: Conv2D 3×3 SAME + BiasAdd + Relu, MaxPool 2×2,
                    Conv2D 3×3 SAME + BiasAdd + Relu, Reshape, dense logits, sparse softmax
                    cross-entropy, GradientDescentOptimizer (autodiff emits Conv2DBackpropInput/Filter,
@@ -125,6 +127,24 @@ def mlp(d, resource):
     return loss, feeds
 
 
+def mlp_slices(d, resource):
+    """The MLP with slicing, concatenation, mirror padding and a product in the forward pass, so
+    autodiff emits StridedSliceGrad, ConcatOffset (+ Slice), MirrorPadGrad and ListDiff (Prod)."""
+    x = v1.placeholder(tf.float32, shape=[None, 4], name="x")
+    labels = v1.placeholder(tf.int32, shape=[None], name="labels")
+    w1 = variable(d["mlp_w1"], "w1", resource)
+    b1 = variable(d["mlp_b1"], "b1", resource)
+    w2 = variable(np.concatenate([d["mlp_w2"][:1], d["mlp_w2"], d["mlp_w2"][-1:]]) * 0.8, "w2", resource)
+    gate = variable(np.linspace(-0.5, 0.5, 6, dtype=np.float32).reshape(2, 3), "gate", resource)
+    h = tf.matmul(x, w1) + b1
+    left, right = h[:, :3], h[:, 3:]
+    h = tf.concat([tf.nn.relu(left) * tf.reduce_prod(tf.sigmoid(gate) + 0.5, axis=0), tf.tanh(right)], axis=1)
+    h = tf.pad(h, [[0, 0], [1, 1]], mode="REFLECT")
+    logits = tf.matmul(h, w2)
+    xent = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+    return tf.reduce_mean(xent, name="loss"), {x: d["mlp_x"], labels: d["mlp_labels"]}
+
+
 def cnn_input(d, resource, one_hot):
     x = v1.placeholder(tf.float32, shape=[None, 8, 8, 1], name="images")
     if one_hot:
@@ -191,6 +211,7 @@ CASES = {
     "mlp_adagrad": (mlp, lambda: v1.train.AdagradOptimizer(0.3)),
     "mlp_adadelta": (mlp, lambda: v1.train.AdadeltaOptimizer(30.0)),
     "mlp_ftrl": (mlp, lambda: v1.train.FtrlOptimizer(0.3)),
+    "mlp_slices_adam": (mlp_slices, lambda: v1.train.AdamOptimizer(0.05)),
     "cnn_sgd": (cnn, lambda: v1.train.GradientDescentOptimizer(0.1)),
     "cnn_adam": (cnn, lambda: v1.train.AdamOptimizer(0.005)),
     "cnn_dwbn_momentum": (cnn_dwbn, lambda: v1.train.MomentumOptimizer(0.02, 0.9)),

@@ -5,7 +5,7 @@
 
 import { stridesOf } from "../framework/bcast.js";
 import { invalidArgument } from "../framework/errors.js";
-import { getAttrInt } from "../framework/op-def.js";
+import { type AttrMap, getAttrInt } from "../framework/op-def.js";
 import { shapeString, Tensor } from "../framework/tensor.js";
 import { cpuKernel, type KernelConfig } from "./kernel-config.js";
 import { allocIndexable, lanesOf, readInts, storage, stridedCopy } from "./tensor-util.js";
@@ -169,25 +169,35 @@ export const stridedSliceConfig: KernelConfig = {
     ],
   },
   kernel: cpuKernel("StridedSlice", (c) => {
-    const masks: StridedSliceMasks = {
-      beginMask: getAttrInt(c.attrs, "begin_mask"),
-      endMask: getAttrInt(c.attrs, "end_mask"),
-      ellipsisMask: getAttrInt(c.attrs, "ellipsis_mask"),
-      newAxisMask: getAttrInt(c.attrs, "new_axis_mask"),
-      shrinkAxisMask: getAttrInt(c.attrs, "shrink_axis_mask"),
-    };
+    const masks = readStridedSliceMasks(c.attrs);
     return {
       compute(ctx) {
-        const [b, e, s] = [ctx.input(1), ctx.input(2), ctx.input(3)];
-        for (const t of [b, e, s]) {
-          if (t.rank !== 1) {
-            throw invalidArgument(
-              `Expected begin, end, and strides to be 1D equal size tensors, but got shapes ${shapeString(b.shape)}, ${shapeString(e.shape)}, and ${shapeString(s.shape)} instead.`,
-            );
-          }
-        }
-        ctx.setOutput(0, stridedSlice(ctx.input(0), readInts(b), readInts(e), readInts(s), masks));
+        const [b, e, s] = readSliceSpec(ctx.input(1), ctx.input(2), ctx.input(3));
+        ctx.setOutput(0, stridedSlice(ctx.input(0), b, e, s, masks));
       },
     };
   }),
 };
+
+/** The five mask attrs of StridedSlice and its gradient. */
+export function readStridedSliceMasks(attrs: AttrMap): StridedSliceMasks {
+  return {
+    beginMask: getAttrInt(attrs, "begin_mask"),
+    endMask: getAttrInt(attrs, "end_mask"),
+    ellipsisMask: getAttrInt(attrs, "ellipsis_mask"),
+    newAxisMask: getAttrInt(attrs, "new_axis_mask"),
+    shrinkAxisMask: getAttrInt(attrs, "shrink_axis_mask"),
+  };
+}
+
+/** begin, end and strides as numbers, after TF's check that they are vectors. */
+export function readSliceSpec(b: Tensor, e: Tensor, s: Tensor): [number[], number[], number[]] {
+  for (const t of [b, e, s]) {
+    if (t.rank !== 1) {
+      throw invalidArgument(
+        `Expected begin, end, and strides to be 1D equal size tensors, but got shapes ${shapeString(b.shape)}, ${shapeString(e.shape)}, and ${shapeString(s.shape)} instead.`,
+      );
+    }
+  }
+  return [readInts(b), readInts(e), readInts(s)];
+}

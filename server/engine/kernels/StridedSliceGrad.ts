@@ -4,10 +4,14 @@
 
 import { stridesOf } from "../framework/bcast.js";
 import { invalidArgument } from "../framework/errors.js";
-import { getAttrInt } from "../framework/op-def.js";
 import { allocData, numElements, shapeString, Tensor } from "../framework/tensor.js";
 import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { type StridedSliceMasks, stridedSlicePlan } from "./StridedSlice.js";
+import {
+  readSliceSpec,
+  readStridedSliceMasks,
+  type StridedSliceMasks,
+  stridedSlicePlan,
+} from "./StridedSlice.js";
 import { lanesOf, readInts, storage } from "./tensor-util.js";
 
 export function stridedSliceGrad(
@@ -60,13 +64,7 @@ export const stridedSliceGradConfig: KernelConfig = {
     ],
   },
   kernel: cpuKernel("StridedSliceGrad", (c) => {
-    const masks: StridedSliceMasks = {
-      beginMask: getAttrInt(c.attrs, "begin_mask"),
-      endMask: getAttrInt(c.attrs, "end_mask"),
-      ellipsisMask: getAttrInt(c.attrs, "ellipsis_mask"),
-      newAxisMask: getAttrInt(c.attrs, "new_axis_mask"),
-      shrinkAxisMask: getAttrInt(c.attrs, "shrink_axis_mask"),
-    };
+    const masks = readStridedSliceMasks(c.attrs);
     return {
       compute(ctx) {
         const shapeT = ctx.input(0);
@@ -75,15 +73,8 @@ export const stridedSliceGradConfig: KernelConfig = {
         }
         const shape = readInts(shapeT);
         numElements(shape); // TF's MakeShape: negative dims and overflow are errors
-        const [b, e, s] = [ctx.input(1), ctx.input(2), ctx.input(3)];
-        for (const t of [b, e, s]) {
-          if (t.rank !== 1) {
-            throw invalidArgument(
-              `Expected begin, end, and strides to be 1D equal size tensors, but got shapes ${shapeString(b.shape)}, ${shapeString(e.shape)}, and ${shapeString(s.shape)} instead.`,
-            );
-          }
-        }
-        ctx.setOutput(0, stridedSliceGrad(shape, readInts(b), readInts(e), readInts(s), ctx.input(4), masks));
+        const [b, e, s] = readSliceSpec(ctx.input(1), ctx.input(2), ctx.input(3));
+        ctx.setOutput(0, stridedSliceGrad(shape, b, e, s, ctx.input(4), masks));
       },
     };
   }),

@@ -16,6 +16,7 @@ export * from "./LinSpace.js";
 export * from "./ListDiff.js";
 export * from "./MirrorPad.js";
 export * from "./MirrorPadGrad.js";
+export * from "./Multinomial.js";
 export * from "./OneHot.js";
 export * from "./Pad.js";
 export * from "./PadV2.js";

@@ -10,9 +10,10 @@ import { describe, it } from "node:test";
 import { create } from "@bufbuild/protobuf";
 import { AttrValueSchema } from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
 import { TfCode } from "../framework/errors.js";
+import { float32ToHalfArray } from "../framework/float16.js";
 import { addDefaultAttrs, inputTypesForNode, lookUpOp, outputTypesForNode } from "../framework/op-def.js";
 import { findKernel, isAsyncKernel, type OpKernelContext } from "../framework/op-kernel.js";
-import { fromValues, type Tensor } from "../framework/tensor.js";
+import { fromValues, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { fma, logf } from "./glibc-float-math.js";
 import { PhiloxRandom } from "./philox-random.js";
@@ -30,8 +31,20 @@ interface Case {
   minval?: string;
   maxval?: string;
 }
+interface MultinomialCase {
+  logits: (number | string)[][];
+  dtype: string;
+  dtypeEnum: number;
+  numSamples: number;
+  seed: number;
+  seed2: number;
+  outputDtypeEnum: number;
+  first: number[][];
+  second: number[][];
+}
 const fx = JSON.parse(readFileSync(new URL("./testdata/random-fixtures.json", import.meta.url), "utf8")) as {
   cases: Case[];
+  multinomial: MultinomialCase[];
 };
 
 const bigAttr = (v: bigint) => create(AttrValueSchema, { value: { case: "i", value: v } });
@@ -99,6 +112,51 @@ describe("random ops vs TensorFlow 2.21 (Philox4x32-10, two steps per kernel)", 
         } else {
           assert.deepEqual(values, want);
         }
+      }
+    });
+  }
+});
+
+describe("Multinomial vs TensorFlow 2.21 (two steps per kernel)", () => {
+  for (const c of fx.multinomial) {
+    it(`${c.dtype} ${c.logits.length}x${c.logits[0]!.length} num_samples=${c.numSamples} seed=(${c.seed}, ${c.seed2})`, () => {
+      const def = lookUpOp("Multinomial")!;
+      const dt = c.dtypeEnum as DataType;
+      const attrs = addDefaultAttrs(def, {
+        seed: bigAttr(BigInt(c.seed)),
+        seed2: bigAttr(BigInt(c.seed2)),
+        T: attr.type(dt),
+        output_dtype: attr.type(c.outputDtypeEnum as DataType),
+      });
+      const kernel = findKernel("Multinomial", "CPU")!.create({
+        nodeName: "m",
+        op: "Multinomial",
+        opDef: def,
+        attrs,
+        inputTypes: inputTypesForNode(def, attrs),
+        outputTypes: outputTypesForNode(def, attrs),
+        requestedInputs: [],
+        device: testDevice,
+      });
+      const flat = c.logits.flat().map((v) => (typeof v === "string" ? Number(v) : v));
+      const logitsShape = [c.logits.length, c.logits[0]!.length];
+      const inputs = [
+        dt === DataType.DT_HALF
+          ? new Tensor(dt, logitsShape, float32ToHalfArray(Float32Array.from(flat)))
+          : fromValues(dt, logitsShape, flat),
+        tensorOf(DataType.DT_INT32, [], [c.numSamples]),
+      ];
+      for (const want of [c.first, c.second]) {
+        let out: Tensor | undefined;
+        kernel.compute({
+          input: (i: number) => inputs[i]!,
+          setOutput: (_i: number, t: Tensor) => {
+            out = t;
+          },
+        } as unknown as OpKernelContext);
+        assert.equal(out!.dtype, c.outputDtypeEnum);
+        assert.deepEqual(out!.shape, [c.logits.length, c.numSamples]);
+        assert.deepEqual(Array.from(out!.data as Int32Array | BigInt64Array, Number), want.flat());
       }
     });
   }

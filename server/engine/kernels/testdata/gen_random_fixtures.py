@@ -80,7 +80,39 @@ record("RandomUniformInt", tf.int64, [5], 9, 0, minval=-(2**63), maxval=2**63 - 
 record("RandomStandardNormal", tf.float32, [6000], 123, 456)
 record("TruncatedNormal", tf.float32, [6000], 321, 654)
 
+
+# Multinomial (tf.random.categorical): two runs of one seeded kernel over fixed logits, including
+# -inf and nan logits (skipped by TF's CDF), num_samples not a multiple of 4, and int32/int64 out.
+multinomial = []
+
+
+def record_multinomial(logits, dtype, num_samples, seed, seed2, output_dtype=tf.int64):
+    g = tf.Graph()
+    with g.as_default():
+        node = tf.raw_ops.Multinomial(
+            logits=tf.constant(logits, dtype), num_samples=tf.constant(num_samples, tf.int32),
+            seed=seed, seed2=seed2, output_dtype=output_dtype,
+        )
+        with tf1.Session(graph=g) as s:
+            first = s.run(node)
+            second = s.run(node)
+    multinomial.append({
+        "logits": [[v if np.isfinite(v) else str(v) for v in row] for row in logits],
+        "dtype": dtype.name, "dtypeEnum": dtype.as_datatype_enum,
+        "numSamples": num_samples, "seed": seed, "seed2": seed2,
+        "outputDtypeEnum": output_dtype.as_datatype_enum,
+        "first": first.tolist(), "second": second.tolist(),
+    })
+
+
+record_multinomial([[0.0, 1.0, 2.0], [3.0, 0.5, -1.0]], tf.float32, 7, 1, 2)
+record_multinomial([[0.0, float("-inf"), 1.5, float("nan"), -0.25]], tf.float32, 10, 42, 7, tf.int32)
+record_multinomial([[1.0, 1.0, 1.0, 1.0]] * 3, tf.float64, 4, 5, 6)
+record_multinomial([[-2.0, 0.0, 2.0]], tf.float16, 9, 11, 0)
+record_multinomial([[0.1 * i for i in range(40)]], tf.float32, 33, 3, 4)
+record_multinomial([[5.0, 0.0]], tf.float32, 0, 1, 1)
+
 with open(OUT, "w") as f:
-    json.dump({"tensorflow": tf.__version__, "cases": cases}, f, separators=(",", ":"))
+    json.dump({"tensorflow": tf.__version__, "cases": cases, "multinomial": multinomial}, f, separators=(",", ":"))
     f.write("\n")
 print(f"wrote {len(cases)} cases to {OUT}")

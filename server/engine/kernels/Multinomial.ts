@@ -1,0 +1,100 @@
+// TF's Multinomial (core/kernels/multinomial_op.cc; tf.random.categorical in TF1 graphs): for each
+// row of logits, num_samples class indices drawn from softmax(logits). As TF's CPU kernel does: an
+// unnormalised CDF of exp(logit - max) in float64 over the finite logits, then one
+// SimplePhilox::RandDouble per sample scaled by the total and located with upper_bound. The
+// seed/seed2 stream is TF's, so a seeded graph draws TF's samples (TF shards large batches over
+// threads, which changes its own stream; small batches run in one shard, as here).
+
+import { invalidArgument } from "../framework/errors.js";
+import { getAttrType } from "../framework/op-def.js";
+import { allocData, shapeString, Tensor } from "../framework/tensor.js";
+import { DataType } from "../framework/types.js";
+import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
+import { type PhiloxRandom, SingleSampleAdapter, uint64ToDouble } from "./philox-random.js";
+import { generatorFromAttrs, SEED_ATTRS } from "./random-op.js";
+import { numericData, scalarValue } from "./tensor-util.js";
+
+export function multinomial(
+  gen: PhiloxRandom | undefined,
+  logits: Tensor,
+  numSamples: number,
+  outType: DataType,
+): Tensor {
+  const [batch, classes] = logits.shape as [number, number];
+  const shape = [batch, numSamples];
+  const out = allocData(outType, batch * numSamples, shape);
+  const set =
+    outType === DataType.DT_INT64
+      ? (i: number, v: number) => {
+          (out as BigInt64Array)[i] = BigInt(v);
+        }
+      : (i: number, v: number) => {
+          (out as Int32Array)[i] = v;
+        };
+  if (gen === undefined || batch * numSamples === 0) return new Tensor(outType, shape, out);
+  const x = numericData(logits);
+  const single = new SingleSampleAdapter(gen);
+  const cdf = new Float64Array(classes);
+  for (let b = 0; b < batch; b++) {
+    const row = b * classes;
+    let max = -Number.MAX_VALUE;
+    for (let j = 0; j < classes; j++) {
+      const v = x[row + j]!;
+      if (Number.isFinite(v) && v > max) max = v;
+    }
+    let total = 0;
+    for (let j = 0; j < classes; j++) {
+      const v = x[row + j]!;
+      if (Number.isFinite(v)) total += Math.exp(v - max);
+      cdf[j] = total;
+    }
+    for (let s = 0; s < numSamples; s++) {
+      const toFind = uint64ToDouble(single.next(), single.next()) * total;
+      // upper_bound: the first class whose running total exceeds toFind.
+      let lo = 0;
+      let hi = classes;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (cdf[mid]! > toFind) hi = mid;
+        else lo = mid + 1;
+      }
+      set(b * numSamples + s, lo);
+    }
+  }
+  return new Tensor(outType, shape, out);
+}
+
+export const multinomialConfig: KernelConfig = {
+  op: {
+    name: "Multinomial",
+    inputs: ["logits: T", "num_samples: int32"],
+    outputs: ["output: output_dtype"],
+    attrs: [...SEED_ATTRS, "T: realnumbertype", "output_dtype: {int32, int64} = DT_INT64"],
+    isStateful: true,
+  },
+  kernel: cpuKernel("Multinomial", (c) => {
+    checkTypeConstraint(c, "T", FLOAT_TYPES);
+    const outType = getAttrType(c.attrs, "output_dtype");
+    const generator = generatorFromAttrs(c.attrs);
+    return {
+      compute(ctx) {
+        const [logits, ns] = [ctx.input(0), ctx.input(1)];
+        if (logits.rank !== 2) {
+          throw invalidArgument(`logits should be a matrix, got shape ${shapeString(logits.shape)}`);
+        }
+        if (ns.rank !== 0) {
+          throw invalidArgument(`num_samples should be a scalar, got shape ${shapeString(ns.shape)}`);
+        }
+        const numSamples = scalarValue(ns);
+        if (numSamples < 0) throw invalidArgument(`num_samples should be non-negative, got ${numSamples}`);
+        const [batch, classes] = logits.shape as [number, number];
+        if (classes <= 0) throw invalidArgument(`num_classes should be positive, got ${classes}`);
+        // The generator advances by what TF reserves (only for a non-empty output), whether or
+        // not every value is used: 4-rounded samples, doubled for the two uint32s of a double.
+        const ceil4 = Math.trunc((numSamples + 3) / 4) * 4 * 2;
+        const gen = batch * numSamples > 0 ? generator.reserveRandomOutputs(batch * ceil4, 256) : undefined;
+        ctx.setOutput(0, multinomial(gen, logits, numSamples, outType));
+      },
+    };
+  }),
+};

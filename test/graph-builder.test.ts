@@ -282,25 +282,36 @@ describe("variables and GradientDescent", () => {
     expect("Square", "Square", ["MatMul"]);
     expect("Const", "Const");
     expect("Mean", "Mean", ["Square", "Const"]);
-    expect("gradients/Shape", "Shape", ["Mean"]);
-    expect("gradients/grad_ys_0", "Const");
-    expect("gradients/Fill", "Fill", ["gradients/Shape", "gradients/grad_ys_0"]);
-    expect("gradients/Mean_grad/Reshape", "Reshape", ["gradients/Fill", "gradients/Mean_grad/Reshape/shape"]);
+    // TF 2.21: the loss's shape is known (scalar), so _DefaultGradYs' shape is a Const.
+    expect("gradients/Shape", "Const", []);
+    expect("gradients/grad_ys_0/Const", "Const");
+    expect("gradients/grad_ys_0", "Fill", ["gradients/Shape", "gradients/grad_ys_0/Const"]);
+    expect("gradients/Mean_grad/Reshape", "Reshape", [
+      "gradients/grad_ys_0",
+      "gradients/Mean_grad/Reshape/shape",
+    ]);
     expect("gradients/Mean_grad/Shape", "Shape", ["Square"]);
     expect("gradients/Mean_grad/Tile", "Tile", ["gradients/Mean_grad/Reshape", "gradients/Mean_grad/Shape"]);
-    expect("gradients/Mean_grad/Prod", "Prod");
-    expect("gradients/Mean_grad/Maximum", "Maximum");
-    expect("gradients/Mean_grad/floordiv", "FloorDiv");
-    expect("gradients/Mean_grad/Cast", "Cast");
+    // _MeanGrad's factor: reduce_prod(gather(shape(x), (axes + rank) % rank)).
+    expect("gradients/Mean_grad/Shape_1", "Shape", ["Square"]);
+    expect("gradients/Mean_grad/Size", "Const", []);
+    expect("gradients/Mean_grad/add", "AddV2", ["Const", "gradients/Mean_grad/Size"]);
+    expect("gradients/Mean_grad/mod", "FloorMod", ["gradients/Mean_grad/add", "gradients/Mean_grad/Size"]);
+    expect("gradients/Mean_grad/GatherV2", "GatherV2", [
+      "gradients/Mean_grad/Shape_1",
+      "gradients/Mean_grad/mod",
+      "gradients/Mean_grad/GatherV2/axis",
+    ]);
+    expect("gradients/Mean_grad/Prod", "Prod", ["gradients/Mean_grad/GatherV2", "gradients/Mean_grad/Const"]);
+    expect("gradients/Mean_grad/Cast", "Cast", ["gradients/Mean_grad/Prod"]);
     expect("gradients/Mean_grad/truediv", "RealDiv", [
       "gradients/Mean_grad/Tile",
       "gradients/Mean_grad/Cast",
     ]);
-    expect("gradients/Square_grad/Mul", "Mul", [
-      "MatMul",
-      "gradients/Square_grad/Const",
-      "^gradients/Mean_grad/truediv",
-    ]);
+    // Made under control_dependencies([grad]): the Const waits for the gradient, and the Mul, whose
+    // input was made in that block, needs no control input of its own (TF's dominance rule).
+    expect("gradients/Square_grad/Const", "Const", ["^gradients/Mean_grad/truediv"]);
+    expect("gradients/Square_grad/Mul", "Mul", ["MatMul", "gradients/Square_grad/Const"]);
     expect("gradients/Square_grad/Mul_1", "Mul", [
       "gradients/Mean_grad/truediv",
       "gradients/Square_grad/Mul",

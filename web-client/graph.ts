@@ -3,10 +3,11 @@
 // any MasterService (tfgate or TensorFlow) runs. Symbolic gradients (`gradients`, TF's
 // gradients_util._GradientsHelper) emit the ops TensorFlow's own gradient functions emit, with the
 // same names ("gradients/MatMul_grad/MatMul_1", …), and `GradientDescent` builds train ops as
-// tf.compat.v1.train.GradientDescentOptimizer does. Browser-safe: never imports server code.
+// tf.compat.v1.train.GradientDescentOptimizer does. TF1 cond/while_loop live in control-flow.ts,
+// Adam in optimizers.ts. Browser-safe: never imports server code.
 //
-// Where TensorFlow's gradient uses an op tfgate does not register yet, the same value is computed
-// from registered ops and the function says so (e.g. Relu's grad: TF emits ReluGrad).
+// test/graph-builder-control-flow.test.ts compares the built graphs node for node with what
+// TensorFlow 2.21 emits for the same programs (test/tf/export_builder_reference.py).
 
 import { create } from "@bufbuild/protobuf";
 import { type AttrValue, AttrValueSchema } from "../gen/tensorflow/core/framework/attr_value_pb.js";
@@ -14,6 +15,17 @@ import { type GraphDef, GraphDefSchema } from "../gen/tensorflow/core/framework/
 import { type NodeDef, NodeDefSchema } from "../gen/tensorflow/core/framework/node_def_pb.js";
 import { TensorShapeProtoSchema } from "../gen/tensorflow/core/framework/tensor_shape_pb.js";
 import { DataType } from "../gen/tensorflow/core/framework/types_pb.js";
+import {
+  buildCond,
+  buildWhileLoop,
+  type CondBranch,
+  type LoopBodyFn,
+  type LoopCondFn,
+  mergeGrad,
+  switchGrad,
+  type WhileLoopOptions,
+  zerosLikeOutsideLoop,
+} from "./control-flow.js";
 import { type Tensor, tensor, toTensorProto } from "./tensor.js";
 
 /** TF_GRAPH_DEF_VERSION of TensorFlow 2.21, the producer version written into built GraphDefs. */
@@ -41,9 +53,26 @@ export class Output {
   }
 }
 
+/**
+ * The control-flow context an op was made in (a cond branch or a while loop, TF1's
+ * ControlFlowContext); implemented in control-flow.ts.
+ */
+export interface ControlFlowContext {
+  readonly outer: ControlFlowContext | undefined;
+  /**
+   * The tensor an op made in this context reads for `value` (a Switch or Enter of it, named
+   * "<consumer>/Switch"; without `consumer`, "Switch" in the current name scope).
+   */
+  addValue(value: Output, consumer?: string): Output;
+  /** Control input for an op without data inputs, so that it runs only when the context does. */
+  pivotFor(op: Operation): Operation | undefined;
+}
+
 /** A node of the graph, as tf.Operation. `outputs` is filled by the builder. */
 export class Operation {
   readonly outputs: Output[] = [];
+  /** The cond branch or while loop the op belongs to (undefined: the top level). */
+  context: ControlFlowContext | undefined;
   constructor(
     readonly graph: GraphBuilder,
     readonly def: NodeDef,
@@ -131,6 +160,14 @@ export const attr = {
 const isFloat = (t: DataType) =>
   t === DataType.DT_FLOAT || t === DataType.DT_DOUBLE || t === DataType.DT_HALF || t === DataType.DT_BFLOAT16;
 
+/** TF's backprop_util.IsTrainable: the dtypes gradients flow through. */
+const isTrainable = (t: DataType) =>
+  isFloat(t) ||
+  t === DataType.DT_COMPLEX64 ||
+  t === DataType.DT_COMPLEX128 ||
+  t === DataType.DT_RESOURCE ||
+  t === DataType.DT_VARIANT;
+
 const allKnown = (s: readonly number[]) => s.every((d) => d >= 0);
 const fullyDefined = (s: Shape): s is readonly number[] => s !== undefined && allKnown(s);
 const numElements = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
@@ -161,7 +198,11 @@ export class GraphBuilder {
   private readonly byName = new Map<string, Operation>();
   private readonly namesInUse = new Map<string, number>();
   private scope = "";
-  private controlDeps: Operation[] = [];
+  /** The tf.control_dependencies blocks in effect, with the ops made inside each (TF's controllers). */
+  private controlDeps: { readonly deps: readonly Operation[]; readonly made: Set<Operation> }[] = [];
+  /** The control-flow context ops are made in, and whether its input rewriting is suspended. */
+  private flowContext: ControlFlowContext | undefined;
+  private plumbing = false;
   private deviceScope = "";
   private readonly variables: Variable[] = [];
   private readonly trainable: Variable[] = [];
@@ -229,7 +270,10 @@ export class GraphBuilder {
    */
   controlDependencies<T>(deps: readonly (Operation | Output)[] | null, fn: () => T): T {
     const saved = this.controlDeps;
-    this.controlDeps = deps === null ? [] : [...saved, ...deps.map((d) => (d instanceof Output ? d.op : d))];
+    this.controlDeps =
+      deps === null
+        ? []
+        : [...saved, { deps: deps.map((d) => (d instanceof Output ? d.op : d)), made: new Set() }];
     try {
       return fn();
     } finally {
@@ -245,6 +289,61 @@ export class GraphBuilder {
       return fn();
     } finally {
       this.deviceScope = saved;
+    }
+  }
+
+  /** The control-flow context new ops are made in (control-flow.ts). */
+  get controlFlowContext(): ControlFlowContext | undefined {
+    return this.flowContext;
+  }
+
+  /** Runs `fn` with new ops made in control-flow context `context` (control-flow.ts). */
+  inControlFlowContext<T>(context: ControlFlowContext | undefined, fn: () => T): T {
+    const saved = this.flowContext;
+    this.flowContext = context;
+    try {
+      return fn();
+    } finally {
+      this.flowContext = saved;
+    }
+  }
+
+  /**
+   * Runs `fn` making the plumbing of a control-flow context (Switch, Enter, …): ops that belong to
+   * the current context but whose inputs are not rewritten, outside any control dependencies.
+   */
+  controlFlowPlumbing<T>(fn: () => T): T {
+    const saved = this.plumbing;
+    this.plumbing = true;
+    try {
+      return this.controlDependencies(null, fn);
+    } finally {
+      this.plumbing = saved;
+    }
+  }
+
+  /** Replaces input `index` of `op` (TF's Operation._update_input: a while loop's back edge). */
+  updateInput(op: Operation, index: number, value: Output): void {
+    (op.inputs as Output[])[index] = value;
+    op.def.input[index] = value.ref;
+  }
+
+  /** Adds a control input to `op` (TF's Operation._add_control_input), kept sorted as TF writes them. */
+  addControlInput(op: Operation, control: Operation): void {
+    if (op.controlInputs.includes(control)) return;
+    (op.controlInputs as Operation[]).push(control);
+    const data = op.def.input.filter((i) => !i.startsWith("^"));
+    op.def.input = [...data, ...sortedControls(op.controlInputs)];
+  }
+
+  /** A unique name "prefix/name" whatever the current name scope (`prefix` is already scoped). */
+  uniqueNameUnder(prefix: string, name: string): string {
+    const saved = this.scope;
+    this.scope = `${prefix}/`;
+    try {
+      return this.uniqueName(name);
+    } finally {
+      this.scope = saved;
     }
   }
 
@@ -264,9 +363,13 @@ export class GraphBuilder {
     return candidate;
   }
 
-  /** Adds a node. Inputs that are Variables or constants are converted first. */
+  /**
+   * Adds a node. Inputs that are Variables or constants are converted first. Inside a cond branch
+   * or a while loop, inputs from outside are read through the context's Switch/Enter nodes and an
+   * op without inputs waits for the context's pivot, as TF1's control-flow contexts do.
+   */
   addOp(type: string, inputs: readonly TensorLike[], spec: OpSpec): Operation {
-    const ins = inputs.map((i) => this.toOutput(i));
+    let ins = inputs.map((i) => this.toOutput(i));
     let name: string;
     if (spec.exact === true && spec.name !== undefined) {
       if (this.byName.has(spec.name)) throw new Error(`Duplicate node name in graph: '${spec.name}'`);
@@ -274,20 +377,34 @@ export class GraphBuilder {
     } else {
       name = this.uniqueName(spec.name ?? type);
     }
-    const controls = this.controlDeps.filter((c) => !ins.some((i) => i.op === c));
+    const context = this.flowContext;
+    if (context !== undefined && !this.plumbing) ins = ins.map((i) => context.addValue(i, name));
+    // TF's _control_dependencies_for_inputs: a block's dependencies are skipped when an input was
+    // made inside that block (it already waits for them), and never repeat a data input.
+    const controls = new Set<Operation>();
+    for (const frame of this.controlDeps) {
+      if (ins.some((i) => frame.made.has(i.op))) continue;
+      for (const c of frame.deps) if (!ins.some((i) => i.op === c)) controls.add(c);
+    }
     const def = create(NodeDefSchema, {
       name,
       op: type,
-      input: [...ins.map((i) => i.ref), ...[...new Set(controls)].map((c) => `^${c.name}`)],
+      input: [...ins.map((i) => i.ref), ...sortedControls(controls)],
       attr: spec.attrs ?? {},
       device: this.deviceScope,
     });
-    const op = new Operation(this, def, ins, [...new Set(controls)]);
+    const op = new Operation(this, def, ins, [...controls]);
+    op.context = context;
     spec.outputs.forEach(([dtype, shape], index) => {
       op.outputs.push(new Output(this, op, index, dtype, shape));
     });
     this.ops.push(op);
     this.byName.set(name, op);
+    for (const frame of this.controlDeps) frame.made.add(op);
+    if (context !== undefined && !this.plumbing) {
+      const pivot = context.pivotFor(op);
+      if (pivot !== undefined) this.addControlInput(op, pivot);
+    }
     return op;
   }
 
@@ -298,7 +415,8 @@ export class GraphBuilder {
   }
 
   /** A broadcasting binary op; plain numbers become constants "<op>/x", "<op>/y" as in TF. */
-  private binary(type: string, x: TensorLike, y: TensorLike, name: string, outDtype?: DataType): Output {
+  /** A broadcasting binary op of any type (the named methods below use it). */
+  binary(type: string, x: TensorLike, y: TensorLike, name: string, outDtype?: DataType): Output {
     return this.opScope(name, (opName) => {
       const a = x instanceof Output || x instanceof Variable ? this.toOutput(x) : undefined;
       const b = this.toOutput(y, a?.dtype, "y");
@@ -378,14 +496,25 @@ export class GraphBuilder {
   variable(
     name: string,
     initialValue: TensorLike,
-    options: { resource?: boolean; trainable?: boolean; dtype?: DataType } = {},
+    options: {
+      resource?: boolean;
+      trainable?: boolean;
+      dtype?: DataType;
+      /** Name of the initial-value Const under the variable (optimizer slots: "Initializer/zeros"). */
+      initialValueName?: string;
+    } = {},
   ): Variable {
     const resource = options.resource ?? false;
+    const initPath = (
+      options.initialValueName ?? (resource ? "Initializer/initial_value" : "initial_value")
+    ).split("/");
+    const makeInitial = (path: readonly string[]): Output =>
+      path.length > 1
+        ? this.nameScope(path[0]!, () => makeInitial(path.slice(1)))
+        : this.toInitial(initialValue, options.dtype, path[0]!);
     const v = this.controlDependencies(null, () =>
       this.opScope(name, (base) => {
-        const init = resource
-          ? this.nameScope("Initializer", () => this.toInitial(initialValue, options.dtype))
-          : this.toInitial(initialValue, options.dtype);
+        const init = makeInitial(initPath);
         const { dtype, shape } = init;
         if (resource) {
           const handle = this.addOp("VarHandleOp", [], {
@@ -400,6 +529,9 @@ export class GraphBuilder {
             },
             outputs: [[DataType.DT_RESOURCE, []]],
           }).outputs[0]!;
+          this.nameScope("IsInitialized", () =>
+            this.addOp("VarIsInitializedOp", [handle], { outputs: [[DataType.DT_BOOL, []]] }),
+          );
           const assign = this.addOp("AssignVariableOp", [handle, init], {
             name: "Assign",
             attrs: { dtype: attr.type(dtype) },
@@ -450,10 +582,10 @@ export class GraphBuilder {
     return v;
   }
 
-  private toInitial(x: TensorLike, dtype: DataType | undefined): Output {
+  private toInitial(x: TensorLike, dtype: DataType | undefined, name: string): Output {
     if (x instanceof Output || x instanceof Variable) return this.toOutput(x);
     return this.constant(x as number | readonly unknown[] | Tensor, {
-      name: "initial_value",
+      name,
       ...(dtype === undefined ? {} : { dtype }),
     });
   }
@@ -483,17 +615,21 @@ export class GraphBuilder {
     b: TensorLike,
     options: { transposeA?: boolean; transposeB?: boolean; name?: string } = {},
   ): Output {
-    const x = this.toOutput(a);
-    const y = this.toOutput(b, x.dtype);
-    const ta = options.transposeA ?? false;
-    const tb = options.transposeB ?? false;
-    const rows = x.shape === undefined ? -1 : (x.shape[ta ? 1 : 0] ?? -1);
-    const cols = y.shape === undefined ? -1 : (y.shape[tb ? 0 : 1] ?? -1);
-    return this.addOp("MatMul", [x, y], {
-      name: options.name,
-      attrs: { transpose_a: attr.b(ta), transpose_b: attr.b(tb), T: attr.type(x.dtype) },
-      outputs: [[x.dtype, [rows, cols]]],
-    }).outputs[0]!;
+    // Inside the op's name scope, as TF's wrapper: a resource variable reads as "MatMul/ReadVariableOp".
+    return this.opScope(options.name ?? "MatMul", (opName) => {
+      const x = this.toOutput(a);
+      const y = this.toOutput(b, x.dtype);
+      const ta = options.transposeA ?? false;
+      const tb = options.transposeB ?? false;
+      const rows = x.shape === undefined ? -1 : (x.shape[ta ? 1 : 0] ?? -1);
+      const cols = y.shape === undefined ? -1 : (y.shape[tb ? 0 : 1] ?? -1);
+      return this.addOp("MatMul", [x, y], {
+        name: opName,
+        exact: true,
+        attrs: { transpose_a: attr.b(ta), transpose_b: attr.b(tb), T: attr.type(x.dtype) },
+        outputs: [[x.dtype, [rows, cols]]],
+      }).outputs[0]!;
+    });
   }
 
   /** x + y, broadcasting (Python's `+`: AddV2 named "add"). */
@@ -647,10 +783,11 @@ export class GraphBuilder {
     }).outputs[0]!;
   }
 
-  /** tf.fill(dims, value). */
-  fill(dims: Output, value: Output, name = "Fill", staticShape?: Shape): Output {
+  /** tf.fill(dims, value); `exact`: `name` is already unique and scoped (from `opScope`). */
+  fill(dims: Output, value: Output, name = "Fill", staticShape?: Shape, exact = false): Output {
     return this.addOp("Fill", [dims, value], {
       name,
+      exact,
       attrs: { T: attr.type(value.dtype), index_type: attr.type(DataType.DT_INT32) },
       outputs: [[value.dtype, staticShape]],
     }).outputs[0]!;
@@ -675,12 +812,47 @@ export class GraphBuilder {
   }
 
   /** Sum over axes given as a tensor (keep_dims false): what broadcasting gradients reduce with. */
-  sumOver(x: Output, axes: Output, name = "Sum"): Output {
+  sumOver(x: Output, axes: Output, name = "Sum", keepDims = false): Output {
     return this.addOp("Sum", [x, axes], {
       name,
-      attrs: { keep_dims: attr.b(false), T: attr.type(x.dtype), Tidx: attr.type(DataType.DT_INT32) },
+      attrs: { keep_dims: attr.b(keepDims), T: attr.type(x.dtype), Tidx: attr.type(DataType.DT_INT32) },
       outputs: [[x.dtype, undefined]],
     }).outputs[0]!;
+  }
+
+  // --- control flow (TF1 form; control-flow.ts) ---------------------------------------------
+
+  /**
+   * tf.compat.v1.cond as TF builds it with control flow v1: `cond/Switch` of the predicate,
+   * `cond/switch_t`, `cond/switch_f`, `cond/pred_id`, each branch built in its own context (a
+   * Switch per tensor it captures, `^cond/switch_t`/`^cond/switch_f` on its constants), and one
+   * `cond/Merge` per output. Only the taken branch runs; the other's nodes are dead.
+   */
+  cond(pred: Output, trueFn: () => Output, falseFn: () => Output, name?: string): Output;
+  cond(
+    pred: Output,
+    trueFn: () => readonly Output[],
+    falseFn: () => readonly Output[],
+    name?: string,
+  ): Output[];
+  cond(pred: Output, trueFn: CondBranch, falseFn: CondBranch, name = "cond"): Output | Output[] {
+    return buildCond(this, pred, trueFn, falseFn, name);
+  }
+
+  /**
+   * tf.compat.v1.while_loop as TF builds it with control flow v1: per loop variable `while/Enter`
+   * (frame "while/while_context", parallel_iterations 10), `while/Merge`, `while/Switch`,
+   * `while/Identity`, `while/NextIteration` and `while/Exit`, with `while/LoopCond` on the
+   * predicate; captured tensors enter as constants ("while/Less/Enter", is_constant). Returns the
+   * Exit outputs, one per loop variable.
+   */
+  whileLoop(
+    cond: LoopCondFn,
+    body: LoopBodyFn,
+    loopVars: readonly TensorLike[],
+    options: WhileLoopOptions = {},
+  ): Output[] {
+    return buildWhileLoop(this, cond, body, loopVars, options);
   }
 
   // --- gradients ----------------------------------------------------------------------------
@@ -700,6 +872,11 @@ export class GraphBuilder {
   }
 }
 
+/** Control inputs as GraphDef writes them: "^name", sorted by name (TF's Graph::ToGraphDef). */
+function sortedControls(controls: Iterable<Operation>): string[] {
+  return [...new Set(controls)].map((c) => `^${c.name}`).sort();
+}
+
 function inferReshape(input: Shape, shape: readonly number[]): Shape {
   const unknown = shape.indexOf(-1);
   if (unknown < 0 || !fullyDefined(input)) return shape;
@@ -715,29 +892,65 @@ type GradFn = (g: GraphBuilder, op: Operation, grads: Grads) => (Output | undefi
 /** The upstream gradient of output 0. */
 const grad0 = (grads: Grads): Output => grads[0]!;
 
+/** TF's _ShapesFullySpecifiedAndEqual: the fast path of Add/Sub/Mul gradients. */
+function sameKnownShapes(...ts: readonly Output[]): boolean {
+  const first = ts[0]!.shape;
+  return ts.every((t) => fullyDefined(t.shape) && t.shape.join() === first?.join());
+}
+
 /**
- * A broadcasting binary op's gradients: each side's is summed over the axes it was broadcast along
- * and reshaped back (TF's _AddGrad, _SubGrad, _MulGrad, _RealDivGrad: Shape, Shape_1,
- * BroadcastGradientArgs, Sum, Reshape, Sum_1, Reshape_1). When both shapes are fully known and
- * equal TF skips the reduction, and so does this.
+ * TF's _InferGradientReductionAxes: the axes each side was broadcast along, when the static shapes
+ * tell; undefined when broadcasting is decided at run time (unknown rank or sizes).
  */
-function unbroadcast(g: GraphBuilder, op: Operation, gx: () => Output, gy: () => Output): Output[] {
-  const [x, y] = op.inputs as [Output, Output];
-  if (fullyDefined(x.shape) && fullyDefined(y.shape) && x.shape.join() === y.shape.join()) {
-    return [gx(), gy()];
+function inferReductionAxes(xs: Shape, ys: Shape): [number[], number[]] | undefined {
+  if (xs === undefined || ys === undefined) return undefined;
+  const rank = Math.max(xs.length, ys.length);
+  const xAxes: number[] = [];
+  const yAxes: number[] = [];
+  for (let axis = 0; axis < rank; axis++) {
+    const xd = axis < rank - xs.length ? 1 : xs[axis - (rank - xs.length)]!;
+    const yd = axis < rank - ys.length ? 1 : ys[axis - (rank - ys.length)]!;
+    if (xd === 1 && yd !== 1) xAxes.push(axis);
+    else if (yd === 1 && xd !== 1) yAxes.push(axis);
+    else if (xd < 0 || yd < 0) return undefined;
   }
-  const sx = g.shapeOf(x);
-  const sy = g.shapeOf(y);
-  const [rx, ry] = g.addOp("BroadcastGradientArgs", [sx, sy], {
-    attrs: { T: attr.type(DataType.DT_INT32) },
-    outputs: [
-      [DataType.DT_INT32, [-1]],
-      [DataType.DT_INT32, [-1]],
-    ],
-  }).outputs as [Output, Output];
-  const a = g.reshape(g.sumOver(gx(), rx), sx, "Reshape", x.shape);
-  const b = g.reshape(g.sumOver(gy(), ry), sy, "Reshape", y.shape);
-  return [a, b];
+  return [xAxes, yAxes];
+}
+
+/**
+ * TF's _ReduceGradientArgs (SmartBroadcastGradientArgs): each side's gradient is summed (keepdims)
+ * over the axes it was broadcast along and reshaped back to its shape. The shapes are Consts when
+ * fully known, else Shape ops ("Shape", "Shape_1"); the axes are constant lists when the static
+ * shapes decide them, else BroadcastGradientArgs; a side that was not broadcast is left as it is.
+ */
+function unbroadcast(g: GraphBuilder, op: Operation, gx: Output, gy: Output): Output[] {
+  const [x, y] = op.inputs as [Output, Output];
+  const shapeOf = (t: Output) => (fullyDefined(t.shape) ? g.constantInt32(t.shape, "Shape") : g.shapeOf(t));
+  const sx = shapeOf(x);
+  const sy = shapeOf(y);
+  const axes = inferReductionAxes(x.shape, y.shape);
+  const reduce = (grad: Output, shape: Output, staticShape: Shape, r: number[] | Output, must: boolean) => {
+    if (!must) return grad;
+    const summed = Array.isArray(r) ? g.sum(grad, r, true) : g.sumOver(grad, r, "Sum", true);
+    return g.reshape(summed, shape, "Reshape", staticShape);
+  };
+  if (axes === undefined) {
+    const [rx, ry] = g.addOp("BroadcastGradientArgs", [sx, sy], {
+      attrs: { T: attr.type(DataType.DT_INT32) },
+      outputs: [
+        [DataType.DT_INT32, [-1]],
+        [DataType.DT_INT32, [-1]],
+      ],
+    }).outputs as [Output, Output];
+    return [reduce(gx, sx, x.shape, rx, true), reduce(gy, sy, y.shape, ry, true)];
+  }
+  const [rx, ry] = axes;
+  const xRank = x.shape!.length;
+  const yRank = y.shape!.length;
+  return [
+    reduce(gx, sx, x.shape, rx, rx.length > 0 || xRank < yRank),
+    reduce(gy, sy, y.shape, ry, ry.length > 0 || yRank < xRank),
+  ];
 }
 
 /** The int32 values of a Const output, or undefined when it is not a Const. */
@@ -755,86 +968,143 @@ function constInt32s(t: Output): number[] | undefined {
 }
 
 /**
- * TF's _SumGrad: reshape the gradient to the input's shape with the reduced axes kept as 1, then
- * tile it back to the input's shape. Needs the input's rank and constant axes (as TF's fast paths).
+ * TF's _SumGrad. With the input's shape and the axes known statically: reshape the gradient to the
+ * kept-dims shape and tile it back (Reshape, Tile). Otherwise the kept-dims shape is computed in the
+ * graph with math_ops.reduced_shape (Size, add, mod, Shape_1, range, ones, DynamicStitch) and the
+ * gradient broadcast back with BroadcastTo, op for op as TensorFlow 2.21 does.
  */
 function sumGrad(g: GraphBuilder, op: Operation, grad: Output): Output {
   const [x, axesT] = op.inputs as [Output, Output];
   const xs = x.shape;
   const axes = constInt32s(axesT);
-  if (xs === undefined || axes === undefined) {
-    throw new Error(
-      `gradient of ${op.type} '${op.name}': this builder needs the input's rank and constant reduction axes`,
-    );
+  if (xs !== undefined && axes !== undefined) {
+    const rank = xs.length;
+    const norm = axes.map((a) => (a < 0 ? a + rank : a));
+    if (axes.length === rank && axes.every((a, i) => a === i)) {
+      // Reduce all: Reshape(grad, [1]*rank), Tile by the input shape (a Const when fully known).
+      const r = g.reshape(grad, new Array(rank).fill(1));
+      const inputShape = allKnown(xs) ? g.constantInt32(xs) : g.shapeOf(x);
+      return g.tile(r, inputShape, "Tile", xs);
+    }
+    if (allKnown(xs)) {
+      const kept = xs.map((d, i) => (norm.includes(i) ? 1 : d));
+      const scaling = xs.map((d, i) => (norm.includes(i) ? d : 1));
+      const r = g.reshape(grad, g.constantInt32(kept), "Reshape", kept);
+      return g.tile(r, g.constantInt32(scaling), "Tile", xs);
+    }
   }
-  const rank = xs.length;
-  const norm = axes.map((a) => (a < 0 ? a + rank : a));
-  if (norm.length === rank && [...norm].sort().every((a, i) => a === i)) {
-    // Reduce all: Reshape(grad, [1]*rank), Tile by the input shape (a Const when fully known).
-    const r = g.reshape(grad, new Array(rank).fill(1));
-    const inputShape = allKnown(xs) ? g.constantInt32(xs) : g.shapeOf(x);
-    return g.tile(r, inputShape, "Tile", xs);
-  }
-  if (allKnown(xs)) {
-    const kept = xs.map((d, i) => (norm.includes(i) ? 1 : d));
-    const scaling = xs.map((d, i) => (norm.includes(i) ? d : 1));
-    const r = g.reshape(grad, g.constantInt32(kept), "Reshape", kept);
-    return g.tile(r, g.constantInt32(scaling), "Tile", xs);
-  }
-  // TF computes the kept-dims shape with reduced_shape (DynamicStitch) and broadcasts with
-  // BroadcastTo, which tfgate does not register; the same values from registered ops:
-  // kept = shape * mask + (1 - mask), multiples = shape // max(kept, 1) (TF's _safe_shape_div).
   const inputShape = g.shapeOf(x);
-  const mask = xs.map((_, i) => (norm.includes(i) ? 0 : 1));
-  const kept = g.add(g.mul(inputShape, g.constantInt32(mask)), g.constantInt32(mask.map((m) => 1 - m)));
-  const r = g.reshape(
-    grad,
-    kept,
-    "Reshape",
-    xs.map((d, i) => (norm.includes(i) ? 1 : d)),
+  let reshaped = grad;
+  if (op.attr("keep_dims")?.value !== true) {
+    const kept = reducedShape(g, inputShape, axesT);
+    const keptStatic =
+      xs === undefined || axes === undefined
+        ? undefined
+        : xs.map((d, i) => (axes.some((a) => (a < 0 ? a + xs.length : a) === i) ? 1 : d));
+    reshaped = g.reshape(grad, kept, "Reshape", keptStatic);
+  }
+  return g.addOp("BroadcastTo", [reshaped, inputShape], {
+    name: "BroadcastTo",
+    attrs: { T: attr.type(grad.dtype), Tidx: attr.type(DataType.DT_INT32) },
+    outputs: [[grad.dtype, xs]],
+  }).outputs[0]!;
+}
+
+/** The input's rank as math_ops' array_ops.size(shape): a Const when the rank is known, else Size. */
+function rankOf(g: GraphBuilder, shape: Output, name: string): Output {
+  const rank = shape.shape?.[0];
+  if (rank !== undefined && rank >= 0) return g.constant(rank, { dtype: DataType.DT_INT32, shape: [], name });
+  return g.addOp("Size", [shape], {
+    name,
+    attrs: { T: attr.type(DataType.DT_INT32), out_type: attr.type(DataType.DT_INT32) },
+    outputs: [[DataType.DT_INT32, []]],
+  }).outputs[0]!;
+}
+
+/** (axes + rank) % rank: the axes made non-negative (TF's math_ops code for reduced shapes). */
+function normalizedAxes(g: GraphBuilder, shape: Output, axes: Output, sizeName: string): Output {
+  const rank = rankOf(g, shape, sizeName);
+  return g.binary("FloorMod", g.add(axes, rank), rank, "mod");
+}
+
+/** TF's math_ops.reduced_shape: the shape `shape` reduced along `axes` with keepdims, in the graph. */
+function reducedShape(g: GraphBuilder, shape: Output, axes: Output): Output {
+  const rank = rankOf(g, shape, "Size");
+  const norm = g.binary("FloorMod", g.add(axes, rank), rank, "mod");
+  const axesShape = g.constantInt32([axes.shape?.[0] ?? 1], "Shape");
+  const range = g.opScope("range", (opName) => {
+    const start = g.constant(0, { dtype: DataType.DT_INT32, shape: [], name: "start" });
+    const delta = g.constant(1, { dtype: DataType.DT_INT32, shape: [], name: "delta" });
+    return g.addOp("Range", [start, rank, delta], {
+      name: opName,
+      exact: true,
+      attrs: { Tidx: attr.type(DataType.DT_INT32) },
+      outputs: [[DataType.DT_INT32, [shape.shape?.[0] ?? -1]]],
+    }).outputs[0]!;
+  });
+  const ones = g.opScope("ones", (opName) =>
+    g.fill(
+      axesShape,
+      g.constant(1, { dtype: DataType.DT_INT32, shape: [], name: "Const" }),
+      opName,
+      [axes.shape?.[0] ?? -1],
+      true,
+    ),
   );
-  const multiples = g.floorDiv(inputShape, g.maximum(kept, g.constant(1, { dtype: DataType.DT_INT32 })));
-  return g.tile(r, multiples, "Tile", xs);
+  return g.addOp("DynamicStitch", [range, norm, shape, ones], {
+    name: "DynamicStitch",
+    attrs: { N: attr.i(2), T: attr.type(DataType.DT_INT32) },
+    outputs: [[DataType.DT_INT32, [shape.shape?.[0] ?? -1]]],
+  }).outputs[0]!;
+}
+
+/** SigmoidGrad/TanhGrad(y, grad), made under control_dependencies([grad]) as TF does. */
+function cwiseGrad(g: GraphBuilder, type: string, y: Output, grad: Output): Output {
+  return g.controlDependencies([grad], () =>
+    g.addOp(type, [y, grad], { attrs: { T: attr.type(y.dtype) }, outputs: [[y.dtype, y.shape]] }),
+  ).outputs[0]!;
 }
 
 const gradFns: Record<string, GradFn> = {
+  // TF1 control flow (control_flow_grad.py): cond's Switch and Merge.
+  Switch: switchGrad,
+  Merge: mergeGrad,
   Identity: (_g, _op, grads) => [grad0(grads)],
   // A resource variable's read: the gradient flows to the handle (TF's _ReadGrad).
   ReadVariableOp: (_g, _op, grads) => [grad0(grads)],
   Neg: (g, _op, grads) => [g.neg(grad0(grads))],
-  AddV2: (g, op, grads) =>
-    unbroadcast(
-      g,
-      op,
-      () => grad0(grads),
-      () => grad0(grads),
-    ),
+  // TF's _AddGrad and _SubGrad.
+  AddV2: (g, op, grads) => {
+    const grad = grad0(grads);
+    if (sameKnownShapes(op.inputs[0]!, op.inputs[1]!, grad)) return [grad, grad];
+    return unbroadcast(g, op, grad, grad);
+  },
   Add: (g, op, grads) => gradFns.AddV2!(g, op, grads),
-  Sub: (g, op, grads) =>
-    unbroadcast(
-      g,
-      op,
-      () => grad0(grads),
-      () => g.neg(grad0(grads)),
-    ),
+  Sub: (g, op, grads) => {
+    const grad = grad0(grads);
+    if (sameKnownShapes(op.inputs[0]!, op.inputs[1]!, grad)) return [grad, g.neg(grad)];
+    return unbroadcast(g, op, grad, g.neg(grad));
+  },
   Mul: (g, op, grads) => {
     const [x, y] = op.inputs as [Output, Output];
-    return unbroadcast(
-      g,
-      op,
-      () => g.mul(grad0(grads), y),
-      () => g.mul(x, grad0(grads)),
-    );
+    const grad = grad0(grads);
+    // TF's _MulGrad fast path: equal, fully known shapes in float32/int32 → grad·y, grad·x.
+    if (
+      sameKnownShapes(x, y, grad) &&
+      (grad.dtype === DataType.DT_FLOAT || grad.dtype === DataType.DT_INT32)
+    ) {
+      return [g.mul(grad, y, "Mul"), g.mul(grad, x, "Mul")];
+    }
+    return unbroadcast(g, op, g.mul(grad, y, "Mul"), g.mul(x, grad, "Mul"));
   },
   // TF's _RealDivGrad: gx = grad / y; gy = grad * ((-x / y) / y).
   RealDiv: (g, op, grads) => {
     const [x, y] = op.inputs as [Output, Output];
-    return unbroadcast(
-      g,
-      op,
-      () => g.div(grad0(grads), y),
-      () => g.mul(grad0(grads), g.div(g.div(g.neg(x), y), y)),
-    );
+    const grad = grad0(grads);
+    const realDiv = (a: Output, b: Output) => g.binary("RealDiv", a, b, "RealDiv");
+    const gx = realDiv(grad, y);
+    const gy = g.mul(grad, realDiv(realDiv(g.neg(x), y), y));
+    return unbroadcast(g, op, gx, gy);
   },
   // TF's _MatMulGrad, per combination of the transpose attributes.
   MatMul: (g, op, grads) => {
@@ -870,21 +1140,19 @@ const gradFns: Record<string, GradFn> = {
   },
   // TF's _ExpGrad: grad * y.
   Exp: (g, op, grads) => [g.mul(grad0(grads), op.outputs[0]!)],
-  // TF emits SigmoidGrad(y, grad) = grad * y * (1 - y); tfgate has no SigmoidGrad kernel yet.
-  Sigmoid: (g, op, grads) => {
-    const y = op.outputs[0]!;
-    return [g.mul(g.mul(grad0(grads), y), g.sub(g.scalarLike(1, y), y))];
-  },
-  // TF emits TanhGrad(y, grad) = grad * (1 - y²); tfgate has no TanhGrad kernel yet.
-  Tanh: (g, op, grads) => {
-    const y = op.outputs[0]!;
-    return [g.mul(grad0(grads), g.sub(g.scalarLike(1, y), g.square(y)))];
-  },
-  // TF emits ReluGrad(grad, y) = grad where y > 0, else 0; tfgate has no ReluGrad kernel yet.
+  // TF's _SigmoidGrad: with control_dependencies([grad]): SigmoidGrad(y, grad).
+  Sigmoid: (g, op, grads) => [cwiseGrad(g, "SigmoidGrad", op.outputs[0]!, grad0(grads))],
+  // TF's _TanhGrad: with control_dependencies([grad]): TanhGrad(y, grad).
+  Tanh: (g, op, grads) => [cwiseGrad(g, "TanhGrad", op.outputs[0]!, grad0(grads))],
+  // TF's _ReluGrad: ReluGrad(grad, y).
   Relu: (g, op, grads) => {
-    const y = op.outputs[0]!;
     const grad = grad0(grads);
-    return [g.select(g.greater(y, g.scalarLike(0, y)), grad, g.zerosLike(grad))];
+    return [
+      g.addOp("ReluGrad", [grad, op.outputs[0]!], {
+        attrs: { T: attr.type(grad.dtype) },
+        outputs: [[grad.dtype, grad.shape]],
+      }).outputs[0]!,
+    ];
   },
   // TF's _SoftmaxGrad: (grad - sum(grad * softmax, -1, keepdims)) * softmax.
   Softmax: (g, op, grads) => {
@@ -903,12 +1171,24 @@ const gradFns: Record<string, GradFn> = {
     if (fullyDefined(x.shape) && fullyDefined(y.shape)) {
       factor = g.scalarLike(numElements(x.shape) / Math.max(numElements(y.shape), 1), sumG);
     } else {
-      const inSize = g.prod(g.shapeOf(x), [0]);
-      const outSize = g.prod(g.shapeOf(y), [0]);
-      factor = g.cast(
-        g.floorDiv(inSize, g.maximum(outSize, g.constant(1, { dtype: DataType.DT_INT32 }))),
-        sumG.dtype,
-      );
+      // TF 2.21: reduce_prod(gather(shape(x), (axes + rank) % rank)), cast to the gradient's type.
+      const inputShape = g.shapeOf(x);
+      const axes = normalizedAxes(g, inputShape, op.inputs[1]!, "Size");
+      const sizes = g.opScope("GatherV2", (opName) => {
+        const axis = g.constant(0, { dtype: DataType.DT_INT32, shape: [], name: "axis" });
+        return g.addOp("GatherV2", [inputShape, axes, axis], {
+          name: opName,
+          exact: true,
+          attrs: {
+            batch_dims: attr.i(0),
+            Tparams: attr.type(DataType.DT_INT32),
+            Tindices: attr.type(DataType.DT_INT32),
+            Taxis: attr.type(DataType.DT_INT32),
+          },
+          outputs: [[DataType.DT_INT32, axes.shape]],
+        }).outputs[0]!;
+      });
+      factor = g.cast(g.prod(sizes), sumG.dtype);
     }
     return [g.div(sumG, factor), undefined];
   },
@@ -917,7 +1197,10 @@ const gradFns: Record<string, GradFn> = {
 /** The ops `gradients` can differentiate through. */
 export const differentiableOps: readonly string[] = Object.keys(gradFns).sort();
 
-/** TF's _GradientsHelper, for graphs without control flow. */
+/** The ops of a TF1 while loop's frame. */
+const whileLoopOps = new Set(["Enter", "RefEnter", "Exit", "RefExit", "NextIteration", "LoopCond"]);
+
+/** TF's _GradientsHelper, for graphs with TF1 cond (gradients through while loops throw). */
 function gradientsHelper(
   g: GraphBuilder,
   ys: readonly Output[],
@@ -926,6 +1209,9 @@ function gradientsHelper(
 ): (Output | undefined)[] {
   // Ancestors of ys (with their consumers among them), then those reachable from xs: the ops
   // "between" xs and ys, the only ones gradients flow through.
+  // TF's _PendingCount: the ops reached from xs through trainable (float, resource) tensors, then,
+  // walking back from ys through reached ops only, the ops "between" xs and ys: the only ones
+  // gradients flow through (a bool predicate computed from x is not one of them).
   const consumers = new Map<Operation, Operation[]>();
   const seen = new Set<Operation>();
   const back = [...ys.map((y) => y.op)];
@@ -934,19 +1220,38 @@ function gradientsHelper(
     if (seen.has(op)) continue;
     seen.add(op);
     for (const i of op.inputs) {
-      const list = consumers.get(i.op) ?? [];
-      list.push(op);
-      consumers.set(i.op, list);
+      if (isTrainable(i.dtype)) {
+        const list = consumers.get(i.op) ?? [];
+        list.push(op);
+        consumers.set(i.op, list);
+      }
       back.push(i.op);
     }
   }
-  const between = new Set<Operation>();
+  const reached = new Set<Operation>();
   const fwd = xs.map((x) => x.op).filter((op) => seen.has(op));
   while (fwd.length > 0) {
     const op = fwd.pop()!;
-    if (between.has(op)) continue;
-    between.add(op);
+    if (reached.has(op)) continue;
+    reached.add(op);
     for (const c of consumers.get(op) ?? []) fwd.push(c);
+  }
+  const between = new Set<Operation>();
+  const walk = ys.map((y) => y.op);
+  while (walk.length > 0) {
+    const op = walk.pop()!;
+    if (!reached.has(op) || between.has(op)) continue;
+    between.add(op);
+    for (const i of op.inputs) walk.push(i.op);
+  }
+
+  const loopOp = [...between].find((op) => whileLoopOps.has(op.type));
+  if (loopOp !== undefined) {
+    throw new Error(
+      `gradients through tf.while_loop are not supported (op '${loopOp.name}', type ${loopOp.type}): ` +
+        "TF1's while-loop gradient saves every iteration's values with StackV2/StackPushV2/StackPopV2, " +
+        "which tfgate does not register",
+    );
   }
 
   // How many gradient contributions each op waits for (one per consuming input edge between).
@@ -967,9 +1272,12 @@ function gradientsHelper(
       addGrad(y, given);
       return;
     }
-    // TF's _DefaultGradYs: Fill(Shape(y), grad_ys_i).
-    const shape = g.shapeOf(y);
-    addGrad(y, g.fill(shape, g.scalarLike(1, y, `grad_ys_${i}`), "Fill", y.shape));
+    // TF's _DefaultGradYs: ones(shape(y), name="grad_ys_i"); the shape is a Const when known.
+    const shape = fullyDefined(y.shape) ? g.constantInt32(y.shape, "Shape") : g.shapeOf(y);
+    const ones = g.opScope(`grad_ys_${i}`, (opName) =>
+      g.fill(shape, g.scalarLike(1, y, "Const"), opName, y.shape, true),
+    );
+    addGrad(y, ones);
   });
 
   // TF's _AggregatedGrads (ADD_N): several contributions are summed with one AddN.
@@ -994,10 +1302,11 @@ function gradientsHelper(
       if (fn === undefined) {
         throw new Error(`No gradient defined for operation '${op.name}' (op type: ${op.type})`);
       }
+      // dC/d(output) is 0 for outputs nothing downstream used (made in the gradients scope, as TF).
+      const filled = outGrads.map((o, i) =>
+        o === undefined && isTrainable(op.outputs[i]!.dtype) ? zerosLikeOutsideLoop(g, op, i) : o,
+      );
       const inGrads = g.nameScope(`${op.name}_grad`, () => {
-        const filled = outGrads.map((o, i) =>
-          o === undefined && isFloat(op.outputs[i]!.dtype) ? g.zerosLike(op.outputs[i]!) : o,
-        );
         const result = fn(g, op, filled);
         return options.gateGradients && result.filter((r) => r !== undefined).length > 1
           ? tuple(g, result)

@@ -138,6 +138,7 @@ describe("Multinomial vs TensorFlow 2.21 (two steps per kernel)", () => {
         requestedInputs: [],
         device: testDevice,
       });
+      assert.ok(!isAsyncKernel(kernel));
       const flat = c.logits.flat().map((v) => (typeof v === "string" ? Number(v) : v));
       const logitsShape = [c.logits.length, c.logits[0]!.length];
       const inputs = [

@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-// Bundle sizes (esbuild, minified, ES2022, then gzip -9) of the web client beside a bare
-// connect-web client of the same service, and of the demo page. Prints a Markdown table.
+// Bundle sizes (esbuild, minified, ES2022, then gzip -9) of the web client, imported by package
+// name as an application would, beside a bare connect-web client of the same service, and of the
+// demo page. Prints a Markdown table (web-client/README.md's "Bundle size" section). esbuild
+// keeps the dynamically imported text/JSON GraphDef parser in the bundle; one row stubs it out to
+// show its share.
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
@@ -8,7 +11,7 @@ const root = new URL("..", import.meta.url).pathname;
 const service = "./gen/tensorflow/core/protobuf/master_service_pb.js";
 const entries = [
   [
-    "bare connect-web: createClient(MasterService, Connect transport)",
+    "bare connect-web: `createClient(MasterService, createConnectTransport(…))`",
     `import { createClient } from "@connectrpc/connect";
      import { createConnectTransport } from "@connectrpc/connect-web";
      import { MasterService } from "${service}";
@@ -23,19 +26,33 @@ const entries = [
      export const g = createClient(MasterService, createGrpcWebTransport({ baseUrl: location.origin }));`,
   ],
   [
-    "web-client: client + Session + tensors (no graph builder)",
-    `export { createMasterClient, Session, TfStepError } from "./web-client/client.js";
-     export { tensor, toTensorProto, fromTensorProto } from "./web-client/tensor.js";`,
+    "web client: `Session`, `createTransport`, `tensor` (Connect + gRPC-Web)",
+    `import { createTransport, Session, TfError, tensor } from "@tfgate/web-client";
+     export { createTransport, Session, TfError, tensor };`,
   ],
   [
-    "web-client: everything (client, Session, tensors, GraphBuilder, gradients)",
-    `export * from "./web-client/index.js";`,
+    "… the same, with the lazily imported text/JSON GraphDef parser stubbed out",
+    `import { createTransport, Session, TfError, tensor } from "@tfgate/web-client";
+     export { createTransport, Session, TfError, tensor };`,
+    "no-text",
   ],
-  ["demo page (web/main.ts)", `import "./web/main.ts";`],
+  ["web client: everything, with GraphBuilder and gradients", `export * from "@tfgate/web-client";`],
+  ["the demo page (`web/`)", `import "./web/main.ts";`],
 ];
 
 console.log("| bundle | min | min+gzip |\n|---|---:|---:|");
-for (const [name, contents] of entries) {
+// Stubs the lazily imported GraphDef text/JSON parser, to show what it costs.
+const withoutTextParser = {
+  name: "without-text-parser",
+  setup(b) {
+    b.onResolve({ filter: /graphdef-io\.js$/ }, (args) =>
+      args.kind === "dynamic-import" ? { path: "graphdef-io", namespace: "stub" } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "stub" }, () => ({ contents: "export const parseGraphDef = null;" }));
+  },
+};
+
+for (const [name, contents, variant] of entries) {
   const out = await build({
     stdin: { contents, resolveDir: root, loader: "ts", sourcefile: "entry.ts" },
     bundle: true,
@@ -46,6 +63,7 @@ for (const [name, contents] of entries) {
     legalComments: "none",
     write: false,
     logLevel: "error",
+    plugins: variant === "no-text" ? [withoutTextParser] : [],
   });
   const js = out.outputFiles[0].contents;
   const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;

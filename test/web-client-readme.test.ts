@@ -1,9 +1,10 @@
 // Runs web-client/README.md's example as written (in Node, which connect-web supports through
-// fetch), against a server on another port: only the import path and the server URL are swapped.
+// fetch), against a server on another port: only the server URL is swapped. The example imports
+// the package by name, from a project that has it installed (node_modules/@tfgate/web-client).
 
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -23,12 +24,14 @@ test("web-client/README.md's example trains y = 2·x₀ − x₁ + 0.5", async (
   const block = /<!-- example:begin -->\s*```ts\n([\s\S]*?)```\s*<!-- example:end -->/.exec(readme)?.[1];
   assert.ok(block, "the example block");
   assert.ok(block.split("\n").filter((l) => l.trim() !== "").length <= 21, "about 20 lines");
-  const code = block
-    .replace('"tfgate/web-client"', JSON.stringify(join(repoRoot, "web-client", "index.ts")))
-    .replace("http://127.0.0.1:8080", server.url);
+  assert.match(block, /from "@tfgate\/web-client";/);
+  const code = block.replace("http://127.0.0.1:8080", server.url);
   const dir = mkdtempSync(join(tmpdir(), "tfgate-readme-"));
   try {
     writeFileSync(join(dir, "package.json"), '{"type": "module"}');
+    // What `npm install` of the workspace package leaves in a consumer project.
+    mkdirSync(join(dir, "node_modules", "@tfgate"), { recursive: true });
+    symlinkSync(join(repoRoot, "web-client"), join(dir, "node_modules", "@tfgate", "web-client"), "dir");
     writeFileSync(join(dir, "example.ts"), code);
     const { stdout } = await run(process.execPath, ["--import", "tsx", join(dir, "example.ts")], {
       cwd: repoRoot,

@@ -2,18 +2,43 @@
 // tensor helpers. Works in browsers and in Node; never imports server code.
 
 export {
+  type CallArgs,
+  Callable,
+  type CallableArgs,
+  type ConfigInput,
   createMasterClient,
   createTransport,
+  type Fetched,
+  type Fetches,
+  type GraphInput,
   type MasterClient,
   type MasterClientOptions,
+  newRequestId,
+  PartialRun,
+  type PartialRunArgs,
   type Protocol,
   type RunArgs,
+  type RunOptionsInput,
+  type RunResult,
   Session,
+  TfCode,
+  type TfCodeName,
+  TfError,
   TfStepError,
+  type TraceLevel,
 } from "./client.js";
+export {
+  type CondBranch,
+  CondContext,
+  type LoopBodyFn,
+  type LoopCondFn,
+  WhileContext,
+  type WhileLoopOptions,
+} from "./control-flow.js";
 export {
   attr,
   broadcastShapes,
+  type ControlFlowContext,
   differentiableOps,
   GRAPH_DEF_PRODUCER,
   GradientDescent,
@@ -26,11 +51,21 @@ export {
   Variable,
 } from "./graph.js";
 export { detectGraphDefFormat, formatGraphDef, type GraphDefFormat, parseGraphDef } from "./graphdef-io.js";
+export { Adam, type AdamOptions } from "./optimizers.js";
 export {
   DataType,
+  type DTypeLike,
+  type DTypeName,
+  dtypeNames,
   fromTensorProto,
+  HostTensor,
+  type NestedArray,
+  type Scalar,
   type Tensor,
+  type TensorInit,
+  type TensorInput,
   type TensorValues,
   tensor,
+  toDataType,
   toTensorProto,
 } from "./tensor.js";

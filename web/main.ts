@@ -9,15 +9,13 @@
 
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { StepStats } from "../gen/tensorflow/core/framework/step_stats_pb.js";
-import { RunOptions_TraceLevel } from "../gen/tensorflow/core/protobuf/config_pb.js";
 import {
   createMasterClient,
   type MasterClient,
   type Protocol,
   Session,
-  TfStepError,
+  TfError,
   tensor,
-  toTensorProto,
 } from "../web-client/index.js";
 import { buildModel, type Dataset, type DatasetKind, type Model, makeDataset } from "./model.js";
 
@@ -86,12 +84,9 @@ function client(protocol: Protocol): MasterClient {
 
 // --- errors -------------------------------------------------------------------------------------
 
-/** "INVALID_ARGUMENT" from a TfStepError's TF code or a ConnectError's code. */
+/** "INVALID_ARGUMENT" from a TfError's TF code or a ConnectError's code. */
 function describeError(e: unknown): { code: string; message: string } {
-  if (e instanceof TfStepError) {
-    const [code, ...rest] = e.message.split(": ");
-    return { code: code ?? "UNKNOWN", message: rest.join(": ") };
-  }
+  if (e instanceof TfError) return { code: e.codeName, message: e.rawMessage };
   if (e instanceof ConnectError) {
     const code = Code[e.code]?.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase() ?? "UNKNOWN";
     return { code, message: e.rawMessage };
@@ -390,14 +385,12 @@ async function train(): Promise<void> {
     lossEl.dataset.value = String(losses.at(-1));
     drawLoss(losses, s.steps);
     await refreshBoundary();
-    // One more training step, traced: RunMetadata.step_stats for the timeline (the raw client: the Session
-    // helper does not pass RunOptions yet).
-    const traced = await client(s.protocol).runStep({
-      sessionHandle: session.handle,
-      feed: Object.entries(feeds).map(([name, t]) => ({ name, tensor: toTensorProto(t) })),
-      fetch: [model.loss],
-      target: [model.train],
-      options: { traceLevel: RunOptions_TraceLevel.FULL_TRACE },
+    // One more training step, traced: RunMetadata.step_stats for the timeline.
+    const traced = await session.runWithMetadata({
+      feeds,
+      fetches: [model.loss],
+      targets: [model.train],
+      options: { traceLevel: "FULL_TRACE" },
     });
     drawTimeline(traced.metadata?.stepStats);
     const secs = (performance.now() - started) / 1000;

@@ -1,0 +1,30 @@
+// TF's Atan2 (core/kernels/cwise_op_atan2.cc): the angle of (x, y), i.e. atan(y / x) in the right
+// quadrant, with broadcasting. The op's inputs are named y, x (in that order).
+
+import type { OpKernelContext } from "../framework/op-kernel.js";
+import type { Tensor } from "../framework/tensor.js";
+import { type BinaryFns, binaryOp } from "./cwise.js";
+import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
+
+export const atan2Fns: BinaryFns = { float: Math.atan2 };
+
+export function atan2(y: Tensor, x: Tensor): Tensor {
+  return binaryOp("Atan2", y, x, atan2Fns);
+}
+
+export const atan2Config: KernelConfig = {
+  op: {
+    name: "Atan2",
+    inputs: ["y: T", "x: T"],
+    outputs: ["z: T"],
+    attrs: ["T: {bfloat16, half, float, double}"],
+  },
+  kernel: cpuKernel("Atan2", (c) => {
+    checkTypeConstraint(c, "T", FLOAT_TYPES);
+    return {
+      compute(ctx: OpKernelContext) {
+        ctx.setOutput(0, atan2(ctx.input(0), ctx.input(1)));
+      },
+    };
+  }),
+};

@@ -1,0 +1,29 @@
+// TF's Digamma (core/kernels/cwise_op_digamma.cc): ψ(x), the derivative of log Γ, element-wise.
+// TF's float and half kernels compute in float32 arithmetic (Eigen's digamma<float>), which
+// special-math.ts's digammaFloat reproduces; TF has no bfloat16 kernel.
+
+import type { OpKernelContext } from "../framework/op-kernel.js";
+import type { Tensor } from "../framework/tensor.js";
+import { DataType } from "../framework/types.js";
+import { type UnaryFns, unaryOp } from "./cwise.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
+import { digammaFloat, digamma as digammaScalar } from "./special-math.js";
+
+const doubleFns: UnaryFns = { float: digammaScalar };
+const floatFns: UnaryFns = { float: digammaFloat };
+
+export function digamma(x: Tensor): Tensor {
+  return unaryOp("Digamma", x, x.dtype === DataType.DT_DOUBLE ? doubleFns : floatFns);
+}
+
+export const digammaConfig: KernelConfig = {
+  op: { name: "Digamma", inputs: ["x: T"], outputs: ["y: T"], attrs: ["T: {bfloat16, half, float, double}"] },
+  kernel: cpuKernel("Digamma", (c) => {
+    checkTypeConstraint(c, "T", [T.float, T.double, T.half]);
+    return {
+      compute(ctx: OpKernelContext) {
+        ctx.setOutput(0, digamma(ctx.input(0)));
+      },
+    };
+  }),
+};

@@ -18,6 +18,7 @@ import { GraphDefSchema } from "../gen/tensorflow/core/framework/graph_pb.js";
 import {
   CloseSessionRequestSchema,
   CreateSessionRequestSchema,
+  ResetRequestSchema,
   RunStepRequestSchema,
 } from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { isTfError } from "../server/engine/framework/errors.js";
@@ -133,6 +134,10 @@ describe("TF1 training graphs exported by TensorFlow train with TF's losses", ()
         t.skip(`Op type not registered: ${op}`);
       } finally {
         if (sessionHandle !== "") await m.closeSession(create(CloseSessionRequestSchema, { sessionHandle }));
+        // Ref variables live in the workers' default container across sessions, as in TF: clear
+        // it, as a TF1 program would with Session.reset, so a case never meets another case's
+        // variable of the same name (e.g. a differently shaped w2).
+        await m.reset(create(ResetRequestSchema, {}));
       }
     });
   }

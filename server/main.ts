@@ -42,6 +42,7 @@ interface ServeFlags {
   maxSessions?: number;
   maxGraphNodes?: number;
   maxTensorBytes?: number;
+  maxStepBytes?: number;
   sessionIdleTimeoutMs?: number;
   defaultSessionConfig?: string;
 }
@@ -144,6 +145,16 @@ export async function runCli(argv: readonly string[]): Promise<void> {
     )
     .addOption(
       new Option(
+        "--max-step-bytes <n>",
+        "memory one step's kernels may allocate on one worker (per worker, per step; values built in " +
+          "a while-loop iteration are released when it ends); past it the step fails RESOURCE_EXHAUSTED " +
+          "(e.g. 4GiB; default: a quarter of the machine's memory)",
+      )
+        .env("TFGATE_MAX_STEP_BYTES")
+        .argParser(parsePositiveByteSize),
+    )
+    .addOption(
+      new Option(
         "--session-idle-timeout-ms <ms>",
         "close sessions idle this long (0 = never, TensorFlow's default)",
       )
@@ -238,6 +249,7 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
         maxSessions: flags.maxSessions,
         maxGraphNodes: flags.maxGraphNodes,
         maxTensorBytes: flags.maxTensorBytes,
+        maxStepBytes: flags.maxStepBytes,
         sessionIdleTimeoutMs: flags.sessionIdleTimeoutMs,
         defaultSessionConfig,
       }),
@@ -356,6 +368,13 @@ function parseByteSize(text: string): number {
     );
   }
   return Number(match[1]) * unit;
+}
+
+/** A byte size of at least one byte (a budget of 0 would fail every step). */
+function parsePositiveByteSize(text: string): number {
+  const bytes = parseByteSize(text);
+  if (bytes < 1) throw new InvalidArgumentError("expected at least 1 byte, e.g. 4GiB");
+  return bytes;
 }
 
 function parseCorsOrigin(text: string): CorsOrigin {

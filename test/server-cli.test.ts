@@ -40,10 +40,12 @@ test("--help lists every flag with its environment variable; exit 0", async () =
     "--cors-origin",
     "--max-message-bytes",
     "--log-level",
+    "--max-step-bytes",
   ]) {
     assert.ok(stdout.includes(flag), flag);
   }
   assert.match(stdout, /env:\s+TFGATE_PORT/);
+  assert.match(stdout, /env:\s+TFGATE_MAX_STEP_BYTES/);
 });
 
 test("an unknown flag, a bad value, a bad environment variable: a message and exit 1", async () => {
@@ -62,6 +64,16 @@ test("an unknown flag, a bad value, a bad environment variable: a message and ex
     ],
     [["serve", "--log-level", "loud"], {}, /argument 'loud' is invalid. Allowed choices are fatal, error/],
     [["serve", "--tls-cert", "/nonexistent.pem"], {}, /tlsCert and tlsKey must be given together/],
+    [
+      ["serve", "--max-step-bytes", "4GB"],
+      {},
+      /^tfgate: option '--max-step-bytes <n>' argument '4GB' is invalid. expected a byte count/,
+    ],
+    [
+      ["serve"],
+      { TFGATE_MAX_STEP_BYTES: "0" },
+      /env 'TFGATE_MAX_STEP_BYTES' is invalid. expected at least 1 byte/,
+    ],
   ];
   await Promise.all(
     cases.map(async ([args, env, message]) => {
@@ -104,4 +116,69 @@ test("serve logs its URL, answers, and exits 0 on SIGTERM", async () => {
   assert.equal(code, 0);
   assert.match(stdout, /SIGTERM: shutting down/);
   assert.match(stdout, /"msg":"shut down"/);
+});
+
+test("TFGATE_MAX_STEP_BYTES reaches the workers: a step allocating more fails RESOURCE_EXHAUSTED", async () => {
+  const child = tfgate(["serve", "--devices", "CPU:1"], {
+    TFGATE_PORT: "0",
+    TFGATE_MAX_STEP_BYTES: "1KiB",
+  });
+  const result = finish(child);
+  let output = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /tfgate listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match?.[1] !== undefined) resolve(match[1]);
+    });
+    child.on("close", () => reject(new Error(`exited before listening: ${output}`)));
+  });
+  try {
+    const call = (method: string, body: unknown) =>
+      fetch(`${url}/tensorflow.MasterService/${method}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const intConst = (name: string, values: number[]) => ({
+      name,
+      op: "Const",
+      attr: {
+        dtype: { type: "DT_INT32" },
+        value: { tensor: { dtype: "DT_INT32", tensorShape: { dim: [{ size: "1" }] }, intVal: values } },
+      },
+    });
+    const graphDef = {
+      node: [
+        intConst("small", [256]),
+        intConst("big", [257]),
+        {
+          name: "one",
+          op: "Const",
+          attr: { dtype: { type: "DT_FLOAT" }, value: { tensor: { dtype: "DT_FLOAT", floatVal: [1] } } },
+        },
+        { name: "fits", op: "Fill", input: ["small", "one"], attr: { T: { type: "DT_FLOAT" } } },
+        { name: "too_big", op: "Fill", input: ["big", "one"], attr: { T: { type: "DT_FLOAT" } } },
+      ],
+    };
+    const created = await call("CreateSession", { graphDef });
+    assert.equal(created.status, 200);
+    const { sessionHandle } = (await created.json()) as { sessionHandle: string };
+    // 256 floats are exactly 1 KiB; 257 are 4 bytes too many.
+    assert.equal((await call("RunStep", { sessionHandle, target: ["fits"] })).status, 200);
+    const refused = await call("RunStep", { sessionHandle, target: ["too_big"] });
+    const error = (await refused.json()) as { code: string; message: string };
+    assert.equal(error.code, "resource_exhausted");
+    assert.match(
+      error.message,
+      /OOM when allocating tensor with shape\[257\] and type float on \/job:localhost/,
+    );
+    assert.match(
+      error.message,
+      /per-step memory budget of 1024 bytes by 4 bytes \(raise it with --max-step-bytes\)/,
+    );
+  } finally {
+    child.kill("SIGTERM");
+    await result;
+  }
 });

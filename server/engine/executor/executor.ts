@@ -17,6 +17,14 @@
 //
 // Concurrency: one executor may run several steps at once (different StepContexts); all per-step
 // state lives in run(). Cancellation is checked between nodes via step.signal.
+//
+// Memory (the per-step budget, StepMemoryAccount in framework/tensor.ts): the step's account is
+// made current around each synchronous compute, so allocData charges the right step; an async
+// kernel runs with no account (whatever it allocates after an await cannot be attributed). Charges
+// belong to the iteration whose kernel made them and are released when the executor drops that
+// iteration; a value carried out of it (NextIteration, Exit) takes its charge to the iteration it
+// reaches, and a function call's results are charged to the caller's iteration (the call's own run
+// released them). Whatever a run still holds is released when it ends.
 
 import {
   cancelled,
@@ -38,7 +46,8 @@ import {
   type StepContext,
   type StepStatsCollector,
 } from "../framework/op-kernel.js";
-import type { Tensor } from "../framework/tensor.js";
+import { childFrameId } from "../framework/rendezvous.js";
+import { swapStepAccount, type Tensor } from "../framework/tensor.js";
 import { type DataType, isRefType } from "../framework/types.js";
 import { type Graph, isMerge, isNextIteration, type Node } from "../graph/graph.js";
 import { nodeContext } from "../graph/validate.js";
@@ -94,6 +103,8 @@ interface StaticFrame {
   readonly numEnters: number;
   /** Exit nodes of this frame (each leaves once per finished instance, or dead). */
   readonly exits: readonly number[];
+  /** The Enter's parallel_iterations: how many iterations may be alive at once (TF's cap). */
+  readonly parallelIterations: number;
 }
 
 export interface Executor {
@@ -182,7 +193,19 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
   const roots = items.filter((it) => it.initialPending === 0).map((it) => it.node.id);
 
   async function run(step: StepContext): Promise<void> {
+    const ledger: MemoryLedger = { held: 0 };
+    try {
+      await runStep(step, ledger);
+    } finally {
+      step.memory?.release(ledger.held);
+    }
+  }
+
+  async function runStep(step: StepContext, ledger: MemoryLedger): Promise<void> {
     const n = items.length;
+    const account = step.memory;
+    // In a function body everything may be released when the call returns, so all is tracked.
+    const trackAll = step.callFrame !== undefined;
     let nextInstance = 0;
     let failure: unknown;
     let outstanding = 0;
@@ -209,6 +232,7 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
         mergeFired: new Uint8Array(n),
         mergeCtl,
         inFlight: 0,
+        charged: 0,
       };
       inst.iterations.set(iter, iteration);
       inst.lastIteration = Math.max(inst.lastIteration, iter);
@@ -224,6 +248,10 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
     ): FrameInstance => {
       const inst: FrameInstance = {
         id: nextInstance++,
+        frameId:
+          parent === undefined || parentIter === undefined
+            ? 0n
+            : childFrameId(parent.frameId, parentIter.index, frames[frame]!.name),
         frame,
         parent,
         parentIter,
@@ -234,6 +262,7 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
         constants: [],
         liveExits: new Set(),
         children: new Map(),
+        deferredNext: [],
       };
       if (parentIter) parentIter.inFlight++; // a running child frame keeps its parent iteration alive
       newIteration(inst, 0);
@@ -262,6 +291,7 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
       slot: number,
       entry: Entry,
       fromDeadNode: boolean,
+      fromEnter = false,
     ) => {
       const it = items[dst]!;
       if (it.isMerge) {
@@ -278,7 +308,10 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
           const e = iter.inputs[it.inputStart + i];
           if (e !== undefined && !e.dead) live = true;
         }
-        if (live || iter.mergeDead[dst] === it.numInputs) {
+        // As in TF, a dead Enter makes its Merge fire dead at once (a loop in an untaken branch
+        // still runs its LoopCond, dead, so a device sharing the frame hears the loop end).
+        const deadEnter = fromEnter && slot >= 0 && entry.dead;
+        if (live || deadEnter || iter.mergeDead[dst] === it.numInputs) {
           iter.mergeFired[dst] = 1;
           if (!live) iter.deadInput[dst] = 1;
           schedule(inst, iter, dst);
@@ -292,6 +325,34 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
         iter.deadInput[dst] = 1;
       }
       if (--iter.pending[dst]! === 0) schedule(inst, iter, dst);
+    };
+
+    /**
+     * A value leaving iteration `from` for `to` (NextIteration, Exit) takes its charge along: it was
+     * allocated in `from` or moved there, and `from` may be dropped while `to` still holds it.
+     */
+    const moveCharge = (from: Iteration, to: Iteration, entry: Entry | undefined) => {
+      if (account === undefined || entry?.tensor === undefined) return;
+      const bytes = account.ownedBytes(entry.tensor);
+      from.charged -= bytes;
+      to.charged += bytes;
+    };
+
+    /** Charges a function call's result to the iteration it reaches (the call released it). */
+    const chargeMoved = (iter: Iteration, entry: Entry | undefined) => {
+      if (account === undefined || entry?.tensor === undefined) return;
+      const bytes = account.ownedBytes(entry.tensor);
+      if (bytes === 0) return;
+      account.add(bytes);
+      iter.charged += bytes;
+      ledger.held += bytes;
+    };
+
+    const releaseIteration = (iter: Iteration) => {
+      if (account === undefined || iter.charged === 0) return;
+      account.release(iter.charged);
+      ledger.held -= iter.charged;
+      iter.charged = 0;
     };
 
     const schedule = (inst: FrameInstance, iter: Iteration, id: number) => {
@@ -328,7 +389,15 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
             // Deliver to every iteration that already exists; later ones get it at creation.
             for (const live of child.iterations.values()) {
               for (const [dst, slot, srcOut] of it.out) {
-                deliver(child, live, dst, slot, srcOut >= 0 ? (outputs[srcOut] ?? DEAD) : DEAD, nodeDead);
+                deliver(
+                  child,
+                  live,
+                  dst,
+                  slot,
+                  srcOut >= 0 ? (outputs[srcOut] ?? DEAD) : DEAD,
+                  nodeDead,
+                  true,
+                );
               }
             }
             finishNode(t);
@@ -346,6 +415,7 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
           t.inst.liveExits.add(t.id);
           inst = t.inst.parent!;
           iter = t.inst.parentIter!;
+          moveCharge(t.iter, iter, outputs[0]);
           break;
         }
         case NodeKind.NextIteration: {
@@ -354,7 +424,19 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
             finishNode(t);
             return;
           }
+          if (
+            t.iter.index === t.inst.lastIteration &&
+            t.inst.iterations.size >= frames[t.inst.frame]!.parallelIterations
+          ) {
+            // TF's parallel_iterations: the next iteration starts when the oldest one is done, so
+            // a loop whose condition runs ahead (or a device sharing the frame that lags) keeps
+            // a bounded number of iterations in memory.
+            t.inst.deferredNext.push([t.id, outputs[0]]);
+            finishNode(t);
+            return;
+          }
           iter = t.inst.iterations.get(t.iter.index + 1) ?? newIteration(t.inst, t.iter.index + 1);
+          moveCharge(t.iter, iter, outputs[0]);
           break;
         }
         default:
@@ -362,7 +444,8 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
       }
       if (iter !== undefined) {
         for (const [dst, slot, srcOut] of it.out) {
-          deliver(inst, iter, dst, slot, srcOut >= 0 ? (outputs[srcOut] ?? DEAD) : DEAD, nodeDead);
+          const entry = srcOut >= 0 ? (outputs[srcOut] ?? DEAD) : DEAD;
+          deliver(inst, iter, dst, slot, entry, nodeDead, it.kind === NodeKind.Enter);
         }
       }
       finishNode(t);
@@ -375,6 +458,16 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
     };
 
     /** Drops finished iterations; when a whole instance is done, releases its parent and dead exits. */
+    /** Starts the iteration the held-back NextIteration outputs lead into (TF's IncrementIteration). */
+    const startDeferredIteration = (inst: FrameInstance) => {
+      const next = newIteration(inst, inst.lastIteration + 1);
+      const deferred = inst.deferredNext.splice(0);
+      for (const [id, entry] of deferred) {
+        chargeMoved(next, entry);
+        for (const [dst, slot] of items[id]!.out) deliver(inst, next, dst, slot, entry, false);
+      }
+    };
+
     const maybeFinishFrame = (inst: FrameInstance) => {
       if (inst.frame === 0) return;
       const frame = frames[inst.frame]!;
@@ -382,14 +475,17 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
         const first = inst.iterations.get(inst.firstIteration);
         if (first === undefined || first.inFlight > 0) return;
         if (inst.firstIteration === 0 && inst.entersArrived < frame.numEnters) return;
-        if (inst.firstIteration < inst.lastIteration) {
+        if (inst.firstIteration < inst.lastIteration || inst.deferredNext.length > 0) {
+          releaseIteration(first);
           inst.iterations.delete(inst.firstIteration);
           inst.firstIteration++;
+          if (inst.deferredNext.length > 0) startDeferredIteration(inst);
           continue;
         }
         break;
       }
       // The last iteration is idle and nothing can start another: the instance is done.
+      for (const idle of inst.iterations.values()) releaseIteration(idle);
       inst.iterations.clear();
       const parent = inst.parent!;
       const parentIter = inst.parentIter!;
@@ -410,7 +506,7 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
         step,
         nodeName: it.node.name,
         numInputs: it.numInputs,
-        frameIter: t.inst.frame === 0 ? "0:0" : `${t.inst.id}:${t.iter.index}`,
+        frameIter: t.inst.frame === 0 ? "0:0" : `${t.inst.frameId}:${t.iter.index}`,
         isInputDead: t.iter.deadInput[t.id] === 1,
         hasInput(i: number): boolean {
           const e = inputs[base + i];
@@ -475,7 +571,18 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
         if (it.isAsync) {
           outstanding++;
           const asyncStartUs = step.stats ? nowUs() : 0;
-          (it.kernel as { computeAsync(c: OpKernelContext): Promise<void> }).computeAsync(ctx).then(
+          // No account: an async kernel resumes later, amid other steps' kernels. A function call
+          // charges through its own executor run; its results are charged when it completes.
+          const previousAccount = swapStepAccount(undefined);
+          let pendingCompute: Promise<void>;
+          try {
+            pendingCompute = (it.kernel as { computeAsync(c: OpKernelContext): Promise<void> }).computeAsync(
+              ctx,
+            );
+          } finally {
+            swapStepAccount(previousAccount);
+          }
+          pendingCompute.then(
             () => {
               if (step.stats && !it.isTransfer) record(step.stats, it, asyncStartUs, outputs);
               finishedAsync.push({ t, outputs });
@@ -491,6 +598,12 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
           continue;
         }
         const startUs = step.stats ? nowUs() : 0;
+        const previousAccount = account === undefined ? undefined : swapStepAccount(account);
+        const liveBefore = account === undefined ? 0 : account.live;
+        if (account !== undefined) {
+          account.track = trackAll || t.inst.frame !== 0;
+          account.device = step.device.name;
+        }
         try {
           // Non-ref inputs fed from a ref are read now, so an uninitialised variable fails here.
           for (let i = 0; i < it.numInputs; i++) {
@@ -506,6 +619,13 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
         } catch (e) {
           fail(e, it.node.name);
           break;
+        } finally {
+          if (account !== undefined) {
+            swapStepAccount(previousAccount);
+            const charged = account.live - liveBefore;
+            t.iter.charged += charged;
+            ledger.held += charged;
+          }
         }
         // TF's step stats leave out the transfer nodes (their time is the wait, not compute).
         if (step.stats && !it.isTransfer) record(step.stats, it, startUs, outputs);
@@ -514,6 +634,8 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
       if (failure !== undefined) throw failure;
       while (finishedAsync.length > 0) {
         const f = finishedAsync.shift()!;
+        // A function call's results were released with its run; they now belong to this iteration.
+        if (!items[f.t.id]!.isTransfer) for (const o of f.outputs) chargeMoved(f.t.iter, o);
         propagate(f.t, f.outputs, false);
       }
       if (ready.length > 0) continue;
@@ -558,11 +680,20 @@ interface Iteration {
   readonly mergeCtl: Int32Array;
   /** Activations scheduled or running in this iteration, plus child frame instances. */
   inFlight: number;
+  /** Bytes charged to the step's memory account for this iteration (released when it is dropped). */
+  charged: number;
+}
+
+/** What one executor run holds in the step's memory account (released when the run ends). */
+interface MemoryLedger {
+  held: number;
 }
 
 /** One run-time instance of a static frame (TF's FrameState). */
 interface FrameInstance {
   readonly id: number;
+  /** TF's frame_id: the same in every partition for the same loop instance (rendezvous keys). */
+  readonly frameId: bigint;
   readonly frame: number;
   readonly parent: FrameInstance | undefined;
   readonly parentIter: Iteration | undefined;
@@ -576,6 +707,8 @@ interface FrameInstance {
   readonly liveExits: Set<number>;
   /** Child instances by "<iteration>:<frame>". */
   readonly children: Map<string, FrameInstance>;
+  /** NextIteration outputs held back while parallelIterations iterations are alive (TF's next_iter_roots). */
+  readonly deferredNext: [number, Entry][];
 }
 
 function isEnter(n: { op: string }): boolean {
@@ -598,9 +731,13 @@ function analyzeFrames(graph: Graph): {
   const n = graph.nodes.length;
   const frameOf = new Int32Array(n).fill(-1);
   const enterTarget: (number | undefined)[] = new Array(n);
-  const frames: { name: string; parent: number; numEnters: number; exits: number[] }[] = [
-    { name: "", parent: -1, numEnters: 0, exits: [] },
-  ];
+  const frames: {
+    name: string;
+    parent: number;
+    numEnters: number;
+    exits: number[];
+    parallelIterations: number;
+  }[] = [{ name: "", parent: -1, numEnters: 0, exits: [], parallelIterations: 1 }];
   const byName = new Map<string, number>();
   const queue: number[] = [];
   for (const node of graph.nodes) {
@@ -617,7 +754,9 @@ function analyzeFrames(graph: Graph): {
     let f = byName.get(name);
     if (f === undefined) {
       f = frames.length;
-      frames.push({ name, parent, numEnters: 0, exits: [] });
+      const pi = node.attrs.parallel_iterations?.value;
+      const parallelIterations = pi?.case === "i" && pi.value > 0n ? Number(pi.value) : 10;
+      frames.push({ name, parent, numEnters: 0, exits: [], parallelIterations });
       byName.set(name, f);
     }
     return f;

@@ -11,7 +11,7 @@ import type { FunctionRuntime } from "./function.js";
 import type { AttrMap, OpDefinition } from "./op-def.js";
 import type { Rendezvous } from "./rendezvous.js";
 import type { ResourceMgr } from "./resource-mgr.js";
-import type { Tensor } from "./tensor.js";
+import type { StepMemoryAccount, Tensor } from "./tensor.js";
 import type { DataType } from "./types.js";
 
 /** The device a kernel runs on. */
@@ -64,6 +64,8 @@ export interface StepContext {
   readonly stats?: StepStatsCollector | undefined;
   /** Inside a function body: its arguments (read by _Arg) and results (written by _Retval). */
   readonly callFrame?: CallFrame | undefined;
+  /** The step's memory on this worker, charged by allocData while the executor runs a kernel. */
+  readonly memory?: StepMemoryAccount | undefined;
 }
 
 export interface CallFrame {

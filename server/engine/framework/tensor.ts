@@ -36,6 +36,9 @@ export type TensorData = NumericArray | BigIntArray | Uint8Array[] | ResourceHan
 /** Process-wide allocation limit for one tensor, in bytes (see setMaxTensorBytes). */
 let maxTensorBytes = 2 ** 31;
 
+/** The account allocations are charged to: set by the executor around a kernel's synchronous compute. */
+let currentAccount: StepMemoryAccount | undefined;
+
 /** Sets the largest tensor any kernel may allocate (an engine option). */
 export function setMaxTensorBytes(bytes: number): void {
   maxTensorBytes = bytes;
@@ -50,20 +53,33 @@ export function shapeString(shape: readonly number[]): string {
   return `[${shape.join(",")}]`;
 }
 
+const int64Max = 2n ** 63n - 1n;
+
 /**
  * Number of elements of a shape. Throws INVALID_ARGUMENT for negative dims and for products that
- * overflow int64 (TF's TensorShape checks).
+ * overflow int64 (TF's TensorShape::AddDimWithStatus wording). A product that fits int64 but not a
+ * double exactly is returned approximately: no tensor that large can be allocated, and allocData
+ * refuses it with RESOURCE_EXHAUSTED, as TF's allocator does.
  */
 export function numElements(shape: readonly number[]): number {
   let n = 1;
+  let inexact = false;
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
       throw invalidArgument(`Dimension ${d} must be >= 0`);
     }
     n *= d;
+    if (n > Number.MAX_SAFE_INTEGER) inexact = true;
   }
-  if (n > Number.MAX_SAFE_INTEGER) {
-    throw invalidArgument(`Shape ${shapeString(shape)} would have more than 2**63 - 1 elements`);
+  if (inexact) {
+    let exact = 1n;
+    for (const d of shape) {
+      const next = exact * BigInt(d);
+      if (next > int64Max) {
+        throw invalidArgument(`Encountered overflow when multiplying ${exact} with ${d}, result: -1`);
+      }
+      exact = next;
+    }
   }
   return n;
 }
@@ -106,11 +122,92 @@ function elementBytes(dtype: DataType): number {
 export function checkAllocation(dtype: DataType, n: number, shape?: readonly number[]): void {
   const bytes = n * elementBytes(dtype);
   if (bytes > maxTensorBytes) {
+    // Inside a step, TF's full wording names the device and allocator.
+    const where = currentAccount === undefined ? "" : ` on ${currentAccount.device} by allocator cpu`;
     throw resourceExhausted(
-      `OOM when allocating tensor with shape${shape ? shapeString(shape) : `[${n}]`} and type ${dataTypeString(dtype)}: ` +
-        `${bytes} bytes exceeds the per-tensor limit of ${maxTensorBytes} bytes`,
+      `OOM when allocating tensor with shape${shape ? shapeString(shape) : `[${n}]`} and type ${dataTypeString(dtype)}${where}: ` +
+        `${bytes} bytes exceeds the per-tensor limit of ${maxTensorBytes} bytes (raise it with --max-tensor-bytes)`,
     );
   }
+}
+
+/**
+ * The memory one step has allocated on one worker, checked against the per-step budget
+ * (--max-step-bytes). TF bounds a step by its device allocator; here every allocData made while a
+ * kernel of the step computes is charged before the storage exists, and a charge that would take
+ * `live` over `limit` fails the kernel with RESOURCE_EXHAUSTED (TF's allocator OOM text).
+ *
+ * The model (see the executor): bytes allocated in a step stay charged until the step ends, because
+ * the executor keeps every root-frame value until then; bytes allocated in a while-loop iteration
+ * or a function call are released when that iteration or call is done, and a value that leaves it
+ * (NextIteration, Exit, a function's results) is charged to where it goes (values under
+ * trackMinBytes are not followed). Feeds, variables read, constants and received tensors were not
+ * allocated by the step and are never charged.
+ *
+ * Shared by the partitions of one step on one worker; used on one thread only.
+ */
+export class StepMemoryAccount {
+  /** Bytes charged and not released. */
+  live = 0;
+  /** Highest `live` seen (tests and diagnostics). */
+  peak = 0;
+  /** Set by the executor around a kernel whose allocations may be released before the step ends. */
+  track = false;
+  /** Storage allocated while `track` was set, by object, with the bytes charged for it. */
+  private readonly owned = new WeakMap<object, number>();
+
+  constructor(
+    /** The per-step budget in bytes. */
+    readonly limit: number,
+    /** The device TF's OOM message names: the executor sets the running kernel's device. */
+    public device: string,
+  ) {}
+
+  /** Charges an allocation about to be made; throws RESOURCE_EXHAUSTED (nothing charged) past the budget. */
+  charge(bytes: number, dtype: DataType, shape: readonly number[]): void {
+    const after = this.live + bytes;
+    if (after > this.limit) {
+      throw resourceExhausted(
+        `OOM when allocating tensor with shape${shapeString(shape)} and type ${dataTypeString(dtype)} ` +
+          `on ${this.device} by allocator cpu: the step's tensors on this worker already hold ${this.live} bytes, ` +
+          `and this tensor's ${bytes} bytes would exceed the per-step memory budget of ${this.limit} bytes ` +
+          `by ${after - this.limit} bytes (raise it with --max-step-bytes)`,
+      );
+    }
+    this.live = after;
+    if (after > this.peak) this.peak = after;
+  }
+
+  /** Charges without a check (a value moving into a scope; the next allocation checks). */
+  add(bytes: number): void {
+    this.live += bytes;
+    if (this.live > this.peak) this.peak = this.live;
+  }
+
+  release(bytes: number): void {
+    this.live -= bytes;
+  }
+
+  /** Bytes charged for a tensor's storage when it was allocated while `track` was set, else 0. */
+  ownedBytes(t: Tensor): number {
+    return this.owned.get(t.data) ?? 0;
+  }
+
+  /** @internal allocData's record of tracked storage. */
+  remember(data: TensorData, bytes: number): void {
+    this.owned.set(data, bytes);
+  }
+}
+
+/**
+ * Makes `account` the one allocData charges (undefined: none) and returns the previous one, which
+ * the caller restores when its synchronous section ends. Allocations outside any section (kernel
+ * construction, decoding feeds, an async kernel after an await) are not charged to any step.
+ */
+export function swapStepAccount(account: StepMemoryAccount | undefined): StepMemoryAccount | undefined {
+  const previous = currentAccount;
+  currentAccount = account;
+  return previous;
 }
 
 /**
@@ -133,9 +230,27 @@ function typed<T>(ctor: TypedCtor<T>, length: number): T {
   return bytes >= sharedTensorMinBytes ? new ctor(new SharedArrayBuffer(bytes)) : new ctor(length);
 }
 
-/** Allocates zeroed storage for n elements of dtype (after checking the budget). */
+/**
+ * Allocates zeroed storage for n elements of dtype, after checking the per-tensor limit and
+ * charging the current step's account (see swapStepAccount).
+ */
 export function allocData(dtype: DataType, n: number, shape?: readonly number[]): TensorData {
   checkAllocation(dtype, n, shape);
+  const account = currentAccount;
+  if (account === undefined || n === 0) return allocStorage(dtype, n);
+  const bytes = n * elementBytes(dtype);
+  account.charge(bytes, dtype, shape ?? [n]);
+  const data = allocStorage(dtype, n);
+  // Small values are not tracked (a WeakMap entry costs more than they do): one that leaves its
+  // loop iteration is released with it, an error of under trackMinBytes per value.
+  if (account.track && bytes >= trackMinBytes) account.remember(data, bytes);
+  return data;
+}
+
+/** Storage below this size is not followed out of loop iterations (see allocData). */
+const trackMinBytes = 1024;
+
+function allocStorage(dtype: DataType, n: number): TensorData {
   switch (dtype) {
     case DataType.DT_FLOAT:
       return typed(Float32Array, n);

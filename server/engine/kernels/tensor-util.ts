@@ -8,7 +8,14 @@ import {
   float32ToHalfArray,
   halfArrayToFloat32,
 } from "../framework/float16.js";
-import { allocData, type NumericArray, numElements, shapeString, Tensor } from "../framework/tensor.js";
+import {
+  allocData,
+  checkAllocation,
+  type NumericArray,
+  numElements,
+  shapeString,
+  Tensor,
+} from "../framework/tensor.js";
 import { DataType, dataTypeString } from "../framework/types.js";
 
 /** Reads an int32/int64 tensor's elements as JS numbers (TF index and shape inputs). */
@@ -56,7 +63,7 @@ export function fromFloat32(dtype: DataType, shape: readonly number[], values: F
  */
 export function computeBuffer(dtype: DataType, n: number, shape: readonly number[]) {
   if (isHalfLike(dtype)) {
-    allocData(dtype, n, shape); // budget check in the dtype's own size
+    checkAllocation(dtype, n, shape); // the limit in the dtype's own size, without allocating
     return allocData(DataType.DT_FLOAT, n, shape);
   }
   return allocData(dtype, n, shape);

@@ -6,7 +6,7 @@
 // codes and messages (spec §d).
 
 import { randomBytes } from "node:crypto";
-import { availableParallelism } from "node:os";
+import { availableParallelism, totalmem } from "node:os";
 import { MessageChannel } from "node:worker_threads";
 import { create, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import { toText } from "@bufbuild/protobuf/txtpb";
@@ -108,6 +108,13 @@ export interface MasterOptions {
   readonly maxGraphNodes: number;
   /** Largest tensor any kernel or feed may allocate, in bytes. Default 1 GiB. */
   readonly maxTensorBytes: number;
+  /**
+   * Per-step memory budget in bytes: what the kernels of one step may allocate on one worker
+   * (counted as StepMemoryAccount describes); past it the step fails RESOURCE_EXHAUSTED. Default a
+   * quarter of the machine's memory (tensor data lives outside V8's heap, so the heap limit is no
+   * guide).
+   */
+  readonly maxStepBytes: number;
   /** How many recent request ids are remembered for de-duplication (TF: 10,000). */
   readonly requestIdWindow: number;
   /**
@@ -127,6 +134,7 @@ export const masterOptionDefaults = {
   maxSessions: 1000,
   maxGraphNodes: 1_000_000,
   maxTensorBytes: 1024 ** 3,
+  maxStepBytes: Math.floor(totalmem() / 4 / 1024 ** 2) * 1024 ** 2,
   requestIdWindow: 10_000,
   sessionIdleTimeoutMs: 0,
 } as const;
@@ -147,6 +155,7 @@ export function resolveMasterOptions(partial: Partial<MasterOptions>): MasterOpt
   intIn("maxSessions", o.maxSessions, 1, 1_000_000);
   intIn("maxGraphNodes", o.maxGraphNodes, 1, 100_000_000);
   intIn("maxTensorBytes", o.maxTensorBytes, 1, 2 ** 40);
+  intIn("maxStepBytes", o.maxStepBytes, 1, 2 ** 50);
   intIn("requestIdWindow", o.requestIdWindow, 0, 10_000_000);
   intIn("workerMaxHeapMb", o.workerMaxHeapMb, 0, 1024 * 1024);
   intIn("workerAbortGraceMs", o.workerAbortGraceMs, 1, 3_600_000);
@@ -247,6 +256,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
           task,
           devices: [d],
           maxTensorBytes: options.maxTensorBytes,
+          maxStepBytes: options.maxStepBytes,
           log,
           remoteRecv,
           abortGraceMs: options.workerAbortGraceMs,
@@ -255,7 +265,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
             : {}),
         }),
       )
-    : [createLocalWorker({ task, devices: allDevices, log, remoteRecv })];
+    : [createLocalWorker({ task, devices: allDevices, log, remoteRecv, maxStepBytes: options.maxStepBytes })];
   for (const w of workers) for (const d of w.getDevices()) workerByDevice.set(d.name, w);
   // Worker threads talk to each other directly for cross-device tensors; a restarted thread is
   // connected again.

@@ -12,7 +12,8 @@ import type { Device } from "../device/device-set.js";
 import { internal } from "../framework/errors.js";
 import type { StepContext, StepStatsCollector } from "../framework/op-kernel.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
-import { createResourceMgr, type ResourceMgr } from "../framework/resource-mgr.js";
+import { createResourceMgr, createStepContainers, type ResourceMgr } from "../framework/resource-mgr.js";
+import { StepMemoryAccount } from "../framework/tensor.js";
 import { createGraphMgr } from "./graph-mgr.js";
 import { createRendezvousMgr } from "./rendezvous-mgr.js";
 import { nodeExecStats } from "./step-stats.js";
@@ -26,6 +27,11 @@ export interface LocalWorkerOptions {
   readonly log: (level: "info" | "warn" | "error", message: string) => void;
   /** Receives values sent from devices of other workers (TF's RecvTensor on the sender's worker). */
   readonly remoteRecv?: (stepId: bigint, key: string, signal: AbortSignal) => Promise<RendezvousValue>;
+  /**
+   * Per-step memory budget in bytes (--max-step-bytes): what the partitions of one step running on
+   * this worker may allocate together (see StepMemoryAccount). Absent: steps are not accounted.
+   */
+  readonly maxStepBytes?: number | undefined;
 }
 
 interface PartialRun {
@@ -51,6 +57,25 @@ export function createLocalWorker(options: LocalWorkerOptions): WorkerInterface 
   });
   const partials = new Map<string, PartialRun>();
   const task = options.task;
+  /** The memory accounts of the steps running here, shared by their partitions, with a user count. */
+  const accounts = new Map<bigint, { account: StepMemoryAccount; users: number }>();
+  const acquireAccount = (stepId: bigint, device: Device): StepMemoryAccount | undefined => {
+    if (options.maxStepBytes === undefined) return undefined;
+    let entry = accounts.get(stepId);
+    if (entry === undefined) {
+      entry = { account: new StepMemoryAccount(options.maxStepBytes, device.name), users: 0 };
+      accounts.set(stepId, entry);
+    }
+    entry.users++;
+    return entry.account;
+  };
+  const releaseAccount = (stepId: bigint) => {
+    const entry = accounts.get(stepId);
+    if (entry !== undefined && --entry.users === 0) accounts.delete(stepId);
+  };
+
+  /** Step-scoped resources (stacks, TensorArrays): freed when a step's last partition here ends. */
+  const stepContainers = createStepContainers();
 
   const resourcesFor = (session: string, device: string): ResourceMgr =>
     isolated.get(session)?.get(device) ?? shared.get(device)!;
@@ -93,9 +118,16 @@ export function createLocalWorker(options: LocalWorkerOptions): WorkerInterface 
             device,
             log: options.log,
             stats,
+            memory: acquireAccount(req.stepId, device),
           };
-          run = { execution: executor.run(step), stats };
-          run.execution.catch(() => {});
+          stepContainers.acquire(req.stepId, step.resources);
+          const execution = executor.run(step);
+          const endStep = () => {
+            releaseAccount(req.stepId);
+            stepContainers.release(req.stepId);
+          };
+          execution.then(endStep, endStep);
+          run = { execution, stats };
           if (req.isPartial) partials.set(partialKey, run);
         }
         if (!req.isPartial || req.isLastPartialRun) {

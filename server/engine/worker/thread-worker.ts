@@ -35,6 +35,8 @@ export interface ThreadWorkerOptions {
   readonly task: string;
   readonly devices: readonly Device[];
   readonly maxTensorBytes: number;
+  /** Per-step memory budget of the thread's steps (see LocalWorkerOptions.maxStepBytes). */
+  readonly maxStepBytes: number;
   readonly log: (level: "info" | "warn" | "error", message: string) => void;
   /** Fetches a value sent on another worker (the master routes it to the owner of the send device). */
   readonly remoteRecv: (stepId: bigint, key: string, signal: AbortSignal) => Promise<RendezvousValue>;
@@ -56,9 +58,10 @@ export interface ThreadWorker extends WorkerInterface {
 const isSource = import.meta.url.endsWith(".ts");
 const entry = new URL(isSource ? "./worker-thread-main.ts" : "./worker-thread-main.js", import.meta.url).href;
 const tsxApi = isSource ? import.meta.resolve("tsx/esm/api") : undefined;
+// No require: the code is evaluated as ESM when the process runs with --input-type=module.
 const bootstrap = `
-const { workerData } = require("node:worker_threads");
 (async () => {
+  const { workerData } = await import("node:worker_threads");
   if (workerData.tsxApi) (await import(workerData.tsxApi)).register();
   await import(workerData.entry);
 })().catch((e) => { setImmediate(() => { throw e; }); });
@@ -93,6 +96,7 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
       task: options.task,
       devices: options.devices,
       maxTensorBytes: options.maxTensorBytes,
+      maxStepBytes: options.maxStepBytes,
     };
     thread = new Worker(bootstrap, {
       eval: true,

@@ -28,6 +28,7 @@ export interface WorkerThreadData {
   readonly task: string;
   readonly devices: readonly Device[];
   readonly maxTensorBytes: number;
+  readonly maxStepBytes: number;
 }
 
 const port = parentPort!;
@@ -70,6 +71,7 @@ const worker = createLocalWorker({
   devices: data.devices,
   log: (level, message) => post({ op: "log", level, message }),
   remoteRecv,
+  maxStepBytes: data.maxStepBytes,
 });
 
 /** Serves a peer's RecvTensor and delivers the answers to our own requests. */

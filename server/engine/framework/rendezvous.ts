@@ -32,3 +32,48 @@ export function createRendezvousKey(
   const inc = BigInt.asUintN(64, sendDeviceIncarnation).toString(16).padStart(16, "0");
   return `${sendDevice};${inc};${recvDevice};${tensorName};${frameIter}`;
 }
+
+const mask64 = (1n << 64n) - 1n;
+
+/** TF's Hash64 (tsl/platform/hash.cc, MurmurHash64A with TF's default seed). */
+export function hash64(data: Uint8Array, seed = 0xdecafcaffen): bigint {
+  const m = 0xc6a4a7935bd1e995n;
+  const r = 47n;
+  let n = data.length;
+  let h = (seed ^ ((BigInt(n) * m) & mask64)) & mask64;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  let i = 0;
+  for (; n >= 8; i += 8, n -= 8) {
+    let k = view.getBigUint64(i, true);
+    k = (k * m) & mask64;
+    k ^= k >> r;
+    k = (k * m) & mask64;
+    h ^= k;
+    h = (h * m) & mask64;
+  }
+  if (n > 0) {
+    for (let j = n - 1; j >= 0; j--) h ^= BigInt(data[i + j]!) << BigInt(8 * j);
+    h = (h * m) & mask64;
+  }
+  h ^= h >> r;
+  h = (h * m) & mask64;
+  h ^= h >> r;
+  return h;
+}
+
+/** TF's Hash64Combine. */
+export function hash64Combine(a: bigint, b: bigint): bigint {
+  return (a ^ ((b + 0x9e3779b97f4a7800n + ((a << 10n) & mask64) + (a >> 4n)) & mask64)) & mask64;
+}
+
+const utf8 = new TextEncoder();
+
+/**
+ * The id of the frame instance a while loop's Enter opens from iteration `iteration` of the frame
+ * `parentFrameId` (TF's PropagatorState::FindOrCreateChildFrame). The root frame is 0. Every
+ * partition computes the same id for the same loop instance, so a _Send and its _Recv inside a
+ * frame on two devices meet under one key, "<frame_id>:<iter_id>".
+ */
+export function childFrameId(parentFrameId: bigint, iteration: number, frameName: string): bigint {
+  return hash64Combine(parentFrameId, hash64Combine(BigInt(iteration), hash64(utf8.encode(frameName))));
+}

@@ -1,27 +1,29 @@
 // TensorFlow's Partition (core/graph/graph_partition.cc): splits a placed client graph into one
 // GraphDef per device, connecting the pieces with _Send/_Recv pairs.
 //
+//  - first AddControlFlow (control-flow.ts): TF's control-flow colocation, and a control loop on
+//    every device that holds part of a while frame without its LoopCond;
 //  - a data edge src:k → dst whose ends sit on different devices becomes _Send(src:k) in src's
 //    partition and _Recv in dst's; one transfer per (src:k, destination device) is shared by all
 //    consumers there;
 //  - a control edge across devices becomes a dummy Const(float, [0]) ^src → _Send, and in the
 //    destination _Recv → Identity → ^Identity on dst;
+//  - a _Recv made for an edge inside a frame takes over the ^_cloop…Merge control edge its
+//    destination got from AddControlFlow, so it runs once per iteration of the frame;
 //  - transfer attrs are TF's: tensor_name "edge_<id>_<src>", send_device, send_device_incarnation,
 //    recv_device, client_terminated=false, T / tensor_type.
 // A pure function: it reads the graph and returns new GraphDefs.
 
 import { create } from "@bufbuild/protobuf";
-import { AttrValueSchema } from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
 import type { FunctionDefLibrary } from "../../../gen/tensorflow/core/framework/function_pb.js";
 import { type GraphDef, GraphDefSchema } from "../../../gen/tensorflow/core/framework/graph_pb.js";
 import { type NodeDef, NodeDefSchema } from "../../../gen/tensorflow/core/framework/node_def_pb.js";
-import { TensorProtoSchema } from "../../../gen/tensorflow/core/framework/tensor_pb.js";
-import { TensorShapeProtoSchema } from "../../../gen/tensorflow/core/framework/tensor_shape_pb.js";
 import type { VersionDef } from "../../../gen/tensorflow/core/framework/versions_pb.js";
 import { boolAttr, intAttr, stringAttr, typeAttr } from "../framework/attr-value.js";
 import { internal } from "../framework/errors.js";
 import { baseType, DataType, isRefType } from "../framework/types.js";
 import type { Graph } from "../graph/graph.js";
+import { addControlFlow, emptyFloatConstAttrs } from "./control-flow.js";
 
 export interface PartitionOptions {
   /** Incarnation of each device, by full name (the send side's goes into the attrs). */
@@ -49,32 +51,52 @@ export function partitionGraph(graph: Graph, options: PartitionOptions): Map<str
 
   for (const node of graph.nodes) {
     if (node.assignedDevice === "") throw internal(`Node ${node.name} was not placed before partitioning`);
+  }
+  // TF's master adds the control flow ("<prefix>_S<n>"), its workers the transfers ("<prefix>_G<n>").
+  let masterCounter = 0;
+  const nodes = addControlFlow(graph, { newName: (prefix) => `${prefix}_S${masterCounter++}` });
+  for (const node of nodes) {
     const def = create(NodeDefSchema, {
       name: node.name,
       op: node.op,
-      device: node.assignedDevice,
+      device: node.device,
       attr: { ...node.attrs },
       input: [],
     });
     defs.set(node.id, def);
-    partOf(node.assignedDevice).node.push(def);
+    partOf(node.device).node.push(def);
   }
 
   let counter = 0;
   let edgeId = 0;
-  // TF's worker-side partitioner names what it adds "<src>_G<n>".
   const newName = (prefix: string) => `${prefix}_G${counter++}`;
   // (src id, output, dst device) → name of the _Recv (or Identity, for control) in dst's partition.
   const transfers = new Map<string, string>();
 
-  for (const dst of graph.nodes) {
+  for (const dst of nodes) {
     const dstDef = defs.get(dst.id)!;
     const dataInputs: string[] = new Array(dst.inputTypes.length).fill("");
     const controlInputs: string[] = [];
+    // AddControlFlow's ^_cloop…Merge edges: each _Recv created below takes one over (TF moves the
+    // edge to the real recv); those left stay on dst.
+    let controlLoopMerge = "";
+    let controlLoopEdges = 0;
+    for (const e of dst.inEdges) {
+      if (e.srcOutput < 0 && e.src.isControlLoopMerge) {
+        controlLoopMerge = e.src.name;
+        controlLoopEdges++;
+      }
+    }
+    const takeControlLoopEdge = (recv: NodeDef) => {
+      if (controlLoopEdges === 0) return;
+      controlLoopEdges--;
+      recv.input.push(`^${controlLoopMerge}`);
+    };
     for (const e of dst.inEdges) {
       const src = e.src;
+      if (e.srcOutput < 0 && src.isControlLoopMerge) continue;
       const id = edgeId++;
-      const sameDevice = src.assignedDevice === dst.assignedDevice;
+      const sameDevice = src.device === dst.device;
       if (e.srcOutput >= 0) {
         if (sameDevice) {
           dataInputs[e.dstInput] = e.srcOutput === 0 ? src.name : `${src.name}:${e.srcOutput}`;
@@ -84,40 +106,40 @@ export function partitionGraph(graph: Graph, options: PartitionOptions): Map<str
         // those once per consuming edge.
         const isRef = isRefType(src.outputTypes[e.srcOutput]!);
         const tkey = isRef
-          ? `${src.id}:${e.srcOutput}:${dst.assignedDevice}:edge${id}`
-          : `${src.id}:${e.srcOutput}:${dst.assignedDevice}`;
+          ? `${src.id}:${e.srcOutput}:${dst.device}:edge${id}`
+          : `${src.id}:${e.srcOutput}:${dst.device}`;
         let recvName = transfers.get(tkey);
         if (recvName === undefined) {
           const dtype = baseType(src.outputTypes[e.srcOutput]!);
           const common = {
             tensor_name: stringAttr(`edge_${id}_${src.name}`),
-            send_device: stringAttr(src.assignedDevice),
-            send_device_incarnation: intAttr(BigInt.asIntN(64, options.incarnation(src.assignedDevice))),
-            recv_device: stringAttr(dst.assignedDevice),
+            send_device: stringAttr(src.device),
+            send_device_incarnation: intAttr(BigInt.asIntN(64, options.incarnation(src.device))),
+            recv_device: stringAttr(dst.device),
             client_terminated: boolAttr(false),
             // TF 2.21's SetSendRecvAttrs: the edge's endpoints, for debugging and cost models.
             _src: stringAttr(src.name),
             _dst: stringAttr(dst.name),
           };
-          partOf(src.assignedDevice).node.push(
+          partOf(src.device).node.push(
             create(NodeDefSchema, {
               name: newName(src.name),
               op: "_Send",
-              device: src.assignedDevice,
+              device: src.device,
               input: [e.srcOutput === 0 ? src.name : `${src.name}:${e.srcOutput}`],
               attr: { ...common, T: typeAttr(dtype) },
             }),
           );
           recvName = newName(src.name);
-          partOf(dst.assignedDevice).node.push(
-            create(NodeDefSchema, {
-              name: recvName,
-              op: "_Recv",
-              device: dst.assignedDevice,
-              input: [],
-              attr: { ...common, tensor_type: typeAttr(dtype) },
-            }),
-          );
+          const recv = create(NodeDefSchema, {
+            name: recvName,
+            op: "_Recv",
+            device: dst.device,
+            input: [],
+            attr: { ...common, tensor_type: typeAttr(dtype) },
+          });
+          takeControlLoopEdge(recv);
+          partOf(dst.device).node.push(recv);
           transfers.set(tkey, recvName);
         }
         dataInputs[e.dstInput] = recvName;
@@ -126,60 +148,51 @@ export function partitionGraph(graph: Graph, options: PartitionOptions): Map<str
           controlInputs.push(`^${src.name}`);
           continue;
         }
-        const tkey = `${src.id}:ctl:${dst.assignedDevice}`;
+        const tkey = `${src.id}:ctl:${dst.device}`;
         let identityName = transfers.get(tkey);
         if (identityName === undefined) {
           const common = {
             tensor_name: stringAttr(`edge_${id}_${src.name}`),
-            send_device: stringAttr(src.assignedDevice),
-            send_device_incarnation: intAttr(BigInt.asIntN(64, options.incarnation(src.assignedDevice))),
-            recv_device: stringAttr(dst.assignedDevice),
+            send_device: stringAttr(src.device),
+            send_device_incarnation: intAttr(BigInt.asIntN(64, options.incarnation(src.device))),
+            recv_device: stringAttr(dst.device),
             client_terminated: boolAttr(false),
             _src: stringAttr(src.name),
             _dst: stringAttr(dst.name),
           };
           const dummy = newName(src.name);
-          partOf(src.assignedDevice).node.push(
+          partOf(src.device).node.push(
             create(NodeDefSchema, {
               name: dummy,
               op: "Const",
-              device: src.assignedDevice,
+              device: src.device,
               input: [`^${src.name}`],
-              attr: {
-                dtype: typeAttr(DataType.DT_FLOAT),
-                value: create(AttrValueSchema, {
-                  value: {
-                    case: "tensor",
-                    value: create(TensorProtoSchema, {
-                      dtype: DataType.DT_FLOAT,
-                      tensorShape: create(TensorShapeProtoSchema, { dim: [{ size: 0n }] }),
-                    }),
-                  },
-                }),
-              },
+              attr: emptyFloatConstAttrs(),
             }),
             create(NodeDefSchema, {
               name: newName(src.name),
               op: "_Send",
-              device: src.assignedDevice,
+              device: src.device,
               input: [dummy],
               attr: { ...common, T: typeAttr(DataType.DT_FLOAT) },
             }),
           );
           const recvName = newName(src.name);
           identityName = newName(src.name);
-          partOf(dst.assignedDevice).node.push(
-            create(NodeDefSchema, {
-              name: recvName,
-              op: "_Recv",
-              device: dst.assignedDevice,
-              input: [],
-              attr: { ...common, tensor_type: typeAttr(DataType.DT_FLOAT) },
-            }),
+          const recv = create(NodeDefSchema, {
+            name: recvName,
+            op: "_Recv",
+            device: dst.device,
+            input: [],
+            attr: { ...common, tensor_type: typeAttr(DataType.DT_FLOAT) },
+          });
+          takeControlLoopEdge(recv);
+          partOf(dst.device).node.push(
+            recv,
             create(NodeDefSchema, {
               name: identityName,
               op: "Identity",
-              device: dst.assignedDevice,
+              device: dst.device,
               input: [recvName],
               attr: { T: typeAttr(DataType.DT_FLOAT) },
             }),
@@ -189,6 +202,7 @@ export function partitionGraph(graph: Graph, options: PartitionOptions): Map<str
         controlInputs.push(`^${identityName}`);
       }
     }
+    for (; controlLoopEdges > 0; controlLoopEdges--) controlInputs.push(`^${controlLoopMerge}`);
     dstDef.input = [...dataInputs, ...controlInputs];
   }
   return parts;

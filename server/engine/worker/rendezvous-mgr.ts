@@ -31,10 +31,20 @@ export interface LocalRendezvousOptions {
  * fails local and remote waits alike.
  */
 export function createLocalRendezvous(rOptions: LocalRendezvousOptions = {}): Rendezvous {
-  const remote = new AbortController();
+  // One controller per remote recv (not one per step): whoever serves it may listen on the signal,
+  // and a long loop makes one remote recv per iteration.
+  const remoteCalls = new Set<AbortController>();
   const values = new Map<string, RendezvousValue>();
   const waiters = new Map<string, Waiter[]>();
   const consumed = new Set<string>();
+  /** Waiters (→ their key) that each recv signal cancels. */
+  const cancellable = new Map<AbortSignal, Map<Waiter, string>>();
+  const dropWaiter = (key: string, waiter: Waiter) => {
+    const l = waiters.get(key);
+    const i = l?.indexOf(waiter) ?? -1;
+    if (i >= 0) l!.splice(i, 1);
+    if (l?.length === 0) waiters.delete(key);
+  };
   let abortError: Error | undefined;
 
   return {
@@ -56,7 +66,9 @@ export function createLocalRendezvous(rOptions: LocalRendezvousOptions = {}): Re
     recv(key, signal) {
       if (abortError) return Promise.reject(abortError);
       if (rOptions.remoteRecv && rOptions.isLocalDevice && !rOptions.isLocalDevice(sendDeviceOfKey(key))) {
-        return rOptions.remoteRecv(key, remote.signal);
+        const call = new AbortController();
+        remoteCalls.add(call);
+        return rOptions.remoteRecv(key, call.signal).finally(() => remoteCalls.delete(call));
       }
       const v = values.get(key);
       if (v !== undefined) {
@@ -65,7 +77,16 @@ export function createLocalRendezvous(rOptions: LocalRendezvousOptions = {}): Re
         return Promise.resolve(v);
       }
       return new Promise<RendezvousValue>((resolve, reject) => {
-        const waiter: Waiter = { resolve, reject };
+        const waiter: Waiter = {
+          resolve(v) {
+            if (signal) cancellable.get(signal)?.delete(waiter);
+            resolve(v);
+          },
+          reject(e) {
+            if (signal) cancellable.get(signal)?.delete(waiter);
+            reject(e);
+          },
+        };
         let list = waiters.get(key);
         if (!list) {
           list = [];
@@ -73,21 +94,39 @@ export function createLocalRendezvous(rOptions: LocalRendezvousOptions = {}): Re
         }
         list.push(waiter);
         if (signal) {
-          const onAbort = () => {
-            const l = waiters.get(key);
-            const i = l?.indexOf(waiter) ?? -1;
-            if (i >= 0) l!.splice(i, 1);
+          if (signal.aborted) {
+            dropWaiter(key, waiter);
             reject(signal.reason ?? cancelled("Step was cancelled"));
-          };
-          if (signal.aborted) onAbort();
-          else signal.addEventListener("abort", onAbort, { once: true });
+            return;
+          }
+          // One abort listener per signal, not per recv: a loop makes one recv per iteration on
+          // the same step signal, and per-recv listeners would pile up (and slow each other).
+          let set = cancellable.get(signal);
+          if (!set) {
+            const mine = new Map<Waiter, string>();
+            cancellable.set(signal, mine);
+            set = mine;
+            signal.addEventListener(
+              "abort",
+              () => {
+                cancellable.delete(signal);
+                for (const [w, k] of mine) {
+                  dropWaiter(k, w);
+                  w.reject(signal.reason ?? cancelled("Step was cancelled"));
+                }
+              },
+              { once: true },
+            );
+          }
+          set.set(waiter, key);
         }
       });
     },
     abort(error) {
       if (abortError) return;
       abortError = error;
-      remote.abort(error);
+      for (const call of remoteCalls) call.abort(error);
+      remoteCalls.clear();
       for (const list of waiters.values()) for (const w of list) w.reject(error);
       waiters.clear();
       values.clear();

@@ -46,7 +46,6 @@ const INFRASTRUCTURE: Readonly<Record<string, string>> = {
   _Recv: "cross-device receive and feed: the partitioner inserts it (partition.test.ts, workers.test.ts)",
   _HostSend: "host-memory _Send: the executor treats it as _Send; CPU-only partitions never need it",
   _HostRecv: "host-memory _Recv: the executor treats it as _Recv; CPU-only partitions never need it",
-  ControlTrigger: "no output, only control edges (TF1 control flow); run below: it yields nothing",
 };
 
 /**

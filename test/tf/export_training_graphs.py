@@ -31,8 +31,19 @@ with resource variables (VarHandleOp, ResourceApplyX ops).
   cnn_dwbn_momentum  Conv2D + FusedBatchNormV3 (training mode) + Relu, MaxPool, DepthwiseConv2dNative +
                    BiasAdd + Relu, Reshape, dense, SoftmaxCrossEntropyWithLogits on one-hot labels,
                    MomentumOptimizer (adds FusedBatchNormGradV3 and the depthwise backprop ops)
+  while_mul        a TF1 tf.while_loop (control flow v1: Enter/Merge/Switch/NextIteration/Exit) that
+                   runs y = tanh(y·w + b) for 4 iterations with variables w and b, a squared error on
+                   the result, AdamOptimizer; the gradient loop pops the forward values that the
+                   forward loop pushed (StackV2/StackPushV2/StackPopV2)
+  rnn_tanh         tf.compat.v1.nn.dynamic_rnn over a hand-written tanh cell (h' = tanh(x·Wx + h·Wh + b);
+                   Keras 3 has no BasicRNNCell), 5 time steps of batch 4, a dense readout, GradientDescentOptimizer; dynamic_rnn keeps inputs and outputs in
+                   TensorArrays (TensorArrayV3/ScatterV3/ReadV3/WriteV3/GatherV3, TensorArrayGradV3 in
+                   the gradient) inside a v1 while loop; the readout uses the last state plus the
+                   mean output over time
 The CNN cases run 25 steps (the others 12); their data is a synthetic two-class pattern made from a
-fixed seed and stored in the .json as the feeds.
+fixed seed and stored in the .json as the feeds. The loop cases are built with control flow v1
+(tf.compat.v1.disable_control_flow_v2 while building), as TF1 programs were; export checks that
+their graphs hold Enter/Exit and stack or TensorArray ops, not While/StatelessWhile.
 
 For each case <name>_<ref|resource> it writes <name>.pb (GraphDef, binary, from as_graph_def()) and
 <name>.json:
@@ -51,6 +62,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
+from tensorflow.python.ops import control_flow_util  # noqa: E402
 
 v1 = tf.compat.v1
 
@@ -94,6 +106,20 @@ def dataset():
         "mlp_b1": mlp_b1,
         "mlp_w2": mlp_w2,
         "mlp_b2": mlp_b2,
+    }
+
+
+def loop_dataset():
+    """Data of the loop cases, from their own seed so dataset()'s draws (and fixtures) stay as they are."""
+    rng = np.random.RandomState(4321)
+    return {
+        "while_x": rng.uniform(-1, 1, size=(6, 3)).astype(np.float32),
+        "while_y": rng.uniform(-0.5, 0.5, size=(6, 3)).astype(np.float32),
+        "rnn_x": rng.uniform(-1, 1, size=(4, 5, 3)).astype(np.float32),
+        "rnn_y": rng.uniform(-1, 1, size=(4, 1)).astype(np.float32),
+        "rnn_wx": rng.uniform(-0.5, 0.5, size=(3, 4)).astype(np.float32),
+        "rnn_wh": rng.uniform(-0.5, 0.5, size=(4, 4)).astype(np.float32),
+        "rnn_wo": rng.uniform(-0.5, 0.5, size=(4, 1)).astype(np.float32),
     }
 
 
@@ -188,6 +214,59 @@ def cnn_dwbn(d, resource):
     return tf.reduce_mean(xent, name="loss"), feeds
 
 
+def while_mul(_d, resource):
+    d = loop_dataset()
+    x = v1.placeholder(tf.float32, shape=[None, 3], name="x")
+    target = v1.placeholder(tf.float32, shape=[None, 3], name="target")
+    # Names of their own: training.test.ts runs every case on one master, where ref variables (and
+    # their optimizer slots) are shared by name across sessions, as on a TF server.
+    w = variable(np.array([0.9, -0.6, 1.2], dtype=np.float32), "loop/w", resource)
+    b = variable(np.full((3,), 0.05, dtype=np.float32), "loop/b", resource)
+    _, y = v1.while_loop(lambda i, y: i < 4, lambda i, y: (i + 1, tf.tanh(y * w + b)), [tf.constant(0), x])
+    loss = tf.reduce_mean(tf.square(y - target), name="loss")
+    return loss, {x: d["while_x"], target: d["while_y"]}
+
+
+class TanhCell:
+    """The smallest RNNCell dynamic_rnn accepts: h' = tanh(x·Wx + h·Wh + b), output = h'."""
+
+    def __init__(self, wx, wh, b, units):
+        self.wx, self.wh, self.b, self.units = wx, wh, b, units
+
+    @property
+    def state_size(self):
+        return self.units
+
+    @property
+    def output_size(self):
+        return self.units
+
+    def zero_state(self, batch_size, dtype):
+        return tf.zeros([batch_size, self.units], dtype)
+
+    def __call__(self, x, h, scope=None):
+        h = tf.tanh(tf.matmul(x, self.wx) + tf.matmul(h, self.wh) + self.b)
+        return h, h
+
+
+def rnn_tanh(_d, resource):
+    d = loop_dataset()
+    x = v1.placeholder(tf.float32, shape=[None, 5, 3], name="x")
+    y = v1.placeholder(tf.float32, shape=[None, 1], name="y")
+    cell = TanhCell(
+        variable(d["rnn_wx"], "rnn/wx", resource),
+        variable(d["rnn_wh"], "rnn/wh", resource),
+        variable(np.zeros((4,), dtype=np.float32), "rnn/b", resource),
+        4,
+    )
+    outputs, state = v1.nn.dynamic_rnn(cell, x, dtype=tf.float32)
+    wo = variable(d["rnn_wo"], "out/w", resource)
+    # Read out the last state and the mean output over time, so the gradient also flows back through
+    # the outputs' TensorArray (TensorArrayGradV3).
+    pred = tf.matmul(state + tf.reduce_mean(outputs, axis=1), wo)
+    return tf.reduce_mean(tf.square(pred - y), name="loss"), {x: d["rnn_x"], y: d["rnn_y"]}
+
+
 CASES = {
     "linreg_sgd": (linreg, lambda: v1.train.GradientDescentOptimizer(0.2)),
     "linreg_adam": (linreg, lambda: v1.train.AdamOptimizer(0.1)),
@@ -215,6 +294,14 @@ CASES = {
     "cnn_sgd": (cnn, lambda: v1.train.GradientDescentOptimizer(0.1)),
     "cnn_adam": (cnn, lambda: v1.train.AdamOptimizer(0.005)),
     "cnn_dwbn_momentum": (cnn_dwbn, lambda: v1.train.MomentumOptimizer(0.02, 0.9)),
+    "while_mul": (while_mul, lambda: v1.train.AdamOptimizer(0.1)),
+    "rnn_tanh": (rnn_tanh, lambda: v1.train.GradientDescentOptimizer(0.5)),
+}
+
+# Cases built with TF1's control flow (v1 while loops); the ops their graphs must hold.
+V1_CONTROL_FLOW = {
+    "while_mul": {"Enter", "Exit", "StackV2", "StackPushV2", "StackPopV2"},
+    "rnn_tanh": {"Enter", "Exit", "StackV2", "TensorArrayV3", "TensorArrayGradV3"},
 }
 
 # RunSteps per case where the default is not enough to show the loss falling.
@@ -228,11 +315,21 @@ def dtype_name(a):
 def export(name, model, make_opt, resource, steps, out):
     d = dataset()
     g = tf.Graph()
-    with g.as_default():
-        loss, feeds = model(d, resource)
-        train_op = make_opt().minimize(loss, name="train")
-        init = v1.global_variables_initializer()
+    v2_enabled = control_flow_util.ENABLE_CONTROL_FLOW_V2
+    if name in V1_CONTROL_FLOW:
+        v1.disable_control_flow_v2()
+    try:
+        with g.as_default():
+            loss, feeds = model(d, resource)
+            train_op = make_opt().minimize(loss, name="train")
+            init = v1.global_variables_initializer()
+    finally:
+        control_flow_util.ENABLE_CONTROL_FLOW_V2 = v2_enabled
     gd = g.as_graph_def()
+    graph_ops = {n.op for n in gd.node}
+    if name in V1_CONTROL_FLOW:
+        missing = V1_CONTROL_FLOW[name] - graph_ops
+        assert not missing and not graph_ops & {"While", "StatelessWhile"}, (name, missing, graph_ops)
     losses = []
     with v1.Session(graph=g) as sess:
         sess.run(init)

@@ -49,3 +49,49 @@ export function createResourceMgr(defaultContainer = "localhost"): ResourceMgr {
     },
   };
 }
+
+/**
+ * The per-step container's name (TF's ScopedStepContainer: "__per_step_<step_id>"). Kernels that
+ * make step-scoped resources (stacks, TensorArrays) create them there; the worker removes the
+ * container from every device's ResourceMgr when the step's partitions have finished.
+ */
+export function stepContainerName(stepId: bigint): string {
+  return `__per_step_${stepId}`;
+}
+
+/**
+ * Tracks, per step, the resource managers its running partitions use, so the step's container is
+ * cleaned up once, when the last partition of the step on this worker ends (success or failure).
+ */
+export interface StepContainers {
+  /** A partition of `stepId` starts using `mgr`. */
+  acquire(stepId: bigint, mgr: ResourceMgr): void;
+  /** A partition of `stepId` has ended; the last one clears the step's container everywhere. */
+  release(stepId: bigint): void;
+  /** Steps with partitions still running (for tests). */
+  readonly size: number;
+}
+
+export function createStepContainers(): StepContainers {
+  const steps = new Map<bigint, { mgrs: Set<ResourceMgr>; users: number }>();
+  return {
+    acquire(stepId, mgr) {
+      let entry = steps.get(stepId);
+      if (entry === undefined) {
+        entry = { mgrs: new Set(), users: 0 };
+        steps.set(stepId, entry);
+      }
+      entry.mgrs.add(mgr);
+      entry.users++;
+    },
+    release(stepId) {
+      const entry = steps.get(stepId);
+      if (entry === undefined || --entry.users > 0) return;
+      steps.delete(stepId);
+      for (const mgr of entry.mgrs) mgr.cleanup(stepContainerName(stepId));
+    },
+    get size() {
+      return steps.size;
+    },
+  };
+}

@@ -97,6 +97,7 @@ def record_multinomial(logits, dtype, num_samples, seed, seed2, output_dtype=tf.
             first = s.run(node)
             second = s.run(node)
     multinomial.append({
+        "op": "Multinomial",
         "logits": [[v if np.isfinite(v) else str(v) for v in row] for row in logits],
         "dtype": dtype.name, "dtypeEnum": dtype.as_datatype_enum,
         "numSamples": num_samples, "seed": seed, "seed2": seed2,

@@ -1,0 +1,19 @@
+// Kernel modules of the "loops" group (stacks and TensorArrays, what TF1 while-loop gradients and
+// dynamic_rnn-style loops use), registered by register-all.ts through all-ops.ts.
+// Add one `export * from "./<Op>.js";` line per kernel file.
+
+export * from "./StackCloseV2.js";
+export * from "./StackPopV2.js";
+export * from "./StackPushV2.js";
+export * from "./StackV2.js";
+export * from "./TensorArrayCloseV3.js";
+export * from "./TensorArrayConcatV3.js";
+export * from "./TensorArrayGatherV3.js";
+export * from "./TensorArrayGradV3.js";
+export * from "./TensorArrayGradWithShape.js";
+export * from "./TensorArrayReadV3.js";
+export * from "./TensorArrayScatterV3.js";
+export * from "./TensorArraySizeV3.js";
+export * from "./TensorArraySplitV3.js";
+export * from "./TensorArrayV3.js";
+export * from "./TensorArrayWriteV3.js";

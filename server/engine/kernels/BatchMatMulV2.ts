@@ -1,12 +1,13 @@
 // TF's BatchMatMulV2 (core/kernels/matmul_op_impl.h, BaseBatchMatMulOp): matrix products over the
 // last two dimensions with broadcasting batch dimensions; adj_x/adj_y transpose (and conjugate,
-// for complex) the matrices.
+// for complex) the matrices. Each float32 matrix product runs on XNNPACK when it is large enough
+// (MatMul.ts); broadcasting and batching stay here.
 
 import { broadcastShapes, broadcastStrides, stridesOf } from "../framework/bcast.js";
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrBool } from "../framework/op-def.js";
 import { allocData, type NumericArray, shapeString, Tensor } from "../framework/tensor.js";
-import { isComplexType } from "../framework/types.js";
+import { DataType, isComplexType } from "../framework/types.js";
 import {
   COMPLEX_TYPES,
   checkTypeConstraint,
@@ -15,8 +16,9 @@ import {
   type KernelConfig,
   T,
 } from "./kernel-config.js";
-import { matMul } from "./MatMul.js";
+import { matMul, matMulMacs } from "./MatMul.js";
 import { lanesOf } from "./tensor-util.js";
+import { xnnKernel } from "./xnn.js";
 
 function conjugate(t: Tensor): Tensor {
   const d = Float64Array.from(t.data as Float64Array);
@@ -84,6 +86,23 @@ export function batchMatMul(x: Tensor, y: Tensor, adjX = false, adjY = false): T
   return new Tensor(x.dtype, shape, out);
 }
 
+/** TF's BatchMatMul (v1) ValidateInputTensors: equal ranks and batch dimensions, no broadcasting. */
+function checkBatchMatMulV1(x: Tensor, y: Tensor): void {
+  if (x.rank !== y.rank) {
+    throw invalidArgument(
+      `In[0] and In[1] has different ndims: ${shapeString(x.shape)} vs. ${shapeString(y.shape)}`,
+    );
+  }
+  if (x.rank < 2) throw invalidArgument(`In[0] and In[1] ndims must be >= 2: ${x.rank}`);
+  for (let i = 0; i < x.rank - 2; i++) {
+    if (x.shape[i] !== y.shape[i]) {
+      throw invalidArgument(
+        `In[0].dim(${i}) and In[1].dim(${i}) must be the same: ${shapeString(x.shape)} vs ${shapeString(y.shape)}`,
+      );
+    }
+  }
+}
+
 function config(name: "BatchMatMulV2" | "BatchMatMul"): KernelConfig {
   return {
     op: {
@@ -91,7 +110,10 @@ function config(name: "BatchMatMulV2" | "BatchMatMul"): KernelConfig {
       inputs: ["x: T", "y: T"],
       outputs: ["output: T"],
       attrs: [
-        "T: {bfloat16, half, float, double, int16, int32, int64, uint8, uint16, uint32, uint64, complex64, complex128}",
+        // The legacy BatchMatMul allows fewer integer types than V2 (TF's math_ops.cc).
+        name === "BatchMatMul"
+          ? "T: {bfloat16, half, float, double, int32, int64, complex64, complex128}"
+          : "T: {bfloat16, half, float, double, int16, int32, int64, uint8, uint16, uint32, uint64, complex64, complex128}",
         "adj_x: bool = false",
         "adj_y: bool = false",
         "grad_x: bool = false",
@@ -99,7 +121,7 @@ function config(name: "BatchMatMulV2" | "BatchMatMul"): KernelConfig {
       ],
     },
     kernel: cpuKernel(name, (c) => {
-      checkTypeConstraint(c, "T", [
+      const dt = checkTypeConstraint(c, "T", [
         ...FLOAT_TYPES,
         ...COMPLEX_TYPES,
         T.int16,
@@ -112,18 +134,16 @@ function config(name: "BatchMatMulV2" | "BatchMatMul"): KernelConfig {
       ]);
       const adjX = getAttrBool(c.attrs, "adj_x");
       const adjY = getAttrBool(c.attrs, "adj_y");
-      return {
-        compute(ctx) {
+      return xnnKernel(
+        dt === DataType.DT_FLOAT,
+        (ctx) => matMulMacs(ctx.input(0), ctx.input(1), adjY),
+        (ctx) => {
           const x = ctx.input(0);
           const y = ctx.input(1);
-          if (name === "BatchMatMul" && x.rank !== y.rank) {
-            throw invalidArgument(
-              `In[0] and In[1] has different ndims: ${shapeString(x.shape)} vs. ${shapeString(y.shape)}`,
-            );
-          }
+          if (name === "BatchMatMul") checkBatchMatMulV1(x, y);
           ctx.setOutput(0, batchMatMul(x, y, adjX, adjY));
         },
-      };
+      );
     }),
   };
 }

@@ -1,7 +1,8 @@
 // TF's Conv2D (core/kernels/conv_ops.cc, conv_ops_impl.h): 2-D convolution of an NHWC input with
 // an [rows, cols, in/groups, out] filter; strides, dilations, SAME/VALID/EXPLICIT padding and
 // grouped convolutions (in_depth a multiple of the filter's depth), as TF's CPU kernel supports.
-// NCHW is UNIMPLEMENTED on CPU, as in TF. Floats run im2col + MatMul's GEMM (conv-util.ts).
+// NCHW is UNIMPLEMENTED on CPU, as in TF. Large non-grouped float32 convolutions run on XNNPACK
+// (xnn.ts); other floats run im2col + MatMul's GEMM (conv-util.ts).
 
 import { invalidArgument, unimplemented } from "../framework/errors.js";
 import { type NumericArray, shapeString, type Tensor } from "../framework/tensor.js";
@@ -13,11 +14,14 @@ import {
   conv2DFloat,
   conv2DFormatUnimplemented,
   conv2DInt,
+  conv2DXnn,
+  convMacs,
   convWindows,
   getConvAttrs,
 } from "./conv-util.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
 import { computeBuffer, finish, numericData } from "./tensor-util.js";
+import { useXnn, xnnKernel } from "./xnn.js";
 
 /** TF's InitConv2DParameters checks (construction time). */
 export function checkConv2DAttrs(a: ConvAttrs): void {
@@ -93,12 +97,19 @@ export function conv2DGeometry(input: Tensor, filter: Tensor, a: ConvAttrs): Con
   };
 }
 
-/** TF's Conv2D (attrs already checked with checkConv2DAttrs). */
+/**
+ * TF's Conv2D (attrs already checked with checkConv2DAttrs). Non-grouped float32 convolutions of at
+ * least XNN_MIN_MACS multiply-adds use XNNPACK when this thread has loaded it (see xnnKernel).
+ */
 export function conv2D(input: Tensor, filter: Tensor, a: ConvAttrs): Tensor {
   const g = conv2DGeometry(input, filter, a);
   const shape = [g.batch, g.outRows, g.outCols, g.outDepth];
   const n = g.batch * g.outRows * g.outCols * g.outDepth;
   const out = computeBuffer(input.dtype, n, shape) as NumericArray;
+  const x = input.dtype === DataType.DT_FLOAT && g.patchDepth === g.inDepth ? useXnn(convMacs(g)) : undefined;
+  if (x && conv2DXnn(x, input.data as Float32Array, filter.data as Float32Array, g, out as Float32Array)) {
+    return finish(input.dtype, shape, out);
+  }
   if (input.dtype === DataType.DT_INT32) {
     conv2DInt(input.data as Int32Array, filter.data as Int32Array, g, out as Int32Array);
   } else {
@@ -118,16 +129,20 @@ export const conv2DConfig: KernelConfig = {
       "T: {half, bfloat16, float, double, int32}",
       "strides: list(int)",
       "use_cudnn_on_gpu: bool = true",
-      "padding: string",
+      "padding: {'SAME', 'VALID', 'EXPLICIT'}",
       "explicit_paddings: list(int) = []",
-      "data_format: string = 'NHWC'",
+      "data_format: {'NHWC', 'NCHW'} = 'NHWC'",
       "dilations: list(int) = [1, 1, 1, 1]",
     ],
   },
   kernel: cpuKernel("Conv2D", (c) => {
-    checkTypeConstraint(c, "T", [T.half, T.bfloat16, T.float, T.double, T.int32]);
+    const dt = checkTypeConstraint(c, "T", [T.half, T.bfloat16, T.float, T.double, T.int32]);
     const a = getConvAttrs(c);
     checkConv2DAttrs(a);
-    return { compute: (ctx) => ctx.setOutput(0, conv2D(ctx.input(0), ctx.input(1), a)) };
+    return xnnKernel(
+      dt === DataType.DT_FLOAT,
+      (ctx) => convMacs(conv2DGeometry(ctx.input(0), ctx.input(1), a)),
+      (ctx) => ctx.setOutput(0, conv2D(ctx.input(0), ctx.input(1), a)),
+    );
   }),
 };

@@ -4,18 +4,23 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { numElements, type Tensor } from "../framework/tensor.js";
+import { DataType } from "../framework/types.js";
 import {
   type ConvAttrs,
   checkConvBackpropAttrs,
   conv2DBackpropFilterFloat,
+  conv2DBackpropFilterXnn,
   convBackpropGeometry,
+  convMacs,
   getConvAttrs,
   makeShape,
 } from "./conv-util.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
 import { computeBuffer, finish, numericData, readInts } from "./tensor-util.js";
+import { useXnn, xnnKernel } from "./xnn.js";
 
-export function conv2DBackpropFilter(input: Tensor, filterSizes: Tensor, dy: Tensor, a: ConvAttrs): Tensor {
+/** The checked geometry of a Conv2DBackpropFilter node's inputs. */
+function backpropFilterGeometry(input: Tensor, filterSizes: Tensor, dy: Tensor, a: ConvAttrs) {
   if (filterSizes.rank !== 1) {
     throw invalidArgument(
       `Conv2DCustomBackpropFilter: filter_sizes input must be 1-dim, not ${filterSizes.rank}`,
@@ -29,7 +34,23 @@ export function conv2DBackpropFilter(input: Tensor, filterSizes: Tensor, dy: Ten
       `filter_size does not have enough elements, requested ${requested}, got ${numElements(shape)}`,
     );
   }
+  return { shape, g };
+}
+
+/**
+ * TF's Conv2DBackpropFilter. float32 gradients of at least XNN_MIN_MACS multiply-adds use XNNPACK
+ * for their GEMM when this thread has loaded it (see xnnKernel).
+ */
+export function conv2DBackpropFilter(input: Tensor, filterSizes: Tensor, dy: Tensor, a: ConvAttrs): Tensor {
+  const { shape, g } = backpropFilterGeometry(input, filterSizes, dy, a);
   const out = computeBuffer(dy.dtype, numElements(shape), shape) as Float32Array | Float64Array;
+  const x = dy.dtype === DataType.DT_FLOAT ? useXnn(convMacs(g)) : undefined;
+  if (
+    x &&
+    conv2DBackpropFilterXnn(x, input.data as Float32Array, dy.data as Float32Array, g, out as Float32Array)
+  ) {
+    return finish(dy.dtype, shape, out);
+  }
   out.set(conv2DBackpropFilterFloat(numericData(input), numericData(dy), g));
   return finish(dy.dtype, shape, out);
 }
@@ -44,18 +65,20 @@ export const conv2DBackpropFilterConfig: KernelConfig = {
       "T: {half, bfloat16, float, double}",
       "strides: list(int)",
       "use_cudnn_on_gpu: bool = true",
-      "padding: string",
+      "padding: {'SAME', 'VALID', 'EXPLICIT'}",
       "explicit_paddings: list(int) = []",
-      "data_format: string = 'NHWC'",
+      "data_format: {'NHWC', 'NCHW'} = 'NHWC'",
       "dilations: list(int) = [1, 1, 1, 1]",
     ],
   },
   kernel: cpuKernel("Conv2DBackpropFilter", (c) => {
-    checkTypeConstraint(c, "T", [T.half, T.bfloat16, T.float, T.double]);
+    const dt = checkTypeConstraint(c, "T", [T.half, T.bfloat16, T.float, T.double]);
     const a = getConvAttrs(c);
     checkConvBackpropAttrs(a, "Conv2DCustomBackpropFilterOp", false);
-    return {
-      compute: (ctx) => ctx.setOutput(0, conv2DBackpropFilter(ctx.input(0), ctx.input(1), ctx.input(2), a)),
-    };
+    return xnnKernel(
+      dt === DataType.DT_FLOAT,
+      (ctx) => convMacs(backpropFilterGeometry(ctx.input(0), ctx.input(1), ctx.input(2), a).g),
+      (ctx) => ctx.setOutput(0, conv2DBackpropFilter(ctx.input(0), ctx.input(1), ctx.input(2), a)),
+    );
   }),
 };

@@ -10,12 +10,15 @@ import {
   checkConvBackpropAttrs,
   conv2DBackpropInputFloat,
   conv2DBackpropInputInt,
+  conv2DBackpropInputXnn,
   convBackpropGeometry,
+  convMacs,
   getConvAttrs,
   makeShape,
 } from "./conv-util.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
 import { computeBuffer, finish, numericData, readInts } from "./tensor-util.js";
+import { useXnn, xnnKernel } from "./xnn.js";
 
 /** TF's Conv2DBackpropComputeInputShape. */
 export function conv2DBackpropInputShape(inputSizes: Tensor, filter: Tensor, dy: Tensor): number[] {
@@ -36,10 +39,19 @@ export function conv2DBackpropInputShape(inputSizes: Tensor, filter: Tensor, dy:
   );
 }
 
-export function conv2DBackpropInput(inputSizes: Tensor, filter: Tensor, dy: Tensor, a: ConvAttrs): Tensor {
+/** The checked geometry of a Conv2DBackpropInput node's inputs. */
+function backpropInputGeometry(inputSizes: Tensor, filter: Tensor, dy: Tensor, a: ConvAttrs) {
   if (dy.rank !== 4) throw invalidArgument(`input_sizes must be 4-dimensional, got: ${dy.rank}`);
   const shape = conv2DBackpropInputShape(inputSizes, filter, dy);
-  const g = convBackpropGeometry("Conv2DCustomBackpropInput", shape, filter.shape, dy.shape, a);
+  return { shape, g: convBackpropGeometry("Conv2DCustomBackpropInput", shape, filter.shape, dy.shape, a) };
+}
+
+/**
+ * TF's Conv2DBackpropInput. float32 gradients of at least XNN_MIN_MACS multiply-adds use XNNPACK for
+ * their GEMM when this thread has loaded it (see xnnKernel).
+ */
+export function conv2DBackpropInput(inputSizes: Tensor, filter: Tensor, dy: Tensor, a: ConvAttrs): Tensor {
+  const { shape, g } = backpropInputGeometry(inputSizes, filter, dy, a);
   if (g.inDepth !== g.patchDepth) {
     throw invalidArgument(
       "Gradients for grouped convolutions are not supported on CPU. Please file a feature request if you " +
@@ -48,6 +60,14 @@ export function conv2DBackpropInput(inputSizes: Tensor, filter: Tensor, dy: Tens
   }
   const n = numElements(shape);
   const out = computeBuffer(dy.dtype, n, shape);
+  const x = dy.dtype === DataType.DT_FLOAT ? useXnn(convMacs(g)) : undefined;
+  if (x) {
+    const dx = out as Float32Array;
+    if (conv2DBackpropInputXnn(x, filter.data as Float32Array, dy.data as Float32Array, g, dx)) {
+      return finish(dy.dtype, shape, out);
+    }
+    dx.fill(0);
+  }
   if (dy.dtype === DataType.DT_INT32) {
     conv2DBackpropInputInt(filter.data as Int32Array, dy.data as Int32Array, g, out as Int32Array);
   } else {
@@ -68,18 +88,20 @@ export const conv2DBackpropInputConfig: KernelConfig = {
       "T: {half, bfloat16, float, double, int32}",
       "strides: list(int)",
       "use_cudnn_on_gpu: bool = true",
-      "padding: string",
+      "padding: {'SAME', 'VALID', 'EXPLICIT'}",
       "explicit_paddings: list(int) = []",
-      "data_format: string = 'NHWC'",
+      "data_format: {'NHWC', 'NCHW'} = 'NHWC'",
       "dilations: list(int) = [1, 1, 1, 1]",
     ],
   },
   kernel: cpuKernel("Conv2DBackpropInput", (c) => {
-    checkTypeConstraint(c, "T", [T.half, T.bfloat16, T.float, T.double, T.int32]);
+    const dt = checkTypeConstraint(c, "T", [T.half, T.bfloat16, T.float, T.double, T.int32]);
     const a = getConvAttrs(c);
     checkConvBackpropAttrs(a, "Conv2DCustomBackpropInputOp", true);
-    return {
-      compute: (ctx) => ctx.setOutput(0, conv2DBackpropInput(ctx.input(0), ctx.input(1), ctx.input(2), a)),
-    };
+    return xnnKernel(
+      dt === DataType.DT_FLOAT,
+      (ctx) => convMacs(backpropInputGeometry(ctx.input(0), ctx.input(1), ctx.input(2), a).g),
+      (ctx) => ctx.setOutput(0, conv2DBackpropInput(ctx.input(0), ctx.input(1), ctx.input(2), a)),
+    );
   }),
 };

@@ -1,10 +1,11 @@
 // TF's MatMul (core/kernels/matmul_op_impl.h, the legacy-matmul path of BaseBatchMatMulOp):
 // product = op(a) · op(b) for rank-2 a and b, op = transpose when transpose_a/transpose_b.
 //
-// Real floating types run a cache-friendly i-k-j loop over row-major storage, four rows of `a` at
-// a time, accumulating in float64 rows (so float32 results are the correctly rounded float64 sums,
-// at least as accurate as Eigen's float32 accumulation). Integers wrap like C++; int64/complex use
-// straightforward loops.
+// float32 products of at least XNN_MIN_MACS multiply-adds run on XNNPACK (xnn.ts) once the thread
+// has loaded it, accumulating in float32 like TF's Eigen contraction. Other real floating types and
+// smaller products run a register-tiled loop over row-major storage accumulating in float64 (so
+// results are the correctly rounded float64 sums, at least as accurate as Eigen's). Integers wrap
+// like C++; int64/complex use straightforward loops.
 
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrBool } from "../framework/op-def.js";
@@ -19,6 +20,7 @@ import {
   type KernelConfig,
 } from "./kernel-config.js";
 import { computeBuffer, finish, numericData } from "./tensor-util.js";
+import { transposeInto, useXnn, type XnnKernels, xnnKernel } from "./xnn.js";
 
 const f64 = (len: number): NumericArray => new Float64Array(len);
 
@@ -230,11 +232,57 @@ export function matMulShapes(
   return [d0, d1, d3];
 }
 
-/** TF's MatMul. */
+/**
+ * op(a) · op(b) for float32 a and b on XNNPACK: the transposes happen while the operands are
+ * written into the wasm heap (XNNPACK's fast path takes untransposed operands). Undefined when the
+ * heap cannot hold them.
+ */
+function matMulXnn(
+  x: XnnKernels,
+  a: Tensor,
+  b: Tensor,
+  transposeA: boolean,
+  transposeB: boolean,
+  m: number,
+  k: number,
+  n: number,
+): Tensor | undefined {
+  const shape = [m, n];
+  const out = allocData(DataType.DT_FLOAT, m * n, shape) as Float32Array;
+  const ad = a.data as Float32Array;
+  const bd = b.data as Float32Array;
+  const ok = x.gemm(
+    m,
+    k,
+    n,
+    (v) => (transposeA ? transposeInto(ad, 0, k, m, v) : v.set(ad)),
+    (v) => (transposeB ? transposeInto(bd, 0, n, k, v) : v.set(bd)),
+    (v) => out.set(v),
+  );
+  return ok ? new Tensor(DataType.DT_FLOAT, shape, out) : undefined;
+}
+
+/** Multiply-adds of a MatMul or BatchMatMul node's per-matrix product (for xnnKernel). */
+export function matMulMacs(a: Tensor, b: Tensor, transposeB: boolean): number {
+  const ar = a.shape.slice(-2);
+  const br = b.shape.slice(-2);
+  if (ar.length !== 2 || br.length !== 2) return 0;
+  return ar[0]! * ar[1]! * br[transposeB ? 0 : 1]!;
+}
+
+/**
+ * TF's MatMul. float32 products of at least XNN_MIN_MACS multiply-adds use XNNPACK when this thread
+ * has loaded it (see xnnKernel), so results depend on that only in float32 rounding.
+ */
 export function matMul(a: Tensor, b: Tensor, transposeA = false, transposeB = false): Tensor {
   const [m, k, n] = matMulShapes(a, b, transposeA, transposeB);
   const dt = a.dtype;
   const shape = [m, n];
+  if (dt === DataType.DT_FLOAT) {
+    const x = useXnn(m * k * n);
+    const t = x && matMulXnn(x, a, b, transposeA, transposeB, m, k, n);
+    if (t !== undefined) return t;
+  }
   if (dt === DataType.DT_INT64 || dt === DataType.DT_UINT64) {
     const make = (len: number) =>
       (dt === DataType.DT_INT64 ? new BigInt64Array(len) : new BigUint64Array(len)) as BigInt64Array;
@@ -287,15 +335,19 @@ export const matMulConfig: KernelConfig = {
     attrs: [
       "transpose_a: bool = false",
       "transpose_b: bool = false",
-      "T: {bfloat16, half, float, double, int32, int64, uint8, uint16, uint32, uint64, int8, int16, complex64, complex128}",
+      "T: {bfloat16, half, float, double, int32, int64, uint8, uint16, uint32, uint64, complex64, complex128}",
       "grad_a: bool = false",
       "grad_b: bool = false",
     ],
   },
   kernel: cpuKernel("MatMul", (c) => {
-    checkTypeConstraint(c, "T", [...FLOAT_TYPES, ...INT_TYPES, ...COMPLEX_TYPES]);
+    const dt = checkTypeConstraint(c, "T", [...FLOAT_TYPES, ...INT_TYPES, ...COMPLEX_TYPES]);
     const ta = getAttrBool(c.attrs, "transpose_a");
     const tb = getAttrBool(c.attrs, "transpose_b");
-    return { compute: (ctx) => ctx.setOutput(0, matMul(ctx.input(0), ctx.input(1), ta, tb)) };
+    return xnnKernel(
+      dt === DataType.DT_FLOAT,
+      (ctx) => matMulMacs(ctx.input(0), ctx.input(1), tb),
+      (ctx) => ctx.setOutput(0, matMul(ctx.input(0), ctx.input(1), ta, tb)),
+    );
   }),
 };

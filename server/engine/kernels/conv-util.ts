@@ -7,7 +7,8 @@
 // Float kernels read their inputs as float64 (half/bfloat16 through float32), accumulate in float64
 // and round once when the result is stored; TF accumulates in the dtype (Eigen contractions in float
 // for float32), so float32 results may differ from TF's in the last bits, never more (see the
-// tolerance note in nn-fixtures.test.ts).
+// tolerance note in nn-fixtures.test.ts). Large float32 convolutions and their gradients run on
+// XNNPACK instead (xnn.ts), accumulating in float32 like TF: the *Xnn functions below.
 
 import { invalidArgument, unimplemented } from "../framework/errors.js";
 import { getAttrIntList, getAttrString, opSignatureString } from "../framework/op-def.js";
@@ -16,6 +17,7 @@ import { allocData, type NumericArray, type Tensor } from "../framework/tensor.j
 import { DataType } from "../framework/types.js";
 import { matMulFloat } from "./MatMul.js";
 import { numericData } from "./tensor-util.js";
+import { transposeInto, type XnnKernels } from "./xnn.js";
 
 export type Padding = "SAME" | "VALID" | "EXPLICIT";
 
@@ -219,7 +221,7 @@ function im2col(
   cg: number,
   r0: number,
   rows: number,
-  a: Float64Array,
+  a: Float64Array | Float32Array,
 ): void {
   const { inRows, inCols, inDepth, filterRows, filterCols, outRows, outCols } = g;
   const k = filterRows * filterCols * cg;
@@ -447,6 +449,123 @@ export function conv2DBackpropFilterFloat(
     for (let i = 0; i < k * outDepth; i++) dw[i]! += part[i]!;
   }
   return dw;
+}
+
+/** Multiply-adds of a convolution (or either of its gradients) with geometry g. */
+export function convMacs(g: Conv2DGeometry): number {
+  return g.batch * g.outRows * g.outCols * g.outDepth * g.filterRows * g.filterCols * g.patchDepth;
+}
+
+/** Rows of the patch matrix per XNNPACK call: bounds the heap blocks at about 16 MiB. */
+function xnnBlockRows(k: number): number {
+  return Math.max(64, Math.floor(2 ** 22 / Math.max(1, k)));
+}
+
+/**
+ * Forward convolution of float32 data on XNNPACK (non-grouped); false when the wasm heap cannot
+ * hold it (nothing written).
+ */
+export function conv2DXnn(
+  x: XnnKernels,
+  input: Float32Array,
+  filter: Float32Array,
+  g: Conv2DGeometry,
+  out: Float32Array,
+): boolean {
+  return x.conv2D(g, input, filter, (v) => out.set(v));
+}
+
+/**
+ * Input gradient of a non-grouped float32 convolution on XNNPACK: per block of output rows,
+ * dy · filterᵀ on XNNPACK, scattered onto the input pixels (TF's Col2im) straight from the heap into
+ * `dx` (zeroed, [batch, inRows, inCols, inDepth]). False when the heap cannot hold a block.
+ */
+export function conv2DBackpropInputXnn(
+  x: XnnKernels,
+  filter: Float32Array,
+  dy: Float32Array,
+  g: Conv2DGeometry,
+  dx: Float32Array,
+): boolean {
+  const { inRows, inCols, inDepth, filterRows, filterCols, outDepth } = g;
+  const k = filterRows * filterCols * inDepth;
+  const m = g.batch * g.outRows * g.outCols;
+  const rowsPerBlock = xnnBlockRows(k);
+  const perImage = g.outRows * g.outCols;
+  for (let r0 = 0; r0 < m; r0 += rowsPerBlock) {
+    const rows = Math.min(rowsPerBlock, m - r0);
+    const ok = x.gemm(
+      rows,
+      outDepth,
+      k,
+      (v) => v.set(dy.subarray(r0 * outDepth, (r0 + rows) * outDepth)),
+      // The filter [fr, fc, in, out] is k × outDepth; the product needs outDepth × k.
+      (v) => transposeInto(filter, 0, k, outDepth, v),
+      (cols) => {
+        for (let i = 0; i < rows; i++) {
+          const r = r0 + i;
+          const b = Math.floor(r / perImage);
+          const rem = r - b * perImage;
+          const oh = Math.floor(rem / g.outCols);
+          const ow = rem - oh * g.outCols;
+          let p = i * k;
+          for (let fh = 0; fh < filterRows; fh++) {
+            const ih = oh * g.strideRows - g.padTop + fh;
+            if (ih < 0 || ih >= inRows) {
+              p += filterCols * inDepth;
+              continue;
+            }
+            for (let fw = 0; fw < filterCols; fw++) {
+              const iw = ow * g.strideCols - g.padLeft + fw;
+              if (iw >= 0 && iw < inCols) {
+                const d = ((b * inRows + ih) * inCols + iw) * inDepth;
+                for (let c = 0; c < inDepth; c++) dx[d + c]! += cols[p + c]!;
+              }
+              p += inDepth;
+            }
+          }
+        }
+      },
+    );
+    // A block that does not fit leaves dx partly summed: the caller restarts on the JS path.
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/**
+ * Filter gradient of a non-grouped float32 convolution on XNNPACK: per block of output rows,
+ * dyᵀ · patches (outDepth × k) on XNNPACK, summed (in float64 across blocks) and transposed into
+ * `dw` ([fr, fc, in, out]). False when the heap cannot hold a block.
+ */
+export function conv2DBackpropFilterXnn(
+  x: XnnKernels,
+  input: Float32Array,
+  dy: Float32Array,
+  g: Conv2DGeometry,
+  dw: Float32Array,
+): boolean {
+  const { inDepth, filterRows, filterCols, outDepth } = g;
+  const k = filterRows * filterCols * inDepth;
+  const m = g.batch * g.outRows * g.outCols;
+  const rowsPerBlock = xnnBlockRows(k + outDepth);
+  const acc = scratch(outDepth * k);
+  for (let r0 = 0; r0 < m; r0 += rowsPerBlock) {
+    const rows = Math.min(rowsPerBlock, m - r0);
+    const ok = x.gemm(
+      outDepth,
+      rows,
+      k,
+      (v) => transposeInto(dy, r0 * outDepth, rows, outDepth, v),
+      (v) => im2col(input, g, 0, inDepth, r0, rows, v),
+      (part) => {
+        for (let i = 0; i < outDepth * k; i++) acc[i]! += part[i]!;
+      },
+    );
+    if (!ok) return false;
+  }
+  for (let oc = 0; oc < outDepth; oc++) for (let p = 0; p < k; p++) dw[p * outDepth + oc] = acc[oc * k + p]!;
+  return true;
 }
 
 /**

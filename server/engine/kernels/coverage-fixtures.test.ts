@@ -158,22 +158,12 @@ const dtypeOf = (c: KernelCase): string => {
   return t && t[0] === "type" ? dataTypeString(t[1] as DataType) : "";
 };
 
-/**
- * Disagreements with TF in kernels this suite may not change (another group owns them), by op and
- * TF's message: reported as TODO (the case still runs) until the owner fixes them.
- */
-const KNOWN_DISAGREEMENTS: Readonly<Record<string, string>> = {
-  "BatchMatMul: In[0].dim(0) and In[1].dim(0) must be the same: [2,2,3] vs [3,3,4]":
-    "BatchMatMulV2.ts answers BatchMatMul (v1, no broadcasting) with V2's message",
-};
-
 describe(`kernels vs TensorFlow ${fx.tensorflow} (coverage fixtures)`, () => {
   fx.kernels.forEach((c, k) => {
     const what = c.error
       ? `error: ${c.error.message.slice(0, 60)}`
       : `${c.inputs.map((t) => `[${t.shape}]`).join(" ")}`;
-    const todo = c.error ? KNOWN_DISAGREEMENTS[`${c.op}: ${c.error.message}`] : undefined;
-    it(`#${k} ${c.op} ${dtypeOf(c)} ${what}`, { todo }, async () => {
+    it(`#${k} ${c.op} ${dtypeOf(c)} ${what}`, async () => {
       const p = runKernel(c.op, { attrs: buildAttrs(c), inputs: c.inputs.map(toTensor), nodeName: c.op });
       if (c.error) {
         await assert.rejects(p, (e: { code: number; message: string }) => {

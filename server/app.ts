@@ -151,6 +151,10 @@ export async function buildApp(options: ServerOptions, engine?: AppEngine): Prom
     // connect-fastify ignores Fastify's bodyLimit; this bounds each request message (after
     // decompression). Larger ones fail with RESOURCE_EXHAUSTED.
     readMaxBytes: options.maxMessageBytes,
+    // Compressed requests are always accepted; responses are compressed only when asked for
+    // (--compress-min-bytes): connect's default would gzip every response over 1 KiB for any
+    // client that accepts gzip (grpc-js, grpcio and browsers all do), ~7 ms per MiB of tensor.
+    compressMinBytes: options.compressMinBytes ?? Number.MAX_SAFE_INTEGER,
     // JSON with a field the schema does not have is rejected (INVALID_ARGUMENT), not silently
     // dropped: a misspelt field in a hand-written GraphDef should fail loudly.
     jsonOptions: { ignoreUnknownFields: false },

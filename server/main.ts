@@ -34,6 +34,7 @@ interface ServeFlags {
   tlsKey?: string;
   corsOrigin?: CorsOrigin;
   maxMessageBytes?: number;
+  compressMinBytes?: number | "off";
   logLevel?: LogLevel;
   shutdownTimeoutMs?: number;
   idleTimeoutMs?: number;
@@ -55,6 +56,7 @@ const flagOf: Partial<Record<keyof ServerOptions, string>> = {
   tlsKey: "--tls-key (TFGATE_TLS_KEY)",
   corsOrigin: "--cors-origin (TFGATE_CORS_ORIGIN)",
   maxMessageBytes: "--max-message-bytes (TFGATE_MAX_MESSAGE_BYTES)",
+  compressMinBytes: "--compress-min-bytes (TFGATE_COMPRESS_MIN_BYTES)",
   logLevel: "--log-level (TFGATE_LOG_LEVEL)",
   shutdownTimeoutMs: "--shutdown-timeout-ms (TFGATE_SHUTDOWN_TIMEOUT_MS)",
   connectionIdleTimeoutMs: "--idle-timeout-ms (TFGATE_IDLE_TIMEOUT_MS)",
@@ -103,6 +105,15 @@ export async function runCli(argv: readonly string[]): Promise<void> {
         .env("TFGATE_MAX_MESSAGE_BYTES")
         .argParser(parseByteSize)
         .default(serverOptionDefaults.maxMessageBytes, "64MiB"),
+    )
+    .addOption(
+      new Option(
+        "--compress-min-bytes <n>",
+        'gzip/brotli responses of at least this size for clients that accept it, or "off" (as TensorFlow\'s gRPC server)',
+      )
+        .env("TFGATE_COMPRESS_MIN_BYTES")
+        .argParser((v: string) => (v === "off" ? "off" : parseByteSize(v)))
+        .default("off"),
     )
     .addOption(
       new Option("--log-level <level>", "log level")
@@ -240,6 +251,7 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
         tlsKey: flags.tlsKey,
         corsOrigin: flags.corsOrigin,
         maxMessageBytes: flags.maxMessageBytes,
+        compressMinBytes: flags.compressMinBytes === "off" ? undefined : flags.compressMinBytes,
         logLevel: flags.logLevel,
         shutdownTimeoutMs: flags.shutdownTimeoutMs,
         connectionIdleTimeoutMs: flags.idleTimeoutMs,

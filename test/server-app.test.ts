@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
+import { gzipSync } from "node:zlib";
 import { create, type DescMessage, fromBinary, type MessageShape, toBinary } from "@bufbuild/protobuf";
 import { FileDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
 import { createClient, type ServiceImpl } from "@connectrpc/connect";
@@ -806,4 +807,47 @@ describe("graceful shutdown", () => {
       client.close();
     }
   });
+});
+
+test("responses are not compressed unless --compress-min-bytes asks (TF's gRPC server does not)", async () => {
+  for (const [compressMinBytes, expected] of [
+    [undefined, undefined],
+    [0, "gzip"],
+  ] as const) {
+    // A ListDevices answer of ~8 KiB: over connect's own 1 KiB default compression threshold.
+    const engine = fakeEngine();
+    engine.masterService.listDevices = () =>
+      create(ListDevicesResponseSchema, {
+        localDevice: Array.from({ length: 100 }, (_, i) => ({
+          name: `${cpu0.slice(0, -1)}${i}`,
+          deviceType: "CPU",
+        })),
+      });
+    const app = await buildApp(resolveServerOptions({ logLevel: "silent", compressMinBytes }), engine);
+    try {
+      for (const path of [
+        "/tensorflow.MasterService/ListDevices",
+        "/tensorflow.grpc.MasterService/ListDevices",
+      ]) {
+        const response = await app.inject({
+          method: "POST",
+          url: path,
+          headers: { "content-type": "application/json", "accept-encoding": "gzip, br" },
+          payload: "{}",
+        });
+        assert.equal(response.statusCode, 200, response.body);
+        assert.equal(response.headers["content-encoding"], expected, `${compressMinBytes} ${path}`);
+      }
+      // A gzip-compressed request is accepted either way.
+      const request = await app.inject({
+        method: "POST",
+        url: "/tensorflow.MasterService/ListDevices",
+        headers: { "content-type": "application/json", "content-encoding": "gzip" },
+        payload: gzipSync("{}"),
+      });
+      assert.equal(request.statusCode, 200, request.body);
+    } finally {
+      await app.close();
+    }
+  }
 });

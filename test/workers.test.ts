@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { create } from "@bufbuild/protobuf";
+import { RunOptions_TraceLevel } from "../gen/tensorflow/core/protobuf/config_pb.js";
 import {
   CreateSessionRequestSchema,
   ListDevicesRequestSchema,
@@ -135,6 +136,50 @@ describe("two devices on two worker threads", () => {
       // … and the other worker's state is untouched.
       const kept = await run(m, keeper, { fetch: ["read:0"] });
       assert.deepEqual(tensorValues(kept.tensor[0]!.tensor), [7]);
+    } finally {
+      await m.close();
+    }
+  });
+});
+
+describe("partitions run in parallel", () => {
+  test("a value for CPU:1 reaches it while CPU:0 is inside a long kernel (sends push, as TF's intra-process rendezvous)", async () => {
+    const m = createMaster({ cpuDevices: 2 });
+    try {
+      // Both feeds arrive on CPU:0 (the client device, as in TF); b is then sent on to CPU:1. CPU:0
+      // also runs a MatMul of a few hundred ms. CPU:1's Neg must not wait for that MatMul: the
+      // value is pushed when CPU:0's _Send runs, not fetched when CPU:0's thread is next free.
+      const D = DataType.DT_DOUBLE;
+      const g = graph(
+        node("a", "Placeholder", { attrs: { dtype: attr.type(D) }, device: CPU(0) }),
+        node("slow", "MatMul", { inputs: ["a", "a"], attrs: { T: attr.type(D) }, device: CPU(0) }),
+        node("b", "Placeholder", { attrs: { dtype: attr.type(F) }, device: CPU(1) }),
+        node("quick", "Neg", { inputs: ["b"], attrs: { T: attr.type(F) }, device: CPU(1) }),
+      );
+      const { sessionHandle } = await m.createSession(create(CreateSessionRequestSchema, { graphDef: g }));
+      const n = 600;
+      const r = await run(m, sessionHandle, {
+        feed: [
+          { name: "a:0", tensor: tensorProto(D, [n, n], new Array(n * n).fill(0.5)) },
+          { name: "b:0", tensor: tensorProto(F, [2], [1, -2]) },
+        ],
+        fetch: ["quick:0"],
+        target: ["slow"],
+        options: { traceLevel: RunOptions_TraceLevel.FULL_TRACE },
+      });
+      assert.deepEqual(tensorValues(r.tensor[0]!.tensor), [-1, 2]);
+      const nodes = (r.metadata?.stepStats?.devStats ?? []).flatMap((d) => d.nodeStats);
+      const at = (name: string) => {
+        const s = nodes.find((x) => x.nodeName === name);
+        assert.ok(s, `no step stats for ${name}`);
+        return { start: s.allStartMicros, end: s.allStartMicros + s.allEndRelMicros };
+      };
+      const slow = at("slow");
+      const quick = at("quick");
+      assert.ok(
+        quick.end < slow.end,
+        `CPU:1's Neg ended at ${quick.end}, after CPU:0's MatMul (${slow.start}..${slow.end})`,
+      );
     } finally {
       await m.close();
     }

@@ -210,7 +210,7 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
     let failure: unknown;
     let outstanding = 0;
     let wake: (() => void) | undefined;
-    const ready: Tagged[] = [];
+    const ready = new ReadyQueue((id) => items[id]!.isTransfer);
     const finishedAsync: { t: Tagged; outputs: (Entry | undefined)[] }[] = [];
 
     const newIteration = (inst: FrameInstance, iter: number): Iteration => {
@@ -660,6 +660,27 @@ function functionCallKernel(functions: FunctionRuntime | undefined): KernelRegis
     deviceTypes: ["CPU"],
     create: (c) => callKernel(functions.instantiate(c.op, c.attrs)),
   };
+}
+
+/**
+ * The ready nodes. Transfers (_Send/_Recv) come first: a _Send hands a value to another device,
+ * whose partition must not wait behind a long kernel of this one (TF runs such inexpensive
+ * kernels inline, ahead of the expensive ones it queues). Otherwise last in, first out, which
+ * keeps a chain's values short-lived.
+ */
+class ReadyQueue {
+  private readonly transfers: Tagged[] = [];
+  private readonly rest: Tagged[] = [];
+  constructor(private readonly isTransfer: (id: number) => boolean) {}
+  push(t: Tagged): void {
+    (this.isTransfer(t.id) ? this.transfers : this.rest).push(t);
+  }
+  pop(): Tagged | undefined {
+    return this.transfers.pop() ?? this.rest.pop();
+  }
+  get length(): number {
+    return this.transfers.length + this.rest.length;
+  }
 }
 
 /** A node activation: node id in a frame instance's iteration. */

@@ -27,6 +27,10 @@ export interface LocalWorkerOptions {
   readonly log: (level: "info" | "warn" | "error", message: string) => void;
   /** Receives values sent from devices of other workers (TF's RecvTensor on the sender's worker). */
   readonly remoteRecv?: (stepId: bigint, key: string, signal: AbortSignal) => Promise<RendezvousValue>;
+  /** Pushes values sent here for another worker's devices straight to it (see rendezvous-mgr.ts). */
+  readonly remoteSend?: (stepId: bigint, key: string, value: RendezvousValue) => boolean;
+  /** True for send devices whose values are pushed to this worker (its recvs then wait locally). */
+  readonly pushedFrom?: (device: string) => boolean;
   /**
    * Per-step memory budget in bytes (--max-step-bytes): what the partitions of one step running on
    * this worker may allocate together (see StepMemoryAccount). Absent: steps are not accounted.
@@ -39,7 +43,12 @@ interface PartialRun {
   readonly stats: StepStatsCollector | undefined;
 }
 
-export function createLocalWorker(options: LocalWorkerOptions): WorkerInterface {
+/** A worker in this process; `deliver` takes values other workers push to it. */
+export interface LocalWorker extends WorkerInterface {
+  deliver(stepId: bigint, key: string, value: RendezvousValue): void;
+}
+
+export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
   const devices = options.devices;
   const byName = new Map(devices.map((d) => [d.name, d]));
   const shared = new Map<string, ResourceMgr>(devices.map((d) => [d.name, createResourceMgr("localhost")]));
@@ -54,6 +63,8 @@ export function createLocalWorker(options: LocalWorkerOptions): WorkerInterface 
   const rendezvous = createRendezvousMgr({
     isLocalDevice: (d) => byName.has(d),
     ...(options.remoteRecv ? { remoteRecv: options.remoteRecv } : {}),
+    ...(options.remoteSend ? { remoteSend: options.remoteSend } : {}),
+    ...(options.pushedFrom ? { pushedFrom: options.pushedFrom } : {}),
   });
   const partials = new Map<string, PartialRun>();
   const task = options.task;
@@ -153,6 +164,9 @@ export function createLocalWorker(options: LocalWorkerOptions): WorkerInterface 
     },
     recvTensor(stepId, key, signal) {
       return rendezvous.find(stepId).recv(key, signal);
+    },
+    deliver(stepId, key, value) {
+      rendezvous.deliver(stepId, key, value);
     },
     cleanupGraph(stepId) {
       rendezvous.cleanup(stepId);

@@ -19,10 +19,27 @@ export function sendDeviceOfKey(key: string): string {
   return i < 0 ? key : key.slice(0, i);
 }
 
+/** The recv device of a rendezvous key (its third field). */
+export function recvDeviceOfKey(key: string): string {
+  const a = key.indexOf(";");
+  const b = key.indexOf(";", a + 1);
+  const c = key.indexOf(";", b + 1);
+  return a < 0 || b < 0 || c < 0 ? key : key.slice(b + 1, c);
+}
+
 export interface LocalRendezvousOptions {
   /** True when the device's _Send nodes run on this worker. */
   readonly isLocalDevice?: (device: string) => boolean;
   readonly remoteRecv?: RemoteRecv;
+  /**
+   * Hands a value whose recv device is on another worker straight to that worker (true), instead
+   * of keeping it here until that worker asks for it (false). Local devices share a process, as
+   * TF's do its intra-process rendezvous: pushing at send time means the receiver never waits for
+   * this worker's thread to come back from a long kernel to answer a RecvTensor.
+   */
+  readonly remoteSend?: (key: string, value: RendezvousValue) => boolean;
+  /** True when values from this send device are pushed here, so a recv waits locally for them. */
+  readonly pushedFrom?: (device: string) => boolean;
 }
 
 /**
@@ -53,6 +70,14 @@ export function createLocalRendezvous(rOptions: LocalRendezvousOptions = {}): Re
       if (values.has(key) || consumed.has(key)) {
         throw aborted(`Duplicated send: ${key}`);
       }
+      const remote =
+        rOptions.remoteSend !== undefined &&
+        rOptions.isLocalDevice !== undefined &&
+        !rOptions.isLocalDevice(recvDeviceOfKey(key));
+      if (remote && rOptions.remoteSend!(key, value)) {
+        consumed.add(key);
+        return;
+      }
       const w = waiters.get(key);
       if (w && w.length > 0) {
         const first = w.shift()!;
@@ -65,7 +90,13 @@ export function createLocalRendezvous(rOptions: LocalRendezvousOptions = {}): Re
     },
     recv(key, signal) {
       if (abortError) return Promise.reject(abortError);
-      if (rOptions.remoteRecv && rOptions.isLocalDevice && !rOptions.isLocalDevice(sendDeviceOfKey(key))) {
+      const sendDevice = sendDeviceOfKey(key);
+      if (
+        rOptions.remoteRecv &&
+        rOptions.isLocalDevice &&
+        !rOptions.isLocalDevice(sendDevice) &&
+        !rOptions.pushedFrom?.(sendDevice)
+      ) {
         const call = new AbortController();
         remoteCalls.add(call);
         return rOptions.remoteRecv(key, call.signal).finally(() => remoteCalls.delete(call));
@@ -137,6 +168,11 @@ export function createLocalRendezvous(rOptions: LocalRendezvousOptions = {}): Re
 /** Per-step rendezvous table of a worker. */
 export interface RendezvousMgr {
   find(stepId: bigint): Rendezvous;
+  /**
+   * A value another worker pushed for one of this worker's recvs. Dropped when the step is over
+   * here already (or failed), so a late push cannot bring a step's rendezvous back.
+   */
+  deliver(stepId: bigint, key: string, value: RendezvousValue): void;
   cleanup(stepId: bigint): void;
   /** Aborts and drops every step's rendezvous (worker shutdown / Reset). */
   abortAll(error: Error): void;
@@ -146,27 +182,49 @@ export interface RendezvousMgrOptions {
   readonly isLocalDevice?: (device: string) => boolean;
   /** Fetches a value from the worker that owns the key's send device. */
   readonly remoteRecv?: (stepId: bigint, key: string, signal: AbortSignal) => Promise<RendezvousValue>;
+  /** Pushes a value to the worker that owns the key's recv device (see LocalRendezvousOptions). */
+  readonly remoteSend?: (stepId: bigint, key: string, value: RendezvousValue) => boolean;
+  readonly pushedFrom?: (device: string) => boolean;
 }
+
+/** How many finished step ids a worker remembers, to drop late pushes for them. */
+const finishedStepsKept = 4096;
 
 export function createRendezvousMgr(options: RendezvousMgrOptions = {}): RendezvousMgr {
   const table = new Map<bigint, Rendezvous>();
-  const remoteRecv = options.remoteRecv;
+  const finished = new Set<bigint>();
+  const { remoteRecv, remoteSend } = options;
+  const find = (stepId: bigint): Rendezvous => {
+    let r = table.get(stepId);
+    if (!r) {
+      r = createLocalRendezvous({
+        ...(options.isLocalDevice ? { isLocalDevice: options.isLocalDevice } : {}),
+        ...(remoteRecv
+          ? { remoteRecv: (key: string, signal: AbortSignal) => remoteRecv(stepId, key, signal) }
+          : {}),
+        ...(remoteSend
+          ? { remoteSend: (key: string, value: RendezvousValue) => remoteSend(stepId, key, value) }
+          : {}),
+        ...(options.pushedFrom ? { pushedFrom: options.pushedFrom } : {}),
+      });
+      table.set(stepId, r);
+    }
+    return r;
+  };
   return {
-    find(stepId) {
-      let r = table.get(stepId);
-      if (!r) {
-        r = createLocalRendezvous({
-          ...(options.isLocalDevice ? { isLocalDevice: options.isLocalDevice } : {}),
-          ...(remoteRecv
-            ? { remoteRecv: (key: string, signal: AbortSignal) => remoteRecv(stepId, key, signal) }
-            : {}),
-        });
-        table.set(stepId, r);
+    find,
+    deliver(stepId, key, value) {
+      if (finished.has(stepId)) return;
+      try {
+        find(stepId).send(key, value);
+      } catch {
+        // The step failed here (its rendezvous is aborted): the value has nowhere to go.
       }
-      return r;
     },
     cleanup(stepId) {
       table.delete(stepId);
+      finished.add(stepId);
+      if (finished.size > finishedStepsKept) finished.delete(finished.values().next().value!);
     },
     abortAll(error) {
       for (const r of table.values()) r.abort(error);

@@ -103,6 +103,7 @@ export type ToWorker =
 /** Between two worker threads, over their own MessageChannel (TF's RecvTensor, worker to worker). */
 export type PeerMessage =
   | { readonly op: "recvTensor"; readonly id: number; readonly stepId: bigint; readonly key: string }
+  | { readonly op: "push"; readonly stepId: bigint; readonly key: string; readonly value: WireValue }
   | { readonly op: "recvReply"; readonly id: number; readonly value?: WireValue; readonly error?: WireError };
 
 /** Messages from a worker thread to the master's thread. */

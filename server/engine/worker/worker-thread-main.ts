@@ -9,7 +9,7 @@ import type { RendezvousValue } from "../framework/rendezvous.js";
 import { setMaxTensorBytes } from "../framework/tensor.js";
 import { registerAllKernels } from "../kernels/register-all.js";
 import { createLocalWorker } from "./local-worker.js";
-import { sendDeviceOfKey } from "./rendezvous-mgr.js";
+import { recvDeviceOfKey, sendDeviceOfKey } from "./rendezvous-mgr.js";
 import {
   type FromWorker,
   fromWireError,
@@ -66,16 +66,33 @@ function remoteRecv(stepId: bigint, key: string, signal: AbortSignal): Promise<R
   });
 }
 
+/**
+ * Sends a value to the worker thread that owns its recv device, at send time, over the peer
+ * channel (false when there is none: the receiver then asks for it, see remoteRecv).
+ */
+function remoteSend(stepId: bigint, key: string, value: RendezvousValue): boolean {
+  const peer = peers.get(recvDeviceOfKey(key));
+  if (peer === undefined) return false;
+  peer.postMessage({ op: "push", stepId, key, value: toWireValue(value) } satisfies PeerMessage);
+  return true;
+}
+
 const worker = createLocalWorker({
   task: data.task,
   devices: data.devices,
   log: (level, message) => post({ op: "log", level, message }),
   remoteRecv,
+  remoteSend,
+  pushedFrom: (device) => peers.has(device),
   maxStepBytes: data.maxStepBytes,
 });
 
 /** Serves a peer's RecvTensor and delivers the answers to our own requests. */
 function onPeerMessage(peer: MessagePort, m: PeerMessage): void {
+  if (m.op === "push") {
+    worker.deliver(m.stepId, m.key, fromWireValue(m.value));
+    return;
+  }
   if (m.op === "recvReply") {
     const w = remoteWaits.get(m.id);
     if (!w) return;

@@ -34,6 +34,19 @@ interface RefNode {
   readonly input: readonly string[];
   readonly attr: Record<string, string | number | boolean | null>;
 }
+interface WhileGradRef {
+  readonly nodes: readonly RefNode[];
+  readonly feeds: { readonly w: number[]; readonly b: number[]; readonly x0: number[]; readonly n: number };
+  /** [loss, d loss/d w, d loss/d b, d loss/d x0] as TF computes them. */
+  readonly values: readonly (readonly number[])[];
+  readonly gradient_ops: readonly string[];
+}
+interface LossesRef {
+  readonly nodes: readonly RefNode[];
+  readonly x: number[][];
+  readonly t: number[][];
+  readonly losses: readonly number[];
+}
 interface AdamRef {
   readonly nodes: readonly RefNode[];
   readonly x: number[][];
@@ -47,6 +60,8 @@ const reference = JSON.parse(
 ) as {
   readonly graphs: Record<string, readonly RefNode[]>;
   readonly adam: { readonly ref: AdamRef; readonly resource: AdamRef };
+  readonly while_grad: Record<"plain" | "cond" | "cond_unknown_shape", WhileGradRef>;
+  readonly while_train: Record<"gd" | "adam", LossesRef>;
 };
 
 const F32 = DataType.DT_FLOAT;
@@ -216,6 +231,35 @@ describe("the builder emits what TensorFlow 2.21 emits (control flow v1)", () =>
     assertSameGraph(g, reference.graphs.linear_gd!);
   });
 
+  test("gradients through a while loop: f_count and b_count loops, stacks, loop-invariant accumulators", () => {
+    const g = new GraphBuilder();
+    const { loss, w, b, x0 } = whileGradModel(g, "plain", F32);
+    g.gradients(loss, [w, b, x0]);
+    assertSameGraph(g, reference.while_grad.plain.nodes);
+  });
+
+  test("gradients through a cond nested in a while loop: the predicate saved per iteration", () => {
+    const g = new GraphBuilder();
+    const { loss, w, b, x0 } = whileGradModel(g, "cond", F32);
+    g.gradients(loss, [w, b, x0]);
+    assertSameGraph(g, reference.while_grad.cond.nodes);
+  });
+
+  test("… with shapes unknown statically: zeros shaped from a stack of shapes", () => {
+    const g = new GraphBuilder();
+    const { loss, w, b, x0 } = whileGradModel(g, "cond", F32, [-1]);
+    g.gradients(loss, [w, b, x0]);
+    assertSameGraph(g, reference.while_grad.cond_unknown_shape.nodes);
+  });
+
+  for (const kind of ["gd", "adam"] as const) {
+    test(`${kind === "gd" ? "GradientDescent" : "Adam"} through a while loop`, () => {
+      const g = new GraphBuilder();
+      whileTrainModel(g, kind);
+      assertSameGraph(g, reference.while_train[kind].nodes);
+    });
+  }
+
   for (const kind of ["ref", "resource"] as const) {
     test(`Adam (${kind} variables)`, () => {
       const g = new GraphBuilder();
@@ -224,6 +268,75 @@ describe("the builder emits what TensorFlow 2.21 emits (control flow v1)", () =>
     });
   }
 });
+
+/**
+ * TF's reference models for gradients through a loop (export_builder_reference.py): "plain" runs
+ * x ← x·w + b n times, loss = sum(x²); "cond" runs x ← (sum(x) > 0 ? x·w : tanh(x) + b), loss =
+ * sum((x·w)²); "two" has a second loop variable whose exit nothing uses: y ← y·w, x ← x + y·b.
+ */
+function whileGradModel(
+  g: GraphBuilder,
+  kind: "plain" | "cond" | "two",
+  dtype: DataType,
+  shape: readonly number[] = [2],
+) {
+  const w = g.placeholder("w", dtype, shape);
+  const b = g.placeholder("b", dtype, shape);
+  const x0 = g.placeholder("x0", dtype, shape);
+  const n = g.placeholder("n", I32, []);
+  const less = (i: Output) => g.binary("Less", i, n, "Less", BOOL);
+  const start = g.constant(0, { dtype: I32 });
+  let loss: Output;
+  if (kind === "plain") {
+    const [, x] = g.whileLoop(less, (i, x) => [g.add(i, 1), g.add(g.mul(x!, w), b)], [start, x0]);
+    loss = g.sum(g.square(x!));
+  } else if (kind === "cond") {
+    const [, x] = g.whileLoop(
+      less,
+      (i, x) => [
+        g.add(i, 1),
+        g.cond(
+          g.greater(g.sum(x!), 0),
+          () => g.mul(x!, w),
+          () => g.add(g.tanh(x!), b),
+        ),
+      ],
+      [start, x0],
+    );
+    loss = g.sum(g.square(g.mul(x!, w)));
+  } else {
+    const [, x] = g.whileLoop(less, (i, x, y) => [g.add(i, 1), g.add(x!, g.mul(y!, b)), g.mul(y!, w)], [
+      start,
+      x0,
+      g.mul(x0, 0.5),
+    ]);
+    loss = g.sum(g.square(x!));
+  }
+  return { loss, w, b, x0, n };
+}
+
+/**
+ * TF's reference models for training through a loop: y ← tanh(y·w + b) 3 times, squared error;
+ * GradientDescent(0.5) on ref variables or Adam(0.05) on resource variables.
+ */
+function whileTrainModel(g: GraphBuilder, kind: "gd" | "adam") {
+  const x = g.placeholder("x", F32, [-1, 2]);
+  const t = g.placeholder("t", F32, [-1, 2]);
+  const resource = kind === "adam";
+  const prefix = resource ? "loop_adam_" : "loop_";
+  const w = g.variable(`${prefix}w`, [0.9, -0.6], { resource });
+  const b = g.variable(`${prefix}b`, [0.05, 0.05], { resource });
+  const [, y] = g.whileLoop(
+    (i) => g.binary("Less", i, 3, "Less", BOOL),
+    (i, y) => [g.add(i, 1), g.tanh(g.add(g.mul(y!, w), b))],
+    [g.constant(0, { dtype: I32 }), x],
+  );
+  const loss = g.mean(g.square(g.sub(y!, t)), undefined, false, "loss");
+  const train =
+    kind === "gd" ? new GradientDescent(0.5).minimize(loss) : new Adam({ learningRate: 0.05 }).minimize(loss);
+  const init = g.globalVariablesInitializer();
+  return { loss, train, init };
+}
 
 /** TF's reference model for Adam: loss = mean((x·w + b − t)²), Adam(0.1). */
 function adamModel(g: GraphBuilder, resource: boolean) {
@@ -401,7 +514,7 @@ describe("whileLoop runs in the engine", () => {
     );
   });
 
-  test("gradients through a while loop throw, naming the missing stack ops", () => {
+  test("gradients of a loop computing x³ are 3x²; loops nested in loops are refused", async () => {
     const g = new GraphBuilder();
     const x = g.placeholder("x", F32, []);
     const [, y] = g.whileLoop(
@@ -409,11 +522,149 @@ describe("whileLoop runs in the engine", () => {
       (i, v) => [g.add(i, 1), g.mul(v!, x)],
       [g.constant(0, { dtype: I32 }), g.constant(1)],
     );
-    assert.throws(() => g.gradients(y!, [x]), /gradients through tf\.while_loop are not supported.*StackV2/);
-    // A loop the loss does not depend on through x is no obstacle.
-    const z = g.placeholder("z", F32, []);
-    assert.ok(g.gradients(g.mul(y!, z), [z])[0]);
+    const [dx] = g.gradients(y!, [x]);
+    assert.ok(dx);
+    const s = await session(g.toGraphDef());
+    try {
+      for (const xv of [2, -1.5, 0.5]) {
+        const [yv, dv] = await s.run({ "x:0": scalar(xv, F32) }, [y!.name, dx.name]);
+        assert.ok(Math.abs(yv![0]! - xv ** 3) < 1e-5, `x³ at ${xv}: ${yv}`);
+        assert.ok(Math.abs(dv![0]! - 3 * xv ** 2) < 1e-5, `3x² at ${xv}: ${dv}`);
+      }
+    } finally {
+      await s.close();
+    }
+    const h = new GraphBuilder();
+    const z = h.placeholder("z", F32, []);
+    const [, outer] = h.whileLoop(
+      (i) => h.binary("Less", i, 2, "Less", BOOL),
+      (i, v) => {
+        const [, inner] = h.whileLoop(
+          (j) => h.binary("Less", j, 2, "Less", BOOL),
+          (j, u) => [h.add(j, 1), h.mul(u!, z)],
+          [h.constant(0, { dtype: I32 }), v!],
+        );
+        return [h.add(i, 1), inner!];
+      },
+      [h.constant(0, { dtype: I32 }), h.constant(1)],
+    );
+    assert.throws(() => h.gradients(outer!, [z]), /nested in a cond or another while loop are not supported/);
   });
+});
+
+describe("gradients through whileLoop match TensorFlow and finite differences", () => {
+  const close = (got: number, want: number, tol: number) =>
+    Math.abs(got - want) <= tol * Math.max(1, Math.abs(want));
+
+  for (const kind of ["plain", "cond", "cond_unknown_shape"] as const) {
+    test(`${kind}: the loss and gradients TensorFlow computes, and the op types of its gradient graph`, async () => {
+      const want = reference.while_grad[kind];
+      const g = new GraphBuilder();
+      const { loss, w, b, x0 } =
+        kind === "cond_unknown_shape" ? whileGradModel(g, "cond", F32, [-1]) : whileGradModel(g, kind, F32);
+      const marked = new Set(g.toGraphDef().node.map((n) => n.name));
+      const grads = g.gradients(loss, [w, b, x0]);
+      const ops = g
+        .toGraphDef()
+        .node.filter((n) => !marked.has(n.name))
+        .map((n) => n.op)
+        .sort();
+      assert.deepEqual(ops, [...want.gradient_ops]);
+      const s = await session(g.toGraphDef());
+      try {
+        const { feeds: f } = want;
+        const got = await s.run(
+          {
+            "w:0": tensor(f.w, [2], F32),
+            "b:0": tensor(f.b, [2], F32),
+            "x0:0": tensor(f.x0, [2], F32),
+            "n:0": scalar(f.n, I32),
+          },
+          [loss.name, ...grads.map((t) => t!.name)],
+        );
+        want.values.forEach((values, k) => {
+          values.forEach((v, e) => {
+            assert.ok(
+              close(got[k]![e]!, v, 1e-5),
+              `output ${k}[${e}]: builder ${got[k]![e]}, TensorFlow ${v}`,
+            );
+          });
+        });
+      } finally {
+        await s.close();
+      }
+    });
+  }
+
+  for (const kind of ["plain", "cond", "two"] as const) {
+    test(`${kind}: central differences in float64, for 0 to 4 iterations`, async () => {
+      const g = new GraphBuilder();
+      const { loss, w, b, x0 } = whileGradModel(g, kind, F64);
+      const grads = g.gradients(loss, [w, b, x0]);
+      const s = await session(g.toGraphDef());
+      try {
+        const base = [
+          [0.9, -0.5],
+          [0.1, 0.2],
+          [1.0, -2.0],
+        ];
+        for (const n of [0, 1, 4]) {
+          const feeds = (vals: number[][]) => ({
+            "w:0": tensor(Float64Array.from(vals[0]!), [2], F64),
+            "b:0": tensor(Float64Array.from(vals[1]!), [2], F64),
+            "x0:0": tensor(Float64Array.from(vals[2]!), [2], F64),
+            "n:0": scalar(n, I32),
+          });
+          const symbolic = await s.run(
+            feeds(base),
+            grads.map((t) => t!.name),
+          );
+          const h = 1e-6;
+          for (let k = 0; k < 3; k++) {
+            for (let e = 0; e < 2; e++) {
+              const plus = base.map((v) => [...v]);
+              const minus = base.map((v) => [...v]);
+              plus[k]![e]! += h;
+              minus[k]![e]! -= h;
+              const [[lp]] = (await s.run(feeds(plus), [loss.name])) as [[number]];
+              const [[lm]] = (await s.run(feeds(minus), [loss.name])) as [[number]];
+              const numeric = (lp - lm) / (2 * h);
+              const got = symbolic[k]![e]!;
+              assert.ok(
+                close(got, numeric, 1e-6),
+                `n=${n} d loss/d ${["w", "b", "x0"][k]}[${e}]: builder ${got}, finite differences ${numeric}`,
+              );
+            }
+          }
+        }
+      } finally {
+        await s.close();
+      }
+    });
+  }
+
+  for (const kind of ["gd", "adam"] as const) {
+    const name = kind === "gd" ? "GradientDescent (ref variables)" : "Adam (resource variables)";
+    test(`${name} through a loop: TensorFlow's losses step by step`, async () => {
+      const want = reference.while_train[kind];
+      const g = new GraphBuilder();
+      const { loss, train, init } = whileTrainModel(g, kind);
+      const s = await session(g.toGraphDef());
+      try {
+        const feeds = { "x:0": tensor(want.x, undefined, F32), "t:0": tensor(want.t, undefined, F32) };
+        await s.run({}, [], [init.name]);
+        for (let step = 0; step < want.losses.length; step++) {
+          const [[l]] = (await s.run(feeds, [loss.name])) as [[number]];
+          const expected = want.losses[step]!;
+          assert.ok(close(l, expected, 1e-5), `loss before step ${step}: ${l}, TensorFlow ${expected}`);
+          await s.run(feeds, [], [train.name]);
+        }
+        assert.ok(want.losses.at(-1)! < want.losses[0]! / 2, "the loss fell");
+      } finally {
+        await s.close();
+      }
+    });
+  }
 });
 
 describe("gradients through cond match finite differences", () => {

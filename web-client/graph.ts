@@ -3,8 +3,8 @@
 // any MasterService (tfgate or TensorFlow) runs. Symbolic gradients (`gradients`, TF's
 // gradients_util._GradientsHelper) emit the ops TensorFlow's own gradient functions emit, with the
 // same names ("gradients/MatMul_grad/MatMul_1", …), and `GradientDescent` builds train ops as
-// tf.compat.v1.train.GradientDescentOptimizer does. TF1 cond/while_loop live in control-flow.ts,
-// Adam in optimizers.ts. Browser-safe: never imports server code.
+// tf.compat.v1.train.GradientDescentOptimizer does. TF1 cond/while_loop and their gradients live in
+// control-flow.ts, Adam in optimizers.ts. Browser-safe: never imports server code.
 //
 // test/graph-builder-control-flow.test.ts compares the built graphs node for node with what
 // TensorFlow 2.21 emits for the same programs (test/tf/export_builder_reference.py).
@@ -19,6 +19,10 @@ import {
   buildCond,
   buildWhileLoop,
   type CondBranch,
+  ControlFlowState,
+  enterGrad,
+  exitGrad,
+  isLoopSwitch,
   type LoopBodyFn,
   type LoopCondFn,
   mergeGrad,
@@ -66,6 +70,11 @@ export interface ControlFlowContext {
   addValue(value: Output, consumer?: string): Output;
   /** Control input for an op without data inputs, so that it runs only when the context does. */
   pivotFor(op: Operation): Operation | undefined;
+  /**
+   * The context an op of `type` reading `inputs` is made in instead of this one (a gradient loop
+   * moves the Shape of a forward value into the forward loop), if another.
+   */
+  contextForOp?(type: string, inputs: readonly Output[]): ControlFlowContext | undefined;
 }
 
 /** A node of the graph, as tf.Operation. `outputs` is filled by the builder. */
@@ -336,6 +345,21 @@ export class GraphBuilder {
     op.def.input = [...data, ...sortedControls(op.controlInputs)];
   }
 
+  /**
+   * Runs `fn` in name scope `prefix` exactly (already unique and scoped, e.g. the name of the op
+   * whose input is being rewritten, as TF's op wrappers open one); undefined: the current scope.
+   */
+  underScope<T>(prefix: string | undefined, fn: () => T): T {
+    if (prefix === undefined) return fn();
+    const saved = this.scope;
+    this.scope = `${prefix}/`;
+    try {
+      return fn();
+    } finally {
+      this.scope = saved;
+    }
+  }
+
   /** A unique name "prefix/name" whatever the current name scope (`prefix` is already scoped). */
   uniqueNameUnder(prefix: string, name: string): string {
     const saved = this.scope;
@@ -377,7 +401,9 @@ export class GraphBuilder {
     } else {
       name = this.uniqueName(spec.name ?? type);
     }
-    const context = this.flowContext;
+    const context = this.plumbing
+      ? this.flowContext
+      : (this.flowContext?.contextForOp?.(type, ins) ?? this.flowContext);
     if (context !== undefined && !this.plumbing) ins = ins.map((i) => context.addValue(i, name));
     // TF's _control_dependencies_for_inputs: a block's dependencies are skipped when an input was
     // made inside that block (it already waits for them), and never repeat a data input.
@@ -1066,9 +1092,13 @@ function cwiseGrad(g: GraphBuilder, type: string, y: Output, grad: Output): Outp
 }
 
 const gradFns: Record<string, GradFn> = {
-  // TF1 control flow (control_flow_grad.py): cond's Switch and Merge.
+  // TF1 control flow (control_flow_grad.py): cond's Switch and Merge, the while loop's frame.
   Switch: switchGrad,
   Merge: mergeGrad,
+  Enter: enterGrad,
+  Exit: exitGrad,
+  NextIteration: (_g, _op, grads) => [grad0(grads)],
+  LoopCond: () => [undefined],
   Identity: (_g, _op, grads) => [grad0(grads)],
   // A resource variable's read: the gradient flows to the handle (TF's _ReadGrad).
   ReadVariableOp: (_g, _op, grads) => [grad0(grads)],
@@ -1197,18 +1227,17 @@ const gradFns: Record<string, GradFn> = {
 /** The ops `gradients` can differentiate through. */
 export const differentiableOps: readonly string[] = Object.keys(gradFns).sort();
 
-/** The ops of a TF1 while loop's frame. */
-const whileLoopOps = new Set(["Enter", "RefEnter", "Exit", "RefExit", "NextIteration", "LoopCond"]);
-
-/** TF's _GradientsHelper, for graphs with TF1 cond (gradients through while loops throw). */
+/**
+ * TF's _GradientsHelper. Through TF1 while loops as TF builds it (control_flow_state.py): ops of a
+ * forward loop get their gradients in the loop's gradient loop, a loop Switch is visited once per
+ * gradient it receives, and a loop's exits are processed together once all are ready.
+ */
 function gradientsHelper(
   g: GraphBuilder,
   ys: readonly Output[],
   xs: readonly Output[],
   options: GradientsOptions,
 ): (Output | undefined)[] {
-  // Ancestors of ys (with their consumers among them), then those reachable from xs: the ops
-  // "between" xs and ys, the only ones gradients flow through.
   // TF's _PendingCount: the ops reached from xs through trainable (float, resource) tensors, then,
   // walking back from ys through reached ops only, the ops "between" xs and ys: the only ones
   // gradients flow through (a bool predicate computed from x is not one of them).
@@ -1237,27 +1266,14 @@ function gradientsHelper(
     for (const c of consumers.get(op) ?? []) fwd.push(c);
   }
   const between = new Set<Operation>();
+  const betweenList: Operation[] = [];
   const walk = ys.map((y) => y.op);
-  while (walk.length > 0) {
-    const op = walk.pop()!;
+  for (let k = 0; k < walk.length; k++) {
+    const op = walk[k]!;
     if (!reached.has(op) || between.has(op)) continue;
     between.add(op);
+    betweenList.push(op);
     for (const i of op.inputs) walk.push(i.op);
-  }
-
-  const loopOp = [...between].find((op) => whileLoopOps.has(op.type));
-  if (loopOp !== undefined) {
-    throw new Error(
-      `gradients through tf.while_loop are not supported (op '${loopOp.name}', type ${loopOp.type}): ` +
-        "TF1's while-loop gradient saves every iteration's values with StackV2/StackPushV2/StackPopV2, " +
-        "which tfgate does not register",
-    );
-  }
-
-  // How many gradient contributions each op waits for (one per consuming input edge between).
-  const pending = new Map<Operation, number>();
-  for (const op of between) {
-    for (const i of op.inputs) if (between.has(i.op)) pending.set(i.op, (pending.get(i.op) ?? 0) + 1);
   }
 
   const grads = new Map<Output, Output[]>();
@@ -1280,6 +1296,15 @@ function gradientsHelper(
     addGrad(y, ones);
   });
 
+  // Made after grad_ys, as TF: the forward and backward loop counters of every loop between.
+  const loopState = ControlFlowState.create(g, betweenList, between);
+
+  // How many gradient contributions each op waits for (one per consuming input edge between).
+  const pending = new Map<Operation, number>();
+  for (const op of betweenList) {
+    for (const i of op.inputs) if (between.has(i.op)) pending.set(i.op, (pending.get(i.op) ?? 0) + 1);
+  }
+
   // TF's _AggregatedGrads (ADD_N): several contributions are summed with one AddN.
   const aggregate = (t: Output): Output | undefined => {
     const list = grads.get(t);
@@ -1290,22 +1315,42 @@ function gradientsHelper(
     return sum;
   };
 
-  const ready = [...new Set(ys.map((y) => y.op))].filter((op) => (pending.get(op) ?? 0) === 0);
-  const done = new Set<Operation>();
-  while (ready.length > 0) {
-    const op = ready.shift()!;
-    if (done.has(op)) continue;
-    done.add(op);
-    const outGrads = op.outputs.map((o) => aggregate(o));
-    if (between.has(op) && op.inputs.some((i) => between.has(i.op)) && outGrads.some((o) => o)) {
-      const fn = gradFns[op.type];
-      if (fn === undefined) {
-        throw new Error(`No gradient defined for operation '${op.name}' (op type: ${op.type})`);
+  const queue = [...new Set(ys.map((y) => y.op))].filter(
+    (op) => (pending.get(op) ?? 0) === 0 && reached.has(op),
+  );
+  const toOps = new Set(queue);
+  if (loopState !== undefined) {
+    for (const y of loopState.processUnusedLoopExits(pending, toOps)) {
+      if (isTrainable(y.dtype)) {
+        addGrad(y, loopState.zerosLikeForExit(y));
+        queue.push(y.op);
       }
+    }
+  }
+  // TF's _StopOps: an x whose inputs wait for no gradient is not differentiated further.
+  const stopOps = new Set(
+    xs.map((x) => x.op).filter((op) => op.inputs.every((i) => (pending.get(i.op) ?? 0) <= 0)),
+  );
+  const outer = g.controlFlowContext;
+  const hasGrads = (op: Operation) => op.outputs.some((o) => (grads.get(o)?.length ?? 0) > 0);
+
+  while (queue.length > 0) {
+    const op = queue.shift()!;
+    const outGrads = g.inControlFlowContext(loopState?.gradContextFor(op, true, outer) ?? outer, () =>
+      op.outputs.map((o) => aggregate(o)),
+    );
+    const differentiate = !stopOps.has(op) && outGrads.some((o) => o);
+    const fn = gradFns[op.type];
+    if (differentiate && fn === undefined) {
+      throw new Error(`No gradient defined for operation '${op.name}' (op type: ${op.type})`);
+    }
+    g.inControlFlowContext(loopState?.gradContextFor(op, false, outer) ?? outer, () => {
+      if (!differentiate || fn === undefined) return;
       // dC/d(output) is 0 for outputs nothing downstream used (made in the gradients scope, as TF).
-      const filled = outGrads.map((o, i) =>
-        o === undefined && isTrainable(op.outputs[i]!.dtype) ? zerosLikeOutsideLoop(g, op, i) : o,
-      );
+      const filled = outGrads.map((o, i) => {
+        if (o !== undefined || !isTrainable(op.outputs[i]!.dtype)) return o;
+        return loopState !== undefined ? loopState.zerosLike(op, i) : zerosLikeOutsideLoop(g, op, i);
+      });
       const inGrads = g.nameScope(`${op.name}_grad`, () => {
         const result = fn(g, op, filled);
         return options.gateGradients && result.filter((r) => r !== undefined).length > 1
@@ -1314,14 +1359,38 @@ function gradientsHelper(
       });
       op.inputs.forEach((input, i) => {
         const ig = inGrads[i];
-        if (ig !== undefined && between.has(input.op)) addGrad(input, ig);
+        if (ig !== undefined) addGrad(input, ig);
       });
-    }
+    });
+    // TF's _UpdatePendingAndEnqueueReady: a loop Switch is ready at each gradient it receives;
+    // a loop's exits wait for each other.
     for (const input of op.inputs) {
-      if (!between.has(input.op)) continue;
       const left = (pending.get(input.op) ?? 0) - 1;
       pending.set(input.op, left);
-      if (left === 0) ready.push(input.op);
+      const ready = left === 0 || (loopState !== undefined && left > 0 && isLoopSwitch(input.op));
+      if (!ready) continue;
+      if (loopState === undefined || (input.op.type !== "Exit" && input.op.type !== "RefExit")) {
+        queue.push(input.op);
+        continue;
+      }
+      const state = loopState.gradState(input.op, false)!;
+      state.deferredExits.push(input);
+      state.pendingExitsCount--;
+      if (state.pendingExitsCount !== 0) continue;
+      let anyGrad = false;
+      for (const y of state.deferredExits) {
+        if (hasGrads(y.op)) {
+          anyGrad = true;
+          queue.push(y.op);
+        } else {
+          state.unusedExits.push(y);
+        }
+      }
+      for (const y of state.unusedExits) {
+        // With a real gradient at some exit, the others backprop zeros (when trainable).
+        if (anyGrad && isTrainable(y.dtype)) addGrad(y, loopState.zerosLikeForExit(y));
+        queue.push(y.op);
+      }
     }
   }
   return xs.map((x) => aggregate(x));

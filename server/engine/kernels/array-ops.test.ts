@@ -13,113 +13,20 @@ import {
 import { TfCode } from "../framework/errors.js";
 import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
+import { buildAttrs, type FxKernelCase, type FxValue, num, toTensor, valuesOf } from "./fixture-format.js";
 import { attr, runKernel } from "./testing.js";
 
-type Value = number | string | [number | string, number | string];
-interface FxTensor {
-  dtype: number;
-  shape: number[];
-  values: Value[];
-}
-interface Case {
-  op: string;
-  attrs: Record<string, [string, unknown]>;
-  inputs: FxTensor[];
-  outputs?: FxTensor[];
-  error?: { code: number; message: string };
-}
 const fx = JSON.parse(readFileSync(new URL("./testdata/array-fixtures.json", import.meta.url), "utf8")) as {
-  cases: Case[];
+  cases: FxKernelCase[];
 };
 
-const num = (v: number | string): number =>
-  v === "nan" ? Number.NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : Number(v);
 const enc = new TextEncoder();
 const dec = new TextDecoder();
+type Value = FxValue;
 
-function toTensor(t: FxTensor): Tensor {
-  const dt = t.dtype as DataType;
-  const n = t.values.length;
-  const z = Tensor.zeros(dt, t.shape);
-  const d = z.data as unknown as { [i: number]: unknown };
-  t.values.forEach((v, i) => {
-    if (dt === DataType.DT_STRING) d[i] = enc.encode(v as string);
-    else if (dt === DataType.DT_INT64 || dt === DataType.DT_UINT64) d[i] = BigInt(v as string);
-    else if (dt === DataType.DT_COMPLEX64 || dt === DataType.DT_COMPLEX128) {
-      d[2 * i] = num((v as [number, number])[0]);
-      d[2 * i + 1] = num((v as [number, number])[1]);
-    } else if (dt === DataType.DT_HALF || dt === DataType.DT_BFLOAT16) {
-      throw new Error("half inputs are built below");
-    } else d[i] = num(v as number);
-  });
-  void n;
-  return z;
-}
-
-function halfTensor(t: FxTensor): Tensor {
-  // Only small exact integers are used as half inputs in the fixtures.
-  const bits = t.values.map((v) => {
-    const f = num(v as number);
-    return f === 0 ? 0 : halfBits(f);
-  });
-  return new Tensor(t.dtype as DataType, t.shape, Uint16Array.from(bits));
-}
-
-function halfBits(f: number): number {
-  const sign = f < 0 ? 0x8000 : 0;
-  const a = Math.abs(f);
-  if (a === Infinity) return sign | 0x7c00;
-  if (Number.isNaN(f)) return 0x7e00;
-  const e = Math.floor(Math.log2(a));
-  return sign | ((e + 15) << 10) | Math.round((a / 2 ** e - 1) * 1024);
-}
-
-function fromTensor(t: Tensor): Value[] {
-  const d = t.data as unknown as ArrayLike<unknown>;
-  const out: Value[] = [];
-  for (let i = 0; i < t.numElements; i++) {
-    switch (t.dtype) {
-      case DataType.DT_STRING:
-        out.push(dec.decode((d as Uint8Array[])[i]!));
-        break;
-      case DataType.DT_INT64:
-      case DataType.DT_UINT64:
-        out.push(String(d[i]));
-        break;
-      case DataType.DT_COMPLEX64:
-      case DataType.DT_COMPLEX128:
-        out.push([d[2 * i] as number, d[2 * i + 1] as number]);
-        break;
-      case DataType.DT_HALF:
-        out.push(halfToNumber(d[i] as number));
-        break;
-      default:
-        out.push(d[i] as number);
-    }
-  }
-  return out;
-}
-
-function halfToNumber(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 31) return m ? Number.NaN : s * Infinity;
-  return s * (1 + m / 1024) * 2 ** (e - 15);
-}
-
-function buildAttrs(c: Case) {
-  const out: Record<string, ReturnType<typeof attr.int>> = {};
-  for (const [name, [kind, v]] of Object.entries(c.attrs)) {
-    if (kind === "type") out[name] = attr.type(v as DataType);
-    else if (kind === "typeList") out[name] = attr.typeList(v as DataType[]);
-    else if (kind === "int") out[name] = attr.int(v as number);
-    else if (kind === "bool") out[name] = attr.bool(v as boolean);
-    else if (kind === "float") out[name] = attr.float(v as number);
-    else out[name] = attr.string(v as string);
-  }
-  // Attrs TF infers from inputs that the fixtures leave implicit.
+/** The case's attrs, plus the ones TF infers from inputs that the fixtures leave implicit. */
+function caseAttrs(c: FxKernelCase) {
+  const out = buildAttrs(c.attrs);
   if (c.op === "StringFormat" && !out.T) out.T = attr.typeList(c.inputs.map((t) => t.dtype as DataType));
   if (["Split", "SplitV"].includes(c.op)) out.num_split = out.num_split ?? attr.int(c.outputs?.length ?? 2);
   return out;
@@ -138,10 +45,8 @@ function sameValue(a: Value, b: Value): boolean {
 describe("array, string and misc ops vs TensorFlow 2.21", () => {
   fx.cases.forEach((c, k) => {
     it(`#${k} ${c.op} ${JSON.stringify(c.attrs)}`, async () => {
-      const inputs = c.inputs.map((t) =>
-        t.dtype === DataType.DT_HALF || t.dtype === DataType.DT_BFLOAT16 ? halfTensor(t) : toTensor(t),
-      );
-      const p = runKernel(c.op, { attrs: buildAttrs(c), inputs, nodeName: c.op });
+      const inputs = c.inputs.map(toTensor);
+      const p = runKernel(c.op, { attrs: caseAttrs(c), inputs, nodeName: c.op });
       if (c.error) {
         await assert.rejects(p, (e: { code: number; message: string }) => {
           assert.equal(e.code, c.error!.code, e.message);
@@ -156,7 +61,7 @@ describe("array, string and misc ops vs TensorFlow 2.21", () => {
         const got = r.outputs[i]!;
         assert.equal(got.dtype, want.dtype, `output ${i} dtype`);
         assert.deepEqual(got.shape, want.shape, `output ${i} shape`);
-        const values = fromTensor(got);
+        const values = valuesOf(got);
         values.forEach((v, j) => {
           assert.ok(
             sameValue(v, want.values[j]!),

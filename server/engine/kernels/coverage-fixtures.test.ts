@@ -11,10 +11,6 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { create, fromBinary } from "@bufbuild/protobuf";
-import {
-  AttrValue_ListValueSchema,
-  AttrValueSchema,
-} from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
 import { GraphDefSchema } from "../../../gen/tensorflow/core/framework/graph_pb.js";
 import {
   CloseSessionRequestSchema,
@@ -22,30 +18,23 @@ import {
   RunStepRequestSchema,
 } from "../../../gen/tensorflow/core/protobuf/master_pb.js";
 import { isTfError } from "../framework/errors.js";
-import { bfloat16ToFloat, floatToBfloat16, floatToHalf, halfToFloat } from "../framework/float16.js";
-import { Tensor } from "../framework/tensor.js";
+import type { Tensor } from "../framework/tensor.js";
 import { tensorFromProto, tensorToProto } from "../framework/tensor-proto.js";
 import { DataType, dataTypeString } from "../framework/types.js";
 import { createMaster, type Master } from "../master/master.js";
-import { attr, runKernel } from "./testing.js";
+import {
+  buildAttrs,
+  type FxError,
+  type FxKernelCase,
+  type FxNumber,
+  type FxTensor,
+  num,
+  toTensor,
+  valuesOf,
+} from "./fixture-format.js";
+import { runKernel } from "./testing.js";
 
-type Value = number | string;
-interface FxTensor {
-  readonly dtype: DataType;
-  readonly shape: number[];
-  readonly values: Value[];
-}
-interface FxError {
-  readonly code: number;
-  readonly message: string;
-}
-interface KernelCase {
-  readonly op: string;
-  readonly attrs: Record<string, [string, unknown]>;
-  readonly inputs: FxTensor[];
-  readonly outputs?: FxTensor[];
-  readonly error?: FxError;
-}
+type KernelCase = FxKernelCase;
 interface GraphCase {
   readonly name: string;
   readonly graph: string;
@@ -67,35 +56,6 @@ const fx = JSON.parse(
   graphs: GraphCase[];
 };
 
-const utf8 = new TextEncoder();
-const fromUtf8 = new TextDecoder();
-const num = (v: Value): number =>
-  v === "nan" ? Number.NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : Number(v);
-
-function toTensor(t: FxTensor): Tensor {
-  const out = Tensor.zeros(t.dtype, t.shape);
-  const data = out.data as unknown as { [i: number]: unknown };
-  t.values.forEach((v, i) => {
-    switch (t.dtype) {
-      case DataType.DT_STRING:
-        data[i] = utf8.encode(v as string);
-        break;
-      case DataType.DT_INT64:
-        data[i] = BigInt(v);
-        break;
-      case DataType.DT_HALF:
-        data[i] = floatToHalf(num(v));
-        break;
-      case DataType.DT_BFLOAT16:
-        data[i] = floatToBfloat16(num(v));
-        break;
-      default:
-        data[i] = num(v);
-    }
-  });
-  return out;
-}
-
 /** Relative tolerance per float dtype: about two units in the last place. */
 const FLOAT_TOLERANCE: Partial<Record<DataType, number>> = {
   [DataType.DT_FLOAT]: 2 ** -22,
@@ -110,47 +70,22 @@ function assertTensor(got: Tensor | undefined, want: FxTensor, what: string): vo
   assert.equal(
     got.dtype,
     want.dtype,
-    `${what} dtype: ${dataTypeString(got.dtype)}, TF ${dataTypeString(want.dtype)}`,
+    `${what} dtype: ${dataTypeString(got.dtype)}, TF ${dataTypeString(want.dtype as DataType)}`,
   );
   assert.deepEqual(got.shape, want.shape, `${what} shape`);
-  const data = got.data as unknown as ArrayLike<unknown>;
-  const tol = FLOAT_TOLERANCE[want.dtype];
+  const values = valuesOf(got);
+  const tol = FLOAT_TOLERANCE[want.dtype as DataType];
   want.values.forEach((w, i) => {
-    const raw = data[i];
+    const g = values[i];
     const at = `${what}[${i}]`;
-    if (want.dtype === DataType.DT_STRING) assert.equal(fromUtf8.decode(raw as Uint8Array), w, at);
-    else if (want.dtype === DataType.DT_INT64) assert.equal(String(raw), w, at);
-    else if (tol === undefined) assert.equal(Number(raw), w, at);
+    if (tol === undefined) assert.equal(g, w, at);
     else {
-      const g =
-        want.dtype === DataType.DT_HALF
-          ? halfToFloat(raw as number)
-          : want.dtype === DataType.DT_BFLOAT16
-            ? bfloat16ToFloat(raw as number)
-            : (raw as number);
-      const e = num(w);
-      if (Number.isNaN(e)) assert.ok(Number.isNaN(g), `${at}: ${g}, TF NaN`);
-      else assert.ok(g === e || Math.abs(g - e) <= tol * Math.abs(e), `${at}: ${g}, TF ${e}`);
+      const e = num(w as FxNumber);
+      const v = g as number;
+      if (Number.isNaN(e)) assert.ok(Number.isNaN(v), `${at}: ${v}, TF NaN`);
+      else assert.ok(v === e || Math.abs(v - e) <= tol * Math.abs(e), `${at}: ${v}, TF ${e}`);
     }
   });
-}
-
-function buildAttrs(c: KernelCase) {
-  const out: Record<string, ReturnType<typeof attr.int>> = {};
-  for (const [name, [kind, v]] of Object.entries(c.attrs)) {
-    if (kind === "type") out[name] = attr.type(v as DataType);
-    else if (kind === "typeList") out[name] = attr.typeList(v as DataType[]);
-    else if (kind === "int") out[name] = attr.int(v as number);
-    else if (kind === "bool") out[name] = attr.bool(v as boolean);
-    else if (kind === "float") out[name] = attr.float(v as number);
-    else if (kind === "shape") out[name] = attr.shape((v as (number | null)[]).map((d) => d ?? -1));
-    else if (kind === "intList")
-      out[name] = create(AttrValueSchema, {
-        value: { case: "list", value: create(AttrValue_ListValueSchema, { i: (v as number[]).map(BigInt) }) },
-      });
-    else out[name] = attr.string(v as string);
-  }
-  return out;
 }
 
 const dtypeOf = (c: KernelCase): string => {
@@ -164,7 +99,11 @@ describe(`kernels vs TensorFlow ${fx.tensorflow} (coverage fixtures)`, () => {
       ? `error: ${c.error.message.slice(0, 60)}`
       : `${c.inputs.map((t) => `[${t.shape}]`).join(" ")}`;
     it(`#${k} ${c.op} ${dtypeOf(c)} ${what}`, async () => {
-      const p = runKernel(c.op, { attrs: buildAttrs(c), inputs: c.inputs.map(toTensor), nodeName: c.op });
+      const p = runKernel(c.op, {
+        attrs: buildAttrs(c.attrs),
+        inputs: c.inputs.map(toTensor),
+        nodeName: c.op,
+      });
       if (c.error) {
         await assert.rejects(p, (e: { code: number; message: string }) => {
           assert.equal(e.code, c.error!.code, e.message);

@@ -14,27 +14,15 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, describe, it } from "node:test";
-import { bfloat16ToFloat, floatToBfloat16, floatToHalf, halfToFloat } from "../framework/float16.js";
-import { Tensor } from "../framework/tensor.js";
+import { floatToBfloat16, floatToHalf } from "../framework/float16.js";
 import { DataType, dataTypeString } from "../framework/types.js";
+import { type FxKernelCase, type FxNumber, type FxValue, num, toTensor, valuesOf } from "./fixture-format.js";
 import { attr, runKernel } from "./testing.js";
 
-type Num = number | string;
-type Value = Num | [Num, Num];
-interface FxTensor {
-  dtype: number;
-  shape: number[];
-  values: Value[];
-}
-interface Case {
-  op: string;
-  attrs: Record<string, [string, unknown]>;
-  inputs: FxTensor[];
-  outputs?: FxTensor[];
-  error?: { code: number; message: string };
-}
+type Num = FxNumber;
+type Value = FxValue;
 const fx = JSON.parse(readFileSync(new URL("./testdata/math-fixtures.json", import.meta.url), "utf8")) as {
-  cases: Case[];
+  cases: FxKernelCase[];
 };
 
 /**
@@ -79,25 +67,6 @@ const TOLERANCE: Record<string, Record<string, number>> = {
   Xlogy: { float: 2, double: 2, half: 1, bfloat16: 1, complex64: 2, complex128: 4 },
   Zeta: { double: 1 },
 };
-
-const num = (v: Num): number =>
-  v === "nan" ? Number.NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : Number(v);
-
-function toTensor(t: FxTensor): Tensor {
-  const dt = t.dtype as DataType;
-  const z = Tensor.zeros(dt, t.shape);
-  const d = z.data as unknown as { [i: number]: unknown };
-  t.values.forEach((v, i) => {
-    if (dt === DataType.DT_INT64 || dt === DataType.DT_UINT64) d[i] = BigInt(v as string);
-    else if (dt === DataType.DT_COMPLEX64 || dt === DataType.DT_COMPLEX128) {
-      d[2 * i] = num((v as [Num, Num])[0]);
-      d[2 * i + 1] = num((v as [Num, Num])[1]);
-    } else if (dt === DataType.DT_HALF) d[i] = floatToHalf(num(v as Num));
-    else if (dt === DataType.DT_BFLOAT16) d[i] = floatToBfloat16(num(v as Num));
-    else d[i] = num(v as Num);
-  });
-  return z;
-}
 
 const f32 = new Float32Array(1);
 const i32 = new Int32Array(f32.buffer);
@@ -149,33 +118,6 @@ function ulpOf(dtype: DataType, x: number): number {
   f64[0] = ax;
   i64[0] = i64[0]! + 1n;
   return f64[0]! - ax;
-}
-
-/** A tensor's values as plain numbers ([re, im] for complex, strings for 64-bit integers). */
-function valuesOf(t: Tensor): Value[] {
-  const d = t.data as unknown as ArrayLike<unknown>;
-  const out: Value[] = [];
-  for (let i = 0; i < t.numElements; i++) {
-    switch (t.dtype) {
-      case DataType.DT_INT64:
-      case DataType.DT_UINT64:
-        out.push(String(d[i]));
-        break;
-      case DataType.DT_COMPLEX64:
-      case DataType.DT_COMPLEX128:
-        out.push([d[2 * i] as number, d[2 * i + 1] as number]);
-        break;
-      case DataType.DT_HALF:
-        out.push(halfToFloat(d[i] as number));
-        break;
-      case DataType.DT_BFLOAT16:
-        out.push(bfloat16ToFloat(d[i] as number));
-        break;
-      default:
-        out.push(d[i] as number);
-    }
-  }
-  return out;
 }
 
 /** Measuring mode: no tolerance, print the largest difference per op and dtype at the end. */

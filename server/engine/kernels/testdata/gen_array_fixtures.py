@@ -15,61 +15,11 @@ import re
 
 import numpy as np
 import tensorflow as tf
+from tf_fixtures import attr_of, clean, enc, enc_value  # noqa: E402,F401
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "array-fixtures.json")
 R = tf.raw_ops
 cases = []
-
-
-def enc_value(v, dtype):
-    if dtype in (tf.string,):
-        return v.decode("utf-8")
-    if dtype in (tf.int64, tf.uint64):
-        return str(int(v))
-    if dtype.is_complex:
-        return [enc_value(v.real, tf.float64), enc_value(v.imag, tf.float64)]
-    if dtype == tf.bool:
-        return int(bool(v))
-    if dtype.is_floating:
-        f = float(v)
-        if math.isnan(f):
-            return "nan"
-        if math.isinf(f):
-            return "inf" if f > 0 else "-inf"
-        return f
-    return int(v)
-
-
-def enc(t):
-    t = tf.convert_to_tensor(t)
-    a = np.asarray(t.numpy())
-    return {
-        "dtype": t.dtype.as_datatype_enum,
-        "shape": list(a.shape),
-        "values": [enc_value(v, t.dtype) for v in np.asarray(a).ravel()],
-    }
-
-
-def attr_of(v):
-    if isinstance(v, tf.DType):
-        return ["type", v.as_datatype_enum]
-    if isinstance(v, bool):
-        return ["bool", v]
-    if isinstance(v, int):
-        return ["int", v]
-    if isinstance(v, float):
-        return ["float", v]
-    if isinstance(v, str):
-        return ["string", v]
-    if isinstance(v, list):
-        return ["typeList", [t.as_datatype_enum for t in v]]
-    raise TypeError(v)
-
-
-def clean(msg):
-    msg = re.sub(r"^\{\{function_node [^}]*\}\}\s*", "", msg)
-    msg = re.sub(r" \[Op:[A-Za-z0-9_]+\].*$", "", msg, flags=re.S)
-    return msg.strip()
 
 
 def case(op, inputs, attrs=None, type_attrs=None, listed=None, **kw):

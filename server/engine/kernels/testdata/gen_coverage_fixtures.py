@@ -30,6 +30,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
+from tf_fixtures import attr_of, clean, enc, enc_value  # noqa: E402,F401
 from tensorflow.python.ops import control_flow_ops, gen_resource_variable_ops, state_ops  # noqa: E402
 
 R = tf.raw_ops
@@ -40,61 +41,6 @@ f16, bf16, f32, f64 = tf.float16, tf.bfloat16, tf.float32, tf.float64
 i32, i64, s, b = tf.int32, tf.int64, tf.string, tf.bool
 FLOATS = [f32, f64, f16, bf16]
 NUMBERS = [f32, f64, i32, i64, f16, bf16]
-
-
-def enc_value(v, dtype):
-    if dtype == s:
-        return bytes(v).decode("utf-8")
-    if dtype == i64:
-        return str(int(v))
-    if dtype == b:
-        return int(bool(v))
-    if dtype.is_floating:
-        f = float(v)
-        if math.isnan(f):
-            return "nan"
-        if math.isinf(f):
-            return "inf" if f > 0 else "-inf"
-        return f
-    return int(v)
-
-
-def enc(t):
-    t = tf.convert_to_tensor(t)
-    a = np.asarray(t.numpy())
-    return {
-        "dtype": t.dtype.as_datatype_enum,
-        "shape": list(a.shape),
-        "values": [enc_value(v, t.dtype) for v in a.ravel()],
-    }
-
-
-def attr_of(v):
-    if isinstance(v, tf.DType):
-        return ["type", v.as_datatype_enum]
-    if isinstance(v, bool):
-        return ["bool", v]
-    if isinstance(v, int):
-        return ["int", v]
-    if isinstance(v, float):
-        return ["float", v]
-    if isinstance(v, str):
-        return ["string", v]
-    if isinstance(v, list) and all(isinstance(x, tf.DType) for x in v):
-        return ["typeList", [t.as_datatype_enum for t in v]]
-    if isinstance(v, list) and all(isinstance(x, int) for x in v):
-        return ["intList", v]
-    if isinstance(v, tf.TensorShape):
-        return ["shape", v.as_list()]
-    raise TypeError(v)
-
-
-def clean(msg):
-    """Eager's message without its "{{function_node …}}" prefix and " [Op:…]" suffix (a graph
-    kernel's message)."""
-    msg = re.sub(r"^\{\{function_node [^}]*\}\}\s*", "", msg)
-    msg = re.sub(r" \[Op:[A-Za-z0-9_]+\].*$", "", msg, flags=re.S)
-    return msg.strip()
 
 
 kernel_cases = []

@@ -20,43 +20,12 @@ import re
 
 import numpy as np
 import tensorflow as tf
+from tf_fixtures import clean, enc, enc_value  # noqa: E402,F401
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "math-fixtures.json")
 R = tf.raw_ops
 cases = []
 rng = np.random.default_rng(20261125)
-
-
-def enc_value(v, dtype):
-    if dtype in (tf.int64, tf.uint64):
-        return str(int(v))
-    if dtype.is_complex:
-        return [enc_value(v.real, tf.float64), enc_value(v.imag, tf.float64)]
-    if dtype == tf.bool:
-        return int(bool(v))
-    if dtype.is_floating:
-        f = float(v)
-        if math.isnan(f):
-            return "nan"
-        if math.isinf(f):
-            return "inf" if f > 0 else "-inf"
-        return f
-    return int(v)
-
-
-def enc(t):
-    a = np.asarray(t.numpy())
-    return {
-        "dtype": t.dtype.as_datatype_enum,
-        "shape": list(a.shape),
-        "values": [enc_value(v, t.dtype) for v in a.ravel()],
-    }
-
-
-def clean(msg):
-    msg = re.sub(r"^\{\{function_node [^}]*\}\}\s*", "", msg)
-    msg = re.sub(r" \[Op:[A-Za-z0-9_]+\].*$", "", msg, flags=re.S)
-    return msg.strip()
 
 
 def case(op, inputs, dtype):

@@ -334,6 +334,46 @@ export function conv2DInt(x: Int32Array, filter: Int32Array, g: Conv2DGeometry, 
 }
 
 /**
+ * The inverse of im2col (TF's Col2im): adds each patch row of output rows [r0, r0 + rows) of
+ * `cols` (rows × k, k = fr·fc·inDepth) onto the input pixels it was read from; padding taps are
+ * dropped. Unit dilations (TF's CPU backprops reject others).
+ */
+function col2im(
+  cols: ArrayLike<number>,
+  g: Conv2DGeometry,
+  r0: number,
+  rows: number,
+  dx: Float64Array | Float32Array,
+): void {
+  const { inRows, inCols, inDepth, filterRows, filterCols, outRows, outCols } = g;
+  const k = filterRows * filterCols * inDepth;
+  const perImage = outRows * outCols;
+  for (let i = 0; i < rows; i++) {
+    const r = r0 + i;
+    const b = Math.floor(r / perImage);
+    const rem = r - b * perImage;
+    const oh = Math.floor(rem / outCols);
+    const ow = rem - oh * outCols;
+    let p = i * k;
+    for (let fh = 0; fh < filterRows; fh++) {
+      const ih = oh * g.strideRows - g.padTop + fh;
+      if (ih < 0 || ih >= inRows) {
+        p += filterCols * inDepth;
+        continue;
+      }
+      for (let fw = 0; fw < filterCols; fw++) {
+        const iw = ow * g.strideCols - g.padLeft + fw;
+        if (iw >= 0 && iw < inCols) {
+          const d = ((b * inRows + ih) * inCols + iw) * inDepth;
+          for (let c = 0; c < inDepth; c++) dx[d + c]! += cols[p + c]!;
+        }
+        p += inDepth;
+      }
+    }
+  }
+}
+
+/**
  * Gradient of a (non-grouped) convolution with respect to its input: dy · filterᵀ per block of
  * output rows (MatMul's GEMM), scattered back onto the input pixels (TF's Col2im). Returns the
  * float64 sums, [batch, inRows, inCols, inDepth].
@@ -354,34 +394,11 @@ export function conv2DBackpropInputFloat(
   const rowsPerBlock = blockRows(Math.max(k, outDepth));
   const a = scratch(Math.min(m, rowsPerBlock) * outDepth);
   const cols = scratch(Math.min(m, rowsPerBlock) * k);
-  const perImage = g.outRows * g.outCols;
   for (let r0 = 0; r0 < m; r0 += rowsPerBlock) {
     const rows = Math.min(rowsPerBlock, m - r0);
     for (let i = 0; i < rows * outDepth; i++) a[i] = dy[r0 * outDepth + i]!;
     matMulFloat(a, w, cols, rows, outDepth, k);
-    for (let i = 0; i < rows; i++) {
-      const r = r0 + i;
-      const b = Math.floor(r / perImage);
-      const rem = r - b * perImage;
-      const oh = Math.floor(rem / g.outCols);
-      const ow = rem - oh * g.outCols;
-      let p = i * k;
-      for (let fh = 0; fh < filterRows; fh++) {
-        const ih = oh * g.strideRows - g.padTop + fh;
-        if (ih < 0 || ih >= inRows) {
-          p += filterCols * inDepth;
-          continue;
-        }
-        for (let fw = 0; fw < filterCols; fw++) {
-          const iw = ow * g.strideCols - g.padLeft + fw;
-          if (iw >= 0 && iw < inCols) {
-            const d = ((b * inRows + ih) * inCols + iw) * inDepth;
-            for (let c = 0; c < inDepth; c++) dx[d + c]! += cols[p + c]!;
-          }
-          p += inDepth;
-        }
-      }
-    }
+    col2im(cols, g, r0, rows, dx);
   }
   return dx;
 }
@@ -487,11 +504,10 @@ export function conv2DBackpropInputXnn(
   g: Conv2DGeometry,
   dx: Float32Array,
 ): boolean {
-  const { inRows, inCols, inDepth, filterRows, filterCols, outDepth } = g;
+  const { inDepth, filterRows, filterCols, outDepth } = g;
   const k = filterRows * filterCols * inDepth;
   const m = g.batch * g.outRows * g.outCols;
   const rowsPerBlock = xnnBlockRows(k);
-  const perImage = g.outRows * g.outCols;
   for (let r0 = 0; r0 < m; r0 += rowsPerBlock) {
     const rows = Math.min(rowsPerBlock, m - r0);
     const ok = x.gemm(
@@ -501,31 +517,7 @@ export function conv2DBackpropInputXnn(
       (v) => v.set(dy.subarray(r0 * outDepth, (r0 + rows) * outDepth)),
       // The filter [fr, fc, in, out] is k × outDepth; the product needs outDepth × k.
       (v) => transposeInto(filter, 0, k, outDepth, v),
-      (cols) => {
-        for (let i = 0; i < rows; i++) {
-          const r = r0 + i;
-          const b = Math.floor(r / perImage);
-          const rem = r - b * perImage;
-          const oh = Math.floor(rem / g.outCols);
-          const ow = rem - oh * g.outCols;
-          let p = i * k;
-          for (let fh = 0; fh < filterRows; fh++) {
-            const ih = oh * g.strideRows - g.padTop + fh;
-            if (ih < 0 || ih >= inRows) {
-              p += filterCols * inDepth;
-              continue;
-            }
-            for (let fw = 0; fw < filterCols; fw++) {
-              const iw = ow * g.strideCols - g.padLeft + fw;
-              if (iw >= 0 && iw < inCols) {
-                const d = ((b * inRows + ih) * inCols + iw) * inDepth;
-                for (let c = 0; c < inDepth; c++) dx[d + c]! += cols[p + c]!;
-              }
-              p += inDepth;
-            }
-          }
-        }
-      },
+      (cols) => col2im(cols, g, r0, rows, dx),
     );
     // A block that does not fit leaves dx partly summed: the caller restarts on the JS path.
     if (!ok) return false;

@@ -2,17 +2,15 @@
 // values in [0, 1) of the given shape. For a non-zero (seed, seed2) the values are TF's bit for bit,
 // and each step of the same kernel continues the stream like TF's GuardedPhiloxRandom does.
 
-import { getAttrType } from "../framework/op-def.js";
 import type { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
 import {
   type Distribution,
   fillPhiloxRandom,
   type PhiloxRandom,
   uniformDistribution,
 } from "./philox-random.js";
-import { generatorFromAttrs, outputShapeFromInput, SEED_ATTRS } from "./random-op.js";
+import { floatRandomOpConfig } from "./random-op.js";
 import { computeBuffer, finish } from "./tensor-util.js";
 
 /** Fills a float-typed tensor of `shape` from `dist` (half/bfloat16 rounded from float32). */
@@ -42,25 +40,4 @@ export function randomUniform(gen: PhiloxRandom, shape: readonly number[], dtype
   return fillFloatTensor(gen, shape, dtype, uniformDistribution(uniformKind(dtype)));
 }
 
-export const randomUniformConfig: KernelConfig = {
-  op: {
-    name: "RandomUniform",
-    inputs: ["shape: T"],
-    outputs: ["output: dtype"],
-    attrs: [...SEED_ATTRS, "dtype: {half, bfloat16, float, double}", "T: {int32, int64}"],
-    isStateful: true,
-  },
-  kernel: cpuKernel("RandomUniform", (c) => {
-    checkTypeConstraint(c, "dtype", FLOAT_TYPES);
-    const dtype = getAttrType(c.attrs, "dtype");
-    const generator = generatorFromAttrs(c.attrs);
-    return {
-      compute(ctx) {
-        const shape = outputShapeFromInput(ctx.input(0));
-        const n = shape.reduce((a, b) => a * b, 1);
-        // Multiplier 256 as in TF (FillPhiloxRandomTask's reservation per output).
-        ctx.setOutput(0, randomUniform(generator.reserveRandomOutputs(n, 256), shape, dtype));
-      },
-    };
-  }),
-};
+export const randomUniformConfig = floatRandomOpConfig("RandomUniform", randomUniform);

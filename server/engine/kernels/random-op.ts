@@ -3,9 +3,11 @@
 // seed/seed2 attrs (GuardedPhiloxRandom::Init).
 
 import { invalidArgument } from "../framework/errors.js";
-import { type AttrMap, getAttrBigInt } from "../framework/op-def.js";
+import { type AttrMap, getAttrBigInt, getAttrType } from "../framework/op-def.js";
 import { numElements, shapeString, type Tensor } from "../framework/tensor.js";
-import { GuardedPhiloxRandom } from "./philox-random.js";
+import type { DataType } from "../framework/types.js";
+import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
+import { GuardedPhiloxRandom, type PhiloxRandom } from "./philox-random.js";
 import { readInts } from "./tensor-util.js";
 
 /** The random ops' common attrs, in REGISTER_OP syntax. */
@@ -24,4 +26,36 @@ export function outputShapeFromInput(shape: Tensor): number[] {
   const dims = readInts(shape);
   numElements(dims);
   return dims;
+}
+
+/**
+ * The config of a float-valued stateful random op ("shape: T -> output: dtype"; RandomUniform,
+ * RandomStandardNormal, TruncatedNormal): each step draws from the kernel's own generator, after
+ * reserving 256 samples per output as TF's FillPhiloxRandomTask does.
+ */
+export function floatRandomOpConfig(
+  name: string,
+  fill: (gen: PhiloxRandom, shape: readonly number[], dtype: DataType) => Tensor,
+): KernelConfig {
+  return {
+    op: {
+      name,
+      inputs: ["shape: T"],
+      outputs: ["output: dtype"],
+      attrs: [...SEED_ATTRS, "dtype: {half, bfloat16, float, double}", "T: {int32, int64}"],
+      isStateful: true,
+    },
+    kernel: cpuKernel(name, (c) => {
+      checkTypeConstraint(c, "dtype", FLOAT_TYPES);
+      const dtype = getAttrType(c.attrs, "dtype");
+      const generator = generatorFromAttrs(c.attrs);
+      return {
+        compute(ctx) {
+          const shape = outputShapeFromInput(ctx.input(0));
+          const n = shape.reduce((a, b) => a * b, 1);
+          ctx.setOutput(0, fill(generator.reserveRandomOutputs(n, 256), shape, dtype));
+        },
+      };
+    }),
+  };
 }

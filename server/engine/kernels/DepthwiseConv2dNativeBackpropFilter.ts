@@ -4,7 +4,7 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { type NumericArray, numElements, type Tensor } from "../framework/tensor.js";
-import { type ConvAttrs, scratch } from "./conv-util.js";
+import { type ConvAttrs, makeShape, scratch } from "./conv-util.js";
 import {
   DEPTHWISE_ATTRS,
   depthwiseBackpropGeometry,
@@ -27,8 +27,7 @@ export function depthwiseConv2dNativeBackpropFilter(
   if (filterSizes.rank !== 1) {
     throw invalidArgument(`${LABEL}: filter_sizes input must be 1-dim, not ${filterSizes.rank}`);
   }
-  const shape = readInts(filterSizes);
-  for (const d of shape) if (d < 0) throw invalidArgument(`Dimension ${d} must be >= 0`);
+  const shape = makeShape(readInts(filterSizes));
   const g = depthwiseBackpropGeometry(LABEL, input.shape, shape, dy.shape, a);
   const n = numElements(shape);
   const acc = scratch(n);

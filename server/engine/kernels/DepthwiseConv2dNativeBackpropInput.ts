@@ -4,7 +4,7 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { type NumericArray, numElements, type Tensor } from "../framework/tensor.js";
-import { type ConvAttrs, scratch } from "./conv-util.js";
+import { type ConvAttrs, makeShape, scratch } from "./conv-util.js";
 import {
   DEPTHWISE_ATTRS,
   depthwiseBackpropGeometry,
@@ -27,8 +27,7 @@ export function depthwiseConv2dNativeBackpropInput(
   if (inputSizes.rank !== 1) {
     throw invalidArgument(`${LABEL}: input_sizes input must be 1-dim, not ${inputSizes.rank}`);
   }
-  const shape = readInts(inputSizes);
-  for (const d of shape) if (d < 0) throw invalidArgument(`Dimension ${d} must be >= 0`);
+  const shape = makeShape(readInts(inputSizes));
   const g = depthwiseBackpropGeometry(LABEL, shape, filter.shape, dy.shape, a);
   const n = numElements(shape);
   const acc = scratch(n);

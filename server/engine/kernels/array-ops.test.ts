@@ -171,6 +171,26 @@ describe("array ops: budgets, filesystem and Python", () => {
     assert.deepEqual(lines, ["info x: [1 2 3...]", "info hello"]);
   });
 
+  it("regex ops refuse patterns and inputs too large for RE2's WebAssembly heap, and keep working", async () => {
+    const str = (v: string) => new Tensor(DataType.DT_STRING, [], [enc.encode(v)]);
+    await rejects(
+      run("RegexReplace", [str("ab"), str("x".repeat(100_000)), str("y")], {}),
+      TfCode.INVALID_ARGUMENT,
+      "error: pattern too large - compile failed (100000 characters; at most 8192)",
+    );
+    await rejects(
+      run("RegexFullMatch", [str("a".repeat(2_000_000)), str("a+")], {}),
+      TfCode.RESOURCE_EXHAUSTED,
+      "A regex input of 2000000 characters is longer than the 1048576",
+    );
+    // Many large (allowed) patterns in turn: the cache frees old ones, nothing aborts.
+    for (let i = 0; i < 40; i++) {
+      await run("RegexReplace", [str("ab"), str(`${"x".repeat(8000 - i)}(a|b)*`), str("y")], {});
+    }
+    const r = await run("RegexReplace", [str("abba"), str("b+"), str("-")], {});
+    assert.equal(dec.decode((r.outputs[0]!.data as Uint8Array[])[0]!), "a-a");
+  });
+
   it("RegexReplace rejects RE2-incompatible lookbehind and named backreferences", async () => {
     const str = (s: string) => new Tensor(DataType.DT_STRING, [], [enc.encode(s)]);
     // RE2's own text (TF 2.21 prints exactly this): it stops at "(?<", not "(?<=".

@@ -63,6 +63,9 @@ export function createLocalRendezvous(rOptions: LocalRendezvousOptions = {}): Re
     if (l?.length === 0) waiters.delete(key);
   };
   let abortError: Error | undefined;
+  /** A value from this send device is fetched from its worker (not local, not pushed here). */
+  const isPulled = (sendDevice: string) =>
+    !rOptions.isLocalDevice!(sendDevice) && !rOptions.pushedFrom?.(sendDevice);
 
   return {
     send(key, value) {
@@ -90,13 +93,7 @@ export function createLocalRendezvous(rOptions: LocalRendezvousOptions = {}): Re
     },
     recv(key, signal) {
       if (abortError) return Promise.reject(abortError);
-      const sendDevice = sendDeviceOfKey(key);
-      if (
-        rOptions.remoteRecv &&
-        rOptions.isLocalDevice &&
-        !rOptions.isLocalDevice(sendDevice) &&
-        !rOptions.pushedFrom?.(sendDevice)
-      ) {
+      if (rOptions.remoteRecv && rOptions.isLocalDevice && isPulled(sendDeviceOfKey(key))) {
         const call = new AbortController();
         remoteCalls.add(call);
         return rOptions.remoteRecv(key, call.signal).finally(() => remoteCalls.delete(call));

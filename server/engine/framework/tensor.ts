@@ -132,6 +132,15 @@ export function checkAllocation(dtype: DataType, n: number, shape?: readonly num
 }
 
 /**
+ * Checks and charges n objects a kernel holds that are not tensor storage (TensorArray slots), as
+ * variant elements: a count taken from a tensor's value cannot make a worker build a huge array.
+ */
+export function chargeObjects(n: number, shape: readonly number[]): void {
+  checkAllocation(DataType.DT_VARIANT, n, shape);
+  if (n > 0) currentAccount?.charge(n * elementBytes(DataType.DT_VARIANT), DataType.DT_VARIANT, shape);
+}
+
+/**
  * The memory one step has allocated on one worker, checked against the per-step budget
  * (--max-step-bytes). TF bounds a step by its device allocator; here every allocData made while a
  * kernel of the step computes is charged before the storage exists, and a charge that would take

@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { create, fromBinary } from "@bufbuild/protobuf";
+import { AttrValueSchema } from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
 import { GraphDefSchema } from "../../../gen/tensorflow/core/framework/graph_pb.js";
 import {
   CloseSessionRequestSchema,
@@ -27,6 +28,9 @@ import { createMaster, type Master } from "../master/master.js";
 import { STACK_TYPE, Stack } from "./stack.js";
 import { lookupResource, stepResourceHandle } from "./step-resources.js";
 import { testDevice } from "./testing.js";
+
+const attrType = (t: DataType) => create(AttrValueSchema, { value: { case: "type", value: t } });
+const attrBool = (b: boolean) => create(AttrValueSchema, { value: { case: "b", value: b } });
 
 interface FxTensor {
   readonly dtype: DataType;
@@ -238,6 +242,43 @@ describe("step-scoped resources", () => {
           return true;
         },
       );
+    } finally {
+      await m.close();
+    }
+  });
+
+  it("a TensorArray of a hostile size is RESOURCE_EXHAUSTED before any slot is made; the session keeps working", async () => {
+    const m = createMaster({ cpuDevices: 1 });
+    try {
+      const graphDef = create(GraphDefSchema, {
+        node: [
+          { name: "size", op: "Placeholder", attr: { dtype: attrType(DataType.DT_INT32) } },
+          {
+            name: "ta",
+            op: "TensorArrayV3",
+            input: ["size"],
+            attr: { dtype: attrType(DataType.DT_FLOAT), dynamic_size: attrBool(true) },
+          },
+          { name: "n", op: "TensorArraySizeV3", input: ["ta", "ta:1"] },
+        ],
+      });
+      const { sessionHandle } = await m.createSession(create(CreateSessionRequestSchema, { graphDef }));
+      const run = (size: number) =>
+        m.runStep(
+          create(RunStepRequestSchema, {
+            sessionHandle,
+            feed: [{ name: "size:0", tensor: tensorToProto(fromValues(DataType.DT_INT32, [], [size])) }],
+            fetch: ["n:0"],
+          }),
+        );
+      await assert.rejects(run(2 ** 31 - 1), (e: unknown) => {
+        assert.ok(isTfError(e), String(e));
+        assert.equal(e.code, TfCode.RESOURCE_EXHAUSTED, e.message);
+        assert.match(e.message, /OOM when allocating tensor with shape\[2147483647\] and type variant/);
+        return true;
+      });
+      const ok = await run(3);
+      assert.deepEqual(Array.from(tensorFromProto(ok.tensor[0]!.tensor!).data as Int32Array), [3]);
     } finally {
       await m.close();
     }

@@ -10,7 +10,7 @@
 import { invalidArgument } from "../framework/errors.js";
 import { type AttrMap, getAttrString } from "../framework/op-def.js";
 import type { OpKernelContext } from "../framework/op-kernel.js";
-import { allocData, sameShape, shapeString, Tensor } from "../framework/tensor.js";
+import { allocData, chargeObjects, sameShape, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType, dataTypeString } from "../framework/types.js";
 import { addFns } from "./Add.js";
 import { binaryOp } from "./cwise.js";
@@ -137,6 +137,7 @@ export class TensorArray {
     this.markedSize = o.markedSize;
     this.elementShape = o.elementShape;
     this.identicalElementShapes = o.identicalElementShapes;
+    chargeObjects(o.size, [o.size]);
     this.elements = Array.from({ length: o.size }, emptyElement);
   }
 
@@ -219,6 +220,7 @@ export class TensorArray {
         `TensorArray ${this.name}: Tried to write to index ${index} but array is not resizeable and size is: ${this.elements.length}`,
       );
     }
+    if (index >= this.elements.length) chargeObjects(index + 1 - this.elements.length, [index + 1]);
     while (this.elements.length <= index) this.elements.push(emptyElement());
     const t = this.elements[index]!;
     const at = `TensorArray ${this.name}: Could not write to TensorArray index ${index}`;
@@ -286,6 +288,7 @@ export class TensorArray {
             "returned instead of incurring this error.",
         );
       } else shape = this.elementShape;
+      if (index >= this.elements.length) chargeObjects(index + 1 - this.elements.length, [index + 1]);
       while (this.elements.length <= index) this.elements.push({ ...emptyElement(), shape, written: true });
       const e = this.elements[index]!;
       e.shape = shape;

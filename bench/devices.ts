@@ -52,8 +52,9 @@ import {
   type RunStepResponse,
   RunStepResponseSchema,
 } from "../gen/tensorflow/core/protobuf/master_pb.js";
-import { attr, constNode, DataType, graph, node, tensorShape, tensorValues } from "../test/support/graphs.js";
+import { attr, DataType, graph, node, tensorShape, tensorValues } from "../test/support/graphs.js";
 import type { DevicesServerReady } from "./devices-server.js";
+import { fillNodes, sumNodes } from "./graph-nodes.js";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const benchDir = join(repoRoot, "bench");
@@ -328,41 +329,6 @@ async function openSession(
 // Graphs
 
 const f32 = attr.type(DataType.DT_FLOAT);
-
-/** Fill(dims, value) on `device`: a float32 tensor of `shape`, every element `value`. */
-function fillNodes(name: string, device: string, shape: readonly number[], value: number): NodeDef[] {
-  const dims = constNode(`${name}/dims`, DataType.DT_INT32, [shape.length], [...shape]);
-  const val = constNode(`${name}/value`, DataType.DT_FLOAT, [], [value]);
-  dims.device = device;
-  val.device = device;
-  return [
-    dims,
-    val,
-    node(name, "Fill", {
-      inputs: [`${name}/dims`, `${name}/value`],
-      attrs: { T: f32, index_type: attr.type(DataType.DT_INT32) },
-      device,
-    }),
-  ];
-}
-
-function sumNodes(name: string, input: string, device: string, rank: number): NodeDef[] {
-  const axes = constNode(
-    `${name}/axes`,
-    DataType.DT_INT32,
-    [rank],
-    Array.from({ length: rank }, (_, i) => i),
-  );
-  axes.device = device;
-  return [
-    axes,
-    node(name, "Sum", {
-      inputs: [input, `${name}/axes`],
-      attrs: { T: f32, Tidx: attr.type(DataType.DT_INT32), keep_dims: attr.b(false) },
-      device,
-    }),
-  ];
-}
 
 /**
  * `links` chained n×n MatMuls on `device` under prefix `p`: a = Fill(1/n), m1 = a·a, mi = m(i-1)·a,

@@ -54,8 +54,9 @@ import { DataType as EngineDataType } from "../server/engine/framework/types.js"
 import { conv2D } from "../server/engine/kernels/Conv2D.js";
 import { matMul } from "../server/engine/kernels/MatMul.js";
 import { loadXnn } from "../server/engine/kernels/xnn.js";
-import { attr, constNode, DataType, graph, node, tensorProto, tensorValues } from "../test/support/graphs.js";
+import { attr, DataType, graph, node, tensorProto, tensorValues } from "../test/support/graphs.js";
 import type { DevicesServerReady } from "./devices-server.js";
+import { fillNodes, sumNodes } from "./graph-nodes.js";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const benchDir = join(repoRoot, "bench");
@@ -340,41 +341,6 @@ class Client {
 }
 
 const f32 = attr.type(DataType.DT_FLOAT);
-const i32 = attr.type(DataType.DT_INT32);
-
-function fill(name: string, device: string, shape: readonly number[], value: number): NodeDef[] {
-  const dims = constNode(`${name}/dims`, DataType.DT_INT32, [shape.length], [...shape]);
-  const v = constNode(`${name}/value`, DataType.DT_FLOAT, [], [value]);
-  dims.device = device;
-  v.device = device;
-  return [
-    dims,
-    v,
-    node(name, "Fill", {
-      inputs: [`${name}/dims`, `${name}/value`],
-      attrs: { T: f32, index_type: i32 },
-      device,
-    }),
-  ];
-}
-
-function sum(name: string, input: string, device: string, rank: number): NodeDef[] {
-  const axes = constNode(
-    `${name}/axes`,
-    DataType.DT_INT32,
-    [rank],
-    Array.from({ length: rank }, (_, i) => i),
-  );
-  axes.device = device;
-  return [
-    axes,
-    node(name, "Sum", {
-      inputs: [input, `${name}/axes`],
-      attrs: { T: f32, Tidx: i32, keep_dims: attr.b(false) },
-      device,
-    }),
-  ];
-}
 
 function placeholder(name: string, device: string, shape: readonly number[]): NodeDef {
   return node(name, "Placeholder", { attrs: { dtype: f32, shape: attr.shape(shape) }, device });
@@ -384,9 +350,9 @@ function placeholder(name: string, device: string, shape: readonly number[]): No
 function matMulNodes(p: string, device: string): NodeDef[] {
   return [
     placeholder(`${p}/x`, device, [N, N]),
-    ...fill(`${p}/w`, device, [N, N], 1 / N),
+    ...fillNodes(`${p}/w`, device, [N, N], 1 / N),
     node(`${p}/m`, "MatMul", { inputs: [`${p}/x`, `${p}/w`], attrs: { T: f32 }, device }),
-    ...sum(`${p}/sum`, `${p}/m`, device, 2),
+    ...sumNodes(`${p}/sum`, `${p}/m`, device, 2),
   ];
 }
 
@@ -394,13 +360,13 @@ function matMulNodes(p: string, device: string): NodeDef[] {
 function convNodes(p: string, device: string): NodeDef[] {
   return [
     placeholder(`${p}/x`, device, CONV.x),
-    ...fill(`${p}/f`, device, CONV.f, 1 / 288),
+    ...fillNodes(`${p}/f`, device, CONV.f, 1 / 288),
     node(`${p}/y`, "Conv2D", {
       inputs: [`${p}/x`, `${p}/f`],
       attrs: { T: f32, strides: intList([1, 1, 1, 1]), padding: attr.s("SAME") },
       device,
     }),
-    ...sum(`${p}/sum`, `${p}/y`, device, 4),
+    ...sumNodes(`${p}/sum`, `${p}/y`, device, 4),
   ];
 }
 

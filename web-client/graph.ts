@@ -1424,14 +1424,7 @@ export class GradientDescent {
    */
   minimize(loss: Output, options: { varList?: readonly Variable[] } = {}): Operation {
     const g = loss.graph;
-    const vars = options.varList ?? g.trainableVariables();
-    const grads = g.gradients(loss, vars, { gateGradients: true });
-    const pairs = vars
-      .map((v, i) => [v, grads[i]] as const)
-      .filter((p): p is readonly [Variable, Output] => p[1] !== undefined);
-    if (pairs.length === 0) {
-      throw new Error(`No gradients provided for any variable: ${vars.map((v) => v.name).join(", ")}`);
-    }
+    const pairs = computeGradients(loss, options.varList);
     return g.opScope(this.name, (opName) => {
       const lr = g.scalarLike(this.learningRate, loss, "learning_rate");
       const updates = pairs.map(([v, grad]) =>
@@ -1450,4 +1443,24 @@ export class GradientDescent {
       return g.group(updates, opName, true);
     });
   }
+}
+
+/**
+ * An optimizer's compute_gradients: (variable, gradient) pairs of `loss` (gated per op, TF's
+ * GATE_OP) for `varList` (default: the graph's trainable variables), leaving out variables the
+ * loss does not depend on; throws TF's error when none has a gradient.
+ */
+export function computeGradients(
+  loss: Output,
+  varList?: readonly Variable[],
+): (readonly [Variable, Output])[] {
+  const vars = varList ?? loss.graph.trainableVariables();
+  const grads = loss.graph.gradients(loss, vars, { gateGradients: true });
+  const pairs = vars
+    .map((v, i) => [v, grads[i]] as const)
+    .filter((p): p is readonly [Variable, Output] => p[1] !== undefined);
+  if (pairs.length === 0) {
+    throw new Error(`No gradients provided for any variable: ${vars.map((v) => v.name).join(", ")}`);
+  }
+  return pairs;
 }

@@ -1,7 +1,7 @@
 // Optimizers beyond GradientDescent (graph.ts), built as tf.compat.v1.train builds them.
 
 import type { DataType } from "../gen/tensorflow/core/framework/types_pb.js";
-import { attr, type Operation, type Output, type Variable } from "./graph.js";
+import { attr, computeGradients, type Operation, type Output, type Variable } from "./graph.js";
 import { tensor } from "./tensor.js";
 
 export interface AdamOptions {
@@ -38,14 +38,7 @@ export class Adam {
 
   minimize(loss: Output, options: { varList?: readonly Variable[] } = {}): Operation {
     const g = loss.graph;
-    const vars = options.varList ?? g.trainableVariables();
-    const grads = g.gradients(loss, vars, { gateGradients: true });
-    const pairs = vars
-      .map((v, i) => [v, grads[i]] as const)
-      .filter((p): p is readonly [Variable, Output] => p[1] !== undefined);
-    if (pairs.length === 0) {
-      throw new Error(`No gradients provided for any variable: ${vars.map((v) => v.name).join(", ")}`);
-    }
+    const pairs = computeGradients(loss, options.varList);
 
     // _create_slots: the beta powers live with the variable first by name, in its style.
     const first = [...pairs].sort((a, b) => (a[0].name < b[0].name ? -1 : 1))[0]![0];

@@ -28,9 +28,22 @@ PROGRAMS = {}
 DEFAULT_TIMEOUT_MS = 20_000
 
 
-def program(expected_to_differ_until=None):
+def program(expected_to_differ_until=None, control_flow_v2=False):
+    """Registers a program. `control_flow_v2=True` builds its graphs with TF 2.x's defaults (functional
+    If/While with TensorLists, as a tf.compat.v1 program gets unless it disables v2 behaviour)."""
+
     def register(fn):
-        PROGRAMS[fn.__name__] = {"fn": fn, "expected_to_differ_until": expected_to_differ_until, "doc": (fn.__doc__ or "").strip()}
+        run = fn
+        if control_flow_v2:
+
+            def run(target):
+                v1.enable_control_flow_v2()
+                try:
+                    return fn(target)
+                finally:
+                    v1.disable_control_flow_v2()
+
+        PROGRAMS[fn.__name__] = {"fn": run, "expected_to_differ_until": expected_to_differ_until, "doc": (fn.__doc__ or "").strip()}
         return fn
 
     return register
@@ -855,6 +868,21 @@ def timeouts(target):
         r["session_operation_timeout"] = cap(lambda: sess.run(total, {n: 10**9}))
         r["session_operation_timeout_usable_after"] = cap(lambda: sess.run(quick))
     return r
+
+
+# The other program modules (programs_<topic>.py beside this file) register here, before the last
+# program below, which must stay last.
+def _import_program_modules():
+    import glob
+    import importlib
+    import os.path
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    for path in sorted(glob.glob(os.path.join(here, "programs_*.py"))):
+        importlib.import_module(os.path.splitext(os.path.basename(path))[0])
+
+
+_import_program_modules()
 
 
 @program()

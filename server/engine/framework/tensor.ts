@@ -31,7 +31,20 @@ export type NumericArray =
   | Uint16Array
   | Uint32Array;
 export type BigIntArray = BigInt64Array | BigUint64Array;
-export type TensorData = NumericArray | BigIntArray | Uint8Array[] | ResourceHandle[];
+/** What every element of a DT_VARIANT tensor is (framework/variant.ts). `typeName` is TF's Variant::TypeName. */
+export interface VariantValue {
+  readonly typeName: string;
+  /** TF's Variant::DebugString (used in messages and summaries). */
+  debugString(): string;
+}
+
+/** TF's default-constructed Variant: what a new DT_VARIANT tensor holds until a kernel sets it. */
+export const EMPTY_VARIANT: VariantValue = {
+  typeName: "",
+  debugString: () => "Variant<type: empty>",
+};
+
+export type TensorData = NumericArray | BigIntArray | Uint8Array[] | ResourceHandle[] | VariantValue[];
 
 /** Process-wide allocation limit for one tensor, in bytes (see setMaxTensorBytes). */
 let maxTensorBytes = 2 ** 31;
@@ -299,6 +312,8 @@ function allocStorage(dtype: DataType, n: number): TensorData {
     }
     case DataType.DT_RESOURCE:
       return Array.from({ length: n }, () => emptyResourceHandle);
+    case DataType.DT_VARIANT:
+      return Array.from({ length: n }, () => EMPTY_VARIANT);
     default:
       throw invalidArgument(`Unsupported dtype ${dataTypeString(dtype)}`);
   }

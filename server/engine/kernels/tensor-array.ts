@@ -12,6 +12,7 @@ import { type AttrMap, getAttrString } from "../framework/op-def.js";
 import type { OpKernelContext } from "../framework/op-kernel.js";
 import { allocData, chargeObjects, sameShape, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType, dataTypeString } from "../framework/types.js";
+import type { PartialShape } from "../framework/variant.js";
 import { addFns } from "./Add.js";
 import { binaryOp } from "./cwise.js";
 import { NUMBER_TYPES } from "./kernel-config.js";
@@ -36,8 +37,7 @@ export function nextTensorArrayId(): number {
 
 // --- PartialTensorShape ------------------------------------------------------------------------
 
-/** TF's PartialTensorShape: undefined = unknown rank; a dim of -1 is unknown. */
-export type PartialShape = readonly number[] | undefined;
+export type { PartialShape };
 
 /** A shape attr as a PartialShape. */
 export function partialShapeAttr(attrs: AttrMap, name: string): PartialShape {

@@ -11,12 +11,14 @@ import {
 import { internal, isTfError, type TfCode, TfError } from "../framework/errors.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
 import { Tensor, type TensorData } from "../framework/tensor.js";
-import type { DataType } from "../framework/types.js";
+import { DataType } from "../framework/types.js";
+import { dataFromWire, dataToWire } from "../framework/variant.js";
 
 export interface WireTensor {
   readonly dtype: DataType;
   readonly shape: readonly number[];
-  readonly data: TensorData;
+  /** The tensor's storage; variant elements as plain objects (framework/variant.ts). */
+  readonly data: TensorData | unknown;
 }
 
 export interface WireValue {
@@ -29,8 +31,14 @@ export interface WireError {
   readonly message: string;
 }
 
-export const toWireTensor = (t: Tensor): WireTensor => ({ dtype: t.dtype, shape: t.shape, data: t.data });
-export const fromWireTensor = (w: WireTensor): Tensor => new Tensor(w.dtype, w.shape, w.data);
+export const toWireTensor = (t: Tensor): WireTensor =>
+  t.dtype === DataType.DT_VARIANT
+    ? { dtype: t.dtype, shape: t.shape, data: dataToWire(t) }
+    : { dtype: t.dtype, shape: t.shape, data: t.data };
+export const fromWireTensor = (w: WireTensor): Tensor =>
+  w.dtype === DataType.DT_VARIANT
+    ? dataFromWire(w.dtype, w.shape, w.data)
+    : new Tensor(w.dtype, w.shape, w.data as TensorData);
 
 export const toWireValue = (v: RendezvousValue): WireValue => ({
   tensor: v.tensor ? toWireTensor(v.tensor) : undefined,

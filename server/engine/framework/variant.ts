@@ -1,0 +1,133 @@
+// TensorFlow's Variant (core/framework/variant.h) and the one variant value the engine holds,
+// TensorList (core/kernels/tensor_list.h): the elements of a DT_VARIANT tensor.
+//
+// A TensorList is a vector of tensors of one element dtype whose shapes agree with a partial
+// element shape. TF 2.x builds its accumulators (while_v2 gradients, map_fn, scan, TensorArray in
+// functional control flow) from them. Values are immutable by convention, like every tensor here:
+// a kernel that changes a list makes a new TensorList that shares the element tensors (TF copies
+// the vector unless the input's reference count is one, and never copies the elements).
+
+import { internal } from "./errors.js";
+import { EMPTY_VARIANT, Tensor, type VariantValue } from "./tensor.js";
+import { DataType, dataTypeString } from "./types.js";
+
+/** TF's PartialTensorShape: undefined is unknown rank; a dimension of -1 is unknown. */
+export type PartialShape = readonly number[] | undefined;
+
+export type { VariantValue };
+export { EMPTY_VARIANT };
+
+export const TENSOR_LIST_TYPE_NAME = "tensorflow::TensorList";
+
+export class TensorList implements VariantValue {
+  readonly typeName = TENSOR_LIST_TYPE_NAME;
+  readonly elementDtype: DataType;
+  readonly elementShape: PartialShape;
+  /** Unset elements (TensorListReserve, TensorListResize) are undefined. */
+  readonly tensors: readonly (Tensor | undefined)[];
+  /** -1 for no limit (TensorListPushBack checks it). */
+  readonly maxNumElements: number;
+
+  constructor(
+    elementDtype: DataType,
+    elementShape: PartialShape,
+    tensors: readonly (Tensor | undefined)[],
+    maxNumElements = -1,
+  ) {
+    this.elementDtype = elementDtype;
+    this.elementShape = elementShape;
+    this.tensors = tensors;
+    this.maxNumElements = maxNumElements;
+  }
+
+  get length(): number {
+    return this.tensors.length;
+  }
+
+  /** A list like this one with other elements. */
+  withTensors(tensors: readonly (Tensor | undefined)[]): TensorList {
+    return new TensorList(this.elementDtype, this.elementShape, tensors, this.maxNumElements);
+  }
+
+  debugString(): string {
+    return `TensorList<${dataTypeString(this.elementDtype)}>[${this.tensors.length}]`;
+  }
+}
+
+export function isTensorList(v: unknown): v is TensorList {
+  return v instanceof TensorList;
+}
+
+/** A scalar DT_VARIANT tensor holding one value. */
+export function variantScalar(value: VariantValue, dtype: DataType): Tensor {
+  return new Tensor(dtype, [], [value]);
+}
+
+// --- crossing a thread boundary ------------------------------------------------------------------
+// Structured clone keeps plain data only, so a variant crosses as a tagged plain object and is
+// rebuilt on the other side. Element tensors cross as their parts (the typed arrays are copied,
+// or shared when they live in a SharedArrayBuffer, as for any tensor).
+
+interface WireTensorParts {
+  readonly dtype: DataType;
+  readonly shape: readonly number[];
+  readonly data: unknown;
+}
+
+/** A variant element as it crosses a thread: a TensorList, or the empty Variant. */
+export type WireVariant = WireTensorList | { readonly kind: "Empty" };
+
+export interface WireTensorList {
+  readonly kind: "TensorList";
+  readonly elementDtype: DataType;
+  readonly elementShape: PartialShape;
+  readonly maxNumElements: number;
+  readonly tensors: readonly (WireTensorParts | null)[];
+}
+
+const tensorToParts = (t: Tensor): WireTensorParts => ({
+  dtype: t.dtype,
+  shape: t.shape,
+  data: t.dtype === DataType.DT_VARIANT ? (t.data as VariantValue[]).map(variantToWire) : t.data,
+});
+
+const tensorFromParts = (p: WireTensorParts): Tensor =>
+  new Tensor(
+    p.dtype,
+    p.shape,
+    p.dtype === DataType.DT_VARIANT
+      ? (p.data as WireVariant[]).map(variantFromWire)
+      : (p.data as Tensor["data"]),
+  );
+
+export function variantToWire(v: VariantValue): WireVariant {
+  if (v === EMPTY_VARIANT) return { kind: "Empty" };
+  if (!isTensorList(v)) throw internal(`Variant of type ${v.typeName} cannot cross a thread boundary`);
+  return {
+    kind: "TensorList",
+    elementDtype: v.elementDtype,
+    elementShape: v.elementShape,
+    maxNumElements: v.maxNumElements,
+    tensors: v.tensors.map((t) => (t === undefined ? null : tensorToParts(t))),
+  };
+}
+
+export function variantFromWire(w: WireVariant): VariantValue {
+  if (w.kind === "Empty") return EMPTY_VARIANT;
+  return new TensorList(
+    w.elementDtype,
+    w.elementShape,
+    w.tensors.map((t) => (t === null ? undefined : tensorFromParts(t))),
+    w.maxNumElements,
+  );
+}
+
+/** Tensor storage as it crosses a thread: variant elements become plain objects. */
+export function dataToWire(t: Tensor): unknown {
+  return tensorToParts(t).data;
+}
+
+/** Rebuilds storage that dataToWire made. */
+export function dataFromWire(dtype: DataType, shape: readonly number[], data: unknown): Tensor {
+  return tensorFromParts({ dtype, shape, data });
+}

@@ -1,7 +1,9 @@
-// Kernel modules of the "loops" group (stacks and TensorArrays, what TF1 while-loop gradients and
-// dynamic_rnn-style loops use), registered by register-all.ts through all-ops.ts.
+// Kernel modules of the "loops" group (functional If/Case/While, stacks and TensorArrays: what
+// TF1 and TF2 loops and their gradients use), registered by register-all.ts through all-ops.ts.
 // Add one `export * from "./<Op>.js";` line per kernel file.
 
+export * from "./Case.js";
+export * from "./If.js";
 export * from "./StackCloseV2.js";
 export * from "./StackPopV2.js";
 export * from "./StackPushV2.js";
@@ -17,3 +19,4 @@ export * from "./TensorArraySizeV3.js";
 export * from "./TensorArraySplitV3.js";
 export * from "./TensorArrayV3.js";
 export * from "./TensorArrayWriteV3.js";
+export * from "./While.js";

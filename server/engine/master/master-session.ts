@@ -38,12 +38,14 @@ import {
   unimplemented,
 } from "../framework/errors.js";
 import { createFunctionLibrary } from "../framework/function.js";
+import { lookUpOp } from "../framework/op-def.js";
 import { createRendezvousKey, type RendezvousValue } from "../framework/rendezvous.js";
 import type { Tensor } from "../framework/tensor.js";
 import { tensorFromProto } from "../framework/tensor-proto.js";
 import { BYTES_PER_ELEMENT, type DataType, dataTypeString } from "../framework/types.js";
 import type { Graph, Node } from "../graph/graph.js";
 import { convertNodeDefs } from "../graph/graph-constructor.js";
+import { lowerFunctionalOps } from "../graph/lower-functional-ops.js";
 import { rewriteGraphForExecution, type TensorConnectionSpec } from "../graph/subgraph.js";
 import { parseTensorName } from "../graph/tensor-id.js";
 import { validateExternalGraphDefSyntax } from "../graph/validate.js";
@@ -254,7 +256,9 @@ export class MasterSession {
   /** Converts and places a whole graph (TF places the entire graph at Create/Extend). */
   private buildGraph(nodes: readonly NodeDef[], library: FunctionDefLibrary | undefined): Graph {
     const functions = createFunctionLibrary(library);
-    const graph = convertNodeDefs(nodes, { lookupOp: (name) => functions.opDef(name) });
+    const lookupOp = (name: string) => lookUpOp(name) ?? functions.opDef(name);
+    const lowered = lowerFunctionalOps(nodes, { library: functions, lookupOp });
+    const graph = convertNodeDefs(lowered, { lookupOp: (name) => functions.opDef(name) });
     placeGraph(graph, this.env.devices, {
       allowSoftPlacement: this.config.allowSoftPlacement,
       logDevicePlacement: this.config.logDevicePlacement,

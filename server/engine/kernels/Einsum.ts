@@ -10,11 +10,11 @@
 // Phase 1's transpose and diagonal are one strided copy here (TF does two), and are skipped when
 // the operand is already in order, as in TF.
 
-import { broadcastShapes, stridesOf } from "../framework/bcast.js";
+import { broadcastShapes, broadcastStrides, forEachBroadcastRun, stridesOf } from "../framework/bcast.js";
 import { invalidArgument, unimplemented } from "../framework/errors.js";
 import { getAttrString } from "../framework/op-def.js";
 import type { OpKernelContext } from "../framework/op-kernel.js";
-import { shapeString, Tensor } from "../framework/tensor.js";
+import { type NumericArray, numElements, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { batchMatMul } from "./BatchMatMulV2.js";
 import {
@@ -34,7 +34,17 @@ import {
 } from "./kernel-config.js";
 import { reduce, reductionPlan } from "./reduction.js";
 import { transpose } from "./Transpose.js";
-import { allocIndexable, intVector, lanesOf, storage, stridedCopy, withShape } from "./tensor-util.js";
+import {
+  allocIndexable,
+  computeBuffer,
+  finish,
+  intVector,
+  lanesOf,
+  numericData,
+  storage,
+  stridedCopy,
+  withShape,
+} from "./tensor-util.js";
 import { xnnKernel } from "./xnn.js";
 
 /** TF's StrideFunctor/InflateFunctor are instantiated up to this rank. */
@@ -156,9 +166,52 @@ function contractOperands(ops: readonly Operand[]): Tensor {
   const freeDim = (o: Operand) => o.tensor.shape[o.tensor.rank - (o.swapped ? 1 : 2)]!;
   const shape = [...batch, freeDim(a), freeDim(b)];
   if (a.tensor.numElements === 0 || b.tensor.numElements === 0) return Tensor.zeros(a.tensor.dtype, shape);
+  const small = smallBatchedProduct(a, b, batch, shape);
+  if (small) return small;
   // Plain transposes (never conjugates): a is used as [.., free, contract], b as [.., contract, free].
   const product = batchMatMul(a.tensor, b.tensor, a.swapped, !b.swapped, false);
   return withShape(product, shape);
+}
+
+/** Per-matrix multiply-adds up to which many tiny products skip batchMatMul's per-matrix setup. */
+const SMALL_PRODUCT_MACS = 1024;
+
+/**
+ * The batched product for real floating types when each matrix product is tiny (element-wise
+ * products, row-wise dot products: "ij,ij->ij" is a million 1×1·1×1 products), in one loop
+ * accumulating in float64. Undefined when batchMatMul should do it.
+ */
+function smallBatchedProduct(a: Operand, b: Operand, batch: number[], shape: number[]): Tensor | undefined {
+  const dt = a.tensor.dtype;
+  if (!FLOAT_TYPES.includes(dt)) return undefined;
+  const [m, n] = shape.slice(-2) as [number, number];
+  const ar = a.tensor.shape.slice(-2) as [number, number];
+  const k = a.swapped ? ar[0] : ar[1];
+  if (m * k * n > SMALL_PRODUCT_MACS) return undefined;
+  const x = numericData(a.tensor);
+  const y = numericData(b.tensor);
+  // Element (i, p) of a and (p, j) of b within one matrix, for either arrangement.
+  const [ai, ap] = a.swapped ? [1, m] : [k, 1];
+  const [bp, bj] = b.swapped ? [n, 1] : [1, k];
+  const mk = m * k;
+  const kn = k * n;
+  const mn = m * n;
+  const out = computeBuffer(dt, numElements(shape), shape) as NumericArray;
+  const run = (o: number, xa: number, yb: number) => {
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let sum = 0;
+        for (let p = 0; p < k; p++) sum += x[xa + i * ai + p * ap]! * y[yb + p * bp + j * bj]!;
+        out[o + i * n + j] = sum;
+      }
+    }
+  };
+  const as = broadcastStrides(batchOf(a.tensor), batch);
+  const bs = broadcastStrides(batchOf(b.tensor), batch);
+  forEachBroadcastRun(batch, as, bs, (o, xa, yb, count, aStep, bStep) => {
+    for (let c = 0; c < count; c++) run((o + c) * mn, (xa + c * aStep) * mk, (yb + c * bStep) * kn);
+  });
+  return finish(dt, shape, out);
 }
 
 /**

@@ -74,6 +74,17 @@ export function parseEinsumEquation(equation: string): EinsumEquation {
   const ids = new Map<string, number>();
   const inputLabels = inputStrs.map((s) => mapToLabels(s, ids));
   const outputLabels = mapToLabels(sides[1]!, ids);
+  // TF's kernel misbehaves (even crashes) on two ellipses in a subscript; its shape function
+  // rejects them with this text, so graphs from TF's client never carry one.
+  [...inputStrs, sides[1]!].forEach((sub, i) => {
+    const labels = i < inputLabels.length ? inputLabels[i]! : outputLabels;
+    if (labels.filter((l) => l === ELLIPSIS).length > 1) {
+      const periods = [...sub].filter((ch) => ch === ".").length;
+      throw invalidArgument(
+        `Expected at most one ellipsis (...), but found ${periods} periods (.) in the input subscript: ${sub}`,
+      );
+    }
+  });
   const numLabels = ids.size;
   const inputCounts = inputLabels.map((l) => countLabels(l, numLabels));
   const outputCounts = countLabels(outputLabels, numLabels);

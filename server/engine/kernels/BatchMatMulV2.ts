@@ -28,7 +28,18 @@ function conjugate(t: Tensor): Tensor {
   return new Tensor(t.dtype, t.shape, out);
 }
 
-export function batchMatMul(x: Tensor, y: Tensor, adjX = false, adjY = false): Tensor {
+/**
+ * x · y over the last two dimensions, batch dimensions broadcast. adjX/adjY transpose a side and,
+ * for complex types, conjugate it too unless `conjugateAdjoints` is false (plain transposes, as
+ * TF's Einsum asks for).
+ */
+export function batchMatMul(
+  x: Tensor,
+  y: Tensor,
+  adjX = false,
+  adjY = false,
+  conjugateAdjoints = true,
+): Tensor {
   // TF 2.21's BatchMatMul texts (checked with a real TF client by test/tf-differential.test.ts).
   if (x.rank < 2) throw invalidArgument(`In[0] ndims must be >= 2: ${x.rank}`);
   if (y.rank < 2) throw invalidArgument(`In[1] ndims must be >= 2: ${y.rank}`);
@@ -76,7 +87,7 @@ export function batchMatMul(x: Tensor, y: Tensor, adjX = false, adjY = false): T
     const yd = (y.data as NumericArray).subarray(yi * ySize, (yi + 1) * ySize);
     let xt = new Tensor(x.dtype, xm, xd);
     let yt = new Tensor(y.dtype, ym, yd);
-    if (isComplexType(x.dtype)) {
+    if (isComplexType(x.dtype) && conjugateAdjoints) {
       if (adjX) xt = conjugate(xt);
       if (adjY) yt = conjugate(yt);
     }

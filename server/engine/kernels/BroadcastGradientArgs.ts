@@ -3,9 +3,16 @@
 
 import { broadcastGradientArgs } from "../framework/bcast.js";
 import { invalidArgument } from "../framework/errors.js";
-import { shapeString } from "../framework/tensor.js";
+import { shapeString, type Tensor } from "../framework/tensor.js";
 import { type KernelConfig, simpleKernel } from "./kernel-config.js";
 import { intVector, readInts } from "./tensor-util.js";
+
+/** Both shape inputs of BroadcastArgs / BroadcastGradientArgs must be vectors (TF's text). */
+export function checkShapeVectors(...shapes: readonly Tensor[]): void {
+  shapes.forEach((s, i) => {
+    if (s.rank !== 1) throw invalidArgument(`In[${i}] must be a vector.${shapeString(s.shape)}`);
+  });
+}
 
 export const broadcastGradientArgsConfig: KernelConfig = {
   op: {
@@ -17,9 +24,7 @@ export const broadcastGradientArgsConfig: KernelConfig = {
   kernel: simpleKernel("BroadcastGradientArgs", (ctx) => {
     const s0 = ctx.input(0);
     const s1 = ctx.input(1);
-    for (const s of [s0, s1]) {
-      if (s.rank !== 1) throw invalidArgument(`In[0] and In[1] must be vectors, got ${shapeString(s.shape)}`);
-    }
+    checkShapeVectors(s0, s1);
     const [r0, r1] = broadcastGradientArgs(readInts(s0), readInts(s1));
     ctx.setOutput(0, intVector(s0.dtype, r0));
     ctx.setOutput(1, intVector(s0.dtype, r1));

@@ -3,6 +3,7 @@
 
 export * from "./AsString.js";
 export * from "./Bitcast.js";
+export * from "./BroadcastArgs.js";
 export * from "./BroadcastTo.js";
 export * from "./CheckNumerics.js";
 export * from "./ConcatOffset.js";

@@ -1,0 +1,26 @@
+// TF's Rint (core/kernels/cwise_op_rint.cc): the nearest integer, ties to even (C's rint in the
+// default rounding mode), keeping the sign of zero (rint(-0.4) = -0) like C.
+
+import type { Tensor } from "../framework/tensor.js";
+import { type UnaryFns, unaryConfig, unaryOp } from "./cwise.js";
+import { FLOAT_TYPES } from "./kernel-config.js";
+import { roundFns } from "./Round.js";
+
+export const rintFns: UnaryFns = {
+  float: (a) => {
+    const r = roundFns.float(a);
+    // Math.floor-based rounding yields +0 for -0.5 < a < 0; rint keeps a's sign there.
+    return r === 0 && a < 0 ? -0 : r;
+  },
+};
+
+export function rint(x: Tensor): Tensor {
+  return unaryOp("Rint", x, rintFns);
+}
+
+export const rintConfig = unaryConfig({
+  name: "Rint",
+  typeAttr: "T: {bfloat16, half, float, double}",
+  kernelTypes: FLOAT_TYPES,
+  fns: rintFns,
+});

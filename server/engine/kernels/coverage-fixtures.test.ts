@@ -9,45 +9,13 @@
 
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { after, before, describe, it } from "node:test";
-import { create, fromBinary } from "@bufbuild/protobuf";
-import { GraphDefSchema } from "../../../gen/tensorflow/core/framework/graph_pb.js";
-import {
-  CloseSessionRequestSchema,
-  CreateSessionRequestSchema,
-  RunStepRequestSchema,
-} from "../../../gen/tensorflow/core/protobuf/master_pb.js";
-import { isTfError } from "../framework/errors.js";
-import type { Tensor } from "../framework/tensor.js";
-import { tensorFromProto, tensorToProto } from "../framework/tensor-proto.js";
-import { DataType, dataTypeString } from "../framework/types.js";
-import { createMaster, type Master } from "../master/master.js";
-import {
-  buildAttrs,
-  type FxError,
-  type FxKernelCase,
-  type FxNumber,
-  type FxTensor,
-  num,
-  toTensor,
-  valuesOf,
-} from "./fixture-format.js";
+import { describe, it } from "node:test";
+import { type DataType, dataTypeString } from "../framework/types.js";
+import { buildAttrs, type FxKernelCase, toTensor } from "./fixture-format.js";
+import { assertTensor, type GraphCase, runGraphFixtures } from "./graph-fixtures.js";
 import { runKernel } from "./testing.js";
 
 type KernelCase = FxKernelCase;
-interface GraphCase {
-  readonly name: string;
-  readonly graph: string;
-  readonly ops: string[];
-  readonly steps: {
-    targets: string[];
-    fetches: string[];
-    feeds?: Record<string, FxTensor>;
-    outputs?: FxTensor[];
-    error?: FxError;
-  }[];
-}
-
 const fx = JSON.parse(
   readFileSync(new URL("./testdata/coverage-fixtures.json", import.meta.url), "utf8"),
 ) as {
@@ -55,38 +23,6 @@ const fx = JSON.parse(
   kernels: KernelCase[];
   graphs: GraphCase[];
 };
-
-/** Relative tolerance per float dtype: about two units in the last place. */
-const FLOAT_TOLERANCE: Partial<Record<DataType, number>> = {
-  [DataType.DT_FLOAT]: 2 ** -22,
-  [DataType.DT_DOUBLE]: 2 ** -51,
-  [DataType.DT_HALF]: 2 ** -10,
-  [DataType.DT_BFLOAT16]: 2 ** -7,
-};
-
-/** Asserts dtype, shape and every value of `got` against TF's tensor. */
-function assertTensor(got: Tensor | undefined, want: FxTensor, what: string): void {
-  assert.ok(got, `${what}: no output`);
-  assert.equal(
-    got.dtype,
-    want.dtype,
-    `${what} dtype: ${dataTypeString(got.dtype)}, TF ${dataTypeString(want.dtype as DataType)}`,
-  );
-  assert.deepEqual(got.shape, want.shape, `${what} shape`);
-  const values = valuesOf(got);
-  const tol = FLOAT_TOLERANCE[want.dtype as DataType];
-  want.values.forEach((w, i) => {
-    const g = values[i];
-    const at = `${what}[${i}]`;
-    if (tol === undefined) assert.equal(g, w, at);
-    else {
-      const e = num(w as FxNumber);
-      const v = g as number;
-      if (Number.isNaN(e)) assert.ok(Number.isNaN(v), `${at}: ${v}, TF NaN`);
-      else assert.ok(v === e || Math.abs(v - e) <= tol * Math.abs(e), `${at}: ${v}, TF ${e}`);
-    }
-  });
-}
 
 const dtypeOf = (c: KernelCase): string => {
   const t = c.attrs.T ?? c.attrs.dtype ?? c.attrs.Tidx;
@@ -119,48 +55,4 @@ describe(`kernels vs TensorFlow ${fx.tensorflow} (coverage fixtures)`, () => {
   });
 });
 
-describe(`tf.compat.v1 graphs vs TensorFlow ${fx.tensorflow} (coverage fixtures)`, () => {
-  let master: Master;
-  before(() => {
-    master = createMaster();
-  });
-  after(() => master.close());
-  for (const g of fx.graphs) {
-    it(`${g.name}: ${g.steps.length} steps give TF's values (${g.ops.join(", ")})`, async () => {
-      const graphDef = fromBinary(GraphDefSchema, Buffer.from(g.graph, "base64"));
-      const { sessionHandle } = await master.createSession(create(CreateSessionRequestSchema, { graphDef }));
-      try {
-        for (const [k, step] of g.steps.entries()) {
-          const run = master.runStep(
-            create(RunStepRequestSchema, {
-              sessionHandle,
-              feed: Object.entries(step.feeds ?? {}).map(([name, t]) => ({
-                name,
-                tensor: tensorToProto(toTensor(t)),
-              })),
-              fetch: step.fetches,
-              target: step.targets,
-            }),
-          );
-          if (step.error) {
-            await assert.rejects(run, (e: unknown) => {
-              assert.ok(isTfError(e), String(e));
-              assert.equal(e.code, step.error!.code, e.message);
-              assert.ok(e.message.includes(step.error!.message), `step ${k}: ${e.message}`);
-              return true;
-            });
-            continue;
-          }
-          const r = await run;
-          step.outputs!.forEach((want, i) => {
-            const named = r.tensor.find((t) => t.name === step.fetches[i]);
-            assert.ok(named?.tensor, `step ${k}: no ${step.fetches[i]}`);
-            assertTensor(tensorFromProto(named.tensor), want, `step ${k} ${step.fetches[i]}`);
-          });
-        }
-      } finally {
-        await master.closeSession(create(CloseSessionRequestSchema, { sessionHandle }));
-      }
-    });
-  }
-});
+runGraphFixtures(`tf.compat.v1 graphs vs TensorFlow ${fx.tensorflow} (coverage fixtures)`, fx.graphs);

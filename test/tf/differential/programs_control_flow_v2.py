@@ -63,7 +63,7 @@ def v2_while_loop(target):
         _, nested = tf.while_loop(lambda i, t: i < n, outer_body, [0, 0.0])
         _, branchy = tf.while_loop(
             lambda i, s: i < n,
-            lambda i, s: (i + 1, tf.cond(i % 2 == 0, lambda: s + x, lambda: s * x)),
+            lambda i, s: (i + 1, tf.cond(tf.equal(i % 2, 0), lambda: s + x, lambda: s * x)),
             [0, 1.0],
         )
         (dacc,) = tf.gradients(acc, x)

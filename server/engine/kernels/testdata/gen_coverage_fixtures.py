@@ -30,7 +30,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
-from tf_fixtures import attr_of, clean, enc, enc_value  # noqa: E402,F401
+from tf_fixtures import attr_of, clean, enc, enc_value, graph_record  # noqa: E402,F401
 from tensorflow.python.ops import control_flow_ops, gen_resource_variable_ops, state_ops  # noqa: E402
 
 R = tf.raw_ops
@@ -246,49 +246,8 @@ case("PrintV2", {"input": tf.constant("logged")}, {})
 graph_cases = []
 
 
-def session_error(msg):
-    """The kernel's own message inside a Python session error ("Graph execution error: … Node:
-    '<name>'\n<message>\n\t [[{{node …}}]]"), without the Python traceback TF adds around it."""
-    m = re.search(r"\nNode: '[^']*'\n(.*?)(\n\t \[\[|$)", msg, re.S)
-    return (m.group(1) if m else msg).strip()
-
-
 def graph_case(name, build):
-    """build() makes the graph's nodes and returns [(targets, fetches[, feeds])] steps (of
-    ops/tensors; feeds maps a tensor to a value)."""
-    g = tf.Graph()
-    # Each graph's variables under its own name: tfgate's master, like a TF server, shares
-    # variables by name across sessions.
-    with g.as_default(), tf.name_scope(name):
-        steps = build()
-    gd = g.as_graph_def()
-    recorded = []
-    with v1.Session(graph=g) as sess:
-        for targets, fetches, *fed in steps:
-            feeds = fed[0] if fed else {}
-            step = {"targets": [t.name for t in targets], "fetches": [f.name for f in fetches]}
-            if feeds:
-                step["feeds"] = {
-                    t.name: {"dtype": t.dtype.as_datatype_enum, "shape": list(np.shape(v)),
-                             "values": [enc_value(x, t.dtype) for x in np.asarray(v).ravel()]}
-                    for t, v in feeds.items()
-                }
-            try:
-                values = sess.run(list(fetches) + list(targets), feeds)[: len(fetches)]
-                step["outputs"] = [
-                    {"dtype": f.dtype.base_dtype.as_datatype_enum, "shape": list(np.shape(v)),
-                     "values": [enc_value(x, f.dtype.base_dtype) for x in np.asarray(v).ravel()]}
-                    for f, v in zip(fetches, values)
-                ]
-            except tf.errors.OpError as e:
-                step["error"] = {"code": e.error_code, "message": session_error(e.message)}
-            recorded.append(step)
-    graph_cases.append({
-        "name": name,
-        "graph": base64.b64encode(gd.SerializeToString()).decode("ascii"),
-        "ops": sorted({n.op for n in gd.node} | {n.op for f in gd.library.function for n in f.node_def}),
-        "steps": recorded,
-    })
+    graph_cases.append(graph_record(name, build))
 
 
 def ref_variables():

@@ -7,11 +7,14 @@ integers as strings (exact beyond 2**53), strings as UTF-8 text, complex numbers
 bools as 0/1. An attr is [kind, value].
 """
 
+import base64
 import math
 import re
 
 import numpy as np
 import tensorflow as tf
+
+v1 = tf.compat.v1
 
 
 def enc_value(v, dtype):
@@ -69,3 +72,53 @@ def clean(msg):
     msg = re.sub(r"^\{\{function_node [^}]*\}\}\s*", "", msg)
     msg = re.sub(r" \[Op:[A-Za-z0-9_]+\].*$", "", msg, flags=re.S)
     return msg.strip()
+
+
+def session_error(msg):
+    """The kernel's own message inside a Python session error ("Graph execution error: … Node:
+    '<name>'\n<message>\n\t [[{{node …}}]]"), without the Python traceback TF adds around it and
+    without the node context (TF names an inlined function's node by its name in the function)."""
+    m = re.search(r"\nNode: '[^']*'\n(.*?)(\n\t \[\[|$)", msg, re.S)
+    if m:
+        return m.group(1).strip()
+    # A node inside a function has no "Node:" line: strip the client's prefix and the node context.
+    msg = re.sub(r"^Graph execution error:\s*", "", msg)
+    return re.sub(r"\n\t \[\[.*$", "", msg, flags=re.S).strip()
+
+
+def graph_record(name, build):
+    """build() makes the graph's nodes and returns [(targets, fetches[, feeds])] steps (of
+    ops/tensors; feeds maps a tensor to a value)."""
+    g = tf.Graph()
+    # Each graph's variables under its own name: tfgate's master, like a TF server, shares
+    # variables by name across sessions.
+    with g.as_default(), tf.name_scope(name):
+        steps = build()
+    gd = g.as_graph_def()
+    recorded = []
+    with v1.Session(graph=g) as sess:
+        for targets, fetches, *fed in steps:
+            feeds = fed[0] if fed else {}
+            step = {"targets": [t.name for t in targets], "fetches": [f.name for f in fetches]}
+            if feeds:
+                step["feeds"] = {
+                    t.name: {"dtype": t.dtype.as_datatype_enum, "shape": list(np.shape(v)),
+                             "values": [enc_value(x, t.dtype) for x in np.asarray(v).ravel()]}
+                    for t, v in feeds.items()
+                }
+            try:
+                values = sess.run(list(fetches) + list(targets), feeds)[: len(fetches)]
+                step["outputs"] = [
+                    {"dtype": f.dtype.base_dtype.as_datatype_enum, "shape": list(np.shape(v)),
+                     "values": [enc_value(x, f.dtype.base_dtype) for x in np.asarray(v).ravel()]}
+                    for f, v in zip(fetches, values)
+                ]
+            except tf.errors.OpError as e:
+                step["error"] = {"code": e.error_code, "message": session_error(e.message)}
+            recorded.append(step)
+    return {
+        "name": name,
+        "graph": base64.b64encode(gd.SerializeToString()).decode("ascii"),
+        "ops": sorted({n.op for n in gd.node} | {n.op for f in gd.library.function for n in f.node_def}),
+        "steps": recorded,
+    }

@@ -165,6 +165,17 @@ describe("AddControlFlow: while frames across devices", () => {
     );
   });
 
+  test("a node fed from two frames on one device is INVALID_ARGUMENT too (a step would hang)", () => {
+    const bad = dev(node("bad", "Add", ["x0", "w/body"], F), CPU0);
+    assert.throws(
+      () => partition([...whileLoop(CPU0), bad]),
+      (e: unknown) =>
+        isTfError(e) &&
+        e.code === TfCode.INVALID_ARGUMENT &&
+        e.message.includes("has inputs from different frames"),
+    );
+  });
+
   test("a frame across devices without a LoopCond is INVALID_ARGUMENT (TF's message)", () => {
     assert.throws(
       () => partition(whileLoop(CPU1, false)),

@@ -87,9 +87,10 @@ export function addControlFlow(graph: Graph, options: ControlFlowOptions): PartN
     for (const e of dst.inEdges)
       originalEdges.push(connect(nodes[e.src.id]!, e.srcOutput, nodes[dst.id]!, e.dstInput));
   }
+  // Always, as TF's AddControlFlow does: a node fed from two frames fails here, not in a hung step.
+  const cf = buildControlFlowInfo(graph);
   if (!devices.some((d) => d !== devices[0])) return nodes; // one device: nothing spans devices
 
-  const cf = buildControlFlowInfo(graph);
   // Frame info of the nodes added below (they belong to the frame they were made for).
   const frameOfNew = new Map<number, number>(); // added node id → frame node id (-1 root)
   const frameNodeOf = (id: number): number => (id < graph.nodes.length ? cf.frame[id]! : frameOfNew.get(id)!);

@@ -7,6 +7,7 @@ import { floatToBfloat16, floatToHalf } from "./float16.js";
 import { getMaxTensorBytes, setMaxTensorBytes, Tensor } from "./tensor.js";
 import { encodeStringList, tensorFromProto, tensorToProto } from "./tensor-proto.js";
 import { DataType } from "./types.js";
+import { TensorList } from "./variant.js";
 
 const shapeOf = (dims: number[]) => ({ dim: dims.map((d) => ({ size: BigInt(d) })) });
 const proto = (init: Parameters<typeof create<typeof TensorProtoSchema>>[1]): TensorProto =>
@@ -387,9 +388,12 @@ describe("shapes and dtypes", () => {
       "unknown dtype enum (77)",
     );
     assertTfError(
-      () => tensorFromProto(proto({ dtype: DataType.DT_VARIANT })),
+      () =>
+        tensorFromProto(
+          proto({ dtype: DataType.DT_VARIANT, variantVal: [{ typeName: "tensorflow::Optional" }] }),
+        ),
       TfCode.UNIMPLEMENTED,
-      "variant",
+      "variants of type tensorflow::Optional are not supported",
     );
   });
   it("rejects negative dims, unknown rank and overflowing shapes", () => {
@@ -442,5 +446,43 @@ describe("shapes and dtypes", () => {
       proto({ dtype: DataType.DT_HALF, tensorShape: shapeOf([1]), halfVal: [0x3c00] }),
     );
     assert.deepEqual(Array.from(h.data as Uint16Array), [0x3c00]);
+  });
+});
+
+describe("variant tensors (TF's Variant::Encode, TensorList::Encode)", () => {
+  it("round-trips a TensorList with unset elements, its element shape and max_num_elements", () => {
+    const a = new Tensor(DataType.DT_FLOAT, [2], Float32Array.of(1.5, -2));
+    const b = new Tensor(DataType.DT_FLOAT, [2], Float32Array.of(3, 4));
+    const list = new TensorList(DataType.DT_FLOAT, [-1], [a, undefined, b], 7);
+    const p = tensorToProto(new Tensor(DataType.DT_VARIANT, [], [list]));
+    assert.equal(p.variantVal[0]!.typeName, "tensorflow::TensorList");
+    assert.equal(p.variantVal[0]!.tensors.length, 2);
+    const back = tensorFromProto(fromBinary(TensorProtoSchema, toBinary(TensorProtoSchema, p)));
+    const got = back.data[0] as TensorList;
+    assert.ok(got instanceof TensorList);
+    assert.equal(got.elementDtype, DataType.DT_FLOAT);
+    assert.deepEqual(got.elementShape, [-1]);
+    assert.equal(got.maxNumElements, 7);
+    assert.equal(got.tensors[1], undefined);
+    assert.deepEqual([...(got.tensors[2]!.data as Float32Array)], [3, 4]);
+  });
+  it("encodes an unknown element shape and no limit as TF does (unknown_rank, -1)", () => {
+    const list = new TensorList(DataType.DT_INT32, undefined, []);
+    const p = tensorToProto(new Tensor(DataType.DT_VARIANT, [], [list]));
+    const back = tensorFromProto(p).data[0] as TensorList;
+    assert.equal(back.elementShape, undefined);
+    assert.equal(back.maxNumElements, -1);
+    // metadata: 0 unset, dtype 3, max 2^64-1 (ten varint bytes), then TensorShapeProto{unknown_rank}.
+    assert.deepEqual(
+      [...p.variantVal[0]!.metadata],
+      [0, 3, 255, 255, 255, 255, 255, 255, 255, 255, 255, 1, 24, 1],
+    );
+  });
+  it("rejects variant values sent as tensor_content", () => {
+    assertTfError(
+      () => tensorFromProto(proto({ dtype: DataType.DT_VARIANT, tensorContent: Uint8Array.of(1) })),
+      TfCode.INVALID_ARGUMENT,
+      "variant_val",
+    );
   });
 });

@@ -11,14 +11,20 @@
 // may share memory with the tensor's data; tensors are immutable by convention, and a variable's
 // buffer is only replaced, never written in place, by the kernels in this package.
 
-import { create, fromBinary } from "@bufbuild/protobuf";
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import {
   type ResourceHandleProto,
   ResourceHandleProtoSchema,
 } from "../../../gen/tensorflow/core/framework/resource_handle_pb.js";
-import { type TensorProto, TensorProtoSchema } from "../../../gen/tensorflow/core/framework/tensor_pb.js";
+import {
+  type TensorProto,
+  TensorProtoSchema,
+  type VariantTensorDataProto,
+  VariantTensorDataProtoSchema,
+} from "../../../gen/tensorflow/core/framework/tensor_pb.js";
 import { TensorShapeProtoSchema } from "../../../gen/tensorflow/core/framework/tensor_shape_pb.js";
-import { internal, invalidArgument, unimplemented } from "./errors.js";
+import { internal, invalidArgument, isTfError, unimplemented } from "./errors.js";
 import {
   allocData,
   checkAllocation,
@@ -26,8 +32,16 @@ import {
   shapeString,
   Tensor,
   type TensorData,
+  type VariantValue,
 } from "./tensor.js";
 import { BYTES_PER_ELEMENT, DataType, dataTypeString, isRefType } from "./types.js";
+import {
+  EMPTY_VARIANT,
+  isTensorList,
+  type PartialShape,
+  TENSOR_LIST_TYPE_NAME,
+  TensorList,
+} from "./variant.js";
 
 // Raw element bytes are interpreted in host byte order, which must be TF's wire order.
 if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
@@ -55,7 +69,10 @@ export function tensorFromProto(p: TensorProto, what = "TensorProto"): Tensor {
   let n = 1;
   for (const d of shape) n *= d;
   const supported =
-    BYTES_PER_ELEMENT[dtype] !== undefined || dtype === DataType.DT_STRING || dtype === DataType.DT_RESOURCE;
+    BYTES_PER_ELEMENT[dtype] !== undefined ||
+    dtype === DataType.DT_STRING ||
+    dtype === DataType.DT_RESOURCE ||
+    dtype === DataType.DT_VARIANT;
   if (!supported) throw unimplemented(`${what}: tensors of dtype ${dataTypeString(dtype)} are not supported`);
   checkAllocation(dtype, n, shape);
   if (n === 0) return new Tensor(dtype, shape, allocData(dtype, 0, shape));
@@ -119,6 +136,11 @@ function viewOrCopy<T>(
 }
 
 function decodeContent(dtype: DataType, content: Uint8Array, n: number, what: string): TensorData {
+  if (dtype === DataType.DT_VARIANT) {
+    throw invalidArgument(
+      `${what}: a DT_VARIANT tensor carries its values in variant_val, not tensor_content`,
+    );
+  }
   if (dtype === DataType.DT_STRING) {
     return decodeStringList(content, n, what, "DT_STRING");
   }
@@ -366,6 +388,14 @@ function decodeFields(dtype: DataType, p: TensorProto, n: number, what: string):
       return fillFrom(data as Uint8Array[], p.stringVal);
     case DataType.DT_RESOURCE:
       return fillFrom(data as ResourceHandle[], p.resourceHandleVal.map(handleFromProto));
+    case DataType.DT_VARIANT:
+      if (p.variantVal.length !== n && p.variantVal.length !== 0) {
+        throw invalidArgument(`${what}: ${p.variantVal.length} variant values for ${n} elements`);
+      }
+      return fillFrom(
+        data as VariantValue[],
+        p.variantVal.map((v) => variantFromProto(v, what)),
+      );
     default:
       throw unimplemented(`${what}: tensors of dtype ${dataTypeString(dtype)} are not supported`);
   }
@@ -394,7 +424,8 @@ export function handleToProto(h: ResourceHandle): ResourceHandleProto {
 /**
  * Encodes a tensor as TF's AsProtoTensorContent does: dtype, tensor_shape (always present, one
  * Dim{size} per dimension), and the elements in tensor_content (raw little-endian bytes; strings as
- * varint32 lengths then bytes). DT_RESOURCE goes to resource_handle_val. Zero-element tensors carry
+ * varint32 lengths then bytes). DT_RESOURCE goes to resource_handle_val, DT_VARIANT to variant_val
+ * (TF's Variant::Encode; a TensorList as TensorList::Encode writes it). Zero-element tensors carry
  * no data field. tensor_content aliases the tensor's storage for fixed-size types.
  */
 export function tensorToProto(t: Tensor): TensorProto {
@@ -408,6 +439,8 @@ export function tensorToProto(t: Tensor): TensorProto {
     p.tensorContent = encodeStringList(t.data as Uint8Array[], n);
   } else if (t.dtype === DataType.DT_RESOURCE) {
     p.resourceHandleVal = (t.data as ResourceHandle[]).slice(0, n).map(handleToProto);
+  } else if (t.dtype === DataType.DT_VARIANT) {
+    p.variantVal = (t.data as VariantValue[]).slice(0, n).map(variantToProto);
   } else {
     const size = BYTES_PER_ELEMENT[t.dtype];
     if (size === undefined) throw unimplemented(`Cannot encode tensors of dtype ${dataTypeString(t.dtype)}`);
@@ -448,4 +481,63 @@ function varintSize(v: number): number {
     s++;
   }
   return s;
+}
+
+// --- variants ------------------------------------------------------------------------------------
+// TF's TensorList::Encode/Decode: the set elements as tensors, and metadata holding varint64s (the
+// number of unset elements, their indices, the element dtype, max_num_elements as uint64) followed
+// by the element shape as a serialized TensorShapeProto.
+
+function variantToProto(v: VariantValue): VariantTensorDataProto {
+  if (v === EMPTY_VARIANT) return create(VariantTensorDataProtoSchema, {});
+  if (!isTensorList(v)) throw unimplemented(`Cannot encode a variant of type ${v.typeName}`);
+  const unset = v.tensors.flatMap((t, i) => (t === undefined ? [i] : []));
+  const w = new BinaryWriter();
+  w.uint64(unset.length);
+  for (const i of unset) w.uint64(i);
+  w.uint64(v.elementDtype);
+  w.uint64(BigInt.asUintN(64, BigInt(v.maxNumElements)));
+  const shape = create(TensorShapeProtoSchema, {
+    unknownRank: v.elementShape === undefined,
+    dim: (v.elementShape ?? []).map((d) => ({ size: BigInt(d) })),
+  });
+  const head = w.finish();
+  const tail = toBinary(TensorShapeProtoSchema, shape);
+  const metadata = new Uint8Array(head.length + tail.length);
+  metadata.set(head);
+  metadata.set(tail, head.length);
+  return create(VariantTensorDataProtoSchema, {
+    typeName: TENSOR_LIST_TYPE_NAME,
+    metadata,
+    tensors: v.tensors.flatMap((t) => (t === undefined ? [] : [tensorToProto(t)])),
+  });
+}
+
+function variantFromProto(p: VariantTensorDataProto, what: string): VariantValue {
+  if (p.typeName === "") return EMPTY_VARIANT;
+  if (p.typeName !== TENSOR_LIST_TYPE_NAME) {
+    throw unimplemented(`${what}: variants of type ${p.typeName} are not supported`);
+  }
+  try {
+    const r = new BinaryReader(p.metadata);
+    const numUnset = Number(r.uint64());
+    const unset = new Set<number>();
+    for (let i = 0; i < numUnset; i++) unset.add(Number(r.uint64()));
+    const elementDtype = Number(r.uint64()) as DataType;
+    const maxNumElements = Number(BigInt.asIntN(64, BigInt(r.uint64())));
+    const shapeProto = fromBinary(TensorShapeProtoSchema, p.metadata.subarray(r.pos));
+    const elementShape: PartialShape = shapeProto.unknownRank
+      ? undefined
+      : shapeProto.dim.map((d) => Number(d.size));
+    const set = p.tensors.map((t, i) => tensorFromProto(t, `${what} element ${i}`));
+    checkAllocation(DataType.DT_VARIANT, set.length + unset.size);
+    const tensors: (Tensor | undefined)[] = [];
+    for (let next = 0; tensors.length < set.length + unset.size; ) {
+      tensors.push(unset.has(tensors.length) ? undefined : set[next++]);
+    }
+    return new TensorList(elementDtype, elementShape, tensors, maxNumElements);
+  } catch (e) {
+    if (isTfError(e)) throw e;
+    throw invalidArgument(`${what}: malformed TensorList variant`);
+  }
 }

@@ -37,7 +37,9 @@ import {
 import { BYTES_PER_ELEMENT, DataType, dataTypeString, isRefType } from "./types.js";
 import {
   EMPTY_VARIANT,
+  isOptionalValue,
   isTensorList,
+  OPTIONAL_TYPE_NAME,
   type PartialShape,
   TENSOR_LIST_TYPE_NAME,
   TensorList,
@@ -490,6 +492,14 @@ function varintSize(v: number): number {
 
 function variantToProto(v: VariantValue): VariantTensorDataProto {
   if (v === EMPTY_VARIANT) return create(VariantTensorDataProtoSchema, {});
+  if (isOptionalValue(v)) {
+    // TF's OptionalVariant::Encode: the values as tensors, metadata one byte saying whether any.
+    return create(VariantTensorDataProtoSchema, {
+      typeName: OPTIONAL_TYPE_NAME,
+      metadata: Uint8Array.of(v.values === undefined ? 0 : 1),
+      tensors: (v.values ?? []).map(tensorToProto),
+    });
+  }
   if (!isTensorList(v)) throw unimplemented(`Cannot encode a variant of type ${v.typeName}`);
   const unset = v.tensors.flatMap((t, i) => (t === undefined ? [i] : []));
   const w = new BinaryWriter();

@@ -54,6 +54,29 @@ export class TensorList implements VariantValue {
   }
 }
 
+/** TF's OptionalVariant (core/kernels/data/optional_ops.h): no value, or a tuple of tensors. */
+export class OptionalValue implements VariantValue {
+  readonly typeName = OPTIONAL_TYPE_NAME;
+  /** undefined when the optional has no value. */
+  readonly values: readonly Tensor[] | undefined;
+
+  constructor(values: readonly Tensor[] | undefined) {
+    this.values = values;
+  }
+
+  debugString(): string {
+    return this.values === undefined
+      ? "OptionalVariant<None>"
+      : `OptionalVariant<${this.values.length} tensors>`;
+  }
+}
+
+export const OPTIONAL_TYPE_NAME = "tensorflow::data::Optional";
+
+export function isOptionalValue(v: unknown): v is OptionalValue {
+  return v instanceof OptionalValue;
+}
+
 export function isTensorList(v: unknown): v is TensorList {
   return v instanceof TensorList;
 }
@@ -74,8 +97,11 @@ interface WireTensorParts {
   readonly data: unknown;
 }
 
-/** A variant element as it crosses a thread: a TensorList, or the empty Variant. */
-export type WireVariant = WireTensorList | { readonly kind: "Empty" };
+/** A variant element as it crosses a thread: a TensorList, an Optional, or the empty Variant. */
+export type WireVariant =
+  | WireTensorList
+  | { readonly kind: "Optional"; readonly values: readonly WireTensorParts[] | null }
+  | { readonly kind: "Empty" };
 
 export interface WireTensorList {
   readonly kind: "TensorList";
@@ -102,6 +128,7 @@ const tensorFromParts = (p: WireTensorParts): Tensor =>
 
 export function variantToWire(v: VariantValue): WireVariant {
   if (v === EMPTY_VARIANT) return { kind: "Empty" };
+  if (isOptionalValue(v)) return { kind: "Optional", values: v.values?.map(tensorToParts) ?? null };
   if (!isTensorList(v)) throw internal(`Variant of type ${v.typeName} cannot cross a thread boundary`);
   return {
     kind: "TensorList",
@@ -114,6 +141,7 @@ export function variantToWire(v: VariantValue): WireVariant {
 
 export function variantFromWire(w: WireVariant): VariantValue {
   if (w.kind === "Empty") return EMPTY_VARIANT;
+  if (w.kind === "Optional") return new OptionalValue(w.values?.map(tensorFromParts));
   return new TensorList(
     w.elementDtype,
     w.elementShape,

@@ -4,6 +4,7 @@
 
 export * from "./Case.js";
 export * from "./If.js";
+export * from "./Optional.js";
 export * from "./StackCloseV2.js";
 export * from "./StackPopV2.js";
 export * from "./StackPushV2.js";

@@ -181,3 +181,31 @@ def v2_errors_in_bodies(target):
         r["gather_untaken"] = cap(lambda: sess.run(picked, {x: -1.0, idx: 7}))
         r["negative_max_iterations"] = cap(lambda: sess.run(limited, {idx: -2}))
     return r
+
+
+@program(control_flow_v2=True)
+def v2_functions_calling_functions(target):
+    """tf.function bodies that call other tf.functions and contain v2 conds and loops, called from a
+    graph, from a cond branch and from a loop body, with gradients through the calls."""
+    g = tf.Graph()
+    with g.as_default():
+
+        @tf.function
+        def inner(a):
+            return a * 2.0 + 1.0
+
+        @tf.function
+        def outer(a):
+            looped = tf.while_loop(lambda i, s: i < 3, lambda i, s: (i + 1, inner(s)), [0, a])[1]
+            return inner(a) + tf.cond(a > 0, lambda: inner(a), lambda: a * a) + looped
+
+        x = v1.placeholder(tf.float32, [], name="x")
+        y = outer(x)
+        branch = tf.cond(x > 1, lambda: outer(x), lambda: inner(x))
+        _, in_loop = tf.while_loop(lambda i, s: i < 2, lambda i, s: (i + 1, outer(s) * 0.01), [0, x])
+        (dy,) = tf.gradients(y + branch, x)
+    r = {}
+    with session(target, g) as sess:
+        for label, xv in (("positive", 0.5), ("above_one", 2.0), ("negative", -1.5)):
+            r[label] = cap(lambda xv=xv: sess.run([y, branch, in_loop, dy], {x: xv}))
+    return r

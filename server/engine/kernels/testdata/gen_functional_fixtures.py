@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes functional-fixtures.json: TensorFlow 2.21's results for graphs with functional control flow
-(If, StatelessIf, Case, StatelessCase, While, StatelessWhile), read by ../functional-fixtures.test.ts.
+(If, StatelessIf, Case, StatelessCase, While, StatelessWhile, and the Optional ops the gradients of
+conds inside functions use), read by ../functional-fixtures.test.ts.
 
 Run from the repository root with the TF venv:
     .venv-tf/bin/python server/engine/kernels/testdata/gen_functional_fixtures.py
@@ -159,11 +160,33 @@ def raw_functional_ops():
     return steps
 
 
+def optionals():
+    """The Optional ops cond gradients inside functions use, raw, and that gradient itself."""
+    x = v1.placeholder(tf.float32, [], name="x")
+    some = tf.raw_ops.OptionalFromValue(components=[x, x * 2])
+    none = tf.raw_ops.OptionalNone()
+    has = [tf.raw_ops.OptionalHasValue(optional=some), tf.raw_ops.OptionalHasValue(optional=none)]
+    got = tf.raw_ops.OptionalGetValue(optional=some, output_types=[tf.float32] * 2, output_shapes=[[], []])
+    bad = tf.raw_ops.OptionalGetValue(optional=none, output_types=[tf.float32], output_shapes=[[]])
+
+    @tf.function
+    def f(a):
+        return tf.cond(a > 0, lambda: a * a, lambda: tf.sin(a))
+
+    (df,) = tf.gradients(f(x), x)
+    return [
+        ([], [*has, *got, df], {x: 1.5}),
+        ([], [df], {x: -0.5}),
+        ([], [bad[0]], {x: 1.0}),
+    ]
+
+
 both_ways("v2_cond", cond_graph)
 both_ways("v2_assert", assert_graph)
 both_ways("v2_while", while_graph)
 both_ways("v2_switch_case", switch_case_graph)
 graphs.append(graph_record("raw_functional_ops", raw_functional_ops))
+graphs.append(graph_record("optionals", optionals))
 
 with open(OUT, "w") as f:
     json.dump({"tensorflow": tf.__version__, "graphs": graphs}, f, indent=None, separators=(",", ":"))

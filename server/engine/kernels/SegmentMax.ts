@@ -1,6 +1,6 @@
-// TF's SegmentMax (core/kernels/segment_reduction_ops_impl.h, SegmentReductionOp): output[i] is
-// the max of each segment's rows over the rows of data whose sorted segment id is i;
-// rows no id names are 0. tf.math.segment_max and the gradients of the segment ops emit it.
+// TF's SegmentMax (core/kernels/segment_reduction_ops_impl.h, SegmentReductionOp): output[i] is the
+// max of the rows of data whose sorted segment id is i; rows no id names are 0. tf.math.segment_max
+// builds it.
 
 import { DataType } from "../framework/types.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, REAL_NUMBER_TYPES } from "./kernel-config.js";

@@ -1,6 +1,6 @@
 // TF's SegmentMean (core/kernels/segment_reduction_ops_impl.h, SegmentReductionOp): output[i] is
-// the mean of each segment's rows (integers truncate, as C++ division) over the rows of data whose sorted segment id is i;
-// rows no id names are 0. tf.math.segment_mean and the gradients of the segment ops emit it.
+// the mean of the rows of data whose sorted segment id is i (integers truncate, like C++ division);
+// rows no id names are 0. tf.math.segment_mean builds it.
 
 import { DataType } from "../framework/types.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./kernel-config.js";

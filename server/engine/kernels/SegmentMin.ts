@@ -1,6 +1,6 @@
-// TF's SegmentMin (core/kernels/segment_reduction_ops_impl.h, SegmentReductionOp): output[i] is
-// the min of each segment's rows over the rows of data whose sorted segment id is i;
-// rows no id names are 0. tf.math.segment_min and the gradients of the segment ops emit it.
+// TF's SegmentMin (core/kernels/segment_reduction_ops_impl.h, SegmentReductionOp): output[i] is the
+// min of the rows of data whose sorted segment id is i; rows no id names are 0. tf.math.segment_min
+// builds it.
 
 import { DataType } from "../framework/types.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, REAL_NUMBER_TYPES } from "./kernel-config.js";

@@ -1,6 +1,6 @@
 // TF's SegmentProd (core/kernels/segment_reduction_ops_impl.h, SegmentReductionOp): output[i] is
-// the prod of each segment's rows over the rows of data whose sorted segment id is i;
-// rows no id names are 1. tf.math.segment_prod and the gradients of the segment ops emit it.
+// the prod of the rows of data whose sorted segment id is i; rows no id names are 1.
+// tf.math.segment_prod builds it, and its own gradient.
 
 import { DataType } from "../framework/types.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./kernel-config.js";

@@ -1,6 +1,6 @@
-// TF's SegmentSum (core/kernels/segment_reduction_ops_impl.h, SegmentReductionOp): output[i] is
-// the sum of each segment's rows over the rows of data whose sorted segment id is i;
-// rows no id names are 0. tf.math.segment_sum and the gradients of the segment ops emit it.
+// TF's SegmentSum (core/kernels/segment_reduction_ops_impl.h, SegmentReductionOp): output[i] is the
+// sum of the rows of data whose sorted segment id is i; rows no id names are 0. tf.math.segment_sum
+// builds it; tf.gradients emits it for segment_mean, _max, _min and _prod.
 
 import { DataType } from "../framework/types.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./kernel-config.js";

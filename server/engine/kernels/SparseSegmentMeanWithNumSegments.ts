@@ -1,7 +1,7 @@
-// TF's SparseSegmentMeanWithNumSegments (core/kernels/segment_reduction_ops_impl.h, SparseSegmentReductionOpBase):
-// output[i] is the mean of the rows data[indices[k]] whose sorted segment_ids[k] is i, over
-// num_segments rows. tf.sparse.segment_mean; sparse_gradient only changes which gradient op
-// tf.gradients emits, not this kernel.
+// TF's SparseSegmentMeanWithNumSegments (core/kernels/segment_reduction_ops_impl.h,
+// SparseSegmentReductionOpBase): output[i] is the mean of the rows data[indices[k]] whose sorted
+// segment_ids[k] is i, over num_segments rows. tf.sparse.segment_mean; sparse_gradient only changes
+// which gradient op tf.gradients emits, not this kernel.
 
 import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
 import { sparseSegmentReduce } from "./sparse-segment-reduction.js";

@@ -1,7 +1,8 @@
-// TF's SparseSegmentSqrtN (core/kernels/segment_reduction_ops_impl.h, SparseSegmentReductionOpBase):
-// output[i] is the sum divided by √n (n rows) of the rows data[indices[k]] whose sorted segment_ids[k] is i, over
-// last segment id + 1 rows. tf.sparse.segment_sqrtn; sparse_gradient only changes which gradient op
-// tf.gradients emits, not this kernel.
+// TF's SparseSegmentSqrtN (core/kernels/segment_reduction_ops_impl.h,
+// SparseSegmentReductionOpBase): output[i] is the sum divided by √n (n rows) of the rows
+// data[indices[k]] whose sorted segment_ids[k] is i, over last segment id + 1 rows.
+// tf.sparse.segment_sqrt_n; sparse_gradient only changes which gradient op tf.gradients emits, not
+// this kernel.
 
 import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
 import { sparseSegmentReduce } from "./sparse-segment-reduction.js";

@@ -1,6 +1,7 @@
 // TF's SparseSegmentSqrtNGrad (core/kernels/segment_reduction_ops_impl.h, SparseSegmentGradOpBase):
-// output[indices[i]] += grad[segment_ids[i]] / √n (n: the segment's number of ids), over
-// a dense output of output_dim0 rows. tf.gradients emits it for tf.sparse.segment_sqrtn (and so for embedding_lookup_sparse).
+// output[indices[i]] += grad[segment_ids[i]] / √n (n: the segment's number of ids), over a dense
+// output of output_dim0 rows. tf.gradients emits it for tf.sparse.segment_sqrt_n (and so for
+// embedding_lookup_sparse).
 
 import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
 import { sparseSegmentGrad } from "./sparse-segment-reduction.js";

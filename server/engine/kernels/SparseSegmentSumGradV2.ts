@@ -1,6 +1,7 @@
 // TF's SparseSegmentSumGradV2 (core/kernels/segment_reduction_ops_impl.h, SparseSegmentGradOpBase):
-// output[indices[i]] += grad[segment_ids[i]] (n: the segment's number of ids), over
-// one output row per distinct index, with the sorted distinct indices. tf.gradients emits it for tf.sparse.segment_sum(..., sparse_gradient=True).
+// output[indices[i]] += grad[segment_ids[i]] (n: the segment's number of ids), over one output row
+// per distinct index, with the sorted distinct indices. tf.gradients emits it for
+// tf.sparse.segment_sum(..., sparse_gradient=True).
 
 import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
 import { sparseSegmentGrad } from "./sparse-segment-reduction.js";

@@ -1,7 +1,7 @@
-// TF's SparseSegmentSumWithNumSegments (core/kernels/segment_reduction_ops_impl.h, SparseSegmentReductionOpBase):
-// output[i] is the sum of the rows data[indices[k]] whose sorted segment_ids[k] is i, over
-// num_segments rows. tf.sparse.segment_sum; sparse_gradient only changes which gradient op
-// tf.gradients emits, not this kernel.
+// TF's SparseSegmentSumWithNumSegments (core/kernels/segment_reduction_ops_impl.h,
+// SparseSegmentReductionOpBase): output[i] is the sum of the rows data[indices[k]] whose sorted
+// segment_ids[k] is i, over num_segments rows. tf.sparse.segment_sum; sparse_gradient only changes
+// which gradient op tf.gradients emits, not this kernel.
 
 import { checkTypeConstraint, cpuKernel, type KernelConfig, REAL_NUMBER_TYPES } from "./kernel-config.js";
 import { sparseSegmentReduce } from "./sparse-segment-reduction.js";

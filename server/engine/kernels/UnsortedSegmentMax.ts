@@ -1,6 +1,7 @@
 // TF's UnsortedSegmentMax (core/kernels/segment_reduction_ops_impl.h, UnsortedSegmentReductionOp):
-// output[segment_ids[i…], …] is the max of the data rows with that id, over num_segments rows;
-// a segment no id names is the dtype's lowest value. Negative ids are dropped. tf.math.unsorted_segment_max.
+// output[segment_ids[i…], …] is the max of the data rows with that id, over num_segments rows; a
+// segment no id names is the dtype's lowest value. Negative ids are dropped.
+// tf.math.unsorted_segment_max.
 
 import { DataType } from "../framework/types.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, REAL_NUMBER_TYPES } from "./kernel-config.js";

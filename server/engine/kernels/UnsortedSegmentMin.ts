@@ -1,6 +1,7 @@
 // TF's UnsortedSegmentMin (core/kernels/segment_reduction_ops_impl.h, UnsortedSegmentReductionOp):
-// output[segment_ids[i…], …] is the min of the data rows with that id, over num_segments rows;
-// a segment no id names is the dtype's highest value. Negative ids are dropped. tf.math.unsorted_segment_min.
+// output[segment_ids[i…], …] is the min of the data rows with that id, over num_segments rows; a
+// segment no id names is the dtype's highest value. Negative ids are dropped.
+// tf.math.unsorted_segment_min.
 
 import { DataType } from "../framework/types.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, REAL_NUMBER_TYPES } from "./kernel-config.js";

@@ -7,9 +7,11 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
+import { TfCode } from "../framework/errors.js";
+import { fromValues } from "../framework/tensor.js";
 import { DataType, dataTypeString } from "../framework/types.js";
 import { buildAttrs, type FxKernelCase, type FxNumber, num, toTensor, valuesOf } from "./fixture-format.js";
-import { runKernel } from "./testing.js";
+import { attr, runKernel } from "./testing.js";
 
 const fx = JSON.parse(
   readFileSync(new URL("./testdata/segments-fixtures.json", import.meta.url), "utf8"),
@@ -76,4 +78,38 @@ describe(`segment, unique and bincount kernels vs TensorFlow ${fx.tensorflow}`, 
     assert.ok(seen.has(`SegmentSum ${dataTypeString(DataType.DT_COMPLEX128)}`));
     assert.ok(seen.has(`UnsortedSegmentMax ${dataTypeString(DataType.DT_UINT64)}`));
   });
+});
+
+describe("output sizes taken from tensor values are charged before allocating", () => {
+  const f = fromValues(DataType.DT_FLOAT, [1, 4], [1, 2, 3, 4]);
+  const i = (shape: number[], v: number[]) => fromValues(DataType.DT_INT32, shape, v);
+  const big = 2 ** 31 - 1;
+  const t = (dt: DataType) => attr.type(dt);
+  const F = DataType.DT_FLOAT;
+  const I = DataType.DT_INT32;
+  const cases = {
+    SegmentSum: [{ T: t(F), Tindices: t(I) }, [f, i([1], [big - 1])]],
+    UnsortedSegmentMax: [{ T: t(F), Tindices: t(I), Tnumsegments: t(I) }, [f, i([1], [0]), i([], [big])]],
+    SparseSegmentSumWithNumSegments: [
+      { T: t(F), Tidx: t(I), Tsegmentids: t(I), Tnumsegments: t(I) },
+      [f, i([1], [0]), i([1], [0]), i([], [big])],
+    ],
+    SparseSegmentMeanGrad: [
+      { T: t(F), Tidx: t(I), Tsegmentids: t(I) },
+      [f, i([1], [0]), i([1], [0]), i([], [big])],
+    ],
+    DenseBincount: [{ T: t(F), Tidx: t(I) }, [i([2, 2], [1, 2, 3, 4]), i([], [big]), fromValues(F, [0], [])]],
+    Bincount: [{ T: t(F) }, [i([1], [1]), i([], [big]), fromValues(F, [0], [])]],
+  } as const;
+  for (const [op, [attrs, inputs]] of Object.entries(cases)) {
+    it(`${op}: a size of 2^31-1 rows is RESOURCE_EXHAUSTED`, async () => {
+      await assert.rejects(
+        runKernel(op, { attrs: { ...attrs }, inputs: [...inputs], nodeName: op }),
+        (e: { code: number }) => {
+          assert.equal(e.code, TfCode.RESOURCE_EXHAUSTED);
+          return true;
+        },
+      );
+    });
+  }
 });

@@ -90,3 +90,95 @@ export function denseBincount(input: Tensor, sizeT: Tensor, weights: Tensor, bin
   for (let r = 0; r < rows; r++) fillBins(bins, r * size, size, arr, r * cols, (r + 1) * cols, w, binary);
   return new Tensor(dtype, shape, bins);
 }
+
+/** Weights, if any, must give one weight per value (TF reads past the end of shorter ones). */
+function checkWeights(weights: Tensor, values: number): Tensor | undefined {
+  if (weights.numElements === 0) return undefined;
+  if (weights.numElements !== values) {
+    throw invalidArgument(
+      `weights must have as many elements as values (${values}), got ${weights.numElements}`,
+    );
+  }
+  return weights;
+}
+
+/**
+ * TF's RaggedBincount: one row of `size` bins per row of a ragged tensor given by its row splits
+ * and flat values. Splits must start at 0 and end at the number of values.
+ */
+export function raggedBincount(
+  splitsT: Tensor,
+  valuesT: Tensor,
+  sizeT: Tensor,
+  weights: Tensor,
+  binary: boolean,
+): Tensor {
+  const size = readBinCount(sizeT);
+  const splits = readInts(splitsT);
+  const values = readInts(valuesT);
+  if (splits.length === 0) throw invalidArgument("Splits must be non-empty");
+  if (splits[0] !== 0) throw invalidArgument(`Splits must start with 0, not with ${splits[0]}`);
+  const last = splits[splits.length - 1]!;
+  if (last !== values.length) {
+    throw invalidArgument(
+      `Splits must end with the number of values, got ${last} instead of ${values.length}`,
+    );
+  }
+  const w = checkWeights(weights, values.length);
+  const rows = splits.length - 1;
+  const dtype = weights.dtype;
+  const bins = allocData(dtype, rows * size, [rows, size]) as NumericArray | BigIntArray;
+  let split = 0;
+  for (let i = 0; i < values.length; i++) {
+    // The row of value i: the last split ≤ i (TF's walk, which also tolerates unsorted splits).
+    while (i >= splits[split]!) split++;
+    if (values[i]! < 0) throw invalidArgument("Input must be non-negative");
+    fillBins(bins, (split - 1) * size, size, values, i, i + 1, w, binary);
+  }
+  return new Tensor(dtype, [rows, size], bins);
+}
+
+/**
+ * TF's SparseBincount: the values of a SparseTensor into `size` bins, one row of bins per index of
+ * the first dimension (a single row for a 1-D SparseTensor). Negative values are ignored.
+ */
+export function sparseBincount(
+  indicesT: Tensor,
+  valuesT: Tensor,
+  denseShapeT: Tensor,
+  sizeT: Tensor,
+  weights: Tensor,
+  binary: boolean,
+): Tensor {
+  const size = readBinCount(sizeT);
+  const values = readInts(valuesT);
+  const nnz = indicesT.rank > 0 ? indicesT.shape[0]! : 0;
+  const rank = indicesT.rank > 1 ? indicesT.shape[1]! : 1;
+  if (nnz !== values.length) {
+    throw invalidArgument(
+      `Number of elements in indices (${nnz}) and values (${values.length}) do not match`,
+    );
+  }
+  const denseShape = readInts(denseShapeT);
+  if (rank !== denseShape.length) {
+    throw invalidArgument(`Index rank (${rank}) and shape rank (${denseShape.length}) do not match`);
+  }
+  const indices = readInts(indicesT);
+  for (let i = 0; i < nnz; i++) {
+    const tuple = indices.slice(i * rank, (i + 1) * rank);
+    if (tuple.some((v, d) => v < 0 || v >= denseShape[d]!)) {
+      throw invalidArgument(`Sparse index tuple indices[${i}, :] = [${tuple.join(", ")}] is out of bounds`);
+    }
+  }
+  const w = checkWeights(weights, nnz);
+  const oneRow = denseShape.length === 1;
+  const rows = oneRow ? 1 : denseShape[0]!;
+  const shape = oneRow ? [size] : [rows, size];
+  const dtype = weights.dtype;
+  const bins = allocData(dtype, rows * size, shape) as NumericArray | BigIntArray;
+  for (let i = 0; i < nnz; i++) {
+    if (values[i]! < 0) continue;
+    fillBins(bins, oneRow ? 0 : indices[i * rank]! * size, size, values, i, i + 1, w, binary);
+  }
+  return new Tensor(dtype, shape, bins);
+}

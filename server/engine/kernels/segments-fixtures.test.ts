@@ -113,3 +113,32 @@ describe("output sizes taken from tensor values are charged before allocating", 
     });
   }
 });
+
+describe("weights shorter than the values (TF reads past their end)", () => {
+  const I = DataType.DT_INT32;
+  const i64 = (v: number[]) => fromValues(DataType.DT_INT64, [v.length], v.map(BigInt));
+  const i = (shape: number[], v: number[]) => fromValues(I, shape, v);
+  const w = fromValues(DataType.DT_FLOAT, [2], [1, 2]);
+  const attrs = { Tidx: attr.type(I), T: attr.type(DataType.DT_FLOAT) };
+  const cases = {
+    RaggedBincount: [i64([0, 3, 4]), i([4], [1, 2, 2, 3]), i([], [4]), w],
+    SparseBincount: [
+      fromValues(DataType.DT_INT64, [3, 1], [0n, 1n, 2n]),
+      i([3], [1, 2, 2]),
+      i64([3]),
+      i([], [4]),
+      w,
+    ],
+  } as const;
+  for (const [op, inputs] of Object.entries(cases)) {
+    it(`${op} is INVALID_ARGUMENT instead of reading garbage`, async () => {
+      await assert.rejects(
+        runKernel(op, { attrs, inputs: [...inputs], nodeName: op }),
+        (e: { code: number }) => {
+          assert.equal(e.code, TfCode.INVALID_ARGUMENT);
+          return true;
+        },
+      );
+    });
+  }
+});

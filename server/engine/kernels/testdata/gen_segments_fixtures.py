@@ -308,6 +308,53 @@ def bincounts():
     dense(tf.constant(1), tf.constant(3), tf.zeros([0]))
     dense(tf.zeros([1, 2, 2], i32), tf.constant(3), tf.zeros([0]))
 
+    def ragged(splits, values, size, weights, binary=False):
+        case("RaggedBincount", {"splits": tf.constant(splits, i64), "values": values, "size": size, "weights": weights},
+             {"binary_output": binary}, {"Tidx": values.dtype, "T": weights.dtype})
+
+    for it in [i32, i64]:
+        for dt in [i32, i64, f32, f64]:
+            for binary in (False, True):
+                ragged([0, 3, 3, 6], tf.constant([1, 2, 2, 3, 9, 0], it), tf.constant(4, it),
+                       vals(dt, [1, 2, 3, 4, 5, 0.5]), binary)
+                ragged([0, 3, 3, 6], tf.constant([1, 2, 2, 3, 9, 0], it), tf.constant(4, it), tf.zeros([0], dt), binary)
+    e = tf.zeros([0])
+    ragged([0, 3, 2, 4], tf.constant([1, 2, 2, 3]), tf.constant(4), e)  # TF tolerates unsorted splits
+    ragged([0, 0, 4], tf.constant([1, 2, 2, 3]), tf.constant(4), e)
+    ragged([0], tf.zeros([0], i32), tf.constant(4), e)
+    ragged([0, 4], tf.constant([1, 2, 2, 3]), tf.constant(0), e)
+    # errors
+    ragged([0, 3, 4], tf.constant([1, -2, 2, 3]), tf.constant(4), e)
+    ragged([0, 3, 4], tf.constant([1, 2, 2, 3]), tf.constant(-4), e)
+    ragged([0, 3, 5], tf.constant([1, 2, 2, 3]), tf.constant(4), e)
+    ragged([1, 3, 4], tf.constant([1, 2, 2, 3]), tf.constant(4), e)
+    ragged([], tf.constant([1, 2, 2, 3]), tf.constant(4), e)
+    ragged([0, 4], tf.constant([1, 2, 2, 3]), tf.constant([4]), e)
+
+    def sparse_bc(indices, values, dense_shape, size, weights, binary=False):
+        case("SparseBincount", {"indices": tf.constant(indices, i64), "values": values,
+                                "dense_shape": tf.constant(dense_shape, i64), "size": size, "weights": weights},
+             {"binary_output": binary}, {"Tidx": values.dtype, "T": weights.dtype})
+
+    idx = [[0, 0], [0, 2], [1, 1], [1, 2], [2, 0]]
+    for it in [i32, i64]:
+        for dt in [i32, i64, f32, f64]:
+            for binary in (False, True):
+                sparse_bc(idx, tf.constant([1, 2, 2, 3, 7], it), [4, 3], tf.constant(4, it),
+                          vals(dt, [1, 2, 3, 4, 5]), binary)
+                sparse_bc(idx, tf.constant([1, 2, 2, 3, 7], it), [4, 3], tf.constant(4, it), tf.zeros([0], dt), binary)
+    sparse_bc([[0], [2], [3]], tf.constant([1, 2, 2]), [5], tf.constant(4), e)
+    sparse_bc([[0, 0], [0, 2]], tf.constant([1, -2]), [2, 3], tf.constant(4), e)  # negative values are skipped
+    sparse_bc([[0, 0, 0], [1, 0, 2]], tf.constant([1, 2]), [2, 3, 3], tf.constant(4), e)
+    sparse_bc(np.zeros([0, 2], np.int64), tf.zeros([0], i32), [2, 3], tf.constant(4), e)
+    # errors
+    sparse_bc([[0, 0], [0, 2]], tf.constant([1, 2]), [2, 3], tf.constant(-4), e)
+    sparse_bc([[0, 0], [5, 2]], tf.constant([1, 2]), [2, 3], tf.constant(4), e)
+    sparse_bc([[-1, 0], [0, 2]], tf.constant([1, 2]), [2, 3], tf.constant(4), e)
+    sparse_bc([[0, 0], [0, 2]], tf.constant([1, 2, 3]), [2, 3], tf.constant(4), e)
+    sparse_bc([[0, 0], [0, 2]], tf.constant([1, 2]), [2, 3, 4], tf.constant(4), e)
+    sparse_bc([[0, 0], [0, 2]], tf.constant([1, 2]), [2, 3], tf.constant([4]), e)
+
 
 def main():
     sorted_segments()

@@ -146,7 +146,8 @@ def sparse_segment_embeddings(target):
 @program()
 def bincount_programs(target):
     """tf.math.bincount (DenseBincount) with and without weights, minlength/maxlength, binary_output,
-    a 2-D input with axis=-1, and negative values."""
+    a 2-D input with axis=-1, ragged (RaggedBincount) and sparse (SparseBincount) inputs, and
+    negative values."""
     g = tf.Graph()
     with g.as_default():
         arr = v1.placeholder(tf.int32, [None], name="arr")
@@ -161,11 +162,22 @@ def bincount_programs(target):
         m = v1.placeholder(tf.int32, [None, None], name="m")
         rows = tf.math.bincount(m, axis=-1, minlength=5)
         rows_binary = tf.math.bincount(m, axis=-1, minlength=5, binary_output=True)
+        vals = v1.placeholder(tf.int32, [None], name="vals")
+        splits = v1.placeholder(tf.int64, [None], name="splits")
+        rt = tf.RaggedTensor.from_row_splits(vals, splits, validate=False)
+        ragged_rows = tf.math.bincount(rt, axis=-1, minlength=4)
+        ragged_flat = tf.math.bincount(rt, weights=tf.RaggedTensor.from_row_splits(tf.cast(vals, tf.float32) / 2, splits, validate=False))
+        sp = tf.SparseTensor(v1.placeholder(tf.int64, [None, 2], name="sp_idx"), vals, [3, 4])
+        sparse_rows = tf.math.bincount(sp, axis=-1, binary_output=True, minlength=4)
     r = {}
     with session(target, g) as sess:
         r["values"] = cap(lambda: sess.run(outs, {arr: [1, 1, 4, 0, 7, 1, 3], w: [2.0, 1.0, 0.5, 3.0, 4.0, 5.0, -1.0]}))
         r["empty"] = cap(lambda: sess.run(outs["counts"], {arr: np.zeros([0], np.int32)}))
         r["rows"] = cap(lambda: sess.run([rows, rows_binary], {m: [[1, 2, 2, 0], [3, 3, 4, 1]]}))
+        r["ragged"] = cap(lambda: sess.run([ragged_rows, ragged_flat], {vals: [1, 2, 2, 5, 0], splits: [0, 3, 3, 5]}))
+        r["ragged_bad_splits"] = cap(lambda: sess.run(ragged_rows, {vals: [1, 2], splits: [0, 3]}))
+        sp_idx = g.get_tensor_by_name("sp_idx:0")
+        r["sparse"] = cap(lambda: sess.run(sparse_rows, {vals: [1, 3, 3, 0], sp_idx: [[0, 0], [0, 1], [2, 0], [2, 3]]}))
         r["negative"] = cap(lambda: sess.run(outs["counts"], {arr: [1, -1, 2]}))
         r["negative_rows"] = cap(lambda: sess.run(rows, {m: [[1, -2]]}))
         r["weights_mismatch"] = cap(lambda: sess.run(outs["weighted"], {arr: [1, 2], w: [1.0]}))

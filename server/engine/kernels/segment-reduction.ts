@@ -20,11 +20,18 @@ export type Reducer = "sum" | "prod" | "min" | "max";
 /** A buffer of values computed in a dtype's arithmetic (see file comment). */
 export type ComputeData = NumericArray | BigIntArray;
 
+/** Index values as JS numbers: int16/int32 storage itself (borrowed), int64 converted. */
+export type IndexList = ArrayLike<number> & Iterable<number>;
+
 /** Reads an int16/int32/int64 index tensor's elements as JS numbers. */
-export function readIndices(t: Tensor): number[] {
-  if (t.dtype === DataType.DT_INT64) return Array.from(t.data as BigInt64Array, (v) => Number(v));
-  if (t.dtype === DataType.DT_INT32 || t.dtype === DataType.DT_INT16) {
-    return Array.from(t.data as Int32Array | Int16Array);
+export function readIndices(t: Tensor): IndexList {
+  if (t.dtype === DataType.DT_INT32 || t.dtype === DataType.DT_INT16)
+    return t.data as Int32Array | Int16Array;
+  if (t.dtype === DataType.DT_INT64) {
+    const src = t.data as BigInt64Array;
+    const out = new Float64Array(src.length);
+    for (let i = 0; i < src.length; i++) out[i] = Number(src[i]!);
+    return out;
   }
   throw invalidArgument(`Expected an integer index tensor, got ${dataTypeString(t.dtype)}`);
 }
@@ -130,18 +137,40 @@ export function combineRow(
     for (let j = 0; j < n; j++) a[o + j] = reduceBig(r, a[o + j]!, b[i + j]!);
     return;
   }
-  const a = out as NumericArray;
-  const b = inp as NumericArray;
-  const imul = r === "prod" && (dtype === DataType.DT_INT32 || dtype === DataType.DT_UINT32);
-  for (let j = 0; j < n; j++) {
-    const x = a[o + j]!;
-    const y = b[i + j]!;
-    if (r === "sum") a[o + j] = x + y;
-    else if (r === "prod") a[o + j] = imul ? Math.imul(x, y) : x * y;
-    // biome-ignore lint/complexity/useMathMinMax: Math.max/min propagate every NaN; Eigen's rule does not
-    else if (r === "max") a[o + j] = y < x ? x : y;
-    // biome-ignore lint/complexity/useMathMinMax: as above
-    else a[o + j] = x < y ? x : y;
+  combineNumbers(r, dtype, out as NumericArray, o, inp as NumericArray, i, n);
+}
+
+/** combineRow for number storage, one loop per reducer (rows can be long: embeddings). */
+function combineNumbers(
+  r: Reducer,
+  dtype: DataType,
+  a: NumericArray,
+  o: number,
+  b: NumericArray,
+  i: number,
+  n: number,
+): void {
+  const d = i - o;
+  const end = o + n;
+  if (r === "sum") {
+    for (let j = o; j < end; j++) a[j] = a[j]! + b[j + d]!;
+  } else if (r === "prod") {
+    const imul = dtype === DataType.DT_INT32 || dtype === DataType.DT_UINT32;
+    for (let j = o; j < end; j++) a[j] = imul ? Math.imul(a[j]!, b[j + d]!) : a[j]! * b[j + d]!;
+  } else if (r === "max") {
+    for (let j = o; j < end; j++) {
+      const x = a[j]!;
+      const y = b[j + d]!;
+      // biome-ignore lint/complexity/useMathMinMax: Math.max propagates every NaN; Eigen's rule does not
+      a[j] = y < x ? x : y;
+    }
+  } else {
+    for (let j = o; j < end; j++) {
+      const x = a[j]!;
+      const y = b[j + d]!;
+      // biome-ignore lint/complexity/useMathMinMax: Math.min propagates every NaN; Eigen's rule does not
+      a[j] = x < y ? x : y;
+    }
   }
 }
 
@@ -186,7 +215,10 @@ export function copyRow(
   n: number,
 ): void {
   const l = lanes(dtype);
-  (out as NumericArray).set((inp as NumericArray).subarray(i * l, (i + n) * l), o * l);
+  const a = out as NumericArray;
+  const b = inp as NumericArray;
+  // An element loop: a subarray view per row costs more than copying a short row.
+  for (let j = 0, d = i * l - o * l; j < n * l; j++) a[o * l + j] = b[o * l + j + d]!;
 }
 
 /**
@@ -236,7 +268,7 @@ export function sortedIdOutOfRange(id: number, rows: number): Error {
  * `rows`). Throws TF's errors for decreasing ids and ids outside [0, rows).
  */
 export function walkSegments(
-  ids: readonly number[],
+  ids: IndexList,
   rows: number,
   segment: (id: number, start: number, end: number) => void,
   gap: (from: number, to: number) => void,

@@ -16,6 +16,7 @@ import {
   computeOutput,
   copyRow,
   finishOutput,
+  type IndexList,
   readIndices,
   rowSize,
   scaleRow,
@@ -40,7 +41,7 @@ function reduceRows(
   out: ComputeData,
   row: number,
   inp: ComputeData,
-  indices: readonly number[],
+  indices: IndexList,
   start: number,
   end: number,
   dataRows: number,
@@ -103,12 +104,7 @@ export function sparseSegmentReduce(
 }
 
 /** Per-segment scale of the gradient: 1, 1/n or 1/√n for a segment of n ids (as a T value). */
-function segmentScales(
-  ids: readonly number[],
-  segments: number,
-  kind: SparseReduction,
-  dt: DataType,
-): number[] {
+function segmentScales(ids: IndexList, segments: number, kind: SparseReduction, dt: DataType): number[] {
   const scales = new Array<number>(segments).fill(kind === "sum" ? 1 : 0);
   if (kind === "sum") return scales;
   for (const id of ids) {

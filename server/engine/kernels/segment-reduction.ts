@@ -217,8 +217,9 @@ export function copyRow(
   const l = lanes(dtype);
   const a = out as NumericArray;
   const b = inp as NumericArray;
+  const [dst, src] = [o * l, i * l];
   // An element loop: a subarray view per row costs more than copying a short row.
-  for (let j = 0, d = i * l - o * l; j < n * l; j++) a[o * l + j] = b[o * l + j + d]!;
+  for (let j = 0; j < n * l; j++) a[dst + j] = b[src + j]!;
 }
 
 /**

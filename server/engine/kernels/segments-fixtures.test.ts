@@ -114,6 +114,37 @@ describe("output sizes taken from tensor values are charged before allocating", 
   }
 });
 
+describe("zero-element tensors with huge dimensions", () => {
+  const big = 2 ** 31 - 1;
+  const I = DataType.DT_INT32;
+  it("Unique along a huge axis of empty slices charges idx first", async () => {
+    const x = fromValues(DataType.DT_FLOAT, [0, big], []);
+    const axis = fromValues(DataType.DT_INT64, [1], [1n]);
+    const attrs = {
+      T: attr.type(DataType.DT_FLOAT),
+      Taxis: attr.type(DataType.DT_INT64),
+      out_idx: attr.type(I),
+    };
+    await assert.rejects(
+      runKernel("UniqueV2", { attrs, inputs: [x, axis], nodeName: "u" }),
+      (e: { code: number }) => {
+        assert.equal(e.code, TfCode.RESOURCE_EXHAUSTED);
+        return true;
+      },
+    );
+  });
+  it("SparseSegmentMeanGrad of a grad with 2^31-1 empty rows counts only the ids it sees", async () => {
+    const grad = fromValues(DataType.DT_FLOAT, [big, 0], []);
+    const i = (v: number[]) => fromValues(I, [v.length], v);
+    const r = await runKernel("SparseSegmentMeanGrad", {
+      attrs: { T: attr.type(DataType.DT_FLOAT), Tidx: attr.type(I), Tsegmentids: attr.type(I) },
+      inputs: [grad, i([0, 1]), i([5, 7]), fromValues(I, [], [3])],
+      nodeName: "g",
+    });
+    assert.deepEqual(r.outputs[0]!.shape, [3, 0]);
+  });
+});
+
 describe("weights shorter than the values (TF reads past their end)", () => {
   const I = DataType.DT_INT32;
   const i64 = (v: number[]) => fromValues(DataType.DT_INT64, [v.length], v.map(BigInt));

@@ -103,17 +103,28 @@ export function sparseSegmentReduce(
   return finishOutput(dt, shape, out);
 }
 
-/** Per-segment scale of the gradient: 1, 1/n or 1/√n for a segment of n ids (as a T value). */
-function segmentScales(ids: IndexList, segments: number, kind: SparseReduction, dt: DataType): number[] {
-  const scales = new Array<number>(segments).fill(kind === "sum" ? 1 : 0);
-  if (kind === "sum") return scales;
+/**
+ * The gradient's scale per segment id: 1, 1/n or 1/√n for a segment of n ids, as a T value (TF
+ * computes it in double and casts it to T; half and bfloat16 are computed in float). Counted in a
+ * map, since grad may have many rows of zero elements.
+ */
+function segmentScales(
+  ids: IndexList,
+  segments: number,
+  kind: SparseReduction,
+  dt: DataType,
+): (id: number) => number {
+  if (kind === "sum") return () => 1;
+  const counts = new Map<number, number>();
   for (const id of ids) {
     if (id < 0 || id >= segments) throw invalidArgument(`Segment id ${id} out of range [0, ${segments}).`);
-    scales[id]!++;
+    counts.set(id, (counts.get(id) ?? 0) + 1);
   }
-  // TF computes the scales in double and casts them to T; half and bfloat16 are computed in float.
   const round = dt === DataType.DT_DOUBLE ? (v: number) => v : Math.fround;
-  return scales.map((c) => round(kind === "mean" ? 1 / Math.max(c, 1) : 1 / Math.sqrt(Math.max(c, 1))));
+  return (id) => {
+    const c = counts.get(id) ?? 1;
+    return round(kind === "mean" ? 1 / c : 1 / Math.sqrt(c));
+  };
 }
 
 /**
@@ -146,7 +157,7 @@ export function sparseSegmentGrad(
     const empty = finishOutput(dt, [0, ...grad.shape.slice(1)], computeOutput(dt, [0]));
     return v2 ? [empty, intVector(indicesT.dtype, [])] : [empty];
   }
-  const scales = segmentScales(ids, segments, kind, dt);
+  const scaleOf = segmentScales(ids, segments, kind, dt);
   const unique = v2 ? [...new Set(indices)].sort((a, b) => a - b) : [];
   const rowOf = v2 ? new Map(unique.map((v, i) => [v, i])) : undefined;
   const shape = [v2 ? unique.length : dim0, ...grad.shape.slice(1)];
@@ -160,7 +171,7 @@ export function sparseSegmentGrad(
     if (idx < 0 || idx >= dim0) throw invalidArgument(`Index ${idx} out of range [0, ${dim0}).`);
     if (id < 0 || id >= segments) throw invalidArgument(`Segment id ${id} out of range [0, ${segments}).`);
     const o = (rowOf ? rowOf.get(idx)! : idx) * cols;
-    const s = scales[id]!;
+    const s = scaleOf(id);
     for (let j = 0; j < cols; j++)
       out[o + j] = out[o + j]! + (s === 1 ? inp[id * cols + j]! : round(inp[id * cols + j]! * s));
   }

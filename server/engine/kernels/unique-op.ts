@@ -9,7 +9,7 @@
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrType } from "../framework/op-def.js";
 import type { OpKernelContext } from "../framework/op-kernel.js";
-import { Tensor } from "../framework/tensor.js";
+import { allocData, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, REAL_NUMBER_TYPES } from "./kernel-config.js";
 import { allocIndexable, intVector, readInts, storage } from "./tensor-util.js";
@@ -77,21 +77,28 @@ export function unique(x: Tensor, axisT: Tensor | undefined, outIdx: DataType): 
   const mid = shape[axis]!;
   const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
   const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
-  const seen = new Map<unknown, number>();
+  // idx has one entry per slice: charge it before walking them.
+  const idx = allocData(outIdx, mid, [mid]) as Int32Array | BigInt64Array;
   const firsts: number[] = [];
   const counts: number[] = [];
-  const idx: number[] = [];
-  for (let k = 0; k < mid; k++) {
-    const key = sliceKey(x, k, mid, outer, inner);
-    let u = key === undefined ? undefined : seen.get(key);
-    if (u === undefined) {
-      u = firsts.length;
-      firsts.push(k);
-      counts.push(0);
-      if (key !== undefined) seen.set(key, u);
+  if (outer * inner === 0) {
+    // Empty slices are all equal (and may be very many): one entry, idx all 0.
+    if (mid > 0) [firsts[0], counts[0]] = [0, mid];
+  } else {
+    const seen = new Map<unknown, number>();
+    for (let k = 0; k < mid; k++) {
+      const key = sliceKey(x, k, mid, outer, inner);
+      let u = key === undefined ? undefined : seen.get(key);
+      if (u === undefined) {
+        u = firsts.length;
+        firsts.push(k);
+        counts.push(0);
+        if (key !== undefined) seen.set(key, u);
+      }
+      counts[u]!++;
+      if (idx instanceof BigInt64Array) idx[k] = BigInt(u);
+      else idx[k] = u;
     }
-    counts[u]!++;
-    idx.push(u);
   }
   const yShape = shape.map((d, i) => (i === axis ? firsts.length : d));
   const n = outer * firsts.length * inner;
@@ -106,7 +113,7 @@ export function unique(x: Tensor, axisT: Tensor | undefined, outIdx: DataType): 
   }
   return [
     new Tensor(x.dtype, yShape, y as unknown as Tensor["data"]),
-    intVector(outIdx, idx),
+    new Tensor(outIdx, [mid], idx),
     intVector(outIdx, counts),
   ];
 }

@@ -87,7 +87,9 @@ export function denseBincount(input: Tensor, sizeT: Tensor, weights: Tensor, bin
   const shape = input.rank === 2 ? [rows, size] : [size];
   const bins = allocData(dtype, rows * size, shape) as NumericArray | BigIntArray;
   const w = weighted ? weights : undefined;
-  for (let r = 0; r < rows; r++) fillBins(bins, r * size, size, arr, r * cols, (r + 1) * cols, w, binary);
+  // Rows of an empty input add nothing (and there may be very many of them).
+  if (arr.length > 0)
+    for (let r = 0; r < rows; r++) fillBins(bins, r * size, size, arr, r * cols, (r + 1) * cols, w, binary);
   return new Tensor(dtype, shape, bins);
 }
 

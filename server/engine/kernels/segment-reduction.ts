@@ -4,13 +4,16 @@
 // Max}), each with TF's checks and messages.
 //
 // Rows are computed in the dtype's own arithmetic: float32 rounds every operation (Float32Array
-// stores), half and bfloat16 are computed in float32 and rounded once at the end, integers wrap
-// like C++ (typed-array stores, Math.imul for 32-bit products), 64-bit integers in BigInt storage.
+// stores), half and bfloat16 are held in float32 and rounded to their own precision after every
+// operation (TF's Eigen::half arithmetic; the sparse reductions instead accumulate them in float and
+// round once, see combineRow), integers wrap like C++ (typed-array stores, Math.imul for 32-bit
+// products), 64-bit integers in BigInt storage.
 // min/max follow Eigen's scalar rule (a data value replaces the accumulator unless the accumulator
 // strictly wins), so a NaN is kept only until a later value replaces it — TF's CPU result for rows
 // narrower than a SIMD packet and for every unsorted reduction.
 
 import { invalidArgument } from "../framework/errors.js";
+import { bfloat16ToFloat, floatToBfloat16, floatToHalf, halfToFloat } from "../framework/float16.js";
 import { allocData, type BigIntArray, type NumericArray, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType, dataTypeString } from "../framework/types.js";
 import { computeBuffer, finish, numericData } from "./tensor-util.js";
@@ -117,7 +120,10 @@ export function fillIdentity(dtype: DataType, r: Reducer, out: ComputeData, from
   (out as { fill(v: number | bigint, a: number, b: number): unknown }).fill(v, from, to);
 }
 
-/** out[o..o+n) = out ⊕ in[i..i+n) elementwise (n elements; offsets in elements). */
+/**
+ * out[o..o+n) = out ⊕ in[i..i+n) elementwise (n elements; offsets in elements). Half and bfloat16
+ * results are rounded to the dtype after each operation unless `accumulateInFloat`.
+ */
 export function combineRow(
   dtype: DataType,
   r: Reducer,
@@ -126,6 +132,7 @@ export function combineRow(
   inp: ComputeData,
   i: number,
   n: number,
+  accumulateInFloat = false,
 ): void {
   if (isComplex(dtype)) {
     combineComplex(dtype, r, out as NumericArray, o, inp as NumericArray, i, n);
@@ -138,6 +145,18 @@ export function combineRow(
     return;
   }
   combineNumbers(r, dtype, out as NumericArray, o, inp as NumericArray, i, n);
+  const round16 = accumulateInFloat ? undefined : roundTo16(dtype);
+  if (round16) for (let j = o; j < o + n; j++) (out as NumericArray)[j] = round16(out[j] as number);
+}
+
+const roundHalf = (v: number) => halfToFloat(floatToHalf(v));
+const roundBfloat16 = (v: number) => bfloat16ToFloat(floatToBfloat16(v));
+
+/** Rounding of a float32 value to half or bfloat16 precision; undefined for other dtypes. */
+function roundTo16(dtype: DataType): ((v: number) => number) | undefined {
+  if (dtype === DataType.DT_HALF) return roundHalf;
+  if (dtype === DataType.DT_BFLOAT16) return roundBfloat16;
+  return undefined;
 }
 
 /** combineRow for number storage, one loop per reducer (rows can be long: embeddings). */

@@ -15,6 +15,7 @@ import {
   computeInput,
   computeOutput,
   copyRow,
+  divideRow,
   finishOutput,
   type IndexList,
   readIndices,
@@ -35,7 +36,11 @@ function checkIndexVectors(indices: Tensor, segmentIds: Tensor): void {
   }
 }
 
-/** Sums rows data[indices[start..end)] into out row `row`, checking each index. */
+/**
+ * Sums rows data[indices[start..end)] into out row `row`, checking each index, in TF's order: the
+ * first (n mod 8) rows (8 or 9 when that is 0 or 1) left to right, then each further group of 8
+ * summed on its own and added. Half and bfloat16 accumulate in float and are rounded once.
+ */
 function reduceRows(
   dt: DataType,
   out: ComputeData,
@@ -53,8 +58,22 @@ function reduceRows(
       throw invalidArgument(`Bad: indices[${k}] == ${idx} out of range [0, ${dataRows})`);
     }
   }
-  copyRow(dt, out, row * cols, inp, indices[start]! * cols, cols);
-  for (let k = start + 1; k < end; k++) combineRow(dt, "sum", out, row * cols, inp, indices[k]! * cols, cols);
+  const o = row * cols;
+  const sumInto = (target: ComputeData, at: number, from: number, to: number) => {
+    copyRow(dt, target, at, inp, indices[from]! * cols, cols);
+    for (let k = from + 1; k < to; k++)
+      combineRow(dt, "sum", target, at, inp, indices[k]! * cols, cols, true);
+  };
+  const n = end - start;
+  const rem = n & 7;
+  const first = Math.min(n, rem === 0 ? 8 : rem === 1 ? 9 : rem);
+  sumInto(out, o, start, start + first);
+  if (first >= n) return;
+  const group = computeOutput(dt, [cols]);
+  for (let k = start + first; k < end; k += 8) {
+    sumInto(group, 0, k, k + 8);
+    combineRow(dt, "sum", out, o, group, 0, cols, true);
+  }
 }
 
 /**
@@ -94,9 +113,12 @@ export function sparseSegmentReduce(
     (id, start, end) => {
       reduceRows(dt, out, id, inp, indices, start, end, data.shape[0]!, cols);
       const count = end - start;
-      // TF multiplies by the reciprocal (cast to T) rather than dividing.
-      if (kind === "mean" && count > 1) scaleRow(out, id * cols, cols, 1 / count);
-      if (kind === "sqrtn" && count > 1) scaleRow(out, id * cols, cols, 1 / Math.sqrt(count));
+      if (kind === "sum" || count === 1) return;
+      const norm = kind === "mean" ? count : Math.sqrt(count);
+      // TF scales a segment summed in one expression (up to 9 rows) by the reciprocal of n or √n
+      // cast to T, and divides a longer one by n or √n cast to T.
+      if (count <= 9) scaleRow(out, id * cols, cols, 1 / norm);
+      else divideRow(dt, out, id * cols, cols, norm);
     },
     () => {}, // rows no id names stay zero
   );

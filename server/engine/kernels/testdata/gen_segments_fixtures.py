@@ -356,7 +356,37 @@ def bincounts():
     sparse_bc([[0, 0], [0, 2]], tf.constant([1, 2]), [2, 3], tf.constant([4]), e)
 
 
+def accumulation_order():
+    """Inexact float sums, where the order of TF's additions shows: sequential for the sorted and
+    unsorted reductions and the gradients, groups of 8 rows for the sparse reductions; half and
+    bfloat16 rounded per operation, except in the sparse reductions (float accumulation)."""
+    rng = np.random.RandomState(7)
+    for dt in [f32, f64]:
+        x = tf.constant(rng.randn(40, 3) * 1000 + rng.randn(40, 3), dt)
+        seg = ids([0] * 17 + [1] * 23)
+        segment("SegmentSum", x, seg)
+        segment("SegmentMean", x, seg)
+        unsorted("UnsortedSegmentSum", x, seg, tf.constant(2))
+        for n in [10, 17, 40]:
+            for op in SPARSE_TYPES:
+                sparse(op, x, ids(list(range(n))), ids([0] * n))
+        sparse("SparseSegmentSum", x, ids(list(range(40))), ids([0] * 9 + [1] * 16 + [3] * 15), tf.constant(4))
+        sparse_grad("SparseSegmentSum", x, ids([0] * 40), ids(list(range(40))), tf.constant(2))
+        sparse_grad("SparseSegmentMean", x, ids([1] * 40), ids([0] * 20 + [1] * 20), tf.constant(2))
+    for dt, eps in [(f16, 2.0**-11), (bf16, 2.0**-8)]:
+        x = tf.constant([[1.0, 1.0], [eps, eps], [eps, 3 * eps], [eps, eps]], dt)
+        seg = ids([0, 0, 0, 0])
+        for op in SEGMENT_TYPES:
+            segment(op, x, seg)
+        for op in UNSORTED_TYPES:
+            unsorted(op, x, seg, tf.constant(1))
+        for op in SPARSE_TYPES:
+            sparse(op, x, ids([0, 1, 2, 3]), seg)
+            sparse_grad(op, x, ids([0, 0, 0, 0]), ids([0, 1, 2, 3]), tf.constant(1))
+
+
 def main():
+    accumulation_order()
     sorted_segments()
     unsorted_segments()
     sparse_segments()

@@ -373,6 +373,13 @@ def accumulation_order():
         sparse("SparseSegmentSum", x, ids(list(range(40))), ids([0] * 9 + [1] * 16 + [3] * 15), tf.constant(4))
         sparse_grad("SparseSegmentSum", x, ids([0] * 40), ids(list(range(40))), tf.constant(2))
         sparse_grad("SparseSegmentMean", x, ids([1] * 40), ids([0] * 20 + [1] * 20), tf.constant(2))
+        w = tf.constant(rng.randn(40) * 1000 + rng.randn(40), dt)
+        arr = tf.constant(rng.randint(0, 3, 40), i32)
+        case("Bincount", {"arr": arr, "size": tf.constant(3), "weights": w}, inferred={"T": dt})
+        case("DenseBincount", {"input": arr, "size": tf.constant(3), "weights": w}, {"binary_output": False},
+             {"Tidx": i32, "T": dt})
+        case("DenseBincount", {"input": tf.reshape(arr, [4, 10]), "size": tf.constant(3), "weights": tf.reshape(w, [4, 10])},
+             {"binary_output": False}, {"Tidx": i32, "T": dt})
     for dt, eps in [(f16, 2.0**-11), (bf16, 2.0**-8)]:
         x = tf.constant([[1.0, 1.0], [eps, eps], [eps, 3 * eps], [eps, eps]], dt)
         seg = ids([0, 0, 0, 0])

@@ -9,8 +9,9 @@
 // round once, see combineRow), integers wrap like C++ (typed-array stores, Math.imul for 32-bit
 // products), 64-bit integers in BigInt storage.
 // min/max follow Eigen's scalar rule (a data value replaces the accumulator unless the accumulator
-// strictly wins), so a NaN is kept only until a later value replaces it — TF's CPU result for rows
-// narrower than a SIMD packet and for every unsorted reduction.
+// strictly wins), so a NaN is kept only until a later value replaces it — TF's CPU result for every
+// unsorted reduction; the sorted ones also reproduce the SIMD packets of TF's CPU build, which skip
+// NaNs (floatMinMax).
 
 import { invalidArgument } from "../framework/errors.js";
 import { bfloat16ToFloat, floatToBfloat16, floatToHalf, halfToFloat } from "../framework/float16.js";
@@ -341,6 +342,10 @@ export function sortedSegmentReduce(data: Tensor, segmentIds: Tensor, r: Reducer
         copyRow(dt, out, id * cols, inp, start * cols, cols);
         return;
       }
+      if ((r === "min" || r === "max") && isFloat(dt)) {
+        floatMinMax(dt, r, out as NumericArray, id * cols, inp as NumericArray, start, end, cols);
+        return;
+      }
       // Eigen's reducers start from the identity (so a sum of -0s is +0).
       fillIdentity(dt, r, out, id * cols, (id + 1) * cols);
       for (let k = start; k < end; k++) combineRow(dt, r, out, id * cols, inp, k * cols, cols);
@@ -349,6 +354,41 @@ export function sortedSegmentReduce(data: Tensor, segmentIds: Tensor, r: Reducer
     (from, to) => fillIdentity(dt, r === "prod" ? "prod" : "sum", out, from * cols, to * cols),
   );
   return finishOutput(dt, shape, out);
+}
+
+const isFloat = (dt: DataType) =>
+  dt === DataType.DT_FLOAT ||
+  dt === DataType.DT_DOUBLE ||
+  dt === DataType.DT_HALF ||
+  dt === DataType.DT_BFLOAT16;
+
+/**
+ * The min/max of rows [start, end) of a float dtype as Eigen's reducer computes it on TF's (AVX)
+ * CPU build: from ±infinity, the leading columns in SIMD packets (8 floats, 4 doubles) whose
+ * max/min instructions skip a NaN, the remaining columns one by one with the scalar rule of
+ * combineRow, where a NaN stays until a later value replaces it.
+ */
+function floatMinMax(
+  dt: DataType,
+  r: "min" | "max",
+  out: NumericArray,
+  o: number,
+  inp: NumericArray,
+  start: number,
+  end: number,
+  cols: number,
+): void {
+  const packet = dt === DataType.DT_DOUBLE ? 4 : 8;
+  const packed = cols - (cols % packet);
+  out.fill(r === "max" ? -Infinity : Infinity, o, o + cols);
+  for (let k = start; k < end; k++) {
+    const row = k * cols;
+    for (let c = 0; c < packed; c++) {
+      const t = inp[row + c]!;
+      if (r === "max" ? t > out[o + c]! : t < out[o + c]!) out[o + c] = t;
+    }
+  }
+  for (let k = start; k < end; k++) combineRow(dt, r, out, o + packed, inp, k * cols + packed, cols - packed);
 }
 
 /**

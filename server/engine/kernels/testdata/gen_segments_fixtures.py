@@ -392,7 +392,25 @@ def accumulation_order():
             sparse_grad(op, x, ids([0, 0, 0, 0]), ids([0, 1, 2, 3]), tf.constant(1))
 
 
+def wide_min_max():
+    """NaN and ±inf in min/max: TF's sorted reductions run the leading 8 float (4 double) columns in
+    SIMD packets that skip NaNs and start from ±inf; the unsorted ones start from lowest/highest."""
+    inf = float("inf")
+    for dt in FLOATS:
+        for cols in [1, 3, 4, 5, 8, 9, 12, 17]:
+            x = vals(dt, np.repeat(np.array([[1, 2, NAN], [NAN, 1, 2], [5, NAN, 3]]).reshape(3, 3, 1), cols, 2).reshape(9, cols))
+            for op in ["SegmentMax", "SegmentMin"]:
+                segment(op, x, ids([0, 0, 0, 1, 1, 1, 2, 2, 2]))
+        for op in ["SegmentMax", "SegmentMin", "UnsortedSegmentMax", "UnsortedSegmentMin"]:
+            x = vals(dt, [[-inf] * 9, [-inf] * 9, [inf] * 9, [inf] * 9, [NAN] * 9, [NAN] * 9])
+            if op.startswith("Unsorted"):
+                unsorted(op, x, ids([0, 0, 1, 1, 2, 2]), tf.constant(3))
+            else:
+                segment(op, x, ids([0, 0, 1, 1, 2, 2]))
+
+
 def main():
+    wide_min_max()
     accumulation_order()
     sorted_segments()
     unsorted_segments()

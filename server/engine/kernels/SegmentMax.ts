@@ -1,0 +1,21 @@
+// TF's SegmentMax (core/kernels/segment_reduction_ops_impl.h, SegmentReductionOp): output[i] is the
+// max of the rows of data whose sorted segment id is i; rows no id names are 0. tf.math.segment_max
+// builds it.
+
+import { DataType } from "../framework/types.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, REAL_NUMBER_TYPES } from "./kernel-config.js";
+import { sortedSegmentReduce } from "./segment-reduction.js";
+
+export const segmentMaxConfig: KernelConfig = {
+  op: {
+    name: "SegmentMax",
+    inputs: ["data: T", "segment_ids: Tindices"],
+    outputs: ["output: T"],
+    attrs: ["T: realnumbertype", "Tindices: {int32, int64}"],
+  },
+  kernel: cpuKernel("SegmentMax", (c) => {
+    checkTypeConstraint(c, "T", REAL_NUMBER_TYPES);
+    checkTypeConstraint(c, "Tindices", [DataType.DT_INT32, DataType.DT_INT64]);
+    return { compute: (ctx) => ctx.setOutput(0, sortedSegmentReduce(ctx.input(0), ctx.input(1), "max")) };
+  }),
+};

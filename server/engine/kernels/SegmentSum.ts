@@ -1,0 +1,21 @@
+// TF's SegmentSum (core/kernels/segment_reduction_ops_impl.h, SegmentReductionOp): output[i] is the
+// sum of the rows of data whose sorted segment id is i; rows no id names are 0. tf.math.segment_sum
+// builds it; tf.gradients emits it for segment_mean, _max, _min and _prod.
+
+import { DataType } from "../framework/types.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./kernel-config.js";
+import { sortedSegmentReduce } from "./segment-reduction.js";
+
+export const segmentSumConfig: KernelConfig = {
+  op: {
+    name: "SegmentSum",
+    inputs: ["data: T", "segment_ids: Tindices"],
+    outputs: ["output: T"],
+    attrs: ["T: numbertype", "Tindices: {int32, int64}"],
+  },
+  kernel: cpuKernel("SegmentSum", (c) => {
+    checkTypeConstraint(c, "T", NUMBER_TYPES);
+    checkTypeConstraint(c, "Tindices", [DataType.DT_INT32, DataType.DT_INT64]);
+    return { compute: (ctx) => ctx.setOutput(0, sortedSegmentReduce(ctx.input(0), ctx.input(1), "sum")) };
+  }),
+};

@@ -1,0 +1,33 @@
+// TF's SparseSegmentSqrtNWithNumSegments (core/kernels/segment_reduction_ops_impl.h,
+// SparseSegmentReductionOpBase): output[i] is the sum divided by √n (n rows) of the rows
+// data[indices[k]] whose sorted segment_ids[k] is i, over num_segments rows.
+// tf.sparse.segment_sqrt_n; sparse_gradient only changes which gradient op tf.gradients emits, not
+// this kernel.
+
+import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
+import { sparseSegmentReduce } from "./sparse-segment-reduction.js";
+
+export const sparseSegmentSqrtNWithNumSegmentsConfig: KernelConfig = {
+  op: {
+    name: "SparseSegmentSqrtNWithNumSegments",
+    inputs: ["data: T", "indices: Tidx", "segment_ids: Tsegmentids", "num_segments: Tnumsegments"],
+    outputs: ["output: T"],
+    attrs: [
+      "T: {bfloat16, half, float, double}",
+      "Tidx: {int32, int64} = DT_INT32",
+      "Tnumsegments: {int32, int64} = DT_INT32",
+      "Tsegmentids: {int32, int64} = DT_INT32",
+      "sparse_gradient: bool = false",
+    ],
+  },
+  kernel: cpuKernel("SparseSegmentSqrtNWithNumSegments", (c) => {
+    checkTypeConstraint(c, "T", FLOAT_TYPES);
+    return {
+      compute: (ctx) =>
+        ctx.setOutput(
+          0,
+          sparseSegmentReduce(ctx.input(0), ctx.input(1), ctx.input(2), ctx.input(3), "sqrtn"),
+        ),
+    };
+  }),
+};

@@ -1,0 +1,25 @@
+// TF's UnsortedSegmentMin (core/kernels/segment_reduction_ops_impl.h, UnsortedSegmentReductionOp):
+// output[segment_ids[i…], …] is the min of the data rows with that id, over num_segments rows; a
+// segment no id names is the dtype's highest value. Negative ids are dropped.
+// tf.math.unsorted_segment_min.
+
+import { DataType } from "../framework/types.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, REAL_NUMBER_TYPES } from "./kernel-config.js";
+import { unsortedSegmentReduce } from "./segment-reduction.js";
+
+export const unsortedSegmentMinConfig: KernelConfig = {
+  op: {
+    name: "UnsortedSegmentMin",
+    inputs: ["data: T", "segment_ids: Tindices", "num_segments: Tnumsegments"],
+    outputs: ["output: T"],
+    attrs: ["T: realnumbertype", "Tindices: {int32, int64}", "Tnumsegments: {int32, int64} = DT_INT32"],
+  },
+  kernel: cpuKernel("UnsortedSegmentMin", (c) => {
+    checkTypeConstraint(c, "T", REAL_NUMBER_TYPES);
+    checkTypeConstraint(c, "Tindices", [DataType.DT_INT32, DataType.DT_INT64]);
+    return {
+      compute: (ctx) =>
+        ctx.setOutput(0, unsortedSegmentReduce(ctx.input(0), ctx.input(1), ctx.input(2), "min")),
+    };
+  }),
+};

@@ -1,0 +1,121 @@
+// The stateless random ops, StatelessMultinomial, StatelessShuffle and RandomShuffle against
+// TensorFlow 2.21 itself: testdata/stateless-random-fixtures.json, written by
+// testdata/gen_stateless_random_fixtures.py.
+//   - cases: one tf.raw_ops call each; outputs compare exactly (TF's Philox streams and
+//     distributions are followed bit for bit), except float64 normals, within 2 ulp (TF's double
+//     Box-Muller calls glibc's double log/sin/cos, we call V8's); errors by code and message;
+//   - shuffles: RandomShuffle's kernel created once and run twice, as a session runs one node
+//     twice, so the second run's order continues the seeded stream.
+
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { describe, it } from "node:test";
+import { addDefaultAttrs, inputTypesForNode, lookUpOp, outputTypesForNode } from "../framework/op-def.js";
+import { findKernel, isAsyncKernel, type OpKernelContext } from "../framework/op-kernel.js";
+import type { Tensor } from "../framework/tensor.js";
+import { DataType, dataTypeString } from "../framework/types.js";
+import { buildAttrs, type FxKernelCase, type FxTensor, num, toTensor, valuesOf } from "./fixture-format.js";
+import { runKernel, testDevice } from "./testing.js";
+
+const fx = JSON.parse(
+  readFileSync(new URL("./testdata/stateless-random-fixtures.json", import.meta.url), "utf8"),
+) as { tensorflow: string; cases: FxKernelCase[]; shuffles: FxKernelCase[] };
+
+const NORMALS = new Set([
+  "StatelessRandomNormal",
+  "StatelessTruncatedNormal",
+  "StatelessRandomNormalV2",
+  "StatelessTruncatedNormalV2",
+]);
+
+function assertTensor(got: Tensor | undefined, want: FxTensor, what: string, ulps: boolean): void {
+  assert.ok(got, `${what}: no output`);
+  assert.equal(got.dtype, want.dtype, `${what} dtype ${dataTypeString(got.dtype)}`);
+  assert.deepEqual(got.shape, want.shape, `${what} shape`);
+  const values = valuesOf(got);
+  want.values.forEach((w, i) => {
+    const g = values[i];
+    if (ulps && want.dtype === DataType.DT_DOUBLE) {
+      const e = num(w as number);
+      assert.ok(
+        Math.abs((g as number) - e) <= 4.5e-16 * Math.max(1, Math.abs(e)),
+        `${what}[${i}]: ${g}, TF ${e}`,
+      );
+    } else if (typeof w === "number" || w === "nan") {
+      assert.ok(Object.is(g, num(w)) || g === num(w), `${what}[${i}]: ${g}, TF ${w}`);
+    } else {
+      assert.deepEqual(g, w, `${what}[${i}]`);
+    }
+  });
+}
+
+const dtypeOf = (c: FxKernelCase): string => {
+  const t = c.attrs.dtype ?? c.attrs.T ?? c.attrs.Tseed;
+  return t && t[0] === "type" ? dataTypeString(t[1] as DataType) : "";
+};
+
+describe(`stateless random ops vs TensorFlow ${fx.tensorflow}`, () => {
+  fx.cases.forEach((c, k) => {
+    const what = c.error
+      ? `error: ${c.error.message.slice(0, 60)}`
+      : c.inputs.map((t) => `[${t.shape}]`).join(" ");
+    it(`#${k} ${c.op} ${dtypeOf(c)} ${what}`, async () => {
+      const p = runKernel(c.op, {
+        attrs: buildAttrs(c.attrs),
+        inputs: c.inputs.map(toTensor),
+        nodeName: c.op,
+      });
+      if (c.error) {
+        await assert.rejects(p, (e: { code: number; message: string }) => {
+          assert.equal(e.code, c.error!.code, e.message);
+          assert.equal(e.message, c.error!.message);
+          return true;
+        });
+        return;
+      }
+      const r = await p;
+      assert.equal(r.outputs.length, c.outputs!.length, "number of outputs");
+      c.outputs!.forEach((want, i) => {
+        assertTensor(r.outputs[i], want, `output ${i}`, NORMALS.has(c.op));
+      });
+    });
+  });
+});
+
+/** Creates the kernel once (like a session's node) and computes it `runs` times on one input. */
+function runRepeatedly(c: FxKernelCase, runs: number): Tensor[] {
+  const def = lookUpOp(c.op)!;
+  const attrs = addDefaultAttrs(def, buildAttrs(c.attrs));
+  const kernel = findKernel(c.op, "CPU")!.create({
+    nodeName: "shuffle",
+    op: c.op,
+    opDef: def,
+    attrs,
+    inputTypes: inputTypesForNode(def, attrs),
+    outputTypes: outputTypesForNode(def, attrs),
+    requestedInputs: ["in0"],
+    device: testDevice,
+  });
+  assert.ok(!isAsyncKernel(kernel));
+  const input = toTensor(c.inputs[0]!);
+  const outs: Tensor[] = [];
+  for (let r = 0; r < runs; r++) {
+    kernel.compute({
+      input: () => input,
+      setOutput: (_i: number, t: Tensor) => outs.push(t),
+    } as unknown as OpKernelContext);
+  }
+  return outs;
+}
+
+describe(`RandomShuffle vs TensorFlow ${fx.tensorflow} (two runs of one seeded kernel)`, () => {
+  fx.shuffles.forEach((c, k) => {
+    const seeds = `seed=(${c.attrs.seed![1]}, ${c.attrs.seed2![1]})`;
+    it(`#${k} ${dtypeOf(c)} [${c.inputs[0]!.shape}] ${seeds}`, () => {
+      const outs = runRepeatedly(c, c.outputs!.length);
+      c.outputs!.forEach((want, i) => {
+        assertTensor(outs[i], want, `run ${i + 1}`, false);
+      });
+    });
+  });
+});

@@ -1,0 +1,248 @@
+#!/usr/bin/env python3
+"""Writes stateless-random-fixtures.json: TensorFlow 2.21's own results of the stateless random ops
+(seed-pair v1 forms, key/counter/alg v2 forms, the key/counter derivation ops, StatelessMultinomial)
+and of RandomShuffle, read by ../stateless-random-fixtures.test.ts.
+
+Run from the repository root with the TF venv:
+    .venv-tf/bin/python server/engine/kernels/testdata/gen_stateless_random_fixtures.py
+
+"cases": one eager tf.raw_ops call each, {"op", "attrs", "inputs", "outputs" | "error"} (the format of
+fixture-format.ts; floats are exact values, 64-bit integers strings). A dtype TF has no CPU kernel for
+is left out.
+
+"shuffles": RandomShuffle is stateful (its kernel keeps a Philox stream), so each case is a one-node
+tf.compat.v1 graph run twice in one session: {"attrs", "inputs", "outputs": [first run, second run]}.
+"""
+
+import json
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+from tf_fixtures import attr_of, clean, enc  # noqa: E402
+
+R = tf.raw_ops
+v1 = tf.compat.v1
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stateless-random-fixtures.json")
+
+f16, bf16, f32, f64 = tf.float16, tf.bfloat16, tf.float32, tf.float64
+i32, i64, u32, u64 = tf.int32, tf.int64, tf.uint32, tf.uint64
+FLOATS = [f32, f64, f16, bf16]
+
+cases = []
+
+
+def case(op, inputs, attrs=None, inferred=None):
+    """tf.raw_ops.<op>(**inputs, **attrs); `inferred` are the attrs TF infers from the inputs."""
+    attrs = attrs or {}
+    try:
+        out = getattr(R, op)(**inputs, **attrs)
+    except tf.errors.NotFoundError:
+        return  # no CPU kernel for this dtype
+    except tf.errors.OpError as e:
+        out = e
+    c = {"op": op, "attrs": {k: attr_of(v) for k, v in {**(inferred or {}), **attrs}.items()}}
+    c["inputs"] = [enc(x) for x in inputs.values()]
+    if isinstance(out, tf.errors.OpError):
+        c["error"] = {"code": out.error_code, "message": clean(out.message)}
+    elif isinstance(out, (list, tuple)):
+        c["outputs"] = [enc(o) for o in out]
+    else:
+        c["outputs"] = [enc(out)]
+    cases.append(c)
+
+
+SEEDS = [
+    tf.constant([1, 2], i32),
+    tf.constant([-7, 123456789], i32),
+    tf.constant([2**40 + 3, -5], i64),
+    tf.constant([0, 0], i64),
+]
+SHAPES = [[3, 5], [7], [0, 4], [2, 257]]
+
+# --- v1: seed pairs --------------------------------------------------------------------------------
+
+for op in ["StatelessRandomUniform", "StatelessRandomNormal", "StatelessTruncatedNormal"]:
+    for dt in FLOATS:
+        for seed in SEEDS[:3]:
+            case(op, {"shape": tf.constant([3, 5]), "seed": seed}, {"dtype": dt},
+                 {"T": i32, "Tseed": seed.dtype})
+    for shape in SHAPES:
+        case(op, {"shape": tf.constant(shape, i64), "seed": SEEDS[3]}, {"dtype": f32}, {"T": i64, "Tseed": i64})
+    case(op, {"shape": tf.constant([3]), "seed": tf.constant([1, 2, 3])}, {"dtype": f32}, {"T": i32, "Tseed": i32})
+    case(op, {"shape": tf.constant([3]), "seed": tf.constant([[1, 2]])}, {"dtype": f32}, {"T": i32, "Tseed": i32})
+    case(op, {"shape": tf.constant([3, -1]), "seed": SEEDS[0]}, {"dtype": f32}, {"T": i32, "Tseed": i32})
+    case(op, {"shape": tf.constant([[3]]), "seed": SEEDS[0]}, {"dtype": f32}, {"T": i32, "Tseed": i32})
+# Many groups of the truncated normal (each group skips 256 outputs' worth of the stream).
+case("StatelessTruncatedNormal", {"shape": tf.constant([1500]), "seed": SEEDS[1]}, {"dtype": f32},
+     {"T": i32, "Tseed": i32})
+case("StatelessRandomNormal", {"shape": tf.constant([2000]), "seed": SEEDS[2]}, {"dtype": f32},
+     {"T": i32, "Tseed": i64})
+
+for dt, lo, hi in [(i32, -7, 12), (i32, -(2**31), 2**31 - 1), (i64, -1000, 10**12), (i64, -(2**63), 2**63 - 1)]:
+    for seed in SEEDS[:3]:
+        case("StatelessRandomUniformInt",
+             {"shape": tf.constant([9]), "seed": seed, "minval": tf.constant(lo, dt), "maxval": tf.constant(hi, dt)},
+             {}, {"dtype": dt, "T": i32, "Tseed": seed.dtype})
+for dt in [i32, i64]:
+    base = {"shape": tf.constant([4]), "seed": SEEDS[0]}
+    inf = {"dtype": dt, "T": i32, "Tseed": i32}
+    case("StatelessRandomUniformInt", {**base, "minval": tf.constant(5, dt), "maxval": tf.constant(5, dt)}, {}, inf)
+    case("StatelessRandomUniformInt", {**base, "minval": tf.constant([1], dt), "maxval": tf.constant(5, dt)}, {}, inf)
+    case("StatelessRandomUniformInt", {**base, "minval": tf.constant(1, dt), "maxval": tf.constant([5], dt)}, {}, inf)
+    case("StatelessRandomUniformInt",
+         {"shape": tf.constant([0]), "seed": SEEDS[0], "minval": tf.constant(5, dt), "maxval": tf.constant(1, dt)},
+         {}, inf)
+
+for dt in [i32, i64, u32, u64]:
+    for seed in SEEDS[:3]:
+        case("StatelessRandomUniformFullInt", {"shape": tf.constant([2, 5]), "seed": seed}, {"dtype": dt},
+             {"T": i32, "Tseed": seed.dtype})
+for sdt in [u32, u64]:
+    case("StatelessRandomUniformFullInt", {"shape": tf.constant([3]), "seed": tf.constant([1, 2], sdt)},
+         {"dtype": i32}, {"T": i32, "Tseed": sdt})
+
+# StatelessMultinomial: one SingleSampleAdapter per batch row, 256 outputs of the stream per row.
+LOGITS = [
+    (tf.constant([[0.0, 1.0, 2.0], [3.0, 0.5, -1.0]], f32), 7),
+    (tf.constant([[0.0, float("-inf"), 1.5, float("nan"), -0.25]], f32), 10),
+    (tf.constant([[1.0, 1.0, 1.0, 1.0]] * 3, f64), 4),
+    (tf.constant([[-2.0, 0.0, 2.0]], f16), 9),
+    (tf.constant([[0.1 * i for i in range(40)]] * 2, f32), 33),
+    (tf.constant([[5.0, 0.0]], f32), 0),
+    (tf.constant(np.zeros([0, 3]), f32), 4),
+]
+for logits, n in LOGITS:
+    for seed, out in [(SEEDS[0], i64), (SEEDS[2], i32)]:
+        case("StatelessMultinomial", {"logits": logits, "num_samples": tf.constant(n), "seed": seed},
+             {"output_dtype": out}, {"T": logits.dtype, "Tseed": seed.dtype})
+mn = {"T": f32, "Tseed": i32, "output_dtype": i64}
+case("StatelessMultinomial", {"logits": tf.constant([1.0, 2.0]), "num_samples": tf.constant(2), "seed": SEEDS[0]}, {}, mn)
+case("StatelessMultinomial", {"logits": tf.constant([[1.0, 2.0]]), "num_samples": tf.constant([2]), "seed": SEEDS[0]}, {}, mn)
+case("StatelessMultinomial", {"logits": tf.constant([[1.0, 2.0]]), "num_samples": tf.constant(-1), "seed": SEEDS[0]}, {}, mn)
+case("StatelessMultinomial", {"logits": tf.constant(np.zeros([2, 0]), f32), "num_samples": tf.constant(3), "seed": SEEDS[0]}, {}, mn)
+case("StatelessMultinomial", {"logits": tf.constant([[1.0, 2.0]]), "num_samples": tf.constant(2), "seed": tf.constant([1])}, {}, mn)
+
+# --- v2: key, counter, alg -------------------------------------------------------------------------
+
+for seed in SEEDS:
+    case("StatelessRandomGetKeyCounter", {"seed": seed}, {}, {"Tseed": seed.dtype})
+    case("StatelessRandomGetKeyCounterAlg", {"seed": seed}, {}, {"Tseed": seed.dtype})
+case("StatelessRandomGetKeyCounter", {"seed": tf.constant([1, 2, 3])}, {}, {"Tseed": i32})
+case("StatelessRandomGetKeyCounterAlg", {"seed": tf.constant(5, i64)}, {}, {"Tseed": i64})
+case("StatelessRandomGetAlg", {}, {})
+
+
+def key_counter(seed):
+    return R.StatelessRandomGetKeyCounter(seed=seed)
+
+
+KEYS = [key_counter(s) for s in SEEDS[:3]] + [
+    (tf.constant([0xFFFFFFFFFFFFFFFF], u64), tf.constant([0xFFFFFFFFFFFFFF00, 2**63 + 9], u64)),
+    (tf.constant([12345], u64), tf.constant([7, 0, 99], u64)),  # counters longer than 2 are fine
+]
+ALG = tf.constant(1)
+
+
+def v2(op, shape, key, counter, alg=ALG, attrs=None, extra=None, tshape=i32, dtype=f32):
+    inputs = {"shape": tf.constant(shape, tshape), "key": key, "counter": counter, "alg": alg, **(extra or {})}
+    if "minval" in inputs:  # dtype is inferred from the bounds
+        case(op, inputs, attrs, {"dtype": dtype, "Tshape": tshape})
+    else:
+        case(op, inputs, {"dtype": dtype, **(attrs or {})}, {"Tshape": tshape})
+
+
+for op in ["StatelessRandomUniformV2", "StatelessRandomNormalV2", "StatelessTruncatedNormalV2"]:
+    for dt in FLOATS:
+        for key, counter in KEYS:
+            v2(op, [3, 5], key, counter, dtype=dt)
+    k, c = KEYS[0]
+    for shape in SHAPES:
+        v2(op, shape, k, c, tshape=i64)
+    v2(op, [4], k, c, alg=tf.constant(0))  # auto-select is Philox on CPU
+    v2(op, [4], k, c, alg=tf.constant(2))  # ThreeFry: not on CPU
+    v2(op, [4], k, c, alg=tf.constant(3))
+    v2(op, [4], k, c, alg=tf.constant(-1))
+    v2(op, [4], k, c, alg=tf.constant([1]))
+    v2(op, [4], tf.constant([1, 2], u64), c)
+    v2(op, [4], tf.constant(1, u64), c)
+    # (A one-word counter passes TF's check but Philox then reads a word past its end: not recorded.)
+    v2(op, [4], k, tf.constant([[1, 2]], u64))
+    v2(op, [4, -2], k, c)
+    v2(op, [[4]], k, c)
+    v2(op, [0], tf.constant([1, 2], u64), c)
+v2("StatelessTruncatedNormalV2", [1500], *KEYS[3])
+
+for dt, lo, hi in [(i32, -7, 12), (i32, -(2**31), 2**31 - 1), (i64, -1000, 10**12), (i64, -(2**63), 2**63 - 1),
+                   (u32, 3, 2**32 - 5), (u64, 10, 2**64 - 1)]:
+    for key, counter in KEYS:
+        v2("StatelessRandomUniformIntV2", [9], key, counter, dtype=dt,
+           extra={"minval": tf.constant(lo, dt), "maxval": tf.constant(hi, dt)})
+for dt in [i32, i64]:
+    k, c = KEYS[0]
+    for lo, hi in [(5, 5), ([1], 5), (1, [5])]:
+        v2("StatelessRandomUniformIntV2", [4], k, c, dtype=dt,
+           extra={"minval": tf.constant(lo, dt), "maxval": tf.constant(hi, dt)})
+    v2("StatelessRandomUniformIntV2", [0], k, c, dtype=dt,
+       extra={"minval": tf.constant(5, dt), "maxval": tf.constant(1, dt)})
+    v2("StatelessRandomUniformIntV2", [3], k, c, alg=tf.constant(2), dtype=dt,
+       extra={"minval": tf.constant(5, dt), "maxval": tf.constant(1, dt)})
+
+for dt in [i32, i64, u32, u64]:
+    for key, counter in KEYS:
+        v2("StatelessRandomUniformFullIntV2", [2, 5], key, counter, dtype=dt)
+    v2("StatelessRandomUniformFullIntV2", [3], KEYS[0][0], KEYS[0][1], alg=tf.constant(2), dtype=dt)
+
+# StatelessShuffle: the same permutation from an explicit key/counter/alg.
+for value in [tf.range(10, dtype=f32), tf.reshape(tf.range(15), [5, 3]), tf.constant([b"x", b"y", b"z"]),
+              tf.constant([[1, 2]]), tf.constant(3.0), tf.cast(tf.range(300), i64)]:
+    for key, counter in KEYS:
+        case("StatelessShuffle", {"value": value, "key": key, "counter": counter, "alg": ALG}, {}, {"T": value.dtype})
+k, c = KEYS[0]
+for alg in [0, 2, 3]:
+    case("StatelessShuffle", {"value": tf.range(5), "key": k, "counter": c, "alg": tf.constant(alg)}, {}, {"T": i32})
+case("StatelessShuffle", {"value": tf.range(5), "key": tf.constant([1, 2], u64), "counter": c, "alg": ALG}, {}, {"T": i32})
+
+# --- RandomShuffle: two runs of one seeded kernel ------------------------------------------------
+
+shuffles = []
+
+
+def shuffle(value, seed, seed2):
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.constant(value)
+        node = R.RandomShuffle(value=x, seed=seed, seed2=seed2)
+        with v1.Session(graph=g) as s:
+            outs = [s.run(node), s.run(node)]
+    shuffles.append({
+        "op": "RandomShuffle",
+        "attrs": {"T": attr_of(x.dtype), "seed": attr_of(seed), "seed2": attr_of(seed2)},
+        "inputs": [enc(value)],
+        "outputs": [enc(tf.constant(o, x.dtype)) for o in outs],
+    })
+
+
+shuffle(tf.range(10, dtype=f32), 1, 2)
+shuffle(tf.range(10, dtype=f32), 0, 7)
+shuffle(tf.range(10, dtype=f32), 42, 0)
+shuffle(tf.reshape(tf.range(15), [5, 3]), 3, 4)
+shuffle(tf.reshape(tf.range(24, dtype=f64), [4, 3, 2]), 2**40 + 1, 5)
+shuffle(tf.constant([b"a", b"bb", b"ccc", b"d", b"e"]), 9, 9)
+shuffle(tf.constant([True, False, True, True]), 1, 1)
+shuffle(tf.cast(tf.range(6), f16), 8, 1)
+shuffle(tf.cast(tf.range(6), bf16), 8, 1)
+shuffle(tf.cast(tf.range(300), i64), 11, 12)
+shuffle(tf.constant([[1, 2, 3]]), 1, 2)
+shuffle(tf.constant(np.zeros([3, 0]), f32), 1, 2)
+shuffle(tf.constant(np.zeros([0, 2]), f32), 1, 2)
+shuffle(tf.constant(7.0), 1, 2)
+shuffle(tf.constant([[1 + 2j, 3 - 1j], [0, 1j], [5, 6]], tf.complex64), 4, 4)
+shuffle(tf.constant([3, 1], tf.uint8), 6, 6)
+
+with open(OUT, "w") as f:
+    json.dump({"tensorflow": tf.__version__, "cases": cases, "shuffles": shuffles}, f, separators=(",", ":"))
+    f.write("\n")
+print(f"wrote {len(cases)} cases and {len(shuffles)} shuffles to {OUT}")

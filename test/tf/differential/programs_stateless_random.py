@@ -153,3 +153,39 @@ def stateless_random_errors(target):
         r["legacy_ok"] = cap(lambda: run_bits(sess, legacy, {shape: [2, 2], seed: [5, 6]}))
         r["categorical_bad_seed"] = cap(lambda: sess.run(cat, {seed: [1, 2, 3]}))
     return r
+
+
+@program()
+def stateless_seed_tools(target):
+    """tf.random.experimental.stateless_split and stateless_fold_in (full-range integers from
+    StatelessRandomUniformFullIntV2) and stateless_shuffle (StatelessShuffle) of 1-D and 2-D values;
+    a derived seed then seeds stateless_uniform."""
+    g = tf.Graph()
+    with g.as_default():
+        seed = v1.placeholder(tf.int32, [2], name="seed")
+        split = tf.random.experimental.stateless_split(seed, 3)
+        folded = tf.random.experimental.stateless_fold_in(seed, 5)
+        out = {
+            "split": split,
+            "folded": folded,
+            "shuffle_1d": tf.random.experimental.stateless_shuffle(tf.range(8), seed=seed),
+            "shuffle_2d": tf.random.experimental.stateless_shuffle(tf.reshape(tf.range(12.0), [4, 3]), seed=folded),
+            "from_split": tf.random.stateless_uniform([4], seed=split[1]),
+        }
+    with session(target, g) as sess:
+        return {
+            "seed_1_2": cap(lambda: run_bits(sess, out, {seed: [1, 2]})),
+            "seed_neg": cap(lambda: run_bits(sess, out, {seed: [-3, 2**30]})),
+        }
+
+
+@program(expected_to_differ_until="LeftShift")
+def stateless_uniform_explicit_philox(target):
+    """tf.random.stateless_uniform with alg="philox": Python derives key and counter from the seed
+    itself (StatelessRandomUniformFullIntV2, LeftShift and BitwiseOr) instead of StatelessRandomGetKeyCounter."""
+    g = tf.Graph()
+    with g.as_default():
+        u = tf.random.stateless_uniform([5], seed=[1, 2], alg="philox")
+        n = tf.random.stateless_normal([3], seed=[4, 5], alg="philox", dtype=tf.float64)
+    with session(target, g) as sess:
+        return {"values": cap(lambda: run_bits(sess, {"u": u, "n": n}))}

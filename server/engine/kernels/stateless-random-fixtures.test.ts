@@ -5,21 +5,39 @@
 //     distributions are followed bit for bit), except float64 normals, within 2 ulp (TF's double
 //     Box-Muller calls glibc's double log/sin/cos, we call V8's); errors by code and message;
 //   - shuffles: RandomShuffle's kernel created once and run twice, as a session runs one node
-//     twice, so the second run's order continues the seeded stream.
+//     twice, so the second run's order continues the seeded stream;
+//   - graphs: Keras Dense layers built in a tf.compat.v1 graph, run on tfgate's master (initialise,
+//     then read the variables): the initialised kernels must be TF's bit for bit.
 
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
+import { create, fromBinary } from "@bufbuild/protobuf";
+import { GraphDefSchema } from "../../../gen/tensorflow/core/framework/graph_pb.js";
+import {
+  CloseSessionRequestSchema,
+  CreateSessionRequestSchema,
+  RunStepRequestSchema,
+} from "../../../gen/tensorflow/core/protobuf/master_pb.js";
 import { addDefaultAttrs, inputTypesForNode, lookUpOp, outputTypesForNode } from "../framework/op-def.js";
 import { findKernel, isAsyncKernel, type OpKernelContext } from "../framework/op-kernel.js";
 import type { Tensor } from "../framework/tensor.js";
+import { tensorFromProto } from "../framework/tensor-proto.js";
 import { DataType, dataTypeString } from "../framework/types.js";
+import { createMaster, type Master } from "../master/master.js";
 import { buildAttrs, type FxKernelCase, type FxTensor, num, toTensor, valuesOf } from "./fixture-format.js";
 import { runKernel, testDevice } from "./testing.js";
 
 const fx = JSON.parse(
   readFileSync(new URL("./testdata/stateless-random-fixtures.json", import.meta.url), "utf8"),
-) as { tensorflow: string; cases: FxKernelCase[]; shuffles: FxKernelCase[] };
+) as { tensorflow: string; cases: FxKernelCase[]; shuffles: FxKernelCase[]; graphs: GraphCase[] };
+
+interface GraphCase {
+  readonly name: string;
+  readonly graph: string;
+  readonly ops: string[];
+  readonly steps: { targets: string[]; fetches: string[]; outputs?: FxTensor[] }[];
+}
 
 const NORMALS = new Set([
   "StatelessRandomNormal",
@@ -118,4 +136,33 @@ describe(`RandomShuffle vs TensorFlow ${fx.tensorflow} (two runs of one seeded k
       });
     });
   });
+});
+
+describe(`Keras initialisers in tf.compat.v1 graphs vs TensorFlow ${fx.tensorflow}`, () => {
+  // One master (its workers start once); the graphs' variable names differ, so they do not meet.
+  let master: Master;
+  before(() => {
+    master = createMaster();
+  });
+  after(() => master.close());
+  for (const g of fx.graphs) {
+    it(`${g.name}: initialised kernels and biases are TF's (${g.ops.filter((o) => o.includes("Random")).join(", ")})`, async () => {
+      const graphDef = fromBinary(GraphDefSchema, Buffer.from(g.graph, "base64"));
+      const { sessionHandle } = await master.createSession(create(CreateSessionRequestSchema, { graphDef }));
+      try {
+        for (const [k, step] of g.steps.entries()) {
+          const r = await master.runStep(
+            create(RunStepRequestSchema, { sessionHandle, fetch: step.fetches, target: step.targets }),
+          );
+          (step.outputs ?? []).forEach((want, i) => {
+            const named = r.tensor.find((t) => t.name === step.fetches[i]);
+            assert.ok(named?.tensor, `step ${k}: no ${step.fetches[i]}`);
+            assertTensor(tensorFromProto(named.tensor), want, `step ${k} ${step.fetches[i]}`, false);
+          });
+        }
+      } finally {
+        await master.closeSession(create(CloseSessionRequestSchema, { sessionHandle }));
+      }
+    });
+  }
 });

@@ -10,10 +10,14 @@ Run from the repository root with the TF venv:
 fixture-format.ts; floats are exact values, 64-bit integers strings). A dtype TF has no CPU kernel for
 is left out.
 
+"graphs": Keras Dense layers built in a tf.compat.v1 graph, as GraphDefs with the steps a session runs
+(initialise, then read the kernels and biases) and TF's values, which must match bit for bit.
+
 "shuffles": RandomShuffle is stateful (its kernel keeps a Philox stream), so each case is a one-node
 tf.compat.v1 graph run twice in one session: {"attrs", "inputs", "outputs": [first run, second run]}.
 """
 
+import base64
 import json
 import os
 
@@ -242,7 +246,51 @@ shuffle(tf.constant(7.0), 1, 2)
 shuffle(tf.constant([[1 + 2j, 3 - 1j], [0, 1j], [5, 6]], tf.complex64), 4, 4)
 shuffle(tf.constant([3, 1], tf.uint8), 6, 6)
 
+# --- graphs: Keras initialisers in a tf.compat.v1 graph ------------------------------------------
+
+graphs = []
+
+
+def keras_graph(name, make_layers, set_seed=None):
+    """Dense layers built in a v1 graph (their initialisers emit StatelessRandomGetKeyCounter and the
+    V2 ops), the variables initialised, then the kernels and biases read."""
+    g = tf.Graph()
+    with g.as_default():
+        if set_seed is not None:
+            tf.keras.utils.set_random_seed(set_seed)
+        x = v1.placeholder(tf.float32, [None, 3], name="x")
+        layers = make_layers()
+        for layer in layers:
+            layer(x)
+        init = v1.global_variables_initializer()
+        reads = [tf.identity(v) for layer in layers for v in (layer.kernel, layer.bias)]
+    gd = g.as_graph_def()
+    with v1.Session(graph=g) as sess:
+        sess.run(init)
+        values = sess.run(reads)
+    graphs.append({
+        "name": name,
+        "graph": base64.b64encode(gd.SerializeToString()).decode("ascii"),
+        "ops": sorted({n.op for n in gd.node}),
+        "steps": [
+            {"targets": [init.name], "fetches": []},
+            {"targets": [], "fetches": [t.name for t in reads], "outputs": [enc(tf.constant(v, t.dtype)) for t, v in zip(reads, values)]},
+        ],
+    })
+
+
+K = tf.keras
+keras_graph("dense_set_random_seed", lambda: [K.layers.Dense(4), K.layers.Dense(3)], set_seed=7)
+keras_graph("dense_initializer_seeds", lambda: [
+    K.layers.Dense(2, kernel_initializer=K.initializers.GlorotUniform(seed=5)),
+    K.layers.Dense(3, kernel_initializer=K.initializers.HeNormal(seed=11)),
+    K.layers.Dense(5, kernel_initializer=K.initializers.TruncatedNormal(seed=4),
+                   bias_initializer=K.initializers.RandomUniform(-1.0, 1.0, seed=6)),
+    K.layers.Dense(2, kernel_initializer=K.initializers.RandomNormal(seed=3), dtype="float64"),
+])
+
 with open(OUT, "w") as f:
-    json.dump({"tensorflow": tf.__version__, "cases": cases, "shuffles": shuffles}, f, separators=(",", ":"))
+    json.dump({"tensorflow": tf.__version__, "cases": cases, "shuffles": shuffles, "graphs": graphs}, f,
+              separators=(",", ":"))
     f.write("\n")
 print(f"wrote {len(cases)} cases and {len(shuffles)} shuffles to {OUT}")

@@ -100,7 +100,8 @@ def random_shuffle_seeded(target):
 def keras_dense_initialisers(target):
     """Keras layers built in a tf.compat.v1 graph: their kernels initialised by GlorotUniform,
     HeNormal, RandomNormal, TruncatedNormal and RandomUniform through the stateless V2 ops, under
-    tf.keras.utils.set_random_seed or with fixed initializer seeds."""
+    tf.keras.utils.set_random_seed or with fixed initializer seeds; Dropout and GaussianNoise in
+    training mode draw from the same ops."""
     g = tf.Graph()
     with g.as_default():
         tf.keras.utils.set_random_seed(7)
@@ -116,6 +117,10 @@ def keras_dense_initialisers(target):
             ),
         }
         outputs = {k: layer(x) for k, layer in layers.items()}
+        noisy = {
+            "dropout": tf.keras.layers.Dropout(0.5)(tf.ones([4, 5]), training=True),
+            "gaussian_noise": tf.keras.layers.GaussianNoise(0.1)(tf.ones([2, 3]), training=True),
+        }
         init = v1.global_variables_initializer()
     r = {}
     with session(target, g) as sess:
@@ -123,6 +128,8 @@ def keras_dense_initialisers(target):
         r["kernels"] = cap(lambda: {k: bits(v) for k, v in sess.run({k: l.kernel.value for k, l in layers.items()}).items()})
         r["biases"] = cap(lambda: sess.run({k: l.bias.value for k, l in layers.items()}))
         r["outputs"] = cap(lambda: sess.run(outputs, {x: [[1.0, -2.0, 0.5]]}))
+        r["dropout_noise"] = cap(lambda: run_bits(sess, noisy))
+        r["dropout_noise_again"] = cap(lambda: run_bits(sess, noisy))
         r["ops"] = sorted({n.op for n in g.as_graph_def().node if "Random" in n.op})
     return r
 

@@ -1,11 +1,12 @@
-// The stateless random ops, StatelessMultinomial, StatelessShuffle and RandomShuffle against
+// The stateless random ops, StatelessMultinomial, StatelessShuffle, RandomShuffle and RandomGamma against
 // TensorFlow 2.21 itself: testdata/stateless-random-fixtures.json, written by
 // testdata/gen_stateless_random_fixtures.py.
 //   - cases: one tf.raw_ops call each; outputs compare exactly (TF's Philox streams and
-//     distributions are followed bit for bit), except float64 normals, within 2 ulp (TF's double
-//     Box-Muller calls glibc's double log/sin/cos, we call V8's); errors by code and message;
-//   - shuffles: RandomShuffle's kernel created once and run twice, as a session runs one node
-//     twice, so the second run's order continues the seeded stream;
+//     distributions are followed bit for bit), except float64 normals and gamma draws, within
+//     2 ulp (TF's double Box-Muller and gamma rejection call glibc's double log/sin/cos/pow/log1p,
+//     we call V8's; their float, half and bfloat16 values are exact); errors by code and message;
+//   - stateful: RandomShuffle's and RandomGamma's kernel created once and run twice, as a session
+//     runs one node twice, so the second run continues the seeded stream;
 //   - graphs: Keras Dense layers built in a tf.compat.v1 graph, run on tfgate's master (initialise,
 //     then read the variables): the initialised kernels must be TF's bit for bit.
 
@@ -30,7 +31,7 @@ import { runKernel, testDevice } from "./testing.js";
 
 const fx = JSON.parse(
   readFileSync(new URL("./testdata/stateless-random-fixtures.json", import.meta.url), "utf8"),
-) as { tensorflow: string; cases: FxKernelCase[]; shuffles: FxKernelCase[]; graphs: GraphCase[] };
+) as { tensorflow: string; cases: FxKernelCase[]; stateful: FxKernelCase[]; graphs: GraphCase[] };
 
 interface GraphCase {
   readonly name: string;
@@ -39,11 +40,15 @@ interface GraphCase {
   readonly steps: { targets: string[]; fetches: string[]; outputs?: FxTensor[] }[];
 }
 
-const NORMALS = new Set([
+/** Ops whose float64 values go through double transcendentals (glibc's in TF, V8's here). */
+const DOUBLE_MATH = new Set([
   "StatelessRandomNormal",
   "StatelessTruncatedNormal",
   "StatelessRandomNormalV2",
   "StatelessTruncatedNormalV2",
+  "StatelessRandomGammaV2",
+  "StatelessRandomGammaV3",
+  "RandomGamma",
 ]);
 
 function assertTensor(got: Tensor | undefined, want: FxTensor, what: string, ulps: boolean): void {
@@ -55,11 +60,9 @@ function assertTensor(got: Tensor | undefined, want: FxTensor, what: string, ulp
     const g = values[i];
     if (ulps && want.dtype === DataType.DT_DOUBLE) {
       const e = num(w as number);
-      assert.ok(
-        Math.abs((g as number) - e) <= 4.5e-16 * Math.max(1, Math.abs(e)),
-        `${what}[${i}]: ${g}, TF ${e}`,
-      );
-    } else if (typeof w === "number" || w === "nan") {
+      // About two units in the last place, relative (gamma draws can be tiny).
+      assert.ok(Math.abs((g as number) - e) <= 2 ** -51 * Math.abs(e), `${what}[${i}]: ${g}, TF ${e}`);
+    } else if (typeof w === "number" || w === "nan" || w === "inf" || w === "-inf") {
       assert.ok(Object.is(g, num(w)) || g === num(w), `${what}[${i}]: ${g}, TF ${w}`);
     } else {
       assert.deepEqual(g, w, `${what}[${i}]`);
@@ -94,13 +97,13 @@ describe(`stateless random ops vs TensorFlow ${fx.tensorflow}`, () => {
       const r = await p;
       assert.equal(r.outputs.length, c.outputs!.length, "number of outputs");
       c.outputs!.forEach((want, i) => {
-        assertTensor(r.outputs[i], want, `output ${i}`, NORMALS.has(c.op));
+        assertTensor(r.outputs[i], want, `output ${i}`, DOUBLE_MATH.has(c.op));
       });
     });
   });
 });
 
-/** Creates the kernel once (like a session's node) and computes it `runs` times on one input. */
+/** Creates the kernel once (like a session's node) and computes it `runs` times on the same inputs. */
 function runRepeatedly(c: FxKernelCase, runs: number): Tensor[] {
   const def = lookUpOp(c.op)!;
   const attrs = addDefaultAttrs(def, buildAttrs(c.attrs));
@@ -111,28 +114,39 @@ function runRepeatedly(c: FxKernelCase, runs: number): Tensor[] {
     attrs,
     inputTypes: inputTypesForNode(def, attrs),
     outputTypes: outputTypesForNode(def, attrs),
-    requestedInputs: ["in0"],
+    requestedInputs: c.inputs.map((_, i) => `in${i}`),
     device: testDevice,
   });
   assert.ok(!isAsyncKernel(kernel));
-  const input = toTensor(c.inputs[0]!);
+  const inputs = c.inputs.map(toTensor);
   const outs: Tensor[] = [];
   for (let r = 0; r < runs; r++) {
     kernel.compute({
-      input: () => input,
+      input: (i: number) => inputs[i]!,
       setOutput: (_i: number, t: Tensor) => outs.push(t),
     } as unknown as OpKernelContext);
   }
   return outs;
 }
 
-describe(`RandomShuffle vs TensorFlow ${fx.tensorflow} (two runs of one seeded kernel)`, () => {
-  fx.shuffles.forEach((c, k) => {
+describe(`RandomShuffle and RandomGamma vs TensorFlow ${fx.tensorflow} (two runs of one seeded kernel)`, () => {
+  fx.stateful.forEach((c, k) => {
     const seeds = `seed=(${c.attrs.seed![1]}, ${c.attrs.seed2![1]})`;
-    it(`#${k} ${dtypeOf(c)} [${c.inputs[0]!.shape}] ${seeds}`, () => {
+    it(`#${k} ${c.op} ${dtypeOf(c)} ${c.inputs.map((t) => `[${t.shape}]`).join(" ")} ${seeds}`, () => {
+      if (c.error) {
+        assert.throws(
+          () => runRepeatedly(c, 1),
+          (e: { code: number; message: string }) => {
+            assert.equal(e.code, c.error!.code, e.message);
+            assert.equal(e.message, c.error!.message);
+            return true;
+          },
+        );
+        return;
+      }
       const outs = runRepeatedly(c, c.outputs!.length);
       c.outputs!.forEach((want, i) => {
-        assertTensor(outs[i], want, `run ${i + 1}`, false);
+        assertTensor(outs[i], want, `run ${i + 1}`, DOUBLE_MATH.has(c.op));
       });
     });
   });

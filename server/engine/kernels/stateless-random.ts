@@ -12,6 +12,7 @@ import { allocData, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType, dataTypeString } from "../framework/types.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./kernel-config.js";
 import { PhiloxRandom } from "./philox-random.js";
+import { sampleGamma } from "./RandomGamma.js";
 import { randomUniformInt } from "./RandomUniformInt.js";
 import { outputShapeFromInput } from "./random-op.js";
 
@@ -143,6 +144,8 @@ export interface StatelessOpSpec {
   readonly name: string;
   readonly extraInputs?: readonly string[];
   readonly attrs: readonly string[];
+  /** The V2 form's shape-type attr (TF names it Tshape, or shape_dtype for the gamma op). */
+  readonly shapeAttr?: string;
   /** The dtypes TF registers CPU kernels for (the "dtype" attr). */
   readonly kernelTypes: readonly DataType[];
   readonly fill: StatelessFill;
@@ -195,12 +198,19 @@ export function statelessV1Config(spec: StatelessOpSpec): KernelConfig {
  * output is known to be non-empty.
  */
 export function statelessV2Config(spec: StatelessOpSpec): KernelConfig {
+  const shapeAttr = spec.shapeAttr ?? "Tshape";
   return {
     op: {
       name: spec.name,
-      inputs: ["shape: Tshape", "key: uint64", "counter: uint64", "alg: int32", ...(spec.extraInputs ?? [])],
+      inputs: [
+        `shape: ${shapeAttr}`,
+        "key: uint64",
+        "counter: uint64",
+        "alg: int32",
+        ...(spec.extraInputs ?? []),
+      ],
       outputs: ["output: dtype"],
-      attrs: [...spec.attrs, "Tshape: {int32, int64} = DT_INT32"],
+      attrs: [...spec.attrs, `${shapeAttr}: {int32, int64} = DT_INT32`],
     },
     kernel: statelessKernel(spec, (ctx, dtype) => {
       const kca = keyCounterAlgFromInputs(ctx, 1);
@@ -279,3 +289,21 @@ export const uniformFullIntFill: StatelessFill = (_ctx, genOf, shape, dtype) => 
   }
   return new Tensor(dtype, shape, out);
 };
+
+/**
+ * The fill of the stateless gamma ops: alpha (input alphaAt) must be the trailing part of the
+ * output shape and non-empty, then RandomGamma's draws.
+ */
+export function gammaFill(alphaAt: number): StatelessFill {
+  return (ctx, gen, shape, dtype) => {
+    const alpha = ctx.input(alphaAt);
+    const lead = shape.length - alpha.rank;
+    if (lead < 0 || alpha.shape.some((d, i) => d !== shape[lead + i])) {
+      throw invalidArgument("Shape passed in must end with broadcasted shape.");
+    }
+    if (alpha.numElements <= 0) {
+      throw invalidArgument(`Input alpha should have non-zero element count, got: ${alpha.numElements}`);
+    }
+    return sampleGamma(gen(), alpha, shape, dtype);
+  };
+}

@@ -13,13 +13,15 @@ is left out.
 "graphs": Keras Dense layers built in a tf.compat.v1 graph, as GraphDefs with the steps a session runs
 (initialise, then read the kernels and biases) and TF's values, which must match bit for bit.
 
-"shuffles": RandomShuffle is stateful (its kernel keeps a Philox stream), so each case is a one-node
-tf.compat.v1 graph run twice in one session: {"attrs", "inputs", "outputs": [first run, second run]}.
+"stateful": RandomShuffle and RandomGamma keep a Philox stream per kernel, so each case is a one-node
+tf.compat.v1 graph run twice in one session: {"op", "attrs", "inputs", "outputs": [first run, second
+run]} or the session's "error".
 """
 
 import base64
 import json
 import os
+import re
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -211,7 +213,7 @@ case("StatelessShuffle", {"value": tf.range(5), "key": tf.constant([1, 2], u64),
 
 # --- RandomShuffle: two runs of one seeded kernel ------------------------------------------------
 
-shuffles = []
+stateful = []
 
 
 def shuffle(value, seed, seed2):
@@ -221,7 +223,7 @@ def shuffle(value, seed, seed2):
         node = R.RandomShuffle(value=x, seed=seed, seed2=seed2)
         with v1.Session(graph=g) as s:
             outs = [s.run(node), s.run(node)]
-    shuffles.append({
+    stateful.append({
         "op": "RandomShuffle",
         "attrs": {"T": attr_of(x.dtype), "seed": attr_of(seed), "seed2": attr_of(seed2)},
         "inputs": [enc(value)],
@@ -245,6 +247,65 @@ shuffle(tf.constant(np.zeros([0, 2]), f32), 1, 2)
 shuffle(tf.constant(7.0), 1, 2)
 shuffle(tf.constant([[1 + 2j, 3 - 1j], [0, 1j], [5, 6]], tf.complex64), 4, 4)
 shuffle(tf.constant([3, 1], tf.uint8), 6, 6)
+
+# --- RandomGamma: two runs of one seeded kernel; stateless gamma V2 and V3 -------------------------
+
+
+def gamma(shape, alpha, seed, seed2, s_dtype=i32):
+    g = tf.Graph()
+    with g.as_default():
+        shape_p = v1.placeholder(s_dtype)  # fed, so that graph construction does not check it
+        node = R.RandomGamma(shape=shape_p, alpha=tf.constant(alpha.numpy(), alpha.dtype), seed=seed, seed2=seed2)
+        try:
+            with v1.Session(graph=g) as s:
+                outs = [s.run(node, {shape_p: shape}), s.run(node, {shape_p: shape})]
+        except tf.errors.OpError as e:
+            outs = e
+    c = {"op": "RandomGamma",
+         "attrs": {"S": attr_of(s_dtype), "T": attr_of(alpha.dtype), "seed": attr_of(seed), "seed2": attr_of(seed2)},
+         "inputs": [enc(tf.constant(shape, s_dtype)), enc(alpha)]}
+    if isinstance(outs, tf.errors.OpError):
+        c["error"] = {"code": outs.error_code, "message": session_error(outs.message)}
+    else:
+        c["outputs"] = [enc(tf.constant(o, alpha.dtype)) for o in outs]
+    stateful.append(c)
+
+
+def session_error(msg):
+    m = re.search(r"\nNode: '[^']*'\n(.*?)(\n\t \[\[|$)", msg, re.S)
+    return (m.group(1) if m else msg).strip()
+
+
+ALPHAS = [0.5, 1.0, 2.5, 0.01, 30.0]
+for dt in [f32, f64, f16]:
+    gamma([4], tf.constant(ALPHAS, dt), 1, 2)
+gamma([3, 2], tf.constant([[0.3, 1.0], [4.0, 1.5]]), 7, 0, i64)
+gamma([200], tf.constant(0.7), 5, 6)
+gamma([2], tf.constant(np.zeros([0]), f32), 1, 2)
+gamma([0], tf.constant([1.0]), 1, 2)
+gamma([[2]], tf.constant([1.0]), 1, 2)
+gamma([2], tf.constant([0.0, -1.0, float("inf"), float("nan")]), 3, 3)
+
+for dt in [f32, f64, f16]:  # the op allows no bfloat16
+    for seed in SEEDS[:3]:
+        case("StatelessRandomGammaV2", {"shape": tf.constant([3, 5]), "seed": seed, "alpha": tf.constant(ALPHAS, dt)}, {},
+             {"dtype": dt, "T": i32, "Tseed": seed.dtype})
+    for key, counter in KEYS[:4]:
+        case("StatelessRandomGammaV3", {"shape": tf.constant([2, 5]), "key": key, "counter": counter, "alg": ALG,
+                                        "alpha": tf.constant(ALPHAS, dt)}, {}, {"dtype": dt, "shape_dtype": i32})
+gv2 = {"dtype": f32, "T": i32, "Tseed": i32}
+case("StatelessRandomGammaV2", {"shape": tf.constant([300]), "seed": SEEDS[0], "alpha": tf.constant(0.3)}, {}, gv2)
+case("StatelessRandomGammaV2", {"shape": tf.constant([4, 2]), "seed": SEEDS[0], "alpha": tf.constant([[1.0, 2.0]] * 4)}, {}, gv2)
+case("StatelessRandomGammaV2", {"shape": tf.constant([3]), "seed": SEEDS[0], "alpha": tf.constant([1.0, 2.0])}, {}, gv2)
+case("StatelessRandomGammaV2", {"shape": tf.constant([3, 2]), "seed": SEEDS[0], "alpha": tf.constant([[1.0, 2.0]] * 2)}, {}, gv2)
+case("StatelessRandomGammaV2", {"shape": tf.constant([0, 2]), "seed": SEEDS[0], "alpha": tf.constant([5.0])}, {}, gv2)
+case("StatelessRandomGammaV2", {"shape": tf.constant([3]), "seed": tf.constant([1]), "alpha": tf.constant([1.0])}, {}, gv2)
+case("StatelessRandomGammaV2", {"shape": tf.constant([4]), "seed": SEEDS[0], "alpha": tf.constant([0.0, -1.0, float("inf"), float("nan")])}, {}, gv2)
+k, c = KEYS[0]
+gv3 = {"dtype": f32, "shape_dtype": i64}
+case("StatelessRandomGammaV3", {"shape": tf.constant([3], i64), "key": k, "counter": c, "alg": tf.constant(2), "alpha": tf.constant([1.0, 2.0, 3.0])}, {}, gv3)
+case("StatelessRandomGammaV3", {"shape": tf.constant([3], i64), "key": k, "counter": c, "alg": tf.constant(2), "alpha": tf.constant([1.0, 2.0])}, {}, gv3)
+case("StatelessRandomGammaV3", {"shape": tf.constant([3], i64), "key": tf.constant([1, 2], u64), "counter": c, "alg": ALG, "alpha": tf.constant([1.0])}, {}, gv3)
 
 # --- graphs: Keras initialisers in a tf.compat.v1 graph ------------------------------------------
 
@@ -290,7 +351,7 @@ keras_graph("dense_initializer_seeds", lambda: [
 ])
 
 with open(OUT, "w") as f:
-    json.dump({"tensorflow": tf.__version__, "cases": cases, "shuffles": shuffles, "graphs": graphs}, f,
+    json.dump({"tensorflow": tf.__version__, "cases": cases, "stateful": stateful, "graphs": graphs}, f,
               separators=(",", ":"))
     f.write("\n")
-print(f"wrote {len(cases)} cases and {len(shuffles)} shuffles to {OUT}")
+print(f"wrote {len(cases)} cases, {len(stateful)} stateful cases and {len(graphs)} graphs to {OUT}")

@@ -196,3 +196,25 @@ def stateless_uniform_explicit_philox(target):
         n = tf.random.stateless_normal([3], seed=[4, 5], alg="philox", dtype=tf.float64)
     with session(target, g) as sess:
         return {"values": cap(lambda: run_bits(sess, {"u": u, "n": n}))}
+
+
+@program()
+def gamma_samples(target):
+    """tf.random.gamma (RandomGamma) under graph and op seeds, run twice (the stream continues), with
+    alpha and beta broadcast; tf.random.stateless_gamma (StatelessRandomGammaV3) over dtypes."""
+    g = tf.Graph()
+    with g.as_default():
+        v1.set_random_seed(99)
+        alpha = tf.constant([[0.5], [1.0], [3.0]])
+        stateful = tf.random.gamma([4], alpha, beta=[1.0, 2.0], seed=3)
+        out = {
+            "stateless_f32": tf.random.stateless_gamma([2, 3], seed=[1, 2], alpha=[0.3, 1.0, 7.5]),
+            "stateless_f16": tf.random.stateless_gamma([5], seed=[4, 5], alpha=2.0, dtype=tf.float16),
+            "stateless_f64": tf.random.stateless_gamma([3], seed=[6, 7], alpha=[1.5, 1.0, 4.0], dtype=tf.float64),
+        }
+    r = {}
+    with session(target, g) as sess:
+        r["stateful_run1"] = cap(lambda: run_bits(sess, stateful))
+        r["stateful_run2"] = cap(lambda: run_bits(sess, stateful))
+        r["stateless"] = cap(lambda: run_bits(sess, out))
+    return r

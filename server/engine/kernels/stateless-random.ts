@@ -39,9 +39,9 @@ export function checkSeedShape(seed: Tensor): void {
 }
 
 /**
- * GenerateKey: the seed pair (int32 values sign-extended to 64 bits) is scrambled by one Philox
- * round under a fixed key, so that either half of the seed may be weak. The first two words become
- * the key, the last two the counter's high half (its low half is 0).
+ * GenerateKey: the seed pair (int32 values sign-extended to 64 bits), taken as a Philox counter,
+ * is scrambled into one Philox output under a fixed key, so that either half of the seed may be
+ * weak. Its first two words become the key, the last two the counter's high half (low half 0).
  */
 export function philoxFromSeed(seed: Tensor): PhiloxRandom {
   let s0: bigint;

@@ -1,11 +1,12 @@
-// The stateless random ops, StatelessMultinomial, StatelessShuffle, RandomShuffle and RandomGamma against
+// The stateless random ops, StatelessMultinomial, StatelessShuffle, RandomShuffle, RandomGamma and
+// RandomPoisson against
 // TensorFlow 2.21 itself: testdata/stateless-random-fixtures.json, written by
 // testdata/gen_stateless_random_fixtures.py.
 //   - cases: one tf.raw_ops call each; outputs compare exactly (TF's Philox streams and
 //     distributions are followed bit for bit), except float64 normals and gamma draws, within
 //     2 ulp (TF's double Box-Muller and gamma rejection call glibc's double log/sin/cos/pow/log1p,
 //     we call V8's; their float, half and bfloat16 values are exact); errors by code and message;
-//   - stateful: RandomShuffle's and RandomGamma's kernel created once and run twice, as a session
+//   - stateful: RandomShuffle's, RandomGamma's and RandomPoisson's kernel created once and run twice, as a session
 //     runs one node twice, so the second run continues the seeded stream;
 //   - graphs: Keras Dense layers built in a tf.compat.v1 graph, run on tfgate's master (initialise,
 //     then read the variables): the initialised kernels must be TF's bit for bit.
@@ -129,7 +130,7 @@ function runRepeatedly(c: FxKernelCase, runs: number): Tensor[] {
   return outs;
 }
 
-describe(`RandomShuffle and RandomGamma vs TensorFlow ${fx.tensorflow} (two runs of one seeded kernel)`, () => {
+describe(`RandomShuffle, RandomGamma and RandomPoisson vs TensorFlow ${fx.tensorflow} (two runs of one seeded kernel)`, () => {
   fx.stateful.forEach((c, k) => {
     const seeds = `seed=(${c.attrs.seed![1]}, ${c.attrs.seed2![1]})`;
     it(`#${k} ${c.op} ${dtypeOf(c)} ${c.inputs.map((t) => `[${t.shape}]`).join(" ")} ${seeds}`, () => {
@@ -179,4 +180,28 @@ describe(`Keras initialisers in tf.compat.v1 graphs vs TensorFlow ${fx.tensorflo
       }
     });
   }
+});
+
+describe("Poisson rates TF never finishes sampling", () => {
+  // TF 2.21 loops forever on these (observed); tfgate gives up with INVALID_ARGUMENT.
+  const poisson = (rate: number, dtype: DataType) =>
+    runKernel("StatelessRandomPoisson", {
+      attrs: buildAttrs({
+        Rtype: ["type", DataType.DT_DOUBLE],
+        dtype: ["type", dtype],
+        T: ["type", DataType.DT_INT32],
+        Tseed: ["type", DataType.DT_INT32],
+      }),
+      inputs: [
+        toTensor({ dtype: DataType.DT_INT32, shape: [1], values: [2] }),
+        toTensor({ dtype: DataType.DT_INT32, shape: [2], values: [1, 2] }),
+        toTensor({ dtype: DataType.DT_DOUBLE, shape: [], values: [rate] }),
+      ],
+    });
+  it("a NaN rate is INVALID_ARGUMENT", async () => {
+    await assert.rejects(poisson(Number.NaN, DataType.DT_FLOAT), { code: 3 });
+  });
+  it("a rate whose draws exceed the output dtype is INVALID_ARGUMENT", async () => {
+    await assert.rejects(poisson(1e6, DataType.DT_HALF), { code: 3 });
+  });
 });

@@ -13,7 +13,7 @@ is left out.
 "graphs": Keras Dense layers built in a tf.compat.v1 graph, as GraphDefs with the steps a session runs
 (initialise, then read the kernels and biases) and TF's values, which must match bit for bit.
 
-"stateful": RandomShuffle and RandomGamma keep a Philox stream per kernel, so each case is a one-node
+"stateful": RandomShuffle, RandomGamma and RandomPoissonV2 keep a Philox stream per kernel, so each case is a one-node
 tf.compat.v1 graph run twice in one session: {"op", "attrs", "inputs", "outputs": [first run, second
 run]} or the session's "error".
 """
@@ -306,6 +306,49 @@ gv3 = {"dtype": f32, "shape_dtype": i64}
 case("StatelessRandomGammaV3", {"shape": tf.constant([3], i64), "key": k, "counter": c, "alg": tf.constant(2), "alpha": tf.constant([1.0, 2.0, 3.0])}, {}, gv3)
 case("StatelessRandomGammaV3", {"shape": tf.constant([3], i64), "key": k, "counter": c, "alg": tf.constant(2), "alpha": tf.constant([1.0, 2.0])}, {}, gv3)
 case("StatelessRandomGammaV3", {"shape": tf.constant([3], i64), "key": tf.constant([1, 2], u64), "counter": c, "alg": ALG, "alpha": tf.constant([1.0])}, {}, gv3)
+
+# --- Poisson: RandomPoissonV2 run twice per kernel; StatelessRandomPoisson -------------------------
+# (RandomPoisson itself is deprecated out of every GraphDef version TF 2.21 writes.)
+# (A NaN rate, or draws beyond the output dtype's range, make TF loop forever: not recorded.)
+
+
+def poisson(op, shape, rate, seed, seed2, dtype):
+    g = tf.Graph()
+    with g.as_default():
+        shape_p = v1.placeholder(i32)
+        node = getattr(R, op)(shape=shape_p, rate=tf.constant(rate.numpy(), rate.dtype), seed=seed, seed2=seed2,
+                              dtype=dtype)
+        with v1.Session(graph=g) as s:
+            outs = [s.run(node, {shape_p: shape}), s.run(node, {shape_p: shape})]
+    attrs = {"S": attr_of(i32), "R": attr_of(rate.dtype), "dtype": attr_of(dtype), "seed": attr_of(seed),
+             "seed2": attr_of(seed2)}
+    stateful.append({"op": op, "attrs": attrs, "inputs": [enc(tf.constant(shape, i32)), enc(rate)],
+                     "outputs": [enc(tf.constant(o, dtype)) for o in outs]})
+
+
+RATES = [0.5, 3.0, 9.99, 10.0, 25.0, 1000.0, 1e6, -2.0, 0.0]
+poisson("RandomPoissonV2", [3], tf.constant(RATES, f64), 1, 2, i64)
+poisson("RandomPoissonV2", [2, 2], tf.constant(RATES, f32), 3, 4, f32)
+poisson("RandomPoissonV2", [5], tf.constant([1.5, 12.0, 300.0], f16), 5, 6, f16)
+poisson("RandomPoissonV2", [4], tf.constant([2, 15, 40000], i32), 7, 8, i32)
+poisson("RandomPoissonV2", [4], tf.constant([4, 150], i64), 9, 0, f64)
+poisson("RandomPoissonV2", [100], tf.constant(33.3, f64), 0, 5, i64)
+poisson("RandomPoissonV2", [0], tf.constant([1.0], f64), 1, 2, i64)
+poisson("RandomPoissonV2", [2], tf.constant(np.zeros([0]), f64), 1, 2, i64)
+poisson("RandomPoissonV2", [2], tf.constant([float("inf"), float("-inf")], f64), 1, 2, f32)
+poisson("RandomPoissonV2", [2], tf.constant([float("inf"), 3.0], f64), 1, 2, i64)
+
+for rdt in [f32, f64, f16, i32, i64]:
+    for odt in [f32, f64, f16, i32, i64]:
+        lam = tf.cast(tf.constant([0.5, 3.0, 12.0, 250.0, 7.0, 40.0]), rdt)
+        case("StatelessRandomPoisson", {"shape": tf.constant([2, 6]), "seed": SEEDS[1], "lam": lam}, {"dtype": odt},
+             {"Rtype": rdt, "T": i32, "Tseed": i32})
+sp = {"Rtype": f32, "T": i32, "Tseed": i64}
+case("StatelessRandomPoisson", {"shape": tf.constant([300]), "seed": SEEDS[2], "lam": tf.constant(20.0)}, {"dtype": i64}, sp)
+case("StatelessRandomPoisson", {"shape": tf.constant([3]), "seed": SEEDS[2], "lam": tf.constant([1.0, 2.0])}, {"dtype": i64}, sp)
+case("StatelessRandomPoisson", {"shape": tf.constant([0, 2]), "seed": SEEDS[2], "lam": tf.constant([1.0])}, {"dtype": i64}, sp)
+case("StatelessRandomPoisson", {"shape": tf.constant([2]), "seed": tf.constant([1, 2, 3], i64), "lam": tf.constant([1.0, 2.0])}, {"dtype": i64}, sp)
+case("StatelessRandomPoisson", {"shape": tf.constant([2]), "seed": SEEDS[2], "lam": tf.constant([-1.0, float("inf")])}, {"dtype": f32}, sp)
 
 # --- graphs: Keras initialisers in a tf.compat.v1 graph ------------------------------------------
 

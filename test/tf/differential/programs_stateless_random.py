@@ -218,3 +218,28 @@ def gamma_samples(target):
         r["stateful_run2"] = cap(lambda: run_bits(sess, stateful))
         r["stateless"] = cap(lambda: run_bits(sess, out))
     return r
+
+
+@program()
+def poisson_samples(target):
+    """tf.random.poisson (RandomPoissonV2) under graph and op seeds, small and large rates, float and
+    integer outputs, run twice (the stream continues); tf.random.stateless_poisson. (A NaN rate is
+    left out: TF never returns from it.)"""
+    g = tf.Graph()
+    with g.as_default():
+        v1.set_random_seed(7)
+        lam = tf.constant([0.5, 4.0, 12.0, 300.0])
+        stateful = {
+            "f32": tf.random.poisson([3], lam, seed=1),
+            "i64": tf.random.poisson([2], lam, dtype=tf.int64),
+        }
+        stateless = {
+            "i32": tf.random.stateless_poisson([2, 4], seed=[5, 6], lam=lam, dtype=tf.int32),
+            "f64": tf.random.stateless_poisson([3], seed=[1, 2], lam=25.0, dtype=tf.float64),
+        }
+    r = {}
+    with session(target, g) as sess:
+        r["run1"] = cap(lambda: sess.run(stateful))
+        r["run2"] = cap(lambda: sess.run(stateful))
+        r["stateless"] = cap(lambda: sess.run(stateless))
+    return r

@@ -38,6 +38,7 @@ export * from "./ScatterNd.js";
 export * from "./Split.js";
 export * from "./SplitV.js";
 export * from "./StatelessMultinomial.js";
+export * from "./StatelessRandomBinomial.js";
 export * from "./StatelessRandomGammaV2.js";
 export * from "./StatelessRandomGammaV3.js";
 export * from "./StatelessRandomGetAlg.js";

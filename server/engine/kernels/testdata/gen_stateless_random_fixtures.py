@@ -350,6 +350,34 @@ case("StatelessRandomPoisson", {"shape": tf.constant([0, 2]), "seed": SEEDS[2], 
 case("StatelessRandomPoisson", {"shape": tf.constant([2]), "seed": tf.constant([1, 2, 3], i64), "lam": tf.constant([1.0, 2.0])}, {"dtype": i64}, sp)
 case("StatelessRandomPoisson", {"shape": tf.constant([2]), "seed": SEEDS[2], "lam": tf.constant([-1.0, float("inf")])}, {"dtype": f32}, sp)
 
+# --- StatelessRandomBinomial: inversion (count·p < 10) and BTRS, p above and below 1/2, broadcasting ---
+
+COUNTS = [5.0, 20.0, 100.0, 1000.0, 0.0, 7.0, 50.0, 3.0]
+PROBS = [0.3, 0.6, 0.05, 0.5, 0.5, 1.0, 0.99, 0.0]
+for tdt in [f32, f64, f16]:
+    for odt in [i64, f32, i32, f64, f16]:
+        case("StatelessRandomBinomial", {"shape": tf.constant([3, 8]), "seed": SEEDS[0],
+                                         "counts": tf.constant(COUNTS, tdt), "probs": tf.constant(PROBS, tdt)},
+             {"dtype": odt}, {"S": i32, "Tseed": i32, "T": tdt})
+sb = {"S": i32, "Tseed": i64, "T": f64}
+case("StatelessRandomBinomial", {"shape": tf.constant([2, 3, 4]), "seed": SEEDS[2],
+                                 "counts": tf.constant([[10.0], [200.0], [33.0]]), "probs": tf.constant([0.1, 0.4, 0.7, 0.95])},
+     {"dtype": i64}, sb)
+case("StatelessRandomBinomial", {"shape": tf.constant([200]), "seed": SEEDS[2], "counts": tf.constant(40.0),
+                                 "probs": tf.constant(0.45)}, {"dtype": i64}, sb)
+case("StatelessRandomBinomial", {"shape": tf.constant([4]), "seed": SEEDS[2], "counts": tf.constant([10.0, -3.0, 2.5, 12.0]),
+                                 "probs": tf.constant([float("nan"), 0.5, 0.5, -0.5])}, {"dtype": f64}, sb)
+case("StatelessRandomBinomial", {"shape": tf.constant([3]), "seed": SEEDS[2], "counts": tf.constant([1.0, 2.0]),
+                                 "probs": tf.constant([0.5, 0.5, 0.5])}, {"dtype": i64}, sb)
+case("StatelessRandomBinomial", {"shape": tf.constant([3]), "seed": SEEDS[2], "counts": tf.constant([1.0, 2.0]),
+                                 "probs": tf.constant(0.5)}, {"dtype": i64}, sb)
+case("StatelessRandomBinomial", {"shape": tf.constant([0, 2]), "seed": SEEDS[2], "counts": tf.constant([1.0, 2.0]),
+                                 "probs": tf.constant(0.5)}, {"dtype": i64}, sb)
+case("StatelessRandomBinomial", {"shape": tf.constant([[2]]), "seed": SEEDS[2], "counts": tf.constant(1.0),
+                                 "probs": tf.constant(0.5)}, {"dtype": i64}, sb)
+case("StatelessRandomBinomial", {"shape": tf.constant([2]), "seed": tf.constant([1], i64), "counts": tf.constant(1.0),
+                                 "probs": tf.constant(0.5)}, {"dtype": i64}, sb)
+
 # --- graphs: Keras initialisers in a tf.compat.v1 graph ------------------------------------------
 
 graphs = []

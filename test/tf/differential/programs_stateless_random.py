@@ -243,3 +243,22 @@ def poisson_samples(target):
         r["run2"] = cap(lambda: sess.run(stateful))
         r["stateless"] = cap(lambda: sess.run(stateless))
     return r
+
+
+@program()
+def binomial_samples(target):
+    """tf.random.stateless_binomial (StatelessRandomBinomial): counts and probs broadcast, small and
+    large count·p, p above one half, int32 and float outputs, and incompatible counts/probs."""
+    g = tf.Graph()
+    with g.as_default():
+        counts = tf.constant([[5.0], [120.0]])
+        probs = tf.constant([0.2, 0.5, 0.9])
+        out = {
+            "i32": tf.random.stateless_binomial([4, 2, 3], seed=[3, 4], counts=counts, probs=probs),
+            "f32": tf.random.stateless_binomial([6], seed=[5, 6], counts=30.0, probs=0.35, output_dtype=tf.float32),
+        }
+        bad = tf.random.stateless_binomial(
+            [2], seed=[1, 2], counts=v1.placeholder_with_default([1.0, 2.0], None), probs=[0.1, 0.2, 0.3]
+        )
+    with session(target, g) as sess:
+        return {"values": cap(lambda: sess.run(out)), "incompatible": cap(lambda: sess.run(bad))}

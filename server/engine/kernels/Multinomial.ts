@@ -64,6 +64,21 @@ export function multinomial(
   return new Tensor(outType, shape, out);
 }
 
+/** The checks of TF's MultinomialOp::DoCompute; returns num_samples. */
+export function checkMultinomialInputs(logits: Tensor, ns: Tensor): number {
+  if (logits.rank !== 2) {
+    throw invalidArgument(`logits should be a matrix, got shape ${shapeString(logits.shape)}`);
+  }
+  if (ns.rank !== 0) {
+    throw invalidArgument(`num_samples should be a scalar, got shape ${shapeString(ns.shape)}`);
+  }
+  const numSamples = scalarValue(ns);
+  if (numSamples < 0) throw invalidArgument(`num_samples should be non-negative, got ${numSamples}`);
+  const classes = logits.shape[1]!;
+  if (classes <= 0) throw invalidArgument(`num_classes should be positive, got ${classes}`);
+  return numSamples;
+}
+
 export const multinomialConfig: KernelConfig = {
   op: {
     name: "Multinomial",
@@ -78,17 +93,9 @@ export const multinomialConfig: KernelConfig = {
     const generator = generatorFromAttrs(c.attrs);
     return {
       compute(ctx) {
-        const [logits, ns] = [ctx.input(0), ctx.input(1)];
-        if (logits.rank !== 2) {
-          throw invalidArgument(`logits should be a matrix, got shape ${shapeString(logits.shape)}`);
-        }
-        if (ns.rank !== 0) {
-          throw invalidArgument(`num_samples should be a scalar, got shape ${shapeString(ns.shape)}`);
-        }
-        const numSamples = scalarValue(ns);
-        if (numSamples < 0) throw invalidArgument(`num_samples should be non-negative, got ${numSamples}`);
-        const [batch, classes] = logits.shape as [number, number];
-        if (classes <= 0) throw invalidArgument(`num_classes should be positive, got ${classes}`);
+        const logits = ctx.input(0);
+        const numSamples = checkMultinomialInputs(logits, ctx.input(1));
+        const batch = logits.shape[0]!;
         // The generator advances by what TF reserves (only for a non-empty output), whether or
         // not every value is used: 4-rounded samples, doubled for the two uint32s of a double.
         const ceil4 = Math.trunc((numSamples + 3) / 4) * 4 * 2;

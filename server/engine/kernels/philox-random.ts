@@ -211,6 +211,11 @@ export class GuardedPhiloxRandom {
     return local;
   }
 
+  /** ReserveSamples32(samples): room for `samples` uint32s, rounded up to whole outputs. */
+  reserveSamples32(samples: number): PhiloxRandom {
+    return this.reserveSamples128(Math.floor((samples + 3) / 4));
+  }
+
   /** ReserveRandomOutputs(output_count, multiplier). */
   reserveRandomOutputs(outputCount: number, multiplier: number): PhiloxRandom {
     return this.reserveSamples128(outputCount * multiplier);

@@ -1,0 +1,13 @@
+// TF's StatelessRandomNormalV2 (core/kernels/stateless_random_ops_v2.cc): standard normals from an
+// explicit Philox key, counter and algorithm.
+
+import { FLOAT_TYPES } from "./kernel-config.js";
+import { randomStandardNormal } from "./RandomStandardNormal.js";
+import { floatFill, STATELESS_FLOAT_DTYPE, statelessV2Config } from "./stateless-random.js";
+
+export const statelessRandomNormalV2Config = statelessV2Config({
+  name: "StatelessRandomNormalV2",
+  attrs: [STATELESS_FLOAT_DTYPE],
+  kernelTypes: FLOAT_TYPES,
+  fill: floatFill(randomStandardNormal),
+});

@@ -1,0 +1,19 @@
+// TF's StatelessTruncatedNormal (core/kernels/stateless_random_ops.cc): standard normals redrawn
+// until |x| < 2, each output group reading its own 256-sample region of the seed pair's stream.
+
+import { FLOAT_TYPES } from "./kernel-config.js";
+import {
+  floatFill,
+  STATELESS_FLOAT_DTYPE,
+  statelessV1Config,
+  TSEED,
+  V1_SHAPE_T,
+} from "./stateless-random.js";
+import { truncatedNormal } from "./TruncatedNormal.js";
+
+export const statelessTruncatedNormalConfig = statelessV1Config({
+  name: "StatelessTruncatedNormal",
+  attrs: [STATELESS_FLOAT_DTYPE, V1_SHAPE_T, TSEED],
+  kernelTypes: FLOAT_TYPES,
+  fill: floatFill(truncatedNormal),
+});

@@ -1,0 +1,13 @@
+// TF's StatelessTruncatedNormalV2 (core/kernels/stateless_random_ops_v2.cc): normals truncated to
+// |x| < 2 from an explicit Philox key, counter and algorithm.
+
+import { FLOAT_TYPES } from "./kernel-config.js";
+import { floatFill, STATELESS_FLOAT_DTYPE, statelessV2Config } from "./stateless-random.js";
+import { truncatedNormal } from "./TruncatedNormal.js";
+
+export const statelessTruncatedNormalV2Config = statelessV2Config({
+  name: "StatelessTruncatedNormalV2",
+  attrs: [STATELESS_FLOAT_DTYPE],
+  kernelTypes: FLOAT_TYPES,
+  fill: floatFill(truncatedNormal),
+});

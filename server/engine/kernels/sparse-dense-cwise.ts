@@ -87,7 +87,9 @@ export function sparseDenseCwise(
     if (kind === "Mul") return ops.mul(v, y);
     if (kind === "Add") return ops.add(v, y);
     if (ops.isZero(y)) {
-      throw invalidArgument("SparseDenseCwiseDiv cannot divide by zero,but input dense tensor contains zero ");
+      throw invalidArgument(
+        "SparseDenseCwiseDiv cannot divide by zero,but input dense tensor contains zero ",
+      );
     }
     return ops.div(v, y);
   });

@@ -8,7 +8,7 @@ import { invalidArgument } from "../framework/errors.js";
 import { allocData, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { int64Matrix, int64Vector } from "./sparse-util.js";
+import { int64Vector } from "./sparse-util.js";
 import { allocIndexable, lanesOf, readInts, storage } from "./tensor-util.js";
 
 function checkInputs(indices: Tensor, values: Tensor, denseShape: Tensor, defaultValue: Tensor): void {
@@ -44,46 +44,48 @@ export function sparseFillEmptyRows(
   const nnz = indices.shape[0]!;
   const denseRows = readInts(denseShapeT)[0] ?? 0;
   const ix = readInts(indices);
-  // Entries per row, then each row's first output position (an empty row takes one slot).
-  const counts = new Array<number>(Math.max(denseRows, 0)).fill(0);
+  // The per-row bookkeeping is as long as dense_shape[0] says, so it goes through the budgeted
+  // allocator (as TF's empty_row_indicator output and per-row scratch do).
+  const rows = Math.max(denseRows, 0);
+  const empty = allocData(DataType.DT_BOOL, rows, [rows]) as Uint8Array;
+  const next = allocData(DataType.DT_DOUBLE, rows, [rows]) as Float64Array;
   for (let i = 0; i < nnz; i++) {
     const row = ix[i * rank]!;
     if (row < 0 || row >= denseRows)
       throw invalidArgument(`indices(${i}, 0) is invalid: ${row} >= ${denseRows}`);
-    counts[row]!++;
+    next[row]!++;
   }
-  const start: number[] = [];
+  // Each row's first output position: an empty row takes one slot for its default entry.
   let total = 0;
-  for (const c of counts) {
-    start.push(total);
-    total += Math.max(c, 1);
+  for (let row = 0; row < rows; row++) {
+    const count = next[row]!;
+    next[row] = total;
+    if (count === 0) empty[row] = 1;
+    total += Math.max(count, 1);
   }
-  const next = start.slice();
-  const reverse: number[] = [];
   const dtype = values.dtype;
   const lanes = lanesOf(dtype);
-  const outIx = new Array<number>(total * rank).fill(0);
+  const outIx = allocData(DataType.DT_INT64, total * rank, [total, rank]) as BigInt64Array;
   const outValues = allocIndexable(dtype, total, [total]);
+  const fill = storage(defaultValue);
+  for (let row = 0; row < rows; row++) {
+    if (!empty[row]) continue;
+    const at = next[row]!;
+    outIx[at * rank] = BigInt(row);
+    for (let l = 0; l < lanes; l++) outValues[at * lanes + l] = fill[l];
+  }
   const src = storage(values);
+  const reverse: number[] = [];
   for (let i = 0; i < nnz; i++) {
     const at = next[ix[i * rank]!]!++;
     reverse.push(at);
-    for (let d = 0; d < rank; d++) outIx[at * rank + d] = ix[i * rank + d]!;
+    for (let d = 0; d < rank; d++) outIx[at * rank + d] = BigInt(ix[i * rank + d]!);
     for (let l = 0; l < lanes; l++) outValues[at * lanes + l] = src[i * lanes + l];
   }
-  const fill = storage(defaultValue);
-  const empty = allocData(DataType.DT_BOOL, counts.length, [counts.length]) as Uint8Array;
-  counts.forEach((c, row) => {
-    if (c > 0) return;
-    const at = start[row]!;
-    empty[row] = 1;
-    outIx[at * rank] = row;
-    for (let l = 0; l < lanes; l++) outValues[at * lanes + l] = fill[l];
-  });
   return [
-    int64Matrix(outIx, total, rank),
+    new Tensor(DataType.DT_INT64, [total, rank], outIx),
     new Tensor(dtype, [total], outValues as unknown as Tensor["data"]),
-    new Tensor(DataType.DT_BOOL, [counts.length], empty),
+    new Tensor(DataType.DT_BOOL, [rows], empty),
     int64Vector(reverse),
   ];
 }

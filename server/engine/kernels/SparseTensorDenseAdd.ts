@@ -48,7 +48,9 @@ function checkInputs(indices: Tensor, values: Tensor, shapeT: Tensor, b: Tensor)
 export function sparseTensorDenseAdd(indices: Tensor, values: Tensor, shapeT: Tensor, b: Tensor): Tensor {
   checkInputs(indices, values, shapeT, b);
   const ops = scalarOps(b.dtype);
-  const out = ops.read(b);
+  const out = ops.buffer(b.shape);
+  const dense = ops.reader(b);
+  for (let i = 0; i < b.numElements; i++) out.set(i, dense(i));
   const sv = ops.read(values);
   const ix = readInts(indices);
   const rank = b.rank;
@@ -64,9 +66,9 @@ export function sparseTensorDenseAdd(indices: Tensor, values: Tensor, shapeT: Te
       }
       at += k * strides[d]!;
     }
-    out[at] = ops.add(out[at]!, v);
+    out.set(at, ops.add(out.get(at), v));
   });
-  return ops.write(b.shape, out);
+  return out.tensor();
 }
 
 export const sparseTensorDenseAddConfig: KernelConfig = {

@@ -6,7 +6,7 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrBool } from "../framework/op-def.js";
-import { checkAllocation, numElements, shapeString, type Tensor } from "../framework/tensor.js";
+import { shapeString, type Tensor } from "../framework/tensor.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
 import { type Scalar, scalarOps } from "./sparse-values.js";
 import { readInts } from "./tensor-util.js";
@@ -49,13 +49,12 @@ export function sparseTensorDenseMatMul(
   }
   const ops = scalarOps(b.dtype);
   const outShape = [outerLeft, outerRight];
-  checkAllocation(b.dtype, numElements(outShape), outShape);
-  const out: Scalar[] = new Array<Scalar>(outerLeft * outerRight).fill(ops.zero);
+  const out = ops.buffer(outShape);
   const nnz = aValues.numElements;
-  if (out.length === 0 || nnz === 0 || b.numElements === 0) return ops.write(outShape, out);
+  if (nnz === 0 || b.numElements === 0) return out.tensor();
   const ix = readInts(aIndices);
   const av = ops.read(aValues);
-  const bv = ops.read(b);
+  const bv = ops.reader(b);
   const [mDim, kDim] = adjointA ? [1, 0] : [0, 1];
   const bCols = b.shape[1]!;
   for (let i = 0; i < nnz; i++) {
@@ -69,12 +68,12 @@ export function sparseTensorDenseMatMul(
     }
     const a = adjointA ? conj(av[i]!) : av[i]!;
     for (let n = 0; n < outerRight; n++) {
-      const bElem = adjointB ? conj(bv[n * bCols + k]!) : bv[k * bCols + n]!;
+      const bElem = adjointB ? conj(bv(n * bCols + k)) : bv(k * bCols + n);
       const o = m * outerRight + n;
-      out[o] = ops.add(out[o]!, ops.mul(a, bElem));
+      out.set(o, ops.add(out.get(o), ops.mul(a, bElem)));
     }
   }
-  return ops.write(outShape, out);
+  return out.tensor();
 }
 
 export const sparseTensorDenseMatMulConfig: KernelConfig = {

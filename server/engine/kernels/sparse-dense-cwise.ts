@@ -72,7 +72,7 @@ export function sparseDenseCwise(
   );
   const ops = scalarOps(values.dtype);
   const sv = ops.read(values);
-  const dv = ops.read(dense);
+  const dv = ops.reader(dense);
   const ix = readInts(indices);
   const out: Scalar[] = sv.map((v, i) => {
     let at = 0;
@@ -83,7 +83,7 @@ export function sparseDenseCwise(
       }
       at += k * strides[d]!;
     }
-    const y = dv[at]!;
+    const y = dv(at);
     if (kind === "Mul") return ops.mul(v, y);
     if (kind === "Add") return ops.add(v, y);
     if (ops.isZero(y)) {

@@ -93,3 +93,58 @@ describe(`tf.sparse kernels vs TensorFlow ${fx.tensorflow} (sparse fixtures)`, (
     });
   });
 });
+
+/** An int64 tensor for the hostile-shape cases. */
+const i64 = (shape: number[], values: number[]): FxTensor => ({
+  dtype: DataType.DT_INT64,
+  shape,
+  values: values.map(String),
+});
+const f32 = (values: number[]): FxTensor => ({ dtype: DataType.DT_FLOAT, shape: [values.length], values });
+const HUGE = 2 ** 21;
+
+describe("tf.sparse kernels: sizes taken from a dense_shape value are checked before allocating", () => {
+  const cases: { op: string; attrs: Record<string, [string, unknown]>; inputs: FxTensor[] }[] = [
+    {
+      op: "SparseToDense",
+      attrs: { T: ["type", DataType.DT_FLOAT], Tindices: ["type", DataType.DT_INT64] },
+      inputs: [i64([1, 2], [0, 0]), i64([2], [HUGE, HUGE]), f32([1]), { dtype: 1, shape: [], values: [0] }],
+    },
+    {
+      op: "SparseReduceSum",
+      attrs: { T: ["type", DataType.DT_FLOAT] },
+      inputs: [
+        i64([1, 3], [0, 0, 0]),
+        f32([1]),
+        i64([3], [HUGE, HUGE, 2]),
+        { dtype: 3, shape: [1], values: [2] },
+      ],
+    },
+    {
+      op: "SparseFillEmptyRows",
+      attrs: { T: ["type", DataType.DT_FLOAT] },
+      inputs: [i64([1, 2], [0, 0]), f32([1]), i64([2], [HUGE ** 2, 2]), { dtype: 1, shape: [], values: [0] }],
+    },
+    {
+      op: "SparseTensorDenseMatMul",
+      attrs: { T: ["type", DataType.DT_FLOAT], Tindices: ["type", DataType.DT_INT64] },
+      inputs: [
+        i64([1, 2], [0, 0]),
+        f32([1]),
+        i64([2], [HUGE ** 2, 2]),
+        { dtype: 1, shape: [2, 2], values: [1, 2, 3, 4] },
+      ],
+    },
+  ];
+  for (const c of cases) {
+    it(`${c.op}: RESOURCE_EXHAUSTED, not a huge allocation`, async () => {
+      await assert.rejects(
+        runKernel(c.op, { attrs: buildAttrs(c.attrs), inputs: c.inputs.map(toTensor), nodeName: c.op }),
+        (e: { code: number; message: string }) => {
+          assert.equal(e.code, 8, e.message);
+          return true;
+        },
+      );
+    });
+  }
+});

@@ -105,7 +105,7 @@ export function sparseReduceDense(
   const n = numElements(groupShape);
   const strides = stridesOf(groupShape);
   const rank = r.shape.length;
-  const out = new Array<Scalar>(n).fill(r.ops.zero);
+  const out = r.ops.buffer(outputShape(r, keepDims));
   for (const g of r.groups) {
     let at = 0;
     r.groupDims.forEach((d, j) => {
@@ -114,9 +114,9 @@ export function sparseReduceDense(
     if (at < 0 || at >= n) {
       throw internal(`Obtained a write index of ${at} which is outside of bounds of [0, ${n})`);
     }
-    out[at] = g.value;
+    out.set(at, g.value);
   }
-  return r.ops.write(outputShape(r, keepDims), out);
+  return out.tensor();
 }
 
 /** SparseReduceSumSparse / SparseReduceMaxSparse: the result as (indices, values, shape). */

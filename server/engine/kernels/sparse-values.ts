@@ -6,15 +6,26 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { bfloat16ToFloat, floatToBfloat16, floatToHalf, halfToFloat } from "../framework/float16.js";
-import { allocData, type NumericArray, Tensor } from "../framework/tensor.js";
+import { allocData, type NumericArray, numElements, Tensor } from "../framework/tensor.js";
 import { DataType, dataTypeString, isComplexType } from "../framework/types.js";
-import { numericData } from "./tensor-util.js";
+import { computeBuffer, finish, numericData } from "./tensor-util.js";
 
 export type Scalar = number | bigint | readonly [number, number];
 
+/** Zero-initialised output storage of a dtype, allocated (and charged to the step) up front. */
+export interface ScalarBuffer {
+  get(i: number): Scalar;
+  set(i: number, v: Scalar): void;
+  tensor(): Tensor;
+}
+
 export interface ScalarOps {
-  /** Every element of a tensor of this dtype. */
+  /** Every element of a tensor of this dtype (for vectors as long as a sparse tensor's values). */
   read(t: Tensor): Scalar[];
+  /** Element access to a tensor of this dtype without copying it out (dense operands). */
+  reader(t: Tensor): (i: number) => Scalar;
+  /** A zero-filled output of `shape`, through the budgeted allocator. */
+  buffer(shape: readonly number[]): ScalarBuffer;
   /** A tensor of this dtype holding `values`. */
   write(shape: readonly number[], values: readonly Scalar[]): Tensor;
   readonly zero: Scalar;
@@ -79,6 +90,21 @@ function realOps(dtype: DataType): ScalarOps {
   const mul32 = dtype === DataType.DT_INT32 || dtype === DataType.DT_UINT32;
   return {
     read: (t) => Array.from(numericData(t)),
+    reader: (t) => {
+      const d = numericData(t);
+      return (i) => d[i]!;
+    },
+    buffer: (shape) => {
+      const n = numElements(shape);
+      const d = computeBuffer(dtype, n, shape) as NumericArray;
+      return {
+        get: (i) => d[i]!,
+        set: (i, v) => {
+          d[i] = v as N;
+        },
+        tensor: () => finish(dtype, shape, d),
+      };
+    },
     write: (shape, values) => {
       const n = values.length;
       if (dtype === DataType.DT_HALF || dtype === DataType.DT_BFLOAT16) {
@@ -107,6 +133,20 @@ function bigOps(dtype: DataType): ScalarOps {
   const wrap = (x: bigint) => (signed ? BigInt.asIntN(64, x) : BigInt.asUintN(64, x));
   return {
     read: (t) => Array.from(t.data as BigInt64Array),
+    reader: (t) => {
+      const d = t.data as BigInt64Array;
+      return (i) => d[i]!;
+    },
+    buffer: (shape) => {
+      const d = allocData(dtype, numElements(shape), shape) as BigInt64Array;
+      return {
+        get: (i) => d[i]!,
+        set: (i, v) => {
+          d[i] = v as bigint;
+        },
+        tensor: () => new Tensor(dtype, shape, d),
+      };
+    },
     write: (shape, values) => {
       const out = allocData(dtype, values.length, shape) as BigInt64Array;
       for (let i = 0; i < values.length; i++) out[i] = values[i] as bigint;
@@ -131,6 +171,21 @@ function complexOps(dtype: DataType): ScalarOps {
       const out: Scalar[] = [];
       for (let i = 0; i < d.length; i += 2) out.push([d[i]!, d[i + 1]!]);
       return out;
+    },
+    reader: (t) => {
+      const d = t.data as Float32Array | Float64Array;
+      return (i) => [d[2 * i]!, d[2 * i + 1]!];
+    },
+    buffer: (shape) => {
+      const d = allocData(dtype, numElements(shape), shape) as Float32Array | Float64Array;
+      return {
+        get: (i) => [d[2 * i]!, d[2 * i + 1]!],
+        set: (i, v) => {
+          d[2 * i] = (v as C)[0];
+          d[2 * i + 1] = (v as C)[1];
+        },
+        tensor: () => new Tensor(dtype, shape, d),
+      };
     },
     write: (shape, values) => {
       const out = allocData(dtype, values.length, shape) as Float32Array | Float64Array;

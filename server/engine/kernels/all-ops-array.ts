@@ -39,6 +39,7 @@ export * from "./SparseReorder.js";
 export * from "./SparseReshape.js";
 export * from "./SparseSlice.js";
 export * from "./SparseSliceGrad.js";
+export * from "./SparseSplit.js";
 export * from "./SparseToDense.js";
 export * from "./Split.js";
 export * from "./SplitV.js";

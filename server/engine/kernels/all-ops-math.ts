@@ -36,6 +36,8 @@ export * from "./SparseReduceMaxSparse.js";
 export * from "./SparseReduceSum.js";
 export * from "./SparseReduceSumSparse.js";
 export * from "./SparseSoftmax.js";
+export * from "./SparseSparseMaximum.js";
+export * from "./SparseSparseMinimum.js";
 export * from "./SparseTensorDenseAdd.js";
 export * from "./SparseTensorDenseMatMul.js";
 export * from "./Tan.js";

@@ -164,3 +164,16 @@ export function validateSparseTensor(indices: Tensor, values: Tensor, shape: Ten
     throw invalidArgument(`Index rank (${indices.shape[1]}) and shape rank (${shape.shape[0]}) do not match`);
   }
 }
+
+/**
+ * TF's ValidateSparseTensor with unordered index validation: every index row inside `shape`, in
+ * any order. The first row outside fails with TF's "Sparse index tuple" message.
+ */
+export function checkIndicesInBounds(s: SparseIndices, shape: readonly number[]): void {
+  for (let n = 0; n < s.nnz; n++) {
+    const row = s.ix.slice(n * s.rank, n * s.rank + s.rank);
+    if (row.some((v, d) => v < 0 || v >= shape[d]!)) {
+      throw invalidArgument(`Sparse index tuple indices[${n}, :] = [${row.join(", ")}] is out of bounds`);
+    }
+  }
+}

@@ -47,7 +47,8 @@ def case(op, inputs, attrs=None, inferred=None):
     if isinstance(out, tf.errors.OpError):
         c["error"] = {"code": out.error_code, "message": clean(out.message)}
     elif isinstance(out, (list, tuple)):
-        c["outputs"] = [enc(o) for o in out]
+        # A list output (SparseSplit's N tensors per output arg) is flattened, as the kernel's outputs are.
+        c["outputs"] = [enc(x) for o in out for x in (o if isinstance(o, list) else [o])]
     else:
         c["outputs"] = [enc(out)]
     cases.append(c)
@@ -529,6 +530,65 @@ ssm(ix([0, 1]), tf.constant([1.0, 2.0]), sh(2))
 ssm(ix([[0, 0], [0, 1]]), tf.constant([[1.0, 2.0]]), sh(2, 2))
 ssm(ix([[0, 0], [0, 1]]), tf.constant([1.0, 2.0]), tf.constant([[2, 2]], i64))
 ssm(ix([[0, 0], [0, 1]]), tf.constant([float("inf"), 2.0]), sh(2, 2))
+
+# --- SparseSplit ----------------------------------------------------------------------------------
+
+for dt in NUMBERS + [b, s]:
+    v = vals(dt, 6) if dt not in (b, s) else (tf.constant([True, False] * 3) if dt == b else tf.constant(list("abcdef")))
+    case("SparseSplit", {"split_dim": tf.constant(1, i64), "indices": ix(S_IX), "values": v, "shape": sh(4, 5)},
+         {"num_split": 2}, {"T": dt})
+
+
+def ssp(dim, n, indices=S_IX, shape=(4, 5), nv=None):
+    nv = len(indices) if nv is None else nv
+    case("SparseSplit", {"split_dim": tf.constant(dim, i64), "indices": ix(indices, len(shape)), "values": vals(f32, nv),
+                         "shape": tf.constant(list(shape), i64)}, {"num_split": n}, {"T": f32})
+
+
+ssp(0, 2)
+ssp(0, 3)
+ssp(1, 3)
+ssp(-1, 2)
+ssp(-2, 4)
+ssp(1, 1)
+ssp(0, 5)
+ssp(0, 6)
+ssp(2, 2)
+ssp(-3, 2)
+ssp(1, 2, indices=[[3, 0], [0, 4], [1, 1]])
+ssp(0, 2, indices=[], nv=0)
+ssp(0, 2, nv=5)
+ssp(0, 2, shape=(4, 5, 1))
+ssp(0, 2, indices=[[0, 0], [9, 1]])
+ssp(0, 2, indices=[[0, 0], [-1, 1]])
+case("SparseSplit", {"split_dim": tf.constant([0], i64), "indices": ix(S_IX), "values": vals(f32, 6), "shape": sh(4, 5)},
+     {"num_split": 2}, {"T": f32})
+
+# --- SparseSparseMaximum / Minimum ----------------------------------------------------------------
+
+for op, types in [("SparseSparseMaximum", REALS), ("SparseSparseMinimum", NUMBERS)]:
+    for dt in types:
+        case(op, {"a_indices": ix(A1), "a_values": vals(dt, 4), "a_shape": sh(4, 4), "b_indices": ix(B1),
+                  "b_values": vals(dt, 5, seed=2), "b_shape": sh(4, 4)}, {}, {"T": dt})
+
+    def smm(a_ix, a_v, a_sh, b_ix, b_v, b_sh):
+        case(op, {"a_indices": a_ix, "a_values": a_v, "a_shape": a_sh, "b_indices": b_ix, "b_values": b_v, "b_shape": b_sh},
+             {}, {"T": a_v.dtype})
+
+    smm(ix(A1), av, sh(4, 4), ix([], 2), tf.zeros([0]), sh(4, 4))
+    smm(ix([], 2), tf.zeros([0]), sh(4, 4), ix([], 2), tf.zeros([0]), sh(4, 4))
+    smm(ix(A1), av, sh(4, 4), ix(B1), bv, sh(4, 5))
+    smm(ix(A1), av, sh(4, 4), ix([[0, 0, 0]]), tf.constant([1.0]), sh(4, 4, 1))
+    smm(ix(A1), av, sh(4, 4), ix(B1), bv[:4], sh(4, 4))
+    smm(ix(A1), av, tf.constant([[4, 4]], i64), ix(B1), bv, sh(4, 4))
+    smm(ix([0, 1]), tf.constant([1.0, 2.0]), sh(4, 4), ix(B1), bv, sh(4, 4))
+    smm(ix([[1, 1], [0, 0]]), tf.constant([1.0, 2.0]), sh(4, 4), ix(B1), bv, sh(4, 4))
+    smm(ix([[0, 0], [0, 0]]), tf.constant([1.0, 2.0]), sh(4, 4), ix([[0, 0]]), tf.constant([5.0]), sh(4, 4))
+    smm(ix([[0, 0], [9, 9]]), tf.constant([1.0, 2.0]), sh(4, 4), ix([[0, 0]]), tf.constant([5.0]), sh(4, 4))
+    smm(ix([[0, 0], [-1, 1]]), tf.constant([1.0, 2.0]), sh(4, 4), ix([[0, 0]]), tf.constant([5.0]), sh(4, 4))
+    smm(ix([[0, 0]]), tf.constant([1.0]), sh(4, 5), ix([[0, 0], [0, 7]]), tf.constant([5.0, 3.0]), sh(4, 6))
+    smm(ix([[0, 0], [0, 1]]), tf.constant([float("nan"), -1.0]), sh(2, 2), ix([[0, 0], [1, 1]]), tf.constant([1.0, float("nan")]),
+        sh(2, 2))
 
 with open(OUT, "w") as f:
     json.dump({"tensorflow": tf.__version__, "cases": cases}, f, separators=(",", ":"))

@@ -209,3 +209,39 @@ def sparse_structure_ops(target):
         r["bad_reshape"] = scap(lambda: sess.run(rs3, {sp: feed([[0, 0]], [1], [5, 5])}))
         r["concat_mismatch"] = scap(lambda: sess.run(c0, {sp: X, sp2: feed([[0, 0]], [1], [3, 5])}))
     return r
+
+
+@program()
+def sparse_more_ops(target):
+    """What tf.sparse users reach next: split, maximum/minimum, transpose, from_dense, retain,
+    expand_dims, to_indicator, the gradients of slice and to_dense wrt the values, and an index
+    outside the shape for maximum."""
+    g = tf.Graph()
+    with g.as_default():
+        sp = v1.sparse_placeholder(tf.float32, name="sp")
+        sp2 = v1.sparse_placeholder(tf.float32, name="sp2")
+        parts = tf.sparse.split(sp_input=sp, num_split=2, axis=1)
+        mx = tf.sparse.maximum(sp, sp2)
+        mn = tf.sparse.minimum(sp, sp2)
+        tr = tf.sparse.transpose(sp)
+        dense = v1.placeholder(tf.float32, [2, 3], name="dense")
+        fd = tf.sparse.from_dense(dense)
+        kept = tf.sparse.retain(sp, sp.values > 0)
+        ed = tf.sparse.expand_dims(sp, axis=0)
+        ids = v1.sparse_placeholder(tf.int64, name="ids")
+        ind = tf.sparse.to_indicator(ids, 5)
+        sl = tf.sparse.slice(sp, [0, 1], [3, 2])
+        (dsl,) = tf.gradients(tf.reduce_sum(sl.values * sl.values), [sp.values])
+        (dtd,) = tf.gradients(tf.reduce_sum(tf.sparse.to_dense(sp) * tf.range(4.0)), [sp.values])
+    other = feed([[0, 0], [0, 1], [2, 3]], [-3.0, 0.5, 4.0], [3, 4])
+    r = {}
+    with session(target, g) as sess:
+        r["split"] = scap(lambda: sess.run(parts, {sp: X}))
+        r["max_min"] = scap(lambda: sess.run([mx, mn], {sp: X, sp2: other}))
+        r["transpose"] = scap(lambda: sess.run(tr, {sp: X}))
+        r["from_dense"] = scap(lambda: sess.run(fd, {dense: [[0, 1.5, 0], [-2, 0, 0]]}))
+        r["retain_expand"] = scap(lambda: sess.run([kept, ed], {sp: X}))
+        r["to_indicator"] = scap(lambda: sess.run(ind, {ids: feed([[0, 0], [0, 1], [1, 0]], [1, 4, 2], [2, 2], np.int64)}))
+        r["grads"] = scap(lambda: sess.run([dsl, dtd], {sp: X}))
+        r["max_out_of_bounds"] = scap(lambda: sess.run(mx, {sp: X, sp2: feed([[5, 0]], [1.0], [3, 4])}))
+    return r

@@ -8,7 +8,7 @@ import { invalidArgument } from "../framework/errors.js";
 import { allocData, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { int64Vector } from "./sparse-util.js";
+import { int64Vector, readIndexValues } from "./sparse-util.js";
 import { allocIndexable, lanesOf, readInts, storage } from "./tensor-util.js";
 
 function checkInputs(indices: Tensor, values: Tensor, denseShape: Tensor, defaultValue: Tensor): void {
@@ -43,7 +43,7 @@ export function sparseFillEmptyRows(
   const rank = indices.shape[1]!;
   const nnz = indices.shape[0]!;
   const denseRows = readInts(denseShapeT)[0] ?? 0;
-  const ix = readInts(indices);
+  const ix = readIndexValues(indices);
   // The per-row bookkeeping is as long as dense_shape[0] says, so it goes through the budgeted
   // allocator (as TF's empty_row_indicator output and per-row scratch do).
   const rows = Math.max(denseRows, 0);

@@ -6,7 +6,7 @@
 import { invalidArgument } from "../framework/errors.js";
 import { shapeString, type Tensor } from "../framework/tensor.js";
 import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { int64Matrix, int64Vector, stridesOf } from "./sparse-util.js";
+import { int64Matrix, int64Vector, readIndexValues, stridesOf } from "./sparse-util.js";
 import { readInts } from "./tensor-util.js";
 
 /** The new shape with its -1 dimension inferred, checked against the old element count. */
@@ -68,7 +68,7 @@ export function sparseReshape(indices: Tensor, inputShapeT: Tensor, newShapeT: T
   const nnz = indices.shape[0]!;
   const inRank = inputShape.length;
   const outRank = outShape.length;
-  const ix = readInts(indices);
+  const ix = readIndexValues(indices);
   const inStrides = stridesOf(inputShape);
   const outStrides = stridesOf(outShape);
   const out: number[] = [];

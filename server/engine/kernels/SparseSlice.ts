@@ -5,7 +5,13 @@
 import { invalidArgument } from "../framework/errors.js";
 import { shapeString, type Tensor } from "../framework/tensor.js";
 import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { gatherValues, int64Matrix, int64Vector, validateSparseTensor } from "./sparse-util.js";
+import {
+  gatherValues,
+  int64Matrix,
+  int64Vector,
+  readIndexValues,
+  validateSparseTensor,
+} from "./sparse-util.js";
 import { readInts } from "./tensor-util.js";
 
 function checkInputs(indices: Tensor, values: Tensor, shape: Tensor, start: Tensor, size: Tensor): void {
@@ -43,7 +49,7 @@ export function sparseSlice(
   for (const s of size) if (s < 0) throw invalidArgument(`Expected a non-negative size, got ${s}`);
   const rank = shape.length;
   const outShape = shape.map((d, i) => Math.max(Math.min(start[i]! + size[i]!, d) - start[i]!, 0));
-  const ix = readInts(indices);
+  const ix = readIndexValues(indices);
   const rows: number[] = [];
   const outIx: number[] = [];
   for (let r = 0; r < indices.shape[0]!; r++) {

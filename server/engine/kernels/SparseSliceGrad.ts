@@ -6,6 +6,7 @@
 import { internal, invalidArgument } from "../framework/errors.js";
 import { shapeString, type Tensor } from "../framework/tensor.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./kernel-config.js";
+import { readIndexValues } from "./sparse-util.js";
 import { type Scalar, scalarOps } from "./sparse-values.js";
 import { readInts } from "./tensor-util.js";
 
@@ -42,8 +43,8 @@ export function sparseSliceGrad(grad: Tensor, inIxT: Tensor, startT: Tensor, out
   checkInputs(grad, inIxT, startT, outIxT);
   const ops = scalarOps(grad.dtype);
   const g = ops.read(grad);
-  const inIx = readInts(inIxT);
-  const outIx = readInts(outIxT);
+  const inIx = readIndexValues(inIxT);
+  const outIx = readIndexValues(outIxT);
   const start = readInts(startT);
   const rank = inIxT.shape[1]!;
   const nIn = inIxT.shape[0]!;

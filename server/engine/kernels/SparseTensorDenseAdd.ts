@@ -6,7 +6,7 @@
 import { invalidArgument } from "../framework/errors.js";
 import { shapeString, type Tensor } from "../framework/tensor.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./kernel-config.js";
-import { stridesOf } from "./sparse-util.js";
+import { readIndexValues, stridesOf } from "./sparse-util.js";
 import { scalarOps } from "./sparse-values.js";
 import { readInts } from "./tensor-util.js";
 
@@ -52,7 +52,7 @@ export function sparseTensorDenseAdd(indices: Tensor, values: Tensor, shapeT: Te
   const dense = ops.reader(b);
   for (let i = 0; i < b.numElements; i++) out.set(i, dense(i));
   const sv = ops.read(values);
-  const ix = readInts(indices);
+  const ix = readIndexValues(indices);
   const rank = b.rank;
   const strides = stridesOf(b.shape);
   sv.forEach((v, i) => {

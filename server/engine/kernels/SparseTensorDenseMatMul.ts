@@ -7,7 +7,9 @@
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrBool } from "../framework/op-def.js";
 import { shapeString, type Tensor } from "../framework/tensor.js";
+import { DataType } from "../framework/types.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
+import { readIndexMatrix } from "./sparse-util.js";
 import { type Scalar, scalarOps } from "./sparse-values.js";
 import { readInts } from "./tensor-util.js";
 
@@ -23,6 +25,31 @@ function checkInputs(aIndices: Tensor, aValues: Tensor, aShape: Tensor, b: Tenso
   if (aIndices.shape[1] !== aShape.numElements) {
     throw invalidArgument("Number of columns of a_indices does not match number of entries in a_shape");
   }
+}
+
+/** o[at + n] += a·x[from + n·step] for n < count, each product rounded to float32. */
+function axpyFloat32(
+  o: Float32Array,
+  at: number,
+  a: number,
+  x: Float32Array,
+  from: number,
+  step: number,
+  count: number,
+) {
+  for (let n = 0; n < count; n++) o[at + n] += Math.fround(a * x[from + n * step]!);
+}
+
+function axpyFloat64(
+  o: Float64Array,
+  at: number,
+  a: number,
+  x: Float64Array,
+  from: number,
+  step: number,
+  count: number,
+) {
+  for (let n = 0; n < count; n++) o[at + n] += a * x[from + n * step]!;
 }
 
 const conj = (v: Scalar): Scalar => (Array.isArray(v) ? [v[0], -v[1]] : v);
@@ -52,11 +79,9 @@ export function sparseTensorDenseMatMul(
   const out = ops.buffer(outShape);
   const nnz = aValues.numElements;
   if (nnz === 0 || b.numElements === 0) return out.tensor();
-  const ix = readInts(aIndices);
-  const av = ops.read(aValues);
-  const bv = ops.reader(b);
+  const { ix } = readIndexMatrix(aIndices);
   const [mDim, kDim] = adjointA ? [1, 0] : [0, 1];
-  const bCols = b.shape[1]!;
+  // Every entry is checked before any is used: the first bad one fails, as in TF's loop.
   for (let i = 0; i < nnz; i++) {
     const m = ix[2 * i + mDim]!;
     const k = ix[2 * i + kDim]!;
@@ -66,6 +91,46 @@ export function sparseTensorDenseMatMul(
     if (m < 0 || m >= outerLeft) {
       throw invalidArgument(`m (${m}) from index[${i},${mDim}] out of bounds (>=${outerLeft})`);
     }
+  }
+  const bCols = b.shape[1]!;
+  const dt = b.dtype;
+  if (dt === DataType.DT_FLOAT || dt === DataType.DT_DOUBLE) {
+    // The common case on typed arrays: the same products and sums in the same order (float32
+    // products rounded by Math.fround, sums by the output's storage).
+    const o = out.tensor().data;
+    const [rowStep, colStep] = adjointB ? [1, bCols] : [bCols, 1];
+    for (let i = 0; i < nnz; i++) {
+      const at = ix[2 * i + mDim]! * outerRight;
+      const from = ix[2 * i + kDim]! * rowStep;
+      if (o instanceof Float32Array) {
+        axpyFloat32(
+          o,
+          at,
+          (aValues.data as Float32Array)[i]!,
+          b.data as Float32Array,
+          from,
+          colStep,
+          outerRight,
+        );
+      } else {
+        axpyFloat64(
+          o as Float64Array,
+          at,
+          (aValues.data as Float64Array)[i]!,
+          b.data as Float64Array,
+          from,
+          colStep,
+          outerRight,
+        );
+      }
+    }
+    return out.tensor();
+  }
+  const av = ops.read(aValues);
+  const bv = ops.reader(b);
+  for (let i = 0; i < nnz; i++) {
+    const m = ix[2 * i + mDim]!;
+    const k = ix[2 * i + kDim]!;
     const a = adjointA ? conj(av[i]!) : av[i]!;
     for (let n = 0; n < outerRight; n++) {
       const bElem = adjointB ? conj(bv(n * bCols + k)) : bv(k * bCols + n);

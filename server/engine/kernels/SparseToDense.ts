@@ -8,7 +8,7 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrBool } from "../framework/op-def.js";
 import { numElements, shapeString, Tensor } from "../framework/tensor.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, REAL_NUMBER_TYPES, T } from "./kernel-config.js";
-import { checkIndicesValid, stridesOf } from "./sparse-util.js";
+import { checkIndicesValid, readIndexValues, stridesOf } from "./sparse-util.js";
 import { allocIndexable, lanesOf, readInts, storage } from "./tensor-util.js";
 
 function checkShapes(indices: Tensor, outputShape: Tensor, values: Tensor, defaultValue: Tensor): void {
@@ -47,7 +47,7 @@ export function sparseToDense(
   const n = numElements(shape);
   const numElems = indices.rank > 0 ? indices.shape[0]! : 1;
   const rank = shape.length;
-  const ix = readInts(indices);
+  const ix = readIndexValues(indices);
   if (validateIndices) checkIndicesValid({ ix, nnz: numElems, rank }, shape);
   const dt = values.dtype;
   const lanes = lanesOf(dt);

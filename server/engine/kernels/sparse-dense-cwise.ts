@@ -6,7 +6,7 @@
 import { invalidArgument } from "../framework/errors.js";
 import { sameShape, shapeString, type Tensor } from "../framework/tensor.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, REAL_NUMBER_TYPES } from "./kernel-config.js";
-import { stridesOf } from "./sparse-util.js";
+import { readIndexValues, stridesOf } from "./sparse-util.js";
 import { type Scalar, scalarOps } from "./sparse-values.js";
 import { readInts } from "./tensor-util.js";
 
@@ -73,7 +73,7 @@ export function sparseDenseCwise(
   const ops = scalarOps(values.dtype);
   const sv = ops.read(values);
   const dv = ops.reader(dense);
-  const ix = readInts(indices);
+  const ix = readIndexValues(indices);
   const out: Scalar[] = sv.map((v, i) => {
     let at = 0;
     for (let d = 0; d < rank; d++) {

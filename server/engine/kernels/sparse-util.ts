@@ -18,7 +18,21 @@ export interface SparseIndices {
 
 /** Reads an int64 (or int32) index matrix [N, rank]; the caller has checked it is a matrix. */
 export function readIndexMatrix(t: Tensor): SparseIndices {
-  return { ix: readInts(t), nnz: t.shape[0] ?? 0, rank: t.shape[1] ?? 0 };
+  return { ix: readIndexValues(t), nnz: t.shape[0] ?? 0, rank: t.shape[1] ?? 0 };
+}
+
+/**
+ * An int64 (or int32) tensor's values as numbers. int64 is read through a 32-bit view of its
+ * little-endian storage: reading a BigInt64Array element allocates a BigInt, which for the millions
+ * of indices of a large SparseTensor costs more than the kernel's own work.
+ */
+export function readIndexValues(t: Tensor): number[] {
+  const d = t.data;
+  if (!(d instanceof BigInt64Array)) return readInts(t);
+  const words = new Int32Array(d.buffer, d.byteOffset, d.length * 2);
+  const out = new Array<number>(d.length);
+  for (let i = 0; i < d.length; i++) out[i] = words[2 * i + 1]! * 4294967296 + (words[2 * i]! >>> 0);
+  return out;
 }
 
 /** -1, 0 or 1 as row a of `x` sorts before, equal to or after row b of `y` (lexicographic). */

@@ -31,6 +31,7 @@ export * from "./SparseAddGrad.js";
 export * from "./SparseDenseCwiseAdd.js";
 export * from "./SparseDenseCwiseDiv.js";
 export * from "./SparseDenseCwiseMul.js";
+export * from "./SparseMatMul.js";
 export * from "./SparseReduceMax.js";
 export * from "./SparseReduceMaxSparse.js";
 export * from "./SparseReduceSum.js";

@@ -590,6 +590,40 @@ for op, types in [("SparseSparseMaximum", REALS), ("SparseSparseMinimum", NUMBER
     smm(ix([[0, 0], [0, 1]]), tf.constant([float("nan"), -1.0]), sh(2, 2), ix([[0, 0], [1, 1]]), tf.constant([1.0, float("nan")]),
         sh(2, 2))
 
+# --- SparseMatMul (tf.matmul with a_is_sparse / b_is_sparse) -------------------------------------
+# Multiples of 1/8 with few terms: every partial sum is exact, so any summation order agrees.
+
+for ta_dt in [f32, bf16]:
+    for tb_dt in [f32, bf16]:
+        for t_a in [False, True]:
+            for t_b in [False, True]:
+                for a_sp, b_sp in [(False, False), (True, False), (False, True), (True, True)]:
+                    a_m = tf.where(tf.constant(np.random.RandomState(3).rand(3, 4) < 0.5), 0.0, dense(f32, [3, 4], seed=4))
+                    b_m = tf.where(tf.constant(np.random.RandomState(5).rand(4, 2) < 0.5), 0.0, dense(f32, [4, 2], seed=6))
+                    case("SparseMatMul", {"a": tf.cast(tf.transpose(a_m) if t_a else a_m, ta_dt),
+                                          "b": tf.cast(tf.transpose(b_m) if t_b else b_m, tb_dt)},
+                         {"transpose_a": t_a, "transpose_b": t_b, "a_is_sparse": a_sp, "b_is_sparse": b_sp},
+                         {"Ta": ta_dt, "Tb": tb_dt})
+
+
+def smat(a, b_, **attrs):
+    case("SparseMatMul", {"a": tf.constant(a, f32), "b": tf.constant(b_, f32)}, attrs, {"Ta": f32, "Tb": f32})
+
+
+INF, NAN = float("inf"), float("nan")
+smat([[0.0, 1.0]], [[INF], [1.0]], a_is_sparse=True)
+smat([[0.0, 1.0]], [[INF], [1.0]])
+smat([[0.0, 1.0]], [[INF], [1.0]], b_is_sparse=True)
+smat([[2.0, 1.0]], [[0.0], [1.0]], b_is_sparse=True)
+smat([[INF, 1.0]], [[0.0], [1.0]], b_is_sparse=True)
+smat([[INF, 1.0]], [[0.0], [1.0]], a_is_sparse=True, b_is_sparse=True)
+smat([[NAN, 1.0]], [[0.0], [1.0]], a_is_sparse=True)
+smat(np.zeros([0, 3]), np.ones([3, 4]), a_is_sparse=True)
+smat(np.zeros([2, 0]), np.zeros([0, 4]), a_is_sparse=True)
+smat(np.ones([2, 3]), np.ones([2, 3]), a_is_sparse=True)
+smat(np.ones([3]), np.ones([3, 4]))
+smat(np.ones([2, 3]), np.ones([3]))
+
 with open(OUT, "w") as f:
     json.dump({"tensorflow": tf.__version__, "cases": cases}, f, separators=(",", ":"))
 print(f"{len(cases)} cases -> {OUT}")

@@ -245,3 +245,26 @@ def sparse_more_ops(target):
         r["grads"] = scap(lambda: sess.run([dsl, dtd], {sp: X}))
         r["max_out_of_bounds"] = scap(lambda: sess.run(mx, {sp: X, sp2: feed([[5, 0]], [1.0], [3, 4])}))
     return r
+
+
+@program()
+def matmul_with_sparsity_hints(target):
+    """tf.matmul with a_is_sparse / b_is_sparse (SparseMatMul), its gradients, and a mismatch."""
+    g = tf.Graph()
+    with g.as_default():
+        a = v1.placeholder(tf.float32, [None, 4], name="a")
+        b = v1.placeholder(tf.float32, [4, 3], name="b")
+        ya = tf.matmul(a, b, a_is_sparse=True)
+        yb = tf.matmul(a, b, b_is_sparse=True)
+        yt = tf.matmul(b, a, transpose_a=True, transpose_b=True, a_is_sparse=True)
+        da, db = tf.gradients(tf.reduce_sum(ya * ya), [a, b])
+        loose = v1.placeholder(tf.float32, name="loose")
+        ym = tf.matmul(loose, b, a_is_sparse=True)
+    av = np.array([[0, 1.5, 0, -2], [0.5, 0, 0, 0]], np.float32)
+    bv = np.array([[1, 0, 2], [0, 0, -1], [3, 0.25, 0], [0, 1, 0]], np.float32)
+    r = {}
+    with session(target, g) as sess:
+        r["products"] = cap(lambda: sess.run([ya, yb, yt], {a: av, b: bv}))
+        r["grads"] = cap(lambda: sess.run([da, db], {a: av, b: bv}))
+        r["mismatch"] = cap(lambda: sess.run(ym, {loose: np.ones([2, 3], np.float32), b: bv}))
+    return r

@@ -624,6 +624,89 @@ smat(np.ones([2, 3]), np.ones([2, 3]), a_is_sparse=True)
 smat(np.ones([3]), np.ones([3, 4]))
 smat(np.ones([2, 3]), np.ones([3]))
 
+# --- tf.sets: DenseToDenseSetOperation, DenseToSparseSetOperation, SparseToSparseSetOperation, SetSize
+
+SET_TYPES = [i8, i16, i32, i64, u8, tf.uint16, s]
+OPS = ["a-b", "b-a", "intersection", "union"]
+
+
+def set_vals(dt, rows):
+    if dt == s:
+        return tf.constant([[str(v) for v in r] for r in rows]) if isinstance(rows[0], list) else tf.constant([str(v) for v in rows])
+    return tf.constant(rows, dt)
+
+
+D1 = [[3, 1, 1], [2, 5, 7]]
+D2 = [[1, 4, 4], [7, 2, 9]]
+SP_IX = [[0, 0], [0, 1], [1, 0]]
+for dt in SET_TYPES:
+    for op in OPS:
+        case("DenseToDenseSetOperation", {"set1": set_vals(dt, D1), "set2": set_vals(dt, D2)}, {"set_operation": op},
+             {"T": dt})
+        case("DenseToSparseSetOperation", {"set1": set_vals(dt, D1), "set2_indices": ix(SP_IX), "set2_values": set_vals(dt, [1, 4, 7]),
+                                           "set2_shape": sh(2, 3)}, {"set_operation": op}, {"T": dt})
+        case("SparseToSparseSetOperation", {"set1_indices": ix(SP_IX), "set1_values": set_vals(dt, [1, 4, 7]), "set1_shape": sh(2, 3),
+                                            "set2_indices": ix([[0, 0], [1, 2]]), "set2_values": set_vals(dt, [4, 5]),
+                                            "set2_shape": sh(2, 3)}, {"set_operation": op}, {"T": dt})
+    case("SetSize", {"set_indices": ix([[0, 0], [0, 1], [1, 0], [1, 2]]), "set_values": set_vals(dt, [4, 4, 1, 2]), "set_shape": sh(3, 3)},
+         {}, {"T": dt})
+
+
+def dd(a, b_, op="union", **attrs):
+    case("DenseToDenseSetOperation", {"set1": tf.constant(a), "set2": tf.constant(b_)}, {"set_operation": op, **attrs}, {"T": i32})
+
+
+def ds(a, ixs, v, shape, op="union", **attrs):
+    case("DenseToSparseSetOperation", {"set1": tf.constant(a), "set2_indices": ix(ixs, len(shape)), "set2_values": tf.constant(v, i32),
+                                       "set2_shape": tf.constant(shape, i64)}, {"set_operation": op, **attrs}, {"T": i32})
+
+
+def ss_(ix1, v1, sh1, ix2, v2, sh2, op="union", **attrs):
+    case("SparseToSparseSetOperation", {"set1_indices": ix(ix1, len(sh1)), "set1_values": tf.constant(v1, i32), "set1_shape": tf.constant(sh1, i64),
+                                        "set2_indices": ix(ix2, len(sh2)), "set2_values": tf.constant(v2, i32), "set2_shape": tf.constant(sh2, i64)},
+         {"set_operation": op, **attrs}, {"T": i32})
+
+
+def ssz(ixs, v, shape, **attrs):
+    case("SetSize", {"set_indices": ix(ixs, len(shape)), "set_values": tf.constant(v, i32), "set_shape": tf.constant(shape, i64)}, attrs,
+         {"T": i32})
+
+
+dd(D1, D2, "UNION")
+dd(D1, D2, "bad")
+dd([1, 2], [1, 3])
+dd(D1, [[1, 2], [3, 4], [5, 6]])
+dd(D1, [[1], [3]])
+dd(D1, [[[1], [3]]])
+dd([[[1, 2], [3, 3]], [[4, 4], [5, 6]]], [[[2, 9]], [[4, 4]]], "intersection")
+dd(np.zeros([2, 0], np.int32), np.zeros([2, 0], np.int32))
+dd([[1, 1], [2, 2]], [[1, 1], [2, 2]], "a-b")
+ds(D1, [[0, 1], [0, 0]], [1, 4], [2, 3])
+ds(D1, [[0, 1], [0, 0]], [1, 4], [2, 3], validate_indices=False)
+ds(D1, [[0, 1], [5, 0]], [1, 4], [2, 3], validate_indices=False)
+ds(D1, [[0, 1], [5, 0]], [1, 4], [2, 3])
+ds(D1, [[0], [1]], [1, 4], [2])
+ds(D1, [[1, 0]], [1], [2, 5], "b-a")
+ds(D1, [], [], [2, 3], "b-a")
+ds(D1, [[0, 0]], [1], [3, 3])
+ss_(SP_IX, [1, 4, 7], [2, 3], [[1, 0], [0, 1]], [4, 5], [2, 2])
+ss_([[1, 0], [0, 1]], [4, 5], [2, 2], SP_IX, [1, 4, 7], [2, 3])
+ss_([[1, 0], [0, 1]], [4, 5], [2, 2], SP_IX, [1, 4, 7], [2, 3], validate_indices=False)
+ss_(SP_IX, [1, 4, 7], [2, 3], [[1, 0], [0, 9]], [4, 5], [2, 2])
+ss_(SP_IX, [1, 4, 7], [2, 3], [[1, 0], [0, 9]], [4, 5], [2, 2], validate_indices=False)
+ss_(SP_IX, [1, 4, 7], [2, 3], [], [], [2, 3], "intersection")
+ss_([], [], [2, 3], [], [], [2, 3])
+ss_(SP_IX, [1, 4, 7], [2, 3], [[0, 0, 0]], [1], [2, 3, 1])
+ss_([[0, 0, 1], [1, 2, 0], [1, 2, 1]], [3, 3, 1], [2, 3, 2], [[1, 2, 0], [1, 1, 0]], [3, 8], [2, 3, 4], "a-b", validate_indices=False)
+ssz([[0, 0], [0, 1], [1, 0]], [4, 4, 1], [2, 3])
+ssz([[0, 1], [0, 0]], [4, 4], [2, 3])
+ssz([[0, 1], [0, 0]], [4, 4], [2, 3], validate_indices=False)
+ssz([[0], [1]], [4, 4], [3])
+ssz([[0, 0], [3, 1]], [4, 4], [2, 3], validate_indices=False)
+ssz([[0, 0], [1, 1]], [4, 4], [2, 3, 1])
+ssz([[0, 0, 0], [1, 1, 1]], [4, 4], [2, 3, 2])
+ssz([], [], [2, 3])
+
 with open(OUT, "w") as f:
     json.dump({"tensorflow": tf.__version__, "cases": cases}, f, separators=(",", ":"))
 print(f"{len(cases)} cases -> {OUT}")

@@ -108,7 +108,7 @@ function sparseSets(indices: Tensor, values: Tensor, shapeT: Tensor, validate: b
   for (let r = 0; r < s.nnz; r++) {
     const key = s.ix.slice(r * rank, r * rank + rank - 1);
     const last = groups[groups.length - 1];
-    if (last && last.key.every((k, i) => k === key[i])) last.values.push(vals[r]!);
+    if (last?.key.every((k, i) => k === key[i])) last.values.push(vals[r]!);
     else groups.push({ key, values: [vals[r]!], start: r });
   }
   // TF's CheckGroup: every index of the group's entries inside the shape (an INTERNAL sanity check).
@@ -201,7 +201,7 @@ export function denseToSparseSetOperation(
     // The sparse groups are consumed in order, each when it names this dense group.
     const g = set2.groups[next];
     let b: SetValue[] = [];
-    if (g && g.key.every((k, i) => k === key[i])) {
+    if (g?.key.every((k, i) => k === key[i])) {
       b = set2.set(g);
       next++;
     }

@@ -268,3 +268,39 @@ def matmul_with_sparsity_hints(target):
         r["grads"] = cap(lambda: sess.run([da, db], {a: av, b: bv}))
         r["mismatch"] = cap(lambda: sess.run(ym, {loose: np.ones([2, 3], np.float32), b: bv}))
     return r
+
+
+@program()
+def sets(target):
+    """tf.sets.intersection / union / difference / size on dense and sparse inputs (ints and
+    strings), fetched as SparseTensors, and TF's errors for mismatched shapes and unsorted indices."""
+    g = tf.Graph()
+    with g.as_default():
+        a = v1.placeholder(tf.int64, [None, 3], name="a")
+        b = v1.placeholder(tf.int64, [None, 3], name="b")
+        sp = v1.sparse_placeholder(tf.int64, name="sp")
+        words = v1.placeholder(tf.string, [None, 2], name="words")
+        others = v1.placeholder(tf.string, [None, 2], name="others")
+        out = {
+            "intersection": tf.sets.intersection(a, b),
+            "union": tf.sets.union(a, b),
+            "a_minus_b": tf.sets.difference(a, b),
+            "b_minus_a": tf.sets.difference(a, b, aminusb=False),
+            "dense_sparse": tf.sets.union(a, sp),
+            "sparse_sparse": tf.sets.intersection(sp, sp),
+            "size": tf.sets.size(sp),
+            "dense_size": tf.sets.size(tf.sparse.from_dense(a)),
+            "strings": tf.sets.union(words, others),
+        }
+        loose = v1.placeholder(tf.int64, name="loose")
+        bad = tf.sets.union(loose, b)
+    av = np.array([[3, 1, 1], [2, 5, 7]], np.int64)
+    bv = np.array([[1, 4, 4], [7, 2, 9]], np.int64)
+    spv = feed([[0, 0], [0, 1], [1, 2]], [1, 6, 2], [2, 3], np.int64)
+    r = {}
+    with session(target, g) as sess:
+        feeds = {a: av, b: bv, sp: spv, words: [[b"x", b"y"], [b"z", b"z"]], others: [[b"y", b"w"], [b"a", b"z"]]}
+        r["sets"] = scap(lambda: sess.run(out, feeds))
+        r["mismatch"] = scap(lambda: sess.run(bad, {loose: np.ones([3, 3], np.int64), b: bv}))
+        r["unsorted"] = scap(lambda: sess.run(out["size"], {sp: feed([[1, 0], [0, 0]], [1, 2], [2, 3], np.int64)}))
+    return r

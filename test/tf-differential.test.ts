@@ -64,13 +64,14 @@ function tolerance(dtype: Json | undefined): number | undefined {
 
 /**
  * What may differ in a message without being a difference: the "Recent warning and error logs"
- * tail TF appends, and node context — the server's "\n\t [[{{node x}}]]" suffix and the
- * "Detected at node 'x' … Node: 'x'" preamble the Python client adds when it sees one. Applied only
- * when the raw messages differ.
+ * tail TF appends (TF 2.21 writes "\nRecent warning and error logs:\n  <log lines>"; which error
+ * gets it depends on what the server logged just before, e.g. oneDNN's one-time int64 notice), and
+ * node context — the server's "\n\t [[{{node x}}]]" suffix and the "Detected at node 'x' … Node:
+ * 'x'" preamble the Python client adds when it sees one. Applied only when the raw messages differ.
  */
 function normaliseMessage(m: string): string {
   return m
-    .replace(/\n<Recent warning and error logs>.*$/s, "")
+    .replace(/\n<?Recent warning and error logs[>:].*$/s, "")
     .replace(/Detected at node '[^']*' defined at \(most recent call last\):\nNode: '[^']*'\n/g, "")
     .replace(/(\n\t \[\[\{\{node [^}]*\}\}\]\])+/g, "")
     .replace(/\{\{node ([^}]*)\}\}/g, "$1");

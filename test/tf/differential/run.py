@@ -36,6 +36,10 @@ import threading
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# TF's portable kernels, not its oneDNN ones: which of the two a TF build runs depends on the host
+# CPU, and some messages differ between them (oneDNN's MatMul appends the transpose flags to
+# "Matrix size-incompatible"), so the reference must not depend on the machine CI lands on.
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 # gRPC C-core honours http(s)_proxy; a loopback target must never go through a proxy.
 os.environ.setdefault("no_grpc_proxy", "127.0.0.1,localhost")
 

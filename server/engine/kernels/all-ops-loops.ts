@@ -1,7 +1,8 @@
 // Kernel modules of the "loops" group (stacks and TensorArrays, what TF1 while-loop gradients and
-// dynamic_rnn-style loops use), registered by register-all.ts through all-ops.ts.
+// dynamic_rnn-style loops use; TensorLists, what TF2 functional loops use), registered by register-all.ts through all-ops.ts.
 // Add one `export * from "./<Op>.js";` line per kernel file.
 
+export * from "./EmptyTensorList.js";
 export * from "./StackCloseV2.js";
 export * from "./StackPopV2.js";
 export * from "./StackPushV2.js";
@@ -17,3 +18,22 @@ export * from "./TensorArraySizeV3.js";
 export * from "./TensorArraySplitV3.js";
 export * from "./TensorArrayV3.js";
 export * from "./TensorArrayWriteV3.js";
+export * from "./TensorListConcat.js";
+export * from "./TensorListConcatLists.js";
+export * from "./TensorListConcatV2.js";
+export * from "./TensorListElementShape.js";
+export * from "./TensorListFromTensor.js";
+export * from "./TensorListGather.js";
+export * from "./TensorListGetItem.js";
+export * from "./TensorListLength.js";
+export * from "./TensorListPopBack.js";
+export * from "./TensorListPushBack.js";
+export * from "./TensorListPushBackBatch.js";
+export * from "./TensorListReserve.js";
+export * from "./TensorListResize.js";
+export * from "./TensorListScatter.js";
+export * from "./TensorListScatterIntoExistingList.js";
+export * from "./TensorListScatterV2.js";
+export * from "./TensorListSetItem.js";
+export * from "./TensorListSplit.js";
+export * from "./TensorListStack.js";

@@ -574,6 +574,14 @@ def _(q):
     set_item(q, l, 5, [1.0, 2.0], resize=False)
 
 
+@seq("set_item_resize_unknown_shape")
+def _(q):
+    l = reserve(q, -1, 1, i32)
+    l = set_item(q, l, 3, tf.constant([1, 2], i32), resize=True)
+    get_item(q, l, 2, i32)
+    stack(q, l, i32)
+
+
 @seq("set_item_incompatible_shape")
 def _(q):
     l = reserve(q, [2], 3, f32)
@@ -724,6 +732,15 @@ def _(q):
     concat_v1(q, l, f32)
     l2 = reserve(q, [-1, 2], 2, f32)
     concat_v1(q, l2, f32)
+
+
+@seq("concat_v1_unset_first_dims_differ")
+def _(q):
+    l = reserve(q, [-1, 2], 3, f32)
+    l = set_item(q, l, 0, grid(f32, [1, 2]))
+    l = set_item(q, l, 1, grid(f32, [2, 2], seed=1))
+    concat_v2(q, l, f32, -1, [0, 0, 2])
+    concat_v1(q, l, f32, [-1, 2])
 
 
 @seq("concat_scalars")

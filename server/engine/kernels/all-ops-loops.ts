@@ -1,5 +1,6 @@
 // Kernel modules of the "loops" group (stacks and TensorArrays, what TF1 while-loop gradients and
-// dynamic_rnn-style loops use; TensorLists, what TF2 functional loops use), registered by register-all.ts through all-ops.ts.
+// dynamic_rnn-style loops use; TensorLists, what TF2 functional loops use), registered by
+// register-all.ts through all-ops.ts.
 // Add one `export * from "./<Op>.js";` line per kernel file.
 
 export * from "./EmptyTensorList.js";

@@ -40,7 +40,7 @@ export const tensorListGatherConfig: KernelConfig = {
             if (i < 0 || i >= list.length) {
               throw invalidArgument(`Trying to gather element ${i} in a list with ${list.length} elements.`);
             }
-            const t = list.tensors[i];
+            const t = list.get(i);
             if (t !== undefined) shape = mergeShapes(shape, t.shape);
           }
         }
@@ -59,7 +59,7 @@ export const tensorListGatherConfig: KernelConfig = {
           if (i < 0 || i >= list.length) {
             throw invalidArgument(`Index ${i} out o range; list only has ${list.length} elements.`);
           }
-          return list.tensors[i];
+          return list.get(i);
         });
         ctx.setOutput(0, stackElements(elements, dtype, shape));
       },

@@ -34,7 +34,7 @@ export const tensorListGetItemConfig: KernelConfig = {
         if (index < 0 || index >= list.length) {
           throw invalidArgument(`Trying to access element ${index} in a list with ${list.length} elements.`);
         }
-        const item = list.tensors[index];
+        const item = list.get(index);
         if (item !== undefined) {
           ctx.setOutput(0, item);
           return;

@@ -28,7 +28,7 @@ export const tensorListPopBackConfig: KernelConfig = {
         const list = listInput(ctx, 0);
         checkListDtype(dtype, list);
         if (list.length === 0) throw invalidArgument("Trying to pop from an empty list.");
-        let last = list.tensors[list.length - 1];
+        let last = list.get(list.length - 1);
         if (last === undefined) {
           const shape = elementShapeFromInput(ctx, list, 1);
           if (!isFullyDefined(shape)) {
@@ -39,7 +39,7 @@ export const tensorListPopBackConfig: KernelConfig = {
           last = zerosElement(dtype, shape);
         }
         ctx.setOutput(1, last);
-        ctx.setOutput(0, listScalar(list.withTensors(list.tensors.slice(0, -1))));
+        ctx.setOutput(0, listScalar(list.pop()));
       },
     };
   }),

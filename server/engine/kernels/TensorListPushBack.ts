@@ -46,7 +46,7 @@ export const tensorListPushBackConfig: KernelConfig = {
           );
         }
         newSlots(1, list.length + 1);
-        ctx.setOutput(0, listScalar(list.withTensors([...list.tensors, t])));
+        ctx.setOutput(0, listScalar(list.push(t)));
       },
     };
   }),

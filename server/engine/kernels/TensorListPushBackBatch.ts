@@ -73,7 +73,7 @@ export const tensorListPushBackBatchConfig: KernelConfig = {
           return v;
         });
         newSlots(batch, batch);
-        const out = lists.map((l, b) => l.withTensors([...l.tensors, sliceRows(t, b, 1, rowShape)]));
+        const out = lists.map((l, b) => l.push(sliceRows(t, b, 1, rowShape)));
         ctx.setOutput(0, new Tensor(DataType.DT_VARIANT, [batch], out));
       },
     };

@@ -3,7 +3,7 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { listInput, listScalar, resized } from "./tensor-list.js";
+import { listInput, listScalar, resizeList } from "./tensor-list.js";
 
 export const tensorListResizeConfig: KernelConfig = {
   op: {
@@ -17,6 +17,6 @@ export const tensorListResizeConfig: KernelConfig = {
     if (sizeTensor.rank !== 0) throw invalidArgument("size must be a scalar");
     const size = (sizeTensor.data as Int32Array)[0]!;
     if (size < 0) throw invalidArgument(`TensorListSlice expects size to be non-negative. Got: ${size}`);
-    ctx.setOutput(0, listScalar(list.withTensors(resized(list.tensors, size))));
+    ctx.setOutput(0, listScalar(resizeList(list, size)));
   }),
 };

@@ -8,8 +8,8 @@ import { invalidArgument } from "../framework/errors.js";
 import { shapeString } from "../framework/tensor.js";
 import { dataTypeString } from "../framework/types.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { scatterRows } from "./TensorListScatterV2.js";
-import { LIST_ELEMENT_TYPES, listInput, listScalar, resized } from "./tensor-list.js";
+import { sliceRows } from "./tensor-array.js";
+import { LIST_ELEMENT_TYPES, listInput, listScalar, resizeList } from "./tensor-list.js";
 
 export const tensorListScatterIntoExistingListConfig: KernelConfig = {
   op: {
@@ -53,9 +53,12 @@ export const tensorListScatterIntoExistingListConfig: KernelConfig = {
             throw invalidArgument("Indices in TensorListScatterIntoExistingList must all be non-negative.");
           highest = Math.max(highest, i);
         }
-        const tensors = highest + 1 > list.length ? resized(list.tensors, highest + 1) : list.tensors.slice();
-        scatterRows(tensors, value, indices);
-        ctx.setOutput(0, listScalar(list.withTensors(tensors)));
+        let out = highest + 1 > list.length ? resizeList(list, highest + 1) : list;
+        const rowShape = value.shape.slice(1);
+        indices.forEach((index, k) => {
+          out = out.set(index, sliceRows(value, k, 1, rowShape));
+        });
+        ctx.setOutput(0, listScalar(out));
       },
     };
   }),

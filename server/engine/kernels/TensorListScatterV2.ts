@@ -19,7 +19,7 @@ import {
 } from "./tensor-list.js";
 
 /** Writes row k of `value` at indices[k] of `tensors` (indices already checked). */
-export function scatterRows(tensors: (Tensor | undefined)[], value: Tensor, indices: Int32Array): void {
+function scatterRows(tensors: (Tensor | undefined)[], value: Tensor, indices: Int32Array): void {
   const rowShape = value.shape.slice(1);
   indices.forEach((i, k) => {
     tensors[i] = sliceRows(value, k, 1, rowShape);

@@ -11,7 +11,7 @@ import {
   listInput,
   listScalar,
   partialShapeString,
-  resized,
+  resizeList,
   scalarArgument,
 } from "./tensor-list.js";
 
@@ -42,9 +42,8 @@ export const tensorListSetItemConfig: KernelConfig = {
               `${shapeString(item.shape)} list shape: ${partialShapeString(list.elementShape)}`,
           );
         }
-        const tensors = index >= list.length ? resized(list.tensors, index + 1) : list.tensors.slice();
-        tensors[index] = item;
-        ctx.setOutput(0, listScalar(list.withTensors(tensors)));
+        const grown = index >= list.length ? resizeList(list, index + 1) : list;
+        ctx.setOutput(0, listScalar(grown.set(index, item)));
       },
     };
   }),

@@ -143,10 +143,22 @@ export function newSlots(n: number, listLength: number): (Tensor | undefined)[] 
   return Array.from({ length: n }, () => undefined);
 }
 
-/** `tensors` resized to `size` (new slots unset, charged). */
-export function resized(tensors: readonly (Tensor | undefined)[], size: number): (Tensor | undefined)[] {
-  if (size <= tensors.length) return tensors.slice(0, size);
-  return [...tensors, ...newSlots(size - tensors.length, size)];
+/** Growth or truncation by at most this many elements goes element by element (O(k log n)). */
+const STEPWISE_RESIZE = 64;
+
+/** The list truncated, or grown with unset elements (charged), to `size`. */
+export function resizeList(list: TensorList, size: number): TensorList {
+  const n = list.length;
+  if (size > n) chargeObjects(size - n, [size]);
+  if (Math.abs(size - n) > STEPWISE_RESIZE) {
+    const tensors = list.tensors.slice(0, size);
+    while (tensors.length < size) tensors.push(undefined);
+    return list.withTensors(tensors);
+  }
+  let out = list;
+  while (out.length < size) out = out.push(undefined);
+  while (out.length > size) out = out.pop();
+  return out;
 }
 
 /** Zeros of an unset element (TF's SetZeroFunctor: "" for strings, the empty Variant for variants). */

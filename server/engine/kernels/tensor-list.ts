@@ -8,7 +8,7 @@
 // SetItem or a scatter) are charged as objects before the slot array is built, so a size read
 // from a tensor fails RESOURCE_EXHAUSTED instead of making a worker build a huge array.
 
-import { invalidArgument } from "../framework/errors.js";
+import { internal, invalidArgument } from "../framework/errors.js";
 import type { OpKernelContext } from "../framework/op-kernel.js";
 import { chargeObjects, sameShape, shapeString, Tensor, type VariantValue } from "../framework/tensor.js";
 import { DataType, dataTypeString } from "../framework/types.js";
@@ -44,9 +44,9 @@ export function listScalar(list: TensorList): Tensor {
   return variantScalar(list, DataType.DT_VARIANT);
 }
 
-/** TF's Variant::DebugString of a variant scalar's value, as its messages quote it. */
+/** TF's Variant::DebugString of a variant that is not a list, as its messages quote it. */
 export function variantDebugString(v: VariantValue): string {
-  return isTensorList(v) ? "TensorList" : v.debugString();
+  return v.debugString();
 }
 
 /** TF's GetInputList: input `i` must be a scalar variant holding a TensorList. */
@@ -203,7 +203,7 @@ const ADD_TYPES: ReadonlySet<DataType> = new Set(NUMBER_TYPES);
 /** A variant value's zeros: for a list, a list of the same length with zeros of each set element. */
 export function zerosLikeVariant(v: VariantValue): VariantValue {
   if (!isTensorList(v)) {
-    throw invalidArgument(
+    throw internal(
       `No unary variant unary_op function found for op ZEROS_LIKE Variant type_name: ${v.typeName} for device type: CPU`,
     );
   }
@@ -220,15 +220,15 @@ function zerosLikeElement(t: Tensor | undefined): Tensor | undefined {
   throw invalidArgument(`Trying to compute zeros_like for unsupported dtype ${dataTypeString(t.dtype)}`);
 }
 
-/** TF's BinaryOpVariants(ADD): two lists element-wise. */
+/** TF's BinaryOpVariants(ADD): two lists element-wise (INTERNAL for other variants, as in TF). */
 export function addVariants(a: VariantValue, b: VariantValue): VariantValue {
   if (a.typeName !== b.typeName) {
-    throw invalidArgument(
+    throw internal(
       `BinaryOpVariants: Variants a and b have different type ids.  Type names: '${a.typeName}' vs. '${b.typeName}'`,
     );
   }
   if (!isTensorList(a) || !isTensorList(b)) {
-    throw invalidArgument(
+    throw internal(
       `No unary variant binary_op function found for op ADD Variant type_name: ${a.typeName} for device type: CPU`,
     );
   }

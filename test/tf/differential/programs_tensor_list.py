@@ -41,7 +41,8 @@ def tensor_array_v2_ops(target):
 @program(control_flow_v2=True)
 def tensor_array_v2_errors(target):
     """TensorList errors as tf.TensorArray users meet them: a read past the end, a write of the wrong
-    shape, stacking an empty array of unknown element shape, a split whose lengths do not add up."""
+    shape, stacking an empty array of unknown element shape, a split whose lengths do not add up,
+    and fetching the list itself (a DT_VARIANT the client cannot turn into numpy)."""
     g = tf.Graph()
     with g.as_default():
         i = v1.placeholder(tf.int32, [], name="i")
@@ -62,4 +63,5 @@ def tensor_array_v2_errors(target):
         r["stack_unset_unknown"] = cap(lambda: sess.run(empty, {n: 2}))
         r["split_ok"] = cap(lambda: sess.run(split, {n: 2}))
         r["split_short"] = cap(lambda: sess.run(split, {n: 1}))
+        r["fetch_list"] = cap(lambda: sess.run(ta.flow))
     return r

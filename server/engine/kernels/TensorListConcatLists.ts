@@ -7,7 +7,7 @@ import { sameShape, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType, dataTypeString } from "../framework/types.js";
 import { isTensorList, type PartialShape } from "../framework/variant.js";
 import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { partialShapeString, variantDebugString, variantValues } from "./tensor-list.js";
+import { partialShapeString, variantValues } from "./tensor-list.js";
 
 /** TF's PartialTensorShape::IsIdenticalTo. */
 function identical(a: PartialShape, b: PartialShape): boolean {
@@ -37,14 +37,10 @@ export const tensorListConcatListsConfig: KernelConfig = {
         const out = variantValues(a).map((la, i) => {
           const lb = bs[i]!;
           if (!isTensorList(la)) {
-            throw invalidArgument(
-              `input_a is not a TensorList at index ${i}.  Saw: '${variantDebugString(la)}'`,
-            );
+            throw invalidArgument(`input_a is not a TensorList at index ${i}.  Saw: '${la.debugString()}'`);
           }
           if (!isTensorList(lb)) {
-            throw invalidArgument(
-              `input_b is not a TensorList at index ${i}.  Saw: '${variantDebugString(lb)}'`,
-            );
+            throw invalidArgument(`input_b is not a TensorList at index ${i}.  Saw: '${lb.debugString()}'`);
           }
           for (const [name, l] of [
             ["input_a", la],

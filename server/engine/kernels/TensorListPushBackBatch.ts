@@ -13,7 +13,6 @@ import {
   newSlots,
   partialShapeString,
   type TensorList,
-  variantDebugString,
   variantValues,
 } from "./tensor-list.js";
 
@@ -54,9 +53,7 @@ export const tensorListPushBackBatchConfig: KernelConfig = {
         const rowShape = t.shape.slice(1);
         const lists = variantValues(handles).map((v, b): TensorList => {
           if (!isTensorList(v)) {
-            throw invalidArgument(
-              `Input handle at index ${b} is not a list. Saw: '${variantDebugString(v)}'`,
-            );
+            throw invalidArgument(`Input handle at index ${b} is not a list. Saw: '${v.debugString()}'`);
           }
           if (!isCompatibleWith(v.elementShape, rowShape)) {
             throw invalidArgument(

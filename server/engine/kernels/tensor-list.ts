@@ -44,17 +44,12 @@ export function listScalar(list: TensorList): Tensor {
   return variantScalar(list, DataType.DT_VARIANT);
 }
 
-/** TF's Variant::DebugString of a variant that is not a list, as its messages quote it. */
-export function variantDebugString(v: VariantValue): string {
-  return v.debugString();
-}
-
 /** TF's GetInputList: input `i` must be a scalar variant holding a TensorList. */
 export function listInput(ctx: OpKernelContext, i: number): TensorList {
   const t = ctx.input(i);
   if (t.rank !== 0) throw invalidArgument(`Input list must be a scalar saw: ${shapeString(t.shape)}`);
   const v = (t.data as VariantValue[])[0]!;
-  if (!isTensorList(v)) throw invalidArgument(`Input handle is not a list. Saw: '${variantDebugString(v)}'`);
+  if (!isTensorList(v)) throw invalidArgument(`Input handle is not a list. Saw: '${v.debugString()}'`);
   return v;
 }
 

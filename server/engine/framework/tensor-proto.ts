@@ -11,17 +11,12 @@
 // may share memory with the tensor's data; tensors are immutable by convention, and a variable's
 // buffer is only replaced, never written in place, by the kernels in this package.
 
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { create, fromBinary } from "@bufbuild/protobuf";
 import {
   type ResourceHandleProto,
   ResourceHandleProtoSchema,
 } from "../../../gen/tensorflow/core/framework/resource_handle_pb.js";
-import {
-  type TensorProto,
-  TensorProtoSchema,
-  type VariantTensorDataProto,
-  VariantTensorDataProtoSchema,
-} from "../../../gen/tensorflow/core/framework/tensor_pb.js";
+import { type TensorProto, TensorProtoSchema } from "../../../gen/tensorflow/core/framework/tensor_pb.js";
 import { TensorShapeProtoSchema } from "../../../gen/tensorflow/core/framework/tensor_shape_pb.js";
 import { internal, invalidArgument, unimplemented } from "./errors.js";
 import {
@@ -31,10 +26,8 @@ import {
   shapeString,
   Tensor,
   type TensorData,
-  type VariantValue,
 } from "./tensor.js";
 import { BYTES_PER_ELEMENT, DataType, dataTypeString, isRefType } from "./types.js";
-import { EMPTY_VARIANT, isTensorList } from "./variant.js";
 
 // Raw element bytes are interpreted in host byte order, which must be TF's wire order.
 if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
@@ -401,8 +394,7 @@ export function handleToProto(h: ResourceHandle): ResourceHandleProto {
 /**
  * Encodes a tensor as TF's AsProtoTensorContent does: dtype, tensor_shape (always present, one
  * Dim{size} per dimension), and the elements in tensor_content (raw little-endian bytes; strings as
- * varint32 lengths then bytes; variants likewise, as serialized VariantTensorDataProtos with
- * TensorLists encoded as TF does). DT_RESOURCE goes to resource_handle_val. Zero-element tensors carry
+ * varint32 lengths then bytes). DT_RESOURCE goes to resource_handle_val. Zero-element tensors carry
  * no data field. tensor_content aliases the tensor's storage for fixed-size types.
  */
 export function tensorToProto(t: Tensor): TensorProto {
@@ -416,10 +408,6 @@ export function tensorToProto(t: Tensor): TensorProto {
     p.tensorContent = encodeStringList(t.data as Uint8Array[], n);
   } else if (t.dtype === DataType.DT_RESOURCE) {
     p.resourceHandleVal = (t.data as ResourceHandle[]).slice(0, n).map(handleToProto);
-  } else if (t.dtype === DataType.DT_VARIANT) {
-    // TF's EncodeVariantList: like strings, each element's serialized VariantTensorDataProto.
-    const protos = (t.data as VariantValue[]).slice(0, n).map(variantToProto);
-    p.tensorContent = encodeStringList(protos.map((v) => toBinary(VariantTensorDataProtoSchema, v)));
   } else {
     const size = BYTES_PER_ELEMENT[t.dtype];
     if (size === undefined) throw unimplemented(`Cannot encode tensors of dtype ${dataTypeString(t.dtype)}`);
@@ -427,48 +415,6 @@ export function tensorToProto(t: Tensor): TensorProto {
     p.tensorContent = new Uint8Array(d.buffer, d.byteOffset, size * n);
   }
   return p;
-}
-
-/**
- * TF's Variant::Encode of one element: the empty Variant as an empty proto, a TensorList as
- * TensorList::Encode does (its set elements as tensors; metadata: varint64 count and indices of
- * the unset ones, the element dtype, max_num_elements, then the element shape's TensorShapeProto).
- */
-function variantToProto(v: VariantValue): VariantTensorDataProto {
-  if (!isTensorList(v)) {
-    if (v === EMPTY_VARIANT) return create(VariantTensorDataProtoSchema, {});
-    throw unimplemented(`Cannot encode a Variant of type ${v.typeName}`);
-  }
-  const unset: number[] = [];
-  const tensors: TensorProto[] = [];
-  v.tensors.forEach((t, i) => {
-    if (t === undefined) unset.push(i);
-    else tensors.push(tensorToProto(t));
-  });
-  const bytes: number[] = [];
-  const varint64 = (x: bigint): void => {
-    let u = BigInt.asUintN(64, x);
-    while (u >= 0x80n) {
-      bytes.push(Number(u & 0x7fn) | 0x80);
-      u >>= 7n;
-    }
-    bytes.push(Number(u));
-  };
-  varint64(BigInt(unset.length));
-  for (const i of unset) varint64(BigInt(i));
-  varint64(BigInt(v.elementDtype));
-  varint64(BigInt(v.maxNumElements));
-  const shape = create(
-    TensorShapeProtoSchema,
-    v.elementShape === undefined
-      ? { unknownRank: true }
-      : { dim: v.elementShape.map((d) => ({ size: BigInt(d) })) },
-  );
-  const shapeBytes = toBinary(TensorShapeProtoSchema, shape);
-  const metadata = new Uint8Array(bytes.length + shapeBytes.length);
-  metadata.set(bytes);
-  metadata.set(shapeBytes, bytes.length);
-  return create(VariantTensorDataProtoSchema, { typeName: v.typeName, metadata, tensors });
 }
 
 /** TF's port::EncodeStringList: varint32 length of each element, then all the bytes. */

@@ -5,9 +5,11 @@
 // element shape. TF 2.x builds its accumulators (while_v2 gradients, map_fn, scan, TensorArray in
 // functional control flow) from them. Values are immutable by convention, like every tensor here:
 // a kernel that changes a list makes a new TensorList that shares the element tensors (TF copies
-// the vector unless the input's reference count is one, and never copies the elements).
+// the vector unless the input's reference count is one, and never copies the elements). The
+// elements live in a persistent vector, so a one-element update shares the rest of the list too.
 
 import { internal } from "./errors.js";
+import { PersistentVector } from "./persistent-vector.js";
 import { EMPTY_VARIANT, Tensor, type VariantValue } from "./tensor.js";
 import { DataType, dataTypeString } from "./types.js";
 
@@ -23,25 +25,42 @@ export class TensorList implements VariantValue {
   readonly typeName = TENSOR_LIST_TYPE_NAME;
   readonly elementDtype: DataType;
   readonly elementShape: PartialShape;
-  /** Unset elements (TensorListReserve, TensorListResize) are undefined. */
-  readonly tensors: readonly (Tensor | undefined)[];
   /** -1 for no limit (TensorListPushBack checks it). */
   readonly maxNumElements: number;
+  /** The elements; unset ones (TensorListReserve, TensorListResize) are undefined. */
+  private readonly items: PersistentVector<Tensor | undefined>;
+  /** `tensors` as an array, once built (or as given). */
+  private array: readonly (Tensor | undefined)[] | undefined;
 
   constructor(
     elementDtype: DataType,
     elementShape: PartialShape,
-    tensors: readonly (Tensor | undefined)[],
+    tensors: readonly (Tensor | undefined)[] | PersistentVector<Tensor | undefined>,
     maxNumElements = -1,
   ) {
     this.elementDtype = elementDtype;
     this.elementShape = elementShape;
-    this.tensors = tensors;
     this.maxNumElements = maxNumElements;
+    if (tensors instanceof PersistentVector) this.items = tensors;
+    else {
+      this.items = PersistentVector.from(tensors);
+      this.array = tensors;
+    }
+  }
+
+  /** The elements in order, unset ones undefined (built in O(n) the first time after an update). */
+  get tensors(): readonly (Tensor | undefined)[] {
+    this.array ??= this.items.toArray();
+    return this.array;
   }
 
   get length(): number {
-    return this.tensors.length;
+    return this.items.size;
+  }
+
+  /** Element i (0 <= i < length), undefined when unset. */
+  get(i: number): Tensor | undefined {
+    return this.items.get(i);
   }
 
   /** A list like this one with other elements. */
@@ -49,8 +68,30 @@ export class TensorList implements VariantValue {
     return new TensorList(this.elementDtype, this.elementShape, tensors, this.maxNumElements);
   }
 
+  // Single-element updates share everything else with this list (O(log n)): a loop updates its
+  // list once per iteration, where TF updates in place the list it holds the only reference to.
+
+  /** This list with element i (0 <= i < length) replaced. */
+  set(i: number, t: Tensor | undefined): TensorList {
+    return this.withItems(this.items.set(i, t));
+  }
+
+  /** This list with `t` appended (undefined: an unset element). */
+  push(t: Tensor | undefined): TensorList {
+    return this.withItems(this.items.push(t));
+  }
+
+  /** This list without its last element (length > 0). */
+  pop(): TensorList {
+    return this.withItems(this.items.pop());
+  }
+
+  private withItems(items: PersistentVector<Tensor | undefined>): TensorList {
+    return new TensorList(this.elementDtype, this.elementShape, items, this.maxNumElements);
+  }
+
   debugString(): string {
-    return `TensorList<${dataTypeString(this.elementDtype)}>[${this.tensors.length}]`;
+    return `TensorList<${dataTypeString(this.elementDtype)}>[${this.length}]`;
   }
 }
 

@@ -1,10 +1,13 @@
-// TF's AddN (core/kernels/aggregate_ops.cc): the sum of N same-shape tensors.
+// TF's AddN (core/kernels/aggregate_ops.cc): the sum of N same-shape tensors (of variant
+// scalars, e.g. TensorLists: their ADD variant op).
 
 import { invalidArgument } from "../framework/errors.js";
-import { sameShape, shapeString, type Tensor } from "../framework/tensor.js";
+import { sameShape, shapeString, Tensor, type VariantValue } from "../framework/tensor.js";
+import { DataType } from "../framework/types.js";
 import { addFns } from "./Add.js";
 import { binaryOp } from "./cwise.js";
 import { type KernelConfig, simpleKernel } from "./kernel-config.js";
+import { addVariants } from "./tensor-list.js";
 import { copyTensor } from "./tensor-util.js";
 
 export function addN(inputs: readonly Tensor[]): Tensor {
@@ -17,9 +20,25 @@ export function addN(inputs: readonly Tensor[]): Tensor {
     }
   });
   if (inputs.length === 1) return copyTensor(first);
+  if (first.dtype === DataType.DT_VARIANT) return addNVariant(inputs);
   let acc = binaryOp("AddN", inputs[0]!, inputs[1]!, addFns);
   for (let i = 2; i < inputs.length; i++) acc = binaryOp("AddN", acc, inputs[i]!, addFns);
   return acc;
+}
+
+/** TF's AddN of variant scalars: ADD of input 0 and 1, then of the running sum and each next input. */
+function addNVariant(inputs: readonly Tensor[]): Tensor {
+  inputs.forEach((t, i) => {
+    if (t.rank !== 0) {
+      throw invalidArgument(
+        `AddN of non-scalar Tensor with dtype=DT_VARIANT is not supported; inputs[${i} has shape: ${shapeString(t.shape)}.`,
+      );
+    }
+  });
+  const values = inputs.map((t) => (t.data as VariantValue[])[0]!);
+  let acc = addVariants(values[0]!, values[1]!);
+  for (let i = 2; i < values.length; i++) acc = addVariants(acc, values[i]!);
+  return new Tensor(DataType.DT_VARIANT, [], [acc]);
 }
 
 export const addNConfig: KernelConfig = {

@@ -1,10 +1,12 @@
-// TF's Fill, ZerosLike and OnesLike (core/kernels/constant_op.cc): tensors filled with one value.
+// TF's Fill, ZerosLike and OnesLike (core/kernels/constant_op.cc): tensors filled with one value
+// (ZerosLike of a DT_VARIANT scalar: the value's zeros, e.g. a TensorList of zeros).
 // The shape comes from data, so the allocation budget is checked before anything is allocated.
 
 import { invalidArgument } from "../framework/errors.js";
-import { allocData, numElements, shapeString, Tensor } from "../framework/tensor.js";
+import { allocData, numElements, shapeString, Tensor, type VariantValue } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { type KernelConfig, simpleKernel } from "./kernel-config.js";
+import { zerosLikeVariant } from "./tensor-list.js";
 import { lanesOf, readInts } from "./tensor-util.js";
 
 export function fill(dims: readonly number[], value: Tensor): Tensor {
@@ -38,6 +40,13 @@ export const fillConfig: KernelConfig = {
 };
 
 export function zerosLike(x: Tensor): Tensor {
+  if (x.dtype === DataType.DT_VARIANT) {
+    // TF's ZerosLike of a variant applies the value's ZEROS_LIKE op (a list: zeros of each element).
+    if (x.rank !== 0) {
+      throw invalidArgument("ZerosLike non-scalar Tensor with dtype=DT_VARIANT is not supported.");
+    }
+    return new Tensor(x.dtype, [], [zerosLikeVariant((x.data as VariantValue[])[0]!)]);
+  }
   return Tensor.zeros(x.dtype, x.shape);
 }
 

@@ -3,6 +3,7 @@
 // Add one `export * from "./<Op>.js";` line per kernel file.
 
 export * from "./Case.js";
+export * from "./EmptyTensorList.js";
 export * from "./If.js";
 export * from "./Optional.js";
 export * from "./StackCloseV2.js";
@@ -20,4 +21,23 @@ export * from "./TensorArraySizeV3.js";
 export * from "./TensorArraySplitV3.js";
 export * from "./TensorArrayV3.js";
 export * from "./TensorArrayWriteV3.js";
+export * from "./TensorListConcat.js";
+export * from "./TensorListConcatLists.js";
+export * from "./TensorListConcatV2.js";
+export * from "./TensorListElementShape.js";
+export * from "./TensorListFromTensor.js";
+export * from "./TensorListGather.js";
+export * from "./TensorListGetItem.js";
+export * from "./TensorListLength.js";
+export * from "./TensorListPopBack.js";
+export * from "./TensorListPushBack.js";
+export * from "./TensorListPushBackBatch.js";
+export * from "./TensorListReserve.js";
+export * from "./TensorListResize.js";
+export * from "./TensorListScatter.js";
+export * from "./TensorListScatterIntoExistingList.js";
+export * from "./TensorListScatterV2.js";
+export * from "./TensorListSetItem.js";
+export * from "./TensorListSplit.js";
+export * from "./TensorListStack.js";
 export * from "./While.js";

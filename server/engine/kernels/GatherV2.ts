@@ -4,6 +4,7 @@
 import { invalidArgument, unimplemented } from "../framework/errors.js";
 import { getAttrInt } from "../framework/op-def.js";
 import { numElements, Tensor } from "../framework/tensor.js";
+import { indexPosition } from "./GatherNd.js";
 import { cpuKernel, type KernelConfig } from "./kernel-config.js";
 import { allocIndexable, lanesOf, readInts, storage } from "./tensor-util.js";
 
@@ -21,7 +22,7 @@ export function gather(params: Tensor, indices: Tensor, axisIn: number): Tensor 
   const lanes = lanesOf(params.dtype);
   idx.forEach((v, i) => {
     if (v < 0 || v >= limit) {
-      throw invalidArgument(`indices[${i}] = ${v} is not in [0, ${limit})`);
+      throw invalidArgument(`indices${indexPosition(indices.shape, i)} = ${v} is not in [0, ${limit})`);
     }
   });
   const out = allocIndexable(params.dtype, numElements(shape), shape);

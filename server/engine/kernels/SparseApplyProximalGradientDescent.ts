@@ -1,0 +1,48 @@
+// TF's SparseApplyProximalGradientDescent and ResourceSparseApplyProximalGradientDescent
+// (core/kernels/training_ops.cc), on the rows named by indices, checking each index as it goes:
+//   prox = var - grad * alpha
+//   var = sign(prox) * max(|prox| - alpha * l1, 0) / (1 + alpha * l2)     (l1 > 0)
+//   var = prox / (1 + alpha * l2)                                          (otherwise)
+// TF's messages call alpha "lr".
+
+import { sparseApplyConfigs } from "./sparse-training-op-helpers.js";
+import type { UpdateArgs } from "./training-op-helpers.js";
+
+/** The proximal step shared by the proximal optimizers, given each element's learning rate. */
+export function proximalStep(
+  w: Float64Array,
+  grad: ArrayLike<number>,
+  i: number,
+  lr: number,
+  l1: number,
+  l2: number,
+  r: (x: number) => number,
+): void {
+  const prox = r(w[i]! - r(grad[i]! * lr));
+  const denom = r(1 + r(l2 * lr));
+  w[i] =
+    l1 > 0 ? r(r(Math.sign(prox) * Math.max(r(Math.abs(prox) - r(lr * l1)), 0)) / denom) : r(prox / denom);
+}
+
+export function proximalGradientDescentUpdate({ n, vars, grad, s, r }: UpdateArgs): void {
+  const [w] = vars as [Float64Array];
+  const { alpha, l1, l2 } = s as Record<string, number>;
+  for (let i = 0; i < n; i++) proximalStep(w, grad, i, alpha!, l1!, l2!, r);
+}
+
+const configs = sparseApplyConfigs({
+  name: "ProximalGradientDescent",
+  vars: ["var"],
+  inputs: ["alpha", "l1", "l2", "grad", "indices"],
+  scalars: {
+    alpha: { message: "lr is not a scalar: " },
+    l1: { message: "l1 regularization strength is not a scalar: " },
+    l2: { message: "l2 regularization strength is not a scalar: " },
+  },
+  innerCheck: true,
+  checkInLoop: true,
+  update: proximalGradientDescentUpdate,
+});
+
+export const sparseApplyProximalGradientDescentConfig = configs.ref;
+export const resourceSparseApplyProximalGradientDescentConfig = configs.resource;

@@ -5,30 +5,8 @@
 //   var = prox / (1 + alpha * l2)                                          (otherwise)
 // TF's messages call alpha "lr".
 
+import { proximalGradientDescentUpdate } from "./ApplyProximalGradientDescent.js";
 import { sparseApplyConfigs } from "./sparse-training-op-helpers.js";
-import type { UpdateArgs } from "./training-op-helpers.js";
-
-/** The proximal step shared by the proximal optimizers, given each element's learning rate. */
-export function proximalStep(
-  w: Float64Array,
-  grad: ArrayLike<number>,
-  i: number,
-  lr: number,
-  l1: number,
-  l2: number,
-  r: (x: number) => number,
-): void {
-  const prox = r(w[i]! - r(grad[i]! * lr));
-  const denom = r(1 + r(l2 * lr));
-  w[i] =
-    l1 > 0 ? r(r(Math.sign(prox) * Math.max(r(Math.abs(prox) - r(lr * l1)), 0)) / denom) : r(prox / denom);
-}
-
-export function proximalGradientDescentUpdate({ n, vars, grad, s, r }: UpdateArgs): void {
-  const [w] = vars as [Float64Array];
-  const { alpha, l1, l2 } = s as Record<string, number>;
-  for (let i = 0; i < n; i++) proximalStep(w, grad, i, alpha!, l1!, l2!, r);
-}
 
 const configs = sparseApplyConfigs({
   name: "ProximalGradientDescent",

@@ -9,6 +9,8 @@ export * from "./ApplyCenteredRMSProp.js";
 export * from "./ApplyFtrl.js";
 export * from "./ApplyFtrlV2.js";
 export * from "./ApplyMomentum.js";
+export * from "./ApplyProximalAdagrad.js";
+export * from "./ApplyProximalGradientDescent.js";
 export * from "./ApplyRMSProp.js";
 export * from "./DynamicStitch.js";
 export * from "./Inv.js";

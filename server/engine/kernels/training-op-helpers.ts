@@ -55,6 +55,10 @@ export interface ApplySpec {
   readonly checks?: readonly Check[];
   /** Messages for failed scalar checks, when not "<input> is not a scalar: " (Ftrl's wording). */
   readonly scalarMessages?: Readonly<Record<string, string>>;
+  /** Conditions a scalar's value must meet too, by input name (TF's "is not a positive scalar"). */
+  readonly scalarConditions?: Readonly<Record<string, (value: number) => boolean>>;
+  /** The gradient input's name, when not "grad" (ApplyProximalGradientDescent's "delta"). */
+  readonly gradName?: string;
   /** Dtypes TF registers CPU kernels for (both variants). */
   readonly kernelTypes?: readonly DataType[];
   readonly update: (u: UpdateArgs) => void;
@@ -67,8 +71,9 @@ function boolAttrName(spec: string): string {
 }
 
 function defaultChecks(spec: ApplySpec): Check[] {
-  const scalars = spec.inputs.filter((i) => i !== "grad").map((i): Check => `scalar:${i}`);
-  const shapes = [...spec.vars.slice(1), "grad"].map((i): Check => `same:${i}`);
+  const grad = spec.gradName ?? "grad";
+  const scalars = spec.inputs.filter((i) => i !== grad).map((i): Check => `scalar:${i}`);
+  const shapes = [...spec.vars.slice(1), grad].map((i): Check => `same:${i}`);
   return [...scalars, ...shapes];
 }
 
@@ -141,7 +146,8 @@ function computeApply(
     const [kind, name] = check.split(":") as ["scalar" | "same", string];
     const t = tensorOf(name);
     if (kind === "scalar") {
-      if (t.rank !== 0) {
+      const condition = spec.scalarConditions?.[name];
+      if (t.rank !== 0 || (condition !== undefined && !condition(numericData(t)[0]!))) {
         const prefix = spec.scalarMessages?.[name] ?? `${name} is not a scalar: `;
         throw invalidArgument(`${prefix}${shapeString(t.shape)}`);
       }
@@ -152,9 +158,10 @@ function computeApply(
     }
   }
   const r: Round = dtype === DataType.DT_DOUBLE ? (x) => x : Math.fround;
+  const gradName = spec.gradName ?? "grad";
   const s: Record<string, number> = {};
   for (const name of spec.inputs) {
-    if (name !== "grad") s[name] = r(numericData(tensorOf(name))[0] ?? Number.NaN);
+    if (name !== gradName) s[name] = r(numericData(tensorOf(name))[0] ?? Number.NaN);
   }
   const n = values[0]!.numElements;
   const bufs = values.map((t) => {
@@ -162,7 +169,7 @@ function computeApply(
     buf.set(numericData(t));
     return buf;
   });
-  spec.update({ n, vars: bufs, grad: numericData(tensorOf("grad")), s, attrs, r });
+  spec.update({ n, vars: bufs, grad: numericData(tensorOf(gradName)), s, attrs, r });
   for (let i = 0; i < slots.length; i++) slots[i]!.set(finish(dtype, values[i]!.shape, bufs[i]!));
 }
 

@@ -339,6 +339,37 @@ sparse_apply("ProximalAdagrad", ["var", "accum"], [("lr", 0.25), ("l1", 0.125), 
              extra_scalars=[{"l1": 0.0}, {"lr": -0.25}, {"lr": 0.0}, {"l1": -0.125}, {"l2": -0.25}])
 sparse_apply("Adadelta", ["var", "accum", "accum_update"], [("lr", 0.25), ("rho", 0.875), ("epsilon", 0.125)])
 
+
+# --- ApplyProximal* (dense), which the proximal optimizers use for their dense variables ----------------
+
+def dense_proximal(name, var_names, scalars, grad_name, extra_scalars):
+    order = [a.name for a in op_def_registry.get("Apply" + name).input_arg]
+
+    def one(dt, shape, scal=None, grad=None, vars_=None):
+        sc = {**dict(scalars), **(scal or {})}
+        init = vars_ or [grid(shape, 40)] + [positive(shape, 41 + i) for i in range(len(var_names) - 1)]
+        g = grad if grad is not None else grid(shape, 45)
+        others = [(n, g if n == grad_name else sc[n], dt) for n in order[len(var_names):]]
+        for ref in [True, False]:
+            op = ("Apply" if ref else "ResourceApply") + name
+            run(op, [(v, x, dt) for v, x in zip(var_names, init)], others, {}, ref)
+
+    for dt in [f32, f64, f16]:
+        one(dt, [2, 3])
+    for sc in extra_scalars:
+        one(f32, [5], scal=sc)
+    for scalar in [n for n in order[len(var_names):] if n != grad_name]:
+        one(f32, [3], scal={scalar: [0.1, 0.2]})
+    one(f32, [3], grad=grid([2], 46))
+    if len(var_names) > 1:
+        one(f32, [3], vars_=[grid([3], 47), positive([4], 48)])
+
+
+dense_proximal("ProximalAdagrad", ["var", "accum"], [("lr", 0.25), ("l1", 0.125), ("l2", 0.25)], "grad",
+               [{"l1": 0.0}, {"lr": -0.25}, {"lr": 0.0}, {"l1": -0.125}, {"l2": -0.25}])
+dense_proximal("ProximalGradientDescent", ["var"], [("alpha", 0.25), ("l1", 0.125), ("l2", 0.25)], "delta",
+               [{"l1": 0.0}, {"alpha": -0.25}, {"l1": -0.125}, {"l2": -0.25}])
+
 with open(OUT, "w") as f:
     json.dump({"tensorflow": tf.__version__, "cases": cases}, f, separators=(",", ":"))
 print(f"wrote {len(cases)} cases to {OUT}")

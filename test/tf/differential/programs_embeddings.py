@@ -118,6 +118,7 @@ def ref_variable_scatter(target):
     feed = {idx: [2, 0, 2], upd: [[1, 2, 3], [4, 5, 6], [0.5, 0.5, 0.5]]}
     r = {}
     with session(target, g) as sess:
+        r["scatter_before_init"] = cap(lambda: sess.run(ops["add"], feed))
         r["init"] = cap(lambda: sess.run(init))
         for k, op in ops.items():
             r[k] = cap(lambda: sess.run(op, feed))
@@ -160,6 +161,8 @@ def resource_variable_scatter(target):
     feed = {idx: [2, 0, 2], upd: [[1, 2, 3], [4, 5, 6], [0.5, 0.5, 0.5]]}
     r = {}
     with session(target, g) as sess:
+        r["read_before_init"] = cap(lambda: sess.run(rows, {idx: [0]}))
+        r["scatter_before_init"] = cap(lambda: sess.run(ops["add"], feed))
         r["init"] = cap(lambda: sess.run(init))
         for k, op in ops.items():
             r[k] = cap(lambda: sess.run(op, feed))

@@ -18,6 +18,7 @@ export * from "./InvGrad.js";
 export * from "./ParallelDynamicStitch.js";
 export * from "./ReciprocalGrad.js";
 export * from "./ResourceApplyKerasMomentum.js";
+export * from "./ResourceSparseApplyKerasMomentum.js";
 export * from "./RsqrtGrad.js";
 export * from "./SparseApplyAdadelta.js";
 export * from "./SparseApplyAdagrad.js";

@@ -34,7 +34,8 @@ import { handleFromInput, initializedVar } from "./variables.js";
 export type ScatterKind = "Add" | "Sub" | "Mul" | "Div" | "Min" | "Max" | "Update";
 
 const KIND_FNS: Record<Exclude<ScatterKind, "Update">, BinaryFns> = {
-  Add: addFns,
+  // Adding bools is a logical or (ScatterNdNonAliasingAdd registers bool).
+  Add: { ...addFns, bool: (a, b) => a | b },
   Sub: subFns,
   Mul: mulFns,
   Div: divFns,

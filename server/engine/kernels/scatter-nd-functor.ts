@@ -16,6 +16,7 @@ import {
   cpuKernel,
   type KernelConfig,
   NUMBER_TYPES,
+  REAL_NUMBER_TYPES,
 } from "./kernel-config.js";
 import {
   checkVarDtype,
@@ -26,7 +27,7 @@ import {
 } from "./scatter-functor.js";
 import { handleFromInput, initializedVar } from "./variables.js";
 
-export type ScatterNdKind = Extract<ScatterKind, "Update" | "Add" | "Sub">;
+export type ScatterNdKind = Extract<ScatterKind, "Update" | "Add" | "Sub" | "Min" | "Max">;
 
 const product = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
 
@@ -62,7 +63,7 @@ function validateUpdateShape(
 }
 
 /** scatter_nd_op.cc PrepareAndValidateInputs, for the ref and resource variants. */
-function validateVariableInputs(params: Tensor, indices: Tensor, updates: Tensor): void {
+export function validateVariableInputs(params: Tensor, indices: Tensor, updates: Tensor): void {
   if (params.rank < 1) {
     throw invalidArgument(`Output must be at least 1-D, got shape: ${shapeString(params.shape)}`);
   }
@@ -155,16 +156,17 @@ function badIndexError(params: Tensor, indices: Tensor, bad: number): Error {
   );
 }
 
-function finishScatter(params: Tensor, indices: Tensor, r: ScatterResult): void {
+export function finishScatter(params: Tensor, indices: Tensor, r: ScatterResult): void {
   if (r.bad >= 0) throw badIndexError(params, indices, r.bad);
 }
 
-const INDEX_ATTR = "Tindices: {int32, int64}";
-const POLICY_ATTR = "bad_indices_policy: string = ''";
+export const INDEX_ATTR = "Tindices: {int32, int64}";
+export const POLICY_ATTR = "bad_indices_policy: string = ''";
 
 /** Dtypes TF registers CPU kernels for (scatter_nd_op.cc). */
 function kernelTypes(kind: ScatterNdKind): readonly DataType[] {
-  return kind === "Update" ? ALL_TYPES.filter((t) => t !== DataType.DT_RESOURCE) : NUMBER_TYPES;
+  if (kind === "Update") return ALL_TYPES.filter((t) => t !== DataType.DT_RESOURCE);
+  return kind === "Min" || kind === "Max" ? REAL_NUMBER_TYPES : NUMBER_TYPES;
 }
 
 /** ScatterNd<Kind> (ref), ResourceScatterNd<Kind> and TensorScatter<Kind>. */

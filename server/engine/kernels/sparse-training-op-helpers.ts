@@ -42,6 +42,8 @@ export interface SparseApplySpec {
   readonly innerCheck: boolean;
   /** Whether TF checks each index as it updates (rows before a bad index stay updated). */
   readonly checkInLoop: boolean;
+  /** Whether a bad index is reported as gathers do ("indices[i] = j is not in [0, n)"). */
+  readonly gatherIndexMessage?: boolean;
   /** The dense update of one row (n = the row's length). */
   readonly update: (u: UpdateArgs) => void;
 }
@@ -101,7 +103,8 @@ function validate(
   return { grad, indices, inner };
 }
 
-function outOfRange(index: number, offset: number): Error {
+function outOfRange(spec: SparseApplySpec, index: number, offset: number, rows: number): Error {
+  if (spec.gatherIndexMessage) return invalidArgument(`indices[${offset}] = ${index} is not in [0, ${rows})`);
   return invalidArgument(`Index ${index} at offset ${offset} in indices is out of range`);
 }
 
@@ -126,7 +129,7 @@ function computeSparseApply(
   const rows = values[0]!.shape[0]!;
   if (idx.length === 0) return;
   const firstBad = idx.findIndex((i) => i < 0 || i >= rows);
-  if (firstBad >= 0 && !spec.checkInLoop) throw outOfRange(idx[firstBad]!, firstBad);
+  if (firstBad >= 0 && !spec.checkInLoop) throw outOfRange(spec, idx[firstBad]!, firstBad, rows);
   const r: Round = dtype === DataType.DT_DOUBLE ? (x) => x : Math.fround;
   const s: Record<string, number> = {};
   for (const [k, name] of spec.inputs.entries()) {
@@ -154,7 +157,7 @@ function computeSparseApply(
     });
   }
   for (let i = 0; i < slots.length; i++) slots[i]!.set(finish(dtype, values[i]!.shape, bufs[i]!));
-  if (firstBad >= 0) throw outOfRange(idx[firstBad]!, firstBad);
+  if (firstBad >= 0) throw outOfRange(spec, idx[firstBad]!, firstBad, rows);
 }
 
 const NUMBERTYPE_ATTR = "T: numbertype";

@@ -220,15 +220,16 @@ for ref in [False, True]:
 
 # --- ScatterNd* (ref), ResourceScatterNd*, TensorScatter* ---------------------------------------------
 
-ND = ["Update", "Add", "Sub"]
+ND = ["Update", "Add", "Sub", "Min", "Max"]
 mat = positive([4, 3], 10)
-for kind in ND:
-    for form in ["ref", "resource", "tensor"]:
-        op = {"ref": "ScatterNd", "resource": "ResourceScatterNd", "tensor": "TensorScatter"}[form] + kind
+for kind in ND + ["NonAliasingAdd"]:
+    for form in ["ref", "resource", "tensor"] if kind != "NonAliasingAdd" else ["input"]:
+        op = {"ref": "ScatterNd", "resource": "ResourceScatterNd", "tensor": "TensorScatter",
+              "input": "ScatterNd"}[form] + kind
 
         def nd(var, indices, updates, dt=f32, it=i32, attrs=None):
-            if form == "tensor":
-                run(op, [], [("tensor", var, dt), ("indices", indices, it), ("updates", updates, dt)],
+            if form in ("tensor", "input"):
+                run(op, [], [(form, var, dt), ("indices", indices, it), ("updates", updates, dt)],
                     attrs)
             else:
                 run(op, [("ref", var, dt)], [("indices", indices, it), ("updates", updates, dt)],
@@ -250,29 +251,31 @@ for kind in ND:
         nd(np.zeros([0, 3]), np.zeros([0, 1], np.int32), np.zeros([0, 3]))
         nd(5.0, [[0]], [1.0])
         if form == "tensor":
-            # (TF's ref and resource kernels read a scalar's dim_size(0): undefined, no fixture.)
+            # (The other kernels read a scalar's dim_size(0): undefined, no fixture.)
             nd(mat, 1, positive([3], 16))
             nd(mat, [[1]], 2.0)
         if kind == "Update":
             nd([["a", "b"], ["c", "d"]], [[1, 0]], ["z"], s)
             nd([True, False], [[1]], [True], b)
-        if form != "tensor":
+        if form not in ("tensor", "input"):
             nd(mat, [[0]], positive([1, 3], 17), attrs={"use_locking": False})
+        if kind == "NonAliasingAdd":
+            nd([True, False, False], [[1], [2]], [True, False], b)
 
 
 # --- SparseApply* (ref) and ResourceSparseApply* ------------------------------------------------------
 
 def sparse_apply(name, var_names, scalars, attrs=None, dtypes=(f32, f64, f16), extra=None,
-                 extra_scalars=None):
+                 extra_scalars=None, resource_only=False):
     """scalars: [(input name, value)] for the scalar inputs; grad and indices are placed at their
     position in the op's input list."""
-    op_def = op_def_registry.get("SparseApply" + name)
+    op_def = op_def_registry.get(("ResourceSparseApply" if resource_only else "SparseApply") + name)
     order = [a.name for a in op_def.input_arg]
 
     def one(dt, shape, indices, it=i32, grad=None, scal=None, vars_=None, at=None):
-        nrows = len(np.asarray(indices).reshape(-1)) if np.ndim(indices) <= 1 else None
+        nrows = len(np.asarray(indices).reshape(-1)) if np.ndim(indices) <= 1 else 1
         inner = list(shape[1:])
-        g = grad if grad is not None else grid([nrows or 1] + inner, 20)
+        g = grad if grad is not None else grid([nrows] + inner, 20)
         init = vars_ or [grid(shape, 21)] + [positive(shape, 22 + i) for i in range(len(var_names) - 1)]
         sc = dict(scalars)
         sc.update(scal or {})
@@ -284,7 +287,7 @@ def sparse_apply(name, var_names, scalars, attrs=None, dtypes=(f32, f64, f16), e
                 others.append(("indices", indices, it))
             else:
                 others.append((n, sc[n], dt))
-        for ref in [True, False]:
+        for ref in [False] if resource_only else [True, False]:
             op = ("SparseApply" if ref else "ResourceSparseApply") + name
             run(op, [(v, x, dt) for v, x in zip(var_names, init)], others, {**(attrs or {}), **(at or {})},
                 ref)
@@ -338,6 +341,8 @@ sparse_apply("ProximalGradientDescent", ["var"], [("alpha", 0.25), ("l1", 0.125)
 sparse_apply("ProximalAdagrad", ["var", "accum"], [("lr", 0.25), ("l1", 0.125), ("l2", 0.25)],
              extra_scalars=[{"l1": 0.0}, {"lr": -0.25}, {"lr": 0.0}, {"l1": -0.125}, {"l2": -0.25}])
 sparse_apply("Adadelta", ["var", "accum", "accum_update"], [("lr", 0.25), ("rho", 0.875), ("epsilon", 0.125)])
+sparse_apply("KerasMomentum", ["var", "accum"], [("lr", 0.25), ("momentum", 0.875)],
+             extra=[{"use_nesterov": True}], resource_only=True)
 
 
 # --- ApplyProximal* (dense), which the proximal optimizers use for their dense variables ----------------

@@ -14,17 +14,42 @@ import { handleFromInput, initializedVar } from "./variables.js";
 const product = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
 
 /**
+ * What TF 2.21 leaves unchecked (its kernel aborts the process): batch_dims must leave params an
+ * axis to gather from, and the batch dimensions of indices must be params'. The texts are GatherV2's.
+ */
+function checkBatchDims(params: Tensor, indices: Tensor, batchDims: number): void {
+  if (batchDims === 0) return;
+  if (batchDims >= params.rank) {
+    throw invalidArgument(`batch_dims (${batchDims}) must be less than rank(params) (${params.rank}).`);
+  }
+  if (batchDims > indices.rank) {
+    throw invalidArgument(
+      `batch_dims (${batchDims}) must be less than or equal to rank(indices) (${indices.rank}).`,
+    );
+  }
+  for (let i = 0; i < batchDims; i++) {
+    if (params.shape[i] !== indices.shape[i]) {
+      throw invalidArgument(
+        `params.shape[${i}]: ${params.shape[i]} should be equal to indices.shape[${i}]: ${indices.shape[i]}`,
+      );
+    }
+  }
+}
+
+/**
  * params[b..., indices[b..., i...], ...]: the leading batch_dims of params and indices are shared.
  * As in TF, an index is offset by its batch and checked against the batch-flattened dimension,
  * and the message names the offset index and params' first dimension.
  */
 export function resourceGather(params: Tensor, indices: Tensor, batchDims: number): Tensor {
+  if (batchDims < 0) throw invalidArgument(`batch_dims is negative (${batchDims})`);
   if (params.rank < 1) throw invalidArgument("params must be at least 1 dimensional");
   if (params.rank < batchDims) {
     throw invalidArgument(
       `params must have at least ${batchDims} (batch_dims) dimensions but it has shape ${shapeString(params.shape)}`,
     );
   }
+  checkBatchDims(params, indices, batchDims);
   const outShape = [
     ...params.shape.slice(0, batchDims),
     ...indices.shape.slice(batchDims),

@@ -12,7 +12,7 @@ import { describe, it } from "node:test";
 import { lookUpOp } from "../framework/op-def.js";
 import type { RefCell } from "../framework/op-kernel.js";
 import { createResourceMgr, type ResourceMgr } from "../framework/resource-mgr.js";
-import type { Tensor } from "../framework/tensor.js";
+import { Tensor } from "../framework/tensor.js";
 import { DataType, dataTypeString } from "../framework/types.js";
 import {
   buildAttrs,
@@ -147,5 +147,50 @@ describe(`embedding and sparse-update kernels vs TensorFlow ${fx.tensorflow}`, (
       }
       for (const [i, want] of c.after.entries()) assertTensor(after[i], want, `variable ${i} after`);
     });
+  });
+});
+
+describe("ResourceGather: batch_dims that TF 2.21 does not check (its kernel aborts)", () => {
+  const table = new Tensor(DataType.DT_FLOAT, [2, 3], new Float32Array([1, 2, 3, 4, 5, 6]));
+  const indices = (shape: number[], values: number[]) =>
+    new Tensor(DataType.DT_INT32, shape, new Int32Array(values));
+  async function gather(idx: Tensor, batchDims: number) {
+    const resources = createResourceMgr();
+    const h = await resourceVar(resources, "t", table);
+    return runKernel("ResourceGather", {
+      attrs: {
+        dtype: attr.type(DataType.DT_FLOAT),
+        Tindices: attr.type(DataType.DT_INT32),
+        batch_dims: attr.int(batchDims),
+      },
+      inputs: [h, idx],
+      resources,
+    });
+  }
+  const rejects = (message: string) => (e: { code: number; message: string }) => {
+    assert.equal(e.code, 3);
+    assert.equal(e.message, message);
+    return true;
+  };
+
+  it("a batch of indices that is not params' batch is INVALID_ARGUMENT", async () => {
+    await assert.rejects(
+      gather(indices([3, 2], [0, 1, 1, 2, 0, 0]), 1),
+      rejects("params.shape[0]: 2 should be equal to indices.shape[0]: 3"),
+    );
+  });
+  it("batch_dims leaving no axis to gather from is INVALID_ARGUMENT", async () => {
+    await assert.rejects(
+      gather(indices([2, 2], [0, 1, 1, 2]), 2),
+      rejects("batch_dims (2) must be less than rank(params) (2)."),
+    );
+  });
+  it("a negative batch_dims is INVALID_ARGUMENT, as in TF", async () => {
+    await assert.rejects(gather(indices([2], [0, 1]), -1), rejects("batch_dims is negative (-1)"));
+  });
+  it("matching batches gather per batch", async () => {
+    const r = await gather(indices([2, 2], [2, 0, 1, 1]), 1);
+    assert.deepEqual(r.outputs[0]!.shape, [2, 2]);
+    assert.deepEqual(Array.from(r.outputs[0]!.data as Float32Array), [3, 1, 5, 5]);
   });
 });

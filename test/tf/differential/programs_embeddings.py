@@ -222,3 +222,32 @@ def embedding_lookup_errors(target):
             r[f"{name}_too_big"] = cap(lambda: sess.run(t, {ids: [0, 4]}))
             r[f"{name}_negative"] = cap(lambda: sess.run(t, {ids: [[1, 2], [-1, 0]]}))
     return r
+
+
+@program()
+def scatter_gradients(target):
+    """Gradients through tf.tensor_scatter_nd_update / _add / _max and tf.gather_nd on a fed tensor
+    (the ops TF's autodiff emits for them), and the dense gradient of a gather from a variable."""
+    g = tf.Graph()
+    with g.as_default(), tf.name_scope("scatter_grads"):
+        x = v1.placeholder(tf.float32, [None, None], name="x")
+        i = v1.placeholder(tf.int32, [None, 2], name="i")
+        u = v1.placeholder(tf.float32, [None], name="u")
+        y = tf.tensor_scatter_nd_update(x, i, u)
+        z = tf.tensor_scatter_nd_add(x, i, u)
+        m = tf.tensor_scatter_nd_max(x, i, u)
+        picked = tf.gather_nd(x * x, i)
+        loss = tf.reduce_sum(y * y) + tf.reduce_sum(z * 3.0) + tf.reduce_sum(m * m) + tf.reduce_sum(picked)
+        grads = tf.gradients(loss, [x, u])
+        table = v1.Variable(np.arange(6, dtype=np.float32).reshape(3, 2), name="table")
+        rows = tf.gather(table, [2, 0, 2])
+        dense = tf.convert_to_tensor(tf.gradients(tf.reduce_sum(rows * rows), table)[0])
+        init = v1.global_variables_initializer()
+    xv = np.array([[1, -2, 3], [0.5, 4, -1]], np.float32)
+    r = {}
+    with session(target, g) as sess:
+        r["init"] = cap(lambda: sess.run(init))
+        r["grads"] = cap(lambda: sess.run(grads, {x: xv, i: [[0, 1], [1, 2], [0, 1]], u: [5, -3, 2]}))
+        r["values"] = cap(lambda: sess.run([y, z, m, picked], {x: xv, i: [[1, 0]], u: [9]}))
+        r["dense_gather_grad"] = cap(lambda: sess.run(dense))
+    return r

@@ -262,6 +262,9 @@ for kind in ND + ["NonAliasingAdd"]:
         if kind == "NonAliasingAdd":
             nd([True, False, False], [[1], [2]], [True, False], b)
 
+# ScatterNd names the last out-of-range index (its functor skips bad slices and goes on).
+run("ScatterNd", [], [("indices", [[5], [1], [7]], i32), ("updates", [1.0, 2.0, 3.0], f32), ("shape", [4], i32)])
+
 
 # --- SparseApply* (ref) and ResourceSparseApply* ------------------------------------------------------
 

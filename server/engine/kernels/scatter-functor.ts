@@ -113,6 +113,7 @@ export function scatterRows(
       if (untilBad) break;
     }
   }
+  if (positions.length === 0) return { value: params, bad };
   const out = allocIndexable(dtype, params.numElements, params.shape);
   copyRows(
     storage(params) as ArrayLike<unknown>,
@@ -203,6 +204,7 @@ function scatterResource(params: Tensor, indices: Tensor, updates: Tensor, kind:
   if (!rankOk || params.rank === 0) throw shapesMessage(params, indices, updates);
   const idx = readIndexValues(indices);
   if (idx.length === 0) return { value: params, bad: -1 };
+  // (TF checks the prefix only when there are indices.)
   if (updates.rank !== 0) {
     const prefix = indices.shape.every((d, i) => updates.shape[i] === d);
     if (!prefix) {
@@ -218,10 +220,9 @@ function scatterResource(params: Tensor, indices: Tensor, updates: Tensor, kind:
 const INDEX_TYPES = "Tindices: {int32, int64}";
 
 /** Dtypes TF registers CPU kernels for, per kind (scatter_op.cc, resource_variable_ops.cc). */
-function kernelTypes(kind: ScatterKind, resource: boolean): readonly DataType[] {
+function kernelTypes(kind: ScatterKind): readonly DataType[] {
   if (kind === "Min" || kind === "Max") return REAL_NUMBER_TYPES;
-  if (kind !== "Update") return NUMBER_TYPES;
-  return resource ? [...NUMBER_TYPES, T.string, T.bool] : [...NUMBER_TYPES, T.bool, T.string];
+  return kind === "Update" ? [...NUMBER_TYPES, T.bool, T.string] : NUMBER_TYPES;
 }
 
 /** The Scatter<Kind> (ref) and ResourceScatter<Kind> configs. */
@@ -242,7 +243,7 @@ export function scatterConfigs(kind: ScatterKind): { ref: KernelConfig; resource
       attrs: [refType, INDEX_TYPES, `use_locking: bool = ${kind === "Update"}`],
     },
     kernel: cpuKernel(refName, (c) => {
-      checkTypeConstraint(c, "T", kernelTypes(kind, false));
+      checkTypeConstraint(c, "T", kernelTypes(kind));
       const input0 = c.requestedInputs[0] ?? "";
       return {
         compute(ctx) {
@@ -266,7 +267,7 @@ export function scatterConfigs(kind: ScatterKind): { ref: KernelConfig; resource
       isStateful: true,
     },
     kernel: cpuKernel(resourceName, (c) => {
-      const dtype = checkTypeConstraint(c, "dtype", kernelTypes(kind, true));
+      const dtype = checkTypeConstraint(c, "dtype", kernelTypes(kind));
       return {
         compute(ctx) {
           const v = initializedVar(ctx, handleFromInput(ctx, 0));

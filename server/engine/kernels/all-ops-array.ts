@@ -10,6 +10,7 @@ export * from "./Cumprod.js";
 export * from "./Cumsum.js";
 export * from "./Diag.js";
 export * from "./DiagPart.js";
+export * from "./DynamicPartition.js";
 export * from "./GatherNd.js";
 export * from "./InvertPermutation.js";
 export * from "./LinSpace.js";

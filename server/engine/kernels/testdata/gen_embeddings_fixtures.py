@@ -91,8 +91,11 @@ def run(op, var_inputs, inputs, attrs=None, ref=False):
         args = {n: (var._ref() if ref else var.handle) for (n, _, _), var in zip(var_inputs, variables)}
         args.update({n: p for (n, _, _), p in zip(inputs, placeholders)})
         out = getattr(R, op)(**args, **attrs)
-        node = out.op if isinstance(out, tf.Tensor) else out
-        fetches = [out] if isinstance(out, tf.Tensor) and not out.dtype._is_ref_dtype else []
+        if isinstance(out, (list, tuple)):  # a list output (DynamicPartition)
+            node, fetches = out[0].op, list(out)
+        else:
+            node = out.op if isinstance(out, tf.Tensor) else out
+            fetches = [out] if isinstance(out, tf.Tensor) and not out.dtype._is_ref_dtype else []
         c = {"op": op, "attrs": node_attrs(node.node_def),
              "vars": [enc_np(v, dt) for _, v, dt in var_inputs],
              "inputs": [enc_np(v, dt) for _, v, dt in inputs]}
@@ -261,6 +264,24 @@ for kind in ND + ["NonAliasingAdd"]:
             nd(mat, [[0]], positive([1, 3], 17), attrs={"use_locking": False})
         if kind == "NonAliasingAdd":
             nd([True, False, False], [[1], [2]], [True, False], b)
+
+# --- DynamicPartition (partitioned embedding tables route ids with it) ------------------------------
+
+for dt in [f32, f64, i32, i64, f16, b, s]:
+    vals = {s: [["a", "b"], ["c", "d"], ["e", "f"]], b: [[True, False], [False, False], [True, True]]}.get(
+        dt, grid([3, 2], 50))
+    run("DynamicPartition", [], [("data", vals, dt), ("partitions", [1, 0, 1], i32)], {"num_partitions": 3})
+run("DynamicPartition", [], [("data", [1.0, 2.0, 3.0, 4.0], f32), ("partitions", [[0, 1], [1, 0]], i32)],
+    {"num_partitions": 2})
+run("DynamicPartition", [], [("data", grid([2, 2, 3], 51), f32), ("partitions", [[0, 1], [1, 0]], i32)],
+    {"num_partitions": 2})
+run("DynamicPartition", [], [("data", 5.0, f32), ("partitions", 0, i32)], {"num_partitions": 2})
+run("DynamicPartition", [], [("data", np.zeros([0, 2]), f32), ("partitions", np.zeros([0], np.int32), i32)],
+    {"num_partitions": 2})
+run("DynamicPartition", [], [("data", [1.0, 2.0], f32), ("partitions", [0, 2], i32)], {"num_partitions": 2})
+run("DynamicPartition", [], [("data", [[1.0], [2.0]], f32), ("partitions", [[0], [-1]], i32)],
+    {"num_partitions": 2})
+run("DynamicPartition", [], [("data", [1.0, 2.0, 3.0], f32), ("partitions", [0, 1], i32)], {"num_partitions": 2})
 
 # ScatterNd names the last out-of-range index (its functor skips bad slices and goes on).
 run("ScatterNd", [], [("indices", [[5], [1], [7]], i32), ("updates", [1.0, 2.0, 3.0], f32), ("shape", [4], i32)])

@@ -254,3 +254,31 @@ def scatter_gradients(target):
         r["values"] = cap(lambda: sess.run([y, z, m, picked], {x: xv, i: [[1, 0]], u: [9]}))
         r["dense_gather_grad"] = cap(lambda: sess.run(dense))
     return r
+
+
+@program()
+def partitioned_embedding(target):
+    """A table split into shards (get_variable with fixed_size_partitioner), looked up with the "mod"
+    and "div" partition strategies (DynamicPartition, ResourceGather per shard, DynamicStitch) and
+    trained with GradientDescentOptimizer."""
+    g = tf.Graph()
+    with g.as_default(), v1.variable_scope("partitioned"):
+        ids = v1.placeholder(tf.int32, [None], name="ids")
+        init0 = v1.random_uniform_initializer(-1.0, 1.0, seed=3)
+        table = v1.get_variable("table", [10, 2], initializer=init0, partitioner=v1.fixed_size_partitioner(3))
+        mod = v1.nn.embedding_lookup(table, ids, partition_strategy="mod")
+        div = v1.nn.embedding_lookup(table, ids, partition_strategy="div")
+        loss = tf.reduce_sum(tf.square(mod - 1.0)) + tf.reduce_sum(div)
+        train = v1.train.GradientDescentOptimizer(0.1).minimize(loss)
+        init = v1.global_variables_initializer()
+    r = {}
+    with session(target, g) as sess:
+        r["init"] = cap(lambda: sess.run(init))
+        r["lookup"] = cap(lambda: sess.run([mod, div], {ids: [9, 0, 4, 4, 7]}))
+        r["losses"] = [cap(lambda: sess.run([train, loss], {ids: [1, 5, 9, 5]})[1]) for _ in range(3)]
+        r["shards"] = cap(lambda: sess.run(list(table)))
+        # (With "div", both of the lookup's DynamicPartition nodes fail on an id past the table, and
+        # which error a step reports first is up to the executor; "mod" fails in one gather.)
+        r["bad_id"] = cap(lambda: sess.run(mod, {ids: [3, 12]}))
+        r["ops"] = sorted({n.op for n in g.as_graph_def().node})
+    return r

@@ -115,14 +115,18 @@ export function scatterRows(
   }
   if (positions.length === 0) return { value: params, bad };
   const out = allocIndexable(dtype, params.numElements, params.shape);
-  copyRows(
-    storage(params) as ArrayLike<unknown>,
-    out,
-    1,
-    params.numElements * lanes,
-    () => 0,
-    () => 0,
-  );
+  const src = storage(params);
+  // Typed storage copies in bulk; strings and handles element by element.
+  if (ArrayBuffer.isView(out)) (out as unknown as { set(a: unknown): void }).set(src);
+  else
+    copyRows(
+      src as ArrayLike<unknown>,
+      out,
+      1,
+      params.numElements * lanes,
+      () => 0,
+      () => 0,
+    );
   const value = new Tensor(dtype, params.shape, out as unknown as Tensor["data"]);
   const scalar = updates.rank === 0;
   const upd = storage(updates) as ArrayLike<unknown>;

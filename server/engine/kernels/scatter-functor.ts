@@ -39,11 +39,15 @@ const KIND_FNS: Record<Exclude<ScatterKind, "Update">, BinaryFns> = {
   Sub: subFns,
   Mul: mulFns,
   Div: divFns,
-  Min: minimumFns,
-  Max: maximumFns,
+  // Eigen's cwiseMin/cwiseMax (not the NaN-propagating Minimum/Maximum ops): a NaN update leaves
+  // the element alone, a NaN element stays NaN.
+  // biome-ignore lint/complexity/useMathMinMax: Math.min would propagate a NaN update
+  Min: { ...minimumFns, float: (p, u) => (u < p ? u : p) },
+  // biome-ignore lint/complexity/useMathMinMax: Math.max would propagate a NaN update
+  Max: { ...maximumFns, float: (p, u) => (u > p ? u : p) },
 };
 
-/** The result of a scatter: the new value, and the position of the first bad index (-1 if none). */
+/** The result of a scatter: the new value, and the position of the bad index to report (-1 if none). */
 export interface ScatterResult {
   readonly value: Tensor;
   readonly bad: number;

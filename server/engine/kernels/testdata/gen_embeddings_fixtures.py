@@ -221,6 +221,18 @@ for ref in [False, True]:
     run(op, [("ref" if ref else "resource", [True, False, True], b)],
         [("indices", [0, 1], i32), ("updates", [False, True], b)], {}, ref)
 
+# Min and Max are Eigen's cwiseMin/cwiseMax: a NaN update is ignored, a NaN element stays.
+NAN = float("nan")
+for kind in ["Min", "Max"]:
+    for ref in [False, True]:
+        for dt in [f32, f64, f16]:
+            run(("Scatter" if ref else "ResourceScatter") + kind,
+                [("ref" if ref else "resource", [[NAN, 1.0, 2.0], [3.0, NAN, 5.0]], dt)],
+                [("indices", [0, 1], i32), ("updates", [[0.5, NAN, 3.0], [NAN, 0.0, -1.0]], dt)], {}, ref)
+    run("TensorScatter" + kind, [], [("tensor", [[NAN, 1.0, 2.0], [3.0, NAN, 5.0]], f32),
+                                     ("indices", [[0], [1]], i32),
+                                     ("updates", [[0.5, NAN, 3.0], [NAN, 0.0, -1.0]], f32)])
+
 # --- ScatterNd* (ref), ResourceScatterNd*, TensorScatter* ---------------------------------------------
 
 ND = ["Update", "Add", "Sub", "Min", "Max"]

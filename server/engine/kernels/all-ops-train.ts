@@ -3,6 +3,7 @@
 
 export * from "./ApplyAdadelta.js";
 export * from "./ApplyAdagrad.js";
+export * from "./ApplyAdagradDA.js";
 export * from "./ApplyAdagradV2.js";
 export * from "./ApplyAdam.js";
 export * from "./ApplyCenteredRMSProp.js";
@@ -22,6 +23,7 @@ export * from "./ResourceSparseApplyKerasMomentum.js";
 export * from "./RsqrtGrad.js";
 export * from "./SparseApplyAdadelta.js";
 export * from "./SparseApplyAdagrad.js";
+export * from "./SparseApplyAdagradDA.js";
 export * from "./SparseApplyAdagradV2.js";
 export * from "./SparseApplyCenteredRMSProp.js";
 export * from "./SparseApplyFtrl.js";

@@ -16,7 +16,7 @@ import { type NumericArray, sameShape, shapeString, type Tensor } from "../frame
 import { DataType, dataTypeString } from "../framework/types.js";
 import { readIndexValues } from "./GatherNd.js";
 import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
-import { computeBuffer, finish, numericData } from "./tensor-util.js";
+import { computeBuffer, finish, numericData, scalarValue } from "./tensor-util.js";
 import type { Round, UpdateArgs } from "./training-op-helpers.js";
 import { handleFromInput, lookupVar, type Var } from "./variables.js";
 
@@ -44,6 +44,8 @@ export interface SparseApplySpec {
   readonly checkInLoop: boolean;
   /** Whether a bad index is reported as gathers do ("indices[i] = j is not in [0, n)"). */
   readonly gatherIndexMessage?: boolean;
+  /** Inputs whose dtype is not T, in REGISTER_OP syntax (AdagradDA's "global_step: int64"). */
+  readonly inputTypes?: Readonly<Record<string, string>>;
   /** The dense update of one row (n = the row's length). */
   readonly update: (u: UpdateArgs) => void;
 }
@@ -83,7 +85,7 @@ function validate(
     if (name === "grad" || name === "indices") continue;
     const t = input(name);
     const rule = spec.scalars?.[name];
-    const valueOk = rule?.ok === undefined || (t.rank === 0 && rule.ok(numericData(t)[0]!, attrs));
+    const valueOk = rule?.ok === undefined || (t.rank === 0 && rule.ok(scalarValue(t), attrs));
     if (t.rank !== 0 || !valueOk) {
       throw invalidArgument(`${rule?.message ?? `${name} is not a scalar: `}${shapeString(t.shape)}`);
     }
@@ -134,7 +136,7 @@ function computeSparseApply(
   const s: Record<string, number> = {};
   for (const [k, name] of spec.inputs.entries()) {
     if (name !== "grad" && name !== "indices") {
-      s[name] = r(numericData(ctx.input(spec.vars.length + k))[0] ?? Number.NaN);
+      s[name] = r(scalarValue(ctx.input(spec.vars.length + k)));
     }
   }
   const n = values[0]!.numElements;
@@ -166,7 +168,9 @@ const INDEX_ATTR = "Tindices: {int32, int64}";
 /** The SparseApply<X> (ref variables) and ResourceSparseApply<X> (resource variables) configs. */
 export function sparseApplyConfigs(spec: SparseApplySpec): { ref: KernelConfig; resource: KernelConfig } {
   const attrSpecs = [NUMBERTYPE_ATTR, INDEX_ATTR, "use_locking: bool = false", ...(spec.boolAttrs ?? [])];
-  const otherInputs = spec.inputs.map((i) => (i === "indices" ? "indices: Tindices" : `${i}: T`));
+  const otherInputs = spec.inputs.map(
+    (i) => spec.inputTypes?.[i] ?? (i === "indices" ? "indices: Tindices" : `${i}: T`),
+  );
   const refName = `SparseApply${spec.name}`;
   const resourceName = `ResourceSparseApply${spec.name}`;
   const ref: KernelConfig = {

@@ -302,7 +302,7 @@ run("ScatterNd", [], [("indices", [[5], [1], [7]], i32), ("updates", [1.0, 2.0, 
 # --- SparseApply* (ref) and ResourceSparseApply* ------------------------------------------------------
 
 def sparse_apply(name, var_names, scalars, attrs=None, dtypes=(f32, f64, f16), extra=None,
-                 extra_scalars=None, resource_only=False):
+                 extra_scalars=None, resource_only=False, scalar_types=None):
     """scalars: [(input name, value)] for the scalar inputs; grad and indices are placed at their
     position in the op's input list."""
     op_def = op_def_registry.get(("ResourceSparseApply" if resource_only else "SparseApply") + name)
@@ -322,7 +322,7 @@ def sparse_apply(name, var_names, scalars, attrs=None, dtypes=(f32, f64, f16), e
             elif n == "indices":
                 others.append(("indices", indices, it))
             else:
-                others.append((n, sc[n], dt))
+                others.append((n, sc[n], (scalar_types or {}).get(n, dt)))
         for ref in [False] if resource_only else [True, False]:
             op = ("SparseApply" if ref else "ResourceSparseApply") + name
             run(op, [(v, x, dt) for v, x in zip(var_names, init)], others, {**(attrs or {}), **(at or {})},
@@ -377,20 +377,24 @@ sparse_apply("ProximalGradientDescent", ["var"], [("alpha", 0.25), ("l1", 0.125)
 sparse_apply("ProximalAdagrad", ["var", "accum"], [("lr", 0.25), ("l1", 0.125), ("l2", 0.25)],
              extra_scalars=[{"l1": 0.0}, {"lr": -0.25}, {"lr": 0.0}, {"l1": -0.125}, {"l2": -0.25}])
 sparse_apply("Adadelta", ["var", "accum", "accum_update"], [("lr", 0.25), ("rho", 0.875), ("epsilon", 0.125)])
+sparse_apply("AdagradDA", ["var", "gradient_accumulator", "gradient_squared_accumulator"],
+             [("lr", 0.25), ("l1", 0.125), ("l2", 0.125), ("global_step", 3)],
+             extra_scalars=[{"l1": 0.0}, {"global_step": 0}], scalar_types={"global_step": i64})
 sparse_apply("KerasMomentum", ["var", "accum"], [("lr", 0.25), ("momentum", 0.875)],
              extra=[{"use_nesterov": True}], resource_only=True)
 
 
-# --- ApplyProximal* (dense), which the proximal optimizers use for their dense variables ----------------
+# --- Dense ApplyProximal* and ApplyAdagradDA, which those optimizers use for their dense variables ------
 
-def dense_proximal(name, var_names, scalars, grad_name, extra_scalars):
+def dense_apply(name, var_names, scalars, grad_name, extra_scalars, scalar_types=None):
     order = [a.name for a in op_def_registry.get("Apply" + name).input_arg]
 
     def one(dt, shape, scal=None, grad=None, vars_=None):
         sc = {**dict(scalars), **(scal or {})}
         init = vars_ or [grid(shape, 40)] + [positive(shape, 41 + i) for i in range(len(var_names) - 1)]
         g = grad if grad is not None else grid(shape, 45)
-        others = [(n, g if n == grad_name else sc[n], dt) for n in order[len(var_names):]]
+        types = scalar_types or {}
+        others = [(n, g if n == grad_name else sc[n], types.get(n, dt)) for n in order[len(var_names):]]
         for ref in [True, False]:
             op = ("Apply" if ref else "ResourceApply") + name
             run(op, [(v, x, dt) for v, x in zip(var_names, init)], others, {}, ref)
@@ -403,13 +407,16 @@ def dense_proximal(name, var_names, scalars, grad_name, extra_scalars):
         one(f32, [3], scal={scalar: [0.1, 0.2]})
     one(f32, [3], grad=grid([2], 46))
     if len(var_names) > 1:
-        one(f32, [3], vars_=[grid([3], 47), positive([4], 48)])
+        one(f32, [3], vars_=[grid([3], 47), positive([4], 48)] + [positive([3], 49)] * (len(var_names) - 2))
 
 
-dense_proximal("ProximalAdagrad", ["var", "accum"], [("lr", 0.25), ("l1", 0.125), ("l2", 0.25)], "grad",
+dense_apply("ProximalAdagrad", ["var", "accum"], [("lr", 0.25), ("l1", 0.125), ("l2", 0.25)], "grad",
                [{"l1": 0.0}, {"lr": -0.25}, {"lr": 0.0}, {"l1": -0.125}, {"l2": -0.25}])
-dense_proximal("ProximalGradientDescent", ["var"], [("alpha", 0.25), ("l1", 0.125), ("l2", 0.25)], "delta",
+dense_apply("ProximalGradientDescent", ["var"], [("alpha", 0.25), ("l1", 0.125), ("l2", 0.25)], "delta",
                [{"l1": 0.0}, {"alpha": -0.25}, {"l1": -0.125}, {"l2": -0.25}])
+dense_apply("AdagradDA", ["var", "gradient_accumulator", "gradient_squared_accumulator"],
+            [("lr", 0.25), ("l1", 0.125), ("l2", 0.125), ("global_step", 3)], "grad",
+            [{"l1": 0.0}, {"global_step": 0}], scalar_types={"global_step": i64})
 
 with open(OUT, "w") as f:
     json.dump({"tensorflow": tf.__version__, "cases": cases}, f, separators=(",", ":"))

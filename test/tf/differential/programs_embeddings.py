@@ -79,7 +79,7 @@ def embedding_ref_variables_adagrad(target):
 @program(expected_to_differ_until="Unique")
 def embedding_sparse_optimizers(target):
     """Two steps each of the other optimizers with a sparse path (Momentum, RMSProp, Ftrl, Adadelta,
-    ProximalAdagrad, ProximalGradientDescent) on an embedding table."""
+    ProximalAdagrad, ProximalGradientDescent, AdagradDA) on an embedding table."""
     makers = {
         "momentum": lambda: v1.train.MomentumOptimizer(0.5, 0.9, use_nesterov=True),
         "rmsprop": lambda: v1.train.RMSPropOptimizer(0.1, momentum=0.5, centered=True),
@@ -89,6 +89,9 @@ def embedding_sparse_optimizers(target):
         "proximal_gd": lambda: v1.train.ProximalGradientDescentOptimizer(0.5, l1_regularization_strength=0.01),
         "rmsprop_plain": lambda: v1.train.RMSPropOptimizer(0.1),
         "ftrl_power": lambda: v1.train.FtrlOptimizer(0.5, learning_rate_power=-0.75),
+        "adagrad_da": lambda: v1.train.AdagradDAOptimizer(
+            0.5, global_step=v1.train.get_or_create_global_step(), l1_regularization_strength=0.01
+        ),
     }
     return {k: _embedding_model(target, f"emb_{k}", m, steps=2) for k, m in makers.items()}
 

@@ -1,7 +1,7 @@
 // TF's ScatterNd update family (core/kernels/scatter_nd_op.cc, scatter_nd_util.cc): slices of a
 // ref variable (ScatterNd<Kind>), a resource variable (ResourceScatterNd<Kind>) or a copy of a
-// tensor (TensorScatter<Kind>) addressed by the innermost dimension of indices, replaced by, added
-// to or subtracted from by the matching slices of updates.
+// tensor (TensorScatter<Kind>) addressed by the innermost dimension of indices, combined with the
+// matching slices of updates (replaced, added, subtracted, min or max, see scatter-functor.ts).
 //
 // TF's CPU functor updates every in-range slice and reports the last out-of-range one, so a ref or
 // resource variable keeps the good updates when the op fails.

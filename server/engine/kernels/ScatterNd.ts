@@ -46,17 +46,16 @@ export function scatterNd(indices: Tensor, updates: Tensor, shape: readonly numb
     | Float32Array
     | BigInt64Array;
   const src = (isBig ? updates.data : numericData(updates)) as Float32Array | BigInt64Array;
+  // TF's functor skips out-of-range slices and reports the last one.
+  let bad = -1;
   for (let b = 0; b < nBatch; b++) {
     let offset = 0;
     for (let d = 0; d < k; d++) {
       const v = idx[b * k + d]!;
-      if (v < 0 || v >= shape[d]!) {
-        throw invalidArgument(
-          `indices${indexPosition(batch, b)} = [${idx.slice(b * k, b * k + k).join(", ")}] does not index into shape ${shapeString(shape)}`,
-        );
-      }
+      if (v < 0 || v >= shape[d]!) bad = b;
       offset += v * strides[d]!;
     }
+    if (bad === b) continue;
     const base = offset * lanes;
     const from = b * sliceSize * lanes;
     if (isBig) {
@@ -72,6 +71,11 @@ export function scatterNd(indices: Tensor, updates: Tensor, shape: readonly numb
       const s = src as Float32Array;
       for (let j = 0; j < sliceSize * lanes; j++) o[base + j] = o[base + j]! + s[from + j]!;
     }
+  }
+  if (bad >= 0) {
+    throw invalidArgument(
+      `indices${indexPosition(batch, bad)} = [${idx.slice(bad * k, bad * k + k).join(", ")}] does not index into shape ${shapeString(shape)}`,
+    );
   }
   return isBig ? new Tensor(dt, shape, out) : finish(dt, shape, out as Float32Array);
 }

@@ -16,7 +16,7 @@ import type { OpKernelContext, RefCell } from "../framework/op-kernel.js";
 import { type NumericArray, sameShape, shapeString, type Tensor } from "../framework/tensor.js";
 import { DataType, dataTypeString } from "../framework/types.js";
 import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
-import { computeBuffer, finish, numericData } from "./tensor-util.js";
+import { computeBuffer, finish, numericData, scalarValue } from "./tensor-util.js";
 import { handleFromInput, lookupVar, type Var } from "./variables.js";
 
 /** Rounds an intermediate result to the kernel's compute precision. */
@@ -55,6 +55,14 @@ export interface ApplySpec {
   readonly checks?: readonly Check[];
   /** Messages for failed scalar checks, when not "<input> is not a scalar: " (Ftrl's wording). */
   readonly scalarMessages?: Readonly<Record<string, string>>;
+  /** Conditions a scalar's value must meet too, by input name (TF's "is not a positive scalar"). */
+  readonly scalarConditions?: Readonly<Record<string, (value: number) => boolean>>;
+  /** The gradient input's name, when not "grad" (ApplyProximalGradientDescent's "delta"). */
+  readonly gradName?: string;
+  /** Inputs whose dtype is not T, in REGISTER_OP syntax (AdagradDA's "global_step: int64"). */
+  readonly inputTypes?: Readonly<Record<string, string>>;
+  /** How TF names an input in "var and <X> do not have the same shape" when not by its name. */
+  readonly shapeNames?: Readonly<Record<string, string>>;
   /** Dtypes TF registers CPU kernels for (both variants). */
   readonly kernelTypes?: readonly DataType[];
   readonly update: (u: UpdateArgs) => void;
@@ -67,8 +75,9 @@ function boolAttrName(spec: string): string {
 }
 
 function defaultChecks(spec: ApplySpec): Check[] {
-  const scalars = spec.inputs.filter((i) => i !== "grad").map((i): Check => `scalar:${i}`);
-  const shapes = [...spec.vars.slice(1), "grad"].map((i): Check => `same:${i}`);
+  const grad = spec.gradName ?? "grad";
+  const scalars = spec.inputs.filter((i) => i !== grad).map((i): Check => `scalar:${i}`);
+  const shapes = [...spec.vars.slice(1), grad].map((i): Check => `same:${i}`);
   return [...scalars, ...shapes];
 }
 
@@ -141,20 +150,22 @@ function computeApply(
     const [kind, name] = check.split(":") as ["scalar" | "same", string];
     const t = tensorOf(name);
     if (kind === "scalar") {
-      if (t.rank !== 0) {
+      const condition = spec.scalarConditions?.[name];
+      if (t.rank !== 0 || (condition !== undefined && !condition(scalarValue(t)))) {
         const prefix = spec.scalarMessages?.[name] ?? `${name} is not a scalar: `;
         throw invalidArgument(`${prefix}${shapeString(t.shape)}`);
       }
     } else if (!sameShape(varShape, t.shape)) {
       throw invalidArgument(
-        `var and ${name} do not have the same shape${shapeString(varShape)} ${shapeString(t.shape)}`,
+        `var and ${spec.shapeNames?.[name] ?? name} do not have the same shape${shapeString(varShape)} ${shapeString(t.shape)}`,
       );
     }
   }
   const r: Round = dtype === DataType.DT_DOUBLE ? (x) => x : Math.fround;
+  const gradName = spec.gradName ?? "grad";
   const s: Record<string, number> = {};
   for (const name of spec.inputs) {
-    if (name !== "grad") s[name] = r(numericData(tensorOf(name))[0] ?? Number.NaN);
+    if (name !== gradName) s[name] = r(scalarValue(tensorOf(name)));
   }
   const n = values[0]!.numElements;
   const bufs = values.map((t) => {
@@ -162,7 +173,7 @@ function computeApply(
     buf.set(numericData(t));
     return buf;
   });
-  spec.update({ n, vars: bufs, grad: numericData(tensorOf("grad")), s, attrs, r });
+  spec.update({ n, vars: bufs, grad: numericData(tensorOf(gradName)), s, attrs, r });
   for (let i = 0; i < slots.length; i++) slots[i]!.set(finish(dtype, values[i]!.shape, bufs[i]!));
 }
 
@@ -172,7 +183,7 @@ export function applyConfigs(spec: ApplySpec): { ref: KernelConfig; resource: Ke
   const boolAttrs = spec.boolAttrs ?? [];
   const attrSpecs = [NUMBERTYPE_ATTR, "use_locking: bool = false", ...boolAttrs];
   const checks = spec.checks ?? defaultChecks(spec);
-  const otherInputs = spec.inputs.map((i) => `${i}: T`);
+  const otherInputs = spec.inputs.map((i) => spec.inputTypes?.[i] ?? `${i}: T`);
   const readAttrs = (c: { attrs: Parameters<typeof getAttrBool>[0] }) => {
     const out: Record<string, boolean> = {};
     for (const a of boolAttrs) out[boolAttrName(a)] = getAttrBool(c.attrs, boolAttrName(a));

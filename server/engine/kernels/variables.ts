@@ -54,6 +54,19 @@ export function lookupVar(ctx: OpKernelContext, h: ResourceHandle): Var {
   return v;
 }
 
+/**
+ * A resource variable that holds a value: TF creates the Var on its first assignment, so before
+ * that the lookup itself fails with TF's NOT_FOUND text.
+ */
+export function initializedVar(ctx: OpKernelContext, h: ResourceHandle): Var & { value: Tensor } {
+  const v = lookupVar(ctx, h);
+  if (v.value === undefined) {
+    const mgr = ctx.step.resources;
+    throw varNotFound(mgr, h.container === "" ? mgr.defaultContainer : h.container, h.name);
+  }
+  return v as Var & { value: Tensor };
+}
+
 export function varNotFound(mgr: ResourceMgr, container: string, name: string): Error {
   if (!mgr.containers().includes(container)) {
     return notFound(`Container ${container} does not exist. (Could not find resource: ${container}/${name})`);

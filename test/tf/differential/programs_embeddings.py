@@ -56,27 +56,27 @@ def embedding_gradient_descent(target):
     return _embedding_model(target, "emb_gd", lambda: v1.train.GradientDescentOptimizer(0.5))
 
 
-@program(expected_to_differ_until="Unique")
+@program()
 def embedding_adagrad(target):
     """An embedding model trained with AdagradOptimizer: the sparse gradient is de-duplicated (Unique,
     UnsortedSegmentSum) and applied with ResourceSparseApplyAdagrad."""
     return _embedding_model(target, "emb_adagrad", lambda: v1.train.AdagradOptimizer(0.5))
 
 
-@program(expected_to_differ_until="Unique")
+@program()
 def embedding_adam(target):
     """An embedding model trained with AdamOptimizer: its sparse path updates the slots with
     ResourceScatterAdd after de-duplicating (Unique)."""
     return _embedding_model(target, "emb_adam", lambda: v1.train.AdamOptimizer(0.1))
 
 
-@program(expected_to_differ_until="Unique")
+@program()
 def embedding_ref_variables_adagrad(target):
     """The embedding model on ref variables (use_resource=False): GatherV2 on the ref, SparseApplyAdagrad."""
     return _embedding_model(target, "emb_ref_adagrad", lambda: v1.train.AdagradOptimizer(0.5), use_resource=False)
 
 
-@program(expected_to_differ_until="Unique")
+@program()
 def embedding_sparse_optimizers(target):
     """Two steps each of the other optimizers with a sparse path (Momentum, RMSProp, Ftrl, Adadelta,
     ProximalAdagrad, ProximalGradientDescent, AdagradDA) on an embedding table."""

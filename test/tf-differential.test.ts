@@ -142,7 +142,7 @@ function runPrograms(
     execFile(
       python,
       [join(repoRoot, "test", "tf", "differential", "run.py"), "--out", out, ...args],
-      { env, timeout: 150_000, maxBuffer: 16 << 20 },
+      { env, timeout: 420_000, maxBuffer: 16 << 20 },
       (error, _stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === "number" ? error.code : null;
         resolve({ code, stderr });
@@ -152,7 +152,7 @@ function runPrograms(
 }
 
 test("tf.compat.v1 programs observe the same on tfgate as on real TensorFlow 2.21", {
-  timeout: 240_000,
+  timeout: 600_000,
 }, async (t) => {
   const python = requireTfPython(t);
   if (python === undefined) return;

@@ -49,8 +49,7 @@ import {
 import { childFrameId } from "../framework/rendezvous.js";
 import { swapStepAccount, type Tensor } from "../framework/tensor.js";
 import { type DataType, isRefType } from "../framework/types.js";
-import { type Graph, isMerge, isNextIteration, type Node } from "../graph/graph.js";
-import { nodeContext } from "../graph/validate.js";
+import { errorLocation, type Graph, isMerge, isNextIteration, type Node } from "../graph/graph.js";
 
 /** A value on an edge: a tensor, a ref to a variable buffer, or dead. */
 interface Entry {
@@ -155,7 +154,7 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
         functions: options.functions,
       });
     } catch (e) {
-      throw wrapNodeError(e, node.name, options);
+      throw wrapNodeError(e, node, options);
     }
     const numControlIn = node.inEdges.filter((e) => e.dstInput < 0).length;
     items.push({
@@ -538,7 +537,7 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
       };
     };
 
-    const fail = (e: unknown, node: string) => {
+    const fail = (e: unknown, node: Node | undefined) => {
       if (failure === undefined) {
         failure = wrapNodeError(e, node, options);
         step.rendezvous.abort(failure as Error);
@@ -549,7 +548,7 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
     while (true) {
       while (ready.length > 0 && failure === undefined) {
         if (step.signal.aborted) {
-          fail(step.signal.reason ?? cancelled("Step was cancelled"), "");
+          fail(step.signal.reason ?? cancelled("Step was cancelled"), undefined);
           break;
         }
         // Hand the thread back now and then, so timers (step deadlines), cancellation and other
@@ -591,7 +590,7 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
             },
             (e: unknown) => {
               outstanding--;
-              fail(e, it.node.name);
+              fail(e, it.node);
               wake?.();
             },
           );
@@ -617,7 +616,7 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
             (it.kernel as { compute(c: OpKernelContext): void }).compute(ctx);
           }
         } catch (e) {
-          fail(e, it.node.name);
+          fail(e, it.node);
           break;
         } finally {
           if (account !== undefined) {
@@ -834,14 +833,15 @@ function record(
   });
 }
 
-function wrapNodeError(e: unknown, node: string, options: ExecutorOptions): TfError {
+function wrapNodeError(e: unknown, node: Node | undefined, options: ExecutorOptions): TfError {
+  const name = node?.name ?? "";
   if (isTfError(e)) {
-    if (node === "" || e.message.includes("{{node ")) return e;
-    return e.withSuffix(nodeContext(node));
+    if (node === undefined || e.message.includes("{{node ")) return e;
+    return e.withSuffix(`\n\t [[${errorLocation(node)}]]`);
   }
-  options.onInternalError?.(node, e);
+  options.onInternalError?.(name, e);
   if (e instanceof RangeError) {
-    return new TfError(8, `OOM while running ${node}: ${e.message}`);
+    return new TfError(8, `OOM while running ${name}: ${e.message}`);
   }
-  return internal(`Internal error in kernel of node ${node}`);
+  return internal(`Internal error in kernel of node ${name}`);
 }

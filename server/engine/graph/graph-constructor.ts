@@ -145,6 +145,9 @@ export function convertNodeDefs(nodeDefs: readonly NodeDef[], options: ConvertOp
       inputTypes,
       outputTypes,
       requestedDevice: def.device,
+      ...(def.experimentalDebugInfo?.originalNodeNames.length
+        ? { originalNames: def.experimentalDebugInfo.originalNodeNames }
+        : {}),
     });
   }
   for (let i = 0; i < n; i++) {

@@ -28,6 +28,11 @@ export interface Node {
   readonly requestedDevice: string;
   /** Full device name chosen by the placer; "" before placement. */
   assignedDevice: string;
+  /**
+   * NodeDef.experimental_debug_info.original_node_names: the names a node had before a rewrite
+   * (a node inlined from a function keeps its name in the function). Errors name the last one.
+   */
+  readonly originalNames?: readonly string[];
   /** Data in-edges indexed by input slot, then control in-edges. */
   readonly inEdges: Edge[];
   readonly outEdges: Edge[];
@@ -92,4 +97,13 @@ export function isNextIteration(n: { op: string }): boolean {
 
 export function isSwitch(n: { op: string }): boolean {
   return n.op === "Switch" || n.op === "RefSwitch";
+}
+
+/**
+ * How TF's errors locate a node: "{{node n}}", where n is its original name when it has one (a node
+ * inlined from a function is named as in the function, as a TF 2.21 master reports it).
+ */
+export function errorLocation(node: Pick<Node, "name" | "originalNames">): string {
+  const names = node.originalNames;
+  return `{{node ${names !== undefined && names.length > 0 ? names[names.length - 1] : node.name}}}`;
 }

@@ -22,7 +22,11 @@ import {
   AttrValueSchema,
   type NameAttrList,
 } from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
-import { type NodeDef, NodeDefSchema } from "../../../gen/tensorflow/core/framework/node_def_pb.js";
+import {
+  type NodeDef,
+  NodeDef_ExperimentalDebugInfoSchema,
+  NodeDefSchema,
+} from "../../../gen/tensorflow/core/framework/node_def_pb.js";
 import { boolAttr, intAttr, stringAttr, typeAttr } from "../framework/attr-value.js";
 import { invalidArgument } from "../framework/errors.js";
 import type { FunctionLibrary } from "../framework/function.js";
@@ -173,7 +177,13 @@ function inlineCall(
       continue;
     }
     const input = n.input.length === 0 ? [`^${anchor}`] : n.input.map(rename);
-    nodes.push(node(name, n.op, input, colocatedInBody(n.attr, inBody, prefix), n.device || device));
+    const inlined = node(name, n.op, input, colocatedInBody(n.attr, inBody, prefix), n.device || device);
+    // As TF's inliner records it: errors name the node as its function does.
+    inlined.experimentalDebugInfo = create(NodeDef_ExperimentalDebugInfoSchema, {
+      originalNodeNames: [n.name],
+      originalFuncNames: [fn.name],
+    });
+    nodes.push(inlined);
   }
   const controlRets = Object.values(fdef.controlRet).map((n) => `^${prefix}/${n}`);
   let controlOutput: string | undefined;

@@ -245,6 +245,7 @@ export function rewriteGraphForExecution(
         outputTypes: n.outputTypes,
         requestedDevice: n.requestedDevice,
         assignedDevice: n.assignedDevice,
+        ...(n.originalNames ? { originalNames: n.originalNames } : {}),
       }),
     );
   }

@@ -44,6 +44,8 @@ export interface PartNode {
   readonly outEdges: PartEdge[];
   /** True for the Merge of a control loop (its control edges become ^merge on _Recv nodes). */
   readonly isControlLoopMerge: boolean;
+  /** The graph node's original names (graph.ts), carried into the partition's NodeDef. */
+  readonly originalNames?: readonly string[];
 }
 
 /** src:srcOutput → dst:dstInput; both slots -1 for a control edge. */
@@ -81,6 +83,7 @@ export function addControlFlow(graph: Graph, options: ControlFlowOptions): PartN
     inEdges: [],
     outEdges: [],
     isControlLoopMerge: false,
+    ...(n.originalNames ? { originalNames: n.originalNames } : {}),
   }));
   const originalEdges: PartEdge[] = [];
   for (const dst of graph.nodes) {

@@ -62,6 +62,13 @@ export function partitionGraph(graph: Graph, options: PartitionOptions): Map<str
       device: node.device,
       attr: { ...node.attrs },
       input: [],
+      ...(node.originalNames
+        ? {
+            experimentalDebugInfo: {
+              originalNodeNames: [...node.originalNames],
+            },
+          }
+        : {}),
     });
     defs.set(node.id, def);
     partOf(node.device).node.push(def);

@@ -1,0 +1,77 @@
+// The functional-op lowering on graphs TF 2.21 built (kernels/testdata/functional-fixtures.json):
+// what it makes of If and While, and how errors inside inlined functions name their node.
+
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { after, describe, it } from "node:test";
+import { create, fromBinary } from "@bufbuild/protobuf";
+import { type GraphDef, GraphDefSchema } from "../../../gen/tensorflow/core/framework/graph_pb.js";
+import {
+  CreateSessionRequestSchema,
+  RunStepRequestSchema,
+} from "../../../gen/tensorflow/core/protobuf/master_pb.js";
+import { createFunctionLibrary } from "../framework/function.js";
+import { lookUpOp } from "../framework/op-def.js";
+import { Tensor } from "../framework/tensor.js";
+import { tensorToProto } from "../framework/tensor-proto.js";
+import { DataType } from "../framework/types.js";
+import "../kernels/register-all.js";
+import { createMaster } from "../master/master.js";
+import { lowerFunctionalOps } from "./lower-functional-ops.js";
+
+const fixtures = JSON.parse(
+  readFileSync(new URL("../kernels/testdata/functional-fixtures.json", import.meta.url), "utf8"),
+) as { graphs: { name: string; graph: string }[] };
+
+function graphOf(name: string): GraphDef {
+  const g = fixtures.graphs.find((x) => x.name === name);
+  assert.ok(g, name);
+  return fromBinary(GraphDefSchema, Buffer.from(g.graph, "base64"));
+}
+
+function lower(g: GraphDef) {
+  const library = createFunctionLibrary(g.library);
+  return lowerFunctionalOps(g.node, { library, lookupOp: (n) => lookUpOp(n) ?? library.opDef(n) });
+}
+
+describe("lowering TF 2.x functional control flow", () => {
+  it("turns every marked While into frames, keeping its name on an IdentityN", () => {
+    const g = graphOf("v2_while");
+    const whiles = g.node.filter((n) => n.op === "StatelessWhile" || n.op === "While");
+    assert.ok(whiles.length > 0);
+    const lowered = lower(g);
+    const ops = new Set(lowered.map((n) => n.op));
+    assert.ok(!ops.has("StatelessWhile") && !ops.has("While") && !ops.has("StatelessIf"), [...ops].join());
+    for (const op of ["Enter", "Merge", "Switch", "LoopCond", "NextIteration", "Exit"])
+      assert.ok(ops.has(op), op);
+    for (const w of whiles) assert.equal(lowered.find((n) => n.name === w.name)?.op, "IdentityN");
+    const names = lowered.map((n) => n.name);
+    assert.equal(new Set(names).size, names.length, "node names are unique");
+  });
+
+  it("leaves a graph without marked ops as it is", () => {
+    const g = graphOf("v2_while_kernels");
+    assert.equal(lower(g), g.node);
+  });
+
+  describe("errors inside an inlined function name the node as the function does", () => {
+    const master = createMaster({ cpuDevices: 1 });
+    after(() => master.close());
+    it("an Assert in a lowered cond branch", async () => {
+      const { sessionHandle } = await master.createSession(
+        create(CreateSessionRequestSchema, { graphDef: graphOf("v2_assert") }),
+      );
+      const x = tensorToProto(new Tensor(DataType.DT_FLOAT, [], Float32Array.of(-1)));
+      await assert.rejects(
+        master.runStep(
+          create(RunStepRequestSchema, {
+            sessionHandle,
+            feed: [{ name: "v2_assert/x:0", tensor: x }],
+            fetch: ["v2_assert/guarded:0"],
+          }),
+        ),
+        (e: { message: string }) => e.message.endsWith("assertion failed: [-1]\n\t [[{{node Assert}}]]"),
+      );
+    });
+  });
+});

@@ -1,0 +1,218 @@
+#!/usr/bin/env python3
+"""Writes strings-fixtures.json: TensorFlow 2.21's own results for the string ops (tf.strings.*,
+tf.compat.v1.string_split, tf.fingerprint) and the ragged/bincount ops tf.strings.split's
+RaggedTensor runs on, read by ../strings-fixtures.test.ts.
+
+Run from the repository root with the TF venv:
+    .venv-tf/bin/python server/engine/kernels/testdata/gen_strings_fixtures.py
+
+Each case is one eager tf.raw_ops call: {"op", "attrs", "inputs", "outputs" | "error"} in the
+format of tf_fixtures.py, except that a string tensor holding bytes that are not valid UTF-8 is
+written with "encoding": "base64" and its values base64-encoded.
+"""
+
+import base64
+import json
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+from tf_fixtures import attr_of, clean, enc  # noqa: E402
+
+R = tf.raw_ops
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "strings-fixtures.json")
+i32, i64, s = tf.int32, tf.int64, tf.string
+
+cases = []
+
+
+def enc_any(t):
+    t = tf.convert_to_tensor(t)
+    if t.dtype != tf.string:
+        return enc(t)
+    a = np.asarray(t.numpy(), dtype=object)
+    vals = [bytes(v) for v in a.ravel()]
+    try:
+        return {"dtype": t.dtype.as_datatype_enum, "shape": list(a.shape), "values": [v.decode("utf-8") for v in vals]}
+    except UnicodeDecodeError:
+        return {
+            "dtype": t.dtype.as_datatype_enum,
+            "shape": list(a.shape),
+            "encoding": "base64",
+            "values": [base64.b64encode(v).decode("ascii") for v in vals],
+        }
+
+
+def case(op, inputs, attrs=None, inferred=None, py_names=None):
+    attrs = attrs or {}
+    py_names = py_names or {}
+    try:
+        out = getattr(R, op)(**inputs, **{py_names.get(k, k): v for k, v in attrs.items()})
+    except tf.errors.OpError as e:
+        out = e
+    c = {"op": op, "attrs": {k: attr_of(v) for k, v in {**(inferred or {}), **attrs}.items()}}
+    c["inputs"] = [enc_any(x) for t in inputs.values() for x in (t if isinstance(t, list) else [t])]
+    if isinstance(out, tf.errors.OpError):
+        c["error"] = {"code": out.error_code, "message": clean(out.message)}
+    elif isinstance(out, (list, tuple)):
+        c["outputs"] = [enc_any(o) for o in out]
+    else:
+        c["outputs"] = [enc_any(out)]
+    cases.append(c)
+
+
+def S(v):
+    return tf.constant(v, s)
+
+
+# --- StringLower / StringUpper ---------------------------------------------------------------------
+CASE_TEXT = S(
+    [
+        "Hello, World! ÀÉÎ straße ΟΔΟΣ İstanbul ẞ Ǆǅǆ ﬁ ŉ",
+        b"A\xffB\xe2\x82C\xf0\x9f",
+        b"AB\x00CD",
+        "",
+        "MiXeD 123 ÄÖÜ äöü Ωω Жж",
+    ]
+)
+for op in ["StringLower", "StringUpper"]:
+    for encoding in ["", "utf-8"]:
+        case(op, {"input": CASE_TEXT}, {"encoding": encoding})
+        case(op, {"input": tf.reshape(CASE_TEXT[:4], [2, 2])}, {"encoding": encoding})
+    case(op, {"input": S("Scalar Ä")}, {"encoding": "utf-8"})
+    case(op, {"input": tf.zeros([0, 2], s)}, {"encoding": "utf-8"})
+    case(op, {"input": S(["A"])}, {"encoding": "UTF-8"})
+    case(op, {"input": S(["A"])}, {"encoding": "latin1"})
+
+# --- StringStrip -----------------------------------------------------------------------------------
+case("StringStrip", {"input": S([" \t\n\v\f\ra b\r\n ", b"\x1c x \xc2\xa0", "", "   ", "x"])})
+case("StringStrip", {"input": S([[" a "], ["b  "]])})
+case("StringStrip", {"input": S(" s ")})
+
+# --- StringSplit (v1) ------------------------------------------------------------------------------
+SPLIT_TEXT = S(["a,b,,c", "", ",", "  x  y ", "a\x0bb\x0cc\x1cd e", b"\xff,\xfe", "hello world"])
+for delim in [",", ",b", "", " ", "xyz"]:
+    for skip in [True, False]:
+        case("StringSplit", {"input": SPLIT_TEXT, "delimiter": S(delim)}, {"skip_empty": skip})
+case("StringSplit", {"input": tf.zeros([0], s), "delimiter": S(",")}, {"skip_empty": True})
+case("StringSplit", {"input": S([["a"]]), "delimiter": S(" ")}, {"skip_empty": True})
+case("StringSplit", {"input": S("a b"), "delimiter": S(" ")}, {"skip_empty": True})
+case("StringSplit", {"input": S(["a"]), "delimiter": S([" "])}, {"skip_empty": True})
+
+# --- StringSplitV2 ---------------------------------------------------------------------------------
+for sep in ["", ",", ",,", " ", "ab"]:
+    for maxsplit in [-1, 0, 1, 2, 5]:
+        case("StringSplitV2", {"input": SPLIT_TEXT, "sep": S(sep)}, {"maxsplit": maxsplit})
+case("StringSplitV2", {"input": S(["a b ", " a b c  ", "\t\n", "abab", "aaa"]), "sep": S("")}, {"maxsplit": 2})
+case("StringSplitV2", {"input": S(["abab", "aaa", "aaaa"]), "sep": S("aa")}, {"maxsplit": -1})
+case("StringSplitV2", {"input": tf.zeros([0], s), "sep": S("")}, {"maxsplit": -1})
+case("StringSplitV2", {"input": S([["a"]]), "sep": S("")}, {"maxsplit": -1})
+case("StringSplitV2", {"input": S("a"), "sep": S("")}, {"maxsplit": -1})
+case("StringSplitV2", {"input": S(["a"]), "sep": S(["a"])}, {"maxsplit": -1})
+
+# --- ReduceJoin ------------------------------------------------------------------------------------
+RJ = S([["a", "b", "c"], ["d", "e", "f"]])
+RJ3 = tf.reshape(S([chr(ord("a") + k) for k in range(24)]), [2, 3, 4])
+for axes in [[0], [1], [-1], [-2], [0, 1], [1, 0], [], [2], [-3], [0, 0], [1, -1]]:
+    for keep in [False, True]:
+        case("ReduceJoin", {"inputs": RJ, "reduction_indices": tf.constant(axes, i32)}, {"keep_dims": keep, "separator": "|"})
+for axes in [[0, 2], [2, 0], [1, 2, 0], [2, 1, 0], [-1, 0], [1]]:
+    case("ReduceJoin", {"inputs": RJ3, "reduction_indices": tf.constant(axes, i32)}, {"keep_dims": False, "separator": ","})
+    case("ReduceJoin", {"inputs": RJ3, "reduction_indices": tf.constant(axes, i32)}, {"keep_dims": True, "separator": ""})
+case("ReduceJoin", {"inputs": RJ, "reduction_indices": tf.constant(1, i32)}, {"keep_dims": False, "separator": ", "})
+case("ReduceJoin", {"inputs": RJ, "reduction_indices": tf.constant([[1]], i32)}, {"keep_dims": False, "separator": ""})
+case("ReduceJoin", {"inputs": S("a"), "reduction_indices": tf.constant([], i32)}, {"keep_dims": False, "separator": ""})
+case("ReduceJoin", {"inputs": S("a"), "reduction_indices": tf.constant(0, i32)}, {"keep_dims": False, "separator": ""})
+case("ReduceJoin", {"inputs": tf.zeros([2, 0], s), "reduction_indices": tf.constant(1, i32)}, {"keep_dims": False, "separator": ","})
+case("ReduceJoin", {"inputs": tf.zeros([2, 0], s), "reduction_indices": tf.constant(0, i32)}, {"keep_dims": True, "separator": ","})
+
+# --- StringNGrams ----------------------------------------------------------------------------------
+ND = S(["a", "b", "c", "d", "e"])
+NS = tf.constant([0, 3, 3, 5], i64)
+
+
+def ngrams(data=ND, splits=NS, **kw):
+    a = dict(separator=" ", ngram_widths=[2], left_pad="<", right_pad=">", pad_width=0, preserve_short_sequences=False)
+    a.update(kw)
+    case("StringNGrams", {"data": data, "data_splits": splits}, a, {"Tsplits": splits.dtype})
+
+
+for widths in [[1], [2], [3], [1, 2, 3], [3, 1], [6]]:
+    for pad in [-1, 0, 1, 2, 5]:
+        ngrams(ngram_widths=widths, pad_width=pad)
+ngrams(ngram_widths=[4], pad_width=1, preserve_short_sequences=True)
+ngrams(ngram_widths=[4], pad_width=-1, preserve_short_sequences=True)
+ngrams(ngram_widths=[4], pad_width=0, preserve_short_sequences=True)
+ngrams(ngram_widths=[2, 3], pad_width=1, separator="", left_pad="", right_pad="")
+ngrams(ngram_widths=[2], pad_width=2, separator="--", left_pad="<S>", right_pad="</S>")
+ngrams(ngram_widths=[0])
+ngrams(ngram_widths=[])
+ngrams(ngram_widths=[], preserve_short_sequences=True, pad_width=-1)
+ngrams(ngram_widths=[], preserve_short_sequences=True, pad_width=1)
+ngrams(splits=tf.constant([1, 3, 5], i64))
+ngrams(splits=tf.constant([0, 6, 5], i64))
+ngrams(splits=tf.constant([0, 3, 2], i64))
+ngrams(splits=tf.constant([0, 3], i64))
+ngrams(splits=tf.constant([], i64))
+ngrams(splits=tf.constant([0, 3, 3, 5], i32))
+ngrams(splits=tf.constant([[0, 5]], i64))
+ngrams(data=S([["a", "b"]]), splits=tf.constant([0, 2], i64))
+ngrams(data=tf.zeros([0], s), splits=tf.constant([0, 0], i32))
+ngrams(data=tf.zeros([0], s), splits=tf.constant([0, 0], i32), preserve_short_sequences=True, pad_width=1)
+
+# --- Substr (UTF8_CHAR and BYTE) -------------------------------------------------------------------
+SUB = S(["Hello", "héllo wörld", "日本語テキスト", "", b"a\xffb\xe2\x82c", "\U0001F600x\U0001F601"])
+for unit in ["UTF8_CHAR", "BYTE"]:
+    for pos, ln in [(0, 3), (1, 2), (2, 100), (-1, 1), (-3, 2), (0, 0), (0, -1), (5, 1)]:
+        case("Substr", {"input": SUB, "pos": tf.constant(pos, i32), "len": tf.constant(ln, i32)}, {"unit": unit}, {"T": i32})
+    case("Substr", {"input": SUB, "pos": tf.constant([0, 1, 2, 0, 1, 1], i64), "len": tf.constant([1, 2, 3, 0, 2, 1], i64)}, {"unit": unit}, {"T": i64})
+    case("Substr", {"input": S([["abc", "déf"], ["ghi", "jkl"]]), "pos": tf.constant([0, 1], i32), "len": tf.constant([2, 1], i32)}, {"unit": unit}, {"T": i32})
+    case("Substr", {"input": S("héllo"), "pos": tf.constant([0, 1, -2], i32), "len": tf.constant([1, 2, 2], i32)}, {"unit": unit}, {"T": i32})
+    case("Substr", {"input": SUB, "pos": tf.constant(6, i32), "len": tf.constant(1, i32)}, {"unit": unit}, {"T": i32})
+    case("Substr", {"input": SUB, "pos": tf.constant(-6, i32), "len": tf.constant(1, i32)}, {"unit": unit}, {"T": i32})
+    case("Substr", {"input": S(["abc", "de"]), "pos": tf.constant([0, 1], i32), "len": tf.constant([1], i32)}, {"unit": unit}, {"T": i32})
+    case("Substr", {"input": S(["abc", "de"]), "pos": tf.constant([0, 1, 2], i32), "len": tf.constant([1, 1, 1], i32)}, {"unit": unit}, {"T": i32})
+
+BAD_UTF8 = S([b"a\xffb\xe2\x82c", b"\x80\x80abc", b"\xe2\x82", b"\xf0\x9f\x98\x80\xc3"])
+for unit in ["UTF8_CHAR", "BYTE"]:
+    for pos, ln in [(0, 1), (0, 2), (1, 1), (1, 3), (-1, 1), (-2, 5), (0, -1), (2, -2)]:
+        case("Substr", {"input": BAD_UTF8, "pos": tf.constant(pos, i32), "len": tf.constant(ln, i32)}, {"unit": unit}, {"T": i32})
+    case("Substr", {"input": S([["héllo", "wörld"]]), "pos": tf.constant([[0], [-2]], i64), "len": tf.constant([[-1], [1]], i64)}, {"unit": unit}, {"T": i64})
+
+# --- hashing ---------------------------------------------------------------------------------------
+EVERY_LENGTH = [bytes([(i * 37 + n * 11 + 5) & 0xFF for i in range(n)]) for n in range(201)]
+VOCAB = S(["", "a", "the", "quick", "brown", "fox", "jumps", "over", "lazy", "dog", "TensorFlow", "日本語", "ünïcödé"])
+# Every length 0..200 once with a bucket count of 2**62 (the hash's low 62 bits), the vocabulary
+# with ordinary bucket counts.
+for n, inp in [(2**62, S(EVERY_LENGTH))] + [(n, VOCAB) for n in [1, 2, 10, 1000, 2**31 - 1]]:
+    case("StringToHashBucketFast", {"input": inp}, {"num_buckets": n})
+    case("StringToHashBucket", {"string_tensor": inp}, {"num_buckets": n})
+    case("StringToHashBucketStrong", {"input": inp}, {"num_buckets": n, "key": [123, 456789]})
+case("StringToHashBucketFast", {"input": tf.reshape(VOCAB[:12], [3, 4])}, {"num_buckets": 100})
+case("StringToHashBucketFast", {"input": S("scalar")}, {"num_buckets": 7})
+case("StringToHashBucketStrong", {"input": VOCAB}, {"num_buckets": 50, "key": [-1, -2]})
+case("StringToHashBucketStrong", {"input": VOCAB}, {"num_buckets": 50, "key": [1]})
+case("StringToHashBucketStrong", {"input": VOCAB}, {"num_buckets": 50, "key": [1, 2, 3]})
+case("StringToHashBucket", {"string_tensor": VOCAB}, {"num_buckets": 1000})
+
+FP = "farmhash64"
+case("Fingerprint", {"data": S(EVERY_LENGTH), "method": S(FP)}, inferred={"T": s})
+case("Fingerprint", {"data": S([["a", "b"], ["c", "d"]]), "method": S(FP)}, inferred={"T": s})
+case("Fingerprint", {"data": S([["a"], ["c"]]), "method": S(FP)}, inferred={"T": s})
+case("Fingerprint", {"data": tf.reshape(VOCAB[:12], [2, 3, 2]), "method": S(FP)}, inferred={"T": s})
+case("Fingerprint", {"data": tf.zeros([0, 3], s), "method": S(FP)}, inferred={"T": s})
+case("Fingerprint", {"data": S("a"), "method": S(FP)}, inferred={"T": s})
+case("Fingerprint", {"data": S(["a"]), "method": S("md5")}, inferred={"T": s})
+case("Fingerprint", {"data": S(["a"]), "method": S([FP])}, inferred={"T": s})
+for dt in [tf.int32, tf.int64, tf.float32, tf.float64, tf.uint8, tf.int8, tf.int16, tf.bool, tf.float16]:
+    x = tf.cast(tf.reshape(tf.range(24), [4, 6]) * 7 - 40, dt)
+    case("Fingerprint", {"data": x, "method": S(FP)}, inferred={"T": dt})
+    case("Fingerprint", {"data": tf.reshape(x, [2, 3, 4]), "method": S(FP)}, inferred={"T": dt})
+case("Fingerprint", {"data": tf.zeros([2, 0], tf.int32), "method": S(FP)}, inferred={"T": tf.int32})
+
+with open(OUT, "w") as f:
+    json.dump({"tensorflow": tf.__version__, "cases": cases}, f, ensure_ascii=False, separators=(",", ":"))
+    f.write("\n")
+print(f"{len(cases)} cases -> {OUT}")

@@ -6,6 +6,12 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
+import { create } from "@bufbuild/protobuf";
+import {
+  type AttrValue,
+  AttrValue_ListValueSchema,
+  AttrValueSchema,
+} from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
 import type { Tensor } from "../framework/tensor.js";
 import { DataType, dataTypeString } from "../framework/types.js";
 import { buildAttrs, type FxKernelCase, type FxTensor, toTensor, valuesOf } from "./fixture-format.js";
@@ -27,6 +33,21 @@ function fromFixture(t: StringsTensor): Tensor {
   t.values.forEach((v, i) => {
     d[i] = new Uint8Array(Buffer.from(v as string, "base64"));
   });
+  return out;
+}
+
+/** fixture-format's attrs plus ["stringList", [...]] (RaggedTensorToTensor's row_partition_types). */
+function attrsOf(attrs: Record<string, [string, unknown]>): Record<string, AttrValue> {
+  const plain = Object.fromEntries(Object.entries(attrs).filter(([, [kind]]) => kind !== "stringList"));
+  const out = buildAttrs(plain);
+  const utf8 = new TextEncoder();
+  for (const [name, [kind, v]] of Object.entries(attrs)) {
+    if (kind !== "stringList") continue;
+    const s = (v as string[]).map((x) => utf8.encode(x));
+    out[name] = create(AttrValueSchema, {
+      value: { case: "list", value: create(AttrValue_ListValueSchema, { s }) },
+    });
+  }
   return out;
 }
 
@@ -56,7 +77,7 @@ describe(`string kernels vs TensorFlow ${fx.tensorflow} (strings fixtures)`, () 
       : c.inputs.map((t) => `[${t.shape}]`).join(" ");
     it(`#${k} ${c.op} ${attrs} ${what}`, async () => {
       const p = runKernel(c.op, {
-        attrs: buildAttrs(c.attrs),
+        attrs: attrsOf(c.attrs),
         inputs: c.inputs.map(fromFixture),
         nodeName: c.op,
       });

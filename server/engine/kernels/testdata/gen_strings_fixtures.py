@@ -19,13 +19,21 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
-from tf_fixtures import attr_of, clean, enc  # noqa: E402
+from tf_fixtures import attr_of as base_attr_of  # noqa: E402
+from tf_fixtures import clean, enc  # noqa: E402
 
 R = tf.raw_ops
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "strings-fixtures.json")
 i32, i64, s = tf.int32, tf.int64, tf.string
 
 cases = []
+
+
+def attr_of(v):
+    """tf_fixtures' attrs plus list(string) (row_partition_types) as ["stringList", [...]]."""
+    if isinstance(v, list) and v and all(isinstance(x, str) for x in v):
+        return ["stringList", v]
+    return base_attr_of(v)
 
 
 def enc_any(t):
@@ -211,6 +219,93 @@ for dt in [tf.int32, tf.int64, tf.float32, tf.float64, tf.uint8, tf.int8, tf.int
     case("Fingerprint", {"data": x, "method": S(FP)}, inferred={"T": dt})
     case("Fingerprint", {"data": tf.reshape(x, [2, 3, 4]), "method": S(FP)}, inferred={"T": dt})
 case("Fingerprint", {"data": tf.zeros([2, 0], tf.int32), "method": S(FP)}, inferred={"T": tf.int32})
+
+# --- DenseBincount (RaggedTensor.from_value_rowids) -------------------------------------------------
+for tidx in [i32, i64]:
+    for wdt in [i32, i64, tf.float32, tf.float64]:
+        x = tf.constant([0, 1, 1, 3, 7], tidx)
+        sz = tf.constant(5, tidx)
+        inf = {"Tidx": tidx, "T": wdt}
+        case("DenseBincount", {"input": x, "size": sz, "weights": tf.constant([], wdt)}, {"binary_output": False}, inf)
+        case("DenseBincount", {"input": x, "size": sz, "weights": tf.constant([1, 2, 3, 4, 5], wdt)}, {"binary_output": False}, inf)
+        case("DenseBincount", {"input": x, "size": sz, "weights": tf.constant([1, 2, 3, 4, 5], wdt)}, {"binary_output": True}, inf)
+        x2 = tf.constant([[0, 1, 1], [3, 3, 2]], tidx)
+        case("DenseBincount", {"input": x2, "size": tf.constant(4, tidx), "weights": tf.constant([], wdt)}, {"binary_output": False}, inf)
+        case("DenseBincount", {"input": x2, "size": tf.constant(4, tidx), "weights": tf.cast(x2 * 2 + 1, wdt)}, {"binary_output": False}, inf)
+BI = {"Tidx": i32, "T": i64}
+case("DenseBincount", {"input": tf.constant(1, i32), "size": tf.constant(3, i32), "weights": tf.constant([], i64)}, {"binary_output": False}, BI)
+case("DenseBincount", {"input": tf.constant([], i32), "size": tf.constant(0, i32), "weights": tf.constant([], i64)}, {"binary_output": False}, BI)
+case("DenseBincount", {"input": tf.constant([0, -1], i32), "size": tf.constant(5, i32), "weights": tf.constant([], i64)}, {"binary_output": False}, BI)
+case("DenseBincount", {"input": tf.constant([0, 1], i32), "size": tf.constant(-1, i32), "weights": tf.constant([], i64)}, {"binary_output": False}, BI)
+case("DenseBincount", {"input": tf.constant([0, 1], i32), "size": tf.constant([5], i32), "weights": tf.constant([], i64)}, {"binary_output": False}, BI)
+case("DenseBincount", {"input": tf.constant([0, 1], i32), "size": tf.constant(5, i32), "weights": tf.constant([1, 2, 3], i64)}, {"binary_output": False}, BI)
+case("DenseBincount", {"input": tf.constant([[[0]]], i32), "size": tf.constant(5, i32), "weights": tf.constant([], i64)}, {"binary_output": False}, BI)
+
+# --- RaggedTensorToTensor / RaggedTensorToSparse (RaggedTensor.to_tensor / .to_sparse) -------------
+VALS = S(["a", "b", "c", "d", "e"])
+
+
+def to_tensor(shape, values, default, parts, types, tindex=i64, tshape=i64):
+    case(
+        "RaggedTensorToTensor",
+        {
+            "shape": tf.constant(shape, tshape),
+            "values": values,
+            "default_value": default,
+            "row_partition_tensors": [tf.constant(p, tindex) for p in parts],
+        },
+        {"row_partition_types": types},
+        {"T": values.dtype, "Tindex": tindex, "Tshape": tshape, "num_row_partition_tensors": len(parts)},
+    )
+
+
+FV = ["FIRST_DIM_SIZE", "VALUE_ROWIDS"]
+to_tensor(-1, VALS, S(""), [4, [0, 0, 2, 3, 3]], FV)
+to_tensor([3, 4], VALS, S("x"), [4, [0, 0, 2, 3, 3]], FV)
+to_tensor([-1, 1], VALS, S("x"), [4, [0, 0, 2, 3, 3]], FV, i32, i32)
+to_tensor([6, -1], VALS, S("x"), [4, [0, 0, 2, 3, 3]], FV)
+to_tensor([5, 1], VALS, S("x"), [[0, 2, 2, 5]], ["ROW_SPLITS"])
+to_tensor([-1, -1], VALS, S("x"), [[0, 2, 2, 5]], ["ROW_SPLITS"], i32, i32)
+to_tensor(-1, tf.zeros([0], s), S(""), [2, []], FV)
+to_tensor(-1, tf.zeros([0], s), S(""), [[0, 0, 0]], ["ROW_SPLITS"])
+to_tensor(-1, tf.constant([[1, 2], [3, 4], [5, 6]]), tf.constant(0), [[0, 2, 2, 3]], ["ROW_SPLITS"])
+to_tensor(-1, tf.constant([[1, 2], [3, 4], [5, 6]]), tf.constant([7, 8]), [[0, 2, 2, 3]], ["ROW_SPLITS"])
+to_tensor(-1, tf.constant([[1.5, 2], [3, 4], [5, 6]]), tf.constant([7.5]), [[0, 2, 2, 3]], ["ROW_SPLITS"])
+to_tensor(-1, tf.constant([1, 2, 3, 4, 5, 6], tf.int64), tf.constant(0, tf.int64), [[0, 2, 3], [0, 1, 1, 2, 2, 2]], ["ROW_SPLITS", "VALUE_ROWIDS"])
+to_tensor(-1, tf.constant([1, 2, 3, 4, 5, 6], tf.float32), tf.constant(-1, tf.float32), [[0, 2, 3], [0, 1, 3, 6]], ["ROW_SPLITS", "ROW_SPLITS"])
+to_tensor([2, 1, 2], tf.constant([1, 2, 3, 4, 5, 6]), tf.constant(0), [[0, 2, 3], [0, 1, 3, 6]], ["ROW_SPLITS", "ROW_SPLITS"])
+to_tensor(-1, tf.constant([1, 2, 3, 4, 5, 6]), tf.constant(0), [2, [0, 0, 1], [0, 1, 1, 2, 2, 2]], ["FIRST_DIM_SIZE", "VALUE_ROWIDS", "VALUE_ROWIDS"])
+to_tensor(-1, tf.constant([True, False, True]), tf.constant(False), [[0, 1, 3]], ["ROW_SPLITS"])
+to_tensor(-1, VALS, S(""), [2, [0, 0, 2, 3, 3]], FV)
+to_tensor(-1, VALS, S(""), [[0, 2]], ["ROW_SPLITS"])
+to_tensor(-1, VALS, S(""), [[0, 0, 2, 3, 3]], ["VALUE_ROWIDS"])
+to_tensor(-1, VALS, S(["a", "b"]), [[0, 2, 5]], ["ROW_SPLITS"])
+to_tensor([1, 2, 3], VALS, S(""), [[0, 2, 5]], ["ROW_SPLITS"])
+to_tensor([-1, 3], tf.constant([[1, 2], [3, 4]]), tf.constant(0), [[0, 1, 2]], ["ROW_SPLITS"])
+to_tensor(-1, VALS, S(""), [[]], ["ROW_SPLITS"])
+to_tensor(-1, VALS, S(""), [[0, 2, 5]], ["BAD"])
+
+
+def to_sparse(splits, values, tsplits=i64):
+    case(
+        "RaggedTensorToSparse",
+        {"rt_nested_splits": [tf.constant(x, tsplits) for x in splits], "rt_dense_values": values},
+        {},
+        {"RAGGED_RANK": len(splits), "T": values.dtype, "Tsplits": tsplits},
+    )
+
+
+to_sparse([[0, 2, 2, 5]], VALS)
+to_sparse([[0, 2, 3], [0, 1, 3, 6]], tf.constant([1, 2, 3, 4, 5, 6]))
+to_sparse([[0, 2, 3]], tf.constant([[1, 2], [3, 4], [5, 6]]), i32)
+to_sparse([[0, 1, 3]], tf.constant([[[1.5], [2]], [[3], [4]], [[5], [6]]]))
+to_sparse([[0], ], tf.zeros([0], s))
+to_sparse([[0, 0, 0]], tf.zeros([0], s))
+to_sparse([[0, 2, 9]], VALS)
+to_sparse([[1, 2, 5]], VALS)
+to_sparse([[0, 3, 2, 5]], VALS)
+to_sparse([[]], VALS)
+to_sparse([[0, 2, 3], [0, 1, 3]], tf.constant([1, 2, 3]))
 
 with open(OUT, "w") as f:
     json.dump({"tensorflow": tf.__version__, "cases": cases}, f, ensure_ascii=False, separators=(",", ":"))

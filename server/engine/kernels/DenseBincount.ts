@@ -30,18 +30,22 @@ export function denseBincount(input: Tensor, sizeT: Tensor, weights: Tensor, bin
     | Float32Array
     | Int32Array
     | BigInt64Array;
-  const acc = new Float64Array(rows * size);
   const w = weights.numElements === 0 ? undefined : weightValues(weights);
+  // Sums accumulate in the output's own dtype, in input order (a float32 output rounds each add).
+  const add =
+    out instanceof BigInt64Array
+      ? (at: number, x: number) => {
+          out[at] = binary ? 1n : out[at]! + BigInt(x);
+        }
+      : (at: number, x: number) => {
+          out[at] = binary ? 1 : out[at]! + x;
+        };
   for (let r = 0; r < rows; r++) {
     for (let k = 0; k < perRow; k++) {
       const v = values[r * perRow + k]!;
-      if (v >= size) continue;
-      const at = r * size + v;
-      acc[at] = binary ? 1 : acc[at]! + (w ? w[r * perRow + k]! : 1);
+      if (v < size) add(r * size + v, w ? w[r * perRow + k]! : 1);
     }
   }
-  if (out instanceof BigInt64Array) acc.forEach((v, i) => (out[i] = BigInt(v)));
-  else out.set(acc);
   return new Tensor(dt, outShape, out);
 }
 

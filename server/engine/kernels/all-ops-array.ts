@@ -58,6 +58,8 @@ export * from "./StringUpper.js";
 export * from "./Substr.js";
 export * from "./TopKV2.js";
 export * from "./TruncatedNormal.js";
+export * from "./UnicodeDecode.js";
+export * from "./UnicodeEncode.js";
 export * from "./UnsortedSegmentJoin.js";
 export * from "./Where.js";
 export * from "./WriteFile.js";

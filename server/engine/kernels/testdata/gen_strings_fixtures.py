@@ -370,6 +370,39 @@ ragged_range([0], [3], [[1]])
 ragged_range([0, 1], [3, 4], [1, 0])
 ragged_range([], [], [])
 
+# --- UnicodeDecode / UnicodeEncode (tf.strings.unicode_split, unicode_decode, unicode_encode) ------
+UNI = S([b"abc", b"h\xc3\xa9llo", b"\xe6\x97\xa5\xe6\x9c\xac", b"", b"a\xffb", b"a\xe2\x82b", b"\xf0\x9f\x98\x80",
+         b"\xf0\x9f", b"\x80\x80a", b"\xc0\xaf", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"a\x00b\x01\x7f\xc2\x80\xc2\x9f",
+         b"\xe2\x82\xe2\x82\xac", b"\xef\xbf\xbd", b"\xe0\x80\xaf", b"\xf8\x88\x80\x80\x80", b"\t\n\r x"])
+for errors in ["replace", "ignore", "strict"]:
+    for rcc in [False, True]:
+        for tsplits in [i64, i32]:
+            case("UnicodeDecode", {"input": UNI}, {"input_encoding": "UTF-8", "errors": errors, "replace_control_characters": rcc, "Tsplits": tsplits})
+case("UnicodeDecode", {"input": UNI[:3]}, {"input_encoding": "UTF-8", "errors": "strict", "Tsplits": i64})
+case("UnicodeDecode", {"input": UNI}, {"input_encoding": "UTF-8", "errors": "replace", "replacement_char": 63, "Tsplits": i64})
+case("UnicodeDecode", {"input": S([["ab"], ["c"]])}, {"input_encoding": "UTF-8", "Tsplits": i64})
+case("UnicodeDecode", {"input": S("ab")}, {"input_encoding": "utf-8", "Tsplits": i64})
+case("UnicodeDecode", {"input": S(["ab"])}, {"input_encoding": "UTF8", "Tsplits": i64})
+case("UnicodeDecode", {"input": S(["ab"])}, {"input_encoding": "BOGUS", "Tsplits": i64})
+case("UnicodeDecode", {"input": S(["ab"])}, {"input_encoding": "UTF-8", "replacement_char": 0x110000, "Tsplits": i64})
+case("UnicodeDecode", {"input": S(["ab"])}, {"input_encoding": "UTF-8", "replacement_char": -1, "Tsplits": i64})
+UTF16 = S([b"\x00a\x00b\xd8\x3d\xde\x00", b"\xd8\x3d\x00a", b"\xde\x00", b"\x00a\x00", b"\x65\xe5"])
+UTF32 = S([b"\x00\x00\x00a\x00\x01\xf6\x00", b"\x00\x11\x00\x00", b"\x00\x00\xd8\x00", b"\x00\x00\x00a\x00"])
+for errors in ["replace", "ignore"]:
+    case("UnicodeDecode", {"input": UTF16}, {"input_encoding": "UTF-16-BE", "errors": errors, "Tsplits": i64})
+    case("UnicodeDecode", {"input": UTF32}, {"input_encoding": "UTF-32-BE", "errors": errors, "Tsplits": i64})
+
+CPS = tf.constant([104, 105, 0x65E5, 0x1F600, -1, 0xD800, 0x110000, 65, 0, 10], i32)
+CSP = tf.constant([0, 2, 4, 10], i64)
+for errors in ["replace", "ignore", "strict"]:
+    for encoding in ["UTF-8", "UTF-16-BE", "UTF-32-BE"]:
+        case("UnicodeEncode", {"input_values": CPS, "input_splits": CSP}, {"errors": errors, "output_encoding": encoding}, {"Tsplits": i64})
+case("UnicodeEncode", {"input_values": CPS[:4], "input_splits": tf.constant([0, 2, 4], i32)}, {"errors": "strict", "output_encoding": "UTF-8"}, {"Tsplits": i32})
+case("UnicodeEncode", {"input_values": CPS, "input_splits": CSP}, {"errors": "replace", "output_encoding": "UTF-8", "replacement_char": 63}, {"Tsplits": i64})
+for bad in [[0, 2, 11], [1, 2, 10], [0, 5, 2, 10], [], [0, 2, 4]]:
+    case("UnicodeEncode", {"input_values": CPS, "input_splits": tf.constant(bad, i64)}, {"output_encoding": "UTF-8"}, {"Tsplits": i64})
+case("UnicodeEncode", {"input_values": tf.constant([], i32), "input_splits": tf.constant([0, 0, 0], i64)}, {"output_encoding": "UTF-8"}, {"Tsplits": i64})
+
 with open(OUT, "w") as f:
     json.dump({"tensorflow": tf.__version__, "cases": cases}, f, ensure_ascii=False, separators=(",", ":"))
     f.write("\n")

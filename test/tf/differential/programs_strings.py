@@ -169,3 +169,32 @@ def strings_substr_and_hashing(target):
         vocabulary = ["the", "quick", "brown", "fox", "jumps", "over", "lazy", "dog", "TensorFlow", "日本語", "", "ünïcödé"]
         r["hashes"] = cap(lambda: sess.run(hashes, {vocab: vocabulary}))
     return r
+
+
+@program()
+def strings_ragged_pipeline(target):
+    """A character/word pipeline: tf.strings.unicode_split (UnicodeDecode + UnicodeEncode) and
+    unicode_decode, reduce_join of a split batch (UnsortedSegmentJoin), ragged slicing (RaggedRange),
+    web-safe base64 round trips, and a base64 string that does not decode."""
+    g = tf.Graph()
+    with g.as_default():
+        p = v1.placeholder(tf.string, [None], name="p")
+        words = tf.strings.split(p)
+        ops = {
+            "chars": tf.strings.unicode_split(p, "UTF-8").to_tensor(),
+            "codepoints": tf.strings.unicode_decode(p, "UTF-8").to_tensor(default_value=-1),
+            "reencoded": tf.strings.unicode_encode(tf.strings.unicode_decode(p, "UTF-8"), "UTF-8"),
+            "rejoined": tf.strings.reduce_join(words, axis=1, separator="_"),
+            "first_two": words[:, :2].to_tensor(),
+            "ranges": tf.ragged.range(tf.strings.length(p) % 4).to_tensor(),
+            "b64": tf.io.encode_base64(p),
+            "b64_pad": tf.io.encode_base64(p, pad=True),
+            "roundtrip": tf.io.decode_base64(tf.io.encode_base64(p)),
+        }
+        b = v1.placeholder(tf.string, [None], name="b")
+        decoded = tf.io.decode_base64(b)
+    r = {}
+    with session(target, g) as sess:
+        r["values"] = cap(lambda: sess.run(ops, {p: TEXT}))
+        r["bad_base64"] = cap(lambda: sess.run(decoded, {b: ["Zm9v", "a+/b"]}))
+    return r

@@ -28,6 +28,7 @@ export * from "./ParseSingleExample.js";
 export * from "./Print.js";
 export * from "./PrintV2.js";
 export * from "./PyFunc.js";
+export * from "./RaggedGather.js";
 export * from "./RaggedRange.js";
 export * from "./RaggedTensorToSparse.js";
 export * from "./RaggedTensorToTensor.js";

@@ -67,7 +67,7 @@ def case(op, inputs, attrs=None, inferred=None, py_names=None):
     if isinstance(out, tf.errors.OpError):
         c["error"] = {"code": out.error_code, "message": clean(out.message)}
     elif isinstance(out, (list, tuple)):
-        c["outputs"] = [enc_any(o) for o in out]
+        c["outputs"] = [enc_any(x) for o in out for x in (o if isinstance(o, list) else [o])]
     else:
         c["outputs"] = [enc_any(out)]
     cases.append(c)
@@ -402,6 +402,35 @@ case("UnicodeEncode", {"input_values": CPS, "input_splits": CSP}, {"errors": "re
 for bad in [[0, 2, 11], [1, 2, 10], [0, 5, 2, 10], [], [0, 2, 4]]:
     case("UnicodeEncode", {"input_values": CPS, "input_splits": tf.constant(bad, i64)}, {"output_encoding": "UTF-8"}, {"Tsplits": i64})
 case("UnicodeEncode", {"input_values": tf.constant([], i32), "input_splits": tf.constant([0, 0, 0], i64)}, {"output_encoding": "UTF-8"}, {"Tsplits": i64})
+
+# --- RaggedGather (tf.gather on a RaggedTensor, ragged concat) --------------------------------------
+
+
+def ragged_gather(splits, values, indices, tsplits=i64, tindices=i32):
+    indices = tf.constant(indices, tindices)
+    out_rank = len(splits) + len(indices.shape) - 1
+    case(
+        "RaggedGather",
+        {"params_nested_splits": [tf.constant(x, tsplits) for x in splits], "params_dense_values": values, "indices": indices},
+        {"OUTPUT_RAGGED_RANK": out_rank},
+        {"Tvalues": values.dtype, "Tindices": tindices, "Tsplits": tsplits, "PARAMS_RAGGED_RANK": len(splits)},
+    )
+
+
+RG = S(["a", "b", "c", "d", "e"])
+ragged_gather([[0, 2, 2, 5]], RG, [2, 0, 1, 2])
+ragged_gather([[0, 2, 2, 5]], RG, [[2, 0], [1, 1]], i32, i64)
+ragged_gather([[0, 2, 2, 5]], RG, 2)
+ragged_gather([[0, 2, 2, 5]], RG, [])
+ragged_gather([[0, 2, 3], [0, 1, 3, 6]], tf.constant([1, 2, 3, 4, 5, 6]), [1, 0, 1])
+ragged_gather([[0, 2, 3], [0, 1, 3, 6]], tf.constant([1, 2, 3, 4, 5, 6]), 0)
+ragged_gather([[0, 1, 3]], tf.constant([[1.5, 2], [3, 4], [5, 6]]), [1, 1, 0])
+ragged_gather([[0, 2, 2, 5]], RG, [3])
+ragged_gather([[0, 2, 2, 5]], RG, [[0, 1], [0, -1]])
+ragged_gather([[0, 2, 7]], RG, [0])
+ragged_gather([[0, 3, 2]], RG, [0])
+ragged_gather([[]], RG, [])
+ragged_gather([[-1, 2, 5]], RG, [1])
 
 with open(OUT, "w") as f:
     json.dump({"tensorflow": tf.__version__, "cases": cases}, f, ensure_ascii=False, separators=(",", ":"))

@@ -28,11 +28,16 @@ function rangeSize(
   delta: number,
   integral: boolean,
   round: (x: number) => number,
-) {
+  maxSize: bigint,
+): number {
   if (delta === 0) throw invalidArgument("Requires delta != 0");
   if ((delta > 0 && limit < start) || (delta < 0 && limit > start)) return 0;
-  if (integral) return Math.floor((Math.abs(limit - start) + Math.abs(delta) - 1) / Math.abs(delta));
-  return Math.ceil(Math.abs(round(round(limit - start) / delta)));
+  const size = integral
+    ? Math.floor((Math.abs(limit - start) + Math.abs(delta) - 1) / Math.abs(delta))
+    : Math.ceil(Math.abs(round(round(limit - start) / delta)));
+  // NaN and infinite bounds fail this too, as in TF.
+  if (!(size <= Number(maxSize))) throw invalidArgument(`Requires ((limit - start) / delta) <= ${maxSize}`);
+  return size;
 }
 
 export function raggedRange(
@@ -58,8 +63,11 @@ export function raggedRange(
   const integral = dtype === DataType.DT_INT32 || dtype === DataType.DT_INT64;
   const round = rounder(dtype);
   const splits = [0];
+  const maxSize = splitsType === DataType.DT_INT32 ? 2n ** 31n - 1n : 2n ** 63n - 1n;
   for (let i = 0; i < rows; i++) {
-    splits.push(splits[i]! + rangeSize(at(starts, i), at(limits, i), at(deltas, i), integral, round));
+    splits.push(
+      splits[i]! + rangeSize(at(starts, i), at(limits, i), at(deltas, i), integral, round, maxSize),
+    );
   }
   const total = splits[rows]!;
   const out = allocData(dtype, total, [total]);

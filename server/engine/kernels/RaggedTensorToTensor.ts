@@ -108,6 +108,8 @@ function childIndex(
         `Row partition size is greater than output size: ${p.length - 1} > ${parent.length}`,
       );
     }
+    // One entry per value the splits claim: check that count before building the entries.
+    checkAllocation(DataType.DT_INT64, Math.max(0, p[p.length - 1] ?? 0));
     for (let i = 0; i + 1 < p.length; i++) {
       const len = p[i + 1]! - p[i]!;
       const keep = parent[i] === -1 ? 0 : Math.min(width, len);

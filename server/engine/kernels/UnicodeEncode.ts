@@ -8,6 +8,7 @@ import { allocData, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { cpuKernel, type KernelConfig } from "./kernel-config.js";
 import { readInts } from "./tensor-util.js";
+import { checkReplacementChar } from "./UnicodeDecode.js";
 import {
   type ErrorMode,
   encodeCodePoint,
@@ -52,7 +53,10 @@ export function unicodeEncode(
       if (isValidCodePoint(cp)) encodeCodePoint(cp, encoding, bytes);
       else if (errors === "strict") {
         throw invalidArgument("Code point is out of range for Unicode, or is a surrogate.");
-      } else if (errors === "replace") encodeCodePoint(replacement, encoding, bytes);
+      } else if (errors === "replace") {
+        // A surrogate replacement cannot be encoded either; the converter substitutes U+FFFD.
+        encodeCodePoint(isValidCodePoint(replacement) ? replacement : 0xfffd, encoding, bytes);
+      }
     }
     out[r] = Uint8Array.from(bytes);
   }
@@ -75,6 +79,7 @@ export const unicodeEncodeConfig: KernelConfig = {
     const encoding = parseEncoding(getAttrString(c.attrs, "output_encoding"), "output");
     const errors = parseErrorMode(getAttrString(c.attrs, "errors"));
     const replacement = getAttrInt(c.attrs, "replacement_char");
+    checkReplacementChar(replacement);
     return {
       compute: (ctx) =>
         ctx.setOutput(0, unicodeEncode(ctx.input(0), ctx.input(1), encoding, errors, replacement)),

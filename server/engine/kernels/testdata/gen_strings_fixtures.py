@@ -432,6 +432,15 @@ ragged_gather([[0, 3, 2]], RG, [0])
 ragged_gather([[]], RG, [])
 ragged_gather([[-1, 2, 5]], RG, [1])
 
+# --- edge cases of bad input ----------------------------------------------------------------------
+ragged_range([0.0], [float("nan")], [1.0], tf.float32)
+ragged_range([0.0], [float("inf")], [1.0], tf.float64)
+ragged_range([0], [2**40], [1], i64, i32)
+case("UnicodeEncode", {"input_values": tf.constant([-1], i32), "input_splits": tf.constant([0, 1], i64)},
+     {"output_encoding": "UTF-8", "replacement_char": -5}, {"Tsplits": i64})
+case("UnicodeEncode", {"input_values": tf.constant([-1], i32), "input_splits": tf.constant([0, 1], i64)},
+     {"output_encoding": "UTF-8", "replacement_char": 0xD800}, {"Tsplits": i64})
+
 with open(OUT, "w") as f:
     json.dump({"tensorflow": tf.__version__, "cases": cases}, f, ensure_ascii=False, separators=(",", ":"))
     f.write("\n")

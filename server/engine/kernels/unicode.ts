@@ -31,18 +31,16 @@ function continuationRange(lead: number): [number, number, number] | undefined {
   return undefined;
 }
 
-function decodeUtf8(s: Uint8Array, out: number[]): void {
+/** Receives each decoded code point (-1 for a malformed sequence) and the byte it starts at. */
+type Sink = (cp: number, start: number) => void;
+
+function decodeUtf8(s: Uint8Array, emit: Sink): void {
   let i = 0;
   while (i < s.length) {
     const b = s[i]!;
-    if (b < 0x80) {
-      out.push(b);
-      i++;
-      continue;
-    }
-    const range = continuationRange(b);
-    if (!range) {
-      out.push(-1);
+    const range = b < 0x80 ? undefined : continuationRange(b);
+    if (b < 0x80 || !range) {
+      emit(b < 0x80 ? b : -1, i);
       i++;
       continue;
     }
@@ -59,45 +57,44 @@ function decodeUtf8(s: Uint8Array, out: number[]): void {
       }
       cp = (cp << 6) | (c & 0x3f);
     }
-    out.push(ok ? cp : -1);
+    emit(ok ? cp : -1, i);
     i = j;
   }
 }
 
-function decodeUtf16be(s: Uint8Array, out: number[]): void {
+function decodeUtf16be(s: Uint8Array, emit: Sink): void {
   let i = 0;
   while (i + 1 < s.length) {
+    const at = i;
     const u = (s[i]! << 8) | s[i + 1]!;
     i += 2;
     if (u >= 0xd800 && u <= 0xdbff && i + 1 < s.length) {
       const v = (s[i]! << 8) | s[i + 1]!;
       if (v >= 0xdc00 && v <= 0xdfff) {
-        out.push(0x10000 + ((u - 0xd800) << 10) + (v - 0xdc00));
+        emit(0x10000 + ((u - 0xd800) << 10) + (v - 0xdc00), at);
         i += 2;
         continue;
       }
     }
-    out.push(u >= 0xd800 && u <= 0xdfff ? -1 : u);
+    emit(u >= 0xd800 && u <= 0xdfff ? -1 : u, at);
   }
-  if (i < s.length) out.push(-1);
+  if (i < s.length) emit(-1, i);
 }
 
-function decodeUtf32be(s: Uint8Array, out: number[]): void {
+function decodeUtf32be(s: Uint8Array, emit: Sink): void {
   let i = 0;
   for (; i + 3 < s.length; i += 4) {
     const cp = ((s[i]! << 24) | (s[i + 1]! << 16) | (s[i + 2]! << 8) | s[i + 3]!) >>> 0;
-    out.push(cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ? -1 : cp);
+    emit(cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ? -1 : cp, i);
   }
-  if (i < s.length) out.push(-1);
+  if (i < s.length) emit(-1, i);
 }
 
-/** The code points of `s`, -1 for each malformed sequence. */
-export function decodeCodePoints(s: Uint8Array, encoding: UnicodeEncoding): number[] {
-  const out: number[] = [];
-  if (encoding === "UTF-8") decodeUtf8(s, out);
-  else if (encoding === "UTF-16-BE") decodeUtf16be(s, out);
-  else decodeUtf32be(s, out);
-  return out;
+/** Decodes `s`, passing each code point (-1 for a malformed sequence) and its start byte to `emit`. */
+export function forEachCodePoint(s: Uint8Array, encoding: UnicodeEncoding, emit: Sink): void {
+  if (encoding === "UTF-8") decodeUtf8(s, emit);
+  else if (encoding === "UTF-16-BE") decodeUtf16be(s, emit);
+  else decodeUtf32be(s, emit);
 }
 
 export const isValidCodePoint = (cp: number): boolean =>

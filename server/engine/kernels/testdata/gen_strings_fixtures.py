@@ -392,6 +392,11 @@ for errors in ["replace", "ignore"]:
     case("UnicodeDecode", {"input": UTF16}, {"input_encoding": "UTF-16-BE", "errors": errors, "Tsplits": i64})
     case("UnicodeDecode", {"input": UTF32}, {"input_encoding": "UTF-32-BE", "errors": errors, "Tsplits": i64})
 
+for errors in ["replace", "ignore", "strict"]:
+    case("UnicodeDecodeWithOffsets", {"input": UNI}, {"input_encoding": "UTF-8", "errors": errors, "replace_control_characters": True, "Tsplits": i64})
+case("UnicodeDecodeWithOffsets", {"input": UTF16}, {"input_encoding": "UTF-16-BE", "errors": "replace", "Tsplits": i64})
+case("UnicodeDecodeWithOffsets", {"input": UTF32}, {"input_encoding": "UTF-32-BE", "errors": "ignore", "Tsplits": i64})
+
 CPS = tf.constant([104, 105, 0x65E5, 0x1F600, -1, 0xD800, 0x110000, 65, 0, 10], i32)
 CSP = tf.constant([0, 2, 4, 10], i64)
 for errors in ["replace", "ignore", "strict"]:

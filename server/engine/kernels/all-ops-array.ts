@@ -61,6 +61,7 @@ export * from "./TopKV2.js";
 export * from "./TruncatedNormal.js";
 export * from "./UnicodeDecode.js";
 export * from "./UnicodeEncode.js";
+export * from "./UnicodeTranscode.js";
 export * from "./UnsortedSegmentJoin.js";
 export * from "./Where.js";
 export * from "./WriteFile.js";

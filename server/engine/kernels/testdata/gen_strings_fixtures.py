@@ -397,6 +397,17 @@ for errors in ["replace", "ignore", "strict"]:
 case("UnicodeDecodeWithOffsets", {"input": UTF16}, {"input_encoding": "UTF-16-BE", "errors": "replace", "Tsplits": i64})
 case("UnicodeDecodeWithOffsets", {"input": UTF32}, {"input_encoding": "UTF-32-BE", "errors": "ignore", "Tsplits": i64})
 
+TRANS = S([b"abc", b"h\xc3\xa9llo", b"", b"a\xffb", b"a\xe2\x82b", b"\xf0\x9f\x98\x80", b"a\x00b\x01\x7f", b"\xef\xbf\xbd"])
+for errors in ["replace", "ignore", "strict"]:
+    for rcc in [False, True]:
+        for out_enc in ["UTF-8", "UTF-16-BE", "UTF-32-BE"]:
+            case("UnicodeTranscode", {"input": TRANS}, {"input_encoding": "UTF-8", "output_encoding": out_enc, "errors": errors, "replace_control_characters": rcc})
+case("UnicodeTranscode", {"input": TRANS}, {"input_encoding": "UTF-8", "output_encoding": "UTF-8", "replacement_char": 63})
+case("UnicodeTranscode", {"input": tf.reshape(UTF16, [5, 1])}, {"input_encoding": "UTF-16-BE", "output_encoding": "UTF-8"})
+case("UnicodeTranscode", {"input": UTF32}, {"input_encoding": "UTF-32-BE", "output_encoding": "UTF-16-BE", "errors": "ignore"})
+case("UnicodeTranscode", {"input": TRANS}, {"input_encoding": "BOGUS", "output_encoding": "UTF-8"})
+case("UnicodeTranscode", {"input": TRANS}, {"input_encoding": "UTF-8", "output_encoding": "UTF-8", "replacement_char": -3})
+
 CPS = tf.constant([104, 105, 0x65E5, 0x1F600, -1, 0xD800, 0x110000, 65, 0, 10], i32)
 CSP = tf.constant([0, 2, 4, 10], i64)
 for errors in ["replace", "ignore", "strict"]:

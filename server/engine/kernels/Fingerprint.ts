@@ -5,7 +5,7 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { allocData, shapeString, Tensor } from "../framework/tensor.js";
-import { DataType } from "../framework/types.js";
+import { DataType, dataTypeString } from "../framework/types.js";
 import { fingerprint64 } from "./farmhash.js";
 import { type KernelConfig, simpleKernel } from "./kernel-config.js";
 
@@ -17,7 +17,10 @@ function putLE(out: Uint8Array, at: number, v: bigint): void {
 
 /** A numeric tensor's storage as bytes (TF's memcpy-able types are stored little-endian here too). */
 function rawBytes(t: Tensor): Uint8Array {
-  const d = t.data as ArrayBufferView;
+  const d = t.data;
+  if (!ArrayBuffer.isView(d)) {
+    throw invalidArgument(`Fingerprint of ${dataTypeString(t.dtype)} is not supported`);
+  }
   return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
 }
 

@@ -15,15 +15,9 @@ const add = (...xs: bigint[]): bigint => xs.reduce((a, b) => a + b, 0n) & M64;
 const rot = (v: bigint, s: bigint): bigint => (s === 0n ? v : ((v >> s) | (v << (64n - s))) & M64);
 const shiftMix = (v: bigint): bigint => v ^ (v >> 47n);
 
-function fetch64(s: Uint8Array, i: number): bigint {
-  let r = 0n;
-  for (let k = 7; k >= 0; k--) r = (r << 8n) | BigInt(s[i + k]!);
-  return r;
-}
-
-function fetch32(s: Uint8Array, i: number): bigint {
-  return BigInt((s[i]! | (s[i + 1]! << 8) | (s[i + 2]! << 16) | (s[i + 3]! << 24)) >>> 0);
-}
+// Little-endian loads, as farmhash's Fetch64/Fetch32 on the x86 TF runs on.
+const fetch64 = (s: DataView, i: number): bigint => s.getBigUint64(i, true);
+const fetch32 = (s: DataView, i: number): bigint => BigInt(s.getUint32(i, true));
 
 function hashLen16(u: bigint, v: bigint, m: bigint): bigint {
   let a = mul(u ^ v, m);
@@ -33,8 +27,8 @@ function hashLen16(u: bigint, v: bigint, m: bigint): bigint {
   return mul(b, m);
 }
 
-function hashLen0to16(s: Uint8Array): bigint {
-  const len = s.length;
+function hashLen0to16(s: DataView): bigint {
+  const len = s.byteLength;
   const n = BigInt(len);
   if (len >= 8) {
     const m = add(k2, n * 2n);
@@ -50,15 +44,15 @@ function hashLen0to16(s: Uint8Array): bigint {
     return hashLen16(add(n, u64(a << 3n)), fetch32(s, len - 4), m);
   }
   if (len > 0) {
-    const y = BigInt(s[0]! + (s[len >> 1]! << 8));
-    const z = n + BigInt(s[len - 1]! << 2);
+    const y = BigInt(s.getUint8(0) + (s.getUint8(len >> 1) << 8));
+    const z = n + BigInt(s.getUint8(len - 1) << 2);
     return mul(shiftMix(mul(y, k2) ^ mul(z, k0)), k2);
   }
   return k2;
 }
 
-function hashLen17to32(s: Uint8Array): bigint {
-  const len = s.length;
+function hashLen17to32(s: DataView): bigint {
+  const len = s.byteLength;
   const m = add(k2, BigInt(len) * 2n);
   const a = mul(fetch64(s, 0), k1);
   const b = fetch64(s, 8);
@@ -67,8 +61,8 @@ function hashLen17to32(s: Uint8Array): bigint {
   return hashLen16(add(rot(add(a, b), 43n), rot(c, 30n), d), add(a, rot(add(b, k2), 18n), c), m);
 }
 
-function hashLen33to64(s: Uint8Array): bigint {
-  const len = s.length;
+function hashLen33to64(s: DataView): bigint {
+  const len = s.byteLength;
   const m = add(k2, BigInt(len) * 2n);
   const a = mul(fetch64(s, 0), k2);
   const b = fetch64(s, 8);
@@ -84,7 +78,7 @@ function hashLen33to64(s: Uint8Array): bigint {
 }
 
 /** The 32-byte mixing step: a pair of 64-bit values from four words and two seeds. */
-function weak32(s: Uint8Array, i: number, a0: bigint, b0: bigint): [bigint, bigint] {
+function weak32(s: DataView, i: number, a0: bigint, b0: bigint): [bigint, bigint] {
   const w = fetch64(s, i);
   const x = fetch64(s, i + 8);
   const y = fetch64(s, i + 16);
@@ -97,8 +91,8 @@ function weak32(s: Uint8Array, i: number, a0: bigint, b0: bigint): [bigint, bigi
   return [add(a, z), add(b, c)];
 }
 
-function hashLong(s: Uint8Array): bigint {
-  const len = s.length;
+function hashLong(s: DataView): bigint {
+  const len = s.byteLength;
   const seed = 81n;
   let x = seed;
   let y = add(mul(seed, k1), 113n);
@@ -139,10 +133,11 @@ function hashLong(s: Uint8Array): bigint {
 }
 
 /** FarmHash Fingerprint64 of `s` as an unsigned 64-bit BigInt. */
-export function fingerprint64(s: Uint8Array): bigint {
-  if (s.length <= 16) return hashLen0to16(s);
-  if (s.length <= 32) return hashLen17to32(s);
-  if (s.length <= 64) return hashLen33to64(s);
+export function fingerprint64(bytes: Uint8Array): bigint {
+  const s = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length <= 16) return hashLen0to16(s);
+  if (bytes.length <= 32) return hashLen17to32(s);
+  if (bytes.length <= 64) return hashLen33to64(s);
   return hashLong(s);
 }
 

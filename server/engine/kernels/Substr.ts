@@ -1,5 +1,7 @@
 // TF's Substr (core/kernels/substr_op.cc): input[pos:pos+len] per element, in bytes or UTF-8
-// characters; negative pos counts from the end; pos and len broadcast against the input.
+// characters; negative pos counts from the end; pos and len broadcast against the input. In
+// UTF8_CHAR mode a character starts at every byte that is not a continuation byte (10xxxxxx), so
+// invalid UTF-8 is cut the way TF cuts it.
 
 import { broadcastShapes, broadcastStrides } from "../framework/bcast.js";
 import { invalidArgument } from "../framework/errors.js";
@@ -10,16 +12,24 @@ import { cpuKernel, type KernelConfig } from "./kernel-config.js";
 import { type CharUnit, checkUnit, utf8Length } from "./StringLength.js";
 import { readInts } from "./tensor-util.js";
 
-/** Byte offset of UTF-8 character `ch` in b (b.length when past the end). */
+/**
+ * Byte offset of UTF-8 character `ch` in b (b.length when past the end). Like TF, a character is
+ * one byte plus the continuation bytes after it, so continuation bytes at the very start belong to
+ * the first character.
+ */
 function charOffset(b: Uint8Array, ch: number): number {
-  let seen = 0;
-  for (let i = 0; i < b.length; i++) {
-    if ((b[i]! & 0xc0) !== 0x80) {
-      if (seen === ch) return i;
-      seen++;
-    }
+  let pos = 0;
+  for (let k = 0; k < ch && pos < b.length; k++) {
+    pos++;
+    while (pos < b.length && (b[pos]! & 0xc0) === 0x80) pos++;
   }
-  return b.length;
+  return pos;
+}
+
+/** The number of characters charOffset walks over (TF's character count for Substr). */
+function charCount(b: Uint8Array): number {
+  if (b.length === 0) return 0;
+  return utf8Length(b) + ((b[0]! & 0xc0) === 0x80 ? 1 : 0);
 }
 
 const dec = new TextDecoder();
@@ -47,14 +57,19 @@ export function substr(input: Tensor, posT: Tensor, lenT: Tensor, unit: CharUnit
       pi += idx[d]! * pS[d]!;
     }
     const s = src[si]!;
-    const size = unit === "BYTE" ? s.length : utf8Length(s);
+    const size = unit === "BYTE" ? s.length : charCount(s);
     let p = pos[pi]!;
     const l = len[pi]!;
     if (p < 0) p += size;
     if (p < 0 || p > size) {
-      throw invalidArgument(`pos ${pos[pi]} out of range for string b'${dec.decode(s)}' at index ${i}`);
+      // TF names the string in BYTE mode only.
+      const str = unit === "BYTE" ? ` b'${dec.decode(s)}'` : "";
+      throw invalidArgument(`pos ${pos[pi]} out of range for string${str} at index ${i}`);
     }
-    const count = Math.min(Math.max(l, 0), size - p);
+    // A negative len is "to the end" in BYTE mode (TF's substr takes it as a size_t) and no
+    // characters in UTF8_CHAR mode (TF counts characters forward while fewer than len).
+    const wanted = l >= 0 ? l : unit === "BYTE" ? size : 0;
+    const count = Math.min(wanted, size - p);
     if (unit === "BYTE") out[i] = s.slice(p, p + count);
     else out[i] = s.slice(charOffset(s, p), charOffset(s, p + count));
     for (let d = shape.length - 1; d >= 0; d--) {

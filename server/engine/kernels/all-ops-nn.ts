@@ -1,12 +1,16 @@
 // Kernel modules of the "nn" group, registered by register-all.ts through all-ops.ts.
 // Add one `export * from "./<Op>.js";` line per kernel file.
 
+export * from "./AdjustContrastv2.js";
 export * from "./AvgPool.js";
 export * from "./AvgPoolGrad.js";
 export * from "./BiasAddGrad.js";
 export * from "./Conv2D.js";
 export * from "./Conv2DBackpropFilter.js";
 export * from "./Conv2DBackpropInput.js";
+export * from "./CropAndResize.js";
+export * from "./CropAndResizeGradBoxes.js";
+export * from "./CropAndResizeGradImage.js";
 export * from "./DepthwiseConv2dNative.js";
 export * from "./DepthwiseConv2dNativeBackpropFilter.js";
 export * from "./DepthwiseConv2dNativeBackpropInput.js";
@@ -23,6 +27,13 @@ export * from "./MaxPool.js";
 export * from "./MaxPoolGrad.js";
 export * from "./Relu6Grad.js";
 export * from "./ReluGrad.js";
+export * from "./ResizeArea.js";
+export * from "./ResizeBicubic.js";
+export * from "./ResizeBicubicGrad.js";
+export * from "./ResizeBilinear.js";
+export * from "./ResizeBilinearGrad.js";
+export * from "./ResizeNearestNeighbor.js";
+export * from "./ResizeNearestNeighborGrad.js";
 export * from "./Selu.js";
 export * from "./SeluGrad.js";
 export * from "./SigmoidGrad.js";

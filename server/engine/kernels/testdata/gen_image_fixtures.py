@@ -1,0 +1,239 @@
+#!/usr/bin/env python3
+"""Writes image-fixtures.json: TensorFlow 2.21's own results for the image kernels tf.image emits
+(resizes and their gradients, CropAndResize and its gradients, AdjustContrastv2), read by
+../image-fixtures.test.ts.
+
+Run from the repository root with the TF venv:
+    .venv-tf/bin/python server/engine/kernels/testdata/gen_image_fixtures.py
+
+Each case is one tf.raw_ops call (eager, CPU) over the dtypes the op has CPU kernels for:
+    {"op", "attrs": {name: [kind, value]}, "inputs": [tensor], "outputs": [tensor] | "error":
+     {"code", "message"}}
+in the format of tf_fixtures.py. Float inputs are multiples of 1/8 (exact in every float dtype);
+integer inputs fit every integer dtype. Resizes run with every align_corners / half_pixel_centers
+combination, up- and down-sampling, same-size and 1-pixel outputs; boxes of CropAndResize reach
+outside the image (extrapolation) and are flipped. Errors: bad ranks and sizes, empty images,
+out-of-range box indices, non-finite boxes.
+"""
+
+import json
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+from tf_fixtures import attr_of, clean, enc  # noqa: E402
+
+R = tf.raw_ops
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "image-fixtures.json")
+
+f16, bf16, f32, f64 = tf.float16, tf.bfloat16, tf.float32, tf.float64
+i8, u8, i16, u16, i32, i64 = tf.int8, tf.uint8, tf.int16, tf.uint16, tf.int32, tf.int64
+REAL = [i8, u8, i16, u16, i32, i64, bf16, f16, f32, f64]
+
+cases = []
+
+
+def case(op, inputs, attrs=None, inferred=None):
+    attrs = attrs or {}
+    try:
+        out = getattr(R, op)(**inputs, **attrs)
+    except tf.errors.NotFoundError:
+        return  # no CPU kernel for this dtype
+    except tf.errors.OpError as e:
+        out = e
+    c = {"op": op, "attrs": {k: attr_of(v) for k, v in {**(inferred or {}), **attrs}.items()}}
+    c["inputs"] = [enc(x) for x in inputs.values()]
+    if isinstance(out, tf.errors.OpError):
+        c["error"] = {"code": out.error_code, "message": clean(out.message)}
+    else:
+        c["outputs"] = [enc(o) for o in (out if isinstance(out, (list, tuple)) else [out])]
+    cases.append(c)
+
+
+def image(dtype, shape, seed=0):
+    """Multiples of 1/8 in [-4, 4) for floats; integers in [0, 100) (every integer dtype)."""
+    rng = np.random.RandomState(seed)
+    if dtype.is_floating:
+        vals = rng.randint(-32, 32, size=shape) / 8.0
+    else:
+        vals = rng.randint(0, 100, size=shape)
+    return tf.cast(tf.constant(vals, f64), dtype)
+
+
+def size(h, w):
+    return tf.constant([h, w], i32)
+
+
+MODES = [(False, False), (True, False), (False, True)]
+# (input shape, output size): up, down, mixed, same, to 1 pixel, non-integer ratios.
+GEOMETRIES = [([1, 3, 4, 2], (5, 7)), ([2, 5, 6, 3], (2, 3)), ([1, 4, 3, 1], (6, 2)), ([1, 3, 3, 2], (3, 3)),
+              ([1, 4, 5, 1], (1, 1)), ([1, 7, 5, 3], (3, 4))]
+
+# --- forward resizes -------------------------------------------------------------------------------
+
+for op, modes in [("ResizeBilinear", MODES), ("ResizeNearestNeighbor", MODES), ("ResizeBicubic", MODES),
+                  ("ResizeArea", [(False, None), (True, None)])]:
+    for dt in REAL:
+        for k, (shape, (h, w)) in enumerate(GEOMETRIES):
+            for ac, hp in modes:
+                attrs = {"align_corners": ac}
+                if hp is not None:
+                    attrs["half_pixel_centers"] = hp
+                # Every dtype on two geometries; float on all of them.
+                if dt != f32 and k not in (0, 1):
+                    continue
+                case(op, {"images": image(dt, shape, seed=k), "size": size(h, w)}, attrs, {"T": dt})
+    x = image(f32, [1, 2, 3, 1])
+    errs = [
+        ({"images": x, "size": size(3, 3)}, {"align_corners": True, "half_pixel_centers": True}),
+        ({"images": image(f32, [2, 3, 1]), "size": size(3, 3)}, {}),
+        ({"images": x, "size": tf.constant([3, 3, 3])}, {}),
+        ({"images": x, "size": tf.constant([[3, 3]])}, {}),
+        ({"images": x, "size": size(0, 3)}, {}),
+        ({"images": x, "size": size(3, -1)}, {}),
+        ({"images": image(f32, [1, 2, 2, 0]), "size": size(3, 3)}, {}),
+        ({"images": image(f32, [1, 0, 2, 1]), "size": size(3, 3)}, {}),
+        ({"images": image(f32, [0, 2, 2, 1]), "size": size(3, 3)}, {}),
+    ]
+    for inputs, attrs in errs:
+        if op == "ResizeArea":
+            attrs = {k: v for k, v in attrs.items() if k != "half_pixel_centers"}
+        case(op, inputs, attrs, {"T": f32})
+
+# Large values: float rounding of the interpolation (int32 beyond 2**24, float extremes).
+case("ResizeBilinear", {"images": tf.constant([[[[16777217], [-5]], [[2147483647], [7]]]], i32), "size": size(3, 3)},
+     {}, {"T": i32})
+case("ResizeBicubic", {"images": tf.constant([[[[1e30], [-1e30]], [[3.0], [float("inf")]]]], f32), "size": size(3, 3)},
+     {}, {"T": f32})
+case("ResizeArea", {"images": tf.constant([[[[1e38], [1e38]], [[1e38], [1e38]]]], f32), "size": size(3, 1)},
+     {}, {"T": f32})
+
+# --- resize gradients ------------------------------------------------------------------------------
+
+GRAD_GEOMETRIES = [([1, 5, 7, 2], [1, 3, 4, 2]), ([2, 2, 3, 3], [2, 5, 6, 3]), ([1, 1, 1, 1], [1, 4, 5, 1]),
+                   ([1, 3, 3, 1], [1, 3, 3, 1])]
+
+for op, dtypes in [("ResizeBilinearGrad", [f32, f64, f16, bf16]), ("ResizeBicubicGrad", [f32, f64])]:
+    for dt in dtypes:
+        for k, (gshape, oshape) in enumerate(GRAD_GEOMETRIES):
+            for ac, hp in MODES:
+                if dt != f32 and k not in (0, 1):
+                    continue
+                case(op, {"grads": image(f32, gshape, seed=k), "original_image": image(dt, oshape, seed=k + 1)},
+                     {"align_corners": ac, "half_pixel_centers": hp}, {"T": dt})
+    g = image(f32, [1, 2, 2, 1])
+    o = image(f32, [1, 3, 3, 1])
+    for inputs, attrs in [
+        ({"grads": g, "original_image": o}, {"align_corners": True, "half_pixel_centers": True}),
+        ({"grads": image(f32, [2, 2, 1]), "original_image": o}, {}),
+        ({"grads": image(f32, [1, 0, 2, 1]), "original_image": o}, {}),
+        ({"grads": g, "original_image": image(f32, [3, 3, 1])}, {}),
+        ({"grads": g, "original_image": image(f32, [1, 0, 3, 1])}, {}),
+    ]:
+        case(op, inputs, attrs, {"T": f32})
+
+for dt in [u8, i8, i32, f16, f32, f64, bf16]:
+    for k, (gshape, oshape) in enumerate(GRAD_GEOMETRIES):
+        for ac, hp in MODES:
+            if dt != f32 and k not in (0, 1):
+                continue
+            case("ResizeNearestNeighborGrad", {"grads": image(dt, gshape, seed=k), "size": size(oshape[1], oshape[2])},
+                 {"align_corners": ac, "half_pixel_centers": hp}, {"T": dt})
+for inputs in [
+    {"grads": image(f32, [2, 2, 1]), "size": size(3, 3)},
+    {"grads": image(f32, [1, 2, 2, 1]), "size": tf.constant([3])},
+    {"grads": image(f32, [1, 2, 2, 1]), "size": tf.constant([[3, 3]])},
+    {"grads": image(f32, [1, 2, 2, 1]), "size": size(0, 3)},
+    {"grads": image(f32, [0, 2, 2, 1]), "size": size(3, 3)},
+]:
+    case("ResizeNearestNeighborGrad", inputs, {}, {"T": f32})
+# Integer gradients wrap like the dtype (every input lands on one output pixel).
+case("ResizeNearestNeighborGrad", {"grads": tf.constant([[[[100], [100]], [[100], [100]]]], i8), "size": size(1, 1)},
+     {}, {"T": i8})
+
+# --- CropAndResize and its gradients ---------------------------------------------------------------
+
+BOXES = tf.constant([[0, 0, 1, 1], [0.25, 0.125, 0.75, 0.875], [-0.25, -0.5, 1.25, 0.5], [0.75, 0.875, 0.125, 0.25],
+                     [0.5, 0.5, 0.5, 0.5]], f32)
+BOX_IND = tf.constant([0, 1, 0, 1, 1], i32)
+CROP_DTYPES = [u8, u16, i8, i16, i32, i64, f16, f32, f64]
+
+for dt in CROP_DTYPES:
+    img = image(dt, [2, 5, 4, 2], seed=3)
+    for method in ["bilinear", "nearest"]:
+        for crop in [(3, 4), (1, 1), (2, 1)]:
+            if dt != f32 and crop != (3, 4):
+                continue
+            case("CropAndResize", {"image": img, "boxes": BOXES, "box_ind": BOX_IND, "crop_size": size(*crop)},
+                 {"method": method, "extrapolation_value": 0.0 if crop == (1, 1) else -1.5}, {"T": dt})
+img = image(f32, [2, 5, 4, 2], seed=3)
+for inputs in [
+    {"image": img, "boxes": BOXES, "box_ind": tf.constant([0, 1, 2, 0, 0]), "crop_size": size(2, 2)},
+    {"image": img, "boxes": BOXES, "box_ind": tf.constant([0, 1, -1, 0, 0]), "crop_size": size(2, 2)},
+    {"image": img, "boxes": tf.constant([[0, 0, 1]], f32), "box_ind": tf.constant([0]), "crop_size": size(2, 2)},
+    {"image": img, "boxes": tf.constant([0, 0, 1, 1], f32), "box_ind": tf.constant([0]), "crop_size": size(2, 2)},
+    {"image": img, "boxes": BOXES, "box_ind": tf.constant([0, 1]), "crop_size": size(2, 2)},
+    {"image": img, "boxes": BOXES, "box_ind": tf.constant([[0, 1, 0, 1, 1]]), "crop_size": size(2, 2)},
+    {"image": img, "boxes": BOXES, "box_ind": BOX_IND, "crop_size": size(0, 2)},
+    {"image": img, "boxes": BOXES, "box_ind": BOX_IND, "crop_size": tf.constant([2, 2, 2])},
+    {"image": img, "boxes": tf.constant([[0, 0, float("nan"), 1]], f32), "box_ind": tf.constant([0]),
+     "crop_size": size(2, 2)},
+    {"image": img, "boxes": tf.zeros([0, 4]), "box_ind": tf.zeros([0], i32), "crop_size": size(2, 2)},
+    {"image": image(f32, [2, 0, 4, 2]), "boxes": BOXES, "box_ind": BOX_IND, "crop_size": size(2, 2)},
+    {"image": image(f32, [5, 4, 2]), "boxes": BOXES, "box_ind": BOX_IND, "crop_size": size(2, 2)},
+]:
+    case("CropAndResize", inputs, {}, {"T": f32})
+
+for dt in [f32, f64, f16]:
+    for method in ["bilinear", "nearest"]:
+        for crop in [(3, 4), (1, 1)]:
+            if dt != f32 and crop != (3, 4):
+                continue
+            case("CropAndResizeGradImage",
+                 {"grads": image(f32, [5, *crop, 2], seed=4), "boxes": BOXES, "box_ind": BOX_IND,
+                  "image_size": tf.constant([2, 5, 4, 2])}, {"T": dt, "method": method})
+g = image(f32, [5, 2, 2, 2], seed=4)
+for inputs in [
+    {"grads": g, "boxes": BOXES, "box_ind": tf.constant([0, 1, 2, 0, 0]), "image_size": tf.constant([2, 5, 4, 2])},
+    {"grads": g, "boxes": BOXES, "box_ind": BOX_IND, "image_size": tf.constant([2, 5, 4, 3])},
+    {"grads": g, "boxes": BOXES, "box_ind": BOX_IND, "image_size": tf.constant([2, 5, 4])},
+    {"grads": g, "boxes": BOXES, "box_ind": BOX_IND, "image_size": tf.constant([2, 0, 4, 2])},
+    {"grads": image(f32, [4, 2, 2, 2]), "boxes": BOXES, "box_ind": BOX_IND, "image_size": tf.constant([2, 5, 4, 2])},
+    {"grads": image(f32, [5, 2, 2]), "boxes": BOXES, "box_ind": BOX_IND, "image_size": tf.constant([2, 5, 4, 2])},
+]:
+    case("CropAndResizeGradImage", inputs, {"T": f32})
+
+for dt in CROP_DTYPES:
+    for crop in [(3, 4), (1, 1), (2, 1)]:
+        if dt != f32 and crop != (3, 4):
+            continue
+        case("CropAndResizeGradBoxes",
+             {"grads": image(f32, [5, *crop, 2], seed=5), "image": image(dt, [2, 5, 4, 2], seed=6), "boxes": BOXES,
+              "box_ind": BOX_IND}, {}, {"T": dt})
+img = image(f32, [2, 5, 4, 2], seed=6)
+for inputs in [
+    {"grads": g, "image": img, "boxes": BOXES, "box_ind": tf.constant([0, 1, 2, 0, 0])},
+    {"grads": g, "image": image(f32, [2, 5, 4, 3]), "boxes": BOXES, "box_ind": BOX_IND},
+    {"grads": image(f32, [4, 2, 2, 2]), "image": img, "boxes": BOXES, "box_ind": BOX_IND},
+    {"grads": g, "image": image(f32, [5, 4, 2]), "boxes": BOXES, "box_ind": BOX_IND},
+]:
+    case("CropAndResizeGradBoxes", inputs, {}, {"T": f32})
+
+# --- AdjustContrastv2 ------------------------------------------------------------------------------
+
+for shape in [[4, 5, 3], [2, 3, 4, 2], [2, 1, 7, 5, 1], [1, 1, 1], [0, 2, 2, 3]]:
+    for factor in [2.0, 0.5, -1.25]:
+        case("AdjustContrastv2", {"images": image(f32, shape, seed=7), "contrast_factor": tf.constant(factor)},
+             {}, {"T": f32})
+case("AdjustContrastv2", {"images": tf.constant([[[1e38], [1e38]], [[-1e38], [3.0]]]), "contrast_factor": tf.constant(3.0)},
+     {}, {"T": f32})
+case("AdjustContrastv2", {"images": image(f32, [4, 3]), "contrast_factor": tf.constant(2.0)}, {}, {"T": f32})
+case("AdjustContrastv2", {"images": image(f32, [2, 4, 3]), "contrast_factor": tf.constant([2.0])}, {}, {"T": f32})
+
+with open(OUT, "w") as f:
+    json.dump({"generator": "server/engine/kernels/testdata/gen_image_fixtures.py", "tensorflow": tf.__version__,
+               "cases": cases}, f, separators=(",", ":"))
+    f.write("\n")
+print(f"wrote {len(cases)} cases to {OUT}")

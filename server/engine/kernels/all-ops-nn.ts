@@ -2,6 +2,8 @@
 // Add one `export * from "./<Op>.js";` line per kernel file.
 
 export * from "./AdjustContrastv2.js";
+export * from "./AdjustHue.js";
+export * from "./AdjustSaturation.js";
 export * from "./AvgPool.js";
 export * from "./AvgPoolGrad.js";
 export * from "./BiasAddGrad.js";
@@ -18,6 +20,7 @@ export * from "./Elu.js";
 export * from "./EluGrad.js";
 export * from "./FusedBatchNormGradV3.js";
 export * from "./FusedBatchNormV3.js";
+export * from "./HSVToRGB.js";
 export * from "./L2Loss.js";
 export * from "./LeakyRelu.js";
 export * from "./LeakyReluGrad.js";
@@ -34,6 +37,7 @@ export * from "./ResizeBilinear.js";
 export * from "./ResizeBilinearGrad.js";
 export * from "./ResizeNearestNeighbor.js";
 export * from "./ResizeNearestNeighborGrad.js";
+export * from "./RGBToHSV.js";
 export * from "./Selu.js";
 export * from "./SeluGrad.js";
 export * from "./SigmoidGrad.js";

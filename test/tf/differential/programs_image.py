@@ -196,7 +196,7 @@ def image_resize_antialias(target):
     return r
 
 
-@program(expected_to_differ_until="RGBToHSV")
+@program()
 def image_hsv(target):
     """rgb_to_hsv / hsv_to_rgb, adjust_saturation and adjust_hue (also their random variants)."""
     g = tf.Graph()

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes image-fixtures.json: TensorFlow 2.21's own results for the image kernels tf.image emits
-(resizes and their gradients, CropAndResize and its gradients, AdjustContrastv2), read by
+(resizes and their gradients, CropAndResize and its gradients, AdjustContrastv2, RGBToHSV /
+HSVToRGB, AdjustSaturation, AdjustHue), read by
 ../image-fixtures.test.ts.
 
 Run from the repository root with the TF venv:
@@ -231,6 +232,41 @@ case("AdjustContrastv2", {"images": tf.constant([[[1e38], [1e38]], [[-1e38], [3.
      {}, {"T": f32})
 case("AdjustContrastv2", {"images": image(f32, [4, 3]), "contrast_factor": tf.constant(2.0)}, {}, {"T": f32})
 case("AdjustContrastv2", {"images": image(f32, [2, 4, 3]), "contrast_factor": tf.constant([2.0])}, {}, {"T": f32})
+
+# --- colour spaces, saturation and hue ------------------------------------------------------------
+
+
+def rgb(dtype, shape, seed=0):
+    """Pixels in [0, 1) (multiples of 1/16), with grey, black and single-channel pixels mixed in."""
+    rng = np.random.RandomState(seed)
+    vals = rng.randint(0, 16, size=shape) / 16.0
+    flat = vals.reshape([-1, 3])
+    flat[: min(4, len(flat))] = [[0.5, 0.5, 0.5], [0, 0, 0], [0.75, 0, 0], [0.25, 0.25, 0.75]][: min(4, len(flat))]
+    return tf.cast(tf.constant(vals, f64), dtype)
+
+
+for dt in [f32, f64, f16, bf16]:
+    case("RGBToHSV", {"images": rgb(dt, [4, 5, 3], seed=8)}, {}, {"T": dt})
+    hsv = R.RGBToHSV(images=rgb(dt, [2, 3, 4, 3], seed=9))
+    case("HSVToRGB", {"images": hsv}, {}, {"T": dt})
+    case("HSVToRGB", {"images": rgb(dt, [5, 3], seed=10)}, {}, {"T": dt})
+for inputs in [{"images": image(f32, [2, 2])}, {"images": tf.zeros([])}, {"images": tf.zeros([0, 3])}]:
+    case("RGBToHSV", inputs, {}, {"T": f32})
+    case("HSVToRGB", inputs, {}, {"T": f32})
+
+for op, param, values in [("AdjustSaturation", "scale", [1.8, 0.3, 0.0, -1.0, 5.0]),
+                          ("AdjustHue", "delta", [0.2, -0.45, 0.0, 1.0, -2.75, 13.3])]:
+    for v in values:
+        case(op, {"images": rgb(f32, [2, 4, 5, 3], seed=11), param: tf.constant(v)}, {}, {"T": f32})
+    for inputs in [
+        {"images": rgb(f32, [4, 3]), param: tf.constant(1.0)},
+        {"images": rgb(f32, [2, 4, 3]), param: tf.constant([1.0])},
+        {"images": image(f32, [2, 3, 4]), param: tf.constant(1.0)},
+        {"images": image(f32, [0, 3, 3]), param: tf.constant(1.0)},
+    ]:
+        case(op, inputs, {}, {"T": f32})
+case("AdjustHue", {"images": tf.constant([[[0.5, float("nan"), 0.25], [float("inf"), 0.0, 1.0]]]), "delta": tf.constant(0.3)},
+     {}, {"T": f32})
 
 with open(OUT, "w") as f:
     json.dump({"generator": "server/engine/kernels/testdata/gen_image_fixtures.py", "tensorflow": tf.__version__,

@@ -38,6 +38,8 @@ export * from "./ResizeBilinearGrad.js";
 export * from "./ResizeNearestNeighbor.js";
 export * from "./ResizeNearestNeighborGrad.js";
 export * from "./RGBToHSV.js";
+export * from "./ScaleAndTranslate.js";
+export * from "./ScaleAndTranslateGrad.js";
 export * from "./Selu.js";
 export * from "./SeluGrad.js";
 export * from "./SigmoidGrad.js";

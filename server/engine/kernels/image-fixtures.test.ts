@@ -1,9 +1,9 @@
 // The image kernels tf.image emits (resizes and their gradients, CropAndResize and its gradients,
-// AdjustContrastv2, RGBToHSV/HSVToRGB, AdjustSaturation, AdjustHue) against TensorFlow 2.21
-// itself: testdata/image-fixtures.json, written by testdata/gen_image_fixtures.py with
-// tf.raw_ops. Every output's dtype, shape and values must be TF's exactly: the kernels follow
-// TF's arithmetic (float32, or half/bfloat16 rounded per step) step by step. Errors by code and
-// message.
+// AdjustContrastv2, RGBToHSV/HSVToRGB, AdjustSaturation, AdjustHue, ScaleAndTranslate and its
+// gradient) against TensorFlow 2.21 itself: testdata/image-fixtures.json, written by
+// testdata/gen_image_fixtures.py with tf.raw_ops. Every output's dtype, shape and values must be
+// TF's exactly: the kernels follow TF's arithmetic (float32, or half/bfloat16 rounded per step,
+// glibc's sinf for the Lanczos kernel) step by step. Errors by code and message.
 
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";

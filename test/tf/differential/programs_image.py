@@ -179,9 +179,10 @@ def image_training(target):
     return r
 
 
-@program(expected_to_differ_until="ScaleAndTranslate")
+@program()
 def image_resize_antialias(target):
-    """tf.image.resize with lanczos3 / mitchellcubic kernels and antialias (ScaleAndTranslate)."""
+    """tf.image.resize with antialias and the lanczos3 / mitchellcubic / gaussian methods
+    (ScaleAndTranslate), and their gradients (ScaleAndTranslateGrad)."""
     g = tf.Graph()
     with g.as_default():
         x = v1.placeholder(tf.float32, [1, 6, 8, 2], name="x")
@@ -189,10 +190,14 @@ def image_resize_antialias(target):
             tf.image.resize(x, [3, 5], antialias=True),
             tf.image.resize(x, [9, 4], method="lanczos3"),
             tf.image.resize(x, [4, 4], method="mitchellcubic"),
+            tf.image.resize(x, [3, 3], method="bicubic", antialias=True),
+            tf.image.resize(x, [5, 4], method="gaussian"),
         ]
+        grads = [tf.gradients(tf.reduce_sum(tf.square(o)), x)[0] for o in outs]
     r = {}
     with session(target, g) as sess:
         r["values"] = cap(lambda: sess.run(outs, {x: _images([1, 6, 8, 2], seed=5)}))
+        r["gradients"] = cap(lambda: sess.run(grads, {x: _images([1, 6, 8, 2], seed=5)}))
     return r
 
 

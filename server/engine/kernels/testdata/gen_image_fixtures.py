@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes image-fixtures.json: TensorFlow 2.21's own results for the image kernels tf.image emits
 (resizes and their gradients, CropAndResize and its gradients, AdjustContrastv2, RGBToHSV /
-HSVToRGB, AdjustSaturation, AdjustHue), read by
+HSVToRGB, AdjustSaturation, AdjustHue, ScaleAndTranslate and its gradient), read by
 ../image-fixtures.test.ts.
 
 Run from the repository root with the TF venv:
@@ -267,6 +267,57 @@ for op, param, values in [("AdjustSaturation", "scale", [1.8, 0.3, 0.0, -1.0, 5.
         case(op, inputs, {}, {"T": f32})
 case("AdjustHue", {"images": tf.constant([[[0.5, float("nan"), 0.25], [float("inf"), 0.0, 1.0]]]), "delta": tf.constant(0.3)},
      {}, {"T": f32})
+
+# --- ScaleAndTranslate (tf.image.resize with antialias, lanczos, gaussian, mitchellcubic) ----------
+
+KERNELS = ["lanczos1", "lanczos3", "lanczos5", "gaussian", "box", "triangle", "keyscubic", "mitchellcubic"]
+
+
+def scale_translate(shape, out, translation=(0.0, 0.0)):
+    return {"size": size(*out), "scale": tf.constant([out[0] / shape[1], out[1] / shape[2]], f32),
+            "translation": tf.constant(translation, f32)}
+
+
+for kernel in KERNELS:
+    for antialias in [True, False]:
+        for shape, out in [([1, 6, 8, 2], (3, 5)), ([2, 3, 4, 1], (7, 9)), ([1, 5, 5, 3], (5, 2))]:
+            case("ScaleAndTranslate", {"images": image(f32, shape, seed=12), **scale_translate(shape, out)},
+                 {"kernel_type": kernel, "antialias": antialias}, {"T": f32})
+            case("ScaleAndTranslateGrad",
+                 {"grads": image(f32, [shape[0], *out, shape[3]], seed=13), "original_image": image(f32, shape, seed=12),
+                  **{k: v for k, v in scale_translate(shape, out).items() if k != "size"}},
+                 {"kernel_type": kernel, "antialias": antialias}, {"T": f32})
+for dt in REAL:
+    case("ScaleAndTranslate", {"images": image(dt, [1, 4, 6, 2], seed=14), **scale_translate([1, 4, 6, 2], (3, 3))},
+         {"kernel_type": "triangle", "antialias": True}, {"T": dt})
+# Translated, and sampling outside the image.
+case("ScaleAndTranslate", {"images": image(f32, [1, 4, 4, 1], seed=15), **scale_translate([1, 4, 4, 1], (6, 6), (1.5, -2.25))},
+     {"kernel_type": "lanczos3", "antialias": True}, {"T": f32})
+case("ScaleAndTranslateGrad", {"grads": image(f32, [1, 6, 6, 1], seed=16), "original_image": image(f32, [1, 4, 4, 1]),
+                               "scale": tf.constant([1.5, 1.5]), "translation": tf.constant([1.5, -2.25])},
+     {"kernel_type": "lanczos3", "antialias": True}, {"T": f32})
+x = image(f32, [1, 4, 4, 1])
+st = scale_translate([1, 4, 4, 1], (2, 2))
+for inputs, attrs in [
+    ({"images": x, **st}, {"kernel_type": "cubic"}),
+    ({"images": image(f32, [4, 4, 1]), **st}, {}),
+    ({"images": x, **{**st, "size": tf.constant([2, 2, 2])}}, {}),
+    ({"images": x, **{**st, "size": size(0, 2)}}, {}),
+    ({"images": x, **{**st, "scale": tf.constant([0.5, 0.0])}}, {}),
+    ({"images": x, **{**st, "scale": tf.constant([0.5])}}, {}),
+    ({"images": x, **{**st, "translation": tf.constant([[0.0, 0.0]])}}, {}),
+    ({"images": image(f32, [1, 0, 4, 1]), **st}, {}),
+    ({"images": image(f32, [1, 4, 4, 0]), **st}, {}),
+]:
+    case("ScaleAndTranslate", inputs, attrs, {"T": f32})
+for inputs in [
+    {"grads": image(f32, [2, 2, 1]), "original_image": x, "scale": st["scale"], "translation": st["translation"]},
+    {"grads": image(f32, [1, 2, 2, 1]), "original_image": image(f32, [4, 4, 1]), "scale": st["scale"],
+     "translation": st["translation"]},
+    {"grads": image(f32, [1, 2, 2, 1]), "original_image": x, "scale": tf.constant([-1.0, 1.0]),
+     "translation": st["translation"]},
+]:
+    case("ScaleAndTranslateGrad", inputs, {}, {"T": f32})
 
 with open(OUT, "w") as f:
     json.dump({"generator": "server/engine/kernels/testdata/gen_image_fixtures.py", "tensorflow": tf.__version__,

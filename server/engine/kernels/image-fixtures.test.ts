@@ -1,9 +1,10 @@
 // The image kernels tf.image emits (resizes and their gradients, CropAndResize and its gradients,
 // AdjustContrastv2, RGBToHSV/HSVToRGB, AdjustSaturation, AdjustHue, ScaleAndTranslate and its
-// gradient) against TensorFlow 2.21 itself: testdata/image-fixtures.json, written by
-// testdata/gen_image_fixtures.py with tf.raw_ops. Every output's dtype, shape and values must be
-// TF's exactly: the kernels follow TF's arithmetic (float32, or half/bfloat16 rounded per step,
-// glibc's sinf for the Lanczos kernel) step by step. Errors by code and message.
+// gradient, NonMaxSuppressionV3-V5, ExtractImagePatches) against TensorFlow 2.21 itself:
+// testdata/image-fixtures.json, written by testdata/gen_image_fixtures.py with tf.raw_ops. Every
+// output's dtype, shape and values must be TF's exactly: the kernels follow TF's arithmetic
+// (float32, or half/bfloat16 rounded per step, glibc's sinf for the Lanczos kernel) step by step.
+// Errors by code and message.
 
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -56,11 +57,17 @@ describe(`image kernels vs TensorFlow ${fx.tensorflow}`, () => {
         assert.equal(got.dtype, want.dtype, `output ${i} dtype`);
         assert.deepEqual(got.shape, want.shape, `output ${i} shape`);
         const values = valuesOf(got);
+        const same = (g: unknown, w: FxNumber): boolean => {
+          const e = num(w);
+          return typeof g === "number" && Number.isNaN(e) ? Number.isNaN(g) : g === w || g === e;
+        };
         const bad = want.values.flatMap((w, j) => {
           const g = values[j];
-          const e = typeof w === "number" || typeof w === "string" ? num(w as FxNumber) : Number.NaN;
-          const same = typeof g === "number" && Number.isNaN(e) ? Number.isNaN(g) : g === w || g === e;
-          return same ? [] : [`[${j}] ${String(g)}, TF ${String(w)}`];
+          // Complex values are [re, im] pairs.
+          const ok = Array.isArray(w)
+            ? Array.isArray(g) && same(g[0], w[0]) && same(g[1], w[1])
+            : same(g, w as FxNumber);
+          return ok ? [] : [`[${j}] ${String(g)}, TF ${String(w)}`];
         });
         assert.deepEqual(
           bad.slice(0, 8),

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes image-fixtures.json: TensorFlow 2.21's own results for the image kernels tf.image emits
 (resizes and their gradients, CropAndResize and its gradients, AdjustContrastv2, RGBToHSV /
-HSVToRGB, AdjustSaturation, AdjustHue, ScaleAndTranslate and its gradient), read by
+HSVToRGB, AdjustSaturation, AdjustHue, ScaleAndTranslate and its gradient, NonMaxSuppressionV3-V5,
+ExtractImagePatches), read by
 ../image-fixtures.test.ts.
 
 Run from the repository root with the TF venv:
@@ -318,6 +319,66 @@ for inputs in [
      "translation": st["translation"]},
 ]:
     case("ScaleAndTranslateGrad", inputs, {}, {"T": f32})
+
+# --- non-max suppression --------------------------------------------------------------------------
+
+NMS_BOXES = [[0, 0, 1, 1], [0, 0.1, 1, 1.1], [0, -0.1, 1, 0.9], [0, 10, 1, 11], [0, 10.1, 1, 11.1], [0, 100, 1, 101],
+             [1, 1, 0, 0], [0.5, 0.5, 0.5, 0.9]]
+NMS_SCORES = [0.9, 0.75, 0.6, 0.95, 0.5, 0.3, 0.9, 0.8]
+for dt in [f32, f16]:
+    boxes = tf.constant(NMS_BOXES, dt)
+    scores = tf.constant(NMS_SCORES, dt)
+    for max_out, iou_t, score_t in [(3, 0.5, 0.0), (10, 0.5, -1.0), (10, 0.0, 0.0), (10, 1.0, 0.55), (0, 0.5, 0.0)]:
+        th = {"iou_threshold": tf.constant(iou_t, dt), "score_threshold": tf.constant(score_t, dt)}
+        case("NonMaxSuppressionV3", {"boxes": boxes, "scores": scores, "max_output_size": tf.constant(max_out), **th}, {},
+             {"T": dt, "T_threshold": dt})
+        for pad in [False, True]:
+            case("NonMaxSuppressionV4", {"boxes": boxes, "scores": scores, "max_output_size": tf.constant(max_out), **th},
+                 {"pad_to_max_output_size": pad}, {"T": dt, "T_threshold": dt})
+        for sigma in [0.0, 0.5]:
+            case("NonMaxSuppressionV5", {"boxes": boxes, "scores": scores, "max_output_size": tf.constant(max_out), **th,
+                                         "soft_nms_sigma": tf.constant(sigma, dt)}, {"pad_to_max_output_size": max_out == 10},
+                 {"T": dt})
+boxes = tf.constant(NMS_BOXES, f32)
+scores = tf.constant(NMS_SCORES, f32)
+good = {"max_output_size": tf.constant(3), "iou_threshold": tf.constant(0.5), "score_threshold": tf.constant(0.0)}
+for op in ["NonMaxSuppressionV3", "NonMaxSuppressionV4"]:
+    for inputs in [
+        {"boxes": boxes, "scores": scores, **{**good, "max_output_size": tf.constant([3])}},
+        {"boxes": boxes, "scores": scores, **{**good, "iou_threshold": tf.constant([0.5])}},
+        {"boxes": boxes, "scores": scores, **{**good, "iou_threshold": tf.constant(1.5)}},
+        {"boxes": boxes, "scores": scores, **{**good, "score_threshold": tf.constant([0.0])}},
+        {"boxes": tf.constant([0.0, 0, 1, 1]), "scores": scores, **good},
+        {"boxes": tf.zeros([8, 3]), "scores": scores, **good},
+        {"boxes": boxes, "scores": tf.zeros([8, 1]), **good},
+        {"boxes": boxes, "scores": tf.zeros([7]), **good},
+        {"boxes": boxes, "scores": scores, **{**good, "max_output_size": tf.constant(-1)}},
+        {"boxes": tf.zeros([0, 4]), "scores": tf.zeros([0]), **good},
+    ]:
+        case(op, inputs, {}, {"T": f32, "T_threshold": f32})
+for inputs in [
+    {"boxes": boxes, "scores": scores, **good, "soft_nms_sigma": tf.constant(-0.5)},
+    {"boxes": boxes, "scores": scores, **good, "soft_nms_sigma": tf.constant([0.5])},
+]:
+    case("NonMaxSuppressionV5", inputs, {}, {"T": f32})
+
+# --- ExtractImagePatches ---------------------------------------------------------------------------
+
+for dt in [f32, f64, i32, u8, i64, f16, bf16, tf.complex64, tf.uint32]:
+    x = image(dt, [2, 5, 6, 2], seed=17) if not dt.is_complex else tf.complex(image(f32, [2, 5, 6, 2]), image(f32, [2, 5, 6, 2], 1))
+    for ks, st, rt, pad in [([1, 2, 2, 1], [1, 2, 2, 1], [1, 1, 1, 1], "VALID"), ([1, 3, 2, 1], [1, 1, 2, 1], [1, 1, 1, 1], "SAME"),
+                            ([1, 2, 3, 1], [1, 2, 1, 1], [1, 2, 1, 1], "SAME"), ([1, 2, 2, 1], [1, 3, 3, 1], [1, 2, 2, 1], "VALID")]:
+        if dt != f32 and pad == "VALID" and rt[1] == 2:
+            continue
+        case("ExtractImagePatches", {"images": x}, {"ksizes": ks, "strides": st, "rates": rt, "padding": pad}, {"T": dt})
+x = image(f32, [1, 3, 3, 1])
+for inputs, attrs in [
+    ({"images": x}, {"ksizes": [2, 2, 2, 1], "strides": [1, 1, 1, 1], "rates": [1, 1, 1, 1], "padding": "VALID"}),
+    ({"images": x}, {"ksizes": [1, 2, 2, 1], "strides": [1, 0, 1, 1], "rates": [1, 1, 1, 1], "padding": "VALID"}),
+    ({"images": x}, {"ksizes": [1, 4, 2, 1], "strides": [1, 1, 1, 1], "rates": [1, 1, 1, 1], "padding": "VALID"}),
+    ({"images": image(f32, [3, 3, 1])}, {"ksizes": [1, 2, 2, 1], "strides": [1, 1, 1, 1], "rates": [1, 1, 1, 1], "padding": "VALID"}),
+]:
+    case("ExtractImagePatches", inputs, attrs, {"T": f32})
 
 with open(OUT, "w") as f:
     json.dump({"generator": "server/engine/kernels/testdata/gen_image_fixtures.py", "tensorflow": tf.__version__,

@@ -21,7 +21,7 @@ import {
 import type { DeviceInfo, StepContext } from "../framework/op-kernel.js";
 import type { Tensor } from "../framework/tensor.js";
 import type { DataType } from "../framework/types.js";
-import { convertNodeDefs } from "../graph/graph-constructor.js";
+import { convertNodeDefs, opNotRegistered } from "../graph/graph-constructor.js";
 import { createExecutor, type Executor } from "./executor.js";
 
 export interface FunctionRuntimeOptions {
@@ -164,7 +164,12 @@ function instantiateBody(
     if (parts.length !== 3) throw invalidArgument(`Malformed function input '${input}'`);
     const [node, outArg, k] = parts as [string, string, string];
     const start = outputRanges.get(node)?.get(outArg);
-    if (start === undefined) throw invalidArgument(`Function input '${input}' names an unknown node output`);
+    if (start === undefined) {
+      // A body node whose op is not registered has no known outputs: name the op, as TF does.
+      const unknownOp = fdef.nodeDef.find((nd) => nd.name === node && !lookupOp(nd.op))?.op;
+      if (unknownOp !== undefined) throw opNotRegistered(unknownOp);
+      throw invalidArgument(`Function input '${input}' names an unknown node output`);
+    }
     const flat = start + Number(k);
     return flat === 0 ? node : `${node}:${flat}`;
   };

@@ -219,3 +219,55 @@ def image_hsv(target):
     with session(target, g) as sess:
         r["values"] = cap(lambda: sess.run(outs, {x: _images([2, 3, 4, 3], seed=6)}))
     return r
+
+
+@program()
+def image_detection(target):
+    """Detection post-processing and patches: tf.image.non_max_suppression (and _with_scores with
+    soft-NMS), tf.image.extract_patches and its gradient, with boxes and scores fed at run time."""
+    g = tf.Graph()
+    with g.as_default():
+        boxes = v1.placeholder(tf.float32, [None, 4], name="boxes")
+        scores = v1.placeholder(tf.float32, [None], name="scores")
+        selected = tf.image.non_max_suppression(boxes, scores, 4, iou_threshold=0.5, score_threshold=0.1)
+        gathered = tf.gather(boxes, selected)
+        soft = tf.image.non_max_suppression_with_scores(boxes, scores, 5, iou_threshold=1.0, soft_nms_sigma=0.5)
+        x = v1.placeholder(tf.float32, [2, 5, 6, 3], name="x")
+        patches = tf.image.extract_patches(x, [1, 2, 3, 1], [1, 2, 2, 1], [1, 1, 1, 1], "SAME")
+        dilated = tf.image.extract_patches(x, [1, 2, 2, 1], [1, 1, 3, 1], [1, 2, 1, 1], "VALID")
+        (dx,) = tf.gradients(tf.reduce_sum(tf.square(patches)) + tf.reduce_sum(dilated), x)
+    feed = {
+        boxes: np.array([[0, 0, 1, 1], [0, 0.1, 1, 1.1], [0, -0.1, 1, 0.9], [0, 10, 1, 11], [0, 10.1, 1, 11.1], [0, 100, 1, 101]], np.float32),
+        scores: np.array([0.9, 0.75, 0.6, 0.95, 0.5, 0.3], np.float32),
+    }
+    r = {}
+    with session(target, g) as sess:
+        r["nms"] = cap(lambda: sess.run([selected, gathered], feed))
+        r["soft"] = cap(lambda: sess.run(list(soft), feed))
+        images = _images([2, 5, 6, 3], seed=7)
+        r["patches"] = cap(lambda: sess.run([patches, dilated], {x: images}))
+        r["patches_gradient"] = cap(lambda: sess.run(dx, {x: images}))
+        bad = dict(feed)
+        bad[scores] = np.array([0.9, 0.75], np.float32)
+        r["scores_mismatch"] = cap(lambda: sess.run(selected, bad))
+    r["gradient_ops"] = sorted({n.op for n in g.as_graph_def().node if "gradients" in n.name})
+    return r
+
+
+@program(expected_to_differ_until="StatelessIf")
+def image_nms_padded(target):
+    """tf.image.non_max_suppression_padded: TF 2.x builds it as a function with functional
+    control flow (StatelessIf, StatelessWhile) around TopKV2 and NMS loops."""
+    g = tf.Graph()
+    with g.as_default():
+        boxes = v1.placeholder(tf.float32, [None, 4], name="boxes")
+        scores = v1.placeholder(tf.float32, [None], name="scores")
+        padded, valid = tf.image.non_max_suppression_padded(boxes, scores, 6, iou_threshold=0.4, pad_to_max_output_size=True)
+    feed = {
+        boxes: np.array([[0, 0, 1, 1], [0, 0.1, 1, 1.1], [0, 10, 1, 11], [0, 10.1, 1, 11.1]], np.float32),
+        scores: np.array([0.9, 0.75, 0.95, 0.5], np.float32),
+    }
+    r = {}
+    with session(target, g) as sess:
+        r["padded"] = cap(lambda: sess.run([padded, valid], feed))
+    return r

@@ -16,6 +16,7 @@ export * from "./CropAndResizeGradImage.js";
 export * from "./DepthwiseConv2dNative.js";
 export * from "./DepthwiseConv2dNativeBackpropFilter.js";
 export * from "./DepthwiseConv2dNativeBackpropInput.js";
+export * from "./DrawBoundingBoxes.js";
 export * from "./Elu.js";
 export * from "./EluGrad.js";
 export * from "./ExtractImagePatches.js";

@@ -224,7 +224,8 @@ def image_hsv(target):
 @program()
 def image_detection(target):
     """Detection post-processing and patches: tf.image.non_max_suppression (and _with_scores with
-    soft-NMS), tf.image.extract_patches and its gradient, with boxes and scores fed at run time."""
+    soft-NMS), tf.image.extract_patches and its gradient, draw_bounding_boxes, with boxes and scores
+    fed at run time."""
     g = tf.Graph()
     with g.as_default():
         boxes = v1.placeholder(tf.float32, [None, 4], name="boxes")
@@ -236,6 +237,9 @@ def image_detection(target):
         patches = tf.image.extract_patches(x, [1, 2, 3, 1], [1, 2, 2, 1], [1, 1, 1, 1], "SAME")
         dilated = tf.image.extract_patches(x, [1, 2, 2, 1], [1, 1, 3, 1], [1, 2, 1, 1], "VALID")
         (dx,) = tf.gradients(tf.reduce_sum(tf.square(patches)) + tf.reduce_sum(dilated), x)
+        draw_boxes = tf.constant([[[0.1, 0.2, 0.6, 0.7], [-0.5, 0.0, 0.4, 1.2]], [[0.0, 0.0, 1.0, 1.0], [0.3, 0.3, 0.2, 0.2]]])
+        drawn = tf.image.draw_bounding_boxes(x, draw_boxes, [[1.0, 0.0, 0.0], [0.0, 0.5, 1.0]])
+        drawn_default = v1.image.draw_bounding_boxes(x, draw_boxes)
     feed = {
         boxes: np.array([[0, 0, 1, 1], [0, 0.1, 1, 1.1], [0, -0.1, 1, 0.9], [0, 10, 1, 11], [0, 10.1, 1, 11.1], [0, 100, 1, 101]], np.float32),
         scores: np.array([0.9, 0.75, 0.6, 0.95, 0.5, 0.3], np.float32),
@@ -247,6 +251,7 @@ def image_detection(target):
         images = _images([2, 5, 6, 3], seed=7)
         r["patches"] = cap(lambda: sess.run([patches, dilated], {x: images}))
         r["patches_gradient"] = cap(lambda: sess.run(dx, {x: images}))
+        r["drawn"] = cap(lambda: sess.run([drawn, drawn_default], {x: images}))
         bad = dict(feed)
         bad[scores] = np.array([0.9, 0.75], np.float32)
         r["scores_mismatch"] = cap(lambda: sess.run(selected, bad))

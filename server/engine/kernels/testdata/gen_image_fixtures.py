@@ -2,7 +2,7 @@
 """Writes image-fixtures.json: TensorFlow 2.21's own results for the image kernels tf.image emits
 (resizes and their gradients, CropAndResize and its gradients, AdjustContrastv2, RGBToHSV /
 HSVToRGB, AdjustSaturation, AdjustHue, ScaleAndTranslate and its gradient, NonMaxSuppressionV3-V5,
-ExtractImagePatches), read by
+ExtractImagePatches, DrawBoundingBoxes/V2), read by
 ../image-fixtures.test.ts.
 
 Run from the repository root with the TF venv:
@@ -379,6 +379,31 @@ for inputs, attrs in [
     ({"images": image(f32, [3, 3, 1])}, {"ksizes": [1, 2, 2, 1], "strides": [1, 1, 1, 1], "rates": [1, 1, 1, 1], "padding": "VALID"}),
 ]:
     case("ExtractImagePatches", inputs, attrs, {"T": f32})
+
+# --- DrawBoundingBoxes ------------------------------------------------------------------------------
+
+DRAW_BOXES = tf.constant([[[0.1, 0.2, 0.6, 0.7], [0.0, 0.0, 1.0, 1.0], [-0.5, -0.2, 0.4, 0.5], [0.5, 0.9, 1.5, 1.8],
+                           [0.7, 0.7, 0.2, 0.2], [2.0, 2.0, 3.0, 3.0]],
+                          [[0.3, 0.3, 0.3, 0.3], [0.25, 0.0, 0.75, 0.5], [0.0, 0.5, 0.5, 1.0], [0.9, 0.1, 1.0, 0.2],
+                           [0.4, 0.4, 0.9, 0.9], [0.05, 0.05, 0.95, 0.95]]], f32)
+COLORS = tf.constant([[0.25, 0.5, 0.75, 1.0], [1.0, 0.0, 0.5, 0.0]], f32)
+for dt in [f32, f16]:
+    for depth in [1, 3, 4]:
+        img = tf.cast(image(f32, [2, 7, 9, depth], seed=18), dt)
+        case("DrawBoundingBoxes", {"images": img, "boxes": DRAW_BOXES}, {}, {"T": dt})
+        case("DrawBoundingBoxesV2", {"images": img, "boxes": DRAW_BOXES, "colors": COLORS}, {}, {"T": dt})
+        case("DrawBoundingBoxesV2", {"images": img, "boxes": DRAW_BOXES, "colors": tf.zeros([0, 4])}, {}, {"T": dt})
+img = image(f32, [2, 7, 9, 3])
+for op, inputs in [
+    ("DrawBoundingBoxes", {"images": image(f32, [7, 9, 3]), "boxes": DRAW_BOXES}),
+    ("DrawBoundingBoxes", {"images": img, "boxes": DRAW_BOXES[0]}),
+    ("DrawBoundingBoxes", {"images": image(f32, [1, 7, 9, 3]), "boxes": DRAW_BOXES}),
+    ("DrawBoundingBoxes", {"images": image(f32, [2, 7, 9, 2]), "boxes": DRAW_BOXES}),
+    ("DrawBoundingBoxes", {"images": img, "boxes": DRAW_BOXES[:, :, :3]}),
+    ("DrawBoundingBoxesV2", {"images": img, "boxes": DRAW_BOXES, "colors": tf.constant([1.0, 0.0, 0.0])}),
+    ("DrawBoundingBoxesV2", {"images": img, "boxes": DRAW_BOXES, "colors": tf.constant([[1.0, 0.0]])}),
+]:
+    case(op, inputs, {}, {"T": f32})
 
 with open(OUT, "w") as f:
     json.dump({"generator": "server/engine/kernels/testdata/gen_image_fixtures.py", "tensorflow": tf.__version__,

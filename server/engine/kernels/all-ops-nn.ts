@@ -43,6 +43,7 @@ export * from "./ResizeBilinearGrad.js";
 export * from "./ResizeNearestNeighbor.js";
 export * from "./ResizeNearestNeighborGrad.js";
 export * from "./RGBToHSV.js";
+export * from "./SampleDistortedBoundingBox.js";
 export * from "./ScaleAndTranslate.js";
 export * from "./ScaleAndTranslateGrad.js";
 export * from "./Selu.js";

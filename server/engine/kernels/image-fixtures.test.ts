@@ -1,6 +1,7 @@
 // The image kernels tf.image emits (resizes and their gradients, CropAndResize and its gradients,
 // AdjustContrastv2, RGBToHSV/HSVToRGB, AdjustSaturation, AdjustHue, ScaleAndTranslate and its
-// gradient, NonMaxSuppressionV3-V5, ExtractImagePatches, DrawBoundingBoxes/V2) against TF 2.21:
+// gradient, NonMaxSuppressionV3-V5, ExtractImagePatches, DrawBoundingBoxes/V2,
+// SampleDistortedBoundingBox/V2 with seeds) against TensorFlow 2.21 itself:
 // testdata/image-fixtures.json, written by testdata/gen_image_fixtures.py with tf.raw_ops. Every
 // output's dtype, shape and values must be TF's exactly: the kernels follow TF's arithmetic
 // (float32, or half/bfloat16 rounded per step, glibc's sinf for the Lanczos kernel) step by step.

@@ -2,7 +2,7 @@
 """Writes image-fixtures.json: TensorFlow 2.21's own results for the image kernels tf.image emits
 (resizes and their gradients, CropAndResize and its gradients, AdjustContrastv2, RGBToHSV /
 HSVToRGB, AdjustSaturation, AdjustHue, ScaleAndTranslate and its gradient, NonMaxSuppressionV3-V5,
-ExtractImagePatches, DrawBoundingBoxes/V2), read by
+ExtractImagePatches, DrawBoundingBoxes/V2, SampleDistortedBoundingBox/V2), read by
 ../image-fixtures.test.ts.
 
 Run from the repository root with the TF venv:
@@ -404,6 +404,52 @@ for op, inputs in [
     ("DrawBoundingBoxesV2", {"images": img, "boxes": DRAW_BOXES, "colors": tf.constant([[1.0, 0.0]])}),
 ]:
     case(op, inputs, {}, {"T": f32})
+
+# --- SampleDistortedBoundingBox (stateful, seeded: every case has its own seeds, since eager caches
+# the kernel, and its generator, per attrs) --------------------------------------------------------
+
+seed_counter = [100]
+
+
+def seeds():
+    seed_counter[0] += 1
+    return {"seed": seed_counter[0], "seed2": 7}
+
+
+SDBB_BOXES = tf.constant([[[0.1, 0.2, 0.5, 0.6], [0.3, 0.3, 0.9, 0.8]]], f32)
+for dt in [i32, i64, u8, i8, i16]:
+    size3 = tf.constant([40, 60, 3], dt) if dt not in (u8, i8) else tf.constant([40, 60, 3], dt)
+    for covered, extra in [(0.1, {}), (0.5, {"aspect_ratio_range": [0.5, 2.0], "area_range": [0.1, 0.8]}),
+                           (0.0, {"max_attempts": 3}), (1.0, {"area_range": [0.9, 1.0]})]:
+        case("SampleDistortedBoundingBoxV2",
+             {"image_size": size3, "bounding_boxes": SDBB_BOXES, "min_object_covered": tf.constant(covered)},
+             {**seeds(), **extra}, {"T": dt})
+    case("SampleDistortedBoundingBox", {"image_size": size3, "bounding_boxes": SDBB_BOXES},
+         {**seeds(), "min_object_covered": 0.3}, {"T": dt})
+for image_size in [[7, 5, 1], [1, 1, 3], [300, 17, 3]]:
+    case("SampleDistortedBoundingBoxV2",
+         {"image_size": tf.constant(image_size), "bounding_boxes": tf.zeros([1, 0, 4]), "min_object_covered": tf.constant(0.1)},
+         {**seeds(), "use_image_if_no_bounding_boxes": True}, {"T": i32})
+good = {"image_size": tf.constant([40, 60, 3]), "bounding_boxes": SDBB_BOXES, "min_object_covered": tf.constant(0.1)}
+for inputs, attrs in [
+    ({**good, "bounding_boxes": tf.zeros([1, 0, 4])}, {}),
+    ({**good, "bounding_boxes": tf.constant([[[0.1, 0.2, 1.5, 0.6]]])}, {}),
+    ({**good, "bounding_boxes": tf.constant([[0.1, 0.2, 0.5, 0.6]])}, {}),
+    ({**good, "bounding_boxes": tf.zeros([1, 2, 3])}, {}),
+    ({**good, "image_size": tf.constant([40, 60])}, {}),
+    ({**good, "image_size": tf.constant([[40, 60, 3]])}, {}),
+    ({**good, "image_size": tf.constant([-40, 60, 3])}, {}),
+    ({**good, "min_object_covered": tf.constant(-0.5)}, {}),
+    ({**good, "min_object_covered": tf.constant([0.5])}, {}),
+    (good, {"aspect_ratio_range": [0.75]}),
+    (good, {"aspect_ratio_range": [0.0, 1.0]}),
+    (good, {"area_range": [0.05, 1.5]}),
+    (good, {"area_range": [-0.05, 0.5]}),
+    (good, {"max_attempts": 0}),
+]:
+    case("SampleDistortedBoundingBoxV2", inputs, {**seeds(), **attrs}, {"T": i32})
+case("SampleDistortedBoundingBox", {"image_size": tf.constant([40, 60, 3]), "bounding_boxes": SDBB_BOXES},
+     {**seeds(), "min_object_covered": -1.0}, {"T": i32})
 
 with open(OUT, "w") as f:
     json.dump({"generator": "server/engine/kernels/testdata/gen_image_fixtures.py", "tensorflow": tf.__version__,

@@ -276,3 +276,32 @@ def image_nms_padded(target):
     with session(target, g) as sess:
         r["padded"] = cap(lambda: sess.run([padded, valid], feed))
     return r
+
+
+@program()
+def image_distorted_crop(target):
+    """The Inception-style random crop: tf.image.sample_distorted_bounding_box (seeded, so both
+    servers draw the same crops) feeding tf.slice and a resize, over three steps of one session
+    (the kernel's generator advances per step), plus the v1 alias with min_object_covered as an
+    attr and a box outside [0, 1]."""
+    g = tf.Graph()
+    with g.as_default():
+        v1.set_random_seed(1234)
+        image = v1.placeholder(tf.float32, [48, 64, 3], name="image")
+        boxes = v1.placeholder(tf.float32, [1, None, 4], name="boxes")
+        # TF 2.x's sample_distorted_bounding_box ignores the graph seed unless given its own.
+        begin, size, bbox = tf.image.sample_distorted_bounding_box(
+            tf.shape(image), boxes, seed=3, min_object_covered=0.25, aspect_ratio_range=[0.75, 1.33], area_range=[0.1, 1.0]
+        )
+        crop = tf.image.resize(tf.slice(image, begin, size), [8, 8])
+        b1, s1, _ = v1.image.sample_distorted_bounding_box(
+            tf.shape(image), boxes, seed=5, min_object_covered=0.5, use_image_if_no_bounding_boxes=True
+        )
+    feed = {image: _images([48, 64, 3], seed=8), boxes: np.array([[[0.1, 0.1, 0.6, 0.5], [0.4, 0.5, 0.9, 0.95]]], np.float32)}
+    r = {}
+    with session(target, g) as sess:
+        r["steps"] = cap(lambda: [sess.run([begin, size, bbox, crop], feed) for _ in range(3)])
+        r["v1"] = cap(lambda: [sess.run([b1, s1], feed) for _ in range(2)])
+        r["no_boxes"] = cap(lambda: sess.run([b1, s1], {**feed, boxes: np.zeros([1, 0, 4], np.float32)}))
+        r["box_outside"] = cap(lambda: sess.run(begin, {**feed, boxes: np.array([[[0.1, 0.1, 1.5, 0.5]]], np.float32)}))
+    return r

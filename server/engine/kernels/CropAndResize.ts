@@ -54,6 +54,8 @@ export function cropAndResize(
   for (const v of bx) {
     if (!Number.isFinite(v)) throw invalidArgument("Boxes contains at least one element that is not finite");
   }
+  // No output elements (e.g. depth 0): skip the crop_size-sized sample loops.
+  if (out.numElements === 0) return out;
   const px = pixelsAsFloat32(image);
   const o = out.data as Float32Array;
   const fill = f32(extrapolation);

@@ -51,6 +51,8 @@ export function cropAndResizeGradBoxes(grads: Tensor, image: Tensor, boxes: Tens
   const [batch, height, width] = image.shape as [number, number, number, number];
   const out = Tensor.zeros(DataType.DT_FLOAT, [n, 4]);
   const idx = checkBoxIndices(boxInd, batch);
+  // No gradient elements (e.g. depth 0): skip the crop-sized sample loops.
+  if (grads.numElements === 0) return out;
   const acc = out.data as Float32Array;
   const bx = boxes.data as Float32Array;
   const dy = grads.data as Float32Array;

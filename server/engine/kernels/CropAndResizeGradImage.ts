@@ -50,6 +50,8 @@ export function cropAndResizeGradImage(
   const shape = [batch, height, width, depth];
   const out = computeBuffer(dtype, numElements(shape), shape) as Float32Array | Float64Array;
   const idx = checkBoxIndices(boxInd, batch);
+  // No gradient elements (e.g. depth 0): skip the crop-sized sample loops.
+  if (grads.numElements === 0) return finish(dtype, shape, out);
   const bx = boxes.data as Float32Array;
   const dy = grads.data as Float32Array;
   // Half and bfloat16 sums round to the dtype after every add, as Eigen's half += does.

@@ -22,6 +22,8 @@ export function resizeBicubicGrad(grads: Tensor, original: Tensor, a: ResizeAttr
   const dy = checkFloatGrads(grads);
   const n = shape.reduce((p, d) => p * d, 1);
   const out = computeBuffer(original.dtype, n, shape) as Float32Array | Float64Array;
+  // No gradient elements (a zero dimension): nothing to spread, and no per-row tables to build.
+  if (dy.length === 0) return finish(original.dtype, shape, out);
   const round = original.dtype === DataType.DT_DOUBLE ? (v: number) => v : f32;
   const hp = a.halfPixelCenters;
   const xs = Array.from({ length: g.resizedWidth }, (_, i) =>

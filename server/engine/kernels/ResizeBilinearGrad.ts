@@ -32,6 +32,8 @@ export function resizeBilinearGrad(grads: Tensor, original: Tensor, a: ResizeAtt
   const dy = checkFloatGrads(grads);
   const n = shape.reduce((p, d) => p * d, 1);
   const out = computeBuffer(original.dtype, n, shape) as Float32Array | Float64Array;
+  // No gradient elements (a zero dimension): nothing to spread, and no per-row tables to build.
+  if (dy.length === 0) return finish(original.dtype, shape, out);
   const scaler = a.halfPixelCenters ? halfPixelScaler : legacyScaler;
   const ys = linearTaps(scaler, g.resizedHeight, g.originalHeight, g.heightScale);
   const xs = linearTaps(scaler, g.resizedWidth, g.originalWidth, g.widthScale);

@@ -27,7 +27,8 @@ export function resizeNearestNeighborGrad(grads: Tensor, size: Tensor, a: Resize
   const shape = [batch, outHeight, outWidth, c];
   const n = batch * outHeight * outWidth * c;
   const out = computeBuffer(grads.dtype, n, shape) as NumericArray;
-  if (n === 0) return finish(grads.dtype, shape, out);
+  // An empty output or gradient: nothing to add, and no index tables to build.
+  if (n === 0 || grads.numElements === 0) return finish(grads.dtype, shape, out);
   // The forward direction's scales, from the output (original) size to the gradient's.
   const ys = nearestIndices(inHeight, outHeight, resizeScale(outHeight, inHeight, a.alignCorners), a);
   const xs = nearestIndices(inWidth, outWidth, resizeScale(outWidth, inWidth, a.alignCorners), a);

@@ -305,3 +305,35 @@ def image_distorted_crop(target):
         r["no_boxes"] = cap(lambda: sess.run([b1, s1], {**feed, boxes: np.zeros([1, 0, 4], np.float32)}))
         r["box_outside"] = cap(lambda: sess.run(begin, {**feed, boxes: np.array([[[0.1, 0.1, 1.5, 0.5]]], np.float32)}))
     return r
+
+
+@program()
+def image_metrics(target):
+    """Image metrics and filters built from ordinary ops: ssim (and multiscale), psnr,
+    total_variation, sobel_edges, image_gradients, rgb_to_yuv / yiq and back, with the gradient
+    of an SSIM + total-variation loss."""
+    g = tf.Graph()
+    with g.as_default():
+        a = v1.placeholder(tf.float32, [2, 24, 24, 3], name="a")
+        b = v1.placeholder(tf.float32, [2, 24, 24, 3], name="b")
+        outs = {
+            "ssim": tf.image.ssim(a, b, max_val=1.0, filter_size=5),
+            "psnr": tf.image.psnr(a, b, max_val=1.0),
+            "total_variation": tf.image.total_variation(a),
+            "sobel": tf.image.sobel_edges(a),
+            "gradients": list(tf.image.image_gradients(a)),
+            "yuv_round_trip": tf.image.yuv_to_rgb(tf.image.rgb_to_yuv(a)),
+            "yiq": tf.image.rgb_to_yiq(a),
+        }
+        loss = tf.reduce_sum(1.0 - tf.image.ssim(a, b, max_val=1.0, filter_size=5)) + 1e-3 * tf.reduce_sum(tf.image.total_variation(a))
+        (da,) = tf.gradients(loss, a)
+        ms = tf.image.ssim_multiscale(
+            tf.image.resize(a, [48, 48]), tf.image.resize(b, [48, 48]), max_val=1.0, filter_size=3, power_factors=(0.5, 0.5)
+        )
+    feed = {a: _images([2, 24, 24, 3], seed=9), b: _images([2, 24, 24, 3], seed=10)}
+    r = {}
+    with session(target, g) as sess:
+        r["values"] = cap(lambda: sess.run(outs, feed))
+        r["loss_gradient"] = cap(lambda: sess.run([loss, da], feed))
+        r["ssim_multiscale"] = cap(lambda: sess.run(ms, feed))
+    return r

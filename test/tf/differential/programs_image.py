@@ -337,3 +337,40 @@ def image_metrics(target):
         r["loss_gradient"] = cap(lambda: sess.run([loss, da], feed))
         r["ssim_multiscale"] = cap(lambda: sess.run(ms, feed))
     return r
+
+
+@program()
+def image_misc(target):
+    """More of tf.image as tf.compat.v1 code uses it: rot90 (k fed at run time, TF1 control flow),
+    convert_image_dtype across integer and float dtypes (with saturation), the v1 aliases
+    resize_image_with_crop_or_pad / resize_image_with_pad / resize_area, per_image_standardization
+    of uint8 images, and seeded random saturation, hue and brightness."""
+    g = tf.Graph()
+    with g.as_default():
+        x = v1.placeholder(tf.float32, [2, 5, 6, 3], name="x")
+        u8 = v1.placeholder(tf.uint8, [5, 6, 3], name="u8")
+        k = v1.placeholder(tf.int32, [], name="k")
+        outs = {
+            "rot90_fed": tf.image.rot90(x, k),
+            "rot90_3": tf.image.rot90(x, 3),
+            "to_int16": tf.image.convert_image_dtype(x, tf.int16, saturate=True),
+            "to_uint16": tf.image.convert_image_dtype(x, tf.uint16, saturate=True),
+            "u8_to_f64": tf.image.convert_image_dtype(u8, tf.float64),
+            "u8_to_int32": tf.image.convert_image_dtype(u8, tf.int32),
+            "u8_to_half": tf.image.convert_image_dtype(u8, tf.float16),
+            "crop_or_pad_v1": v1.image.resize_image_with_crop_or_pad(x, 7, 4),
+            "with_pad_v1": v1.image.resize_image_with_pad(x, 9, 9),
+            "area_v1": v1.image.resize_area(x, [3, 3]),
+            "standardized_u8": tf.image.per_image_standardization(u8),
+            "random_saturation": tf.image.random_saturation(x, 0.2, 1.8, seed=21),
+            "random_hue": tf.image.random_hue(x, 0.4, seed=22),
+            "random_brightness": tf.image.random_brightness(x, 0.3, seed=23),
+        }
+    images = _images([2, 5, 6, 3], seed=11, scale=1.2)
+    pixels = (np.arange(90) * 3).astype(np.uint8).reshape([5, 6, 3])
+    r = {}
+    with session(target, g) as sess:
+        r["values"] = cap(lambda: sess.run(outs, {x: images, u8: pixels, k: 1}))
+        r["rot90_k2"] = cap(lambda: sess.run(outs["rot90_fed"], {x: images, k: 2}))
+        r["rot90_k_negative"] = cap(lambda: sess.run(outs["rot90_fed"], {x: images, k: -1}))
+    return r

@@ -14,6 +14,7 @@ import http2 from "node:http2";
 import { fileURLToPath } from "node:url";
 import { Code, ConnectError, cors, type ServiceImpl } from "@connectrpc/connect";
 import { fastifyConnectPlugin } from "@connectrpc/connect-fastify";
+import { compressionBrotli, compressionGzip } from "@connectrpc/connect-node";
 import { fastifyCors } from "@fastify/cors";
 import { fastifyStatic } from "@fastify/static";
 import {
@@ -27,6 +28,7 @@ import type { Master } from "./engine/master/master.js";
 import { createGatewayMetrics, rpcProtocolOf } from "./metrics.js";
 import { createOnePortServerFactory } from "./net/one-port-server.js";
 import { type CorsOrigin, isLoopbackOrigin, type ServerOptions } from "./options.js";
+import { compressionDeflate } from "./rpc/compression.js";
 import { createHealthServer } from "./rpc/health.js";
 import { createReflectionServices } from "./rpc/reflection.js";
 import {
@@ -151,10 +153,12 @@ export async function buildApp(options: ServerOptions, engine?: AppEngine): Prom
     // connect-fastify ignores Fastify's bodyLimit; this bounds each request message (after
     // decompression). Larger ones fail with RESOURCE_EXHAUSTED.
     readMaxBytes: options.maxMessageBytes,
-    // Compressed requests are always accepted; responses are compressed only when asked for
+    // Requests may come gzip-, brotli- or deflate-compressed (grpc-js and TF's C++ gRPC can send
+    // deflate); responses are compressed only when asked for
     // (--compress-min-bytes): connect's default would gzip every response over 1 KiB for any
     // client that accepts gzip (grpc-js, grpcio and browsers all do), ~7 ms per MiB of tensor.
     compressMinBytes: options.compressMinBytes ?? Number.MAX_SAFE_INTEGER,
+    acceptCompression: [compressionGzip, compressionBrotli, compressionDeflate],
     // JSON with a field the schema does not have is rejected (INVALID_ARGUMENT), not silently
     // dropped: a misspelt field in a hand-written GraphDef should fail loudly.
     jsonOptions: { ignoreUnknownFields: false },

@@ -5,8 +5,9 @@
 import assert from "node:assert/strict";
 import { availableParallelism } from "node:os";
 import { after, before, describe, test } from "node:test";
+import { deflateRawSync, deflateSync } from "node:zlib";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import * as grpc from "@grpc/grpc-js";
 import {
   CreateSessionRequestSchema,
@@ -15,6 +16,8 @@ import {
   type RunStepResponse,
   RunStepResponseSchema,
 } from "../gen/tensorflow/core/protobuf/master_pb.js";
+import { compressionDeflate } from "../server/rpc/compression.js";
+import { type MasterServiceProtoPath, MasterServiceTfPath } from "../server/rpc/services.js";
 import {
   DataType,
   linearExpected,
@@ -29,6 +32,7 @@ import {
   protocols,
   type RunningServer,
   startServer,
+  transportFor,
 } from "./support/server.js";
 
 let server: RunningServer;
@@ -149,5 +153,82 @@ describe("@grpc/grpc-js on /tensorflow.MasterService (TensorFlow's path)", () =>
     } finally {
       client.close();
     }
+  });
+
+  test("deflate-compressed requests (grpc.default_compression_algorithm = 1) are accepted", async () => {
+    // grpc-js compresses until the server's grpc-accept-encoding says it cannot take deflate; a
+    // fresh client per call makes every request here a compressed one.
+    const options = { "grpc.default_compression_algorithm": 1 };
+    const fresh = () =>
+      new grpc.Client(`127.0.0.1:${server.port}`, grpc.credentials.createInsecure(), options);
+    const callDeflated = <Req, Res>(
+      method: string,
+      req: Req,
+      serialize: (r: Req) => Uint8Array,
+      deserialize: (b: Uint8Array) => Res,
+    ) => {
+      const client = fresh();
+      return new Promise<Res>((resolve, reject) => {
+        client.makeUnaryRequest(
+          `/tensorflow.MasterService/${method}`,
+          (r: Req) => Buffer.from(serialize(r)),
+          (b: Buffer) => deserialize(b),
+          req,
+          (err, res) => (err ? reject(err) : resolve(res as Res)),
+        );
+      }).finally(() => client.close());
+    };
+    const created = await callDeflated(
+      "CreateSession",
+      create(CreateSessionRequestSchema, { graphDef: linearGraph() }),
+      (r) => toBinary(CreateSessionRequestSchema, r),
+      (b) => fromBinary(CreateSessionResponseSchema, b),
+    );
+    const res: RunStepResponse = await callDeflated(
+      "RunStep",
+      create(RunStepRequestSchema, {
+        sessionHandle: created.sessionHandle,
+        feed: [{ name: "x:0", tensor: tensorProto(DataType.DT_FLOAT, [3, 2], x) }],
+        fetch: ["y:0"],
+      }),
+      (r) => toBinary(RunStepRequestSchema, r),
+      (b) => fromBinary(RunStepResponseSchema, b),
+    );
+    assert.deepEqual(tensorValues(res.tensor[0]!.tensor), linearExpected(x));
+  });
+});
+
+describe("deflate request compression on Connect and gRPC (connect-node clients)", () => {
+  for (const protocol of ["connect-binary", "connect-json", "grpc"] as const) {
+    test(`${protocol}: a deflate-compressed RunStep`, async () => {
+      const client = createClient(
+        MasterServiceTfPath as unknown as typeof MasterServiceProtoPath,
+        transportFor(protocol, server.url, { sendCompression: compressionDeflate, compressMinBytes: 0 }),
+      );
+      const created = await client.createSession({ graphDef: linearGraph() });
+      const res = await client.runStep({
+        sessionHandle: created.sessionHandle,
+        feed: [{ name: "x:0", tensor: tensorProto(DataType.DT_FLOAT, [3, 2], x) }],
+        fetch: ["y:0"],
+      });
+      assert.deepEqual(tensorValues(res.tensor[0]!.tensor), linearExpected(x));
+      await client.closeSession({ sessionHandle: created.sessionHandle });
+    });
+  }
+
+  test("Content-Encoding: deflate, zlib-wrapped or raw; a malformed body is INVALID_ARGUMENT", async () => {
+    const post = (encoding: string, payload: Buffer) =>
+      server.app.inject({
+        method: "POST",
+        url: "/tensorflow.MasterService/ListDevices",
+        headers: { "content-type": "application/json", "content-encoding": encoding },
+        payload,
+      });
+    for (const body of [deflateSync("{}"), deflateRawSync("{}")]) {
+      const r = await post("deflate", body);
+      assert.equal(r.statusCode, 200, r.body);
+    }
+    const bad = await post("deflate", Buffer.from([1, 2, 3, 4, 5]));
+    assert.equal(bad.json<{ code: string }>().code, "invalid_argument", bad.body);
   });
 });

@@ -136,6 +136,34 @@ describe("function libraries", () => {
       assert.deepEqual(await fetch1(m, h, "x:0"), [1]);
     }));
 
+  test("a body node whose op is not registered is NOT_FOUND naming the op, even when its output is used", () =>
+    withSession(
+      [constNode("x", F, [], [1]), node("u", "uses_unknown", { inputs: ["x"] })],
+      [
+        create(FunctionDefSchema, {
+          signature: {
+            name: "uses_unknown",
+            inputArg: [{ name: "x", type: F }],
+            outputArg: [{ name: "y", type: F }],
+          },
+          nodeDef: [
+            { name: "mystery", op: "NoSuchOpAnywhere", input: ["x"] },
+            { name: "after", op: "Identity", input: ["mystery:output:0"], attr: { T: attr.type(F) } },
+          ],
+          ret: { y: "after:output:0" },
+        }),
+      ],
+      async (m, h) => {
+        await assert.rejects(
+          m.runStep(create(RunStepRequestSchema, { sessionHandle: h, fetch: ["u:0"] })),
+          (e: unknown) =>
+            isTfError(e) &&
+            tfCodeName(e.code) === "NOT_FOUND" &&
+            e.message.includes("Op type not registered 'NoSuchOpAnywhere'"),
+        );
+      },
+    ));
+
   test("Extend may resend the library; a different function under an existing name is INVALID_ARGUMENT", () =>
     withSession([constNode("x", F, [], [3])], [squarePlus], async (m, h) => {
       const extend = (v: bigint, fns: FunctionDef[], nodes: ReturnType<typeof node>[]) =>

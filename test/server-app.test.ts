@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
-import { gzipSync } from "node:zlib";
+import { deflateSync, gzipSync } from "node:zlib";
 import { create, type DescMessage, fromBinary, type MessageShape, toBinary } from "@bufbuild/protobuf";
 import { FileDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
 import { createClient, type ServiceImpl } from "@connectrpc/connect";
@@ -849,5 +849,26 @@ test("responses are not compressed unless --compress-min-bytes asks (TF's gRPC s
     } finally {
       await app.close();
     }
+  }
+});
+
+test("a deflate request that inflates past maxMessageBytes is RESOURCE_EXHAUSTED without inflating it all", async () => {
+  const app = await buildApp(
+    resolveServerOptions({ logLevel: "silent", maxMessageBytes: 16384 }),
+    fakeEngine(),
+  );
+  try {
+    // 8 MiB of spaces in a JSON body, ~8 KiB deflated.
+    const body = deflateSync(`{${" ".repeat(8 * 1024 * 1024)}}`);
+    const response = await app.inject({
+      method: "POST",
+      url: "/tensorflow.MasterService/ListDevices",
+      headers: { "content-type": "application/json", "content-encoding": "deflate" },
+      payload: body,
+    });
+    assert.equal(response.json<{ code: string }>().code, "resource_exhausted", response.body);
+    assert.match(response.body, /larger than configured readMaxBytes 16384 after decompression/);
+  } finally {
+    await app.close();
   }
 });

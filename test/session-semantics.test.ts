@@ -362,6 +362,104 @@ describe("callables (§d.5)", () => {
     }));
 });
 
+describe("answers observed from a TF 2.21 master over gRPC", () => {
+  const i32 = (values: number[]) => tensorProto(DataType.DT_INT32, [values.length], values);
+  const wrongDtype = (recv: string) =>
+    rejectsWith(
+      "INTERNAL",
+      `From /job:localhost/replica:0/task:0:\nOutput 0 of type int32 does not match declared output type float for node {{node ${recv}}}`,
+    );
+  const noOutput = (f: string) =>
+    rejectsWith(
+      "INVALID_ARGUMENT",
+      `Tried to fetch data for '${f}', which produces no output.  To run to a node but not fetch any data, pass '${f}' as an argument to the 'target_node_names' argument of the Session::Run API.`,
+    );
+  const withNoOp = () => graph(...abGraph().node, node("n", "NoOp"));
+
+  test("a wrong-dtype feed is INTERNAL from its _Recv in RunStep, partial runs and RunCallable", () =>
+    withMaster(async (m) => {
+      const h = await create_(m);
+      await assert.rejects(
+        run(m, h, {
+          feed: [
+            { name: "a:0", tensor: i32([1]) },
+            { name: "b:0", tensor: f32([1]) },
+          ],
+          fetch: ["s:0"],
+        }),
+        wrongDtype("_recv_a_0"),
+      );
+      // A feed the step does not use is not looked at.
+      const r = await run(m, h, { feed: [{ name: "a:0", tensor: i32([1]) }], fetch: ["c:0"] });
+      assert.deepEqual(tensorValues(r.tensor[0]!.tensor), [2]);
+      const { partialRunHandle } = await m.partialRunSetup(
+        create(PartialRunSetupRequestSchema, { sessionHandle: h, feed: ["a:0", "b:0"], fetch: ["s:0"] }),
+      );
+      await run(m, h, { partialRunHandle, feed: [{ name: "a:0", tensor: f32([1]) }] });
+      await assert.rejects(
+        run(m, h, { partialRunHandle, feed: [{ name: "b:0", tensor: i32([1]) }], fetch: ["s:0"] }),
+        wrongDtype("_recv_b_0"),
+      );
+      // The failed partial run is gone.
+      await assert.rejects(
+        run(m, h, { partialRunHandle, feed: [{ name: "b:0", tensor: f32([1]) }], fetch: ["s:0"] }),
+        rejectsWith("INVALID_ARGUMENT", "Must run PartialRunSetup before performing partial runs"),
+      );
+      const { handle } = await m.makeCallable(
+        create(MakeCallableRequestSchema, {
+          sessionHandle: h,
+          options: { feed: ["a:0", "b:0"], fetch: ["s:0"] },
+        }),
+      );
+      await assert.rejects(
+        m.runCallable(
+          create(RunCallableRequestSchema, { sessionHandle: h, handle, feed: [f32([1]), i32([2])] }),
+        ),
+        wrongDtype("_recv_b_0"),
+      );
+      // The callable stays usable.
+      const ok = await m.runCallable(
+        create(RunCallableRequestSchema, { sessionHandle: h, handle, feed: [f32([1]), f32([2])] }),
+      );
+      assert.deepEqual(tensorValues(ok.fetch[0]), [3]);
+    }));
+
+  test("fetching from a node without outputs is INVALID_ARGUMENT, however it is written", () =>
+    withMaster(async (m) => {
+      const h = await create_(m, withNoOp());
+      for (const f of ["n", "n:0", "n:1", "^n"]) {
+        await assert.rejects(run(m, h, { fetch: [f] }), noOutput(f));
+      }
+      await assert.rejects(run(m, h, { fetch: ["c:0", "n"], target: ["n"] }), noOutput("n"));
+      await assert.rejects(
+        m.partialRunSetup(
+          create(PartialRunSetupRequestSchema, { sessionHandle: h, feed: ["a:0"], fetch: ["n"] }),
+        ),
+        noOutput("n"),
+      );
+      await assert.rejects(
+        m.makeCallable(create(MakeCallableRequestSchema, { sessionHandle: h, options: { fetch: ["n:0"] } })),
+        noOutput("n:0"),
+      );
+      // As a target it runs.
+      assert.equal((await run(m, h, { target: ["n"] })).tensor.length, 0);
+    }));
+
+  test("a PartialRunSetup that fails still uses up its handle number", () =>
+    withMaster(async (m) => {
+      const h = await create_(m, withNoOp());
+      await assert.rejects(m.partialRunSetup(create(PartialRunSetupRequestSchema, { sessionHandle: h })));
+      await assert.rejects(
+        m.partialRunSetup(create(PartialRunSetupRequestSchema, { sessionHandle: h, fetch: ["nope:0"] })),
+        rejectsWith("NOT_FOUND", "FetchOutputs node nope:0: not found"),
+      );
+      const { partialRunHandle } = await m.partialRunSetup(
+        create(PartialRunSetupRequestSchema, { sessionHandle: h, feed: ["a:0"], fetch: ["c:0"] }),
+      );
+      assert.equal(partialRunHandle, "2");
+    }));
+});
+
 describe("request-id de-duplication (§d.0.2)", () => {
   test("a repeated id is ABORTED for RunStep, PartialRunSetup, MakeCallable and RunCallable; 0 is never tracked", () =>
     withMaster(async (m) => {

@@ -27,8 +27,6 @@ const CPUS = 2;
  * its record) to excuse that step only. Value: why.
  */
 const knownDifferences: Record<string, string> = {
-  "callables_from_options/wrong_dtype_feed":
-    "by design: TF fails inside _Recv with INTERNAL; a wrong-dtype feed is the caller's error, so tfgate checks it first and answers INVALID_ARGUMENT with TF's text plus the fed tensor's name (as in tf-parity.test.ts)",
   callable_feed_count_mismatch:
     'by design (spec §d.5.2): TF\'s master does not check the RunCallable feed count — the step waits for the missing feed until the deadline and leaves the session unusable; tfgate answers INVALID_ARGUMENT "Expected <n> feed tensors, but got <m>" at once',
 };

@@ -28,11 +28,6 @@ const deviations: Record<string, { kind: "extends" } | { kind: "differs"; reason
   "tensor_content with the wrong byte length (12 bytes for float [2,2])": { kind: "extends" },
   "tensor_content with the wrong byte length (20 bytes for float [2,2])": { kind: "extends" },
   "feed with dtype DT_INVALID": { kind: "extends" },
-  "wrong-dtype feed (int32 into a float placeholder)": {
-    kind: "differs",
-    reason:
-      "TF fails inside _Recv with INTERNAL; a wrong feed is the caller's error, so tfgate checks it first (INVALID_ARGUMENT, same text)",
-  },
   "attr of the wrong type (Const dtype given as a string)": {
     kind: "differs",
     reason:

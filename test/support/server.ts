@@ -4,6 +4,7 @@
 import type { AddressInfo } from "node:net";
 import type { DescService } from "@bufbuild/protobuf";
 import { type Client, createClient, type Transport } from "@connectrpc/connect";
+import type { Compression } from "@connectrpc/connect/protocol";
 import {
   createConnectTransport,
   createGrpcTransport,
@@ -31,16 +32,26 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
 export type ProtocolName = "connect-json" | "connect-binary" | "grpc" | "grpc-web";
 export const protocols: readonly ProtocolName[] = ["connect-json", "connect-binary", "grpc", "grpc-web"];
 
-export function transportFor(protocol: ProtocolName, baseUrl: string): Transport {
+/** Request compression for a transport (connect-node sends none unless told). */
+export interface SendCompressionOptions {
+  readonly sendCompression: Compression;
+  readonly compressMinBytes: number;
+}
+
+export function transportFor(
+  protocol: ProtocolName,
+  baseUrl: string,
+  compression: Partial<SendCompressionOptions> = {},
+): Transport {
   switch (protocol) {
     case "connect-json":
-      return createConnectTransport({ baseUrl, httpVersion: "1.1", useBinaryFormat: false });
+      return createConnectTransport({ baseUrl, httpVersion: "1.1", useBinaryFormat: false, ...compression });
     case "connect-binary":
-      return createConnectTransport({ baseUrl, httpVersion: "1.1", useBinaryFormat: true });
+      return createConnectTransport({ baseUrl, httpVersion: "1.1", useBinaryFormat: true, ...compression });
     case "grpc":
-      return createGrpcTransport({ baseUrl });
+      return createGrpcTransport({ baseUrl, ...compression });
     case "grpc-web":
-      return createGrpcWebTransport({ baseUrl, httpVersion: "1.1" });
+      return createGrpcWebTransport({ baseUrl, httpVersion: "1.1", ...compression });
   }
 }
 

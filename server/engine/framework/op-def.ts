@@ -360,7 +360,7 @@ function dtEnumName(t: DataType): string {
 }
 
 /** TF's FloatToString: the shortest %g text that reads back as the same float32. */
-function floatString(f: number): string {
+export function floatString(f: number): string {
   if (Number.isNaN(f)) return "nan";
   if (!Number.isFinite(f)) return f > 0 ? "inf" : "-inf";
   const want = Math.fround(f);

@@ -32,8 +32,6 @@ export interface RewriteResult {
   readonly feedTypes: ReadonlyMap<string, DataType>;
   /** Feed strings whose _Recv survived pruning (the others are ignored, like TF). */
   readonly usedFeeds: ReadonlySet<string>;
-  /** Fetches written as a bare name of a node with no outputs: run as targets, nothing returned. */
-  readonly fetchesAsTargets: ReadonlySet<string>;
 }
 
 /** Attrs shared by client-terminated _Send/_Recv nodes. */
@@ -145,17 +143,10 @@ export function rewriteGraphForExecution(
 
   // Fetches.
   const fetchIds: { id: TensorId; name: string; node: Node }[] = [];
-  const fetchesAsTargets = new Set<string>();
-  const fetchTargets: Node[] = [];
   for (const f of fetches) {
     const id = parseTensorName(f);
     const node = full.find(id.node);
     if (node === undefined) throw notFound(`FetchOutputs node ${f}: not found`);
-    if (node.outputTypes.length === 0 && id.node === f) {
-      fetchesAsTargets.add(f);
-      fetchTargets.push(node);
-      continue;
-    }
     if (node.outputTypes.length === 0) {
       throw invalidArgument(
         `Tried to fetch data for '${f}', which produces no output.  To run to a node but not fetch any data, ` +
@@ -171,7 +162,7 @@ export function rewriteGraphForExecution(
   }
 
   // Targets.
-  const targetNodes: Node[] = [...fetchTargets];
+  const targetNodes: Node[] = [];
   const missing: string[] = [];
   for (const t of targets) {
     const node = full.find(parseTensorName(t).node);
@@ -330,5 +321,5 @@ export function rewriteGraphForExecution(
     });
     g.addEdge(s, i, send, 0);
   }
-  return { graph: g, feedTypes, usedFeeds, fetchesAsTargets };
+  return { graph: g, feedTypes, usedFeeds };
 }

@@ -5,11 +5,14 @@ import type { GraphDef } from "../../../gen/tensorflow/core/framework/graph_pb.j
 import type { NodeDef } from "../../../gen/tensorflow/core/framework/node_def_pb.js";
 import { invalidArgument } from "../framework/errors.js";
 
-// Node names: [A-Za-z0-9.][A-Za-z0-9_>./]*   (newest TF allows '>')
-const nodeNameRe = /^[A-Za-z0-9.][A-Za-z0-9_>./]*$/;
-// Inputs may name nodes that also contain '-' (imported graphs); data index optional.
-const dataInputRe = /^[A-Za-z0-9.][A-Za-z0-9_>./-]*(:(0|[1-9][0-9]*))?$/;
-const controlInputRe = /^\^[A-Za-z0-9.][A-Za-z0-9_>./-]*$/;
+// Node names (TF's IsValidNodeName, observed on a TF 2.21 master): segments of
+// [A-Za-z0-9.][A-Za-z0-9_./-]* joined by single '>' ("MS-SSIM/ShapeN" and "a>b" are names,
+// "a>", "a>>b" and "-a" are not).
+const NAME = "[A-Za-z0-9.][A-Za-z0-9_./-]*(?:>[A-Za-z0-9.][A-Za-z0-9_./-]*)*";
+const nodeNameRe = new RegExp(`^${NAME}$`);
+// Inputs name nodes the same way; a data input may add an output index.
+const dataInputRe = new RegExp(`^${NAME}(?::(?:0|[1-9][0-9]*))?$`);
+const controlInputRe = new RegExp(`^\\^${NAME}$`);
 
 /** The node summary TF appends to NodeDef errors. */
 export function nodeContext(name: string): string {

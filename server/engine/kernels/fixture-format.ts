@@ -121,6 +121,10 @@ export function buildAttrs(attrs: Record<string, [string, unknown]>): Record<str
       out[name] = create(AttrValueSchema, {
         value: { case: "list", value: create(AttrValue_ListValueSchema, { i: (v as number[]).map(BigInt) }) },
       });
+    else if (kind === "floatList")
+      out[name] = create(AttrValueSchema, {
+        value: { case: "list", value: create(AttrValue_ListValueSchema, { f: v as number[] }) },
+      });
     else out[name] = attr.string(v as string);
   }
   return out;

@@ -77,7 +77,6 @@ interface RunPlan {
   readonly clientPartition: number;
   readonly feedTypes: ReadonlyMap<string, DataType>;
   readonly usedFeeds: ReadonlySet<string>;
-  readonly fetchesAsTargets: ReadonlySet<string>;
   readonly partitionGraphs: readonly GraphDef[];
   /** How many steps ran this plan (for the cost-model schedule). */
   executions: number;
@@ -387,7 +386,6 @@ export class MasterSession {
       clientPartition,
       feedTypes: rewritten.feedTypes,
       usedFeeds: rewritten.usedFeeds,
-      fetchesAsTargets: rewritten.fetchesAsTargets,
       partitionGraphs,
       executions: 0,
     };
@@ -412,7 +410,11 @@ export class MasterSession {
     return p;
   }
 
-  /** Decodes feeds (spec §d.3.6) and checks dtypes up front (TF reports a mismatch from the _Recv). */
+  /**
+   * Decodes feeds (spec §d.3.6) and checks their dtypes before the step starts. TF finds a
+   * wrong-dtype feed only when the feed's _Recv produces it, and reports it as that worker's
+   * INTERNAL error; tfgate answers the same code and text without starting the step.
+   */
   private decodeFeeds(
     plan: RunPlan,
     feeds: readonly { readonly name: string; readonly tensor: TensorProto }[],
@@ -429,11 +431,10 @@ export class MasterSession {
       }
       const want = plan.feedTypes.get(f.name)!;
       if (t.dtype !== want) {
-        // TF reports this from the _Recv as INTERNAL; a wrong feed is the caller's mistake, so
-        // tfgate checks it up front and says INVALID_ARGUMENT, keeping TF's text.
-        throw invalidArgument(
-          `Output 0 of type ${dataTypeString(t.dtype)} does not match declared output type ${dataTypeString(want)} ` +
-            `for node {{node ${recvNodeName(f.name)}}} (the tensor fed as '${f.name}')`,
+        const task = plan.partitions[plan.clientPartition]!.worker.task;
+        throw internal(
+          `From ${task}:\nOutput 0 of type ${dataTypeString(t.dtype)} does not match declared output type ` +
+            `${dataTypeString(want)} for node {{node ${recvNodeName(f.name)}}}`,
         );
       }
       send.set(this.clientKey(f.name), t);
@@ -603,11 +604,8 @@ export class MasterSession {
     // Duplicate fetch strings are answered once; "c" and "c:0" are distinct strings.
     const requested = [...new Set(args.fetches)];
     const plan = await this.getPlan(this.plans, feedNames, requested, args.targets);
-    // A fetch written as a bare node name of a node without outputs runs it like a target and
-    // returns nothing (observed with TF 2.21).
-    const fetches = requested.filter((f) => !plan.fetchesAsTargets.has(f));
     const send = this.decodeFeeds(plan, args.feeds);
-    return this.execute(plan, send, fetches, args);
+    return this.execute(plan, send, requested, args);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -619,8 +617,9 @@ export class MasterSession {
     fetches: readonly string[],
     targets: readonly string[],
   ): Promise<string> {
-    const plan = await this.getPlan(this.partialPlans, feeds, fetches, targets);
+    // TF numbers a setup before building its graph: a setup that fails still uses up a handle.
     const handle = String(this.nextPartialRun++);
+    const plan = await this.getPlan(this.partialPlans, feeds, fetches, targets);
     this.partialRuns.set(handle, {
       plan,
       stepId: newStepId(),
@@ -660,7 +659,15 @@ export class MasterSession {
       args.feeds.map((f) => f.name),
       args.fetches,
     );
-    const send = this.decodeFeeds(run.plan, args.feeds);
+    let send: Map<string, Tensor>;
+    try {
+      send = this.decodeFeeds(run.plan, args.feeds);
+    } catch (e) {
+      // In TF a bad feed fails the partial run's step, and a failed partial run is gone.
+      if (isTfError(e)) run.step?.abort(e);
+      this.endPartialRun(handle, run);
+      throw e;
+    }
     for (const f of args.feeds) run.pendingInputs.set(f.name, true);
     for (const f of args.fetches) run.pendingOutputs.set(f, true);
     const isLast = [...run.pendingInputs.values(), ...run.pendingOutputs.values()].every((v) => v);
@@ -702,13 +709,15 @@ export class MasterSession {
     } finally {
       if (timer) clearTimeout(timer);
       args.signal?.removeEventListener("abort", onCallerAbort);
-      if (finished) {
-        // On error or after the last call: cleanup, and the handle is gone (spec §d.4.2h).
-        run.step.finish();
-        this.partialRuns.delete(handle);
-        for (const w of new Set(run.plan.partitions.map((x) => x.worker))) w.cleanupGraph(run.stepId);
-      }
+      // On error or after the last call: cleanup, and the handle is gone (spec §d.4.2h).
+      if (finished) this.endPartialRun(handle, run);
     }
+  }
+
+  private endPartialRun(handle: string, run: PartialRunState): void {
+    run.step?.finish();
+    this.partialRuns.delete(handle);
+    for (const w of new Set(run.plan.partitions.map((x) => x.worker))) w.cleanupGraph(run.stepId);
   }
 
   /**

@@ -643,6 +643,7 @@ def callables_from_options(target):
         r["unknown_target"] = cap(lambda: make([], [], ["nope"]))
         r["fetch_index_too_large"] = cap(lambda: make([], ["y:3"]))
         r["fetch_op_without_output"] = cap(lambda: make([], ["noop:0"]))
+        r["fetch_op_without_output_by_name"] = cap(lambda: make([], ["noop"]))
         r["fed_twice"] = cap(lambda: make(["x:0", "x:0"], ["y:0"]))
         r["fed_and_fetched"] = cap(lambda: make(["x:0"], ["x:0"]))
         r["connection_unknown_node"] = cap(lambda: make([], ["w:0"], [], [("nope:0", "y:0")]))
@@ -651,6 +652,7 @@ def callables_from_options(target):
         r["connection_to_fed"] = cap(lambda: make(["y:0"], ["w:0"], [], [("src:0", "y:0")]))
         r["wrong_shape_feed"] = cap(lambda: c(np.zeros([3], np.float32)))
         r["wrong_dtype_feed"] = cap(lambda: c(np.zeros([2], np.int32)))
+        r["run_after_wrong_dtype_feed"] = cap(lambda: c(np.array([3.0, 4.0], np.float32)))
         # Reading the (unfed) placeholder.
         u = make([], ["y:0"])
         r["unfed_placeholder"] = cap(lambda: u())

@@ -61,6 +61,8 @@ def attr_of(v):
         return ["typeList", [t.as_datatype_enum for t in v]]
     if isinstance(v, list) and all(isinstance(x, int) for x in v):
         return ["intList", v]
+    if isinstance(v, list) and all(isinstance(x, float) for x in v):
+        return ["floatList", v]
     if isinstance(v, tf.TensorShape):
         return ["shape", v.as_list()]
     raise TypeError(v)

@@ -1,0 +1,83 @@
+// TF's ResizeBilinearGrad on CPU (core/kernels/image/resize_bilinear_op.cc): spreads each
+// incoming gradient pixel over the four source pixels ResizeBilinear read, with the same weights.
+// Accumulates in the output dtype (double) or in float32 (float, half, bfloat16, cast at the end).
+
+import { invalidArgument } from "../framework/errors.js";
+import type { Tensor } from "../framework/tensor.js";
+import { DataType, dataTypeString } from "../framework/types.js";
+import {
+  f32,
+  getResizeAttrs,
+  gradOutputShape,
+  halfPixelScaler,
+  legacyScaler,
+  type ResizeAttrs,
+  resizeGradGeometry,
+} from "./image-resize.js";
+import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
+import { linearTaps } from "./ResizeBilinear.js";
+import { computeBuffer, finish } from "./tensor-util.js";
+
+/** The check TF makes on a resize gradient's incoming gradient: always float. */
+export function checkFloatGrads(grads: Tensor): Float32Array {
+  if (grads.dtype !== DataType.DT_FLOAT) {
+    throw invalidArgument(`input_grad must be of type float${dataTypeString(grads.dtype)}`);
+  }
+  return grads.data as Float32Array;
+}
+
+export function resizeBilinearGrad(grads: Tensor, original: Tensor, a: ResizeAttrs): Tensor {
+  const g = resizeGradGeometry(grads, original, a);
+  const shape = gradOutputShape(g);
+  const dy = checkFloatGrads(grads);
+  const n = shape.reduce((p, d) => p * d, 1);
+  const out = computeBuffer(original.dtype, n, shape) as Float32Array | Float64Array;
+  // No gradient elements (a zero dimension): nothing to spread, and no per-row tables to build.
+  if (dy.length === 0) return finish(original.dtype, shape, out);
+  const scaler = a.halfPixelCenters ? halfPixelScaler : legacyScaler;
+  const ys = linearTaps(scaler, g.resizedHeight, g.originalHeight, g.heightScale);
+  const xs = linearTaps(scaler, g.resizedWidth, g.originalWidth, g.widthScale);
+  const c = g.channels;
+  const row = g.originalWidth * c;
+  let k = 0;
+  for (let b = 0; b < g.batch; b++) {
+    const base = b * g.originalHeight * row;
+    for (const ty of ys) {
+      const iy = f32(1 - ty.lerp);
+      const top = base + ty.lower * row;
+      const bottom = base + ty.upper * row;
+      for (const tx of xs) {
+        const ix = f32(1 - tx.lerp);
+        const l = tx.lower * c;
+        const r = tx.upper * c;
+        for (let d = 0; d < c; d++) {
+          const v = dy[k++]!;
+          // The products are float32 in TF whatever the output dtype.
+          out[top + l + d] += f32(f32(v * iy) * ix);
+          out[top + r + d] += f32(f32(v * iy) * tx.lerp);
+          out[bottom + l + d] += f32(f32(v * ty.lerp) * ix);
+          out[bottom + r + d] += f32(f32(v * ty.lerp) * tx.lerp);
+        }
+      }
+    }
+  }
+  return finish(original.dtype, shape, out);
+}
+
+export const resizeBilinearGradConfig: KernelConfig = {
+  op: {
+    name: "ResizeBilinearGrad",
+    inputs: ["grads: float", "original_image: T"],
+    outputs: ["output: T"],
+    attrs: [
+      "T: {float, bfloat16, half, double}",
+      "align_corners: bool = false",
+      "half_pixel_centers: bool = false",
+    ],
+  },
+  kernel: cpuKernel("ResizeBilinearGrad", (c) => {
+    checkTypeConstraint(c, "T", FLOAT_TYPES);
+    const a = getResizeAttrs(c);
+    return { compute: (ctx) => ctx.setOutput(0, resizeBilinearGrad(ctx.input(0), ctx.input(1), a)) };
+  }),
+};

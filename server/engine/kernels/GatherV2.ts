@@ -1,24 +1,62 @@
 // TF's GatherV2 (core/kernels/gather_op.cc): slices of params along `axis` picked by indices
-// (batch_dims = 0 only). Out-of-range indices are INVALID_ARGUMENT on CPU, as in TF.
+// with batch_dims. Out-of-range indices are INVALID_ARGUMENT on CPU, as in TF.
 
-import { invalidArgument, unimplemented } from "../framework/errors.js";
+import { invalidArgument } from "../framework/errors.js";
 import { getAttrInt } from "../framework/op-def.js";
 import { numElements, Tensor } from "../framework/tensor.js";
 import { indexPosition } from "./GatherNd.js";
 import { cpuKernel, type KernelConfig } from "./kernel-config.js";
 import { allocIndexable, lanesOf, readInts, storage } from "./tensor-util.js";
 
-export function gather(params: Tensor, indices: Tensor, axisIn: number): Tensor {
+const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
+
+/** TF's batch_dims checks (gather_op.cc); returns batch_dims made non-negative. */
+function checkBatchDims(params: Tensor, indices: Tensor, axis: number, batchDimsIn: number): number {
+  if (batchDimsIn === 0) return 0;
+  if (batchDimsIn < -indices.rank || batchDimsIn > indices.rank) {
+    throw invalidArgument(
+      `Expected batch_dims in the range [${-indices.rank}, ${indices.rank}], but got ${batchDimsIn}`,
+    );
+  }
+  const batchDims = batchDimsIn < 0 ? batchDimsIn + indices.rank : batchDimsIn;
+  if (batchDims >= params.rank) {
+    throw invalidArgument(`batch_dims (${batchDims}) must be less than rank(params) (${params.rank}).`);
+  }
+  if (axis < batchDims) {
+    throw invalidArgument(`batch_dims (${batchDims}) must be less than or equal to axis (${axis}).`);
+  }
+  for (let i = 0; i < batchDims; i++) {
+    if (params.shape[i] !== indices.shape[i]) {
+      throw invalidArgument(
+        `params.shape[${i}]: ${params.shape[i]} should be equal to indices.shape[${i}]: ${indices.shape[i]}`,
+      );
+    }
+  }
+  return batchDims;
+}
+
+/**
+ * params[b..., o..., indices[b..., n...], i...]: the leading batch_dims dimensions of params and
+ * indices are shared, and each batch gathers along `axis` with its own indices.
+ */
+export function gather(params: Tensor, indices: Tensor, axisIn: number, batchDimsIn = 0): Tensor {
   const rank = params.rank;
   if (axisIn < -rank || axisIn >= rank) {
     throw invalidArgument(`Expected axis in the range [${-rank}, ${rank}), but got ${axisIn}`);
   }
   const axis = axisIn < 0 ? axisIn + rank : axisIn;
+  const batchDims = checkBatchDims(params, indices, axis, batchDimsIn);
   const idx = readInts(indices);
   const limit = params.shape[axis]!;
-  const outer = params.shape.slice(0, axis).reduce((a, b) => a * b, 1);
-  const inner = params.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
-  const shape = [...params.shape.slice(0, axis), ...indices.shape, ...params.shape.slice(axis + 1)];
+  const batches = product(params.shape.slice(0, batchDims));
+  const outer = product(params.shape.slice(batchDims, axis));
+  const inner = product(params.shape.slice(axis + 1));
+  const perBatch = product(indices.shape.slice(batchDims));
+  const shape = [
+    ...params.shape.slice(0, axis),
+    ...indices.shape.slice(batchDims),
+    ...params.shape.slice(axis + 1),
+  ];
   const lanes = lanesOf(params.dtype);
   idx.forEach((v, i) => {
     if (v < 0 || v >= limit) {
@@ -30,10 +68,12 @@ export function gather(params: Tensor, indices: Tensor, axisIn: number): Tensor 
   const src = storage(params);
   const chunk = inner * lanes;
   let o = 0;
-  for (let a = 0; a < outer; a++) {
-    for (const v of idx) {
-      const base = (a * limit + v) * chunk;
-      for (let k = 0; k < chunk; k++) out[o++] = src[base + k];
+  for (let b = 0; b < batches; b++) {
+    for (let a = 0; a < outer; a++) {
+      for (let n = 0; n < perBatch; n++) {
+        const base = ((b * outer + a) * limit + idx[b * perBatch + n]!) * chunk;
+        for (let k = 0; k < chunk; k++) out[o++] = src[base + k];
+      }
     }
   }
   return new Tensor(params.dtype, shape, out as unknown as Tensor["data"]);
@@ -52,10 +92,10 @@ export const gatherV2Config: KernelConfig = {
     ],
   },
   kernel: cpuKernel("GatherV2", (c) => {
-    if (getAttrInt(c.attrs, "batch_dims") !== 0)
-      throw unimplemented("GatherV2 with batch_dims != 0 is not supported");
+    const batchDims = getAttrInt(c.attrs, "batch_dims");
     return {
-      compute: (ctx) => ctx.setOutput(0, gather(ctx.input(0), ctx.input(1), readInts(ctx.input(2))[0]!)),
+      compute: (ctx) =>
+        ctx.setOutput(0, gather(ctx.input(0), ctx.input(1), readInts(ctx.input(2))[0]!, batchDims)),
     };
   }),
 };

@@ -249,6 +249,23 @@ case("ListDiff", {"x": tf.constant([1, 2]), "y": tf.constant([1, 2])}, None, {"T
 case("ListDiff", {"x": tf.constant([[1, 2]]), "y": tf.constant([1])}, None, {"T": i32})
 case("ListDiff", {"x": tf.constant([1, 2]), "y": tf.constant(1)}, None, {"T": i32})
 
+# GatherV2 with batch_dims (tf.gather(..., batch_dims=k), used by transformers and NMS)
+bp = tf.reshape(tf.range(2 * 3 * 4, dtype=f32), [2, 3, 4])
+gv = {"Tparams": f32, "Tindices": i32, "Taxis": i32}
+for axis, bd, idx in [
+    (1, 1, [[2, 0], [1, 1]]),
+    (2, 1, [[3, 0, 1], [2, 2, 0]]),
+    (2, 2, [[[1], [0], [3]], [[2], [2], [1]]]),
+    (2, -1, [[3, 0], [1, 2]]),
+    (-1, 1, [[0, 3], [1, 1]]),
+    (1, 1, [[2, 0], [1, 5]]),
+    (0, 1, [[0], [1]]),
+    (1, 3, [[1]]),
+    (1, 1, [[0, 1], [0, 1], [0, 1]]),
+]:
+    case("GatherV2", {"params": bp, "indices": tf.constant(idx), "axis": tf.constant(axis)}, {"batch_dims": bd}, gv)
+case("GatherV2", {"params": tf.constant([["a", "b"], ["c", "d"]]), "indices": tf.constant([[1], [0]], i64), "axis": tf.constant(1, i64)}, {"batch_dims": 1}, {"Tparams": s, "Tindices": i64, "Taxis": i64})
+
 with open(OUT, "w") as f:
     json.dump({"tensorflow": tf.__version__, "cases": cases}, f, separators=(",", ":"), ensure_ascii=False)
     f.write("\n")

@@ -259,7 +259,7 @@ def image_detection(target):
     return r
 
 
-@program(expected_to_differ_until="StatelessIf")
+@program()
 def image_nms_padded(target):
     """tf.image.non_max_suppression_padded: TF 2.x builds it as a function with functional
     control flow (StatelessIf, StatelessWhile) around TopKV2 and NMS loops."""

@@ -71,7 +71,7 @@ export function raggedGather(
     });
     valueRows += limit - start;
   }
-  levelSizes.forEach((n) => checkAllocation(splitsType, n));
+  for (const n of levelSizes) checkAllocation(splitsType, n);
   checkAllocation(values.dtype, valueRows * (values.numElements / Math.max(1, values.shape[0]!)));
   const slices: [number, number][] = [];
   let numValues = 0;

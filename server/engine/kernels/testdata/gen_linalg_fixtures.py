@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""Writes linalg-fixtures.json: TensorFlow 2.21's own results for the dense linear-algebra ops
+(tf.linalg inv/det/slogdet/cholesky/solve/triangular_solve/eigh/svd and the CholeskyGrad op their
+gradients emit) and the incomplete gamma/beta and Bessel special functions, read by
+../linalg-fixtures.test.ts.
+
+Run from the repository root with the TF venv:
+    .venv-tf/bin/python server/engine/kernels/testdata/gen_linalg_fixtures.py
+
+Each case is one tf.raw_ops call (eager, CPU):
+    {"op", "attrs": {name: [kind, value]}, "inputs": [tensor], "outputs": [tensor] | "error":
+     {"code", "message"}}
+with tensors and attrs encoded by tf_fixtures.py. A dtype TF has no CPU kernel for is left out.
+Inputs are random but well conditioned (diagonally dominant, or A·Aᵀ + n·I for positive-definite
+ones), so results agree to float tolerance whatever order the arithmetic runs in.
+"""
+
+import json
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+from tf_fixtures import attr_of, clean, enc  # noqa: E402
+
+R = tf.raw_ops
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "linalg-fixtures.json")
+
+f16, bf16, f32, f64 = tf.float16, tf.bfloat16, tf.float32, tf.float64
+c64, c128 = tf.complex64, tf.complex128
+REAL = [f32, f64]
+LINALG = [f32, f64, c64, c128]
+
+cases = []
+
+
+def case(op, inputs, attrs=None, inferred=None):
+    attrs = attrs or {}
+    try:
+        out = getattr(R, op)(**inputs, **attrs)
+    except tf.errors.NotFoundError:
+        return
+    except tf.errors.OpError as e:
+        out = e
+    c = {"op": op, "attrs": {k: attr_of(v) for k, v in {**(inferred or {}), **attrs}.items()}}
+    c["inputs"] = [enc(t) for t in inputs.values()]
+    if isinstance(out, tf.errors.OpError):
+        c["error"] = {"code": out.error_code, "message": clean(out.message)}
+    elif isinstance(out, (list, tuple)):
+        c["outputs"] = [enc(o) for o in out]
+    else:
+        c["outputs"] = [enc(out)]
+    cases.append(c)
+
+
+rng = np.random.RandomState(7)
+
+
+def rand(shape, dtype):
+    a = rng.uniform(-1, 1, size=shape)
+    if dtype.is_complex:
+        a = a + 1j * rng.uniform(-1, 1, size=shape)
+    return tf.constant(a, dtype)
+
+
+def square(batch, n, dtype, dominant=True):
+    a = rng.uniform(-1, 1, size=batch + [n, n])
+    if dtype.is_complex:
+        a = a + 1j * rng.uniform(-1, 1, size=batch + [n, n])
+    if dominant:
+        a = a + n * np.eye(n)
+    return tf.constant(a, dtype)
+
+
+def spd(batch, n, dtype):
+    a = rng.uniform(-1, 1, size=batch + [n, n])
+    if dtype.is_complex:
+        a = a + 1j * rng.uniform(-1, 1, size=batch + [n, n])
+    m = a @ np.conj(np.swapaxes(a, -1, -2)) + n * np.eye(n)
+    return tf.constant(m, dtype)
+
+
+def T(dt):
+    return {"T": dt}
+
+
+SHAPES = [([], 1), ([], 3), ([2], 4), ([2, 3], 2), ([], 0), ([0], 3)]
+
+for dt in LINALG:
+    for batch, n in SHAPES:
+        for adj in (False, True):
+            case("MatrixInverse", {"input": square(batch, n, dt)}, {"adjoint": adj}, T(dt))
+        case("MatrixDeterminant", {"input": square(batch, n, dt, dominant=n != 3)}, None, T(dt))
+        case("LogMatrixDeterminant", {"input": square(batch, n, dt, dominant=n != 3)}, None, T(dt))
+        case("Cholesky", {"input": spd(batch, n, dt)}, None, T(dt))
+        for adj in (False, True):
+            case("MatrixSolve", {"matrix": square(batch, n, dt), "rhs": rand(batch + [n, 2], dt)},
+                 {"adjoint": adj}, T(dt))
+    # singular / invalid inputs
+    sing = tf.constant([[1.0, 2.0], [2.0, 4.0]], dt)
+    zero = tf.zeros([2, 2], dt)
+    case("MatrixInverse", {"input": zero}, {"adjoint": False}, T(dt))
+    case("MatrixInverse", {"input": tf.constant([[0.0, 1.0], [0.0, 0.0]], dt)}, {"adjoint": False}, T(dt))
+    case("MatrixSolve", {"matrix": zero, "rhs": tf.ones([2, 1], dt)}, {"adjoint": False}, T(dt))
+    case("MatrixDeterminant", {"input": zero}, None, T(dt))
+    case("MatrixDeterminant", {"input": sing}, None, T(dt))
+    case("LogMatrixDeterminant", {"input": zero}, None, T(dt))
+    case("LogMatrixDeterminant", {"input": tf.constant([[0.0, 1.0], [1.0, 0.0]], dt)}, None, T(dt))
+    case("Cholesky", {"input": tf.constant([[1.0, 2.0], [2.0, 1.0]], dt)}, None, T(dt))
+    case("Cholesky", {"input": tf.constant([[-1.0]], dt)}, None, T(dt))
+    # Cholesky reads only the lower triangle
+    case("Cholesky", {"input": tf.constant([[4.0, 99.0], [2.0, 5.0]], dt)}, None, T(dt))
+    case("MatrixInverse", {"input": rand([2, 3], dt)}, {"adjoint": False}, T(dt))
+    case("MatrixInverse", {"input": rand([3], dt)}, {"adjoint": False}, T(dt))
+    case("MatrixDeterminant", {"input": rand([2, 3], dt)}, None, T(dt))
+    case("Cholesky", {"input": rand([3, 2], dt)}, None, T(dt))
+    case("MatrixSolve", {"matrix": square([], 3, dt), "rhs": rand([2, 1], dt)}, {"adjoint": False}, T(dt))
+    case("MatrixSolve", {"matrix": rand([3, 2], dt), "rhs": rand([3, 1], dt)}, {"adjoint": False}, T(dt))
+    case("MatrixSolve", {"matrix": square([2], 2, dt), "rhs": rand([3, 2, 1], dt)}, {"adjoint": False}, T(dt))
+    case("MatrixSolve", {"matrix": square([2], 2, dt), "rhs": rand([2, 1], dt)}, {"adjoint": False}, T(dt))
+
+TRI = [f32, f64, c64, c128, f16, bf16]
+for dt in TRI:
+    for lower in (True, False):
+        for adj in (False, True):
+            for mb, rb in (([], []), ([2], [2]), ([2, 1], [3]), ([1], [2, 3])):
+                case("MatrixTriangularSolve",
+                     {"matrix": square(mb, 3, dt), "rhs": rand(rb + [3, 2], dt)},
+                     {"lower": lower, "adjoint": adj}, T(dt))
+    case("MatrixTriangularSolve", {"matrix": square([], 0, dt), "rhs": rand([0, 2], dt)},
+         {"lower": True, "adjoint": False}, T(dt))
+    case("MatrixTriangularSolve", {"matrix": rand([2, 3], dt), "rhs": rand([2, 2], dt)},
+         {"lower": True, "adjoint": False}, T(dt))
+    case("MatrixTriangularSolve", {"matrix": square([], 3, dt), "rhs": rand([2, 2], dt)},
+         {"lower": True, "adjoint": True}, T(dt))
+    case("MatrixTriangularSolve", {"matrix": square([2], 3, dt), "rhs": rand([3, 3, 2], dt)},
+         {"lower": True, "adjoint": False}, T(dt))
+    case("MatrixTriangularSolve", {"matrix": rand([3], dt), "rhs": rand([3, 2], dt)},
+         {"lower": True, "adjoint": False}, T(dt))
+    case("MatrixTriangularSolve", {"matrix": tf.zeros([2, 2], dt), "rhs": tf.ones([2, 1], dt)},
+         {"lower": True, "adjoint": False}, T(dt))
+
+for dt in REAL:
+    for batch, n in SHAPES:
+        a = spd(batch, n, dt)
+        l = tf.linalg.cholesky(a) if n > 0 else a
+        case("CholeskyGrad", {"l": l, "grad": rand(batch + [n, n], dt)}, None, T(dt))
+    case("CholeskyGrad", {"l": square([], 3, dt), "grad": rand([3, 2], dt)}, None, T(dt))
+    case("CholeskyGrad", {"l": rand([3, 2], dt), "grad": rand([3, 2], dt)}, None, T(dt))
+
+# A Cholesky that fails leaves the upper triangle of its output uninitialized in TF (the lower one
+# is NaN, or 0 for complex dtypes); tfgate writes zeros there, which is what the fixture records
+# (a successful one has zeros there anyway).
+for c in cases:
+    if c["op"] == "Cholesky" and "outputs" in c:
+        out = c["outputs"][0]
+        n = out["shape"][-1]
+        zero = [0.0, 0.0] if out["dtype"] in (8, 18) else 0.0
+        out["values"] = [zero if (i % (n * n)) % n > (i % (n * n)) // n else v for i, v in enumerate(out["values"])]
+
+with open(OUT, "w") as f:
+    json.dump({"tensorflow": tf.__version__, "cases": cases}, f, separators=(",", ":"))
+print(len(cases), "cases")

@@ -149,6 +149,30 @@ for dt in REAL:
     case("CholeskyGrad", {"l": square([], 3, dt), "grad": rand([3, 2], dt)}, None, T(dt))
     case("CholeskyGrad", {"l": rand([3, 2], dt), "grad": rand([3, 2], dt)}, None, T(dt))
 
+def sym(batch, n, dtype):
+    a = rng.uniform(-1, 1, size=batch + [n, n])
+    return tf.constant(a + np.swapaxes(a, -1, -2), dtype)
+
+
+for dt in REAL:
+    for batch, n in SHAPES:
+        for cv in (True, False):
+            case("SelfAdjointEigV2", {"input": sym(batch, n, dt)}, {"compute_v": cv}, T(dt))
+    # only the lower triangle is read
+    case("SelfAdjointEigV2", {"input": tf.constant([[2.0, 50.0], [1.0, 3.0]], dt)}, {"compute_v": True}, T(dt))
+    case("SelfAdjointEigV2", {"input": tf.constant([[1.0, 0.0], [float("nan"), 3.0]], dt)}, {"compute_v": True}, T(dt))
+    case("SelfAdjointEigV2", {"input": rand([2, 3], dt)}, {"compute_v": True}, T(dt))
+    case("SelfAdjointEigV2", {"input": rand([3], dt)}, {"compute_v": True}, T(dt))
+    for shape in ([3, 3], [4, 2], [2, 4], [2, 3, 2], [2, 2, 3], [1, 5, 3], [0, 3], [3, 0], [2, 0, 0]):
+        for uv in (True, False):
+            for full in (False, True):
+                case("Svd", {"input": rand(shape, dt)}, {"compute_uv": uv, "full_matrices": full}, T(dt))
+    case("Svd", {"input": tf.constant([[1.0, 2.0], [2.0, 4.0], [3.0, 6.0]], dt)},
+         {"compute_uv": True, "full_matrices": False}, T(dt))
+    case("Svd", {"input": tf.constant([[1.0, float("nan")], [2.0, 4.0]], dt)},
+         {"compute_uv": True, "full_matrices": False}, T(dt))
+    case("Svd", {"input": rand([3], dt)}, {"compute_uv": True, "full_matrices": False}, T(dt))
+
 # A Cholesky that fails leaves the upper triangle of its output uninitialized in TF (the lower one
 # is NaN, or 0 for complex dtypes); tfgate writes zeros there, which is what the fixture records
 # (a successful one has zeros there anyway).
@@ -158,6 +182,14 @@ for c in cases:
         n = out["shape"][-1]
         zero = [0.0, 0.0] if out["dtype"] in (8, 18) else 0.0
         out["values"] = [zero if (i % (n * n)) % n > (i % (n * n)) // n else v for i, v in enumerate(out["values"])]
+
+# Without compute_v / compute_uv TF 2.21 allocates the unused outputs as uninitialized scalars;
+# tfgate outputs scalar zeros, which is what the fixture records.
+for c in cases:
+    if c["op"] in ("SelfAdjointEigV2", "Svd") and "outputs" in c:
+        for o in c["outputs"][1:]:
+            if o["shape"] == []:
+                o["values"] = [0.0]
 
 with open(OUT, "w") as f:
     json.dump({"tensorflow": tf.__version__, "cases": cases}, f, separators=(",", ":"))

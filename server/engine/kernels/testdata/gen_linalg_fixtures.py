@@ -43,6 +43,8 @@ def case(op, inputs, attrs=None, inferred=None):
         return
     except tf.errors.OpError as e:
         out = e
+    if isinstance(out, tf.errors.OpError) and "is not in the list of allowed values" in out.message:
+        return  # the op definition rejects the dtype before any kernel runs
     c = {"op": op, "attrs": {k: attr_of(v) for k, v in {**(inferred or {}), **attrs}.items()}}
     c["inputs"] = [enc(t) for t in inputs.values()]
     if isinstance(out, tf.errors.OpError):
@@ -172,6 +174,42 @@ for dt in REAL:
     case("Svd", {"input": tf.constant([[1.0, float("nan")], [2.0, 4.0]], dt)},
          {"compute_uv": True, "full_matrices": False}, T(dt))
     case("Svd", {"input": rand([3], dt)}, {"compute_uv": True, "full_matrices": False}, T(dt))
+
+# Incomplete gamma / beta and Bessel functions over their regimes (series, continued fraction,
+# large arguments) and domain edges.
+A_VALS = [0.5, 1.0, 2.5, 7.0, 30.0, 0.01, 150.0]
+X_VALS = [0.0, 0.1, 0.9, 1.5, 3.0, 8.0, 40.0, 200.0]
+EDGE = [(-1.0, 1.0), (0.0, 1.0), (1.0, -1.0), (float("nan"), 1.0), (1.0, float("nan")), (2.0, float("inf"))]
+for dt in [f32, f64, f16, bf16]:
+    a = tf.constant([[a] for a in A_VALS], dt)
+    x = tf.constant([X_VALS], dt)
+    ea = tf.constant([e[0] for e in EDGE], dt)
+    ex = tf.constant([e[1] for e in EDGE], dt)
+    for op in ("Igamma", "Igammac", "IgammaGradA"):
+        case(op, {"a": a, "x": x}, None, T(dt))
+        case(op, {"a": ea, "x": ex}, None, T(dt))
+    samples = tf.constant([[0.05, 0.5, 1.0, 3.0, 20.0]], dt)
+    case("RandomGammaGrad", {"alpha": a, "sample": samples}, None, T(dt))
+    case("RandomGammaGrad", {"alpha": tf.constant([2.0, 3.0], dt), "sample": tf.constant([1.0, 2.0, 3.0], dt)},
+         None, T(dt))
+    case("Igamma", {"a": tf.constant([2.0, 3.0], dt), "x": tf.constant([1.0, 2.0, 3.0], dt)}, None, T(dt))
+    bx = tf.constant(np.linspace(-2, 22, 49), dt)
+    case("BesselI0e", {"x": bx}, None, T(dt))
+    case("BesselI1e", {"x": bx}, None, T(dt))
+    case("BesselI0e", {"x": tf.constant([float("nan"), float("inf"), -float("inf"), 0.0, 1e-30], dt)}, None, T(dt))
+    case("BesselI1e", {"x": tf.constant([float("nan"), float("inf"), -float("inf"), 0.0, -0.0], dt)}, None, T(dt))
+    grid_a = np.array([0.5, 1.0, 2.0, 5.0, 15.0, 60.0])
+    ga, gb, gx = np.meshgrid(grid_a, grid_a, np.array([0.01, 0.2, 0.5, 0.8, 0.97]), indexing="ij")
+    case("Betainc", {"a": tf.constant(ga, dt), "b": tf.constant(gb, dt), "x": tf.constant(gx, dt)}, None, T(dt))
+    case("Betainc", {"a": tf.constant(2.0, dt), "b": tf.constant([1.0, 3.0], dt), "x": tf.constant(0.5, dt)},
+         None, T(dt))
+    case("Betainc", {"a": tf.constant([0.0, 0.0, -1.0, 1.0, 1.0, 2.0, 2.0, 2.0, float("nan")], dt),
+                     "b": tf.constant([0.0, 1.0, 1.0, 0.0, 1.0, 2.0, 2.0, 2.0, 1.0], dt),
+                     "x": tf.constant([0.5, 0.5, 0.5, 0.5, 1.5, 0.0, 1.0, -0.1, 0.5], dt)}, None, T(dt))
+    case("Betainc", {"a": tf.constant([1.0, 2.0], dt), "b": tf.constant([1.0, 2.0, 3.0], dt),
+                     "x": tf.constant(0.5, dt)}, None, T(dt))
+    case("Betainc", {"a": tf.constant([1.0, 2.0], dt), "b": tf.constant(1.0, dt),
+                     "x": tf.constant([0.5, 0.5, 0.5], dt)}, None, T(dt))
 
 # A Cholesky that fails leaves the upper triangle of its output uninitialized in TF (the lower one
 # is NaN, or 0 for complex dtypes); tfgate writes zeros there, which is what the fixture records

@@ -350,3 +350,26 @@ export function choleskyLower(a: Mat): Mat | undefined {
   }
   return l;
 }
+
+/** op(a)·b for op = identity or conjugate transpose. */
+export function matMul(a: Mat, b: Mat, adjointA = false): Mat {
+  const m = adjointA ? a.cols : a.rows;
+  const k = adjointA ? a.rows : a.cols;
+  const n = b.cols;
+  const out = zeroMat(m, n);
+  for (let i = 0; i < m; i++) {
+    for (let p = 0; p < k; p++) {
+      const at = adjointA ? p * a.cols + i : i * a.cols + p;
+      const ar = a.re[at]!;
+      const ai = adjointA ? -a.im[at]! : a.im[at]!;
+      if (ar === 0 && ai === 0) continue;
+      for (let j = 0; j < n; j++) {
+        const br = b.re[p * n + j]!;
+        const bi = b.im[p * n + j]!;
+        out.re[i * n + j]! += ar * br - ai * bi;
+        out.im[i * n + j]! += ar * bi + ai * br;
+      }
+    }
+  }
+  return out;
+}

@@ -151,6 +151,39 @@ for dt in REAL:
     case("CholeskyGrad", {"l": square([], 3, dt), "grad": rand([3, 2], dt)}, None, T(dt))
     case("CholeskyGrad", {"l": rand([3, 2], dt), "grad": rand([3, 2], dt)}, None, T(dt))
 
+for batch, n in SHAPES:
+    case("MatrixInverse", {"input": square(batch, n, f16)}, {"adjoint": False}, T(f16))
+case("MatrixInverse", {"input": tf.zeros([2, 2], f16)}, {"adjoint": False}, T(f16))
+
+for dt in LINALG:
+    for idx in (tf.int32, tf.int64):
+        for batch, n in SHAPES:
+            case("Lu", {"input": square(batch, n, dt, dominant=False)}, {"output_idx_type": idx}, T(dt))
+    case("Lu", {"input": tf.constant([[1.0, 2.0], [2.0, 4.0]], dt)}, {"output_idx_type": tf.int32}, T(dt))
+    case("Lu", {"input": rand([2, 3], dt)}, {"output_idx_type": tf.int32}, T(dt))
+    case("Lu", {"input": rand([3], dt)}, {"output_idx_type": tf.int32}, T(dt))
+    for fast in (True, False):
+        for mshape, rshape in (([4, 3], [4, 2]), ([2, 5, 2], [2, 5, 1]), ([2, 4], [2, 3]), ([3, 3], [3, 0]),
+                               ([0, 3], [0, 2])):
+            for l2 in (0.0, 0.5):
+                if not fast and dt.is_complex:
+                    continue
+                case("MatrixSolveLs", {"matrix": rand(mshape, dt), "rhs": rand(rshape, dt),
+                                       "l2_regularizer": tf.constant(l2, f64)}, {"fast": fast}, T(dt))
+    rankdef = tf.constant([[1.0, 2.0], [2.0, 4.0], [3.0, 6.0]], dt)
+    # (a rank-deficient matrix on the fast path is left out: whether TF's Cholesky of the rounded
+    # Gramian fails depends on its rounding, and when it does not the result is noise)
+    if not dt.is_complex:
+        case("MatrixSolveLs", {"matrix": rankdef, "rhs": rand([3, 1], dt), "l2_regularizer": tf.constant(0.0, f64)},
+             {"fast": False}, T(dt))
+    case("MatrixSolveLs", {"matrix": rand([3, 2], dt), "rhs": rand([3, 1], dt),
+                           "l2_regularizer": tf.constant([1.0], f64)}, {"fast": True}, T(dt))
+    case("MatrixSolveLs", {"matrix": rand([3, 2], dt), "rhs": rand([3, 1], dt),
+                           "l2_regularizer": tf.constant(-1.0, f64)}, {"fast": True}, T(dt))
+    case("MatrixSolveLs", {"matrix": rand([3, 2], dt), "rhs": rand([2, 1], dt),
+                           "l2_regularizer": tf.constant(0.0, f64)}, {"fast": True}, T(dt))
+
+
 def sym(batch, n, dtype):
     a = rng.uniform(-1, 1, size=batch + [n, n])
     return tf.constant(a + np.swapaxes(a, -1, -2), dtype)
@@ -220,6 +253,13 @@ for c in cases:
         n = out["shape"][-1]
         zero = [0.0, 0.0] if out["dtype"] in (8, 18) else 0.0
         out["values"] = [zero if (i % (n * n)) % n > (i % (n * n)) // n else v for i, v in enumerate(out["values"])]
+
+# MatrixSolveLs with an empty matrix (0 rows) leaves its n×k output uninitialized in TF; tfgate
+# outputs zeros, which is what the fixture records.
+for c in cases:
+    if c["op"] == "MatrixSolveLs" and "outputs" in c and 0 in c["inputs"][0]["shape"][-2:]:
+        out = c["outputs"][0]
+        out["values"] = [[0.0, 0.0] if out["dtype"] in (8, 18) else 0.0 for _ in out["values"]]
 
 # Without compute_v / compute_uv TF 2.21 allocates the unused outputs as uninitialized scalars;
 # tfgate outputs scalar zeros, which is what the fixture records.

@@ -3,8 +3,8 @@
 // against TensorFlow 2.21 itself: testdata/linalg-fixtures.json, written by
 // testdata/gen_linalg_fixtures.py with tf.raw_ops on CPU. Errors must match TF's code and message
 // exactly. Values are compared to a tolerance: the kernels factorize in float64 where TF's Eigen
-// works in the dtype's own precision, so float32/complex64 results agree to |Δ| <= 2e-4·max(1, |x|)
-// and float64/complex128 ones to 1e-9·max(1, |x|). Eigenvectors and singular vectors are defined
+// works in the dtype's own precision, so float32/complex64 results agree to |Δ| <= 2e-5·max(1, |x|)
+// and float64/complex128 ones to 1e-12·max(1, |x|). Eigenvectors and singular vectors are defined
 // up to sign: each column may be TF's negated (the same sign for a singular pair u_j, v_j).
 
 import assert from "node:assert/strict";
@@ -45,7 +45,7 @@ function close(got: number, want: number, tol: number): boolean {
 
 function tolOf(t: FxTensor): number {
   if (t.dtype === DataType.DT_HALF || t.dtype === DataType.DT_BFLOAT16) return 1e-2;
-  return SINGLE.has(t.dtype) ? 2e-4 : 1e-9;
+  return SINGLE.has(t.dtype) ? 2e-5 : 1e-12;
 }
 
 /** Column signs (±1 per column of every matrix) that best map got onto want. */

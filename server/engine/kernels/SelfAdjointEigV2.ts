@@ -4,16 +4,32 @@
 // uninitialized scalar; we output a scalar 0.
 //
 // TF uses Eigen's SelfAdjointEigenSolver (tridiagonalization and implicit QR); this is the cyclic
-// Jacobi method in float64, which gives the same eigenvalues to rounding. Each eigenvector is only
-// defined up to sign (or, for repeated eigenvalues, up to a rotation within its eigenspace), so
-// vectors can differ from TF's by those symmetries; V·diag(e)·Vᵀ reconstructs the input either way.
+// Jacobi method in float64 (on the real embedding of a complex Hermitian matrix), which gives the
+// same eigenvalues to rounding. Each eigenvector is only defined up to sign (a unit phase for
+// complex data; for repeated eigenvalues, up to a rotation within its eigenspace), so vectors can
+// differ from TF's by those symmetries; V·diag(e)·Vᴴ reconstructs the input either way. Complex
+// eigenvalues come out in the complex dtype with zero imaginary parts, as in TF.
 // Non-finite input fails like Eigen's solver does on it, with TF's INVALID_ARGUMENT.
 
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrBool } from "../framework/op-def.js";
 import type { Tensor } from "../framework/tensor.js";
+import { isComplexType } from "../framework/types.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
-import { type Mat, MatrixOutput, matrixSource, readMatrix, singleSquareMatrix, zeroMat } from "./linalg.js";
+import {
+  type CVec,
+  completeComplexBasis,
+  complexColumn,
+  fromColumns,
+  type Mat,
+  MatrixOutput,
+  matrixSource,
+  orthonormalize,
+  readMatrix,
+  realEmbedding,
+  singleSquareMatrix,
+  zeroMat,
+} from "./linalg.js";
 
 /** Eigenvalues (ascending) and eigenvectors (columns of v) of the symmetric matrix tril(a). */
 export function symmetricEigen(a: Mat): { values: Float64Array; vectors: Mat } {
@@ -78,9 +94,45 @@ export function symmetricEigen(a: Mat): { values: Float64Array; vectors: Mat } {
   return { values, vectors };
 }
 
+/**
+ * Eigenvalues (ascending) and unit eigenvectors of the Hermitian matrix given by a's lower
+ * triangle (the imaginary part of the diagonal ignored), through the symmetric real embedding
+ * [[Re, -Im], [Im, Re]]: each eigenvalue appears there twice, with eigenvectors [x; y] and
+ * [-y; x] that are the same complex eigenvector x + iy up to a factor i, so one complex vector
+ * per pair is kept (by complex Gram-Schmidt, which also separates repeated eigenvalues).
+ */
+export function hermitianEigen(a: Mat): { values: Float64Array; vectors: Mat } {
+  const n = a.rows;
+  const h = zeroMat(n, n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      const r = a.re[i * n + j]!;
+      const c = i === j ? 0 : a.im[i * n + j]!;
+      h.re[i * n + j] = r;
+      h.im[i * n + j] = c;
+      h.re[j * n + i] = r;
+      h.im[j * n + i] = -c;
+    }
+  }
+  const big = symmetricEigen(realEmbedding(h));
+  const values = new Float64Array(n);
+  const basis: CVec[] = [];
+  for (let j = 0; j < 2 * n && basis.length < n; j++) {
+    const q = orthonormalize(complexColumn(big.vectors, j), basis);
+    if (q) {
+      values[basis.length] = big.values[j]!;
+      basis.push(q);
+    }
+  }
+  completeComplexBasis(basis, n, n);
+  return { values, vectors: fromColumns(basis, n) };
+}
+
 function lowerIsFinite(a: Mat): boolean {
   for (let i = 0; i < a.rows; i++) {
-    for (let j = 0; j <= i; j++) if (!Number.isFinite(a.re[i * a.cols + j]!)) return false;
+    for (let j = 0; j <= i; j++) {
+      if (!Number.isFinite(a.re[i * a.cols + j]!) || !Number.isFinite(a.im[i * a.cols + j]!)) return false;
+    }
   }
   return true;
 }
@@ -97,7 +149,8 @@ export function selfAdjointEigV2(input: Tensor, computeV: boolean): [Tensor, Ten
         "Self-adjoint eigen decomposition was not successful. The input might not be valid.",
       );
     }
-    const r = symmetricEigen(a);
+    const r = isComplexType(input.dtype) ? hermitianEigen(a) : symmetricEigen(a);
+    // the eigenvalues of a complex matrix are real: output as real parts of the complex dtype
     e.write(b, { rows: 1, cols: n, re: r.values, im: new Float64Array(n) });
     if (computeV) v.write(b, r.vectors);
   }
@@ -112,7 +165,7 @@ export const selfAdjointEigV2Config: KernelConfig = {
     attrs: ["compute_v: bool = true", "T: {double, float, half, complex64, complex128}"],
   },
   kernel: cpuKernel("SelfAdjointEigV2", (c) => {
-    checkTypeConstraint(c, "T", [T.float, T.double]);
+    checkTypeConstraint(c, "T", [T.float, T.double, T.complex64, T.complex128]);
     const computeV = getAttrBool(c.attrs, "compute_v");
     return {
       compute(ctx) {

@@ -7,12 +7,28 @@
 // same singular values to rounding. A singular pair (u_j, v_j) is only defined up to a common sign
 // (or a rotation for repeated values), and the columns completing a full U or V are any orthonormal
 // basis of the complement, so vectors can differ from TF's by those symmetries; U·diag(s)·Vᵀ
-// reconstructs the input either way. Non-finite input gives NaN everywhere, like TF's failed BDCSVD.
+// reconstructs the input either way. Non-finite input gives NaN everywhere (zeros for complex
+// dtypes, whose quiet NaN is 0 in TF), like TF's failed BDCSVD. Complex input runs through the real
+// embedding (complexSvd).
 
 import { getAttrBool } from "../framework/op-def.js";
 import type { Tensor } from "../framework/tensor.js";
+import { isComplexType } from "../framework/types.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
-import { analyzeInputs, type Mat, MatrixOutput, matrixSource, readMatrix, zeroMat } from "./linalg.js";
+import {
+  analyzeInputs,
+  type CVec,
+  completeComplexBasis,
+  complexColumn,
+  fromColumns,
+  type Mat,
+  MatrixOutput,
+  matrixSource,
+  orthonormalize,
+  readMatrix,
+  realEmbedding,
+  zeroMat,
+} from "./linalg.js";
 
 interface SvdResult {
   readonly s: Float64Array;
@@ -132,9 +148,39 @@ export function realSvd(a: Mat, full: boolean): SvdResult {
   return { s: r.s, u: r.v, v: r.u };
 }
 
-function nanMat(rows: number, cols: number): Mat {
+/**
+ * The SVD of a complex matrix through the real embedding [[Re, -Im], [Im, Re]], whose singular
+ * values are A's, each twice, with singular pairs ([ux; uy], [vx; vy]) and ([-uy; ux], [-vy; vx])
+ * that are the same complex pair (ux + i·uy, vx + i·vy) up to a factor i; one complex pair is kept
+ * per repeated value (complex Gram-Schmidt on v), and U and V are completed to orthonormal bases
+ * where the singular values vanish or full matrices are asked for.
+ */
+export function complexSvd(a: Mat, full: boolean): SvdResult {
+  const m = a.rows;
+  const n = a.cols;
+  const p = Math.min(m, n);
+  const big = realSvd(realEmbedding(a), false);
+  const s = new Float64Array(p);
+  const us: CVec[] = [];
+  const vs: CVec[] = [];
+  for (let j = 0; j < big.s.length && vs.length < p; j++) {
+    const v = orthonormalize(complexColumn(big.v, j), vs);
+    if (!v) continue;
+    s[vs.length] = big.s[j]!;
+    vs.push(v);
+    if (us.length === vs.length - 1 && big.s[j]! > 0) {
+      const u = orthonormalize(complexColumn(big.u, j), us);
+      if (u) us.push(u);
+    }
+  }
+  completeComplexBasis(us, m, full ? m : p);
+  completeComplexBasis(vs, n, full ? n : p);
+  return { s, u: fromColumns(us, m), v: fromColumns(vs, n) };
+}
+
+function filled(rows: number, cols: number, value: number): Mat {
   const m = zeroMat(rows, cols);
-  m.re.fill(Number.NaN);
+  m.re.fill(value);
   return m;
 }
 
@@ -162,9 +208,15 @@ export function svd(input: Tensor, computeUv: boolean, full: boolean): [Tensor, 
       continue;
     }
     const a = readMatrix(src, b, m, n);
-    const r = a.re.every(Number.isFinite)
-      ? realSvd(a, full)
-      : { s: new Float64Array(p).fill(Number.NaN), u: nanMat(m, uCols), v: nanMat(n, vCols) };
+    const finite = a.re.every(Number.isFinite) && a.im.every(Number.isFinite);
+    const complex = isComplexType(input.dtype);
+    // TF fills a failed decomposition with its dtype's quiet NaN, which is 0 for complex dtypes
+    const bad = complex ? 0 : Number.NaN;
+    const r = !finite
+      ? { s: new Float64Array(p).fill(bad), u: filled(m, uCols, bad), v: filled(n, vCols, bad) }
+      : complex
+        ? complexSvd(a, full)
+        : realSvd(a, full);
     s.write(b, { rows: 1, cols: p, re: r.s, im: new Float64Array(p) });
     if (computeUv) {
       u.write(b, r.u);
@@ -193,7 +245,7 @@ export const svdConfig: KernelConfig = {
     ],
   },
   kernel: cpuKernel("Svd", (c) => {
-    checkTypeConstraint(c, "T", [T.float, T.double]);
+    checkTypeConstraint(c, "T", [T.float, T.double, T.complex64, T.complex128]);
     const computeUv = getAttrBool(c.attrs, "compute_uv");
     const full = getAttrBool(c.attrs, "full_matrices");
     return {

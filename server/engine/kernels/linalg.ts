@@ -373,3 +373,96 @@ export function matMul(a: Mat, b: Mat, adjointA = false): Mat {
   }
   return out;
 }
+
+/** A complex vector as real and imaginary parts. */
+export interface CVec {
+  readonly re: Float64Array;
+  readonly im: Float64Array;
+}
+
+/**
+ * Orthogonalizes z against the orthonormal vectors in `basis` (two passes of complex Gram-Schmidt)
+ * and normalizes it; undefined when less than half of it is left (z was nearly dependent on them).
+ */
+export function orthonormalize(z: CVec, basis: readonly CVec[]): CVec | undefined {
+  const re = z.re.slice();
+  const im = z.im.slice();
+  const n = re.length;
+  const norm0 = Math.sqrt(re.reduce((s, v, i) => s + v * v + im[i]! * im[i]!, 0));
+  for (let pass = 0; pass < 2; pass++) {
+    for (const q of basis) {
+      // c = <q, z> = Σ conj(q_i)·z_i
+      let cr = 0;
+      let ci = 0;
+      for (let i = 0; i < n; i++) {
+        cr += q.re[i]! * re[i]! + q.im[i]! * im[i]!;
+        ci += q.re[i]! * im[i]! - q.im[i]! * re[i]!;
+      }
+      for (let i = 0; i < n; i++) {
+        re[i]! -= cr * q.re[i]! - ci * q.im[i]!;
+        im[i]! -= cr * q.im[i]! + ci * q.re[i]!;
+      }
+    }
+  }
+  const norm = Math.sqrt(re.reduce((s, v, i) => s + v * v + im[i]! * im[i]!, 0));
+  if (!(norm > 0.5 * norm0) || norm === 0) return undefined;
+  for (let i = 0; i < n; i++) {
+    re[i]! /= norm;
+    im[i]! /= norm;
+  }
+  return { re, im };
+}
+
+/** Completes an orthonormal set of complex n-vectors to `count` vectors with standard basis vectors. */
+export function completeComplexBasis(basis: CVec[], n: number, count: number): void {
+  for (let e = 0; e < n && basis.length < count; e++) {
+    const z = { re: new Float64Array(n), im: new Float64Array(n) };
+    z.re[e] = 1;
+    const q = orthonormalize(z, basis);
+    if (q) basis.push(q);
+  }
+}
+
+/** The real matrix [[Re, -Im], [Im, Re]] representing a complex matrix as a real linear map. */
+export function realEmbedding(a: Mat): Mat {
+  const m = a.rows;
+  const n = a.cols;
+  const out = zeroMat(2 * m, 2 * n);
+  const w = 2 * n;
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      const r = a.re[i * n + j]!;
+      const c = a.im[i * n + j]!;
+      out.re[i * w + j] = r;
+      out.re[i * w + n + j] = -c;
+      out.re[(m + i) * w + j] = c;
+      out.re[(m + i) * w + n + j] = r;
+    }
+  }
+  return out;
+}
+
+/** Column j of a real 2n-row matrix read as the complex n-vector x + iy. */
+export function complexColumn(m: Mat, j: number): CVec {
+  const n = m.rows / 2;
+  const re = new Float64Array(n);
+  const im = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    re[i] = m.re[i * m.cols + j]!;
+    im[i] = m.re[(n + i) * m.cols + j]!;
+  }
+  return { re, im };
+}
+
+/** The matrix whose columns are the given complex vectors. */
+export function fromColumns(cols: readonly CVec[], rows: number): Mat {
+  const k = cols.length;
+  const out = zeroMat(rows, k);
+  cols.forEach((c, j) => {
+    for (let i = 0; i < rows; i++) {
+      out.re[i * k + j] = c.re[i]!;
+      out.im[i * k + j] = c.im[i]!;
+    }
+  });
+  return out;
+}

@@ -189,6 +189,26 @@ def sym(batch, n, dtype):
     return tf.constant(a + np.swapaxes(a, -1, -2), dtype)
 
 
+def herm(batch, n, dtype):
+    a = rng.uniform(-1, 1, size=batch + [n, n]) + 1j * rng.uniform(-1, 1, size=batch + [n, n])
+    return tf.constant(a + np.conj(np.swapaxes(a, -1, -2)), dtype)
+
+
+for dt in (c64, c128):
+    for batch, n in SHAPES:
+        for cv in (True, False):
+            case("SelfAdjointEigV2", {"input": herm(batch, n, dt)}, {"compute_v": cv}, T(dt))
+    case("SelfAdjointEigV2", {"input": tf.constant(np.array([[1.0, 0], [np.nan, 3.0]]), dt)}, {"compute_v": True}, T(dt))
+    case("SelfAdjointEigV2", {"input": tf.constant(np.array([[2.0, 50j], [1j, 3.0]]), dt)}, {"compute_v": True}, T(dt))
+    for shape in ([3, 3], [4, 2], [2, 4], [2, 3, 2], [0, 3], [3, 0]):
+        for uv in (True, False):
+            for full in (False, True):
+                case("Svd", {"input": rand(shape, dt)}, {"compute_uv": uv, "full_matrices": full}, T(dt))
+    case("Svd", {"input": tf.constant(np.array([[1.0, 2.0], [2.0, 4.0], [3.0, 6.0]]) * (1 + 1j), dt)},
+         {"compute_uv": True, "full_matrices": True}, T(dt))
+    case("Svd", {"input": tf.constant(np.array([[1.0, np.nan], [2.0, 4.0]]), dt)},
+         {"compute_uv": True, "full_matrices": False}, T(dt))
+
 for dt in REAL:
     for batch, n in SHAPES:
         for cv in (True, False):

@@ -3,9 +3,9 @@
 // matrix of a batch, reading only its lower triangle. Without compute_v, TF 2.21 allocates v as an
 // uninitialized scalar; we output a scalar 0.
 //
-// TF uses Eigen's SelfAdjointEigenSolver (tridiagonalization and implicit QR); this is the cyclic
-// Jacobi method in float64 (on the real embedding of a complex Hermitian matrix), which gives the
-// same eigenvalues to rounding. Each eigenvector is only defined up to sign (a unit phase for
+// TF uses Eigen's SelfAdjointEigenSolver (Householder tridiagonalization and implicit QR); this is
+// the same scheme (EISPACK's tred2/tql2) in float64 (on the real embedding of a complex Hermitian
+// matrix), which gives the same eigenvalues to rounding. Each eigenvector is only defined up to sign (a unit phase for
 // complex data; for repeated eigenvalues, up to a rotation within its eigenspace), so vectors can
 // differ from TF's by those symmetries; V·diag(e)·Vᴴ reconstructs the input either way. Complex
 // eigenvalues come out in the complex dtype with zero imaginary parts, as in TF.
@@ -34,64 +34,169 @@ import {
 /** Eigenvalues (ascending) and eigenvectors (columns of v) of the symmetric matrix tril(a). */
 export function symmetricEigen(a: Mat): { values: Float64Array; vectors: Mat } {
   const n = a.rows;
-  const m = new Float64Array(n * n);
+  const v = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {
-      m[i * n + j] = a.re[i * n + j]!;
-      m[j * n + i] = a.re[i * n + j]!;
+      v[i * n + j] = a.re[i * n + j]!;
+      v[j * n + i] = a.re[i * n + j]!;
     }
   }
-  const v = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) v[i * n + i] = 1;
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += m[p * n + q]! ** 2;
-    if (off === 0) break;
-    let rotated = false;
-    for (let p = 0; p < n; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = m[p * n + q]!;
-        const app = m[p * n + p]!;
-        const aqq = m[q * n + q]!;
-        // skip entries already negligible against both diagonal entries
-        if (Math.abs(apq) <= 1e-300 || Math.abs(apq) <= 1e-17 * Math.sqrt(Math.abs(app * aqq))) {
-          continue;
-        }
-        rotated = true;
-        const theta = (aqq - app) / (2 * apq);
-        const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const mkp = m[k * n + p]!;
-          const mkq = m[k * n + q]!;
-          m[k * n + p] = c * mkp - s * mkq;
-          m[k * n + q] = s * mkp + c * mkq;
-        }
-        for (let k = 0; k < n; k++) {
-          const mpk = m[p * n + k]!;
-          const mqk = m[q * n + k]!;
-          m[p * n + k] = c * mpk - s * mqk;
-          m[q * n + k] = s * mpk + c * mqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = v[k * n + p]!;
-          const vkq = v[k * n + q]!;
-          v[k * n + p] = c * vkp - s * vkq;
-          v[k * n + q] = s * vkp + c * vkq;
-        }
-      }
-    }
-    if (!rotated) break;
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  if (n > 0) {
+    tridiagonalize(v, d, e, n);
+    tridiagonalQl(v, d, e, n);
   }
-  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => m[x * n + x]! - m[y * n + y]!);
+  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[x]! - d[y]!);
   const values = new Float64Array(n);
   const vectors = zeroMat(n, n);
   order.forEach((src, j) => {
-    values[j] = m[src * n + src]!;
+    values[j] = d[src]!;
     for (let i = 0; i < n; i++) vectors.re[i * n + j] = v[i * n + src]!;
   });
   return { values, vectors };
+}
+
+/**
+ * Householder reduction of the symmetric matrix in v to tridiagonal form (diagonal d, subdiagonal
+ * e[1..]), leaving the accumulated orthogonal transformation in v (EISPACK's tred2).
+ */
+function tridiagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
+  for (let j = 0; j < n; j++) d[j] = v[(n - 1) * n + j]!;
+  for (let i = n - 1; i > 0; i--) {
+    let scale = 0;
+    let h = 0;
+    for (let k = 0; k < i; k++) scale += Math.abs(d[k]!);
+    if (scale === 0) {
+      e[i] = d[i - 1]!;
+      for (let j = 0; j < i; j++) {
+        d[j] = v[(i - 1) * n + j]!;
+        v[i * n + j] = 0;
+        v[j * n + i] = 0;
+      }
+    } else {
+      for (let k = 0; k < i; k++) {
+        d[k]! /= scale;
+        h += d[k]! * d[k]!;
+      }
+      let f = d[i - 1]!;
+      let g = Math.sqrt(h);
+      if (f > 0) g = -g;
+      e[i] = scale * g;
+      h -= f * g;
+      d[i - 1] = f - g;
+      for (let j = 0; j < i; j++) e[j] = 0;
+      for (let j = 0; j < i; j++) {
+        f = d[j]!;
+        v[j * n + i] = f;
+        g = e[j]! + v[j * n + j]! * f;
+        for (let k = j + 1; k <= i - 1; k++) {
+          g += v[k * n + j]! * d[k]!;
+          e[k]! += v[k * n + j]! * f;
+        }
+        e[j] = g;
+      }
+      f = 0;
+      for (let j = 0; j < i; j++) {
+        e[j]! /= h;
+        f += e[j]! * d[j]!;
+      }
+      const hh = f / (h + h);
+      for (let j = 0; j < i; j++) e[j]! -= hh * d[j]!;
+      for (let j = 0; j < i; j++) {
+        f = d[j]!;
+        g = e[j]!;
+        for (let k = j; k <= i - 1; k++) v[k * n + j]! -= f * e[k]! + g * d[k]!;
+        d[j] = v[(i - 1) * n + j]!;
+        v[i * n + j] = 0;
+      }
+    }
+    d[i] = h;
+  }
+  for (let i = 0; i < n - 1; i++) {
+    v[(n - 1) * n + i] = v[i * n + i]!;
+    v[i * n + i] = 1;
+    const h = d[i + 1]!;
+    if (h !== 0) {
+      for (let k = 0; k <= i; k++) d[k] = v[k * n + i + 1]! / h;
+      for (let j = 0; j <= i; j++) {
+        let g = 0;
+        for (let k = 0; k <= i; k++) g += v[k * n + i + 1]! * v[k * n + j]!;
+        for (let k = 0; k <= i; k++) v[k * n + j]! -= g * d[k]!;
+      }
+    }
+    for (let k = 0; k <= i; k++) v[k * n + i + 1] = 0;
+  }
+  for (let j = 0; j < n; j++) {
+    d[j] = v[(n - 1) * n + j]!;
+    v[(n - 1) * n + j] = 0;
+  }
+  v[(n - 1) * n + n - 1] = 1;
+  e[0] = 0;
+}
+
+/**
+ * Eigenvalues and eigenvectors of the symmetric tridiagonal matrix (d, e) by the implicit QL method
+ * with shifts, applying the rotations to v (EISPACK's tql2). Iterations are capped so that no input
+ * can loop forever.
+ */
+function tridiagonalQl(v: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
+  for (let i = 1; i < n; i++) e[i - 1] = e[i]!;
+  e[n - 1] = 0;
+  let f = 0;
+  let tst1 = 0;
+  const eps = Number.EPSILON;
+  for (let l = 0; l < n; l++) {
+    tst1 = Math.max(tst1, Math.abs(d[l]!) + Math.abs(e[l]!));
+    let m = l;
+    while (m < n - 1 && !(Math.abs(e[m]!) <= eps * tst1)) m++;
+    if (m > l) {
+      for (let iter = 0; iter < 60; iter++) {
+        let g = d[l]!;
+        let p = (d[l + 1]! - g) / (2 * e[l]!);
+        let r = Math.hypot(p, 1);
+        if (p < 0) r = -r;
+        d[l] = e[l]! / (p + r);
+        d[l + 1] = e[l]! * (p + r);
+        const dl1 = d[l + 1]!;
+        let h = g - d[l]!;
+        for (let i = l + 2; i < n; i++) d[i]! -= h;
+        f += h;
+        p = d[m]!;
+        let c = 1;
+        let c2 = c;
+        let c3 = c;
+        const el1 = e[l + 1]!;
+        let s = 0;
+        let s2 = 0;
+        for (let i = m - 1; i >= l; i--) {
+          c3 = c2;
+          c2 = c;
+          s2 = s;
+          g = c * e[i]!;
+          h = c * p;
+          r = Math.hypot(p, e[i]!);
+          e[i + 1] = s * r;
+          s = e[i]! / r;
+          c = p / r;
+          p = c * d[i]! - s * g;
+          d[i + 1] = h + s * (c * g + s * d[i]!);
+          for (let k = 0; k < n; k++) {
+            const vk1 = v[k * n + i + 1]!;
+            const vk = v[k * n + i]!;
+            v[k * n + i + 1] = s * vk + c * vk1;
+            v[k * n + i] = c * vk - s * vk1;
+          }
+        }
+        p = (-s * s2 * c3 * el1 * e[l]!) / dl1;
+        e[l] = s * p;
+        d[l] = c * p;
+        if (!(Math.abs(e[l]!) > eps * tst1)) break;
+      }
+    }
+    d[l] = d[l]! + f;
+    e[l] = 0;
+  }
 }
 
 /**

@@ -1,7 +1,8 @@
 // TF's Svd (core/kernels/linalg/svd_op_impl.h): the singular values, in descending order, and (with
 // compute_uv) the left and right singular vectors of each matrix of a batch, thin or (with
 // full_matrices) square. Without compute_uv, TF 2.21 allocates u and v as uninitialized scalars; we
-// output scalar zeros. An empty matrix gives identity for the square factor of its non-zero side when full_matrices.
+// output scalar zeros. An empty matrix gives identity for the square factor of its non-zero side
+// when full_matrices.
 //
 // TF uses Eigen's BDCSVD; this is the one-sided Jacobi method (Hestenes) in float64, which gives the
 // same singular values to rounding. A singular pair (u_j, v_j) is only defined up to a common sign
@@ -42,48 +43,61 @@ interface SvdResult {
 function jacobiTall(a: Mat, full: boolean): SvdResult {
   const m = a.rows;
   const n = a.cols;
-  const w = a.re.slice();
-  const v = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) v[i * n + i] = 1;
+  // columns of A and of V stored contiguously (wt[j·m + i] = A[i][j]) so rotations stream
+  const wt = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) wt[j * m + i] = a.re[i * n + j]!;
+  const vt = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) vt[i * n + i] = 1;
+  const norms2 = new Float64Array(n);
   for (let sweep = 0; sweep < 100; sweep++) {
+    // squared column norms, recomputed every sweep and updated exactly by each rotation
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let i = j * m; i < (j + 1) * m; i++) s += wt[i]! * wt[i]!;
+      norms2[j] = s;
+    }
     let rotated = false;
     for (let p = 0; p < n; p++) {
+      const po = p * m;
       for (let q = p + 1; q < n; q++) {
-        let alpha = 0;
-        let beta = 0;
+        const qo = q * m;
         let gamma = 0;
-        for (let i = 0; i < m; i++) {
-          const x = w[i * n + p]!;
-          const y = w[i * n + q]!;
-          alpha += x * x;
-          beta += y * y;
-          gamma += x * y;
-        }
-        if (gamma === 0 || Math.abs(gamma) <= 1e-16 * Math.sqrt(alpha * beta)) continue;
+        for (let i = 0; i < m; i++) gamma += wt[po + i]! * wt[qo + i]!;
+        const alpha = norms2[p]!;
+        const beta = norms2[q]!;
+        if (gamma === 0 || Math.abs(gamma) <= Number.EPSILON * Math.sqrt(alpha * beta)) continue;
         rotated = true;
         const zeta = (beta - alpha) / (2 * gamma);
         const t = (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
         const c = 1 / Math.sqrt(1 + t * t);
         const s = c * t;
         for (let i = 0; i < m; i++) {
-          const x = w[i * n + p]!;
-          const y = w[i * n + q]!;
-          w[i * n + p] = c * x - s * y;
-          w[i * n + q] = s * x + c * y;
+          const x = wt[po + i]!;
+          const y = wt[qo + i]!;
+          wt[po + i] = c * x - s * y;
+          wt[qo + i] = s * x + c * y;
         }
+        norms2[p] = alpha - t * gamma;
+        norms2[q] = beta + t * gamma;
+        const pv = p * n;
+        const qv = q * n;
         for (let i = 0; i < n; i++) {
-          const x = v[i * n + p]!;
-          const y = v[i * n + q]!;
-          v[i * n + p] = c * x - s * y;
-          v[i * n + q] = s * x + c * y;
+          const x = vt[pv + i]!;
+          const y = vt[qv + i]!;
+          vt[pv + i] = c * x - s * y;
+          vt[qv + i] = s * x + c * y;
         }
       }
     }
     if (!rotated) break;
   }
+  const w = new Float64Array(m * n);
+  const v = new Float64Array(n * n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) w[i * n + j] = wt[j * m + i]!;
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) v[i * n + j] = vt[j * n + i]!;
   const norms = Array.from({ length: n }, (_, j) => {
     let s = 0;
-    for (let i = 0; i < m; i++) s += w[i * n + j]! ** 2;
+    for (let i = j * m; i < (j + 1) * m; i++) s += wt[i]! * wt[i]!;
     return Math.sqrt(s);
   });
   const order = Array.from({ length: n }, (_, j) => j).sort((x, y) => norms[y]! - norms[x]!);

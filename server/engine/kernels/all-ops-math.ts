@@ -89,6 +89,7 @@ export * from "./SparseTensorDenseAdd.js";
 export * from "./SparseTensorDenseMatMul.js";
 export * from "./Svd.js";
 export * from "./Tan.js";
+export * from "./TridiagonalSolve.js";
 export * from "./TruncateDiv.js";
 export * from "./TruncateMod.js";
 export * from "./UnsortedSegmentMax.js";

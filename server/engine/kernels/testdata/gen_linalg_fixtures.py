@@ -184,6 +184,27 @@ for dt in LINALG:
                            "l2_regularizer": tf.constant(0.0, f64)}, {"fast": True}, T(dt))
 
 
+for dt in REAL:  # (tfgate's TridiagonalSolve has no complex kernels yet)
+    for piv, pert in ((True, False), (False, False), (True, True)):
+        for batch, n, k in (([], 1, 1), ([], 4, 2), ([2], 5, 3), ([2, 1], 2, 1), ([], 0, 2)):
+            case("TridiagonalSolve", {"diagonals": rand(batch + [3, n], dt), "rhs": rand(batch + [n, k], dt)},
+                 {"partial_pivoting": piv, "perturb_singular": pert}, T(dt))
+        # a zero leading diagonal needs pivoting; an all-zero matrix is singular
+        zdiag = tf.constant([[1.0, 2.0, 3.0, 0.0], [0.0, 1.0, 2.0, 3.0], [0.0, 4.0, 5.0, 6.0]], dt)
+        case("TridiagonalSolve", {"diagonals": zdiag, "rhs": rand([4, 2], dt)},
+             {"partial_pivoting": piv, "perturb_singular": pert}, T(dt))
+        case("TridiagonalSolve", {"diagonals": tf.zeros([3, 3], dt), "rhs": rand([3, 1], dt)},
+             {"partial_pivoting": piv, "perturb_singular": pert}, T(dt))
+        case("TridiagonalSolve", {"diagonals": tf.zeros([3, 1], dt), "rhs": rand([1, 1], dt)},
+             {"partial_pivoting": piv, "perturb_singular": pert}, T(dt))
+    case("TridiagonalSolve", {"diagonals": rand([2, 4], dt), "rhs": rand([4, 1], dt)},
+         {"partial_pivoting": True}, T(dt))
+    case("TridiagonalSolve", {"diagonals": rand([3, 4], dt), "rhs": rand([3, 1], dt)},
+         {"partial_pivoting": True}, T(dt))
+    case("TridiagonalSolve", {"diagonals": rand([3, 4], dt), "rhs": rand([4, 1], dt)},
+         {"partial_pivoting": False, "perturb_singular": True}, T(dt))
+
+
 def sym(batch, n, dtype):
     a = rng.uniform(-1, 1, size=batch + [n, n])
     return tf.constant(a + np.swapaxes(a, -1, -2), dtype)

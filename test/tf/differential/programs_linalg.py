@@ -136,3 +136,40 @@ def incomplete_gamma_beta(target):
         r["domain"] = cap(lambda: sess.run([p, q], {a: [-1.0, 0.0, 1.0], x: [1.0, 1.0, -1.0]}))
         r["gamma_sample_gradient"] = cap(lambda: sess.run([sample, dalpha], {alpha: [0.5, 2.0, 9.0]}))
     return r
+
+
+@program()
+def linalg_lu_lstsq_tridiagonal(target):
+    """tf.linalg.lu (packed factors and permutation; tf.linalg.lu_solve needs MatrixBandPart, not
+    here yet), MatrixSolveLs (tf.linalg.lstsq's op)
+    (fast normal equations, regularized, and the minimum-norm fast=False path on a rank-deficient
+    matrix), and tf.linalg.tridiagonal_solve with its gradient (pivoting and Thomas), including a
+    singular tridiagonal system (NaN)."""
+    g = tf.Graph()
+    with g.as_default():
+        x = v1.placeholder(tf.float64, [None, 3, 3], name="x")
+        lu, perm = tf.linalg.lu(x)
+        a = v1.placeholder(tf.float64, [5, 3], name="a")
+        rhs = v1.placeholder(tf.float64, [5, 1], name="rhs")
+        # (tf.linalg.lstsq's Python wrapper also builds MatrixDiagV3, not here yet: the op directly)
+        ls = tf.raw_ops.MatrixSolveLs(matrix=a, rhs=rhs, l2_regularizer=tf.constant(0.0, tf.float64))
+        ls_reg = tf.raw_ops.MatrixSolveLs(matrix=a, rhs=rhs, l2_regularizer=tf.constant(0.5, tf.float64))
+        ls_slow = tf.raw_ops.MatrixSolveLs(matrix=a, rhs=rhs, l2_regularizer=tf.constant(0.0, tf.float64), fast=False)
+        diags = v1.placeholder(tf.float32, [3, 4], name="diags")
+        trhs = v1.placeholder(tf.float32, [4, 2], name="trhs")
+        tri = tf.linalg.tridiagonal_solve(diags, trhs)
+        thomas = tf.linalg.tridiagonal_solve(diags, trhs, partial_pivoting=False)
+        dtri = tf.gradients(tf.reduce_sum(tri * tri), [diags, trhs])
+    r = {}
+    with session(target, g) as sess:
+        r["lu"] = cap(lambda: sess.run([lu, perm], {x: BATCH.astype(np.float64)}))
+        av = RNG.uniform(-1, 1, [5, 3])
+        rv = RNG.uniform(-1, 1, [5, 1])
+        r["lstsq"] = cap(lambda: sess.run([ls, ls_reg, ls_slow], {a: av, rhs: rv}))
+        deficient = np.array([[1, 2, 3], [2, 4, 6], [1, 0, 1], [0, 1, 1], [3, 6, 9]], np.float64)
+        r["lstsq_rank_deficient"] = cap(lambda: sess.run(ls_slow, {a: deficient, rhs: rv}))
+        dv = np.array([[0.5, -1.0, 2.0, 0.0], [3.0, 4.0, -2.5, 5.0], [0.0, 1.0, 0.25, -1.5]], np.float32)
+        tv = RNG.uniform(-1, 1, [4, 2]).astype(np.float32)
+        r["tridiagonal"] = cap(lambda: sess.run([tri, thomas, dtri], {diags: dv, trhs: tv}))
+        r["tridiagonal_singular"] = cap(lambda: sess.run(tri, {diags: np.zeros([3, 4], np.float32), trhs: tv}))
+    return r

@@ -1,0 +1,56 @@
+// TF's Lu (core/kernels/linalg/lu_op.cc): the partially pivoted LU factorization of each square
+// matrix of a batch, packed (L strictly below the diagonal with its unit diagonal implied, U on and
+// above it), and the row permutation p with input[p] = L·U. An exactly zero pivot is TF's
+// INVALID_ARGUMENT "Input is not invertible.".
+
+import { invalidArgument } from "../framework/errors.js";
+import { getAttrType } from "../framework/op-def.js";
+import { Tensor } from "../framework/tensor.js";
+import { DataType } from "../framework/types.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
+import { luDecompose, MatrixOutput, matrixSource, minAbsPivot, readMatrix } from "./linalg.js";
+import { intVector } from "./tensor-util.js";
+
+export function lu(input: Tensor, idxType: DataType): [Tensor, Tensor] {
+  const rank = input.shape.length;
+  if (rank < 2) throw invalidArgument(`Input tensor must have rank >= 2, got ${rank}`);
+  const batchShape = input.shape.slice(0, -2);
+  const n = input.shape[rank - 2]!;
+  if (input.shape[rank - 1] !== n) throw invalidArgument("Input matrix must be square.");
+  const count = batchShape.reduce((a, b) => a * b, 1);
+  const out = new MatrixOutput(input.dtype, input.shape);
+  const perm: number[] = [];
+  const src = matrixSource(input);
+  for (let b = 0; b < count && n > 0; b++) {
+    const f = luDecompose(readMatrix(src, b, n, n));
+    out.write(b, f.lu);
+    const p = Array.from({ length: n }, (_, i) => i);
+    f.transpositions.forEach((t, k) => {
+      [p[k], p[t]] = [p[t]!, p[k]!];
+    });
+    perm.push(...p);
+    if (!(minAbsPivot(f) > 0)) throw invalidArgument("Input is not invertible.");
+  }
+  const pv = intVector(idxType, count * n > 0 ? perm : []);
+  return [out.tensor(), new Tensor(idxType, [...batchShape, n], pv.data)];
+}
+
+export const luConfig: KernelConfig = {
+  op: {
+    name: "Lu",
+    inputs: ["input: T"],
+    outputs: ["lu: T", "p: output_idx_type"],
+    attrs: ["T: {double, float, half, complex64, complex128}", "output_idx_type: {int32, int64} = DT_INT32"],
+  },
+  kernel: cpuKernel("Lu", (c) => {
+    checkTypeConstraint(c, "T", [T.float, T.double, T.complex64, T.complex128]);
+    const idx = getAttrType(c.attrs, "output_idx_type");
+    return {
+      compute(ctx) {
+        const [f, p] = lu(ctx.input(0), idx === DataType.DT_INT64 ? DataType.DT_INT64 : DataType.DT_INT32);
+        ctx.setOutput(0, f);
+        ctx.setOutput(1, p);
+      },
+    };
+  }),
+};

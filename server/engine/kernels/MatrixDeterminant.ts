@@ -1,0 +1,83 @@
+// TF's MatrixDeterminant (core/kernels/linalg/determinant_op.cc): per matrix of a batch, the
+// sign (a unit complex number for complex input) and log|det| from a
+// partially pivoted LU factorization; the determinant is sign·exp(log|det|). A non-finite log|det|
+// (an exactly singular matrix) gives sign 0 and log|det| -inf (or +inf on overflow), as in TF; an
+// empty matrix has determinant 1.
+
+import type { Tensor } from "../framework/tensor.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
+import { luDecompose, MatrixOutput, matrixSource, readMatrix, singleSquareMatrix } from "./linalg.js";
+
+/** TF registers the determinant kernels for these (no half). */
+export const DETERMINANT_TYPES = [T.float, T.double, T.complex64, T.complex128];
+
+export interface SLogDet {
+  readonly batchShape: number[];
+  readonly signRe: Float64Array;
+  readonly signIm: Float64Array;
+  readonly logAbs: Float64Array;
+}
+
+export function slogdet(input: Tensor): SLogDet {
+  const { batchShape, count, rows: n } = singleSquareMatrix(input);
+  const src = matrixSource(input);
+  const r: SLogDet = {
+    batchShape,
+    signRe: new Float64Array(count),
+    signIm: new Float64Array(count),
+    logAbs: new Float64Array(count),
+  };
+  for (let b = 0; b < count; b++) {
+    let sr = 1;
+    let si = 0;
+    let logAbs = 0;
+    if (n > 0) {
+      const f = luDecompose(readMatrix(src, b, n, n));
+      if (f.swaps % 2 === 1) sr = -1;
+      for (let k = 0; k < n; k++) {
+        const dr = f.lu.re[k * n + k]!;
+        const di = f.lu.im[k * n + k]!;
+        const abs = di === 0 ? Math.abs(dr) : Math.hypot(dr, di);
+        logAbs += Math.log(abs);
+        // sign *= d / |d| (NaN for a zero pivot, replaced below)
+        const ur = dr / abs;
+        const ui = di / abs;
+        const nr = sr * ur - si * ui;
+        si = sr * ui + si * ur;
+        sr = nr;
+      }
+    }
+    if (!Number.isFinite(logAbs)) {
+      sr = 0;
+      si = 0;
+      logAbs = logAbs > 0 ? Infinity : -Infinity;
+    }
+    r.signRe[b] = sr;
+    r.signIm[b] = si;
+    r.logAbs[b] = logAbs;
+  }
+  return r;
+}
+
+export function matrixDeterminant(input: Tensor): Tensor {
+  const d = slogdet(input);
+  const det = new MatrixOutput(input.dtype, d.batchShape);
+  d.logAbs.forEach((l, b) => {
+    const e = Math.exp(l);
+    det.writeScalar(b, d.signRe[b]! * e, d.signIm[b]! * e);
+  });
+  return det.tensor();
+}
+
+export const matrixDeterminantConfig: KernelConfig = {
+  op: {
+    name: "MatrixDeterminant",
+    inputs: ["input: T"],
+    outputs: ["output: T"],
+    attrs: ["T: {half, float, double, complex64, complex128}"],
+  },
+  kernel: cpuKernel("MatrixDeterminant", (c) => {
+    checkTypeConstraint(c, "T", DETERMINANT_TYPES);
+    return { compute: (ctx) => ctx.setOutput(0, matrixDeterminant(ctx.input(0))) };
+  }),
+};

@@ -1,0 +1,47 @@
+// TF's MatrixSolve (core/kernels/linalg/matrix_solve_op.cc): X with A·X = B (or Aᴴ·X = B with
+// adjoint) for each matrix pair of a batch, through a partially pivoted LU factorization of A. An
+// exactly zero pivot is TF's INVALID_ARGUMENT "Input matrix is not invertible.".
+
+import { invalidArgument } from "../framework/errors.js";
+import { getAttrBool } from "../framework/op-def.js";
+import type { Tensor } from "../framework/tensor.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
+import {
+  adjointMat,
+  luDecompose,
+  luSolve,
+  MatrixOutput,
+  matrixSource,
+  minAbsPivot,
+  readMatrix,
+  squareSolver,
+} from "./linalg.js";
+
+export function matrixSolve(matrix: Tensor, rhs: Tensor, adjoint: boolean): Tensor {
+  const [a, b] = squareSolver(matrix, rhs);
+  const out = new MatrixOutput(rhs.dtype, rhs.shape);
+  if (a.rows === 0 || b.cols === 0) return out.tensor();
+  const ms = matrixSource(matrix);
+  const rs = matrixSource(rhs);
+  for (let k = 0; k < a.count; k++) {
+    const m = readMatrix(ms, k, a.rows, a.cols);
+    const lu = luDecompose(adjoint ? adjointMat(m) : m);
+    if (!(minAbsPivot(lu) > 0)) throw invalidArgument("Input matrix is not invertible.");
+    out.write(k, luSolve(lu, readMatrix(rs, k, b.rows, b.cols)));
+  }
+  return out.tensor();
+}
+
+export const matrixSolveConfig: KernelConfig = {
+  op: {
+    name: "MatrixSolve",
+    inputs: ["matrix: T", "rhs: T"],
+    outputs: ["output: T"],
+    attrs: ["adjoint: bool = false", "T: {double, float, half, complex64, complex128}"],
+  },
+  kernel: cpuKernel("MatrixSolve", (c) => {
+    checkTypeConstraint(c, "T", [T.float, T.double, T.complex64, T.complex128]);
+    const adjoint = getAttrBool(c.attrs, "adjoint");
+    return { compute: (ctx) => ctx.setOutput(0, matrixSolve(ctx.input(0), ctx.input(1), adjoint)) };
+  }),
+};

@@ -209,3 +209,57 @@ def v2_functions_calling_functions(target):
         for label, xv in (("positive", 0.5), ("above_one", 2.0), ("negative", -1.5)):
             r[label] = cap(lambda xv=xv: sess.run([y, branch, in_loop, dy], {x: xv}))
     return r
+
+
+@program(control_flow_v2=True)
+def v2_dynamic_rnn_training(target):
+    """tf.compat.v1.nn.dynamic_rnn over a hand-written tanh cell with v2 control flow (a While whose
+    state and outputs are TensorLists), trained for a few GradientDescent steps, and a TensorArray
+    written in a while_loop, stacked and differentiated."""
+    g = tf.Graph()
+    with g.as_default():
+        v1.set_random_seed(7)
+        x = v1.placeholder(tf.float32, [None, 5, 3], name="x")
+        y = v1.placeholder(tf.float32, [None, 4], name="y")
+        w = v1.get_variable("w", [3 + 4, 4], initializer=v1.constant_initializer(0.1))
+
+        class TanhCell:
+            """An RNN cell by duck typing (Keras 3 removed tf.compat.v1's RNNCell base class)."""
+
+            @property
+            def state_size(self):
+                return 4
+
+            @property
+            def output_size(self):
+                return 4
+
+            def zero_state(self, batch_size, dtype):
+                return tf.zeros([batch_size, 4], dtype)
+
+            def get_initial_state(self, inputs=None, batch_size=None, dtype=None):
+                return self.zero_state(batch_size, dtype)
+
+            def __call__(self, inputs, state, scope=None):
+                h = tf.tanh(tf.matmul(tf.concat([inputs, state], 1), w))
+                return h, h
+
+        outputs, last = v1.nn.dynamic_rnn(TanhCell(), x, dtype=tf.float32)
+        loss = tf.reduce_mean(tf.square(last - y)) + 0.01 * tf.reduce_mean(outputs)
+        train = v1.train.GradientDescentOptimizer(0.5).minimize(loss)
+
+        n = v1.placeholder(tf.int32, [], name="n")
+        ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+        _, ta = tf.while_loop(lambda i, t: i < n, lambda i, t: (i + 1, t.write(i, tf.cast(i, tf.float32) * y[0])), [0, ta])
+        stacked = ta.stack()
+        (dy,) = tf.gradients(tf.reduce_sum(stacked * stacked), y)
+        init = v1.global_variables_initializer()
+    r = {}
+    xv = np.linspace(-1, 1, 2 * 5 * 3, dtype=np.float32).reshape(2, 5, 3)
+    yv = np.array([[0.1, -0.2, 0.3, 0.0], [0.5, 0.5, -0.5, 0.2]], np.float32)
+    with session(target, g) as sess:
+        sess.run(init)
+        r["losses"] = [cap(lambda: sess.run([loss, train], {x: xv, y: yv})[0]) for _ in range(4)]
+        r["outputs"] = cap(lambda: sess.run([outputs, last], {x: xv}))
+        r["tensor_array"] = cap(lambda: sess.run([stacked, dy], {n: 3, y: yv}))
+    return r

@@ -49,6 +49,37 @@ describe("lowering TF 2.x functional control flow", () => {
     assert.equal(new Set(names).size, names.length, "node names are unique");
   });
 
+  it("refuses a function that reaches itself through the loops it contains", () => {
+    const g = graphOf("v2_while");
+    // Point an inner loop's body at the outer loop's body: lowering would inline it forever.
+    const outer = g.node.find((n) => n.op === "StatelessWhile" && n.name.endsWith("while_2"));
+    const body = outer?.attr.body?.value;
+    assert.ok(body?.case === "func", "the fixture's nested loop");
+    const fdef = g.library!.function.find((f) => f.signature?.name === body.value.name)!;
+    const inner = fdef.nodeDef.find((n) => n.op === "StatelessWhile");
+    assert.ok(inner && inner.attr.body?.value.case === "func");
+    inner.attr.body.value.value.name = body.value.name;
+    assert.throws(
+      () => lower(g),
+      (e: { code: number; message: string }) => e.code === 3 && e.message.includes("is recursive"),
+    );
+  });
+
+  it("refuses a lowered graph past its node budget", () => {
+    const g = graphOf("v2_while");
+    const library = createFunctionLibrary(g.library);
+    assert.throws(
+      () =>
+        lowerFunctionalOps(g.node, {
+          library,
+          lookupOp: (n) => lookUpOp(n) ?? library.opDef(n),
+          maxNodes: g.node.length + 10,
+        }),
+      (e: { code: number; message: string }) =>
+        e.code === 3 && e.message.includes("once its functional control flow is inlined"),
+    );
+  });
+
   it("leaves a graph without marked ops as it is", () => {
     const g = graphOf("v2_while_kernels");
     assert.equal(lower(g), g.node);

@@ -37,6 +37,12 @@ import { instantiateBody } from "./function-body.js";
 export interface LowerOptions {
   readonly library: FunctionLibrary;
   readonly lookupOp: (name: string) => OpDefinition | undefined;
+  /**
+   * Most nodes the lowered graph may have (default 1,000,000): inlining multiplies a function's
+   * nodes by its call sites at every level, so a small hostile library could otherwise expand
+   * into billions of nodes.
+   */
+  readonly maxNodes?: number;
 }
 
 const LOWERED_OPS = new Set(["If", "StatelessIf", "While", "StatelessWhile"]);
@@ -53,12 +59,14 @@ function isLowerable(n: NodeDef): boolean {
 
 /**
  * Returns the nodes with every lowerable functional op lowered (the input array when there is
- * none). Throws INVALID_ARGUMENT for a branch or body that names a missing function.
+ * none). Throws INVALID_ARGUMENT for a branch or body that names a missing function, for a function
+ * that reaches itself through the ops it contains, and past `maxNodes`.
  */
 export function lowerFunctionalOps(nodes: readonly NodeDef[], options: LowerOptions): readonly NodeDef[] {
   if (!nodes.some(isLowerable)) return nodes;
   const names = new Set(nodes.map((n) => n.name));
-  const lowering: Lowering = { options, names, renames: new Map(), counter: 0 };
+  const maxNodes = options.maxNodes ?? 1_000_000;
+  const lowering: Lowering = { options, names, renames: new Map(), counter: 0, chains: new Map() };
   const out: NodeDef[] = [];
   const queue = [...nodes];
   // Lowered ops append their inlined bodies to the queue, so nested ones are lowered too.
@@ -69,6 +77,11 @@ export function lowerFunctionalOps(nodes: readonly NodeDef[], options: LowerOpti
       continue;
     }
     queue.push(...(n.op.endsWith("If") ? lowerIf(lowering, n) : lowerWhile(lowering, n)));
+    if (queue.length > maxNodes) {
+      throw invalidArgument(
+        `Graph has more than ${maxNodes} nodes once its functional control flow is inlined, more than this server's limit of ${maxNodes}`,
+      );
+    }
   }
   return out.map((n) => renameInputs(n, lowering.renames));
 }
@@ -79,6 +92,8 @@ interface Lowering {
   /** Data inputs "op:k" of lowered ops → the tensor that now carries that output. */
   readonly renames: Map<string, string>;
   counter: number;
+  /** For inlined nodes: the functions they were inlined through, outermost first. */
+  readonly chains: Map<NodeDef, readonly string[]>;
 }
 
 /** A fresh node name under `base/` (TF's Graph::NewName makes "base/infix/_N"). */
@@ -142,12 +157,19 @@ interface Inlined {
  */
 function inlineCall(
   l: Lowering,
+  caller: NodeDef,
   fn: NameAttrList,
   prefix: string,
   inputs: readonly string[],
   anchor: string,
   device: string,
 ): Inlined {
+  const chain = [...(l.chains.get(caller) ?? []), fn.name];
+  if (chain.indexOf(fn.name) < chain.length - 1) {
+    throw invalidArgument(
+      `Function ${fn.name} is recursive: it calls itself through ${chain.join(" -> ")}. Recursive functions are not supported.`,
+    );
+  }
   const fdef = l.options.library.find(fn.name);
   if (fdef?.signature === undefined) {
     throw invalidArgument(`Function ${fn.name} is not defined in the graph's function library.`);
@@ -183,6 +205,7 @@ function inlineCall(
       originalNodeNames: [n.name],
       originalFuncNames: [fn.name],
     });
+    l.chains.set(inlined, chain);
     nodes.push(inlined);
   }
   const controlRets = Object.values(fdef.controlRet).map((n) => `^${prefix}/${n}`);
@@ -239,6 +262,7 @@ function lowerIf(l: Lowering, n: NodeDef): NodeDef[] {
   });
   const thenCall = inlineCall(
     l,
+    n,
     funcAttr(n, "then_branch"),
     newName(l, n.name, "then"),
     switches.map((s) => `${s}:1`),
@@ -247,6 +271,7 @@ function lowerIf(l: Lowering, n: NodeDef): NodeDef[] {
   );
   const elseCall = inlineCall(
     l,
+    n,
     funcAttr(n, "else_branch"),
     newName(l, n.name, "else"),
     switches.map((s) => `${s}:0`),
@@ -329,7 +354,7 @@ function lowerWhile(l: Lowering, n: NodeDef): NodeDef[] {
     return name;
   });
   const merges = enters.map(() => newName(l, n.name, "merge"));
-  const cond = inlineCall(l, funcAttr(n, "cond"), newName(l, n.name, "cond"), merges, merges[0]!, device);
+  const cond = inlineCall(l, n, funcAttr(n, "cond"), newName(l, n.name, "cond"), merges, merges[0]!, device);
   const loopCond = newName(l, n.name, "LoopCond");
   nodes.push(...cond.nodes, node(loopCond, "LoopCond", [cond.outputs[0]!], {}, device));
   const switches = merges.map((merge, i) => {
@@ -341,6 +366,7 @@ function lowerWhile(l: Lowering, n: NodeDef): NodeDef[] {
   nodes.push(node(bodyControl, "Identity", [`${switches[0]}:1`], { T: T(0) }, device));
   const body = inlineCall(
     l,
+    n,
     funcAttr(n, "body"),
     newName(l, n.name, "body"),
     switches.map((s) => `${s}:1`),

@@ -256,7 +256,11 @@ export class MasterSession {
   private buildGraph(nodes: readonly NodeDef[], library: FunctionDefLibrary | undefined): Graph {
     const functions = createFunctionLibrary(library);
     const lookupOp = (name: string) => lookUpOp(name) ?? functions.opDef(name);
-    const lowered = lowerFunctionalOps(nodes, { library: functions, lookupOp });
+    const lowered = lowerFunctionalOps(nodes, {
+      library: functions,
+      lookupOp,
+      maxNodes: this.env.maxGraphNodes,
+    });
     const graph = convertNodeDefs(lowered, { lookupOp: (name) => functions.opDef(name) });
     placeGraph(graph, this.env.devices, {
       allowSoftPlacement: this.config.allowSoftPlacement,

@@ -1,0 +1,392 @@
+#!/usr/bin/env python3
+"""Writes array-extra-fixtures.json: TensorFlow 2.21's own results (tf.raw_ops, eager, CPU) for the
+linear-algebra and array ops of ordinary tf.compat.v1 programs: Qr, the V3 matrix-diagonal ops,
+MatrixBandPart, Roll, ReverseSequence, EnsureShape, SpaceToDepth/DepthToSpace,
+SpaceToBatchND/BatchToSpaceND, InTopKV2, LowerBound/UpperBound, HistogramFixedWidth,
+GuaranteeConst, the bitwise ops, ExtractImagePatches, MaxPoolWithArgmax (+ its gradient) and
+Conv3D (+ its gradients), read by ../array-extra-fixtures.test.ts.
+
+Each op runs over the dtypes TF registers a CPU kernel for (a dtype without one is skipped), on
+ordinary, empty and edge-case inputs, plus every bad input TF rejects (its code and message).
+Float inputs are multiples of 1/8 where the op does arithmetic, so sums are exact.
+
+Case format (tf_fixtures.py): {"op", "attrs": {name: [kind, value]}, "inputs": [tensor],
+"outputs": [tensor] | "error": {"code", "message"}}. Type attrs are inferred from the inputs as a
+GraphDef node carries them.
+
+Run from the repository root:
+.venv-tf/bin/python server/engine/kernels/testdata/gen_array_extra_fixtures.py
+"""
+
+import json
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+from tensorflow.python.framework import op_def_registry  # noqa: E402
+from tf_fixtures import attr_of, clean, enc  # noqa: E402
+
+R = tf.raw_ops
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "array-extra-fixtures.json")
+f16, bf16, f32, f64 = tf.float16, tf.bfloat16, tf.float32, tf.float64
+i8, i16, i32, i64 = tf.int8, tf.int16, tf.int32, tf.int64
+u8, u16, u32, u64 = tf.uint8, tf.uint16, tf.uint32, tf.uint64
+c64, c128, b, s = tf.complex64, tf.complex128, tf.bool, tf.string
+INTS = [i8, i16, i32, i64, u8, u16, u32, u64]
+cases = []
+
+
+def attr(v):
+    """attr_of, with an unknown-rank shape as ["shape", None]."""
+    if isinstance(v, tf.TensorShape) and v.rank is None:
+        return ["shape", None]
+    return attr_of(v)
+
+
+def type_attrs(op, inputs):
+    """The type attrs a GraphDef node of `op` carries, read off its inputs."""
+    d = op_def_registry.get(op)
+    out = {}
+    for arg in d.input_arg:
+        v = inputs.get(arg.name)
+        if v is None:
+            continue
+        if arg.number_attr:
+            out[arg.number_attr] = len(v)
+            v = v[0]
+        if arg.type_attr:
+            out[arg.type_attr] = tf.convert_to_tensor(v).dtype
+    return out
+
+
+def case(op, inputs, attrs=None, n_out=1):
+    """tf.raw_ops.<op>(**inputs, **attrs) on CPU; `inputs` in the op's input order."""
+    attrs = attrs or {}
+    inputs = {k: v if isinstance(v, list) and isinstance(v[0], tf.Tensor) else tf.convert_to_tensor(v)
+              for k, v in inputs.items()}
+    try:
+        with tf.device("/CPU:0"):
+            out = getattr(R, op)(**inputs, **attrs)
+    except tf.errors.NotFoundError:
+        return  # no CPU kernel for this dtype
+    except tf.errors.OpError as e:
+        out = e
+    c = {"op": op, "attrs": {k: attr(v) for k, v in {**type_attrs(op, inputs), **attrs}.items()}}
+    c["inputs"] = [enc(x) for t in inputs.values() for x in (t if isinstance(t, list) else [t])]
+    if isinstance(out, tf.errors.OpError):
+        c["error"] = {"code": out.error_code, "message": clean(out.message)}
+    else:
+        outs = list(out) if isinstance(out, (tuple, list)) else [out]
+        c["outputs"] = [enc(o) for o in outs]
+    cases.append(c)
+
+
+def grid(dtype, shape, seed=0, lo=-16, hi=16):
+    """Multiples of 1/8 in [lo/8, hi/8) (complex: both parts); small integers for int dtypes."""
+    rng = np.random.RandomState(seed)
+    if dtype == tf.bool:
+        return tf.constant(rng.randint(0, 2, size=shape).astype(bool))
+    if dtype == tf.string:
+        return tf.constant(rng.randint(0, 100, size=shape).astype(str).astype(object), tf.string)
+    if dtype.is_integer:
+        lo_i = 0 if dtype.is_unsigned else -50
+        return tf.constant(rng.randint(lo_i, 100, size=shape), dtype)
+    vals = rng.randint(lo, hi, size=shape) / 8.0
+    if dtype.is_complex:
+        vals = vals + 1j * rng.randint(lo, hi, size=shape) / 8.0
+        return tf.cast(tf.constant(vals, c128), dtype)
+    return tf.cast(tf.constant(vals, f64), dtype)
+
+
+def seq(dtype, shape):
+    """0, 1, 2, … in `shape` (data-movement ops: every element distinct)."""
+    n = int(np.prod(shape))
+    if dtype == tf.bool:
+        return tf.constant((np.arange(n) % 3 == 0).reshape(shape))
+    if dtype == tf.string:
+        return tf.constant(np.arange(n).astype(str).astype(object).reshape(shape), tf.string)
+    if dtype.is_complex:
+        return tf.cast(tf.constant((np.arange(n) + 0.5j * np.arange(n)).reshape(shape)), dtype)
+    return tf.cast(tf.constant(np.arange(n).reshape(shape) % 120), dtype)
+
+
+# --- Qr -----------------------------------------------------------------------------------------
+
+rng = np.random.RandomState(7)
+for dt in [f32, f64, c64, c128, f16]:
+    for shape in [[3, 3], [4, 2], [2, 4], [2, 3, 3], [1, 1], [5, 3], [0, 3], [3, 0], [2, 0, 0]]:
+        for full in [False, True]:
+            a = rng.standard_normal(shape)
+            if dt.is_complex:
+                a = a + 1j * rng.standard_normal(shape)
+            case("Qr", {"input": tf.cast(tf.constant(a), dt)}, {"full_matrices": full})
+# Rank-deficient and zero columns (Householder with a zero tail).
+for a in [[[1.0, 2.0], [2.0, 4.0]], [[0.0, 1.0], [0.0, 2.0]], [[3.0, 0.0], [0.0, 0.0]],
+          [[-1.0, 0.0], [0.0, -2.0]], [[0.0, 0.0], [0.0, 0.0]]]:
+    case("Qr", {"input": tf.constant(a, f64)}, {"full_matrices": True})
+    case("Qr", {"input": tf.constant(a, f32)}, {"full_matrices": False})
+# The orthogonal initializer's shapes: (4u, u) Gaussian matrices.
+for shape in [[16, 4], [32, 8], [64, 16]]:
+    case("Qr", {"input": tf.constant(rng.standard_normal(shape), f32)}, {"full_matrices": False})
+case("Qr", {"input": tf.constant(rng.standard_normal([60, 50]), f64)}, {"full_matrices": False})
+case("Qr", {"input": tf.constant([1.0, 2.0], f32)})
+case("Qr", {"input": tf.constant(3.0, f32)})
+
+# --- MatrixDiagV3 / MatrixDiagPartV3 / MatrixSetDiagV3 / MatrixBandPart --------------------------
+
+ALIGNS = ["RIGHT_LEFT", "LEFT_RIGHT", "LEFT_LEFT", "RIGHT_RIGHT"]
+for dt in [f32, f64, f16, bf16, i32, i64, u8, i8, i16, u16, u32, u64, c64, c128, b, s]:
+    case("MatrixDiagV3", {"diagonal": seq(dt, [2, 3]), "k": 0, "num_rows": -1, "num_cols": -1,
+                          "padding_value": tf.zeros([], dt) if dt != s else tf.constant("")})
+    case("MatrixDiagPartV3", {"input": seq(dt, [2, 3, 3]), "k": 0,
+                              "padding_value": tf.zeros([], dt) if dt != s else tf.constant("")})
+    case("MatrixSetDiagV3", {"input": seq(dt, [2, 3, 3]), "diagonal": seq(dt, [2, 3]), "k": 0})
+    case("MatrixBandPart", {"input": seq(dt, [2, 3, 4]), "num_lower": tf.constant(1, i64),
+                            "num_upper": tf.constant(0, i64)})
+for align in ALIGNS:
+    for k in [[-1, 1], [0, 2], [-2, 0], [1, 1], [-3, 2], [2, 3]]:
+        x = seq(f32, [2, 4, 5]) + 1.0
+        case("MatrixDiagPartV3", {"input": x, "k": tf.constant(k), "padding_value": 9.0},
+             {"align": align})
+        nd = k[1] - k[0] + 1
+        dlen = 4
+        d = seq(f32, [2, nd, dlen]) + 1.0
+        case("MatrixSetDiagV3", {"input": x, "diagonal": d if nd > 1 else d[:, 0], "k": tf.constant(k)},
+             {"align": align})
+        case("MatrixDiagV3", {"diagonal": d if nd > 1 else d[:, 0], "k": tf.constant(k), "num_rows": -1,
+                              "num_cols": -1, "padding_value": 7.0}, {"align": align})
+        case("MatrixDiagV3", {"diagonal": d if nd > 1 else d[:, 0], "k": tf.constant(k), "num_rows": 6,
+                              "num_cols": -1, "padding_value": 7.0}, {"align": align})
+        case("MatrixDiagV3", {"diagonal": d if nd > 1 else d[:, 0], "k": tf.constant(k), "num_rows": -1,
+                              "num_cols": 7, "padding_value": 0.0}, {"align": align})
+    case("MatrixDiagPartV3", {"input": seq(i32, [3, 4, 2]), "k": tf.constant([-3, 1]), "padding_value": -1},
+         {"align": align})
+    case("MatrixDiagPartV3", {"input": seq(i32, [4, 4]), "k": 2, "padding_value": -1}, {"align": align})
+    case("MatrixDiagV3", {"diagonal": seq(i32, [3]), "k": tf.constant([1]), "num_rows": 5, "num_cols": 5,
+                          "padding_value": -1}, {"align": align})
+# Scalar k, k with a length-1 vector, empty inputs.
+case("MatrixDiagV3", {"diagonal": seq(f32, [0]), "k": 0, "num_rows": -1, "num_cols": -1, "padding_value": 0.0})
+case("MatrixDiagV3", {"diagonal": seq(f32, [2, 0]), "k": 0, "num_rows": -1, "num_cols": -1, "padding_value": 0.0})
+case("MatrixDiagV3", {"diagonal": seq(f32, [3]), "k": -2, "num_rows": -1, "num_cols": -1, "padding_value": 0.0})
+case("MatrixDiagV3", {"diagonal": seq(f32, [3]), "k": 0, "num_rows": 3, "num_cols": 4, "padding_value": 0.0})
+case("MatrixDiagPartV3", {"input": seq(f32, [0, 3, 3]), "k": 0, "padding_value": 0.0})
+case("MatrixDiagPartV3", {"input": seq(f32, [2, 0, 3]), "k": 0, "padding_value": 0.0})
+case("MatrixSetDiagV3", {"input": seq(f32, [0, 3, 3]), "diagonal": seq(f32, [0, 3]), "k": 0})
+# Errors.
+case("MatrixDiagV3", {"diagonal": seq(f32, [3]), "k": tf.constant([1, 0]), "num_rows": -1, "num_cols": -1,
+                      "padding_value": 0.0})
+case("MatrixDiagV3", {"diagonal": seq(f32, [3]), "k": tf.constant([0, 1, 2]), "num_rows": -1, "num_cols": -1,
+                      "padding_value": 0.0})
+case("MatrixDiagV3", {"diagonal": seq(f32, [3]), "k": tf.zeros([0], i32), "num_rows": -1, "num_cols": -1,
+                      "padding_value": 0.0})
+case("MatrixDiagV3", {"diagonal": seq(f32, [3]), "k": 0, "num_rows": 2, "num_cols": -1, "padding_value": 0.0})
+case("MatrixDiagV3", {"diagonal": seq(f32, [3]), "k": 0, "num_rows": 4, "num_cols": 5, "padding_value": 0.0})
+case("MatrixDiagV3", {"diagonal": seq(f32, [3]), "k": 0, "num_rows": tf.constant([3]), "num_cols": -1,
+                      "padding_value": 0.0})
+case("MatrixDiagV3", {"diagonal": seq(f32, [3]), "k": 0, "num_rows": -1, "num_cols": -1,
+                      "padding_value": tf.constant([0.0])})
+case("MatrixDiagV3", {"diagonal": seq(f32, [2, 3]), "k": tf.constant([0, 1]), "num_rows": -1, "num_cols": -1,
+                      "padding_value": 0.0})
+case("MatrixDiagV3", {"diagonal": seq(f32, [2, 3]), "k": tf.constant([0, 2]), "num_rows": -1, "num_cols": -1,
+                      "padding_value": 0.0})
+case("MatrixDiagV3", {"diagonal": tf.constant(1.0), "k": 0, "num_rows": -1, "num_cols": -1, "padding_value": 0.0})
+case("MatrixDiagPartV3", {"input": seq(f32, [3]), "k": 0, "padding_value": 0.0})
+case("MatrixDiagPartV3", {"input": seq(f32, [3, 3]), "k": 3, "padding_value": 0.0})
+case("MatrixDiagPartV3", {"input": seq(f32, [3, 3]), "k": -3, "padding_value": 0.0})
+case("MatrixDiagPartV3", {"input": seq(f32, [3, 3]), "k": tf.constant([1, -1]), "padding_value": 0.0})
+case("MatrixDiagPartV3", {"input": seq(f32, [3, 3]), "k": tf.constant([[1]]), "padding_value": 0.0})
+case("MatrixDiagPartV3", {"input": seq(f32, [3, 3]), "k": 0, "padding_value": tf.constant([0.0, 1.0])})
+case("MatrixSetDiagV3", {"input": seq(f32, [3]), "diagonal": seq(f32, [3]), "k": 0})
+case("MatrixSetDiagV3", {"input": seq(f32, [3, 3]), "diagonal": seq(f32, [2]), "k": 0})
+case("MatrixSetDiagV3", {"input": seq(f32, [2, 3, 3]), "diagonal": seq(f32, [3, 3]), "k": 0})
+case("MatrixSetDiagV3", {"input": seq(f32, [3, 3]), "diagonal": seq(f32, [2, 3]), "k": tf.constant([0, 2])})
+case("MatrixSetDiagV3", {"input": seq(f32, [3, 3]), "diagonal": seq(f32, [3]), "k": 4})
+case("MatrixSetDiagV3", {"input": seq(f32, [3, 3]), "diagonal": seq(f32, [3]), "k": tf.constant([2, 1])})
+case("MatrixSetDiagV3", {"input": seq(f32, [3, 4]), "diagonal": seq(f32, [2, 3]), "k": tf.constant([0, 1])})
+for lo, up in [(0, -1), (-1, 0), (0, 0), (-1, -1), (2, 1), (5, 5), (1, 3)]:
+    case("MatrixBandPart", {"input": seq(f32, [3, 4]) + 1, "num_lower": tf.constant(lo, i64),
+                            "num_upper": tf.constant(up, i64)})
+    case("MatrixBandPart", {"input": seq(i32, [2, 4, 3]) + 1, "num_lower": tf.constant(lo, i32),
+                            "num_upper": tf.constant(up, i32)})
+case("MatrixBandPart", {"input": seq(f32, [0, 3]), "num_lower": tf.constant(0, i64), "num_upper": tf.constant(0, i64)})
+case("MatrixBandPart", {"input": seq(f32, [3]), "num_lower": tf.constant(0, i64), "num_upper": tf.constant(0, i64)})
+case("MatrixBandPart", {"input": seq(f32, [3, 3]), "num_lower": tf.constant([0], i64), "num_upper": tf.constant(0, i64)})
+case("MatrixBandPart", {"input": seq(f32, [3, 3]), "num_lower": tf.constant(0, i64), "num_upper": tf.constant([0], i64)})
+case("MatrixBandPart", {"input": seq(f32, [3, 3]), "num_lower": tf.constant(4, i64), "num_upper": tf.constant(0, i64)})
+case("MatrixBandPart", {"input": seq(f32, [3, 3]), "num_lower": tf.constant(-2, i64), "num_upper": tf.constant(0, i64)})
+case("MatrixBandPart", {"input": seq(f32, [3, 3]), "num_lower": tf.constant(0, i64), "num_upper": tf.constant(4, i64)})
+case("MatrixBandPart", {"input": seq(f32, [3, 3]), "num_lower": tf.constant(0, i64), "num_upper": tf.constant(-3, i64)})
+
+# --- Roll ---------------------------------------------------------------------------------------
+
+for dt in [f32, f64, f16, bf16, i32, i64, u8, i8, i16, u16, u32, u64, c64, c128, b, s]:
+    case("Roll", {"input": seq(dt, [2, 3]), "shift": tf.constant([1, -1]), "axis": tf.constant([0, 1])})
+for shift, axis in [(2, 0), (-7, 0), ([1, 2], [1, 1]), ([3, -1], [-1, 0]), (0, 0), (5, 1),
+                    (tf.constant([1, 2], i64), tf.constant([0, 2], i64)), (1, -3)]:
+    case("Roll", {"input": seq(f32, [3, 4, 2]), "shift": shift, "axis": axis})
+case("Roll", {"input": seq(f32, [5]), "shift": 2, "axis": 0})
+case("Roll", {"input": seq(f32, [0, 3]), "shift": 2, "axis": 1})
+case("Roll", {"input": seq(f32, [2, 0]), "shift": 2, "axis": 0})
+case("Roll", {"input": tf.constant(1.0), "shift": 1, "axis": 0})
+case("Roll", {"input": seq(f32, [3]), "shift": tf.constant([[1]]), "axis": 0})
+case("Roll", {"input": seq(f32, [3]), "shift": 1, "axis": tf.constant([[0]])})
+case("Roll", {"input": seq(f32, [3, 2]), "shift": tf.constant([1, 2]), "axis": 0})
+case("Roll", {"input": seq(f32, [3, 2]), "shift": 1, "axis": 2})
+case("Roll", {"input": seq(f32, [3, 2]), "shift": 1, "axis": -3})
+
+# --- ReverseSequence ----------------------------------------------------------------------------
+
+for dt in [f32, f64, f16, bf16, i32, i64, u8, i8, i16, u16, u32, u64, c64, c128, b, s]:
+    case("ReverseSequence", {"input": seq(dt, [3, 4]), "seq_lengths": tf.constant([2, 4, 0], i64)},
+         {"seq_dim": 1, "batch_dim": 0})
+case("ReverseSequence", {"input": seq(f32, [4, 3, 2]), "seq_lengths": tf.constant([1, 3, 4], i32)},
+     {"seq_dim": 0, "batch_dim": 1})
+case("ReverseSequence", {"input": seq(f32, [2, 3, 4]), "seq_lengths": tf.constant([3, 1], i32)},
+     {"seq_dim": 2, "batch_dim": 0})
+case("ReverseSequence", {"input": seq(f32, [2, 5, 2]), "seq_lengths": tf.constant([3, 5], i64)},
+     {"seq_dim": 1, "batch_dim": -3})
+case("ReverseSequence", {"input": seq(f32, [0, 3]), "seq_lengths": tf.zeros([0], i64)}, {"seq_dim": 1})
+# Errors.
+case("ReverseSequence", {"input": seq(f32, [3, 4]), "seq_lengths": tf.constant([2, 5, 0], i64)}, {"seq_dim": 1})
+case("ReverseSequence", {"input": seq(f32, [3, 4]), "seq_lengths": tf.constant([2, -1, 0], i64)}, {"seq_dim": 1})
+case("ReverseSequence", {"input": seq(f32, [3, 4]), "seq_lengths": tf.constant([2, 1], i64)}, {"seq_dim": 1})
+case("ReverseSequence", {"input": seq(f32, [3, 4]), "seq_lengths": tf.constant([[2, 1, 1]], i64)}, {"seq_dim": 1})
+case("ReverseSequence", {"input": seq(f32, [3, 4]), "seq_lengths": tf.constant([2, 1, 1], i64)}, {"seq_dim": 0})
+case("ReverseSequence", {"input": seq(f32, [3, 4]), "seq_lengths": tf.constant([2, 1, 1], i64)}, {"seq_dim": 2})
+case("ReverseSequence", {"input": seq(f32, [3, 4]), "seq_lengths": tf.constant([2, 1, 1], i64)},
+     {"seq_dim": 1, "batch_dim": 3})
+
+# --- EnsureShape / GuaranteeConst ---------------------------------------------------------------
+
+for dt in [f32, i32, s, b, c64]:
+    case("EnsureShape", {"input": seq(dt, [2, 3])}, {"shape": tf.TensorShape([2, None])})
+    case("GuaranteeConst", {"input": seq(dt, [2, 3])})
+case("EnsureShape", {"input": seq(f32, [2, 3])}, {"shape": tf.TensorShape(None)})
+case("EnsureShape", {"input": seq(f32, [2, 3])}, {"shape": tf.TensorShape([2, 4])})
+case("EnsureShape", {"input": seq(f32, [2, 3])}, {"shape": tf.TensorShape([None])})
+case("EnsureShape", {"input": tf.constant(1.0)}, {"shape": tf.TensorShape([])})
+case("EnsureShape", {"input": tf.constant(1.0)}, {"shape": tf.TensorShape([1])})
+case("EnsureShape", {"input": seq(f32, [0, 3])}, {"shape": tf.TensorShape([None, 3])})
+
+# --- SpaceToDepth / DepthToSpace ----------------------------------------------------------------
+
+for dt in [f32, f64, f16, bf16, i32, i64, u8, i8, i16, u16, u32, u64, c64, c128, b, s]:
+    case("SpaceToDepth", {"input": seq(dt, [1, 4, 4, 2])}, {"block_size": 2})
+    case("DepthToSpace", {"input": seq(dt, [1, 2, 2, 8])}, {"block_size": 2})
+case("SpaceToDepth", {"input": seq(f32, [2, 6, 3, 2])}, {"block_size": 3})
+case("DepthToSpace", {"input": seq(f32, [2, 2, 1, 18])}, {"block_size": 3})
+case("SpaceToDepth", {"input": seq(f32, [0, 4, 4, 1])}, {"block_size": 2})
+case("DepthToSpace", {"input": seq(f32, [0, 2, 2, 4])}, {"block_size": 2})
+case("SpaceToDepth", {"input": seq(f32, [1, 5, 4, 1])}, {"block_size": 2})
+case("SpaceToDepth", {"input": seq(f32, [1, 4, 5, 1])}, {"block_size": 2})
+case("SpaceToDepth", {"input": seq(f32, [4, 4, 1])}, {"block_size": 2})
+case("SpaceToDepth", {"input": seq(f32, [1, 4, 4, 4])}, {"block_size": 2, "data_format": "NCHW"})
+case("DepthToSpace", {"input": seq(f32, [1, 2, 2, 6])}, {"block_size": 2})
+case("DepthToSpace", {"input": seq(f32, [2, 2, 4])}, {"block_size": 2})
+case("DepthToSpace", {"input": seq(f32, [1, 2, 2, 4])}, {"block_size": 2, "data_format": "NCHW"})
+
+# --- SpaceToBatchND / BatchToSpaceND ------------------------------------------------------------
+
+for dt in [f32, f64, f16, bf16, i32, i64, u8, i8, i16, u16, u32, u64, c64, c128, b, s]:
+    case("SpaceToBatchND", {"input": seq(dt, [1, 4, 4, 1]), "block_shape": [2, 2], "paddings": [[0, 0], [0, 0]]})
+    case("BatchToSpaceND", {"input": seq(dt, [4, 2, 2, 1]), "block_shape": [2, 2], "crops": [[0, 0], [0, 0]]})
+for bs, pad in [([2, 2], [[1, 1], [2, 0]]), ([3], [[1, 2]]), ([1, 2], [[0, 0], [0, 2]]), ([2, 3], [[0, 2], [1, 0]])]:
+    case("SpaceToBatchND", {"input": seq(f32, [2, 4, 4, 3]), "block_shape": bs, "paddings": pad})
+    case("SpaceToBatchND", {"input": seq(f32, [2, 4, 4, 3]), "block_shape": tf.constant(bs, i64),
+                            "paddings": tf.constant(pad, i64)})
+for bs, crop in [([2, 2], [[1, 1], [2, 0]]), ([3], [[1, 2]]), ([1, 2], [[0, 0], [0, 2]]), ([2, 2], [[0, 0], [0, 0]])]:
+    n = int(np.prod(bs)) * 2
+    case("BatchToSpaceND", {"input": seq(f32, [n, 3, 3, 2]), "block_shape": bs, "crops": crop})
+case("SpaceToBatchND", {"input": seq(f32, [0, 4, 4, 1]), "block_shape": [2, 2], "paddings": [[0, 0], [0, 0]]})
+case("SpaceToBatchND", {"input": seq(f32, [1, 4, 4, 1]), "block_shape": tf.zeros([0], i32),
+                        "paddings": tf.zeros([0, 2], i32)})
+case("BatchToSpaceND", {"input": seq(f32, [0, 2, 2, 1]), "block_shape": [2, 2], "crops": [[0, 0], [0, 0]]})
+# Errors.
+case("SpaceToBatchND", {"input": seq(f32, [1, 5, 4, 1]), "block_shape": [2, 2], "paddings": [[0, 0], [0, 0]]})
+case("SpaceToBatchND", {"input": seq(f32, [1, 4, 4, 1]), "block_shape": [2, 2], "paddings": [[0, 0]]})
+case("SpaceToBatchND", {"input": seq(f32, [1, 4, 4, 1]), "block_shape": [[2, 2]], "paddings": [[0, 0], [0, 0]]})
+case("SpaceToBatchND", {"input": seq(f32, [1, 4, 4, 1]), "block_shape": [0, 2], "paddings": [[0, 0], [0, 0]]})
+case("SpaceToBatchND", {"input": seq(f32, [1, 4, 4, 1]), "block_shape": [2, 2], "paddings": [[-1, 1], [0, 0]]})
+case("SpaceToBatchND", {"input": seq(f32, [4, 4]), "block_shape": [2, 2], "paddings": [[0, 0], [0, 0]]})
+case("BatchToSpaceND", {"input": seq(f32, [3, 2, 2, 1]), "block_shape": [2, 2], "crops": [[0, 0], [0, 0]]})
+case("BatchToSpaceND", {"input": seq(f32, [4, 2, 2, 1]), "block_shape": [2, 2], "crops": [[0, 0], [3, 2]]})
+case("BatchToSpaceND", {"input": seq(f32, [4, 2, 2, 1]), "block_shape": [2, 2], "crops": [[0, 0], [-1, 0]]})
+case("BatchToSpaceND", {"input": seq(f32, [4, 2, 2, 1]), "block_shape": [2, 2], "crops": [[0, 0]]})
+case("BatchToSpaceND", {"input": seq(f32, [4, 2, 2, 1]), "block_shape": [0, 2], "crops": [[0, 0], [0, 0]]})
+case("BatchToSpaceND", {"input": seq(f32, [4, 2]), "block_shape": [2, 2], "crops": [[0, 0], [0, 0]]})
+
+# --- InTopKV2 -----------------------------------------------------------------------------------
+
+pred = tf.constant([[0.1, 0.3, 0.2, 0.4], [0.5, 0.5, 0.1, 0.0], [np.nan, 0.2, 0.3, 0.1],
+                    [0.2, np.inf, 0.1, 0.1]], f32)
+for kt in [i32, i64]:
+    for k in [0, 1, 2, 3, 4, 5, -1]:
+        case("InTopKV2", {"predictions": pred, "targets": tf.constant([3, 1, 2, 0], kt), "k": tf.constant(k, kt)})
+case("InTopKV2", {"predictions": pred, "targets": tf.constant([3, 4, 2, -1]), "k": 2})
+case("InTopKV2", {"predictions": pred, "targets": tf.constant([3, 1, 2]), "k": 2})
+case("InTopKV2", {"predictions": pred[0], "targets": tf.constant([3]), "k": 2})
+case("InTopKV2", {"predictions": pred, "targets": tf.constant([[3, 1, 2, 0]]), "k": 2})
+case("InTopKV2", {"predictions": pred, "targets": tf.constant([3, 1, 2, 0]), "k": tf.constant([2])})
+case("InTopKV2", {"predictions": tf.zeros([0, 3]), "targets": tf.zeros([0], i32), "k": 1})
+
+# --- LowerBound / UpperBound --------------------------------------------------------------------
+
+for op in ["LowerBound", "UpperBound"]:
+    for dt in [f32, f64, f16, bf16, i32, i64, u8, i8, i16, u16, u32, u64]:
+        srt = tf.cast(tf.constant([[0, 1, 1, 3, 5, 5, 5, 9], [2, 2, 4, 4, 6, 6, 8, 8]]), dt)
+        vals = tf.cast(tf.constant([[0, 1, 2, 5, 10], [1, 2, 7, 8, 9]]), dt)
+        case(op, {"sorted_inputs": srt, "values": vals})
+        case(op, {"sorted_inputs": srt, "values": vals}, {"out_type": i64})
+    case(op, {"sorted_inputs": tf.constant([[1.0, np.nan]]), "values": tf.constant([[np.nan, 1.0, 2.0]])})
+    case(op, {"sorted_inputs": tf.zeros([2, 0]), "values": tf.constant([[1.0], [2.0]])})
+    case(op, {"sorted_inputs": tf.constant([[1.0, 2.0]]), "values": tf.zeros([1, 0])})
+    case(op, {"sorted_inputs": tf.constant([[1.0, 2.0]]), "values": tf.constant([[1.0], [2.0]])})
+    case(op, {"sorted_inputs": tf.constant([1.0, 2.0]), "values": tf.constant([1.0])})
+    case(op, {"sorted_inputs": tf.constant([[[1.0, 2.0]]]), "values": tf.constant([[[1.5, 3.0, 0.0]]])})
+    case(op, {"sorted_inputs": tf.constant([[[1.0, 2.0]]]), "values": tf.constant([[1.5, 3.0, 0.0]])})
+
+# --- HistogramFixedWidth ------------------------------------------------------------------------
+
+for dt in [f32, f64, i32, i64]:
+    vals = tf.cast(tf.constant([-1.0, 0.0, 1.5, 2.0, 5.0, 12.0, 4.99, -100.0]), dt)
+    case("HistogramFixedWidth", {"values": vals, "value_range": tf.cast(tf.constant([0.0, 5.0]), dt), "nbins": 5})
+    case("HistogramFixedWidth", {"values": vals, "value_range": tf.cast(tf.constant([0.0, 5.0]), dt), "nbins": 3},
+         {"dtype": i64})
+case("HistogramFixedWidth", {"values": tf.constant([[1.0, 2.0], [np.inf, -np.inf]]),
+                             "value_range": tf.constant([0.0, 3.0]), "nbins": 4})
+case("HistogramFixedWidth", {"values": tf.zeros([0]), "value_range": tf.constant([0.0, 3.0]), "nbins": 4})
+case("HistogramFixedWidth", {"values": tf.constant([0.1, 0.2, 0.30000001, 0.7]),
+                             "value_range": tf.constant([0.1, 0.9]), "nbins": 8})
+case("HistogramFixedWidth", {"values": tf.constant([1.0]), "value_range": tf.constant([0.0, 3.0]), "nbins": 0})
+case("HistogramFixedWidth", {"values": tf.constant([1.0]), "value_range": tf.constant([0.0, 3.0]), "nbins": -1})
+case("HistogramFixedWidth", {"values": tf.constant([1.0]), "value_range": tf.constant([3.0, 3.0]), "nbins": 2})
+case("HistogramFixedWidth", {"values": tf.constant([1.0]), "value_range": tf.constant([3.0, 1.0]), "nbins": 2})
+case("HistogramFixedWidth", {"values": tf.constant([1.0]), "value_range": tf.constant([0.0, 1.0, 2.0]), "nbins": 2})
+case("HistogramFixedWidth", {"values": tf.constant([1.0]), "value_range": tf.constant([0.0, 3.0]),
+                             "nbins": tf.constant([2])})
+
+# --- Bitwise ------------------------------------------------------------------------------------
+
+for dt in INTS:
+    info = np.iinfo(dt.as_numpy_dtype)
+    x = tf.constant(np.array([0, 1, 5, info.max, info.min, 100, 3, 12], dt.as_numpy_dtype))
+    y = tf.constant(np.array([3, 6, 3, 1, info.max, 7, 2, 9], dt.as_numpy_dtype))
+    for op in ["BitwiseAnd", "BitwiseOr", "BitwiseXor"]:
+        case(op, {"x": x, "y": y})
+    case("BitwiseAnd", {"x": tf.reshape(x, [2, 4]), "y": y[:4]})
+    case("Invert", {"x": x})
+    case("PopulationCount", {"x": x})
+    bits = dt.size * 8
+    sh = tf.constant(np.array([0, 1, bits - 1, bits, bits + 3, 2, 3, 1] if dt.is_unsigned
+                              else [0, 1, bits - 1, bits, -1, 2, -5, bits * 2], dt.as_numpy_dtype))
+    case("LeftShift", {"x": x, "y": sh})
+    case("RightShift", {"x": x, "y": sh})
+case("BitwiseOr", {"x": tf.constant([1, 2, 3]), "y": tf.constant([1, 2])})
+case("LeftShift", {"x": tf.constant([[1], [2]]), "y": tf.constant([1, 2, 3])})
+case("Invert", {"x": tf.zeros([0], i32)})
+
+with open(OUT, "w") as f:
+    json.dump({"tensorflow": tf.__version__, "cases": cases}, f, separators=(",", ":"))
+print(f"{len(cases)} cases -> {OUT}")

@@ -17,6 +17,7 @@ export * from "./DepthToSpace.js";
 export * from "./Diag.js";
 export * from "./DiagPart.js";
 export * from "./EnsureShape.js";
+export * from "./ExtractImagePatches.js";
 export * from "./GatherNd.js";
 export * from "./GuaranteeConst.js";
 export * from "./HistogramFixedWidth.js";

@@ -387,6 +387,97 @@ case("BitwiseOr", {"x": tf.constant([1, 2, 3]), "y": tf.constant([1, 2])})
 case("LeftShift", {"x": tf.constant([[1], [2]]), "y": tf.constant([1, 2, 3])})
 case("Invert", {"x": tf.zeros([0], i32)})
 
+# --- ExtractImagePatches -------------------------------------------------------------------------
+
+for dt in [f32, f64, f16, bf16, i32, i64, u8, i8, i16, u16, u32, u64, c64, c128, b]:
+    case("ExtractImagePatches", {"images": seq(dt, [1, 4, 4, 2])},
+         {"ksizes": [1, 2, 2, 1], "strides": [1, 2, 2, 1], "rates": [1, 1, 1, 1], "padding": "VALID"})
+for ks, st, rt, pad in [([1, 3, 3, 1], [1, 1, 1, 1], [1, 1, 1, 1], "SAME"), ([1, 2, 3, 1], [1, 2, 1, 1], [1, 2, 1, 1], "VALID"),
+                        ([1, 2, 2, 1], [1, 3, 2, 1], [1, 2, 2, 1], "SAME"), ([1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1], "VALID"),
+                        ([1, 5, 5, 1], [1, 1, 1, 1], [1, 1, 1, 1], "VALID"), ([1, 4, 2, 1], [1, 2, 3, 1], [1, 1, 2, 1], "SAME")]:
+    case("ExtractImagePatches", {"images": seq(f32, [2, 5, 4, 3])},
+         {"ksizes": ks, "strides": st, "rates": rt, "padding": pad})
+case("ExtractImagePatches", {"images": seq(f32, [0, 4, 4, 1])},
+     {"ksizes": [1, 2, 2, 1], "strides": [1, 1, 1, 1], "rates": [1, 1, 1, 1], "padding": "SAME"})
+case("ExtractImagePatches", {"images": seq(f32, [4, 4, 1])},
+     {"ksizes": [1, 2, 2, 1], "strides": [1, 1, 1, 1], "rates": [1, 1, 1, 1], "padding": "SAME"})
+case("ExtractImagePatches", {"images": seq(f32, [1, 4, 4, 1])},
+     {"ksizes": [2, 2, 2, 1], "strides": [1, 1, 1, 1], "rates": [1, 1, 1, 1], "padding": "SAME"})
+case("ExtractImagePatches", {"images": seq(f32, [1, 4, 4, 1])},
+     {"ksizes": [1, 2, 2, 1], "strides": [1, 0, 1, 1], "rates": [1, 1, 1, 1], "padding": "SAME"})
+case("ExtractImagePatches", {"images": seq(f32, [1, 4, 4, 1])},
+     {"ksizes": [1, 2, 2, 1], "strides": [1, 1, 1, 1], "rates": [1, 1, 1, 2], "padding": "SAME"})
+
+# --- MaxPoolWithArgmax / MaxPoolGradWithArgmax --------------------------------------------------
+
+for dt in [f32, f64, f16, bf16, i32, i64, u8, i8, i16, u16, u32, u64]:
+    x = tf.cast(tf.constant(np.random.RandomState(3).permutation(32).reshape([1, 4, 4, 2])), dt)
+    for incl in [False, True]:
+        case("MaxPoolWithArgmax", {"input": x}, {"ksize": [1, 2, 2, 1], "strides": [1, 2, 2, 1], "padding": "VALID",
+                                                  "include_batch_in_index": incl})
+        case("MaxPoolGradWithArgmax", {"input": x, "grad": tf.cast(seq(f32, [1, 2, 2, 2]) + 1, dt),
+                                       "argmax": R.MaxPoolWithArgmax(input=x, ksize=[1, 2, 2, 1], strides=[1, 2, 2, 1],
+                                                                     padding="VALID", include_batch_in_index=incl)[1]},
+             {"ksize": [1, 2, 2, 1], "strides": [1, 2, 2, 1], "padding": "VALID", "include_batch_in_index": incl})
+x = tf.constant(np.random.RandomState(4).randint(-8, 8, [2, 5, 5, 3]) / 4.0, f32)
+for ks, st, pad in [([1, 3, 3, 1], [1, 2, 2, 1], "SAME"), ([1, 2, 2, 1], [1, 1, 1, 1], "VALID"), ([1, 3, 2, 1], [1, 2, 3, 1], "SAME")]:
+    for incl, targ in [(False, i64), (True, i64), (False, i32)]:
+        out, arg = R.MaxPoolWithArgmax(input=x, ksize=ks, strides=st, padding=pad, include_batch_in_index=incl, Targmax=targ)
+        case("MaxPoolWithArgmax", {"input": x}, {"ksize": ks, "strides": st, "padding": pad,
+                                                  "include_batch_in_index": incl, "Targmax": targ})
+        case("MaxPoolGradWithArgmax", {"input": x, "grad": grid(f32, out.shape, seed=5), "argmax": arg},
+             {"ksize": ks, "strides": st, "padding": pad, "include_batch_in_index": incl})
+case("MaxPoolWithArgmax", {"input": tf.constant([[[[np.nan], [1.0]], [[2.0], [np.nan]]]])},
+     {"ksize": [1, 2, 2, 1], "strides": [1, 1, 1, 1], "padding": "VALID"})
+case("MaxPoolWithArgmax", {"input": tf.zeros([0, 4, 4, 1])}, {"ksize": [1, 2, 2, 1], "strides": [1, 2, 2, 1], "padding": "VALID"})
+case("MaxPoolWithArgmax", {"input": tf.zeros([4, 4, 1])}, {"ksize": [1, 2, 2, 1], "strides": [1, 2, 2, 1], "padding": "VALID"})
+case("MaxPoolWithArgmax", {"input": tf.zeros([1, 4, 4, 1])}, {"ksize": [2, 2, 2, 1], "strides": [1, 2, 2, 1], "padding": "VALID"})
+case("MaxPoolWithArgmax", {"input": tf.zeros([1, 4, 4, 1])}, {"ksize": [1, 5, 2, 1], "strides": [1, 2, 2, 1], "padding": "VALID"})
+xa = tf.zeros([1, 4, 4, 1])
+# (An argmax outside the input aborts TF's process (a CHECK), so it has no case here.)
+case("MaxPoolGradWithArgmax", {"input": xa, "grad": tf.ones([1, 2, 1, 1]), "argmax": tf.zeros([1, 2, 2, 1], i64)},
+     {"ksize": [1, 2, 2, 1], "strides": [1, 2, 2, 1], "padding": "VALID"})
+case("MaxPoolGradWithArgmax", {"input": xa, "grad": tf.ones([1, 2, 2, 1]), "argmax": tf.zeros([1, 2, 1, 1], i64)},
+     {"ksize": [1, 2, 2, 1], "strides": [1, 2, 2, 1], "padding": "VALID"})
+
+# --- Conv3D and its gradients -------------------------------------------------------------------
+
+for dt in [f32, f64, f16, bf16]:
+    xin = grid(dt, [1, 3, 4, 3, 2], seed=6, lo=-4, hi=4)
+    fil = grid(dt, [2, 2, 2, 2, 3], seed=7, lo=-4, hi=4)
+    case("Conv3D", {"input": xin, "filter": fil}, {"strides": [1, 1, 1, 1, 1], "padding": "VALID"})
+for shape, fshape, st, pad in [([2, 5, 4, 6, 3], [3, 2, 3, 3, 4], [1, 2, 1, 2, 1], "SAME"),
+                               ([1, 4, 4, 4, 2], [2, 2, 2, 2, 2], [1, 2, 2, 2, 1], "VALID"),
+                               ([1, 3, 5, 4, 1], [3, 3, 1, 1, 2], [1, 1, 2, 3, 1], "SAME"),
+                               ([1, 2, 2, 2, 1], [1, 1, 1, 1, 1], [1, 1, 1, 1, 1], "VALID")]:
+    xin = grid(f32, shape, seed=8)
+    fil = grid(f32, fshape, seed=9)
+    out = R.Conv3D(input=xin, filter=fil, strides=st, padding=pad)
+    dy = grid(f32, out.shape, seed=10)
+    case("Conv3D", {"input": xin, "filter": fil}, {"strides": st, "padding": pad})
+    case("Conv3DBackpropInputV2", {"input_sizes": tf.constant(shape), "filter": fil, "out_backprop": dy},
+         {"strides": st, "padding": pad})
+    case("Conv3DBackpropFilterV2", {"input": xin, "filter_sizes": tf.constant(fshape), "out_backprop": dy},
+         {"strides": st, "padding": pad})
+for dt in [f64, f16]:
+    xin = grid(dt, [1, 3, 3, 3, 2], seed=11, lo=-4, hi=4)
+    fil = grid(dt, [2, 2, 2, 2, 2], seed=12, lo=-4, hi=4)
+    dy = grid(dt, [1, 2, 2, 2, 2], seed=13, lo=-4, hi=4)
+    case("Conv3DBackpropInputV2", {"input_sizes": tf.constant([1, 3, 3, 3, 2], i64), "filter": fil, "out_backprop": dy},
+         {"strides": [1, 1, 1, 1, 1], "padding": "VALID"})
+    case("Conv3DBackpropFilterV2", {"input": xin, "filter_sizes": tf.constant([2, 2, 2, 2, 2]), "out_backprop": dy},
+         {"strides": [1, 1, 1, 1, 1], "padding": "VALID"})
+case("Conv3D", {"input": tf.zeros([1, 3, 3, 3, 2]), "filter": tf.ones([2, 2, 2, 1])}, {"strides": [1] * 5, "padding": "SAME"})
+case("Conv3D", {"input": tf.zeros([1, 3, 3, 3, 2]), "filter": tf.ones([2, 2, 2, 3, 1])}, {"strides": [1] * 5, "padding": "SAME"})
+case("Conv3D", {"input": tf.ones([1, 3, 3, 3, 4]), "filter": tf.ones([2, 2, 2, 2, 2])}, {"strides": [1] * 5, "padding": "VALID"})
+case("Conv3D", {"input": tf.zeros([1, 3, 3, 3, 2]), "filter": tf.ones([2, 2, 2, 2, 1])}, {"strides": [2, 1, 1, 1, 1], "padding": "SAME"})
+case("Conv3D", {"input": tf.zeros([1, 3, 3, 3, 2]), "filter": tf.ones([2, 2, 2, 2, 1])},
+     {"strides": [1] * 5, "padding": "SAME", "dilations": [1, 2, 2, 2, 1]})
+# TF 2.21's CPU Conv3D and its gradients run on oneDNN, which answers malformed shapes (a rank-4
+# input, a filter larger than the input, backprop sizes that disagree, an empty batch, whose
+# output keeps the input's depth) with oneDNN's own internal
+# errors or arbitrary outputs; those have no cases here.
+
 with open(OUT, "w") as f:
     json.dump({"tensorflow": tf.__version__, "cases": cases}, f, separators=(",", ":"))
 print(f"{len(cases)} cases -> {OUT}")

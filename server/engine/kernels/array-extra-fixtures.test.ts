@@ -5,9 +5,10 @@
 // written by testdata/gen_array_extra_fixtures.py): outputs by dtype, shape and value, errors by
 // code and message.
 //
-// Exact everywhere except Qr, whose TF kernel computes in the dtype (Eigen) while tfgate computes
-// in float64 and rounds once: Q and R agree to a few ulps of the dtype relative to the matrix's
-// largest magnitude (TOLERANCE), and the float convolutions, whose sums TF orders differently.
+// Exact everywhere except Qr and the other linear-algebra kernels, which TF computes in the dtype
+// (Eigen) while tfgate computes in float64 and rounds once: results agree to a few ulps of the
+// dtype relative to the output's largest magnitude (TOLERANCE), and the float convolutions, whose
+// sums TF orders differently.
 
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -29,6 +30,13 @@ const fx = JSON.parse(
   readFileSync(new URL("./testdata/array-extra-fixtures.json", import.meta.url), "utf8"),
 ) as { tensorflow: string; cases: FxKernelCase[] };
 
+const LINALG_TOLERANCE: Partial<Record<DataType, number>> = {
+  [DataType.DT_FLOAT]: 1e-5,
+  [DataType.DT_COMPLEX64]: 1e-5,
+  [DataType.DT_DOUBLE]: 1e-13,
+  [DataType.DT_COMPLEX128]: 1e-13,
+};
+
 /** Relative tolerance by op and dtype (absent: exact). */
 const TOLERANCE: Record<string, Partial<Record<DataType, number>>> = {
   Qr: {
@@ -38,6 +46,11 @@ const TOLERANCE: Record<string, Partial<Record<DataType, number>>> = {
     [DataType.DT_COMPLEX128]: 1e-14,
     [DataType.DT_HALF]: 4e-3,
   },
+  MatrixTriangularSolve: LINALG_TOLERANCE,
+  MatrixInverse: LINALG_TOLERANCE,
+  MatrixDeterminant: LINALG_TOLERANCE,
+  MatrixSolve: LINALG_TOLERANCE,
+  Cholesky: LINALG_TOLERANCE,
   Conv3D: {
     [DataType.DT_FLOAT]: 2e-6,
     [DataType.DT_HALF]: 2e-3,
@@ -82,7 +95,11 @@ function assertTensor(op: string, got: ReturnType<typeof toTensor> | undefined, 
     const g = parts(values[i]!);
     for (const [k, e] of parts(w).entries()) {
       if (Number.isNaN(e)) assert.ok(Number.isNaN(g[k]!), `[${i}] ${g[k]}, TF NaN`);
-      else assert.ok(Math.abs(g[k]! - e) <= tol * scale, `[${i}]${k ? ".im" : ""}: ${g[k]}, TF ${e}`);
+      else
+        assert.ok(
+          g[k] === e || Math.abs(g[k]! - e) <= tol * scale,
+          `[${i}]${k ? ".im" : ""}: ${g[k]}, TF ${e}`,
+        );
     }
   });
 }

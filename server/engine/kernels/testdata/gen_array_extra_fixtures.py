@@ -478,6 +478,76 @@ case("Conv3D", {"input": tf.zeros([1, 3, 3, 3, 2]), "filter": tf.ones([2, 2, 2, 
 # output keeps the input's depth) with oneDNN's own internal
 # errors or arbitrary outputs; those have no cases here.
 
+# --- MatrixTriangularSolve / MatrixInverse / MatrixDeterminant / Cholesky / MatrixSolve ----------
+
+
+def spd(n, seed, dt=f64, batch=()):
+    """A well-conditioned symmetric positive definite matrix."""
+    a = np.random.RandomState(seed).standard_normal(list(batch) + [n, n])
+    return tf.cast(tf.constant(a @ np.swapaxes(a, -1, -2) + n * np.eye(n)), dt)
+
+
+def gauss(shape, seed, dt=f64):
+    a = np.random.RandomState(seed).standard_normal(shape)
+    if dt.is_complex:
+        a = a + 1j * np.random.RandomState(seed + 100).standard_normal(shape)
+    return tf.cast(tf.constant(a), dt)
+
+
+for dt in [f32, f64, f16, bf16, c64, c128]:
+    tri = gauss([3, 3], 30, dt) + tf.cast(3 * tf.eye(3, dtype=f64), dt)
+    rhs = gauss([3, 2], 31, dt)
+    for lower in [True, False]:
+        for adjoint in [False, True]:
+            case("MatrixTriangularSolve", {"matrix": tri, "rhs": rhs}, {"lower": lower, "adjoint": adjoint})
+    if dt in (f16, bf16):
+        continue
+    sq = gauss([4, 4], 32, dt) + tf.cast(4 * tf.eye(4, dtype=f64), dt)
+    case("MatrixInverse", {"input": sq})
+    case("MatrixInverse", {"input": sq}, {"adjoint": True})
+    case("MatrixDeterminant", {"input": sq})
+    case("MatrixSolve", {"matrix": sq, "rhs": gauss([4, 3], 33, dt)})
+    case("MatrixSolve", {"matrix": sq, "rhs": gauss([4, 3], 33, dt)}, {"adjoint": True})
+    case("Cholesky", {"input": spd(4, 34, dt) if not dt.is_complex else
+                      tf.cast(tf.constant(np.eye(4) * 3 + 0.5j * (np.eye(4, k=1) - np.eye(4, k=-1))), dt)})
+case("MatrixDeterminant", {"input": tf.constant([[1.0, 2.0], [3.0, 4.0]], f16)})
+# Batches and broadcasting, empty matrices.
+case("MatrixTriangularSolve", {"matrix": gauss([2, 1, 3, 3], 35) + 3 * tf.eye(3, dtype=f64), "rhs": gauss([3, 3, 2], 36)})
+case("MatrixTriangularSolve", {"matrix": gauss([3, 3], 35, f32), "rhs": gauss([2, 3, 4], 36, f32)}, {"lower": False})
+case("MatrixTriangularSolve", {"matrix": tf.zeros([0, 3, 3]), "rhs": tf.zeros([0, 3, 2])})
+case("MatrixTriangularSolve", {"matrix": tf.zeros([3, 3]), "rhs": tf.zeros([3, 0])})
+case("MatrixInverse", {"input": gauss([2, 3, 3], 37) + 3 * tf.eye(3, dtype=f64)})
+case("MatrixInverse", {"input": tf.zeros([2, 0, 0])})
+case("MatrixDeterminant", {"input": gauss([2, 3, 3, 3], 38)})
+case("MatrixDeterminant", {"input": tf.zeros([2, 0, 0])})
+case("MatrixDeterminant", {"input": tf.constant([[1.0, 2.0], [2.0, 4.0]])})
+case("MatrixDeterminant", {"input": tf.constant([[0.0, 1.0], [1.0, 0.0]])})
+case("Cholesky", {"input": spd(3, 39, f32, batch=(2,))})
+case("Cholesky", {"input": tf.zeros([0, 0])})
+case("MatrixSolve", {"matrix": gauss([2, 3, 3], 40) + 3 * tf.eye(3, dtype=f64), "rhs": gauss([2, 3, 1], 41)})
+case("MatrixSolve", {"matrix": tf.zeros([3, 3]), "rhs": tf.zeros([3, 0])})
+# Errors.
+for op, ins in [("MatrixInverse", {"input": tf.constant([1.0, 2.0])}),
+                ("MatrixInverse", {"input": tf.zeros([2, 3])}),
+                ("MatrixInverse", {"input": tf.constant([[1.0, 2.0], [2.0, 4.0]])}),
+                ("MatrixInverse", {"input": tf.constant([[1.0, 2.0], [np.nan, 4.0]])}),
+                ("MatrixDeterminant", {"input": tf.zeros([2, 3])}),
+                ("MatrixDeterminant", {"input": tf.constant(1.0)}),
+                ("Cholesky", {"input": tf.zeros([2, 3])}),
+                # Not positive definite: TF leaves the output unfinished (NaN from the failing pivot
+                # on, other elements unspecified), so only a 1x1 case is deterministic.
+                ("Cholesky", {"input": tf.constant([[-1.0]])}),
+                ("MatrixSolve", {"matrix": tf.constant([[1.0, 2.0], [2.0, 4.0]]), "rhs": tf.ones([2, 1])}),
+                ("MatrixSolve", {"matrix": tf.zeros([2, 3]), "rhs": tf.ones([2, 1])}),
+                ("MatrixSolve", {"matrix": tf.eye(2), "rhs": tf.ones([3, 1])}),
+                ("MatrixSolve", {"matrix": tf.eye(2), "rhs": tf.ones([2])}),
+                ("MatrixTriangularSolve", {"matrix": tf.zeros([2, 3]), "rhs": tf.ones([2, 1])}),
+                ("MatrixTriangularSolve", {"matrix": tf.eye(2), "rhs": tf.ones([3, 1])}),
+                ("MatrixTriangularSolve", {"matrix": tf.eye(2), "rhs": tf.ones([2])}),
+                ("MatrixTriangularSolve", {"matrix": tf.eye(2, batch_shape=[2]), "rhs": tf.ones([3, 2, 1])}),
+                ("MatrixTriangularSolve", {"matrix": tf.constant([[0.0, 0.0], [1.0, 1.0]]), "rhs": tf.ones([2, 1])})]:
+    case(op, ins)
+
 with open(OUT, "w") as f:
     json.dump({"tensorflow": tf.__version__, "cases": cases}, f, separators=(",", ":"))
 print(f"{len(cases)} cases -> {OUT}")

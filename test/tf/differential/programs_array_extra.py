@@ -233,3 +233,48 @@ def linalg_band_diag_qr(target):
         r["bad_k"] = cap(lambda: sess.run(part_k, {m: mv, kk: 5}))
         r["bad_set_diag"] = cap(lambda: sess.run(setd, {m: np.zeros([1, 4, 5], np.float32)}))
     return r
+
+
+@program()
+def linalg_solvers_and_gradients(target):
+    """tf.linalg.inv / det / cholesky / solve / triangular_solve (lower, upper, adjoint, broadcast
+    batch) and tf.linalg.qr, each with its gradient (MatrixTriangularSolve, MatrixInverse,
+    MatrixBandPart and the diagonal ops in the gradient graphs), plus a singular matrix, a
+    non-square input and mismatched right-hand sides."""
+    g = tf.Graph()
+    with g.as_default():
+        a = v1.placeholder(tf.float64, [None, None], name="a")
+        rhs = v1.placeholder(tf.float64, [None, None], name="rhs")
+        spd = tf.matmul(a, a, transpose_b=True) + 4.0 * tf.eye(tf.shape(a)[0], dtype=tf.float64)
+        inv = tf.linalg.inv(a)
+        det = tf.linalg.det(a)
+        chol = tf.linalg.cholesky(spd)
+        sol = tf.linalg.solve(a, rhs)
+        sol_adj = tf.linalg.solve(a, rhs, adjoint=True)
+        tri_lo = tf.linalg.triangular_solve(a, rhs)
+        tri_up = tf.linalg.triangular_solve(a, rhs, lower=False, adjoint=True)
+        tri_b = tf.linalg.triangular_solve(a[None] * tf.ones([2, 1, 1], tf.float64), rhs)
+        # Qr's gradient needs static shapes.
+        q, r = tf.linalg.qr(tf.reshape(a, [3, 3]))
+        loss = (
+            tf.reduce_sum(inv * inv) + det + tf.reduce_sum(chol) + tf.reduce_sum(sol * sol)
+            + tf.reduce_sum(tri_lo) + tf.reduce_sum(tri_up * tri_up) + tf.reduce_sum(q * q * 3.0) + tf.reduce_sum(r)
+        )
+        da, drhs = tf.gradients(loss, [a, rhs])
+        b32 = v1.placeholder(tf.float32, [None, None], name="b32")
+        inv32 = tf.linalg.inv(b32)
+        det32 = tf.linalg.det(b32)
+    av = np.array([[4.0, 1.0, -1.0], [2.0, 5.0, 0.5], [-1.0, 0.5, 3.0]])
+    rv = np.array([[1.0, -2.0], [0.5, 3.0], [2.0, 1.0]])
+    r_ = {}
+    with session(target, g) as sess:
+        r_["values"] = cap(lambda: sess.run([inv, det, chol, sol, sol_adj, tri_lo, tri_up, tri_b, q, r], {a: av, rhs: rv}))
+        r_["gradients"] = cap(lambda: sess.run([da, drhs], {a: av, rhs: rv}))
+        r_["float32"] = cap(lambda: sess.run([inv32, det32], {b32: av.astype(np.float32)}))
+        r_["singular_inv"] = cap(lambda: sess.run(inv32, {b32: [[1.0, 2.0], [2.0, 4.0]]}))
+        r_["singular_det"] = cap(lambda: sess.run(det32, {b32: [[1.0, 2.0], [2.0, 4.0]]}))
+        r_["singular_solve"] = cap(lambda: sess.run(sol, {a: [[1.0, 2.0], [2.0, 4.0]], rhs: [[1.0], [1.0]]}))
+        r_["non_square"] = cap(lambda: sess.run(inv32, {b32: np.ones([2, 3], np.float32)}))
+        r_["rhs_mismatch"] = cap(lambda: sess.run(sol, {a: av, rhs: np.ones([2, 1])}))
+        r_["tri_mismatch"] = cap(lambda: sess.run(tri_lo, {a: av, rhs: np.ones([2, 1])}))
+    return r_

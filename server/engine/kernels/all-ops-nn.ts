@@ -2,6 +2,8 @@
 // Add one `export * from "./<Op>.js";` line per kernel file.
 
 export * from "./AvgPool.js";
+export * from "./AvgPool3D.js";
+export * from "./AvgPool3DGrad.js";
 export * from "./AvgPoolGrad.js";
 export * from "./BiasAddGrad.js";
 export * from "./Conv2D.js";
@@ -23,6 +25,8 @@ export * from "./LeakyReluGrad.js";
 export * from "./LRN.js";
 export * from "./LRNGrad.js";
 export * from "./MaxPool.js";
+export * from "./MaxPool3D.js";
+export * from "./MaxPool3DGrad.js";
 export * from "./MaxPoolGrad.js";
 export * from "./MaxPoolGradWithArgmax.js";
 export * from "./MaxPoolWithArgmax.js";

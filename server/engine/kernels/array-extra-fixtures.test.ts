@@ -51,6 +51,8 @@ const TOLERANCE: Record<string, Partial<Record<DataType, number>>> = {
   MatrixDeterminant: LINALG_TOLERANCE,
   MatrixSolve: LINALG_TOLERANCE,
   Cholesky: LINALG_TOLERANCE,
+  AvgPool3D: { [DataType.DT_FLOAT]: 1e-6, [DataType.DT_BFLOAT16]: 1e-2 },
+  AvgPool3DGrad: { [DataType.DT_FLOAT]: 1e-6, [DataType.DT_BFLOAT16]: 1e-2 },
   Conv3D: {
     [DataType.DT_FLOAT]: 2e-6,
     [DataType.DT_HALF]: 2e-3,

@@ -548,6 +548,39 @@ for op, ins in [("MatrixInverse", {"input": tf.constant([1.0, 2.0])}),
                 ("MatrixTriangularSolve", {"matrix": tf.constant([[0.0, 0.0], [1.0, 1.0]]), "rhs": tf.ones([2, 1])})]:
     case(op, ins)
 
+# --- MaxPool3D / AvgPool3D and their gradients ---------------------------------------------------
+
+for dt in [f32, f64, f16, bf16]:
+    x = grid(dt, [1, 3, 4, 4, 2], seed=50, lo=-4, hi=4)  # coarse values: ties in many windows
+    for op in ["MaxPool3D", "AvgPool3D"]:
+        case(op, {"input": x}, {"ksize": [1, 2, 2, 2, 1], "strides": [1, 1, 2, 2, 1], "padding": "SAME"})
+for ks, st, pad in [([1, 2, 2, 2, 1], [1, 2, 2, 2, 1], "VALID"), ([1, 3, 2, 3, 1], [1, 2, 1, 2, 1], "SAME"),
+                    ([1, 1, 3, 1, 1], [1, 1, 1, 1, 1], "SAME"), ([1, 3, 3, 3, 1], [1, 1, 1, 1, 1], "VALID")]:
+    x = grid(f32, [2, 4, 5, 3, 2], seed=51, lo=-6, hi=6)
+    for fwd, grad in [("MaxPool3D", "MaxPool3DGrad"), ("AvgPool3D", "AvgPool3DGrad")]:
+        y = getattr(R, fwd)(input=x, ksize=ks, strides=st, padding=pad)
+        dy = grid(f32, y.shape, seed=52)
+        case(fwd, {"input": x}, {"ksize": ks, "strides": st, "padding": pad})
+        if grad == "MaxPool3DGrad":
+            case(grad, {"orig_input": x, "orig_output": y, "grad": dy}, {"ksize": ks, "strides": st, "padding": pad})
+        else:
+            case(grad, {"orig_input_shape": tf.constant([2, 4, 5, 3, 2]), "grad": dy},
+                 {"ksize": ks, "strides": st, "padding": pad})
+for dt in [f16, bf16]:
+    x = grid(dt, [1, 2, 3, 2, 1], seed=53, lo=-3, hi=3)
+    try:
+        y = R.MaxPool3D(input=x, ksize=[1, 2, 2, 2, 1], strides=[1, 1, 1, 1, 1], padding="SAME")
+    except tf.errors.NotFoundError:
+        continue  # no CPU kernel for this dtype
+    dy = grid(dt, y.shape, seed=54, lo=-4, hi=4)
+    case("MaxPool3DGrad", {"orig_input": x, "orig_output": y, "grad": dy},
+         {"ksize": [1, 2, 2, 2, 1], "strides": [1, 1, 1, 1, 1], "padding": "SAME"})
+    case("AvgPool3DGrad", {"orig_input_shape": tf.constant([1, 2, 3, 2, 1]), "grad": dy},
+         {"ksize": [1, 2, 2, 2, 1], "strides": [1, 1, 1, 1, 1], "padding": "SAME"})
+# (A rank-4 input aborts TF's process (a CHECK), so it has no case here.)
+case("AvgPool3D", {"input": tf.zeros([1, 2, 2, 2, 1])}, {"ksize": [2, 2, 2, 2, 1], "strides": [1] * 5, "padding": "SAME"})
+case("MaxPool3D", {"input": tf.zeros([1, 2, 2, 2, 2])}, {"ksize": [1, 2, 2, 2, 2], "strides": [1] * 5, "padding": "SAME"})
+
 with open(OUT, "w") as f:
     json.dump({"tensorflow": tf.__version__, "cases": cases}, f, separators=(",", ":"))
 print(f"{len(cases)} cases -> {OUT}")

@@ -1,0 +1,63 @@
+// TF's MaxPool3DGrad on CPU (core/kernels/pooling_ops_3d.cc): each output gradient goes to every
+// element of its window that equals the window's maximum (orig_output), so ties all receive it.
+
+import { invalidArgument } from "../framework/errors.js";
+import { type NumericArray, sameShape, shapeString, type Tensor } from "../framework/tensor.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
+import {
+  forEachWindow,
+  getPool3DAttrs,
+  POOL3D_ATTRS,
+  type Pool3DAttrs,
+  pool3DGeometry,
+  pool3DOutputShape,
+} from "./pool3d-util.js";
+import { computeBuffer, finish, numericData } from "./tensor-util.js";
+
+export function maxPool3DGrad(origInput: Tensor, origOutput: Tensor, grad: Tensor, a: Pool3DAttrs): Tensor {
+  const g = pool3DGeometry(origInput.shape, a);
+  const expected = pool3DOutputShape(g);
+  for (const [name, t] of [
+    ["orig_output", origOutput],
+    ["grad", grad],
+  ] as const) {
+    if (!sameShape(t.shape, expected)) {
+      throw invalidArgument(
+        `Expected ${name} shape to be ${shapeString(expected)}, but got ${shapeString(t.shape)}`,
+      );
+    }
+  }
+  const n = origInput.numElements;
+  const acc = new Float64Array(n);
+  const x = numericData(origInput);
+  const y = numericData(origOutput);
+  const dy = numericData(grad);
+  forEachWindow(g, (o, window) => {
+    for (let c = 0; c < g.depth; c++) {
+      for (const i of window) if (x[i + c] === y[o + c]) acc[i + c] = acc[i + c]! + dy[o + c]!;
+    }
+  });
+  const out = computeBuffer(grad.dtype, n, origInput.shape) as NumericArray;
+  out.set(acc);
+  return finish(grad.dtype, origInput.shape, out);
+}
+
+export const maxPool3DGradConfig: KernelConfig = {
+  op: {
+    name: "MaxPool3DGrad",
+    inputs: ["orig_input: TInput", "orig_output: TInput", "grad: T"],
+    outputs: ["output: T"],
+    attrs: [
+      ...POOL3D_ATTRS,
+      "T: {half, bfloat16, float} = DT_FLOAT",
+      "TInput: {half, bfloat16, float} = DT_FLOAT",
+    ],
+  },
+  kernel: cpuKernel("MaxPool3DGrad", (c) => {
+    checkTypeConstraint(c, "TInput", [T.float, T.bfloat16]);
+    const a = getPool3DAttrs(c);
+    return {
+      compute: (ctx) => ctx.setOutput(0, maxPool3DGrad(ctx.input(0), ctx.input(1), ctx.input(2), a)),
+    };
+  }),
+};

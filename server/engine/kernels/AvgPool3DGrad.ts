@@ -3,6 +3,7 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { type NumericArray, sameShape, shapeString, type Tensor } from "../framework/tensor.js";
+import { makeShape, scratch } from "./conv-util.js";
 import { cpuKernel, type KernelConfig } from "./kernel-config.js";
 import {
   forEachWindow,
@@ -18,7 +19,7 @@ export function avgPool3DGrad(origShape: Tensor, grad: Tensor, a: Pool3DAttrs): 
   if (origShape.rank !== 1 || origShape.numElements !== 5) {
     throw invalidArgument("orig_input_shape must be a vector of 5 elements");
   }
-  const shape = readInts(origShape);
+  const shape = makeShape(readInts(origShape));
   const g = pool3DGeometry(shape, a);
   const expected = pool3DOutputShape(g);
   if (!sameShape(grad.shape, expected)) {
@@ -27,7 +28,7 @@ export function avgPool3DGrad(origShape: Tensor, grad: Tensor, a: Pool3DAttrs): 
     );
   }
   const n = shape.reduce((p, q) => p * q, 1);
-  const acc = new Float64Array(n);
+  const acc = scratch(n);
   const dy = numericData(grad);
   forEachWindow(g, (o, window) => {
     for (let c = 0; c < g.depth; c++) {

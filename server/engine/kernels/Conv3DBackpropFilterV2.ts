@@ -4,7 +4,7 @@
 import { invalidArgument } from "../framework/errors.js";
 import { type NumericArray, shapeString, type Tensor } from "../framework/tensor.js";
 import { checkOutBackprop } from "./Conv3DBackpropInputV2.js";
-import { scratch, toFloat64 } from "./conv-util.js";
+import { makeShape, scratch, toFloat64 } from "./conv-util.js";
 import {
   CONV3D_ATTRS,
   type Conv3DAttrs,
@@ -26,7 +26,7 @@ export function conv3DBackpropFilter(
   if (sizes.rank !== 1 || sizes.numElements !== 5) {
     throw invalidArgument(`filter_sizes must be a 5-element vector, got shape ${shapeString(sizes.shape)}`);
   }
-  const fShape = readInts(sizes);
+  const fShape = makeShape(readInts(sizes));
   const x = a.channelsFirst && input.rank === 5 ? toChannelsLast(input) : input;
   const dyT = a.channelsFirst && outBackprop.rank === 5 ? toChannelsLast(outBackprop) : outBackprop;
   const g = conv3DGeometry(x.shape, fShape, a);

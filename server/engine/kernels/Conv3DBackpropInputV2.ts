@@ -3,7 +3,7 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { type NumericArray, sameShape, shapeString, type Tensor } from "../framework/tensor.js";
-import { scratch, toFloat64 } from "./conv-util.js";
+import { makeShape, scratch, toFloat64 } from "./conv-util.js";
 import {
   CONV3D_ATTRS,
   type Conv3DAttrs,
@@ -37,7 +37,7 @@ export function conv3DBackpropInput(
   if (sizes.rank !== 1 || sizes.numElements !== 5) {
     throw invalidArgument(`input_sizes must be a 5-element vector, got shape ${shapeString(sizes.shape)}`);
   }
-  const given = readInts(sizes);
+  const given = makeShape(readInts(sizes));
   const inShape = a.channelsFirst ? shapeToChannelsLast(given) : given;
   const dyT = a.channelsFirst ? toChannelsLast(outBackprop) : outBackprop;
   const g = conv3DGeometry(inShape, filter.shape, a);

@@ -35,13 +35,14 @@ export function histogramFixedWidth(
   if (nbins <= 0) throw invalidArgument(`nbins should be a positive number, but got '${nbins}'`);
   const f32 = values.dtype === DataType.DT_FLOAT;
   const step = (f32 ? Math.fround(hi - lo) : hi - lo) / nbins;
-  const counts = new Array<number>(nbins).fill(0);
+  // The output first: nbins comes from a tensor, and allocData charges the step's budget.
+  const out = allocData(outType, nbins, [nbins]);
+  const counts = allocData(DataType.DT_DOUBLE, nbins) as Float64Array;
   for (const v of asNumbers(values)) {
     const diff = Math.max(v, lo) - lo;
     const bin = Math.min((f32 ? Math.fround(diff) : diff) / step, nbins - 1);
     counts[Math.trunc(bin)]!++;
   }
-  const out = allocData(outType, nbins, [nbins]);
   const o = out as unknown as { [i: number]: number | bigint };
   counts.forEach((c, i) => {
     o[i] = outType === DataType.DT_INT64 ? BigInt(c) : c;

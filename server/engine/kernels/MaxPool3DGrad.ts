@@ -3,6 +3,7 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { type NumericArray, sameShape, shapeString, type Tensor } from "../framework/tensor.js";
+import { scratch } from "./conv-util.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
 import {
   forEachWindow,
@@ -28,7 +29,7 @@ export function maxPool3DGrad(origInput: Tensor, origOutput: Tensor, grad: Tenso
     }
   }
   const n = origInput.numElements;
-  const acc = new Float64Array(n);
+  const acc = scratch(n);
   const x = numericData(origInput);
   const y = numericData(origOutput);
   const dy = numericData(grad);

@@ -13,7 +13,14 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
+import { create } from "@bufbuild/protobuf";
 import type { AttrValue } from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
+import {
+  AttrValue_ListValueSchema,
+  AttrValueSchema,
+} from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
+import { TfCode } from "../framework/errors.js";
+import { fromValues } from "../framework/tensor.js";
 import { DataType, dataTypeString } from "../framework/types.js";
 import {
   buildAttrs,
@@ -72,6 +79,11 @@ const TOLERANCE: Record<string, Partial<Record<DataType, number>>> = {
     [DataType.DT_DOUBLE]: 1e-14,
   },
 };
+
+const intList = (v: number[]): AttrValue =>
+  create(AttrValueSchema, {
+    value: { case: "list", value: create(AttrValue_ListValueSchema, { i: v.map(BigInt) }) },
+  });
 
 /** A value as comparable text: numbers and "nan"/"inf" by value, other strings as they are. */
 const norm = (v: FxValue): string => {
@@ -140,5 +152,55 @@ describe(`array extras vs TensorFlow ${fx.tensorflow}`, () => {
       assert.equal(r.outputs.length, c.outputs!.length, "number of outputs");
       for (const [i, want] of c.outputs!.entries()) assertTensor(c.op, r.outputs[i], want);
     });
+  });
+});
+
+describe("sizes read from tensors stay within the step's memory budget", () => {
+  const i32 = (shape: number[], v: number[]) => fromValues(DataType.DT_INT32, shape, v);
+  const f32 = (shape: number[], v: number[]) => fromValues(DataType.DT_FLOAT, shape, v);
+  const F = attr.type(DataType.DT_FLOAT);
+  const oom = async (op: string, attrs: Record<string, AttrValue>, inputs: ReturnType<typeof i32>[]) => {
+    await assert.rejects(runKernel(op, { attrs, inputs }), (e: { code: number; message: string }) => {
+      assert.equal(e.code, TfCode.RESOURCE_EXHAUSTED, e.message);
+      assert.match(e.message, /OOM when allocating tensor/);
+      return true;
+    });
+  };
+  const pool = {
+    ksize: intList([1, 1, 1, 1, 1]),
+    strides: intList([1, 1, 1, 1, 1]),
+    padding: attr.string("VALID"),
+  };
+  it("HistogramFixedWidth with a huge nbins", () =>
+    oom("HistogramFixedWidth", { T: F }, [f32([1], [1]), f32([2], [0, 1]), i32([], [2 ** 31 - 1])]));
+  it("MatrixDiagV3 with a huge num_rows", () =>
+    oom("MatrixDiagV3", { T: F }, [
+      f32([1], [1]),
+      i32([], [0]),
+      i32([], [2 ** 30]),
+      i32([], [-1]),
+      f32([], [0]),
+    ]));
+  // Strides as large as the claimed input keep the expected gradient 1x1x1.
+  const wide = intList([1, 1e6, 1e6, 1, 1]);
+  it("AvgPool3DGrad with a huge orig_input_shape", () =>
+    oom("AvgPool3DGrad", { T: F, ...pool, strides: wide }, [
+      i32([5], [1, 1e6, 1e6, 1, 1]),
+      f32([1, 1, 1, 1, 1], [1]),
+    ]));
+  it("Conv3DBackpropInputV2 with a huge input_sizes", () =>
+    oom("Conv3DBackpropInputV2", { T: F, strides: wide, padding: pool.padding }, [
+      i32([5], [1, 1e6, 1e6, 1, 1]),
+      f32([1, 1, 1, 1, 1], [1]),
+      f32([1, 1, 1, 1, 1], [1]),
+    ]));
+  it("a negative size is TF's shape error", async () => {
+    await assert.rejects(
+      runKernel("AvgPool3DGrad", {
+        attrs: { T: F, ...pool },
+        inputs: [i32([5], [1, -1, 1, 1, 1]), f32([1, 1, 1, 1, 1], [1])],
+      }),
+      { code: TfCode.INVALID_ARGUMENT, message: "Dimension -1 must be >= 0" },
+    );
   });
 });

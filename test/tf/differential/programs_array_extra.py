@@ -278,3 +278,30 @@ def linalg_solvers_and_gradients(target):
         r_["rhs_mismatch"] = cap(lambda: sess.run(sol, {a: av, rhs: np.ones([2, 1])}))
         r_["tri_mismatch"] = cap(lambda: sess.run(tri_lo, {a: av, rhs: np.ones([2, 1])}))
     return r_
+
+
+@program()
+def pool3d_and_patch_gradients(target):
+    """tf.nn.max_pool3d / avg_pool3d (SAME and VALID, ties in the max windows) with their gradients
+    (MaxPool3DGrad, AvgPool3DGrad), and the gradient of tf.image.extract_patches (built from
+    ExtractImagePatches over an index image and UnsortedSegmentSum), plus a batch-dimension ksize."""
+    g = tf.Graph()
+    with g.as_default():
+        vol = v1.placeholder(tf.float32, [None, 4, 5, 3, 2], name="vol")
+        mx = tf.nn.max_pool3d(vol, [2, 2, 2], [1, 2, 1], "SAME")
+        av = tf.nn.avg_pool3d(vol, [3, 2, 2], [2, 2, 2], "SAME")
+        av_valid = tf.nn.avg_pool3d(vol, 2, 1, "VALID")
+        loss = tf.reduce_sum(mx * mx) + tf.reduce_sum(av * 3.0) + tf.reduce_sum(av_valid * av_valid)
+        (dvol,) = tf.gradients(loss, vol)
+        img = v1.placeholder(tf.float32, [2, 5, 5, 2], name="img")
+        patches = tf.image.extract_patches(img, [1, 3, 2, 1], [1, 2, 2, 1], [1, 1, 1, 1], "SAME")
+        (dimg,) = tf.gradients(tf.reduce_sum(patches * patches), img)
+        bad = tf.raw_ops.AvgPool3D(input=vol, ksize=[2, 1, 1, 1, 1], strides=[1, 1, 1, 1, 1], padding="VALID")
+    vv = (np.random.RandomState(9).randint(-3, 3, [2, 4, 5, 3, 2]) / 2.0).astype(np.float32)
+    iv = _grid(10, [2, 5, 5, 2])
+    r = {}
+    with session(target, g) as sess:
+        r["pool3d"] = cap(lambda: sess.run([mx, av, av_valid, dvol], {vol: vv}))
+        r["patch_grad"] = cap(lambda: sess.run([patches, dimg], {img: iv}))
+        r["batch_ksize"] = cap(lambda: sess.run(bad, {vol: vv}))
+    return r

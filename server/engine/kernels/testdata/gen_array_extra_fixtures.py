@@ -556,7 +556,9 @@ for dt in [f32, f64, f16, bf16]:
         case(op, {"input": x}, {"ksize": [1, 2, 2, 2, 1], "strides": [1, 1, 2, 2, 1], "padding": "SAME"})
 for ks, st, pad in [([1, 2, 2, 2, 1], [1, 2, 2, 2, 1], "VALID"), ([1, 3, 2, 3, 1], [1, 2, 1, 2, 1], "SAME"),
                     ([1, 1, 3, 1, 1], [1, 1, 1, 1, 1], "SAME"), ([1, 3, 3, 3, 1], [1, 1, 1, 1, 1], "VALID")]:
-    x = grid(f32, [2, 4, 5, 3, 2], seed=51, lo=-6, hi=6)
+    # Distinct values: TF's session path (oneDNN) and its eager kernel route a tied maximum's
+    # gradient differently (see MaxPool3DGrad.ts), so the gradient cases avoid ties.
+    x = tf.constant((np.random.RandomState(51).permutation(240).reshape([2, 4, 5, 3, 2]) - 120) / 8.0, f32)
     for fwd, grad in [("MaxPool3D", "MaxPool3DGrad"), ("AvgPool3D", "AvgPool3DGrad")]:
         y = getattr(R, fwd)(input=x, ksize=ks, strides=st, padding=pad)
         dy = grid(f32, y.shape, seed=52)
@@ -567,7 +569,7 @@ for ks, st, pad in [([1, 2, 2, 2, 1], [1, 2, 2, 2, 1], "VALID"), ([1, 3, 2, 3, 1
             case(grad, {"orig_input_shape": tf.constant([2, 4, 5, 3, 2]), "grad": dy},
                  {"ksize": ks, "strides": st, "padding": pad})
 for dt in [f16, bf16]:
-    x = grid(dt, [1, 2, 3, 2, 1], seed=53, lo=-3, hi=3)
+    x = tf.cast(tf.constant(np.random.RandomState(53).permutation(12).reshape([1, 2, 3, 2, 1]) - 6.0), dt)
     try:
         y = R.MaxPool3D(input=x, ksize=[1, 2, 2, 2, 1], strides=[1, 1, 1, 1, 1], padding="SAME")
     except tf.errors.NotFoundError:

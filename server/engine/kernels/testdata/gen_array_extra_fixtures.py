@@ -583,6 +583,52 @@ for dt in [f16, bf16]:
 case("AvgPool3D", {"input": tf.zeros([1, 2, 2, 2, 1])}, {"ksize": [2, 2, 2, 2, 1], "strides": [1] * 5, "padding": "SAME"})
 case("MaxPool3D", {"input": tf.zeros([1, 2, 2, 2, 2])}, {"ksize": [1, 2, 2, 2, 2], "strides": [1] * 5, "padding": "SAME"})
 
+# --- The v1/v2 forms: MatrixDiag(Part|V2), MatrixSetDiag(V2), InTopK, SpaceToBatch, BatchToSpace --
+# --- and LogMatrixDeterminant, ConjugateTranspose, Cross -------------------------------------------
+
+for dt in [f32, i32, b, c64]:
+    case("MatrixDiag", {"diagonal": seq(dt, [2, 3])})
+    case("MatrixDiagPart", {"input": seq(dt, [2, 3, 4])})
+    case("MatrixSetDiag", {"input": seq(dt, [2, 4, 3]), "diagonal": seq(dt, [2, 3])})
+case("MatrixDiag", {"diagonal": tf.constant(1.0)})
+case("MatrixDiagPart", {"input": seq(f32, [3])})
+case("MatrixSetDiag", {"input": seq(f32, [3, 3]), "diagonal": seq(f32, [2])})
+for k in [[-1, 1], 1, [0, 2]]:
+    x = seq(f32, [2, 4, 5]) + 1.0
+    case("MatrixDiagPartV2", {"input": x, "k": tf.constant(k), "padding_value": 9.0})
+    nd = k[1] - k[0] + 1 if isinstance(k, list) else 1
+    d = seq(f32, [2, nd, 4]) + 1.0 if nd > 1 else seq(f32, [2, 4 if k == 0 else 4]) + 1.0
+    case("MatrixSetDiagV2", {"input": x, "diagonal": d, "k": tf.constant(k)})
+    case("MatrixDiagV2", {"diagonal": d, "k": tf.constant(k), "num_rows": -1, "num_cols": -1, "padding_value": 7.0})
+case("MatrixDiagPartV2", {"input": seq(f32, [3, 3]), "k": 3, "padding_value": 0.0})
+pred = tf.constant([[0.1, 0.3, 0.2, 0.4], [0.5, 0.5, 0.1, 0.0], [np.nan, 0.2, 0.3, 0.1]], f32)
+for k in [1, 2, 4]:
+    case("InTopK", {"predictions": pred, "targets": tf.constant([3, 1, 2])}, {"k": k})
+case("InTopK", {"predictions": pred, "targets": tf.constant([3, 1, 2], i64)}, {"k": 2})
+case("InTopK", {"predictions": pred, "targets": tf.constant([3, 1])}, {"k": 2})
+case("SpaceToBatch", {"input": seq(f32, [2, 4, 6, 3]), "paddings": [[1, 1], [0, 2]]}, {"block_size": 2})
+case("SpaceToBatch", {"input": seq(i64, [1, 3, 3, 1]), "paddings": tf.constant([[0, 0], [0, 0]], i64)}, {"block_size": 3})
+case("SpaceToBatch", {"input": seq(f32, [1, 3, 4, 1]), "paddings": [[0, 0], [0, 0]]}, {"block_size": 2})
+case("SpaceToBatch", {"input": seq(f32, [4, 4, 1]), "paddings": [[0, 0], [0, 0]]}, {"block_size": 2})
+case("SpaceToBatch", {"input": seq(f32, [1, 4, 4, 1]), "paddings": [[0, 0]]}, {"block_size": 2})
+case("BatchToSpace", {"input": seq(f32, [8, 3, 4, 3]), "crops": [[1, 1], [0, 2]]}, {"block_size": 2})
+case("BatchToSpace", {"input": seq(f32, [3, 2, 2, 1]), "crops": [[0, 0], [0, 0]]}, {"block_size": 2})
+case("BatchToSpace", {"input": seq(f32, [4, 2, 2]), "crops": [[0, 0], [0, 0]]}, {"block_size": 2})
+for dt in [f32, f64, c64, c128]:
+    case("LogMatrixDeterminant", {"input": gauss([2, 3, 3], 60, dt)})
+case("LogMatrixDeterminant", {"input": tf.constant([[1.0, 2.0], [2.0, 4.0]])})
+case("LogMatrixDeterminant", {"input": tf.constant([[0.0, 1.0], [1.0, 0.0]], f64)})
+case("LogMatrixDeterminant", {"input": tf.zeros([2, 0, 0])})
+case("LogMatrixDeterminant", {"input": tf.zeros([2, 3])})
+for dt in [f32, c64, c128, i32, s, b]:
+    case("ConjugateTranspose", {"x": seq(dt, [2, 3, 4]), "perm": tf.constant([2, 0, 1])})
+case("ConjugateTranspose", {"x": seq(c64, [2, 3]), "perm": tf.constant([1, 0], i64)})
+for dt in [f32, f64, f16, bf16, i32, i64, u8, i8, i16, u16, u32, u64]:
+    case("Cross", {"a": tf.cast(seq(i32, [2, 3]) % 7, dt), "b": tf.cast((seq(i32, [2, 3]) * 5 + 3) % 11, dt)})
+case("Cross", {"a": seq(f32, [2, 3]), "b": seq(f32, [3, 3])})
+case("Cross", {"a": seq(f32, [2, 4]), "b": seq(f32, [2, 4])})
+case("Cross", {"a": tf.constant(1.0), "b": tf.constant(1.0)})
+
 with open(OUT, "w") as f:
     json.dump({"tensorflow": tf.__version__, "cases": cases}, f, separators=(",", ":"))
 print(f"{len(cases)} cases -> {OUT}")

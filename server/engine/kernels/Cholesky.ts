@@ -7,6 +7,12 @@ import type { Tensor } from "../framework/tensor.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./kernel-config.js";
 import { type CMatrix, cmatrix, LINALG_KERNEL_TYPES, mapSquareMatrices } from "./linalg-util.js";
 
+/** Eigen's LLT of `a` (its lower triangle), or undefined when a pivot is not positive. */
+export function lltFactor(a: CMatrix): CMatrix | undefined {
+  const l = llt(a);
+  return l.rows > 0 && Number.isNaN(l.re[0]) ? undefined : l;
+}
+
 function llt(a: CMatrix): CMatrix {
   const n = a.rows;
   const l = cmatrix(n, n);

@@ -22,7 +22,7 @@ import {
 /** Smallest normal float64: Eigen's threshold for a zero reflector tail. */
 const TINY = 2.2250738585072014e-308;
 
-interface Reflectors {
+export interface Reflectors {
   /** The reduced matrix: R on and above the diagonal, the essential parts below it. */
   readonly a: CMatrix;
   readonly tauRe: Float64Array;
@@ -119,7 +119,7 @@ function scaleRow(m: CMatrix, r: number, c0: number, sr: number, si: number): vo
 }
 
 /** Q (rows x qCols) = H₀ᴴ…Hₙ₋₁ᴴ applied to the first qCols columns of the identity. */
-function formQ(f: Reflectors, qCols: number): CMatrix {
+export function qrQ(f: Reflectors, qCols: number): CMatrix {
   const rows = f.a.rows;
   const q = cmatrix(rows, qCols);
   for (let i = 0; i < Math.min(rows, qCols); i++) q.re[i * qCols + i] = 1;
@@ -158,7 +158,7 @@ export function qr(input: Tensor, fullMatrices: boolean): [Tensor, Tensor] {
   const nBatch = lead.reduce((x, y) => x * y, 1);
   for (let b = 0; b < nBatch; b++) {
     const f = householderQr(batch === 0 ? cmatrix(rows, cols) : readMatrix(input, values, b, rows, cols));
-    writeMatrix(input.dtype, qOut, b, formQ(f, qCols));
+    writeMatrix(input.dtype, qOut, b, qrQ(f, qCols));
     writeMatrix(input.dtype, rOut, b, upperPart(f.a, rRows));
   }
   return [

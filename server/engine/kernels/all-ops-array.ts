@@ -44,6 +44,7 @@ export * from "./MatrixInverse.js";
 export * from "./MatrixSetDiag.js";
 export * from "./MatrixSetDiagV3.js";
 export * from "./MatrixSolve.js";
+export * from "./MatrixSolveLs.js";
 export * from "./MatrixTriangularSolve.js";
 export * from "./MirrorPad.js";
 export * from "./MirrorPadGrad.js";

@@ -55,6 +55,7 @@ const TOLERANCE: Record<string, Partial<Record<DataType, number>>> = {
   },
   MatrixTriangularSolve: LINALG_TOLERANCE,
   MatrixInverse: LINALG_TOLERANCE,
+  MatrixSolveLs: LINALG_TOLERANCE,
   LogMatrixDeterminant: LINALG_TOLERANCE,
   MatrixDeterminant: LINALG_TOLERANCE,
   MatrixSolve: LINALG_TOLERANCE,

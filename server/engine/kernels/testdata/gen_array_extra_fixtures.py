@@ -629,6 +629,26 @@ case("Cross", {"a": seq(f32, [2, 3]), "b": seq(f32, [3, 3])})
 case("Cross", {"a": seq(f32, [2, 4]), "b": seq(f32, [2, 4])})
 case("Cross", {"a": tf.constant(1.0), "b": tf.constant(1.0)})
 
+# --- MatrixSolveLs ------------------------------------------------------------------------------
+
+for dt in [f32, f64, c64, c128]:
+    for shape, fast, l2 in [([5, 3], True, 0.0), ([5, 3], True, 0.5), ([3, 5], True, 0.0), ([3, 5], True, 0.25),
+                            ([5, 3], False, 0.0), ([3, 5], False, 0.0), ([3, 3], False, 0.0)]:
+        case("MatrixSolveLs", {"matrix": gauss(shape, 70, dt), "rhs": gauss([shape[0], 2], 71, dt),
+                               "l2_regularizer": tf.constant(l2, f64)}, {"fast": fast})
+case("MatrixSolveLs", {"matrix": gauss([2, 4, 2], 72), "rhs": gauss([2, 4, 1], 73), "l2_regularizer": tf.constant(0.0, f64)})
+# (A matrix with no rows: TF returns its output uninitialised, so only the empty output has a case.)
+case("MatrixSolveLs", {"matrix": tf.zeros([3, 0]), "rhs": tf.zeros([3, 2]), "l2_regularizer": tf.constant(0.0, f64)})
+# Rank deficient: exactly singular normal equations in float64 (in float32 TF's rounded gramian
+# may pass the Cholesky and give rounding noise, so those have no case).
+case("MatrixSolveLs", {"matrix": tf.constant([[1.0, 2.0], [2.0, 4.0], [3.0, 6.0]], f64), "rhs": tf.ones([3, 1], f64),
+                       "l2_regularizer": tf.constant(0.0, f64)})
+case("MatrixSolveLs", {"matrix": tf.constant([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0]], f64), "rhs": tf.ones([2, 1], f64),
+                       "l2_regularizer": tf.constant(0.0, f64)})
+case("MatrixSolveLs", {"matrix": tf.ones([3, 2]), "rhs": tf.ones([2, 1]), "l2_regularizer": tf.constant(0.0, f64)})
+case("MatrixSolveLs", {"matrix": tf.eye(3), "rhs": tf.ones([3, 1]), "l2_regularizer": tf.constant(-1.0, f64)})
+case("MatrixSolveLs", {"matrix": tf.eye(3), "rhs": tf.ones([3, 1]), "l2_regularizer": tf.constant([0.0], f64)})
+
 with open(OUT, "w") as f:
     json.dump({"tensorflow": tf.__version__, "cases": cases}, f, separators=(",", ":"))
 print(f"{len(cases)} cases -> {OUT}")

@@ -305,3 +305,41 @@ def pool3d_and_patch_gradients(target):
         r["patch_grad"] = cap(lambda: sess.run([patches, dimg], {img: iv}))
         r["batch_ksize"] = cap(lambda: sess.run(bad, {vol: vv}))
     return r
+
+
+@program()
+def lstsq_slogdet_cross_eye(target):
+    """tf.linalg.lstsq (fast and not, tall and wide, regularised) with its gradient,
+    tf.linalg.slogdet and logdet, tf.linalg.cross, tf.eye (MatrixDiagV3) and the complex
+    tf.linalg.adjoint (ConjugateTranspose), plus a rank-deficient lstsq and a negative l2."""
+    g = tf.Graph()
+    with g.as_default():
+        a = v1.placeholder(tf.float64, [None, None], name="a")
+        b = v1.placeholder(tf.float64, [None, None], name="b")
+        l2 = v1.placeholder_with_default(tf.constant(0.0, tf.float64), [], name="l2")
+        ls = tf.linalg.lstsq(a, b, l2_regularizer=l2)
+        ls_slow = tf.linalg.lstsq(a, b, fast=False)
+        (dls,) = tf.gradients(tf.reduce_sum(ls * ls), a)
+        sq = v1.placeholder(tf.float32, [3, 3], name="sq")
+        sign, logabs = tf.linalg.slogdet(sq)
+        logdet = tf.linalg.logdet(tf.matmul(sq, sq, transpose_b=True) + tf.eye(3))
+        u = v1.placeholder(tf.float32, [None, 3], name="u")
+        cr = tf.linalg.cross(u, u[::-1] + 1.0)
+        eye = tf.eye(3, 4, batch_shape=[2], dtype=tf.int32)
+        z = tf.complex(sq, sq * 0.5)
+        adj = tf.linalg.adjoint(z)
+    av = np.array([[1.0, 2.0], [3.0, -1.0], [0.5, 4.0], [2.0, 2.0]])
+    bv = np.array([[1.0], [0.0], [2.0], [-1.0]])
+    sv = np.array([[2.0, -1.0, 0.5], [1.0, 3.0, -2.0], [0.0, 1.0, 1.5]], np.float32)
+    r = {}
+    with session(target, g) as sess:
+        r["tall"] = cap(lambda: sess.run([ls, ls_slow, dls], {a: av, b: bv}))
+        r["tall_l2"] = cap(lambda: sess.run(ls, {a: av, b: bv, l2: 0.5}))
+        r["wide"] = cap(lambda: sess.run([ls, ls_slow], {a: av.T, b: [[1.0], [2.0]]}))
+        r["rank_deficient"] = cap(lambda: sess.run(ls, {a: [[1.0, 2.0], [2.0, 4.0], [3.0, 6.0]], b: [[1.0], [1.0], [1.0]]}))
+        r["negative_l2"] = cap(lambda: sess.run(ls, {a: av, b: bv, l2: -1.0}))
+        r["dets"] = cap(lambda: sess.run([sign, logabs, logdet], {sq: sv}))
+        r["singular_slogdet"] = cap(lambda: sess.run([sign, logabs], {sq: np.ones([3, 3], np.float32)}))
+        r["cross_eye_adjoint"] = cap(lambda: sess.run([cr, eye, adj], {u: [[1.0, 2.0, 3.0], [-1.0, 0.5, 2.0]], sq: sv}))
+        r["cross_empty"] = cap(lambda: sess.run(cr, {u: np.ones([0, 3], np.float32)}))
+    return r

@@ -55,6 +55,7 @@ const TOLERANCE: Record<string, Partial<Record<DataType, number>>> = {
   },
   MatrixTriangularSolve: LINALG_TOLERANCE,
   MatrixInverse: LINALG_TOLERANCE,
+  Lu: LINALG_TOLERANCE,
   MatrixSolveLs: LINALG_TOLERANCE,
   LogMatrixDeterminant: LINALG_TOLERANCE,
   MatrixDeterminant: LINALG_TOLERANCE,
@@ -120,12 +121,16 @@ function assertTensor(op: string, got: ReturnType<typeof toTensor> | undefined, 
   });
 }
 
-/** buildAttrs, plus unknown-rank shapes (["shape", null]). */
+/** buildAttrs, plus unknown-rank shapes (["shape", null]) and float lists (["floatList", [...]]). */
 function attrsOf(c: FxKernelCase): Record<string, AttrValue> {
   const rest: Record<string, [string, unknown]> = {};
   const out: Record<string, AttrValue> = {};
   for (const [k, v] of Object.entries(c.attrs)) {
     if (v[0] === "shape" && v[1] === null) out[k] = attr.shape(undefined);
+    else if (v[0] === "floatList")
+      out[k] = create(AttrValueSchema, {
+        value: { case: "list", value: create(AttrValue_ListValueSchema, { f: v[1] as number[] }) },
+      });
     else rest[k] = v;
   }
   return { ...buildAttrs(rest), ...out };

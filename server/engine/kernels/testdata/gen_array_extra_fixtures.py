@@ -39,7 +39,8 @@ cases = []
 
 
 def attr(v):
-    """attr_of, with an unknown-rank shape as ["shape", None]."""
+    """attr_of, with an unknown-rank shape as ["shape", None] (and list(float) attrs, only
+    Bucketize's boundaries here, as ["floatList", [...]])."""
     if isinstance(v, tf.TensorShape) and v.rank is None:
         return ["shape", None]
     return attr_of(v)
@@ -73,7 +74,8 @@ def case(op, inputs, attrs=None, n_out=1):
         return  # no CPU kernel for this dtype
     except tf.errors.OpError as e:
         out = e
-    c = {"op": op, "attrs": {k: attr(v) for k, v in {**type_attrs(op, inputs), **attrs}.items()}}
+    c = {"op": op, "attrs": {k: ["floatList", v] if k == "boundaries" else attr(v)
+                             for k, v in {**type_attrs(op, inputs), **attrs}.items()}}
     c["inputs"] = [enc(x) for t in inputs.values() for x in (t if isinstance(t, list) else [t])]
     if isinstance(out, tf.errors.OpError):
         c["error"] = {"code": out.error_code, "message": clean(out.message)}
@@ -648,6 +650,34 @@ case("MatrixSolveLs", {"matrix": tf.constant([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0]],
 case("MatrixSolveLs", {"matrix": tf.ones([3, 2]), "rhs": tf.ones([2, 1]), "l2_regularizer": tf.constant(0.0, f64)})
 case("MatrixSolveLs", {"matrix": tf.eye(3), "rhs": tf.ones([3, 1]), "l2_regularizer": tf.constant(-1.0, f64)})
 case("MatrixSolveLs", {"matrix": tf.eye(3), "rhs": tf.ones([3, 1]), "l2_regularizer": tf.constant([0.0], f64)})
+
+# --- Bucketize / UnravelIndex / Lu ----------------------------------------------------------------
+
+for dt in [f32, f64, i32, i64]:
+    case("Bucketize", {"input": tf.cast(tf.constant([[-5.0, 0.0, 1.0], [2.5, 10.0, 100.0]]), dt)},
+         {"boundaries": [0.0, 1.0, 2.5, 10.0]})
+case("Bucketize", {"input": tf.constant([np.nan, np.inf, -np.inf, 0.1, 0.30000001])}, {"boundaries": [0.1, 0.3]})
+case("Bucketize", {"input": tf.constant([1.0, 2.0])}, {"boundaries": []})
+case("Bucketize", {"input": tf.zeros([0, 2])}, {"boundaries": [1.0]})
+case("Bucketize", {"input": tf.constant([1.0])}, {"boundaries": [2.0, 1.0]})
+for it in [i32, i64]:
+    case("UnravelIndex", {"indices": tf.constant([0, 5, 11, 7], it), "dims": tf.constant([3, 4], it)})
+    case("UnravelIndex", {"indices": tf.constant(17, it), "dims": tf.constant([2, 3, 4], it)})
+case("UnravelIndex", {"indices": tf.zeros([0], i32), "dims": tf.constant([3, 4])})
+case("UnravelIndex", {"indices": tf.constant([12]), "dims": tf.constant([3, 4])})
+case("UnravelIndex", {"indices": tf.constant([-1]), "dims": tf.constant([3, 4])})
+case("UnravelIndex", {"indices": tf.constant([[1]]), "dims": tf.constant([3, 4])})
+case("UnravelIndex", {"indices": tf.constant([1]), "dims": tf.constant([[3, 4]])})
+case("UnravelIndex", {"indices": tf.constant([1]), "dims": tf.constant([3, 0])})
+case("UnravelIndex", {"indices": tf.constant([1]), "dims": tf.constant([3, -4])})
+for dt in [f32, f64, c64, c128]:
+    case("Lu", {"input": gauss([2, 4, 4], 80, dt)})
+    case("Lu", {"input": gauss([3, 3], 81, dt)}, {"output_idx_type": i64})
+case("Lu", {"input": tf.constant([[1.0, 2.0], [2.0, 4.0]])})
+case("Lu", {"input": tf.constant([[0.0, 0.0], [0.0, 0.0]])})
+case("Lu", {"input": tf.zeros([2, 0, 0])})
+case("Lu", {"input": tf.zeros([2, 3])})
+case("Lu", {"input": tf.zeros([3])})
 
 with open(OUT, "w") as f:
     json.dump({"tensorflow": tf.__version__, "cases": cases}, f, separators=(",", ":"))

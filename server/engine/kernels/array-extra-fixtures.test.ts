@@ -31,11 +31,12 @@ import {
   toTensor,
   valuesOf,
 } from "./fixture-format.js";
+import { type GraphCase, runGraphFixtures } from "./graph-fixtures.js";
 import { attr, runKernel } from "./testing.js";
 
 const fx = JSON.parse(
   readFileSync(new URL("./testdata/array-extra-fixtures.json", import.meta.url), "utf8"),
-) as { tensorflow: string; cases: FxKernelCase[] };
+) as { tensorflow: string; cases: FxKernelCase[]; graphs: GraphCase[] };
 
 const LINALG_TOLERANCE: Partial<Record<DataType, number>> = {
   [DataType.DT_FLOAT]: 1e-5,
@@ -211,3 +212,6 @@ describe("sizes read from tensors stay within the step's memory budget", () => {
     );
   });
 });
+
+// The slice-assign ops update variables: TF's sessions over small graphs, run through the master.
+runGraphFixtures(`variable slice assignment vs TensorFlow ${fx.tensorflow}`, fx.graphs);

@@ -12,7 +12,8 @@ Float inputs are multiples of 1/8 where the op does arithmetic, so sums are exac
 
 Case format (tf_fixtures.py): {"op", "attrs": {name: [kind, value]}, "inputs": [tensor],
 "outputs": [tensor] | "error": {"code", "message"}}. Type attrs are inferred from the inputs as a
-GraphDef node carries them.
+GraphDef node carries them. The slice-assign ops update variables, so they are recorded as graphs
+run in a tf.compat.v1 session ("graphs", tf_fixtures.graph_record).
 
 Run from the repository root:
 .venv-tf/bin/python server/engine/kernels/testdata/gen_array_extra_fixtures.py
@@ -26,9 +27,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from tensorflow.python.framework import op_def_registry  # noqa: E402
-from tf_fixtures import attr_of, clean, enc  # noqa: E402
+from tf_fixtures import attr_of, clean, enc, graph_record  # noqa: E402
 
 R = tf.raw_ops
+v1 = tf.compat.v1
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "array-extra-fixtures.json")
 f16, bf16, f32, f64 = tf.float16, tf.bfloat16, tf.float32, tf.float64
 i8, i16, i32, i64 = tf.int8, tf.int16, tf.int32, tf.int64
@@ -679,6 +681,44 @@ case("Lu", {"input": tf.zeros([2, 0, 0])})
 case("Lu", {"input": tf.zeros([2, 3])})
 case("Lu", {"input": tf.zeros([3])})
 
+# --- StridedSliceAssign / ResourceStridedSliceAssign (graphs: they update variables) -------------
+
+graphs = []
+
+
+def slice_assign_graph(use_resource):
+    def build():
+        v = v1.Variable(np.arange(12, dtype=np.float32).reshape([3, 4]), use_resource=use_resource, name="v")
+        w = v1.Variable(np.zeros([2, 3], np.float32), use_resource=use_resource, name="w")
+        val = v1.placeholder(tf.float32, None, name="val")
+        a1 = v[1:3, ::2].assign(tf.ones([2, 2]) * 7.0)
+        a2 = v[0, ::-1].assign(tf.constant([1.0, 2.0, 3.0, 4.0]))
+        a3 = v[:, 1].assign(val)
+        a4 = w[0].assign(tf.constant([5.0, 6.0, 7.0]))
+        read = tf.identity(v.value() if use_resource else v)
+        init = v.initializer
+        # Each read in a step of its own: a fetch in the assign's step may run before it.
+        return [
+            ([init], []),
+            ([a4], []),  # w is not initialised (after v's init, so the container exists either way)
+            ([a1], []),
+            ([], [read]),
+            ([a2], []),
+            ([], [read]),
+            ([a3], [], {val: np.array([9.0, 8.0, 7.0], np.float32)}),
+            ([], [read]),
+            ([a3], [], {val: np.array(5.0, np.float32)}),  # broadcast
+            ([], [read]),
+            ([a3], [], {val: np.array([9.0, 8.0], np.float32)}),
+            ([a3], [], {val: np.ones([2, 3], np.float32)}),
+        ]
+
+    return build
+
+
+graphs.append(graph_record("ref_slice_assign", slice_assign_graph(False)))
+graphs.append(graph_record("resource_slice_assign", slice_assign_graph(True)))
+
 with open(OUT, "w") as f:
-    json.dump({"tensorflow": tf.__version__, "cases": cases}, f, separators=(",", ":"))
+    json.dump({"tensorflow": tf.__version__, "cases": cases, "graphs": graphs}, f, separators=(",", ":"))
 print(f"{len(cases)} cases -> {OUT}")

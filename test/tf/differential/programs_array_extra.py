@@ -343,3 +343,32 @@ def lstsq_slogdet_cross_eye(target):
         r["cross_eye_adjoint"] = cap(lambda: sess.run([cr, eye, adj], {u: [[1.0, 2.0, 3.0], [-1.0, 0.5, 2.0]], sq: sv}))
         r["cross_empty"] = cap(lambda: sess.run(cr, {u: np.ones([0, 3], np.float32)}))
     return r
+
+
+@program()
+def variable_slice_assign(target):
+    """`var[slice].assign(value)` on ref (tf.compat.v1 Variable) and resource variables: strides,
+    negative steps, a broadcast scalar, chained slice assignments in one step through control
+    dependencies, and a value that does not broadcast to the slice."""
+    g = tf.Graph()
+    with g.as_default():
+        ref = v1.Variable(np.arange(12, dtype=np.float32).reshape([3, 4]), use_resource=False, name="ref")
+        res = v1.Variable(np.arange(12, dtype=np.float32).reshape([3, 4]), use_resource=True, name="res")
+        val = v1.placeholder(tf.float32, None, name="val")
+        ops = []
+        for v in (ref, res):
+            a1 = v[1:, ::2].assign(tf.fill([2, 2], 7.0))
+            with tf.control_dependencies([a1]):
+                a2 = v[0, ::-1].assign(tf.constant([1.0, 2.0, 3.0, 4.0]))
+            with tf.control_dependencies([a2]):
+                a3 = v[:, 3].assign(val)
+            ops.append(a3)
+        init = v1.global_variables_initializer()
+    r = {}
+    with session(target, g) as sess:
+        r["init"] = cap(lambda: sess.run(init))
+        r["assign"] = cap(lambda: sess.run(ops, {val: [9.0, 8.0, 7.0]}) and None)
+        r["values"] = cap(lambda: sess.run([ref.value(), res.value()]))
+        r["broadcast"] = cap(lambda: sess.run(ops, {val: 5.0}) and sess.run([ref.value(), res.value()]))
+        r["bad_value"] = cap(lambda: sess.run(ops[1], {val: [1.0, 2.0]}))
+    return r

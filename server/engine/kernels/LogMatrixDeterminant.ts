@@ -9,13 +9,13 @@ import {
   batchDims,
   checkSquare,
   cmatrix,
-  finish,
   LINALG_KERNEL_TYPES,
   luInPlace,
   matrixValues,
   readMatrix,
   writeMatrix,
 } from "./linalg-util.js";
+import { finish } from "./tensor-util.js";
 
 function slogdet(a: ReturnType<typeof cmatrix>): [number, number, number] {
   const n = a.rows;

@@ -10,7 +10,6 @@ import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./kernel-conf
 import {
   allocMatrices,
   checkSquare,
-  finish,
   hasZeroPivot,
   LINALG_KERNEL_TYPES,
   luInPlace,
@@ -18,6 +17,7 @@ import {
   readMatrix,
   writeMatrix,
 } from "./linalg-util.js";
+import { finish } from "./tensor-util.js";
 
 export function lu(input: Tensor, idxType: DataType): [Tensor, Tensor] {
   if (input.rank < 2) throw invalidArgument(`Input tensor must have rank >= 2, got ${input.rank}`);

@@ -10,7 +10,6 @@ import {
   adjointOf,
   allocMatrices,
   cmatrix,
-  finish,
   hasZeroPivot,
   LINALG_KERNEL_TYPES,
   luInPlace,
@@ -19,6 +18,7 @@ import {
   readMatrix,
   writeMatrix,
 } from "./linalg-util.js";
+import { finish } from "./tensor-util.js";
 
 /** LinearAlgebraOp's checks for two inputs with equal batch dimensions. */
 function checkPair(a: Tensor, b: Tensor): void {

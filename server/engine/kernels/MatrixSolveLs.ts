@@ -15,7 +15,6 @@ import {
   allocMatrices,
   type CMatrix,
   cmatrix,
-  finish,
   LINALG_KERNEL_TYPES,
   matrixValues,
   readMatrix,
@@ -23,6 +22,7 @@ import {
   writeMatrix,
 } from "./linalg-util.js";
 import { householderQr, qrQ } from "./Qr.js";
+import { finish } from "./tensor-util.js";
 
 /** a·b for complex matrices. */
 function matmul(a: CMatrix, b: CMatrix): CMatrix {

@@ -9,13 +9,13 @@ import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./kernel-conf
 import {
   adjointOf,
   allocMatrices,
-  finish,
   LINALG_KERNEL_TYPES,
   matrixValues,
   readMatrix,
   triangularSolveInPlace,
   writeMatrix,
 } from "./linalg-util.js";
+import { finish } from "./tensor-util.js";
 
 /** The broadcast batch shape, or undefined when the batch dimensions are incompatible. */
 function broadcastBatch(a: readonly number[], b: readonly number[]): number[] | undefined {

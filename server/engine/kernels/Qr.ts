@@ -13,11 +13,11 @@ import {
   batchDims,
   type CMatrix,
   cmatrix,
-  finish,
   matrixValues,
   readMatrix,
   writeMatrix,
 } from "./linalg-util.js";
+import { finish } from "./tensor-util.js";
 
 /** Smallest normal float64: Eigen's threshold for a zero reflector tail. */
 const TINY = 2.2250738585072014e-308;
@@ -145,7 +145,7 @@ function upperPart(a: CMatrix, rRows: number): CMatrix {
 }
 
 export function qr(input: Tensor, fullMatrices: boolean): [Tensor, Tensor] {
-  const { batch, rows, cols } = batchDims(input);
+  const { rows, cols } = batchDims(input);
   const minSize = Math.min(rows, cols);
   const qCols = fullMatrices ? rows : minSize;
   const rRows = fullMatrices ? rows : minSize;
@@ -157,7 +157,7 @@ export function qr(input: Tensor, fullMatrices: boolean): [Tensor, Tensor] {
   const values = matrixValues(input);
   const nBatch = lead.reduce((x, y) => x * y, 1);
   for (let b = 0; b < nBatch; b++) {
-    const f = householderQr(batch === 0 ? cmatrix(rows, cols) : readMatrix(input, values, b, rows, cols));
+    const f = householderQr(readMatrix(input, values, b, rows, cols));
     writeMatrix(input.dtype, qOut, b, qrQ(f, qCols));
     writeMatrix(input.dtype, rOut, b, upperPart(f.a, rRows));
   }

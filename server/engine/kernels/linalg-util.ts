@@ -70,8 +70,6 @@ export function writeMatrix(dtype: DataType, out: NumericArray, b: number, m: CM
   }
 }
 
-export { finish };
-
 /** The complex dtypes' storage has two lanes; everything else here is real. */
 export const isComplexMatrix = (t: Tensor): boolean => lanesOf(t.dtype) === 2;
 

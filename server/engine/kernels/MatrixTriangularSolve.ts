@@ -7,6 +7,7 @@ import { broadcastShapes, broadcastStrides, stridesOf } from "../framework/bcast
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrBool } from "../framework/op-def.js";
 import { shapeString, type Tensor } from "../framework/tensor.js";
+import { isComplexType } from "../framework/types.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
 import { adjointMat, MatrixOutput, matrixSource, readMatrix, substitute, triangle } from "./linalg.js";
 
@@ -66,7 +67,7 @@ export function matrixTriangularSolve(matrix: Tensor, rhs: Tensor, lower: boolea
     let t = triangle(readMatrix(ms, sourceIndex(b, os, xs), n, n), lower);
     if (adjoint) t = adjointMat(t);
     const x = readMatrix(rs, sourceIndex(b, os, ys), n, d3);
-    substitute(t, x, lower !== adjoint, false);
+    substitute(t, x, lower !== adjoint, false, !isComplexType(matrix.dtype));
     out.write(b, x);
   }
   return out.tensor();

@@ -236,8 +236,14 @@ function swapAt(a: Float64Array, i: number, j: number): void {
 /** The smallest |U_kk| (TF's exact-singularity check). */
 export function minAbsPivot(f: Lu): number {
   const n = f.lu.rows;
-  let min = Infinity;
-  for (let k = 0; k < n; k++) min = Math.min(min, cabs(f.lu.re[k * n + k]!, f.lu.im[k * n + k]!));
+  if (n === 0) return Infinity;
+  // Eigen's minCoeff: start from the first pivot and take a later one only when it compares
+  // smaller, so a NaN pivot after the first is passed over (TF then inverts to NaNs).
+  let min = cabs(f.lu.re[0]!, f.lu.im[0]!);
+  for (let k = 1; k < n; k++) {
+    const v = cabs(f.lu.re[k * n + k]!, f.lu.im[k * n + k]!);
+    if (v < min) min = v;
+  }
   return min;
 }
 
@@ -264,7 +270,13 @@ export function luSolve(f: Lu, b: Mat): Mat {
  * Solves T·X = B in place in x for the triangle of t (lower or upper, diagonal included unless
  * unitDiagonal). Division by a zero diagonal gives infinities and NaNs, as in Eigen.
  */
-export function substitute(t: Mat, x: Mat, lower: boolean, unitDiagonal: boolean): void {
+export function substitute(t: Mat, x: Mat, lower: boolean, unitDiagonal: boolean, real = false): void {
+  // Real dtypes take real arithmetic: in the complex formulas, 0·inf in an imaginary part would
+  // turn a singular system's ±inf into NaN where TF's real kernel keeps the infinities.
+  if (real) {
+    substituteReal(t, x, lower, unitDiagonal);
+    return;
+  }
   const n = t.rows;
   const m = x.cols;
   for (let s = 0; s < n; s++) {
@@ -297,6 +309,21 @@ export function substitute(t: Mat, x: Mat, lower: boolean, unitDiagonal: boolean
       }
       x.re[i * m + j] = sr;
       x.im[i * m + j] = si;
+    }
+  }
+}
+
+function substituteReal(t: Mat, x: Mat, lower: boolean, unitDiagonal: boolean): void {
+  const n = t.rows;
+  const m = x.cols;
+  for (let s = 0; s < n; s++) {
+    const i = lower ? s : n - 1 - s;
+    const from = lower ? 0 : i + 1;
+    const to = lower ? i : n;
+    for (let j = 0; j < m; j++) {
+      let sum = x.re[i * m + j]!;
+      for (let k = from; k < to; k++) sum -= t.re[i * n + k]! * x.re[k * m + j]!;
+      x.re[i * m + j] = unitDiagonal ? sum : sum / t.re[i * n + i]!;
     }
   }
 }

@@ -1,0 +1,106 @@
+// TF's MaxPoolWithArgmax on CPU (core/kernels/maxpooling_op.cc MaxPoolingWithArgmaxOp): NHWC max
+// pooling that also returns where each maximum came from, as a flat index into the input
+// ((y·width + x)·channels + c, plus the batch offset when include_batch_in_index). Ties and NaN
+// resolve as in MaxPool (the first maximum in row-major order wins).
+
+import { invalidArgument, unimplemented } from "../framework/errors.js";
+import { getAttrBool } from "../framework/op-def.js";
+import type { OpKernelConstruction } from "../framework/op-kernel.js";
+import { allocData, type NumericArray, Tensor } from "../framework/tensor.js";
+import { DataType } from "../framework/types.js";
+import { getEnumAttr, getIntListAttrMin } from "./conv-util.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, REAL_NUMBER_TYPES, T } from "./kernel-config.js";
+import { maxPoolArgmax, type PoolAttrs, poolGeometry } from "./pooling-util.js";
+import { computeBuffer, finish, numericData } from "./tensor-util.js";
+
+export const ARGMAX_POOL_T =
+  "T: {float, double, int32, uint8, int16, int8, int64, bfloat16, uint16, half, uint32, uint64}";
+
+export const ARGMAX_POOL_ATTRS = [
+  "ksize: list(int) >= 4",
+  "strides: list(int) >= 4",
+  "padding: {'SAME', 'VALID'}",
+  "include_batch_in_index: bool = false",
+];
+
+export function maxPoolWithArgmax(
+  input: Tensor,
+  a: PoolAttrs,
+  includeBatch: boolean,
+  argType: DataType,
+): [Tensor, Tensor] {
+  if (input.rank !== 4) throw invalidArgument("tensor_in must be 4-dimensional (2)");
+  if (input.numElements === 0) throw invalidArgument("tensor_in must not be empty (2)");
+  const g = poolGeometry(input.shape, a);
+  const shape = [g.batch, g.outRows, g.outCols, g.depth];
+  const n = shape.reduce((x, y) => x * y, 1);
+  const big = input.dtype === DataType.DT_INT64 || input.dtype === DataType.DT_UINT64;
+  const x = (big ? input.data : numericData(input)) as ArrayLike<number | bigint>;
+  const arg = maxPoolArgmax(x, g);
+  const perBatch = g.inRows * g.inCols * g.depth;
+  const outArg = allocData(argType, n, shape) as BigInt64Array | Int32Array;
+  const perOut = n / g.batch;
+  for (let o = 0; o < n; o++) {
+    const i = includeBatch ? arg[o]! : arg[o]! - Math.floor(o / perOut) * perBatch;
+    if (outArg instanceof BigInt64Array) outArg[o] = BigInt(i);
+    else outArg[o] = i;
+  }
+  const argT = new Tensor(argType, shape, outArg);
+  if (big) {
+    const out = allocData(input.dtype, n, shape) as BigInt64Array;
+    const src = input.data as BigInt64Array;
+    for (let o = 0; o < n; o++) out[o] = src[arg[o]!]!;
+    return [new Tensor(input.dtype, shape, out), argT];
+  }
+  const out = computeBuffer(input.dtype, n, shape) as NumericArray;
+  for (let o = 0; o < n; o++) out[o] = x[arg[o]!] as number;
+  return [finish(input.dtype, shape, out), argT];
+}
+
+/** Reads the shared attrs with TF's constructor checks (4 ksize/strides, no batch pooling). */
+export function argmaxPoolAttrs(
+  c: OpKernelConstruction,
+  argTypes: readonly DataType[],
+): { a: PoolAttrs; includeBatch: boolean; argType: DataType } {
+  checkTypeConstraint(c, "T", REAL_NUMBER_TYPES);
+  const argType = checkTypeConstraint(c, "Targmax", argTypes);
+  const ksize = getIntListAttrMin(c, "ksize", 4);
+  const strides = getIntListAttrMin(c, "strides", 4);
+  const padding = getEnumAttr(c, "padding", ["SAME", "VALID"] as const);
+  if (ksize.length !== 4) throw invalidArgument("Sliding window ksize field must specify 4 dimensions");
+  if (strides.length !== 4) throw invalidArgument("Sliding window stride field must specify 4 dimensions");
+  if (ksize[0] !== 1 || strides[0] !== 1) {
+    throw unimplemented("Pooling is not yet supported on the batch dimension.");
+  }
+  return {
+    a: { ksize, strides, padding, explicitPaddings: [] },
+    includeBatch: getAttrBool(c.attrs, "include_batch_in_index"),
+    argType,
+  };
+}
+
+export const maxPoolWithArgmaxConfig: KernelConfig = {
+  op: {
+    name: "MaxPoolWithArgmax",
+    inputs: ["input: T"],
+    outputs: ["output: T", "argmax: Targmax"],
+    attrs: [
+      ARGMAX_POOL_ATTRS[0]!,
+      ARGMAX_POOL_ATTRS[1]!,
+      "Targmax: {int32, int64} = DT_INT64",
+      ARGMAX_POOL_ATTRS[2]!,
+      ARGMAX_POOL_ATTRS[3]!,
+      ARGMAX_POOL_T,
+    ],
+  },
+  kernel: cpuKernel("MaxPoolWithArgmax", (c) => {
+    const { a, includeBatch, argType } = argmaxPoolAttrs(c, [T.int32, T.int64]);
+    return {
+      compute(ctx) {
+        const [out, arg] = maxPoolWithArgmax(ctx.input(0), a, includeBatch, argType);
+        ctx.setOutput(0, out);
+        ctx.setOutput(1, arg);
+      },
+    };
+  }),
+};

@@ -1,0 +1,78 @@
+// TF's ReverseSequence (core/kernels/reverse_sequence_op.cc): along seq_dim, the first
+// seq_lengths[b] elements of each batch_dim slice b reversed, the rest kept.
+
+import { invalidArgument } from "../framework/errors.js";
+import { getAttrInt } from "../framework/op-def.js";
+import { Tensor } from "../framework/tensor.js";
+import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { allocIndexable, lanesOf, readInts, storage } from "./tensor-util.js";
+
+function checkSequence(input: Tensor, lens: Tensor, batchDim: number, seqDim: number): number[] {
+  if (lens.rank !== 1) throw invalidArgument(`seq_lengths must be 1-dim, not ${lens.rank}`);
+  const v = readInts(lens);
+  if (batchDim === seqDim) throw invalidArgument(`batch_dim == seq_dim == ${seqDim}`);
+  if (seqDim >= input.rank)
+    throw invalidArgument(`seq_dim must be < input rank ( ${seqDim} vs. ${input.rank})`);
+  if (batchDim >= input.rank) {
+    throw invalidArgument(`batch_dim must be < input rank ( ${batchDim} vs. ${input.rank})`);
+  }
+  if (v.length !== input.shape[batchDim]) {
+    throw invalidArgument(
+      `Length of seq_lengths != input.dims(${batchDim}), (${v.length} vs. ${input.shape[batchDim]})`,
+    );
+  }
+  v.forEach((len, d) => {
+    if (len < 0) throw invalidArgument(`seq_lens(${d}) < 0`);
+    if (len > input.shape[seqDim]!) throw invalidArgument(`seq_lens(${d}) > input.dims(${seqDim})`);
+  });
+  if (input.rank < 2 || input.rank > 5) {
+    throw invalidArgument(`ReverseSequenceOp : Unhandled input dimensions: ${input.rank}`);
+  }
+  return v;
+}
+
+export function reverseSequence(input: Tensor, lens: Tensor, batchDim: number, seqDim: number): Tensor {
+  const seqLens = checkSequence(input, lens, batchDim, seqDim);
+  const shape = input.shape;
+  const rank = shape.length;
+  const n = input.numElements;
+  const out = allocIndexable(input.dtype, n, shape);
+  const src = storage(input);
+  const lanes = lanesOf(input.dtype);
+  const strides = new Array<number>(rank);
+  let acc = 1;
+  for (let d = rank - 1; d >= 0; d--) {
+    strides[d] = acc;
+    acc *= shape[d]!;
+  }
+  const idx = new Array<number>(rank).fill(0);
+  for (let o = 0; o < n; o++) {
+    const len = seqLens[idx[batchDim]!]!;
+    const s = idx[seqDim]!;
+    const i = s < len ? o + (len - 1 - 2 * s) * strides[seqDim]! : o;
+    for (let l = 0; l < lanes; l++) out[o * lanes + l] = src[i * lanes + l];
+    for (let d = rank - 1; d >= 0; d--) {
+      if (++idx[d]! < shape[d]!) break;
+      idx[d] = 0;
+    }
+  }
+  return new Tensor(input.dtype, shape, out as unknown as Tensor["data"]);
+}
+
+export const reverseSequenceConfig: KernelConfig = {
+  op: {
+    name: "ReverseSequence",
+    inputs: ["input: T", "seq_lengths: Tlen"],
+    outputs: ["output: T"],
+    attrs: ["seq_dim: int", "batch_dim: int = 0", "T: type", "Tlen: {int32, int64} = DT_INT64"],
+  },
+  kernel: cpuKernel("ReverseSequence", (c) => {
+    const batchDim = getAttrInt(c.attrs, "batch_dim");
+    const seqDim = getAttrInt(c.attrs, "seq_dim");
+    if (batchDim < 0) throw invalidArgument(`Invalid batch_dim ${batchDim}`);
+    if (seqDim < 0) throw invalidArgument(`Invalid seq_dim ${seqDim}`);
+    return {
+      compute: (ctx) => ctx.setOutput(0, reverseSequence(ctx.input(0), ctx.input(1), batchDim, seqDim)),
+    };
+  }),
+};

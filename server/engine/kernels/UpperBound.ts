@@ -1,0 +1,6 @@
+// TF's UpperBound (core/kernels/searchsorted_op.cc): tf.searchsorted(side="right"), per row the
+// first index whose sorted input is greater than the value.
+
+import { searchSortedConfig } from "./search-sorted.js";
+
+export const upperBoundConfig = searchSortedConfig("UpperBound", true);

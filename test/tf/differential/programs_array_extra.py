@@ -40,7 +40,7 @@ def _keras_rnn(target, make_layer):
 
 # The Keras RNN layers also need the TensorList ops of their While loop and the stateless random
 # ops of their seeded initializers: pending until those land.
-@program(expected_to_differ_until="TensorList", control_flow_v2=True)
+@program(control_flow_v2=True)
 def keras_lstm_layer(target):
     """tf.keras.layers.LSTM (seeded Glorot kernel, Orthogonal recurrent kernel via Qr) in a v1
     graph: initial weights, outputs and input gradient (functional While with TensorLists)."""
@@ -55,7 +55,7 @@ def keras_lstm_layer(target):
     )
 
 
-@program(expected_to_differ_until="TensorList", control_flow_v2=True)
+@program(control_flow_v2=True)
 def keras_gru_layer(target):
     """tf.keras.layers.GRU with seeded initializers in a v1 graph, as keras_lstm_layer."""
     return _keras_rnn(

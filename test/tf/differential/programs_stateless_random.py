@@ -186,7 +186,7 @@ def stateless_seed_tools(target):
         }
 
 
-@program(expected_to_differ_until="LeftShift")
+@program()
 def stateless_uniform_explicit_philox(target):
     """tf.random.stateless_uniform with alg="philox": Python derives key and counter from the seed
     itself (StatelessRandomUniformFullIntV2, LeftShift and BitwiseOr) instead of StatelessRandomGetKeyCounter."""

@@ -1,0 +1,22 @@
+// TF's LookupTableFindV2 (core/kernels/lookup_table_op.cc): looks up each key, giving the default
+// (one scalar, or one per key) for absent keys; an uninitialized HashTable is FAILED_PRECONDITION.
+
+import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { find, matchSignature, tableInput } from "./lookup-table.js";
+
+export const lookupTableFindV2Config: KernelConfig = {
+  op: {
+    name: "LookupTableFindV2",
+    inputs: ["table_handle: resource", "keys: Tin", "default_value: Tout"],
+    outputs: ["values: Tout"],
+    attrs: ["Tin: type", "Tout: type"],
+    isStateful: true,
+  },
+  kernel: cpuKernel("LookupTableFindV2", (c) => ({
+    compute(ctx) {
+      const table = tableInput(ctx);
+      matchSignature(c, table, true, true);
+      ctx.setOutput(0, find(table, ctx.input(1), ctx.input(2)));
+    },
+  })),
+};

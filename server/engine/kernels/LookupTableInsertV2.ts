@@ -1,0 +1,21 @@
+// TF's LookupTableInsertV2 (core/kernels/lookup_table_op.cc): inserts or overwrites entries of a
+// mutable table; HashTables are read-only (UNIMPLEMENTED).
+
+import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { insert, matchSignature, tableInput } from "./lookup-table.js";
+
+export const lookupTableInsertV2Config: KernelConfig = {
+  op: {
+    name: "LookupTableInsertV2",
+    inputs: ["table_handle: resource", "keys: Tin", "values: Tout"],
+    attrs: ["Tin: type", "Tout: type"],
+    isStateful: true,
+  },
+  kernel: cpuKernel("LookupTableInsertV2", (c) => ({
+    compute(ctx) {
+      const table = tableInput(ctx);
+      matchSignature(c, table, true, false);
+      insert(table, ctx.input(1), ctx.input(2));
+    },
+  })),
+};

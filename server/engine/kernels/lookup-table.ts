@@ -1,0 +1,364 @@
+// TF's lookup tables (core/framework/lookup_interface.h, core/kernels/lookup_table_op.{h,cc},
+// initializable_lookup_table.cc, lookup_util.cc): HashTable (filled once by an initializer, then
+// read-only) and MutableHashTableOfScalars, kept as resources in the device's ResourceMgr under
+// TF's LookupInterface type, with TF's argument checks and messages.
+//
+// Keys and values are scalars of one dtype each. A JS Map holds the entries; its key is the
+// element itself (number for int32, bigint for int64, the bytes as a latin1 string for strings),
+// so equal keys collide exactly as in TF's unordered_map. Export order is the insertion order
+// (TF's is its hash order, which no program may rely on).
+
+import { aborted, failedPrecondition, invalidArgument, unimplemented } from "../framework/errors.js";
+import { getAttrBool, getAttrString, getAttrType } from "../framework/op-def.js";
+import type { KernelRegistration, OpKernelConstruction, OpKernelContext } from "../framework/op-kernel.js";
+import { type ResourceHandle, sameShape, shapeString, Tensor } from "../framework/tensor.js";
+import { DataType, dataTypeString } from "../framework/types.js";
+import { cpuKernel } from "./kernel-config.js";
+import { lookupResource, type ResourceType, resourceHandleInput } from "./step-resources.js";
+import { doubleToString, floatToString } from "./summarize-value.js";
+
+/** TF's LookupInterface resource type (its TypeIndex name, as TF's messages print it). */
+export const LOOKUP_TABLE_TYPE: ResourceType = {
+  name: "N10tensorflow6lookup15LookupInterfaceE",
+  hash: 0x6c6f_6f6b_7570_7462n,
+};
+
+type Elem = number | bigint | Uint8Array;
+type MapKey = number | bigint | string;
+
+export interface LookupTable {
+  readonly kind: "HashTable" | "MutableHashTable";
+  readonly keyDtype: DataType;
+  readonly valueDtype: DataType;
+  /** Only a HashTable has an initialized state; a mutable table is always usable. */
+  initialized: boolean;
+  readonly entries: Map<MapKey, { key: Elem; value: Elem }>;
+}
+
+const T = DataType;
+
+/** The (key, value) dtype pairs TF 2.21 registers CPU kernels for (Variant values aside). */
+export const HASH_TABLE_TYPES: ReadonlyMap<DataType, readonly DataType[]> = new Map([
+  [T.DT_STRING, [T.DT_STRING, T.DT_INT64, T.DT_INT32, T.DT_FLOAT, T.DT_DOUBLE, T.DT_BOOL]],
+  [T.DT_INT64, [T.DT_STRING, T.DT_INT64, T.DT_INT32, T.DT_FLOAT, T.DT_DOUBLE]],
+  [T.DT_INT32, [T.DT_STRING, T.DT_INT32, T.DT_FLOAT, T.DT_DOUBLE]],
+]);
+export const MUTABLE_HASH_TABLE_TYPES: ReadonlyMap<DataType, readonly DataType[]> = new Map([
+  [T.DT_STRING, [T.DT_INT64, T.DT_INT32, T.DT_FLOAT, T.DT_DOUBLE, T.DT_BOOL]],
+  [T.DT_INT64, [T.DT_STRING, T.DT_INT64, T.DT_INT32, T.DT_FLOAT, T.DT_DOUBLE]],
+  [T.DT_INT32, [T.DT_INT32, T.DT_FLOAT, T.DT_DOUBLE]],
+]);
+
+const latin1 = new TextDecoder("latin1");
+const utf8 = new TextDecoder("utf-8");
+
+function mapKey(e: Elem): MapKey {
+  return e instanceof Uint8Array ? latin1.decode(e) : e;
+}
+
+function elem(t: Tensor, i: number): Elem {
+  return (t.data as ArrayLike<Elem>)[i]!;
+}
+
+function sameElem(a: Elem, b: Elem): boolean {
+  if (a instanceof Uint8Array && b instanceof Uint8Array) {
+    return a.length === b.length && a.every((x, i) => x === b[i]);
+  }
+  return a === b;
+}
+
+/** How TF's StrCat prints a key or value in its messages. */
+function elemString(e: Elem, dtype: DataType): string {
+  if (e instanceof Uint8Array) return utf8.decode(e);
+  if (dtype === T.DT_FLOAT) return floatToString(e as number);
+  if (dtype === T.DT_DOUBLE) return doubleToString(e as number);
+  return String(e);
+}
+
+// ---- Creation (LookupTableOp) ----
+
+let privateIds = 0;
+
+/**
+ * A table private to its node: TF names it "_<unique id>_<node>" once per kernel, and a session
+ * keeps that kernel for all its steps; here partitions (and their kernels) are made per step
+ * signature, so the name is made from the session instead.
+ */
+function privateName(c: OpKernelConstruction): string {
+  return c.sessionHandle !== undefined
+    ? `_${c.sessionHandle}_${c.nodeName}`
+    : `_${privateIds++}_${c.nodeName}`;
+}
+
+/**
+ * HashTableV2 / MutableHashTableV2: finds or creates the table named by container/shared_name
+ * (TF's ContainerInfo: an empty shared_name is the node's name with use_node_name_sharing, else a
+ * name private to this kernel) and outputs its handle.
+ */
+export function tableOpKernel(
+  op: string,
+  kind: LookupTable["kind"],
+  types: ReadonlyMap<DataType, readonly DataType[]>,
+): KernelRegistration {
+  return cpuKernel(op, (c) => {
+    const keyDtype = getAttrType(c.attrs, "key_dtype");
+    const valueDtype = getAttrType(c.attrs, "value_dtype");
+    checkRegistered(c, types, keyDtype, valueDtype);
+    const container = getAttrString(c.attrs, "container");
+    const shared = getAttrString(c.attrs, "shared_name");
+    const name =
+      shared !== "" ? shared : getAttrBool(c.attrs, "use_node_name_sharing") ? c.nodeName : privateName(c);
+    return {
+      compute(ctx) {
+        const mgr = ctx.step.resources;
+        const cont = container === "" ? mgr.defaultContainer : container;
+        const table = mgr.lookupOrCreate<LookupTable>(cont, name, LOOKUP_TABLE_TYPE.name, () => ({
+          kind,
+          keyDtype,
+          valueDtype,
+          initialized: false,
+          entries: new Map(),
+        }));
+        if (table.keyDtype !== keyDtype || table.valueDtype !== valueDtype) {
+          throw invalidArgument(
+            `Conflicting key/value dtypes ${dataTypeString(keyDtype)}->${dataTypeString(valueDtype)} ` +
+              `with ${dataTypeString(table.keyDtype)}-${dataTypeString(table.valueDtype)} for table ${name}`,
+          );
+        }
+        const h: ResourceHandle = {
+          device: ctx.step.device.name,
+          container: cont,
+          name,
+          hashCode: LOOKUP_TABLE_TYPE.hash,
+          maybeTypeName: LOOKUP_TABLE_TYPE.name,
+        };
+        ctx.setOutput(0, new Tensor(T.DT_RESOURCE, [], [h]));
+      },
+    };
+  });
+}
+
+const dtName = (t: DataType) => `DT_${dataTypeString(t).toUpperCase()}`;
+
+/** TF's kernel lookup failure for a (key, value) pair with no registered kernel. */
+function checkRegistered(
+  c: OpKernelConstruction,
+  types: ReadonlyMap<DataType, readonly DataType[]>,
+  keyDtype: DataType,
+  valueDtype: DataType,
+): void {
+  if (types.get(keyDtype)?.includes(valueDtype)) return;
+  const registered = [...types].flatMap(([k, vs]) =>
+    vs.map((v) => `  device='CPU'; key_dtype in [${dtName(k)}]; value_dtype in [${dtName(v)}]`),
+  );
+  throw invalidArgument(
+    `No OpKernel was registered to support Op '${c.op}' used by {{node ${c.nodeName}}} with these attrs: ` +
+      `[key_dtype=${dtName(keyDtype)}, value_dtype=${dtName(valueDtype)}]\nRegistered devices: [CPU]\n` +
+      `Registered kernels:\n${registered.join("\n")}`,
+  );
+}
+
+// ---- Access (GetLookupTable, MatchSignature) ----
+
+/** The table named by input 0. */
+export function tableInput(ctx: OpKernelContext): LookupTable {
+  return lookupResource<LookupTable>(ctx, resourceHandleInput(ctx, 0), LOOKUP_TABLE_TYPE);
+}
+
+/** TF's GetInitializableLookupTable: only a HashTable can be initialized. */
+export function initializableTableInput(ctx: OpKernelContext): LookupTable {
+  const table = tableInput(ctx);
+  if (table.kind !== "HashTable") {
+    const h = resourceHandleInput(ctx, 0);
+    throw invalidArgument(`Table ${h.container} ${h.name} is not initializable`);
+  }
+  return table;
+}
+
+/**
+ * TF's OpKernelContext::MatchSignature: the node's input dtypes (from its attrs) must be the
+ * resource handle, then the table's key (and value) dtypes.
+ */
+export function matchSignature(
+  c: OpKernelConstruction,
+  table: LookupTable,
+  withValues: boolean,
+  outputsValue: boolean,
+): void {
+  const expectedIn = [T.DT_RESOURCE, table.keyDtype, ...(withValues ? [table.valueDtype] : [])];
+  const expectedOut = outputsValue ? [table.valueDtype] : [];
+  const same = (a: readonly DataType[], b: readonly DataType[]) =>
+    a.length === b.length && a.every((t, i) => t === b[i]);
+  if (same(c.inputTypes, expectedIn) && same(c.outputTypes, expectedOut)) return;
+  const sig = (ins: readonly DataType[], outs: readonly DataType[]) =>
+    `${ins.map(dataTypeString).join(", ")}->${outs.map(dataTypeString).join(", ")}`;
+  throw invalidArgument(
+    `Signature mismatch, have: ${sig(c.inputTypes, c.outputTypes)} expected: ${sig(expectedIn, expectedOut)}`,
+  );
+}
+
+// ---- Argument checks (LookupInterface) ----
+
+function checkTypes(table: LookupTable, keys: Tensor, values: Tensor): void {
+  if (keys.dtype !== table.keyDtype) {
+    throw invalidArgument(
+      `Key must be type ${dataTypeString(table.keyDtype)} but got ${dataTypeString(keys.dtype)}`,
+    );
+  }
+  if (values.dtype !== table.valueDtype) {
+    throw invalidArgument(
+      `Value must be type ${dataTypeString(table.valueDtype)} but got ${dataTypeString(values.dtype)}`,
+    );
+  }
+}
+
+/** Keys and values for an insert or import: scalar keys, so values take the keys' shape. */
+export function checkKeysAndValues(table: LookupTable, keys: Tensor, values: Tensor): void {
+  checkTypes(table, keys, values);
+  if (!sameShape(values.shape, keys.shape)) {
+    throw invalidArgument(
+      `Expected shape ${shapeString(keys.shape)} for value, got ${shapeString(values.shape)}`,
+    );
+  }
+}
+
+/** TF's CheckFindArguments: the default is one scalar or one value per key. */
+function checkFindArguments(table: LookupTable, keys: Tensor, dflt: Tensor): void {
+  checkTypes(table, keys, dflt);
+  if (dflt.shape.length !== 0 && !sameShape(dflt.shape, keys.shape)) {
+    throw invalidArgument(
+      `Expected shape [] or ${shapeString(keys.shape)} for default value, got ${shapeString(dflt.shape)}`,
+    );
+  }
+}
+
+// ---- Operations ----
+
+/** LookupTableFind: one value per key, the default (scalar or per key) where a key is absent. */
+export function find(table: LookupTable, keys: Tensor, dflt: Tensor): Tensor {
+  checkFindArguments(table, keys, dflt);
+  if (!isReadable(table)) throw failedPrecondition("Table not initialized.");
+  const out = Tensor.zeros(table.valueDtype, keys.shape);
+  const data = out.data as unknown as Elem[];
+  // TF's HashTable reads only the first default even when one per key is given.
+  const perKey = dflt.shape.length !== 0 && table.kind === "MutableHashTable";
+  const n = keys.numElements;
+  for (let i = 0; i < n; i++) {
+    const hit = table.entries.get(mapKey(elem(keys, i)));
+    data[i] = hit !== undefined ? hit.value : elem(dflt, perKey ? i : 0);
+  }
+  return out;
+}
+
+function isReadable(table: LookupTable): boolean {
+  return table.kind === "MutableHashTable" || table.initialized;
+}
+
+/** LookupTableInsert: a HashTable is read-only; a mutable table inserts or overwrites. */
+export function insert(table: LookupTable, keys: Tensor, values: Tensor): void {
+  checkKeysAndValues(table, keys, values);
+  if (table.kind === "HashTable") {
+    throw unimplemented("Insert not supported by InitializableLookupTable implementations");
+  }
+  putAll(table, keys, values);
+}
+
+function putAll(table: LookupTable, keys: Tensor, values: Tensor): void {
+  const n = keys.numElements;
+  for (let i = 0; i < n; i++) {
+    const key = elem(keys, i);
+    table.entries.set(mapKey(key), { key, value: elem(values, i) });
+  }
+}
+
+/** LookupTableRemove: mutable tables only; absent keys are ignored. */
+export function remove(table: LookupTable, keys: Tensor): void {
+  if (keys.dtype !== table.keyDtype) {
+    throw invalidArgument(
+      `Key must be type ${dataTypeString(table.keyDtype)} but got ${dataTypeString(keys.dtype)}`,
+    );
+  }
+  if (table.kind === "HashTable") {
+    throw unimplemented("Remove not supported by InitializableLookupTable implementations");
+  }
+  const n = keys.numElements;
+  for (let i = 0; i < n; i++) table.entries.delete(mapKey(elem(keys, i)));
+}
+
+/** LookupTableImport: a mutable table is replaced; a HashTable is initialized (as InitializeTable). */
+export function importValues(table: LookupTable, keys: Tensor, values: Tensor): void {
+  checkKeysAndValues(table, keys, values);
+  if (table.kind === "HashTable") {
+    initialize(table, keys, values);
+    return;
+  }
+  table.entries.clear();
+  putAll(table, keys, values);
+}
+
+/**
+ * TF's InitializableLookupTable::Initialize. Initializing again is accepted when the entry counts
+ * match (TF compares only the sizes). A key given two different values fails; the entries added
+ * before the failure stay, as in TF, but the table stays uninitialized.
+ */
+export function initialize(table: LookupTable, keys: Tensor, values: Tensor): void {
+  checkKeysAndValues(table, keys, values);
+  if (table.initialized) {
+    if (keys.numElements !== table.entries.size) {
+      throw failedPrecondition("Table was already initialized with different data.");
+    }
+    return;
+  }
+  const n = keys.numElements;
+  for (let i = 0; i < n; i++) {
+    const key = elem(keys, i);
+    const value = elem(values, i);
+    const k = mapKey(key);
+    const prev = table.entries.get(k);
+    if (prev === undefined) table.entries.set(k, { key, value });
+    else if (!sameElem(prev.value, value)) {
+      throw failedPrecondition(
+        `HashTable has different value for same key. Key ${elemString(key, table.keyDtype)} has ` +
+          `${elemString(prev.value, table.valueDtype)} and trying to add value ${elemString(value, table.valueDtype)}`,
+      );
+    }
+  }
+  table.initialized = true;
+}
+
+/** LookupTableSize: an uninitialized HashTable reports 0. */
+export function size(table: LookupTable): number {
+  return isReadable(table) ? table.entries.size : 0;
+}
+
+/** LookupTableExport: all keys and values, as two vectors. */
+export function exportValues(table: LookupTable): [Tensor, Tensor] {
+  if (!isReadable(table)) throw aborted("HashTable is not initialized.");
+  const n = table.entries.size;
+  const keys = Tensor.zeros(table.keyDtype, [n]);
+  const values = Tensor.zeros(table.valueDtype, [n]);
+  const kd = keys.data as unknown as Elem[];
+  const vd = values.data as unknown as Elem[];
+  let i = 0;
+  for (const e of table.entries.values()) {
+    kd[i] = e.key;
+    vd[i] = e.value;
+    i++;
+  }
+  return [keys, values];
+}
+
+/** InitializeTableV2's own checks: two vectors of one length. */
+export function checkInitArguments(keys: Tensor, values: Tensor): void {
+  if (keys.shape.length !== 1) {
+    throw invalidArgument(`Keys must be a vector, but received shape${shapeString(keys.shape)}`);
+  }
+  if (values.shape.length !== 1) {
+    throw invalidArgument(`Values must be a vector, but received shape${shapeString(values.shape)}`);
+  }
+  if (keys.numElements !== values.numElements) {
+    throw invalidArgument(
+      `Keys and values must have the same size ${keys.numElements} vs ${values.numElements}`,
+    );
+  }
+}

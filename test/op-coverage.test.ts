@@ -66,6 +66,10 @@ const REFUSES_TO_RUN: Readonly<Record<string, { code: TfCode; reason: string }>>
     code: TfCode.PERMISSION_DENIED,
     reason: "never reads the server's filesystem",
   },
+  InitializeTableFromTextFile: {
+    code: TfCode.PERMISSION_DENIED,
+    reason: "never reads the server's filesystem",
+  },
   PyFunc: { code: TfCode.UNIMPLEMENTED, reason: "there is no Python interpreter in the server" },
   EagerPyFunc: { code: TfCode.UNIMPLEMENTED, reason: "there is no Python interpreter in the server" },
   ParseExample: { code: TfCode.UNIMPLEMENTED, reason: "tf.Example parsing is not supported" },
@@ -269,6 +273,10 @@ const REFUSAL_CALLS: Readonly<Record<string, Parameters<typeof runKernel>[1]>> =
       ),
       str("/etc/passwd"),
     ],
+  },
+  InitializeTableFromTextFile: {
+    attrs: { key_index: attr.int(-2), value_index: attr.int(-1) },
+    inputs: [strs(["", "t"]), str("/etc/passwd")],
   },
   PyFunc: {
     attrs: { token: attr.string("pyfunc_0"), Tin: attr.typeList([]), Tout: attr.typeList([]) },

@@ -3,6 +3,9 @@
 // read-only) and MutableHashTableOfScalars, kept as resources in the device's ResourceMgr under
 // TF's LookupInterface type, with TF's argument checks and messages.
 //
+// The V2 ops pass a DT_RESOURCE handle; the original ops (HashTable, LookupTableFind, ...) pass a
+// Ref(string) holding [container, name], and the same kernels serve both.
+//
 // Keys and values are scalars of one dtype each. A JS Map holds the entries; its key is the
 // element itself (number for int32, bigint for int64, the bytes as a latin1 string for strings),
 // so equal keys collide exactly as in TF's unordered_map. Export order is the insertion order
@@ -10,9 +13,14 @@
 
 import { aborted, failedPrecondition, invalidArgument, unimplemented } from "../framework/errors.js";
 import { getAttrBool, getAttrString, getAttrType } from "../framework/op-def.js";
-import type { KernelRegistration, OpKernelConstruction, OpKernelContext } from "../framework/op-kernel.js";
+import type {
+  KernelRegistration,
+  OpKernelConstruction,
+  OpKernelContext,
+  RefCell,
+} from "../framework/op-kernel.js";
 import { type ResourceHandle, sameShape, shapeString, Tensor } from "../framework/tensor.js";
-import { DataType, dataTypeString } from "../framework/types.js";
+import { DataType, dataTypeString, isRefType } from "../framework/types.js";
 import { cpuKernel } from "./kernel-config.js";
 import { lookupResource, type ResourceType, resourceHandleInput } from "./step-resources.js";
 import { doubleToString, floatToString } from "./summarize-value.js";
@@ -108,6 +116,8 @@ export function tableOpKernel(
     const shared = getAttrString(c.attrs, "shared_name");
     const name =
       shared !== "" ? shared : getAttrBool(c.attrs, "use_node_name_sharing") ? c.nodeName : privateName(c);
+    // The ref form's output: TF's persistent [container, name] tensor, made on the first run.
+    let refCell: RefCell | undefined;
     return {
       compute(ctx) {
         const mgr = ctx.step.resources;
@@ -125,17 +135,31 @@ export function tableOpKernel(
               `with ${dataTypeString(table.keyDtype)}-${dataTypeString(table.valueDtype)} for table ${name}`,
           );
         }
-        const h: ResourceHandle = {
-          device: ctx.step.device.name,
-          container: cont,
-          name,
-          hashCode: LOOKUP_TABLE_TYPE.hash,
-          maybeTypeName: LOOKUP_TABLE_TYPE.name,
-        };
-        ctx.setOutput(0, new Tensor(T.DT_RESOURCE, [], [h]));
+        if (c.outputTypes[0] !== T.DT_RESOURCE) {
+          refCell ??= { value: handleStrings(cont, name), name };
+          ctx.setOutputRef(0, refCell);
+          return;
+        }
+        ctx.setOutput(0, new Tensor(T.DT_RESOURCE, [], [tableHandle(ctx.step.device.name, cont, name)]));
       },
     };
   });
+}
+
+function tableHandle(device: string, container: string, name: string): ResourceHandle {
+  return {
+    device,
+    container,
+    name,
+    hashCode: LOOKUP_TABLE_TYPE.hash,
+    maybeTypeName: LOOKUP_TABLE_TYPE.name,
+  };
+}
+
+const encoder = new TextEncoder();
+
+function handleStrings(container: string, name: string): Tensor {
+  return new Tensor(T.DT_STRING, [2], [encoder.encode(container), encoder.encode(name)]);
 }
 
 const dtName = (t: DataType) => `DT_${dataTypeString(t).toUpperCase()}`;
@@ -160,16 +184,27 @@ function checkRegistered(
 
 // ---- Access (GetLookupTable, MatchSignature) ----
 
+/** Input 0 as a handle: the resource, or the [container, name] strings of the ref form. */
+function handleInput(ctx: OpKernelContext): ResourceHandle {
+  const t = ctx.input(0);
+  if (t.dtype === T.DT_RESOURCE) return resourceHandleInput(ctx, 0);
+  if (t.numElements !== 2) {
+    throw invalidArgument(`Lookup table handle must be scalar, but had shape: ${shapeString(t.shape)}`);
+  }
+  const [container, name] = (t.data as Uint8Array[]).map((b) => utf8.decode(b));
+  return tableHandle("", container!, name!);
+}
+
 /** The table named by input 0. */
 export function tableInput(ctx: OpKernelContext): LookupTable {
-  return lookupResource<LookupTable>(ctx, resourceHandleInput(ctx, 0), LOOKUP_TABLE_TYPE);
+  return lookupResource<LookupTable>(ctx, handleInput(ctx), LOOKUP_TABLE_TYPE);
 }
 
 /** TF's GetInitializableLookupTable: only a HashTable can be initialized. */
 export function initializableTableInput(ctx: OpKernelContext): LookupTable {
-  const table = tableInput(ctx);
+  const h = handleInput(ctx);
+  const table = lookupResource<LookupTable>(ctx, h, LOOKUP_TABLE_TYPE);
   if (table.kind !== "HashTable") {
-    const h = resourceHandleInput(ctx, 0);
     throw invalidArgument(`Table ${h.container} ${h.name} is not initializable`);
   }
   return table;
@@ -185,7 +220,8 @@ export function matchSignature(
   withValues: boolean,
   outputsValue: boolean,
 ): void {
-  const expectedIn = [T.DT_RESOURCE, table.keyDtype, ...(withValues ? [table.valueDtype] : [])];
+  const handleType = isRefType(c.inputTypes[0]!) ? T.DT_STRING_REF : T.DT_RESOURCE;
+  const expectedIn = [handleType, table.keyDtype, ...(withValues ? [table.valueDtype] : [])];
   const expectedOut = outputsValue ? [table.valueDtype] : [];
   const same = (a: readonly DataType[], b: readonly DataType[]) =>
     a.length === b.length && a.every((t, i) => t === b[i]);

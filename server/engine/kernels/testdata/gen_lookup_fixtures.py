@@ -254,6 +254,34 @@ def errors():
     ]
 
 
+def ref_forms():
+    # The original table ops: handles are Ref(string) [container, name] tensors.
+    h = glo.hash_table(key_dtype=tf.int64, value_dtype=tf.string)
+    keys = tf.constant([5, 6], tf.int64)
+    init = glo.initialize_table(h, keys, tf.constant(["five", "six"]))
+    found = glo.lookup_table_find(h, tf.constant([6, 7, 5], tf.int64), tf.constant("?"))
+    m = glo.mutable_hash_table(key_dtype=tf.string, value_dtype=tf.float32, shared_name="ref_mutable")
+    insert = glo.lookup_table_insert(m, tf.constant(["x", "y"]), tf.constant([1.0, 2.0]))
+    imp = glo.lookup_table_import(m, tf.constant(["z"]), tf.constant([3.0]))
+    mk, mv = glo.lookup_table_export(m, tf.string, tf.float32)
+    hk, hv = glo.lookup_table_export(h, tf.int64, tf.string)
+    order = tf.argsort(hk)
+    m_found = glo.lookup_table_find(m, tf.constant(["x", "z"]), tf.constant(-1.0))
+    wrong = glo.lookup_table_find(h, tf.constant(["x"]), tf.constant("?"))
+    not_init = glo.initialize_table(m, tf.constant(["x"]), tf.constant([1.0]))
+    return [
+        ([], [found]),
+        ([init], []),
+        ([], [found, glo.lookup_table_size(h), tf.gather(hk, order), tf.gather(hv, order)]),
+        ([insert], []),
+        ([], [m_found, glo.lookup_table_size(m)]),
+        ([imp], []),
+        ([], [m_found, glo.lookup_table_size(m), mk, mv]),
+        ([], [wrong]),
+        ([not_init], []),
+    ]
+
+
 graphs.append(graph_record("static_string_int64", static_string_int64))
 graphs.append(graph_record("static_int64_float", static_int64_float))
 graphs.append(graph_record("static_other_dtypes", static_other_dtypes))
@@ -263,6 +291,7 @@ graphs.append(graph_record("mutable_int64_float", mutable_int64_float))
 graphs.append(graph_record("mutable_other_dtypes", mutable_other_dtypes))
 graphs.append(graph_record("full_size_default", full_size_default))
 graphs.append(graph_record("errors", errors))
+graphs.append(graph_record("ref_forms", ref_forms))
 
 with open(OUT, "w") as f:
     json.dump({"tensorflow": tf.__version__, "graphs": graphs}, f, indent=None, separators=(",", ":"))

@@ -33,6 +33,7 @@ export * from "./LookupTableSizeV2.js";
 export * from "./MirrorPad.js";
 export * from "./MirrorPadGrad.js";
 export * from "./Multinomial.js";
+export * from "./MutableHashTableOfTensorsV2.js";
 export * from "./MutableHashTableV2.js";
 export * from "./OneHot.js";
 export * from "./Pad.js";

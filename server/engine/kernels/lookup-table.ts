@@ -1,12 +1,12 @@
 // TF's lookup tables (core/framework/lookup_interface.h, core/kernels/lookup_table_op.{h,cc},
 // initializable_lookup_table.cc, lookup_util.cc): HashTable (filled once by an initializer, then
-// read-only) and MutableHashTableOfScalars, kept as resources in the device's ResourceMgr under
+// read-only), MutableHashTableOfScalars and MutableHashTableOfTensors (vector values), kept as resources in the device's ResourceMgr under
 // TF's LookupInterface type, with TF's argument checks and messages.
 //
 // The V2 ops pass a DT_RESOURCE handle; the original ops (HashTable, LookupTableFind, ...) pass a
 // Ref(string) holding [container, name], and the same kernels serve both.
 //
-// Keys and values are scalars of one dtype each. A JS Map holds the entries; its key is the
+// Keys are scalars; values are scalars or, in a table of tensors, vectors of value_shape. A JS Map holds the entries; its key is the
 // element itself (number for int32, bigint for int64, the bytes as a latin1 string for strings),
 // so equal keys collide exactly as in TF's unordered_map. Export order is the insertion order
 // (TF's is its hash order, which no program may rely on).
@@ -24,6 +24,7 @@ import { DataType, dataTypeString, isRefType } from "../framework/types.js";
 import { cpuKernel } from "./kernel-config.js";
 import { lookupResource, type ResourceType, resourceHandleInput } from "./step-resources.js";
 import { doubleToString, floatToString } from "./summarize-value.js";
+import { definedShapeAttr } from "./VariableV2.js";
 
 /** TF's LookupInterface resource type (its TypeIndex name, as TF's messages print it). */
 export const LOOKUP_TABLE_TYPE: ResourceType = {
@@ -35,12 +36,15 @@ type Elem = number | bigint | Uint8Array;
 type MapKey = number | bigint | string;
 
 export interface LookupTable {
-  readonly kind: "HashTable" | "MutableHashTable";
+  readonly kind: "HashTable" | "MutableHashTable" | "MutableHashTableOfTensors";
   readonly keyDtype: DataType;
   readonly valueDtype: DataType;
+  /** The shape of one value: [] but in a table of tensors. */
+  readonly valueShape: readonly number[];
   /** Only a HashTable has an initialized state; a mutable table is always usable. */
   initialized: boolean;
-  readonly entries: Map<MapKey, { key: Elem; value: Elem }>;
+  /** Each key's value, flattened (one element for scalar values). */
+  readonly entries: Map<MapKey, { key: Elem; value: Elem[] }>;
 }
 
 const T = DataType;
@@ -66,6 +70,16 @@ function mapKey(e: Elem): MapKey {
 
 function elem(t: Tensor, i: number): Elem {
   return (t.data as ArrayLike<Elem>)[i]!;
+}
+
+function row(t: Tensor, i: number, size: number): Elem[] {
+  const out: Elem[] = new Array(size);
+  for (let j = 0; j < size; j++) out[j] = elem(t, i * size + j);
+  return out;
+}
+
+function sameRow(a: readonly Elem[], b: readonly Elem[]): boolean {
+  return a.length === b.length && a.every((x, j) => sameElem(x, b[j]!));
 }
 
 function sameElem(a: Elem, b: Elem): boolean {
@@ -112,6 +126,8 @@ export function tableOpKernel(
     const keyDtype = getAttrType(c.attrs, "key_dtype");
     const valueDtype = getAttrType(c.attrs, "value_dtype");
     checkRegistered(c, types, keyDtype, valueDtype);
+    const valueShape =
+      kind === "MutableHashTableOfTensors" ? (definedShapeAttr(c.attrs, "value_shape") ?? []) : [];
     const container = getAttrString(c.attrs, "container");
     const shared = getAttrString(c.attrs, "shared_name");
     const name =
@@ -122,13 +138,12 @@ export function tableOpKernel(
       compute(ctx) {
         const mgr = ctx.step.resources;
         const cont = container === "" ? mgr.defaultContainer : container;
-        const table = mgr.lookupOrCreate<LookupTable>(cont, name, LOOKUP_TABLE_TYPE.name, () => ({
-          kind,
-          keyDtype,
-          valueDtype,
-          initialized: false,
-          entries: new Map(),
-        }));
+        const table = mgr.lookupOrCreate<LookupTable>(cont, name, LOOKUP_TABLE_TYPE.name, () => {
+          if (kind === "MutableHashTableOfTensors" && valueShape.length !== 1) {
+            throw invalidArgument(`Default value must be a vector, got shape ${shapeString(valueShape)}`);
+          }
+          return { kind, keyDtype, valueDtype, valueShape, initialized: false, entries: new Map() };
+        });
         if (table.keyDtype !== keyDtype || table.valueDtype !== valueDtype) {
           throw invalidArgument(
             `Conflicting key/value dtypes ${dataTypeString(keyDtype)}->${dataTypeString(valueDtype)} ` +
@@ -248,22 +263,32 @@ function checkTypes(table: LookupTable, keys: Tensor, values: Tensor): void {
   }
 }
 
-/** Keys and values for an insert or import: scalar keys, so values take the keys' shape. */
+/** One value per key: the keys' shape (keys are scalars) followed by a value's shape. */
+function valuesShape(table: LookupTable, keys: Tensor): number[] {
+  return [...keys.shape, ...table.valueShape];
+}
+
+function valueSize(table: LookupTable): number {
+  return table.valueShape.reduce((a, b) => a * b, 1);
+}
+
+/** Keys and values for an insert or import: one value per key. */
 export function checkKeysAndValues(table: LookupTable, keys: Tensor, values: Tensor): void {
   checkTypes(table, keys, values);
-  if (!sameShape(values.shape, keys.shape)) {
-    throw invalidArgument(
-      `Expected shape ${shapeString(keys.shape)} for value, got ${shapeString(values.shape)}`,
-    );
+  const want = valuesShape(table, keys);
+  if (!sameShape(values.shape, want)) {
+    throw invalidArgument(`Expected shape ${shapeString(want)} for value, got ${shapeString(values.shape)}`);
   }
 }
 
-/** TF's CheckFindArguments: the default is one scalar or one value per key. */
+/** TF's CheckFindArguments: the default is one value, or one value per key. */
 function checkFindArguments(table: LookupTable, keys: Tensor, dflt: Tensor): void {
   checkTypes(table, keys, dflt);
-  if (dflt.shape.length !== 0 && !sameShape(dflt.shape, keys.shape)) {
+  const full = valuesShape(table, keys);
+  if (!sameShape(dflt.shape, table.valueShape) && !sameShape(dflt.shape, full)) {
     throw invalidArgument(
-      `Expected shape [] or ${shapeString(keys.shape)} for default value, got ${shapeString(dflt.shape)}`,
+      `Expected shape ${shapeString(table.valueShape)} or ${shapeString(full)} for default value, ` +
+        `got ${shapeString(dflt.shape)}`,
     );
   }
 }
@@ -274,20 +299,23 @@ function checkFindArguments(table: LookupTable, keys: Tensor, dflt: Tensor): voi
 export function find(table: LookupTable, keys: Tensor, dflt: Tensor): Tensor {
   checkFindArguments(table, keys, dflt);
   if (!isReadable(table)) throw failedPrecondition("Table not initialized.");
-  const out = Tensor.zeros(table.valueDtype, keys.shape);
+  const out = Tensor.zeros(table.valueDtype, valuesShape(table, keys));
   const data = out.data as unknown as Elem[];
+  const size = valueSize(table);
   // TF's HashTable reads only the first default even when one per key is given.
-  const perKey = dflt.shape.length !== 0 && table.kind === "MutableHashTable";
+  const perKey = !sameShape(dflt.shape, table.valueShape) && table.kind !== "HashTable";
   const n = keys.numElements;
   for (let i = 0; i < n; i++) {
     const hit = table.entries.get(mapKey(elem(keys, i)));
-    data[i] = hit !== undefined ? hit.value : elem(dflt, perKey ? i : 0);
+    const from = perKey ? i * size : 0;
+    for (let j = 0; j < size; j++)
+      data[i * size + j] = hit !== undefined ? hit.value[j]! : elem(dflt, from + j);
   }
   return out;
 }
 
 function isReadable(table: LookupTable): boolean {
-  return table.kind === "MutableHashTable" || table.initialized;
+  return table.kind !== "HashTable" || table.initialized;
 }
 
 /** LookupTableInsert: a HashTable is read-only; a mutable table inserts or overwrites. */
@@ -301,9 +329,10 @@ export function insert(table: LookupTable, keys: Tensor, values: Tensor): void {
 
 function putAll(table: LookupTable, keys: Tensor, values: Tensor): void {
   const n = keys.numElements;
+  const size = valueSize(table);
   for (let i = 0; i < n; i++) {
     const key = elem(keys, i);
-    table.entries.set(mapKey(key), { key, value: elem(values, i) });
+    table.entries.set(mapKey(key), { key, value: row(values, i, size) });
   }
 }
 
@@ -348,14 +377,15 @@ export function initialize(table: LookupTable, keys: Tensor, values: Tensor): vo
   const n = keys.numElements;
   for (let i = 0; i < n; i++) {
     const key = elem(keys, i);
-    const value = elem(values, i);
+    const value = row(values, i, 1);
     const k = mapKey(key);
     const prev = table.entries.get(k);
     if (prev === undefined) table.entries.set(k, { key, value });
-    else if (!sameElem(prev.value, value)) {
+    else if (!sameRow(prev.value, value)) {
       throw failedPrecondition(
         `HashTable has different value for same key. Key ${elemString(key, table.keyDtype)} has ` +
-          `${elemString(prev.value, table.valueDtype)} and trying to add value ${elemString(value, table.valueDtype)}`,
+          `${elemString(prev.value[0]!, table.valueDtype)} and trying to add value ` +
+          `${elemString(value[0]!, table.valueDtype)}`,
       );
     }
   }
@@ -372,13 +402,14 @@ export function exportValues(table: LookupTable): [Tensor, Tensor] {
   if (!isReadable(table)) throw aborted("HashTable is not initialized.");
   const n = table.entries.size;
   const keys = Tensor.zeros(table.keyDtype, [n]);
-  const values = Tensor.zeros(table.valueDtype, [n]);
+  const values = Tensor.zeros(table.valueDtype, [n, ...table.valueShape]);
   const kd = keys.data as unknown as Elem[];
   const vd = values.data as unknown as Elem[];
+  const size = valueSize(table);
   let i = 0;
   for (const e of table.entries.values()) {
     kd[i] = e.key;
-    vd[i] = e.value;
+    for (let j = 0; j < size; j++) vd[i * size + j] = e.value[j]!;
     i++;
   }
   return [keys, values];

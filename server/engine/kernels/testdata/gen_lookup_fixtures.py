@@ -269,6 +269,9 @@ def ref_forms():
     m_found = glo.lookup_table_find(m, tf.constant(["x", "z"]), tf.constant(-1.0))
     wrong = glo.lookup_table_find(h, tf.constant(["x"]), tf.constant("?"))
     not_init = glo.initialize_table(m, tf.constant(["x"]), tf.constant([1.0]))
+    mt = glo.mutable_hash_table_of_tensors(key_dtype=tf.int64, value_dtype=tf.float32, value_shape=[2])
+    mt_insert = glo.lookup_table_insert(mt, tf.constant([4], tf.int64), tf.constant([[0.5, 1.5]]))
+    mt_found = glo.lookup_table_find(mt, tf.constant([4, 3], tf.int64), tf.constant([9.0, 9.5]))
     return [
         ([], [found]),
         ([init], []),
@@ -279,6 +282,51 @@ def ref_forms():
         ([], [m_found, glo.lookup_table_size(m), mk, mv]),
         ([], [wrong]),
         ([not_init], []),
+        ([mt_insert], []),
+        ([], [mt_found, glo.lookup_table_size(mt)]),
+    ]
+
+
+def mutable_of_tensors():
+    # A vector default_value makes MutableHashTable a MutableHashTableOfTensorsV2.
+    table = tf.lookup.experimental.MutableHashTable(tf.string, tf.float32, default_value=[-1.0, -2.0])
+    insert = table.insert(tf.constant(["a", "b"]), tf.constant([[1.0, 2.0], [3.0, 4.0]]))
+    update = table.insert(tf.constant([["b"]]), tf.constant([[[30.0, 40.0]]]))
+    remove = table.remove(tf.constant(["a"]))
+    probe = tf.constant([["a", "b", "c"]])
+    found = table.lookup(probe)
+    h = table.resource_handle
+    per_key = glo.lookup_table_find_v2(h, tf.constant(["a", "c"]), tf.constant([[0.0, 0.5], [7.0, 8.0]]))
+    bad_default = glo.lookup_table_find_v2(h, tf.constant(["a", "c"]), unshaped([0.0, 0.5, 1.0]))
+    bad_values = glo.lookup_table_insert_v2(h, tf.constant(["a"]), unshaped([1.0, 2.0]))
+    ek, ev = glo.lookup_table_export_v2(h, tf.string, tf.float32)
+    ints = tf.lookup.experimental.MutableHashTable(tf.int64, tf.int32, default_value=[0, 0, 0])
+    ints_imp = glo.lookup_table_import_v2(
+        ints.resource_handle, tf.constant([4, 2], tf.int64), tf.constant([[1, 2, 3], [4, 5, 6]])
+    )
+    ik, iv = sorted_export(ints.resource_handle, tf.int64, tf.int32)
+    empty = glo.lookup_table_export_v2(
+        glo.mutable_hash_table_of_tensors_v2(key_dtype=tf.int64, value_dtype=tf.float64, value_shape=[4]),
+        tf.int64,
+        tf.float64,
+    )
+    matrix = glo.lookup_table_size_v2(
+        glo.mutable_hash_table_of_tensors_v2(key_dtype=tf.int64, value_dtype=tf.float64, value_shape=[2, 2])
+    )
+    return [
+        ([], [found, table.size()]),
+        ([insert], []),
+        ([], [found, table.size(), per_key]),
+        ([update], []),
+        ([], [found, tf.size(ek), tf.reduce_all(tf.equal(table.lookup(ek), ev)), tf.reduce_sum(ev)]),
+        ([remove], []),
+        ([], [found, table.size()]),
+        ([], [bad_default]),
+        ([bad_values], []),
+        ([ints_imp], []),
+        ([], [ik, iv, ints.size(), ints.lookup(tf.constant([[2, 3]], tf.int64))]),
+        ([], [empty[0], empty[1]]),
+        ([], [matrix]),
     ]
 
 
@@ -292,6 +340,7 @@ graphs.append(graph_record("mutable_other_dtypes", mutable_other_dtypes))
 graphs.append(graph_record("full_size_default", full_size_default))
 graphs.append(graph_record("errors", errors))
 graphs.append(graph_record("ref_forms", ref_forms))
+graphs.append(graph_record("mutable_of_tensors", mutable_of_tensors))
 
 with open(OUT, "w") as f:
     json.dump({"tensorflow": tf.__version__, "graphs": graphs}, f, indent=None, separators=(",", ":"))

@@ -111,3 +111,34 @@ def lookup_mutable_across_runs(target):
         r["scores"] = cap(lambda: sess.run([sorted_scores, n_scores, some_scores]))
         r["bad_insert"] = cap(lambda: sess.run(bad_insert, {"vals:0": [1.0, 2.0, 3.0]}))
     return r
+
+
+@program()
+def lookup_feature_columns(target):
+    """Feature columns over a vocabulary list (index_table_from_tensor under the hood): an indicator
+    and an embedding column fed string features with an OOV bucket, and a reverse int64 -> string
+    table mapping ids back to words."""
+    g = tf.Graph()
+    with g.as_default():
+        tf.compat.v1.set_random_seed(7)
+        color = tf.feature_column.categorical_column_with_vocabulary_list(
+            "color", ["red", "green", "blue"], num_oov_buckets=1
+        )
+        indicator = tf.feature_column.indicator_column(color)
+        embedded = tf.feature_column.embedding_column(
+            color, 2, initializer=tf.compat.v1.constant_initializer([[0.1, 0.2], [0.3, 0.4], [0.5, 0.6], [0.7, 0.8]])
+        )
+        colors = v1.placeholder(tf.string, [None, 2], name="colors")
+        dense = v1.feature_column.input_layer({"color": colors}, [indicator, embedded])
+        ids = tf.constant([2, 0, 9], tf.int64)
+        names = tf.lookup.StaticHashTable(
+            tf.lookup.KeyValueTensorInitializer(tf.range(3, dtype=tf.int64), ["red", "green", "blue"]), "?"
+        )
+        words = names.lookup(ids)
+        init = [v1.global_variables_initializer(), v1.tables_initializer()]
+    r = {}
+    with session(target, g) as sess:
+        r["init"] = cap(lambda: sess.run(init))
+        r["dense"] = cap(lambda: sess.run(dense, {colors: [[b"red", b"blue"], [b"purple", b"green"]]}))
+        r["words"] = cap(lambda: sess.run(words))
+    return r

@@ -61,11 +61,11 @@ export const MUTABLE_HASH_TABLE_TYPES: ReadonlyMap<DataType, readonly DataType[]
   [T.DT_INT32, [T.DT_INT32, T.DT_FLOAT, T.DT_DOUBLE]],
 ]);
 
-const latin1 = new TextDecoder("latin1");
 const utf8 = new TextDecoder("utf-8");
 
+/** A string key's bytes as one code unit each (a bijection, unlike a UTF-8 decode). */
 function mapKey(e: Elem): MapKey {
-  return e instanceof Uint8Array ? latin1.decode(e) : e;
+  return e instanceof Uint8Array ? Buffer.from(e.buffer, e.byteOffset, e.length).toString("latin1") : e;
 }
 
 function elem(t: Tensor, i: number): Elem {

@@ -171,6 +171,8 @@ def mutable_other_dtypes():
         (tf.int32, tf.int32, [4], [-4], 1),
         (tf.int32, tf.float32, [4], [0.25], 1.0),
         (tf.int32, tf.float64, [4], [0.125], 1.0),
+        # Keys that are not UTF-8 stay distinct bytes.
+        (tf.string, tf.int64, [b"\xff\x80", b"\x80\xff", b"\xc3", b"\xc3\xa9"], [1, 2, 3, 4], 0),
     ]
     inserts, fetches = [], []
     for kd, vd, ks, vs, dflt in pairs:

@@ -19,6 +19,7 @@ import type {
   OpKernelContext,
   RefCell,
 } from "../framework/op-kernel.js";
+import { ownBySession } from "../framework/resource-mgr.js";
 import { type ResourceHandle, sameShape, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType, dataTypeString, isRefType } from "../framework/types.js";
 import { cpuKernel } from "./kernel-config.js";
@@ -103,8 +104,9 @@ let privateIds = 0;
 
 /**
  * A table private to its node: TF names it "_<unique id>_<node>" once per kernel, and a session
- * keeps that kernel for all its steps; here partitions (and their kernels) are made per step
- * signature, so the name is made from the session instead.
+ * keeps that kernel for all its steps and deletes the table with it; here partitions (and their
+ * kernels) are made per step signature, so the name is made from the session, which owns the
+ * table (released when it closes).
  */
 function privateName(c: OpKernelConstruction): string {
   return c.sessionHandle !== undefined
@@ -130,8 +132,8 @@ export function tableOpKernel(
       kind === "MutableHashTableOfTensors" ? (definedShapeAttr(c.attrs, "value_shape") ?? []) : [];
     const container = getAttrString(c.attrs, "container");
     const shared = getAttrString(c.attrs, "shared_name");
-    const name =
-      shared !== "" ? shared : getAttrBool(c.attrs, "use_node_name_sharing") ? c.nodeName : privateName(c);
+    const isPrivate = shared === "" && !getAttrBool(c.attrs, "use_node_name_sharing");
+    const name = shared !== "" ? shared : isPrivate ? privateName(c) : c.nodeName;
     // The ref form's output: TF's persistent [container, name] tensor, made on the first run.
     let refCell: RefCell | undefined;
     return {
@@ -141,6 +143,9 @@ export function tableOpKernel(
         const table = mgr.lookupOrCreate<LookupTable>(cont, name, LOOKUP_TABLE_TYPE.name, () => {
           if (kind === "MutableHashTableOfTensors" && valueShape.length !== 1) {
             throw invalidArgument(`Default value must be a vector, got shape ${shapeString(valueShape)}`);
+          }
+          if (isPrivate && c.sessionHandle !== undefined) {
+            ownBySession(mgr, c.sessionHandle, cont, name, LOOKUP_TABLE_TYPE.name);
           }
           return { kind, keyDtype, valueDtype, valueShape, initialized: false, entries: new Map() };
         });

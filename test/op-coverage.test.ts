@@ -62,6 +62,14 @@ const REFUSES_TO_RUN: Readonly<Record<string, { code: TfCode; reason: string }>>
   },
   ReadFile: { code: TfCode.PERMISSION_DENIED, reason: "never reads the server's filesystem" },
   WriteFile: { code: TfCode.PERMISSION_DENIED, reason: "never writes the server's filesystem" },
+  InitializeTableFromTextFileV2: {
+    code: TfCode.PERMISSION_DENIED,
+    reason: "never reads the server's filesystem",
+  },
+  InitializeTableFromTextFile: {
+    code: TfCode.PERMISSION_DENIED,
+    reason: "never reads the server's filesystem",
+  },
   PyFunc: { code: TfCode.UNIMPLEMENTED, reason: "there is no Python interpreter in the server" },
   EagerPyFunc: { code: TfCode.UNIMPLEMENTED, reason: "there is no Python interpreter in the server" },
   ParseExample: { code: TfCode.UNIMPLEMENTED, reason: "tf.Example parsing is not supported" },
@@ -255,6 +263,21 @@ const REFUSAL_CALLS: Readonly<Record<string, Parameters<typeof runKernel>[1]>> =
   MergeV2Checkpoints: { inputs: [strs(["a"]), str("b")] },
   ReadFile: { inputs: [str("/etc/passwd")] },
   WriteFile: { inputs: [str("/tmp/tfgate-never"), str("x")] },
+  InitializeTableFromTextFileV2: {
+    attrs: { key_index: attr.int(-2), value_index: attr.int(-1) },
+    inputs: [
+      new Tensor(
+        DataType.DT_RESOURCE,
+        [],
+        [{ device: "", container: "", name: "t", hashCode: 0n, maybeTypeName: "" }],
+      ),
+      str("/etc/passwd"),
+    ],
+  },
+  InitializeTableFromTextFile: {
+    attrs: { key_index: attr.int(-2), value_index: attr.int(-1) },
+    inputs: [strs(["", "t"]), str("/etc/passwd")],
+  },
   PyFunc: {
     attrs: { token: attr.string("pyfunc_0"), Tin: attr.typeList([]), Tout: attr.typeList([]) },
     inputs: [],

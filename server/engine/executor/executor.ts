@@ -116,6 +116,8 @@ export interface ExecutorOptions {
   readonly device: DeviceInfo;
   /** Runs calls of the graph's library functions (by name, or through PartitionedCall). */
   readonly functions?: FunctionRuntime | undefined;
+  /** The session the partition belongs to (see OpKernelConstruction.sessionHandle). */
+  readonly sessionHandle?: string | undefined;
   /** Called for errors that are not TfErrors (bugs), before they are turned into INTERNAL. */
   readonly onInternalError?: (node: string, error: unknown) => void;
 }
@@ -152,6 +154,7 @@ export function createExecutor(graph: Graph, options: ExecutorOptions): Executor
         requestedInputs,
         device: options.device,
         functions: options.functions,
+        sessionHandle: options.sessionHandle,
       });
     } catch (e) {
       throw wrapNodeError(e, node, options);

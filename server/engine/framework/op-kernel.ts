@@ -38,6 +38,11 @@ export interface OpKernelConstruction {
   readonly device: DeviceInfo;
   /** Calls functions of the graph's library (PartitionedCall and calls by function name). */
   readonly functions?: FunctionRuntime | undefined;
+  /**
+   * The session whose graph holds the node (absent inside function bodies): state TF keeps per
+   * session in its kernels (OpSegment), such as a lookup table private to its node, is keyed by it.
+   */
+  readonly sessionHandle?: string | undefined;
 }
 
 /**

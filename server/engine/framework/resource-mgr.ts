@@ -50,6 +50,42 @@ export function createResourceMgr(defaultContainer = "localhost"): ResourceMgr {
   };
 }
 
+/** Resources owned by one session, per ResourceMgr: (container, name, type) triples. */
+const sessionOwned = new WeakMap<ResourceMgr, Map<string, [string, string, string][]>>();
+
+/**
+ * Marks a resource as the session's own (TF's resources private to a kernel, which the session's
+ * kernels delete when the session closes): releaseSessionResources removes it.
+ */
+export function ownBySession(
+  mgr: ResourceMgr,
+  session: string,
+  container: string,
+  name: string,
+  typeName: string,
+): void {
+  let bySession = sessionOwned.get(mgr);
+  if (bySession === undefined) {
+    bySession = new Map();
+    sessionOwned.set(mgr, bySession);
+  }
+  let owned = bySession.get(session);
+  if (owned === undefined) {
+    owned = [];
+    bySession.set(session, owned);
+  }
+  owned.push([container, name, typeName]);
+}
+
+/** Deletes the resources `session` owns in `mgr` (when the session closes). */
+export function releaseSessionResources(mgr: ResourceMgr, session: string): void {
+  const bySession = sessionOwned.get(mgr);
+  for (const [container, name, typeName] of bySession?.get(session) ?? []) {
+    mgr.delete(container, name, typeName);
+  }
+  bySession?.delete(session);
+}
+
 /**
  * The per-step container's name (TF's ScopedStepContainer: "__per_step_<step_id>"). Kernels that
  * make step-scoped resources (stacks, TensorArrays) create them there; the worker removes the

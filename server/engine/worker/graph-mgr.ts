@@ -33,7 +33,7 @@ export function createGraphMgr(onInternalError: (node: string, e: unknown) => vo
       const graph = convertGraphDefToGraph(graphDef, { lookupOp: (name) => library.opDef(name) });
       for (const n of graph.nodes) n.assignedDevice = device.name;
       const functions = createFunctionRuntime({ library, device, onInternalError });
-      const executor = createExecutor(graph, { device, onInternalError, functions });
+      const executor = createExecutor(graph, { device, onInternalError, functions, sessionHandle });
       const handle = `${(next++).toString(16).padStart(16, "0")}`;
       items.set(handle, { executor, device, sessionHandle });
       return handle;

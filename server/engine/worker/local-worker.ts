@@ -12,7 +12,12 @@ import type { Device } from "../device/device-set.js";
 import { internal } from "../framework/errors.js";
 import type { StepContext, StepStatsCollector } from "../framework/op-kernel.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
-import { createResourceMgr, createStepContainers, type ResourceMgr } from "../framework/resource-mgr.js";
+import {
+  createResourceMgr,
+  createStepContainers,
+  type ResourceMgr,
+  releaseSessionResources,
+} from "../framework/resource-mgr.js";
 import { StepMemoryAccount } from "../framework/tensor.js";
 import { createGraphMgr } from "./graph-mgr.js";
 import { createRendezvousMgr } from "./rendezvous-mgr.js";
@@ -181,6 +186,7 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
     },
     async deleteWorkerSession(sessionHandle) {
       isolated.delete(sessionHandle);
+      for (const rm of shared.values()) releaseSessionResources(rm, sessionHandle);
     },
     async cleanupAll(containers) {
       const all = [...shared.values(), ...[...isolated.values()].flatMap((m) => [...m.values()])];

@@ -238,7 +238,7 @@ export function tridiagonalSolve(diagonals: Tensor, rhs: Tensor, pivot: boolean,
     else if (n === 1) x = diag[0] === 0 ? nanRows(1, k) : [rows[0]!.map((v) => v / diag[0]!)];
     else x = pivot ? pivoting(sup, diag, sub, rows) : thomas(sup, diag, sub, rows);
     const m = zeroMat(n, k);
-    x.forEach((row, i) => m.re.set(row, i * k));
+    for (const [i, row] of x.entries()) m.re.set(row, i * k);
     out.write(b, m);
   }
   return out.tensor();

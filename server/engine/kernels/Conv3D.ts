@@ -2,6 +2,7 @@
 // input with a [depth, height, width, in, out] filter, with strides, dilations and SAME/VALID
 // padding (see conv3d-util.ts for the arithmetic).
 
+import { invalidArgument } from "../framework/errors.js";
 import type { NumericArray, Tensor } from "../framework/tensor.js";
 import { scratch, toFloat64 } from "./conv-util.js";
 import {
@@ -45,6 +46,14 @@ export const conv3DConfig: KernelConfig = {
   op: { name: "Conv3D", inputs: ["input: T", "filter: T"], outputs: ["output: T"], attrs: CONV3D_ATTRS },
   kernel: cpuKernel("Conv3D", (c) => {
     const a = getConv3DAttrs(c);
-    return { compute: (ctx) => ctx.setOutput(0, conv3D(ctx.input(0), ctx.input(1), a)) };
+    return {
+      compute(ctx) {
+        // TF's portable CPU kernel has no dilated 3-D convolution (its oneDNN build does).
+        if (a.dilations.some((d) => d !== 1)) {
+          throw invalidArgument("CPU implementation of Conv3D currently only supports dilated rates of 1.");
+        }
+        ctx.setOutput(0, conv3D(ctx.input(0), ctx.input(1), a));
+      },
+    };
   }),
 };

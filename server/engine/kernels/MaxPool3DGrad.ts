@@ -1,8 +1,8 @@
-// TF's MaxPool3DGrad on CPU: each output gradient goes to the element of its window holding the
-// maximum (orig_output). On a tie, the first such element in (plane, row, column) order takes it:
-// that is what a TF 2.21 session computes for tf.gradients of tf.nn.max_pool3d, where the graph
-// rewrite to oneDNN's pooling pair routes by the forward pass's argmax. (TF's portable kernel,
-// core/kernels/pooling_ops_3d.cc, which eager mode runs, gives it to every tied element instead.)
+// TF's MaxPool3DGrad on CPU (core/kernels/pooling_ops_3d.cc): each output gradient goes to the
+// elements of its window equal to the maximum (orig_output), every tied element taking all of it,
+// as TF's portable kernel masks the window. (A TF build that rewrites the pooling pair to oneDNN's
+// routes it to the forward pass's argmax instead, the first tied element; which of the two a
+// TF 2.21 session runs depends on the host CPU, so tfgate follows the portable kernel.)
 
 import { invalidArgument } from "../framework/errors.js";
 import { type NumericArray, sameShape, shapeString, type Tensor } from "../framework/tensor.js";
@@ -38,8 +38,7 @@ export function maxPool3DGrad(origInput: Tensor, origOutput: Tensor, grad: Tenso
   const dy = numericData(grad);
   forEachWindow(g, (o, window) => {
     for (let c = 0; c < g.depth; c++) {
-      const i = window.find((w) => x[w + c] === y[o + c]);
-      if (i !== undefined) acc[i + c] = acc[i + c]! + dy[o + c]!;
+      for (const w of window) if (x[w + c] === y[o + c]) acc[w + c] = acc[w + c]! + dy[o + c]!;
     }
   });
   const out = computeBuffer(grad.dtype, n, origInput.shape) as NumericArray;

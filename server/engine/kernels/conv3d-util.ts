@@ -4,7 +4,7 @@
 // and each output is accumulated in float64 and rounded once (TF sums in the dtype, so float32
 // results may differ in the last bits). NCDHW runs through transposes to NDHWC.
 
-import { invalidArgument, unimplemented } from "../framework/errors.js";
+import { invalidArgument } from "../framework/errors.js";
 import { getAttrIntList } from "../framework/op-def.js";
 import type { OpKernelConstruction } from "../framework/op-kernel.js";
 import { shapeString, type Tensor } from "../framework/tensor.js";
@@ -47,7 +47,7 @@ export function getConv3DAttrs(c: OpKernelConstruction): Conv3DAttrs {
   if (strides.length !== 5) throw invalidArgument("Sliding window strides field must specify 5 dimensions");
   const [sn, sc] = first ? [strides[0], strides[1]] : [strides[0], strides[4]];
   if (sn !== 1 || sc !== 1) {
-    throw unimplemented(
+    throw invalidArgument(
       "Current implementation does not yet support strides in the batch and depth dimensions.",
     );
   }
@@ -55,7 +55,7 @@ export function getConv3DAttrs(c: OpKernelConstruction): Conv3DAttrs {
   if (dilations.length !== 5) throw invalidArgument("Dilation rates field must specify 5 dimensions");
   const [dn, dc] = first ? [dilations[0], dilations[1]] : [dilations[0], dilations[4]];
   if (dn !== 1 || dc !== 1) {
-    throw unimplemented(
+    throw invalidArgument(
       "Current implementation does not yet support dilation rates in the batch and depth dimensions.",
     );
   }
@@ -91,9 +91,19 @@ export function conv3DGeometry(
   a: Conv3DAttrs,
 ): Conv3DGeometry {
   if (input.length !== 5) throw invalidArgument(`input must be 5-dimensional: ${shapeString(input)}`);
-  if (filter.length !== 5) throw invalidArgument(`filter must be 5-dimensional: ${shapeString(filter)}`);
+  if (filter.length !== 5) throw invalidArgument("filter must be 5-dimensional");
+  // TF's portable Conv3D checks divisibility (grouped convolutions), then that there is one group,
+  // the only kind its CPU kernel runs.
+  if (filter[3] === 0) throw invalidArgument("filter_depth must be non-zero");
+  if (input[4]! % filter[3]! !== 0) {
+    throw invalidArgument(
+      `Input depth must be evenly divisible by filter depth: ${input[4]} vs ${filter[3]}`,
+    );
+  }
   if (input[4] !== filter[3]) {
-    throw invalidArgument(`input and filter must have the same depth: ${input[4]} vs ${filter[3]}`);
+    throw invalidArgument(
+      `Number of channels in filter (${filter[3]}) must match last dimension of input (${input[4]})`,
+    );
   }
   const out = [0, 1, 2].map((i) =>
     windowedOutputSize(input[i + 1]!, filter[i]!, a.dilations[i]!, a.strides[i]!, a.padding),

@@ -221,6 +221,17 @@ function checkTypes(kind: FftKind, inT: DataType, outT: DataType): void {
   }
 }
 
+/**
+ * Clears the rounding noise in the imaginary parts of the DC and (even n) Nyquist bins of every
+ * innermost line transformed from real data: those bins are real, as TF's r2c returns them.
+ */
+function zeroRealBins(buf: Cvec, n: number): void {
+  for (let r = 0; r < buf.im.length; r += n) {
+    buf.im[r] = 0;
+    if (n % 2 === 0) buf.im[r + n / 2] = 0;
+  }
+}
+
 /** The transform itself on a non-empty input; writes into out's storage. */
 function compute(kind: FftKind, input: Tensor, fft: readonly number[], out: Tensor): void {
   const { rank, forward, real } = kind;
@@ -251,7 +262,15 @@ function compute(kind: FftKind, input: Tensor, fft: readonly number[], out: Tens
   }
   const dims = [...batch, ...fft];
   const buf = gather(input, dims, !real);
-  for (let a = lead; a < dims.length; a++) transformAxis(buf, dims, a, forward ? -1 : 1);
+  const sign = forward ? -1 : 1;
+  if (real) {
+    // R2C transforms the real innermost axis first, whose DC and Nyquist bins are exactly real.
+    transformAxis(buf, dims, dims.length - 1, sign);
+    zeroRealBins(buf, fft[rank - 1]!);
+    for (let a = lead; a < dims.length - 1; a++) transformAxis(buf, dims, a, sign);
+  } else {
+    for (let a = lead; a < dims.length; a++) transformAxis(buf, dims, a, sign);
+  }
   // R2C keeps the first fft/2+1 bins of the innermost axis; C2C keeps everything.
   const full = dims[dims.length - 1]!;
   const keep = out.shape[out.rank - 1]!;

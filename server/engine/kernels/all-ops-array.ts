@@ -48,6 +48,7 @@ export * from "./ResourceGather.js";
 export * from "./ResourceGatherNd.js";
 export * from "./Reverse.js";
 export * from "./ReverseV2.js";
+export * from "./Roll.js";
 export * from "./ScatterAdd.js";
 export * from "./ScatterDiv.js";
 export * from "./ScatterMax.js";

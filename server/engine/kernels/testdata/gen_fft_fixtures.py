@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes fft-fixtures.json: TensorFlow 2.21's own results for the FFT ops (FFT/IFFT, RFFT/IRFFT
-and their 2D and 3D forms), read by ../fft-fixtures.test.ts.
+and their 2D and 3D forms) and Roll (tf.signal.fftshift / ifftshift), read by
+../fft-fixtures.test.ts.
 
 Run from the repository root with the TF venv:
     .venv-tf/bin/python server/engine/kernels/testdata/gen_fft_fixtures.py
@@ -119,6 +120,31 @@ irfft("IRFFT", rand([2, 3], c128), [4], f32)
 # Signals whose spectra are exact, so both transforms must agree to the last bits of rounding.
 case("RFFT", {"input": tf.constant([1.0, 0, 0, 0, 0], f32), "fft_length": tf.constant([5])}, {"Tcomplex": c64}, {"Treal": f32})
 case("FFT", {"input": tf.constant([1, 1, 1, 1], c64)}, {}, {"Tcomplex": c64})
+
+# Roll: scalar and vector shifts, negative shifts and axes, a repeated axis, shifts beyond the
+# length, empty tensors, int64 shift/axis, every storage kind, and TF's argument errors.
+def roll(x, shift, axis, ts=tf.int32, ta=tf.int32):
+    inputs = {"input": x, "shift": tf.constant(shift, ts), "axis": tf.constant(axis, ta)}
+    case("Roll", inputs, {}, {"T": x.dtype, "Tshift": ts, "Taxis": ta})
+
+
+grid = np.arange(24).reshape([2, 3, 4])
+for dt in [tf.float32, tf.int32, tf.int64, tf.bool, tf.complex64, tf.string, tf.float16]:
+    x = tf.constant(grid % 2 == 0) if dt == tf.bool else tf.constant(grid.astype(str)) if dt == tf.string else tf.cast(grid, dt)
+    roll(x, 1, 2)
+    roll(x, [1, -2], [0, 2])
+roll(tf.constant(grid), [2, 5, -7], [1, 1, -1])
+roll(tf.constant(grid), [3], [-3], tf.int64, tf.int64)
+roll(tf.constant(grid), 0, 0)
+roll(tf.constant(np.zeros([2, 0, 3], np.float32)), [1, 2], [0, 2])
+roll(tf.constant(np.arange(5.0)), 7, 0)
+roll(tf.constant(np.arange(5.0)), -12, 0, tf.int64, tf.int32)
+roll(tf.constant(3.0), 1, 0)
+roll(tf.constant(grid), [[1]], [[0]])
+roll(tf.constant(grid), 1, [[0]])
+roll(tf.constant(grid), [1, 1], [0])
+roll(tf.constant(grid), 1, 3)
+roll(tf.constant(grid), 1, -4)
 
 with open(OUT, "w") as f:
     json.dump({"tensorflow": tf.__version__, "cases": cases}, f, indent=None, separators=(",", ":"))

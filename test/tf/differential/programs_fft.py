@@ -49,7 +49,7 @@ def fft_real_signals(target):
 @program()
 def fft_complex_signals(target):
     """tf.signal.fft / ifft on a fed complex64 batch of length 10 (not a power of two), complex128
-    of length 8, and fft2d."""
+    of length 8, fft2d, and tf.signal.fftshift / ifftshift (Roll) on the spectra."""
     g = tf.Graph()
     with g.as_default():
         z = v1.placeholder(tf.complex64, [None, 10], name="z")
@@ -59,9 +59,11 @@ def fft_complex_signals(target):
         f128 = tf.signal.fft(z128)
         inv128 = tf.signal.ifft(f128)
         f2 = tf.signal.fft2d(tf.reshape(z, [2, 2, 5]))
+        shifted = tf.signal.fftshift(f, axes=-1)
+        unshifted = tf.signal.ifftshift(tf.signal.fftshift(f2))
     r = {}
     with session(target, g) as sess:
-        r["run"] = cap(lambda: sess.run([f, inv, f128, inv128, f2], {z: CPLX}))
+        r["run"] = cap(lambda: sess.run([f, inv, f128, inv128, f2, shifted, unshifted], {z: CPLX}))
     return r
 
 

@@ -9,9 +9,11 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
+import { TfCode } from "../framework/errors.js";
+import { Tensor } from "../framework/tensor.js";
 import { DataType, dataTypeString } from "../framework/types.js";
 import { buildAttrs, type FxKernelCase, type FxValue, num, toTensor, valuesOf } from "./fixture-format.js";
-import { runKernel } from "./testing.js";
+import { attr, runKernel, tensorOf } from "./testing.js";
 
 const fx = JSON.parse(readFileSync(new URL("./testdata/fft-fixtures.json", import.meta.url), "utf8")) as {
   tensorflow: string;
@@ -72,4 +74,29 @@ describe(`FFT kernels vs TensorFlow ${fx.tensorflow}`, () => {
       });
     });
   });
+});
+
+describe("FFT output sizes from fft_length are budget-checked", () => {
+  const C64 = DataType.DT_COMPLEX64;
+  const F32 = DataType.DT_FLOAT;
+  const lengths = (v: number[]) => tensorOf(DataType.DT_INT32, [v.length], v);
+  const attrs = { Treal: attr.type(F32), Tcomplex: attr.type(C64) };
+  // An empty innermost input passes TF's length check whatever fft_length is, so the output size
+  // comes from fft_length alone: it must fail with RESOURCE_EXHAUSTED before any allocation.
+  const cases: [string, DataType, number[], number[]][] = [
+    ["IRFFT", C64, [1, 0], [2 ** 31 - 1]],
+    ["RFFT", F32, [3, 0], [2 ** 31 - 1]],
+    ["IRFFT3D", C64, [1, 0, 0, 0], [65536, 65536, 65536]],
+    ["RFFT2D", F32, [2, 0, 0], [1 << 30, 1 << 30]],
+  ];
+  for (const [op, dtype, shape, fft] of cases) {
+    it(`${op} input ${JSON.stringify(shape)} fft_length ${JSON.stringify(fft)}`, async () => {
+      const p = runKernel(op, { attrs, inputs: [Tensor.zeros(dtype, shape), lengths(fft)], nodeName: op });
+      await assert.rejects(p, (e: { code: number; message: string }) => {
+        assert.equal(e.code, TfCode.RESOURCE_EXHAUSTED, e.message);
+        assert.match(e.message, /OOM when allocating/);
+        return true;
+      });
+    });
+  }
 });

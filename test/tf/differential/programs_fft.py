@@ -70,7 +70,8 @@ def fft_complex_signals(target):
 @program()
 def fft_gradients(target):
     """The gradients TF builds for a spectral loss through rfft (IRFFT, a complex mask, matmul),
-    irfft (RFFT), fft (IFFT) and rfft2d (IRFFT2D)."""
+    irfft (RFFT), fft (IFFT), rfft2d (IRFFT2D), and in double precision through a float64 irfft of
+    odd length and a complex128 fft3d (IFFT3D)."""
     g = tf.Graph()
     with g.as_default():
         x = v1.placeholder(tf.float32, [None, 12], name="x")
@@ -84,6 +85,11 @@ def fft_gradients(target):
         loss_2d = tf.reduce_sum(tf.abs(tf.signal.rfft2d(img)))
         grads = tf.gradients(loss, [x, odd]) + tf.gradients(loss_inv, x) + tf.gradients(loss_c, z)
         grads += tf.gradients(loss_2d, img)
+        x64 = tf.cast(odd, tf.float64)
+        loss_64 = tf.reduce_sum(tf.signal.irfft(tf.signal.rfft(x64) * 2, fft_length=[9]) ** 2)
+        z3 = tf.cast(tf.reshape(z, [1, 4, 5]), tf.complex128)
+        loss_3d = tf.reduce_sum(tf.abs(tf.signal.fft3d(z3)))
+        grads += tf.gradients(loss_64, x64) + tf.gradients(loss_3d, z3)
     r = {}
     with session(target, g) as sess:
         r["run"] = cap(lambda: sess.run(grads, {x: SIGNAL, odd: SIGNAL[:, :9], z: CPLX, img: IMAGE}))

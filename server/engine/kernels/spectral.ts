@@ -20,45 +20,66 @@ interface Cvec {
 
 const isPow2 = (n: number) => (n & (n - 1)) === 0;
 
-/** In-place iterative radix-2 transform; n must be a power of two. sign -1 forward, +1 inverse. */
-function radix2(re: Float64Array, im: Float64Array, sign: number): void {
-  const n = re.length;
-  for (let i = 1, j = 0; i < n; i++) {
-    let bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (i < j) {
-      [re[i], re[j]] = [re[j]!, re[i]!];
-      [im[i], im[j]] = [im[j]!, im[i]!];
-    }
+/** An unnormalised in-place DFT of one fixed length and direction. */
+type Dft = (re: Float64Array, im: Float64Array) => void;
+
+/**
+ * Iterative radix-2 transform of length n (a power of two), sign -1 forward and +1 inverse. The
+ * twiddles are tabulated once from cos/sin (not by recurrence) to keep float64 accuracy.
+ */
+function radix2(n: number, sign: number): Dft {
+  const half = n >> 1;
+  const wr = new Float64Array(half);
+  const wi = new Float64Array(half);
+  for (let k = 0; k < half; k++) {
+    wr[k] = Math.cos((2 * Math.PI * k) / n);
+    wi[k] = sign * Math.sin((2 * Math.PI * k) / n);
   }
-  for (let len = 2; len <= n; len <<= 1) {
-    const half = len >> 1;
-    const ang = (sign * 2 * Math.PI) / len;
-    for (let k = 0; k < half; k++) {
-      // Twiddles from cos/sin directly, not by recurrence, to keep float64 accuracy at every k.
-      const wr = Math.cos(ang * k);
-      const wi = Math.sin(ang * k);
-      for (let s = 0; s < n; s += len) {
-        const a = s + k;
-        const b = a + half;
-        const xr = re[b]! * wr - im[b]! * wi;
-        const xi = re[b]! * wi + im[b]! * wr;
-        re[b] = re[a]! - xr;
-        im[b] = im[a]! - xi;
-        re[a] = re[a]! + xr;
-        im[a] = im[a]! + xi;
+  return (re, im) => {
+    for (let i = 1, j = 0; i < n; i++) {
+      let bit = n >> 1;
+      for (; j & bit; bit >>= 1) j ^= bit;
+      j ^= bit;
+      if (i < j) {
+        const tr = re[i]!;
+        re[i] = re[j]!;
+        re[j] = tr;
+        const ti = im[i]!;
+        im[i] = im[j]!;
+        im[j] = ti;
       }
     }
-  }
+    for (let len = 2; len <= n; len <<= 1) {
+      const h = len >> 1;
+      const step = n / len;
+      for (let s = 0; s < n; s += len) {
+        for (let k = 0; k < h; k++) {
+          const c = wr[k * step]!;
+          const d = wi[k * step]!;
+          const a = s + k;
+          const b = a + h;
+          const xr = re[b]! * c - im[b]! * d;
+          const xi = re[b]! * d + im[b]! * c;
+          re[b] = re[a]! - xr;
+          im[b] = im[a]! - xi;
+          re[a] = re[a]! + xr;
+          im[a] = im[a]! + xi;
+        }
+      }
+    }
+  };
 }
 
-/** Bluestein's chirp-z: a length-n DFT as a power-of-two circular convolution. */
-function bluestein(re: Float64Array, im: Float64Array, sign: number): void {
-  const n = re.length;
+/**
+ * Bluestein's chirp-z for any length n: the DFT as a circular convolution of power-of-two length
+ * m >= 2n-1, with the chirp and the transformed kernel computed once per plan.
+ */
+function bluestein(n: number, sign: number): Dft {
   let m = 1;
   while (m < 2 * n - 1) m <<= 1;
-  // chirp w_k = exp(sign·iπk²/n); k² taken mod 2n so the angle stays small and exact.
+  const fwd = radix2(m, -1);
+  const inv = radix2(m, 1);
+  // chirp w_k = exp(sign·iπk²/n), with k² reduced mod 2n so the angle stays small and exact.
   const cr = new Float64Array(n);
   const ci = new Float64Array(n);
   for (let k = 0; k < n; k++) {
@@ -66,42 +87,44 @@ function bluestein(re: Float64Array, im: Float64Array, sign: number): void {
     cr[k] = Math.cos(ang);
     ci[k] = Math.sin(ang);
   }
-  const ar = new Float64Array(m);
-  const ai = new Float64Array(m);
   const br = new Float64Array(m);
   const bi = new Float64Array(m);
-  for (let k = 0; k < n; k++) {
-    ar[k] = re[k]! * cr[k]! - im[k]! * ci[k]!;
-    ai[k] = re[k]! * ci[k]! + im[k]! * cr[k]!;
-  }
   br[0] = cr[0]!;
   bi[0] = -ci[0]!;
   for (let k = 1; k < n; k++) {
     br[k] = br[m - k] = cr[k]!;
     bi[k] = bi[m - k] = -ci[k]!;
   }
-  radix2(ar, ai, -1);
-  radix2(br, bi, -1);
-  for (let k = 0; k < m; k++) {
-    const xr = ar[k]! * br[k]! - ai[k]! * bi[k]!;
-    ai[k] = ar[k]! * bi[k]! + ai[k]! * br[k]!;
-    ar[k] = xr;
-  }
-  radix2(ar, ai, 1);
-  for (let k = 0; k < n; k++) {
-    const xr = ar[k]! / m;
-    const xi = ai[k]! / m;
-    re[k] = xr * cr[k]! - xi * ci[k]!;
-    im[k] = xr * ci[k]! + xi * cr[k]!;
-  }
+  fwd(br, bi);
+  const ar = new Float64Array(m);
+  const ai = new Float64Array(m);
+  return (re, im) => {
+    ar.fill(0);
+    ai.fill(0);
+    for (let k = 0; k < n; k++) {
+      ar[k] = re[k]! * cr[k]! - im[k]! * ci[k]!;
+      ai[k] = re[k]! * ci[k]! + im[k]! * cr[k]!;
+    }
+    fwd(ar, ai);
+    for (let k = 0; k < m; k++) {
+      const xr = ar[k]! * br[k]! - ai[k]! * bi[k]!;
+      ai[k] = ar[k]! * bi[k]! + ai[k]! * br[k]!;
+      ar[k] = xr;
+    }
+    inv(ar, ai);
+    for (let k = 0; k < n; k++) {
+      const xr = ar[k]! / m;
+      const xi = ai[k]! / m;
+      re[k] = xr * cr[k]! - xi * ci[k]!;
+      im[k] = xr * ci[k]! + xi * cr[k]!;
+    }
+  };
 }
 
-/** Unnormalised in-place DFT of one vector (sign -1 forward, +1 inverse). */
-export function dft(v: Cvec, sign: number): void {
-  const n = v.re.length;
-  if (n <= 1) return;
-  if (isPow2(n)) radix2(v.re, v.im, sign);
-  else bluestein(v.re, v.im, sign);
+/** An unnormalised in-place DFT of length n (sign -1 forward, +1 inverse). */
+export function makeDft(n: number, sign: number): Dft {
+  if (n <= 1) return () => {};
+  return isPow2(n) ? radix2(n, sign) : bluestein(n, sign);
 }
 
 /**
@@ -114,6 +137,7 @@ function transformAxis(buf: Cvec, dims: readonly number[], axis: number, sign: n
   const inner = dims.slice(axis + 1).reduce((a, b) => a * b, 1);
   const outer = buf.re.length / (n * inner);
   const line: Cvec = { re: new Float64Array(n), im: new Float64Array(n) };
+  const dft = makeDft(n, sign);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * n * inner + i;
@@ -121,7 +145,7 @@ function transformAxis(buf: Cvec, dims: readonly number[], axis: number, sign: n
         line.re[k] = buf.re[base + k * inner]!;
         line.im[k] = buf.im[base + k * inner]!;
       }
-      dft(line, sign);
+      dft(line.re, line.im);
       for (let k = 0; k < n; k++) {
         buf.re[base + k * inner] = line.re[k]!;
         buf.im[base + k * inner] = line.im[k]!;
@@ -248,6 +272,7 @@ function compute(kind: FftKind, input: Tensor, fft: readonly number[], out: Tens
     for (let a = lead; a < dims.length - 1; a++) transformAxis(buf, dims, a, 1);
     const rows = buf.re.length / half;
     const line: Cvec = { re: new Float64Array(last), im: new Float64Array(last) };
+    const dft = makeDft(last, 1);
     for (let r = 0; r < rows; r++) {
       for (let k = 0; k < last; k++) {
         const mirrored = k >= half;
@@ -255,7 +280,7 @@ function compute(kind: FftKind, input: Tensor, fft: readonly number[], out: Tens
         line.re[k] = buf.re[src]!;
         line.im[k] = mirrored ? -buf.im[src]! : buf.im[src]!;
       }
-      dft(line, 1);
+      dft(line.re, line.im);
       for (let k = 0; k < last; k++) dst[r * last + k] = line.re[k]! * scale;
     }
     return;

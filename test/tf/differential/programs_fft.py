@@ -15,6 +15,7 @@ SIGNAL = RNG.uniform(-1, 1, [3, 12]).astype(np.float32)
 ODD = RNG.uniform(-1, 1, [2, 7]).astype(np.float64)
 CPLX = (RNG.uniform(-1, 1, [2, 10]) + 1j * RNG.uniform(-1, 1, [2, 10])).astype(np.complex64)
 IMAGE = RNG.uniform(-1, 1, [2, 4, 6]).astype(np.float32)
+AUDIO_NOISE = RNG.uniform(-1, 1, [2, 1000])
 
 
 @program()
@@ -117,4 +118,32 @@ def fft_bad_length(target):
         r["too_few_bins"] = cap(lambda: sess.run(raw_inv, {spec: s, n: [12]}))
         r["negative"] = cap(lambda: sess.run(fwd, {x: SIGNAL, n: [-4]}))
         r["input_too_short"] = cap(lambda: sess.run(fwd, {x: SIGNAL, n: [20]}))
+    return r
+
+
+@program()
+def fft_spectrograms(target):
+    """An audio front end as tf.signal users write it: stft (frames, a Hann window, rfft) with and
+    without pad_end, a log-mel spectrogram and its MFCCs, inverse_stft back to the signal, DCT-II /
+    orthonormal IDCT / DCT-I, and the gradient of a spectrogram loss with respect to the audio."""
+    g = tf.Graph()
+    with g.as_default():
+        audio = v1.placeholder(tf.float32, [None, 1000], name="audio")
+        stft = tf.signal.stft(audio, frame_length=256, frame_step=128)
+        stft_pad = tf.signal.stft(audio, frame_length=200, frame_step=80, pad_end=True)
+        mel = tf.tensordot(tf.abs(stft), tf.signal.linear_to_mel_weight_matrix(20, 129, 16000.0), 1)
+        log_mel = tf.math.log(mel + 1e-6)
+        mfcc = tf.signal.mfccs_from_log_mel_spectrograms(log_mel)[..., :8]
+        window = tf.signal.inverse_stft_window_fn(128)
+        back = tf.signal.inverse_stft(stft, frame_length=256, frame_step=128, window_fn=window)
+        dct2 = tf.signal.dct(audio[:, :30])
+        idct = tf.signal.idct(audio[:, :30], norm="ortho")
+        dct1 = tf.signal.dct(audio[:, :17], type=1)
+        (daudio,) = tf.gradients(tf.reduce_sum(log_mel), audio)
+    r = {}
+    # Broadband noise keeps every mel band well above rounding level, so the log and its gradient
+    # stay well conditioned.
+    wave = (np.sin(np.arange(2000).reshape([2, 1000]) * 0.05) + AUDIO_NOISE).astype(np.float32)
+    with session(target, g) as sess:
+        r["run"] = cap(lambda: sess.run([stft, stft_pad, log_mel, mfcc, back, dct2, idct, dct1, daudio], {audio: wave}))
     return r

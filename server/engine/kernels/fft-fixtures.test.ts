@@ -13,6 +13,7 @@ import { TfCode } from "../framework/errors.js";
 import { Tensor } from "../framework/tensor.js";
 import { DataType, dataTypeString } from "../framework/types.js";
 import { buildAttrs, type FxKernelCase, type FxValue, num, toTensor, valuesOf } from "./fixture-format.js";
+import { makeDft } from "./spectral.js";
 import { attr, runKernel, tensorOf } from "./testing.js";
 
 const fx = JSON.parse(readFileSync(new URL("./testdata/fft-fixtures.json", import.meta.url), "utf8")) as {
@@ -99,4 +100,33 @@ describe("FFT output sizes from fft_length are budget-checked", () => {
       });
     });
   }
+});
+
+describe("the float64 transform behind the FFT kernels", () => {
+  it("matches a direct O(n²) DFT for every length 1..130 and a few large primes, both directions", () => {
+    const lengths = [...Array.from({ length: 130 }, (_, i) => i + 1), 257, 509, 1021, 1024];
+    for (const n of lengths) {
+      const re = Float64Array.from({ length: n }, (_, k) => Math.sin(k * 1.3) + (k % 3));
+      const im = Float64Array.from({ length: n }, (_, k) => Math.cos(k * 0.7) - (k % 2));
+      for (const sign of [-1, 1]) {
+        const gr = re.slice();
+        const gi = im.slice();
+        makeDft(n, sign)(gr, gi);
+        let worst = 0;
+        let scale = 1;
+        for (let f = 0; f < n; f++) {
+          let wr = 0;
+          let wi = 0;
+          for (let k = 0; k < n; k++) {
+            const a = (sign * 2 * Math.PI * ((f * k) % n)) / n;
+            wr += re[k]! * Math.cos(a) - im[k]! * Math.sin(a);
+            wi += re[k]! * Math.sin(a) + im[k]! * Math.cos(a);
+          }
+          scale = Math.max(scale, Math.abs(wr), Math.abs(wi));
+          worst = Math.max(worst, Math.abs(gr[f]! - wr), Math.abs(gi[f]! - wi));
+        }
+        assert.ok(worst <= 1e-12 * scale, `n=${n} sign=${sign}: |Δ| ${worst} vs scale ${scale}`);
+      }
+    }
+  });
 });

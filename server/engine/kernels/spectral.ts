@@ -21,7 +21,7 @@ interface Cvec {
 const isPow2 = (n: number) => (n & (n - 1)) === 0;
 
 /** An unnormalised in-place DFT of one fixed length and direction. */
-type Dft = (re: Float64Array, im: Float64Array) => void;
+export type Dft = (re: Float64Array, im: Float64Array) => void;
 
 /**
  * Iterative radix-2 transform of length n (a power of two), sign -1 forward and +1 inverse. The

@@ -285,28 +285,35 @@ function compute(kind: FftKind, input: Tensor, fft: readonly number[], out: Tens
     }
     return;
   }
-  const dims = [...batch, ...fft];
-  const buf = gather(input, dims, !real);
+  let dims = [...batch, ...fft];
+  let buf = gather(input, dims, !real);
   const sign = forward ? -1 : 1;
   if (real) {
-    // R2C transforms the real innermost axis first, whose DC and Nyquist bins are exactly real.
+    // R2C transforms the real innermost axis first, whose DC and Nyquist bins are exactly real,
+    // and keeps only its fft/2+1 non-redundant bins for the outer axes.
     transformAxis(buf, dims, dims.length - 1, sign);
     zeroRealBins(buf, fft[rank - 1]!);
+    ({ buf, dims } = keepLeadingBins(buf, dims, out.shape[out.rank - 1]!));
     for (let a = lead; a < dims.length - 1; a++) transformAxis(buf, dims, a, sign);
   } else {
     for (let a = lead; a < dims.length; a++) transformAxis(buf, dims, a, sign);
   }
-  // R2C keeps the first fft/2+1 bins of the innermost axis; C2C keeps everything.
-  const full = dims[dims.length - 1]!;
-  const keep = out.shape[out.rank - 1]!;
-  const rows = buf.re.length / full;
-  for (let r = 0; r < rows; r++) {
-    for (let k = 0; k < keep; k++) {
-      const o = r * keep + k;
-      dst[2 * o] = buf.re[r * full + k]! * scale;
-      dst[2 * o + 1] = buf.im[r * full + k]! * scale;
-    }
+  for (let j = 0; j < buf.re.length; j++) {
+    dst[2 * j] = buf.re[j]! * scale;
+    dst[2 * j + 1] = buf.im[j]! * scale;
   }
+}
+
+/** The first `keep` entries of every innermost line of buf (shape dims). */
+function keepLeadingBins(buf: Cvec, dims: readonly number[], keep: number): { buf: Cvec; dims: number[] } {
+  const full = dims[dims.length - 1]!;
+  const rows = buf.re.length / full;
+  const out: Cvec = { re: new Float64Array(rows * keep), im: new Float64Array(rows * keep) };
+  for (let r = 0; r < rows; r++) {
+    out.re.set(buf.re.subarray(r * full, r * full + keep), r * keep);
+    out.im.set(buf.im.subarray(r * full, r * full + keep), r * keep);
+  }
+  return { buf: out, dims: [...dims.slice(0, -1), keep] };
 }
 
 function fftKernel(ctx: OpKernelContext, kind: FftKind, outDtype: DataType): void {

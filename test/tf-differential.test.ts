@@ -53,10 +53,11 @@ function isObject(v: Json | undefined): v is { [key: string]: Json } {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** Float dtypes compare with a tolerance; everything else exactly. */
+/** Float dtypes (and complex ones, per real and imaginary part) compare with a tolerance; everything else exactly. */
 function tolerance(dtype: Json | undefined): number | undefined {
   if (dtype === "float16") return 1e-3;
   if (dtype === "float32" || dtype === "float64") return 1e-5;
+  if (dtype === "complex64" || dtype === "complex128") return 1e-5;
   return undefined;
 }
 

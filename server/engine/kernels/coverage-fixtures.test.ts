@@ -7,13 +7,12 @@
 //     function call, the deprecated PlaceholderV2) run step by step in one session on tfgate's
 //     master, with TF's fetched values or its error code and message.
 
-import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { type DataType, dataTypeString } from "../framework/types.js";
-import { buildAttrs, type FxKernelCase, toTensor } from "./fixture-format.js";
+import type { FxKernelCase } from "./fixture-format.js";
+import { runFixtureCase } from "./fixture-format.js";
 import { assertTensor, type GraphCase, runGraphFixtures } from "./graph-fixtures.js";
-import { runKernel } from "./testing.js";
 
 type KernelCase = FxKernelCase;
 const fx = JSON.parse(
@@ -35,22 +34,9 @@ describe(`kernels vs TensorFlow ${fx.tensorflow} (coverage fixtures)`, () => {
       ? `error: ${c.error.message.slice(0, 60)}`
       : `${c.inputs.map((t) => `[${t.shape}]`).join(" ")}`;
     it(`#${k} ${c.op} ${dtypeOf(c)} ${what}`, async () => {
-      const p = runKernel(c.op, {
-        attrs: buildAttrs(c.attrs),
-        inputs: c.inputs.map(toTensor),
-        nodeName: c.op,
-      });
-      if (c.error) {
-        await assert.rejects(p, (e: { code: number; message: string }) => {
-          assert.equal(e.code, c.error!.code, e.message);
-          assert.equal(e.message, c.error!.message);
-          return true;
-        });
-        return;
-      }
-      const r = await p;
-      assert.equal(r.outputs.length, c.outputs!.length, "number of outputs");
-      for (const [i, want] of c.outputs!.entries()) assertTensor(r.outputs[i], want, `output ${i}`);
+      const outputs = await runFixtureCase(c);
+      if (outputs === undefined) return;
+      for (const [i, want] of c.outputs!.entries()) assertTensor(outputs[i], want, `output ${i}`);
     });
   });
 });

@@ -4,6 +4,7 @@
 // numbers or "nan"/"inf"/"-inf", 64-bit integers as decimal strings, strings as UTF-8 text,
 // complex numbers as [re, im], bools as 0/1.
 
+import assert from "node:assert/strict";
 import { create } from "@bufbuild/protobuf";
 import {
   type AttrValue,
@@ -13,7 +14,7 @@ import {
 import { bfloat16ToFloat, floatToBfloat16, floatToHalf, halfToFloat } from "../framework/float16.js";
 import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { attr } from "./testing.js";
+import { attr, runKernel } from "./testing.js";
 
 export type FxNumber = number | string;
 export type FxValue = FxNumber | [FxNumber, FxNumber];
@@ -128,4 +129,24 @@ export function buildAttrs(attrs: Record<string, [string, unknown]>): Record<str
     else out[name] = attr.string(v as string);
   }
   return out;
+}
+
+/**
+ * Runs one kernel case. A case that records TF's error must fail with its code and exact message
+ * (undefined is returned); otherwise the outputs are returned, as many as TF produced.
+ */
+export async function runFixtureCase(c: FxKernelCase): Promise<(Tensor | undefined)[] | undefined> {
+  const run = runKernel(c.op, { attrs: buildAttrs(c.attrs), inputs: c.inputs.map(toTensor), nodeName: c.op });
+  if (c.error) {
+    const want = c.error;
+    await assert.rejects(run, (e: { code: number; message: string }) => {
+      assert.equal(e.code, want.code, e.message);
+      assert.equal(e.message, want.message);
+      return true;
+    });
+    return undefined;
+  }
+  const r = await run;
+  assert.equal(r.outputs.length, c.outputs!.length, "number of outputs");
+  return r.outputs;
 }

@@ -10,9 +10,9 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
+import type { Tensor } from "../framework/tensor.js";
 import { type DataType, dataTypeString } from "../framework/types.js";
-import { buildAttrs, type FxKernelCase, type FxNumber, num, toTensor, valuesOf } from "./fixture-format.js";
-import { runKernel } from "./testing.js";
+import { type FxKernelCase, type FxNumber, num, runFixtureCase, valuesOf } from "./fixture-format.js";
 
 const fx = JSON.parse(readFileSync(new URL("./testdata/image-fixtures.json", import.meta.url), "utf8")) as {
   tensorflow: string;
@@ -38,23 +38,10 @@ const label = (c: FxKernelCase): string => {
 describe(`image kernels vs TensorFlow ${fx.tensorflow}`, () => {
   fx.cases.forEach((c, k) => {
     it(`#${k} ${label(c)}`, async () => {
-      const p = runKernel(c.op, {
-        attrs: buildAttrs(c.attrs),
-        inputs: c.inputs.map(toTensor),
-        nodeName: c.op,
-      });
-      if (c.error) {
-        await assert.rejects(p, (e: { code: number; message: string }) => {
-          assert.equal(e.code, c.error!.code, e.message);
-          assert.equal(e.message, c.error!.message);
-          return true;
-        });
-        return;
-      }
-      const r = await p;
-      assert.equal(r.outputs.length, c.outputs!.length, "number of outputs");
+      const outputs = await runFixtureCase(c);
+      if (outputs === undefined) return;
       for (const [i, want] of c.outputs!.entries()) {
-        const got = r.outputs[i]!;
+        const got: Tensor = outputs[i]!;
         assert.equal(got.dtype, want.dtype, `output ${i} dtype`);
         assert.deepEqual(got.shape, want.shape, `output ${i} shape`);
         const values = valuesOf(got);

@@ -5,9 +5,7 @@
 // (Conv2D/MaxPool/DepthwiseConv2dNative/FusedBatchNormV3 and their autodiff gradients) run 25 steps
 // and must at least halve their loss.
 //
-// A graph that needs an op nobody has registered yet (e.g. the NN group's
-// SparseSoftmaxCrossEntropyWithLogits, ReluGrad, BiasAddGrad) is skipped with a message naming the
-// missing ops, so it starts passing as soon as they land.
+// Every op these graphs use is registered: one that goes missing fails the case, naming it.
 
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
@@ -21,7 +19,6 @@ import {
   ResetRequestSchema,
   RunStepRequestSchema,
 } from "../gen/tensorflow/core/protobuf/master_pb.js";
-import { isTfError } from "../server/engine/framework/errors.js";
 import { lookUpOp } from "../server/engine/framework/op-def.js";
 import { createMaster, type Master } from "../server/engine/master/master.js";
 import "../server/engine/kernels/register-all.js";
@@ -76,8 +73,6 @@ function scalarLoss(r: Awaited<ReturnType<Master["runStep"]>>): number {
   return v[0]!;
 }
 
-const NOT_REGISTERED = /Op type not registered '([^']+)'/;
-
 describe("TF1 training graphs exported by TensorFlow train with TF's losses", () => {
   assert.ok(cases.length >= 2, `no fixtures in ${dir}`);
   // One master (and its worker threads) for every case; each case has its own session.
@@ -88,13 +83,9 @@ describe("TF1 training graphs exported by TensorFlow train with TF's losses", ()
   after(() => m.close());
   for (const c of cases) {
     const name = c.graph.replace(/\.pb$/, "");
-    test(`${name}: ${c.steps} RunSteps match TF ${c.tf_version}'s losses and the loss falls`, async (t) => {
-      // Ops another kernel group has not landed yet: skip, naming them all.
+    test(`${name}: ${c.steps} RunSteps match TF ${c.tf_version}'s losses and the loss falls`, async () => {
       const missing = c.ops.filter((op) => lookUpOp(op) === undefined);
-      if (missing.length > 0) {
-        t.skip(`Op type not registered: ${missing.join(", ")}`);
-        return;
-      }
+      assert.deepEqual(missing, [], `ops not registered: ${missing.join(", ")}`);
       const graphDef = fromBinary(GraphDefSchema, readFileSync(join(dir, c.graph)));
       const feed = Object.entries(c.feeds).map(([feedName, f]) => ({
         name: feedName,
@@ -128,10 +119,6 @@ describe("TF1 training graphs exported by TensorFlow train with TF's losses", ()
           assert.ok(c.steps >= 20, `${c.steps} steps`);
           assert.ok(finalLoss < losses[0]! * 0.5, `CNN loss did not halve: ${losses[0]} → ${finalLoss}`);
         }
-      } catch (e) {
-        const op = isTfError(e) ? NOT_REGISTERED.exec(e.message)?.[1] : undefined;
-        if (op === undefined) throw e;
-        t.skip(`Op type not registered: ${op}`);
       } finally {
         if (sessionHandle !== "") await m.closeSession(create(CloseSessionRequestSchema, { sessionHandle }));
         // Ref variables live in the workers' default container across sessions, as in TF: clear

@@ -3,28 +3,11 @@
 // output of output_dim0 rows. tf.gradients emits it for tf.sparse.segment_mean (and so for
 // embedding_lookup_sparse).
 
-import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
-import { sparseSegmentGrad } from "./sparse-segment-reduction.js";
+import type { KernelConfig } from "./kernel-config.js";
+import { sparseSegmentGradConfig } from "./sparse-segment-reduction.js";
 
-export const sparseSegmentMeanGradConfig: KernelConfig = {
-  op: {
-    name: "SparseSegmentMeanGrad",
-    inputs: ["grad: T", "indices: Tidx", "segment_ids: Tsegmentids", "output_dim0: int32"],
-    outputs: ["output: T"],
-    attrs: [
-      "T: {bfloat16, half, float, double}",
-      "Tidx: {int32, int64} = DT_INT32",
-      "Tsegmentids: {int32, int64} = DT_INT32",
-    ],
-  },
-  kernel: cpuKernel("SparseSegmentMeanGrad", (c) => {
-    checkTypeConstraint(c, "T", FLOAT_TYPES);
-    return {
-      compute: (ctx) =>
-        ctx.setOutput(
-          0,
-          sparseSegmentGrad(ctx.input(0), ctx.input(1), ctx.input(2), ctx.input(3), "mean", false)[0]!,
-        ),
-    };
-  }),
-};
+export const sparseSegmentMeanGradConfig: KernelConfig = sparseSegmentGradConfig(
+  "SparseSegmentMeanGrad",
+  "mean",
+  false,
+);

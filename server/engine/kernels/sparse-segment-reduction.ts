@@ -9,6 +9,7 @@
 import { invalidArgument } from "../framework/errors.js";
 import { type NumericArray, shapeString, type Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
+import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
 import {
   type ComputeData,
   combineRow,
@@ -200,4 +201,39 @@ export function sparseSegmentGrad(
   const result = finishOutput(dt, shape, out as ComputeData);
   if (!v2) return [result];
   return [result, intVector(indicesT.dtype, unique)];
+}
+
+/**
+ * The KernelConfig of SparseSegment{Sum,Mean,SqrtN}Grad (v2 = false) or …GradV2 (v2 = true): the
+ * six ops differ only in their reduction and in V2's sorted-indices output.
+ */
+export function sparseSegmentGradConfig(name: string, kind: SparseReduction, v2: boolean): KernelConfig {
+  return {
+    op: {
+      name,
+      inputs: [
+        "grad: T",
+        "indices: Tidx",
+        "segment_ids: Tsegmentids",
+        v2 ? "dense_output_dim0: int32" : "output_dim0: int32",
+      ],
+      outputs: v2 ? ["output: T", "sorted_unique_indices: Tidx"] : ["output: T"],
+      attrs: [
+        "T: {bfloat16, half, float, double}",
+        "Tidx: {int32, int64} = DT_INT32",
+        "Tsegmentids: {int32, int64} = DT_INT32",
+      ],
+    },
+    kernel: cpuKernel(name, (c) => {
+      checkTypeConstraint(c, "T", FLOAT_TYPES);
+      return {
+        compute(ctx) {
+          const outputs = sparseSegmentGrad(ctx.input(0), ctx.input(1), ctx.input(2), ctx.input(3), kind, v2);
+          outputs.forEach((t, i) => {
+            ctx.setOutput(i, t);
+          });
+        },
+      };
+    }),
+  };
 }

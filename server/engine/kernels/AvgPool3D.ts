@@ -1,35 +1,16 @@
 // TF's AvgPool3D on CPU (core/kernels/pooling_ops_3d.cc): the mean over each NDHWC window,
 // counting only the window's elements inside the input (SAME padding is not averaged in).
 
-import type { NumericArray, Tensor } from "../framework/tensor.js";
+import type { Tensor } from "../framework/tensor.js";
 import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import {
-  forEachWindow,
-  getPool3DAttrs,
-  POOL3D_ATTRS,
-  type Pool3DAttrs,
-  pool3DGeometry,
-  pool3DOutputShape,
-} from "./pool3d-util.js";
-import { computeBuffer, finish, numericData } from "./tensor-util.js";
+import { getPool3DAttrs, POOL3D_ATTRS, type Pool3DAttrs, pool3D } from "./pool3d-util.js";
 
 export function avgPool3D(input: Tensor, a: Pool3DAttrs): Tensor {
-  const g = pool3DGeometry(input.shape, a);
-  const shape = pool3DOutputShape(g);
-  const out = computeBuffer(
-    input.dtype,
-    shape.reduce((p, q) => p * q, 1),
-    shape,
-  ) as NumericArray;
-  const x = numericData(input);
-  forEachWindow(g, (o, window) => {
-    for (let c = 0; c < g.depth; c++) {
-      let sum = 0;
-      for (const i of window) sum += x[i + c]!;
-      out[o + c] = sum / window.length;
-    }
+  return pool3D(input, a, (x, window, c) => {
+    let sum = 0;
+    for (const i of window) sum += x[i + c]!;
+    return sum / window.length;
   });
-  return finish(input.dtype, shape, out);
 }
 
 export const avgPool3DConfig: KernelConfig = {

@@ -4,8 +4,10 @@
 
 import { invalidArgument, unimplemented } from "../framework/errors.js";
 import type { OpKernelConstruction } from "../framework/op-kernel.js";
+import { type NumericArray, numElements, type Tensor } from "../framework/tensor.js";
 import { getEnumAttr, getIntListAttrMin, type Padding, windowedOutputSize } from "./conv-util.js";
 import { checkTypeConstraint, T } from "./kernel-config.js";
+import { computeBuffer, finish, numericData } from "./tensor-util.js";
 
 export const POOL3D_ATTRS = [
   "ksize: list(int) >= 5",
@@ -96,4 +98,23 @@ export function forEachWindow(
       }
     }
   }
+}
+
+/**
+ * A forward 3-D pooling: out[window, c] = reduce(the window's values of channel c), read from
+ * x at the given flat element offsets. MaxPool3D and AvgPool3D differ only in `reduce`.
+ */
+export function pool3D(
+  input: Tensor,
+  a: Pool3DAttrs,
+  reduce: (x: NumericArray, offsets: readonly number[], c: number) => number,
+): Tensor {
+  const g = pool3DGeometry(input.shape, a);
+  const shape = pool3DOutputShape(g);
+  const out = computeBuffer(input.dtype, numElements(shape), shape) as NumericArray;
+  const x = numericData(input);
+  forEachWindow(g, (o, window) => {
+    for (let c = 0; c < g.depth; c++) out[o + c] = reduce(x, window, c);
+  });
+  return finish(input.dtype, shape, out);
 }

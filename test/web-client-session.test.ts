@@ -568,7 +568,7 @@ export async function main(url: string): Promise<string> {
     const output = Object.values(out.metafile.outputs)[0]!;
     const bundled = Object.keys(output.inputs).filter((f) => output.inputs[f]!.bytesInOutput > 0);
     assert.ok(bundled.includes("web-client/tensor.ts"), bundled.join("\n"));
-    assert.ok(!bundled.includes("web-client/graph.ts"), "the graph builder is bundled");
+    assert.ok(!bundled.includes("web-client/builder.ts"), "the graph builder is bundled");
   });
 
   test("Node runs the same entry under tsx, resolving the workspace link, against a live server", async () => {

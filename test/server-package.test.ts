@@ -1,4 +1,5 @@
-// The gateway as a package: `npm pack` at the root (its prepare script builds dist/) holds what the
+// The gateway as a package: `npm pack` at the root (its prepare script builds dist/; packed from a
+// copy of the checkout in a temporary folder, built from scratch) holds what the
 // server needs at run time (bin/, the compiled server, generated messages and web client, the
 // built demo page) and no sources or tests; `npx ./tfgate-<version>.tgz serve` in an empty
 // folder outside the repository (npx installs the dependencies from the registry) starts it, and
@@ -10,18 +11,33 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { Background, freePort, type Packed, pack, waitForUrl } from "./support/packing.js";
+import { Background, copyCheckout, freePort, type Packed, pack, waitForUrl } from "./support/packing.js";
 import { repoRoot } from "./tf/venv.js";
 
 const { version } = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { version: string };
 
-describe("the tfgate package", { timeout: 600_000 }, () => {
+describe("the tfgate package", { timeout: 900_000 }, () => {
   let work: string;
   let packed: Packed;
   before(async () => {
     work = mkdtempSync(join(tmpdir(), "tfgate-server-pkg-"));
     mkdirSync(join(work, "pack"));
-    packed = await pack(repoRoot, join(work, "pack"), 300_000);
+    // From a copy of the checkout: prepare builds dist/ there, from scratch, as in a fresh clone.
+    await copyCheckout(repoRoot, join(work, "src"), [
+      "package.json",
+      "package-lock.json",
+      "README.md",
+      "LICENSE",
+      "tsconfig.json",
+      "tsconfig.build.json",
+      "bin",
+      "gen",
+      "scripts",
+      "server",
+      "web",
+      "web-client",
+    ]);
+    packed = await pack(join(work, "src"), join(work, "pack"), 420_000);
   });
   after(() => {
     if (work) rmSync(work, { recursive: true, force: true });
@@ -58,7 +74,7 @@ describe("the tfgate package", { timeout: 600_000 }, () => {
     );
     // Test helpers compiled along with the server stay out (they import node:assert).
     const helpers = files.filter(
-      (f) => f.endsWith(".js") && /from\s*["']node:assert/.test(readFileSync(join(repoRoot, f), "utf8")),
+      (f) => f.endsWith(".js") && /from\s*["']node:assert/.test(readFileSync(join(work, "src", f), "utf8")),
     );
     assert.deepEqual(helpers, []);
   });
@@ -94,7 +110,7 @@ describe("the tfgate package", { timeout: 600_000 }, () => {
       const app = await fetch(`${url}/${script}`);
       assert.equal(app.status, 200);
       // The bundle this pack built (npx caches installs: this proves the fresh tarball runs).
-      assert.equal(await app.text(), readFileSync(join(repoRoot, "dist", "web", script), "utf8"));
+      assert.equal(await app.text(), readFileSync(join(work, "src", "dist", "web", script), "utf8"));
 
       const post = (path: string) =>
         fetch(`${url}/${path}`, {

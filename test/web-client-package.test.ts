@@ -1,5 +1,5 @@
 // @tfgate/web-client as someone outside this repository gets it: `npm pack` of web-client/ (its
-// prepack builds dist/) holds only the built JavaScript, its .d.ts, README and package.json; the
+// prepack builds dist/; packed from a copy of the checkout in a temporary folder) holds only the built JavaScript, its .d.ts, README and package.json; the
 // tarball installed into a fresh Vite app in a temporary folder (vite pinned, from the npm
 // registry) type-checks against the .d.ts, builds with `vite build`, and the built page, served
 // on one port, runs a session against a tfgate server on another from headless Chromium (Debian's
@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import { chromium } from "playwright-core";
-import { npm, npmEnv, type Packed, pack, serveDirectory } from "./support/packing.js";
+import { copyCheckout, npm, npmEnv, type Packed, pack, serveDirectory } from "./support/packing.js";
 import { type RunningServer, startServer } from "./support/server.js";
 import { repoRoot } from "./tf/venv.js";
 
@@ -109,7 +109,10 @@ describe("@tfgate/web-client installed from its tarball", { timeout: 420_000 }, 
   before(async () => {
     work = mkdtempSync(join(tmpdir(), "tfgate-web-client-pkg-"));
     mkdirSync(join(work, "pack"));
-    packed = await pack(join(repoRoot, "web-client"), join(work, "pack"), 180_000);
+    // From a copy of the package, gen/, the tsconfig it extends and the root package.json (gen/ is
+    // ESM by its "type"): its prepack builds dist/ there.
+    await copyCheckout(repoRoot, join(work, "src"), ["package.json", "tsconfig.json", "gen", "web-client"]);
+    packed = await pack(join(work, "src", "web-client"), join(work, "pack"), 180_000);
   });
   after(() => {
     if (work) rmSync(work, { recursive: true, force: true });

@@ -1,16 +1,36 @@
-// Helpers of the packaging tests (web-client-package, server-package): npm run in a clean
-// environment with a time limit, `npm pack` with its file list, free ports, a static file server,
-// waiting for a URL, and a child process group that is always stopped.
+// Helpers of the packaging tests (web-client-package, server-package): a copy of this checkout to
+// pack from (so a pack's build never writes this repository's dist/ while other tests read it),
+// npm run in a clean environment with a time limit, `npm pack` with its file list, free ports, a
+// static file server, waiting for a URL, and a child process group that is always stopped.
 
 import assert from "node:assert/strict";
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
 import http from "node:http";
 import { type AddressInfo, createServer } from "node:net";
-import { extname, join, resolve } from "node:path";
+import { dirname, extname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 
 const execFileAsync = promisify(execFile);
+
+/**
+ * Copies the files of this checkout under `paths` (tracked, or new and not ignored: what a commit
+ * would hold, never dist/ or node_modules/) into `dest`, and links `dest/node_modules` to this
+ * checkout's, so that scripts run there find tsc and esbuild.
+ */
+export async function copyCheckout(root: string, dest: string, paths: readonly string[]): Promise<void> {
+  const { stdout } = await execFileAsync(
+    "git",
+    ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", ...paths],
+    { cwd: root, maxBuffer: 64 << 20 },
+  );
+  for (const file of stdout.split("\0")) {
+    if (file === "" || !existsSync(join(root, file))) continue; // deleted, not yet committed
+    mkdirSync(dirname(join(dest, file)), { recursive: true });
+    copyFileSync(join(root, file), join(dest, file));
+  }
+  symlinkSync(join(root, "node_modules"), join(dest, "node_modules"), "dir");
+}
 
 /**
  * The environment for npm run in a temporary folder: without the npm_* variables an enclosing

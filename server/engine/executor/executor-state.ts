@@ -9,7 +9,7 @@
 
 import { cancelled, failedPrecondition, internal } from "../framework/errors.js";
 import type { OpKernelContext, RefCell, StepContext, StepStatsCollector } from "../framework/op-kernel.js";
-import { swapStepAccount, type Tensor } from "../framework/tensor.js";
+import { swapMaxTensorBytes, swapStepAccount, type Tensor } from "../framework/tensor.js";
 import type { DataType } from "../framework/types.js";
 import type { Node } from "../graph/graph.js";
 import type { Entry } from "./entry.js";
@@ -171,11 +171,15 @@ export class ExecutorState {
     this.outstanding++;
     const asyncStartUs = stats ? nowUs() : 0;
     const previousAccount = swapStepAccount(undefined);
+    // Its synchronous part still allocates under the step's per-tensor limit.
+    const limit = this.ledger.account?.maxTensorBytes;
+    const previousLimit = limit === undefined ? undefined : swapMaxTensorBytes(limit);
     let pendingCompute: Promise<void>;
     try {
       pendingCompute = (it.kernel as { computeAsync(c: OpKernelContext): Promise<void> }).computeAsync(ctx);
     } finally {
       swapStepAccount(previousAccount);
+      if (limit !== undefined) swapMaxTensorBytes(previousLimit);
     }
     pendingCompute.then(
       () => {

@@ -65,7 +65,6 @@ import { NamedTensorProtoSchema } from "../../../gen/tensorflow/core/protobuf/na
 import type { Device } from "../device/device-set.js";
 import { createDevices, sortDevices } from "../device/device-set.js";
 import { aborted, cancelled, invalidArgument, resourceExhausted } from "../framework/errors.js";
-import { setMaxTensorBytes } from "../framework/tensor.js";
 import { tensorToProto } from "../framework/tensor-proto.js";
 import { registerAllKernels } from "../kernels/register-all.js";
 import { createLocalWorker } from "../worker/local-worker.js";
@@ -240,7 +239,6 @@ function notFoundSessionClose(handle: string) {
 export function createMaster(partial: Partial<MasterOptions> = {}): Master {
   const options = resolveMasterOptions(partial);
   registerAllKernels();
-  setMaxTensorBytes(options.maxTensorBytes);
   const log = options.log;
   const task = `/job:${options.job}/replica:0/task:0`;
   const allDevices = createDevices(options.job, 0, 0, options.cpuDevices);
@@ -265,7 +263,16 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
             : {}),
         }),
       )
-    : [createLocalWorker({ task, devices: allDevices, log, remoteRecv, maxStepBytes: options.maxStepBytes })];
+    : [
+        createLocalWorker({
+          task,
+          devices: allDevices,
+          log,
+          remoteRecv,
+          maxStepBytes: options.maxStepBytes,
+          maxTensorBytes: options.maxTensorBytes,
+        }),
+      ];
   for (const w of workers) for (const d of w.getDevices()) workerByDevice.set(d.name, w);
   // Worker threads talk to each other directly for cross-device tensors; a restarted thread is
   // connected again.
@@ -298,6 +305,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
     workerFor: (d: string) => workerByDevice.get(d) ?? worker,
     log,
     maxGraphNodes: options.maxGraphNodes,
+    maxTensorBytes: options.maxTensorBytes,
   };
 
   /** RunOptions.timeout_in_ms when > 0, else the server default operation_timeout_in_ms (0 = none). */

@@ -18,7 +18,7 @@ import {
   type ResourceMgr,
   releaseSessionResources,
 } from "../framework/resource-mgr.js";
-import { StepMemoryAccount } from "../framework/tensor.js";
+import { StepMemoryAccount, withMaxTensorBytes } from "../framework/tensor.js";
 import { createGraphMgr } from "./graph-mgr.js";
 import { createRendezvousMgr } from "./rendezvous-mgr.js";
 import { nodeExecStats } from "./step-stats.js";
@@ -41,6 +41,11 @@ export interface LocalWorkerOptions {
    * this worker may allocate together (see StepMemoryAccount). Absent: steps are not accounted.
    */
   readonly maxStepBytes?: number | undefined;
+  /**
+   * The largest tensor this worker's kernels and graphs may allocate (--max-tensor-bytes of the
+   * master it serves). Absent: the thread's default (see setMaxTensorBytes).
+   */
+  readonly maxTensorBytes?: number | undefined;
 }
 
 interface PartialRun {
@@ -79,7 +84,10 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
     if (options.maxStepBytes === undefined) return undefined;
     let entry = accounts.get(stepId);
     if (entry === undefined) {
-      entry = { account: new StepMemoryAccount(options.maxStepBytes, device.name), users: 0 };
+      entry = {
+        account: new StepMemoryAccount(options.maxStepBytes, device.name, options.maxTensorBytes),
+        users: 0,
+      };
       accounts.set(stepId, entry);
     }
     entry.users++;
@@ -109,7 +117,11 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
       const deviceName = req.graphDef.node[0]?.device ?? devices[0]!.name;
       const device = byName.get(deviceName);
       if (!device) throw internal(`Worker ${task} has no device ${deviceName}`);
-      return graphs.register(req.graphDef, device, req.sessionHandle);
+      const register = () => graphs.register(req.graphDef, device, req.sessionHandle);
+      // Kernels are built here (a Const decodes its value): under this worker's tensor limit.
+      return options.maxTensorBytes === undefined
+        ? register()
+        : withMaxTensorBytes(options.maxTensorBytes, register);
     },
     async runGraph(req: RunGraphRequest): Promise<RunGraphResponse> {
       const { executor, device, sessionHandle } = graphs.lookup(req.graphHandle);

@@ -85,6 +85,7 @@ const worker = createLocalWorker({
   remoteSend,
   pushedFrom: (device) => peers.has(device),
   maxStepBytes: data.maxStepBytes,
+  maxTensorBytes: data.maxTensorBytes,
 });
 
 /** Serves a peer's RecvTensor and delivers the answers to our own requests. */

@@ -59,6 +59,7 @@ export interface AppEngine {
  * drains calls (bounded by `shutdownTimeoutMs`) and then closes the master. Call `listen` once.
  * The log goes to stdout, or to `logStream` (one JSON line per write; tests read it).
  */
+// long-function: one ordered Fastify setup (hooks before routes, CORS before the Connect plugins); each step is a few lines and the order is the logic.
 export async function buildApp(
   options: ServerOptions,
   engine?: AppEngine,

@@ -78,25 +78,7 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
   });
   const partials = new Map<string, PartialRun>();
   const task = options.task;
-  /** The memory accounts of the steps running here, shared by their partitions, with a user count. */
-  const accounts = new Map<bigint, { account: StepMemoryAccount; users: number }>();
-  const acquireAccount = (stepId: bigint, device: Device): StepMemoryAccount | undefined => {
-    if (options.maxStepBytes === undefined) return undefined;
-    let entry = accounts.get(stepId);
-    if (entry === undefined) {
-      entry = {
-        account: new StepMemoryAccount(options.maxStepBytes, device.name, options.maxTensorBytes),
-        users: 0,
-      };
-      accounts.set(stepId, entry);
-    }
-    entry.users++;
-    return entry.account;
-  };
-  const releaseAccount = (stepId: bigint) => {
-    const entry = accounts.get(stepId);
-    if (entry !== undefined && --entry.users === 0) accounts.delete(stepId);
-  };
+  const { acquireAccount, releaseAccount } = createStepAccounts(options);
 
   /** Step-scoped resources (stacks, TensorArrays): freed when a step's last partition here ends. */
   const stepContainers = createStepContainers();
@@ -210,6 +192,36 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
     async close() {
       rendezvous.abortAll(internal("Worker is shutting down"));
       partials.clear();
+    },
+  };
+}
+
+/**
+ * The memory accounts of the steps running on a worker, one per step shared by its partitions
+ * there, dropped when the last of them ends. None when the worker has no per-step budget.
+ */
+function createStepAccounts(options: Pick<LocalWorkerOptions, "maxStepBytes" | "maxTensorBytes">): {
+  acquireAccount(stepId: bigint, device: Device): StepMemoryAccount | undefined;
+  releaseAccount(stepId: bigint): void;
+} {
+  const accounts = new Map<bigint, { account: StepMemoryAccount; users: number }>();
+  return {
+    acquireAccount(stepId, device) {
+      if (options.maxStepBytes === undefined) return undefined;
+      let entry = accounts.get(stepId);
+      if (entry === undefined) {
+        entry = {
+          account: new StepMemoryAccount(options.maxStepBytes, device.name, options.maxTensorBytes),
+          users: 0,
+        };
+        accounts.set(stepId, entry);
+      }
+      entry.users++;
+      return entry.account;
+    },
+    releaseAccount(stepId) {
+      const entry = accounts.get(stepId);
+      if (entry !== undefined && --entry.users === 0) accounts.delete(stepId);
     },
   };
 }

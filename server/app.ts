@@ -57,15 +57,22 @@ export interface AppEngine {
  * Builds the app from resolved options (see `resolveServerOptions`). Reads the TLS files if set and
  * creates the engine's master (or uses `engine`). The returned app owns the master: `app.close()`
  * drains calls (bounded by `shutdownTimeoutMs`) and then closes the master. Call `listen` once.
+ * The log goes to stdout, or to `logStream` (one JSON line per write; tests read it).
  */
-export async function buildApp(options: ServerOptions, engine?: AppEngine): Promise<FastifyInstance> {
+// long-function: one ordered Fastify setup (hooks before routes, CORS before the Connect plugins); each step is a few lines and the order is the logic.
+export async function buildApp(
+  options: ServerOptions,
+  engine?: AppEngine,
+  logStream?: { write(line: string): void },
+): Promise<FastifyInstance> {
   const tls =
     options.tlsCert === undefined || options.tlsKey === undefined
       ? undefined
       : { cert: await readPem("certificate", options.tlsCert), key: await readPem("key", options.tlsKey) };
 
   const app = fastify({
-    logger: { level: options.logLevel },
+    logger:
+      logStream === undefined ? { level: options.logLevel } : { level: options.logLevel, stream: logStream },
     // One line per request comes from metrics.ts instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     serverFactory: createOnePortServerFactory({

@@ -66,7 +66,6 @@ import type { Device } from "../device/device-set.js";
 import { createDevices, sortDevices } from "../device/device-set.js";
 import { aborted, cancelled, invalidArgument, resourceExhausted } from "../framework/errors.js";
 import { FileSandbox, type FileSandboxConfig } from "../framework/file-sandbox.js";
-import { setMaxTensorBytes } from "../framework/tensor.js";
 import { tensorToProto } from "../framework/tensor-proto.js";
 import { registerAllKernels } from "../kernels/register-all.js";
 import { createLocalWorker } from "../worker/local-worker.js";
@@ -254,19 +253,20 @@ function notFoundSessionClose(handle: string) {
   return `Session ${handle} is not found. Possibly, this master has restarted.`;
 }
 
-export function createMaster(partial: Partial<MasterOptions> = {}): Master {
-  const options = resolveMasterOptions(partial);
-  registerAllKernels();
-  setMaxTensorBytes(options.maxTensorBytes);
-  const log = options.log;
+/**
+ * One worker per device, each on its own thread (or all in this thread, for embedding and
+ * benchmarks that measure the RPC path alone), and which worker owns each device.
+ */
+function createWorkers(
+  options: MasterOptions,
+  allDevices: readonly Device[],
+): { workers: WorkerInterface[]; workerByDevice: Map<string, WorkerInterface> } {
   const task = `/job:${options.job}/replica:0/task:0`;
-  const allDevices = createDevices(options.job, 0, 0, options.cpuDevices);
+  const log = options.log;
   const workerByDevice = new Map<string, WorkerInterface>();
   // Values sent on one worker and received on another go through the sender's RecvTensor.
   const remoteRecv = (stepId: bigint, key: string, signal: AbortSignal) =>
     workerByDevice.get(sendDeviceOfKey(key))!.recvTensor(stepId, key, signal);
-  // One worker per device, each on its own thread (or all in this thread, for embedding and
-  // benchmarks that measure the RPC path alone).
   const workers: WorkerInterface[] = options.workerThreads
     ? allDevices.map((d) =>
         createThreadWorker({
@@ -291,12 +291,19 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
           remoteRecv,
           maxStepBytes: options.maxStepBytes,
           files: options.files,
+          maxTensorBytes: options.maxTensorBytes,
         }),
       ];
   for (const w of workers) for (const d of w.getDevices()) workerByDevice.set(d.name, w);
-  // Worker threads talk to each other directly for cross-device tensors; a restarted thread is
-  // connected again.
-  const threads = workers.filter((w): w is ThreadWorker => "connectPeer" in w);
+  connectThreads(workers.filter((w): w is ThreadWorker => "connectPeer" in w));
+  return { workers, workerByDevice };
+}
+
+/**
+ * Worker threads talk to each other directly for cross-device tensors; a restarted thread is
+ * connected again.
+ */
+function connectThreads(threads: readonly ThreadWorker[]): void {
   const connect = (a: ThreadWorker, b: ThreadWorker) => {
     const { port1, port2 } = new MessageChannel();
     a.connectPeer(
@@ -314,6 +321,15 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       for (const b of threads) if (b !== a) connect(a, b);
     };
   });
+}
+
+// long-function: the MasterService methods close over one session table, request-id window and worker set; each method is short and delegates to MasterSession.
+export function createMaster(partial: Partial<MasterOptions> = {}): Master {
+  const options = resolveMasterOptions(partial);
+  registerAllKernels();
+  const log = options.log;
+  const allDevices = createDevices(options.job, 0, 0, options.cpuDevices);
+  const { workers, workerByDevice } = createWorkers(options, allDevices);
   const devices: Device[] = sortDevices(allDevices);
   const worker = workers[0]!;
   const sessions = new Map<string, MasterSession>();
@@ -325,6 +341,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
     workerFor: (d: string) => workerByDevice.get(d) ?? worker,
     log,
     maxGraphNodes: options.maxGraphNodes,
+    maxTensorBytes: options.maxTensorBytes,
   };
 
   /** RunOptions.timeout_in_ms when > 0, else the server default operation_timeout_in_ms (0 = none). */

@@ -82,6 +82,7 @@ interface RegisteredGraph {
   threadHandle: Promise<string> | undefined;
 }
 
+// long-function: the WorkerInterface methods close over one thread, its pending calls and its registered graphs (re-registered after a restart); each method is short.
 export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
   const label = `${options.task} (thread for ${options.devices.map((d) => d.name.replace(/^.*device:/, "")).join(", ")})`;
   let thread: Worker;

@@ -88,6 +88,7 @@ const worker = createLocalWorker({
   pushedFrom: (device) => peers.has(device),
   maxStepBytes: data.maxStepBytes,
   files: data.files,
+  maxTensorBytes: data.maxTensorBytes,
 });
 
 /** Serves a peer's RecvTensor and delivers the answers to our own requests. */

@@ -65,7 +65,18 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
   const files = openFileSandbox(options.files);
   const devices = options.devices;
   const byName = new Map(devices.map((d) => [d.name, d]));
-  const shared = new Map<string, ResourceMgr>(devices.map((d) => [d.name, createResourceMgr("localhost")]));
+  /** Tenant → device → the containers its non-isolated sessions share. */
+  const shared = new Map<string, Map<string, ResourceMgr>>();
+  /** The tenant of each session created here. */
+  const tenantOf = new Map<string, string>();
+  const sharedOf = (tenant: string): Map<string, ResourceMgr> => {
+    let byDevice = shared.get(tenant);
+    if (byDevice === undefined) {
+      byDevice = new Map(devices.map((d) => [d.name, createResourceMgr("localhost")]));
+      shared.set(tenant, byDevice);
+    }
+    return byDevice;
+  };
   /** Isolated sessions: session handle → device → resources. */
   const isolated = new Map<string, Map<string, ResourceMgr>>();
   const graphs = createGraphMgr((node, e) =>
@@ -88,7 +99,7 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
   const stepContainers = createStepContainers();
 
   const resourcesFor = (session: string, device: string): ResourceMgr =>
-    isolated.get(session)?.get(device) ?? shared.get(device)!;
+    isolated.get(session)?.get(device) ?? sharedOf(tenantOf.get(session) ?? "").get(device)!;
 
   const toDeviceStats = (device: Device, stats: StepStatsCollector): DeviceStepStats =>
     create(DeviceStepStatsSchema, {
@@ -179,16 +190,23 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
     async deregisterGraph(handle) {
       graphs.deregister(handle);
     },
-    async createWorkerSession(sessionHandle, isolate) {
+    async createWorkerSession(sessionHandle, isolate, tenant) {
+      tenantOf.set(sessionHandle, tenant);
       if (isolate)
         isolated.set(sessionHandle, new Map(devices.map((d) => [d.name, createResourceMgr("localhost")])));
     },
     async deleteWorkerSession(sessionHandle) {
       isolated.delete(sessionHandle);
-      for (const rm of shared.values()) releaseSessionResources(rm, sessionHandle);
+      const tenant = tenantOf.get(sessionHandle);
+      tenantOf.delete(sessionHandle);
+      if (tenant === undefined) return;
+      for (const rm of sharedOf(tenant).values()) releaseSessionResources(rm, sessionHandle);
     },
-    async cleanupAll(containers) {
-      const all = [...shared.values(), ...[...isolated.values()].flatMap((m) => [...m.values()])];
+    async cleanupAll(containers, tenant) {
+      const isolatedOfTenant = [...isolated.entries()]
+        .filter(([session]) => tenantOf.get(session) === tenant)
+        .flatMap(([, m]) => [...m.values()]);
+      const all = [...sharedOf(tenant).values(), ...isolatedOfTenant];
       for (const rm of all) {
         if (containers.length === 0) rm.cleanup(rm.defaultContainer);
         else for (const c of containers) rm.cleanup(c);

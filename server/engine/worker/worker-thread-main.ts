@@ -166,11 +166,11 @@ async function handle(m: ToWorker): Promise<unknown> {
     case "deregisterGraph":
       return worker.deregisterGraph(m.handle);
     case "createWorkerSession":
-      return worker.createWorkerSession(m.session, m.isolate);
+      return worker.createWorkerSession(m.session, m.isolate, m.tenant);
     case "deleteWorkerSession":
       return worker.deleteWorkerSession(m.session);
     case "cleanupAll":
-      return worker.cleanupAll(m.containers);
+      return worker.cleanupAll(m.containers, m.tenant);
     default:
       return undefined;
   }

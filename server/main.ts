@@ -190,6 +190,43 @@ export async function runCli(argv: readonly string[]): Promise<void> {
         "ConfigProto (protobuf JSON, inline or a file) every CreateSession config is merged over",
       ).env("TFGATE_DEFAULT_SESSION_CONFIG"),
     )
+    .action((flags: ServeFlags) => {
+      serve = serveCommand(flags);
+    });
+  addAccessOptions(program.commands.find((c) => c.name() === "serve")!);
+
+  program
+    .command("graphdef")
+    .description(
+      "convert a GraphDef file (.pb, .pbtxt or .json) to protobuf JSON (the CreateSession body for curl), text or binary",
+    )
+    .argument("<file>", "a GraphDef, e.g. from tf.io.write_graph(..., as_text=True)")
+    .addOption(
+      new Option("--to <format>", "output format").choices(["json", "text", "binary"]).default("json"),
+    )
+    .option("--create-session", 'wrap the JSON as a CreateSessionRequest ({"graphDef": …})')
+    .action((file: string, flags: { to: "json" | "text" | "binary"; createSession?: boolean }) => {
+      graphDefCommand(file, flags);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+  } catch (error) {
+    // Commander has already printed its message (or the help text).
+    process.exitCode = error instanceof CommanderError ? error.exitCode : 1;
+    return;
+  }
+  if (serve === undefined && argv.length === 0) {
+    program.outputHelp();
+    process.exitCode = 1;
+    return;
+  }
+  await serve;
+}
+
+/** The flags that decide who may call and which files ops may touch (docs/security.md). */
+function addAccessOptions(serve: Command): void {
+  serve
     .addOption(
       new Option(
         "--auth-tokens <file>",
@@ -232,38 +269,7 @@ export async function runCli(argv: readonly string[]): Promise<void> {
       new Option("--files-read-only", "ops may read under --files-root but never write").env(
         "TFGATE_FILES_READ_ONLY",
       ),
-    )
-    .action((flags: ServeFlags) => {
-      serve = serveCommand(flags);
-    });
-
-  program
-    .command("graphdef")
-    .description(
-      "convert a GraphDef file (.pb, .pbtxt or .json) to protobuf JSON (the CreateSession body for curl), text or binary",
-    )
-    .argument("<file>", "a GraphDef, e.g. from tf.io.write_graph(..., as_text=True)")
-    .addOption(
-      new Option("--to <format>", "output format").choices(["json", "text", "binary"]).default("json"),
-    )
-    .option("--create-session", 'wrap the JSON as a CreateSessionRequest ({"graphDef": …})')
-    .action((file: string, flags: { to: "json" | "text" | "binary"; createSession?: boolean }) => {
-      graphDefCommand(file, flags);
-    });
-
-  try {
-    await program.parseAsync([...argv], { from: "user" });
-  } catch (error) {
-    // Commander has already printed its message (or the help text).
-    process.exitCode = error instanceof CommanderError ? error.exitCode : 1;
-    return;
-  }
-  if (serve === undefined && argv.length === 0) {
-    program.outputHelp();
-    process.exitCode = 1;
-    return;
-  }
-  await serve;
+    );
 }
 
 function graphDefCommand(

@@ -1,6 +1,7 @@
 // TF's MergeSummary (core/kernels/summary_op.cc, tf.compat.v1.summary.merge / merge_all): the
 // values of every serialized Summary in every input, in order, in one Summary. A non-empty tag
-// may occur once (tensor summaries without a tag are exempt).
+// may occur once (tensor summaries without a tag are exempt); TF's message for a repeated one ends
+// in a space.
 
 import { fromBinary } from "@bufbuild/protobuf";
 import { type Summary_Value, SummarySchema } from "../../../gen/tensorflow/core/framework/summary_pb.js";
@@ -23,7 +24,7 @@ export function mergeSummary(inputs: readonly Tensor[]): Tensor {
       }
       for (const v of parsed) {
         if (v.tag !== "" && tags.has(v.tag)) {
-          throw invalidArgument(`Duplicate tag ${v.tag} found in summary inputs`);
+          throw invalidArgument(`Duplicate tag ${v.tag} found in summary inputs `);
         }
         tags.add(v.tag);
         values.push(v);

@@ -15,6 +15,7 @@ base64-encoded, and a tensor attr is ["tensor", tensor].
 import base64
 import json
 import os
+import re
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -80,6 +81,13 @@ def case(op, inputs, attrs=None):
     cases.append(c)
 
 
+def kernel_message(msg):
+    """The kernel's message in a session error, exactly (session_error strips it, and MergeSummary's
+    ends in a space)."""
+    m = re.search(r"\nNode: '[^']*'\n(.*?)(\n\t \[\[|$)", msg, re.S)
+    return m.group(1) if m else session_error(msg)
+
+
 def run_in_graph(op, inputs, attrs):
     """The op as one node named after it in a graph run by a session (eager cannot pass
     ImageSummary's tensor attr): its output, its error, or None without a CPU kernel."""
@@ -106,7 +114,7 @@ def run_in_graph(op, inputs, attrs):
         except tf.errors.NotFoundError:
             return None
         except tf.errors.OpError as e:
-            return type(e)(None, None, session_error(e.message))
+            return type(e)(None, None, kernel_message(e.message))
     return tf.constant(result, dtype=tf.string)
 
 

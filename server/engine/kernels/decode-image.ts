@@ -12,7 +12,7 @@ import { decodeBmp } from "./bmp-decode.js";
 import { decodeJpeg, jpegFrame } from "./jpeg-codec.js";
 import { decodePng, PngFailure } from "./png-decode.js";
 
-export type DecodeOp = "DecodeJpeg" | "DecodePng" | "DecodeBmp" | "DecodeImage";
+export type DecodeOp = "DecodeJpeg" | "DecodeAndCropJpeg" | "DecodePng" | "DecodeBmp" | "DecodeImage";
 
 export interface DecodeSettings {
   readonly op: DecodeOp;
@@ -23,7 +23,7 @@ export interface DecodeSettings {
 
 /** The construction-time checks of DecodeImageV2Op. */
 export function decodeSettings(op: DecodeOp, attrs: AttrMap): DecodeSettings {
-  if (op === "DecodeJpeg") {
+  if (op === "DecodeJpeg" || op === "DecodeAndCropJpeg") {
     const ratio = getAttrInt(attrs, "ratio");
     if (![1, 2, 4, 8].includes(ratio)) throw invalidArgument(`ratio must be 1, 2, 4, or 8, got ${ratio}`);
     const dct = getAttrString(attrs, "dct_method");
@@ -32,7 +32,7 @@ export function decodeSettings(op: DecodeOp, attrs: AttrMap): DecodeSettings {
     }
     // libjpeg's scaled decoding has no counterpart here.
     if (ratio !== 1)
-      throw unimplemented(`DecodeJpeg with ratio=${ratio} is not supported by tfgate (only ratio=1)`);
+      throw unimplemented(`${op} with ratio=${ratio} is not supported by tfgate (only ratio=1)`);
   }
   let dtype: DataType = DataType.DT_UINT8;
   let expandAnimations = true;
@@ -75,8 +75,30 @@ function widen8(data: Uint8Array, dtype: DataType, shape: number[]): Tensor {
   );
 }
 
-function decodeJpegOf(s: DecodeSettings, b: Uint8Array): Tensor {
+/** DecodeAndCropJpeg's window [y, x, height, width], checked for shape as TF checks it. */
+function cropWindow(crop: Tensor): number[] {
+  if (crop.rank !== 1) throw invalidArgument(`crop_window must be 1-D, got shape ${shapeString(crop.shape)}`);
+  if (crop.shape[0] !== 4)
+    throw invalidArgument(`crop_size must have four elements ${shapeString(crop.shape)}`);
+  return Array.from(crop.data as Int32Array);
+}
+
+/** The window of a decoded image; undefined when it does not lie inside (libjpeg's refusal). */
+function crop(img: { width: number; height: number; channels: number; data: Uint8Array }, win: number[]) {
+  const [y, x, h, w] = win as [number, number, number, number];
+  if (h <= 0 || w <= 0 || y < 0 || x < 0 || y + h > img.height || x + w > img.width) return undefined;
+  const c = img.channels;
+  const out = new Uint8Array(h * w * c);
+  for (let r = 0; r < h; r++) {
+    const from = ((y + r) * img.width + x) * c;
+    out.set(img.data.subarray(from, from + w * c), r * w * c);
+  }
+  return { width: w, height: h, channels: c, data: out };
+}
+
+function decodeJpegOf(s: DecodeSettings, b: Uint8Array, cropT?: Tensor): Tensor {
   if (s.channels === 4) throw invalidArgument("JPEG does not support 4 channels");
+  const win = s.op === "DecodeAndCropJpeg" ? cropWindow(cropT!) : undefined;
   if (s.op === "DecodeBmp") {
     throw invalidArgument(
       "Trying to decode JPEG format using DecodeBmp op. Use `decode_jpeg` or `decode_image` instead.",
@@ -85,7 +107,8 @@ function decodeJpegOf(s: DecodeSettings, b: Uint8Array): Tensor {
   const frame = jpegFrame(b);
   if (frame)
     checkAllocation(s.dtype, frame.width * frame.height * (s.channels || 3), [frame.height, frame.width, 3]);
-  const img = decodeJpeg(b, s.channels, 1024);
+  const full = decodeJpeg(b, s.channels, 1024);
+  const img = full && win ? crop(full, win) : full;
   if (img === undefined) throw invalidArgument("jpeg::Uncompress failed. Invalid JPEG data or crop window.");
   return widen8(img.data, s.dtype, [img.height, img.width, img.channels]);
 }
@@ -102,6 +125,9 @@ function decodePngOf(s: DecodeSettings, b: Uint8Array): Tensor {
         throw invalidArgument(
           "Trying to decode PNG format using DecodeBmp op. Use `decode_png` or `decode_image` instead.",
         );
+      }
+      if (s.op === "DecodeAndCropJpeg") {
+        throw invalidArgument("DecodeAndCropJpeg operation can run on JPEG only, but detected PNG.");
       }
       checkAllocation(s.dtype, width * height * channels, [height, width, channels]);
     });
@@ -123,6 +149,9 @@ function decodePngOf(s: DecodeSettings, b: Uint8Array): Tensor {
 function decodeBmpOf(s: DecodeSettings, b: Uint8Array): Tensor {
   if (s.channels === 1)
     throw invalidArgument(`\`channels\` must be 0, 3 or 4 for BMP, but got ${s.channels}`);
+  if (s.op === "DecodeAndCropJpeg") {
+    throw invalidArgument("DecodeAndCropJpeg operation can run on JPEG only, but detected BMP.");
+  }
   if (s.op !== "DecodeBmp" && s.op !== "DecodeImage") {
     throw invalidArgument(
       `Trying to decode BMP format using a wrong op. Use \`decode_bmp\` or \`decode_image\` instead. Op used: ${s.op}`,
@@ -144,7 +173,7 @@ function decodeWebpOf(s: DecodeSettings, b: Uint8Array): Tensor {
 }
 
 /** One DecodeImageV2Op step on a scalar string of encoded bytes. */
-export function decodeImage(s: DecodeSettings, contents: Tensor): Tensor {
+export function decodeImage(s: DecodeSettings, contents: Tensor, cropWindowT?: Tensor): Tensor {
   if (contents.rank !== 0) {
     throw invalidArgument(`\`contents\` must be scalar but got shape${shapeString(contents.shape)}`);
   }
@@ -152,12 +181,15 @@ export function decodeImage(s: DecodeSettings, contents: Tensor): Tensor {
   if (b.length === 0) throw invalidArgument("Input is empty.");
   switch (formatOf(b)) {
     case "jpeg":
-      return decodeJpegOf(s, b);
+      return decodeJpegOf(s, b, cropWindowT);
     case "png":
       return decodePngOf(s, b);
     case "bmp":
       return decodeBmpOf(s, b);
     case "gif":
+      if (s.op === "DecodeAndCropJpeg") {
+        throw invalidArgument("DecodeAndCropJpeg operation can run on JPEG only, but detected GIF.");
+      }
       throw unimplemented("GIF decoding is not supported by tfgate");
     case "webp":
       return decodeWebpOf(s, b);

@@ -306,6 +306,36 @@ case("EncodeJpeg", {"image": tf.zeros([2, 2, 1], u8)}, {"format": "rgb"})
 case("EncodeJpeg", {"image": tf.zeros([2, 2, 3], u8)}, {"quality": 101})
 case("EncodeJpeg", {"image": tf.zeros([0, 2, 3], u8)})
 
+# --- DecodeAndCropJpeg, ExtractJpegShape, EncodeJpegVariableQuality ------------------------------
+
+for name, (data, tol) in jpegs.items():
+    h, w = R.ExtractJpegShape(contents=data).numpy()[:2]
+    for window in [[0, 0, h, w], [1, 2, h // 2, w // 3], [h - 3, w - 5, 3, 5]]:
+        # libjpeg-turbo's cropped decoding itself differs from its full decoding by up to 9 levels
+        # near the window's edges (chroma upsampling after skipped rows, measured); tfgate crops
+        # the full decoding, hence 6 more than the JPEG's own tolerance.
+        case("DecodeAndCropJpeg", {"contents": tf.constant(data), "crop_window": tf.constant(window, tf.int32)},
+             {}, tolerance=tol + 6)
+    case("ExtractJpegShape", {"contents": tf.constant(data)})
+    case("ExtractJpegShape", {"contents": tf.constant(data)}, {"output_type": tf.int64})
+for window in [[0, 0, 0, 4], [0, 0, 25, 4], [-1, 0, 2, 2], [0, 30, 2, 3]]:
+    case("DecodeAndCropJpeg", {"contents": tf.constant(q), "crop_window": tf.constant(window, tf.int32)})
+case("DecodeAndCropJpeg", {"contents": tf.constant(q), "crop_window": tf.constant([0, 0, 2], tf.int32)})
+case("DecodeAndCropJpeg", {"contents": tf.constant(q), "crop_window": tf.constant([[0, 0, 2, 2]], tf.int32)})
+case("DecodeAndCropJpeg", {"contents": tf.constant(good), "crop_window": tf.constant([0, 0, 2, 2], tf.int32)})
+case("DecodeAndCropJpeg", {"contents": tf.constant(bmps["bgr"]), "crop_window": tf.constant([0, 0, 2, 2], tf.int32)})
+case("ExtractJpegShape", {"contents": tf.constant(good)})
+case("ExtractJpegShape", {"contents": tf.constant([q])})
+case("ExtractJpegShape", {"contents": tf.constant(q[:2])})
+for quality in [90, 30]:
+    out = R.EncodeJpegVariableQuality(images=photo, quality=quality)
+    cases.append({"op": "EncodeJpegVariableQuality", "attrs": {},
+                  "inputs": [enc_any(tf.constant(photo)), enc_any(tf.constant(quality))], "outputs": [enc_any(out)],
+                  "decoded": enc_any(R.DecodeJpeg(contents=out, channels=3)), "tolerance": 24 if quality >= 80 else 48})
+case("EncodeJpegVariableQuality", {"images": tf.constant(photo), "quality": tf.constant(101)})
+case("EncodeJpegVariableQuality", {"images": tf.constant(photo), "quality": tf.constant([90])})
+case("EncodeJpegVariableQuality", {"images": tf.zeros([2, 2, 2], u8), "quality": tf.constant(90)})
+
 with open(OUT, "w") as f:
     json.dump({"tensorflow": tf.__version__, "cases": cases}, f, separators=(",", ":"))
     f.write("\n")

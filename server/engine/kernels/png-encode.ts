@@ -5,9 +5,10 @@
 // Sub/Average/Paeth for a one-column image; zlib with the requested level, memLevel 9 and the
 // Z_FILTERED strategy, its window shrunk for small images and the stream header's window size
 // rewritten to the smallest that covers the data (libpng's optimize_cmf); IDAT chunks of 8192
-// bytes (libpng's zbuffer size).
+// bytes (libpng's zbuffer size). Node's zlib gives the same deflate streams as TF's at levels 0
+// and 4-9; at 1-3 (deflate_fast) Node's bundled zlib (Chromium's) compresses differently.
 
-import { deflateSync } from "node:zlib";
+import { createDeflate, deflateSync } from "node:zlib";
 
 const SIGNATURE = Uint8Array.from([137, 80, 78, 71, 13, 10, 26, 10]);
 const IDAT_SIZE = 8192;
@@ -145,10 +146,10 @@ const COLOR_TYPE = [0, 0, 4, 2, 6];
  * The PNG file TF writes for an image (width and height > 0); `level` is zlib's compression level,
  * -1 for its default.
  */
-export function encodePng(img: PngImage, level: number): Uint8Array {
-  const { width, height, channels, bitDepth } = img;
+/** The scanlines libpng hands to zlib: 16-bit samples big-endian, each row filtered. */
+function scanlines(img: PngImage): Uint8Array {
   let pixels = img.pixels;
-  if (bitDepth === 16) {
+  if (img.bitDepth === 16) {
     // PNG stores 16-bit samples big-endian (libpng's png_set_swap on a little-endian host).
     pixels = new Uint8Array(img.pixels.length);
     for (let i = 0; i < pixels.length; i += 2) {
@@ -156,22 +157,25 @@ export function encodePng(img: PngImage, level: number): Uint8Array {
       pixels[i + 1] = img.pixels[i]!;
     }
   }
-  const filtered = filterImage(pixels, width, height, (channels * bitDepth) / 8);
-  const z = new Uint8Array(
-    deflateSync(filtered, {
-      level: level < 0 ? Z_DEFAULT_LEVEL : level,
-      memLevel: 9,
-      strategy: Z_FILTERED,
-      windowBits: windowBits(filtered.length),
-    }),
-  );
-  optimizeCmf(z, filtered.length);
+  return filterImage(pixels, img.width, img.height, (img.channels * img.bitDepth) / 8);
+}
+
+const zlibOptions = (level: number, size: number) => ({
+  level: level < 0 ? Z_DEFAULT_LEVEL : level,
+  memLevel: 9,
+  strategy: Z_FILTERED,
+  windowBits: windowBits(size),
+});
+
+/** The PNG file around a zlib stream of `size` bytes of scanlines. */
+function assemble(img: PngImage, z: Uint8Array, size: number): Uint8Array {
+  optimizeCmf(z, size);
   const ihdr = new Uint8Array(13);
   const view = new DataView(ihdr.buffer);
-  view.setUint32(0, width);
-  view.setUint32(4, height);
-  ihdr[8] = bitDepth;
-  ihdr[9] = COLOR_TYPE[channels]!;
+  view.setUint32(0, img.width);
+  view.setUint32(4, img.height);
+  ihdr[8] = img.bitDepth;
+  ihdr[9] = COLOR_TYPE[img.channels]!;
   const parts = [SIGNATURE, chunk("IHDR", ihdr)];
   for (let o = 0; o < z.length; o += IDAT_SIZE) parts.push(chunk("IDAT", z.subarray(o, o + IDAT_SIZE)));
   parts.push(chunk("IEND", new Uint8Array(0)));
@@ -182,4 +186,36 @@ export function encodePng(img: PngImage, level: number): Uint8Array {
     pos += p.length;
   }
   return out;
+}
+
+/**
+ * The PNG file TF writes for an image (width and height > 0); `level` is zlib's compression level,
+ * -1 for its default. Deflating the scanlines in one call gives libpng's row-by-row stream at every
+ * level but 0 (see encodePngRowByRow).
+ */
+export function encodePng(img: PngImage, level: number): Uint8Array {
+  const lines = scanlines(img);
+  return assemble(img, new Uint8Array(deflateSync(lines, zlibOptions(level, lines.length))), lines.length);
+}
+
+/**
+ * encodePng fed to zlib as libpng feeds it: one deflate call per row into an 8192-byte output
+ * buffer, then an empty Z_FINISH. At level 0 zlib's stored blocks depend on that feeding (their
+ * sizes follow the calls and the output space), so only this gives TF's bytes there; Node's zlib
+ * stream makes the same calls, asynchronously.
+ */
+export async function encodePngRowByRow(img: PngImage, level: number): Promise<Uint8Array> {
+  const lines = scanlines(img);
+  const deflate = createDeflate({ ...zlibOptions(level, lines.length), chunkSize: IDAT_SIZE });
+  const parts: Buffer[] = [];
+  deflate.on("data", (b: Buffer) => parts.push(b));
+  const done = new Promise<void>((resolve, reject) => {
+    deflate.on("end", resolve);
+    deflate.on("error", reject);
+  });
+  const row = lines.length / img.height;
+  for (let y = 0; y < img.height; y++) deflate.write(lines.subarray(y * row, (y + 1) * row));
+  deflate.end();
+  await done;
+  return assemble(img, new Uint8Array(Buffer.concat(parts)), lines.length);
 }

@@ -174,6 +174,10 @@ for level in [2, 3, 4, 5, 7, 8]:
     case("EncodePng", {"image": tf.constant(smooth(40, 33, 3, seed=level))}, {"compression": level})
 case("EncodePng", {"image": tf.constant(np.stack([smooth(4, 5, 3, seed=k) for k in range(6)]).reshape([2, 3, 4, 5, 3]))})
 case("EncodePng", {"image": tf.zeros([0, 2, 2, 3], u8)})
+# Level 0 past the deflate window: zlib's stored blocks follow libpng's row-by-row feeding.
+for shape, c, np_dt in [((200, 150), 3, np.uint8), ((90, 70), 4, np.uint16), ((300, 40), 1, np.uint8)]:
+    img = np.random.RandomState(shape[0]).randint(0, 256, size=(*shape, c)).astype(np_dt)
+    case("EncodePng", {"image": tf.constant(img)}, {"compression": 0})
 noise = np.random.RandomState(1).randint(0, 256, size=(60, 70, 3)).astype(np.uint8)
 case("EncodePng", {"image": tf.constant(noise)}, {"compression": 3})
 case("EncodePng", {"image": tf.zeros([3, 4], u8)})

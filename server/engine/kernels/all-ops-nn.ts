@@ -20,6 +20,7 @@ export * from "./CropAndResizeGradBoxes.js";
 export * from "./CropAndResizeGradImage.js";
 export * from "./DecodeAndCropJpeg.js";
 export * from "./DecodeBmp.js";
+export * from "./DecodeGif.js";
 export * from "./DecodeImage.js";
 export * from "./DecodeJpeg.js";
 export * from "./DecodePng.js";

@@ -9,10 +9,17 @@ import { type AttrMap, getAttrBool, getAttrInt, getAttrString, getAttrType } fro
 import { checkAllocation, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { decodeBmp } from "./bmp-decode.js";
+import { decodeGif } from "./gif-decode.js";
 import { decodeJpeg, jpegFrame } from "./jpeg-codec.js";
 import { decodePng, PngFailure } from "./png-decode.js";
 
-export type DecodeOp = "DecodeJpeg" | "DecodeAndCropJpeg" | "DecodePng" | "DecodeBmp" | "DecodeImage";
+export type DecodeOp =
+  | "DecodeJpeg"
+  | "DecodeAndCropJpeg"
+  | "DecodePng"
+  | "DecodeGif"
+  | "DecodeBmp"
+  | "DecodeImage";
 
 export interface DecodeSettings {
   readonly op: DecodeOp;
@@ -40,7 +47,8 @@ export function decodeSettings(op: DecodeOp, attrs: AttrMap): DecodeSettings {
     dtype = getAttrType(attrs, "dtype");
     if (op === "DecodeImage") expandAnimations = getAttrBool(attrs, "expand_animations");
   }
-  const channels = getAttrInt(attrs, "channels");
+  // DecodeGif has no channels attr: GIFs decode to RGB.
+  const channels = op === "DecodeGif" ? 3 : getAttrInt(attrs, "channels");
   if (![0, 1, 3, 4].includes(channels))
     throw invalidArgument(`\`channels\` must be 0, 1, 3 or 4 but got ${channels}`);
   return { op, channels, dtype, expandAnimations };
@@ -110,7 +118,12 @@ function decodeJpegOf(s: DecodeSettings, b: Uint8Array, cropT?: Tensor): Tensor 
   const full = decodeJpeg(b, s.channels, 1024);
   const img = full && win ? crop(full, win) : full;
   if (img === undefined) throw invalidArgument("jpeg::Uncompress failed. Invalid JPEG data or crop window.");
-  return widen8(img.data, s.dtype, [img.height, img.width, img.channels]);
+  return widen8(img.data, s.dtype, frameShape(s, img.height, img.width, img.channels));
+}
+
+/** [height, width, channels], or [1, ...] for DecodeGif, which always returns frames. */
+function frameShape(s: DecodeSettings, height: number, width: number, channels: number): number[] {
+  return s.op === "DecodeGif" ? [1, height, width, channels] : [height, width, channels];
 }
 
 function decodePngOf(s: DecodeSettings, b: Uint8Array): Tensor {
@@ -136,7 +149,7 @@ function decodePngOf(s: DecodeSettings, b: Uint8Array): Tensor {
     if (e.phase === "init") throw invalidArgument("Invalid PNG. Failed to initialize decoder.");
     throw invalidArgument(`Invalid PNG data, size ${b.length}`);
   }
-  const shape = [img.height, img.width, img.channels];
+  const shape = frameShape(s, img.height, img.width, img.channels);
   if (s.dtype !== DataType.DT_FLOAT) return new Tensor(s.dtype, shape, img.data);
   const scale = Math.fround(1 / 65535);
   return new Tensor(
@@ -159,6 +172,31 @@ function decodeBmpOf(s: DecodeSettings, b: Uint8Array): Tensor {
   }
   const img = decodeBmp(b, s.channels);
   return widen8(img.data, s.dtype, [img.height, img.width, img.channels]);
+}
+
+function decodeGifOf(s: DecodeSettings, b: Uint8Array): Tensor {
+  if (s.channels !== 0 && s.channels !== 3)
+    throw invalidArgument(`channels must be 0 or 3 for GIF, got ${s.channels}`);
+  if (s.op === "DecodeBmp") {
+    throw invalidArgument(
+      "Trying to decode GIF format using DecodeBmp op. Use `decode_gif` or `decode_image` instead.",
+    );
+  }
+  if (s.op === "DecodeAndCropJpeg") {
+    throw invalidArgument("DecodeAndCropJpeg operation can run on JPEG only, but detected GIF.");
+  }
+  const animated = s.op === "DecodeGif" || (s.op === "DecodeImage" && s.expandAnimations);
+  const img = decodeGif(b, !s.expandAnimations, (frames, width, height) => {
+    if ((s.op === "DecodePng" || s.op === "DecodeJpeg") && frames !== 1) {
+      throw invalidArgument(
+        `Got ${frames} frames, but animated gifs can only be decoded by tf.io.decode_gif or tf.io.decode_image`,
+      );
+    }
+    checkAllocation(s.dtype, frames * width * height * 3, [frames, height, width, 3]);
+  });
+  if (typeof img === "string") throw invalidArgument(`Invalid GIF data (size ${b.length}), ${img}`);
+  const shape = animated ? [img.frames, img.height, img.width, 3] : [img.height, img.width, 3];
+  return widen8(img.data, s.dtype, shape);
 }
 
 /** WebP: TF's checks, then the header; tfgate decodes no WebP image data. */
@@ -187,10 +225,7 @@ export function decodeImage(s: DecodeSettings, contents: Tensor, cropWindowT?: T
     case "bmp":
       return decodeBmpOf(s, b);
     case "gif":
-      if (s.op === "DecodeAndCropJpeg") {
-        throw invalidArgument("DecodeAndCropJpeg operation can run on JPEG only, but detected GIF.");
-      }
-      throw unimplemented("GIF decoding is not supported by tfgate");
+      return decodeGifOf(s, b);
     case "webp":
       return decodeWebpOf(s, b);
     default:

@@ -340,6 +340,79 @@ case("EncodeJpegVariableQuality", {"images": tf.constant(photo), "quality": tf.c
 case("EncodeJpegVariableQuality", {"images": tf.constant(photo), "quality": tf.constant([90])})
 case("EncodeJpegVariableQuality", {"images": tf.zeros([2, 2, 2], u8), "quality": tf.constant(90)})
 
+# --- GIF ------------------------------------------------------------------------------------------
+
+
+def gif_lzw(indices, min_code_size):
+    """LZW data that never grows the table: a clear code before every run of codes short enough to
+    keep the code size at min_code_size + 1 (valid for every decoder)."""
+    clear, end, size = 1 << min_code_size, (1 << min_code_size) + 1, min_code_size + 1
+    codes, run = [], (1 << min_code_size) - 2
+    for k in range(0, len(indices), run):
+        codes.append(clear)
+        codes.extend(int(i) for i in indices[k:k + run])
+    codes.append(end)
+    bits, nbits, out = 0, 0, bytearray()
+    for c in codes:
+        bits |= c << nbits
+        nbits += size
+        while nbits >= 8:
+            out.append(bits & 0xFF)
+            bits >>= 8
+            nbits -= 8
+    if nbits:
+        out.append(bits & 0xFF)
+    blocks = b"".join(bytes([len(out[k:k + 255])]) + bytes(out[k:k + 255]) for k in range(0, len(out), 255))
+    return bytes([min_code_size]) + blocks + b"\x00"
+
+
+def gif(width, height, palette, frames):
+    """frames: (x, y, indices [h, w], transparent index or None, local palette or None)."""
+    pal = bytes(palette) + b"\x00" * (3 * 16 - len(palette))
+    out = b"GIF89a" + struct.pack("<HHBBB", width, height, 0x80 | 0x03, 0, 0) + pal
+    for x, y, idx, trans, local in frames:
+        h, w = idx.shape
+        if trans is not None:
+            out += b"\x21\xf9\x04" + bytes([1]) + b"\x00\x00" + bytes([trans]) + b"\x00"
+        flags = 0
+        extra = b""
+        if local is not None:
+            flags = 0x80 | 0x03
+            extra = bytes(local) + b"\x00" * (3 * 16 - len(local))
+        out += b"\x2c" + struct.pack("<HHHHB", x, y, w, h, flags) + extra + gif_lzw(idx.reshape(-1), 4)
+    return out + b"\x3b"
+
+
+PAL = [0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 0, 200, 100, 50, 10, 20, 30, 255, 255, 255]
+g_rng = np.random.RandomState(21)
+gifs = {
+    "still": gif(6, 4, PAL, [(0, 0, g_rng.randint(0, 8, size=(4, 6)), None, None)]),
+    "animated": gif(5, 4, PAL, [
+        (0, 0, g_rng.randint(0, 8, size=(4, 5)), None, None),
+        (1, 1, g_rng.randint(0, 8, size=(2, 3)), None, None),
+        (0, 0, g_rng.randint(0, 8, size=(4, 5)), 3, None),
+    ]),
+    "partial_first": gif(5, 5, PAL, [(1, 2, g_rng.randint(0, 8, size=(3, 2)), None, None)]),
+    "local_palette": gif(4, 3, PAL, [(0, 0, g_rng.randint(0, 4, size=(3, 4)), None, [9, 8, 7, 6, 5, 4, 3, 2, 1, 90, 80, 70])]),
+    "transparent_first": gif(4, 2, PAL, [(0, 0, np.array([[1, 2, 5, 5], [5, 3, 4, 5]]), 5, None)]),
+    # A frame reaching past the logical screen is clipped.
+    "clipped": gif(5, 5, PAL, [(0, 0, np.zeros((5, 5), int), None, None), (4, 4, np.array([[1, 2], [3, 4], [5, 6]]), None, None)]),
+    "big": gif(40, 30, PAL, [(0, 0, g_rng.randint(0, 8, size=(30, 40)), None, None), (3, 4, g_rng.randint(0, 8, size=(20, 25)), 2, None)]),
+}
+for name, data in gifs.items():
+    case("DecodeGif", {"contents": tf.constant(data)})
+    case("DecodeImage", {"contents": tf.constant(data)})
+    case("DecodeImage", {"contents": tf.constant(data)}, {"expand_animations": False, "dtype": tf.float32})
+    case("DecodeImage", {"contents": tf.constant(data)}, {"channels": 1})
+    case("DecodePng", {"contents": tf.constant(data)})
+    case("DecodeJpeg", {"contents": tf.constant(data)}, {"channels": 3})
+    case("DecodeBmp", {"contents": tf.constant(data)})
+case("DecodeGif", {"contents": tf.constant(good)})
+case("DecodeGif", {"contents": tf.constant(q)}, tolerance=6)
+case("DecodeGif", {"contents": tf.constant(bmps["bgr"])})
+case("DecodeGif", {"contents": tf.constant(b"GIF89a\x01")})
+case("DecodeGif", {"contents": tf.constant(gifs["still"][:13] + b"\x3b")})
+
 with open(OUT, "w") as f:
     json.dump({"tensorflow": tf.__version__, "cases": cases}, f, separators=(",", ":"))
     f.write("\n")

@@ -154,12 +154,20 @@ def _value(v):
     return {"tag": v.tag, "simple_value": v.simple_value}
 
 
+ANIMATED_GIF = bytes.fromhex(
+    "47494638396104000300830000000000ff000000ff000000ffffff00c864320a141effffff000000000000000000000000"
+    "0000000000000000000000002c00000000040003000004097098538c01019063220021f90401000002002c0100010002"
+    "00020000040470000322003b"
+)
+
+
 @program()
 def image_codecs(target):
     """tf.io.encode_png (uint8 and uint16, compression levels) and its bytes, decode_png with
     channel conversions, decode_image of PNG and BMP (float output), decode_bmp, a JPEG round trip
     (encode_jpeg then decode_jpeg: lossy and codec-specific, so only its shape and closeness to the
-    input are recorded) and malformed inputs."""
+    input are recorded), an animated GIF through decode_gif / decode_image / decode_png, and
+    malformed inputs."""
     g = tf.Graph()
     rng = np.random.RandomState(4)
     img = (np.add.outer(np.arange(12) * 9, np.arange(16) * 5)[:, :, None] + np.array([0, 60, 120]) + rng.randint(0, 9, [12, 16, 3])) % 256
@@ -184,6 +192,9 @@ def image_codecs(target):
         jpeg_close = tf.reduce_mean(tf.abs(tf.cast(jpeg, tf.float32) - tf.cast(image, tf.float32))) < 10.0
         decoded = tf.io.decode_image(contents, expand_animations=False)
         bmp_out = tf.io.decode_bmp(contents)
+        gif_frames = tf.io.decode_gif(contents)
+        first_frame = tf.io.decode_image(contents, expand_animations=False)
+        gif_as_png = tf.io.decode_png(contents)
     r = {}
     with session(target, g) as sess:
         r["png"] = cap(lambda: sess.run([png, png9, png16, batch], {image: img}))
@@ -194,4 +205,7 @@ def image_codecs(target):
         r["truncated_png"] = cap(lambda: sess.run(decoded, {contents: sess.run(png, {image: img})[:60]}))
         r["empty"] = cap(lambda: sess.run(decoded, {contents: b""}))
         r["png_as_bmp"] = cap(lambda: sess.run(bmp_out, {contents: sess.run(png, {image: img})}))
+        # A two-frame GIF (the second frame smaller, with a transparent color).
+        r["gif"] = cap(lambda: sess.run([gif_frames, first_frame], {contents: ANIMATED_GIF}))
+        r["gif_as_png"] = cap(lambda: sess.run(gif_as_png, {contents: ANIMATED_GIF}))
     return r

@@ -1,11 +1,23 @@
-// Kernel modules of the "loops" group (functional If/Case/While, stacks and TensorArrays: what
+// Kernel modules of the "loops" group (functional If/Case/While, stacks, TensorArrays and TF1 queues: what
 // TF1 and TF2 loops and their gradients use), registered by register-all.ts through all-ops.ts.
 // Add one `export * from "./<Op>.js";` line per kernel file.
 
 export * from "./Case.js";
 export * from "./EmptyTensorList.js";
+export * from "./FIFOQueueV2.js";
 export * from "./If.js";
 export * from "./Optional.js";
+export * from "./PaddingFIFOQueueV2.js";
+export * from "./PriorityQueueV2.js";
+export * from "./QueueCloseV2.js";
+export * from "./QueueDequeueManyV2.js";
+export * from "./QueueDequeueUpToV2.js";
+export * from "./QueueDequeueV2.js";
+export * from "./QueueEnqueueManyV2.js";
+export * from "./QueueEnqueueV2.js";
+export * from "./QueueIsClosedV2.js";
+export * from "./QueueSizeV2.js";
+export * from "./RandomShuffleQueueV2.js";
 export * from "./StackCloseV2.js";
 export * from "./StackPopV2.js";
 export * from "./StackPushV2.js";

@@ -73,7 +73,6 @@ const REFUSES_TO_RUN: Readonly<Record<string, { code: TfCode; reason: string }>>
   PyFunc: { code: TfCode.UNIMPLEMENTED, reason: "there is no Python interpreter in the server" },
   EagerPyFunc: { code: TfCode.UNIMPLEMENTED, reason: "there is no Python interpreter in the server" },
   ParseExample: { code: TfCode.UNIMPLEMENTED, reason: "tf.Example parsing is not supported" },
-  ParseSingleExample: { code: TfCode.UNIMPLEMENTED, reason: "tf.Example parsing is not supported" },
 };
 
 interface Evidence {

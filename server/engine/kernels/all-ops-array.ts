@@ -1,6 +1,5 @@
 // Kernel modules of the "array" group, registered by register-all.ts through all-ops.ts.
 // Add one `export * from "./<Op>.js";` line per kernel file.
-
 export * from "./AsString.js";
 export * from "./BatchToSpace.js";
 export * from "./BatchToSpaceND.js";
@@ -18,6 +17,7 @@ export * from "./Cross.js";
 export * from "./Cumprod.js";
 export * from "./Cumsum.js";
 export * from "./DecodeBase64.js";
+export * from "./DecodeRaw.js";
 export * from "./DenseToDenseSetOperation.js";
 export * from "./DenseToSparseSetOperation.js";
 export * from "./DepthToSpace.js";
@@ -62,6 +62,7 @@ export * from "./MutableHashTableV2.js";
 export * from "./OneHot.js";
 export * from "./Pad.js";
 export * from "./PadV2.js";
+export * from "./ParseExampleV2.js";
 export * from "./ParseSingleExample.js";
 export * from "./PopulationCount.js";
 export * from "./Print.js";
@@ -89,6 +90,7 @@ export * from "./ReverseSequence.js";
 export * from "./ReverseV2.js";
 export * from "./RightShift.js";
 export * from "./Roll.js";
+export * from "./ScalarSummary.js";
 export * from "./ScatterAdd.js";
 export * from "./ScatterDiv.js";
 export * from "./ScatterMax.js";

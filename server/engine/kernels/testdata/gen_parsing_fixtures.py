@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""Writes parsing-fixtures.json: TensorFlow 2.21's results for tf.Example parsing (ParseExampleV2,
+ParseSingleExample), DecodeRaw and ScalarSummary, read by ../parsing-fixtures.test.ts.
+
+Run from the repository root with the TF venv:
+    .venv-tf/bin/python server/engine/kernels/testdata/gen_parsing_fixtures.py
+
+Serialized protos are bytes, not text, so unlike the other fixture files every string value here is
+base64 ({"b64": ...}); the rest of the format is tf_fixtures.py's.
+"""
+
+import base64
+import json
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+from tf_fixtures import attr_of, clean, enc_value  # noqa: E402
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "parsing-fixtures.json")
+cases = []
+
+
+def enc(t):
+    t = tf.convert_to_tensor(t)
+    a = np.asarray(t.numpy())
+    if t.dtype == tf.string:
+        values = [{"b64": base64.b64encode(bytes(v)).decode("ascii")} for v in a.ravel()]
+    else:
+        values = [enc_value(v, t.dtype) for v in a.ravel()]
+    return {"dtype": t.dtype.as_datatype_enum, "shape": list(a.shape), "values": values}
+
+
+def attr(v):
+    if isinstance(v, list) and v and all(isinstance(x, str) for x in v):
+        return ["stringList", v]
+    if isinstance(v, list) and v and all(isinstance(x, tf.TensorShape) for x in v):
+        return ["shapeList", [s.as_list() for s in v]]
+    if isinstance(v, list) and not v:
+        return ["emptyList", []]
+    return attr_of(v)
+
+
+def case(op, inputs, **attrs):
+    fn = getattr(tf.raw_ops, op)
+    rec = {"op": op, "attrs": {k: attr(v) for k, v in attrs.items()}}
+    flat = []
+    for x in inputs:
+        flat.extend(x if isinstance(x, list) else [x])
+    rec["inputs"] = [enc(x) for x in flat]
+    try:
+        kw = {k: v for k, v in attrs.items() if k not in ("Tdense", "T")}
+        out = fn(**inputs_kw(op, inputs), **kw)
+        outs = []
+        for o in (out if isinstance(out, (list, tuple)) else [out]):
+            outs.extend(o if isinstance(o, list) else [o])
+        rec["outputs"] = [enc(o) for o in outs]
+    except tf.errors.OpError as e:
+        rec["error"] = {"code": e.error_code, "message": clean(e.message)}
+    cases.append(rec)
+
+
+INPUT_NAMES = {
+    "ParseExampleV2": ["serialized", "names", "sparse_keys", "dense_keys", "ragged_keys", "dense_defaults"],
+    "ParseSingleExample": ["serialized", "dense_defaults"],
+    "DecodeRaw": ["bytes"],
+    "ScalarSummary": ["tags", "values"],
+}
+
+
+def inputs_kw(op, inputs):
+    return dict(zip(INPUT_NAMES[op], inputs))
+
+
+def example(**features):
+    f = {}
+    for k, v in features.items():
+        if isinstance(v, tf.train.Feature):
+            f[k] = v
+        elif isinstance(v, bytes) or (isinstance(v, list) and v and isinstance(v[0], bytes)):
+            f[k] = tf.train.Feature(bytes_list=tf.train.BytesList(value=v if isinstance(v, list) else [v]))
+        elif isinstance(v, list) and v and isinstance(v[0], float):
+            f[k] = tf.train.Feature(float_list=tf.train.FloatList(value=v))
+        else:
+            f[k] = tf.train.Feature(int64_list=tf.train.Int64List(value=v))
+    return tf.train.Example(features=tf.train.Features(feature=f)).SerializeToString()
+
+
+S = tf.string
+e1 = example(a=[1.0, 2.0], b=[7, -3, 2**40], s=[b"x", b"yz"], v=[1.5, 2.5, 3.5, 4.5])
+e2 = example(a=[3.0, 4.0], s=[b""], v=[9.0, 8.0])
+e3 = example(b=[5], v=[], a=[0.5, -0.5])
+empty = tf.train.Example().SerializeToString()
+unpacked = b"\n\x0e\n\x0c\n\x01a\x12\x07\x12\x05\r\x00\x00\x80?"  # a: float_list, unpacked single float
+dup = example(a=[1.0, 1.0]) + example(a=[5.0, 6.0])  # concatenated messages: the key twice, last wins
+
+
+def pe(serialized, sparse=(), dense=(), ragged=(), names=None):
+    """ParseExampleV2 with sparse [(key, type)], dense [(key, type, shape, default)], ragged
+    [(key, type, split_type)]."""
+    serialized = tf.constant(serialized, S)
+    names = tf.constant(names if names is not None else [], S)
+    case(
+        "ParseExampleV2",
+        [serialized, names, tf.constant([k for k, _ in sparse], S), tf.constant([d[0] for d in dense], S),
+         tf.constant([r[0] for r in ragged], S), [tf.constant(d[3], d[1]) for d in dense]],
+        num_sparse=len(sparse),
+        sparse_types=[t for _, t in sparse],
+        Tdense=[d[1] for d in dense],
+        dense_shapes=[tf.TensorShape(d[2]) for d in dense],
+        ragged_value_types=[r[1] for r in ragged],
+        ragged_split_types=[r[2] for r in ragged],
+    )
+
+
+F32, I64 = tf.float32, tf.int64
+pe([e1, e2, e3],
+   sparse=[("s", S), ("b", I64)],
+   dense=[("a", F32, [2], [0.0, 0.0]), ("v", F32, [None, 2], 0.0)])
+pe([e1, e2, e3], dense=[("a", F32, [2], [0.0, 0.0])], ragged=[("b", I64, tf.int64), ("s", S, tf.int32)])
+pe(e1, sparse=[("s", S)], dense=[("a", F32, [2], np.zeros([0], np.float32))], ragged=[("v", F32, tf.int64)])
+pe([e1, empty], dense=[("a", F32, [2], [-1.0, -2.0]), ("b", I64, [None], np.int64(-9))])
+pe([e1, empty], dense=[("a", F32, [2], np.zeros([0], np.float32))])
+pe([e1, empty], dense=[("a", F32, [2], np.zeros([0], np.float32))], names=["first", "second"])
+pe([e1], dense=[("a", I64, [2], np.zeros([0], np.int64))])
+pe([empty, e1], dense=[("a", I64, [2], [0, 0])])
+pe([empty, e1], dense=[("a", F32, [3], [0.0, 0.0, 0.0])])
+pe([empty, e1], sparse=[("a", I64)])
+pe([e1], dense=[("a", F32, [3], np.zeros([0], np.float32))])
+pe([e1], dense=[("v", F32, [None, 3], 0.0)])
+pe([e1], dense=[("a", F32, [None], [1.0, 2.0])])
+pe([e1], dense=[("a", F32, [2], [1.0, 2.0, 3.0])])
+pe([e1, b"\x0a\x05garbage"], dense=[("a", F32, [2], [0.0, 0.0])])
+pe([unpacked, dup], dense=[("a", F32, [None], 0.0)])
+pe([unpacked, dup], sparse=[("a", F32)])
+pe([e1, e2], sparse=[("a", S)])
+pe(np.zeros([0], object), sparse=[("s", S)], dense=[("a", F32, [2], [0.0, 0.0])], ragged=[("b", I64, tf.int32)])
+pe([e1, e2], dense=[("s", S, [None], b"pad")])
+
+
+def pse(serialized, sparse=(), dense=()):
+    case(
+        "ParseSingleExample",
+        [tf.constant(serialized, S), [tf.constant(d[3], d[1]) for d in dense]],
+        num_sparse=len(sparse),
+        sparse_keys=[k for k, _ in sparse],
+        dense_keys=[d[0] for d in dense],
+        sparse_types=[t for _, t in sparse],
+        Tdense=[d[1] for d in dense],
+        dense_shapes=[tf.TensorShape(d[2]) for d in dense],
+    )
+
+
+pse(e1, sparse=[("s", S), ("b", I64)], dense=[("a", F32, [2], [0.0, 0.0]), ("v", F32, [None], 0.0)])
+pse(empty, sparse=[("s", S)], dense=[("a", F32, [2], [3.0, 4.0])])
+pse(empty, dense=[("a", F32, [2], np.zeros([0], np.float32))])
+pse(e1, dense=[("b", F32, [3], np.zeros([0], np.float32))])
+pse(e1, dense=[("a", F32, [1], np.zeros([0], np.float32))])
+pse(b"\x0a\x05garbage", dense=[("a", F32, [2], [0.0, 0.0])])
+
+for t in [tf.float32, tf.float64, tf.int32, tf.uint16, tf.uint8, tf.int16, tf.int8, tf.int64, tf.complex64,
+          tf.complex128, tf.bool, tf.float16]:
+    for le in (True, False):
+        case("DecodeRaw", [tf.constant([bytes(range(16)), bytes(range(100, 116))], S)], out_type=t, little_endian=le)
+case("DecodeRaw", [tf.constant([[b"abcd"], [b"efgh"]], S)], out_type=tf.int32)
+case("DecodeRaw", [tf.constant([b"abc"], S)], out_type=tf.int32)
+case("DecodeRaw", [tf.constant([b"abcd", b"ab"], S)], out_type=tf.int16)
+case("DecodeRaw", [tf.constant(np.zeros([0], object), S)], out_type=tf.float32)
+case("DecodeRaw", [tf.constant([b"", b""], S)], out_type=tf.float32)
+
+case("ScalarSummary", [tf.constant(["loss", "acc"]), tf.constant([0.25, 3.0])], T=tf.float32)
+case("ScalarSummary", [tf.constant("x"), tf.constant(7, tf.int64)], T=tf.int64)
+case("ScalarSummary", [tf.constant("x"), tf.constant([1.0, 2.0], tf.float64)], T=tf.float64)
+case("ScalarSummary", [tf.constant(["a", "b"]), tf.constant([1.0, 2.0, 3.0])], T=tf.float32)
+
+with open(OUT, "w") as f:
+    json.dump({"tensorflow": tf.__version__, "cases": cases}, f, indent=None, separators=(",", ":"))
+print(f"wrote {len(cases)} cases to {OUT}")
+for c in cases:
+    if "error" in c:
+        print(c["op"], c["error"]["message"][:200])

@@ -89,7 +89,9 @@ export const parseExampleV2Config: KernelConfig = {
         const raggedKeys = keysInput(ctx, 4, "ragged_keys", raggedTypes.length);
         const defaults = denseKeys.map((_, d) => ctx.input(5 + d));
         const dense = denseSpecs(denseKeys, denseTypes, denseShapes, defaults);
+        // A scalar is parsed as one Example, with that path's messages (tf.io.parse_single_example).
         const r = parseBatch(serialized.data as Uint8Array[], strings(names), {
+          single: serialized.rank === 0,
           dense,
           sparse: sparseKeys.map((key, i) => ({ key, dtype: sparseTypes[i]! })),
           ragged: raggedKeys.map((key, i) => ({ key, dtype: raggedTypes[i]!, splitType: splitTypes[i]! })),

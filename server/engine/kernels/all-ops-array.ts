@@ -1,5 +1,6 @@
 // Kernel modules of the "array" group, registered by register-all.ts through all-ops.ts.
 // Add one `export * from "./<Op>.js";` line per kernel file.
+
 export * from "./AsString.js";
 export * from "./BatchToSpace.js";
 export * from "./BatchToSpaceND.js";
@@ -17,6 +18,7 @@ export * from "./Cross.js";
 export * from "./Cumprod.js";
 export * from "./Cumsum.js";
 export * from "./DecodeBase64.js";
+export * from "./DecodeCSV.js";
 export * from "./DecodeRaw.js";
 export * from "./DenseToDenseSetOperation.js";
 export * from "./DenseToSparseSetOperation.js";

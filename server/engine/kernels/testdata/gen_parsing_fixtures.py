@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes parsing-fixtures.json: TensorFlow 2.21's results for tf.Example parsing (ParseExampleV2,
-ParseSingleExample), DecodeRaw and ScalarSummary, read by ../parsing-fixtures.test.ts.
+ParseSingleExample), DecodeRaw, DecodeCSV and ScalarSummary, read by ../parsing-fixtures.test.ts.
 
 Run from the repository root with the TF venv:
     .venv-tf/bin/python server/engine/kernels/testdata/gen_parsing_fixtures.py
@@ -51,7 +51,7 @@ def case(op, inputs, **attrs):
         flat.extend(x if isinstance(x, list) else [x])
     rec["inputs"] = [enc(x) for x in flat]
     try:
-        kw = {k: v for k, v in attrs.items() if k not in ("Tdense", "T")}
+        kw = {k: v for k, v in attrs.items() if k not in ("Tdense", "T", "OUT_TYPE")}
         out = fn(**inputs_kw(op, inputs), **kw)
         outs = []
         for o in (out if isinstance(out, (list, tuple)) else [out]):
@@ -67,6 +67,7 @@ INPUT_NAMES = {
     "ParseSingleExample": ["serialized", "dense_defaults"],
     "DecodeRaw": ["bytes"],
     "ScalarSummary": ["tags", "values"],
+    "DecodeCSV": ["records", "record_defaults"],
 }
 
 
@@ -174,6 +175,39 @@ case("ScalarSummary", [tf.constant(["loss", "acc"]), tf.constant([0.25, 3.0])], 
 case("ScalarSummary", [tf.constant("x"), tf.constant(7, tf.int64)], T=tf.int64)
 case("ScalarSummary", [tf.constant("x"), tf.constant([1.0, 2.0], tf.float64)], T=tf.float64)
 case("ScalarSummary", [tf.constant(["a", "b"]), tf.constant([1.0, 2.0, 3.0])], T=tf.float32)
+
+
+
+def csv(records, defaults, **attrs):
+    case("DecodeCSV", [tf.constant(records, S), [tf.constant(d, t) for d, t in defaults]],
+         OUT_TYPE=[t for _, t in defaults], **attrs)
+
+
+I32, F64 = tf.int32, tf.float64
+std = [([0], I32), ([0], I64), ([0.0], F32), ([0.0], F64), ([b"?"], S)]
+csv(["1,2,3.5,4.25,x", " 7 ,-8,1e3,-inf,\"q,\"\"t\"\"\"", ",,,,", "9,10,nan,.5,", "\n11,12,+1.5,2,z"], std)
+csv(["3,4,5,6,\r"], std)
+csv([["1,2", "3,4"], ["5,", ",6"]], [([0], I32), ([-1], I32)])
+csv(["a|b|c", "d||f"], [([b""], S), ([b"dflt"], S), ([b""], S)], field_delim="|")
+csv(['"a,b",c'], [([b""], S), ([b""], S), ([b""], S)], use_quote_delim=False)
+csv(["1,NA,3"], [([0], I32), ([5], I32), ([0], I32)], na_value="NA")
+csv(["1,2,3,4"], [([0], I32), ([0], I32)], select_cols=[1, 3])
+csv(["1,2,3,4"], [([0], I32), ([0], I32)], select_cols=[3, 1])
+csv(["1,2"], [([0], I32), ([0], I32), ([0], I32)])
+csv(["1,2,3"], [([0], I32), ([0], I32)])
+csv(["1,"], [([0], I32), (np.zeros([0], np.int32), I32)])
+csv(["1,x"], [([0], I32), ([0], I32)])
+csv(["1,99999999999"], [([0], I32), ([0], I32)])
+csv(["1,99999999999"], [([0], I32), ([0], I64)])
+csv(["1,2.5.1"], [([0], I32), ([0.0], F32)])
+csv(["1,2x"], [([0], I32), ([0.0], F64)])
+csv(['a"b'], [([b""], S)])
+csv(['"ab"c'], [([b""], S)])
+csv(['"ab'], [([b""], S)])
+csv(["1"], [([0, 1], I32)])
+csv(["1"], [([0], I32)], field_delim="ab")
+csv(np.zeros([0], object), std)
+csv([""], [([7], I32)])
 
 with open(OUT, "w") as f:
     json.dump({"tensorflow": tf.__version__, "cases": cases}, f, indent=None, separators=(",", ":"))

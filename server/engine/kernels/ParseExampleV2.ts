@@ -120,7 +120,7 @@ export function dropBatchColumn(t: Tensor): Tensor {
   return new Tensor(DataType.DT_INT64, [n, 1], out);
 }
 
-/** A single Example's dense shape: [batch, n] → [n]. */
+/** A single Example's dense shape without the batch size: [batch, n, …] → [n, …]. */
 export function dropFirst(t: Tensor): Tensor {
-  return new Tensor(DataType.DT_INT64, [1], (t.data as BigInt64Array).slice(1));
+  return new Tensor(DataType.DT_INT64, [t.numElements - 1], (t.data as BigInt64Array).slice(1));
 }

@@ -65,6 +65,7 @@ export * from "./OneHot.js";
 export * from "./Pad.js";
 export * from "./PadV2.js";
 export * from "./ParseExampleV2.js";
+export * from "./ParseSequenceExampleV2.js";
 export * from "./ParseSingleExample.js";
 export * from "./PopulationCount.js";
 export * from "./Print.js";

@@ -302,7 +302,6 @@ export function parseBatch(
   names: readonly string[],
   config: ParseConfig,
 ): ParseResult {
-  const batch = serialized.length;
   const parsed = serialized.map((s, i) => {
     const m = parseExample(s);
     if (m === undefined) {
@@ -313,6 +312,16 @@ export function parseBatch(
     }
     return m;
   });
+  return gatherFeatures(parsed, names, config);
+}
+
+/** Gathers the configured features of parsed Examples (or SequenceExample contexts). */
+function gatherFeatures(
+  parsed: readonly Map<string, Feature>[],
+  names: readonly string[],
+  config: ParseConfig,
+): ParseResult {
+  const batch = parsed.length;
   const site = (i: number): Site => ({
     single: config.single === true,
     name: names[i] || "<unknown>",
@@ -431,4 +440,266 @@ function gatherDense(
 
 function kindWord(dtype: DataType): string {
   return dtype === DataType.DT_FLOAT ? "float" : dtype === DataType.DT_INT64 ? "int64" : "bytes";
+}
+
+// ---- SequenceExample (ParseSequenceExampleV2) ----
+//
+// SequenceExample{context = 1: Features, feature_lists = 2: FeatureLists{feature_list = 1:
+// map<string, FeatureList{feature = 1: repeated Feature}>}}. The context is read as an Example's
+// features (same field number and type).
+
+export interface ParsedSequence {
+  readonly context: Map<string, Feature>;
+  readonly lists: Map<string, Feature[]>;
+}
+
+/** Parses a FeatureLists body into its lists (the last entry of a key wins); undefined when malformed. */
+function parseFeatureLists(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  out: Map<string, Feature[]>,
+): boolean {
+  const r = new Reader(buf, end);
+  r.pos = start;
+  while (!r.done) {
+    const tag = r.varint();
+    if (tag === undefined) return false;
+    if (tag !== 0x0a) {
+      if (!r.skip(tag & 7)) return false;
+      continue;
+    }
+    const entry = r.bytes();
+    if (entry === undefined) return false;
+    const er = new Reader(buf, entry[1]);
+    er.pos = entry[0];
+    let key = "";
+    const steps: Feature[] = [];
+    while (!er.done) {
+      const etag = er.varint();
+      if (etag === undefined) return false;
+      if (etag === 0x0a || etag === 0x12) {
+        const b = er.bytes();
+        if (b === undefined) return false;
+        if (etag === 0x0a) {
+          key = utf8.decode(buf.subarray(b[0], b[1]));
+          continue;
+        }
+        // FeatureList: its repeated Feature field 1.
+        const lr = new Reader(buf, b[1]);
+        lr.pos = b[0];
+        while (!lr.done) {
+          const ltag = lr.varint();
+          if (ltag === undefined) return false;
+          if (ltag !== 0x0a) {
+            if (!lr.skip(ltag & 7)) return false;
+            continue;
+          }
+          const fb = lr.bytes();
+          if (fb === undefined) return false;
+          const f = parseFeature(buf, fb[0], fb[1]);
+          if (f === undefined) return false;
+          steps.push(f);
+        }
+      } else if (!er.skip(etag & 7)) return false;
+    }
+    out.set(key, steps);
+  }
+  return true;
+}
+
+export function parseSequenceExample(buf: Uint8Array): ParsedSequence | undefined {
+  const contextBytes: Uint8Array[] = [];
+  const lists = new Map<string, Feature[]>();
+  const r = new Reader(buf, buf.length);
+  while (!r.done) {
+    const tag = r.varint();
+    if (tag === undefined) return undefined;
+    if (tag === 0x0a || tag === 0x12) {
+      const b = r.bytes();
+      if (b === undefined) return undefined;
+      if (tag === 0x0a) contextBytes.push(buf.subarray(b[0] - lengthPrefix(b[1] - b[0]) - 1, b[1]));
+      else if (!parseFeatureLists(buf, b[0], b[1], lists)) return undefined;
+    } else if (!r.skip(tag & 7)) return undefined;
+  }
+  // The context fields, re-read as an Example (field 1 = Features in both messages).
+  const context = new Map<string, Feature>();
+  for (const bytes of contextBytes) {
+    const m = parseExample(bytes);
+    if (m === undefined) return undefined;
+    for (const [k, v] of m) context.set(k, v);
+  }
+  return { context, lists };
+}
+
+/** Bytes of a varint holding n. */
+function lengthPrefix(n: number): number {
+  let len = 1;
+  for (let v = n; v >= 0x80; v = Math.floor(v / 128)) len++;
+  return len;
+}
+
+export interface SequenceConfig {
+  readonly context: ParseConfig;
+  readonly listDense: readonly {
+    key: string;
+    dtype: DataType;
+    shape: readonly number[];
+    missingOk: boolean;
+  }[];
+  readonly listSparse: readonly SparseSpec[];
+  readonly listRagged: readonly RaggedSpec[];
+}
+
+export interface SequenceResult {
+  readonly context: ParseResult;
+  readonly listSparseIndices: Tensor[];
+  readonly listSparseValues: Tensor[];
+  readonly listSparseShapes: Tensor[];
+  readonly listDenseValues: Tensor[];
+  readonly listDenseLengths: Tensor[];
+  readonly listRaggedValues: Tensor[];
+  readonly listRaggedOuterSplits: Tensor[];
+  readonly listRaggedInnerSplits: Tensor[];
+}
+
+/** One feature list's steps, each checked against the wanted type (empty steps of no list pass). */
+function typedSteps(steps: readonly Feature[], want: DataType, name: string, key: string): unknown[][] {
+  return steps.map((f, t) => {
+    if (f.dtype === DataType.DT_INVALID) return [];
+    if (f.dtype !== want) {
+      throw invalidArgument(
+        `Name: ${name}, Feature list: ${key}, Index: ${t}.  Data types don't match. Expected type: ${typeName(want)}`,
+      );
+    }
+    return values(f);
+  });
+}
+
+const splitValue = (dtype: DataType, v: number) => (dtype === DataType.DT_INT64 ? BigInt(v) : v);
+
+/** Parses a batch of serialized SequenceExamples (FastParseSequenceExample). */
+export function parseSequenceBatch(
+  serialized: readonly Uint8Array[],
+  names: readonly string[],
+  config: SequenceConfig,
+): SequenceResult {
+  const nameOf = (i: number) => names[i] || "<unknown>";
+  const parsed = serialized.map((s, i) => {
+    const p = parseSequenceExample(s);
+    if (p === undefined) throw invalidArgument(`Invalid protocol message input, example id: ${nameOf(i)}`);
+    return p;
+  });
+  const batch = parsed.length;
+  for (const spec of config.context.dense) {
+    if (spec.defaultValue.numElements > 0) continue;
+    const missing = parsed.findIndex((p) => !p.context.has(spec.key));
+    if (missing >= 0) {
+      throw invalidArgument(
+        `Inconsistent max number of elements for feature ${spec.key}: expected ${elementCount(spec.shape)}, but found 0`,
+      );
+    }
+  }
+  const context = gatherFeatures(
+    parsed.map((p) => p.context),
+    names,
+    config.context,
+  );
+  const listDenseValues: Tensor[] = [];
+  const listDenseLengths: Tensor[] = [];
+  for (const spec of config.listDense) {
+    const stride = elementCount(spec.shape);
+    const rows = parsed.map((p, b) => {
+      const steps = p.lists.get(spec.key);
+      if (steps === undefined) {
+        if (spec.missingOk) return [];
+        throw invalidArgument(
+          `Name: ${nameOf(b)}, Feature list '${spec.key}' is required but could not be found.  Did you mean to include it in feature_list_dense_missing_assumed_empty or feature_list_dense_defaults?`,
+        );
+      }
+      const typed = typedSteps(steps, spec.dtype, nameOf(b), spec.key);
+      typed.forEach((v, t) => {
+        if (v.length !== stride) {
+          throw invalidArgument(
+            `Name: ${nameOf(b)}, Key: ${spec.key}, Index: ${t}.  Number of values != expected.  values size: ${v.length} but output shape: ${shapeString(spec.shape)}`,
+          );
+        }
+      });
+      return typed;
+    });
+    const maxTime = rows.reduce((m, r) => Math.max(m, r.length), 0);
+    const out = Tensor.zeros(spec.dtype, [batch, maxTime, ...spec.shape]);
+    rows.forEach((r, b) => {
+      for (const [t, v] of r.entries()) fill(out, (b * maxTime + t) * stride, v);
+    });
+    listDenseValues.push(out);
+    listDenseLengths.push(
+      new Tensor(DataType.DT_INT64, [batch], BigInt64Array.from(rows.map((r) => BigInt(r.length)))),
+    );
+  }
+  const sparse = config.listSparse.map((spec) => {
+    const rows = parsed.map((p, b) =>
+      typedSteps(p.lists.get(spec.key) ?? [], spec.dtype, nameOf(b), spec.key),
+    );
+    const total = rows.reduce((a, r) => a + r.reduce((x, v) => x + v.length, 0), 0);
+    const maxTime = rows.reduce((m, r) => Math.max(m, r.length), 0);
+    const maxLen = rows.reduce((m, r) => r.reduce((x, v) => Math.max(x, v.length), m), 0);
+    const indices = Tensor.zeros(DataType.DT_INT64, [total, 3]);
+    const vals = Tensor.zeros(spec.dtype, [total]);
+    const idx = indices.data as BigInt64Array;
+    let k = 0;
+    rows.forEach((r, b) => {
+      r.forEach((v, t) => {
+        for (let j = 0; j < v.length; j++) {
+          idx[3 * (k + j)] = BigInt(b);
+          idx[3 * (k + j) + 1] = BigInt(t);
+          idx[3 * (k + j) + 2] = BigInt(j);
+        }
+        fill(vals, k, v);
+        k += v.length;
+      });
+    });
+    const shape = new Tensor(
+      DataType.DT_INT64,
+      [3],
+      BigInt64Array.from([batch, maxTime, maxLen].map(BigInt)),
+    );
+    return { indices, vals, shape };
+  });
+  const ragged = config.listRagged.map((spec) => {
+    const rows = parsed.map((p, b) =>
+      typedSteps(p.lists.get(spec.key) ?? [], spec.dtype, nameOf(b), spec.key),
+    );
+    const steps = rows.reduce((a, r) => a + r.length, 0);
+    const total = rows.reduce((a, r) => a + r.reduce((x, v) => x + v.length, 0), 0);
+    const vals = Tensor.zeros(spec.dtype, [total]);
+    const outer = Tensor.zeros(spec.splitType, [batch + 1]);
+    const inner = Tensor.zeros(spec.splitType, [steps + 1]);
+    const od = outer.data as unknown as unknown[];
+    const id = inner.data as unknown as unknown[];
+    od[0] = splitValue(spec.splitType, 0);
+    id[0] = splitValue(spec.splitType, 0);
+    let s = 0;
+    let k = 0;
+    rows.forEach((r, b) => {
+      for (const v of r) {
+        fill(vals, k, v);
+        k += v.length;
+        id[++s] = splitValue(spec.splitType, k);
+      }
+      od[b + 1] = splitValue(spec.splitType, s);
+    });
+    return { vals, outer, inner };
+  });
+  return {
+    context,
+    listSparseIndices: sparse.map((x) => x.indices),
+    listSparseValues: sparse.map((x) => x.vals),
+    listSparseShapes: sparse.map((x) => x.shape),
+    listDenseValues,
+    listDenseLengths,
+    listRaggedValues: ragged.map((x) => x.vals),
+    listRaggedOuterSplits: ragged.map((x) => x.outer),
+    listRaggedInnerSplits: ragged.map((x) => x.inner),
+  };
 }

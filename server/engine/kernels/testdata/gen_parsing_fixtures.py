@@ -51,7 +51,7 @@ def case(op, inputs, **attrs):
         flat.extend(x if isinstance(x, list) else [x])
     rec["inputs"] = [enc(x) for x in flat]
     try:
-        kw = {k: v for k, v in attrs.items() if k not in ("Tdense", "T", "OUT_TYPE")}
+        kw = {k: v for k, v in attrs.items() if k not in ("Tdense", "T", "OUT_TYPE", "Tcontext_dense")}
         out = fn(**inputs_kw(op, inputs), **kw)
         outs = []
         for o in (out if isinstance(out, (list, tuple)) else [out]):
@@ -68,6 +68,10 @@ INPUT_NAMES = {
     "DecodeRaw": ["bytes"],
     "ScalarSummary": ["tags", "values"],
     "DecodeCSV": ["records", "record_defaults"],
+    "ParseSequenceExampleV2": ["serialized", "debug_name", "context_sparse_keys", "context_dense_keys",
+                               "context_ragged_keys", "feature_list_sparse_keys", "feature_list_dense_keys",
+                               "feature_list_ragged_keys", "feature_list_dense_missing_assumed_empty",
+                               "context_dense_defaults"],
 }
 
 
@@ -208,6 +212,73 @@ csv(["1"], [([0, 1], I32)])
 csv(["1"], [([0], I32)], field_delim="ab")
 csv(np.zeros([0], object), std)
 csv([""], [([7], I32)])
+
+
+def seq_example(context, lists):
+    ctx = tf.train.Features(feature={k: _feature(v) for k, v in context.items()})
+    fl = tf.train.FeatureLists(feature_list={
+        k: tf.train.FeatureList(feature=[_feature(v) for v in steps]) for k, steps in lists.items()})
+    return tf.train.SequenceExample(context=ctx, feature_lists=fl).SerializeToString()
+
+
+def _feature(v):
+    if isinstance(v, tf.train.Feature):
+        return v
+    if v and isinstance(v[0], bytes):
+        return tf.train.Feature(bytes_list=tf.train.BytesList(value=v))
+    if v and isinstance(v[0], float):
+        return tf.train.Feature(float_list=tf.train.FloatList(value=v))
+    return tf.train.Feature(int64_list=tf.train.Int64List(value=v))
+
+
+def pseq(serialized, c_sparse=(), c_dense=(), c_ragged=(), f_sparse=(), f_dense=(), f_ragged=(), missing_ok=(),
+         names=None):
+    """ParseSequenceExampleV2; dense context (key, type, shape, default); feature list dense (key, type, shape)."""
+    case(
+        "ParseSequenceExampleV2",
+        [tf.constant(serialized, S), tf.constant(names if names is not None else [], S),
+         tf.constant([k for k, _ in c_sparse], S), tf.constant([d[0] for d in c_dense], S),
+         tf.constant([r[0] for r in c_ragged], S), tf.constant([k for k, _ in f_sparse], S),
+         tf.constant([d[0] for d in f_dense], S), tf.constant([r[0] for r in f_ragged], S),
+         tf.constant([d[0] in missing_ok for d in f_dense], tf.bool),
+         [tf.constant(d[3], d[1]) for d in c_dense]],
+        Ncontext_sparse=len(c_sparse),
+        Tcontext_dense=[d[1] for d in c_dense],
+        context_sparse_types=[t for _, t in c_sparse],
+        context_ragged_value_types=[r[1] for r in c_ragged],
+        context_ragged_split_types=[r[2] for r in c_ragged],
+        context_dense_shapes=[tf.TensorShape(d[2]) for d in c_dense],
+        Nfeature_list_sparse=len(f_sparse),
+        Nfeature_list_dense=len(f_dense),
+        feature_list_dense_types=[d[1] for d in f_dense],
+        feature_list_sparse_types=[t for _, t in f_sparse],
+        feature_list_ragged_value_types=[r[1] for r in f_ragged],
+        feature_list_ragged_split_types=[r[2] for r in f_ragged],
+        feature_list_dense_shapes=[tf.TensorShape(d[2]) for d in f_dense],
+    )
+
+
+EB = tf.train.Feature(bytes_list=tf.train.BytesList(value=[]))
+EF = tf.train.Feature(float_list=tf.train.FloatList(value=[]))
+s1 = seq_example({"len": [3], "tag": [b"x"], "ids": [4, 5]},
+                 {"tok": [[1], [2], [3]], "emb": [[0.5, 1.0], [1.5, 2.0], [2.5, 3.0]], "w": [[b"a", b"b"], EB, [b"c"]],
+                  "r": [[1.0], [2.0, 3.0]]})
+s2 = seq_example({"len": [1]}, {"tok": [[7]], "emb": [[9.0, 9.5]], "w": [[b"z"]], "r": [EF, EF, [4.0]]})
+s3 = seq_example({}, {})
+ALL = dict(c_sparse=[("tag", S)], c_dense=[("len", I64, [], -1)], c_ragged=[("ids", I64, tf.int64)],
+           f_sparse=[("w", S)], f_dense=[("tok", I64, [], None), ("emb", F32, [2], None)],
+           f_ragged=[("r", F32, tf.int32)], missing_ok=("tok", "emb"))
+pseq([s1, s2, s3], **ALL)
+# One SequenceExample (a scalar): TF leaves the ragged outer splits uninitialised, so none here.
+pseq(s1, **{k: v for k, v in ALL.items() if k not in ("c_ragged", "f_ragged")})
+pseq([s1, s3], f_dense=[("tok", I64, [], None)])
+pseq([s1, s3], f_dense=[("tok", I64, [], None)], names=["one", "three"])
+pseq([s1], f_dense=[("emb", F32, [3], None)], missing_ok=("emb",))
+pseq([s1], f_dense=[("emb", I64, [2], None)], missing_ok=("emb",))
+pseq([s1], f_sparse=[("emb", I64)])
+pseq([s1], c_dense=[("len", I64, [], np.zeros([0], np.int64))], f_ragged=[("tok", I64, tf.int64)])
+pseq([s3], c_dense=[("len", I64, [], np.zeros([0], np.int64))])
+pseq([b"\x12\x03abc"], f_sparse=[("w", S)])
 
 with open(OUT, "w") as f:
     json.dump({"tensorflow": tf.__version__, "cases": cases}, f, indent=None, separators=(",", ":"))

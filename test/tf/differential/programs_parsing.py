@@ -117,3 +117,68 @@ def queue_fed_parse_and_train(target):
         r["losses"] = cap(lambda: np.array(losses, np.float32))
         r["w_b"] = cap(lambda: sess.run([w, b]))
     return r
+
+
+def _seq_example(context, lists):
+    def feat(v):
+        if isinstance(v, tf.train.Feature):
+            return v
+        if isinstance(v[0], bytes):
+            return tf.train.Feature(bytes_list=tf.train.BytesList(value=v))
+        if isinstance(v[0], float):
+            return tf.train.Feature(float_list=tf.train.FloatList(value=v))
+        return tf.train.Feature(int64_list=tf.train.Int64List(value=v))
+
+    return tf.train.SequenceExample(
+        context=tf.train.Features(feature={k: feat(v) for k, v in context.items()}),
+        feature_lists=tf.train.FeatureLists(
+            feature_list={k: tf.train.FeatureList(feature=[feat(v) for v in s]) for k, s in lists.items()}
+        ),
+    ).SerializeToString()
+
+
+@program(control_flow_v2=True)
+def parse_sequence_examples(target):
+    """tf.io.parse_sequence_example and parse_single_sequence_example: context (dense with default,
+    sparse), feature lists as dense sequences (padded, with lengths), varlen (sparse) and ragged; a
+    required feature list that is missing."""
+    empty_words = tf.train.Feature(bytes_list=tf.train.BytesList(value=[]))
+    records = [
+        _seq_example({"label": [1], "lang": [b"en"]},
+                     {"tokens": [[3], [4], [5]], "words": [[b"a"], empty_words, [b"b", b"c"]], "scores": [[0.5], [1.5, 2.5]]}),
+        _seq_example({}, {"tokens": [[9]], "words": [[b"z"]], "scores": [[7.0]]}),
+    ]
+    g = tf.Graph()
+    with g.as_default():
+        serialized = v1.placeholder(tf.string, [None])
+        one = v1.placeholder(tf.string, [])
+        context_spec = {
+            "label": tf.io.FixedLenFeature([], tf.int64, default_value=0),
+            "lang": tf.io.VarLenFeature(tf.string),
+        }
+        seq_spec = {
+            "tokens": tf.io.FixedLenSequenceFeature([], tf.int64),
+            "words": tf.io.VarLenFeature(tf.string),
+            "scores": tf.io.RaggedFeature(tf.float32),
+        }
+        ctx, seqs, lengths = tf.io.parse_sequence_example(serialized, context_spec, seq_spec)
+        sctx, sseqs = tf.io.parse_single_sequence_example(
+            one, context_spec, {k: v for k, v in seq_spec.items() if k != "scores"}
+        )
+        required = tf.io.parse_sequence_example(
+            serialized, sequence_features={"missing": tf.io.FixedLenSequenceFeature([], tf.float32)}
+        )[1]
+
+    def flat(p):
+        return {
+            k: (v.indices, v.values, v.dense_shape) if isinstance(v, tf.SparseTensor)
+            else (v.flat_values, v.nested_row_splits) if isinstance(v, tf.RaggedTensor) else v
+            for k, v in p.items()
+        }
+
+    r = {}
+    with session(target, g) as sess:
+        r["batch"] = cap(lambda: sess.run([flat(ctx), flat(seqs), lengths], {serialized: records}))
+        r["single"] = cap(lambda: sess.run([flat(sctx), flat(sseqs)], {one: records[0]}))
+        r["missing_required"] = cap(lambda: sess.run(flat(required), {serialized: records}))
+    return r

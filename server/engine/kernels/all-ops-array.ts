@@ -19,6 +19,7 @@ export * from "./Cumprod.js";
 export * from "./Cumsum.js";
 export * from "./DecodeBase64.js";
 export * from "./DecodeCSV.js";
+export * from "./DecodeJSONExample.js";
 export * from "./DecodeRaw.js";
 export * from "./DenseToDenseSetOperation.js";
 export * from "./DenseToSparseSetOperation.js";

@@ -68,6 +68,7 @@ INPUT_NAMES = {
     "DecodeRaw": ["bytes"],
     "ScalarSummary": ["tags", "values"],
     "DecodeCSV": ["records", "record_defaults"],
+    "DecodeJSONExample": ["json_examples"],
     "ParseSequenceExampleV2": ["serialized", "debug_name", "context_sparse_keys", "context_dense_keys",
                                "context_ragged_keys", "feature_list_sparse_keys", "feature_list_dense_keys",
                                "feature_list_ragged_keys", "feature_list_dense_missing_assumed_empty",
@@ -279,6 +280,16 @@ pseq([s1], f_sparse=[("emb", I64)])
 pseq([s1], c_dense=[("len", I64, [], np.zeros([0], np.int64))], f_ragged=[("tok", I64, tf.int64)])
 pseq([s3], c_dense=[("len", I64, [], np.zeros([0], np.int64))])
 pseq([b"\x12\x03abc"], f_sparse=[("w", S)])
+
+# DecodeJSONExample: well-formed JSON only (TF's messages for bad JSON come from protobuf and vary in
+# their spacing from run to run).
+case("DecodeJSONExample", [tf.constant([
+    '{"features": {"feature": {"b": {"int64List": {"value": ["1", 2, -3]}}, '
+    '"a": {"floatList": {"value": [1.5, "NaN", 2, "-Infinity", 1e-40]}}, "c": {"bytes_list": {"value": ["aGk=", ""]}}}}}',
+    "{}", '{"features": {}}', '{"features": {"feature": {"e": {}, "f": {"int64_list": {}}}}}',
+    '{"features": {"feature": {"big": {"int64List": {"value": ["-9223372036854775808", "9223372036854775807"]}}}}}',
+])])
+case("DecodeJSONExample", [tf.constant([['{}', '{"features": {"feature": {"x": {"floatList": {"value": [0.1]}}}}}']])])
 
 with open(OUT, "w") as f:
     json.dump({"tensorflow": tf.__version__, "cases": cases}, f, indent=None, separators=(",", ":"))

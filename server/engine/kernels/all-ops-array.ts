@@ -65,6 +65,7 @@ export * from "./MutableHashTableV2.js";
 export * from "./OneHot.js";
 export * from "./Pad.js";
 export * from "./PadV2.js";
+export * from "./ParseExample.js";
 export * from "./ParseExampleV2.js";
 export * from "./ParseSequenceExampleV2.js";
 export * from "./ParseSingleExample.js";

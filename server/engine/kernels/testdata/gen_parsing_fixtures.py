@@ -51,7 +51,7 @@ def case(op, inputs, **attrs):
         flat.extend(x if isinstance(x, list) else [x])
     rec["inputs"] = [enc(x) for x in flat]
     try:
-        kw = {k: v for k, v in attrs.items() if k not in ("Tdense", "T", "OUT_TYPE", "Tcontext_dense")}
+        kw = {k: v for k, v in attrs.items() if k not in ("Tdense", "T", "OUT_TYPE", "Tcontext_dense", "Nsparse", "Ndense")}
         out = fn(**inputs_kw(op, inputs), **kw)
         outs = []
         for o in (out if isinstance(out, (list, tuple)) else [out]):
@@ -69,6 +69,7 @@ INPUT_NAMES = {
     "ScalarSummary": ["tags", "values"],
     "DecodeCSV": ["records", "record_defaults"],
     "DecodeJSONExample": ["json_examples"],
+    "ParseExample": ["serialized", "names", "sparse_keys", "dense_keys", "dense_defaults"],
     "ParseSequenceExampleV2": ["serialized", "debug_name", "context_sparse_keys", "context_dense_keys",
                                "context_ragged_keys", "feature_list_sparse_keys", "feature_list_dense_keys",
                                "feature_list_ragged_keys", "feature_list_dense_missing_assumed_empty",
@@ -280,6 +281,29 @@ pseq([s1], f_sparse=[("emb", I64)])
 pseq([s1], c_dense=[("len", I64, [], np.zeros([0], np.int64))], f_ragged=[("tok", I64, tf.int64)])
 pseq([s3], c_dense=[("len", I64, [], np.zeros([0], np.int64))])
 pseq([b"\x12\x03abc"], f_sparse=[("w", S)])
+
+
+def pe1(serialized, sparse=(), dense=(), names=None):
+    """The original ParseExample: one scalar input per key."""
+    case(
+        "ParseExample",
+        [tf.constant(serialized, S), tf.constant(names if names is not None else [], S),
+         [tf.constant(k, S) for k, _ in sparse], [tf.constant(d[0], S) for d in dense],
+         [tf.constant(d[3], d[1]) for d in dense]],
+        Nsparse=len(sparse),
+        Ndense=len(dense),
+        sparse_types=[t for _, t in sparse],
+        Tdense=[d[1] for d in dense],
+        dense_shapes=[tf.TensorShape(d[2]) for d in dense],
+    )
+
+
+pe1([e1, e2, e3], sparse=[("s", S), ("b", I64)], dense=[("a", F32, [2], [0.0, 0.0]), ("v", F32, [None, 2], 0.0)])
+pe1([e1, e2], sparse=[("s", S), ("b", I64)], dense=[("a", F32, [2], [0.0, 0.0]), ("v", F32, [None, 2], 0.0)])
+pe1([e1, empty], dense=[("a", F32, [2], np.zeros([0], np.float32))], names=["first", "second"])
+pe1([e1], dense=[("a", I64, [2], np.zeros([0], np.int64))])
+pe1(e1, dense=[("a", F32, [2], [0.0, 0.0])])
+pe1(np.zeros([0], object), sparse=[("s", S)])
 
 # DecodeJSONExample: well-formed JSON only (TF's messages for bad JSON come from protobuf and vary in
 # their spacing from run to run).

@@ -1,7 +1,6 @@
-// TF's checkpoint ops (core/kernels/save_restore_v2_ops.cc) and ParseExample: declared so TF1
-// graphs that contain a Saver or a serving signature can be created and placed. ShardedFilename is
-// implemented; the rest fail with UNIMPLEMENTED only if a step actually runs them (tfgate has no
-// checkpoint file system).
+// TF's checkpoint ops (core/kernels/save_restore_v2_ops.cc): declared so TF1 graphs that contain a
+// Saver can be created and placed. ShardedFilename is implemented; the rest fail with UNIMPLEMENTED
+// only if a step actually runs them (tfgate has no checkpoint file system).
 
 import { invalidArgument, unimplemented } from "../framework/errors.js";
 import type { KernelRegistration } from "../framework/op-kernel.js";
@@ -77,34 +76,4 @@ export const mergeV2CheckpointsConfig: KernelConfig = {
     isStateful: true,
   },
   kernel: notSupported("MergeV2Checkpoints", "checkpoints cannot be written"),
-};
-
-export const parseExampleConfig: KernelConfig = {
-  op: {
-    name: "ParseExample",
-    inputs: [
-      "serialized: string",
-      "names: string",
-      "sparse_keys: Nsparse * string",
-      "dense_keys: Ndense * string",
-      "dense_defaults: Tdense",
-    ],
-    outputs: [
-      "sparse_indices: Nsparse * int64",
-      "sparse_values: sparse_types",
-      "sparse_shapes: Nsparse * int64",
-      "dense_values: Tdense",
-    ],
-    attrs: [
-      "Nsparse: int >= 0",
-      "Ndense: int >= 0",
-      "sparse_types: list({float,int64,string}) >= 0",
-      "Tdense: list({float,int64,string}) >= 0",
-      "dense_shapes: list(shape) >= 0",
-    ],
-  },
-  kernel: notSupported(
-    "ParseExample",
-    "tf.Example parsing is not implemented; feed the parsed tensors instead",
-  ),
 };

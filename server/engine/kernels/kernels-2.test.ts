@@ -293,7 +293,7 @@ describe("nn, aggregation, strings, training, stubs", () => {
     const f = await run1("ShardedFilename", { inputs: [strs([], ["model"]), i32([], [3]), i32([], [12])] });
     assert.deepEqual(text(f), ["model-00003-of-00012"]);
   });
-  it("checkpoint and ParseExample kernels fail only when run, with UNIMPLEMENTED", async () => {
+  it("checkpoint kernels fail only when run, with UNIMPLEMENTED", async () => {
     await rejectsWith(
       runKernel("SaveV2", {
         attrs: { dtypes: attr.typeList([F]) },

@@ -101,10 +101,13 @@ import { cumsumConfig } from "./Cumsum.js";
 import { decodeAndCropJpegConfig } from "./DecodeAndCropJpeg.js";
 import { decodeBase64Config } from "./DecodeBase64.js";
 import { decodeBmpConfig } from "./DecodeBmp.js";
+import { decodeCSVConfig } from "./DecodeCSV.js";
 import { decodeGifConfig } from "./DecodeGif.js";
 import { decodeImageConfig } from "./DecodeImage.js";
 import { decodeJpegConfig } from "./DecodeJpeg.js";
+import { decodeJSONExampleConfig } from "./DecodeJSONExample.js";
 import { decodePngConfig } from "./DecodePng.js";
+import { decodeRawConfig } from "./DecodeRaw.js";
 import { denseBincountConfig } from "./DenseBincount.js";
 import { denseToDenseSetOperationConfig } from "./DenseToDenseSetOperation.js";
 import { denseToSparseSetOperationConfig } from "./DenseToSparseSetOperation.js";
@@ -140,6 +143,7 @@ import { extractJpegShapeConfig } from "./ExtractJpegShape.js";
 import { fftConfig } from "./FFT.js";
 import { fft2dConfig } from "./FFT2D.js";
 import { fft3dConfig } from "./FFT3D.js";
+import { fifoQueueConfig, fifoQueueV2Config } from "./FIFOQueueV2.js";
 import { fillConfig, onesLikeConfig, zerosLikeConfig } from "./Fill.js";
 import { fingerprintConfig } from "./Fingerprint.js";
 import { floorConfig } from "./Floor.js";
@@ -276,8 +280,12 @@ import {
 } from "./Optional.js";
 import { packConfig, unpackConfig } from "./Pack.js";
 import { padConfig } from "./Pad.js";
+import { paddingFifoQueueConfig, paddingFifoQueueV2Config } from "./PaddingFIFOQueueV2.js";
 import { padV2Config } from "./PadV2.js";
 import { parallelDynamicStitchConfig } from "./ParallelDynamicStitch.js";
+import { parseExampleConfig } from "./ParseExample.js";
+import { parseExampleV2Config } from "./ParseExampleV2.js";
+import { parseSequenceExampleV2Config } from "./ParseSequenceExampleV2.js";
 import { parseSingleExampleConfig } from "./ParseSingleExample.js";
 import { PartitionedCallKernel, StatefulPartitionedCallKernel } from "./PartitionedCall.js";
 import { placeholderConfig, placeholderV2Config } from "./Placeholder.js";
@@ -287,9 +295,18 @@ import { populationCountConfig } from "./PopulationCount.js";
 import { powConfig } from "./Pow.js";
 import { printConfig } from "./Print.js";
 import { printV2Config } from "./PrintV2.js";
+import { priorityQueueConfig, priorityQueueV2Config } from "./PriorityQueueV2.js";
 import { prodConfig } from "./Prod.js";
 import { eagerPyFuncConfig, pyFuncConfig } from "./PyFunc.js";
 import { qrConfig } from "./Qr.js";
+import { queueCloseConfig, queueCloseV2Config } from "./QueueCloseV2.js";
+import { queueDequeueManyConfig, queueDequeueManyV2Config } from "./QueueDequeueManyV2.js";
+import { queueDequeueUpToConfig, queueDequeueUpToV2Config } from "./QueueDequeueUpToV2.js";
+import { queueDequeueConfig, queueDequeueV2Config } from "./QueueDequeueV2.js";
+import { queueEnqueueManyConfig, queueEnqueueManyV2Config } from "./QueueEnqueueManyV2.js";
+import { queueEnqueueConfig, queueEnqueueV2Config } from "./QueueEnqueueV2.js";
+import { queueIsClosedConfig, queueIsClosedV2Config } from "./QueueIsClosedV2.js";
+import { queueSizeConfig, queueSizeV2Config } from "./QueueSizeV2.js";
 import { raggedBincountConfig } from "./RaggedBincount.js";
 import { raggedGatherConfig } from "./RaggedGather.js";
 import { raggedRangeConfig } from "./RaggedRange.js";
@@ -299,6 +316,7 @@ import { randomGammaConfig } from "./RandomGamma.js";
 import { randomGammaGradConfig } from "./RandomGammaGrad.js";
 import { randomPoissonV2Config } from "./RandomPoissonV2.js";
 import { randomShuffleConfig } from "./RandomShuffle.js";
+import { randomShuffleQueueConfig, randomShuffleQueueV2Config } from "./RandomShuffleQueueV2.js";
 import { randomStandardNormalConfig } from "./RandomStandardNormal.js";
 import { randomUniformConfig } from "./RandomUniform.js";
 import { randomUniformIntConfig } from "./RandomUniformInt.js";
@@ -348,7 +366,6 @@ import {
 } from "./SampleDistortedBoundingBox.js";
 import {
   mergeV2CheckpointsConfig,
-  parseExampleConfig,
   restoreV2Config,
   saveV2Config,
   shardedFilenameConfig,
@@ -691,10 +708,13 @@ export const kernelConfigs: readonly KernelConfig[] = [
   decodeAndCropJpegConfig,
   decodeBase64Config,
   decodeBmpConfig,
+  decodeCSVConfig,
   decodeGifConfig,
   decodeImageConfig,
+  decodeJSONExampleConfig,
   decodeJpegConfig,
   decodePngConfig,
+  decodeRawConfig,
   denseBincountConfig,
   denseToDenseSetOperationConfig,
   denseToSparseSetOperationConfig,
@@ -733,6 +753,8 @@ export const kernelConfigs: readonly KernelConfig[] = [
   fftConfig,
   fft2dConfig,
   fft3dConfig,
+  fifoQueueConfig,
+  fifoQueueV2Config,
   fillConfig,
   onesLikeConfig,
   zerosLikeConfig,
@@ -869,7 +891,12 @@ export const kernelConfigs: readonly KernelConfig[] = [
   unpackConfig,
   padConfig,
   padV2Config,
+  paddingFifoQueueConfig,
+  paddingFifoQueueV2Config,
   parallelDynamicStitchConfig,
+  parseExampleConfig,
+  parseExampleV2Config,
+  parseSequenceExampleV2Config,
   parseSingleExampleConfig,
   PartitionedCallKernel,
   StatefulPartitionedCallKernel,
@@ -881,10 +908,28 @@ export const kernelConfigs: readonly KernelConfig[] = [
   powConfig,
   printConfig,
   printV2Config,
+  priorityQueueConfig,
+  priorityQueueV2Config,
   prodConfig,
   eagerPyFuncConfig,
   pyFuncConfig,
   qrConfig,
+  queueCloseConfig,
+  queueCloseV2Config,
+  queueDequeueManyConfig,
+  queueDequeueManyV2Config,
+  queueDequeueUpToConfig,
+  queueDequeueUpToV2Config,
+  queueDequeueConfig,
+  queueDequeueV2Config,
+  queueEnqueueManyConfig,
+  queueEnqueueManyV2Config,
+  queueEnqueueConfig,
+  queueEnqueueV2Config,
+  queueIsClosedConfig,
+  queueIsClosedV2Config,
+  queueSizeConfig,
+  queueSizeV2Config,
   rfftConfig,
   rfft2dConfig,
   rfft3dConfig,
@@ -898,6 +943,8 @@ export const kernelConfigs: readonly KernelConfig[] = [
   randomGammaGradConfig,
   randomPoissonV2Config,
   randomShuffleConfig,
+  randomShuffleQueueConfig,
+  randomShuffleQueueV2Config,
   randomStandardNormalConfig,
   randomUniformConfig,
   randomUniformIntConfig,
@@ -942,7 +989,6 @@ export const kernelConfigs: readonly KernelConfig[] = [
   sampleDistortedBoundingBoxConfig,
   sampleDistortedBoundingBoxV2Config,
   mergeV2CheckpointsConfig,
-  parseExampleConfig,
   restoreV2Config,
   saveV2Config,
   shardedFilenameConfig,

@@ -18,6 +18,7 @@ export * from "./AssignAdd.js";
 export * from "./AssignAddVariableOp.js";
 export * from "./AssignVariableOp.js";
 export * from "./all-ops-array.js";
+export * from "./all-ops-data.js";
 export * from "./all-ops-loops.js";
 export * from "./all-ops-math.js";
 export * from "./all-ops-nn.js";

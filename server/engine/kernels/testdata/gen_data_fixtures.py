@@ -1,0 +1,300 @@
+#!/usr/bin/env python3
+"""Writes data-fixtures.json: TensorFlow 2.21's results for tf.data pipelines in graph mode (datasets,
+one-shot / initializable / feedable iterators), read by ../data-fixtures.test.ts.
+
+Run from the repository root with the TF venv:
+    .venv-tf/bin/python server/engine/kernels/testdata/gen_data_fixtures.py
+
+Each graph runs in a tf.compat.v1 session (tf_fixtures.graph_record): steps that initialise
+iterators and fetch elements one by one until (and past) TF's OUT_OF_RANGE "End of sequence", and
+raw dataset ops with bad arguments for TF's error codes and messages.
+
+Format: {"tensorflow", "graphs": [{"name", "graph" (GraphDef, base64), "ops", "steps": [...]}]}.
+"""
+
+import json
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+from tf_fixtures import graph_record  # noqa: E402
+
+v1 = tf.compat.v1
+v1.disable_eager_execution()
+v1.enable_control_flow_v2()
+tf.autograph.set_verbosity(0)
+tf.get_logger().setLevel("ERROR")
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data-fixtures.json")
+graphs = []
+
+
+def drain(nx, n, init=None):
+    """Steps: run `init`, then fetch `nx` n times (the last ones past the end)."""
+    steps = [([init], [])] if init is not None else []
+    fetches = nx if isinstance(nx, (list, tuple)) else [nx]
+    return steps + [([], list(fetches))] * n
+
+
+def flat(x):
+    return tf.nest.flatten(x)
+
+
+def graph(name):
+    def register(build):
+        graphs.append(graph_record(name, build))
+        return build
+
+    return register
+
+
+@graph("one_shot_map_filter_batch")
+def _():
+    ds = tf.data.Dataset.range(10).map(lambda x: x * 2).filter(lambda x: tf.equal(x % 3, 0)).batch(2)
+    return drain(v1.data.make_one_shot_iterator(ds).get_next(), 5)
+
+
+@graph("initializable_reinit")
+def _():
+    ds = tf.data.Dataset.range(3).map(lambda x: tf.cast(x, tf.float32) * 0.5)
+    it = v1.data.make_initializable_iterator(ds)
+    nx = it.get_next()
+    return [([], [nx])] + drain(nx, 4, it.initializer) + drain(nx, 2, it.initializer)
+
+
+@graph("shuffle_seeded")
+def _():
+    ds = tf.data.Dataset.range(10).shuffle(4, seed=3)
+    it = v1.data.make_initializable_iterator(ds)
+    fixed = tf.data.Dataset.range(7).shuffle(3, seed=11, reshuffle_each_iteration=False).repeat(2)
+    it2 = v1.data.make_initializable_iterator(fixed)
+    re = tf.data.Dataset.range(7).shuffle(3, seed=11).repeat(2)
+    it3 = v1.data.make_initializable_iterator(re)
+    return (
+        drain(it.get_next(), 11, it.initializer)
+        + drain(it.get_next(), 3, it.initializer)
+        + drain(it2.get_next(), 15, it2.initializer)
+        + drain(it3.get_next(), 15, it3.initializer)
+    )
+
+
+@graph("shuffle_graph_seed")
+def _():
+    v1.set_random_seed(42)
+    ds = tf.data.Dataset.range(6).shuffle(6)
+    ds2 = tf.data.Dataset.from_tensor_slices(tf.constant([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])).shuffle(2, seed=9)
+    return drain(v1.data.make_one_shot_iterator(ds).get_next(), 7) + drain(
+        v1.data.make_one_shot_iterator(ds2).get_next(), 4
+    )
+
+
+@graph("padded_batch")
+def _():
+    ds = tf.data.Dataset.range(1, 6).map(lambda x: tf.range(x))
+    a = ds.padded_batch(2)
+    b = ds.padded_batch(2, padded_shapes=[6], padding_values=tf.constant(-1, tf.int64), drop_remainder=True)
+    pairs = tf.data.Dataset.range(1, 4).map(lambda x: (tf.fill([x, 2], tf.cast(x, tf.float32)), tf.strings.as_string(x)))
+    c = pairs.padded_batch(3, padded_shapes=([None, 3], []), padding_values=(0.5, "pad"))
+    small = ds.padded_batch(2, padded_shapes=[2])
+    return (
+        drain(v1.data.make_one_shot_iterator(a).get_next(), 4)
+        + drain(v1.data.make_one_shot_iterator(b).get_next(), 3)
+        + drain(flat(v1.data.make_one_shot_iterator(c).get_next()), 2)
+        + drain(v1.data.make_one_shot_iterator(small).get_next(), 3)
+    )
+
+
+@graph("zip_concat_take_skip_repeat")
+def _():
+    a = tf.data.Dataset.range(5)
+    b = tf.data.Dataset.from_tensor_slices(tf.constant(["a", "b", "c"]))
+    z = tf.data.Dataset.zip((a, b))
+    cat = z.concatenate(tf.data.Dataset.zip((a.skip(3), b.take(2)))).repeat(2).skip(1).take(9)
+    fromt = tf.data.Dataset.from_tensors((tf.constant([1, 2]), tf.constant(3.5))).repeat(3)
+    empty_forever = tf.data.Dataset.range(0).repeat()
+    neg = tf.data.Dataset.range(4).take(-1).skip(-1)
+    return (
+        drain(flat(v1.data.make_one_shot_iterator(cat).get_next()), 10)
+        + drain(flat(v1.data.make_one_shot_iterator(fromt).get_next()), 4)
+        + drain(v1.data.make_one_shot_iterator(empty_forever).get_next(), 2)
+        + drain(v1.data.make_one_shot_iterator(neg).get_next(), 1)
+    )
+
+
+@graph("interleave_flat_map")
+def _():
+    base = tf.data.Dataset.from_tensor_slices(tf.constant([3, 1, 0, 4, 2, 5], tf.int64))
+
+    def f(x):
+        return tf.data.Dataset.range(x * 10, x * 10 + x)
+
+    a = base.interleave(f, cycle_length=2, block_length=2)
+    b = base.interleave(f, cycle_length=3, block_length=1, num_parallel_calls=3, deterministic=True)
+    c = base.flat_map(f)
+    d = base.interleave(lambda x: tf.data.Dataset.from_tensors(x).repeat(2).shuffle(2, seed=5), cycle_length=2)
+    return (
+        drain(v1.data.make_one_shot_iterator(a).get_next(), 16)
+        + drain(v1.data.make_one_shot_iterator(b).get_next(), 16)
+        + drain(v1.data.make_one_shot_iterator(c).get_next(), 16)
+        + drain(v1.data.make_one_shot_iterator(d).get_next(), 13)
+    )
+
+
+@graph("parallel_map_prefetch_cache_options")
+def _():
+    opts = tf.data.Options()
+    opts.threading.private_threadpool_size = 2
+    opts.threading.max_intra_op_parallelism = 1
+    ds = (
+        tf.data.Dataset.range(6)
+        .map(lambda x: (x, tf.cast(x * x, tf.float64)), num_parallel_calls=3)
+        .cache()
+        .repeat(2)
+        .prefetch(2)
+        .with_options(opts)
+    )
+    return drain(flat(v1.data.make_one_shot_iterator(ds).get_next()), 13)
+
+
+@graph("captures_and_variables")
+def _():
+    w = tf.Variable(10, dtype=tf.int64, name="w")
+    k = v1.placeholder(tf.int64, [], name="k")
+    ds = tf.data.Dataset.range(4).map(lambda x: x * k + w.read_value()).filter(lambda x: x > k)
+    it = v1.data.make_initializable_iterator(ds)
+    nx = it.get_next()
+    init = v1.global_variables_initializer()
+    return [([init], []), ([it.initializer], [], {k: 3})] + [([], [nx])] * 5
+
+
+@graph("optional_and_cardinality")
+def _():
+    ds = tf.data.Dataset.range(2).map(lambda x: (x, tf.strings.as_string(x)))
+    it = v1.data.make_initializable_iterator(ds)
+    opt = it.get_next_as_optional()
+    has = opt.has_value()
+    card = [
+        tf.data.experimental.cardinality(d)
+        for d in (
+            ds,
+            ds.repeat(),
+            ds.filter(lambda a, b: a > 0),
+            tf.data.Dataset.range(10).batch(3),
+            tf.data.Dataset.range(10).batch(3, drop_remainder=True),
+            tf.data.Dataset.range(10).skip(4).take(3),
+            tf.data.Dataset.range(10, 0, -3),
+        )
+    ]
+    return [([it.initializer], [])] + [([], [has])] * 3 + [([], card)] + [([], [has])]
+
+
+@graph("errors")
+def _():
+    r = tf.data.Dataset.range(4)
+    vr = r._variant_tensor
+    types = [tf.int64]
+    shapes = [tf.TensorShape([])]
+
+    def get(ds_variant, t=types, s=shapes):
+        it = tf.raw_ops.AnonymousIteratorV3(output_types=t, output_shapes=s)
+        mk = tf.raw_ops.MakeIterator(dataset=ds_variant, iterator=it)
+        with tf.control_dependencies([mk]):
+            return tf.raw_ops.IteratorGetNext(iterator=it, output_types=t, output_shapes=s)[0]
+
+    bs0 = tf.raw_ops.BatchDatasetV2(input_dataset=vr, batch_size=tf.constant(0, tf.int64), drop_remainder=False, output_types=types, output_shapes=[tf.TensorShape([None])])
+    sh0 = tf.raw_ops.ShuffleDataset(input_dataset=vr, buffer_size=tf.constant(0, tf.int64), seed=tf.constant(1, tf.int64), seed2=tf.constant(2, tf.int64), output_types=types, output_shapes=shapes)
+    st0 = tf.raw_ops.RangeDataset(start=tf.constant(0, tf.int64), stop=tf.constant(5, tf.int64), step=tf.constant(0, tf.int64), output_types=types, output_shapes=shapes)
+    pf = tf.raw_ops.PrefetchDataset(input_dataset=vr, buffer_size=tf.constant(-5, tf.int64), output_types=types, output_shapes=shapes)
+    # Without a map before it (which TF fuses into a parallel map-and-batch whose message depends on
+    # which call finishes first).
+    ragged = tf.data.Dataset.from_tensors([1]).concatenate(tf.data.Dataset.from_tensors([1, 2])).batch(2)
+    slices_bad = tf.raw_ops.TensorSliceDataset(components=[tf.constant([1, 2]), tf.constant([1, 2, 3])], output_shapes=[tf.TensorShape([]), tf.TensorShape([])])
+    uninit = v1.data.make_initializable_iterator(r)
+    bad_map = tf.data.Dataset.from_tensor_slices(tf.constant([1.0, 0.0])).map(lambda x: tf.debugging.check_numerics(1.0 / x, "inverse"))
+    return [
+        ([], [get(bs0, s=[tf.TensorShape([None])])]),
+        ([], [get(sh0)]),
+        ([], [get(st0)]),
+        ([], [get(pf)]),
+        ([], [v1.data.make_one_shot_iterator(ragged).get_next()]),
+        ([], [get(slices_bad, t=[tf.int32, tf.int32], s=[tf.TensorShape([]), tf.TensorShape([])])]),
+        ([], [uninit.get_next()]),
+    ] + drain(v1.data.make_one_shot_iterator(bad_map).get_next(), 3)
+
+
+@graph("raw_dataset_ops")
+def _():
+    """Ops tf.data emits in eager mode or for options, built with tf.raw_ops."""
+    t = [tf.int64]
+    s = [tf.TensorShape([])]
+    r = tf.data.Dataset.range(6)._variant_tensor
+    it = tf.raw_ops.Iterator(shared_name="raw_iterator", container="", output_types=t, output_shapes=s)
+    by_name = tf.raw_ops.IteratorFromStringHandle(
+        string_handle=tf.raw_ops.IteratorToStringHandle(resource_handle=it), output_types=t, output_shapes=s
+    )
+    by_name2 = tf.raw_ops.IteratorFromStringHandleV2(
+        string_handle=tf.raw_ops.IteratorToStringHandle(resource_handle=it), output_types=t, output_shapes=s
+    )
+    nx = tf.raw_ops.IteratorGetNextSync(iterator=by_name, output_types=t, output_shapes=s)[0]
+    nx2 = tf.raw_ops.IteratorGetNext(iterator=by_name2, output_types=t, output_shapes=s)[0]
+    gen, gen_deleter = tf.raw_ops.AnonymousSeedGenerator(
+        seed=tf.constant(1, tf.int64), seed2=tf.constant(2, tf.int64), reshuffle=True
+    )
+    shuffled = tf.raw_ops.ShuffleDatasetV2(input_dataset=r, buffer_size=tf.constant(3, tf.int64), seed_generator=gen, output_types=t, output_shapes=s)
+    shuffled = tf.raw_ops.RepeatDataset(input_dataset=shuffled, count=tf.constant(2, tf.int64), output_types=t, output_shapes=s)
+    shuffled3 = tf.raw_ops.ShuffleDatasetV3(
+        input_dataset=r, buffer_size=tf.constant(4, tf.int64), seed=tf.constant(5, tf.int64),
+        seed2=tf.constant(6, tf.int64), seed_generator=tf.raw_ops.DummySeedGenerator(),
+        reshuffle_each_iteration=False, output_types=t, output_shapes=s,
+    )
+    cache, cache_deleter = tf.raw_ops.AnonymousMemoryCache()
+    cached = tf.raw_ops.CacheDatasetV2(input_dataset=r, filename="", cache=cache, output_types=t, output_shapes=s)
+    cached2 = tf.raw_ops.CacheDatasetV2(input_dataset=cached, filename="", cache=tf.raw_ops.DummyMemoryCache(), output_types=t, output_shapes=s)
+    wrapped = tf.raw_ops.ModelDataset(input_dataset=cached2, output_types=t, output_shapes=s)
+    wrapped = tf.raw_ops.MaxIntraOpParallelismDataset(input_dataset=wrapped, max_intra_op_parallelism=tf.constant(1, tf.int64), output_types=t, output_shapes=s)
+    wrapped = tf.raw_ops.ExperimentalMaxIntraOpParallelismDataset(input_dataset=wrapped, max_intra_op_parallelism=tf.constant(2, tf.int64), output_types=t, output_shapes=s)
+    wrapped = tf.raw_ops.PrivateThreadPoolDataset(input_dataset=wrapped, num_threads=tf.constant(2, tf.int64), output_types=t, output_shapes=s)
+    wrapped = tf.raw_ops.ExperimentalPrivateThreadPoolDataset(input_dataset=wrapped, num_threads=tf.constant(0, tf.int64), output_types=t, output_shapes=s)
+    bad_threads = tf.raw_ops.PrivateThreadPoolDataset(input_dataset=r, num_threads=tf.constant(-1, tf.int64), output_types=t, output_shapes=s)
+    anon = tf.raw_ops.AnonymousIteratorV3(output_types=t, output_shapes=s)
+    with tf.control_dependencies([tf.raw_ops.MakeIterator(dataset=wrapped, iterator=anon)]):
+        first = tf.raw_ops.IteratorGetNext(iterator=anon, output_types=t, output_shapes=s)[0]
+    with tf.control_dependencies([first]):
+        deleted = tf.raw_ops.DeleteIterator(handle=anon, deleter=cache_deleter)
+    # TF 2.21 refuses these on its ref-counted anonymous handles in a session ("Cannot delete an
+    # unowned Resource"), so they are built but not run.
+    tf.raw_ops.DeleteSeedGenerator(handle=gen, deleter=gen_deleter)
+    tf.raw_ops.DeleteMemoryCache(handle=cache, deleter=cache_deleter)
+    anon2 = tf.raw_ops.AnonymousIteratorV3(output_types=t, output_shapes=s)
+    with tf.control_dependencies([tf.raw_ops.MakeIterator(dataset=bad_threads, iterator=anon2)]):
+        bad = tf.raw_ops.IteratorGetNext(iterator=anon2, output_types=t, output_shapes=s)[0]
+    return (
+        [([tf.raw_ops.MakeIterator(dataset=shuffled, iterator=it)], [])]
+        + [([], [nx]), ([], [nx2])] * 7
+        + [([tf.raw_ops.MakeIterator(dataset=shuffled3, iterator=it)], [])]
+        + [([], [nx])] * 7
+        + [([tf.raw_ops.MakeIterator(dataset=wrapped, iterator=it)], [])]
+        + [([], [nx])] * 7
+        + [([deleted], [first]), ([], [bad])]
+    )
+
+
+@graph("training_loop")
+def _():
+    xs = np.linspace(-1, 1, 16, dtype=np.float32).reshape(8, 2)
+    ys = (xs @ np.array([[2.0], [-1.0]], np.float32) + 0.5).astype(np.float32)
+    ds = tf.data.Dataset.from_tensor_slices((xs, ys)).shuffle(8, seed=1).batch(4).repeat()
+    x, y = v1.data.make_one_shot_iterator(ds).get_next()
+    w = v1.get_variable("w", [2, 1], initializer=v1.zeros_initializer())
+    b = v1.get_variable("b", [1], initializer=v1.zeros_initializer())
+    loss = tf.reduce_mean(tf.square(tf.matmul(x, w) + b - y))
+    train = v1.train.GradientDescentOptimizer(0.3).minimize(loss)
+    init = v1.global_variables_initializer()
+    return [([init], [])] + [([train], [loss])] * 4 + [([], [tf.identity(w), tf.identity(b)])]
+
+
+with open(OUT, "w") as f:
+    json.dump({"tensorflow": tf.__version__, "graphs": graphs}, f, indent=1)
+    f.write("\n")
+print(f"wrote {len(graphs)} graphs to {OUT}")

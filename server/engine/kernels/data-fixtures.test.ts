@@ -2,7 +2,18 @@
 // testdata/gen_data_fixtures.py. Each graph (datasets, one-shot and initializable iterators, their
 // errors, a small training loop fed by a dataset) runs step by step in one session, as TF ran it.
 
+import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { create, fromBinary } from "@bufbuild/protobuf";
+import { GraphDefSchema } from "../../../gen/tensorflow/core/framework/graph_pb.js";
+import {
+  CreateSessionRequestSchema,
+  RunStepRequestSchema,
+} from "../../../gen/tensorflow/core/protobuf/master_pb.js";
+import { isTfError, TfCode } from "../framework/errors.js";
+import { createMaster } from "../master/master.js";
 import { type GraphCase, runGraphFixtures } from "./graph-fixtures.js";
 
 const fx = JSON.parse(readFileSync(new URL("./testdata/data-fixtures.json", import.meta.url), "utf8")) as {
@@ -22,4 +33,29 @@ const graphs: GraphCase[] = fx.graphs.map((g) => ({
   ),
 }));
 
-runGraphFixtures(`tf.data vs TensorFlow ${fx.tensorflow}`, graphs);
+// The file datasets' graphs name files under testdata/data-files by paths relative to the
+// repository root, which TF resolved from there: the sandbox is rooted there too.
+const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+runGraphFixtures(`tf.data vs TensorFlow ${fx.tensorflow}`, graphs, {
+  files: { root: repoRoot, readOnly: true },
+});
+
+test("without a file sandbox the file datasets are refused with PERMISSION_DENIED", async () => {
+  const fileGraph = graphs.find((g) => g.name === "file_datasets");
+  assert.ok(fileGraph);
+  const master = createMaster({});
+  try {
+    const graphDef = fromBinary(GraphDefSchema, Buffer.from(fileGraph.graph, "base64"));
+    const { sessionHandle } = await master.createSession(create(CreateSessionRequestSchema, { graphDef }));
+    const step = fileGraph.steps[0]!;
+    await assert.rejects(
+      master.runStep(
+        create(RunStepRequestSchema, { sessionHandle, fetch: step.fetches, target: step.targets }),
+      ),
+      (e: unknown) =>
+        isTfError(e) && e.code === TfCode.PERMISSION_DENIED && /no file sandbox/.test(e.message),
+    );
+  } finally {
+    await master.close();
+  }
+});

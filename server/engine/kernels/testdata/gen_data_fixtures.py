@@ -12,6 +12,7 @@ raw dataset ops with bad arguments for TF's error codes and messages.
 Format: {"tensorflow", "graphs": [{"name", "graph" (GraphDef, base64), "ops", "steps": [...]}]}.
 """
 
+import gzip
 import json
 import os
 
@@ -27,6 +28,8 @@ v1.enable_control_flow_v2()
 tf.autograph.set_verbosity(0)
 tf.get_logger().setLevel("ERROR")
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data-fixtures.json")
+# File paths in the graphs are relative to the repository root (the test's sandbox root).
+os.chdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", ".."))
 graphs = []
 
 
@@ -277,6 +280,112 @@ def _():
         + [([tf.raw_ops.MakeIterator(dataset=wrapped, iterator=it)], [])]
         + [([], [nx])] * 7
         + [([deleted], [first]), ([], [bad])]
+    )
+
+
+FILES = "server/engine/kernels/testdata/data-files"
+
+
+def write_data_files():
+    """Small input files for the file datasets (committed; the test reads them under a sandbox
+    rooted at the repository)."""
+    os.makedirs(FILES, exist_ok=True)
+    records = [b"a", b"", b"hello world", "ünïcödé \\u2603".encode() * 20]
+    for name, comp in (("records.tfrecord", None), ("records.tfrecord.gz", "GZIP"), ("records.tfrecord.zlib", "ZLIB")):
+        with tf.io.TFRecordWriter(os.path.join(FILES, name), options=comp) as w:
+            for r in records:
+                w.write(r)
+    with open(os.path.join(FILES, "records.tfrecord"), "rb") as f:
+        raw = f.read()
+    bad = bytearray(raw)
+    # Records are [length: 8][masked crc of length: 4][data][masked crc of data: 4]: flip a byte of
+    # the second (empty) record's data CRC, and cut the file inside the third record's data.
+    bad[17 + 12] ^= 0xFF
+    with open(os.path.join(FILES, "corrupt.tfrecord"), "wb") as f:
+        f.write(bytes(bad))
+    with open(os.path.join(FILES, "truncated.tfrecord"), "wb") as f:
+        f.write(raw[: 17 + 16 + 12 + 5])
+    text = b"one\ntwo\r\n\nlast"
+    with open(os.path.join(FILES, "lines.txt"), "wb") as f:
+        f.write(text)
+    with gzip.open(os.path.join(FILES, "lines.txt.gz"), "wb") as f:
+        f.write(b"alpha\nbeta\n")
+    with open(os.path.join(FILES, "fixed.bin"), "wb") as f:
+        f.write(b"HHabcdefghiF")
+
+
+write_data_files()
+
+
+@graph("file_datasets")
+def _():
+    def path(n):
+        return os.path.join(FILES, n)
+
+    rec = tf.data.TFRecordDataset([path("records.tfrecord"), path("records.tfrecord")])
+    gz = tf.data.TFRecordDataset(path("records.tfrecord.gz"), compression_type="GZIP")
+    zl = tf.data.TFRecordDataset(path("records.tfrecord.zlib"), compression_type="ZLIB")
+    lines = tf.data.TextLineDataset([path("lines.txt"), path("lines.txt")], compression_type=None)
+    lines_gz = tf.data.TextLineDataset(path("lines.txt.gz"), compression_type="GZIP")
+    fixed = tf.data.FixedLengthRecordDataset(path("fixed.bin"), 3, header_bytes=2, footer_bytes=1)
+    corrupt = tf.data.TFRecordDataset(path("corrupt.tfrecord"))
+    truncated = tf.data.TFRecordDataset(path("truncated.tfrecord"))
+    missing = tf.data.TFRecordDataset(path("missing.tfrecord"))
+    bad_comp = tf.data.TFRecordDataset(path("records.tfrecord"), compression_type="LZ4")
+    fixed_bad = tf.data.FixedLengthRecordDataset(path("lines.txt"), 3, header_bytes=2, footer_bytes=1)
+    spec = tf.TensorSpec([], tf.string)
+
+    # TF 2.21 cannot serialize these two for MakeIterator's graph rewrites (an INTERNAL error about
+    # their inputs), so they run inside a flat_map function, as a dataset-producing function makes them.
+    def raw_v2(_):
+        return tf.data.experimental.from_variant(
+            tf.raw_ops.TFRecordDatasetV2(
+                filenames=[path("records.tfrecord")], compression_type="", buffer_size=tf.constant(0, tf.int64),
+                byte_offsets=tf.constant([17], tf.int64),
+            ),
+            spec,
+        )
+
+    def fixed_v1(_):
+        return tf.data.experimental.from_variant(
+            tf.raw_ops.FixedLengthRecordDataset(
+                filenames=[path("fixed.bin")], header_bytes=tf.constant(1, tf.int64), record_bytes=tf.constant(4, tf.int64),
+                footer_bytes=tf.constant(3, tf.int64), buffer_size=tf.constant(0, tf.int64),
+            ),
+            spec,
+        )
+
+    one = tf.data.Dataset.from_tensors(0)
+    zero = tf.raw_ops.FixedLengthRecordDatasetV2(
+        filenames=[path("fixed.bin")], header_bytes=tf.constant(0, tf.int64), record_bytes=tf.constant(0, tf.int64),
+        footer_bytes=tf.constant(0, tf.int64), buffer_size=tf.constant(0, tf.int64), compression_type="",
+    )
+    t = [tf.string]
+    s = [tf.TensorShape([])]
+
+    def raw_next(v):
+        it = tf.raw_ops.AnonymousIteratorV3(output_types=t, output_shapes=s)
+        with tf.control_dependencies([tf.raw_ops.MakeIterator(dataset=v, iterator=it)]):
+            return tf.raw_ops.IteratorGetNext(iterator=it, output_types=t, output_shapes=s)[0]
+
+    def one_shot(d):
+        return v1.data.make_one_shot_iterator(d).get_next()
+
+    return (
+        drain(one_shot(rec), 9)
+        + drain(one_shot(gz), 5)
+        + drain(one_shot(zl), 5)
+        + drain(one_shot(lines), 9)
+        + drain(one_shot(lines_gz), 3)
+        + drain(one_shot(fixed), 5)
+        + drain(one_shot(fixed_bad), 2)
+        + drain(one_shot(corrupt), 3)
+        + drain(one_shot(truncated), 4)
+        + drain(one_shot(missing), 1)
+        + drain(one_shot(bad_comp), 1)
+        + drain(one_shot(one.flat_map(raw_v2)), 4)
+        + drain(one_shot(one.flat_map(fixed_v1)), 4)
+        + [([], [raw_next(zero)])]
     )
 
 

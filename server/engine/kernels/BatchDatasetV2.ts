@@ -41,8 +41,8 @@ export function batchCardinality(input: number, batchSize: number, dropRemainder
   return dropRemainder ? Math.floor(input / batchSize) : Math.ceil(input / batchSize);
 }
 
-class BatchDatasetValue extends Dataset {
-  readonly name = "BatchDataset";
+export class BatchDatasetValue extends Dataset {
+  readonly name: string = "BatchDataset";
 
   constructor(
     private readonly input: Dataset,

@@ -1,6 +1,7 @@
-// TF's InterleaveDataset and ParallelInterleaveDatasetV4 (core/kernels/data/interleave_dataset_op.cc,
-// parallel_interleave_dataset_op.cc): f maps input elements to datasets, cycle_length of which are
-// open at once; block_length elements are taken from each in turn. A slot whose dataset ends is
+// TF's InterleaveDataset, ParallelInterleaveDatasetV4 and LegacyParallelInterleaveDatasetV2
+// (core/kernels/data/interleave_dataset_op.cc, parallel_interleave_dataset_op.cc,
+// experimental/parallel_interleave_dataset_op.cc): f maps input elements to datasets,
+// cycle_length of which are open at once; block_length elements are taken from each in turn. A slot whose dataset ends is
 // refilled from the input when the cycle comes back to it. The parallel form runs sequentially
 // here, which gives TF's order for deterministic (and default) interleaves.
 //
@@ -160,6 +161,41 @@ export const ParallelInterleaveDatasetV4Kernel = datasetOp(
       }
       const f = { ...fn, captured: capturedInputs(ctx, 1, k) };
       return new InterleaveDatasetValue("ParallelInterleaveDatasetV4", input, f, cycle, block, signature);
+    };
+  },
+);
+
+export const LegacyParallelInterleaveDatasetV2Kernel = datasetOp(
+  {
+    name: "LegacyParallelInterleaveDatasetV2",
+    inputs: [
+      "input_dataset: variant",
+      "other_arguments: Targuments",
+      "cycle_length: int64",
+      "block_length: int64",
+      "buffer_output_elements: int64",
+      "prefetch_input_elements: int64",
+    ],
+    outputs: ["handle: variant"],
+    attrs: ["f: func", "deterministic: string = 'default'", ...INTERLEAVE_ATTRS],
+  },
+  (c) => {
+    const signature = outputSignature(c);
+    const fn = datasetFunctionAttr(c, "f");
+    const k = getAttrTypeList(c.attrs, "Targuments").length;
+    return (ctx) => {
+      const input = datasetInput(ctx, 0);
+      const cycle = lengthArgument(ctx, 1 + k, "cycle_length");
+      const block = lengthArgument(ctx, 2 + k, "block_length");
+      const f = { ...fn, captured: capturedInputs(ctx, 1, k) };
+      return new InterleaveDatasetValue(
+        "LegacyParallelInterleaveDatasetV2",
+        input,
+        f,
+        cycle,
+        block,
+        signature,
+      );
     };
   },
 );

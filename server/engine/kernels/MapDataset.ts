@@ -21,7 +21,7 @@ import {
   outputSignature,
 } from "./dataset.js";
 
-class MapDatasetValue extends Dataset {
+export class MapDatasetValue extends Dataset {
   constructor(
     readonly name: string,
     private readonly input: Dataset,

@@ -222,6 +222,26 @@ export function capturedInputs(ctx: OpKernelContext, from: number, count: number
   return out;
 }
 
+const functionSteps = new WeakMap<StepContext, StepContext>();
+
+/**
+ * The step a dataset function runs in: the iterator's step, except that a failing call does not
+ * abort the step's rendezvous (as a failed kernel does): the iterator decides what its failure
+ * means (ignore_errors skips it, a map ends at OUT_OF_RANGE), as TF's functions run by tf.data do.
+ */
+function functionStep(step: StepContext): StepContext {
+  let s = functionSteps.get(step);
+  if (s === undefined) {
+    const r = step.rendezvous;
+    s = {
+      ...step,
+      rendezvous: { send: (k, v) => r.send(k, v), recv: (k, sig) => r.recv(k, sig), abort: () => {} },
+    };
+    functionSteps.set(step, s);
+  }
+  return s;
+}
+
 /** Runs a dataset function on an element; its results are charged to the step. */
 export async function callFunction(
   ictx: IteratorContext,
@@ -230,7 +250,7 @@ export async function callFunction(
 ): Promise<Tensor[]> {
   let rets: Tensor[];
   try {
-    rets = await f.call([...args, ...f.captured], ictx.step);
+    rets = await f.call([...args, ...f.captured], functionStep(ictx.step));
   } catch (e) {
     // TF names the transformation whose function failed; OUT_OF_RANGE is a map's end of input.
     if (!isTfError(e) || e.code === TfCode.OUT_OF_RANGE || e.code === TfCode.CANCELLED) throw e;

@@ -1,7 +1,8 @@
 // The datasets tf.data inserts that change how a pipeline runs, not what it yields:
 // PrefetchDataset (prefetch_dataset_op.cc), OptionsDataset (options_dataset_op.cc), ModelDataset
 // (model_dataset_op.cc: autotuning), MaxIntraOpParallelismDataset and PrivateThreadPoolDataset
-// (threadpool_dataset_op.cc), with their Experimental* names. Elements here are produced on demand,
+// (threadpool_dataset_op.cc), with their Experimental* names, and RewriteDataset (rewrite_dataset_op.cc:
+// a named graph rewrite such as enumerate()'s replicate_on_split, which keeps the elements). Elements here are produced on demand,
 // one at a time, so each is its input dataset itself, after TF's argument checks.
 
 import { invalidArgument } from "../framework/errors.js";
@@ -97,3 +98,10 @@ export const PrivateThreadPoolDatasetKernel = privateThreadPool("PrivateThreadPo
 export const ExperimentalPrivateThreadPoolDatasetKernel = privateThreadPool(
   "ExperimentalPrivateThreadPoolDataset",
 );
+
+export const RewriteDatasetKernel = passThrough({
+  name: "RewriteDataset",
+  inputs: ["input_dataset: variant", "rewrite_name: string"],
+  outputs: ["handle: variant"],
+  attrs: SIGNATURE,
+});

@@ -389,6 +389,54 @@ def _():
     )
 
 
+@graph("more_transformations")
+def _():
+    r = tf.data.Dataset.range(7)
+    base = tf.data.Dataset.from_tensor_slices(tf.constant([3, 1, 0, 4, 2, 5], tf.int64))
+    words = tf.data.Dataset.from_tensor_slices(tf.constant(["b", "a", "b", "c", "a"]))
+    pairs = tf.data.Dataset.from_tensor_slices((tf.constant([[1, 2], [3, 4], [5, 6]]), tf.constant([[1.0], [2.0], [3.0]])))
+    inverse = tf.data.Dataset.from_tensor_slices(tf.constant([1.0, 0.0, 4.0])).map(
+        lambda x: tf.debugging.check_numerics(1.0 / x, "inverse")
+    )
+    datasets = {
+        "unbatch": r.batch(3).unbatch(),
+        "unbatch_pairs": pairs.batch(2).unbatch().map(lambda a, b: tf.cast(tf.reduce_sum(a), tf.float32) + b[0]),
+        "shard": r.shard(3, 1),
+        "enumerate": words.enumerate().map(lambda i, w: tf.strings.join([tf.strings.as_string(i), w])),
+        "parallel_batch": r.batch(3, num_parallel_calls=2),
+        "take_while": r.take_while(lambda x: x < 4),
+        "scan": r.scan(tf.constant(0, tf.int64), lambda s, x: (s + x, s * 10)),
+        "map_and_batch": r.apply(tf.data.experimental.map_and_batch(lambda x: x * 2, 3)),
+        "unique": words.unique(),
+        "ignore_errors": inverse.ignore_errors(),
+        "choose": tf.data.Dataset.choose_from_datasets(
+            [tf.data.Dataset.range(3), tf.data.Dataset.range(10, 12)],
+            tf.data.Dataset.from_tensor_slices(tf.constant([0, 1, 1, 1, 0, 0, 0, 1], tf.int64)),
+        ),
+        "choose_no_stop": tf.data.Dataset.choose_from_datasets(
+            [tf.data.Dataset.range(3), tf.data.Dataset.range(10, 12)],
+            tf.data.Dataset.from_tensor_slices(tf.constant([0, 1, 1, 1, 0, 0, 0, 1], tf.int64)),
+            stop_on_empty_dataset=False,
+        ),
+        "legacy_parallel_interleave": base.apply(
+            tf.data.experimental.parallel_interleave(lambda x: tf.data.Dataset.range(x * 10, x * 10 + x), cycle_length=2, block_length=2)
+        ),
+    }
+    steps = []
+    for d in datasets.values():
+        steps += drain(v1.data.make_one_shot_iterator(d).get_next(), 9)
+    reduced = r.reduce(tf.constant(0, tf.int64), lambda s, x: s + x * x)
+    single = tf.data.Dataset.from_tensors(tf.constant([5, 6])).get_single_element()
+    empty = tf.data.Dataset.range(0).get_single_element()
+    many = tf.data.Dataset.range(2).get_single_element()
+    bad_shard = tf.raw_ops.ShardDataset(
+        input_dataset=r._variant_tensor, num_shards=tf.constant(2, tf.int64), index=tf.constant(5, tf.int64),
+        output_types=[tf.int64], output_shapes=[tf.TensorShape([])],
+    )
+    bad_shard_single = tf.raw_ops.DatasetToSingleElement(dataset=bad_shard, output_types=[tf.int64], output_shapes=[tf.TensorShape([])])
+    return steps + [([], [reduced, single]), ([], [empty]), ([], [many]), ([], bad_shard_single)]
+
+
 @graph("training_loop")
 def _():
     xs = np.linspace(-1, 1, 16, dtype=np.float32).reshape(8, 2)

@@ -12,6 +12,7 @@ raw dataset ops with bad arguments for TF's error codes and messages.
 Format: {"tensorflow", "graphs": [{"name", "graph" (GraphDef, base64), "ops", "steps": [...]}]}.
 """
 
+import base64
 import gzip
 import json
 import os
@@ -269,7 +270,7 @@ def _():
     # unowned Resource"), so they are built but not run.
     tf.raw_ops.DeleteSeedGenerator(handle=gen, deleter=gen_deleter)
     tf.raw_ops.DeleteMemoryCache(handle=cache, deleter=cache_deleter)
-    anon2 = tf.raw_ops.AnonymousIteratorV3(output_types=t, output_shapes=s)
+    anon2, anon2_deleter = tf.raw_ops.AnonymousIteratorV2(output_types=t, output_shapes=s)
     with tf.control_dependencies([tf.raw_ops.MakeIterator(dataset=bad_threads, iterator=anon2)]):
         bad = tf.raw_ops.IteratorGetNext(iterator=anon2, output_types=t, output_shapes=s)[0]
     return (
@@ -308,7 +309,7 @@ def write_data_files():
     text = b"one\ntwo\r\n\nlast"
     with open(os.path.join(FILES, "lines.txt"), "wb") as f:
         f.write(text)
-    with gzip.open(os.path.join(FILES, "lines.txt.gz"), "wb") as f:
+    with gzip.GzipFile(os.path.join(FILES, "lines.txt.gz"), "wb", mtime=0) as f:
         f.write(b"alpha\nbeta\n")
     with open(os.path.join(FILES, "fixed.bin"), "wb") as f:
         f.write(b"HHabcdefghiF")
@@ -450,6 +451,35 @@ def _():
     init = v1.global_variables_initializer()
     return [([init], [])] + [([train], [loss])] * 4 + [([], [tf.identity(w), tf.identity(b)])]
 
+
+
+def limit_graph(name, build):
+    """A graph for tfgate's own limits (not run in TF, which allocates some of these up front and
+    aborts): the GraphDef and the names to fetch."""
+    g = tf.Graph()
+    with g.as_default():
+        fetches = build()
+    return {
+        "name": name,
+        "graph": base64.b64encode(g.as_graph_def().SerializeToString()).decode("ascii"),
+        "fetches": [f.name for f in fetches],
+    }
+
+
+def one(d):
+    return v1.data.make_one_shot_iterator(d).get_next()
+
+
+limits = [
+    limit_graph("huge_buffer_and_batch", lambda: [one(tf.data.Dataset.range(5).shuffle(10**15, seed=1).batch(10**15))]),
+    limit_graph("huge_padding", lambda: [one(tf.data.Dataset.range(3).map(lambda x: tf.range(x)).padded_batch(2, padded_shapes=[2**40]))]),
+    limit_graph("batch_over_step_budget", lambda: [one(tf.data.Dataset.from_tensors(tf.zeros([1000])).repeat(200).batch(200))]),
+    limit_graph("endless_filter", lambda: [one(tf.data.Dataset.range(-1).repeat().filter(lambda x: x < 0))]),
+    limit_graph("endless_filter_on_infinite_range", lambda: [one(tf.data.Dataset.range(10**18).filter(lambda x: x < 0))]),
+]
+with open(os.path.join(os.path.dirname(OUT), "data-limits.json"), "w") as f:
+    json.dump({"tensorflow": tf.__version__, "graphs": limits}, f, indent=1)
+    f.write("\n")
 
 with open(OUT, "w") as f:
     json.dump({"tensorflow": tf.__version__, "graphs": graphs}, f, indent=1)

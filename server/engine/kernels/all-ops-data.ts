@@ -25,6 +25,7 @@ export * from "./OneShotIterator.js";
 export * from "./PaddedBatchDatasetV2.js";
 export * from "./ParallelBatchDataset.js";
 export * from "./pass-through-datasets.js";
+export * from "./RandomDataset.js";
 export * from "./RangeDataset.js";
 export * from "./ReduceDataset.js";
 export * from "./RepeatDataset.js";

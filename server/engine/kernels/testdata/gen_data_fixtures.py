@@ -438,6 +438,20 @@ def _():
     return steps + [([], [reduced, single]), ([], [empty]), ([], [many]), ([], bad_shard_single)]
 
 
+@graph("random_and_sampling")
+def _():
+    rand = tf.data.Dataset.random(seed=5).take(3).repeat(2)
+    rerand = tf.data.Dataset.random(seed=5, rerandomize_each_iteration=True).take(3).repeat(2)
+    sampled = tf.data.Dataset.sample_from_datasets(
+        [tf.data.Dataset.range(5), tf.data.Dataset.range(100, 105)], weights=[0.3, 0.7], seed=3
+    )
+    its = [v1.data.make_initializable_iterator(d) for d in (rand, rerand, sampled)]
+    steps = [([it.initializer for it in its], [])]
+    for it, n in zip(its, (7, 7, 11)):
+        steps += drain(it.get_next(), n)
+    return steps
+
+
 @graph("training_loop")
 def _():
     xs = np.linspace(-1, 1, 16, dtype=np.float32).reshape(8, 2)

@@ -42,4 +42,5 @@ export * from "./TextLineDataset.js";
 export * from "./TFRecordDataset.js";
 export * from "./UnbatchDataset.js";
 export * from "./UniqueDataset.js";
+export * from "./WindowDataset.js";
 export * from "./ZipDataset.js";

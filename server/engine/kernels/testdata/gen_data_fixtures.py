@@ -452,6 +452,23 @@ def _():
     return steps
 
 
+@graph("windows")
+def _():
+    r = tf.data.Dataset.range(7)
+    pairs = tf.data.Dataset.zip((r, r.map(lambda x: tf.strings.as_string(x))))
+    datasets = (
+        r.window(3, shift=1).flat_map(lambda w: w.batch(3)),
+        r.window(3, shift=2, stride=2).flat_map(lambda w: w.batch(5)),
+        r.window(3, shift=5).flat_map(lambda w: w.batch(5)),
+        r.window(3, shift=1, drop_remainder=True).flat_map(lambda w: w.batch(3)),
+        pairs.window(4).flat_map(lambda a, b: tf.data.Dataset.zip((a.batch(4), b.batch(4)))),
+    )
+    steps = []
+    for d in datasets:
+        steps += drain(flat(v1.data.make_one_shot_iterator(d).get_next()), 8)
+    return steps
+
+
 @graph("training_loop")
 def _():
     xs = np.linspace(-1, 1, 16, dtype=np.float32).reshape(8, 2)

@@ -11,6 +11,7 @@ export * from "./DirectedInterleaveDataset.js";
 export * from "./FilterDataset.js";
 export * from "./FixedLengthRecordDataset.js";
 export * from "./FlatMapDataset.js";
+export * from "./GroupByWindowDataset.js";
 export * from "./IgnoreErrorsDataset.js";
 export * from "./InterleaveDataset.js";
 export * from "./IteratorFromStringHandleV2.js";

@@ -469,6 +469,25 @@ def _():
     return steps
 
 
+@graph("group_by_window")
+def _():
+    r = tf.data.Dataset.from_tensor_slices(tf.constant([5, 2, 8, 3, 6, 1, 9, 4, 7, 0], tf.int64))
+    grouped = r.group_by_window(lambda x: x % 3, lambda k, w: w.batch(2).map(lambda b: b + k * 100), window_size=2)
+    sized = r.group_by_window(
+        lambda x: x % 2, lambda k, w: w.batch(10), window_size_func=lambda k: k + 2
+    )
+    sentences = tf.data.Dataset.from_tensor_slices(tf.constant([1, 4, 2, 7, 3, 9, 5, 2], tf.int64)).map(
+        lambda n: tf.range(n)
+    )
+    bucketed = sentences.bucket_by_sequence_length(
+        lambda s: tf.cast(tf.size(s), tf.int32), bucket_boundaries=[3, 6], bucket_batch_sizes=[2, 2, 2]
+    )
+    steps = []
+    for d, n in ((grouped, 7), (sized, 5), (bucketed, 6)):
+        steps += drain(v1.data.make_one_shot_iterator(d).get_next(), n)
+    return steps
+
+
 @graph("training_loop")
 def _():
     xs = np.linspace(-1, 1, 16, dtype=np.float32).reshape(8, 2)

@@ -7,9 +7,9 @@ import type { OpKernelConstruction } from "../framework/op-kernel.js";
 import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { EMPTY_VARIANT } from "../framework/variant.js";
-import { outputSignature } from "./dataset.js";
-import { anonymousIteratorName, iteratorHandleFor } from "./iterator-resource.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { outputSignature } from "./util/dataset.js";
+import { anonymousIteratorName, iteratorHandleFor } from "./util/iterator-resource.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 export const AnonymousIteratorV3Kernel: KernelConfig = {
   op: {

@@ -17,8 +17,8 @@ import {
   outputSignature,
   UNKNOWN,
   withStepMemory,
-} from "./dataset.js";
-import { stackRows } from "./dataset-tensors.js";
+} from "./util/dataset.js";
+import { stackRows } from "./util/dataset-tensors.js";
 
 /** Up to n elements of `input` (fewer at its end); none when it is exhausted. */
 export async function pullBatch(

@@ -20,9 +20,9 @@ import {
   datasetOp,
   type Element,
   outputSignature,
-} from "./dataset.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { lookupResource, type ResourceType, resourceHandleInput } from "./step-resources.js";
+} from "./util/dataset.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { lookupResource, type ResourceType, resourceHandleInput } from "./util/step-resources.js";
 
 /** TF's MemoryCache: the cached elements once an iterator has read the whole input. */
 export interface MemoryCache {

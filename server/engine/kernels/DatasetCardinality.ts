@@ -3,8 +3,8 @@
 
 import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { datasetInput } from "./dataset.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
+import { datasetInput } from "./util/dataset.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
 
 export const DatasetCardinalityKernel: KernelConfig = {
   op: {

@@ -1,10 +1,10 @@
 // TF's DeleteIterator (core/kernels/data/iterator_ops.cc DeleteIteratorOp): removes an iterator
 // resource (an anonymous iterator's end of life); the deleter input is not used.
 
-import { ITERATOR_RESOURCE } from "./iterator-resource.js";
-import type { KernelConfig } from "./kernel-config.js";
-import { simpleKernel } from "./kernel-config.js";
-import { lookupResource, resourceHandleInput } from "./step-resources.js";
+import { ITERATOR_RESOURCE } from "./util/iterator-resource.js";
+import type { KernelConfig } from "./util/kernel-config.js";
+import { simpleKernel } from "./util/kernel-config.js";
+import { lookupResource, resourceHandleInput } from "./util/step-resources.js";
 
 export const DeleteIteratorKernel: KernelConfig = {
   op: {

@@ -13,7 +13,7 @@ import {
   datasetOp,
   outputSignature,
   UNKNOWN,
-} from "./dataset.js";
+} from "./util/dataset.js";
 
 class DirectedInterleaveDatasetValue extends Dataset {
   readonly name = "DirectedInterleaveDataset";

@@ -8,7 +8,7 @@ import { statSync } from "node:fs";
 import { invalidArgument } from "../framework/errors.js";
 import { fileError } from "../framework/file-sandbox.js";
 import type { OpKernelContext } from "../framework/op-kernel.js";
-import { datasetOp, type IteratorContext, int64Argument } from "./dataset.js";
+import { datasetOp, type IteratorContext, int64Argument } from "./util/dataset.js";
 import {
   type ByteStream,
   type Compression,
@@ -19,7 +19,7 @@ import {
   type RecordReader,
   sandboxFor,
   stringScalarInput,
-} from "./file-datasets.js";
+} from "./util/file-datasets.js";
 
 interface Layout {
   readonly header: number;

@@ -15,7 +15,7 @@ import {
   outputSignature,
   UNKNOWN,
   verifyTypes,
-} from "./dataset.js";
+} from "./util/dataset.js";
 
 class FlatMapDatasetValue extends Dataset {
   readonly name = "FlatMapDataset";

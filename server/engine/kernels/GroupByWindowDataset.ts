@@ -26,7 +26,7 @@ import {
   outputSignature,
   UNKNOWN,
   verifyTypes,
-} from "./dataset.js";
+} from "./util/dataset.js";
 
 /** One flushed group, as the dataset reduce_func receives. */
 class GroupDataset extends Dataset {

@@ -12,7 +12,7 @@ import {
   datasetOp,
   outputSignature,
   UNKNOWN,
-} from "./dataset.js";
+} from "./util/dataset.js";
 
 class IgnoreErrorsDatasetValue extends Dataset {
   readonly name = "IgnoreErrorsDataset";

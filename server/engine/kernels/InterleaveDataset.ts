@@ -24,7 +24,7 @@ import {
   outputSignature,
   UNKNOWN,
   verifyTypes,
-} from "./dataset.js";
+} from "./util/dataset.js";
 
 class InterleaveDatasetValue extends Dataset {
   constructor(

@@ -9,9 +9,9 @@ import type { OpKernelConstruction } from "../framework/op-kernel.js";
 import { Tensor } from "../framework/tensor.js";
 import { handleFromProto } from "../framework/tensor-proto.js";
 import { DataType } from "../framework/types.js";
-import { outputSignature, verifyShapes, verifyTypes } from "./dataset.js";
-import { lookupIterator } from "./iterator-resource.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { outputSignature, verifyShapes, verifyTypes } from "./util/dataset.js";
+import { lookupIterator } from "./util/iterator-resource.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 function fromStringHandleKernel(op: string): KernelConfig {
   return {

@@ -3,9 +3,9 @@
 // session stays usable; re-running the initializer restarts the iterator).
 
 import type { OpKernelConstruction } from "../framework/op-kernel.js";
-import { outputSignature, verifyElement } from "./dataset.js";
-import { endOfSequence, iteratorInput } from "./iterator-resource.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { outputSignature, verifyElement } from "./util/dataset.js";
+import { endOfSequence, iteratorInput } from "./util/iterator-resource.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 function getNextKernel(op: string): KernelConfig {
   return {

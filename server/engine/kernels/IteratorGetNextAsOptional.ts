@@ -5,9 +5,9 @@ import type { OpKernelConstruction } from "../framework/op-kernel.js";
 import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { OptionalValue } from "../framework/variant.js";
-import { outputSignature, verifyElement } from "./dataset.js";
-import { iteratorInput } from "./iterator-resource.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { outputSignature, verifyElement } from "./util/dataset.js";
+import { iteratorInput } from "./util/iterator-resource.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 export const IteratorGetNextAsOptionalKernel: KernelConfig = {
   op: {

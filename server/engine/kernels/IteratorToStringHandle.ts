@@ -7,9 +7,9 @@ import { ResourceHandleProtoSchema } from "../../../gen/tensorflow/core/framewor
 import { Tensor } from "../framework/tensor.js";
 import { handleToProto } from "../framework/tensor-proto.js";
 import { DataType } from "../framework/types.js";
-import { ITERATOR_RESOURCE } from "./iterator-resource.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { lookupResource, resourceHandleInput } from "./step-resources.js";
+import { ITERATOR_RESOURCE } from "./util/iterator-resource.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { lookupResource, resourceHandleInput } from "./util/step-resources.js";
 
 export const IteratorToStringHandleKernel: KernelConfig = {
   op: {

@@ -4,9 +4,9 @@
 
 import { getAttrString } from "../framework/op-def.js";
 import type { OpKernelConstruction } from "../framework/op-kernel.js";
-import { outputSignature } from "./dataset.js";
-import { iteratorHandleFor, privateIteratorName } from "./iterator-resource.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { outputSignature } from "./util/dataset.js";
+import { iteratorHandleFor, privateIteratorName } from "./util/iterator-resource.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 function iteratorHandleKernel(op: string): KernelConfig {
   return {

@@ -1,10 +1,10 @@
 // TF's MakeIterator (core/kernels/data/iterator_ops.cc MakeIteratorOp): (re)starts an iterator
 // resource on a dataset whose signature matches the iterator's; an iterator's initializer.
 
-import { datasetInput } from "./dataset.js";
-import { iteratorInput } from "./iterator-resource.js";
-import type { KernelConfig } from "./kernel-config.js";
-import { simpleKernel } from "./kernel-config.js";
+import { datasetInput } from "./util/dataset.js";
+import { iteratorInput } from "./util/iterator-resource.js";
+import type { KernelConfig } from "./util/kernel-config.js";
+import { simpleKernel } from "./util/kernel-config.js";
 
 export const MakeIteratorKernel: KernelConfig = {
   op: {

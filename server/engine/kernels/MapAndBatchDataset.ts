@@ -4,6 +4,7 @@
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrBool, getAttrTypeList } from "../framework/op-def.js";
 import { BatchDatasetValue } from "./BatchDatasetV2.js";
+import { MapDatasetValue } from "./MapDataset.js";
 import {
   boolArgument,
   capturedInputs,
@@ -12,8 +13,7 @@ import {
   datasetOp,
   int64Argument,
   outputSignature,
-} from "./dataset.js";
-import { MapDatasetValue } from "./MapDataset.js";
+} from "./util/dataset.js";
 
 export const MapAndBatchDatasetKernel = datasetOp(
   {

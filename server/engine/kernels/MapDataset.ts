@@ -19,7 +19,7 @@ import {
   datasetOp,
   int64Argument,
   outputSignature,
-} from "./dataset.js";
+} from "./util/dataset.js";
 
 export class MapDatasetValue extends Dataset {
   constructor(

@@ -6,9 +6,9 @@
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrString } from "../framework/op-def.js";
 import type { OpKernelConstruction } from "../framework/op-kernel.js";
-import { datasetFromTensor, datasetFunctionAttr, outputSignature } from "./dataset.js";
-import { iteratorHandleFor, privateIteratorName } from "./iterator-resource.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { datasetFromTensor, datasetFunctionAttr, outputSignature } from "./util/dataset.js";
+import { iteratorHandleFor, privateIteratorName } from "./util/iterator-resource.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 export const OneShotIteratorKernel: KernelConfig = {
   op: {

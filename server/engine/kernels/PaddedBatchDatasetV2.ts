@@ -15,8 +15,8 @@ import {
   int64Argument,
   outputSignature,
   withStepMemory,
-} from "./dataset.js";
-import { padRows } from "./dataset-tensors.js";
+} from "./util/dataset.js";
+import { padRows } from "./util/dataset-tensors.js";
 
 class PaddedBatchDatasetValue extends Dataset {
   readonly name = "PaddedBatchDataset";

@@ -3,7 +3,7 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { BatchDatasetValue } from "./BatchDatasetV2.js";
-import { boolArgument, datasetInput, datasetOp, int64Argument, outputSignature } from "./dataset.js";
+import { boolArgument, datasetInput, datasetOp, int64Argument, outputSignature } from "./util/dataset.js";
 
 export const ParallelBatchDatasetKernel = datasetOp(
   {

@@ -9,15 +9,15 @@ import { getAttrBool } from "../framework/op-def.js";
 import type { OpKernelContext } from "../framework/op-kernel.js";
 import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { Dataset, type DatasetIterator, datasetOp, INFINITE, outputSignature } from "./dataset.js";
-import { PhiloxRandom, SingleSampleAdapter } from "./philox-random.js";
+import { Dataset, type DatasetIterator, datasetOp, INFINITE, outputSignature } from "./util/dataset.js";
+import { PhiloxRandom, SingleSampleAdapter } from "./util/philox-random.js";
 import {
   DUMMY_SEED_GENERATOR_NAME,
   SEED_GENERATOR_RESOURCE,
   type SeedGenerator,
   seedGenerator,
-} from "./seed-generator.js";
-import { lookupResource, resourceHandleInput } from "./step-resources.js";
+} from "./util/seed-generator.js";
+import { lookupResource, resourceHandleInput } from "./util/step-resources.js";
 
 class RandomDatasetValue extends Dataset {
   readonly name = "RandomDataset";

@@ -12,7 +12,7 @@ import {
   datasetOp,
   type IteratorContext,
   outputSignature,
-} from "./dataset.js";
+} from "./util/dataset.js";
 
 class RangeDatasetValue extends Dataset {
   readonly name = "RangeDataset";

@@ -16,8 +16,8 @@ import {
   outputSignature,
   verifyElement,
   verifyTypes,
-} from "./dataset.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+} from "./util/dataset.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 export const ReduceDatasetKernel: KernelConfig = {
   op: {

@@ -12,7 +12,7 @@ import {
   int64Argument,
   outputSignature,
   UNKNOWN,
-} from "./dataset.js";
+} from "./util/dataset.js";
 
 class RepeatDatasetValue extends Dataset {
   readonly name = "RepeatDataset";

@@ -16,7 +16,7 @@ import {
   datasetOp,
   outputSignature,
   UNKNOWN,
-} from "./dataset.js";
+} from "./util/dataset.js";
 
 class ScanDatasetValue extends Dataset {
   readonly name = "ScanDataset";

@@ -6,14 +6,14 @@
 import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { EMPTY_VARIANT } from "../framework/variant.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
 import {
   DUMMY_SEED_GENERATOR_NAME,
   SEED_GENERATOR_RESOURCE,
   type SeedGenerator,
   seedGenerator,
-} from "./seed-generator.js";
-import { lookupResource, resourceHandleInput } from "./step-resources.js";
+} from "./util/seed-generator.js";
+import { lookupResource, resourceHandleInput } from "./util/step-resources.js";
 
 function seedHandle(device: string, container: string, name: string): Tensor {
   return new Tensor(

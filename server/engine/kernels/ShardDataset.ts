@@ -13,7 +13,7 @@ import {
   int64Argument,
   outputSignature,
   UNKNOWN,
-} from "./dataset.js";
+} from "./util/dataset.js";
 
 class ShardDatasetValue extends Dataset {
   readonly name = "ShardDataset";

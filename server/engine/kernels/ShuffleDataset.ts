@@ -17,16 +17,16 @@ import {
   datasetOp,
   type Element,
   outputSignature,
-} from "./dataset.js";
-import type { KernelConfig } from "./kernel-config.js";
-import { PhiloxRandom, SingleSampleAdapter } from "./philox-random.js";
+} from "./util/dataset.js";
+import type { KernelConfig } from "./util/kernel-config.js";
+import { PhiloxRandom, SingleSampleAdapter } from "./util/philox-random.js";
 import {
   DUMMY_SEED_GENERATOR_NAME,
   SEED_GENERATOR_RESOURCE,
   type SeedGenerator,
   seedGenerator,
-} from "./seed-generator.js";
-import { lookupResource, resourceHandleInput } from "./step-resources.js";
+} from "./util/seed-generator.js";
+import { lookupResource, resourceHandleInput } from "./util/step-resources.js";
 
 class ShuffleDatasetValue extends Dataset {
   readonly name = "ShuffleDataset";

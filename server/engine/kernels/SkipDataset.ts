@@ -11,7 +11,7 @@ import {
   int64Argument,
   outputSignature,
   UNKNOWN,
-} from "./dataset.js";
+} from "./util/dataset.js";
 
 class SkipDatasetValue extends Dataset {
   readonly name = "SkipDataset";

@@ -6,8 +6,8 @@
 
 import { dataLoss, invalidArgument } from "../framework/errors.js";
 import type { OpKernelContext } from "../framework/op-kernel.js";
-import { maskedCrc32c } from "./crc32c.js";
-import { datasetOp, int64Argument } from "./dataset.js";
+import { maskedCrc32c } from "./util/crc32c.js";
+import { datasetOp, int64Argument } from "./util/dataset.js";
 import {
   type ByteStream,
   compressionOf,
@@ -17,7 +17,7 @@ import {
   type RecordReader,
   sandboxFor,
   stringScalarInput,
-} from "./file-datasets.js";
+} from "./util/file-datasets.js";
 
 const view = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
 

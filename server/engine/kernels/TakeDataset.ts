@@ -10,7 +10,7 @@ import {
   int64Argument,
   outputSignature,
   UNKNOWN,
-} from "./dataset.js";
+} from "./util/dataset.js";
 
 class TakeDatasetValue extends Dataset {
   readonly name = "TakeDataset";

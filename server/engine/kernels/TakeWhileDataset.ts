@@ -15,7 +15,7 @@ import {
   datasetOp,
   outputSignature,
   UNKNOWN,
-} from "./dataset.js";
+} from "./util/dataset.js";
 
 class TakeWhileDatasetValue extends Dataset {
   readonly name = "TakeWhileDataset";

@@ -1,7 +1,7 @@
 // TF's TensorDataset (core/kernels/data/tensor_dataset_op.cc): one element, the node's inputs
 // (tf.data.Dataset.from_tensors).
 
-import { Dataset, type DatasetIterator, datasetOp, type Element, outputSignature } from "./dataset.js";
+import { Dataset, type DatasetIterator, datasetOp, type Element, outputSignature } from "./util/dataset.js";
 
 export class TensorDatasetValue extends Dataset {
   readonly name = "TensorDataset";

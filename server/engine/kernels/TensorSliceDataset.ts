@@ -4,8 +4,8 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import type { Tensor } from "../framework/tensor.js";
-import { Dataset, type DatasetIterator, datasetOp, outputSignature, withStepMemory } from "./dataset.js";
-import { sliceRow } from "./dataset-tensors.js";
+import { Dataset, type DatasetIterator, datasetOp, outputSignature, withStepMemory } from "./util/dataset.js";
+import { sliceRow } from "./util/dataset-tensors.js";
 
 class TensorSliceDatasetValue extends Dataset {
   readonly name = "TensorSliceDataset";

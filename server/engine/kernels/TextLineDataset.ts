@@ -2,7 +2,7 @@
 // their "\n" (or "\r\n"); a last line without a newline is a line too.
 
 import { invalidArgument } from "../framework/errors.js";
-import { datasetOp, int64Argument } from "./dataset.js";
+import { datasetOp, int64Argument } from "./util/dataset.js";
 import {
   compressionOf,
   FileRecordDataset,
@@ -10,7 +10,7 @@ import {
   openStream,
   sandboxFor,
   stringScalarInput,
-} from "./file-datasets.js";
+} from "./util/file-datasets.js";
 
 export const TextLineDatasetKernel = datasetOp(
   {

@@ -11,8 +11,8 @@ import {
   outputSignature,
   UNKNOWN,
   withStepMemory,
-} from "./dataset.js";
-import { sliceRow } from "./dataset-tensors.js";
+} from "./util/dataset.js";
+import { sliceRow } from "./util/dataset-tensors.js";
 
 class UnbatchDatasetValue extends Dataset {
   readonly name = "UnbatchDataset";

@@ -11,7 +11,7 @@ import {
   datasetOp,
   outputSignature,
   UNKNOWN,
-} from "./dataset.js";
+} from "./util/dataset.js";
 
 class UniqueDatasetValue extends Dataset {
   readonly name = "UniqueDataset";

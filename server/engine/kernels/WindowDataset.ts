@@ -19,7 +19,7 @@ import {
   int64Argument,
   outputSignature,
   UNKNOWN,
-} from "./dataset.js";
+} from "./util/dataset.js";
 
 /** A window's values of one component: a finite dataset of known elements. */
 class WindowComponentDataset extends Dataset {

@@ -10,7 +10,7 @@ import {
   INFINITE,
   outputSignature,
   UNKNOWN,
-} from "./dataset.js";
+} from "./util/dataset.js";
 
 class ZipDatasetValue extends Dataset {
   readonly name = "ZipDataset";

@@ -14,7 +14,7 @@ import {
 } from "../../../gen/tensorflow/core/protobuf/master_pb.js";
 import { isTfError, TfCode } from "../framework/errors.js";
 import { createMaster } from "../master/master.js";
-import { type GraphCase, runGraphFixtures } from "./graph-fixtures.js";
+import { type GraphCase, runGraphFixtures } from "./testing/graph-fixtures.js";
 
 const fx = JSON.parse(readFileSync(new URL("./testdata/data-fixtures.json", import.meta.url), "utf8")) as {
   tensorflow: string;

@@ -8,9 +8,9 @@
 import { invalidArgument } from "../framework/errors.js";
 import type { OpDeclaration } from "../framework/op-def.js";
 import type { OpKernelContext } from "../framework/op-kernel.js";
-import { datasetInput, int64Argument } from "./dataset.js";
-import type { KernelConfig } from "./kernel-config.js";
-import { simpleKernel } from "./kernel-config.js";
+import { datasetInput, int64Argument } from "./util/dataset.js";
+import type { KernelConfig } from "./util/kernel-config.js";
+import { simpleKernel } from "./util/kernel-config.js";
 
 const SIGNATURE = ["output_types: list(type) >= 1", "output_shapes: list(shape) >= 1"];
 

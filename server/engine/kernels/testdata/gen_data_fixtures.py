@@ -488,6 +488,15 @@ def _():
     return steps
 
 
+@graph("random_ops_in_map")
+def _():
+    v1.set_random_seed(11)
+    ds = tf.data.Dataset.range(4).map(lambda x: tf.cast(x, tf.float32) + tf.random.uniform([2], seed=3))
+    it = v1.data.make_initializable_iterator(ds)
+    nx = it.get_next()
+    return drain(nx, 5, it.initializer) + drain(nx, 2, it.initializer)
+
+
 @graph("training_loop")
 def _():
     xs = np.linspace(-1, 1, 16, dtype=np.float32).reshape(8, 2)

@@ -34,7 +34,16 @@ export const DATASET_TYPE_NAME = "tensorflow::DatasetVariantWrapper";
 /** What an iterator sees while it produces an element (TF's IteratorContext). */
 export interface IteratorContext {
   readonly step: StepContext;
+  /**
+   * The functions instantiated for one iterator resource (TF clones the function library runtime
+   * per iterator): each MakeIterator starts with new kernels, so a random op in a map function
+   * restarts its sequence when the iterator is re-initialised, as in TF.
+   */
+  readonly functions?: FunctionScope;
 }
+
+/** Function instances of one iterator, by the dataset function they instantiate. */
+export type FunctionScope = Map<object, FunctionCall>;
 
 /** One pass over a dataset (TF's IteratorBase). */
 export interface DatasetIterator {
@@ -195,9 +204,17 @@ export async function checkpoint(ictx: IteratorContext): Promise<void> {
  * TF's CapturedFunction: a `func` attr with the captured inputs (other_arguments) a run of the
  * dataset op bound, called with an element's components followed by the captures.
  */
-export interface DatasetFunction {
-  readonly call: FunctionCall;
+export interface DatasetFunction extends DatasetFunctionTemplate {
   readonly captured: readonly Tensor[];
+}
+
+/** A dataset op's function attr as instantiated at construction (shared by its datasets). */
+export interface DatasetFunctionTemplate {
+  readonly call: FunctionCall;
+  /** Instantiates the function again with new kernels (for an iterator's own FunctionScope). */
+  readonly fresh: () => FunctionCall;
+  /** The template itself: the key of its instances in a FunctionScope. */
+  readonly template: object;
   readonly name: string;
   /** The dataset op and its iterator's name in TF's messages ("MapDataset", "Map"). */
   readonly op: string;
@@ -205,14 +222,19 @@ export interface DatasetFunction {
 }
 
 /** The function of attr `attr`, instantiated at construction. */
-export function datasetFunctionAttr(
-  c: OpKernelConstruction,
-  attr: string,
-): Omit<DatasetFunction, "captured"> {
+export function datasetFunctionAttr(c: OpKernelConstruction, attr: string): DatasetFunctionTemplate {
   const v = c.attrs[attr];
-  const name = v?.value.case === "func" ? v.value.value.name : attr;
+  const func = v?.value.case === "func" ? v.value.value : undefined;
+  const name = func?.name ?? attr;
+  const call = instantiateFuncAttr(c, attr);
+  const runtime = c.functions;
+  const fresh = (): FunctionCall => {
+    const again = runtime?.fresh?.();
+    return again !== undefined && func !== undefined ? again.instantiate(func.name, func.attr) : call;
+  };
   // TF's iterator names drop "Dataset": MapDataset's iterator is "Map".
-  return { call: instantiateFuncAttr(c, attr), name, op: c.op, iteratorName: c.op.replace("Dataset", "") };
+  const t = { call, fresh, name, op: c.op, iteratorName: c.op.replace("Dataset", ""), template: {} };
+  return { ...t, template: t };
 }
 
 /** Inputs [from, from + count) as the captured arguments of a function. */
@@ -220,6 +242,18 @@ export function capturedInputs(ctx: OpKernelContext, from: number, count: number
   const out: Tensor[] = [];
   for (let i = from; i < from + count; i++) out.push(ctx.input(i));
   return out;
+}
+
+/** The function's instance for this iterator (made on its first call), or the shared one. */
+function instanceOf(ictx: IteratorContext, f: DatasetFunction): FunctionCall {
+  const scope = ictx.functions;
+  if (scope === undefined) return f.call;
+  let call = scope.get(f.template);
+  if (call === undefined) {
+    call = f.fresh();
+    scope.set(f.template, call);
+  }
+  return call;
 }
 
 const functionSteps = new WeakMap<StepContext, StepContext>();
@@ -250,7 +284,7 @@ export async function callFunction(
 ): Promise<Tensor[]> {
   let rets: Tensor[];
   try {
-    rets = await f.call([...args, ...f.captured], functionStep(ictx.step));
+    rets = await instanceOf(ictx, f)([...args, ...f.captured], functionStep(ictx.step));
   } catch (e) {
     // TF names the transformation whose function failed; OUT_OF_RANGE is a map's end of input.
     if (!isTfError(e) || e.code === TfCode.OUT_OF_RANGE || e.code === TfCode.CANCELLED) throw e;

@@ -13,6 +13,7 @@ import {
   type Dataset,
   type DatasetIterator,
   type Element,
+  type FunctionScope,
   type IteratorContext,
   verifyShapes,
   verifyTypes,
@@ -28,6 +29,8 @@ export const ITERATOR_RESOURCE: ResourceType = {
 export class IteratorResource {
   /** The current pass; undefined until MakeIterator (or a one-shot iterator's factory) sets one. */
   private iterator: DatasetIterator | undefined;
+  /** The functions the current pass has instantiated (new with each MakeIterator, as in TF). */
+  private functions: FunctionScope = new Map();
   /** Serialises calls: each waits for the previous one. */
   private tail: Promise<unknown> = Promise.resolve();
   /** A one-shot iterator's factory run, shared by every caller (its failure is kept, as in TF). */
@@ -43,15 +46,12 @@ export class IteratorResource {
     verifyTypes(this.dtypes, ds.dtypes);
     verifyShapes(this.shapes, ds.shapes);
     const it = ds.makeIterator();
+    const start = () => {
+      this.iterator = it;
+      this.functions = new Map();
+    };
     // Queued behind a running GetNext, as TF's MakeIterator waits for the iterator's lock.
-    this.tail = this.tail.then(
-      () => {
-        this.iterator = it;
-      },
-      () => {
-        this.iterator = it;
-      },
-    );
+    this.tail = this.tail.then(start, start);
   }
 
   get initialized(): boolean {
@@ -68,7 +68,7 @@ export class IteratorResource {
             "the initializer operation for this iterator before getting the next element.",
         );
       }
-      return it.next(ictx);
+      return it.next({ ...ictx, functions: this.functions });
     };
     const result = this.tail.then(run, run);
     this.tail = result.catch(() => undefined);

@@ -185,3 +185,28 @@ def data_errors(target):
         r["checked"] = drain(sess, nxs[2])
         r["cardinality"] = cap(lambda: sess.run(card))
     return r
+
+
+@program(control_flow_v2=True)
+def data_random_augmentation(target):
+    """Random ops inside map functions (seeded through the graph seed): the sequence of an
+    initializable iterator, its restart on re-initialisation, and a reshuffling repeat."""
+    g = tf.Graph()
+    with g.as_default():
+        v1.set_random_seed(21)
+        ds = (
+            tf.data.Dataset.range(6)
+            .map(lambda x: tf.cast(x, tf.float32) + tf.random.uniform([2], -1.0, 1.0, seed=4))
+            .shuffle(4, seed=8)
+            .repeat(2)
+            .batch(4)
+        )
+        it = v1.data.make_initializable_iterator(ds)
+        nx = it.get_next()
+    r = {}
+    with session(target, g) as sess:
+        sess.run(it.initializer)
+        r["first"] = drain(sess, nx)
+        sess.run(it.initializer)
+        r["again"] = drain(sess, nx)
+    return r

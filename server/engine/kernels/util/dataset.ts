@@ -10,7 +10,7 @@
 // charged to the step that builds it (withStepMemory), and tensors a function returns are charged to
 // the step once they leave the call (adoptTensors).
 
-import { internal, invalidArgument, isTfError, TfCode } from "../../framework/errors.js";
+import { invalidArgument, isTfError, TfCode } from "../../framework/errors.js";
 import type { AttrMap } from "../../framework/op-def.js";
 import { getAttrList, getAttrTypeList } from "../../framework/op-def.js";
 import type { OpKernelConstruction, OpKernelContext, StepContext } from "../../framework/op-kernel.js";
@@ -383,18 +383,4 @@ export function arrayIterator(elements: readonly Element[]): DatasetIterator {
   return {
     next: async () => (i < elements.length ? elements[i++] : undefined),
   };
-}
-
-/** Cardinality arithmetic shared by the transformations: a * b with TF's special values. */
-export function multiplyCardinality(a: number, b: number): number {
-  if (a === 0 || b === 0) return 0;
-  if (a === INFINITE || b === INFINITE) return INFINITE;
-  if (a === UNKNOWN || b === UNKNOWN) return UNKNOWN;
-  return a * b;
-}
-
-/** For kernels that must not see a non-dataset variant (internal consistency). */
-export function assertDataset(v: unknown): Dataset {
-  if (!isDataset(v)) throw internal("Expected a dataset");
-  return v;
 }

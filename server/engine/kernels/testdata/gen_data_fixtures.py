@@ -497,6 +497,17 @@ def _():
     return drain(nx, 5, it.initializer) + drain(nx, 2, it.initializer)
 
 
+@graph("control_flow_in_functions")
+def _():
+    def f(x):
+        y = tf.cond(tf.equal(x % 2, 0), lambda: x * 10, lambda: -x)
+        _, total = tf.while_loop(lambda i, t: i < x, lambda i, t: (i + 1, t + i), [tf.constant(0, tf.int64), y])
+        return total
+
+    ds = tf.data.Dataset.range(6).map(f).filter(lambda t: tf.cond(t > 0, lambda: True, lambda: t < -4))
+    return drain(v1.data.make_one_shot_iterator(ds).get_next(), 7)
+
+
 @graph("training_loop")
 def _():
     xs = np.linspace(-1, 1, 16, dtype=np.float32).reshape(8, 2)

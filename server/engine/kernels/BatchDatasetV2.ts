@@ -1,4 +1,4 @@
-// TF's BatchDatasetV2 (core/kernels/data/batch_dataset_op.cc): consecutive elements stacked into
+// TF's BatchDatasetV2 and BatchDataset (core/kernels/data/batch_dataset_op.cc): consecutive elements stacked into
 // batches of batch_size along a new first dimension; the last, smaller batch is dropped when
 // drop_remainder is true. Every element of a batch must have the same shape per component.
 
@@ -110,6 +110,25 @@ export const BatchDatasetV2Kernel = datasetOp(
       if (batchSize <= 0) throw invalidArgument("Batch size must be greater than zero.");
       const drop = boolArgument(ctx, 2, "drop_remainder");
       return new BatchDatasetValue(input, batchSize, drop, signature);
+    };
+  },
+);
+
+/** TF's BatchDataset: the original op, without drop_remainder (a last, smaller batch is kept). */
+export const BatchDatasetKernel = datasetOp(
+  {
+    name: "BatchDataset",
+    inputs: ["input_dataset: variant", "batch_size: int64"],
+    outputs: ["handle: variant"],
+    attrs: ["output_types: list(type) >= 1", "output_shapes: list(shape) >= 1", "metadata: string = ''"],
+  },
+  (c) => {
+    const signature = outputSignature(c);
+    return (ctx) => {
+      const input = datasetInput(ctx, 0);
+      const batchSize = int64Argument(ctx, 1, "batch_size");
+      if (batchSize <= 0) throw invalidArgument("Batch size must be greater than zero.");
+      return new BatchDatasetValue(input, batchSize, false, signature);
     };
   },
 );

@@ -1,4 +1,4 @@
-// TF's MapDataset and ParallelMapDatasetV2 (core/kernels/data/map_dataset_op.cc,
+// TF's MapDataset, ParallelMapDataset and ParallelMapDatasetV2 (core/kernels/data/map_dataset_op.cc,
 // parallel_map_dataset_op.cc): each element is f(element, *captured). The parallel form runs its
 // calls one after another here, which is TF's order for deterministic (and default) maps.
 //
@@ -7,6 +7,7 @@
 
 import { invalidArgument, isTfError, TfCode } from "../framework/errors.js";
 import { getAttrBool, getAttrTypeList } from "../framework/op-def.js";
+import type { OpKernelContext } from "../framework/op-kernel.js";
 import {
   callFunction,
   capturedInputs,
@@ -17,7 +18,6 @@ import {
   datasetFunctionAttr,
   datasetInput,
   datasetOp,
-  int64Argument,
   outputSignature,
 } from "./util/dataset.js";
 
@@ -65,29 +65,42 @@ export class MapDatasetValue extends Dataset {
   }
 }
 
-const mapAttrs = (parallel: boolean): string[] => [
+/** The three forms: MapDataset, ParallelMapDataset (int32 num_parallel_calls), ParallelMapDatasetV2. */
+type MapForm = "map" | "parallelV1" | "parallelV2";
+
+const mapAttrs = (form: MapForm): string[] => [
   "f: func",
   "Targuments: list(type) >= 0",
   "output_types: list(type) >= 1",
   "output_shapes: list(shape) >= 1",
   "use_inter_op_parallelism: bool = true",
-  ...(parallel ? ["deterministic: string = 'default'"] : []),
+  ...(form === "parallelV2" ? ["deterministic: string = 'default'"] : []),
+  ...(form === "parallelV1" ? ["sloppy: bool = false"] : []),
   "preserve_cardinality: bool = false",
-  ...(parallel ? ["use_unbounded_threadpool: bool = false"] : ["force_synchronous: bool = false"]),
+  ...(form === "parallelV2" ? ["use_unbounded_threadpool: bool = false"] : []),
+  ...(form === "map" ? ["force_synchronous: bool = false"] : []),
   "metadata: string = ''",
 ];
 
-function mapKernel(op: string, parallel: boolean) {
+function numParallelCalls(ctx: OpKernelContext, i: number, form: MapForm): number {
+  const t = ctx.input(i);
+  if (t.rank !== 0) throw invalidArgument("num_parallel_calls must be a scalar");
+  return form === "parallelV1" ? (t.data as Int32Array)[0]! : Number((t.data as BigInt64Array)[0]!);
+}
+
+function mapKernel(op: string, form: MapForm) {
+  const parallel = form !== "map";
   return datasetOp(
     {
       name: op,
       inputs: [
         "input_dataset: variant",
         "other_arguments: Targuments",
-        ...(parallel ? ["num_parallel_calls: int64"] : []),
+        ...(form === "parallelV1" ? ["num_parallel_calls: int32"] : []),
+        ...(form === "parallelV2" ? ["num_parallel_calls: int64"] : []),
       ],
       outputs: ["handle: variant"],
-      attrs: mapAttrs(parallel),
+      attrs: mapAttrs(form),
     },
     (c) => {
       const signature = outputSignature(c);
@@ -97,7 +110,7 @@ function mapKernel(op: string, parallel: boolean) {
       return (ctx) => {
         const input = datasetInput(ctx, 0);
         if (parallel) {
-          const n = int64Argument(ctx, 1 + numCaptured, "num_parallel_calls");
+          const n = numParallelCalls(ctx, 1 + numCaptured, form);
           if (n <= 0 && n !== -1) throw invalidArgument("num_parallel_calls must be greater than zero.");
         }
         const f = { ...fn, captured: capturedInputs(ctx, 1, numCaptured) };
@@ -107,5 +120,6 @@ function mapKernel(op: string, parallel: boolean) {
   );
 }
 
-export const MapDatasetKernel = mapKernel("MapDataset", false);
-export const ParallelMapDatasetV2Kernel = mapKernel("ParallelMapDatasetV2", true);
+export const MapDatasetKernel = mapKernel("MapDataset", "map");
+export const ParallelMapDatasetKernel = mapKernel("ParallelMapDataset", "parallelV1");
+export const ParallelMapDatasetV2Kernel = mapKernel("ParallelMapDatasetV2", "parallelV2");

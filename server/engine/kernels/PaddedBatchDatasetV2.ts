@@ -1,6 +1,7 @@
-// TF's PaddedBatchDatasetV2 (core/kernels/data/padded_batch_dataset_op.cc): batches whose
-// components are padded, with that component's padding value, to padded_shapes (a dimension of
-// -1 pads to the largest in the batch) before they are stacked.
+// TF's PaddedBatchDataset and PaddedBatchDatasetV2 (core/kernels/data/padded_batch_dataset_op.cc):
+// batches whose components are padded, with that component's padding value, to padded_shapes (a
+// dimension of -1 pads to the largest in the batch) before they are stacked. V1 has no
+// drop_remainder (a last, smaller batch is kept).
 
 import { dataLoss, invalidArgument } from "../framework/errors.js";
 import type { Tensor } from "../framework/tensor.js";
@@ -75,54 +76,59 @@ class PaddedBatchDatasetValue extends Dataset {
   }
 }
 
-export const PaddedBatchDatasetV2Kernel = datasetOp(
-  {
-    name: "PaddedBatchDatasetV2",
-    inputs: [
-      "input_dataset: variant",
-      "batch_size: int64",
-      "padded_shapes: N * int64",
-      "padding_values: Toutput_types",
-      "drop_remainder: bool",
-    ],
-    outputs: ["handle: variant"],
-    attrs: [
-      "parallel_copy: bool = false",
-      "Toutput_types: list(type) >= 1",
-      "output_shapes: list(shape) >= 1",
-      "N: int >= 1",
-      "metadata: string = ''",
-    ],
-  },
-  (c) => {
-    const signature = outputSignature(c, "Toutput_types");
-    const n = signature.dtypes.length;
-    return (ctx) => {
-      const input = datasetInput(ctx, 0);
-      const batchSize = int64Argument(ctx, 1, "batch_size");
-      if (batchSize <= 0) throw invalidArgument("Batch size must be greater than zero.");
-      const padded: number[][] = [];
-      for (let i = 0; i < n; i++) {
-        const t = ctx.input(2 + i);
-        if (t.rank !== 1) {
-          throw invalidArgument(
-            `All padded shapes must be vectors, but component ${i} has shape [${t.shape}].`,
-          );
+function paddedBatchKernel(op: string, withDrop: boolean) {
+  return datasetOp(
+    {
+      name: op,
+      inputs: [
+        "input_dataset: variant",
+        "batch_size: int64",
+        "padded_shapes: N * int64",
+        "padding_values: Toutput_types",
+        ...(withDrop ? ["drop_remainder: bool"] : []),
+      ],
+      outputs: ["handle: variant"],
+      attrs: [
+        ...(withDrop ? ["parallel_copy: bool = false"] : []),
+        "Toutput_types: list(type) >= 1",
+        "output_shapes: list(shape) >= 1",
+        "N: int >= 1",
+        "metadata: string = ''",
+      ],
+    },
+    (c) => {
+      const signature = outputSignature(c, "Toutput_types");
+      const n = signature.dtypes.length;
+      return (ctx) => {
+        const input = datasetInput(ctx, 0);
+        const batchSize = int64Argument(ctx, 1, "batch_size");
+        if (batchSize <= 0) throw invalidArgument("Batch size must be greater than zero.");
+        const padded: number[][] = [];
+        for (let i = 0; i < n; i++) {
+          const t = ctx.input(2 + i);
+          if (t.rank !== 1) {
+            throw invalidArgument(
+              `All padded shapes must be vectors, but component ${i} has shape [${t.shape}].`,
+            );
+          }
+          padded.push(Array.from(t.data as BigInt64Array, Number));
         }
-        padded.push(Array.from(t.data as BigInt64Array, Number));
-      }
-      const padValues: Tensor[] = [];
-      for (let i = 0; i < n; i++) {
-        const t = ctx.input(2 + n + i);
-        if (t.rank !== 0) {
-          throw invalidArgument(
-            `All padding values must be scalars, but component ${i} has shape [${t.shape}].`,
-          );
+        const padValues: Tensor[] = [];
+        for (let i = 0; i < n; i++) {
+          const t = ctx.input(2 + n + i);
+          if (t.rank !== 0) {
+            throw invalidArgument(
+              `All padding values must be scalars, but component ${i} has shape [${t.shape}].`,
+            );
+          }
+          padValues.push(t);
         }
-        padValues.push(t);
-      }
-      const drop = boolArgument(ctx, 2 + 2 * n, "drop_remainder");
-      return new PaddedBatchDatasetValue(input, batchSize, padded, padValues, drop, signature);
-    };
-  },
-);
+        const drop = withDrop && boolArgument(ctx, 2 + 2 * n, "drop_remainder");
+        return new PaddedBatchDatasetValue(input, batchSize, padded, padValues, drop, signature);
+      };
+    },
+  );
+}
+
+export const PaddedBatchDatasetKernel = paddedBatchKernel("PaddedBatchDataset", false);
+export const PaddedBatchDatasetV2Kernel = paddedBatchKernel("PaddedBatchDatasetV2", true);

@@ -51,7 +51,7 @@ import { avgPoolConfig } from "./AvgPool.js";
 import { avgPool3DConfig } from "./AvgPool3D.js";
 import { avgPool3DGradConfig } from "./AvgPool3DGrad.js";
 import { avgPoolGradConfig } from "./AvgPoolGrad.js";
-import { BatchDatasetV2Kernel } from "./BatchDatasetV2.js";
+import { BatchDatasetKernel, BatchDatasetV2Kernel } from "./BatchDatasetV2.js";
 import { batchMatMulConfig, batchMatMulV2Config } from "./BatchMatMulV2.js";
 import { batchToSpaceConfig } from "./BatchToSpace.js";
 import { batchToSpaceNDConfig } from "./BatchToSpaceND.js";
@@ -247,7 +247,7 @@ import {
 } from "./loop-ops.js";
 import { MakeIteratorKernel } from "./MakeIterator.js";
 import { MapAndBatchDatasetKernel } from "./MapAndBatchDataset.js";
-import { MapDatasetKernel, ParallelMapDatasetV2Kernel } from "./MapDataset.js";
+import { MapDatasetKernel, ParallelMapDatasetKernel, ParallelMapDatasetV2Kernel } from "./MapDataset.js";
 import { matMulConfig } from "./MatMul.js";
 import { matrixBandPartConfig } from "./MatrixBandPart.js";
 import { matrixDeterminantConfig } from "./MatrixDeterminant.js";
@@ -299,7 +299,7 @@ import {
 } from "./Optional.js";
 import { packConfig, unpackConfig } from "./Pack.js";
 import { padConfig } from "./Pad.js";
-import { PaddedBatchDatasetV2Kernel } from "./PaddedBatchDatasetV2.js";
+import { PaddedBatchDatasetKernel, PaddedBatchDatasetV2Kernel } from "./PaddedBatchDatasetV2.js";
 import { padV2Config } from "./PadV2.js";
 import { ParallelBatchDatasetKernel } from "./ParallelBatchDataset.js";
 import { parallelDynamicStitchConfig } from "./ParallelDynamicStitch.js";
@@ -1245,6 +1245,7 @@ export const kernelConfigs: readonly KernelConfig[] = [
   RefNextIterationKernel,
   AnonymousIteratorV3Kernel,
   AnonymousIteratorV2Kernel,
+  BatchDatasetKernel,
   BatchDatasetV2Kernel,
   CacheDatasetKernel,
   CacheDatasetV2Kernel,
@@ -1275,8 +1276,10 @@ export const kernelConfigs: readonly KernelConfig[] = [
   MakeIteratorKernel,
   MapAndBatchDatasetKernel,
   MapDatasetKernel,
+  ParallelMapDatasetKernel,
   ParallelMapDatasetV2Kernel,
   OneShotIteratorKernel,
+  PaddedBatchDatasetKernel,
   PaddedBatchDatasetV2Kernel,
   ParallelBatchDatasetKernel,
   RandomDatasetKernel,

@@ -508,6 +508,53 @@ def _():
     return drain(v1.data.make_one_shot_iterator(ds).get_next(), 7)
 
 
+@graph("original_batch_and_map_ops")
+def _():
+    """The V1 forms older graphs hold, built with tf.raw_ops inside a flat_map function (where TF
+    2.21 runs them without its iterator's graph rewrites)."""
+    t = [tf.int64]
+
+    def raw(build, spec):
+        return tf.data.Dataset.from_tensors(0).flat_map(lambda _: tf.data.experimental.from_variant(build(), spec))
+
+    def r():
+        return tf.data.Dataset.range(1, 6)._variant_tensor
+
+    batched = raw(
+        lambda: tf.raw_ops.BatchDataset(input_dataset=r(), batch_size=tf.constant(2, tf.int64), output_types=t, output_shapes=[tf.TensorShape([None])]),
+        tf.TensorSpec([None], tf.int64),
+    )
+
+    def ranges():
+        return tf.data.Dataset.range(1, 4).map(lambda x: tf.range(x))._variant_tensor
+
+    padded = raw(
+        lambda: tf.raw_ops.PaddedBatchDataset(
+            input_dataset=ranges(), batch_size=tf.constant(2, tf.int64), padded_shapes=[tf.constant([4], tf.int64)],
+            padding_values=[tf.constant(-7, tf.int64)], output_shapes=[tf.TensorShape([None, 4])],
+        ),
+        tf.TensorSpec([None, 4], tf.int64),
+    )
+
+    @tf.function(input_signature=[tf.TensorSpec([], tf.int64)])
+    def triple(x):
+        return x * 3
+
+    triple_fn = triple.get_concrete_function()
+    triple_fn.add_to_graph()
+    mapped = raw(
+        lambda: tf.raw_ops.ParallelMapDataset(
+            input_dataset=r(), other_arguments=[], num_parallel_calls=tf.constant(2, tf.int32), f=triple_fn,
+            output_types=t, output_shapes=[tf.TensorShape([])],
+        ),
+        tf.TensorSpec([], tf.int64),
+    )
+    steps = []
+    for d, n in ((batched, 4), (padded, 3), (mapped, 6)):
+        steps += drain(v1.data.make_one_shot_iterator(d).get_next(), n)
+    return steps
+
+
 @graph("training_loop")
 def _():
     xs = np.linspace(-1, 1, 16, dtype=np.float32).reshape(8, 2)

@@ -18,6 +18,7 @@ import { adjustHueConfig } from "./AdjustHue.js";
 import { adjustSaturationConfig } from "./AdjustSaturation.js";
 import { allConfig, anyConfig } from "./All.js";
 import { angleConfig } from "./Angle.js";
+import { AnonymousIteratorV2Kernel, AnonymousIteratorV3Kernel } from "./AnonymousIteratorV3.js";
 import { applyAdadeltaConfig, resourceApplyAdadeltaConfig } from "./ApplyAdadelta.js";
 import { applyAdagradConfig, resourceApplyAdagradConfig } from "./ApplyAdagrad.js";
 import { applyAdagradDAConfig, resourceApplyAdagradDAConfig } from "./ApplyAdagradDA.js";
@@ -52,6 +53,7 @@ import { avgPoolConfig } from "./AvgPool.js";
 import { avgPool3DConfig } from "./AvgPool3D.js";
 import { avgPool3DGradConfig } from "./AvgPool3DGrad.js";
 import { avgPoolGradConfig } from "./AvgPoolGrad.js";
+import { BatchDatasetKernel, BatchDatasetV2Kernel } from "./BatchDatasetV2.js";
 import { batchMatMulConfig, batchMatMulV2Config } from "./BatchMatMulV2.js";
 import { batchToSpaceConfig } from "./BatchToSpace.js";
 import { batchToSpaceNDConfig } from "./BatchToSpaceND.js";
@@ -69,6 +71,13 @@ import { broadcastArgsConfig } from "./BroadcastArgs.js";
 import { broadcastGradientArgsConfig } from "./BroadcastGradientArgs.js";
 import { broadcastToConfig } from "./BroadcastTo.js";
 import { bucketizeConfig } from "./Bucketize.js";
+import {
+  AnonymousMemoryCacheKernel,
+  CacheDatasetKernel,
+  CacheDatasetV2Kernel,
+  DeleteMemoryCacheKernel,
+  DummyMemoryCacheKernel,
+} from "./CacheDataset.js";
 import { CaseKernel, StatelessCaseKernel } from "./Case.js";
 import { castConfig } from "./Cast.js";
 import { ceilConfig } from "./Ceil.js";
@@ -78,6 +87,7 @@ import { choleskyGradConfig } from "./CholeskyGrad.js";
 import { clipByValueConfig } from "./ClipByValue.js";
 import { complexConfig } from "./Complex.js";
 import { complexAbsConfig } from "./ComplexAbs.js";
+import { ConcatenateDatasetKernel } from "./ConcatenateDataset.js";
 import { concatOffsetConfig } from "./ConcatOffset.js";
 import { concatConfig, concatV2Config } from "./ConcatV2.js";
 import { conjConfig } from "./Conj.js";
@@ -98,6 +108,7 @@ import { cropAndResizeGradImageConfig } from "./CropAndResizeGradImage.js";
 import { crossConfig } from "./Cross.js";
 import { cumprodConfig } from "./Cumprod.js";
 import { cumsumConfig } from "./Cumsum.js";
+import { DatasetCardinalityKernel } from "./DatasetCardinality.js";
 import { decodeAndCropJpegConfig } from "./DecodeAndCropJpeg.js";
 import { decodeBase64Config } from "./DecodeBase64.js";
 import { decodeBmpConfig } from "./DecodeBmp.js";
@@ -108,6 +119,7 @@ import { decodeJpegConfig } from "./DecodeJpeg.js";
 import { decodeJSONExampleConfig } from "./DecodeJSONExample.js";
 import { decodePngConfig } from "./DecodePng.js";
 import { decodeRawConfig } from "./DecodeRaw.js";
+import { DeleteIteratorKernel } from "./DeleteIterator.js";
 import { denseBincountConfig } from "./DenseBincount.js";
 import { denseToDenseSetOperationConfig } from "./DenseToDenseSetOperation.js";
 import { denseToSparseSetOperationConfig } from "./DenseToSparseSetOperation.js";
@@ -118,6 +130,7 @@ import { depthwiseConv2dNativeBackpropInputConfig } from "./DepthwiseConv2dNativ
 import { diagConfig } from "./Diag.js";
 import { diagPartConfig } from "./DiagPart.js";
 import { digammaConfig } from "./Digamma.js";
+import { DirectedInterleaveDatasetKernel } from "./DirectedInterleaveDataset.js";
 import { divConfig } from "./Div.js";
 import { divNoNanConfig } from "./DivNoNan.js";
 import { drawBoundingBoxesConfig, drawBoundingBoxesV2Config } from "./DrawBoundingBoxes.js";
@@ -145,7 +158,13 @@ import { fft2dConfig } from "./FFT2D.js";
 import { fft3dConfig } from "./FFT3D.js";
 import { fifoQueueConfig, fifoQueueV2Config } from "./FIFOQueueV2.js";
 import { fillConfig, onesLikeConfig, zerosLikeConfig } from "./Fill.js";
+import { FilterDatasetKernel } from "./FilterDataset.js";
 import { fingerprintConfig } from "./Fingerprint.js";
+import {
+  FixedLengthRecordDatasetKernel,
+  FixedLengthRecordDatasetV2Kernel,
+} from "./FixedLengthRecordDataset.js";
+import { FlatMapDatasetKernel } from "./FlatMapDataset.js";
 import { floorConfig } from "./Floor.js";
 import { floorDivConfig } from "./FloorDiv.js";
 import { floorModConfig } from "./FloorMod.js";
@@ -155,6 +174,7 @@ import { gatherNdConfig } from "./GatherNd.js";
 import { gatherV2Config } from "./GatherV2.js";
 import { greaterConfig } from "./Greater.js";
 import { greaterEqualConfig } from "./GreaterEqual.js";
+import { GroupByWindowDatasetKernel } from "./GroupByWindowDataset.js";
 import { guaranteeConstConfig } from "./GuaranteeConst.js";
 import { hashTableConfig, hashTableV2Config } from "./HashTableV2.js";
 import { histogramFixedWidthConfig } from "./HistogramFixedWidth.js";
@@ -175,6 +195,7 @@ import { IfKernel, StatelessIfKernel } from "./If.js";
 import { igammaOpConfig } from "./Igamma.js";
 import { igammacOpConfig } from "./Igammac.js";
 import { igammaGradAConfig } from "./IgammaGradA.js";
+import { IgnoreErrorsDatasetKernel } from "./IgnoreErrorsDataset.js";
 import { imagConfig } from "./Imag.js";
 import { imageSummaryConfig } from "./ImageSummary.js";
 import {
@@ -184,6 +205,11 @@ import {
 import { initializeTableConfig, initializeTableV2Config } from "./InitializeTableV2.js";
 import { inTopKConfig } from "./InTopK.js";
 import { inTopKV2Config } from "./InTopKV2.js";
+import {
+  InterleaveDatasetKernel,
+  LegacyParallelInterleaveDatasetV2Kernel,
+  ParallelInterleaveDatasetV4Kernel,
+} from "./InterleaveDataset.js";
 import { invConfig } from "./Inv.js";
 import { invertConfig } from "./Invert.js";
 import { invertPermutationConfig } from "./InvertPermutation.js";
@@ -195,6 +221,14 @@ import { isFiniteConfig } from "./IsFinite.js";
 import { isInfConfig } from "./IsInf.js";
 import { isNanConfig } from "./IsNan.js";
 import { isVariableInitializedConfig } from "./IsVariableInitialized.js";
+import {
+  IteratorFromStringHandleKernel,
+  IteratorFromStringHandleV2Kernel,
+} from "./IteratorFromStringHandleV2.js";
+import { IteratorGetNextKernel, IteratorGetNextSyncKernel } from "./IteratorGetNext.js";
+import { IteratorGetNextAsOptionalKernel } from "./IteratorGetNextAsOptional.js";
+import { IteratorToStringHandleKernel } from "./IteratorToStringHandle.js";
+import { IteratorKernel, IteratorV2Kernel } from "./IteratorV2.js";
 import { l2LossConfig } from "./L2Loss.js";
 import { leakyReluConfig } from "./LeakyRelu.js";
 import { leakyReluGradConfig } from "./LeakyReluGrad.js";
@@ -229,6 +263,9 @@ import {
   RefExitKernel,
   RefNextIterationKernel,
 } from "./loop-ops.js";
+import { MakeIteratorKernel } from "./MakeIterator.js";
+import { MapAndBatchDatasetKernel } from "./MapAndBatchDataset.js";
+import { MapDatasetKernel, ParallelMapDatasetKernel, ParallelMapDatasetV2Kernel } from "./MapDataset.js";
 import { matMulConfig } from "./MatMul.js";
 import { matrixBandPartConfig } from "./MatrixBandPart.js";
 import { matrixDeterminantConfig } from "./MatrixDeterminant.js";
@@ -272,6 +309,7 @@ import { nonMaxSuppressionV4Config } from "./NonMaxSuppressionV4.js";
 import { nonMaxSuppressionV5Config } from "./NonMaxSuppressionV5.js";
 import { noOpConfig } from "./NoOp.js";
 import { oneHotConfig } from "./OneHot.js";
+import { OneShotIteratorKernel } from "./OneShotIterator.js";
 import {
   OptionalFromValueKernel,
   OptionalGetValueKernel,
@@ -280,8 +318,10 @@ import {
 } from "./Optional.js";
 import { packConfig, unpackConfig } from "./Pack.js";
 import { padConfig } from "./Pad.js";
+import { PaddedBatchDatasetKernel, PaddedBatchDatasetV2Kernel } from "./PaddedBatchDatasetV2.js";
 import { paddingFifoQueueConfig, paddingFifoQueueV2Config } from "./PaddingFIFOQueueV2.js";
 import { padV2Config } from "./PadV2.js";
+import { ParallelBatchDatasetKernel } from "./ParallelBatchDataset.js";
 import { parallelDynamicStitchConfig } from "./ParallelDynamicStitch.js";
 import { parseExampleConfig } from "./ParseExample.js";
 import { parseExampleV2Config } from "./ParseExampleV2.js";
@@ -298,6 +338,16 @@ import { printV2Config } from "./PrintV2.js";
 import { priorityQueueConfig, priorityQueueV2Config } from "./PriorityQueueV2.js";
 import { prodConfig } from "./Prod.js";
 import { eagerPyFuncConfig, pyFuncConfig } from "./PyFunc.js";
+import {
+  ExperimentalMaxIntraOpParallelismDatasetKernel,
+  ExperimentalPrivateThreadPoolDatasetKernel,
+  MaxIntraOpParallelismDatasetKernel,
+  ModelDatasetKernel,
+  OptionsDatasetKernel,
+  PrefetchDatasetKernel,
+  PrivateThreadPoolDatasetKernel,
+  RewriteDatasetKernel,
+} from "./pass-through-datasets.js";
 import { qrConfig } from "./Qr.js";
 import { queueCloseConfig, queueCloseV2Config } from "./QueueCloseV2.js";
 import { queueDequeueManyConfig, queueDequeueManyV2Config } from "./QueueDequeueManyV2.js";
@@ -312,6 +362,7 @@ import { raggedGatherConfig } from "./RaggedGather.js";
 import { raggedRangeConfig } from "./RaggedRange.js";
 import { raggedTensorToSparseConfig } from "./RaggedTensorToSparse.js";
 import { raggedTensorToTensorConfig } from "./RaggedTensorToTensor.js";
+import { RandomDatasetKernel, RandomDatasetV2Kernel } from "./RandomDataset.js";
 import { randomGammaConfig } from "./RandomGamma.js";
 import { randomGammaGradConfig } from "./RandomGammaGrad.js";
 import { randomPoissonV2Config } from "./RandomPoissonV2.js";
@@ -321,12 +372,14 @@ import { randomStandardNormalConfig } from "./RandomStandardNormal.js";
 import { randomUniformConfig } from "./RandomUniform.js";
 import { randomUniformIntConfig } from "./RandomUniformInt.js";
 import { rangeConfig } from "./Range.js";
+import { RangeDatasetKernel } from "./RangeDataset.js";
 import { readFileConfig } from "./ReadFile.js";
 import { readVariableOpConfig } from "./ReadVariableOp.js";
 import { realConfig } from "./Real.js";
 import { realDivConfig } from "./RealDiv.js";
 import { reciprocalConfig } from "./Reciprocal.js";
 import { reciprocalGradConfig } from "./ReciprocalGrad.js";
+import { DatasetToSingleElementKernel, ReduceDatasetKernel } from "./ReduceDataset.js";
 import { reduceJoinConfig } from "./ReduceJoin.js";
 import { regexFullMatchConfig, staticRegexFullMatchConfig } from "./RegexFullMatch.js";
 import { regexReplaceConfig, staticRegexReplaceConfig } from "./RegexReplace.js";
@@ -334,6 +387,7 @@ import { reluConfig } from "./Relu.js";
 import { relu6Config } from "./Relu6.js";
 import { relu6GradConfig } from "./Relu6Grad.js";
 import { reluGradConfig } from "./ReluGrad.js";
+import { RepeatDatasetKernel } from "./RepeatDataset.js";
 import { reshapeConfig } from "./Reshape.js";
 import { resizeAreaConfig } from "./ResizeArea.js";
 import { resizeBicubicConfig } from "./ResizeBicubic.js";
@@ -373,6 +427,7 @@ import {
 import { scalarSummaryConfig } from "./ScalarSummary.js";
 import { scaleAndTranslateConfig } from "./ScaleAndTranslate.js";
 import { scaleAndTranslateGradConfig } from "./ScaleAndTranslateGrad.js";
+import { ScanDatasetKernel } from "./ScanDataset.js";
 import { resourceScatterAddConfig, scatterAddConfig } from "./ScatterAdd.js";
 import { resourceScatterDivConfig, scatterDivConfig } from "./ScatterDiv.js";
 import { resourceScatterMaxConfig, scatterMaxConfig } from "./ScatterMax.js";
@@ -391,6 +446,11 @@ import {
 } from "./ScatterNdUpdate.js";
 import { resourceScatterSubConfig, scatterSubConfig } from "./ScatterSub.js";
 import { resourceScatterUpdateConfig, scatterUpdateConfig } from "./ScatterUpdate.js";
+import {
+  AnonymousSeedGeneratorKernel,
+  DeleteSeedGeneratorKernel,
+  DummySeedGeneratorKernel,
+} from "./SeedGeneratorOps.js";
 import { segmentMaxConfig } from "./SegmentMax.js";
 import { segmentMeanConfig } from "./SegmentMean.js";
 import { segmentMinConfig } from "./SegmentMin.js";
@@ -402,11 +462,14 @@ import { seluConfig } from "./Selu.js";
 import { seluGradConfig } from "./SeluGrad.js";
 import { setSizeConfig } from "./SetSize.js";
 import { rankConfig, shapeConfig, shapeNConfig, sizeConfig } from "./Shape.js";
+import { ShardDatasetKernel } from "./ShardDataset.js";
+import { ShuffleDatasetKernel, ShuffleDatasetV2Kernel, ShuffleDatasetV3Kernel } from "./ShuffleDataset.js";
 import { sigmoidConfig } from "./Sigmoid.js";
 import { sigmoidGradConfig } from "./SigmoidGrad.js";
 import { signConfig } from "./Sign.js";
 import { sinConfig } from "./Sin.js";
 import { sinhConfig } from "./Sinh.js";
+import { SkipDatasetKernel } from "./SkipDataset.js";
 import { sliceConfig } from "./Slice.js";
 import { logSoftmaxConfig, softmaxConfig } from "./Softmax.js";
 import { softmaxCrossEntropyWithLogitsConfig } from "./SoftmaxCrossEntropyWithLogits.js";
@@ -526,6 +589,8 @@ import { substrConfig } from "./Substr.js";
 import { sumConfig } from "./Sum.js";
 import { svdConfig } from "./Svd.js";
 import { RefSwitchKernel, SwitchKernel } from "./Switch.js";
+import { TakeDatasetKernel } from "./TakeDataset.js";
+import { TakeWhileDatasetKernel } from "./TakeWhileDataset.js";
 import { tanConfig } from "./Tan.js";
 import { tanhConfig } from "./Tanh.js";
 import { tanhGradConfig } from "./TanhGrad.js";
@@ -540,6 +605,7 @@ import { tensorArraySizeV3Config } from "./TensorArraySizeV3.js";
 import { tensorArraySplitV3Config } from "./TensorArraySplitV3.js";
 import { tensorArrayV3Config } from "./TensorArrayV3.js";
 import { tensorArrayWriteV3Config } from "./TensorArrayWriteV3.js";
+import { TensorDatasetKernel } from "./TensorDataset.js";
 import { tensorListConcatConfig } from "./TensorListConcat.js";
 import { tensorListConcatListsConfig } from "./TensorListConcatLists.js";
 import { tensorListConcatV2Config } from "./TensorListConcatV2.js";
@@ -559,8 +625,11 @@ import { tensorListScatterV2Config } from "./TensorListScatterV2.js";
 import { tensorListSetItemConfig } from "./TensorListSetItem.js";
 import { tensorListSplitConfig } from "./TensorListSplit.js";
 import { tensorListStackConfig } from "./TensorListStack.js";
+import { TensorSliceDatasetKernel } from "./TensorSliceDataset.js";
 import { tensorSummaryConfig } from "./TensorSummary.js";
 import { tensorSummaryV2Config } from "./TensorSummaryV2.js";
+import { TextLineDatasetKernel } from "./TextLineDataset.js";
+import { TFRecordDatasetKernel, TFRecordDatasetV2Kernel } from "./TFRecordDataset.js";
 import { tileConfig } from "./Tile.js";
 import { topKV2Config } from "./TopKV2.js";
 import { transposeConfig } from "./Transpose.js";
@@ -568,10 +637,12 @@ import { tridiagonalSolveConfig } from "./TridiagonalSolve.js";
 import { truncateDivConfig } from "./TruncateDiv.js";
 import { truncatedNormalConfig } from "./TruncatedNormal.js";
 import { truncateModConfig } from "./TruncateMod.js";
+import { UnbatchDatasetKernel } from "./UnbatchDataset.js";
 import { unicodeDecodeConfig, unicodeDecodeWithOffsetsConfig } from "./UnicodeDecode.js";
 import { unicodeEncodeConfig } from "./UnicodeEncode.js";
 import { unicodeTranscodeConfig } from "./UnicodeTranscode.js";
 import { uniqueConfig } from "./Unique.js";
+import { UniqueDatasetKernel } from "./UniqueDataset.js";
 import { uniqueV2Config } from "./UniqueV2.js";
 import { uniqueWithCountsConfig } from "./UniqueWithCounts.js";
 import { uniqueWithCountsV2Config } from "./UniqueWithCountsV2.js";
@@ -589,11 +660,13 @@ import { variableShapeConfig } from "./VariableShape.js";
 import { variableConfig, variableV2Config } from "./VariableV2.js";
 import { whereConfig } from "./Where.js";
 import { StatelessWhileKernel, WhileKernel } from "./While.js";
+import { WindowDatasetKernel } from "./WindowDataset.js";
 import { writeFileConfig } from "./WriteFile.js";
 import { xdivyConfig } from "./Xdivy.js";
 import { xlog1pyConfig } from "./Xlog1py.js";
 import { xlogyConfig } from "./Xlogy.js";
 import { zetaConfig } from "./Zeta.js";
+import { ZipDatasetKernel } from "./ZipDataset.js";
 
 /** Every op definition and CPU kernel tfgate has, in the order of the imports above. */
 export const kernelConfigs: readonly KernelConfig[] = [
@@ -609,6 +682,8 @@ export const kernelConfigs: readonly KernelConfig[] = [
   allConfig,
   anyConfig,
   angleConfig,
+  AnonymousIteratorV2Kernel,
+  AnonymousIteratorV3Kernel,
   applyAdadeltaConfig,
   resourceApplyAdadeltaConfig,
   applyAdagradConfig,
@@ -656,6 +731,8 @@ export const kernelConfigs: readonly KernelConfig[] = [
   avgPool3DConfig,
   avgPool3DGradConfig,
   avgPoolGradConfig,
+  BatchDatasetKernel,
+  BatchDatasetV2Kernel,
   batchMatMulConfig,
   batchMatMulV2Config,
   batchToSpaceConfig,
@@ -674,6 +751,11 @@ export const kernelConfigs: readonly KernelConfig[] = [
   broadcastGradientArgsConfig,
   broadcastToConfig,
   bucketizeConfig,
+  AnonymousMemoryCacheKernel,
+  CacheDatasetKernel,
+  CacheDatasetV2Kernel,
+  DeleteMemoryCacheKernel,
+  DummyMemoryCacheKernel,
   CaseKernel,
   StatelessCaseKernel,
   castConfig,
@@ -687,6 +769,7 @@ export const kernelConfigs: readonly KernelConfig[] = [
   concatOffsetConfig,
   concatConfig,
   concatV2Config,
+  ConcatenateDatasetKernel,
   conjConfig,
   conjugateTransposeConfig,
   constConfig,
@@ -705,6 +788,7 @@ export const kernelConfigs: readonly KernelConfig[] = [
   crossConfig,
   cumprodConfig,
   cumsumConfig,
+  DatasetCardinalityKernel,
   decodeAndCropJpegConfig,
   decodeBase64Config,
   decodeBmpConfig,
@@ -715,6 +799,7 @@ export const kernelConfigs: readonly KernelConfig[] = [
   decodeJpegConfig,
   decodePngConfig,
   decodeRawConfig,
+  DeleteIteratorKernel,
   denseBincountConfig,
   denseToDenseSetOperationConfig,
   denseToSparseSetOperationConfig,
@@ -725,6 +810,7 @@ export const kernelConfigs: readonly KernelConfig[] = [
   diagConfig,
   diagPartConfig,
   digammaConfig,
+  DirectedInterleaveDatasetKernel,
   divConfig,
   divNoNanConfig,
   drawBoundingBoxesConfig,
@@ -758,7 +844,11 @@ export const kernelConfigs: readonly KernelConfig[] = [
   fillConfig,
   onesLikeConfig,
   zerosLikeConfig,
+  FilterDatasetKernel,
   fingerprintConfig,
+  FixedLengthRecordDatasetKernel,
+  FixedLengthRecordDatasetV2Kernel,
+  FlatMapDatasetKernel,
   floorConfig,
   floorDivConfig,
   floorModConfig,
@@ -768,6 +858,7 @@ export const kernelConfigs: readonly KernelConfig[] = [
   gatherV2Config,
   greaterConfig,
   greaterEqualConfig,
+  GroupByWindowDatasetKernel,
   guaranteeConstConfig,
   hsvToRgbConfig,
   hashTableConfig,
@@ -791,6 +882,7 @@ export const kernelConfigs: readonly KernelConfig[] = [
   igammaOpConfig,
   igammaGradAConfig,
   igammacOpConfig,
+  IgnoreErrorsDatasetKernel,
   imagConfig,
   imageSummaryConfig,
   inTopKConfig,
@@ -799,6 +891,9 @@ export const kernelConfigs: readonly KernelConfig[] = [
   initializeTableFromTextFileV2Config,
   initializeTableConfig,
   initializeTableV2Config,
+  InterleaveDatasetKernel,
+  LegacyParallelInterleaveDatasetV2Kernel,
+  ParallelInterleaveDatasetV4Kernel,
   invConfig,
   invGradConfig,
   invertConfig,
@@ -807,6 +902,14 @@ export const kernelConfigs: readonly KernelConfig[] = [
   isInfConfig,
   isNanConfig,
   isVariableInitializedConfig,
+  IteratorFromStringHandleKernel,
+  IteratorFromStringHandleV2Kernel,
+  IteratorGetNextKernel,
+  IteratorGetNextSyncKernel,
+  IteratorGetNextAsOptionalKernel,
+  IteratorToStringHandleKernel,
+  IteratorKernel,
+  IteratorV2Kernel,
   l2LossConfig,
   lrnConfig,
   lrnGradConfig,
@@ -837,6 +940,11 @@ export const kernelConfigs: readonly KernelConfig[] = [
   lookupTableSizeV2Config,
   lowerBoundConfig,
   luConfig,
+  MakeIteratorKernel,
+  MapAndBatchDatasetKernel,
+  MapDatasetKernel,
+  ParallelMapDatasetKernel,
+  ParallelMapDatasetV2Kernel,
   matMulConfig,
   matrixBandPartConfig,
   matrixDeterminantConfig,
@@ -883,6 +991,7 @@ export const kernelConfigs: readonly KernelConfig[] = [
   nonMaxSuppressionV4Config,
   nonMaxSuppressionV5Config,
   oneHotConfig,
+  OneShotIteratorKernel,
   OptionalFromValueKernel,
   OptionalGetValueKernel,
   OptionalHasValueKernel,
@@ -891,8 +1000,11 @@ export const kernelConfigs: readonly KernelConfig[] = [
   unpackConfig,
   padConfig,
   padV2Config,
+  PaddedBatchDatasetKernel,
+  PaddedBatchDatasetV2Kernel,
   paddingFifoQueueConfig,
   paddingFifoQueueV2Config,
+  ParallelBatchDatasetKernel,
   parallelDynamicStitchConfig,
   parseExampleConfig,
   parseExampleV2Config,
@@ -939,6 +1051,8 @@ export const kernelConfigs: readonly KernelConfig[] = [
   raggedRangeConfig,
   raggedTensorToSparseConfig,
   raggedTensorToTensorConfig,
+  RandomDatasetKernel,
+  RandomDatasetV2Kernel,
   randomGammaConfig,
   randomGammaGradConfig,
   randomPoissonV2Config,
@@ -949,12 +1063,15 @@ export const kernelConfigs: readonly KernelConfig[] = [
   randomUniformConfig,
   randomUniformIntConfig,
   rangeConfig,
+  RangeDatasetKernel,
   readFileConfig,
   readVariableOpConfig,
   realConfig,
   realDivConfig,
   reciprocalConfig,
   reciprocalGradConfig,
+  DatasetToSingleElementKernel,
+  ReduceDatasetKernel,
   reduceJoinConfig,
   regexFullMatchConfig,
   staticRegexFullMatchConfig,
@@ -964,6 +1081,7 @@ export const kernelConfigs: readonly KernelConfig[] = [
   relu6Config,
   relu6GradConfig,
   reluGradConfig,
+  RepeatDatasetKernel,
   reshapeConfig,
   resizeAreaConfig,
   resizeBicubicConfig,
@@ -995,6 +1113,7 @@ export const kernelConfigs: readonly KernelConfig[] = [
   scalarSummaryConfig,
   scaleAndTranslateConfig,
   scaleAndTranslateGradConfig,
+  ScanDatasetKernel,
   resourceScatterAddConfig,
   scatterAddConfig,
   resourceScatterDivConfig,
@@ -1026,6 +1145,9 @@ export const kernelConfigs: readonly KernelConfig[] = [
   scatterSubConfig,
   resourceScatterUpdateConfig,
   scatterUpdateConfig,
+  AnonymousSeedGeneratorKernel,
+  DeleteSeedGeneratorKernel,
+  DummySeedGeneratorKernel,
   segmentMaxConfig,
   segmentMeanConfig,
   segmentMinConfig,
@@ -1041,11 +1163,16 @@ export const kernelConfigs: readonly KernelConfig[] = [
   shapeConfig,
   shapeNConfig,
   sizeConfig,
+  ShardDatasetKernel,
+  ShuffleDatasetKernel,
+  ShuffleDatasetV2Kernel,
+  ShuffleDatasetV3Kernel,
   sigmoidConfig,
   sigmoidGradConfig,
   signConfig,
   sinConfig,
   sinhConfig,
+  SkipDatasetKernel,
   sliceConfig,
   logSoftmaxConfig,
   softmaxConfig,
@@ -1169,6 +1296,10 @@ export const kernelConfigs: readonly KernelConfig[] = [
   svdConfig,
   RefSwitchKernel,
   SwitchKernel,
+  TFRecordDatasetKernel,
+  TFRecordDatasetV2Kernel,
+  TakeDatasetKernel,
+  TakeWhileDatasetKernel,
   tanConfig,
   tanhConfig,
   tanhGradConfig,
@@ -1183,6 +1314,7 @@ export const kernelConfigs: readonly KernelConfig[] = [
   tensorArraySplitV3Config,
   tensorArrayV3Config,
   tensorArrayWriteV3Config,
+  TensorDatasetKernel,
   tensorListConcatConfig,
   tensorListConcatListsConfig,
   tensorListConcatV2Config,
@@ -1202,8 +1334,10 @@ export const kernelConfigs: readonly KernelConfig[] = [
   tensorListSetItemConfig,
   tensorListSplitConfig,
   tensorListStackConfig,
+  TensorSliceDatasetKernel,
   tensorSummaryConfig,
   tensorSummaryV2Config,
+  TextLineDatasetKernel,
   tileConfig,
   topKV2Config,
   transposeConfig,
@@ -1211,11 +1345,13 @@ export const kernelConfigs: readonly KernelConfig[] = [
   truncateDivConfig,
   truncateModConfig,
   truncatedNormalConfig,
+  UnbatchDatasetKernel,
   unicodeDecodeConfig,
   unicodeDecodeWithOffsetsConfig,
   unicodeEncodeConfig,
   unicodeTranscodeConfig,
   uniqueConfig,
+  UniqueDatasetKernel,
   uniqueV2Config,
   uniqueWithCountsConfig,
   uniqueWithCountsV2Config,
@@ -1235,11 +1371,13 @@ export const kernelConfigs: readonly KernelConfig[] = [
   whereConfig,
   StatelessWhileKernel,
   WhileKernel,
+  WindowDatasetKernel,
   writeFileConfig,
   xdivyConfig,
   xlog1pyConfig,
   xlogyConfig,
   zetaConfig,
+  ZipDatasetKernel,
   ArgKernel,
   hostRecvKernel,
   recvKernel,
@@ -1253,4 +1391,12 @@ export const kernelConfigs: readonly KernelConfig[] = [
   RefEnterKernel,
   RefExitKernel,
   RefNextIterationKernel,
+  ExperimentalMaxIntraOpParallelismDatasetKernel,
+  ExperimentalPrivateThreadPoolDatasetKernel,
+  MaxIntraOpParallelismDatasetKernel,
+  ModelDatasetKernel,
+  OptionsDatasetKernel,
+  PrefetchDatasetKernel,
+  PrivateThreadPoolDatasetKernel,
+  RewriteDatasetKernel,
 ];

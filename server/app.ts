@@ -26,6 +26,9 @@ import {
 } from "fastify";
 import type { Master } from "./engine/master/master.js";
 import { createGatewayMetrics, rpcProtocolOf } from "./metrics.js";
+import { registerModelRoutes } from "./models/routes.js";
+import type { SessionMaster } from "./models/saved-model-loader.js";
+import { SavedModelStore } from "./models/saved-model-store.js";
 import { createOnePortServerFactory } from "./net/one-port-server.js";
 import { type CorsOrigin, isLoopbackOrigin, type ServerOptions } from "./options.js";
 import { compressionDeflate } from "./rpc/compression.js";
@@ -81,6 +84,9 @@ export async function buildApp(options: ServerOptions, engine?: AppEngine): Prom
 
   let master: MasterHandle;
   let masterService: Partial<ServiceImpl<typeof MasterServiceProtoPath>>;
+  // What /v1/models/<name>/sessions creates sessions on: the engine's master (an injected engine's
+  // when it has the session calls).
+  let sessionMaster: SessionMaster | undefined;
   if (engine === undefined) {
     // Imported here, not at the top: an app built with an injected engine (transport tests, an
     // embedding) never loads the engine or starts its workers.
@@ -92,9 +98,11 @@ export async function buildApp(options: ServerOptions, engine?: AppEngine): Prom
       ...options.master,
     });
     master = created;
+    sessionMaster = created;
     masterService = createMasterServiceImpl(created, { logger: app.log });
   } else {
     ({ master, masterService } = engine);
+    if (isSessionMaster(engine.master)) sessionMaster = engine.master;
   }
   app.addHook("onClose", async () => {
     await master.close();
@@ -205,8 +213,16 @@ export async function buildApp(options: ServerOptions, engine?: AppEngine): Prom
     })),
     metrics: "/metrics",
     health: "/healthz",
+    models: "/v1/models",
   };
   app.get("/api", async () => index);
+
+  // SavedModels under the file sandbox (models/routes.ts).
+  const filesRoot = (options as { readonly filesRoot?: string }).filesRoot;
+  registerModelRoutes(app, {
+    store: filesRoot === undefined ? undefined : new SavedModelStore(filesRoot),
+    master: sessionMaster,
+  });
   // The demo page (npm run build:web → dist/web) for browsers; the JSON index for everyone else
   // (curl, fetch with Accept */*), as before the page existed.
   const webRoot = defaultWebRoot();
@@ -225,6 +241,15 @@ export async function buildApp(options: ServerOptions, engine?: AppEngine): Prom
   app.setNotFoundHandler((request, reply) => notFound(request, reply, serviceNames));
 
   return app;
+}
+
+function isSessionMaster(master: MasterHandle): master is MasterHandle & SessionMaster {
+  const m = master as Partial<SessionMaster>;
+  return (
+    typeof m.createSession === "function" &&
+    typeof m.runStep === "function" &&
+    typeof m.closeSession === "function"
+  );
 }
 
 /**

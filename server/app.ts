@@ -24,6 +24,7 @@ import {
   fastify,
   LogController,
 } from "fastify";
+import { openFileSandbox } from "./engine/framework/file-sandbox.js";
 import type { Master } from "./engine/master/master.js";
 import { createGatewayMetrics, rpcProtocolOf } from "./metrics.js";
 import { registerModelRoutes } from "./models/routes.js";
@@ -217,10 +218,11 @@ export async function buildApp(options: ServerOptions, engine?: AppEngine): Prom
   };
   app.get("/api", async () => index);
 
-  // SavedModels under the file sandbox (models/routes.ts).
-  const filesRoot = (options as { readonly filesRoot?: string }).filesRoot;
+  // SavedModels under the file sandbox (models/routes.ts): the same directory the ops' sandbox
+  // uses, so a model's checkpoint path resolves for RestoreV2 exactly as the listing found it.
+  const files = openFileSandbox(options.master.files);
   registerModelRoutes(app, {
-    store: filesRoot === undefined ? undefined : new SavedModelStore(filesRoot),
+    store: files === undefined ? undefined : new SavedModelStore(files),
     master: sessionMaster,
   });
   // The demo page (npm run build:web → dist/web) for browsers; the JSON index for everyone else

@@ -14,7 +14,7 @@ import { create } from "@bufbuild/protobuf";
 import { type RunStepRequest, RunStepResponseSchema } from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { type AppEngine, buildApp } from "../server/app.js";
 import { createMaster } from "../server/engine/master/master.js";
-import { resolveServerOptions, type ServerOptions } from "../server/options.js";
+import { resolveServerOptions } from "../server/options.js";
 import { type RunningServer, startServer } from "./support/server.js";
 import { repoRoot } from "./tf/venv.js";
 
@@ -44,7 +44,9 @@ function makeSandbox(): { root: string; outside: string } {
 
 /** A server on the real engine with the sandbox at `filesRoot` (undefined: none configured). */
 async function serve(filesRoot: string | undefined): Promise<RunningServer> {
-  return startServer({ ...(filesRoot === undefined ? {} : { filesRoot }) } as Partial<ServerOptions>);
+  return startServer(
+    filesRoot === undefined ? {} : { master: { files: { root: filesRoot, readOnly: true } } },
+  );
 }
 
 /** GET or POST with the path sent byte for byte (fetch would normalise "..", "%2e%2e"). */
@@ -110,6 +112,28 @@ interface JsonTensor {
 function floats(t: JsonTensor): number[] {
   const bytes = Buffer.from(t.tensorContent ?? "", "base64");
   return Array.from({ length: bytes.length / 4 }, (_, i) => bytes.readFloatLE(i * 4));
+}
+
+/** A DT_STRING tensorContent as TF lays it out: every length (varint), then every string's bytes. */
+function strings(t: JsonTensor): string[] {
+  const bytes = Buffer.from(t.tensorContent ?? "", "base64");
+  const count = (t.tensorShape?.dim ?? []).reduce((n, d) => n * Number(d.size), 1);
+  const lengths: number[] = [];
+  let at = 0;
+  while (lengths.length < count) {
+    let n = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = bytes[at++]!;
+      n |= (b & 0x7f) << shift;
+      if (b < 0x80) break;
+    }
+    lengths.push(n);
+  }
+  return lengths.map((n) => {
+    const text = bytes.subarray(at, at + n).toString();
+    at += n;
+    return text;
+  });
 }
 
 /** The fetched tensors of a RunStep response by name. */
@@ -225,7 +249,7 @@ describe("SavedModels under --files-root", () => {
       ] as const) {
         const res = await raw(server.port, method, path + suffix, method === "POST" ? {} : undefined);
         assert.ok(
-          [400, 404].includes(res.status),
+          [400, 403, 404].includes(res.status),
           `${method} ${path}${suffix}: ${res.status} ${JSON.stringify(res.json)}`,
         );
         assert.doesNotMatch(
@@ -235,10 +259,17 @@ describe("SavedModels under --files-root", () => {
         );
       }
     }
-    const link = await raw(server.port, "GET", "/v1/models/escape");
-    assert.deepEqual(link.json, {
+    // A link out of the root is the sandbox's PERMISSION_DENIED; one inside it is still refused.
+    const escaping = await raw(server.port, "GET", "/v1/models/escape");
+    assert.equal(escaping.status, 403);
+    assert.match(
+      (escaping.json as { message: string }).message,
+      /^Path 'escape' is outside the server's file sandbox/,
+    );
+    const alias = await raw(server.port, "GET", "/v1/models/alias");
+    assert.deepEqual(alias.json, {
       code: "invalid_argument",
-      message: 'Model name "escape" passes through a symbolic link, which is not served',
+      message: 'Model name "alias" passes through a symbolic link, which is not served',
     });
   });
 
@@ -262,11 +293,7 @@ describe("SavedModels under --files-root", () => {
       fetch: [sig.outputs.upper!.name],
     });
     assert.equal(run.status, 200, JSON.stringify(run.json));
-    const upper = fetched(run.json).get("upper:0") as { stringVal: string[] } & JsonTensor;
-    assert.deepEqual(
-      upper.stringVal.map((v) => Buffer.from(v, "base64").toString()),
-      ["TF", "GATE"],
-    );
+    assert.deepEqual(strings(fetched(run.json).get("upper:0")!), ["TF", "GATE"]);
   });
 
   test("a simple_save model's variables are restored and its signature runs", async (t) => {
@@ -378,7 +405,7 @@ test("loading runs TF's loader sequence through the master: restore with the pre
   };
   const { root, outside } = makeSandbox();
   const app = await buildApp(
-    { ...resolveServerOptions({ logLevel: "silent" }), filesRoot: root } as ServerOptions,
+    resolveServerOptions({ logLevel: "silent", master: { files: { root, readOnly: true } } }),
     { master: recording, masterService: {} } satisfies AppEngine,
   );
   try {

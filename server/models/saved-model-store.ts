@@ -20,6 +20,7 @@ import {
   type TfError,
   unknown,
 } from "../engine/framework/errors.js";
+import type { FileSandbox } from "../engine/framework/file-sandbox.js";
 
 /** The files TF's loader looks for, binary first (cc/saved_model/constants.h). */
 export const savedModelFiles = ["saved_model.pb", "saved_model.pbtxt"] as const;
@@ -72,12 +73,14 @@ export function checkModelName(name: string): string[] {
 /** Reads SavedModels under one root directory (the sandbox's). Stateless: every call looks again. */
 export class SavedModelStore {
   private readonly limits: SavedModelStoreLimits;
+  /** The sandbox's root, symlinks resolved. */
+  readonly root: string;
 
   constructor(
-    /** Absolute path of the root. */
-    readonly root: string,
+    private readonly sandbox: FileSandbox,
     limits: Partial<SavedModelStoreLimits> = {},
   ) {
+    this.root = sandbox.root;
     this.limits = { ...defaultLimits, ...limits };
   }
 
@@ -115,7 +118,9 @@ export class SavedModelStore {
    */
   async resolve(name: string): Promise<{ dir: string; file: (typeof savedModelFiles)[number] }> {
     const segments = checkModelName(name);
-    const realRoot = await realpath(this.root);
+    // The sandbox's own rules first (traversal, escaping links), then ours: no link at all.
+    this.sandbox.resolveForRead(name);
+    const realRoot = this.root;
     let dir = realRoot;
     for (const segment of segments) {
       dir = join(dir, segment);

@@ -26,6 +26,7 @@ export {
   TfError,
   TfStepError,
   type TraceLevel,
+  transportBaseUrl,
 } from "./client.js";
 export {
   type CondBranch,
@@ -52,6 +53,16 @@ export {
 } from "./graph.js";
 export { detectGraphDefFormat, formatGraphDef, type GraphDefFormat, parseGraphDef } from "./graphdef-io.js";
 export { Adam, type AdamOptions } from "./optimizers.js";
+export {
+  describeSavedModel,
+  listSavedModels,
+  type MetaGraphInfo,
+  type SavedModelInfo,
+  type SavedModelOptions,
+  SavedModelSession,
+  type Signature,
+  type SignatureTensor,
+} from "./saved-model.js";
 export {
   DataType,
   type DTypeLike,

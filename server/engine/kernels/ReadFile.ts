@@ -6,7 +6,7 @@ import { invalidArgument } from "../framework/errors.js";
 import { fileError, requireFileSandbox } from "../framework/file-sandbox.js";
 import { allocData, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
 
 export const readFileConfig: KernelConfig = {
   op: { name: "ReadFile", inputs: ["filename: string"], outputs: ["contents: string"] },

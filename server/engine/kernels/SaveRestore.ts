@@ -7,8 +7,8 @@ import { invalidArgument, unimplemented } from "../framework/errors.js";
 import type { KernelRegistration } from "../framework/op-kernel.js";
 import { shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { cpuKernel, type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { scalarValue } from "./tensor-util.js";
+import { cpuKernel, type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { scalarValue } from "./util/tensor-util.js";
 
 function notSupported(op: string, what: string): KernelRegistration {
   return cpuKernel(op, () => ({

@@ -2,7 +2,7 @@
 // op writes to the server's filesystem.
 
 import { permissionDenied } from "../framework/errors.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
 
 export const writeFileConfig: KernelConfig = {
   op: { name: "WriteFile", inputs: ["filename: string", "contents: string"], isStateful: true },

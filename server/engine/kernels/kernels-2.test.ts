@@ -11,7 +11,7 @@ import { TfCode } from "../framework/errors.js";
 import { createResourceMgr } from "../framework/resource-mgr.js";
 import { fromValues, getMaxTensorBytes, setMaxTensorBytes } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { attr, run1, runKernel, tensorOf, valuesOf } from "./testing.js";
+import { attr, run1, runKernel, tensorOf, valuesOf } from "./testing/testing.js";
 
 const F = DataType.DT_FLOAT;
 const I32 = DataType.DT_INT32;

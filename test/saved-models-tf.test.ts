@@ -17,7 +17,11 @@ import { repoRoot, requireTfPython } from "./tf/venv.js";
 interface Expected {
   linear: number[][];
   ref_vars: number[];
+  keras_export: number[][];
+  keras_v1_graph: number[][];
 }
+
+const KERAS_X = Array.from({ length: 8 }, (_, i) => i / 8);
 
 function python(exe: string, args: string[]): Promise<string> {
   const env = { ...process.env, TF_CPP_MIN_LOG_LEVEL: "2", no_grpc_proxy: "127.0.0.1,localhost" };
@@ -46,21 +50,22 @@ test("TF-exported SavedModels are served, and TF's loader.load runs against tfga
   const exe = requireTfPython(t);
   if (exe === undefined) return;
   const expected = JSON.parse(
-    lastLine(await python(exe, [join(repoRoot, "test", "tf", "export_saved_models.py"), root])),
+    lastLine(await python(exe, [join(repoRoot, "test", "tf", "export_saved_models.py"), root, "--keras"])),
   ) as Expected;
-  server = await startServer({ master: { files: { root, readOnly: true } } });
+  const served = await startServer({ master: { files: { root, readOnly: true } } });
+  server = served;
 
-  const listed = (await (await fetch(`${server.url}/v1/models`)).json()) as { models: { name: string }[] };
+  const listed = (await (await fetch(`${served.url}/v1/models`)).json()) as { models: { name: string }[] };
   assert.deepEqual(
     listed.models.map((m) => m.name),
-    ["constants", "linear", "ref_vars"],
+    ["constants", "keras_export", "keras_v1_graph", "linear", "ref_vars"],
   );
 
   const out = JSON.parse(
     lastLine(
       await python(exe, [
         join(repoRoot, "test", "tf", "saved_model_client.py"),
-        `grpc://127.0.0.1:${server.port}`,
+        `grpc://127.0.0.1:${served.port}`,
         root,
       ]),
     ),
@@ -78,4 +83,46 @@ test("TF-exported SavedModels are served, and TF's loader.load runs against tfga
   assert.deepEqual(out.linear?.y, expected.linear);
   assert.deepEqual(out.ref_vars?.y, expected.ref_vars);
   assert.deepEqual(out.ref_vars_offset, { offset: [-1], counter: 42 });
+
+  // Keras 3 models, through POST /v1/models/<name>/sessions and RunStep: model.export()'s TF2
+  // SavedModel (functions, the restore op inside a function) and a Keras layer in a v1 graph.
+  for (const name of ["keras_export", "keras_v1_graph"] as const) {
+    const created: Response = await fetch(`${served.url}/v1/models/${name}/sessions`, { method: "POST" });
+    const session = (await created.json()) as {
+      sessionHandle: string;
+      signatures: Record<
+        string,
+        { inputs: Record<string, { name: string }>; outputs: Record<string, { name: string }> }
+      >;
+    };
+    assert.equal(created.status, 200, `${name}: ${JSON.stringify(session)}`);
+    const sig = session.signatures.serving_default!;
+    const run: Response = await fetch(`${served.url}/tensorflow.grpc.MasterService/RunStep`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        sessionHandle: session.sessionHandle,
+        feed: [
+          {
+            name: Object.values(sig.inputs)[0]!.name,
+            tensor: {
+              dtype: "DT_FLOAT",
+              tensorShape: { dim: [{ size: "2" }, { size: "4" }] },
+              floatVal: KERAS_X,
+            },
+          },
+        ],
+        fetch: [Object.values(sig.outputs)[0]!.name],
+      }),
+    });
+    const body = (await run.json()) as { tensor: { tensor: { tensorContent: string } }[] };
+    assert.equal(run.status, 200, `${name}: ${JSON.stringify(body)}`);
+    const bytes = Buffer.from(body.tensor[0]!.tensor.tensorContent, "base64");
+    const got = Array.from({ length: bytes.length / 4 }, (_, i) => bytes.readFloatLE(i * 4));
+    const want = expected[name].flat();
+    assert.equal(got.length, want.length, name);
+    for (const [i, v] of got.entries()) {
+      assert.ok(Math.abs(v - want[i]!) < 1e-5, `${name}[${i}]: ${v} vs ${want[i]}`);
+    }
+  }
 });

@@ -1,6 +1,6 @@
 """Exports the SavedModels tfgate's tests serve (test/saved-models.test.ts), with TF 2.21.
 
-    .venv-tf/bin/python test/tf/export_saved_models.py OUT_DIR
+    .venv-tf/bin/python test/tf/export_saved_models.py OUT_DIR [--keras]
 
 Writes, under OUT_DIR:
   linear/      simple_save: resource variables w [2,3], b [3]; "serving_default" x [-1,2] -> y [-1,3]
@@ -10,6 +10,10 @@ Writes, under OUT_DIR:
                the counter variable to 41 + 1 after restoring (so a loader that skips it is seen)
   constants/   Builder, no variables at all: "serving_default" text [-1] string -> upper [-1]
                (no restore needed; served end to end by any engine)
+and with --keras (not in the committed fixtures):
+  keras_export/    a Keras 3 model's model.export() (TF2 SavedModel: functions called by
+                   StatefulPartitionedCall, the restore op inside a function, an init-op signature)
+  keras_v1_graph/  a Keras 3 Dense layer called on a tf.compat.v1 placeholder, simple_save
 and prints a JSON line with the expected outputs for the inputs the test feeds.
 """
 
@@ -81,10 +85,35 @@ def constants(out):
             builder.save()
 
 
+KERAS_X = np.arange(8, dtype=np.float32).reshape(2, 4) / 8
+
+
+def keras_models(out):
+    import keras
+
+    keras.utils.set_random_seed(7)
+    inp = keras.Input((4,), name="features")
+    hidden = keras.layers.Dense(8, activation="relu")(inp)
+    model = keras.Model(inp, keras.layers.Dense(3, activation="softmax", name="probs")(hidden))
+    expected = {"keras_export": model.predict(KERAS_X, verbose=0).tolist()}
+    model.export(os.path.join(out, "keras_export"))
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.compat.v1.placeholder(tf.float32, [None, 4], name="x")
+        y = keras.layers.Dense(3, name="dense_v1")(x)
+        with tf.compat.v1.Session(graph=g) as sess:
+            sess.run(tf.compat.v1.global_variables_initializer())
+            expected["keras_v1_graph"] = sess.run(y, {x: KERAS_X}).tolist()
+            tf.compat.v1.saved_model.simple_save(sess, os.path.join(out, "keras_v1_graph"), {"x": x}, {"y": y})
+    return expected
+
+
 def main():
     out = sys.argv[1]
     expected = {"linear": linear(out), "ref_vars": ref_vars(out)}
     constants(out)
+    if "--keras" in sys.argv[2:]:
+        expected.update(keras_models(out))
     print(json.dumps(expected))
 
 

@@ -58,7 +58,7 @@ test("TF-exported SavedModels are served, and TF's loader.load runs against tfga
   const listed = (await (await fetch(`${served.url}/v1/models`)).json()) as { models: { name: string }[] };
   assert.deepEqual(
     listed.models.map((m) => m.name),
-    ["constants", "keras_export", "keras_v1_graph", "linear", "ref_vars"],
+    ["constants", "constants_text", "keras_export", "keras_v1_graph", "linear", "ref_vars"],
   );
 
   const out = JSON.parse(

@@ -29,7 +29,7 @@ function makeSandbox(): { root: string; outside: string } {
   const base = mkdtempSync(join(tmpdir(), "tfgate-models-"));
   const root = join(base, "root");
   const outside = join(base, "outside");
-  for (const name of ["linear", "ref_vars", "constants"])
+  for (const name of ["linear", "ref_vars", "constants", "constants_text"])
     cpSync(join(fixtures, name), join(root, name), { recursive: true });
   cpSync(join(fixtures, "constants"), join(root, "nested", "deep", "constants"), { recursive: true });
   cpSync(join(fixtures, "constants"), join(outside, "secret"), { recursive: true });
@@ -167,6 +167,7 @@ describe("SavedModels under --files-root", () => {
       models: [
         { name: "broken", file: "saved_model.pb" },
         { name: "constants", file: "saved_model.pb" },
+        { name: "constants_text", file: "saved_model.pbtxt" },
         { name: "linear", file: "saved_model.pb" },
         { name: "nested/deep/constants", file: "saved_model.pb" },
         { name: "ref_vars", file: "saved_model.pb" },
@@ -273,28 +274,30 @@ describe("SavedModels under --files-root", () => {
     });
   });
 
-  test("a model without variables loads and serves its signature end to end", async () => {
-    const created = await raw(server.port, "POST", "/v1/models/constants/sessions", { tags: ["serve"] });
-    assert.equal(created.status, 200, JSON.stringify(created.json));
-    const s = created.json as SessionJson;
-    const sig = s.signatures.serving_default!;
-    const run = await runStep(server.url, {
-      sessionHandle: s.sessionHandle,
-      feed: [
-        {
-          name: sig.inputs.text!.name,
-          tensor: {
-            dtype: "DT_STRING",
-            tensorShape: { dim: [{ size: "2" }] },
-            stringVal: [Buffer.from("tf").toString("base64"), Buffer.from("gate").toString("base64")],
+  for (const name of ["constants", "constants_text"]) {
+    test(`a model without variables loads and serves its signature end to end (${name})`, async () => {
+      const created = await raw(server.port, "POST", `/v1/models/${name}/sessions`, { tags: ["serve"] });
+      assert.equal(created.status, 200, JSON.stringify(created.json));
+      const s = created.json as SessionJson;
+      const sig = s.signatures.serving_default!;
+      const run = await runStep(server.url, {
+        sessionHandle: s.sessionHandle,
+        feed: [
+          {
+            name: sig.inputs.text!.name,
+            tensor: {
+              dtype: "DT_STRING",
+              tensorShape: { dim: [{ size: "2" }] },
+              stringVal: [Buffer.from("tf").toString("base64"), Buffer.from("gate").toString("base64")],
+            },
           },
-        },
-      ],
-      fetch: [sig.outputs.upper!.name],
+        ],
+        fetch: [sig.outputs.upper!.name],
+      });
+      assert.equal(run.status, 200, JSON.stringify(run.json));
+      assert.deepEqual(strings(fetched(run.json).get("upper:0")!), ["TF", "GATE"]);
     });
-    assert.equal(run.status, 200, JSON.stringify(run.json));
-    assert.deepEqual(strings(fetched(run.json).get("upper:0")!), ["TF", "GATE"]);
-  });
+  }
 
   test("a simple_save model's variables are restored and its signature runs", async (t) => {
     const created = await raw(server.port, "POST", "/v1/models/linear/sessions");

@@ -29,7 +29,7 @@ after(async () => {
 
 test("listSavedModels and describeSavedModel read /v1/models", async () => {
   const transport = createTransport(server.url);
-  assert.deepEqual(await listSavedModels(transport), ["constants", "linear", "ref_vars"]);
+  assert.deepEqual(await listSavedModels(transport), ["constants", "constants_text", "linear", "ref_vars"]);
   const info = await describeSavedModel(server.url, "linear");
   assert.deepEqual(info.metaGraphs[0]?.signatures.serving_default?.inputs.x, {
     name: "x:0",

@@ -10,6 +10,7 @@ Writes, under OUT_DIR:
                the counter variable to 41 + 1 after restoring (so a loader that skips it is seen)
   constants/   Builder, no variables at all: "serving_default" text [-1] string -> upper [-1]
                (no restore needed; served end to end by any engine)
+  constants_text/  the same SavedModel as saved_model.pbtxt (Builder.save(as_text=True))
 and with --keras (not in the committed fixtures):
   keras_export/    a Keras 3 model's model.export() (TF2 SavedModel: functions called by
                    StatefulPartitionedCall, the restore op inside a function, an init-op signature)
@@ -68,13 +69,13 @@ def ref_vars(out):
             return sess.run(y, {x: [1.0, 2.0, 3.0]}).tolist()
 
 
-def constants(out):
+def constants(out, name="constants", as_text=False):
     g = tf.Graph()
     with g.as_default():
         text = tf.compat.v1.placeholder(tf.string, [None], name="text")
         upper = tf.strings.upper(text, name="upper")
         with tf.compat.v1.Session() as sess:
-            builder = tf.compat.v1.saved_model.Builder(os.path.join(out, "constants"))
+            builder = tf.compat.v1.saved_model.Builder(os.path.join(out, name))
             builder.add_meta_graph_and_variables(
                 sess,
                 ["serve"],
@@ -82,7 +83,7 @@ def constants(out):
                     "serving_default": tf.compat.v1.saved_model.predict_signature_def({"text": text}, {"upper": upper})
                 },
             )
-            builder.save()
+            builder.save(as_text=as_text)
 
 
 KERAS_X = np.arange(8, dtype=np.float32).reshape(2, 4) / 8
@@ -112,6 +113,7 @@ def main():
     out = sys.argv[1]
     expected = {"linear": linear(out), "ref_vars": ref_vars(out)}
     constants(out)
+    constants(out, "constants_text", as_text=True)
     if "--keras" in sys.argv[2:]:
         expected.update(keras_models(out))
     print(json.dumps(expected))

@@ -34,6 +34,7 @@ function makeSandbox(): { root: string; outside: string } {
   cpSync(join(fixtures, "constants"), join(root, "nested", "deep", "constants"), { recursive: true });
   cpSync(join(fixtures, "constants"), join(outside, "secret"), { recursive: true });
   mkdirSync(join(root, "empty"));
+  cpSync(join(fixtures, "constants"), join(root, ".hidden"), { recursive: true }); // never listed nor served
   mkdirSync(join(root, "broken"));
   writeFileSync(join(root, "broken", "saved_model.pb"), Buffer.from([0xff, 0xff, 0xff]));
   symlinkSync(join(outside, "secret"), join(root, "escape")); // a link out of the root
@@ -242,6 +243,8 @@ describe("SavedModels under --files-root", () => {
       "/v1/models/.%2Fconstants",
       "/v1/models/constants%5C..%5C..",
       "/v1/models/constants%00",
+      "/v1/models/.hidden",
+      "/v1/models/",
     ];
     for (const path of hostile) {
       for (const [method, suffix] of [
@@ -348,6 +351,21 @@ describe("SavedModels under --files-root", () => {
       fetch: ["y:0"],
     });
     assert.deepEqual(floats(fetched(y.json).get("y:0")!), expected.ref_vars);
+  });
+
+  test("browsers on an allowed origin may call the models routes (the app's CORS policy)", async () => {
+    const preflight = await fetch(`${server.url}/v1/models/constants/sessions`, {
+      method: "OPTIONS",
+      headers: {
+        origin: "http://localhost:5173",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type",
+      },
+    });
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers.get("access-control-allow-origin"), "http://localhost:5173");
+    const list = await fetch(`${server.url}/v1/models`, { headers: { origin: "https://evil.example" } });
+    assert.equal(list.headers.get("access-control-allow-origin"), null);
   });
 
   test("session requests: tags that match no MetaGraph, bad bodies, unknown routes", async () => {

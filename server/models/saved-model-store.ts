@@ -3,8 +3,8 @@
 // into a directory without ever leaving the root, and reading the SavedModel proto
 // (tensorflow/core/protobuf/saved_model.proto; TF's reader is cc/saved_model/reader.cc).
 //
-// A name is untrusted input. It must be a relative path of plain segments (no "", ".", "..",
-// backslashes or NUL) and no component of the directory it names may be a symbolic link: the
+// A name is untrusted input. It must be a relative path of plain segments (no "", ".", "..", hidden
+// ".x" segments, backslashes or NUL) and no component of the directory it names may be a symbolic link: the
 // listing never follows links either, so a name resolves exactly when the listing could show it,
 // and a link inside the root cannot lead a request out of it.
 
@@ -64,6 +64,8 @@ export function checkModelName(name: string): string[] {
     if (segment === "" || segment === "." || segment === "..") {
       throw invalidArgument(`Model name "${name}" must be a path of plain segments (no "", "." or "..")`);
     }
+    // Hidden directories (.git, a writer's temporary files) are not listed, so not served either.
+    if (segment.startsWith(".")) throw invalidArgument(`Model name "${name}" has a hidden segment`);
     if (Buffer.byteLength(segment) > 255)
       throw invalidArgument(`Model name "${name}" has a segment too long`);
   }

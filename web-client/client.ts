@@ -25,7 +25,7 @@ import type { DebugOptionsSchema } from "../gen/tensorflow/core/protobuf/debug_p
 import type { RunStepResponse } from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { MasterService } from "../gen/tensorflow/core/protobuf/master_service_pb.js";
 import { Code as TfCode } from "../gen/xla/tsl/protobuf/error_codes_pb.js";
-import { loadSavedModel, type SavedModelOptions, type SavedModelSession } from "./saved-model.js";
+import type { SavedModelOptions, SavedModelSession } from "./saved-model.js";
 import { fromTensorProto, type HostTensor, type TensorInput, toTensorProto } from "./tensor.js";
 
 export { TfCode };
@@ -326,6 +326,9 @@ export class Session {
     name: string,
     options: SavedModelOptions = {},
   ): Promise<SavedModelSession> {
+    // Imported on demand, like graphdef-io: pages that never load a SavedModel do not bundle it
+    // (nor protobuf-es's JSON writer it uses for `config`).
+    const { loadSavedModel } = await import("./saved-model.js");
     return loadSavedModel(target, name, options);
   }
 

@@ -14,7 +14,7 @@ import { fromJson, type JsonValue } from "@bufbuild/protobuf";
 import { codeToHttpStatus, codeToString } from "@connectrpc/connect/protocol-connect";
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply } from "fastify";
 import { ConfigProtoSchema } from "../../gen/tensorflow/core/protobuf/config_pb.js";
-import { invalidArgument, notFound, unimplemented } from "../engine/framework/errors.js";
+import { cancelled, invalidArgument, notFound, unimplemented } from "../engine/framework/errors.js";
 import { toConnectError } from "../rpc/errors.js";
 import {
   loadIntoSession,
@@ -81,7 +81,15 @@ export function registerModelRoutes(app: FastifyInstance, options: ModelRoutesOp
       const s = requireStore();
       if (master === undefined) throw unimplemented("This server's engine cannot create sessions for models");
       const meta = selectMetaGraph(await s.read(name), tags, name);
+      // A client that disconnects mid-load cancels the restore step, and the session is closed.
+      const gone = new AbortController();
+      // (The response's "close", not the request's: that one fires once the body has been read.)
+      reply.raw.once("close", () => {
+        if (!reply.raw.writableFinished)
+          gone.abort(cancelled("The client went away while the model was loading"));
+      });
       const sessionHandle = await loadIntoSession(master, {
+        signal: gone.signal,
         meta,
         variablesPath: (await s.hasVariables(name)) ? kernelPath(name, variablesPrefix) : undefined,
         assetPath: (file) => kernelPath(name, `assets/${file}`),

@@ -154,6 +154,8 @@ export interface LoadRequest {
   /** Asset file name (relative to assets/) → path as kernels resolve it. */
   readonly assetPath: (filename: string) => string;
   readonly config?: ConfigProto | undefined;
+  /** The caller went away: the restore or init step is cancelled and the session closed. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** The init op TF's loader runs after restoring (GetInitOp): signature, then the two collections. */
@@ -200,13 +202,16 @@ export async function loadIntoSession(master: SessionMaster, req: LoadRequest): 
     const assets = assetFeeds(req);
     const saver = req.meta.saverDef;
     if (req.variablesPath !== undefined && saver !== undefined && saver.restoreOpName !== "") {
-      await runTarget(master, sessionHandle, saver.restoreOpName, [
-        stringFeed(saver.filenameTensorName, req.variablesPath),
-        ...assets,
-      ]);
+      await runTarget(
+        master,
+        sessionHandle,
+        saver.restoreOpName,
+        [stringFeed(saver.filenameTensorName, req.variablesPath), ...assets],
+        req.signal,
+      );
     }
     const init = initOpName(req.meta);
-    if (init !== undefined) await runTarget(master, sessionHandle, init, assets);
+    if (init !== undefined) await runTarget(master, sessionHandle, init, assets, req.signal);
     return sessionHandle;
   } catch (e) {
     await master.closeSession(create(CloseSessionRequestSchema, { sessionHandle })).catch(() => undefined);
@@ -219,6 +224,7 @@ async function runTarget(
   sessionHandle: string,
   target: string,
   feed: NamedTensorProto[],
+  signal: AbortSignal | undefined,
 ): Promise<void> {
-  await master.runStep(create(RunStepRequestSchema, { sessionHandle, feed, target: [target] }));
+  await master.runStep(create(RunStepRequestSchema, { sessionHandle, feed, target: [target] }), { signal });
 }

@@ -7,14 +7,15 @@
 // over its variable. SIGTERM or SIGINT drains the server (in-flight calls may finish within
 // --shutdown-timeout-ms) and exits 0; a second signal exits at once with 1.
 
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fromJsonString } from "@bufbuild/protobuf";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { FastifyInstance } from "fastify";
 import type { GraphDef } from "../gen/tensorflow/core/framework/graph_pb.js";
 import { type ConfigProto, ConfigProtoSchema } from "../gen/tensorflow/core/protobuf/config_pb.js";
 import { formatGraphDef, parseGraphDef } from "../web-client/graphdef-io.js";
-import { buildApp } from "./app.js";
+import { buildApp, reloadCredentials } from "./app.js";
+import type { AnonymousAccess, AuthOptions } from "./auth/authenticator.js";
 import type { MasterOptions } from "./engine/master/master.js";
 import {
   type CorsOrigin,
@@ -48,6 +49,19 @@ interface ServeFlags {
   defaultSessionConfig?: string;
   filesRoot?: string;
   filesReadOnly?: boolean;
+  // Authentication and the Host check.
+  authTokens?: string;
+  authJwks?: string;
+  authIssuer?: string;
+  authAudience?: string;
+  allowAnonymous?: AnonymousAccess;
+  allowedHosts?: string;
+  // Per-principal policy.
+  opsAllow?: string[];
+  opsDeny?: string[];
+  maxSessionsPerPrincipal?: number;
+  maxConcurrentStepsPerPrincipal?: number;
+  maxStepMs?: number;
 }
 
 /** Which flag and variable set each ServerOptions field, for error messages. */
@@ -62,6 +76,8 @@ const flagOf: Partial<Record<keyof ServerOptions, string>> = {
   logLevel: "--log-level (TFGATE_LOG_LEVEL)",
   shutdownTimeoutMs: "--shutdown-timeout-ms (TFGATE_SHUTDOWN_TIMEOUT_MS)",
   connectionIdleTimeoutMs: "--idle-timeout-ms (TFGATE_IDLE_TIMEOUT_MS)",
+  auth: "authentication (--auth-tokens, --auth-jwks, --allow-anonymous)",
+  allowedHosts: "--allowed-hosts (TFGATE_ALLOWED_HOSTS)",
 };
 
 /**
@@ -180,21 +196,10 @@ export async function runCli(argv: readonly string[]): Promise<void> {
         "ConfigProto (protobuf JSON, inline or a file) every CreateSession config is merged over",
       ).env("TFGATE_DEFAULT_SESSION_CONFIG"),
     )
-    .addOption(
-      new Option(
-        "--files-root <dir>",
-        "the one directory ops may read and write files in (checkpoints, SavedModels, ReadFile, file " +
-          "datasets); paths in graphs resolve inside it. Without it every op that touches files is refused",
-      ).env("TFGATE_FILES_ROOT"),
-    )
-    .addOption(
-      new Option("--files-read-only", "ops may read under --files-root but never write").env(
-        "TFGATE_FILES_READ_ONLY",
-      ),
-    )
     .action((flags: ServeFlags) => {
       serve = serveCommand(flags);
     });
+  addAccessOptions(program.commands.find((c) => c.name() === "serve")!);
 
   program
     .command("graphdef")
@@ -223,6 +228,90 @@ export async function runCli(argv: readonly string[]): Promise<void> {
     return;
   }
   await serve;
+}
+
+/** The flags that decide who may call and which files ops may touch (docs/security.md). */
+function addAccessOptions(serve: Command): void {
+  serve
+    .addOption(
+      new Option(
+        "--ops-allow <ops|file>",
+        "only these ops may appear in graphs (comma-separated, or a file with one op per line); others " +
+          "fail CreateSession/ExtendSession with PERMISSION_DENIED",
+      )
+        .env("TFGATE_OPS_ALLOW")
+        .argParser(parseOpList),
+    )
+    .addOption(
+      new Option("--ops-deny <ops|file>", "ops that may never appear in graphs, function bodies included")
+        .env("TFGATE_OPS_DENY")
+        .argParser(parseOpList),
+    )
+    .addOption(
+      new Option("--max-sessions-per-principal <n>", "most sessions one principal may have open")
+        .env("TFGATE_MAX_SESSIONS_PER_PRINCIPAL")
+        .argParser(parseInteger),
+    )
+    .addOption(
+      new Option(
+        "--max-concurrent-steps-per-principal <n>",
+        "most steps one principal may run at once (0 = no limit)",
+      )
+        .env("TFGATE_MAX_CONCURRENT_STEPS_PER_PRINCIPAL")
+        .argParser(parseInteger),
+    )
+    .addOption(
+      new Option(
+        "--max-step-ms <ms>",
+        "default and ceiling of a step's timeout: steps asking for none (and sessions without " +
+          "operation_timeout_in_ms) get it, longer ones are cut to it (0 = none)",
+      )
+        .env("TFGATE_MAX_STEP_MS")
+        .argParser(parseInteger),
+    )
+    .addOption(
+      new Option(
+        "--auth-tokens <file>",
+        "bearer tokens, one '<principal> <token>' per line (# comments); every call then needs " +
+          "'authorization: Bearer <token>' unless --allow-anonymous lets it in. Re-read on SIGHUP",
+      ).env("TFGATE_AUTH_TOKENS"),
+    )
+    .addOption(
+      new Option(
+        "--auth-jwks <file>",
+        "a JSON Web Key Set: JWTs signed by its keys are accepted, the principal is their 'sub'. Re-read on SIGHUP",
+      ).env("TFGATE_AUTH_JWKS"),
+    )
+    .addOption(new Option("--auth-issuer <iss>", "the 'iss' JWTs must carry").env("TFGATE_AUTH_ISSUER"))
+    .addOption(new Option("--auth-audience <aud>", "the 'aud' JWTs must carry").env("TFGATE_AUTH_AUDIENCE"))
+    .addOption(
+      new Option(
+        "--allow-anonymous <where>",
+        "where callers without credentials are let in as the principal 'anonymous': loopback (this " +
+          "machine), none, or all (e.g. behind an authenticating proxy)",
+      )
+        .choices(["loopback", "none", "all"])
+        .env("TFGATE_ALLOW_ANONYMOUS"),
+    )
+    .addOption(
+      new Option(
+        "--allowed-hosts <names>",
+        "comma-separated Host names requests may carry (against DNS rebinding; '*' for any, '.example.com' " +
+          "for a domain); default: the loopback names when bound to loopback, any otherwise",
+      ).env("TFGATE_ALLOWED_HOSTS"),
+    )
+    .addOption(
+      new Option(
+        "--files-root <dir>",
+        "the one directory ops may read and write files in (checkpoints, SavedModels, ReadFile, file " +
+          "datasets); paths in graphs resolve inside it. Without it every op that touches files is refused",
+      ).env("TFGATE_FILES_ROOT"),
+    )
+    .addOption(
+      new Option("--files-read-only", "ops may read under --files-root but never write").env(
+        "TFGATE_FILES_READ_ONLY",
+      ),
+    );
 }
 
 function graphDefCommand(
@@ -272,6 +361,17 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
         logLevel: flags.logLevel,
         shutdownTimeoutMs: flags.shutdownTimeoutMs,
         connectionIdleTimeoutMs: flags.idleTimeoutMs,
+        allowedHosts: flags.allowedHosts
+          ?.split(",")
+          .map((h) => h.trim())
+          .filter((h) => h !== ""),
+      }),
+      auth: defined<Partial<AuthOptions>>({
+        tokensFile: flags.authTokens,
+        jwksFile: flags.authJwks,
+        issuer: flags.authIssuer,
+        audience: flags.authAudience,
+        allowAnonymous: flags.allowAnonymous,
       }),
       master: defined<Partial<MasterOptions>>({
         cpuDevices: flags.devices,
@@ -285,6 +385,13 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
           flags.filesRoot === undefined
             ? undefined
             : { root: flags.filesRoot, readOnly: flags.filesReadOnly === true },
+        opPolicy:
+          flags.opsAllow === undefined && flags.opsDeny === undefined
+            ? undefined
+            : { allow: flags.opsAllow, deny: flags.opsDeny ?? [] },
+        maxSessionsPerPrincipal: flags.maxSessionsPerPrincipal,
+        maxConcurrentStepsPerPrincipal: flags.maxConcurrentStepsPerPrincipal,
+        maxStepMs: flags.maxStepMs,
       }),
     });
   } catch (error) {
@@ -337,6 +444,13 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
   };
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
+  process.on("SIGHUP", () => {
+    reloadCredentials(app).then(
+      () => app.log.info("SIGHUP: credentials reloaded"),
+      (error: unknown) =>
+        app.log.error({ err: error }, "SIGHUP: credentials not reloaded; the old ones stay in force"),
+    );
+  });
 }
 
 function fail(message: string): void {
@@ -382,6 +496,18 @@ function parseDeviceSpec(text: string): number {
   const m = /^CPU:(\d+)$/i.exec(text.trim());
   if (!m) throw new InvalidArgumentError(`expected CPU:<n>, e.g. CPU:4 (got "${text}")`);
   return Number(m[1]);
+}
+
+/** "MatMul,Add" or a file with one op per line (`#` comments). */
+function parseOpList(text: string): string[] {
+  let source = text;
+  if (!text.includes(",") && existsSync(text)) source = readFileSync(text, "utf8").replace(/#.*$/gm, "");
+  const ops = source
+    .split(/[\s,]+/)
+    .map((op) => op.trim())
+    .filter((op) => op !== "");
+  if (ops.length === 0) throw new InvalidArgumentError("expected op names or a file listing them");
+  return ops;
 }
 
 function parseInteger(text: string): number {

@@ -447,3 +447,51 @@ test("loading runs TF's loader sequence through the master: restore with the pre
     rmSync(outside, { recursive: true, force: true });
   }
 });
+
+test("with --auth-tokens the models routes need a token and the session belongs to its principal", async () => {
+  const { root, outside } = makeSandbox();
+  const tokensFile = join(outside, "tokens");
+  const alice = "alice-token-0123456789abcdef";
+  const bob = "bob-token-0123456789abcdef01";
+  writeFileSync(tokensFile, `alice ${alice}\nbob ${bob}\n`);
+  const server = await startServer({
+    auth: { tokensFile, allowAnonymous: "none" },
+    master: { files: { root, readOnly: true } },
+  });
+  const as = (token: string | undefined) => (token === undefined ? {} : { authorization: `Bearer ${token}` });
+  try {
+    const anonymous = await fetch(`${server.url}/v1/models`);
+    assert.equal(anonymous.status, 401);
+    const list = await fetch(`${server.url}/v1/models`, { headers: as(alice) });
+    assert.equal(list.status, 200);
+    const created = await fetch(`${server.url}/v1/models/constants/sessions`, {
+      method: "POST",
+      headers: as(alice),
+    });
+    assert.equal(created.status, 200);
+    const { sessionHandle } = (await created.json()) as SessionJson;
+    const run = (token: string) =>
+      fetch(`${server.url}/tensorflow.grpc.MasterService/RunStep`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...as(token) },
+        body: JSON.stringify({
+          sessionHandle,
+          feed: [
+            {
+              name: "text:0",
+              tensor: { dtype: "DT_STRING", tensorShape: { dim: [{ size: "1" }] }, stringVal: ["YQ=="] },
+            },
+          ],
+          fetch: ["upper:0"],
+        }),
+      });
+    const own = await run(alice);
+    assert.equal(own.status, 200, await own.clone().text());
+    assert.deepEqual(strings(fetched((await own.json()) as Record<string, unknown>).get("upper:0")!), ["A"]);
+    const other = await run(bob);
+    assert.notEqual(other.status, 200); // another principal's session is not there for bob
+  } finally {
+    await server.close();
+    rmSync(outside, { recursive: true, force: true });
+  }
+});

@@ -12,7 +12,7 @@
 
 import { fromJson, type JsonValue } from "@bufbuild/protobuf";
 import { codeToHttpStatus, codeToString } from "@connectrpc/connect/protocol-connect";
-import type { FastifyBaseLogger, FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ConfigProtoSchema } from "../../gen/tensorflow/core/protobuf/config_pb.js";
 import { cancelled, invalidArgument, notFound, unimplemented } from "../engine/framework/errors.js";
 import { toConnectError } from "../rpc/errors.js";
@@ -35,6 +35,11 @@ export interface ModelRoutesOptions {
    * (RestoreV2) are given it: relative to the sandbox root.
    */
   readonly kernelPath?: (modelName: string, relative: string) => string;
+  /**
+   * The authenticated principal of a request (app.ts); the session is created for it, so its own
+   * RunStep and CloseSession find it. Undefined: the master's anonymous principal.
+   */
+  readonly principalOf?: (request: FastifyRequest) => string | undefined;
 }
 
 /** The tags used when a request names none: TF Serving's and saved_model_cli's default. */
@@ -90,6 +95,7 @@ export function registerModelRoutes(app: FastifyInstance, options: ModelRoutesOp
       });
       const sessionHandle = await loadIntoSession(master, {
         signal: gone.signal,
+        principal: options.principalOf?.(request),
         meta,
         variablesPath: (await s.hasVariables(name)) ? kernelPath(name, variablesPrefix) : undefined,
         assetPath: (file) => kernelPath(name, `assets/${file}`),

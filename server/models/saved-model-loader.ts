@@ -28,7 +28,7 @@ import {
 } from "../../gen/tensorflow/core/protobuf/named_tensor_pb.js";
 import type { SavedModel } from "../../gen/tensorflow/core/protobuf/saved_model_pb.js";
 import { notFound } from "../engine/framework/errors.js";
-import type { Master } from "../engine/master/master.js";
+import type { CallContext, Master } from "../engine/master/master.js";
 
 /** What loading needs from the master: the ordinary session calls. */
 export type SessionMaster = Pick<Master, "createSession" | "runStep" | "closeSession">;
@@ -156,6 +156,8 @@ export interface LoadRequest {
   readonly config?: ConfigProto | undefined;
   /** The caller went away: the restore or init step is cancelled and the session closed. */
   readonly signal?: AbortSignal | undefined;
+  /** Who the session is for (the master's tenants); undefined: anonymous. */
+  readonly principal?: string | undefined;
 }
 
 /** The init op TF's loader runs after restoring (GetInitOp): signature, then the two collections. */
@@ -195,8 +197,10 @@ function assetFeeds(req: LoadRequest): NamedTensorProto[] {
  * the session is closed again and the error (a TfError from the master) is rethrown.
  */
 export async function loadIntoSession(master: SessionMaster, req: LoadRequest): Promise<string> {
+  const caller = req.principal === undefined ? {} : { principal: req.principal };
   const { sessionHandle } = await master.createSession(
     create(CreateSessionRequestSchema, { graphDef: req.meta.graphDef, config: req.config }),
+    caller,
   );
   try {
     const assets = assetFeeds(req);
@@ -207,14 +211,17 @@ export async function loadIntoSession(master: SessionMaster, req: LoadRequest): 
         sessionHandle,
         saver.restoreOpName,
         [stringFeed(saver.filenameTensorName, req.variablesPath), ...assets],
-        req.signal,
+        { ...caller, signal: req.signal },
       );
     }
     const init = initOpName(req.meta);
-    if (init !== undefined) await runTarget(master, sessionHandle, init, assets, req.signal);
+    if (init !== undefined)
+      await runTarget(master, sessionHandle, init, assets, { ...caller, signal: req.signal });
     return sessionHandle;
   } catch (e) {
-    await master.closeSession(create(CloseSessionRequestSchema, { sessionHandle })).catch(() => undefined);
+    await master
+      .closeSession(create(CloseSessionRequestSchema, { sessionHandle }), caller)
+      .catch(() => undefined);
     throw e;
   }
 }
@@ -224,7 +231,7 @@ async function runTarget(
   sessionHandle: string,
   target: string,
   feed: NamedTensorProto[],
-  signal: AbortSignal | undefined,
+  ctx: CallContext,
 ): Promise<void> {
-  await master.runStep(create(RunStepRequestSchema, { sessionHandle, feed, target: [target] }), { signal });
+  await master.runStep(create(RunStepRequestSchema, { sessionHandle, feed, target: [target] }), ctx);
 }

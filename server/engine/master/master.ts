@@ -66,7 +66,6 @@ import type { Device } from "../device/device-set.js";
 import { createDevices, sortDevices } from "../device/device-set.js";
 import { aborted, cancelled, invalidArgument, resourceExhausted } from "../framework/errors.js";
 import { FileSandbox, type FileSandboxConfig } from "../framework/file-sandbox.js";
-import { setMaxTensorBytes } from "../framework/tensor.js";
 import { tensorToProto } from "../framework/tensor-proto.js";
 import { registerAllKernels } from "../kernels/register-all.js";
 import { createLocalWorker } from "../worker/local-worker.js";
@@ -75,6 +74,7 @@ import { createThreadWorker, type ThreadWorker } from "../worker/thread-worker.j
 import type { WorkerInterface } from "../worker/worker-interface.js";
 import { mergeConfig } from "./config.js";
 import { MasterSession, type RunStepResult } from "./master-session.js";
+import { checkOpPolicy, createPrincipalQuotas, type OpPolicy, stepTimeoutMs } from "./policy.js";
 
 export type LogFn = (level: "info" | "warn" | "error", message: string) => void;
 
@@ -121,6 +121,17 @@ export interface MasterOptions {
    * (--files-read-only). Undefined (the default): every op that touches files is refused.
    */
   readonly files: FileSandboxConfig | undefined;
+  /** Ops a graph may hold (undefined: all) and ops it may not (--ops-allow, --ops-deny). */
+  readonly opPolicy: OpPolicy;
+  /** Most sessions one principal may have open. Default: maxSessions. */
+  readonly maxSessionsPerPrincipal: number;
+  /** Most steps one principal may run at once; 0 = no limit (the default). */
+  readonly maxConcurrentStepsPerPrincipal: number;
+  /**
+   * The default and the ceiling of a step's timeout in ms (0 = none, the default): steps that ask
+   * for no timeout, in sessions without operation_timeout_in_ms, get it; longer ones are cut to it.
+   */
+  readonly maxStepMs: number;
   /** How many recent request ids are remembered for de-duplication (TF: 10,000). */
   readonly requestIdWindow: number;
   /**
@@ -144,6 +155,9 @@ export const masterOptionDefaults = {
   requestIdWindow: 10_000,
   sessionIdleTimeoutMs: 0,
   files: undefined,
+  opPolicy: { allow: undefined, deny: [] },
+  maxConcurrentStepsPerPrincipal: 0,
+  maxStepMs: 0,
 } as const;
 
 /** Fills defaults and range-checks (one place). Throws RangeError for a bad value. */
@@ -152,6 +166,7 @@ export function resolveMasterOptions(partial: Partial<MasterOptions>): MasterOpt
     ...masterOptionDefaults,
     defaultSessionConfig: create(ConfigProtoSchema),
     log: () => {},
+    maxSessionsPerPrincipal: partial.maxSessions ?? masterOptionDefaults.maxSessions,
     ...partial,
   };
   const intIn = (name: string, v: number, lo: number, hi: number) => {
@@ -167,6 +182,9 @@ export function resolveMasterOptions(partial: Partial<MasterOptions>): MasterOpt
   intIn("workerMaxHeapMb", o.workerMaxHeapMb, 0, 1024 * 1024);
   intIn("workerAbortGraceMs", o.workerAbortGraceMs, 1, 3_600_000);
   intIn("sessionIdleTimeoutMs", o.sessionIdleTimeoutMs, 0, 365 * 24 * 3600 * 1000);
+  intIn("maxSessionsPerPrincipal", o.maxSessionsPerPrincipal, 1, 1_000_000);
+  intIn("maxConcurrentStepsPerPrincipal", o.maxConcurrentStepsPerPrincipal, 0, 1_000_000);
+  intIn("maxStepMs", o.maxStepMs, 0, 365 * 24 * 3600 * 1000);
   if (o.files !== undefined) checkFilesRoot(o.files.root);
   if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(o.job))
     throw new RangeError(`job must match [A-Za-z][A-Za-z0-9_]*, got '${o.job}'`);
@@ -185,19 +203,28 @@ function checkFilesRoot(root: string): void {
 export interface CallContext {
   /** The caller's cancellation (RPC deadline, disconnect). */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Who is calling, as the gateway authenticated them (default ANONYMOUS). A session belongs to
+   * the principal that created it; other principals get TF's answer for an unknown handle, and
+   * resource containers are per principal.
+   */
+  readonly principal?: string | undefined;
 }
 
+/** The principal of callers without credentials, and of every caller of an embedded master. */
+export const ANONYMOUS = "anonymous";
+
 export interface Master {
-  createSession(req: CreateSessionRequest): Promise<CreateSessionResponse>;
-  extendSession(req: ExtendSessionRequest): Promise<ExtendSessionResponse>;
+  createSession(req: CreateSessionRequest, ctx?: CallContext): Promise<CreateSessionResponse>;
+  extendSession(req: ExtendSessionRequest, ctx?: CallContext): Promise<ExtendSessionResponse>;
   runStep(req: RunStepRequest, ctx?: CallContext): Promise<RunStepResponse>;
-  closeSession(req: CloseSessionRequest): Promise<CloseSessionResponse>;
-  listDevices(req: ListDevicesRequest): Promise<ListDevicesResponse>;
-  reset(req: ResetRequest): Promise<ResetResponse>;
-  partialRunSetup(req: PartialRunSetupRequest): Promise<PartialRunSetupResponse>;
-  makeCallable(req: MakeCallableRequest): Promise<MakeCallableResponse>;
+  closeSession(req: CloseSessionRequest, ctx?: CallContext): Promise<CloseSessionResponse>;
+  listDevices(req: ListDevicesRequest, ctx?: CallContext): Promise<ListDevicesResponse>;
+  reset(req: ResetRequest, ctx?: CallContext): Promise<ResetResponse>;
+  partialRunSetup(req: PartialRunSetupRequest, ctx?: CallContext): Promise<PartialRunSetupResponse>;
+  makeCallable(req: MakeCallableRequest, ctx?: CallContext): Promise<MakeCallableResponse>;
   runCallable(req: RunCallableRequest, ctx?: CallContext): Promise<RunCallableResponse>;
-  releaseCallable(req: ReleaseCallableRequest): Promise<ReleaseCallableResponse>;
+  releaseCallable(req: ReleaseCallableRequest, ctx?: CallContext): Promise<ReleaseCallableResponse>;
   openSessionCount(): number;
   /** The workers, one per device group (operability and tests). */
   readonly workers: readonly WorkerInterface[];
@@ -242,8 +269,9 @@ function runMetadata(result: RunStepResult): RunMetadata {
   return md;
 }
 
+/** 128 bits from the CSPRNG: a handle cannot be guessed from others. */
 function newSessionHandle(): string {
-  return randomBytes(8).toString("hex");
+  return randomBytes(16).toString("hex");
 }
 
 function notFoundSession(handle: string) {
@@ -254,19 +282,20 @@ function notFoundSessionClose(handle: string) {
   return `Session ${handle} is not found. Possibly, this master has restarted.`;
 }
 
-export function createMaster(partial: Partial<MasterOptions> = {}): Master {
-  const options = resolveMasterOptions(partial);
-  registerAllKernels();
-  setMaxTensorBytes(options.maxTensorBytes);
-  const log = options.log;
+/**
+ * One worker per device, each on its own thread (or all in this thread, for embedding and
+ * benchmarks that measure the RPC path alone), and which worker owns each device.
+ */
+function createWorkers(
+  options: MasterOptions,
+  allDevices: readonly Device[],
+): { workers: WorkerInterface[]; workerByDevice: Map<string, WorkerInterface> } {
   const task = `/job:${options.job}/replica:0/task:0`;
-  const allDevices = createDevices(options.job, 0, 0, options.cpuDevices);
+  const log = options.log;
   const workerByDevice = new Map<string, WorkerInterface>();
   // Values sent on one worker and received on another go through the sender's RecvTensor.
   const remoteRecv = (stepId: bigint, key: string, signal: AbortSignal) =>
     workerByDevice.get(sendDeviceOfKey(key))!.recvTensor(stepId, key, signal);
-  // One worker per device, each on its own thread (or all in this thread, for embedding and
-  // benchmarks that measure the RPC path alone).
   const workers: WorkerInterface[] = options.workerThreads
     ? allDevices.map((d) =>
         createThreadWorker({
@@ -291,12 +320,19 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
           remoteRecv,
           maxStepBytes: options.maxStepBytes,
           files: options.files,
+          maxTensorBytes: options.maxTensorBytes,
         }),
       ];
   for (const w of workers) for (const d of w.getDevices()) workerByDevice.set(d.name, w);
-  // Worker threads talk to each other directly for cross-device tensors; a restarted thread is
-  // connected again.
-  const threads = workers.filter((w): w is ThreadWorker => "connectPeer" in w);
+  connectThreads(workers.filter((w): w is ThreadWorker => "connectPeer" in w));
+  return { workers, workerByDevice };
+}
+
+/**
+ * Worker threads talk to each other directly for cross-device tensors; a restarted thread is
+ * connected again.
+ */
+function connectThreads(threads: readonly ThreadWorker[]): void {
   const connect = (a: ThreadWorker, b: ThreadWorker) => {
     const { port1, port2 } = new MessageChannel();
     a.connectPeer(
@@ -314,9 +350,28 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       for (const b of threads) if (b !== a) connect(a, b);
     };
   });
+}
+
+// long-function: the MasterService methods close over one session table, request-id window and worker set; each method is short and delegates to MasterSession.
+export function createMaster(partial: Partial<MasterOptions> = {}): Master {
+  const options = resolveMasterOptions(partial);
+  registerAllKernels();
+  const log = options.log;
+  const allDevices = createDevices(options.job, 0, 0, options.cpuDevices);
+  const { workers, workerByDevice } = createWorkers(options, allDevices);
   const devices: Device[] = sortDevices(allDevices);
   const worker = workers[0]!;
   const sessions = new Map<string, MasterSession>();
+  /** The principal that created each session. */
+  const owners = new Map<string, string>();
+  const principalOf = (ctx: CallContext | undefined): string => ctx?.principal ?? ANONYMOUS;
+  /** The caller's session, or undefined for unknown handles and other principals' sessions alike. */
+  const ownSession = (handle: string, ctx: CallContext | undefined): MasterSession | undefined =>
+    owners.get(handle) === principalOf(ctx) ? sessions.get(handle) : undefined;
+  const forget = (handle: string) => {
+    sessions.delete(handle);
+    owners.delete(handle);
+  };
   const recent = createRecentRequestIds(options.requestIdWindow);
   let closing = false;
 
@@ -325,13 +380,17 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
     workerFor: (d: string) => workerByDevice.get(d) ?? worker,
     log,
     maxGraphNodes: options.maxGraphNodes,
+    maxTensorBytes: options.maxTensorBytes,
   };
 
   /** RunOptions.timeout_in_ms when > 0, else the server default operation_timeout_in_ms (0 = none). */
-  const stepTimeout = (requested: bigint | undefined): number => {
-    const t = Number(requested ?? 0n);
-    return t > 0 ? t : Math.max(0, Number(options.defaultSessionConfig.operationTimeoutInMs));
-  };
+  const stepTimeout = (s: MasterSession, requested: bigint | undefined): number =>
+    stepTimeoutMs(requested, s.config.operationTimeoutInMs, options.maxStepMs);
+  const quotas = createPrincipalQuotas(
+    options.maxSessionsPerPrincipal,
+    options.maxConcurrentStepsPerPrincipal,
+  );
+  const sessionsOf = (principal: string) => [...owners.values()].filter((p) => p === principal).length;
 
   // Idle-session GC (spec §d.0.5): dropped sessions answer "not found"; their steps are cancelled.
   const gcTimer =
@@ -341,7 +400,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
             const now = Date.now();
             for (const [handle, s] of sessions) {
               if (now - s.lastAccess > options.sessionIdleTimeoutMs) {
-                sessions.delete(handle);
+                forget(handle);
                 log("info", `session ${handle} garbage collected after ${now - s.lastAccess} ms idle`);
                 void s.close(
                   cancelled(
@@ -356,8 +415,8 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       : undefined;
   gcTimer?.unref();
 
-  const lookup = (handle: string): MasterSession => {
-    const s = sessions.get(handle);
+  const lookup = (handle: string, ctx: CallContext | undefined): MasterSession => {
+    const s = ownSession(handle, ctx);
     if (s === undefined) throw notFoundSession(handle);
     return s;
   };
@@ -386,35 +445,41 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
     });
 
   return {
-    async createSession(req) {
+    async createSession(req, ctx) {
       if (closing) throw cancelled("The server is shutting down");
       if (sessions.size >= options.maxSessions) {
         throw resourceExhausted(
           `Too many open sessions (the limit is ${options.maxSessions}); close some sessions first`,
         );
       }
+      quotas.admitSession(principalOf(ctx), sessionsOf(principalOf(ctx)));
+      checkOpPolicy(req.graphDef ?? create(GraphDefSchema), options.opPolicy);
       const config = mergeConfig(options.defaultSessionConfig, req.config);
       const handle = newSessionHandle();
       const session = new MasterSession(handle, config, req.graphDef ?? create(GraphDefSchema), env);
       // TF's CreateWorkerSession: isolated sessions get resource containers of their own.
       await Promise.all(
-        session.workers().map((w) => w.createWorkerSession(handle, config.isolateSessionState)),
+        session
+          .workers()
+          .map((w) => w.createWorkerSession(handle, config.isolateSessionState, principalOf(ctx))),
       );
       session.commitCreate();
       sessions.set(handle, session);
+      owners.set(handle, principalOf(ctx));
       return create(CreateSessionResponseSchema, { sessionHandle: handle, graphVersion: 0n });
     },
 
-    async extendSession(req) {
-      const s = lookup(req.sessionHandle);
+    async extendSession(req, ctx) {
+      const s = lookup(req.sessionHandle, ctx);
       const graphDef = req.graphDef ?? create(GraphDefSchema);
+      checkOpPolicy(graphDef, options.opPolicy);
       const v = s.extend(graphDef, req.currentGraphVersion);
       return create(ExtendSessionResponseSchema, { newGraphVersion: v });
     },
 
     async runStep(req, ctx) {
       dedup("RunStep", RunStepRequestSchema, req);
-      const s = lookup(req.sessionHandle);
+      const s = lookup(req.sessionHandle, ctx);
       const args = {
         feeds: req.feed.map((f) => {
           if (f.tensor === undefined) throw invalidArgument(`Feed ${f.name} has no tensor`);
@@ -422,19 +487,16 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
         }),
         fetches: req.fetch,
         targets: req.target,
-        timeoutMs: stepTimeout(req.options?.timeoutInMs),
+        timeoutMs: stepTimeout(s, req.options?.timeoutInMs),
         outputPartitionGraphs: req.options?.outputPartitionGraphs ?? false,
         trace: req.options?.traceLevel === RunOptions_TraceLevel.FULL_TRACE,
         signal: ctx?.signal,
       };
-      const result =
-        req.partialRunHandle !== ""
-          ? await s.partialRun(
-              req.partialRunHandle,
-              args,
-              req.options?.experimental?.collectiveGraphKey ?? 0n,
-            )
-          : await s.runStep(args);
+      const endStep = quotas.beginStep(principalOf(ctx));
+      const result = await (req.partialRunHandle !== ""
+        ? s.partialRun(req.partialRunHandle, args, req.options?.experimental?.collectiveGraphKey ?? 0n)
+        : s.runStep(args)
+      ).finally(endStep);
       return create(RunStepResponseSchema, {
         tensor: result.tensors.map((t) =>
           create(NamedTensorProtoSchema, { name: t.name, tensor: tensorToProto(t.tensor) }),
@@ -443,45 +505,48 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       });
     },
 
-    async partialRunSetup(req) {
+    async partialRunSetup(req, ctx) {
       dedup("PartialRunSetup", PartialRunSetupRequestSchema, req);
-      const s = lookup(req.sessionHandle);
+      const s = lookup(req.sessionHandle, ctx);
       const handle = await s.partialRunSetup(req.feed, req.fetch, req.target);
       return create(PartialRunSetupResponseSchema, { partialRunHandle: handle });
     },
 
-    async makeCallable(req) {
+    async makeCallable(req, ctx) {
       dedup("MakeCallable", MakeCallableRequestSchema, req);
-      const s = lookup(req.sessionHandle);
+      const s = lookup(req.sessionHandle, ctx);
       const handle = await s.makeCallable(req.options ?? create(CallableOptionsSchema));
       return create(MakeCallableResponseSchema, { handle });
     },
 
     async runCallable(req, ctx) {
       dedup("RunCallable", RunCallableRequestSchema, req);
-      const s = lookup(req.sessionHandle);
-      const result = await s.runCallable(req.handle, req.feed, ctx?.signal, stepTimeout(0n));
+      const s = lookup(req.sessionHandle, ctx);
+      const endStep = quotas.beginStep(principalOf(ctx));
+      const result = await s
+        .runCallable(req.handle, req.feed, ctx?.signal, (requested) => stepTimeout(s, requested))
+        .finally(endStep);
       return create(RunCallableResponseSchema, {
         fetch: result.tensors.map((t) => tensorToProto(t.tensor)),
         metadata: runMetadata(result),
       });
     },
 
-    async releaseCallable(req) {
-      lookup(req.sessionHandle).releaseCallable(req.handle);
+    async releaseCallable(req, ctx) {
+      lookup(req.sessionHandle, ctx).releaseCallable(req.handle);
       return create(ReleaseCallableResponseSchema);
     },
 
-    async closeSession(req) {
-      const s = sessions.get(req.sessionHandle);
+    async closeSession(req, ctx) {
+      const s = ownSession(req.sessionHandle, ctx);
       if (s === undefined) throw aborted(notFoundSessionClose(req.sessionHandle));
-      sessions.delete(req.sessionHandle);
+      forget(req.sessionHandle);
       await s.close();
       return create(CloseSessionResponseSchema);
     },
 
-    async listDevices(req) {
-      if (req.sessionHandle !== "" && !sessions.has(req.sessionHandle)) {
+    async listDevices(req, ctx) {
+      if (req.sessionHandle !== "" && ownSession(req.sessionHandle, ctx) === undefined) {
         throw invalidArgument(notFoundSessionClose(req.sessionHandle));
       }
       return create(ListDevicesResponseSchema, {
@@ -490,11 +555,15 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       });
     },
 
-    async reset(req) {
-      const all = [...sessions.values()];
-      sessions.clear();
+    // TF's Reset closes every session on the server; here only the caller's, and only the caller's
+    // containers are cleared.
+    async reset(req, ctx) {
+      const principal = principalOf(ctx);
+      const mine = [...owners].filter(([, p]) => p === principal).map(([h]) => h);
+      const all = mine.map((h) => sessions.get(h)!);
+      for (const h of mine) forget(h);
       await Promise.allSettled(all.map((s) => s.close()));
-      await Promise.all(workers.map((w) => w.cleanupAll(req.container)));
+      await Promise.all(workers.map((w) => w.cleanupAll(req.container, principal)));
       return create(ResetResponseSchema);
     },
 
@@ -509,6 +578,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       if (gcTimer) clearInterval(gcTimer);
       const all = [...sessions.values()];
       sessions.clear();
+      owners.clear();
       await Promise.allSettled(
         all.map((s) => s.close(cancelled("Step was cancelled because the server is shutting down."))),
       );

@@ -13,15 +13,11 @@ import { internal } from "../framework/errors.js";
 import { type FileSandboxConfig, openFileSandbox } from "../framework/file-sandbox.js";
 import type { StepContext, StepStatsCollector } from "../framework/op-kernel.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
-import {
-  createResourceMgr,
-  createStepContainers,
-  type ResourceMgr,
-  releaseSessionResources,
-} from "../framework/resource-mgr.js";
-import { StepMemoryAccount } from "../framework/tensor.js";
+import { createStepContainers, releaseSessionResources } from "../framework/resource-mgr.js";
+import { StepMemoryAccount, withMaxTensorBytes } from "../framework/tensor.js";
 import { createGraphMgr } from "./graph-mgr.js";
 import { createRendezvousMgr } from "./rendezvous-mgr.js";
+import { createSessionResources } from "./session-resources.js";
 import { nodeExecStats } from "./step-stats.js";
 import type { RunGraphRequest, RunGraphResponse, WorkerInterface } from "./worker-interface.js";
 
@@ -44,6 +40,11 @@ export interface LocalWorkerOptions {
   readonly maxStepBytes?: number | undefined;
   /** The operator's file sandbox for ops that touch files; absent: they are refused. */
   readonly files?: FileSandboxConfig | undefined;
+  /**
+   * The largest tensor this worker's kernels and graphs may allocate (--max-tensor-bytes of the
+   * master it serves). Absent: the thread's default (see setMaxTensorBytes).
+   */
+  readonly maxTensorBytes?: number | undefined;
 }
 
 interface PartialRun {
@@ -60,9 +61,7 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
   const files = openFileSandbox(options.files);
   const devices = options.devices;
   const byName = new Map(devices.map((d) => [d.name, d]));
-  const shared = new Map<string, ResourceMgr>(devices.map((d) => [d.name, createResourceMgr("localhost")]));
-  /** Isolated sessions: session handle → device → resources. */
-  const isolated = new Map<string, Map<string, ResourceMgr>>();
+  const sessions = createSessionResources(devices);
   const graphs = createGraphMgr((node, e) =>
     options.log(
       "error",
@@ -77,28 +76,12 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
   });
   const partials = new Map<string, PartialRun>();
   const task = options.task;
-  /** The memory accounts of the steps running here, shared by their partitions, with a user count. */
-  const accounts = new Map<bigint, { account: StepMemoryAccount; users: number }>();
-  const acquireAccount = (stepId: bigint, device: Device): StepMemoryAccount | undefined => {
-    if (options.maxStepBytes === undefined) return undefined;
-    let entry = accounts.get(stepId);
-    if (entry === undefined) {
-      entry = { account: new StepMemoryAccount(options.maxStepBytes, device.name), users: 0 };
-      accounts.set(stepId, entry);
-    }
-    entry.users++;
-    return entry.account;
-  };
-  const releaseAccount = (stepId: bigint) => {
-    const entry = accounts.get(stepId);
-    if (entry !== undefined && --entry.users === 0) accounts.delete(stepId);
-  };
+  const { acquireAccount, releaseAccount } = createStepAccounts(options);
 
   /** Step-scoped resources (stacks, TensorArrays): freed when a step's last partition here ends. */
   const stepContainers = createStepContainers();
 
-  const resourcesFor = (session: string, device: string): ResourceMgr =>
-    isolated.get(session)?.get(device) ?? shared.get(device)!;
+  const resourcesFor = sessions.resourcesFor;
 
   const toDeviceStats = (device: Device, stats: StepStatsCollector): DeviceStepStats =>
     create(DeviceStepStatsSchema, {
@@ -113,7 +96,11 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
       const deviceName = req.graphDef.node[0]?.device ?? devices[0]!.name;
       const device = byName.get(deviceName);
       if (!device) throw internal(`Worker ${task} has no device ${deviceName}`);
-      return graphs.register(req.graphDef, device, req.sessionHandle);
+      const register = () => graphs.register(req.graphDef, device, req.sessionHandle);
+      // Kernels are built here (a Const decodes its value): under this worker's tensor limit.
+      return options.maxTensorBytes === undefined
+        ? register()
+        : withMaxTensorBytes(options.maxTensorBytes, register);
     },
     async runGraph(req: RunGraphRequest): Promise<RunGraphResponse> {
       const { executor, device, sessionHandle } = graphs.lookup(req.graphHandle);
@@ -185,16 +172,14 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
     async deregisterGraph(handle) {
       graphs.deregister(handle);
     },
-    async createWorkerSession(sessionHandle, isolate) {
-      if (isolate)
-        isolated.set(sessionHandle, new Map(devices.map((d) => [d.name, createResourceMgr("localhost")])));
+    async createWorkerSession(sessionHandle, isolate, tenant) {
+      sessions.createSession(sessionHandle, isolate, tenant);
     },
     async deleteWorkerSession(sessionHandle) {
-      isolated.delete(sessionHandle);
-      for (const rm of shared.values()) releaseSessionResources(rm, sessionHandle);
+      for (const rm of sessions.deleteSession(sessionHandle)) releaseSessionResources(rm, sessionHandle);
     },
-    async cleanupAll(containers) {
-      const all = [...shared.values(), ...[...isolated.values()].flatMap((m) => [...m.values()])];
+    async cleanupAll(containers, tenant) {
+      const all = sessions.tenantContainers(tenant);
       for (const rm of all) {
         if (containers.length === 0) rm.cleanup(rm.defaultContainer);
         else for (const c of containers) rm.cleanup(c);
@@ -203,6 +188,36 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
     async close() {
       rendezvous.abortAll(internal("Worker is shutting down"));
       partials.clear();
+    },
+  };
+}
+
+/**
+ * The memory accounts of the steps running on a worker, one per step shared by its partitions
+ * there, dropped when the last of them ends. None when the worker has no per-step budget.
+ */
+function createStepAccounts(options: Pick<LocalWorkerOptions, "maxStepBytes" | "maxTensorBytes">): {
+  acquireAccount(stepId: bigint, device: Device): StepMemoryAccount | undefined;
+  releaseAccount(stepId: bigint): void;
+} {
+  const accounts = new Map<bigint, { account: StepMemoryAccount; users: number }>();
+  return {
+    acquireAccount(stepId, device) {
+      if (options.maxStepBytes === undefined) return undefined;
+      let entry = accounts.get(stepId);
+      if (entry === undefined) {
+        entry = {
+          account: new StepMemoryAccount(options.maxStepBytes, device.name, options.maxTensorBytes),
+          users: 0,
+        };
+        accounts.set(stepId, entry);
+      }
+      entry.users++;
+      return entry.account;
+    },
+    releaseAccount(stepId) {
+      const entry = accounts.get(stepId);
+      if (entry !== undefined && --entry.users === 0) accounts.delete(stepId);
     },
   };
 }

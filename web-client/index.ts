@@ -50,7 +50,6 @@ export {
 } from "./graph-types.js";
 export { detectGraphDefFormat, formatGraphDef, type GraphDefFormat, parseGraphDef } from "./graphdef-io.js";
 export { Adam, type AdamOptions, GradientDescent } from "./optimizers.js";
-export { broadcastShapes } from "./shapes.js";
 export {
   describeSavedModel,
   listSavedModels,
@@ -61,6 +60,7 @@ export {
   type Signature,
   type SignatureTensor,
 } from "./saved-model.js";
+export { broadcastShapes } from "./shapes.js";
 export {
   DataType,
   type DTypeLike,

@@ -79,3 +79,34 @@ describe("list-length attrs are bounded before anything is allocated", () => {
     assert.deepEqual(tensorValues(r.tensor[0]!.tensor), [7]);
   });
 });
+
+describe("Range with NaN or infinite bounds gets TF's INVALID_ARGUMENT, not INTERNAL", () => {
+  const cases: [number, number, number, RegExp][] = [
+    [0, Number.NaN, 1, /Requires start <= limit when delta > 0: 0\/nan/],
+    [0, 5, Number.NaN, /Requires start >= limit when delta < 0: 0\/5/],
+    [Number.POSITIVE_INFINITY, 5, 1, /Requires start <= limit when delta > 0: inf\/5/],
+    [0, Number.POSITIVE_INFINITY, 1, /Requires \(\(limit - start\) \/ delta\) <= 9223372036854775807/],
+  ];
+  for (const [start, limit, delta, text] of cases) {
+    test(`Range(${start}, ${limit}, ${delta})`, async () => {
+      const g = graph(
+        constNode("s", DataType.DT_FLOAT, [], [start]),
+        constNode("l", DataType.DT_FLOAT, [], [limit]),
+        constNode("d", DataType.DT_FLOAT, [], [delta]),
+        node("r", "Range", { inputs: ["s", "l", "d"], attrs: { Tidx: attr.type(DataType.DT_FLOAT) } }),
+      );
+      const { sessionHandle } = await master.createSession(
+        create(CreateSessionRequestSchema, { graphDef: g }),
+      );
+      await assert.rejects(
+        master.runStep(create(RunStepRequestSchema, { sessionHandle, fetch: ["r:0"] })),
+        (e: unknown) => {
+          assert.ok(isTfError(e), String(e));
+          assert.equal(tfCodeName(e.code), "INVALID_ARGUMENT", e.message);
+          assert.match(e.message, text);
+          return true;
+        },
+      );
+    });
+  }
+});

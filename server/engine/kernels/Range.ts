@@ -6,16 +6,30 @@ import { DataType } from "../framework/types.js";
 import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
 import { computeBuffer, finish, scalarValue } from "./util/tensor-util.js";
 
+/** A number as TF's messages print it (nan, inf). */
+function tfNumber(v: number): string {
+  if (Number.isNaN(v)) return "nan";
+  if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
+  return String(v);
+}
+
 export function range(start: number, limit: number, delta: number, dtype: DataType): Tensor {
-  if (delta === 0) throw invalidArgument(`Requires delta != 0: ${delta}`);
-  if (delta > 0 && start > limit)
-    throw invalidArgument(`Requires start <= limit when delta > 0: ${start}/${limit}`);
-  if (delta < 0 && start < limit)
-    throw invalidArgument(`Requires start >= limit when delta < 0: ${start}/${limit}`);
+  if (delta === 0) throw invalidArgument(`Requires delta != 0: ${tfNumber(delta)}`);
+  // Written as TF's checks are (a failed `<=`), so NaN and infinite bounds fail here too.
+  if (delta > 0) {
+    if (!(start <= limit)) {
+      throw invalidArgument(`Requires start <= limit when delta > 0: ${tfNumber(start)}/${tfNumber(limit)}`);
+    }
+  } else if (!(start >= limit)) {
+    throw invalidArgument(`Requires start >= limit when delta < 0: ${tfNumber(start)}/${tfNumber(limit)}`);
+  }
   const isInt = dtype === DataType.DT_INT32 || dtype === DataType.DT_INT64;
   const size = isInt
     ? Math.ceil(Math.abs(limit - start) / Math.abs(delta))
     : Math.ceil(Math.abs((limit - start) / delta));
+  if (!(size <= 2 ** 63 - 1)) {
+    throw invalidArgument("Requires ((limit - start) / delta) <= 9223372036854775807");
+  }
   if (dtype === DataType.DT_INT64) {
     const out = allocData(dtype, size, [size]) as BigInt64Array;
     for (let i = 0; i < size; i++) out[i] = BigInt(start + i * delta);

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { create } from "@bufbuild/protobuf";
+import { TensorProtoSchema } from "../gen/tensorflow/core/framework/tensor_pb.js";
 import {
   CreateSessionRequestSchema,
   RunStepRequestSchema,
@@ -109,4 +110,34 @@ describe("Range with NaN or infinite bounds gets TF's INVALID_ARGUMENT, not INTE
       );
     });
   }
+});
+
+describe("graph ops cannot flood the server log", () => {
+  test("PrintV2 of a 10 MB string writes at most the step's log budget", async () => {
+    let logged = 0;
+    const m = createMaster({ cpuDevices: 1, log: (_level, message) => (logged += message.length) });
+    try {
+      const g = graph(
+        node("s", "Placeholder", { attrs: { dtype: attr.type(DataType.DT_STRING) } }),
+        node("p", "PrintV2", { inputs: ["s"], attrs: { output_stream: attr.s("stderr") } }),
+      );
+      const { sessionHandle } = await m.createSession(create(CreateSessionRequestSchema, { graphDef: g }));
+      const big = create(TensorProtoSchema, {
+        dtype: DataType.DT_STRING,
+        stringVal: [new Uint8Array(10 * 1024 * 1024).fill(65)],
+      });
+      for (let i = 0; i < 3; i++) {
+        await m.runStep(
+          create(RunStepRequestSchema, {
+            sessionHandle,
+            feed: [{ name: "s:0", tensor: big }],
+            target: ["p"],
+          }),
+        );
+      }
+      assert.ok(logged < 3 * 70 * 1024, `logged ${logged} characters for 30 MB printed`);
+    } finally {
+      await m.close();
+    }
+  });
 });

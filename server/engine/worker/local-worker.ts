@@ -18,6 +18,7 @@ import { StepMemoryAccount, withMaxTensorBytes } from "../framework/tensor.js";
 import { createGraphMgr } from "./graph-mgr.js";
 import { createRendezvousMgr } from "./rendezvous-mgr.js";
 import { createSessionResources } from "./session-resources.js";
+import { boundedStepLog } from "./step-log.js";
 import { nodeExecStats } from "./step-stats.js";
 import type { RunGraphRequest, RunGraphResponse, WorkerInterface } from "./worker-interface.js";
 
@@ -123,7 +124,7 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
             rendezvous: rdv,
             resources: resourcesFor(sessionHandle, device.name),
             device,
-            log: options.log,
+            log: boundedStepLog(options.log, req.stepId),
             stats,
             memory: acquireAccount(req.stepId, device),
             files,

@@ -46,6 +46,8 @@ interface ServeFlags {
   maxStepBytes?: number;
   sessionIdleTimeoutMs?: number;
   defaultSessionConfig?: string;
+  filesRoot?: string;
+  filesReadOnly?: boolean;
 }
 
 /** Which flag and variable set each ServerOptions field, for error messages. */
@@ -178,6 +180,18 @@ export async function runCli(argv: readonly string[]): Promise<void> {
         "ConfigProto (protobuf JSON, inline or a file) every CreateSession config is merged over",
       ).env("TFGATE_DEFAULT_SESSION_CONFIG"),
     )
+    .addOption(
+      new Option(
+        "--files-root <dir>",
+        "the one directory ops may read and write files in (checkpoints, SavedModels, ReadFile, file " +
+          "datasets); paths in graphs resolve inside it. Without it every op that touches files is refused",
+      ).env("TFGATE_FILES_ROOT"),
+    )
+    .addOption(
+      new Option("--files-read-only", "ops may read under --files-root but never write").env(
+        "TFGATE_FILES_READ_ONLY",
+      ),
+    )
     .action((flags: ServeFlags) => {
       serve = serveCommand(flags);
     });
@@ -242,6 +256,9 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
       );
     }
   }
+  if (flags.filesReadOnly === true && flags.filesRoot === undefined) {
+    return fail("--files-read-only (TFGATE_FILES_READ_ONLY) needs --files-root (TFGATE_FILES_ROOT)");
+  }
   try {
     options = resolveServerOptions({
       ...defined({
@@ -264,6 +281,10 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
         maxStepBytes: flags.maxStepBytes,
         sessionIdleTimeoutMs: flags.sessionIdleTimeoutMs,
         defaultSessionConfig,
+        files:
+          flags.filesRoot === undefined
+            ? undefined
+            : { root: flags.filesRoot, readOnly: flags.filesReadOnly === true },
       }),
     });
   } catch (error) {

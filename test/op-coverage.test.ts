@@ -60,7 +60,10 @@ const REFUSES_TO_RUN: Readonly<Record<string, { code: TfCode; reason: string }>>
     code: TfCode.UNIMPLEMENTED,
     reason: "checkpoints are not supported (server filesystem)",
   },
-  ReadFile: { code: TfCode.PERMISSION_DENIED, reason: "never reads the server's filesystem" },
+  ReadFile: {
+    code: TfCode.PERMISSION_DENIED,
+    reason: "refused without --files-root; reads under it in test/file-sandbox.test.ts",
+  },
   WriteFile: { code: TfCode.PERMISSION_DENIED, reason: "never writes the server's filesystem" },
   InitializeTableFromTextFileV2: {
     code: TfCode.PERMISSION_DENIED,

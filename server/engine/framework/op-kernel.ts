@@ -7,6 +7,7 @@
 // they implement computeAsync. Kernels never throw anything but TfError on bad input.
 
 import { internal } from "./errors.js";
+import type { FileSandbox } from "./file-sandbox.js";
 import type { FunctionRuntime } from "./function.js";
 import type { AttrMap, OpDefinition } from "./op-def.js";
 import type { Rendezvous } from "./rendezvous.js";
@@ -71,6 +72,11 @@ export interface StepContext {
   readonly callFrame?: CallFrame | undefined;
   /** The step's memory on this worker, charged by allocData while the executor runs a kernel. */
   readonly memory?: StepMemoryAccount | undefined;
+  /**
+   * The operator's file sandbox (--files-root); undefined when the server has none, and then every
+   * op that touches files is refused (see requireFileSandbox).
+   */
+  readonly files?: FileSandbox | undefined;
 }
 
 export interface CallFrame {

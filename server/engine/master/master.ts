@@ -65,6 +65,7 @@ import { NamedTensorProtoSchema } from "../../../gen/tensorflow/core/protobuf/na
 import type { Device } from "../device/device-set.js";
 import { createDevices, sortDevices } from "../device/device-set.js";
 import { aborted, cancelled, invalidArgument, resourceExhausted } from "../framework/errors.js";
+import { FileSandbox, type FileSandboxConfig } from "../framework/file-sandbox.js";
 import { setMaxTensorBytes } from "../framework/tensor.js";
 import { tensorToProto } from "../framework/tensor-proto.js";
 import { registerAllKernels } from "../kernels/register-all.js";
@@ -115,6 +116,11 @@ export interface MasterOptions {
    * guide).
    */
   readonly maxStepBytes: number;
+  /**
+   * The directory ops may read and write files in (--files-root), and whether they may only read
+   * (--files-read-only). Undefined (the default): every op that touches files is refused.
+   */
+  readonly files: FileSandboxConfig | undefined;
   /** How many recent request ids are remembered for de-duplication (TF: 10,000). */
   readonly requestIdWindow: number;
   /**
@@ -137,6 +143,7 @@ export const masterOptionDefaults = {
   maxStepBytes: Math.floor(totalmem() / 4 / 1024 ** 2) * 1024 ** 2,
   requestIdWindow: 10_000,
   sessionIdleTimeoutMs: 0,
+  files: undefined,
 } as const;
 
 /** Fills defaults and range-checks (one place). Throws RangeError for a bad value. */
@@ -160,9 +167,19 @@ export function resolveMasterOptions(partial: Partial<MasterOptions>): MasterOpt
   intIn("workerMaxHeapMb", o.workerMaxHeapMb, 0, 1024 * 1024);
   intIn("workerAbortGraceMs", o.workerAbortGraceMs, 1, 3_600_000);
   intIn("sessionIdleTimeoutMs", o.sessionIdleTimeoutMs, 0, 365 * 24 * 3600 * 1000);
+  if (o.files !== undefined) checkFilesRoot(o.files.root);
   if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(o.job))
     throw new RangeError(`job must match [A-Za-z][A-Za-z0-9_]*, got '${o.job}'`);
   return o;
+}
+
+/** The files root must be an existing directory; said at start, not at the first op that reads. */
+function checkFilesRoot(root: string): void {
+  try {
+    new FileSandbox({ root, readOnly: true });
+  } catch (e) {
+    throw new RangeError(`files root must be an existing directory: ${(e as Error).message}`);
+  }
 }
 
 export interface CallContext {
@@ -257,6 +274,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
           devices: [d],
           maxTensorBytes: options.maxTensorBytes,
           maxStepBytes: options.maxStepBytes,
+          files: options.files,
           log,
           remoteRecv,
           abortGraceMs: options.workerAbortGraceMs,
@@ -265,7 +283,16 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
             : {}),
         }),
       )
-    : [createLocalWorker({ task, devices: allDevices, log, remoteRecv, maxStepBytes: options.maxStepBytes })];
+    : [
+        createLocalWorker({
+          task,
+          devices: allDevices,
+          log,
+          remoteRecv,
+          maxStepBytes: options.maxStepBytes,
+          files: options.files,
+        }),
+      ];
   for (const w of workers) for (const d of w.getDevices()) workerByDevice.set(d.name, w);
   // Worker threads talk to each other directly for cross-device tensors; a restarted thread is
   // connected again.

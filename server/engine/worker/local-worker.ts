@@ -10,6 +10,7 @@ import {
 } from "../../../gen/tensorflow/core/framework/step_stats_pb.js";
 import type { Device } from "../device/device-set.js";
 import { internal } from "../framework/errors.js";
+import { type FileSandboxConfig, openFileSandbox } from "../framework/file-sandbox.js";
 import type { StepContext, StepStatsCollector } from "../framework/op-kernel.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
 import {
@@ -41,6 +42,8 @@ export interface LocalWorkerOptions {
    * this worker may allocate together (see StepMemoryAccount). Absent: steps are not accounted.
    */
   readonly maxStepBytes?: number | undefined;
+  /** The operator's file sandbox for ops that touch files; absent: they are refused. */
+  readonly files?: FileSandboxConfig | undefined;
 }
 
 interface PartialRun {
@@ -54,6 +57,7 @@ export interface LocalWorker extends WorkerInterface {
 }
 
 export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
+  const files = openFileSandbox(options.files);
   const devices = options.devices;
   const byName = new Map(devices.map((d) => [d.name, d]));
   const shared = new Map<string, ResourceMgr>(devices.map((d) => [d.name, createResourceMgr("localhost")]));
@@ -135,6 +139,7 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
             log: options.log,
             stats,
             memory: acquireAccount(req.stepId, device),
+            files,
           };
           stepContainers.acquire(req.stepId, step.resources);
           const execution = executor.run(step);

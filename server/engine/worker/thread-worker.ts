@@ -11,6 +11,7 @@ import { toBinary } from "@bufbuild/protobuf";
 import { GraphDefSchema } from "../../../gen/tensorflow/core/framework/graph_pb.js";
 import type { Device } from "../device/device-set.js";
 import { TfError, unavailable } from "../framework/errors.js";
+import type { FileSandboxConfig } from "../framework/file-sandbox.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
 import {
   type FromWorker,
@@ -37,6 +38,8 @@ export interface ThreadWorkerOptions {
   readonly maxTensorBytes: number;
   /** Per-step memory budget of the thread's steps (see LocalWorkerOptions.maxStepBytes). */
   readonly maxStepBytes: number;
+  /** The operator's file sandbox (see LocalWorkerOptions.files). */
+  readonly files?: FileSandboxConfig | undefined;
   readonly log: (level: "info" | "warn" | "error", message: string) => void;
   /** Fetches a value sent on another worker (the master routes it to the owner of the send device). */
   readonly remoteRecv: (stepId: bigint, key: string, signal: AbortSignal) => Promise<RendezvousValue>;
@@ -97,6 +100,7 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
       devices: options.devices,
       maxTensorBytes: options.maxTensorBytes,
       maxStepBytes: options.maxStepBytes,
+      files: options.files,
     };
     thread = new Worker(bootstrap, {
       eval: true,

@@ -5,6 +5,7 @@ import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 import { fromBinary } from "@bufbuild/protobuf";
 import { GraphDefSchema } from "../../../gen/tensorflow/core/framework/graph_pb.js";
 import type { Device } from "../device/device-set.js";
+import type { FileSandboxConfig } from "../framework/file-sandbox.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
 import { setMaxTensorBytes } from "../framework/tensor.js";
 import { registerAllKernels } from "../kernels/register-all.js";
@@ -29,6 +30,7 @@ export interface WorkerThreadData {
   readonly devices: readonly Device[];
   readonly maxTensorBytes: number;
   readonly maxStepBytes: number;
+  readonly files?: FileSandboxConfig | undefined;
 }
 
 const port = parentPort!;
@@ -85,6 +87,7 @@ const worker = createLocalWorker({
   remoteSend,
   pushedFrom: (device) => peers.has(device),
   maxStepBytes: data.maxStepBytes,
+  files: data.files,
 });
 
 /** Serves a peer's RecvTensor and delivers the answers to our own requests. */

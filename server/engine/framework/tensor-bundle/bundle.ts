@@ -68,8 +68,8 @@ export interface BundleFiles {
   remove(path: string): void;
   /** Deletes an empty directory; failures are the caller's to ignore. */
   removeDir(path: string): void;
-  /** Creates a directory and its parents ("" is the current one). */
-  makeDirs(path: string): void;
+  /** Creates one directory (TF's Env::CreateDir): fine if it exists, NOT_FOUND if its parent does not. */
+  makeDir(path: string): void;
 }
 
 /** TF's kTensorBundleVersion / kTensorBundleMinConsumer / kTensorBundleMinProducer. */
@@ -126,11 +126,13 @@ function encodeTensor(t: Tensor): { bytes: Uint8Array[]; size: number; crc: numb
   return { bytes: [bytes], size: bytes.length, crc: new RunningCrc32c().update(bytes).value() };
 }
 
-function lengthChecksumBytes(n: number): Uint8Array {
-  const b = new Uint8Array(n <= 0xffffffff ? 4 : 8);
+/** A string length as TF checksums it: a little-endian uint32, or uint64 above 4 GiB. */
+function lengthChecksumBytes(n: number | bigint): Uint8Array {
+  const big = BigInt(n);
+  const b = new Uint8Array(big <= 0xffffffffn ? 4 : 8);
   const v = new DataView(b.buffer);
-  if (n <= 0xffffffff) v.setUint32(0, n, true);
-  else v.setBigUint64(0, BigInt(n), true);
+  if (big <= 0xffffffffn) v.setUint32(0, Number(big), true);
+  else v.setBigUint64(0, big, true);
   return b;
 }
 
@@ -212,7 +214,7 @@ export class BundleWriter {
    * different data file; each file is written under a temporary name and renamed into place.
    */
   finish(): void {
-    this.files.makeDirs(dirname(this.prefix));
+    this.files.makeDir(dirname(this.prefix));
     const index = metaFilename(this.prefix);
     this.files.remove(index);
     this.files.writeAtomic(dataFilename(this.prefix, 0, 1), concat(this.chunks, this.size));
@@ -495,18 +497,14 @@ function checkStoredSlice(key: Uint8Array, s: TensorSlice, fullShape: readonly n
 /** Parses a string tensor's bytes into out; returns the CRC TF's ReadStringTensor computes. */
 function decodeStrings(bytes: Uint8Array, out: Uint8Array[], offset: number, swap: boolean): number {
   const crc = new RunningCrc32c();
-  const lengths: number[] = [];
+  const lengths: bigint[] = [];
   let pos = 0;
   for (let i = 0; i < out.length; i++) {
     const r = readVarint(bytes, pos, bytes.length);
     if (r === undefined)
       throw dataLoss(`String lengths longer than expected offset ${offset + bytes.length}`);
-    if (r.value > BigInt(bytes.length)) {
-      throw dataLoss(`String length ${r.value} of element ${i} runs past the entry's ${bytes.length} bytes`);
-    }
-    const len = Number(r.value);
-    lengths.push(len);
-    const lb = lengthChecksumBytes(len);
+    lengths.push(r.value);
+    const lb = lengthChecksumBytes(r.value);
     if (swap) lb.reverse();
     crc.update(lb);
     pos = r.next;
@@ -524,8 +522,9 @@ function decodeStrings(bytes: Uint8Array, out: Uint8Array[], offset: number, swa
   crc.update(raw);
   pos += 4;
   for (let i = 0; i < out.length; i++) {
-    const len = lengths[i]!;
-    if (pos + len > bytes.length) {
+    // Lengths are only trusted up to the bytes actually there (a corrupt one never allocates).
+    const len = Number(lengths[i]!);
+    if (lengths[i]! > BigInt(bytes.length - pos)) {
       throw dataLoss(`String element ${i} runs past the entry's ${bytes.length} bytes`);
     }
     const s = bytes.slice(pos, pos + len);
@@ -572,7 +571,7 @@ export function mergeBundles(
   mergedPrefix: string,
   allowMissing: boolean,
 ): void {
-  files.makeDirs(dirname(mergedPrefix));
+  files.makeDir(dirname(mergedPrefix));
   let numShards = 0;
   let first: BundleHeaderProto | undefined;
   const entries = new Map<string, BundleEntryProto>();
@@ -580,7 +579,11 @@ export function mergeBundles(
   let merged = 0;
   for (const prefix of prefixes) {
     const filename = metaFilename(prefix);
-    if (allowMissing && !files.exists(filename)) continue;
+    if (!files.exists(filename)) {
+      if (allowMissing) continue;
+      const why = files.exists(prefix) ? "OK" : `NOT_FOUND: ${prefix} not found`;
+      throw invalidArgument(`allow_missing_files was set to false and ${prefix} did not exist.${why}`);
+    }
     merged++;
     const table = readIndex(files, filename);
     const head = table[0];
@@ -597,11 +600,8 @@ export function mergeBundles(
     else checkSameFormat(first, header);
     for (const row of table.slice(1)) mergeEntry(entries, shardIds, row, prefix, header.numShards);
   }
-  if (allowMissing && merged === 0) {
-    throw invalidArgument(
-      `Merge failed: none of the ${prefixes.length} checkpoint prefixes has an index file`,
-    );
-  }
+  if (merged === 0)
+    throw invalidArgument("At least one prefix checkpoint file must exist, but none existed.");
   const total = shardIds.size;
   const index = metaFilename(mergedPrefix);
   files.remove(index);

@@ -30,6 +30,7 @@ export * from "./Ceil.js";
 export * from "./ConcatV2.js";
 export * from "./Const.js";
 export * from "./ControlTrigger.js";
+export * from "./DisableCopyOnRead.js";
 export * from "./Div.js";
 export * from "./Equal.js";
 export * from "./Exp.js";

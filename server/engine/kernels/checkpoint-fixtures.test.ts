@@ -3,7 +3,7 @@
 // files TF's run started with; outputs must equal TF's exactly, errors must carry TF's code and
 // text, and the files afterwards must be TF's byte for byte (so a checkpoint tfgate writes is the one
 // TF writes). TF leaves a "<file>.tempstate<n>" behind when SaveV2 fails; tfgate leaves nothing,
-// so those are not compared.
+// so those are not compared. The graphs are the ops a Saver runs on variables (DisableCopyOnRead).
 
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -20,6 +20,7 @@ import {
   toTensor,
   valuesOf,
 } from "./fixture-format.js";
+import { type GraphCase, runGraphFixtures } from "./graph-fixtures.js";
 import { runKernel } from "./testing.js";
 
 interface FileCase extends FxKernelCase {
@@ -30,7 +31,7 @@ interface FileCase extends FxKernelCase {
 
 const fx = JSON.parse(
   readFileSync(new URL("./testdata/checkpoint-fixtures.json", import.meta.url), "utf8"),
-) as { cases: FileCase[] };
+) as { cases: FileCase[]; graphs: GraphCase[] };
 
 const scratch = mkdtempSync(join(tmpdir(), "tfgate-ckpt-fx-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -106,3 +107,5 @@ describe("checkpoint and file ops vs TensorFlow 2.21 (checkpoint fixtures)", () 
     });
   });
 });
+
+runGraphFixtures("resource-variable ops a Saver runs vs TensorFlow 2.21 (checkpoint fixtures)", fx.graphs);

@@ -24,7 +24,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
-from tf_fixtures import attr_of, clean, enc  # noqa: E402
+from tf_fixtures import attr_of, clean, enc, graph_record  # noqa: E402
 
 R = tf.raw_ops
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "checkpoint-fixtures.json")
@@ -271,9 +271,26 @@ case("WriteFile", ["sub", "x"], setup=TREE)
 case("WriteFile", [["a"], "x"], setup=TREE)
 case("WriteFile", ["w.txt", ["x"]], setup=TREE)
 
+
+
+# --- graphs: ops that only make sense on a variable -------------------------------------------------
+def disable_copy_on_read():
+    """What a Saver runs on a resource variable before reading it for SaveV2."""
+    v = tf.compat.v1.Variable([1.5, -2.0], use_resource=True, name="v")
+    never = tf.compat.v1.Variable([1.0], use_resource=True, name="never")
+    d = R.DisableCopyOnRead(resource=v.handle)
+    with tf.control_dependencies([d]):
+        read = v.read_value()
+    d_never = R.DisableCopyOnRead(resource=never.handle)
+    return [([v.initializer], []), ([], [read]), ([d_never], [])]
+
+
+graphs = [graph_record("disable_copy_on_read", disable_copy_on_read)]
+
 os.chdir("/")
 shutil.rmtree(WORK)
 with open(OUT, "w") as f:
-    json.dump({"cases": cases}, f, indent=None, separators=(",", ":"))
+    json.dump({"tensorflow": tf.__version__, "cases": cases, "graphs": graphs}, f, indent=None,
+              separators=(",", ":"))
     f.write("\n")
 print(f"wrote {len(cases)} cases to {OUT}")

@@ -1,7 +1,7 @@
 // Input checks SaveV2 and RestoreV2 share (ValidateInputs in TF's
 // core/kernels/save_restore_v2_ops.cc), and the prefix/name/spec strings they read.
 
-import { invalidArgument } from "../framework/errors.js";
+import { invalidArgument, unimplemented } from "../framework/errors.js";
 import type { OpKernelContext } from "../framework/op-kernel.js";
 import { shapeString } from "../framework/tensor.js";
 
@@ -40,4 +40,15 @@ export function saveRestoreInputs(ctx: OpKernelContext, isSave: boolean): SaveRe
     names: names.data as Uint8Array[],
     specs: (specs.data as Uint8Array[]).map((s) => utf8.decode(s)),
   };
+}
+
+/**
+ * The V1 checkpoint ops (Save, SaveSlices, Restore, RestoreSlice: TF's TensorSliceWriter/Reader
+ * format) are declared so V1 Saver graphs import and place, and refused when run.
+ */
+export function v1CheckpointRefusal(op: string): never {
+  throw unimplemented(
+    `${op} reads or writes the V1 checkpoint format, which tfgate does not implement: save with ` +
+      "tf.compat.v1.train.Saver(write_version=tf.compat.v1.train.SaverDef.V2), the default (SaveV2/RestoreV2)",
+  );
 }

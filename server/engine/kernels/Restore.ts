@@ -1,0 +1,16 @@
+// TF's Restore (core/kernels/restore_op.cc): one tensor from V1 checkpoint files. Declared with TF's
+// definition; refused when run (checkpoint-util.ts v1CheckpointRefusal): tfgate reads V2 only.
+
+import { v1CheckpointRefusal } from "./checkpoint-util.js";
+import { type KernelConfig, simpleKernel } from "./kernel-config.js";
+
+export const restoreConfig: KernelConfig = {
+  op: {
+    name: "Restore",
+    inputs: ["file_pattern: string", "tensor_name: string"],
+    outputs: ["tensor: dt"],
+    attrs: ["dt: type", "preferred_shard: int = -1"],
+    isStateful: true,
+  },
+  kernel: simpleKernel("Restore", () => v1CheckpointRefusal("Restore")),
+};

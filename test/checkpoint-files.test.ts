@@ -212,3 +212,15 @@ describe("without --files-root", () => {
     await refused(master, { fetch: "match:0", path: "*" }, "PERMISSION_DENIED", flag);
   });
 });
+
+describe("limits", () => {
+  test("a file larger than the per-tensor limit is refused before it is read", async () => {
+    writeFileSync(join(root, "big.bin"), Buffer.alloc(4096));
+    const master = createMaster({ cpuDevices: 1, maxTensorBytes: 1024, files: { root, readOnly: true } });
+    try {
+      await refused(master, { fetch: "read:0", path: "big.bin" }, "RESOURCE_EXHAUSTED", /per-tensor limit/);
+    } finally {
+      await master.close();
+    }
+  });
+});

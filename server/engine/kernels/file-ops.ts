@@ -15,12 +15,13 @@ import {
   rmSync,
   statSync,
 } from "node:fs";
-import { invalidArgument } from "../framework/errors.js";
+import { invalidArgument, isTfError } from "../framework/errors.js";
 import { type FileSandbox, fileError, requireFileSandbox } from "../framework/file-sandbox.js";
 import type { OpKernelContext } from "../framework/op-kernel.js";
-import { shapeString } from "../framework/tensor.js";
+import { checkAllocation, shapeString } from "../framework/tensor.js";
 import type { BundleFiles } from "../framework/tensor-bundle/bundle.js";
 import { dirname } from "../framework/tensor-bundle/naming.js";
+import { DataType } from "../framework/types.js";
 
 /** The file system kernels see: the bundle operations plus listing. */
 export interface KernelFiles extends BundleFiles {
@@ -41,7 +42,7 @@ function io<T>(path: string, f: () => T): T {
   try {
     return f();
   } catch (e) {
-    throw fileError(e, path);
+    throw isTfError(e) ? e : fileError(e, path);
   }
 }
 
@@ -50,7 +51,13 @@ export function sandboxFiles(box: FileSandbox): KernelFiles {
   return {
     readFile: (path) => {
       const host = box.resolveForRead(path);
-      return io(path, () => new Uint8Array(readFileSync(host)));
+      return io(path, () => {
+        // A whole file becomes one tensor (or an index held in memory): the per-tensor limit
+        // applies before anything is read.
+        const size = statSync(host).size;
+        checkAllocation(DataType.DT_UINT8, size, [size]);
+        return new Uint8Array(readFileSync(host));
+      });
     },
     readAt: (path, offset, length) => {
       const host = box.resolveForRead(path);

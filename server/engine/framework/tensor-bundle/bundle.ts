@@ -33,7 +33,7 @@ import {
   outOfRange,
   unimplemented,
 } from "../errors.js";
-import { shapeString, Tensor } from "../tensor.js";
+import { checkAllocation, shapeString, Tensor } from "../tensor.js";
 import { BYTES_PER_ELEMENT, dataTypeString } from "../types.js";
 import { ByteSink, readFixed32, readVarint } from "./coding.js";
 import { maskCrc, RunningCrc32c, unmaskCrc } from "./crc32c.js";
@@ -447,10 +447,13 @@ export class BundleReader {
     if (e.shardId < 0 || e.shardId >= Math.max(this.numShards, 1) || offset < 0) {
       throw dataLoss(`Invalid shard or offset in bundle entry: key ${keyText(key)}`);
     }
+    // The output first: its allocation is checked and charged before any bytes are read, and a
+    // string tensor's bytes count against the same per-tensor limit.
+    const out = Tensor.zeros(e.dtype, shape);
+    if (e.dtype === DataType.DT_STRING) checkAllocation(DataType.DT_UINT8, size, [size]);
     const path = dataFilename(this.prefix, e.shardId, this.numShards);
     const bytes = size === 0 ? new Uint8Array(0) : this.files.readAt(path, offset, size);
     if (bytes.length < size) throw truncatedRead();
-    const out = Tensor.zeros(e.dtype, shape);
     let crc: number;
     if (e.dtype === DataType.DT_STRING) {
       crc = size === 0 ? 0 : decodeStrings(bytes, out.data as Uint8Array[], offset, this.swapBytes);

@@ -7,7 +7,7 @@ import { parentPort } from "node:worker_threads";
 import { Tensor } from "../server/engine/framework/tensor.js";
 import { DataType } from "../server/engine/framework/types.js";
 import { matMul } from "../server/engine/kernels/MatMul.js";
-import { loadXnn } from "../server/engine/kernels/xnn.js";
+import { loadXnn } from "../server/engine/kernels/util/xnn.js";
 
 const n = 1024;
 const a = new Tensor(DataType.DT_FLOAT, [n, n], new Float32Array(n * n).fill(1 / n));

@@ -53,7 +53,7 @@ import { Tensor } from "../server/engine/framework/tensor.js";
 import { DataType as EngineDataType } from "../server/engine/framework/types.js";
 import { conv2D } from "../server/engine/kernels/Conv2D.js";
 import { matMul } from "../server/engine/kernels/MatMul.js";
-import { loadXnn } from "../server/engine/kernels/xnn.js";
+import { loadXnn } from "../server/engine/kernels/util/xnn.js";
 import { attr, DataType, graph, node, tensorProto, tensorValues } from "../test/support/graphs.js";
 import type { DevicesServerReady } from "./devices-server.js";
 import { fillNodes, sumNodes } from "./graph-nodes.js";

@@ -60,6 +60,8 @@ for (const [name, contents, variant] of entries) {
     format: "esm",
     target: ["es2022"],
     platform: "browser",
+    // `@tfgate/web-client` from its sources (the package's in-repo export condition), not dist/.
+    conditions: ["tfgate-source"],
     legalComments: "none",
     write: false,
     logLevel: "error",

@@ -12,7 +12,14 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import http2 from "node:http2";
 import { fileURLToPath } from "node:url";
-import { Code, ConnectError, cors, type ServiceImpl } from "@connectrpc/connect";
+import {
+  Code,
+  ConnectError,
+  cors,
+  createContextKey,
+  type Interceptor,
+  type ServiceImpl,
+} from "@connectrpc/connect";
 import { fastifyConnectPlugin } from "@connectrpc/connect-fastify";
 import { compressionBrotli, compressionGzip } from "@connectrpc/connect-node";
 import { fastifyCors } from "@fastify/cors";
@@ -24,6 +31,9 @@ import {
   fastify,
   LogController,
 } from "fastify";
+import { type Authenticator, type AuthResult, createAuthenticator } from "./auth/authenticator.js";
+import { isAllowedHost } from "./auth/host-check.js";
+import { principalKey } from "./auth/principal.js";
 import type { Master } from "./engine/master/master.js";
 import { createGatewayMetrics, rpcProtocolOf } from "./metrics.js";
 import { createOnePortServerFactory } from "./net/one-port-server.js";
@@ -57,15 +67,22 @@ export interface AppEngine {
  * Builds the app from resolved options (see `resolveServerOptions`). Reads the TLS files if set and
  * creates the engine's master (or uses `engine`). The returned app owns the master: `app.close()`
  * drains calls (bounded by `shutdownTimeoutMs`) and then closes the master. Call `listen` once.
+ * The log goes to stdout, or to `logStream` (one JSON line per write; tests read it).
  */
-export async function buildApp(options: ServerOptions, engine?: AppEngine): Promise<FastifyInstance> {
+// long-function: one ordered Fastify setup (hooks before routes, CORS before the Connect plugins); each step is a few lines and the order is the logic.
+export async function buildApp(
+  options: ServerOptions,
+  engine?: AppEngine,
+  logStream?: { write(line: string): void },
+): Promise<FastifyInstance> {
   const tls =
     options.tlsCert === undefined || options.tlsKey === undefined
       ? undefined
       : { cert: await readPem("certificate", options.tlsCert), key: await readPem("key", options.tlsKey) };
 
   const app = fastify({
-    logger: { level: options.logLevel },
+    logger:
+      logStream === undefined ? { level: options.logLevel } : { level: options.logLevel, stream: logStream },
     // One line per request comes from metrics.ts instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     serverFactory: createOnePortServerFactory({
@@ -108,6 +125,9 @@ export async function buildApp(options: ServerOptions, engine?: AppEngine): Prom
     metrics.onRequest(request, reply);
     done();
   });
+  const authenticator = await createAuthenticator(options.auth);
+  authenticators.set(app, authenticator);
+  const callers = guardRequests(app, options, authenticator);
 
   const health = createHealthServer(servedServices.map((service) => service.typeName));
   // Watchers learn NOT_SERVING before connections start closing.
@@ -122,7 +142,7 @@ export async function buildApp(options: ServerOptions, engine?: AppEngine): Prom
     await app.register(fastifyCors, {
       origin: corsOrigin,
       methods: [...cors.allowedMethods],
-      allowedHeaders: [...cors.allowedHeaders],
+      allowedHeaders: [...cors.allowedHeaders, "Authorization"],
       exposedHeaders: [...cors.exposedHeaders],
       maxAge: 7200, // Chromium's ceiling for caching a preflight
     });
@@ -163,8 +183,15 @@ export async function buildApp(options: ServerOptions, engine?: AppEngine): Prom
     // dropped: a misspelt field in a hand-written GraphDef should fail loudly.
     jsonOptions: { ignoreUnknownFields: false },
     shutdownSignal: shutdown.signal,
-    interceptors: [metrics.interceptor],
-    contextValues: (request: FastifyRequest) => metrics.contextValues(request),
+    interceptors: [metrics.interceptor, refuseUnauthenticated],
+    contextValues: (request: FastifyRequest) => {
+      const values = metrics.contextValues(request);
+      const caller = callers.get(request);
+      if (caller === undefined) return values;
+      return "principal" in caller
+        ? values.set(principalKey, caller.principal)
+        : values.set(deniedKey, caller.denied);
+    },
   };
   await app.register(fastifyConnectPlugin, {
     ...connectOptions,
@@ -225,6 +252,65 @@ export async function buildApp(options: ServerOptions, engine?: AppEngine): Prom
   app.setNotFoundHandler((request, reply) => notFound(request, reply, serviceNames));
 
   return app;
+}
+
+const authenticators = new WeakMap<FastifyInstance, Authenticator>();
+
+/** Reads the app's tokens and JWKS files again (main.ts calls it on SIGHUP). */
+export async function reloadCredentials(app: FastifyInstance): Promise<void> {
+  await authenticators.get(app)?.reload();
+}
+
+/** Why a call was refused, for the interceptor that answers UNAUTHENTICATED in its protocol. */
+const deniedKey = createContextKey<string | undefined>(undefined, { description: "tfgate auth refusal" });
+
+const refuseUnauthenticated: Interceptor = (next) => async (req) => {
+  const denied = req.contextValues.get(deniedKey);
+  if (denied !== undefined) throw new ConnectError(denied, Code.Unauthenticated);
+  return next(req);
+};
+
+/**
+ * Paths that need a principal: the MasterService (both names), reflection, /metrics and the model
+ * API. Health, the demo page's files and the JSON index stay open.
+ */
+function needsPrincipal(url: string): boolean {
+  return /^\/(tensorflow\.|grpc\.reflection\.|metrics(\?|$)|v1\/)/.test(url);
+}
+
+/**
+ * Checks every request's Host, then authenticates those that need a principal. RPCs learn the
+ * outcome through their context (an interceptor answers UNAUTHENTICATED in the call's own
+ * protocol: HTTP 401 for Connect, grpc-status 16 for gRPC); other paths get 401 here.
+ */
+function guardRequests(
+  app: FastifyInstance,
+  options: ServerOptions,
+  authenticator: Authenticator,
+): WeakMap<FastifyRequest, AuthResult> {
+  const callers = new WeakMap<FastifyRequest, AuthResult>();
+  app.addHook("onRequest", async (request, reply) => {
+    const host = request.headers.host ?? (request.headers[":authority"] as string | undefined);
+    if (!isAllowedHost(host, options.allowedHosts)) {
+      return reply
+        .code(403)
+        .type("text/plain; charset=utf-8")
+        .send(`Host '${host}' is not allowed: this server answers only to the names in --allowed-hosts\n`);
+    }
+    if (!needsPrincipal(request.url)) return;
+    const caller = await authenticator.authenticate(
+      request.headers.authorization,
+      request.socket.remoteAddress,
+    );
+    callers.set(request, caller);
+    if ("denied" in caller && !request.url.startsWith("/tensorflow.") && !request.url.startsWith("/grpc.")) {
+      return reply
+        .code(401)
+        .header("www-authenticate", 'Bearer realm="tfgate"')
+        .send({ code: "unauthenticated", message: caller.denied });
+    }
+  });
+  return callers;
 }
 
 /**

@@ -14,7 +14,8 @@ import type { FastifyInstance } from "fastify";
 import type { GraphDef } from "../gen/tensorflow/core/framework/graph_pb.js";
 import { type ConfigProto, ConfigProtoSchema } from "../gen/tensorflow/core/protobuf/config_pb.js";
 import { formatGraphDef, parseGraphDef } from "../web-client/graphdef-io.js";
-import { buildApp } from "./app.js";
+import { buildApp, reloadCredentials } from "./app.js";
+import type { AnonymousAccess, AuthOptions } from "./auth/authenticator.js";
 import type { MasterOptions } from "./engine/master/master.js";
 import {
   type CorsOrigin,
@@ -48,6 +49,13 @@ interface ServeFlags {
   defaultSessionConfig?: string;
   filesRoot?: string;
   filesReadOnly?: boolean;
+  // Authentication and the Host check.
+  authTokens?: string;
+  authJwks?: string;
+  authIssuer?: string;
+  authAudience?: string;
+  allowAnonymous?: AnonymousAccess;
+  allowedHosts?: string;
 }
 
 /** Which flag and variable set each ServerOptions field, for error messages. */
@@ -62,6 +70,8 @@ const flagOf: Partial<Record<keyof ServerOptions, string>> = {
   logLevel: "--log-level (TFGATE_LOG_LEVEL)",
   shutdownTimeoutMs: "--shutdown-timeout-ms (TFGATE_SHUTDOWN_TIMEOUT_MS)",
   connectionIdleTimeoutMs: "--idle-timeout-ms (TFGATE_IDLE_TIMEOUT_MS)",
+  auth: "authentication (--auth-tokens, --auth-jwks, --allow-anonymous)",
+  allowedHosts: "--allowed-hosts (TFGATE_ALLOWED_HOSTS)",
 };
 
 /**
@@ -182,6 +192,37 @@ export async function runCli(argv: readonly string[]): Promise<void> {
     )
     .addOption(
       new Option(
+        "--auth-tokens <file>",
+        "bearer tokens, one '<principal> <token>' per line (# comments); every call then needs " +
+          "'authorization: Bearer <token>' unless --allow-anonymous lets it in. Re-read on SIGHUP",
+      ).env("TFGATE_AUTH_TOKENS"),
+    )
+    .addOption(
+      new Option(
+        "--auth-jwks <file>",
+        "a JSON Web Key Set: JWTs signed by its keys are accepted, the principal is their 'sub'. Re-read on SIGHUP",
+      ).env("TFGATE_AUTH_JWKS"),
+    )
+    .addOption(new Option("--auth-issuer <iss>", "the 'iss' JWTs must carry").env("TFGATE_AUTH_ISSUER"))
+    .addOption(new Option("--auth-audience <aud>", "the 'aud' JWTs must carry").env("TFGATE_AUTH_AUDIENCE"))
+    .addOption(
+      new Option(
+        "--allow-anonymous <where>",
+        "where callers without credentials are let in as the principal 'anonymous': loopback (this " +
+          "machine), none, or all (e.g. behind an authenticating proxy)",
+      )
+        .choices(["loopback", "none", "all"])
+        .env("TFGATE_ALLOW_ANONYMOUS"),
+    )
+    .addOption(
+      new Option(
+        "--allowed-hosts <names>",
+        "comma-separated Host names requests may carry (against DNS rebinding; '*' for any, '.example.com' " +
+          "for a domain); default: the loopback names when bound to loopback, any otherwise",
+      ).env("TFGATE_ALLOWED_HOSTS"),
+    )
+    .addOption(
+      new Option(
         "--files-root <dir>",
         "the one directory ops may read and write files in (checkpoints, SavedModels, ReadFile, file " +
           "datasets); paths in graphs resolve inside it. Without it every op that touches files is refused",
@@ -272,6 +313,17 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
         logLevel: flags.logLevel,
         shutdownTimeoutMs: flags.shutdownTimeoutMs,
         connectionIdleTimeoutMs: flags.idleTimeoutMs,
+        allowedHosts: flags.allowedHosts
+          ?.split(",")
+          .map((h) => h.trim())
+          .filter((h) => h !== ""),
+      }),
+      auth: defined<Partial<AuthOptions>>({
+        tokensFile: flags.authTokens,
+        jwksFile: flags.authJwks,
+        issuer: flags.authIssuer,
+        audience: flags.authAudience,
+        allowAnonymous: flags.allowAnonymous,
       }),
       master: defined<Partial<MasterOptions>>({
         cpuDevices: flags.devices,
@@ -337,6 +389,13 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
   };
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
+  process.on("SIGHUP", () => {
+    reloadCredentials(app).then(
+      () => app.log.info("SIGHUP: credentials reloaded"),
+      (error: unknown) =>
+        app.log.error({ err: error }, "SIGHUP: credentials not reloaded; the old ones stay in force"),
+    );
+  });
 }
 
 function fail(message: string): void {

@@ -7,7 +7,10 @@
 // that Connect rejects before that (unsupported content type, undecodable or oversized message) are
 // still counted, with the code read from the response (grpc-status, else the Connect HTTP status).
 // A call ends when its HTTP response closes (finished or cancelled), so a streaming call's duration
-// covers the whole stream.
+// covers the whole stream. A failed call's log line also names TF's code and carries its status
+// message (bounded, see loggedFailure); a RunStep that failed with store_errors_in_response_body
+// (TF's own client always asks for it) succeeds on the wire, and its line carries the status from
+// the body. Log lines never carry request or response payloads.
 
 import type { OutgoingHttpHeaders } from "node:http";
 import type { DescService } from "@bufbuild/protobuf";
@@ -21,6 +24,7 @@ import {
 } from "@connectrpc/connect";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { tfCodeName } from "./engine/framework/errors.js";
 
 export type RpcProtocol = "connect" | "grpc" | "grpc-web";
 export type RpcEncoding = "proto" | "json";
@@ -90,6 +94,44 @@ export function codeName(code: Code | 0): string {
 /** Codes that point at the server rather than the client; their log lines are warnings. */
 const serverSideCodes = new Set(["unknown", "internal", "unavailable", "data_loss"]);
 
+/**
+ * Longest status message a log line carries, in characters. The client receives the whole message;
+ * the log gets enough to recognise the failure (TF's messages put the cause first and the node
+ * after it) while one failing call, or many, cannot flood the log with kilobytes each.
+ */
+export const maxLoggedMessageChars = 500;
+
+/** What a failed call's log line says about the failure. */
+export interface LoggedFailure {
+  /** TF's name of the code ("INVALID_ARGUMENT"). */
+  readonly tfCode: string;
+  /** The status message, at most maxLoggedMessageChars (plus a marker), assertion data left out. */
+  readonly message: string;
+}
+
+/**
+ * A failure as the log shows it. An Assert's message holds the values the graph asked it to print
+ * (tensor content, "assertion failed: [x = ] [1 2 3]"), so everything after "assertion failed:" on
+ * that line is left out; the node and the rest of the message stay.
+ */
+export function loggedFailure(code: number, message: string): LoggedFailure {
+  const redacted = message.replace(/assertion failed:[^\n]*/g, "assertion failed: <data not logged>");
+  const bounded =
+    redacted.length > maxLoggedMessageChars
+      ? `${redacted.slice(0, maxLoggedMessageChars)}... [${redacted.length - maxLoggedMessageChars} more chars]`
+      : redacted;
+  return { tfCode: tfCodeName(code), message: bounded };
+}
+
+/** The status a RunStepResponse carries in its body (store_errors_in_response_body), if it failed. */
+function bodyFailure(message: unknown): LoggedFailure | undefined {
+  if (typeof message !== "object" || message === null) return undefined;
+  const m = message as { $typeName?: unknown; statusCode?: unknown; statusErrorMessage?: unknown };
+  if (m.$typeName !== "tensorflow.RunStepResponse" || typeof m.statusCode !== "number" || m.statusCode === 0)
+    return undefined;
+  return loggedFailure(m.statusCode, typeof m.statusErrorMessage === "string" ? m.statusErrorMessage : "");
+}
+
 interface RpcLabels {
   service: string;
   method: string;
@@ -103,6 +145,8 @@ interface CallRecord {
   readonly rpc: RpcLabels | undefined;
   /** The final code, once the interceptor has seen the call end. */
   code: string | undefined;
+  /** The failure the interceptor saw: the call's error, or a RunStep's status in its body. */
+  failure: LoggedFailure | undefined;
   /** grpc-status of the HTTP trailers sent (gRPC), for calls the interceptor never saw. */
   trailerStatus: string | undefined;
 }
@@ -194,8 +238,10 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
       encoding: rpc.encoding,
       code,
       ms,
+      ...record.failure,
     };
-    if (serverSideCodes.has(code)) request.log.warn(line, "rpc");
+    const failed = record.failure === undefined ? code : record.failure.tfCode.toLowerCase();
+    if (serverSideCodes.has(failed)) request.log.warn(line, "rpc");
     else request.log.info(line, "rpc");
   };
 
@@ -207,7 +253,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
         route === undefined
           ? undefined
           : { ...route, ...rpcProtocolOf(request.method, request.headers["content-type"], request.url) };
-      const record: CallRecord = { rpc, code: undefined, trailerStatus: undefined };
+      const record: CallRecord = { rpc, code: undefined, failure: undefined, trailerStatus: undefined };
       records.set(request, record);
       if (rpc !== undefined) {
         started.inc(rpc);
@@ -225,11 +271,12 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
         if (record === undefined) return res;
         if (!res.stream) {
           record.code = "ok";
+          record.failure = bodyFailure(res.message);
           return res;
         }
         return { ...res, message: observeStream(res.message, record) };
       } catch (error) {
-        if (record !== undefined) record.code = codeName(ConnectError.from(error).code);
+        if (record !== undefined) noteError(record, error);
         throw error;
       }
     },
@@ -245,12 +292,19 @@ async function* observeStream<T>(messages: AsyncIterable<T>, record: CallRecord)
     yield* messages;
     record.code = "ok";
   } catch (error) {
-    record.code = codeName(ConnectError.from(error).code);
+    noteError(record, error);
     throw error;
   } finally {
     // Neither returned nor threw: the consumer stopped early, i.e. the client went away.
     record.code ??= "canceled";
   }
+}
+
+/** Notes the code and (for the log) the failure of a call that ended with an error. */
+function noteError(record: CallRecord, error: unknown): void {
+  const e = ConnectError.from(error);
+  record.code = codeName(e.code);
+  record.failure = loggedFailure(e.code, e.rawMessage);
 }
 
 /** Notes the grpc-status that connect-node sends as an HTTP trailer (not readable afterwards). */

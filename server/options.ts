@@ -3,6 +3,8 @@
 // validateReadWriteMaxBytes does for its limits. Everything else (app.ts, net/, main.ts) reads the
 // resolved object and never re-validates or re-defaults.
 
+import type { AnonymousAccess, AuthOptions } from "./auth/authenticator.js";
+import { loopbackHostNames } from "./auth/host-check.js";
 import type { MasterOptions } from "./engine/master/master.js";
 
 /** pino's levels, plus "silent" (no logs at all). */
@@ -61,9 +63,25 @@ export interface ServerOptions {
    * activity. Default 60000.
    */
   readonly connectionIdleTimeoutMs: number;
+  /**
+   * Who may call (docs/security.md): bearer tokens from a file, JWTs checked against a JWKS, and
+   * where callers without credentials are let in as the principal `anonymous` (default
+   * "loopback": from this machine only).
+   */
+  readonly auth: AuthOptions;
+  /**
+   * The Host (:authority) names requests may carry, against DNS rebinding; others get 403.
+   * Undefined accepts any name. Default: the loopback names when bound to loopback, else undefined.
+   */
+  readonly allowedHosts: readonly string[] | undefined;
   /** Passed through to the engine's `createMaster`; it resolves and validates its own defaults. */
   readonly master: Partial<MasterOptions>;
 }
+
+/** What `resolveServerOptions` takes: any subset of the options, auth's fields one by one too. */
+export type ServerOptionsInput = Omit<Partial<ServerOptions>, "auth"> & {
+  readonly auth?: Partial<AuthOptions> | undefined;
+};
 
 /** Thrown by `resolveServerOptions` for a bad value. `option` names the ServerOptions field. */
 export class ServerOptionsError extends Error {
@@ -93,7 +111,7 @@ const maxMessageBytesLimit = 0xffffffff;
  * Fills in defaults and checks every value. Throws `ServerOptionsError` naming the first bad option
  * and the accepted range. Pure: reads no files, environment or flags (main.ts does that).
  */
-export function resolveServerOptions(partial: Partial<ServerOptions> = {}): ServerOptions {
+export function resolveServerOptions(partial: ServerOptionsInput = {}): ServerOptions {
   const host = partial.host ?? serverOptionDefaults.host;
   if (host.trim() === "" || /\s/.test(host)) {
     throw new ServerOptionsError("host", `host must be a host name or IP address, got "${host}"`);
@@ -137,7 +155,14 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
     1,
     3_600_000,
   );
+  const auth = resolveAuth(partial.auth, host);
+  const allowedHosts = partial.allowedHosts ?? (isLoopbackHost(host) ? loopbackHostNames : undefined);
+  if (allowedHosts !== undefined && allowedHosts.length === 0) {
+    throw new ServerOptionsError("allowedHosts", "allowedHosts must list at least one host name (or *)");
+  }
   return {
+    auth,
+    allowedHosts,
     host,
     port,
     tlsCert,
@@ -150,6 +175,49 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
     connectionIdleTimeoutMs,
     master: partial.master ?? {},
   };
+}
+
+/** True for addresses and names that only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  return host === "localhost" || host.startsWith("127.") || host === "::1" || host === "[::1]";
+}
+
+const anonymousAccess: readonly AnonymousAccess[] = ["loopback", "none", "all"];
+
+/**
+ * Refuses a server that anyone on a network could drive: bound beyond loopback, it needs tokens or
+ * a JWKS, unless the operator says --allow-anonymous all (e.g. behind an authenticating proxy).
+ */
+function resolveAuth(partial: Partial<AuthOptions> | undefined, host: string): AuthOptions {
+  const auth: AuthOptions = {
+    tokensFile: partial?.tokensFile,
+    jwksFile: partial?.jwksFile,
+    issuer: partial?.issuer,
+    audience: partial?.audience,
+    allowAnonymous: partial?.allowAnonymous ?? "loopback",
+  };
+  if (!anonymousAccess.includes(auth.allowAnonymous)) {
+    throw new ServerOptionsError(
+      "auth",
+      `allow-anonymous must be one of ${anonymousAccess.join(", ")}, got "${auth.allowAnonymous}"`,
+    );
+  }
+  if ((auth.issuer !== undefined || auth.audience !== undefined) && auth.jwksFile === undefined) {
+    throw new ServerOptionsError(
+      "auth",
+      "auth-issuer and auth-audience need auth-jwks (the keys to verify with)",
+    );
+  }
+  const credentials = auth.tokensFile !== undefined || auth.jwksFile !== undefined;
+  if (!isLoopbackHost(host) && !credentials && auth.allowAnonymous !== "all") {
+    throw new ServerOptionsError(
+      "auth",
+      `refusing to listen on ${host} without authentication: anyone who can reach the port could run ` +
+        "any graph and use any session. Give --auth-tokens or --auth-jwks, or --allow-anonymous all " +
+        "if something in front of tfgate (a proxy, a tunnel) authenticates callers",
+    );
+  }
+  return auth;
 }
 
 function integerIn(option: keyof ServerOptions, value: number, min: number, max: number): number {

@@ -1,10 +1,12 @@
 // Architecture rules (design.md §1): the engine knows nothing of HTTP, Fastify, Connect or the
-// RPC layer; the web client never imports server code; main.ts is the only file that reads argv.
+// RPC layer; the web client never imports server code; main.ts is the only file that reads argv;
+// server/ has no import cycles and no function over 150 lines unless a comment says why.
 
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { test } from "node:test";
+import { importCycles, longFunctions } from "./support/source-checks.js";
 import { repoRoot } from "./tf/venv.js";
 
 function sources(dir: string): string[] {
@@ -57,3 +59,19 @@ test("only server/main.ts reads process.argv or the environment", () => {
   }
   assert.deepEqual(bad, []);
 });
+
+// Trees held to the two rules below (web-client/ joins once its own cycle is gone).
+const checkedTrees = ["server"];
+
+for (const tree of checkedTrees) {
+  test(`${tree}/ has no import cycles (runtime imports; import type left out)`, () => {
+    assert.deepEqual(importCycles(join(repoRoot, tree)), []);
+  });
+
+  test(`${tree}/ has no function over 150 lines without a "// long-function: <reason>" comment`, () => {
+    const found = longFunctions(join(repoRoot, tree), 150).map(
+      (f) => `${f.where} ${f.name} (${f.lines} lines)`,
+    );
+    assert.deepEqual(found, []);
+  });
+}

@@ -67,7 +67,7 @@ for (const protocol of protocols) {
       test("CreateSession, RunStep y = x·W + b, CloseSession", async () => {
         const client = masterClient(protocol, server.url, path.service);
         const created = await client.createSession({ graphDef: linearGraph() });
-        assert.match(created.sessionHandle, /^[0-9a-f]{16}$/);
+        assert.match(created.sessionHandle, /^[0-9a-f]{32}$/);
         assert.equal(created.graphVersion, 0n);
         const res = await client.runStep({
           sessionHandle: created.sessionHandle,

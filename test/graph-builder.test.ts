@@ -1,4 +1,4 @@
-// The graph builder (web-client/graph.ts) run by the real engine: every gradient the builder emits
+// The graph builder (web-client/builder.ts) run by the real engine: every gradient the builder emits
 // is compared with central finite differences of the same graph's loss, in float64, on graphs with
 // fully known shapes (TF's static fast paths) and with an unknown batch dimension (the dynamic
 // Shape/BroadcastGradientArgs paths); variables of both kinds train with GradientDescent; node

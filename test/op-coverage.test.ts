@@ -28,7 +28,7 @@ import { findKernel } from "../server/engine/framework/op-kernel.js";
 import { Tensor } from "../server/engine/framework/tensor.js";
 import { DataType } from "../server/engine/framework/types.js";
 import { registerAllKernels } from "../server/engine/kernels/register-all.js";
-import { attr, runKernel } from "../server/engine/kernels/testing.js";
+import { attr, runKernel } from "../server/engine/kernels/testing/testing.js";
 import { testdataDir } from "./support/testdata.js";
 
 const repo = join(import.meta.dirname, "..");

@@ -33,7 +33,7 @@ test("the README's curl session works as printed", async () => {
     ),
   );
   const lines = out.trim().split("\n");
-  assert.match(lines[0]!, /^session [0-9a-f]{16}$/);
+  assert.match(lines[0]!, /^session [0-9a-f]{32}$/);
   assert.equal(
     lines[1],
     '{"tensor":[{"name":"y:0","tensor":{"dtype":"DT_FLOAT","tensorShape":{"dim":[{"size":"1"},{"size":"1"}]},"tensorContent":"AAAwQQ=="}}],"metadata":{}}',

@@ -282,7 +282,7 @@ describe("one port, every protocol", () => {
 
   test("an HTTP/1.1 request whose first bytes look like the preface ('P', then 'OST') is HTTP/1.1", async () => {
     const request =
-      "POST /tensorflow.MasterService/ListDevices HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}";
+      "POST /tensorflow.MasterService/ListDevices HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}";
     const received = await rawExchange(
       server.port,
       [Buffer.from(request.slice(0, 1)), Buffer.from(request.slice(1, 3)), Buffer.from(request.slice(3))],

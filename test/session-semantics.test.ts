@@ -128,7 +128,7 @@ describe("ExtendSession (§d.2)", () => {
 });
 
 describe("CreateSession (§d.1)", () => {
-  test("session thread-pool options are refused; an empty GraphDef is a valid session; handles are 16 hex digits", () =>
+  test("session thread-pool options are refused; an empty GraphDef is a valid session; handles are 32 hex digits (128 random bits)", () =>
     withMaster(async (m) => {
       for (const config of [
         { usePerSessionThreads: true },
@@ -143,7 +143,7 @@ describe("CreateSession (§d.1)", () => {
         );
       }
       const { sessionHandle, graphVersion } = await m.createSession(create(CreateSessionRequestSchema));
-      assert.match(sessionHandle, /^[0-9a-f]{16}$/);
+      assert.match(sessionHandle, /^[0-9a-f]{32}$/);
       assert.equal(graphVersion, 0n);
       const devices = await m.listDevices(create(ListDevicesRequestSchema, { sessionHandle }));
       assert.ok(devices.localDevice.length >= 1);

@@ -33,9 +33,12 @@ test("web-client/README.md's example trains y = 2·x₀ − x₁ + 0.5", async (
     mkdirSync(join(dir, "node_modules", "@tfgate"), { recursive: true });
     symlinkSync(join(repoRoot, "web-client"), join(dir, "node_modules", "@tfgate", "web-client"), "dir");
     writeFileSync(join(dir, "example.ts"), code);
-    const { stdout } = await run(process.execPath, ["--import", "tsx", join(dir, "example.ts")], {
-      cwd: repoRoot,
-    });
+    // The link resolves to the sources through the package's "tfgate-source" export condition.
+    const { stdout } = await run(
+      process.execPath,
+      ["--conditions=tfgate-source", "--import", "tsx", join(dir, "example.ts")],
+      { cwd: repoRoot },
+    );
     const m = /^loss (\S+) w (\S+),(\S+) b (\S+)$/m.exec(stdout.trim());
     assert.ok(m, stdout);
     const [loss, w0, w1, b] = m.slice(1).map(Number) as [number, number, number, number];

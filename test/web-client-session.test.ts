@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
@@ -531,7 +531,19 @@ test("tensor(): dtype inference like tf.constant, shapes, toArray and scalar", (
 });
 
 describe("the package @tfgate/web-client", () => {
-  // One entry, imported by package name: bundled for the browser, and run in Node.
+  // One entry, imported by package name: bundled for the browser, and run in Node. Inside the
+  // repository the package resolves to its TypeScript sources through its "tfgate-source" export
+  // condition (test/web-client-package.test.ts installs the built tarball instead).
+  const conditions = ["tfgate-source"];
+  /** A consumer project under test-artifacts/ whose node_modules links this checkout's package. */
+  function consumer(): string {
+    const dir = join(repoRoot, "test-artifacts");
+    mkdirSync(dir, { recursive: true });
+    const work = mkdtempSync(join(dir, "web-client-package-"));
+    mkdirSync(join(work, "node_modules", "@tfgate"), { recursive: true });
+    symlinkSync(join(repoRoot, "web-client"), join(work, "node_modules", "@tfgate", "web-client"), "dir");
+    return work;
+  }
   const entry = `import { Session, createTransport } from "@tfgate/web-client";
 import { MasterService } from "@tfgate/web-client/gen";
 
@@ -549,15 +561,17 @@ export async function main(url: string): Promise<string> {
 `;
 
   test("a bundler imports it by name for the browser, with no Node built-ins", async () => {
+    const work = consumer();
     const out = await build({
-      stdin: { contents: entry, resolveDir: repoRoot, loader: "ts" },
+      stdin: { contents: entry, resolveDir: work, loader: "ts" },
       bundle: true,
       format: "esm",
       platform: "browser",
+      conditions,
       write: false,
       metafile: true,
       logLevel: "silent",
-    });
+    }).finally(() => rmSync(work, { recursive: true, force: true }));
     const inputs = Object.keys(out.metafile.inputs);
     assert.ok(inputs.includes("web-client/client.ts"), inputs.join("\n"));
     assert.deepEqual(
@@ -568,22 +582,22 @@ export async function main(url: string): Promise<string> {
     const output = Object.values(out.metafile.outputs)[0]!;
     const bundled = Object.keys(output.inputs).filter((f) => output.inputs[f]!.bytesInOutput > 0);
     assert.ok(bundled.includes("web-client/tensor.ts"), bundled.join("\n"));
-    assert.ok(!bundled.includes("web-client/graph.ts"), "the graph builder is bundled");
+    assert.ok(!bundled.includes("web-client/builder.ts"), "the graph builder is bundled");
   });
 
-  test("Node runs the same entry under tsx, resolving the workspace link, against a live server", async () => {
-    const dir = join(repoRoot, "test-artifacts");
-    mkdirSync(dir, { recursive: true });
-    const work = mkdtempSync(join(dir, "web-client-package-"));
+  test("Node runs the same entry under tsx, resolving the package link, against a live server", async () => {
+    const work = consumer();
     try {
       writeFileSync(join(work, "entry.ts"), entry);
       writeFileSync(
         join(work, "run.ts"),
         `import { main } from "./entry.ts";\nconsole.log(await main(process.argv[2]!));\n`,
       );
-      const { stdout } = await run(process.execPath, ["--import", "tsx", join(work, "run.ts"), server.url], {
-        cwd: repoRoot,
-      });
+      const { stdout } = await run(
+        process.execPath,
+        [...conditions.map((c) => `--conditions=${c}`), "--import", "tsx", join(work, "run.ts"), server.url],
+        { cwd: repoRoot },
+      );
       assert.equal(stdout.trim(), `tensorflow.grpc.MasterService b=${1.5 + 1.5}`);
     } finally {
       rmSync(work, { recursive: true, force: true });

@@ -9,18 +9,15 @@
 // and the gradients of tensors captured from outside the loop summed across iterations by an
 // accumulator loop variable (b_acc).
 //
-// Imports from graph.ts are used only inside functions: graph.ts imports this module.
+// The builder (builder.ts) calls buildCond/buildWhileLoop and the gradient walk calls the
+// gradients here; this module needs only their types, so it imports them with `import type`.
 
 import { DataType } from "../gen/tensorflow/core/framework/types_pb.js";
-import {
-  attr,
-  type ControlFlowContext,
-  type GraphBuilder,
-  type Operation,
-  type Output,
-  type Shape,
-  type TensorLike,
-} from "./graph.js";
+import { attr } from "./attrs.js";
+import type { GraphBuilder } from "./builder.js";
+import type { Grads } from "./gradient-table.js";
+import type { ControlFlowContext, Operation, Output, Shape, TensorLike } from "./graph-types.js";
+import { fullyDefined } from "./shapes.js";
 
 /** Whether `op` was made in `context` or in a context nested in it. */
 function inContext(op: Operation, context: ControlFlowContext): boolean {
@@ -404,10 +401,6 @@ export function buildWhileLoop(
 }
 
 // --- gradients (TF's control_flow_grad.py and control_flow_state.py) ---------------------------
-
-type Grads = readonly (Output | undefined)[];
-
-const fullyDefined = (s: Shape): s is readonly number[] => s?.every((d) => d >= 0) === true;
 
 /** A Const of zeros of a fully known shape. */
 function zerosConst(g: GraphBuilder, dtype: DataType, shape: readonly number[], name: string): Output {

@@ -1,6 +1,8 @@
 // tfgate's web client: the generated MasterService client, transports, a Session helper and
 // tensor helpers. Works in browsers and in Node; never imports server code.
 
+export { attr } from "./attrs.js";
+export { GRAPH_DEF_PRODUCER, GraphBuilder } from "./builder.js";
 export {
   type CallArgs,
   Callable,
@@ -35,23 +37,19 @@ export {
   WhileContext,
   type WhileLoopOptions,
 } from "./control-flow.js";
+export { differentiableOps } from "./gradient-table.js";
 export {
-  attr,
-  broadcastShapes,
   type ControlFlowContext,
-  differentiableOps,
-  GRAPH_DEF_PRODUCER,
-  GradientDescent,
   type GradientsOptions,
-  GraphBuilder,
   Operation,
   Output,
   type Shape,
   type TensorLike,
   Variable,
-} from "./graph.js";
+} from "./graph-types.js";
 export { detectGraphDefFormat, formatGraphDef, type GraphDefFormat, parseGraphDef } from "./graphdef-io.js";
-export { Adam, type AdamOptions } from "./optimizers.js";
+export { Adam, type AdamOptions, GradientDescent } from "./optimizers.js";
+export { broadcastShapes } from "./shapes.js";
 export {
   DataType,
   type DTypeLike,

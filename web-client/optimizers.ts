@@ -1,8 +1,66 @@
-// Optimizers beyond GradientDescent (graph.ts), built as tf.compat.v1.train builds them.
+// Optimizers, built as tf.compat.v1.train builds them: GradientDescent and Adam, and the
+// compute_gradients step they share.
 
 import type { DataType } from "../gen/tensorflow/core/framework/types_pb.js";
-import { attr, computeGradients, type Operation, type Output, type Variable } from "./graph.js";
+import { attr } from "./attrs.js";
+import type { Operation, Output, Variable } from "./graph-types.js";
 import { tensor } from "./tensor.js";
+
+/** tf.compat.v1.train.GradientDescentOptimizer. */
+export class GradientDescent {
+  constructor(
+    readonly learningRate: number,
+    readonly name = "GradientDescent",
+  ) {}
+
+  /**
+   * compute_gradients + apply_gradients: gradients of `loss` (gated per op, TF's GATE_OP) with
+   * respect to `varList` (default: the graph's trainable variables), one ApplyGradientDescent (ref)
+   * or ResourceApplyGradientDescent (resource) per variable, grouped into a NoOp named after the
+   * optimizer: the train op to run as a target.
+   */
+  minimize(loss: Output, options: { varList?: readonly Variable[] } = {}): Operation {
+    const g = loss.graph;
+    const pairs = computeGradients(loss, options.varList);
+    return g.opScope(this.name, (opName) => {
+      const lr = g.scalarLike(this.learningRate, loss, "learning_rate");
+      const updates = pairs.map(([v, grad]) =>
+        g.nameScope(`update_${v.name}`, () =>
+          v.resource
+            ? g.addOp("ResourceApplyGradientDescent", [v.handle, lr, grad], {
+                attrs: { T: attr.type(v.dtype), use_locking: attr.b(false) },
+                outputs: [],
+              })
+            : g.addOp("ApplyGradientDescent", [v.handle, lr, grad], {
+                attrs: { T: attr.type(v.dtype), use_locking: attr.b(false) },
+                outputs: [[v.dtype, v.shape]],
+              }),
+        ),
+      );
+      return g.group(updates, opName, true);
+    });
+  }
+}
+
+/**
+ * An optimizer's compute_gradients: (variable, gradient) pairs of `loss` (gated per op, TF's
+ * GATE_OP) for `varList` (default: the graph's trainable variables), leaving out variables the
+ * loss does not depend on; throws TF's error when none has a gradient.
+ */
+export function computeGradients(
+  loss: Output,
+  varList?: readonly Variable[],
+): (readonly [Variable, Output])[] {
+  const vars = varList ?? loss.graph.trainableVariables();
+  const grads = loss.graph.gradients(loss, vars, { gateGradients: true });
+  const pairs = vars
+    .map((v, i) => [v, grads[i]] as const)
+    .filter((p): p is readonly [Variable, Output] => p[1] !== undefined);
+  if (pairs.length === 0) {
+    throw new Error(`No gradients provided for any variable: ${vars.map((v) => v.name).join(", ")}`);
+  }
+  return pairs;
+}
 
 export interface AdamOptions {
   readonly learningRate?: number;

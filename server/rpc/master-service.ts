@@ -11,8 +11,9 @@ import type { FastifyBaseLogger } from "fastify";
 import { RunStepResponseSchema } from "../../gen/tensorflow/core/protobuf/master_pb.js";
 import type { MasterService } from "../../gen/tensorflow/core/protobuf/master_service_pb.js";
 import type { Code as TfStatusCode } from "../../gen/xla/tsl/protobuf/error_codes_pb.js";
+import { principalOf } from "../auth/principal.js";
 import { deadlineExceeded, isTfError } from "../engine/framework/errors.js";
-import type { Master } from "../engine/master/master.js";
+import type { CallContext, Master } from "../engine/master/master.js";
 import { toConnectError } from "./errors.js";
 
 export interface MasterServiceDeps {
@@ -24,7 +25,10 @@ export interface MasterServiceDeps {
  * DEADLINE_EXCEEDED, a disconnect CANCELLED. The listener is removed when `f` settles (connect-es
  * aborts ctx.signal after every call, finished or not).
  */
-async function withCallSignal<T>(ctx: HandlerContext, f: (signal: AbortSignal) => Promise<T>): Promise<T> {
+async function withCallSignal<T>(
+  ctx: HandlerContext,
+  f: (call: { signal: AbortSignal; principal: string }) => Promise<T>,
+): Promise<T> {
   const controller = new AbortController();
   const onAbort = () => {
     const deadline = ctx.timeoutMs();
@@ -37,10 +41,15 @@ async function withCallSignal<T>(ctx: HandlerContext, f: (signal: AbortSignal) =
   if (ctx.signal.aborted) onAbort();
   else ctx.signal.addEventListener("abort", onAbort, { once: true });
   try {
-    return await f(controller.signal);
+    return await f({ signal: controller.signal, principal: principalOf(ctx) });
   } finally {
     ctx.signal.removeEventListener("abort", onAbort);
   }
+}
+
+/** The engine's view of the caller, for methods that are not cancelled by the client. */
+function caller(ctx: HandlerContext): CallContext {
+  return { principal: principalOf(ctx) };
 }
 
 export function createMasterServiceImpl(
@@ -56,12 +65,12 @@ export function createMasterServiceImpl(
     }
   };
   return {
-    createSession: (req) => guard("CreateSession", () => master.createSession(req)),
-    extendSession: (req) => guard("ExtendSession", () => master.extendSession(req)),
-    partialRunSetup: (req) => guard("PartialRunSetup", () => master.partialRunSetup(req)),
+    createSession: (req, ctx) => guard("CreateSession", () => master.createSession(req, caller(ctx))),
+    extendSession: (req, ctx) => guard("ExtendSession", () => master.extendSession(req, caller(ctx))),
+    partialRunSetup: (req, ctx) => guard("PartialRunSetup", () => master.partialRunSetup(req, caller(ctx))),
     async runStep(req, ctx) {
       try {
-        return await withCallSignal(ctx, (signal) => master.runStep(req, { signal }));
+        return await withCallSignal(ctx, (call) => master.runStep(req, call));
       } catch (e) {
         // TF's gRPC master: with store_errors_in_response_body the status travels in the body and
         // the call itself succeeds (GrpcSession always sets it).
@@ -74,12 +83,12 @@ export function createMasterServiceImpl(
         throw toConnectError(e, logger, "RunStep");
       }
     },
-    closeSession: (req) => guard("CloseSession", () => master.closeSession(req)),
-    listDevices: (req) => guard("ListDevices", () => master.listDevices(req)),
-    reset: (req) => guard("Reset", () => master.reset(req)),
-    makeCallable: (req) => guard("MakeCallable", () => master.makeCallable(req)),
+    closeSession: (req, ctx) => guard("CloseSession", () => master.closeSession(req, caller(ctx))),
+    listDevices: (req, ctx) => guard("ListDevices", () => master.listDevices(req, caller(ctx))),
+    reset: (req, ctx) => guard("Reset", () => master.reset(req, caller(ctx))),
+    makeCallable: (req, ctx) => guard("MakeCallable", () => master.makeCallable(req, caller(ctx))),
     runCallable: (req, ctx) =>
-      guard("RunCallable", () => withCallSignal(ctx, (signal) => master.runCallable(req, { signal }))),
-    releaseCallable: (req) => guard("ReleaseCallable", () => master.releaseCallable(req)),
+      guard("RunCallable", () => withCallSignal(ctx, (call) => master.runCallable(req, call))),
+    releaseCallable: (req, ctx) => guard("ReleaseCallable", () => master.releaseCallable(req, caller(ctx))),
   };
 }

@@ -12,7 +12,7 @@ import {
 } from "@connectrpc/connect-node";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../../server/app.js";
-import { resolveServerOptions, type ServerOptions } from "../../server/options.js";
+import { resolveServerOptions, type ServerOptionsInput } from "../../server/options.js";
 import { MasterServiceProtoPath, MasterServiceTfPath } from "../../server/rpc/services.js";
 
 export interface RunningServer {
@@ -22,7 +22,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(options: Partial<ServerOptions> = {}): Promise<RunningServer> {
+export async function startServer(options: ServerOptionsInput = {}): Promise<RunningServer> {
   const app = await buildApp(resolveServerOptions({ port: 0, logLevel: "silent", ...options }));
   await app.listen({ port: 0, host: "127.0.0.1" });
   const port = (app.server.address() as AddressInfo).port;

@@ -235,6 +235,13 @@ export function hasAttr(attrs: AttrMap, name: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // Node signature: dtypes of inputs and outputs given the node's attrs (TF's InOutTypesForNode).
 
+/**
+ * The longest input or output list one node may have. A number attr (Split's num_split, Unpack's
+ * num, AddN's N) sizes its node's lists before anything else is checked, so an attr of 2^31-1 in a
+ * tiny request would otherwise allocate gigabytes while the graph is still being read.
+ */
+export const MAX_ARG_LIST_LENGTH = 1 << 20;
+
 function argTypes(arg: ArgSpec, attrs: AttrMap): DataType[] {
   let types: DataType[];
   if (arg.typeListAttr !== undefined) {
@@ -242,6 +249,12 @@ function argTypes(arg: ArgSpec, attrs: AttrMap): DataType[] {
   } else {
     const t = arg.dtype ?? getAttrType(attrs, arg.typeAttr!);
     const n = arg.numberAttr !== undefined ? getAttrInt(attrs, arg.numberAttr) : 1;
+    if (n < 0 || n > MAX_ARG_LIST_LENGTH) {
+      throw invalidArgument(
+        `Value for attr '${arg.numberAttr}' of ${n} is outside 0..${MAX_ARG_LIST_LENGTH}, the number of ` +
+          `inputs or outputs one node may have (arg '${arg.name}')`,
+      );
+    }
     types = new Array<DataType>(n).fill(t);
   }
   return arg.isRef ? types.map(makeRefType) : types;

@@ -46,19 +46,55 @@ export const EMPTY_VARIANT: VariantValue = {
 
 export type TensorData = NumericArray | BigIntArray | Uint8Array[] | ResourceHandle[] | VariantValue[];
 
-/** Process-wide allocation limit for one tensor, in bytes (see setMaxTensorBytes). */
-let maxTensorBytes = 2 ** 31;
+/**
+ * The largest tensor allowed where no engine's limit is in force: library use, tests, and an async
+ * kernel after an await (its allocations are not attributed to any step). A worker thread serves
+ * one master and sets that master's limit here; the main thread, which may hold several masters,
+ * leaves it alone: their limits travel with their steps and sections (below).
+ */
+let defaultMaxTensorBytes = 2 ** 31;
+
+/** The limit of the engine whose synchronous code runs now (withMaxTensorBytes), if any. */
+let scopedMaxTensorBytes: number | undefined;
 
 /** The account allocations are charged to: set by the executor around a kernel's synchronous compute. */
 let currentAccount: StepMemoryAccount | undefined;
 
-/** Sets the largest tensor any kernel may allocate (an engine option). */
+/** Sets this thread's default per-tensor limit (a worker thread: its one master's limit). */
 export function setMaxTensorBytes(bytes: number): void {
-  maxTensorBytes = bytes;
+  defaultMaxTensorBytes = bytes;
 }
 
+/**
+ * The per-tensor limit that applies here and now: the running step's (its memory account carries
+ * its engine's limit), else that of the engine section running (withMaxTensorBytes), else the
+ * thread's default.
+ */
 export function getMaxTensorBytes(): number {
-  return maxTensorBytes;
+  return currentAccount?.maxTensorBytes ?? scopedMaxTensorBytes ?? defaultMaxTensorBytes;
+}
+
+/**
+ * Makes `bytes` the per-tensor limit of a synchronous section (undefined: none) and returns the
+ * previous one, which the caller restores when the section ends.
+ */
+export function swapMaxTensorBytes(bytes: number | undefined): number | undefined {
+  const previous = scopedMaxTensorBytes;
+  scopedMaxTensorBytes = bytes;
+  return previous;
+}
+
+/**
+ * Runs `f` (synchronously) under an engine's per-tensor limit: what a master decodes (feeds) and a
+ * worker builds (kernels, their constants) outside any step.
+ */
+export function withMaxTensorBytes<T>(bytes: number, f: () => T): T {
+  const previous = swapMaxTensorBytes(bytes);
+  try {
+    return f();
+  } finally {
+    swapMaxTensorBytes(previous);
+  }
 }
 
 /** "[2,3]" like TF's TensorShape::DebugString. */
@@ -134,6 +170,7 @@ function elementBytes(dtype: DataType): number {
 /** Throws RESOURCE_EXHAUSTED when a tensor of this dtype and element count exceeds the budget. */
 export function checkAllocation(dtype: DataType, n: number, shape?: readonly number[]): void {
   const bytes = n * elementBytes(dtype);
+  const maxTensorBytes = getMaxTensorBytes();
   if (bytes > maxTensorBytes) {
     // Inside a step, TF's full wording names the device and allocator.
     const where = currentAccount === undefined ? "" : ` on ${currentAccount.device} by allocator cpu`;
@@ -183,6 +220,8 @@ export class StepMemoryAccount {
     readonly limit: number,
     /** The device TF's OOM message names: the executor sets the running kernel's device. */
     public device: string,
+    /** The per-tensor limit of the step's engine (--max-tensor-bytes); absent: the thread's default. */
+    readonly maxTensorBytes?: number | undefined,
   ) {}
 
   /** Charges an allocation about to be made; throws RESOURCE_EXHAUSTED (nothing charged) past the budget. */

@@ -74,6 +74,7 @@ function dependsOn(node: Node, on: Node): boolean {
 }
 
 /** Validates and rewrites; throws TfError with TF's messages. */
+// long-function: TF's RewriteGraphForExecution as one sequence of checks and rewrites over shared name maps, each step with TF's own error text; kept in TF's order to compare against subgraph.cc.
 export function rewriteGraphForExecution(
   full: Graph,
   feeds: readonly string[],

@@ -1,8 +1,8 @@
 // TF's Abs (core/kernels/cwise_op_abs.cc): |x| (integers wrap: abs(INT_MIN) = INT_MIN).
 
 import type { Tensor } from "../framework/tensor.js";
-import { type UnaryFns, unaryConfig, unaryOp } from "./cwise.js";
-import { FLOAT_TYPES, T } from "./kernel-config.js";
+import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
+import { FLOAT_TYPES, T } from "./util/kernel-config.js";
 
 export const absFns: UnaryFns = { float: Math.abs, bigint: (a) => (a < 0n ? -a : a) };
 

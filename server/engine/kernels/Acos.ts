@@ -1,9 +1,9 @@
 // TF's Acos (core/kernels/cwise_op_acos.cc): arccos(x) (NaN outside [-1, 1]), element-wise.
 
 import type { Tensor } from "../framework/tensor.js";
-import { cacos } from "./complex-math.js";
-import { type UnaryFns, unaryConfig, unaryOp } from "./cwise.js";
-import { COMPLEX_TYPES, FLOAT_TYPES } from "./kernel-config.js";
+import { cacos } from "./util/complex-math.js";
+import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
+import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const acosFns: UnaryFns = { float: Math.acos, complex: cacos };
 

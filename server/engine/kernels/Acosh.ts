@@ -1,9 +1,9 @@
 // TF's Acosh (core/kernels/cwise_op_acosh.cc): acosh(x) (NaN below 1), element-wise.
 
 import type { Tensor } from "../framework/tensor.js";
-import { cacosh } from "./complex-math.js";
-import { type UnaryFns, unaryConfig, unaryOp } from "./cwise.js";
-import { COMPLEX_TYPES, FLOAT_TYPES } from "./kernel-config.js";
+import { cacosh } from "./util/complex-math.js";
+import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
+import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const acoshFns: UnaryFns = { float: Math.acosh, complex: cacosh };
 

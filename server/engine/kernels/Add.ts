@@ -1,8 +1,8 @@
 // TF's Add (core/kernels/cwise_op_add_1.cc): x + y with broadcasting; also concatenates strings.
 
 import type { Tensor } from "../framework/tensor.js";
-import { type BinaryFns, binaryConfig, binaryOp, complexMath } from "./cwise.js";
-import { NUMBER_TYPES, T } from "./kernel-config.js";
+import { type BinaryFns, binaryConfig, binaryOp, complexMath } from "./util/cwise.js";
+import { NUMBER_TYPES, T } from "./util/kernel-config.js";
 
 function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);

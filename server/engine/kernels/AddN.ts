@@ -5,10 +5,10 @@ import { invalidArgument } from "../framework/errors.js";
 import { sameShape, shapeString, Tensor, type VariantValue } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { addFns } from "./Add.js";
-import { binaryOp } from "./cwise.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { addVariants } from "./tensor-list.js";
-import { copyTensor } from "./tensor-util.js";
+import { binaryOp } from "./util/cwise.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { addVariants } from "./util/tensor-list.js";
+import { copyTensor } from "./util/tensor-util.js";
 
 export function addN(inputs: readonly Tensor[]): Tensor {
   const first = inputs[0]!;

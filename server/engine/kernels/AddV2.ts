@@ -2,8 +2,8 @@
 
 import type { Tensor } from "../framework/tensor.js";
 import { addFns } from "./Add.js";
-import { binaryConfig, binaryOp } from "./cwise.js";
-import { NUMBER_TYPES } from "./kernel-config.js";
+import { binaryConfig, binaryOp } from "./util/cwise.js";
+import { NUMBER_TYPES } from "./util/kernel-config.js";
 
 export function addV2(x: Tensor, y: Tensor): Tensor {
   return binaryOp("AddV2", x, y, addFns);

@@ -4,8 +4,8 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { shapeString, Tensor } from "../framework/tensor.js";
-import { f32 } from "./image-resize.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
+import { f32 } from "./util/image-resize.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 
 /** Channel sums of one image plane [size, channels], by TF's fold-in-halves reduction. */
 function foldedSums(

@@ -3,9 +3,9 @@
 // back with the same min and max, in float32.
 
 import { Tensor } from "../framework/tensor.js";
-import { checkAdjustInput, toInt32 } from "./colorspace.js";
-import { f32 } from "./image-resize.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
+import { checkAdjustInput, toInt32 } from "./util/colorspace.js";
+import { f32 } from "./util/image-resize.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 
 /** TF's rgb_to_hv_range: [h in [0, 6], v_min, v_max]. */
 function rgbToHvRange(r: number, g: number, b: number): [number, number, number] {

@@ -3,9 +3,9 @@
 // conversions (not RGBToHSV's).
 
 import { Tensor } from "../framework/tensor.js";
-import { checkAdjustInput, toInt32 } from "./colorspace.js";
-import { f32 } from "./image-resize.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
+import { checkAdjustInput, toInt32 } from "./util/colorspace.js";
+import { f32 } from "./util/image-resize.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 
 /** TF's internal rgb_to_hsv of the saturation kernel: [h, s, v]. */
 function rgbToHsv(r: number, g: number, b: number): [number, number, number] {

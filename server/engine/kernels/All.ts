@@ -4,8 +4,8 @@
 import { getAttrBool } from "../framework/op-def.js";
 import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { reduce, reductionPlan } from "./reduction.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { reduce, reductionPlan } from "./util/reduction.js";
 
 /** All = min over {0,1}, Any = max over {0,1}; empty reductions give true / false. */
 export function all(x: Tensor, axes: Tensor, keepDims = false): Tensor {

@@ -2,7 +2,7 @@
 // in (-π, π], as the real type.
 
 import type { Tensor } from "../framework/tensor.js";
-import { complexToReal, complexToRealConfig } from "./complex-parts.js";
+import { complexToReal, complexToRealConfig } from "./util/complex-parts.js";
 
 const arg = (re: number, im: number) => Math.atan2(im, re);
 

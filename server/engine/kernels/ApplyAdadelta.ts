@@ -4,7 +4,7 @@
 //   var -= update * lr
 //   accum_update = accum_update * rho + update² * (1 - rho)
 
-import { applyConfigs, type UpdateArgs } from "./training-op-helpers.js";
+import { applyConfigs, type UpdateArgs } from "./util/training-op-helpers.js";
 
 export function adadeltaUpdate({ n, vars, grad, s, r }: UpdateArgs): void {
   const [w, a, au] = vars as [Float64Array, Float64Array, Float64Array];

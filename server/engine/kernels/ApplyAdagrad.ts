@@ -2,7 +2,7 @@
 //   accum += grad²                 (when update_slots)
 //   var -= grad * lr * rsqrt(accum)
 
-import { applyConfigs, type UpdateArgs } from "./training-op-helpers.js";
+import { applyConfigs, type UpdateArgs } from "./util/training-op-helpers.js";
 
 export function adagradUpdate({ n, vars, grad, s, attrs, r }: UpdateArgs): void {
   const [w, a] = vars as [Float64Array, Float64Array];

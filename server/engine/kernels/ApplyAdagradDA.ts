@@ -4,7 +4,7 @@
 //   var = -lr * sign(ga) * max(|ga| - l1 * T, 0) / (l2 * T * lr + sqrt(gga))   (l1 > 0)
 //   var = -ga * lr / (sqrt(gga) + l2 * T * lr)                                   (otherwise)
 
-import { applyConfigs, type UpdateArgs } from "./training-op-helpers.js";
+import { applyConfigs, type UpdateArgs } from "./util/training-op-helpers.js";
 
 export function adagradDAUpdate({ n, vars, grad, s, r }: UpdateArgs): void {
   const [w, ga, gga] = vars as [Float64Array, Float64Array, Float64Array];

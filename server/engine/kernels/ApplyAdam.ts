@@ -5,7 +5,7 @@
 //   var -= m * alpha / (sqrt(v) + epsilon)                                  (use_nesterov = false)
 //   var -= (grad * (1 - beta1) + beta1 * m) * alpha / (sqrt(v) + epsilon)   (use_nesterov = true)
 
-import { applyConfigs, type UpdateArgs } from "./training-op-helpers.js";
+import { applyConfigs, type UpdateArgs } from "./util/training-op-helpers.js";
 
 export function adamUpdate({ n, vars, grad, s, attrs, r }: UpdateArgs): void {
   const [w, m, v] = vars as [Float64Array, Float64Array, Float64Array];

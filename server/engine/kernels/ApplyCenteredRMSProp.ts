@@ -4,7 +4,7 @@
 //   mom = mom * momentum + grad * lr / sqrt(ms - mg² + epsilon)
 //   var -= mom
 
-import { applyConfigs, type UpdateArgs } from "./training-op-helpers.js";
+import { applyConfigs, type UpdateArgs } from "./util/training-op-helpers.js";
 
 export function centeredRMSPropUpdate({ n, vars, grad, s, r }: UpdateArgs): void {
   const [w, mg, ms, mom] = vars as [Float64Array, Float64Array, Float64Array, Float64Array];

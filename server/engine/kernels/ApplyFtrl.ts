@@ -7,8 +7,8 @@
 // multiply_linear_by_lr keeps linear scaled by lr (linear += grad * lr - (…) * var, thresholds
 // l1 * lr, denominator new_accum^p + 2 * l2 * lr). ApplyFtrlV2.ts adds l2_shrinkage.
 
-import type { Check, Round, UpdateArgs } from "./training-op-helpers.js";
-import { applyConfigs } from "./training-op-helpers.js";
+import type { Check, Round, UpdateArgs } from "./util/training-op-helpers.js";
+import { applyConfigs } from "./util/training-op-helpers.js";
 
 export interface FtrlOptions {
   readonly multiplyLinearByLr: boolean;

@@ -4,7 +4,7 @@
 // fixtures come from, does not, and neither do we.)
 
 import { FTRL_CHECKS, FTRL_SCALAR_MESSAGES, ftrlUpdate } from "./ApplyFtrl.js";
-import { applyConfigs } from "./training-op-helpers.js";
+import { applyConfigs } from "./util/training-op-helpers.js";
 
 const configs = applyConfigs({
   name: "FtrlV2",

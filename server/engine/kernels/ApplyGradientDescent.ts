@@ -3,11 +3,11 @@
 
 import { failedPrecondition, invalidArgument } from "../framework/errors.js";
 import { sameShape, shapeString, type Tensor } from "../framework/tensor.js";
-import { binaryOp } from "./cwise.js";
-import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
 import { mulFns } from "./Mul.js";
 import { subFns } from "./Sub.js";
-import { handleFromInput, lookupVar } from "./variables.js";
+import { binaryOp } from "./util/cwise.js";
+import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
+import { handleFromInput, lookupVar } from "./util/variables.js";
 
 export function gradientDescentStep(v: Tensor, alpha: Tensor, delta: Tensor): Tensor {
   if (alpha.rank !== 0) throw invalidArgument(`alpha is not a scalar: ${shapeString(alpha.shape)}`);

@@ -3,7 +3,7 @@
 //   var -= accum * lr                                  (use_nesterov = false)
 //   var -= grad * lr + accum * momentum * lr           (use_nesterov = true)
 
-import { applyConfigs, type UpdateArgs } from "./training-op-helpers.js";
+import { applyConfigs, type UpdateArgs } from "./util/training-op-helpers.js";
 
 export function momentumUpdate({ n, vars, grad, s, attrs, r }: UpdateArgs): void {
   const [v, a] = vars as [Float64Array, Float64Array];

@@ -4,7 +4,7 @@
 // TF requires lr > 0, l1 >= 0 and l2 >= 0.
 
 import { proximalStep } from "./ApplyProximalGradientDescent.js";
-import { applyConfigs, type UpdateArgs } from "./training-op-helpers.js";
+import { applyConfigs, type UpdateArgs } from "./util/training-op-helpers.js";
 
 export function proximalAdagradUpdate({ n, vars, grad, s, r }: UpdateArgs): void {
   const [w, a] = vars as [Float64Array, Float64Array];

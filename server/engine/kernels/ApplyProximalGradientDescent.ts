@@ -4,7 +4,7 @@
 //   var = sign(prox) * max(|prox| - alpha * l1, 0) / (1 + alpha * l2)     (l1 > 0)
 //   var = prox / (1 + alpha * l2)                                          (otherwise)
 
-import { applyConfigs, type Round, type UpdateArgs } from "./training-op-helpers.js";
+import { applyConfigs, type Round, type UpdateArgs } from "./util/training-op-helpers.js";
 
 /** The proximal step shared by the proximal optimizers, given the element's learning rate. */
 export function proximalStep(

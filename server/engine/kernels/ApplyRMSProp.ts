@@ -3,7 +3,7 @@
 //   mom = mom * momentum + grad * lr / sqrt(ms + epsilon)
 //   var -= mom
 
-import { applyConfigs, type UpdateArgs } from "./training-op-helpers.js";
+import { applyConfigs, type UpdateArgs } from "./util/training-op-helpers.js";
 
 export function rmsPropUpdate({ n, vars, grad, s, r }: UpdateArgs): void {
   const [w, ms, mom] = vars as [Float64Array, Float64Array, Float64Array];

@@ -6,8 +6,13 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrType } from "../framework/op-def.js";
 import { allocData, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, REAL_NUMBER_TYPES } from "./kernel-config.js";
-import { numericData, readInts } from "./tensor-util.js";
+import {
+  checkTypeConstraint,
+  cpuKernel,
+  type KernelConfig,
+  REAL_NUMBER_TYPES,
+} from "./util/kernel-config.js";
+import { numericData, readInts } from "./util/tensor-util.js";
 
 export function argReduce(x: Tensor, axisIn: number, isMax: boolean, outType: DataType): Tensor {
   const rank = x.rank;

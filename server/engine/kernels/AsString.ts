@@ -7,8 +7,8 @@ import { bfloat16ToFloat, halfToFloat } from "../framework/float16.js";
 import { getAttrBool, getAttrInt, getAttrString, getAttrType } from "../framework/op-def.js";
 import { allocData, Tensor } from "../framework/tensor.js";
 import { DataType, dataTypeString, isFloatingType } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { formatE, formatF, formatG } from "./summarize-value.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { formatE, formatF, formatG } from "./util/summarize-value.js";
 
 const enc = new TextEncoder();
 

@@ -1,9 +1,9 @@
 // TF's Asin (core/kernels/cwise_op_asin.cc): arcsin(x) (NaN outside [-1, 1]), element-wise.
 
 import type { Tensor } from "../framework/tensor.js";
-import { casin } from "./complex-math.js";
-import { type UnaryFns, unaryConfig, unaryOp } from "./cwise.js";
-import { COMPLEX_TYPES, FLOAT_TYPES } from "./kernel-config.js";
+import { casin } from "./util/complex-math.js";
+import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
+import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const asinFns: UnaryFns = { float: Math.asin, complex: casin };
 

@@ -1,9 +1,9 @@
 // TF's Asinh (core/kernels/cwise_op_asinh.cc): asinh(x), element-wise.
 
 import type { Tensor } from "../framework/tensor.js";
-import { casinh } from "./complex-math.js";
-import { type UnaryFns, unaryConfig, unaryOp } from "./cwise.js";
-import { COMPLEX_TYPES, FLOAT_TYPES } from "./kernel-config.js";
+import { casinh } from "./util/complex-math.js";
+import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
+import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const asinhFns: UnaryFns = { float: Math.asinh, complex: casinh };
 

@@ -5,8 +5,8 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrInt } from "../framework/op-def.js";
 import { shapeString, type Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { summarizeValue } from "./summarize-value.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { summarizeValue } from "./util/summarize-value.js";
 
 /** One data input as AssertOp writes it: "[" + Tensor::SummarizeValue(summarize) + "]" (nested). */
 export function summarize(t: Tensor, max: number): string {

@@ -6,9 +6,9 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrBool } from "../framework/op-def.js";
 import type { RefCell } from "../framework/op-kernel.js";
 import { sameShape, shapeString, type Tensor } from "../framework/tensor.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { copyTensor } from "./tensor-util.js";
-import { declaredShape } from "./variables.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { copyTensor } from "./util/tensor-util.js";
+import { declaredShape } from "./util/variables.js";
 
 export function assignRef(cell: RefCell, value: Tensor, validateShape: boolean): void {
   const lhsShape = cell.value?.shape ?? declaredShape(cell);

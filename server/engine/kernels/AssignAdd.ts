@@ -5,9 +5,9 @@ import { failedPrecondition, invalidArgument } from "../framework/errors.js";
 import type { KernelRegistration } from "../framework/op-kernel.js";
 import { sameShape } from "../framework/tensor.js";
 import { addFns } from "./Add.js";
-import { type BinaryFns, binaryOp } from "./cwise.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./kernel-config.js";
 import { subFns } from "./Sub.js";
+import { type BinaryFns, binaryOp } from "./util/cwise.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./util/kernel-config.js";
 
 function denseUpdateKernel(op: string, fns: BinaryFns): KernelRegistration {
   return cpuKernel(op, (c) => {

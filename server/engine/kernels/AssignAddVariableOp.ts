@@ -5,10 +5,10 @@ import { invalidArgument } from "../framework/errors.js";
 import type { KernelRegistration } from "../framework/op-kernel.js";
 import { sameShape, shapeString } from "../framework/tensor.js";
 import { addFns } from "./Add.js";
-import { type BinaryFns, binaryOp } from "./cwise.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./kernel-config.js";
 import { subFns } from "./Sub.js";
-import { handleFromInput, lookupVar } from "./variables.js";
+import { type BinaryFns, binaryOp } from "./util/cwise.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./util/kernel-config.js";
+import { handleFromInput, lookupVar } from "./util/variables.js";
 
 function updateKernel(op: string, fns: BinaryFns): KernelRegistration {
   return cpuKernel(op, (c) => {

@@ -6,9 +6,9 @@ import { getAttrBool, getAttrType, hasAttr } from "../framework/op-def.js";
 import type { OpKernelContext } from "../framework/op-kernel.js";
 import { sameShape, shapeString } from "../framework/tensor.js";
 import { type DataType, DataType as DT, dataTypeString } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { copyTensor } from "./tensor-util.js";
-import { handleFromInput, VAR_TYPE_NAME, type Var, validateDevice } from "./variables.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { copyTensor } from "./util/tensor-util.js";
+import { handleFromInput, VAR_TYPE_NAME, type Var, validateDevice } from "./util/variables.js";
 
 export function assignVariable(ctx: OpKernelContext, dtype: DataType, validateShape: boolean): void {
   const value = ctx.input(1);

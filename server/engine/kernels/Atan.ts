@@ -1,9 +1,9 @@
 // TF's Atan (core/kernels/cwise_op_atan.cc): arctan(x), element-wise.
 
 import type { Tensor } from "../framework/tensor.js";
-import { catan } from "./complex-math.js";
-import { type UnaryFns, unaryConfig, unaryOp } from "./cwise.js";
-import { COMPLEX_TYPES, FLOAT_TYPES } from "./kernel-config.js";
+import { catan } from "./util/complex-math.js";
+import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
+import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const atanFns: UnaryFns = { float: Math.atan, complex: catan };
 

@@ -3,8 +3,8 @@
 
 import type { OpKernelContext } from "../framework/op-kernel.js";
 import type { Tensor } from "../framework/tensor.js";
-import { type BinaryFns, binaryOp } from "./cwise.js";
-import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
+import { type BinaryFns, binaryOp } from "./util/cwise.js";
+import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
 
 export const atan2Fns: BinaryFns = { float: Math.atan2 };
 

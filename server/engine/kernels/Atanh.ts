@@ -1,9 +1,9 @@
 // TF's Atanh (core/kernels/cwise_op_atanh.cc): atanh(x) (±inf at ±1, NaN outside), element-wise.
 
 import type { Tensor } from "../framework/tensor.js";
-import { catanh } from "./complex-math.js";
-import { type UnaryFns, unaryConfig, unaryOp } from "./cwise.js";
-import { COMPLEX_TYPES, FLOAT_TYPES } from "./kernel-config.js";
+import { catanh } from "./util/complex-math.js";
+import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
+import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const atanhFns: UnaryFns = { float: Math.atanh, complex: catanh };
 

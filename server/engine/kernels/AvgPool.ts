@@ -4,9 +4,9 @@
 import { invalidArgument, unimplemented } from "../framework/errors.js";
 import type { OpKernelConstruction } from "../framework/op-kernel.js";
 import type { NumericArray, Tensor } from "../framework/tensor.js";
-import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
-import { getPoolAttrs, type PoolAttrs, type PoolGeometry, poolGeometry } from "./pooling-util.js";
-import { computeBuffer, finish, numericData } from "./tensor-util.js";
+import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
+import { getPoolAttrs, type PoolAttrs, type PoolGeometry, poolGeometry } from "./util/pooling-util.js";
+import { computeBuffer, finish, numericData } from "./util/tensor-util.js";
 
 export function avgPool(value: Tensor, a: PoolAttrs): Tensor {
   const g = avgPoolGeometry(value.shape, a);

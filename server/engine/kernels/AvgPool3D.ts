@@ -2,8 +2,8 @@
 // counting only the window's elements inside the input (SAME padding is not averaged in).
 
 import type { Tensor } from "../framework/tensor.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { getPool3DAttrs, POOL3D_ATTRS, type Pool3DAttrs, pool3D } from "./pool3d-util.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { getPool3DAttrs, POOL3D_ATTRS, type Pool3DAttrs, pool3D } from "./util/pool3d-util.js";
 
 export function avgPool3D(input: Tensor, a: Pool3DAttrs): Tensor {
   return pool3D(input, a, (x, window, c) => {

@@ -3,8 +3,8 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { type NumericArray, sameShape, shapeString, type Tensor } from "../framework/tensor.js";
-import { makeShape, scratch } from "./conv-util.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { makeShape, scratch } from "./util/conv-util.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 import {
   forEachWindow,
   getPool3DAttrs,
@@ -12,8 +12,8 @@ import {
   type Pool3DAttrs,
   pool3DGeometry,
   pool3DOutputShape,
-} from "./pool3d-util.js";
-import { computeBuffer, finish, numericData, readInts } from "./tensor-util.js";
+} from "./util/pool3d-util.js";
+import { computeBuffer, finish, numericData, readInts } from "./util/tensor-util.js";
 
 export function avgPool3DGrad(origShape: Tensor, grad: Tensor, a: Pool3DAttrs): Tensor {
   if (origShape.rank !== 1 || origShape.numElements !== 5) {

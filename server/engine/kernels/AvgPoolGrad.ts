@@ -4,10 +4,10 @@
 import { invalidArgument } from "../framework/errors.js";
 import { type NumericArray, shapeString, type Tensor } from "../framework/tensor.js";
 import { avgPoolGeometry, getAvgPoolAttrs } from "./AvgPool.js";
-import { makeShape } from "./conv-util.js";
-import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
-import type { PoolAttrs } from "./pooling-util.js";
-import { computeBuffer, finish, numericData, readInts } from "./tensor-util.js";
+import { makeShape } from "./util/conv-util.js";
+import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
+import type { PoolAttrs } from "./util/pooling-util.js";
+import { computeBuffer, finish, numericData, readInts } from "./util/tensor-util.js";
 
 /** TF's GetBroadcastSize: the input range [start, start + size) an output index spreads to. */
 function broadcastRange(

@@ -8,6 +8,7 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrBool } from "../framework/op-def.js";
 import { allocData, type NumericArray, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType, isComplexType } from "../framework/types.js";
+import { matMul, matMulMacs } from "./MatMul.js";
 import {
   COMPLEX_TYPES,
   checkTypeConstraint,
@@ -15,10 +16,9 @@ import {
   FLOAT_TYPES,
   type KernelConfig,
   T,
-} from "./kernel-config.js";
-import { matMul, matMulMacs } from "./MatMul.js";
-import { lanesOf } from "./tensor-util.js";
-import { xnnKernel } from "./xnn.js";
+} from "./util/kernel-config.js";
+import { lanesOf } from "./util/tensor-util.js";
+import { xnnKernel } from "./util/xnn.js";
 
 function conjugate(t: Tensor): Tensor {
   const d = Float64Array.from(t.data as Float64Array);

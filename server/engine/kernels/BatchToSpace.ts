@@ -4,9 +4,14 @@
 import { getAttrInt } from "../framework/op-def.js";
 import { DataType } from "../framework/types.js";
 import { batchToSpaceND } from "./BatchToSpaceND.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, REAL_NUMBER_TYPES } from "./kernel-config.js";
 import { checkRank4 } from "./SpaceToBatch.js";
-import { intVector } from "./tensor-util.js";
+import {
+  checkTypeConstraint,
+  cpuKernel,
+  type KernelConfig,
+  REAL_NUMBER_TYPES,
+} from "./util/kernel-config.js";
+import { intVector } from "./util/tensor-util.js";
 
 export const batchToSpaceConfig: KernelConfig = {
   op: {

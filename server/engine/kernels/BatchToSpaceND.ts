@@ -3,8 +3,13 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import type { Tensor } from "../framework/tensor.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, REAL_NUMBER_TYPES } from "./kernel-config.js";
-import { readBlockArgs, spaceBatchCopy } from "./space-batch.js";
+import {
+  checkTypeConstraint,
+  cpuKernel,
+  type KernelConfig,
+  REAL_NUMBER_TYPES,
+} from "./util/kernel-config.js";
+import { readBlockArgs, spaceBatchCopy } from "./util/space-batch.js";
 
 export function batchToSpaceND(input: Tensor, blockShape: Tensor, cropsT: Tensor): Tensor {
   const { block, pads: crops } = readBlockArgs(input, blockShape, cropsT, "crops");

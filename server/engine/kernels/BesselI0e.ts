@@ -6,9 +6,9 @@
 import type { OpKernelContext } from "../framework/op-kernel.js";
 import type { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { type UnaryFns, unaryOp } from "./cwise.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
-import { DOUBLE_ARITH, FLOAT_ARITH, besselI0e as scalar } from "./special-gamma.js";
+import { type UnaryFns, unaryOp } from "./util/cwise.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { DOUBLE_ARITH, FLOAT_ARITH, besselI0e as scalar } from "./util/special-gamma.js";
 
 const doubleFns: UnaryFns = { float: (x) => scalar(x, DOUBLE_ARITH) };
 const floatFns: UnaryFns = { float: (x) => scalar(x, FLOAT_ARITH) };

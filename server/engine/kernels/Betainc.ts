@@ -5,8 +5,8 @@
 import { invalidArgument } from "../framework/errors.js";
 import { allocData, type NumericArray, sameShape, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
-import { betainc as betaincScalar, DOUBLE_ARITH, FLOAT_ARITH } from "./special-gamma.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { betainc as betaincScalar, DOUBLE_ARITH, FLOAT_ARITH } from "./util/special-gamma.js";
 
 function checkPair(p: Tensor, q: Tensor, names: string): void {
   if (p.shape.length > 0 && q.shape.length > 0 && !sameShape(p.shape, q.shape)) {

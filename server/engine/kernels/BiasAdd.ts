@@ -5,9 +5,9 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrString } from "../framework/op-def.js";
 import { shapeString, type Tensor } from "../framework/tensor.js";
 import { addFns } from "./Add.js";
-import { binaryOp } from "./cwise.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./kernel-config.js";
-import { withShape } from "./tensor-util.js";
+import { binaryOp } from "./util/cwise.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./util/kernel-config.js";
+import { withShape } from "./util/tensor-util.js";
 
 export function biasAdd(value: Tensor, bias: Tensor, dataFormat = "NHWC"): Tensor {
   if (value.rank < 2) throw invalidArgument(`Input tensor must be at least 2D: ${shapeString(value.shape)}`);

@@ -4,9 +4,9 @@
 import { invalidArgument } from "../framework/errors.js";
 import { allocData, type NumericArray, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType, isComplexType } from "../framework/types.js";
-import { getEnumAttr } from "./conv-util.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./kernel-config.js";
-import { computeBuffer, finish, numericData } from "./tensor-util.js";
+import { getEnumAttr } from "./util/conv-util.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./util/kernel-config.js";
+import { computeBuffer, finish, numericData } from "./util/tensor-util.js";
 
 export function biasAddGrad(dy: Tensor, dataFormat: "NHWC" | "NCHW" = "NHWC"): Tensor {
   if (dy.rank < 2) throw invalidArgument(`Input tensor must be at least 2D: ${shapeString(dy.shape)}`);

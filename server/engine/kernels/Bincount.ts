@@ -2,8 +2,8 @@
 // occurrences of v in arr, for v < size. TF 1.x's tf.math.bincount built it; TF 2.21's builds
 // DenseBincount.
 
-import { bincount } from "./bincount-op.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
+import { bincount } from "./util/bincount-op.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 
 export const bincountConfig: KernelConfig = {
   op: {

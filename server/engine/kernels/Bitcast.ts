@@ -6,7 +6,7 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrType } from "../framework/op-def.js";
 import { allocData, Tensor } from "../framework/tensor.js";
 import { BYTES_PER_ELEMENT, type DataType } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 const TYPES =
   "{bfloat16, half, float, double, int64, int32, uint8, uint16, uint32, uint64, int8, int16, complex64, complex128, qint8, quint8, qint16, quint16, qint32}";

@@ -1,7 +1,7 @@
 // TF's BitwiseAnd (core/kernels/cwise_op_bitwise_and.cc): x & y on integers, broadcasting.
 
-import { BITWISE_TYPE_ATTR, BITWISE_TYPES } from "./bitwise.js";
-import { binaryConfig } from "./cwise.js";
+import { BITWISE_TYPE_ATTR, BITWISE_TYPES } from "./util/bitwise.js";
+import { binaryConfig } from "./util/cwise.js";
 
 export const bitwiseAndConfig = binaryConfig({
   name: "BitwiseAnd",

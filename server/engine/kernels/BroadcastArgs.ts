@@ -3,8 +3,8 @@
 
 import { broadcastShapes } from "../framework/bcast.js";
 import { checkShapeVectors } from "./BroadcastGradientArgs.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { intVector, readInts } from "./tensor-util.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { intVector, readInts } from "./util/tensor-util.js";
 
 export const broadcastArgsConfig: KernelConfig = {
   op: {

@@ -4,8 +4,8 @@
 import { broadcastGradientArgs } from "../framework/bcast.js";
 import { invalidArgument } from "../framework/errors.js";
 import { shapeString, type Tensor } from "../framework/tensor.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { intVector, readInts } from "./tensor-util.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { intVector, readInts } from "./util/tensor-util.js";
 
 /** Both shape inputs of BroadcastArgs / BroadcastGradientArgs must be vectors (TF's text). */
 export function checkShapeVectors(...shapes: readonly Tensor[]): void {

@@ -4,8 +4,8 @@
 import { broadcastStrides } from "../framework/bcast.js";
 import { invalidArgument } from "../framework/errors.js";
 import { numElements, shapeString, Tensor } from "../framework/tensor.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { allocIndexable, lanesOf, readInts, storage, stridedCopy } from "./tensor-util.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { allocIndexable, lanesOf, readInts, storage, stridedCopy } from "./util/tensor-util.js";
 
 export function broadcastTo(input: Tensor, shape: readonly number[]): Tensor {
   for (const d of shape) if (d < 0) throw invalidArgument(`Dimension ${d} must be >= 0`);

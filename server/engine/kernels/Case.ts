@@ -5,8 +5,13 @@
 import { invalidArgument } from "../framework/errors.js";
 import type { OpDeclaration } from "../framework/op-def.js";
 import type { AsyncOpKernel, OpKernelConstruction } from "../framework/op-kernel.js";
-import { funcListLength, inputsFrom, instantiateFuncAttr, setFunctionOutputs } from "./functional-ops.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import {
+  funcListLength,
+  inputsFrom,
+  instantiateFuncAttr,
+  setFunctionOutputs,
+} from "./util/functional-ops.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 function caseDeclaration(name: string, isStateful: boolean): OpDeclaration {
   return {

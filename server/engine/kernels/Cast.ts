@@ -9,8 +9,8 @@ import { float32Bits } from "../framework/float16.js";
 import { getAttrBool, getAttrType } from "../framework/op-def.js";
 import { allocData, type NumericArray, Tensor } from "../framework/tensor.js";
 import { DataType, dataTypeString, isComplexType } from "../framework/types.js";
-import { cpuKernel, type KernelConfig, POD_TYPES } from "./kernel-config.js";
-import { computeBuffer, finish, numericData } from "./tensor-util.js";
+import { cpuKernel, type KernelConfig, POD_TYPES } from "./util/kernel-config.js";
+import { computeBuffer, finish, numericData } from "./util/tensor-util.js";
 
 const INT_RANGE: Partial<Record<number, [number, number]>> = {
   [DataType.DT_INT8]: [-(2 ** 31), 2 ** 31],

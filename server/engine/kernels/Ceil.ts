@@ -1,8 +1,8 @@
 // TF's Ceil (core/kernels/cwise_op_ceil.cc): Smallest integer >= x.
 
 import type { Tensor } from "../framework/tensor.js";
-import { type UnaryFns, unaryConfig, unaryOp } from "./cwise.js";
-import { FLOAT_TYPES } from "./kernel-config.js";
+import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
+import { FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const ceilFns: UnaryFns = { float: Math.ceil };
 

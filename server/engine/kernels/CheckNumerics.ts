@@ -4,8 +4,8 @@
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrString } from "../framework/op-def.js";
 import type { Tensor } from "../framework/tensor.js";
-import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
-import { numericData } from "./tensor-util.js";
+import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
+import { numericData } from "./util/tensor-util.js";
 
 export function checkNumerics(t: Tensor, message: string): Tensor {
   let nan = false;

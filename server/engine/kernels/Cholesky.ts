@@ -6,7 +6,7 @@
 
 import type { Tensor } from "../framework/tensor.js";
 import { isComplexType } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 import {
   choleskyLower,
   MatrixOutput,
@@ -14,7 +14,7 @@ import {
   readMatrix,
   singleSquareMatrix,
   zeroMat,
-} from "./linalg.js";
+} from "./util/linalg.js";
 
 function nanLower(n: number, complex: boolean) {
   const m = zeroMat(n, n);

@@ -6,7 +6,7 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import type { Tensor } from "../framework/tensor.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 import {
   analyzeInputs,
   type Mat,
@@ -15,7 +15,7 @@ import {
   matrixSource,
   readMatrix,
   triangle,
-} from "./linalg.js";
+} from "./util/linalg.js";
 
 /** The symmetrized gradient for one matrix (real): g is tril(grad), overwritten. */
 function gradUnblocked(l: Mat, g: Mat): Mat {

@@ -8,8 +8,8 @@ import { invalidArgument } from "../framework/errors.js";
 import type { OpKernelContext } from "../framework/op-kernel.js";
 import { allocData, type NumericArray, sameShape, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType, isComplexType } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig, T } from "./kernel-config.js";
-import { computeBuffer, finish, numericData } from "./tensor-util.js";
+import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig, T } from "./util/kernel-config.js";
+import { computeBuffer, finish, numericData } from "./util/tensor-util.js";
 
 type Scalar = number | bigint;
 /** std::min and std::max: the first argument unless the comparison says otherwise. */

@@ -4,8 +4,8 @@
 import { broadcastShapes, broadcastStrides, forEachBroadcastRun } from "../framework/bcast.js";
 import { allocData, Tensor } from "../framework/tensor.js";
 import type { DataType } from "../framework/types.js";
-import { checkComplexPair } from "./complex-parts.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { checkComplexPair } from "./util/complex-parts.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 export function complex(re: Tensor, im: Tensor, outDtype: DataType): Tensor {
   const shape = broadcastShapes(re.shape, im.shape);

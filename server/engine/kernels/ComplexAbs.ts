@@ -5,7 +5,7 @@
 // doubles inside hypotf and are unaffected, which the same test leaves alone.
 
 import type { Tensor } from "../framework/tensor.js";
-import { complexToReal, complexToRealConfig } from "./complex-parts.js";
+import { complexToReal, complexToRealConfig } from "./util/complex-parts.js";
 
 const MIN_NORMAL_DOUBLE = 2 ** -1022;
 const daz = (v: number) => (Math.abs(v) < MIN_NORMAL_DOUBLE ? 0 : v);

@@ -5,8 +5,8 @@
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrType } from "../framework/op-def.js";
 import { shapeString } from "../framework/tensor.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { intVector, readInts, scalarValue } from "./tensor-util.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { intVector, readInts, scalarValue } from "./util/tensor-util.js";
 
 export const concatOffsetConfig: KernelConfig = {
   op: {

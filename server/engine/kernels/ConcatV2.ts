@@ -3,8 +3,8 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { shapeString, Tensor } from "../framework/tensor.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { allocIndexable, lanesOf, readInts, storage } from "./tensor-util.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { allocIndexable, lanesOf, readInts, storage } from "./util/tensor-util.js";
 
 export function concat(values: readonly Tensor[], axisIn: number): Tensor {
   const first = values[0]!;

@@ -2,7 +2,7 @@
 // DT_VARIANT kernel (conjugating tensors inside variants); tfgate has no variant tensors.
 
 import { allocData, Tensor } from "../framework/tensor.js";
-import { COMPLEX_TYPES, checkTypeConstraint, cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { COMPLEX_TYPES, checkTypeConstraint, cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 export function conj(x: Tensor): Tensor {
   const a = x.data as Float32Array | Float64Array;

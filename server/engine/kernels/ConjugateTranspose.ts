@@ -4,9 +4,9 @@
 import { invalidArgument } from "../framework/errors.js";
 import { shapeString } from "../framework/tensor.js";
 import { conj } from "./Conj.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
 import { transpose } from "./Transpose.js";
-import { lanesOf, readInts } from "./tensor-util.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { lanesOf, readInts } from "./util/tensor-util.js";
 
 export const conjugateTransposeConfig: KernelConfig = {
   op: {

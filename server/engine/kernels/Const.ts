@@ -7,7 +7,7 @@ import { getAttrType } from "../framework/op-def.js";
 import type { Tensor } from "../framework/tensor.js";
 import { tensorFromProto } from "../framework/tensor-proto.js";
 import { dataTypeString } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 /** Decodes and checks a Const node's value (TF's ConstantOp constructor). */
 export function constValue(attrs: AttrMap): Tensor {

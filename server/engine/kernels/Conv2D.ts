@@ -18,10 +18,10 @@ import {
   convMacs,
   convWindows,
   getConvAttrs,
-} from "./conv-util.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
-import { computeBuffer, finish, numericData } from "./tensor-util.js";
-import { useXnn, xnnKernel } from "./xnn.js";
+} from "./util/conv-util.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { computeBuffer, finish, numericData } from "./util/tensor-util.js";
+import { useXnn, xnnKernel } from "./util/xnn.js";
 
 /** TF's InitConv2DParameters checks (construction time). */
 export function checkConv2DAttrs(a: ConvAttrs): void {

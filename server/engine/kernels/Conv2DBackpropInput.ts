@@ -15,10 +15,10 @@ import {
   convMacs,
   getConvAttrs,
   makeShape,
-} from "./conv-util.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
-import { computeBuffer, finish, numericData, readInts } from "./tensor-util.js";
-import { useXnn, xnnKernel } from "./xnn.js";
+} from "./util/conv-util.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { computeBuffer, finish, numericData, readInts } from "./util/tensor-util.js";
+import { useXnn, xnnKernel } from "./util/xnn.js";
 
 /** TF's Conv2DBackpropComputeInputShape. */
 export function conv2DBackpropInputShape(inputSizes: Tensor, filter: Tensor, dy: Tensor): number[] {

@@ -4,7 +4,7 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import type { NumericArray, Tensor } from "../framework/tensor.js";
-import { scratch, toFloat64 } from "./conv-util.js";
+import { scratch, toFloat64 } from "./util/conv-util.js";
 import {
   CONV3D_ATTRS,
   type Conv3DAttrs,
@@ -14,9 +14,9 @@ import {
   outputShape,
   toChannelsFirst,
   toChannelsLast,
-} from "./conv3d-util.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { computeBuffer, finish } from "./tensor-util.js";
+} from "./util/conv3d-util.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { computeBuffer, finish } from "./util/tensor-util.js";
 
 export function conv3D(input: Tensor, filter: Tensor, a: Conv3DAttrs): Tensor {
   const x = a.channelsFirst && input.rank === 5 ? toChannelsLast(input) : input;

@@ -4,7 +4,7 @@
 import { invalidArgument } from "../framework/errors.js";
 import { type NumericArray, shapeString, type Tensor } from "../framework/tensor.js";
 import { checkOutBackprop } from "./Conv3DBackpropInputV2.js";
-import { makeShape, scratch, toFloat64 } from "./conv-util.js";
+import { makeShape, scratch, toFloat64 } from "./util/conv-util.js";
 import {
   CONV3D_ATTRS,
   type Conv3DAttrs,
@@ -13,9 +13,9 @@ import {
   getConv3DAttrs,
   outputShape,
   toChannelsLast,
-} from "./conv3d-util.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { computeBuffer, finish, readInts } from "./tensor-util.js";
+} from "./util/conv3d-util.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { computeBuffer, finish, readInts } from "./util/tensor-util.js";
 
 export function conv3DBackpropFilter(
   input: Tensor,

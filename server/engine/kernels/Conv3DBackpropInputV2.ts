@@ -3,7 +3,7 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { type NumericArray, sameShape, shapeString, type Tensor } from "../framework/tensor.js";
-import { makeShape, scratch, toFloat64 } from "./conv-util.js";
+import { makeShape, scratch, toFloat64 } from "./util/conv-util.js";
 import {
   CONV3D_ATTRS,
   type Conv3DAttrs,
@@ -14,9 +14,9 @@ import {
   shapeToChannelsLast,
   toChannelsFirst,
   toChannelsLast,
-} from "./conv3d-util.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { computeBuffer, finish, readInts } from "./tensor-util.js";
+} from "./util/conv3d-util.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { computeBuffer, finish, readInts } from "./util/tensor-util.js";
 
 /** Checks out_backprop against the forward output shape (TF's ConvBackpropComputeDimensions). */
 export function checkOutBackprop(dy: Tensor, expected: readonly number[]): void {

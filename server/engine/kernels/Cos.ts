@@ -1,9 +1,9 @@
 // TF's Cos (core/kernels/cwise_op_cos.cc): cos(x), element-wise.
 
 import type { Tensor } from "../framework/tensor.js";
-import { ccos } from "./complex-math.js";
-import { type UnaryFns, unaryConfig, unaryOp } from "./cwise.js";
-import { COMPLEX_TYPES, FLOAT_TYPES } from "./kernel-config.js";
+import { ccos } from "./util/complex-math.js";
+import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
+import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const cosFns: UnaryFns = { float: Math.cos, complex: ccos };
 

@@ -1,9 +1,9 @@
 // TF's Cosh (core/kernels/cwise_op_cosh.cc): cosh(x), element-wise.
 
 import type { Tensor } from "../framework/tensor.js";
-import { ccosh } from "./complex-math.js";
-import { type UnaryFns, unaryConfig, unaryOp } from "./cwise.js";
-import { COMPLEX_TYPES, FLOAT_TYPES } from "./kernel-config.js";
+import { ccosh } from "./util/complex-math.js";
+import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
+import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const coshFns: UnaryFns = { float: Math.cosh, complex: ccosh };
 

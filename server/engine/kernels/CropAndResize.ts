@@ -6,11 +6,16 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrFloat, getAttrString } from "../framework/op-def.js";
 import { shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { boxAxis, boxCorners, checkBoxIndices, numBoxes, outside } from "./crop-and-resize.js";
-import { f32, pixelsAsFloat32, roundHalfAway } from "./image-resize.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, REAL_NUMBER_TYPES } from "./kernel-config.js";
 import { lerp2 } from "./ResizeBilinear.js";
-import { readInts } from "./tensor-util.js";
+import { boxAxis, boxCorners, checkBoxIndices, numBoxes, outside } from "./util/crop-and-resize.js";
+import { f32, pixelsAsFloat32, roundHalfAway } from "./util/image-resize.js";
+import {
+  checkTypeConstraint,
+  cpuKernel,
+  type KernelConfig,
+  REAL_NUMBER_TYPES,
+} from "./util/kernel-config.js";
+import { readInts } from "./util/tensor-util.js";
 
 export type CropMethod = "bilinear" | "nearest";
 

@@ -8,9 +8,21 @@ import { getAttrString } from "../framework/op-def.js";
 import { shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { getCropMethod } from "./CropAndResize.js";
-import { boxAxisByRatio, boxCorners, checkBoxIndices, numBoxes, outside, ratio } from "./crop-and-resize.js";
-import { f32, pixelsAsFloat32 } from "./image-resize.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, REAL_NUMBER_TYPES } from "./kernel-config.js";
+import {
+  boxAxisByRatio,
+  boxCorners,
+  checkBoxIndices,
+  numBoxes,
+  outside,
+  ratio,
+} from "./util/crop-and-resize.js";
+import { f32, pixelsAsFloat32 } from "./util/image-resize.js";
+import {
+  checkTypeConstraint,
+  cpuKernel,
+  type KernelConfig,
+  REAL_NUMBER_TYPES,
+} from "./util/kernel-config.js";
 
 function checkShapes(grads: Tensor, image: Tensor, boxes: Tensor, boxInd: Tensor): number {
   if (grads.shape.length !== 4) throw invalidArgument(`grads image must be 4-D${shapeString(grads.shape)}`);

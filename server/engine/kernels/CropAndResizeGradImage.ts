@@ -8,10 +8,10 @@ import { getAttrString } from "../framework/op-def.js";
 import { numElements, shapeString, type Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { type CropMethod, getCropMethod } from "./CropAndResize.js";
-import { boxAxis, boxCorners, checkBoxIndices, numBoxes, outside } from "./crop-and-resize.js";
-import { f32, roundHalfAway } from "./image-resize.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
-import { computeBuffer, finish, readInts } from "./tensor-util.js";
+import { boxAxis, boxCorners, checkBoxIndices, numBoxes, outside } from "./util/crop-and-resize.js";
+import { f32, roundHalfAway } from "./util/image-resize.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { computeBuffer, finish, readInts } from "./util/tensor-util.js";
 
 /** x as the dtype holds it (static_cast<T> of a float32). */
 function castTo(dtype: DataType): (v: number) => number {

@@ -4,8 +4,13 @@
 import { failedPrecondition, invalidArgument } from "../framework/errors.js";
 import { allocData, type NumericArray, sameShape, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, REAL_NUMBER_TYPES } from "./kernel-config.js";
-import { computeBuffer, finish, numericData } from "./tensor-util.js";
+import {
+  checkTypeConstraint,
+  cpuKernel,
+  type KernelConfig,
+  REAL_NUMBER_TYPES,
+} from "./util/kernel-config.js";
+import { computeBuffer, finish, numericData } from "./util/tensor-util.js";
 
 export function cross(a: Tensor, b: Tensor): Tensor {
   if (!sameShape(a.shape, b.shape)) {

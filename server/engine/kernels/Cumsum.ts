@@ -7,8 +7,8 @@ import { bfloat16ToFloat, floatToBfloat16, floatToHalf, halfToFloat } from "../f
 import { getAttrBool } from "../framework/op-def.js";
 import { allocData, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { lanesOf, scalarValue } from "./tensor-util.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { lanesOf, scalarValue } from "./util/tensor-util.js";
 
 export type ScanKind = "sum" | "prod";
 

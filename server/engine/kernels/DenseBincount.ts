@@ -3,8 +3,8 @@
 // instead. tf.math.bincount builds it.
 
 import { getAttrBool } from "../framework/op-def.js";
-import { denseBincount } from "./bincount-op.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
+import { denseBincount } from "./util/bincount-op.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 
 export const denseBincountConfig: KernelConfig = {
   op: {

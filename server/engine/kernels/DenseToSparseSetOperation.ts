@@ -1,8 +1,8 @@
 // TF's DenseToSparseSetOperation (core/kernels/set_kernels.cc): tf.sets operations between a dense
 // tensor and a SparseTensor, row by row along the last dimension; see set-ops.ts.
 
-import type { KernelConfig } from "./kernel-config.js";
-import { denseToSparseSetOperation, setOperationConfig } from "./set-ops.js";
+import type { KernelConfig } from "./util/kernel-config.js";
+import { denseToSparseSetOperation, setOperationConfig } from "./util/set-ops.js";
 
 export const denseToSparseSetOperationConfig: KernelConfig = setOperationConfig(
   "DenseToSparseSetOperation",

@@ -3,8 +3,8 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import type { Tensor } from "../framework/tensor.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { readBlockSize, SPACE_DEPTH_ATTRS, spaceDepthShuffle } from "./space-depth.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { readBlockSize, SPACE_DEPTH_ATTRS, spaceDepthShuffle } from "./util/space-depth.js";
 
 export function depthToSpace(input: Tensor, bs: number): Tensor {
   if (input.rank !== 4) throw invalidArgument(`Input rank should be: 4 instead of: ${input.rank}`);

@@ -6,9 +6,9 @@
 import { invalidArgument, unimplemented } from "../framework/errors.js";
 import type { OpKernelConstruction } from "../framework/op-kernel.js";
 import { type NumericArray, shapeString, type Tensor } from "../framework/tensor.js";
-import { type ConvAttrs, checkValidPadding, convWindows, getConvAttrs, scratch } from "./conv-util.js";
-import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
-import { computeBuffer, finish, numericData } from "./tensor-util.js";
+import { type ConvAttrs, checkValidPadding, convWindows, getConvAttrs, scratch } from "./util/conv-util.js";
+import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
+import { computeBuffer, finish, numericData } from "./util/tensor-util.js";
 
 export interface DepthwiseGeometry {
   readonly batch: number;

@@ -4,7 +4,6 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { type NumericArray, numElements, type Tensor } from "../framework/tensor.js";
-import { type ConvAttrs, makeShape, scratch } from "./conv-util.js";
 import {
   DEPTHWISE_ATTRS,
   depthwiseBackpropGeometry,
@@ -12,8 +11,9 @@ import {
   forEachDepthwiseTap,
   getDepthwiseAttrs,
 } from "./DepthwiseConv2dNative.js";
-import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
-import { computeBuffer, finish, numericData, readInts } from "./tensor-util.js";
+import { type ConvAttrs, makeShape, scratch } from "./util/conv-util.js";
+import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
+import { computeBuffer, finish, numericData, readInts } from "./util/tensor-util.js";
 
 const LABEL = "DepthwiseConv2DBackpropFilter";
 

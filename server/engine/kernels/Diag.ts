@@ -3,8 +3,8 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { allocData, numElements, Tensor } from "../framework/tensor.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { lanesOf, storage } from "./tensor-util.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { lanesOf, storage } from "./util/tensor-util.js";
 
 export const DIAG_TYPES = "T: {bfloat16, half, float, double, int32, int64, complex64, complex128}";
 

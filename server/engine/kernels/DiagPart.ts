@@ -3,8 +3,8 @@
 import { invalidArgument } from "../framework/errors.js";
 import { allocData, shapeString, Tensor } from "../framework/tensor.js";
 import { DIAG_TYPES } from "./Diag.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { lanesOf, storage } from "./tensor-util.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { lanesOf, storage } from "./util/tensor-util.js";
 
 export function diagPart(t: Tensor): Tensor {
   const rank = t.rank;

@@ -5,9 +5,9 @@
 import type { OpKernelContext } from "../framework/op-kernel.js";
 import type { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { type UnaryFns, unaryOp } from "./cwise.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
-import { digammaFloat, digamma as digammaScalar } from "./special-math.js";
+import { type UnaryFns, unaryOp } from "./util/cwise.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { digammaFloat, digamma as digammaScalar } from "./util/special-math.js";
 
 const doubleFns: UnaryFns = { float: digammaScalar };
 const floatFns: UnaryFns = { float: digammaFloat };

@@ -4,8 +4,8 @@
 // a variable never assigned fails as a read does (FAILED_PRECONDITION "Could not find variable").
 
 import { isTfError, TfCode } from "../framework/errors.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { couldNotFindVariable, handleFromInput, lookupVar } from "./variables.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { couldNotFindVariable, handleFromInput, lookupVar } from "./util/variables.js";
 
 export const disableCopyOnReadConfig: KernelConfig = {
   op: { name: "DisableCopyOnRead", inputs: ["resource: resource"], isStateful: true },

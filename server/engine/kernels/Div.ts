@@ -2,8 +2,8 @@
 // use safe_div, C++ division truncating toward zero, and fail with "Integer division by zero".
 
 import type { Tensor } from "../framework/tensor.js";
-import { type BinaryFns, binaryConfig, binaryOp, complexMath, integerDivisionByZero } from "./cwise.js";
-import { COMPLEX_TYPES, FLOAT_TYPES, T } from "./kernel-config.js";
+import { type BinaryFns, binaryConfig, binaryOp, complexMath, integerDivisionByZero } from "./util/cwise.js";
+import { COMPLEX_TYPES, FLOAT_TYPES, T } from "./util/kernel-config.js";
 
 export const divFns: BinaryFns = {
   float: (a, b) => a / b,

@@ -5,8 +5,8 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { shapeString, type Tensor } from "../framework/tensor.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
-import { computeBuffer, finish, numericData } from "./tensor-util.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { computeBuffer, finish, numericData } from "./util/tensor-util.js";
 
 /** TF's default colours (RGBA); for one channel, every colour's first component is 1. */
 function defaultColors(depth: number): number[][] {

@@ -6,8 +6,8 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrInt } from "../framework/op-def.js";
 import { numElements, shapeString, Tensor } from "../framework/tensor.js";
 import { indexPosition, readIndexValues } from "./GatherNd.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { allocIndexable, lanesOf, storage } from "./tensor-util.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { allocIndexable, lanesOf, storage } from "./util/tensor-util.js";
 
 export function dynamicPartition(data: Tensor, partitions: Tensor, num: number): Tensor[] {
   const lead = partitions.shape;

@@ -7,8 +7,8 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrInt } from "../framework/op-def.js";
 import type { OpKernelContext } from "../framework/op-kernel.js";
 import { shapeString, Tensor } from "../framework/tensor.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { allocIndexable, lanesOf, storage } from "./tensor-util.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { allocIndexable, lanesOf, storage } from "./util/tensor-util.js";
 
 function startsWith(shape: readonly number[], prefix: readonly number[]): boolean {
   return prefix.length <= shape.length && prefix.every((d, i) => shape[i] === d);

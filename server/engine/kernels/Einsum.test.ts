@@ -9,7 +9,7 @@ import { Tensor } from "../framework/tensor.js";
 import { DataType, dataTypeString } from "../framework/types.js";
 import { einsum } from "./Einsum.js";
 import { transpose } from "./Transpose.js";
-import { allClose, attr, run1, tensorOf, valuesOf } from "./testing.js";
+import { allClose, attr, run1, tensorOf, valuesOf } from "./testing/testing.js";
 
 function random(dtype: DataType, shape: number[], seed: number): Tensor {
   let s = seed;

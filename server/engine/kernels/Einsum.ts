@@ -17,13 +17,14 @@ import type { OpKernelContext } from "../framework/op-kernel.js";
 import { type NumericArray, numElements, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { batchMatMul } from "./BatchMatMulV2.js";
+import { transpose } from "./Transpose.js";
 import {
   Dim,
   type EinsumDims,
   type EinsumEquation,
   parseEinsumEquation,
   processEinsumDims,
-} from "./einsum-equation.js";
+} from "./util/einsum-equation.js";
 import {
   COMPLEX_TYPES,
   checkTypeConstraint,
@@ -31,9 +32,8 @@ import {
   FLOAT_TYPES,
   type KernelConfig,
   T,
-} from "./kernel-config.js";
-import { reduce, reductionPlan } from "./reduction.js";
-import { transpose } from "./Transpose.js";
+} from "./util/kernel-config.js";
+import { reduce, reductionPlan } from "./util/reduction.js";
 import {
   allocIndexable,
   computeBuffer,
@@ -44,8 +44,8 @@ import {
   storage,
   stridedCopy,
   withShape,
-} from "./tensor-util.js";
-import { xnnKernel } from "./xnn.js";
+} from "./util/tensor-util.js";
+import { xnnKernel } from "./util/xnn.js";
 
 /** TF's StrideFunctor/InflateFunctor are instantiated up to this rank. */
 const MAX_DIAGONAL_RANK = 6;

@@ -2,8 +2,8 @@
 // gradients·(outputs + 1) : gradients.
 
 import type { Tensor } from "../framework/tensor.js";
-import { activationGradConfig, type ElementWiseFns, sameShapeBinaryOp } from "./binary-elementwise.js";
-import { FLOAT_TYPES } from "./kernel-config.js";
+import { activationGradConfig, type ElementWiseFns, sameShapeBinaryOp } from "./util/binary-elementwise.js";
+import { FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const eluGradFns: ElementWiseFns = { float: (g, y) => (y < 0 ? (y + 1) * g : g) };
 

@@ -4,7 +4,7 @@
 import { getAttrBool } from "../framework/op-def.js";
 import { allocData, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 export function encodeBase64(input: Tensor, pad: boolean): Tensor {
   const src = input.data as Uint8Array[];

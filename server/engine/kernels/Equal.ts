@@ -7,8 +7,8 @@ import { broadcastShapes } from "../framework/bcast.js";
 import { getAttrBool } from "../framework/op-def.js";
 import { scalar, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { type BinaryFns, binaryOp } from "./cwise.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { type BinaryFns, binaryOp } from "./util/cwise.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;

@@ -7,9 +7,9 @@
 import type { OpKernelContext } from "../framework/op-kernel.js";
 import type { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { type UnaryFns, unaryOp } from "./cwise.js";
-import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
-import { erf as erfScalar } from "./special-math.js";
+import { type UnaryFns, unaryOp } from "./util/cwise.js";
+import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
+import { erf as erfScalar } from "./util/special-math.js";
 
 const floatFns: UnaryFns = { float: erfScalar };
 const doubleFns: UnaryFns = { float: (x) => (x * x === Infinity ? Number.NaN : erfScalar(x)) };

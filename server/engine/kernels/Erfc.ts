@@ -11,9 +11,9 @@
 import type { OpKernelContext } from "../framework/op-kernel.js";
 import type { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { type UnaryFns, unaryOp } from "./cwise.js";
-import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
-import { erfc as erfcScalar } from "./special-math.js";
+import { type UnaryFns, unaryOp } from "./util/cwise.js";
+import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
+import { erfc as erfcScalar } from "./util/special-math.js";
 
 const MIN_NORMAL_FLOAT = 2 ** -126;
 const MIN_NORMAL_DOUBLE = 2 ** -1022;

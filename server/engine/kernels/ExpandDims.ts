@@ -4,8 +4,8 @@
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrIntList } from "../framework/op-def.js";
 import { shapeString, Tensor } from "../framework/tensor.js";
-import { cpuKernel, type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { readInts } from "./tensor-util.js";
+import { cpuKernel, type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { readInts } from "./util/tensor-util.js";
 
 export function expandDims(x: Tensor, dimIn: number): Tensor {
   const rank = x.rank;

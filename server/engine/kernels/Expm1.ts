@@ -1,9 +1,9 @@
 // TF's Expm1 (core/kernels/cwise_op_expm1.cc): e^x - 1, accurate for small x, element-wise.
 
 import type { Tensor } from "../framework/tensor.js";
-import { cexpm1 } from "./complex-math.js";
-import { type UnaryFns, unaryConfig, unaryOp } from "./cwise.js";
-import { COMPLEX_TYPES, FLOAT_TYPES } from "./kernel-config.js";
+import { cexpm1 } from "./util/complex-math.js";
+import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
+import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const expm1Fns: UnaryFns = { float: Math.expm1, complex: cexpm1 };
 

@@ -7,9 +7,9 @@ import { invalidArgument, outOfRange, unimplemented } from "../framework/errors.
 import { getAttrIntList, getAttrString } from "../framework/op-def.js";
 import type { OpKernelConstruction } from "../framework/op-kernel.js";
 import { shapeString, Tensor } from "../framework/tensor.js";
-import { type Padding, windowedOutputSize } from "./conv-util.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./kernel-config.js";
-import { lanesOf, storage } from "./tensor-util.js";
+import { type Padding, windowedOutputSize } from "./util/conv-util.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./util/kernel-config.js";
+import { lanesOf, storage } from "./util/tensor-util.js";
 
 /** TF's ParseAttributeVec4: [1, rows, cols, 1] with rows, cols ≥ 1. */
 function spatialAttr(c: OpKernelConstruction, name: string): [number, number] {

@@ -1,5 +1,5 @@
 // TF's FFT (core/kernels/fft_ops.cc): the forward complex-signal FFT over the innermost dimension.
 
-import { spectralOpConfig } from "./spectral.js";
+import { spectralOpConfig } from "./util/spectral.js";
 
 export const fftConfig = spectralOpConfig("FFT", 1, true, false);

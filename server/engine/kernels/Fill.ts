@@ -5,9 +5,9 @@
 import { invalidArgument } from "../framework/errors.js";
 import { allocData, numElements, shapeString, Tensor, type VariantValue } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { zerosLikeVariant } from "./tensor-list.js";
-import { lanesOf, readInts } from "./tensor-util.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { zerosLikeVariant } from "./util/tensor-list.js";
+import { lanesOf, readInts } from "./util/tensor-util.js";
 
 export function fill(dims: readonly number[], value: Tensor): Tensor {
   for (const d of dims) if (d < 0) throw invalidArgument(`Dimension ${d} must be >= 0`);

@@ -6,8 +6,8 @@
 import { invalidArgument } from "../framework/errors.js";
 import { allocData, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType, dataTypeString } from "../framework/types.js";
-import { fingerprint64 } from "./farmhash.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
+import { fingerprint64 } from "./util/farmhash.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
 
 const SIZE = 8;
 

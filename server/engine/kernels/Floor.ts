@@ -1,8 +1,8 @@
 // TF's Floor (core/kernels/cwise_op_floor.cc): Largest integer <= x.
 
 import type { Tensor } from "../framework/tensor.js";
-import { type UnaryFns, unaryConfig, unaryOp } from "./cwise.js";
-import { FLOAT_TYPES } from "./kernel-config.js";
+import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
+import { FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const floorFns: UnaryFns = { float: Math.floor };
 

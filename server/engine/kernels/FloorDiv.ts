@@ -1,8 +1,8 @@
 // TF's FloorDiv (core/kernels/cwise_op_floor_div.cc): floor(x / y) with broadcasting; integer division by zero is an error.
 
 import type { Tensor } from "../framework/tensor.js";
-import { type BinaryFns, binaryConfig, binaryOp, integerDivisionByZero } from "./cwise.js";
-import { FLOAT_TYPES, INT_TYPES } from "./kernel-config.js";
+import { type BinaryFns, binaryConfig, binaryOp, integerDivisionByZero } from "./util/cwise.js";
+import { FLOAT_TYPES, INT_TYPES } from "./util/kernel-config.js";
 
 export const floorDivFns: BinaryFns = {
   float: (a, b) => Math.floor(a / b),

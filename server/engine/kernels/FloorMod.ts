@@ -1,8 +1,8 @@
 // TF's FloorMod (core/kernels/cwise_op_floor_mod.cc): x mod y with the sign of y (Python semantics), broadcasting.
 
 import type { Tensor } from "../framework/tensor.js";
-import { type BinaryFns, binaryConfig, binaryOp, integerDivisionByZero } from "./cwise.js";
-import { FLOAT_TYPES, INT_TYPES } from "./kernel-config.js";
+import { type BinaryFns, binaryConfig, binaryOp, integerDivisionByZero } from "./util/cwise.js";
+import { FLOAT_TYPES, INT_TYPES } from "./util/kernel-config.js";
 
 export const floorModFns: BinaryFns = {
   float: (a, b) => {

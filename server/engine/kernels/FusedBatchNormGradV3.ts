@@ -6,10 +6,10 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrBool, getAttrFloat } from "../framework/op-def.js";
 import { allocData, type NumericArray, sameShape, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { getEnumAttr } from "./conv-util.js";
 import { type BatchNormFormat, channelLayout, checkChannels } from "./FusedBatchNormV3.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
-import { computeBuffer, finish, numericData } from "./tensor-util.js";
+import { getEnumAttr } from "./util/conv-util.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { computeBuffer, finish, numericData } from "./util/tensor-util.js";
 
 export interface FusedBatchNormGradOptions {
   readonly epsilon: number;

@@ -8,9 +8,9 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrBool, getAttrFloat } from "../framework/op-def.js";
 import { allocData, type NumericArray, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { getEnumAttr } from "./conv-util.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
-import { computeBuffer, finish, numericData } from "./tensor-util.js";
+import { getEnumAttr } from "./util/conv-util.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { computeBuffer, finish, numericData } from "./util/tensor-util.js";
 
 export type BatchNormFormat = "NHWC" | "NCHW" | "NDHWC" | "NCDHW";
 

@@ -3,8 +3,8 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { numElements, shapeString, Tensor } from "../framework/tensor.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { allocIndexable, lanesOf, storage } from "./tensor-util.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { allocIndexable, lanesOf, storage } from "./util/tensor-util.js";
 
 /** Index values of an int16/int32/int64 tensor as JS numbers. */
 export function readIndexValues(t: Tensor): number[] {

@@ -5,8 +5,8 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrInt } from "../framework/op-def.js";
 import { numElements, Tensor } from "../framework/tensor.js";
 import { indexPosition } from "./GatherNd.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { allocIndexable, lanesOf, readInts, storage } from "./tensor-util.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { allocIndexable, lanesOf, readInts, storage } from "./util/tensor-util.js";
 
 const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 

@@ -2,8 +2,8 @@
 
 import type { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { type BinaryFns, binaryConfig, binaryOp } from "./cwise.js";
-import { REAL_NUMBER_TYPES } from "./kernel-config.js";
+import { type BinaryFns, binaryConfig, binaryOp } from "./util/cwise.js";
+import { REAL_NUMBER_TYPES } from "./util/kernel-config.js";
 
 export const greaterEqualFns: BinaryFns = {
   float: (a, b) => (a >= b ? 1 : 0),

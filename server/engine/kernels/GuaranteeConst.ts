@@ -1,7 +1,7 @@
 // TF's GuaranteeConst (core/kernels/guarantee_const_op.cc): an identity promising the runtime that
 // its input is constant during the step (a stateful op, so graph optimisers keep it).
 
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
 
 export const guaranteeConstConfig: KernelConfig = {
   op: {

@@ -3,9 +3,9 @@
 // arithmetic.
 
 import type { Tensor } from "../framework/tensor.js";
-import { checkColorInput, stepRounding } from "./colorspace.js";
-import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
-import { computeBuffer, finish, numericData } from "./tensor-util.js";
+import { checkColorInput, stepRounding } from "./util/colorspace.js";
+import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
+import { computeBuffer, finish, numericData } from "./util/tensor-util.js";
 
 const clamp01 = (v: number): number => Math.min(Math.max(v, 0), 1);
 

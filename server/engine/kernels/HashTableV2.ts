@@ -1,8 +1,8 @@
 // TF's HashTableV2 (core/kernels/lookup_table_op.cc): creates or finds a HashTable, a table an
 // initializer fills once (InitializeTableV2 / LookupTableImportV2) and that is read-only after.
 
-import type { KernelConfig } from "./kernel-config.js";
-import { HASH_TABLE_TYPES, tableOpKernel } from "./lookup-table.js";
+import type { KernelConfig } from "./util/kernel-config.js";
+import { HASH_TABLE_TYPES, tableOpKernel } from "./util/lookup-table.js";
 
 const attrs = [
   "container: string = ''",

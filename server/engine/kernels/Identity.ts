@@ -3,8 +3,8 @@
 // buffer that later in-place updates of the input cannot change — our variables replace buffers,
 // but copying keeps the contract explicit).
 
-import { cpuKernel, type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { copyTensor } from "./tensor-util.js";
+import { cpuKernel, type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { copyTensor } from "./util/tensor-util.js";
 
 export const identityConfig: KernelConfig = {
   op: { name: "Identity", inputs: ["input: T"], outputs: ["output: T"], attrs: ["T: type"] },

@@ -1,6 +1,6 @@
 // TF's IdentityN: forwards a list of tensors of any types.
 
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
 
 export const identityNConfig: KernelConfig = {
   op: { name: "IdentityN", inputs: ["input: T"], outputs: ["output: T"], attrs: ["T: list(type) >= 1"] },

@@ -4,8 +4,8 @@
 
 import type { OpDeclaration } from "../framework/op-def.js";
 import type { AsyncOpKernel, OpKernelConstruction } from "../framework/op-kernel.js";
-import { inputsFrom, instantiateFuncAttr, setFunctionOutputs, toBool } from "./functional-ops.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { inputsFrom, instantiateFuncAttr, setFunctionOutputs, toBool } from "./util/functional-ops.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 function ifDeclaration(name: string, isStateful: boolean): OpDeclaration {
   return {

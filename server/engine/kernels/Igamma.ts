@@ -4,9 +4,9 @@
 import type { OpKernelContext } from "../framework/op-kernel.js";
 import type { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { type BinaryFns, binaryOp } from "./cwise.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
-import { DOUBLE_ARITH, FLOAT_ARITH, igamma } from "./special-gamma.js";
+import { type BinaryFns, binaryOp } from "./util/cwise.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { DOUBLE_ARITH, FLOAT_ARITH, igamma } from "./util/special-gamma.js";
 
 const doubleFns: BinaryFns = { float: (a, x) => igamma(a, x, DOUBLE_ARITH) };
 const floatFns: BinaryFns = { float: (a, x) => igamma(a, x, FLOAT_ARITH) };

@@ -1,7 +1,7 @@
 // TF's Imag (core/kernels/cwise_op_imag.cc): the imaginary part of each complex element.
 
 import type { Tensor } from "../framework/tensor.js";
-import { complexToReal, complexToRealConfig } from "./complex-parts.js";
+import { complexToReal, complexToRealConfig } from "./util/complex-parts.js";
 
 const imagPart = (_re: number, im: number) => im;
 

@@ -4,7 +4,7 @@ import { getAttrInt } from "../framework/op-def.js";
 import { scalar } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { inTopK } from "./InTopKV2.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 export const inTopKConfig: KernelConfig = {
   op: {

@@ -5,8 +5,8 @@
 import { invalidArgument } from "../framework/errors.js";
 import { allocData, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { readInts } from "./tensor-util.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { readInts } from "./util/tensor-util.js";
 
 export function inTopK(predictions: Tensor, targets: Tensor, kT: Tensor): Tensor {
   if (kT.rank !== 0) throw invalidArgument(`k must be 0-D, got shape ${shapeString(kT.shape)}`);

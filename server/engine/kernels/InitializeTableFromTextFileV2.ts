@@ -3,7 +3,7 @@
 // reads the server's filesystem.
 
 import { permissionDenied } from "../framework/errors.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
 
 const attrs = [
   "key_index: int >= -2",

@@ -2,8 +2,13 @@
 // keys and a vector of values, once; running it again with as many entries is accepted.
 
 import type { OpKernel, OpKernelConstruction } from "../framework/op-kernel.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { checkInitArguments, initializableTableInput, initialize, matchSignature } from "./lookup-table.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import {
+  checkInitArguments,
+  initializableTableInput,
+  initialize,
+  matchSignature,
+} from "./util/lookup-table.js";
 
 const create = (c: OpKernelConstruction): OpKernel => ({
   compute(ctx) {

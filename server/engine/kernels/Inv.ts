@@ -1,8 +1,8 @@
 // TF's Inv (core/kernels/cwise_op_inverse.cc): Reciprocal under its deprecated name, 1 / x.
 
-import { unaryConfig } from "./cwise.js";
-import { COMPLEX_TYPES, FLOAT_TYPES, T } from "./kernel-config.js";
 import { reciprocalFns } from "./Reciprocal.js";
+import { unaryConfig } from "./util/cwise.js";
+import { COMPLEX_TYPES, FLOAT_TYPES, T } from "./util/kernel-config.js";
 
 export const invConfig = unaryConfig({
   name: "Inv",

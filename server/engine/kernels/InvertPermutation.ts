@@ -2,8 +2,8 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import type { Tensor } from "../framework/tensor.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { intVector, readInts } from "./tensor-util.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { intVector, readInts } from "./util/tensor-util.js";
 
 export function invertPermutation(x: Tensor): Tensor {
   if (x.rank !== 1) throw invalidArgument("invert_permutation expects a 1D vector.");

@@ -2,8 +2,8 @@
 
 import type { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { type UnaryFns, unaryConfig, unaryOp } from "./cwise.js";
-import { FLOAT_TYPES } from "./kernel-config.js";
+import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
+import { FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const isFiniteFns: UnaryFns = { float: (a) => (Number.isFinite(a) ? 1 : 0) };
 

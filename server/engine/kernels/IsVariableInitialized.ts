@@ -2,7 +2,7 @@
 
 import { scalar } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
 
 export const isVariableInitializedConfig: KernelConfig = {
   op: {

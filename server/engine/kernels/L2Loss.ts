@@ -1,8 +1,8 @@
 // TF's L2Loss (core/kernels/l2loss_op.cc): sum(t²) / 2 as a scalar of t's dtype.
 
 import type { NumericArray, Tensor } from "../framework/tensor.js";
-import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
-import { computeBuffer, finish, numericData } from "./tensor-util.js";
+import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
+import { computeBuffer, finish, numericData } from "./util/tensor-util.js";
 
 export function l2Loss(t: Tensor): Tensor {
   const x = numericData(t);

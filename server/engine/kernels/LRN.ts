@@ -6,8 +6,8 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrFloat, getAttrInt } from "../framework/op-def.js";
 import type { OpKernelConstruction } from "../framework/op-kernel.js";
 import type { NumericArray, Tensor } from "../framework/tensor.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
-import { computeBuffer, finish, numericData } from "./tensor-util.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { computeBuffer, finish, numericData } from "./util/tensor-util.js";
 
 export interface LrnOptions {
   readonly depthRadius: number;

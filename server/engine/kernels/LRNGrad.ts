@@ -3,9 +3,9 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { type NumericArray, sameShape, type Tensor } from "../framework/tensor.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
 import { getLrnOptions, LRN_ATTRS, type LrnOptions } from "./LRN.js";
-import { computeBuffer, finish, numericData } from "./tensor-util.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { computeBuffer, finish, numericData } from "./util/tensor-util.js";
 
 export function lrnGrad(grads: Tensor, inImage: Tensor, outImage: Tensor, o: LrnOptions): Tensor {
   if (grads.rank !== 4 || inImage.rank !== 4 || outImage.rank !== 4) {

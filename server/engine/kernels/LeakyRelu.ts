@@ -2,8 +2,8 @@
 
 import { getAttrFloat } from "../framework/op-def.js";
 import type { Tensor } from "../framework/tensor.js";
-import { activationConfig, castScalar } from "./binary-elementwise.js";
-import { unaryOp } from "./cwise.js";
+import { activationConfig, castScalar } from "./util/binary-elementwise.js";
+import { unaryOp } from "./util/cwise.js";
 
 export function leakyReluFn(alpha: number): (x: number) => number {
   return (x) => (x > 0 ? x : x * alpha);

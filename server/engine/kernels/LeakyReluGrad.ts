@@ -7,8 +7,8 @@ import {
   castScalar,
   type ElementWiseFns,
   sameShapeBinaryOp,
-} from "./binary-elementwise.js";
-import { FLOAT_TYPES } from "./kernel-config.js";
+} from "./util/binary-elementwise.js";
+import { FLOAT_TYPES } from "./util/kernel-config.js";
 
 export function leakyReluGradFns(alpha: number): ElementWiseFns {
   return { float: (g, x) => (x > 0 ? g : g * alpha) };

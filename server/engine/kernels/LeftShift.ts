@@ -1,9 +1,9 @@
 // TF's LeftShift (core/kernels/cwise_op_left_shift.cc): x << y with y clamped to [0, bits - 1];
 // bits shifted past the width are dropped (the typed output wraps).
 
-import { BITWISE_TYPE_ATTR, BITWISE_TYPES, bitWidth, clampShift, clampShiftBig } from "./bitwise.js";
-import { binaryOp } from "./cwise.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { BITWISE_TYPE_ATTR, BITWISE_TYPES, bitWidth, clampShift, clampShiftBig } from "./util/bitwise.js";
+import { binaryOp } from "./util/cwise.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 export const leftShiftConfig: KernelConfig = {
   op: { name: "LeftShift", inputs: ["x: T", "y: T"], outputs: ["z: T"], attrs: [BITWISE_TYPE_ATTR] },

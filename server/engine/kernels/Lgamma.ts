@@ -1,9 +1,9 @@
 // TF's Lgamma (core/kernels/cwise_op_lgamma.cc): log|Γ(x)|, element-wise (TF has no bfloat16 kernel).
 
 import type { Tensor } from "../framework/tensor.js";
-import { type UnaryFns, unaryConfig, unaryOp } from "./cwise.js";
-import { T } from "./kernel-config.js";
-import { lgamma as lgammaScalar } from "./special-math.js";
+import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
+import { T } from "./util/kernel-config.js";
+import { lgamma as lgammaScalar } from "./util/special-math.js";
 
 export const lgammaFns: UnaryFns = { float: lgammaScalar };
 

@@ -4,8 +4,8 @@
 import { invalidArgument } from "../framework/errors.js";
 import { shapeString, type Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
-import { computeBuffer, finish, scalarValue } from "./tensor-util.js";
+import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
+import { computeBuffer, finish, scalarValue } from "./util/tensor-util.js";
 
 export function linSpace(dtype: DataType, start: number, stop: number, num: number): Tensor {
   if (num <= 0) throw invalidArgument(`Requires num > 0: ${num}`);

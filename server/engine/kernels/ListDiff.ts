@@ -5,8 +5,8 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrType } from "../framework/op-def.js";
 import { allocData, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { intVector, lanesOf, storage } from "./tensor-util.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { intVector, lanesOf, storage } from "./util/tensor-util.js";
 
 const dec = new TextDecoder();
 

@@ -1,9 +1,9 @@
 // TF's Log1p (core/kernels/cwise_op_log1p.cc): log(1 + x), accurate for small x, element-wise.
 
 import type { Tensor } from "../framework/tensor.js";
-import { clog1p } from "./complex-math.js";
-import { type UnaryFns, unaryConfig, unaryOp } from "./cwise.js";
-import { COMPLEX_TYPES, FLOAT_TYPES } from "./kernel-config.js";
+import { clog1p } from "./util/complex-math.js";
+import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
+import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const log1pFns: UnaryFns = { float: Math.log1p, complex: clog1p };
 

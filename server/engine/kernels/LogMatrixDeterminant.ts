@@ -3,9 +3,9 @@
 // same partially pivoted LU factorization as MatrixDeterminant.
 
 import type { Tensor } from "../framework/tensor.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { MatrixOutput } from "./linalg.js";
 import { DETERMINANT_TYPES, slogdet } from "./MatrixDeterminant.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { MatrixOutput } from "./util/linalg.js";
 
 export function logMatrixDeterminant(input: Tensor): [Tensor, Tensor] {
   const d = slogdet(input);

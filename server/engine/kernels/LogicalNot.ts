@@ -1,8 +1,8 @@
 // TF's LogicalNot (core/kernels/cwise_op_logical_not.cc): !x for bools.
 
 import type { Tensor } from "../framework/tensor.js";
-import { type UnaryFns, unaryOp } from "./cwise.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { type UnaryFns, unaryOp } from "./util/cwise.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 export const logicalNotFns: UnaryFns = { float: (a) => 1 - a, bool: (a) => 1 - a };
 

@@ -1,8 +1,8 @@
 // TF's LogicalOr (core/kernels/cwise_op_logical_or.cc): x || y for bools with broadcasting.
 
 import type { Tensor } from "../framework/tensor.js";
-import { type BinaryFns, binaryOp } from "./cwise.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { type BinaryFns, binaryOp } from "./util/cwise.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 export const logicalOrFns: BinaryFns = { float: (a, b) => a | b, bool: (a, b) => a | b };
 

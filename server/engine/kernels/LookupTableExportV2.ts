@@ -2,8 +2,8 @@
 // in the table's order; an uninitialized HashTable is ABORTED.
 
 import type { OpKernel } from "../framework/op-kernel.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { exportValues, tableInput } from "./lookup-table.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { exportValues, tableInput } from "./util/lookup-table.js";
 
 const create = (): OpKernel => ({
   compute(ctx) {

@@ -2,8 +2,8 @@
 // (one scalar, or one per key) for absent keys; an uninitialized HashTable is FAILED_PRECONDITION.
 
 import type { OpKernel, OpKernelConstruction } from "../framework/op-kernel.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { find, matchSignature, tableInput } from "./lookup-table.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { find, matchSignature, tableInput } from "./util/lookup-table.js";
 
 const create = (c: OpKernelConstruction): OpKernel => ({
   compute(ctx) {

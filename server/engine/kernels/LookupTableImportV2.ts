@@ -2,8 +2,8 @@
 // or initializes a HashTable (what tf.lookup.KeyValueTensorInitializer runs in TF 2.21).
 
 import type { OpKernel, OpKernelConstruction } from "../framework/op-kernel.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { importValues, matchSignature, tableInput } from "./lookup-table.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { importValues, matchSignature, tableInput } from "./util/lookup-table.js";
 
 const create = (c: OpKernelConstruction): OpKernel => ({
   compute(ctx) {

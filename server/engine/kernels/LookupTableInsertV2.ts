@@ -2,8 +2,8 @@
 // mutable table; HashTables are read-only (UNIMPLEMENTED).
 
 import type { OpKernel, OpKernelConstruction } from "../framework/op-kernel.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { insert, matchSignature, tableInput } from "./lookup-table.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { insert, matchSignature, tableInput } from "./util/lookup-table.js";
 
 const create = (c: OpKernelConstruction): OpKernel => ({
   compute(ctx) {

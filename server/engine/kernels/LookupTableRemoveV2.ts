@@ -1,8 +1,8 @@
 // TF's LookupTableRemoveV2 (core/kernels/lookup_table_op.cc): removes keys from a mutable table
 // (absent keys are ignored); HashTables are read-only (UNIMPLEMENTED).
 
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { matchSignature, remove, tableInput } from "./lookup-table.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { matchSignature, remove, tableInput } from "./util/lookup-table.js";
 
 export const lookupTableRemoveV2Config: KernelConfig = {
   op: {

@@ -4,8 +4,8 @@
 import type { OpKernel } from "../framework/op-kernel.js";
 import { scalar } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { size, tableInput } from "./lookup-table.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { size, tableInput } from "./util/lookup-table.js";
 
 const create = (): OpKernel => ({
   compute(ctx) {

@@ -7,9 +7,9 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrType } from "../framework/op-def.js";
 import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
-import { luDecompose, MatrixOutput, matrixSource, minAbsPivot, readMatrix } from "./linalg.js";
-import { intVector } from "./tensor-util.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { luDecompose, MatrixOutput, matrixSource, minAbsPivot, readMatrix } from "./util/linalg.js";
+import { intVector } from "./util/tensor-util.js";
 
 export function lu(input: Tensor, idxType: DataType): [Tensor, Tensor] {
   const rank = input.shape.length;

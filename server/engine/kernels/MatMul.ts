@@ -18,9 +18,9 @@ import {
   FLOAT_TYPES,
   INT_TYPES,
   type KernelConfig,
-} from "./kernel-config.js";
-import { computeBuffer, finish, numericData } from "./tensor-util.js";
-import { transposeInto, useXnn, type XnnKernels, xnnKernel } from "./xnn.js";
+} from "./util/kernel-config.js";
+import { computeBuffer, finish, numericData } from "./util/tensor-util.js";
+import { transposeInto, useXnn, type XnnKernels, xnnKernel } from "./util/xnn.js";
 
 const f64 = (len: number): NumericArray => new Float64Array(len);
 

@@ -5,8 +5,8 @@ import { invalidArgument } from "../framework/errors.js";
 import { shapeString, Tensor } from "../framework/tensor.js";
 import { compareBytes } from "../framework/tensor-bundle/coding.js";
 import { DataType } from "../framework/types.js";
-import { globFiles, stepFiles } from "./file-ops.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
+import { globFiles, stepFiles } from "./util/file-ops.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();

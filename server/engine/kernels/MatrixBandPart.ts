@@ -4,8 +4,8 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { allocData, shapeString, Tensor } from "../framework/tensor.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, POD_TYPES } from "./kernel-config.js";
-import { lanesOf, readInts, storage } from "./tensor-util.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, POD_TYPES } from "./util/kernel-config.js";
+import { lanesOf, readInts, storage } from "./util/tensor-util.js";
 
 function bandLimit(t: Tensor, name: string, bound: number, what: string): number {
   if (t.rank !== 0) throw invalidArgument(`${name} must be scalar, got shape ${shapeString(t.shape)}`);

@@ -5,8 +5,8 @@
 // empty matrix has determinant 1.
 
 import type { Tensor } from "../framework/tensor.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
-import { luDecompose, MatrixOutput, matrixSource, readMatrix, singleSquareMatrix } from "./linalg.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { luDecompose, MatrixOutput, matrixSource, readMatrix, singleSquareMatrix } from "./util/linalg.js";
 
 /** TF registers the determinant kernels for these (no half). */
 export const DETERMINANT_TYPES = [T.float, T.double, T.complex64, T.complex128];

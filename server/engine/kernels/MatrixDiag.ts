@@ -4,9 +4,9 @@
 
 import { scalar, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, POD_TYPES } from "./kernel-config.js";
 import { matrixDiag } from "./MatrixDiagV3.js";
-import type { Alignment } from "./matrix-diag-util.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, POD_TYPES } from "./util/kernel-config.js";
+import type { Alignment } from "./util/matrix-diag-util.js";
 
 /** Every diagonal left-aligned: MatrixDiag/V2's packing. */
 export const LEFT_LEFT: Alignment = { leftSuper: true, leftSub: true };

@@ -3,9 +3,9 @@
 // left-aligned.
 
 import { Tensor } from "../framework/tensor.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, POD_TYPES } from "./kernel-config.js";
 import { LEFT_LEFT, mainDiagonal } from "./MatrixDiag.js";
 import { matrixDiagPart } from "./MatrixDiagPartV3.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, POD_TYPES } from "./util/kernel-config.js";
 
 export const matrixDiagPartConfig: KernelConfig = {
   op: { name: "MatrixDiagPart", inputs: ["input: T"], outputs: ["diagonal: T"], attrs: ["T: type"] },

@@ -4,7 +4,7 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { allocData, shapeString, Tensor } from "../framework/tensor.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, POD_TYPES } from "./kernel-config.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, POD_TYPES } from "./util/kernel-config.js";
 import {
   ALIGN_ATTR,
   type Alignment,
@@ -13,8 +13,8 @@ import {
   maxDiagLen,
   readAlignment,
   readDiagIndex,
-} from "./matrix-diag-util.js";
-import { lanesOf, storage } from "./tensor-util.js";
+} from "./util/matrix-diag-util.js";
+import { lanesOf, storage } from "./util/tensor-util.js";
 
 export function matrixDiagPart(input: Tensor, k: Tensor, padding: Tensor, a: Alignment): Tensor {
   const [lower, upper] = readDiagIndex(k, "Expected diag_index to have at least 1 element");

@@ -4,7 +4,7 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { allocData, shapeString, Tensor } from "../framework/tensor.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, POD_TYPES } from "./kernel-config.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, POD_TYPES } from "./util/kernel-config.js";
 import {
   ALIGN_ATTR,
   type Alignment,
@@ -12,8 +12,8 @@ import {
   diagLenAndOffset,
   readAlignment,
   readDiagIndex,
-} from "./matrix-diag-util.js";
-import { lanesOf, readInts, storage } from "./tensor-util.js";
+} from "./util/matrix-diag-util.js";
+import { lanesOf, readInts, storage } from "./util/tensor-util.js";
 
 function scalarInt(t: Tensor, what: string): number {
   if (t.rank !== 0) throw invalidArgument(`${what} must be a scalar`);

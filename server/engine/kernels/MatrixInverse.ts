@@ -6,7 +6,7 @@
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrBool } from "../framework/op-def.js";
 import type { Tensor } from "../framework/tensor.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 import {
   adjointMat,
   identityMat,
@@ -17,7 +17,7 @@ import {
   minAbsPivot,
   readMatrix,
   singleSquareMatrix,
-} from "./linalg.js";
+} from "./util/linalg.js";
 
 export function matrixInverse(input: Tensor, adjoint: boolean): Tensor {
   const { count, rows: n } = singleSquareMatrix(input);

@@ -2,9 +2,9 @@
 // MatrixSetDiagV3 kernel): v1 replaces the main diagonal; V2 takes V3's inputs with every diagonal
 // left-aligned.
 
-import { checkTypeConstraint, cpuKernel, type KernelConfig, POD_TYPES } from "./kernel-config.js";
 import { LEFT_LEFT, mainDiagonal } from "./MatrixDiag.js";
 import { matrixSetDiag } from "./MatrixSetDiagV3.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, POD_TYPES } from "./util/kernel-config.js";
 
 export const matrixSetDiagConfig: KernelConfig = {
   op: {

@@ -3,7 +3,7 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { sameShape, shapeString, type Tensor } from "../framework/tensor.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, POD_TYPES } from "./kernel-config.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, POD_TYPES } from "./util/kernel-config.js";
 import {
   ALIGN_ATTR,
   type Alignment,
@@ -12,8 +12,8 @@ import {
   maxDiagLen,
   readAlignment,
   readDiagIndex,
-} from "./matrix-diag-util.js";
-import { copyTensor, lanesOf, storage } from "./tensor-util.js";
+} from "./util/matrix-diag-util.js";
+import { copyTensor, lanesOf, storage } from "./util/tensor-util.js";
 
 function checkDiagShape(input: Tensor, diag: Tensor, lower: number, upper: number): number {
   const rank = input.rank;

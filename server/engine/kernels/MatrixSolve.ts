@@ -5,7 +5,7 @@
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrBool } from "../framework/op-def.js";
 import type { Tensor } from "../framework/tensor.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 import {
   adjointMat,
   luDecompose,
@@ -15,7 +15,7 @@ import {
   minAbsPivot,
   readMatrix,
   squareSolver,
-} from "./linalg.js";
+} from "./util/linalg.js";
 
 export function matrixSolve(matrix: Tensor, rhs: Tensor, adjoint: boolean): Tensor {
   const [a, b] = squareSolver(matrix, rhs);

@@ -9,7 +9,8 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrBool } from "../framework/op-def.js";
 import { shapeString, type Tensor } from "../framework/tensor.js";
 import { isComplexType } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
+import { realSvd } from "./Svd.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 import {
   adjointMat,
   analyzeInputs,
@@ -22,8 +23,7 @@ import {
   readMatrix,
   substitute,
   zeroMat,
-} from "./linalg.js";
-import { realSvd } from "./Svd.js";
+} from "./util/linalg.js";
 
 function choleskySolve(g: Mat, b: Mat, message: string): Mat {
   const l = choleskyLower(g);

@@ -8,8 +8,8 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrBool } from "../framework/op-def.js";
 import { shapeString, type Tensor } from "../framework/tensor.js";
 import { isComplexType } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
-import { adjointMat, MatrixOutput, matrixSource, readMatrix, substitute, triangle } from "./linalg.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { adjointMat, MatrixOutput, matrixSource, readMatrix, substitute, triangle } from "./util/linalg.js";
 
 function validate(matrix: Tensor, rhs: Tensor): void {
   const r0 = matrix.shape.length;

@@ -3,9 +3,9 @@
 
 import { allocData, Tensor, type TensorData } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
-import { getPoolAttrs, maxPoolArgmax, type PoolAttrs, poolGeometry } from "./pooling-util.js";
-import { finish, isHalfLike, numericData } from "./tensor-util.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { getPoolAttrs, maxPoolArgmax, type PoolAttrs, poolGeometry } from "./util/pooling-util.js";
+import { finish, isHalfLike, numericData } from "./util/tensor-util.js";
 
 export function maxPool(input: Tensor, a: PoolAttrs): Tensor {
   const g = poolGeometry(input.shape, a);

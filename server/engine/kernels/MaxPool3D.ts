@@ -1,8 +1,8 @@
 // TF's MaxPool3D on CPU (core/kernels/pooling_ops_3d.cc): the maximum over each NDHWC window.
 
 import type { Tensor } from "../framework/tensor.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { getPool3DAttrs, POOL3D_ATTRS, type Pool3DAttrs, pool3D } from "./pool3d-util.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { getPool3DAttrs, POOL3D_ATTRS, type Pool3DAttrs, pool3D } from "./util/pool3d-util.js";
 
 export function maxPool3D(input: Tensor, a: Pool3DAttrs): Tensor {
   return pool3D(input, a, (x, window, c) => {

@@ -6,8 +6,8 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { type NumericArray, sameShape, shapeString, type Tensor } from "../framework/tensor.js";
-import { scratch } from "./conv-util.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
+import { scratch } from "./util/conv-util.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 import {
   forEachWindow,
   getPool3DAttrs,
@@ -15,8 +15,8 @@ import {
   type Pool3DAttrs,
   pool3DGeometry,
   pool3DOutputShape,
-} from "./pool3d-util.js";
-import { computeBuffer, finish, numericData } from "./tensor-util.js";
+} from "./util/pool3d-util.js";
+import { computeBuffer, finish, numericData } from "./util/tensor-util.js";
 
 export function maxPool3DGrad(origInput: Tensor, origOutput: Tensor, grad: Tensor, a: Pool3DAttrs): Tensor {
   const g = pool3DGeometry(origInput.shape, a);

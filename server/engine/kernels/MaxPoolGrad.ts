@@ -5,9 +5,9 @@
 import { invalidArgument, unimplemented } from "../framework/errors.js";
 import { allocData, type NumericArray, sameShape, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
-import { getPoolAttrs, maxPoolArgmax, type PoolAttrs, poolGeometry } from "./pooling-util.js";
-import { computeBuffer, finish, isHalfLike, numericData } from "./tensor-util.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { getPoolAttrs, maxPoolArgmax, type PoolAttrs, poolGeometry } from "./util/pooling-util.js";
+import { computeBuffer, finish, isHalfLike, numericData } from "./util/tensor-util.js";
 
 export function maxPoolGrad(origInput: Tensor, origOutput: Tensor, grad: Tensor, a: PoolAttrs): Tensor {
   if (origInput.rank !== 4) throw invalidArgument("tensor_in must be 4-dimensional");

@@ -6,10 +6,10 @@
 import { invalidArgument } from "../framework/errors.js";
 import { allocData, type NumericArray, sameShape, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { cpuKernel, type KernelConfig, T } from "./kernel-config.js";
 import { ARGMAX_POOL_ATTRS, ARGMAX_POOL_T, argmaxPoolAttrs } from "./MaxPoolWithArgmax.js";
-import { type PoolAttrs, poolGeometry } from "./pooling-util.js";
-import { computeBuffer, finish, numericData } from "./tensor-util.js";
+import { cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { type PoolAttrs, poolGeometry } from "./util/pooling-util.js";
+import { computeBuffer, finish, numericData } from "./util/tensor-util.js";
 
 export function maxPoolGradWithArgmax(
   input: Tensor,

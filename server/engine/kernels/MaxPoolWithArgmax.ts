@@ -8,10 +8,16 @@ import { getAttrBool } from "../framework/op-def.js";
 import type { OpKernelConstruction } from "../framework/op-kernel.js";
 import { allocData, type NumericArray, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { getEnumAttr, getIntListAttrMin } from "./conv-util.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, REAL_NUMBER_TYPES, T } from "./kernel-config.js";
-import { maxPoolArgmax, type PoolAttrs, poolGeometry } from "./pooling-util.js";
-import { computeBuffer, finish, numericData } from "./tensor-util.js";
+import { getEnumAttr, getIntListAttrMin } from "./util/conv-util.js";
+import {
+  checkTypeConstraint,
+  cpuKernel,
+  type KernelConfig,
+  REAL_NUMBER_TYPES,
+  T,
+} from "./util/kernel-config.js";
+import { maxPoolArgmax, type PoolAttrs, poolGeometry } from "./util/pooling-util.js";
+import { computeBuffer, finish, numericData } from "./util/tensor-util.js";
 
 export const ARGMAX_POOL_T =
   "T: {float, double, int32, uint8, int16, int8, int64, bfloat16, uint16, half, uint32, uint64}";

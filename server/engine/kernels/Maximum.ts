@@ -1,8 +1,8 @@
 // TF's Maximum (core/kernels/cwise_op_maximum.cc): max(x, y) with broadcasting; NaN propagates (Eigen's scalar_max_op with PropagateNaN).
 
 import type { Tensor } from "../framework/tensor.js";
-import { type BinaryFns, binaryConfig, binaryOp } from "./cwise.js";
-import { REAL_NUMBER_TYPES } from "./kernel-config.js";
+import { type BinaryFns, binaryConfig, binaryOp } from "./util/cwise.js";
+import { REAL_NUMBER_TYPES } from "./util/kernel-config.js";
 
 export const maximumFns: BinaryFns = {
   float: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? Number.NaN : Math.max(a, b)),

@@ -2,8 +2,8 @@
 // with truncation like C++.
 
 import type { Tensor } from "../framework/tensor.js";
-import { NUMBER_TYPES } from "./kernel-config.js";
-import { reduce, reductionConfig, reductionPlan } from "./reduction.js";
+import { NUMBER_TYPES } from "./util/kernel-config.js";
+import { reduce, reductionConfig, reductionPlan } from "./util/reduction.js";
 
 export function mean(x: Tensor, axes: Tensor, keepDims = false): Tensor {
   return reduce("mean", x, reductionPlan(x.shape, axes, keepDims));

@@ -3,7 +3,7 @@
 
 import { scalar } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 export const MergeKernel: KernelConfig = {
   op: {

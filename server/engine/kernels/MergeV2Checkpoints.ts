@@ -7,8 +7,8 @@ import { getAttrBool } from "../framework/op-def.js";
 import { shapeString } from "../framework/tensor.js";
 import { mergeBundles } from "../framework/tensor-bundle/bundle.js";
 import { dirname } from "../framework/tensor-bundle/naming.js";
-import { stepFiles } from "./file-ops.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { stepFiles } from "./util/file-ops.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 const utf8 = new TextDecoder();
 

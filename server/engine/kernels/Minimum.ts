@@ -1,8 +1,8 @@
 // TF's Minimum (core/kernels/cwise_op_minimum.cc): min(x, y) with broadcasting; NaN propagates.
 
 import type { Tensor } from "../framework/tensor.js";
-import { type BinaryFns, binaryConfig, binaryOp } from "./cwise.js";
-import { REAL_NUMBER_TYPES } from "./kernel-config.js";
+import { type BinaryFns, binaryConfig, binaryOp } from "./util/cwise.js";
+import { REAL_NUMBER_TYPES } from "./util/kernel-config.js";
 
 export const minimumFns: BinaryFns = {
   float: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? Number.NaN : Math.min(a, b)),

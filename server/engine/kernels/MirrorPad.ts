@@ -5,9 +5,9 @@ import { stridesOf } from "../framework/bcast.js";
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrString } from "../framework/op-def.js";
 import { allocData, numElements, Tensor } from "../framework/tensor.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
 import { readPaddings } from "./Pad.js";
-import { lanesOf, storage } from "./tensor-util.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { lanesOf, storage } from "./util/tensor-util.js";
 
 export type MirrorPadMode = "REFLECT" | "SYMMETRIC";
 

@@ -7,8 +7,8 @@ import { invalidArgument, unimplemented } from "../framework/errors.js";
 import { getAttrString } from "../framework/op-def.js";
 import { numElements, shapeString, type Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./kernel-config.js";
-import { computeBuffer, finish, lanesOf, numericData, readInts } from "./tensor-util.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./util/kernel-config.js";
+import { computeBuffer, finish, lanesOf, numericData, readInts } from "./util/tensor-util.js";
 
 export function mirrorPadGrad(grad: Tensor, paddings: Tensor, mode: "REFLECT" | "SYMMETRIC"): Tensor {
   const rank = grad.rank;

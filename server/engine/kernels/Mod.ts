@@ -3,8 +3,8 @@
 // half twice in its allowed types; the registry keeps TF's list as written.
 
 import type { Tensor } from "../framework/tensor.js";
-import { type BinaryFns, binaryConfig, binaryOp, integerDivisionByZero } from "./cwise.js";
-import { T } from "./kernel-config.js";
+import { type BinaryFns, binaryConfig, binaryOp, integerDivisionByZero } from "./util/cwise.js";
+import { T } from "./util/kernel-config.js";
 
 export const modFns: BinaryFns = {
   float: (a, b) => a % b,

@@ -2,8 +2,8 @@
 // Math.imul so they wrap like C++ instead of losing bits in a double.
 
 import type { Tensor } from "../framework/tensor.js";
-import { type BinaryFns, binaryConfig, binaryOp, complexMath } from "./cwise.js";
-import { NUMBER_TYPES } from "./kernel-config.js";
+import { type BinaryFns, binaryConfig, binaryOp, complexMath } from "./util/cwise.js";
+import { NUMBER_TYPES } from "./util/kernel-config.js";
 
 export const mulFns: BinaryFns = {
   float: (a, b) => a * b,

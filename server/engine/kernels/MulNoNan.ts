@@ -1,8 +1,8 @@
 // TF's MulNoNan (core/kernels/cwise_op_mul_1.cc): x * y, or 0 where y is 0 (even when x is inf or NaN), with broadcasting.
 
 import type { Tensor } from "../framework/tensor.js";
-import { type BinaryFns, binaryConfig, binaryOp, complexMath } from "./cwise.js";
-import { COMPLEX_TYPES, FLOAT_TYPES } from "./kernel-config.js";
+import { type BinaryFns, binaryConfig, binaryOp, complexMath } from "./util/cwise.js";
+import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const mulNoNanFns: BinaryFns = {
   float: (a, b) => (b === 0 ? 0 : a * b),

@@ -9,10 +9,10 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrType } from "../framework/op-def.js";
 import { allocData, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
-import { type PhiloxRandom, SingleSampleAdapter, uint64ToDouble } from "./philox-random.js";
-import { generatorFromAttrs, SEED_ATTRS } from "./random-op.js";
-import { numericData, scalarValue } from "./tensor-util.js";
+import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
+import { type PhiloxRandom, SingleSampleAdapter, uint64ToDouble } from "./util/philox-random.js";
+import { generatorFromAttrs, SEED_ATTRS } from "./util/random-op.js";
+import { numericData, scalarValue } from "./util/tensor-util.js";
 
 export function multinomial(
   gen: PhiloxRandom | undefined,

@@ -2,8 +2,8 @@
 // are vectors of value_shape (what tf.lookup.experimental.MutableHashTable makes for a vector
 // default_value); lookups give one vector per key.
 
-import type { KernelConfig } from "./kernel-config.js";
-import { MUTABLE_HASH_TABLE_TYPES, tableOpKernel } from "./lookup-table.js";
+import type { KernelConfig } from "./util/kernel-config.js";
+import { MUTABLE_HASH_TABLE_TYPES, tableOpKernel } from "./util/lookup-table.js";
 
 const attrs = [
   "container: string = ''",

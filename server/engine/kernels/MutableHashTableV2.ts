@@ -1,8 +1,8 @@
 // TF's MutableHashTableV2 (core/kernels/lookup_table_op.cc): creates or finds a mutable table of
 // scalar values (MutableHashTableOfScalars), updated by LookupTableInsertV2 / RemoveV2 / ImportV2.
 
-import type { KernelConfig } from "./kernel-config.js";
-import { MUTABLE_HASH_TABLE_TYPES, tableOpKernel } from "./lookup-table.js";
+import type { KernelConfig } from "./util/kernel-config.js";
+import { MUTABLE_HASH_TABLE_TYPES, tableOpKernel } from "./util/lookup-table.js";
 
 const attrs = [
   "container: string = ''",

@@ -1,8 +1,8 @@
 // TF's Neg (core/kernels/cwise_op_neg_1.cc): -x.
 
 import type { Tensor } from "../framework/tensor.js";
-import { type UnaryFns, unaryConfig, unaryOp } from "./cwise.js";
-import { COMPLEX_TYPES, FLOAT_TYPES, T } from "./kernel-config.js";
+import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
+import { COMPLEX_TYPES, FLOAT_TYPES, T } from "./util/kernel-config.js";
 
 export const negFns: UnaryFns = {
   float: (a) => -a,

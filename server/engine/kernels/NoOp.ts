@@ -1,6 +1,6 @@
 // TF's NoOp: does nothing; used for control dependencies.
 
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
 
 export const noOpConfig: KernelConfig = {
   op: { name: "NoOp" },

@@ -2,14 +2,14 @@
 // tf.image.non_max_suppression emits; greedy NMS with an IOU and a score threshold.
 
 import type { Tensor } from "../framework/tensor.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 import {
   checkIouThreshold,
   checkScores,
   nmsBoxCount,
   nonMaxSuppression,
   scalarInput,
-} from "./non-max-suppression.js";
+} from "./util/non-max-suppression.js";
 
 export interface NmsInputs {
   readonly boxes: Tensor;

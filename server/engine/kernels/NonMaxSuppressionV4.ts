@@ -5,9 +5,9 @@
 import { getAttrBool } from "../framework/op-def.js";
 import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
 import { nmsInputs } from "./NonMaxSuppressionV3.js";
-import { nonMaxSuppression } from "./non-max-suppression.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { nonMaxSuppression } from "./util/non-max-suppression.js";
 
 export function int32Scalar(v: number): Tensor {
   const t = Tensor.zeros(DataType.DT_INT32, []);

@@ -5,10 +5,10 @@
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrBool } from "../framework/op-def.js";
 import type { Tensor } from "../framework/tensor.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
 import { nmsInputs } from "./NonMaxSuppressionV3.js";
 import { int32Scalar } from "./NonMaxSuppressionV4.js";
-import { checkIouThreshold, nonMaxSuppression, scalarInput } from "./non-max-suppression.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { checkIouThreshold, nonMaxSuppression, scalarInput } from "./util/non-max-suppression.js";
 
 export const nonMaxSuppressionV5Config: KernelConfig = {
   op: {

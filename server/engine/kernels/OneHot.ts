@@ -4,8 +4,8 @@
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrInt } from "../framework/op-def.js";
 import { allocData, numElements, shapeString, Tensor } from "../framework/tensor.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { lanesOf, scalarValue, storage } from "./tensor-util.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { lanesOf, scalarValue, storage } from "./util/tensor-util.js";
 
 export function oneHot(indices: Tensor, depth: number, on: Tensor, off: Tensor, axisAttr: number): Tensor {
   const rank = indices.rank;

@@ -8,7 +8,7 @@ import { getAttrTypeList } from "../framework/op-def.js";
 import { Tensor } from "../framework/tensor.js";
 import { DataType, dataTypeString } from "../framework/types.js";
 import { isOptionalValue, OptionalValue } from "../framework/variant.js";
-import { cpuKernel, type KernelConfig, simpleKernel } from "./kernel-config.js";
+import { cpuKernel, type KernelConfig, simpleKernel } from "./util/kernel-config.js";
 
 const variant = (v: OptionalValue) => new Tensor(DataType.DT_VARIANT, [], [v]);
 

@@ -5,8 +5,8 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrInt } from "../framework/op-def.js";
 import { shapeString, Tensor } from "../framework/tensor.js";
 import { concat } from "./ConcatV2.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { allocIndexable, lanesOf, storage, stridedCopy, withShape } from "./tensor-util.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { allocIndexable, lanesOf, storage, stridedCopy, withShape } from "./util/tensor-util.js";
 
 export function pack(values: readonly Tensor[], axisIn: number): Tensor {
   const first = values[0]!;

@@ -4,8 +4,8 @@
 import { stridesOf } from "../framework/bcast.js";
 import { invalidArgument } from "../framework/errors.js";
 import { allocData, numElements, shapeString, Tensor } from "../framework/tensor.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { lanesOf, readInts, storage } from "./tensor-util.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { lanesOf, readInts, storage } from "./util/tensor-util.js";
 
 /** Validates a [rank, 2] paddings tensor (TF's PadOp checks) and returns [before, after] pairs. */
 export function readPaddings(input: Tensor, paddings: Tensor): [number, number][] {

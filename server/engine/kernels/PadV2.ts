@@ -2,8 +2,8 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { shapeString } from "../framework/tensor.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
 import { pad, readPaddings } from "./Pad.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
 
 export const padV2Config: KernelConfig = {
   op: {

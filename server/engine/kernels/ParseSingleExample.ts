@@ -2,7 +2,7 @@
 // be created; tf.Example parsing is not implemented, so it fails with UNIMPLEMENTED when run.
 
 import { unimplemented } from "../framework/errors.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
 
 export const parseSingleExampleConfig: KernelConfig = {
   op: {

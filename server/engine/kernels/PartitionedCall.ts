@@ -5,7 +5,7 @@
 import { invalidArgument } from "../framework/errors.js";
 import { callKernel } from "../framework/function.js";
 import type { AsyncOpKernel, OpKernelConstruction } from "../framework/op-kernel.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 const attrs = [
   "Tin: list(type) >= 0",

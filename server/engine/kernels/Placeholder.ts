@@ -5,7 +5,7 @@ import { invalidArgument } from "../framework/errors.js";
 import type { AttrMap } from "../framework/op-def.js";
 import { getAttrType } from "../framework/op-def.js";
 import { dataTypeString } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 /** PartialTensorShape::DebugString of a shape attr: "[?,3]", "<unknown>"; undefined when absent. */
 export function partialShapeString(attrs: AttrMap, name: string): { dims: number; text: string } {

@@ -1,6 +1,6 @@
 // TF's PlaceholderWithDefault: passes its input through unless fed (feeding is the executor's job).
 
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
 
 export const placeholderWithDefaultConfig: KernelConfig = {
   op: {

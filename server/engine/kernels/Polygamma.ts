@@ -5,9 +5,9 @@
 import type { OpKernelContext } from "../framework/op-kernel.js";
 import type { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { type BinaryFns, binaryOp } from "./cwise.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
-import { polygammaFloat, polygamma as polygammaScalar } from "./special-math.js";
+import { type BinaryFns, binaryOp } from "./util/cwise.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { polygammaFloat, polygamma as polygammaScalar } from "./util/special-math.js";
 
 const doubleFns: BinaryFns = { float: polygammaScalar };
 const floatFns: BinaryFns = { float: polygammaFloat };

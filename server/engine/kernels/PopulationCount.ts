@@ -3,8 +3,8 @@
 
 import { allocData, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { BITWISE_TYPE_ATTR, BITWISE_TYPES, bitWidth } from "./bitwise.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { BITWISE_TYPE_ATTR, BITWISE_TYPES, bitWidth } from "./util/bitwise.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 function popcount32(v: number): number {
   let x = v >>> 0;

@@ -2,8 +2,8 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import type { Tensor } from "../framework/tensor.js";
-import { type BinaryFns, binaryConfig, binaryOp } from "./cwise.js";
-import { FLOAT_TYPES, T } from "./kernel-config.js";
+import { type BinaryFns, binaryConfig, binaryOp } from "./util/cwise.js";
+import { FLOAT_TYPES, T } from "./util/kernel-config.js";
 
 export const powFns: BinaryFns = {
   float: Math.pow,

@@ -3,8 +3,8 @@
 // times per kernel when first_n >= 0. Goes to the server log (ctx.step.log), never to stdout.
 
 import { getAttrInt, getAttrString } from "../framework/op-def.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { summarizeValue } from "./summarize-value.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { summarizeValue } from "./util/summarize-value.js";
 
 export const printConfig: KernelConfig = {
   op: {

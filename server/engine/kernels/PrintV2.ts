@@ -5,7 +5,7 @@
 import { invalidArgument, permissionDenied } from "../framework/errors.js";
 import { getAttrString } from "../framework/op-def.js";
 import { shapeString } from "../framework/tensor.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 const STREAMS = ["stdout", "stderr", "log(info)", "log(warning)", "log(error)"];
 const dec = new TextDecoder();

@@ -4,7 +4,7 @@
 
 import { unimplemented } from "../framework/errors.js";
 import { getAttrString } from "../framework/op-def.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 function pyKernel(op: string) {
   return cpuKernel(op, (c) => {

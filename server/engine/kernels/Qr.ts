@@ -7,7 +7,7 @@
 
 import { getAttrBool } from "../framework/op-def.js";
 import type { Tensor } from "../framework/tensor.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 import {
   allocMatrices,
   batchDims,
@@ -16,8 +16,8 @@ import {
   matrixValues,
   readMatrix,
   writeMatrix,
-} from "./linalg-util.js";
-import { finish } from "./tensor-util.js";
+} from "./util/linalg-util.js";
+import { finish } from "./util/tensor-util.js";
 
 /** Smallest normal float64: Eigen's threshold for a zero reflector tail. */
 const TINY = 2.2250738585072014e-308;

@@ -2,9 +2,9 @@
 // H from the channel holding the max, in [0, 1); every step in the dtype's arithmetic.
 
 import type { Tensor } from "../framework/tensor.js";
-import { checkColorInput, stepRounding } from "./colorspace.js";
-import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
-import { computeBuffer, finish, numericData } from "./tensor-util.js";
+import { checkColorInput, stepRounding } from "./util/colorspace.js";
+import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
+import { computeBuffer, finish, numericData } from "./util/tensor-util.js";
 
 export function rgbToHsv(images: Tensor): Tensor {
   checkColorInput(images);

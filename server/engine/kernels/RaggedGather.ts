@@ -7,8 +7,8 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrType } from "../framework/op-def.js";
 import { checkAllocation, Tensor } from "../framework/tensor.js";
 import type { DataType } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { allocIndexable, intVector, lanesOf, readInts, storage } from "./tensor-util.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { allocIndexable, intVector, lanesOf, readInts, storage } from "./util/tensor-util.js";
 
 /** TF's SliceDebugString: "[i,j]" of flat index `flat` in `shape` ("" for a scalar). */
 function sliceString(shape: readonly number[], flat: number): string {

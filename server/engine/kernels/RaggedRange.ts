@@ -7,8 +7,8 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrType } from "../framework/op-def.js";
 import { allocData, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
-import { intVector, numericData } from "./tensor-util.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { intVector, numericData } from "./util/tensor-util.js";
 
 function valuesOf(t: Tensor): number[] {
   if (t.dtype === DataType.DT_INT64) return Array.from(t.data as BigInt64Array, Number);

@@ -5,8 +5,8 @@
 import { invalidArgument } from "../framework/errors.js";
 import { allocData, numElements, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { allocIndexable, lanesOf, readInts, storage } from "./tensor-util.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { allocIndexable, lanesOf, readInts, storage } from "./util/tensor-util.js";
 
 /** TF's checks of each splits vector against the length of the level below it. */
 function checkSplits(splits: readonly number[][], valueRows: number): void {

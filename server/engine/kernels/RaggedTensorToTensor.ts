@@ -9,8 +9,8 @@ import { getAttrList } from "../framework/op-def.js";
 import { checkAllocation, numElements, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { broadcastTo } from "./BroadcastTo.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { allocIndexable, lanesOf, readInts, storage } from "./tensor-util.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { allocIndexable, lanesOf, readInts, storage } from "./util/tensor-util.js";
 
 export type PartitionType = "FIRST_DIM_SIZE" | "VALUE_ROWIDS" | "ROW_SPLITS";
 const PARTITION_TYPES: readonly string[] = ["FIRST_DIM_SIZE", "VALUE_ROWIDS", "ROW_SPLITS"];

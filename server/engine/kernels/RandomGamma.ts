@@ -9,11 +9,11 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrType } from "../framework/op-def.js";
 import { numElements, type Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
-import { normalDistribution, type PhiloxRandom, uniformDistribution } from "./philox-random.js";
-import { generatorFromAttrs, SEED_ATTRS } from "./random-op.js";
-import { summarizeValue } from "./summarize-value.js";
-import { computeBuffer, finish, numericData, readInts } from "./tensor-util.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { normalDistribution, type PhiloxRandom, uniformDistribution } from "./util/philox-random.js";
+import { generatorFromAttrs, SEED_ATTRS } from "./util/random-op.js";
+import { summarizeValue } from "./util/summarize-value.js";
+import { computeBuffer, finish, numericData, readInts } from "./util/tensor-util.js";
 
 /** The dtypes of TF's gamma kernels. */
 export const GAMMA_TYPES = [T.half, T.float, T.double] as const;

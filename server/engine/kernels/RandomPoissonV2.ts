@@ -2,9 +2,9 @@
 // Poisson draws of any registered rate dtype into any registered output dtype (int64 by default),
 // from the kernel's seeded Philox stream; each run continues the stream.
 
-import type { KernelConfig } from "./kernel-config.js";
-import { SEED_ATTRS } from "./random-op.js";
-import { statefulPoissonKernel } from "./random-poisson.js";
+import type { KernelConfig } from "./util/kernel-config.js";
+import { SEED_ATTRS } from "./util/random-op.js";
+import { statefulPoissonKernel } from "./util/random-poisson.js";
 
 export const randomPoissonV2Config: KernelConfig = {
   op: {

@@ -5,10 +5,10 @@
 // seeded graph shuffles like TF, and each run of the same kernel continues the stream.
 
 import { Tensor } from "../framework/tensor.js";
-import { ALL_TYPES, checkTypeConstraint, cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { type PhiloxRandom, SingleSampleAdapter } from "./philox-random.js";
-import { generatorFromAttrs, SEED_ATTRS } from "./random-op.js";
-import { allocIndexable, lanesOf, storage } from "./tensor-util.js";
+import { ALL_TYPES, checkTypeConstraint, cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { type PhiloxRandom, SingleSampleAdapter } from "./util/philox-random.js";
+import { generatorFromAttrs, SEED_ATTRS } from "./util/random-op.js";
+import { allocIndexable, lanesOf, storage } from "./util/tensor-util.js";
 
 /** The permutation TF's ShuffleRange applies to [0, size), drawing from `gen`. */
 function permutation(size: number, gen: PhiloxRandom): Float64Array {

@@ -3,9 +3,9 @@
 
 import type { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { normalDistribution, type PhiloxRandom } from "./philox-random.js";
 import { fillFloatTensor } from "./RandomUniform.js";
-import { floatRandomOpConfig } from "./random-op.js";
+import { normalDistribution, type PhiloxRandom } from "./util/philox-random.js";
+import { floatRandomOpConfig } from "./util/random-op.js";
 
 export function randomStandardNormal(gen: PhiloxRandom, shape: readonly number[], dtype: DataType): Tensor {
   return fillFloatTensor(

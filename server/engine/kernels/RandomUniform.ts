@@ -9,9 +9,9 @@ import {
   fillPhiloxRandom,
   type PhiloxRandom,
   uniformDistribution,
-} from "./philox-random.js";
-import { floatRandomOpConfig } from "./random-op.js";
-import { computeBuffer, finish } from "./tensor-util.js";
+} from "./util/philox-random.js";
+import { floatRandomOpConfig } from "./util/random-op.js";
+import { computeBuffer, finish } from "./util/tensor-util.js";
 
 /** Fills a float-typed tensor of `shape` from `dist` (half/bfloat16 rounded from float32). */
 export function fillFloatTensor(

@@ -6,14 +6,14 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrType } from "../framework/op-def.js";
 import { allocData, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 import {
   fillPhiloxRandom,
   fillUniformInt64,
   type PhiloxRandom,
   uniformInt32Distribution,
-} from "./philox-random.js";
-import { generatorFromAttrs, outputShapeFromInput, SEED_ATTRS } from "./random-op.js";
+} from "./util/philox-random.js";
+import { generatorFromAttrs, outputShapeFromInput, SEED_ATTRS } from "./util/random-op.js";
 
 export function randomUniformInt(
   gen: PhiloxRandom,

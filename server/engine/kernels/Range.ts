@@ -3,8 +3,8 @@
 import { invalidArgument } from "../framework/errors.js";
 import { allocData, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { computeBuffer, finish, scalarValue } from "./tensor-util.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { computeBuffer, finish, scalarValue } from "./util/tensor-util.js";
 
 export function range(start: number, limit: number, delta: number, dtype: DataType): Tensor {
   if (delta === 0) throw invalidArgument(`Requires delta != 0: ${delta}`);

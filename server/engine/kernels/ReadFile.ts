@@ -3,8 +3,8 @@
 
 import { allocData, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { scalarStringInput, stepFiles } from "./file-ops.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
+import { scalarStringInput, stepFiles } from "./util/file-ops.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
 
 export const readFileConfig: KernelConfig = {
   op: { name: "ReadFile", inputs: ["filename: string"], outputs: ["contents: string"] },

@@ -6,8 +6,8 @@ import { getAttrType } from "../framework/op-def.js";
 import type { OpKernelContext } from "../framework/op-kernel.js";
 import type { Tensor } from "../framework/tensor.js";
 import { type DataType, dataTypeString } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { couldNotFindVariable, handleFromInput, lookupVar, type Var } from "./variables.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { couldNotFindVariable, handleFromInput, lookupVar, type Var } from "./util/variables.js";
 
 export function readVariable(ctx: OpKernelContext, dtype: DataType): Tensor {
   const h = handleFromInput(ctx);

@@ -1,7 +1,7 @@
 // TF's Real (core/kernels/cwise_op_real.cc): the real part of each complex element.
 
 import type { Tensor } from "../framework/tensor.js";
-import { complexToReal, complexToRealConfig } from "./complex-parts.js";
+import { complexToReal, complexToRealConfig } from "./util/complex-parts.js";
 
 const realPart = (re: number) => re;
 

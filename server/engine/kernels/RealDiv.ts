@@ -2,8 +2,8 @@
 // integer RealDiv kernels; the op allows them but placing one fails kernel lookup).
 
 import type { Tensor } from "../framework/tensor.js";
-import { type BinaryFns, binaryConfig, binaryOp, complexMath } from "./cwise.js";
-import { COMPLEX_TYPES, FLOAT_TYPES } from "./kernel-config.js";
+import { type BinaryFns, binaryConfig, binaryOp, complexMath } from "./util/cwise.js";
+import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const realDivFns: BinaryFns = { float: (a, b) => a / b, complex: complexMath.div };
 

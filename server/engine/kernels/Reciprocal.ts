@@ -1,8 +1,8 @@
 // TF's Reciprocal (core/kernels/cwise_op_inverse.cc): 1 / x.
 
 import type { Tensor } from "../framework/tensor.js";
-import { integerDivisionByZero, type UnaryFns, unaryConfig, unaryOp } from "./cwise.js";
-import { COMPLEX_TYPES, FLOAT_TYPES, T } from "./kernel-config.js";
+import { integerDivisionByZero, type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
+import { COMPLEX_TYPES, FLOAT_TYPES, T } from "./util/kernel-config.js";
 
 export const reciprocalFns: UnaryFns = {
   float: (a) => 1 / a,

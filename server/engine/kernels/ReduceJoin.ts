@@ -7,9 +7,9 @@ import { invalidArgument, outOfRange } from "../framework/errors.js";
 import { getAttrBool, getAttrString } from "../framework/op-def.js";
 import { allocData, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { bytesOf, joinBytes } from "./string-util.js";
-import { readInts } from "./tensor-util.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { bytesOf, joinBytes } from "./util/string-util.js";
+import { readInts } from "./util/tensor-util.js";
 
 /** The reduced dims in TF's join order (fastest-varying last), after TF's checks. */
 function reducedDims(indices: readonly number[], rank: number): number[] {

@@ -5,8 +5,8 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrString } from "../framework/op-def.js";
 import { allocData, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { Re2 } from "./re2.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { Re2 } from "./util/re2.js";
 
 const dec = new TextDecoder();
 

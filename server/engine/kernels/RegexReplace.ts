@@ -6,8 +6,8 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrBool, getAttrString } from "../framework/op-def.js";
 import { allocData, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { Re2, type Re2Match } from "./re2.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { Re2, type Re2Match } from "./util/re2.js";
 
 const dec = new TextDecoder();
 const enc = new TextEncoder();

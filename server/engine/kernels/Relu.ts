@@ -1,8 +1,8 @@
 // TF's Relu (core/kernels/relu_op.cc): max(x, 0).
 
 import type { Tensor } from "../framework/tensor.js";
-import { type UnaryFns, unaryConfig, unaryOp } from "./cwise.js";
-import { REAL_NUMBER_TYPES } from "./kernel-config.js";
+import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
+import { REAL_NUMBER_TYPES } from "./util/kernel-config.js";
 
 export const reluFns: UnaryFns = {
   float: (a) => (a > 0 || Number.isNaN(a) ? a : 0),

@@ -1,8 +1,8 @@
 // TF's Relu6 (core/kernels/relu_op.cc): min(max(x, 0), 6).
 
 import type { Tensor } from "../framework/tensor.js";
-import { type UnaryFns, unaryConfig, unaryOp } from "./cwise.js";
-import { REAL_NUMBER_TYPES } from "./kernel-config.js";
+import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
+import { REAL_NUMBER_TYPES } from "./util/kernel-config.js";
 
 export const relu6Fns: UnaryFns = {
   float: (a) => (Number.isNaN(a) ? a : Math.min(Math.max(a, 0), 6)),

@@ -1,8 +1,8 @@
 // TF's Relu6Grad (core/kernels/relu_op_functor.h): gradients · (0 < features < 6).
 
 import type { Tensor } from "../framework/tensor.js";
-import { activationGradConfig, type ElementWiseFns, sameShapeBinaryOp } from "./binary-elementwise.js";
-import { REAL_NUMBER_TYPES } from "./kernel-config.js";
+import { activationGradConfig, type ElementWiseFns, sameShapeBinaryOp } from "./util/binary-elementwise.js";
+import { REAL_NUMBER_TYPES } from "./util/kernel-config.js";
 
 export const relu6GradFns: ElementWiseFns = {
   float: (g, x) => g * (x > 0 && x < 6 ? 1 : 0),

@@ -2,8 +2,8 @@
 // NaN or infinite gradient at a non-positive feature stays NaN as in TF.
 
 import type { Tensor } from "../framework/tensor.js";
-import { activationGradConfig, type ElementWiseFns, sameShapeBinaryOp } from "./binary-elementwise.js";
-import { REAL_NUMBER_TYPES } from "./kernel-config.js";
+import { activationGradConfig, type ElementWiseFns, sameShapeBinaryOp } from "./util/binary-elementwise.js";
+import { REAL_NUMBER_TYPES } from "./util/kernel-config.js";
 
 export const reluGradFns: ElementWiseFns = {
   float: (g, x) => g * (x > 0 ? 1 : 0),

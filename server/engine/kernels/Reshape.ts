@@ -3,8 +3,8 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { shapeString, Tensor } from "../framework/tensor.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { readInts } from "./tensor-util.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { readInts } from "./util/tensor-util.js";
 
 /** The shape `sizes` asks for, with -1 resolved (TF's ValidateSizes and checks). */
 export function reshapeTarget(input: Tensor, sizes: Tensor): number[] {

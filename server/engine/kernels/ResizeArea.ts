@@ -12,8 +12,13 @@ import {
   pixelsAsFloat32,
   type ResizeAttrs,
   resizeGeometry,
-} from "./image-resize.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, REAL_NUMBER_TYPES } from "./kernel-config.js";
+} from "./util/image-resize.js";
+import {
+  checkTypeConstraint,
+  cpuKernel,
+  type KernelConfig,
+  REAL_NUMBER_TYPES,
+} from "./util/kernel-config.js";
 
 /** The covered fraction of source cell v by the footprint [lo, hi) (cells are 1 wide). */
 function coverage(v: number, lo: number, hi: number, scale: number): number {

@@ -16,8 +16,13 @@ import {
   type ResizeAttrs,
   resizeGeometry,
   roundHalfEven,
-} from "./image-resize.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, REAL_NUMBER_TYPES } from "./kernel-config.js";
+} from "./util/image-resize.js";
+import {
+  checkTypeConstraint,
+  cpuKernel,
+  type KernelConfig,
+  REAL_NUMBER_TYPES,
+} from "./util/kernel-config.js";
 
 const TABLE_SIZE = 1024;
 

@@ -4,17 +4,17 @@
 
 import type { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
+import { cubicTaps } from "./ResizeBicubic.js";
+import { checkFloatGrads } from "./ResizeBilinearGrad.js";
 import {
   f32,
   getResizeAttrs,
   gradOutputShape,
   type ResizeAttrs,
   resizeGradGeometry,
-} from "./image-resize.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
-import { cubicTaps } from "./ResizeBicubic.js";
-import { checkFloatGrads } from "./ResizeBilinearGrad.js";
-import { computeBuffer, finish } from "./tensor-util.js";
+} from "./util/image-resize.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { computeBuffer, finish } from "./util/tensor-util.js";
 
 export function resizeBicubicGrad(grads: Tensor, original: Tensor, a: ResizeAttrs): Tensor {
   const g = resizeGradGeometry(grads, original, a);

@@ -14,8 +14,13 @@ import {
   type ResizeAttrs,
   resizeGeometry,
   type Scaler,
-} from "./image-resize.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, REAL_NUMBER_TYPES } from "./kernel-config.js";
+} from "./util/image-resize.js";
+import {
+  checkTypeConstraint,
+  cpuKernel,
+  type KernelConfig,
+  REAL_NUMBER_TYPES,
+} from "./util/kernel-config.js";
 
 /** Per output index: the two source indices and the weight of the upper one (TF's CachedInterpolation). */
 export interface LinearTap {

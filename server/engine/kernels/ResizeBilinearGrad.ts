@@ -5,6 +5,7 @@
 import { invalidArgument } from "../framework/errors.js";
 import type { Tensor } from "../framework/tensor.js";
 import { DataType, dataTypeString } from "../framework/types.js";
+import { linearTaps } from "./ResizeBilinear.js";
 import {
   f32,
   getResizeAttrs,
@@ -13,10 +14,9 @@ import {
   legacyScaler,
   type ResizeAttrs,
   resizeGradGeometry,
-} from "./image-resize.js";
-import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
-import { linearTaps } from "./ResizeBilinear.js";
-import { computeBuffer, finish } from "./tensor-util.js";
+} from "./util/image-resize.js";
+import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
+import { computeBuffer, finish } from "./util/tensor-util.js";
 
 /** The check TF makes on a resize gradient's incoming gradient: always float. */
 export function checkFloatGrads(grads: Tensor): Float32Array {

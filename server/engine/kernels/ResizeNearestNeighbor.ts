@@ -12,9 +12,14 @@ import {
   type ResizeAttrs,
   resizeGeometry,
   roundHalfAway,
-} from "./image-resize.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, REAL_NUMBER_TYPES } from "./kernel-config.js";
-import { storage } from "./tensor-util.js";
+} from "./util/image-resize.js";
+import {
+  checkTypeConstraint,
+  cpuKernel,
+  type KernelConfig,
+  REAL_NUMBER_TYPES,
+} from "./util/kernel-config.js";
+import { storage } from "./util/tensor-util.js";
 
 /**
  * TF's nearest-neighbour source index per output index (compute_indices). With half-pixel

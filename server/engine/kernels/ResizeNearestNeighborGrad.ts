@@ -6,10 +6,15 @@ import { invalidArgument } from "../framework/errors.js";
 import { bfloat16ToFloat, floatToBfloat16, floatToHalf, halfToFloat } from "../framework/float16.js";
 import { type NumericArray, shapeString, type Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { getResizeAttrs, type ResizeAttrs, readSize, resizeScale } from "./image-resize.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, REAL_NUMBER_TYPES } from "./kernel-config.js";
 import { nearestIndices } from "./ResizeNearestNeighbor.js";
-import { computeBuffer, finish, numericData } from "./tensor-util.js";
+import { getResizeAttrs, type ResizeAttrs, readSize, resizeScale } from "./util/image-resize.js";
+import {
+  checkTypeConstraint,
+  cpuKernel,
+  type KernelConfig,
+  REAL_NUMBER_TYPES,
+} from "./util/kernel-config.js";
+import { computeBuffer, finish, numericData } from "./util/tensor-util.js";
 
 /** Rounds a float32 sum to the precision the dtype keeps between adds (Eigen's half += half). */
 function rounding(dtype: DataType): ((v: number) => number) | undefined {

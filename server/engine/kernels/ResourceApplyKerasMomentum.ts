@@ -3,7 +3,7 @@
 //   var += accum                                       (use_nesterov = false)
 //   var += accum * momentum - grad * lr                (use_nesterov = true)
 
-import { applyConfigs, type UpdateArgs } from "./training-op-helpers.js";
+import { applyConfigs, type UpdateArgs } from "./util/training-op-helpers.js";
 
 export function kerasMomentumUpdate({ n, vars, grad, s, attrs, r }: UpdateArgs): void {
   const [v, a] = vars as [Float64Array, Float64Array];

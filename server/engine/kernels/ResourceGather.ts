@@ -6,10 +6,10 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrInt } from "../framework/op-def.js";
 import { numElements, shapeString, Tensor } from "../framework/tensor.js";
 import { readIndexValues } from "./GatherNd.js";
-import { ALL_TYPES, checkTypeConstraint, cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { checkVarDtype, indexNotInRange } from "./scatter-functor.js";
-import { allocIndexable, lanesOf, storage } from "./tensor-util.js";
-import { handleFromInput, initializedVar } from "./variables.js";
+import { ALL_TYPES, checkTypeConstraint, cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { checkVarDtype, indexNotInRange } from "./util/scatter-functor.js";
+import { allocIndexable, lanesOf, storage } from "./util/tensor-util.js";
+import { handleFromInput, initializedVar } from "./util/variables.js";
 
 const product = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
 

@@ -3,9 +3,9 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { gatherNd } from "./GatherNd.js";
-import { ALL_TYPES, checkTypeConstraint, cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { checkVarDtype } from "./scatter-functor.js";
-import { handleFromInput, initializedVar } from "./variables.js";
+import { ALL_TYPES, checkTypeConstraint, cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { checkVarDtype } from "./util/scatter-functor.js";
+import { handleFromInput, initializedVar } from "./util/variables.js";
 
 export const resourceGatherNdConfig: KernelConfig = {
   op: {

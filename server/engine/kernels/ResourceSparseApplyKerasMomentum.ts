@@ -3,7 +3,7 @@
 // checking each index as it goes, with the gathers' out-of-range wording.
 
 import { kerasMomentumUpdate } from "./ResourceApplyKerasMomentum.js";
-import { sparseApplyConfigs } from "./sparse-training-op-helpers.js";
+import { sparseApplyConfigs } from "./util/sparse-training-op-helpers.js";
 
 export const resourceSparseApplyKerasMomentumConfig = sparseApplyConfigs({
   name: "KerasMomentum",

@@ -3,10 +3,10 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { dataTypeString } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
 import { readStridedSliceMasks } from "./StridedSlice.js";
 import { SLICE_ASSIGN_ATTRS, sliceAssigned } from "./StridedSliceAssign.js";
-import { couldNotFindVariable, handleFromInput, lookupVar } from "./variables.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { couldNotFindVariable, handleFromInput, lookupVar } from "./util/variables.js";
 
 export const resourceStridedSliceAssignConfig: KernelConfig = {
   op: {

@@ -2,8 +2,8 @@
 // Declared with TF's definition; refused when run (checkpoint-util.ts v1CheckpointRefusal): tfgate
 // reads V2 only.
 
-import { v1CheckpointRefusal } from "./checkpoint-util.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
+import { v1CheckpointRefusal } from "./util/checkpoint-util.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
 
 export const restoreSliceConfig: KernelConfig = {
   op: {

@@ -10,9 +10,9 @@ import { BundleReader, keyText } from "../framework/tensor-bundle/bundle.js";
 import { metaFilename } from "../framework/tensor-bundle/naming.js";
 import { parseShapeAndSlice } from "../framework/tensor-bundle/tensor-slice.js";
 import { dataTypeString } from "../framework/types.js";
-import { saveRestoreInputs } from "./checkpoint-util.js";
-import { type KernelFiles, stepFiles } from "./file-ops.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { saveRestoreInputs } from "./util/checkpoint-util.js";
+import { type KernelFiles, stepFiles } from "./util/file-ops.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 /** The reader of prefix, or TF's NOT_FOUND when neither a V2 nor a V1 checkpoint is there. */
 export function openCheckpoint(files: KernelFiles, prefix: string): BundleReader {

@@ -1,8 +1,8 @@
 // TF's Reverse (core/kernels/reverse_op.cc): the v1 form of ReverseV2 with a bool mask per dim.
 
 import { invalidArgument } from "../framework/errors.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
 import { reverse } from "./ReverseV2.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
 
 export const reverseConfig: KernelConfig = {
   op: {

@@ -3,8 +3,8 @@
 import { stridesOf } from "../framework/bcast.js";
 import { invalidArgument } from "../framework/errors.js";
 import { Tensor } from "../framework/tensor.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { allocIndexable, lanesOf, readInts, storage, stridedCopy } from "./tensor-util.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { allocIndexable, lanesOf, readInts, storage, stridedCopy } from "./util/tensor-util.js";
 
 /** Reverses `x` along the dimensions flagged in `axes`. */
 export function reverse(x: Tensor, axes: readonly boolean[]): Tensor {

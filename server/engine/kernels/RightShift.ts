@@ -1,9 +1,9 @@
 // TF's RightShift (core/kernels/cwise_op_right_shift.cc): x >> y with y clamped to [0, bits - 1],
 // arithmetic for signed dtypes, logical for unsigned ones.
 
-import { BITWISE_TYPE_ATTR, BITWISE_TYPES, bitWidth, clampShift, clampShiftBig } from "./bitwise.js";
-import { binaryOp } from "./cwise.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { BITWISE_TYPE_ATTR, BITWISE_TYPES, bitWidth, clampShift, clampShiftBig } from "./util/bitwise.js";
+import { binaryOp } from "./util/cwise.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 export const rightShiftConfig: KernelConfig = {
   op: { name: "RightShift", inputs: ["x: T", "y: T"], outputs: ["z: T"], attrs: [BITWISE_TYPE_ATTR] },

@@ -2,9 +2,9 @@
 // default rounding mode), keeping the sign of zero (rint(-0.4) = -0) like C.
 
 import type { Tensor } from "../framework/tensor.js";
-import { type UnaryFns, unaryConfig, unaryOp } from "./cwise.js";
-import { FLOAT_TYPES } from "./kernel-config.js";
 import { roundFns } from "./Round.js";
+import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
+import { FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const rintFns: UnaryFns = {
   float: (a) => {

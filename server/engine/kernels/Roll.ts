@@ -3,8 +3,8 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { shapeString, Tensor } from "../framework/tensor.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { allocIndexable, lanesOf, readInts, storage } from "./tensor-util.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { allocIndexable, lanesOf, readInts, storage } from "./util/tensor-util.js";
 
 export function roll(input: Tensor, shift: Tensor, axis: Tensor): Tensor {
   if (input.rank < 1) throw invalidArgument("input must be 1-D or higher");

@@ -1,8 +1,8 @@
 // TF's Round (core/kernels/cwise_op_round.cc): Rounds half to even.
 
 import type { Tensor } from "../framework/tensor.js";
-import { type UnaryFns, unaryConfig, unaryOp } from "./cwise.js";
-import { FLOAT_TYPES, T } from "./kernel-config.js";
+import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
+import { FLOAT_TYPES, T } from "./util/kernel-config.js";
 
 export const roundFns: UnaryFns = {
   // Banker's rounding (round half to even), as Eigen's scalar_round_half_to_even_op.

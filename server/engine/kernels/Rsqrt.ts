@@ -1,8 +1,8 @@
 // TF's Rsqrt (core/kernels/cwise_op_rsqrt.cc): 1 / sqrt(x).
 
 import type { Tensor } from "../framework/tensor.js";
-import { type UnaryFns, unaryConfig, unaryOp } from "./cwise.js";
-import { FLOAT_TYPES } from "./kernel-config.js";
+import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
+import { FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const rsqrtFns: UnaryFns = { float: (a) => 1 / Math.sqrt(a) };
 

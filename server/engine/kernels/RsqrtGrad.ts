@@ -1,7 +1,7 @@
 // TF's RsqrtGrad (scalar_rsqrt_gradient_op): z = -0.5 * dy * conj(y)³, the gradient of
 // y = 1/sqrt(x).
 
-import { cmul, gradConfig } from "./cwise-grad.js";
+import { cmul, gradConfig } from "./util/cwise-grad.js";
 
 export const rsqrtGradConfig = gradConfig("RsqrtGrad", {
   real: (y, dy) => -0.5 * (dy * y) * (y * y),

@@ -10,11 +10,11 @@ import { floatString, getAttrBool, getAttrFloat, getAttrInt, getAttrList } from 
 import type { OpKernelConstruction } from "../framework/op-kernel.js";
 import { shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { f32, roundHalfEven } from "./image-resize.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
-import { type PhiloxRandom, SingleSampleAdapter, uint32ToFloat } from "./philox-random.js";
-import { generatorFromAttrs, SEED_ATTRS } from "./random-op.js";
-import { intVector } from "./tensor-util.js";
+import { f32, roundHalfEven } from "./util/image-resize.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { type PhiloxRandom, SingleSampleAdapter, uint32ToFloat } from "./util/philox-random.js";
+import { generatorFromAttrs, SEED_ATTRS } from "./util/random-op.js";
+import { intVector } from "./util/tensor-util.js";
 
 /** [minX, minY, maxX, maxY] in pixels. */
 type Rect = [number, number, number, number];

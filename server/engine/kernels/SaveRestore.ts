@@ -4,7 +4,7 @@
 
 import { unimplemented } from "../framework/errors.js";
 import type { KernelRegistration } from "../framework/op-kernel.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 function notSupported(op: string, what: string): KernelRegistration {
   return cpuKernel(op, () => ({

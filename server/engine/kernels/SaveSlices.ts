@@ -1,8 +1,8 @@
 // TF's SaveSlices (core/kernels/save_op.cc): slices of tensors into a V1 checkpoint. Declared with
 // TF's definition; refused when run (checkpoint-util.ts v1CheckpointRefusal): tfgate writes V2 only.
 
-import { v1CheckpointRefusal } from "./checkpoint-util.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
+import { v1CheckpointRefusal } from "./util/checkpoint-util.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
 
 export const saveSlicesConfig: KernelConfig = {
   op: {

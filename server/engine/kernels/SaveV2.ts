@@ -6,9 +6,9 @@ import { invalidArgument } from "../framework/errors.js";
 import { shapeString } from "../framework/tensor.js";
 import { BundleWriter } from "../framework/tensor-bundle/bundle.js";
 import { parseShapeAndSlice } from "../framework/tensor-bundle/tensor-slice.js";
-import { saveRestoreInputs } from "./checkpoint-util.js";
-import { stepFiles } from "./file-ops.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
+import { saveRestoreInputs } from "./util/checkpoint-util.js";
+import { stepFiles } from "./util/file-ops.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
 
 export const saveV2Config: KernelConfig = {
   op: {

@@ -8,10 +8,15 @@ import { getAttrBool, getAttrString } from "../framework/op-def.js";
 import type { OpKernelConstruction } from "../framework/op-kernel.js";
 import { shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { pixelsAsFloat32 } from "./image-resize.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, REAL_NUMBER_TYPES } from "./kernel-config.js";
-import { computeSpans, gatherSpans, type SamplingKernel, samplingKernel } from "./sampling-kernels.js";
-import { readInts } from "./tensor-util.js";
+import { pixelsAsFloat32 } from "./util/image-resize.js";
+import {
+  checkTypeConstraint,
+  cpuKernel,
+  type KernelConfig,
+  REAL_NUMBER_TYPES,
+} from "./util/kernel-config.js";
+import { computeSpans, gatherSpans, type SamplingKernel, samplingKernel } from "./util/sampling-kernels.js";
+import { readInts } from "./util/tensor-util.js";
 
 export interface ScaleAndTranslateAttrs {
   readonly kernel: SamplingKernel;

@@ -5,14 +5,14 @@
 import { invalidArgument } from "../framework/errors.js";
 import { shapeString, Tensor } from "../framework/tensor.js";
 import { DataType, dataTypeString } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
 import {
   getScaleAndTranslateAttrs,
   readScale,
   rowAndColumn,
   type ScaleAndTranslateAttrs,
 } from "./ScaleAndTranslate.js";
-import { computeSpans, gatherSpans, gradSpans } from "./sampling-kernels.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { computeSpans, gatherSpans, gradSpans } from "./util/sampling-kernels.js";
 
 export function scaleAndTranslateGrad(
   grads: Tensor,

@@ -2,7 +2,7 @@
 // variables, resource_variable_ops.cc): params[indices[i], ...] = min(params[indices[i], ...], updates[i, ...]),
 // rows in order.
 
-import { scatterConfigs } from "./scatter-functor.js";
+import { scatterConfigs } from "./util/scatter-functor.js";
 
 const configs = scatterConfigs("Min");
 

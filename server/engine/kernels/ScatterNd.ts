@@ -6,8 +6,8 @@ import { invalidArgument } from "../framework/errors.js";
 import { numElements, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { indexPosition, readIndexValues } from "./GatherNd.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { computeBuffer, finish, lanesOf, numericData } from "./tensor-util.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { computeBuffer, finish, lanesOf, numericData } from "./util/tensor-util.js";
 
 export function scatterNd(indices: Tensor, updates: Tensor, shape: readonly number[]): Tensor {
   for (const d of shape) if (d < 0) throw invalidArgument(`Dimension ${d} must be >= 0`);

@@ -2,7 +2,7 @@
 // (a copy of a tensor), core/kernels/scatter_nd_op.cc: the slices addressed by indices' innermost
 // dimension += the matching slices of updates.
 
-import { scatterNdConfigs } from "./scatter-nd-functor.js";
+import { scatterNdConfigs } from "./util/scatter-nd-functor.js";
 
 const configs = scatterNdConfigs("Add");
 

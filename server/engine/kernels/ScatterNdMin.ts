@@ -2,7 +2,7 @@
 // (a copy of a tensor), core/kernels/scatter_nd_op.cc: each slice addressed by indices' innermost
 // dimension becomes the element-wise minimum of itself and the matching slice of updates.
 
-import { scatterNdConfigs } from "./scatter-nd-functor.js";
+import { scatterNdConfigs } from "./util/scatter-nd-functor.js";
 
 const configs = scatterNdConfigs("Min");
 

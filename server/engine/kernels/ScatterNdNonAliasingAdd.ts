@@ -1,14 +1,14 @@
 // TF's ScatterNdNonAliasingAdd (core/kernels/scatter_nd_op.cc): a copy of the input with updates
 // added at the slices addressed by indices (bools or-ed), checked like ScatterNdAdd.
 
-import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES, T } from "./kernel-config.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES, T } from "./util/kernel-config.js";
 import {
   finishScatter,
   INDEX_ATTR,
   POLICY_ATTR,
   scatterNdInto,
   validateVariableInputs,
-} from "./scatter-nd-functor.js";
+} from "./util/scatter-nd-functor.js";
 
 export const scatterNdNonAliasingAddConfig: KernelConfig = {
   op: {

@@ -3,8 +3,13 @@
 // builds it.
 
 import { DataType } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, REAL_NUMBER_TYPES } from "./kernel-config.js";
-import { sortedSegmentReduce } from "./segment-reduction.js";
+import {
+  checkTypeConstraint,
+  cpuKernel,
+  type KernelConfig,
+  REAL_NUMBER_TYPES,
+} from "./util/kernel-config.js";
+import { sortedSegmentReduce } from "./util/segment-reduction.js";
 
 export const segmentMinConfig: KernelConfig = {
   op: {

@@ -3,8 +3,8 @@
 // tf.math.segment_prod builds it, and its own gradient.
 
 import { DataType } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./kernel-config.js";
-import { sortedSegmentReduce } from "./segment-reduction.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./util/kernel-config.js";
+import { sortedSegmentReduce } from "./util/segment-reduction.js";
 
 export const segmentProdConfig: KernelConfig = {
   op: {

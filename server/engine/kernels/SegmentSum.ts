@@ -3,8 +3,8 @@
 // builds it; tf.gradients emits it for segment_mean, _max, _min and _prod.
 
 import { DataType } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./kernel-config.js";
-import { sortedSegmentReduce } from "./segment-reduction.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./util/kernel-config.js";
+import { sortedSegmentReduce } from "./util/segment-reduction.js";
 
 export const segmentSumConfig: KernelConfig = {
   op: {

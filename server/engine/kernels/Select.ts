@@ -5,8 +5,8 @@
 import { broadcastShapes, broadcastStrides, stridesOf } from "../framework/bcast.js";
 import { invalidArgument } from "../framework/errors.js";
 import { sameShape, shapeString, Tensor } from "../framework/tensor.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { allocIndexable, lanesOf, storage } from "./tensor-util.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { allocIndexable, lanesOf, storage } from "./util/tensor-util.js";
 
 function select3(cond: Tensor, t: Tensor, e: Tensor, shape: number[], cShape: readonly number[]): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);

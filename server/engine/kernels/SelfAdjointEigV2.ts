@@ -15,7 +15,7 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrBool } from "../framework/op-def.js";
 import type { Tensor } from "../framework/tensor.js";
 import { isComplexType } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 import {
   type CVec,
   completeComplexBasis,
@@ -29,7 +29,7 @@ import {
   realEmbedding,
   singleSquareMatrix,
   zeroMat,
-} from "./linalg.js";
+} from "./util/linalg.js";
 
 /** Eigenvalues (ascending) and eigenvectors (columns of v) of the symmetric matrix tril(a). */
 export function symmetricEigen(a: Mat): { values: Float64Array; vectors: Mat } {

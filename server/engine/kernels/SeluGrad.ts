@@ -8,8 +8,8 @@ import {
   SELU_SCALE,
   SELU_SCALE_ALPHA,
   sameShapeBinaryOp,
-} from "./binary-elementwise.js";
-import { FLOAT_TYPES } from "./kernel-config.js";
+} from "./util/binary-elementwise.js";
+import { FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const seluGradFns: ElementWiseFns = {
   float: (g, y) => (y < 0 ? g * (y + SELU_SCALE_ALPHA) : g * SELU_SCALE),

@@ -2,8 +2,8 @@
 // row (last dimension) of a SparseTensor, as int32 of the other dimensions' shape; see set-ops.ts.
 
 import { getAttrBool } from "../framework/op-def.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { SET_TYPES, setSize } from "./set-ops.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { SET_TYPES, setSize } from "./util/set-ops.js";
 
 export const setSizeConfig: KernelConfig = {
   op: {

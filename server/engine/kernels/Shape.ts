@@ -4,8 +4,8 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrType } from "../framework/op-def.js";
 import { scalar, type Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { cpuKernel, type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { intVector } from "./tensor-util.js";
+import { cpuKernel, type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { intVector } from "./util/tensor-util.js";
 
 const INT32_MAX = 2 ** 31 - 1;
 

@@ -4,8 +4,8 @@
 import { invalidArgument } from "../framework/errors.js";
 import { shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { scalarValue } from "./tensor-util.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { scalarValue } from "./util/tensor-util.js";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();

@@ -3,9 +3,9 @@
 
 import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
 import { checkScalars, printf05d } from "./ShardedFilename.js";
-import { scalarValue } from "./tensor-util.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { scalarValue } from "./util/tensor-util.js";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();

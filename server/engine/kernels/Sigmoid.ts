@@ -1,8 +1,8 @@
 // TF's Sigmoid (core/kernels/cwise_op_sigmoid.cc): 1 / (1 + e^-x).
 
 import type { Tensor } from "../framework/tensor.js";
-import { type UnaryFns, unaryConfig, unaryOp } from "./cwise.js";
-import { FLOAT_TYPES } from "./kernel-config.js";
+import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
+import { FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const sigmoidFns: UnaryFns = { float: (a) => 1 / (1 + Math.exp(-a)) };
 

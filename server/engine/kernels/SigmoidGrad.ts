@@ -5,8 +5,8 @@
 import { invalidArgument } from "../framework/errors.js";
 import { allocData, type NumericArray, Tensor } from "../framework/tensor.js";
 import { type DataType, isComplexType } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
-import { computeBuffer, finish, numericData } from "./tensor-util.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { computeBuffer, finish, numericData } from "./util/tensor-util.js";
 
 export interface GradFns {
   readonly real: (y: number, dy: number) => number;

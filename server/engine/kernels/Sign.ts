@@ -1,8 +1,8 @@
 // TF's Sign (core/kernels/cwise_op_sign.cc): -1, 0 or 1 by sign (NaN stays NaN).
 
 import type { Tensor } from "../framework/tensor.js";
-import { type UnaryFns, unaryConfig, unaryOp } from "./cwise.js";
-import { FLOAT_TYPES, T } from "./kernel-config.js";
+import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
+import { FLOAT_TYPES, T } from "./util/kernel-config.js";
 
 export const signFns: UnaryFns = {
   float: (a) => (Number.isNaN(a) ? Number.NaN : a > 0 ? 1 : a < 0 ? -1 : 0),

@@ -1,9 +1,9 @@
 // TF's Sin (core/kernels/cwise_op_sin.cc): sin(x), element-wise.
 
 import type { Tensor } from "../framework/tensor.js";
-import { csin } from "./complex-math.js";
-import { type UnaryFns, unaryConfig, unaryOp } from "./cwise.js";
-import { COMPLEX_TYPES, FLOAT_TYPES } from "./kernel-config.js";
+import { csin } from "./util/complex-math.js";
+import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
+import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const sinFns: UnaryFns = { float: Math.sin, complex: csin };
 

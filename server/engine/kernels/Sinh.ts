@@ -1,9 +1,9 @@
 // TF's Sinh (core/kernels/cwise_op_sinh.cc): sinh(x), element-wise.
 
 import type { Tensor } from "../framework/tensor.js";
-import { csinh } from "./complex-math.js";
-import { type UnaryFns, unaryConfig, unaryOp } from "./cwise.js";
-import { COMPLEX_TYPES, FLOAT_TYPES } from "./kernel-config.js";
+import { csinh } from "./util/complex-math.js";
+import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
+import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const sinhFns: UnaryFns = { float: Math.sinh, complex: csinh };
 

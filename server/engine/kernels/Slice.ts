@@ -4,8 +4,8 @@
 import { stridesOf } from "../framework/bcast.js";
 import { invalidArgument } from "../framework/errors.js";
 import { shapeString, Tensor } from "../framework/tensor.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { allocIndexable, lanesOf, readInts, storage, stridedCopy } from "./tensor-util.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { allocIndexable, lanesOf, readInts, storage, stridedCopy } from "./util/tensor-util.js";
 
 export function slice(x: Tensor, begin: readonly number[], sizeIn: readonly number[]): Tensor {
   const rank = x.rank;

@@ -5,8 +5,8 @@
 import { broadcastShapes, broadcastStrides } from "../framework/bcast.js";
 import { invalidArgument } from "../framework/errors.js";
 import { type NumericArray, sameShape, shapeString, type Tensor } from "../framework/tensor.js";
-import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
-import { computeBuffer, finish, numericData } from "./tensor-util.js";
+import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
+import { computeBuffer, finish, numericData } from "./util/tensor-util.js";
 
 export function softmaxCrossEntropyWithLogits(features: Tensor, labels: Tensor): [Tensor, Tensor] {
   let shape: readonly number[] = features.shape;

@@ -4,8 +4,8 @@
 
 import type { Tensor } from "../framework/tensor.js";
 import type { DataType } from "../framework/types.js";
-import { activationConfig, epsilonOf } from "./binary-elementwise.js";
-import { unaryOp } from "./cwise.js";
+import { activationConfig, epsilonOf } from "./util/binary-elementwise.js";
+import { unaryOp } from "./util/cwise.js";
 
 export function softplusFn(dtype: DataType): (x: number) => number {
   const threshold = Math.log(epsilonOf(dtype)) + 2;

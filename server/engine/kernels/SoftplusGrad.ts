@@ -1,8 +1,8 @@
 // TF's SoftplusGrad (core/kernels/softplus_op.h): gradients / (exp(−features) + 1).
 
 import type { Tensor } from "../framework/tensor.js";
-import { activationGradConfig, type ElementWiseFns, sameShapeBinaryOp } from "./binary-elementwise.js";
-import { FLOAT_TYPES } from "./kernel-config.js";
+import { activationGradConfig, type ElementWiseFns, sameShapeBinaryOp } from "./util/binary-elementwise.js";
+import { FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const softplusGradFns: ElementWiseFns = { float: (g, x) => g / (Math.exp(-x) + 1) };
 

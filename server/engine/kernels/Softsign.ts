@@ -1,8 +1,8 @@
 // TF's Softsign (core/kernels/softsign_op.h): x / (1 + |x|).
 
 import type { Tensor } from "../framework/tensor.js";
-import { activationConfig } from "./binary-elementwise.js";
-import { unaryOp } from "./cwise.js";
+import { activationConfig } from "./util/binary-elementwise.js";
+import { unaryOp } from "./util/cwise.js";
 
 export const softsignFn = (x: number): number => x / (1 + Math.abs(x));
 

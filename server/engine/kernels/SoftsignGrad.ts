@@ -1,8 +1,8 @@
 // TF's SoftsignGrad (core/kernels/softsign_op.h): gradients / (1 + |features|)².
 
 import type { Tensor } from "../framework/tensor.js";
-import { activationGradConfig, type ElementWiseFns, sameShapeBinaryOp } from "./binary-elementwise.js";
-import { FLOAT_TYPES } from "./kernel-config.js";
+import { activationGradConfig, type ElementWiseFns, sameShapeBinaryOp } from "./util/binary-elementwise.js";
+import { FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const softsignGradFns: ElementWiseFns = {
   float: (g, x) => {

@@ -5,9 +5,14 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrInt } from "../framework/op-def.js";
 import type { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, REAL_NUMBER_TYPES } from "./kernel-config.js";
 import { spaceToBatchND } from "./SpaceToBatchND.js";
-import { intVector } from "./tensor-util.js";
+import {
+  checkTypeConstraint,
+  cpuKernel,
+  type KernelConfig,
+  REAL_NUMBER_TYPES,
+} from "./util/kernel-config.js";
+import { intVector } from "./util/tensor-util.js";
 
 export function checkRank4(input: Tensor): void {
   if (input.rank !== 4)

@@ -6,10 +6,10 @@
 import { invalidArgument } from "../framework/errors.js";
 import { shapeString, type Tensor } from "../framework/tensor.js";
 import type { DataType } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
-import { compareRows, int64Matrix, readIndexMatrix } from "./sparse-util.js";
-import { type Scalar, scalarOps } from "./sparse-values.js";
-import { readInts, scalarValue } from "./tensor-util.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { compareRows, int64Matrix, readIndexMatrix } from "./util/sparse-util.js";
+import { type Scalar, scalarOps } from "./util/sparse-values.js";
+import { readInts, scalarValue } from "./util/tensor-util.js";
 
 /** The dtypes TF registers SparseAdd and SparseAddGrad for. */
 export const SPARSE_ADD_TYPES: readonly DataType[] = [

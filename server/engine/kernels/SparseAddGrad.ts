@@ -5,10 +5,10 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { shapeString, type Tensor } from "../framework/tensor.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./kernel-config.js";
 import { SPARSE_ADD_TYPES } from "./SparseAdd.js";
-import { compareRows, readIndexMatrix, type SparseIndices } from "./sparse-util.js";
-import { type Scalar, scalarOps } from "./sparse-values.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { compareRows, readIndexMatrix, type SparseIndices } from "./util/sparse-util.js";
+import { type Scalar, scalarOps } from "./util/sparse-values.js";
 
 function checkInputs(grad: Tensor, aIx: Tensor, bIx: Tensor, sumIx: Tensor): void {
   if (grad.rank !== 1) {

@@ -3,7 +3,7 @@
 // any update; TF names accum "accum_grad" in its shape message.
 
 import { adadeltaUpdate } from "./ApplyAdadelta.js";
-import { sparseApplyConfigs } from "./sparse-training-op-helpers.js";
+import { sparseApplyConfigs } from "./util/sparse-training-op-helpers.js";
 
 const configs = sparseApplyConfigs({
   name: "Adadelta",

@@ -2,7 +2,7 @@
 // update (ApplyAdagrad.ts) on the rows named by indices. Every index is checked before any update.
 
 import { adagradUpdate } from "./ApplyAdagrad.js";
-import { sparseApplyConfigs } from "./sparse-training-op-helpers.js";
+import { sparseApplyConfigs } from "./util/sparse-training-op-helpers.js";
 
 const configs = sparseApplyConfigs({
   name: "Adagrad",

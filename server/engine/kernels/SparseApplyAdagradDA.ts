@@ -10,8 +10,8 @@ import {
   ADAGRAD_DA_SCALAR_MESSAGES,
   ADAGRAD_DA_SHAPE_NAMES,
 } from "./ApplyAdagradDA.js";
-import { sparseApplyConfigs } from "./sparse-training-op-helpers.js";
-import type { UpdateArgs } from "./training-op-helpers.js";
+import { sparseApplyConfigs } from "./util/sparse-training-op-helpers.js";
+import type { UpdateArgs } from "./util/training-op-helpers.js";
 
 export function sparseAdagradDAUpdate({ n, vars, grad, s, r }: UpdateArgs): void {
   const [w, ga, gga] = vars as [Float64Array, Float64Array, Float64Array];

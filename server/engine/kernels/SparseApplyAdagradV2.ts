@@ -3,7 +3,7 @@
 // is checked before any update.
 
 import { adagradV2Update } from "./ApplyAdagradV2.js";
-import { sparseApplyConfigs } from "./sparse-training-op-helpers.js";
+import { sparseApplyConfigs } from "./util/sparse-training-op-helpers.js";
 
 const configs = sparseApplyConfigs({
   name: "AdagradV2",

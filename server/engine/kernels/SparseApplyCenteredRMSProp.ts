@@ -3,7 +3,7 @@
 // named by indices. Every index is checked before any update.
 
 import { centeredRMSPropUpdate } from "./ApplyCenteredRMSProp.js";
-import { sparseApplyConfigs } from "./sparse-training-op-helpers.js";
+import { sparseApplyConfigs } from "./util/sparse-training-op-helpers.js";
 
 const configs = sparseApplyConfigs({
   name: "CenteredRMSProp",

@@ -4,7 +4,7 @@
 // multiply_linear_by_lr), l1 >= 0, l2 >= 0, lr_power <= 0.
 
 import { ftrlUpdate } from "./ApplyFtrl.js";
-import { type ScalarRule, sparseApplyConfigs } from "./sparse-training-op-helpers.js";
+import { type ScalarRule, sparseApplyConfigs } from "./util/sparse-training-op-helpers.js";
 
 /** The sparse FTRL kernels' scalar checks (shared with SparseApplyFtrlV2). */
 export const SPARSE_FTRL_SCALARS: Readonly<Record<string, ScalarRule>> = {

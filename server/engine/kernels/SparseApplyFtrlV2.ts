@@ -3,7 +3,7 @@
 
 import { ftrlUpdate } from "./ApplyFtrl.js";
 import { SPARSE_FTRL_SCALARS } from "./SparseApplyFtrl.js";
-import { sparseApplyConfigs } from "./sparse-training-op-helpers.js";
+import { sparseApplyConfigs } from "./util/sparse-training-op-helpers.js";
 
 const configs = sparseApplyConfigs({
   name: "FtrlV2",

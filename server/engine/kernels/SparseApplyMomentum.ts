@@ -3,7 +3,7 @@
 // goes (rows before a bad index stay updated). TF's lr message has a space before the colon.
 
 import { momentumUpdate } from "./ApplyMomentum.js";
-import { sparseApplyConfigs } from "./sparse-training-op-helpers.js";
+import { sparseApplyConfigs } from "./util/sparse-training-op-helpers.js";
 
 const configs = sparseApplyConfigs({
   name: "Momentum",

@@ -9,7 +9,7 @@ import {
   PROXIMAL_ADAGRAD_MESSAGES,
   proximalAdagradUpdate,
 } from "./ApplyProximalAdagrad.js";
-import { sparseApplyConfigs } from "./sparse-training-op-helpers.js";
+import { sparseApplyConfigs } from "./util/sparse-training-op-helpers.js";
 
 const configs = sparseApplyConfigs({
   name: "ProximalAdagrad",

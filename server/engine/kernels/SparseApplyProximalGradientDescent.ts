@@ -6,7 +6,7 @@
 // TF's messages call alpha "lr".
 
 import { proximalGradientDescentUpdate } from "./ApplyProximalGradientDescent.js";
-import { sparseApplyConfigs } from "./sparse-training-op-helpers.js";
+import { sparseApplyConfigs } from "./util/sparse-training-op-helpers.js";
 
 const configs = sparseApplyConfigs({
   name: "ProximalGradientDescent",

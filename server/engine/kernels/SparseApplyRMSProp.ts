@@ -2,7 +2,7 @@
 // update (ApplyRMSProp.ts) on the rows named by indices. Every index is checked before any update.
 
 import { rmsPropUpdate } from "./ApplyRMSProp.js";
-import { sparseApplyConfigs } from "./sparse-training-op-helpers.js";
+import { sparseApplyConfigs } from "./util/sparse-training-op-helpers.js";
 
 const configs = sparseApplyConfigs({
   name: "RMSProp",

@@ -3,8 +3,8 @@
 // tf.math.bincount builds it for a SparseTensor with axis=-1.
 
 import { getAttrBool } from "../framework/op-def.js";
-import { sparseBincount } from "./bincount-op.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
+import { sparseBincount } from "./util/bincount-op.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 
 export const sparseBincountConfig: KernelConfig = {
   op: {

@@ -7,15 +7,15 @@
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrInt } from "../framework/op-def.js";
 import { shapeString, Tensor } from "../framework/tensor.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 import {
   checkSparseTensorCreate,
   int64Matrix,
   int64Vector,
   readIndexMatrix,
   sortedOrder,
-} from "./sparse-util.js";
-import { allocIndexable, lanesOf, readInts, storage } from "./tensor-util.js";
+} from "./util/sparse-util.js";
+import { allocIndexable, lanesOf, readInts, storage } from "./util/tensor-util.js";
 
 function checkInputs(indices: readonly Tensor[], values: readonly Tensor[], shapes: readonly Tensor[]): void {
   indices.forEach((t, i) => {

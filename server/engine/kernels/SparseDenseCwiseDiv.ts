@@ -1,7 +1,7 @@
 // TF's SparseDenseCwiseDiv (core/kernels/sparse_dense_binary_op_shared.cc): a SparseTensor's values
 // divided by the dense tensor broadcast to its shape; see sparse-dense-cwise.ts.
 
-import type { KernelConfig } from "./kernel-config.js";
-import { sparseDenseCwiseConfig } from "./sparse-dense-cwise.js";
+import type { KernelConfig } from "./util/kernel-config.js";
+import { sparseDenseCwiseConfig } from "./util/sparse-dense-cwise.js";
 
 export const sparseDenseCwiseDivConfig: KernelConfig = sparseDenseCwiseConfig("Div");

@@ -7,9 +7,9 @@
 import { invalidArgument } from "../framework/errors.js";
 import { allocData, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { int64Vector, readIndexValues } from "./sparse-util.js";
-import { allocIndexable, lanesOf, readInts, storage } from "./tensor-util.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { int64Vector, readIndexValues } from "./util/sparse-util.js";
+import { allocIndexable, lanesOf, readInts, storage } from "./util/tensor-util.js";
 
 function checkInputs(indices: Tensor, values: Tensor, denseShape: Tensor, defaultValue: Tensor): void {
   if (indices.rank !== 2)

@@ -5,9 +5,9 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { shapeString, type Tensor } from "../framework/tensor.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./kernel-config.js";
-import { scalarOps } from "./sparse-values.js";
-import { readInts } from "./tensor-util.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./util/kernel-config.js";
+import { scalarOps } from "./util/sparse-values.js";
+import { readInts } from "./util/tensor-util.js";
 
 export function sparseFillEmptyRowsGrad(reverseIndexMap: Tensor, gradValues: Tensor): [Tensor, Tensor] {
   if (reverseIndexMap.rank !== 1) {

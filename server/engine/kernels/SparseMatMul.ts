@@ -8,8 +8,8 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrBool } from "../framework/op-def.js";
 import { allocData, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { numericData } from "./tensor-util.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { numericData } from "./util/tensor-util.js";
 
 /** Element (i, j) of a row-major r×c matrix, read transposed when `t`. */
 function accessor(x: Tensor, t: boolean): (i: number, j: number) => number {

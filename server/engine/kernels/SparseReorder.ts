@@ -4,14 +4,14 @@
 // Python gradient builds that from Range, SparseReorder, InvertPermutation and GatherV2).
 
 import type { Tensor } from "../framework/tensor.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
 import {
   gatherIndexRows,
   gatherValues,
   readIndexMatrix,
   sortedOrder,
   validateSparseTensor,
-} from "./sparse-util.js";
+} from "./util/sparse-util.js";
 
 export function sparseReorder(indices: Tensor, values: Tensor, shape: Tensor): [Tensor, Tensor] {
   validateSparseTensor(indices, values, shape);

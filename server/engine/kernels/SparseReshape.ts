@@ -5,9 +5,9 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { shapeString, type Tensor } from "../framework/tensor.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { int64Matrix, int64Vector, readIndexValues, stridesOf } from "./sparse-util.js";
-import { readInts } from "./tensor-util.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { int64Matrix, int64Vector, readIndexValues, stridesOf } from "./util/sparse-util.js";
+import { readInts } from "./util/tensor-util.js";
 
 /** The new shape with its -1 dimension inferred, checked against the old element count. */
 function targetShape(inputShape: readonly number[], requested: readonly number[]): number[] {

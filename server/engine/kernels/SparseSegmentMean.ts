@@ -3,8 +3,8 @@
 // last segment id + 1 rows. tf.sparse.segment_mean; sparse_gradient only changes which gradient op
 // tf.gradients emits, not this kernel.
 
-import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
-import { sparseSegmentReduce } from "./sparse-segment-reduction.js";
+import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
+import { sparseSegmentReduce } from "./util/sparse-segment-reduction.js";
 
 export const sparseSegmentMeanConfig: KernelConfig = {
   op: {

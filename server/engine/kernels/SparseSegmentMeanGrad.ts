@@ -3,8 +3,8 @@
 // output of output_dim0 rows. tf.gradients emits it for tf.sparse.segment_mean (and so for
 // embedding_lookup_sparse).
 
-import type { KernelConfig } from "./kernel-config.js";
-import { sparseSegmentGradConfig } from "./sparse-segment-reduction.js";
+import type { KernelConfig } from "./util/kernel-config.js";
+import { sparseSegmentGradConfig } from "./util/sparse-segment-reduction.js";
 
 export const sparseSegmentMeanGradConfig: KernelConfig = sparseSegmentGradConfig(
   "SparseSegmentMeanGrad",

@@ -3,8 +3,8 @@
 // segment_ids[k] is i, over num_segments rows. tf.sparse.segment_mean; sparse_gradient only changes
 // which gradient op tf.gradients emits, not this kernel.
 
-import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
-import { sparseSegmentReduce } from "./sparse-segment-reduction.js";
+import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
+import { sparseSegmentReduce } from "./util/sparse-segment-reduction.js";
 
 export const sparseSegmentMeanWithNumSegmentsConfig: KernelConfig = {
   op: {

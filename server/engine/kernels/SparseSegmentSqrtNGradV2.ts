@@ -3,8 +3,8 @@
 // number of ids), over one output row per distinct index, with the sorted distinct indices.
 // tf.gradients emits it for tf.sparse.segment_sqrt_n(..., sparse_gradient=True).
 
-import type { KernelConfig } from "./kernel-config.js";
-import { sparseSegmentGradConfig } from "./sparse-segment-reduction.js";
+import type { KernelConfig } from "./util/kernel-config.js";
+import { sparseSegmentGradConfig } from "./util/sparse-segment-reduction.js";
 
 export const sparseSegmentSqrtNGradV2Config: KernelConfig = sparseSegmentGradConfig(
   "SparseSegmentSqrtNGradV2",

@@ -4,8 +4,8 @@
 // tf.sparse.segment_sqrt_n; sparse_gradient only changes which gradient op tf.gradients emits, not
 // this kernel.
 
-import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
-import { sparseSegmentReduce } from "./sparse-segment-reduction.js";
+import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
+import { sparseSegmentReduce } from "./util/sparse-segment-reduction.js";
 
 export const sparseSegmentSqrtNWithNumSegmentsConfig: KernelConfig = {
   op: {

@@ -3,8 +3,13 @@
 // segment_ids[k] is i, over num_segments rows. tf.sparse.segment_sum; sparse_gradient only changes
 // which gradient op tf.gradients emits, not this kernel.
 
-import { checkTypeConstraint, cpuKernel, type KernelConfig, REAL_NUMBER_TYPES } from "./kernel-config.js";
-import { sparseSegmentReduce } from "./sparse-segment-reduction.js";
+import {
+  checkTypeConstraint,
+  cpuKernel,
+  type KernelConfig,
+  REAL_NUMBER_TYPES,
+} from "./util/kernel-config.js";
+import { sparseSegmentReduce } from "./util/sparse-segment-reduction.js";
 
 export const sparseSegmentSumWithNumSegmentsConfig: KernelConfig = {
   op: {

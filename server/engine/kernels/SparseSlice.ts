@@ -4,15 +4,15 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { shapeString, type Tensor } from "../framework/tensor.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
 import {
   gatherValues,
   int64Matrix,
   int64Vector,
   readIndexValues,
   validateSparseTensor,
-} from "./sparse-util.js";
-import { readInts } from "./tensor-util.js";
+} from "./util/sparse-util.js";
+import { readInts } from "./util/tensor-util.js";
 
 function checkInputs(indices: Tensor, values: Tensor, shape: Tensor, start: Tensor, size: Tensor): void {
   if (start.rank !== 1) {

@@ -5,10 +5,10 @@
 
 import { internal, invalidArgument } from "../framework/errors.js";
 import { shapeString, type Tensor } from "../framework/tensor.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./kernel-config.js";
-import { readIndexValues } from "./sparse-util.js";
-import { type Scalar, scalarOps } from "./sparse-values.js";
-import { readInts } from "./tensor-util.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./util/kernel-config.js";
+import { readIndexValues } from "./util/sparse-util.js";
+import { type Scalar, scalarOps } from "./util/sparse-values.js";
+import { readInts } from "./util/tensor-util.js";
 
 function checkInputs(grad: Tensor, inIx: Tensor, start: Tensor, outIx: Tensor): void {
   if (inIx.rank !== 2 || outIx.rank !== 2 || grad.rank !== 1 || start.rank !== 1) {

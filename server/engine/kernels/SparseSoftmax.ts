@@ -6,10 +6,10 @@
 import { invalidArgument } from "../framework/errors.js";
 import { shapeString, type Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
-import { checkSparseTensorCreate, readIndexMatrix, sortedOrder } from "./sparse-util.js";
-import { scalarOps } from "./sparse-values.js";
-import { readInts } from "./tensor-util.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { checkSparseTensorCreate, readIndexMatrix, sortedOrder } from "./util/sparse-util.js";
+import { scalarOps } from "./util/sparse-values.js";
+import { readInts } from "./util/tensor-util.js";
 
 function checkInputs(indices: Tensor, values: Tensor, shapeT: Tensor): void {
   if (indices.rank !== 2) {

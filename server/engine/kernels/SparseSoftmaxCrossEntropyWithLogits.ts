@@ -4,8 +4,8 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { type NumericArray, shapeString, type Tensor } from "../framework/tensor.js";
-import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig, T } from "./kernel-config.js";
-import { computeBuffer, finish, numericData, readInts } from "./tensor-util.js";
+import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig, T } from "./util/kernel-config.js";
+import { computeBuffer, finish, numericData, readInts } from "./util/tensor-util.js";
 
 export function sparseSoftmaxCrossEntropyWithLogits(features: Tensor, labels: Tensor): [Tensor, Tensor] {
   if (features.rank !== 2) {

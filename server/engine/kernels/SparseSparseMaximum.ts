@@ -2,7 +2,7 @@
 // of two SparseTensors over the union of their entries; see sparse-sparse-minmax.ts.
 // tf.sparse.maximum emits it.
 
-import type { KernelConfig } from "./kernel-config.js";
-import { sparseSparseMinMaxConfig } from "./sparse-sparse-minmax.js";
+import type { KernelConfig } from "./util/kernel-config.js";
+import { sparseSparseMinMaxConfig } from "./util/sparse-sparse-minmax.js";
 
 export const sparseSparseMaximumConfig: KernelConfig = sparseSparseMinMaxConfig("Maximum");

@@ -7,7 +7,7 @@
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrInt } from "../framework/op-def.js";
 import { shapeString, type Tensor } from "../framework/tensor.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 import {
   checkIndicesInBounds,
   gatherValues,
@@ -15,8 +15,8 @@ import {
   int64Vector,
   readIndexMatrix,
   validateSparseTensor,
-} from "./sparse-util.js";
-import { readInts } from "./tensor-util.js";
+} from "./util/sparse-util.js";
+import { readInts } from "./util/tensor-util.js";
 
 export function sparseSplit(
   axisT: Tensor,

@@ -5,10 +5,10 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { shapeString, type Tensor } from "../framework/tensor.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./kernel-config.js";
-import { readIndexValues, stridesOf } from "./sparse-util.js";
-import { scalarOps } from "./sparse-values.js";
-import { readInts } from "./tensor-util.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./util/kernel-config.js";
+import { readIndexValues, stridesOf } from "./util/sparse-util.js";
+import { scalarOps } from "./util/sparse-values.js";
+import { readInts } from "./util/tensor-util.js";
 
 function checkInputs(indices: Tensor, values: Tensor, shapeT: Tensor, b: Tensor): void {
   if (indices.rank !== 2) {

@@ -8,10 +8,10 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrBool } from "../framework/op-def.js";
 import { shapeString, type Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
-import { readIndexMatrix } from "./sparse-util.js";
-import { type Scalar, scalarOps } from "./sparse-values.js";
-import { readInts } from "./tensor-util.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { readIndexMatrix } from "./util/sparse-util.js";
+import { type Scalar, scalarOps } from "./util/sparse-values.js";
+import { readInts } from "./util/tensor-util.js";
 
 function checkInputs(aIndices: Tensor, aValues: Tensor, aShape: Tensor, b: Tensor): void {
   if (b.rank !== 2) throw invalidArgument("Tensor 'b' is not a matrix");

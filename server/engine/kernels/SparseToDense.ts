@@ -7,9 +7,15 @@
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrBool } from "../framework/op-def.js";
 import { numElements, shapeString, Tensor } from "../framework/tensor.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, REAL_NUMBER_TYPES, T } from "./kernel-config.js";
-import { checkIndicesValid, readIndexValues, stridesOf } from "./sparse-util.js";
-import { allocIndexable, lanesOf, readInts, storage } from "./tensor-util.js";
+import {
+  checkTypeConstraint,
+  cpuKernel,
+  type KernelConfig,
+  REAL_NUMBER_TYPES,
+  T,
+} from "./util/kernel-config.js";
+import { checkIndicesValid, readIndexValues, stridesOf } from "./util/sparse-util.js";
+import { allocIndexable, lanesOf, readInts, storage } from "./util/tensor-util.js";
 
 function checkShapes(indices: Tensor, outputShape: Tensor, values: Tensor, defaultValue: Tensor): void {
   if (indices.rank > 2) {

@@ -1,8 +1,8 @@
 // TF's SparseToSparseSetOperation (core/kernels/set_kernels.cc): tf.sets operations between two
 // SparseTensors, row by row along the last dimension; see set-ops.ts.
 
-import type { KernelConfig } from "./kernel-config.js";
-import { setOperationConfig, sparseToSparseSetOperation } from "./set-ops.js";
+import type { KernelConfig } from "./util/kernel-config.js";
+import { setOperationConfig, sparseToSparseSetOperation } from "./util/set-ops.js";
 
 export const sparseToSparseSetOperationConfig: KernelConfig = setOperationConfig(
   "SparseToSparseSetOperation",

@@ -4,8 +4,8 @@ import { stridesOf } from "../framework/bcast.js";
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrInt } from "../framework/op-def.js";
 import { Tensor } from "../framework/tensor.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { allocIndexable, lanesOf, scalarValue, storage, stridedCopy } from "./tensor-util.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { allocIndexable, lanesOf, scalarValue, storage, stridedCopy } from "./util/tensor-util.js";
 
 /** Slices `value` along `axis` (already normalised) into pieces of the given sizes. */
 export function splitBySizes(value: Tensor, axis: number, sizes: readonly number[]): Tensor[] {

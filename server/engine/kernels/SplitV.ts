@@ -4,9 +4,9 @@
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrInt } from "../framework/op-def.js";
 import type { Tensor } from "../framework/tensor.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
 import { checkSplitDim, splitBySizes } from "./Split.js";
-import { scalarValue } from "./tensor-util.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { scalarValue } from "./util/tensor-util.js";
 
 function readSizes(t: Tensor): number[] {
   const d = t.data;

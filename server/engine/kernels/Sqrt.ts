@@ -1,8 +1,8 @@
 // TF's Sqrt (core/kernels/cwise_op_sqrt.cc): element-wise square root (principal root for complex).
 
 import type { Tensor } from "../framework/tensor.js";
-import { type UnaryFns, unaryConfig, unaryOp } from "./cwise.js";
-import { COMPLEX_TYPES, FLOAT_TYPES } from "./kernel-config.js";
+import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
+import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const sqrtFns: UnaryFns = {
   float: Math.sqrt,

@@ -1,7 +1,7 @@
 // TF's SqrtGrad (core/kernels/cwise_op_gradients, scalar_sqrt_gradient_op): z = 0.5 * dy / conj(y),
 // the gradient of y = sqrt(x).
 
-import { gradConfig } from "./cwise-grad.js";
+import { gradConfig } from "./util/cwise-grad.js";
 
 export const sqrtGradConfig = gradConfig("SqrtGrad", {
   real: (y, dy) => (0.5 * dy) / y,

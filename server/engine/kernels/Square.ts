@@ -1,8 +1,8 @@
 // TF's Square (core/kernels/cwise_op_square.cc): x * x (integers wrap like C++).
 
 import type { Tensor } from "../framework/tensor.js";
-import { type UnaryFns, unaryConfig, unaryOp } from "./cwise.js";
-import { NUMBER_TYPES } from "./kernel-config.js";
+import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
+import { NUMBER_TYPES } from "./util/kernel-config.js";
 
 export const squareFns: UnaryFns = {
   float: (a) => a * a,

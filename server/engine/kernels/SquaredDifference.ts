@@ -1,8 +1,8 @@
 // TF's SquaredDifference (core/kernels/cwise_op_squared_difference.cc): (x - y)² with broadcasting.
 
 import type { Tensor } from "../framework/tensor.js";
-import { type BinaryFns, binaryConfig, binaryOp } from "./cwise.js";
-import { COMPLEX_TYPES, FLOAT_TYPES, T } from "./kernel-config.js";
+import { type BinaryFns, binaryConfig, binaryOp } from "./util/cwise.js";
+import { COMPLEX_TYPES, FLOAT_TYPES, T } from "./util/kernel-config.js";
 
 export const squaredDifferenceFns: BinaryFns = {
   float: (a, b) => (a - b) * (a - b),

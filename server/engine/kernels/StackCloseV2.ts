@@ -1,7 +1,7 @@
 // TF's StackCloseV2 (core/kernels/stack.cc StackCloseOp): empties the stack and marks it closed.
 
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { stackFromInput } from "./stack.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { stackFromInput } from "./util/stack.js";
 
 export const stackCloseV2Config: KernelConfig = {
   op: {

@@ -3,8 +3,8 @@
 import { internal } from "../framework/errors.js";
 import { getAttrType } from "../framework/op-def.js";
 import { dataTypeString } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { stackFromInput } from "./stack.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { stackFromInput } from "./util/stack.js";
 
 export const stackPopV2Config: KernelConfig = {
   op: {

@@ -3,8 +3,8 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrBool, getAttrType } from "../framework/op-def.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { stackFromInput } from "./stack.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { stackFromInput } from "./util/stack.js";
 
 export const stackPushV2Config: KernelConfig = {
   op: {

@@ -5,9 +5,9 @@
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrString, getAttrType } from "../framework/op-def.js";
 import { shapeString } from "../framework/tensor.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { nextStackId, STACK_KEY_PREFIX, STACK_TYPE, Stack } from "./stack.js";
-import { createStepResource, stepResourceHandle } from "./step-resources.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { nextStackId, STACK_KEY_PREFIX, STACK_TYPE, Stack } from "./util/stack.js";
+import { createStepResource, stepResourceHandle } from "./util/step-resources.js";
 
 export const stackV2Config: KernelConfig = {
   op: {

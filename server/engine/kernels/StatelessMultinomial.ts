@@ -4,9 +4,9 @@
 // before the logits, as in TF.
 
 import { getAttrType } from "../framework/op-def.js";
-import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
 import { checkMultinomialInputs, multinomial } from "./Multinomial.js";
-import { checkSeedShape, philoxFromSeed, TSEED } from "./stateless-random.js";
+import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
+import { checkSeedShape, philoxFromSeed, TSEED } from "./util/stateless-random.js";
 
 export const statelessMultinomialConfig: KernelConfig = {
   op: {

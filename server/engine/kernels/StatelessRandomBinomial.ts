@@ -17,11 +17,11 @@ import { floatToHalf, halfToFloat } from "../framework/float16.js";
 import { getAttrType } from "../framework/op-def.js";
 import { allocData, numElements, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
-import { type PhiloxRandom, uniformDistribution } from "./philox-random.js";
-import { POISSON_TYPES } from "./random-poisson.js";
-import { checkSeedShape, philoxFromSeed, TSEED } from "./stateless-random.js";
-import { computeBuffer, finish, numericData, readInts } from "./tensor-util.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { type PhiloxRandom, uniformDistribution } from "./util/philox-random.js";
+import { POISSON_TYPES } from "./util/random-poisson.js";
+import { checkSeedShape, philoxFromSeed, TSEED } from "./util/stateless-random.js";
+import { computeBuffer, finish, numericData, readInts } from "./util/tensor-util.js";
 
 const MAX_ATTEMPTS = 1 << 20;
 

@@ -3,7 +3,7 @@
 // shape must end with alpha's shape (alpha is broadcast over the leading dimensions).
 
 import { GAMMA_TYPES } from "./RandomGamma.js";
-import { gammaFill, statelessV1Config, TSEED } from "./stateless-random.js";
+import { gammaFill, statelessV1Config, TSEED } from "./util/stateless-random.js";
 
 export const statelessRandomGammaV2Config = statelessV1Config({
   name: "StatelessRandomGammaV2",

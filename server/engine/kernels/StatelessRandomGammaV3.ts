@@ -3,7 +3,7 @@
 // explicit Philox key, counter and algorithm.
 
 import { GAMMA_TYPES } from "./RandomGamma.js";
-import { gammaFill, statelessV2Config } from "./stateless-random.js";
+import { gammaFill, statelessV2Config } from "./util/stateless-random.js";
 
 export const statelessRandomGammaV3Config = statelessV2Config({
   name: "StatelessRandomGammaV3",

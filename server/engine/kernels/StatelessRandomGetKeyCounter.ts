@@ -1,8 +1,8 @@
 // TF's StatelessRandomGetKeyCounter (core/kernels/stateless_random_ops_v2.cc): the Philox key
 // (uint64[1]) and counter (uint64[2]) a seed pair scrambles to, which the V2 stateless ops take.
 
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { checkSeedShape, keyCounterTensors, philoxFromSeed, TSEED } from "./stateless-random.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { checkSeedShape, keyCounterTensors, philoxFromSeed, TSEED } from "./util/stateless-random.js";
 
 export const statelessRandomGetKeyCounterConfig: KernelConfig = {
   op: {

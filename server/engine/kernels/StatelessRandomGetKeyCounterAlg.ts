@@ -1,14 +1,14 @@
 // TF's StatelessRandomGetKeyCounterAlg (core/kernels/stateless_random_ops_v2.cc): a seed pair's
 // Philox key and counter, and the algorithm id (Philox on CPU).
 
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
 import {
   checkSeedShape,
   keyCounterTensors,
   philoxAlgTensor,
   philoxFromSeed,
   TSEED,
-} from "./stateless-random.js";
+} from "./util/stateless-random.js";
 
 export const statelessRandomGetKeyCounterAlgConfig: KernelConfig = {
   op: {

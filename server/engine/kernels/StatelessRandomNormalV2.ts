@@ -1,9 +1,9 @@
 // TF's StatelessRandomNormalV2 (core/kernels/stateless_random_ops_v2.cc): standard normals from an
 // explicit Philox key, counter and algorithm.
 
-import { FLOAT_TYPES } from "./kernel-config.js";
 import { randomStandardNormal } from "./RandomStandardNormal.js";
-import { floatFill, STATELESS_FLOAT_DTYPE, statelessV2Config } from "./stateless-random.js";
+import { FLOAT_TYPES } from "./util/kernel-config.js";
+import { floatFill, STATELESS_FLOAT_DTYPE, statelessV2Config } from "./util/stateless-random.js";
 
 export const statelessRandomNormalV2Config = statelessV2Config({
   name: "StatelessRandomNormalV2",

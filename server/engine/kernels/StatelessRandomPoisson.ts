@@ -4,10 +4,10 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { Tensor } from "../framework/tensor.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { outputShapeFromInput } from "./random-op.js";
-import { POISSON_TYPES, samplePoisson } from "./random-poisson.js";
-import { checkSeedShape, philoxFromSeed, TSEED } from "./stateless-random.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { outputShapeFromInput } from "./util/random-op.js";
+import { POISSON_TYPES, samplePoisson } from "./util/random-poisson.js";
+import { checkSeedShape, philoxFromSeed, TSEED } from "./util/stateless-random.js";
 
 export const statelessRandomPoissonConfig: KernelConfig = {
   op: {

@@ -1,15 +1,15 @@
 // TF's StatelessRandomUniform (core/kernels/stateless_random_ops.cc): uniform values in [0, 1)
 // that depend only on the shape and the seed pair, TF's bit for bit.
 
-import { FLOAT_TYPES } from "./kernel-config.js";
 import { randomUniform } from "./RandomUniform.js";
+import { FLOAT_TYPES } from "./util/kernel-config.js";
 import {
   floatFill,
   STATELESS_FLOAT_DTYPE,
   statelessV1Config,
   TSEED,
   V1_SHAPE_T,
-} from "./stateless-random.js";
+} from "./util/stateless-random.js";
 
 export const statelessRandomUniformConfig = statelessV1Config({
   name: "StatelessRandomUniform",

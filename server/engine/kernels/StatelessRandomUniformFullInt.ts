@@ -2,8 +2,8 @@
 // dtype's whole range, the seed pair's Philox words as they are. The op accepts unsigned seeds but
 // the kernel does not (INVALID_ARGUMENT "Invalid seed type", as in TF).
 
-import { T } from "./kernel-config.js";
-import { statelessV1Config, uniformFullIntFill } from "./stateless-random.js";
+import { T } from "./util/kernel-config.js";
+import { statelessV1Config, uniformFullIntFill } from "./util/stateless-random.js";
 
 export const statelessRandomUniformFullIntConfig = statelessV1Config({
   name: "StatelessRandomUniformFullInt",

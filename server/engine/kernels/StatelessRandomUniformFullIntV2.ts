@@ -1,8 +1,8 @@
 // TF's StatelessRandomUniformFullIntV2 (core/kernels/stateless_random_ops_v2.cc): integers over
 // the dtype's whole range from an explicit key, counter and algorithm.
 
-import { T } from "./kernel-config.js";
-import { statelessV2Config, uniformFullIntFill } from "./stateless-random.js";
+import { T } from "./util/kernel-config.js";
+import { statelessV2Config, uniformFullIntFill } from "./util/stateless-random.js";
 
 export const statelessRandomUniformFullIntV2Config = statelessV2Config({
   name: "StatelessRandomUniformFullIntV2",

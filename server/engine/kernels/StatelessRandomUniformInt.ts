@@ -1,8 +1,8 @@
 // TF's StatelessRandomUniformInt (core/kernels/stateless_random_ops.cc): integers in
 // [minval, maxval) from the seed pair's stream, as lo + bits % (hi - lo) (TF's slight bias included).
 
-import { T } from "./kernel-config.js";
-import { statelessV1Config, TSEED, uniformIntFill } from "./stateless-random.js";
+import { T } from "./util/kernel-config.js";
+import { statelessV1Config, TSEED, uniformIntFill } from "./util/stateless-random.js";
 
 export const statelessRandomUniformIntConfig = statelessV1Config({
   name: "StatelessRandomUniformInt",

@@ -2,8 +2,8 @@
 // [minval, maxval) from an explicit key, counter and algorithm. The op allows unsigned dtypes; TF
 // registers CPU kernels for int32 and int64 only.
 
-import { T } from "./kernel-config.js";
-import { statelessV2Config, uniformIntFill } from "./stateless-random.js";
+import { T } from "./util/kernel-config.js";
+import { statelessV2Config, uniformIntFill } from "./util/stateless-random.js";
 
 export const statelessRandomUniformIntV2Config = statelessV2Config({
   name: "StatelessRandomUniformIntV2",

@@ -2,9 +2,9 @@
 // [0, 1) from an explicit Philox key, counter and algorithm (what tf.random.stateless_uniform and
 // Keras' initializers emit after StatelessRandomGetKeyCounter).
 
-import { FLOAT_TYPES } from "./kernel-config.js";
 import { randomUniform } from "./RandomUniform.js";
-import { floatFill, STATELESS_FLOAT_DTYPE, statelessV2Config } from "./stateless-random.js";
+import { FLOAT_TYPES } from "./util/kernel-config.js";
+import { floatFill, STATELESS_FLOAT_DTYPE, statelessV2Config } from "./util/stateless-random.js";
 
 export const statelessRandomUniformV2Config = statelessV2Config({
   name: "StatelessRandomUniformV2",

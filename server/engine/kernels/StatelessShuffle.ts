@@ -2,9 +2,9 @@
 // dimension 0, drawn from an explicit Philox key, counter and algorithm instead of a kernel's
 // stream, so the order depends only on the inputs.
 
-import { ALL_TYPES, checkTypeConstraint, cpuKernel, type KernelConfig } from "./kernel-config.js";
 import { shuffleDim0 } from "./RandomShuffle.js";
-import { keyCounterAlgFromInputs, philoxForAlg } from "./stateless-random.js";
+import { ALL_TYPES, checkTypeConstraint, cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { keyCounterAlgFromInputs, philoxForAlg } from "./util/stateless-random.js";
 
 export const statelessShuffleConfig: KernelConfig = {
   op: {

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { TfCode } from "../framework/errors.js";
 import { DataType } from "../framework/types.js";
-import { attr, run1, tensorOf, valuesOf } from "./testing.js";
+import { attr, run1, tensorOf, valuesOf } from "./testing/testing.js";
 
 interface Case {
   begin: number[];

@@ -7,8 +7,8 @@ import { stridesOf } from "../framework/bcast.js";
 import { invalidArgument } from "../framework/errors.js";
 import { type AttrMap, getAttrInt } from "../framework/op-def.js";
 import { shapeString, Tensor } from "../framework/tensor.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { allocIndexable, lanesOf, readInts, storage, stridedCopy } from "./tensor-util.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { allocIndexable, lanesOf, readInts, storage, stridedCopy } from "./util/tensor-util.js";
 
 export interface StridedSliceMasks {
   readonly beginMask: number;

@@ -5,14 +5,14 @@
 import { broadcastStrides, stridesOf } from "../framework/bcast.js";
 import { invalidArgument } from "../framework/errors.js";
 import { shapeString, type Tensor } from "../framework/tensor.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
 import {
   readSliceSpec,
   readStridedSliceMasks,
   type StridedSliceMasks,
   stridedSlicePlan,
 } from "./StridedSlice.js";
-import { copyTensor, lanesOf, storage } from "./tensor-util.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { copyTensor, lanesOf, storage } from "./util/tensor-util.js";
 
 export const SLICE_ASSIGN_ATTRS = [
   "T: type",

@@ -5,14 +5,14 @@
 import { stridesOf } from "../framework/bcast.js";
 import { invalidArgument } from "../framework/errors.js";
 import { allocData, numElements, shapeString, Tensor } from "../framework/tensor.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
 import {
   readSliceSpec,
   readStridedSliceMasks,
   type StridedSliceMasks,
   stridedSlicePlan,
 } from "./StridedSlice.js";
-import { lanesOf, readInts, storage } from "./tensor-util.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { lanesOf, readInts, storage } from "./util/tensor-util.js";
 
 export function stridedSliceGrad(
   shape: readonly number[],

@@ -6,8 +6,8 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrInt, getAttrString } from "../framework/op-def.js";
 import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { summarizeValue } from "./summarize-value.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { summarizeValue } from "./util/summarize-value.js";
 
 const enc = new TextEncoder();
 

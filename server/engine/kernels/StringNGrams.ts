@@ -8,9 +8,9 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrBool, getAttrInt, getAttrIntList, getAttrString, getAttrType } from "../framework/op-def.js";
 import { allocData, checkAllocation, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { bytesOf } from "./string-util.js";
-import { readInts } from "./tensor-util.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { bytesOf } from "./util/string-util.js";
+import { readInts } from "./util/tensor-util.js";
 
 export interface NGramOptions {
   readonly separator: Uint8Array;

@@ -6,8 +6,8 @@
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrBool } from "../framework/op-def.js";
 import { shapeString, type Tensor } from "../framework/tensor.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { splitToSparse } from "./string-util.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { splitToSparse } from "./util/string-util.js";
 
 function splitAnyByte(s: Uint8Array, delims: Uint8Array, skipEmpty: boolean): Uint8Array[] {
   if (s.length === 0) return [];

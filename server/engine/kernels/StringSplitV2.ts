@@ -7,9 +7,9 @@
 
 import { getAttrInt } from "../framework/op-def.js";
 import type { Tensor } from "../framework/tensor.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
 import { checkSplitInputs } from "./StringSplit.js";
-import { isAsciiSpace, splitToSparse } from "./string-util.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { isAsciiSpace, splitToSparse } from "./util/string-util.js";
 
 function indexOfBytes(s: Uint8Array, sep: Uint8Array, from: number): number {
   outer: for (let i = from; i + sep.length <= s.length; i++) {

@@ -3,8 +3,8 @@
 
 import { allocData, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { isAsciiSpace } from "./string-util.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { isAsciiSpace } from "./util/string-util.js";
 
 export function stripAscii(s: Uint8Array): Uint8Array {
   let a = 0;

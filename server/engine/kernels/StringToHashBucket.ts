@@ -3,8 +3,8 @@
 // 0xDECAFCAFFE) of each string modulo num_buckets.
 
 import { getAttrInt } from "../framework/op-def.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
 import { hashBuckets } from "./StringToHashBucketFast.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 const M64 = (1n << 64n) - 1n;
 const m = 0xc6a4a7935bd1e995n;

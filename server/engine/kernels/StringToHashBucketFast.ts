@@ -4,8 +4,8 @@
 import { getAttrInt } from "../framework/op-def.js";
 import { allocData, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { fingerprint64 } from "./farmhash.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { fingerprint64 } from "./util/farmhash.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 /** Each string's unsigned 64-bit `hash` modulo `buckets`, as an int64 tensor of input's shape. */
 export function hashBuckets(input: Tensor, buckets: number, hash: (s: Uint8Array) => bigint): Tensor {

@@ -4,9 +4,9 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrInt, getAttrList } from "../framework/op-def.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
 import { hashBuckets } from "./StringToHashBucketFast.js";
-import { sipHash24 } from "./siphash.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { sipHash24 } from "./util/siphash.js";
 
 export const stringToHashBucketStrongConfig: KernelConfig = {
   op: {

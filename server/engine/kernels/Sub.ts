@@ -1,8 +1,8 @@
 // TF's Sub (core/kernels/cwise_op_sub.cc): x - y with broadcasting.
 
 import type { Tensor } from "../framework/tensor.js";
-import { type BinaryFns, binaryConfig, binaryOp, complexMath } from "./cwise.js";
-import { NUMBER_TYPES } from "./kernel-config.js";
+import { type BinaryFns, binaryConfig, binaryOp, complexMath } from "./util/cwise.js";
+import { NUMBER_TYPES } from "./util/kernel-config.js";
 
 export const subFns: BinaryFns = {
   float: (a, b) => a - b,

@@ -8,9 +8,9 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrString } from "../framework/op-def.js";
 import { allocData, sameShape, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
 import { type CharUnit, checkUnit, utf8Length } from "./StringLength.js";
-import { readInts } from "./tensor-util.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { readInts } from "./util/tensor-util.js";
 
 /**
  * Byte offset of UTF-8 character `ch` in b (b.length when past the end). Like TF, a character is

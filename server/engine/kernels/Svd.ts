@@ -15,7 +15,7 @@
 import { getAttrBool } from "../framework/op-def.js";
 import type { Tensor } from "../framework/tensor.js";
 import { isComplexType } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 import {
   analyzeInputs,
   type CVec,
@@ -29,7 +29,7 @@ import {
   readMatrix,
   realEmbedding,
   zeroMat,
-} from "./linalg.js";
+} from "./util/linalg.js";
 
 interface SvdResult {
   readonly s: Float64Array;

@@ -3,7 +3,7 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import type { OpKernel } from "../framework/op-kernel.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 const switchKernel: OpKernel = {
   compute(ctx) {

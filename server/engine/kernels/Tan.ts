@@ -1,9 +1,9 @@
 // TF's Tan (core/kernels/cwise_op_tan.cc): tan(x), element-wise.
 
 import type { Tensor } from "../framework/tensor.js";
-import { ctan } from "./complex-math.js";
-import { type UnaryFns, unaryConfig, unaryOp } from "./cwise.js";
-import { COMPLEX_TYPES, FLOAT_TYPES } from "./kernel-config.js";
+import { ctan } from "./util/complex-math.js";
+import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
+import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const tanFns: UnaryFns = { float: Math.tan, complex: ctan };
 

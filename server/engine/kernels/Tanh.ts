@@ -1,8 +1,8 @@
 // TF's Tanh (core/kernels/cwise_op_tanh.cc): Hyperbolic tangent.
 
 import type { Tensor } from "../framework/tensor.js";
-import { type UnaryFns, unaryConfig, unaryOp } from "./cwise.js";
-import { FLOAT_TYPES } from "./kernel-config.js";
+import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
+import { FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const tanhFns: UnaryFns = { float: Math.tanh };
 

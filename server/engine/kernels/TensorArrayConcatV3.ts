@@ -5,7 +5,7 @@ import { invalidArgument, unimplemented } from "../framework/errors.js";
 import { getAttrType } from "../framework/op-def.js";
 import { sameShape, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 import {
   checkReadDtype,
   isCompatibleWith,
@@ -14,8 +14,8 @@ import {
   partialShapeAttr,
   partialShapeString,
   tensorArrayFromInput,
-} from "./tensor-array.js";
-import { intVector } from "./tensor-util.js";
+} from "./util/tensor-array.js";
+import { intVector } from "./util/tensor-util.js";
 
 export const tensorArrayConcatV3Config: KernelConfig = {
   op: {

@@ -5,7 +5,7 @@
 import { invalidArgument, unimplemented } from "../framework/errors.js";
 import { getAttrType } from "../framework/op-def.js";
 import { sameShape, shapeString, Tensor } from "../framework/tensor.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 import {
   checkReadDtype,
   indexVector,
@@ -15,7 +15,7 @@ import {
   partialShapeAttr,
   partialShapeString,
   tensorArrayFromInput,
-} from "./tensor-array.js";
+} from "./util/tensor-array.js";
 
 export const tensorArrayGatherV3Config: KernelConfig = {
   op: {

@@ -2,8 +2,8 @@
 // TensorArray of a forward TensorArray for one gradient `source` (see tensor-array-grad.ts).
 
 import { getAttrString } from "../framework/op-def.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { computeTensorArrayGrad } from "./tensor-array-grad.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { computeTensorArrayGrad } from "./util/tensor-array-grad.js";
 
 export const tensorArrayGradV3Config: KernelConfig = {
   op: {

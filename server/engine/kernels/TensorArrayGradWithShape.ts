@@ -4,8 +4,8 @@
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrString } from "../framework/op-def.js";
 import { shapeString } from "../framework/tensor.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { computeTensorArrayGrad } from "./tensor-array-grad.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { computeTensorArrayGrad } from "./util/tensor-array-grad.js";
 
 export const tensorArrayGradWithShapeConfig: KernelConfig = {
   op: {

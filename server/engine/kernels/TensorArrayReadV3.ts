@@ -2,8 +2,8 @@
 // `index` (zeros of the element shape if it was never written and the shape is known).
 
 import { getAttrType } from "../framework/op-def.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { checkReadDtype, scalarIndex, tensorArrayFromInput } from "./tensor-array.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { checkReadDtype, scalarIndex, tensorArrayFromInput } from "./util/tensor-array.js";
 
 export const tensorArrayReadV3Config: KernelConfig = {
   op: {

@@ -3,8 +3,8 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { shapeString } from "../framework/tensor.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { checkWriteDtype, indexVector, sliceRows, tensorArrayFromInput } from "./tensor-array.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { checkWriteDtype, indexVector, sliceRows, tensorArrayFromInput } from "./util/tensor-array.js";
 
 export const tensorArrayScatterV3Config: KernelConfig = {
   op: {

@@ -2,8 +2,8 @@
 
 import { scalar } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { tensorArrayFromInput } from "./tensor-array.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { tensorArrayFromInput } from "./util/tensor-array.js";
 
 export const tensorArraySizeV3Config: KernelConfig = {
   op: {

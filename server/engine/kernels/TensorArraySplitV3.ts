@@ -3,9 +3,9 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { shapeString } from "../framework/tensor.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { checkWriteDtype, sliceRows, tensorArrayFromInput } from "./tensor-array.js";
-import { readInts } from "./tensor-util.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { checkWriteDtype, sliceRows, tensorArrayFromInput } from "./util/tensor-array.js";
+import { readInts } from "./util/tensor-util.js";
 
 export const tensorArraySplitV3Config: KernelConfig = {
   op: {

@@ -5,8 +5,8 @@
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrBool, getAttrType } from "../framework/op-def.js";
 import { shapeString } from "../framework/tensor.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { createStepResource, stepResourceHandle } from "./step-resources.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { createStepResource, stepResourceHandle } from "./util/step-resources.js";
 import {
   flowScalar,
   nextTensorArrayId,
@@ -15,7 +15,7 @@ import {
   TENSOR_ARRAYS,
   TensorArray,
   tensorArrayBaseName,
-} from "./tensor-array.js";
+} from "./util/tensor-array.js";
 
 export const tensorArrayV3Config: KernelConfig = {
   op: {

@@ -1,8 +1,8 @@
 // TF's TensorArrayWriteV3 (core/kernels/tensor_array_ops.cc TensorArrayWriteOp): writes `value` at
 // `index` (gradient arrays sum repeated writes) and passes flow_in on as flow_out.
 
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { checkWriteDtype, scalarIndex, tensorArrayFromInput } from "./tensor-array.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { checkWriteDtype, scalarIndex, tensorArrayFromInput } from "./util/tensor-array.js";
 
 export const tensorArrayWriteV3Config: KernelConfig = {
   op: {

@@ -3,10 +3,10 @@
 // so unset elements need a first dimension inferred from the set ones.
 
 import { invalidArgument } from "../framework/errors.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./kernel-config.js";
 import { concatList } from "./TensorListConcatV2.js";
-import { partialShapeAttr } from "./tensor-array.js";
-import { LIST_ELEMENT_TYPES } from "./tensor-list.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { partialShapeAttr } from "./util/tensor-array.js";
+import { LIST_ELEMENT_TYPES } from "./util/tensor-list.js";
 
 export const tensorListConcatConfig: KernelConfig = {
   op: {

@@ -6,8 +6,8 @@ import { getAttrType } from "../framework/op-def.js";
 import { sameShape, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType, dataTypeString } from "../framework/types.js";
 import { isTensorList, type PartialShape } from "../framework/variant.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { partialShapeString, variantValues } from "./tensor-list.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { partialShapeString, variantValues } from "./util/tensor-list.js";
 
 /** TF's PartialTensorShape::IsIdenticalTo. */
 function identical(a: PartialShape, b: PartialShape): boolean {

@@ -7,8 +7,8 @@ import { invalidArgument } from "../framework/errors.js";
 import type { OpKernelContext } from "../framework/op-kernel.js";
 import { numElements, sameShape, shapeString } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { joinRows } from "./tensor-array.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { joinRows } from "./util/tensor-array.js";
 import {
   checkListDtype,
   elementShapeFromInput,
@@ -20,8 +20,8 @@ import {
   partialShapeString,
   type TensorList,
   zerosElement,
-} from "./tensor-list.js";
-import { intVector } from "./tensor-util.js";
+} from "./util/tensor-list.js";
+import { intVector } from "./util/tensor-util.js";
 
 /** The V2 inputs: the element_shape and leading_dims tensors. */
 interface ConcatV2Inputs {

@@ -3,9 +3,9 @@
 
 import { getAttrType } from "../framework/op-def.js";
 import { scalar } from "../framework/tensor.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { listInput } from "./tensor-list.js";
-import { intVector } from "./tensor-util.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { listInput } from "./util/tensor-list.js";
+import { intVector } from "./util/tensor-util.js";
 
 export const tensorListElementShapeConfig: KernelConfig = {
   op: {

@@ -3,7 +3,7 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { Tensor } from "../framework/tensor.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 import {
   checkListDtype,
   elementShapeFromInput,
@@ -13,7 +13,7 @@ import {
   mergeShapes,
   partialShapeString,
   stackElements,
-} from "./tensor-list.js";
+} from "./util/tensor-list.js";
 
 export const tensorListGatherConfig: KernelConfig = {
   op: {

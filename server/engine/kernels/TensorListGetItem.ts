@@ -3,7 +3,7 @@
 // the set elements).
 
 import { invalidArgument } from "../framework/errors.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 import {
   checkListDtype,
   elementShapeFromInput,
@@ -14,7 +14,7 @@ import {
   oneInt,
   partialShapeString,
   zerosElement,
-} from "./tensor-list.js";
+} from "./util/tensor-list.js";
 
 export const tensorListGetItemConfig: KernelConfig = {
   op: {

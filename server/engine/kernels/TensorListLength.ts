@@ -2,8 +2,8 @@
 
 import { scalar } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { listInput } from "./tensor-list.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { listInput } from "./util/tensor-list.js";
 
 export const tensorListLengthConfig: KernelConfig = {
   op: { name: "TensorListLength", inputs: ["input_handle: variant"], outputs: ["length: int32"] },

@@ -2,7 +2,7 @@
 // element (zeros of the element shape when it is unset).
 
 import { invalidArgument } from "../framework/errors.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 import {
   checkListDtype,
   elementShapeFromInput,
@@ -12,7 +12,7 @@ import {
   listScalar,
   partialShapeString,
   zerosElement,
-} from "./tensor-list.js";
+} from "./util/tensor-list.js";
 
 export const tensorListPopBackConfig: KernelConfig = {
   op: {

@@ -5,7 +5,7 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrType } from "../framework/op-def.js";
 import { shapeString } from "../framework/tensor.js";
 import { dataTypeString } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 import {
   checkListDtype,
   isCompatibleWith,
@@ -13,7 +13,7 @@ import {
   listScalar,
   newSlots,
   partialShapeString,
-} from "./tensor-list.js";
+} from "./util/tensor-list.js";
 
 export const tensorListPushBackConfig: KernelConfig = {
   op: {

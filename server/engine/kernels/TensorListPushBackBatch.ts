@@ -5,8 +5,8 @@ import { invalidArgument } from "../framework/errors.js";
 import { shapeString, Tensor } from "../framework/tensor.js";
 import { DataType, dataTypeString } from "../framework/types.js";
 import { isTensorList } from "../framework/variant.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { sliceRows } from "./tensor-array.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { sliceRows } from "./util/tensor-array.js";
 import {
   isCompatibleWith,
   LIST_ELEMENT_TYPES,
@@ -14,7 +14,7 @@ import {
   partialShapeString,
   type TensorList,
   variantValues,
-} from "./tensor-list.js";
+} from "./util/tensor-list.js";
 
 export const tensorListPushBackBatchConfig: KernelConfig = {
   op: {

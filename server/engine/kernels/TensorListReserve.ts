@@ -4,8 +4,8 @@
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrType } from "../framework/op-def.js";
 import { shapeString } from "../framework/tensor.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { listScalar, newSlots, shapeFromTensor, TensorList } from "./tensor-list.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { listScalar, newSlots, shapeFromTensor, TensorList } from "./util/tensor-list.js";
 
 export const tensorListReserveConfig: KernelConfig = {
   op: {

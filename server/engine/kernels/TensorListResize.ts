@@ -2,8 +2,8 @@
 // elements, to `size`.
 
 import { invalidArgument } from "../framework/errors.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { listInput, listScalar, resizeList } from "./tensor-list.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { listInput, listScalar, resizeList } from "./util/tensor-list.js";
 
 export const tensorListResizeConfig: KernelConfig = {
   op: {

@@ -1,9 +1,9 @@
 // TF's TensorListScatter (core/kernels/list_kernels.h), TensorListScatterV2 without num_elements:
 // the list is one past the largest index long.
 
-import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./kernel-config.js";
 import { scatterIntoNewList } from "./TensorListScatterV2.js";
-import { LIST_ELEMENT_TYPES } from "./tensor-list.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { LIST_ELEMENT_TYPES } from "./util/tensor-list.js";
 
 export const tensorListScatterConfig: KernelConfig = {
   op: {

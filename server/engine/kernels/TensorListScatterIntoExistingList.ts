@@ -7,9 +7,9 @@
 import { invalidArgument } from "../framework/errors.js";
 import { shapeString } from "../framework/tensor.js";
 import { dataTypeString } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { sliceRows } from "./tensor-array.js";
-import { LIST_ELEMENT_TYPES, listInput, listScalar, resizeList } from "./tensor-list.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { sliceRows } from "./util/tensor-array.js";
+import { LIST_ELEMENT_TYPES, listInput, listScalar, resizeList } from "./util/tensor-list.js";
 
 export const tensorListScatterIntoExistingListConfig: KernelConfig = {
   op: {

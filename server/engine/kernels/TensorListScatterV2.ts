@@ -5,8 +5,8 @@
 import { invalidArgument } from "../framework/errors.js";
 import type { OpKernelContext } from "../framework/op-kernel.js";
 import { shapeString, type Tensor } from "../framework/tensor.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { sliceRows } from "./tensor-array.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { sliceRows } from "./util/tensor-array.js";
 import {
   checkShapeInputRank,
   isCompatibleWith,
@@ -16,7 +16,7 @@ import {
   partialShapeString,
   shapeFromTensor,
   TensorList,
-} from "./tensor-list.js";
+} from "./util/tensor-list.js";
 
 /** Writes row k of `value` at indices[k] of `tensors` (indices already checked). */
 function scatterRows(tensors: (Tensor | undefined)[], value: Tensor, indices: Int32Array): void {

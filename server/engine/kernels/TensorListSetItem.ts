@@ -4,7 +4,7 @@
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrBool, getAttrType } from "../framework/op-def.js";
 import { shapeString } from "../framework/tensor.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 import {
   checkListDtype,
   isCompatibleWith,
@@ -13,7 +13,7 @@ import {
   partialShapeString,
   resizeList,
   scalarArgument,
-} from "./tensor-list.js";
+} from "./util/tensor-list.js";
 
 export const tensorListSetItemConfig: KernelConfig = {
   op: {

@@ -3,8 +3,8 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { shapeString } from "../framework/tensor.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { sliceRows } from "./tensor-array.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { sliceRows } from "./util/tensor-array.js";
 import {
   isCompatibleWith,
   LIST_ELEMENT_TYPES,
@@ -12,7 +12,7 @@ import {
   partialShapeString,
   shapeFromTensor,
   TensorList,
-} from "./tensor-list.js";
+} from "./util/tensor-list.js";
 
 export const tensorListSplitConfig: KernelConfig = {
   op: {

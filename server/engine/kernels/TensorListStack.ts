@@ -4,7 +4,7 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrInt } from "../framework/op-def.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 import {
   checkListDtype,
   elementShapeFromInput,
@@ -14,7 +14,7 @@ import {
   mergeSetElementShapes,
   partialShapeString,
   stackElements,
-} from "./tensor-list.js";
+} from "./util/tensor-list.js";
 
 export const tensorListStackConfig: KernelConfig = {
   op: {

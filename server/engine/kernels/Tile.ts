@@ -4,8 +4,8 @@
 import { stridesOf } from "../framework/bcast.js";
 import { invalidArgument } from "../framework/errors.js";
 import { numElements, shapeString, Tensor } from "../framework/tensor.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { allocIndexable, lanesOf, readInts, storage } from "./tensor-util.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { allocIndexable, lanesOf, readInts, storage } from "./util/tensor-util.js";
 
 export function tile(x: Tensor, multiples: readonly number[]): Tensor {
   if (multiples.length !== x.rank) {

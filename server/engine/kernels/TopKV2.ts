@@ -6,8 +6,8 @@ import { bfloat16ToFloat, halfToFloat } from "../framework/float16.js";
 import { getAttrType } from "../framework/op-def.js";
 import { allocData, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { lanesOf, scalarValue, storage } from "./tensor-util.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { lanesOf, scalarValue, storage } from "./util/tensor-util.js";
 
 export function topK(input: Tensor, k: number, indexType: DataType): [Tensor, Tensor] {
   if (k < 0) throw invalidArgument(`Need k >= 0, got ${k}`);

@@ -10,7 +10,7 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrBool } from "../framework/op-def.js";
 import type { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 import {
   analyzeInputs,
   type MatrixBatch,
@@ -18,7 +18,7 @@ import {
   matrixSource,
   readMatrix,
   zeroMat,
-} from "./linalg.js";
+} from "./util/linalg.js";
 
 type Rows = Float64Array[];
 

@@ -11,14 +11,14 @@ import { bfloat16ToFloat, floatToBfloat16, floatToHalf, halfToFloat } from "../f
 import type { OpKernelContext } from "../framework/op-kernel.js";
 import type { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { type BinaryFns, binaryOp } from "./cwise.js";
+import { type BinaryFns, binaryOp } from "./util/cwise.js";
 import {
   checkTypeConstraint,
   cpuKernel,
   FLOAT_TYPES,
   INT_TYPES,
   type KernelConfig,
-} from "./kernel-config.js";
+} from "./util/kernel-config.js";
 
 function divisionByZero(): Error {
   return internal("Unexpected error in binary operator (only integer div and mod should have errors)");

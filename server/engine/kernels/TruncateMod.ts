@@ -4,8 +4,8 @@
 
 import { internal } from "../framework/errors.js";
 import type { Tensor } from "../framework/tensor.js";
-import { type BinaryFns, binaryConfig, binaryOp } from "./cwise.js";
-import { T } from "./kernel-config.js";
+import { type BinaryFns, binaryConfig, binaryOp } from "./util/cwise.js";
+import { T } from "./util/kernel-config.js";
 
 function divisionByZero(): Error {
   return internal("Unexpected error in binary operator (only integer div and mod should have errors)");

@@ -4,9 +4,9 @@
 
 import type { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { type PhiloxRandom, truncatedNormalDistribution } from "./philox-random.js";
 import { fillFloatTensor } from "./RandomUniform.js";
-import { floatRandomOpConfig } from "./random-op.js";
+import { type PhiloxRandom, truncatedNormalDistribution } from "./util/philox-random.js";
+import { floatRandomOpConfig } from "./util/random-op.js";
 
 export function truncatedNormal(gen: PhiloxRandom, shape: readonly number[], dtype: DataType): Tensor {
   return fillFloatTensor(

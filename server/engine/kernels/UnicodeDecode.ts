@@ -8,15 +8,15 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrBool, getAttrInt, getAttrString, getAttrType } from "../framework/op-def.js";
 import { allocData, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { intVector } from "./tensor-util.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { intVector } from "./util/tensor-util.js";
 import {
   type ErrorMode,
   forEachCodePoint,
   parseEncoding,
   parseErrorMode,
   type UnicodeEncoding,
-} from "./unicode.js";
+} from "./util/unicode.js";
 
 export interface DecodeOptions {
   readonly encoding: UnicodeEncoding;

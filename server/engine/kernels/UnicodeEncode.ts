@@ -6,9 +6,9 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrInt, getAttrString } from "../framework/op-def.js";
 import { allocData, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { readInts } from "./tensor-util.js";
 import { checkReplacementChar } from "./UnicodeDecode.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { readInts } from "./util/tensor-util.js";
 import {
   type ErrorMode,
   encodeCodePoint,
@@ -16,7 +16,7 @@ import {
   parseEncoding,
   parseErrorMode,
   type UnicodeEncoding,
-} from "./unicode.js";
+} from "./util/unicode.js";
 
 function checkSplits(splits: readonly number[], n: number): void {
   if (splits.length === 0) {

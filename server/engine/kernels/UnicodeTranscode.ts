@@ -6,8 +6,8 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrBool, getAttrInt, getAttrString } from "../framework/op-def.js";
 import { allocData, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
 import { checkReplacementChar, type DecodeOptions } from "./UnicodeDecode.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 import {
   encodeCodePoint,
   forEachCodePoint,
@@ -15,7 +15,7 @@ import {
   parseEncoding,
   parseErrorMode,
   type UnicodeEncoding,
-} from "./unicode.js";
+} from "./util/unicode.js";
 
 export function unicodeTranscode(input: Tensor, o: DecodeOptions, output: UnicodeEncoding): Tensor {
   const src = input.data as Uint8Array[];

@@ -5,8 +5,8 @@
 import { invalidArgument } from "../framework/errors.js";
 import { allocData, shapeString, Tensor } from "../framework/tensor.js";
 import { dataTypeString } from "../framework/types.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { readInts } from "./tensor-util.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { readInts } from "./util/tensor-util.js";
 
 export function unravelIndex(indices: Tensor, dimsT: Tensor): Tensor {
   if (indices.rank > 1) {

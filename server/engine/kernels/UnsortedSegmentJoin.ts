@@ -7,9 +7,9 @@ import { invalidArgument, outOfRange } from "../framework/errors.js";
 import { getAttrString } from "../framework/op-def.js";
 import { allocData, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { bytesOf, joinBytes } from "./string-util.js";
-import { readInts } from "./tensor-util.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { bytesOf, joinBytes } from "./util/string-util.js";
+import { readInts } from "./util/tensor-util.js";
 
 function checkInputs(input: Tensor, ids: Tensor, numT: Tensor): number {
   if (numT.numElements === 0) throw invalidArgument("Number of segments cannot be empty.");

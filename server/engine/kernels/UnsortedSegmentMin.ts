@@ -4,8 +4,13 @@
 // tf.math.unsorted_segment_min.
 
 import { DataType } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, REAL_NUMBER_TYPES } from "./kernel-config.js";
-import { unsortedSegmentReduce } from "./segment-reduction.js";
+import {
+  checkTypeConstraint,
+  cpuKernel,
+  type KernelConfig,
+  REAL_NUMBER_TYPES,
+} from "./util/kernel-config.js";
+import { unsortedSegmentReduce } from "./util/segment-reduction.js";
 
 export const unsortedSegmentMinConfig: KernelConfig = {
   op: {

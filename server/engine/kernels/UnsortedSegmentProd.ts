@@ -3,8 +3,8 @@
 // a segment no id names is 1. Negative ids are dropped. tf.math.unsorted_segment_prod.
 
 import { DataType } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./kernel-config.js";
-import { unsortedSegmentReduce } from "./segment-reduction.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./util/kernel-config.js";
+import { unsortedSegmentReduce } from "./util/segment-reduction.js";
 
 export const unsortedSegmentProdConfig: KernelConfig = {
   op: {

@@ -4,8 +4,8 @@
 // it for the gradient of GatherV2 with dense gradients and of the segment ops.
 
 import { DataType } from "../framework/types.js";
-import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./kernel-config.js";
-import { unsortedSegmentReduce } from "./segment-reduction.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./util/kernel-config.js";
+import { unsortedSegmentReduce } from "./util/segment-reduction.js";
 
 export const unsortedSegmentSumConfig: KernelConfig = {
   op: {

@@ -6,8 +6,8 @@
 import { getAttrString, getAttrType } from "../framework/op-def.js";
 import { type ResourceHandle, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { VAR_TYPE_HASH, VAR_TYPE_NAME } from "./variables.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { VAR_TYPE_HASH, VAR_TYPE_NAME } from "./util/variables.js";
 
 export function makeVarHandle(device: string, container: string, name: string): Tensor {
   const h: ResourceHandle = {

@@ -4,8 +4,8 @@ import { isTfError } from "../framework/errors.js";
 import { getAttrBool } from "../framework/op-def.js";
 import { scalar } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { cpuKernel, type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { handleFromInput, lookupVar, VAR_TYPE_NAME, varNotFound } from "./variables.js";
+import { cpuKernel, type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { handleFromInput, lookupVar, VAR_TYPE_NAME, varNotFound } from "./util/variables.js";
 
 export const varIsInitializedOpConfig: KernelConfig = {
   op: {

@@ -3,9 +3,9 @@
 
 import { getAttrType } from "../framework/op-def.js";
 import { DataType } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { intVector } from "./tensor-util.js";
-import { handleFromInput, lookupVar } from "./variables.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { intVector } from "./util/tensor-util.js";
+import { handleFromInput, lookupVar } from "./util/variables.js";
 
 export const variableShapeConfig: KernelConfig = {
   op: {

@@ -5,8 +5,8 @@
 import { type AttrMap, getAttrString, getAttrType } from "../framework/op-def.js";
 import type { RefCell } from "../framework/op-kernel.js";
 import type { ResourceMgr } from "../framework/resource-mgr.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { LEGACY_VAR_TYPE_NAME, setDeclaredShape } from "./variables.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { LEGACY_VAR_TYPE_NAME, setDeclaredShape } from "./util/variables.js";
 
 /** A fully defined shape attr as numbers; undefined for unknown rank or unknown dimensions. */
 export function definedShapeAttr(attrs: AttrMap, name: string): number[] | undefined {

@@ -3,8 +3,8 @@
 
 import { allocData, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
-import { lanesOf, numericData } from "./tensor-util.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { lanesOf, numericData } from "./util/tensor-util.js";
 
 export function where(input: Tensor): Tensor {
   const n = input.numElements;

@@ -7,8 +7,8 @@ import { invalidArgument } from "../framework/errors.js";
 import type { OpDeclaration } from "../framework/op-def.js";
 import type { AsyncOpKernel, OpKernelConstruction } from "../framework/op-kernel.js";
 import type { Tensor } from "../framework/tensor.js";
-import { inputsFrom, instantiateFuncAttr, setFunctionOutputs, toBool } from "./functional-ops.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { inputsFrom, instantiateFuncAttr, setFunctionOutputs, toBool } from "./util/functional-ops.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 function whileDeclaration(name: string, isStateful: boolean): OpDeclaration {
   return {

@@ -4,8 +4,8 @@
 import { invalidArgument } from "../framework/errors.js";
 import { shapeString } from "../framework/tensor.js";
 import { dirname } from "../framework/tensor-bundle/naming.js";
-import { scalarStringInput, stepFiles } from "./file-ops.js";
-import { type KernelConfig, simpleKernel } from "./kernel-config.js";
+import { scalarStringInput, stepFiles } from "./util/file-ops.js";
+import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
 
 export const writeFileConfig: KernelConfig = {
   op: { name: "WriteFile", inputs: ["filename: string", "contents: string"], isStateful: true },

@@ -1,8 +1,8 @@
 // TF's Xdivy (core/kernels/cwise_op_xdivy.cc): x / y, or 0 where x is 0, with broadcasting.
 
 import type { Tensor } from "../framework/tensor.js";
-import { type BinaryFns, binaryConfig, binaryOp, complexMath } from "./cwise.js";
-import { COMPLEX_TYPES, FLOAT_TYPES } from "./kernel-config.js";
+import { type BinaryFns, binaryConfig, binaryOp, complexMath } from "./util/cwise.js";
+import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const xdivyFns: BinaryFns = {
   float: (a, b) => (a === 0 ? a : a / b),

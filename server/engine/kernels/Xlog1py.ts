@@ -1,9 +1,9 @@
 // TF's Xlog1py (core/kernels/cwise_op_xlog1py.cc): x * log1p(y), or 0 where x is 0, with broadcasting.
 
 import type { Tensor } from "../framework/tensor.js";
-import { clog1p } from "./complex-math.js";
-import { type BinaryFns, binaryConfig, binaryOp, complexMath } from "./cwise.js";
-import { COMPLEX_TYPES, FLOAT_TYPES } from "./kernel-config.js";
+import { clog1p } from "./util/complex-math.js";
+import { type BinaryFns, binaryConfig, binaryOp, complexMath } from "./util/cwise.js";
+import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const xlog1pyFns: BinaryFns = {
   float: (a, b) => (a === 0 ? a : a * Math.log1p(b)),

@@ -1,9 +1,9 @@
 // TF's Xlogy (core/kernels/cwise_op_xlogy.cc): x * log(y), or 0 where x is 0, with broadcasting.
 
 import type { Tensor } from "../framework/tensor.js";
-import { clog } from "./complex-math.js";
-import { type BinaryFns, binaryConfig, binaryOp, complexMath } from "./cwise.js";
-import { COMPLEX_TYPES, FLOAT_TYPES } from "./kernel-config.js";
+import { clog } from "./util/complex-math.js";
+import { type BinaryFns, binaryConfig, binaryOp, complexMath } from "./util/cwise.js";
+import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const xlogyFns: BinaryFns = {
   float: (a, b) => (a === 0 ? a : a * Math.log(b)),

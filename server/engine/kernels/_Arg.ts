@@ -3,7 +3,7 @@
 
 import { internal } from "../framework/errors.js";
 import { getAttrInt } from "../framework/op-def.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 export const ArgKernel: KernelConfig = {
   op: { name: "_Arg", outputs: ["output: T"], attrs: ["T: type", "index: int >= 0"], isStateful: true },

@@ -6,7 +6,7 @@ import { getAttrBigInt, getAttrString, getAttrType } from "../framework/op-def.j
 import type { AsyncOpKernel, OpKernelConstruction } from "../framework/op-kernel.js";
 import { createRendezvousKey } from "../framework/rendezvous.js";
 import { dataTypeString } from "../framework/types.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 const recvAttrs = [
   "tensor_type: type",

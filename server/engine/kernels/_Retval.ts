@@ -3,7 +3,7 @@
 
 import { internal } from "../framework/errors.js";
 import { getAttrInt } from "../framework/op-def.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 export const RetvalKernel: KernelConfig = {
   op: { name: "_Retval", inputs: ["input: T"], attrs: ["T: type", "index: int >= 0"], isStateful: true },

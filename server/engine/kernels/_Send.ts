@@ -4,7 +4,7 @@
 import { getAttrBigInt, getAttrBool, getAttrString } from "../framework/op-def.js";
 import type { OpKernel, OpKernelConstruction } from "../framework/op-kernel.js";
 import { createRendezvousKey } from "../framework/rendezvous.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 const sendAttrs = [
   "T: type",

@@ -30,9 +30,9 @@ import {
   num,
   toTensor,
   valuesOf,
-} from "./fixture-format.js";
-import { type GraphCase, runGraphFixtures } from "./graph-fixtures.js";
-import { attr, runKernel } from "./testing.js";
+} from "./testing/fixture-format.js";
+import { type GraphCase, runGraphFixtures } from "./testing/graph-fixtures.js";
+import { attr, runKernel } from "./testing/testing.js";
 
 const fx = JSON.parse(
   readFileSync(new URL("./testdata/array-extra-fixtures.json", import.meta.url), "utf8"),

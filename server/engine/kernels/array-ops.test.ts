@@ -13,8 +13,15 @@ import {
 import { TfCode } from "../framework/errors.js";
 import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { buildAttrs, type FxKernelCase, type FxValue, num, toTensor, valuesOf } from "./fixture-format.js";
-import { attr, runKernel } from "./testing.js";
+import {
+  buildAttrs,
+  type FxKernelCase,
+  type FxValue,
+  num,
+  toTensor,
+  valuesOf,
+} from "./testing/fixture-format.js";
+import { attr, runKernel } from "./testing/testing.js";
 
 const fx = JSON.parse(readFileSync(new URL("./testdata/array-fixtures.json", import.meta.url), "utf8")) as {
   cases: FxKernelCase[];
@@ -129,9 +136,13 @@ describe("array ops: budgets, filesystem and Python", () => {
     await rejects(
       run("ReadFile", [str("/etc/passwd")], {}),
       TfCode.PERMISSION_DENIED,
-      "never read the server's filesystem",
+      "no file sandbox (start tfgate with --files-root DIR",
     );
-    await rejects(run("WriteFile", [str("/tmp/x"), str("y")], {}), TfCode.PERMISSION_DENIED, "never write");
+    await rejects(
+      run("WriteFile", [str("/tmp/x"), str("y")], {}),
+      TfCode.PERMISSION_DENIED,
+      "no file sandbox",
+    );
     await rejects(
       run("PrintV2", [str("hi")], { output_stream: attr.string("file:///tmp/log") }),
       TfCode.PERMISSION_DENIED,
@@ -158,7 +169,7 @@ describe("array ops: budgets, filesystem and Python", () => {
 
   it("Print and PrintV2 write to the server log", async () => {
     const lines: string[] = [];
-    const { runKernelWithLog } = await import("./array-ops-testing.js");
+    const { runKernelWithLog } = await import("./testing/array-ops-testing.js");
     const x = vec([1, 2, 3, 4, 5]);
     const out = await runKernelWithLog(
       "Print",

@@ -19,9 +19,9 @@ import {
   type FxValue,
   toTensor,
   valuesOf,
-} from "./fixture-format.js";
-import { type GraphCase, runGraphFixtures } from "./graph-fixtures.js";
-import { runKernel } from "./testing.js";
+} from "./testing/fixture-format.js";
+import { type GraphCase, runGraphFixtures } from "./testing/graph-fixtures.js";
+import { runKernel } from "./testing/testing.js";
 
 interface FileCase extends FxKernelCase {
   readonly note?: string;

@@ -10,9 +10,9 @@
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { type DataType, dataTypeString } from "../framework/types.js";
-import type { FxKernelCase } from "./fixture-format.js";
-import { runFixtureCase } from "./fixture-format.js";
-import { assertTensor, type GraphCase, runGraphFixtures } from "./graph-fixtures.js";
+import type { FxKernelCase } from "./testing/fixture-format.js";
+import { runFixtureCase } from "./testing/fixture-format.js";
+import { assertTensor, type GraphCase, runGraphFixtures } from "./testing/graph-fixtures.js";
 
 type KernelCase = FxKernelCase;
 const fx = JSON.parse(

@@ -22,8 +22,8 @@ import {
   num,
   toTensor,
   valuesOf,
-} from "./fixture-format.js";
-import { attr, run1, runKernel } from "./testing.js";
+} from "./testing/fixture-format.js";
+import { attr, run1, runKernel } from "./testing/testing.js";
 
 interface VariableCase {
   readonly op: string;

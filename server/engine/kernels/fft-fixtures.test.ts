@@ -12,9 +12,16 @@ import { describe, it } from "node:test";
 import { TfCode } from "../framework/errors.js";
 import { Tensor } from "../framework/tensor.js";
 import { DataType, dataTypeString } from "../framework/types.js";
-import { buildAttrs, type FxKernelCase, type FxValue, num, toTensor, valuesOf } from "./fixture-format.js";
-import { makeDft } from "./spectral.js";
-import { attr, runKernel, tensorOf } from "./testing.js";
+import {
+  buildAttrs,
+  type FxKernelCase,
+  type FxValue,
+  num,
+  toTensor,
+  valuesOf,
+} from "./testing/fixture-format.js";
+import { attr, runKernel, tensorOf } from "./testing/testing.js";
+import { makeDft } from "./util/spectral.js";
 
 const fx = JSON.parse(readFileSync(new URL("./testdata/fft-fixtures.json", import.meta.url), "utf8")) as {
   tensorflow: string;

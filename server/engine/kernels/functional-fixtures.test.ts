@@ -10,8 +10,8 @@ import { test } from "node:test";
 import { TfCode } from "../framework/errors.js";
 import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { toBool } from "./functional-ops.js";
-import { type GraphCase, runGraphFixtures } from "./graph-fixtures.js";
+import { type GraphCase, runGraphFixtures } from "./testing/graph-fixtures.js";
+import { toBool } from "./util/functional-ops.js";
 
 const fx = JSON.parse(
   readFileSync(new URL("./testdata/functional-fixtures.json", import.meta.url), "utf8"),

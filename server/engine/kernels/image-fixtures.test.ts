@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import type { Tensor } from "../framework/tensor.js";
 import { type DataType, dataTypeString } from "../framework/types.js";
-import { type FxKernelCase, type FxNumber, num, runFixtureCase, valuesOf } from "./fixture-format.js";
+import { type FxKernelCase, type FxNumber, num, runFixtureCase, valuesOf } from "./testing/fixture-format.js";
 
 const fx = JSON.parse(readFileSync(new URL("./testdata/image-fixtures.json", import.meta.url), "utf8")) as {
   tensorflow: string;

@@ -7,7 +7,7 @@ import { describe, test } from "node:test";
 import { isTfError, tfCodeName } from "../framework/errors.js";
 import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { attr, runKernel, tensorOf } from "./testing.js";
+import { attr, runKernel, tensorOf } from "./testing/testing.js";
 
 const F = DataType.DT_FLOAT;
 const I = DataType.DT_INT32;

@@ -11,7 +11,7 @@ import { TfCode } from "../framework/errors.js";
 import { createResourceMgr } from "../framework/resource-mgr.js";
 import { fromValues, getMaxTensorBytes, setMaxTensorBytes } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { attr, run1, runKernel, tensorOf, valuesOf } from "./testing.js";
+import { attr, run1, runKernel, tensorOf, valuesOf } from "./testing/testing.js";
 
 const F = DataType.DT_FLOAT;
 const I32 = DataType.DT_INT32;
@@ -293,22 +293,22 @@ describe("nn, aggregation, strings, training, stubs", () => {
     const f = await run1("ShardedFilename", { inputs: [strs([], ["model"]), i32([], [3]), i32([], [12])] });
     assert.deepEqual(text(f), ["model-00003-of-00012"]);
   });
-  it("checkpoint and ParseExample kernels fail only when run, with UNIMPLEMENTED", async () => {
+  it("checkpoint kernels without a file sandbox fail only when run, with PERMISSION_DENIED", async () => {
     await rejectsWith(
       runKernel("SaveV2", {
         attrs: { dtypes: attr.typeList([F]) },
         inputs: [strs([], ["p"]), strs([1], ["v"]), strs([1], [""]), f32([], [1])],
       }),
-      TfCode.UNIMPLEMENTED,
-      "SaveV2 is not supported by tfgate",
+      TfCode.PERMISSION_DENIED,
+      "SaveV2 is not allowed: this server has no file sandbox",
     );
     await rejectsWith(
       runKernel("RestoreV2", {
         attrs: { dtypes: attr.typeList([F]) },
         inputs: [strs([], ["p"]), strs([1], ["v"]), strs([1], [""])],
       }),
-      TfCode.UNIMPLEMENTED,
-      "RestoreV2 is not supported by tfgate",
+      TfCode.PERMISSION_DENIED,
+      "RestoreV2 is not allowed: this server has no file sandbox",
     );
   });
   it("BroadcastGradientArgs and ApplyGradientDescent", async () => {

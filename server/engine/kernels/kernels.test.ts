@@ -14,7 +14,7 @@ import {
   Tensor,
 } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { attr, run1, runKernel, tensorOf, testDevice, valuesOf } from "./testing.js";
+import { attr, run1, runKernel, tensorOf, testDevice, valuesOf } from "./testing/testing.js";
 
 const F = DataType.DT_FLOAT;
 const I32 = DataType.DT_INT32;

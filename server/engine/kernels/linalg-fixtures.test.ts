@@ -18,7 +18,7 @@ import {
   num,
   runFixtureCase,
   valuesOf,
-} from "./fixture-format.js";
+} from "./testing/fixture-format.js";
 
 const fx = JSON.parse(readFileSync(new URL("./testdata/linalg-fixtures.json", import.meta.url), "utf8")) as {
   tensorflow: string;

@@ -8,8 +8,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { createResourceMgr, ownBySession, releaseSessionResources } from "../framework/resource-mgr.js";
-import { type GraphCase, runGraphFixtures } from "./graph-fixtures.js";
-import { LOOKUP_TABLE_TYPE } from "./lookup-table.js";
+import { type GraphCase, runGraphFixtures } from "./testing/graph-fixtures.js";
+import { LOOKUP_TABLE_TYPE } from "./util/lookup-table.js";
 
 const fx = JSON.parse(readFileSync(new URL("./testdata/lookup-fixtures.json", import.meta.url), "utf8")) as {
   tensorflow: string;

@@ -25,9 +25,9 @@ import { fromValues, type Tensor } from "../framework/tensor.js";
 import { tensorFromProto, tensorToProto } from "../framework/tensor-proto.js";
 import { DataType } from "../framework/types.js";
 import { createMaster, type Master } from "../master/master.js";
-import { STACK_TYPE, Stack } from "./stack.js";
-import { lookupResource, stepResourceHandle } from "./step-resources.js";
-import { testDevice } from "./testing.js";
+import { testDevice } from "./testing/testing.js";
+import { STACK_TYPE, Stack } from "./util/stack.js";
+import { lookupResource, stepResourceHandle } from "./util/step-resources.js";
 
 const attrType = (t: DataType) => create(AttrValueSchema, { value: { case: "type", value: t } });
 const attrBool = (b: boolean) => create(AttrValueSchema, { value: { case: "b", value: b } });

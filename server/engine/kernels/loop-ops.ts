@@ -4,7 +4,7 @@
 // iterations, see executor.ts), so their kernels here only run when a test calls them directly.
 
 import type { OpKernel } from "../framework/op-kernel.js";
-import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 const forward: OpKernel = {
   compute(ctx) {

@@ -16,8 +16,15 @@ import { readFileSync } from "node:fs";
 import { after, describe, it } from "node:test";
 import { floatToBfloat16, floatToHalf } from "../framework/float16.js";
 import { DataType, dataTypeString } from "../framework/types.js";
-import { type FxKernelCase, type FxNumber, type FxValue, num, toTensor, valuesOf } from "./fixture-format.js";
-import { attr, runKernel } from "./testing.js";
+import {
+  type FxKernelCase,
+  type FxNumber,
+  type FxValue,
+  num,
+  toTensor,
+  valuesOf,
+} from "./testing/fixture-format.js";
+import { attr, runKernel } from "./testing/testing.js";
 
 type Num = FxNumber;
 type Value = FxValue;

@@ -26,7 +26,7 @@ import {
   AttrValueSchema,
 } from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
 import { type DataType, dataTypeFromString } from "../framework/types.js";
-import { attr, runKernel, tensorOf, valuesOf } from "./testing.js";
+import { attr, runKernel, tensorOf, valuesOf } from "./testing/testing.js";
 
 type Num = number | null | "inf" | "-inf";
 interface FixtureTensor {

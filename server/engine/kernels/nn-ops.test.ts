@@ -13,7 +13,7 @@ import {
 import { TfCode } from "../framework/errors.js";
 import { getMaxTensorBytes, setMaxTensorBytes, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { allClose, attr, run1, tensorOf, valuesOf } from "./testing.js";
+import { allClose, attr, run1, tensorOf, valuesOf } from "./testing/testing.js";
 
 const F = DataType.DT_FLOAT;
 const D = DataType.DT_DOUBLE;

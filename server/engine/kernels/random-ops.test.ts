@@ -15,9 +15,9 @@ import { addDefaultAttrs, inputTypesForNode, lookUpOp, outputTypesForNode } from
 import { findKernel, isAsyncKernel, type OpKernelContext } from "../framework/op-kernel.js";
 import { fromValues, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { fma, logf } from "./glibc-float-math.js";
-import { PhiloxRandom } from "./philox-random.js";
-import { attr, run1, tensorOf, testDevice } from "./testing.js";
+import { attr, run1, tensorOf, testDevice } from "./testing/testing.js";
+import { fma, logf } from "./util/glibc-float-math.js";
+import { PhiloxRandom } from "./util/philox-random.js";
 
 interface Case {
   op: string;

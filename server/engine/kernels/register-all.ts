@@ -4,19 +4,13 @@
 
 import { defineOp } from "../framework/op-def.js";
 import { registerKernel } from "../framework/op-kernel.js";
-import * as opsMath from "./all-ops.js";
-import type { KernelConfig } from "./kernel-config.js";
+import { kernelConfigs } from "./registry.js";
+import type { KernelConfig } from "./util/kernel-config.js";
 
-function isKernelConfig(v: unknown): v is KernelConfig {
-  if (typeof v !== "object" || v === null) return false;
-  const c = v as Partial<KernelConfig>;
-  return typeof c.op?.name === "string" && typeof c.kernel?.create === "function";
-}
-
-/** Every kernel config exported by the modules re-exported from all-ops.ts, in a stable order. */
-export const allKernelConfigs: readonly KernelConfig[] = [
-  ...new Set(Object.values(opsMath).filter(isKernelConfig)),
-].sort((a, b) => (a.op.name < b.op.name ? -1 : a.op.name > b.op.name ? 1 : 0));
+/** Every kernel config of the registry, sorted by op name. */
+export const allKernelConfigs: readonly KernelConfig[] = [...kernelConfigs].sort((a, b) =>
+  a.op.name < b.op.name ? -1 : a.op.name > b.op.name ? 1 : 0,
+);
 
 let registered = false;
 

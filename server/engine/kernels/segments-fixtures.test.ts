@@ -10,8 +10,8 @@ import { describe, it } from "node:test";
 import { TfCode } from "../framework/errors.js";
 import { fromValues } from "../framework/tensor.js";
 import { DataType, dataTypeString } from "../framework/types.js";
-import { type FxKernelCase, type FxNumber, num, runFixtureCase, valuesOf } from "./fixture-format.js";
-import { attr, runKernel } from "./testing.js";
+import { type FxKernelCase, type FxNumber, num, runFixtureCase, valuesOf } from "./testing/fixture-format.js";
+import { attr, runKernel } from "./testing/testing.js";
 
 const fx = JSON.parse(
   readFileSync(new URL("./testdata/segments-fixtures.json", import.meta.url), "utf8"),

@@ -17,8 +17,8 @@ import {
   num,
   toTensor,
   valuesOf,
-} from "./fixture-format.js";
-import { runKernel } from "./testing.js";
+} from "./testing/fixture-format.js";
+import { runKernel } from "./testing/testing.js";
 
 const fx = JSON.parse(readFileSync(new URL("./testdata/sparse-fixtures.json", import.meta.url), "utf8")) as {
   tensorflow: string;

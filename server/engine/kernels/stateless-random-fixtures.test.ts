@@ -35,8 +35,8 @@ import {
   runFixtureCase,
   toTensor,
   valuesOf,
-} from "./fixture-format.js";
-import { runKernel, testDevice } from "./testing.js";
+} from "./testing/fixture-format.js";
+import { runKernel, testDevice } from "./testing/testing.js";
 
 const fx = JSON.parse(
   readFileSync(new URL("./testdata/stateless-random-fixtures.json", import.meta.url), "utf8"),

@@ -14,8 +14,14 @@ import {
 } from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
 import type { Tensor } from "../framework/tensor.js";
 import { DataType, dataTypeString } from "../framework/types.js";
-import { buildAttrs, type FxKernelCase, type FxTensor, toTensor, valuesOf } from "./fixture-format.js";
-import { runKernel } from "./testing.js";
+import {
+  buildAttrs,
+  type FxKernelCase,
+  type FxTensor,
+  toTensor,
+  valuesOf,
+} from "./testing/fixture-format.js";
+import { runKernel } from "./testing/testing.js";
 
 /** A fixture tensor; strings that are not valid UTF-8 come base64-encoded. */
 type StringsTensor = FxTensor & { readonly encoding?: "base64" };

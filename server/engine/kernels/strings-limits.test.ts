@@ -12,7 +12,7 @@ import {
 import { TfCode } from "../framework/errors.js";
 import { fromValues, type Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { attr, runKernel, tensorOf } from "./testing.js";
+import { attr, runKernel, tensorOf } from "./testing/testing.js";
 
 const I64 = DataType.DT_INT64;
 const I32 = DataType.DT_INT32;

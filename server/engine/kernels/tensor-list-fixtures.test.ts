@@ -13,8 +13,8 @@ import { TfCode } from "../framework/errors.js";
 import { fromValues, scalar, type Tensor } from "../framework/tensor.js";
 import { DataType, dataTypeString } from "../framework/types.js";
 import { isTensorList } from "../framework/variant.js";
-import { buildAttrs, type FxError, type FxTensor, toTensor, valuesOf } from "./fixture-format.js";
-import { attr, runKernel } from "./testing.js";
+import { buildAttrs, type FxError, type FxTensor, toTensor, valuesOf } from "./testing/fixture-format.js";
+import { attr, runKernel } from "./testing/testing.js";
 
 type FxInput = FxTensor | { readonly ref: [number, number] } | { readonly list: FxInput[] };
 

@@ -12,7 +12,7 @@ import type { RefCell } from "../framework/op-kernel.js";
 import { createResourceMgr, type ResourceMgr } from "../framework/resource-mgr.js";
 import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { allClose, attr, run1, runKernel, tensorOf, valuesOf } from "./testing.js";
+import { allClose, attr, run1, runKernel, tensorOf, valuesOf } from "./testing/testing.js";
 
 const F = DataType.DT_FLOAT;
 const D = DataType.DT_DOUBLE;

@@ -26,11 +26,11 @@ import { batchMatMul } from "./BatchMatMulV2.js";
 import { conv2D } from "./Conv2D.js";
 import { conv2DBackpropFilter } from "./Conv2DBackpropFilter.js";
 import { conv2DBackpropInput } from "./Conv2DBackpropInput.js";
-import type { ConvAttrs } from "./conv-util.js";
 import { matMul } from "./MatMul.js";
 import { registerAllKernels } from "./register-all.js";
-import { attr, run1, tensorOf, valuesOf } from "./testing.js";
-import { XNN_MIN_MACS, xnnKernels, xnnSettled } from "./xnn.js";
+import { attr, run1, tensorOf, valuesOf } from "./testing/testing.js";
+import type { ConvAttrs } from "./util/conv-util.js";
+import { XNN_MIN_MACS, xnnKernels, xnnSettled } from "./util/xnn.js";
 
 registerAllKernels();
 

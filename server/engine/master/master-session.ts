@@ -40,7 +40,7 @@ import {
 import { createFunctionLibrary } from "../framework/function.js";
 import { lookUpOp } from "../framework/op-def.js";
 import { createRendezvousKey, type RendezvousValue } from "../framework/rendezvous.js";
-import type { Tensor } from "../framework/tensor.js";
+import { type Tensor, withMaxTensorBytes } from "../framework/tensor.js";
 import { tensorFromProto } from "../framework/tensor-proto.js";
 import { BYTES_PER_ELEMENT, type DataType, dataTypeString } from "../framework/types.js";
 import type { Graph, Node } from "../graph/graph.js";
@@ -62,6 +62,8 @@ export interface MasterSessionEnv {
   readonly log: (level: "info" | "warn" | "error", message: string) => void;
   /** Largest graph (node count) a session may hold. */
   readonly maxGraphNodes: number;
+  /** Largest tensor a feed (or a constant the placer summarises) may decode to (--max-tensor-bytes). */
+  readonly maxTensorBytes: number;
 }
 
 interface PartitionPlan {
@@ -262,12 +264,15 @@ export class MasterSession {
       maxNodes: this.env.maxGraphNodes,
     });
     const graph = convertNodeDefs(lowered, { lookupOp: (name) => functions.opDef(name) });
-    placeGraph(graph, this.env.devices, {
-      allowSoftPlacement: this.config.allowSoftPlacement,
-      logDevicePlacement: this.config.logDevicePlacement,
-      previousPlacement: this.statefulPlacements,
-      log: (m) => this.env.log("info", m),
-    });
+    // Placement messages summarise constants (decoding them): under this master's tensor limit.
+    withMaxTensorBytes(this.env.maxTensorBytes, () =>
+      placeGraph(graph, this.env.devices, {
+        allowSoftPlacement: this.config.allowSoftPlacement,
+        logDevicePlacement: this.config.logDevicePlacement,
+        previousPlacement: this.statefulPlacements,
+        log: (m) => this.env.log("info", m),
+      }),
+    );
     return graph;
   }
 
@@ -428,7 +433,7 @@ export class MasterSession {
       if (!plan.usedFeeds.has(f.name)) return;
       let t: Tensor;
       try {
-        t = tensorFromProto(f.tensor);
+        t = withMaxTensorBytes(this.env.maxTensorBytes, () => tensorFromProto(f.tensor));
       } catch (e) {
         if (isTfError(e)) throw invalidArgument(`Invalid TensorProto for feed value ${i} (${e.message})`);
         throw e;

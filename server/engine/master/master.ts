@@ -66,7 +66,6 @@ import type { Device } from "../device/device-set.js";
 import { createDevices, sortDevices } from "../device/device-set.js";
 import { aborted, cancelled, invalidArgument, resourceExhausted } from "../framework/errors.js";
 import { FileSandbox, type FileSandboxConfig } from "../framework/file-sandbox.js";
-import { setMaxTensorBytes } from "../framework/tensor.js";
 import { tensorToProto } from "../framework/tensor-proto.js";
 import { registerAllKernels } from "../kernels/register-all.js";
 import { createLocalWorker } from "../worker/local-worker.js";
@@ -185,19 +184,28 @@ function checkFilesRoot(root: string): void {
 export interface CallContext {
   /** The caller's cancellation (RPC deadline, disconnect). */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Who is calling, as the gateway authenticated them (default ANONYMOUS). A session belongs to
+   * the principal that created it; other principals get TF's answer for an unknown handle, and
+   * resource containers are per principal.
+   */
+  readonly principal?: string | undefined;
 }
 
+/** The principal of callers without credentials, and of every caller of an embedded master. */
+export const ANONYMOUS = "anonymous";
+
 export interface Master {
-  createSession(req: CreateSessionRequest): Promise<CreateSessionResponse>;
-  extendSession(req: ExtendSessionRequest): Promise<ExtendSessionResponse>;
+  createSession(req: CreateSessionRequest, ctx?: CallContext): Promise<CreateSessionResponse>;
+  extendSession(req: ExtendSessionRequest, ctx?: CallContext): Promise<ExtendSessionResponse>;
   runStep(req: RunStepRequest, ctx?: CallContext): Promise<RunStepResponse>;
-  closeSession(req: CloseSessionRequest): Promise<CloseSessionResponse>;
-  listDevices(req: ListDevicesRequest): Promise<ListDevicesResponse>;
-  reset(req: ResetRequest): Promise<ResetResponse>;
-  partialRunSetup(req: PartialRunSetupRequest): Promise<PartialRunSetupResponse>;
-  makeCallable(req: MakeCallableRequest): Promise<MakeCallableResponse>;
+  closeSession(req: CloseSessionRequest, ctx?: CallContext): Promise<CloseSessionResponse>;
+  listDevices(req: ListDevicesRequest, ctx?: CallContext): Promise<ListDevicesResponse>;
+  reset(req: ResetRequest, ctx?: CallContext): Promise<ResetResponse>;
+  partialRunSetup(req: PartialRunSetupRequest, ctx?: CallContext): Promise<PartialRunSetupResponse>;
+  makeCallable(req: MakeCallableRequest, ctx?: CallContext): Promise<MakeCallableResponse>;
   runCallable(req: RunCallableRequest, ctx?: CallContext): Promise<RunCallableResponse>;
-  releaseCallable(req: ReleaseCallableRequest): Promise<ReleaseCallableResponse>;
+  releaseCallable(req: ReleaseCallableRequest, ctx?: CallContext): Promise<ReleaseCallableResponse>;
   openSessionCount(): number;
   /** The workers, one per device group (operability and tests). */
   readonly workers: readonly WorkerInterface[];
@@ -242,8 +250,9 @@ function runMetadata(result: RunStepResult): RunMetadata {
   return md;
 }
 
+/** 128 bits from the CSPRNG: a handle cannot be guessed from others. */
 function newSessionHandle(): string {
-  return randomBytes(8).toString("hex");
+  return randomBytes(16).toString("hex");
 }
 
 function notFoundSession(handle: string) {
@@ -254,19 +263,20 @@ function notFoundSessionClose(handle: string) {
   return `Session ${handle} is not found. Possibly, this master has restarted.`;
 }
 
-export function createMaster(partial: Partial<MasterOptions> = {}): Master {
-  const options = resolveMasterOptions(partial);
-  registerAllKernels();
-  setMaxTensorBytes(options.maxTensorBytes);
-  const log = options.log;
+/**
+ * One worker per device, each on its own thread (or all in this thread, for embedding and
+ * benchmarks that measure the RPC path alone), and which worker owns each device.
+ */
+function createWorkers(
+  options: MasterOptions,
+  allDevices: readonly Device[],
+): { workers: WorkerInterface[]; workerByDevice: Map<string, WorkerInterface> } {
   const task = `/job:${options.job}/replica:0/task:0`;
-  const allDevices = createDevices(options.job, 0, 0, options.cpuDevices);
+  const log = options.log;
   const workerByDevice = new Map<string, WorkerInterface>();
   // Values sent on one worker and received on another go through the sender's RecvTensor.
   const remoteRecv = (stepId: bigint, key: string, signal: AbortSignal) =>
     workerByDevice.get(sendDeviceOfKey(key))!.recvTensor(stepId, key, signal);
-  // One worker per device, each on its own thread (or all in this thread, for embedding and
-  // benchmarks that measure the RPC path alone).
   const workers: WorkerInterface[] = options.workerThreads
     ? allDevices.map((d) =>
         createThreadWorker({
@@ -291,12 +301,19 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
           remoteRecv,
           maxStepBytes: options.maxStepBytes,
           files: options.files,
+          maxTensorBytes: options.maxTensorBytes,
         }),
       ];
   for (const w of workers) for (const d of w.getDevices()) workerByDevice.set(d.name, w);
-  // Worker threads talk to each other directly for cross-device tensors; a restarted thread is
-  // connected again.
-  const threads = workers.filter((w): w is ThreadWorker => "connectPeer" in w);
+  connectThreads(workers.filter((w): w is ThreadWorker => "connectPeer" in w));
+  return { workers, workerByDevice };
+}
+
+/**
+ * Worker threads talk to each other directly for cross-device tensors; a restarted thread is
+ * connected again.
+ */
+function connectThreads(threads: readonly ThreadWorker[]): void {
   const connect = (a: ThreadWorker, b: ThreadWorker) => {
     const { port1, port2 } = new MessageChannel();
     a.connectPeer(
@@ -314,9 +331,28 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       for (const b of threads) if (b !== a) connect(a, b);
     };
   });
+}
+
+// long-function: the MasterService methods close over one session table, request-id window and worker set; each method is short and delegates to MasterSession.
+export function createMaster(partial: Partial<MasterOptions> = {}): Master {
+  const options = resolveMasterOptions(partial);
+  registerAllKernels();
+  const log = options.log;
+  const allDevices = createDevices(options.job, 0, 0, options.cpuDevices);
+  const { workers, workerByDevice } = createWorkers(options, allDevices);
   const devices: Device[] = sortDevices(allDevices);
   const worker = workers[0]!;
   const sessions = new Map<string, MasterSession>();
+  /** The principal that created each session. */
+  const owners = new Map<string, string>();
+  const principalOf = (ctx: CallContext | undefined): string => ctx?.principal ?? ANONYMOUS;
+  /** The caller's session, or undefined for unknown handles and other principals' sessions alike. */
+  const ownSession = (handle: string, ctx: CallContext | undefined): MasterSession | undefined =>
+    owners.get(handle) === principalOf(ctx) ? sessions.get(handle) : undefined;
+  const forget = (handle: string) => {
+    sessions.delete(handle);
+    owners.delete(handle);
+  };
   const recent = createRecentRequestIds(options.requestIdWindow);
   let closing = false;
 
@@ -325,6 +361,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
     workerFor: (d: string) => workerByDevice.get(d) ?? worker,
     log,
     maxGraphNodes: options.maxGraphNodes,
+    maxTensorBytes: options.maxTensorBytes,
   };
 
   /** RunOptions.timeout_in_ms when > 0, else the server default operation_timeout_in_ms (0 = none). */
@@ -341,7 +378,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
             const now = Date.now();
             for (const [handle, s] of sessions) {
               if (now - s.lastAccess > options.sessionIdleTimeoutMs) {
-                sessions.delete(handle);
+                forget(handle);
                 log("info", `session ${handle} garbage collected after ${now - s.lastAccess} ms idle`);
                 void s.close(
                   cancelled(
@@ -356,8 +393,8 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       : undefined;
   gcTimer?.unref();
 
-  const lookup = (handle: string): MasterSession => {
-    const s = sessions.get(handle);
+  const lookup = (handle: string, ctx: CallContext | undefined): MasterSession => {
+    const s = ownSession(handle, ctx);
     if (s === undefined) throw notFoundSession(handle);
     return s;
   };
@@ -386,7 +423,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
     });
 
   return {
-    async createSession(req) {
+    async createSession(req, ctx) {
       if (closing) throw cancelled("The server is shutting down");
       if (sessions.size >= options.maxSessions) {
         throw resourceExhausted(
@@ -398,15 +435,18 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       const session = new MasterSession(handle, config, req.graphDef ?? create(GraphDefSchema), env);
       // TF's CreateWorkerSession: isolated sessions get resource containers of their own.
       await Promise.all(
-        session.workers().map((w) => w.createWorkerSession(handle, config.isolateSessionState)),
+        session
+          .workers()
+          .map((w) => w.createWorkerSession(handle, config.isolateSessionState, principalOf(ctx))),
       );
       session.commitCreate();
       sessions.set(handle, session);
+      owners.set(handle, principalOf(ctx));
       return create(CreateSessionResponseSchema, { sessionHandle: handle, graphVersion: 0n });
     },
 
-    async extendSession(req) {
-      const s = lookup(req.sessionHandle);
+    async extendSession(req, ctx) {
+      const s = lookup(req.sessionHandle, ctx);
       const graphDef = req.graphDef ?? create(GraphDefSchema);
       const v = s.extend(graphDef, req.currentGraphVersion);
       return create(ExtendSessionResponseSchema, { newGraphVersion: v });
@@ -414,7 +454,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
 
     async runStep(req, ctx) {
       dedup("RunStep", RunStepRequestSchema, req);
-      const s = lookup(req.sessionHandle);
+      const s = lookup(req.sessionHandle, ctx);
       const args = {
         feeds: req.feed.map((f) => {
           if (f.tensor === undefined) throw invalidArgument(`Feed ${f.name} has no tensor`);
@@ -443,23 +483,23 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       });
     },
 
-    async partialRunSetup(req) {
+    async partialRunSetup(req, ctx) {
       dedup("PartialRunSetup", PartialRunSetupRequestSchema, req);
-      const s = lookup(req.sessionHandle);
+      const s = lookup(req.sessionHandle, ctx);
       const handle = await s.partialRunSetup(req.feed, req.fetch, req.target);
       return create(PartialRunSetupResponseSchema, { partialRunHandle: handle });
     },
 
-    async makeCallable(req) {
+    async makeCallable(req, ctx) {
       dedup("MakeCallable", MakeCallableRequestSchema, req);
-      const s = lookup(req.sessionHandle);
+      const s = lookup(req.sessionHandle, ctx);
       const handle = await s.makeCallable(req.options ?? create(CallableOptionsSchema));
       return create(MakeCallableResponseSchema, { handle });
     },
 
     async runCallable(req, ctx) {
       dedup("RunCallable", RunCallableRequestSchema, req);
-      const s = lookup(req.sessionHandle);
+      const s = lookup(req.sessionHandle, ctx);
       const result = await s.runCallable(req.handle, req.feed, ctx?.signal, stepTimeout(0n));
       return create(RunCallableResponseSchema, {
         fetch: result.tensors.map((t) => tensorToProto(t.tensor)),
@@ -467,21 +507,21 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       });
     },
 
-    async releaseCallable(req) {
-      lookup(req.sessionHandle).releaseCallable(req.handle);
+    async releaseCallable(req, ctx) {
+      lookup(req.sessionHandle, ctx).releaseCallable(req.handle);
       return create(ReleaseCallableResponseSchema);
     },
 
-    async closeSession(req) {
-      const s = sessions.get(req.sessionHandle);
+    async closeSession(req, ctx) {
+      const s = ownSession(req.sessionHandle, ctx);
       if (s === undefined) throw aborted(notFoundSessionClose(req.sessionHandle));
-      sessions.delete(req.sessionHandle);
+      forget(req.sessionHandle);
       await s.close();
       return create(CloseSessionResponseSchema);
     },
 
-    async listDevices(req) {
-      if (req.sessionHandle !== "" && !sessions.has(req.sessionHandle)) {
+    async listDevices(req, ctx) {
+      if (req.sessionHandle !== "" && ownSession(req.sessionHandle, ctx) === undefined) {
         throw invalidArgument(notFoundSessionClose(req.sessionHandle));
       }
       return create(ListDevicesResponseSchema, {
@@ -490,11 +530,15 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       });
     },
 
-    async reset(req) {
-      const all = [...sessions.values()];
-      sessions.clear();
+    // TF's Reset closes every session on the server; here only the caller's, and only the caller's
+    // containers are cleared.
+    async reset(req, ctx) {
+      const principal = principalOf(ctx);
+      const mine = [...owners].filter(([, p]) => p === principal).map(([h]) => h);
+      const all = mine.map((h) => sessions.get(h)!);
+      for (const h of mine) forget(h);
       await Promise.allSettled(all.map((s) => s.close()));
-      await Promise.all(workers.map((w) => w.cleanupAll(req.container)));
+      await Promise.all(workers.map((w) => w.cleanupAll(req.container, principal)));
       return create(ResetResponseSchema);
     },
 
@@ -509,6 +553,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       if (gcTimer) clearInterval(gcTimer);
       const all = [...sessions.values()];
       sessions.clear();
+      owners.clear();
       await Promise.allSettled(
         all.map((s) => s.close(cancelled("Step was cancelled because the server is shutting down."))),
       );

@@ -69,6 +69,7 @@ export interface ControlFlowOptions {
  * frame that spans devices, the control loops added. Throws TF's INVALID_ARGUMENT for malformed
  * frames.
  */
+// long-function: TF's AddControlFlow (graph_partition.cc): the per-frame control loops are built from shared per-device maps in TF's order; split, the state would travel through many parameters.
 export function addControlFlow(graph: Graph, options: ControlFlowOptions): PartNode[] {
   const devices = graph.nodes.map((n) => n.assignedDevice);
   optimizeControlFlowColocation(graph, devices);

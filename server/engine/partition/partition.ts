@@ -35,6 +35,7 @@ export interface PartitionOptions {
 }
 
 /** Returns device name → partition GraphDef, in first-appearance order of devices. */
+// long-function: TF's Partition (graph_partition.cc): one pass over the edges adding _Send/_Recv pairs with shared de-duplication maps, kept in TF's order.
 export function partitionGraph(graph: Graph, options: PartitionOptions): Map<string, GraphDef> {
   const parts = new Map<string, GraphDef>();
   const defs = new Map<number, NodeDef>(); // node id → its NodeDef in its partition

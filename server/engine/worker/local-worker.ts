@@ -19,7 +19,7 @@ import {
   type ResourceMgr,
   releaseSessionResources,
 } from "../framework/resource-mgr.js";
-import { StepMemoryAccount } from "../framework/tensor.js";
+import { StepMemoryAccount, withMaxTensorBytes } from "../framework/tensor.js";
 import { createGraphMgr } from "./graph-mgr.js";
 import { createRendezvousMgr } from "./rendezvous-mgr.js";
 import { nodeExecStats } from "./step-stats.js";
@@ -44,6 +44,11 @@ export interface LocalWorkerOptions {
   readonly maxStepBytes?: number | undefined;
   /** The operator's file sandbox for ops that touch files; absent: they are refused. */
   readonly files?: FileSandboxConfig | undefined;
+  /**
+   * The largest tensor this worker's kernels and graphs may allocate (--max-tensor-bytes of the
+   * master it serves). Absent: the thread's default (see setMaxTensorBytes).
+   */
+  readonly maxTensorBytes?: number | undefined;
 }
 
 interface PartialRun {
@@ -60,7 +65,18 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
   const files = openFileSandbox(options.files);
   const devices = options.devices;
   const byName = new Map(devices.map((d) => [d.name, d]));
-  const shared = new Map<string, ResourceMgr>(devices.map((d) => [d.name, createResourceMgr("localhost")]));
+  /** Tenant → device → the containers its non-isolated sessions share. */
+  const shared = new Map<string, Map<string, ResourceMgr>>();
+  /** The tenant of each session created here. */
+  const tenantOf = new Map<string, string>();
+  const sharedOf = (tenant: string): Map<string, ResourceMgr> => {
+    let byDevice = shared.get(tenant);
+    if (byDevice === undefined) {
+      byDevice = new Map(devices.map((d) => [d.name, createResourceMgr("localhost")]));
+      shared.set(tenant, byDevice);
+    }
+    return byDevice;
+  };
   /** Isolated sessions: session handle → device → resources. */
   const isolated = new Map<string, Map<string, ResourceMgr>>();
   const graphs = createGraphMgr((node, e) =>
@@ -77,28 +93,13 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
   });
   const partials = new Map<string, PartialRun>();
   const task = options.task;
-  /** The memory accounts of the steps running here, shared by their partitions, with a user count. */
-  const accounts = new Map<bigint, { account: StepMemoryAccount; users: number }>();
-  const acquireAccount = (stepId: bigint, device: Device): StepMemoryAccount | undefined => {
-    if (options.maxStepBytes === undefined) return undefined;
-    let entry = accounts.get(stepId);
-    if (entry === undefined) {
-      entry = { account: new StepMemoryAccount(options.maxStepBytes, device.name), users: 0 };
-      accounts.set(stepId, entry);
-    }
-    entry.users++;
-    return entry.account;
-  };
-  const releaseAccount = (stepId: bigint) => {
-    const entry = accounts.get(stepId);
-    if (entry !== undefined && --entry.users === 0) accounts.delete(stepId);
-  };
+  const { acquireAccount, releaseAccount } = createStepAccounts(options);
 
   /** Step-scoped resources (stacks, TensorArrays): freed when a step's last partition here ends. */
   const stepContainers = createStepContainers();
 
   const resourcesFor = (session: string, device: string): ResourceMgr =>
-    isolated.get(session)?.get(device) ?? shared.get(device)!;
+    isolated.get(session)?.get(device) ?? sharedOf(tenantOf.get(session) ?? "").get(device)!;
 
   const toDeviceStats = (device: Device, stats: StepStatsCollector): DeviceStepStats =>
     create(DeviceStepStatsSchema, {
@@ -113,7 +114,11 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
       const deviceName = req.graphDef.node[0]?.device ?? devices[0]!.name;
       const device = byName.get(deviceName);
       if (!device) throw internal(`Worker ${task} has no device ${deviceName}`);
-      return graphs.register(req.graphDef, device, req.sessionHandle);
+      const register = () => graphs.register(req.graphDef, device, req.sessionHandle);
+      // Kernels are built here (a Const decodes its value): under this worker's tensor limit.
+      return options.maxTensorBytes === undefined
+        ? register()
+        : withMaxTensorBytes(options.maxTensorBytes, register);
     },
     async runGraph(req: RunGraphRequest): Promise<RunGraphResponse> {
       const { executor, device, sessionHandle } = graphs.lookup(req.graphHandle);
@@ -185,16 +190,23 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
     async deregisterGraph(handle) {
       graphs.deregister(handle);
     },
-    async createWorkerSession(sessionHandle, isolate) {
+    async createWorkerSession(sessionHandle, isolate, tenant) {
+      tenantOf.set(sessionHandle, tenant);
       if (isolate)
         isolated.set(sessionHandle, new Map(devices.map((d) => [d.name, createResourceMgr("localhost")])));
     },
     async deleteWorkerSession(sessionHandle) {
       isolated.delete(sessionHandle);
-      for (const rm of shared.values()) releaseSessionResources(rm, sessionHandle);
+      const tenant = tenantOf.get(sessionHandle);
+      tenantOf.delete(sessionHandle);
+      if (tenant === undefined) return;
+      for (const rm of sharedOf(tenant).values()) releaseSessionResources(rm, sessionHandle);
     },
-    async cleanupAll(containers) {
-      const all = [...shared.values(), ...[...isolated.values()].flatMap((m) => [...m.values()])];
+    async cleanupAll(containers, tenant) {
+      const isolatedOfTenant = [...isolated.entries()]
+        .filter(([session]) => tenantOf.get(session) === tenant)
+        .flatMap(([, m]) => [...m.values()]);
+      const all = [...sharedOf(tenant).values(), ...isolatedOfTenant];
       for (const rm of all) {
         if (containers.length === 0) rm.cleanup(rm.defaultContainer);
         else for (const c of containers) rm.cleanup(c);
@@ -203,6 +215,36 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
     async close() {
       rendezvous.abortAll(internal("Worker is shutting down"));
       partials.clear();
+    },
+  };
+}
+
+/**
+ * The memory accounts of the steps running on a worker, one per step shared by its partitions
+ * there, dropped when the last of them ends. None when the worker has no per-step budget.
+ */
+function createStepAccounts(options: Pick<LocalWorkerOptions, "maxStepBytes" | "maxTensorBytes">): {
+  acquireAccount(stepId: bigint, device: Device): StepMemoryAccount | undefined;
+  releaseAccount(stepId: bigint): void;
+} {
+  const accounts = new Map<bigint, { account: StepMemoryAccount; users: number }>();
+  return {
+    acquireAccount(stepId, device) {
+      if (options.maxStepBytes === undefined) return undefined;
+      let entry = accounts.get(stepId);
+      if (entry === undefined) {
+        entry = {
+          account: new StepMemoryAccount(options.maxStepBytes, device.name, options.maxTensorBytes),
+          users: 0,
+        };
+        accounts.set(stepId, entry);
+      }
+      entry.users++;
+      return entry.account;
+    },
+    releaseAccount(stepId) {
+      const entry = accounts.get(stepId);
+      if (entry !== undefined && --entry.users === 0) accounts.delete(stepId);
     },
   };
 }

@@ -82,6 +82,7 @@ interface RegisteredGraph {
   threadHandle: Promise<string> | undefined;
 }
 
+// long-function: the WorkerInterface methods close over one thread, its pending calls and its registered graphs (re-registered after a restart); each method is short.
 export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
   const label = `${options.task} (thread for ${options.devices.map((d) => d.name.replace(/^.*device:/, "")).join(", ")})`;
   let thread: Worker;
@@ -89,7 +90,8 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
   let nextId = 0;
   let closing = false;
   const graphs = new Map<string, RegisteredGraph>();
-  const isolatedSessions = new Map<string, boolean>();
+  /** Every worker session, so a restarted thread gets them again. */
+  const workerSessions = new Map<string, { isolate: boolean; tenant: string }>();
   let nextGraph = 0;
   /** Remote receives this thread asked for, by id, so they can be abandoned on abort. */
   const remoteAborts = new Map<number, AbortController>();
@@ -133,8 +135,8 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
     for (const g of graphs.values()) g.threadHandle = undefined;
     start();
     self.onRestart?.();
-    for (const [session, isolate] of isolatedSessions) {
-      void call<void>({ op: "createWorkerSession", id: 0, session, isolate }).catch(() => {});
+    for (const [session, { isolate, tenant }] of workerSessions) {
+      void call<void>({ op: "createWorkerSession", id: 0, session, isolate, tenant }).catch(() => {});
     }
   };
 
@@ -281,18 +283,18 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
       if (h !== undefined) await call<void>({ op: "deregisterGraph", id: 0, handle: h }).catch(() => {});
     },
 
-    async createWorkerSession(session, isolate) {
-      if (isolate) isolatedSessions.set(session, true);
-      await call<void>({ op: "createWorkerSession", id: 0, session, isolate });
+    async createWorkerSession(session, isolate, tenant) {
+      workerSessions.set(session, { isolate, tenant });
+      await call<void>({ op: "createWorkerSession", id: 0, session, isolate, tenant });
     },
 
     async deleteWorkerSession(session) {
-      isolatedSessions.delete(session);
+      workerSessions.delete(session);
       await call<void>({ op: "deleteWorkerSession", id: 0, session });
     },
 
-    async cleanupAll(containers) {
-      await call<void>({ op: "cleanupAll", id: 0, containers });
+    async cleanupAll(containers, tenant) {
+      await call<void>({ op: "cleanupAll", id: 0, containers, tenant });
     },
 
     async close() {

@@ -96,9 +96,15 @@ export type ToWorker =
       readonly id: number;
       readonly session: string;
       readonly isolate: boolean;
+      readonly tenant: string;
     }
   | { readonly op: "deleteWorkerSession"; readonly id: number; readonly session: string }
-  | { readonly op: "cleanupAll"; readonly id: number; readonly containers: readonly string[] }
+  | {
+      readonly op: "cleanupAll";
+      readonly id: number;
+      readonly containers: readonly string[];
+      readonly tenant: string;
+    }
   | {
       readonly op: "remoteRecvReply";
       readonly id: number;

@@ -57,11 +57,13 @@ export interface WorkerInterface {
   deregisterGraph(graphHandle: string): Promise<void>;
   /**
    * TF's CreateWorkerSession: with isolate=true the session gets resource containers of its own
-   * (freed by deleteWorkerSession); otherwise it shares the worker's.
+   * (freed by deleteWorkerSession); otherwise it shares those of its tenant. A tenant (the caller's
+   * principal) is a namespace TF does not have: sessions of one tenant share containers as TF's
+   * sessions do, and never see another tenant's.
    */
-  createWorkerSession(sessionHandle: string, isolate: boolean): Promise<void>;
+  createWorkerSession(sessionHandle: string, isolate: boolean, tenant: string): Promise<void>;
   deleteWorkerSession(sessionHandle: string): Promise<void>;
-  /** Clears the named resource containers on all devices; [] = the default container. */
-  cleanupAll(containers: readonly string[]): Promise<void>;
+  /** Clears the tenant's named resource containers on all devices; [] = the default container. */
+  cleanupAll(containers: readonly string[], tenant: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -88,6 +88,7 @@ const worker = createLocalWorker({
   pushedFrom: (device) => peers.has(device),
   maxStepBytes: data.maxStepBytes,
   files: data.files,
+  maxTensorBytes: data.maxTensorBytes,
 });
 
 /** Serves a peer's RecvTensor and delivers the answers to our own requests. */
@@ -165,11 +166,11 @@ async function handle(m: ToWorker): Promise<unknown> {
     case "deregisterGraph":
       return worker.deregisterGraph(m.handle);
     case "createWorkerSession":
-      return worker.createWorkerSession(m.session, m.isolate);
+      return worker.createWorkerSession(m.session, m.isolate, m.tenant);
     case "deleteWorkerSession":
       return worker.deleteWorkerSession(m.session);
     case "cleanupAll":
-      return worker.cleanupAll(m.containers);
+      return worker.cleanupAll(m.containers, m.tenant);
     default:
       return undefined;
   }

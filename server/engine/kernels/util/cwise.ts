@@ -1,0 +1,286 @@
+// TensorFlow's coefficient-wise op machinery (core/kernels/cwise_ops_common.h): BinaryOp with
+// BCast broadcasting and UnaryOp, over every storage kind a Tensor has.
+//
+// Real dtypes compute in JS doubles and store into the output's typed array, which rounds (float32)
+// or wraps (integers) exactly like C++ for + - * and comparisons; ops that need more (int32
+// multiply, 64-bit integers, integer division) supply their own functions. half and bfloat16
+// compute through float32 as Eigen does. complex dtypes use (re, im) functions.
+
+import { broadcastShapes, broadcastStrides, forEachBroadcastRun } from "../../framework/bcast.js";
+import { invalidArgument } from "../../framework/errors.js";
+import type { OpKernelContext } from "../../framework/op-kernel.js";
+import { allocData, type NumericArray, Tensor } from "../../framework/tensor.js";
+import { DataType, dataTypeString, isComplexType } from "../../framework/types.js";
+import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { computeBuffer, finish, isHalfLike, numericData } from "./tensor-util.js";
+
+type Indexable<V> = { [i: number]: V; readonly length: number };
+
+export interface BinaryFns {
+  /** Floating point (and, unless `int` is given, 8–32-bit integer) elements. */
+  readonly float: (a: number, b: number) => number;
+  /** 8–32-bit integer elements (result is wrapped by the output's typed array). */
+  readonly int?: (a: number, b: number) => number;
+  /** int64/uint64 elements (result wrapped to 64 bits by the output's typed array). */
+  readonly bigint?: (a: bigint, b: bigint) => bigint;
+  /** int64/uint64 elements for ops with a non-64-bit output (comparisons). */
+  readonly bigintToNumber?: (a: bigint, b: bigint) => number;
+  /** complex elements: writes the result's (re, im) into out[0], out[1]. */
+  readonly complex?: (ar: number, ai: number, br: number, bi: number, out: Float64Array) => void;
+  /** complex elements for ops with a real output (comparisons). */
+  readonly complexToNumber?: (ar: number, ai: number, br: number, bi: number) => number;
+  /** bool elements (0/1). */
+  readonly bool?: (a: number, b: number) => number;
+  /** string elements. */
+  readonly string?: (a: Uint8Array, b: Uint8Array) => Uint8Array;
+}
+
+function loop<A, B, O>(
+  a: Indexable<A>,
+  b: Indexable<B>,
+  out: Indexable<O>,
+  outShape: readonly number[],
+  aShape: readonly number[],
+  bShape: readonly number[],
+  f: (x: A, y: B) => O,
+): void {
+  const n = out.length;
+  if (a.length === n && b.length === n) {
+    for (let i = 0; i < n; i++) out[i] = f(a[i]!, b[i]!);
+    return;
+  }
+  if (b.length === 1 && a.length === n) {
+    const y = b[0]!;
+    for (let i = 0; i < n; i++) out[i] = f(a[i]!, y);
+    return;
+  }
+  if (a.length === 1 && b.length === n) {
+    const x = a[0]!;
+    for (let i = 0; i < n; i++) out[i] = f(x, b[i]!);
+    return;
+  }
+  const as = broadcastStrides(aShape, outShape);
+  const bs = broadcastStrides(bShape, outShape);
+  forEachBroadcastRun(outShape, as, bs, (o, ai, bi, count, aStep, bStep) => {
+    for (let j = 0; j < count; j++) out[o + j] = f(a[ai + j * aStep]!, b[bi + j * bStep]!);
+  });
+}
+
+function complexLoop(
+  a: Float32Array | Float64Array,
+  b: Float32Array | Float64Array,
+  outShape: readonly number[],
+  aShape: readonly number[],
+  bShape: readonly number[],
+  write: (o: number, ar: number, ai: number, br: number, bi: number) => void,
+): void {
+  const as = broadcastStrides(aShape, outShape);
+  const bs = broadcastStrides(bShape, outShape);
+  forEachBroadcastRun(outShape, as, bs, (o, ai, bi, count, aStep, bStep) => {
+    for (let j = 0; j < count; j++) {
+      const x = 2 * (ai + j * aStep);
+      const y = 2 * (bi + j * bStep);
+      write(o + j, a[x]!, a[x + 1]!, b[y]!, b[y + 1]!);
+    }
+  });
+}
+
+function unsupported(op: string, dtype: DataType): never {
+  throw invalidArgument(`${op} does not support dtype ${dataTypeString(dtype)}`);
+}
+
+/**
+ * x (op) y with TF's broadcasting. `outDtype` is the result dtype (x's dtype for arithmetic, bool
+ * for comparisons). Both inputs must have the same dtype (the graph guarantees it).
+ */
+export function binaryOp(
+  op: string,
+  x: Tensor,
+  y: Tensor,
+  fns: BinaryFns,
+  outDtype: DataType = x.dtype,
+): Tensor {
+  const shape = broadcastShapes(x.shape, y.shape);
+  let n = 1;
+  for (const d of shape) n *= d;
+  const dt = x.dtype;
+  if (dt === DataType.DT_INT64 || dt === DataType.DT_UINT64) {
+    const a = x.data as BigInt64Array;
+    const b = y.data as BigInt64Array;
+    if (outDtype === dt) {
+      if (!fns.bigint) unsupported(op, dt);
+      const out = allocData(dt, n, shape) as BigInt64Array;
+      loop(a, b, out, shape, x.shape, y.shape, fns.bigint);
+      return new Tensor(dt, shape, out);
+    }
+    if (!fns.bigintToNumber) unsupported(op, dt);
+    const out = allocData(outDtype, n, shape) as NumericArray;
+    loop(a, b, out, shape, x.shape, y.shape, fns.bigintToNumber);
+    return new Tensor(outDtype, shape, out);
+  }
+  if (isComplexType(dt)) {
+    const a = x.data as Float64Array;
+    const b = y.data as Float64Array;
+    if (outDtype === dt) {
+      const f = fns.complex ?? unsupported(op, dt);
+      const out = allocData(dt, n, shape) as Float64Array;
+      const tmp = new Float64Array(2);
+      complexLoop(a, b, shape, x.shape, y.shape, (o, ar, ai, br, bi) => {
+        f(ar, ai, br, bi, tmp);
+        out[2 * o] = tmp[0]!;
+        out[2 * o + 1] = tmp[1]!;
+      });
+      return new Tensor(dt, shape, out);
+    }
+    const f = fns.complexToNumber ?? unsupported(op, dt);
+    const out = allocData(outDtype, n, shape) as NumericArray;
+    complexLoop(a, b, shape, x.shape, y.shape, (o, ar, ai, br, bi) => {
+      out[o] = f(ar, ai, br, bi);
+    });
+    return new Tensor(outDtype, shape, out);
+  }
+  if (dt === DataType.DT_STRING) {
+    const f = fns.string ?? unsupported(op, dt);
+    const out = allocData(dt, n, shape) as Uint8Array[];
+    loop(x.data as Uint8Array[], y.data as Uint8Array[], out, shape, x.shape, y.shape, f);
+    return new Tensor(dt, shape, out);
+  }
+  let f: (a: number, b: number) => number;
+  if (dt === DataType.DT_BOOL) f = fns.bool ?? unsupported(op, dt);
+  else if (dt === DataType.DT_FLOAT || dt === DataType.DT_DOUBLE || isHalfLike(dt)) f = fns.float;
+  else if (dt === DataType.DT_RESOURCE) unsupported(op, dt);
+  else f = fns.int ?? fns.float;
+  const a = numericData(x);
+  const b = numericData(y);
+  const out = computeBuffer(outDtype, n, shape) as NumericArray;
+  loop(a, b, out, shape, x.shape, y.shape, f);
+  return finish(outDtype, shape, out);
+}
+
+export interface UnaryFns {
+  readonly float: (a: number) => number;
+  readonly int?: (a: number) => number;
+  readonly bigint?: (a: bigint) => bigint;
+  readonly complex?: (re: number, im: number, out: Float64Array) => void;
+  readonly bool?: (a: number) => number;
+}
+
+/** f(x) element-wise; the result has x's dtype unless outDtype says otherwise. */
+export function unaryOp(op: string, x: Tensor, fns: UnaryFns, outDtype: DataType = x.dtype): Tensor {
+  const dt = x.dtype;
+  const n = x.numElements;
+  if (dt === DataType.DT_INT64 || dt === DataType.DT_UINT64) {
+    const f = fns.bigint ?? unsupported(op, dt);
+    const a = x.data as BigInt64Array;
+    const out = allocData(dt, n, x.shape) as BigInt64Array;
+    for (let i = 0; i < n; i++) out[i] = f(a[i]!);
+    return new Tensor(dt, x.shape, out);
+  }
+  if (isComplexType(dt)) {
+    const f = fns.complex ?? unsupported(op, dt);
+    const a = x.data as Float64Array;
+    const out = allocData(dt, n, x.shape) as Float64Array;
+    const tmp = new Float64Array(2);
+    for (let i = 0; i < n; i++) {
+      f(a[2 * i]!, a[2 * i + 1]!, tmp);
+      out[2 * i] = tmp[0]!;
+      out[2 * i + 1] = tmp[1]!;
+    }
+    return new Tensor(dt, x.shape, out);
+  }
+  let f: (a: number) => number;
+  if (dt === DataType.DT_BOOL) f = fns.bool ?? unsupported(op, dt);
+  else if (dt === DataType.DT_FLOAT || dt === DataType.DT_DOUBLE || isHalfLike(dt)) f = fns.float;
+  else if (dt === DataType.DT_STRING || dt === DataType.DT_RESOURCE) unsupported(op, dt);
+  else f = fns.int ?? fns.float;
+  const a = numericData(x);
+  const out = computeBuffer(outDtype, n, x.shape) as NumericArray;
+  for (let i = 0; i < n; i++) out[i] = f(a[i]!);
+  return finish(outDtype, x.shape, out);
+}
+
+export interface CwiseSpec<F> {
+  readonly name: string;
+  /** The op's "T: {...}" attr (REGISTER_OP text). */
+  readonly typeAttr: string;
+  /** Dtypes TF has CPU kernels for (the kernel's TypeConstraint). */
+  readonly kernelTypes: readonly DataType[];
+  readonly fns: F;
+  /** Fixed output dtype (bool for comparisons); default the input dtype. */
+  readonly outType?: "bool";
+  readonly isCommutative?: boolean;
+  readonly isAggregate?: boolean;
+  /** Argument names when the op's differ from x/y (Relu: features -> activations). */
+  readonly argNames?: readonly [string, string];
+}
+
+/** A broadcasting binary op "x: T, y: T -> z: T|bool". */
+export function binaryConfig(spec: CwiseSpec<BinaryFns>): KernelConfig {
+  const out = spec.outType === "bool" ? "z: bool" : "z: T";
+  return {
+    op: {
+      name: spec.name,
+      inputs: ["x: T", "y: T"],
+      outputs: [out],
+      attrs: [spec.typeAttr],
+      isCommutative: spec.isCommutative ?? false,
+      isAggregate: spec.isAggregate ?? false,
+    },
+    kernel: cpuKernel(spec.name, (c) => {
+      checkTypeConstraint(c, "T", spec.kernelTypes);
+      const outDtype = spec.outType === "bool" ? DataType.DT_BOOL : undefined;
+      return {
+        compute(ctx: OpKernelContext) {
+          ctx.setOutput(0, binaryOp(spec.name, ctx.input(0), ctx.input(1), spec.fns, outDtype));
+        },
+      };
+    }),
+  };
+}
+
+/** A unary op "x: T -> y: T". */
+export function unaryConfig(spec: CwiseSpec<UnaryFns>): KernelConfig {
+  return {
+    op: {
+      name: spec.name,
+      inputs: [`${spec.argNames?.[0] ?? "x"}: T`],
+      outputs: [`${spec.argNames?.[1] ?? "y"}: ${spec.outType === "bool" ? "bool" : "T"}`],
+      attrs: [spec.typeAttr],
+    },
+    kernel: cpuKernel(spec.name, (c) => {
+      checkTypeConstraint(c, "T", spec.kernelTypes);
+      const outDtype = spec.outType === "bool" ? DataType.DT_BOOL : undefined;
+      return {
+        compute(ctx: OpKernelContext) {
+          ctx.setOutput(0, unaryOp(spec.name, ctx.input(0), spec.fns, outDtype));
+        },
+      };
+    }),
+  };
+}
+
+/** TF's error for integer division or modulo by zero (BinaryOpShared::SetComputeError). */
+export function integerDivisionByZero(): Error {
+  return invalidArgument("Integer division by zero");
+}
+
+/** Complex helpers. */
+export const complexMath = {
+  add: (ar: number, ai: number, br: number, bi: number, o: Float64Array) => {
+    o[0] = ar + br;
+    o[1] = ai + bi;
+  },
+  sub: (ar: number, ai: number, br: number, bi: number, o: Float64Array) => {
+    o[0] = ar - br;
+    o[1] = ai - bi;
+  },
+  mul: (ar: number, ai: number, br: number, bi: number, o: Float64Array) => {
+    o[0] = ar * br - ai * bi;
+    o[1] = ar * bi + ai * br;
+  },
+  div: (ar: number, ai: number, br: number, bi: number, o: Float64Array) => {
+    const d = br * br + bi * bi;
+    o[0] = (ar * br + ai * bi) / d;
+    o[1] = (ai * br - ar * bi) / d;
+  },
+};

@@ -7,7 +7,7 @@
 // over its variable. SIGTERM or SIGINT drains the server (in-flight calls may finish within
 // --shutdown-timeout-ms) and exits 0; a second signal exits at once with 1.
 
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fromJsonString } from "@bufbuild/protobuf";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { FastifyInstance } from "fastify";
@@ -56,6 +56,12 @@ interface ServeFlags {
   authAudience?: string;
   allowAnonymous?: AnonymousAccess;
   allowedHosts?: string;
+  // Per-principal policy.
+  opsAllow?: string[];
+  opsDeny?: string[];
+  maxSessionsPerPrincipal?: number;
+  maxConcurrentStepsPerPrincipal?: number;
+  maxStepMs?: number;
 }
 
 /** Which flag and variable set each ServerOptions field, for error messages. */
@@ -190,6 +196,79 @@ export async function runCli(argv: readonly string[]): Promise<void> {
         "ConfigProto (protobuf JSON, inline or a file) every CreateSession config is merged over",
       ).env("TFGATE_DEFAULT_SESSION_CONFIG"),
     )
+    .action((flags: ServeFlags) => {
+      serve = serveCommand(flags);
+    });
+  addAccessOptions(program.commands.find((c) => c.name() === "serve")!);
+
+  program
+    .command("graphdef")
+    .description(
+      "convert a GraphDef file (.pb, .pbtxt or .json) to protobuf JSON (the CreateSession body for curl), text or binary",
+    )
+    .argument("<file>", "a GraphDef, e.g. from tf.io.write_graph(..., as_text=True)")
+    .addOption(
+      new Option("--to <format>", "output format").choices(["json", "text", "binary"]).default("json"),
+    )
+    .option("--create-session", 'wrap the JSON as a CreateSessionRequest ({"graphDef": …})')
+    .action((file: string, flags: { to: "json" | "text" | "binary"; createSession?: boolean }) => {
+      graphDefCommand(file, flags);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+  } catch (error) {
+    // Commander has already printed its message (or the help text).
+    process.exitCode = error instanceof CommanderError ? error.exitCode : 1;
+    return;
+  }
+  if (serve === undefined && argv.length === 0) {
+    program.outputHelp();
+    process.exitCode = 1;
+    return;
+  }
+  await serve;
+}
+
+/** The flags that decide who may call and which files ops may touch (docs/security.md). */
+function addAccessOptions(serve: Command): void {
+  serve
+    .addOption(
+      new Option(
+        "--ops-allow <ops|file>",
+        "only these ops may appear in graphs (comma-separated, or a file with one op per line); others " +
+          "fail CreateSession/ExtendSession with PERMISSION_DENIED",
+      )
+        .env("TFGATE_OPS_ALLOW")
+        .argParser(parseOpList),
+    )
+    .addOption(
+      new Option("--ops-deny <ops|file>", "ops that may never appear in graphs, function bodies included")
+        .env("TFGATE_OPS_DENY")
+        .argParser(parseOpList),
+    )
+    .addOption(
+      new Option("--max-sessions-per-principal <n>", "most sessions one principal may have open")
+        .env("TFGATE_MAX_SESSIONS_PER_PRINCIPAL")
+        .argParser(parseInteger),
+    )
+    .addOption(
+      new Option(
+        "--max-concurrent-steps-per-principal <n>",
+        "most steps one principal may run at once (0 = no limit)",
+      )
+        .env("TFGATE_MAX_CONCURRENT_STEPS_PER_PRINCIPAL")
+        .argParser(parseInteger),
+    )
+    .addOption(
+      new Option(
+        "--max-step-ms <ms>",
+        "default and ceiling of a step's timeout: steps asking for none (and sessions without " +
+          "operation_timeout_in_ms) get it, longer ones are cut to it (0 = none)",
+      )
+        .env("TFGATE_MAX_STEP_MS")
+        .argParser(parseInteger),
+    )
     .addOption(
       new Option(
         "--auth-tokens <file>",
@@ -232,38 +311,7 @@ export async function runCli(argv: readonly string[]): Promise<void> {
       new Option("--files-read-only", "ops may read under --files-root but never write").env(
         "TFGATE_FILES_READ_ONLY",
       ),
-    )
-    .action((flags: ServeFlags) => {
-      serve = serveCommand(flags);
-    });
-
-  program
-    .command("graphdef")
-    .description(
-      "convert a GraphDef file (.pb, .pbtxt or .json) to protobuf JSON (the CreateSession body for curl), text or binary",
-    )
-    .argument("<file>", "a GraphDef, e.g. from tf.io.write_graph(..., as_text=True)")
-    .addOption(
-      new Option("--to <format>", "output format").choices(["json", "text", "binary"]).default("json"),
-    )
-    .option("--create-session", 'wrap the JSON as a CreateSessionRequest ({"graphDef": …})')
-    .action((file: string, flags: { to: "json" | "text" | "binary"; createSession?: boolean }) => {
-      graphDefCommand(file, flags);
-    });
-
-  try {
-    await program.parseAsync([...argv], { from: "user" });
-  } catch (error) {
-    // Commander has already printed its message (or the help text).
-    process.exitCode = error instanceof CommanderError ? error.exitCode : 1;
-    return;
-  }
-  if (serve === undefined && argv.length === 0) {
-    program.outputHelp();
-    process.exitCode = 1;
-    return;
-  }
-  await serve;
+    );
 }
 
 function graphDefCommand(
@@ -337,6 +385,13 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
           flags.filesRoot === undefined
             ? undefined
             : { root: flags.filesRoot, readOnly: flags.filesReadOnly === true },
+        opPolicy:
+          flags.opsAllow === undefined && flags.opsDeny === undefined
+            ? undefined
+            : { allow: flags.opsAllow, deny: flags.opsDeny ?? [] },
+        maxSessionsPerPrincipal: flags.maxSessionsPerPrincipal,
+        maxConcurrentStepsPerPrincipal: flags.maxConcurrentStepsPerPrincipal,
+        maxStepMs: flags.maxStepMs,
       }),
     });
   } catch (error) {
@@ -441,6 +496,18 @@ function parseDeviceSpec(text: string): number {
   const m = /^CPU:(\d+)$/i.exec(text.trim());
   if (!m) throw new InvalidArgumentError(`expected CPU:<n>, e.g. CPU:4 (got "${text}")`);
   return Number(m[1]);
+}
+
+/** "MatMul,Add" or a file with one op per line (`#` comments). */
+function parseOpList(text: string): string[] {
+  let source = text;
+  if (!text.includes(",") && existsSync(text)) source = readFileSync(text, "utf8").replace(/#.*$/gm, "");
+  const ops = source
+    .split(/[\s,]+/)
+    .map((op) => op.trim())
+    .filter((op) => op !== "");
+  if (ops.length === 0) throw new InvalidArgumentError("expected op names or a file listing them");
+  return ops;
 }
 
 function parseInteger(text: string): number {

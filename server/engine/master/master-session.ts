@@ -797,7 +797,8 @@ export class MasterSession {
     handle: bigint,
     feeds: readonly TensorProto[],
     signal: AbortSignal | undefined,
-    defaultTimeoutMs: number,
+    /** The step's timeout given the callable's RunOptions.timeout_in_ms (see policy.ts). */
+    timeoutFor: (requested: bigint | undefined) => number,
   ) {
     if (this.closed) throw failedPrecondition("Session is closed.");
     this.lastAccess = Date.now();
@@ -816,7 +817,7 @@ export class MasterSession {
       options.feed.map((name, i) => ({ name, tensor: feeds[i]! })),
     );
     const runOptions = options.runOptions;
-    const timeoutMs = Number(runOptions?.timeoutInMs ?? 0n) || defaultTimeoutMs;
+    const timeoutMs = timeoutFor(runOptions?.timeoutInMs);
     const unique = [...new Set(options.fetch)];
     const result = await this.execute(plan, send, unique, {
       timeoutMs,

@@ -74,6 +74,7 @@ import { createThreadWorker, type ThreadWorker } from "../worker/thread-worker.j
 import type { WorkerInterface } from "../worker/worker-interface.js";
 import { mergeConfig } from "./config.js";
 import { MasterSession, type RunStepResult } from "./master-session.js";
+import { checkOpPolicy, createPrincipalQuotas, type OpPolicy, stepTimeoutMs } from "./policy.js";
 
 export type LogFn = (level: "info" | "warn" | "error", message: string) => void;
 
@@ -120,6 +121,17 @@ export interface MasterOptions {
    * (--files-read-only). Undefined (the default): every op that touches files is refused.
    */
   readonly files: FileSandboxConfig | undefined;
+  /** Ops a graph may hold (undefined: all) and ops it may not (--ops-allow, --ops-deny). */
+  readonly opPolicy: OpPolicy;
+  /** Most sessions one principal may have open. Default: maxSessions. */
+  readonly maxSessionsPerPrincipal: number;
+  /** Most steps one principal may run at once; 0 = no limit (the default). */
+  readonly maxConcurrentStepsPerPrincipal: number;
+  /**
+   * The default and the ceiling of a step's timeout in ms (0 = none, the default): steps that ask
+   * for no timeout, in sessions without operation_timeout_in_ms, get it; longer ones are cut to it.
+   */
+  readonly maxStepMs: number;
   /** How many recent request ids are remembered for de-duplication (TF: 10,000). */
   readonly requestIdWindow: number;
   /**
@@ -143,6 +155,9 @@ export const masterOptionDefaults = {
   requestIdWindow: 10_000,
   sessionIdleTimeoutMs: 0,
   files: undefined,
+  opPolicy: { allow: undefined, deny: [] },
+  maxConcurrentStepsPerPrincipal: 0,
+  maxStepMs: 0,
 } as const;
 
 /** Fills defaults and range-checks (one place). Throws RangeError for a bad value. */
@@ -151,6 +166,7 @@ export function resolveMasterOptions(partial: Partial<MasterOptions>): MasterOpt
     ...masterOptionDefaults,
     defaultSessionConfig: create(ConfigProtoSchema),
     log: () => {},
+    maxSessionsPerPrincipal: partial.maxSessions ?? masterOptionDefaults.maxSessions,
     ...partial,
   };
   const intIn = (name: string, v: number, lo: number, hi: number) => {
@@ -166,6 +182,9 @@ export function resolveMasterOptions(partial: Partial<MasterOptions>): MasterOpt
   intIn("workerMaxHeapMb", o.workerMaxHeapMb, 0, 1024 * 1024);
   intIn("workerAbortGraceMs", o.workerAbortGraceMs, 1, 3_600_000);
   intIn("sessionIdleTimeoutMs", o.sessionIdleTimeoutMs, 0, 365 * 24 * 3600 * 1000);
+  intIn("maxSessionsPerPrincipal", o.maxSessionsPerPrincipal, 1, 1_000_000);
+  intIn("maxConcurrentStepsPerPrincipal", o.maxConcurrentStepsPerPrincipal, 0, 1_000_000);
+  intIn("maxStepMs", o.maxStepMs, 0, 365 * 24 * 3600 * 1000);
   if (o.files !== undefined) checkFilesRoot(o.files.root);
   if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(o.job))
     throw new RangeError(`job must match [A-Za-z][A-Za-z0-9_]*, got '${o.job}'`);
@@ -365,10 +384,13 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
   };
 
   /** RunOptions.timeout_in_ms when > 0, else the server default operation_timeout_in_ms (0 = none). */
-  const stepTimeout = (requested: bigint | undefined): number => {
-    const t = Number(requested ?? 0n);
-    return t > 0 ? t : Math.max(0, Number(options.defaultSessionConfig.operationTimeoutInMs));
-  };
+  const stepTimeout = (s: MasterSession, requested: bigint | undefined): number =>
+    stepTimeoutMs(requested, s.config.operationTimeoutInMs, options.maxStepMs);
+  const quotas = createPrincipalQuotas(
+    options.maxSessionsPerPrincipal,
+    options.maxConcurrentStepsPerPrincipal,
+  );
+  const sessionsOf = (principal: string) => [...owners.values()].filter((p) => p === principal).length;
 
   // Idle-session GC (spec §d.0.5): dropped sessions answer "not found"; their steps are cancelled.
   const gcTimer =
@@ -430,6 +452,8 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
           `Too many open sessions (the limit is ${options.maxSessions}); close some sessions first`,
         );
       }
+      quotas.admitSession(principalOf(ctx), sessionsOf(principalOf(ctx)));
+      checkOpPolicy(req.graphDef ?? create(GraphDefSchema), options.opPolicy);
       const config = mergeConfig(options.defaultSessionConfig, req.config);
       const handle = newSessionHandle();
       const session = new MasterSession(handle, config, req.graphDef ?? create(GraphDefSchema), env);
@@ -448,6 +472,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
     async extendSession(req, ctx) {
       const s = lookup(req.sessionHandle, ctx);
       const graphDef = req.graphDef ?? create(GraphDefSchema);
+      checkOpPolicy(graphDef, options.opPolicy);
       const v = s.extend(graphDef, req.currentGraphVersion);
       return create(ExtendSessionResponseSchema, { newGraphVersion: v });
     },
@@ -462,19 +487,16 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
         }),
         fetches: req.fetch,
         targets: req.target,
-        timeoutMs: stepTimeout(req.options?.timeoutInMs),
+        timeoutMs: stepTimeout(s, req.options?.timeoutInMs),
         outputPartitionGraphs: req.options?.outputPartitionGraphs ?? false,
         trace: req.options?.traceLevel === RunOptions_TraceLevel.FULL_TRACE,
         signal: ctx?.signal,
       };
-      const result =
-        req.partialRunHandle !== ""
-          ? await s.partialRun(
-              req.partialRunHandle,
-              args,
-              req.options?.experimental?.collectiveGraphKey ?? 0n,
-            )
-          : await s.runStep(args);
+      const endStep = quotas.beginStep(principalOf(ctx));
+      const result = await (req.partialRunHandle !== ""
+        ? s.partialRun(req.partialRunHandle, args, req.options?.experimental?.collectiveGraphKey ?? 0n)
+        : s.runStep(args)
+      ).finally(endStep);
       return create(RunStepResponseSchema, {
         tensor: result.tensors.map((t) =>
           create(NamedTensorProtoSchema, { name: t.name, tensor: tensorToProto(t.tensor) }),
@@ -500,7 +522,10 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
     async runCallable(req, ctx) {
       dedup("RunCallable", RunCallableRequestSchema, req);
       const s = lookup(req.sessionHandle, ctx);
-      const result = await s.runCallable(req.handle, req.feed, ctx?.signal, stepTimeout(0n));
+      const endStep = quotas.beginStep(principalOf(ctx));
+      const result = await s
+        .runCallable(req.handle, req.feed, ctx?.signal, (requested) => stepTimeout(s, requested))
+        .finally(endStep);
       return create(RunCallableResponseSchema, {
         fetch: result.tensors.map((t) => tensorToProto(t.tensor)),
         metadata: runMetadata(result),

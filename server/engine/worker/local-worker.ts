@@ -13,15 +13,11 @@ import { internal } from "../framework/errors.js";
 import { type FileSandboxConfig, openFileSandbox } from "../framework/file-sandbox.js";
 import type { StepContext, StepStatsCollector } from "../framework/op-kernel.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
-import {
-  createResourceMgr,
-  createStepContainers,
-  type ResourceMgr,
-  releaseSessionResources,
-} from "../framework/resource-mgr.js";
+import { createStepContainers, releaseSessionResources } from "../framework/resource-mgr.js";
 import { StepMemoryAccount, withMaxTensorBytes } from "../framework/tensor.js";
 import { createGraphMgr } from "./graph-mgr.js";
 import { createRendezvousMgr } from "./rendezvous-mgr.js";
+import { createSessionResources } from "./session-resources.js";
 import { nodeExecStats } from "./step-stats.js";
 import type { RunGraphRequest, RunGraphResponse, WorkerInterface } from "./worker-interface.js";
 
@@ -65,20 +61,7 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
   const files = openFileSandbox(options.files);
   const devices = options.devices;
   const byName = new Map(devices.map((d) => [d.name, d]));
-  /** Tenant → device → the containers its non-isolated sessions share. */
-  const shared = new Map<string, Map<string, ResourceMgr>>();
-  /** The tenant of each session created here. */
-  const tenantOf = new Map<string, string>();
-  const sharedOf = (tenant: string): Map<string, ResourceMgr> => {
-    let byDevice = shared.get(tenant);
-    if (byDevice === undefined) {
-      byDevice = new Map(devices.map((d) => [d.name, createResourceMgr("localhost")]));
-      shared.set(tenant, byDevice);
-    }
-    return byDevice;
-  };
-  /** Isolated sessions: session handle → device → resources. */
-  const isolated = new Map<string, Map<string, ResourceMgr>>();
+  const sessions = createSessionResources(devices);
   const graphs = createGraphMgr((node, e) =>
     options.log(
       "error",
@@ -98,8 +81,7 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
   /** Step-scoped resources (stacks, TensorArrays): freed when a step's last partition here ends. */
   const stepContainers = createStepContainers();
 
-  const resourcesFor = (session: string, device: string): ResourceMgr =>
-    isolated.get(session)?.get(device) ?? sharedOf(tenantOf.get(session) ?? "").get(device)!;
+  const resourcesFor = sessions.resourcesFor;
 
   const toDeviceStats = (device: Device, stats: StepStatsCollector): DeviceStepStats =>
     create(DeviceStepStatsSchema, {
@@ -191,22 +173,13 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
       graphs.deregister(handle);
     },
     async createWorkerSession(sessionHandle, isolate, tenant) {
-      tenantOf.set(sessionHandle, tenant);
-      if (isolate)
-        isolated.set(sessionHandle, new Map(devices.map((d) => [d.name, createResourceMgr("localhost")])));
+      sessions.createSession(sessionHandle, isolate, tenant);
     },
     async deleteWorkerSession(sessionHandle) {
-      isolated.delete(sessionHandle);
-      const tenant = tenantOf.get(sessionHandle);
-      tenantOf.delete(sessionHandle);
-      if (tenant === undefined) return;
-      for (const rm of sharedOf(tenant).values()) releaseSessionResources(rm, sessionHandle);
+      for (const rm of sessions.deleteSession(sessionHandle)) releaseSessionResources(rm, sessionHandle);
     },
     async cleanupAll(containers, tenant) {
-      const isolatedOfTenant = [...isolated.entries()]
-        .filter(([session]) => tenantOf.get(session) === tenant)
-        .flatMap(([, m]) => [...m.values()]);
-      const all = [...sharedOf(tenant).values(), ...isolatedOfTenant];
+      const all = sessions.tenantContainers(tenant);
       for (const rm of all) {
         if (containers.length === 0) rm.cleanup(rm.defaultContainer);
         else for (const c of containers) rm.cleanup(c);

@@ -1,0 +1,54 @@
+// Which resource containers a session's kernels see on a worker (TF's WorkerSession and the
+// device's ResourceMgr): an isolated session's own (isolate_session_state), or those its tenant's
+// sessions share. A tenant (the caller's principal) is tfgate's namespace on top of TF's: TF's
+// sessions all share one set of containers per device; here each tenant has its own.
+
+import type { Device } from "../device/device-set.js";
+import { createResourceMgr, type ResourceMgr } from "../framework/resource-mgr.js";
+
+export interface SessionResources {
+  /** The containers `session` uses on `device`. */
+  resourcesFor(session: string, device: string): ResourceMgr;
+  createSession(session: string, isolate: boolean, tenant: string): void;
+  /** Forgets the session; returns the shared containers whose per-session state must be released. */
+  deleteSession(session: string): readonly ResourceMgr[];
+  /** The tenant's shared containers and those of its isolated sessions, on every device. */
+  tenantContainers(tenant: string): readonly ResourceMgr[];
+}
+
+export function createSessionResources(devices: readonly Device[]): SessionResources {
+  const perDevice = () => new Map(devices.map((d) => [d.name, createResourceMgr("localhost")]));
+  /** Tenant → device → the containers its non-isolated sessions share. */
+  const shared = new Map<string, Map<string, ResourceMgr>>();
+  /** Isolated sessions: session handle → device → resources. */
+  const isolated = new Map<string, Map<string, ResourceMgr>>();
+  const tenantOf = new Map<string, string>();
+  const sharedOf = (tenant: string): Map<string, ResourceMgr> => {
+    let byDevice = shared.get(tenant);
+    if (byDevice === undefined) {
+      byDevice = perDevice();
+      shared.set(tenant, byDevice);
+    }
+    return byDevice;
+  };
+  return {
+    resourcesFor: (session, device) =>
+      isolated.get(session)?.get(device) ?? sharedOf(tenantOf.get(session) ?? "").get(device)!,
+    createSession(session, isolate, tenant) {
+      tenantOf.set(session, tenant);
+      if (isolate) isolated.set(session, perDevice());
+    },
+    deleteSession(session) {
+      isolated.delete(session);
+      const tenant = tenantOf.get(session);
+      tenantOf.delete(session);
+      return tenant === undefined ? [] : [...sharedOf(tenant).values()];
+    },
+    tenantContainers(tenant) {
+      const isolatedOfTenant = [...isolated.entries()]
+        .filter(([session]) => tenantOf.get(session) === tenant)
+        .flatMap(([, m]) => [...m.values()]);
+      return [...sharedOf(tenant).values(), ...isolatedOfTenant];
+    },
+  };
+}

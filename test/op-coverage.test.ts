@@ -50,15 +50,11 @@ const INFRASTRUCTURE: Readonly<Record<string, string>> = {
 
 /**
  * Ops that are placeable (so graphs that contain them import, place and prune) but refuse to run:
- * tfgate never runs Python, reads tables from files, parses Examples, or handles V1 checkpoints. (The file and checkpoint
+ * tfgate never runs Python, reads tables from files, or parses Examples. (The file and checkpoint
  * ops are covered by checkpoint-fixtures.json; without --files-root they are refused, which
  * test/checkpoint-files.test.ts checks.) Each is run here and must fail with the listed code.
  */
 const REFUSES_TO_RUN: Readonly<Record<string, { code: TfCode; reason: string }>> = {
-  Save: { code: TfCode.UNIMPLEMENTED, reason: "the V1 checkpoint format is not implemented (V2 is)" },
-  SaveSlices: { code: TfCode.UNIMPLEMENTED, reason: "the V1 checkpoint format is not implemented (V2 is)" },
-  Restore: { code: TfCode.UNIMPLEMENTED, reason: "the V1 checkpoint format is not implemented (V2 is)" },
-  RestoreSlice: { code: TfCode.UNIMPLEMENTED, reason: "the V1 checkpoint format is not implemented (V2 is)" },
   InitializeTableFromTextFileV2: {
     code: TfCode.PERMISSION_DENIED,
     reason: "never reads the server's filesystem",
@@ -248,16 +244,6 @@ const strs = (v: string[]) =>
 
 /** A well-formed call of each op that refuses to run. */
 const REFUSAL_CALLS: Readonly<Record<string, Parameters<typeof runKernel>[1]>> = {
-  Save: {
-    attrs: { T: attr.typeList([DataType.DT_STRING]) },
-    inputs: [str("m"), strs(["v"]), strs(["x"])],
-  },
-  SaveSlices: {
-    attrs: { T: attr.typeList([DataType.DT_STRING]) },
-    inputs: [str("m"), strs(["v"]), strs([""]), strs(["x"])],
-  },
-  Restore: { attrs: { dt: attr.type(DataType.DT_FLOAT) }, inputs: [str("m"), str("v")] },
-  RestoreSlice: { attrs: { dt: attr.type(DataType.DT_FLOAT) }, inputs: [str("m"), str("v"), str("")] },
   InitializeTableFromTextFileV2: {
     attrs: { key_index: attr.int(-2), value_index: attr.int(-1) },
     inputs: [

@@ -1,33 +1,18 @@
 // TF's RestoreV2 (core/kernels/save_restore_v2_ops.cc, RestoreTensorsV2 in
 // save_restore_tensor.cc): reads the named tensors, or slices of them, from the V2 checkpoint at
 // prefix in the server's file sandbox. Every dtype is checked before anything is read; a prefix
-// with no `.index` is where TF falls back to the V1 format, which tfgate does not read.
+// with no `.index` is read as V1 checkpoint files, as TF does.
 
-import { invalidArgument, notFound, unimplemented } from "../framework/errors.js";
+import { invalidArgument } from "../framework/errors.js";
 import { getAttrTypeList } from "../framework/op-def.js";
 import { shapeString } from "../framework/tensor.js";
 import { BundleReader, keyText } from "../framework/tensor-bundle/bundle.js";
 import { metaFilename } from "../framework/tensor-bundle/naming.js";
 import { parseShapeAndSlice } from "../framework/tensor-bundle/tensor-slice.js";
 import { dataTypeString } from "../framework/types.js";
-import { saveRestoreInputs } from "./util/checkpoint-util.js";
-import { type KernelFiles, stepFiles } from "./util/file-ops.js";
+import { openV1Checkpoint, restoreV1, saveRestoreInputs } from "./util/checkpoint-util.js";
+import { stepFiles } from "./util/file-ops.js";
 import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
-
-/** The reader of prefix, or TF's NOT_FOUND when neither a V2 nor a V1 checkpoint is there. */
-export function openCheckpoint(files: KernelFiles, prefix: string): BundleReader {
-  if (!files.exists(metaFilename(prefix))) {
-    if (prefix !== "" && files.exists(prefix)) {
-      throw unimplemented(
-        `${prefix} looks like a V1 checkpoint (no ${metaFilename(prefix)}); tfgate reads V2 checkpoints only: save with tf.compat.v1.train.Saver(write_version=tf.compat.v1.train.SaverDef.V2)`,
-      );
-    }
-    throw notFound(
-      `Unsuccessful TensorSliceReader constructor: Failed to find any matching files for ${prefix}`,
-    );
-  }
-  return new BundleReader(files, prefix);
-}
 
 export const restoreV2Config: KernelConfig = {
   op: {
@@ -46,7 +31,16 @@ export const restoreV2Config: KernelConfig = {
           throw invalidArgument(`Got ${n} tensor names, but ${dtypes.length} expected dtypes.`);
         }
         const { prefix, names, specs } = saveRestoreInputs(ctx, false);
-        const reader = openCheckpoint(stepFiles(ctx, "RestoreV2"), prefix);
+        const files = stepFiles(ctx, "RestoreV2");
+        if (!files.exists(metaFilename(prefix))) {
+          // As TF: no V2 index there, so prefix is read as V1 checkpoint files (a pattern).
+          const v1 = openV1Checkpoint(files, prefix);
+          names.forEach((name, i) => {
+            ctx.setOutput(i, restoreV1(ctx, v1, prefix, keyText(name), specs[i]!, dtypes[i]!));
+          });
+          return;
+        }
+        const reader = new BundleReader(files, prefix);
         const mismatched: string[] = [];
         names.forEach((name, i) => {
           const stored = reader.dtypeAndShape(name).dtype;

@@ -1,7 +1,8 @@
-// TF's Save (core/kernels/save_op.cc): a V1 checkpoint of the named tensors. Declared with TF's
-// definition; refused when run (checkpoint-util.ts v1CheckpointRefusal): tfgate writes V2 only.
+// TF's Save (core/kernels/save_op.cc, SaveTensors in save_restore_tensor.cc): the named tensors as
+// one V1 checkpoint file (framework/tensor-bundle/v1-checkpoint.ts) in the server's file sandbox.
 
-import { v1CheckpointRefusal } from "./util/checkpoint-util.js";
+import { saveV1 } from "./util/checkpoint-util.js";
+import { stepFiles } from "./util/file-ops.js";
 import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
 
 export const saveConfig: KernelConfig = {
@@ -11,5 +12,5 @@ export const saveConfig: KernelConfig = {
     attrs: ["T: list(type) >= 1"],
     isStateful: true,
   },
-  kernel: simpleKernel("Save", () => v1CheckpointRefusal("Save")),
+  kernel: simpleKernel("Save", (ctx) => saveV1(ctx, false, stepFiles(ctx, "Save"))),
 };

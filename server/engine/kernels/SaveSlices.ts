@@ -1,7 +1,8 @@
-// TF's SaveSlices (core/kernels/save_op.cc): slices of tensors into a V1 checkpoint. Declared with
-// TF's definition; refused when run (checkpoint-util.ts v1CheckpointRefusal): tfgate writes V2 only.
+// TF's SaveSlices (core/kernels/save_op.cc, SaveTensors in save_restore_tensor.cc): tensors or
+// slices of them (shapes_and_slices) as one V1 checkpoint file in the server's file sandbox.
 
-import { v1CheckpointRefusal } from "./util/checkpoint-util.js";
+import { saveV1 } from "./util/checkpoint-util.js";
+import { stepFiles } from "./util/file-ops.js";
 import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
 
 export const saveSlicesConfig: KernelConfig = {
@@ -11,5 +12,5 @@ export const saveSlicesConfig: KernelConfig = {
     attrs: ["T: list(type) >= 1"],
     isStateful: true,
   },
-  kernel: simpleKernel("SaveSlices", () => v1CheckpointRefusal("SaveSlices")),
+  kernel: simpleKernel("SaveSlices", (ctx) => saveV1(ctx, true, stepFiles(ctx, "SaveSlices"))),
 };

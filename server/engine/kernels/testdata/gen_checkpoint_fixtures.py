@@ -66,6 +66,8 @@ def case(op, inputs, attrs=None, setup=None, note=None):
     if op == "SaveV2":
         # The attr TF infers from the tensors (the kernel needs it as a node attr).
         c["attrs"]["dtypes"] = attr_of([t.dtype for t in ins[3]])
+    if op in ("Save", "SaveSlices"):
+        c["attrs"]["T"] = attr_of([t.dtype for t in ins[-1]])
     if note:
         c["note"] = note
     flat = []
@@ -92,6 +94,10 @@ ARG_NAMES = {
     "MatchingFiles": ["pattern"],
     "ReadFile": ["filename"],
     "WriteFile": ["filename", "contents"],
+    "Save": ["filename", "tensor_names", "data"],
+    "SaveSlices": ["filename", "tensor_names", "shapes_and_slices", "data"],
+    "Restore": ["file_pattern", "tensor_name"],
+    "RestoreSlice": ["file_pattern", "tensor_name", "shape_and_slice"],
 }
 
 
@@ -272,6 +278,37 @@ case("WriteFile", [["a"], "x"], setup=TREE)
 case("WriteFile", ["w.txt", ["x"]], setup=TREE)
 
 
+
+# --- the V1 format: Save / SaveSlices / Restore / RestoreSlice, and RestoreV2 reading it ---------------
+V1_OK = [n for n in NAMES if n not in ("bf16", "u32", "u64")]
+case("Save", ["v1_all", V1_OK, [ALL[n] for n in V1_OK]], note="every dtype V1 saves, byte for byte")
+case("Save", ["v1_b", ["x"], [ALL["bf16"]]], note="bfloat16")
+case("Save", ["v1_u", ["x"], [ALL["u32"]]], note="uint32")
+case("Save", [["a", "b"], ["x"], [ALL["f32"]]], note="two filenames")
+case("SaveSlices", ["v1_part", ["p", "q"], ["6 3 0,4:-", ""], [P[:4], tf.constant([1, 2])]], note="a slice")
+case("SaveSlices", ["v1_part", ["p"], ["6 3 0,4:-", ""], [P[:4]]], note="spec count")
+case("SaveSlices", ["v1_part", ["p"], ["6 3 0,3:-"], [P[:4]]], note="slice vs tensor shape")
+reset({})
+R.Save(filename="v1_all", tensor_names=V1_OK, data=[ALL[n] for n in V1_OK])
+R.SaveSlices(filename="v1_part-00000-of-00002", tensor_names=["p"], shapes_and_slices=["6 3 0,4:-"], data=[P[:4]])
+R.SaveSlices(filename="v1_part-00001-of-00002", tensor_names=["p"], shapes_and_slices=["6 3 4,2:-"], data=[P[4:]])
+V1_FILES = tree()
+for n in ["f32", "s", "c128", "i64", "b", "f16", "scalar", "empty"]:
+    case("Restore", ["v1_all", n], {"dt": ALL[n].dtype}, setup=V1_FILES, note=n)
+case("Restore", ["v1_all", "nope"], {"dt": tf.float32}, setup=V1_FILES)
+case("Restore", ["v1_all", "f32"], {"dt": tf.int32}, setup=V1_FILES)
+case("Restore", ["v1_none", "f32"], {"dt": tf.float32}, setup=V1_FILES)
+case("Restore", ["v1_part-*", "p"], {"dt": tf.float32}, setup=V1_FILES, note="a pattern over two files")
+case("Restore", ["v1_part-00000-of-00002", "p"], {"dt": tf.float32}, setup=V1_FILES, note="only part of it")
+case("RestoreSlice", ["v1_part-*", "p", "6 3 3,2:1,2"], {"dt": tf.float32}, setup=V1_FILES)
+case("RestoreSlice", ["v1_all", "f32", "2 3 1,1:-"], {"dt": tf.float32}, setup=V1_FILES)
+case("RestoreSlice", ["v1_all", "f32", "3 3 1,1:-"], {"dt": tf.float32}, setup=V1_FILES)
+case("RestoreV2", ["v1_all", ["f32", "s"], ["", ""]], {"dtypes": [tf.float32, tf.string]}, setup=V1_FILES,
+     note="a V1 checkpoint through RestoreV2")
+case("RestoreV2", ["v1_part-*", ["p"], ["6 3 1,4:-"]], {"dtypes": [tf.float32]}, setup=V1_FILES)
+case("Restore", ["v1_all", "f32"], {"dt": tf.float32}, setup=corrupt(V1_FILES, "v1_all", lambda b: b[:-9]),
+     note="truncated")
+case("Restore", ["ck/all.index", "f32"], {"dt": tf.float32}, setup=ALL_FILES, note="a V2 index is no V1 file")
 
 # --- graphs: ops that only make sense on a variable -------------------------------------------------
 def disable_copy_on_read():

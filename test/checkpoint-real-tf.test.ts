@@ -3,7 +3,7 @@
 // MonitoredTrainingSession against a tfgate started with a files root, and real TF reads what tfgate
 // wrote (tf.train.load_checkpoint, a local Saver.restore) and writes what tfgate restores. Variables
 // of every dtype, ref and resource, strings, and a partitioned variable
-// (fixed_size_partitioner(3)) make the round trip in both directions.
+// (fixed_size_partitioner(3)) make the round trip in both directions, in the V2 format and in V1.
 //
 // Needs the TensorFlow venv (scripts/setup-tf.sh); without it the test skips, except under CI=true.
 
@@ -88,6 +88,9 @@ test("tf.compat.v1.train.Saver and MonitoredTrainingSession checkpoints between 
     const { detail } = check("sharded") as { detail: { kept: string[]; step: number } };
     assert.deepEqual(detail.kept, ["model-2.index", "model-3.index"]);
     assert.equal(detail.step, 3);
+  });
+  await t.test("V1 Saver (write_version=V1) both ways", () => {
+    check("v1");
   });
   await t.test("MonitoredTrainingSession saves and resumes from its checkpoint_dir", () => {
     const { detail } = check("monitored") as { detail: { steps: number[][] } };

@@ -13,6 +13,7 @@ see the same files. Scenarios (each recorded, none stops the others):
   tf_to_tfgate      the same graph saved by real TF locally, restored by Saver on the target.
   sharded           Saver(sharded=True) on the target (ShardedFilename, SaveV2 per device,
                     MergeV2Checkpoints), max_to_keep, latest_checkpoint, then restored and read by TF.
+  v1                Saver(write_version=V1) on the target read by TF, and TF's read on the target.
   monitored         tf.compat.v1.train.MonitoredTrainingSession(master=target, checkpoint_dir=...)
                     trains, saves, is reopened and resumes from its checkpoint; real TF reads it.
 
@@ -192,6 +193,34 @@ def scenario_sharded(target, root):
     return {"kept": kept, "step": restored_step, "files": sorted(os.listdir(ckdir))}
 
 
+def scenario_v1(target, root):
+    """Saver(write_version=V1) both ways (the V1 format holds no bfloat16, uint32 or uint64)."""
+    d = os.path.join(root, "v1")
+    os.makedirs(d, exist_ok=True)
+    values = {k: v for k, v in VALUES.items() if k not in ("bf16", "u32", "u64")}
+    v1_saver = lambda: v1.train.Saver(write_version=v1.train.SaverDef.V1)  # noqa: E731
+    g, variables, part, _, init = build(values, v1.random_uniform_initializer(-1, 1, seed=7))
+    with g.as_default(), v1.Session(target, graph=g) as sess:
+        sess.run(init)
+        want = fetch_all(sess, variables, part)
+        saved = v1_saver().save(sess, os.path.join(d, "ours"))
+    g2, variables2, part2, _, _ = build(shifted(values, 1), v1.zeros_initializer())
+    with g2.as_default(), v1.Session(graph=g2) as sess:
+        v1_saver().restore(sess, saved)
+        compare(want, fetch_all(sess, variables2, part2), "TF restoring tfgate's V1 checkpoint")
+    g3, variables3, part3, _, init3 = build(shifted(values, 2), v1.random_uniform_initializer(-3, 3, seed=9))
+    with g3.as_default(), v1.Session(graph=g3) as sess:
+        sess.run(init3)
+        want3 = fetch_all(sess, variables3, part3)
+        saved3 = v1_saver().save(sess, os.path.join(d, "theirs"))
+    g4, variables4, part4, _, init4 = build(values, v1.zeros_initializer())
+    with g4.as_default(), v1.Session(target, graph=g4) as sess:
+        sess.run(init4)
+        v1_saver().restore(sess, saved3)
+        compare(want3, fetch_all(sess, variables4, part4), "tfgate restoring TF's V1 checkpoint")
+    return {"files": sorted(os.listdir(d))}
+
+
 def scenario_monitored(target, root):
     ckdir = os.path.join(root, "mts")
     shutil.rmtree(ckdir, ignore_errors=True)
@@ -239,6 +268,7 @@ def main():
         "tfgate_to_tf": scenario_tfgate_to_tf,
         "tf_to_tfgate": scenario_tf_to_tfgate,
         "sharded": scenario_sharded,
+        "v1": scenario_v1,
         "monitored": scenario_monitored,
     }
     only = [s for s in args.only.split(",") if s]

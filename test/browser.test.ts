@@ -1,7 +1,8 @@
 // The demo page (web/) in a real headless Chromium (Debian's /usr/bin/chromium driven by
 // playwright-core; nothing downloads a browser): served by the gateway at /, it builds a model with
 // the web client's GraphBuilder, trains it with RunStep over Connect and gRPC-Web until the loss
-// falls below a threshold, shows TF errors with their code, and works from another origin (CORS).
+// falls below a threshold, decodes the graph's merged Summary (ScalarSummary + HistogramSummary)
+// fetched as bytes, shows TF errors with their code, and works from another origin (CORS).
 // Screenshots go to test-artifacts/. Without /usr/bin/chromium the suite skips, except under CI=true.
 
 import assert from "node:assert/strict";
@@ -98,8 +99,33 @@ describe("demo page in Chromium", { skip }, () => {
       (await page.getAttribute("#timeline", "aria-label")) ?? "",
       /One traced step: \d+ ops on [12] devices?/,
     );
+    await checkSummary(page, loss);
     if (screenshot) await page.screenshot({ path: join(artifacts, screenshot), fullPage: true });
     return loss;
+  }
+
+  /**
+   * The summary panel: the merged Summary fetched after training decoded in the page, its
+   * ScalarSummary near the last loss (one traced step later) and its HistogramSummary over every
+   * example, whose mean is that loss.
+   */
+  async function checkSummary(page: Page, loss: number): Promise<void> {
+    const panel = page.locator("#summary-panel");
+    assert.equal(await panel.getAttribute("data-tags"), "loss,per_example_loss");
+    assert.equal(await panel.getAttribute("data-num"), "200");
+    assert.ok(Number(await panel.getAttribute("data-buckets")) > 1, "histogram buckets");
+    const summaryLoss = Number(await panel.getAttribute("data-loss"));
+    const mean = Number(await panel.getAttribute("data-mean"));
+    assert.ok(Math.abs(summaryLoss - loss) < 0.05, `summary loss ${summaryLoss}, last step ${loss}`);
+    assert.ok(
+      Math.abs(mean - summaryLoss) < 1e-4 * Math.max(1, summaryLoss),
+      `mean ${mean} vs loss ${summaryLoss}`,
+    );
+    assert.match(
+      (await page.getAttribute("#histogram", "aria-label")) ?? "",
+      /^Histogram of 200 per-example losses from \d/,
+    );
+    assert.match((await page.textContent("#summary-text")) ?? "", /HistogramSummary/);
   }
 
   test("GET / serves the page to browsers and the JSON index to everyone else", async () => {

@@ -1,4 +1,5 @@
-// Every message of the schema (all of proto/, through the transitive imports of the services)
+// Every message of the schema (all of proto/, through the transitive imports of the services and of
+// summary.proto)
 // survives binary and JSON round trips with every field set: a check that the generated code,
 // the runtime and our .proto transcriptions agree (field numbers, types, proto2 presence, maps,
 // oneofs, 64-bit integers, enums).
@@ -20,6 +21,7 @@ import {
 import { file_grpc_health_v1_health } from "../gen/grpc/health/v1/health_pb.js";
 import { file_grpc_reflection_v1_reflection } from "../gen/grpc/reflection/v1/reflection_pb.js";
 import { file_grpc_reflection_v1alpha_reflection } from "../gen/grpc/reflection/v1alpha/reflection_pb.js";
+import { file_tensorflow_core_framework_summary } from "../gen/tensorflow/core/framework/summary_pb.js";
 import { file_tensorflow_core_protobuf_master_service } from "../gen/tensorflow/core/protobuf/master_service_pb.js";
 import { file_tensorflow_core_protobuf_master_service_tf } from "../gen/tensorflow/core/protobuf/master_service_tf_pb.js";
 
@@ -140,6 +142,8 @@ const files = allFiles([
   file_grpc_health_v1_health,
   file_grpc_reflection_v1_reflection,
   file_grpc_reflection_v1alpha_reflection,
+  // What the summary ops serialize (not reachable from the services).
+  file_tensorflow_core_framework_summary,
 ]);
 const messages = allMessages(files).filter((m) => !m.name.endsWith("Entry") || !m.proto.options?.mapEntry);
 

@@ -5,17 +5,24 @@
 // (?gateway=http://127.0.0.1:8080: cross-origin, allowed by the gateway's CORS policy).
 //
 // `document.body.dataset.state` is "ready", "training", "done", "stopped" or "error"; the loss of
-// the last step is in #loss's data-value. The browser test reads both.
+// the last step is in #loss's data-value. The browser test reads both, and the summary panel's
+// data-* attributes: after training the page fetches the graph's merged summary (ScalarSummary +
+// HistogramSummary) as serialized tensorflow.Summary bytes and decodes them with the generated
+// schema, as TensorBoard would read them from an event file.
 
+import { fromBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { StepStats } from "../gen/tensorflow/core/framework/step_stats_pb.js";
+import { type HistogramProto, type Summary, SummarySchema } from "../web-client/gen.js";
 import {
   createMasterClient,
   type MasterClient,
   type Protocol,
   Session,
+  type TensorInput,
   TfError,
   tensor,
+  toTensorProto,
 } from "../web-client/index.js";
 import { buildModel, type Dataset, type DatasetKind, type Model, makeDataset } from "./model.js";
 
@@ -271,6 +278,97 @@ function drawTimeline(stats: StepStats | undefined): void {
   );
 }
 
+// --- summaries --------------------------------------------------------------------------------
+
+/**
+ * Fetches a string tensor holding a serialized Summary and decodes it. The raw RunStep keeps the
+ * bytes (Session.run decodes strings as UTF-8 text).
+ */
+async function fetchSummary(
+  session: Session,
+  name: string,
+  feeds: Record<string, TensorInput>,
+): Promise<Summary> {
+  const res = await session.client.runStep({
+    sessionHandle: session.handle,
+    feed: Object.entries(feeds).map(([n, t]) => ({ name: n, tensor: toTensorProto(t) })),
+    fetch: [name],
+  });
+  const content = res.tensor[0]?.tensor?.tensorContent ?? new Uint8Array();
+  // tensor_content of one string: its varint length, then its bytes.
+  let o = 0;
+  let shift = 0;
+  let len = 0;
+  for (;;) {
+    const b = content[o++]!;
+    len |= (b & 0x7f) << shift;
+    if (b < 0x80) break;
+    shift += 7;
+  }
+  return fromBinary(SummarySchema, content.subarray(o, o + len));
+}
+
+/** The histogram re-binned into `bins` equal bins over [min, max], as TensorBoard shows it. */
+function rebin(h: HistogramProto, bins: number): number[] {
+  const out = new Array<number>(bins).fill(0);
+  const span = h.max - h.min || 1;
+  h.bucket.forEach((count, i) => {
+    if (count <= 0) return;
+    const right = Math.min(h.bucketLimit[i]!, h.max);
+    const left = Math.max(i === 0 ? h.min : h.bucketLimit[i - 1]!, h.min);
+    const mid = (left + right) / 2;
+    out[Math.min(bins - 1, Math.max(0, Math.floor(((mid - h.min) / span) * bins)))]! += count;
+  });
+  return out;
+}
+
+function drawSummary(summary: Summary | undefined): void {
+  const canvas = $<HTMLCanvasElement>("histogram");
+  const ctx = canvas.getContext("2d")!;
+  const { width: w, height: h } = canvas;
+  ctx.clearRect(0, 0, w, h);
+  ctx.font = "11px system-ui, sans-serif";
+  const panel = $("summary-panel");
+  const scalar = summary?.value.find((v) => v.value.case === "simpleValue");
+  const histo = summary?.value.find((v) => v.value.case === "histo");
+  if (summary === undefined || histo?.value.case !== "histo") {
+    ctx.fillStyle = color("--muted");
+    ctx.fillText("No summary yet: train the model.", 8, 20);
+    canvas.setAttribute("aria-label", "No summary yet");
+    return;
+  }
+  const hp = histo.value.value;
+  const bins = rebin(hp, 40);
+  const top = Math.max(1, ...bins);
+  const pad = { l: 36, r: 10, t: 10, b: 24 };
+  const bw = (w - pad.l - pad.r) / bins.length;
+  ctx.fillStyle = color("--accent");
+  bins.forEach((c, i) => {
+    const bh = (c / top) * (h - pad.t - pad.b);
+    ctx.fillRect(pad.l + i * bw + 1, h - pad.b - bh, bw - 2, bh);
+  });
+  ctx.fillStyle = color("--muted");
+  ctx.textAlign = "left";
+  ctx.fillText(hp.min.toFixed(3), pad.l, h - 6);
+  ctx.textAlign = "right";
+  ctx.fillText(hp.max.toFixed(3), w - pad.r, h - 6);
+  ctx.fillText(String(top), pad.l - 6, pad.t + 10);
+  const mean = hp.num > 0 ? hp.sum / hp.num : 0;
+  const loss = scalar?.value.case === "simpleValue" ? scalar.value.value : Number.NaN;
+  panel.dataset.tags = summary.value.map((v) => v.tag).join(",");
+  panel.dataset.num = String(hp.num);
+  panel.dataset.buckets = String(hp.bucket.length);
+  panel.dataset.mean = String(mean);
+  panel.dataset.loss = String(loss);
+  $("summary-text").textContent =
+    `Summary with ${summary.value.length} values: ${scalar?.tag} = ${loss.toFixed(4)} (ScalarSummary); ` +
+    `${histo.tag}: ${hp.num} values in ${hp.bucket.length} non-empty buckets of TF's default bucketing, mean ${mean.toFixed(4)} (HistogramSummary).`;
+  canvas.setAttribute(
+    "aria-label",
+    `Histogram of ${hp.num} per-example losses from ${hp.min.toFixed(3)} to ${hp.max.toFixed(3)}`,
+  );
+}
+
 // --- devices ----------------------------------------------------------------------------------
 
 /** The second CPU, when the gateway has one: the model's output layer is placed there. */
@@ -393,6 +491,7 @@ async function train(): Promise<void> {
       options: { traceLevel: "FULL_TRACE" },
     });
     drawTimeline(traced.metadata?.stepStats);
+    drawSummary(await fetchSummary(session, model.summary, feeds));
     const secs = (performance.now() - started) / 1000;
     const summary = `${losses.length} steps over ${s.protocol} in ${secs.toFixed(1)} s; loss ${losses[0]?.toFixed(3)} → ${losses.at(-1)?.toFixed(3)}, accuracy ${(accuracy * 100).toFixed(0)}%.`;
     setState(
@@ -450,6 +549,7 @@ $("gateway").textContent = gateway;
 drawLoss([], settings().steps);
 drawBoundary(makeDataset(settings().dataset, POINTS, 7), undefined);
 drawTimeline(undefined);
+drawSummary(undefined);
 listDevices().then(
   () => setState("ready", "Ready. Press Train."),
   () => setState("error", `Cannot reach the gateway at ${gateway}.`),

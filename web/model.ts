@@ -1,8 +1,10 @@
 // The demo's model and data, without the DOM: a 2-D binary classifier (one tanh hidden layer, a
 // sigmoid output, cross-entropy loss) built with the web client's GraphBuilder and trained with
-// GradientDescent, and three small datasets drawn from a seeded generator.
+// GradientDescent, and three small datasets drawn from a seeded generator. The graph also holds
+// TF1-style summaries (ScalarSummary of the loss, HistogramSummary of the per-example losses,
+// merged with MergeSummary), fetched as a serialized tensorflow.Summary.
 
-import { DataType, GradientDescent, GraphBuilder, tensor } from "../web-client/index.js";
+import { attr, DataType, GradientDescent, GraphBuilder, type Output, tensor } from "../web-client/index.js";
 
 export type DatasetKind = "circles" | "xor" | "blobs";
 
@@ -81,6 +83,18 @@ export interface Model {
   readonly loss: string;
   readonly train: string;
   readonly init: string;
+  /** The merged summary (a scalar string holding a serialized tensorflow.Summary). */
+  readonly summary: string;
+}
+
+/** A TF summary op (tag input, value input, serialized Summary output) on float values. */
+function summaryOp(g: GraphBuilder, type: string, tag: string, values: Output): Output {
+  const t = g.constant(tensor([tag], [], DataType.DT_STRING), { name: `${tag}/tag` });
+  return g.addOp(type, [t, values], {
+    name: tag,
+    attrs: { T: attr.type(DataType.DT_FLOAT) },
+    outputs: [[DataType.DT_STRING, []]],
+  }).outputs[0]!;
 }
 
 /**
@@ -106,7 +120,7 @@ export function buildModel(options: ModelOptions): Model {
     const b = g.variable("biases", tensor(new Float32Array(h), [h]));
     return g.tanh(g.add(g.matmul(x, w), b));
   });
-  const [p, loss] = g.device(options.outputDevice ?? "", () => {
+  const [p, loss, perExample] = g.device(options.outputDevice ?? "", () => {
     const p = g.nameScope("output", () => {
       const w = g.variable("weights", init(h, 1));
       const b = g.variable("biases", tensor(new Float32Array(1), [1]));
@@ -116,9 +130,19 @@ export function buildModel(options: ModelOptions): Model {
       const eps = 1e-6;
       const pos = g.mul(y, g.log(g.add(p, eps)));
       const neg = g.mul(g.sub(1, y), g.log(g.add(g.sub(1, p), eps)));
-      return g.neg(g.mean(g.add(pos, neg)), "cross_entropy");
+      const sum = g.add(pos, neg);
+      return [g.neg(g.mean(sum), "cross_entropy"), g.neg(sum, "per_example")] as const;
     });
-    return [p, loss] as const;
+    return [p, ...loss] as const;
+  });
+  const summary = g.nameScope("summaries", () => {
+    const scalar = summaryOp(g, "ScalarSummary", "loss", loss);
+    const histogram = summaryOp(g, "HistogramSummary", "per_example_loss", perExample);
+    return g.addOp("MergeSummary", [scalar, histogram], {
+      name: "merged",
+      attrs: { N: attr.i(2) },
+      outputs: [[DataType.DT_STRING, []]],
+    }).outputs[0]!;
   });
   const train = new GradientDescent(options.learningRate).minimize(loss);
   const initOp = g.globalVariablesInitializer();
@@ -130,5 +154,6 @@ export function buildModel(options: ModelOptions): Model {
     loss: loss.name,
     train: train.name,
     init: initOp.name,
+    summary: summary.name,
   };
 }

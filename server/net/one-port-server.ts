@@ -110,6 +110,11 @@ function createOnePortServer(
   const onSession = (session: http2.Http2Session): void => {
     http2Sessions.add(session);
     session.once("close", () => http2Sessions.delete(session));
+    // A peer that ends its side of the connection is gone: HTTP/2 has no half-closed connection
+    // (a client says goodbye with GOAWAY), but Node's session stays up while streams are open, so
+    // a killed client's steps would run on to their end. Destroying the session closes its streams,
+    // which aborts their calls and cancels the steps, as a closed HTTP/1.1 socket does.
+    session.socket.once("end", () => session.destroy());
     session.setTimeout(options.idleTimeoutMs, () => session.close());
     if (closing) session.close();
   };

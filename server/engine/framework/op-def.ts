@@ -15,6 +15,7 @@ import {
   AttrValue_ListValueSchema,
   AttrValueSchema,
 } from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
+import { type TensorProto, TensorProtoSchema } from "../../../gen/tensorflow/core/framework/tensor_pb.js";
 import { TensorShapeProtoSchema } from "../../../gen/tensorflow/core/framework/tensor_shape_pb.js";
 import { internal, invalidArgument, notFound } from "./errors.js";
 import { DataType, dataTypeFromString, dataTypeString, makeRefType } from "./types.js";
@@ -650,6 +651,8 @@ function parseDefault(op: string, type: AttrType, text: string): AttrValue {
         value: { case: "shape", value: create(TensorShapeProtoSchema, { dim: dims }) },
       });
     }
+    case "tensor":
+      return create(AttrValueSchema, { value: { case: "tensor", value: parseTensorDefault(op, text) } });
     default: {
       if (!type.startsWith("list(")) throw internal(`Op ${op}: no default syntax for ${type}`);
       const items = listItems(text);
@@ -665,6 +668,23 @@ function parseDefault(op: string, type: AttrType, text: string): AttrValue {
       return create(AttrValueSchema, { value: { case: "list", value: list } });
     }
   }
+}
+
+/**
+ * A tensor default in proto text, as TF's ops write them (ImageSummary's bad_color): `{ dtype: DT_…
+ * tensor_shape: { dim { size: N } … } int_val: … | float_val: … }`. Only these fields occur.
+ */
+function parseTensorDefault(op: string, text: string): TensorProto {
+  const dtype = /dtype:\s*(DT_\w+)/.exec(text)?.[1];
+  if (dtype === undefined) throw internal(`Op ${op}: tensor default without a dtype: ${text}`);
+  const all = (field: string) =>
+    [...text.matchAll(new RegExp(`${field}:\\s*([-+.\\w]+)`, "g"))].map((m) => m[1]!);
+  return create(TensorProtoSchema, {
+    dtype: parseTypeName(op, dtype.slice(3).toLowerCase()),
+    tensorShape: create(TensorShapeProtoSchema, { dim: all("size").map((d) => ({ size: BigInt(d) })) }),
+    intVal: all("int_val").map(Number),
+    floatVal: all("float_val").map(Number),
+  });
 }
 
 function listItems(text: string): string[] {

@@ -13,7 +13,7 @@ const listed = [...registrySource.matchAll(/^import \{[^}]*\} from "\.\/([^"/]+)
   (m) => m[1]!,
 );
 const kernelFiles = readdirSync(dir)
-  .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))
+  .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && !f.endsWith(".d.ts"))
   .filter((f) => f !== "registry.ts" && f !== "register-all.ts")
   .map((f) => f.slice(0, -3));
 

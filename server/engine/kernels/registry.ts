@@ -46,6 +46,8 @@ import { assignVariableOpConfig } from "./AssignVariableOp.js";
 import { atanConfig } from "./Atan.js";
 import { atan2Config } from "./Atan2.js";
 import { atanhConfig } from "./Atanh.js";
+import { audioSummaryConfig } from "./AudioSummary.js";
+import { audioSummaryV2Config } from "./AudioSummaryV2.js";
 import { avgPoolConfig } from "./AvgPool.js";
 import { avgPool3DConfig } from "./AvgPool3D.js";
 import { avgPool3DGradConfig } from "./AvgPool3DGrad.js";
@@ -96,7 +98,13 @@ import { cropAndResizeGradImageConfig } from "./CropAndResizeGradImage.js";
 import { crossConfig } from "./Cross.js";
 import { cumprodConfig } from "./Cumprod.js";
 import { cumsumConfig } from "./Cumsum.js";
+import { decodeAndCropJpegConfig } from "./DecodeAndCropJpeg.js";
 import { decodeBase64Config } from "./DecodeBase64.js";
+import { decodeBmpConfig } from "./DecodeBmp.js";
+import { decodeGifConfig } from "./DecodeGif.js";
+import { decodeImageConfig } from "./DecodeImage.js";
+import { decodeJpegConfig } from "./DecodeJpeg.js";
+import { decodePngConfig } from "./DecodePng.js";
 import { denseBincountConfig } from "./DenseBincount.js";
 import { denseToDenseSetOperationConfig } from "./DenseToDenseSetOperation.js";
 import { denseToSparseSetOperationConfig } from "./DenseToSparseSetOperation.js";
@@ -118,6 +126,9 @@ import { eluConfig } from "./Elu.js";
 import { eluGradConfig } from "./EluGrad.js";
 import { emptyTensorListConfig } from "./EmptyTensorList.js";
 import { encodeBase64Config } from "./EncodeBase64.js";
+import { encodeJpegConfig } from "./EncodeJpeg.js";
+import { encodeJpegVariableQualityConfig } from "./EncodeJpegVariableQuality.js";
+import { encodePngConfig } from "./EncodePng.js";
 import { ensureShapeConfig } from "./EnsureShape.js";
 import { equalConfig, notEqualConfig } from "./Equal.js";
 import { erfConfig } from "./Erf.js";
@@ -126,6 +137,7 @@ import { expConfig } from "./Exp.js";
 import { expandDimsConfig, squeezeConfig } from "./ExpandDims.js";
 import { expm1Config } from "./Expm1.js";
 import { extractImagePatchesConfig } from "./ExtractImagePatches.js";
+import { extractJpegShapeConfig } from "./ExtractJpegShape.js";
 import { fftConfig } from "./FFT.js";
 import { fft2dConfig } from "./FFT2D.js";
 import { fft3dConfig } from "./FFT3D.js";
@@ -143,6 +155,7 @@ import { greaterEqualConfig } from "./GreaterEqual.js";
 import { guaranteeConstConfig } from "./GuaranteeConst.js";
 import { hashTableConfig, hashTableV2Config } from "./HashTableV2.js";
 import { histogramFixedWidthConfig } from "./HistogramFixedWidth.js";
+import { histogramSummaryConfig } from "./HistogramSummary.js";
 import { hsvToRgbConfig } from "./HSVToRGB.js";
 import {
   identityConfig,
@@ -160,6 +173,7 @@ import { igammaOpConfig } from "./Igamma.js";
 import { igammacOpConfig } from "./Igammac.js";
 import { igammaGradAConfig } from "./IgammaGradA.js";
 import { imagConfig } from "./Imag.js";
+import { imageSummaryConfig } from "./ImageSummary.js";
 import {
   initializeTableFromTextFileConfig,
   initializeTableFromTextFileV2Config,
@@ -236,6 +250,7 @@ import { maxPoolGradWithArgmaxConfig } from "./MaxPoolGradWithArgmax.js";
 import { maxPoolWithArgmaxConfig } from "./MaxPoolWithArgmax.js";
 import { meanConfig } from "./Mean.js";
 import { MergeKernel, RefMergeKernel } from "./Merge.js";
+import { mergeSummaryConfig } from "./MergeSummary.js";
 import { mergeV2CheckpointsConfig } from "./MergeV2Checkpoints.js";
 import { minConfig } from "./Min.js";
 import { minimumConfig } from "./Minimum.js";
@@ -341,6 +356,7 @@ import { saveConfig } from "./Save.js";
 import { parseExampleConfig } from "./SaveRestore.js";
 import { saveSlicesConfig } from "./SaveSlices.js";
 import { saveV2Config } from "./SaveV2.js";
+import { scalarSummaryConfig } from "./ScalarSummary.js";
 import { scaleAndTranslateConfig } from "./ScaleAndTranslate.js";
 import { scaleAndTranslateGradConfig } from "./ScaleAndTranslateGrad.js";
 import { resourceScatterAddConfig, scatterAddConfig } from "./ScatterAdd.js";
@@ -531,6 +547,8 @@ import { tensorListScatterV2Config } from "./TensorListScatterV2.js";
 import { tensorListSetItemConfig } from "./TensorListSetItem.js";
 import { tensorListSplitConfig } from "./TensorListSplit.js";
 import { tensorListStackConfig } from "./TensorListStack.js";
+import { tensorSummaryConfig } from "./TensorSummary.js";
+import { tensorSummaryV2Config } from "./TensorSummaryV2.js";
 import { tileConfig } from "./Tile.js";
 import { topKV2Config } from "./TopKV2.js";
 import { transposeConfig } from "./Transpose.js";
@@ -620,6 +638,8 @@ export const kernelConfigs: readonly KernelConfig[] = [
   atanConfig,
   atan2Config,
   atanhConfig,
+  audioSummaryConfig,
+  audioSummaryV2Config,
   avgPoolConfig,
   avgPool3DConfig,
   avgPool3DGradConfig,
@@ -673,7 +693,13 @@ export const kernelConfigs: readonly KernelConfig[] = [
   crossConfig,
   cumprodConfig,
   cumsumConfig,
+  decodeAndCropJpegConfig,
   decodeBase64Config,
+  decodeBmpConfig,
+  decodeGifConfig,
+  decodeImageConfig,
+  decodeJpegConfig,
+  decodePngConfig,
   denseBincountConfig,
   denseToDenseSetOperationConfig,
   denseToSparseSetOperationConfig,
@@ -695,6 +721,9 @@ export const kernelConfigs: readonly KernelConfig[] = [
   eluGradConfig,
   emptyTensorListConfig,
   encodeBase64Config,
+  encodeJpegConfig,
+  encodeJpegVariableQualityConfig,
+  encodePngConfig,
   ensureShapeConfig,
   equalConfig,
   notEqualConfig,
@@ -705,6 +734,7 @@ export const kernelConfigs: readonly KernelConfig[] = [
   squeezeConfig,
   expm1Config,
   extractImagePatchesConfig,
+  extractJpegShapeConfig,
   fftConfig,
   fft2dConfig,
   fft3dConfig,
@@ -726,6 +756,7 @@ export const kernelConfigs: readonly KernelConfig[] = [
   hashTableConfig,
   hashTableV2Config,
   histogramFixedWidthConfig,
+  histogramSummaryConfig,
   ifftConfig,
   ifft2dConfig,
   ifft3dConfig,
@@ -744,6 +775,7 @@ export const kernelConfigs: readonly KernelConfig[] = [
   igammaGradAConfig,
   igammacOpConfig,
   imagConfig,
+  imageSummaryConfig,
   inTopKConfig,
   inTopKV2Config,
   initializeTableFromTextFileConfig,
@@ -815,6 +847,7 @@ export const kernelConfigs: readonly KernelConfig[] = [
   meanConfig,
   MergeKernel,
   RefMergeKernel,
+  mergeSummaryConfig,
   minConfig,
   minimumConfig,
   mirrorPadConfig,
@@ -925,6 +958,7 @@ export const kernelConfigs: readonly KernelConfig[] = [
   saveV2Config,
   shardedFilenameConfig,
   shardedFilespecConfig,
+  scalarSummaryConfig,
   scaleAndTranslateConfig,
   scaleAndTranslateGradConfig,
   resourceScatterAddConfig,
@@ -1134,6 +1168,8 @@ export const kernelConfigs: readonly KernelConfig[] = [
   tensorListSetItemConfig,
   tensorListSplitConfig,
   tensorListStackConfig,
+  tensorSummaryConfig,
+  tensorSummaryV2Config,
   tileConfig,
   topKV2Config,
   transposeConfig,

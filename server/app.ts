@@ -34,8 +34,12 @@ import {
 import { type Authenticator, type AuthResult, createAuthenticator } from "./auth/authenticator.js";
 import { isAllowedHost } from "./auth/host-check.js";
 import { principalKey } from "./auth/principal.js";
+import { openFileSandbox } from "./engine/framework/file-sandbox.js";
 import type { Master } from "./engine/master/master.js";
 import { createGatewayMetrics, rpcProtocolOf } from "./metrics.js";
+import { registerModelRoutes } from "./models/routes.js";
+import type { SessionMaster } from "./models/saved-model-loader.js";
+import { SavedModelStore } from "./models/saved-model-store.js";
 import { createOnePortServerFactory } from "./net/one-port-server.js";
 import { type CorsOrigin, isLoopbackOrigin, type ServerOptions } from "./options.js";
 import { compressionDeflate } from "./rpc/compression.js";
@@ -98,6 +102,9 @@ export async function buildApp(
 
   let master: MasterHandle;
   let masterService: Partial<ServiceImpl<typeof MasterServiceProtoPath>>;
+  // What /v1/models/<name>/sessions creates sessions on: the engine's master (an injected engine's
+  // when it has the session calls).
+  let sessionMaster: SessionMaster | undefined;
   if (engine === undefined) {
     // Imported here, not at the top: an app built with an injected engine (transport tests, an
     // embedding) never loads the engine or starts its workers.
@@ -109,9 +116,11 @@ export async function buildApp(
       ...options.master,
     });
     master = created;
+    sessionMaster = created;
     masterService = createMasterServiceImpl(created, { logger: app.log });
   } else {
     ({ master, masterService } = engine);
+    if (isSessionMaster(engine.master)) sessionMaster = engine.master;
   }
   app.addHook("onClose", async () => {
     await master.close();
@@ -232,8 +241,22 @@ export async function buildApp(
     })),
     metrics: "/metrics",
     health: "/healthz",
+    models: "/v1/models",
   };
   app.get("/api", async () => index);
+
+  // SavedModels under the file sandbox (models/routes.ts): the same directory the ops' sandbox
+  // uses, so a model's checkpoint path resolves for RestoreV2 exactly as the listing found it.
+  const files = openFileSandbox(options.master.files);
+  registerModelRoutes(app, {
+    store: files === undefined ? undefined : new SavedModelStore(files),
+    master: sessionMaster,
+    // /v1/ needs a principal (guardRequests answered 401 otherwise); the session is the caller's.
+    principalOf: (request) => {
+      const caller = callers.get(request);
+      return caller !== undefined && "principal" in caller ? caller.principal : undefined;
+    },
+  });
   // The demo page (npm run build:web → dist/web) for browsers; the JSON index for everyone else
   // (curl, fetch with Accept */*), as before the page existed.
   const webRoot = defaultWebRoot();
@@ -252,6 +275,15 @@ export async function buildApp(
   app.setNotFoundHandler((request, reply) => notFound(request, reply, serviceNames));
 
   return app;
+}
+
+function isSessionMaster(master: MasterHandle): master is MasterHandle & SessionMaster {
+  const m = master as Partial<SessionMaster>;
+  return (
+    typeof m.createSession === "function" &&
+    typeof m.runStep === "function" &&
+    typeof m.closeSession === "function"
+  );
 }
 
 const authenticators = new WeakMap<FastifyInstance, Authenticator>();

@@ -14,13 +14,8 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { create } from "@bufbuild/protobuf";
 import { fromText } from "@bufbuild/protobuf/txtpb";
-import {
-  type AttrValue,
-  AttrValue_ListValueSchema,
-  AttrValueSchema,
-} from "../gen/tensorflow/core/framework/attr_value_pb.js";
+import type { AttrValue } from "../gen/tensorflow/core/framework/attr_value_pb.js";
 import { GraphDefSchema } from "../gen/tensorflow/core/framework/graph_pb.js";
 import { TfCode, tfCodeName } from "../server/engine/framework/errors.js";
 import { lookUpOp, registeredOps } from "../server/engine/framework/op-def.js";
@@ -65,8 +60,6 @@ const REFUSES_TO_RUN: Readonly<Record<string, { code: TfCode; reason: string }>>
   },
   PyFunc: { code: TfCode.UNIMPLEMENTED, reason: "there is no Python interpreter in the server" },
   EagerPyFunc: { code: TfCode.UNIMPLEMENTED, reason: "there is no Python interpreter in the server" },
-  ParseExample: { code: TfCode.UNIMPLEMENTED, reason: "tf.Example parsing is not supported" },
-  ParseSingleExample: { code: TfCode.UNIMPLEMENTED, reason: "tf.Example parsing is not supported" },
 };
 
 interface Evidence {
@@ -230,10 +223,6 @@ describe("op coverage: every registered op is tested against TensorFlow's values
   });
 });
 
-/** An empty list(…) attr (ParseExample's key, shape and type lists). */
-const emptyList = create(AttrValueSchema, {
-  value: { case: "list", value: create(AttrValue_ListValueSchema, {}) },
-});
 const str = (s: string) => new Tensor(DataType.DT_STRING, [], [new TextEncoder().encode(s)]);
 const strs = (v: string[]) =>
   new Tensor(
@@ -266,27 +255,6 @@ const REFUSAL_CALLS: Readonly<Record<string, Parameters<typeof runKernel>[1]>> =
   EagerPyFunc: {
     attrs: { token: attr.string("pyfunc_1"), Tin: attr.typeList([]), Tout: attr.typeList([]) },
     inputs: [],
-  },
-  ParseExample: {
-    attrs: {
-      Nsparse: attr.int(0),
-      Ndense: attr.int(0),
-      sparse_types: attr.typeList([]),
-      Tdense: attr.typeList([]),
-      dense_shapes: emptyList,
-    },
-    inputs: [strs([""]), strs([""])],
-  },
-  ParseSingleExample: {
-    attrs: {
-      num_sparse: attr.int(0),
-      Tdense: attr.typeList([]),
-      sparse_types: attr.typeList([]),
-      sparse_keys: emptyList,
-      dense_keys: emptyList,
-      dense_shapes: emptyList,
-    },
-    inputs: [str("")],
   },
 };
 

@@ -25,6 +25,7 @@ import type { DebugOptionsSchema } from "../gen/tensorflow/core/protobuf/debug_p
 import type { RunStepResponse } from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { MasterService } from "../gen/tensorflow/core/protobuf/master_service_pb.js";
 import { Code as TfCode } from "../gen/xla/tsl/protobuf/error_codes_pb.js";
+import type { SavedModelOptions, SavedModelSession } from "./saved-model.js";
 import { fromTensorProto, type HostTensor, type TensorInput, toTensorProto } from "./tensor.js";
 
 export { TfCode };
@@ -36,9 +37,18 @@ export interface MasterClientOptions {
   readonly protocol?: Protocol;
 }
 
+/** The server URL of transports and clients made here (the models routes are plain HTTP beside them). */
+const baseUrls = new WeakMap<object, string>();
+
 /** A transport to a tfgate server (e.g. "http://127.0.0.1:8080"). */
 export function createTransport(baseUrl: string, options: MasterClientOptions = {}): Transport {
-  switch (options.protocol ?? "connect") {
+  const transport = newTransport(baseUrl, options.protocol ?? "connect");
+  baseUrls.set(transport, baseUrl);
+  return transport;
+}
+
+function newTransport(baseUrl: string, protocol: Protocol): Transport {
+  switch (protocol) {
     case "connect":
       return createConnectTransport({ baseUrl, useBinaryFormat: true });
     case "connect-json":
@@ -50,7 +60,14 @@ export function createTransport(baseUrl: string, options: MasterClientOptions = 
 
 /** The generated MasterService client (every RPC, raw messages). */
 export function createMasterClient(baseUrl: string, options: MasterClientOptions = {}): MasterClient {
-  return createClient(MasterService, createTransport(baseUrl, options));
+  const client = createClient(MasterService, createTransport(baseUrl, options));
+  baseUrls.set(client, baseUrl);
+  return client;
+}
+
+/** The base URL a transport or client of `createTransport`/`createMasterClient` was made with. */
+export function transportBaseUrl(target: Transport | MasterClient): string | undefined {
+  return baseUrls.get(target);
 }
 
 // --- errors -----------------------------------------------------------------------------------
@@ -288,6 +305,31 @@ export class Session {
     );
     const sentNodes = (graphDef?.node ?? []).map((n) => n.name);
     return new Session(client, res.sessionHandle, res.graphVersion, sentNodes);
+  }
+
+  /**
+   * A Session for a handle created elsewhere (e.g. by POST /v1/models/<name>/sessions, or another
+   * client): run, extend and close it like one made by `create`.
+   */
+  static attach(target: Transport | MasterClient, handle: string, graphVersion = 0n): Session {
+    return new Session(toClient(target), handle, graphVersion, []);
+  }
+
+  /**
+   * Loads a SavedModel the server serves (tfgate serve --files-root DIR; `name` is its path under
+   * DIR): the server creates the session from the MetaGraph with `tags` (default ["serve"]) and
+   * restores its variables; `run(signatureKey, inputs)` then feeds and fetches by the signature's
+   * own names. See saved-model.ts.
+   */
+  static async fromSavedModel(
+    target: Transport | MasterClient,
+    name: string,
+    options: SavedModelOptions = {},
+  ): Promise<SavedModelSession> {
+    // Imported on demand, like graphdef-io: pages that never load a SavedModel do not bundle it
+    // (nor protobuf-es's JSON writer it uses for `config`).
+    const { loadSavedModel } = await import("./saved-model.js");
+    return loadSavedModel(target, name, options);
   }
 
   /** The devices of a server (ListDevices without a session): local ones then remote ones. */

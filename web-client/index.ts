@@ -28,6 +28,7 @@ export {
   TfError,
   TfStepError,
   type TraceLevel,
+  transportBaseUrl,
 } from "./client.js";
 export {
   type CondBranch,
@@ -49,6 +50,16 @@ export {
 } from "./graph-types.js";
 export { detectGraphDefFormat, formatGraphDef, type GraphDefFormat, parseGraphDef } from "./graphdef-io.js";
 export { Adam, type AdamOptions, GradientDescent } from "./optimizers.js";
+export {
+  describeSavedModel,
+  listSavedModels,
+  type MetaGraphInfo,
+  type SavedModelInfo,
+  type SavedModelOptions,
+  SavedModelSession,
+  type Signature,
+  type SignatureTensor,
+} from "./saved-model.js";
 export { broadcastShapes } from "./shapes.js";
 export {
   DataType,

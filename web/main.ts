@@ -2,7 +2,8 @@
 // session on the gateway and trains it with one RunStep per step, drawing the loss, the decision
 // boundary and a FULL_TRACE step timeline on plain canvases. URL parameters preset the form
 // (?protocol=grpc-web&dataset=xor&hidden=8&lr=1&steps=400) and name another gateway
-// (?gateway=http://127.0.0.1:8080: cross-origin, allowed by the gateway's CORS policy).
+// (?gateway=http://127.0.0.1:8080: cross-origin, allowed by the gateway's CORS policy);
+// ?tab=digits opens the second tab, the SavedModel digit classifier (digits-tab.ts).
 //
 // `document.body.dataset.state` is "ready", "training", "done", "stopped" or "error"; the loss of
 // the last step is in #loss's data-value. The browser test reads both, and the summary panel's
@@ -24,6 +25,7 @@ import {
   tensor,
   toTensorProto,
 } from "../web-client/index.js";
+import { createDigitsTab } from "./digits-tab.js";
 import { buildModel, type Dataset, type DatasetKind, type Model, makeDataset } from "./model.js";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -544,6 +546,32 @@ form.addEventListener("change", (event) => {
     drawBoundary(makeDataset(settings().dataset, POINTS, 7), undefined);
   }
 });
+
+// --- tabs ---------------------------------------------------------------------------------------
+
+const digits = createDigitsTab(
+  () => client(settings().protocol),
+  gateway,
+  (e) => {
+    const { code, message } = describeError(e);
+    return `${code}: ${message}`;
+  },
+);
+const tabs = [
+  { tab: $<HTMLButtonElement>("tab-train"), panel: $("train-tab") },
+  { tab: $<HTMLButtonElement>("tab-digits"), panel: $("digits-tab") },
+];
+function showTab(id: string): void {
+  for (const { tab, panel } of tabs) {
+    const selected = tab.id === id;
+    tab.setAttribute("aria-selected", String(selected));
+    tab.tabIndex = selected ? 0 : -1;
+    panel.hidden = !selected;
+  }
+  if (id === "tab-digits") digits.activate();
+}
+for (const { tab } of tabs) tab.addEventListener("click", () => showTab(tab.id));
+if (params.get("tab") === "digits") showTab("tab-digits");
 
 $("gateway").textContent = gateway;
 drawLoss([], settings().steps);

@@ -29,6 +29,7 @@ export function createFunctionRuntime(options: FunctionRuntimeOptions): Function
 
   const runtime: FunctionRuntime = {
     library,
+    fresh: () => createFunctionRuntime(options),
     instantiate(name, attrs) {
       const fdef = library.find(name);
       if (fdef?.signature === undefined) {

@@ -34,6 +34,12 @@ export interface FunctionRuntime {
     name: string,
     attrs: AttrMap,
   ): (args: readonly Tensor[], step: StepContext) => Promise<Tensor[]>;
+  /**
+   * A runtime over the same library and device with nothing instantiated yet: its functions get
+   * new kernels (fresh kernel state, e.g. a random op's generator), as TF's cloned
+   * FunctionLibraryRuntime gives each tf.data iterator.
+   */
+  fresh?(): FunctionRuntime;
 }
 
 /** The kernel of a function call: inputs in order as arguments, results as outputs. */

@@ -18,6 +18,7 @@ import { adjustHueConfig } from "./AdjustHue.js";
 import { adjustSaturationConfig } from "./AdjustSaturation.js";
 import { allConfig, anyConfig } from "./All.js";
 import { angleConfig } from "./Angle.js";
+import { AnonymousIteratorV2Kernel, AnonymousIteratorV3Kernel } from "./AnonymousIteratorV3.js";
 import { applyAdadeltaConfig, resourceApplyAdadeltaConfig } from "./ApplyAdadelta.js";
 import { applyAdagradConfig, resourceApplyAdagradConfig } from "./ApplyAdagrad.js";
 import { applyAdagradDAConfig, resourceApplyAdagradDAConfig } from "./ApplyAdagradDA.js";
@@ -52,6 +53,7 @@ import { avgPoolConfig } from "./AvgPool.js";
 import { avgPool3DConfig } from "./AvgPool3D.js";
 import { avgPool3DGradConfig } from "./AvgPool3DGrad.js";
 import { avgPoolGradConfig } from "./AvgPoolGrad.js";
+import { BatchDatasetKernel, BatchDatasetV2Kernel } from "./BatchDatasetV2.js";
 import { batchMatMulConfig, batchMatMulV2Config } from "./BatchMatMulV2.js";
 import { batchToSpaceConfig } from "./BatchToSpace.js";
 import { batchToSpaceNDConfig } from "./BatchToSpaceND.js";
@@ -69,6 +71,13 @@ import { broadcastArgsConfig } from "./BroadcastArgs.js";
 import { broadcastGradientArgsConfig } from "./BroadcastGradientArgs.js";
 import { broadcastToConfig } from "./BroadcastTo.js";
 import { bucketizeConfig } from "./Bucketize.js";
+import {
+  AnonymousMemoryCacheKernel,
+  CacheDatasetKernel,
+  CacheDatasetV2Kernel,
+  DeleteMemoryCacheKernel,
+  DummyMemoryCacheKernel,
+} from "./CacheDataset.js";
 import { CaseKernel, StatelessCaseKernel } from "./Case.js";
 import { castConfig } from "./Cast.js";
 import { ceilConfig } from "./Ceil.js";
@@ -78,6 +87,7 @@ import { choleskyGradConfig } from "./CholeskyGrad.js";
 import { clipByValueConfig } from "./ClipByValue.js";
 import { complexConfig } from "./Complex.js";
 import { complexAbsConfig } from "./ComplexAbs.js";
+import { ConcatenateDatasetKernel } from "./ConcatenateDataset.js";
 import { concatOffsetConfig } from "./ConcatOffset.js";
 import { concatConfig, concatV2Config } from "./ConcatV2.js";
 import { conjConfig } from "./Conj.js";
@@ -98,13 +108,18 @@ import { cropAndResizeGradImageConfig } from "./CropAndResizeGradImage.js";
 import { crossConfig } from "./Cross.js";
 import { cumprodConfig } from "./Cumprod.js";
 import { cumsumConfig } from "./Cumsum.js";
+import { DatasetCardinalityKernel } from "./DatasetCardinality.js";
 import { decodeAndCropJpegConfig } from "./DecodeAndCropJpeg.js";
 import { decodeBase64Config } from "./DecodeBase64.js";
 import { decodeBmpConfig } from "./DecodeBmp.js";
+import { decodeCSVConfig } from "./DecodeCSV.js";
 import { decodeGifConfig } from "./DecodeGif.js";
 import { decodeImageConfig } from "./DecodeImage.js";
 import { decodeJpegConfig } from "./DecodeJpeg.js";
+import { decodeJSONExampleConfig } from "./DecodeJSONExample.js";
 import { decodePngConfig } from "./DecodePng.js";
+import { decodeRawConfig } from "./DecodeRaw.js";
+import { DeleteIteratorKernel } from "./DeleteIterator.js";
 import { denseBincountConfig } from "./DenseBincount.js";
 import { denseToDenseSetOperationConfig } from "./DenseToDenseSetOperation.js";
 import { denseToSparseSetOperationConfig } from "./DenseToSparseSetOperation.js";
@@ -115,6 +130,7 @@ import { depthwiseConv2dNativeBackpropInputConfig } from "./DepthwiseConv2dNativ
 import { diagConfig } from "./Diag.js";
 import { diagPartConfig } from "./DiagPart.js";
 import { digammaConfig } from "./Digamma.js";
+import { DirectedInterleaveDatasetKernel } from "./DirectedInterleaveDataset.js";
 import { disableCopyOnReadConfig } from "./DisableCopyOnRead.js";
 import { divConfig } from "./Div.js";
 import { divNoNanConfig } from "./DivNoNan.js";
@@ -141,8 +157,15 @@ import { extractJpegShapeConfig } from "./ExtractJpegShape.js";
 import { fftConfig } from "./FFT.js";
 import { fft2dConfig } from "./FFT2D.js";
 import { fft3dConfig } from "./FFT3D.js";
+import { fifoQueueConfig, fifoQueueV2Config } from "./FIFOQueueV2.js";
 import { fillConfig, onesLikeConfig, zerosLikeConfig } from "./Fill.js";
+import { FilterDatasetKernel } from "./FilterDataset.js";
 import { fingerprintConfig } from "./Fingerprint.js";
+import {
+  FixedLengthRecordDatasetKernel,
+  FixedLengthRecordDatasetV2Kernel,
+} from "./FixedLengthRecordDataset.js";
+import { FlatMapDatasetKernel } from "./FlatMapDataset.js";
 import { floorConfig } from "./Floor.js";
 import { floorDivConfig } from "./FloorDiv.js";
 import { floorModConfig } from "./FloorMod.js";
@@ -152,6 +175,7 @@ import { gatherNdConfig } from "./GatherNd.js";
 import { gatherV2Config } from "./GatherV2.js";
 import { greaterConfig } from "./Greater.js";
 import { greaterEqualConfig } from "./GreaterEqual.js";
+import { GroupByWindowDatasetKernel } from "./GroupByWindowDataset.js";
 import { guaranteeConstConfig } from "./GuaranteeConst.js";
 import { hashTableConfig, hashTableV2Config } from "./HashTableV2.js";
 import { histogramFixedWidthConfig } from "./HistogramFixedWidth.js";
@@ -172,6 +196,7 @@ import { IfKernel, StatelessIfKernel } from "./If.js";
 import { igammaOpConfig } from "./Igamma.js";
 import { igammacOpConfig } from "./Igammac.js";
 import { igammaGradAConfig } from "./IgammaGradA.js";
+import { IgnoreErrorsDatasetKernel } from "./IgnoreErrorsDataset.js";
 import { imagConfig } from "./Imag.js";
 import { imageSummaryConfig } from "./ImageSummary.js";
 import {
@@ -181,6 +206,11 @@ import {
 import { initializeTableConfig, initializeTableV2Config } from "./InitializeTableV2.js";
 import { inTopKConfig } from "./InTopK.js";
 import { inTopKV2Config } from "./InTopKV2.js";
+import {
+  InterleaveDatasetKernel,
+  LegacyParallelInterleaveDatasetV2Kernel,
+  ParallelInterleaveDatasetV4Kernel,
+} from "./InterleaveDataset.js";
 import { invConfig } from "./Inv.js";
 import { invertConfig } from "./Invert.js";
 import { invertPermutationConfig } from "./InvertPermutation.js";
@@ -192,6 +222,14 @@ import { isFiniteConfig } from "./IsFinite.js";
 import { isInfConfig } from "./IsInf.js";
 import { isNanConfig } from "./IsNan.js";
 import { isVariableInitializedConfig } from "./IsVariableInitialized.js";
+import {
+  IteratorFromStringHandleKernel,
+  IteratorFromStringHandleV2Kernel,
+} from "./IteratorFromStringHandleV2.js";
+import { IteratorGetNextKernel, IteratorGetNextSyncKernel } from "./IteratorGetNext.js";
+import { IteratorGetNextAsOptionalKernel } from "./IteratorGetNextAsOptional.js";
+import { IteratorToStringHandleKernel } from "./IteratorToStringHandle.js";
+import { IteratorKernel, IteratorV2Kernel } from "./IteratorV2.js";
 import { l2LossConfig } from "./L2Loss.js";
 import { leakyReluConfig } from "./LeakyRelu.js";
 import { leakyReluGradConfig } from "./LeakyReluGrad.js";
@@ -226,6 +264,9 @@ import {
   RefExitKernel,
   RefNextIterationKernel,
 } from "./loop-ops.js";
+import { MakeIteratorKernel } from "./MakeIterator.js";
+import { MapAndBatchDatasetKernel } from "./MapAndBatchDataset.js";
+import { MapDatasetKernel, ParallelMapDatasetKernel, ParallelMapDatasetV2Kernel } from "./MapDataset.js";
 import { matchingFilesConfig } from "./MatchingFiles.js";
 import { matMulConfig } from "./MatMul.js";
 import { matrixBandPartConfig } from "./MatrixBandPart.js";
@@ -271,6 +312,7 @@ import { nonMaxSuppressionV4Config } from "./NonMaxSuppressionV4.js";
 import { nonMaxSuppressionV5Config } from "./NonMaxSuppressionV5.js";
 import { noOpConfig } from "./NoOp.js";
 import { oneHotConfig } from "./OneHot.js";
+import { OneShotIteratorKernel } from "./OneShotIterator.js";
 import {
   OptionalFromValueKernel,
   OptionalGetValueKernel,
@@ -279,8 +321,14 @@ import {
 } from "./Optional.js";
 import { packConfig, unpackConfig } from "./Pack.js";
 import { padConfig } from "./Pad.js";
+import { PaddedBatchDatasetKernel, PaddedBatchDatasetV2Kernel } from "./PaddedBatchDatasetV2.js";
+import { paddingFifoQueueConfig, paddingFifoQueueV2Config } from "./PaddingFIFOQueueV2.js";
 import { padV2Config } from "./PadV2.js";
+import { ParallelBatchDatasetKernel } from "./ParallelBatchDataset.js";
 import { parallelDynamicStitchConfig } from "./ParallelDynamicStitch.js";
+import { parseExampleConfig } from "./ParseExample.js";
+import { parseExampleV2Config } from "./ParseExampleV2.js";
+import { parseSequenceExampleV2Config } from "./ParseSequenceExampleV2.js";
 import { parseSingleExampleConfig } from "./ParseSingleExample.js";
 import { PartitionedCallKernel, StatefulPartitionedCallKernel } from "./PartitionedCall.js";
 import { placeholderConfig, placeholderV2Config } from "./Placeholder.js";
@@ -290,28 +338,51 @@ import { populationCountConfig } from "./PopulationCount.js";
 import { powConfig } from "./Pow.js";
 import { printConfig } from "./Print.js";
 import { printV2Config } from "./PrintV2.js";
+import { priorityQueueConfig, priorityQueueV2Config } from "./PriorityQueueV2.js";
 import { prodConfig } from "./Prod.js";
 import { eagerPyFuncConfig, pyFuncConfig } from "./PyFunc.js";
+import {
+  ExperimentalMaxIntraOpParallelismDatasetKernel,
+  ExperimentalPrivateThreadPoolDatasetKernel,
+  MaxIntraOpParallelismDatasetKernel,
+  ModelDatasetKernel,
+  OptionsDatasetKernel,
+  PrefetchDatasetKernel,
+  PrivateThreadPoolDatasetKernel,
+  RewriteDatasetKernel,
+} from "./pass-through-datasets.js";
 import { qrConfig } from "./Qr.js";
+import { queueCloseConfig, queueCloseV2Config } from "./QueueCloseV2.js";
+import { queueDequeueManyConfig, queueDequeueManyV2Config } from "./QueueDequeueManyV2.js";
+import { queueDequeueUpToConfig, queueDequeueUpToV2Config } from "./QueueDequeueUpToV2.js";
+import { queueDequeueConfig, queueDequeueV2Config } from "./QueueDequeueV2.js";
+import { queueEnqueueManyConfig, queueEnqueueManyV2Config } from "./QueueEnqueueManyV2.js";
+import { queueEnqueueConfig, queueEnqueueV2Config } from "./QueueEnqueueV2.js";
+import { queueIsClosedConfig, queueIsClosedV2Config } from "./QueueIsClosedV2.js";
+import { queueSizeConfig, queueSizeV2Config } from "./QueueSizeV2.js";
 import { raggedBincountConfig } from "./RaggedBincount.js";
 import { raggedGatherConfig } from "./RaggedGather.js";
 import { raggedRangeConfig } from "./RaggedRange.js";
 import { raggedTensorToSparseConfig } from "./RaggedTensorToSparse.js";
 import { raggedTensorToTensorConfig } from "./RaggedTensorToTensor.js";
+import { RandomDatasetKernel, RandomDatasetV2Kernel } from "./RandomDataset.js";
 import { randomGammaConfig } from "./RandomGamma.js";
 import { randomGammaGradConfig } from "./RandomGammaGrad.js";
 import { randomPoissonV2Config } from "./RandomPoissonV2.js";
 import { randomShuffleConfig } from "./RandomShuffle.js";
+import { randomShuffleQueueConfig, randomShuffleQueueV2Config } from "./RandomShuffleQueueV2.js";
 import { randomStandardNormalConfig } from "./RandomStandardNormal.js";
 import { randomUniformConfig } from "./RandomUniform.js";
 import { randomUniformIntConfig } from "./RandomUniformInt.js";
 import { rangeConfig } from "./Range.js";
+import { RangeDatasetKernel } from "./RangeDataset.js";
 import { readFileConfig } from "./ReadFile.js";
 import { readVariableOpConfig } from "./ReadVariableOp.js";
 import { realConfig } from "./Real.js";
 import { realDivConfig } from "./RealDiv.js";
 import { reciprocalConfig } from "./Reciprocal.js";
 import { reciprocalGradConfig } from "./ReciprocalGrad.js";
+import { DatasetToSingleElementKernel, ReduceDatasetKernel } from "./ReduceDataset.js";
 import { reduceJoinConfig } from "./ReduceJoin.js";
 import { regexFullMatchConfig, staticRegexFullMatchConfig } from "./RegexFullMatch.js";
 import { regexReplaceConfig, staticRegexReplaceConfig } from "./RegexReplace.js";
@@ -319,6 +390,7 @@ import { reluConfig } from "./Relu.js";
 import { relu6Config } from "./Relu6.js";
 import { relu6GradConfig } from "./Relu6Grad.js";
 import { reluGradConfig } from "./ReluGrad.js";
+import { RepeatDatasetKernel } from "./RepeatDataset.js";
 import { reshapeConfig } from "./Reshape.js";
 import { resizeAreaConfig } from "./ResizeArea.js";
 import { resizeBicubicConfig } from "./ResizeBicubic.js";
@@ -353,12 +425,12 @@ import {
   sampleDistortedBoundingBoxV2Config,
 } from "./SampleDistortedBoundingBox.js";
 import { saveConfig } from "./Save.js";
-import { parseExampleConfig } from "./SaveRestore.js";
 import { saveSlicesConfig } from "./SaveSlices.js";
 import { saveV2Config } from "./SaveV2.js";
 import { scalarSummaryConfig } from "./ScalarSummary.js";
 import { scaleAndTranslateConfig } from "./ScaleAndTranslate.js";
 import { scaleAndTranslateGradConfig } from "./ScaleAndTranslateGrad.js";
+import { ScanDatasetKernel } from "./ScanDataset.js";
 import { resourceScatterAddConfig, scatterAddConfig } from "./ScatterAdd.js";
 import { resourceScatterDivConfig, scatterDivConfig } from "./ScatterDiv.js";
 import { resourceScatterMaxConfig, scatterMaxConfig } from "./ScatterMax.js";
@@ -377,6 +449,11 @@ import {
 } from "./ScatterNdUpdate.js";
 import { resourceScatterSubConfig, scatterSubConfig } from "./ScatterSub.js";
 import { resourceScatterUpdateConfig, scatterUpdateConfig } from "./ScatterUpdate.js";
+import {
+  AnonymousSeedGeneratorKernel,
+  DeleteSeedGeneratorKernel,
+  DummySeedGeneratorKernel,
+} from "./SeedGeneratorOps.js";
 import { segmentMaxConfig } from "./SegmentMax.js";
 import { segmentMeanConfig } from "./SegmentMean.js";
 import { segmentMinConfig } from "./SegmentMin.js";
@@ -388,13 +465,16 @@ import { seluConfig } from "./Selu.js";
 import { seluGradConfig } from "./SeluGrad.js";
 import { setSizeConfig } from "./SetSize.js";
 import { rankConfig, shapeConfig, shapeNConfig, sizeConfig } from "./Shape.js";
+import { ShardDatasetKernel } from "./ShardDataset.js";
 import { shardedFilenameConfig } from "./ShardedFilename.js";
 import { shardedFilespecConfig } from "./ShardedFilespec.js";
+import { ShuffleDatasetKernel, ShuffleDatasetV2Kernel, ShuffleDatasetV3Kernel } from "./ShuffleDataset.js";
 import { sigmoidConfig } from "./Sigmoid.js";
 import { sigmoidGradConfig } from "./SigmoidGrad.js";
 import { signConfig } from "./Sign.js";
 import { sinConfig } from "./Sin.js";
 import { sinhConfig } from "./Sinh.js";
+import { SkipDatasetKernel } from "./SkipDataset.js";
 import { sliceConfig } from "./Slice.js";
 import { logSoftmaxConfig, softmaxConfig } from "./Softmax.js";
 import { softmaxCrossEntropyWithLogitsConfig } from "./SoftmaxCrossEntropyWithLogits.js";
@@ -514,6 +594,8 @@ import { substrConfig } from "./Substr.js";
 import { sumConfig } from "./Sum.js";
 import { svdConfig } from "./Svd.js";
 import { RefSwitchKernel, SwitchKernel } from "./Switch.js";
+import { TakeDatasetKernel } from "./TakeDataset.js";
+import { TakeWhileDatasetKernel } from "./TakeWhileDataset.js";
 import { tanConfig } from "./Tan.js";
 import { tanhConfig } from "./Tanh.js";
 import { tanhGradConfig } from "./TanhGrad.js";
@@ -528,6 +610,7 @@ import { tensorArraySizeV3Config } from "./TensorArraySizeV3.js";
 import { tensorArraySplitV3Config } from "./TensorArraySplitV3.js";
 import { tensorArrayV3Config } from "./TensorArrayV3.js";
 import { tensorArrayWriteV3Config } from "./TensorArrayWriteV3.js";
+import { TensorDatasetKernel } from "./TensorDataset.js";
 import { tensorListConcatConfig } from "./TensorListConcat.js";
 import { tensorListConcatListsConfig } from "./TensorListConcatLists.js";
 import { tensorListConcatV2Config } from "./TensorListConcatV2.js";
@@ -547,8 +630,11 @@ import { tensorListScatterV2Config } from "./TensorListScatterV2.js";
 import { tensorListSetItemConfig } from "./TensorListSetItem.js";
 import { tensorListSplitConfig } from "./TensorListSplit.js";
 import { tensorListStackConfig } from "./TensorListStack.js";
+import { TensorSliceDatasetKernel } from "./TensorSliceDataset.js";
 import { tensorSummaryConfig } from "./TensorSummary.js";
 import { tensorSummaryV2Config } from "./TensorSummaryV2.js";
+import { TextLineDatasetKernel } from "./TextLineDataset.js";
+import { TFRecordDatasetKernel, TFRecordDatasetV2Kernel } from "./TFRecordDataset.js";
 import { tileConfig } from "./Tile.js";
 import { topKV2Config } from "./TopKV2.js";
 import { transposeConfig } from "./Transpose.js";
@@ -556,10 +642,12 @@ import { tridiagonalSolveConfig } from "./TridiagonalSolve.js";
 import { truncateDivConfig } from "./TruncateDiv.js";
 import { truncatedNormalConfig } from "./TruncatedNormal.js";
 import { truncateModConfig } from "./TruncateMod.js";
+import { UnbatchDatasetKernel } from "./UnbatchDataset.js";
 import { unicodeDecodeConfig, unicodeDecodeWithOffsetsConfig } from "./UnicodeDecode.js";
 import { unicodeEncodeConfig } from "./UnicodeEncode.js";
 import { unicodeTranscodeConfig } from "./UnicodeTranscode.js";
 import { uniqueConfig } from "./Unique.js";
+import { UniqueDatasetKernel } from "./UniqueDataset.js";
 import { uniqueV2Config } from "./UniqueV2.js";
 import { uniqueWithCountsConfig } from "./UniqueWithCounts.js";
 import { uniqueWithCountsV2Config } from "./UniqueWithCountsV2.js";
@@ -577,11 +665,13 @@ import { variableShapeConfig } from "./VariableShape.js";
 import { variableConfig, variableV2Config } from "./VariableV2.js";
 import { whereConfig } from "./Where.js";
 import { StatelessWhileKernel, WhileKernel } from "./While.js";
+import { WindowDatasetKernel } from "./WindowDataset.js";
 import { writeFileConfig } from "./WriteFile.js";
 import { xdivyConfig } from "./Xdivy.js";
 import { xlog1pyConfig } from "./Xlog1py.js";
 import { xlogyConfig } from "./Xlogy.js";
 import { zetaConfig } from "./Zeta.js";
+import { ZipDatasetKernel } from "./ZipDataset.js";
 
 /** Every op definition and CPU kernel tfgate has, in the order of the imports above. */
 export const kernelConfigs: readonly KernelConfig[] = [
@@ -597,6 +687,8 @@ export const kernelConfigs: readonly KernelConfig[] = [
   allConfig,
   anyConfig,
   angleConfig,
+  AnonymousIteratorV2Kernel,
+  AnonymousIteratorV3Kernel,
   applyAdadeltaConfig,
   resourceApplyAdadeltaConfig,
   applyAdagradConfig,
@@ -644,6 +736,8 @@ export const kernelConfigs: readonly KernelConfig[] = [
   avgPool3DConfig,
   avgPool3DGradConfig,
   avgPoolGradConfig,
+  BatchDatasetKernel,
+  BatchDatasetV2Kernel,
   batchMatMulConfig,
   batchMatMulV2Config,
   batchToSpaceConfig,
@@ -662,6 +756,11 @@ export const kernelConfigs: readonly KernelConfig[] = [
   broadcastGradientArgsConfig,
   broadcastToConfig,
   bucketizeConfig,
+  AnonymousMemoryCacheKernel,
+  CacheDatasetKernel,
+  CacheDatasetV2Kernel,
+  DeleteMemoryCacheKernel,
+  DummyMemoryCacheKernel,
   CaseKernel,
   StatelessCaseKernel,
   castConfig,
@@ -675,6 +774,7 @@ export const kernelConfigs: readonly KernelConfig[] = [
   concatOffsetConfig,
   concatConfig,
   concatV2Config,
+  ConcatenateDatasetKernel,
   conjConfig,
   conjugateTransposeConfig,
   constConfig,
@@ -693,13 +793,18 @@ export const kernelConfigs: readonly KernelConfig[] = [
   crossConfig,
   cumprodConfig,
   cumsumConfig,
+  DatasetCardinalityKernel,
   decodeAndCropJpegConfig,
   decodeBase64Config,
   decodeBmpConfig,
+  decodeCSVConfig,
   decodeGifConfig,
   decodeImageConfig,
+  decodeJSONExampleConfig,
   decodeJpegConfig,
   decodePngConfig,
+  decodeRawConfig,
+  DeleteIteratorKernel,
   denseBincountConfig,
   denseToDenseSetOperationConfig,
   denseToSparseSetOperationConfig,
@@ -710,6 +815,7 @@ export const kernelConfigs: readonly KernelConfig[] = [
   diagConfig,
   diagPartConfig,
   digammaConfig,
+  DirectedInterleaveDatasetKernel,
   divConfig,
   divNoNanConfig,
   drawBoundingBoxesConfig,
@@ -738,10 +844,16 @@ export const kernelConfigs: readonly KernelConfig[] = [
   fftConfig,
   fft2dConfig,
   fft3dConfig,
+  fifoQueueConfig,
+  fifoQueueV2Config,
   fillConfig,
   onesLikeConfig,
   zerosLikeConfig,
+  FilterDatasetKernel,
   fingerprintConfig,
+  FixedLengthRecordDatasetKernel,
+  FixedLengthRecordDatasetV2Kernel,
+  FlatMapDatasetKernel,
   floorConfig,
   floorDivConfig,
   floorModConfig,
@@ -751,6 +863,7 @@ export const kernelConfigs: readonly KernelConfig[] = [
   gatherV2Config,
   greaterConfig,
   greaterEqualConfig,
+  GroupByWindowDatasetKernel,
   guaranteeConstConfig,
   hsvToRgbConfig,
   hashTableConfig,
@@ -774,6 +887,7 @@ export const kernelConfigs: readonly KernelConfig[] = [
   igammaOpConfig,
   igammaGradAConfig,
   igammacOpConfig,
+  IgnoreErrorsDatasetKernel,
   imagConfig,
   imageSummaryConfig,
   inTopKConfig,
@@ -782,6 +896,9 @@ export const kernelConfigs: readonly KernelConfig[] = [
   initializeTableFromTextFileV2Config,
   initializeTableConfig,
   initializeTableV2Config,
+  InterleaveDatasetKernel,
+  LegacyParallelInterleaveDatasetV2Kernel,
+  ParallelInterleaveDatasetV4Kernel,
   invConfig,
   invGradConfig,
   invertConfig,
@@ -790,6 +907,14 @@ export const kernelConfigs: readonly KernelConfig[] = [
   isInfConfig,
   isNanConfig,
   isVariableInitializedConfig,
+  IteratorFromStringHandleKernel,
+  IteratorFromStringHandleV2Kernel,
+  IteratorGetNextKernel,
+  IteratorGetNextSyncKernel,
+  IteratorGetNextAsOptionalKernel,
+  IteratorToStringHandleKernel,
+  IteratorKernel,
+  IteratorV2Kernel,
   l2LossConfig,
   lrnConfig,
   lrnGradConfig,
@@ -820,6 +945,11 @@ export const kernelConfigs: readonly KernelConfig[] = [
   lookupTableSizeV2Config,
   lowerBoundConfig,
   luConfig,
+  MakeIteratorKernel,
+  MapAndBatchDatasetKernel,
+  MapDatasetKernel,
+  ParallelMapDatasetKernel,
+  ParallelMapDatasetV2Kernel,
   matMulConfig,
   matrixBandPartConfig,
   matrixDeterminantConfig,
@@ -866,6 +996,7 @@ export const kernelConfigs: readonly KernelConfig[] = [
   nonMaxSuppressionV4Config,
   nonMaxSuppressionV5Config,
   oneHotConfig,
+  OneShotIteratorKernel,
   OptionalFromValueKernel,
   OptionalGetValueKernel,
   OptionalHasValueKernel,
@@ -874,7 +1005,15 @@ export const kernelConfigs: readonly KernelConfig[] = [
   unpackConfig,
   padConfig,
   padV2Config,
+  PaddedBatchDatasetKernel,
+  PaddedBatchDatasetV2Kernel,
+  paddingFifoQueueConfig,
+  paddingFifoQueueV2Config,
+  ParallelBatchDatasetKernel,
   parallelDynamicStitchConfig,
+  parseExampleConfig,
+  parseExampleV2Config,
+  parseSequenceExampleV2Config,
   parseSingleExampleConfig,
   PartitionedCallKernel,
   StatefulPartitionedCallKernel,
@@ -886,10 +1025,28 @@ export const kernelConfigs: readonly KernelConfig[] = [
   powConfig,
   printConfig,
   printV2Config,
+  priorityQueueConfig,
+  priorityQueueV2Config,
   prodConfig,
   eagerPyFuncConfig,
   pyFuncConfig,
   qrConfig,
+  queueCloseConfig,
+  queueCloseV2Config,
+  queueDequeueManyConfig,
+  queueDequeueManyV2Config,
+  queueDequeueUpToConfig,
+  queueDequeueUpToV2Config,
+  queueDequeueConfig,
+  queueDequeueV2Config,
+  queueEnqueueManyConfig,
+  queueEnqueueManyV2Config,
+  queueEnqueueConfig,
+  queueEnqueueV2Config,
+  queueIsClosedConfig,
+  queueIsClosedV2Config,
+  queueSizeConfig,
+  queueSizeV2Config,
   rfftConfig,
   rfft2dConfig,
   rfft3dConfig,
@@ -899,20 +1056,27 @@ export const kernelConfigs: readonly KernelConfig[] = [
   raggedRangeConfig,
   raggedTensorToSparseConfig,
   raggedTensorToTensorConfig,
+  RandomDatasetKernel,
+  RandomDatasetV2Kernel,
   randomGammaConfig,
   randomGammaGradConfig,
   randomPoissonV2Config,
   randomShuffleConfig,
+  randomShuffleQueueConfig,
+  randomShuffleQueueV2Config,
   randomStandardNormalConfig,
   randomUniformConfig,
   randomUniformIntConfig,
   rangeConfig,
+  RangeDatasetKernel,
   readFileConfig,
   readVariableOpConfig,
   realConfig,
   realDivConfig,
   reciprocalConfig,
   reciprocalGradConfig,
+  DatasetToSingleElementKernel,
+  ReduceDatasetKernel,
   reduceJoinConfig,
   regexFullMatchConfig,
   staticRegexFullMatchConfig,
@@ -922,6 +1086,7 @@ export const kernelConfigs: readonly KernelConfig[] = [
   relu6Config,
   relu6GradConfig,
   reluGradConfig,
+  RepeatDatasetKernel,
   reshapeConfig,
   resizeAreaConfig,
   resizeBicubicConfig,
@@ -946,7 +1111,6 @@ export const kernelConfigs: readonly KernelConfig[] = [
   rsqrtGradConfig,
   sampleDistortedBoundingBoxConfig,
   sampleDistortedBoundingBoxV2Config,
-  parseExampleConfig,
   disableCopyOnReadConfig,
   matchingFilesConfig,
   mergeV2CheckpointsConfig,
@@ -961,6 +1125,7 @@ export const kernelConfigs: readonly KernelConfig[] = [
   scalarSummaryConfig,
   scaleAndTranslateConfig,
   scaleAndTranslateGradConfig,
+  ScanDatasetKernel,
   resourceScatterAddConfig,
   scatterAddConfig,
   resourceScatterDivConfig,
@@ -992,6 +1157,9 @@ export const kernelConfigs: readonly KernelConfig[] = [
   scatterSubConfig,
   resourceScatterUpdateConfig,
   scatterUpdateConfig,
+  AnonymousSeedGeneratorKernel,
+  DeleteSeedGeneratorKernel,
+  DummySeedGeneratorKernel,
   segmentMaxConfig,
   segmentMeanConfig,
   segmentMinConfig,
@@ -1007,11 +1175,16 @@ export const kernelConfigs: readonly KernelConfig[] = [
   shapeConfig,
   shapeNConfig,
   sizeConfig,
+  ShardDatasetKernel,
+  ShuffleDatasetKernel,
+  ShuffleDatasetV2Kernel,
+  ShuffleDatasetV3Kernel,
   sigmoidConfig,
   sigmoidGradConfig,
   signConfig,
   sinConfig,
   sinhConfig,
+  SkipDatasetKernel,
   sliceConfig,
   logSoftmaxConfig,
   softmaxConfig,
@@ -1135,6 +1308,10 @@ export const kernelConfigs: readonly KernelConfig[] = [
   svdConfig,
   RefSwitchKernel,
   SwitchKernel,
+  TFRecordDatasetKernel,
+  TFRecordDatasetV2Kernel,
+  TakeDatasetKernel,
+  TakeWhileDatasetKernel,
   tanConfig,
   tanhConfig,
   tanhGradConfig,
@@ -1149,6 +1326,7 @@ export const kernelConfigs: readonly KernelConfig[] = [
   tensorArraySplitV3Config,
   tensorArrayV3Config,
   tensorArrayWriteV3Config,
+  TensorDatasetKernel,
   tensorListConcatConfig,
   tensorListConcatListsConfig,
   tensorListConcatV2Config,
@@ -1168,8 +1346,10 @@ export const kernelConfigs: readonly KernelConfig[] = [
   tensorListSetItemConfig,
   tensorListSplitConfig,
   tensorListStackConfig,
+  TensorSliceDatasetKernel,
   tensorSummaryConfig,
   tensorSummaryV2Config,
+  TextLineDatasetKernel,
   tileConfig,
   topKV2Config,
   transposeConfig,
@@ -1177,11 +1357,13 @@ export const kernelConfigs: readonly KernelConfig[] = [
   truncateDivConfig,
   truncateModConfig,
   truncatedNormalConfig,
+  UnbatchDatasetKernel,
   unicodeDecodeConfig,
   unicodeDecodeWithOffsetsConfig,
   unicodeEncodeConfig,
   unicodeTranscodeConfig,
   uniqueConfig,
+  UniqueDatasetKernel,
   uniqueV2Config,
   uniqueWithCountsConfig,
   uniqueWithCountsV2Config,
@@ -1201,11 +1383,13 @@ export const kernelConfigs: readonly KernelConfig[] = [
   whereConfig,
   StatelessWhileKernel,
   WhileKernel,
+  WindowDatasetKernel,
   writeFileConfig,
   xdivyConfig,
   xlog1pyConfig,
   xlogyConfig,
   zetaConfig,
+  ZipDatasetKernel,
   ArgKernel,
   hostRecvKernel,
   recvKernel,
@@ -1219,4 +1403,12 @@ export const kernelConfigs: readonly KernelConfig[] = [
   RefEnterKernel,
   RefExitKernel,
   RefNextIterationKernel,
+  ExperimentalMaxIntraOpParallelismDatasetKernel,
+  ExperimentalPrivateThreadPoolDatasetKernel,
+  MaxIntraOpParallelismDatasetKernel,
+  ModelDatasetKernel,
+  OptionsDatasetKernel,
+  PrefetchDatasetKernel,
+  PrivateThreadPoolDatasetKernel,
+  RewriteDatasetKernel,
 ];

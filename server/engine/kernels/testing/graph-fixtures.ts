@@ -54,7 +54,7 @@ export function assertTensor(got: Tensor | undefined, want: FxTensor, what: stri
   want.values.forEach((w, i) => {
     const g = values[i];
     const at = `${what}[${i}]`;
-    if (tol === undefined) assert.equal(g, w, at);
+    if (tol === undefined) assert.deepEqual(g, w, at);
     else {
       const e = num(w as FxNumber);
       const v = g as number;

@@ -1,0 +1,147 @@
+// TF's IteratorResource (core/kernels/data/iterator_ops.{h,cc}): the state of one tf.data iterator,
+// kept in the device's ResourceMgr like a variable, so it outlives steps: an initializable iterator
+// is (re)started by MakeIterator and read by IteratorGetNext in later steps. Calls on one iterator
+// run one at a time, in arrival order (TF holds the iterator's mutex across GetNext).
+
+import { failedPrecondition, outOfRange } from "../../framework/errors.js";
+import type { OpKernelConstruction, OpKernelContext } from "../../framework/op-kernel.js";
+import { ownBySession } from "../../framework/resource-mgr.js";
+import { type ResourceHandle, Tensor } from "../../framework/tensor.js";
+import { DataType } from "../../framework/types.js";
+import type { PartialShape } from "../../framework/variant.js";
+import {
+  type Dataset,
+  type DatasetIterator,
+  type Element,
+  type FunctionScope,
+  type IteratorContext,
+  verifyShapes,
+  verifyTypes,
+} from "./dataset.js";
+import { lookupResource, type ResourceType, resourceHandleInput } from "./step-resources.js";
+
+/** TF's IteratorResource type (its TypeIndex name, as TF's messages print it). */
+export const ITERATOR_RESOURCE: ResourceType = {
+  name: "N10tensorflow4data16IteratorResourceE",
+  hash: 0x6974_6572_6174_6f72n,
+};
+
+export class IteratorResource {
+  /** The current pass; undefined until MakeIterator (or a one-shot iterator's factory) sets one. */
+  private iterator: DatasetIterator | undefined;
+  /** The functions the current pass has instantiated (new with each MakeIterator, as in TF). */
+  private functions: FunctionScope = new Map();
+  /** Serialises calls: each waits for the previous one. */
+  private tail: Promise<unknown> = Promise.resolve();
+  /** A one-shot iterator's factory run, shared by every caller (its failure is kept, as in TF). */
+  oneShot: Promise<void> | undefined;
+
+  constructor(
+    readonly dtypes: readonly DataType[],
+    readonly shapes: readonly PartialShape[],
+  ) {}
+
+  /** TF's IteratorResource::SetIteratorFromDataset: checks the dataset's signature, starts a pass. */
+  setDataset(ds: Dataset): void {
+    verifyTypes(this.dtypes, ds.dtypes);
+    verifyShapes(this.shapes, ds.shapes);
+    const it = ds.makeIterator();
+    const start = () => {
+      this.iterator = it;
+      this.functions = new Map();
+    };
+    // Queued behind a running GetNext, as TF's MakeIterator waits for the iterator's lock.
+    this.tail = this.tail.then(start, start);
+  }
+
+  get initialized(): boolean {
+    return this.iterator !== undefined;
+  }
+
+  /** The next element, undefined at the end of the sequence (each call after the end too). */
+  getNext(ictx: IteratorContext): Promise<Element | undefined> {
+    const run = async (): Promise<Element | undefined> => {
+      const it = this.iterator;
+      if (it === undefined) {
+        throw failedPrecondition(
+          "GetNext() failed because the iterator has not been initialized. Ensure that you have run " +
+            "the initializer operation for this iterator before getting the next element.",
+        );
+      }
+      return it.next({ ...ictx, functions: this.functions });
+    };
+    const result = this.tail.then(run, run);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
+/** TF's "End of sequence" status of IteratorGetNext. */
+export function endOfSequence(): Error {
+  return outOfRange("End of sequence");
+}
+
+export function iteratorHandle(device: string, container: string, name: string): Tensor {
+  const h: ResourceHandle = {
+    device,
+    container,
+    name,
+    hashCode: ITERATOR_RESOURCE.hash,
+    maybeTypeName: ITERATOR_RESOURCE.name,
+  };
+  return new Tensor(DataType.DT_RESOURCE, [], [h]);
+}
+
+/** The iterator named by resource input i. */
+export function iteratorInput(ctx: OpKernelContext, i: number): IteratorResource {
+  return lookupIterator(ctx, resourceHandleInput(ctx, i));
+}
+
+export function lookupIterator(ctx: OpKernelContext, h: ResourceHandle): IteratorResource {
+  return lookupResource<IteratorResource>(ctx, h, ITERATOR_RESOURCE);
+}
+
+let privateIds = 0;
+
+/**
+ * The name of an iterator with no shared_name: TF makes one private to the kernel; a session keeps
+ * its kernels, and here kernels are made per step signature, so the name comes from the session,
+ * which owns the resource (released when it closes).
+ */
+export function privateIteratorName(c: OpKernelConstruction): string {
+  return c.sessionHandle !== undefined
+    ? `_${c.sessionHandle}_${c.nodeName}`
+    : `_${privateIds++}_${c.nodeName}`;
+}
+
+/** Unique names for anonymous iterators (AnonymousIteratorV3). */
+export function anonymousIteratorName(): string {
+  return `_AnonymousIterator${privateIds++}`;
+}
+
+/**
+ * Finds or creates the iterator resource (container, name) and outputs its handle; an existing
+ * resource must have this node's signature (TF's IteratorHandleOp checks it the same way).
+ */
+export function iteratorHandleFor(
+  ctx: OpKernelContext,
+  c: OpKernelConstruction,
+  container: string,
+  name: string,
+  isPrivate: boolean,
+  dtypes: readonly DataType[],
+  shapes: readonly PartialShape[],
+): IteratorResource {
+  const mgr = ctx.step.resources;
+  const cont = container === "" ? mgr.defaultContainer : container;
+  const r = mgr.lookupOrCreate(cont, name, ITERATOR_RESOURCE.name, () => {
+    if (isPrivate && c.sessionHandle !== undefined) {
+      ownBySession(mgr, c.sessionHandle, cont, name, ITERATOR_RESOURCE.name);
+    }
+    return new IteratorResource(dtypes, shapes);
+  });
+  verifyTypes(dtypes, r.dtypes);
+  verifyShapes(shapes, r.shapes);
+  ctx.setOutput(0, iteratorHandle(ctx.step.device.name, cont, name));
+  return r;
+}

@@ -45,20 +45,11 @@ const INFRASTRUCTURE: Readonly<Record<string, string>> = {
 
 /**
  * Ops that are placeable (so graphs that contain them import, place and prune) but refuse to run:
- * tfgate never touches the server's filesystem or runs Python, and has no checkpoints. Each is run here and must fail with the listed code.
+ * tfgate never runs Python, reads tables from files, or parses Examples. (The file and checkpoint
+ * ops are covered by checkpoint-fixtures.json; without --files-root they are refused, which
+ * test/checkpoint-files.test.ts checks.) Each is run here and must fail with the listed code.
  */
 const REFUSES_TO_RUN: Readonly<Record<string, { code: TfCode; reason: string }>> = {
-  SaveV2: { code: TfCode.UNIMPLEMENTED, reason: "checkpoints are not supported (server filesystem)" },
-  RestoreV2: { code: TfCode.UNIMPLEMENTED, reason: "checkpoints are not supported (server filesystem)" },
-  MergeV2Checkpoints: {
-    code: TfCode.UNIMPLEMENTED,
-    reason: "checkpoints are not supported (server filesystem)",
-  },
-  ReadFile: {
-    code: TfCode.PERMISSION_DENIED,
-    reason: "refused without --files-root; reads under it in test/file-sandbox.test.ts",
-  },
-  WriteFile: { code: TfCode.PERMISSION_DENIED, reason: "never writes the server's filesystem" },
   InitializeTableFromTextFileV2: {
     code: TfCode.PERMISSION_DENIED,
     reason: "never reads the server's filesystem",
@@ -239,21 +230,9 @@ const strs = (v: string[]) =>
     [v.length],
     v.map((s) => new TextEncoder().encode(s)),
   );
-const f32 = new Tensor(DataType.DT_FLOAT, [], Float32Array.of(1));
 
 /** A well-formed call of each op that refuses to run. */
 const REFUSAL_CALLS: Readonly<Record<string, Parameters<typeof runKernel>[1]>> = {
-  SaveV2: {
-    attrs: { dtypes: attr.typeList([DataType.DT_FLOAT]) },
-    inputs: [str("p"), strs(["v"]), strs([""]), f32],
-  },
-  RestoreV2: {
-    attrs: { dtypes: attr.typeList([DataType.DT_FLOAT]) },
-    inputs: [str("p"), strs(["v"]), strs([""])],
-  },
-  MergeV2Checkpoints: { inputs: [strs(["a"]), str("b")] },
-  ReadFile: { inputs: [str("/etc/passwd")] },
-  WriteFile: { inputs: [str("/tmp/tfgate-never"), str("x")] },
   InitializeTableFromTextFileV2: {
     attrs: { key_index: attr.int(-2), value_index: attr.int(-1) },
     inputs: [

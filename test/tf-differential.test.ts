@@ -12,7 +12,7 @@
 
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -129,6 +129,7 @@ function runPrograms(
   python: string,
   args: string[],
   out: string,
+  files: string,
 ): Promise<{ code: number | null; stderr: string }> {
   // No __pycache__ beside the programs (it is not git-ignored).
   const env = {
@@ -136,6 +137,7 @@ function runPrograms(
     TF_CPP_MIN_LOG_LEVEL: "2",
     no_grpc_proxy: "127.0.0.1,localhost",
     PYTHONDONTWRITEBYTECODE: "1",
+    TFGATE_DIFFERENTIAL_FILES: files,
   };
   return new Promise((resolve) => {
     execFile(
@@ -155,15 +157,19 @@ test("tf.compat.v1 programs observe the same on tfgate as on real TensorFlow 2.2
 }, async (t) => {
   const python = requireTfPython(t);
   if (python === undefined) return;
-  const server = await startServer({ master: { cpuDevices: CPUS } });
   const dir = mkdtempSync(join(tmpdir(), "tfgate-differential-"));
+  // The directory the file and checkpoint programs write in (programs_checkpoints.py): tfgate's
+  // files root; each run works in a subdirectory of its own by absolute path.
+  const files = join(dir, "files");
+  mkdirSync(files);
+  const server = await startServer({ master: { cpuDevices: CPUS, files: { root: files, readOnly: false } } });
   try {
     const tfOut = join(dir, "tensorflow.json");
     const oursOut = join(dir, "tfgate.json");
     // Asynchronous and in parallel: tfgate answers from this very event loop.
     const [tfRun, oursRun] = await Promise.all([
-      runPrograms(python, ["--cpus", String(CPUS)], tfOut),
-      runPrograms(python, ["--target", `grpc://127.0.0.1:${server.port}`], oursOut),
+      runPrograms(python, ["--cpus", String(CPUS)], tfOut, files),
+      runPrograms(python, ["--target", `grpc://127.0.0.1:${server.port}`], oursOut, files),
     ]);
     const load = (file: string, run: { code: number | null; stderr: string }, what: string): RunOutput => {
       try {

@@ -138,7 +138,11 @@ describe("array ops: budgets, filesystem and Python", () => {
       TfCode.PERMISSION_DENIED,
       "no file sandbox (start tfgate with --files-root DIR",
     );
-    await rejects(run("WriteFile", [str("/tmp/x"), str("y")], {}), TfCode.PERMISSION_DENIED, "never write");
+    await rejects(
+      run("WriteFile", [str("/tmp/x"), str("y")], {}),
+      TfCode.PERMISSION_DENIED,
+      "no file sandbox",
+    );
     await rejects(
       run("PrintV2", [str("hi")], { output_stream: attr.string("file:///tmp/log") }),
       TfCode.PERMISSION_DENIED,

@@ -293,22 +293,22 @@ describe("nn, aggregation, strings, training, stubs", () => {
     const f = await run1("ShardedFilename", { inputs: [strs([], ["model"]), i32([], [3]), i32([], [12])] });
     assert.deepEqual(text(f), ["model-00003-of-00012"]);
   });
-  it("checkpoint kernels fail only when run, with UNIMPLEMENTED", async () => {
+  it("checkpoint kernels without a file sandbox fail only when run, with PERMISSION_DENIED", async () => {
     await rejectsWith(
       runKernel("SaveV2", {
         attrs: { dtypes: attr.typeList([F]) },
         inputs: [strs([], ["p"]), strs([1], ["v"]), strs([1], [""]), f32([], [1])],
       }),
-      TfCode.UNIMPLEMENTED,
-      "SaveV2 is not supported by tfgate",
+      TfCode.PERMISSION_DENIED,
+      "SaveV2 is not allowed: this server has no file sandbox",
     );
     await rejectsWith(
       runKernel("RestoreV2", {
         attrs: { dtypes: attr.typeList([F]) },
         inputs: [strs([], ["p"]), strs([1], ["v"]), strs([1], [""])],
       }),
-      TfCode.UNIMPLEMENTED,
-      "RestoreV2 is not supported by tfgate",
+      TfCode.PERMISSION_DENIED,
+      "RestoreV2 is not allowed: this server has no file sandbox",
     );
   });
   it("BroadcastGradientArgs and ApplyGradientDescent", async () => {

@@ -131,6 +131,7 @@ import { diagConfig } from "./Diag.js";
 import { diagPartConfig } from "./DiagPart.js";
 import { digammaConfig } from "./Digamma.js";
 import { DirectedInterleaveDatasetKernel } from "./DirectedInterleaveDataset.js";
+import { disableCopyOnReadConfig } from "./DisableCopyOnRead.js";
 import { divConfig } from "./Div.js";
 import { divNoNanConfig } from "./DivNoNan.js";
 import { drawBoundingBoxesConfig, drawBoundingBoxesV2Config } from "./DrawBoundingBoxes.js";
@@ -266,6 +267,7 @@ import {
 import { MakeIteratorKernel } from "./MakeIterator.js";
 import { MapAndBatchDatasetKernel } from "./MapAndBatchDataset.js";
 import { MapDatasetKernel, ParallelMapDatasetKernel, ParallelMapDatasetV2Kernel } from "./MapDataset.js";
+import { matchingFilesConfig } from "./MatchingFiles.js";
 import { matMulConfig } from "./MatMul.js";
 import { matrixBandPartConfig } from "./MatrixBandPart.js";
 import { matrixDeterminantConfig } from "./MatrixDeterminant.js";
@@ -290,6 +292,7 @@ import { maxPoolWithArgmaxConfig } from "./MaxPoolWithArgmax.js";
 import { meanConfig } from "./Mean.js";
 import { MergeKernel, RefMergeKernel } from "./Merge.js";
 import { mergeSummaryConfig } from "./MergeSummary.js";
+import { mergeV2CheckpointsConfig } from "./MergeV2Checkpoints.js";
 import { minConfig } from "./Min.js";
 import { minimumConfig } from "./Minimum.js";
 import { mirrorPadConfig } from "./MirrorPad.js";
@@ -401,6 +404,9 @@ import { resourceGatherConfig } from "./ResourceGather.js";
 import { resourceGatherNdConfig } from "./ResourceGatherNd.js";
 import { resourceSparseApplyKerasMomentumConfig } from "./ResourceSparseApplyKerasMomentum.js";
 import { resourceStridedSliceAssignConfig } from "./ResourceStridedSliceAssign.js";
+import { restoreConfig } from "./Restore.js";
+import { restoreSliceConfig } from "./RestoreSlice.js";
+import { restoreV2Config } from "./RestoreV2.js";
 import { reverseConfig } from "./Reverse.js";
 import { reverseSequenceConfig } from "./ReverseSequence.js";
 import { reverseV2Config } from "./ReverseV2.js";
@@ -418,12 +424,9 @@ import {
   sampleDistortedBoundingBoxConfig,
   sampleDistortedBoundingBoxV2Config,
 } from "./SampleDistortedBoundingBox.js";
-import {
-  mergeV2CheckpointsConfig,
-  restoreV2Config,
-  saveV2Config,
-  shardedFilenameConfig,
-} from "./SaveRestore.js";
+import { saveConfig } from "./Save.js";
+import { saveSlicesConfig } from "./SaveSlices.js";
+import { saveV2Config } from "./SaveV2.js";
 import { scalarSummaryConfig } from "./ScalarSummary.js";
 import { scaleAndTranslateConfig } from "./ScaleAndTranslate.js";
 import { scaleAndTranslateGradConfig } from "./ScaleAndTranslateGrad.js";
@@ -463,6 +466,8 @@ import { seluGradConfig } from "./SeluGrad.js";
 import { setSizeConfig } from "./SetSize.js";
 import { rankConfig, shapeConfig, shapeNConfig, sizeConfig } from "./Shape.js";
 import { ShardDatasetKernel } from "./ShardDataset.js";
+import { shardedFilenameConfig } from "./ShardedFilename.js";
+import { shardedFilespecConfig } from "./ShardedFilespec.js";
 import { ShuffleDatasetKernel, ShuffleDatasetV2Kernel, ShuffleDatasetV3Kernel } from "./ShuffleDataset.js";
 import { sigmoidConfig } from "./Sigmoid.js";
 import { sigmoidGradConfig } from "./SigmoidGrad.js";
@@ -1106,10 +1111,17 @@ export const kernelConfigs: readonly KernelConfig[] = [
   rsqrtGradConfig,
   sampleDistortedBoundingBoxConfig,
   sampleDistortedBoundingBoxV2Config,
+  disableCopyOnReadConfig,
+  matchingFilesConfig,
   mergeV2CheckpointsConfig,
+  restoreConfig,
+  restoreSliceConfig,
   restoreV2Config,
+  saveConfig,
+  saveSlicesConfig,
   saveV2Config,
   shardedFilenameConfig,
+  shardedFilespecConfig,
   scalarSummaryConfig,
   scaleAndTranslateConfig,
   scaleAndTranslateGradConfig,

@@ -9,6 +9,7 @@ import {
 } from "../../../../gen/tensorflow/core/framework/attr_value_pb.js";
 import { TensorShapeProtoSchema } from "../../../../gen/tensorflow/core/framework/tensor_shape_pb.js";
 import { failedPrecondition, internal } from "../../framework/errors.js";
+import type { FileSandbox } from "../../framework/file-sandbox.js";
 import {
   bfloat16ArrayToFloat32,
   float32ToBfloat16Array,
@@ -75,6 +76,8 @@ export interface RunOptions {
   /** Inputs: a Tensor, or a RefCell for ref inputs. */
   readonly inputs?: readonly (Tensor | RefCell)[];
   readonly resources?: ResourceMgr;
+  /** The step's file sandbox (ops that touch files are refused without one). */
+  readonly files?: FileSandbox;
   readonly nodeName?: string;
   readonly requestedInputs?: readonly string[];
 }
@@ -121,6 +124,7 @@ export async function runKernel(op: string, opts: RunOptions = {}): Promise<RunR
     resources: opts.resources ?? createResourceMgr(),
     device: testDevice,
     log: () => {},
+    files: opts.files,
   };
   const ctx: OpKernelContext = {
     step,

@@ -104,7 +104,8 @@ function kernelFixtureEvidence(): Evidence[] {
         } else ops.add(op);
       }
     }
-    // numpy-fixtures*.json: {binary, unary, reduce, other: [{op, …}], matmul: [MatMul cases]};
+    // numpy-fixtures.json and numpy-compare-activation-shape.json: {binary, unary, reduce, other:
+    // [{op, …}], matmul: [MatMul cases]};
     // coverage-fixtures.json: {kernels: [{op, …}], graphs: [{ops: [every op in the graph], …}]}.
     for (const [group, cases] of Object.entries(data)) {
       if (group === "cases" || !Array.isArray(cases)) continue;

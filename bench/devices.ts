@@ -52,7 +52,8 @@ import {
   type RunStepResponse,
   RunStepResponseSchema,
 } from "../gen/tensorflow/core/protobuf/master_pb.js";
-import { attr, DataType, graph, node, tensorShape, tensorValues } from "../test/support/graphs.js";
+import { attr } from "../test/support/attr.js";
+import { DataType, graph, node, tensorShape, tensorValues } from "../test/support/graphs.js";
 import type { DevicesServerReady } from "./devices-server.js";
 import { fillNodes, sumNodes } from "./graph-nodes.js";
 

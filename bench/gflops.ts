@@ -54,7 +54,8 @@ import { DataType as EngineDataType } from "../server/engine/framework/types.js"
 import { conv2D } from "../server/engine/kernels/Conv2D.js";
 import { matMul } from "../server/engine/kernels/MatMul.js";
 import { loadXnn } from "../server/engine/kernels/xnn.js";
-import { attr, DataType, graph, node, tensorProto, tensorValues } from "../test/support/graphs.js";
+import { attr } from "../test/support/attr.js";
+import { DataType, graph, node, tensorProto, tensorValues } from "../test/support/graphs.js";
 import type { DevicesServerReady } from "./devices-server.js";
 import { fillNodes, sumNodes } from "./graph-nodes.js";
 
@@ -363,7 +364,7 @@ function convNodes(p: string, device: string): NodeDef[] {
     ...fillNodes(`${p}/f`, device, CONV.f, 1 / 288),
     node(`${p}/y`, "Conv2D", {
       inputs: [`${p}/x`, `${p}/f`],
-      attrs: { T: f32, strides: intList([1, 1, 1, 1]), padding: attr.s("SAME") },
+      attrs: { T: f32, strides: intList([1, 1, 1, 1]), padding: attr.string("SAME") },
       device,
     }),
     ...sumNodes(`${p}/sum`, `${p}/y`, device, 4),

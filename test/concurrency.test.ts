@@ -11,8 +11,8 @@ import {
 } from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { isTfError, tfCodeName } from "../server/engine/framework/errors.js";
 import { createMaster } from "../server/engine/master/master.js";
+import { attr } from "./support/attr.js";
 import {
-  attr,
   constNode,
   DataType,
   graph,

@@ -12,7 +12,8 @@ import {
 } from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { isTfError, tfCodeName } from "../server/engine/framework/errors.js";
 import { createMaster } from "../server/engine/master/master.js";
-import { attr, constNode, DataType, graph, node, tensorProto, tensorValues } from "./support/graphs.js";
+import { attr } from "./support/attr.js";
+import { constNode, DataType, graph, node, tensorProto, tensorValues } from "./support/graphs.js";
 
 const I = DataType.DT_INT32;
 const t = (dt: DataType) => ({ T: attr.type(dt) });
@@ -32,7 +33,7 @@ function whileLoop(
   const enter = (name: string, input: string, constant: boolean) =>
     node(`${p}/${name}`, "Enter", {
       inputs: [input],
-      attrs: { ...t(I), frame_name: attr.s(frame), is_constant: attr.b(constant) },
+      attrs: { ...t(I), frame_name: attr.string(frame), is_constant: attr.bool(constant) },
     });
   return [
     enter("enter_i", i0, false),
@@ -41,11 +42,11 @@ function whileLoop(
     enter("enter_step", step, true),
     node(`${p}/merge_i`, "Merge", {
       inputs: [`${p}/enter_i`, `${p}/next_i`],
-      attrs: { ...t(I), N: attr.i(2) },
+      attrs: { ...t(I), N: attr.int(2) },
     }),
     node(`${p}/merge_acc`, "Merge", {
       inputs: [`${p}/enter_acc`, `${p}/next_acc`],
-      attrs: { ...t(I), N: attr.i(2) },
+      attrs: { ...t(I), N: attr.int(2) },
     }),
     node(`${p}/less`, "Less", { inputs: [`${p}/merge_i`, `${p}/enter_limit`], attrs: t(I) }),
     node(`${p}/cond`, "LoopCond", { inputs: [`${p}/less`] }),
@@ -126,11 +127,11 @@ describe("while loops", () => {
       constNode("two", I, [], [2]),
       node("out/enter_lim2", "Enter", {
         inputs: ["four"],
-        attrs: { ...t(I), frame_name: attr.s("out/frame"), is_constant: attr.b(true) },
+        attrs: { ...t(I), frame_name: attr.string("out/frame"), is_constant: attr.bool(true) },
       }),
       node("out/enter_two", "Enter", {
         inputs: ["two"],
-        attrs: { ...t(I), frame_name: attr.s("out/frame"), is_constant: attr.b(true) },
+        attrs: { ...t(I), frame_name: attr.string("out/frame"), is_constant: attr.bool(true) },
       }),
       ...outer,
       ...inner,
@@ -166,7 +167,7 @@ describe("while loops", () => {
       // The loop starts from the true branch.
       ...whileLoop("w", "w/frame", "sw:1", "sw:1", "ten", "one"),
       node("other", "Identity", { inputs: ["sw:0"], attrs: t(I) }),
-      node("joined", "Merge", { inputs: ["w/exit_acc", "other"], attrs: { ...t(I), N: attr.i(2) } }),
+      node("joined", "Merge", { inputs: ["w/exit_acc", "other"], attrs: { ...t(I), N: attr.int(2) } }),
     ];
     const m = createMaster({ workerThreads: false });
     try {

@@ -14,13 +14,8 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { create } from "@bufbuild/protobuf";
 import { fromText } from "@bufbuild/protobuf/txtpb";
-import {
-  type AttrValue,
-  AttrValue_ListValueSchema,
-  AttrValueSchema,
-} from "../gen/tensorflow/core/framework/attr_value_pb.js";
+import type { AttrValue } from "../gen/tensorflow/core/framework/attr_value_pb.js";
 import { GraphDefSchema } from "../gen/tensorflow/core/framework/graph_pb.js";
 import { TfCode, tfCodeName } from "../server/engine/framework/errors.js";
 import { lookUpOp, registeredOps } from "../server/engine/framework/op-def.js";
@@ -28,7 +23,8 @@ import { findKernel } from "../server/engine/framework/op-kernel.js";
 import { Tensor } from "../server/engine/framework/tensor.js";
 import { DataType } from "../server/engine/framework/types.js";
 import { registerAllKernels } from "../server/engine/kernels/register-all.js";
-import { attr, runKernel } from "../server/engine/kernels/testing.js";
+import { runKernel } from "../server/engine/kernels/testing.js";
+import { attr } from "./support/attr.js";
 import { testdataDir } from "./support/testdata.js";
 
 const repo = join(import.meta.dirname, "..");
@@ -239,9 +235,7 @@ describe("op coverage: every registered op is tested against TensorFlow's values
 });
 
 /** An empty list(…) attr (ParseExample's key, shape and type lists). */
-const emptyList = create(AttrValueSchema, {
-  value: { case: "list", value: create(AttrValue_ListValueSchema, {}) },
-});
+const emptyList = attr.intList([]);
 const str = (s: string) => new Tensor(DataType.DT_STRING, [], [new TextEncoder().encode(s)]);
 const strs = (v: string[]) =>
   new Tensor(

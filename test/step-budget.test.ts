@@ -26,7 +26,8 @@ import { createMaster, type Master } from "../server/engine/master/master.js";
 import { createGraphMgr } from "../server/engine/worker/graph-mgr.js";
 import { createRendezvousMgr } from "../server/engine/worker/rendezvous-mgr.js";
 import type { ThreadWorker } from "../server/engine/worker/thread-worker.js";
-import { attr, constNode, DataType, graph, node, tensorProto, tensorValues } from "./support/graphs.js";
+import { attr } from "./support/attr.js";
+import { constNode, DataType, graph, node, tensorProto, tensorValues } from "./support/graphs.js";
 import { masterClient, protocols, startServer } from "./support/server.js";
 
 const F = DataType.DT_FLOAT;
@@ -102,7 +103,7 @@ function loop(grow: boolean, chunk: number): NodeDef[] {
   const enter = (name: string, input: string, dtype: DataType, constant: boolean) =>
     node(`w/${name}`, "Enter", {
       inputs: [input],
-      attrs: { T: attr.type(dtype), frame_name: attr.s("w/frame"), is_constant: attr.b(constant) },
+      attrs: { T: attr.type(dtype), frame_name: attr.string("w/frame"), is_constant: attr.bool(constant) },
     });
   return [
     node("n", "Placeholder", { attrs: { dtype: attr.type(I) } }),
@@ -123,9 +124,9 @@ function loop(grow: boolean, chunk: number): NodeDef[] {
     enter("enter_sum_axis", "sum_axis", I, true),
     node("w/merge_i", "Merge", {
       inputs: ["w/enter_i", "w/next_i"],
-      attrs: { T: attr.type(I), N: attr.i(2) },
+      attrs: { T: attr.type(I), N: attr.int(2) },
     }),
-    node("w/merge_acc", "Merge", { inputs: ["w/enter_acc", "w/next_acc"], attrs: { ...t, N: attr.i(2) } }),
+    node("w/merge_acc", "Merge", { inputs: ["w/enter_acc", "w/next_acc"], attrs: { ...t, N: attr.int(2) } }),
     node("w/less", "Less", { inputs: ["w/merge_i", "w/enter_n"], attrs: { T: attr.type(I) } }),
     node("w/cond", "LoopCond", { inputs: ["w/less"] }),
     node("w/switch_i", "Switch", { inputs: ["w/merge_i", "w/cond"], attrs: { T: attr.type(I) } }),
@@ -138,13 +139,13 @@ function loop(grow: boolean, chunk: number): NodeDef[] {
       ? [
           node("w/new_acc", "ConcatV2", {
             inputs: ["w/body_acc", "w/chunk", "w/enter_axis"],
-            attrs: { ...t, N: attr.i(2), Tidx: attr.type(I) },
+            attrs: { ...t, N: attr.int(2), Tidx: attr.type(I) },
           }),
         ]
       : [
           node("w/chunk_sum", "Sum", {
             inputs: ["w/chunk", "w/enter_sum_axis"],
-            attrs: { ...t, Tidx: attr.type(I), keep_dims: attr.b(false) },
+            attrs: { ...t, Tidx: attr.type(I), keep_dims: attr.bool(false) },
           }),
           node("w/new_acc", "Add", { inputs: ["w/body_acc", "w/chunk_sum"], attrs: t }),
         ]),

@@ -25,7 +25,8 @@ import {
   TfError,
 } from "../web-client/client.js";
 import { DataType, type HostTensor, halfToFloat, tensor, toTensorProto } from "../web-client/tensor.js";
-import { attr, constNode, graph, linearExpected, linearGraph, node } from "./support/graphs.js";
+import { attr } from "./support/attr.js";
+import { constNode, graph, linearExpected, linearGraph, node } from "./support/graphs.js";
 import { type RunningServer, startServer } from "./support/server.js";
 import { repoRoot } from "./tf/venv.js";
 
@@ -87,7 +88,7 @@ function countingLoop(): NodeDef[] {
   const enter = (name: string, input: string, constant: boolean) =>
     node(name, "Enter", {
       inputs: [input],
-      attrs: { ...t, frame_name: attr.s("loop"), is_constant: attr.b(constant) },
+      attrs: { ...t, frame_name: attr.string("loop"), is_constant: attr.bool(constant) },
     });
   return [
     constNode("zero", I, [], [0]),
@@ -96,7 +97,7 @@ function countingLoop(): NodeDef[] {
     enter("loop/enter_i", "zero", false),
     enter("loop/enter_limit", "limit", true),
     enter("loop/enter_one", "one", true),
-    node("loop/merge", "Merge", { inputs: ["loop/enter_i", "loop/next"], attrs: { ...t, N: attr.i(2) } }),
+    node("loop/merge", "Merge", { inputs: ["loop/enter_i", "loop/next"], attrs: { ...t, N: attr.int(2) } }),
     op("loop/less", "Less", ["loop/merge", "loop/enter_limit"], I),
     node("loop/cond", "LoopCond", { inputs: ["loop/less"] }),
     op("loop/switch", "Switch", ["loop/merge", "loop/cond"], I),

@@ -15,7 +15,8 @@ import {
 import { isTfError, tfCodeName } from "../server/engine/framework/errors.js";
 import { createMaster, type Master } from "../server/engine/master/master.js";
 import type { ThreadWorker } from "../server/engine/worker/thread-worker.js";
-import { attr, constNode, DataType, graph, node, tensorProto, tensorValues } from "./support/graphs.js";
+import { attr } from "./support/attr.js";
+import { constNode, DataType, graph, node, tensorProto, tensorValues } from "./support/graphs.js";
 
 const F = DataType.DT_FLOAT;
 const CPU = (i: number) => `/job:localhost/replica:0/task:0/device:CPU:${i}`;

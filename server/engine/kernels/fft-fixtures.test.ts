@@ -9,12 +9,13 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
+import { attr } from "../../../test/support/attr.js";
 import { TfCode } from "../framework/errors.js";
 import { Tensor } from "../framework/tensor.js";
 import { DataType, dataTypeString } from "../framework/types.js";
 import { buildAttrs, type FxKernelCase, type FxValue, num, toTensor, valuesOf } from "./fixture-format.js";
 import { makeDft } from "./spectral.js";
-import { attr, runKernel, tensorOf } from "./testing.js";
+import { runKernel, tensorOf } from "./testing.js";
 
 const fx = JSON.parse(readFileSync(new URL("./testdata/fft-fixtures.json", import.meta.url), "utf8")) as {
   tensorflow: string;

@@ -2,11 +2,7 @@
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { create } from "@bufbuild/protobuf";
-import {
-  AttrValue_ListValueSchema,
-  AttrValueSchema,
-} from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
+import { attr } from "../../../test/support/attr.js";
 import { TfCode } from "../framework/errors.js";
 import type { RefCell } from "../framework/op-kernel.js";
 import { createResourceMgr } from "../framework/resource-mgr.js";
@@ -18,8 +14,9 @@ import {
   setMaxTensorBytes,
   Tensor,
 } from "../framework/tensor.js";
+import { tensorToProto } from "../framework/tensor-proto.js";
 import { DataType } from "../framework/types.js";
-import { attr, run1, runKernel, tensorOf, testDevice, valuesOf } from "./testing.js";
+import { run1, runKernel, tensorOf, testDevice, valuesOf } from "./testing.js";
 
 const F = DataType.DT_FLOAT;
 const I32 = DataType.DT_INT32;
@@ -44,10 +41,10 @@ const text = (t: { data: unknown }) => (t.data as Uint8Array[]).map((b) => new T
 describe("sources and identity", () => {
   it("Const outputs its value; dtype mismatch is INVALID_ARGUMENT", async () => {
     const v = f32([2], [1, 2]);
-    const t = await run1("Const", { attrs: { dtype: attr.type(F), value: attr.tensor(v) } });
+    const t = await run1("Const", { attrs: { dtype: attr.type(F), value: attr.tensor(tensorToProto(v)) } });
     assert.deepEqual(valuesOf(t), [1, 2]);
     await rejectsWith(
-      run1("Const", { attrs: { dtype: attr.type(I32), value: attr.tensor(v) } }),
+      run1("Const", { attrs: { dtype: attr.type(I32), value: attr.tensor(tensorToProto(v)) } }),
       TfCode.INVALID_ARGUMENT,
       "Type mismatch between value (float) and dtype (int32)",
     );
@@ -717,7 +714,7 @@ describe("shape ops", () => {
     );
     assert.deepEqual((await run1("Squeeze", { attrs: { T: attr.type(F) }, inputs: [x] })).shape, [2, 3]);
     await rejectsWith(
-      run1("Squeeze", { attrs: { T: attr.type(F), squeeze_dims: attrList([0]) }, inputs: [x] }),
+      run1("Squeeze", { attrs: { T: attr.type(F), squeeze_dims: attr.intList([0]) }, inputs: [x] }),
       TfCode.INVALID_ARGUMENT,
       "Can not squeeze dim[0], expected a dimension of 1, got 2",
     );
@@ -885,12 +882,6 @@ describe("nn, aggregation, strings, training, stubs", () => {
     );
   });
 });
-
-function attrList(ints: number[]) {
-  return create(AttrValueSchema, {
-    value: { case: "list", value: create(AttrValue_ListValueSchema, { i: ints.map((i) => BigInt(i)) }) },
-  });
-}
 
 // Messages observed from a real TensorFlow 2.21 (tf.raw_ops in a v1 Session with fed placeholders).
 describe("TF 2.21 wording", () => {

@@ -11,13 +11,13 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { create, fromBinary } from "@bufbuild/protobuf";
-import { AttrValueSchema } from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
 import { GraphDefSchema } from "../../../gen/tensorflow/core/framework/graph_pb.js";
 import {
   CloseSessionRequestSchema,
   CreateSessionRequestSchema,
   RunStepRequestSchema,
 } from "../../../gen/tensorflow/core/protobuf/master_pb.js";
+import { attr } from "../../../test/support/attr.js";
 import { isTfError, TfCode } from "../framework/errors.js";
 import type { OpKernelContext } from "../framework/op-kernel.js";
 import { createResourceMgr, createStepContainers, stepContainerName } from "../framework/resource-mgr.js";
@@ -28,9 +28,6 @@ import { createMaster, type Master } from "../master/master.js";
 import { STACK_TYPE, Stack } from "./stack.js";
 import { lookupResource, stepResourceHandle } from "./step-resources.js";
 import { testDevice } from "./testing.js";
-
-const attrType = (t: DataType) => create(AttrValueSchema, { value: { case: "type", value: t } });
-const attrBool = (b: boolean) => create(AttrValueSchema, { value: { case: "b", value: b } });
 
 interface FxTensor {
   readonly dtype: DataType;
@@ -252,12 +249,12 @@ describe("step-scoped resources", () => {
     try {
       const graphDef = create(GraphDefSchema, {
         node: [
-          { name: "size", op: "Placeholder", attr: { dtype: attrType(DataType.DT_INT32) } },
+          { name: "size", op: "Placeholder", attr: { dtype: attr.type(DataType.DT_INT32) } },
           {
             name: "ta",
             op: "TensorArrayV3",
             input: ["size"],
-            attr: { dtype: attrType(DataType.DT_FLOAT), dynamic_size: attrBool(true) },
+            attr: { dtype: attr.type(DataType.DT_FLOAT), dynamic_size: attr.bool(true) },
           },
           { name: "n", op: "TensorArraySizeV3", input: ["ta", "ta:1"] },
         ],

@@ -14,10 +14,11 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, describe, it } from "node:test";
+import { attr } from "../../../test/support/attr.js";
 import { floatToBfloat16, floatToHalf } from "../framework/float16.js";
 import { DataType, dataTypeString } from "../framework/types.js";
 import { type FxKernelCase, type FxNumber, type FxValue, num, toTensor, valuesOf } from "./fixture-format.js";
-import { attr, runKernel } from "./testing.js";
+import { runKernel } from "./testing.js";
 
 type Num = FxNumber;
 type Value = FxValue;

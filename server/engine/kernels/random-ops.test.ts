@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { create } from "@bufbuild/protobuf";
 import { AttrValueSchema } from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
+import { attr } from "../../../test/support/attr.js";
 import { TfCode } from "../framework/errors.js";
 import { float32ToHalfArray } from "../framework/float16.js";
 import { addDefaultAttrs, inputTypesForNode, lookUpOp, outputTypesForNode } from "../framework/op-def.js";
@@ -17,7 +18,7 @@ import { fromValues, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { fma, logf } from "./glibc-float-math.js";
 import { PhiloxRandom } from "./philox-random.js";
-import { attr, run1, tensorOf, testDevice } from "./testing.js";
+import { run1, tensorOf, testDevice } from "./testing.js";
 
 interface Case {
   op: string;

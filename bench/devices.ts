@@ -1,6 +1,6 @@
 // Devices and workers: what placing partitions on CPU devices with a worker thread each buys, measured
-// in one run (design.md, "Speed is a feature": figures are ratios from the same run, never timed
-// assertions in tests; issue 4 part 7).
+// in one run (docs/benchmarks.md: figures are ratios from the same run, never timed assertions in
+// tests).
 //
 //   node --import tsx bench/devices.ts [--window 6] [--probe-ms 20] [--rounds 3] [--step-ms 1000]
 //                                      [--chain-ms 1500] [--only a,b,c] [--no-write]

@@ -1,6 +1,5 @@
 // Kernel speed in GFLOP/s: tfgate's float32 MatMul and Conv2D against peers measured in the same
-// run (issue 5 part 9; design.md, "Speed is a feature": goals are ratios against peers, never timed
-// assertions in tests).
+// run (docs/benchmarks.md: goals are ratios against peers, never timed assertions in tests).
 //
 //   node --import tsx bench/gflops.ts [--rounds 2] [--min-seconds 1.5] [--no-tf] [--no-write]
 //

@@ -1,5 +1,5 @@
-// RunStep throughput: tfgate against peers measured in the same run (design.md, "Speed is a
-// feature": goals are ratios against peers, never timed assertions in tests).
+// RunStep throughput: tfgate against peers measured in the same run (docs/benchmarks.md: goals are
+// ratios against peers, never timed assertions in tests).
 //
 //   node --import tsx bench/runstep.ts [--duration 4] [--warmup 1] [--concurrency 16] [--clients 1]
 //                                      [--rounds 1] [--only grpc,echo] [--cpu-prof tfgate] [--no-tf]

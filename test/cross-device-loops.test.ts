@@ -1,7 +1,7 @@
-// While loops whose frames span devices (issue #4): a tf.while_loop (control flow v1) with body ops
-// on CPU:0 and CPU:1 runs as two partitions joined by TF's control loops (_cloop…), with the
-// _Send/_Recv pairs inside the frame keyed by TF's "<frame_id>:<iter_id>". Before this, such a
-// step never finished (the partition without the LoopCond had no frame to run its _Recvs in).
+// While loops whose frames span devices: a tf.while_loop (control flow v1) with body ops on CPU:0
+// and CPU:1 runs as two partitions joined by TF's control loops (_cloop…), with the _Send/_Recv
+// pairs inside the frame keyed by TF's "<frame_id>:<iter_id>" (docs/semantics.md, "Control flow
+// and deadness"); without them the partition lacking the LoopCond has no frame to run its _Recvs in.
 //
 // Expected values, partition structure and frame ids come from TensorFlow 2.21 itself
 // (test/tf/export_cross_device_loop.py → test/tf/cross_device_loop.json).

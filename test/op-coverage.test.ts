@@ -1,5 +1,5 @@
 // Every op tfgate registers (the source of docs/ops.md) is exercised against expected values that
-// TensorFlow or numpy produced (issue #5 part 8). Coverage is read from the data that carries those
+// TensorFlow or numpy produced. Coverage is read from the data that carries those
 // values, never from test source text:
 //   - the kernel fixtures in server/engine/kernels/testdata/*.json (written by the gen_*.py scripts
 //     with tf.raw_ops / numpy; each runs through the kernels in a *-fixtures / *-ops test);

@@ -1,4 +1,4 @@
-// TensorFlow master semantics beyond a plain RunStep (spec §d): Extend versions, partial runs,
+// TensorFlow master semantics beyond a plain RunStep (docs/semantics.md): Extend versions, partial runs,
 // callables, request-id de-duplication, Close/Reset/GC cancelling steps, timeouts, tracing,
 // partition graphs, shared and isolated resource state. Engine level (the Master API takes TF's
 // protobuf messages, exactly what the RPC layer forwards).
@@ -73,7 +73,7 @@ const run = (
   init: Parameters<typeof create<typeof RunStepRequestSchema>>[1],
 ) => m.runStep(create(RunStepRequestSchema, { sessionHandle, ...init }));
 
-describe("ExtendSession (§d.2)", () => {
+describe("ExtendSession", () => {
   test("versions count 1, 2, …; a stale version is ABORTED; a re-added node is INVALID_ARGUMENT", () =>
     withMaster(async (m) => {
       const h = await create_(m);
@@ -128,7 +128,7 @@ describe("ExtendSession (§d.2)", () => {
     }));
 });
 
-describe("CreateSession (§d.1)", () => {
+describe("CreateSession", () => {
   test("session thread-pool options are refused; an empty GraphDef is a valid session; handles are 16 hex digits", () =>
     withMaster(async (m) => {
       for (const config of [
@@ -166,7 +166,7 @@ describe("CreateSession (§d.1)", () => {
     ));
 });
 
-describe("partial runs (§d.4)", () => {
+describe("partial runs", () => {
   test("feeds and fetches arrive piece by piece on one step", () =>
     withMaster(async (m) => {
       const h = await create_(m);
@@ -268,7 +268,7 @@ describe("partial runs (§d.4)", () => {
     }));
 });
 
-describe("callables (§d.5)", () => {
+describe("callables", () => {
   test("MakeCallable / RunCallable / ReleaseCallable with positional feeds and fetches", () =>
     withMaster(async (m) => {
       const h = await create_(m);
@@ -461,7 +461,7 @@ describe("answers observed from a TF 2.21 master over gRPC", () => {
     }));
 });
 
-describe("request-id de-duplication (§d.0.2)", () => {
+describe("request-id de-duplication", () => {
   test("a repeated id is ABORTED for RunStep, PartialRunSetup, MakeCallable and RunCallable; 0 is never tracked", () =>
     withMaster(async (m) => {
       const h = await create_(m);
@@ -506,7 +506,7 @@ describe("request-id de-duplication (§d.0.2)", () => {
     }));
 });
 
-describe("Close, Reset, GC and timeouts cancel steps (§d.6, §d.7, §d.0.5, §d.3.1)", () => {
+describe("Close, Reset, GC and timeouts cancel steps", () => {
   test("CloseSession cancels a running step with TF's message, and other calls are served meanwhile", () =>
     withMaster(async (m) => {
       const h = await create_(m, slowGraph(400, 160));
@@ -601,7 +601,7 @@ describe("Close, Reset, GC and timeouts cancel steps (§d.6, §d.7, §d.0.5, §d
     }));
 });
 
-describe("RunMetadata (§d.3.5)", () => {
+describe("RunMetadata", () => {
   test("graph_options.build_cost_model = 2 returns a cost graph on every 2nd execution after build_cost_model_after", () =>
     withMaster(async (m) => {
       const h = await create_(m, abGraph(), {

@@ -1,4 +1,4 @@
-// The per-step memory budget (issue #5 part 7, --max-step-bytes) and the size checks kernels make
+// The per-step memory budget (--max-step-bytes; docs/semantics.md, "Limits") and the size checks kernels make
 // before allocating: a step that allocates more than the budget fails RESOURCE_EXHAUSTED with
 // TensorFlow's OOM text plus a clause naming the budget; the session, other sessions and the
 // worker thread carry on; loop iterations give their memory back; and ops whose output size comes

@@ -115,7 +115,7 @@ describe("TF1 training graphs exported by TensorFlow train with TF's losses", ()
         assert.ok(close(finalLoss, c.final_loss, tol), `final loss ${finalLoss}, TF ${c.final_loss}`);
         assert.ok(finalLoss < losses[0]! * 0.95, `loss did not fall: ${losses[0]} → ${finalLoss}`);
         if (conv) {
-          // The CNNs (issue #5 part 8) train for real: ≥ 20 steps, loss below half its start.
+          // The CNNs train for real: ≥ 20 steps, loss below half its start.
           assert.ok(c.steps >= 20, `${c.steps} steps`);
           assert.ok(finalLoss < losses[0]! * 0.5, `CNN loss did not halve: ${losses[0]} → ${finalLoss}`);
         }

@@ -1,4 +1,4 @@
-// Devices on worker threads (issue: placement, partitioning and workers): a step whose nodes sit on
+// Devices on worker threads (docs/architecture.md, "Threads"): a step whose nodes sit on
 // two devices runs as two partitions joined by _Send/_Recv, with values crossing threads through
 // RecvTensor; a worker that dies mid-step fails only the steps that used it, is restarted, and every
 // other session keeps working.

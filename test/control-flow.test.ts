@@ -4,16 +4,11 @@
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { create } from "@bufbuild/protobuf";
 import type { NodeDef } from "../gen/tensorflow/core/framework/node_def_pb.js";
-import {
-  CreateSessionRequestSchema,
-  RunStepRequestSchema,
-} from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { isTfError, tfCodeName } from "../server/engine/framework/errors.js";
-import { createMaster } from "../server/engine/master/master.js";
 import { attr } from "./support/attr.js";
 import { constNode, DataType, graph, node, tensorProto, tensorValues } from "./support/graphs.js";
+import { createSession, runStep, withMaster } from "./support/session.js";
 
 const I = DataType.DT_INT32;
 const t = (dt: DataType) => ({ T: attr.type(dt) });
@@ -75,22 +70,17 @@ function expected(limit: number, step: number): [number, number] {
 }
 
 async function runGraph(nodes: NodeDef[], fetch: string[], feeds: Record<string, number> = {}) {
-  const m = createMaster({ workerThreads: false });
-  try {
-    const { sessionHandle } = await m.createSession(
-      create(CreateSessionRequestSchema, { graphDef: graph(...nodes) }),
-    );
-    const res = await m.runStep(
-      create(RunStepRequestSchema, {
-        sessionHandle,
+  return withMaster(
+    async (m) => {
+      const sessionHandle = await createSession(m, graph(...nodes));
+      const res = await runStep(m, sessionHandle, {
         fetch,
         feed: Object.entries(feeds).map(([name, v]) => ({ name, tensor: tensorProto(I, [], [v]) })),
-      }),
-    );
-    return new Map(res.tensor.map((x) => [x.name, tensorValues(x.tensor)[0]]));
-  } finally {
-    await m.close();
-  }
+      });
+      return new Map(res.tensor.map((x) => [x.name, tensorValues(x.tensor)[0]]));
+    },
+    { workerThreads: false },
+  );
 }
 
 describe("while loops", () => {
@@ -169,15 +159,11 @@ describe("while loops", () => {
       node("other", "Identity", { inputs: ["sw:0"], attrs: t(I) }),
       node("joined", "Merge", { inputs: ["w/exit_acc", "other"], attrs: { ...t(I), N: attr.int(2) } }),
     ];
-    const m = createMaster({ workerThreads: false });
-    try {
-      const { sessionHandle } = await m.createSession(
-        create(CreateSessionRequestSchema, { graphDef: graph(...nodes) }),
-      );
-      const run = (pred: boolean, fetch: string) =>
-        m.runStep(
-          create(RunStepRequestSchema, {
-            sessionHandle,
+    await withMaster(
+      async (m) => {
+        const sessionHandle = await createSession(m, graph(...nodes));
+        const run = (pred: boolean, fetch: string) =>
+          runStep(m, sessionHandle, {
             fetch: [fetch],
             feed: [
               {
@@ -189,19 +175,18 @@ describe("while loops", () => {
                 },
               },
             ],
-          }),
-        );
-      assert.deepEqual(tensorValues((await run(false, "joined:0")).tensor[0]!.tensor), [0]);
-      assert.deepEqual(tensorValues((await run(true, "joined:0")).tensor[0]!.tensor), [55]);
-      await assert.rejects(run(false, "w/exit_acc:0"), (e: unknown) => {
-        assert.ok(isTfError(e));
-        assert.equal(tfCodeName(e.code), "INTERNAL");
-        assert.match(e.message, /was not valid/);
-        return true;
-      });
-    } finally {
-      await m.close();
-    }
+          });
+        assert.deepEqual(tensorValues((await run(false, "joined:0")).tensor[0]!.tensor), [0]);
+        assert.deepEqual(tensorValues((await run(true, "joined:0")).tensor[0]!.tensor), [55]);
+        await assert.rejects(run(false, "w/exit_acc:0"), (e: unknown) => {
+          assert.ok(isTfError(e));
+          assert.equal(tfCodeName(e.code), "INTERNAL");
+          assert.match(e.message, /was not valid/);
+          return true;
+        });
+      },
+      { workerThreads: false },
+    );
   });
 
   test("100,000 iterations run in bounded memory", async () => {

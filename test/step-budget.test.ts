@@ -7,16 +7,11 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
-import { create, fromJson, type JsonValue } from "@bufbuild/protobuf";
+import { fromJson, type JsonValue } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { GraphDefSchema } from "../gen/tensorflow/core/framework/graph_pb.js";
 import type { NodeDef } from "../gen/tensorflow/core/framework/node_def_pb.js";
 import { TensorProtoSchema } from "../gen/tensorflow/core/framework/tensor_pb.js";
-import {
-  CloseSessionRequestSchema,
-  CreateSessionRequestSchema,
-  RunStepRequestSchema,
-} from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { createDevices } from "../server/engine/device/device-set.js";
 import { isTfError, TfCode, tfCodeName } from "../server/engine/framework/errors.js";
 import { createResourceMgr } from "../server/engine/framework/resource-mgr.js";
@@ -29,6 +24,7 @@ import type { ThreadWorker } from "../server/engine/worker/thread-worker.js";
 import { attr } from "./support/attr.js";
 import { constNode, DataType, graph, node, tensorProto, tensorValues } from "./support/graphs.js";
 import { masterClient, protocols, startServer } from "./support/server.js";
+import { closeSession, createSession, runStep } from "./support/session.js";
 
 const F = DataType.DT_FLOAT;
 const I = DataType.DT_INT32;
@@ -57,18 +53,7 @@ const budget = 1024 * 1024;
 const quarter = budget / 4 / 4;
 const quarterBytes = quarter * 4;
 
-async function session(m: Master, nodes: NodeDef[]): Promise<string> {
-  const { sessionHandle } = await m.createSession(
-    create(CreateSessionRequestSchema, { graphDef: graph(...nodes) }),
-  );
-  return sessionHandle;
-}
-
-const run = (
-  m: Master,
-  sessionHandle: string,
-  init: Parameters<typeof create<typeof RunStepRequestSchema>>[1],
-) => m.runStep(create(RunStepRequestSchema, { sessionHandle, ...init }));
+const session = (m: Master, nodes: NodeDef[]) => createSession(m, graph(...nodes));
 
 async function rejectsWith(p: Promise<unknown>, code: TfCode, ...fragments: string[]): Promise<string> {
   try {
@@ -178,7 +163,7 @@ describe("per-step memory budget on worker threads", () => {
       node("init", "Assign", { inputs: ["v", "v0"], attrs: { T: attr.type(F) } }),
       node("read", "Identity", { inputs: ["v"], attrs: { T: attr.type(F) } }),
     ]);
-    await run(m, keeper, { target: ["init"] });
+    await runStep(m, keeper, { target: ["init"] });
 
     const s = await session(m, [
       constNode("dims", I, [1], [quarter]),
@@ -191,7 +176,7 @@ describe("per-step memory budget on worker threads", () => {
     // Four quarters fill the budget exactly; the fifth is refused before it is allocated.
     const held = 4 * quarterBytes;
     const message = await rejectsWith(
-      run(m, s, { target: ["five"] }),
+      runStep(m, s, { target: ["five"] }),
       TfCode.RESOURCE_EXHAUSTED,
       `${tfOomText(`[${quarter}]`, "float")}: the step's tensors on this worker already hold ${held} bytes, ` +
         `and this tensor's ${quarterBytes} bytes would exceed the per-step memory budget of ${budget} bytes ` +
@@ -201,12 +186,12 @@ describe("per-step memory budget on worker threads", () => {
     assert.ok(!message.includes("per-tensor limit"), message);
 
     // The budget is per step: the same session runs four quarters, twice, and a normal step.
-    await run(m, s, { target: ["four"] });
-    await run(m, s, { target: ["four"] });
-    const r = await run(m, s, { fetch: ["double:0"] });
+    await runStep(m, s, { target: ["four"] });
+    await runStep(m, s, { target: ["four"] });
+    const r = await runStep(m, s, { fetch: ["double:0"] });
     assert.deepEqual(tensorValues(r.tensor[0]?.tensor), [2, 4]);
 
-    const kept = await run(m, keeper, { fetch: ["read:0"] });
+    const kept = await runStep(m, keeper, { fetch: ["read:0"] });
     assert.deepEqual(tensorValues(kept.tensor[0]?.tensor), [1.5, -2]);
     assert.equal(restarts, 0);
   });
@@ -215,7 +200,7 @@ describe("per-step memory budget on worker threads", () => {
     // 200 iterations of a quarter-budget Fill: 50 budgets in all, never more than two quarters live.
     const s = await session(m, loop(false, quarter));
     const iterations = 200;
-    const r = await run(m, s, {
+    const r = await runStep(m, s, {
       feed: [{ name: "n:0", tensor: tensorProto(I, [], [iterations]) }],
       fetch: ["w/exit_acc:0", "w/exit_i:0"],
     });
@@ -234,7 +219,7 @@ describe("per-step memory budget on worker threads", () => {
     // previous loop value and the new one: 8 + 7 + 8 chunks.
     const ok = 8;
     assert.ok((ok + (ok * (ok + 1)) / 2) * chunkBytes > budget && (3 * ok - 1) * chunkBytes <= budget);
-    const r = await run(m, s, {
+    const r = await runStep(m, s, {
       feed: [{ name: "n:0", tensor: tensorProto(I, [], [ok]) }],
       fetch: ["w/exit_acc:0"],
     });
@@ -244,14 +229,14 @@ describe("per-step memory budget on worker threads", () => {
     // 40 iterations end with a loop value of 40 chunks (1.25 budgets) on its own: some kernel of the
     // loop is refused on the way.
     await rejectsWith(
-      run(m, s, { feed: [{ name: "n:0", tensor: tensorProto(I, [], [40]) }], fetch: ["w/exit_acc:0"] }),
+      runStep(m, s, { feed: [{ name: "n:0", tensor: tensorProto(I, [], [40]) }], fetch: ["w/exit_acc:0"] }),
       TfCode.RESOURCE_EXHAUSTED,
       "OOM when allocating tensor with shape[",
       "would exceed the per-step memory budget of 1048576 bytes",
       "[[{{node w/",
     );
     // And the session still runs the loop that fits.
-    const again = await run(m, s, {
+    const again = await runStep(m, s, {
       feed: [{ name: "n:0", tensor: tensorProto(I, [], [ok]) }],
       fetch: ["w/exit_i:0"],
     });
@@ -264,12 +249,10 @@ describe("per-step memory budget on worker threads", () => {
     assert.ok(names.length >= 20);
     for (const name of names) {
       const c = hugeShapeCases[name]!;
-      const { sessionHandle } = await m.createSession(
-        create(CreateSessionRequestSchema, { graphDef: fromJson(GraphDefSchema, c.graph) }),
-      );
+      const sessionHandle = await createSession(m, fromJson(GraphDefSchema, c.graph));
       const started = performance.now();
       const message = await rejectsWith(
-        run(m, sessionHandle, {
+        runStep(m, sessionHandle, {
           feed: Object.entries(c.feeds).map(([feed, t]) => ({
             name: feed,
             tensor: fromJson(TensorProtoSchema, t),
@@ -285,7 +268,7 @@ describe("per-step memory budget on worker threads", () => {
       assert.match(message, /\[\[\{\{node [^}]+\}\}\]\]/, name);
       // Terabytes were never touched: the refusal takes no time to speak of.
       assert.ok(performance.now() - started < 5000, `${name} took ${performance.now() - started} ms`);
-      await m.closeSession(create(CloseSessionRequestSchema, { sessionHandle }));
+      await closeSession(m, sessionHandle);
     }
     assert.equal(restarts, 0);
   });

@@ -1,6 +1,6 @@
 // In-process sessions for tests: a master (server/engine/master) driven directly with TF's
 // CreateSession/RunStep/CloseSession requests, no RPC in between. One place for the request
-// plumbing the engine tests share (docs/architecture.md, "The master").
+// plumbing the engine tests share (docs/architecture.md, steps 4-10 of a RunStep).
 
 import assert from "node:assert/strict";
 import { create, type MessageInitShape } from "@bufbuild/protobuf";

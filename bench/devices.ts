@@ -1,6 +1,6 @@
 // Devices and workers: what placing partitions on CPU devices with a worker thread each buys, measured
-// in one run (design.md, "Speed is a feature": figures are ratios from the same run, never timed
-// assertions in tests; issue 4 part 7).
+// in one run (docs/benchmarks.md: figures are ratios from the same run, never timed assertions in
+// tests).
 //
 //   node --import tsx bench/devices.ts [--window 6] [--probe-ms 20] [--rounds 3] [--step-ms 1000]
 //                                      [--chain-ms 1500] [--only a,b,c] [--no-write]
@@ -30,8 +30,8 @@
 //
 // Results go to stdout (Markdown tables) and to bench/results/devices-<date>.json.
 
-import { type ChildProcess, execFileSync, fork } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { fork } from "node:child_process";
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -52,12 +52,25 @@ import {
   type RunStepResponse,
   RunStepResponseSchema,
 } from "../gen/tensorflow/core/protobuf/master_pb.js";
-import { attr, DataType, graph, node, tensorShape, tensorValues } from "../test/support/graphs.js";
+import { attr } from "../test/support/attr.js";
+import { DataType, graph, node, tensorShape, tensorValues } from "../test/support/graphs.js";
 import type { DevicesServerReady } from "./devices-server.js";
 import { fillNodes, sumNodes } from "./graph-nodes.js";
+import {
+  benchDir,
+  fmt,
+  machineCpuMs,
+  machineInfo,
+  mainThreadCpuMs,
+  median,
+  positive,
+  processCpuMs,
+  quantile,
+  sleep,
+  stopChild,
+  writeResults,
+} from "./support.js";
 
-const repoRoot = fileURLToPath(new URL("..", import.meta.url));
-const benchDir = join(repoRoot, "bench");
 const CPU = (n: number) => `/job:localhost/replica:0/task:0/device:CPU:${n}`;
 
 // ---------------------------------------------------------------------------------------------
@@ -78,12 +91,6 @@ const { values: flags } = parseArgs({
 if (flags.help) {
   console.log(readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n\n")[0]);
   process.exit(0);
-}
-
-function positive(name: string, value: string | undefined): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got ${value}`);
-  return n;
 }
 
 const config = {
@@ -108,44 +115,13 @@ const config = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// /proc accounting (Linux), as in bench/runstep.ts, plus per-thread CPU of the server
-
-const clockTicks = (() => {
-  try {
-    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-function statCpuMs(path: string): number | undefined {
-  try {
-    const stat = readFileSync(path, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // After "(comm)": state is field 3, so utime (14) and stime (15) are at indexes 11 and 12.
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
-  } catch {
-    return undefined;
-  }
-}
+// /proc accounting (Linux, bench/support.ts), plus per-thread CPU of the server
 
 /** CPU time of a whole process (all threads) and of its main thread (tid = pid), ms. */
 function serverCpuMs(pid: number): { all: number; main: number } | undefined {
-  const all = statCpuMs(`/proc/${pid}/stat`);
-  const main = statCpuMs(`/proc/${pid}/task/${pid}/stat`);
+  const all = processCpuMs(pid);
+  const main = mainThreadCpuMs(pid);
   return all === undefined || main === undefined ? undefined : { all, main };
-}
-
-function machineCpuMs(): { busy: number; steal: number } | undefined {
-  try {
-    const line = readFileSync("/proc/stat", "utf8").split("\n", 1)[0]!;
-    // cpu user nice system idle iowait irq softirq steal guest guest_nice
-    const f = line.trim().split(/\s+/).slice(1).map(Number);
-    const busy = f[0]! + f[1]! + f[2]! + f[5]! + f[6]!;
-    return { busy: (busy * 1000) / clockTicks, steal: ((f[7] ?? 0) * 1000) / clockTicks };
-  } catch {
-    return undefined;
-  }
 }
 
 /** CPU use over a window, in % of one core (200 % = both cores of this machine). */
@@ -213,20 +189,13 @@ function startServer(mode: EngineMode): Promise<RunningServer> {
     child.once("exit", onExit);
     child.once("message", (m: DevicesServerReady) => {
       child.off("exit", onExit);
-      resolve({ mode, pid: m.pid, port: m.port, stop: () => stopChild(child) });
+      resolve({
+        mode,
+        pid: m.pid,
+        port: m.port,
+        stop: () => stopChild(child, () => child.send({ type: "stop" })),
+      });
     });
-  });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.send({ type: "stop" });
   });
 }
 
@@ -355,22 +324,6 @@ function expectScalar(res: RunStepResponse, name: string, expected: number, wher
 
 // ---------------------------------------------------------------------------------------------
 // Statistics
-
-function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
-const fmt = (n: number | undefined, digits: number) =>
-  n === undefined || Number.isNaN(n) ? "–" : n.toFixed(digits);
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 // ---------------------------------------------------------------------------------------------
 // Calibration: how many MatMuls make a step of the wanted length on this machine, today
@@ -862,18 +815,11 @@ async function main(): Promise<void> {
     );
 
     if (!flags["no-write"]) {
-      const date = new Date().toISOString().slice(0, 10);
-      const dir = join(benchDir, "results");
-      mkdirSync(dir, { recursive: true });
-      const file = join(dir, `devices-${date}.json`);
       const json = {
         benchmark: "devices",
         date: new Date().toISOString(),
         machine: {
-          cpus: cores.length,
-          model: cores[0]?.model,
-          node: process.version,
-          platform: `${os.platform()} ${os.release()}`,
+          ...machineInfo(),
           loadAverageAtStart,
           loadAverageAtEnd: os.loadavg(),
           busyPercentDuringRun: machineBusyPercent,
@@ -892,8 +838,7 @@ async function main(): Promise<void> {
         transferCost,
         elapsedMs,
       };
-      writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
-      console.log(`wrote ${file}`);
+      console.log(`wrote ${writeResults("devices", json)}`);
     }
   } finally {
     await stopAll();

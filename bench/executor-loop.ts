@@ -17,7 +17,8 @@ import {
   RunStepRequestSchema,
 } from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { createMaster } from "../server/engine/master/master.js";
-import { attr, constNode, DataType, graph, node, tensorProto, tensorValues } from "../test/support/graphs.js";
+import { attr } from "../test/support/attr.js";
+import { constNode, DataType, graph, node, tensorProto, tensorValues } from "../test/support/graphs.js";
 
 const I = DataType.DT_INT32;
 const t = { T: attr.type(I) };
@@ -27,7 +28,7 @@ function loopNodes(): NodeDef[] {
   const enter = (name: string, input: string, constant: boolean) =>
     node(`w/${name}`, "Enter", {
       inputs: [input],
-      attrs: { ...t, frame_name: attr.s("w"), is_constant: attr.b(constant) },
+      attrs: { ...t, frame_name: attr.string("w"), is_constant: attr.bool(constant) },
     });
   return [
     constNode("zero", I, [], [0]),
@@ -37,8 +38,8 @@ function loopNodes(): NodeDef[] {
     enter("enter_acc", "zero", false),
     enter("enter_limit", "limit", true),
     enter("enter_one", "one", true),
-    node("w/merge_i", "Merge", { inputs: ["w/enter_i", "w/next_i"], attrs: { ...t, N: attr.i(2) } }),
-    node("w/merge_acc", "Merge", { inputs: ["w/enter_acc", "w/next_acc"], attrs: { ...t, N: attr.i(2) } }),
+    node("w/merge_i", "Merge", { inputs: ["w/enter_i", "w/next_i"], attrs: { ...t, N: attr.int(2) } }),
+    node("w/merge_acc", "Merge", { inputs: ["w/enter_acc", "w/next_acc"], attrs: { ...t, N: attr.int(2) } }),
     node("w/less", "Less", { inputs: ["w/merge_i", "w/enter_limit"], attrs: t }),
     node("w/cond", "LoopCond", { inputs: ["w/less"] }),
     node("w/switch_i", "Switch", { inputs: ["w/merge_i", "w/cond"], attrs: t }),

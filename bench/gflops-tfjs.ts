@@ -10,6 +10,7 @@
 
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs-core";
+import { medianMs } from "./support.js";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -18,19 +19,6 @@ const { values, positionals } = parseArgs({
 const backend = positionals[0];
 if (backend !== "cpu" && backend !== "wasm") throw new Error("usage: gflops-tfjs.ts cpu|wasm");
 const minMs = Number(values["min-seconds"]) * 1000;
-
-function medianMs(fn: () => void, minReps = 2): number {
-  fn();
-  const times: number[] = [];
-  const start = performance.now();
-  while (times.length < minReps || performance.now() - start < minMs) {
-    const t0 = performance.now();
-    fn();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return times[times.length >> 1]!;
-}
 
 async function main(): Promise<void> {
   // PROD silences tfjs's console advice ("install the node backend") and skips debug checks.
@@ -48,8 +36,16 @@ async function main(): Promise<void> {
     t.dataSync();
     t.dispose();
   };
-  const matMulMs = medianMs(run(() => tf.matMul(a, b)));
-  const conv2DMs = medianMs(run(() => tf.conv2d(x, f, 1, "same")));
+  const matMulMs = await medianMs(
+    run(() => tf.matMul(a, b)),
+    2,
+    minMs,
+  );
+  const conv2DMs = await medianMs(
+    run(() => tf.conv2d(x, f, 1, "same")),
+    2,
+    minMs,
+  );
   const flags = tf.env();
   const out = {
     backend,

@@ -1,6 +1,5 @@
 // Kernel speed in GFLOP/s: tfgate's float32 MatMul and Conv2D against peers measured in the same
-// run (issue 5 part 9; design.md, "Speed is a feature": goals are ratios against peers, never timed
-// assertions in tests).
+// run (docs/benchmarks.md: goals are ratios against peers, never timed assertions in tests).
 //
 //   node --import tsx bench/gflops.ts [--rounds 2] [--min-seconds 1.5] [--no-tf] [--no-write]
 //
@@ -24,8 +23,8 @@
 // warm-up), then the median over --rounds rounds. RunStep results are checked against values
 // computed here. Results go to stdout (Markdown) and to bench/results/gflops-<date>.json.
 
-import { type ChildProcess, execFile, fork, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFile, fork, spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -54,12 +53,12 @@ import { DataType as EngineDataType } from "../server/engine/framework/types.js"
 import { conv2D } from "../server/engine/kernels/Conv2D.js";
 import { matMul } from "../server/engine/kernels/MatMul.js";
 import { loadXnn } from "../server/engine/kernels/util/xnn.js";
-import { attr, DataType, graph, node, tensorProto, tensorValues } from "../test/support/graphs.js";
+import { attr } from "../test/support/attr.js";
+import { DataType, graph, node, tensorProto, tensorValues } from "../test/support/graphs.js";
 import type { DevicesServerReady } from "./devices-server.js";
 import { fillNodes, sumNodes } from "./graph-nodes.js";
+import { benchDir, median, medianMs, repoRoot, stopChild, writeResults } from "./support.js";
 
-const repoRoot = fileURLToPath(new URL("..", import.meta.url));
-const benchDir = join(repoRoot, "bench");
 const tfPython = join(process.env.TFGATE_TF_VENV ?? join(repoRoot, ".venv-tf"), "bin", "python");
 const CPU = (n: number) => `/job:localhost/replica:0/task:0/device:CPU:${n}`;
 
@@ -93,25 +92,6 @@ function values(n: number, seed: number): Float32Array {
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) out[i] = ((i * 2654435761 + seed * 40503) % 2 ** 32) / 2 ** 32 - 0.5;
   return out;
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
-/** Median ms of `fn` over calls lasting at least --min-seconds (at least `minReps`), after a warm-up. */
-async function medianMs(fn: () => unknown, minReps = 3): Promise<number> {
-  await fn();
-  const times: number[] = [];
-  const start = performance.now();
-  while (times.length < minReps || performance.now() - start < minSeconds * 1000) {
-    const t0 = performance.now();
-    await fn();
-    times.push(performance.now() - t0);
-  }
-  return median(times);
 }
 
 /**
@@ -157,8 +137,8 @@ const same = {
 /** (h): the kernels before this thread loads XNNPACK. */
 async function plainJsCase(): Promise<Row> {
   return {
-    matMulMs: await medianMs(() => matMul(a, b), 2),
-    conv2DMs: await medianMs(() => conv2D(convX, convF, same)),
+    matMulMs: await medianMs(() => matMul(a, b), 2, minSeconds * 1000),
+    conv2DMs: await medianMs(() => conv2D(convX, convF, same), 3, minSeconds * 1000),
   };
 }
 
@@ -244,18 +224,6 @@ const pyPeer = (threads: number) =>
 interface Server {
   readonly port: number;
   stop(): Promise<void>;
-}
-
-function stopChild(child: ChildProcess, ask: () => void): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    ask();
-  });
 }
 
 function startTfgate(): Promise<Server> {
@@ -363,7 +331,7 @@ function convNodes(p: string, device: string): NodeDef[] {
     ...fillNodes(`${p}/f`, device, CONV.f, 1 / 288),
     node(`${p}/y`, "Conv2D", {
       inputs: [`${p}/x`, `${p}/f`],
-      attrs: { T: f32, strides: intList([1, 1, 1, 1]), padding: attr.s("SAME") },
+      attrs: { T: f32, strides: intList([1, 1, 1, 1]), padding: attr.string("SAME") },
       device,
     }),
     ...sumNodes(`${p}/sum`, `${p}/y`, device, 4),
@@ -744,13 +712,16 @@ async function main(): Promise<void> {
   console.log(lines.join("\n"));
 
   if (!flags["no-write"]) {
-    const dir = join(benchDir, "results");
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, `gflops-${started.toISOString().slice(0, 10)}.json`);
-    writeFileSync(
-      file,
-      `${JSON.stringify({ started: started.toISOString(), rounds, minSeconds, loadavg: [load0, load1], table, raw: Object.fromEntries(results), notes }, null, 1)}\n`,
-    );
+    const json = {
+      started: started.toISOString(),
+      rounds,
+      minSeconds,
+      loadavg: [load0, load1],
+      table,
+      raw: Object.fromEntries(results),
+      notes,
+    };
+    const file = writeResults("gflops", json, started, 1);
     console.error(`wrote ${file}`);
   }
 }

@@ -2,7 +2,8 @@
 // device, built with test/support/graphs.ts.
 
 import type { NodeDef } from "../gen/tensorflow/core/framework/node_def_pb.js";
-import { attr, constNode, DataType, node } from "../test/support/graphs.js";
+import { attr } from "../test/support/attr.js";
+import { constNode, DataType, node } from "../test/support/graphs.js";
 
 const f32 = attr.type(DataType.DT_FLOAT);
 
@@ -36,7 +37,7 @@ export function sumNodes(name: string, input: string, device: string, rank: numb
     axes,
     node(name, "Sum", {
       inputs: [input, `${name}/axes`],
-      attrs: { T: f32, Tidx: attr.type(DataType.DT_INT32), keep_dims: attr.b(false) },
+      attrs: { T: f32, Tidx: attr.type(DataType.DT_INT32), keep_dims: attr.bool(false) },
       device,
     }),
   ];

@@ -1,5 +1,5 @@
-// RunStep throughput: tfgate against peers measured in the same run (design.md, "Speed is a
-// feature": goals are ratios against peers, never timed assertions in tests).
+// RunStep throughput: tfgate against peers measured in the same run (docs/benchmarks.md: goals are
+// ratios against peers, never timed assertions in tests).
 //
 //   node --import tsx bench/runstep.ts [--duration 4] [--warmup 1] [--concurrency 16] [--clients 1]
 //                                      [--rounds 1] [--only grpc,echo] [--cpu-prof tfgate] [--no-tf]
@@ -23,8 +23,8 @@
 //
 // Results go to stdout (a Markdown table) and to bench/results/runstep-<date>.json.
 
-import { type ChildProcess, execFileSync, fork, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { fork, spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import { join } from "node:path";
@@ -50,9 +50,22 @@ import {
 import { MasterServiceTfPath } from "../server/rpc/services.js";
 import { constNode, DataType, graph, tensorValues } from "../test/support/graphs.js";
 import type { ReadyMessage, ServerKind } from "./runstep-server.js";
+import {
+  benchDir,
+  fmt,
+  machineCpuMs,
+  machineInfo,
+  median,
+  positive,
+  processCpuMs,
+  quantile,
+  repoRoot,
+  resultsDir,
+  sleep,
+  stopChild,
+  writeResults,
+} from "./support.js";
 
-const repoRoot = fileURLToPath(new URL("..", import.meta.url));
-const benchDir = join(repoRoot, "bench");
 const venv = process.env.TFGATE_TF_VENV ?? join(repoRoot, ".venv-tf");
 const tfPython = join(venv, "bin", "python");
 const CONST_VALUE = 42.5;
@@ -80,17 +93,9 @@ if (flags.help) {
   process.exit(0);
 }
 
-function positive(name: string, value: string | undefined, integer: boolean): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-    throw new Error(`--${name} must be a positive ${integer ? "integer" : "number"}, got ${value}`);
-  }
-  return n;
-}
-
 const config = {
-  durationMs: positive("duration", flags.duration, false) * 1000,
-  warmupMs: positive("warmup", flags.warmup, false) * 1000,
+  durationMs: positive("duration", flags.duration) * 1000,
+  warmupMs: positive("warmup", flags.warmup) * 1000,
   concurrency: positive("concurrency", flags.concurrency, true),
   clients: positive("clients", flags.clients, true),
   rounds: positive("rounds", flags.rounds, true),
@@ -111,7 +116,7 @@ interface RunningServer {
   stop(): Promise<void>;
 }
 
-const profileDir = join(benchDir, "results", "profiles");
+const profileDir = join(resultsDir, "profiles");
 
 function startNodeServer(kind: ServerKind, responseBase64?: string): Promise<RunningServer> {
   const execArgv = ["--import", "tsx"];
@@ -143,18 +148,6 @@ function startNodeServer(kind: ServerKind, responseBase64?: string): Promise<Run
         stop: () => stopChild(child, () => child.send({ type: "stop" })),
       });
     });
-  });
-}
-
-function stopChild(child: ChildProcess, ask: () => void): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    ask();
   });
 }
 
@@ -325,39 +318,6 @@ function checkResponse(res: RunStepResponse, where: string): void {
 // ---------------------------------------------------------------------------------------------
 // Measuring
 
-const clockTicks = (() => {
-  try {
-    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux). */
-function processCpuMs(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // After "(comm)": state is field 3, so utime (14) and stime (15) are at indexes 11 and 12.
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whole-machine CPU time so far (ms of busy and of stolen time, summed over cores), from /proc/stat. */
-function machineCpuMs(): { busy: number; steal: number } | undefined {
-  try {
-    const line = readFileSync("/proc/stat", "utf8").split("\n", 1)[0]!;
-    // cpu user nice system idle iowait irq softirq steal guest guest_nice
-    const f = line.trim().split(/\s+/).slice(1).map(Number);
-    const busy = f[0]! + f[1]! + f[2]! + f[5]! + f[6]!;
-    return { busy: (busy * 1000) / clockTicks, steal: ((f[7] ?? 0) * 1000) / clockTicks };
-  } catch {
-    return undefined;
-  }
-}
-
 interface CaseResult {
   readonly server: ServerName;
   readonly client: ClientKind;
@@ -379,11 +339,6 @@ interface CaseResult {
    */
   readonly otherCpuPercent: number | undefined;
   readonly stealPercent: number | undefined;
-}
-
-function quantile(sorted: Float64Array, q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
 async function runCase(
@@ -472,10 +427,6 @@ async function runCase(
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 // ---------------------------------------------------------------------------------------------
 // Reporting
 
@@ -484,9 +435,6 @@ function medianRound(results: readonly CaseResult[]): CaseResult {
   const sorted = [...results].sort((a, b) => a.callsPerSecond - b.callsPerSecond);
   return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
-
-const fmt = (n: number | undefined, digits: number) =>
-  n === undefined || Number.isNaN(n) ? "–" : n.toFixed(digits);
 
 interface Row extends CaseResult {
   /** Errors of all rounds (the other fields are the median round's). */
@@ -520,12 +468,6 @@ interface Ratio {
   readonly throughputRange: readonly [number, number];
   /** Server CPU per call of the first over the second (how much more work each call costs), same way. */
   readonly serverCpuPerCall: number | undefined;
-}
-
-function median(xs: readonly number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function ratios(all: readonly CaseResult[]): Ratio[] {
@@ -730,20 +672,10 @@ async function main(): Promise<void> {
     console.log(ratioTable(rs));
 
     if (!flags["no-write"]) {
-      const date = new Date().toISOString().slice(0, 10);
-      const dir = join(benchDir, "results");
-      mkdirSync(dir, { recursive: true });
-      const file = join(dir, `runstep-${date}.json`);
       const json = {
         benchmark: "runstep",
         date: new Date().toISOString(),
-        machine: {
-          cpus: cores.length,
-          model: cores[0]?.model,
-          node: process.version,
-          platform: `${os.platform()} ${os.release()}`,
-          tensorflow: tfVersion ?? null,
-        },
+        machine: { ...machineInfo(), tensorflow: tfVersion ?? null },
         config: { ...config, fetch: FETCH, graph: "one scalar float Const" },
         sizes,
         notes,
@@ -751,7 +683,7 @@ async function main(): Promise<void> {
         rounds: all,
         ratios: rs,
       };
-      writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+      const file = writeResults("runstep", json);
       console.log(`\nwrote ${file}`);
     }
   } finally {

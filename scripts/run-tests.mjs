@@ -2,12 +2,18 @@
 // `npm test`: runs every *.test.ts under server/, web-client/ and test/ with Node's own test
 // runner, TypeScript loaded through tsx. Node 20's --test does not expand globs itself, so the
 // file list is collected here. Extra arguments (e.g. a file path) narrow the run.
+//
+// `npm run test:unit` (`--unit`): the unit suites only, by directory: tests that sit next to the
+// code they test (server/ and web-client/) run in-process, with no server listening, no Python
+// or TensorFlow and no browser, and must stay that way; test/ holds the end-to-end and
+// interoperability suites and is left to the full run.
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
-const roots = ["server", "web-client", "test"];
+const allRoots = ["server", "web-client", "test"];
+const unitRoots = ["server", "web-client"];
 
 function collect(dir, out) {
   for (const name of readdirSync(dir)) {
@@ -19,7 +25,14 @@ function collect(dir, out) {
   return out;
 }
 
-const args = process.argv.slice(2);
+const argv = process.argv.slice(2);
+const unit = argv.includes("--unit");
+const args = argv.filter((a) => a !== "--unit");
+if (unit && args.length > 0) {
+  console.error("run-tests: --unit selects its own files; pass either --unit or file paths");
+  process.exit(2);
+}
+const roots = unit ? unitRoots : allRoots;
 const files = args.length > 0 ? args : roots.flatMap((r) => collect(join(root, r), [])).sort();
 if (files.length === 0) {
   console.error("run-tests: no test files found");

@@ -1,4 +1,4 @@
-// Architecture rules (design.md §1): the engine knows nothing of HTTP, Fastify, Connect or the
+// Architecture rules (docs/architecture.md): the engine knows nothing of HTTP, Fastify, Connect or the
 // RPC layer; the web client never imports server code; main.ts is the only file that reads argv;
 // server/ has no import cycles and no function over 150 lines unless a comment says why.
 

@@ -17,7 +17,8 @@ import { createAuthenticator, isLoopbackAddress } from "../server/auth/authentic
 import { hostName, isAllowedHost } from "../server/auth/host-check.js";
 import { parseTokenTable } from "../server/auth/tokens.js";
 import { resolveServerOptions, ServerOptionsError } from "../server/options.js";
-import { attr, DataType, graph, node, tensorProto, tensorValues } from "./support/graphs.js";
+import { attr } from "./support/attr.js";
+import { DataType, graph, node, tensorProto, tensorValues } from "./support/graphs.js";
 import { type RunningServer, startServer } from "./support/server.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tfgate-auth-"));
@@ -69,7 +70,11 @@ function get(url: string, headers: Record<string, string> = {}): Promise<{ statu
 // A resource variable with a shared_name, written by one step and read by another.
 const variableGraph = graph(
   node("v", "VarHandleOp", {
-    attrs: { dtype: attr.type(DataType.DT_FLOAT), shape: attr.shape([]), shared_name: attr.s("weights") },
+    attrs: {
+      dtype: attr.type(DataType.DT_FLOAT),
+      shape: attr.shape([]),
+      shared_name: attr.string("weights"),
+    },
   }),
   node("init_value", "Const", {
     attrs: {

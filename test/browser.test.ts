@@ -19,7 +19,7 @@ import { type RunningServer, startServer } from "./support/server.js";
 import { repoRoot } from "./tf/venv.js";
 
 const CHROMIUM = "/usr/bin/chromium";
-// design.md §2: the flags every browser test launches Chromium with.
+// The flags every browser test launches Chromium with (headless, in a container, no GPU).
 const FLAGS = [
   "--headless",
   "--no-sandbox",

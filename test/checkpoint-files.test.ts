@@ -20,7 +20,8 @@ import {
 import { isTfError, tfCodeName } from "../server/engine/framework/errors.js";
 import { tensorFromProto } from "../server/engine/framework/tensor-proto.js";
 import { createMaster, type Master } from "../server/engine/master/master.js";
-import { attr, DataType, graph, node } from "./support/graphs.js";
+import { attr } from "./support/attr.js";
+import { DataType, graph, node } from "./support/graphs.js";
 
 const utf8 = new TextEncoder();
 const base = mkdtempSync(join(tmpdir(), "tfgate-ckfiles-"));

@@ -3,16 +3,10 @@
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
-import {
-  CreateSessionRequestSchema,
-  RunStepRequestSchema,
-} from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { isTfError, tfCodeName } from "../server/engine/framework/errors.js";
-import { createMaster } from "../server/engine/master/master.js";
+import { attr } from "./support/attr.js";
 import {
-  attr,
   constNode,
   DataType,
   graph,
@@ -23,6 +17,7 @@ import {
   tensorValues,
 } from "./support/graphs.js";
 import { masterClient, type RunningServer, startServer } from "./support/server.js";
+import { createSession, runStep, withMaster } from "./support/session.js";
 
 const F = DataType.DT_FLOAT;
 let server: RunningServer;
@@ -139,24 +134,20 @@ describe("a caller that goes away cancels its step", () => {
   });
 
   test("engine level: the caller's abort (what the RPC layer passes on disconnect) fails the step CANCELLED", async () => {
-    const m = createMaster({ cpuDevices: 1 });
-    try {
-      const { sessionHandle } = await m.createSession(
-        create(CreateSessionRequestSchema, { graphDef: slowGraph(400, 160) }),
-      );
-      const caller = new AbortController();
-      const step = m.runStep(create(RunStepRequestSchema, { sessionHandle, fetch: ["m400:0"] }), {
-        signal: caller.signal,
-      });
-      setTimeout(() => caller.abort(new Error("client went away")), 100);
-      await assert.rejects(step, (e: unknown) => {
-        assert.ok(isTfError(e));
-        assert.equal(tfCodeName(e.code), "CANCELLED");
-        assert.match(e.message, /client cancelled the call/);
-        return true;
-      });
-    } finally {
-      await m.close();
-    }
+    await withMaster(
+      async (m) => {
+        const sessionHandle = await createSession(m, slowGraph(400, 160));
+        const caller = new AbortController();
+        const step = runStep(m, sessionHandle, { fetch: ["m400:0"] }, { signal: caller.signal });
+        setTimeout(() => caller.abort(new Error("client went away")), 100);
+        await assert.rejects(step, (e: unknown) => {
+          assert.ok(isTfError(e));
+          assert.equal(tfCodeName(e.code), "CANCELLED");
+          assert.match(e.message, /client cancelled the call/);
+          return true;
+        });
+      },
+      { cpuDevices: 1 },
+    );
   });
 });

@@ -50,9 +50,6 @@ interface Case {
   readonly expect_create_error?: CaseError;
 }
 
-/** Features a case needs that tfgate does not have yet, by tag. */
-const notYet: Record<string, string> = {};
-
 function dtypeOf(name: string): DataType {
   const v = (DataType as unknown as Record<string, number>)[name];
   if (v === undefined) throw new Error(`unknown dtype ${name}`);
@@ -114,8 +111,7 @@ describe("tf-graphs conformance (cases.json), over gRPC as TensorFlow's client c
   });
 
   for (const c of cases) {
-    const missing = c.tags.map((tag) => notYet[tag]).find((r) => r !== undefined);
-    test(c.name, { skip: missing }, async () => {
+    test(c.name, async () => {
       await master.reset({});
       const graphDef = fromText(GraphDefSchema, readFileSync(join(dir!, c.graph), "utf8"));
       const config = c.config ? fromJson(ConfigProtoSchema, c.config) : undefined;

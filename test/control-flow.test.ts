@@ -4,15 +4,11 @@
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { create } from "@bufbuild/protobuf";
 import type { NodeDef } from "../gen/tensorflow/core/framework/node_def_pb.js";
-import {
-  CreateSessionRequestSchema,
-  RunStepRequestSchema,
-} from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { isTfError, tfCodeName } from "../server/engine/framework/errors.js";
-import { createMaster } from "../server/engine/master/master.js";
-import { attr, constNode, DataType, graph, node, tensorProto, tensorValues } from "./support/graphs.js";
+import { attr } from "./support/attr.js";
+import { constNode, DataType, graph, node, tensorProto, tensorValues } from "./support/graphs.js";
+import { createSession, runStep, withMaster } from "./support/session.js";
 
 const I = DataType.DT_INT32;
 const t = (dt: DataType) => ({ T: attr.type(dt) });
@@ -32,7 +28,7 @@ function whileLoop(
   const enter = (name: string, input: string, constant: boolean) =>
     node(`${p}/${name}`, "Enter", {
       inputs: [input],
-      attrs: { ...t(I), frame_name: attr.s(frame), is_constant: attr.b(constant) },
+      attrs: { ...t(I), frame_name: attr.string(frame), is_constant: attr.bool(constant) },
     });
   return [
     enter("enter_i", i0, false),
@@ -41,11 +37,11 @@ function whileLoop(
     enter("enter_step", step, true),
     node(`${p}/merge_i`, "Merge", {
       inputs: [`${p}/enter_i`, `${p}/next_i`],
-      attrs: { ...t(I), N: attr.i(2) },
+      attrs: { ...t(I), N: attr.int(2) },
     }),
     node(`${p}/merge_acc`, "Merge", {
       inputs: [`${p}/enter_acc`, `${p}/next_acc`],
-      attrs: { ...t(I), N: attr.i(2) },
+      attrs: { ...t(I), N: attr.int(2) },
     }),
     node(`${p}/less`, "Less", { inputs: [`${p}/merge_i`, `${p}/enter_limit`], attrs: t(I) }),
     node(`${p}/cond`, "LoopCond", { inputs: [`${p}/less`] }),
@@ -74,22 +70,17 @@ function expected(limit: number, step: number): [number, number] {
 }
 
 async function runGraph(nodes: NodeDef[], fetch: string[], feeds: Record<string, number> = {}) {
-  const m = createMaster({ workerThreads: false });
-  try {
-    const { sessionHandle } = await m.createSession(
-      create(CreateSessionRequestSchema, { graphDef: graph(...nodes) }),
-    );
-    const res = await m.runStep(
-      create(RunStepRequestSchema, {
-        sessionHandle,
+  return withMaster(
+    async (m) => {
+      const sessionHandle = await createSession(m, graph(...nodes));
+      const res = await runStep(m, sessionHandle, {
         fetch,
         feed: Object.entries(feeds).map(([name, v]) => ({ name, tensor: tensorProto(I, [], [v]) })),
-      }),
-    );
-    return new Map(res.tensor.map((x) => [x.name, tensorValues(x.tensor)[0]]));
-  } finally {
-    await m.close();
-  }
+      });
+      return new Map(res.tensor.map((x) => [x.name, tensorValues(x.tensor)[0]]));
+    },
+    { workerThreads: false },
+  );
 }
 
 describe("while loops", () => {
@@ -126,11 +117,11 @@ describe("while loops", () => {
       constNode("two", I, [], [2]),
       node("out/enter_lim2", "Enter", {
         inputs: ["four"],
-        attrs: { ...t(I), frame_name: attr.s("out/frame"), is_constant: attr.b(true) },
+        attrs: { ...t(I), frame_name: attr.string("out/frame"), is_constant: attr.bool(true) },
       }),
       node("out/enter_two", "Enter", {
         inputs: ["two"],
-        attrs: { ...t(I), frame_name: attr.s("out/frame"), is_constant: attr.b(true) },
+        attrs: { ...t(I), frame_name: attr.string("out/frame"), is_constant: attr.bool(true) },
       }),
       ...outer,
       ...inner,
@@ -166,17 +157,13 @@ describe("while loops", () => {
       // The loop starts from the true branch.
       ...whileLoop("w", "w/frame", "sw:1", "sw:1", "ten", "one"),
       node("other", "Identity", { inputs: ["sw:0"], attrs: t(I) }),
-      node("joined", "Merge", { inputs: ["w/exit_acc", "other"], attrs: { ...t(I), N: attr.i(2) } }),
+      node("joined", "Merge", { inputs: ["w/exit_acc", "other"], attrs: { ...t(I), N: attr.int(2) } }),
     ];
-    const m = createMaster({ workerThreads: false });
-    try {
-      const { sessionHandle } = await m.createSession(
-        create(CreateSessionRequestSchema, { graphDef: graph(...nodes) }),
-      );
-      const run = (pred: boolean, fetch: string) =>
-        m.runStep(
-          create(RunStepRequestSchema, {
-            sessionHandle,
+    await withMaster(
+      async (m) => {
+        const sessionHandle = await createSession(m, graph(...nodes));
+        const run = (pred: boolean, fetch: string) =>
+          runStep(m, sessionHandle, {
             fetch: [fetch],
             feed: [
               {
@@ -188,19 +175,18 @@ describe("while loops", () => {
                 },
               },
             ],
-          }),
-        );
-      assert.deepEqual(tensorValues((await run(false, "joined:0")).tensor[0]!.tensor), [0]);
-      assert.deepEqual(tensorValues((await run(true, "joined:0")).tensor[0]!.tensor), [55]);
-      await assert.rejects(run(false, "w/exit_acc:0"), (e: unknown) => {
-        assert.ok(isTfError(e));
-        assert.equal(tfCodeName(e.code), "INTERNAL");
-        assert.match(e.message, /was not valid/);
-        return true;
-      });
-    } finally {
-      await m.close();
-    }
+          });
+        assert.deepEqual(tensorValues((await run(false, "joined:0")).tensor[0]!.tensor), [0]);
+        assert.deepEqual(tensorValues((await run(true, "joined:0")).tensor[0]!.tensor), [55]);
+        await assert.rejects(run(false, "w/exit_acc:0"), (e: unknown) => {
+          assert.ok(isTfError(e));
+          assert.equal(tfCodeName(e.code), "INTERNAL");
+          assert.match(e.message, /was not valid/);
+          return true;
+        });
+      },
+      { workerThreads: false },
+    );
   });
 
   test("100,000 iterations run in bounded memory", async () => {

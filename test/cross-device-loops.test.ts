@@ -1,24 +1,20 @@
-// While loops whose frames span devices (issue #4): a tf.while_loop (control flow v1) with body ops
-// on CPU:0 and CPU:1 runs as two partitions joined by TF's control loops (_cloop…), with the
-// _Send/_Recv pairs inside the frame keyed by TF's "<frame_id>:<iter_id>". Before this, such a
-// step never finished (the partition without the LoopCond had no frame to run its _Recvs in).
+// While loops whose frames span devices: a tf.while_loop (control flow v1) with body ops on CPU:0
+// and CPU:1 runs as two partitions joined by TF's control loops (_cloop…), with the _Send/_Recv
+// pairs inside the frame keyed by TF's "<frame_id>:<iter_id>" (docs/semantics.md, "Control flow
+// and deadness"); without them the partition lacking the LoopCond has no frame to run its _Recvs in.
 //
 // Expected values, partition structure and frame ids come from TensorFlow 2.21 itself
 // (test/tf/export_cross_device_loop.py → test/tf/cross_device_loop.json).
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { create, fromJson } from "@bufbuild/protobuf";
+import { fromJson } from "@bufbuild/protobuf";
 import { GraphDefSchema } from "../gen/tensorflow/core/framework/graph_pb.js";
-import {
-  CreateSessionRequestSchema,
-  RunStepRequestSchema,
-  type RunStepResponse,
-} from "../gen/tensorflow/core/protobuf/master_pb.js";
+import type { RunStepResponse } from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { createDevices } from "../server/engine/device/device-set.js";
 import { childFrameId, createRendezvousKey, type Rendezvous } from "../server/engine/framework/rendezvous.js";
 import { createResourceMgr } from "../server/engine/framework/resource-mgr.js";
-import { createMaster, type Master } from "../server/engine/master/master.js";
+import type { Master } from "../server/engine/master/master.js";
 import { partitionGraph } from "../server/engine/partition/partition.js";
 import {
   type CrossDeviceLoopCase,
@@ -31,6 +27,7 @@ import { defaultOptions, graphOf } from "../server/engine/placer/testing.js";
 import { createGraphMgr } from "../server/engine/worker/graph-mgr.js";
 import { createLocalRendezvous } from "../server/engine/worker/rendezvous-mgr.js";
 import { constNode, DataType, tensorProto, tensorShape, tensorValues } from "./support/graphs.js";
+import { createSession, runStep, withMaster } from "./support/session.js";
 
 const fixture = loadCrossDeviceLoopFixture();
 const caseNamed = (name: string) => fixture.cases.find((c) => c.name === name)!;
@@ -39,30 +36,25 @@ const dtypes: Record<string, DataType> = { int32: DataType.DT_INT32, float32: Da
 const short = (run: CrossDeviceLoopCase["runs"][number]) =>
   Object.values(run.feeds).every((f) => f.values[0]! <= 100);
 
-async function createSession(m: Master, c: CrossDeviceLoopCase): Promise<string> {
-  const graphDef = fromJson(GraphDefSchema, c.graph as never);
-  return (await m.createSession(create(CreateSessionRequestSchema, { graphDef }))).sessionHandle;
-}
+const loopSession = (m: Master, c: CrossDeviceLoopCase) =>
+  createSession(m, fromJson(GraphDefSchema, c.graph as never));
 
-function runStep(
+function runLoop(
   m: Master,
   sessionHandle: string,
   c: CrossDeviceLoopCase,
   feeds: Record<string, number>,
   outputPartitionGraphs = false,
 ): Promise<RunStepResponse> {
-  return m.runStep(
-    create(RunStepRequestSchema, {
-      sessionHandle,
-      fetch: [...c.fetches],
-      feed: Object.entries(feeds).map(([name, v]) => ({
-        name,
-        tensor: tensorProto(DataType.DT_INT32, [], [v]),
-      })),
-      // A hang (what happened before) fails the test instead of stalling the suite.
-      options: { timeoutInMs: 120_000n, outputPartitionGraphs },
-    }),
-  );
+  return runStep(m, sessionHandle, {
+    fetch: [...c.fetches],
+    feed: Object.entries(feeds).map(([name, v]) => ({
+      name,
+      tensor: tensorProto(DataType.DT_INT32, [], [v]),
+    })),
+    // A hang (what happened before) fails the test instead of stalling the suite.
+    options: { timeoutInMs: 120_000n, outputPartitionGraphs },
+  });
 }
 
 const feedValues = (run: CrossDeviceLoopCase["runs"][number]) =>
@@ -81,49 +73,49 @@ function assertTfResult(res: RunStepResponse, run: CrossDeviceLoopCase["runs"][n
 describe("while loops across two devices", () => {
   for (const workerThreads of [false, true]) {
     test(`every case gives TF's results (${workerThreads ? "devices on worker threads" : "in-process devices"})`, async () => {
-      const m = createMaster({ cpuDevices: 2, workerThreads });
-      try {
-        for (const c of fixture.cases) {
-          const handle = await createSession(m, c);
-          for (const run of c.runs.filter(short)) {
-            const res = await runStep(m, handle, c, feedValues(run));
-            assertTfResult(res, run, `${c.name} ${JSON.stringify(feedValues(run))}`);
+      await withMaster(
+        async (m) => {
+          for (const c of fixture.cases) {
+            const handle = await loopSession(m, c);
+            for (const run of c.runs.filter(short)) {
+              const res = await runLoop(m, handle, c, feedValues(run));
+              assertTfResult(res, run, `${c.name} ${JSON.stringify(feedValues(run))}`);
+            }
           }
-        }
-      } finally {
-        await m.close();
-      }
+        },
+        { cpuDevices: 2, workerThreads },
+      );
     });
   }
 
   test("RunMetadata.partition_graphs hold TF's control loops and transfers", async () => {
-    const m = createMaster({ cpuDevices: 2, workerThreads: false });
-    try {
-      for (const c of fixture.cases) {
-        const handle = await createSession(m, c);
-        const res = await runStep(m, handle, c, feedValues(c.runs[0]!), true);
-        assertTfResult(res, c.runs[0]!, c.name);
-        const parts = res.metadata?.partitionGraphs ?? [];
-        assert.equal(parts.length, c.partitions.length, c.name);
-        for (const tf of c.partitions) {
-          const ours = parts.find((p) => p.node[0]?.device === tf.device);
-          assert.ok(ours, `${c.name}: a partition for ${tf.device}`);
-          // tfgate's feeds and fetches travel as client-terminated _Recv/_Send (TF's DirectSession
-          // uses a call frame instead); they are not part of the comparison.
-          const client = new Set(
-            ours.node.filter((n) => n.attr.client_terminated?.value.value === true).map((n) => n.name),
-          );
-          const summary = controlFlowSummary(ours.node.map(summaryNode), client);
-          assert.ok(
-            summary.some((l) => l.startsWith("Enter _cloop")),
-            `${c.name} ${tf.device}: a control loop`,
-          );
-          assert.deepEqual(summary, controlFlowSummary(tf.nodes), `${c.name} ${tf.device}`);
+    await withMaster(
+      async (m) => {
+        for (const c of fixture.cases) {
+          const handle = await loopSession(m, c);
+          const res = await runLoop(m, handle, c, feedValues(c.runs[0]!), true);
+          assertTfResult(res, c.runs[0]!, c.name);
+          const parts = res.metadata?.partitionGraphs ?? [];
+          assert.equal(parts.length, c.partitions.length, c.name);
+          for (const tf of c.partitions) {
+            const ours = parts.find((p) => p.node[0]?.device === tf.device);
+            assert.ok(ours, `${c.name}: a partition for ${tf.device}`);
+            // tfgate's feeds and fetches travel as client-terminated _Recv/_Send (TF's DirectSession
+            // uses a call frame instead); they are not part of the comparison.
+            const client = new Set(
+              ours.node.filter((n) => n.attr.client_terminated?.value.value === true).map((n) => n.name),
+            );
+            const summary = controlFlowSummary(ours.node.map(summaryNode), client);
+            assert.ok(
+              summary.some((l) => l.startsWith("Enter _cloop")),
+              `${c.name} ${tf.device}: a control loop`,
+            );
+            assert.deepEqual(summary, controlFlowSummary(tf.nodes), `${c.name} ${tf.device}`);
+          }
         }
-      }
-    } finally {
-      await m.close();
-    }
+      },
+      { cpuDevices: 2, workerThreads: false },
+    );
   });
 
   test("frame ids are TF's: the same for a loop instance in every partition", () => {
@@ -214,30 +206,30 @@ describe("while loops across two devices", () => {
   test("10,000 iterations across devices run in bounded time and memory", async () => {
     const c = caseNamed("simple");
     const long = c.runs.find((r) => r.feeds["n:0"]!.values[0] === 10_000)!;
-    const m = createMaster({ cpuDevices: 2, workerThreads: false });
-    try {
-      const handle = await createSession(m, c);
-      await runStep(m, handle, c, { "n:0": 10 }); // warm up
-      const timed = async (n: number) => {
-        const t0 = performance.now();
-        const res = await runStep(m, handle, c, { "n:0": n });
-        return { res, ms: performance.now() - t0 };
-      };
-      const small = await timed(1000);
-      const baseline = process.memoryUsage().heapUsed;
-      let peak = baseline;
-      const sampler = setInterval(() => {
-        peak = Math.max(peak, process.memoryUsage().heapUsed);
-      }, 5);
-      const big = await timed(10_000).finally(() => clearInterval(sampler));
-      assertTfResult(big.res, long, "n=10000");
-      // Linear in the iteration count (a per-iteration cost that grew with the loop made this
-      // quadratic: 6,000 iterations took 31 s), with slack for a loaded machine.
-      assert.ok(big.ms < 25 * small.ms + 2000, `10,000 iterations ${big.ms} ms vs 1,000 in ${small.ms} ms`);
-      const grown = peak - baseline;
-      assert.ok(grown < 96 * 1024 * 1024, `heap grew by up to ${grown} bytes`);
-    } finally {
-      await m.close();
-    }
+    await withMaster(
+      async (m) => {
+        const handle = await loopSession(m, c);
+        await runLoop(m, handle, c, { "n:0": 10 }); // warm up
+        const timed = async (n: number) => {
+          const t0 = performance.now();
+          const res = await runLoop(m, handle, c, { "n:0": n });
+          return { res, ms: performance.now() - t0 };
+        };
+        const small = await timed(1000);
+        const baseline = process.memoryUsage().heapUsed;
+        let peak = baseline;
+        const sampler = setInterval(() => {
+          peak = Math.max(peak, process.memoryUsage().heapUsed);
+        }, 5);
+        const big = await timed(10_000).finally(() => clearInterval(sampler));
+        assertTfResult(big.res, long, "n=10000");
+        // Linear in the iteration count (a per-iteration cost that grew with the loop made this
+        // quadratic: 6,000 iterations took 31 s), with slack for a loaded machine.
+        assert.ok(big.ms < 25 * small.ms + 2000, `10,000 iterations ${big.ms} ms vs 1,000 in ${small.ms} ms`);
+        const grown = peak - baseline;
+        assert.ok(grown < 96 * 1024 * 1024, `heap grew by up to ${grown} bytes`);
+      },
+      { cpuDevices: 2, workerThreads: false },
+    );
   });
 });

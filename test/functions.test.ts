@@ -8,14 +8,12 @@ import { create } from "@bufbuild/protobuf";
 import { AttrValueSchema } from "../gen/tensorflow/core/framework/attr_value_pb.js";
 import { type FunctionDef, FunctionDefSchema } from "../gen/tensorflow/core/framework/function_pb.js";
 import { GraphDefSchema } from "../gen/tensorflow/core/framework/graph_pb.js";
-import {
-  CreateSessionRequestSchema,
-  ExtendSessionRequestSchema,
-  RunStepRequestSchema,
-} from "../gen/tensorflow/core/protobuf/master_pb.js";
+import { ExtendSessionRequestSchema } from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { isTfError, tfCodeName } from "../server/engine/framework/errors.js";
-import { createMaster, type Master } from "../server/engine/master/master.js";
-import { attr, constNode, DataType, node, tensorValues } from "./support/graphs.js";
+import type { Master } from "../server/engine/master/master.js";
+import { attr } from "./support/attr.js";
+import { constNode, DataType, node, tensorValues } from "./support/graphs.js";
+import { createSession, runStep, withMaster } from "./support/session.js";
 
 const F = DataType.DT_FLOAT;
 
@@ -61,24 +59,22 @@ async function withSession(
   fns: FunctionDef[],
   f: (m: Master, h: string) => Promise<void>,
 ) {
-  const m = createMaster({ cpuDevices: 1 });
-  try {
-    const graphDef = create(GraphDefSchema, {
-      node: nodes,
-      library: { function: fns },
-      versions: { producer: 27 },
-    });
-    const { sessionHandle } = await m.createSession(create(CreateSessionRequestSchema, { graphDef }));
-    await f(m, sessionHandle);
-  } finally {
-    await m.close();
-  }
+  await withMaster(
+    async (m) => {
+      const graphDef = create(GraphDefSchema, {
+        node: nodes,
+        library: { function: fns },
+        versions: { producer: 27 },
+      });
+      const sessionHandle = await createSession(m, graphDef);
+      await f(m, sessionHandle);
+    },
+    { cpuDevices: 1 },
+  );
 }
 
 const fetch1 = async (m: Master, h: string, name: string) =>
-  tensorValues(
-    (await m.runStep(create(RunStepRequestSchema, { sessionHandle: h, fetch: [name] }))).tensor[0]!.tensor,
-  );
+  tensorValues((await runStep(m, h, { fetch: [name] })).tensor[0]!.tensor);
 
 describe("function libraries", () => {
   test("a call by function name, instantiated for float and int32", () =>
@@ -127,7 +123,7 @@ describe("function libraries", () => {
   test("a recursive function is rejected with INVALID_ARGUMENT when run, and the session survives", () =>
     withSession([constNode("x", F, [], [1]), node("r", "loop", { inputs: ["x"] })], [loop], async (m, h) => {
       await assert.rejects(
-        m.runStep(create(RunStepRequestSchema, { sessionHandle: h, fetch: ["r:0"] })),
+        runStep(m, h, { fetch: ["r:0"] }),
         (e: unknown) =>
           isTfError(e) &&
           tfCodeName(e.code) === "INVALID_ARGUMENT" &&
@@ -155,7 +151,7 @@ describe("function libraries", () => {
       ],
       async (m, h) => {
         await assert.rejects(
-          m.runStep(create(RunStepRequestSchema, { sessionHandle: h, fetch: ["u:0"] })),
+          runStep(m, h, { fetch: ["u:0"] }),
           (e: unknown) =>
             isTfError(e) &&
             tfCodeName(e.code) === "NOT_FOUND" &&

@@ -7,13 +7,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, describe, test } from "node:test";
-import { create } from "@bufbuild/protobuf";
 import type { GraphDef } from "../gen/tensorflow/core/framework/graph_pb.js";
-import {
-  CloseSessionRequestSchema,
-  CreateSessionRequestSchema,
-  RunStepRequestSchema,
-} from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { createMaster } from "../server/engine/master/master.js";
 import {
   Adam,
@@ -27,6 +21,7 @@ import {
   tensor,
   toTensorProto,
 } from "../web-client/index.js";
+import { openSession } from "./support/session.js";
 
 interface RefNode {
   readonly name: string;
@@ -74,26 +69,16 @@ after(() => master.close());
 
 /** A session on `graph`; fetched tensors come back as plain numbers. */
 async function session(graph: GraphDef) {
-  const { sessionHandle } = await master.createSession(
-    create(CreateSessionRequestSchema, { graphDef: graph }),
-  );
+  const s = await openSession(master, graph);
   return {
     async run(feeds: Record<string, Tensor>, fetches: readonly string[], targets: readonly string[] = []) {
-      const res = await master.runStep(
-        create(RunStepRequestSchema, {
-          sessionHandle,
-          feed: Object.entries(feeds).map(([name, t]) => ({ name, tensor: toTensorProto(t) })),
-          fetch: [...fetches],
-          target: [...targets],
-        }),
+      const feed = Object.entries(feeds).map(([name, t]) => ({ name, tensor: toTensorProto(t) }));
+      const tensors = await s.fetch(fetches, { feed, target: [...targets] });
+      return tensors.map((t) =>
+        Array.from(fromTensorProto(t).values as ArrayLike<number | bigint | boolean>, Number),
       );
-      return fetches.map((f) => {
-        const t = res.tensor.find((n) => n.name === f)?.tensor;
-        assert.ok(t, `fetched ${f}`);
-        return Array.from(fromTensorProto(t).values as ArrayLike<number | bigint | boolean>, Number);
-      });
     },
-    close: () => master.closeSession(create(CloseSessionRequestSchema, { sessionHandle })),
+    close: s.close,
   };
 }
 

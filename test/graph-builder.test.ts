@@ -6,13 +6,7 @@
 
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
-import { create } from "@bufbuild/protobuf";
 import type { GraphDef } from "../gen/tensorflow/core/framework/graph_pb.js";
-import {
-  CloseSessionRequestSchema,
-  CreateSessionRequestSchema,
-  RunStepRequestSchema,
-} from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { createMaster } from "../server/engine/master/master.js";
 import {
   DataType,
@@ -25,6 +19,7 @@ import {
   tensor,
   toTensorProto,
 } from "../web-client/index.js";
+import { openSession } from "./support/session.js";
 
 const F64 = DataType.DT_DOUBLE;
 const master = createMaster({ workerThreads: false, cpuDevices: 1 });
@@ -32,26 +27,14 @@ after(() => master.close());
 
 /** A session on `graph`, run with feeds and fetches given as tensor names. */
 async function session(graph: GraphDef) {
-  const { sessionHandle } = await master.createSession(
-    create(CreateSessionRequestSchema, { graphDef: graph }),
-  );
+  const s = await openSession(master, graph);
   return {
     async run(feeds: Record<string, Tensor>, fetches: readonly string[], targets: readonly string[] = []) {
-      const res = await master.runStep(
-        create(RunStepRequestSchema, {
-          sessionHandle,
-          feed: Object.entries(feeds).map(([name, t]) => ({ name, tensor: toTensorProto(t) })),
-          fetch: [...fetches],
-          target: [...targets],
-        }),
-      );
-      return fetches.map((f) => {
-        const t = res.tensor.find((n) => n.name === f)?.tensor;
-        assert.ok(t, `fetched ${f}`);
-        return [...(fromTensorProto(t).values as Float64Array)];
-      });
+      const feed = Object.entries(feeds).map(([name, t]) => ({ name, tensor: toTensorProto(t) }));
+      const tensors = await s.fetch(fetches, { feed, target: [...targets] });
+      return tensors.map((t) => [...(fromTensorProto(t).values as Float64Array)]);
     },
-    close: () => master.closeSession(create(CloseSessionRequestSchema, { sessionHandle })),
+    close: s.close,
   };
 }
 

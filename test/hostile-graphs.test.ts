@@ -11,7 +11,8 @@ import {
 } from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { isTfError, tfCodeName } from "../server/engine/framework/errors.js";
 import { createMaster, type Master } from "../server/engine/master/master.js";
-import { attr, constNode, DataType, graph, node, tensorValues } from "./support/graphs.js";
+import { attr } from "./support/attr.js";
+import { constNode, DataType, graph, node, tensorValues } from "./support/graphs.js";
 
 let master: Master;
 before(() => {
@@ -49,7 +50,7 @@ describe("list-length attrs are bounded before anything is allocated", () => {
         axis,
         node("s", "Split", {
           inputs: ["axis", "x"],
-          attrs: { num_split: attr.i(n), T: attr.type(DataType.DT_FLOAT) },
+          attrs: { num_split: attr.int(n), T: attr.type(DataType.DT_FLOAT) },
         }),
       ),
       new RegExp(`attr 'num_split' of ${n} is outside 0\\.\\.1048576`),
@@ -59,7 +60,7 @@ describe("list-length attrs are bounded before anything is allocated", () => {
     "Unpack num=2^31-1",
     graph(
       x,
-      node("u", "Unpack", { inputs: ["x"], attrs: { num: attr.i(huge), T: attr.type(DataType.DT_FLOAT) } }),
+      node("u", "Unpack", { inputs: ["x"], attrs: { num: attr.int(huge), T: attr.type(DataType.DT_FLOAT) } }),
     ),
     /attr 'num' of 2147483647/,
   );
@@ -67,7 +68,10 @@ describe("list-length attrs are bounded before anything is allocated", () => {
     "AddN N=2^31-1",
     graph(
       x,
-      node("a", "AddN", { inputs: ["x", "x"], attrs: { N: attr.i(huge), T: attr.type(DataType.DT_FLOAT) } }),
+      node("a", "AddN", {
+        inputs: ["x", "x"],
+        attrs: { N: attr.int(huge), T: attr.type(DataType.DT_FLOAT) },
+      }),
     ),
     /attr 'N' of 2147483647/,
   );
@@ -119,7 +123,7 @@ describe("graph ops cannot flood the server log", () => {
     try {
       const g = graph(
         node("s", "Placeholder", { attrs: { dtype: attr.type(DataType.DT_STRING) } }),
-        node("p", "PrintV2", { inputs: ["s"], attrs: { output_stream: attr.s("stderr") } }),
+        node("p", "PrintV2", { inputs: ["s"], attrs: { output_stream: attr.string("stderr") } }),
       );
       const { sessionHandle } = await m.createSession(create(CreateSessionRequestSchema, { graphDef: g }));
       const big = create(TensorProtoSchema, {

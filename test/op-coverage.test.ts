@@ -1,5 +1,5 @@
 // Every op tfgate registers (the source of docs/ops.md) is exercised against expected values that
-// TensorFlow or numpy produced (issue #5 part 8). Coverage is read from the data that carries those
+// TensorFlow or numpy produced. Coverage is read from the data that carries those
 // values, never from test source text:
 //   - the kernel fixtures in server/engine/kernels/testdata/*.json (written by the gen_*.py scripts
 //     with tf.raw_ops / numpy; each runs through the kernels in a *-fixtures / *-ops test);
@@ -23,7 +23,8 @@ import { findKernel } from "../server/engine/framework/op-kernel.js";
 import { Tensor } from "../server/engine/framework/tensor.js";
 import { DataType } from "../server/engine/framework/types.js";
 import { registerAllKernels } from "../server/engine/kernels/register-all.js";
-import { attr, runKernel } from "../server/engine/kernels/testing/testing.js";
+import { runKernel } from "../server/engine/kernels/testing/testing.js";
+import { attr } from "./support/attr.js";
 import { testdataDir } from "./support/testdata.js";
 
 const repo = join(import.meta.dirname, "..");
@@ -90,7 +91,8 @@ function kernelFixtureEvidence(): Evidence[] {
         } else ops.add(op);
       }
     }
-    // numpy-fixtures*.json: {binary, unary, reduce, other: [{op, …}], matmul: [MatMul cases]};
+    // numpy-fixtures.json and numpy-compare-activation-shape.json: {binary, unary, reduce, other:
+    // [{op, …}], matmul: [MatMul cases]};
     // coverage-fixtures.json: {kernels: [{op, …}], graphs: [{ops: [every op in the graph], …}]}.
     for (const [group, cases] of Object.entries(data)) {
       if (group === "cases" || !Array.isArray(cases)) continue;

@@ -13,7 +13,8 @@ import {
 import { isTfError, tfCodeName } from "../server/engine/framework/errors.js";
 import { createMaster, type MasterOptions } from "../server/engine/master/master.js";
 import { stepTimeoutMs } from "../server/engine/master/policy.js";
-import { attr, constNode, DataType, graph, node } from "./support/graphs.js";
+import { attr } from "./support/attr.js";
+import { constNode, DataType, graph, node } from "./support/graphs.js";
 
 const F = DataType.DT_FLOAT;
 const small = () =>

@@ -21,7 +21,8 @@ import {
 } from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { isTfError, tfCodeName } from "../server/engine/framework/errors.js";
 import { createMaster, type Master } from "../server/engine/master/master.js";
-import { attr, DataType, graph, node, tensorProto, tensorValues } from "./support/graphs.js";
+import { attr } from "./support/attr.js";
+import { DataType, graph, node, tensorProto, tensorValues } from "./support/graphs.js";
 
 const F = DataType.DT_FLOAT;
 
@@ -50,15 +51,15 @@ function queueGraph(capacity: number, sharedName: string) {
       attrs: {
         component_types: l.types,
         shapes: l.shapes,
-        capacity: attr.i(capacity),
-        shared_name: attr.s(sharedName),
+        capacity: attr.int(capacity),
+        shared_name: attr.string(sharedName),
       },
     }),
     node("x", "Placeholder", { attrs: { dtype: attr.type(F) } }),
     node("enqueue", "QueueEnqueueV2", { inputs: ["q", "x"], attrs: { Tcomponents: l.types } }),
     node("dequeue", "QueueDequeueV2", { ...handle, attrs: { component_types: l.types } }),
     node("close", "QueueCloseV2", handle),
-    node("cancel", "QueueCloseV2", { ...handle, attrs: { cancel_pending_enqueues: attr.b(true) } }),
+    node("cancel", "QueueCloseV2", { ...handle, attrs: { cancel_pending_enqueues: attr.bool(true) } }),
     node("size", "QueueSizeV2", handle),
   );
 }

@@ -13,7 +13,8 @@ import { AttrValueSchema } from "../gen/tensorflow/core/framework/attr_value_pb.
 import { buildApp } from "../server/app.js";
 import { maxLoggedMessageChars } from "../server/metrics.js";
 import { resolveServerOptions } from "../server/options.js";
-import { attr, constNode, DataType, graph, node, tensorProto } from "./support/graphs.js";
+import { attr } from "./support/attr.js";
+import { constNode, DataType, graph, node, tensorProto } from "./support/graphs.js";
 import { masterClient } from "./support/server.js";
 
 /** A number that appears only as tensor content: it must never reach the log. */
@@ -90,7 +91,7 @@ describe("RPC log lines", () => {
         inputs: ["cond", "data"],
         attrs: {
           T: create(AttrValueSchema, { value: { case: "list", value: { type: [I] } } }),
-          summarize: attr.i(3),
+          summarize: attr.int(3),
         },
       }),
     ];

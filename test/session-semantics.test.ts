@@ -1,4 +1,4 @@
-// TensorFlow master semantics beyond a plain RunStep (spec §d): Extend versions, partial runs,
+// TensorFlow master semantics beyond a plain RunStep (docs/semantics.md): Extend versions, partial runs,
 // callables, request-id de-duplication, Close/Reset/GC cancelling steps, timeouts, tracing,
 // partition graphs, shared and isolated resource state. Engine level (the Master API takes TF's
 // protobuf messages, exactly what the RPC layer forwards).
@@ -8,7 +8,6 @@ import { describe, test } from "node:test";
 import { create } from "@bufbuild/protobuf";
 import { ConfigProtoSchema, RunOptions_TraceLevel } from "../gen/tensorflow/core/protobuf/config_pb.js";
 import {
-  CloseSessionRequestSchema,
   CreateSessionRequestSchema,
   ExtendSessionRequestSchema,
   ListDevicesRequestSchema,
@@ -17,11 +16,12 @@ import {
   ReleaseCallableRequestSchema,
   ResetRequestSchema,
   RunCallableRequestSchema,
-  RunStepRequestSchema,
 } from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { isTfError, tfCodeName } from "../server/engine/framework/errors.js";
-import { createMaster, type Master, type MasterOptions } from "../server/engine/master/master.js";
-import { attr, constNode, DataType, graph, node, tensorProto, tensorValues } from "./support/graphs.js";
+import type { Master } from "../server/engine/master/master.js";
+import { attr } from "./support/attr.js";
+import { constNode, DataType, graph, node, tensorProto, tensorValues } from "./support/graphs.js";
+import { closeSession, createSession, runStep, withMaster } from "./support/session.js";
 
 const F = DataType.DT_FLOAT;
 const f32 = (values: number[], shape = [values.length]) => tensorProto(F, shape, values);
@@ -33,15 +33,6 @@ function rejectsWith(code: string, fragment: string) {
     assert.ok(e.message.includes(fragment), `${JSON.stringify(e.message)} lacks ${JSON.stringify(fragment)}`);
     return true;
   };
-}
-
-async function withMaster(f: (m: Master) => Promise<void>, options: Partial<MasterOptions> = {}) {
-  const m = createMaster(options);
-  try {
-    await f(m);
-  } finally {
-    await m.close();
-  }
 }
 
 /** a, b placeholders; s = a + b; p = s * c (c = 2). */
@@ -63,16 +54,10 @@ function slowGraph(n: number, size: number) {
   return graph(...nodes);
 }
 
-const create_ = (m: Master, g = abGraph(), config = {}) =>
-  m.createSession(create(CreateSessionRequestSchema, { graphDef: g, config })).then((r) => r.sessionHandle);
+/** A session on the a, b graph (or another), with an optional config. */
+const create_ = (m: Master, g = abGraph(), config = {}) => createSession(m, g, config);
 
-const run = (
-  m: Master,
-  sessionHandle: string,
-  init: Parameters<typeof create<typeof RunStepRequestSchema>>[1],
-) => m.runStep(create(RunStepRequestSchema, { sessionHandle, ...init }));
-
-describe("ExtendSession (§d.2)", () => {
+describe("ExtendSession", () => {
   test("versions count 1, 2, …; a stale version is ABORTED; a re-added node is INVALID_ARGUMENT", () =>
     withMaster(async (m) => {
       const h = await create_(m);
@@ -97,7 +82,7 @@ describe("ExtendSession (§d.2)", () => {
           "GraphDef argument to Extend includes node 'n1', which was created by a previous call",
         ),
       );
-      const r = await run(m, h, {
+      const r = await runStep(m, h, {
         feed: [
           { name: "a", tensor: f32([1]) },
           { name: "b", tensor: f32([2]) },
@@ -127,7 +112,7 @@ describe("ExtendSession (§d.2)", () => {
     }));
 });
 
-describe("CreateSession (§d.1)", () => {
+describe("CreateSession", () => {
   test("session thread-pool options are refused; an empty GraphDef is a valid session; handles are 32 hex digits (128 random bits)", () =>
     withMaster(async (m) => {
       for (const config of [
@@ -158,14 +143,14 @@ describe("CreateSession (§d.1)", () => {
         const { sessionHandle } = await m.createSession(
           create(CreateSessionRequestSchema, { graphDef: g, config: { logDevicePlacement: true } }),
         );
-        const r = await run(m, sessionHandle, { fetch: ["c:0"] });
+        const r = await runStep(m, sessionHandle, { fetch: ["c:0"] });
         assert.deepEqual(tensorValues(r.tensor[0]!.tensor), [1]);
       },
       { defaultSessionConfig: create(ConfigProtoSchema, { allowSoftPlacement: true }) },
     ));
 });
 
-describe("partial runs (§d.4)", () => {
+describe("partial runs", () => {
   test("feeds and fetches arrive piece by piece on one step", () =>
     withMaster(async (m) => {
       const h = await create_(m);
@@ -177,19 +162,19 @@ describe("partial runs (§d.4)", () => {
         }),
       );
       assert.equal(partialRunHandle, "0");
-      const r1 = await run(m, h, { partialRunHandle, feed: [{ name: "a:0", tensor: f32([3]) }] });
+      const r1 = await runStep(m, h, { partialRunHandle, feed: [{ name: "a:0", tensor: f32([3]) }] });
       assert.equal(r1.tensor.length, 0);
-      const r2 = await run(m, h, {
+      const r2 = await runStep(m, h, {
         partialRunHandle,
         feed: [{ name: "b:0", tensor: f32([4]) }],
         fetch: ["s:0"],
       });
       assert.deepEqual(tensorValues(r2.tensor[0]!.tensor), [7]);
-      const r3 = await run(m, h, { partialRunHandle, fetch: ["p:0"] });
+      const r3 = await runStep(m, h, { partialRunHandle, fetch: ["p:0"] });
       assert.deepEqual(tensorValues(r3.tensor[0]!.tensor), [14]);
       // Complete: the handle is gone.
       await assert.rejects(
-        run(m, h, { partialRunHandle, fetch: ["p:0"] }),
+        runStep(m, h, { partialRunHandle, fetch: ["p:0"] }),
         rejectsWith("INVALID_ARGUMENT", "Must run PartialRunSetup before performing partial runs"),
       );
       const next = await m.partialRunSetup(
@@ -217,36 +202,36 @@ describe("partial runs (§d.4)", () => {
       );
       let p = await setup();
       await assert.rejects(
-        run(m, p === "" ? h : h, { partialRunHandle: p, feed: [{ name: "x:0", tensor: f32([1]) }] }),
+        runStep(m, p === "" ? h : h, { partialRunHandle: p, feed: [{ name: "x:0", tensor: f32([1]) }] }),
         (e) =>
           rejectsWith("INVALID_ARGUMENT", "The feed x:0 was not specified in partial_run_setup.")(e) &&
           (e as Error).message.endsWith("partial_run_setup."),
       );
       p = await setup();
       await assert.rejects(
-        run(m, h, { partialRunHandle: p, fetch: ["c:0"] }),
+        runStep(m, h, { partialRunHandle: p, fetch: ["c:0"] }),
         (e) =>
           rejectsWith("INVALID_ARGUMENT", "The fetch c:0 was not specified in partial_run_setup.")(e) &&
           (e as Error).message.endsWith("partial_run_setup."),
       );
       p = await setup();
-      await run(m, h, { partialRunHandle: p, feed: [{ name: "a:0", tensor: f32([1]) }] });
+      await runStep(m, h, { partialRunHandle: p, feed: [{ name: "a:0", tensor: f32([1]) }] });
       await assert.rejects(
-        run(m, h, { partialRunHandle: p, feed: [{ name: "a:0", tensor: f32([1]) }] }),
+        runStep(m, h, { partialRunHandle: p, feed: [{ name: "a:0", tensor: f32([1]) }] }),
         (e) =>
           rejectsWith("INVALID_ARGUMENT", "The feed a:0 has already been fed.")(e) &&
           (e as Error).message.endsWith("fed."),
       );
       p = await setup();
       await assert.rejects(
-        run(m, h, { partialRunHandle: p, feed: [{ name: "a:0", tensor: f32([1]) }], fetch: ["s:0"] }),
+        runStep(m, h, { partialRunHandle: p, feed: [{ name: "a:0", tensor: f32([1]) }], fetch: ["s:0"] }),
         rejectsWith(
           "INVALID_ARGUMENT",
           "Fetch b:0 can't be computed from the feeds that have been fed so far.",
         ),
       );
       p = await setup();
-      await run(m, h, {
+      await runStep(m, h, {
         partialRunHandle: p,
         feed: [
           { name: "a:0", tensor: f32([1]) },
@@ -255,19 +240,19 @@ describe("partial runs (§d.4)", () => {
         fetch: ["s:0"],
       });
       await assert.rejects(
-        run(m, h, { partialRunHandle: p, fetch: ["s:0"] }),
+        runStep(m, h, { partialRunHandle: p, fetch: ["s:0"] }),
         (e) =>
           rejectsWith("INVALID_ARGUMENT", "The fetch s:0 has already been fetched.")(e) &&
           (e as Error).message.endsWith("fetched."),
       );
       await assert.rejects(
-        run(m, h, { partialRunHandle: "99", fetch: ["s:0"] }),
+        runStep(m, h, { partialRunHandle: "99", fetch: ["s:0"] }),
         rejectsWith("INVALID_ARGUMENT", "Must run PartialRunSetup before performing partial runs"),
       );
     }));
 });
 
-describe("callables (§d.5)", () => {
+describe("callables", () => {
   test("MakeCallable / RunCallable / ReleaseCallable with positional feeds and fetches", () =>
     withMaster(async (m) => {
       const h = await create_(m);
@@ -380,7 +365,7 @@ describe("answers observed from a TF 2.21 master over gRPC", () => {
     withMaster(async (m) => {
       const h = await create_(m);
       await assert.rejects(
-        run(m, h, {
+        runStep(m, h, {
           feed: [
             { name: "a:0", tensor: i32([1]) },
             { name: "b:0", tensor: f32([1]) },
@@ -390,19 +375,19 @@ describe("answers observed from a TF 2.21 master over gRPC", () => {
         wrongDtype("_recv_a_0"),
       );
       // A feed the step does not use is not looked at.
-      const r = await run(m, h, { feed: [{ name: "a:0", tensor: i32([1]) }], fetch: ["c:0"] });
+      const r = await runStep(m, h, { feed: [{ name: "a:0", tensor: i32([1]) }], fetch: ["c:0"] });
       assert.deepEqual(tensorValues(r.tensor[0]!.tensor), [2]);
       const { partialRunHandle } = await m.partialRunSetup(
         create(PartialRunSetupRequestSchema, { sessionHandle: h, feed: ["a:0", "b:0"], fetch: ["s:0"] }),
       );
-      await run(m, h, { partialRunHandle, feed: [{ name: "a:0", tensor: f32([1]) }] });
+      await runStep(m, h, { partialRunHandle, feed: [{ name: "a:0", tensor: f32([1]) }] });
       await assert.rejects(
-        run(m, h, { partialRunHandle, feed: [{ name: "b:0", tensor: i32([1]) }], fetch: ["s:0"] }),
+        runStep(m, h, { partialRunHandle, feed: [{ name: "b:0", tensor: i32([1]) }], fetch: ["s:0"] }),
         wrongDtype("_recv_b_0"),
       );
       // The failed partial run is gone.
       await assert.rejects(
-        run(m, h, { partialRunHandle, feed: [{ name: "b:0", tensor: f32([1]) }], fetch: ["s:0"] }),
+        runStep(m, h, { partialRunHandle, feed: [{ name: "b:0", tensor: f32([1]) }], fetch: ["s:0"] }),
         rejectsWith("INVALID_ARGUMENT", "Must run PartialRunSetup before performing partial runs"),
       );
       const { handle } = await m.makeCallable(
@@ -428,9 +413,9 @@ describe("answers observed from a TF 2.21 master over gRPC", () => {
     withMaster(async (m) => {
       const h = await create_(m, withNoOp());
       for (const f of ["n", "n:0", "n:1", "^n"]) {
-        await assert.rejects(run(m, h, { fetch: [f] }), noOutput(f));
+        await assert.rejects(runStep(m, h, { fetch: [f] }), noOutput(f));
       }
-      await assert.rejects(run(m, h, { fetch: ["c:0", "n"], target: ["n"] }), noOutput("n"));
+      await assert.rejects(runStep(m, h, { fetch: ["c:0", "n"], target: ["n"] }), noOutput("n"));
       await assert.rejects(
         m.partialRunSetup(
           create(PartialRunSetupRequestSchema, { sessionHandle: h, feed: ["a:0"], fetch: ["n"] }),
@@ -442,7 +427,7 @@ describe("answers observed from a TF 2.21 master over gRPC", () => {
         noOutput("n:0"),
       );
       // As a target it runs.
-      assert.equal((await run(m, h, { target: ["n"] })).tensor.length, 0);
+      assert.equal((await runStep(m, h, { target: ["n"] })).tensor.length, 0);
     }));
 
   test("a PartialRunSetup that fails still uses up its handle number", () =>
@@ -460,20 +445,20 @@ describe("answers observed from a TF 2.21 master over gRPC", () => {
     }));
 });
 
-describe("request-id de-duplication (§d.0.2)", () => {
+describe("request-id de-duplication", () => {
   test("a repeated id is ABORTED for RunStep, PartialRunSetup, MakeCallable and RunCallable; 0 is never tracked", () =>
     withMaster(async (m) => {
       const h = await create_(m);
-      await run(m, h, { fetch: ["c:0"], requestId: 5n });
+      await runStep(m, h, { fetch: ["c:0"], requestId: 5n });
       await assert.rejects(
-        run(m, h, { fetch: ["c:0"], requestId: 5n }),
+        runStep(m, h, { fetch: ["c:0"], requestId: 5n }),
         rejectsWith(
           "ABORTED",
           `The same RunStep (Master) request was received twice. goo.gle/debugonly  session_handle: "${h}" fetch: "c:0" request_id: 5`,
         ),
       );
-      await run(m, h, { fetch: ["c:0"], requestId: 0n });
-      await run(m, h, { fetch: ["c:0"], requestId: 0n });
+      await runStep(m, h, { fetch: ["c:0"], requestId: 0n });
+      await runStep(m, h, { fetch: ["c:0"], requestId: 0n });
       await m.partialRunSetup(
         create(PartialRunSetupRequestSchema, { sessionHandle: h, fetch: ["c:0"], requestId: 6n }),
       );
@@ -499,29 +484,29 @@ describe("request-id de-duplication (§d.0.2)", () => {
       );
       // Checked before the handle: an unknown session with a repeated id is still "received twice".
       await assert.rejects(
-        run(m, "0123456789abcdef", { fetch: ["c:0"], requestId: 5n }),
+        runStep(m, "0123456789abcdef", { fetch: ["c:0"], requestId: 5n }),
         rejectsWith("ABORTED", "received twice"),
       );
     }));
 });
 
-describe("Close, Reset, GC and timeouts cancel steps (§d.6, §d.7, §d.0.5, §d.3.1)", () => {
+describe("Close, Reset, GC and timeouts cancel steps", () => {
   test("CloseSession cancels a running step with TF's message, and other calls are served meanwhile", () =>
     withMaster(async (m) => {
       const h = await create_(m, slowGraph(400, 160));
       // Observe the rejection from the start: it happens while closeSession is awaited.
       const step = assert.rejects(
-        run(m, h, { fetch: ["m400:0"] }),
+        runStep(m, h, { fetch: ["m400:0"] }),
         rejectsWith("CANCELLED", "Step was cancelled by an explicit call to `Session::Close()`."),
       );
       await new Promise((r) => setTimeout(r, 50));
       // Other calls are answered while the step computes (it is still running: Close cancels it).
       const devices = await m.listDevices(create(ListDevicesRequestSchema));
       assert.ok(devices.localDevice.length >= 1);
-      await m.closeSession(create(CloseSessionRequestSchema, { sessionHandle: h }));
+      await closeSession(m, h);
       await step;
       await assert.rejects(
-        m.closeSession(create(CloseSessionRequestSchema, { sessionHandle: h })),
+        closeSession(m, h),
         rejectsWith("ABORTED", `Session ${h} is not found. Possibly, this master has restarted.`),
       );
     }));
@@ -531,12 +516,12 @@ describe("Close, Reset, GC and timeouts cancel steps (§d.6, §d.7, §d.0.5, §d
       const h = await create_(m, slowGraph(400, 160));
       const t0 = Date.now();
       await assert.rejects(
-        run(m, h, { fetch: ["m400:0"], options: { timeoutInMs: 100n } }),
+        runStep(m, h, { fetch: ["m400:0"], options: { timeoutInMs: 100n } }),
         rejectsWith("DEADLINE_EXCEEDED", "Timed out"),
       );
       assert.ok(Date.now() - t0 < 2000, "the step stopped soon after its deadline");
       // The session is still usable.
-      const r = await run(m, h, { fetch: ["m1:0"] });
+      const r = await runStep(m, h, { fetch: ["m1:0"] });
       assert.equal(r.tensor.length, 1);
     }));
 
@@ -544,7 +529,10 @@ describe("Close, Reset, GC and timeouts cancel steps (§d.6, §d.7, §d.0.5, §d
     withMaster(
       async (m) => {
         const h = await create_(m, slowGraph(400, 160));
-        await assert.rejects(run(m, h, { fetch: ["m400:0"] }), rejectsWith("DEADLINE_EXCEEDED", "Timed out"));
+        await assert.rejects(
+          runStep(m, h, { fetch: ["m400:0"] }),
+          rejectsWith("DEADLINE_EXCEEDED", "Timed out"),
+        );
       },
       { defaultSessionConfig: create(ConfigProtoSchema, { operationTimeoutInMs: 100n }) },
     ));
@@ -555,11 +543,11 @@ describe("Close, Reset, GC and timeouts cancel steps (§d.6, §d.7, §d.0.5, §d
         const idle = await create_(m);
         await new Promise((r) => setTimeout(r, 400));
         await assert.rejects(
-          run(m, idle, { fetch: ["c:0"] }),
+          runStep(m, idle, { fetch: ["c:0"] }),
           rejectsWith("ABORTED", `Session ${idle} is not found.`),
         );
         const busy = await create_(m, slowGraph(2000, 160));
-        const step = run(m, busy, { fetch: ["m2000:0"] });
+        const step = runStep(m, busy, { fetch: ["m2000:0"] });
         await assert.rejects(
           step,
           rejectsWith(
@@ -580,34 +568,34 @@ describe("Close, Reset, GC and timeouts cancel steps (§d.6, §d.7, §d.0.5, §d
         node("read", "Identity", { inputs: ["v"], attrs: { T: attr.type(F) } }),
       );
       const h1 = await create_(m, varGraph);
-      await run(m, h1, { target: ["init"] });
+      await runStep(m, h1, { target: ["init"] });
       // Non-isolated state is shared: a second session sees the variable.
       const h2 = await create_(m, varGraph);
-      assert.deepEqual(tensorValues((await run(m, h2, { fetch: ["read:0"] })).tensor[0]!.tensor), [1]);
+      assert.deepEqual(tensorValues((await runStep(m, h2, { fetch: ["read:0"] })).tensor[0]!.tensor), [1]);
       // An isolated session does not.
       const h3 = await create_(m, varGraph, { isolateSessionState: true });
       await assert.rejects(
-        run(m, h3, { fetch: ["read:0"] }),
+        runStep(m, h3, { fetch: ["read:0"] }),
         rejectsWith("FAILED_PRECONDITION", "Attempting to use uninitialized value v"),
       );
       await m.reset(create(ResetRequestSchema));
-      await assert.rejects(run(m, h1, { fetch: ["read:0"] }), rejectsWith("ABORTED", "is not found"));
+      await assert.rejects(runStep(m, h1, { fetch: ["read:0"] }), rejectsWith("ABORTED", "is not found"));
       const h4 = await create_(m, varGraph);
       await assert.rejects(
-        run(m, h4, { fetch: ["read:0"] }),
+        runStep(m, h4, { fetch: ["read:0"] }),
         rejectsWith("FAILED_PRECONDITION", "Attempting to use uninitialized value v"),
       );
     }));
 });
 
-describe("RunMetadata (§d.3.5)", () => {
+describe("RunMetadata", () => {
   test("graph_options.build_cost_model = 2 returns a cost graph on every 2nd execution after build_cost_model_after", () =>
     withMaster(async (m) => {
       const h = await create_(m, abGraph(), {
         graphOptions: { buildCostModel: 2n, buildCostModelAfter: 1n },
       });
       const step = () =>
-        run(m, h, {
+        runStep(m, h, {
           feed: [
             { name: "a:0", tensor: f32([1]) },
             { name: "b:0", tensor: f32([2]) },
@@ -630,7 +618,7 @@ describe("RunMetadata (§d.3.5)", () => {
   test("FULL_TRACE gives one DeviceStepStats per device with a NodeExecStats per node; partition graphs on request", () =>
     withMaster(async (m) => {
       const h = await create_(m);
-      const r = await run(m, h, {
+      const r = await runStep(m, h, {
         feed: [
           { name: "a:0", tensor: f32([1]) },
           { name: "b:0", tensor: f32([2]) },
@@ -656,7 +644,7 @@ describe("RunMetadata (§d.3.5)", () => {
         "_Recv",
         "_Send",
       ]);
-      const plain = await run(m, h, {
+      const plain = await runStep(m, h, {
         feed: [
           { name: "a:0", tensor: f32([1]) },
           { name: "b:0", tensor: f32([2]) },

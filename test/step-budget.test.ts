@@ -1,4 +1,4 @@
-// The per-step memory budget (issue #5 part 7, --max-step-bytes) and the size checks kernels make
+// The per-step memory budget (--max-step-bytes; docs/semantics.md, "Limits") and the size checks kernels make
 // before allocating: a step that allocates more than the budget fails RESOURCE_EXHAUSTED with
 // TensorFlow's OOM text plus a clause naming the budget; the session, other sessions and the
 // worker thread carry on; loop iterations give their memory back; and ops whose output size comes
@@ -7,16 +7,11 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
-import { create, fromJson, type JsonValue } from "@bufbuild/protobuf";
+import { fromJson, type JsonValue } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { GraphDefSchema } from "../gen/tensorflow/core/framework/graph_pb.js";
 import type { NodeDef } from "../gen/tensorflow/core/framework/node_def_pb.js";
 import { TensorProtoSchema } from "../gen/tensorflow/core/framework/tensor_pb.js";
-import {
-  CloseSessionRequestSchema,
-  CreateSessionRequestSchema,
-  RunStepRequestSchema,
-} from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { createDevices } from "../server/engine/device/device-set.js";
 import { isTfError, TfCode, tfCodeName } from "../server/engine/framework/errors.js";
 import { createResourceMgr } from "../server/engine/framework/resource-mgr.js";
@@ -26,8 +21,10 @@ import { createMaster, type Master } from "../server/engine/master/master.js";
 import { createGraphMgr } from "../server/engine/worker/graph-mgr.js";
 import { createRendezvousMgr } from "../server/engine/worker/rendezvous-mgr.js";
 import type { ThreadWorker } from "../server/engine/worker/thread-worker.js";
-import { attr, constNode, DataType, graph, node, tensorProto, tensorValues } from "./support/graphs.js";
+import { attr } from "./support/attr.js";
+import { constNode, DataType, graph, node, tensorProto, tensorValues } from "./support/graphs.js";
 import { masterClient, protocols, startServer } from "./support/server.js";
+import { closeSession, createSession, runStep } from "./support/session.js";
 
 const F = DataType.DT_FLOAT;
 const I = DataType.DT_INT32;
@@ -56,18 +53,7 @@ const budget = 1024 * 1024;
 const quarter = budget / 4 / 4;
 const quarterBytes = quarter * 4;
 
-async function session(m: Master, nodes: NodeDef[]): Promise<string> {
-  const { sessionHandle } = await m.createSession(
-    create(CreateSessionRequestSchema, { graphDef: graph(...nodes) }),
-  );
-  return sessionHandle;
-}
-
-const run = (
-  m: Master,
-  sessionHandle: string,
-  init: Parameters<typeof create<typeof RunStepRequestSchema>>[1],
-) => m.runStep(create(RunStepRequestSchema, { sessionHandle, ...init }));
+const session = (m: Master, nodes: NodeDef[]) => createSession(m, graph(...nodes));
 
 async function rejectsWith(p: Promise<unknown>, code: TfCode, ...fragments: string[]): Promise<string> {
   try {
@@ -102,7 +88,7 @@ function loop(grow: boolean, chunk: number): NodeDef[] {
   const enter = (name: string, input: string, dtype: DataType, constant: boolean) =>
     node(`w/${name}`, "Enter", {
       inputs: [input],
-      attrs: { T: attr.type(dtype), frame_name: attr.s("w/frame"), is_constant: attr.b(constant) },
+      attrs: { T: attr.type(dtype), frame_name: attr.string("w/frame"), is_constant: attr.bool(constant) },
     });
   return [
     node("n", "Placeholder", { attrs: { dtype: attr.type(I) } }),
@@ -123,9 +109,9 @@ function loop(grow: boolean, chunk: number): NodeDef[] {
     enter("enter_sum_axis", "sum_axis", I, true),
     node("w/merge_i", "Merge", {
       inputs: ["w/enter_i", "w/next_i"],
-      attrs: { T: attr.type(I), N: attr.i(2) },
+      attrs: { T: attr.type(I), N: attr.int(2) },
     }),
-    node("w/merge_acc", "Merge", { inputs: ["w/enter_acc", "w/next_acc"], attrs: { ...t, N: attr.i(2) } }),
+    node("w/merge_acc", "Merge", { inputs: ["w/enter_acc", "w/next_acc"], attrs: { ...t, N: attr.int(2) } }),
     node("w/less", "Less", { inputs: ["w/merge_i", "w/enter_n"], attrs: { T: attr.type(I) } }),
     node("w/cond", "LoopCond", { inputs: ["w/less"] }),
     node("w/switch_i", "Switch", { inputs: ["w/merge_i", "w/cond"], attrs: { T: attr.type(I) } }),
@@ -138,13 +124,13 @@ function loop(grow: boolean, chunk: number): NodeDef[] {
       ? [
           node("w/new_acc", "ConcatV2", {
             inputs: ["w/body_acc", "w/chunk", "w/enter_axis"],
-            attrs: { ...t, N: attr.i(2), Tidx: attr.type(I) },
+            attrs: { ...t, N: attr.int(2), Tidx: attr.type(I) },
           }),
         ]
       : [
           node("w/chunk_sum", "Sum", {
             inputs: ["w/chunk", "w/enter_sum_axis"],
-            attrs: { ...t, Tidx: attr.type(I), keep_dims: attr.b(false) },
+            attrs: { ...t, Tidx: attr.type(I), keep_dims: attr.bool(false) },
           }),
           node("w/new_acc", "Add", { inputs: ["w/body_acc", "w/chunk_sum"], attrs: t }),
         ]),
@@ -177,7 +163,7 @@ describe("per-step memory budget on worker threads", () => {
       node("init", "Assign", { inputs: ["v", "v0"], attrs: { T: attr.type(F) } }),
       node("read", "Identity", { inputs: ["v"], attrs: { T: attr.type(F) } }),
     ]);
-    await run(m, keeper, { target: ["init"] });
+    await runStep(m, keeper, { target: ["init"] });
 
     const s = await session(m, [
       constNode("dims", I, [1], [quarter]),
@@ -190,7 +176,7 @@ describe("per-step memory budget on worker threads", () => {
     // Four quarters fill the budget exactly; the fifth is refused before it is allocated.
     const held = 4 * quarterBytes;
     const message = await rejectsWith(
-      run(m, s, { target: ["five"] }),
+      runStep(m, s, { target: ["five"] }),
       TfCode.RESOURCE_EXHAUSTED,
       `${tfOomText(`[${quarter}]`, "float")}: the step's tensors on this worker already hold ${held} bytes, ` +
         `and this tensor's ${quarterBytes} bytes would exceed the per-step memory budget of ${budget} bytes ` +
@@ -200,12 +186,12 @@ describe("per-step memory budget on worker threads", () => {
     assert.ok(!message.includes("per-tensor limit"), message);
 
     // The budget is per step: the same session runs four quarters, twice, and a normal step.
-    await run(m, s, { target: ["four"] });
-    await run(m, s, { target: ["four"] });
-    const r = await run(m, s, { fetch: ["double:0"] });
+    await runStep(m, s, { target: ["four"] });
+    await runStep(m, s, { target: ["four"] });
+    const r = await runStep(m, s, { fetch: ["double:0"] });
     assert.deepEqual(tensorValues(r.tensor[0]?.tensor), [2, 4]);
 
-    const kept = await run(m, keeper, { fetch: ["read:0"] });
+    const kept = await runStep(m, keeper, { fetch: ["read:0"] });
     assert.deepEqual(tensorValues(kept.tensor[0]?.tensor), [1.5, -2]);
     assert.equal(restarts, 0);
   });
@@ -214,7 +200,7 @@ describe("per-step memory budget on worker threads", () => {
     // 200 iterations of a quarter-budget Fill: 50 budgets in all, never more than two quarters live.
     const s = await session(m, loop(false, quarter));
     const iterations = 200;
-    const r = await run(m, s, {
+    const r = await runStep(m, s, {
       feed: [{ name: "n:0", tensor: tensorProto(I, [], [iterations]) }],
       fetch: ["w/exit_acc:0", "w/exit_i:0"],
     });
@@ -233,7 +219,7 @@ describe("per-step memory budget on worker threads", () => {
     // previous loop value and the new one: 8 + 7 + 8 chunks.
     const ok = 8;
     assert.ok((ok + (ok * (ok + 1)) / 2) * chunkBytes > budget && (3 * ok - 1) * chunkBytes <= budget);
-    const r = await run(m, s, {
+    const r = await runStep(m, s, {
       feed: [{ name: "n:0", tensor: tensorProto(I, [], [ok]) }],
       fetch: ["w/exit_acc:0"],
     });
@@ -243,14 +229,14 @@ describe("per-step memory budget on worker threads", () => {
     // 40 iterations end with a loop value of 40 chunks (1.25 budgets) on its own: some kernel of the
     // loop is refused on the way.
     await rejectsWith(
-      run(m, s, { feed: [{ name: "n:0", tensor: tensorProto(I, [], [40]) }], fetch: ["w/exit_acc:0"] }),
+      runStep(m, s, { feed: [{ name: "n:0", tensor: tensorProto(I, [], [40]) }], fetch: ["w/exit_acc:0"] }),
       TfCode.RESOURCE_EXHAUSTED,
       "OOM when allocating tensor with shape[",
       "would exceed the per-step memory budget of 1048576 bytes",
       "[[{{node w/",
     );
     // And the session still runs the loop that fits.
-    const again = await run(m, s, {
+    const again = await runStep(m, s, {
       feed: [{ name: "n:0", tensor: tensorProto(I, [], [ok]) }],
       fetch: ["w/exit_i:0"],
     });
@@ -263,12 +249,10 @@ describe("per-step memory budget on worker threads", () => {
     assert.ok(names.length >= 20);
     for (const name of names) {
       const c = hugeShapeCases[name]!;
-      const { sessionHandle } = await m.createSession(
-        create(CreateSessionRequestSchema, { graphDef: fromJson(GraphDefSchema, c.graph) }),
-      );
+      const sessionHandle = await createSession(m, fromJson(GraphDefSchema, c.graph));
       const started = performance.now();
       const message = await rejectsWith(
-        run(m, sessionHandle, {
+        runStep(m, sessionHandle, {
           feed: Object.entries(c.feeds).map(([feed, t]) => ({
             name: feed,
             tensor: fromJson(TensorProtoSchema, t),
@@ -284,7 +268,7 @@ describe("per-step memory budget on worker threads", () => {
       assert.match(message, /\[\[\{\{node [^}]+\}\}\]\]/, name);
       // Terabytes were never touched: the refusal takes no time to speak of.
       assert.ok(performance.now() - started < 5000, `${name} took ${performance.now() - started} ms`);
-      await m.closeSession(create(CloseSessionRequestSchema, { sessionHandle }));
+      await closeSession(m, sessionHandle);
     }
     assert.equal(restarts, 0);
   });

@@ -13,7 +13,8 @@ import {
 } from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { isTfError, tfCodeName } from "../server/engine/framework/errors.js";
 import { createMaster, type Master } from "../server/engine/master/master.js";
-import { attr, constNode, DataType, graph, node, tensorProto, tensorValues } from "./support/graphs.js";
+import { attr } from "./support/attr.js";
+import { constNode, DataType, graph, node, tensorProto, tensorValues } from "./support/graphs.js";
 
 const F = DataType.DT_FLOAT;
 const I = DataType.DT_INT32;

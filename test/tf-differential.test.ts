@@ -1,4 +1,4 @@
-// Differential conformance against real TensorFlow (issue 3, part 11): the tf.compat.v1 programs of
+// Differential conformance against real TensorFlow: the tf.compat.v1 programs of
 // test/tf/differential/programs.py run twice through the same real TF client (GrpcSession) — once
 // against a real TensorFlow 2.21 server (run.py starts one in a child process, 2 CPUs) and once
 // against tfgate (started here, 2 CPUs) — and every observable is compared per program: fetched
@@ -28,7 +28,7 @@ const CPUS = 2;
  */
 const knownDifferences: Record<string, string> = {
   callable_feed_count_mismatch:
-    'by design (spec §d.5.2): TF\'s master does not check the RunCallable feed count — the step waits for the missing feed until the deadline and leaves the session unusable; tfgate answers INVALID_ARGUMENT "Expected <n> feed tensors, but got <m>" at once',
+    'by design (docs/semantics.md, "Deliberate differences"): TF\'s master does not check the RunCallable feed count — the step waits for the missing feed until the deadline and leaves the session unusable; tfgate answers INVALID_ARGUMENT "Expected <n> feed tensors, but got <m>" at once',
 };
 
 interface ProgramResult {

@@ -13,16 +13,12 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { create, fromBinary } from "@bufbuild/protobuf";
 import { GraphDefSchema } from "../gen/tensorflow/core/framework/graph_pb.js";
-import {
-  CloseSessionRequestSchema,
-  CreateSessionRequestSchema,
-  ResetRequestSchema,
-  RunStepRequestSchema,
-} from "../gen/tensorflow/core/protobuf/master_pb.js";
+import { ResetRequestSchema } from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { lookUpOp } from "../server/engine/framework/op-def.js";
 import { createMaster, type Master } from "../server/engine/master/master.js";
 import "../server/engine/kernels/register-all.js";
 import { DataType, tensorProto, tensorValues } from "./support/graphs.js";
+import { closeSession, createSession, runStep, type StepInit } from "./support/session.js";
 
 const dir = join(import.meta.dirname, "tf", "training");
 
@@ -93,9 +89,8 @@ describe("TF1 training graphs exported by TensorFlow train with TF's losses", ()
       }));
       let sessionHandle = "";
       try {
-        ({ sessionHandle } = await m.createSession(create(CreateSessionRequestSchema, { graphDef })));
-        const run = (init: Parameters<typeof create<typeof RunStepRequestSchema>>[1]) =>
-          m.runStep(create(RunStepRequestSchema, { sessionHandle, ...init }));
+        sessionHandle = await createSession(m, graphDef);
+        const run = (init: StepInit) => runStep(m, sessionHandle, init);
         await run({ target: [c.init_op] });
         const losses: number[] = [];
         for (let i = 0; i < c.steps; i++) {
@@ -115,12 +110,12 @@ describe("TF1 training graphs exported by TensorFlow train with TF's losses", ()
         assert.ok(close(finalLoss, c.final_loss, tol), `final loss ${finalLoss}, TF ${c.final_loss}`);
         assert.ok(finalLoss < losses[0]! * 0.95, `loss did not fall: ${losses[0]} → ${finalLoss}`);
         if (conv) {
-          // The CNNs (issue #5 part 8) train for real: ≥ 20 steps, loss below half its start.
+          // The CNNs train for real: ≥ 20 steps, loss below half its start.
           assert.ok(c.steps >= 20, `${c.steps} steps`);
           assert.ok(finalLoss < losses[0]! * 0.5, `CNN loss did not halve: ${losses[0]} → ${finalLoss}`);
         }
       } finally {
-        if (sessionHandle !== "") await m.closeSession(create(CloseSessionRequestSchema, { sessionHandle }));
+        if (sessionHandle !== "") await closeSession(m, sessionHandle);
         // Ref variables live in the workers' default container across sessions, as in TF: clear
         // it, as a TF1 program would with Session.reset, so a case never meets another case's
         // variable of the same name (e.g. a differently shaped w2).

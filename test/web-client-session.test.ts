@@ -25,7 +25,8 @@ import {
   TfError,
 } from "../web-client/client.js";
 import { DataType, type HostTensor, halfToFloat, tensor, toTensorProto } from "../web-client/tensor.js";
-import { attr, constNode, graph, linearExpected, linearGraph, node } from "./support/graphs.js";
+import { attr } from "./support/attr.js";
+import { constNode, graph, linearExpected, linearGraph, node } from "./support/graphs.js";
 import { type RunningServer, startServer } from "./support/server.js";
 import { repoRoot } from "./tf/venv.js";
 
@@ -87,7 +88,7 @@ function countingLoop(): NodeDef[] {
   const enter = (name: string, input: string, constant: boolean) =>
     node(name, "Enter", {
       inputs: [input],
-      attrs: { ...t, frame_name: attr.s("loop"), is_constant: attr.b(constant) },
+      attrs: { ...t, frame_name: attr.string("loop"), is_constant: attr.bool(constant) },
     });
   return [
     constNode("zero", I, [], [0]),
@@ -96,7 +97,7 @@ function countingLoop(): NodeDef[] {
     enter("loop/enter_i", "zero", false),
     enter("loop/enter_limit", "limit", true),
     enter("loop/enter_one", "one", true),
-    node("loop/merge", "Merge", { inputs: ["loop/enter_i", "loop/next"], attrs: { ...t, N: attr.i(2) } }),
+    node("loop/merge", "Merge", { inputs: ["loop/enter_i", "loop/next"], attrs: { ...t, N: attr.int(2) } }),
     op("loop/less", "Less", ["loop/merge", "loop/enter_limit"], I),
     node("loop/cond", "LoopCond", { inputs: ["loop/less"] }),
     op("loop/switch", "Switch", ["loop/merge", "loop/cond"], I),
@@ -333,7 +334,7 @@ for (const protocol of ["connect", "connect-json", "grpc-web"] as Protocol[]) {
       }
     });
 
-    test("partialRunSetup and PartialRun.run (§d.4)", async () => {
+    test("partialRunSetup and PartialRun.run", async () => {
       const F = DataType.DT_FLOAT;
       const s = await Session.create(
         transport(),
@@ -355,7 +356,7 @@ for (const protocol of ["connect", "connect-json", "grpc-web"] as Protocol[]) {
             e.codeName === "INVALID_ARGUMENT" &&
             e.rawMessage === "Fetch b:0 can't be computed from the feeds that have been fed so far.",
         );
-        // That error ended the partial run (§d.4.2 h): set up again.
+        // That error ended the partial run (as in TF): set up again.
         const pr2 = await s.partialRunSetup({ feeds: ["a:0", "b:0"], fetches: ["c:0", "d:0"] });
         await pr2.run({ feeds: { "a:0": [1, 2] } });
         const c = await pr2.run({ feeds: { "b:0": [10, 20] }, fetches: { sum: "c:0" } });
@@ -373,7 +374,7 @@ for (const protocol of ["connect", "connect-json", "grpc-web"] as Protocol[]) {
       }
     });
 
-    test("makeCallable, call (positional or by name), release (§d.5)", async () => {
+    test("makeCallable, call (positional or by name), release", async () => {
       const s = await Session.create(transport(), linearGraph());
       try {
         const callable = await s.makeCallable({ feeds: ["x:0"], fetches: ["y:0", "xW:0"] });
@@ -474,7 +475,7 @@ for (const protocol of ["connect", "connect-json", "grpc-web"] as Protocol[]) {
   });
 }
 
-test("request ids: random, non-zero, 63-bit; a repeated id is refused (§d.0 0.2)", async () => {
+test("request ids: random, non-zero, 63-bit; a repeated id is refused", async () => {
   const ids = Array.from({ length: 1000 }, newRequestId);
   assert.equal(new Set(ids).size, ids.length);
   assert.ok(ids.every((id) => id > 0n && id < 2n ** 63n));

@@ -16,7 +16,8 @@ import {
   tensor,
   toTensorProto,
 } from "../web-client/index.js";
-import { attr, constNode, graph, linearExpected, linearGraph, node } from "./support/graphs.js";
+import { attr } from "./support/attr.js";
+import { constNode, graph, linearExpected, linearGraph, node } from "./support/graphs.js";
 import { type RunningServer, startServer } from "./support/server.js";
 
 let server: RunningServer;

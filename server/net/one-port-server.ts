@@ -1,7 +1,8 @@
-// One listening port for every client (design.md §2). Browsers and curl speak HTTP/1.1, gRPC clients
-// (grpc-js, TensorFlow's C++ client) speak HTTP/2 over cleartext with prior knowledge, and Node cannot
-// serve both on one plaintext socket by itself (`allowHTTP1` is ignored without TLS). So the listening
-// server reads the first bytes of each connection: the HTTP/2 client preface
+// One listening port for every client (docs/architecture.md, step 1 of a RunStep). Browsers and
+// curl speak HTTP/1.1, gRPC clients (grpc-js, TensorFlow's C++ client) speak HTTP/2 over cleartext
+// with prior knowledge, and Node cannot serve both on one plaintext socket by itself (`allowHTTP1`
+// is ignored without TLS). So the listening server reads the first bytes of each connection: the
+// HTTP/2 client preface
 // `PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n` sends the socket to an `http2` server (h2c), anything else to the
 // HTTP/1.1 server. The bytes read are pushed back (`unshift`) so the chosen server parses them itself;
 // Node's HTTP/2 session reads data already buffered on a socket (nodejs/node#35475). With TLS every

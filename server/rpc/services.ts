@@ -1,7 +1,7 @@
 // The services tfgate serves, as descriptors: one list that the router (app.ts), health checking and
 // server reflection all read, so the three can never disagree about what the port offers.
 //
-// MasterService is served under two names with one implementation (design.md §2): the .proto's
+// MasterService is served under two names with one implementation (docs/architecture.md): the .proto's
 // package gives `/tensorflow.grpc.MasterService/<Method>` (what generated clients call), while
 // TensorFlow's own C++ client calls `/tensorflow.MasterService/<Method>` (master_service_tf.proto
 // declares that second service with the same request and response messages).

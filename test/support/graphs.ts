@@ -1,35 +1,15 @@
 // Small GraphDef builders for tests and benchmarks: attrs, tensors and a few reference graphs.
 
 import { create } from "@bufbuild/protobuf";
-import { type AttrValue, AttrValueSchema } from "../../gen/tensorflow/core/framework/attr_value_pb.js";
+import type { AttrValue } from "../../gen/tensorflow/core/framework/attr_value_pb.js";
 import { type GraphDef, GraphDefSchema } from "../../gen/tensorflow/core/framework/graph_pb.js";
 import { type NodeDef, NodeDefSchema } from "../../gen/tensorflow/core/framework/node_def_pb.js";
 import { type TensorProto, TensorProtoSchema } from "../../gen/tensorflow/core/framework/tensor_pb.js";
 import { TensorShapeProtoSchema } from "../../gen/tensorflow/core/framework/tensor_shape_pb.js";
 import { DataType } from "../../gen/tensorflow/core/framework/types_pb.js";
+import { attr } from "./attr.js";
 
 export { DataType };
-
-const utf8 = new TextEncoder();
-
-export const attr = {
-  type: (t: DataType): AttrValue => create(AttrValueSchema, { value: { case: "type", value: t } }),
-  i: (v: number | bigint): AttrValue => create(AttrValueSchema, { value: { case: "i", value: BigInt(v) } }),
-  f: (v: number): AttrValue => create(AttrValueSchema, { value: { case: "f", value: v } }),
-  b: (v: boolean): AttrValue => create(AttrValueSchema, { value: { case: "b", value: v } }),
-  s: (v: string): AttrValue => create(AttrValueSchema, { value: { case: "s", value: utf8.encode(v) } }),
-  shape: (dims: readonly number[] | "unknown"): AttrValue =>
-    create(AttrValueSchema, {
-      value: {
-        case: "shape",
-        value:
-          dims === "unknown"
-            ? create(TensorShapeProtoSchema, { unknownRank: true })
-            : create(TensorShapeProtoSchema, { dim: dims.map((d) => ({ size: BigInt(d) })) }),
-      },
-    }),
-  tensor: (t: TensorProto): AttrValue => create(AttrValueSchema, { value: { case: "tensor", value: t } }),
-};
 
 function shapeProto(shape: readonly number[]) {
   return create(TensorShapeProtoSchema, { dim: shape.map((d) => ({ size: BigInt(d) })) });

@@ -4,18 +4,15 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, describe, it } from "node:test";
-import { create, fromBinary } from "@bufbuild/protobuf";
+import { fromBinary } from "@bufbuild/protobuf";
 import { type GraphDef, GraphDefSchema } from "../../../gen/tensorflow/core/framework/graph_pb.js";
-import {
-  CreateSessionRequestSchema,
-  RunStepRequestSchema,
-} from "../../../gen/tensorflow/core/protobuf/master_pb.js";
 import { createFunctionLibrary } from "../framework/function.js";
 import { lookUpOp } from "../framework/op-def.js";
 import { Tensor } from "../framework/tensor.js";
 import { tensorToProto } from "../framework/tensor-proto.js";
 import { DataType } from "../framework/types.js";
 import "../kernels/register-all.js";
+import { createSession, runStep } from "../../../test/support/session.js";
 import { createMaster } from "../master/master.js";
 import { lowerFunctionalOps } from "./lower-functional-ops.js";
 
@@ -89,18 +86,13 @@ describe("lowering TF 2.x functional control flow", () => {
     const master = createMaster({ cpuDevices: 1 });
     after(() => master.close());
     it("an Assert in a lowered cond branch", async () => {
-      const { sessionHandle } = await master.createSession(
-        create(CreateSessionRequestSchema, { graphDef: graphOf("v2_assert") }),
-      );
+      const sessionHandle = await createSession(master, graphOf("v2_assert"));
       const x = tensorToProto(new Tensor(DataType.DT_FLOAT, [], Float32Array.of(-1)));
       await assert.rejects(
-        master.runStep(
-          create(RunStepRequestSchema, {
-            sessionHandle,
-            feed: [{ name: "v2_assert/x:0", tensor: x }],
-            fetch: ["v2_assert/guarded:0"],
-          }),
-        ),
+        runStep(master, sessionHandle, {
+          feed: [{ name: "v2_assert/x:0", tensor: x }],
+          fetch: ["v2_assert/guarded:0"],
+        }),
         (e: { message: string }) => e.message.endsWith("assertion failed: [-1]\n\t [[{{node Assert}}]]"),
       );
     });

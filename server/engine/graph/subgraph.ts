@@ -5,7 +5,7 @@
 //    over all of n:k's data consumers (a fed Placeholder also hands over its control out-edges);
 //  - every fetched tensor n:k gets a client-terminated _Send "_send_n_k";
 //  - only nodes that fetches and targets depend on (data or control) are kept.
-// The checks and their messages follow TF in TF's order; see spec §d.3.2.
+// The checks and their messages follow TF in TF's order; see docs/semantics.md, "RunStep".
 
 import type { AttrValue } from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
 import { boolAttr, intAttr, stringAttr, typeAttr } from "../framework/attr-value.js";

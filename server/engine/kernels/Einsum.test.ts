@@ -4,12 +4,13 @@
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { attr } from "../../../test/support/attr.js";
 import { isTfError, TfCode } from "../framework/errors.js";
 import { Tensor } from "../framework/tensor.js";
 import { DataType, dataTypeString } from "../framework/types.js";
 import { einsum } from "./Einsum.js";
 import { transpose } from "./Transpose.js";
-import { allClose, attr, run1, tensorOf, valuesOf } from "./testing/testing.js";
+import { allClose, run1, tensorOf, valuesOf } from "./testing/testing.js";
 
 function random(dtype: DataType, shape: number[], seed: number): Tensor {
   let s = seed;

@@ -4,9 +4,10 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
+import { attr } from "../../../test/support/attr.js";
 import { TfCode } from "../framework/errors.js";
 import { DataType } from "../framework/types.js";
-import { attr, run1, tensorOf, valuesOf } from "./testing/testing.js";
+import { run1, tensorOf, valuesOf } from "./testing/testing.js";
 
 interface Case {
   begin: number[];

@@ -13,12 +13,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { create } from "@bufbuild/protobuf";
 import type { AttrValue } from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
-import {
-  AttrValue_ListValueSchema,
-  AttrValueSchema,
-} from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
+import { attr } from "../../../test/support/attr.js";
 import { TfCode } from "../framework/errors.js";
 import { fromValues } from "../framework/tensor.js";
 import { DataType, dataTypeString } from "../framework/types.js";
@@ -32,7 +28,7 @@ import {
   valuesOf,
 } from "./testing/fixture-format.js";
 import { type GraphCase, runGraphFixtures } from "./testing/graph-fixtures.js";
-import { attr, runKernel } from "./testing/testing.js";
+import { runKernel } from "./testing/testing.js";
 
 const fx = JSON.parse(
   readFileSync(new URL("./testdata/array-extra-fixtures.json", import.meta.url), "utf8"),
@@ -84,11 +80,6 @@ const TOLERANCE: Record<string, Partial<Record<DataType, number>>> = {
   },
 };
 
-const intList = (v: number[]): AttrValue =>
-  create(AttrValueSchema, {
-    value: { case: "list", value: create(AttrValue_ListValueSchema, { i: v.map(BigInt) }) },
-  });
-
 /** A value as comparable text: numbers and "nan"/"inf" by value, other strings as they are. */
 const norm = (v: FxValue): string => {
   if (Array.isArray(v)) return `(${v.map((x) => norm(x)).join(",")})`;
@@ -122,16 +113,12 @@ function assertTensor(op: string, got: ReturnType<typeof toTensor> | undefined, 
   });
 }
 
-/** buildAttrs, plus unknown-rank shapes (["shape", null]) and float lists (["floatList", [...]]). */
+/** buildAttrs, plus unknown-rank shapes (["shape", null]). */
 function attrsOf(c: FxKernelCase): Record<string, AttrValue> {
   const rest: Record<string, [string, unknown]> = {};
   const out: Record<string, AttrValue> = {};
   for (const [k, v] of Object.entries(c.attrs)) {
     if (v[0] === "shape" && v[1] === null) out[k] = attr.shape(undefined);
-    else if (v[0] === "floatList")
-      out[k] = create(AttrValueSchema, {
-        value: { case: "list", value: create(AttrValue_ListValueSchema, { f: v[1] as number[] }) },
-      });
     else rest[k] = v;
   }
   return { ...buildAttrs(rest), ...out };
@@ -175,8 +162,8 @@ describe("sizes read from tensors stay within the step's memory budget", () => {
     });
   };
   const pool = {
-    ksize: intList([1, 1, 1, 1, 1]),
-    strides: intList([1, 1, 1, 1, 1]),
+    ksize: attr.intList([1, 1, 1, 1, 1]),
+    strides: attr.intList([1, 1, 1, 1, 1]),
     padding: attr.string("VALID"),
   };
   it("HistogramFixedWidth with a huge nbins", () =>
@@ -190,7 +177,7 @@ describe("sizes read from tensors stay within the step's memory budget", () => {
       f32([], [0]),
     ]));
   // Strides as large as the claimed input keep the expected gradient 1x1x1.
-  const wide = intList([1, 1e6, 1e6, 1, 1]);
+  const wide = attr.intList([1, 1e6, 1e6, 1, 1]);
   it("AvgPool3DGrad with a huge orig_input_shape", () =>
     oom("AvgPool3DGrad", { T: F, ...pool, strides: wide }, [
       i32([5], [1, 1e6, 1e6, 1, 1]),

@@ -5,11 +5,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { create } from "@bufbuild/protobuf";
-import {
-  AttrValue_ListValueSchema,
-  AttrValueSchema,
-} from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
+import { attr } from "../../../test/support/attr.js";
 import { TfCode } from "../framework/errors.js";
 import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
@@ -21,7 +17,7 @@ import {
   toTensor,
   valuesOf,
 } from "./testing/fixture-format.js";
-import { attr, runKernel } from "./testing/testing.js";
+import { runKernel } from "./testing/testing.js";
 
 const fx = JSON.parse(readFileSync(new URL("./testdata/array-fixtures.json", import.meta.url), "utf8")) as {
   cases: FxKernelCase[];
@@ -94,9 +90,7 @@ describe("array ops: budgets, filesystem and Python", () => {
       return true;
     });
   const f = Tensor.zeros(DataType.DT_FLOAT, [2, 2]);
-  const emptyList = create(AttrValueSchema, {
-    value: { case: "list", value: create(AttrValue_ListValueSchema, {}) },
-  });
+  const emptyList = attr.intList([]);
 
   it("Pad, BroadcastTo, ScatterNd and OneHot refuse terabyte outputs before allocating", async () => {
     const big = 1 << 20;

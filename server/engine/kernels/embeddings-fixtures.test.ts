@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
+import { attr } from "../../../test/support/attr.js";
 import { lookUpOp } from "../framework/op-def.js";
 import type { RefCell } from "../framework/op-kernel.js";
 import { createResourceMgr, type ResourceMgr } from "../framework/resource-mgr.js";
@@ -23,7 +24,7 @@ import {
   toTensor,
   valuesOf,
 } from "./testing/fixture-format.js";
-import { attr, run1, runKernel } from "./testing/testing.js";
+import { run1, runKernel } from "./testing/testing.js";
 
 interface VariableCase {
   readonly op: string;

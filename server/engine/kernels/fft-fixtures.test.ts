@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
+import { attr } from "../../../test/support/attr.js";
 import { TfCode } from "../framework/errors.js";
 import { Tensor } from "../framework/tensor.js";
 import { DataType, dataTypeString } from "../framework/types.js";
@@ -20,7 +21,7 @@ import {
   toTensor,
   valuesOf,
 } from "./testing/fixture-format.js";
-import { attr, runKernel, tensorOf } from "./testing/testing.js";
+import { runKernel, tensorOf } from "./testing/testing.js";
 import { makeDft } from "./util/spectral.js";
 
 const fx = JSON.parse(readFileSync(new URL("./testdata/fft-fixtures.json", import.meta.url), "utf8")) as {

@@ -4,10 +4,11 @@
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { attr } from "../../../test/support/attr.js";
 import { isTfError, tfCodeName } from "../framework/errors.js";
 import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { attr, runKernel, tensorOf } from "./testing/testing.js";
+import { runKernel, tensorOf } from "./testing/testing.js";
 
 const F = DataType.DT_FLOAT;
 const I = DataType.DT_INT32;

@@ -11,13 +11,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { create, fromBinary } from "@bufbuild/protobuf";
-import { AttrValueSchema } from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
 import { GraphDefSchema } from "../../../gen/tensorflow/core/framework/graph_pb.js";
-import {
-  CloseSessionRequestSchema,
-  CreateSessionRequestSchema,
-  RunStepRequestSchema,
-} from "../../../gen/tensorflow/core/protobuf/master_pb.js";
+import { attr } from "../../../test/support/attr.js";
+import { closeSession, createSession, runStep, withMaster } from "../../../test/support/session.js";
 import { isTfError, TfCode } from "../framework/errors.js";
 import type { OpKernelContext } from "../framework/op-kernel.js";
 import { createResourceMgr, createStepContainers, stepContainerName } from "../framework/resource-mgr.js";
@@ -28,9 +24,6 @@ import { createMaster, type Master } from "../master/master.js";
 import { testDevice } from "./testing/testing.js";
 import { STACK_TYPE, Stack } from "./util/stack.js";
 import { lookupResource, stepResourceHandle } from "./util/step-resources.js";
-
-const attrType = (t: DataType) => create(AttrValueSchema, { value: { case: "type", value: t } });
-const attrBool = (b: boolean) => create(AttrValueSchema, { value: { case: "b", value: b } });
 
 interface FxTensor {
   readonly dtype: DataType;
@@ -128,24 +121,21 @@ describe(`stack and TensorArray graphs vs TensorFlow ${fx.tensorflow} (loop fixt
   for (const g of fx.graphs) {
     it(`${g.name}: ${g.steps.length} step(s) give TF's values or errors`, async () => {
       const graphDef = fromBinary(GraphDefSchema, Buffer.from(g.graph, "base64"));
-      const { sessionHandle } = await master.createSession(create(CreateSessionRequestSchema, { graphDef }));
+      const sessionHandle = await createSession(master, graphDef);
       try {
         // Graphs with variables carry TF's "init" op; run it first, as the generator did.
         if (graphDef.node.some((n) => n.name === "init")) {
-          await master.runStep(create(RunStepRequestSchema, { sessionHandle, target: ["init"] }));
+          await runStep(master, sessionHandle, { target: ["init"] });
         }
         for (const [k, step] of g.steps.entries()) {
-          const run = master.runStep(
-            create(RunStepRequestSchema, {
-              sessionHandle,
-              feed: Object.entries(step.feeds ?? {}).map(([name, t]) => ({
-                name,
-                tensor: tensorToProto(toTensor(t)),
-              })),
-              fetch: step.fetches,
-              target: step.targets,
-            }),
-          );
+          const run = runStep(master, sessionHandle, {
+            feed: Object.entries(step.feeds ?? {}).map(([name, t]) => ({
+              name,
+              tensor: tensorToProto(toTensor(t)),
+            })),
+            fetch: step.fetches,
+            target: step.targets,
+          });
           if (step.error) {
             await assert.rejects(run, (e: unknown) => {
               assert.ok(isTfError(e), String(e));
@@ -165,7 +155,7 @@ describe(`stack and TensorArray graphs vs TensorFlow ${fx.tensorflow} (loop fixt
           });
         }
       } finally {
-        await master.closeSession(create(CloseSessionRequestSchema, { sessionHandle }));
+        await closeSession(master, sessionHandle);
       }
     });
   }
@@ -215,23 +205,17 @@ describe("step-scoped resources", () => {
     // stack_push_pop's graph: fetch the StackV2 handle with a push, then feed that handle to the
     // pop in another step. Were the first step's container kept, the pop would find its stack.
     const g = fx.graphs.find((x) => x.name === "stack_push_pop")!;
-    const m = createMaster();
-    try {
+    await withMaster(async (m) => {
       const graphDef = fromBinary(GraphDefSchema, Buffer.from(g.graph, "base64"));
-      const { sessionHandle } = await m.createSession(create(CreateSessionRequestSchema, { graphDef }));
-      const first = await m.runStep(
-        create(RunStepRequestSchema, { sessionHandle, fetch: ["StackV2:0", "StackPushV2:0"] }),
-      );
+      const sessionHandle = await createSession(m, graphDef);
+      const first = await runStep(m, sessionHandle, { fetch: ["StackV2:0", "StackPushV2:0"] });
       const handle = first.tensor.find((t) => t.name === "StackV2:0")!.tensor!;
       assert.equal(handle.dtype, DataType.DT_RESOURCE);
       await assert.rejects(
-        m.runStep(
-          create(RunStepRequestSchema, {
-            sessionHandle,
-            feed: [{ name: "StackV2:0", tensor: handle }],
-            fetch: ["StackPopV2_1:0"],
-          }),
-        ),
+        runStep(m, sessionHandle, {
+          feed: [{ name: "StackV2:0", tensor: handle }],
+          fetch: ["StackPopV2_1:0"],
+        }),
         (e: unknown) => {
           assert.ok(isTfError(e), String(e));
           assert.equal(e.code, TfCode.NOT_FOUND, e.message);
@@ -242,45 +226,40 @@ describe("step-scoped resources", () => {
           return true;
         },
       );
-    } finally {
-      await m.close();
-    }
+    });
   });
 
   it("a TensorArray of a hostile size is RESOURCE_EXHAUSTED before any slot is made; the session keeps working", async () => {
-    const m = createMaster({ cpuDevices: 1 });
-    try {
-      const graphDef = create(GraphDefSchema, {
-        node: [
-          { name: "size", op: "Placeholder", attr: { dtype: attrType(DataType.DT_INT32) } },
-          {
-            name: "ta",
-            op: "TensorArrayV3",
-            input: ["size"],
-            attr: { dtype: attrType(DataType.DT_FLOAT), dynamic_size: attrBool(true) },
-          },
-          { name: "n", op: "TensorArraySizeV3", input: ["ta", "ta:1"] },
-        ],
-      });
-      const { sessionHandle } = await m.createSession(create(CreateSessionRequestSchema, { graphDef }));
-      const run = (size: number) =>
-        m.runStep(
-          create(RunStepRequestSchema, {
-            sessionHandle,
+    await withMaster(
+      async (m) => {
+        const graphDef = create(GraphDefSchema, {
+          node: [
+            { name: "size", op: "Placeholder", attr: { dtype: attr.type(DataType.DT_INT32) } },
+            {
+              name: "ta",
+              op: "TensorArrayV3",
+              input: ["size"],
+              attr: { dtype: attr.type(DataType.DT_FLOAT), dynamic_size: attr.bool(true) },
+            },
+            { name: "n", op: "TensorArraySizeV3", input: ["ta", "ta:1"] },
+          ],
+        });
+        const sessionHandle = await createSession(m, graphDef);
+        const run = (size: number) =>
+          runStep(m, sessionHandle, {
             feed: [{ name: "size:0", tensor: tensorToProto(fromValues(DataType.DT_INT32, [], [size])) }],
             fetch: ["n:0"],
-          }),
-        );
-      await assert.rejects(run(2 ** 31 - 1), (e: unknown) => {
-        assert.ok(isTfError(e), String(e));
-        assert.equal(e.code, TfCode.RESOURCE_EXHAUSTED, e.message);
-        assert.match(e.message, /OOM when allocating tensor with shape\[2147483647\] and type variant/);
-        return true;
-      });
-      const ok = await run(3);
-      assert.deepEqual(Array.from(tensorFromProto(ok.tensor[0]!.tensor!).data as Int32Array), [3]);
-    } finally {
-      await m.close();
-    }
+          });
+        await assert.rejects(run(2 ** 31 - 1), (e: unknown) => {
+          assert.ok(isTfError(e), String(e));
+          assert.equal(e.code, TfCode.RESOURCE_EXHAUSTED, e.message);
+          assert.match(e.message, /OOM when allocating tensor with shape\[2147483647\] and type variant/);
+          return true;
+        });
+        const ok = await run(3);
+        assert.deepEqual(Array.from(tensorFromProto(ok.tensor[0]!.tensor!).data as Int32Array), [3]);
+      },
+      { cpuDevices: 1 },
+    );
   });
 });

@@ -14,6 +14,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, describe, it } from "node:test";
+import { attr } from "../../../test/support/attr.js";
 import { floatToBfloat16, floatToHalf } from "../framework/float16.js";
 import { DataType, dataTypeString } from "../framework/types.js";
 import {
@@ -24,7 +25,7 @@ import {
   toTensor,
   valuesOf,
 } from "./testing/fixture-format.js";
-import { attr, runKernel } from "./testing/testing.js";
+import { runKernel } from "./testing/testing.js";
 
 type Num = FxNumber;
 type Value = FxValue;

@@ -19,14 +19,10 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { create } from "@bufbuild/protobuf";
-import {
-  type AttrValue,
-  AttrValue_ListValueSchema,
-  AttrValueSchema,
-} from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
+import type { AttrValue } from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
+import { attr } from "../../../test/support/attr.js";
 import { type DataType, dataTypeFromString } from "../framework/types.js";
-import { attr, runKernel, tensorOf, valuesOf } from "./testing/testing.js";
+import { runKernel, tensorOf, valuesOf } from "./testing/testing.js";
 
 type Num = number | null | "inf" | "-inf";
 interface FixtureTensor {
@@ -76,9 +72,7 @@ function toAttr(a: FixtureAttr): AttrValue {
   if ("f" in a) return attr.float(a.f);
   if ("b" in a) return attr.bool(a.b);
   if ("s" in a) return attr.string(a.s);
-  return create(AttrValueSchema, {
-    value: { case: "list", value: create(AttrValue_ListValueSchema, { i: a.ints.map((x) => BigInt(x)) }) },
-  });
+  return attr.intList(a.ints);
 }
 
 /** The "T"-like type attrs TF infers from the inputs in eager mode (recorded only as input dtypes). */

@@ -4,23 +4,14 @@
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { create } from "@bufbuild/protobuf";
-import {
-  type AttrValue,
-  AttrValue_ListValueSchema,
-  AttrValueSchema,
-} from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
+import { attr } from "../../../test/support/attr.js";
 import { TfCode } from "../framework/errors.js";
 import { getMaxTensorBytes, setMaxTensorBytes, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { allClose, attr, run1, tensorOf, valuesOf } from "./testing/testing.js";
+import { allClose, run1, tensorOf, valuesOf } from "./testing/testing.js";
 
 const F = DataType.DT_FLOAT;
 const D = DataType.DT_DOUBLE;
-const ints = (v: number[]): AttrValue =>
-  create(AttrValueSchema, {
-    value: { case: "list", value: create(AttrValue_ListValueSchema, { i: v.map((x) => BigInt(x)) }) },
-  });
 
 /** Deterministic pseudo-random values in [-1, 1). */
 function rand(n: number, seed: number): number[] {
@@ -80,7 +71,7 @@ function refConv(
 
 const convAttrs = (dt: DataType, g: Geom) => ({
   T: attr.type(dt),
-  strides: ints([1, g.s, g.s, 1]),
+  strides: attr.intList([1, g.s, g.s, 1]),
   padding: attr.string(g.pad),
 });
 
@@ -165,7 +156,7 @@ describe("NN kernel limits and type constraints", () => {
     try {
       await assert.rejects(
         run1("Conv2D", {
-          attrs: { T: attr.type(F), strides: ints([1, 1, 1, 1]), padding: attr.string("SAME") },
+          attrs: { T: attr.type(F), strides: attr.intList([1, 1, 1, 1]), padding: attr.string("SAME") },
           inputs: [Tensor.zeros(F, [1, 256, 256, 1]), Tensor.zeros(F, [1, 1, 1, 8])],
         }),
         (e: { code: number; message: string }) =>
@@ -201,8 +192,8 @@ describe("NN kernel limits and type constraints", () => {
     const y = await run1("MaxPool", {
       attrs: {
         T: attr.type(DataType.DT_INT64),
-        ksize: ints([1, 2, 2, 1]),
-        strides: ints([1, 2, 2, 1]),
+        ksize: attr.intList([1, 2, 2, 1]),
+        strides: attr.intList([1, 2, 2, 1]),
         padding: attr.string("VALID"),
       },
       inputs: [x],

@@ -4,8 +4,9 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
+import { attr } from "../../../test/support/attr.js";
 import { DataType, dataTypeFromString } from "../framework/types.js";
-import { allClose, attr, run1, tensorOf, valuesOf } from "./testing/testing.js";
+import { allClose, run1, tensorOf, valuesOf } from "./testing/testing.js";
 
 type Num = number | null | "inf" | "-inf";
 interface Fixtures {

@@ -9,13 +9,14 @@ import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { create } from "@bufbuild/protobuf";
 import { AttrValueSchema } from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
+import { attr } from "../../../test/support/attr.js";
 import { TfCode } from "../framework/errors.js";
 import { float32ToHalfArray } from "../framework/float16.js";
 import { addDefaultAttrs, inputTypesForNode, lookUpOp, outputTypesForNode } from "../framework/op-def.js";
 import { findKernel, isAsyncKernel, type OpKernelContext } from "../framework/op-kernel.js";
 import { fromValues, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { attr, run1, tensorOf, testDevice } from "./testing/testing.js";
+import { run1, tensorOf, testDevice } from "./testing/testing.js";
 import { fma, logf } from "./util/glibc-float-math.js";
 import { PhiloxRandom } from "./util/philox-random.js";
 

@@ -7,11 +7,12 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
+import { attr } from "../../../test/support/attr.js";
 import { TfCode } from "../framework/errors.js";
 import { fromValues } from "../framework/tensor.js";
 import { DataType, dataTypeString } from "../framework/types.js";
 import { type FxKernelCase, type FxNumber, num, runFixtureCase, valuesOf } from "./testing/fixture-format.js";
-import { attr, runKernel } from "./testing/testing.js";
+import { runKernel } from "./testing/testing.js";
 
 const fx = JSON.parse(
   readFileSync(new URL("./testdata/segments-fixtures.json", import.meta.url), "utf8"),

@@ -14,13 +14,9 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { create, fromBinary } from "@bufbuild/protobuf";
+import { fromBinary } from "@bufbuild/protobuf";
 import { GraphDefSchema } from "../../../gen/tensorflow/core/framework/graph_pb.js";
-import {
-  CloseSessionRequestSchema,
-  CreateSessionRequestSchema,
-  RunStepRequestSchema,
-} from "../../../gen/tensorflow/core/protobuf/master_pb.js";
+import { closeSession, createSession, runStep } from "../../../test/support/session.js";
 import { addDefaultAttrs, inputTypesForNode, lookUpOp, outputTypesForNode } from "../framework/op-def.js";
 import { findKernel, isAsyncKernel, type OpKernelContext } from "../framework/op-kernel.js";
 import type { Tensor } from "../framework/tensor.js";
@@ -158,12 +154,10 @@ describe(`Keras initialisers in tf.compat.v1 graphs vs TensorFlow ${fx.tensorflo
   for (const g of fx.graphs) {
     it(`${g.name}: initialised kernels and biases are TF's (${g.ops.filter((o) => o.includes("Random")).join(", ")})`, async () => {
       const graphDef = fromBinary(GraphDefSchema, Buffer.from(g.graph, "base64"));
-      const { sessionHandle } = await master.createSession(create(CreateSessionRequestSchema, { graphDef }));
+      const sessionHandle = await createSession(master, graphDef);
       try {
         for (const [k, step] of g.steps.entries()) {
-          const r = await master.runStep(
-            create(RunStepRequestSchema, { sessionHandle, fetch: step.fetches, target: step.targets }),
-          );
+          const r = await runStep(master, sessionHandle, { fetch: step.fetches, target: step.targets });
           (step.outputs ?? []).forEach((want, i) => {
             const named = r.tensor.find((t) => t.name === step.fetches[i]);
             assert.ok(named?.tensor, `step ${k}: no ${step.fetches[i]}`);
@@ -171,7 +165,7 @@ describe(`Keras initialisers in tf.compat.v1 graphs vs TensorFlow ${fx.tensorflo
           });
         }
       } finally {
-        await master.closeSession(create(CloseSessionRequestSchema, { sessionHandle }));
+        await closeSession(master, sessionHandle);
       }
     });
   }

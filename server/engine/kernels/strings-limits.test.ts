@@ -4,30 +4,15 @@
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { create } from "@bufbuild/protobuf";
-import {
-  AttrValue_ListValueSchema,
-  AttrValueSchema,
-} from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
+import { attr } from "../../../test/support/attr.js";
 import { TfCode } from "../framework/errors.js";
 import { fromValues, type Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { attr, runKernel, tensorOf } from "./testing/testing.js";
+import { runKernel, tensorOf } from "./testing/testing.js";
 
 const I64 = DataType.DT_INT64;
 const I32 = DataType.DT_INT32;
 const strings = (values: string[]): Tensor => fromValues(DataType.DT_STRING, [values.length], values);
-const ints = (values: number[]) =>
-  create(AttrValueSchema, {
-    value: { case: "list", value: create(AttrValue_ListValueSchema, { i: values.map(BigInt) }) },
-  });
-const stringList = (values: string[]) =>
-  create(AttrValueSchema, {
-    value: {
-      case: "list",
-      value: create(AttrValue_ListValueSchema, { s: values.map((v) => new TextEncoder().encode(v)) }),
-    },
-  });
 
 async function exhausted(p: Promise<unknown>): Promise<void> {
   await assert.rejects(p, (e: { code: number; message: string }) => {
@@ -44,7 +29,7 @@ describe("string and ragged kernels refuse hostile sizes before building them", 
         inputs: [strings(["a", "b", "c"]), tensorOf(I64, [2], [0, 3])],
         attrs: {
           separator: attr.string(" "),
-          ngram_widths: ints(widths),
+          ngram_widths: attr.intList(widths),
           left_pad: attr.string("<"),
           right_pad: attr.string(">"),
           pad_width: attr.int(padWidth),
@@ -70,7 +55,7 @@ describe("string and ragged kernels refuse hostile sizes before building them", 
           Tindex: attr.type(I64),
           Tshape: attr.type(I64),
           num_row_partition_tensors: attr.int(parts.length),
-          row_partition_types: stringList(types),
+          row_partition_types: attr.stringList(types),
         },
       });
     await exhausted(

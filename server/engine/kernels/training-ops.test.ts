@@ -6,13 +6,14 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
+import { attr } from "../../../test/support/attr.js";
 import { isTfError, tfCodeName } from "../framework/errors.js";
 import { lookUpOp } from "../framework/op-def.js";
 import type { RefCell } from "../framework/op-kernel.js";
 import { createResourceMgr, type ResourceMgr } from "../framework/resource-mgr.js";
 import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { allClose, attr, run1, runKernel, tensorOf, valuesOf } from "./testing/testing.js";
+import { allClose, run1, runKernel, tensorOf, valuesOf } from "./testing/testing.js";
 
 const F = DataType.DT_FLOAT;
 const D = DataType.DT_DOUBLE;

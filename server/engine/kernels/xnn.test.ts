@@ -14,12 +14,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { create } from "@bufbuild/protobuf";
-import {
-  type AttrValue,
-  AttrValue_ListValueSchema,
-  AttrValueSchema,
-} from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
+import type { AttrValue } from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
+import { attr } from "../../../test/support/attr.js";
 import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { batchMatMul } from "./BatchMatMulV2.js";
@@ -28,7 +24,7 @@ import { conv2DBackpropFilter } from "./Conv2DBackpropFilter.js";
 import { conv2DBackpropInput } from "./Conv2DBackpropInput.js";
 import { matMul } from "./MatMul.js";
 import { registerAllKernels } from "./register-all.js";
-import { attr, run1, tensorOf, valuesOf } from "./testing/testing.js";
+import { run1, tensorOf, valuesOf } from "./testing/testing.js";
 import type { ConvAttrs } from "./util/conv-util.js";
 import { XNN_MIN_MACS, xnnKernels, xnnSettled } from "./util/xnn.js";
 
@@ -79,15 +75,9 @@ function attrsOf(c: Case): Record<string, AttrValue> {
   for (const [name, v] of Object.entries(c.attrs)) {
     if (typeof v === "boolean") out[name] = attr.bool(v);
     else if (typeof v === "string") out[name] = attr.string(v);
-    else out[name] = attrIntList(v);
+    else out[name] = attr.intList(v);
   }
   return out;
-}
-
-function attrIntList(v: readonly number[]): AttrValue {
-  return create(AttrValueSchema, {
-    value: { case: "list", value: create(AttrValue_ListValueSchema, { i: v.map((x) => BigInt(x)) }) },
-  });
 }
 
 function convAttrs(c: Case): ConvAttrs {
@@ -269,7 +259,7 @@ test("200 steps leave no heap blocks behind and the heap stops growing", async (
   const f = new Tensor(DataType.DT_FLOAT, [3, 3, 16, 16], seeded(63, [3, 3, 16, 16]));
   const conv = {
     T: attr.type(DataType.DT_FLOAT),
-    strides: attrIntList([1, 1, 1, 1]),
+    strides: attr.intList([1, 1, 1, 1]),
     padding: attr.string("SAME"),
   };
   let heapAfterWarmup = 0;

@@ -288,7 +288,7 @@ export class MasterSession {
     this.rememberStatefulPlacements(this.graph);
   }
 
-  /** ExtendSession (spec §d.2). Returns the new version. */
+  /** ExtendSession (docs/semantics.md, "ExtendSession and graph versions"). Returns the new version. */
   extend(graphDef: GraphDef, expectedVersion: bigint): bigint {
     validateExternalGraphDefSyntax(graphDef);
     if (this.closed) throw failedPrecondition("Session is closed.");
@@ -336,7 +336,7 @@ export class MasterSession {
     });
   }
 
-  /** Clients resend the whole library on every Extend: identical duplicates are fine (§d.2.4). */
+  /** Clients resend the whole library on every Extend: identical duplicates are fine. */
   private mergeLibrary(incoming: FunctionDefLibrary | undefined): FunctionDefLibrary | undefined {
     if (incoming === undefined || incoming.function.length === 0) return this.library;
     if (this.library === undefined) return incoming;
@@ -420,7 +420,7 @@ export class MasterSession {
   }
 
   /**
-   * Decodes feeds (spec §d.3.6) and checks their dtypes before the step starts. TF finds a
+   * Decodes feeds (docs/semantics.md, "RunStep") and checks their dtypes before the step starts. TF finds a
    * wrong-dtype feed only when the feed's _Recv produces it, and reports it as that worker's
    * INTERNAL error; tfgate answers the same code and text without starting the step.
    */
@@ -605,7 +605,7 @@ export class MasterSession {
     }
   }
 
-  /** RunStep without a partial-run handle (spec §d.3). */
+  /** RunStep without a partial-run handle (docs/semantics.md, "RunStep"). */
   async runStep(args: RunStepArgs): Promise<RunStepResult> {
     if (this.closed) throw failedPrecondition("Session is closed.");
     this.lastAccess = Date.now();
@@ -618,7 +618,7 @@ export class MasterSession {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Partial runs (spec §d.4).
+  // Partial runs (docs/semantics.md, "Partial runs").
 
   /** PartialRunSetup: builds the plan, starts nothing yet, returns the handle ("0", "1", …). */
   async partialRunSetup(
@@ -718,7 +718,7 @@ export class MasterSession {
     } finally {
       if (timer) clearTimeout(timer);
       args.signal?.removeEventListener("abort", onCallerAbort);
-      // On error or after the last call: cleanup, and the handle is gone (spec §d.4.2h).
+      // On error or after the last call: cleanup, and the handle is gone (TF's DoPartialRun).
       if (finished) this.endPartialRun(handle, run);
     }
   }
@@ -775,7 +775,7 @@ export class MasterSession {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Callables (spec §d.5).
+  // Callables (docs/semantics.md, "Callables").
 
   async makeCallable(options: CallableOptions): Promise<bigint> {
     if (this.closed) throw failedPrecondition("Session is closed.");
@@ -842,8 +842,8 @@ export class MasterSession {
   }
 
   /**
-   * Close (spec §d.6): marks the session closed, cancels running steps with TF's message, waits for
-   * them, and deregisters every partition.
+   * Close (docs/semantics.md, "Session lifecycle"): marks the session closed, cancels running
+   * steps with TF's message, waits for them, and deregisters every partition.
    */
   async close(reason: TfError = closedByUser()): Promise<void> {
     if (this.closed) return;

@@ -3,7 +3,7 @@
 // messages. The RPC layer is a thin adapter over this class.
 //
 // Contract: every method may run concurrently with every other; errors are TfErrors with TF's
-// codes and messages (spec §d).
+// codes and messages (docs/semantics.md).
 
 import { randomBytes } from "node:crypto";
 import { availableParallelism, totalmem } from "node:os";
@@ -392,7 +392,8 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
   );
   const sessionsOf = (principal: string) => [...owners.values()].filter((p) => p === principal).length;
 
-  // Idle-session GC (spec §d.0.5): dropped sessions answer "not found"; their steps are cancelled.
+  // Idle-session GC (docs/semantics.md, "Session lifecycle"): dropped sessions answer "not found";
+  // their steps are cancelled.
   const gcTimer =
     options.sessionIdleTimeoutMs > 0
       ? setInterval(
@@ -421,7 +422,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
     return s;
   };
 
-  /** Request-id de-duplication (spec §d.0.2), checked before the handle lookup. */
+  /** Request-id de-duplication (docs/semantics.md, "Request ids"), checked before the handle lookup. */
   const dedup = <D extends DescMessage>(
     method: string,
     schema: D,

@@ -8,12 +8,13 @@ import { describe, test } from "node:test";
 import { fromJson } from "@bufbuild/protobuf";
 import { GraphDefSchema } from "../../../gen/tensorflow/core/framework/graph_pb.js";
 import type { NodeDef } from "../../../gen/tensorflow/core/framework/node_def_pb.js";
+import { attr } from "../../../test/support/attr.js";
 import { createDevices } from "../device/device-set.js";
 import { boolAttr, intAttr } from "../framework/attr-value.js";
 import { isTfError, TfCode } from "../framework/errors.js";
 import { DataType } from "../framework/types.js";
 import { placeGraph } from "../placer/placer.js";
-import { attr, c, defaultOptions, dev, graphOf, ident, node } from "../placer/testing.js";
+import { c, defaultOptions, dev, graphOf, ident, node } from "../placer/testing.js";
 import { partitionGraph } from "./partition.js";
 import { controlFlowSummary, loadCrossDeviceLoopFixture, summaryNode } from "./testing.js";
 
@@ -36,7 +37,7 @@ const utf8 = new TextDecoder();
  * Identity) on `workDevice`. `withLoopCond: false` leaves the LoopCond out (Switch on Less).
  */
 function whileLoop(workDevice: string, withLoopCond = true): NodeDef[] {
-  const frame = { frame_name: attr.s("w") };
+  const frame = { frame_name: attr.string("w") };
   return [
     dev(c("x0"), CPU0),
     dev(c("lim", 5), CPU0),

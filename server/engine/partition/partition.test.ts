@@ -12,18 +12,19 @@ import type { AttrValue } from "../../../gen/tensorflow/core/framework/attr_valu
 import type { GraphDef } from "../../../gen/tensorflow/core/framework/graph_pb.js";
 import type { NodeDef } from "../../../gen/tensorflow/core/framework/node_def_pb.js";
 import { VersionDefSchema } from "../../../gen/tensorflow/core/framework/versions_pb.js";
+import { attr } from "../../../test/support/attr.js";
 import { createDevices, type Device } from "../device/device-set.js";
 import { TfCode } from "../framework/errors.js";
 import { DataType, dataTypeString } from "../framework/types.js";
 import { placeGraph } from "../placer/placer.js";
 import {
   add,
-  attr,
   c,
   defaultOptions,
   dev,
   graphOf,
   ident,
+  intScalar,
   neg,
   node,
   noop,
@@ -176,13 +177,10 @@ describe("partitionGraph (TF's Partition)", () => {
 
   test("different outputs of one node are different transfers, each with its own dtype", () => {
     const idn = dev(
-      node("n", "IdentityN", ["a", "i"], { T: attr.typeList(DataType.DT_FLOAT, DataType.DT_INT32) }),
+      node("n", "IdentityN", ["a", "i"], { T: attr.typeList([DataType.DT_FLOAT, DataType.DT_INT32]) }),
       CPU0,
     );
-    const i = dev(
-      node("i", "Const", [], { dtype: attr.type(DataType.DT_INT32), value: attr.intScalar(3) }),
-      CPU0,
-    );
+    const i = dev(node("i", "Const", [], { dtype: attr.type(DataType.DT_INT32), value: intScalar(3) }), CPU0);
     const parts = plainPartitions(
       partition([
         dev(c("a"), CPU0),

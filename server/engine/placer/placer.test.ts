@@ -9,6 +9,7 @@
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { attr } from "../../../test/support/attr.js";
 import type { Device } from "../device/device-set.js";
 import { TfCode } from "../framework/errors.js";
 import { defineOp } from "../framework/op-def.js";
@@ -18,7 +19,6 @@ import {
   add,
   assign,
   assignVar,
-  attr,
   c,
   cls,
   cpus4,

@@ -3,11 +3,12 @@
 // imports this file.
 
 import { create } from "@bufbuild/protobuf";
-import { type AttrValue, AttrValueSchema } from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
+import type { AttrValue } from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
 import { GraphDefSchema } from "../../../gen/tensorflow/core/framework/graph_pb.js";
 import { type NodeDef, NodeDefSchema } from "../../../gen/tensorflow/core/framework/node_def_pb.js";
 import { TensorProtoSchema } from "../../../gen/tensorflow/core/framework/tensor_pb.js";
 import { TensorShapeProtoSchema } from "../../../gen/tensorflow/core/framework/tensor_shape_pb.js";
+import { attr } from "../../../test/support/attr.js";
 import "../kernels/register-all.js";
 import { createDevices, type Device } from "../device/device-set.js";
 import { isTfError, type TfError } from "../framework/errors.js";
@@ -17,45 +18,17 @@ import { convertNodeDefs } from "../graph/graph-constructor.js";
 import { type PlacerOptions, placeGraph } from "./placer.js";
 
 export const F = DataType.DT_FLOAT;
-const utf8 = new TextEncoder();
-
-export const attr = {
-  type: (t: DataType): AttrValue => create(AttrValueSchema, { value: { case: "type", value: t } }),
-  s: (v: string): AttrValue => create(AttrValueSchema, { value: { case: "s", value: utf8.encode(v) } }),
-  shape: (dims: readonly number[]): AttrValue =>
-    create(AttrValueSchema, {
-      value: {
-        case: "shape",
-        value: create(TensorShapeProtoSchema, { dim: dims.map((d) => ({ size: BigInt(d) })) }),
-      },
+/** A scalar Const value. */
+const scalarValue = (dtype: DataType, bytes: ArrayBufferLike): AttrValue =>
+  attr.tensor(
+    create(TensorProtoSchema, {
+      dtype,
+      tensorShape: create(TensorShapeProtoSchema, {}),
+      tensorContent: new Uint8Array(bytes),
     }),
-  floatScalar: (v: number): AttrValue =>
-    create(AttrValueSchema, {
-      value: {
-        case: "tensor",
-        value: create(TensorProtoSchema, {
-          dtype: F,
-          tensorShape: create(TensorShapeProtoSchema, {}),
-          tensorContent: new Uint8Array(new Float32Array([v]).buffer),
-        }),
-      },
-    }),
-  intScalar: (v: number): AttrValue =>
-    create(AttrValueSchema, {
-      value: {
-        case: "tensor",
-        value: create(TensorProtoSchema, {
-          dtype: DataType.DT_INT32,
-          tensorShape: create(TensorShapeProtoSchema, {}),
-          tensorContent: new Uint8Array(new Int32Array([v]).buffer),
-        }),
-      },
-    }),
-  typeList: (...types: DataType[]): AttrValue =>
-    create(AttrValueSchema, { value: { case: "list", value: { type: types } } }),
-  list: (...s: string[]): AttrValue =>
-    create(AttrValueSchema, { value: { case: "list", value: { s: s.map((x) => utf8.encode(x)) } } }),
-};
+  );
+export const floatScalar = (v: number): AttrValue => scalarValue(F, new Float32Array([v]).buffer);
+export const intScalar = (v: number): AttrValue => scalarValue(DataType.DT_INT32, new Int32Array([v]).buffer);
 
 export function node(
   name: string,
@@ -74,13 +47,13 @@ export function dev(n: NodeDef, device: string): NodeDef {
 
 /** Adds `_class: ["loc:@<name>", …]`. */
 export function cls(n: NodeDef, ...names: string[]): NodeDef {
-  n.attr._class = attr.list(...names.map((x) => `loc:@${x}`));
+  n.attr._class = attr.stringList(names.map((x) => `loc:@${x}`));
   return n;
 }
 
 const T = { T: attr.type(F) };
 export const c = (name: string, v = 1) =>
-  node(name, "Const", [], { dtype: attr.type(F), value: attr.floatScalar(v) });
+  node(name, "Const", [], { dtype: attr.type(F), value: floatScalar(v) });
 export const placeholder = (name: string) => node(name, "Placeholder", [], { dtype: attr.type(F) });
 export const neg = (name: string, x: string, ...ctl: string[]) => node(name, "Neg", [x, ...ctl], T);
 export const add = (name: string, a: string, b: string) => node(name, "Add", [a, b], T);
@@ -95,7 +68,11 @@ export const assign = (name: string, ref: string, value: string) => node(name, "
 export const assignAdd = (name: string, ref: string, value: string) =>
   node(name, "AssignAdd", [ref, value], T);
 export const varHandle = (name: string) =>
-  node(name, "VarHandleOp", [], { dtype: attr.type(F), shape: attr.shape([]), shared_name: attr.s(name) });
+  node(name, "VarHandleOp", [], {
+    dtype: attr.type(F),
+    shape: attr.shape([]),
+    shared_name: attr.string(name),
+  });
 export const readVar = (name: string, h: string) =>
   node(name, "ReadVariableOp", [h], { dtype: attr.type(F) });
 export const assignVar = (name: string, h: string, v: string) =>

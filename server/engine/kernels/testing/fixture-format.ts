@@ -5,16 +5,12 @@
 // complex numbers as [re, im], bools as 0/1.
 
 import assert from "node:assert/strict";
-import { create } from "@bufbuild/protobuf";
-import {
-  type AttrValue,
-  AttrValue_ListValueSchema,
-  AttrValueSchema,
-} from "../../../../gen/tensorflow/core/framework/attr_value_pb.js";
+import type { AttrValue } from "../../../../gen/tensorflow/core/framework/attr_value_pb.js";
+import { attr } from "../../../../test/support/attr.js";
 import { bfloat16ToFloat, floatToBfloat16, floatToHalf, halfToFloat } from "../../framework/float16.js";
 import { Tensor } from "../../framework/tensor.js";
 import { DataType } from "../../framework/types.js";
-import { attr, runKernel } from "./testing.js";
+import { runKernel } from "./testing.js";
 
 export type FxNumber = number | string;
 export type FxValue = FxNumber | [FxNumber, FxNumber];
@@ -118,14 +114,8 @@ export function buildAttrs(attrs: Record<string, [string, unknown]>): Record<str
     else if (kind === "bool") out[name] = attr.bool(v as boolean);
     else if (kind === "float") out[name] = attr.float(v as number);
     else if (kind === "shape") out[name] = attr.shape((v as (number | null)[]).map((d) => d ?? -1));
-    else if (kind === "intList")
-      out[name] = create(AttrValueSchema, {
-        value: { case: "list", value: create(AttrValue_ListValueSchema, { i: (v as number[]).map(BigInt) }) },
-      });
-    else if (kind === "floatList")
-      out[name] = create(AttrValueSchema, {
-        value: { case: "list", value: create(AttrValue_ListValueSchema, { f: v as number[] }) },
-      });
+    else if (kind === "intList") out[name] = attr.intList(v as number[]);
+    else if (kind === "floatList") out[name] = attr.floatList(v as number[]);
     else out[name] = attr.string(v as string);
   }
   return out;

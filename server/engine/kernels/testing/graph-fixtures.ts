@@ -4,13 +4,9 @@
 
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { create, fromBinary } from "@bufbuild/protobuf";
+import { fromBinary } from "@bufbuild/protobuf";
 import { GraphDefSchema } from "../../../../gen/tensorflow/core/framework/graph_pb.js";
-import {
-  CloseSessionRequestSchema,
-  CreateSessionRequestSchema,
-  RunStepRequestSchema,
-} from "../../../../gen/tensorflow/core/protobuf/master_pb.js";
+import { closeSession, createSession, runStep } from "../../../../test/support/session.js";
 import { isTfError } from "../../framework/errors.js";
 import type { Tensor } from "../../framework/tensor.js";
 import { tensorFromProto, tensorToProto } from "../../framework/tensor-proto.js";
@@ -79,22 +75,17 @@ export function runGraphFixtures(
     for (const g of graphs) {
       it(`${g.name}: ${g.steps.length} steps give TF's values (${g.ops.join(", ")})`, async () => {
         const graphDef = fromBinary(GraphDefSchema, Buffer.from(g.graph, "base64"));
-        const { sessionHandle } = await master.createSession(
-          create(CreateSessionRequestSchema, { graphDef }),
-        );
+        const sessionHandle = await createSession(master, graphDef);
         try {
           for (const [k, step] of g.steps.entries()) {
-            const run = master.runStep(
-              create(RunStepRequestSchema, {
-                sessionHandle,
-                feed: Object.entries(step.feeds ?? {}).map(([name, t]) => ({
-                  name,
-                  tensor: tensorToProto(toTensor(t)),
-                })),
-                fetch: step.fetches,
-                target: step.targets,
-              }),
-            );
+            const run = runStep(master, sessionHandle, {
+              feed: Object.entries(step.feeds ?? {}).map(([name, t]) => ({
+                name,
+                tensor: tensorToProto(toTensor(t)),
+              })),
+              fetch: step.fetches,
+              target: step.targets,
+            });
             if (step.error) {
               await assert.rejects(run, (e: unknown) => {
                 assert.ok(isTfError(e), String(e));
@@ -112,7 +103,7 @@ export function runGraphFixtures(
             });
           }
         } finally {
-          await master.closeSession(create(CloseSessionRequestSchema, { sessionHandle }));
+          await closeSession(master, sessionHandle);
         }
       });
     }

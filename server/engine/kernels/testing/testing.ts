@@ -1,13 +1,7 @@
-// A minimal kernel-test harness: a fake OpKernelContext around one kernel, attr builders and
-// tensor builders. Test-only; importing it registers every kernel.
+// A minimal kernel-test harness: a fake OpKernelContext around one kernel, and tensor builders
+// (attrs come from test/support/attr.ts). Test-only; importing it registers every kernel.
 
-import { create } from "@bufbuild/protobuf";
-import {
-  type AttrValue,
-  AttrValue_ListValueSchema,
-  AttrValueSchema,
-} from "../../../../gen/tensorflow/core/framework/attr_value_pb.js";
-import { TensorShapeProtoSchema } from "../../../../gen/tensorflow/core/framework/tensor_shape_pb.js";
+import type { AttrValue } from "../../../../gen/tensorflow/core/framework/attr_value_pb.js";
 import { failedPrecondition, internal } from "../../framework/errors.js";
 import type { FileSandbox } from "../../framework/file-sandbox.js";
 import {
@@ -33,7 +27,6 @@ import {
 } from "../../framework/op-kernel.js";
 import { createResourceMgr, type ResourceMgr } from "../../framework/resource-mgr.js";
 import { fromValues, type NumericArray, Tensor } from "../../framework/tensor.js";
-import { tensorToProto } from "../../framework/tensor-proto.js";
 import { DataType } from "../../framework/types.js";
 import "../register-all.js";
 
@@ -41,34 +34,6 @@ export const testDevice: DeviceInfo = {
   name: "/job:localhost/replica:0/task:0/device:CPU:0",
   type: "CPU",
   incarnation: 1n,
-};
-
-const utf8 = new TextEncoder();
-
-/** AttrValue builders. */
-export const attr = {
-  type: (t: DataType): AttrValue => create(AttrValueSchema, { value: { case: "type", value: t } }),
-  int: (i: number): AttrValue => create(AttrValueSchema, { value: { case: "i", value: BigInt(i) } }),
-  float: (f: number): AttrValue => create(AttrValueSchema, { value: { case: "f", value: f } }),
-  bool: (b: boolean): AttrValue => create(AttrValueSchema, { value: { case: "b", value: b } }),
-  string: (s: string): AttrValue => create(AttrValueSchema, { value: { case: "s", value: utf8.encode(s) } }),
-  /** A shape; undefined = unknown rank; -1 dims = unknown. */
-  shape: (dims: readonly number[] | undefined): AttrValue =>
-    create(AttrValueSchema, {
-      value: {
-        case: "shape",
-        value:
-          dims === undefined
-            ? create(TensorShapeProtoSchema, { unknownRank: true })
-            : create(TensorShapeProtoSchema, { dim: dims.map((d) => ({ size: BigInt(d) })) }),
-      },
-    }),
-  tensor: (t: Tensor): AttrValue =>
-    create(AttrValueSchema, { value: { case: "tensor", value: tensorToProto(t) } }),
-  typeList: (ts: readonly DataType[]): AttrValue =>
-    create(AttrValueSchema, {
-      value: { case: "list", value: create(AttrValue_ListValueSchema, { type: [...ts] }) },
-    }),
 };
 
 export interface RunOptions {
@@ -122,9 +87,9 @@ export async function runKernel(op: string, opts: RunOptions = {}): Promise<RunR
       abort() {},
     },
     resources: opts.resources ?? createResourceMgr(),
+    files: opts.files,
     device: testDevice,
     log: () => {},
-    files: opts.files,
   };
   const ctx: OpKernelContext = {
     step,

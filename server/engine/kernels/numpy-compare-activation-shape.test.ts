@@ -1,11 +1,12 @@
-// Stage-2 kernels against fixtures generated once with numpy (testdata/numpy-fixtures-2.json):
+// Kernels against fixtures generated once with numpy (testdata/numpy-compare-activation-shape.json):
 // comparisons, min/max, floor division, powers, activations, softmax and shape ops.
 
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
+import { attr } from "../../../test/support/attr.js";
 import { DataType, dataTypeFromString } from "../framework/types.js";
-import { allClose, attr, run1, runKernel, tensorOf, valuesOf } from "./testing/testing.js";
+import { allClose, run1, runKernel, tensorOf, valuesOf } from "./testing/testing.js";
 
 type Num = number | null | "inf" | "-inf";
 interface Case {
@@ -37,7 +38,7 @@ interface Fixtures {
 }
 
 const fx = JSON.parse(
-  readFileSync(new URL("./testdata/numpy-fixtures-2.json", import.meta.url), "utf8"),
+  readFileSync(new URL("./testdata/numpy-compare-activation-shape.json", import.meta.url), "utf8"),
 ) as Fixtures;
 const num = (v: Num): number =>
   v === null ? Number.NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : v;

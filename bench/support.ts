@@ -1,0 +1,136 @@
+// What the benchmarks share: option parsing, child servers, CPU accounting from /proc (Linux),
+// timing and statistics, Markdown number formatting, and the JSON file each run leaves in
+// bench/results/. Figures are ratios between peers measured in the same run (docs/benchmarks.md).
+
+import { type ChildProcess, execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const repoRoot = fileURLToPath(new URL("..", import.meta.url));
+export const benchDir = join(repoRoot, "bench");
+export const resultsDir = join(benchDir, "results");
+
+/** A positive number given to option --name (an integer when asked), or an error naming the option. */
+export function positive(name: string, value: string | undefined, integer = false): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new Error(`--${name} must be a positive ${integer ? "integer" : "number"}, got ${value}`);
+  }
+  return n;
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Stops a child process: `ask` asks it to exit (a message, a signal, a line on stdin); after 10 s
+ * it is killed. Resolves once it has exited.
+ */
+export function stopChild(child: ChildProcess, ask: () => void): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    ask();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// CPU accounting
+
+const clockTicks = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU time (user + system) so far, ms, of the process or thread whose /proc stat file this is. */
+function statCpuMs(path: string): number | undefined {
+  try {
+    const stat = readFileSync(path, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // After "(comm)": state is field 3, so utime (14) and stime (15) are at indexes 11 and 12.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU time a process (all its threads) has used so far, ms. */
+export const processCpuMs = (pid: number) => statCpuMs(`/proc/${pid}/stat`);
+
+/** CPU time a process's main thread (tid = pid) has used so far, ms. */
+export const mainThreadCpuMs = (pid: number) => statCpuMs(`/proc/${pid}/task/${pid}/stat`);
+
+/** Whole-machine CPU time so far (ms of busy and of stolen time, summed over cores), from /proc/stat. */
+export function machineCpuMs(): { busy: number; steal: number } | undefined {
+  try {
+    const line = readFileSync("/proc/stat", "utf8").split("\n", 1)[0]!;
+    // cpu user nice system idle iowait irq softirq steal guest guest_nice
+    const f = line.trim().split(/\s+/).slice(1).map(Number);
+    const busy = f[0]! + f[1]! + f[2]! + f[5]! + f[6]!;
+    return { busy: (busy * 1000) / clockTicks, steal: ((f[7] ?? 0) * 1000) / clockTicks };
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics and timing
+
+/** The q-quantile of ascending values (nearest rank below); NaN when there are none. */
+export function quantile(sorted: ArrayLike<number>, q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Median ms of `fn` over calls lasting at least `minMs` in all (and at least `minReps`), after a warm-up. */
+export async function medianMs(fn: () => unknown, minReps: number, minMs: number): Promise<number> {
+  await fn();
+  const times: number[] = [];
+  const start = performance.now();
+  while (times.length < minReps || performance.now() - start < minMs) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+/** A number for a Markdown table; "–" when there is none. */
+export const fmt = (n: number | undefined, digits: number) =>
+  n === undefined || Number.isNaN(n) ? "–" : n.toFixed(digits);
+
+// ---------------------------------------------------------------------------------------------
+// Results
+
+/** The machine a run measured, for its results file. */
+export function machineInfo() {
+  const cores = os.cpus();
+  return {
+    cpus: cores.length,
+    model: cores[0]?.model,
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  };
+}
+
+/** Writes bench/results/<benchmark>-<YYYY-MM-DD of `date`>.json and returns its path. */
+export function writeResults(benchmark: string, json: unknown, date = new Date(), indent = 2): string {
+  mkdirSync(resultsDir, { recursive: true });
+  const file = join(resultsDir, `${benchmark}-${date.toISOString().slice(0, 10)}.json`);
+  writeFileSync(file, `${JSON.stringify(json, null, indent)}\n`);
+  return file;
+}

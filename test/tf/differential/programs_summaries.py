@@ -142,16 +142,19 @@ def summaries_monitored_training(target):
                 # The values, not the bytes: the trained numbers may differ from TF's in the last bit.
                 e = {"step": e["step"], "values": [_value(v) for v in s.value]}
         events.append(e)
-    return {"losses": record(Plain(losses)), "events": record(Plain(events))}
+    # Trained numbers may differ from TF's in the last float32 bit (summation order), so they are
+    # recorded as typed values, which the comparison checks with a float tolerance.
+    return {"losses": record(np.asarray(losses, np.float32)), "events": record(events)}
 
 
 def _value(v):
     """A scalar or histogram Summary.Value as plain numbers."""
     if v.HasField("histo"):
         h = v.histo
-        return {"tag": v.tag, "min": h.min, "max": h.max, "num": h.num, "sum": h.sum, "sum_squares": h.sum_squares,
-                "bucket_limit": list(h.bucket_limit), "bucket": list(h.bucket)}
-    return {"tag": v.tag, "simple_value": v.simple_value}
+        return {"tag": v.tag, "min": np.float64(h.min), "max": np.float64(h.max), "num": np.float64(h.num),
+                "sum": np.float64(h.sum), "sum_squares": np.float64(h.sum_squares),
+                "bucket_limit": np.asarray(h.bucket_limit, np.float64), "bucket": np.asarray(h.bucket, np.float64)}
+    return {"tag": v.tag, "simple_value": np.float32(v.simple_value)}
 
 
 ANIMATED_GIF = bytes.fromhex(

@@ -54,6 +54,7 @@ import { partitionGraph } from "../partition/partition.js";
 import {
   appendedNodesAreIndependent,
   colocationGroups,
+  earlierGeneratorsStay,
   placeAppended,
   placeGraph,
 } from "../placer/placer.js";
@@ -347,6 +348,10 @@ export class MasterSession {
     } catch (e) {
       graph.truncate(first);
       throw e;
+    }
+    if (!earlierGeneratorsStay(graph, first)) {
+      graph.truncate(first);
+      return false;
     }
     for (const n of graph.nodes.slice(first)) for (const g of colocationGroups(n)) built.groups.add(g);
     this.built = { ...built, functions, functionCount };

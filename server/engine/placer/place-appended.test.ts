@@ -9,7 +9,13 @@ import type { NodeDef } from "../../../gen/tensorflow/core/framework/node_def_pb
 import { isTfError } from "../framework/errors.js";
 import type { Graph } from "../graph/graph.js";
 import { appendNodeDefs, convertNodeDefs } from "../graph/graph-constructor.js";
-import { appendedNodesAreIndependent, colocationGroups, placeAppended, placeGraph } from "./placer.js";
+import {
+  appendedNodesAreIndependent,
+  colocationGroups,
+  earlierGeneratorsStay,
+  placeAppended,
+  placeGraph,
+} from "./placer.js";
 import {
   add,
   assign,
@@ -48,19 +54,19 @@ function summary(g: Graph): Record<string, [number, string, string[]]> {
   );
 }
 
-/** Places `old`, appends `added`; returns whether the fast path applies and, if so, its graph. */
-function appended(
-  old: readonly NodeDef[],
-  added: readonly NodeDef[],
-): { independent: boolean; graph: Graph } {
+/**
+ * Places `old`, appends `added` and places it on the fast path when the checks let it (`fast`); the
+ * graph is left with the new nodes either way (placed only when fast).
+ */
+function appended(old: readonly NodeDef[], added: readonly NodeDef[]): { fast: boolean; graph: Graph } {
   const g = convertNodeDefs(old);
   placeGraph(g, cpus4, defaultOptions);
   const groups = groupsOf(g);
   const first = g.size;
   appendNodeDefs(g, added);
-  const independent = appendedNodesAreIndependent(g, first, groups);
-  if (independent) placeAppended(g, first, cpus4, defaultOptions);
-  return { independent, graph: g };
+  if (!appendedNodesAreIndependent(g, first, groups)) return { fast: false, graph: g };
+  placeAppended(g, first, cpus4, defaultOptions);
+  return { fast: earlierGeneratorsStay(g, first), graph: g };
 }
 
 function whole(nodes: readonly NodeDef[]): Graph {
@@ -89,36 +95,38 @@ describe("appending nodes to a placed graph", () => {
     cls(neg("m", "s"), "s"),
   ];
 
-  test("independent new nodes get the ids, edges and devices of a whole placement", () => {
-    const cases: NodeDef[][] = [
-      [neg("x", "s"), dev(add("y", "x", "n"), cpu(3)), c("k"), add("z", "y", "k")],
-      [neg("x", "n"), shape("xs", "x"), ident("xi", "x"), neg("xn", "xi"), noop("xo", "^sh")],
-      [noop("op", "^n", "^s"), dev(neg("x", "m"), cpu(0)), cls(neg("w", "x"), "x")],
+  test("where the fast path runs, it gives the ids, edges and devices of a whole placement", () => {
+    const cases: [NodeDef[], boolean][] = [
+      [[neg("x", "s"), dev(add("y", "x", "n"), cpu(3)), c("k"), add("z", "y", "k")], true],
+      [[neg("x", "n"), shape("xs", "x"), ident("xi", "x"), neg("xn", "xi"), noop("xo", "^sh")], true],
+      [[noop("op", "^n", "^s"), dev(neg("x", "m"), cpu(0)), cls(neg("w", "x"), "x")], true],
+      // Earlier generators: `a` asked for CPU:2 and stays there whoever consumes it; `p` followed
+      // its consumer to CPU:1 and would move to CPU:0 with a consumer there, so that is refused.
+      [[neg("x", "a")], true],
+      [[noop("x", "^a")], true],
+      [[dev(neg("x", "p"), cpu(1))], true],
+      [[neg("x", "p")], false],
+      [[dev(neg("x", "p"), cpu(3))], false],
+      [[shape("x", "a")], false], // a metadata op would find its generator input unplaced
+      // Groups shared with earlier nodes.
+      [[cls(neg("y", "s"), "s")], false],
+      [[dev(cls(neg("x", "n"), "m"), cpu(3))], false],
     ];
-    for (const added of cases) {
-      const { independent, graph } = appended(old, added);
-      assert.equal(independent, true, added.map((n) => n.name).join(","));
-      assert.deepEqual(summary(graph), summary(whole([...old, ...added])));
+    for (const [added, fast] of cases) {
+      const name = added.map((n) => n.name).join(",");
+      const result = appended(old, added);
+      assert.equal(result.fast, fast, name);
+      if (fast) assert.deepEqual(summary(result.graph), summary(whole([...old, ...added])), name);
     }
-  });
-
-  test("new nodes that could move an old one are refused", () => {
-    const refused: NodeDef[][] = [
-      [neg("x", "a")], // consumes an old generator (Heuristic A looks at consumers)
-      [neg("x", "p")],
-      [noop("x", "^a")], // a control edge counts too
-      [cls(neg("y", "s"), "s")], // joins an old node's colocation group
-      [dev(cls(neg("x", "n"), "m"), cpu(3))],
-    ];
-    for (const added of refused) {
-      assert.equal(appended(old, added).independent, false, added.map((n) => n.name).join(","));
-    }
-    // An old Identity's consumers decide MatchIdentityOperation.
-    assert.equal(appended([...old, ident("i", "n")], [neg("x", "i")]).independent, false);
-    // Ref edges join groups.
-    assert.equal(appended([...old, variable("v")], [assign("as", "v", "s")]).independent, false);
-    // A new node named after an old `_class` group would join it.
-    assert.equal(appended([...old, cls(neg("q", "n"), "later")], [neg("later", "s")]).independent, false);
+    // An earlier Identity gaining a consumer: fine while MatchIdentityOperation decides as before.
+    const withIdentity = [...old, ident("i", "n")];
+    const same = appended(withIdentity, [neg("x", "i")]);
+    assert.equal(same.fast, true);
+    assert.deepEqual(summary(same.graph), summary(whole([...withIdentity, neg("x", "i")])));
+    assert.equal(appended(withIdentity, [dev(neg("x", "i"), cpu(3))]).fast, false);
+    assert.equal(appended([...old, variable("v")], [assign("as", "v", "s")]).fast, false);
+    // A new node named after an earlier `_class` group would join it.
+    assert.equal(appended([...old, cls(neg("q", "n"), "later")], [neg("later", "s")]).fast, false);
   });
 
   test("conversion errors are the whole graph's, and leave the graph as it was", () => {

@@ -21,7 +21,7 @@
 import type { Device } from "../device/device-set.js";
 import { TfError } from "../framework/errors.js";
 import { DataType, isRefType } from "../framework/types.js";
-import { type Graph, isMerge, isNextIteration, type Node } from "../graph/graph.js";
+import { type Edge, type Graph, isMerge, isNextIteration, type Node } from "../graph/graph.js";
 import { ColocationGraph, kColocationAttrName, kColocationGroupPrefix } from "./colocation-graph.js";
 import { attachDef } from "./node-summary.js";
 
@@ -149,11 +149,11 @@ export function placeGraph(graph: Graph, devices: readonly Device[], options: Pl
 /**
  * Places the nodes an ExtendSession appended (ids from `first` on) to a graph whose earlier nodes
  * are placed, with the same result as placing the whole graph again, provided
- * `appendedNodesAreIndependent` held. Why that suffices: the earlier nodes only have earlier
- * inputs and lower ids, so TF's order places all of them before any new one; placing them again
- * would give the same devices as long as no new node shares a colocation group with one of them
- * (groups decide candidates) and none consumes an earlier node whose heuristic looks at its
- * consumers (generators, Identity). Same errors and contract as placeGraph.
+ * `appendedNodesAreIndependent` held before and `earlierGeneratorsStay` holds after. Why that
+ * suffices: the earlier nodes only have earlier inputs and lower ids, so TF's order places all of
+ * them before any new one; a rebuild would give them the same devices as long as no new node shares
+ * a colocation group with one of them (groups decide candidates) and the heuristics that look at a
+ * node's consumers (generators, Identity) decide as before. Same errors and contract as placeGraph.
  */
 export function placeAppended(
   graph: Graph,
@@ -173,23 +173,89 @@ export function appendedNodesAreIndependent(
   first: number,
   earlierGroups: ReadonlySet<string>,
 ): boolean {
+  const generators = new Set<Node>();
   for (let id = first; id < graph.size; id++) {
     const node = graph.nodes[id]!;
     for (const group of colocationGroups(node)) if (earlierGroups.has(group)) return false;
-    for (const e of node.inEdges) {
+    for (const [k, e] of node.inEdges.entries()) {
       if (e.src.id >= first) continue;
-      // A ref or resource edge joins the two nodes' groups.
+      // A ref or resource input joins the two nodes' groups.
       if (e.dstInput >= 0) {
         const t = node.inputTypes[e.dstInput]!;
-        const s = e.src.outputTypes[e.srcOutput]!;
-        if (t === DataType.DT_RESOURCE || isRefType(t) || s === DataType.DT_RESOURCE || isRefType(s))
-          return false;
+        if (t === DataType.DT_RESOURCE || isRefType(t)) return false;
       }
-      // Heuristic A and MatchIdentityOperation look at a node's consumers.
-      if (isGeneratorNode(e.src) || identityOps.has(e.src.op)) return false;
+      if (
+        identityOps.has(e.src.op) &&
+        identityMatches(e.src, first, true) !== identityMatches(e.src, first, false)
+      ) {
+        return false;
+      }
+      if (!isGeneratorNode(e.src)) continue;
+      // A rebuild places an earlier generator after every non-generator: metadata ops and
+      // Identity would find it unplaced, and a generator consumer would find it placed or not
+      // depending on order.
+      if (k === 0 && (metadataOps.has(node.op) || identityOps.has(node.op))) return false;
+      if (isGeneratorNode(node)) return false;
+      if (!generators.has(e.src)) {
+        generators.add(e.src);
+        if (e.src.outEdges.some((o) => o.dst.id < first && isGeneratorNode(o.dst))) return false;
+      }
     }
   }
   return true;
+}
+
+/**
+ * After `placeAppended`: whether a rebuild would leave every earlier generator that new nodes
+ * consume where it is. Heuristic A puts a generator with all consumers on one device T there when
+ * its group allows T, else on its group's first candidate; the group's candidates are not known
+ * here, only that the generator's device is one of them, so the answer is "yes" only when the old
+ * and new consumers settle it either way.
+ */
+export function earlierGeneratorsStay(graph: Graph, first: number): boolean {
+  const seen = new Set<Node>();
+  for (let id = first; id < graph.size; id++) {
+    for (const e of graph.nodes[id]!.inEdges) {
+      const g = e.src;
+      if (g.id >= first || seen.has(g) || !isGeneratorNode(g)) continue;
+      seen.add(g);
+      if (!generatorStays(g, first)) return false;
+    }
+  }
+  return true;
+}
+
+/** One device shared by all `edges`' consumers, undefined when they differ. */
+function sharedConsumerDevice(edges: readonly Edge[]): string | undefined {
+  const device = edges[0]?.dst.assignedDevice;
+  return device !== undefined && edges.every((e) => e.dst.assignedDevice === device) ? device : undefined;
+}
+
+function generatorStays(g: Node, first: number): boolean {
+  const here = g.assignedDevice;
+  const all = sharedConsumerDevice(g.outEdges);
+  const oldEdges = g.outEdges.filter((e) => e.dst.id < first);
+  const old = sharedConsumerDevice(oldEdges);
+  if (all === here) return true; // Heuristic A picks `here`, a candidate.
+  if (all === undefined) {
+    // A rebuild takes the first candidate; `here` is it unless the old consumers agreed on it.
+    return old !== here;
+  }
+  // All consumers now on `all` ≠ here: the old ones were too, and `here` was chosen over `all`,
+  // so `all` is not a candidate. Without old consumers nothing tells.
+  return oldEdges.length > 0;
+}
+
+/**
+ * MatchIdentityOperation as a placement from scratch evaluates it for an earlier Identity, with
+ * all its consumers (`withNew`) or only the earlier ones.
+ */
+function identityMatches(node: Node, first: number, withNew: boolean): boolean {
+  if (node.requestedDevice !== "" || node.inEdges.length !== 1) return false;
+  const out = withNew ? node.outEdges : node.outEdges.filter((e) => e.dst.id < first);
+  if (out.length > 1) return false;
+  const outputRequested = out.length === 1 ? out[0]!.dst.requestedDevice : "";
+  return node.inEdges[0]!.src.requestedDevice === outputRequested;
 }
 
 /** The colocation groups a node joins: its own name and its `_class` "loc:@" entries. */

@@ -84,8 +84,9 @@ interface ShutdownHooks {
 /**
  * Returns a Fastify `serverFactory` serving HTTP/1.1 and h2c on one plaintext port, or HTTP/1.1 and
  * h2 over TLS. Fastify calls the factory once per bound address; each server it makes is independent.
- * Fastify's `keepAliveTimeout`, `requestTimeout`, `connectionTimeout` and `maxRequestsPerSocket` are
- * copied to the inner servers. Use with `forceCloseConnections: "idle"` (see the module comment).
+ * Fastify's `keepAliveTimeout`, `connectionTimeout` and `maxRequestsPerSocket` are copied to the
+ * inner servers; the request and headers timeouts come from `options` (Fastify's `requestTimeout`
+ * defaults to 0, off). Use with `forceCloseConnections: "idle"` (see the module comment).
  */
 export function createOnePortServerFactory(options: OnePortServerOptions): FastifyServerFactory {
   return (handler, fastifyOptions) => createOnePortServer(options, handler, fastifyOptions);

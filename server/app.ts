@@ -93,6 +93,9 @@ export async function buildApp(
       tls,
       idleTimeoutMs: options.connectionIdleTimeoutMs,
       forceCloseAfterMs: options.shutdownTimeoutMs + 1000,
+      requestTimeoutMs: options.requestTimeoutMs,
+      headersTimeoutMs: options.headersTimeoutMs,
+      maxConnectionsPerAddress: options.maxConnectionsPerAddress,
     }),
     // Graceful: idle connections close at once, busy ones after their last response (net/ module
     // comment). `true` would destroy HTTP/1.1 connections with calls still in flight.

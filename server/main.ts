@@ -39,6 +39,9 @@ interface ServeFlags {
   logLevel?: LogLevel;
   shutdownTimeoutMs?: number;
   idleTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  headersTimeoutMs?: number;
+  maxConnectionsPerAddress?: number;
   // Engine (MasterOptions) flags.
   devices?: number;
   maxSessions?: number;
@@ -76,6 +79,9 @@ const flagOf: Partial<Record<keyof ServerOptions, string>> = {
   logLevel: "--log-level (TFGATE_LOG_LEVEL)",
   shutdownTimeoutMs: "--shutdown-timeout-ms (TFGATE_SHUTDOWN_TIMEOUT_MS)",
   connectionIdleTimeoutMs: "--idle-timeout-ms (TFGATE_IDLE_TIMEOUT_MS)",
+  requestTimeoutMs: "--request-timeout-ms (TFGATE_REQUEST_TIMEOUT_MS)",
+  headersTimeoutMs: "--headers-timeout-ms (TFGATE_HEADERS_TIMEOUT_MS)",
+  maxConnectionsPerAddress: "--max-connections-per-address (TFGATE_MAX_CONNECTIONS_PER_ADDRESS)",
   auth: "authentication (--auth-tokens, --auth-jwks, --allow-anonymous)",
   allowedHosts: "--allowed-hosts (TFGATE_ALLOWED_HOSTS)",
 };
@@ -150,6 +156,29 @@ export async function runCli(argv: readonly string[]): Promise<void> {
         .env("TFGATE_IDLE_TIMEOUT_MS")
         .argParser(parseInteger)
         .default(serverOptionDefaults.connectionIdleTimeoutMs),
+    )
+    .addOption(
+      new Option(
+        "--request-timeout-ms <ms>",
+        "end requests whose headers and body have not arrived within this",
+      )
+        .env("TFGATE_REQUEST_TIMEOUT_MS")
+        .argParser(parseInteger)
+        .default(serverOptionDefaults.requestTimeoutMs),
+    )
+    .addOption(
+      new Option(
+        "--headers-timeout-ms <ms>",
+        `close HTTP/1.1 connections whose request headers take longer (default: ${serverOptionDefaults.headersTimeoutMs}, at most --request-timeout-ms)`,
+      )
+        .env("TFGATE_HEADERS_TIMEOUT_MS")
+        .argParser(parseInteger),
+    )
+    .addOption(
+      new Option("--max-connections-per-address <n>", "connections open at once from one client address")
+        .env("TFGATE_MAX_CONNECTIONS_PER_ADDRESS")
+        .argParser(parseInteger)
+        .default(serverOptionDefaults.maxConnectionsPerAddress),
     )
     // Engine flags (MasterOptions): defaults and ranges live in the engine's resolveMasterOptions.
     .addOption(
@@ -361,6 +390,9 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
         logLevel: flags.logLevel,
         shutdownTimeoutMs: flags.shutdownTimeoutMs,
         connectionIdleTimeoutMs: flags.idleTimeoutMs,
+        requestTimeoutMs: flags.requestTimeoutMs,
+        headersTimeoutMs: flags.headersTimeoutMs,
+        maxConnectionsPerAddress: flags.maxConnectionsPerAddress,
         allowedHosts: flags.allowedHosts
           ?.split(",")
           .map((h) => h.trim())

@@ -64,6 +64,22 @@ export interface ServerOptions {
    */
   readonly connectionIdleTimeoutMs: number;
   /**
+   * A request whose headers and body have not all arrived this long after it began is ended (ms,
+   * 1..3600000): HTTP/1.1 answers 408 and closes the connection, an HTTP/2 stream is reset
+   * (RST_STREAM CANCEL). Default 60000.
+   */
+  readonly requestTimeoutMs: number;
+  /**
+   * An HTTP/1.1 request whose headers have not all arrived this long after its first byte gets 408
+   * and its connection is closed (ms, 1..3600000, at most requestTimeoutMs). Default 20000.
+   */
+  readonly headersTimeoutMs: number;
+  /**
+   * Connections open at once from one client address (1..1000000); more are closed as soon as they
+   * are accepted. Default 256.
+   */
+  readonly maxConnectionsPerAddress: number;
+  /**
    * Who may call (docs/security.md): bearer tokens from a file, JWTs checked against a JWKS, and
    * where callers without credentials are let in as the principal `anonymous` (default
    * "loopback": from this machine only).
@@ -102,6 +118,9 @@ export const serverOptionDefaults = {
   logLevel: "info",
   shutdownTimeoutMs: 10_000,
   connectionIdleTimeoutMs: 60_000,
+  requestTimeoutMs: 60_000,
+  headersTimeoutMs: 20_000,
+  maxConnectionsPerAddress: 256,
 } as const satisfies Partial<ServerOptions>;
 
 /** The largest message connect-es can handle (its own readMaxBytes ceiling). */
@@ -155,6 +174,26 @@ export function resolveServerOptions(partial: ServerOptionsInput = {}): ServerOp
     1,
     3_600_000,
   );
+  const requestTimeoutMs = integerIn(
+    "requestTimeoutMs",
+    partial.requestTimeoutMs ?? serverOptionDefaults.requestTimeoutMs,
+    1,
+    3_600_000,
+  );
+  // A headers timeout longer than the request timeout would never fire; the default one is lowered
+  // to a shorter request timeout rather than refused.
+  const headersTimeoutMs = integerIn(
+    "headersTimeoutMs",
+    partial.headersTimeoutMs ?? Math.min(serverOptionDefaults.headersTimeoutMs, requestTimeoutMs),
+    1,
+    requestTimeoutMs,
+  );
+  const maxConnectionsPerAddress = integerIn(
+    "maxConnectionsPerAddress",
+    partial.maxConnectionsPerAddress ?? serverOptionDefaults.maxConnectionsPerAddress,
+    1,
+    1_000_000,
+  );
   const auth = resolveAuth(partial.auth, host);
   const allowedHosts = partial.allowedHosts ?? (isLoopbackHost(host) ? loopbackHostNames : undefined);
   if (allowedHosts !== undefined && allowedHosts.length === 0) {
@@ -173,6 +212,9 @@ export function resolveServerOptions(partial: ServerOptionsInput = {}): ServerOp
     logLevel,
     shutdownTimeoutMs,
     connectionIdleTimeoutMs,
+    requestTimeoutMs,
+    headersTimeoutMs,
+    maxConnectionsPerAddress,
     master: partial.master ?? {},
   };
 }

@@ -92,6 +92,37 @@ describe("ExtendSession", () => {
       assert.deepEqual(tensorValues(r.tensor[0]!.tensor), [-6]);
     }));
 
+  test("a failed Extend leaves the graph as it was, whether it failed converting or placing", () =>
+    withMaster(async (m) => {
+      const h = await create_(m);
+      const ext = (v: bigint, ...nodes: ReturnType<typeof node>[]) =>
+        m.extendSession(
+          create(ExtendSessionRequestSchema, {
+            sessionHandle: h,
+            currentGraphVersion: v,
+            graphDef: graph(...nodes),
+          }),
+        );
+      const neg = (name: string, input: string, device = "") =>
+        node(name, "Neg", { inputs: [input], attrs: { T: attr.type(F) }, device });
+      await assert.rejects(
+        ext(0n, neg("n1", "p"), neg("n2", "nope")),
+        rejectsWith("INVALID_ARGUMENT", "Unknown input node 'nope'"),
+      );
+      await assert.rejects(ext(0n, neg("n1", "p", "/device:CPU:99")), rejectsWith("INVALID_ARGUMENT", "n1"));
+      // Neither n1 was kept: the name is free and the next Extend is version 1.
+      assert.equal((await ext(0n, neg("n1", "p"), neg("n2", "n1"))).newGraphVersion, 1n);
+      const r = await runStep(m, h, {
+        feed: [
+          { name: "a", tensor: f32([1]) },
+          { name: "b", tensor: f32([2]) },
+        ],
+        fetch: ["n2", "p"],
+      });
+      assert.deepEqual(tensorValues(r.tensor[0]!.tensor), [6]);
+      assert.deepEqual(tensorValues(r.tensor[1]!.tensor), [6]);
+    }));
+
   test("concurrent Extends with the same expected version: exactly one wins", () =>
     withMaster(async (m) => {
       const h = await create_(m);

@@ -18,6 +18,19 @@
 //   - idle HTTP/1.1 keep-alive sockets are closed now, busy ones right after their response;
 //   - HTTP/2 sessions get GOAWAY (`session.close()`): open streams finish, new ones are refused;
 //   - whatever is still open `forceCloseAfterMs` after `close()` is destroyed, so close never hangs.
+//
+// It also bounds what one client can hold (docs/security.md, "Connections"):
+//   - connections per client address are capped at accept (`maxConnectionsPerAddress`);
+//   - HTTP/1.1 requests must deliver their headers within `headersTimeoutMs` and headers plus body
+//     within `requestTimeoutMs`, else Node's HTTP/1 server answers 408 and closes the socket. Node
+//     checks these on its connection list every `connectionsCheckingInterval`, which it only keeps
+//     for sockets its own connection listener took, so the dispatcher must hand sockets to that
+//     listener (it does) and the interval is set here (Node's 30 s default would let a 1 s timeout
+//     run for 31 s). Fastify's own default `requestTimeout` is 0 (off), so ours is set after copying
+//     Fastify's;
+//   - an HTTP/2 stream whose body has not ended within `requestTimeoutMs` is reset (RST_STREAM
+//     CANCEL), which aborts its call: the HTTP/2 server has no request timeout of its own, and a
+//     stream that trickles DATA frames keeps its session from ever being idle.
 
 import http from "node:http";
 import http2 from "node:http2";
@@ -39,6 +52,12 @@ export interface OnePortServerOptions {
   readonly idleTimeoutMs: number;
   /** After `close()`, connections still open this much later are destroyed. */
   readonly forceCloseAfterMs: number;
+  /** A request (HTTP/1.1 headers and body, an HTTP/2 stream's body) must arrive within this. */
+  readonly requestTimeoutMs: number;
+  /** HTTP/1.1 request headers must arrive within this (at most `requestTimeoutMs`). */
+  readonly headersTimeoutMs: number;
+  /** Connections open at once from one remote address; more are destroyed at accept. */
+  readonly maxConnectionsPerAddress: number;
 }
 
 /** The protocol a plaintext connection's first bytes announce; "undecided" until they do. */
@@ -65,8 +84,9 @@ interface ShutdownHooks {
 /**
  * Returns a Fastify `serverFactory` serving HTTP/1.1 and h2c on one plaintext port, or HTTP/1.1 and
  * h2 over TLS. Fastify calls the factory once per bound address; each server it makes is independent.
- * Fastify's `keepAliveTimeout`, `requestTimeout`, `connectionTimeout` and `maxRequestsPerSocket` are
- * copied to the inner servers. Use with `forceCloseConnections: "idle"` (see the module comment).
+ * Fastify's `keepAliveTimeout`, `connectionTimeout` and `maxRequestsPerSocket` are copied to the
+ * inner servers; the request and headers timeouts come from `options` (Fastify's `requestTimeout`
+ * defaults to 0, off). Use with `forceCloseConnections: "idle"` (see the module comment).
  */
 export function createOnePortServerFactory(options: OnePortServerOptions): FastifyServerFactory {
   return (handler, fastifyOptions) => createOnePortServer(options, handler, fastifyOptions);
@@ -117,12 +137,16 @@ function createOnePortServer(
     // which aborts their calls and cancels the steps, as a closed HTTP/1.1 socket does.
     session.socket.once("end", () => session.destroy());
     session.setTimeout(options.idleTimeoutMs, () => session.close());
+    session.on("stream", (stream: http2.ServerHttp2Stream) =>
+      limitStreamBody(stream, options.requestTimeoutMs),
+    );
     if (closing) session.close();
   };
 
   // The listening server; also the HTTP/1.1 server for plaintext sockets.
   const server = http.createServer(onHttp1Request);
   copyFastifyTimeouts(server, fastifyOptions);
+  setRequestTimeouts(server, options);
   const http1ConnectionListener = takeConnectionListener(server);
 
   let dispatch: (socket: net.Socket, received: Buffer | undefined) => void;
@@ -157,6 +181,7 @@ function createOnePortServer(
       }
     });
     copyFastifyTimeouts(secure, fastifyOptions);
+    setRequestTimeouts(secure, options);
     secure.on("session", onSession);
     secure.on("secureConnection", (socket: tls.TLSSocket) => {
       if (socket.alpnProtocol !== "h2") trackHttp1Socket(socket);
@@ -170,7 +195,12 @@ function createOnePortServer(
     };
   }
 
+  const admit = connectionCap(options.maxConnectionsPerAddress);
   server.on("connection", (socket: net.Socket) => {
+    if (!admit(socket)) {
+      socket.destroy();
+      return;
+    }
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
     if (closing) {
@@ -224,6 +254,64 @@ function createOnePortServer(
 }
 
 type AnyResponse = http.ServerResponse | http2.Http2ServerResponse;
+
+/**
+ * Returns a check that counts a newly accepted socket against its remote address and answers false
+ * (without counting it) when that address already has `max` open. Counts drop as sockets close.
+ */
+function connectionCap(max: number): (socket: net.Socket) => boolean {
+  const open = new Map<string, number>();
+  return (socket) => {
+    const address = socket.remoteAddress;
+    // No address: the peer is already gone.
+    if (address === undefined) return false;
+    const count = open.get(address) ?? 0;
+    if (count >= max) return false;
+    open.set(address, count + 1);
+    socket.once("close", () => {
+      const left = (open.get(address) ?? 1) - 1;
+      if (left === 0) open.delete(address);
+      else open.set(address, left);
+    });
+    return true;
+  };
+}
+
+/**
+ * Resets `stream` (RST_STREAM CANCEL) unless its body has ended within `timeoutMs`. A stream whose
+ * HEADERS frame ended it has no body to wait for.
+ */
+function limitStreamBody(stream: http2.ServerHttp2Stream, timeoutMs: number): void {
+  if (stream.endAfterHeaders) return;
+  const timer = setTimeout(() => {
+    if (!stream.destroyed) stream.close(http2.constants.NGHTTP2_CANCEL);
+  }, timeoutMs);
+  const done = (): void => clearTimeout(timer);
+  // "end" comes once the handler has read the last DATA frame (END_STREAM); "close" covers every
+  // other way a stream finishes.
+  stream.once("end", done);
+  stream.once("close", done);
+}
+
+/**
+ * Sets the HTTP/1.1 request and headers timeouts on a server whose HTTP/1 side is Node's, and how
+ * often Node looks for requests past them: a quarter of the shorter timeout, between 25 ms and 1 s,
+ * so a request is ended at most that much after its deadline.
+ */
+function setRequestTimeouts(
+  server: http.Server | http2.Http2SecureServer,
+  options: Pick<OnePortServerOptions, "requestTimeoutMs" | "headersTimeoutMs">,
+): void {
+  const interval = Math.min(
+    1000,
+    Math.max(25, Math.floor(Math.min(options.requestTimeoutMs, options.headersTimeoutMs) / 4)),
+  );
+  Object.assign(server, {
+    requestTimeout: options.requestTimeoutMs,
+    headersTimeout: options.headersTimeoutMs,
+    connectionsCheckingInterval: interval,
+  });
+}
 
 /**
  * Reads from `socket` until its first bytes decide the protocol, then calls `decided` with them

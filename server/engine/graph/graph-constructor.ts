@@ -42,12 +42,6 @@ export function opNotRegistered(op: string): Error {
   );
 }
 
-interface Pending {
-  readonly def: NodeDef;
-  readonly dataInputs: { node: string; index: number }[];
-  readonly controlInputs: string[];
-}
-
 /**
  * Builds a Graph from nodes. Nodes are created in a topological order (Merge inputs coming from
  * NextIteration are back edges, as in TF), so a cycle without a loop is reported as
@@ -59,18 +53,64 @@ export function convertGraphDefToGraph(graphDef: GraphDef, options: ConvertOptio
 
 export function convertNodeDefs(nodeDefs: readonly NodeDef[], options: ConvertOptions = {}): Graph {
   const graph = new Graph();
-  const index = new Map<string, number>();
-  const pending: Pending[] = [];
-  const ops: OpDefinition[] = [];
+  appendNodeDefs(graph, nodeDefs, options);
+  return graph;
+}
 
-  // Pass 1: names, ops, attrs, signatures (TF checks these per node before wiring).
-  for (let i = 0; i < nodeDefs.length; i++) {
-    const def = nodeDefs[i]!;
-    if (index.has(def.name)) throw invalidArgument(`Node '${def.name}' is not unique`);
-    index.set(def.name, i);
+/**
+ * Adds nodes to a graph that already holds valid, converted nodes (ExtendSession's new nodes): the
+ * same checks as a conversion of the old and new nodes together, but costing only the new ones.
+ * Inputs may name nodes of `graph`; the graph's nodes never name the new ones, so a cycle can only
+ * lie among the new nodes. Everything is checked before the graph changes: on error it is untouched.
+ * Returns the new nodes (ids follow `nodeDefs`, after the graph's).
+ */
+export function appendNodeDefs(
+  graph: Graph,
+  nodeDefs: readonly NodeDef[],
+  options: ConvertOptions = {},
+): Node[] {
+  const pending = readNodeDefs(graph, nodeDefs, options);
+  checkAcyclic(graph, pending);
+  const specs = pending.map(nodeSpec);
+  const index = new Map(pending.map((p, i) => [p.def.name, i] as const));
+  const edges = pending.map((p, i) => resolveInputs(graph, index, specs, p, specs[i]!));
+  const nodes = specs.map((spec) => graph.addNode(spec));
+  const byIndex = (ref: InputRef): Node => (typeof ref.src === "number" ? nodes[ref.src]! : ref.src);
+  edges.forEach((inputs, i) => {
+    const dst = nodes[i]!;
+    for (const ref of inputs.data) graph.addEdge(byIndex(ref), ref.index, dst, ref.slot);
+    for (const ref of inputs.control) graph.addControlEdge(byIndex(ref), dst);
+  });
+  return nodes;
+}
+
+interface Pending {
+  readonly def: NodeDef;
+  readonly op: OpDefinition;
+  readonly dataInputs: { node: string; index: number }[];
+  readonly controlInputs: string[];
+}
+
+/** Where one input comes from: a node already in the graph, or the index of a new node. */
+interface InputRef {
+  readonly src: Node | number;
+  readonly index: number;
+  readonly slot: number;
+}
+
+type NodeSpec = Parameters<Graph["addNode"]>[0];
+
+/** Pass 1: names, ops and input lists (TF checks these per node before wiring). */
+function readNodeDefs(graph: Graph, nodeDefs: readonly NodeDef[], options: ConvertOptions): Pending[] {
+  const names = new Set<string>();
+  const pending: Pending[] = [];
+  for (const def of nodeDefs) {
+    if (names.has(def.name) || graph.find(def.name) !== undefined) {
+      throw invalidArgument(`Node '${def.name}' is not unique`);
+    }
+    names.add(def.name);
     const op = lookUpOp(def.op) ?? options.lookupOp?.(def.op);
     if (op === undefined) throw opNotRegistered(def.op);
-    ops.push(op);
     const dataInputs: { node: string; index: number }[] = [];
     const controlInputs: string[] = [];
     for (const s of def.input) {
@@ -78,99 +118,116 @@ export function convertNodeDefs(nodeDefs: readonly NodeDef[], options: ConvertOp
       if (id.index < 0) controlInputs.push(id.node);
       else dataInputs.push(id);
     }
-    pending.push({ def, dataInputs, controlInputs });
+    pending.push({ def, op, dataInputs, controlInputs });
   }
+  return pending;
+}
 
-  // Pass 2: topological order over non-back edges.
-  const n = nodeDefs.length;
+/**
+ * Pass 2: every input names a node, and the new nodes have a topological order over non-back edges
+ * (Merge inputs coming from NextIteration are back edges, as in TF), else "N nodes in a cycle".
+ */
+function checkAcyclic(graph: Graph, pending: readonly Pending[]): void {
+  const index = new Map(pending.map((p, i) => [p.def.name, i] as const));
+  const n = pending.length;
   const pendingCount = new Int32Array(n);
   const outputs: number[][] = Array.from({ length: n }, () => []);
   for (let i = 0; i < n; i++) {
     const p = pending[i]!;
-    const merge = isMerge(p.def);
     const inputs = [...p.dataInputs.map((d) => d.node), ...p.controlInputs];
     for (const [k, src] of inputs.entries()) {
       const j = index.get(src);
       if (j === undefined) {
+        if (graph.find(src) !== undefined) continue; // an existing node: already created
         // TF names the input as written ("x", "x:1", "^x").
         throw invalidArgument(
           `Node '${p.def.name}': Unknown input node '${k < p.dataInputs.length ? src : `^${src}`}'`,
         );
       }
-      if (merge && isNextIteration(nodeDefs[j]!)) continue; // back edge
+      if (isMerge(p.def) && isNextIteration(pending[j]!.def)) continue; // back edge
       pendingCount[i]!++;
       outputs[j]!.push(i);
     }
   }
   const ready: number[] = [];
   for (let i = 0; i < n; i++) if (pendingCount[i] === 0) ready.push(i);
-  const order: number[] = [];
+  let ordered = 0;
   while (ready.length > 0) {
     const i = ready.pop()!;
-    order.push(i);
+    ordered++;
     for (const o of outputs[i]!) {
       if (--pendingCount[o]! === 0) ready.push(o);
     }
   }
-  if (order.length < n) throw invalidArgument(`${n - order.length} nodes in a cycle`);
+  if (ordered < n) throw invalidArgument(`${n - ordered} nodes in a cycle`);
+}
 
-  // Pass 3: create nodes (in the client's order, so node ids follow the GraphDef), then edges.
-  const nodes: Node[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const { def } = pending[i]!;
-    const op = ops[i]!;
-    const attrs = addDefaultAttrs(op, def.attr);
-    let inputTypes: DataType[];
-    let outputTypes: DataType[];
-    try {
-      inputTypes = inputTypesForNode(op, attrs);
-      outputTypes = outputTypesForNode(op, attrs);
-    } catch (e) {
-      // TF: "No attr named 'T' in NodeDef:\n\t [[{{node b}}]]\n\t [[b]]"
-      throw e instanceof TfError ? e.withSuffix(`:${nodeContext(def.name)}\n\t [[${def.name}]]`) : e;
-    }
-    validateAttrs(op, attrs, def.name);
-    const numData = pending[i]!.dataInputs.length;
-    if (numData !== inputTypes.length) {
+/** Pass 3a: one node's attrs (defaults filled in), input and output types, and input arity. */
+function nodeSpec(p: Pending): NodeSpec {
+  const { def, op } = p;
+  const attrs = addDefaultAttrs(op, def.attr);
+  let inputTypes: DataType[];
+  let outputTypes: DataType[];
+  try {
+    inputTypes = inputTypesForNode(op, attrs);
+    outputTypes = outputTypesForNode(op, attrs);
+  } catch (e) {
+    // TF: "No attr named 'T' in NodeDef:\n\t [[{{node b}}]]\n\t [[b]]"
+    throw e instanceof TfError ? e.withSuffix(`:${nodeContext(def.name)}\n\t [[${def.name}]]`) : e;
+  }
+  validateAttrs(op, attrs, def.name);
+  const numData = p.dataInputs.length;
+  if (numData !== inputTypes.length) {
+    throw invalidArgument(
+      `NodeDef expected inputs '${inputTypes.map(dataTypeString).join(", ")}' do not match ${numData} inputs specified; ` +
+        `${opSignatureString(op)}; NodeDef: {{node ${def.name}}}`,
+    );
+  }
+  return {
+    name: def.name,
+    op: def.op,
+    opDef: op,
+    attrs,
+    inputTypes,
+    outputTypes,
+    requestedDevice: def.device,
+    ...(def.experimentalDebugInfo?.originalNodeNames.length
+      ? { originalNames: def.experimentalDebugInfo.originalNodeNames }
+      : {}),
+  };
+}
+
+/** Pass 3b: a node's inputs, each checked against its source's outputs (index and dtype). */
+function resolveInputs(
+  graph: Graph,
+  index: ReadonlyMap<string, number>,
+  specs: readonly NodeSpec[],
+  p: Pending,
+  dst: NodeSpec,
+): { data: InputRef[]; control: InputRef[] } {
+  const lookup = (name: string): { src: Node | number; name: string; outputTypes: readonly DataType[] } => {
+    const j = index.get(name);
+    if (j !== undefined) return { src: j, name, outputTypes: specs[j]!.outputTypes };
+    const node = graph.find(name)!;
+    return { src: node, name, outputTypes: node.outputTypes };
+  };
+  const data = p.dataInputs.map((inp, slot) => {
+    const src = lookup(inp.node);
+    if (inp.index >= src.outputTypes.length) {
       throw invalidArgument(
-        `NodeDef expected inputs '${inputTypes.map(dataTypeString).join(", ")}' do not match ${numData} inputs specified; ` +
-          `${opSignatureString(op)}; NodeDef: {{node ${def.name}}}`,
+        `Node '${dst.name}': Connecting to invalid output ${inp.index} of source node ${src.name} which has ${src.outputTypes.length} outputs.`,
       );
     }
-    nodes[i] = graph.addNode({
-      name: def.name,
-      op: def.op,
-      opDef: op,
-      attrs,
-      inputTypes,
-      outputTypes,
-      requestedDevice: def.device,
-      ...(def.experimentalDebugInfo?.originalNodeNames.length
-        ? { originalNames: def.experimentalDebugInfo.originalNodeNames }
-        : {}),
-    });
-  }
-  for (let i = 0; i < n; i++) {
-    const p = pending[i]!;
-    const dst = nodes[i]!;
-    p.dataInputs.forEach((inp, slot) => {
-      const src = nodes[index.get(inp.node)!]!;
-      if (inp.index >= src.outputTypes.length) {
-        throw invalidArgument(
-          `Node '${dst.name}': Connecting to invalid output ${inp.index} of source node ${src.name} which has ${src.outputTypes.length} outputs.`,
-        );
-      }
-      const actual = src.outputTypes[inp.index]!;
-      const expected = dst.inputTypes[slot]!;
-      if (!typesCompatible(expected, actual)) {
-        throw invalidArgument(
-          `Input ${slot} of node ${dst.name} was passed ${dataTypeString(actual)} from ${src.name}:${inp.index} ` +
-            `incompatible with expected ${dataTypeString(expected)}.`,
-        );
-      }
-      graph.addEdge(src, inp.index, dst, slot);
-    });
-    for (const c of p.controlInputs) graph.addControlEdge(nodes[index.get(c)!]!, dst);
-  }
-  return graph;
+    const actual = src.outputTypes[inp.index]!;
+    const expected = dst.inputTypes[slot]!;
+    if (!typesCompatible(expected, actual)) {
+      throw invalidArgument(
+        `Input ${slot} of node ${dst.name} was passed ${dataTypeString(actual)} from ${src.name}:${inp.index} ` +
+          `incompatible with expected ${dataTypeString(expected)}.`,
+      );
+    }
+    return { src: src.src, index: inp.index, slot };
+  });
+  const control = p.controlInputs.map((c) => ({ src: lookup(c).src, index: -1, slot: -1 }));
+  return { data, control };
 }

@@ -1,7 +1,8 @@
 // TensorFlow's Graph (core/graph/graph.h): nodes with typed outputs and data/control edges.
 //
-// A Graph is built from a GraphDef by graph-constructor.ts and is immutable afterwards except for
-// the rewrites (subgraph, partition) that build new graphs. Node ids are dense indices into
+// A Graph is built from a GraphDef by graph-constructor.ts; afterwards it only grows, by the nodes
+// an ExtendSession appends (graph-constructor.ts appendNodeDefs); rewrites (subgraph, partition)
+// build new graphs. Node ids are dense indices into
 // `nodes`, so per-node state in the executor is plain arrays.
 
 import type { AttrMap, OpDefinition } from "../framework/op-def.js";
@@ -70,6 +71,19 @@ export class Graph {
 
   addControlEdge(src: Node, dst: Node): Edge {
     return this.addEdge(src, -1, dst, -1);
+  }
+
+  /**
+   * Removes the nodes from id `size` on and their edges: undoes an append (ExtendSession's new
+   * nodes) that failed later. Nodes before `size` never have edges from the removed ones.
+   */
+  truncate(size: number): void {
+    for (const node of this.nodes.splice(size)) {
+      this.byName.delete(node.name);
+      for (const e of node.inEdges) {
+        if (e.src.id < size) e.src.outEdges.splice(e.src.outEdges.indexOf(e), 1);
+      }
+    }
   }
 
   find(name: string): Node | undefined {

@@ -37,21 +37,27 @@ import {
   type TfError,
   unimplemented,
 } from "../framework/errors.js";
-import { createFunctionLibrary } from "../framework/function.js";
+import { createFunctionLibrary, type FunctionLibrary } from "../framework/function.js";
 import { lookUpOp } from "../framework/op-def.js";
 import { createRendezvousKey, type RendezvousValue } from "../framework/rendezvous.js";
 import { type Tensor, withMaxTensorBytes } from "../framework/tensor.js";
 import { tensorFromProto } from "../framework/tensor-proto.js";
 import { BYTES_PER_ELEMENT, type DataType, dataTypeString } from "../framework/types.js";
 import type { Graph, Node } from "../graph/graph.js";
-import { convertNodeDefs } from "../graph/graph-constructor.js";
+import { appendNodeDefs, convertNodeDefs } from "../graph/graph-constructor.js";
 import { lowerFunctionalOps } from "../graph/lower-functional-ops.js";
 import { rewriteGraphForExecution, type TensorConnectionSpec } from "../graph/subgraph.js";
 import { parseTensorName } from "../graph/tensor-id.js";
 import { validateExternalGraphDefSyntax } from "../graph/validate.js";
 import { checkGraphDefVersions } from "../graph/versions.js";
 import { partitionGraph } from "../partition/partition.js";
-import { placeGraph } from "../placer/placer.js";
+import {
+  appendedNodesAreIndependent,
+  colocationGroups,
+  earlierGeneratorsStay,
+  placeAppended,
+  placeGraph,
+} from "../placer/placer.js";
 import type { WorkerInterface } from "../worker/worker-interface.js";
 
 /** What a master session needs from its master. */
@@ -197,14 +203,30 @@ function recvNodeName(feed: string): string {
 
 const closedByUser = () => cancelled("Step was cancelled by an explicit call to `Session::Close()`.");
 
+/** A session's converted and placed graph with what ExtendSession needs to append to it. */
+interface BuiltGraph {
+  readonly graph: Graph;
+  readonly functions: FunctionLibrary;
+  /** Functional ops were lowered into the graph. */
+  readonly lowered: boolean;
+  /** Colocation group names of the graph's nodes (names and `_class` "loc:@" entries). */
+  readonly groups: Set<string>;
+  /** Functions in the library `functions` was made from. */
+  readonly functionCount: number;
+}
+
 export class MasterSession {
   readonly handle: string;
   readonly config: ConfigProto;
   private readonly env: MasterSessionEnv;
   private nodeDefs: NodeDef[] = [];
+  /** Names of `nodeDefs`, for Extend's duplicate check. */
+  private readonly nodeNames = new Set<string>();
   private library: FunctionDefLibrary | undefined;
   private versions: VersionDef | undefined;
   private graph: Graph;
+  /** What the last whole build of `graph` left for Extend to append to it (see appendToGraph). */
+  private built: BuiltGraph;
   private version = 0n;
   private closed = false;
   private closeReason: TfError | undefined;
@@ -232,8 +254,10 @@ export class MasterSession {
     validateExternalGraphDefSyntax(graphDef);
     checkGraphDefVersions(graphDef.versions);
     this.checkSize(graphDef.node.length);
-    this.graph = this.buildGraph(graphDef.node, graphDef.library);
+    this.built = this.buildGraph(graphDef.node, graphDef.library);
+    this.graph = this.built.graph;
     this.nodeDefs = [...graphDef.node];
+    for (const n of graphDef.node) this.nodeNames.add(n.name);
     this.library = graphDef.library;
     this.versions = graphDef.versions;
   }
@@ -255,7 +279,7 @@ export class MasterSession {
   }
 
   /** Converts and places a whole graph (TF places the entire graph at Create/Extend). */
-  private buildGraph(nodes: readonly NodeDef[], library: FunctionDefLibrary | undefined): Graph {
+  private buildGraph(nodes: readonly NodeDef[], library: FunctionDefLibrary | undefined): BuiltGraph {
     const functions = createFunctionLibrary(library);
     const lookupOp = (name: string) => lookUpOp(name) ?? functions.opDef(name);
     const lowered = lowerFunctionalOps(nodes, {
@@ -273,11 +297,69 @@ export class MasterSession {
         log: (m) => this.env.log("info", m),
       }),
     );
-    return graph;
+    const groups = new Set<string>();
+    for (const n of graph.nodes) for (const g of colocationGroups(n)) groups.add(g);
+    return {
+      graph,
+      functions,
+      lowered: lowered !== nodes,
+      groups,
+      functionCount: library?.function.length ?? 0,
+    };
   }
 
-  private rememberStatefulPlacements(graph: Graph): void {
-    for (const n of graph.nodes) {
+  /**
+   * ExtendSession's fast path: converts and places only the new nodes, appending them to the graph
+   * in place, when that gives the graph a whole rebuild would (same nodes, ids, edges, devices and
+   * errors). It does not when the graph has functional ops lowered into it or the new nodes have
+   * some (lowering renames inputs and appends bodies at the end), when placements are logged (a
+   * rebuild logs every node), or when a new node could move an old one (placeAppended). Returns
+   * false when the caller must rebuild; on error the graph is left as it was.
+   */
+  private appendToGraph(nodes: readonly NodeDef[], library: FunctionDefLibrary | undefined): boolean {
+    const built = this.built;
+    if (built.lowered || this.config.logDevicePlacement) return false;
+    const functionCount = library?.function.length ?? 0;
+    const functions =
+      functionCount === built.functionCount ? built.functions : createFunctionLibrary(library);
+    const lookupOp = (name: string) => lookUpOp(name) ?? functions.opDef(name);
+    const lowered = lowerFunctionalOps(nodes, {
+      library: functions,
+      lookupOp,
+      maxNodes: this.env.maxGraphNodes,
+    });
+    if (lowered !== nodes) return false;
+    const graph = this.graph;
+    const first = graph.size;
+    appendNodeDefs(graph, nodes, { lookupOp: (name) => functions.opDef(name) });
+    if (!appendedNodesAreIndependent(graph, first, built.groups)) {
+      graph.truncate(first);
+      return false;
+    }
+    try {
+      withMaxTensorBytes(this.env.maxTensorBytes, () =>
+        placeAppended(graph, first, this.env.devices, {
+          allowSoftPlacement: this.config.allowSoftPlacement,
+          logDevicePlacement: false,
+          previousPlacement: this.statefulPlacements,
+          log: (m) => this.env.log("info", m),
+        }),
+      );
+    } catch (e) {
+      graph.truncate(first);
+      throw e;
+    }
+    if (!earlierGeneratorsStay(graph, first)) {
+      graph.truncate(first);
+      return false;
+    }
+    for (const n of graph.nodes.slice(first)) for (const g of colocationGroups(n)) built.groups.add(g);
+    this.built = { ...built, functions, functionCount };
+    return true;
+  }
+
+  private rememberStatefulPlacements(graph: Graph, first = 0): void {
+    for (const n of graph.nodes.slice(first)) {
       if (n.opDef.isStateful && !this.statefulPlacements.has(n.name))
         this.statefulPlacements.set(n.name, n.assignedDevice);
     }
@@ -297,9 +379,8 @@ export class MasterSession {
     }
     this.extending = true;
     try {
-      const existing = new Set(this.nodeDefs.map((n) => n.name));
       for (const n of graphDef.node) {
-        if (existing.has(n.name)) {
+        if (this.nodeNames.has(n.name)) {
           throw invalidArgument(
             `GraphDef argument to Extend includes node '${n.name}', which was created by a previous call to Create or Extend in this session.`,
           );
@@ -308,15 +389,23 @@ export class MasterSession {
       const versions = this.mergeVersions(graphDef.versions);
       checkGraphDefVersions(versions);
       const library = this.mergeLibrary(graphDef.library);
-      const merged = [...this.nodeDefs, ...graphDef.node];
-      this.checkSize(merged.length);
-      const graph = this.buildGraph(merged, library);
-      // Commit only after everything succeeded: on error the session stays at the old version.
-      this.graph = graph;
-      this.nodeDefs = merged;
+      this.checkSize(this.nodeDefs.length + graphDef.node.length);
+      const first = this.graph.size;
+      if (this.appendToGraph(graphDef.node, library)) {
+        this.rememberStatefulPlacements(this.graph, first);
+      } else {
+        const built = this.buildGraph([...this.nodeDefs, ...graphDef.node], library);
+        // Commit only after everything succeeded: on error the session stays at the old version.
+        this.built = built;
+        this.graph = built.graph;
+        this.rememberStatefulPlacements(built.graph);
+      }
+      for (const n of graphDef.node) {
+        this.nodeDefs.push(n);
+        this.nodeNames.add(n.name);
+      }
       this.versions = versions;
       this.library = library;
-      this.rememberStatefulPlacements(graph);
       this.version += 1n;
       this.lastAccess = Date.now();
       return this.version;

@@ -20,9 +20,9 @@
 
 import type { Device } from "../device/device-set.js";
 import { TfError } from "../framework/errors.js";
-import { isRefType } from "../framework/types.js";
-import { type Graph, isMerge, isNextIteration, type Node } from "../graph/graph.js";
-import { ColocationGraph } from "./colocation-graph.js";
+import { DataType, isRefType } from "../framework/types.js";
+import { type Edge, type Graph, isMerge, isNextIteration, type Node } from "../graph/graph.js";
+import { ColocationGraph, kColocationAttrName, kColocationGroupPrefix } from "./colocation-graph.js";
 import { attachDef } from "./node-summary.js";
 
 export interface PlacerOptions {
@@ -53,14 +53,20 @@ function isBackEdge(src: Node, dst: Node): boolean {
  * node listed first in the GraphDef, and adds each node's in-edges when it creates the node (loop
  * back edges last). Graph ids here follow the GraphDef instead, so the order is recomputed.
  */
-export function tfNodeOrder(graph: Graph): {
+export function tfNodeOrder(
+  graph: Graph,
+  first = 0,
+): {
   order: Node[];
   dataEdges: { src: Node; dst: Node; dstInput: number }[];
 } {
+  // With `first`, only nodes from that id on are ordered (and only edges among them listed): the
+  // nodes an ExtendSession appended, whose inputs from earlier nodes are all created already.
   const n = graph.size;
   const pending = new Int32Array(n);
-  for (const node of graph.nodes) {
-    for (const e of node.inEdges) if (!isBackEdge(e.src, node)) pending[node.id]!++;
+  for (let id = first; id < n; id++) {
+    const node = graph.nodes[id]!;
+    for (const e of node.inEdges) if (e.src.id >= first && !isBackEdge(e.src, node)) pending[node.id]!++;
   }
   // A binary min-heap of ready node ids.
   const heap: number[] = [];
@@ -92,7 +98,7 @@ export function tfNodeOrder(graph: Graph): {
     }
     return top;
   };
-  for (let i = 0; i < n; i++) if (pending[i] === 0) push(i);
+  for (let i = first; i < n; i++) if (pending[i] === 0) push(i);
   const order: Node[] = [];
   const dataEdges: { src: Node; dst: Node; dstInput: number }[] = [];
   const backEdges: { src: Node; dst: Node; dstInput: number }[] = [];
@@ -100,7 +106,7 @@ export function tfNodeOrder(graph: Graph): {
     const node = graph.nodes[pop()]!;
     order.push(node);
     for (const e of node.inEdges) {
-      if (e.dstInput < 0) continue;
+      if (e.dstInput < 0 || e.src.id < first) continue;
       (isBackEdge(e.src, node) ? backEdges : dataEdges).push({ src: e.src, dst: node, dstInput: e.dstInput });
     }
     for (const e of node.outEdges) {
@@ -108,9 +114,9 @@ export function tfNodeOrder(graph: Graph): {
     }
   }
   // The graph constructor rejects cycles; keep any stragglers so every node is still placed.
-  if (order.length < n) {
+  if (order.length < n - first) {
     const seen = new Set(order);
-    for (const node of graph.nodes) if (!seen.has(node)) order.push(node);
+    for (const node of graph.nodes.slice(first)) if (!seen.has(node)) order.push(node);
   }
   return { order, dataEdges: [...dataEdges, ...backEdges] };
 }
@@ -137,12 +143,144 @@ function canAssignToDevice(name: string, devices: readonly Device[]): boolean {
  * graph is left partly placed and must be discarded.
  */
 export function placeGraph(graph: Graph, devices: readonly Device[], options: PlacerOptions): void {
-  for (const node of graph.nodes) {
+  placeFrom(graph, 0, devices, options);
+}
+
+/**
+ * Places the nodes an ExtendSession appended (ids from `first` on) to a graph whose earlier nodes
+ * are placed, with the same result as placing the whole graph again, provided
+ * `appendedNodesAreIndependent` held before and `earlierGeneratorsStay` holds after. Why that
+ * suffices: the earlier nodes only have earlier inputs and lower ids, so TF's order places all of
+ * them before any new one; a rebuild would give them the same devices as long as no new node shares
+ * a colocation group with one of them (groups decide candidates) and the heuristics that look at a
+ * node's consumers (generators, Identity) decide as before. Same errors and contract as placeGraph.
+ */
+export function placeAppended(
+  graph: Graph,
+  first: number,
+  devices: readonly Device[],
+  options: PlacerOptions,
+): void {
+  placeFrom(graph, first, devices, options);
+}
+
+/**
+ * Whether the nodes from id `first` on can be placed by `placeAppended`: `earlierGroups` holds the
+ * colocation group names of the earlier nodes (their names and `_class` "loc:@" entries).
+ */
+export function appendedNodesAreIndependent(
+  graph: Graph,
+  first: number,
+  earlierGroups: ReadonlySet<string>,
+): boolean {
+  const generators = new Set<Node>();
+  for (let id = first; id < graph.size; id++) {
+    const node = graph.nodes[id]!;
+    for (const group of colocationGroups(node)) if (earlierGroups.has(group)) return false;
+    for (const [k, e] of node.inEdges.entries()) {
+      if (e.src.id >= first) continue;
+      // A ref or resource input joins the two nodes' groups.
+      if (e.dstInput >= 0) {
+        const t = node.inputTypes[e.dstInput]!;
+        if (t === DataType.DT_RESOURCE || isRefType(t)) return false;
+      }
+      if (
+        identityOps.has(e.src.op) &&
+        identityMatches(e.src, first, true) !== identityMatches(e.src, first, false)
+      ) {
+        return false;
+      }
+      if (!isGeneratorNode(e.src)) continue;
+      // A rebuild places an earlier generator after every non-generator: metadata ops and
+      // Identity would find it unplaced, and a generator consumer would find it placed or not
+      // depending on order.
+      if (k === 0 && (metadataOps.has(node.op) || identityOps.has(node.op))) return false;
+      if (isGeneratorNode(node)) return false;
+      if (!generators.has(e.src)) {
+        generators.add(e.src);
+        if (e.src.outEdges.some((o) => o.dst.id < first && isGeneratorNode(o.dst))) return false;
+      }
+    }
+  }
+  return true;
+}
+
+/**
+ * After `placeAppended`: whether a rebuild would leave every earlier generator that new nodes
+ * consume where it is. Heuristic A puts a generator with all consumers on one device T there when
+ * its group allows T, else on its group's first candidate; the group's candidates are not known
+ * here, only that the generator's device is one of them, so the answer is "yes" only when the old
+ * and new consumers settle it either way.
+ */
+export function earlierGeneratorsStay(graph: Graph, first: number): boolean {
+  const seen = new Set<Node>();
+  for (let id = first; id < graph.size; id++) {
+    for (const e of graph.nodes[id]!.inEdges) {
+      const g = e.src;
+      if (g.id >= first || seen.has(g) || !isGeneratorNode(g)) continue;
+      seen.add(g);
+      if (!generatorStays(g, first)) return false;
+    }
+  }
+  return true;
+}
+
+/** One device shared by all `edges`' consumers, undefined when they differ. */
+function sharedConsumerDevice(edges: readonly Edge[]): string | undefined {
+  const device = edges[0]?.dst.assignedDevice;
+  return device !== undefined && edges.every((e) => e.dst.assignedDevice === device) ? device : undefined;
+}
+
+function generatorStays(g: Node, first: number): boolean {
+  const here = g.assignedDevice;
+  const all = sharedConsumerDevice(g.outEdges);
+  const oldEdges = g.outEdges.filter((e) => e.dst.id < first);
+  const old = sharedConsumerDevice(oldEdges);
+  if (all === here) return true; // Heuristic A picks `here`, a candidate.
+  if (all === undefined) {
+    // A rebuild takes the first candidate; `here` is it unless the old consumers agreed on it.
+    return old !== here;
+  }
+  // All consumers now on `all` ≠ here: the old ones were too, and `here` was chosen over `all`,
+  // so `all` is not a candidate. Without old consumers nothing tells.
+  return oldEdges.length > 0;
+}
+
+/**
+ * MatchIdentityOperation as a placement from scratch evaluates it for an earlier Identity, with
+ * all its consumers (`withNew`) or only the earlier ones.
+ */
+function identityMatches(node: Node, first: number, withNew: boolean): boolean {
+  if (node.requestedDevice !== "" || node.inEdges.length !== 1) return false;
+  const out = withNew ? node.outEdges : node.outEdges.filter((e) => e.dst.id < first);
+  if (out.length > 1) return false;
+  const outputRequested = out.length === 1 ? out[0]!.dst.requestedDevice : "";
+  return node.inEdges[0]!.src.requestedDevice === outputRequested;
+}
+
+/** The colocation groups a node joins: its own name and its `_class` "loc:@" entries. */
+export function colocationGroups(node: Node): string[] {
+  const groups = [node.name];
+  const attr = node.attrs[kColocationAttrName];
+  if (attr?.value.case === "list") {
+    for (const raw of attr.value.value.s) {
+      const spec = utf8.decode(raw);
+      if (spec.startsWith(kColocationGroupPrefix)) groups.push(spec.slice(kColocationGroupPrefix.length));
+    }
+  }
+  return groups;
+}
+
+const utf8 = new TextDecoder();
+
+function placeFrom(graph: Graph, first: number, devices: readonly Device[], options: PlacerOptions): void {
+  for (let id = first; id < graph.size; id++) {
+    const node = graph.nodes[id]!;
     const prev = options.previousPlacement?.get(node.name);
     if (prev !== undefined && node.opDef.isStateful) node.assignedDevice = prev;
   }
-  const { order, dataEdges } = tfNodeOrder(graph);
-  const tfIds = new Map(order.map((n, i) => [n, i + 2] as const));
+  const { order, dataEdges } = tfNodeOrder(graph, first);
+  const tfIds = new Map(order.map((n, i) => [n, first + i + 2] as const));
   const colocation = new ColocationGraph(order, dataEdges, tfIds, devices, options);
   colocation.initialize();
 

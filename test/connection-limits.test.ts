@@ -1,0 +1,233 @@
+// What one client can hold open (docs/security.md, "Connections"): request bodies and headers that
+// trickle in are cut off after their timeouts on HTTP/1.1 and h2c, and connections per client
+// address are capped at accept, while other clients keep being served. The engine is a fake: only
+// the transport is under test. Timeouts are set small through the options so this runs in seconds.
+
+import assert from "node:assert/strict";
+import http2 from "node:http2";
+import net from "node:net";
+import { test } from "node:test";
+import { create } from "@bufbuild/protobuf";
+import type { FastifyInstance } from "fastify";
+import { ListDevicesResponseSchema } from "../gen/tensorflow/core/protobuf/master_pb.js";
+import { type AppEngine, buildApp } from "../server/app.js";
+import { resolveServerOptions, type ServerOptions } from "../server/options.js";
+
+const listDevicesPath = "/tensorflow.MasterService/ListDevices";
+
+function fakeEngine(): AppEngine {
+  return {
+    master: { close: async () => {}, openSessionCount: () => 0 },
+    masterService: {
+      listDevices: () =>
+        create(ListDevicesResponseSchema, {
+          localDevice: [{ name: "/job:localhost/replica:0/task:0/device:CPU:0", deviceType: "CPU" }],
+        }),
+    },
+  };
+}
+
+interface Running {
+  readonly app: FastifyInstance;
+  readonly port: number;
+  readonly url: string;
+}
+
+async function start(options: Partial<ServerOptions>): Promise<Running> {
+  const app = await buildApp(resolveServerOptions({ logLevel: "silent", ...options }), fakeEngine());
+  const url = await app.listen({ port: 0, host: "127.0.0.1" });
+  return { app, port: Number(new URL(url).port), url };
+}
+
+interface Closed {
+  /** ms from connecting until the socket closed. */
+  readonly afterMs: number;
+  /** Everything the server sent. */
+  readonly received: string;
+}
+
+/**
+ * Connects, writes `first`, then writes `next()` every `everyMs` until the server closes the socket
+ * (or `giveUpMs` passes, which fails). `localAddress` picks the client's source address.
+ */
+function trickle(
+  port: number,
+  first: string,
+  next: () => string,
+  everyMs: number,
+  giveUpMs: number,
+  localAddress?: string,
+): Promise<Closed> {
+  return new Promise((resolve, reject) => {
+    const began = Date.now();
+    let received = "";
+    const socket = net.connect({ port, host: "127.0.0.1", localAddress });
+    const ticker = setInterval(() => {
+      if (socket.writable) socket.write(next());
+    }, everyMs);
+    const giveUp = setTimeout(() => {
+      clearInterval(ticker);
+      socket.destroy();
+      reject(new Error(`socket still open after ${giveUpMs} ms`));
+    }, giveUpMs);
+    socket.on("connect", () => socket.write(first));
+    socket.on("data", (chunk: Buffer) => {
+      received += chunk.toString("latin1");
+    });
+    socket.on("error", () => {}); // a reset is one way of being closed
+    socket.on("close", () => {
+      clearInterval(ticker);
+      clearTimeout(giveUp);
+      resolve({ afterMs: Date.now() - began, received });
+    });
+  });
+}
+
+async function listDevicesOverHttp1(url: string): Promise<number> {
+  const response = await fetch(`${url}${listDevicesPath}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: "{}",
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+test("an HTTP/1.1 body that trickles in gets 408 and a close after requestTimeoutMs", async () => {
+  const server = await start({ requestTimeoutMs: 600, headersTimeoutMs: 600 });
+  try {
+    const head = `POST ${listDevicesPath} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`;
+    const slow = trickle(server.port, head, () => " ", 100, 5000);
+    // Served meanwhile: a normal client on its own connection.
+    assert.equal(await listDevicesOverHttp1(server.url), 200);
+    const closed = await slow;
+    assert.ok(closed.afterMs >= 500 && closed.afterMs < 3000, `closed after ${closed.afterMs} ms`);
+    assert.match(closed.received, /^HTTP\/1\.1 408 /);
+  } finally {
+    await server.app.close();
+  }
+});
+
+test("HTTP/1.1 headers that trickle in are cut off after headersTimeoutMs", async () => {
+  const server = await start({ requestTimeoutMs: 10_000, headersTimeoutMs: 400 });
+  try {
+    let n = 0;
+    const closed = await trickle(
+      server.port,
+      "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+      () => `X-Slow-${n++}: 1\r\n`,
+      100,
+      5000,
+    );
+    assert.ok(closed.afterMs >= 300 && closed.afterMs < 3000, `closed after ${closed.afterMs} ms`);
+    assert.doesNotMatch(closed.received, /^HTTP\/1\.1 200 /);
+  } finally {
+    await server.app.close();
+  }
+});
+
+test("an h2c stream whose body stalls is reset after requestTimeoutMs; others on the session are served", async () => {
+  const server = await start({ requestTimeoutMs: 500 });
+  const session = http2.connect(`http://127.0.0.1:${server.port}`);
+  try {
+    const began = Date.now();
+    const stalled = session.request({
+      ":method": "POST",
+      ":path": listDevicesPath,
+      "content-type": "application/json",
+    });
+    stalled.write("{");
+    stalled.on("error", () => {});
+    stalled.resume();
+    const ended = new Promise<number>((resolve) => stalled.on("close", () => resolve(stalled.rstCode ?? -1)));
+
+    const normal = session.request({
+      ":method": "POST",
+      ":path": listDevicesPath,
+      "content-type": "application/json",
+    });
+    normal.end("{}");
+    const status = await new Promise<number>((resolve, reject) => {
+      normal.on("response", (headers) => resolve(Number(headers[":status"])));
+      normal.on("error", reject);
+    });
+    normal.resume();
+    assert.equal(status, 200);
+
+    const rstCode = await Promise.race([
+      ended,
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error("stalled stream still open")), 5000).unref(),
+      ),
+    ]);
+    const elapsed = Date.now() - began;
+    assert.equal(rstCode, http2.constants.NGHTTP2_CANCEL);
+    assert.ok(elapsed >= 400 && elapsed < 3000, `reset after ${elapsed} ms`);
+  } finally {
+    session.destroy();
+    await server.app.close();
+  }
+});
+
+/** Opens a plain connection and resolves once it is established. */
+function open(port: number, localAddress: string): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ port, host: "127.0.0.1", localAddress });
+    socket.once("connect", () => resolve(socket));
+    socket.once("error", reject);
+  });
+}
+
+/** Resolves true when the server closes `socket` within `ms`, false when it is still open then. */
+function closedWithin(socket: net.Socket, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (socket.destroyed) return resolve(true);
+    const timer = setTimeout(() => resolve(false), ms);
+    socket.on("error", () => {});
+    socket.once("close", () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+test("connections beyond maxConnectionsPerAddress are closed at accept; other addresses get through", async () => {
+  const server = await start({ maxConnectionsPerAddress: 3 });
+  const sockets: net.Socket[] = [];
+  try {
+    for (let i = 0; i < 3; i++) sockets.push(await open(server.port, "127.0.0.1"));
+    const extra = await open(server.port, "127.0.0.1");
+    sockets.push(extra);
+    assert.equal(await closedWithin(extra, 2000), true, "the 4th connection from one address was closed");
+    for (const socket of sockets.slice(0, 3)) {
+      assert.equal(await closedWithin(socket, 50), false, "the first three stay open");
+    }
+
+    // Another address is counted on its own: it is served.
+    const other = await open(server.port, "127.0.0.2");
+    sockets.push(other);
+    other.write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    const answer = await new Promise<string>((resolve) => {
+      let text = "";
+      other.on("data", (chunk: Buffer) => {
+        text += chunk.toString("latin1");
+      });
+      other.on("close", () => resolve(text));
+    });
+    assert.match(answer, /^HTTP\/1\.1 200 /);
+
+    // A slot freed by a close is usable again.
+    const first = sockets[0];
+    assert.ok(first !== undefined);
+    const firstClosed = closedWithin(first, 2000);
+    first.destroy();
+    await firstClosed;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const again = await open(server.port, "127.0.0.1");
+    sockets.push(again);
+    assert.equal(await closedWithin(again, 200), false, "a freed slot admits a new connection");
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await server.app.close();
+  }
+});

@@ -157,29 +157,6 @@ export async function runCli(argv: readonly string[]): Promise<void> {
         .argParser(parseInteger)
         .default(serverOptionDefaults.connectionIdleTimeoutMs),
     )
-    .addOption(
-      new Option(
-        "--request-timeout-ms <ms>",
-        "end requests whose headers and body have not arrived within this",
-      )
-        .env("TFGATE_REQUEST_TIMEOUT_MS")
-        .argParser(parseInteger)
-        .default(serverOptionDefaults.requestTimeoutMs),
-    )
-    .addOption(
-      new Option(
-        "--headers-timeout-ms <ms>",
-        `close HTTP/1.1 connections whose request headers take longer (default: ${serverOptionDefaults.headersTimeoutMs}, at most --request-timeout-ms)`,
-      )
-        .env("TFGATE_HEADERS_TIMEOUT_MS")
-        .argParser(parseInteger),
-    )
-    .addOption(
-      new Option("--max-connections-per-address <n>", "connections open at once from one client address")
-        .env("TFGATE_MAX_CONNECTIONS_PER_ADDRESS")
-        .argParser(parseInteger)
-        .default(serverOptionDefaults.maxConnectionsPerAddress),
-    )
     // Engine flags (MasterOptions): defaults and ranges live in the engine's resolveMasterOptions.
     .addOption(
       new Option("--devices <spec>", 'local devices, "CPU:<n>" (default: one CPU device per core)')
@@ -228,7 +205,9 @@ export async function runCli(argv: readonly string[]): Promise<void> {
     .action((flags: ServeFlags) => {
       serve = serveCommand(flags);
     });
-  addAccessOptions(program.commands.find((c) => c.name() === "serve")!);
+  const serveCommandDef = program.commands.find((c) => c.name() === "serve")!;
+  addConnectionOptions(serveCommandDef);
+  addAccessOptions(serveCommandDef);
 
   program
     .command("graphdef")
@@ -257,6 +236,34 @@ export async function runCli(argv: readonly string[]): Promise<void> {
     return;
   }
   await serve;
+}
+
+/** The flags that bound what one connection may hold: slow requests and connections per address. */
+function addConnectionOptions(serve: Command): void {
+  serve
+    .addOption(
+      new Option(
+        "--request-timeout-ms <ms>",
+        "end requests whose headers and body have not arrived within this",
+      )
+        .env("TFGATE_REQUEST_TIMEOUT_MS")
+        .argParser(parseInteger)
+        .default(serverOptionDefaults.requestTimeoutMs),
+    )
+    .addOption(
+      new Option(
+        "--headers-timeout-ms <ms>",
+        `close HTTP/1.1 connections whose request headers take longer (default: ${serverOptionDefaults.headersTimeoutMs}, at most --request-timeout-ms)`,
+      )
+        .env("TFGATE_HEADERS_TIMEOUT_MS")
+        .argParser(parseInteger),
+    )
+    .addOption(
+      new Option("--max-connections-per-address <n>", "connections open at once from one client address")
+        .env("TFGATE_MAX_CONNECTIONS_PER_ADDRESS")
+        .argParser(parseInteger)
+        .default(serverOptionDefaults.maxConnectionsPerAddress),
+    );
 }
 
 /** The flags that decide who may call and which files ops may touch (docs/security.md). */

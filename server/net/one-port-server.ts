@@ -95,6 +95,32 @@ export function createOnePortServerFactory(options: OnePortServerOptions): Fasti
 type Http1Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 type Http2Handler = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void;
 
+/**
+ * HTTP/1.1 sockets (plain or TLS) and the number of requests in flight on each, so shutdown can
+ * close idle keep-alive sockets at once and busy ones after their last response.
+ */
+function trackHttp1(handle: Http1Handler, isClosing: () => boolean) {
+  const http1Sockets = new Map<net.Socket, number>();
+  const onHttp1Request = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const socket = req.socket;
+    http1Sockets.set(socket, (http1Sockets.get(socket) ?? 0) + 1);
+    res.once("close", () => {
+      const inFlight = (http1Sockets.get(socket) ?? 1) - 1;
+      if (!http1Sockets.has(socket)) return;
+      http1Sockets.set(socket, inFlight);
+      // While closing, a keep-alive socket that just went idle is not kept for a next request.
+      if (isClosing() && inFlight === 0) socket.destroySoon();
+    });
+    handle(req, res);
+  };
+  const trackHttp1Socket = (socket: net.Socket): void => {
+    if (http1Sockets.has(socket)) return;
+    http1Sockets.set(socket, 0);
+    socket.once("close", () => http1Sockets.delete(socket));
+  };
+  return { http1Sockets, onHttp1Request, trackHttp1Socket };
+}
+
 function createOnePortServer(
   options: OnePortServerOptions,
   handler: Http1Handler,
@@ -106,28 +132,9 @@ function createOnePortServer(
 
   /** Every raw socket accepted and not yet closed: the backstop destroys these. */
   const sockets = new Set<net.Socket>();
-  /** HTTP/1.1 sockets (plain or TLS) → number of requests in flight on them. */
-  const http1Sockets = new Map<net.Socket, number>();
   const http2Sessions = new Set<http2.Http2Session>();
   let closing = false;
-
-  const onHttp1Request = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    const socket = req.socket;
-    http1Sockets.set(socket, (http1Sockets.get(socket) ?? 0) + 1);
-    res.once("close", () => {
-      const inFlight = (http1Sockets.get(socket) ?? 1) - 1;
-      if (!http1Sockets.has(socket)) return;
-      http1Sockets.set(socket, inFlight);
-      // While closing, a keep-alive socket that just went idle is not kept for a next request.
-      if (closing && inFlight === 0) socket.destroySoon();
-    });
-    handle(req, res);
-  };
-  const trackHttp1Socket = (socket: net.Socket): void => {
-    if (http1Sockets.has(socket)) return;
-    http1Sockets.set(socket, 0);
-    socket.once("close", () => http1Sockets.delete(socket));
-  };
+  const { http1Sockets, onHttp1Request, trackHttp1Socket } = trackHttp1(handle, () => closing);
   const onSession = (session: http2.Http2Session): void => {
     http2Sessions.add(session);
     session.once("close", () => http2Sessions.delete(session));

@@ -24,6 +24,7 @@ import {
   BundleHeaderProto_Endianness,
   BundleHeaderProtoSchema,
 } from "../../../../gen/tensorflow/core/protobuf/tensor_bundle_pb.js";
+import { binaryBytes, binaryString } from "../binary-string.js";
 import {
   dataLoss,
   internal,
@@ -77,16 +78,15 @@ const BUNDLE_VERSION = 1;
 const BUNDLE_MIN_PRODUCER = 0;
 const HEADER_KEY = new Uint8Array(0);
 
-const latin1 = new TextDecoder("latin1");
 const utf8 = new TextDecoder();
 
 /** A key as a JS string whose code units are its bytes (sorts like the bytes). */
 function keyId(key: Uint8Array): string {
-  return latin1.decode(key);
+  return binaryString(key);
 }
 
 function keyBytes(id: string): Uint8Array {
-  return Uint8Array.from(id, (c) => c.charCodeAt(0));
+  return binaryBytes(id);
 }
 
 /** A key for messages. */

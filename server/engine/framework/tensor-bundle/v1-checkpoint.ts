@@ -16,6 +16,7 @@ import {
   type SavedTensorSlices,
   SavedTensorSlicesSchema,
 } from "../../../../gen/tensorflow/core/util/saved_tensor_slice_pb.js";
+import { binaryString } from "../binary-string.js";
 import {
   dataLoss,
   internal,
@@ -115,7 +116,6 @@ export function buildV1Checkpoint(slices: readonly V1Slice[]): Uint8Array {
   const metas: SavedSliceMeta[] = [];
   const byName = new Map<string, SavedSliceMeta>();
   const rows = new Map<string, TableEntry>();
-  const latin1 = new TextDecoder("latin1");
   for (const s of slices) {
     const name = keyText(s.name);
     let meta = byName.get(name);
@@ -137,7 +137,7 @@ export function buildV1Checkpoint(slices: readonly V1Slice[]): Uint8Array {
     const value = create(SavedTensorSlicesSchema, {
       data: { name, slice: sliceToProto(s.slice), data: valuesProto(s.tensor) },
     });
-    rows.set(latin1.decode(key), { key, value: toBinary(SavedTensorSlicesSchema, value) });
+    rows.set(binaryString(key), { key, value: toBinary(SavedTensorSlicesSchema, value) });
   }
   const head = create(SavedTensorSlicesSchema, {
     meta: create(SavedTensorSliceMetaSchema, {
@@ -174,8 +174,7 @@ export class V1CheckpointReader {
       );
     }
     const rows = new Map<string, Uint8Array>();
-    const latin1 = new TextDecoder("latin1");
-    for (const r of table) rows.set(latin1.decode(r.key), r.value);
+    for (const r of table) rows.set(binaryString(r.key), r.value);
     const head = rows.get("");
     if (head === undefined) {
       throw notFound(
@@ -221,7 +220,7 @@ export class V1CheckpointReader {
       const o = intersect(s.slice, want);
       if (o === undefined) continue;
       covered += sliceShape(o, t.shape).reduce((a, b) => a * b, 1);
-      const key = new TextDecoder("latin1").decode(encodeTensorNameSlice(enc.encode(name), s.slice));
+      const key = binaryString(encodeTensorNameSlice(enc.encode(name), s.slice));
       const row = s.file.get(key);
       if (row === undefined) throw dataLoss(`Failed to find the slice ${sliceString(s.slice)} of ${name}`);
       const data = parse(row, name).data?.data;

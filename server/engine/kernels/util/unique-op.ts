@@ -6,6 +6,7 @@
 // bfloat16 by bit pattern (their hash is of the bits, so -0 and +0 differ), and a NaN never equals
 // anything, itself included, so each NaN (or slice holding one) is its own entry.
 
+import { binaryString } from "../../framework/binary-string.js";
 import { invalidArgument } from "../../framework/errors.js";
 import { getAttrType } from "../../framework/op-def.js";
 import type { OpKernelContext } from "../../framework/op-kernel.js";
@@ -17,13 +18,11 @@ import { allocIndexable, intVector, readInts, storage } from "./tensor-util.js";
 /** The dtypes TF registers Unique CPU kernels for: real numbers, bool and string (not complex). */
 const UNIQUE_TYPES = [...REAL_NUMBER_TYPES, DataType.DT_BOOL, DataType.DT_STRING];
 
-const latin1 = new TextDecoder("latin1");
-
 /** A key equal for equal elements; undefined for a NaN (equal to nothing). */
 function elementKey(t: Tensor, i: number): string | number | bigint | undefined {
   switch (t.dtype) {
     case DataType.DT_STRING:
-      return latin1.decode((t.data as Uint8Array[])[i]!);
+      return binaryString((t.data as Uint8Array[])[i]!);
     case DataType.DT_HALF: {
       const b = (t.data as Uint16Array)[i]!;
       return (b & 0x7c00) === 0x7c00 && (b & 0x3ff) !== 0 ? undefined : b;

@@ -1,0 +1,799 @@
+// Hostile-input properties shared by test/fuzz.test.ts (bounded, fixed seed, in CI) and
+// scripts/fuzz.ts (`npm run fuzz`, long runs with figures). Every input a client can send must get
+// either an answer or a clear TF error code; INTERNAL/UNKNOWN answers are findings, an exception
+// that escapes is a crash, an answer slower than the bound is a hang, and a canary session created
+// before the campaign must still run its step and return the right value afterwards.
+
+import { type ClientHttp2Session, connect, constants as h2 } from "node:http2";
+import {
+  create,
+  type DescMessage,
+  fromBinary,
+  type MessageShape,
+  toBinary,
+  toJson,
+} from "@bufbuild/protobuf";
+import fc from "fast-check";
+import type { AttrValue } from "../../gen/tensorflow/core/framework/attr_value_pb.js";
+import {
+  AttrValue_ListValueSchema,
+  AttrValueSchema,
+} from "../../gen/tensorflow/core/framework/attr_value_pb.js";
+import type { NodeDef } from "../../gen/tensorflow/core/framework/node_def_pb.js";
+import { type TensorProto, TensorProtoSchema } from "../../gen/tensorflow/core/framework/tensor_pb.js";
+import { TensorShapeProtoSchema } from "../../gen/tensorflow/core/framework/tensor_shape_pb.js";
+import {
+  CloseSessionRequestSchema,
+  type CreateSessionRequest,
+  CreateSessionRequestSchema,
+  type CreateSessionResponse,
+  ExtendSessionRequestSchema,
+  ListDevicesRequestSchema,
+  MakeCallableRequestSchema,
+  PartialRunSetupRequestSchema,
+  ReleaseCallableRequestSchema,
+  ResetRequestSchema,
+  RunCallableRequestSchema,
+  type RunStepRequest,
+  RunStepRequestSchema,
+  type RunStepResponse,
+} from "../../gen/tensorflow/core/protobuf/master_pb.js";
+import { isTfError, TfCode, tfCodeName } from "../../server/engine/framework/errors.js";
+import { type AttrSpec, lookUpOp, type OpDefinition } from "../../server/engine/framework/op-def.js";
+import { kernelConfigs } from "../../server/engine/kernels/registry.js";
+import type { Master } from "../../server/engine/master/master.js";
+import { attr } from "./attr.js";
+import { DataType, graph, linearExpected, linearGraph, node, tensorProto, tensorValues } from "./graphs.js";
+
+// ---------------------------------------------------------------------------------------------
+// Outcomes and figures
+
+export type Outcome =
+  | { readonly kind: "ok" }
+  | { readonly kind: "error"; readonly code: string; readonly message: string }
+  | { readonly kind: "crash"; readonly message: string }
+  | { readonly kind: "hang" };
+
+export interface Finding {
+  readonly property: string;
+  readonly outcome: Outcome;
+  readonly input: string;
+}
+
+export class Figures {
+  tried = 0;
+  crashes = 0;
+  hangs = 0;
+  internal = 0;
+  readonly findings: Finding[] = [];
+  readonly codes = new Map<string, number>();
+
+  record(property: string, outcome: Outcome, input: () => string): void {
+    this.tried++;
+    const key = outcome.kind === "error" ? outcome.code : outcome.kind.toUpperCase();
+    this.codes.set(key, (this.codes.get(key) ?? 0) + 1);
+    if (outcome.kind === "crash") this.crashes++;
+    if (outcome.kind === "hang") this.hangs++;
+    const bad =
+      outcome.kind === "error" &&
+      (outcome.code === "UNKNOWN" || (outcome.code === "INTERNAL" && !isTfInternalAnswer(outcome.message)));
+    if (bad) this.internal++;
+    if (bad || outcome.kind === "crash" || outcome.kind === "hang") {
+      if (this.findings.length < 200) this.findings.push({ property, outcome, input: input().slice(0, 600) });
+    }
+  }
+}
+
+/**
+ * The INTERNAL answers that are TF's own, so they name their problem and are not findings. Any
+ * other INTERNAL (and every UNKNOWN) is one.
+ */
+export const tfInternalAnswers: readonly { readonly why: string; readonly message: RegExp }[] = [
+  {
+    // gRPC's code for a request body that does not parse ("Error parsing request proto", grpc/grpc
+    // doc/statuscodes.md), which TF's gRPC server answers too; Connect's runtime answers the same.
+    why: "request is not a valid protobuf encoding",
+    message: /^parse binary: /,
+  },
+  {
+    // TF 2.21's executor checks each output's dtype against the node's (INTERNAL); a feed of the
+    // wrong dtype fails there (observed: test/tf/reference-observations.json, "wrong-dtype feed").
+    why: "feed dtype differs from the placeholder's",
+    message: /Output 0 of type \w+ does not match declared output type \w+ for node \{\{node _recv_/,
+  },
+];
+
+export function isTfInternalAnswer(message: string): boolean {
+  return tfInternalAnswers.some((a) => a.message.test(message));
+}
+
+/** An Outcome-returning call (a wire post), bounded by `ms`; a rejection is a crash. */
+export async function boundedOutcome(call: () => Promise<Outcome>, ms: number): Promise<Outcome> {
+  let timer: NodeJS.Timeout | undefined;
+  const hang = new Promise<Outcome>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: "hang" }), ms);
+  });
+  try {
+    return await Promise.race([
+      call().catch((e: unknown): Outcome => ({ kind: "crash", message: String(e) })),
+      hang,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The answer of `call` as an Outcome, bounded by `ms`. */
+export async function outcomeOf(call: () => Promise<unknown>, ms: number): Promise<Outcome> {
+  let timer: NodeJS.Timeout | undefined;
+  const hang = new Promise<Outcome>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: "hang" }), ms);
+  });
+  const answer = (async (): Promise<Outcome> => {
+    try {
+      await call();
+      return { kind: "ok" };
+    } catch (e) {
+      if (isTfError(e)) return { kind: "error", code: tfCodeName(e.code), message: e.message };
+      return { kind: "crash", message: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+    }
+  })();
+  try {
+    return await Promise.race([answer, hang]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The canary: a session created before the campaign whose step must keep its answer.
+
+export interface Canary {
+  readonly handle: string;
+  check(): Promise<void>;
+}
+
+const canaryX = [1.5, -2];
+
+/** The two session calls the canary needs: the engine's Master or a Connect client of the gateway. */
+export interface SessionApi {
+  createSession(req: CreateSessionRequest): Promise<CreateSessionResponse>;
+  runStep(req: RunStepRequest): Promise<RunStepResponse>;
+}
+
+export async function createCanary(master: SessionApi): Promise<Canary> {
+  const { sessionHandle } = await master.createSession(
+    create(CreateSessionRequestSchema, { graphDef: linearGraph() }),
+  );
+  return {
+    handle: sessionHandle,
+    async check() {
+      const res = await master.runStep(
+        create(RunStepRequestSchema, {
+          sessionHandle,
+          feed: [{ name: "x:0", tensor: tensorProto(DataType.DT_FLOAT, [1, 2], canaryX) }],
+          fetch: ["y:0"],
+        }),
+      );
+      const got = tensorValues(res.tensor[0]?.tensor);
+      const want = linearExpected(canaryX);
+      if (JSON.stringify(got) !== JSON.stringify(want.map((v) => Math.fround(v))))
+        throw new Error(`canary answered ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Random TensorProtos (bad dtypes, bad shapes, content of the wrong length, odd repeated fields)
+
+const dtypeArb = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom(1, 2, 3, 4, 5, 6, 7, 9, 10, 14, 17, 18, 19, 20, 21, 22, 23) },
+  { weight: 1, arbitrary: fc.integer({ min: -3, max: 130 }) },
+);
+
+const dimArb = fc.oneof(
+  { weight: 8, arbitrary: fc.integer({ min: 0, max: 4 }) },
+  { weight: 1, arbitrary: fc.constantFrom(-1, -2, -(2 ** 31), 2 ** 31 - 1, 2 ** 40, 2 ** 53 - 1) },
+);
+
+const shapeArb = fc.array(dimArb, { maxLength: 5 });
+
+export const tensorProtoArb: fc.Arbitrary<TensorProto> = fc
+  .record({
+    dtype: dtypeArb,
+    dims: shapeArb,
+    unknown: fc.nat(20),
+    content: fc.option(fc.uint8Array({ maxLength: 96 }), { nil: undefined }),
+    floatVal: fc.array(fc.float({ noDefaultInfinity: false }), { maxLength: 6 }),
+    intVal: fc.array(fc.integer(), { maxLength: 6 }),
+    int64Val: fc.array(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), { maxLength: 4 }),
+    stringVal: fc.array(fc.uint8Array({ maxLength: 12 }), { maxLength: 4 }),
+    boolVal: fc.array(fc.boolean(), { maxLength: 4 }),
+    versionNumber: fc.integer({ min: -2, max: 3 }),
+  })
+  .map((r) =>
+    create(TensorProtoSchema, {
+      dtype: r.dtype as DataType,
+      tensorShape: create(TensorShapeProtoSchema, {
+        dim: r.dims.map((d) => ({ size: BigInt(d) })),
+        unknownRank: r.unknown === 0,
+      }),
+      ...(r.content !== undefined ? { tensorContent: r.content } : {}),
+      floatVal: r.floatVal,
+      intVal: r.intVal,
+      int64Val: r.int64Val,
+      stringVal: r.stringVal,
+      boolVal: r.boolVal,
+      versionNumber: r.versionNumber,
+    }),
+  );
+
+// ---------------------------------------------------------------------------------------------
+// Random GraphDefs from the op registry
+
+/**
+ * Ops kept out of the random graphs: ones that wait on another step forever (queues, barriers,
+ * staging areas, accumulators, mutexes, Recv), sleep, or touch files (refused without a files
+ * root anyway, but a files root may be configured by whoever runs the campaign).
+ */
+const excludedOp =
+  /Queue|Barrier|Stage|Unstage|Accumulator|Mutex|Sleep|Recv|Send|Collective|Read|Write|File|Save|Restore|Record|Reader|Matching|Iterator|Dataset|Lookup.*Import|Checkpoint|Summary|MergeV2/;
+
+export function fuzzableOps(): OpDefinition[] {
+  const out: OpDefinition[] = [];
+  for (const c of kernelConfigs) {
+    if (excludedOp.test(c.op.name)) continue;
+    const def = lookUpOp(c.op.name);
+    if (def !== undefined) out.push(def);
+  }
+  return out;
+}
+
+const hugeInt = fc.constantFrom(2 ** 31 - 1, -(2 ** 31), 2 ** 40, -1, 2 ** 62);
+
+const intAttr = fc.oneof(
+  { weight: 8, arbitrary: fc.integer({ min: -2, max: 5 }) },
+  { weight: 1, arbitrary: hugeInt },
+);
+
+function typeAttrArb(spec: AttrSpec): fc.Arbitrary<DataType> {
+  const allowed = spec.allowedTypes ?? [1, 2, 3, 7, 9, 10];
+  return fc.oneof(
+    { weight: 9, arbitrary: fc.constantFrom(...allowed) },
+    { weight: 1, arbitrary: dtypeArb.map((d) => d as DataType) },
+  );
+}
+
+const listOf = (value: Parameters<typeof create<typeof AttrValue_ListValueSchema>>[1]): AttrValue =>
+  create(AttrValueSchema, { value: { case: "list", value: create(AttrValue_ListValueSchema, value) } });
+
+const utf8 = new TextEncoder();
+
+/** A value of the attr's own type (mostly plausible, sometimes hostile). */
+function attrArb(spec: AttrSpec): fc.Arbitrary<AttrValue> {
+  switch (spec.type) {
+    case "type":
+      return typeAttrArb(spec).map(attr.type);
+    case "list(type)":
+      return fc.array(typeAttrArb(spec), { maxLength: 3 }).map(attr.typeList);
+    case "int":
+      return intAttr.map(attr.int);
+    case "list(int)":
+      return fc.array(intAttr, { maxLength: 5 }).map(attr.intList);
+    case "float":
+      return fc.double().map(attr.float);
+    case "list(float)":
+      return fc.array(fc.double(), { maxLength: 4 }).map(attr.floatList);
+    case "bool":
+      return fc.boolean().map(attr.bool);
+    case "list(bool)":
+      return fc.array(fc.boolean(), { maxLength: 3 }).map((b) => listOf({ b }));
+    case "string":
+      return (
+        spec.allowedValues !== undefined && spec.allowedValues.length > 0
+          ? fc.oneof(fc.constantFrom(...spec.allowedValues), fc.string({ maxLength: 8 }))
+          : fc.string({ maxLength: 8 })
+      ).map(attr.string);
+    case "list(string)":
+      return fc.array(fc.string({ maxLength: 6 }), { maxLength: 3 }).map(attr.stringList);
+    case "shape":
+      return fc.option(shapeArb, { nil: undefined }).map(attr.shape);
+    case "list(shape)":
+      return fc
+        .array(shapeArb, { maxLength: 3 })
+        .map((ss) => listOf({ shape: ss.map((d) => ({ dim: d.map((size) => ({ size: BigInt(size) })) })) }));
+    case "tensor":
+      return tensorProtoArb.map(attr.tensor);
+    case "list(tensor)":
+      return fc.array(tensorProtoArb, { maxLength: 2 }).map((tensor) => listOf({ tensor }));
+    case "func":
+      return fc
+        .string({ maxLength: 6 })
+        .map((name) => create(AttrValueSchema, { value: { case: "func", value: { name } } }));
+    case "list(func)":
+      return fc
+        .array(fc.string({ maxLength: 6 }), { maxLength: 2 })
+        .map((ns) => listOf({ func: ns.map((name) => ({ name })) }));
+  }
+}
+
+/** An attr of any type at all (wrong types for the op's attr, strings where ints belong, …). */
+const anyAttrArb: fc.Arbitrary<AttrValue> = fc.oneof(
+  intAttr.map(attr.int),
+  fc.double().map(attr.float),
+  fc.boolean().map(attr.bool),
+  fc.string({ maxLength: 6 }).map(attr.string),
+  dtypeArb.map((d) => attr.type(d as DataType)),
+  fc.option(shapeArb, { nil: undefined }).map(attr.shape),
+  fc.array(intAttr, { maxLength: 4 }).map(attr.intList),
+  fc.constant(create(AttrValueSchema, {})),
+  fc.uint8Array({ maxLength: 6 }).map((s) => create(AttrValueSchema, { value: { case: "s", value: s } })),
+);
+
+function attrsArb(op: OpDefinition): fc.Arbitrary<Record<string, AttrValue>> {
+  const entries = op.attrs.map((spec) =>
+    fc.oneof(
+      { weight: 16, arbitrary: attrArb(spec).map((v): [string, AttrValue] | undefined => [spec.name, v]) },
+      { weight: 1, arbitrary: anyAttrArb.map((v): [string, AttrValue] | undefined => [spec.name, v]) },
+      { weight: 1, arbitrary: fc.constant(undefined) },
+    ),
+  );
+  const extra = fc.option(
+    fc.tuple(fc.string({ maxLength: 5 }), anyAttrArb).map(([k, v]) => [`_${k}`, v] as [string, AttrValue]),
+    { freq: 8, nil: undefined },
+  );
+  return fc.tuple(fc.tuple(...entries), extra).map(([es, x]) => {
+    const out: Record<string, AttrValue> = {};
+    for (const e of [...es, x]) if (e !== undefined) out[e[0]] = e[1];
+    return out;
+  });
+}
+
+/** Source nodes every random graph starts with, so random ops have inputs to consume. */
+function sourceNodes(): NodeDef[] {
+  return [
+    node("p_f", "Placeholder", {
+      attrs: { dtype: attr.type(DataType.DT_FLOAT), shape: attr.shape(undefined) },
+    }),
+    node("p_i", "Placeholder", {
+      attrs: { dtype: attr.type(DataType.DT_INT32), shape: attr.shape(undefined) },
+    }),
+    node("c_f", "Const", {
+      attrs: {
+        dtype: attr.type(DataType.DT_FLOAT),
+        value: attr.tensor(tensorProto(DataType.DT_FLOAT, [2, 2], [1, -2, 0.5, 3])),
+      },
+    }),
+    node("c_i", "Const", {
+      attrs: {
+        dtype: attr.type(DataType.DT_INT32),
+        value: attr.tensor(tensorProto(DataType.DT_INT32, [2], [1, 0])),
+      },
+    }),
+    node("c_s", "Const", {
+      attrs: {
+        dtype: attr.type(DataType.DT_INT32),
+        value: attr.tensor(tensorProto(DataType.DT_INT32, [], [2])),
+      },
+    }),
+  ];
+}
+
+const sourceNames = ["p_f", "p_i", "c_f", "c_i", "c_s"];
+
+export interface GraphCase {
+  readonly nodes: NodeDef[];
+  readonly feeds: { name: string; tensor: TensorProto }[];
+  readonly fetches: string[];
+  readonly targets: string[];
+}
+
+function inputRef(earlier: readonly string[]): fc.Arbitrary<string> {
+  return fc.oneof(
+    { weight: 10, arbitrary: fc.constantFrom(...earlier) },
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...earlier), fc.integer({ min: 0, max: 3 }))
+        .map(([n, i]) => `${n}:${i}`),
+    },
+    { weight: 1, arbitrary: fc.constantFrom(...earlier).map((n) => `^${n}`) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 8 }) },
+  );
+}
+
+function nodeArb(
+  ops: readonly OpDefinition[],
+  index: number,
+  earlier: readonly string[],
+): fc.Arbitrary<NodeDef> {
+  return fc.constantFrom(...ops).chain((op) => {
+    const arity = op.inputs.length;
+    return fc
+      .tuple(
+        attrsArb(op),
+        fc.oneof(
+          { weight: 6, arbitrary: fc.array(inputRef(earlier), { minLength: arity, maxLength: arity }) },
+          { weight: 1, arbitrary: fc.array(inputRef(earlier), { maxLength: arity + 3 }) },
+        ),
+        fc.constantFrom("", "", "", "/device:CPU:0", "/job:nope/task:7", "/device:GPU:0", "garbage"),
+      )
+      .map(([attrs, inputs, device]) => node(`n${index}`, op.name, { inputs, attrs, device }));
+  });
+}
+
+export function graphCaseArb(ops: readonly OpDefinition[], maxNodes: number): fc.Arbitrary<GraphCase> {
+  return fc.integer({ min: 1, max: maxNodes }).chain((count) => {
+    const names = [...sourceNames];
+    const nodeArbs: fc.Arbitrary<NodeDef>[] = [];
+    for (let i = 0; i < count; i++) {
+      nodeArbs.push(nodeArb(ops, i, [...names]));
+      names.push(`n${i}`);
+    }
+    const outNames = names.slice(sourceNames.length);
+    return fc
+      .record({
+        nodes: fc.tuple(...nodeArbs),
+        feedF: fc.option(tensorProtoArb, { freq: 2, nil: undefined }),
+        feedI: fc.option(tensorProtoArb, { freq: 2, nil: undefined }),
+        fetches: fc.uniqueArray(
+          fc.tuple(fc.constantFrom(...outNames), fc.integer({ min: 0, max: 2 })).map(([n, i]) => `${n}:${i}`),
+          { minLength: 1, maxLength: 3 },
+        ),
+        targets: fc.uniqueArray(fc.constantFrom(...outNames), { maxLength: 2 }),
+      })
+      .map((r) => ({
+        nodes: [...sourceNodes(), ...r.nodes],
+        feeds: [
+          { name: "p_f:0", tensor: r.feedF ?? tensorProto(DataType.DT_FLOAT, [2], [0.25, -1]) },
+          { name: "p_i:0", tensor: r.feedI ?? tensorProto(DataType.DT_INT32, [2], [1, 2]) },
+        ],
+        fetches: r.fetches,
+        targets: r.targets,
+      }));
+  });
+}
+
+/** CreateSession with the graph, one RunStep (bounded by a step timeout), CloseSession. */
+export async function runGraphCase(master: Master, c: GraphCase, stepTimeoutMs: number): Promise<void> {
+  const { sessionHandle } = await master.createSession(
+    create(CreateSessionRequestSchema, { graphDef: graph(...c.nodes) }),
+  );
+  try {
+    await master.runStep(
+      create(RunStepRequestSchema, {
+        sessionHandle,
+        feed: c.feeds,
+        fetch: c.fetches,
+        target: c.targets,
+        options: { timeoutInMs: BigInt(stepTimeoutMs) },
+      }),
+    );
+  } finally {
+    await master.closeSession(create(CloseSessionRequestSchema, { sessionHandle }));
+  }
+}
+
+export function describeGraphCase(c: GraphCase): string {
+  return c.nodes
+    .slice(sourceNames.length)
+    .map((n) => `${n.name}=${n.op}(${n.input.join(",")}){${Object.keys(n.attr).join(",")}}`)
+    .join(" ")
+    .concat(` fetch=${c.fetches.join(",")}`);
+}
+
+/** RunStep of a linear graph with a random TensorProto fed to its placeholder. */
+export async function runFeedCase(master: Master, handle: string, t: TensorProto): Promise<void> {
+  await master.runStep(
+    create(RunStepRequestSchema, {
+      sessionHandle: handle,
+      feed: [{ name: "x:0", tensor: t }],
+      fetch: ["y:0"],
+      options: { timeoutInMs: 5000n },
+    }),
+  );
+}
+
+export function describeTensor(t: TensorProto): string {
+  return JSON.stringify(toJson(TensorProtoSchema, t));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Wire bytes: every MasterService method over Connect binary, Connect JSON and gRPC
+
+interface MethodSample {
+  readonly method: string;
+  readonly schema: DescMessage;
+  readonly valid: (victim: string) => MessageShape<DescMessage>;
+}
+
+/**
+ * Reset is left out of the wire campaign's method list: a random ResetRequest is a valid request to
+ * close every session of the caller (TF's Reset), canary included. It gets its own property that
+ * checks the server still serves afterwards (test/fuzz.test.ts).
+ */
+export const wireMethods: readonly MethodSample[] = [
+  {
+    method: "CreateSession",
+    schema: CreateSessionRequestSchema,
+    valid: () => create(CreateSessionRequestSchema, { graphDef: linearGraph() }),
+  },
+  {
+    method: "ExtendSession",
+    schema: ExtendSessionRequestSchema,
+    valid: (h) =>
+      create(ExtendSessionRequestSchema, {
+        sessionHandle: h,
+        graphDef: graph(node("extra", "NoOp")),
+        currentGraphVersion: 0n,
+      }),
+  },
+  {
+    method: "RunStep",
+    schema: RunStepRequestSchema,
+    valid: (h) =>
+      create(RunStepRequestSchema, {
+        sessionHandle: h,
+        feed: [{ name: "x:0", tensor: tensorProto(DataType.DT_FLOAT, [1, 2], [1, 2]) }],
+        fetch: ["y:0"],
+        options: { timeoutInMs: 5000n },
+      }),
+  },
+  {
+    method: "PartialRunSetup",
+    schema: PartialRunSetupRequestSchema,
+    valid: (h) => create(PartialRunSetupRequestSchema, { sessionHandle: h, feed: ["x:0"], fetch: ["y:0"] }),
+  },
+  {
+    method: "CloseSession",
+    schema: CloseSessionRequestSchema,
+    valid: (h) => create(CloseSessionRequestSchema, { sessionHandle: h }),
+  },
+  {
+    method: "ListDevices",
+    schema: ListDevicesRequestSchema,
+    valid: () => create(ListDevicesRequestSchema, {}),
+  },
+  {
+    method: "MakeCallable",
+    schema: MakeCallableRequestSchema,
+    valid: (h) =>
+      create(MakeCallableRequestSchema, { sessionHandle: h, options: { feed: ["x:0"], fetch: ["y:0"] } }),
+  },
+  {
+    method: "RunCallable",
+    schema: RunCallableRequestSchema,
+    valid: (h) =>
+      create(RunCallableRequestSchema, {
+        sessionHandle: h,
+        handle: 0n,
+        feed: [tensorProto(DataType.DT_FLOAT, [1, 2], [1, 2])],
+      }),
+  },
+  {
+    method: "ReleaseCallable",
+    schema: ReleaseCallableRequestSchema,
+    valid: (h) => create(ReleaseCallableRequestSchema, { sessionHandle: h, handle: 0n }),
+  },
+];
+
+export const resetMethod: MethodSample = {
+  method: "Reset",
+  schema: ResetRequestSchema,
+  valid: () => create(ResetRequestSchema, { container: ["a"] }),
+};
+
+export type WireProtocol = "connect-binary" | "connect-json" | "grpc";
+
+export interface WireCase {
+  readonly method: number;
+  readonly protocol: WireProtocol;
+  readonly body: Uint8Array;
+  readonly describe: string;
+}
+
+/** Byte-level mutations of a valid encoding: flips, inserts, deletes, truncation, splices. */
+const mutationArb = fc.oneof(
+  fc.record({ kind: fc.constant("flip" as const), at: fc.nat(), bits: fc.integer({ min: 1, max: 255 }) }),
+  fc.record({
+    kind: fc.constant("insert" as const),
+    at: fc.nat(),
+    bytes: fc.uint8Array({ minLength: 1, maxLength: 12 }),
+  }),
+  fc.record({ kind: fc.constant("delete" as const), at: fc.nat(), len: fc.integer({ min: 1, max: 8 }) }),
+  fc.record({ kind: fc.constant("truncate" as const), at: fc.nat() }),
+  fc.record({
+    kind: fc.constant("varint" as const),
+    at: fc.nat(),
+    // A length/varint of 2^62 or 2^32-1: a field claiming far more bytes than the message has.
+    bytes: fc.constantFrom(
+      Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0x0f),
+      Uint8Array.of(0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x40),
+      Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01),
+    ),
+  }),
+);
+
+type Mutation = typeof mutationArb extends fc.Arbitrary<infer M> ? M : never;
+
+function mutate(bytes: Uint8Array, ms: readonly Mutation[]): Uint8Array {
+  let b = Array.from(bytes);
+  for (const m of ms) {
+    const at = b.length === 0 ? 0 : m.at % (b.length + 1);
+    switch (m.kind) {
+      case "flip":
+        if (b.length > 0) b[at % b.length] = (b[at % b.length] as number) ^ m.bits;
+        break;
+      case "insert":
+      case "varint":
+        b.splice(at, 0, ...m.bytes);
+        break;
+      case "delete":
+        b.splice(at, m.len);
+        break;
+      case "truncate":
+        b = b.slice(0, at);
+        break;
+    }
+  }
+  return Uint8Array.from(b);
+}
+
+/** A JSON body: random JSON, or a valid request's JSON with random leaves replaced. */
+function jsonBodyArb(valid: unknown): fc.Arbitrary<string> {
+  const replaceLeaves = fc
+    .array(fc.tuple(fc.nat(), fc.jsonValue({ maxDepth: 2 })), { minLength: 1, maxLength: 3 })
+    .map((reps) => {
+      const copy = JSON.parse(JSON.stringify(valid)) as unknown;
+      const slots: { parent: Record<string, unknown> | unknown[]; key: string | number }[] = [];
+      const walk = (v: unknown) => {
+        if (Array.isArray(v))
+          v.forEach((x, i) => {
+            slots.push({ parent: v, key: i });
+            walk(x);
+          });
+        else if (v !== null && typeof v === "object")
+          for (const [k, x] of Object.entries(v)) {
+            slots.push({ parent: v as Record<string, unknown>, key: k });
+            walk(x);
+          }
+      };
+      walk(copy);
+      for (const [i, value] of reps) {
+        const s = slots[i % Math.max(1, slots.length)];
+        if (s !== undefined) (s.parent as Record<string | number, unknown>)[s.key] = value;
+      }
+      return JSON.stringify(copy);
+    });
+  return fc.oneof(
+    { weight: 3, arbitrary: replaceLeaves },
+    { weight: 1, arbitrary: fc.json({ maxDepth: 3 }) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 40 }) },
+  );
+}
+
+export function wireCaseArb(methods: readonly MethodSample[], victim: string): fc.Arbitrary<WireCase> {
+  return fc
+    .tuple(
+      fc.nat(methods.length - 1),
+      fc.constantFrom<WireProtocol>("connect-binary", "connect-json", "grpc"),
+    )
+    .chain(([mi, protocol]): fc.Arbitrary<WireCase> => {
+      const m = methods[mi] as MethodSample;
+      if (protocol === "connect-json") {
+        const valid = toJson(m.schema, m.valid(victim));
+        return jsonBodyArb(valid).map((s) => ({
+          method: mi,
+          protocol,
+          body: utf8.encode(s),
+          describe: `${m.method} ${protocol} ${s}`,
+        }));
+      }
+      const validBytes = toBinary(m.schema, m.valid(victim));
+      return fc
+        .oneof(
+          { weight: 1, arbitrary: fc.uint8Array({ maxLength: 200 }) },
+          {
+            weight: 3,
+            arbitrary: fc
+              .array(mutationArb, { minLength: 1, maxLength: 4 })
+              .map((ms) => mutate(validBytes, ms)),
+          },
+        )
+        .map((body) => ({
+          method: mi,
+          protocol,
+          body,
+          describe: `${m.method} ${protocol} ${Buffer.from(body).toString("hex")}`,
+        }));
+    });
+}
+
+const connectCodes = new Map<string, string>(Object.keys(TfCode).map((name) => [name.toLowerCase(), name]));
+
+/** Posts one body; the answer's code (OK or a TF code name) as an Outcome. */
+export async function postWire(
+  baseUrl: string,
+  h2session: () => ClientHttp2Session,
+  method: string,
+  protocol: WireProtocol,
+  body: Uint8Array,
+): Promise<Outcome> {
+  const path = `/tensorflow.grpc.MasterService/${method}`;
+  if (protocol === "grpc") return postGrpc(h2session(), path, body);
+  const res = await fetch(`${baseUrl}${path}`, {
+    method: "POST",
+    headers: { "content-type": protocol === "connect-json" ? "application/json" : "application/proto" },
+    body: Buffer.from(body),
+  });
+  const text = await res.text();
+  if (res.status === 200) return { kind: "ok" };
+  let code = `HTTP_${res.status}`;
+  let message = text.slice(0, 200);
+  try {
+    const j = JSON.parse(text) as { code?: string; message?: string };
+    if (typeof j.code === "string") code = connectCodes.get(j.code) ?? j.code.toUpperCase();
+    if (typeof j.message === "string") message = j.message;
+  } catch {
+    // Not a Connect error body: keep the HTTP status as the code.
+  }
+  return { kind: "error", code, message };
+}
+
+const grpcCodeNames = new Map<number, string>(Object.entries(TfCode).map(([k, v]) => [v, k]));
+
+function postGrpc(session: ClientHttp2Session, path: string, body: Uint8Array): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const frame = Buffer.alloc(5 + body.length);
+    frame.writeUInt32BE(body.length, 1);
+    frame.set(body, 5);
+    const req = session.request({
+      [h2.HTTP2_HEADER_METHOD]: "POST",
+      [h2.HTTP2_HEADER_PATH]: path,
+      "content-type": "application/grpc",
+      te: "trailers",
+    });
+    let status: string | undefined;
+    let message = "";
+    const take = (h: Record<string, unknown>) => {
+      if (h["grpc-status"] !== undefined) status = String(h["grpc-status"]);
+      if (h["grpc-message"] !== undefined) message = decodeURIComponent(String(h["grpc-message"]));
+    };
+    req.on("response", take);
+    req.on("trailers", take);
+    req.on("data", () => {});
+    req.on("error", (e) => resolve({ kind: "crash", message: `stream error: ${e.message}` }));
+    req.on("close", () => {
+      if (status === undefined) resolve({ kind: "crash", message: "no grpc-status" });
+      else if (status === "0") resolve({ kind: "ok" });
+      else resolve({ kind: "error", code: grpcCodeNames.get(Number(status)) ?? `GRPC_${status}`, message });
+    });
+    req.end(frame);
+  });
+}
+
+export function h2Connector(baseUrl: string): { get(): ClientHttp2Session; close(): void } {
+  let s: ClientHttp2Session | undefined;
+  return {
+    get() {
+      if (s === undefined || s.closed || s.destroyed) {
+        s = connect(baseUrl);
+        s.on("error", () => {});
+      }
+      return s;
+    },
+    close() {
+      s?.close();
+    },
+  };
+}
+
+/** Decodes what a wire case would decode to, for the report (undefined when it does not parse). */
+export function decodes(schema: DescMessage, body: Uint8Array): boolean {
+  try {
+    fromBinary(schema, body);
+    return true;
+  } catch {
+    return false;
+  }
+}

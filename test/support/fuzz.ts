@@ -39,7 +39,15 @@ import {
   type RunStepResponse,
 } from "../../gen/tensorflow/core/protobuf/master_pb.js";
 import { isTfError, TfCode, tfCodeName } from "../../server/engine/framework/errors.js";
-import { type AttrSpec, lookUpOp, type OpDefinition } from "../../server/engine/framework/op-def.js";
+import {
+  type AttrSpec,
+  addDefaultAttrs,
+  inputTypesForNode,
+  lookUpOp,
+  type OpDefinition,
+  outputTypesForNode,
+} from "../../server/engine/framework/op-def.js";
+import { makeRefType } from "../../server/engine/framework/types.js";
 import { kernelConfigs } from "../../server/engine/kernels/registry.js";
 import type { Master } from "../../server/engine/master/master.js";
 import { attr } from "./attr.js";
@@ -100,6 +108,12 @@ export const tfInternalAnswers: readonly { readonly why: string; readonly messag
     // wrong dtype fails there (observed: test/tf/reference-observations.json, "wrong-dtype feed").
     why: "feed dtype differs from the placeholder's",
     message: /Output 0 of type \w+ does not match declared output type \w+ for node \{\{node _recv_/,
+  },
+  {
+    // _Arg/_Retval outside a function call: TF's kernels answer INTERNAL "no call frame"
+    // (core/kernels/function_ops.cc).
+    why: "a bare _Arg or _Retval in a client's graph",
+    message: /\bno call frame\b/,
   },
 ];
 
@@ -330,56 +344,72 @@ const anyAttrArb: fc.Arbitrary<AttrValue> = fc.oneof(
   fc.uint8Array({ maxLength: 6 }).map((s) => create(AttrValueSchema, { value: { case: "s", value: s } })),
 );
 
-function attrsArb(op: OpDefinition): fc.Arbitrary<Record<string, AttrValue>> {
-  const entries = op.attrs.map((spec) =>
-    fc.oneof(
-      { weight: 16, arbitrary: attrArb(spec).map((v): [string, AttrValue] | undefined => [spec.name, v]) },
-      { weight: 1, arbitrary: anyAttrArb.map((v): [string, AttrValue] | undefined => [spec.name, v]) },
-      { weight: 1, arbitrary: fc.constant(undefined) },
-    ),
-  );
-  const extra = fc.option(
-    fc.tuple(fc.string({ maxLength: 5 }), anyAttrArb).map(([k, v]) => [`_${k}`, v] as [string, AttrValue]),
-    { freq: 8, nil: undefined },
-  );
-  return fc.tuple(fc.tuple(...entries), extra).map(([es, x]) => {
-    const out: Record<string, AttrValue> = {};
-    for (const e of [...es, x]) if (e !== undefined) out[e[0]] = e[1];
-    return out;
-  });
+interface Avail {
+  readonly ref: string;
+  readonly dtype: DataType;
 }
 
-/** Source nodes every random graph starts with, so random ops have inputs to consume. */
-function sourceNodes(): NodeDef[] {
-  return [
+const bytesOf = (s: string) => utf8.encode(s);
+
+/** Source nodes every random graph starts with (one per common dtype), so random ops find inputs. */
+function sourceNodes(): { nodes: NodeDef[]; avail: Avail[] } {
+  const constOf = (name: string, t: TensorProto) =>
+    node(name, "Const", { attrs: { dtype: attr.type(t.dtype), value: attr.tensor(t) } });
+  const shape = (dims: number[]) =>
+    create(TensorShapeProtoSchema, { dim: dims.map((d) => ({ size: BigInt(d) })) });
+  const nodes = [
     node("p_f", "Placeholder", {
       attrs: { dtype: attr.type(DataType.DT_FLOAT), shape: attr.shape(undefined) },
     }),
     node("p_i", "Placeholder", {
       attrs: { dtype: attr.type(DataType.DT_INT32), shape: attr.shape(undefined) },
     }),
-    node("c_f", "Const", {
-      attrs: {
-        dtype: attr.type(DataType.DT_FLOAT),
-        value: attr.tensor(tensorProto(DataType.DT_FLOAT, [2, 2], [1, -2, 0.5, 3])),
-      },
-    }),
-    node("c_i", "Const", {
-      attrs: {
-        dtype: attr.type(DataType.DT_INT32),
-        value: attr.tensor(tensorProto(DataType.DT_INT32, [2], [1, 0])),
-      },
-    }),
-    node("c_s", "Const", {
-      attrs: {
-        dtype: attr.type(DataType.DT_INT32),
-        value: attr.tensor(tensorProto(DataType.DT_INT32, [], [2])),
-      },
+    constOf("c_f", tensorProto(DataType.DT_FLOAT, [2, 2], [1, -2, 0.5, 3])),
+    constOf("c_e", tensorProto(DataType.DT_FLOAT, [0, 3], [])),
+    constOf("c_d", tensorProto(DataType.DT_DOUBLE, [3], [0.25, -1, 7])),
+    constOf("c_i", tensorProto(DataType.DT_INT32, [2], [1, 0])),
+    constOf("c_s", tensorProto(DataType.DT_INT32, [], [2])),
+    constOf("c_l", tensorProto(DataType.DT_INT64, [2], [3, -1])),
+    constOf(
+      "c_b",
+      create(TensorProtoSchema, { dtype: DataType.DT_BOOL, tensorShape: shape([2]), boolVal: [true, false] }),
+    ),
+    constOf(
+      "c_str",
+      create(TensorProtoSchema, {
+        dtype: DataType.DT_STRING,
+        tensorShape: shape([2]),
+        stringVal: [bytesOf("a,b"), bytesOf("")],
+      }),
+    ),
+    node("v", "VariableV2", { attrs: { dtype: attr.type(DataType.DT_FLOAT), shape: attr.shape([2, 2]) } }),
+    node("v_init", "Assign", { inputs: ["v", "c_f"], attrs: { T: attr.type(DataType.DT_FLOAT) } }),
+    node("r", "VarHandleOp", { attrs: { dtype: attr.type(DataType.DT_FLOAT), shape: attr.shape([2, 2]) } }),
+    node("r_init", "AssignVariableOp", {
+      inputs: ["r", "c_f"],
+      attrs: { dtype: attr.type(DataType.DT_FLOAT) },
     }),
   ];
+  const avail: Avail[] = [
+    { ref: "p_f", dtype: DataType.DT_FLOAT },
+    { ref: "p_i", dtype: DataType.DT_INT32 },
+    { ref: "c_f", dtype: DataType.DT_FLOAT },
+    { ref: "c_e", dtype: DataType.DT_FLOAT },
+    { ref: "c_d", dtype: DataType.DT_DOUBLE },
+    { ref: "c_i", dtype: DataType.DT_INT32 },
+    { ref: "c_s", dtype: DataType.DT_INT32 },
+    { ref: "c_l", dtype: DataType.DT_INT64 },
+    { ref: "c_b", dtype: DataType.DT_BOOL },
+    { ref: "c_str", dtype: DataType.DT_STRING },
+    { ref: "v", dtype: makeRefType(DataType.DT_FLOAT) },
+    { ref: "v_init", dtype: makeRefType(DataType.DT_FLOAT) },
+    { ref: "r", dtype: DataType.DT_RESOURCE },
+  ];
+  return { nodes, avail };
 }
 
-const sourceNames = ["p_f", "p_i", "c_f", "c_i", "c_s"];
+const sourceCount = sourceNodes().nodes.length;
+const commonTypes: readonly DataType[] = [1, 2, 3, 9, 10, 7];
 
 export interface GraphCase {
   readonly nodes: NodeDef[];
@@ -388,70 +418,151 @@ export interface GraphCase {
   readonly targets: string[];
 }
 
-function inputRef(earlier: readonly string[]): fc.Arbitrary<string> {
-  return fc.oneof(
-    { weight: 10, arbitrary: fc.constantFrom(...earlier) },
-    {
-      weight: 3,
-      arbitrary: fc
-        .tuple(fc.constantFrom(...earlier), fc.integer({ min: 0, max: 3 }))
-        .map(([n, i]) => `${n}:${i}`),
-    },
-    { weight: 1, arbitrary: fc.constantFrom(...earlier).map((n) => `^${n}`) },
-    { weight: 1, arbitrary: fc.string({ maxLength: 8 }) },
-  );
+/** Attr names an op uses as list lengths ("N * T"): kept small so the node stays well formed. */
+function numberAttrs(op: OpDefinition): Set<string> {
+  const out = new Set<string>();
+  for (const a of [...op.inputs, ...op.outputs]) if (a.numberAttr !== undefined) out.add(a.numberAttr);
+  return out;
 }
 
-function nodeArb(
+/** Mostly well-typed attrs (so nodes reach their kernels), with hostile values mixed in. */
+function genAttrs(g: fc.GeneratorValue, op: OpDefinition, hostile: boolean): Record<string, AttrValue> {
+  const counts = numberAttrs(op);
+  const out: Record<string, AttrValue> = {};
+  for (const spec of op.attrs) {
+    const roll = g(() => fc.integer({ min: 0, max: 99 }));
+    if (hostile && roll < 3) continue; // missing (its default, or NOT_FOUND/INVALID_ARGUMENT when required)
+    if (hostile && roll < 8) {
+      out[spec.name] = g(() => anyAttrArb);
+      continue;
+    }
+    if (spec.type === "type") {
+      const allowed = spec.allowedTypes ?? commonTypes;
+      const usable = allowed.filter((t) => commonTypes.includes(t));
+      out[spec.name] = attr.type(
+        g(() => fc.constantFrom(...(usable.length > 0 && roll < 90 ? usable : allowed))),
+      );
+    } else if (spec.type === "int" && counts.has(spec.name)) {
+      out[spec.name] = attr.int(g(() => fc.integer({ min: Math.max(spec.minimum ?? 0, 0), max: 3 })));
+    } else if (spec.type === "list(type)") {
+      out[spec.name] = attr.typeList(g(() => fc.array(fc.constantFrom(...commonTypes), { maxLength: 3 })));
+    } else if (spec.defaultValue !== undefined && roll < 50) {
+      out[spec.name] = spec.defaultValue;
+    } else {
+      out[spec.name] = g(() => attrArb(spec));
+    }
+  }
+  if (hostile && g(() => fc.integer({ min: 0, max: 4 })) === 0)
+    out[`_${g(() => fc.string({ maxLength: 4 }))}`] = g(() => anyAttrArb);
+  return out;
+}
+
+/** An input of the wanted dtype when one exists, sometimes a hostile reference instead. */
+function genInput(
+  g: fc.GeneratorValue,
+  want: DataType | undefined,
+  avail: readonly Avail[],
+  hostile: boolean,
+): string {
+  const roll = g(() => fc.integer({ min: 0, max: 99 }));
+  const all = avail.map((a) => a.ref);
+  if (hostile && roll < 4) return g(() => fc.string({ maxLength: 8 }));
+  if (hostile && roll < 8)
+    return `${g(() => fc.constantFrom(...all)).split(":")[0]}:${g(() => fc.integer({ min: 0, max: 9 }))}`;
+  const typed = want === undefined ? [] : avail.filter((a) => a.dtype === want);
+  if (typed.length > 0 && roll < 95) return g(() => fc.constantFrom(...typed)).ref;
+  return g(() => fc.constantFrom(...all));
+}
+
+function genNode(
+  g: fc.GeneratorValue,
   ops: readonly OpDefinition[],
   index: number,
-  earlier: readonly string[],
-): fc.Arbitrary<NodeDef> {
-  return fc.constantFrom(...ops).chain((op) => {
-    const arity = op.inputs.length;
-    return fc
-      .tuple(
-        attrsArb(op),
-        fc.oneof(
-          { weight: 6, arbitrary: fc.array(inputRef(earlier), { minLength: arity, maxLength: arity }) },
-          { weight: 1, arbitrary: fc.array(inputRef(earlier), { maxLength: arity + 3 }) },
+  avail: Avail[],
+  hostile: boolean,
+): NodeDef {
+  const op = g(() => fc.constantFrom(...ops));
+  const attrs = genAttrs(g, op, hostile);
+  let inTypes: (DataType | undefined)[];
+  try {
+    inTypes = inputTypesForNode(op, addDefaultAttrs(op, attrs));
+  } catch {
+    inTypes = new Array<undefined>(g(() => fc.integer({ min: 0, max: 3 }))).fill(undefined);
+  }
+  const inputs = inTypes.slice(0, 8).map((t) => genInput(g, t, avail, hostile));
+  if (hostile && g(() => fc.integer({ min: 0, max: 9 })) === 0)
+    inputs.push(`^${g(() => fc.constantFrom(...avail)).ref.split(":")[0]}`);
+  if (hostile && g(() => fc.integer({ min: 0, max: 19 })) === 0) inputs.reverse(); // control inputs first, swapped args
+  const device = !hostile
+    ? ""
+    : g(() =>
+        fc.constantFrom(
+          "",
+          "",
+          "",
+          "",
+          "",
+          "",
+          "/device:CPU:0",
+          "/job:nope/task:7",
+          "/device:GPU:0",
+          "garbage",
         ),
-        fc.constantFrom("", "", "", "/device:CPU:0", "/job:nope/task:7", "/device:GPU:0", "garbage"),
-      )
-      .map(([attrs, inputs, device]) => node(`n${index}`, op.name, { inputs, attrs, device }));
-  });
+      );
+  const name = `n${index}`;
+  try {
+    outputTypesForNode(op, addDefaultAttrs(op, attrs))
+      .slice(0, 6)
+      .forEach((dtype, k) => {
+        avail.push({ ref: `${name}:${k}`, dtype });
+      });
+  } catch {
+    // Untypable node: nothing downstream can use it by type.
+  }
+  return node(name, op.name, { inputs, attrs, device });
 }
 
-export function graphCaseArb(ops: readonly OpDefinition[], maxNodes: number): fc.Arbitrary<GraphCase> {
-  return fc.integer({ min: 1, max: maxNodes }).chain((count) => {
-    const names = [...sourceNames];
-    const nodeArbs: fc.Arbitrary<NodeDef>[] = [];
-    for (let i = 0; i < count; i++) {
-      nodeArbs.push(nodeArb(ops, i, [...names]));
-      names.push(`n${i}`);
-    }
-    const outNames = names.slice(sourceNames.length);
-    return fc
-      .record({
-        nodes: fc.tuple(...nodeArbs),
-        feedF: fc.option(tensorProtoArb, { freq: 2, nil: undefined }),
-        feedI: fc.option(tensorProtoArb, { freq: 2, nil: undefined }),
-        fetches: fc.uniqueArray(
-          fc.tuple(fc.constantFrom(...outNames), fc.integer({ min: 0, max: 2 })).map(([n, i]) => `${n}:${i}`),
-          { minLength: 1, maxLength: 3 },
-        ),
-        targets: fc.uniqueArray(fc.constantFrom(...outNames), { maxLength: 2 }),
-      })
-      .map((r) => ({
-        nodes: [...sourceNodes(), ...r.nodes],
-        feeds: [
-          { name: "p_f:0", tensor: r.feedF ?? tensorProto(DataType.DT_FLOAT, [2], [0.25, -1]) },
-          { name: "p_i:0", tensor: r.feedI ?? tensorProto(DataType.DT_INT32, [2], [1, 2]) },
-        ],
-        fetches: r.fetches,
-        targets: r.targets,
-      }));
-  });
+/**
+ * A random graph: the source nodes, then up to maxNodes random ops from the registry wired by dtype
+ * (TF's own graph construction rejects ill-typed edges, so most nodes are well typed to reach their
+ * kernels), then one RunStep feeding the placeholders and fetching random outputs.
+ */
+export function genGraphCase(
+  g: fc.GeneratorValue,
+  ops: readonly OpDefinition[],
+  maxNodes: number,
+): GraphCase {
+  const { nodes, avail } = sourceNodes();
+  const count = g(() => fc.integer({ min: 1, max: maxNodes }));
+  // One graph in four is structurally hostile (wrong-typed attrs, bad edges and devices); the rest
+  // are well formed so their random attr values and inputs reach the kernels.
+  const hostile = g(() => fc.integer({ min: 0, max: 3 })) === 0;
+  const names: string[] = [];
+  const outputs: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const before = avail.length;
+    nodes.push(genNode(g, ops, i, avail, hostile));
+    names.push(`n${i}`);
+    outputs.push(...avail.slice(before).map((a) => a.ref));
+  }
+  const fetchPool = outputs.length > 0 ? outputs : names.map((n) => `${n}:0`);
+  const feed = (dtype: DataType, values: number[]) =>
+    g(() => fc.integer({ min: 0, max: 4 })) === 0
+      ? g(() => tensorProtoArb)
+      : tensorProto(dtype, [values.length], values);
+  return {
+    nodes,
+    feeds: [
+      { name: "p_f:0", tensor: feed(DataType.DT_FLOAT, [0.25, -1, 3]) },
+      { name: "p_i:0", tensor: feed(DataType.DT_INT32, [1, 2]) },
+    ],
+    fetches: g(() => fc.uniqueArray(fc.constantFrom(...fetchPool), { minLength: 1, maxLength: 3 })),
+    targets: [
+      ...(g(() => fc.boolean()) ? ["v_init"] : []),
+      ...(g(() => fc.boolean()) ? ["r_init"] : []),
+      ...g(() => fc.uniqueArray(fc.constantFrom(...names), { maxLength: 2 })),
+    ],
+  };
 }
 
 /** CreateSession with the graph, one RunStep (bounded by a step timeout), CloseSession. */
@@ -476,7 +587,7 @@ export async function runGraphCase(master: Master, c: GraphCase, stepTimeoutMs: 
 
 export function describeGraphCase(c: GraphCase): string {
   return c.nodes
-    .slice(sourceNames.length)
+    .slice(sourceCount)
     .map((n) => `${n.name}=${n.op}(${n.input.join(",")}){${Object.keys(n.attr).join(",")}}`)
     .join(" ")
     .concat(` fetch=${c.fetches.join(",")}`);

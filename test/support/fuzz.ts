@@ -78,7 +78,12 @@ export class Figures {
 
   record(property: string, outcome: Outcome, input: () => string): void {
     this.tried++;
-    const key = outcome.kind === "error" ? outcome.code : outcome.kind.toUpperCase();
+    const key =
+      outcome.kind !== "error"
+        ? outcome.kind.toUpperCase()
+        : outcome.code === "INTERNAL" && isTfInternalAnswer(outcome.message)
+          ? "INTERNAL (TF's own answer)"
+          : outcome.code;
     this.codes.set(key, (this.codes.get(key) ?? 0) + 1);
     if (outcome.kind === "crash") this.crashes++;
     if (outcome.kind === "hang") this.hangs++;

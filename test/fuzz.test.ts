@@ -9,8 +9,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { create } from "@bufbuild/protobuf";
 import fc from "fast-check";
+import type { AttrValue } from "../gen/tensorflow/core/framework/attr_value_pb.js";
 import { CreateSessionRequestSchema } from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { createMaster, type Master } from "../server/engine/master/master.js";
+import { attr } from "./support/attr.js";
 import {
   boundedOutcome,
   type Canary,
@@ -30,7 +32,7 @@ import {
   wireCaseArb,
   wireMethods,
 } from "./support/fuzz.js";
-import { linearGraph } from "./support/graphs.js";
+import { constNode, DataType, linearGraph, node } from "./support/graphs.js";
 import { masterClient, type RunningServer, startServer } from "./support/server.js";
 
 const seed = 20261206;
@@ -86,6 +88,46 @@ describe("in-process engine (no worker threads)", () => {
     assertClean(f);
     await canary.check();
   });
+});
+
+describe("findings of the campaign, kept as regressions", () => {
+  let master: Master;
+  before(() => {
+    master = createMaster({ ...limits, workerThreads: false });
+  });
+  after(() => master.close());
+
+  const caseNode = (branches: AttrValue) =>
+    node("n0", "StatelessCase", {
+      inputs: ["c_s", "c_s"],
+      attrs: {
+        Tin: attr.typeList([DataType.DT_INT32]),
+        Tout: attr.typeList([DataType.DT_INT32]),
+        branches,
+      },
+    });
+  for (const [name, branches] of [
+    ["a float", attr.float(1e-283)],
+    ["a list of ints", attr.intList([3])],
+  ] as const) {
+    test(`StatelessCase whose branches attr is ${name}: INVALID_ARGUMENT, not a kernel crash`, async () => {
+      const o = await outcomeOf(
+        () =>
+          runGraphCase(
+            master,
+            {
+              nodes: [constNode("c_s", DataType.DT_INT32, [], [2]), caseNode(branches)],
+              feeds: [],
+              fetches: ["n0:0"],
+              targets: [],
+            },
+            5000,
+          ),
+        hangMs,
+      );
+      assert.equal(o.kind === "error" ? o.code : o.kind, "INVALID_ARGUMENT", JSON.stringify(o));
+    });
+  }
 });
 
 describe("in-process engine (worker threads)", () => {

@@ -120,6 +120,12 @@ export const tfInternalAnswers: readonly { readonly why: string; readonly messag
     why: "a bare _Arg or _Retval in a client's graph",
     message: /\bno call frame\b/,
   },
+  {
+    // Integer TruncateDiv/TruncateMod by zero: TF 2.21 reports it through its generic binary-op
+    // error, INTERNAL (observed; server/engine/kernels/TruncateDiv.ts).
+    why: "integer truncating division by zero",
+    message: /Unexpected error in binary operator \(only integer div and mod should have errors\)/,
+  },
 ];
 
 export function isTfInternalAnswer(message: string): boolean {

@@ -126,6 +126,19 @@ export const tfInternalAnswers: readonly { readonly why: string; readonly messag
     why: "integer truncating division by zero",
     message: /Unexpected error in binary operator \(only integer div and mod should have errors\)/,
   },
+  {
+    // A sparse training op on a resource variable that does not exist yet: TF's
+    // GetInputTensorFromVariable answers INTERNAL (kernels/util/sparse-training-op-helpers.ts).
+    why: "sparse update of a variable never assigned",
+    message: /Invalid variable reference\./,
+  },
+  {
+    // Fetching a dead tensor (an untaken Switch/RefSwitch branch): TF's worker rewrites the failed
+    // fetch to INTERNAL (server/engine/master/master-session.ts, test/control-flow.test.ts).
+    why: "fetch of a dead tensor",
+    message:
+      /^Failed to fetch outputs of the step \(Original error message: The tensor returned for .* was not valid\.\)$/s,
+  },
 ];
 
 export function isTfInternalAnswer(message: string): boolean {

@@ -307,7 +307,11 @@ const listOf = (value: Parameters<typeof create<typeof AttrValue_ListValueSchema
 
 const utf8 = new TextEncoder();
 
-/** A value of the attr's own type (mostly plausible, sometimes hostile). */
+/**
+ * A value of the attr's own type (mostly plausible, sometimes hostile). Floats are float32 values
+ * (NaN, infinities and extremes included): AttrValue.f is a proto `float`, so nothing wider can
+ * arrive over the wire.
+ */
 function attrArb(spec: AttrSpec): fc.Arbitrary<AttrValue> {
   switch (spec.type) {
     case "type":
@@ -319,9 +323,9 @@ function attrArb(spec: AttrSpec): fc.Arbitrary<AttrValue> {
     case "list(int)":
       return fc.array(intAttr, { maxLength: 5 }).map(attr.intList);
     case "float":
-      return fc.double().map(attr.float);
+      return fc.float().map(attr.float);
     case "list(float)":
-      return fc.array(fc.double(), { maxLength: 4 }).map(attr.floatList);
+      return fc.array(fc.float(), { maxLength: 4 }).map(attr.floatList);
     case "bool":
       return fc.boolean().map(attr.bool);
     case "list(bool)":
@@ -358,7 +362,7 @@ function attrArb(spec: AttrSpec): fc.Arbitrary<AttrValue> {
 /** An attr of any type at all (wrong types for the op's attr, strings where ints belong, …). */
 const anyAttrArb: fc.Arbitrary<AttrValue> = fc.oneof(
   intAttr.map(attr.int),
-  fc.double().map(attr.float),
+  fc.float().map(attr.float),
   fc.boolean().map(attr.bool),
   fc.string({ maxLength: 6 }).map(attr.string),
   dtypeArb.map((d) => attr.type(d as DataType)),

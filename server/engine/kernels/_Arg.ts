@@ -12,8 +12,10 @@ export const ArgKernel: KernelConfig = {
     return {
       compute(ctx) {
         const args = ctx.step.callFrame?.args;
-        if (args === undefined || index >= args.length)
-          throw internal(`_Arg ${c.nodeName}: no argument ${index}`);
+        // Outside a function call (a graph sent by a client with a bare _Arg) there is no frame:
+        // TF's kernel answers INTERNAL "no call frame" (core/kernels/function_ops.cc).
+        if (args === undefined) throw internal("no call frame");
+        if (index >= args.length) throw internal(`_Arg ${c.nodeName}: no argument ${index}`);
         ctx.setOutput(0, args[index]!);
       },
     };

@@ -12,8 +12,10 @@ export const RetvalKernel: KernelConfig = {
     return {
       compute(ctx) {
         const rets = ctx.step.callFrame?.rets;
-        if (rets === undefined || index >= rets.length)
-          throw internal(`_Retval ${c.nodeName}: no result ${index}`);
+        // Outside a function call (a graph sent by a client with a bare _Retval) there is no frame:
+        // TF's kernel answers INTERNAL "no call frame" (core/kernels/function_ops.cc).
+        if (rets === undefined) throw internal("no call frame");
+        if (index >= rets.length) throw internal(`_Retval ${c.nodeName}: no result ${index}`);
         rets[index] = ctx.input(0);
       },
     };

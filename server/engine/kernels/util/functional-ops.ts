@@ -7,7 +7,7 @@
 // does for ops marked `_lower_using_switch_merge`; the kernels run the rest, with the same results.
 
 import { internal, invalidArgument } from "../../framework/errors.js";
-import type { AttrMap } from "../../framework/op-def.js";
+import { type AttrMap, getAttrList } from "../../framework/op-def.js";
 import type { OpKernelConstruction, OpKernelContext, StepContext } from "../../framework/op-kernel.js";
 import type { Tensor } from "../../framework/tensor.js";
 import { DataType, dataTypeString } from "../../framework/types.js";
@@ -25,10 +25,14 @@ export function instantiateFuncAttr(c: OpKernelConstruction, attr: string, index
   return c.functions.instantiate(func.name, func.attr);
 }
 
-/** Number of functions in a `list(func)` attr. */
+/**
+ * Number of functions in a `list(func)` attr. An attr of another type fails as TF's GetNodeAttr
+ * does, and a list naming no function is refused, so a kernel never indexes an empty branch list.
+ */
 export function funcListLength(c: OpKernelConstruction, attr: string): number {
-  const v = c.attrs[attr];
-  return v?.value.case === "list" ? v.value.value.func.length : 0;
+  const n = getAttrList(c.attrs, attr).func.length;
+  if (n === 0) throw invalidArgument(`Length for attr '${attr}' of 0 must be at least minimum 1`);
+  return n;
 }
 
 /**

@@ -26,9 +26,11 @@ const FLAGS = [
   "--disable-sync",
 ];
 const artifacts = join(repoRoot, "test-artifacts");
-const skip = existsSync(CHROMIUM)
-  ? false
-  : `${CHROMIUM} not found (apt-get install chromium); browser tests skipped`;
+// Outside CI a machine without Chromium skips with this reason; under CI the suite runs and fails.
+const skip =
+  existsSync(CHROMIUM) || process.env.CI === "true"
+    ? false
+    : `${CHROMIUM} not found (apt-get install chromium); browser tests skipped`;
 
 describe("demo page: the digits tab (a SavedModel from Python)", { skip }, () => {
   let server: RunningServer;
@@ -92,14 +94,10 @@ describe("demo page: the digits tab (a SavedModel from Python)", { skip }, () =>
     assert.equal(state, "predicted", (await page.textContent("#digits-status")) ?? "");
   }
 
-  test("draw a digit, see the class probabilities", async (t) => {
+  test("draw a digit, see the class probabilities", async () => {
     const page = await openDigits(`${server.url}/`);
     const state = await page.getAttribute("#digits-tab", "data-state");
     const status = (await page.textContent("#digits-status")) ?? "";
-    if (state === "error" && /RestoreV2 is not supported/.test(status)) {
-      await page.close();
-      return t.skip("RestoreV2 cannot read checkpoints in this build");
-    }
     assert.equal(state, "ready", status);
 
     // A "7": the top bar, then the diagonal down to the left.

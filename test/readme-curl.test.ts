@@ -73,15 +73,9 @@ test("the README's ListDevices example answers as shown", async () => {
   assert.equal(body.localDevice[0]!.memoryLimit, "268435456");
 });
 
-test("the README's SavedModel session works as printed (npm run demo's models/)", async (t) => {
+test("the README's SavedModel session works as printed (npm run demo's models/)", async () => {
   const demo = await startServer({ master: { files: { root: join(repoRoot, "models"), readOnly: true } } });
   try {
-    // RestoreV2 reads checkpoints once the checkpoint kernels are in; until then there is nothing to run.
-    const probe = await fetch(`${demo.url}/v1/models/digits/sessions`, { method: "POST" });
-    const body = (await probe.json()) as { sessionHandle?: string; message?: string };
-    if (probe.status === 501 && body.message?.includes("RestoreV2 is not supported")) {
-      return t.skip("RestoreV2 cannot read checkpoints in this build");
-    }
     const script = readmeBlock("readme-models").replaceAll("127.0.0.1:8080", `127.0.0.1:${demo.port}`);
     assert.ok(!script.includes(":8080"), "every URL was rewritten");
     const lines = (await runScript(script)).trim().split("\n");

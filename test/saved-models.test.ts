@@ -143,12 +143,6 @@ function fetched(json: Record<string, unknown>): Map<string, JsonTensor> {
   return new Map(tensors.map((t) => [t.name, t.tensor]));
 }
 
-/** RestoreV2 reads checkpoints once the file sandbox's checkpoint kernels are in. */
-function restoreUnsupported(res: { status: number; json: unknown }): boolean {
-  const message = (res.json as { message?: string } | undefined)?.message ?? "";
-  return res.status === 501 && message.includes("RestoreV2 is not supported");
-}
-
 describe("SavedModels under --files-root", () => {
   let sandbox: { root: string; outside: string };
   let server: RunningServer;
@@ -302,9 +296,8 @@ describe("SavedModels under --files-root", () => {
     });
   }
 
-  test("a simple_save model's variables are restored and its signature runs", async (t) => {
+  test("a simple_save model's variables are restored and its signature runs", async () => {
     const created = await raw(server.port, "POST", "/v1/models/linear/sessions");
-    if (restoreUnsupported(created)) return t.skip("RestoreV2 cannot read checkpoints in this build");
     assert.equal(created.status, 200, JSON.stringify(created.json));
     const s = created.json as SessionJson;
     const run = await runStep(server.url, {
@@ -325,9 +318,8 @@ describe("SavedModels under --files-root", () => {
     assert.deepEqual(floats(fetched(run.json).get("y:0")!), expected.linear.flat());
   });
 
-  test("ref variables, the main op and the tag set choose what runs", async (t) => {
+  test("ref variables, the main op and the tag set choose what runs", async () => {
     const created = await raw(server.port, "POST", "/v1/models/ref_vars/sessions", { tags: ["serve"] });
-    if (restoreUnsupported(created)) return t.skip("RestoreV2 cannot read checkpoints in this build");
     assert.equal(created.status, 200, JSON.stringify(created.json));
     const s = created.json as SessionJson;
     const run = await runStep(server.url, {

@@ -4,7 +4,8 @@
 // RestoreSlice and RestoreV2's fallback for a prefix without a V2 index.
 
 import { invalidArgument, notFound } from "../../framework/errors.js";
-import type { OpKernelContext } from "../../framework/op-kernel.js";
+import { getAttrType } from "../../framework/op-def.js";
+import type { KernelRegistration, OpKernelContext } from "../../framework/op-kernel.js";
 import { shapeString, type Tensor } from "../../framework/tensor.js";
 import type { BundleFiles } from "../../framework/tensor-bundle/bundle.js";
 import { compareBytes } from "../../framework/tensor-bundle/coding.js";
@@ -15,7 +16,8 @@ import {
   type V1Slice,
 } from "../../framework/tensor-bundle/v1-checkpoint.js";
 import { type DataType, dataTypeString } from "../../framework/types.js";
-import { globFiles, type KernelFiles } from "./file-ops.js";
+import { globFiles, type KernelFiles, stepFiles } from "./file-ops.js";
+import { cpuKernel } from "./kernel-config.js";
 
 const utf8 = new TextDecoder();
 
@@ -142,4 +144,36 @@ export function restoreV1(
   }
   void ctx;
   return reader.copySlice(name, slice, outShape);
+}
+
+/**
+ * The kernel of Restore and RestoreSlice (TF's RestoreTensor in save_restore_tensor.cc): one
+ * tensor, or with `withSlice` the slice named by input 2, from the V1 checkpoint files matching
+ * file_pattern in the sandbox.
+ */
+export function restoreV1Kernel(op: "Restore" | "RestoreSlice", withSlice: boolean): KernelRegistration {
+  return cpuKernel(op, (c) => {
+    const dt = getAttrType(c.attrs, "dt");
+    return {
+      compute(ctx) {
+        const pattern = ctx.input(0);
+        if (pattern.numElements !== 1) {
+          throw invalidArgument(
+            `Input 0 (file_pattern) must be a string scalar; got a tensor of ${pattern.numElements} elements`,
+          );
+        }
+        const names = ctx.input(1);
+        if (names.numElements < 1) {
+          throw invalidArgument("Input 1 (file_pattern) must be a have at least 1 elements");
+        }
+        const files = stepFiles(ctx, op);
+        const p = utf8.decode((pattern.data as Uint8Array[])[0]!);
+        const name = utf8.decode((names.data as Uint8Array[])[0]!);
+        const spec = withSlice
+          ? utf8.decode((ctx.input(2).data as Uint8Array[])[0] ?? new Uint8Array(0))
+          : "";
+        ctx.setOutput(0, restoreV1(ctx, openV1Checkpoint(files, p), p, name, spec, dt));
+      },
+    };
+  });
 }

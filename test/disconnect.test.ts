@@ -6,12 +6,14 @@ import { request as httpRequest } from "node:http";
 import { connect } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
-import { create, toBinary, toJsonString } from "@bufbuild/protobuf";
+import { create, fromBinary, toBinary, toJsonString } from "@bufbuild/protobuf";
 import type { FastifyInstance } from "fastify";
 import { AttrValueSchema } from "../gen/tensorflow/core/framework/attr_value_pb.js";
+import { RunOptionsSchema } from "../gen/tensorflow/core/protobuf/config_pb.js";
 import {
   CreateSessionRequestSchema,
   RunStepRequestSchema,
+  RunStepResponseSchema,
 } from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { buildApp } from "../server/app.js";
 import { resolveServerOptions } from "../server/options.js";
@@ -112,5 +114,49 @@ describe("a client that disconnects cancels its step", () => {
     const ended = nextRunStepLog(10_000);
     req.destroy();
     assert.equal((await ended).code, "canceled");
+  });
+});
+
+describe("a call deadline and a step timeout of the same length", () => {
+  // TF's GrpcSession gives the call the deadline timeout_in_ms; its client's timer starts first, so
+  // a TF client always sees gRPC's "Deadline Exceeded", never the master's step timeout. The server
+  // must answer the same however the two timers race.
+  test('the step ends with DEADLINE_EXCEEDED "Deadline Exceeded", in the body or the trailers', async () => {
+    const sessionHandle = await createSessionJson();
+    const session = connect(`http://127.0.0.1:${port}`);
+    try {
+      for (let i = 0; i < 3; i++) {
+        const stream = session.request({
+          ":method": "POST",
+          ":path": "/tensorflow.MasterService/RunStep",
+          "content-type": "application/grpc",
+          te: "trailers",
+          // Rounded up, as gRPC encodes deadlines (Python's client sends 1.5 s as "1510m").
+          "grpc-timeout": "204m",
+        });
+        const request = create(RunStepRequestSchema, {
+          sessionHandle,
+          fetch: ["take:0"],
+          storeErrorsInResponseBody: true,
+          options: create(RunOptionsSchema, { timeoutInMs: 200n }),
+        });
+        stream.end(grpcFrame(toBinary(RunStepRequestSchema, request)));
+        const chunks: Buffer[] = [];
+        stream.on("data", (c: Buffer) => chunks.push(c));
+        const trailers = await new Promise<Record<string, unknown>>((resolve, reject) => {
+          stream.on("trailers", resolve);
+          stream.on("error", reject);
+        });
+        const body = Buffer.concat(chunks);
+        if (trailers["grpc-status"] === "0") {
+          const res = fromBinary(RunStepResponseSchema, body.subarray(5));
+          assert.deepEqual([res.statusCode, res.statusErrorMessage], [4, "Deadline Exceeded"]);
+        } else {
+          assert.deepEqual([trailers["grpc-status"], trailers["grpc-message"]], ["4", "Deadline Exceeded"]);
+        }
+      }
+    } finally {
+      session.destroy();
+    }
   });
 });

@@ -145,6 +145,17 @@ describe("step timeouts", () => {
     assert.equal(stepTimeoutMs(100n, 5000n, 900), 100);
   });
 
+  test("a call deadline no later than the step's (as gRPC rounds it) leaves the step to the call's deadline", () => {
+    assert.equal(stepTimeoutMs(1500n, 0n, 0, 1500), 0);
+    assert.equal(stepTimeoutMs(1500n, 0n, 0, 1499), 0);
+    assert.equal(stepTimeoutMs(1500n, 0n, 0, 1510), 0);
+    assert.equal(stepTimeoutMs(200n, 0n, 0, 201), 0);
+    assert.equal(stepTimeoutMs(1500n, 0n, 0, 1531), 1500);
+    assert.equal(stepTimeoutMs(0n, 0n, 0, 10), 0);
+    assert.equal(stepTimeoutMs(0n, 0n, 900, 2000), 900);
+    assert.equal(stepTimeoutMs(0n, 0n, 900, 800), 0);
+  });
+
   test("--max-step-ms ends a step that asked for no timeout", () =>
     withMaster({ maxStepMs: 50 }, async (m) => {
       const { sessionHandle } = await m.createSession(

@@ -6,7 +6,7 @@
 // /tensorflow.MasterService/* (the path real TensorFlow clients use).
 
 import { create } from "@bufbuild/protobuf";
-import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
+import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import type { FastifyBaseLogger } from "fastify";
 import { RunStepResponseSchema } from "../../gen/tensorflow/core/protobuf/master_pb.js";
 import type { MasterService } from "../../gen/tensorflow/core/protobuf/master_service_pb.js";
@@ -27,21 +27,26 @@ export interface MasterServiceDeps {
  */
 async function withCallSignal<T>(
   ctx: HandlerContext,
-  f: (call: { signal: AbortSignal; principal: string }) => Promise<T>,
+  f: (call: Required<CallContext>) => Promise<T>,
 ): Promise<T> {
   const controller = new AbortController();
   const onAbort = () => {
-    const deadline = ctx.timeoutMs();
-    controller.abort(
-      deadline !== undefined && deadline <= 0
-        ? deadlineExceeded("Deadline Exceeded")
-        : (ctx.signal.reason ?? new Error("cancelled")),
-    );
+    const reason: unknown = ctx.signal.reason;
+    // connect-es aborts with its own DeadlineExceeded when the deadline timer fires; the clock it
+    // reads for timeoutMs() may still show a millisecond left, so both are checked.
+    const expired =
+      (reason instanceof ConnectError && reason.code === Code.DeadlineExceeded) ||
+      (ctx.timeoutMs() ?? 1) <= 0;
+    controller.abort(expired ? deadlineExceeded("Deadline Exceeded") : (reason ?? new Error("cancelled")));
   };
   if (ctx.signal.aborted) onAbort();
   else ctx.signal.addEventListener("abort", onAbort, { once: true });
   try {
-    return await f({ signal: controller.signal, principal: principalOf(ctx) });
+    return await f({
+      signal: controller.signal,
+      principal: principalOf(ctx),
+      deadlineMs: () => ctx.timeoutMs(),
+    });
   } finally {
     ctx.signal.removeEventListener("abort", onAbort);
   }

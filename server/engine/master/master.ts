@@ -209,6 +209,8 @@ export interface CallContext {
    * resource containers are per principal.
    */
   readonly principal?: string | undefined;
+  /** The ms left before the caller's own deadline (undefined = none), read when a step starts. */
+  readonly deadlineMs?: (() => number | undefined) | undefined;
 }
 
 /** The principal of callers without credentials, and of every caller of an embedded master. */
@@ -384,8 +386,8 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
   };
 
   /** RunOptions.timeout_in_ms when > 0, else the server default operation_timeout_in_ms (0 = none). */
-  const stepTimeout = (s: MasterSession, requested: bigint | undefined): number =>
-    stepTimeoutMs(requested, s.config.operationTimeoutInMs, options.maxStepMs);
+  const stepTimeout = (s: MasterSession, requested: bigint | undefined, ctx?: CallContext): number =>
+    stepTimeoutMs(requested, s.config.operationTimeoutInMs, options.maxStepMs, ctx?.deadlineMs?.());
   const quotas = createPrincipalQuotas(
     options.maxSessionsPerPrincipal,
     options.maxConcurrentStepsPerPrincipal,
@@ -488,7 +490,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
         }),
         fetches: req.fetch,
         targets: req.target,
-        timeoutMs: stepTimeout(s, req.options?.timeoutInMs),
+        timeoutMs: stepTimeout(s, req.options?.timeoutInMs, ctx),
         outputPartitionGraphs: req.options?.outputPartitionGraphs ?? false,
         trace: req.options?.traceLevel === RunOptions_TraceLevel.FULL_TRACE,
         signal: ctx?.signal,
@@ -525,7 +527,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       const s = lookup(req.sessionHandle, ctx);
       const endStep = quotas.beginStep(principalOf(ctx));
       const result = await s
-        .runCallable(req.handle, req.feed, ctx?.signal, (requested) => stepTimeout(s, requested))
+        .runCallable(req.handle, req.feed, ctx?.signal, (requested) => stepTimeout(s, requested, ctx))
         .finally(endStep);
       return create(RunCallableResponseSchema, {
         fetch: result.tensors.map((t) => tensorToProto(t.tensor)),

@@ -80,14 +80,24 @@ export function createPrincipalQuotas(maxSessions: number, maxConcurrentSteps: n
  * ConfigProto.operation_timeout_in_ms (as TF's DirectSession applies it; its gRPC master ignores
  * it, which leaves a browser-facing server open to steps that never end), else the server's
  * --max-step-ms, which is also the ceiling of the other two.
+ *
+ * A call whose own deadline comes no later (`callDeadlineMs`, the ms it has left) needs no step
+ * timer: its deadline ends the step, and the caller sees gRPC's DEADLINE_EXCEEDED "Deadline
+ * Exceeded" as a TF client does. (TF's GrpcSession sets the call deadline to timeout_in_ms, and
+ * the client's timer, started first, always wins against the master's.) gRPC rounds the deadline
+ * up when it encodes grpc-timeout (Python's client sends 1.5 s as "1510m"), so a call deadline up
+ * to 2% (at least 20 ms) past the step's is the same deadline.
  */
 export function stepTimeoutMs(
   requested: bigint | undefined,
   sessionDefault: bigint,
   maxStepMs: number,
+  callDeadlineMs?: number,
 ): number {
   const asked = Number(requested ?? 0n);
   const fallback = Number(sessionDefault);
   const chosen = asked > 0 ? asked : fallback > 0 ? fallback : maxStepMs;
-  return maxStepMs > 0 ? Math.min(chosen || maxStepMs, maxStepMs) : chosen;
+  const timeout = maxStepMs > 0 ? Math.min(chosen || maxStepMs, maxStepMs) : chosen;
+  const sameDeadline = callDeadlineMs !== undefined && callDeadlineMs <= timeout + Math.max(20, timeout / 50);
+  return timeout > 0 && sameDeadline ? 0 : timeout;
 }

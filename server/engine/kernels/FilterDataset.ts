@@ -2,19 +2,14 @@
 // returns true; the predicate must return a scalar bool.
 
 import { invalidArgument } from "../framework/errors.js";
-import { getAttrTypeList } from "../framework/op-def.js";
 import { DataType } from "../framework/types.js";
 import {
   callFunction,
-  capturedInputs,
   checkpoint,
   Dataset,
   type DatasetFunction,
   type DatasetIterator,
-  datasetFunctionAttr,
-  datasetInput,
-  datasetOp,
-  outputSignature,
+  functionDatasetOp,
   UNKNOWN,
 } from "./util/dataset.js";
 
@@ -54,28 +49,8 @@ class FilterDatasetValue extends Dataset {
   }
 }
 
-export const FilterDatasetKernel = datasetOp(
-  {
-    name: "FilterDataset",
-    inputs: ["input_dataset: variant", "other_arguments: Targuments"],
-    outputs: ["handle: variant"],
-    attrs: [
-      "predicate: func",
-      "Targuments: list(type) >= 0",
-      "output_types: list(type) >= 1",
-      "output_shapes: list(shape) >= 1",
-      "metadata: string = ''",
-    ],
-  },
-  (c) => {
-    const signature = outputSignature(c);
-    const fn = datasetFunctionAttr(c, "predicate");
-    const numCaptured = getAttrTypeList(c.attrs, "Targuments").length;
-    return (ctx) =>
-      new FilterDatasetValue(
-        datasetInput(ctx, 0),
-        { ...fn, captured: capturedInputs(ctx, 1, numCaptured) },
-        signature,
-      );
-  },
+export const FilterDatasetKernel = functionDatasetOp(
+  "FilterDataset",
+  "predicate",
+  (input, fn, signature) => new FilterDatasetValue(input, fn, signature),
 );

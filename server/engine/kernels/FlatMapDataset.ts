@@ -1,18 +1,10 @@
-// TF's FlatMapDataset (core/kernels/data/flat_map_dataset_op.cc): f maps each input element to a
-// dataset, and the elements of those datasets follow one another.
-
-import { getAttrTypeList } from "../framework/op-def.js";
 import {
   callDatasetFunction,
-  capturedInputs,
   checkpoint,
   Dataset,
   type DatasetFunction,
   type DatasetIterator,
-  datasetFunctionAttr,
-  datasetInput,
-  datasetOp,
-  outputSignature,
+  functionDatasetOp,
   UNKNOWN,
   verifyTypes,
 } from "./util/dataset.js";
@@ -60,28 +52,8 @@ class FlatMapDatasetValue extends Dataset {
   }
 }
 
-export const FlatMapDatasetKernel = datasetOp(
-  {
-    name: "FlatMapDataset",
-    inputs: ["input_dataset: variant", "other_arguments: Targuments"],
-    outputs: ["handle: variant"],
-    attrs: [
-      "f: func",
-      "Targuments: list(type) >= 0",
-      "output_types: list(type) >= 1",
-      "output_shapes: list(shape) >= 1",
-      "metadata: string = ''",
-    ],
-  },
-  (c) => {
-    const signature = outputSignature(c);
-    const fn = datasetFunctionAttr(c, "f");
-    const numCaptured = getAttrTypeList(c.attrs, "Targuments").length;
-    return (ctx) =>
-      new FlatMapDatasetValue(
-        datasetInput(ctx, 0),
-        { ...fn, captured: capturedInputs(ctx, 1, numCaptured) },
-        signature,
-      );
-  },
+export const FlatMapDatasetKernel = functionDatasetOp(
+  "FlatMapDataset",
+  "f",
+  (input, fn, signature) => new FlatMapDatasetValue(input, fn, signature),
 );

@@ -4,9 +4,9 @@
 // optionally GZIP- or ZLIB-compressed. A bad checksum is DATA_LOSS "corrupted record at <offset>",
 // a cut record DATA_LOSS "truncated record at <offset>…"; V2 may start each file at a byte offset.
 
+import { crc32cValue, maskCrc } from "../framework/crc32c.js";
 import { dataLoss, invalidArgument } from "../framework/errors.js";
 import type { OpKernelContext } from "../framework/op-kernel.js";
-import { maskedCrc32c } from "./util/crc32c.js";
 import { datasetOp, int64Argument } from "./util/dataset.js";
 import {
   type ByteStream,
@@ -32,14 +32,14 @@ function recordReader(s: ByteStream): RecordReader {
       const header = await s.read(ictx, 12);
       if (header.length === 0) return undefined;
       if (header.length < 12) throw truncated(start);
-      if (maskedCrc32c(header.subarray(0, 8)) !== view(header).getUint32(8, true)) {
+      if (maskCrc(crc32cValue(header.subarray(0, 8))) !== view(header).getUint32(8, true)) {
         throw dataLoss(`corrupted record at ${start}`);
       }
       const length = Number(view(header).getBigUint64(0, true));
       const body = await s.read(ictx, length + 4);
       if (body.length < length + 4) throw truncated(start);
       const data = body.subarray(0, length);
-      if (maskedCrc32c(data) !== view(body).getUint32(length, true)) {
+      if (maskCrc(crc32cValue(data)) !== view(body).getUint32(length, true)) {
         throw dataLoss(`corrupted record at ${start + 12}`);
       }
       return data;

@@ -2,18 +2,13 @@
 // elements up to (excluding) the first for which the predicate is false.
 
 import { invalidArgument } from "../framework/errors.js";
-import { getAttrTypeList } from "../framework/op-def.js";
 import { DataType } from "../framework/types.js";
 import {
   callFunction,
-  capturedInputs,
   Dataset,
   type DatasetFunction,
   type DatasetIterator,
-  datasetFunctionAttr,
-  datasetInput,
-  datasetOp,
-  outputSignature,
+  functionDatasetOp,
   UNKNOWN,
 } from "./util/dataset.js";
 
@@ -58,28 +53,8 @@ class TakeWhileDatasetValue extends Dataset {
   }
 }
 
-export const TakeWhileDatasetKernel = datasetOp(
-  {
-    name: "TakeWhileDataset",
-    inputs: ["input_dataset: variant", "other_arguments: Targuments"],
-    outputs: ["handle: variant"],
-    attrs: [
-      "predicate: func",
-      "Targuments: list(type) >= 0",
-      "output_types: list(type) >= 1",
-      "output_shapes: list(shape) >= 1",
-      "metadata: string = ''",
-    ],
-  },
-  (c) => {
-    const signature = outputSignature(c);
-    const fn = datasetFunctionAttr(c, "predicate");
-    const k = getAttrTypeList(c.attrs, "Targuments").length;
-    return (ctx) =>
-      new TakeWhileDatasetValue(
-        datasetInput(ctx, 0),
-        { ...fn, captured: capturedInputs(ctx, 1, k) },
-        signature,
-      );
-  },
+export const TakeWhileDatasetKernel = functionDatasetOp(
+  "TakeWhileDataset",
+  "predicate",
+  (input, fn, signature) => new TakeWhileDatasetValue(input, fn, signature),
 );

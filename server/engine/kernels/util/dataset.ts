@@ -244,6 +244,46 @@ export function capturedInputs(ctx: OpKernelContext, from: number, count: number
   return out;
 }
 
+/** The dataset a function dataset op makes: its input, its function (with captures), its signature. */
+export type FunctionDatasetFactory = (
+  input: Dataset,
+  fn: DatasetFunction,
+  signature: { dtypes: Dataset["dtypes"]; shapes: Dataset["shapes"] },
+) => Dataset;
+
+/**
+ * A dataset op of TF's one-function shape (FilterDataset, TakeWhileDataset, FlatMapDataset): the
+ * input dataset and the function's captured `other_arguments` as inputs; the function, Targuments,
+ * the output signature and metadata as attrs, in TF's order.
+ */
+export function functionDatasetOp(
+  name: string,
+  funcAttr: string,
+  make: FunctionDatasetFactory,
+): KernelConfig {
+  return datasetOp(
+    {
+      name,
+      inputs: ["input_dataset: variant", "other_arguments: Targuments"],
+      outputs: ["handle: variant"],
+      attrs: [
+        `${funcAttr}: func`,
+        "Targuments: list(type) >= 0",
+        "output_types: list(type) >= 1",
+        "output_shapes: list(shape) >= 1",
+        "metadata: string = ''",
+      ],
+    },
+    (c) => {
+      const signature = outputSignature(c);
+      const fn = datasetFunctionAttr(c, funcAttr);
+      const numCaptured = getAttrTypeList(c.attrs, "Targuments").length;
+      return (ctx) =>
+        make(datasetInput(ctx, 0), { ...fn, captured: capturedInputs(ctx, 1, numCaptured) }, signature);
+    },
+  );
+}
+
 /** The function's instance for this iterator (made on its first call), or the shared one. */
 function instanceOf(ictx: IteratorContext, f: DatasetFunction): FunctionCall {
   const scope = ictx.functions;

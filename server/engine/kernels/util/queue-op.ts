@@ -26,7 +26,7 @@ import type {
 import { ownBySession } from "../../framework/resource-mgr.js";
 import { type ResourceHandle, shapeString, Tensor } from "../../framework/tensor.js";
 import { DataType, dataTypeString, isRefType } from "../../framework/types.js";
-import { cpuKernel } from "./kernel-config.js";
+import { cpuKernel, type KernelConfig } from "./kernel-config.js";
 import { type PartialShape, QUEUE_TYPE, type Queue, shapeListString, UNBOUNDED } from "./queue-base.js";
 import { lookupResource, resourceHandleInput } from "./step-resources.js";
 
@@ -204,4 +204,31 @@ export function componentInputs(ctx: OpKernelContext): Tensor[] {
   const out: Tensor[] = [];
   for (let i = 1; i < ctx.numInputs; i++) out.push(ctx.input(i));
   return out;
+}
+
+/**
+ * An enqueue op in both forms, `<name>V2` on a resource handle and `<name>` on a Ref(string)
+ * handle (EnqueueOp and EnqueueManyOp): check the tuple against the queue's dtypes, then let `put`
+ * validate and wait for room, closing (CANCELLED) or the step's cancellation.
+ */
+export function enqueueOpConfigs(
+  name: string,
+  put: (queue: Queue, tuple: Tensor[], signal: AbortSignal) => Promise<void>,
+): [v2: KernelConfig, ref: KernelConfig] {
+  const attrs = ["Tcomponents: list(type) >= 1", "timeout_ms: int = -1"];
+  const create = (c: OpKernelConstruction) => {
+    checkTimeoutAttr(c);
+    return {
+      async computeAsync(ctx: OpKernelContext) {
+        const queue = queueInput(ctx);
+        matchSignature(c, queue.dtypes, []);
+        await put(queue, componentInputs(ctx), ctx.step.signal);
+      },
+    };
+  };
+  const config = (opName: string, handle: string, isStateful: boolean): KernelConfig => ({
+    op: { name: opName, inputs: [`handle: ${handle}`, "components: Tcomponents"], attrs, isStateful },
+    kernel: cpuKernel(opName, create),
+  });
+  return [config(`${name}V2`, "resource", true), config(name, "Ref(string)", false)];
 }

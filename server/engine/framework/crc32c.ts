@@ -1,6 +1,6 @@
-// CRC32C (Castagnoli, reflected polynomial 0x82F63B78) as TF's checkpoint and table formats use it
-// (tsl/lib/hash/crc32c.h): the plain checksum, a running checksum extended piece by piece, and the
-// "mask" TF applies before storing a CRC next to the data it covers.
+// CRC32C (Castagnoli, reflected polynomial 0x82F63B78) as TF's checkpoint and table formats and its
+// TFRecord files use it (tsl/lib/hash/crc32c.h): the plain checksum, a running checksum extended
+// piece by piece, and the "mask" TF applies before storing a CRC next to the data it covers.
 //
 // Our own slicing-by-8 table implementation rather than an npm package: the well-kept one
 // (@aws-crypto/crc32c) walks every byte through an iterator and checksums ~17 MB/s here, which

@@ -25,6 +25,7 @@ import {
   BundleHeaderProtoSchema,
 } from "../../../../gen/tensorflow/core/protobuf/tensor_bundle_pb.js";
 import { binaryBytes, binaryString } from "../binary-string.js";
+import { maskCrc, RunningCrc32c, unmaskCrc } from "../crc32c.js";
 import {
   dataLoss,
   internal,
@@ -37,7 +38,6 @@ import {
 import { checkAllocation, shapeString, Tensor } from "../tensor.js";
 import { BYTES_PER_ELEMENT, dataTypeString } from "../types.js";
 import { ByteSink, readFixed32, readVarint } from "./coding.js";
-import { maskCrc, RunningCrc32c, unmaskCrc } from "./crc32c.js";
 import { dataFilename, dirname, metaFilename } from "./naming.js";
 import { buildTable, readTable, type TableEntry } from "./table.js";
 import {

@@ -13,9 +13,9 @@
 // Index files are small (a few hundred bytes per saved tensor), so the reader parses the whole table
 // into memory up front. Every malformed byte is TF's DATA_LOSS with TF's text.
 
+import { crc32cValue, maskCrc, unmaskCrc } from "../crc32c.js";
 import { dataLoss } from "../errors.js";
 import { ByteSink, compareBytes, readFixed32, readFixed64, readVarint, readVarint32 } from "./coding.js";
-import { crc32cValue, maskCrc, unmaskCrc } from "./crc32c.js";
 
 const TABLE_MAGIC = 0xdb4775248b80fb57n;
 const FOOTER_LENGTH = 48;

@@ -116,6 +116,7 @@ test("one non-OK grpc-status among 2000 answers (200, trailers only) shows as mi
   const problems = h2loadProblems(parseH2loadOutput(oneError), { requests: 2000, bodyBytesPerResponse: 145 });
   assert.equal(problems.length, 1);
   assert.match(problems[0]!, /289855 bytes, not 290000 \(2000 × 145\)/);
+  assert.match(problems[0]!, /\(1 good answer\(s\)' worth of bytes missing\)/);
 });
 
 test("answers larger than the good one (e.g. an error text in a gRPC-Web trailer) are problems too", () => {

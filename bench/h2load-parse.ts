@@ -144,9 +144,13 @@ export function h2loadProblems(report: H2loadReport, expected: H2loadExpectation
   }
   const bodyBytes = expected.requests * expected.bodyBytesPerResponse;
   if (report.bytes.data !== bodyBytes) {
+    // A gRPC error answer has no message at all: then the gap is a whole number of good answers.
+    const missing = bodyBytes - report.bytes.data;
+    const whole = missing > 0 && missing % expected.bodyBytesPerResponse === 0;
     problems.push(
       `response bodies came to ${report.bytes.data} bytes, not ${bodyBytes} ` +
-        `(${expected.requests} × ${expected.bodyBytesPerResponse}): some answers were not the good one`,
+        `(${expected.requests} × ${expected.bodyBytesPerResponse}): some answers were not the good one` +
+        (whole ? ` (${missing / expected.bodyBytesPerResponse} good answer(s)' worth of bytes missing)` : ""),
     );
   }
   return problems;

@@ -2,7 +2,7 @@
 // server and a plain @grpc/grpc-js server, all started by this run on loopback, loaded by the same
 // independent client (docs/benchmarks.md, "RunStep under h2load").
 //
-//   npm run bench:h2load -- [--rounds 5] [--seconds 1.5] [--quick] [--only small,feed4m,...]
+//   npm run bench:h2load -- [--rounds 5] [--seconds 1.2] [--quick] [--only small,feed4m,...]
 //                           [--h2load /path/to/h2load] [--no-write]
 //
 // Rows (each figure the median of --rounds rounds, with its range; peers interleave within a round):
@@ -23,8 +23,9 @@
 // separate probe, reading headers and trailers, checks before and after each run): h2load counts
 // a non-OK grpc-status as a success, but its answer has another body, so no error can hide in the
 // figures. A run with a bad answer is left out of the figures; for tfgate it fails the benchmark
-// (exit 1), a peer's run is retried once. Server CPU time is utime + stime of the server's process
-// (all threads) from /proc/<pid>/stat around the run, divided by the calls.
+// (exit 1), a peer's run is tried again (3 tries a round; exit 1 if a peer has no good run at all).
+// Server CPU time is utime + stime of the server's process (all threads) from /proc/<pid>/stat
+// around the run, divided by the calls.
 //
 // The default run takes 3–4 minutes on a 2-core machine; --quick (one round of short runs) is a
 // smoke check.
@@ -99,7 +100,7 @@ if (flags.help) {
 const config = {
   rounds: positive("rounds", flags.rounds ?? (flags.quick ? "1" : "5"), true),
   /** Target length of one measured h2load run; the request count is sized from a warm-up run. */
-  seconds: positive("seconds", flags.seconds ?? (flags.quick ? "0.4" : "1.5")),
+  seconds: positive("seconds", flags.seconds ?? (flags.quick ? "0.4" : "1.2")),
   quick: flags.quick,
   only: flags.only?.split(",").filter((s) => s !== "") ?? [],
   h2load: flags.h2load,
@@ -261,7 +262,7 @@ function bigCase(row: Row, server: ServerName, workload: WorkloadName): Case {
     connections: 1,
     streams: 1,
     sampleListDevices: row === "feed4m",
-    warmupRequests: workload === "fill64m" ? 2 : 10,
+    warmupRequests: workload === "fill64m" ? 1 : 10,
     minRequests: config.quick ? 2 : 3,
   };
 }
@@ -397,6 +398,7 @@ function runH2load(args: readonly string[], timeoutMs: number): Promise<string> 
 
 interface Run {
   readonly case: string;
+  readonly server: ServerName;
   readonly round: number;
   readonly requests: number;
   readonly seconds: number;
@@ -453,6 +455,7 @@ async function measure(p: Prepared, round: number, requests: number, sampled: bo
   const seconds = report?.seconds ?? Number.NaN;
   return {
     case: p.case.id,
+    server: p.server.name,
     round,
     requests,
     seconds,
@@ -488,18 +491,27 @@ async function warmUp(p: Prepared): Promise<Run[]> {
   return [cold, warm];
 }
 
+/** Tries of a peer's run in one round (tfgate gets one). */
+const peerAttempts = 3;
+
 /**
  * A measured run. tfgate gets no second chance: any bad answer fails the benchmark. A peer's failed
- * run is retried once (TF 2.21's own server answers about one RunStep in 50,000 under this load
- * with ABORTED "The same RunGraph (Worker) request was received twice"); the failed run is kept on
- * record, marked superseded when the retry is good.
+ * run is tried again, up to peerAttempts in all: TF 2.21's own server answers one RunStep in some
+ * 10,000–50,000 under this load with ABORTED "The same RunGraph (Worker) request was received
+ * twice" (docs/benchmarks.md). Failed tries stay on record, superseded once a try is good.
  */
 async function measureRound(p: Prepared, round: number, sampled: boolean): Promise<Run[]> {
-  const run = await measure(p, round, p.requests, sampled);
-  if (run.problems.length === 0 || p.server.name === "tfgate") return [run];
-  const retry = await measure(p, round, p.requests, sampled);
-  if (retry.problems.length === 0) run.superseded = true;
-  return [run, retry];
+  const tries: Run[] = [];
+  const limit = p.server.name === "tfgate" ? 1 : peerAttempts;
+  while (tries.length < limit) {
+    const run = await measure(p, round, p.requests, sampled);
+    tries.push(run);
+    if (run.problems.length === 0) {
+      for (const failed of tries.slice(0, -1)) failed.superseded = true;
+      break;
+    }
+  }
+  return tries;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -838,7 +850,13 @@ async function main(): Promise<void> {
     // A run with a problem measured something else than good answers: it is left out of every figure.
     const valid = runs.filter((r) => r.problems.length === 0);
     const goalList = goals(valid, cases);
-    const failures = runs.filter((r) => r.problems.length > 0 && r.superseded !== true);
+    // The benchmark fails on any bad answer from tfgate, and when a peer has no good run left to
+    // compare with; a peer's bad tries are reported.
+    const tfgateFailures = runs.filter((r) => r.problems.length > 0 && r.server === "tfgate");
+    const peerBadTries = runs.filter((r) => r.problems.length > 0 && r.server !== "tfgate");
+    const peersWithoutRuns = cases.filter(
+      (c) => c.server !== "tfgate" && !valid.some((r) => r.case === c.id && measured(r)),
+    );
     console.log();
     console.log(casesTable(valid, cases));
     console.log();
@@ -872,12 +890,33 @@ async function main(): Promise<void> {
           ...r,
           listDevices: r.listDevices === undefined ? undefined : summarizeSample(r.listDevices),
         })),
-        failures: failures.map((r) => ({ case: r.case, round: r.round, problems: r.problems })),
+        failures: {
+          tfgate: tfgateFailures.map((r) => ({ case: r.case, round: r.round, problems: r.problems })),
+          peersWithoutGoodRuns: peersWithoutRuns.map((c) => c.id),
+          peerBadTries: peerBadTries.map((r) => ({
+            case: r.case,
+            round: r.round,
+            superseded: r.superseded === true,
+            problems: r.problems,
+          })),
+        },
       });
       console.log(`\nwrote ${file}`);
     }
-    if (failures.length > 0) {
-      console.error(`\n${failures.length} run(s) FAILED: their figures cannot be trusted (see FAILED above)`);
+    if (peerBadTries.length > 0) {
+      console.log(
+        `\npeers: ${peerBadTries.length} run(s) with bad answers, left out and tried again ` +
+          `(${peerBadTries.filter((r) => r.superseded === true).length} replaced by a good try)`,
+      );
+    }
+    if (tfgateFailures.length > 0 || peersWithoutRuns.length > 0) {
+      console.error(
+        `\nFAILED: ${tfgateFailures.length} tfgate run(s) with bad answers` +
+          (peersWithoutRuns.length > 0
+            ? `; no good run of ${peersWithoutRuns.map((c) => c.id).join(", ")}`
+            : "") +
+          " (see FAILED above)",
+      );
       process.exitCode = 1;
     }
   } finally {

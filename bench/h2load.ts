@@ -497,7 +497,7 @@ const peerAttempts = 3;
 /**
  * A measured run. tfgate gets no second chance: any bad answer fails the benchmark. A peer's failed
  * run is tried again, up to peerAttempts in all: TF 2.21's own server answers one RunStep in some
- * 10,000–50,000 under this load with ABORTED "The same RunGraph (Worker) request was received
+ * 20,000–50,000 under this load with ABORTED "The same RunGraph (Worker) request was received
  * twice" (docs/benchmarks.md). Failed tries stay on record, superseded once a try is good.
  */
 async function measureRound(p: Prepared, round: number, sampled: boolean): Promise<Run[]> {

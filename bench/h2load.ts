@@ -798,7 +798,10 @@ async function main(): Promise<void> {
   };
   let servers: Servers | undefined;
   process.once("SIGINT", () => {
-    void stopAll(servers?.map.values() ?? []).then(() => process.exit(130));
+    void stopAll(servers?.map.values() ?? []).then(() => {
+      rmSync(dir, { recursive: true, force: true });
+      process.exit(130);
+    });
   });
   const startedAt = new Date();
   const loadBefore = os.loadavg();

@@ -2,8 +2,8 @@
 // server and a plain @grpc/grpc-js server, all started by this run on loopback, loaded by the same
 // independent client (docs/benchmarks.md, "RunStep under h2load").
 //
-//   npm run bench:h2load -- [--rounds 5] [--seconds 1.2] [--quick] [--only small,feed4m,...]
-//                           [--h2load /path/to/h2load] [--no-write]
+//   npm run bench:h2load -- [--rounds 5] [--seconds 1.2] [--budget 290] [--quick]
+//                           [--only small,feed4m,...] [--h2load /path/to/h2load] [--no-write]
 //
 // Rows (each figure the median of --rounds rounds, with its range; peers interleave within a round):
 //   small      cached one-Const graph, gRPC h2c, 4 connections × 16 streams: calls/s and server CPU
@@ -27,8 +27,9 @@
 // Server CPU time is utime + stime of the server's process (all threads) from /proc/<pid>/stat
 // around the run, divided by the calls.
 //
-// The default run takes 3–4 minutes on a 2-core machine; --quick (one round of short runs) is a
-// smoke check.
+// The default run takes about 4.5 minutes on a busy 2-core machine and never starts a round that
+// would end past --budget seconds (default 290, which keeps it within about 5 minutes); --quick
+// (one round of short runs) is a smoke check.
 
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -89,6 +90,7 @@ const { values: flags } = parseArgs({
     only: { type: "string" },
     h2load: { type: "string", default: process.env.H2LOAD ?? "h2load" },
     "no-write": { type: "boolean", default: false },
+    budget: { type: "string" },
     help: { type: "boolean", default: false },
   },
 });
@@ -104,6 +106,8 @@ const config = {
   quick: flags.quick,
   only: flags.only?.split(",").filter((s) => s !== "") ?? [],
   h2load: flags.h2load,
+  /** Seconds the whole run may take: a round that would end past it is not started. */
+  budgetSeconds: positive("budget", flags.budget ?? (flags.quick ? "150" : "290")),
 };
 
 /** h2load's version line, or exit 2 with how to install it. */
@@ -843,13 +847,22 @@ async function main(): Promise<void> {
       }
     };
     for (const p of prepared) record(p, await warmUp(p));
+    let roundMs = 0;
     for (let round = 1; round <= config.rounds; round++) {
+      const roundStart = Date.now();
+      if (round > 1 && roundStart - startedAt.getTime() + roundMs > config.budgetSeconds * 1000) {
+        const note = `stopped after ${round - 1} of ${config.rounds} rounds: the next would end past --budget ${config.budgetSeconds} s`;
+        notes.push(note);
+        console.log(`note: ${note}`);
+        break;
+      }
       for (const p of prepared) {
         // The sampled run goes first in even rounds, so neither run always follows the same work
         // (the previous case's 64 MiB buffers, say).
         const order = !p.case.sampleListDevices ? [false] : round % 2 === 1 ? [false, true] : [true, false];
         for (const sampled of order) record(p, await measureRound(p, round, sampled));
       }
+      roundMs = Math.max(roundMs, Date.now() - roundStart);
     }
 
     // A run with a problem measured something else than good answers: it is left out of every figure.

@@ -772,26 +772,126 @@ async function listDevicesCount(server: BenchServer): Promise<number> {
   return message.localDevice.length + message.remoteDevice.length;
 }
 
+const p99 = (values: readonly number[]) =>
+  quantile(
+    [...values].sort((a, b) => a - b),
+    0.99,
+  );
+
 function printRun(c: Case, run: Run): void {
   const tag =
     (run.round === 0 ? "warm-up" : `${run.round}/${config.rounds}`) +
     (run.listDevices === undefined ? "" : " +ListDevices");
   const ld =
-    run.listDevices === undefined
-      ? ""
-      : `  ListDevices p99 ${fmt(
-          quantile(
-            [...run.listDevices.latenciesMs].sort((a, b) => a - b),
-            0.99,
-          ),
-          1,
-        )} ms`;
+    run.listDevices === undefined ? "" : `  ListDevices p99 ${fmt(p99(run.listDevices.latenciesMs), 1)} ms`;
   console.log(
     `  [${tag}] ${c.id.padEnd(34)} n=${String(run.requests).padStart(6)} ${fmt(run.callsPerSecond, 1).padStart(8)} calls/s  ` +
       `${fmt(run.meanRequestMs, 2)} ms/call  server ${fmt(run.serverCpuUsPerCall, 0)} µs/call  ` +
       `machine ${fmt(run.machineBusyPercent, 0)}% busy${ld}` +
       (run.problems.length > 0 ? `\n    FAILED: ${run.problems.join("; ")}` : ""),
   );
+}
+
+function printHeader(
+  cases: readonly Case[],
+  prepared: readonly Prepared[],
+  servers: Servers,
+  h2load: string,
+  devices: number,
+  notes: readonly string[],
+): void {
+  const cores = os.cpus();
+  console.log(
+    `RunStep under h2load: ${cases.length} cases × ${config.rounds} round(s) of ~${config.seconds} s each`,
+  );
+  console.log(
+    `${h2load}; ${cores.length} × ${cores[0]?.model ?? "?"}, Node ${process.version}; ` +
+      [...servers.map.values()].map((s) => `${s.name}: ${s.detail}`).join(", ") +
+      `; tfgate devices: ${devices}`,
+  );
+  for (const p of prepared) {
+    console.log(
+      `  ${p.case.id}: request ${readFileSync(p.bodyFile).length} B, good answer ${p.responseBodyBytes} B`,
+    );
+  }
+  for (const note of notes) console.log(`note: ${note}`);
+  console.log();
+}
+
+/** Warm-ups, then the rounds (each case in turn) while the budget allows; every run, printed as it ends. */
+async function runAll(prepared: readonly Prepared[], startedAt: number, notes: string[]): Promise<Run[]> {
+  const runs: Run[] = [];
+  const record = (p: Prepared, list: readonly Run[]) => {
+    for (const run of list) {
+      runs.push(run);
+      printRun(p.case, run);
+    }
+  };
+  for (const p of prepared) record(p, await warmUp(p));
+  let roundMs = 0;
+  for (let round = 1; round <= config.rounds; round++) {
+    const roundStart = Date.now();
+    if (round > 1 && roundStart - startedAt + roundMs > config.budgetSeconds * 1000) {
+      const note = `stopped after ${round - 1} of ${config.rounds} rounds: the next would end past --budget ${config.budgetSeconds} s`;
+      notes.push(note);
+      console.log(`note: ${note}`);
+      break;
+    }
+    for (const p of prepared) {
+      // The sampled run goes first in even rounds, so neither run always follows the same work
+      // (the previous case's 64 MiB buffers, say).
+      const order = !p.case.sampleListDevices ? [false] : round % 2 === 1 ? [false, true] : [true, false];
+      for (const sampled of order) record(p, await measureRound(p, round, sampled));
+    }
+    roundMs = Math.max(roundMs, Date.now() - roundStart);
+  }
+  return runs;
+}
+
+/**
+ * What a run's outcome is. The benchmark fails on any bad answer from tfgate, and when a peer has no
+ * good run left to compare with; a peer's bad tries are reported.
+ */
+function verdict(runs: readonly Run[], cases: readonly Case[]) {
+  return {
+    tfgate: runs
+      .filter((r) => r.problems.length > 0 && r.server === "tfgate")
+      .map((r) => ({ case: r.case, round: r.round, problems: r.problems })),
+    peersWithoutGoodRuns: cases
+      .filter(
+        (c) =>
+          c.server !== "tfgate" &&
+          !runs.some((r) => r.case === c.id && measured(r) && r.problems.length === 0),
+      )
+      .map((c) => c.id),
+    peerBadTries: runs
+      .filter((r) => r.problems.length > 0 && r.server !== "tfgate")
+      .map((r) => ({
+        case: r.case,
+        round: r.round,
+        superseded: r.superseded === true,
+        problems: r.problems,
+      })),
+  };
+}
+
+function printVerdict(failures: ReturnType<typeof verdict>): boolean {
+  const bad = failures.peerBadTries;
+  if (bad.length > 0) {
+    console.log(
+      `\npeers: ${bad.length} run(s) with bad answers, left out and tried again ` +
+        `(${bad.filter((r) => r.superseded).length} replaced by a good try)`,
+    );
+  }
+  if (failures.tfgate.length === 0 && failures.peersWithoutGoodRuns.length === 0) return true;
+  console.error(
+    `\nFAILED: ${failures.tfgate.length} tfgate run(s) with bad answers` +
+      (failures.peersWithoutGoodRuns.length > 0
+        ? `; no good run of ${failures.peersWithoutGoodRuns.join(", ")}`
+        : "") +
+      " (see FAILED above)",
+  );
+  return false;
 }
 
 async function main(): Promise<void> {
@@ -808,84 +908,32 @@ async function main(): Promise<void> {
     });
   });
   const startedAt = new Date();
-  const loadBefore = os.loadavg();
+  const loadavg = () =>
+    os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" / ");
+  const notes = [
+    `the machine is shared: load average ${loadavg()} at the start on ${os.cpus().length} cores; h2load, ` +
+      "the server under test and other work compete for them, so read ratios (peers interleave within " +
+      "each round) and server CPU per call rather than absolute calls/s",
+  ];
   try {
     servers = await startServers(stopAll);
+    notes.unshift(...servers.notes);
     const cases = plan(servers.map.has("tf"));
     const prepared: Prepared[] = [];
     for (const c of cases) prepared.push(await prepare(c, servers.map.get(c.server)!, dir));
     const devices = await listDevicesCount(servers.map.get("tfgate")!);
+    printHeader(cases, prepared, servers, h2loadVersion, devices, notes);
 
-    const cores = os.cpus();
-    const notes = [...servers.notes];
-    notes.push(
-      `the machine is shared: load average ${loadBefore.map((l) => l.toFixed(1)).join(" / ")} at the start on ` +
-        `${cores.length} cores; h2load, the server under test and other work compete for them, so read ratios ` +
-        "(peers interleave within each round) and server CPU per call rather than absolute calls/s",
-    );
-    console.log(
-      `RunStep under h2load: ${cases.length} cases × ${config.rounds} round(s) of ~${config.seconds} s each`,
-    );
-    console.log(
-      `${h2loadVersion}; ${cores.length} × ${cores[0]?.model ?? "?"}, Node ${process.version}; ` +
-        [...servers.map.values()].map((s) => `${s.name}: ${s.detail}`).join(", ") +
-        `; tfgate devices: ${devices}`,
-    );
-    for (const p of prepared) {
-      console.log(
-        `  ${p.case.id}: request ${readFileSync(p.bodyFile).length} B, good answer ${p.responseBodyBytes} B`,
-      );
-    }
-    for (const note of notes) console.log(`note: ${note}`);
-    console.log();
-
-    const runs: Run[] = [];
-    const record = (p: Prepared, list: Run[]) => {
-      for (const run of list) {
-        runs.push(run);
-        printRun(p.case, run);
-      }
-    };
-    for (const p of prepared) record(p, await warmUp(p));
-    let roundMs = 0;
-    for (let round = 1; round <= config.rounds; round++) {
-      const roundStart = Date.now();
-      if (round > 1 && roundStart - startedAt.getTime() + roundMs > config.budgetSeconds * 1000) {
-        const note = `stopped after ${round - 1} of ${config.rounds} rounds: the next would end past --budget ${config.budgetSeconds} s`;
-        notes.push(note);
-        console.log(`note: ${note}`);
-        break;
-      }
-      for (const p of prepared) {
-        // The sampled run goes first in even rounds, so neither run always follows the same work
-        // (the previous case's 64 MiB buffers, say).
-        const order = !p.case.sampleListDevices ? [false] : round % 2 === 1 ? [false, true] : [true, false];
-        for (const sampled of order) record(p, await measureRound(p, round, sampled));
-      }
-      roundMs = Math.max(roundMs, Date.now() - roundStart);
-    }
-
+    const runs = await runAll(prepared, startedAt.getTime(), notes);
+    notes.push(`load average ${loadavg()} at the end`);
     // A run with a problem measured something else than good answers: it is left out of every figure.
     const valid = runs.filter((r) => r.problems.length === 0);
     const goalList = goals(valid, cases);
-    // The benchmark fails on any bad answer from tfgate, and when a peer has no good run left to
-    // compare with; a peer's bad tries are reported.
-    const tfgateFailures = runs.filter((r) => r.problems.length > 0 && r.server === "tfgate");
-    const peerBadTries = runs.filter((r) => r.problems.length > 0 && r.server !== "tfgate");
-    const peersWithoutRuns = cases.filter(
-      (c) => c.server !== "tfgate" && !valid.some((r) => r.case === c.id && measured(r)),
-    );
-    console.log();
-    console.log(casesTable(valid, cases));
-    console.log();
-    console.log(goalsTable(goalList));
-    notes.push(
-      `load average ${os
-        .loadavg()
-        .map((l) => l.toFixed(1))
-        .join(" / ")} at the end`,
-    );
-
+    console.log(`\n${casesTable(valid, cases)}\n\n${goalsTable(goalList)}`);
+    const failures = verdict(runs, cases);
     if (!flags["no-write"]) {
       const file = writeResults("h2load", {
         benchmark: "h2load",
@@ -908,35 +956,11 @@ async function main(): Promise<void> {
           ...r,
           listDevices: r.listDevices === undefined ? undefined : summarizeSample(r.listDevices),
         })),
-        failures: {
-          tfgate: tfgateFailures.map((r) => ({ case: r.case, round: r.round, problems: r.problems })),
-          peersWithoutGoodRuns: peersWithoutRuns.map((c) => c.id),
-          peerBadTries: peerBadTries.map((r) => ({
-            case: r.case,
-            round: r.round,
-            superseded: r.superseded === true,
-            problems: r.problems,
-          })),
-        },
+        failures,
       });
       console.log(`\nwrote ${file}`);
     }
-    if (peerBadTries.length > 0) {
-      console.log(
-        `\npeers: ${peerBadTries.length} run(s) with bad answers, left out and tried again ` +
-          `(${peerBadTries.filter((r) => r.superseded === true).length} replaced by a good try)`,
-      );
-    }
-    if (tfgateFailures.length > 0 || peersWithoutRuns.length > 0) {
-      console.error(
-        `\nFAILED: ${tfgateFailures.length} tfgate run(s) with bad answers` +
-          (peersWithoutRuns.length > 0
-            ? `; no good run of ${peersWithoutRuns.map((c) => c.id).join(", ")}`
-            : "") +
-          " (see FAILED above)",
-      );
-      process.exitCode = 1;
-    }
+    if (!printVerdict(failures)) process.exitCode = 1;
   } finally {
     await stopAll(servers?.map.values() ?? []);
     rmSync(dir, { recursive: true, force: true });

@@ -50,13 +50,28 @@ const clockTicks = (() => {
   }
 })();
 
+/**
+ * utime + stime, in clock ticks, from the text of a /proc/<pid>/stat file (proc(5)). The command
+ * name (field 2) is in parentheses and may itself hold spaces and ")", so fields are counted from
+ * the last ")". Undefined when the text does not have those fields.
+ */
+export function statCpuTicks(stat: string): number | undefined {
+  const close = stat.lastIndexOf(")");
+  if (close < 0) return undefined;
+  const fields = stat.slice(close + 2).split(" ");
+  // After "(comm)": state is field 3, so utime (14) and stime (15) are at indexes 11 and 12.
+  const [utime, stime] = [fields[11], fields[12]];
+  if (utime === undefined || stime === undefined || !/^\d+$/.test(utime) || !/^\d+$/.test(stime)) {
+    return undefined;
+  }
+  return Number(utime) + Number(stime);
+}
+
 /** CPU time (user + system) so far, ms, of the process or thread whose /proc stat file this is. */
 function statCpuMs(path: string): number | undefined {
   try {
-    const stat = readFileSync(path, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // After "(comm)": state is field 3, so utime (14) and stime (15) are at indexes 11 and 12.
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+    const ticks = statCpuTicks(readFileSync(path, "utf8"));
+    return ticks === undefined ? undefined : (ticks * 1000) / clockTicks;
   } catch {
     return undefined;
   }

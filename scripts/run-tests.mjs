@@ -1,19 +1,19 @@
 #!/usr/bin/env node
-// `npm test`: runs every *.test.ts under server/, web-client/ and test/ with Node's own test
-// runner, TypeScript loaded through tsx. Node 20's --test does not expand globs itself, so the
-// file list is collected here. Extra arguments (e.g. a file path) narrow the run.
+// `npm test`: runs every *.test.ts under server/, web-client/, bench/ and test/ with Node's own
+// test runner, TypeScript loaded through tsx. Node 20's --test does not expand globs itself, so
+// the file list is collected here. Extra arguments (e.g. a file path) narrow the run.
 //
 // `npm run test:unit` (`--unit`): the unit suites only, by directory: tests that sit next to the
-// code they test (server/ and web-client/) run in-process, with no server listening, no Python
-// or TensorFlow and no browser, and must stay that way; test/ holds the end-to-end and
-// interoperability suites and is left to the full run.
+// code they test (server/, web-client/ and bench/'s own helpers) run in-process, with no server
+// listening, no Python or TensorFlow and no browser, and must stay that way; test/ holds the
+// end-to-end and interoperability suites and is left to the full run.
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
-const allRoots = ["server", "web-client", "test"];
-const unitRoots = ["server", "web-client"];
+const allRoots = ["server", "web-client", "bench", "test"];
+const unitRoots = ["server", "web-client", "bench"];
 
 function collect(dir, out) {
   for (const name of readdirSync(dir)) {

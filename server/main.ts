@@ -65,6 +65,8 @@ interface ServeFlags {
   maxSessionsPerPrincipal?: number;
   maxConcurrentStepsPerPrincipal?: number;
   maxStepMs?: number;
+  maxRequestsPerSecondPerPrincipal?: number;
+  requestBurstPerPrincipal?: number;
 }
 
 /** Which flag and variable set each ServerOptions field, for error messages. */
@@ -307,6 +309,22 @@ function addAccessOptions(serve: Command): void {
     )
     .addOption(
       new Option(
+        "--max-requests-per-second-per-principal <n>",
+        "MasterService calls one principal may make per second on average (a token bucket; 0 = no limit)",
+      )
+        .env("TFGATE_MAX_REQUESTS_PER_SECOND_PER_PRINCIPAL")
+        .argParser(parseInteger),
+    )
+    .addOption(
+      new Option(
+        "--request-burst-per-principal <n>",
+        "calls a principal may make at once after being idle (the bucket's size; default: the rate, at least 1)",
+      )
+        .env("TFGATE_REQUEST_BURST_PER_PRINCIPAL")
+        .argParser(parseInteger),
+    )
+    .addOption(
+      new Option(
         "--auth-tokens <file>",
         "bearer tokens, one '<principal> <token>' per line (# comments); every call then needs " +
           "'authorization: Bearer <token>' unless --allow-anonymous lets it in. Re-read on SIGHUP",
@@ -431,6 +449,8 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
         maxSessionsPerPrincipal: flags.maxSessionsPerPrincipal,
         maxConcurrentStepsPerPrincipal: flags.maxConcurrentStepsPerPrincipal,
         maxStepMs: flags.maxStepMs,
+        maxRequestsPerSecondPerPrincipal: flags.maxRequestsPerSecondPerPrincipal,
+        requestBurstPerPrincipal: flags.requestBurstPerPrincipal,
       }),
     });
   } catch (error) {

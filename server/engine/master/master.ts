@@ -75,6 +75,7 @@ import type { WorkerInterface } from "../worker/worker-interface.js";
 import { mergeConfig } from "./config.js";
 import { MasterSession, type RunStepResult } from "./master-session.js";
 import { checkOpPolicy, createPrincipalQuotas, type OpPolicy, stepTimeoutMs } from "./policy.js";
+import { createRequestRate, type RequestRate } from "./request-rate.js";
 
 export type LogFn = (level: "info" | "warn" | "error", message: string) => void;
 
@@ -132,6 +133,13 @@ export interface MasterOptions {
    * for no timeout, in sessions without operation_timeout_in_ms, get it; longer ones are cut to it.
    */
   readonly maxStepMs: number;
+  /**
+   * MasterService calls one principal may make per second, on average (a token bucket); 0 = no
+   * limit (the default). Past it a call fails RESOURCE_EXHAUSTED naming the quota (request-rate.ts).
+   */
+  readonly maxRequestsPerSecondPerPrincipal: number;
+  /** The bucket's size: calls a principal may make at once after being idle. Default max(1, the rate). */
+  readonly requestBurstPerPrincipal: number;
   /** How many recent request ids are remembered for de-duplication (TF: 10,000). */
   readonly requestIdWindow: number;
   /**
@@ -158,6 +166,7 @@ export const masterOptionDefaults = {
   opPolicy: { allow: undefined, deny: [] },
   maxConcurrentStepsPerPrincipal: 0,
   maxStepMs: 0,
+  maxRequestsPerSecondPerPrincipal: 0,
 } as const;
 
 /** Fills defaults and range-checks (one place). Throws RangeError for a bad value. */
@@ -167,6 +176,12 @@ export function resolveMasterOptions(partial: Partial<MasterOptions>): MasterOpt
     defaultSessionConfig: create(ConfigProtoSchema),
     log: () => {},
     maxSessionsPerPrincipal: partial.maxSessions ?? masterOptionDefaults.maxSessions,
+    requestBurstPerPrincipal: Math.max(
+      1,
+      Math.ceil(
+        partial.maxRequestsPerSecondPerPrincipal ?? masterOptionDefaults.maxRequestsPerSecondPerPrincipal,
+      ),
+    ),
     ...partial,
   };
   const intIn = (name: string, v: number, lo: number, hi: number) => {
@@ -185,6 +200,8 @@ export function resolveMasterOptions(partial: Partial<MasterOptions>): MasterOpt
   intIn("maxSessionsPerPrincipal", o.maxSessionsPerPrincipal, 1, 1_000_000);
   intIn("maxConcurrentStepsPerPrincipal", o.maxConcurrentStepsPerPrincipal, 0, 1_000_000);
   intIn("maxStepMs", o.maxStepMs, 0, 365 * 24 * 3600 * 1000);
+  intIn("maxRequestsPerSecondPerPrincipal", o.maxRequestsPerSecondPerPrincipal, 0, 1_000_000_000);
+  intIn("requestBurstPerPrincipal", o.requestBurstPerPrincipal, 1, 1_000_000_000);
   if (o.files !== undefined) checkFilesRoot(o.files.root);
   if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(o.job))
     throw new RangeError(`job must match [A-Za-z][A-Za-z0-9_]*, got '${o.job}'`);
@@ -392,6 +409,10 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
     options.maxSessionsPerPrincipal,
     options.maxConcurrentStepsPerPrincipal,
   );
+  const rate = createRequestRate({
+    ratePerSecond: options.maxRequestsPerSecondPerPrincipal,
+    burst: options.requestBurstPerPrincipal,
+  });
   const sessionsOf = (principal: string) => [...owners.values()].filter((p) => p === principal).length;
 
   // Idle-session GC (docs/semantics.md, "Session lifecycle"): dropped sessions answer "not found";
@@ -447,7 +468,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       physicalDeviceDesc: "",
     });
 
-  return {
+  return withRequestRate(rate, principalOf, {
     async createSession(req, ctx) {
       if (closing) throw cancelled("The server is shutting down");
       if (sessions.size >= options.maxSessions) {
@@ -587,5 +608,40 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       );
       await Promise.all(workers.map((w) => w.close()));
     },
-  };
+  });
+}
+
+type MasterMethod = Exclude<keyof Master, "openSessionCount" | "workers" | "close">;
+
+/** Every MasterService call first takes a token of its principal's bucket (request-rate.ts). */
+function withRequestRate(
+  rate: RequestRate,
+  principalOf: (ctx: CallContext | undefined) => string,
+  master: Master,
+): Master {
+  const limited = { ...master };
+  const methods: readonly MasterMethod[] = [
+    "createSession",
+    "extendSession",
+    "runStep",
+    "closeSession",
+    "listDevices",
+    "reset",
+    "partialRunSetup",
+    "makeCallable",
+    "runCallable",
+    "releaseCallable",
+  ];
+  for (const name of methods) {
+    const method = master[name] as (req: unknown, ctx?: CallContext) => Promise<unknown>;
+    (limited as Record<MasterMethod, unknown>)[name] = (req: unknown, ctx?: CallContext) => {
+      try {
+        rate.admit(principalOf(ctx));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return method(req, ctx);
+    };
+  }
+  return limited;
 }

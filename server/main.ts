@@ -48,6 +48,7 @@ interface ServeFlags {
   maxGraphNodes?: number;
   maxTensorBytes?: number;
   maxStepBytes?: number;
+  maxMemoryBytes?: number;
   sessionIdleTimeoutMs?: number;
   defaultSessionConfig?: string;
   filesRoot?: string;
@@ -188,6 +189,16 @@ export async function runCli(argv: readonly string[]): Promise<void> {
           "(e.g. 4GiB; default: a quarter of the machine's memory)",
       )
         .env("TFGATE_MAX_STEP_BYTES")
+        .argParser(parsePositiveByteSize),
+    )
+    .addOption(
+      new Option(
+        "--max-memory-bytes <n>",
+        "memory all running steps together may allocate (every session, every device); past it new " +
+          "allocations fail RESOURCE_EXHAUSTED until others end (e.g. 8GiB; default: half of the " +
+          "machine's memory, or of the cgroup limit when lower)",
+      )
+        .env("TFGATE_MAX_MEMORY_BYTES")
         .argParser(parsePositiveByteSize),
     )
     .addOption(
@@ -436,6 +447,7 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
         maxGraphNodes: flags.maxGraphNodes,
         maxTensorBytes: flags.maxTensorBytes,
         maxStepBytes: flags.maxStepBytes,
+        maxMemoryBytes: flags.maxMemoryBytes,
         sessionIdleTimeoutMs: flags.sessionIdleTimeoutMs,
         defaultSessionConfig,
         files:

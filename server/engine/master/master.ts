@@ -66,6 +66,7 @@ import type { Device } from "../device/device-set.js";
 import { createDevices, sortDevices } from "../device/device-set.js";
 import { aborted, cancelled, invalidArgument, resourceExhausted } from "../framework/errors.js";
 import { FileSandbox, type FileSandboxConfig } from "../framework/file-sandbox.js";
+import { createMemoryCeilingShare, defaultMaxMemoryBytes } from "../framework/memory-ceiling.js";
 import { tensorToProto } from "../framework/tensor-proto.js";
 import { registerAllKernels } from "../kernels/register-all.js";
 import { createLocalWorker } from "../worker/local-worker.js";
@@ -118,6 +119,18 @@ export interface MasterOptions {
    */
   readonly maxStepBytes: number;
   /**
+   * The server's memory ceiling in bytes: what all running steps, on every worker, may hold
+   * together (framework/memory-ceiling.ts); past it new allocations fail RESOURCE_EXHAUSTED until
+   * other steps end. Default half of the machine's memory, or of the cgroup's limit when lower.
+   */
+  readonly maxMemoryBytes: number;
+  /**
+   * The largest tensor a step may produce for a fetch (the server's response limit,
+   * --max-message-bytes): refused when allocated or built, before it is encoded. 0 = no limit
+   * (the default for an embedded engine; the server sets it).
+   */
+  readonly maxFetchBytes: number;
+  /**
    * The directory ops may read and write files in (--files-root), and whether they may only read
    * (--files-read-only). Undefined (the default): every op that touches files is refused.
    */
@@ -160,6 +173,8 @@ export const masterOptionDefaults = {
   maxGraphNodes: 1_000_000,
   maxTensorBytes: 1024 ** 3,
   maxStepBytes: Math.floor(totalmem() / 4 / 1024 ** 2) * 1024 ** 2,
+  maxMemoryBytes: defaultMaxMemoryBytes(),
+  maxFetchBytes: 0,
   requestIdWindow: 10_000,
   sessionIdleTimeoutMs: 0,
   files: undefined,
@@ -193,6 +208,8 @@ export function resolveMasterOptions(partial: Partial<MasterOptions>): MasterOpt
   intIn("maxGraphNodes", o.maxGraphNodes, 1, 100_000_000);
   intIn("maxTensorBytes", o.maxTensorBytes, 1, 2 ** 40);
   intIn("maxStepBytes", o.maxStepBytes, 1, 2 ** 50);
+  intIn("maxMemoryBytes", o.maxMemoryBytes, 1, 2 ** 50);
+  intIn("maxFetchBytes", o.maxFetchBytes, 0, 2 ** 50);
   intIn("requestIdWindow", o.requestIdWindow, 0, 10_000_000);
   intIn("workerMaxHeapMb", o.workerMaxHeapMb, 0, 1024 * 1024);
   intIn("workerAbortGraceMs", o.workerAbortGraceMs, 1, 3_600_000);
@@ -315,13 +332,17 @@ function createWorkers(
   // Values sent on one worker and received on another go through the sender's RecvTensor.
   const remoteRecv = (stepId: bigint, key: string, signal: AbortSignal) =>
     workerByDevice.get(sendDeviceOfKey(key))!.recvTensor(stepId, key, signal);
+  const share = createMemoryCeilingShare(options.maxMemoryBytes, allDevices.length);
+  const maxFetchBytes = options.maxFetchBytes > 0 ? options.maxFetchBytes : undefined;
   const workers: WorkerInterface[] = options.workerThreads
-    ? allDevices.map((d) =>
+    ? allDevices.map((d, slot) =>
         createThreadWorker({
           task,
           devices: [d],
           maxTensorBytes: options.maxTensorBytes,
           maxStepBytes: options.maxStepBytes,
+          memoryCeiling: { share, slot },
+          maxFetchBytes,
           files: options.files,
           log,
           remoteRecv,
@@ -340,6 +361,8 @@ function createWorkers(
           maxStepBytes: options.maxStepBytes,
           files: options.files,
           maxTensorBytes: options.maxTensorBytes,
+          memoryCeiling: { share, slot: 0 },
+          maxFetchBytes,
         }),
       ];
   for (const w of workers) for (const d of w.getDevices()) workerByDevice.set(d.name, w);

@@ -68,6 +68,7 @@ import { aborted, cancelled, invalidArgument, resourceExhausted } from "../frame
 import { FileSandbox, type FileSandboxConfig } from "../framework/file-sandbox.js";
 import { createMemoryCeilingShare, defaultMaxMemoryBytes } from "../framework/memory-ceiling.js";
 import { tensorToProto } from "../framework/tensor-proto.js";
+import { validateNodeDefs } from "../graph/validate-node-defs.js";
 import { registerAllKernels } from "../kernels/register-all.js";
 import { createLocalWorker } from "../worker/local-worker.js";
 import { sendDeviceOfKey } from "../worker/rendezvous-mgr.js";
@@ -520,6 +521,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       const s = lookup(req.sessionHandle, ctx);
       const graphDef = req.graphDef ?? create(GraphDefSchema);
       checkOpPolicy(graphDef, options.opPolicy);
+      validateNodeDefs(graphDef.node);
       const v = s.extend(graphDef, req.currentGraphVersion);
       return create(ExtendSessionResponseSchema, { newGraphVersion: v });
     },

@@ -193,16 +193,6 @@ export async function runCli(argv: readonly string[]): Promise<void> {
     )
     .addOption(
       new Option(
-        "--max-memory-bytes <n>",
-        "memory all running steps together may allocate (every session, every device); past it new " +
-          "allocations fail RESOURCE_EXHAUSTED until others end (e.g. 8GiB; default: half of the " +
-          "machine's memory, or of the cgroup limit when lower)",
-      )
-        .env("TFGATE_MAX_MEMORY_BYTES")
-        .argParser(parsePositiveByteSize),
-    )
-    .addOption(
-      new Option(
         "--session-idle-timeout-ms <ms>",
         "close sessions idle this long (0 = never, TensorFlow's default)",
       )
@@ -220,6 +210,7 @@ export async function runCli(argv: readonly string[]): Promise<void> {
     });
   const serveCommandDef = program.commands.find((c) => c.name() === "serve")!;
   addConnectionOptions(serveCommandDef);
+  addMemoryOptions(serveCommandDef);
   addAccessOptions(serveCommandDef);
 
   program
@@ -277,6 +268,20 @@ function addConnectionOptions(serve: Command): void {
         .argParser(parseInteger)
         .default(serverOptionDefaults.maxConnectionsPerAddress),
     );
+}
+
+/** The server-wide memory ceiling (docs/security.md); the per-step and per-tensor limits are above. */
+function addMemoryOptions(serve: Command): void {
+  serve.addOption(
+    new Option(
+      "--max-memory-bytes <n>",
+      "memory all running steps together may allocate (every session, every device); past it new " +
+        "allocations fail RESOURCE_EXHAUSTED until others end (e.g. 8GiB; default: half of the " +
+        "machine's memory, or of the cgroup limit when lower)",
+    )
+      .env("TFGATE_MAX_MEMORY_BYTES")
+      .argParser(parsePositiveByteSize),
+  );
 }
 
 /** The flags that decide who may call and which files ops may touch (docs/security.md). */

@@ -319,6 +319,38 @@ describe("a fetch larger than the response limit fails when it is built", () => 
         { ...options, maxFetchBytes: MiB },
       ));
 
+    test(`a kernel's output the client does not fetch may be larger than the response limit (${engine})`, () =>
+      withMaster(
+        async (m) => {
+          const h = await createSession(
+            m,
+            graph(
+              node("dims", "Placeholder", { attrs: { dtype: attr.type(I), shape: attr.shape([1]) } }),
+              constNode("one", F, [], [1]),
+              node("fill", "Fill", {
+                inputs: ["dims", "one"],
+                attrs: { T: attr.type(F), index_type: attr.type(I) },
+              }),
+              constNode("sizes", I, [2], [1, -1]),
+              constNode("axis0", I, [], [0]),
+              node("split", "SplitV", {
+                inputs: ["fill", "sizes", "axis0"],
+                attrs: { T: attr.type(F), Tlen: attr.type(I), num_split: attr.int(2) },
+              }),
+            ),
+          );
+          // split:1 holds 4 MiB; only split:0, one float, is fetched.
+          const res = await runStep(m, h, { feed: dimsFeed(MiB + 1), fetch: ["split:0"] });
+          assert.deepEqual(tensorValues(res.tensor[0]?.tensor), [1]);
+          await rejectsWith(
+            runStep(m, h, { feed: dimsFeed(MiB + 1), fetch: ["split:1"] }),
+            TfCode.RESOURCE_EXHAUSTED,
+            /\nmessage size 4194304 is larger than configured writeMaxBytes 1048576/,
+          );
+        },
+        { ...options, maxFetchBytes: MiB },
+      ));
+
     test(`a fetched string over the response limit is refused when built (${engine})`, () =>
       withMaster(
         async (m) => {

@@ -138,7 +138,11 @@ export class ExecutorState {
     if (account !== undefined) {
       account.track = this.trackAll || t.inst.frame !== 0;
       account.device = this.step.device.name;
-      account.fetchLimit = it.fetchedOutputs.length > 0 ? account.maxFetchBytes : undefined;
+      // Only when every output is fetched can one allocation stand for a fetched one (a kernel with
+      // an output the client does not want may allocate it as large as it likes).
+      const allFetched =
+        it.fetchedOutputs.length > 0 && it.fetchedOutputs.length === it.node.outputTypes.length;
+      account.fetchLimit = allFetched ? account.maxFetchBytes : undefined;
       account.stringBytesAhead = 0;
     }
     try {

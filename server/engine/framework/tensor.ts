@@ -395,8 +395,9 @@ export function allocData(dtype: DataType, n: number, shape?: readonly number[])
   if (account === undefined || n === 0) return allocStorage(dtype, n);
   const bytes = n * elementBytes(dtype);
   // A fetched tensor's storage already shows its size on the wire: its numbers' bytes, or at
-  // least a byte per string (the payloads are checked when built).
-  if (dtype !== DataType.DT_RESOURCE && dtype !== DataType.DT_VARIANT) {
+  // least a byte per string (the payloads are checked when built). Scratch space (allocated
+  // without a shape, TF's allocate_temp) is no output and is left to the other limits.
+  if (shape !== undefined && dtype !== DataType.DT_RESOURCE && dtype !== DataType.DT_VARIANT) {
     checkFetchLimit(account, dtype === DataType.DT_STRING ? n : bytes);
   }
   account.charge(bytes, dtype, shape ?? [n]);

@@ -436,7 +436,9 @@ export function validateAttrs(op: OpDefinition, attrs: AttrMap, nodeName: string
  */
 export function opSignatureString(op: OpDefinition): string {
   const arg = (a: ArgSpec) => {
-    let t = a.typeAttr ?? a.typeListAttr ?? (a.dtype !== undefined ? dataTypeString(a.dtype) : "");
+    // The dtype, else the type attr; a type-list argument names neither (op_def_util.cc's
+    // SummarizeArgs prints its list(type) attr nowhere).
+    let t = a.dtype !== undefined ? dataTypeString(a.dtype) : (a.typeAttr ?? "");
     if (a.numberAttr) t = `${a.numberAttr}*${t}`;
     return `${a.name}:${a.isRef ? `Ref(${t})` : t}`;
   };

@@ -219,6 +219,35 @@ function holdingGraph(device: string): NodeDef[] {
 
 const dimsFeed = (n: number) => [{ name: "dims:0", tensor: tensorProto(I, [1], [n]) }];
 
+/**
+ * Waits (boundedly) until a running step holds memory: until a probe step on CPU:1 that allocates
+ * `floats` floats and waits on nothing is refused by the ceiling.
+ */
+async function untilHolding(m: Master, floats: number): Promise<void> {
+  const probe = await createSession(
+    m,
+    graph(
+      node("dims", "Placeholder", { attrs: { dtype: attr.type(I), shape: attr.shape([1]) } }),
+      constNode("one", F, [], [1]),
+      node("big", "Fill", {
+        inputs: ["dims", "one"],
+        attrs: { T: attr.type(F), index_type: attr.type(I) },
+        device: "/device:CPU:1",
+      }),
+    ),
+  );
+  for (let i = 0; i < 200; i++) {
+    try {
+      await runStep(m, probe, { feed: dimsFeed(floats), target: ["big"] });
+    } catch (e) {
+      if (isTfError(e) && /--max-memory-bytes/.test(e.message)) return;
+      throw e;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.fail("the holding step never held its memory");
+}
+
 describe("the server's memory ceiling (--max-memory-bytes)", () => {
   for (const [engine, options] of [
     ["worker threads, one device each", { cpuDevices: 2, workerThreads: true }],
@@ -231,7 +260,7 @@ describe("the server's memory ceiling (--max-memory-bytes)", () => {
           const b = await createSession(m, graph(...holdingGraph("/device:CPU:1")));
           // Session a holds 24 MiB while it waits.
           const holding = runStep(m, a, { feed: dimsFeed(6 * MiB), fetch: ["sum:0"] });
-          await new Promise((r) => setTimeout(r, 300));
+          await untilHolding(m, 6 * MiB);
           // Session b (another device, another thread) may not take 24 MiB more under a 40 MiB ceiling.
           await rejectsWith(
             runStep(m, b, { feed: dimsFeed(6 * MiB), fetch: ["sum:0"] }),

@@ -116,6 +116,8 @@ export async function buildApp(
     // The engine's log lines go to the same pino logger, unless the caller brought its own.
     const created = createMaster({
       log: (level, message) => app.log[level]({ component: "master" }, message),
+      // A fetch larger than a response may carry is refused when it is built, not encoded.
+      maxFetchBytes: options.maxMessageBytes,
       ...options.master,
     });
     master = created;

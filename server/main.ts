@@ -48,6 +48,7 @@ interface ServeFlags {
   maxGraphNodes?: number;
   maxTensorBytes?: number;
   maxStepBytes?: number;
+  maxMemoryBytes?: number;
   sessionIdleTimeoutMs?: number;
   defaultSessionConfig?: string;
   filesRoot?: string;
@@ -65,6 +66,8 @@ interface ServeFlags {
   maxSessionsPerPrincipal?: number;
   maxConcurrentStepsPerPrincipal?: number;
   maxStepMs?: number;
+  maxRequestsPerSecondPerPrincipal?: number;
+  requestBurstPerPrincipal?: number;
 }
 
 /** Which flag and variable set each ServerOptions field, for error messages. */
@@ -207,6 +210,7 @@ export async function runCli(argv: readonly string[]): Promise<void> {
     });
   const serveCommandDef = program.commands.find((c) => c.name() === "serve")!;
   addConnectionOptions(serveCommandDef);
+  addMemoryOptions(serveCommandDef);
   addAccessOptions(serveCommandDef);
 
   program
@@ -266,6 +270,20 @@ function addConnectionOptions(serve: Command): void {
     );
 }
 
+/** The server-wide memory ceiling (docs/security.md); the per-step and per-tensor limits are above. */
+function addMemoryOptions(serve: Command): void {
+  serve.addOption(
+    new Option(
+      "--max-memory-bytes <n>",
+      "memory all running steps together may allocate (every session, every device); past it new " +
+        "allocations fail RESOURCE_EXHAUSTED until others end (e.g. 8GiB; default: half of the " +
+        "machine's memory, or of the cgroup limit when lower)",
+    )
+      .env("TFGATE_MAX_MEMORY_BYTES")
+      .argParser(parsePositiveByteSize),
+  );
+}
+
 /** The flags that decide who may call and which files ops may touch (docs/security.md). */
 function addAccessOptions(serve: Command): void {
   serve
@@ -303,6 +321,22 @@ function addAccessOptions(serve: Command): void {
           "operation_timeout_in_ms) get it, longer ones are cut to it (0 = none)",
       )
         .env("TFGATE_MAX_STEP_MS")
+        .argParser(parseInteger),
+    )
+    .addOption(
+      new Option(
+        "--max-requests-per-second-per-principal <n>",
+        "MasterService calls one principal may make per second on average (a token bucket; 0 = no limit)",
+      )
+        .env("TFGATE_MAX_REQUESTS_PER_SECOND_PER_PRINCIPAL")
+        .argParser(parseInteger),
+    )
+    .addOption(
+      new Option(
+        "--request-burst-per-principal <n>",
+        "calls a principal may make at once after being idle (the bucket's size; default: the rate, at least 1)",
+      )
+        .env("TFGATE_REQUEST_BURST_PER_PRINCIPAL")
         .argParser(parseInteger),
     )
     .addOption(
@@ -418,6 +452,7 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
         maxGraphNodes: flags.maxGraphNodes,
         maxTensorBytes: flags.maxTensorBytes,
         maxStepBytes: flags.maxStepBytes,
+        maxMemoryBytes: flags.maxMemoryBytes,
         sessionIdleTimeoutMs: flags.sessionIdleTimeoutMs,
         defaultSessionConfig,
         files:
@@ -431,6 +466,8 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
         maxSessionsPerPrincipal: flags.maxSessionsPerPrincipal,
         maxConcurrentStepsPerPrincipal: flags.maxConcurrentStepsPerPrincipal,
         maxStepMs: flags.maxStepMs,
+        maxRequestsPerSecondPerPrincipal: flags.maxRequestsPerSecondPerPrincipal,
+        requestBurstPerPrincipal: flags.requestBurstPerPrincipal,
       }),
     });
   } catch (error) {

@@ -133,6 +133,30 @@ describe("quotas per principal", () => {
     }));
 });
 
+describe("request rate per principal", () => {
+  test("past its burst a principal's calls are RESOURCE_EXHAUSTED naming the quota; others are unaffected", () =>
+    withMaster({ maxRequestsPerSecondPerPrincipal: 1, requestBurstPerPrincipal: 3 }, async (m) => {
+      const a = await m.createSession(create(CreateSessionRequestSchema, { graphDef: small() }), as("alice"));
+      const step = (h: string, who: string) =>
+        m.runStep(create(RunStepRequestSchema, { sessionHandle: h, fetch: ["b:0"] }), as(who));
+      await step(a.sessionHandle, "alice");
+      await step(a.sessionHandle, "alice");
+      await rejects(
+        step(a.sessionHandle, "alice"),
+        "RESOURCE_EXHAUSTED",
+        /Too many requests for principal 'alice' \(the limit is 1 per second with bursts of 3, --max-requests-per-second-per-principal\)/,
+      );
+      await rejects(
+        m.listDevices({ sessionHandle: "" } as never, as("alice")),
+        "RESOURCE_EXHAUSTED",
+        /'alice'/,
+      );
+      const b = await m.createSession(create(CreateSessionRequestSchema, { graphDef: small() }), as("bob"));
+      await step(b.sessionHandle, "bob");
+      await step(b.sessionHandle, "bob");
+    }));
+});
+
 describe("step timeouts", () => {
   test("the rule: the request's, else the session's operation_timeout_in_ms, else --max-step-ms, capped by it", () => {
     assert.equal(stepTimeoutMs(0n, 0n, 0), 0);

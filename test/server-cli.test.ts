@@ -182,3 +182,75 @@ test("TFGATE_MAX_STEP_BYTES reaches the workers: a step allocating more fails RE
     await result;
   }
 });
+
+test("TFGATE_MAX_MEMORY_BYTES and the request rate per principal reach the engine", async () => {
+  const child = tfgate(["serve", "--devices", "CPU:1"], {
+    TFGATE_PORT: "0",
+    TFGATE_MAX_MEMORY_BYTES: "2KiB",
+    TFGATE_MAX_REQUESTS_PER_SECOND_PER_PRINCIPAL: "1",
+    TFGATE_REQUEST_BURST_PER_PRINCIPAL: "4",
+  });
+  const result = finish(child);
+  let output = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /tfgate listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match?.[1] !== undefined) resolve(match[1]);
+    });
+    child.on("close", () => reject(new Error(`exited before listening: ${output}`)));
+  });
+  try {
+    const call = (method: string, body: unknown) =>
+      fetch(`${url}/tensorflow.MasterService/${method}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const intConst = (name: string, values: number[]) => ({
+      name,
+      op: "Const",
+      attr: {
+        dtype: { type: "DT_INT32" },
+        value: { tensor: { dtype: "DT_INT32", tensorShape: { dim: [{ size: "1" }] }, intVal: values } },
+      },
+    });
+    const graphDef = {
+      node: [
+        intConst("small", [256]),
+        intConst("big", [1024]),
+        {
+          name: "one",
+          op: "Const",
+          attr: { dtype: { type: "DT_FLOAT" }, value: { tensor: { dtype: "DT_FLOAT", floatVal: [1] } } },
+        },
+        { name: "fits", op: "Fill", input: ["small", "one"], attr: { T: { type: "DT_FLOAT" } } },
+        { name: "too_big", op: "Fill", input: ["big", "one"], attr: { T: { type: "DT_FLOAT" } } },
+      ],
+    };
+    const created = await call("CreateSession", { graphDef });
+    assert.equal(created.status, 200);
+    const { sessionHandle } = (await created.json()) as { sessionHandle: string };
+    assert.equal((await call("RunStep", { sessionHandle, target: ["fits"] })).status, 200);
+    const refused = (await (await call("RunStep", { sessionHandle, target: ["too_big"] })).json()) as {
+      code: string;
+      message: string;
+    };
+    assert.equal(refused.code, "resource_exhausted");
+    assert.match(refused.message, /the server's memory ceiling of 2048 bytes \(--max-memory-bytes\)/);
+    // One token a second, four at most: a few more calls at once run the bucket dry.
+    let limited: { code: string; message: string } | undefined;
+    for (let i = 0; i < 6 && limited === undefined; i++) {
+      const r = await call("ListDevices", {});
+      if (r.status !== 200) limited = (await r.json()) as { code: string; message: string };
+    }
+    assert.equal(limited?.code, "resource_exhausted");
+    assert.match(
+      limited?.message ?? "",
+      /^Too many requests for principal 'anonymous' \(the limit is 1 per second with bursts of 4, --max-requests-per-second-per-principal\)/,
+    );
+  } finally {
+    child.kill("SIGTERM");
+    await result;
+  }
+});

@@ -108,7 +108,9 @@ def summarize_value(v):
 def summarize_args(args):
     out = []
     for a in args:
-        t = a.type_list_attr or a.type_attr or (dtype_short(a.type) if a.type else "")
+        # As op_def_util.cc's SummarizeArgs: the dtype, else the type attr; a type-list argument
+        # prints neither (its list(type) attr is not named).
+        t = dtype_short(a.type) if a.type else a.type_attr
         if a.number_attr:
             t = a.number_attr + "*" + t
         out.append("%s:%s" % (a.name, "Ref(%s)" % t if a.is_ref else t))

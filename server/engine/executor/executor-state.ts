@@ -17,6 +17,7 @@ import { type FrameState, PropagatorState, type TaggedNode } from "./frame-state
 import { type ImmutableExecutorState, type Item, NodeKind } from "./immutable-state.js";
 import { MemoryLedger } from "./memory-ledger.js";
 import { type InternalErrorHook, wrapNodeError } from "./node-error.js";
+import { chargeOutputs, markStringsSeen } from "./output-charges.js";
 
 /** How long a step computes before it yields the thread once (milliseconds). */
 const yieldEveryMs = 4;
@@ -137,6 +138,12 @@ export class ExecutorState {
     if (account !== undefined) {
       account.track = this.trackAll || t.inst.frame !== 0;
       account.device = this.step.device.name;
+      // Only when every output is fetched can one allocation stand for a fetched one (a kernel with
+      // an output the client does not want may allocate it as large as it likes).
+      const allFetched =
+        it.fetchedOutputs.length > 0 && it.fetchedOutputs.length === it.node.outputTypes.length;
+      account.fetchLimit = allFetched ? account.maxFetchBytes : undefined;
+      account.stringBytesAhead = 0;
     }
     try {
       // Non-ref inputs fed from a ref are read now, so an uninitialised variable fails here.
@@ -150,12 +157,14 @@ export class ExecutorState {
       } else {
         (it.kernel as { compute(c: OpKernelContext): void }).compute(ctx);
       }
+      if (account !== undefined) chargeOutputs(account, outputs, it.fetchedOutputs);
       return true;
     } catch (e) {
       this.fail(e, it.node);
       return false;
     } finally {
       if (account !== undefined) {
+        account.fetchLimit = undefined;
         swapStepAccount(previousAccount);
         this.ledger.chargeCompute(t.iter, liveBefore);
       }
@@ -200,6 +209,8 @@ export class ExecutorState {
   private propagateFinishedAsync(): void {
     while (this.finishedAsync.length > 0) {
       const f = this.finishedAsync.shift()!;
+      // Received values and call results were charged where they were built (or are feeds).
+      for (const o of f.outputs) markStringsSeen(o);
       // A function call's results were released with its run; they now belong to this iteration.
       if (!this.items[f.t.id]!.isTransfer) for (const o of f.outputs) this.ledger.chargeMoved(f.t.iter, o);
       this.propagator.propagate(f.t, f.outputs, false);

@@ -33,6 +33,8 @@ export interface Item {
   readonly isMerge: boolean;
   readonly isTransfer: boolean;
   readonly isControlTrigger: boolean;
+  /** The outputs the client fetches (they feed a client-terminated _Send); usually none. */
+  readonly fetchedOutputs: readonly number[];
   readonly numInputs: number;
   /** Where the node's inputs start in an iteration's input slots. */
   readonly inputStart: number;
@@ -98,6 +100,7 @@ export function buildImmutableState(graph: Graph, options: ItemBuildOptions): Im
       isTransfer:
         node.op === "_Send" || node.op === "_Recv" || node.op === "_HostSend" || node.op === "_HostRecv",
       isControlTrigger: node.op === "ControlTrigger",
+      fetchedOutputs: fetchedOutputsOf(node),
       numInputs: node.inputTypes.length,
       inputStart: inputOffset,
       numControlIn: node.inEdges.filter((e) => e.dstInput < 0).length,
@@ -117,6 +120,20 @@ export function buildImmutableState(graph: Graph, options: ItemBuildOptions): Im
   }
   const roots = items.filter((it) => it.initialPending === 0).map((it) => it.node.id);
   return { graph, items, frames, totalInputs: inputOffset, roots };
+}
+
+/** The outputs of `node` that feed a client-terminated _Send (subgraph.ts's fetch nodes). */
+function fetchedOutputsOf(node: Node): number[] {
+  const fetched: number[] = [];
+  for (const e of node.outEdges) {
+    const dst = e.dst;
+    const clientSend =
+      dst.op === "_Send" &&
+      dst.attrs.client_terminated?.value.case === "b" &&
+      dst.attrs.client_terminated.value.value === true;
+    if (clientSend && e.srcOutput >= 0 && !fetched.includes(e.srcOutput)) fetched.push(e.srcOutput);
+  }
+  return fetched;
 }
 
 /** The names of a node's data inputs as its NodeDef spells them ("x", "y:1"), for messages. */

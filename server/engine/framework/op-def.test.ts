@@ -21,6 +21,7 @@ import {
   opSignatureString,
   validateAttrs,
 } from "./op-def.js";
+import { DataType } from "./types.js";
 
 const summaries: Record<string, string> = JSON.parse(
   readFileSync(new URL("../../../test/tf/op-summaries.json", import.meta.url), "utf8"),
@@ -43,6 +44,7 @@ describe("op definitions match TensorFlow 2.21", () => {
 describe("string enums and list minimums", () => {
   const s = (v: string) =>
     create(AttrValueSchema, { value: { case: "s", value: new TextEncoder().encode(v) } });
+  const dtype = (t: DataType) => create(AttrValueSchema, { value: { case: "type", value: t } });
   const types = (n: number) =>
     create(AttrValueSchema, {
       value: { case: "list", value: create(AttrValue_ListValueSchema, { type: Array(n).fill(1) }) },
@@ -52,7 +54,15 @@ describe("string enums and list minimums", () => {
     const op = lookUpOp("MirrorPad")!;
     assert.throws(
       () =>
-        validateAttrs(op, addDefaultAttrs(op, { T: types(0), Tpaddings: types(0), mode: s("WRAP") }), "m"),
+        validateAttrs(
+          op,
+          addDefaultAttrs(op, {
+            T: dtype(DataType.DT_FLOAT),
+            Tpaddings: dtype(DataType.DT_INT32),
+            mode: s("WRAP"),
+          }),
+          "m",
+        ),
       (e: { code: number; message: string }) => {
         assert.equal(e.code, TfCode.INVALID_ARGUMENT);
         assert.ok(

@@ -248,8 +248,8 @@ function argTypes(arg: ArgSpec, attrs: AttrMap): DataType[] {
   if (arg.typeListAttr !== undefined) {
     types = getAttrTypeList(attrs, arg.typeListAttr);
   } else {
-    const t = arg.dtype ?? getAttrType(attrs, arg.typeAttr!);
-    const n = arg.numberAttr !== undefined ? getAttrInt(attrs, arg.numberAttr) : 1;
+    const t = arg.dtype ?? signatureType(attrs, arg.typeAttr!);
+    const n = arg.numberAttr !== undefined ? signatureCount(attrs, arg.numberAttr) : 1;
     if (n < 0 || n > MAX_ARG_LIST_LENGTH) {
       throw invalidArgument(
         `Value for attr '${arg.numberAttr}' of ${n} is outside 0..${MAX_ARG_LIST_LENGTH}, the number of ` +
@@ -278,8 +278,95 @@ export function addDefaultAttrs(op: OpDefinition, attrs: AttrMap): { [name: stri
   return out;
 }
 
-/** Checks required attrs and type/minimum constraints (TF's ValidateNodeDef). INVALID_ARGUMENT. */
-export function validateAttrs(op: OpDefinition, attrs: AttrMap, nodeName: string): void {
+/**
+ * The kind of value an AttrValue holds, in TF's words ("int", "list(float)", …): a list is named by
+ * its first non-empty field, an empty list is "list" (it fits any list attr). Undefined for no value
+ * and for a function placeholder (which TF's check lets through).
+ */
+function attrValueKind(v: AttrValue): string | undefined {
+  const scalar: Record<string, string> = {
+    s: "string",
+    i: "int",
+    f: "float",
+    b: "bool",
+    type: "type",
+    shape: "shape",
+    tensor: "tensor",
+    func: "func",
+  };
+  const c = v.value.case;
+  if (c === undefined || c === "placeholder") return undefined;
+  if (c !== "list") return scalar[c];
+  const l = v.value.value;
+  const fields = [
+    [l.s, "string"],
+    [l.i, "int"],
+    [l.f, "float"],
+    [l.b, "bool"],
+    [l.type, "type"],
+    [l.shape, "shape"],
+    [l.tensor, "tensor"],
+    [l.func, "func"],
+  ] as const;
+  for (const [values, name] of fields) if (values.length > 0) return `list(${name})`;
+  return "list";
+}
+
+/** TF's AttrValueHasType (attr_value_util.cc) for one attr of a node: INVALID_ARGUMENT on a mismatch. */
+function checkAttrValueType(spec: AttrSpec, v: AttrValue, op: OpDefinition, nodeName: string): void {
+  const where = `\n\t for attr '${spec.name}'\n\t; NodeDef: {{node ${nodeName}}}; ${opSignatureString(op)}`;
+  if (v.value.case === undefined) {
+    throw invalidArgument(`AttrValue missing value with expected type '${spec.type}'${where}`);
+  }
+  const kind = attrValueKind(v);
+  if (kind === undefined || kind === spec.type) return;
+  if (kind === "list" && spec.type.startsWith("list(")) return;
+  throw invalidArgument(`AttrValue had value with type '${kind}' when '${spec.type}' expected${where}`);
+}
+
+/**
+ * The dtype of a type attr as a node's signature reads it: a value of another kind reads as
+ * DT_INVALID, as in TF's graph construction (the input check then names INVALID); a missing attr is
+ * NOT_FOUND.
+ */
+function signatureType(attrs: AttrMap, name: string): DataType {
+  const v = attrs[name];
+  if (v === undefined) missing(name);
+  return v.value.case === "type" ? v.value.value : DataType.DT_INVALID;
+}
+
+/** A number attr as a node's signature reads it: another kind of value is TF's AttrValueHasType error. */
+function signatureCount(attrs: AttrMap, name: string): number {
+  const v = attrs[name];
+  if (v === undefined) missing(name);
+  if (v.value.case !== "i") {
+    throw invalidArgument(
+      `AttrValue had value with type '${attrValueKind(v) ?? "none"}' when 'int' expected`,
+    );
+  }
+  return Number(v.value.value);
+}
+
+/** True for the errors the signature's readers throw about an attr's kind (signatureCount). */
+export function isAttrKindError(message: string): boolean {
+  return message.startsWith("AttrValue had value with type ");
+}
+
+/** Checks the kind of every attr the op defines and the node sets (TF's AttrValueHasType). */
+export function checkAttrKinds(op: OpDefinition, attrs: AttrMap, nodeName: string): void {
+  for (const spec of op.attrs) {
+    const v = attrs[spec.name];
+    if (v !== undefined) checkAttrValueType(spec, v, op, nodeName);
+  }
+}
+
+/**
+ * Checks required attrs, each attr's kind against its definition (TF's AttrValueHasType; unless
+ * `kinds` is false, when the caller checks them later) and the type/value/minimum constraints:
+ * TF's ValidateNodeDef. INVALID_ARGUMENT. Attrs the op does not define are let through, as TF does
+ * (it logs them).
+ */
+export function validateAttrs(op: OpDefinition, attrs: AttrMap, nodeName: string, kinds = true): void {
   for (const spec of op.attrs) {
     const v = attrs[spec.name];
     if (v === undefined) {
@@ -287,6 +374,7 @@ export function validateAttrs(op: OpDefinition, attrs: AttrMap, nodeName: string
         `NodeDef missing attr '${spec.name}' from ${opSignatureString(op)}; NodeDef: {{node ${nodeName}}}`,
       );
     }
+    if (kinds) checkAttrValueType(spec, v, op, nodeName);
     if (spec.allowedTypes !== undefined) {
       const ts =
         v.value.case === "type" ? [v.value.value] : v.value.case === "list" ? v.value.value.type : [];
@@ -348,7 +436,9 @@ export function validateAttrs(op: OpDefinition, attrs: AttrMap, nodeName: string
  */
 export function opSignatureString(op: OpDefinition): string {
   const arg = (a: ArgSpec) => {
-    let t = a.typeAttr ?? a.typeListAttr ?? (a.dtype !== undefined ? dataTypeString(a.dtype) : "");
+    // The dtype, else the type attr; a type-list argument names neither (op_def_util.cc's
+    // SummarizeArgs prints its list(type) attr nowhere).
+    let t = a.dtype !== undefined ? dataTypeString(a.dtype) : (a.typeAttr ?? "");
     if (a.numberAttr) t = `${a.numberAttr}*${t}`;
     return `${a.name}:${a.isRef ? `Ref(${t})` : t}`;
   };

@@ -10,6 +10,7 @@
 // resource (the variable's own buffer), exactly as in TF.
 
 import { invalidArgument, resourceExhausted } from "./errors.js";
+import type { MemoryCeiling } from "./memory-ceiling.js";
 import { DataType, dataTypeString } from "./types.js";
 
 /** A handle to a resource living in a device's ResourceMgr (TF's ResourceHandle). */
@@ -212,8 +213,17 @@ export class StepMemoryAccount {
   peak = 0;
   /** Set by the executor around a kernel whose allocations may be released before the step ends. */
   track = false;
+  /**
+   * Set by the executor around a kernel whose output the client fetches: the response limit
+   * (--max-message-bytes), which no single allocation of that kernel may pass (see allocData).
+   */
+  fetchLimit: number | undefined;
+  /** String bytes the running kernel charged ahead of building them (chargeStringBytes). */
+  stringBytesAhead = 0;
   /** Storage allocated while `track` was set, by object, with the bytes charged for it. */
   private readonly owned = new WeakMap<object, number>();
+  /** Bytes this account holds in the server's ceiling (all of it goes back in close). */
+  private heldInCeiling = 0;
 
   constructor(
     /** The per-step budget in bytes. */
@@ -222,6 +232,10 @@ export class StepMemoryAccount {
     public device: string,
     /** The per-tensor limit of the step's engine (--max-tensor-bytes); absent: the thread's default. */
     readonly maxTensorBytes?: number | undefined,
+    /** The server's memory ceiling shared by every step (--max-memory-bytes); absent: none. */
+    readonly ceiling?: MemoryCeiling | undefined,
+    /** The response limit a fetched tensor may not pass (--max-message-bytes); absent: none. */
+    readonly maxFetchBytes?: number | undefined,
   ) {}
 
   /** Charges an allocation about to be made; throws RESOURCE_EXHAUSTED (nothing charged) past the budget. */
@@ -229,11 +243,21 @@ export class StepMemoryAccount {
     const after = this.live + bytes;
     if (after > this.limit) {
       throw resourceExhausted(
-        `OOM when allocating tensor with shape${shapeString(shape)} and type ${dataTypeString(dtype)} ` +
-          `on ${this.device} by allocator cpu: the step's tensors on this worker already hold ${this.live} bytes, ` +
+        `${oomPrefix(shape, dtype, this.device)}: the step's tensors on this worker already hold ${this.live} bytes, ` +
           `and this tensor's ${bytes} bytes would exceed the per-step memory budget of ${this.limit} bytes ` +
           `by ${after - this.limit} bytes (raise it with --max-step-bytes)`,
       );
+    }
+    const ceiling = this.ceiling;
+    if (ceiling !== undefined) {
+      if (!ceiling.tryCharge(bytes)) {
+        throw resourceExhausted(
+          `${oomPrefix(shape, dtype, this.device)}: the server's running steps already hold ${ceiling.total()} bytes, ` +
+            `and this tensor's ${bytes} bytes would exceed the server's memory ceiling of ${ceiling.limit} bytes ` +
+            "(--max-memory-bytes); retry when other steps have finished",
+        );
+      }
+      this.heldInCeiling += bytes;
     }
     this.live = after;
     if (after > this.peak) this.peak = after;
@@ -243,10 +267,25 @@ export class StepMemoryAccount {
   add(bytes: number): void {
     this.live += bytes;
     if (this.live > this.peak) this.peak = this.live;
+    if (this.ceiling !== undefined && bytes > 0) {
+      this.ceiling.add(bytes);
+      this.heldInCeiling += bytes;
+    }
   }
 
   release(bytes: number): void {
     this.live -= bytes;
+    if (this.ceiling !== undefined && bytes > 0) {
+      const back = Math.min(bytes, this.heldInCeiling);
+      this.ceiling.release(back);
+      this.heldInCeiling -= back;
+    }
+  }
+
+  /** The step ended here: whatever it still holds in the server's ceiling goes back. */
+  close(): void {
+    if (this.ceiling !== undefined && this.heldInCeiling > 0) this.ceiling.release(this.heldInCeiling);
+    this.heldInCeiling = 0;
   }
 
   /** Bytes charged for a tensor's storage when it was allocated while `track` was set, else 0. */
@@ -258,6 +297,61 @@ export class StepMemoryAccount {
   remember(data: TensorData, bytes: number): void {
     this.owned.set(data, bytes);
   }
+}
+
+/** TF's allocator OOM wording (core/framework/tensor.cc, bfc_allocator.cc), our reason after it. */
+function oomPrefix(shape: readonly number[], dtype: DataType, device: string): string {
+  return `OOM when allocating tensor with shape${shapeString(shape)} and type ${dataTypeString(dtype)} on ${device} by allocator cpu`;
+}
+
+/**
+ * The error of a fetch larger than the response limit, in the words connect-es uses when the
+ * response itself is too large ("message size N is larger than configured writeMaxBytes M"), N
+ * being here the tensor's own bytes: the response can only be larger.
+ */
+export function fetchTooLarge(bytes: number, limit: number): Error {
+  return resourceExhausted(`message size ${bytes} is larger than configured writeMaxBytes ${limit}`);
+}
+
+/**
+ * Charges the bytes of strings a kernel is about to build (TF's tstring payloads), before it
+ * builds them, so a kernel whose output can be far larger than its inputs (AsString's width,
+ * StringJoin broadcasting a long scalar) is refused before the memory is taken. The executor
+ * charges every string output's real size after the kernel (chargeStringOutputs), less what was
+ * charged here.
+ */
+export function chargeStringBytes(bytes: number, shape: readonly number[]): void {
+  const account = currentAccount;
+  const perTensor = getMaxTensorBytes();
+  if (bytes > perTensor) {
+    throw resourceExhausted(
+      `${oomPrefix(shape, DataType.DT_STRING, account?.device ?? "cpu")}: ${bytes} bytes of strings exceed the per-tensor limit of ${perTensor} bytes (raise it with --max-tensor-bytes)`,
+    );
+  }
+  if (account === undefined || bytes <= 0) return;
+  checkFetchLimit(account, bytes);
+  account.charge(bytes, DataType.DT_STRING, shape);
+  account.stringBytesAhead += bytes;
+}
+
+function checkFetchLimit(account: StepMemoryAccount, bytes: number): void {
+  if (account.fetchLimit !== undefined && bytes > account.fetchLimit) {
+    throw fetchTooLarge(bytes, account.fetchLimit);
+  }
+}
+
+/** The bytes of a string tensor's elements (their payloads; the array itself is charged by allocData). */
+export function stringBytes(t: Tensor): number {
+  let bytes = 0;
+  for (const s of t.data as Uint8Array[]) bytes += s.byteLength;
+  return bytes;
+}
+
+/** The bytes a tensor's value would take on the wire, roughly (tensor_content or string payloads). */
+export function valueBytes(t: Tensor): number {
+  if (t.dtype === DataType.DT_STRING) return stringBytes(t);
+  const d = t.data;
+  return ArrayBuffer.isView(d) ? d.byteLength : t.numElements * 8;
 }
 
 /**
@@ -300,6 +394,12 @@ export function allocData(dtype: DataType, n: number, shape?: readonly number[])
   const account = currentAccount;
   if (account === undefined || n === 0) return allocStorage(dtype, n);
   const bytes = n * elementBytes(dtype);
+  // A fetched tensor's storage already shows its size on the wire: its numbers' bytes, or at
+  // least a byte per string (the payloads are checked when built). Scratch space (allocated
+  // without a shape, TF's allocate_temp) is no output and is left to the other limits.
+  if (shape !== undefined && dtype !== DataType.DT_RESOURCE && dtype !== DataType.DT_VARIANT) {
+    checkFetchLimit(account, dtype === DataType.DT_STRING ? n : bytes);
+  }
   account.charge(bytes, dtype, shape ?? [n]);
   const data = allocStorage(dtype, n);
   // Small values are not tracked (a WeakMap entry costs more than they do): one that leaves its

@@ -8,7 +8,9 @@ import type { NodeDef } from "../../../gen/tensorflow/core/framework/node_def_pb
 import { invalidArgument, notFound, TfError } from "../framework/errors.js";
 import {
   addDefaultAttrs,
+  checkAttrKinds,
   inputTypesForNode,
+  isAttrKindError,
   lookUpOp,
   type OpDefinition,
   opSignatureString,
@@ -74,6 +76,9 @@ export function appendNodeDefs(
   const specs = pending.map(nodeSpec);
   const index = new Map(pending.map((p, i) => [p.def.name, i] as const));
   const edges = pending.map((p, i) => resolveInputs(graph, index, specs, p, specs[i]!));
+  // TF reads a graph first and checks its attrs' kinds when it runs (a kernel would misread them);
+  // tfgate checks them now, with TF's text, so no kernel ever sees one of the wrong kind.
+  pending.forEach((p, i) => checkAttrKinds(p.op, specs[i]!.attrs, p.def.name));
   const nodes = specs.map((spec) => graph.addNode(spec));
   const byIndex = (ref: InputRef): Node => (typeof ref.src === "number" ? nodes[ref.src]! : ref.src);
   edges.forEach((inputs, i) => {
@@ -172,10 +177,15 @@ function nodeSpec(p: Pending): NodeSpec {
     inputTypes = inputTypesForNode(op, attrs);
     outputTypes = outputTypesForNode(op, attrs);
   } catch (e) {
-    // TF: "No attr named 'T' in NodeDef:\n\t [[{{node b}}]]\n\t [[b]]"
-    throw e instanceof TfError ? e.withSuffix(`:${nodeContext(def.name)}\n\t [[${def.name}]]`) : e;
+    // TF: "No attr named 'T' in NodeDef:\n\t [[{{node b}}]]\n\t [[b]]", and for an attr of the
+    // wrong kind "AttrValue had value with type 'string' when 'int' expected\n\t [[{{node b}}]]".
+    if (!(e instanceof TfError)) throw e;
+    throw isAttrKindError(e.message)
+      ? e.withSuffix(nodeContext(def.name))
+      : e.withSuffix(`:${nodeContext(def.name)}\n\t [[${def.name}]]`);
   }
-  validateAttrs(op, attrs, def.name);
+  // The kinds of the attrs are checked once the graph is wired (appendNodeDefs), TF's order.
+  validateAttrs(op, attrs, def.name, false);
   const numData = p.dataInputs.length;
   if (numData !== inputTypes.length) {
     throw invalidArgument(

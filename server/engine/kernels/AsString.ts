@@ -5,7 +5,7 @@
 import { invalidArgument } from "../framework/errors.js";
 import { bfloat16ToFloat, halfToFloat } from "../framework/float16.js";
 import { getAttrBool, getAttrInt, getAttrString, getAttrType } from "../framework/op-def.js";
-import { allocData, Tensor } from "../framework/tensor.js";
+import { allocData, chargeStringBytes, Tensor } from "../framework/tensor.js";
 import { DataType, dataTypeString, isFloatingType } from "../framework/types.js";
 import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 import { formatE, formatF, formatG } from "./util/summarize-value.js";
@@ -49,6 +49,11 @@ export function asString(t: Tensor, o: AsStringOptions): Tensor {
       o.fill,
     );
   const n = t.numElements;
+  // Width and precision set each string's least length, whatever the input: charged before the
+  // strings are built (a width of 1e8 would otherwise build 100 MB per element).
+  const complex = dt === DataType.DT_COMPLEX64 || dt === DataType.DT_COMPLEX128;
+  const least = Math.max(o.width, isFloatingType(dt) || complex ? o.precision : 0, 0) * (complex ? 2 : 1);
+  if (dt !== DataType.DT_STRING && least > 0) chargeStringBytes(n * least, t.shape);
   const out = allocData(DataType.DT_STRING, n, t.shape) as Uint8Array[];
   const d = t.data;
   for (let i = 0; i < n; i++) {

@@ -5,10 +5,24 @@
 import { invalidArgument, permissionDenied } from "../framework/errors.js";
 import { getAttrString } from "../framework/op-def.js";
 import { shapeString } from "../framework/tensor.js";
+import { MAX_MESSAGE_CHARS } from "../worker/step-log.js";
 import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 const STREAMS = ["stdout", "stderr", "log(info)", "log(warning)", "log(error)"];
 const dec = new TextDecoder();
+
+/**
+ * What the log keeps of a string: all of it when short, else only the head the step log would keep
+ * anyway (worker/step-log.ts), decoded from a prefix of the bytes, so a 100 MB string is never
+ * turned into text whole.
+ */
+function logText(bytes: Uint8Array, end: string): string {
+  const keep = MAX_MESSAGE_CHARS - 100;
+  // UTF-8 takes at most 4 bytes a character: this prefix holds every character that is kept.
+  if (bytes.length <= keep) return `${dec.decode(bytes)}${end}`;
+  const head = dec.decode(bytes.subarray(0, keep * 4)).slice(0, keep);
+  return `${head}… (${bytes.length} bytes in all, the rest not logged)`;
+}
 
 export const printV2Config: KernelConfig = {
   op: {
@@ -40,8 +54,7 @@ export const printV2Config: KernelConfig = {
             `PrintV2 to ${stream} is refused: tfgate ops never write to the server's filesystem`,
           );
         }
-        const text = dec.decode((input.data as Uint8Array[])[0]!);
-        ctx.step.log(level, `${text}${end}`);
+        ctx.step.log(level, logText((input.data as Uint8Array[])[0]!, end));
       },
     };
   }),

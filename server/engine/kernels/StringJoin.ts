@@ -3,7 +3,7 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrString } from "../framework/op-def.js";
-import { sameShape, shapeString, Tensor } from "../framework/tensor.js";
+import { chargeStringBytes, sameShape, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
@@ -22,6 +22,14 @@ export function stringJoin(inputs: readonly Tensor[], separator: string): Tensor
   }
   const n = shape.reduce((a, b) => a * b, 1);
   const sep = enc.encode(separator);
+  // A long scalar broadcast against many elements is copied into each: charged before it is built.
+  let total = sep.length * Math.max(0, inputs.length - 1) * n;
+  for (const t of inputs) {
+    const strings = t.data as Uint8Array[];
+    if (t.rank === 0) total += (strings[0]?.length ?? 0) * n;
+    else for (const s of strings) total += s.length;
+  }
+  chargeStringBytes(total, shape);
   const out: Uint8Array[] = [];
   for (let i = 0; i < n; i++) {
     const parts = inputs.map((t) => (t.data as Uint8Array[])[t.rank === 0 ? 0 : i]!);

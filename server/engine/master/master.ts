@@ -66,7 +66,9 @@ import type { Device } from "../device/device-set.js";
 import { createDevices, sortDevices } from "../device/device-set.js";
 import { aborted, cancelled, invalidArgument, resourceExhausted } from "../framework/errors.js";
 import { FileSandbox, type FileSandboxConfig } from "../framework/file-sandbox.js";
+import { createMemoryCeilingShare, defaultMaxMemoryBytes } from "../framework/memory-ceiling.js";
 import { tensorToProto } from "../framework/tensor-proto.js";
+import { validateNodeDefs } from "../graph/validate-node-defs.js";
 import { registerAllKernels } from "../kernels/register-all.js";
 import { createLocalWorker } from "../worker/local-worker.js";
 import { sendDeviceOfKey } from "../worker/rendezvous-mgr.js";
@@ -75,6 +77,7 @@ import type { WorkerInterface } from "../worker/worker-interface.js";
 import { mergeConfig } from "./config.js";
 import { MasterSession, type RunStepResult } from "./master-session.js";
 import { checkOpPolicy, createPrincipalQuotas, type OpPolicy, stepTimeoutMs } from "./policy.js";
+import { createRequestRate, type RequestRate } from "./request-rate.js";
 
 export type LogFn = (level: "info" | "warn" | "error", message: string) => void;
 
@@ -117,6 +120,18 @@ export interface MasterOptions {
    */
   readonly maxStepBytes: number;
   /**
+   * The server's memory ceiling in bytes: what all running steps, on every worker, may hold
+   * together (framework/memory-ceiling.ts); past it new allocations fail RESOURCE_EXHAUSTED until
+   * other steps end. Default half of the machine's memory, or of the cgroup's limit when lower.
+   */
+  readonly maxMemoryBytes: number;
+  /**
+   * The largest tensor a step may produce for a fetch (the server's response limit,
+   * --max-message-bytes): refused when allocated or built, before it is encoded. 0 = no limit
+   * (the default for an embedded engine; the server sets it).
+   */
+  readonly maxFetchBytes: number;
+  /**
    * The directory ops may read and write files in (--files-root), and whether they may only read
    * (--files-read-only). Undefined (the default): every op that touches files is refused.
    */
@@ -132,6 +147,13 @@ export interface MasterOptions {
    * for no timeout, in sessions without operation_timeout_in_ms, get it; longer ones are cut to it.
    */
   readonly maxStepMs: number;
+  /**
+   * MasterService calls one principal may make per second, on average (a token bucket); 0 = no
+   * limit (the default). Past it a call fails RESOURCE_EXHAUSTED naming the quota (request-rate.ts).
+   */
+  readonly maxRequestsPerSecondPerPrincipal: number;
+  /** The bucket's size: calls a principal may make at once after being idle. Default max(1, the rate). */
+  readonly requestBurstPerPrincipal: number;
   /** How many recent request ids are remembered for de-duplication (TF: 10,000). */
   readonly requestIdWindow: number;
   /**
@@ -152,12 +174,15 @@ export const masterOptionDefaults = {
   maxGraphNodes: 1_000_000,
   maxTensorBytes: 1024 ** 3,
   maxStepBytes: Math.floor(totalmem() / 4 / 1024 ** 2) * 1024 ** 2,
+  maxMemoryBytes: defaultMaxMemoryBytes(),
+  maxFetchBytes: 0,
   requestIdWindow: 10_000,
   sessionIdleTimeoutMs: 0,
   files: undefined,
   opPolicy: { allow: undefined, deny: [] },
   maxConcurrentStepsPerPrincipal: 0,
   maxStepMs: 0,
+  maxRequestsPerSecondPerPrincipal: 0,
 } as const;
 
 /** Fills defaults and range-checks (one place). Throws RangeError for a bad value. */
@@ -167,6 +192,12 @@ export function resolveMasterOptions(partial: Partial<MasterOptions>): MasterOpt
     defaultSessionConfig: create(ConfigProtoSchema),
     log: () => {},
     maxSessionsPerPrincipal: partial.maxSessions ?? masterOptionDefaults.maxSessions,
+    requestBurstPerPrincipal: Math.max(
+      1,
+      Math.ceil(
+        partial.maxRequestsPerSecondPerPrincipal ?? masterOptionDefaults.maxRequestsPerSecondPerPrincipal,
+      ),
+    ),
     ...partial,
   };
   const intIn = (name: string, v: number, lo: number, hi: number) => {
@@ -178,6 +209,8 @@ export function resolveMasterOptions(partial: Partial<MasterOptions>): MasterOpt
   intIn("maxGraphNodes", o.maxGraphNodes, 1, 100_000_000);
   intIn("maxTensorBytes", o.maxTensorBytes, 1, 2 ** 40);
   intIn("maxStepBytes", o.maxStepBytes, 1, 2 ** 50);
+  intIn("maxMemoryBytes", o.maxMemoryBytes, 1, 2 ** 50);
+  intIn("maxFetchBytes", o.maxFetchBytes, 0, 2 ** 50);
   intIn("requestIdWindow", o.requestIdWindow, 0, 10_000_000);
   intIn("workerMaxHeapMb", o.workerMaxHeapMb, 0, 1024 * 1024);
   intIn("workerAbortGraceMs", o.workerAbortGraceMs, 1, 3_600_000);
@@ -185,6 +218,8 @@ export function resolveMasterOptions(partial: Partial<MasterOptions>): MasterOpt
   intIn("maxSessionsPerPrincipal", o.maxSessionsPerPrincipal, 1, 1_000_000);
   intIn("maxConcurrentStepsPerPrincipal", o.maxConcurrentStepsPerPrincipal, 0, 1_000_000);
   intIn("maxStepMs", o.maxStepMs, 0, 365 * 24 * 3600 * 1000);
+  intIn("maxRequestsPerSecondPerPrincipal", o.maxRequestsPerSecondPerPrincipal, 0, 1_000_000_000);
+  intIn("requestBurstPerPrincipal", o.requestBurstPerPrincipal, 1, 1_000_000_000);
   if (o.files !== undefined) checkFilesRoot(o.files.root);
   if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(o.job))
     throw new RangeError(`job must match [A-Za-z][A-Za-z0-9_]*, got '${o.job}'`);
@@ -298,13 +333,17 @@ function createWorkers(
   // Values sent on one worker and received on another go through the sender's RecvTensor.
   const remoteRecv = (stepId: bigint, key: string, signal: AbortSignal) =>
     workerByDevice.get(sendDeviceOfKey(key))!.recvTensor(stepId, key, signal);
+  const share = createMemoryCeilingShare(options.maxMemoryBytes, allDevices.length);
+  const maxFetchBytes = options.maxFetchBytes > 0 ? options.maxFetchBytes : undefined;
   const workers: WorkerInterface[] = options.workerThreads
-    ? allDevices.map((d) =>
+    ? allDevices.map((d, slot) =>
         createThreadWorker({
           task,
           devices: [d],
           maxTensorBytes: options.maxTensorBytes,
           maxStepBytes: options.maxStepBytes,
+          memoryCeiling: { share, slot },
+          maxFetchBytes,
           files: options.files,
           log,
           remoteRecv,
@@ -323,6 +362,8 @@ function createWorkers(
           maxStepBytes: options.maxStepBytes,
           files: options.files,
           maxTensorBytes: options.maxTensorBytes,
+          memoryCeiling: { share, slot: 0 },
+          maxFetchBytes,
         }),
       ];
   for (const w of workers) for (const d of w.getDevices()) workerByDevice.set(d.name, w);
@@ -392,6 +433,10 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
     options.maxSessionsPerPrincipal,
     options.maxConcurrentStepsPerPrincipal,
   );
+  const rate = createRequestRate({
+    ratePerSecond: options.maxRequestsPerSecondPerPrincipal,
+    burst: options.requestBurstPerPrincipal,
+  });
   const sessionsOf = (principal: string) => [...owners.values()].filter((p) => p === principal).length;
 
   // Idle-session GC (docs/semantics.md, "Session lifecycle"): dropped sessions answer "not found";
@@ -447,7 +492,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       physicalDeviceDesc: "",
     });
 
-  return {
+  return withRequestRate(rate, principalOf, {
     async createSession(req, ctx) {
       if (closing) throw cancelled("The server is shutting down");
       if (sessions.size >= options.maxSessions) {
@@ -476,6 +521,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       const s = lookup(req.sessionHandle, ctx);
       const graphDef = req.graphDef ?? create(GraphDefSchema);
       checkOpPolicy(graphDef, options.opPolicy);
+      validateNodeDefs(graphDef.node);
       const v = s.extend(graphDef, req.currentGraphVersion);
       return create(ExtendSessionResponseSchema, { newGraphVersion: v });
     },
@@ -587,5 +633,40 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       );
       await Promise.all(workers.map((w) => w.close()));
     },
-  };
+  });
+}
+
+type MasterMethod = Exclude<keyof Master, "openSessionCount" | "workers" | "close">;
+
+/** Every MasterService call first takes a token of its principal's bucket (request-rate.ts). */
+function withRequestRate(
+  rate: RequestRate,
+  principalOf: (ctx: CallContext | undefined) => string,
+  master: Master,
+): Master {
+  const limited = { ...master };
+  const methods: readonly MasterMethod[] = [
+    "createSession",
+    "extendSession",
+    "runStep",
+    "closeSession",
+    "listDevices",
+    "reset",
+    "partialRunSetup",
+    "makeCallable",
+    "runCallable",
+    "releaseCallable",
+  ];
+  for (const name of methods) {
+    const method = master[name] as (req: unknown, ctx?: CallContext) => Promise<unknown>;
+    (limited as Record<MasterMethod, unknown>)[name] = (req: unknown, ctx?: CallContext) => {
+      try {
+        rate.admit(principalOf(ctx));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return method(req, ctx);
+    };
+  }
+  return limited;
 }

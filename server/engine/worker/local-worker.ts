@@ -11,6 +11,7 @@ import {
 import type { Device } from "../device/device-set.js";
 import { internal } from "../framework/errors.js";
 import { type FileSandboxConfig, openFileSandbox } from "../framework/file-sandbox.js";
+import { MemoryCeiling, type MemoryCeilingShare } from "../framework/memory-ceiling.js";
 import type { StepContext, StepStatsCollector } from "../framework/op-kernel.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
 import { createStepContainers, releaseSessionResources } from "../framework/resource-mgr.js";
@@ -46,6 +47,16 @@ export interface LocalWorkerOptions {
    * master it serves). Absent: the thread's default (see setMaxTensorBytes).
    */
   readonly maxTensorBytes?: number | undefined;
+  /** The server's memory ceiling and this worker's slot in it (--max-memory-bytes); absent: none. */
+  readonly memoryCeiling?: WorkerCeiling | undefined;
+  /** The response limit no fetched tensor may pass (--max-message-bytes); absent: none. */
+  readonly maxFetchBytes?: number | undefined;
+}
+
+/** The shared count of the server's memory ceiling and the slot a worker charges. */
+export interface WorkerCeiling {
+  readonly share: MemoryCeilingShare;
+  readonly slot: number;
 }
 
 interface PartialRun {
@@ -197,18 +208,30 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
  * The memory accounts of the steps running on a worker, one per step shared by its partitions
  * there, dropped when the last of them ends. None when the worker has no per-step budget.
  */
-function createStepAccounts(options: Pick<LocalWorkerOptions, "maxStepBytes" | "maxTensorBytes">): {
+function createStepAccounts(
+  options: Pick<LocalWorkerOptions, "maxStepBytes" | "maxTensorBytes" | "memoryCeiling" | "maxFetchBytes">,
+): {
   acquireAccount(stepId: bigint, device: Device): StepMemoryAccount | undefined;
   releaseAccount(stepId: bigint): void;
 } {
   const accounts = new Map<bigint, { account: StepMemoryAccount; users: number }>();
+  const ceiling =
+    options.memoryCeiling === undefined
+      ? undefined
+      : new MemoryCeiling(options.memoryCeiling.share, options.memoryCeiling.slot);
   return {
     acquireAccount(stepId, device) {
       if (options.maxStepBytes === undefined) return undefined;
       let entry = accounts.get(stepId);
       if (entry === undefined) {
         entry = {
-          account: new StepMemoryAccount(options.maxStepBytes, device.name, options.maxTensorBytes),
+          account: new StepMemoryAccount(
+            options.maxStepBytes,
+            device.name,
+            options.maxTensorBytes,
+            ceiling,
+            options.maxFetchBytes,
+          ),
           users: 0,
         };
         accounts.set(stepId, entry);
@@ -218,7 +241,10 @@ function createStepAccounts(options: Pick<LocalWorkerOptions, "maxStepBytes" | "
     },
     releaseAccount(stepId) {
       const entry = accounts.get(stepId);
-      if (entry !== undefined && --entry.users === 0) accounts.delete(stepId);
+      if (entry !== undefined && --entry.users === 0) {
+        accounts.delete(stepId);
+        entry.account.close();
+      }
     },
   };
 }

@@ -12,7 +12,9 @@ import { GraphDefSchema } from "../../../gen/tensorflow/core/framework/graph_pb.
 import type { Device } from "../device/device-set.js";
 import { TfError, unavailable } from "../framework/errors.js";
 import type { FileSandboxConfig } from "../framework/file-sandbox.js";
+import { resetSlot } from "../framework/memory-ceiling.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
+import type { WorkerCeiling } from "./local-worker.js";
 import {
   type FromWorker,
   fromWireError,
@@ -44,6 +46,10 @@ export interface ThreadWorkerOptions {
   /** Fetches a value sent on another worker (the master routes it to the owner of the send device). */
   readonly remoteRecv: (stepId: bigint, key: string, signal: AbortSignal) => Promise<RendezvousValue>;
   readonly resourceLimits?: ResourceLimits;
+  /** The server's memory ceiling and this thread's slot (see LocalWorkerOptions.memoryCeiling). */
+  readonly memoryCeiling?: WorkerCeiling | undefined;
+  /** The response limit no fetched tensor may pass (see LocalWorkerOptions.maxFetchBytes). */
+  readonly maxFetchBytes?: number | undefined;
   /** How long a cancelled step may keep the thread busy before the thread is replaced. */
   readonly abortGraceMs: number;
 }
@@ -103,6 +109,8 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
       maxTensorBytes: options.maxTensorBytes,
       maxStepBytes: options.maxStepBytes,
       files: options.files,
+      memoryCeiling: options.memoryCeiling,
+      maxFetchBytes: options.maxFetchBytes,
     };
     thread = new Worker(bootstrap, {
       eval: true,
@@ -125,6 +133,9 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
     const error = unavailable(
       `Worker ${label} failed and was restarted (${why}); the steps running on it failed.`,
     );
+    // Its steps died with it: what they held in the server's ceiling is free again.
+    if (options.memoryCeiling !== undefined)
+      resetSlot(options.memoryCeiling.share, options.memoryCeiling.slot);
     for (const p of theirs.values()) p.reject(error);
     theirs.clear();
     for (const c of remoteAborts.values()) c.abort(error);

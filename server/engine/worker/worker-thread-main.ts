@@ -9,7 +9,7 @@ import type { FileSandboxConfig } from "../framework/file-sandbox.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
 import { setMaxTensorBytes } from "../framework/tensor.js";
 import { registerAllKernels } from "../kernels/register-all.js";
-import { createLocalWorker } from "./local-worker.js";
+import { createLocalWorker, type WorkerCeiling } from "./local-worker.js";
 import { recvDeviceOfKey, sendDeviceOfKey } from "./rendezvous-mgr.js";
 import {
   type FromWorker,
@@ -31,6 +31,8 @@ export interface WorkerThreadData {
   readonly maxTensorBytes: number;
   readonly maxStepBytes: number;
   readonly files?: FileSandboxConfig | undefined;
+  readonly memoryCeiling?: WorkerCeiling | undefined;
+  readonly maxFetchBytes?: number | undefined;
 }
 
 const port = parentPort!;
@@ -89,6 +91,8 @@ const worker = createLocalWorker({
   maxStepBytes: data.maxStepBytes,
   files: data.files,
   maxTensorBytes: data.maxTensorBytes,
+  memoryCeiling: data.memoryCeiling,
+  maxFetchBytes: data.maxFetchBytes,
 });
 
 /** Serves a peer's RecvTensor and delivers the answers to our own requests. */

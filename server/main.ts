@@ -36,6 +36,7 @@ interface ServeFlags {
   corsOrigin?: CorsOrigin;
   maxMessageBytes?: number;
   compressMinBytes?: number | "off";
+  grpcFastPath?: boolean;
   logLevel?: LogLevel;
   shutdownTimeoutMs?: number;
   idleTimeoutMs?: number;
@@ -138,6 +139,12 @@ export async function runCli(argv: readonly string[]): Promise<void> {
         .env("TFGATE_COMPRESS_MIN_BYTES")
         .argParser((v: string) => (v === "off" ? "off" : parseByteSize(v)))
         .default("off"),
+    )
+    .addOption(
+      new Option(
+        "--no-grpc-fast-path",
+        "serve gRPC MasterService calls through Fastify and connect-es only (the fast path answers the same, faster)",
+      ),
     )
     .addOption(
       new Option("--log-level <level>", "log level")
@@ -394,6 +401,7 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
         corsOrigin: flags.corsOrigin,
         maxMessageBytes: flags.maxMessageBytes,
         compressMinBytes: flags.compressMinBytes === "off" ? undefined : flags.compressMinBytes,
+        grpcFastPath: flags.grpcFastPath,
         logLevel: flags.logLevel,
         shutdownTimeoutMs: flags.shutdownTimeoutMs,
         connectionIdleTimeoutMs: flags.idleTimeoutMs,

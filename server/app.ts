@@ -204,6 +204,7 @@ export async function buildApp(
         authenticate: (authorization, remoteAddress) =>
           authenticator.authenticate(authorization, remoteAddress),
         shutdownSignal: shutdown.signal,
+        responseHeaders: corsHeadersWithoutOrigin(options.corsOrigin),
         metrics,
         log: app.log,
       }),
@@ -407,6 +408,20 @@ async function readPem(what: "certificate" | "key", path: string): Promise<Buffe
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`cannot read TLS ${what} file "${path}": ${reason}`);
   }
+}
+
+/**
+ * The headers @fastify/cors (registered below with `corsOriginOption`) adds to a response whose
+ * request has no Origin: the gRPC fast path, which only takes such requests, sends the same.
+ */
+function corsHeadersWithoutOrigin(policy: CorsOrigin): Readonly<Record<string, string>> {
+  const expose = { "access-control-expose-headers": cors.exposedHeaders.join(", ") };
+  if (policy === "none") return {};
+  if (policy === "*") return { "access-control-allow-origin": "*", ...expose };
+  // A dynamic origin varies by Origin; the loopback callback refuses a missing Origin outright,
+  // a list still names the exposed headers.
+  if (policy === "loopback") return { vary: "Origin" };
+  return { vary: "Origin", ...expose };
 }
 
 type CorsOriginCallback = (error: Error | null, allow: boolean) => void;

@@ -40,6 +40,11 @@ export interface GrpcUnaryOptions {
   readonly compressions: readonly Compression[];
   readonly allowedHosts: readonly string[] | undefined;
   authenticate(authorization: string | undefined, remoteAddress: string | undefined): Promise<AuthResult>;
+  /**
+   * Sent on every response besides the gRPC ones (the CORS headers a request without Origin gets
+   * from Fastify: requests with an Origin are left to Fastify).
+   */
+  readonly responseHeaders: Readonly<Record<string, string>>;
   /** Aborted (with the ConnectError to answer) when in-flight calls must stop for shutdown. */
   readonly shutdownSignal: AbortSignal;
   readonly metrics: Pick<GatewayMetrics, "startRpc">;
@@ -123,9 +128,9 @@ function header(headers: http2.IncomingHttpHeaders, name: string): string | unde
 export function createGrpcUnaryHandler(options: GrpcUnaryOptions): StreamClaim {
   const routes = buildRoutes(options.calls);
   const byName = new Map(options.compressions.map((c) => [c.name, c]));
-  const inFlight = new Set<AbortController>();
+  const inFlight = new Set<(reason: unknown) => void>();
   options.shutdownSignal.addEventListener("abort", () => {
-    for (const controller of inFlight) controller.abort(options.shutdownSignal.reason);
+    for (const abort of inFlight) abort(options.shutdownSignal.reason);
   });
   return (stream, headers) => {
     if (headers[":method"] !== "POST") return false;
@@ -133,6 +138,7 @@ export function createGrpcUnaryHandler(options: GrpcUnaryOptions): StreamClaim {
     if (route === undefined) return false;
     const type = header(headers, "content-type")?.toLowerCase();
     if (type !== "application/grpc" && type !== "application/grpc+proto") return false;
+    if (headers.origin !== undefined) return false;
     if (!isAllowedHost(header(headers, "host") ?? header(headers, ":authority"), options.allowedHosts))
       return false;
     const timeoutMs = parseGrpcTimeout(header(headers, "grpc-timeout"));
@@ -193,7 +199,8 @@ interface CallSetup {
   readonly requestCompression: Compression | null;
   readonly responseCompression: Compression | null;
   readonly options: GrpcUnaryOptions;
-  readonly inFlight: Set<AbortController>;
+  /** Each in-flight call's way to end it for shutdown. */
+  readonly inFlight: Set<(reason: unknown) => void>;
 }
 
 function serve(
@@ -209,7 +216,6 @@ function serve(
     callLog(options.log),
   );
   const controller = new AbortController();
-  inFlight.add(controller);
   const deadline = setup.timeoutMs === undefined ? undefined : Date.now() + setup.timeoutMs;
   const timer =
     setup.timeoutMs === undefined
@@ -223,7 +229,7 @@ function serve(
   stream.on("error", () => {});
   stream.once("close", () => {
     clearTimeout(timer);
-    inFlight.delete(controller);
+    inFlight.delete(shutdown);
     if (!controller.signal.aborted) {
       controller.abort(new ConnectError("the client closed the http/2 stream", Code.Canceled));
     }
@@ -236,6 +242,12 @@ function serve(
   );
   authenticating.catch(() => {});
   const reply = new Reply(stream, tracker, setup.responseCompression, options);
+  // The client gets the shutdown's UNAVAILABLE (app.ts): a code that tells it to retry elsewhere.
+  const shutdown = (reason: unknown): void => {
+    controller.abort(reason);
+    reply.error(reason);
+  };
+  inFlight.add(shutdown);
   const body = new BodyReader(options.readMaxBytes);
   stream.on("data", (chunk: Buffer) => {
     const tooLarge = body.push(chunk);
@@ -376,9 +388,13 @@ class Reply {
   ) {}
 
   private responseHeaders(): http2.OutgoingHttpHeaders {
-    return this.compression === null
-      ? { ":status": 200, "content-type": responseContentType }
-      : { ":status": 200, "content-type": responseContentType, "grpc-encoding": this.compression.name };
+    const headers: http2.OutgoingHttpHeaders = {
+      ":status": 200,
+      ...this.options.responseHeaders,
+      "content-type": responseContentType,
+    };
+    if (this.compression !== null) headers["grpc-encoding"] = this.compression.name;
+    return headers;
   }
 
   async message(route: Route, response: unknown): Promise<void> {

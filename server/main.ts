@@ -141,12 +141,6 @@ export async function runCli(argv: readonly string[]): Promise<void> {
         .default("off"),
     )
     .addOption(
-      new Option(
-        "--no-grpc-fast-path",
-        "serve gRPC MasterService calls through Fastify and connect-es only (the fast path answers the same, faster)",
-      ),
-    )
-    .addOption(
       new Option("--log-level <level>", "log level")
         .env("TFGATE_LOG_LEVEL")
         .choices(logLevels)
@@ -270,6 +264,12 @@ function addConnectionOptions(serve: Command): void {
         .env("TFGATE_MAX_CONNECTIONS_PER_ADDRESS")
         .argParser(parseInteger)
         .default(serverOptionDefaults.maxConnectionsPerAddress),
+    )
+    .addOption(
+      new Option(
+        "--no-grpc-fast-path",
+        "serve gRPC MasterService calls through Fastify and connect-es only (the fast path answers the same, faster)",
+      ),
     );
 }
 

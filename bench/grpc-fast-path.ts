@@ -2,8 +2,9 @@
 // own server and against tfgate without the fast path, all three measured in the same run with one
 // independent load generator (h2load, nghttp2's C client), so the ratios hold on a shared machine.
 //
-//   node --import tsx bench/grpc-fast-path.ts [--requests 20000] [--clients 4] [--streams 16]
-//                                             [--rounds 2] [--no-tf] [--cpu-prof] [--no-write]
+//   node --import tsx bench/grpc-fast-path.ts [--requests 20000] [--warmup 5000] [--clients 4]
+//                                             [--streams 16] [--rounds 2] [--no-tf] [--cpu-prof]
+//                                             [--only "grpc h2c,connect h2c"] [--no-write]
 //
 // Servers (each its own process): tfgate (defaults: the fast path on), tfgate-connect-only
 // (--no-grpc-fast-path: every call through Fastify + connect-es) and TF 2.21's
@@ -15,7 +16,8 @@
 //   connect http/1.1  the same over HTTP/1.1 (clients × streams connections, one call at a time)
 //   grpc-web http/1.1 application/grpc-web+proto, tfgate only
 //   connect-json http/1.1 application/json, tfgate only
-// One call per workload is checked first (status, and the fetched value) with node's own client.
+// One call per workload is checked first (status, and the fetched value) with node's own client,
+// then `warmup` calls (unmeasured) let V8 compile the hot paths.
 // Reported per workload and server: calls/s (h2load's), server CPU ms per call (/proc/<pid>/stat
 // before and after, all threads), and both as ratios to TF's gRPC numbers of the same round.
 // Results: stdout (Markdown) and bench/results/grpc-fast-path-<date>.json.
@@ -52,9 +54,11 @@ import {
 const { values: flags } = parseArgs({
   options: {
     requests: { type: "string", default: "20000" },
+    warmup: { type: "string", default: "5000" },
     clients: { type: "string", default: "4" },
     streams: { type: "string", default: "16" },
     rounds: { type: "string", default: "2" },
+    only: { type: "string" },
     "no-tf": { type: "boolean", default: false },
     "cpu-prof": { type: "boolean", default: false },
     "no-write": { type: "boolean", default: false },
@@ -62,6 +66,7 @@ const { values: flags } = parseArgs({
 });
 const config = {
   requests: positive("requests", flags.requests, true),
+  warmup: positive("warmup", flags.warmup, true),
   clients: positive("clients", flags.clients, true),
   streams: positive("streams", flags.streams, true),
   rounds: positive("rounds", flags.rounds, true),
@@ -212,7 +217,7 @@ async function h1Post(
   });
 }
 
-const workloads: readonly Workload[] = [
+const allWorkloads: readonly Workload[] = [
   {
     name: "grpc h2c",
     servers: ["tfgate", "tfgate-connect-only", "tf"],
@@ -286,6 +291,9 @@ const workloads: readonly Workload[] = [
   },
 ];
 
+const only = flags.only?.split(",").map((name) => name.trim());
+const workloads = allWorkloads.filter((w) => only === undefined || only.includes(w.name));
+
 async function createSession(server: Server): Promise<string> {
   const request = create(CreateSessionRequestSchema, {
     graphDef: graph(constNode("c", DataType.DT_FLOAT, [], [CONST_VALUE])),
@@ -312,11 +320,12 @@ function h2load(
   port: number,
   workload: Workload,
   bodyFile: string,
+  requests = config.requests,
 ): Promise<{ rps: number; failed: number }> {
   const connections = workload.h1 ? config.clients * config.streams : config.clients;
   const args = [
     "-n",
-    String(config.requests),
+    String(requests),
     "-c",
     String(connections),
     "-m",
@@ -375,6 +384,7 @@ async function main(): Promise<void> {
         const file = join(dir, `${server.name}-${workload.name.replace(/\W+/g, "-")}.bin`);
         writeFileSync(file, workload.body(handle));
         await workload.check(server.port, workload.body(handle));
+        await h2load(server.port, workload, file, config.warmup);
         bodies.set(`${server.name}/${workload.name}`, file);
       }
     }

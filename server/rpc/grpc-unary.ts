@@ -230,7 +230,10 @@ function serve(
   stream.once("close", () => {
     clearTimeout(timer);
     inFlight.delete(shutdown);
-    if (!controller.signal.aborted) {
+    // A stream that closes before its answer was written was reset or lost with its session: the
+    // engine's step is cancelled. After the answer there is nothing left to cancel (and no error
+    // to build: a ConnectError captures a stack).
+    if (!reply.sent && !controller.signal.aborted) {
       controller.abort(new ConnectError("the client closed the http/2 stream", Code.Canceled));
     }
     tracker.end();

@@ -47,6 +47,7 @@ import {
   positive,
   processCpuMs,
   repoRoot,
+  resultsDir,
   stopChild,
   writeResults,
 } from "./support.js";
@@ -85,7 +86,7 @@ interface Server {
 function startTfgate(kind: "tfgate" | "tfgate-connect-only"): Promise<Server> {
   const execArgv = ["--import", "tsx"];
   if (flags["cpu-prof"]) {
-    const dir = join(benchDir, "profiles", `${kind}-${new Date().toISOString().replace(/[:.]/g, "-")}`);
+    const dir = join(resultsDir, "profiles", `${kind}-${new Date().toISOString().replace(/[:.]/g, "-")}`);
     mkdirSync(dir, { recursive: true });
     execArgv.push("--cpu-prof", "--cpu-prof-dir", dir);
     console.error(`${kind}: CPU profile in ${dir} (bench/cpuprofile-top.ts reads it)`);

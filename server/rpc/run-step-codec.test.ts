@@ -44,7 +44,7 @@ function random(seed: number): () => number {
   };
 }
 
-const dtypes = Object.values(DataType).filter((v): v is DataType => typeof v === "number");
+const dtypes = Object.values(DataType).filter((v) => typeof v === "number") as DataType[];
 
 function randomTensor(next: () => number): TensorProto {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T;

@@ -74,7 +74,7 @@ interface TensorPlan {
   readonly size: number;
 }
 
-function hasUnknown(m: { $unknown?: unknown[] }): boolean {
+function hasUnknown(m: { readonly $unknown?: readonly unknown[] | undefined }): boolean {
   return m.$unknown !== undefined && m.$unknown.length > 0;
 }
 

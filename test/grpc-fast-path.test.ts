@@ -9,7 +9,7 @@
 
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect, constants, type IncomingHttpHeaders } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -484,5 +484,84 @@ except grpc.RpcError as e:
     const res = fromBinary(RunStepResponseSchema, Buffer.from(response ?? "", "hex"));
     assert.equal(res.tensor[0]?.tensor?.tensorContent.length, 24);
     assert.equal(failure, "DEADLINE_EXCEEDED Deadline Exceeded");
+  });
+});
+
+describe("TLS: gRPC over h2 takes the fast path too", () => {
+  test("@grpc/grpc-js over TLS: a RunStep served by the fast path", async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), "tfgate-fast-tls-"));
+    const [certFile, keyFile] = [join(dir, "cert.pem"), join(dir, "key.pem")];
+    try {
+      const made = await new Promise<boolean>((resolve) => {
+        execFile(
+          "openssl",
+          [
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            keyFile,
+            "-out",
+            certFile,
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1,DNS:localhost",
+          ],
+          (error) => resolve(error === null),
+        );
+      });
+      if (!made) {
+        // A throwaway certificate needs openssl; CI must have it.
+        assert.ok(process.env.CI !== "true", "openssl is needed to make a throwaway certificate");
+        t.skip("openssl is not available to make a throwaway certificate");
+        return;
+      }
+      const server = await start({ tlsCert: certFile, tlsKey: keyFile });
+      const client = new grpc.Client(
+        `localhost:${server.port}`,
+        grpc.credentials.createSsl(readFileSync(certFile)),
+      );
+      try {
+        const created = await new Promise<Buffer>((resolve, reject) => {
+          const request = toBinary(
+            CreateSessionRequestSchema,
+            create(CreateSessionRequestSchema, { graphDef: testGraph }),
+          );
+          client.makeUnaryRequest(
+            tfPath("CreateSession"),
+            (b: Buffer) => b,
+            (b: Buffer) => b,
+            Buffer.from(request),
+            (error, value) => (error ? reject(error) : resolve(value ?? Buffer.alloc(0))),
+          );
+        });
+        const { sessionHandle } = fromBinary(CreateSessionResponseSchema, created);
+        const answer = await new Promise<Buffer>((resolve, reject) => {
+          client.makeUnaryRequest(
+            tfPath("RunStep"),
+            (b: Buffer) => b,
+            (b: Buffer) => b,
+            runStep(sessionHandle, ["c:0"]).subarray(5),
+            (error, value) => (error ? reject(error) : resolve(value ?? Buffer.alloc(0))),
+          );
+        });
+        assert.equal(fromBinary(RunStepResponseSchema, answer).tensor[0]?.tensor?.tensorContent.length, 24);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const line = server.lines.find((l) => l.rpc === tfPath("RunStep"));
+        assert.ok(line?.reqId?.startsWith("grpc-"), JSON.stringify(line));
+      } finally {
+        client.close();
+        await server.app.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -64,6 +64,7 @@ interface Route {
 }
 
 const http2constants = http2.constants;
+const maxTimerMs = 2 ** 31 - 1;
 const frameHeaderBytes = 5;
 const responseContentType = "application/grpc+proto";
 const grpcTimeout = /^(\d{1,8})([HMSmun])$/;
@@ -217,8 +218,10 @@ function serve(
   );
   const controller = new AbortController();
   const deadline = setup.timeoutMs === undefined ? undefined : Date.now() + setup.timeoutMs;
+  // Node's timers hold at most 2^31-1 ms (24.8 days) and fire at once for longer delays (connect-es
+  // has that bug: "1000H" times out immediately); a deadline that far away never fires here.
   const timer =
-    setup.timeoutMs === undefined
+    setup.timeoutMs === undefined || setup.timeoutMs > maxTimerMs
       ? undefined
       : setTimeout(
           () => controller.abort(new ConnectError("the operation timed out", Code.DeadlineExceeded)),

@@ -162,8 +162,11 @@ export type RpcLog = Pick<FastifyBaseLogger, "info" | "warn">;
 export interface RpcTracker {
   /** The call answered `message` (a RunStep may carry its failure in the body). */
   succeeded(message: unknown): void;
-  /** The call failed with `error` (any value; it is read as a ConnectError). */
-  failed(error: unknown): void;
+  /**
+   * The call failed with `error` (any value; it is read as a ConnectError). `handled` false: it
+   * never reached its implementation (a protocol error), so the log line has the code only.
+   */
+  failed(error: unknown, handled: boolean): void;
   /** Records and logs the call; a call that neither succeeded nor failed was cancelled. */
   end(): void;
 }
@@ -332,7 +335,10 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
           record.code = "ok";
           record.failure = bodyFailure(message);
         },
-        failed: (error) => noteError(record, error),
+        failed(error, handled) {
+          if (handled) noteError(record, error);
+          else record.code = codeName(ConnectError.from(error).code);
+        },
         end() {
           const ms = Math.round((performance.now() - start) * 1000) / 1000;
           finishRpc(rpc, record.code ?? "canceled", record.failure, ms, log);

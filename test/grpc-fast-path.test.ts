@@ -174,6 +174,7 @@ describe("the fast path answers as connect-es does", () => {
     fastPath = true,
   ): Promise<Answer> {
     const before = fast.lines.length;
+    const beforeReference = reference.lines.length;
     const bodyOf = (s: Server) => (typeof body === "function" ? body(s) : body);
     const [a, b] = await Promise.all([
       h2(fast.port, path, bodyOf(fast), headers),
@@ -183,6 +184,13 @@ describe("the fast path answers as connect-es does", () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     const served = fast.lines.slice(before).filter((l) => l.msg === "rpc" || l.msg === "http");
     assert.ok(served.length > 0, "the call was logged");
+    // The same log line (but for the request id, the time and the duration).
+    const line = (s: Server, from: number) =>
+      s.lines
+        .slice(from)
+        .filter((l) => l.msg === "rpc" || l.msg === "http")
+        .map(({ reqId, time, ms, pid, ...rest }: Record<string, unknown>) => rest);
+    assert.deepEqual(line(fast, before), line(reference, beforeReference), "log lines");
     assert.equal(
       served.every((l) => l.reqId?.startsWith("grpc-")),
       fastPath,

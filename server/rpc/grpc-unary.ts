@@ -260,7 +260,7 @@ function serve(
     if (tooLarge !== undefined) {
       stream.removeAllListeners("data");
       stream.resume();
-      reply.error(tooLarge);
+      reply.error(tooLarge, false);
     }
   });
   stream.once("end", () => {
@@ -269,9 +269,10 @@ function serve(
       signal: controller.signal,
       timeoutMs: deadline === undefined ? () => undefined : () => deadline - Date.now(),
     };
-    void run(route, body, setup, authenticating, call).then(
+    const stage = { handler: false };
+    void run(route, body, setup, authenticating, call, stage).then(
       (response) => reply.message(route, response),
-      (error: unknown) => reply.error(error),
+      (error: unknown) => reply.error(error, stage.handler),
     );
   });
 }
@@ -282,6 +283,7 @@ async function run(
   setup: CallSetup,
   authenticating: Promise<AuthResult>,
   call: Omit<RpcCall, "principal">,
+  stage: { handler: boolean },
 ): Promise<unknown> {
   // connect-es reads and parses the request before its interceptors refuse an unauthenticated call,
   // so a malformed body is reported first on both paths.
@@ -292,6 +294,8 @@ async function run(
   } catch (e) {
     throw new ConnectError(`parse binary: ${e instanceof Error ? e.message : String(e)}`, Code.Internal);
   }
+  // From here on connect-es's interceptors see the call, so its log line carries the failure.
+  stage.handler = true;
   const caller = await authenticating;
   if ("denied" in caller) throw new ConnectError(caller.denied, Code.Unauthenticated);
   return route.call(request as never, { ...call, principal: caller.principal });
@@ -442,14 +446,18 @@ class Reply {
     stream.end();
   }
 
-  error(error: unknown): void {
+  /**
+   * Answers with `error`. `handled`: the call reached its implementation (the log line names the
+   * failure, as connect-es's metrics interceptor does); protocol errors before it log the code only.
+   */
+  error(error: unknown, handled = true): void {
     if (this.sent || this.stream.destroyed) return;
     this.sent = true;
     const e =
       error instanceof ConnectError
         ? error
         : new ConnectError("internal error", Code.Internal, undefined, undefined, error);
-    this.tracker.failed(e);
+    this.tracker.failed(e, handled);
     const headers: http2.OutgoingHttpHeaders = this.responseHeaders();
     e.metadata.forEach((value, key) => {
       headers[key] = value;

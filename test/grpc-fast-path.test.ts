@@ -320,6 +320,65 @@ describe("the fast path answers as connect-es does", () => {
   });
 });
 
+describe("metrics and response compression", () => {
+  test("the RPC counters of a server with the fast path and one without agree", async () => {
+    const servers = await Promise.all([true, false].map((grpcFastPath) => start({ grpcFastPath })));
+    try {
+      const counters = [];
+      for (const s of servers) {
+        const handle = await createSession(s.port);
+        await h2(s.port, tfPath("RunStep"), runStep(handle, ["c:0"]));
+        await h2(s.port, protoPath("RunStep"), runStep("missing", ["c:0"]));
+        await h2(s.port, tfPath("ListDevices"), Buffer.alloc(0));
+        await h2(s.port, tfPath("RunStep"), runStep(handle, ["take:0"]), {}, 200);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const text = await (await fetch(`http://127.0.0.1:${s.port}/metrics`)).text();
+        counters.push(
+          text
+            .split("\n")
+            .filter((l) => /^tfgate_rpc_(started|handled)_total\{/.test(l))
+            .sort(),
+        );
+      }
+      // A step cancelled by RST_STREAM is "canceled" on the fast path; connect-es counts it as
+      // "unknown" (its interceptor sees the reset as an unknown error). Everything else agrees.
+      const reset = (l: string) => l.includes('method="RunStep"') && /code="(canceled|unknown)"/.test(l);
+      assert.ok(counters[0]?.some((l) => reset(l) && l.includes('code="canceled"')));
+      assert.deepEqual(
+        counters[0]?.filter((l) => !reset(l)),
+        counters[1]?.filter((l) => !reset(l)),
+      );
+    } finally {
+      await Promise.all(servers.map((s) => s.app.close()));
+    }
+  });
+
+  test("--compress-min-bytes: gzip responses as connect-es compresses them", async () => {
+    const servers = await Promise.all(
+      [true, false].map((grpcFastPath) => start({ grpcFastPath, compressMinBytes: 100 })),
+    );
+    try {
+      const answers = [];
+      for (const s of servers) {
+        const handle = await createSession(s.port);
+        const big = await h2(s.port, tfPath("RunStep"), runStep(handle, ["big:0"]), {
+          "grpc-accept-encoding": "gzip",
+        });
+        const small = await h2(s.port, tfPath("RunStep"), runStep(handle, ["c:0"]), {
+          "grpc-accept-encoding": "gzip",
+        });
+        answers.push([big, small].map(observed));
+        assert.equal(big.body[0], 1, "compressed flag on the big response");
+        assert.equal(small.body[0], 0, "the small one stays uncompressed");
+        assert.equal(big.headers["grpc-encoding"], "gzip");
+      }
+      assert.deepEqual(answers[0], answers[1]);
+    } finally {
+      await Promise.all(servers.map((s) => s.app.close()));
+    }
+  });
+});
+
 describe("CORS policies: the headers Fastify adds, without an Origin; requests with one go to Fastify", () => {
   for (const corsOrigin of ["*", "none", "loopback", ["https://app.example"]] as const) {
     test(`--cors-origin ${JSON.stringify(corsOrigin)}`, async () => {

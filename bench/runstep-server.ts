@@ -5,6 +5,7 @@
 //
 // Kinds:
 //   tfgate        the real gateway: buildApp() with its engine, the app's defaults, logging silent.
+//   tfgate-connect-only  the same with --no-grpc-fast-path: every call through Fastify + connect-es.
 //   tfgate-info   the same with --log-level info (tfgate's default: one pino line per RPC), stdout
 //                 going wherever the parent sent it (the benchmark sends it to /dev/null).
 //   tfgate-shell  tfgate's app (one-port server, CORS, metrics hooks and interceptor, both service
@@ -40,7 +41,14 @@ import { type AppEngine, buildApp } from "../server/app.js";
 import { resolveServerOptions } from "../server/options.js";
 import { MasterServiceProtoPath, MasterServiceTfPath } from "../server/rpc/services.js";
 
-export const serverKinds = ["tfgate", "tfgate-info", "tfgate-shell", "echo", "grpc-js"] as const;
+export const serverKinds = [
+  "tfgate",
+  "tfgate-connect-only",
+  "tfgate-info",
+  "tfgate-shell",
+  "echo",
+  "grpc-js",
+] as const;
 export type ServerKind = (typeof serverKinds)[number];
 
 export interface ReadyMessage {
@@ -64,11 +72,15 @@ function fixedRunStep(response: RunStepResponse): Partial<ServiceImpl<typeof Mas
   return { runStep: () => response };
 }
 
-async function startTfgate(kind: "tfgate" | "tfgate-info" | "tfgate-shell", response: string | undefined) {
+async function startTfgate(
+  kind: "tfgate" | "tfgate-connect-only" | "tfgate-info" | "tfgate-shell",
+  response: string | undefined,
+) {
   const options = resolveServerOptions({
     host: loopback,
     port: 0,
     logLevel: kind === "tfgate-info" ? "info" : "silent",
+    grpcFastPath: kind !== "tfgate-connect-only",
   });
   let engine: AppEngine | undefined;
   if (kind === "tfgate-shell") {
@@ -147,7 +159,10 @@ async function main(): Promise<void> {
       ? await startEcho(response)
       : kind === "grpc-js"
         ? await startGrpcJs(response)
-        : await startTfgate(kind as "tfgate" | "tfgate-info" | "tfgate-shell", response);
+        : await startTfgate(
+            kind as "tfgate" | "tfgate-connect-only" | "tfgate-info" | "tfgate-shell",
+            response,
+          );
   const stop = async () => {
     await server.close();
     process.exit(0);

@@ -5,7 +5,9 @@
 // exercised with real clients or `app.inject`.
 //
 // Request path: one-port server (net/) → Fastify (CORS, request tracking) → connect-fastify (protocol,
-// limits, codecs) → metrics interceptor → service implementation (rpc/) → engine (master).
+// limits, codecs) → metrics interceptor → service implementation (rpc/) → engine (master). gRPC
+// unary MasterService calls over HTTP/2 take a shorter path: one-port server → rpc/grpc-unary.ts →
+// the same calls (rpc/master-service.ts) → engine (docs/architecture.md, "Request path").
 
 import { setMaxListeners } from "node:events";
 import { existsSync } from "node:fs";
@@ -40,10 +42,12 @@ import { createGatewayMetrics, rpcProtocolOf } from "./metrics.js";
 import { registerModelRoutes } from "./models/routes.js";
 import type { SessionMaster } from "./models/saved-model-loader.js";
 import { SavedModelStore } from "./models/saved-model-store.js";
-import { createOnePortServerFactory } from "./net/one-port-server.js";
+import { claimHttp2Streams, createOnePortServerFactory } from "./net/one-port-server.js";
 import { type CorsOrigin, isLoopbackOrigin, type ServerOptions } from "./options.js";
 import { compressionDeflate } from "./rpc/compression.js";
+import { createGrpcUnaryHandler } from "./rpc/grpc-unary.js";
 import { createHealthServer } from "./rpc/health.js";
+import type { MasterCalls } from "./rpc/master-service.js";
 import { createReflectionServices } from "./rpc/reflection.js";
 import {
   Health,
@@ -108,11 +112,13 @@ export async function buildApp(
   // What /v1/models/<name>/sessions creates sessions on: the engine's master (an injected engine's
   // when it has the session calls).
   let sessionMaster: SessionMaster | undefined;
+  // The engine's calls, for the gRPC fast path; an injected engine is served by connect-es only.
+  let masterCalls: MasterCalls | undefined;
   if (engine === undefined) {
     // Imported here, not at the top: an app built with an injected engine (transport tests, an
     // embedding) never loads the engine or starts its workers.
     const { createMaster } = await import("./engine/master/master.js");
-    const { createMasterServiceImpl } = await import("./rpc/master-service.js");
+    const { createMasterCalls, createMasterServiceImpl } = await import("./rpc/master-service.js");
     // The engine's log lines go to the same pino logger, unless the caller brought its own.
     const created = createMaster({
       log: (level, message) => app.log[level]({ component: "master" }, message),
@@ -122,7 +128,8 @@ export async function buildApp(
     });
     master = created;
     sessionMaster = created;
-    masterService = createMasterServiceImpl(created, { logger: app.log });
+    masterCalls = createMasterCalls(created, { logger: app.log });
+    masterService = createMasterServiceImpl(masterCalls);
   } else {
     ({ master, masterService } = engine);
     if (isSessionMaster(engine.master)) sessionMaster = engine.master;
@@ -180,6 +187,31 @@ export async function buildApp(
     clearTimeout(shutdownTimer);
     done();
   });
+  // Requests may come gzip-, brotli- or deflate-compressed (grpc-js and TF's C++ gRPC can send
+  // deflate); responses are compressed only when asked for
+  // (--compress-min-bytes): connect's default would gzip every response over 1 KiB for any
+  // client that accepts gzip (grpc-js, grpcio and browsers all do), ~7 ms per MiB of tensor.
+  const compressions = [compressionGzip, compressionBrotli, compressionDeflate];
+  const compressMinBytes = options.compressMinBytes ?? Number.MAX_SAFE_INTEGER;
+  if (masterCalls !== undefined && options.grpcFastPath) {
+    claimHttp2Streams(
+      app.server,
+      createGrpcUnaryHandler({
+        calls: masterCalls,
+        readMaxBytes: options.maxMessageBytes,
+        writeMaxBytes: options.maxMessageBytes,
+        compressMinBytes,
+        compressions,
+        allowedHosts: options.allowedHosts,
+        authenticate: (authorization, remoteAddress) =>
+          authenticator.authenticate(authorization, remoteAddress),
+        shutdownSignal: shutdown.signal,
+        responseHeaders: corsHeadersWithoutOrigin(options.corsOrigin),
+        metrics,
+        log: app.log,
+      }),
+    );
+  }
   const connectOptions = {
     connect: true,
     grpc: true,
@@ -187,12 +219,8 @@ export async function buildApp(
     // connect-fastify ignores Fastify's bodyLimit; this bounds each request message (after
     // decompression). Larger ones fail with RESOURCE_EXHAUSTED.
     readMaxBytes: options.maxMessageBytes,
-    // Requests may come gzip-, brotli- or deflate-compressed (grpc-js and TF's C++ gRPC can send
-    // deflate); responses are compressed only when asked for
-    // (--compress-min-bytes): connect's default would gzip every response over 1 KiB for any
-    // client that accepts gzip (grpc-js, grpcio and browsers all do), ~7 ms per MiB of tensor.
-    compressMinBytes: options.compressMinBytes ?? Number.MAX_SAFE_INTEGER,
-    acceptCompression: [compressionGzip, compressionBrotli, compressionDeflate],
+    compressMinBytes,
+    acceptCompression: compressions,
     // JSON with a field the schema does not have is rejected (INVALID_ARGUMENT), not silently
     // dropped: a misspelt field in a hand-written GraphDef should fail loudly.
     jsonOptions: { ignoreUnknownFields: false },
@@ -382,6 +410,20 @@ async function readPem(what: "certificate" | "key", path: string): Promise<Buffe
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`cannot read TLS ${what} file "${path}": ${reason}`);
   }
+}
+
+/**
+ * The headers @fastify/cors (registered below with `corsOriginOption`) adds to a response whose
+ * request has no Origin: the gRPC fast path, which only takes such requests, sends the same.
+ */
+function corsHeadersWithoutOrigin(policy: CorsOrigin): Readonly<Record<string, string>> {
+  const expose = { "access-control-expose-headers": cors.exposedHeaders.join(", ") };
+  if (policy === "none") return {};
+  if (policy === "*") return { "access-control-allow-origin": "*", ...expose };
+  // A dynamic origin varies by Origin; the loopback callback refuses a missing Origin outright,
+  // a list still names the exposed headers.
+  if (policy === "loopback") return { vary: "Origin" };
+  return { vary: "Origin", ...expose };
 }
 
 type CorsOriginCallback = (error: Error | null, allow: boolean) => void;

@@ -36,6 +36,7 @@ interface ServeFlags {
   corsOrigin?: CorsOrigin;
   maxMessageBytes?: number;
   compressMinBytes?: number | "off";
+  grpcFastPath?: boolean;
   logLevel?: LogLevel;
   shutdownTimeoutMs?: number;
   idleTimeoutMs?: number;
@@ -267,6 +268,12 @@ function addConnectionOptions(serve: Command): void {
         .env("TFGATE_MAX_CONNECTIONS_PER_ADDRESS")
         .argParser(parseInteger)
         .default(serverOptionDefaults.maxConnectionsPerAddress),
+    )
+    .addOption(
+      new Option(
+        "--no-grpc-fast-path",
+        "serve gRPC MasterService calls through Fastify and connect-es only (the fast path answers the same, faster)",
+      ),
     );
 }
 
@@ -428,6 +435,7 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
         corsOrigin: flags.corsOrigin,
         maxMessageBytes: flags.maxMessageBytes,
         compressMinBytes: flags.compressMinBytes === "off" ? undefined : flags.compressMinBytes,
+        grpcFastPath: flags.grpcFastPath,
         logLevel: flags.logLevel,
         shutdownTimeoutMs: flags.shutdownTimeoutMs,
         connectionIdleTimeoutMs: flags.idleTimeoutMs,

@@ -22,7 +22,7 @@ import {
   createContextValues,
   type Interceptor,
 } from "@connectrpc/connect";
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from "fastify";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import { tfCodeName } from "./engine/framework/errors.js";
 
@@ -155,6 +155,22 @@ const callRecordKey = createContextKey<CallRecord | undefined>(undefined, {
   description: "tfgate call record",
 });
 
+/** Where an RPC's log line goes (a Fastify request's logger, or the app's). */
+export type RpcLog = Pick<FastifyBaseLogger, "info" | "warn">;
+
+/** One RPC's outcome, as the transport that served it reports it. */
+export interface RpcTracker {
+  /** The call answered `message` (a RunStep may carry its failure in the body). */
+  succeeded(message: unknown): void;
+  /**
+   * The call failed with `error` (any value; it is read as a ConnectError). `handled` false: it
+   * never reached its implementation (a protocol error), so the log line has the code only.
+   */
+  failed(error: unknown, handled: boolean): void;
+  /** Records and logs the call; a call that neither succeeded nor failed was cancelled. */
+  end(): void;
+}
+
 export interface GatewayMetricsOptions {
   /** The services whose methods are RPC routes (path `/<typeName>/<Method>`). */
   readonly services: readonly DescService[];
@@ -175,6 +191,15 @@ export interface GatewayMetrics {
   contextValues(request: FastifyRequest): ContextValues;
   /** Records the final status code of each call that reaches its implementation. */
   readonly interceptor: Interceptor;
+  /**
+   * Tracks an RPC served outside Fastify (the gRPC fast path, rpc/grpc-unary.ts): counted as started
+   * now, recorded and logged at `end()` exactly as a Connect call is.
+   */
+  startRpc(
+    route: { readonly service: string; readonly method: string },
+    protocol: { readonly protocol: RpcProtocol; readonly encoding: RpcEncoding },
+    log: RpcLog,
+  ): RpcTracker;
   /** The Prometheus text exposition of every metric. */
   scrape(): Promise<{ contentType: string; body: string }>;
 }
@@ -219,6 +244,28 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
   }
   const records = new WeakMap<FastifyRequest, CallRecord>();
 
+  /** Records a finished RPC and writes its log line (one implementation for both transports). */
+  const finishRpc = (
+    rpc: RpcLabels,
+    code: string,
+    failure: LoggedFailure | undefined,
+    ms: number,
+    log: RpcLog,
+  ) => {
+    handled.inc({ ...rpc, code });
+    duration.observe(rpc, ms / 1000);
+    const line = {
+      rpc: `/${rpc.service}/${rpc.method}`,
+      protocol: rpc.protocol,
+      encoding: rpc.encoding,
+      code,
+      ms,
+      ...failure,
+    };
+    const failed = failure === undefined ? code : failure.tfCode.toLowerCase();
+    if (serverSideCodes.has(failed)) log.warn(line, "rpc");
+    else log.info(line, "rpc");
+  };
   const finish = (request: FastifyRequest, reply: FastifyReply, record: CallRecord): void => {
     const ms = Math.round(reply.elapsedTime * 1000) / 1000;
     const rpc = record.rpc;
@@ -229,20 +276,13 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
       );
       return;
     }
-    const code = record.code ?? codeFromResponse(reply, record.trailerStatus);
-    handled.inc({ ...rpc, code });
-    duration.observe(rpc, ms / 1000);
-    const line = {
-      rpc: `/${rpc.service}/${rpc.method}`,
-      protocol: rpc.protocol,
-      encoding: rpc.encoding,
-      code,
+    finishRpc(
+      rpc,
+      record.code ?? codeFromResponse(reply, record.trailerStatus),
+      record.failure,
       ms,
-      ...record.failure,
-    };
-    const failed = record.failure === undefined ? code : record.failure.tfCode.toLowerCase();
-    if (serverSideCodes.has(failed)) request.log.warn(line, "rpc");
-    else request.log.info(line, "rpc");
+      request.log,
+    );
   };
 
   return {
@@ -279,6 +319,31 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
         if (record !== undefined) noteError(record, error);
         throw error;
       }
+    },
+    startRpc(route, protocol, log) {
+      const rpc: RpcLabels = {
+        service: route.service,
+        method: route.method,
+        protocol: protocol.protocol,
+        encoding: protocol.encoding,
+      };
+      const start = performance.now();
+      started.inc(rpc);
+      const record: CallRecord = { rpc, code: undefined, failure: undefined, trailerStatus: undefined };
+      return {
+        succeeded(message) {
+          record.code = "ok";
+          record.failure = bodyFailure(message);
+        },
+        failed(error, handled) {
+          if (handled) noteError(record, error);
+          else record.code = codeName(ConnectError.from(error).code);
+        },
+        end() {
+          const ms = Math.round((performance.now() - start) * 1000) / 1000;
+          finishRpc(rpc, record.code ?? "canceled", record.failure, ms, log);
+        },
+      };
     },
     async scrape() {
       return { contentType: registry.contentType, body: await registry.metrics() };

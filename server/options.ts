@@ -50,6 +50,12 @@ export interface ServerOptions {
    * are accepted either way.
    */
   readonly compressMinBytes: number | undefined;
+  /**
+   * Serve gRPC unary MasterService calls over HTTP/2 on the fast path (rpc/grpc-unary.ts) rather
+   * than through Fastify and connect-es. Clients see the same answers either way; false exists to
+   * measure the difference and as a way back should a client meet a difference. Default true.
+   */
+  readonly grpcFastPath: boolean;
   /** Default "info". */
   readonly logLevel: LogLevel;
   /**
@@ -121,6 +127,7 @@ export const serverOptionDefaults = {
   requestTimeoutMs: 60_000,
   headersTimeoutMs: 20_000,
   maxConnectionsPerAddress: 256,
+  grpcFastPath: true,
 } as const satisfies Partial<ServerOptions>;
 
 /** The largest message connect-es can handle (its own readMaxBytes ceiling). */
@@ -209,6 +216,7 @@ export function resolveServerOptions(partial: ServerOptionsInput = {}): ServerOp
     corsOrigin,
     maxMessageBytes,
     compressMinBytes,
+    grpcFastPath: partial.grpcFastPath ?? serverOptionDefaults.grpcFastPath,
     logLevel,
     shutdownTimeoutMs,
     connectionIdleTimeoutMs,

@@ -31,12 +31,56 @@
 //   - an HTTP/2 stream whose body has not ended within `requestTimeoutMs` is reset (RST_STREAM
 //     CANCEL), which aborts its call: the HTTP/2 server has no request timeout of its own, and a
 //     stream that trickles DATA frames keeps its session from ever being idle.
+//
+// A claim installed with `claimHttp2Streams` sees every new HTTP/2 stream (h2c and h2) before Node's
+// compatibility layer turns it into a request for Fastify, and keeps the streams it serves itself
+// (the gRPC fast path, rpc/grpc-unary.ts). Node's http2 servers announce a stream with a `stream`
+// event that their compat layer listens to, so the claim is asked inside the server's `emit`: a
+// claimed stream never becomes an Http2ServerRequest. Everything above (connection caps, idle and
+// body timeouts, GOAWAY on close) applies to claimed streams as well: it is per session and socket.
 
 import http from "node:http";
 import http2 from "node:http2";
 import type net from "node:net";
 import type tls from "node:tls";
 import type { FastifyServerFactory } from "fastify";
+
+/** Decides whether a new HTTP/2 stream is served outside Fastify (true: the claim took it). */
+export type Http2StreamClaim = (
+  stream: http2.ServerHttp2Stream,
+  headers: http2.IncomingHttpHeaders,
+) => boolean;
+
+/** Each one-port server's slot for its stream claim. */
+const streamClaims = new WeakMap<net.Server, { claim: Http2StreamClaim | undefined }>();
+
+/**
+ * Installs `claim` on a server made by this module's factory (Fastify's `app.server`): each new
+ * HTTP/2 stream is offered to it first. Throws for any other server.
+ */
+export function claimHttp2Streams(server: net.Server, claim: Http2StreamClaim): void {
+  const slot = streamClaims.get(server);
+  if (slot === undefined) throw new Error("claimHttp2Streams: not a one-port server");
+  slot.claim = claim;
+}
+
+/** Offers each `stream` event of an http2 server to the slot's claim before its own listeners. */
+function offerStreams(
+  server: http2.Http2Server | http2.Http2SecureServer,
+  slot: { claim: Http2StreamClaim | undefined },
+): void {
+  const emit = server.emit;
+  server.emit = function emitUnlessClaimed(
+    this: typeof server,
+    event: string | symbol,
+    ...args: unknown[]
+  ): boolean {
+    if (event === "stream" && slot.claim !== undefined) {
+      if (slot.claim(args[0] as http2.ServerHttp2Stream, args[1] as http2.IncomingHttpHeaders)) return true;
+    }
+    return Reflect.apply(emit, this, [event, ...args]) as boolean;
+  } as typeof server.emit;
+}
 
 /** The first bytes an HTTP/2 client sends (RFC 9113 §3.4). */
 const http2Preface = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "latin1");
@@ -152,6 +196,8 @@ function createOnePortServer(
 
   // The listening server; also the HTTP/1.1 server for plaintext sockets.
   const server = http.createServer(onHttp1Request);
+  const slot: { claim: Http2StreamClaim | undefined } = { claim: undefined };
+  streamClaims.set(server, slot);
   copyFastifyTimeouts(server, fastifyOptions);
   setRequestTimeouts(server, options);
   const http1ConnectionListener = takeConnectionListener(server);
@@ -159,6 +205,7 @@ function createOnePortServer(
   let dispatch: (socket: net.Socket, received: Buffer | undefined) => void;
   if (options.tls === undefined) {
     const h2c = http2.createServer(handle);
+    offerStreams(h2c, slot);
     h2c.on("session", onSession);
     const h2cConnectionListener = takeConnectionListener(h2c);
     dispatch = (socket, received) => {
@@ -187,6 +234,7 @@ function createOnePortServer(
         onHttp1Request(req, res);
       }
     });
+    offerStreams(secure, slot);
     copyFastifyTimeouts(secure, fastifyOptions);
     setRequestTimeouts(secure, options);
     secure.on("session", onSession);

@@ -1,11 +1,13 @@
-// The MasterService adapter: Connect handlers for the ten methods, delegating to the engine's
-// Master. No session logic lives here: it forwards requests, applies
-// store_errors_in_response_body (RunStep) and maps errors at one boundary.
+// The MasterService adapter: the ten methods as calls on the engine's Master, served both by
+// connect-es handlers (createMasterServiceImpl) and by the gRPC fast path (rpc/grpc-unary.ts). No
+// session logic lives here: it forwards requests, links the caller's cancellation and deadline to
+// the engine, applies store_errors_in_response_body (RunStep) and maps errors at one boundary, once
+// for both transports.
 //
 // The same implementation serves /tensorflow.grpc.MasterService/* (the .proto's package) and
 // /tensorflow.MasterService/* (the path real TensorFlow clients use).
 
-import { create } from "@bufbuild/protobuf";
+import { create, type MessageShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import type { FastifyBaseLogger } from "fastify";
 import { RunStepResponseSchema } from "../../gen/tensorflow/core/protobuf/master_pb.js";
@@ -20,47 +22,61 @@ export interface MasterServiceDeps {
   readonly logger: FastifyBaseLogger;
 }
 
+/** One call as the adapter sees it, whichever transport carries it. */
+export interface RpcCall {
+  /**
+   * Aborted when the call ends early: its deadline (reason: a ConnectError DEADLINE_EXCEEDED),
+   * the client going away, or server shutdown (reason: the ConnectError to answer).
+   */
+  readonly signal: AbortSignal;
+  /** Milliseconds left before the call's deadline; undefined without one. */
+  timeoutMs(): number | undefined;
+  /** The authenticated principal. */
+  readonly principal: string;
+}
+
 /**
  * Runs `f` with the caller's cancellation as the engine sees it: a deadline that fires becomes
  * DEADLINE_EXCEEDED, a disconnect CANCELLED. The listener is removed when `f` settles (connect-es
  * aborts ctx.signal after every call, finished or not).
  */
-async function withCallSignal<T>(
-  ctx: HandlerContext,
-  f: (call: Required<CallContext>) => Promise<T>,
-): Promise<T> {
+async function withCallSignal<T>(call: RpcCall, f: (call: Required<CallContext>) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   const onAbort = () => {
-    const reason: unknown = ctx.signal.reason;
-    // connect-es aborts with its own DeadlineExceeded when the deadline timer fires; the clock it
-    // reads for timeoutMs() may still show a millisecond left, so both are checked.
+    const reason: unknown = call.signal.reason;
+    // Transports abort with a DeadlineExceeded ConnectError when the deadline timer fires; the
+    // clock read for timeoutMs() may still show a millisecond left, so both are checked.
     const expired =
       (reason instanceof ConnectError && reason.code === Code.DeadlineExceeded) ||
-      (ctx.timeoutMs() ?? 1) <= 0;
+      (call.timeoutMs() ?? 1) <= 0;
     controller.abort(expired ? deadlineExceeded("Deadline Exceeded") : (reason ?? new Error("cancelled")));
   };
-  if (ctx.signal.aborted) onAbort();
-  else ctx.signal.addEventListener("abort", onAbort, { once: true });
+  if (call.signal.aborted) onAbort();
+  else call.signal.addEventListener("abort", onAbort, { once: true });
   try {
     return await f({
       signal: controller.signal,
-      principal: principalOf(ctx),
-      deadlineMs: () => ctx.timeoutMs(),
+      principal: call.principal,
+      deadlineMs: () => call.timeoutMs(),
     });
   } finally {
-    ctx.signal.removeEventListener("abort", onAbort);
+    call.signal.removeEventListener("abort", onAbort);
   }
 }
 
-/** The engine's view of the caller, for methods that are not cancelled by the client. */
-function caller(ctx: HandlerContext): CallContext {
-  return { principal: principalOf(ctx) };
-}
+type Methods = (typeof MasterService)["method"];
+type MethodName = keyof Methods;
+type Request<M extends MethodName> = MessageShape<Methods[M]["input"]>;
+type Response<M extends MethodName> = MessageShape<Methods[M]["output"]>;
 
-export function createMasterServiceImpl(
-  master: Master,
-  deps: MasterServiceDeps,
-): ServiceImpl<typeof MasterService> {
+/** A MasterService method as a plain async call; failures are ConnectErrors, already mapped. */
+export type MasterCall<M extends MethodName> = (req: Request<M>, call: RpcCall) => Promise<Response<M>>;
+
+/** The ten methods, keyed by their local names (runStep, …). */
+export type MasterCalls = { readonly [M in MethodName]: MasterCall<M> };
+
+/** The transport-independent MasterService: what both the Connect handlers and the fast path call. */
+export function createMasterCalls(master: Master, deps: MasterServiceDeps): MasterCalls {
   const { logger } = deps;
   const guard = async <T>(method: string, f: () => Promise<T>): Promise<T> => {
     try {
@@ -69,13 +85,15 @@ export function createMasterServiceImpl(
       throw toConnectError(e, logger, method);
     }
   };
+  /** The engine's view of the caller, for methods that are not cancelled by the client. */
+  const caller = (call: RpcCall): CallContext => ({ principal: call.principal });
   return {
-    createSession: (req, ctx) => guard("CreateSession", () => master.createSession(req, caller(ctx))),
-    extendSession: (req, ctx) => guard("ExtendSession", () => master.extendSession(req, caller(ctx))),
-    partialRunSetup: (req, ctx) => guard("PartialRunSetup", () => master.partialRunSetup(req, caller(ctx))),
-    async runStep(req, ctx) {
+    createSession: (req, call) => guard("CreateSession", () => master.createSession(req, caller(call))),
+    extendSession: (req, call) => guard("ExtendSession", () => master.extendSession(req, caller(call))),
+    partialRunSetup: (req, call) => guard("PartialRunSetup", () => master.partialRunSetup(req, caller(call))),
+    async runStep(req, call) {
       try {
-        return await withCallSignal(ctx, (call) => master.runStep(req, call));
+        return await withCallSignal(call, (linked) => master.runStep(req, linked));
       } catch (e) {
         // TF's gRPC master: with store_errors_in_response_body the status travels in the body and
         // the call itself succeeds (GrpcSession always sets it).
@@ -88,12 +106,33 @@ export function createMasterServiceImpl(
         throw toConnectError(e, logger, "RunStep");
       }
     },
-    closeSession: (req, ctx) => guard("CloseSession", () => master.closeSession(req, caller(ctx))),
-    listDevices: (req, ctx) => guard("ListDevices", () => master.listDevices(req, caller(ctx))),
-    reset: (req, ctx) => guard("Reset", () => master.reset(req, caller(ctx))),
-    makeCallable: (req, ctx) => guard("MakeCallable", () => master.makeCallable(req, caller(ctx))),
-    runCallable: (req, ctx) =>
-      guard("RunCallable", () => withCallSignal(ctx, (call) => master.runCallable(req, call))),
-    releaseCallable: (req, ctx) => guard("ReleaseCallable", () => master.releaseCallable(req, caller(ctx))),
+    closeSession: (req, call) => guard("CloseSession", () => master.closeSession(req, caller(call))),
+    listDevices: (req, call) => guard("ListDevices", () => master.listDevices(req, caller(call))),
+    reset: (req, call) => guard("Reset", () => master.reset(req, caller(call))),
+    makeCallable: (req, call) => guard("MakeCallable", () => master.makeCallable(req, caller(call))),
+    runCallable: (req, call) =>
+      guard("RunCallable", () => withCallSignal(call, (linked) => master.runCallable(req, linked))),
+    releaseCallable: (req, call) => guard("ReleaseCallable", () => master.releaseCallable(req, caller(call))),
+  };
+}
+
+/** A Connect handler context as an RpcCall. */
+function rpcCallOf(ctx: HandlerContext): RpcCall {
+  return { signal: ctx.signal, timeoutMs: () => ctx.timeoutMs(), principal: principalOf(ctx) };
+}
+
+/** The connect-es service implementation over the same calls. */
+export function createMasterServiceImpl(calls: MasterCalls): ServiceImpl<typeof MasterService> {
+  return {
+    createSession: (req, ctx) => calls.createSession(req, rpcCallOf(ctx)),
+    extendSession: (req, ctx) => calls.extendSession(req, rpcCallOf(ctx)),
+    partialRunSetup: (req, ctx) => calls.partialRunSetup(req, rpcCallOf(ctx)),
+    runStep: (req, ctx) => calls.runStep(req, rpcCallOf(ctx)),
+    closeSession: (req, ctx) => calls.closeSession(req, rpcCallOf(ctx)),
+    listDevices: (req, ctx) => calls.listDevices(req, rpcCallOf(ctx)),
+    reset: (req, ctx) => calls.reset(req, rpcCallOf(ctx)),
+    makeCallable: (req, ctx) => calls.makeCallable(req, rpcCallOf(ctx)),
+    runCallable: (req, ctx) => calls.runCallable(req, rpcCallOf(ctx)),
+    releaseCallable: (req, ctx) => calls.releaseCallable(req, rpcCallOf(ctx)),
   };
 }

@@ -1,0 +1,469 @@
+// The gRPC fast path: unary MasterService calls over HTTP/2 (h2c and TLS h2), served on node:http2's
+// stream API instead of Fastify's compat layer and connect-es. A small RunStep spent most of its
+// server CPU in that machinery (Http2ServerRequest/Response, per-call AbortControllers, async
+// iterable pipes, their garbage); here a call is one HEADERS frame in, one buffered body, one
+// engine call and one write of the response chunks (rpc/run-step-codec.ts), which is the shape of
+// TF's own gRPC server (docs/architecture.md, "Request path"; docs/benchmarks.md has the numbers).
+//
+// Only the calls that need nothing but this path are claimed, decided from the HEADERS alone: POST,
+// content-type application/grpc or application/grpc+proto, a MasterService method under either
+// name, an allowed Host, a well-formed grpc-timeout and a request encoding we decode. Anything else
+// (and every other protocol, path and HTTP/1.1) goes to Fastify + connect-es, which answer the odd
+// cases (403 for a foreign Host, INVALID_ARGUMENT for a bad grpc-timeout, UNIMPLEMENTED for an
+// unknown grpc-encoding) in the one place they are implemented. What both paths do for a claimed
+// call is shared, not copied: the engine calls, cancellation, deadline and error mapping
+// (rpc/master-service.ts), authentication (auth/), metrics and the log line (metrics.ts). The wire
+// answers are connect-es's: the same status codes and messages (grpc-message percent-encoded as it
+// does), response content-type application/grpc+proto, compression negotiated the same way; errors
+// go out as gRPC trailers-only responses (one HEADERS frame that ends the stream).
+
+import http2 from "node:http2";
+import { type DescMessage, fromBinary, type MessageShape, toBinary } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
+import type { Compression } from "@connectrpc/connect/protocol";
+import type { AuthResult } from "../auth/authenticator.js";
+import { isAllowedHost } from "../auth/host-check.js";
+import type { GatewayMetrics, RpcLog, RpcTracker } from "../metrics.js";
+import type { MasterCalls, RpcCall } from "./master-service.js";
+import { type EncodedMessage, encodeRunCallableResponse, encodeRunStepResponse } from "./run-step-codec.js";
+import { MasterServiceProtoPath, MasterServiceTfPath } from "./services.js";
+
+export interface GrpcUnaryOptions {
+  readonly calls: MasterCalls;
+  /** Largest request message, after decompression (connect's readMaxBytes). */
+  readonly readMaxBytes: number;
+  /** Largest response message (connect's writeMaxBytes). */
+  readonly writeMaxBytes: number;
+  /** Responses this long or longer are compressed when the client accepts an encoding we have. */
+  readonly compressMinBytes: number;
+  /** The encodings accepted on requests and offered on responses, in preference order. */
+  readonly compressions: readonly Compression[];
+  readonly allowedHosts: readonly string[] | undefined;
+  authenticate(authorization: string | undefined, remoteAddress: string | undefined): Promise<AuthResult>;
+  /**
+   * Sent on every response besides the gRPC ones (the CORS headers a request without Origin gets
+   * from Fastify: requests with an Origin are left to Fastify).
+   */
+  readonly responseHeaders: Readonly<Record<string, string>>;
+  /** Aborted (with the ConnectError to answer) when in-flight calls must stop for shutdown. */
+  readonly shutdownSignal: AbortSignal;
+  readonly metrics: Pick<GatewayMetrics, "startRpc">;
+  readonly log: RpcLog;
+}
+
+/** Takes a new HTTP/2 stream if this path serves it (true), else leaves it to the next handler. */
+export type StreamClaim = (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => boolean;
+
+interface Route {
+  readonly service: string;
+  readonly method: string;
+  readonly input: DescMessage;
+  /** The response with `reserve` bytes in front (the frame header). */
+  encode(response: never, reserve: number): EncodedMessage;
+  readonly call: (req: never, call: RpcCall) => Promise<unknown>;
+}
+
+const http2constants = http2.constants;
+const maxTimerMs = 2 ** 31 - 1;
+const frameHeaderBytes = 5;
+const responseContentType = "application/grpc+proto";
+const grpcTimeout = /^(\d{1,8})([HMSmun])$/;
+const timeoutUnitMs: Readonly<Record<string, number>> = {
+  H: 3_600_000,
+  M: 60_000,
+  S: 1000,
+  m: 1,
+  u: 1e-3,
+  n: 1e-6,
+};
+
+/** The grpc-timeout header in milliseconds; undefined when absent, NaN when malformed. */
+export function parseGrpcTimeout(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const match = grpcTimeout.exec(value);
+  if (match === null) return Number.NaN;
+  return Number(match[1]) * (timeoutUnitMs[match[2] ?? ""] ?? Number.NaN);
+}
+
+function buildRoutes(calls: MasterCalls): Map<string, Route> {
+  const routes = new Map<string, Route>();
+  for (const service of [MasterServiceProtoPath, MasterServiceTfPath]) {
+    for (const method of service.methods) {
+      const name = method.localName as keyof MasterCalls;
+      const encode =
+        name === "runStep"
+          ? encodeRunStepResponse
+          : name === "runCallable"
+            ? encodeRunCallableResponse
+            : (res: MessageShape<DescMessage>, reserve: number) => encodeWhole(method.output, res, reserve);
+      routes.set(`/${service.typeName}/${method.name}`, {
+        service: service.typeName,
+        method: method.name,
+        input: method.input,
+        encode: encode as Route["encode"],
+        call: calls[name] as Route["call"],
+      });
+    }
+  }
+  return routes;
+}
+
+function encodeWhole(
+  schema: DescMessage,
+  message: MessageShape<DescMessage>,
+  reserve: number,
+): EncodedMessage {
+  const body = toBinary(schema, message);
+  const out = Buffer.allocUnsafe(reserve + body.length);
+  out.fill(0, 0, reserve);
+  out.set(body, reserve);
+  return { chunks: [out], byteLength: body.length };
+}
+
+function header(headers: http2.IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
+}
+
+/** The claim for the one-port server: serves what this path takes, declines the rest. */
+export function createGrpcUnaryHandler(options: GrpcUnaryOptions): StreamClaim {
+  const routes = buildRoutes(options.calls);
+  const byName = new Map(options.compressions.map((c) => [c.name, c]));
+  const inFlight = new Set<(reason: unknown) => void>();
+  options.shutdownSignal.addEventListener("abort", () => {
+    for (const abort of inFlight) abort(options.shutdownSignal.reason);
+  });
+  return (stream, headers) => {
+    if (headers[":method"] !== "POST") return false;
+    const route = routes.get(headers[":path"] ?? "");
+    if (route === undefined) return false;
+    const type = header(headers, "content-type")?.toLowerCase();
+    if (type !== "application/grpc" && type !== "application/grpc+proto") return false;
+    if (headers.origin !== undefined) return false;
+    if (!isAllowedHost(header(headers, "host") ?? header(headers, ":authority"), options.allowedHosts))
+      return false;
+    const timeoutMs = parseGrpcTimeout(header(headers, "grpc-timeout"));
+    if (Number.isNaN(timeoutMs)) return false;
+    const encoding = header(headers, "grpc-encoding");
+    const requestCompression =
+      encoding === undefined || encoding === "identity" ? null : byName.get(encoding);
+    if (requestCompression === undefined) return false;
+    const responseCompression = negotiateResponse(
+      options.compressions,
+      requestCompression,
+      header(headers, "grpc-accept-encoding"),
+    );
+    try {
+      serve(stream, headers, route, {
+        timeoutMs,
+        requestCompression,
+        responseCompression,
+        options,
+        inFlight,
+      });
+    } catch (error) {
+      // A bug here must cost one call, not the process (this runs inside the server's emit).
+      options.log.warn({ err: error, rpc: headers[":path"] }, "grpc fast path failed");
+      if (!stream.destroyed) stream.close(http2constants.NGHTTP2_INTERNAL_ERROR);
+    }
+    return true;
+  };
+}
+
+/** As connect-es: the first accepted encoding we have, else (no accept list) the request's own. */
+function negotiateResponse(
+  available: readonly Compression[],
+  request: Compression | null,
+  accepted: string | undefined,
+): Compression | null {
+  if (accepted === undefined || accepted === "") return request;
+  for (const name of accepted.split(",")) {
+    const found = available.find((c) => c.name === name.trim());
+    if (found !== undefined) return found;
+  }
+  return null;
+}
+
+let callsServed = 0;
+
+/** The log for one call: its lines carry a reqId as Fastify's do ("grpc-<n>" here, "req-<n>" there). */
+function callLog(log: RpcLog): RpcLog {
+  const reqId = `grpc-${++callsServed}`;
+  return {
+    info: (line: object, message: string) => log.info({ reqId, ...line }, message),
+    warn: (line: object, message: string) => log.warn({ reqId, ...line }, message),
+  } as RpcLog;
+}
+
+interface CallSetup {
+  readonly timeoutMs: number | undefined;
+  readonly requestCompression: Compression | null;
+  readonly responseCompression: Compression | null;
+  readonly options: GrpcUnaryOptions;
+  /** Each in-flight call's way to end it for shutdown. */
+  readonly inFlight: Set<(reason: unknown) => void>;
+}
+
+function serve(
+  stream: http2.ServerHttp2Stream,
+  headers: http2.IncomingHttpHeaders,
+  route: Route,
+  setup: CallSetup,
+): void {
+  const { options, inFlight } = setup;
+  const tracker = options.metrics.startRpc(
+    route,
+    { protocol: "grpc", encoding: "proto" },
+    callLog(options.log),
+  );
+  const controller = new AbortController();
+  const deadline = setup.timeoutMs === undefined ? undefined : Date.now() + setup.timeoutMs;
+  // Node's timers hold at most 2^31-1 ms (24.8 days) and fire at once for longer delays (connect-es
+  // has that bug: "1000H" times out immediately); a deadline that far away never fires here.
+  const timer =
+    setup.timeoutMs === undefined || setup.timeoutMs > maxTimerMs
+      ? undefined
+      : setTimeout(
+          () => controller.abort(new ConnectError("the operation timed out", Code.DeadlineExceeded)),
+          setup.timeoutMs,
+        );
+  // A stream reset by the client (or closed with its session) can still emit an error; the call's
+  // end is handled on "close".
+  stream.on("error", () => {});
+  stream.once("close", () => {
+    clearTimeout(timer);
+    inFlight.delete(shutdown);
+    // A stream that closes before its answer was written was reset or lost with its session: the
+    // engine's step is cancelled. After the answer there is nothing left to cancel (and no error
+    // to build: a ConnectError captures a stack).
+    if (!reply.sent && !controller.signal.aborted) {
+      controller.abort(new ConnectError("the client closed the http/2 stream", Code.Canceled));
+    }
+    tracker.end();
+  });
+  // Authentication runs while the body arrives (a JWT check can take a moment).
+  const authenticating = options.authenticate(
+    header(headers, "authorization"),
+    stream.session?.socket?.remoteAddress,
+  );
+  authenticating.catch(() => {});
+  const reply = new Reply(stream, tracker, setup.responseCompression, options);
+  // The client gets the shutdown's UNAVAILABLE (app.ts): a code that tells it to retry elsewhere.
+  const shutdown = (reason: unknown): void => {
+    controller.abort(reason);
+    reply.error(reason);
+  };
+  inFlight.add(shutdown);
+  const body = new BodyReader(options.readMaxBytes);
+  stream.on("data", (chunk: Buffer) => {
+    const tooLarge = body.push(chunk);
+    if (tooLarge !== undefined) {
+      stream.removeAllListeners("data");
+      stream.resume();
+      reply.error(tooLarge, false);
+    }
+  });
+  stream.once("end", () => {
+    if (reply.sent) return;
+    const call = {
+      signal: controller.signal,
+      timeoutMs: deadline === undefined ? () => undefined : () => deadline - Date.now(),
+    };
+    const stage = { handler: false };
+    void run(route, body, setup, authenticating, call, stage).then(
+      (response) => reply.message(route, response),
+      (error: unknown) => reply.error(error, stage.handler),
+    );
+  });
+}
+
+async function run(
+  route: Route,
+  body: BodyReader,
+  setup: CallSetup,
+  authenticating: Promise<AuthResult>,
+  call: Omit<RpcCall, "principal">,
+  stage: { handler: boolean },
+): Promise<unknown> {
+  // connect-es reads and parses the request before its interceptors refuse an unauthenticated call,
+  // so a malformed body is reported first on both paths.
+  const bytes = await body.message(setup.requestCompression, setup.options.readMaxBytes);
+  let request: MessageShape<DescMessage>;
+  try {
+    request = fromBinary(route.input, bytes);
+  } catch (e) {
+    throw new ConnectError(`parse binary: ${e instanceof Error ? e.message : String(e)}`, Code.Internal);
+  }
+  // From here on connect-es's interceptors see the call, so its log line carries the failure.
+  stage.handler = true;
+  const caller = await authenticating;
+  if ("denied" in caller) throw new ConnectError(caller.denied, Code.Unauthenticated);
+  return route.call(request as never, { ...call, principal: caller.principal });
+}
+
+/**
+ * Collects a unary request body and splits it into gRPC frames as connect-es does: exactly one
+ * message, none larger than readMaxBytes (checked as soon as a frame header arrives).
+ */
+class BodyReader {
+  private chunks: Buffer[] = [];
+  private length = 0;
+  /** Where the next frame header starts. */
+  private nextFrame = 0;
+
+  constructor(private readonly readMaxBytes: number) {}
+
+  /** Adds a chunk; returns the error when a frame announces more than readMaxBytes. */
+  push(chunk: Buffer): ConnectError | undefined {
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+    while (this.length - this.nextFrame >= frameHeaderBytes) {
+      const size = this.uint32At(this.nextFrame + 1);
+      if (size > this.readMaxBytes) {
+        return new ConnectError(
+          `message size ${size} is larger than configured readMaxBytes ${this.readMaxBytes}`,
+          Code.ResourceExhausted,
+        );
+      }
+      this.nextFrame += frameHeaderBytes + size;
+    }
+    return undefined;
+  }
+
+  /** The big-endian uint32 at `offset` of the body, wherever the chunks split it. */
+  private uint32At(offset: number): number {
+    let value = 0;
+    let base = 0;
+    let i = 0;
+    for (const chunk of this.chunks) {
+      while (i < 4 && offset + i < base + chunk.length) {
+        value = value * 256 + (chunk[offset + i - base] ?? 0);
+        i++;
+      }
+      if (i === 4) break;
+      base += chunk.length;
+    }
+    return value;
+  }
+
+  private bytes(): Buffer {
+    if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks)];
+    return this.chunks[0] ?? Buffer.alloc(0);
+  }
+
+  /** The one request message, decompressed; the errors connect-es gives for any other body. */
+  async message(compression: Compression | null, readMaxBytes: number): Promise<Uint8Array> {
+    const all = this.bytes();
+    if (all.length === 0) {
+      throw new ConnectError("protocol error: missing input message for unary method", Code.Unimplemented);
+    }
+    const first = frameHeaderBytes + (all.length >= frameHeaderBytes ? all.readUInt32BE(1) : 0);
+    if (all.length < first || all.length < frameHeaderBytes) {
+      throw new ConnectError("protocol error: incomplete envelope", Code.InvalidArgument);
+    }
+    const flags = all[0] ?? 0;
+    let data: Uint8Array = all.subarray(frameHeaderBytes, first);
+    if ((flags & 1) === 1) {
+      if (compression === null) {
+        throw new ConnectError(
+          "received compressed envelope, but do not know how to decompress",
+          Code.Internal,
+        );
+      }
+      data = await compression.decompress(data, readMaxBytes);
+    }
+    const rest = all.length - first;
+    if (rest > 0) {
+      const complete = rest >= frameHeaderBytes && rest >= frameHeaderBytes + all.readUInt32BE(first + 1);
+      throw complete
+        ? new ConnectError(
+            "protocol error: received extra input message for unary method",
+            Code.Unimplemented,
+          )
+        : new ConnectError("protocol error: incomplete envelope", Code.InvalidArgument);
+    }
+    return data;
+  }
+}
+
+/** Writes the one answer of a call: the message and grpc-status 0, or a trailers-only error. */
+class Reply {
+  sent = false;
+
+  constructor(
+    private readonly stream: http2.ServerHttp2Stream,
+    private readonly tracker: RpcTracker,
+    private readonly compression: Compression | null,
+    private readonly options: GrpcUnaryOptions,
+  ) {}
+
+  private responseHeaders(): http2.OutgoingHttpHeaders {
+    const headers: http2.OutgoingHttpHeaders = {
+      ":status": 200,
+      ...this.options.responseHeaders,
+      "content-type": responseContentType,
+    };
+    if (this.compression !== null) headers["grpc-encoding"] = this.compression.name;
+    return headers;
+  }
+
+  async message(route: Route, response: unknown): Promise<void> {
+    if (this.sent || this.stream.destroyed) return;
+    let encoded: EncodedMessage;
+    try {
+      encoded = route.encode(response as never, frameHeaderBytes);
+      if (encoded.byteLength > this.options.writeMaxBytes) {
+        throw new ConnectError(
+          `message size ${encoded.byteLength} is larger than configured writeMaxBytes ${this.options.writeMaxBytes}`,
+          Code.ResourceExhausted,
+        );
+      }
+      if (this.compression !== null && encoded.byteLength >= this.options.compressMinBytes) {
+        const whole = Buffer.concat(encoded.chunks).subarray(frameHeaderBytes);
+        const compressed = await this.compression.compress(whole);
+        const out = Buffer.allocUnsafe(frameHeaderBytes + compressed.length);
+        out.set(compressed, frameHeaderBytes);
+        encoded = { chunks: [out], byteLength: compressed.length };
+        out[0] = 1;
+      } else {
+        (encoded.chunks[0] as Uint8Array)[0] = 0;
+      }
+    } catch (error) {
+      this.error(error);
+      return;
+    }
+    if (this.sent || this.stream.destroyed) return;
+    this.sent = true;
+    this.tracker.succeeded(response);
+    const first = encoded.chunks[0] as Uint8Array;
+    new DataView(first.buffer, first.byteOffset, frameHeaderBytes).setUint32(1, encoded.byteLength);
+    const stream = this.stream;
+    stream.respond(this.responseHeaders(), { waitForTrailers: true });
+    stream.once("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
+    stream.cork();
+    for (const chunk of encoded.chunks) stream.write(chunk);
+    stream.uncork();
+    stream.end();
+  }
+
+  /**
+   * Answers with `error`. `handled`: the call reached its implementation (the log line names the
+   * failure, as connect-es's metrics interceptor does); protocol errors before it log the code only.
+   */
+  error(error: unknown, handled = true): void {
+    if (this.sent || this.stream.destroyed) return;
+    this.sent = true;
+    const e =
+      error instanceof ConnectError
+        ? error
+        : new ConnectError("internal error", Code.Internal, undefined, undefined, error);
+    this.tracker.failed(e, handled);
+    const headers: http2.OutgoingHttpHeaders = this.responseHeaders();
+    e.metadata.forEach((value, key) => {
+      headers[key] = value;
+    });
+    headers["grpc-status"] = String(e.code);
+    headers["grpc-message"] = encodeURIComponent(e.rawMessage);
+    this.stream.respond(headers, { endStream: true });
+  }
+}

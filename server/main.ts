@@ -50,6 +50,7 @@ interface ServeFlags {
   maxStepBytes?: number;
   sessionIdleTimeoutMs?: number;
   defaultSessionConfig?: string;
+  nativeKernels?: "on" | "off";
   filesRoot?: string;
   filesReadOnly?: boolean;
   // Authentication and the Host check.
@@ -201,6 +202,16 @@ export async function runCli(argv: readonly string[]): Promise<void> {
         "--default-session-config <json|file>",
         "ConfigProto (protobuf JSON, inline or a file) every CreateSession config is merged over",
       ).env("TFGATE_DEFAULT_SESSION_CONFIG"),
+    )
+    .addOption(
+      new Option(
+        "--native-kernels <on|off>",
+        "run large float32 MatMul/Conv2D on onnxruntime-node over intra-op threads (sized by the default " +
+          "session config's intra_op_parallelism_threads, 0 = every core); off: XNNPACK in one thread",
+      )
+        .env("TFGATE_NATIVE_KERNELS")
+        .choices(["on", "off"])
+        .default("on"),
     )
     .action((flags: ServeFlags) => {
       serve = serveCommand(flags);
@@ -420,6 +431,7 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
         maxStepBytes: flags.maxStepBytes,
         sessionIdleTimeoutMs: flags.sessionIdleTimeoutMs,
         defaultSessionConfig,
+        nativeKernels: flags.nativeKernels === undefined ? undefined : flags.nativeKernels === "on",
         files:
           flags.filesRoot === undefined
             ? undefined

@@ -13,6 +13,7 @@ import type { Device } from "../device/device-set.js";
 import { TfError, unavailable } from "../framework/errors.js";
 import type { FileSandboxConfig } from "../framework/file-sandbox.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
+import type { NativeKernelConfig } from "../kernels/util/ort.js";
 import {
   type FromWorker,
   fromWireError,
@@ -40,6 +41,8 @@ export interface ThreadWorkerOptions {
   readonly maxStepBytes: number;
   /** The operator's file sandbox (see LocalWorkerOptions.files). */
   readonly files?: FileSandboxConfig | undefined;
+  /** The thread's native kernel settings (kernels/util/ort.ts); undefined: their defaults. */
+  readonly kernels?: NativeKernelConfig | undefined;
   readonly log: (level: "info" | "warn" | "error", message: string) => void;
   /** Fetches a value sent on another worker (the master routes it to the owner of the send device). */
   readonly remoteRecv: (stepId: bigint, key: string, signal: AbortSignal) => Promise<RendezvousValue>;
@@ -103,6 +106,7 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
       maxTensorBytes: options.maxTensorBytes,
       maxStepBytes: options.maxStepBytes,
       files: options.files,
+      kernels: options.kernels,
     };
     thread = new Worker(bootstrap, {
       eval: true,

@@ -9,6 +9,7 @@ import type { FileSandboxConfig } from "../framework/file-sandbox.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
 import { setMaxTensorBytes } from "../framework/tensor.js";
 import { registerAllKernels } from "../kernels/register-all.js";
+import type { NativeKernelConfig } from "../kernels/util/ort.js";
 import { createLocalWorker } from "./local-worker.js";
 import { recvDeviceOfKey, sendDeviceOfKey } from "./rendezvous-mgr.js";
 import {
@@ -31,6 +32,7 @@ export interface WorkerThreadData {
   readonly maxTensorBytes: number;
   readonly maxStepBytes: number;
   readonly files?: FileSandboxConfig | undefined;
+  readonly kernels?: NativeKernelConfig | undefined;
 }
 
 const port = parentPort!;
@@ -89,6 +91,7 @@ const worker = createLocalWorker({
   maxStepBytes: data.maxStepBytes,
   files: data.files,
   maxTensorBytes: data.maxTensorBytes,
+  kernels: data.kernels,
 });
 
 /** Serves a peer's RecvTensor and delivers the answers to our own requests. */

@@ -1,9 +1,12 @@
 // TF's intra-op parallelism for the large dense kernels: float32 MatMul, BatchMatMul(V2) and
 // Conv2D run on onnxruntime's CPU provider (MLAS GEMM, the speed of TF's Eigen contraction per
-// thread) over its own intra-op thread pool, as TF splits one large kernel over the device's Eigen
-// pool (core/common_runtime/local_device.cc sizes that pool from the server's
-// ConfigProto.intra_op_parallelism_threads; 0 means every core). docs/architecture.md ("Where
-// kernels run") and docs/benchmarks.md ("Intra-op parallelism") say why it is shaped so.
+// thread) over its own intra-op thread pool, as TF splits one large kernel over its devices' Eigen
+// pool. A TF server sizes that pool once, from ServerDef.default_session_config's
+// intra_op_parallelism_threads (GrpcServer::Init in
+// core/distributed_runtime/rpc/grpc_server_lib.cc builds the devices with it; 0 means every core),
+// so the master passes the default session config's value to each device worker thread (a
+// session's own config does not resize it). docs/architecture.md ("Where kernels run") and
+// docs/benchmarks.md ("Intra-op parallelism") say why it is shaped so.
 //
 // onnxruntime-node is an optional dependency: when it is absent, fails to load, is switched off
 // (configureNativeKernels({ native: false }), the server's --native-kernels off), or fails a call,

@@ -259,6 +259,31 @@ test("with native kernels off, kernels made afterwards use XNNPACK and agree", {
   }
 });
 
+test("results do not depend on the intra-op thread count", { skip }, async () => {
+  const a = input(91, [300, 1500]);
+  const b = input(92, [1500, 260]);
+  const x = input(93, [2, 40, 40, 48]);
+  const f = input(94, [3, 3, 48, 64]);
+  const conv = { T: attr.type(F), strides: attr.intList([1, 1, 1, 1]), padding: attr.string("SAME") };
+  const results: Float32Array[][] = [];
+  try {
+    for (const intraOpThreads of [1, 2, 3]) {
+      configureNativeKernels({ intraOpThreads });
+      const before = nativeStats().runs;
+      const mm = await run1("MatMul", { attrs: { T: attr.type(F) }, inputs: [a, b] });
+      const cv = await run1("Conv2D", { attrs: conv, inputs: [x, f] });
+      assert.equal(nativeStats().runs, before + 2);
+      results.push([mm.data as Float32Array, cv.data as Float32Array]);
+    }
+  } finally {
+    configureNativeKernels({ intraOpThreads: 0 });
+  }
+  for (const r of results.slice(1)) {
+    assert.deepEqual(r[0], results[0]![0]);
+    assert.deepEqual(r[1], results[0]![1]);
+  }
+});
+
 test("onnxruntime-node loads and runs in two worker threads at once", { skip }, async () => {
   const code = `
     (async () => {

@@ -49,14 +49,13 @@ let config: NativeKernelConfig = { native: true, intraOpThreads: 0 };
 
 /**
  * Sets this thread's native kernel configuration (the device worker threads get the server's at
- * start). Changing the thread count drops the cached sessions, whose pools have the old size.
+ * start). Sessions are cached by thread count too: those of an old count age out of the cache.
  */
 export function configureNativeKernels(c: Partial<NativeKernelConfig>): void {
   const next = { ...config, ...c };
   if (!Number.isInteger(next.intraOpThreads) || next.intraOpThreads < 0 || next.intraOpThreads > 1024) {
     throw new RangeError(`intraOpThreads must be an integer in 0..1024, got ${next.intraOpThreads}`);
   }
-  if (next.intraOpThreads !== config.intraOpThreads) runtime?.clear();
   config = next;
 }
 
@@ -98,7 +97,7 @@ export class OrtRuntime {
 
   /** Runs the model `key` builds (created on first use) on float32 inputs; its output `out`. */
   async run(key: string, build: () => OnnxGraph, inputs: readonly Tensor[]): Promise<OrtTensor> {
-    const entry = this.session(key, build);
+    const entry = this.session(`${intraOpThreads()}|${key}`, build);
     entry.busy++;
     try {
       const session = await entry.session;
@@ -140,14 +139,6 @@ export class OrtRuntime {
       if (old.busy === 0) releaseSession(old);
     }
     return entry;
-  }
-
-  clear(): void {
-    for (const entry of this.sessions.values()) {
-      entry.evicted = true;
-      if (entry.busy === 0) releaseSession(entry);
-    }
-    this.sessions.clear();
   }
 
   get cachedSessions(): number {

@@ -68,6 +68,18 @@ interface ServeFlags {
   maxStepMs?: number;
 }
 
+/** --native-kernels (MasterOptions.nativeKernels). */
+function nativeKernelsOption(): Option {
+  return new Option(
+    "--native-kernels <on|off>",
+    "run large float32 MatMul/Conv2D on onnxruntime-node over intra-op threads (sized by the default " +
+      "session config's intra_op_parallelism_threads, 0 = every core); off: XNNPACK in one thread",
+  )
+    .env("TFGATE_NATIVE_KERNELS")
+    .choices(["on", "off"])
+    .default("on");
+}
+
 /** Which flag and variable set each ServerOptions field, for error messages. */
 const flagOf: Partial<Record<keyof ServerOptions, string>> = {
   host: "--host (TFGATE_HOST)",
@@ -203,16 +215,7 @@ export async function runCli(argv: readonly string[]): Promise<void> {
         "ConfigProto (protobuf JSON, inline or a file) every CreateSession config is merged over",
       ).env("TFGATE_DEFAULT_SESSION_CONFIG"),
     )
-    .addOption(
-      new Option(
-        "--native-kernels <on|off>",
-        "run large float32 MatMul/Conv2D on onnxruntime-node over intra-op threads (sized by the default " +
-          "session config's intra_op_parallelism_threads, 0 = every core); off: XNNPACK in one thread",
-      )
-        .env("TFGATE_NATIVE_KERNELS")
-        .choices(["on", "off"])
-        .default("on"),
-    )
+    .addOption(nativeKernelsOption())
     .action((flags: ServeFlags) => {
       serve = serveCommand(flags);
     });

@@ -2,7 +2,7 @@
 // load generator never shares an event loop or a thread with the server it measures.
 //
 //   node --import tsx bench/devices-server.ts [--worker-threads true|false] [--cpu-devices 2]
-//                                             [--max-message-bytes 268435456]
+//                                             [--max-message-bytes 268435456] [--native-kernels on|off]
 //
 // It is `buildApp(resolveServerOptions({ port: 0, logLevel: "silent", master: { cpuDevices,
 // workerThreads } }))`: the real gateway and engine. `--worker-threads false` is the engine's
@@ -33,6 +33,7 @@ async function main(): Promise<void> {
       "worker-threads": { type: "string", default: "true" },
       "cpu-devices": { type: "string", default: "2" },
       "max-message-bytes": { type: "string", default: String(256 * 1024 * 1024) },
+      "native-kernels": { type: "string", default: "on" },
     },
   });
   const workerThreads = values["worker-threads"];
@@ -44,7 +45,11 @@ async function main(): Promise<void> {
     port: 0,
     logLevel: "silent",
     maxMessageBytes: Number(values["max-message-bytes"]),
-    master: { cpuDevices: Number(values["cpu-devices"]), workerThreads: workerThreads === "true" },
+    master: {
+      cpuDevices: Number(values["cpu-devices"]),
+      workerThreads: workerThreads === "true",
+      nativeKernels: values["native-kernels"] !== "off",
+    },
   });
   const app = await buildApp(options);
   await app.listen({ port: 0, host: loopback });

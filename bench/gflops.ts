@@ -2,6 +2,7 @@
 // run (docs/benchmarks.md: goals are ratios against peers, never timed assertions in tests).
 //
 //   node --import tsx bench/gflops.ts [--rounds 2] [--min-seconds 1.5] [--no-tf] [--no-write]
+//                                     [--intra-op-only]
 //
 // Workloads: MatMul 1024×1024 · 1024×1024 (2·1024³ FLOP) and Conv2D of [1,64,64,32] with
 // [3,3,32,64], SAME, stride 1 (2·64·64·64·3·3·32 FLOP). Contenders:
@@ -17,13 +18,20 @@
 //       tfgate's kernels loaded (same package, flags and .wasm build as a standalone tfjs user)
 //   (g) numpy (OpenBLAS) and TF eager in-process (bench/tf-peer/gflops_peer.py), pinned to one
 //       thread and with their default thread pools (every core)
+//   (i) intra-op parallelism (--intra-op-only runs just this): tfgate's onnxruntime kernels
+//       (kernels/util/ort.ts) called in this thread with 1 and 2 intra-op threads, and XNNPACK, on
+//       MatMul 1024³ and 2048³, the Conv2D above and a larger one ([8,64,64,64] * [3,3,64,64]),
+//       against TF eager with 1 and 2 intra-op threads; then a 2048³ MatMul RunStep on a default
+//       session of tfgate (native kernels on and off) and of TF, each server started once under
+//       `taskset -c 0` and once free, steps interleaved across all of them; then the p50/p99
+//       latency of ListDevices (one call every 20 ms) while that step runs back to back
 // Contenders that can share a moment are interleaved call by call or step by step ((a) with (f);
 // every RunStep case on both servers), so a busy machine slows them alike; the others run in turn.
 // Each figure is a median over calls lasting at least --min-seconds per contender (after a
 // warm-up), then the median over --rounds rounds. RunStep results are checked against values
 // computed here. Results go to stdout (Markdown) and to bench/results/gflops-<date>.json.
 
-import { execFile, fork, spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
@@ -44,14 +52,22 @@ import {
   CloseSessionResponseSchema,
   CreateSessionRequestSchema,
   CreateSessionResponseSchema,
+  ListDevicesRequestSchema,
+  ListDevicesResponseSchema,
   RunStepRequestSchema,
   type RunStepResponse,
   RunStepResponseSchema,
 } from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { Tensor } from "../server/engine/framework/tensor.js";
 import { DataType as EngineDataType } from "../server/engine/framework/types.js";
-import { conv2D } from "../server/engine/kernels/Conv2D.js";
+import { conv2D, conv2DGeometry } from "../server/engine/kernels/Conv2D.js";
 import { matMul } from "../server/engine/kernels/MatMul.js";
+import {
+  configureNativeKernels,
+  ortConv2D,
+  ortMatMul,
+  ortRuntime,
+} from "../server/engine/kernels/util/ort.js";
 import { loadXnn } from "../server/engine/kernels/util/xnn.js";
 import { attr } from "../test/support/attr.js";
 import { DataType, graph, node, tensorProto, tensorValues } from "../test/support/graphs.js";
@@ -68,6 +84,7 @@ const { values: flags } = parseArgs({
     "min-seconds": { type: "string", default: "1.5" },
     "no-tf": { type: "boolean", default: false },
     "no-write": { type: "boolean", default: false },
+    "intra-op-only": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
@@ -210,7 +227,7 @@ interface PyPeerResult {
   readonly threads: number;
   readonly versions: { numpy: string; tensorflow: string };
   readonly numpy: { matMulMs: number };
-  readonly tf: { matMulMs: number; conv2DMs: number };
+  readonly tf: { matMulMs: number; conv2DMs: number; matMul2048Ms: number; convBigMs: number };
 }
 const pyPeer = (threads: number) =>
   runJson<PyPeerResult>(tfPython, [
@@ -226,11 +243,21 @@ interface Server {
   stop(): Promise<void>;
 }
 
-function startTfgate(): Promise<Server> {
-  const child = fork(join(benchDir, "devices-server.ts"), ["--cpu-devices", "2"], {
-    execArgv: ["--import", "tsx"],
-    stdio: ["ignore", "ignore", "inherit", "ipc"],
-  });
+/** `taskset -c 0` in front of a command: the process (and every thread it starts) on core 0. */
+const pinned = (pin: boolean, file: string, args: readonly string[]): [string, string[]] =>
+  pin ? ["taskset", ["-c", "0", file, ...args]] : [file, [...args]];
+
+function startTfgate(opts: { pin?: boolean; native?: boolean } = {}): Promise<Server> {
+  const [file, args] = pinned(opts.pin === true, process.execPath, [
+    "--import",
+    "tsx",
+    join(benchDir, "devices-server.ts"),
+    "--cpu-devices",
+    "2",
+    "--native-kernels",
+    opts.native === false ? "off" : "on",
+  ]);
+  const child = spawn(file, args, { cwd: repoRoot, stdio: ["ignore", "ignore", "inherit", "ipc"] });
   return new Promise((resolve, reject) => {
     const onExit = (code: number | null) => reject(new Error(`tfgate server exited (${code}) before ready`));
     child.once("exit", onExit);
@@ -241,8 +268,9 @@ function startTfgate(): Promise<Server> {
   });
 }
 
-function startTf(): Promise<Server & { version: string }> {
-  const child = spawn(tfPython, [join(benchDir, "tf-peer", "tf_server.py")], {
+function startTf(pin = false): Promise<Server & { version: string }> {
+  const [file, args] = pinned(pin, tfPython, [join(benchDir, "tf-peer", "tf_server.py")]);
+  const child = spawn(file, args, {
     stdio: ["pipe", "pipe", "pipe"],
     // gRPC C-core honours http(s)_proxy; a loopback peer must never go through a proxy.
     env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: "2", no_grpc_proxy: "127.0.0.1,localhost" },
@@ -559,6 +587,234 @@ async function runStepCases(
 }
 
 // ---------------------------------------------------------------------------------------------
+// (i) Intra-op parallelism: one large kernel over 1 and 2 threads
+
+const N2 = 2048;
+const MATMUL2048_FLOP = 2 * N2 ** 3;
+const CONV_BIG = { x: [8, 64, 64, 64], f: [3, 3, 64, 64] } as const;
+const CONV_BIG_FLOP = 2 * 8 * 64 * 64 * 64 * 3 * 3 * 64;
+
+interface IntraOpKernelRow {
+  readonly name: string;
+  readonly matMulMs?: number;
+  readonly matMul2048Ms?: number;
+  readonly conv2DMs?: number;
+  readonly convBigMs?: number;
+}
+
+/** tfgate's onnxruntime kernels with 1 and 2 intra-op threads and XNNPACK, interleaved per call. */
+async function intraOpKernelRows(): Promise<IntraOpKernelRow[]> {
+  const rt = ortRuntime();
+  if (rt === undefined) throw new Error("onnxruntime-node did not load: (i) needs it");
+  const a2 = new Tensor(EngineDataType.DT_FLOAT, [N2, N2], values(N2 * N2, 5));
+  const b2 = new Tensor(EngineDataType.DT_FLOAT, [N2, N2], values(N2 * N2, 6));
+  const bx = new Tensor(EngineDataType.DT_FLOAT, [...CONV_BIG.x], values(8 * 64 * 64 * 64, 7));
+  const bf = new Tensor(EngineDataType.DT_FLOAT, [...CONV_BIG.f], values(3 * 3 * 64 * 64, 8));
+  const g = conv2DGeometry(convX, convF, same);
+  const gBig = conv2DGeometry(bx, bf, same);
+  const on = (threads: number, f: () => Promise<unknown>) => async () => {
+    configureNativeKernels({ intraOpThreads: threads });
+    await f();
+  };
+  const workloads = {
+    matMulMs: (t: number) => on(t, () => ortMatMul(rt, a, b, false, false, N, N)),
+    matMul2048Ms: (t: number) => on(t, () => ortMatMul(rt, a2, b2, false, false, N2, N2)),
+    conv2DMs: (t: number) => on(t, () => ortConv2D(rt, convX, convF, g)),
+    convBigMs: (t: number) => on(t, () => ortConv2D(rt, bx, bf, gBig)),
+  };
+  const xnn = {
+    matMulMs: () => matMul(a, b),
+    matMul2048Ms: () => matMul(a2, b2),
+    conv2DMs: () => conv2D(convX, convF, same),
+    convBigMs: () => conv2D(bx, bf, same),
+  };
+  const rows: Record<string, Record<string, number>> = { ort1: {}, ort2: {}, xnn: {} };
+  try {
+    for (const [field, make] of Object.entries(workloads)) {
+      const ms = await interleavedMs({
+        ort1: make(1),
+        ort2: make(2),
+        xnn: xnn[field as keyof typeof xnn],
+      });
+      for (const k of Object.keys(rows)) rows[k]![field] = ms[k]!;
+    }
+  } finally {
+    configureNativeKernels({ intraOpThreads: 0 });
+  }
+  return [
+    { name: "tfgate kernel, onnxruntime, 1 intra-op thread", ...rows.ort1 },
+    { name: "tfgate kernel, onnxruntime, 2 intra-op threads", ...rows.ort2 },
+    { name: "tfgate kernel, XNNPACK (1 thread)", ...rows.xnn },
+  ];
+}
+
+/** p/x (fed, 2048²) · p/w (Fill 1/2048), reduced to p/sum, with no device: a default session. */
+function matMul2048Nodes(p: string): NodeDef[] {
+  return [
+    node(`${p}/x`, "Placeholder", { attrs: { dtype: f32, shape: attr.shape([N2, N2]) } }),
+    ...fillNodes(`${p}/w`, "", [N2, N2], 1 / N2),
+    node(`${p}/m`, "MatMul", { inputs: [`${p}/x`, `${p}/w`], attrs: { T: f32 } }),
+    ...sumNodes(`${p}/sum`, `${p}/m`, "", 2),
+  ];
+}
+
+function matMul2048Step(): StepCase {
+  const x = values(N2 * N2, 21);
+  const s = sumOf(x);
+  return {
+    name: "MatMul 2048³, default session",
+    graph: graph(...matMul2048Nodes("s")),
+    feeds: [{ name: "s/x:0", values: x, shape: [N2, N2] }],
+    expect: { "s/sum:0": { value: s.value, tol: 1e-4 * s.abs } },
+    flop: MATMUL2048_FLOP,
+  };
+}
+
+/** p50/p99 ms of ListDevices, one call every 20 ms, while `busy` runs 2048³ steps back to back. */
+async function listDevicesWhileBusy(
+  port: number,
+  seconds: number,
+): Promise<{ p50: number; p99: number; n: number }> {
+  const stepper = await openStepCase(port, matMul2048Step());
+  const probe = new Client(port);
+  const lat: number[] = [];
+  let stop = false;
+  const busy = (async () => {
+    while (!stop) await stepper.step();
+  })();
+  try {
+    const end = performance.now() + seconds * 1000;
+    while (performance.now() < end) {
+      const t0 = performance.now();
+      await probe.unary(
+        "ListDevices",
+        ListDevicesRequestSchema,
+        ListDevicesResponseSchema,
+        create(ListDevicesRequestSchema, {}),
+      );
+      lat.push(performance.now() - t0);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  } finally {
+    stop = true;
+    await busy;
+    await stepper.close();
+    probe.close();
+  }
+  lat.sort((x, y) => x - y);
+  const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]!;
+  return { p50: q(0.5), p99: q(0.99), n: lat.length };
+}
+
+/** (i): the kernel table, the RunStep scaling table and the ListDevices probe, as Markdown. */
+// long-function: one measurement plan, read top to bottom (servers started, measured, stopped)
+async function intraOpSection(haveTf: boolean): Promise<{ lines: string[]; json: object }> {
+  console.error("(i) kernels on 1 and 2 intra-op threads …");
+  const kernelRows = await intraOpKernelRows();
+  const tfRows: IntraOpKernelRow[] = [];
+  if (haveTf) {
+    console.error("(i) TF eager on 1 and 2 intra-op threads …");
+    for (const threads of [1, 2]) {
+      const p = await pyPeer(threads);
+      tfRows.push({
+        name: `TF 2.21 eager kernel, ${threads} intra-op thread${threads > 1 ? "s" : ""}`,
+        ...p.tf,
+      });
+    }
+  }
+  const gf = (flop: number, ms: number | undefined) =>
+    ms === undefined ? "–" : (flop / ms / 1e6).toFixed(1);
+  const lines = [
+    "",
+    "(i) Intra-op parallelism: GFLOP/s of one kernel call",
+    "",
+    "| contender | MatMul 1024³ | MatMul 2048³ | Conv2D [1,64,64,32]*[3,3,32,64] | Conv2D [8,64,64,64]*[3,3,64,64] |",
+    "|---|---:|---:|---:|---:|",
+  ];
+  for (const r of [...kernelRows, ...tfRows]) {
+    lines.push(
+      `| ${r.name} | ${gf(MATMUL_FLOP, r.matMulMs)} | ${gf(MATMUL2048_FLOP, r.matMul2048Ms)} | ${gf(CONV_FLOP, r.conv2DMs)} | ${gf(CONV_BIG_FLOP, r.convBigMs)} |`,
+    );
+  }
+  const ratioRow = (label: string, x: IntraOpKernelRow | undefined, y: IntraOpKernelRow | undefined) => {
+    const r = (k: keyof IntraOpKernelRow) => {
+      const xv = x?.[k] as number | undefined;
+      const yv = y?.[k] as number | undefined;
+      return xv === undefined || yv === undefined ? "–" : (yv / xv).toFixed(2);
+    };
+    lines.push(
+      `| ${label} | ${r("matMulMs")} | ${r("matMul2048Ms")} | ${r("conv2DMs")} | ${r("convBigMs")} |`,
+    );
+  };
+  lines.push(
+    "",
+    "| ratio (speed over speed) | MatMul 1024³ | MatMul 2048³ | Conv2D | Conv2D big |",
+    "|---|---:|---:|---:|---:|",
+  );
+  ratioRow("tfgate onnxruntime: 2 threads / 1 thread", kernelRows[1], kernelRows[0]);
+  ratioRow("tfgate onnxruntime 1 thread / TF eager 1 thread", kernelRows[0], tfRows[0]);
+  ratioRow("tfgate onnxruntime 2 threads / TF eager 2 threads", kernelRows[1], tfRows[1]);
+  ratioRow("TF eager: 2 threads / 1 thread", tfRows[1], tfRows[0]);
+  ratioRow("tfgate onnxruntime 1 thread / XNNPACK", kernelRows[0], kernelRows[2]);
+
+  console.error("(i) RunStep 2048³ on servers pinned to one core and free …");
+  const servers: { label: string; server: Server }[] = [];
+  const stepMs: Record<string, number> = {};
+  let probe: { p50: number; p99: number; n: number } | undefined;
+  try {
+    for (const pin of [true, false]) {
+      const where = pin ? "taskset -c 0" : "free";
+      servers.push({ label: `tfgate native kernels, ${where}`, server: await startTfgate({ pin }) });
+      servers.push({
+        label: `tfgate --native-kernels off, ${where}`,
+        server: await startTfgate({ pin, native: false }),
+      });
+      if (haveTf) servers.push({ label: `TF 2.21, ${where}`, server: await startTf(pin) });
+    }
+    const open = await Promise.all(
+      servers.map(async (s) => ({ ...s, ...(await openStepCase(s.server.port, matMul2048Step())) })),
+    );
+    try {
+      Object.assign(stepMs, await interleavedMs(Object.fromEntries(open.map((o) => [o.label, o.step]))));
+    } finally {
+      for (const o of open) await o.close();
+    }
+    console.error("(i) ListDevices while 2048³ steps run …");
+    probe = await listDevicesWhileBusy(
+      servers.find((s) => s.label === "tfgate native kernels, free")!.server.port,
+      Math.max(3, 2 * minSeconds),
+    );
+  } finally {
+    for (const s of servers) await s.server.stop();
+  }
+  lines.push(
+    "",
+    "RunStep of a 2048³ MatMul (fed x, Fill weights, Sum fetched) on a default session",
+    "",
+    "| server | 1 core (taskset -c 0) ms | 2 cores ms | GFLOP/s, 2 cores | 2 cores / 1 core |",
+    "|---|---:|---:|---:|---:|",
+  );
+  for (const base of [
+    "tfgate native kernels",
+    "tfgate --native-kernels off",
+    ...(haveTf ? ["TF 2.21"] : []),
+  ]) {
+    const one = stepMs[`${base}, taskset -c 0`];
+    const two = stepMs[`${base}, free`];
+    lines.push(
+      `| ${base} | ${one?.toFixed(0) ?? "–"} | ${two?.toFixed(0) ?? "–"} | ${gf(MATMUL2048_FLOP, two)} | ${one !== undefined && two !== undefined ? (one / two).toFixed(2) : "–"} |`,
+    );
+  }
+  if (probe !== undefined) {
+    lines.push(
+      "",
+      `ListDevices while 2048³ steps run back to back on tfgate (native kernels, 2 cores): p50 ${probe.p50.toFixed(1)} ms, p99 ${probe.p99.toFixed(1)} ms over ${probe.n} calls`,
+    );
+  }
+  return { lines, json: { kernels: [...kernelRows, ...tfRows], stepMs, listDevices: probe } };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Main
 
 type Row = { matMulMs?: number; conv2DMs?: number; twoDevMs?: number; twoOnOneMs?: number };
@@ -574,6 +830,30 @@ async function main(): Promise<void> {
     notes.push(
       `TensorFlow and numpy peers skipped (${flags["no-tf"] ? "--no-tf" : `no venv at ${tfPython}`})`,
     );
+
+  if (flags["intra-op-only"]) {
+    if ((await loadXnn()) === undefined) throw new Error("XNNPACK (tfjs-backend-wasm) failed to load");
+    const section = await intraOpSection(haveTf);
+    const load1 = os.loadavg();
+    console.log(
+      [
+        `Intra-op parallelism, ${started.toISOString()}, ${os.cpus()[0]?.model ?? "cpu"} × ${os.availableParallelism()}, ` +
+          `Node ${process.version}, load average ${load0[0]!.toFixed(1)} → ${load1[0]!.toFixed(1)}`,
+        ...section.lines,
+        ...notes.map((n) => `\nNote: ${n}`),
+      ].join("\n"),
+    );
+    if (!flags["no-write"]) {
+      const file = writeResults(
+        "gflops-intraop",
+        { started: started.toISOString(), minSeconds, loadavg: [load0, load1], ...section.json, notes },
+        started,
+        1,
+      );
+      console.error(`wrote ${file}`);
+    }
+    return;
+  }
 
   // (h) first: this thread has not loaded XNNPACK yet, so the kernels take their JS path.
   console.error("(h) plain-JS kernels …");

@@ -52,6 +52,7 @@ interface ServeFlags {
   maxMemoryBytes?: number;
   sessionIdleTimeoutMs?: number;
   defaultSessionConfig?: string;
+  nativeKernels?: "on" | "off";
   filesRoot?: string;
   filesReadOnly?: boolean;
   // Authentication and the Host check.
@@ -69,6 +70,18 @@ interface ServeFlags {
   maxStepMs?: number;
   maxRequestsPerSecondPerPrincipal?: number;
   requestBurstPerPrincipal?: number;
+}
+
+/** --native-kernels (MasterOptions.nativeKernels). */
+function nativeKernelsOption(): Option {
+  return new Option(
+    "--native-kernels <on|off>",
+    "run large float32 MatMul/Conv2D on onnxruntime-node over intra-op threads (sized by the default " +
+      "session config's intra_op_parallelism_threads, 0 = every core); off: XNNPACK in one thread",
+  )
+    .env("TFGATE_NATIVE_KERNELS")
+    .choices(["on", "off"])
+    .default("on");
 }
 
 /** Which flag and variable set each ServerOptions field, for error messages. */
@@ -206,6 +219,7 @@ export async function runCli(argv: readonly string[]): Promise<void> {
         "ConfigProto (protobuf JSON, inline or a file) every CreateSession config is merged over",
       ).env("TFGATE_DEFAULT_SESSION_CONFIG"),
     )
+    .addOption(nativeKernelsOption())
     .action((flags: ServeFlags) => {
       serve = serveCommand(flags);
     });
@@ -463,6 +477,7 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
         maxMemoryBytes: flags.maxMemoryBytes,
         sessionIdleTimeoutMs: flags.sessionIdleTimeoutMs,
         defaultSessionConfig,
+        nativeKernels: flags.nativeKernels === undefined ? undefined : flags.nativeKernels === "on",
         files:
           flags.filesRoot === undefined
             ? undefined

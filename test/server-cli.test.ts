@@ -41,11 +41,13 @@ test("--help lists every flag with its environment variable; exit 0", async () =
     "--max-message-bytes",
     "--log-level",
     "--max-step-bytes",
+    "--native-kernels",
   ]) {
     assert.ok(stdout.includes(flag), flag);
   }
   assert.match(stdout, /env:\s+TFGATE_PORT/);
   assert.match(stdout, /env:\s+TFGATE_MAX_STEP_BYTES/);
+  assert.match(stdout, /env:\s+TFGATE_NATIVE_KERNELS/);
 });
 
 test("an unknown flag, a bad value, a bad environment variable: a message and exit 1", async () => {
@@ -63,6 +65,7 @@ test("an unknown flag, a bad value, a bad environment variable: a message and ex
       /value 'lots' from env 'TFGATE_MAX_MESSAGE_BYTES' is invalid/,
     ],
     [["serve", "--log-level", "loud"], {}, /argument 'loud' is invalid. Allowed choices are fatal, error/],
+    [["serve", "--native-kernels", "maybe"], {}, /argument 'maybe' is invalid. Allowed choices are on, off/],
     [["serve", "--tls-cert", "/nonexistent.pem"], {}, /tlsCert and tlsKey must be given together/],
     [
       ["serve", "--max-step-bytes", "4GB"],

@@ -3,8 +3,9 @@
 
     .venv-tf/bin/python bench/tf-peer/gflops_peer.py [--threads N] [--min-seconds 1.5]
 
-Times float32 MatMul 1024x1024x1024 (numpy.matmul and tf.linalg.matmul) and Conv2D
-1x64x64x32 * 3x3x32x64 SAME (tf.nn.conv2d; numpy has no convolution) and prints one JSON line:
+Times float32 MatMul 1024x1024x1024 (numpy.matmul and tf.linalg.matmul), TF's MatMul 2048³ and
+Conv2D 1x64x64x32 * 3x3x32x64 and 8x64x64x64 * 3x3x64x64 SAME (tf.nn.conv2d; numpy has no
+convolution) and prints one JSON line:
 {"numpy": {...}, "tf": {...}, "threads": N, "versions": {...}} with median milliseconds per call.
 --threads 0 leaves the libraries' defaults (every core); N > 0 pins OpenBLAS and TF's intra-op pool
 to N threads (set before the libraries load, as both read it once).
@@ -51,19 +52,26 @@ def main():
     b = rng.standard_normal((1024, 1024), dtype=np.float32)
     x = rng.standard_normal((1, 64, 64, 32), dtype=np.float32)
     f = rng.standard_normal((3, 3, 32, 64), dtype=np.float32)
+    a2 = rng.standard_normal((2048, 2048), dtype=np.float32)
+    xb = rng.standard_normal((8, 64, 64, 64), dtype=np.float32)
+    fb = rng.standard_normal((3, 3, 64, 64), dtype=np.float32)
 
     out = {
         "threads": args.threads,
         "versions": {"numpy": np.__version__, "tensorflow": tf.__version__},
         "numpy": {"matMulMs": median_ms(lambda: np.matmul(a, b), args.min_seconds)},
     }
-    ta, tb, tx, tf_ = (tf.constant(v) for v in (a, b, x, f))
+    ta, tb, tx, tf_, ta2, txb, tfb = (tf.constant(v) for v in (a, b, x, f, a2, xb, fb))
     # .numpy() waits for the result (eager ops may run asynchronously) and copies it out, as a
     # client of the kernel would.
     out["tf"] = {
         "matMulMs": median_ms(lambda: tf.linalg.matmul(ta, tb).numpy(), args.min_seconds),
         "conv2DMs": median_ms(
             lambda: tf.nn.conv2d(tx, tf_, strides=1, padding="SAME").numpy(), args.min_seconds
+        ),
+        "matMul2048Ms": median_ms(lambda: tf.linalg.matmul(ta2, ta2).numpy(), args.min_seconds),
+        "convBigMs": median_ms(
+            lambda: tf.nn.conv2d(txb, tfb, strides=1, padding="SAME").numpy(), args.min_seconds
         ),
     }
     print(json.dumps(out), flush=True)

@@ -1,14 +1,16 @@
 // TF's BatchMatMulV2 (core/kernels/matmul_op_impl.h, BaseBatchMatMulOp): matrix products over the
 // last two dimensions with broadcasting batch dimensions; adj_x/adj_y transpose (and conjugate,
-// for complex) the matrices. Each float32 matrix product runs on XNNPACK when it is large enough
-// (MatMul.ts); broadcasting and batching stay here.
+// for complex) the matrices. Large float32 products run on onnxruntime whole (its MatMul broadcasts
+// batch dimensions as V2 does, util/dense-kernel.ts); otherwise each float32 matrix product runs on
+// XNNPACK when it is large enough (MatMul.ts), broadcasting and batching staying here.
 
 import { broadcastShapes, broadcastStrides, stridesOf } from "../framework/bcast.js";
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrBool } from "../framework/op-def.js";
 import { allocData, type NumericArray, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType, isComplexType } from "../framework/types.js";
-import { matMul, matMulMacs } from "./MatMul.js";
+import { matMul } from "./MatMul.js";
+import { denseKernel } from "./util/dense-kernel.js";
 import {
   COMPLEX_TYPES,
   checkTypeConstraint,
@@ -17,8 +19,8 @@ import {
   type KernelConfig,
   T,
 } from "./util/kernel-config.js";
+import { ortBatchMatMul } from "./util/ort.js";
 import { lanesOf } from "./util/tensor-util.js";
-import { xnnKernel } from "./util/xnn.js";
 
 function conjugate(t: Tensor): Tensor {
   const d = Float64Array.from(t.data as Float64Array);
@@ -29,25 +31,20 @@ function conjugate(t: Tensor): Tensor {
 }
 
 /**
- * x · y over the last two dimensions, batch dimensions broadcast. adjX/adjY transpose a side and,
- * for complex types, conjugate it too unless `conjugateAdjoints` is false (plain transposes, as
- * TF's Einsum asks for).
+ * The result's batch dimensions and matrix size of x · y (adjX/adjY applied), checked with TF
+ * 2.21's BatchMatMul texts (checked with a real TF client by test/tf-differential.test.ts).
  */
-export function batchMatMul(
+export function batchMatMulShape(
   x: Tensor,
   y: Tensor,
-  adjX = false,
-  adjY = false,
-  conjugateAdjoints = true,
-): Tensor {
-  // TF 2.21's BatchMatMul texts (checked with a real TF client by test/tf-differential.test.ts).
+  adjX: boolean,
+  adjY: boolean,
+): { batch: number[]; d0: number; d1: number; d3: number } {
   if (x.rank < 2) throw invalidArgument(`In[0] ndims must be >= 2: ${x.rank}`);
   if (y.rank < 2) throw invalidArgument(`In[1] ndims must be >= 2: ${y.rank}`);
-  const xb = x.shape.slice(0, -2);
-  const yb = y.shape.slice(0, -2);
   let batch: number[];
   try {
-    batch = broadcastShapes(xb, yb);
+    batch = broadcastShapes(x.shape.slice(0, -2), y.shape.slice(0, -2));
   } catch {
     throw invalidArgument(
       `In[0] and In[1] must have compatible batch dimensions: ${shapeString(x.shape)} vs. ${shapeString(y.shape)}`,
@@ -62,12 +59,28 @@ export function batchMatMul(
       `Matrix size-incompatible: In[0]: ${shapeString(x.shape)}, In[1]: ${shapeString(y.shape)}`,
     );
   }
+  return { batch, d0, d1, d3 };
+}
+
+/**
+ * x · y over the last two dimensions, batch dimensions broadcast. adjX/adjY transpose a side and,
+ * for complex types, conjugate it too unless `conjugateAdjoints` is false (plain transposes, as
+ * TF's Einsum asks for).
+ */
+export function batchMatMul(
+  x: Tensor,
+  y: Tensor,
+  adjX = false,
+  adjY = false,
+  conjugateAdjoints = true,
+): Tensor {
+  const { batch, d0, d3 } = batchMatMulShape(x, y, adjX, adjY);
   const nb = batch.reduce((a, b) => a * b, 1);
   const shape = [...batch, d0, d3];
   const lanes = lanesOf(x.dtype);
   const out = allocData(x.dtype, nb * d0 * d3, shape) as NumericArray;
-  const xs = broadcastStrides(xb, batch);
-  const ys = broadcastStrides(yb, batch);
+  const xs = broadcastStrides(x.shape.slice(0, -2), batch);
+  const ys = broadcastStrides(y.shape.slice(0, -2), batch);
   const os = stridesOf(batch);
   const xm = x.shape.slice(-2);
   const ym = y.shape.slice(-2);
@@ -114,6 +127,12 @@ function checkBatchMatMulV1(x: Tensor, y: Tensor): void {
   }
 }
 
+/** Multiply-adds of all the node's matrix products (throws on bad shapes). */
+function batchMatMulMacs(x: Tensor, y: Tensor, adjX: boolean, adjY: boolean): number {
+  const { batch, d0, d1, d3 } = batchMatMulShape(x, y, adjX, adjY);
+  return batch.reduce((a, b) => a * b, 1) * d0 * d1 * d3;
+}
+
 function config(name: "BatchMatMulV2" | "BatchMatMul"): KernelConfig {
   return {
     op: {
@@ -145,16 +164,22 @@ function config(name: "BatchMatMulV2" | "BatchMatMul"): KernelConfig {
       ]);
       const adjX = getAttrBool(c.attrs, "adj_x");
       const adjY = getAttrBool(c.attrs, "adj_y");
-      return xnnKernel(
-        dt === DataType.DT_FLOAT,
-        (ctx) => matMulMacs(ctx.input(0), ctx.input(1), adjY),
-        (ctx) => {
+      return denseKernel(dt === DataType.DT_FLOAT, {
+        macs: (ctx) => batchMatMulMacs(ctx.input(0), ctx.input(1), adjX, adjY),
+        compute: (ctx) => {
           const x = ctx.input(0);
           const y = ctx.input(1);
           if (name === "BatchMatMul") checkBatchMatMulV1(x, y);
           ctx.setOutput(0, batchMatMul(x, y, adjX, adjY));
         },
-      );
+        native: (ctx, rt) => {
+          const x = ctx.input(0);
+          const y = ctx.input(1);
+          if (name === "BatchMatMul") checkBatchMatMulV1(x, y);
+          const { batch, d0, d3 } = batchMatMulShape(x, y, adjX, adjY);
+          return ortBatchMatMul(rt, x, y, adjX, adjY, [...batch, d0, d3]);
+        },
+      });
     }),
   };
 }

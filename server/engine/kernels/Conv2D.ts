@@ -1,8 +1,9 @@
 // TF's Conv2D (core/kernels/conv_ops.cc, conv_ops_impl.h): 2-D convolution of an NHWC input with
 // an [rows, cols, in/groups, out] filter; strides, dilations, SAME/VALID/EXPLICIT padding and
 // grouped convolutions (in_depth a multiple of the filter's depth), as TF's CPU kernel supports.
-// NCHW is UNIMPLEMENTED on CPU, as in TF. Large non-grouped float32 convolutions run on XNNPACK
-// (xnn.ts); other floats run im2col + MatMul's GEMM (conv-util.ts).
+// NCHW is UNIMPLEMENTED on CPU, as in TF. Large float32 convolutions run on onnxruntime over the
+// intra-op pool (util/ort.ts, util/dense-kernel.ts), medium non-grouped ones on XNNPACK (xnn.ts);
+// other floats run im2col + MatMul's GEMM (conv-util.ts).
 
 import { invalidArgument, unimplemented } from "../framework/errors.js";
 import { type NumericArray, shapeString, type Tensor } from "../framework/tensor.js";
@@ -19,9 +20,11 @@ import {
   convWindows,
   getConvAttrs,
 } from "./util/conv-util.js";
+import { denseKernel } from "./util/dense-kernel.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { ortConv2D } from "./util/ort.js";
 import { computeBuffer, finish, numericData } from "./util/tensor-util.js";
-import { useXnn, xnnKernel } from "./util/xnn.js";
+import { useXnn } from "./util/xnn.js";
 
 /** TF's InitConv2DParameters checks (construction time). */
 export function checkConv2DAttrs(a: ConvAttrs): void {
@@ -139,10 +142,13 @@ export const conv2DConfig: KernelConfig = {
     const dt = checkTypeConstraint(c, "T", [T.half, T.bfloat16, T.float, T.double, T.int32]);
     const a = getConvAttrs(c);
     checkConv2DAttrs(a);
-    return xnnKernel(
-      dt === DataType.DT_FLOAT,
-      (ctx) => convMacs(conv2DGeometry(ctx.input(0), ctx.input(1), a)),
-      (ctx) => ctx.setOutput(0, conv2D(ctx.input(0), ctx.input(1), a)),
-    );
+    return denseKernel(dt === DataType.DT_FLOAT, {
+      macs: (ctx) => convMacs(conv2DGeometry(ctx.input(0), ctx.input(1), a)),
+      compute: (ctx) => ctx.setOutput(0, conv2D(ctx.input(0), ctx.input(1), a)),
+      native: (ctx, rt) => {
+        const [input, filter] = [ctx.input(0), ctx.input(1)];
+        return ortConv2D(rt, input, filter, conv2DGeometry(input, filter, a));
+      },
+    });
   }),
 };

@@ -1,8 +1,9 @@
 // TF's MatMul (core/kernels/matmul_op_impl.h, the legacy-matmul path of BaseBatchMatMulOp):
 // product = op(a) · op(b) for rank-2 a and b, op = transpose when transpose_a/transpose_b.
 //
-// float32 products of at least XNN_MIN_MACS multiply-adds run on XNNPACK (xnn.ts) once the thread
-// has loaded it, accumulating in float32 like TF's Eigen contraction. Other real floating types and
+// float32 products of at least ORT_MIN_MACS multiply-adds run on onnxruntime over the intra-op
+// thread pool (util/ort.ts), those of at least XNN_MIN_MACS on XNNPACK (xnn.ts) once the thread
+// has loaded it, both accumulating in float32 like TF's Eigen contraction (util/dense-kernel.ts). Other real floating types and
 // smaller products run a register-tiled loop over row-major storage accumulating in float64 (so
 // results are the correctly rounded float64 sums, at least as accurate as Eigen's). Integers wrap
 // like C++; int64/complex use straightforward loops.
@@ -11,6 +12,7 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrBool } from "../framework/op-def.js";
 import { allocData, type NumericArray, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType, isComplexType } from "../framework/types.js";
+import { denseKernel } from "./util/dense-kernel.js";
 import {
   COMPLEX_TYPES,
   checkTypeConstraint,
@@ -19,8 +21,9 @@ import {
   INT_TYPES,
   type KernelConfig,
 } from "./util/kernel-config.js";
+import { ortMatMul } from "./util/ort.js";
 import { computeBuffer, finish, numericData } from "./util/tensor-util.js";
-import { transposeInto, useXnn, type XnnKernels, xnnKernel } from "./util/xnn.js";
+import { transposeInto, useXnn, type XnnKernels } from "./util/xnn.js";
 
 const f64 = (len: number): NumericArray => new Float64Array(len);
 
@@ -344,10 +347,14 @@ export const matMulConfig: KernelConfig = {
     const dt = checkTypeConstraint(c, "T", [...FLOAT_TYPES, ...INT_TYPES, ...COMPLEX_TYPES]);
     const ta = getAttrBool(c.attrs, "transpose_a");
     const tb = getAttrBool(c.attrs, "transpose_b");
-    return xnnKernel(
-      dt === DataType.DT_FLOAT,
-      (ctx) => matMulMacs(ctx.input(0), ctx.input(1), tb),
-      (ctx) => ctx.setOutput(0, matMul(ctx.input(0), ctx.input(1), ta, tb)),
-    );
+    return denseKernel(dt === DataType.DT_FLOAT, {
+      macs: (ctx) => matMulMacs(ctx.input(0), ctx.input(1), tb),
+      compute: (ctx) => ctx.setOutput(0, matMul(ctx.input(0), ctx.input(1), ta, tb)),
+      native: (ctx, rt) => {
+        const [a, b] = [ctx.input(0), ctx.input(1)];
+        const [m, , n] = matMulShapes(a, b, ta, tb);
+        return ortMatMul(rt, a, b, ta, tb, m, n);
+      },
+    });
   }),
 };

@@ -26,9 +26,13 @@ import { matMul } from "./MatMul.js";
 import { registerAllKernels } from "./register-all.js";
 import { run1, tensorOf, valuesOf } from "./testing/testing.js";
 import type { ConvAttrs } from "./util/conv-util.js";
+import { configureNativeKernels } from "./util/ort.js";
 import { XNN_MIN_MACS, xnnKernels, xnnSettled } from "./util/xnn.js";
 
 registerAllKernels();
+// This file is about the XNNPACK path: the large products that would go to onnxruntime
+// (util/ort.ts, tested by ort.test.ts against the same fixtures) stay on XNNPACK here.
+configureNativeKernels({ native: false });
 
 interface InputSpec {
   readonly seed?: number;

@@ -106,6 +106,13 @@ export interface MasterOptions {
   readonly workerAbortGraceMs: number;
   /** Session config every CreateSession's config is merged over (TF's ServerDef.default_session_config). */
   readonly defaultSessionConfig: ConfigProto;
+  /**
+   * Whether large float32 MatMul / BatchMatMul / Conv2D run on onnxruntime over an intra-op pool of
+   * defaultSessionConfig.intra_op_parallelism_threads threads (0: every core), as TF's server sizes
+   * its devices' Eigen pools (kernels/util/ort.ts). Off, or when the optional onnxruntime-node is
+   * missing: XNNPACK in the device's own thread. Default true.
+   */
+  readonly nativeKernels: boolean;
   /** Most sessions open at once; CreateSession beyond it fails RESOURCE_EXHAUSTED. Default 1000. */
   readonly maxSessions: number;
   /** Largest graph, in nodes, a session may hold. Default 1,000,000. */
@@ -183,6 +190,7 @@ export const masterOptionDefaults = {
   maxConcurrentStepsPerPrincipal: 0,
   maxStepMs: 0,
   maxRequestsPerSecondPerPrincipal: 0,
+  nativeKernels: true,
 } as const;
 
 /** Fills defaults and range-checks (one place). Throws RangeError for a bad value. */
@@ -329,6 +337,10 @@ function createWorkers(
 ): { workers: WorkerInterface[]; workerByDevice: Map<string, WorkerInterface> } {
   const task = `/job:${options.job}/replica:0/task:0`;
   const log = options.log;
+  const kernels = {
+    native: options.nativeKernels,
+    intraOpThreads: Math.max(0, options.defaultSessionConfig.intraOpParallelismThreads),
+  };
   const workerByDevice = new Map<string, WorkerInterface>();
   // Values sent on one worker and received on another go through the sender's RecvTensor.
   const remoteRecv = (stepId: bigint, key: string, signal: AbortSignal) =>
@@ -345,6 +357,7 @@ function createWorkers(
           memoryCeiling: { share, slot },
           maxFetchBytes,
           files: options.files,
+          kernels,
           log,
           remoteRecv,
           abortGraceMs: options.workerAbortGraceMs,
@@ -355,6 +368,7 @@ function createWorkers(
       )
     : [
         createLocalWorker({
+          kernels,
           task,
           devices: allDevices,
           log,

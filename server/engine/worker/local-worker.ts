@@ -16,6 +16,7 @@ import type { StepContext, StepStatsCollector } from "../framework/op-kernel.js"
 import type { RendezvousValue } from "../framework/rendezvous.js";
 import { createStepContainers, releaseSessionResources } from "../framework/resource-mgr.js";
 import { StepMemoryAccount, withMaxTensorBytes } from "../framework/tensor.js";
+import { configureNativeKernels, type NativeKernelConfig } from "../kernels/util/ort.js";
 import { createGraphMgr } from "./graph-mgr.js";
 import { createRendezvousMgr } from "./rendezvous-mgr.js";
 import { createSessionResources } from "./session-resources.js";
@@ -42,6 +43,11 @@ export interface LocalWorkerOptions {
   readonly maxStepBytes?: number | undefined;
   /** The operator's file sandbox for ops that touch files; absent: they are refused. */
   readonly files?: FileSandboxConfig | undefined;
+  /**
+   * Native kernel settings for the kernels this worker runs (kernels/util/ort.ts). They are per
+   * thread: a worker in the master's own thread sets them for that whole thread.
+   */
+  readonly kernels?: NativeKernelConfig | undefined;
   /**
    * The largest tensor this worker's kernels and graphs may allocate (--max-tensor-bytes of the
    * master it serves). Absent: the thread's default (see setMaxTensorBytes).
@@ -70,6 +76,7 @@ export interface LocalWorker extends WorkerInterface {
 }
 
 export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
+  if (options.kernels !== undefined) configureNativeKernels(options.kernels);
   const files = openFileSandbox(options.files);
   const devices = options.devices;
   const byName = new Map(devices.map((d) => [d.name, d]));

@@ -14,6 +14,7 @@ import { TfError, unavailable } from "../framework/errors.js";
 import type { FileSandboxConfig } from "../framework/file-sandbox.js";
 import { resetSlot } from "../framework/memory-ceiling.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
+import type { NativeKernelConfig } from "../kernels/util/ort.js";
 import type { WorkerCeiling } from "./local-worker.js";
 import {
   type FromWorker,
@@ -42,6 +43,8 @@ export interface ThreadWorkerOptions {
   readonly maxStepBytes: number;
   /** The operator's file sandbox (see LocalWorkerOptions.files). */
   readonly files?: FileSandboxConfig | undefined;
+  /** The thread's native kernel settings (kernels/util/ort.ts); undefined: their defaults. */
+  readonly kernels?: NativeKernelConfig | undefined;
   readonly log: (level: "info" | "warn" | "error", message: string) => void;
   /** Fetches a value sent on another worker (the master routes it to the owner of the send device). */
   readonly remoteRecv: (stepId: bigint, key: string, signal: AbortSignal) => Promise<RendezvousValue>;
@@ -111,6 +114,7 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
       files: options.files,
       memoryCeiling: options.memoryCeiling,
       maxFetchBytes: options.maxFetchBytes,
+      kernels: options.kernels,
     };
     thread = new Worker(bootstrap, {
       eval: true,

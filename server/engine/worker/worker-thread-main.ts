@@ -9,6 +9,7 @@ import type { FileSandboxConfig } from "../framework/file-sandbox.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
 import { setMaxTensorBytes } from "../framework/tensor.js";
 import { registerAllKernels } from "../kernels/register-all.js";
+import type { NativeKernelConfig } from "../kernels/util/ort.js";
 import { createLocalWorker, type WorkerCeiling } from "./local-worker.js";
 import { recvDeviceOfKey, sendDeviceOfKey } from "./rendezvous-mgr.js";
 import {
@@ -33,6 +34,7 @@ export interface WorkerThreadData {
   readonly files?: FileSandboxConfig | undefined;
   readonly memoryCeiling?: WorkerCeiling | undefined;
   readonly maxFetchBytes?: number | undefined;
+  readonly kernels?: NativeKernelConfig | undefined;
 }
 
 const port = parentPort!;
@@ -93,6 +95,7 @@ const worker = createLocalWorker({
   maxTensorBytes: data.maxTensorBytes,
   memoryCeiling: data.memoryCeiling,
   maxFetchBytes: data.maxFetchBytes,
+  kernels: data.kernels,
 });
 
 /** Serves a peer's RecvTensor and delivers the answers to our own requests. */

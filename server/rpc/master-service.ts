@@ -12,7 +12,7 @@ import { RunStepResponseSchema } from "../../gen/tensorflow/core/protobuf/master
 import type { MasterService } from "../../gen/tensorflow/core/protobuf/master_service_pb.js";
 import type { Code as TfStatusCode } from "../../gen/xla/tsl/protobuf/error_codes_pb.js";
 import { principalOf } from "../auth/principal.js";
-import { deadlineExceeded, isTfError } from "../engine/framework/errors.js";
+import { deadlineExceeded, isTfError, type TfError, unavailable } from "../engine/framework/errors.js";
 import type { CallContext, Master } from "../engine/master/master.js";
 import { toConnectError } from "./errors.js";
 
@@ -24,14 +24,29 @@ export interface MasterServiceDeps {
  * Runs `f` with the caller's cancellation as the engine sees it: a deadline that fires becomes
  * DEADLINE_EXCEEDED, a disconnect CANCELLED. The listener is removed when `f` settles (connect-es
  * aborts ctx.signal after every call, finished or not).
+ *
+ * Server shutdown (app.ts aborts every call still running after --shutdown-timeout-ms with
+ * UNAVAILABLE) is answered at once: the step is cancelled with UNAVAILABLE and the caller gets
+ * that answer without waiting for the step's kernels to wind down, so the response is written
+ * before the connections are forced closed (docs/security.md, "Shutdown under load").
  */
 async function withCallSignal<T>(
   ctx: HandlerContext,
   f: (call: Required<CallContext>) => Promise<T>,
 ): Promise<T> {
   const controller = new AbortController();
+  let answerNow: (e: TfError) => void = () => {};
+  const shuttingDown = new Promise<never>((_, reject) => {
+    answerNow = reject;
+  });
   const onAbort = () => {
     const reason: unknown = ctx.signal.reason;
+    if (reason instanceof ConnectError && reason.code === Code.Unavailable) {
+      const e = unavailable(`${reason.rawMessage}: the step was cancelled`);
+      controller.abort(e);
+      answerNow(e);
+      return;
+    }
     // connect-es aborts with its own DeadlineExceeded when the deadline timer fires; the clock it
     // reads for timeoutMs() may still show a millisecond left, so both are checked.
     const expired =
@@ -42,11 +57,14 @@ async function withCallSignal<T>(
   if (ctx.signal.aborted) onAbort();
   else ctx.signal.addEventListener("abort", onAbort, { once: true });
   try {
-    return await f({
+    const work = f({
       signal: controller.signal,
       principal: principalOf(ctx),
       deadlineMs: () => ctx.timeoutMs(),
     });
+    // The step's own outcome still settles (and is dropped) when it loses the race.
+    work.catch(() => {});
+    return await Promise.race([work, shuttingDown]);
   } finally {
     ctx.signal.removeEventListener("abort", onAbort);
   }

@@ -101,6 +101,11 @@ export interface MasterOptions {
    * failing its steps UNAVAILABLE and losing its variables, like a crash. Default 30 s.
    */
   readonly workerAbortGraceMs: number;
+  /**
+   * How long close() lets the steps it cancels stop before it terminates the worker threads
+   * anyway (a kernel that does not return must not hold a shutdown). Default 5 s.
+   */
+  readonly closeGraceMs: number;
   /** Session config every CreateSession's config is merged over (TF's ServerDef.default_session_config). */
   readonly defaultSessionConfig: ConfigProto;
   /** Most sessions open at once; CreateSession beyond it fails RESOURCE_EXHAUSTED. Default 1000. */
@@ -148,6 +153,7 @@ export const masterOptionDefaults = {
   workerThreads: true,
   workerMaxHeapMb: 0,
   workerAbortGraceMs: 30_000,
+  closeGraceMs: 5_000,
   maxSessions: 1000,
   maxGraphNodes: 1_000_000,
   maxTensorBytes: 1024 ** 3,
@@ -181,6 +187,7 @@ export function resolveMasterOptions(partial: Partial<MasterOptions>): MasterOpt
   intIn("requestIdWindow", o.requestIdWindow, 0, 10_000_000);
   intIn("workerMaxHeapMb", o.workerMaxHeapMb, 0, 1024 * 1024);
   intIn("workerAbortGraceMs", o.workerAbortGraceMs, 1, 3_600_000);
+  intIn("closeGraceMs", o.closeGraceMs, 0, 3_600_000);
   intIn("sessionIdleTimeoutMs", o.sessionIdleTimeoutMs, 0, 365 * 24 * 3600 * 1000);
   intIn("maxSessionsPerPrincipal", o.maxSessionsPerPrincipal, 1, 1_000_000);
   intIn("maxConcurrentStepsPerPrincipal", o.maxConcurrentStepsPerPrincipal, 0, 1_000_000);
@@ -582,9 +589,20 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       const all = [...sessions.values()];
       sessions.clear();
       owners.clear();
-      await Promise.allSettled(
+      const closed = Promise.allSettled(
         all.map((s) => s.close(cancelled("Step was cancelled because the server is shutting down."))),
       );
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<"late">((resolve) => {
+        timer = setTimeout(() => resolve("late"), options.closeGraceMs);
+      });
+      if ((await Promise.race([closed, grace])) === "late") {
+        options.log(
+          "warn",
+          `steps still running ${options.closeGraceMs} ms after they were cancelled; stopping the workers under them`,
+        );
+      }
+      clearTimeout(timer);
       await Promise.all(workers.map((w) => w.close()));
     },
   };

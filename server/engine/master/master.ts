@@ -400,6 +400,9 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
     options.maxConcurrentStepsPerPrincipal,
   );
   const sessionsOf = (principal: string) => [...owners.values()].filter((p) => p === principal).length;
+  /** CreateSessions in progress, per principal and in all. */
+  const creating = new Map<string, number>();
+  let creatingTotal = 0;
 
   // Idle-session GC (docs/semantics.md, "Session lifecycle"): dropped sessions answer "not found";
   // their steps are cancelled.
@@ -457,33 +460,52 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
   return {
     async createSession(req, ctx) {
       if (closing) throw cancelled("The server is shutting down");
-      if (sessions.size >= options.maxSessions) {
+      const principal = principalOf(ctx);
+      // Sessions still being built (in slices, while other calls run) count against the limits.
+      const building = creating.get(principal) ?? 0;
+      if (sessions.size + creatingTotal >= options.maxSessions) {
         throw resourceExhausted(
           `Too many open sessions (the limit is ${options.maxSessions}); close some sessions first`,
         );
       }
-      quotas.admitSession(principalOf(ctx), sessionsOf(principalOf(ctx)));
+      quotas.admitSession(principal, sessionsOf(principal) + building);
       checkOpPolicy(req.graphDef ?? create(GraphDefSchema), options.opPolicy);
       const config = mergeConfig(options.defaultSessionConfig, req.config);
       const handle = newSessionHandle();
-      const session = new MasterSession(handle, config, req.graphDef ?? create(GraphDefSchema), env);
-      // TF's CreateWorkerSession: isolated sessions get resource containers of their own.
-      await Promise.all(
-        session
-          .workers()
-          .map((w) => w.createWorkerSession(handle, config.isolateSessionState, principalOf(ctx))),
-      );
-      session.commitCreate();
-      sessions.set(handle, session);
-      owners.set(handle, principalOf(ctx));
-      return create(CreateSessionResponseSchema, { sessionHandle: handle, graphVersion: 0n });
+      creating.set(principal, building + 1);
+      creatingTotal++;
+      try {
+        const session = await MasterSession.create(
+          handle,
+          config,
+          req.graphDef ?? create(GraphDefSchema),
+          env,
+        );
+        // TF's CreateWorkerSession: isolated sessions get resource containers of their own.
+        await Promise.all(
+          session.workers().map((w) => w.createWorkerSession(handle, config.isolateSessionState, principal)),
+        );
+        await session.commitCreate();
+        if (closing) {
+          await session.close();
+          throw cancelled("The server is shutting down");
+        }
+        sessions.set(handle, session);
+        owners.set(handle, principal);
+        return create(CreateSessionResponseSchema, { sessionHandle: handle, graphVersion: 0n });
+      } finally {
+        creatingTotal--;
+        const left = (creating.get(principal) ?? 1) - 1;
+        if (left === 0) creating.delete(principal);
+        else creating.set(principal, left);
+      }
     },
 
     async extendSession(req, ctx) {
       const s = lookup(req.sessionHandle, ctx);
       const graphDef = req.graphDef ?? create(GraphDefSchema);
       checkOpPolicy(graphDef, options.opPolicy);
-      const v = s.extend(graphDef, req.currentGraphVersion);
+      const v = await s.extend(graphDef, req.currentGraphVersion);
       return create(ExtendSessionResponseSchema, { newGraphVersion: v });
     },
 

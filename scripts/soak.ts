@@ -6,6 +6,7 @@
 
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { parseArgs } from "node:util";
 import { runSoak } from "../test/support/soak.js";
 
@@ -27,6 +28,16 @@ function memoryOf(pid: number): { rss: number; peak: number } {
   return { rss: Math.round(kib("VmRSS") / 1024), peak: Math.round(kib("VmHWM") / 1024) };
 }
 
+/** A port free now (the server is told to use it: at --log-level warn it does not log its address). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const port = await freePort();
 const runCli = "import { runCli } from './server/main.ts'; await runCli(process.argv.slice(1));";
 const child = spawn(
   process.execPath,
@@ -38,7 +49,7 @@ const child = spawn(
     runCli,
     "serve",
     "--port",
-    "0",
+    String(port),
     "--devices",
     values.devices,
     "--max-sessions",
@@ -46,20 +57,25 @@ const child = spawn(
     "--log-level",
     "warn",
   ],
-  { cwd: new URL("..", import.meta.url).pathname, stdio: ["ignore", "pipe", "inherit"] },
+  { cwd: new URL("..", import.meta.url).pathname, stdio: ["ignore", "inherit", "inherit"] },
 );
 const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
-let output = "";
-const url = await new Promise<string>((resolve, reject) => {
-  child.stdout.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-    const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-    if (match?.[1] !== undefined) resolve(match[1]);
-  });
-  void exited.then(() => reject(new Error(`server exited before listening:\n${output}`)));
-});
+const url = `http://127.0.0.1:${port}`;
+// Ready when /healthz answers.
+for (let i = 0; ; i++) {
+  if (child.exitCode !== null) throw new Error("server exited before listening");
+  try {
+    if ((await fetch(`${url}/healthz`)).ok) break;
+  } catch {
+    if (i > 600) throw new Error("server did not start within 60 s");
+  }
+  await new Promise((r) => setTimeout(r, 100));
+}
 
 let warm = { rss: 0, peak: 0 };
+/** The server's RSS every 5 s while the sessions step (after warm-up). */
+const series: number[] = [];
+let sampler: NodeJS.Timeout | undefined;
 const started = performance.now();
 try {
   const result = await runSoak({
@@ -69,11 +85,13 @@ try {
     connections: Number(values.connections),
     onWarm: () => {
       warm = memoryOf(child.pid!);
+      sampler = setInterval(() => series.push(memoryOf(child.pid!).rss), 5000);
       console.log(
         `warm: ${sessions} sessions open, each stepped once (${Math.round(performance.now() - started)} ms)`,
       );
     },
   });
+  clearInterval(sampler);
   const end = memoryOf(child.pid!);
   console.log(
     [
@@ -81,6 +99,7 @@ try {
       `steps ${result.steps}, failed ${result.failed}, out of sequence ${result.outOfSequence}`,
       `steps/s ${Math.round(result.stepsPerSecond)}, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms`,
       `server RSS after warm-up ${warm.rss} MiB, at the end ${end.rss} MiB (peak ${end.peak} MiB)`,
+      `server RSS every 5 s: ${series.join(", ")} MiB`,
     ].join("\n"),
   );
   for (const p of result.problems) console.log(`  ${p}`);

@@ -70,13 +70,15 @@ test(
   {
     timeout: 600_000,
   },
-  () =>
+  (t) =>
     withMaster(
       async (m) => {
         const n = 200_000;
         let handle = "";
         const created = await whileAnswering(m, async () => {
-          const req = create(CreateSessionRequestSchema, { graphDef: { node: chain(0, n), versions: { producer: 1 } } });
+          const req = create(CreateSessionRequestSchema, {
+            graphDef: { node: chain(0, n), versions: { producer: 1 } },
+          });
           handle = (await m.createSession(req)).sessionHandle;
         });
         const extended = await whileAnswering(m, () =>
@@ -98,7 +100,7 @@ test(
         assert.deepEqual(fetched, [7]);
         for (const [what, r] of Object.entries({ created, extended, firstRun })) {
           const line = `${what}: ${Math.round(r.bigMs)} ms, ${r.answers} ListDevices answers meanwhile, longest gap ${Math.round(r.longestGap)} ms`;
-          console.log(line);
+          t.diagnostic(line);
           if (what === "extended") continue; // an Extend of 1,000 nodes is short: nothing to show
           assert.ok(r.answers >= 5, line);
           // Half the call's time: the whole call on the RPC thread would make one gap as long as the call.

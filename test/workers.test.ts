@@ -133,6 +133,82 @@ describe("two devices on two worker threads", () => {
   });
 });
 
+describe("a replaced worker's state", () => {
+  test("sessions that kept state on a replaced worker answer ABORTED; the others go on", async () => {
+    const logs: string[] = [];
+    await withMaster(
+      async (m) => {
+        const scalar = attr.shape([]);
+        const stateful = graph(
+          node("v", "VarHandleOp", {
+            attrs: { dtype: attr.type(F), shape: scalar, shared_name: attr.string("v") },
+            device: CPU(1),
+          }),
+          { ...constNode("seven", F, [], [7]), device: CPU(1) },
+          node("init", "AssignVariableOp", {
+            inputs: ["v", "seven"],
+            attrs: { dtype: attr.type(F) },
+            device: CPU(1),
+          }),
+          node("read", "ReadVariableOp", { inputs: ["v"], attrs: { dtype: attr.type(F) }, device: CPU(1) }),
+        );
+        const stateless = graph(
+          { ...constNode("c", F, [], [3]), device: CPU(1) },
+          node("neg", "Neg", { inputs: ["c"], attrs: { T: attr.type(F) }, device: CPU(1) }),
+        );
+        const holder = await createSession(m, stateful);
+        await runStep(m, holder, { target: ["init"] });
+        assert.deepEqual(
+          tensorValues((await runStep(m, holder, { fetch: ["read:0"] })).tensor[0]!.tensor),
+          [7],
+        );
+        const bystander = await createSession(m, stateless);
+        assert.deepEqual(
+          tensorValues((await runStep(m, bystander, { fetch: ["neg:0"] })).tensor[0]!.tensor),
+          [-3],
+        );
+
+        await (m.workers[1] as ThreadWorker).crashForTesting();
+        for (let i = 0; i < 200 && !logs.some((l) => l.includes("restarting")); i++) {
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        assert.ok(
+          logs.some((l) => l.includes("thread for CPU:1") && l.includes("restarting")),
+          logs.join("\n"),
+        );
+
+        // The session whose variable lived there is told so, every time, whatever it runs.
+        for (const fetch of [["read:0"], [], ["read:0"]]) {
+          await assert.rejects(
+            runStep(m, holder, fetch.length > 0 ? { fetch } : { target: ["init"] }),
+            (e: unknown) => {
+              assert.ok(isTfError(e));
+              assert.equal(tfCodeName(e.code), "ABORTED", e.message);
+              assert.match(
+                e.message,
+                /CPU:1 was restarted, and the state this session kept there .* was lost/,
+              );
+              return true;
+            },
+          );
+        }
+        // A session without state there runs on; a new session starts afresh.
+        assert.deepEqual(
+          tensorValues((await runStep(m, bystander, { fetch: ["neg:0"] })).tensor[0]!.tensor),
+          [-3],
+        );
+        const fresh = await createSession(m, stateful);
+        await runStep(m, fresh, { target: ["init"] });
+        assert.deepEqual(
+          tensorValues((await runStep(m, fresh, { fetch: ["read:0"] })).tensor[0]!.tensor),
+          [7],
+        );
+      },
+      { cpuDevices: 2, log: (_l, line) => logs.push(line) },
+    );
+  });
+});
+
 describe("partitions run in parallel", () => {
   test("a value for CPU:1 reaches it while CPU:0 is inside a long kernel (sends push, as TF's intra-process rendezvous)", async () => {
     await withMaster(

@@ -14,7 +14,7 @@ import { RunStepResponseSchema } from "../../gen/tensorflow/core/protobuf/master
 import type { MasterService } from "../../gen/tensorflow/core/protobuf/master_service_pb.js";
 import type { Code as TfStatusCode } from "../../gen/xla/tsl/protobuf/error_codes_pb.js";
 import { principalOf } from "../auth/principal.js";
-import { deadlineExceeded, isTfError } from "../engine/framework/errors.js";
+import { deadlineExceeded, isTfError, type TfError, unavailable } from "../engine/framework/errors.js";
 import type { CallContext, Master } from "../engine/master/master.js";
 import { toConnectError } from "./errors.js";
 
@@ -39,11 +39,26 @@ export interface RpcCall {
  * Runs `f` with the caller's cancellation as the engine sees it: a deadline that fires becomes
  * DEADLINE_EXCEEDED, a disconnect CANCELLED. The listener is removed when `f` settles (connect-es
  * aborts ctx.signal after every call, finished or not).
+ *
+ * Server shutdown (app.ts aborts every call still running after --shutdown-timeout-ms with
+ * UNAVAILABLE) is answered at once: the step is cancelled with UNAVAILABLE and the caller gets
+ * that answer without waiting for the step's kernels to wind down, so the response is written
+ * before the connections are forced closed (docs/security.md, "Shutdown under load").
  */
 async function withCallSignal<T>(call: RpcCall, f: (call: Required<CallContext>) => Promise<T>): Promise<T> {
   const controller = new AbortController();
+  let answerNow: (e: TfError) => void = () => {};
+  const shuttingDown = new Promise<never>((_, reject) => {
+    answerNow = reject;
+  });
   const onAbort = () => {
     const reason: unknown = call.signal.reason;
+    if (reason instanceof ConnectError && reason.code === Code.Unavailable) {
+      const e = unavailable(`${reason.rawMessage}: the step was cancelled`);
+      controller.abort(e);
+      answerNow(e);
+      return;
+    }
     // Transports abort with a DeadlineExceeded ConnectError when the deadline timer fires; the
     // clock read for timeoutMs() may still show a millisecond left, so both are checked.
     const expired =
@@ -54,11 +69,14 @@ async function withCallSignal<T>(call: RpcCall, f: (call: Required<CallContext>)
   if (call.signal.aborted) onAbort();
   else call.signal.addEventListener("abort", onAbort, { once: true });
   try {
-    return await f({
+    const work = f({
       signal: controller.signal,
       principal: call.principal,
       deadlineMs: () => call.timeoutMs(),
     });
+    // The step's own outcome still settles (and is dropped) when it loses the race.
+    work.catch(() => {});
+    return await Promise.race([work, shuttingDown]);
   } finally {
     call.signal.removeEventListener("abort", onAbort);
   }

@@ -2,14 +2,10 @@
 // library, each callable by name as an op whose signature is the FunctionDef's OpDef, and the
 // FunctionRuntime interface kernels use to call one (TF's FunctionLibraryRuntime).
 
-import { toBinary } from "@bufbuild/protobuf";
-import {
-  type FunctionDef,
-  type FunctionDefLibrary,
-  FunctionDefSchema,
-} from "../../../gen/tensorflow/core/framework/function_pb.js";
+import type { FunctionDef, FunctionDefLibrary } from "../../../gen/tensorflow/core/framework/function_pb.js";
 import type { OpDef } from "../../../gen/tensorflow/core/framework/op_def_pb.js";
 import { invalidArgument } from "./errors.js";
+import { functionDefsEqual } from "./function-def-equal.js";
 import { type ArgSpec, type AttrMap, type AttrSpec, isAttrType, type OpDefinition } from "./op-def.js";
 import type { AsyncOpKernel, StepContext } from "./op-kernel.js";
 import type { Tensor } from "./tensor.js";
@@ -58,15 +54,13 @@ export function callKernel(
   };
 }
 
-const bytesEqual = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => v === b[i]);
-
-/** Builds the library view; duplicate names must be identical definitions (TF's AddFunctionDef). */
+/** Builds the library view; duplicate names must be equal definitions (TF's AddFunctionDef). */
 export function createFunctionLibrary(proto: FunctionDefLibrary | undefined): FunctionLibrary {
   const byName = new Map<string, FunctionDef>();
   for (const f of proto?.function ?? []) {
     const name = f.signature?.name ?? "";
     const prev = byName.get(name);
-    if (prev && !bytesEqual(toBinary(FunctionDefSchema, prev), toBinary(FunctionDefSchema, f))) {
+    if (prev && !functionDefsEqual(prev, f)) {
       throw invalidArgument(
         `Cannot add function '${name}' because a different function with the same name already exists.`,
       );

@@ -17,6 +17,7 @@ import {
   outputTypesForNode,
   validateAttrs,
 } from "../framework/op-def.js";
+import { runToEnd, type Sliced, YIELD_EVERY } from "../framework/slices.js";
 import { baseType, type DataType, dataTypeString } from "../framework/types.js";
 import { Graph, isMerge, isNextIteration, type Node } from "./graph.js";
 import { parseTensorName } from "./tensor-id.js";
@@ -54,8 +55,16 @@ export function convertGraphDefToGraph(graphDef: GraphDef, options: ConvertOptio
 }
 
 export function convertNodeDefs(nodeDefs: readonly NodeDef[], options: ConvertOptions = {}): Graph {
+  return runToEnd(convertNodeDefsSliced(nodeDefs, options));
+}
+
+/** convertNodeDefs as a sliced pass (framework/slices.ts). */
+export function* convertNodeDefsSliced(
+  nodeDefs: readonly NodeDef[],
+  options: ConvertOptions = {},
+): Sliced<Graph> {
   const graph = new Graph();
-  appendNodeDefs(graph, nodeDefs, options);
+  yield* appendNodeDefsSliced(graph, nodeDefs, options);
   return graph;
 }
 
@@ -71,21 +80,57 @@ export function appendNodeDefs(
   nodeDefs: readonly NodeDef[],
   options: ConvertOptions = {},
 ): Node[] {
-  const pending = readNodeDefs(graph, nodeDefs, options);
-  checkAcyclic(graph, pending);
-  const specs = pending.map(nodeSpec);
-  const index = new Map(pending.map((p, i) => [p.def.name, i] as const));
-  const edges = pending.map((p, i) => resolveInputs(graph, index, specs, p, specs[i]!));
+  return runToEnd(appendNodeDefsSliced(graph, nodeDefs, options));
+}
+
+/**
+ * appendNodeDefs as a sliced pass. The graph changes only after every check passed; a caller
+ * sharing the graph keeps other work off it until the pass ends (MasterSession.withGraph).
+ */
+export function* appendNodeDefsSliced(
+  graph: Graph,
+  nodeDefs: readonly NodeDef[],
+  options: ConvertOptions = {},
+): Sliced<Node[]> {
+  const pending = yield* readNodeDefs(graph, nodeDefs, options);
+  const index = new Map<string, number>();
+  for (let i = 0; i < pending.length; i++) {
+    index.set(pending[i]!.def.name, i);
+    if (i % YIELD_EVERY === 0) yield;
+  }
+  yield* checkAcyclic(graph, pending, index);
+  const specs: NodeSpec[] = [];
+  for (let i = 0; i < pending.length; i++) {
+    specs.push(nodeSpec(pending[i]!));
+    if (i % YIELD_EVERY === 0) yield;
+  }
+  const edges: { data: InputRef[]; control: InputRef[] }[] = [];
+  for (let i = 0; i < pending.length; i++) {
+    edges.push(resolveInputs(graph, index, specs, pending[i]!, specs[i]!));
+    if (i % YIELD_EVERY === 0) yield;
+  }
   // TF reads a graph first and checks its attrs' kinds when it runs (a kernel would misread them);
-  // tfgate checks them now, with TF's text, so no kernel ever sees one of the wrong kind.
-  pending.forEach((p, i) => checkAttrKinds(p.op, specs[i]!.attrs, p.def.name));
-  const nodes = specs.map((spec) => graph.addNode(spec));
+  // tfgate checks them now, after the inputs are wired (which gives TF's CreateSession texts first),
+  // with TF's text, so no kernel ever sees one of the wrong kind.
+  for (let i = 0; i < pending.length; i++) {
+    checkAttrKinds(pending[i]!.op, specs[i]!.attrs, pending[i]!.def.name);
+    if (i % YIELD_EVERY === 0) yield;
+  }
+  // Everything is checked: from here on nothing throws, and the nodes go in (in slices too; the
+  // session keeps other work off its graph meanwhile).
+  const nodes: Node[] = [];
+  for (let i = 0; i < specs.length; i++) {
+    nodes.push(graph.addNode(specs[i]!));
+    if (i % YIELD_EVERY === 0) yield;
+  }
   const byIndex = (ref: InputRef): Node => (typeof ref.src === "number" ? nodes[ref.src]! : ref.src);
-  edges.forEach((inputs, i) => {
+  for (let i = 0; i < edges.length; i++) {
+    const inputs = edges[i]!;
     const dst = nodes[i]!;
     for (const ref of inputs.data) graph.addEdge(byIndex(ref), ref.index, dst, ref.slot);
     for (const ref of inputs.control) graph.addControlEdge(byIndex(ref), dst);
-  });
+    if (i % YIELD_EVERY === 0) yield;
+  }
   return nodes;
 }
 
@@ -106,10 +151,15 @@ interface InputRef {
 type NodeSpec = Parameters<Graph["addNode"]>[0];
 
 /** Pass 1: names, ops and input lists (TF checks these per node before wiring). */
-function readNodeDefs(graph: Graph, nodeDefs: readonly NodeDef[], options: ConvertOptions): Pending[] {
+function* readNodeDefs(
+  graph: Graph,
+  nodeDefs: readonly NodeDef[],
+  options: ConvertOptions,
+): Sliced<Pending[]> {
   const names = new Set<string>();
   const pending: Pending[] = [];
   for (const def of nodeDefs) {
+    if (pending.length % YIELD_EVERY === 0) yield;
     if (names.has(def.name) || graph.find(def.name) !== undefined) {
       throw invalidArgument(`Node '${def.name}' is not unique`);
     }
@@ -132,12 +182,16 @@ function readNodeDefs(graph: Graph, nodeDefs: readonly NodeDef[], options: Conve
  * Pass 2: every input names a node, and the new nodes have a topological order over non-back edges
  * (Merge inputs coming from NextIteration are back edges, as in TF), else "N nodes in a cycle".
  */
-function checkAcyclic(graph: Graph, pending: readonly Pending[]): void {
-  const index = new Map(pending.map((p, i) => [p.def.name, i] as const));
+function* checkAcyclic(
+  graph: Graph,
+  pending: readonly Pending[],
+  index: ReadonlyMap<string, number>,
+): Sliced<void> {
   const n = pending.length;
   const pendingCount = new Int32Array(n);
   const outputs: number[][] = Array.from({ length: n }, () => []);
   for (let i = 0; i < n; i++) {
+    if (i % YIELD_EVERY === 0) yield;
     const p = pending[i]!;
     const inputs = [...p.dataInputs.map((d) => d.node), ...p.controlInputs];
     for (const [k, src] of inputs.entries()) {
@@ -159,7 +213,7 @@ function checkAcyclic(graph: Graph, pending: readonly Pending[]): void {
   let ordered = 0;
   while (ready.length > 0) {
     const i = ready.pop()!;
-    ordered++;
+    if (++ordered % YIELD_EVERY === 0) yield;
     for (const o of outputs[i]!) {
       if (--pendingCount[o]! === 0) ready.push(o);
     }

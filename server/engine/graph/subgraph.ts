@@ -11,6 +11,7 @@ import type { AttrValue } from "../../../gen/tensorflow/core/framework/attr_valu
 import { boolAttr, intAttr, stringAttr, typeAttr } from "../framework/attr-value.js";
 import { invalidArgument, notFound } from "../framework/errors.js";
 import { lookUpOp } from "../framework/op-def.js";
+import { runToEnd, type Sliced, YIELD_EVERY } from "../framework/slices.js";
 import { baseType, type DataType } from "../framework/types.js";
 import { Graph, type Node } from "./graph.js";
 import { parseTensorName, type TensorId } from "./tensor-id.js";
@@ -74,7 +75,6 @@ function dependsOn(node: Node, on: Node): boolean {
 }
 
 /** Validates and rewrites; throws TfError with TF's messages. */
-// long-function: TF's RewriteGraphForExecution as one sequence of checks and rewrites over shared name maps, each step with TF's own error text; kept in TF's order to compare against subgraph.cc.
 export function rewriteGraphForExecution(
   full: Graph,
   feeds: readonly string[],
@@ -83,6 +83,19 @@ export function rewriteGraphForExecution(
   client: ClientDevice,
   connections: readonly TensorConnectionSpec[] = [],
 ): RewriteResult {
+  return runToEnd(rewriteGraphForExecutionSliced(full, feeds, fetches, targets, client, connections));
+}
+
+/** rewriteGraphForExecution as a sliced pass (framework/slices.ts); `full` is only read. */
+// long-function: TF's RewriteGraphForExecution as one sequence of checks and rewrites over shared name maps, each step with TF's own error text; kept in TF's order to compare against subgraph.cc.
+export function* rewriteGraphForExecutionSliced(
+  full: Graph,
+  feeds: readonly string[],
+  fetches: readonly string[],
+  targets: readonly string[],
+  client: ClientDevice,
+  connections: readonly TensorConnectionSpec[] = [],
+): Sliced<RewriteResult> {
   if (fetches.length === 0 && targets.length === 0) {
     throw invalidArgument("Must specify at least one target to fetch or execute.");
   }
@@ -180,13 +193,18 @@ export function rewriteGraphForExecution(
     if (f.node.op === "Placeholder" || f.node.op === "PlaceholderV2") fedPlaceholders.set(f.node, k);
   }
 
+  // Nodes with a fed output: only their edges need a feed-key lookup (a string per edge was the
+  // costliest part of pruning a large graph).
+  const fedNodes = new Set<Node>();
+  for (const f of fed.values()) fedNodes.add(f.node);
+
   // Reverse reachability (prune). Items are original nodes or feed keys (recv nodes).
   const keep = new Set<Node>();
   const keptFeeds = new Set<string>();
   const stack: Node[] = [];
   const visitTensor = (src: Node, index: number) => {
-    const k = `${src.name}:${index}`;
-    const f = fed.get(k);
+    const k = fedNodes.has(src) ? `${src.name}:${index}` : "";
+    const f = k === "" ? undefined : fed.get(k);
     if (f !== undefined) {
       if (!keptFeeds.has(k)) {
         keptFeeds.add(k);
@@ -204,8 +222,10 @@ export function rewriteGraphForExecution(
       stack.push(t);
     }
   }
+  let visited = 0;
   while (stack.length > 0) {
     const n = stack.pop()!;
+    if (++visited % YIELD_EVERY === 0) yield;
     for (const e of n.inEdges) {
       if (e.srcOutput >= 0) visitTensor(e.src, e.srcOutput);
       else {
@@ -224,8 +244,10 @@ export function rewriteGraphForExecution(
   const recvOp = lookUpOp("_Recv")!;
   const sendOp = lookUpOp("_Send")!;
   const copies = new Map<Node, Node>();
+  let copied = 0;
   for (const n of full.nodes) {
     if (!keep.has(n)) continue;
+    if (++copied % YIELD_EVERY === 0) yield;
     copies.set(
       n,
       g.addNode({
@@ -280,16 +302,18 @@ export function rewriteGraphForExecution(
     );
   }
   const source = (src: Node, index: number): [Node, number] => {
-    const r = recvs.get(`${src.name}:${index}`);
+    const r = fedNodes.has(src) ? recvs.get(`${src.name}:${index}`) : undefined;
     return r ? [r, 0] : [copies.get(src)!, index];
   };
   for (const [identity, from] of connectionEdges) {
     const [s, i] = source(from.node, from.index);
     g.addEdge(s, i, identity, 0);
   }
+  let wired = 0;
   for (const n of full.nodes) {
     const dst = copies.get(n);
     if (dst === undefined) continue;
+    if (++wired % YIELD_EVERY === 0) yield;
     for (const e of n.inEdges) {
       if (e.srcOutput >= 0) {
         const [s, i] = source(e.src, e.srcOutput);

@@ -4,6 +4,7 @@
 import type { GraphDef } from "../../../gen/tensorflow/core/framework/graph_pb.js";
 import type { NodeDef } from "../../../gen/tensorflow/core/framework/node_def_pb.js";
 import { invalidArgument } from "../framework/errors.js";
+import { runToEnd, type Sliced, YIELD_EVERY } from "../framework/slices.js";
 
 // Node names (TF's IsValidNodeName, observed on a TF 2.21 master): segments of
 // [A-Za-z0-9.][A-Za-z0-9_./-]* joined by single '>' ("MS-SSIM/ShapeN" and "a>b" are names,
@@ -43,5 +44,14 @@ function validateNode(node: NodeDef): void {
 
 /** Throws INVALID_ARGUMENT for the first node whose name or inputs break TF's grammar. */
 export function validateExternalGraphDefSyntax(graph: GraphDef): void {
-  for (const node of graph.node) validateNode(node);
+  runToEnd(validateExternalGraphDefSyntaxSliced(graph));
+}
+
+/** validateExternalGraphDefSyntax as a sliced pass (framework/slices.ts). */
+export function* validateExternalGraphDefSyntaxSliced(graph: GraphDef): Sliced<void> {
+  let k = 0;
+  for (const node of graph.node) {
+    if (++k % YIELD_EVERY === 0) yield;
+    validateNode(node);
+  }
 }

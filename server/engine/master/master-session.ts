@@ -40,23 +40,24 @@ import {
 import { createFunctionLibrary, type FunctionLibrary } from "../framework/function.js";
 import { lookUpOp } from "../framework/op-def.js";
 import { createRendezvousKey, type RendezvousValue } from "../framework/rendezvous.js";
+import { runInSlices, type Sliced, scoped, YIELD_EVERY } from "../framework/slices.js";
 import { type Tensor, withMaxTensorBytes } from "../framework/tensor.js";
 import { tensorFromProto } from "../framework/tensor-proto.js";
 import { BYTES_PER_ELEMENT, type DataType, dataTypeString } from "../framework/types.js";
 import type { Graph, Node } from "../graph/graph.js";
-import { appendNodeDefs, convertNodeDefs } from "../graph/graph-constructor.js";
+import { appendNodeDefsSliced, convertNodeDefsSliced } from "../graph/graph-constructor.js";
 import { lowerFunctionalOps } from "../graph/lower-functional-ops.js";
-import { rewriteGraphForExecution, type TensorConnectionSpec } from "../graph/subgraph.js";
+import { rewriteGraphForExecutionSliced, type TensorConnectionSpec } from "../graph/subgraph.js";
 import { parseTensorName } from "../graph/tensor-id.js";
-import { validateExternalGraphDefSyntax } from "../graph/validate.js";
+import { validateExternalGraphDefSyntaxSliced } from "../graph/validate.js";
 import { checkGraphDefVersions } from "../graph/versions.js";
-import { partitionGraph } from "../partition/partition.js";
+import { partitionGraphSliced } from "../partition/partition.js";
 import {
   appendedNodesAreIndependent,
   colocationGroups,
   earlierGeneratorsStay,
-  placeAppended,
-  placeGraph,
+  placeAppendedSliced,
+  placeGraphSliced,
 } from "../placer/placer.js";
 import type { WorkerInterface } from "../worker/worker-interface.js";
 
@@ -201,6 +202,14 @@ function recvNodeName(feed: string): string {
     : `_recv_${feed}_0`;
 }
 
+/**
+ * Whether a node may keep state on its worker between steps: a stateful op other than the
+ * runtime's own (_Send, _Recv, _Arg, …, stateful only in that they must not be merged or pruned).
+ */
+function keepsState(n: NodeDef): boolean {
+  return !n.op.startsWith("_") && lookUpOp(n.op)?.isStateful === true;
+}
+
 const closedByUser = () => cancelled("Step was cancelled by an explicit call to `Session::Close()`.");
 
 /** A session's converted and placed graph with what ExtendSession needs to append to it. */
@@ -224,13 +233,14 @@ export class MasterSession {
   private readonly nodeNames = new Set<string>();
   private library: FunctionDefLibrary | undefined;
   private versions: VersionDef | undefined;
-  private graph: Graph;
+  private graph!: Graph;
   /** What the last whole build of `graph` left for Extend to append to it (see appendToGraph). */
-  private built: BuiltGraph;
+  private built!: BuiltGraph;
+  /** The end of the last graph job (see withGraph). */
+  private graphTurn: Promise<void> = Promise.resolve();
   private version = 0n;
   private closed = false;
   private closeReason: TfError | undefined;
-  private extending = false;
   /** Devices of stateful nodes, kept across Extend (TF's stateful placements). */
   private readonly statefulPlacements = new Map<string, string>();
   private readonly plans = new Map<string, Promise<RunPlan>>();
@@ -241,25 +251,65 @@ export class MasterSession {
   private readonly callables = new Map<bigint, { plan: RunPlan; options: CallableOptions }>();
   private nextCallable = 0n;
   private readonly running = new Set<AbortController>();
+  /** Workers a registered partition of this session runs stateful ops on (see workerReplaced). */
+  private readonly statefulOn = new Set<WorkerInterface>();
+  /** Set when a worker holding this session's state was replaced: every later step fails with it. */
+  private lostState: TfError | undefined;
   private readonly runningDone = new Set<Promise<unknown>>();
   lastAccess = Date.now();
 
-  constructor(handle: string, config: ConfigProto, graphDef: GraphDef, env: MasterSessionEnv) {
+  private constructor(handle: string, config: ConfigProto, env: MasterSessionEnv) {
     this.handle = handle;
     this.config = config;
     this.env = env;
+  }
+
+  /**
+   * CreateSession's graph work: checks, converts and places the graph in slices, so a large graph
+   * never holds the RPC thread (framework/slices.ts). Throws TfError for a graph TF refuses.
+   */
+  static async create(
+    handle: string,
+    config: ConfigProto,
+    graphDef: GraphDef,
+    env: MasterSessionEnv,
+  ): Promise<MasterSession> {
     if (config.usePerSessionThreads || config.sessionInterOpThreadPool.length > 0) {
       throw invalidArgument("Distributed session does not support session thread pool options.");
     }
-    validateExternalGraphDefSyntax(graphDef);
+    const s = new MasterSession(handle, config, env);
+    await runInSlices(validateExternalGraphDefSyntaxSliced(graphDef));
     checkGraphDefVersions(graphDef.versions);
-    this.checkSize(graphDef.node.length);
-    this.built = this.buildGraph(graphDef.node, graphDef.library);
-    this.graph = this.built.graph;
-    this.nodeDefs = [...graphDef.node];
-    for (const n of graphDef.node) this.nodeNames.add(n.name);
-    this.library = graphDef.library;
-    this.versions = graphDef.versions;
+    s.checkSize(graphDef.node.length);
+    s.built = await s.buildGraph(graphDef.node, graphDef.library);
+    s.graph = s.built.graph;
+    await runInSlices(s.recordNodeDefs(graphDef.node));
+    s.library = graphDef.library;
+    s.versions = graphDef.versions;
+    return s;
+  }
+
+  /** Keeps the nodes a Create or Extend added (for Extend's rebuilds and duplicate check). */
+  private *recordNodeDefs(nodes: readonly NodeDef[]): Sliced<void> {
+    let k = 0;
+    for (const n of nodes) {
+      if (++k % YIELD_EVERY === 0) yield;
+      this.nodeDefs.push(n);
+      this.nodeNames.add(n.name);
+    }
+  }
+
+  /**
+   * Runs `f` with the session's graph to itself: Extend (which may append to the graph in place)
+   * and plan building (which reads all of it) take turns, since both run in slices.
+   */
+  private withGraph<T>(f: () => Promise<T>): Promise<T> {
+    const run = this.graphTurn.then(f, f);
+    this.graphTurn = run.then(
+      () => {},
+      () => {},
+    );
+    return run;
   }
 
   get isClosed(): boolean {
@@ -278,8 +328,18 @@ export class MasterSession {
     }
   }
 
-  /** Converts and places a whole graph (TF places the entire graph at Create/Extend). */
-  private buildGraph(nodes: readonly NodeDef[], library: FunctionDefLibrary | undefined): BuiltGraph {
+  /** Converts and places a whole graph (TF places the entire graph at Create/Extend), in slices. */
+  private buildGraph(
+    nodes: readonly NodeDef[],
+    library: FunctionDefLibrary | undefined,
+  ): Promise<BuiltGraph> {
+    return runInSlices(this.buildGraphSliced(nodes, library));
+  }
+
+  private *buildGraphSliced(
+    nodes: readonly NodeDef[],
+    library: FunctionDefLibrary | undefined,
+  ): Sliced<BuiltGraph> {
     const functions = createFunctionLibrary(library);
     const lookupOp = (name: string) => lookUpOp(name) ?? functions.opDef(name);
     const lowered = lowerFunctionalOps(nodes, {
@@ -287,18 +347,24 @@ export class MasterSession {
       lookupOp,
       maxNodes: this.env.maxGraphNodes,
     });
-    const graph = convertNodeDefs(lowered, { lookupOp: (name) => functions.opDef(name) });
+    yield;
+    const graph = yield* convertNodeDefsSliced(lowered, { lookupOp: (name) => functions.opDef(name) });
     // Placement messages summarise constants (decoding them): under this master's tensor limit.
-    withMaxTensorBytes(this.env.maxTensorBytes, () =>
-      placeGraph(graph, this.env.devices, {
+    yield* scoped(
+      placeGraphSliced(graph, this.env.devices, {
         allowSoftPlacement: this.config.allowSoftPlacement,
         logDevicePlacement: this.config.logDevicePlacement,
         previousPlacement: this.statefulPlacements,
         log: (m) => this.env.log("info", m),
       }),
+      (f) => withMaxTensorBytes(this.env.maxTensorBytes, f),
     );
     const groups = new Set<string>();
-    for (const n of graph.nodes) for (const g of colocationGroups(n)) groups.add(g);
+    let k = 0;
+    for (const n of graph.nodes) {
+      if (++k % YIELD_EVERY === 0) yield;
+      for (const g of colocationGroups(n)) groups.add(g);
+    }
     return {
       graph,
       functions,
@@ -316,7 +382,10 @@ export class MasterSession {
    * rebuild logs every node), or when a new node could move an old one (placeAppended). Returns
    * false when the caller must rebuild; on error the graph is left as it was.
    */
-  private appendToGraph(nodes: readonly NodeDef[], library: FunctionDefLibrary | undefined): boolean {
+  private async appendToGraph(
+    nodes: readonly NodeDef[],
+    library: FunctionDefLibrary | undefined,
+  ): Promise<boolean> {
     const built = this.built;
     if (built.lowered || this.config.logDevicePlacement) return false;
     const functionCount = library?.function.length ?? 0;
@@ -331,19 +400,22 @@ export class MasterSession {
     if (lowered !== nodes) return false;
     const graph = this.graph;
     const first = graph.size;
-    appendNodeDefs(graph, nodes, { lookupOp: (name) => functions.opDef(name) });
+    await runInSlices(appendNodeDefsSliced(graph, nodes, { lookupOp: (name) => functions.opDef(name) }));
     if (!appendedNodesAreIndependent(graph, first, built.groups)) {
       graph.truncate(first);
       return false;
     }
     try {
-      withMaxTensorBytes(this.env.maxTensorBytes, () =>
-        placeAppended(graph, first, this.env.devices, {
-          allowSoftPlacement: this.config.allowSoftPlacement,
-          logDevicePlacement: false,
-          previousPlacement: this.statefulPlacements,
-          log: (m) => this.env.log("info", m),
-        }),
+      await runInSlices(
+        scoped(
+          placeAppendedSliced(graph, first, this.env.devices, {
+            allowSoftPlacement: this.config.allowSoftPlacement,
+            logDevicePlacement: false,
+            previousPlacement: this.statefulPlacements,
+            log: (m) => this.env.log("info", m),
+          }),
+          (f) => withMaxTensorBytes(this.env.maxTensorBytes, f),
+        ),
       );
     } catch (e) {
       graph.truncate(first);
@@ -358,60 +430,62 @@ export class MasterSession {
     return true;
   }
 
-  private rememberStatefulPlacements(graph: Graph, first = 0): void {
-    for (const n of graph.nodes.slice(first)) {
+  private *rememberStatefulPlacements(graph: Graph, first = 0): Sliced<void> {
+    for (let id = first; id < graph.size; id++) {
+      if (id % YIELD_EVERY === 0) yield;
+      const n = graph.nodes[id]!;
       if (n.opDef.isStateful && !this.statefulPlacements.has(n.name))
         this.statefulPlacements.set(n.name, n.assignedDevice);
     }
   }
 
   /** Called once after construction succeeded. */
-  commitCreate(): void {
-    this.rememberStatefulPlacements(this.graph);
+  commitCreate(): Promise<void> {
+    return runInSlices(this.rememberStatefulPlacements(this.graph));
   }
 
   /** ExtendSession (docs/semantics.md, "ExtendSession and graph versions"). Returns the new version. */
-  extend(graphDef: GraphDef, expectedVersion: bigint): bigint {
-    validateExternalGraphDefSyntax(graphDef);
-    if (this.closed) throw failedPrecondition("Session is closed.");
-    if (this.extending || expectedVersion !== this.version) {
-      throw aborted(`Current version is ${this.version} but caller expected ${expectedVersion}.`);
+  async extend(graphDef: GraphDef, expectedVersion: bigint): Promise<bigint> {
+    await runInSlices(validateExternalGraphDefSyntaxSliced(graphDef));
+    // Extends take turns (TF holds the session's mutex for a whole Extend): one that waited for
+    // another finds the version that one made.
+    return this.withGraph(async () => {
+      if (this.closed) throw failedPrecondition("Session is closed.");
+      if (expectedVersion !== this.version) {
+        throw aborted(`Current version is ${this.version} but caller expected ${expectedVersion}.`);
+      }
+      return this.extendGraph(graphDef);
+    });
+  }
+
+  private async extendGraph(graphDef: GraphDef): Promise<bigint> {
+    for (const n of graphDef.node) {
+      if (this.nodeNames.has(n.name)) {
+        throw invalidArgument(
+          `GraphDef argument to Extend includes node '${n.name}', which was created by a previous call to Create or Extend in this session.`,
+        );
+      }
     }
-    this.extending = true;
-    try {
-      for (const n of graphDef.node) {
-        if (this.nodeNames.has(n.name)) {
-          throw invalidArgument(
-            `GraphDef argument to Extend includes node '${n.name}', which was created by a previous call to Create or Extend in this session.`,
-          );
-        }
-      }
-      const versions = this.mergeVersions(graphDef.versions);
-      checkGraphDefVersions(versions);
-      const library = this.mergeLibrary(graphDef.library);
-      this.checkSize(this.nodeDefs.length + graphDef.node.length);
-      const first = this.graph.size;
-      if (this.appendToGraph(graphDef.node, library)) {
-        this.rememberStatefulPlacements(this.graph, first);
-      } else {
-        const built = this.buildGraph([...this.nodeDefs, ...graphDef.node], library);
-        // Commit only after everything succeeded: on error the session stays at the old version.
-        this.built = built;
-        this.graph = built.graph;
-        this.rememberStatefulPlacements(built.graph);
-      }
-      for (const n of graphDef.node) {
-        this.nodeDefs.push(n);
-        this.nodeNames.add(n.name);
-      }
-      this.versions = versions;
-      this.library = library;
-      this.version += 1n;
-      this.lastAccess = Date.now();
-      return this.version;
-    } finally {
-      this.extending = false;
+    const versions = this.mergeVersions(graphDef.versions);
+    checkGraphDefVersions(versions);
+    const library = this.mergeLibrary(graphDef.library);
+    this.checkSize(this.nodeDefs.length + graphDef.node.length);
+    const first = this.graph.size;
+    if (await this.appendToGraph(graphDef.node, library)) {
+      await runInSlices(this.rememberStatefulPlacements(this.graph, first));
+    } else {
+      const built = await this.buildGraph([...this.nodeDefs, ...graphDef.node], library);
+      // Commit only after everything succeeded: on error the session stays at the old version.
+      this.built = built;
+      this.graph = built.graph;
+      await runInSlices(this.rememberStatefulPlacements(built.graph));
     }
+    await runInSlices(this.recordNodeDefs(graphDef.node));
+    this.versions = versions;
+    this.library = library;
+    this.version += 1n;
+    this.lastAccess = Date.now();
+    return this.version;
   }
 
   private mergeVersions(incoming: VersionDef | undefined): VersionDef | undefined {
@@ -457,13 +531,28 @@ export class MasterSession {
     connections: readonly TensorConnectionSpec[] = [],
   ): Promise<RunPlan> {
     const client = this.env.devices[0]!;
-    const rewritten = rewriteGraphForExecution(this.graph, feeds, fetches, targets, client, connections);
     const incarnations = new Map(this.env.devices.map((d) => [d.name, d.incarnation]));
-    const parts = partitionGraph(rewritten.graph, {
-      incarnation: (d) => incarnations.get(d) ?? 0n,
-      versions: this.versions,
-      library: this.library,
-    });
+    // Pruning and partitioning run in slices, with the graph to themselves (withGraph).
+    const { rewritten, parts } = await this.withGraph(() =>
+      runInSlices(
+        (function* (graph: Graph, versions: VersionDef | undefined, library: FunctionDefLibrary | undefined) {
+          const rewritten = yield* rewriteGraphForExecutionSliced(
+            graph,
+            feeds,
+            fetches,
+            targets,
+            client,
+            connections,
+          );
+          const parts = yield* partitionGraphSliced(rewritten.graph, {
+            incarnation: (d) => incarnations.get(d) ?? 0n,
+            versions,
+            library,
+          });
+          return { rewritten, parts };
+        })(this.graph, this.versions, this.library),
+      ),
+    );
     const partitions: PartitionPlan[] = [];
     const partitionGraphs: GraphDef[] = [];
     let clientPartition = -1;
@@ -471,6 +560,7 @@ export class MasterSession {
       for (const [device, graphDef] of parts) {
         const worker = this.env.workerFor(device);
         const handle = await worker.registerGraph({ sessionHandle: this.handle, graphDef });
+        if (graphDef.node.some(keepsState)) this.statefulOn.add(worker);
         if (device === client.name) clientPartition = partitions.length;
         partitions.push({ worker, handle, device });
         partitionGraphs.push(graphDef);
@@ -597,6 +687,7 @@ export class MasterSession {
     fetchKeys: readonly string[],
     extra: { isPartial?: boolean; isLastPartialRun?: boolean; collectStepStats?: boolean },
   ): Promise<{ recv: ReadonlyMap<string, RendezvousValue>; stepStats: DeviceStepStats[] }> {
+    if (this.lostState !== undefined) throw this.lostState;
     const work = Promise.all(
       plan.partitions.map((p, i) =>
         p.worker
@@ -950,6 +1041,21 @@ export class MasterSession {
     for (const c of this.callables.values()) await this.deregister(c.plan);
     this.callables.clear();
     await Promise.allSettled(this.workers().map((w) => w.deleteWorkerSession(this.handle)));
+  }
+
+  /**
+   * A worker thread was replaced (it crashed, or a cancelled kernel overran the grace period): the
+   * resources it held (variables, queues, iterators, tables, random-op state) are gone. A session
+   * that ran stateful ops there answers every later step ABORTED, as TF's master does when a
+   * worker restarts under a session, instead of running on with silently fresh state; sessions
+   * that kept no state there go on.
+   */
+  workerReplaced(worker: WorkerInterface, devices: readonly string[]): void {
+    if (!this.statefulOn.has(worker) || this.lostState !== undefined) return;
+    this.lostState = aborted(
+      `The worker for ${devices.join(", ")} was restarted, and the state this session kept there ` +
+        "(variables, queues, iterators, tables) was lost. Close this session and create a new one.",
+    );
   }
 
   /** The distinct workers this session's devices live on. */

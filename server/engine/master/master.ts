@@ -104,6 +104,11 @@ export interface MasterOptions {
    * failing its steps UNAVAILABLE and losing its variables, like a crash. Default 30 s.
    */
   readonly workerAbortGraceMs: number;
+  /**
+   * How long close() lets the steps it cancels stop before it terminates the worker threads
+   * anyway (a kernel that does not return must not hold a shutdown). Default 5 s.
+   */
+  readonly closeGraceMs: number;
   /** Session config every CreateSession's config is merged over (TF's ServerDef.default_session_config). */
   readonly defaultSessionConfig: ConfigProto;
   /**
@@ -177,6 +182,7 @@ export const masterOptionDefaults = {
   workerThreads: true,
   workerMaxHeapMb: 0,
   workerAbortGraceMs: 30_000,
+  closeGraceMs: 5_000,
   maxSessions: 1000,
   maxGraphNodes: 1_000_000,
   maxTensorBytes: 1024 ** 3,
@@ -222,6 +228,7 @@ export function resolveMasterOptions(partial: Partial<MasterOptions>): MasterOpt
   intIn("requestIdWindow", o.requestIdWindow, 0, 10_000_000);
   intIn("workerMaxHeapMb", o.workerMaxHeapMb, 0, 1024 * 1024);
   intIn("workerAbortGraceMs", o.workerAbortGraceMs, 1, 3_600_000);
+  intIn("closeGraceMs", o.closeGraceMs, 0, 3_600_000);
   intIn("sessionIdleTimeoutMs", o.sessionIdleTimeoutMs, 0, 365 * 24 * 3600 * 1000);
   intIn("maxSessionsPerPrincipal", o.maxSessionsPerPrincipal, 1, 1_000_000);
   intIn("maxConcurrentStepsPerPrincipal", o.maxConcurrentStepsPerPrincipal, 0, 1_000_000);
@@ -419,6 +426,17 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
   const devices: Device[] = sortDevices(allDevices);
   const worker = workers[0]!;
   const sessions = new Map<string, MasterSession>();
+  // A replaced worker thread took its resources with it: the sessions that kept state there learn it.
+  for (const w of workers) {
+    if (!("onRestart" in w)) continue;
+    const thread = w as ThreadWorker;
+    const peers = thread.onRestart;
+    thread.onRestart = () => {
+      peers?.();
+      const names = thread.getDevices().map((d) => d.name);
+      for (const s of sessions.values()) s.workerReplaced(thread, names);
+    };
+  }
   /** The principal that created each session. */
   const owners = new Map<string, string>();
   const principalOf = (ctx: CallContext | undefined): string => ctx?.principal ?? ANONYMOUS;
@@ -452,6 +470,9 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
     burst: options.requestBurstPerPrincipal,
   });
   const sessionsOf = (principal: string) => [...owners.values()].filter((p) => p === principal).length;
+  /** CreateSessions in progress, per principal and in all. */
+  const creating = new Map<string, number>();
+  let creatingTotal = 0;
 
   // Idle-session GC (docs/semantics.md, "Session lifecycle"): dropped sessions answer "not found";
   // their steps are cancelled.
@@ -509,26 +530,45 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
   return withRequestRate(rate, principalOf, {
     async createSession(req, ctx) {
       if (closing) throw cancelled("The server is shutting down");
-      if (sessions.size >= options.maxSessions) {
+      const principal = principalOf(ctx);
+      // Sessions still being built (in slices, while other calls run) count against the limits.
+      const building = creating.get(principal) ?? 0;
+      if (sessions.size + creatingTotal >= options.maxSessions) {
         throw resourceExhausted(
           `Too many open sessions (the limit is ${options.maxSessions}); close some sessions first`,
         );
       }
-      quotas.admitSession(principalOf(ctx), sessionsOf(principalOf(ctx)));
+      quotas.admitSession(principal, sessionsOf(principal) + building);
       checkOpPolicy(req.graphDef ?? create(GraphDefSchema), options.opPolicy);
       const config = mergeConfig(options.defaultSessionConfig, req.config);
       const handle = newSessionHandle();
-      const session = new MasterSession(handle, config, req.graphDef ?? create(GraphDefSchema), env);
-      // TF's CreateWorkerSession: isolated sessions get resource containers of their own.
-      await Promise.all(
-        session
-          .workers()
-          .map((w) => w.createWorkerSession(handle, config.isolateSessionState, principalOf(ctx))),
-      );
-      session.commitCreate();
-      sessions.set(handle, session);
-      owners.set(handle, principalOf(ctx));
-      return create(CreateSessionResponseSchema, { sessionHandle: handle, graphVersion: 0n });
+      creating.set(principal, building + 1);
+      creatingTotal++;
+      try {
+        const session = await MasterSession.create(
+          handle,
+          config,
+          req.graphDef ?? create(GraphDefSchema),
+          env,
+        );
+        // TF's CreateWorkerSession: isolated sessions get resource containers of their own.
+        await Promise.all(
+          session.workers().map((w) => w.createWorkerSession(handle, config.isolateSessionState, principal)),
+        );
+        await session.commitCreate();
+        if (closing) {
+          await session.close();
+          throw cancelled("The server is shutting down");
+        }
+        sessions.set(handle, session);
+        owners.set(handle, principal);
+        return create(CreateSessionResponseSchema, { sessionHandle: handle, graphVersion: 0n });
+      } finally {
+        creatingTotal--;
+        const left = (creating.get(principal) ?? 1) - 1;
+        if (left === 0) creating.delete(principal);
+        else creating.set(principal, left);
+      }
     },
 
     async extendSession(req, ctx) {
@@ -536,7 +576,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       const graphDef = req.graphDef ?? create(GraphDefSchema);
       checkOpPolicy(graphDef, options.opPolicy);
       validateNodeDefs(graphDef.node);
-      const v = s.extend(graphDef, req.currentGraphVersion);
+      const v = await s.extend(graphDef, req.currentGraphVersion);
       return create(ExtendSessionResponseSchema, { newGraphVersion: v });
     },
 
@@ -642,9 +682,20 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       const all = [...sessions.values()];
       sessions.clear();
       owners.clear();
-      await Promise.allSettled(
+      const closed = Promise.allSettled(
         all.map((s) => s.close(cancelled("Step was cancelled because the server is shutting down."))),
       );
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<"late">((resolve) => {
+        timer = setTimeout(() => resolve("late"), options.closeGraceMs);
+      });
+      if ((await Promise.race([closed, grace])) === "late") {
+        options.log(
+          "warn",
+          `steps still running ${options.closeGraceMs} ms after they were cancelled; stopping the workers under them`,
+        );
+      }
+      clearTimeout(timer);
       await Promise.all(workers.map((w) => w.close()));
     },
   });

@@ -26,6 +26,7 @@ import { TensorShapeProtoSchema } from "../../../gen/tensorflow/core/framework/t
 import { boolAttr, intAttr, stringAttr, typeAttr } from "../framework/attr-value.js";
 import { invalidArgument } from "../framework/errors.js";
 import type { AttrMap } from "../framework/op-def.js";
+import { runToEnd, type Sliced, YIELD_EVERY } from "../framework/slices.js";
 import { DataType, isRefType } from "../framework/types.js";
 import { type Graph, isNextIteration, isSwitch, type Node } from "../graph/graph.js";
 
@@ -69,30 +70,41 @@ export interface ControlFlowOptions {
  * frame that spans devices, the control loops added. Throws TF's INVALID_ARGUMENT for malformed
  * frames.
  */
-// long-function: TF's AddControlFlow (graph_partition.cc): the per-frame control loops are built from shared per-device maps in TF's order; split, the state would travel through many parameters.
 export function addControlFlow(graph: Graph, options: ControlFlowOptions): PartNode[] {
+  return runToEnd(addControlFlowSliced(graph, options));
+}
+
+/** addControlFlow as a sliced pass (framework/slices.ts); `graph` is only read. */
+// long-function: TF's AddControlFlow (graph_partition.cc): the per-frame control loops are built from shared per-device maps in TF's order; split, the state would travel through many parameters.
+export function* addControlFlowSliced(graph: Graph, options: ControlFlowOptions): Sliced<PartNode[]> {
   const devices = graph.nodes.map((n) => n.assignedDevice);
-  optimizeControlFlowColocation(graph, devices);
-  const nodes: PartNode[] = graph.nodes.map((n) => ({
-    id: n.id,
-    name: n.name,
-    op: n.op,
-    device: devices[n.id]!,
-    attrs: n.attrs,
-    inputTypes: n.inputTypes,
-    outputTypes: n.outputTypes,
-    inEdges: [],
-    outEdges: [],
-    isControlLoopMerge: false,
-    ...(n.originalNames ? { originalNames: n.originalNames } : {}),
-  }));
+  yield* optimizeControlFlowColocation(graph, devices);
+  let k = 0;
+  const nodes: PartNode[] = [];
+  for (const n of graph.nodes) {
+    if (++k % YIELD_EVERY === 0) yield;
+    nodes.push({
+      id: n.id,
+      name: n.name,
+      op: n.op,
+      device: devices[n.id]!,
+      attrs: n.attrs,
+      inputTypes: n.inputTypes,
+      outputTypes: n.outputTypes,
+      inEdges: [],
+      outEdges: [],
+      isControlLoopMerge: false,
+      ...(n.originalNames ? { originalNames: n.originalNames } : {}),
+    });
+  }
   const originalEdges: PartEdge[] = [];
   for (const dst of graph.nodes) {
+    if (++k % YIELD_EVERY === 0) yield;
     for (const e of dst.inEdges)
       originalEdges.push(connect(nodes[e.src.id]!, e.srcOutput, nodes[dst.id]!, e.dstInput));
   }
   // Always, as TF's AddControlFlow does: a node fed from two frames fails here, not in a hung step.
-  const cf = buildControlFlowInfo(graph);
+  const cf = yield* buildControlFlowInfo(graph);
   if (!devices.some((d) => d !== devices[0])) return nodes; // one device: nothing spans devices
 
   // Frame info of the nodes added below (they belong to the frame they were made for).
@@ -188,6 +200,7 @@ export function addControlFlow(graph: Graph, options: ControlFlowOptions): PartN
   };
 
   for (const e of originalEdges) {
+    if (++k % YIELD_EVERY === 0) yield;
     const start = inFrameCrossDevice(e);
     if (start === undefined) continue;
     let frame = start;
@@ -233,6 +246,7 @@ export function addControlFlow(graph: Graph, options: ControlFlowOptions): PartN
   const allEdges: PartEdge[] = [];
   for (const n of nodes) allEdges.push(...n.inEdges);
   for (const e of allEdges) {
+    if (++k % YIELD_EVERY === 0) yield;
     const frame = inFrameCrossDevice(e);
     if (frame === undefined) continue;
     const loop = controlLoops.get(`${frameName(frame)}$$${e.dst.device}`)!;
@@ -275,7 +289,7 @@ export function emptyFloatConstAttrs(): AttrMap {
  * TF's OptimizeControlFlowColocation, as a pre-order DFS from the sources (TF walks from its
  * SOURCE node; a stack, so the last out-edge is explored first).
  */
-function optimizeControlFlowColocation(graph: Graph, devices: string[]): void {
+function* optimizeControlFlowColocation(graph: Graph, devices: string[]): Sliced<void> {
   const visited = new Uint8Array(graph.nodes.length);
   const stack: Node[] = graph.nodes.filter((n) => n.inEdges.length === 0);
   const visit = (node: Node) => {
@@ -290,9 +304,11 @@ function optimizeControlFlowColocation(graph: Graph, devices: string[]): void {
       if (out) devices[node.id] = devices[out.dst.id]!;
     }
   };
+  let k = 0;
   while (stack.length > 0) {
     const n = stack.pop()!;
     if (visited[n.id]) continue;
+    if (++k % YIELD_EVERY === 0) yield;
     visited[n.id] = 1;
     visit(n);
     for (const e of n.outEdges) if (!visited[e.dst.id]) stack.push(e.dst);
@@ -313,7 +329,8 @@ interface ControlFlowInfo {
  * TF's BuildControlFlowInfo: breadth-first from the sources, an Enter opens its frame_name, an
  * Exit returns to the parent frame; a node reached from two frames is INVALID_ARGUMENT.
  */
-function buildControlFlowInfo(graph: Graph): ControlFlowInfo {
+// long-function: TF's BuildControlFlowInfo, one breadth-first walk with its frame checks, as a sliced pass.
+function* buildControlFlowInfo(graph: Graph): Sliced<ControlFlowInfo> {
   const n = graph.nodes.length;
   const frame = new Int32Array(n).fill(-1);
   const parentFrame = new Int32Array(n).fill(-1);
@@ -332,6 +349,7 @@ function buildControlFlowInfo(graph: Graph): ControlFlowInfo {
       `${formatNode(out)} has inputs from different frames. The input ${formatNode(curr)} is in frame '${currFrame}'. The input ${formatNode(graph.nodes[parentNode[out.id]!]!)} is in frame '${otherFrame}'.`,
     );
   for (let q = 0; q < queue.length; q++) {
+    if (q % YIELD_EVERY === 0) yield;
     const curr = graph.nodes[queue[q]!]!;
     let f = frame[curr.id]!;
     if (isExit(curr)) f = f < 0 ? -1 : parentFrame[f]!; // an Exit's outputs are in the parent frame

@@ -21,9 +21,10 @@ import { type NodeDef, NodeDefSchema } from "../../../gen/tensorflow/core/framew
 import type { VersionDef } from "../../../gen/tensorflow/core/framework/versions_pb.js";
 import { boolAttr, intAttr, stringAttr, typeAttr } from "../framework/attr-value.js";
 import { internal } from "../framework/errors.js";
+import { runToEnd, type Sliced, YIELD_EVERY } from "../framework/slices.js";
 import { baseType, DataType, isRefType } from "../framework/types.js";
 import type { Graph } from "../graph/graph.js";
-import { addControlFlow, emptyFloatConstAttrs } from "./control-flow.js";
+import { addControlFlowSliced, emptyFloatConstAttrs } from "./control-flow.js";
 
 export interface PartitionOptions {
   /** Incarnation of each device, by full name (the send side's goes into the attrs). */
@@ -35,8 +36,16 @@ export interface PartitionOptions {
 }
 
 /** Returns device name → partition GraphDef, in first-appearance order of devices. */
-// long-function: TF's Partition (graph_partition.cc): one pass over the edges adding _Send/_Recv pairs with shared de-duplication maps, kept in TF's order.
 export function partitionGraph(graph: Graph, options: PartitionOptions): Map<string, GraphDef> {
+  return runToEnd(partitionGraphSliced(graph, options));
+}
+
+/** partitionGraph as a sliced pass (framework/slices.ts); `graph` is only read. */
+// long-function: TF's Partition (graph_partition.cc): one pass over the edges adding _Send/_Recv pairs with shared de-duplication maps, kept in TF's order.
+export function* partitionGraphSliced(
+  graph: Graph,
+  options: PartitionOptions,
+): Sliced<Map<string, GraphDef>> {
   const parts = new Map<string, GraphDef>();
   const defs = new Map<number, NodeDef>(); // node id → its NodeDef in its partition
   const partOf = (device: string): GraphDef => {
@@ -55,8 +64,10 @@ export function partitionGraph(graph: Graph, options: PartitionOptions): Map<str
   }
   // TF's master adds the control flow ("<prefix>_S<n>"), its workers the transfers ("<prefix>_G<n>").
   let masterCounter = 0;
-  const nodes = addControlFlow(graph, { newName: (prefix) => `${prefix}_S${masterCounter++}` });
+  const nodes = yield* addControlFlowSliced(graph, { newName: (prefix) => `${prefix}_S${masterCounter++}` });
+  let k = 0;
   for (const node of nodes) {
+    if (++k % YIELD_EVERY === 0) yield;
     const def = create(NodeDefSchema, {
       name: node.name,
       op: node.op,
@@ -82,6 +93,7 @@ export function partitionGraph(graph: Graph, options: PartitionOptions): Map<str
   const transfers = new Map<string, string>();
 
   for (const dst of nodes) {
+    if (++k % YIELD_EVERY === 0) yield;
     const dstDef = defs.get(dst.id)!;
     const dataInputs: string[] = new Array(dst.inputTypes.length).fill("");
     const controlInputs: string[] = [];

@@ -20,6 +20,7 @@
 import type { Device } from "../device/device-set.js";
 import { failedPrecondition, internal, invalidArgument, isTfError, TfError } from "../framework/errors.js";
 import { registeredKernels, supportedDeviceTypes } from "../framework/op-kernel.js";
+import { runToEnd, type Sliced, YIELD_EVERY } from "../framework/slices.js";
 import { DataType, dataTypeString, isRefType } from "../framework/types.js";
 import type { Node } from "../graph/graph.js";
 import {
@@ -148,21 +149,37 @@ export class ColocationGraph {
 
   /** TF's ColocationGraph::Initialize. Throws TfError (already carrying TF's node suffix). */
   initialize(): void {
+    runToEnd(this.initializeSliced());
+  }
+
+  /** initialize as a sliced pass (framework/slices.ts). */
+  *initializeSliced(): Sliced<void> {
+    let k = 0;
     for (const node of this.order) {
+      if (++k % YIELD_EVERY === 0) yield;
       try {
         this.members[node.id] = this.initializeMember(node);
       } catch (e) {
         throw withMessage(e, (m) => attachDef(m, node.name));
       }
     }
-    this.colocateResourceAndRefEdges();
-    this.colocateAllNodes();
+    yield* this.colocateResourceAndRefEdges();
+    yield* this.colocateAllNodes();
   }
+
+  /** Device types with a kernel for an op, by op: one lookup per op, not per node. */
+  private readonly supportedTypesByOp = new Map<string, readonly string[]>();
 
   private supportedTypesFor(node: Node): string[] {
     // A call of a library function runs wherever its caller does (its body is placed when run).
-    const kernelTypes = node.opDef.isFunction ? this.deviceTypes : supportedDeviceTypes(node.op);
-    return this.deviceTypes.filter((t) => kernelTypes.includes(t));
+    if (node.opDef.isFunction) return [...this.deviceTypes];
+    let types = this.supportedTypesByOp.get(node.op);
+    if (types === undefined) {
+      const kernelTypes = supportedDeviceTypes(node.op);
+      types = this.deviceTypes.filter((t) => kernelTypes.includes(t));
+      this.supportedTypesByOp.set(node.op, types);
+    }
+    return [...types];
   }
 
   private initializeMember(node: Node): Member {
@@ -231,8 +248,10 @@ export class ColocationGraph {
   }
 
   /** TF's ColocateResourceAndRefEdges: a ref or resource input forces src and dst together. */
-  private colocateResourceAndRefEdges(): void {
+  private *colocateResourceAndRefEdges(): Sliced<void> {
+    let k = 0;
     for (const e of this.edges) {
+      if (++k % YIELD_EVERY === 0) yield;
       const t = e.dst.inputTypes[e.dstInput]!;
       if ((t === DataType.DT_RESOURCE || isRefType(t)) && !inputColocationExemptOps.has(e.dst.op)) {
         this.colocateResourceOrRefEdge(e.src, e.dst);
@@ -291,10 +310,12 @@ export class ColocationGraph {
   }
 
   /** TF's ColocateAllNodes: `_class` "loc:@g" entries and each node's own name are groups. */
-  private colocateAllNodes(): void {
+  private *colocateAllNodes(): Sliced<void> {
     const groupRoot = new Map<string, Node>();
     const utf8 = new TextDecoder();
+    let k = 0;
     for (const node of this.order) {
+      if (++k % YIELD_EVERY === 0) yield;
       const attr = node.attrs[kColocationAttrName];
       if (attr !== undefined) {
         if (attr.value.case === "list") {
@@ -373,7 +394,7 @@ export class ColocationGraph {
     const root = this.members[this.findRoot(node.id)]!;
     const index = this.intern(node.assignedDevice);
     if (index === root.assignedIndex) return;
-    const parsed = parseFullName(node.assignedDevice) ?? emptySpec();
+    const parsed = this.parsedAssigned(node.assignedDevice);
     const dev = node.assignedDevice;
     const constrain = (merge: () => void, before: string, text: (b: string, msg: string) => string) => {
       try {
@@ -404,6 +425,18 @@ export class ColocationGraph {
     );
     root.assignedIndex = index;
     root.possible = [];
+  }
+
+  /** Assigned device names parsed once each (only read by the merges in limitToAssignedDevice). */
+  private readonly parsedAssignedNames = new Map<string, DevSpec>();
+
+  private parsedAssigned(name: string): DevSpec {
+    let spec = this.parsedAssignedNames.get(name);
+    if (spec === undefined) {
+      spec = parseFullName(name) ?? emptySpec();
+      this.parsedAssignedNames.set(name, spec);
+    }
+    return spec;
   }
 
   private findMatchingDevices(spec: DevSpec): Device[] {

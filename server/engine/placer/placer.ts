@@ -20,6 +20,7 @@
 
 import type { Device } from "../device/device-set.js";
 import { TfError } from "../framework/errors.js";
+import { runToEnd, type Sliced, YIELD_EVERY } from "../framework/slices.js";
 import { DataType, isRefType } from "../framework/types.js";
 import { type Edge, type Graph, isMerge, isNextIteration, type Node } from "../graph/graph.js";
 import { ColocationGraph, kColocationAttrName, kColocationGroupPrefix } from "./colocation-graph.js";
@@ -53,18 +54,23 @@ function isBackEdge(src: Node, dst: Node): boolean {
  * node listed first in the GraphDef, and adds each node's in-edges when it creates the node (loop
  * back edges last). Graph ids here follow the GraphDef instead, so the order is recomputed.
  */
-export function tfNodeOrder(
-  graph: Graph,
-  first = 0,
-): {
+export function tfNodeOrder(graph: Graph, first = 0): NodeOrder {
+  return runToEnd(tfNodeOrderSliced(graph, first));
+}
+
+interface NodeOrder {
   order: Node[];
   dataEdges: { src: Node; dst: Node; dstInput: number }[];
-} {
+}
+
+// long-function: one topological sort with its heap helpers inline, as a sliced pass.
+function* tfNodeOrderSliced(graph: Graph, first = 0): Sliced<NodeOrder> {
   // With `first`, only nodes from that id on are ordered (and only edges among them listed): the
   // nodes an ExtendSession appended, whose inputs from earlier nodes are all created already.
   const n = graph.size;
   const pending = new Int32Array(n);
   for (let id = first; id < n; id++) {
+    if (id % YIELD_EVERY === 0) yield;
     const node = graph.nodes[id]!;
     for (const e of node.inEdges) if (e.src.id >= first && !isBackEdge(e.src, node)) pending[node.id]!++;
   }
@@ -104,7 +110,7 @@ export function tfNodeOrder(
   const backEdges: { src: Node; dst: Node; dstInput: number }[] = [];
   while (heap.length > 0) {
     const node = graph.nodes[pop()]!;
-    order.push(node);
+    if (order.push(node) % YIELD_EVERY === 0) yield;
     for (const e of node.inEdges) {
       if (e.dstInput < 0 || e.src.id < first) continue;
       (isBackEdge(e.src, node) ? backEdges : dataEdges).push({ src: e.src, dst: node, dstInput: e.dstInput });
@@ -143,7 +149,16 @@ function canAssignToDevice(name: string, devices: readonly Device[]): boolean {
  * graph is left partly placed and must be discarded.
  */
 export function placeGraph(graph: Graph, devices: readonly Device[], options: PlacerOptions): void {
-  placeFrom(graph, 0, devices, options);
+  runToEnd(placeFrom(graph, 0, devices, options));
+}
+
+/** placeGraph as a sliced pass (framework/slices.ts). */
+export function placeGraphSliced(
+  graph: Graph,
+  devices: readonly Device[],
+  options: PlacerOptions,
+): Sliced<void> {
+  return placeFrom(graph, 0, devices, options);
 }
 
 /**
@@ -161,7 +176,17 @@ export function placeAppended(
   devices: readonly Device[],
   options: PlacerOptions,
 ): void {
-  placeFrom(graph, first, devices, options);
+  runToEnd(placeFrom(graph, first, devices, options));
+}
+
+/** placeAppended as a sliced pass. */
+export function placeAppendedSliced(
+  graph: Graph,
+  first: number,
+  devices: readonly Device[],
+  options: PlacerOptions,
+): Sliced<void> {
+  return placeFrom(graph, first, devices, options);
 }
 
 /**
@@ -273,16 +298,27 @@ export function colocationGroups(node: Node): string[] {
 
 const utf8 = new TextDecoder();
 
-function placeFrom(graph: Graph, first: number, devices: readonly Device[], options: PlacerOptions): void {
+// long-function: TF's two placement passes over one colocation graph, as a sliced pass.
+function* placeFrom(
+  graph: Graph,
+  first: number,
+  devices: readonly Device[],
+  options: PlacerOptions,
+): Sliced<void> {
   for (let id = first; id < graph.size; id++) {
+    if (id % YIELD_EVERY === 0) yield;
     const node = graph.nodes[id]!;
     const prev = options.previousPlacement?.get(node.name);
     if (prev !== undefined && node.opDef.isStateful) node.assignedDevice = prev;
   }
-  const { order, dataEdges } = tfNodeOrder(graph, first);
-  const tfIds = new Map(order.map((n, i) => [n, first + i + 2] as const));
+  const { order, dataEdges } = yield* tfNodeOrderSliced(graph, first);
+  const tfIds = new Map<Node, number>();
+  for (let i = 0; i < order.length; i++) {
+    if (i % YIELD_EVERY === 0) yield;
+    tfIds.set(order[i]!, first + i + 2);
+  }
   const colocation = new ColocationGraph(order, dataEdges, tfIds, devices, options);
-  colocation.initialize();
+  yield* colocation.initializeSliced();
 
   const log = (node: Node) => {
     if (options.logDevicePlacement) options.log?.(`${node.name}: (${node.op}): ${node.assignedDevice}`);
@@ -305,7 +341,9 @@ function placeFrom(graph: Graph, first: number, devices: readonly Device[], opti
   };
 
   const secondPass: Node[] = [];
+  let k = 0;
   for (const node of order) {
+    if (++k % YIELD_EVERY === 0) yield;
     if (node.assignedDevice !== "") {
       colocation.limitToAssignedDevice(node);
       log(node);
@@ -326,6 +364,7 @@ function placeFrom(graph: Graph, first: number, devices: readonly Device[], opti
   }
 
   for (const node of secondPass) {
+    if (++k % YIELD_EVERY === 0) yield;
     const devs = candidates(node);
     let chosen: string | undefined;
     // Heuristic A: a generator goes where all its consumers (data and control) are. Without

@@ -529,6 +529,58 @@ def extend_between_runs(target):
 
 
 @program()
+def extend_reads_old_resource_variable(target):
+    """A resource variable created and initialised by the base graph, then read, updated and
+    re-read by ops that later ExtendSession calls add (the handle op stays where it was placed; the
+    new ops find the same variable), on one device and pinned to the other."""
+    g = tf.Graph()
+    with g.as_default():
+        v = v1.get_variable("v", initializer=[1.0, 2.0], use_resource=True)
+        w = v1.get_variable("w", initializer=[10.0], use_resource=True)
+        with tf.device("/cpu:1"):
+            u = v1.get_variable("u", initializer=[5.0], use_resource=True)
+        init = v1.global_variables_initializer()
+    r = {}
+    with session(target, g) as sess:
+        r["init"] = cap(lambda: sess.run(init))
+        with g.as_default():
+            read = v.read_value()
+            inc = v.assign_add([0.5, 0.5], read_value=True)
+        r["read"] = cap(lambda: sess.run(read))
+        r["assign_add"] = cap(lambda: sess.run(inc))
+        r["read_after"] = cap(lambda: sess.run(read))
+        with g.as_default():
+            raw_read = tf.raw_ops.ReadVariableOp(resource=w.handle, dtype=tf.float32, name="raw_read")
+            with tf.control_dependencies([raw_read]):
+                raw_add = tf.raw_ops.AssignAddVariableOp(
+                    resource=w.handle, value=tf.constant([1.0]), name="raw_add"
+                )
+            with tf.device("/cpu:0"):
+                cross = tf.add(u.read_value(), 1.0, name="cross_read")
+            sub = v.assign_sub([1.0, 1.0])
+        r["raw_read"] = cap(lambda: sess.run(raw_read))
+        r["raw_add"] = cap(lambda: sess.run(raw_add))
+        r["raw_read_after"] = cap(lambda: sess.run(raw_read))
+        r["cross_device"] = cap(lambda: sess.run(cross))
+        r["assign_sub"] = cap(lambda: sess.run(sub))
+        with g.as_default():
+            with tf.device("/cpu:1"):
+                pinned = tf.raw_ops.ReadVariableOp(resource=v.handle, dtype=tf.float32, name="pinned_read")
+        r["read_pinned_elsewhere"] = cap(lambda: sess.run(pinned))
+        with g.as_default():
+            # A functional If in the extension makes the server rebuild the whole graph (its bodies
+            # are lowered into it); the variables must survive that too.
+            v1.enable_control_flow_v2()
+            try:
+                branch = tf.cond(tf.constant(True), lambda: w.read_value() * 2.0, lambda: w.read_value())
+            finally:
+                v1.disable_control_flow_v2()
+        r["after_rebuild"] = cap(lambda: sess.run(branch))
+        r["final"] = cap(lambda: sess.run([v.read_value(), w.read_value(), u.read_value()]))
+    return r
+
+
+@program()
 def partial_run(target):
     """partial_run_setup + partial_run: incremental feeds/fetches, and every error case."""
     g = tf.Graph()

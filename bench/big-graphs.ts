@@ -1,0 +1,169 @@
+// What a big graph costs, and what it costs everyone else (docs/benchmarks.md, "Big graphs"): an
+// in-process master (worker threads on, two CPU devices, no RPC) gets CreateSession and then a
+// first RunStep of an Identity chain of N nodes (split over the two devices in blocks of 1,000, so
+// the first run partitions and wires _Send/_Recv pairs). Meanwhile a second "client" calls
+// ListDevices every ~10 ms; its latency (p50, p99, max) is compared with the same calls on an idle
+// master, and the event loop's longest stall (perf_hooks.monitorEventLoopDelay) is recorded. Also
+// the protobuf decode of the CreateSession request (which connect-es does on the RPC thread before
+// the engine sees it). Figures per size and the ratios between sizes.
+//
+//   node --import tsx bench/big-graphs.ts [--sizes 10000,100000] [--repeats 1]
+
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import type { NodeDef } from "../gen/tensorflow/core/framework/node_def_pb.js";
+import {
+  CreateSessionRequestSchema,
+  ListDevicesRequestSchema,
+  RunStepRequestSchema,
+} from "../gen/tensorflow/core/protobuf/master_pb.js";
+import { createMaster, type Master } from "../server/engine/master/master.js";
+import { attr } from "../test/support/attr.js";
+import { constNode, DataType, node } from "../test/support/graphs.js";
+import { fmt, machineInfo, mainThreadCpuMs, positive, sleep, writeResults } from "./support.js";
+
+function parseArgs(argv: readonly string[]): { sizes: number[]; repeats: number } {
+  let sizes = [10_000, 100_000];
+  let repeats = 1;
+  for (let i = 0; i < argv.length; i += 2) {
+    const value = argv[i + 1];
+    if (argv[i] === "--sizes") sizes = (value ?? "").split(",").map((s) => positive("sizes", s, true));
+    else if (argv[i] === "--repeats") repeats = positive("repeats", value, true);
+    else throw new Error(`unknown option ${argv[i]}`);
+  }
+  return { sizes, repeats };
+}
+
+function chain(n: number): NodeDef[] {
+  const f32 = attr.type(DataType.DT_FLOAT);
+  const nodes: NodeDef[] = [];
+  for (let i = 0; i < n; i++) {
+    const device = `/device:CPU:${Math.floor(i / 1000) % 2}`;
+    if (i === 0) nodes.push({ ...constNode("n0", DataType.DT_FLOAT, [], [1]), device });
+    else nodes.push(node(`n${i}`, "Identity", { inputs: [`n${i - 1}`], attrs: { T: f32 }, device }));
+  }
+  return nodes;
+}
+
+const pct = (sorted: readonly number[], p: number) =>
+  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+
+interface Phase {
+  wallMs: number;
+  cpuMs: number;
+  /** CPU of the main (RPC) thread alone. */
+  mainCpuMs: number;
+  listDevices: { n: number; p50: number; p99: number; max: number };
+  loopStallMs: number;
+}
+
+/** Runs `work` while ListDevices is sampled every ~10 ms. */
+async function measured(m: Master, work: () => Promise<unknown>): Promise<Phase> {
+  const lat: number[] = [];
+  let running = true;
+  // A client sending a request every 10 ms: a request waits from when it would have been sent
+  // (the event loop cannot read it off the socket before) until it is answered.
+  const sampler = (async () => {
+    let due = performance.now();
+    while (running) {
+      await m.listDevices(create(ListDevicesRequestSchema, {}));
+      // (A timer may fire a fraction of a millisecond before `due`.)
+      lat.push(Math.max(0, performance.now() - due));
+      due += 10;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      else due = performance.now();
+    }
+  })();
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  const c0 = process.cpuUsage();
+  const m0 = mainThreadCpuMs(process.pid) ?? 0;
+  const t0 = performance.now();
+  await work();
+  const wallMs = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  const mainCpuMs = (mainThreadCpuMs(process.pid) ?? 0) - m0;
+  loop.disable();
+  running = false;
+  await sampler;
+  lat.sort((a, b) => a - b);
+  return {
+    wallMs,
+    cpuMs: (c.user + c.system) / 1000,
+    mainCpuMs,
+    listDevices: { n: lat.length, p50: pct(lat, 0.5), p99: pct(lat, 0.99), max: lat.at(-1) ?? 0 },
+    loopStallMs: loop.max / 1e6,
+  };
+}
+
+async function main(): Promise<void> {
+  const { sizes, repeats } = parseArgs(process.argv.slice(2));
+  const master = createMaster({ cpuDevices: 2, maxGraphNodes: 10_000_000 });
+  const rows: Record<string, unknown>[] = [];
+  try {
+    // Warm-up: worker threads started, kernels and code loaded.
+    const warm = await master.createSession(
+      create(CreateSessionRequestSchema, { graphDef: { node: chain(2000) } }),
+    );
+    await master.runStep(
+      create(RunStepRequestSchema, { sessionHandle: warm.sessionHandle, fetch: ["n1999"] }),
+    );
+    for (let r = 0; r < repeats; r++) {
+      for (const n of sizes) {
+        const idle = await measured(master, () => sleep(1000));
+        const req = create(CreateSessionRequestSchema, {
+          graphDef: { node: chain(n), versions: { producer: 1 } },
+        });
+        const bytes = toBinary(CreateSessionRequestSchema, req);
+        const d0 = performance.now();
+        fromBinary(CreateSessionRequestSchema, bytes);
+        const decodeMs = performance.now() - d0;
+        let handle = "";
+        const createPhase = await measured(master, async () => {
+          handle = (await master.createSession(req)).sessionHandle;
+        });
+        const firstRun = await measured(master, () =>
+          master.runStep(create(RunStepRequestSchema, { sessionHandle: handle, fetch: [`n${n - 1}`] })),
+        );
+        const row = { nodes: n, decodeMs, idle, create: createPhase, firstRun };
+        rows.push(row);
+        const line = (what: string, p: Phase) =>
+          `  ${what}: ${fmt(p.wallMs, 0)} ms wall, ${fmt(p.cpuMs, 0)} ms CPU (${fmt(p.mainCpuMs, 0)} on the RPC thread); ListDevices ` +
+          `p50 ${fmt(p.listDevices.p50, 1)} / p99 ${fmt(p.listDevices.p99, 1)} / max ${fmt(p.listDevices.max, 1)} ms ` +
+          `(${p.listDevices.n} calls); longest event-loop stall ${fmt(p.loopStallMs, 1)} ms`;
+        console.log(`${n} nodes (request decode ${fmt(decodeMs, 0)} ms)`);
+        console.log(line("idle", idle));
+        console.log(line("CreateSession", createPhase));
+        console.log(line("first RunStep", firstRun));
+        console.log(
+          `  added ListDevices p99 over idle: CreateSession ${fmt(createPhase.listDevices.p99 - idle.listDevices.p99, 1)} ms, ` +
+            `first RunStep ${fmt(firstRun.listDevices.p99 - idle.listDevices.p99, 1)} ms`,
+        );
+        await master.closeSession({ $typeName: "tensorflow.CloseSessionRequest", sessionHandle: handle });
+      }
+    }
+  } finally {
+    await master.close();
+  }
+  const by = (n: number) =>
+    rows.filter((r) => r.nodes === n) as unknown as { create: Phase; firstRun: Phase }[];
+  if (sizes.length >= 2) {
+    const [a, b] = [sizes[0]!, sizes.at(-1)!];
+    const ratio = (f: (x: { create: Phase; firstRun: Phase }) => number) =>
+      Math.min(...by(b).map(f)) / Math.min(...by(a).map(f));
+    console.log(
+      `\n${b} / ${a} nodes (${b / a}x): CreateSession CPU ${fmt(
+        ratio((x) => x.create.cpuMs),
+        1,
+      )}x, ` +
+        `first RunStep CPU ${fmt(
+          ratio((x) => x.firstRun.cpuMs),
+          1,
+        )}x`,
+    );
+  }
+  console.log(writeResults("big-graphs", { machine: machineInfo(), sizes, rows }));
+}
+
+await main();

@@ -54,7 +54,8 @@ async function withCallSignal<T>(call: RpcCall, f: (call: Required<CallContext>)
   const onAbort = () => {
     const reason: unknown = call.signal.reason;
     if (reason instanceof ConnectError && reason.code === Code.Unavailable) {
-      const e = unavailable(`${reason.rawMessage}: the step was cancelled`);
+      // The same words on every transport (the gRPC fast path answers its other calls with them).
+      const e = unavailable(reason.rawMessage);
       controller.abort(e);
       answerNow(e);
       return;

@@ -358,6 +358,67 @@ function allocStorage(dtype: DataType, n: number): TensorData {
   }
 }
 
+/** The typed-array class that holds a fixed-size dtype's elements (see the header). */
+function storageClass(dtype: DataType): TypedCtor<NumericArray | BigIntArray> | undefined {
+  switch (dtype) {
+    case DataType.DT_FLOAT:
+    case DataType.DT_COMPLEX64:
+      return Float32Array;
+    case DataType.DT_DOUBLE:
+    case DataType.DT_COMPLEX128:
+      return Float64Array;
+    case DataType.DT_INT32:
+    case DataType.DT_QINT32:
+      return Int32Array;
+    case DataType.DT_UINT32:
+      return Uint32Array;
+    case DataType.DT_INT16:
+    case DataType.DT_QINT16:
+      return Int16Array;
+    case DataType.DT_UINT16:
+    case DataType.DT_QUINT16:
+    case DataType.DT_HALF:
+    case DataType.DT_BFLOAT16:
+      return Uint16Array;
+    case DataType.DT_INT8:
+    case DataType.DT_QINT8:
+      return Int8Array;
+    case DataType.DT_UINT8:
+    case DataType.DT_QUINT8:
+    case DataType.DT_BOOL:
+      return Uint8Array;
+    case DataType.DT_INT64:
+      return BigInt64Array;
+    case DataType.DT_UINT64:
+      return BigUint64Array;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The storage of n elements of a fixed-size dtype laid over existing memory, without copying:
+ * `byteOffset` must be a multiple of the storage's element size. Undefined for dtypes without raw
+ * storage (string, resource, variant).
+ */
+export function storageView(
+  dtype: DataType,
+  buffer: ArrayBufferLike,
+  byteOffset: number,
+  n: number,
+): NumericArray | BigIntArray | undefined {
+  const ctor = storageClass(dtype);
+  if (ctor === undefined) return undefined;
+  const lanes = dtype === DataType.DT_COMPLEX64 || dtype === DataType.DT_COMPLEX128 ? 2 : 1;
+  return new (
+    ctor as unknown as new (
+      b: ArrayBufferLike,
+      o: number,
+      l: number,
+    ) => NumericArray | BigIntArray
+  )(buffer, byteOffset, lanes * n);
+}
+
 const emptyResourceHandle: ResourceHandle = {
   device: "",
   container: "",

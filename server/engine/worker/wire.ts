@@ -1,6 +1,6 @@
 // What crosses between the master's thread and a worker thread: tensors, rendezvous values and
-// errors as structured-clone-able plain objects (postMessage copies typed arrays; step stats travel
-// as protobuf bytes).
+// errors as structured-clone-able plain objects (step stats travel as protobuf bytes). Tensor
+// storage in shared memory is shared, not copied (docs/architecture.md, "Tensor bytes").
 
 import type { MessagePort } from "node:worker_threads";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
@@ -34,7 +34,20 @@ export interface WireError {
 export const toWireTensor = (t: Tensor): WireTensor =>
   t.dtype === DataType.DT_VARIANT
     ? { dtype: t.dtype, shape: t.shape, data: dataToWire(t) }
-    : { dtype: t.dtype, shape: t.shape, data: t.data };
+    : { dtype: t.dtype, shape: t.shape, data: wireStorage(t.data) };
+
+/**
+ * Storage as it should cross: raw storage in a SharedArrayBuffer crosses as is (the other thread
+ * sees the same memory: no copy, safe because tensors are never written once produced). Ordinary
+ * memory is copied by postMessage, and a typed array is cloned with its whole ArrayBuffer, so a
+ * view of part of a larger buffer (a small tensor sliced out of a big one, say) is first cut to
+ * its own bytes: the clone then copies just those.
+ */
+function wireStorage(data: TensorData): TensorData {
+  if (!ArrayBuffer.isView(data)) return data;
+  if (data.buffer instanceof SharedArrayBuffer || data.byteLength === data.buffer.byteLength) return data;
+  return data.slice();
+}
 export const fromWireTensor = (w: WireTensor): Tensor =>
   w.dtype === DataType.DT_VARIANT
     ? dataFromWire(w.dtype, w.shape, w.data)

@@ -292,6 +292,19 @@ function typed<T>(ctor: TypedCtor<T>, length: number): T {
 }
 
 /**
+ * A copy of raw storage where allocData would put it (shared memory when large, so the copy can
+ * go on to other threads without being copied again), made as one byte copy. Object storage
+ * (strings, handles, variants) is copied as an array of the same, immutable, elements.
+ */
+export function copyStorage(data: TensorData): TensorData {
+  if (!ArrayBuffer.isView(data)) return data.slice() as TensorData;
+  const ctor = data.constructor as TypedCtor<NumericArray | BigIntArray>;
+  const out = typed(ctor, data.length);
+  (out as { set(a: ArrayLike<unknown>): void }).set(data as ArrayLike<unknown>);
+  return out;
+}
+
+/**
  * Allocates zeroed storage for n elements of dtype, after checking the per-tensor limit and
  * charging the current step's account (see swapStepAccount).
  */

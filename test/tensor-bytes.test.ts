@@ -327,6 +327,47 @@ for (const workerThreads of [true, false]) {
       assert.ok(!sameMemory(fed, y), "the engine keeps nothing of the request's memory");
     });
 
+    test("a variable's value is fetched as a view of its memory, and a later update leaves that view alone", async () => {
+      const n = 1 << 15;
+      const sessionHandle = await session(m, [
+        node("x", "Placeholder", { attrs: { dtype: attr.type(D.DT_FLOAT), shape: attr.shape([n]) } }),
+        node("v", "VariableV2", {
+          attrs: {
+            dtype: attr.type(D.DT_FLOAT),
+            shape: attr.shape([n]),
+            shared_name: attr.string(`bytes-${workerThreads}`),
+          },
+        }),
+        node("assign", "Assign", { inputs: ["v", "x"], attrs: { T: attr.type(D.DT_FLOAT) } }),
+        node("read", "Identity", { inputs: ["v"], attrs: { T: attr.type(D.DT_FLOAT) } }),
+      ]);
+      const assign = async (content: Uint8Array) => {
+        const { req } = wireRequest(
+          create(RunStepRequestSchema, {
+            sessionHandle,
+            feed: [{ name: "x:0", tensor: proto(D.DT_FLOAT, [n], content) }],
+            target: ["assign"],
+          }),
+          0,
+        );
+        await m.runStep(req);
+      };
+      const read = async () =>
+        fetched(await m.runStep(create(RunStepRequestSchema, { sessionHandle, fetch: ["read:0"] })), 0)
+          .tensorContent;
+      const first = elementBytes(D.DT_FLOAT, n);
+      await assign(first);
+      const a = await read();
+      const b = await read();
+      assert.ok(a.buffer instanceof SharedArrayBuffer);
+      assert.ok(sameMemory(a, b), "two steps' fetches of the variable are views of its one memory");
+      // The ownership rule: an update replaces the variable's storage; a response's view never changes.
+      await assign(elementBytes(D.DT_FLOAT, n + 1).subarray(0, 4 * n));
+      const c = await read();
+      assert.ok(Buffer.from(a).equals(Buffer.from(first)), "the earlier response's bytes are unchanged");
+      assert.ok(!sameMemory(a, c));
+    });
+
     test("a feed in shared request memory reaches the kernel and the response without a copy", async () => {
       const sessionHandle = await sessionFor(D.DT_FLOAT);
       const n = 1 << 16;

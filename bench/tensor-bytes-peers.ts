@@ -19,9 +19,11 @@ export interface RunningPeer {
 
 const tfPython = join(process.env.TFGATE_TF_VENV ?? join(repoRoot, ".venv-tf"), "bin", "python");
 
-function startTfgate(maxMessageBytes: number): Promise<RunningPeer> {
+function startTfgate(maxMessageBytes: number, cpuProfDir: string | undefined): Promise<RunningPeer> {
+  const execArgv = ["--import", "tsx"];
+  if (cpuProfDir !== undefined) execArgv.push("--cpu-prof", "--cpu-prof-dir", cpuProfDir);
   const child = fork(join(benchDir, "runstep-server.ts"), ["tfgate"], {
-    execArgv: ["--import", "tsx"],
+    execArgv,
     env: { ...process.env, TFGATE_MAX_MESSAGE_BYTES: String(maxMessageBytes) },
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
@@ -69,8 +71,13 @@ function startTf(): Promise<RunningPeer> {
 }
 
 /** tfgate, then TF when asked for and installed (a missing venv is said, not hidden). */
-export async function startPeers(o: { tf: boolean; maxMessageBytes: number }): Promise<RunningPeer[]> {
-  const peers = [await startTfgate(o.maxMessageBytes)];
+export async function startPeers(o: {
+  tf: boolean;
+  maxMessageBytes: number;
+  /** Where tfgate writes its CPU profiles (node --cpu-prof), if anywhere. */
+  cpuProfDir?: string | undefined;
+}): Promise<RunningPeer[]> {
+  const peers = [await startTfgate(o.maxMessageBytes, o.cpuProfDir)];
   if (!o.tf) return peers;
   if (!existsSync(tfPython)) {
     if (process.env.CI === "true") throw new Error(`TF peer missing: ${tfPython}`);

@@ -3,6 +3,8 @@
 //
 //   node --import tsx bench/tensor-bytes.ts [--reps 15] [--mib 64] [--only engine,step,fetch]
 //                                           [--no-tf] [--label after] [--no-write]
+//                                           [--cpu-prof <dir>]  (tfgate's server profiles, for
+//                                                                bench/cpuprofile-top.ts)
 //
 // (a) engine   no network: a Master with worker threads (the default engine) in this process.
 //              Request → worker: a step feeding x (float32) and fetching Size(x), which reads only
@@ -57,6 +59,7 @@ const { values: flags } = parseArgs({
     mib: { type: "string", default: "64" },
     only: { type: "string" },
     label: { type: "string" },
+    "cpu-prof": { type: "string" },
     "no-tf": { type: "boolean", default: false },
     "no-write": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
@@ -145,15 +148,17 @@ async function timeSteps(f: () => Promise<unknown>): Promise<Timing> {
   return { medianMs: median(times), cpuMsPerStep: (cpu.user + cpu.system) / 1000 / reps };
 }
 
-function timeSync(f: () => unknown): number {
+function timeSync(f: () => unknown): Timing {
   f();
   const times: number[] = [];
+  const cpu0 = process.cpuUsage();
   for (let i = 0; i < reps; i++) {
     const t0 = performance.now();
     f();
     times.push(performance.now() - t0);
   }
-  return median(times);
+  const cpu = process.cpuUsage(cpu0);
+  return { medianMs: median(times), cpuMsPerStep: (cpu.user + cpu.system) / 1000 / reps };
 }
 
 async function engineSession(m: Master, elements: number): Promise<string> {
@@ -184,21 +189,21 @@ async function engineBench() {
     const got = response.tensor[0]?.tensor?.tensorContent;
     if (got === undefined || !Buffer.from(got).equals(Buffer.from(big)))
       throw new Error("engine: wrong fetch");
-    const encodeMs = timeSync(() => toBinary(RunStepResponseSchema, response));
+    const encode = timeSync(() => toBinary(RunStepResponseSchema, response));
     const existing = new Uint8Array(new SharedArrayBuffer(bigBytes));
-    const memcpyMs = timeSync(() => existing.set(big));
-    const freshMs = timeSync(() => new Uint8Array(new SharedArrayBuffer(bigBytes)).set(big));
+    const memcpy = timeSync(() => existing.set(big));
+    const fresh = timeSync(() => new Uint8Array(new SharedArrayBuffer(bigBytes)).set(big));
     const rate = (ms: number) => bigBytes / MiB / (ms / 1000);
     const result = {
       tensorMiB: bigBytes / MiB,
       requestToWorker: { ...stepDelta(inBig, inSmall), MiBps: rate(inBig.medianMs - inSmall.medianMs) },
       workerToResponse: { ...stepDelta(outBig, outSmall), MiBps: rate(outBig.medianMs - outSmall.medianMs) },
-      protobufEsEncode: { ms: encodeMs, MiBps: rate(encodeMs) },
-      memcpyExisting: { ms: memcpyMs, MiBps: rate(memcpyMs) },
-      memcpyFreshShared: { ms: freshMs, MiBps: rate(freshMs) },
+      protobufEsEncode: { ms: encode.medianMs, cpuMs: encode.cpuMsPerStep, MiBps: rate(encode.medianMs) },
+      memcpyExisting: { ms: memcpy.medianMs, cpuMs: memcpy.cpuMsPerStep, MiBps: rate(memcpy.medianMs) },
+      memcpyFreshShared: { ms: fresh.medianMs, cpuMs: fresh.cpuMsPerStep, MiBps: rate(fresh.medianMs) },
     };
     console.log(`\n(a) engine, ${bigBytes / MiB} MiB float32, no network (median of ${reps})`);
-    console.log("| path | ms | MiB/s | process CPU ms/step |");
+    console.log("| path | ms | MiB/s | process CPU ms |");
     console.log("|---|---:|---:|---:|");
     // A difference within the noise (<= 0) means no cost that grows with the tensor's bytes.
     const row = (name: string, ms: number, cpu?: number) =>
@@ -211,9 +216,9 @@ async function engineBench() {
       result.workerToResponse.ms,
       result.workerToResponse.cpuMs,
     );
-    row("protobuf-es toBinary of that response", encodeMs);
-    row("memcpy into existing memory", memcpyMs);
-    row("memcpy into fresh shared memory", freshMs);
+    row("protobuf-es toBinary of that response", encode.medianMs, encode.cpuMsPerStep);
+    row("memcpy into existing memory", memcpy.medianMs, memcpy.cpuMsPerStep);
+    row("memcpy into fresh shared memory", fresh.medianMs, fresh.cpuMsPerStep);
     return result;
   } finally {
     await m.close();
@@ -374,7 +379,11 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = { machine: machineInfo(), reps, tensorMiB: bigBytes / MiB };
   if (only.has("engine")) results.engine = await engineBench();
   if (only.has("step") || only.has("fetch")) {
-    const peers = await startPeers({ tf: !flags["no-tf"], maxMessageBytes: 2 * bigBytes + MiB });
+    const peers = await startPeers({
+      tf: !flags["no-tf"],
+      maxMessageBytes: 2 * bigBytes + MiB,
+      cpuProfDir: flags["cpu-prof"],
+    });
     const dir = mkdtempSync(join(tmpdir(), "tensor-bytes-"));
     try {
       if (only.has("step")) {

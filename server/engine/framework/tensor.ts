@@ -292,6 +292,19 @@ function typed<T>(ctor: TypedCtor<T>, length: number): T {
 }
 
 /**
+ * Storage as it should be posted to another thread: raw storage in a SharedArrayBuffer as is (the
+ * other thread sees the same memory, no copy; safe because storage is never written once its
+ * tensor is produced). Ordinary memory is copied by postMessage, which clones a typed array with
+ * its whole ArrayBuffer, so a view of part of a larger buffer (a small tensor sliced out of a big
+ * one, a constant inside a GraphDef) is first cut to its own bytes: the clone then copies those.
+ */
+export function crossingStorage(data: TensorData): TensorData {
+  if (!ArrayBuffer.isView(data)) return data;
+  if (data.buffer instanceof SharedArrayBuffer || data.byteLength === data.buffer.byteLength) return data;
+  return data.slice();
+}
+
+/**
  * A copy of raw storage where allocData would put it (shared memory when large, so the copy can
  * go on to other threads without being copied again), made as one byte copy. Object storage
  * (strings, handles, variants) is copied as an array of the same, immutable, elements.

@@ -137,3 +137,14 @@ test("a small view of a large ordinary buffer crosses as its own bytes, not with
   const whole = Float64Array.of(1, 2);
   assert.equal(toWireTensor(new Tensor(DataType.DT_DOUBLE, [2], whole)).data, whole);
 });
+
+test("a TensorList element that is a small view of a large buffer crosses as its own bytes", async () => {
+  const view = new Float32Array(new ArrayBuffer(1 << 20), 64, 2);
+  view.set([0.5, -1]);
+  const list = new TensorList(DataType.DT_FLOAT, [2], [new Tensor(DataType.DT_FLOAT, [2], view)], -1);
+  const wire = toWireTensor(new Tensor(DataType.DT_VARIANT, [], [list]));
+  const arrived = fromWireTensor(await postAcross(wire));
+  const element = ((arrived.data as VariantValue[])[0] as TensorList).tensors[0]!;
+  assert.deepEqual([...(element.data as Float32Array)], [0.5, -1]);
+  assert.equal((element.data as Float32Array).buffer.byteLength, 8);
+});

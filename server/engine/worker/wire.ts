@@ -10,7 +10,7 @@ import {
 } from "../../../gen/tensorflow/core/framework/step_stats_pb.js";
 import { internal, isTfError, type TfCode, TfError } from "../framework/errors.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
-import { Tensor, type TensorData } from "../framework/tensor.js";
+import { crossingStorage, Tensor, type TensorData } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { dataFromWire, dataToWire } from "../framework/variant.js";
 
@@ -34,20 +34,8 @@ export interface WireError {
 export const toWireTensor = (t: Tensor): WireTensor =>
   t.dtype === DataType.DT_VARIANT
     ? { dtype: t.dtype, shape: t.shape, data: dataToWire(t) }
-    : { dtype: t.dtype, shape: t.shape, data: wireStorage(t.data) };
+    : { dtype: t.dtype, shape: t.shape, data: crossingStorage(t.data) };
 
-/**
- * Storage as it should cross: raw storage in a SharedArrayBuffer crosses as is (the other thread
- * sees the same memory: no copy, safe because tensors are never written once produced). Ordinary
- * memory is copied by postMessage, and a typed array is cloned with its whole ArrayBuffer, so a
- * view of part of a larger buffer (a small tensor sliced out of a big one, say) is first cut to
- * its own bytes: the clone then copies just those.
- */
-function wireStorage(data: TensorData): TensorData {
-  if (!ArrayBuffer.isView(data)) return data;
-  if (data.buffer instanceof SharedArrayBuffer || data.byteLength === data.buffer.byteLength) return data;
-  return data.slice();
-}
 export const fromWireTensor = (w: WireTensor): Tensor =>
   w.dtype === DataType.DT_VARIANT
     ? dataFromWire(w.dtype, w.shape, w.data)

@@ -256,22 +256,29 @@ describe("tensor_content aliasing", () => {
     assert.deepEqual(Array.from(t.data as Uint8Array), [0, 1, 1]);
   });
   it("finds a non-0/1 bool byte at any position and alignment (the check reads words)", () => {
-    for (let offset = 0; offset < 4; offset++) {
-      for (let at = 0; at < 11; at++) {
+    for (const n of [1, 2, 3, 4, 5, 11]) {
+      for (let offset = 0; offset < 4; offset++) {
         const buf = new Uint8Array(16);
-        const content = buf.subarray(offset, offset + 11);
+        const content = buf.subarray(offset, offset + n);
         content.fill(1);
-        content[at] = 0x80;
-        const t = tensorFromProto(
-          proto({ dtype: DataType.DT_BOOL, tensorShape: shapeOf([11]), tensorContent: content }),
+        const clean = tensorFromProto(
+          proto({ dtype: DataType.DT_BOOL, tensorShape: shapeOf([n]), tensorContent: content }),
         );
-        assert.deepEqual(
-          Array.from(t.data as Uint8Array),
-          new Array(11).fill(1),
-          `offset ${offset} at ${at}`,
-        );
-        assert.equal(content[at], 0x80, "the request's bytes are not written");
-        assert.notEqual((t.data as Uint8Array).buffer, buf.buffer, "normalised in a copy");
+        assert.deepEqual(Array.from(clean.data as Uint8Array), new Array(n).fill(1), `${n} at ${offset}`);
+        for (let at = 0; at < n; at++) {
+          content.fill(1);
+          content[at] = 0x80;
+          const t = tensorFromProto(
+            proto({ dtype: DataType.DT_BOOL, tensorShape: shapeOf([n]), tensorContent: content }),
+          );
+          assert.deepEqual(
+            Array.from(t.data as Uint8Array),
+            new Array(n).fill(1),
+            `${n} bools, offset ${offset}, at ${at}`,
+          );
+          assert.equal(content[at], 0x80, "the request's bytes are not written");
+          assert.notEqual((t.data as Uint8Array).buffer, buf.buffer, "normalised in a copy");
+        }
       }
     }
   });

@@ -208,8 +208,11 @@ function hasNonBoolByte(bytes: Uint8Array): boolean {
   const head = Math.min(n, (4 - (bytes.byteOffset % 4)) % 4);
   for (let i = 0; i < head; i++) if (bytes[i]! > 1) return true;
   const words = (n - head) >>> 2;
-  const w = new Uint32Array(bytes.buffer, bytes.byteOffset + head, words);
-  for (let i = 0; i < words; i++) if ((w[i]! & 0xfefefefe) !== 0) return true;
+  if (words > 0) {
+    // head < 4 - offset % 4 only when the tensor ends first: then there are no words to read.
+    const w = new Uint32Array(bytes.buffer, bytes.byteOffset + head, words);
+    for (let i = 0; i < words; i++) if ((w[i]! & 0xfefefefe) !== 0) return true;
+  }
   for (let i = head + 4 * words; i < n; i++) if (bytes[i]! > 1) return true;
   return false;
 }

@@ -81,6 +81,10 @@ async function startTfgate(
     port: 0,
     logLevel: kind === "tfgate-info" ? "info" : "silent",
     grpcFastPath: kind !== "tfgate-connect-only",
+    // The CLI's variable: benchmarks of large tensors (bench/tensor-bytes.ts) raise the 64 MiB default.
+    ...(process.env.TFGATE_MAX_MESSAGE_BYTES
+      ? { maxMessageBytes: Number(process.env.TFGATE_MAX_MESSAGE_BYTES) }
+      : {}),
   });
   let engine: AppEngine | undefined;
   if (kind === "tfgate-shell") {

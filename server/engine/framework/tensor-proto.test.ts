@@ -255,6 +255,104 @@ describe("tensor_content aliasing", () => {
     );
     assert.deepEqual(Array.from(t.data as Uint8Array), [0, 1, 1]);
   });
+  it("finds a non-0/1 bool byte at any position and alignment (the check reads words)", () => {
+    for (const n of [1, 2, 3, 4, 5, 11]) {
+      for (let offset = 0; offset < 4; offset++) {
+        const buf = new Uint8Array(16);
+        const content = buf.subarray(offset, offset + n);
+        content.fill(1);
+        const clean = tensorFromProto(
+          proto({ dtype: DataType.DT_BOOL, tensorShape: shapeOf([n]), tensorContent: content }),
+        );
+        assert.deepEqual(Array.from(clean.data as Uint8Array), new Array(n).fill(1), `${n} at ${offset}`);
+        for (let at = 0; at < n; at++) {
+          content.fill(1);
+          content[at] = 0x80;
+          const t = tensorFromProto(
+            proto({ dtype: DataType.DT_BOOL, tensorShape: shapeOf([n]), tensorContent: content }),
+          );
+          assert.deepEqual(
+            Array.from(t.data as Uint8Array),
+            new Array(n).fill(1),
+            `${n} bools, offset ${offset}, at ${at}`,
+          );
+          assert.equal(content[at], 0x80, "the request's bytes are not written");
+          assert.notEqual((t.data as Uint8Array).buffer, buf.buffer, "normalised in a copy");
+        }
+      }
+    }
+  });
+});
+
+describe("owned decoding (feeds)", () => {
+  const floats = (n: number) => {
+    const b = new Uint8Array(4 * n + 8);
+    const content = b.subarray(4, 4 + 4 * n);
+    new DataView(b.buffer).setUint32(4, 0x7f800001, true); // a signalling NaN with a payload
+    for (let i = 1; i < n; i++) new DataView(b.buffer).setFloat32(4 + 4 * i, i, true);
+    return content;
+  };
+  it("copies ordinary memory once, as bytes: shared storage when large, bit for bit", () => {
+    for (const n of [3, 1 << 15]) {
+      const content = floats(n);
+      const t = tensorFromProto(
+        proto({ dtype: DataType.DT_FLOAT, tensorShape: shapeOf([n]), tensorContent: content }),
+        "feed",
+        { own: true },
+      );
+      const data = t.data as Float32Array;
+      assert.notEqual(data.buffer, content.buffer);
+      assert.equal(data.buffer instanceof SharedArrayBuffer, 4 * n >= 64 * 1024, `${n} floats`);
+      const out = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      assert.ok(Buffer.from(out).equals(Buffer.from(content)), "the NaN payload survives");
+    }
+  });
+  it("adopts aligned shared memory that is mostly this tensor, copies a small part of it", () => {
+    const n = 1 << 12;
+    const sab = new Uint8Array(new SharedArrayBuffer(4 * n + 16));
+    const content = sab.subarray(8, 8 + 4 * n);
+    const adopted = tensorFromProto(
+      proto({ dtype: DataType.DT_FLOAT, tensorShape: shapeOf([n]), tensorContent: content }),
+      "feed",
+      { own: true },
+    );
+    assert.equal((adopted.data as Float32Array).buffer, sab.buffer);
+    const small = tensorFromProto(
+      proto({ dtype: DataType.DT_FLOAT, tensorShape: shapeOf([4]), tensorContent: sab.subarray(8, 24) }),
+      "feed",
+      { own: true },
+    );
+    assert.notEqual((small.data as Float32Array).buffer, sab.buffer);
+    const misaligned = tensorFromProto(
+      proto({
+        dtype: DataType.DT_FLOAT,
+        tensorShape: shapeOf([n - 1]),
+        tensorContent: sab.subarray(9, 9 + 4 * (n - 1)),
+      }),
+      "feed",
+      { own: true },
+    );
+    assert.notEqual((misaligned.data as Float32Array).buffer, sab.buffer);
+  });
+  it("copies string bytes (tensor_content and string_val) out of the request", () => {
+    const content = encodeStringList([enc.encode("ab"), enc.encode("c")]);
+    const t = tensorFromProto(
+      proto({ dtype: DataType.DT_STRING, tensorShape: shapeOf([2]), tensorContent: content }),
+      "feed",
+      { own: true },
+    );
+    for (const s of t.data as Uint8Array[]) assert.notEqual(s.buffer, content.buffer);
+    const field = enc.encode("xyz");
+    const v = tensorFromProto(
+      proto({ dtype: DataType.DT_STRING, tensorShape: shapeOf([1]), stringVal: [field] }),
+      "feed",
+      {
+        own: true,
+      },
+    );
+    assert.notEqual((v.data as Uint8Array[])[0]!.buffer, field.buffer);
+    assert.deepEqual([...(v.data as Uint8Array[])[0]!], [...field]);
+  });
 });
 
 describe("complex", () => {

@@ -6,10 +6,12 @@
 // layout) or the typed repeated fields (float_val, int_val, …) with TF's fill rules. Encoding
 // always produces `tensor_content`, as TF's servers do, except DT_RESOURCE (resource_handle_val).
 //
-// Aliasing contract: a decoded tensor may share memory with p.tensor_content (a view into the
-// request buffer) — callers must keep that buffer immutable. An encoded proto's tensor_content
-// may share memory with the tensor's data; tensors are immutable by convention, and a variable's
-// buffer is only replaced, never written in place, by the kernels in this package.
+// Aliasing contract (docs/architecture.md, "Tensor bytes"): a tensor decoded without `own` may
+// share memory with p.tensor_content (a view into the request buffer), so callers must keep that
+// buffer immutable while the tensor lives; feeds are decoded with `own` (one byte copy). An encoded
+// proto's tensor_content is a view of the tensor's storage (no copy); tensors are immutable once
+// produced, and a variable's buffer is only replaced, never written in place, by the kernels in
+// this package, so the view stays valid for as long as a response holds it.
 
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
@@ -30,6 +32,7 @@ import {
   checkAllocation,
   type ResourceHandle,
   shapeString,
+  storageView,
   Tensor,
   type TensorData,
   type VariantValue,
@@ -54,13 +57,28 @@ if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
 const kMaxDims = 254;
 const kMaxElements = (1n << 63n) - 1n;
 
+/** How a decoded tensor relates to the proto's memory. */
+export interface DecodeOptions {
+  /**
+   * The tensor must not depend on memory the caller may reuse. Bytes in ordinary memory are copied
+   * once into storage the engine owns (shared memory when large); bytes in a SharedArrayBuffer,
+   * which a transport hands over for good (docs/architecture.md, "Tensor bytes"), are adopted
+   * without a copy when aligned and when the tensor is at least half of that buffer (a small
+   * view must not keep a large request alive). Feeds are decoded so: afterwards the engine holds
+   * nothing of a request's ordinary memory, and a large feed reaches a worker thread with at most
+   * one copy.
+   */
+  readonly own?: boolean;
+}
+
 /**
  * Builds a Tensor from a TensorProto with TF's Tensor::FromProto rules. `what` names the proto in
  * error messages ("feed value 0"). Throws INVALID_ARGUMENT for protos TF rejects, RESOURCE_EXHAUSTED
  * when the tensor exceeds the per-tensor budget (checked before anything is allocated), and
  * UNIMPLEMENTED for valid dtypes this engine cannot hold (variant, float8, int4).
  */
-export function tensorFromProto(p: TensorProto, what = "TensorProto"): Tensor {
+export function tensorFromProto(p: TensorProto, what = "TensorProto", options: DecodeOptions = {}): Tensor {
+  const own = options.own ?? false;
   const dtype = p.dtype;
   if (dtype === DataType.DT_INVALID || isRefType(dtype) || dataTypeString(dtype).startsWith("unknown")) {
     throw invalidArgument(
@@ -80,8 +98,8 @@ export function tensorFromProto(p: TensorProto, what = "TensorProto"): Tensor {
   if (n === 0) return new Tensor(dtype, shape, allocData(dtype, 0, shape));
   const data =
     p.tensorContent.length > 0
-      ? decodeContent(dtype, p.tensorContent, n, what)
-      : decodeFields(dtype, p, n, what);
+      ? decodeContent(dtype, p.tensorContent, n, what, own)
+      : decodeFields(dtype, p, n, what, own);
   return new Tensor(dtype, shape, data);
 }
 
@@ -119,32 +137,47 @@ function contentSizeError(what: string, dtype: DataType, got: number, want: numb
   );
 }
 
-/** Typed view over raw bytes: aliases when the offset is aligned, copies into fresh storage when not. */
-function viewOrCopy<T>(
-  content: Uint8Array,
-  bytesPer: number,
-  count: number,
-  make: (buf: ArrayBufferLike, offset: number, length: number) => T,
-  alloc: (length: number) => T,
-): T {
-  if (content.byteOffset % bytesPer === 0) {
-    // Aligned: alias the request bytes (no copy).
-    return make(content.buffer, content.byteOffset, count);
+/**
+ * The elements of a fixed-size dtype from raw little-endian bytes (exactly n elements' worth):
+ * aliasing `content` when its offset suits the storage's alignment (and, with `own`, when it may be
+ * adopted); otherwise (a typed array cannot start at a misaligned offset) copied once, as bytes,
+ * into fresh storage (allocData: shared memory when large, so the tensor can go on to a worker
+ * thread without another copy). Never element by element: the bytes arrive bit for bit, NaN
+ * payloads included.
+ */
+function decodeRaw(dtype: DataType, content: Uint8Array, n: number, own: boolean): TensorData {
+  const size = BYTES_PER_ELEMENT[dtype]!;
+  // Complex storage is one float per part: its alignment is half the element size.
+  const align = dtype === DataType.DT_COMPLEX64 || dtype === DataType.DT_COMPLEX128 ? size / 2 : size;
+  if (content.byteOffset % align === 0 && (!own || adoptable(content))) {
+    const view = storageView(dtype, content.buffer, content.byteOffset, n);
+    if (view !== undefined) return view;
   }
-  // Unaligned: a typed array cannot start here, so copy the bytes into fresh storage.
-  const out = alloc(count);
-  new Uint8Array((out as unknown as { buffer: ArrayBufferLike }).buffer).set(content);
-  return out;
+  const out = allocData(dtype, n) as ArrayBufferView;
+  new Uint8Array(out.buffer, out.byteOffset, out.byteLength).set(content);
+  return out as TensorData;
 }
 
-function decodeContent(dtype: DataType, content: Uint8Array, n: number, what: string): TensorData {
+/** Shared memory a transport handed over, mostly this tensor's bytes (see DecodeOptions.own). */
+function adoptable(content: Uint8Array): boolean {
+  return content.buffer instanceof SharedArrayBuffer && 2 * content.byteLength >= content.buffer.byteLength;
+}
+
+function decodeContent(
+  dtype: DataType,
+  content: Uint8Array,
+  n: number,
+  what: string,
+  own: boolean,
+): TensorData {
   if (dtype === DataType.DT_VARIANT) {
     throw invalidArgument(
       `${what}: a DT_VARIANT tensor carries its values in variant_val, not tensor_content`,
     );
   }
   if (dtype === DataType.DT_STRING) {
-    return decodeStringList(content, n, what, "DT_STRING");
+    // Owned: one copy of the whole content, which the elements then alias.
+    return decodeStringList(own ? content.slice() : content, n, what, "DT_STRING");
   }
   if (dtype === DataType.DT_RESOURCE) {
     return decodeStringList(content, n, what, "DT_RESOURCE").map((b) => {
@@ -155,117 +188,33 @@ function decodeContent(dtype: DataType, content: Uint8Array, n: number, what: st
       }
     });
   }
-  const size = BYTES_PER_ELEMENT[dtype]!;
+  const size = BYTES_PER_ELEMENT[dtype];
+  if (size === undefined)
+    throw unimplemented(`${what}: tensors of dtype ${dataTypeString(dtype)} are not supported`);
   const want = size * n;
   if (content.length !== want) contentSizeError(what, dtype, content.length, want, n);
-  switch (dtype) {
-    case DataType.DT_FLOAT:
-      return viewOrCopy(
-        content,
-        4,
-        n,
-        (b, o, l) => new Float32Array(b, o, l),
-        (l) => new Float32Array(l),
-      );
-    case DataType.DT_COMPLEX64:
-      return viewOrCopy(
-        content,
-        4,
-        2 * n,
-        (b, o, l) => new Float32Array(b, o, l),
-        (l) => new Float32Array(l),
-      );
-    case DataType.DT_DOUBLE:
-      return viewOrCopy(
-        content,
-        8,
-        n,
-        (b, o, l) => new Float64Array(b, o, l),
-        (l) => new Float64Array(l),
-      );
-    case DataType.DT_COMPLEX128:
-      return viewOrCopy(
-        content,
-        8,
-        2 * n,
-        (b, o, l) => new Float64Array(b, o, l),
-        (l) => new Float64Array(l),
-      );
-    case DataType.DT_INT32:
-    case DataType.DT_QINT32:
-      return viewOrCopy(
-        content,
-        4,
-        n,
-        (b, o, l) => new Int32Array(b, o, l),
-        (l) => new Int32Array(l),
-      );
-    case DataType.DT_UINT32:
-      return viewOrCopy(
-        content,
-        4,
-        n,
-        (b, o, l) => new Uint32Array(b, o, l),
-        (l) => new Uint32Array(l),
-      );
-    case DataType.DT_INT16:
-    case DataType.DT_QINT16:
-      return viewOrCopy(
-        content,
-        2,
-        n,
-        (b, o, l) => new Int16Array(b, o, l),
-        (l) => new Int16Array(l),
-      );
-    case DataType.DT_UINT16:
-    case DataType.DT_QUINT16:
-    case DataType.DT_HALF:
-    case DataType.DT_BFLOAT16:
-      return viewOrCopy(
-        content,
-        2,
-        n,
-        (b, o, l) => new Uint16Array(b, o, l),
-        (l) => new Uint16Array(l),
-      );
-    case DataType.DT_INT64:
-      return viewOrCopy(
-        content,
-        8,
-        n,
-        (b, o, l) => new BigInt64Array(b, o, l),
-        (l) => new BigInt64Array(l),
-      );
-    case DataType.DT_UINT64:
-      return viewOrCopy(
-        content,
-        8,
-        n,
-        (b, o, l) => new BigUint64Array(b, o, l),
-        (l) => new BigUint64Array(l),
-      );
-    case DataType.DT_INT8:
-    case DataType.DT_QINT8:
-      // One-byte elements are always aligned: alias.
-      return new Int8Array(content.buffer, content.byteOffset, n);
-    case DataType.DT_UINT8:
-    case DataType.DT_QUINT8:
-      return content.subarray(0, n);
-    case DataType.DT_BOOL: {
-      // Alias when every byte is 0/1 (our bool contract); otherwise copy and normalise (C++ reads
-      // any non-zero byte as true).
-      for (let i = 0; i < n; i++) {
-        if (content[i]! > 1) {
-          const out = new Uint8Array(n);
-          for (let j = 0; j < n; j++) out[j] = content[j]! !== 0 ? 1 : 0;
-          return out;
-        }
-      }
-      return content.subarray(0, n);
-    }
-    default:
-      throw unimplemented(`${what}: tensors of dtype ${dataTypeString(dtype)} are not supported`);
+  if (dtype !== DataType.DT_BOOL) return decodeRaw(dtype, content, n, own);
+  // Our bool contract is one byte 0/1; C++ reads any non-zero byte as true, so others become 1
+  // (in a copy: the request's bytes are never written).
+  if (!hasNonBoolByte(content)) return decodeRaw(dtype, content, n, own);
+  const out = allocData(dtype, n) as Uint8Array;
+  for (let i = 0; i < n; i++) out[i] = content[i]! !== 0 ? 1 : 0;
+  return out;
+}
+
+/** True when some byte is neither 0 nor 1; reads four bytes at a time where aligned. */
+function hasNonBoolByte(bytes: Uint8Array): boolean {
+  const n = bytes.length;
+  const head = Math.min(n, (4 - (bytes.byteOffset % 4)) % 4);
+  for (let i = 0; i < head; i++) if (bytes[i]! > 1) return true;
+  const words = (n - head) >>> 2;
+  if (words > 0) {
+    // head < 4 - offset % 4 only when the tensor ends first: then there are no words to read.
+    const w = new Uint32Array(bytes.buffer, bytes.byteOffset + head, words);
+    for (let i = 0; i < words; i++) if ((w[i]! & 0xfefefefe) !== 0) return true;
   }
+  for (let i = head + 4 * words; i < n; i++) if (bytes[i]! > 1) return true;
+  return false;
 }
 
 /**
@@ -346,7 +295,7 @@ function fillPairs(out: Float32Array | Float64Array, values: readonly number[], 
   }
 }
 
-function decodeFields(dtype: DataType, p: TensorProto, n: number, what: string): TensorData {
+function decodeFields(dtype: DataType, p: TensorProto, n: number, what: string, own: boolean): TensorData {
   const data = allocData(dtype, n);
   switch (dtype) {
     case DataType.DT_FLOAT:
@@ -387,7 +336,8 @@ function decodeFields(dtype: DataType, p: TensorProto, n: number, what: string):
       fillPairs(data as Float64Array, p.dcomplexVal, n);
       return data;
     case DataType.DT_STRING:
-      return fillFrom(data as Uint8Array[], p.stringVal);
+      // string_val elements are views of the proto's bytes: owned, each is copied.
+      return fillFrom(data as Uint8Array[], own ? p.stringVal.map((b) => b.slice()) : p.stringVal);
     case DataType.DT_RESOURCE:
       return fillFrom(data as ResourceHandle[], p.resourceHandleVal.map(handleFromProto));
     case DataType.DT_VARIANT:
@@ -396,7 +346,7 @@ function decodeFields(dtype: DataType, p: TensorProto, n: number, what: string):
       }
       return fillFrom(
         data as VariantValue[],
-        p.variantVal.map((v) => variantFromProto(v, what)),
+        p.variantVal.map((v) => variantFromProto(v, what, own)),
       );
     default:
       throw unimplemented(`${what}: tensors of dtype ${dataTypeString(dtype)} are not supported`);
@@ -523,7 +473,7 @@ function variantToProto(v: VariantValue): VariantTensorDataProto {
   });
 }
 
-function variantFromProto(p: VariantTensorDataProto, what: string): VariantValue {
+function variantFromProto(p: VariantTensorDataProto, what: string, own: boolean): VariantValue {
   if (p.typeName === "") return EMPTY_VARIANT;
   if (p.typeName !== TENSOR_LIST_TYPE_NAME) {
     throw unimplemented(`${what}: variants of type ${p.typeName} are not supported`);
@@ -539,7 +489,7 @@ function variantFromProto(p: VariantTensorDataProto, what: string): VariantValue
     const elementShape: PartialShape = shapeProto.unknownRank
       ? undefined
       : shapeProto.dim.map((d) => Number(d.size));
-    const set = p.tensors.map((t, i) => tensorFromProto(t, `${what} element ${i}`));
+    const set = p.tensors.map((t, i) => tensorFromProto(t, `${what} element ${i}`, { own }));
     checkAllocation(DataType.DT_VARIANT, set.length + unset.size);
     const tensors: (Tensor | undefined)[] = [];
     for (let next = 0; tensors.length < set.length + unset.size; ) {

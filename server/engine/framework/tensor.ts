@@ -386,6 +386,32 @@ function typed<T>(ctor: TypedCtor<T>, length: number): T {
 }
 
 /**
+ * Storage as it should be posted to another thread: raw storage in a SharedArrayBuffer as is (the
+ * other thread sees the same memory, no copy; safe because storage is never written once its
+ * tensor is produced). Ordinary memory is copied by postMessage, which clones a typed array with
+ * its whole ArrayBuffer, so a view of part of a larger buffer (a small tensor sliced out of a big
+ * one, a constant inside a GraphDef) is first cut to its own bytes: the clone then copies those.
+ */
+export function crossingStorage(data: TensorData): TensorData {
+  if (!ArrayBuffer.isView(data)) return data;
+  if (data.buffer instanceof SharedArrayBuffer || data.byteLength === data.buffer.byteLength) return data;
+  return data.slice();
+}
+
+/**
+ * A copy of raw storage where allocData would put it (shared memory when large, so the copy can
+ * go on to other threads without being copied again), made as one byte copy. Object storage
+ * (strings, handles, variants) is copied as an array of the same, immutable, elements.
+ */
+export function copyStorage(data: TensorData): TensorData {
+  if (!ArrayBuffer.isView(data)) return data.slice() as TensorData;
+  const ctor = data.constructor as TypedCtor<NumericArray | BigIntArray>;
+  const out = typed(ctor, data.length);
+  (out as { set(a: ArrayLike<unknown>): void }).set(data as ArrayLike<unknown>);
+  return out;
+}
+
+/**
  * Allocates zeroed storage for n elements of dtype, after checking the per-tensor limit and
  * charging the current step's account (see swapStepAccount).
  */
@@ -456,6 +482,67 @@ function allocStorage(dtype: DataType, n: number): TensorData {
     default:
       throw invalidArgument(`Unsupported dtype ${dataTypeString(dtype)}`);
   }
+}
+
+/** The typed-array class that holds a fixed-size dtype's elements (see the header). */
+function storageClass(dtype: DataType): TypedCtor<NumericArray | BigIntArray> | undefined {
+  switch (dtype) {
+    case DataType.DT_FLOAT:
+    case DataType.DT_COMPLEX64:
+      return Float32Array;
+    case DataType.DT_DOUBLE:
+    case DataType.DT_COMPLEX128:
+      return Float64Array;
+    case DataType.DT_INT32:
+    case DataType.DT_QINT32:
+      return Int32Array;
+    case DataType.DT_UINT32:
+      return Uint32Array;
+    case DataType.DT_INT16:
+    case DataType.DT_QINT16:
+      return Int16Array;
+    case DataType.DT_UINT16:
+    case DataType.DT_QUINT16:
+    case DataType.DT_HALF:
+    case DataType.DT_BFLOAT16:
+      return Uint16Array;
+    case DataType.DT_INT8:
+    case DataType.DT_QINT8:
+      return Int8Array;
+    case DataType.DT_UINT8:
+    case DataType.DT_QUINT8:
+    case DataType.DT_BOOL:
+      return Uint8Array;
+    case DataType.DT_INT64:
+      return BigInt64Array;
+    case DataType.DT_UINT64:
+      return BigUint64Array;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The storage of n elements of a fixed-size dtype laid over existing memory, without copying:
+ * `byteOffset` must be a multiple of the storage's element size. Undefined for dtypes without raw
+ * storage (string, resource, variant).
+ */
+export function storageView(
+  dtype: DataType,
+  buffer: ArrayBufferLike,
+  byteOffset: number,
+  n: number,
+): NumericArray | BigIntArray | undefined {
+  const ctor = storageClass(dtype);
+  if (ctor === undefined) return undefined;
+  const lanes = dtype === DataType.DT_COMPLEX64 || dtype === DataType.DT_COMPLEX128 ? 2 : 1;
+  return new (
+    ctor as unknown as new (
+      b: ArrayBufferLike,
+      o: number,
+      l: number,
+    ) => NumericArray | BigIntArray
+  )(buffer, byteOffset, lanes * n);
 }
 
 const emptyResourceHandle: ResourceHandle = {

@@ -10,7 +10,7 @@
 
 import { internal } from "./errors.js";
 import { PersistentVector } from "./persistent-vector.js";
-import { EMPTY_VARIANT, Tensor, type VariantValue } from "./tensor.js";
+import { crossingStorage, EMPTY_VARIANT, Tensor, type VariantValue } from "./tensor.js";
 import { DataType, dataTypeString } from "./types.js";
 
 /** TF's PartialTensorShape: undefined is unknown rank; a dimension of -1 is unknown. */
@@ -155,7 +155,8 @@ export interface WireTensorList {
 const tensorToParts = (t: Tensor): WireTensorParts => ({
   dtype: t.dtype,
   shape: t.shape,
-  data: t.dtype === DataType.DT_VARIANT ? (t.data as VariantValue[]).map(variantToWire) : t.data,
+  data:
+    t.dtype === DataType.DT_VARIANT ? (t.data as VariantValue[]).map(variantToWire) : crossingStorage(t.data),
 });
 
 const tensorFromParts = (p: WireTensorParts): Tensor =>

@@ -612,7 +612,11 @@ export class MasterSession {
       if (!plan.usedFeeds.has(f.name)) return;
       let t: Tensor;
       try {
-        t = withMaxTensorBytes(this.env.maxTensorBytes, () => tensorFromProto(f.tensor));
+        // Owned: one byte copy into engine memory (shared when large), so the worker thread gets
+        // the feed without another copy and nothing of the request's buffer outlives this call.
+        t = withMaxTensorBytes(this.env.maxTensorBytes, () =>
+          tensorFromProto(f.tensor, "TensorProto", { own: true }),
+        );
       } catch (e) {
         if (isTfError(e)) throw invalidArgument(`Invalid TensorProto for feed value ${i} (${e.message})`);
         throw e;

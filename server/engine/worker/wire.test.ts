@@ -97,3 +97,54 @@ test("dense tensors still cross as their storage", () => {
   assert.equal(toWireTensor(t).data, t.data);
   assertSameTensor(fromWireTensor(structuredClone(toWireTensor(t))), t, "double");
 });
+
+/** Sends one message over a real MessageChannel (the structured clone postMessage makes). */
+function postAcross<T>(value: T): Promise<T> {
+  const { port1, port2 } = new MessageChannel();
+  return new Promise<T>((resolve) => {
+    port2.once("message", (m: T) => {
+      port1.close();
+      resolve(m);
+    });
+    port1.postMessage(value);
+  });
+}
+
+test("a tensor in shared memory crosses without a copy: both threads see one memory", async () => {
+  const data = new Float32Array(new SharedArrayBuffer(4 * 1024));
+  data[0] = 1.5;
+  const arrived = fromWireTensor(await postAcross(toWireTensor(new Tensor(DataType.DT_FLOAT, [1024], data))));
+  const seen = arrived.data as Float32Array;
+  assert.ok(seen.buffer instanceof SharedArrayBuffer);
+  data[0] = 7;
+  assert.equal(seen[0], 7, "a write on one side shows on the other: the memory is shared");
+});
+
+test("a small view of a large ordinary buffer crosses as its own bytes, not with the whole buffer", async () => {
+  const big = new ArrayBuffer(1 << 20);
+  const view = new Int32Array(big, 4096, 3);
+  view.set([1, -2, 3]);
+  const wire = toWireTensor(new Tensor(DataType.DT_INT32, [3], view));
+  assert.equal(
+    (wire.data as Int32Array).buffer.byteLength,
+    12,
+    "cut to the tensor's 12 bytes before cloning",
+  );
+  const arrived = fromWireTensor(await postAcross(wire));
+  assert.deepEqual([...(arrived.data as Int32Array)], [1, -2, 3]);
+  assert.equal((arrived.data as Int32Array).buffer.byteLength, 12);
+  // A tensor that is its whole buffer crosses as it is (postMessage makes the one copy).
+  const whole = Float64Array.of(1, 2);
+  assert.equal(toWireTensor(new Tensor(DataType.DT_DOUBLE, [2], whole)).data, whole);
+});
+
+test("a TensorList element that is a small view of a large buffer crosses as its own bytes", async () => {
+  const view = new Float32Array(new ArrayBuffer(1 << 20), 64, 2);
+  view.set([0.5, -1]);
+  const list = new TensorList(DataType.DT_FLOAT, [2], [new Tensor(DataType.DT_FLOAT, [2], view)], -1);
+  const wire = toWireTensor(new Tensor(DataType.DT_VARIANT, [], [list]));
+  const arrived = fromWireTensor(await postAcross(wire));
+  const element = ((arrived.data as VariantValue[])[0] as TensorList).tensors[0]!;
+  assert.deepEqual([...(element.data as Float32Array)], [0.5, -1]);
+  assert.equal((element.data as Float32Array).buffer.byteLength, 8);
+});

@@ -1,6 +1,6 @@
 // What crosses between the master's thread and a worker thread: tensors, rendezvous values and
-// errors as structured-clone-able plain objects (postMessage copies typed arrays; step stats travel
-// as protobuf bytes).
+// errors as structured-clone-able plain objects (step stats travel as protobuf bytes). Tensor
+// storage in shared memory is shared, not copied (docs/architecture.md, "Tensor bytes").
 
 import type { MessagePort } from "node:worker_threads";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
@@ -10,7 +10,7 @@ import {
 } from "../../../gen/tensorflow/core/framework/step_stats_pb.js";
 import { internal, isTfError, type TfCode, TfError } from "../framework/errors.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
-import { Tensor, type TensorData } from "../framework/tensor.js";
+import { crossingStorage, Tensor, type TensorData } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { dataFromWire, dataToWire } from "../framework/variant.js";
 
@@ -34,7 +34,8 @@ export interface WireError {
 export const toWireTensor = (t: Tensor): WireTensor =>
   t.dtype === DataType.DT_VARIANT
     ? { dtype: t.dtype, shape: t.shape, data: dataToWire(t) }
-    : { dtype: t.dtype, shape: t.shape, data: t.data };
+    : { dtype: t.dtype, shape: t.shape, data: crossingStorage(t.data) };
+
 export const fromWireTensor = (w: WireTensor): Tensor =>
   w.dtype === DataType.DT_VARIANT
     ? dataFromWire(w.dtype, w.shape, w.data)

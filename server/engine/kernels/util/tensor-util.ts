@@ -11,6 +11,7 @@ import {
 import {
   allocData,
   checkAllocation,
+  copyStorage,
   type NumericArray,
   numElements,
   shapeString,
@@ -89,9 +90,7 @@ export function withShape(t: Tensor, shape: readonly number[]): Tensor {
 
 /** A deep copy of a tensor's storage (strings and handles are shared, being immutable). */
 export function copyTensor(t: Tensor): Tensor {
-  const d = t.data;
-  if (Array.isArray(d)) return new Tensor(t.dtype, t.shape, d.slice());
-  return new Tensor(t.dtype, t.shape, (d as NumericArray).slice());
+  return new Tensor(t.dtype, t.shape, copyStorage(t.data));
 }
 
 /** Normalises a possibly negative axis against rank; undefined when out of [-rank, rank). */

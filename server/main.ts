@@ -12,10 +12,12 @@ import { fromJsonString } from "@bufbuild/protobuf";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { FastifyInstance } from "fastify";
 import type { GraphDef } from "../gen/tensorflow/core/framework/graph_pb.js";
+import type { ClusterDef } from "../gen/tensorflow/core/protobuf/cluster_pb.js";
 import { type ConfigProto, ConfigProtoSchema } from "../gen/tensorflow/core/protobuf/config_pb.js";
 import { formatGraphDef, parseGraphDef } from "../web-client/graphdef-io.js";
 import { buildApp, reloadCredentials } from "./app.js";
 import type { AnonymousAccess, AuthOptions } from "./auth/authenticator.js";
+import { clusterDefFromJson, clusterTasks } from "./engine/master/cluster.js";
 import type { MasterOptions } from "./engine/master/master.js";
 import {
   type CorsOrigin,
@@ -50,6 +52,8 @@ interface ServeFlags {
   maxStepBytes?: number;
   sessionIdleTimeoutMs?: number;
   defaultSessionConfig?: string;
+  cluster?: string;
+  job?: string;
   filesRoot?: string;
   filesReadOnly?: boolean;
   // Authentication and the Host check.
@@ -201,6 +205,18 @@ export async function runCli(argv: readonly string[]): Promise<void> {
         "--default-session-config <json|file>",
         "ConfigProto (protobuf JSON, inline or a file) every CreateSession config is merged over",
       ).env("TFGATE_DEFAULT_SESSION_CONFIG"),
+    )
+    .addOption(
+      new Option(
+        "--cluster <json|file>",
+        'TensorFlow cluster whose tasks run partitions (ClusterDef protobuf JSON or {"worker": ["host:port", ...]}, inline or a file)',
+      ).env("TFGATE_CLUSTER"),
+    )
+    .addOption(
+      new Option(
+        "--job <name>",
+        "this server's job in the cluster (its task is task 0); default localhost",
+      ).env("TFGATE_JOB"),
     )
     .action((flags: ServeFlags) => {
       serve = serveCommand(flags);
@@ -381,6 +397,20 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
       );
     }
   }
+  let cluster: ClusterDef | undefined;
+  if (flags.cluster !== undefined) {
+    try {
+      const text = flags.cluster.trimStart().startsWith("{")
+        ? flags.cluster
+        : readFileSync(flags.cluster, "utf8");
+      cluster = clusterDefFromJson(text);
+      clusterTasks(cluster);
+    } catch (error) {
+      return fail(
+        `invalid --cluster (TFGATE_CLUSTER): ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
   if (flags.filesReadOnly === true && flags.filesRoot === undefined) {
     return fail("--files-read-only (TFGATE_FILES_READ_ONLY) needs --files-root (TFGATE_FILES_ROOT)");
   }
@@ -420,6 +450,8 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
         maxStepBytes: flags.maxStepBytes,
         sessionIdleTimeoutMs: flags.sessionIdleTimeoutMs,
         defaultSessionConfig,
+        cluster,
+        job: flags.job,
         files:
           flags.filesRoot === undefined
             ? undefined

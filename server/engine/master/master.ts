@@ -17,6 +17,7 @@ import {
 } from "../../../gen/tensorflow/core/framework/device_attributes_pb.js";
 import { GraphDefSchema } from "../../../gen/tensorflow/core/framework/graph_pb.js";
 import { StepStatsSchema } from "../../../gen/tensorflow/core/framework/step_stats_pb.js";
+import type { ClusterDef } from "../../../gen/tensorflow/core/protobuf/cluster_pb.js";
 import {
   CallableOptionsSchema,
   type ConfigProto,
@@ -64,7 +65,7 @@ import {
 import { NamedTensorProtoSchema } from "../../../gen/tensorflow/core/protobuf/named_tensor_pb.js";
 import type { Device } from "../device/device-set.js";
 import { createDevices, sortDevices } from "../device/device-set.js";
-import { aborted, cancelled, invalidArgument, resourceExhausted } from "../framework/errors.js";
+import { aborted, cancelled, internal, invalidArgument, resourceExhausted } from "../framework/errors.js";
 import { FileSandbox, type FileSandboxConfig } from "../framework/file-sandbox.js";
 import { tensorToProto } from "../framework/tensor-proto.js";
 import { registerAllKernels } from "../kernels/register-all.js";
@@ -72,8 +73,9 @@ import { createLocalWorker } from "../worker/local-worker.js";
 import { sendDeviceOfKey } from "../worker/rendezvous-mgr.js";
 import { createThreadWorker, type ThreadWorker } from "../worker/thread-worker.js";
 import type { WorkerInterface } from "../worker/worker-interface.js";
+import { type ClusterWorkers, createClusterWorkers } from "./cluster.js";
 import { mergeConfig } from "./config.js";
-import { MasterSession, type RunStepResult } from "./master-session.js";
+import { MasterSession, type MasterSessionEnv, type RunStepResult } from "./master-session.js";
 import { checkOpPolicy, createPrincipalQuotas, type OpPolicy, stepTimeoutMs } from "./policy.js";
 
 export type LogFn = (level: "info" | "warn" | "error", message: string) => void;
@@ -139,6 +141,12 @@ export interface MasterOptions {
    * default. Checked every min(10 s, timeout/2).
    */
   readonly sessionIdleTimeoutMs: number;
+  /**
+   * The TF cluster this master drives (TF's ServerDef.cluster; --cluster): every task other than
+   * this server's own (/job:<job>/replica:0/task:0) is a TF WorkerService whose devices sessions
+   * can place nodes on. Undefined (the default): this server's devices only.
+   */
+  readonly cluster: ClusterDef | undefined;
   readonly log: LogFn;
 }
 
@@ -158,6 +166,7 @@ export const masterOptionDefaults = {
   opPolicy: { allow: undefined, deny: [] },
   maxConcurrentStepsPerPrincipal: 0,
   maxStepMs: 0,
+  cluster: undefined,
 } as const;
 
 /** Fills defaults and range-checks (one place). Throws RangeError for a bad value. */
@@ -291,13 +300,19 @@ function notFoundSessionClose(handle: string) {
 function createWorkers(
   options: MasterOptions,
   allDevices: readonly Device[],
+  remoteOwner: (device: string) => WorkerInterface | undefined,
 ): { workers: WorkerInterface[]; workerByDevice: Map<string, WorkerInterface> } {
-  const task = `/job:${options.job}/replica:0/task:0`;
+  const task = localTaskName(options);
   const log = options.log;
   const workerByDevice = new Map<string, WorkerInterface>();
-  // Values sent on one worker and received on another go through the sender's RecvTensor.
-  const remoteRecv = (stepId: bigint, key: string, signal: AbortSignal) =>
-    workerByDevice.get(sendDeviceOfKey(key))!.recvTensor(stepId, key, signal);
+  // Values sent on one worker and received on another go through the sender's RecvTensor (a
+  // remote TF task's over gRPC).
+  const remoteRecv = (stepId: bigint, key: string, signal: AbortSignal) => {
+    const device = sendDeviceOfKey(key);
+    const owner = workerByDevice.get(device) ?? remoteOwner(device);
+    if (owner === undefined) return Promise.reject(internal(`No worker owns the sending device of ${key}`));
+    return owner.recvTensor(stepId, key, signal);
+  };
   const workers: WorkerInterface[] = options.workerThreads
     ? allDevices.map((d) =>
         createThreadWorker({
@@ -330,6 +345,11 @@ function createWorkers(
   return { workers, workerByDevice };
 }
 
+/** This server's own task: "/job:<job>/replica:0/task:0". */
+function localTaskName(options: MasterOptions): string {
+  return `/job:${options.job}/replica:0/task:0`;
+}
+
 /**
  * Worker threads talk to each other directly for cross-device tensors; a restarted thread is
  * connected again.
@@ -354,13 +374,57 @@ function connectThreads(threads: readonly ThreadWorker[]): void {
   });
 }
 
+/**
+ * The environment of one session: this server's devices and, with a cluster, the devices its
+ * tasks report now (GetStatus; config.device_filters choose the tasks, as in TF's DeviceFinder),
+ * each owned by its task's RemoteWorker. Local devices come first: the first is the client device.
+ */
+async function sessionEnvironment(
+  base: MasterSessionEnv,
+  cluster: ClusterWorkers | undefined,
+  config: ConfigProto,
+  handle: string,
+): Promise<MasterSessionEnv> {
+  if (cluster === undefined) return base;
+  const remote = await cluster.discover(config.deviceFilters);
+  if (remote.length === 0) return base;
+  const devices: Device[] = [...base.devices, ...remote];
+  return {
+    ...base,
+    devices,
+    workerFor: (d) => cluster.workerOf(d) ?? base.workerFor(d),
+    // A task that failed a step is asked for its devices again: new incarnations mean it restarted
+    // (its graphs and worker session are gone), so the session gets a new worker session there and
+    // its partitions are built again with the new incarnations.
+    async refreshRemote(worker) {
+      const owner = cluster.remotes.find((r) => r === worker);
+      if (owner === undefined) return false;
+      const fresh = new Map((await owner.refreshDevices()).map((d) => [d.name, d]));
+      let restarted = false;
+      devices.forEach((d, i) => {
+        const now = fresh.get(d.name);
+        if (now !== undefined && now.incarnation !== d.incarnation) {
+          devices[i] = now;
+          restarted = true;
+        }
+      });
+      if (restarted) await owner.createWorkerSession(handle, config.isolateSessionState, "");
+      return restarted;
+    },
+  };
+}
+
 // long-function: the MasterService methods close over one session table, request-id window and worker set; each method is short and delegates to MasterSession.
 export function createMaster(partial: Partial<MasterOptions> = {}): Master {
   const options = resolveMasterOptions(partial);
   registerAllKernels();
   const log = options.log;
   const allDevices = createDevices(options.job, 0, 0, options.cpuDevices);
-  const { workers, workerByDevice } = createWorkers(options, allDevices);
+  const cluster: ClusterWorkers | undefined =
+    options.cluster !== undefined && options.cluster.job.length > 0
+      ? createClusterWorkers(options.cluster, localTaskName(options), log)
+      : undefined;
+  const { workers, workerByDevice } = createWorkers(options, allDevices, (d) => cluster?.workerOf(d));
   const devices: Device[] = sortDevices(allDevices);
   const worker = workers[0]!;
   const sessions = new Map<string, MasterSession>();
@@ -377,7 +441,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
   const recent = createRecentRequestIds(options.requestIdWindow);
   let closing = false;
 
-  const env = {
+  const env: MasterSessionEnv = {
     devices,
     workerFor: (d: string) => workerByDevice.get(d) ?? worker,
     log,
@@ -459,7 +523,12 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       checkOpPolicy(req.graphDef ?? create(GraphDefSchema), options.opPolicy);
       const config = mergeConfig(options.defaultSessionConfig, req.config);
       const handle = newSessionHandle();
-      const session = new MasterSession(handle, config, req.graphDef ?? create(GraphDefSchema), env);
+      const session = new MasterSession(
+        handle,
+        config,
+        req.graphDef ?? create(GraphDefSchema),
+        await sessionEnvironment(env, cluster, config, handle),
+      );
       // TF's CreateWorkerSession: isolated sessions get resource containers of their own.
       await Promise.all(
         session
@@ -552,9 +621,10 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       if (req.sessionHandle !== "" && ownSession(req.sessionHandle, ctx) === undefined) {
         throw invalidArgument(notFoundSessionClose(req.sessionHandle));
       }
+      const remote = cluster === undefined ? [] : await cluster.discover();
       return create(ListDevicesResponseSchema, {
         localDevice: devices.map(deviceAttributes),
-        remoteDevice: [],
+        remoteDevice: remote.map(deviceAttributes),
       });
     },
 
@@ -566,7 +636,9 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       const all = mine.map((h) => sessions.get(h)!);
       for (const h of mine) forget(h);
       await Promise.allSettled(all.map((s) => s.close()));
-      await Promise.all(workers.map((w) => w.cleanupAll(req.container, principal)));
+      await Promise.all(
+        [...workers, ...(cluster?.remotes ?? [])].map((w) => w.cleanupAll(req.container, principal)),
+      );
       return create(ResetResponseSchema);
     },
 
@@ -586,6 +658,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
         all.map((s) => s.close(cancelled("Step was cancelled because the server is shutting down."))),
       );
       await Promise.all(workers.map((w) => w.close()));
+      await cluster?.close();
     },
   };
 }

@@ -1,0 +1,277 @@
+// TensorFlow's GrpcRemoteWorker (core/distributed_runtime/rpc/grpc_remote_worker.cc): a task of a
+// TF cluster (any tf.distribute.Server) seen by tfgate's master through WorkerInterface, its calls
+// made over gRPC (HTTP/2) to /tensorflow.WorkerService/<Method>, the paths TF's own server serves.
+//
+// What the master gets from it is what TF's master gets from a remote worker:
+//  - GetStatus lists the task's devices with their incarnations (refreshDevices); the incarnations
+//    go into the _Send/_Recv attrs of every partition that talks to the task, so a restarted task
+//    (new incarnations) is noticed instead of mixing tensors of two lifetimes;
+//  - CreateWorkerSession carries a ServerDef with the whole cluster (so the task can reach its
+//    peers for RecvTensor) and the task's own job and index;
+//  - RegisterGraph takes the task's whole share of a client graph (nodes on any of its devices): the
+//    task splits it by device itself, as TF's GraphMgr does;
+//  - RunGraph feeds with `send`, fetches with `recv_key`, a fresh request_id per call, errors in the
+//    response body; aborting the step cancels the call, which makes TF's worker cancel the step;
+//  - RecvTensor pulls a value a partition on the task sent to a partition on another task.
+// Transport failures become UNAVAILABLE naming the task and its address.
+
+import { create } from "@bufbuild/protobuf";
+import { type Client, Code, ConnectError, createClient } from "@connectrpc/connect";
+import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
+import type { DeviceAttributes } from "../../../gen/tensorflow/core/framework/device_attributes_pb.js";
+import type { ClusterDef } from "../../../gen/tensorflow/core/protobuf/cluster_pb.js";
+import { NamedTensorProtoSchema } from "../../../gen/tensorflow/core/protobuf/named_tensor_pb.js";
+import { ServerDefSchema } from "../../../gen/tensorflow/core/protobuf/tensorflow_server_pb.js";
+import { WorkerService } from "../../../gen/tensorflow/core/protobuf/worker_service_tf_pb.js";
+import { type ParsedName, parseDeviceName } from "../device/device-name.js";
+import type { Device } from "../device/device-set.js";
+import { internal, isTfError, type TfCode, TfError, unavailable } from "../framework/errors.js";
+import type { RendezvousValue } from "../framework/rendezvous.js";
+import { tensorFromProto, tensorToProto } from "../framework/tensor-proto.js";
+import type { RunGraphRequest, RunGraphResponse, WorkerInterface } from "./worker-interface.js";
+
+export interface RemoteWorkerOptions {
+  /** The task's name, "/job:worker/replica:0/task:1". */
+  readonly task: string;
+  /** "host:port" of the task's gRPC server (its entry in the cluster). */
+  readonly address: string;
+  /** The whole cluster, sent to the task in CreateWorkerSession's ServerDef. */
+  readonly cluster: ClusterDef;
+  readonly log: (level: "info" | "warn" | "error", message: string) => void;
+  /**
+   * Deadline of the calls that only manage state (GetStatus, sessions, registration, cleanup), so
+   * a task that stopped answering fails them instead of hanging them. RunGraph and RecvTensor wait
+   * as long as the step does. Default 10 s (TF's master gives DeleteWorkerSession 10 s too).
+   */
+  readonly controlTimeoutMs?: number;
+}
+
+export interface RemoteWorker extends WorkerInterface {
+  /** The task's gRPC address. */
+  readonly address: string;
+  /** GetStatus: the task's devices as it reports them now (new incarnations after a restart). */
+  refreshDevices(): Promise<readonly Device[]>;
+}
+
+type WorkerClient = Client<typeof WorkerService>;
+
+/** A Device from the attributes a TF worker reports (its name must be a full device name). */
+function deviceFromAttributes(a: DeviceAttributes): Device {
+  const parsed = parseDeviceName(a.name);
+  if (
+    parsed?.job === undefined ||
+    parsed.replica === undefined ||
+    parsed.task === undefined ||
+    parsed.type === undefined ||
+    parsed.id === undefined
+  ) {
+    throw internal(`Remote worker reported a device with an incomplete name: '${a.name}'`);
+  }
+  return {
+    name: a.name,
+    type: a.deviceType,
+    incarnation: a.incarnation,
+    parsed: parsed as Required<ParsedName>,
+    memoryLimit: a.memoryLimit,
+  };
+}
+
+/** Unique, non-zero request ids (TF's GetUniqueRequestId): random start, then counting. */
+function createRequestIds(): () => bigint {
+  let next = BigInt.asIntN(63, BigInt(Math.floor(Math.random() * 2 ** 48)) << 12n) | 1n;
+  return () => {
+    next = next + 1n;
+    if (next <= 0n) next = 1n;
+    return next;
+  };
+}
+
+/** Parses "/job:j/replica:r/task:t". */
+function taskParts(task: string): { job: string; replica: number; taskIndex: number } {
+  const m = /^\/job:([^/]+)\/replica:(\d+)\/task:(\d+)$/.exec(task);
+  if (m === null) throw internal(`Not a task name: '${task}'`);
+  return { job: m[1]!, replica: Number(m[2]), taskIndex: Number(m[3]) };
+}
+
+// long-function: one closure per WorkerService call sharing the client, the task's identity and the error mapping; each call is a few lines.
+export function createRemoteWorker(options: RemoteWorkerOptions): RemoteWorker {
+  const { task, address } = options;
+  const baseUrl = `http://${address}`;
+  const sessionManager = new Http2SessionManager(baseUrl, {
+    pingIntervalMs: 30_000,
+    pingTimeoutMs: 10_000,
+    idleConnectionTimeoutMs: 60_000,
+  });
+  const transport = createGrpcTransport({ baseUrl, sessionManager });
+  const client: WorkerClient = createClient(WorkerService, transport);
+  const controlTimeoutMs = options.controlTimeoutMs ?? 10_000;
+  const requestId = createRequestIds();
+  const { job, taskIndex, replica } = taskParts(task);
+  let devices: readonly Device[] = [];
+  /** Sessions for which CreateWorkerSession succeeded here (their calls say so). */
+  const sessions = new Set<string>();
+  let closed = false;
+
+  /** A failed call as a TfError: the task's own status as is, a transport failure as UNAVAILABLE. */
+  const toError = (e: unknown, method: string): TfError => {
+    if (isTfError(e)) return e;
+    const ce = ConnectError.from(e);
+    if (ce.code === Code.Unavailable || ce.code === Code.Unknown) {
+      const detail = ce.rawMessage === "" ? "connection failed" : ce.rawMessage;
+      return unavailable(`${method} to ${task} at ${address} failed: ${detail}`);
+    }
+    return new TfError(ce.code as Exclude<TfCode, 0>, ce.rawMessage);
+  };
+
+  const control = async <T>(method: string, call: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+    if (closed) throw unavailable(`The connection to ${task} at ${address} is closed`);
+    try {
+      return await call(AbortSignal.timeout(controlTimeoutMs));
+    } catch (e) {
+      const ce = ConnectError.from(e);
+      if (ce.code === Code.DeadlineExceeded || ce.code === Code.Canceled) {
+        throw unavailable(`${method} to ${task} at ${address} did not answer within ${controlTimeoutMs} ms`);
+      }
+      throw toError(e, method);
+    }
+  };
+
+  const rendezvousValue = (
+    tensor: Parameters<typeof tensorFromProto>[0] | undefined,
+    isDead: boolean,
+  ): RendezvousValue => ({
+    tensor: isDead || tensor === undefined ? undefined : tensorFromProto(tensor, "RecvTensorResponse.tensor"),
+    isDead,
+  });
+
+  return {
+    task,
+    address,
+    splitsGraphByDevice: true,
+    getDevices: () => devices,
+
+    async refreshDevices() {
+      const res = await control("GetStatus", (signal) => client.getStatus({}, { signal }));
+      devices = res.deviceAttributes.map(deviceFromAttributes);
+      return devices;
+    },
+
+    async createWorkerSession(sessionHandle, isolate) {
+      const serverDef = create(ServerDefSchema, {
+        cluster: options.cluster,
+        jobName: job,
+        replica,
+        taskIndex,
+        protocol: "grpc",
+      });
+      await control("CreateWorkerSession", (signal) =>
+        client.createWorkerSession({ sessionHandle, serverDef, isolateSessionState: isolate }, { signal }),
+      );
+      sessions.add(sessionHandle);
+    },
+
+    async deleteWorkerSession(sessionHandle) {
+      if (!sessions.delete(sessionHandle)) return;
+      await control("DeleteWorkerSession", (signal) =>
+        client.deleteWorkerSession({ sessionHandle }, { signal }),
+      );
+    },
+
+    async registerGraph(req) {
+      const res = await control("RegisterGraph", (signal) =>
+        client.registerGraph(
+          {
+            sessionHandle: req.sessionHandle,
+            createWorkerSessionCalled: sessions.has(req.sessionHandle),
+            graphDef: req.graphDef,
+            ...(req.graphOptions ? { graphOptions: req.graphOptions } : {}),
+            ...(req.configProto ? { configProto: req.configProto } : {}),
+          },
+          { signal },
+        ),
+      );
+      return `${req.sessionHandle}\u0000${res.graphHandle}`;
+    },
+
+    async deregisterGraph(handle) {
+      const [sessionHandle, graphHandle] = handle.split("\u0000") as [string, string];
+      await control("DeregisterGraph", (signal) =>
+        client.deregisterGraph(
+          { sessionHandle, graphHandle, createWorkerSessionCalled: sessions.has(sessionHandle) },
+          { signal },
+        ),
+      );
+    },
+
+    async runGraph(req: RunGraphRequest): Promise<RunGraphResponse> {
+      const [sessionHandle, graphHandle] = req.graphHandle.split("\u0000") as [string, string];
+      let res: Awaited<ReturnType<WorkerClient["runGraph"]>>;
+      try {
+        res = await client.runGraph(
+          {
+            sessionHandle,
+            createWorkerSessionCalled: sessions.has(sessionHandle),
+            graphHandle,
+            stepId: req.stepId,
+            execOpts: {
+              recordTimeline: req.collectStepStats ?? false,
+              recordCosts: req.collectStepStats ?? false,
+              recordPartitionGraphs: req.recordPartitionGraphs ?? false,
+            },
+            send: [...req.send].map(([name, t]) =>
+              create(NamedTensorProtoSchema, { name, tensor: tensorToProto(t) }),
+            ),
+            recvKey: [...req.recvKeys],
+            isPartial: req.isPartial ?? false,
+            isLastPartialRun: req.isLastPartialRun ?? false,
+            storeErrorsInResponseBody: true,
+            requestId: requestId(),
+          },
+          { signal: req.signal },
+        );
+      } catch (e) {
+        if (req.signal.aborted && isTfError(req.signal.reason)) throw req.signal.reason;
+        throw toError(e, "RunGraph");
+      }
+      if (res.statusCode !== 0) {
+        throw new TfError(res.statusCode as Exclude<TfCode, 0>, res.statusErrorMessage);
+      }
+      const recv = new Map<string, RendezvousValue>();
+      for (const r of res.recv) recv.set(r.name, rendezvousValue(r.tensor, false));
+      return {
+        recv,
+        deviceStepStats: res.stepStats?.devStats ?? [],
+        partitionGraphs: res.partitionGraph,
+      };
+    },
+
+    async recvTensor(stepId, key, signal) {
+      try {
+        const res = await client.recvTensor(
+          { stepId, rendezvousKey: key, requestId: requestId() },
+          { signal },
+        );
+        return rendezvousValue(res.tensor, res.isDead);
+      } catch (e) {
+        if (signal.aborted && signal.reason instanceof Error) throw signal.reason;
+        throw toError(e, "RecvTensor");
+      }
+    },
+
+    cleanupGraph(stepId) {
+      // TF's master does not wait for CleanupGraph either; a dead task has nothing left to clean.
+      control("CleanupGraph", (signal) => client.cleanupGraph({ stepId }, { signal })).catch((e: unknown) =>
+        options.log("warn", `CleanupGraph on ${task}: ${e instanceof Error ? e.message : String(e)}`),
+      );
+    },
+
+    async cleanupAll(containers) {
+      await control("CleanupAll", (signal) => client.cleanupAll({ container: [...containers] }, { signal }));
+    },
+
+    async close() {
+      closed = true;
+      sessionManager.abort();
+    },
+  };
+}

@@ -250,6 +250,8 @@ export class MasterSession {
   private readonly runningDone = new Set<Promise<unknown>>();
   /** Remote workers that failed a step since they were last checked (see recoverRemotes). */
   private readonly suspectRemotes = new Set<WorkerInterface>();
+  /** The session's counter for names of nodes added by partitioning (TF's next_node_id_). */
+  private nextNodeId = 0;
   lastAccess = Date.now();
 
   constructor(handle: string, config: ConfigProto, graphDef: GraphDef, env: MasterSessionEnv) {
@@ -471,6 +473,8 @@ export class MasterSession {
       incarnation: (d) => incarnations.get(d) ?? 0n,
       versions: this.versions,
       library: this.library,
+      // With TF workers, added nodes are named session-wide, as TF's master names them.
+      ...(this.env.refreshRemote ? { newName: (prefix: string) => `${prefix}_S${this.nextNodeId++}` } : {}),
     });
     const partitions: PartitionPlan[] = [];
     const partitionGraphs: GraphDef[] = [];

@@ -97,11 +97,10 @@ function taskParts(task: string): { job: string; replica: number; taskIndex: num
 export function createRemoteWorker(options: RemoteWorkerOptions): RemoteWorker {
   const { task, address } = options;
   const baseUrl = `http://${address}`;
-  const sessionManager = new Http2SessionManager(baseUrl, {
-    pingIntervalMs: 30_000,
-    pingTimeoutMs: 10_000,
-    idleConnectionTimeoutMs: 60_000,
-  });
+  // No keepalive pings: TF's gRPC server answers pings it finds too frequent (by its defaults, more
+  // than one per 5 minutes without data) with GOAWAY ENHANCE_YOUR_CALM, which kills every call on
+  // the connection. A dead task is noticed by the calls themselves.
+  const sessionManager = new Http2SessionManager(baseUrl);
   const transport = createGrpcTransport({ baseUrl, sessionManager });
   const client: WorkerClient = createClient(WorkerService, transport);
   const controlTimeoutMs = options.controlTimeoutMs ?? 10_000;
@@ -112,11 +111,15 @@ export function createRemoteWorker(options: RemoteWorkerOptions): RemoteWorker {
   const sessions = new Set<string>();
   let closed = false;
 
-  /** A failed call as a TfError: the task's own status as is, a transport failure as UNAVAILABLE. */
+  /**
+   * A failed call as a TfError: the task's own status as is, a transport failure as UNAVAILABLE.
+   * Callers handle their own cancellation first, so a CANCELLED here is the connection's: a task
+   * that dies resets its streams (HTTP/2 CANCEL).
+   */
   const toError = (e: unknown, method: string): TfError => {
     if (isTfError(e)) return e;
     const ce = ConnectError.from(e);
-    if (ce.code === Code.Unavailable || ce.code === Code.Unknown) {
+    if (ce.code === Code.Unavailable || ce.code === Code.Unknown || ce.code === Code.Canceled) {
       const detail = ce.rawMessage === "" ? "connection failed" : ce.rawMessage;
       return unavailable(`${method} to ${task} at ${address} failed: ${detail}`);
     }
@@ -125,11 +128,11 @@ export function createRemoteWorker(options: RemoteWorkerOptions): RemoteWorker {
 
   const control = async <T>(method: string, call: (signal: AbortSignal) => Promise<T>): Promise<T> => {
     if (closed) throw unavailable(`The connection to ${task} at ${address} is closed`);
+    const signal = AbortSignal.timeout(controlTimeoutMs);
     try {
-      return await call(AbortSignal.timeout(controlTimeoutMs));
+      return await call(signal);
     } catch (e) {
-      const ce = ConnectError.from(e);
-      if (ce.code === Code.DeadlineExceeded || ce.code === Code.Canceled) {
+      if (signal.aborted) {
         throw unavailable(`${method} to ${task} at ${address} did not answer within ${controlTimeoutMs} ms`);
       }
       throw toError(e, method);
@@ -253,7 +256,7 @@ export function createRemoteWorker(options: RemoteWorkerOptions): RemoteWorker {
         );
         return rendezvousValue(res.tensor, res.isDead);
       } catch (e) {
-        if (signal.aborted && signal.reason instanceof Error) throw signal.reason;
+        if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : toError(e, "RecvTensor");
         throw toError(e, "RecvTensor");
       }
     },

@@ -65,7 +65,14 @@ import {
 import { NamedTensorProtoSchema } from "../../../gen/tensorflow/core/protobuf/named_tensor_pb.js";
 import type { Device } from "../device/device-set.js";
 import { createDevices, sortDevices } from "../device/device-set.js";
-import { aborted, cancelled, internal, invalidArgument, resourceExhausted } from "../framework/errors.js";
+import {
+  aborted,
+  cancelled,
+  internal,
+  invalidArgument,
+  resourceExhausted,
+  unimplemented,
+} from "../framework/errors.js";
 import { FileSandbox, type FileSandboxConfig } from "../framework/file-sandbox.js";
 import { tensorToProto } from "../framework/tensor-proto.js";
 import { registerAllKernels } from "../kernels/register-all.js";
@@ -522,6 +529,13 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       quotas.admitSession(principalOf(ctx), sessionsOf(principalOf(ctx)));
       checkOpPolicy(req.graphDef ?? create(GraphDefSchema), options.opPolicy);
       const config = mergeConfig(options.defaultSessionConfig, req.config);
+      if ((config.clusterDef?.job.length ?? 0) > 0) {
+        // TF's ClusterSpec propagation gives the session a cluster of its own; tfgate's sessions
+        // use the server's (--cluster).
+        throw unimplemented(
+          "ConfigProto.cluster_def (ClusterSpec propagation) is not supported: start tfgate with --cluster to name the tasks its sessions use",
+        );
+      }
       const handle = newSessionHandle();
       const session = new MasterSession(
         handle,

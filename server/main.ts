@@ -206,23 +206,12 @@ export async function runCli(argv: readonly string[]): Promise<void> {
         "ConfigProto (protobuf JSON, inline or a file) every CreateSession config is merged over",
       ).env("TFGATE_DEFAULT_SESSION_CONFIG"),
     )
-    .addOption(
-      new Option(
-        "--cluster <json|file>",
-        'TensorFlow cluster whose tasks run partitions (ClusterDef protobuf JSON or {"worker": ["host:port", ...]}, inline or a file)',
-      ).env("TFGATE_CLUSTER"),
-    )
-    .addOption(
-      new Option(
-        "--job <name>",
-        "this server's job in the cluster (its task is task 0); default localhost",
-      ).env("TFGATE_JOB"),
-    )
     .action((flags: ServeFlags) => {
       serve = serveCommand(flags);
     });
   const serveCommandDef = program.commands.find((c) => c.name() === "serve")!;
   addConnectionOptions(serveCommandDef);
+  addClusterOptions(serveCommandDef);
   addAccessOptions(serveCommandDef);
 
   program
@@ -557,6 +546,23 @@ function defined<T extends object>(values: { [K in keyof T]: T[K] | undefined })
 }
 
 /** A ConfigProto in protobuf JSON, given inline (starts with "{") or as a file path. */
+/** The TF cluster flags (README "Scaling out"). */
+function addClusterOptions(command: Command): void {
+  command
+    .addOption(
+      new Option(
+        "--cluster <json|file>",
+        'TensorFlow cluster whose tasks run partitions (ClusterDef protobuf JSON or {"worker": ["host:port", ...]}, inline or a file)',
+      ).env("TFGATE_CLUSTER"),
+    )
+    .addOption(
+      new Option(
+        "--job <name>",
+        "this server's job in the cluster (its task is task 0); default localhost",
+      ).env("TFGATE_JOB"),
+    );
+}
+
 function parseSessionConfig(text: string): ConfigProto {
   const json = text.trimStart().startsWith("{") ? text : readFileSync(text, "utf8");
   return fromJsonString(ConfigProtoSchema, json);

@@ -10,6 +10,7 @@ import { ListDevicesRequestSchema } from "../gen/tensorflow/core/protobuf/master
 import { isTfError, TfCode } from "../server/engine/framework/errors.js";
 import { clusterDefFromJson, clusterTasks } from "../server/engine/master/cluster.js";
 import { createMaster } from "../server/engine/master/master.js";
+import { createRemoteWorker } from "../server/rpc/remote-worker.js";
 import { constNode, DataType, graph } from "./support/graphs.js";
 import { openSession } from "./support/session.js";
 import { freePort } from "./support/tf-cluster.js";
@@ -83,6 +84,7 @@ test("a task that does not answer: CreateSession and ListDevices fail UNAVAILABL
     cluster: clusterDefFromJson(JSON.stringify({ worker: [`127.0.0.1:${port}`] })),
     cpuDevices: 1,
     workerThreads: false,
+    remoteWorker: createRemoteWorker,
   });
   t.after(() => m.close());
   const g = graph(constNode("c", DataType.DT_FLOAT, [], [2]));

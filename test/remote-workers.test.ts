@@ -22,6 +22,7 @@ import { isTfError, TfCode } from "../server/engine/framework/errors.js";
 import { clusterDefFromJson } from "../server/engine/master/cluster.js";
 import { createMaster } from "../server/engine/master/master.js";
 import { resolveServerOptions } from "../server/options.js";
+import { createRemoteWorker } from "../server/rpc/remote-worker.js";
 import { attr } from "./support/attr.js";
 import { constNode, DataType, graph, node, tensorValues } from "./support/graphs.js";
 import { openSession } from "./support/session.js";
@@ -149,6 +150,7 @@ test("a task that dies fails only the steps that touch it, and is used again onc
     cluster: clusterDefFromJson(JSON.stringify(workers)),
     cpuDevices: 1,
     workerThreads: false,
+    remoteWorker: createRemoteWorker,
   });
   t.after(() => m.close());
   const s = await openSession(m, faultGraph());

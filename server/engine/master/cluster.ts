@@ -11,7 +11,7 @@ import { type ClusterDef, ClusterDefSchema } from "../../../gen/tensorflow/core/
 import { type ParsedName, parseDeviceName, taskOf } from "../device/device-name.js";
 import { type Device, sortDevices } from "../device/device-set.js";
 import { invalidArgument } from "../framework/errors.js";
-import { createRemoteWorker, type RemoteWorker } from "../worker/remote-worker.js";
+import type { RemoteWorker, RemoteWorkerFactory } from "../worker/worker-interface.js";
 
 export interface ClusterWorkers {
   /** The cluster as given (tfgate's own entry included), for the tasks' ServerDefs. */
@@ -87,6 +87,7 @@ function filterAdmitsTask(filter: ParsedName, task: ParsedName): boolean {
 export function createClusterWorkers(
   cluster: ClusterDef,
   localTask: string,
+  createRemoteWorker: RemoteWorkerFactory,
   log: (level: "info" | "warn" | "error", message: string) => void,
 ): ClusterWorkers {
   const remotes = clusterTasks(cluster)

@@ -79,7 +79,7 @@ import { registerAllKernels } from "../kernels/register-all.js";
 import { createLocalWorker } from "../worker/local-worker.js";
 import { sendDeviceOfKey } from "../worker/rendezvous-mgr.js";
 import { createThreadWorker, type ThreadWorker } from "../worker/thread-worker.js";
-import type { WorkerInterface } from "../worker/worker-interface.js";
+import type { RemoteWorkerFactory, WorkerInterface } from "../worker/worker-interface.js";
 import { type ClusterWorkers, createClusterWorkers } from "./cluster.js";
 import { mergeConfig } from "./config.js";
 import { MasterSession, type MasterSessionEnv, type RunStepResult } from "./master-session.js";
@@ -154,6 +154,11 @@ export interface MasterOptions {
    * can place nodes on. Undefined (the default): this server's devices only.
    */
   readonly cluster: ClusterDef | undefined;
+  /**
+   * How to reach a task of `cluster` (the RPC layer's createRemoteWorker, over gRPC); required
+   * with a cluster. The engine itself knows no transport.
+   */
+  readonly remoteWorker: RemoteWorkerFactory | undefined;
   readonly log: LogFn;
 }
 
@@ -174,6 +179,7 @@ export const masterOptionDefaults = {
   maxConcurrentStepsPerPrincipal: 0,
   maxStepMs: 0,
   cluster: undefined,
+  remoteWorker: undefined,
 } as const;
 
 /** Fills defaults and range-checks (one place). Throws RangeError for a bad value. */
@@ -202,6 +208,8 @@ export function resolveMasterOptions(partial: Partial<MasterOptions>): MasterOpt
   intIn("maxConcurrentStepsPerPrincipal", o.maxConcurrentStepsPerPrincipal, 0, 1_000_000);
   intIn("maxStepMs", o.maxStepMs, 0, 365 * 24 * 3600 * 1000);
   if (o.files !== undefined) checkFilesRoot(o.files.root);
+  if (o.cluster !== undefined && o.cluster.job.length > 0 && o.remoteWorker === undefined)
+    throw new RangeError("a cluster needs remoteWorker, the factory that reaches its tasks");
   if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(o.job))
     throw new RangeError(`job must match [A-Za-z][A-Za-z0-9_]*, got '${o.job}'`);
   return o;
@@ -429,7 +437,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
   const allDevices = createDevices(options.job, 0, 0, options.cpuDevices);
   const cluster: ClusterWorkers | undefined =
     options.cluster !== undefined && options.cluster.job.length > 0
-      ? createClusterWorkers(options.cluster, localTaskName(options), log)
+      ? createClusterWorkers(options.cluster, localTaskName(options), options.remoteWorker!, log)
       : undefined;
   const { workers, workerByDevice } = createWorkers(options, allDevices, (d) => cluster?.workerOf(d));
   const devices: Device[] = sortDevices(allDevices);

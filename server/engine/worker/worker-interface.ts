@@ -5,6 +5,7 @@
 
 import type { GraphDef } from "../../../gen/tensorflow/core/framework/graph_pb.js";
 import type { DeviceStepStats } from "../../../gen/tensorflow/core/framework/step_stats_pb.js";
+import type { ClusterDef } from "../../../gen/tensorflow/core/protobuf/cluster_pb.js";
 import type { ConfigProto, GraphOptions } from "../../../gen/tensorflow/core/protobuf/config_pb.js";
 import type { Device } from "../device/device-set.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
@@ -85,3 +86,30 @@ export interface WorkerInterface {
   cleanupAll(containers: readonly string[], tenant: string): Promise<void>;
   close(): Promise<void>;
 }
+
+export interface RemoteWorkerOptions {
+  /** The task's name, "/job:worker/replica:0/task:1". */
+  readonly task: string;
+  /** "host:port" of the task's gRPC server (its entry in the cluster). */
+  readonly address: string;
+  /** The whole cluster, sent to the task in CreateWorkerSession's ServerDef. */
+  readonly cluster: ClusterDef;
+  readonly log: (level: "info" | "warn" | "error", message: string) => void;
+  /**
+   * Deadline of the calls that only manage state (GetStatus, sessions, registration, cleanup), so
+   * a task that stopped answering fails them instead of hanging them. RunGraph and RecvTensor wait
+   * as long as the step does. Default 10 s (TF's master gives DeleteWorkerSession 10 s too).
+   */
+  readonly controlTimeoutMs?: number;
+}
+
+/** A task of a TF cluster reached over TF's WorkerService (TF's GrpcRemoteWorker). */
+export interface RemoteWorker extends WorkerInterface {
+  /** The task's gRPC address. */
+  readonly address: string;
+  /** GetStatus: the task's devices as it reports them now (new incarnations after a restart). */
+  refreshDevices(): Promise<readonly Device[]>;
+}
+
+/** Makes the RemoteWorker of one task (the RPC layer's createRemoteWorker). */
+export type RemoteWorkerFactory = (options: RemoteWorkerOptions) => RemoteWorker;

@@ -13,45 +13,27 @@
 //  - RunGraph feeds with `send`, fetches with `recv_key`, a fresh request_id per call, errors in the
 //    response body; aborting the step cancels the call, which makes TF's worker cancel the step;
 //  - RecvTensor pulls a value a partition on the task sent to a partition on another task.
-// Transport failures become UNAVAILABLE naming the task and its address.
+// Transport failures become UNAVAILABLE naming the task and its address. It lives in the RPC layer
+// (the engine knows no transport): the master gets it as MasterOptions.remoteWorker.
 
 import { create } from "@bufbuild/protobuf";
 import { type Client, Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
-import type { DeviceAttributes } from "../../../gen/tensorflow/core/framework/device_attributes_pb.js";
-import type { ClusterDef } from "../../../gen/tensorflow/core/protobuf/cluster_pb.js";
-import { NamedTensorProtoSchema } from "../../../gen/tensorflow/core/protobuf/named_tensor_pb.js";
-import { ServerDefSchema } from "../../../gen/tensorflow/core/protobuf/tensorflow_server_pb.js";
-import { WorkerService } from "../../../gen/tensorflow/core/protobuf/worker_service_tf_pb.js";
-import { type ParsedName, parseDeviceName } from "../device/device-name.js";
-import type { Device } from "../device/device-set.js";
-import { internal, isTfError, type TfCode, TfError, unavailable } from "../framework/errors.js";
-import type { RendezvousValue } from "../framework/rendezvous.js";
-import { tensorFromProto, tensorToProto } from "../framework/tensor-proto.js";
-import type { RunGraphRequest, RunGraphResponse, WorkerInterface } from "./worker-interface.js";
-
-export interface RemoteWorkerOptions {
-  /** The task's name, "/job:worker/replica:0/task:1". */
-  readonly task: string;
-  /** "host:port" of the task's gRPC server (its entry in the cluster). */
-  readonly address: string;
-  /** The whole cluster, sent to the task in CreateWorkerSession's ServerDef. */
-  readonly cluster: ClusterDef;
-  readonly log: (level: "info" | "warn" | "error", message: string) => void;
-  /**
-   * Deadline of the calls that only manage state (GetStatus, sessions, registration, cleanup), so
-   * a task that stopped answering fails them instead of hanging them. RunGraph and RecvTensor wait
-   * as long as the step does. Default 10 s (TF's master gives DeleteWorkerSession 10 s too).
-   */
-  readonly controlTimeoutMs?: number;
-}
-
-export interface RemoteWorker extends WorkerInterface {
-  /** The task's gRPC address. */
-  readonly address: string;
-  /** GetStatus: the task's devices as it reports them now (new incarnations after a restart). */
-  refreshDevices(): Promise<readonly Device[]>;
-}
+import type { DeviceAttributes } from "../../gen/tensorflow/core/framework/device_attributes_pb.js";
+import { NamedTensorProtoSchema } from "../../gen/tensorflow/core/protobuf/named_tensor_pb.js";
+import { ServerDefSchema } from "../../gen/tensorflow/core/protobuf/tensorflow_server_pb.js";
+import { WorkerService } from "../../gen/tensorflow/core/protobuf/worker_service_tf_pb.js";
+import { type ParsedName, parseDeviceName } from "../engine/device/device-name.js";
+import type { Device } from "../engine/device/device-set.js";
+import { internal, isTfError, type TfCode, TfError, unavailable } from "../engine/framework/errors.js";
+import type { RendezvousValue } from "../engine/framework/rendezvous.js";
+import { tensorFromProto, tensorToProto } from "../engine/framework/tensor-proto.js";
+import type {
+  RemoteWorker,
+  RemoteWorkerOptions,
+  RunGraphRequest,
+  RunGraphResponse,
+} from "../engine/worker/worker-interface.js";
 
 type WorkerClient = Client<typeof WorkerService>;
 

@@ -17,6 +17,12 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { create } from "@bufbuild/protobuf";
+import {
+  CloseSessionRequestSchema,
+  CreateSessionRequestSchema,
+  RunStepRequestSchema,
+} from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { buildApp } from "../server/app.js";
 import { isTfError, TfCode } from "../server/engine/framework/errors.js";
 import { clusterDefFromJson } from "../server/engine/master/cluster.js";
@@ -159,6 +165,20 @@ test("a task that dies fails only the steps that touch it, and is used again onc
     const [neg, sum] = await s.fetch(["neg:0", "sum:0"]);
     assert.deepEqual(tensorValues(neg), [-1, -2, -3]);
     assert.deepEqual(tensorValues(sum), [9, 8, 7]);
+  });
+
+  await t.test("a principal other than anonymous gets an isolated worker session on the tasks", async () => {
+    const ctx = { principal: "alice" };
+    const created = await m.createSession(
+      create(CreateSessionRequestSchema, { graphDef: faultGraph() }),
+      ctx,
+    );
+    const res = await m.runStep(
+      create(RunStepRequestSchema, { sessionHandle: created.sessionHandle, fetch: ["sum:0"] }),
+      ctx,
+    );
+    assert.deepEqual(tensorValues(res.tensor[0]?.tensor), [9, 8, 7]);
+    await m.closeSession(create(CloseSessionRequestSchema, { sessionHandle: created.sessionHandle }), ctx);
   });
 
   await t.test(

@@ -16,6 +16,7 @@
 // Transport failures become UNAVAILABLE naming the task and its address. It lives in the RPC layer
 // (the engine knows no transport): the master gets it as MasterOptions.remoteWorker.
 
+import { connect } from "node:net";
 import { create } from "@bufbuild/protobuf";
 import { type Client, Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
@@ -28,6 +29,7 @@ import type { Device } from "../engine/device/device-set.js";
 import { internal, isTfError, type TfCode, TfError, unavailable } from "../engine/framework/errors.js";
 import type { RendezvousValue } from "../engine/framework/rendezvous.js";
 import { tensorFromProto, tensorToProto } from "../engine/framework/tensor-proto.js";
+import { ANONYMOUS } from "../engine/master/master.js";
 import type {
   RemoteWorker,
   RemoteWorkerOptions,
@@ -68,6 +70,15 @@ function createRequestIds(): () => bigint {
   };
 }
 
+/** "h" of "h:p" ("[::1]:p" → "::1"). */
+function hostOf(address: string): string {
+  return address.slice(0, address.lastIndexOf(":")).replace(/^\[(.*)\]$/, "$1");
+}
+
+function portOf(address: string): number {
+  return Number(address.slice(address.lastIndexOf(":") + 1));
+}
+
 /** Parses "/job:j/replica:r/task:t". */
 function taskParts(task: string): { job: string; replica: number; taskIndex: number } {
   const m = /^\/job:([^/]+)\/replica:(\d+)\/task:(\d+)$/.exec(task);
@@ -82,7 +93,10 @@ export function createRemoteWorker(options: RemoteWorkerOptions): RemoteWorker {
   // No keepalive pings: TF's gRPC server answers pings it finds too frequent (by its defaults, more
   // than one per 5 minutes without data) with GOAWAY ENHANCE_YOUR_CALM, which kills every call on
   // the connection. A dead task is noticed by the calls themselves.
-  const sessionManager = new Http2SessionManager(baseUrl);
+  const sessionManager = new Http2SessionManager(baseUrl, undefined, {
+    // Small frames (a RunGraph's HEADERS, then its DATA) must not wait for ACKs (Nagle).
+    createConnection: () => connect({ host: hostOf(address), port: portOf(address), noDelay: true }),
+  });
   const transport = createGrpcTransport({ baseUrl, sessionManager });
   const client: WorkerClient = createClient(WorkerService, transport);
   const controlTimeoutMs = options.controlTimeoutMs ?? 10_000;
@@ -141,7 +155,10 @@ export function createRemoteWorker(options: RemoteWorkerOptions): RemoteWorker {
       return devices;
     },
 
-    async createWorkerSession(sessionHandle, isolate) {
+    // A task has TF's one namespace, not tfgate's per-principal ones (docs/security.md): sessions of
+    // principals other than the anonymous one are always isolated there, and only the anonymous
+    // principal's Reset clears the task's shared containers.
+    async createWorkerSession(sessionHandle, isolate, tenant) {
       const serverDef = create(ServerDefSchema, {
         cluster: options.cluster,
         jobName: job,
@@ -150,7 +167,10 @@ export function createRemoteWorker(options: RemoteWorkerOptions): RemoteWorker {
         protocol: "grpc",
       });
       await control("CreateWorkerSession", (signal) =>
-        client.createWorkerSession({ sessionHandle, serverDef, isolateSessionState: isolate }, { signal }),
+        client.createWorkerSession(
+          { sessionHandle, serverDef, isolateSessionState: isolate || tenant !== ANONYMOUS },
+          { signal },
+        ),
       );
       sessions.add(sessionHandle);
     },
@@ -250,7 +270,8 @@ export function createRemoteWorker(options: RemoteWorkerOptions): RemoteWorker {
       );
     },
 
-    async cleanupAll(containers) {
+    async cleanupAll(containers, tenant) {
+      if (tenant !== ANONYMOUS) return;
       await control("CleanupAll", (signal) => client.cleanupAll({ container: [...containers] }, { signal }));
     },
 

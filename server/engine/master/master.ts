@@ -399,6 +399,7 @@ async function sessionEnvironment(
   cluster: ClusterWorkers | undefined,
   config: ConfigProto,
   handle: string,
+  principal: string,
 ): Promise<MasterSessionEnv> {
   if (cluster === undefined) return base;
   const remote = await cluster.discover(config.deviceFilters);
@@ -423,7 +424,7 @@ async function sessionEnvironment(
           restarted = true;
         }
       });
-      if (restarted) await owner.createWorkerSession(handle, config.isolateSessionState, "");
+      if (restarted) await owner.createWorkerSession(handle, config.isolateSessionState, principal);
       return restarted;
     },
   };
@@ -549,7 +550,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
         handle,
         config,
         req.graphDef ?? create(GraphDefSchema),
-        await sessionEnvironment(env, cluster, config, handle),
+        await sessionEnvironment(env, cluster, config, handle, principalOf(ctx)),
       );
       // TF's CreateWorkerSession: isolated sessions get resource containers of their own.
       await Promise.all(

@@ -1,6 +1,7 @@
 // TensorFlow's GrpcRemoteWorker (core/distributed_runtime/rpc/grpc_remote_worker.cc): a task of a
 // TF cluster (any tf.distribute.Server) seen by tfgate's master through WorkerInterface, its calls
-// made over gRPC (HTTP/2) to /tensorflow.WorkerService/<Method>, the paths TF's own server serves.
+// made over gRPC (HTTP/2, grpc-unary-channel.ts) to /tensorflow.WorkerService/<Method>, the paths
+// TF's own server serves.
 //
 // What the master gets from it is what TF's master gets from a remote worker:
 //  - GetStatus lists the task's devices with their incarnations (refreshDevices); the incarnations
@@ -16,13 +17,12 @@
 // Transport failures become UNAVAILABLE naming the task and its address. It lives in the RPC layer
 // (the engine knows no transport): the master gets it as MasterOptions.remoteWorker.
 
-import { connect } from "node:net";
 import { create } from "@bufbuild/protobuf";
-import { type Client, Code, ConnectError, createClient } from "@connectrpc/connect";
-import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
+import { Code, ConnectError } from "@connectrpc/connect";
 import type { DeviceAttributes } from "../../gen/tensorflow/core/framework/device_attributes_pb.js";
 import { NamedTensorProtoSchema } from "../../gen/tensorflow/core/protobuf/named_tensor_pb.js";
 import { ServerDefSchema } from "../../gen/tensorflow/core/protobuf/tensorflow_server_pb.js";
+import type { RunGraphResponse as RunGraphResponseMessage } from "../../gen/tensorflow/core/protobuf/worker_pb.js";
 import { WorkerService } from "../../gen/tensorflow/core/protobuf/worker_service_tf_pb.js";
 import { type ParsedName, parseDeviceName } from "../engine/device/device-name.js";
 import type { Device } from "../engine/device/device-set.js";
@@ -36,8 +36,7 @@ import type {
   RunGraphRequest,
   RunGraphResponse,
 } from "../engine/worker/worker-interface.js";
-
-type WorkerClient = Client<typeof WorkerService>;
+import { createUnaryChannel } from "./grpc-unary-channel.js";
 
 /** A Device from the attributes a TF worker reports (its name must be a full device name). */
 function deviceFromAttributes(a: DeviceAttributes): Device {
@@ -70,15 +69,6 @@ function createRequestIds(): () => bigint {
   };
 }
 
-/** "h" of "h:p" ("[::1]:p" → "::1"). */
-function hostOf(address: string): string {
-  return address.slice(0, address.lastIndexOf(":")).replace(/^\[(.*)\]$/, "$1");
-}
-
-function portOf(address: string): number {
-  return Number(address.slice(address.lastIndexOf(":") + 1));
-}
-
 /** Parses "/job:j/replica:r/task:t". */
 function taskParts(task: string): { job: string; replica: number; taskIndex: number } {
   const m = /^\/job:([^/]+)\/replica:(\d+)\/task:(\d+)$/.exec(task);
@@ -89,16 +79,10 @@ function taskParts(task: string): { job: string; replica: number; taskIndex: num
 // long-function: one closure per WorkerService call sharing the client, the task's identity and the error mapping; each call is a few lines.
 export function createRemoteWorker(options: RemoteWorkerOptions): RemoteWorker {
   const { task, address } = options;
-  const baseUrl = `http://${address}`;
   // No keepalive pings: TF's gRPC server answers pings it finds too frequent (by its defaults, more
   // than one per 5 minutes without data) with GOAWAY ENHANCE_YOUR_CALM, which kills every call on
   // the connection. A dead task is noticed by the calls themselves.
-  const sessionManager = new Http2SessionManager(baseUrl, undefined, {
-    // Small frames (a RunGraph's HEADERS, then its DATA) must not wait for ACKs (Nagle).
-    createConnection: () => connect({ host: hostOf(address), port: portOf(address), noDelay: true }),
-  });
-  const transport = createGrpcTransport({ baseUrl, sessionManager });
-  const client: WorkerClient = createClient(WorkerService, transport);
+  const channel = createUnaryChannel(address);
   const controlTimeoutMs = options.controlTimeoutMs ?? 10_000;
   const requestId = createRequestIds();
   const { job, taskIndex, replica } = taskParts(task);
@@ -150,7 +134,9 @@ export function createRemoteWorker(options: RemoteWorkerOptions): RemoteWorker {
     getDevices: () => devices,
 
     async refreshDevices() {
-      const res = await control("GetStatus", (signal) => client.getStatus({}, { signal }));
+      const res = await control("GetStatus", (signal) =>
+        channel.call(WorkerService.method.getStatus, {}, signal),
+      );
       devices = res.deviceAttributes.map(deviceFromAttributes);
       return devices;
     },
@@ -167,9 +153,10 @@ export function createRemoteWorker(options: RemoteWorkerOptions): RemoteWorker {
         protocol: "grpc",
       });
       await control("CreateWorkerSession", (signal) =>
-        client.createWorkerSession(
+        channel.call(
+          WorkerService.method.createWorkerSession,
           { sessionHandle, serverDef, isolateSessionState: isolate || tenant !== ANONYMOUS },
-          { signal },
+          signal,
         ),
       );
       sessions.add(sessionHandle);
@@ -178,13 +165,14 @@ export function createRemoteWorker(options: RemoteWorkerOptions): RemoteWorker {
     async deleteWorkerSession(sessionHandle) {
       if (!sessions.delete(sessionHandle)) return;
       await control("DeleteWorkerSession", (signal) =>
-        client.deleteWorkerSession({ sessionHandle }, { signal }),
+        channel.call(WorkerService.method.deleteWorkerSession, { sessionHandle }, signal),
       );
     },
 
     async registerGraph(req) {
       const res = await control("RegisterGraph", (signal) =>
-        client.registerGraph(
+        channel.call(
+          WorkerService.method.registerGraph,
           {
             sessionHandle: req.sessionHandle,
             createWorkerSessionCalled: sessions.has(req.sessionHandle),
@@ -192,7 +180,7 @@ export function createRemoteWorker(options: RemoteWorkerOptions): RemoteWorker {
             ...(req.graphOptions ? { graphOptions: req.graphOptions } : {}),
             ...(req.configProto ? { configProto: req.configProto } : {}),
           },
-          { signal },
+          signal,
         ),
       );
       return `${req.sessionHandle}\u0000${res.graphHandle}`;
@@ -201,18 +189,20 @@ export function createRemoteWorker(options: RemoteWorkerOptions): RemoteWorker {
     async deregisterGraph(handle) {
       const [sessionHandle, graphHandle] = handle.split("\u0000") as [string, string];
       await control("DeregisterGraph", (signal) =>
-        client.deregisterGraph(
+        channel.call(
+          WorkerService.method.deregisterGraph,
           { sessionHandle, graphHandle, createWorkerSessionCalled: sessions.has(sessionHandle) },
-          { signal },
+          signal,
         ),
       );
     },
 
     async runGraph(req: RunGraphRequest): Promise<RunGraphResponse> {
       const [sessionHandle, graphHandle] = req.graphHandle.split("\u0000") as [string, string];
-      let res: Awaited<ReturnType<WorkerClient["runGraph"]>>;
+      let res: RunGraphResponseMessage;
       try {
-        res = await client.runGraph(
+        res = await channel.call(
+          WorkerService.method.runGraph,
           {
             sessionHandle,
             createWorkerSessionCalled: sessions.has(sessionHandle),
@@ -232,7 +222,7 @@ export function createRemoteWorker(options: RemoteWorkerOptions): RemoteWorker {
             storeErrorsInResponseBody: true,
             requestId: requestId(),
           },
-          { signal: req.signal },
+          req.signal,
         );
       } catch (e) {
         if (req.signal.aborted && isTfError(req.signal.reason)) throw req.signal.reason;
@@ -252,9 +242,10 @@ export function createRemoteWorker(options: RemoteWorkerOptions): RemoteWorker {
 
     async recvTensor(stepId, key, signal) {
       try {
-        const res = await client.recvTensor(
+        const res = await channel.call(
+          WorkerService.method.recvTensor,
           { stepId, rendezvousKey: key, requestId: requestId() },
-          { signal },
+          signal,
         );
         return rendezvousValue(res.tensor, res.isDead);
       } catch (e) {
@@ -265,19 +256,23 @@ export function createRemoteWorker(options: RemoteWorkerOptions): RemoteWorker {
 
     cleanupGraph(stepId) {
       // TF's master does not wait for CleanupGraph either; a dead task has nothing left to clean.
-      control("CleanupGraph", (signal) => client.cleanupGraph({ stepId }, { signal })).catch((e: unknown) =>
+      control("CleanupGraph", (signal) =>
+        channel.call(WorkerService.method.cleanupGraph, { stepId }, signal),
+      ).catch((e: unknown) =>
         options.log("warn", `CleanupGraph on ${task}: ${e instanceof Error ? e.message : String(e)}`),
       );
     },
 
     async cleanupAll(containers, tenant) {
       if (tenant !== ANONYMOUS) return;
-      await control("CleanupAll", (signal) => client.cleanupAll({ container: [...containers] }, { signal }));
+      await control("CleanupAll", (signal) =>
+        channel.call(WorkerService.method.cleanupAll, { container: [...containers] }, signal),
+      );
     },
 
     async close() {
       closed = true;
-      sessionManager.abort();
+      channel.close();
     },
   };
 }

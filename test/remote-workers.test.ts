@@ -21,6 +21,8 @@ import { create } from "@bufbuild/protobuf";
 import {
   CloseSessionRequestSchema,
   CreateSessionRequestSchema,
+  MakeCallableRequestSchema,
+  RunCallableRequestSchema,
   RunStepRequestSchema,
 } from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { buildApp } from "../server/app.js";
@@ -195,6 +197,11 @@ test("a task that dies fails only the steps that touch it, and is used again onc
     },
   );
 
+  // Made before the task dies, run after it is back (below).
+  const callable = await m.makeCallable(
+    create(MakeCallableRequestSchema, { sessionHandle: s.handle, options: { fetch: ["sum:0"] } }),
+  );
+
   await t.test("killed in the middle of a step: that step fails UNAVAILABLE naming the task", async () => {
     // The step may fail while the kill is still being waited for: observe its outcome from the start.
     const outcome = s.run({ fetch: ["deq:0"] }).then(
@@ -229,6 +236,13 @@ test("a task that dies fails only the steps that touch it, and is used again onc
     tasks[1] = await startTfTask(workers, "worker", 1);
     const [sum] = await s.fetch(["sum:0"]);
     assert.deepEqual(tensorValues(sum), [9, 8, 7]);
+  });
+
+  await t.test("a callable made before the restart is rebuilt for the new incarnation", async () => {
+    const res = await m.runCallable(
+      create(RunCallableRequestSchema, { sessionHandle: s.handle, handle: callable.handle }),
+    );
+    assert.deepEqual(tensorValues(res.fetch[0]), [9, 8, 7]);
   });
 
   await t.test("CloseSession: the session's state on both tasks is gone", async () => {

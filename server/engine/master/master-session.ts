@@ -244,7 +244,11 @@ export class MasterSession {
   private readonly partialPlans = new Map<string, Promise<RunPlan>>();
   private readonly partialRuns = new Map<string, PartialRunState>();
   private nextPartialRun = 0;
-  private readonly callables = new Map<bigint, { plan: RunPlan; options: CallableOptions }>();
+  /** A callable's plan is rebuilt before its next run once `stale` (a remote worker restarted). */
+  private readonly callables = new Map<
+    bigint,
+    { plan: RunPlan; options: CallableOptions; stale?: boolean }
+  >();
   private nextCallable = 0n;
   private readonly running = new Set<AbortController>();
   private readonly runningDone = new Set<Promise<unknown>>();
@@ -557,6 +561,10 @@ export class MasterSession {
     if (!restarted) return;
     const stale = [...this.plans.values()];
     this.plans.clear();
+    for (const c of this.callables.values()) {
+      if (!c.stale) void this.deregister(c.plan);
+      c.stale = true;
+    }
     for (const p of await Promise.allSettled(stale)) {
       if (p.status === "fulfilled")
         await Promise.allSettled(p.value.partitions.map((x) => x.worker.deregisterGraph(x.handle)));
@@ -995,9 +1003,16 @@ export class MasterSession {
     this.lastAccess = Date.now();
     if (handle >= this.nextCallable || handle < 0n)
       throw invalidArgument(`No such callable handle: ${handle}`);
+    await this.recoverRemotes();
     const callable = this.callables.get(handle);
     if (callable === undefined) {
       throw invalidArgument(`Attempted to run callable after handle was released: ${handle}`);
+    }
+    if (callable.stale) {
+      const o = callable.options;
+      const connections = o.tensorConnection.map((c) => ({ from: c.fromTensor, to: c.toTensor }));
+      callable.plan = await this.buildPlan(o.feed, o.fetch, o.target, connections);
+      callable.stale = false;
     }
     const { plan, options } = callable;
     if (feeds.length !== options.feed.length) {
@@ -1028,8 +1043,17 @@ export class MasterSession {
     void this.deregister(c.plan);
   }
 
+  /** Deregisters a plan's partitions; a worker that cannot be reached is logged, not fatal (as TF). */
   private async deregister(plan: RunPlan): Promise<void> {
-    for (const part of plan.partitions) await part.worker.deregisterGraph(part.handle);
+    const results = await Promise.allSettled(plan.partitions.map((p) => p.worker.deregisterGraph(p.handle)));
+    for (const r of results) {
+      if (r.status === "rejected") {
+        this.env.log(
+          "warn",
+          `DeregisterGraph failed: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`,
+        );
+      }
+    }
   }
 
   /**

@@ -119,11 +119,14 @@ export async function buildApp(
     // embedding) never loads the engine or starts its workers.
     const { createMaster } = await import("./engine/master/master.js");
     const { createMasterCalls, createMasterServiceImpl } = await import("./rpc/master-service.js");
+    const { createRemoteWorker } = await import("./rpc/remote-worker.js");
     // The engine's log lines go to the same pino logger, unless the caller brought its own.
     const created = createMaster({
       log: (level, message) => app.log[level]({ component: "master" }, message),
       // A fetch larger than a response may carry is refused when it is built, not encoded.
       maxFetchBytes: options.maxMessageBytes,
+      // A --cluster's tasks are reached over gRPC (TF's WorkerService).
+      remoteWorker: createRemoteWorker,
       ...options.master,
     });
     master = created;

@@ -12,10 +12,12 @@ import { fromJsonString } from "@bufbuild/protobuf";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { FastifyInstance } from "fastify";
 import type { GraphDef } from "../gen/tensorflow/core/framework/graph_pb.js";
+import type { ClusterDef } from "../gen/tensorflow/core/protobuf/cluster_pb.js";
 import { type ConfigProto, ConfigProtoSchema } from "../gen/tensorflow/core/protobuf/config_pb.js";
 import { formatGraphDef, parseGraphDef } from "../web-client/graphdef-io.js";
 import { buildApp, reloadCredentials } from "./app.js";
 import type { AnonymousAccess, AuthOptions } from "./auth/authenticator.js";
+import { clusterDefFromJson, clusterTasks } from "./engine/master/cluster.js";
 import type { MasterOptions } from "./engine/master/master.js";
 import {
   type CorsOrigin,
@@ -53,6 +55,8 @@ interface ServeFlags {
   sessionIdleTimeoutMs?: number;
   defaultSessionConfig?: string;
   nativeKernels?: "on" | "off";
+  cluster?: string;
+  job?: string;
   filesRoot?: string;
   filesReadOnly?: boolean;
   // Authentication and the Host check.
@@ -226,6 +230,7 @@ export async function runCli(argv: readonly string[]): Promise<void> {
   const serveCommandDef = program.commands.find((c) => c.name() === "serve")!;
   addConnectionOptions(serveCommandDef);
   addMemoryOptions(serveCommandDef);
+  addClusterOptions(serveCommandDef);
   addAccessOptions(serveCommandDef);
 
   program
@@ -436,6 +441,20 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
       );
     }
   }
+  let cluster: ClusterDef | undefined;
+  if (flags.cluster !== undefined) {
+    try {
+      const text = flags.cluster.trimStart().startsWith("{")
+        ? flags.cluster
+        : readFileSync(flags.cluster, "utf8");
+      cluster = clusterDefFromJson(text);
+      clusterTasks(cluster);
+    } catch (error) {
+      return fail(
+        `invalid --cluster (TFGATE_CLUSTER): ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
   if (flags.filesReadOnly === true && flags.filesRoot === undefined) {
     return fail("--files-read-only (TFGATE_FILES_READ_ONLY) needs --files-root (TFGATE_FILES_ROOT)");
   }
@@ -478,6 +497,8 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
         sessionIdleTimeoutMs: flags.sessionIdleTimeoutMs,
         defaultSessionConfig,
         nativeKernels: flags.nativeKernels === undefined ? undefined : flags.nativeKernels === "on",
+        cluster,
+        job: flags.job,
         files:
           flags.filesRoot === undefined
             ? undefined
@@ -585,6 +606,23 @@ function defined<T extends object>(values: { [K in keyof T]: T[K] | undefined })
 }
 
 /** A ConfigProto in protobuf JSON, given inline (starts with "{") or as a file path. */
+/** The TF cluster flags (README "Scaling out"). */
+function addClusterOptions(command: Command): void {
+  command
+    .addOption(
+      new Option(
+        "--cluster <json|file>",
+        'TensorFlow cluster whose tasks run partitions (ClusterDef protobuf JSON or {"worker": ["host:port", ...]}, inline or a file)',
+      ).env("TFGATE_CLUSTER"),
+    )
+    .addOption(
+      new Option(
+        "--job <name>",
+        "this server's job in the cluster (its task is task 0); default localhost",
+      ).env("TFGATE_JOB"),
+    );
+}
+
 function parseSessionConfig(text: string): ConfigProto {
   const json = text.trimStart().startsWith("{") ? text : readFileSync(text, "utf8");
   return fromJsonString(ConfigProtoSchema, json);

@@ -71,6 +71,12 @@ export interface MasterSessionEnv {
   readonly maxGraphNodes: number;
   /** Largest tensor a feed (or a constant the placer summarises) may decode to (--max-tensor-bytes). */
   readonly maxTensorBytes: number;
+  /**
+   * For a remote worker that failed a step: asks it for its devices again and, when their
+   * incarnations changed (it restarted), updates `devices` and opens the session's worker session
+   * there again. Resolves true when it restarted. Absent without remote workers.
+   */
+  readonly refreshRemote?: (worker: WorkerInterface) => Promise<boolean>;
 }
 
 interface PartitionPlan {
@@ -248,7 +254,11 @@ export class MasterSession {
   private readonly partialPlans = new Map<string, Promise<RunPlan>>();
   private readonly partialRuns = new Map<string, PartialRunState>();
   private nextPartialRun = 0;
-  private readonly callables = new Map<bigint, { plan: RunPlan; options: CallableOptions }>();
+  /** A callable's plan is rebuilt before its next run once `stale` (a remote worker restarted). */
+  private readonly callables = new Map<
+    bigint,
+    { plan: RunPlan; options: CallableOptions; stale?: boolean }
+  >();
   private nextCallable = 0n;
   private readonly running = new Set<AbortController>();
   /** Workers a registered partition of this session runs stateful ops on (see workerReplaced). */
@@ -256,6 +266,10 @@ export class MasterSession {
   /** Set when a worker holding this session's state was replaced: every later step fails with it. */
   private lostState: TfError | undefined;
   private readonly runningDone = new Set<Promise<unknown>>();
+  /** Remote workers that failed a step since they were last checked (see recoverRemotes). */
+  private readonly suspectRemotes = new Set<WorkerInterface>();
+  /** The session's counter for names of nodes added by partitioning (TF's next_node_id_). */
+  private nextNodeId = 0;
   lastAccess = Date.now();
 
   private constructor(handle: string, config: ConfigProto, env: MasterSessionEnv) {
@@ -532,6 +546,10 @@ export class MasterSession {
   ): Promise<RunPlan> {
     const client = this.env.devices[0]!;
     const incarnations = new Map(this.env.devices.map((d) => [d.name, d.incarnation]));
+    // With TF workers, added nodes are named session-wide, as TF's master names them.
+    const newName = this.env.refreshRemote
+      ? (prefix: string) => `${prefix}_S${this.nextNodeId++}`
+      : undefined;
     // Pruning and partitioning run in slices, with the graph to themselves (withGraph).
     const { rewritten, parts } = await this.withGraph(() =>
       runInSlices(
@@ -548,6 +566,7 @@ export class MasterSession {
             incarnation: (d) => incarnations.get(d) ?? 0n,
             versions,
             library,
+            ...(newName ? { newName } : {}),
           });
           return { rewritten, parts };
         })(this.graph, this.versions, this.library),
@@ -557,16 +576,20 @@ export class MasterSession {
     const partitionGraphs: GraphDef[] = [];
     let clientPartition = -1;
     try {
-      for (const [device, graphDef] of parts) {
-        const worker = this.env.workerFor(device);
-        const handle = await worker.registerGraph({ sessionHandle: this.handle, graphDef });
+      for (const { device, worker, graphDef } of this.groupByWorker(parts)) {
+        const handle = await worker.registerGraph({
+          sessionHandle: this.handle,
+          graphDef,
+          graphOptions: this.config.graphOptions,
+          configProto: this.config,
+        });
         if (graphDef.node.some(keepsState)) this.statefulOn.add(worker);
         if (device === client.name) clientPartition = partitions.length;
         partitions.push({ worker, handle, device });
         partitionGraphs.push(graphDef);
       }
     } catch (e) {
-      for (const p of partitions) await p.worker.deregisterGraph(p.handle);
+      await Promise.allSettled(partitions.map((p) => p.worker.deregisterGraph(p.handle)));
       throw e;
     }
     return {
@@ -579,12 +602,75 @@ export class MasterSession {
     };
   }
 
-  private getPlan(
+  /**
+   * The graphs to register: one per device, except that a worker that splits graphs by device
+   * itself (a remote TF task) gets its task's partitions as one graph, as TF's master partitions by
+   * task (SplitByWorker) and leaves the split by device to each worker. Such a merged graph is
+   * named by its task.
+   */
+  private groupByWorker(
+    parts: ReadonlyMap<string, GraphDef>,
+  ): { device: string; worker: WorkerInterface; graphDef: GraphDef }[] {
+    const out: { device: string; worker: WorkerInterface; graphDef: GraphDef }[] = [];
+    const merged = new Map<WorkerInterface, GraphDef>();
+    for (const [device, graphDef] of parts) {
+      const worker = this.env.workerFor(device);
+      if (!worker.splitsGraphByDevice) {
+        out.push({ device, worker, graphDef });
+        continue;
+      }
+      const task = merged.get(worker);
+      if (task !== undefined) {
+        task.node.push(...graphDef.node);
+        continue;
+      }
+      merged.set(worker, graphDef);
+      out.push({ device: worker.task, worker, graphDef });
+    }
+    return out;
+  }
+
+  /**
+   * Checks the remote workers that failed a step (GetStatus). One that restarted lost the graphs
+   * and worker session this session had there: it gets a new worker session, and every cached plan
+   * is dropped (deregistered where it still lives) so the next step partitions again with the new
+   * incarnations in its _Send/_Recv attrs. One still down stays suspect; its steps keep failing
+   * UNAVAILABLE, naming it, while steps that do not touch it run. (TF's master keeps its plans and
+   * fails every later step of the session; a client must start a new one.)
+   */
+  private async recoverRemotes(): Promise<void> {
+    if (this.suspectRemotes.size === 0 || this.env.refreshRemote === undefined) return;
+    const suspects = [...this.suspectRemotes];
+    this.suspectRemotes.clear();
+    let restarted = false;
+    for (const w of suspects) {
+      try {
+        if (await this.env.refreshRemote(w)) restarted = true;
+      } catch (e) {
+        this.suspectRemotes.add(w);
+        this.env.log("warn", `${w.task} is still unreachable: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    if (!restarted) return;
+    const stale = [...this.plans.values()];
+    this.plans.clear();
+    for (const c of this.callables.values()) {
+      if (!c.stale) void this.deregister(c.plan);
+      c.stale = true;
+    }
+    for (const p of await Promise.allSettled(stale)) {
+      if (p.status === "fulfilled")
+        await Promise.allSettled(p.value.partitions.map((x) => x.worker.deregisterGraph(x.handle)));
+    }
+  }
+
+  private async getPlan(
     cache: Map<string, Promise<RunPlan>>,
     feeds: readonly string[],
     fetches: readonly string[],
     targets: readonly string[],
   ): Promise<RunPlan> {
+    await this.recoverRemotes();
     const key = this.signature(feeds, fetches, targets);
     let p = cache.get(key);
     if (p === undefined) {
@@ -689,8 +775,17 @@ export class MasterSession {
     abort: (e: TfError) => void,
     send: ReadonlyMap<string, Tensor>,
     fetchKeys: readonly string[],
-    extra: { isPartial?: boolean; isLastPartialRun?: boolean; collectStepStats?: boolean },
-  ): Promise<{ recv: ReadonlyMap<string, RendezvousValue>; stepStats: DeviceStepStats[] }> {
+    extra: {
+      isPartial?: boolean;
+      isLastPartialRun?: boolean;
+      collectStepStats?: boolean;
+      recordPartitionGraphs?: boolean;
+    },
+  ): Promise<{
+    recv: ReadonlyMap<string, RendezvousValue>;
+    stepStats: DeviceStepStats[];
+    partitionGraphs: GraphDef[];
+  }> {
     if (this.lostState !== undefined) throw this.lostState;
     const work = Promise.all(
       plan.partitions.map((p, i) =>
@@ -721,9 +816,21 @@ export class MasterSession {
       const results = await work;
       return {
         recv: results[plan.clientPartition]?.recv ?? new Map(),
-        stepStats: results.flatMap((r) => (r.stepStats ? [r.stepStats] : [])),
+        stepStats: results.flatMap((r) => [
+          ...(r.stepStats ? [r.stepStats] : []),
+          ...(r.deviceStepStats ?? []),
+        ]),
+        // A remote task reports the graphs it ran (split by device, after its optimizations), as
+        // TF's master returns them; local partitions are returned as registered.
+        partitionGraphs: results.flatMap((r, i) =>
+          r.partitionGraphs !== undefined && r.partitionGraphs.length > 0
+            ? [...r.partitionGraphs]
+            : [plan.partitionGraphs[i]!],
+        ),
       };
     } catch (e) {
+      // A remote task that failed a step may have died or restarted: the next step checks.
+      for (const p of plan.partitions) if (p.worker.splitsGraphByDevice) this.suspectRemotes.add(p.worker);
       if (controller.signal.aborted && isTfError(controller.signal.reason)) throw controller.signal.reason;
       throw e;
     } finally {
@@ -766,7 +873,7 @@ export class MasterSession {
     const count = plan.executions++;
     const buildCost = every > 0 && count + 1 - after >= 0 && (count + 1 - after) % every === 0;
     try {
-      const { recv, stepStats } = await this.runPartitions(
+      const { recv, stepStats, partitionGraphs } = await this.runPartitions(
         plan,
         stepId,
         step.controller,
@@ -775,11 +882,12 @@ export class MasterSession {
         fetchKeys,
         {
           collectStepStats: options.trace || buildCost,
+          recordPartitionGraphs: options.outputPartitionGraphs,
         },
       );
       return {
         tensors: this.fetched(fetches, fetchKeys, recv),
-        partitionGraphs: options.outputPartitionGraphs ? plan.partitionGraphs : [],
+        partitionGraphs: options.outputPartitionGraphs ? partitionGraphs : [],
         stepStats: options.trace ? stepStats : [],
         ...(buildCost ? { costGraph: costGraphOf(plan.partitionGraphs, stepStats) } : {}),
       };
@@ -882,18 +990,23 @@ export class MasterSession {
     args.signal?.addEventListener("abort", onCallerAbort, { once: true });
     let finished = isLast;
     try {
-      const { recv, stepStats } = await this.runPartitions(
+      const { recv, stepStats, partitionGraphs } = await this.runPartitions(
         run.plan,
         run.stepId,
         run.step.controller,
         run.step.abort,
         send,
         fetchKeys,
-        { isPartial: true, isLastPartialRun: isLast, collectStepStats: run.trace },
+        {
+          isPartial: true,
+          isLastPartialRun: isLast,
+          collectStepStats: run.trace,
+          recordPartitionGraphs: args.outputPartitionGraphs,
+        },
       );
       return {
         tensors: this.fetched(fetches, fetchKeys, recv),
-        partitionGraphs: args.outputPartitionGraphs ? run.plan.partitionGraphs : [],
+        partitionGraphs: args.outputPartitionGraphs ? partitionGraphs : [],
         stepStats,
       };
     } catch (e) {
@@ -988,9 +1101,16 @@ export class MasterSession {
     this.lastAccess = Date.now();
     if (handle >= this.nextCallable || handle < 0n)
       throw invalidArgument(`No such callable handle: ${handle}`);
+    await this.recoverRemotes();
     const callable = this.callables.get(handle);
     if (callable === undefined) {
       throw invalidArgument(`Attempted to run callable after handle was released: ${handle}`);
+    }
+    if (callable.stale) {
+      const o = callable.options;
+      const connections = o.tensorConnection.map((c) => ({ from: c.fromTensor, to: c.toTensor }));
+      callable.plan = await this.buildPlan(o.feed, o.fetch, o.target, connections);
+      callable.stale = false;
     }
     const { plan, options } = callable;
     if (feeds.length !== options.feed.length) {
@@ -1021,8 +1141,17 @@ export class MasterSession {
     void this.deregister(c.plan);
   }
 
+  /** Deregisters a plan's partitions; a worker that cannot be reached is logged, not fatal (as TF). */
   private async deregister(plan: RunPlan): Promise<void> {
-    for (const part of plan.partitions) await part.worker.deregisterGraph(part.handle);
+    const results = await Promise.allSettled(plan.partitions.map((p) => p.worker.deregisterGraph(p.handle)));
+    for (const r of results) {
+      if (r.status === "rejected") {
+        this.env.log(
+          "warn",
+          `DeregisterGraph failed: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`,
+        );
+      }
+    }
   }
 
   /**

@@ -17,6 +17,7 @@ import {
 } from "../../../gen/tensorflow/core/framework/device_attributes_pb.js";
 import { GraphDefSchema } from "../../../gen/tensorflow/core/framework/graph_pb.js";
 import { StepStatsSchema } from "../../../gen/tensorflow/core/framework/step_stats_pb.js";
+import type { ClusterDef } from "../../../gen/tensorflow/core/protobuf/cluster_pb.js";
 import {
   CallableOptionsSchema,
   type ConfigProto,
@@ -64,7 +65,14 @@ import {
 import { NamedTensorProtoSchema } from "../../../gen/tensorflow/core/protobuf/named_tensor_pb.js";
 import type { Device } from "../device/device-set.js";
 import { createDevices, sortDevices } from "../device/device-set.js";
-import { aborted, cancelled, invalidArgument, resourceExhausted } from "../framework/errors.js";
+import {
+  aborted,
+  cancelled,
+  internal,
+  invalidArgument,
+  resourceExhausted,
+  unimplemented,
+} from "../framework/errors.js";
 import { FileSandbox, type FileSandboxConfig } from "../framework/file-sandbox.js";
 import { createMemoryCeilingShare, defaultMaxMemoryBytes } from "../framework/memory-ceiling.js";
 import { tensorToProto } from "../framework/tensor-proto.js";
@@ -73,9 +81,10 @@ import { registerAllKernels } from "../kernels/register-all.js";
 import { createLocalWorker } from "../worker/local-worker.js";
 import { sendDeviceOfKey } from "../worker/rendezvous-mgr.js";
 import { createThreadWorker, type ThreadWorker } from "../worker/thread-worker.js";
-import type { WorkerInterface } from "../worker/worker-interface.js";
+import type { RemoteWorkerFactory, WorkerInterface } from "../worker/worker-interface.js";
+import { type ClusterWorkers, createClusterWorkers } from "./cluster.js";
 import { mergeConfig } from "./config.js";
-import { MasterSession, type RunStepResult } from "./master-session.js";
+import { MasterSession, type MasterSessionEnv, type RunStepResult } from "./master-session.js";
 import { checkOpPolicy, createPrincipalQuotas, type OpPolicy, stepTimeoutMs } from "./policy.js";
 import { createRequestRate, type RequestRate } from "./request-rate.js";
 
@@ -173,6 +182,17 @@ export interface MasterOptions {
    * default. Checked every min(10 s, timeout/2).
    */
   readonly sessionIdleTimeoutMs: number;
+  /**
+   * The TF cluster this master drives (TF's ServerDef.cluster; --cluster): every task other than
+   * this server's own (/job:<job>/replica:0/task:0) is a TF WorkerService whose devices sessions
+   * can place nodes on. Undefined (the default): this server's devices only.
+   */
+  readonly cluster: ClusterDef | undefined;
+  /**
+   * How to reach a task of `cluster` (the RPC layer's createRemoteWorker, over gRPC); required
+   * with a cluster. The engine itself knows no transport.
+   */
+  readonly remoteWorker: RemoteWorkerFactory | undefined;
   readonly log: LogFn;
 }
 
@@ -197,6 +217,8 @@ export const masterOptionDefaults = {
   maxStepMs: 0,
   maxRequestsPerSecondPerPrincipal: 0,
   nativeKernels: true,
+  cluster: undefined,
+  remoteWorker: undefined,
 } as const;
 
 /** Fills defaults and range-checks (one place). Throws RangeError for a bad value. */
@@ -236,6 +258,8 @@ export function resolveMasterOptions(partial: Partial<MasterOptions>): MasterOpt
   intIn("maxRequestsPerSecondPerPrincipal", o.maxRequestsPerSecondPerPrincipal, 0, 1_000_000_000);
   intIn("requestBurstPerPrincipal", o.requestBurstPerPrincipal, 1, 1_000_000_000);
   if (o.files !== undefined) checkFilesRoot(o.files.root);
+  if (o.cluster !== undefined && o.cluster.job.length > 0 && o.remoteWorker === undefined)
+    throw new RangeError("a cluster needs remoteWorker, the factory that reaches its tasks");
   if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(o.job))
     throw new RangeError(`job must match [A-Za-z][A-Za-z0-9_]*, got '${o.job}'`);
   return o;
@@ -341,17 +365,23 @@ function notFoundSessionClose(handle: string) {
 function createWorkers(
   options: MasterOptions,
   allDevices: readonly Device[],
+  remoteOwner: (device: string) => WorkerInterface | undefined,
 ): { workers: WorkerInterface[]; workerByDevice: Map<string, WorkerInterface> } {
-  const task = `/job:${options.job}/replica:0/task:0`;
+  const task = localTaskName(options);
   const log = options.log;
   const kernels = {
     native: options.nativeKernels,
     intraOpThreads: Math.max(0, options.defaultSessionConfig.intraOpParallelismThreads),
   };
   const workerByDevice = new Map<string, WorkerInterface>();
-  // Values sent on one worker and received on another go through the sender's RecvTensor.
-  const remoteRecv = (stepId: bigint, key: string, signal: AbortSignal) =>
-    workerByDevice.get(sendDeviceOfKey(key))!.recvTensor(stepId, key, signal);
+  // Values sent on one worker and received on another go through the sender's RecvTensor (a
+  // remote TF task's over gRPC).
+  const remoteRecv = (stepId: bigint, key: string, signal: AbortSignal) => {
+    const device = sendDeviceOfKey(key);
+    const owner = workerByDevice.get(device) ?? remoteOwner(device);
+    if (owner === undefined) return Promise.reject(internal(`No worker owns the sending device of ${key}`));
+    return owner.recvTensor(stepId, key, signal);
+  };
   const share = createMemoryCeilingShare(options.maxMemoryBytes, allDevices.length);
   const maxFetchBytes = options.maxFetchBytes > 0 ? options.maxFetchBytes : undefined;
   const workers: WorkerInterface[] = options.workerThreads
@@ -392,6 +422,11 @@ function createWorkers(
   return { workers, workerByDevice };
 }
 
+/** This server's own task: "/job:<job>/replica:0/task:0". */
+function localTaskName(options: MasterOptions): string {
+  return `/job:${options.job}/replica:0/task:0`;
+}
+
 /**
  * Worker threads talk to each other directly for cross-device tensors; a restarted thread is
  * connected again.
@@ -416,13 +451,58 @@ function connectThreads(threads: readonly ThreadWorker[]): void {
   });
 }
 
+/**
+ * The environment of one session: this server's devices and, with a cluster, the devices its
+ * tasks report now (GetStatus; config.device_filters choose the tasks, as in TF's DeviceFinder),
+ * each owned by its task's RemoteWorker. Local devices come first: the first is the client device.
+ */
+async function sessionEnvironment(
+  base: MasterSessionEnv,
+  cluster: ClusterWorkers | undefined,
+  config: ConfigProto,
+  handle: string,
+  principal: string,
+): Promise<MasterSessionEnv> {
+  if (cluster === undefined) return base;
+  const remote = await cluster.discover(config.deviceFilters);
+  if (remote.length === 0) return base;
+  const devices: Device[] = [...base.devices, ...remote];
+  return {
+    ...base,
+    devices,
+    workerFor: (d) => cluster.workerOf(d) ?? base.workerFor(d),
+    // A task that failed a step is asked for its devices again: new incarnations mean it restarted
+    // (its graphs and worker session are gone), so the session gets a new worker session there and
+    // its partitions are built again with the new incarnations.
+    async refreshRemote(worker) {
+      const owner = cluster.remotes.find((r) => r === worker);
+      if (owner === undefined) return false;
+      const fresh = new Map((await owner.refreshDevices()).map((d) => [d.name, d]));
+      let restarted = false;
+      devices.forEach((d, i) => {
+        const now = fresh.get(d.name);
+        if (now !== undefined && now.incarnation !== d.incarnation) {
+          devices[i] = now;
+          restarted = true;
+        }
+      });
+      if (restarted) await owner.createWorkerSession(handle, config.isolateSessionState, principal);
+      return restarted;
+    },
+  };
+}
+
 // long-function: the MasterService methods close over one session table, request-id window and worker set; each method is short and delegates to MasterSession.
 export function createMaster(partial: Partial<MasterOptions> = {}): Master {
   const options = resolveMasterOptions(partial);
   registerAllKernels();
   const log = options.log;
   const allDevices = createDevices(options.job, 0, 0, options.cpuDevices);
-  const { workers, workerByDevice } = createWorkers(options, allDevices);
+  const cluster: ClusterWorkers | undefined =
+    options.cluster !== undefined && options.cluster.job.length > 0
+      ? createClusterWorkers(options.cluster, localTaskName(options), options.remoteWorker!, log)
+      : undefined;
+  const { workers, workerByDevice } = createWorkers(options, allDevices, (d) => cluster?.workerOf(d));
   const devices: Device[] = sortDevices(allDevices);
   const worker = workers[0]!;
   const sessions = new Map<string, MasterSession>();
@@ -450,7 +530,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
   const recent = createRecentRequestIds(options.requestIdWindow);
   let closing = false;
 
-  const env = {
+  const env: MasterSessionEnv = {
     devices,
     workerFor: (d: string) => workerByDevice.get(d) ?? worker,
     log,
@@ -541,6 +621,13 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       quotas.admitSession(principal, sessionsOf(principal) + building);
       checkOpPolicy(req.graphDef ?? create(GraphDefSchema), options.opPolicy);
       const config = mergeConfig(options.defaultSessionConfig, req.config);
+      if ((config.clusterDef?.job.length ?? 0) > 0) {
+        // TF's ClusterSpec propagation gives the session a cluster of its own; tfgate's sessions
+        // use the server's (--cluster).
+        throw unimplemented(
+          "ConfigProto.cluster_def (ClusterSpec propagation) is not supported: start tfgate with --cluster to name the tasks its sessions use",
+        );
+      }
       const handle = newSessionHandle();
       creating.set(principal, building + 1);
       creatingTotal++;
@@ -549,7 +636,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
           handle,
           config,
           req.graphDef ?? create(GraphDefSchema),
-          env,
+          await sessionEnvironment(env, cluster, config, handle, principal),
         );
         // TF's CreateWorkerSession: isolated sessions get resource containers of their own.
         await Promise.all(
@@ -652,9 +739,10 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       if (req.sessionHandle !== "" && ownSession(req.sessionHandle, ctx) === undefined) {
         throw invalidArgument(notFoundSessionClose(req.sessionHandle));
       }
+      const remote = cluster === undefined ? [] : await cluster.discover();
       return create(ListDevicesResponseSchema, {
         localDevice: devices.map(deviceAttributes),
-        remoteDevice: [],
+        remoteDevice: remote.map(deviceAttributes),
       });
     },
 
@@ -666,7 +754,9 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       const all = mine.map((h) => sessions.get(h)!);
       for (const h of mine) forget(h);
       await Promise.allSettled(all.map((s) => s.close()));
-      await Promise.all(workers.map((w) => w.cleanupAll(req.container, principal)));
+      await Promise.all(
+        [...workers, ...(cluster?.remotes ?? [])].map((w) => w.cleanupAll(req.container, principal)),
+      );
       return create(ResetResponseSchema);
     },
 
@@ -697,6 +787,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       }
       clearTimeout(timer);
       await Promise.all(workers.map((w) => w.close()));
+      await cluster?.close();
     },
   });
 }

@@ -33,6 +33,14 @@ export interface PartitionOptions {
   readonly versions?: VersionDef | undefined;
   /** The session's function library, copied into every partition that calls a function. */
   readonly library?: FunctionDefLibrary | undefined;
+  /**
+   * Names for every node the partition adds, unique for the session's lifetime (TF's master:
+   * "<prefix>_S<n>" from one counter per session). Needed when partitions go to TF workers: a TF
+   * worker caches the kernels of stateful nodes (_Send, _Recv) by node name per session, so two
+   * graphs of one session must never reuse a transfer's name. Absent: per-call names as in-process
+   * workers get them ("_S" for control flow, "_G" for transfers).
+   */
+  readonly newName?: ((prefix: string) => string) | undefined;
 }
 
 /** Returns device name → partition GraphDef, in first-appearance order of devices. */
@@ -64,7 +72,9 @@ export function* partitionGraphSliced(
   }
   // TF's master adds the control flow ("<prefix>_S<n>"), its workers the transfers ("<prefix>_G<n>").
   let masterCounter = 0;
-  const nodes = yield* addControlFlowSliced(graph, { newName: (prefix) => `${prefix}_S${masterCounter++}` });
+  const nodes = yield* addControlFlowSliced(graph, {
+    newName: options.newName ?? ((prefix) => `${prefix}_S${masterCounter++}`),
+  });
   let k = 0;
   for (const node of nodes) {
     if (++k % YIELD_EVERY === 0) yield;
@@ -88,7 +98,7 @@ export function* partitionGraphSliced(
 
   let counter = 0;
   let edgeId = 0;
-  const newName = (prefix: string) => `${prefix}_G${counter++}`;
+  const newName = options.newName ?? ((prefix: string) => `${prefix}_G${counter++}`);
   // (src id, output, dst device) → name of the _Recv (or Identity, for control) in dst's partition.
   const transfers = new Map<string, string>();
 

@@ -2,6 +2,7 @@
 // and handles signals; everything it configures goes through resolveServerOptions (options.ts).
 //
 //   tfgate serve [--host H] [--port P] [--tls-cert F --tls-key F] [--cors-origin O] …
+//   tfgate worker [--port P] [--job J] [--task I] …   (worker-command.ts)
 //
 // Every flag also comes from an environment variable (TFGATE_<FLAG>, e.g. TFGATE_PORT); a flag wins
 // over its variable. SIGTERM or SIGINT drains the server (in-flight calls may finish within
@@ -26,6 +27,7 @@ import {
   ServerOptionsError,
   serverOptionDefaults,
 } from "./options.js";
+import { addWorkerCommand } from "./worker-command.js";
 
 /** Flag values after commander has parsed them (strings converted by the parsers below). */
 interface ServeFlags {
@@ -208,6 +210,9 @@ export async function runCli(argv: readonly string[]): Promise<void> {
   const serveCommandDef = program.commands.find((c) => c.name() === "serve")!;
   addConnectionOptions(serveCommandDef);
   addAccessOptions(serveCommandDef);
+  addWorkerCommand(program, workerFlagParsers, (run) => {
+    serve = run;
+  });
 
   program
     .command("graphdef")
@@ -237,6 +242,9 @@ export async function runCli(argv: readonly string[]): Promise<void> {
   }
   await serve;
 }
+
+/** The value parsers `tfgate worker` shares with `serve`. */
+const workerFlagParsers = { integer: parseInteger, bytes: parsePositiveByteSize, devices: parseDeviceSpec };
 
 /** The flags that bound what one connection may hold: slow requests and connections per address. */
 function addConnectionOptions(serve: Command): void {

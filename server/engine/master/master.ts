@@ -62,10 +62,12 @@ import {
   RunStepResponseSchema,
 } from "../../../gen/tensorflow/core/protobuf/master_pb.js";
 import { NamedTensorProtoSchema } from "../../../gen/tensorflow/core/protobuf/named_tensor_pb.js";
+import { taskOf } from "../device/device-name.js";
 import type { Device } from "../device/device-set.js";
 import { createDevices, sortDevices } from "../device/device-set.js";
-import { aborted, cancelled, invalidArgument, resourceExhausted } from "../framework/errors.js";
+import { aborted, cancelled, internal, invalidArgument, resourceExhausted } from "../framework/errors.js";
 import { FileSandbox, type FileSandboxConfig } from "../framework/file-sandbox.js";
+import type { RendezvousValue } from "../framework/rendezvous.js";
 import { tensorToProto } from "../framework/tensor-proto.js";
 import { registerAllKernels } from "../kernels/register-all.js";
 import { createLocalWorker } from "../worker/local-worker.js";
@@ -284,20 +286,42 @@ function notFoundSessionClose(handle: string) {
   return `Session ${handle} is not found. Possibly, this master has restarted.`;
 }
 
+/** Fetches a value whose send device belongs to no worker of this process (another task's). */
+export type OtherTaskRecv = (stepId: bigint, key: string, signal: AbortSignal) => Promise<RendezvousValue>;
+
+/** The engine options a task's workers need (a master's, or a `tfgate worker`'s). */
+export type TaskWorkerOptions = Pick<
+  MasterOptions,
+  | "workerThreads"
+  | "maxTensorBytes"
+  | "maxStepBytes"
+  | "files"
+  | "log"
+  | "workerAbortGraceMs"
+  | "workerMaxHeapMb"
+>;
+
 /**
  * One worker per device, each on its own thread (or all in this thread, for embedding and
- * benchmarks that measure the RPC path alone), and which worker owns each device.
+ * benchmarks that measure the RPC path alone), and which worker owns each device. All devices are
+ * of one task. A value whose sender is on another task comes from `otherTask` (a remote
+ * rendezvous); without it such a key is an internal error.
  */
-function createWorkers(
-  options: MasterOptions,
+export function createWorkers(
+  options: TaskWorkerOptions,
   allDevices: readonly Device[],
+  otherTask?: OtherTaskRecv,
 ): { workers: WorkerInterface[]; workerByDevice: Map<string, WorkerInterface> } {
-  const task = `/job:${options.job}/replica:0/task:0`;
+  const task = taskOf(allDevices[0]!.parsed);
   const log = options.log;
   const workerByDevice = new Map<string, WorkerInterface>();
   // Values sent on one worker and received on another go through the sender's RecvTensor.
-  const remoteRecv = (stepId: bigint, key: string, signal: AbortSignal) =>
-    workerByDevice.get(sendDeviceOfKey(key))!.recvTensor(stepId, key, signal);
+  const remoteRecv = (stepId: bigint, key: string, signal: AbortSignal) => {
+    const owner = workerByDevice.get(sendDeviceOfKey(key));
+    if (owner !== undefined) return owner.recvTensor(stepId, key, signal);
+    if (otherTask !== undefined) return otherTask(stepId, key, signal);
+    return Promise.reject(internal(`No worker of ${task} owns the send device of ${key}`));
+  };
   const workers: WorkerInterface[] = options.workerThreads
     ? allDevices.map((d) =>
         createThreadWorker({

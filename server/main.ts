@@ -27,7 +27,7 @@ import {
   ServerOptionsError,
   serverOptionDefaults,
 } from "./options.js";
-import { addWorkerCommand } from "./worker-command.js";
+import { addWorkerCommand, startGatewayWorkerService } from "./worker-command.js";
 
 /** Flag values after commander has parsed them (strings converted by the parsers below). */
 interface ServeFlags {
@@ -67,6 +67,8 @@ interface ServeFlags {
   maxSessionsPerPrincipal?: number;
   maxConcurrentStepsPerPrincipal?: number;
   maxStepMs?: number;
+  // A WorkerService port beside the gateway (worker-command.ts).
+  workerPort?: number;
 }
 
 /** Which flag and variable set each ServerOptions field, for error messages. */
@@ -271,6 +273,15 @@ function addConnectionOptions(serve: Command): void {
         .env("TFGATE_MAX_CONNECTIONS_PER_ADDRESS")
         .argParser(parseInteger)
         .default(serverOptionDefaults.maxConnectionsPerAddress),
+    )
+    .addOption(
+      new Option(
+        "--worker-port <port>",
+        "also serve TensorFlow's WorkerService (gRPC only, same authentication) on this port, over the " +
+          "gateway's devices, for TF workers of a mixed cluster (default: off)",
+      )
+        .env("TFGATE_WORKER_PORT")
+        .argParser(parseInteger),
     );
 }
 
@@ -469,6 +480,17 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
     await app.close().catch(() => {});
     return fail(listenErrorMessage(error, options));
   }
+  let stopWorkerService = async (): Promise<void> => {};
+  if (flags.workerPort !== undefined) {
+    try {
+      stopWorkerService = await startGatewayWorkerService(app, options, flags.workerPort);
+    } catch (error) {
+      await app.close().catch(() => {});
+      return fail(
+        `--worker-port ${flags.workerPort}: ${listenErrorMessage(error, { ...options, port: flags.workerPort })}`,
+      );
+    }
+  }
 
   let closing = false;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -478,16 +500,19 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
     }
     closing = true;
     app.log.info(`${signal}: shutting down (in-flight calls may take up to ${options.shutdownTimeoutMs} ms)`);
-    app.close().then(
-      () => {
-        app.log.info("shut down");
-        process.exit(0);
-      },
-      (error: unknown) => {
-        app.log.error({ err: error }, "shutdown failed");
-        process.exit(1);
-      },
-    );
+    stopWorkerService()
+      .catch(() => {})
+      .then(() => app.close())
+      .then(
+        () => {
+          app.log.info("shut down");
+          process.exit(0);
+        },
+        (error: unknown) => {
+          app.log.error({ err: error }, "shutdown failed");
+          process.exit(1);
+        },
+      );
   };
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);

@@ -10,6 +10,7 @@
 
 import { Command, Option } from "commander";
 import type { FastifyInstance } from "fastify";
+import { engineWorkersOf } from "./app.js";
 import type { AnonymousAccess, AuthOptions } from "./auth/authenticator.js";
 import { createDevices } from "./engine/device/device-set.js";
 import { registerAllKernels } from "./engine/kernels/register-all.js";
@@ -212,4 +213,32 @@ async function workerCommand(flags: WorkerFlags): Promise<void> {
 function fail(message: string): void {
   process.stderr.write(`tfgate: ${message}\n`);
   process.exitCode = 1;
+}
+
+/**
+ * `serve --worker-port`: the gateway's own device workers (those its MasterService runs sessions
+ * on) behind a WorkerService on a second port, so a TF worker in a mixed cluster can RecvTensor
+ * what a partition on a gateway device sent. The devices keep the gateway's names. Callers are
+ * authenticated as on the main port; the returned function stops the port.
+ */
+export async function startGatewayWorkerService(
+  app: FastifyInstance,
+  options: ServerOptions,
+  port: number,
+): Promise<() => Promise<void>> {
+  const workers = engineWorkersOf(app);
+  if (workers === undefined) throw new Error("--worker-port needs the gateway's own engine");
+  const engine = createWorkerService({ workers });
+  const server = await buildWorkerServer({
+    engine,
+    auth: options.auth,
+    maxMessageBytes: options.maxMessageBytes,
+    logger: app.log,
+  });
+  const address = await server.listen({ host: options.host, port });
+  app.log.info(`WorkerService (gRPC) for ${engine.taskName} on ${address}`);
+  return async () => {
+    await server.close();
+    await engine.close();
+  };
 }

@@ -177,15 +177,16 @@ def kill(target, pid):
             out = blocked + 1.0
         with tf.device(T1):
             up = tf.constant(1.0) + 1.0
-    with tf.compat.v1.Session(target, graph=g) as sess:
-        # Both tasks are up (the session waits for task 1) before the timer starts.
-        sess.run(up)
-        threading.Timer(3.0, lambda: os.kill(pid, signal.SIGKILL)).start()
-        try:
-            sess.run(out, options=tf.compat.v1.RunOptions(timeout_in_ms=60000))
-            emit("kill", "finished")
-        except tf.errors.OpError as e:
-            emit("kill", error=e)
+    # No `with`: closing the session would wait on the dead task; the script exits right after.
+    sess = tf.compat.v1.Session(target, graph=g)
+    # Both tasks are up (the session waits for task 1) before the timer starts.
+    sess.run(up)
+    threading.Timer(3.0, lambda: os.kill(pid, signal.SIGKILL)).start()
+    try:
+        sess.run(out, options=tf.compat.v1.RunOptions(timeout_in_ms=60000))
+        emit("kill", "finished")
+    except tf.errors.OpError as e:
+        emit("kill", error=e)
 
 
 def start_reference_worker(cluster):

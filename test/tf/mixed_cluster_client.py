@@ -155,6 +155,24 @@ def uninitialized_on_task1():
     return out, None, None
 
 
+def partial_run(target, name):
+    g = tf.Graph()
+    try:
+        with g.as_default():
+            a = tf.compat.v1.placeholder(tf.float32, [2], name="a")
+            b = tf.compat.v1.placeholder(tf.float32, [2], name="b")
+            with tf.device(T1):
+                r1 = a + 2.0
+                r2 = r1 * b
+        with tf.compat.v1.Session(target, graph=g) as sess:
+            h = sess.partial_run_setup([r1, r2], [a, b])
+            v1 = sess.partial_run(h, r1, {a: [1.0, 2.0]})
+            v2 = sess.partial_run(h, r2, {b: [3.0, -1.0]})
+        emit(name, [plain(v1), plain(v2)])
+    except tf.errors.OpError as e:
+        emit(name, error=e)
+
+
 SCENARIOS = {
     "tfgate_to_tf": (tfgate_to_tf, 1),
     "both_ways_with_variable": (both_ways_with_variable, 3),
@@ -167,6 +185,9 @@ SCENARIOS = {
 }
 
 
+_kept = []
+
+
 def kill(target, pid):
     g = tf.Graph()
     with g.as_default():
@@ -177,8 +198,10 @@ def kill(target, pid):
             out = blocked + 1.0
         with tf.device(T1):
             up = tf.constant(1.0) + 1.0
-    # No `with`: closing the session would wait on the dead task; the script exits right after.
+    # Never closed (not even by the garbage collector, hence the global): closing would wait on the
+    # dead task; the script exits right after.
     sess = tf.compat.v1.Session(target, graph=g)
+    _kept.append(sess)
     # Both tasks are up (the session waits for task 1) before the timer starts.
     sess.run(up)
     threading.Timer(3.0, lambda: os.kill(pid, signal.SIGKILL)).start()
@@ -218,6 +241,8 @@ def main():
         for name in names:
             build, steps = SCENARIOS[name]
             run(server.target, name, build, steps)
+        if args.scenario == "all":
+            partial_run(server.target, "partial_run")
     finally:
         if ref is not None and ref.poll() is None:
             ref.kill()

@@ -38,6 +38,7 @@ import { isAllowedHost } from "./auth/host-check.js";
 import { principalKey } from "./auth/principal.js";
 import { openFileSandbox } from "./engine/framework/file-sandbox.js";
 import type { Master } from "./engine/master/master.js";
+import type { WorkerInterface } from "./engine/worker/worker-interface.js";
 import { createGatewayMetrics, rpcProtocolOf } from "./metrics.js";
 import { registerModelRoutes } from "./models/routes.js";
 import type { SessionMaster } from "./models/saved-model-loader.js";
@@ -130,6 +131,7 @@ export async function buildApp(
       ...options.master,
     });
     master = created;
+    engineWorkers.set(app, created.workers);
     sessionMaster = created;
     masterCalls = createMasterCalls(created, { logger: app.log });
     masterService = createMasterServiceImpl(masterCalls);
@@ -323,6 +325,14 @@ function isSessionMaster(master: MasterHandle): master is MasterHandle & Session
 }
 
 const authenticators = new WeakMap<FastifyInstance, Authenticator>();
+
+/** The device workers of the engine an app created (not of an injected engine). */
+const engineWorkers = new WeakMap<FastifyInstance, readonly WorkerInterface[]>();
+
+/** The device workers behind the app's MasterService, for `serve --worker-port` (worker-command.ts). */
+export function engineWorkersOf(app: FastifyInstance): readonly WorkerInterface[] | undefined {
+  return engineWorkers.get(app);
+}
 
 /** Reads the app's tokens and JWKS files again (main.ts calls it on SIGHUP). */
 export async function reloadCredentials(app: FastifyInstance): Promise<void> {

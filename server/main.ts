@@ -2,6 +2,7 @@
 // and handles signals; everything it configures goes through resolveServerOptions (options.ts).
 //
 //   tfgate serve [--host H] [--port P] [--tls-cert F --tls-key F] [--cors-origin O] …
+//   tfgate worker [--port P] [--job J] [--task I] …   (worker-command.ts)
 //
 // Every flag also comes from an environment variable (TFGATE_<FLAG>, e.g. TFGATE_PORT); a flag wins
 // over its variable. SIGTERM or SIGINT drains the server (in-flight calls may finish within
@@ -28,6 +29,7 @@ import {
   ServerOptionsError,
   serverOptionDefaults,
 } from "./options.js";
+import { addWorkerCommand, startGatewayWorkerService } from "./worker-command.js";
 
 /** Flag values after commander has parsed them (strings converted by the parsers below). */
 interface ServeFlags {
@@ -74,6 +76,8 @@ interface ServeFlags {
   maxStepMs?: number;
   maxRequestsPerSecondPerPrincipal?: number;
   requestBurstPerPrincipal?: number;
+  // A WorkerService port beside the gateway (worker-command.ts).
+  workerPort?: number;
 }
 
 /** --native-kernels (MasterOptions.nativeKernels). */
@@ -232,6 +236,9 @@ export async function runCli(argv: readonly string[]): Promise<void> {
   addMemoryOptions(serveCommandDef);
   addClusterOptions(serveCommandDef);
   addAccessOptions(serveCommandDef);
+  addWorkerCommand(program, workerFlagParsers, (run) => {
+    serve = run;
+  });
 
   program
     .command("graphdef")
@@ -261,6 +268,9 @@ export async function runCli(argv: readonly string[]): Promise<void> {
   }
   await serve;
 }
+
+/** The value parsers `tfgate worker` shares with `serve`. */
+const workerFlagParsers = { integer: parseInteger, bytes: parsePositiveByteSize, devices: parseDeviceSpec };
 
 /** The flags that bound what one connection may hold: slow requests and connections per address. */
 function addConnectionOptions(serve: Command): void {
@@ -293,6 +303,15 @@ function addConnectionOptions(serve: Command): void {
         "--no-grpc-fast-path",
         "serve gRPC MasterService calls through Fastify and connect-es only (the fast path answers the same, faster)",
       ),
+    )
+    .addOption(
+      new Option(
+        "--worker-port <port>",
+        "also serve TensorFlow's WorkerService (gRPC only, same authentication) on this port, over the " +
+          "gateway's devices, for TF workers of a mixed cluster (default: off)",
+      )
+        .env("TFGATE_WORKER_PORT")
+        .argParser(parseInteger),
     );
 }
 
@@ -542,6 +561,17 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
     await app.close().catch(() => {});
     return fail(listenErrorMessage(error, options));
   }
+  let stopWorkerService = async (): Promise<void> => {};
+  if (flags.workerPort !== undefined) {
+    try {
+      stopWorkerService = await startGatewayWorkerService(app, options, flags.workerPort);
+    } catch (error) {
+      await app.close().catch(() => {});
+      return fail(
+        `--worker-port ${flags.workerPort}: ${listenErrorMessage(error, { ...options, port: flags.workerPort })}`,
+      );
+    }
+  }
 
   let closing = false;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -551,16 +581,19 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
     }
     closing = true;
     app.log.info(`${signal}: shutting down (in-flight calls may take up to ${options.shutdownTimeoutMs} ms)`);
-    app.close().then(
-      () => {
-        app.log.info("shut down");
-        process.exit(0);
-      },
-      (error: unknown) => {
-        app.log.error({ err: error }, "shutdown failed");
-        process.exit(1);
-      },
-    );
+    stopWorkerService()
+      .catch(() => {})
+      .then(() => app.close())
+      .then(
+        () => {
+          app.log.info("shut down");
+          process.exit(0);
+        },
+        (error: unknown) => {
+          app.log.error({ err: error }, "shutdown failed");
+          process.exit(1);
+        },
+      );
   };
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);

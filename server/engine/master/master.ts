@@ -63,6 +63,7 @@ import {
   RunStepResponseSchema,
 } from "../../../gen/tensorflow/core/protobuf/master_pb.js";
 import { NamedTensorProtoSchema } from "../../../gen/tensorflow/core/protobuf/named_tensor_pb.js";
+import { taskOf } from "../device/device-name.js";
 import type { Device } from "../device/device-set.js";
 import { createDevices, sortDevices } from "../device/device-set.js";
 import {
@@ -75,6 +76,7 @@ import {
 } from "../framework/errors.js";
 import { FileSandbox, type FileSandboxConfig } from "../framework/file-sandbox.js";
 import { createMemoryCeilingShare, defaultMaxMemoryBytes } from "../framework/memory-ceiling.js";
+import type { RendezvousValue } from "../framework/rendezvous.js";
 import { tensorToProto } from "../framework/tensor-proto.js";
 import { validateNodeDefs } from "../graph/validate-node-defs.js";
 import { registerAllKernels } from "../kernels/register-all.js";
@@ -358,29 +360,52 @@ function notFoundSessionClose(handle: string) {
   return `Session ${handle} is not found. Possibly, this master has restarted.`;
 }
 
+/** Fetches a value whose send device belongs to no worker of this process (another task's). */
+export type OtherTaskRecv = (stepId: bigint, key: string, signal: AbortSignal) => Promise<RendezvousValue>;
+
+/** The engine options a task's workers need (a master's, or a `tfgate worker`'s). */
+export type TaskWorkerOptions = Pick<
+  MasterOptions,
+  | "workerThreads"
+  | "maxTensorBytes"
+  | "maxStepBytes"
+  | "files"
+  | "log"
+  | "workerAbortGraceMs"
+  | "workerMaxHeapMb"
+  | "maxMemoryBytes"
+  | "maxFetchBytes"
+  | "nativeKernels"
+  | "defaultSessionConfig"
+>;
+
 /**
  * One worker per device, each on its own thread (or all in this thread, for embedding and
- * benchmarks that measure the RPC path alone), and which worker owns each device.
+ * benchmarks that measure the RPC path alone), and which worker owns each device. All devices are
+ * of one task. A value whose sender is on another task comes from `otherTask` (a remote
+ * rendezvous); without it such a key is an internal error.
  */
-function createWorkers(
-  options: MasterOptions,
+export function createWorkers(
+  options: TaskWorkerOptions,
   allDevices: readonly Device[],
-  remoteOwner: (device: string) => WorkerInterface | undefined,
+  remoteOwner: (device: string) => WorkerInterface | undefined = () => undefined,
+  otherTask?: OtherTaskRecv,
 ): { workers: WorkerInterface[]; workerByDevice: Map<string, WorkerInterface> } {
-  const task = localTaskName(options);
+  const task = taskOf(allDevices[0]!.parsed);
   const log = options.log;
   const kernels = {
     native: options.nativeKernels,
     intraOpThreads: Math.max(0, options.defaultSessionConfig.intraOpParallelismThreads),
   };
   const workerByDevice = new Map<string, WorkerInterface>();
-  // Values sent on one worker and received on another go through the sender's RecvTensor (a
-  // remote TF task's over gRPC).
+  // Values sent on one worker and received on another go through the sender's RecvTensor: a
+  // cluster task's over gRPC (RemoteWorker), or another task's WorkerService (otherTask).
   const remoteRecv = (stepId: bigint, key: string, signal: AbortSignal) => {
     const device = sendDeviceOfKey(key);
     const owner = workerByDevice.get(device) ?? remoteOwner(device);
-    if (owner === undefined) return Promise.reject(internal(`No worker owns the sending device of ${key}`));
-    return owner.recvTensor(stepId, key, signal);
+    if (owner !== undefined) return owner.recvTensor(stepId, key, signal);
+    if (otherTask !== undefined) return otherTask(stepId, key, signal);
+    return Promise.reject(internal(`No worker of ${task} owns the send device of ${key}`));
   };
   const share = createMemoryCeilingShare(options.maxMemoryBytes, allDevices.length);
   const maxFetchBytes = options.maxFetchBytes > 0 ? options.maxFetchBytes : undefined;

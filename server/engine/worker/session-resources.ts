@@ -17,7 +17,9 @@ export interface SessionResources {
 }
 
 export function createSessionResources(devices: readonly Device[]): SessionResources {
-  const perDevice = () => new Map(devices.map((d) => [d.name, createResourceMgr("localhost")]));
+  // TF names a device's default container after its job ("localhost" for a local server, "worker"
+  // on a /job:worker task); error messages show it.
+  const perDevice = () => new Map(devices.map((d) => [d.name, createResourceMgr(d.parsed.job)]));
   /** Tenant → device → the containers its non-isolated sessions share. */
   const shared = new Map<string, Map<string, ResourceMgr>>();
   /** Isolated sessions: session handle → device → resources. */

@@ -182,56 +182,11 @@ export async function runCli(argv: readonly string[]): Promise<void> {
         .argParser(parseInteger)
         .default(serverOptionDefaults.connectionIdleTimeoutMs),
     )
-    // Engine flags (MasterOptions): defaults and ranges live in the engine's resolveMasterOptions.
-    .addOption(
-      new Option("--devices <spec>", 'local devices, "CPU:<n>" (default: one CPU device per core)')
-        .env("TFGATE_DEVICES")
-        .argParser(parseDeviceSpec),
-    )
-    .addOption(
-      new Option("--max-sessions <n>", "most sessions open at once")
-        .env("TFGATE_MAX_SESSIONS")
-        .argParser(parseInteger),
-    )
-    .addOption(
-      new Option("--max-graph-nodes <n>", "largest graph, in nodes, a session may hold")
-        .env("TFGATE_MAX_GRAPH_NODES")
-        .argParser(parseInteger),
-    )
-    .addOption(
-      new Option("--max-tensor-bytes <n>", "largest tensor a kernel or feed may allocate (e.g. 1GiB)")
-        .env("TFGATE_MAX_TENSOR_BYTES")
-        .argParser(parseByteSize),
-    )
-    .addOption(
-      new Option(
-        "--max-step-bytes <n>",
-        "memory one step's kernels may allocate on one worker (per worker, per step; values built in " +
-          "a while-loop iteration are released when it ends); past it the step fails RESOURCE_EXHAUSTED " +
-          "(e.g. 4GiB; default: a quarter of the machine's memory)",
-      )
-        .env("TFGATE_MAX_STEP_BYTES")
-        .argParser(parsePositiveByteSize),
-    )
-    .addOption(
-      new Option(
-        "--session-idle-timeout-ms <ms>",
-        "close sessions idle this long (0 = never, TensorFlow's default)",
-      )
-        .env("TFGATE_SESSION_IDLE_TIMEOUT_MS")
-        .argParser(parseInteger),
-    )
-    .addOption(
-      new Option(
-        "--default-session-config <json|file>",
-        "ConfigProto (protobuf JSON, inline or a file) every CreateSession config is merged over",
-      ).env("TFGATE_DEFAULT_SESSION_CONFIG"),
-    )
-    .addOption(nativeKernelsOption())
     .action((flags: ServeFlags) => {
       serve = serveCommand(flags);
     });
   const serveCommandDef = program.commands.find((c) => c.name() === "serve")!;
+  addEngineOptions(serveCommandDef);
   addConnectionOptions(serveCommandDef);
   addMemoryOptions(serveCommandDef);
   addClusterOptions(serveCommandDef);
@@ -313,6 +268,56 @@ function addConnectionOptions(serve: Command): void {
         .env("TFGATE_WORKER_PORT")
         .argParser(parseInteger),
     );
+}
+
+/** Engine flags (MasterOptions): defaults and ranges live in the engine's resolveMasterOptions. */
+function addEngineOptions(serve: Command): void {
+  serve
+    .addOption(
+      new Option("--devices <spec>", 'local devices, "CPU:<n>" (default: one CPU device per core)')
+        .env("TFGATE_DEVICES")
+        .argParser(parseDeviceSpec),
+    )
+    .addOption(
+      new Option("--max-sessions <n>", "most sessions open at once")
+        .env("TFGATE_MAX_SESSIONS")
+        .argParser(parseInteger),
+    )
+    .addOption(
+      new Option("--max-graph-nodes <n>", "largest graph, in nodes, a session may hold")
+        .env("TFGATE_MAX_GRAPH_NODES")
+        .argParser(parseInteger),
+    )
+    .addOption(
+      new Option("--max-tensor-bytes <n>", "largest tensor a kernel or feed may allocate (e.g. 1GiB)")
+        .env("TFGATE_MAX_TENSOR_BYTES")
+        .argParser(parseByteSize),
+    )
+    .addOption(
+      new Option(
+        "--max-step-bytes <n>",
+        "memory one step's kernels may allocate on one worker (per worker, per step; values built in " +
+          "a while-loop iteration are released when it ends); past it the step fails RESOURCE_EXHAUSTED " +
+          "(e.g. 4GiB; default: a quarter of the machine's memory)",
+      )
+        .env("TFGATE_MAX_STEP_BYTES")
+        .argParser(parsePositiveByteSize),
+    )
+    .addOption(
+      new Option(
+        "--session-idle-timeout-ms <ms>",
+        "close sessions idle this long (0 = never, TensorFlow's default)",
+      )
+        .env("TFGATE_SESSION_IDLE_TIMEOUT_MS")
+        .argParser(parseInteger),
+    )
+    .addOption(
+      new Option(
+        "--default-session-config <json|file>",
+        "ConfigProto (protobuf JSON, inline or a file) every CreateSession config is merged over",
+      ).env("TFGATE_DEFAULT_SESSION_CONFIG"),
+    )
+    .addOption(nativeKernelsOption());
 }
 
 /** The server-wide memory ceiling (docs/security.md); the per-step and per-tensor limits are above. */
@@ -448,16 +453,17 @@ function graphDefCommand(
   process.stdout.write(flags.createSession && flags.to === "json" ? `{"graphDef": ${out}}\n` : `${out}\n`);
 }
 
-async function serveCommand(flags: ServeFlags): Promise<void> {
-  let options: ServerOptions;
+/** --default-session-config and --cluster, parsed; a string is the error to print. */
+function parseConfigFlags(
+  flags: ServeFlags,
+): { defaultSessionConfig?: ConfigProto | undefined; cluster?: ClusterDef | undefined } | string {
+  const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
   let defaultSessionConfig: ConfigProto | undefined;
   if (flags.defaultSessionConfig !== undefined) {
     try {
       defaultSessionConfig = parseSessionConfig(flags.defaultSessionConfig);
     } catch (error) {
-      return fail(
-        `invalid --default-session-config (TFGATE_DEFAULT_SESSION_CONFIG): ${error instanceof Error ? error.message : String(error)}`,
-      );
+      return `invalid --default-session-config (TFGATE_DEFAULT_SESSION_CONFIG): ${message(error)}`;
     }
   }
   let cluster: ClusterDef | undefined;
@@ -469,11 +475,56 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
       cluster = clusterDefFromJson(text);
       clusterTasks(cluster);
     } catch (error) {
-      return fail(
-        `invalid --cluster (TFGATE_CLUSTER): ${error instanceof Error ? error.message : String(error)}`,
-      );
+      return `invalid --cluster (TFGATE_CLUSTER): ${message(error)}`;
     }
   }
+  return { defaultSessionConfig, cluster };
+}
+
+/** SIGTERM/SIGINT shut down gracefully (a second one exits at once); SIGHUP reloads credentials. */
+function handleSignals(
+  app: FastifyInstance,
+  options: ServerOptions,
+  stopWorkerService: () => Promise<void>,
+): void {
+  let closing = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (closing) {
+      app.log.warn(`${signal} again: exiting without waiting`);
+      process.exit(1);
+    }
+    closing = true;
+    app.log.info(`${signal}: shutting down (in-flight calls may take up to ${options.shutdownTimeoutMs} ms)`);
+    stopWorkerService()
+      .catch(() => {})
+      .then(() => app.close())
+      .then(
+        () => {
+          app.log.info("shut down");
+          process.exit(0);
+        },
+        (error: unknown) => {
+          app.log.error({ err: error }, "shutdown failed");
+          process.exit(1);
+        },
+      );
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  process.on("SIGHUP", () => {
+    reloadCredentials(app).then(
+      () => app.log.info("SIGHUP: credentials reloaded"),
+      (error: unknown) =>
+        app.log.error({ err: error }, "SIGHUP: credentials not reloaded; the old ones stay in force"),
+    );
+  });
+}
+
+async function serveCommand(flags: ServeFlags): Promise<void> {
+  let options: ServerOptions;
+  const configs = parseConfigFlags(flags);
+  if (typeof configs === "string") return fail(configs);
+  const { defaultSessionConfig, cluster } = configs;
   if (flags.filesReadOnly === true && flags.filesRoot === undefined) {
     return fail("--files-read-only (TFGATE_FILES_READ_ONLY) needs --files-root (TFGATE_FILES_ROOT)");
   }
@@ -573,37 +624,7 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
     }
   }
 
-  let closing = false;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (closing) {
-      app.log.warn(`${signal} again: exiting without waiting`);
-      process.exit(1);
-    }
-    closing = true;
-    app.log.info(`${signal}: shutting down (in-flight calls may take up to ${options.shutdownTimeoutMs} ms)`);
-    stopWorkerService()
-      .catch(() => {})
-      .then(() => app.close())
-      .then(
-        () => {
-          app.log.info("shut down");
-          process.exit(0);
-        },
-        (error: unknown) => {
-          app.log.error({ err: error }, "shutdown failed");
-          process.exit(1);
-        },
-      );
-  };
-  process.on("SIGTERM", onSignal);
-  process.on("SIGINT", onSignal);
-  process.on("SIGHUP", () => {
-    reloadCredentials(app).then(
-      () => app.log.info("SIGHUP: credentials reloaded"),
-      (error: unknown) =>
-        app.log.error({ err: error }, "SIGHUP: credentials not reloaded; the old ones stay in force"),
-    );
-  });
+  handleSignals(app, options, stopWorkerService);
 }
 
 function fail(message: string): void {

@@ -31,6 +31,7 @@ import { clusterDefFromJson } from "../server/engine/master/cluster.js";
 import { createMaster } from "../server/engine/master/master.js";
 import { resolveServerOptions } from "../server/options.js";
 import { createRemoteWorker } from "../server/rpc/remote-worker.js";
+import { startGatewayWorkerService } from "../server/worker-command.js";
 import { attr } from "./support/attr.js";
 import { constNode, DataType, graph, node, tensorValues } from "./support/graphs.js";
 import { openSession } from "./support/session.js";
@@ -45,10 +46,11 @@ interface ClientResult {
   pinned: { c: number[][]; d: number; partition_ops: Record<string, string[]>; devices: string[] };
   training: { losses: number[]; w: number[][]; b: number[]; global_step: number };
   while_loop: { i: number; x: number[] };
+  flows: number[][];
 }
 
 async function runClient(target: string): Promise<ClientResult> {
-  const run = await runTfPython([client, "--target", target, "--steps", "8"]);
+  const run = await runTfPython([client, "--target", target, "--steps", "8", "--flows"]);
   assert.equal(run.code, 0, `remote_workers_client.py against ${target} failed:\n${run.stderr.slice(-4000)}`);
   return JSON.parse(run.stdout) as ClientResult;
 }
@@ -56,10 +58,17 @@ async function runClient(target: string): Promise<ClientResult> {
 test("TF's Python client gets the same answers from tfgate as from TensorFlow's master on the same workers", async (t) => {
   const tf = tfAvailable();
   if (!tf.ok) return t.skip(tf.message);
-  const [p0, p1, master, gate] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [p0, p1, master, gate, gateWorker] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const workers = { worker: [`127.0.0.1:${p0}`, `127.0.0.1:${p1}`] };
   // The tasks' own cluster names TensorFlow's master as /job:localhost/task:0; tfgate's names
-  // itself in that place and sends its cluster to the tasks in CreateWorkerSession.
+  // itself in that place (its WorkerService, --worker-port, which the tasks call for RecvTensor)
+  // and sends its cluster to the tasks in CreateWorkerSession.
   const tfCluster = { ...workers, localhost: [`127.0.0.1:${master}`] };
   const tasks: TfTask[] = [];
   t.after(() => Promise.all(tasks.map((x) => x.stop())));
@@ -70,17 +79,18 @@ test("TF's Python client gets the same answers from tfgate as from TensorFlow's 
       startTfTask(tfCluster, "localhost", 0),
     ])),
   );
-  const cluster = clusterDefFromJson(JSON.stringify({ ...workers, localhost: [`127.0.0.1:${gate}`] }));
-  const app = await buildApp(
-    resolveServerOptions({
-      host: "127.0.0.1",
-      port: gate,
-      logLevel: "silent",
-      master: { cluster, cpuDevices: 1 },
-    }),
-  );
+  const cluster = clusterDefFromJson(JSON.stringify({ ...workers, localhost: [`127.0.0.1:${gateWorker}`] }));
+  const options = resolveServerOptions({
+    host: "127.0.0.1",
+    port: gate,
+    logLevel: "silent",
+    master: { cluster, cpuDevices: 1 },
+  });
+  const app = await buildApp(options);
   t.after(() => app.close());
   await app.listen({ port: gate, host: "127.0.0.1" });
+  const stopWorkerService = await startGatewayWorkerService(app, options, gateWorker);
+  t.after(stopWorkerService);
 
   const expected = await runClient(`grpc://127.0.0.1:${master}`);
   const actual = await runClient(`grpc://127.0.0.1:${gate}`);
@@ -100,6 +110,15 @@ test("TF's Python client gets the same answers from tfgate as from TensorFlow's 
     assert.deepEqual(actual.training, expected.training);
     assert.equal(actual.training.global_step, 8);
     assert.ok(actual.training.losses.at(-1)! < actual.training.losses[0]!, "the loss goes down");
+  });
+  await t.test("values cross from tfgate's task to the tasks and back (RecvTensor on tfgate)", () => {
+    assert.deepEqual(actual.flows, expected.flows);
+    assert.deepEqual(actual.flows, [
+      [2, 4],
+      [3, 5],
+      [9, 15],
+      [8, 14],
+    ]);
   });
   await t.test("a while loop whose frame spans both tasks", () => {
     assert.deepEqual(actual.while_loop, expected.while_loop);

@@ -5,7 +5,7 @@ The same script runs against both masters, so the test compares tfgate with Tens
 master on the same workers. Every node that computes is pinned to /job:worker/task:0 or
 /job:worker/task:1; only the client's feeds and fetches touch the master's own task.
 
-Usage: remote_workers_client.py --target grpc://127.0.0.1:PORT [--steps N]
+Usage: remote_workers_client.py --target grpc://127.0.0.1:PORT [--steps N] [--flows]
 """
 
 import argparse
@@ -121,16 +121,38 @@ def while_loop(target):
     return {"i": int(i_val), "x": x_val.tolist()}
 
 
+def flows(target):
+    """Values crossing between the master's task and the worker tasks in both directions: a feed
+    consumed on task 0 and an unpinned node (on the master's task) between pinned ones. The tasks
+    fetch what the master's task sends with RecvTensor on the master's WorkerService."""
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.compat.v1.placeholder(tf.float32, [2], name="x")
+        with tf.device(W0):
+            y = x * 2.0
+        with tf.device(W1):
+            z = y + 1.0
+        w = z * 3.0
+        with tf.device(W0):
+            v = w - 1.0
+        with session(target, g) as sess:
+            values = sess.run([y, z, w, v], {x: [1.0, 2.0]})
+    return [a.tolist() for a in values]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--target", required=True)
     parser.add_argument("--steps", type=int, default=10)
+    parser.add_argument("--flows", action="store_true", help="also run flows() (the master serves WorkerService)")
     args = parser.parse_args()
     result = {
         "pinned": pinned(args.target),
         "training": training(args.target, args.steps),
         "while_loop": while_loop(args.target),
     }
+    if args.flows:
+        result["flows"] = flows(args.target)
     print(json.dumps(result))
 
 

@@ -34,6 +34,7 @@ import { buildApp } from "../server/app.js";
 import { resolveServerOptions, type ServerOptionsInput } from "../server/options.js";
 import { MasterServiceTfPath } from "../server/rpc/services.js";
 import { constNode, DataType, graph, node } from "./support/graphs.js";
+import { tfAvailable, tfPython } from "./support/tf-cluster.js";
 
 const floatList = create(AttrValueSchema, { value: { case: "list", value: { type: [DataType.DT_FLOAT] } } });
 /** `take:0` waits on an empty queue: only a deadline, a cancellation or shutdown ends it. */
@@ -520,8 +521,10 @@ describe("real clients on the fast path", () => {
     }
   });
 
-  test("Python grpcio: a RunStep with a deadline in seconds, and a deadline that fires", async () => {
-    const python = join(process.cwd(), ".venv-tf/bin/python");
+  test("Python grpcio: a RunStep with a deadline in seconds, and a deadline that fires", async (t) => {
+    const tf = tfAvailable();
+    if (!tf.ok) return t.skip(tf.message);
+    const python = tfPython;
     // Requests and responses cross as hex: the check is grpcio's transport, not a Python codec.
     const script = `
 import grpc, sys

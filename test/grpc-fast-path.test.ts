@@ -35,6 +35,7 @@ import { resolveServerOptions, type ServerOptionsInput } from "../server/options
 import { MasterServiceTfPath } from "../server/rpc/services.js";
 import { constNode, DataType, graph, node } from "./support/graphs.js";
 import { tfAvailable, tfPython } from "./support/tf-cluster.js";
+import { throwawayCertificate } from "./support/tls.js";
 
 const floatList = create(AttrValueSchema, { value: { case: "list", value: { type: [DataType.DT_FLOAT] } } });
 /** `take:0` waits on an empty queue: only a deadline, a cancellation or shutdown ends it. */
@@ -564,39 +565,13 @@ except grpc.RpcError as e:
 describe("TLS: gRPC over h2 takes the fast path too", () => {
   test("@grpc/grpc-js over TLS: a RunStep served by the fast path", async (t) => {
     const dir = mkdtempSync(join(tmpdir(), "tfgate-fast-tls-"));
-    const [certFile, keyFile] = [join(dir, "cert.pem"), join(dir, "key.pem")];
     try {
-      const made = await new Promise<boolean>((resolve) => {
-        execFile(
-          "openssl",
-          [
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-            "-keyout",
-            keyFile,
-            "-out",
-            certFile,
-            "-days",
-            "1",
-            "-subj",
-            "/CN=localhost",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1,DNS:localhost",
-          ],
-          (error) => resolve(error === null),
-        );
-      });
-      if (!made) {
-        // A throwaway certificate needs openssl; CI must have it.
-        assert.ok(process.env.CI !== "true", "openssl is needed to make a throwaway certificate");
+      const made = await throwawayCertificate(dir);
+      if (made === undefined) {
         t.skip("openssl is not available to make a throwaway certificate");
         return;
       }
+      const { certFile, keyFile } = made;
       const server = await start({ tlsCert: certFile, tlsKey: keyFile });
       const client = new grpc.Client(
         `localhost:${server.port}`,

@@ -43,6 +43,7 @@ import {
 import { type AppEngine, buildApp } from "../server/app.js";
 import { resolveServerOptions, type ServerOptions } from "../server/options.js";
 import { Health, type MasterServiceProtoPath } from "../server/rpc/services.js";
+import { throwawayCertificate } from "./support/tls.js";
 
 const run = promisify(execFile);
 const cpu0 = "/job:localhost/replica:0/task:0/device:CPU:0";
@@ -633,36 +634,13 @@ test("CORS '*' allows any origin; 'none' sends no CORS headers", async () => {
 
 describe("TLS", () => {
   const dir = mkdtempSync(join(tmpdir(), "tfgate-tls-"));
-  const certFile = join(dir, "cert.pem");
-  const keyFile = join(dir, "key.pem");
-  let openssl = true;
+  let certFile = "";
   let server: Running | undefined;
   before(async () => {
-    try {
-      await run("openssl", [
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-        "-keyout",
-        keyFile,
-        "-out",
-        certFile,
-        "-days",
-        "1",
-        "-subj",
-        "/CN=localhost",
-        "-addext",
-        "subjectAltName=IP:127.0.0.1,DNS:localhost",
-      ]);
-    } catch {
-      openssl = false;
-      return;
-    }
-    server = await start({ tlsCert: certFile, tlsKey: keyFile });
+    const made = await throwawayCertificate(dir);
+    if (made === undefined) return;
+    certFile = made.certFile;
+    server = await start({ tlsCert: made.certFile, tlsKey: made.keyFile });
   });
   after(async () => {
     await server?.app.close();
@@ -670,7 +648,7 @@ describe("TLS", () => {
   });
 
   test("h2 and HTTP/1.1 by ALPN on the TLS port; plaintext is refused", async (t) => {
-    if (!openssl || server === undefined) {
+    if (server === undefined) {
       t.skip("openssl is not available to make a throwaway certificate");
       return;
     }

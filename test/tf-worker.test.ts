@@ -9,15 +9,12 @@
 
 import assert from "node:assert/strict";
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import net from "node:net";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { freePort, tfPython as python, tfAvailable, tfEnv } from "./support/tf-cluster.js";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
-const venv = process.env.TFGATE_TF_VENV ?? join(repoRoot, ".venv-tf");
-const python = join(venv, "bin", "python");
 const driver = join(repoRoot, "test", "tf", "mixed_cluster_client.py");
 const runCli = "import { runCli } from './server/main.ts'; await runCli(process.argv.slice(1));";
 
@@ -25,15 +22,6 @@ interface Outcome {
   name: string;
   value?: unknown;
   error?: { type: string; message: string };
-}
-
-/** A port nobody listens on now (TF's cluster spec needs concrete ports before anything starts). */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Starts `tfgate worker` as task 1 of the cluster; resolves once it listens. */
@@ -63,7 +51,7 @@ function stop(child: ChildProcess): void {
 
 /** Runs the driver; resolves with its outcomes (one JSON line each). */
 function runDriver(args: string[]): Promise<Outcome[]> {
-  const env = { ...process.env, TF_CPP_MIN_LOG_LEVEL: "2", no_grpc_proxy: "127.0.0.1,localhost" };
+  const env = tfEnv;
   return new Promise((resolve, reject) => {
     execFile(
       python,
@@ -93,11 +81,9 @@ function rootCauses(message: string): Set<string> {
 }
 
 function venvOrSkip(t: { skip(message: string): void }): boolean {
-  if (existsSync(python)) return true;
-  const message = `TensorFlow venv not found: run scripts/setup-tf.sh (looked for ${python})`;
-  if (process.env.CI === "true") assert.fail(message);
-  t.skip(message);
-  return false;
+  const tf = tfAvailable();
+  if (!tf.ok) t.skip(tf.message);
+  return tf.ok;
 }
 
 test("TF's master runs graphs across a TF task and a tfgate task exactly as on an all-TF cluster", async (t) => {

@@ -6,14 +6,14 @@
 // Kept to RecvTensor on purpose: it is what a worker needs of its peers. Connections are cached per
 // address (one HTTP/2 session each, multiplexing every step's receives).
 
-import { type Client, Code, ConnectError, createClient } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
+import { Code, ConnectError } from "@connectrpc/connect";
 import type { RecvTensorResponse } from "../../gen/tensorflow/core/protobuf/worker_pb.js";
 import { WorkerService } from "../../gen/tensorflow/core/protobuf/worker_service_tf_pb.js";
 import { TfError, unavailable } from "../engine/framework/errors.js";
 import { tensorFromProto } from "../engine/framework/tensor-proto.js";
 import type { RecvTensorClients } from "../engine/worker/remote-rendezvous.js";
 import { fromWireError } from "../engine/worker/wire.js";
+import { createUnaryChannel, type UnaryChannel } from "./grpc-unary-channel.js";
 
 /**
  * gRPC status codes are TF's codes, so a peer's error keeps its code and text; anything that is not
@@ -29,17 +29,14 @@ function fromConnectError(e: unknown, address: string): Error {
 
 /** RecvTensor clients for the workers of a cluster, one HTTP/2 connection per address. */
 export function createWorkerServiceClients(): RecvTensorClients {
-  const clients = new Map<string, Client<typeof WorkerService>>();
-  const clientFor = (address: string) => {
-    let c = clients.get(address);
+  // The channel RemoteWorker uses too: plain node:http2, several times cheaper per call than a
+  // connect-node transport against TF's server (docs/benchmarks.md, "Remote workers").
+  const channels = new Map<string, UnaryChannel>();
+  const channelFor = (address: string) => {
+    let c = channels.get(address);
     if (c === undefined) {
-      const transport = createGrpcTransport({
-        baseUrl: `http://${address}`,
-        // Tensors can be large; TF's own channel has no receive limit below 2 GiB.
-        readMaxBytes: 2 ** 31 - 1,
-      });
-      c = createClient(WorkerService, transport);
-      clients.set(address, c);
+      c = createUnaryChannel(address);
+      channels.set(address, c);
     }
     return c;
   };
@@ -48,7 +45,11 @@ export function createWorkerServiceClients(): RecvTensorClients {
       if (signal.aborted) throw signal.reason;
       let response: RecvTensorResponse;
       try {
-        response = await clientFor(address).recvTensor({ stepId, rendezvousKey: key }, { signal });
+        response = await channelFor(address).call(
+          WorkerService.method.recvTensor,
+          { stepId, rendezvousKey: key },
+          signal,
+        );
       } catch (e) {
         if (signal.aborted) throw signal.reason;
         throw fromConnectError(e, address);
@@ -60,7 +61,8 @@ export function createWorkerServiceClients(): RecvTensorClients {
       return { tensor: tensorFromProto(response.tensor, "RecvTensorResponse.tensor"), isDead: false };
     },
     close() {
-      clients.clear();
+      for (const c of channels.values()) c.close();
+      channels.clear();
     },
   };
 }

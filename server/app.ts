@@ -101,6 +101,7 @@ export async function buildApp(
       requestTimeoutMs: options.requestTimeoutMs,
       headersTimeoutMs: options.headersTimeoutMs,
       maxConnectionsPerAddress: options.maxConnectionsPerAddress,
+      maxConnections: options.maxConnections,
     }),
     // Graceful: idle connections close at once, busy ones after their last response (net/ module
     // comment). `true` would destroy HTTP/1.1 connections with calls still in flight.

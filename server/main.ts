@@ -47,6 +47,7 @@ interface ServeFlags {
   requestTimeoutMs?: number;
   headersTimeoutMs?: number;
   maxConnectionsPerAddress?: number;
+  maxConnections?: number;
   // Engine (MasterOptions) flags.
   devices?: number;
   maxSessions?: number;
@@ -107,6 +108,7 @@ const flagOf: Partial<Record<keyof ServerOptions, string>> = {
   requestTimeoutMs: "--request-timeout-ms (TFGATE_REQUEST_TIMEOUT_MS)",
   headersTimeoutMs: "--headers-timeout-ms (TFGATE_HEADERS_TIMEOUT_MS)",
   maxConnectionsPerAddress: "--max-connections-per-address (TFGATE_MAX_CONNECTIONS_PER_ADDRESS)",
+  maxConnections: "--max-connections (TFGATE_MAX_CONNECTIONS)",
   auth: "authentication (--auth-tokens, --auth-jwks, --allow-anonymous)",
   allowedHosts: "--allowed-hosts (TFGATE_ALLOWED_HOSTS)",
 };
@@ -252,6 +254,14 @@ function addConnectionOptions(serve: Command): void {
         .env("TFGATE_MAX_CONNECTIONS_PER_ADDRESS")
         .argParser(parseInteger)
         .default(serverOptionDefaults.maxConnectionsPerAddress),
+    )
+    .addOption(
+      new Option(
+        "--max-connections <n>",
+        "connections open at once in all (default: three quarters of the open-file limit)",
+      )
+        .env("TFGATE_MAX_CONNECTIONS")
+        .argParser(parseInteger),
     )
     .addOption(
       new Option(
@@ -545,6 +555,7 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
         requestTimeoutMs: flags.requestTimeoutMs,
         headersTimeoutMs: flags.headersTimeoutMs,
         maxConnectionsPerAddress: flags.maxConnectionsPerAddress,
+        maxConnections: flags.maxConnections,
         allowedHosts: flags.allowedHosts
           ?.split(",")
           .map((h) => h.trim())

@@ -3,6 +3,7 @@
 // validateReadWriteMaxBytes does for its limits. Everything else (app.ts, net/, main.ts) reads the
 // resolved object and never re-validates or re-defaults.
 
+import { readFileSync } from "node:fs";
 import type { AnonymousAccess, AuthOptions } from "./auth/authenticator.js";
 import { loopbackHostNames } from "./auth/host-check.js";
 import type { MasterOptions } from "./engine/master/master.js";
@@ -85,6 +86,12 @@ export interface ServerOptions {
    * are accepted. Default 256.
    */
   readonly maxConnectionsPerAddress: number;
+  /**
+   * Connections open at once in all (1..10000000); more are closed as soon as they are accepted.
+   * Default: three quarters of the process's open-file limit (defaultMaxConnections), so files,
+   * worker threads and the listening socket keep descriptors when a flood of clients arrives.
+   */
+  readonly maxConnections: number;
   /**
    * Who may call (docs/security.md): bearer tokens from a file, JWTs checked against a JWKS, and
    * where callers without credentials are let in as the principal `anonymous` (default
@@ -201,6 +208,12 @@ export function resolveServerOptions(partial: ServerOptionsInput = {}): ServerOp
     1,
     1_000_000,
   );
+  const maxConnections = integerIn(
+    "maxConnections",
+    partial.maxConnections ?? defaultMaxConnections(),
+    1,
+    10_000_000,
+  );
   const auth = resolveAuth(partial.auth, host);
   const allowedHosts = partial.allowedHosts ?? (isLoopbackHost(host) ? loopbackHostNames : undefined);
   if (allowedHosts !== undefined && allowedHosts.length === 0) {
@@ -223,8 +236,28 @@ export function resolveServerOptions(partial: ServerOptionsInput = {}): ServerOp
     requestTimeoutMs,
     headersTimeoutMs,
     maxConnectionsPerAddress,
+    maxConnections,
     master: partial.master ?? {},
   };
+}
+
+/**
+ * The default total connection cap: three quarters of the soft open-file limit (Linux's
+ * /proc/self/limits), at least 64; 16384 where the limit cannot be read or is unlimited. Past the
+ * limit accept() fails with EMFILE, and so would every file, pipe and thread the engine opens.
+ */
+export function defaultMaxConnections(limitsText?: string): number {
+  let text = limitsText;
+  if (text === undefined) {
+    try {
+      text = readFileSync("/proc/self/limits", "latin1");
+    } catch {
+      return 16_384;
+    }
+  }
+  const soft = /^Max open files\s+(\d+|unlimited)/m.exec(text)?.[1];
+  if (soft === undefined || soft === "unlimited") return 16_384;
+  return Math.max(64, Math.floor((Number(soft) * 3) / 4));
 }
 
 /** True for addresses and names that only this machine can reach. */

@@ -11,7 +11,7 @@ import { create } from "@bufbuild/protobuf";
 import type { FastifyInstance } from "fastify";
 import { ListDevicesResponseSchema } from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { type AppEngine, buildApp } from "../server/app.js";
-import { resolveServerOptions, type ServerOptions } from "../server/options.js";
+import { defaultMaxConnections, resolveServerOptions, type ServerOptions } from "../server/options.js";
 
 const listDevicesPath = "/tensorflow.MasterService/ListDevices";
 
@@ -230,4 +230,67 @@ test("connections beyond maxConnectionsPerAddress are closed at accept; other ad
     for (const socket of sockets) socket.destroy();
     await server.app.close();
   }
+});
+
+test("connections beyond maxConnections in all are closed at accept, whatever their address", async () => {
+  const server = await start({ maxConnections: 3, maxConnectionsPerAddress: 2 });
+  const sockets: net.Socket[] = [];
+  try {
+    sockets.push(await open(server.port, "127.0.0.1"), await open(server.port, "127.0.0.1"));
+    sockets.push(await open(server.port, "127.0.0.2"));
+    const extra = await open(server.port, "127.0.0.3");
+    sockets.push(extra);
+    assert.equal(await closedWithin(extra, 2000), true, "a 4th connection from a new address was closed");
+    for (const socket of sockets.slice(0, 3)) {
+      assert.equal(await closedWithin(socket, 50), false, "the first three stay open");
+    }
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await server.app.close();
+  }
+});
+
+/** One HTTP/2 frame (RFC 9113 §4.1). */
+function frame(type: number, flags: number, streamId: number, payload: Buffer): string {
+  const header = Buffer.alloc(9);
+  header.writeUIntBE(payload.length, 0, 3);
+  header.writeUInt8(type, 3);
+  header.writeUInt8(flags, 4);
+  header.writeUInt32BE(streamId, 5);
+  return Buffer.concat([header, payload]).toString("latin1");
+}
+
+const h2Start = `PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n${frame(4, 0, 0, Buffer.alloc(0))}`;
+
+for (const [what, first, next] of [
+  ["PING frames", h2Start, () => frame(6, 0, 0, Buffer.alloc(8))],
+  // HEADERS without END_HEADERS, then CONTINUATION frames of one indexed field each: the request's
+  // header block never completes, so no stream ever starts.
+  [
+    "a header block that never completes",
+    h2Start + frame(1, 0, 1, Buffer.from([0x83])),
+    () => frame(9, 0, 1, Buffer.from([0x86])),
+  ],
+] as const) {
+  test(`an HTTP/2 session trickling ${what} with no request is closed after idleTimeoutMs`, async () => {
+    const server = await start({ connectionIdleTimeoutMs: 500 });
+    try {
+      // Every 100 ms a frame arrives, so the socket is never idle; only requests count.
+      const closed = await trickle(server.port, first, next, 100, 8000);
+      assert.ok(closed.afterMs >= 400, `closed after ${closed.afterMs} ms`);
+    } finally {
+      await server.app.close();
+    }
+  });
+}
+
+test("the default total connection cap is three quarters of the soft open-file limit", () => {
+  const limits = (soft: string) =>
+    `Limit                     Soft Limit           Hard Limit           Units\nMax open files            ${soft}                 1048576              files\n`;
+  assert.equal(defaultMaxConnections(limits("1024")), 768);
+  assert.equal(defaultMaxConnections(limits("65536")), 49152);
+  assert.equal(defaultMaxConnections(limits("20")), 64);
+  assert.equal(defaultMaxConnections(limits("unlimited")), 16384);
+  assert.equal(defaultMaxConnections("no such line"), 16384);
+  assert.ok(resolveServerOptions({}).maxConnections >= 64);
 });

@@ -102,6 +102,8 @@ export interface OnePortServerOptions {
   readonly headersTimeoutMs: number;
   /** Connections open at once from one remote address; more are destroyed at accept. */
   readonly maxConnectionsPerAddress: number;
+  /** Connections open at once in all; more are destroyed at accept. */
+  readonly maxConnections: number;
 }
 
 /** The protocol a plaintext connection's first bytes announce; "undecided" until they do. */
@@ -250,7 +252,7 @@ function createOnePortServer(
     };
   }
 
-  const admit = connectionCap(options.maxConnectionsPerAddress);
+  const admit = connectionCap(options.maxConnectionsPerAddress, options.maxConnections);
   server.on("connection", (socket: net.Socket) => {
     if (!admit(socket)) {
       socket.destroy();
@@ -311,19 +313,23 @@ function createOnePortServer(
 type AnyResponse = http.ServerResponse | http2.Http2ServerResponse;
 
 /**
- * Returns a check that counts a newly accepted socket against its remote address and answers false
- * (without counting it) when that address already has `max` open. Counts drop as sockets close.
+ * Returns a check that counts a newly accepted socket against its remote address and the total,
+ * and answers false (without counting it) when that address already has `perAddress` open or the
+ * server `total`. Counts drop as sockets close.
  */
-function connectionCap(max: number): (socket: net.Socket) => boolean {
+function connectionCap(perAddress: number, total: number): (socket: net.Socket) => boolean {
   const open = new Map<string, number>();
+  let all = 0;
   return (socket) => {
     const address = socket.remoteAddress;
     // No address: the peer is already gone.
     if (address === undefined) return false;
     const count = open.get(address) ?? 0;
-    if (count >= max) return false;
+    if (count >= perAddress || all >= total) return false;
     open.set(address, count + 1);
+    all++;
     socket.once("close", () => {
+      all--;
       const left = (open.get(address) ?? 1) - 1;
       if (left === 0) open.delete(address);
       else open.set(address, left);

@@ -38,6 +38,9 @@
 // event that their compat layer listens to, so the claim is asked inside the server's `emit`: a
 // claimed stream never becomes an Http2ServerRequest. Everything above (connection caps, idle and
 // body timeouts, GOAWAY on close) applies to claimed streams as well: it is per session and socket.
+// `claimHttp1Requests` does the same for HTTP/1.1 requests (the Connect and gRPC-Web fast path,
+// rpc/web-unary.ts): each is offered to the claim after the in-flight count for graceful shutdown
+// is taken and before Fastify sees it; keep-alive and Node's request timeouts apply as before.
 
 import http from "node:http";
 import http2 from "node:http2";

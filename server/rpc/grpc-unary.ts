@@ -8,9 +8,10 @@
 // Only the calls that need nothing but this path are claimed, decided from the HEADERS alone: POST,
 // content-type application/grpc or application/grpc+proto, a MasterService method under either
 // name, an allowed Host, a well-formed grpc-timeout and a request encoding we decode. Anything else
-// (and every other protocol, path and HTTP/1.1) goes to Fastify + connect-es, which answer the odd
-// cases (403 for a foreign Host, INVALID_ARGUMENT for a bad grpc-timeout, UNIMPLEMENTED for an
-// unknown grpc-encoding) in the one place they are implemented. What both paths do for a claimed
+// (and every other path and protocol but Connect and gRPC-Web, which have their own fast path in
+// rpc/web-unary.ts, sharing this module's routes, body reader and log helpers) goes to Fastify +
+// connect-es, which answer the odd cases (403 for a foreign Host, INVALID_ARGUMENT for a bad
+// grpc-timeout, UNIMPLEMENTED for an unknown grpc-encoding) in the one place they are implemented. What both paths do for a claimed
 // call is shared, not copied: the engine calls, cancellation, deadline and error mapping
 // (rpc/master-service.ts), authentication (auth/), metrics and the log line (metrics.ts). The wire
 // answers are connect-es's: the same status codes and messages (grpc-message percent-encoded as it

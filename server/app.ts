@@ -202,6 +202,7 @@ export async function buildApp(
   const compressions = [compressionGzip, compressionBrotli, compressionDeflate];
   const compressMinBytes = options.compressMinBytes ?? Number.MAX_SAFE_INTEGER;
   if (masterCalls !== undefined && options.fastPath) {
+    const corsHeaders = corsResponseHeaders(options.corsOrigin);
     const fastPathOptions = {
       calls: masterCalls,
       readMaxBytes: options.maxMessageBytes,
@@ -212,7 +213,8 @@ export async function buildApp(
       authenticate: (authorization: string | undefined, remoteAddress: string | undefined) =>
         authenticator.authenticate(authorization, remoteAddress),
       shutdownSignal: shutdown.signal,
-      responseHeaders: corsHeadersWithoutOrigin(options.corsOrigin),
+      responseHeaders: corsHeaders(undefined),
+      corsHeaders,
       metrics,
       log: app.log,
     };
@@ -430,17 +432,35 @@ async function readPem(what: "certificate" | "key", path: string): Promise<Buffe
 }
 
 /**
- * The headers @fastify/cors (registered below with `corsOriginOption`) adds to a response whose
- * request has no Origin: the gRPC fast path, which only takes such requests, sends the same.
+ * The headers @fastify/cors (registered below with `corsOriginOption`) adds to the answer of an
+ * actual (non-preflight) request with the given Origin, or none: the fast paths send the same. A
+ * fixed "*" carries no Vary; a dynamic policy always varies by Origin; a refused or missing Origin
+ * gets no Access-Control-Allow-Origin (the loopback callback then adds nothing more, a list still
+ * names the exposed headers). Preflights (OPTIONS) stay with @fastify/cors.
  */
-function corsHeadersWithoutOrigin(policy: CorsOrigin): Readonly<Record<string, string>> {
+export function corsResponseHeaders(
+  policy: CorsOrigin,
+): (origin: string | undefined) => Readonly<Record<string, string>> {
   const expose = { "access-control-expose-headers": cors.exposedHeaders.join(", ") };
-  if (policy === "none") return {};
-  if (policy === "*") return { "access-control-allow-origin": "*", ...expose };
-  // A dynamic origin varies by Origin; the loopback callback refuses a missing Origin outright,
-  // a list still names the exposed headers.
-  if (policy === "loopback") return { vary: "Origin" };
-  return { vary: "Origin", ...expose };
+  if (policy === "none") {
+    const none = {};
+    return () => none;
+  }
+  if (policy === "*") {
+    const any = { "access-control-allow-origin": "*", ...expose };
+    return () => any;
+  }
+  if (policy === "loopback") {
+    const refused = { vary: "Origin" };
+    return (origin) =>
+      origin !== undefined && isLoopbackOrigin(origin)
+        ? { vary: "Origin", "access-control-allow-origin": origin, ...expose }
+        : refused;
+  }
+  const listed = new Set(policy);
+  const base = { vary: "Origin", ...expose };
+  return (origin) =>
+    origin !== undefined && listed.has(origin) ? { ...base, "access-control-allow-origin": origin } : base;
 }
 
 type CorsOriginCallback = (error: Error | null, allow: boolean) => void;

@@ -346,6 +346,13 @@ describe("the Connect and gRPC-Web fast path answers as connect-es does", () => 
           assert.equal(a.status, 200);
         }
         await same(transport, post(tfPath("ListDevices"), encode(wire, ListDevicesRequestSchema, {})), true);
+        // A browser's call (it has an Origin): served here with @fastify/cors's headers.
+        await same(
+          transport,
+          (s) =>
+            post(tfPath("RunStep"), runStep(wire, handle(s), ["c:0"]), { origin: "http://localhost:3000" }),
+          true,
+        );
         // connect-es does not require connect-protocol-version (requireConnectProtocolHeader is off):
         // present, absent or wrong, the call is served.
         for (const version of ["1", "2"]) {
@@ -494,7 +501,16 @@ describe("the Connect and gRPC-Web fast path answers as connect-es does", () => 
         await same(transport, post(tfPath("Nope"), plain), false);
         await same(transport, { ...post(tfPath("ListDevices"), Buffer.alloc(0)), method: "GET" }, false);
         await same(transport, post(tfPath("ListDevices"), plain, { "content-type": "text/plain" }), false);
-        await same(transport, post(tfPath("ListDevices"), plain, { origin: "http://localhost:3000" }), false);
+        await same(
+          transport,
+          {
+            path: tfPath("ListDevices"),
+            method: "OPTIONS",
+            body: Buffer.alloc(0),
+            headers: { origin: "http://localhost:3000", "access-control-request-method": "POST" },
+          },
+          false,
+        );
       });
     }
   }

@@ -8,10 +8,12 @@
 //
 // A call is claimed from its request line and headers alone, and only when nothing in them needs
 // a rule implemented elsewhere: POST, a MasterService method under either name, one of the content
-// types above, no Origin (browsers' CORS stays with Fastify), an allowed Host, a well-formed
-// deadline header, a request encoding we have. Everything else (GET, streaming content types,
-// gRPC-Web text or JSON, unknown encodings, a foreign Host, other paths) goes on to Fastify and
-// connect-es untouched, which answer it in the one place those answers are implemented.
+// types above, an allowed Host, a well-formed deadline header, a request encoding we have.
+// Everything else (GET, CORS preflights, streaming content types, gRPC-Web text or JSON, unknown
+// encodings, a foreign Host, other paths) goes on to Fastify and connect-es untouched, which
+// answer it in the one place those answers are implemented. Browsers' calls are served here: their
+// answers carry the CORS headers @fastify/cors would add for their Origin (app.ts,
+// corsResponseHeaders).
 //
 // What a client sees is connect-es's, rule for rule (test/web-fast-path.test.ts compares the two
 // paths answer by answer): Connect errors as JSON bodies {"code","message"} with connect-es's HTTP
@@ -56,7 +58,13 @@ import {
 import { type HttpExchange, http1Exchange, http2Exchange } from "./http-exchange.js";
 import type { RpcCall } from "./master-service.js";
 
-export type WebUnaryOptions = GrpcUnaryOptions;
+export interface WebUnaryOptions extends GrpcUnaryOptions {
+  /**
+   * The CORS headers Fastify's @fastify/cors would add to the answer of a request with this Origin
+   * (app.ts, corsResponseHeaders): browsers' calls are served here too, their preflights are not.
+   */
+  corsHeaders(origin: string): Readonly<Record<string, string>>;
+}
 
 /** What the headers decided about a claimed call. */
 interface Plan {
@@ -65,6 +73,8 @@ interface Plan {
   readonly timeoutMs: number | undefined;
   readonly requestCompression: Compression | null;
   readonly responseCompression: Compression | null;
+  /** The CORS headers every answer carries (those for the request's Origin, if any). */
+  readonly responseHeaders: Readonly<Record<string, string>>;
 }
 
 const connectUnaryType = /^application\/(?:(json)(?:; ?charset=utf-?8)?|proto)$/i;
@@ -94,10 +104,9 @@ export function createWebUnaryHandlers(options: WebUnaryOptions): {
     if (method !== "POST") return undefined;
     const route = routes.get(path ?? "");
     if (route === undefined) return undefined;
-    if (headers.origin !== undefined) return undefined;
     if (!isAllowedHost(header(headers, "host") ?? header(headers, ":authority"), options.allowedHosts))
       return undefined;
-    const plan = planCall(headers, byName, options.compressions);
+    const plan = planCall(headers, byName, options);
     return plan === undefined ? undefined : { route, plan };
   };
   const claim = (exchange: () => HttpExchange, decided: ReturnType<typeof decide>, path: unknown) => {
@@ -126,7 +135,7 @@ export function createWebUnaryHandlers(options: WebUnaryOptions): {
 function planCall(
   headers: HttpExchange["headers"],
   byName: ReadonlyMap<string, Compression>,
-  available: readonly Compression[],
+  options: WebUnaryOptions,
 ): Plan | undefined {
   const type = header(headers, "content-type");
   if (type === undefined) return undefined;
@@ -141,12 +150,14 @@ function planCall(
   const requestCompression = encoding === undefined || encoding === "identity" ? null : byName.get(encoding);
   if (requestCompression === undefined) return undefined;
   const accepted = header(headers, grpcWeb ? "grpc-accept-encoding" : "accept-encoding");
+  const origin = header(headers, "origin");
   return {
     protocol: grpcWeb ? "grpc-web" : "connect",
     encoding: connect?.[1] === undefined ? "proto" : "json",
     timeoutMs,
     requestCompression,
-    responseCompression: negotiateResponse(available, requestCompression, accepted),
+    responseCompression: negotiateResponse(options.compressions, requestCompression, accepted),
+    responseHeaders: origin === undefined ? options.responseHeaders : options.corsHeaders(origin),
   };
 }
 
@@ -450,14 +461,14 @@ class ConnectReply extends Reply {
     if (compression === null || !this.compresses(byteLength)) {
       return {
         status,
-        headers: { ...this.options.responseHeaders, ...headers, "content-length": byteLength },
+        headers: { ...this.plan.responseHeaders, ...headers, "content-length": byteLength },
         chunks,
       };
     }
     return compression.compress(concat(chunks, byteLength)).then((compressed) => ({
       status,
       headers: {
-        ...this.options.responseHeaders,
+        ...this.plan.responseHeaders,
         ...headers,
         "content-encoding": compression.name,
         "content-length": compressed.byteLength,
@@ -471,7 +482,7 @@ class ConnectReply extends Reply {
 class GrpcWebReply extends Reply {
   private headers(): Record<string, string | number> {
     const headers: Record<string, string | number> = {
-      ...this.options.responseHeaders,
+      ...this.plan.responseHeaders,
       "content-type": grpcWebContentType,
     };
     if (this.plan.responseCompression !== null) headers["grpc-encoding"] = this.plan.responseCompression.name;

@@ -29,6 +29,10 @@ import {
 } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
+import {
+  createConnectTransport as createWebConnectTransport,
+  createGrpcWebTransport as createWebGrpcWebTransport,
+} from "@connectrpc/connect-web";
 import type { FastifyInstance } from "fastify";
 import { AttrValueSchema } from "../gen/tensorflow/core/framework/attr_value_pb.js";
 import {
@@ -817,6 +821,49 @@ describe("real clients on the Connect and gRPC-Web fast path", () => {
           `${name}: ${JSON.stringify(lines)}`,
         );
       }
+    }
+  });
+
+  test("connect-web (fetch, as in a browser, here with an Origin): Connect binary and JSON, gRPC-Web", async () => {
+    // The browsers' transports run on fetch; Node's fetch omits Origin, so it is set as a browser would.
+    const withOrigin: typeof fetch = (input, init) =>
+      fetch(input, {
+        ...init,
+        headers: { ...Object.fromEntries(new Headers(init?.headers)), origin: "http://localhost:5173" },
+      });
+    for (const [name, prefix, transport] of [
+      [
+        "connect-web binary",
+        "connect",
+        createWebConnectTransport({ baseUrl: server.origin, useBinaryFormat: true, fetch: withOrigin }),
+      ],
+      [
+        "connect-web JSON",
+        "connect",
+        createWebConnectTransport({ baseUrl: server.origin, fetch: withOrigin }),
+      ],
+      [
+        "connect-web gRPC-Web",
+        "grpc-web",
+        createWebGrpcWebTransport({ baseUrl: server.origin, fetch: withOrigin }),
+      ],
+    ] as const) {
+      const before = server.lines.length;
+      const client = createClient(MasterServiceTfPath, transport);
+      const res = await client.runStep({ sessionHandle, fetch: ["c:0"] });
+      assert.equal(res.tensor[0]?.tensor?.tensorContent.length, 24, name);
+      await assert.rejects(client.runStep({ sessionHandle: "missing", fetch: ["c:0"] }), (e: unknown) => {
+        assert.ok(e instanceof ConnectError, name);
+        assert.equal(e.code, Code.Aborted, name);
+        return true;
+      });
+      await settle();
+      const lines = server.lines.slice(before).filter((l) => l.msg === "rpc");
+      assert.equal(lines.length, 2, name);
+      assert.ok(
+        lines.every((l) => l.reqId?.startsWith(`${prefix}-`)),
+        `${name}: ${JSON.stringify(lines)}`,
+      );
     }
   });
 

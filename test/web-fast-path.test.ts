@@ -10,7 +10,7 @@
 
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import http2 from "node:http2";
 import type { AddressInfo } from "node:net";
@@ -45,6 +45,7 @@ import { codeName } from "../server/metrics.js";
 import { resolveServerOptions, type ServerOptionsInput } from "../server/options.js";
 import { MasterServiceProtoPath, MasterServiceTfPath } from "../server/rpc/services.js";
 import { constNode, DataType, graph, node } from "./support/graphs.js";
+import { throwawayCertificate } from "./support/tls.js";
 
 const floatList = create(AttrValueSchema, { value: { case: "list", value: { type: [DataType.DT_FLOAT] } } });
 /** `take:0` waits on an empty queue: only a deadline, a cancellation or shutdown ends it. */
@@ -901,5 +902,57 @@ describe("real clients on the Connect and gRPC-Web fast path", () => {
         .filter((l) => l.msg === "rpc")
         .every((l) => l.reqId?.startsWith("connect-")),
     );
+  });
+});
+
+describe("TLS: Connect and gRPC-Web over h2 and HTTP/1.1 take the fast path too", () => {
+  test("connect-node over TLS, both HTTP versions, Connect and gRPC-Web", async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), "tfgate-web-tls-"));
+    try {
+      const made = await throwawayCertificate(dir);
+      if (made === undefined) {
+        t.skip("openssl is not available to make a throwaway certificate");
+        return;
+      }
+      const server = await start({ tlsCert: made.certFile, tlsKey: made.keyFile });
+      try {
+        const baseUrl = `https://localhost:${server.port}`;
+        const nodeOptions = { ca: readFileSync(made.certFile) };
+        const sessionHandle = (
+          await createClient(
+            MasterServiceTfPath,
+            createConnectTransport({ baseUrl, httpVersion: "2", nodeOptions }),
+          ).createSession({ graphDef: testGraph })
+        ).sessionHandle;
+        for (const [name, prefix, transport] of [
+          ["connect h2", "connect", createConnectTransport({ baseUrl, httpVersion: "2", nodeOptions })],
+          [
+            "connect HTTP/1.1",
+            "connect",
+            createConnectTransport({ baseUrl, httpVersion: "1.1", nodeOptions }),
+          ],
+          ["gRPC-Web h2", "grpc-web", createGrpcWebTransport({ baseUrl, httpVersion: "2", nodeOptions })],
+          [
+            "gRPC-Web HTTP/1.1",
+            "grpc-web",
+            createGrpcWebTransport({ baseUrl, httpVersion: "1.1", nodeOptions }),
+          ],
+        ] as const) {
+          const before = server.lines.length;
+          const res = await createClient(MasterServiceTfPath, transport).runStep({
+            sessionHandle,
+            fetch: ["c:0"],
+          });
+          assert.equal(res.tensor[0]?.tensor?.tensorContent.length, 24, name);
+          await settle();
+          const line = server.lines.slice(before).find((l) => l.msg === "rpc");
+          assert.ok(line?.reqId?.startsWith(`${prefix}-`), `${name}: ${JSON.stringify(line)}`);
+        }
+      } finally {
+        await server.app.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

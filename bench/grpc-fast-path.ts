@@ -1,13 +1,14 @@
-// Small-call throughput of tfgate's gRPC fast path (server/rpc/grpc-unary.ts) against TensorFlow's
-// own server and against tfgate without the fast path, all three measured in the same run with one
+// Small-call throughput of tfgate's fast paths (server/rpc/grpc-unary.ts for gRPC,
+// server/rpc/web-unary.ts for Connect and gRPC-Web) against TensorFlow's own server and against
+// tfgate without them, all three measured in the same run with one
 // independent load generator (h2load, nghttp2's C client), so the ratios hold on a shared machine.
 //
 //   node --import tsx bench/grpc-fast-path.ts [--requests 20000] [--warmup 5000] [--clients 4]
 //                                             [--streams 16] [--rounds 2] [--no-tf] [--cpu-prof]
 //                                             [--only "grpc h2c,connect h2c"] [--no-write]
 //
-// Servers (each its own process): tfgate (defaults: the fast path on), tfgate-connect-only
-// (--no-grpc-fast-path: every call through Fastify + connect-es) and TF 2.21's
+// Servers (each its own process): tfgate (defaults: the fast paths on), tfgate-connect-only
+// (--no-fast-path: every call through Fastify + connect-es) and TF 2.21's
 // tf.distribute.Server (bench/tf-peer/tf_server.py). Each gets a session with a one-node graph (a
 // scalar float Const "c") and the same RunStep fetching "c:0" is sent `requests` times over
 // `clients` connections with `streams` calls in flight on each:

@@ -5,7 +5,7 @@
 //
 // Kinds:
 //   tfgate        the real gateway: buildApp() with its engine, the app's defaults, logging silent.
-//   tfgate-connect-only  the same with --no-grpc-fast-path: every call through Fastify + connect-es.
+//   tfgate-connect-only  the same with --no-fast-path: every call through Fastify + connect-es.
 //   tfgate-info   the same with --log-level info (tfgate's default: one pino line per RPC), stdout
 //                 going wherever the parent sent it (the benchmark sends it to /dev/null).
 //   tfgate-shell  tfgate's app (one-port server, CORS, metrics hooks and interceptor, both service
@@ -80,7 +80,7 @@ async function startTfgate(
     host: loopback,
     port: 0,
     logLevel: kind === "tfgate-info" ? "info" : "silent",
-    grpcFastPath: kind !== "tfgate-connect-only",
+    fastPath: kind !== "tfgate-connect-only",
     // The CLI's variable: benchmarks of large tensors (bench/tensor-bytes.ts) raise the 64 MiB default.
     ...(process.env.TFGATE_MAX_MESSAGE_BYTES
       ? { maxMessageBytes: Number(process.env.TFGATE_MAX_MESSAGE_BYTES) }

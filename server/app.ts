@@ -5,9 +5,11 @@
 // exercised with real clients or `app.inject`.
 //
 // Request path: one-port server (net/) → Fastify (CORS, request tracking) → connect-fastify (protocol,
-// limits, codecs) → metrics interceptor → service implementation (rpc/) → engine (master). gRPC
-// unary MasterService calls over HTTP/2 take a shorter path: one-port server → rpc/grpc-unary.ts →
-// the same calls (rpc/master-service.ts) → engine (docs/architecture.md, "Request path").
+// limits, codecs) → metrics interceptor → service implementation (rpc/) → engine (master). Unary
+// MasterService calls take a shorter path when their headers ask for nothing else (no Origin, a
+// known encoding): gRPC over HTTP/2 through rpc/grpc-unary.ts, Connect and gRPC-Web over HTTP/1.1
+// and HTTP/2 through rpc/web-unary.ts, each straight to the same calls (rpc/master-service.ts) →
+// engine (docs/architecture.md, "Request path").
 
 import { setMaxListeners } from "node:events";
 import { existsSync } from "node:fs";
@@ -43,7 +45,7 @@ import { createGatewayMetrics, rpcProtocolOf } from "./metrics.js";
 import { registerModelRoutes } from "./models/routes.js";
 import type { SessionMaster } from "./models/saved-model-loader.js";
 import { SavedModelStore } from "./models/saved-model-store.js";
-import { claimHttp2Streams, createOnePortServerFactory } from "./net/one-port-server.js";
+import { claimHttp1Requests, claimHttp2Streams, createOnePortServerFactory } from "./net/one-port-server.js";
 import { type CorsOrigin, isLoopbackOrigin, type ServerOptions } from "./options.js";
 import { compressionDeflate } from "./rpc/compression.js";
 import { createGrpcUnaryHandler } from "./rpc/grpc-unary.js";
@@ -58,6 +60,7 @@ import {
   ServerReflectionV1alpha,
   servedServices,
 } from "./rpc/services.js";
+import { createWebUnaryHandlers } from "./rpc/web-unary.js";
 
 /** What the app needs from the engine's master: the session count (metrics) and `close` (shutdown). */
 export type MasterHandle = Pick<Master, "close" | "openSessionCount">;
@@ -199,24 +202,27 @@ export async function buildApp(
   // client that accepts gzip (grpc-js, grpcio and browsers all do), ~7 ms per MiB of tensor.
   const compressions = [compressionGzip, compressionBrotli, compressionDeflate];
   const compressMinBytes = options.compressMinBytes ?? Number.MAX_SAFE_INTEGER;
-  if (masterCalls !== undefined && options.grpcFastPath) {
-    claimHttp2Streams(
-      app.server,
-      createGrpcUnaryHandler({
-        calls: masterCalls,
-        readMaxBytes: options.maxMessageBytes,
-        writeMaxBytes: options.maxMessageBytes,
-        compressMinBytes,
-        compressions,
-        allowedHosts: options.allowedHosts,
-        authenticate: (authorization, remoteAddress) =>
-          authenticator.authenticate(authorization, remoteAddress),
-        shutdownSignal: shutdown.signal,
-        responseHeaders: corsHeadersWithoutOrigin(options.corsOrigin),
-        metrics,
-        log: app.log,
-      }),
-    );
+  if (masterCalls !== undefined && options.fastPath) {
+    const corsHeaders = corsResponseHeaders(options.corsOrigin);
+    const fastPathOptions = {
+      calls: masterCalls,
+      readMaxBytes: options.maxMessageBytes,
+      writeMaxBytes: options.maxMessageBytes,
+      compressMinBytes,
+      compressions,
+      allowedHosts: options.allowedHosts,
+      authenticate: (authorization: string | undefined, remoteAddress: string | undefined) =>
+        authenticator.authenticate(authorization, remoteAddress),
+      shutdownSignal: shutdown.signal,
+      responseHeaders: corsHeaders(undefined),
+      corsHeaders,
+      metrics,
+      log: app.log,
+    };
+    const grpc = options.grpcFastPath ? createGrpcUnaryHandler(fastPathOptions) : () => false;
+    const web = createWebUnaryHandlers(fastPathOptions);
+    claimHttp2Streams(app.server, (stream, headers) => grpc(stream, headers) || web.stream(stream, headers));
+    claimHttp1Requests(app.server, web.http1);
   }
   const connectOptions = {
     connect: true,
@@ -427,17 +433,35 @@ async function readPem(what: "certificate" | "key", path: string): Promise<Buffe
 }
 
 /**
- * The headers @fastify/cors (registered below with `corsOriginOption`) adds to a response whose
- * request has no Origin: the gRPC fast path, which only takes such requests, sends the same.
+ * The headers @fastify/cors (registered below with `corsOriginOption`) adds to the answer of an
+ * actual (non-preflight) request with the given Origin, or none: the fast paths send the same. A
+ * fixed "*" carries no Vary; a dynamic policy always varies by Origin; a refused or missing Origin
+ * gets no Access-Control-Allow-Origin (the loopback callback then adds nothing more, a list still
+ * names the exposed headers). Preflights (OPTIONS) stay with @fastify/cors.
  */
-function corsHeadersWithoutOrigin(policy: CorsOrigin): Readonly<Record<string, string>> {
+export function corsResponseHeaders(
+  policy: CorsOrigin,
+): (origin: string | undefined) => Readonly<Record<string, string>> {
   const expose = { "access-control-expose-headers": cors.exposedHeaders.join(", ") };
-  if (policy === "none") return {};
-  if (policy === "*") return { "access-control-allow-origin": "*", ...expose };
-  // A dynamic origin varies by Origin; the loopback callback refuses a missing Origin outright,
-  // a list still names the exposed headers.
-  if (policy === "loopback") return { vary: "Origin" };
-  return { vary: "Origin", ...expose };
+  if (policy === "none") {
+    const none = {};
+    return () => none;
+  }
+  if (policy === "*") {
+    const any = { "access-control-allow-origin": "*", ...expose };
+    return () => any;
+  }
+  if (policy === "loopback") {
+    const refused = { vary: "Origin" };
+    return (origin) =>
+      origin !== undefined && isLoopbackOrigin(origin)
+        ? { vary: "Origin", "access-control-allow-origin": origin, ...expose }
+        : refused;
+  }
+  const listed = new Set(policy);
+  const base = { vary: "Origin", ...expose };
+  return (origin) =>
+    origin !== undefined && listed.has(origin) ? { ...base, "access-control-allow-origin": origin } : base;
 }
 
 type CorsOriginCallback = (error: Error | null, allow: boolean) => void;

@@ -41,6 +41,7 @@ interface ServeFlags {
   maxMessageBytes?: number;
   compressMinBytes?: number | "off";
   grpcFastPath?: boolean;
+  fastPath?: boolean;
   logLevel?: LogLevel;
   shutdownTimeoutMs?: number;
   idleTimeoutMs?: number;
@@ -267,6 +268,12 @@ function addConnectionOptions(serve: Command): void {
       new Option(
         "--no-grpc-fast-path",
         "serve gRPC MasterService calls through Fastify and connect-es only (the fast path answers the same, faster)",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--no-fast-path",
+        "serve every MasterService call (gRPC, Connect, gRPC-Web) through Fastify and connect-es only (the fast paths answer the same, faster)",
       ),
     )
     .addOption(
@@ -549,6 +556,7 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
         maxMessageBytes: flags.maxMessageBytes,
         compressMinBytes: flags.compressMinBytes === "off" ? undefined : flags.compressMinBytes,
         grpcFastPath: flags.grpcFastPath,
+        fastPath: flags.fastPath,
         logLevel: flags.logLevel,
         shutdownTimeoutMs: flags.shutdownTimeoutMs,
         connectionIdleTimeoutMs: flags.idleTimeoutMs,

@@ -57,6 +57,12 @@ export interface ServerOptions {
    * measure the difference and as a way back should a client meet a difference. Default true.
    */
   readonly grpcFastPath: boolean;
+  /**
+   * Serve unary MasterService calls on the fast paths at all: gRPC (subject to grpcFastPath too),
+   * Connect and gRPC-Web (rpc/web-unary.ts). False sends every call through Fastify and connect-es.
+   * Default true.
+   */
+  readonly fastPath: boolean;
   /** Default "info". */
   readonly logLevel: LogLevel;
   /**
@@ -135,6 +141,7 @@ export const serverOptionDefaults = {
   headersTimeoutMs: 20_000,
   maxConnectionsPerAddress: 256,
   grpcFastPath: true,
+  fastPath: true,
 } as const satisfies Partial<ServerOptions>;
 
 /** The largest message connect-es can handle (its own readMaxBytes ceiling). */
@@ -230,6 +237,7 @@ export function resolveServerOptions(partial: ServerOptionsInput = {}): ServerOp
     maxMessageBytes,
     compressMinBytes,
     grpcFastPath: partial.grpcFastPath ?? serverOptionDefaults.grpcFastPath,
+    fastPath: partial.fastPath ?? serverOptionDefaults.fastPath,
     logLevel,
     shutdownTimeoutMs,
     connectionIdleTimeoutMs,

@@ -42,6 +42,8 @@ test("--help lists every flag with its environment variable; exit 0", async () =
     "--log-level",
     "--max-step-bytes",
     "--native-kernels",
+    "--no-grpc-fast-path",
+    "--no-fast-path",
   ]) {
     assert.ok(stdout.includes(flag), flag);
   }
@@ -255,5 +257,39 @@ test("TFGATE_MAX_MEMORY_BYTES and the request rate per principal reach the engin
   } finally {
     child.kill("SIGTERM");
     await result;
+  }
+});
+
+test("--no-fast-path: a Connect call goes through Fastify (reqId req-<n>), by default the fast path (connect-<n>)", async () => {
+  for (const [flags, reqId] of [
+    [[], /^connect-\d+$/],
+    [["--no-fast-path"], /^req-\d+$/],
+  ] as const) {
+    const child = tfgate(["serve", ...flags], { TFGATE_PORT: "0" });
+    const result = finish(child);
+    let output = "";
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout?.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /tfgate listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+        if (match?.[1] !== undefined) resolve(match[1]);
+      });
+      child.on("close", () => reject(new Error(`exited before listening: ${output}`)));
+    });
+    const answer = await fetch(`${url}/tensorflow.MasterService/ListDevices`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    assert.equal(answer.status, 200);
+    await answer.arrayBuffer();
+    child.kill("SIGTERM");
+    const { code, stdout } = await result;
+    assert.equal(code, 0);
+    const line = stdout
+      .split("\n")
+      .filter((l) => l.includes('"msg":"rpc"'))
+      .map((l) => JSON.parse(l) as { reqId?: string })[0];
+    assert.match(line?.reqId ?? "", reqId, `${flags.join(" ")}: ${stdout}`);
   }
 });

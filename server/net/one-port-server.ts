@@ -38,6 +38,9 @@
 // event that their compat layer listens to, so the claim is asked inside the server's `emit`: a
 // claimed stream never becomes an Http2ServerRequest. Everything above (connection caps, idle and
 // body timeouts, GOAWAY on close) applies to claimed streams as well: it is per session and socket.
+// `claimHttp1Requests` does the same for HTTP/1.1 requests (the Connect and gRPC-Web fast path,
+// rpc/web-unary.ts): each is offered to the claim after the in-flight count for graceful shutdown
+// is taken and before Fastify sees it; keep-alive and Node's request timeouts apply as before.
 
 import http from "node:http";
 import http2 from "node:http2";
@@ -51,8 +54,16 @@ export type Http2StreamClaim = (
   headers: http2.IncomingHttpHeaders,
 ) => boolean;
 
-/** Each one-port server's slot for its stream claim. */
-const streamClaims = new WeakMap<net.Server, { claim: Http2StreamClaim | undefined }>();
+/** Decides whether an HTTP/1.1 request is served outside Fastify (true: the claim took it). */
+export type Http1RequestClaim = (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
+
+interface ClaimSlot {
+  claim: Http2StreamClaim | undefined;
+  http1: Http1RequestClaim | undefined;
+}
+
+/** Each one-port server's slots for its claims. */
+const streamClaims = new WeakMap<net.Server, ClaimSlot>();
 
 /**
  * Installs `claim` on a server made by this module's factory (Fastify's `app.server`): each new
@@ -64,11 +75,20 @@ export function claimHttp2Streams(server: net.Server, claim: Http2StreamClaim): 
   slot.claim = claim;
 }
 
+/**
+ * Installs `claim` on a server made by this module's factory: each HTTP/1.1 request (plaintext or
+ * TLS) is offered to it before Fastify sees it. The connection bookkeeping (in-flight counts for
+ * graceful shutdown, Node's request and headers timeouts, keep-alive) applies to claimed requests
+ * as to any other. Throws for any other server.
+ */
+export function claimHttp1Requests(server: net.Server, claim: Http1RequestClaim): void {
+  const slot = streamClaims.get(server);
+  if (slot === undefined) throw new Error("claimHttp1Requests: not a one-port server");
+  slot.http1 = claim;
+}
+
 /** Offers each `stream` event of an http2 server to the slot's claim before its own listeners. */
-function offerStreams(
-  server: http2.Http2Server | http2.Http2SecureServer,
-  slot: { claim: Http2StreamClaim | undefined },
-): void {
+function offerStreams(server: http2.Http2Server | http2.Http2SecureServer, slot: ClaimSlot): void {
   const emit = server.emit;
   server.emit = function emitUnlessClaimed(
     this: typeof server,
@@ -145,7 +165,7 @@ type Http2Handler = (req: http2.Http2ServerRequest, res: http2.Http2ServerRespon
  * HTTP/1.1 sockets (plain or TLS) and the number of requests in flight on each, so shutdown can
  * close idle keep-alive sockets at once and busy ones after their last response.
  */
-function trackHttp1(handle: Http1Handler, isClosing: () => boolean) {
+function trackHttp1(handle: Http1Handler, isClosing: () => boolean, slot: ClaimSlot) {
   const http1Sockets = new Map<net.Socket, number>();
   const onHttp1Request = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const socket = req.socket;
@@ -157,6 +177,7 @@ function trackHttp1(handle: Http1Handler, isClosing: () => boolean) {
       // While closing, a keep-alive socket that just went idle is not kept for a next request.
       if (isClosing() && inFlight === 0) socket.destroySoon();
     });
+    if (slot.http1?.(req, res) === true) return;
     handle(req, res);
   };
   const trackHttp1Socket = (socket: net.Socket): void => {
@@ -180,7 +201,8 @@ function createOnePortServer(
   const sockets = new Set<net.Socket>();
   const http2Sessions = new Set<http2.Http2Session>();
   let closing = false;
-  const { http1Sockets, onHttp1Request, trackHttp1Socket } = trackHttp1(handle, () => closing);
+  const slot: ClaimSlot = { claim: undefined, http1: undefined };
+  const { http1Sockets, onHttp1Request, trackHttp1Socket } = trackHttp1(handle, () => closing, slot);
   const onSession = (session: http2.Http2Session): void => {
     http2Sessions.add(session);
     session.once("close", () => http2Sessions.delete(session));
@@ -198,7 +220,6 @@ function createOnePortServer(
 
   // The listening server; also the HTTP/1.1 server for plaintext sockets.
   const server = http.createServer(onHttp1Request);
-  const slot: { claim: Http2StreamClaim | undefined } = { claim: undefined };
   streamClaims.set(server, slot);
   copyFastifyTimeouts(server, fastifyOptions);
   setRequestTimeouts(server, options);

@@ -8,9 +8,10 @@
 // Only the calls that need nothing but this path are claimed, decided from the HEADERS alone: POST,
 // content-type application/grpc or application/grpc+proto, a MasterService method under either
 // name, an allowed Host, a well-formed grpc-timeout and a request encoding we decode. Anything else
-// (and every other protocol, path and HTTP/1.1) goes to Fastify + connect-es, which answer the odd
-// cases (403 for a foreign Host, INVALID_ARGUMENT for a bad grpc-timeout, UNIMPLEMENTED for an
-// unknown grpc-encoding) in the one place they are implemented. What both paths do for a claimed
+// (and every other path and protocol but Connect and gRPC-Web, which have their own fast path in
+// rpc/web-unary.ts, sharing this module's routes, body reader and log helpers) goes to Fastify +
+// connect-es, which answer the odd cases (403 for a foreign Host, INVALID_ARGUMENT for a bad
+// grpc-timeout, UNIMPLEMENTED for an unknown grpc-encoding) in the one place they are implemented. What both paths do for a claimed
 // call is shared, not copied: the engine calls, cancellation, deadline and error mapping
 // (rpc/master-service.ts), authentication (auth/), metrics and the log line (metrics.ts). The wire
 // answers are connect-es's: the same status codes and messages (grpc-message percent-encoded as it
@@ -54,10 +55,12 @@ export interface GrpcUnaryOptions {
 /** Takes a new HTTP/2 stream if this path serves it (true), else leaves it to the next handler. */
 export type StreamClaim = (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => boolean;
 
-interface Route {
+/** A MasterService method as the fast paths serve it (rpc/web-unary.ts shares these). */
+export interface Route {
   readonly service: string;
   readonly method: string;
   readonly input: DescMessage;
+  readonly output: DescMessage;
   /** The response with `reserve` bytes in front (the frame header). */
   encode(response: never, reserve: number): EncodedMessage;
   readonly call: (req: never, call: RpcCall) => Promise<unknown>;
@@ -85,7 +88,8 @@ export function parseGrpcTimeout(value: string | undefined): number | undefined 
   return Number(match[1]) * (timeoutUnitMs[match[2] ?? ""] ?? Number.NaN);
 }
 
-function buildRoutes(calls: MasterCalls): Map<string, Route> {
+/** Both service names' methods by path. */
+export function buildRoutes(calls: MasterCalls): Map<string, Route> {
   const routes = new Map<string, Route>();
   for (const service of [MasterServiceProtoPath, MasterServiceTfPath]) {
     for (const method of service.methods) {
@@ -100,6 +104,7 @@ function buildRoutes(calls: MasterCalls): Map<string, Route> {
         service: service.typeName,
         method: method.name,
         input: method.input,
+        output: method.output,
         encode: encode as Route["encode"],
         call: calls[name] as Route["call"],
       });
@@ -120,7 +125,8 @@ function encodeWhole(
   return { chunks: [out], byteLength: body.length };
 }
 
-function header(headers: http2.IncomingHttpHeaders, name: string): string | undefined {
+/** A request header as one string (repeated values joined as Node joins them). */
+export function header(headers: http2.IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value.join(", ") : value;
 }
@@ -171,7 +177,7 @@ export function createGrpcUnaryHandler(options: GrpcUnaryOptions): StreamClaim {
 }
 
 /** As connect-es: the first accepted encoding we have, else (no accept list) the request's own. */
-function negotiateResponse(
+export function negotiateResponse(
   available: readonly Compression[],
   request: Compression | null,
   accepted: string | undefined,
@@ -186,9 +192,12 @@ function negotiateResponse(
 
 let callsServed = 0;
 
-/** The log for one call: its lines carry a reqId as Fastify's do ("grpc-<n>" here, "req-<n>" there). */
-function callLog(log: RpcLog): RpcLog {
-  const reqId = `grpc-${++callsServed}`;
+/**
+ * The log for one call: its lines carry a reqId as Fastify's do ("grpc-<n>" for this path,
+ * "connect-<n>" and "grpc-web-<n>" for rpc/web-unary.ts, "req-<n>" for Fastify).
+ */
+export function callLog(log: RpcLog, prefix = "grpc"): RpcLog {
+  const reqId = `${prefix}-${++callsServed}`;
   return {
     info: (line: object, message: string) => log.info({ reqId, ...line }, message),
     warn: (line: object, message: string) => log.warn({ reqId, ...line }, message),
@@ -305,7 +314,7 @@ async function run(
  * Collects a unary request body and splits it into gRPC frames as connect-es does: exactly one
  * message, none larger than readMaxBytes (checked as soon as a frame header arrives).
  */
-class BodyReader {
+export class BodyReader {
   private chunks: Buffer[] = [];
   private length = 0;
   /** Where the next frame header starts. */

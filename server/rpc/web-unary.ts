@@ -1,0 +1,550 @@
+// The Connect and gRPC-Web fast path: unary MasterService calls in the Connect protocol (a POST of
+// the bare message, application/proto or application/json, over HTTP/1.1 or HTTP/2) and in
+// gRPC-Web (application/grpc-web and application/grpc-web+proto, over either), served straight off
+// node:http and node:http2 (rpc/http-exchange.ts) instead of Fastify and connect-es. The reasons
+// are the gRPC fast path's (rpc/grpc-unary.ts; docs/benchmarks.md has the profile and figures):
+// for a small RunStep the per-call framework objects, async-iterable pipes and their garbage cost
+// several times the engine's work.
+//
+// A call is claimed from its request line and headers alone, and only when nothing in them needs
+// a rule implemented elsewhere: POST, a MasterService method under either name, one of the content
+// types above, an allowed Host, a well-formed deadline header, a request encoding we have.
+// Everything else (GET, CORS preflights, streaming content types, gRPC-Web text or JSON, unknown
+// encodings, a foreign Host, other paths) goes on to Fastify and connect-es untouched, which
+// answer it in the one place those answers are implemented. Browsers' calls are served here: their
+// answers carry the CORS headers @fastify/cors would add for their Origin (app.ts,
+// corsResponseHeaders).
+//
+// What a client sees is connect-es's, rule for rule (test/web-fast-path.test.ts compares the two
+// paths answer by answer): Connect errors as JSON bodies {"code","message"} with connect-es's HTTP
+// status for each code; the same order of checks (body size, decompression, decoding, then
+// authentication, then the call); the same messages; responses compressed only past
+// --compress-min-bytes and as the client's Accept-Encoding (Connect) or grpc-accept-encoding
+// (gRPC-Web) allows; gRPC-Web's status in a trailer frame at the end of the body (HTTP 200
+// always). Engine calls, cancellation, deadlines, error mapping, authentication and metrics are the
+// same functions the other paths call.
+
+import {
+  type DescMessage,
+  fromBinary,
+  fromJsonString,
+  type MessageShape,
+  toJsonString,
+} from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
+import type { Compression } from "@connectrpc/connect/protocol";
+import {
+  codeToHttpStatus,
+  contentTypeUnaryJson,
+  contentTypeUnaryProto,
+  errorToJsonBytes,
+} from "@connectrpc/connect/protocol-connect";
+import { setTrailerStatus, trailerFlag, trailerSerialize } from "@connectrpc/connect/protocol-grpc-web";
+import type { AuthResult } from "../auth/authenticator.js";
+import { isAllowedHost } from "../auth/host-check.js";
+import type { RpcEncoding, RpcProtocol, RpcTracker } from "../metrics.js";
+import type { Http1RequestClaim } from "../net/one-port-server.js";
+import {
+  BodyReader,
+  buildRoutes,
+  callLog,
+  type GrpcUnaryOptions,
+  header,
+  negotiateResponse,
+  parseGrpcTimeout,
+  type Route,
+  type StreamClaim,
+} from "./grpc-unary.js";
+import { type HttpExchange, http1Exchange, http2Exchange } from "./http-exchange.js";
+import type { RpcCall } from "./master-service.js";
+
+export interface WebUnaryOptions extends GrpcUnaryOptions {
+  /**
+   * The CORS headers Fastify's @fastify/cors would add to the answer of a request with this Origin
+   * (app.ts, corsResponseHeaders): browsers' calls are served here too, their preflights are not.
+   */
+  corsHeaders(origin: string): Readonly<Record<string, string>>;
+}
+
+/** What the headers decided about a claimed call. */
+interface Plan {
+  readonly protocol: Exclude<RpcProtocol, "grpc">;
+  readonly encoding: RpcEncoding;
+  readonly timeoutMs: number | undefined;
+  readonly requestCompression: Compression | null;
+  readonly responseCompression: Compression | null;
+  /** The CORS headers every answer carries (those for the request's Origin, if any). */
+  readonly responseHeaders: Readonly<Record<string, string>>;
+}
+
+const connectUnaryType = /^application\/(?:(json)(?:; ?charset=utf-?8)?|proto)$/i;
+const grpcWebProtoType = /^application\/grpc-web(?:\+proto)?$/i;
+const connectTimeout = /^\d{1,10}$/;
+const maxTimerMs = 2 ** 31 - 1;
+const frameHeaderBytes = 5;
+/** connect-es's JSON options for MasterService (app.ts: unknown fields are refused). */
+const jsonOptions = { ignoreUnknownFields: false };
+const textDecoder = new TextDecoder();
+/** A successful gRPC-Web call's trailer frame: "grpc-status: 0\r\n". */
+const okTrailer = grpcWebTrailerFrame([["grpc-status", "0"]]);
+
+/** The claims for the one-port server: HTTP/2 streams and HTTP/1.1 requests. */
+export function createWebUnaryHandlers(options: WebUnaryOptions): {
+  readonly stream: StreamClaim;
+  readonly http1: Http1RequestClaim;
+} {
+  const routes = buildRoutes(options.calls);
+  const byName = new Map(options.compressions.map((c) => [c.name, c]));
+  const inFlight = new Set<(reason: unknown) => void>();
+  options.shutdownSignal.addEventListener("abort", () => {
+    for (const abort of inFlight) abort(options.shutdownSignal.reason);
+  });
+  const setup = { options, inFlight };
+  const decide = (method: string | undefined, path: string | undefined, headers: HttpExchange["headers"]) => {
+    if (method !== "POST") return undefined;
+    const route = routes.get(path ?? "");
+    if (route === undefined) return undefined;
+    if (!isAllowedHost(header(headers, "host") ?? header(headers, ":authority"), options.allowedHosts))
+      return undefined;
+    const plan = planCall(headers, byName, options);
+    return plan === undefined ? undefined : { route, plan };
+  };
+  const claim = (exchange: () => HttpExchange, decided: ReturnType<typeof decide>, path: unknown) => {
+    if (decided === undefined) return false;
+    try {
+      serve(exchange(), decided.route, decided.plan, setup);
+    } catch (error) {
+      // A bug here must cost one call, not the process (this runs inside the server's emit).
+      options.log.warn({ err: error, rpc: path }, "web fast path failed");
+    }
+    return true;
+  };
+  return {
+    stream: (stream, headers) =>
+      claim(
+        () => http2Exchange(stream, headers),
+        decide(headers[":method"], headers[":path"], headers),
+        headers[":path"],
+      ),
+    http1: (req, res) =>
+      claim(() => http1Exchange(req, res), decide(req.method, req.url, req.headers), req.url),
+  };
+}
+
+/** The protocol, deadline and encodings of a call, or undefined when it is not ours to serve. */
+function planCall(
+  headers: HttpExchange["headers"],
+  byName: ReadonlyMap<string, Compression>,
+  options: WebUnaryOptions,
+): Plan | undefined {
+  const type = header(headers, "content-type");
+  if (type === undefined) return undefined;
+  const connect = connectUnaryType.exec(type);
+  const grpcWeb = connect === null && grpcWebProtoType.test(type);
+  if (connect === null && !grpcWeb) return undefined;
+  const timeoutMs = grpcWeb
+    ? parseGrpcTimeout(header(headers, "grpc-timeout"))
+    : parseConnectTimeout(header(headers, "connect-timeout-ms"));
+  if (Number.isNaN(timeoutMs)) return undefined;
+  const encoding = header(headers, grpcWeb ? "grpc-encoding" : "content-encoding");
+  const requestCompression = encoding === undefined || encoding === "identity" ? null : byName.get(encoding);
+  if (requestCompression === undefined) return undefined;
+  const accepted = header(headers, grpcWeb ? "grpc-accept-encoding" : "accept-encoding");
+  const origin = header(headers, "origin");
+  return {
+    protocol: grpcWeb ? "grpc-web" : "connect",
+    encoding: connect?.[1] === undefined ? "proto" : "json",
+    timeoutMs,
+    requestCompression,
+    responseCompression: negotiateResponse(options.compressions, requestCompression, accepted),
+    responseHeaders: origin === undefined ? options.responseHeaders : options.corsHeaders(origin),
+  };
+}
+
+/** connect-timeout-ms in milliseconds; undefined when absent, NaN when malformed. */
+function parseConnectTimeout(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  return connectTimeout.test(value) ? Number(value) : Number.NaN;
+}
+
+interface Setup {
+  readonly options: WebUnaryOptions;
+  /** Each in-flight call's way to end it for shutdown. */
+  readonly inFlight: Set<(reason: unknown) => void>;
+}
+
+function serve(exchange: HttpExchange, route: Route, plan: Plan, setup: Setup): void {
+  const { options, inFlight } = setup;
+  const tracker = options.metrics.startRpc(
+    route,
+    { protocol: plan.protocol, encoding: plan.encoding },
+    callLog(options.log, plan.protocol),
+  );
+  const controller = new AbortController();
+  const deadline = plan.timeoutMs === undefined ? undefined : Date.now() + plan.timeoutMs;
+  // Node's timers hold at most 2^31-1 ms; a deadline further away never fires (as on the gRPC path).
+  const timer =
+    plan.timeoutMs === undefined || plan.timeoutMs > maxTimerMs
+      ? undefined
+      : setTimeout(
+          () => controller.abort(new ConnectError("the operation timed out", Code.DeadlineExceeded)),
+          plan.timeoutMs,
+        );
+  const reply =
+    plan.protocol === "connect"
+      ? new ConnectReply(exchange, tracker, plan, options)
+      : new GrpcWebReply(exchange, tracker, plan, options);
+  const shutdown = (reason: unknown): void => {
+    controller.abort(reason);
+    reply.error(reason);
+  };
+  inFlight.add(shutdown);
+  exchange.onClose(() => {
+    clearTimeout(timer);
+    inFlight.delete(shutdown);
+    // Closed before the answer was written: the client reset the stream or dropped the connection.
+    if (!reply.sent && !controller.signal.aborted) {
+      controller.abort(new ConnectError("the client closed the connection", Code.Canceled));
+    }
+    tracker.end();
+  });
+  // Authentication runs while the body arrives (a JWT check can take a moment).
+  const authenticating = options.authenticate(
+    header(exchange.headers, "authorization"),
+    exchange.remoteAddress,
+  );
+  authenticating.catch(() => {});
+  const body =
+    plan.protocol === "connect"
+      ? new ConnectBody(options.readMaxBytes, header(exchange.headers, "content-length"))
+      : new BodyReader(options.readMaxBytes);
+  exchange.onData((chunk) => {
+    const tooLarge = body.push(chunk);
+    if (tooLarge !== undefined) {
+      exchange.discardBody();
+      reply.error(tooLarge, false);
+    }
+  });
+  exchange.onEnd(() => {
+    if (reply.sent) return;
+    const call = {
+      signal: controller.signal,
+      timeoutMs: deadline === undefined ? () => undefined : () => deadline - Date.now(),
+    };
+    const stage = { handler: false };
+    void run(route, body, plan, options, authenticating, call, stage).then(
+      (response) => reply.message(route, response),
+      (error: unknown) => reply.error(error, stage.handler),
+    );
+  });
+}
+
+// long-function: connect-es's checks in connect-es's order, one after the other; splitting them would hide the order.
+async function run(
+  route: Route,
+  body: ConnectBody | BodyReader,
+  plan: Plan,
+  options: WebUnaryOptions,
+  authenticating: Promise<AuthResult>,
+  call: Omit<RpcCall, "principal">,
+  stage: { handler: boolean },
+): Promise<unknown> {
+  const { readMaxBytes } = options;
+  // connect-es reads and parses the request before its interceptors refuse an unauthenticated call.
+  const bytes = await body.message(plan.requestCompression, readMaxBytes);
+  if (bytes.byteLength > readMaxBytes) {
+    throw new ConnectError(
+      `message size ${bytes.byteLength} is larger than configured readMaxBytes ${readMaxBytes}`,
+      Code.ResourceExhausted,
+    );
+  }
+  let request: MessageShape<DescMessage>;
+  if (plan.encoding === "proto") {
+    try {
+      request = fromBinary(route.input, bytes);
+    } catch (e) {
+      throw new ConnectError(`parse binary: ${e instanceof Error ? e.message : String(e)}`, Code.Internal);
+    }
+  } else {
+    try {
+      request = fromJsonString(route.input, textDecoder.decode(bytes), jsonOptions);
+    } catch (e) {
+      throw ConnectError.from(e, Code.InvalidArgument);
+    }
+  }
+  stage.handler = true;
+  const caller = await authenticating;
+  if ("denied" in caller) throw new ConnectError(caller.denied, Code.Unauthenticated);
+  return route.call(request as never, { ...call, principal: caller.principal });
+}
+
+/** A Connect unary body: the bare message, bounded by readMaxBytes (and by Content-Length). */
+class ConnectBody {
+  private chunks: Buffer[] = [];
+  private length = 0;
+  private readonly promised: number | undefined;
+
+  constructor(
+    private readonly readMaxBytes: number,
+    contentLength: string | undefined,
+  ) {
+    const n = contentLength === undefined ? Number.NaN : Number(contentLength);
+    this.promised = Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+  }
+
+  /** Adds a chunk; returns the error when the body is (or is announced) larger than allowed. */
+  push(chunk: Buffer): ConnectError | undefined {
+    if (this.chunks.length === 0 && this.promised !== undefined && this.promised > this.readMaxBytes) {
+      return tooLargeError(this.promised, this.readMaxBytes);
+    }
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+    if (this.promised !== undefined && this.length > this.promised) {
+      return new ConnectError(
+        `protocol error: promised ${this.promised} bytes, received ${this.length}`,
+        Code.InvalidArgument,
+      );
+    }
+    if (this.promised === undefined && this.length > this.readMaxBytes) {
+      return new ConnectError(
+        `message size is larger than configured readMaxBytes ${this.readMaxBytes}`,
+        Code.ResourceExhausted,
+      );
+    }
+    return undefined;
+  }
+
+  async message(compression: Compression | null, readMaxBytes: number): Promise<Uint8Array> {
+    if (this.promised !== undefined && this.promised > readMaxBytes) {
+      throw tooLargeError(this.promised, readMaxBytes);
+    }
+    if (this.promised !== undefined && this.length < this.promised) {
+      throw new ConnectError(
+        `protocol error: promised ${this.promised} bytes, received ${this.length}`,
+        Code.InvalidArgument,
+      );
+    }
+    const bytes = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks);
+    return compression === null ? bytes : await compression.decompress(bytes, readMaxBytes);
+  }
+}
+
+function tooLargeError(size: number, readMaxBytes: number): ConnectError {
+  return new ConnectError(
+    `message size ${size} is larger than configured readMaxBytes ${readMaxBytes}`,
+    Code.ResourceExhausted,
+  );
+}
+
+function asConnectError(error: unknown): ConnectError {
+  return error instanceof ConnectError
+    ? error
+    : new ConnectError("internal error", Code.Internal, undefined, undefined, error);
+}
+
+/** What both replies share: answered once, tracked, the response headers every answer carries. */
+abstract class Reply {
+  sent = false;
+
+  constructor(
+    protected readonly exchange: HttpExchange,
+    protected readonly tracker: RpcTracker,
+    protected readonly plan: Plan,
+    protected readonly options: WebUnaryOptions,
+  ) {}
+
+  /** False (and nothing to do) once answered or gone. */
+  private canAnswer(): boolean {
+    return !this.sent && this.exchange.writable();
+  }
+
+  async message(route: Route, response: unknown): Promise<void> {
+    if (!this.canAnswer()) return;
+    let answer: Answer;
+    try {
+      answer = await this.encode(route, response);
+    } catch (error) {
+      this.error(error);
+      return;
+    }
+    if (!this.canAnswer()) return;
+    this.sent = true;
+    this.tracker.succeeded(response);
+    this.exchange.respond(answer.status, answer.headers, answer.chunks);
+  }
+
+  /** `handled`: the call reached its implementation (see grpc-unary.ts's Reply.error). */
+  error(error: unknown, handled = true): void {
+    if (!this.canAnswer()) return;
+    this.sent = true;
+    const e = asConnectError(error);
+    this.tracker.failed(e, handled);
+    const answer = this.encodeError(e);
+    if (!(answer instanceof Promise)) {
+      this.exchange.respond(answer.status, answer.headers, answer.chunks);
+      return;
+    }
+    // Only an error body past --compress-min-bytes takes this turn (it is compressed).
+    answer.then(
+      (a) => {
+        if (this.exchange.writable()) this.exchange.respond(a.status, a.headers, a.chunks);
+      },
+      (failure: unknown) => {
+        this.options.log.warn({ err: failure }, "web fast path: the error answer failed");
+        if (this.exchange.writable()) this.exchange.respond(500, {}, []);
+      },
+    );
+  }
+
+  protected abstract encode(route: Route, response: unknown): Promise<Answer>;
+  protected abstract encodeError(error: ConnectError): Answer | Promise<Answer>;
+
+  /** The message bytes, or the error connect-es gives for a response over writeMaxBytes. */
+  protected checkWriteMax(byteLength: number): void {
+    if (byteLength > this.options.writeMaxBytes) {
+      throw new ConnectError(
+        `message size ${byteLength} is larger than configured writeMaxBytes ${this.options.writeMaxBytes}`,
+        Code.ResourceExhausted,
+      );
+    }
+  }
+
+  /** True when a body (or gRPC-Web frame) of `byteLength` bytes goes out compressed. */
+  protected compresses(byteLength: number): boolean {
+    return this.plan.responseCompression !== null && byteLength >= this.options.compressMinBytes;
+  }
+}
+
+interface Answer {
+  readonly status: number;
+  readonly headers: Record<string, string | number>;
+  readonly chunks: readonly Uint8Array[];
+}
+
+/** Connect unary: the bare message with HTTP 200, or a JSON error with the code's HTTP status. */
+class ConnectReply extends Reply {
+  private get contentType(): string {
+    return this.plan.encoding === "proto" ? contentTypeUnaryProto : contentTypeUnaryJson;
+  }
+
+  protected async encode(route: Route, response: unknown): Promise<Answer> {
+    let chunks: readonly Uint8Array[];
+    let byteLength: number;
+    if (this.plan.encoding === "proto") {
+      ({ chunks, byteLength } = route.encode(response as never, 0));
+    } else {
+      const json = Buffer.from(toJsonString(route.output, response as MessageShape<DescMessage>));
+      chunks = [json];
+      byteLength = json.length;
+    }
+    this.checkWriteMax(byteLength);
+    return this.finish(200, { "content-type": this.contentType }, chunks, byteLength);
+  }
+
+  protected encodeError(error: ConnectError): Answer | Promise<Answer> {
+    const headers: Record<string, string | number> = { "content-type": contentTypeUnaryJson };
+    error.metadata.forEach((value, key) => {
+      headers[key] = value;
+    });
+    const body = errorToJsonBytes(error, {});
+    return this.finish(codeToHttpStatus(error.code), headers, [body], body.byteLength);
+  }
+
+  /** The answer with the CORS headers, compressed when it should be, and its Content-Length. */
+  private finish(
+    status: number,
+    headers: Record<string, string | number>,
+    chunks: readonly Uint8Array[],
+    byteLength: number,
+  ): Answer | Promise<Answer> {
+    const compression = this.plan.responseCompression;
+    if (compression === null || !this.compresses(byteLength)) {
+      return {
+        status,
+        headers: { ...this.plan.responseHeaders, ...headers, "content-length": byteLength },
+        chunks,
+      };
+    }
+    return compression.compress(concat(chunks, byteLength)).then((compressed) => ({
+      status,
+      headers: {
+        ...this.plan.responseHeaders,
+        ...headers,
+        "content-encoding": compression.name,
+        "content-length": compressed.byteLength,
+      },
+      chunks: [compressed],
+    }));
+  }
+}
+
+/** gRPC-Web: HTTP 200, the message frame (on success), then the status in a trailer frame. */
+class GrpcWebReply extends Reply {
+  private headers(): Record<string, string | number> {
+    const headers: Record<string, string | number> = {
+      ...this.plan.responseHeaders,
+      "content-type": grpcWebContentType,
+    };
+    if (this.plan.responseCompression !== null) headers["grpc-encoding"] = this.plan.responseCompression.name;
+    return headers;
+  }
+
+  protected async encode(route: Route, response: unknown): Promise<Answer> {
+    const encoded = route.encode(response as never, frameHeaderBytes);
+    this.checkWriteMax(encoded.byteLength);
+    let chunks = encoded.chunks;
+    let first = chunks[0] as Uint8Array;
+    let flags = 0;
+    let byteLength = encoded.byteLength;
+    const compression = this.plan.responseCompression;
+    if (compression !== null && this.compresses(byteLength)) {
+      const whole = concat(chunks, frameHeaderBytes + byteLength).subarray(frameHeaderBytes);
+      const compressed = await compression.compress(whole);
+      first = Buffer.allocUnsafe(frameHeaderBytes + compressed.byteLength);
+      first.set(compressed, frameHeaderBytes);
+      chunks = [first];
+      byteLength = compressed.byteLength;
+      flags = 1;
+    }
+    first[0] = flags;
+    new DataView(first.buffer, first.byteOffset, frameHeaderBytes).setUint32(1, byteLength);
+    return { status: 200, headers: this.headers(), chunks: [...chunks, await this.trailer(okTrailer)] };
+  }
+
+  protected encodeError(error: ConnectError): Answer | Promise<Answer> {
+    const trailer = new Headers();
+    setTrailerStatus(trailer, error);
+    const frame = trailerFrame(trailerSerialize(trailer));
+    const headers = this.headers();
+    if (!this.compresses(frame.byteLength - frameHeaderBytes))
+      return { status: 200, headers, chunks: [frame] };
+    return this.trailer(frame).then((compressed) => ({ status: 200, headers, chunks: [compressed] }));
+  }
+
+  /** A trailer frame, compressed as connect-es compresses every frame past compressMinBytes. */
+  private async trailer(frame: Buffer): Promise<Buffer> {
+    const compression = this.plan.responseCompression;
+    const length = frame.byteLength - frameHeaderBytes;
+    if (compression === null || !this.compresses(length)) return frame;
+    const compressed = await compression.compress(frame.subarray(frameHeaderBytes));
+    return trailerFrame(compressed, trailerFlag | 1);
+  }
+}
+
+const grpcWebContentType = "application/grpc-web+proto";
+
+function trailerFrame(data: Uint8Array, flags = trailerFlag): Buffer {
+  const out = Buffer.allocUnsafe(frameHeaderBytes + data.byteLength);
+  out[0] = flags;
+  out.writeUInt32BE(data.byteLength, 1);
+  out.set(data, frameHeaderBytes);
+  return out;
+}
+
+function grpcWebTrailerFrame(fields: readonly [string, string][]): Buffer {
+  return trailerFrame(Buffer.from(fields.map(([name, value]) => `${name}: ${value}\r\n`).join("")));
+}
+
+function concat(chunks: readonly Uint8Array[], byteLength: number): Buffer {
+  return chunks.length === 1 ? Buffer.from(chunks[0] as Uint8Array) : Buffer.concat(chunks, byteLength);
+}

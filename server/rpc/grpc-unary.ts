@@ -28,6 +28,7 @@ import type { GatewayMetrics, RpcLog, RpcTracker } from "../metrics.js";
 import type { MasterCalls, RpcCall } from "./master-service.js";
 import { type EncodedMessage, encodeRunCallableResponse, encodeRunStepResponse } from "./run-step-codec.js";
 import { MasterServiceProtoPath, MasterServiceTfPath } from "./services.js";
+import { feedContentPaths, joinShared, sharedBodyMinBytes } from "./shared-body.js";
 
 export interface GrpcUnaryOptions {
   readonly calls: MasterCalls;
@@ -263,7 +264,7 @@ function serve(
     reply.error(reason);
   };
   inFlight.add(shutdown);
-  const body = new BodyReader(options.readMaxBytes);
+  const body = new BodyReader(options.readMaxBytes, feedContentPaths[route.input.typeName]);
   stream.on("data", (chunk: Buffer) => {
     const tooLarge = body.push(chunk);
     if (tooLarge !== undefined) {
@@ -320,7 +321,11 @@ export class BodyReader {
   /** Where the next frame header starts. */
   private nextFrame = 0;
 
-  constructor(private readonly readMaxBytes: number) {}
+  /** `alignPath`: the feed bytes a large body is placed for (shared-body.ts). */
+  constructor(
+    private readonly readMaxBytes: number,
+    private readonly alignPath?: readonly number[],
+  ) {}
 
   /** Adds a chunk; returns the error when a frame announces more than readMaxBytes. */
   push(chunk: Buffer): ConnectError | undefined {
@@ -356,7 +361,9 @@ export class BodyReader {
   }
 
   private bytes(): Buffer {
-    if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks)];
+    if (this.alignPath !== undefined && this.length >= sharedBodyMinBytes)
+      this.chunks = [joinShared(this.chunks, this.length, this.alignPath)];
+    else if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks)];
     return this.chunks[0] ?? Buffer.alloc(0);
   }
 

@@ -14,7 +14,13 @@ import { RunStepResponseSchema } from "../../gen/tensorflow/core/protobuf/master
 import type { MasterService } from "../../gen/tensorflow/core/protobuf/master_service_pb.js";
 import type { Code as TfStatusCode } from "../../gen/xla/tsl/protobuf/error_codes_pb.js";
 import { principalOf } from "../auth/principal.js";
-import { deadlineExceeded, isTfError, type TfError, unavailable } from "../engine/framework/errors.js";
+import {
+  deadlineExceeded,
+  isTfError,
+  TfCode,
+  type TfError,
+  unavailable,
+} from "../engine/framework/errors.js";
 import type { CallContext, Master } from "../engine/master/master.js";
 import { toConnectError } from "./errors.js";
 
@@ -37,8 +43,11 @@ export interface RpcCall {
 
 /**
  * Runs `f` with the caller's cancellation as the engine sees it: a deadline that fires becomes
- * DEADLINE_EXCEEDED, a disconnect CANCELLED. The listener is removed when `f` settles (connect-es
- * aborts ctx.signal after every call, finished or not).
+ * DEADLINE_EXCEEDED, a disconnect CANCELLED. The engine gets the call's own signal with the
+ * mapping of its reasons (CallContext.abortReason) rather than a linked AbortController: one
+ * controller, its signal and listener less per call (docs/benchmarks.md, "Step overhead"). The
+ * engine stops listening when its step ends, this function when `f` settles (connect-es aborts
+ * ctx.signal after every call, finished or not).
  *
  * Server shutdown (app.ts aborts every call still running after --shutdown-timeout-ms with
  * UNAVAILABLE) is answered at once: the step is cancelled with UNAVAILABLE and the caller gets
@@ -46,32 +55,31 @@ export interface RpcCall {
  * before the connections are forced closed (docs/security.md, "Shutdown under load").
  */
 async function withCallSignal<T>(call: RpcCall, f: (call: Required<CallContext>) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
   let answerNow: (e: TfError) => void = () => {};
   const shuttingDown = new Promise<never>((_, reject) => {
     answerNow = reject;
   });
-  const onAbort = () => {
-    const reason: unknown = call.signal.reason;
-    if (reason instanceof ConnectError && reason.code === Code.Unavailable) {
-      // The same words on every transport (the gRPC fast path answers its other calls with them).
-      const e = unavailable(reason.rawMessage);
-      controller.abort(e);
-      answerNow(e);
-      return;
-    }
+  const abortReason = (reason: unknown): TfError | undefined => {
+    // The same words on every transport (the gRPC fast path answers its other calls with them).
+    if (reason instanceof ConnectError && reason.code === Code.Unavailable)
+      return unavailable(reason.rawMessage);
     // Transports abort with a DeadlineExceeded ConnectError when the deadline timer fires; the
     // clock read for timeoutMs() may still show a millisecond left, so both are checked.
     const expired =
       (reason instanceof ConnectError && reason.code === Code.DeadlineExceeded) ||
       (call.timeoutMs() ?? 1) <= 0;
-    controller.abort(expired ? deadlineExceeded("Deadline Exceeded") : (reason ?? new Error("cancelled")));
+    return expired ? deadlineExceeded("Deadline Exceeded") : undefined;
+  };
+  const onAbort = () => {
+    const e = abortReason(call.signal.reason);
+    if (e?.code === TfCode.UNAVAILABLE) answerNow(e);
   };
   if (call.signal.aborted) onAbort();
   else call.signal.addEventListener("abort", onAbort, { once: true });
   try {
     const work = f({
-      signal: controller.signal,
+      signal: call.signal,
+      abortReason,
       principal: call.principal,
       deadlineMs: () => call.timeoutMs(),
     });

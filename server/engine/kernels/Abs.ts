@@ -4,7 +4,13 @@ import type { Tensor } from "../framework/tensor.js";
 import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
 import { FLOAT_TYPES, T } from "./util/kernel-config.js";
 
-export const absFns: UnaryFns = { float: Math.abs, bigint: (a) => (a < 0n ? -a : a) };
+export const absFns: UnaryFns = {
+  float: Math.abs,
+  floatArray: (a, out) => {
+    for (let i = 0; i < a.length; i++) out[i] = Math.abs(a[i]!);
+  },
+  bigint: (a) => (a < 0n ? -a : a),
+};
 
 export function abs(x: Tensor): Tensor {
   return unaryOp("Abs", x, absFns);

@@ -6,6 +6,9 @@ import { COMPLEX_TYPES, FLOAT_TYPES, T } from "./util/kernel-config.js";
 
 export const negFns: UnaryFns = {
   float: (a) => -a,
+  floatArray: (a, out) => {
+    for (let i = 0; i < a.length; i++) out[i] = -a[i]!;
+  },
   bigint: (a) => -a,
   complex: (re, im, o) => {
     o[0] = -re;

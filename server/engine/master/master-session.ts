@@ -106,6 +106,8 @@ export interface StepOptions {
   readonly trace: boolean;
   /** The caller's cancellation (RPC deadline or disconnect). */
   readonly signal?: AbortSignal | undefined;
+  /** The error a caller's abort reason stands for (see CallContext.abortReason). */
+  readonly abortReason?: ((reason: unknown) => TfError | undefined) | undefined;
 }
 
 export interface RunStepArgs extends StepOptions {
@@ -729,14 +731,21 @@ export class MasterSession {
    * A step's cancellation: the session's (Close, GC), the caller's (deadline, disconnect) and the
    * step timeout, folded into one AbortController whose reason is the TfError to report.
    */
-  private startStep(timeoutMs: number, signal: AbortSignal | undefined) {
+  private startStep(
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+    abortReason?: (reason: unknown) => TfError | undefined,
+  ) {
     const controller = new AbortController();
     const abort = (reason: TfError) => {
       if (!controller.signal.aborted) controller.abort(reason);
     };
     const onCallerAbort = () => {
       const r = signal?.reason;
-      abort(isTfError(r) ? r : cancelled("The step was cancelled because the client cancelled the call."));
+      abort(
+        abortReason?.(r) ??
+          (isTfError(r) ? r : cancelled("The step was cancelled because the client cancelled the call.")),
+      );
     };
     if (signal?.aborted) onCallerAbort();
     signal?.addEventListener("abort", onCallerAbort, { once: true });
@@ -864,7 +873,7 @@ export class MasterSession {
     options: StepOptions,
   ): Promise<RunStepResult> {
     const fetchKeys = fetches.map((f) => this.clientKey(f));
-    const step = this.startStep(options.timeoutMs, options.signal);
+    const step = this.startStep(options.timeoutMs, options.signal, options.abortReason);
     const stepId = newStepId();
     // TF's cost-model schedule: with graph_options.build_cost_model = N > 0, every N-th execution
     // of this client graph (counting from build_cost_model_after) returns a cost graph.
@@ -1093,7 +1102,7 @@ export class MasterSession {
   async runCallable(
     handle: bigint,
     feeds: readonly TensorProto[],
-    signal: AbortSignal | undefined,
+    caller: Pick<StepOptions, "signal" | "abortReason"> | undefined,
     /** The step's timeout given the callable's RunOptions.timeout_in_ms (see policy.ts). */
     timeoutFor: (requested: bigint | undefined) => number,
   ) {
@@ -1125,7 +1134,8 @@ export class MasterSession {
     const unique = [...new Set(options.fetch)];
     const result = await this.execute(plan, send, unique, {
       timeoutMs,
-      signal,
+      signal: caller?.signal,
+      abortReason: caller?.abortReason,
       outputPartitionGraphs: runOptions?.outputPartitionGraphs ?? false,
       trace: runOptions?.traceLevel === RunOptions_TraceLevel.FULL_TRACE,
     });

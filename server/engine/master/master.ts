@@ -72,6 +72,7 @@ import {
   internal,
   invalidArgument,
   resourceExhausted,
+  type TfError,
   unimplemented,
 } from "../framework/errors.js";
 import { FileSandbox, type FileSandboxConfig } from "../framework/file-sandbox.js";
@@ -281,6 +282,13 @@ function checkFilesRoot(root: string): void {
 export interface CallContext {
   /** The caller's cancellation (RPC deadline, disconnect). */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * The TfError a step reports when `signal` aborts with `reason` (a transport's deadline or
+   * shutdown reason). Without it, or when it answers undefined, a TfError reason is reported as
+   * is and any other as CANCELLED. It lets a transport hand its own signal to the engine instead
+   * of a linked one made per call.
+   */
+  readonly abortReason?: ((reason: unknown) => TfError | undefined) | undefined;
   /**
    * Who is calling, as the gateway authenticated them (default ANONYMOUS). A session belongs to
    * the principal that created it; other principals get TF's answer for an unknown handle, and
@@ -708,6 +716,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
         outputPartitionGraphs: req.options?.outputPartitionGraphs ?? false,
         trace: req.options?.traceLevel === RunOptions_TraceLevel.FULL_TRACE,
         signal: ctx?.signal,
+        abortReason: ctx?.abortReason,
       };
       const endStep = quotas.beginStep(principalOf(ctx));
       const result = await (req.partialRunHandle !== ""
@@ -741,7 +750,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       const s = lookup(req.sessionHandle, ctx);
       const endStep = quotas.beginStep(principalOf(ctx));
       const result = await s
-        .runCallable(req.handle, req.feed, ctx?.signal, (requested) => stepTimeout(s, requested, ctx))
+        .runCallable(req.handle, req.feed, ctx, (requested) => stepTimeout(s, requested, ctx))
         .finally(endStep);
       return create(RunCallableResponseSchema, {
         fetch: result.tensors.map((t) => tensorToProto(t.tensor)),

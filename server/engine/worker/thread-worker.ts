@@ -16,6 +16,7 @@ import { resetSlot } from "../framework/memory-ceiling.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
 import type { NativeKernelConfig } from "../kernels/util/ort.js";
 import type { WorkerCeiling } from "./local-worker.js";
+import { createOutbox, forEachMessage, type MessageBatch } from "./message-batch.js";
 import {
   type FromWorker,
   fromWireError,
@@ -124,7 +125,9 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
     thread.unref();
     const mine = thread;
     const myPending = pending;
-    thread.on("message", (m: FromWorker) => onMessage(m, mine));
+    thread.on("message", (m: FromWorker | MessageBatch<FromWorker>) =>
+      forEachMessage(m, (one) => onMessage(one, mine)),
+    );
     thread.on("error", (e) => {
       options.log("error", `worker ${label} crashed: ${e.stack ?? e.message}`);
       died(mine, myPending, e.message);
@@ -142,6 +145,8 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
       resetSlot(options.memoryCeiling.share, options.memoryCeiling.slot);
     for (const p of theirs.values()) p.reject(error);
     theirs.clear();
+    // Messages still queued for the dead thread belong to the calls just failed.
+    outbox.clear();
     for (const c of remoteAborts.values()) c.abort(error);
     remoteAborts.clear();
     if (closing) return;
@@ -184,7 +189,9 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
     }
   };
 
-  const post = (m: ToWorker) => thread.postMessage(m);
+  // Sent once per event-loop turn (message-batch.ts); always to the current thread.
+  const outbox = createOutbox<ToWorker>((m) => thread.postMessage(m));
+  const post = (m: ToWorker) => outbox.post(m);
 
   /** Sends a request and waits for its reply (ids are assigned here). */
   const call = <T>(m: ToWorker & { id: number }): Promise<T> =>
@@ -213,6 +220,7 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
   const self: ThreadWorker = {
     onRestart: undefined,
     connectPeer(devices, port) {
+      outbox.flush();
       thread.postMessage({ op: "peer", devices, port } satisfies ToWorker, [port]);
     },
     task: options.task,

@@ -11,6 +11,7 @@ import { setMaxTensorBytes } from "../framework/tensor.js";
 import { registerAllKernels } from "../kernels/register-all.js";
 import type { NativeKernelConfig } from "../kernels/util/ort.js";
 import { createLocalWorker, type WorkerCeiling } from "./local-worker.js";
+import { createOutbox, forEachMessage, type MessageBatch } from "./message-batch.js";
 import { recvDeviceOfKey, sendDeviceOfKey } from "./rendezvous-mgr.js";
 import {
   type FromWorker,
@@ -42,7 +43,9 @@ const data = workerData.init as WorkerThreadData;
 registerAllKernels();
 setMaxTensorBytes(data.maxTensorBytes);
 
-const post = (m: FromWorker) => port.postMessage(m);
+// Replies of steps that end in the same turn go back as one message (message-batch.ts).
+const outbox = createOutbox<FromWorker>((m) => port.postMessage(m));
+const post = (m: FromWorker) => outbox.post(m);
 let nextRemote = 0;
 const remoteWaits = new Map<number, { resolve(v: WireValue): void; reject(e: unknown): void }>();
 /** Per step: the controllers of its calls, aborted by an abortStep message. */
@@ -86,7 +89,11 @@ function remoteSend(stepId: bigint, key: string, value: RendezvousValue): boolea
 const worker = createLocalWorker({
   task: data.task,
   devices: data.devices,
-  log: (level, message) => post({ op: "log", level, message }),
+  log: (level, message) => {
+    post({ op: "log", level, message });
+    // An error may come right before the thread dies: it is not left in the queue.
+    if (level === "error") outbox.flush();
+  },
   remoteRecv,
   remoteSend,
   pushedFrom: (device) => peers.has(device),
@@ -183,7 +190,9 @@ async function handle(m: ToWorker): Promise<unknown> {
   }
 }
 
-port.on("message", (m: ToWorker) => {
+port.on("message", (m: ToWorker | MessageBatch<ToWorker>) => forEachMessage(m, onMessage));
+
+function onMessage(m: ToWorker): void {
   switch (m.op) {
     case "abortStep": {
       const error = fromWireError(m.error);
@@ -216,4 +225,4 @@ port.on("message", (m: ToWorker) => {
         (e: unknown) => post({ op: "reply", id: m.id, error: toWireError(e) }),
       );
   }
-});
+}

@@ -16,6 +16,16 @@ import { computeBuffer, finish, isHalfLike, numericData } from "./tensor-util.js
 
 type Indexable<V> = { [i: number]: V; readonly length: number };
 
+/** The storage floating-point elements compute in (half and bfloat16 through float32). */
+export type FloatArray = Float32Array | Float64Array;
+
+// Hot ops also give their element function as a whole-array loop (`floatArrays`): the generic
+// loops call `float` once per element through a function value that every op shares, which V8
+// cannot inline, and that call is most of the time of a large element-wise op (10 ns per float32
+// element against ~1 ns for the loop itself; docs/benchmarks.md, "Step overhead"). Each op's own
+// loop sees one function and inlines it. The results are the same: the loop applies the same
+// expression to the same values and stores into the same typed array.
+
 export interface BinaryFns {
   /** Floating point (and, unless `int` is given, 8–32-bit integer) elements. */
   readonly float: (a: number, b: number) => number;
@@ -33,6 +43,8 @@ export interface BinaryFns {
   readonly bool?: (a: number, b: number) => number;
   /** string elements. */
   readonly string?: (a: Uint8Array, b: Uint8Array) => Uint8Array;
+  /** `float` over whole same-length arrays: out[i] = float(a[i], b[i]) (see FloatArray). */
+  readonly floatArrays?: (a: FloatArray, b: FloatArray, out: FloatArray) => void;
 }
 
 function loop<A, B, O>(
@@ -83,6 +95,11 @@ function complexLoop(
       write(o + j, a[x]!, a[x + 1]!, b[y]!, b[y + 1]!);
     }
   });
+}
+
+/** Inputs and output of `dt` compute in a FloatArray (float, double, half, bfloat16). */
+function isFloatCompute(dt: DataType, outDtype: DataType): boolean {
+  return outDtype === dt && (dt === DataType.DT_FLOAT || dt === DataType.DT_DOUBLE || isHalfLike(dt));
 }
 
 function unsupported(op: string, dtype: DataType): never {
@@ -153,12 +170,16 @@ export function binaryOp(
   const a = numericData(x);
   const b = numericData(y);
   const out = computeBuffer(outDtype, n, shape) as NumericArray;
-  loop(a, b, out, shape, x.shape, y.shape, f);
+  if (fns.floatArrays !== undefined && isFloatCompute(dt, outDtype) && a.length === n && b.length === n)
+    fns.floatArrays(a as FloatArray, b as FloatArray, out as FloatArray);
+  else loop(a, b, out, shape, x.shape, y.shape, f);
   return finish(outDtype, shape, out);
 }
 
 export interface UnaryFns {
   readonly float: (a: number) => number;
+  /** `float` over a whole array: out[i] = float(a[i]) (see FloatArray). */
+  readonly floatArray?: (a: FloatArray, out: FloatArray) => void;
   readonly int?: (a: number) => number;
   readonly bigint?: (a: bigint) => bigint;
   readonly complex?: (re: number, im: number, out: Float64Array) => void;
@@ -195,7 +216,9 @@ export function unaryOp(op: string, x: Tensor, fns: UnaryFns, outDtype: DataType
   else f = fns.int ?? fns.float;
   const a = numericData(x);
   const out = computeBuffer(outDtype, n, x.shape) as NumericArray;
-  for (let i = 0; i < n; i++) out[i] = f(a[i]!);
+  if (fns.floatArray !== undefined && isFloatCompute(dt, outDtype))
+    fns.floatArray(a as FloatArray, out as FloatArray);
+  else for (let i = 0; i < n; i++) out[i] = f(a[i]!);
   return finish(outDtype, x.shape, out);
 }
 

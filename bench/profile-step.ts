@@ -1,0 +1,166 @@
+// Server CPU per call, and optionally V8 CPU profiles of every server thread, for one RunStep
+// workload under h2load: how the figures in docs/benchmarks.md ("Step overhead") were found.
+//
+//   node --import tsx bench/profile-step.ts [small|feed4m] [calls] [--cpu-prof DIR] [--node-flag F]…
+//   node --import tsx bench/cpuprofile-top.ts DIR/CPU.*.cpuprofile
+//
+// tfgate is started from the sources (`tfgate serve` through tsx) with the node flags given: with
+// --cpu-prof, the RPC thread and each device thread write their own profile into DIR when the
+// server exits. The workloads are bench/h2load.ts's: `small` is a cached one-Const RunStep with 64
+// calls in flight (4 connections × 16 streams), `feed4m` a 4 MiB float32 feed through Neg to a
+// 4 MiB fetch, one call at a time. A warm-up of a quarter of the calls runs first; the server's CPU
+// time (all threads, /proc/<pid>/stat) is read around the measured run. No peer runs here: compare
+// figures from the same minutes only, or use bench/h2load.ts for ratios against TF.
+
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { create } from "@bufbuild/protobuf";
+import {
+  CreateSessionRequestSchema,
+  CreateSessionResponseSchema,
+  type RunStepRequest,
+  RunStepRequestSchema,
+} from "../gen/tensorflow/core/protobuf/master_pb.js";
+import { attr } from "../test/support/attr.js";
+import { constNode, DataType, graph, node, tensorProto } from "../test/support/graphs.js";
+import { call, protocols } from "./h2load-wire.js";
+import { processCpuMs, repoRoot, sleep } from "./support.js";
+
+const { values: flags, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    "cpu-prof": { type: "string" },
+    "node-flag": { type: "string", multiple: true, default: [] },
+  },
+});
+const named = positionals[0] ?? "small";
+if (named !== "small" && named !== "feed4m") throw new Error(`unknown workload ${named}`);
+const workload: "small" | "feed4m" = named;
+const calls = Number(positionals[1] ?? (workload === "small" ? "30000" : "200"));
+const elements = (4 * 1024 * 1024) / 4;
+
+function graphOf(name: "small" | "feed4m") {
+  if (name === "small") return graph(constNode("c", DataType.DT_FLOAT, [], [42.5]));
+  return graph(
+    node("x", "Placeholder", {
+      attrs: { dtype: attr.type(DataType.DT_FLOAT), shape: attr.shape([elements]) },
+    }),
+    node("y", "Neg", { inputs: ["x"], attrs: { T: attr.type(DataType.DT_FLOAT) } }),
+  );
+}
+
+function requestOf(name: "small" | "feed4m", sessionHandle: string): RunStepRequest {
+  if (name === "small") return create(RunStepRequestSchema, { sessionHandle, fetch: ["c:0"] });
+  const values = Array.from({ length: elements }, (_, i) => i % 1000);
+  return create(RunStepRequestSchema, {
+    sessionHandle,
+    feed: [{ name: "x:0", tensor: tensorProto(DataType.DT_FLOAT, [elements], values) }],
+    fetch: ["y:0"],
+  });
+}
+
+async function untilHealthy(origin: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    try {
+      const response = await fetch(`${origin}/healthz`);
+      await response.arrayBuffer();
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(200);
+  }
+  throw new Error("tfgate did not become healthy");
+}
+
+/** h2load's summary lines, or an error naming what went wrong. */
+function h2load(args: readonly string[]): string {
+  const result = spawnSync("h2load", args, { encoding: "utf8" });
+  if (result.status !== 0 || !/ 0 failed, 0 errored/.test(result.stdout))
+    throw new Error(`h2load failed:\n${result.stdout}${result.stderr}`);
+  return result.stdout
+    .split("\n")
+    .filter((l) => /finished in|requests:/.test(l))
+    .join("\n");
+}
+
+async function main(): Promise<void> {
+  const port = 20_000 + Math.floor(Math.random() * 30_000);
+  const profDir = flags["cpu-prof"];
+  const child = spawn(
+    process.execPath,
+    [
+      ...(profDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", profDir]),
+      ...flags["node-flag"],
+      "--import",
+      "tsx",
+      "--input-type=module",
+      "-e",
+      "import { runCli } from './server/main.ts';" +
+        "process.stdin.on('data', () => {}).on('end', () => process.kill(process.pid, 'SIGTERM'));" +
+        "await runCli(process.argv.slice(1));",
+      "serve",
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--log-level",
+      "warn",
+      "--max-message-bytes",
+      "256MiB",
+    ],
+    { cwd: repoRoot, stdio: ["pipe", "inherit", "inherit"] },
+  );
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  const dir = mkdtempSync(join(os.tmpdir(), "tfgate-profile-step-"));
+  try {
+    const origin = `http://127.0.0.1:${port}`;
+    await untilHealthy(origin);
+    const { message } = await call(
+      origin,
+      "/tensorflow.MasterService/CreateSession",
+      protocols.grpc,
+      CreateSessionRequestSchema,
+      create(CreateSessionRequestSchema, { graphDef: graphOf(workload) }),
+      CreateSessionResponseSchema,
+    );
+    const body = join(dir, "body.bin");
+    writeFileSync(
+      body,
+      protocols.grpc.body(RunStepRequestSchema, requestOf(workload, message.sessionHandle)),
+    );
+    const load = workload === "small" ? ["-c", "4", "-m", "16"] : ["-c", "1", "-m", "1"];
+    const args = (n: number) => [
+      "-n",
+      String(n),
+      ...load,
+      "-d",
+      body,
+      "-H",
+      "content-type: application/grpc",
+      "-H",
+      "te: trailers",
+      `${origin}/tensorflow.MasterService/RunStep`,
+    ];
+    h2load(args(Math.max(1, Math.ceil(calls / 4))));
+    const before = processCpuMs(child.pid!) ?? 0;
+    const summary = h2load(args(calls));
+    const after = processCpuMs(child.pid!) ?? 0;
+    console.log(
+      `${workload}: ${calls} calls, server CPU ${(((after - before) * 1000) / calls).toFixed(1)} µs/call`,
+    );
+    console.log(summary);
+  } finally {
+    child.stdin?.end();
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

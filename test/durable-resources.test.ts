@@ -10,14 +10,16 @@ import { create } from "@bufbuild/protobuf";
 import type { GraphDef } from "../gen/tensorflow/core/framework/graph_pb.js";
 import { TensorProtoSchema } from "../gen/tensorflow/core/framework/tensor_pb.js";
 import {
+  CloseSessionRequestSchema,
   CreateSessionRequestSchema,
+  ResetRequestSchema,
   type RunStepResponse,
 } from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { isTfError, tfCodeName } from "../server/engine/framework/errors.js";
 import type { Master } from "../server/engine/master/master.js";
 import type { ThreadWorker } from "../server/engine/worker/thread-worker.js";
 import { attr } from "./support/attr.js";
-import { constNode, DataType, graph, node, tensorValues } from "./support/graphs.js";
+import { constNode, DataType, graph, node, tensorProto, tensorValues } from "./support/graphs.js";
 import { fetched, runStep, withMaster } from "./support/session.js";
 
 const F = DataType.DT_FLOAT;
@@ -112,7 +114,7 @@ const values = (res: RunStepResponse, name: string) => tensorValues(fetched(res,
 /** Waits until the log says the CPU:1 thread was restarted `times` times. */
 async function restarted(logs: readonly string[], times: number): Promise<void> {
   const count = () => logs.filter((l) => l.includes("thread for CPU:1") && l.includes("restarting")).length;
-  for (let i = 0; i < 400 && count() < times; i++) await new Promise((r) => setTimeout(r, 25));
+  for (let i = 0; i < 1200 && count() < times; i++) await new Promise((r) => setTimeout(r, 25));
   assert.equal(count(), times, logs.join("\n"));
 }
 
@@ -125,11 +127,11 @@ async function expectState(m: Master, session: string, bumps: number, left: numb
   assert.deepEqual(values(r, "t_find:0"), [1, 2, -1]);
 }
 
-/** A step that holds CPU:1's thread in one kernel for seconds: an LU decomposition of 1600×1600. */
+/** A step that holds CPU:1's thread in one kernel for seconds: an LU decomposition of 2400×2400. */
 function stuckGraph(): GraphDef {
   const D = DataType.DT_DOUBLE;
   return graph(
-    on1(constNode("dims", DataType.DT_INT32, [2], [1600, 1600])),
+    on1(constNode("dims", DataType.DT_INT32, [2], [2400, 2400])),
     on1(
       node("a", "RandomStandardNormal", {
         inputs: ["dims"],
@@ -180,6 +182,160 @@ describe("resources survive the replacement of their worker thread", () => {
         assert.deepEqual(values(await runStep(m, a1, { fetch: ["q_take:0"] }, alice), "q_take:0"), [30]);
       },
       { cpuDevices: 2, workerAbortGraceMs: 300, log: (_l, s) => logs.push(s) },
+    );
+  });
+});
+
+/** An initializable iterator over range(0, 10) on CPU:1. */
+function iteratorGraph(): GraphDef {
+  const sig = { output_types: attr.typeList([I64]), output_shapes: attr.shapeList([[]]) };
+  return graph(
+    on1(constNode("start", I64, [], [0])),
+    on1(constNode("stop", I64, [], [10])),
+    on1(constNode("step", I64, [], [1])),
+    on1(node("range", "RangeDataset", { inputs: ["start", "stop", "step"], attrs: sig })),
+    on1(
+      node("it", "IteratorV2", {
+        attrs: { ...sig, shared_name: attr.string("it"), container: attr.string("") },
+      }),
+    ),
+    on1(node("make", "MakeIterator", { inputs: ["range", "it"] })),
+    on1(node("next", "IteratorGetNext", { inputs: ["it"], attrs: sig })),
+  );
+}
+
+describe("an iterator on a replaced worker thread", () => {
+  test("its pass is not kept: GetNext fails FAILED_PRECONDITION saying why, until MakeIterator runs again", async () => {
+    const logs: string[] = [];
+    await withMaster(
+      async (m) => {
+        const s = await createSession(m, iteratorGraph());
+        await runStep(m, s, { target: ["make"] }, alice);
+        for (const want of [0, 1, 2]) {
+          assert.deepEqual(values(await runStep(m, s, { fetch: ["next:0"] }, alice), "next:0"), [want]);
+        }
+        await (m.workers[1] as ThreadWorker).crashForTesting();
+        await restarted(logs, 1);
+        for (let i = 0; i < 2; i++) {
+          await assert.rejects(runStep(m, s, { fetch: ["next:0"] }, alice), (e: unknown) => {
+            assert.ok(isTfError(e));
+            assert.equal(tfCodeName(e.code), "FAILED_PRECONDITION", e.message);
+            assert.match(e.message, /CPU:1 was replaced .*iterator's position could not be kept/);
+            assert.match(e.message, /Run its initializer \(MakeIterator\) again/);
+            return true;
+          });
+        }
+        await runStep(m, s, { target: ["make"] }, alice);
+        assert.deepEqual(values(await runStep(m, s, { fetch: ["next:0"] }, alice), "next:0"), [0]);
+      },
+      { cpuDevices: 2, log: (_l, s) => logs.push(s) },
+    );
+  });
+});
+
+const MiB = 1024 ** 2;
+
+/** A float variable `name` of `n` elements on CPU:1, set to 1s by "init". */
+function bigVarGraph(name: string, n: number): GraphDef {
+  return graph(
+    on1(
+      node("v", "VarHandleOp", {
+        attrs: { dtype: attr.type(F), shape: attr.shape([n]), shared_name: attr.string(name) },
+      }),
+    ),
+    on1(constNode("dims", DataType.DT_INT32, [1], [n])),
+    on1(constNode("one", F, [], [1])),
+    on1(
+      node("ones", "Fill", {
+        inputs: ["dims", "one"],
+        attrs: { T: attr.type(F), index_type: attr.type(DataType.DT_INT32) },
+      }),
+    ),
+    on1(node("init", "AssignVariableOp", { inputs: ["v", "ones"], attrs: { dtype: attr.type(F) } })),
+    on1(
+      node("sum_axis", "Const", {
+        attrs: {
+          dtype: attr.type(DataType.DT_INT32),
+          value: attr.tensor(tensorProto(DataType.DT_INT32, [1], [0])),
+        },
+      }),
+    ),
+    on1(node("read", "ReadVariableOp", { inputs: ["v"], attrs: { dtype: attr.type(F) } })),
+    on1(
+      node("total", "Sum", {
+        inputs: ["read", "sum_axis"],
+        attrs: { T: attr.type(F), Tidx: attr.type(DataType.DT_INT32) },
+      }),
+    ),
+  );
+}
+
+/** Creates variables of 4 MiB until one is refused; returns how many fit. */
+async function fillWithVariables(
+  m: Master,
+  prefix: string,
+  config = {},
+): Promise<{ made: number; error: unknown }> {
+  for (let i = 0; i < 20; i++) {
+    const s = await m.createSession(
+      create(CreateSessionRequestSchema, { graphDef: bigVarGraph(`${prefix}${i}`, MiB), config }),
+      alice,
+    );
+    try {
+      await runStep(m, s.sessionHandle, { target: ["init"] }, alice);
+    } catch (error) {
+      return { made: i, error };
+    }
+  }
+  return { made: 20, error: undefined };
+}
+
+describe("long-lived state counts against the server's memory ceiling", () => {
+  test("variables past --max-memory-bytes are refused RESOURCE_EXHAUSTED naming it; Reset makes room again", async () => {
+    await withMaster(
+      async (m) => {
+        const first = await fillWithVariables(m, "a");
+        // 26 MiB hold at most six 4 MiB variables (fewer while a step holds its own copy).
+        assert.ok(first.made >= 3 && first.made <= 6, `made ${first.made}`);
+        assert.ok(isTfError(first.error));
+        assert.equal(tfCodeName(first.error.code), "RESOURCE_EXHAUSTED", first.error.message);
+        assert.match(first.error.message, /memory ceiling of 27262976 bytes \(--max-memory-bytes\)/);
+        // What was kept is intact.
+        const probe = await createSession(m, bigVarGraph("a0", MiB));
+        assert.deepEqual(values(await runStep(m, probe, { fetch: ["total:0"] }, alice), "total:0"), [MiB]);
+        // Reset frees the variables: as many fit again.
+        await m.reset(create(ResetRequestSchema, {}), alice);
+        const again = await fillWithVariables(m, "b");
+        assert.equal(again.made, first.made);
+      },
+      { cpuDevices: 2, maxMemoryBytes: 26 * MiB },
+    );
+  });
+
+  test("closing an isolated session frees its variables", async () => {
+    await withMaster(
+      async (m) => {
+        const isolated = await m.createSession(
+          create(CreateSessionRequestSchema, {
+            graphDef: bigVarGraph("iso", 3 * MiB),
+            config: { isolateSessionState: true },
+          }),
+          alice,
+        );
+        await runStep(m, isolated.sessionHandle, { target: ["init"] }, alice);
+        const crowded = await fillWithVariables(m, "c");
+        await m.closeSession(
+          create(CloseSessionRequestSchema, { sessionHandle: isolated.sessionHandle }),
+          alice,
+        );
+        await m.reset(create(ResetRequestSchema, {}), alice);
+        const roomy = await fillWithVariables(m, "d");
+        assert.ok(
+          roomy.made >= crowded.made + 2,
+          `${crowded.made} variables fit beside the isolated session's, ${roomy.made} after it closed`,
+        );
+      },
+      { cpuDevices: 2, maxMemoryBytes: 24 * MiB },
     );
   });
 });

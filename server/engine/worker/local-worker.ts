@@ -94,7 +94,11 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
   const files = openFileSandbox(options.files);
   const devices = options.devices;
   const byName = new Map(devices.map((d) => [d.name, d]));
-  const directory = workerResourceDirectory(options);
+  // Nothing to mirror and nothing to count: no directory (an in-process worker without a ceiling).
+  const directory =
+    options.publishResources !== undefined || options.memoryCeiling !== undefined
+      ? workerResourceDirectory(options)
+      : undefined;
   const sessions = createSessionResources(devices, directory);
   const graphs = createGraphMgr((node, e) =>
     options.log(
@@ -180,7 +184,7 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
           }
         }
         // The step's long-lived changes must fit the memory ceiling; recorded before it answers.
-        directory.flush(true);
+        directory?.flush(true);
         const values = await fetches;
         const recv = new Map<string, RendezvousValue>();
         req.recvKeys.forEach((k, i) => {
@@ -202,7 +206,7 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
       rendezvous.deliver(stepId, key, value);
     },
     flushResources() {
-      directory.flush(false);
+      directory?.flush(false);
     },
     cleanupGraph(stepId) {
       rendezvous.cleanup(stepId);
@@ -216,7 +220,7 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
     },
     async deleteWorkerSession(sessionHandle) {
       for (const rm of sessions.deleteSession(sessionHandle)) releaseSessionResources(rm, sessionHandle);
-      directory.flush(false);
+      directory?.flush(false);
     },
     async cleanupAll(containers, tenant) {
       const all = sessions.tenantContainers(tenant);
@@ -224,7 +228,7 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
         if (containers.length === 0) rm.cleanup(rm.defaultContainer);
         else for (const c of containers) rm.cleanup(c);
       }
-      directory.flush(false);
+      directory?.flush(false);
     },
     async close() {
       rendezvous.abortAll(internal("Worker is shutting down"));

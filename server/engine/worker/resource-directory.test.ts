@@ -13,6 +13,7 @@ import { DataType } from "../framework/types.js";
 import { FifoQueue, QUEUE_TYPE, type Queue } from "../kernels/util/queue-base.js";
 import { VAR_TYPE_NAME, type Var } from "../kernels/util/variables.js";
 import {
+  applyDurableChanges,
   createResourceDirectory,
   type DurableChange,
   type DurableRecord,
@@ -58,10 +59,7 @@ function assign(mgr: ResourceMgr, name: string, t: Tensor): void {
 /** The records a master keeps after applying `changes` in order. */
 function kept(changes: readonly DurableChange[]): DurableRecord[] {
   const m = new Map<string, DurableRecord>();
-  for (const c of changes) {
-    if (c.record === undefined) m.delete(c.key);
-    else m.set(c.key, c.record);
-  }
+  applyDurableChanges(m, changes);
   return [...m.values()];
 }
 
@@ -78,10 +76,15 @@ describe("the resource directory", () => {
     mgr.lookup<Var>("", "v", VAR_TYPE_NAME);
     directory.flush(true);
     assert.equal(published.length, 2);
+    // A new value of the same dtype and shape travels as its storage alone.
+    assign(mgr, "v", fromValues(F, [2], [5, 6]));
+    directory.flush(true);
+    assert.equal(published.length, 3);
+    assert.ok("data" in published[2]!);
 
     const after = setUp(1 << 20, kept(published));
     const v = after.mgr.lookup<Var>("", "v", VAR_TYPE_NAME);
-    assert.deepEqual([...(v!.value!.data as Float32Array)], [3, 4]);
+    assert.deepEqual([...(v!.value!.data as Float32Array)], [5, 6]);
     const q2 = after.mgr.lookup<Queue>("", "q", QUEUE_TYPE.name);
     assert.equal(q2?.size(), 2);
     assert.deepEqual(

@@ -29,16 +29,19 @@ import {
 } from "../framework/resource-mgr.js";
 import type { Tensor } from "../framework/tensor.js";
 import {
+  applyDurableChanges,
   changeMark,
   type DurableChange,
   type DurableRecord,
   durableBytes,
   reviveResource,
+  sameLayoutValue,
   snapshotResource,
 } from "../kernels/util/durable-resources.js";
 import { LEGACY_VAR_TYPE_NAME, VAR_TYPE_NAME, type Var } from "../kernels/util/variables.js";
 
 export type { DurableChange, DurableRecord };
+export { applyDurableChanges };
 
 export const recordKey = (scope: string, device: string, container: string, typeName: string, name: string) =>
   `${scope}\u0000${device}\u0000${container}\u0000${typeName}\u0000${name}`;
@@ -193,6 +196,12 @@ function recordChanges(
     const before = sent.get(key);
     const mark = changeMark(e.typeName, value);
     if (before !== undefined && mark !== undefined && mark === before.mark) continue;
+    const data = before === undefined ? undefined : sameLayoutValue(e.typeName, before.mark, value);
+    if (data !== undefined && before !== undefined) {
+      changes.push({ key, data });
+      sent.set(key, { ...before, mark });
+      continue;
+    }
     const state = snapshotResource(e.typeName, value);
     const bytes = durableBytes(state);
     const owner = before !== undefined ? before.owner : ownerOf(e.mgr, e.container, e.name, e.typeName);
@@ -256,8 +265,10 @@ function takeBack(g: Growth, sent: Map<string, Sent>, changes: DurableChange[]):
   }
   const state = snapshotResource(e.typeName, g.value);
   sent.set(g.key, { mark: changeMark(e.typeName, g.value), bytes: before?.bytes ?? 0, owner: before?.owner });
-  const old = changes.find((c) => c.key === g.key)?.record;
-  if (old !== undefined) replaceChange(changes, g.key, { ...old, bytes: before?.bytes ?? 0, state });
+  const old = changes.find((c) => c.key === g.key);
+  if (old !== undefined && "record" in old && old.record !== undefined) {
+    replaceChange(changes, g.key, { ...old.record, bytes: before?.bytes ?? 0, state });
+  }
   return true;
 }
 

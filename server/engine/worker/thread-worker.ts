@@ -16,7 +16,7 @@ import { TfError, unavailable } from "../framework/errors.js";
 import type { FileSandboxConfig } from "../framework/file-sandbox.js";
 import { resetSlot } from "../framework/memory-ceiling.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
-import type { DurableRecord } from "../kernels/util/durable-resources.js";
+import { applyDurableChanges, type DurableRecord } from "../kernels/util/durable-resources.js";
 import type { NativeKernelConfig } from "../kernels/util/ort.js";
 import type { WorkerCeiling } from "./local-worker.js";
 import {
@@ -176,10 +176,7 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
         options.log(m.level, m.message);
         return;
       case "resources":
-        for (const c of m.changes) {
-          if (c.record === undefined) resources.delete(c.key);
-          else resources.set(c.key, c.record);
-        }
+        applyDurableChanges(resources, m.changes);
         return;
       case "remoteRecv": {
         const c = new AbortController();

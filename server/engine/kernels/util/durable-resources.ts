@@ -115,10 +115,48 @@ export interface DurableRecord {
   readonly state: DurableState;
 }
 
-/** A record to keep (`record`) or to drop (undefined) under `key`. */
-export interface DurableChange {
-  readonly key: string;
-  readonly record: DurableRecord | undefined;
+/**
+ * A record to keep (`record`) or to drop (undefined) under `key`; or, for a variable whose new
+ * value has the dtype and shape of the recorded one (every training step), only the value's
+ * storage (`data`): a structured clone of one typed array costs a fraction of a whole record's.
+ */
+export type DurableChange =
+  | { readonly key: string; readonly record: DurableRecord | undefined }
+  | { readonly key: string; readonly data: TensorData };
+
+/** Applies changes to the records a master's thread keeps for a worker. */
+export function applyDurableChanges(
+  records: Map<string, DurableRecord>,
+  changes: readonly DurableChange[],
+): void {
+  for (const c of changes) {
+    if ("data" in c) {
+      const r = records.get(c.key);
+      if (
+        r !== undefined &&
+        (r.state.kind === "var" || r.state.kind === "ref") &&
+        r.state.value !== undefined
+      ) {
+        records.set(c.key, { ...r, state: { ...r.state, value: { ...r.state.value, data: c.data } } });
+      }
+    } else if (c.record === undefined) records.delete(c.key);
+    else records.set(c.key, c.record);
+  }
+}
+
+/**
+ * The new storage of a variable whose value changed but kept its dtype and shape (see
+ * DurableChange), or undefined when the whole record must go.
+ */
+export function sameLayoutValue(typeName: string, before: unknown, value: unknown): TensorData | undefined {
+  if (!(before instanceof Tensor)) return undefined;
+  let now: Tensor | undefined;
+  if (typeName === VAR_TYPE_NAME) now = (value as Var).value;
+  else if (typeName === LEGACY_VAR_TYPE_NAME) now = (value as RefCell).value;
+  if (now === undefined || now.dtype !== before.dtype || !ArrayBuffer.isView(now.data)) return undefined;
+  if (now.shape.length !== before.shape.length || now.shape.some((d, i) => d !== before.shape[i]))
+    return undefined;
+  return crossingStorage(now.data);
 }
 
 /**

@@ -86,7 +86,8 @@ export function resetSlot(share: MemoryCeilingShare, slot: number): void {
 /**
  * The default ceiling: half of the memory this process may use, which is the machine's memory or
  * the cgroup's limit when that is lower (a container). Half leaves room for what is not counted:
- * V8's heaps, feeds and fetches being encoded, variables and other state that outlives steps.
+ * V8's heaps, feeds and fetches being encoded, state that outlives steps without being kept in a
+ * worker's resource directory (barriers, staging areas, dataset caches).
  */
 export function defaultMaxMemoryBytes(): number {
   const available = Math.min(totalmem(), cgroupMemoryLimit() ?? Number.POSITIVE_INFINITY);

@@ -205,12 +205,22 @@ function iteratorGraph(): GraphDef {
 }
 
 describe("an iterator on a replaced worker thread", () => {
-  test("its pass is not kept: GetNext fails FAILED_PRECONDITION saying why, until MakeIterator runs again", async () => {
+  test("its pass is not kept: GetNext fails FAILED_PRECONDITION saying why, until MakeIterator runs again; an isolated session's state is kept", async () => {
     const logs: string[] = [];
     await withMaster(
       async (m) => {
         const s = await createSession(m, iteratorGraph());
         await runStep(m, s, { target: ["make"] }, alice);
+        // An isolated session's own variable is kept too (its containers are its own).
+        const isolated = await m.createSession(
+          create(CreateSessionRequestSchema, {
+            graphDef: statefulGraph(),
+            config: { isolateSessionState: true },
+          }),
+          alice,
+        );
+        await runStep(m, isolated.sessionHandle, { target: ["v_init", "r_init", "q_fill", "t_fill"] }, alice);
+        await runStep(m, isolated.sessionHandle, { target: ["v_bump"] }, alice);
         for (const want of [0, 1, 2]) {
           assert.deepEqual(values(await runStep(m, s, { fetch: ["next:0"] }, alice), "next:0"), [want]);
         }
@@ -227,6 +237,7 @@ describe("an iterator on a replaced worker thread", () => {
         }
         await runStep(m, s, { target: ["make"] }, alice);
         assert.deepEqual(values(await runStep(m, s, { fetch: ["next:0"] }, alice), "next:0"), [0]);
+        await expectState(m, isolated.sessionHandle, 1, 3);
       },
       { cpuDevices: 2, log: (_l, s) => logs.push(s) },
     );

@@ -117,4 +117,21 @@ describe("the resource directory", () => {
     directory.flush(true);
     assert.equal(ceiling.total(), 0);
   });
+
+  test("an isolated session closed on a new thread before its containers were made again drops its records", () => {
+    const first = setUp(1 << 20);
+    const iso = createResourceMgr(
+      "localhost",
+      first.directory.observer("s:h1", "CPU:0", () => iso),
+    );
+    assign(iso, "v", floats(10));
+    first.directory.flush(true);
+    const records = kept(first.published);
+    assert.equal(records.length, 1);
+    const next = setUp(1 << 20, records);
+    next.ceiling.add(40); // the slot still counts them (it survives the thread)
+    next.directory.dropScope("s:h1");
+    assert.deepEqual(kept([...first.published, ...next.published]), []);
+    assert.equal(next.ceiling.total(), 0);
+  });
 });

@@ -163,6 +163,18 @@ export function createResourceDirectory(options: ResourceDirectoryOptions): Reso
     dropScope(scope) {
       const changes: DurableChange[] = [];
       dropPrefix(`${scope}\u0000`, changes);
+      // Records of a previous thread whose containers were never made again here go too.
+      for (const [k, records] of [...restored]) {
+        if (!k.startsWith(`${scope}\u0000`)) continue;
+        restored.delete(k);
+        for (const r of records) {
+          options.ceiling?.release(r.bytes);
+          changes.push({
+            key: recordKey(r.scope, r.device, r.container, r.typeName, r.name),
+            record: undefined,
+          });
+        }
+      }
       for (const key of [...touched.keys()]) if (key.startsWith(`${scope}\u0000`)) touched.delete(key);
       publish(changes);
     },

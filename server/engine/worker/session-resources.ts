@@ -59,7 +59,8 @@ export function createSessionResources(
       if (isolate && !isolated.has(session)) isolated.set(session, perDevice(sessionScope(session)));
     },
     deleteSession(session) {
-      if (isolated.delete(session)) directory?.dropScope(sessionScope(session));
+      isolated.delete(session);
+      directory?.dropScope(sessionScope(session));
       const tenant = tenantOf.get(session);
       tenantOf.delete(session);
       return tenant === undefined ? [] : [...sharedOf(tenant).values()];

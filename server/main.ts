@@ -342,9 +342,10 @@ function addMemoryOptions(serve: Command): void {
   serve.addOption(
     new Option(
       "--max-memory-bytes <n>",
-      "memory all running steps together may allocate (every session, every device); past it new " +
-        "allocations fail RESOURCE_EXHAUSTED until others end (e.g. 8GiB; default: half of the " +
-        "machine's memory, or of the cgroup limit when lower)",
+      "memory all running steps and long-lived state (variables, queue elements, tables) together " +
+        "may hold (every session, every device); past it new allocations fail RESOURCE_EXHAUSTED " +
+        "until others end or state is freed (e.g. 8GiB; default: half of the machine's memory, or " +
+        "of the cgroup limit when lower)",
     )
       .env("TFGATE_MAX_MEMORY_BYTES")
       .argParser(parsePositiveByteSize),

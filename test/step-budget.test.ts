@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
-import { fromJson, type JsonValue } from "@bufbuild/protobuf";
+import { create, fromJson, type JsonValue } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { GraphDefSchema } from "../gen/tensorflow/core/framework/graph_pb.js";
 import type { NodeDef } from "../gen/tensorflow/core/framework/node_def_pb.js";
@@ -28,6 +28,7 @@ import { closeSession, createSession, runStep } from "./support/session.js";
 
 const F = DataType.DT_FLOAT;
 const I = DataType.DT_INT32;
+const S = DataType.DT_STRING;
 
 /** TensorFlow's own answers for oversized, overflowing and negative shapes (see the script). */
 interface HugeShapeCase {
@@ -335,5 +336,123 @@ describe("the step's memory account, in the executor", () => {
     // Earlier iterations were released: far below the n chunks and n concatenations allocated.
     assert.ok(account.peak < (2 * n + 4) * chunkBytes, `peak ${account.peak}`);
     assert.ok((n + (n * (n + 1)) / 2) * chunkBytes > 2 * (2 * n + 4) * chunkBytes);
+  });
+});
+
+/**
+ * A while loop of `n` (fed) iterations writing a Fill of `chunk` floats into a TensorArray at
+ * each index: the array holds every chunk until the step ends.
+ */
+function tensorArrayLoop(chunk: number, strings = false): NodeDef[] {
+  const enter = (name: string, input: string, dtype: DataType, constant: boolean) =>
+    node(`w/${name}`, "Enter", {
+      inputs: [input],
+      attrs: { T: attr.type(dtype), frame_name: attr.string("w/frame"), is_constant: attr.bool(constant) },
+    });
+  const R = DataType.DT_RESOURCE;
+  return [
+    node("n", "Placeholder", { attrs: { dtype: attr.type(I) } }),
+    constNode("zero", I, [], [0]),
+    constNode("step", I, [], [1]),
+    constNode("chunk_dims", I, [1], [chunk]),
+    constNode("one", F, [], [1]),
+    node("ta", "TensorArrayV3", {
+      inputs: ["zero"],
+      attrs: { dtype: attr.type(strings ? S : F), dynamic_size: attr.bool(true) },
+    }),
+    enter("enter_i", "zero", I, false),
+    enter("enter_flow", "ta:1", F, false),
+    enter("enter_ta", "ta", R, true),
+    enter("enter_n", "n", I, true),
+    enter("enter_step", "step", I, true),
+    enter("enter_dims", "chunk_dims", I, true),
+    enter("enter_one", "one", F, true),
+    node("w/merge_i", "Merge", {
+      inputs: ["w/enter_i", "w/next_i"],
+      attrs: { T: attr.type(I), N: attr.int(2) },
+    }),
+    node("w/merge_flow", "Merge", {
+      inputs: ["w/enter_flow", "w/next_flow"],
+      attrs: { T: attr.type(F), N: attr.int(2) },
+    }),
+    node("w/less", "Less", { inputs: ["w/merge_i", "w/enter_n"], attrs: { T: attr.type(I) } }),
+    node("w/cond", "LoopCond", { inputs: ["w/less"] }),
+    node("w/switch_i", "Switch", { inputs: ["w/merge_i", "w/cond"], attrs: { T: attr.type(I) } }),
+    node("w/switch_flow", "Switch", { inputs: ["w/merge_flow", "w/cond"], attrs: { T: attr.type(F) } }),
+    node("w/body_i", "Identity", { inputs: ["w/switch_i:1"], attrs: { T: attr.type(I) } }),
+    node("w/add_i", "Add", { inputs: ["w/body_i", "w/enter_step"], attrs: { T: attr.type(I) } }),
+    node("w/chunk", "Fill", {
+      inputs: ["w/enter_dims", "w/enter_one", "^w/body_i"],
+      attrs: { T: attr.type(F) },
+    }),
+    // A new string each iteration: the fed one (uncharged, shared) joined with the index.
+    ...(strings
+      ? [
+          node("big", "Placeholder", { attrs: { dtype: attr.type(S) } }),
+          enter("enter_big", "big", S, true),
+          // Made after the previous iteration's write, so iterations do not overlap.
+          node("w/body_flow", "Identity", { inputs: ["w/switch_flow:1"], attrs: { T: attr.type(F) } }),
+          node("w/index", "AsString", { inputs: ["w/body_i", "^w/body_flow"], attrs: { T: attr.type(I) } }),
+          node("w/text", "StringJoin", { inputs: ["w/enter_big", "w/index"], attrs: { N: attr.int(2) } }),
+        ]
+      : []),
+    node("w/write", "TensorArrayWriteV3", {
+      inputs: ["w/enter_ta", "w/body_i", strings ? "w/text" : "w/chunk", "w/switch_flow:1"],
+      attrs: { T: attr.type(strings ? S : F) },
+    }),
+    node("w/next_i", "NextIteration", { inputs: ["w/add_i"], attrs: { T: attr.type(I) } }),
+    node("w/next_flow", "NextIteration", { inputs: ["w/write"], attrs: { T: attr.type(F) } }),
+    node("w/exit_flow", "Exit", { inputs: ["w/switch_flow"], attrs: { T: attr.type(F) } }),
+    node("size", "TensorArraySizeV3", { inputs: ["ta", "w/exit_flow"] }),
+  ];
+}
+
+describe("TensorArray contents count as long as the array holds them", () => {
+  test("chunks a loop writes into a TensorArray stay charged after their iteration: past the budget, the step fails", async () => {
+    const m = createMaster({ cpuDevices: 1, maxStepBytes: budget });
+    try {
+      const s = await session(m, tensorArrayLoop(quarter));
+      // Two quarters fit; eight are two budgets, although each iteration alone holds one quarter.
+      const r = await runStep(m, s, {
+        feed: [{ name: "n:0", tensor: tensorProto(I, [], [2]) }],
+        fetch: ["size:0"],
+      });
+      assert.deepEqual(tensorValues(r.tensor[0]?.tensor), [2]);
+      await rejectsWith(
+        runStep(m, s, { feed: [{ name: "n:0", tensor: tensorProto(I, [], [8]) }], fetch: ["size:0"] }),
+        TfCode.RESOURCE_EXHAUSTED,
+        "would exceed the per-step memory budget of 1048576 bytes",
+      );
+    } finally {
+      await m.close();
+    }
+  });
+
+  test("strings a loop writes into a TensorArray are charged their bytes for as long as the array holds them", async () => {
+    const m = createMaster({ cpuDevices: 1, maxStepBytes: budget });
+    try {
+      const s = await session(m, tensorArrayLoop(1, true));
+      const big = create(TensorProtoSchema, {
+        dtype: S,
+        tensorShape: {},
+        stringVal: [new Uint8Array(quarterBytes).fill(120)],
+      });
+      const run = (n: number) =>
+        runStep(m, s, {
+          feed: [
+            { name: "n:0", tensor: tensorProto(I, [], [n]) },
+            { name: "big:0", tensor: big },
+          ],
+          fetch: ["size:0"],
+        });
+      assert.deepEqual(tensorValues((await run(2)).tensor[0]?.tensor), [2]);
+      await rejectsWith(
+        run(8),
+        TfCode.RESOURCE_EXHAUSTED,
+        "would exceed the per-step memory budget of 1048576 bytes",
+      );
+    } finally {
+      await m.close();
+    }
   });
 });

@@ -38,4 +38,11 @@ export const attr = {
   floatList: (fs: readonly number[]): AttrValue => list({ f: [...fs] }),
   typeList: (ts: readonly DataType[]): AttrValue => list({ type: [...ts] }),
   stringList: (ss: readonly string[]): AttrValue => list({ s: ss.map((s) => utf8.encode(s)) }),
+  /** A list of fully defined shapes. */
+  shapeList: (shapes: readonly (readonly number[])[]): AttrValue =>
+    list({
+      shape: shapes.map((dims) =>
+        create(TensorShapeProtoSchema, { dim: dims.map((d) => ({ size: BigInt(d) })) }),
+      ),
+    }),
 };

@@ -23,11 +23,18 @@ export class MemoryLedger {
 
   constructor(readonly account: StepMemoryAccount | undefined) {}
 
-  /** Charges what a synchronous compute in `scope` allocated (the account's growth since `liveBefore`). */
+  /**
+   * Charges what a synchronous compute in `scope` allocated (the account's growth since
+   * `liveBefore`), but what it kept for the rest of the step (a TensorArray slot written in a loop
+   * iteration, keepChargedForStep), which the run holds until it ends.
+   */
   chargeCompute(scope: ChargedScope, liveBefore: number): void {
-    const charged = this.account!.live - liveBefore;
+    const account = this.account!;
+    const kept = account.keptForStep;
+    account.keptForStep = 0;
+    const charged = account.live - liveBefore - kept;
     scope.charged += charged;
-    this.held += charged;
+    this.held += charged + kept;
   }
 
   /**

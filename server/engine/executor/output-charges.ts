@@ -43,10 +43,10 @@ export function chargeOutputs(
       const bytes = stringBytes(t);
       const due = Math.max(0, bytes - ahead);
       ahead = Math.max(0, ahead - bytes);
-      if (due > 0) {
-        account.charge(due, DataType.DT_STRING, t.shape);
-        if (account.track) account.remember(t.data, account.ownedBytes(t) + due);
-      }
+      if (due > 0) account.charge(due, DataType.DT_STRING, t.shape);
+      // In a loop iteration the whole payload is the value's, what was charged ahead included: it
+      // goes where the value goes (NextIteration, a TensorArray slot), or back with the iteration.
+      if (account.track && bytes > 0) account.remember(t.data, account.ownedBytes(t) + bytes);
     }
     if (account.maxFetchBytes !== undefined && fetched.includes(i)) {
       const bytes = valueBytes(t);

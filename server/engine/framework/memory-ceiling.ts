@@ -10,13 +10,18 @@
 // is refused. Two threads charging at once may both be refused, never both admitted past the
 // limit. A worker thread that dies leaves its slot behind; the master zeroes it (resetSlot) when
 // it replaces the thread, so a crash cannot leak the ceiling.
+//
+// State that outlives steps (variables, queue elements, lookup tables) is counted too, in a second
+// slot per worker (resourceSlot): what the worker's resource directory holds. That slot is not
+// zeroed when a thread is replaced, because the replacement adopts the same resources
+// (worker/resource-directory.ts); it shrinks when resources are deleted (Reset, a closed session).
 
 import { readFileSync } from "node:fs";
 import { totalmem } from "node:os";
 
 /** What a worker needs to charge the shared count: passed to worker threads as is. */
 export interface MemoryCeilingShare {
-  /** One BigInt64 slot per worker. */
+  /** Two BigInt64 slots per worker: its steps' (slot i), its resources' (resourceSlot). */
   readonly buffer: SharedArrayBuffer;
   /** The ceiling in bytes. */
   readonly limit: number;
@@ -24,7 +29,12 @@ export interface MemoryCeilingShare {
 
 /** Makes the shared count of a server with `workers` workers. */
 export function createMemoryCeilingShare(limit: number, workers: number): MemoryCeilingShare {
-  return { buffer: new SharedArrayBuffer(8 * Math.max(1, workers)), limit };
+  return { buffer: new SharedArrayBuffer(16 * Math.max(1, workers)), limit };
+}
+
+/** The slot counting the long-lived resources of the worker whose step slot is `slot`. */
+export function resourceSlot(share: MemoryCeilingShare, slot: number): number {
+  return share.buffer.byteLength / 16 + slot;
 }
 
 /** One worker's view of the ceiling: charges go to its own slot. */
@@ -76,7 +86,8 @@ export function resetSlot(share: MemoryCeilingShare, slot: number): void {
 /**
  * The default ceiling: half of the memory this process may use, which is the machine's memory or
  * the cgroup's limit when that is lower (a container). Half leaves room for what is not counted:
- * V8's heaps, feeds and fetches being encoded, variables and other state that outlives steps.
+ * V8's heaps, feeds and fetches being encoded, state that outlives steps without being kept in a
+ * worker's resource directory (barriers, staging areas, dataset caches).
  */
 export function defaultMaxMemoryBytes(): number {
   const available = Math.min(totalmem(), cgroupMemoryLimit() ?? Number.POSITIVE_INFINITY);

@@ -2,6 +2,18 @@
 // long-lived resources (variables, …) that outlive steps and, unless sessions are isolated, sessions.
 //
 // The default container of a worker is "localhost" (what Reset clears when given no names).
+//
+// A manager may have an observer: the worker's resource directory (worker/resource-directory.ts),
+// told which entries a step touched so that it can mirror them where a replacement worker thread
+// finds them (docs/architecture.md, "Resources that outlive a worker thread"). An entry restored
+// from the directory whose state could not be kept is "lost": any use fails with the error it
+// carries, until it is deleted or its container cleaned up.
+
+/** Told of every entry looked up, made or deleted, and every container removed. */
+export interface ResourceMgrObserver {
+  touched(container: string, typeName: string, name: string): void;
+  cleared(container: string): void;
+}
 
 export interface ResourceMgr {
   /** The container used when a node's `container` attr is empty. */
@@ -14,40 +26,99 @@ export interface ResourceMgr {
   /** Removes a whole container (TF's Cleanup). */
   cleanup(container: string): void;
   containers(): string[];
+  /** The entry as stored, a lost marker included (see isLost), without telling the observer. */
+  peek(container: string, name: string, typeName: string): unknown;
+  /** Puts a resource in place as it was before a worker restart (no observer call). */
+  restore(container: string, name: string, typeName: string, value: unknown): void;
+  /** Marks an entry whose state a worker restart lost: every use throws `error`. */
+  markLost(container: string, name: string, typeName: string, error: Error): void;
 }
 
-export function createResourceMgr(defaultContainer = "localhost"): ResourceMgr {
+/** The marker of a lost entry (see markLost). */
+class Lost {
+  constructor(readonly error: Error) {}
+}
+
+/** True for what peek returns for a lost entry. */
+export function isLost(entry: unknown): boolean {
+  return entry instanceof Lost;
+}
+
+// long-function: the manager's methods close over its containers; each is a few lines.
+export function createResourceMgr(
+  defaultContainer = "localhost",
+  observer?: ResourceMgrObserver,
+): ResourceMgr {
   const containers = new Map<string, Map<string, unknown>>();
   const key = (name: string, typeName: string) => `${typeName}\u0000${name}`;
   const resolve = (c: string) => (c === "" ? defaultContainer : c);
+  const live = <T>(r: unknown): T => {
+    if (r instanceof Lost) throw r.error;
+    return r as T;
+  };
+  const containerOf = (c: string) => {
+    let m = containers.get(c);
+    if (!m) {
+      m = new Map();
+      containers.set(c, m);
+    }
+    return m;
+  };
   return {
     defaultContainer,
     lookup<T>(container: string, name: string, typeName: string): T | undefined {
-      return containers.get(resolve(container))?.get(key(name, typeName)) as T | undefined;
+      const c = resolve(container);
+      const r = containers.get(c)?.get(key(name, typeName));
+      if (r === undefined) return undefined;
+      observer?.touched(c, typeName, name);
+      return live<T>(r);
     },
     lookupOrCreate<T>(container: string, name: string, typeName: string, make: () => T): T {
       const c = resolve(container);
-      let m = containers.get(c);
-      if (!m) {
-        m = new Map();
-        containers.set(c, m);
-      }
+      const m = containerOf(c);
       const k = key(name, typeName);
-      if (m.has(k)) return m.get(k) as T;
+      observer?.touched(c, typeName, name);
+      if (m.has(k)) return live<T>(m.get(k));
       const r = make();
       m.set(k, r);
       return r;
     },
     delete(container: string, name: string, typeName: string): boolean {
-      return containers.get(resolve(container))?.delete(key(name, typeName)) ?? false;
+      const c = resolve(container);
+      observer?.touched(c, typeName, name);
+      return containers.get(c)?.delete(key(name, typeName)) ?? false;
     },
     cleanup(container: string): void {
-      containers.delete(resolve(container));
+      const c = resolve(container);
+      observer?.cleared(c);
+      containers.delete(c);
     },
     containers(): string[] {
       return [...containers.keys()];
     },
+    peek(container, name, typeName) {
+      return containers.get(resolve(container))?.get(key(name, typeName));
+    },
+    restore(container, name, typeName, value) {
+      containerOf(resolve(container)).set(key(name, typeName), value);
+    },
+    markLost(container, name, typeName, error) {
+      containerOf(resolve(container)).set(key(name, typeName), new Lost(error));
+    },
   };
+}
+
+/** The session that owns a resource (see ownBySession); undefined for shared resources. */
+export function ownerOf(
+  mgr: ResourceMgr,
+  container: string,
+  name: string,
+  typeName: string,
+): string | undefined {
+  for (const [session, owned] of sessionOwned.get(mgr) ?? []) {
+    if (owned.some(([c, n, t]) => c === container && n === name && t === typeName)) return session;
+  }
+  return undefined;
 }
 
 /** Resources owned by one session, per ResourceMgr: (container, name, type) triples. */

@@ -192,6 +192,22 @@ export function chargeObjects(n: number, shape: readonly number[]): void {
 }
 
 /**
+ * A value a kernel keeps past its loop iteration without passing it on as an output (TF's
+ * TensorArray slots): what the iteration was charged for it would go back when the iteration ends
+ * while the value lives on, so it is charged again, until the step ends (strings by their payload:
+ * see executor/output-charges.ts). Outside loop iterations the value stays charged to the step
+ * anyway, and storage the step did not make (a feed, a variable's value) is not charged.
+ */
+export function keepChargedForStep(t: Tensor): void {
+  const account = currentAccount;
+  if (account === undefined || !account.track) return;
+  const bytes = account.ownedBytes(t);
+  if (bytes <= 0) return;
+  account.charge(bytes, t.dtype, t.shape);
+  account.keptForStep += bytes;
+}
+
+/**
  * The memory one step has allocated on one worker, checked against the per-step budget
  * (--max-step-bytes). TF bounds a step by its device allocator; here every allocData made while a
  * kernel of the step computes is charged before the storage exists, and a charge that would take
@@ -220,6 +236,8 @@ export class StepMemoryAccount {
   fetchLimit: number | undefined;
   /** String bytes the running kernel charged ahead of building them (chargeStringBytes). */
   stringBytesAhead = 0;
+  /** Bytes the running kernel charged for the rest of the step, not its iteration (keepChargedForStep). */
+  keptForStep = 0;
   /** Storage allocated while `track` was set, by object, with the bytes charged for it. */
   private readonly owned = new WeakMap<object, number>();
   /** Bytes this account holds in the server's ceiling (all of it goes back in close). */
@@ -252,9 +270,10 @@ export class StepMemoryAccount {
     if (ceiling !== undefined) {
       if (!ceiling.tryCharge(bytes)) {
         throw resourceExhausted(
-          `${oomPrefix(shape, dtype, this.device)}: the server's running steps already hold ${ceiling.total()} bytes, ` +
-            `and this tensor's ${bytes} bytes would exceed the server's memory ceiling of ${ceiling.limit} bytes ` +
-            "(--max-memory-bytes); retry when other steps have finished",
+          `${oomPrefix(shape, dtype, this.device)}: the server's running steps and long-lived state (variables, ` +
+            `queues, tables) already hold ${ceiling.total()} bytes, and this tensor's ${bytes} bytes would exceed ` +
+            `the server's memory ceiling of ${ceiling.limit} bytes (--max-memory-bytes); retry when other steps ` +
+            "have finished or state was freed",
         );
       }
       this.heldInCeiling += bytes;

@@ -210,14 +210,6 @@ function recvNodeName(feed: string): string {
     : `_recv_${feed}_0`;
 }
 
-/**
- * Whether a node may keep state on its worker between steps: a stateful op other than the
- * runtime's own (_Send, _Recv, _Arg, …, stateful only in that they must not be merged or pruned).
- */
-function keepsState(n: NodeDef): boolean {
-  return !n.op.startsWith("_") && lookUpOp(n.op)?.isStateful === true;
-}
-
 const closedByUser = () => cancelled("Step was cancelled by an explicit call to `Session::Close()`.");
 
 /** A session's converted and placed graph with what ExtendSession needs to append to it. */
@@ -263,10 +255,6 @@ export class MasterSession {
   >();
   private nextCallable = 0n;
   private readonly running = new Set<AbortController>();
-  /** Workers a registered partition of this session runs stateful ops on (see workerReplaced). */
-  private readonly statefulOn = new Set<WorkerInterface>();
-  /** Set when a worker holding this session's state was replaced: every later step fails with it. */
-  private lostState: TfError | undefined;
   private readonly runningDone = new Set<Promise<unknown>>();
   /** Remote workers that failed a step since they were last checked (see recoverRemotes). */
   private readonly suspectRemotes = new Set<WorkerInterface>();
@@ -585,7 +573,6 @@ export class MasterSession {
           graphOptions: this.config.graphOptions,
           configProto: this.config,
         });
-        if (graphDef.node.some(keepsState)) this.statefulOn.add(worker);
         if (device === client.name) clientPartition = partitions.length;
         partitions.push({ worker, handle, device });
         partitionGraphs.push(graphDef);
@@ -795,7 +782,6 @@ export class MasterSession {
     stepStats: DeviceStepStats[];
     partitionGraphs: GraphDef[];
   }> {
-    if (this.lostState !== undefined) throw this.lostState;
     const work = Promise.all(
       plan.partitions.map((p, i) =>
         p.worker
@@ -1184,21 +1170,6 @@ export class MasterSession {
     for (const c of this.callables.values()) await this.deregister(c.plan);
     this.callables.clear();
     await Promise.allSettled(this.workers().map((w) => w.deleteWorkerSession(this.handle)));
-  }
-
-  /**
-   * A worker thread was replaced (it crashed, or a cancelled kernel overran the grace period): the
-   * resources it held (variables, queues, iterators, tables, random-op state) are gone. A session
-   * that ran stateful ops there answers every later step ABORTED, as TF's master does when a
-   * worker restarts under a session, instead of running on with silently fresh state; sessions
-   * that kept no state there go on.
-   */
-  workerReplaced(worker: WorkerInterface, devices: readonly string[]): void {
-    if (!this.statefulOn.has(worker) || this.lostState !== undefined) return;
-    this.lostState = aborted(
-      `The worker for ${devices.join(", ")} was restarted, and the state this session kept there ` +
-        "(variables, queues, iterators, tables) was lost. Close this session and create a new one.",
-    );
   }
 
   /** The distinct workers this session's devices live on. */

@@ -541,17 +541,6 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
   const devices: Device[] = sortDevices(allDevices);
   const worker = workers[0]!;
   const sessions = new Map<string, MasterSession>();
-  // A replaced worker thread took its resources with it: the sessions that kept state there learn it.
-  for (const w of workers) {
-    if (!("onRestart" in w)) continue;
-    const thread = w as ThreadWorker;
-    const peers = thread.onRestart;
-    thread.onRestart = () => {
-      peers?.();
-      const names = thread.getDevices().map((d) => d.name);
-      for (const s of sessions.values()) s.workerReplaced(thread, names);
-    };
-  }
   /** The principal that created each session. */
   const owners = new Map<string, string>();
   const principalOf = (ctx: CallContext | undefined): string => ctx?.principal ?? ANONYMOUS;

@@ -1,6 +1,8 @@
 // An in-process worker (TF's Worker + WorkerEnv for one task): owns its devices, their resource
 // managers (variables live here, across sessions unless a session is isolated), a GraphMgr, a
-// RendezvousMgr and the partial runs in progress.
+// RendezvousMgr and the partial runs in progress. Its resource directory (resource-directory.ts)
+// counts long-lived resources against the memory ceiling and, on a worker thread, mirrors them to
+// the master's thread at the end of each step.
 
 import { create } from "@bufbuild/protobuf";
 import {
@@ -11,7 +13,7 @@ import {
 import type { Device } from "../device/device-set.js";
 import { internal } from "../framework/errors.js";
 import { type FileSandboxConfig, openFileSandbox } from "../framework/file-sandbox.js";
-import { MemoryCeiling, type MemoryCeilingShare } from "../framework/memory-ceiling.js";
+import { MemoryCeiling, type MemoryCeilingShare, resourceSlot } from "../framework/memory-ceiling.js";
 import type { StepContext, StepStatsCollector } from "../framework/op-kernel.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
 import { createStepContainers, releaseSessionResources } from "../framework/resource-mgr.js";
@@ -19,6 +21,12 @@ import { StepMemoryAccount, withMaxTensorBytes } from "../framework/tensor.js";
 import { configureNativeKernels, type NativeKernelConfig } from "../kernels/util/ort.js";
 import { createGraphMgr } from "./graph-mgr.js";
 import { createRendezvousMgr } from "./rendezvous-mgr.js";
+import {
+  createResourceDirectory,
+  type DurableChange,
+  type DurableRecord,
+  type ResourceDirectory,
+} from "./resource-directory.js";
 import { createSessionResources } from "./session-resources.js";
 import { boundedStepLog } from "./step-log.js";
 import { nodeExecStats } from "./step-stats.js";
@@ -57,6 +65,10 @@ export interface LocalWorkerOptions {
   readonly memoryCeiling?: WorkerCeiling | undefined;
   /** The response limit no fetched tensor may pass (--max-message-bytes); absent: none. */
   readonly maxFetchBytes?: number | undefined;
+  /** Where changed resource records go (a worker thread posts them to the master's thread). */
+  readonly publishResources?: ((changes: DurableChange[]) => void) | undefined;
+  /** The resources a replaced thread of this worker had (resource-directory.ts). */
+  readonly restoredResources?: readonly DurableRecord[] | undefined;
 }
 
 /** The shared count of the server's memory ceiling and the slot a worker charges. */
@@ -73,6 +85,8 @@ interface PartialRun {
 /** A worker in this process; `deliver` takes values other workers push to it. */
 export interface LocalWorker extends WorkerInterface {
   deliver(stepId: bigint, key: string, value: RendezvousValue): void;
+  /** Records resource changes not yet recorded (those of failed steps, closed sessions, Reset). */
+  flushResources(): void;
 }
 
 export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
@@ -80,7 +94,12 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
   const files = openFileSandbox(options.files);
   const devices = options.devices;
   const byName = new Map(devices.map((d) => [d.name, d]));
-  const sessions = createSessionResources(devices);
+  // Nothing to mirror and nothing to count: no directory (an in-process worker without a ceiling).
+  const directory =
+    options.publishResources !== undefined || options.memoryCeiling !== undefined
+      ? workerResourceDirectory(options)
+      : undefined;
+  const sessions = createSessionResources(devices, directory);
   const graphs = createGraphMgr((node, e) =>
     options.log(
       "error",
@@ -164,6 +183,8 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
             partials.delete(partialKey);
           }
         }
+        // The step's long-lived changes must fit the memory ceiling; recorded before it answers.
+        directory?.flush(true);
         const values = await fetches;
         const recv = new Map<string, RendezvousValue>();
         req.recvKeys.forEach((k, i) => {
@@ -184,6 +205,9 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
     deliver(stepId, key, value) {
       rendezvous.deliver(stepId, key, value);
     },
+    flushResources() {
+      directory?.flush(false);
+    },
     cleanupGraph(stepId) {
       rendezvous.cleanup(stepId);
       for (const key of partials.keys()) if (key.startsWith(`${stepId}:`)) partials.delete(key);
@@ -196,6 +220,7 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
     },
     async deleteWorkerSession(sessionHandle) {
       for (const rm of sessions.deleteSession(sessionHandle)) releaseSessionResources(rm, sessionHandle);
+      directory?.flush(false);
     },
     async cleanupAll(containers, tenant) {
       const all = sessions.tenantContainers(tenant);
@@ -203,12 +228,27 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
         if (containers.length === 0) rm.cleanup(rm.defaultContainer);
         else for (const c of containers) rm.cleanup(c);
       }
+      directory?.flush(false);
     },
     async close() {
       rendezvous.abortAll(internal("Worker is shutting down"));
       partials.clear();
     },
   };
+}
+
+/** The worker's resource directory, charging its resource slot of the server's ceiling. */
+function workerResourceDirectory(options: LocalWorkerOptions): ResourceDirectory {
+  const { memoryCeiling } = options;
+  return createResourceDirectory({
+    publish: options.publishResources,
+    restored: options.restoredResources,
+    ceiling:
+      memoryCeiling === undefined
+        ? undefined
+        : new MemoryCeiling(memoryCeiling.share, resourceSlot(memoryCeiling.share, memoryCeiling.slot)),
+    where: options.devices.map((d) => d.name).join(", "),
+  });
 }
 
 /**

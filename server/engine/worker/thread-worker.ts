@@ -4,7 +4,9 @@
 // errors as {code, message}. Kernels run on the worker thread, so a long step never blocks the RPC
 // thread. If the thread dies (a crash, out of memory, terminate), every call in flight on it fails
 // with UNAVAILABLE naming the worker, a new thread is started, and registered graphs are registered
-// again on first use; variables held by the dead thread are gone, as with a restarted TF worker.
+// again on first use. The thread's resources survive it: it posts their records (variables, queues,
+// tables, iterators; resource-directory.ts) here as steps change them, and the new thread is
+// started with them (docs/architecture.md, "Resources that outlive a worker thread").
 
 import { type MessagePort, type ResourceLimits, Worker } from "node:worker_threads";
 import { toBinary } from "@bufbuild/protobuf";
@@ -14,6 +16,7 @@ import { TfError, unavailable } from "../framework/errors.js";
 import type { FileSandboxConfig } from "../framework/file-sandbox.js";
 import { resetSlot } from "../framework/memory-ceiling.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
+import { applyDurableChanges, type DurableRecord } from "../kernels/util/durable-resources.js";
 import type { NativeKernelConfig } from "../kernels/util/ort.js";
 import type { WorkerCeiling } from "./local-worker.js";
 import { createOutbox, forEachMessage, type MessageBatch } from "./message-batch.js";
@@ -105,6 +108,8 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
   let nextGraph = 0;
   /** Remote receives this thread asked for, by id, so they can be abandoned on abort. */
   const remoteAborts = new Map<number, AbortController>();
+  /** The thread's resources as it last reported them: what a replacement starts with. */
+  const resources = new Map<string, DurableRecord>();
 
   const start = () => {
     const init: WorkerThreadData = {
@@ -116,6 +121,7 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
       memoryCeiling: options.memoryCeiling,
       maxFetchBytes: options.maxFetchBytes,
       kernels: options.kernels,
+      resources: [...resources.values()],
     };
     thread = new Worker(bootstrap, {
       eval: true,
@@ -173,6 +179,9 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
       }
       case "log":
         options.log(m.level, m.message);
+        return;
+      case "resources":
+        applyDurableChanges(resources, m.changes);
         return;
       case "remoteRecv": {
         const c = new AbortController();

@@ -13,6 +13,7 @@ import type { RendezvousValue } from "../framework/rendezvous.js";
 import { crossingStorage, Tensor, type TensorData } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { dataFromWire, dataToWire } from "../framework/variant.js";
+import type { DurableChange } from "../kernels/util/durable-resources.js";
 
 export interface WireTensor {
   readonly dtype: DataType;
@@ -125,4 +126,6 @@ export type PeerMessage =
 export type FromWorker =
   | { readonly op: "reply"; readonly id: number; readonly result?: unknown; readonly error?: WireError }
   | { readonly op: "remoteRecv"; readonly id: number; readonly stepId: bigint; readonly key: string }
-  | { readonly op: "log"; readonly level: "info" | "warn" | "error"; readonly message: string };
+  | { readonly op: "log"; readonly level: "info" | "warn" | "error"; readonly message: string }
+  /** Resource records that changed (resource-directory.ts), posted before the reply they precede. */
+  | { readonly op: "resources"; readonly changes: readonly DurableChange[] };

@@ -9,6 +9,7 @@ import type { FileSandboxConfig } from "../framework/file-sandbox.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
 import { setMaxTensorBytes } from "../framework/tensor.js";
 import { registerAllKernels } from "../kernels/register-all.js";
+import type { DurableRecord } from "../kernels/util/durable-resources.js";
 import type { NativeKernelConfig } from "../kernels/util/ort.js";
 import { createLocalWorker, type WorkerCeiling } from "./local-worker.js";
 import { createOutbox, forEachMessage, type MessageBatch } from "./message-batch.js";
@@ -36,6 +37,8 @@ export interface WorkerThreadData {
   readonly memoryCeiling?: WorkerCeiling | undefined;
   readonly maxFetchBytes?: number | undefined;
   readonly kernels?: NativeKernelConfig | undefined;
+  /** The resources a replaced thread of this worker held (worker/resource-directory.ts). */
+  readonly resources?: readonly DurableRecord[] | undefined;
 }
 
 const port = parentPort!;
@@ -103,6 +106,8 @@ const worker = createLocalWorker({
   memoryCeiling: data.memoryCeiling,
   maxFetchBytes: data.maxFetchBytes,
   kernels: data.kernels,
+  publishResources: (changes) => post({ op: "resources", changes }),
+  restoredResources: data.resources,
 });
 
 /** Serves a peer's RecvTensor and delivers the answers to our own requests. */
@@ -220,9 +225,16 @@ function onMessage(m: ToWorker): void {
       return;
     }
     default:
+      // What a call changed in the resources is on its way to the master's thread before its reply.
       handle(m).then(
-        (result) => post({ op: "reply", id: m.id, result }),
-        (e: unknown) => post({ op: "reply", id: m.id, error: toWireError(e) }),
+        (result) => {
+          worker.flushResources();
+          post({ op: "reply", id: m.id, result });
+        },
+        (e: unknown) => {
+          worker.flushResources();
+          post({ op: "reply", id: m.id, error: toWireError(e) });
+        },
       );
   }
 }

@@ -35,6 +35,8 @@ export class IteratorResource {
   private tail: Promise<unknown> = Promise.resolve();
   /** A one-shot iterator's factory run, shared by every caller (its failure is kept, as in TF). */
   oneShot: Promise<void> | undefined;
+  /** Set on an iterator rebuilt after a worker restart: its position was not kept (see restarted). */
+  private lost: Error | undefined;
 
   constructor(
     readonly dtypes: readonly DataType[],
@@ -49,6 +51,7 @@ export class IteratorResource {
     const start = () => {
       this.iterator = it;
       this.functions = new Map();
+      this.lost = undefined;
     };
     // Queued behind a running GetNext, as TF's MakeIterator waits for the iterator's lock.
     this.tail = this.tail.then(start, start);
@@ -58,9 +61,26 @@ export class IteratorResource {
     return this.iterator !== undefined;
   }
 
+  /**
+   * The iterator as a replacement worker thread rebuilds it: its pass is gone, so every GetNext
+   * fails with `error` until MakeIterator starts a new pass (a one-shot iterator, which cannot be
+   * started again, stays failed).
+   */
+  static restarted(
+    dtypes: readonly DataType[],
+    shapes: readonly PartialShape[],
+    error: Error,
+  ): IteratorResource {
+    const r = new IteratorResource(dtypes, shapes);
+    r.lost = error;
+    r.oneShot = Promise.resolve();
+    return r;
+  }
+
   /** The next element, undefined at the end of the sequence (each call after the end too). */
   getNext(ictx: IteratorContext): Promise<Element | undefined> {
     const run = async (): Promise<Element | undefined> => {
+      if (this.lost !== undefined) throw this.lost;
       const it = this.iterator;
       if (it === undefined) {
         throw failedPrecondition(

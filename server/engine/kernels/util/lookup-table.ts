@@ -46,6 +46,8 @@ export interface LookupTable {
   initialized: boolean;
   /** Each key's value, flattened (one element for scalar values). */
   readonly entries: Map<MapKey, { key: Elem; value: Elem[] }>;
+  /** Counts changes, so the resource directory copies a table only when it changed. */
+  version: number;
 }
 
 const T = DataType;
@@ -147,7 +149,15 @@ export function tableOpKernel(
           if (isPrivate && c.sessionHandle !== undefined) {
             ownBySession(mgr, c.sessionHandle, cont, name, LOOKUP_TABLE_TYPE.name);
           }
-          return { kind, keyDtype, valueDtype, valueShape, initialized: false, entries: new Map() };
+          return {
+            kind,
+            keyDtype,
+            valueDtype,
+            valueShape,
+            initialized: false,
+            entries: new Map(),
+            version: 0,
+          };
         });
         if (table.keyDtype !== keyDtype || table.valueDtype !== valueDtype) {
           throw invalidArgument(
@@ -335,6 +345,7 @@ export function insert(table: LookupTable, keys: Tensor, values: Tensor): void {
 function putAll(table: LookupTable, keys: Tensor, values: Tensor): void {
   const n = keys.numElements;
   const size = valueSize(table);
+  table.version++;
   for (let i = 0; i < n; i++) {
     const key = elem(keys, i);
     table.entries.set(mapKey(key), { key, value: row(values, i, size) });
@@ -352,6 +363,7 @@ export function remove(table: LookupTable, keys: Tensor): void {
     throw unimplemented("Remove not supported by InitializableLookupTable implementations");
   }
   const n = keys.numElements;
+  table.version++;
   for (let i = 0; i < n; i++) table.entries.delete(mapKey(elem(keys, i)));
 }
 
@@ -363,6 +375,7 @@ export function importValues(table: LookupTable, keys: Tensor, values: Tensor): 
     return;
   }
   table.entries.clear();
+  table.version++;
   putAll(table, keys, values);
 }
 
@@ -380,6 +393,7 @@ export function initialize(table: LookupTable, keys: Tensor, values: Tensor): vo
     return;
   }
   const n = keys.numElements;
+  table.version++;
   for (let i = 0; i < n; i++) {
     const key = elem(keys, i);
     const value = row(values, i, 1);

@@ -140,6 +140,14 @@ export abstract class Queue {
   protected abstract take(): Tuple;
   /** Puts back an element a failed DequeueMany had taken. */
   protected abstract restore(tuple: Tuple): void;
+  /** The elements in storage order (the resource directory's copy of the queue). */
+  abstract stored(): readonly Tuple[];
+
+  /** Refills a new queue with elements `stored()` gave, in that order, and its closed flag. */
+  adopt(elements: readonly Tuple[], closed: boolean): void {
+    for (const t of elements) this.push(t);
+    this.closed = closed;
+  }
 
   get specifiedShapes(): boolean {
     return this.shapes.length > 0;
@@ -429,6 +437,9 @@ export abstract class Queue {
 export class FifoQueue extends Queue {
   readonly kind: string = "FIFOQueue";
   protected readonly elements: Tuple[] = [];
+  stored(): readonly Tuple[] {
+    return this.elements;
+  }
   size(): number {
     return this.elements.length;
   }
@@ -489,6 +500,9 @@ export class RandomShuffleQueue extends Queue {
     const [s, s2] = seed === 0n && seed2 === 0n ? [random64(), random64()] : [seed, seed2];
     this.generator = new SingleSampleAdapter(new PhiloxRandom(s, s2));
   }
+  stored(): readonly Tuple[] {
+    return this.elements;
+  }
   size(): number {
     return this.elements.length;
   }
@@ -534,6 +548,10 @@ export class PriorityQueue extends Queue {
   }
   size(): number {
     return this.heap.length;
+  }
+  /** The heap's array order: pushed back in this order, each element stays where it was. */
+  stored(): readonly Tuple[] {
+    return this.heap.map((e) => e.tuple);
   }
   protected override checkElement(tuple: Tuple): void {
     if (tuple[0]!.rank !== 0) {

@@ -10,7 +10,14 @@
 import { invalidArgument } from "../../framework/errors.js";
 import { type AttrMap, getAttrString } from "../../framework/op-def.js";
 import type { OpKernelContext } from "../../framework/op-kernel.js";
-import { allocData, chargeObjects, sameShape, shapeString, Tensor } from "../../framework/tensor.js";
+import {
+  allocData,
+  chargeObjects,
+  keepChargedForStep,
+  sameShape,
+  shapeString,
+  Tensor,
+} from "../../framework/tensor.js";
 import { DataType, dataTypeString } from "../../framework/types.js";
 import type { PartialShape } from "../../framework/variant.js";
 import { addFns } from "../Add.js";
@@ -241,6 +248,8 @@ export class TensorArray {
       throw invalidArgument(`${at} because it has already been written to.`);
     }
     if (!t.written) {
+      // The array holds the value until the step ends, whatever loop iteration wrote it.
+      keepChargedForStep(value);
       t.tensor = value;
       t.shape = value.shape;
       t.written = true;
@@ -254,6 +263,7 @@ export class TensorArray {
     }
     // Only a shape was recorded (CopyShapesFrom), i.e. zeros: the value replaces it.
     if (t.tensor === undefined || t.tensor.numElements === 0) {
+      keepChargedForStep(value);
       t.tensor = value;
       return;
     }

@@ -1,0 +1,335 @@
+// The durable form of a device's long-lived resources (TF's ResourceBase subclasses kept in a
+// ResourceMgr): what a worker thread mirrors to the master's thread so that a replacement thread
+// rebuilds the same variables, queues and tables (docs/architecture.md, "Resources that outlive a
+// worker thread"). TF has no such thing: a restarted TF worker starts with empty containers, and
+// clients rebuild state from checkpoints. Here many tenants share one process, so one tenant's
+// crashing or runaway kernel must not wipe everyone's state.
+//
+// A durable state is a structured-clone-able plain object. Tensor storage crosses as the worker
+// protocol sends it (worker/wire.ts): storage of 64 KiB and more lives in a SharedArrayBuffer and
+// is shared, not copied, and since held values are immutable (variables replace their tensor on
+// every update, see variables.ts) the shared bytes are exactly the variable's value.
+//
+// Iterators keep only their signature: their pass is a closure over a dataset pipeline, which is
+// not rebuilt; after a restart GetNext fails FAILED_PRECONDITION until MakeIterator starts a new
+// pass. Kinds with no durable form (barriers, staging areas, seed generators, …) come back "lost":
+// every use fails ABORTED saying the worker was restarted.
+
+import { aborted, failedPrecondition } from "../../framework/errors.js";
+import type { RefCell } from "../../framework/op-kernel.js";
+import { crossingStorage, stringBytes, Tensor, type TensorData } from "../../framework/tensor.js";
+import { DataType } from "../../framework/types.js";
+import { dataFromWire, dataToWire, type PartialShape as IteratorShape } from "../../framework/variant.js";
+import { ITERATOR_RESOURCE, IteratorResource } from "./iterator-resource.js";
+import { LOOKUP_TABLE_TYPE, type LookupTable } from "./lookup-table.js";
+import { new64 } from "./philox-random.js";
+import {
+  FifoQueue,
+  PaddingFifoQueue,
+  PriorityQueue,
+  QUEUE_TYPE,
+  type Queue,
+  RandomShuffleQueue,
+  type Tuple,
+} from "./queue-base.js";
+import {
+  declaredShape,
+  LEGACY_VAR_TYPE_NAME,
+  setDeclaredShape,
+  VAR_TYPE_NAME,
+  type Var,
+} from "./variables.js";
+
+type TableElem = number | bigint | Uint8Array;
+
+/** A tensor as it crosses threads (the worker protocol's form, worker/wire.ts). */
+export interface DurableTensor {
+  readonly dtype: DataType;
+  readonly shape: readonly number[];
+  readonly data: TensorData | unknown;
+}
+
+const toWireTensor = (t: Tensor): DurableTensor =>
+  t.dtype === DataType.DT_VARIANT
+    ? { dtype: t.dtype, shape: t.shape, data: dataToWire(t) }
+    : { dtype: t.dtype, shape: t.shape, data: crossingStorage(t.data) };
+
+const fromWireTensor = (w: DurableTensor): Tensor =>
+  w.dtype === DataType.DT_VARIANT
+    ? dataFromWire(w.dtype, w.shape, w.data)
+    : new Tensor(w.dtype, w.shape, w.data as TensorData);
+
+type WireTensor = DurableTensor;
+
+export type DurableState =
+  | {
+      readonly kind: "var";
+      readonly dtype: DataType;
+      readonly value: WireTensor | undefined;
+      readonly isInitialized: boolean;
+    }
+  | {
+      readonly kind: "ref";
+      readonly name: string;
+      readonly value: WireTensor | undefined;
+      readonly declaredShape: readonly number[] | undefined;
+    }
+  | {
+      readonly kind: "queue";
+      readonly queueKind: string;
+      readonly capacity: number;
+      readonly dtypes: readonly DataType[];
+      readonly shapes: readonly (readonly number[])[];
+      readonly name: string;
+      readonly closed: boolean;
+      readonly elements: readonly (readonly WireTensor[])[];
+      readonly shuffle?: { readonly minAfterDequeue: number; readonly seed: bigint; readonly seed2: bigint };
+    }
+  | {
+      readonly kind: "table";
+      readonly tableKind: LookupTable["kind"];
+      readonly keyDtype: DataType;
+      readonly valueDtype: DataType;
+      readonly valueShape: readonly number[];
+      readonly initialized: boolean;
+      readonly entries: readonly (readonly [TableElem, readonly TableElem[]])[];
+    }
+  | {
+      readonly kind: "iterator";
+      readonly dtypes: readonly DataType[];
+      readonly shapes: readonly IteratorShape[];
+    }
+  | { readonly kind: "lost"; readonly typeName: string };
+
+/** One resource as the master's thread keeps it for a replacement thread. */
+export interface DurableRecord {
+  /** "t:<tenant>" for a tenant's shared containers, "s:<session>" for an isolated session's. */
+  readonly scope: string;
+  readonly device: string;
+  readonly container: string;
+  readonly typeName: string;
+  readonly name: string;
+  /** The session whose closing deletes the resource (TF's kernel-private resources). */
+  readonly owner: string | undefined;
+  readonly bytes: number;
+  readonly state: DurableState;
+}
+
+/**
+ * A record to keep (`record`) or to drop (undefined) under `key`; or, for a variable whose new
+ * value has the dtype and shape of the recorded one (every training step), only the value's
+ * storage (`data`): a structured clone of one typed array costs a fraction of a whole record's.
+ */
+export type DurableChange =
+  | { readonly key: string; readonly record: DurableRecord | undefined }
+  | { readonly key: string; readonly data: TensorData };
+
+/** Applies changes to the records a master's thread keeps for a worker. */
+export function applyDurableChanges(
+  records: Map<string, DurableRecord>,
+  changes: readonly DurableChange[],
+): void {
+  for (const c of changes) {
+    if ("data" in c) {
+      const r = records.get(c.key);
+      if (
+        r !== undefined &&
+        (r.state.kind === "var" || r.state.kind === "ref") &&
+        r.state.value !== undefined
+      ) {
+        records.set(c.key, { ...r, state: { ...r.state, value: { ...r.state.value, data: c.data } } });
+      }
+    } else if (c.record === undefined) records.delete(c.key);
+    else records.set(c.key, c.record);
+  }
+}
+
+/**
+ * The new storage of a variable whose value changed but kept its dtype and shape (see
+ * DurableChange), or undefined when the whole record must go.
+ */
+export function sameLayoutValue(typeName: string, before: unknown, value: unknown): TensorData | undefined {
+  if (!(before instanceof Tensor)) return undefined;
+  let now: Tensor | undefined;
+  if (typeName === VAR_TYPE_NAME) now = (value as Var).value;
+  else if (typeName === LEGACY_VAR_TYPE_NAME) now = (value as RefCell).value;
+  if (now === undefined || now.dtype !== before.dtype || !ArrayBuffer.isView(now.data)) return undefined;
+  if (now.shape.length !== before.shape.length || now.shape.some((d, i) => d !== before.shape[i]))
+    return undefined;
+  return crossingStorage(now.data);
+}
+
+/**
+ * What of a resource tells whether it changed since it was last mirrored: the held tensor of a
+ * variable (replaced on every update), a table's version; undefined where every touch may have
+ * changed it (queues).
+ */
+export function changeMark(typeName: string, value: unknown): unknown {
+  switch (typeName) {
+    case VAR_TYPE_NAME: {
+      const v = value as Var;
+      return v.isInitialized ? (v.value ?? v.dtype) : undefined;
+    }
+    case LEGACY_VAR_TYPE_NAME:
+      return (value as RefCell).value;
+    case LOOKUP_TABLE_TYPE.name:
+      return (value as LookupTable).version;
+    case ITERATOR_RESOURCE.name:
+      return ITERATOR_RESOURCE;
+    case QUEUE_TYPE.name:
+      return undefined;
+    default:
+      return typeName;
+  }
+}
+
+const wire = (t: Tensor | undefined) => (t === undefined ? undefined : toWireTensor(t));
+
+/** The durable state of one resource. */
+export function snapshotResource(typeName: string, value: unknown): DurableState {
+  switch (typeName) {
+    case VAR_TYPE_NAME: {
+      const v = value as Var;
+      return { kind: "var", dtype: v.dtype, value: wire(v.value), isInitialized: v.isInitialized };
+    }
+    case LEGACY_VAR_TYPE_NAME: {
+      const cell = value as RefCell;
+      return { kind: "ref", name: cell.name, value: wire(cell.value), declaredShape: declaredShape(cell) };
+    }
+    case QUEUE_TYPE.name:
+      return snapshotQueue(value as Queue);
+    case LOOKUP_TABLE_TYPE.name: {
+      const t = value as LookupTable;
+      return {
+        kind: "table",
+        tableKind: t.kind,
+        keyDtype: t.keyDtype,
+        valueDtype: t.valueDtype,
+        valueShape: t.valueShape,
+        initialized: t.initialized,
+        entries: [...t.entries.values()].map((e) => [e.key, e.value] as const),
+      };
+    }
+    case ITERATOR_RESOURCE.name: {
+      const r = value as IteratorResource;
+      return { kind: "iterator", dtypes: r.dtypes, shapes: r.shapes };
+    }
+    default:
+      return { kind: "lost", typeName };
+  }
+}
+
+function snapshotQueue(q: Queue): DurableState {
+  const shuffle =
+    q instanceof RandomShuffleQueue
+      ? { minAfterDequeue: q.minAfterDequeue, seed: q.seed, seed2: q.seed2 }
+      : undefined;
+  return {
+    kind: "queue",
+    queueKind: q.kind,
+    capacity: q.capacity,
+    dtypes: q.dtypes,
+    shapes: q.shapes,
+    name: q.name,
+    closed: q.closed,
+    elements: q.stored().map((tuple) => tuple.map(toWireTensor)),
+    ...(shuffle ? { shuffle } : {}),
+  };
+}
+
+/** Bytes a tensor's value holds (string payloads by their length, object elements 8 bytes each). */
+function tensorBytes(t: WireTensor | undefined): number {
+  if (t === undefined) return 0;
+  const d = t.data;
+  if (ArrayBuffer.isView(d)) return d.byteLength;
+  if (t.dtype === DataType.DT_STRING) return stringBytes(t as Tensor);
+  const n = t.shape.reduce((a, b) => a * b, 1);
+  return 8 * n;
+}
+
+function elemBytes(e: TableElem): number {
+  return e instanceof Uint8Array ? e.byteLength + 16 : 8;
+}
+
+/** The bytes a durable state holds, as the server's memory ceiling counts them. */
+export function durableBytes(s: DurableState): number {
+  switch (s.kind) {
+    case "var":
+    case "ref":
+      return tensorBytes(s.value);
+    case "queue":
+      return s.elements.reduce((sum, tuple) => sum + tuple.reduce((a, t) => a + tensorBytes(t), 0), 0);
+    case "table":
+      return s.entries.reduce(
+        (sum, [k, v]) => sum + elemBytes(k) + v.reduce((a: number, e) => a + elemBytes(e), 0),
+        0,
+      );
+    default:
+      return 0;
+  }
+}
+
+/** Why a rebuilt resource could not keep its state (`where`: the replaced thread's devices). */
+export function restartedIteratorError(where: string): Error {
+  return failedPrecondition(
+    `The worker thread for ${where} was replaced (it crashed, or a cancelled step's kernel did not stop), ` +
+      "and this iterator's position could not be kept. Run its initializer (MakeIterator) again to start a new pass.",
+  );
+}
+
+function lostError(where: string, typeName: string): Error {
+  return aborted(
+    `The worker thread for ${where} was replaced (it crashed, or a cancelled step's kernel did not stop), ` +
+      `and this resource (${typeName}) could not be kept. Reset its container or close the session to make it again.`,
+  );
+}
+
+/** A rebuilt resource, or an Error for one to mark lost (see ResourceMgr.markLost). */
+export function reviveResource(s: DurableState, where: string): unknown {
+  switch (s.kind) {
+    case "var":
+      return { dtype: s.dtype, value: s.value && fromWireTensor(s.value), isInitialized: s.isInitialized };
+    case "ref": {
+      const cell: RefCell = { value: s.value && fromWireTensor(s.value), name: s.name };
+      setDeclaredShape(cell, s.declaredShape);
+      return cell;
+    }
+    case "queue":
+      return reviveQueue(s);
+    case "table":
+      return {
+        kind: s.tableKind,
+        keyDtype: s.keyDtype,
+        valueDtype: s.valueDtype,
+        valueShape: s.valueShape,
+        initialized: s.initialized,
+        entries: new Map(s.entries.map(([key, value]) => [mapKeyOf(key), { key, value: [...value] }])),
+        version: 0,
+      } satisfies LookupTable;
+    case "iterator":
+      return IteratorResource.restarted(s.dtypes, s.shapes, restartedIteratorError(where));
+    case "lost":
+      return lostError(where, s.typeName);
+  }
+}
+
+/** The table's map key of an element (as lookup-table.ts keys its entries). */
+function mapKeyOf(e: TableElem): number | bigint | string {
+  return e instanceof Uint8Array ? Buffer.from(e.buffer, e.byteOffset, e.length).toString("latin1") : e;
+}
+
+function reviveQueue(s: Extract<DurableState, { kind: "queue" }>): Queue {
+  const { capacity, dtypes, shapes, name } = s;
+  let q: Queue;
+  if (s.queueKind === "PaddingFIFOQueue") q = new PaddingFifoQueue(capacity, dtypes, shapes, name);
+  else if (s.queueKind === "PriorityQueue") q = new PriorityQueue(capacity, dtypes, shapes, name);
+  else if (s.shuffle !== undefined) {
+    const { minAfterDequeue, seed, seed2 } = s.shuffle;
+    q = new RandomShuffleQueue(capacity, dtypes, shapes, name, minAfterDequeue, seed, seed2, new64);
+  } else q = new FifoQueue(capacity, dtypes, shapes, name);
+  q.adopt(
+    s.elements.map((tuple): Tuple => tuple.map(fromWireTensor)),
+    s.closed,
+  );
+  return q;
+}

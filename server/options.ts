@@ -206,6 +206,10 @@ export function resolveServerOptions(partial: ServerOptionsInput = {}): ServerOp
   if (allowedHosts !== undefined && allowedHosts.length === 0) {
     throw new ServerOptionsError("allowedHosts", "allowedHosts must list at least one host name (or *)");
   }
+  const master: Partial<MasterOptions> = {
+    ...partial.master,
+    sessionClusters: partial.master?.sessionClusters ?? defaultSessionClusters(host, auth),
+  };
   return {
     auth,
     allowedHosts,
@@ -223,8 +227,20 @@ export function resolveServerOptions(partial: ServerOptionsInput = {}): ServerOp
     requestTimeoutMs,
     headersTimeoutMs,
     maxConnectionsPerAddress,
-    master: partial.master ?? {},
+    master,
   };
+}
+
+/**
+ * The default of --session-clusters: a ConfigProto.cluster_def makes the server connect to
+ * addresses the client names, so it is honoured as TF does ("any") only when every caller is
+ * already on this machine (bound to loopback, anonymous callers from loopback, no credentials that
+ * would suggest a proxy forwarding remote callers); otherwise only listed addresses ("listed").
+ * docs/security.md explains the choice.
+ */
+export function defaultSessionClusters(host: string, auth: AuthOptions): "any" | "listed" {
+  const credentials = auth.tokensFile !== undefined || auth.jwksFile !== undefined;
+  return isLoopbackHost(host) && !credentials && auth.allowAnonymous === "loopback" ? "any" : "listed";
 }
 
 /** True for addresses and names that only this machine can reach. */

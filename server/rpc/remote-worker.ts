@@ -38,9 +38,19 @@ import type {
 } from "../engine/worker/worker-interface.js";
 import { createUnaryChannel } from "./grpc-unary-channel.js";
 
-/** A Device from the attributes a TF worker reports (its name must be a full device name). */
-function deviceFromAttributes(a: DeviceAttributes): Device {
-  const parsed = parseDeviceName(a.name);
+/**
+ * A Device from the attributes a TF worker reports (its name must be a full device name), named
+ * under `task`, the name the cluster gives the worker: TF's NewRemoteDevices renames a device whose
+ * job, replica or task differ (a worker started under another name, as with ClusterSpec
+ * propagation), keeping its type, index and incarnation.
+ */
+function deviceFromAttributes(a: DeviceAttributes, task: string): Device {
+  const reported = parseDeviceName(a.name);
+  const name =
+    reported?.type !== undefined && reported.id !== undefined && !a.name.startsWith(`${task}/`)
+      ? `${task}/device:${reported.type}:${reported.id}`
+      : a.name;
+  const parsed = parseDeviceName(name);
   if (
     parsed?.job === undefined ||
     parsed.replica === undefined ||
@@ -51,7 +61,7 @@ function deviceFromAttributes(a: DeviceAttributes): Device {
     throw internal(`Remote worker reported a device with an incomplete name: '${a.name}'`);
   }
   return {
-    name: a.name,
+    name,
     type: a.deviceType,
     incarnation: a.incarnation,
     parsed: parsed as Required<ParsedName>,
@@ -137,7 +147,7 @@ export function createRemoteWorker(options: RemoteWorkerOptions): RemoteWorker {
       const res = await control("GetStatus", (signal) =>
         channel.call(WorkerService.method.getStatus, {}, signal),
       );
-      devices = res.deviceAttributes.map(deviceFromAttributes);
+      devices = res.deviceAttributes.map((a) => deviceFromAttributes(a, task));
       return devices;
     },
 

@@ -1,0 +1,242 @@
+// ClusterSpec propagation (ConfigProto.cluster_def) through tfgate's master
+// (server/engine/master/session-cluster.ts): TF's own Python client runs the same programs
+// (test/tf/session_cluster_client.py) against TensorFlow's master and against tfgate, each naming
+// two TF worker tasks that are in neither server's own cluster, and the answers must be the same:
+// values, the session's devices, two sessions whose clusters differ, and TF's errors for bad
+// ClusterDefs. Then the operator's switch (--session-clusters): "off" and "listed" refuse before
+// any connection is made, which a listening socket that must see no connection checks.
+//
+// Needs the TensorFlow venv (scripts/setup-tf.sh): without it the tests skip, except under CI=true.
+
+import assert from "node:assert/strict";
+import { createServer, type Server } from "node:net";
+import { join } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { create } from "@bufbuild/protobuf";
+import { ConfigProtoSchema } from "../gen/tensorflow/core/protobuf/config_pb.js";
+import { CreateSessionRequestSchema } from "../gen/tensorflow/core/protobuf/master_pb.js";
+import { buildApp } from "../server/app.js";
+import { isTfError, TfCode } from "../server/engine/framework/errors.js";
+import { clusterDefFromJson } from "../server/engine/master/cluster.js";
+import { createMaster } from "../server/engine/master/master.js";
+import { resolveServerOptions } from "../server/options.js";
+import { createRemoteWorker } from "../server/rpc/remote-worker.js";
+import { graph } from "./support/graphs.js";
+import { freePort, runTfPython, startTfTask, type TfTask, tfAvailable } from "./support/tf-cluster.js";
+
+const repoRoot = fileURLToPath(new URL("..", import.meta.url));
+const client = join(repoRoot, "test", "tf", "session_cluster_client.py");
+
+interface ErrorAnswer {
+  error?: string;
+  message?: string;
+  value?: number;
+}
+interface ClientResult {
+  pinned: { y: number[][]; z: number; v: number[]; devices: string[] };
+  two_sessions: number[][];
+  list_devices: string[];
+  errors: Record<string, ErrorAnswer>;
+}
+
+async function runClient(
+  target: string,
+  workers: string[],
+  alt: string,
+  bootJob: string,
+): Promise<ClientResult> {
+  const run = await runTfPython([
+    client,
+    "--target",
+    target,
+    "--workers",
+    workers.join(","),
+    "--alt-worker",
+    alt,
+    "--boot-job",
+    bootJob,
+  ]);
+  assert.equal(
+    run.code,
+    0,
+    `session_cluster_client.py against ${target} failed:\n${run.stderr.slice(-4000)}`,
+  );
+  return JSON.parse(run.stdout) as ClientResult;
+}
+
+test("TF's Python client with cluster_def gets the same answers from tfgate as from TensorFlow's master", async (t) => {
+  const tf = tfAvailable();
+  if (!tf.ok) return t.skip(tf.message);
+  const [p0, p1, p2, master, gate] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
+  const tasks: TfTask[] = [];
+  t.after(() => Promise.all(tasks.map((x) => x.stop())));
+  // Each process is started under a cluster of its own; the sessions' cluster_defs rename them.
+  tasks.push(
+    ...(await Promise.all([
+      startTfTask({ a: [`127.0.0.1:${p0}`] }, "a", 0),
+      startTfTask({ b: [`127.0.0.1:${p1}`] }, "b", 0),
+      startTfTask({ c: [`127.0.0.1:${p2}`] }, "c", 0),
+      startTfTask({ master: [`127.0.0.1:${master}`] }, "master", 0),
+    ])),
+  );
+  const options = resolveServerOptions({
+    host: "127.0.0.1",
+    port: gate,
+    logLevel: "silent",
+    master: { cpuDevices: 1 },
+  });
+  assert.equal(options.master.sessionClusters, "any", "on loopback without credentials the default is TF's");
+  const app = await buildApp(options);
+  t.after(() => app.close());
+  await app.listen({ port: gate, host: "127.0.0.1" });
+
+  const workers = [`127.0.0.1:${p0}`, `127.0.0.1:${p1}`];
+  const alt = `127.0.0.1:${p2}`;
+  const expected = await runClient(`grpc://127.0.0.1:${master}`, workers, alt, "master");
+  const actual = await runClient(`grpc://127.0.0.1:${gate}`, workers, alt, "localhost");
+
+  await t.test("values across the propagated tasks and the master's own task are TF's", () => {
+    assert.deepEqual(actual.pinned, expected.pinned);
+    assert.deepEqual(actual.pinned.devices, [
+      "/job:client/replica:0/task:0/device:CPU:0",
+      "/job:worker/replica:0/task:0/device:CPU:0",
+      "/job:worker/replica:0/task:1/device:CPU:0",
+    ]);
+  });
+  await t.test("two sessions at once with different clusters keep separate variables", () => {
+    assert.deepEqual(actual.two_sessions, expected.two_sessions);
+    assert.deepEqual(actual.two_sessions, [
+      [1, 1],
+      [2, 2],
+      [1, 1],
+      [2, 2],
+      [1, 1],
+    ]);
+  });
+  await t.test("ListDevices without a session shows the server's own devices only", () => {
+    assert.deepEqual(
+      actual.list_devices,
+      expected.list_devices.map((d) => d.replace("/job:master/", "/job:localhost/")),
+    );
+  });
+  for (const name of Object.keys(expected.errors)) {
+    await t.test(`error: ${name}`, () => {
+      const mine = actual.errors[name]!;
+      const theirs = expected.errors[name]!;
+      assert.equal(mine.error, theirs.error, JSON.stringify({ mine, theirs }));
+      const normalize = (m: string | undefined, own: string) =>
+        (m ?? "")
+          .replaceAll(own, "<master>")
+          .replace(/Job: (master|localhost)/, "Job: <boot>")
+          // TF's DebugString starts with a marker protobuf varies from process to process.
+          .replace(/goo\.gle\/debug(proto|only) +/, "<debug> ");
+      assert.equal(
+        normalize(mine.message, `127.0.0.1:${gate}`),
+        normalize(theirs.message, `127.0.0.1:${master}`),
+      );
+    });
+  }
+});
+
+/** A socket that counts the connections it accepts (and closes them). */
+async function listener(): Promise<{ server: Server; address: string; connections: () => number }> {
+  let count = 0;
+  const server = createServer((s) => {
+    count++;
+    s.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as { port: number }).port;
+  return { server, address: `127.0.0.1:${port}`, connections: () => count };
+}
+
+function clusterRequest(target: string, worker: string) {
+  return create(CreateSessionRequestSchema, {
+    target,
+    graphDef: graph(),
+    config: create(ConfigProtoSchema, {
+      clusterDef: clusterDefFromJson(
+        JSON.stringify({ client: [target.replace("grpc://", "")], worker: [worker] }),
+      ),
+    }),
+  });
+}
+
+test("--session-clusters: off and listed refuse before connecting; any connects", async (t) => {
+  const trap = await listener();
+  t.after(() => new Promise<void>((resolve) => trap.server.close(() => resolve())));
+  const target = "grpc://127.0.0.1:1";
+  const make = (mode: "off" | "listed" | "any", hosts: string[] = []) => {
+    const m = createMaster({
+      cpuDevices: 1,
+      workerThreads: false,
+      remoteWorker: (o) => createRemoteWorker({ ...o, controlTimeoutMs: 2000 }),
+      sessionClusters: mode,
+      sessionClusterHosts: hosts,
+    });
+    t.after(() => m.close());
+    return m;
+  };
+  const code = async (p: Promise<unknown>) => {
+    try {
+      await p;
+      return "OK";
+    } catch (e) {
+      assert.ok(isTfError(e), String(e));
+      return { code: e.code, message: e.message };
+    }
+  };
+
+  const off = await code(make("off").createSession(clusterRequest(target, trap.address)));
+  assert.deepEqual(off, {
+    code: TfCode.PERMISSION_DENIED,
+    message:
+      "ConfigProto.cluster_def (ClusterSpec propagation) is turned off on this server; the operator can allow it with --session-clusters listed or any (TFGATE_SESSION_CLUSTERS)",
+  });
+  const listed = await code(
+    make("listed", ["10.1.2.3", "127.0.0.1:9"]).createSession(clusterRequest(target, trap.address)),
+  );
+  assert.equal(typeof listed === "object" && listed.code, TfCode.PERMISSION_DENIED);
+  assert.match(
+    typeof listed === "object" ? listed.message : "",
+    new RegExp(
+      `names addresses this server may not connect to: ${trap.address}\\. .*--session-cluster-hosts`,
+    ),
+  );
+  assert.equal(trap.connections(), 0, "a refused address is never connected to");
+
+  // Listed by host (any port): admitted, so the master connects (and fails: the trap is no worker).
+  const admitted = await code(
+    make("listed", ["127.0.0.1"]).createSession(clusterRequest(target, trap.address)),
+  );
+  assert.equal(typeof admitted === "object" && admitted.code, TfCode.UNAVAILABLE);
+  assert.ok(trap.connections() > 0, "an admitted address is connected to");
+  const before = trap.connections();
+  const any = await code(make("any").createSession(clusterRequest(target, trap.address)));
+  assert.equal(typeof any === "object" && any.code, TfCode.UNAVAILABLE);
+  assert.match(
+    typeof any === "object" ? any.message : "",
+    /\/job:worker\/replica:0\/task:0 at 127\.0\.0\.1:\d+/,
+  );
+  assert.ok(trap.connections() > before);
+});
+
+test("the default of --session-clusters follows how reachable the server is", () => {
+  const mode = (input: Parameters<typeof resolveServerOptions>[0]) =>
+    resolveServerOptions(input).master.sessionClusters;
+  assert.equal(mode({ host: "127.0.0.1" }), "any");
+  assert.equal(mode({ host: "0.0.0.0", auth: { tokensFile: "/dev/null" } }), "listed");
+  assert.equal(mode({ host: "127.0.0.1", auth: { tokensFile: "/dev/null" } }), "listed");
+  assert.equal(mode({ host: "127.0.0.1", auth: { allowAnonymous: "all" } }), "listed");
+  assert.equal(
+    mode({ host: "0.0.0.0", auth: { tokensFile: "/dev/null" }, master: { sessionClusters: "any" } }),
+    "any",
+  );
+});

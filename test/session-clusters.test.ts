@@ -9,6 +9,7 @@
 // Needs the TensorFlow venv (scripts/setup-tf.sh): without it the tests skip, except under CI=true.
 
 import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -34,7 +35,7 @@ interface ErrorAnswer {
   value?: number;
 }
 interface ClientResult {
-  pinned: { y: number[][]; z: number; v: number[]; devices: string[] };
+  pinned: { y: number[][]; back: number[][]; z: number; v: number[]; devices: string[] };
   two_sessions: number[][];
   list_devices: string[];
   errors: Record<string, ErrorAnswer>;
@@ -45,6 +46,7 @@ async function runClient(
   workers: string[],
   alt: string,
   bootJob: string,
+  onlyValues = false,
 ): Promise<ClientResult> {
   const run = await runTfPython([
     client,
@@ -56,6 +58,7 @@ async function runClient(
     alt,
     "--boot-job",
     bootJob,
+    ...(onlyValues ? ["--only-values"] : []),
   ]);
   assert.equal(
     run.code,
@@ -136,7 +139,7 @@ test("TF's Python client with cluster_def gets the same answers from tfgate as f
           .replaceAll(own, "<master>")
           .replace(/Job: (master|localhost)/, "Job: <boot>")
           // TF's DebugString starts with a marker protobuf varies from process to process.
-          .replace(/goo\.gle\/debug(proto|only) +/, "<debug> ");
+          .replace(/goo\.gle\/debug\w+ +/, "<debug> ");
       assert.equal(
         normalize(mine.message, `127.0.0.1:${gate}`),
         normalize(theirs.message, `127.0.0.1:${master}`),
@@ -239,4 +242,88 @@ test("the default of --session-clusters follows how reachable the server is", ()
     mode({ host: "0.0.0.0", auth: { tokensFile: "/dev/null" }, master: { sessionClusters: "any" } }),
     "any",
   );
+});
+
+const runCli = "import { runCli } from './server/main.ts'; await runCli(process.argv.slice(1));";
+
+/** `tfgate worker` started as /job:<job>/task:0 of a cluster of its own; resolves once it listens. */
+async function startGateWorker(job: string, port: number): Promise<ChildProcess> {
+  const cluster = JSON.stringify({ [job]: [`127.0.0.1:${port}`] });
+  const args = [
+    "worker",
+    "--port",
+    String(port),
+    "--job",
+    job,
+    "--task",
+    "0",
+    "--devices",
+    "CPU:1",
+    "--cluster",
+    cluster,
+  ];
+  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", runCli, ...args], {
+    cwd: repoRoot,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let log = "";
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      log += chunk.toString();
+      if (log.includes("serving TensorFlow's WorkerService")) resolve();
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.on("exit", (code) => reject(new Error(`tfgate worker exited (${code}) before listening:\n${log}`)));
+  });
+  return child;
+}
+
+test("a tfgate worker renamed by a session's cluster_def stands in for a TF worker, under TF's master and tfgate's", async (t) => {
+  const tf = tfAvailable();
+  if (!tf.ok) return t.skip(tf.message);
+  const [pa, pb, pg, master, gate] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
+  const tasks: TfTask[] = [];
+  t.after(() => Promise.all(tasks.map((x) => x.stop())));
+  tasks.push(
+    ...(await Promise.all([
+      startTfTask({ a: [`127.0.0.1:${pa}`] }, "a", 0),
+      startTfTask({ b: [`127.0.0.1:${pb}`] }, "b", 0),
+      startTfTask({ master: [`127.0.0.1:${master}`] }, "master", 0),
+    ])),
+  );
+  // Started as /job:gw/task:0; the sessions call it /job:worker/task:0.
+  const gw = await startGateWorker("gw", pg);
+  t.after(() => {
+    if (gw.exitCode === null && gw.signalCode === null) gw.kill("SIGKILL");
+  });
+  const options = resolveServerOptions({
+    host: "127.0.0.1",
+    port: gate,
+    logLevel: "silent",
+    master: { cpuDevices: 1 },
+  });
+  const app = await buildApp(options);
+  t.after(() => app.close());
+  await app.listen({ port: gate, host: "127.0.0.1" });
+
+  const tfOnly = [`127.0.0.1:${pa}`, `127.0.0.1:${pb}`];
+  const mixed = [`127.0.0.1:${pg}`, `127.0.0.1:${pb}`];
+  const unused = `127.0.0.1:${pa}`;
+  const expected = await runClient(`grpc://127.0.0.1:${master}`, tfOnly, unused, "master", true);
+  const underTf = await runClient(`grpc://127.0.0.1:${master}`, mixed, unused, "master", true);
+  const underGate = await runClient(`grpc://127.0.0.1:${gate}`, mixed, unused, "localhost", true);
+
+  await t.test("TF's client → TF's master → the tfgate worker and a TF worker: TF's values", () => {
+    assert.deepEqual(underTf.pinned, expected.pinned);
+  });
+  await t.test("TF's client → tfgate's master → the tfgate worker and a TF worker: TF's values", () => {
+    assert.deepEqual(underGate.pinned, expected.pinned);
+  });
 });

@@ -3,7 +3,7 @@ test/session-clusters.test.ts: the same programs run against TensorFlow's master
 tfgate, on the same worker tasks, and the answers must match.
 
 Usage: session_cluster_client.py --target grpc://host:port --workers h:p,h:p --alt-worker h:p
-                                  --boot-job <the master's own job>
+                                  --boot-job <the master's own job> [--only-values]
 
 The master's own task in every cluster_def is /job:client/task:0 at the target's address; the
 workers are /job:worker/task:0 and task:1. Prints one JSON object.
@@ -53,14 +53,17 @@ def pinned(target, jobs):
             y = tf.matmul(x, x) + 10.0
             v = tf.compat.v1.Variable([1.0, 2.0], name="v")
             bump = v.assign_add([0.5, 0.25])
-        z = tf.reduce_sum(y) * 3.0  # unpinned: the master's own task
+        with tf.device("/job:worker/task:0"):
+            back = y * 0.5 - x  # task 1 → task 0
+        z = tf.reduce_sum(back) * 3.0  # unpinned: the master's own task
         init = tf.compat.v1.global_variables_initializer()
     with tf.compat.v1.Session(target, graph=g, config=config(jobs)) as s:
         s.run(init)
         s.run(bump)
-        ys, zs, vs = s.run([y, z, bump])
+        ys, backs, zs, vs = s.run([y, back, z, bump])
         return {
             "y": ys.tolist(),
+            "back": backs.tolist(),
             "z": float(zs),
             "v": vs.tolist(),
             "devices": sorted(d.name for d in s.list_devices()),
@@ -103,10 +106,14 @@ def main() -> None:
     parser.add_argument("--workers", required=True)
     parser.add_argument("--alt-worker", required=True)
     parser.add_argument("--boot-job", required=True)
+    parser.add_argument("--only-values", action="store_true")
     args = parser.parse_args()
     client = args.target[len("grpc://") :]
     workers = args.workers.split(",")
     good = [("client", {0: client}), ("worker", {0: workers[0], 1: workers[1]})]
+    if args.only_values:
+        print(json.dumps({"pinned": pinned(args.target, good)}))
+        return
     out = {
         "pinned": pinned(args.target, good),
         "two_sessions": two_sessions(args.target, client, workers, args.alt_worker),

@@ -37,6 +37,7 @@ interface ErrorAnswer {
 interface ClientResult {
   pinned: { y: number[][]; back: number[][]; z: number; v: number[]; devices: string[] };
   two_sessions: number[][];
+  feed_to_task: ErrorAnswer | { value: number[] };
   list_devices: string[];
   errors: Record<string, ErrorAnswer>;
 }
@@ -122,6 +123,15 @@ test("TF's Python client with cluster_def gets the same answers from tfgate as f
       [2, 2],
       [1, 1],
     ]);
+  });
+  await t.test("a feed consumed on a propagated task: TF's value; tfgate refuses, saying why", () => {
+    assert.deepEqual(expected.feed_to_task, { value: [3, 6] });
+    const mine = actual.feed_to_task as ErrorAnswer;
+    assert.equal(mine.error, "UnimplementedError");
+    assert.match(
+      mine.message ?? "",
+      /^\/job:worker\/replica:0\/task:0 would receive a value from \/job:client\/replica:0\/task:0\/device:CPU:0 .*does not serve RecvTensor on its MasterService port/,
+    );
   });
   await t.test("ListDevices without a session shows the server's own devices only", () => {
     assert.deepEqual(

@@ -100,6 +100,20 @@ def try_run(target, jobs, device="/job:worker/task:0"):
         return error(e)
 
 
+def feed_to_task(target, jobs):
+    """A feed consumed on a propagated task: the task pulls it from the master's own task."""
+    g = tf.Graph()
+    with g.as_default():
+        p = tf.compat.v1.placeholder(tf.float32, [2])
+        with tf.device("/job:worker/task:0"):
+            y = p * 3.0
+    try:
+        with tf.compat.v1.Session(target, graph=g, config=config(jobs)) as s:
+            return {"value": s.run(y, {p: [1.0, 2.0]}).tolist()}
+    except tf.errors.OpError as e:
+        return error(e)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--target", required=True)
@@ -117,6 +131,7 @@ def main() -> None:
     out = {
         "pinned": pinned(args.target, good),
         "two_sessions": two_sessions(args.target, client, workers, args.alt_worker),
+        "feed_to_task": feed_to_task(args.target, good),
         "list_devices": sorted(d.name for d in tf.compat.v1.Session(args.target).list_devices()),
         "errors": {
             "device_not_in_cluster": try_run(args.target, good, "/job:worker/task:5"),

@@ -17,10 +17,10 @@
 import type { ClusterDef } from "../../../gen/tensorflow/core/protobuf/cluster_pb.js";
 import type { ConfigProto } from "../../../gen/tensorflow/core/protobuf/config_pb.js";
 import { type Device, sortDevices } from "../device/device-set.js";
-import { internal, invalidArgument, notFound, permissionDenied } from "../framework/errors.js";
+import { internal, invalidArgument, notFound, permissionDenied, unimplemented } from "../framework/errors.js";
 import { createRenamedWorker, type StepRoutes } from "../worker/renamed-worker.js";
 import { sendDeviceOfKey } from "../worker/rendezvous-mgr.js";
-import type { RemoteWorkerFactory, WorkerInterface } from "../worker/worker-interface.js";
+import type { RemoteWorker, RemoteWorkerFactory, WorkerInterface } from "../worker/worker-interface.js";
 import { clusterSessionEnvironment, createClusterWorkers } from "./cluster.js";
 import type { MasterSessionEnv } from "./master-session.js";
 
@@ -193,7 +193,8 @@ export async function createPropagatedEnvironment(
   principal: string,
   deps: PropagationDeps,
 ): Promise<PropagatedEnvironment> {
-  const cluster = createClusterWorkers(propagated.cluster, propagated.ownTask, deps.remoteWorker, deps.log);
+  const factory: RemoteWorkerFactory = (o) => refusingPullsFrom(deps.remoteWorker(o), propagated.ownTask);
+  const cluster = createClusterWorkers(propagated.cluster, propagated.ownTask, factory, deps.log);
   try {
     const remote = await cluster.discover(config.deviceFilters);
     const ownTask = deps.localWorkers[0]!.task;
@@ -221,4 +222,33 @@ export async function createPropagatedEnvironment(
     await cluster.close();
     throw e;
   }
+}
+
+/**
+ * A task of a propagated cluster that would pull a value from the master's own task (a feed, or
+ * an unpinned node's output, consumed on the task) would call RecvTensor at the master's address,
+ * and tfgate's main port does not serve TF's WorkerService (only --worker-port does, which the
+ * cluster cannot name: the master's task is the one at the session's target). Such a graph is
+ * refused when it is registered, saying so, rather than failing inside TF's worker.
+ */
+function refusingPullsFrom(worker: RemoteWorker, ownTask: string): RemoteWorker {
+  return {
+    ...worker,
+    registerGraph(req) {
+      const decoder = new TextDecoder();
+      for (const n of req.graphDef.node) {
+        if (n.op !== "_Recv" && n.op !== "_HostRecv") continue;
+        const from = n.attr.send_device?.value;
+        const sender = from?.case === "s" ? decoder.decode(from.value) : "";
+        if (sender === ownTask || sender.startsWith(`${ownTask}/`)) {
+          return Promise.reject(
+            unimplemented(
+              `${worker.task} would receive a value from ${sender} (node ${n.name}), this server's own task in the session's cluster_def; tfgate does not serve RecvTensor on its MasterService port. Place the nodes that consume feeds or values computed on ${ownTask} on that task too, or name the tasks with tfgate's --cluster and --worker-port instead of cluster_def`,
+            ),
+          );
+        }
+      }
+      return worker.registerGraph(req);
+    },
+  };
 }

@@ -16,14 +16,22 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { create } from "@bufbuild/protobuf";
 import { ConfigProtoSchema } from "../gen/tensorflow/core/protobuf/config_pb.js";
-import { CreateSessionRequestSchema } from "../gen/tensorflow/core/protobuf/master_pb.js";
+import {
+  CloseSessionRequestSchema,
+  CreateSessionRequestSchema,
+  ListDevicesRequestSchema,
+  ResetRequestSchema,
+} from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { buildApp } from "../server/app.js";
-import { isTfError, TfCode } from "../server/engine/framework/errors.js";
+import { parseDeviceName } from "../server/engine/device/device-name.js";
+import type { Device } from "../server/engine/device/device-set.js";
+import { isTfError, TfCode, unavailable } from "../server/engine/framework/errors.js";
 import { clusterDefFromJson } from "../server/engine/master/cluster.js";
 import { createMaster } from "../server/engine/master/master.js";
+import type { RemoteWorkerFactory } from "../server/engine/worker/worker-interface.js";
 import { resolveServerOptions } from "../server/options.js";
 import { createRemoteWorker } from "../server/rpc/remote-worker.js";
-import { graph } from "./support/graphs.js";
+import { constNode, DataType, graph } from "./support/graphs.js";
 import { freePort, runTfPython, startTfTask, type TfTask, tfAvailable } from "./support/tf-cluster.js";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -336,4 +344,118 @@ test("a tfgate worker renamed by a session's cluster_def stands in for a TF work
   await t.test("TF's client → tfgate's master → the tfgate worker and a TF worker: TF's values", () => {
     assert.deepEqual(underGate.pinned, expected.pinned);
   });
+});
+
+/**
+ * RemoteWorkers that answer without a network and record their lifecycle: each task reports one
+ * CPU device under the name it was "started" as (so the master must rename it), and a task whose
+ * address ends in ":9" does not answer GetStatus.
+ */
+function recordingWorkers() {
+  const opened: string[] = [];
+  const closed: string[] = [];
+  const workerSessions: { task: string; handle: string; isolate: boolean; cluster: number }[] = [];
+  const factory: RemoteWorkerFactory = (o) => {
+    opened.push(o.task);
+    const incarnation = 7n;
+    const device = {
+      name: `${o.task}/device:CPU:0`,
+      type: "CPU",
+      incarnation,
+      parsed: parseDeviceName(`${o.task}/device:CPU:0`) as Device["parsed"],
+      memoryLimit: 0n,
+    };
+    return {
+      task: o.task,
+      address: o.address,
+      splitsGraphByDevice: true,
+      getDevices: () => [device],
+      async refreshDevices() {
+        if (o.address.endsWith(":9"))
+          throw unavailable(`GetStatus to ${o.task} at ${o.address} failed: refused`);
+        return [device];
+      },
+      async createWorkerSession(handle, isolate) {
+        workerSessions.push({ task: o.task, handle, isolate, cluster: o.cluster.job.length });
+      },
+      async deleteWorkerSession() {},
+      registerGraph: async () => "g",
+      runGraph: () => Promise.reject(unavailable("not a real task")),
+      recvTensor: () => Promise.reject(unavailable("not a real task")),
+      cleanupGraph() {},
+      deregisterGraph: async () => {},
+      cleanupAll: async () => {},
+      async close() {
+        closed.push(o.task);
+      },
+    };
+  };
+  return { factory, opened, closed, workerSessions };
+}
+
+test("a propagated session's connections are its own: opened for it, closed with it (close, failed create, Reset)", async (t) => {
+  const rec = recordingWorkers();
+  const m = createMaster({
+    cpuDevices: 1,
+    workerThreads: false,
+    remoteWorker: rec.factory,
+    sessionClusters: "any",
+  });
+  t.after(() => m.close());
+  const target = "grpc://127.0.0.1:5";
+  const request = (workers: string[], g = graph()) =>
+    create(CreateSessionRequestSchema, {
+      target,
+      graphDef: g,
+      config: create(ConfigProtoSchema, {
+        clusterDef: clusterDefFromJson(JSON.stringify({ client: ["127.0.0.1:5"], worker: workers })),
+      }),
+    });
+  const a = await m.createSession(request(["10.0.0.1:1", "10.0.0.2:1"]));
+  const b = await m.createSession(request(["10.0.0.3:1"]));
+  assert.deepEqual(rec.opened, [
+    "/job:worker/replica:0/task:0",
+    "/job:worker/replica:0/task:1",
+    "/job:worker/replica:0/task:0",
+  ]);
+  // Every task of a propagated session gets an isolated worker session naming the cluster.
+  assert.ok(rec.workerSessions.every((w) => w.isolate && w.cluster === 2));
+  const listed = await m.listDevices(create(ListDevicesRequestSchema, { sessionHandle: a.sessionHandle }));
+  assert.deepEqual(
+    listed.localDevice.map((d) => d.name),
+    ["/job:client/replica:0/task:0/device:CPU:0"],
+  );
+  assert.deepEqual(
+    listed.remoteDevice.map((d) => d.name),
+    ["/job:worker/replica:0/task:0/device:CPU:0", "/job:worker/replica:0/task:1/device:CPU:0"],
+  );
+  const plain = await m.listDevices(create(ListDevicesRequestSchema));
+  assert.deepEqual(
+    plain.localDevice.map((d) => d.name),
+    ["/job:localhost/replica:0/task:0/device:CPU:0"],
+  );
+  assert.deepEqual(plain.remoteDevice, []);
+
+  await m.closeSession(create(CloseSessionRequestSchema, { sessionHandle: a.sessionHandle }));
+  assert.equal(rec.closed.length, 2, "closing a session closes the two connections it opened");
+  // A task that does not answer fails CreateSession UNAVAILABLE naming it; what was opened closes.
+  await assert.rejects(m.createSession(request(["10.0.0.4:1", "10.0.0.5:9"])), (e) => {
+    assert.ok(
+      isTfError(e) && e.code === TfCode.UNAVAILABLE && /task:1 at 10\.0\.0\.5:9/.test(e.message),
+      String(e),
+    );
+    return true;
+  });
+  assert.equal(rec.closed.length, 4);
+  // A graph that cannot be placed: the session is not created and its connections close.
+  const pinned = graph({ ...constNode("c", DataType.DT_FLOAT, [], [1]), device: "/job:worker/task:7" });
+  await assert.rejects(m.createSession(request(["10.0.0.6:1"], pinned)), (e) => {
+    assert.ok(isTfError(e) && e.code === TfCode.INVALID_ARGUMENT, String(e));
+    return true;
+  });
+  assert.equal(rec.closed.length, 5);
+  await m.reset(create(ResetRequestSchema));
+  assert.equal(rec.closed.length, 6, "Reset closes the sessions and what they opened");
+  assert.equal(m.openSessionCount(), 0);
+  void b;
 });

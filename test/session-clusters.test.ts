@@ -21,6 +21,7 @@ import {
   CreateSessionRequestSchema,
   ListDevicesRequestSchema,
   ResetRequestSchema,
+  RunStepRequestSchema,
 } from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { buildApp } from "../server/app.js";
 import { parseDeviceName } from "../server/engine/device/device-name.js";
@@ -31,7 +32,8 @@ import { createMaster } from "../server/engine/master/master.js";
 import type { RemoteWorkerFactory } from "../server/engine/worker/worker-interface.js";
 import { resolveServerOptions } from "../server/options.js";
 import { createRemoteWorker } from "../server/rpc/remote-worker.js";
-import { constNode, DataType, graph } from "./support/graphs.js";
+import { attr } from "./support/attr.js";
+import { constNode, DataType, graph, node, tensorValues } from "./support/graphs.js";
 import { freePort, runTfPython, startTfTask, type TfTask, tfAvailable } from "./support/tf-cluster.js";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -458,4 +460,59 @@ test("a propagated session's connections are its own: opened for it, closed with
   assert.equal(rec.closed.length, 6, "Reset closes the sessions and what they opened");
   assert.equal(m.openSessionCount(), 0);
   void b;
+});
+
+test("a propagated task that dies fails only the steps that touch it, and is used again once it is back", async (t) => {
+  const tf = tfAvailable();
+  if (!tf.ok) return t.skip(tf.message);
+  const [pa, pb] = await Promise.all([freePort(), freePort()]);
+  const a = { a: [`127.0.0.1:${pa}`] };
+  const b = { b: [`127.0.0.1:${pb}`] };
+  const tasks: TfTask[] = await Promise.all([startTfTask(a, "a", 0), startTfTask(b, "b", 0)]);
+  t.after(() => Promise.all(tasks.map((x) => x.stop())));
+  const m = createMaster({
+    cpuDevices: 1,
+    workerThreads: false,
+    remoteWorker: createRemoteWorker,
+    sessionClusters: "any",
+  });
+  t.after(() => m.close());
+  const W0 = "/job:worker/replica:0/task:0";
+  const W1 = "/job:worker/replica:0/task:1";
+  const f = DataType.DT_FLOAT;
+  const g = graph(
+    { ...constNode("a", f, [3], [1, 2, 3]), device: W0 },
+    node("neg", "Neg", { inputs: ["a"], attrs: { T: attr.type(f) }, device: W0 }),
+    { ...constNode("k", f, [], [10]), device: W1 },
+    node("sum", "AddV2", { inputs: ["neg", "k"], attrs: { T: attr.type(f) }, device: W1 }),
+  );
+  const { sessionHandle } = await m.createSession(
+    create(CreateSessionRequestSchema, {
+      target: "grpc://127.0.0.1:5",
+      graphDef: g,
+      config: create(ConfigProtoSchema, {
+        clusterDef: clusterDefFromJson(
+          JSON.stringify({ client: ["127.0.0.1:5"], worker: [`127.0.0.1:${pa}`, `127.0.0.1:${pb}`] }),
+        ),
+      }),
+    }),
+  );
+  const fetch = async (name: string) => {
+    const res = await m.runStep(create(RunStepRequestSchema, { sessionHandle, fetch: [name] }));
+    return tensorValues(res.tensor[0]?.tensor);
+  };
+  assert.deepEqual(await fetch("sum:0"), [9, 8, 7]);
+  await tasks[1]!.kill();
+  await assert.rejects(fetch("sum:0"), (e) => {
+    assert.ok(isTfError(e) && e.code === TfCode.UNAVAILABLE && e.message.includes(W1), String(e));
+    return true;
+  });
+  assert.deepEqual(await fetch("neg:0"), [-1, -2, -3], "steps on the surviving task keep running");
+  tasks[1] = await startTfTask(b, "b", 0);
+  assert.deepEqual(
+    await fetch("sum:0"),
+    [9, 8, 7],
+    "the restarted task gets a new worker session and the graphs again",
+  );
+  await m.closeSession(create(CloseSessionRequestSchema, { sessionHandle }));
 });

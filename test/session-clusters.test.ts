@@ -31,6 +31,7 @@ import { clusterDefFromJson } from "../server/engine/master/cluster.js";
 import { createMaster } from "../server/engine/master/master.js";
 import type { RemoteWorkerFactory } from "../server/engine/worker/worker-interface.js";
 import { resolveServerOptions } from "../server/options.js";
+import { sharedChannelHolders } from "../server/rpc/grpc-unary-channel.js";
 import { createRemoteWorker } from "../server/rpc/remote-worker.js";
 import { attr } from "./support/attr.js";
 import { constNode, DataType, graph, node, tensorValues } from "./support/graphs.js";
@@ -142,6 +143,9 @@ test("TF's Python client with cluster_def gets the same answers from tfgate as f
       mine.message ?? "",
       /^\/job:worker\/replica:0\/task:0 would receive a value from \/job:client\/replica:0\/task:0\/device:CPU:0 .*does not serve RecvTensor on its MasterService port/,
     );
+  });
+  await t.test("once the client's sessions are closed, no connection to the tasks is left open", () => {
+    for (const address of [...workers, alt]) assert.equal(sharedChannelHolders(address), 0, address);
   });
   await t.test("ListDevices without a session shows the server's own devices only", () => {
     assert.deepEqual(
@@ -515,4 +519,19 @@ test("a propagated task that dies fails only the steps that touch it, and is use
     "the restarted task gets a new worker session and the graphs again",
   );
   await m.closeSession(create(CloseSessionRequestSchema, { sessionHandle }));
+});
+
+test("RemoteWorkers to one address share its connection; it closes with the last of them", async () => {
+  const address = "127.0.0.1:7";
+  const make = (task: string) =>
+    createRemoteWorker({ task, address, cluster: clusterDefFromJson("{}"), log: () => {} });
+  const one = make("/job:worker/replica:0/task:0");
+  const two = make("/job:other/replica:0/task:3");
+  assert.equal(sharedChannelHolders(address), 2);
+  await one.close();
+  await one.close();
+  assert.equal(sharedChannelHolders(address), 1, "closing twice releases once");
+  await assert.rejects(one.refreshDevices(), (e) => isTfError(e) && e.code === TfCode.UNAVAILABLE);
+  await two.close();
+  assert.equal(sharedChannelHolders(address), 0);
 });

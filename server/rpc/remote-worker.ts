@@ -36,7 +36,7 @@ import type {
   RunGraphRequest,
   RunGraphResponse,
 } from "../engine/worker/worker-interface.js";
-import { createUnaryChannel } from "./grpc-unary-channel.js";
+import { acquireSharedChannel } from "./grpc-unary-channel.js";
 
 /**
  * A Device from the attributes a TF worker reports (its name must be a full device name), named
@@ -92,7 +92,7 @@ export function createRemoteWorker(options: RemoteWorkerOptions): RemoteWorker {
   // No keepalive pings: TF's gRPC server answers pings it finds too frequent (by its defaults, more
   // than one per 5 minutes without data) with GOAWAY ENHANCE_YOUR_CALM, which kills every call on
   // the connection. A dead task is noticed by the calls themselves.
-  const channel = createUnaryChannel(address);
+  const channel = acquireSharedChannel(address);
   const controlTimeoutMs = options.controlTimeoutMs ?? 10_000;
   const requestId = createRequestIds();
   const { job, taskIndex, replica } = taskParts(task);

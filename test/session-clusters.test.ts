@@ -19,6 +19,7 @@ import { ConfigProtoSchema } from "../gen/tensorflow/core/protobuf/config_pb.js"
 import {
   CloseSessionRequestSchema,
   CreateSessionRequestSchema,
+  ExtendSessionRequestSchema,
   ListDevicesRequestSchema,
   ResetRequestSchema,
   RunStepRequestSchema,
@@ -534,4 +535,51 @@ test("RemoteWorkers to one address share its connection; it closes with the last
   await assert.rejects(one.refreshDevices(), (e) => isTfError(e) && e.code === TfCode.UNAVAILABLE);
   await two.close();
   assert.equal(sharedChannelHolders(address), 0);
+});
+
+test("in a propagated session tfgate's own devices, on their worker threads, run under the session's task name", async (t) => {
+  const rec = recordingWorkers();
+  const m = createMaster({ cpuDevices: 2, remoteWorker: rec.factory, sessionClusters: "any" });
+  t.after(() => m.close());
+  const C = "/job:client/replica:0/task:0";
+  const f = DataType.DT_FLOAT;
+  const g = graph(
+    { ...constNode("a", f, [2], [1, 2]), device: `${C}/device:CPU:1` },
+    node("sq", "Square", { inputs: ["a"], attrs: { T: attr.type(f) }, device: `${C}/device:CPU:1` }),
+    node("neg", "Neg", { inputs: ["sq"], attrs: { T: attr.type(f) }, device: `${C}/device:CPU:0` }),
+  );
+  const { sessionHandle } = await m.createSession(
+    create(CreateSessionRequestSchema, {
+      target: "grpc://127.0.0.1:5",
+      graphDef: g,
+      config: create(ConfigProtoSchema, {
+        clusterDef: clusterDefFromJson(JSON.stringify({ client: ["127.0.0.1:5"], worker: ["10.0.0.1:1"] })),
+      }),
+    }),
+  );
+  const res = await m.runStep(
+    create(RunStepRequestSchema, { sessionHandle, fetch: ["neg:0", "sq:0"], options: { traceLevel: 3 } }),
+  );
+  assert.deepEqual(tensorValues(res.tensor[0]?.tensor), [-1, -4]);
+  assert.deepEqual(tensorValues(res.tensor[1]?.tensor), [1, 4]);
+  // Step stats name the devices as the session does.
+  assert.deepEqual(res.metadata?.stepStats?.devStats.map((d) => d.device).sort(), [
+    `${C}/device:CPU:0`,
+    `${C}/device:CPU:1`,
+  ]);
+  // The server's own name for its devices means nothing in this session.
+  await assert.rejects(
+    m.extendSession(
+      create(ExtendSessionRequestSchema, {
+        sessionHandle,
+        currentGraphVersion: 0n,
+        graphDef: graph({
+          ...constNode("b", f, [], [1]),
+          device: "/job:localhost/replica:0/task:0/device:CPU:0",
+        }),
+      }),
+    ),
+    (e) => isTfError(e) && e.code === TfCode.INVALID_ARGUMENT && /Cannot assign a device/.test(e.message),
+  );
+  await m.closeSession(create(CloseSessionRequestSchema, { sessionHandle }));
 });

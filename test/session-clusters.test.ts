@@ -201,13 +201,14 @@ test("--session-clusters: off and listed refuse before connecting; any connects"
   const trap = await listener();
   t.after(() => new Promise<void>((resolve) => trap.server.close(() => resolve())));
   const target = "grpc://127.0.0.1:1";
-  const make = (mode: "off" | "listed" | "any", hosts: string[] = []) => {
+  const make = (mode: "off" | "listed" | "any", hosts: string[] = [], cluster?: string) => {
     const m = createMaster({
       cpuDevices: 1,
       workerThreads: false,
       remoteWorker: (o) => createRemoteWorker({ ...o, controlTimeoutMs: 2000 }),
       sessionClusters: mode,
       sessionClusterHosts: hosts,
+      ...(cluster === undefined ? {} : { cluster: clusterDefFromJson(cluster) }),
     });
     t.after(() => m.close());
     return m;
@@ -246,6 +247,15 @@ test("--session-clusters: off and listed refuse before connecting; any connects"
   );
   assert.equal(typeof admitted === "object" && admitted.code, TfCode.UNAVAILABLE);
   assert.ok(trap.connections() > 0, "an admitted address is connected to");
+  // The server's own --cluster is listed too.
+  const fromCluster = trap.connections();
+  const viaCluster = await code(
+    make("listed", [], JSON.stringify({ ps: [trap.address] })).createSession(
+      clusterRequest(target, trap.address),
+    ),
+  );
+  assert.equal(typeof viaCluster === "object" && viaCluster.code, TfCode.UNAVAILABLE);
+  assert.ok(trap.connections() > fromCluster, "an address of --cluster is admitted");
   const before = trap.connections();
   const any = await code(make("any").createSession(clusterRequest(target, trap.address)));
   assert.equal(typeof any === "object" && any.code, TfCode.UNAVAILABLE);

@@ -20,6 +20,7 @@ import { buildApp, reloadCredentials } from "./app.js";
 import type { AnonymousAccess, AuthOptions } from "./auth/authenticator.js";
 import { clusterDefFromJson, clusterTasks } from "./engine/master/cluster.js";
 import type { MasterOptions } from "./engine/master/master.js";
+import { type SessionClusterMode, sessionClusterModes } from "./engine/master/session-cluster.js";
 import {
   type CorsOrigin,
   type LogLevel,
@@ -61,6 +62,8 @@ interface ServeFlags {
   nativeKernels?: "on" | "off";
   cluster?: string;
   job?: string;
+  sessionClusters?: SessionClusterMode;
+  sessionClusterHosts?: string;
   filesRoot?: string;
   filesReadOnly?: boolean;
   // Authentication and the Host check.
@@ -589,6 +592,11 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
         nativeKernels: flags.nativeKernels === undefined ? undefined : flags.nativeKernels === "on",
         cluster,
         job: flags.job,
+        sessionClusters: flags.sessionClusters,
+        sessionClusterHosts: flags.sessionClusterHosts
+          ?.split(",")
+          .map((h) => h.trim())
+          .filter((h) => h !== ""),
         files:
           flags.filesRoot === undefined
             ? undefined
@@ -694,6 +702,23 @@ function addClusterOptions(command: Command): void {
         "--job <name>",
         "this server's job in the cluster (its task is task 0); default localhost",
       ).env("TFGATE_JOB"),
+    )
+    .addOption(
+      new Option(
+        "--session-clusters <mode>",
+        "whether a CreateSession may bring its own cluster (ConfigProto.cluster_def, which makes tfgate " +
+          "connect to the addresses it names): off, listed (only addresses of --cluster and " +
+          "--session-cluster-hosts) or any (TensorFlow's behaviour); default any when bound to loopback " +
+          "without credentials, else listed",
+      )
+        .env("TFGATE_SESSION_CLUSTERS")
+        .choices(sessionClusterModes),
+    )
+    .addOption(
+      new Option(
+        "--session-cluster-hosts <list>",
+        'addresses a session\'s cluster_def may name under --session-clusters listed: "host:port" or "host" (any port), comma-separated',
+      ).env("TFGATE_SESSION_CLUSTER_HOSTS"),
     );
 }
 

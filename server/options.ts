@@ -226,6 +226,10 @@ export function resolveServerOptions(partial: ServerOptionsInput = {}): ServerOp
   if (allowedHosts !== undefined && allowedHosts.length === 0) {
     throw new ServerOptionsError("allowedHosts", "allowedHosts must list at least one host name (or *)");
   }
+  const master: Partial<MasterOptions> = {
+    ...partial.master,
+    sessionClusters: partial.master?.sessionClusters ?? defaultSessionClusters(host, auth),
+  };
   return {
     auth,
     allowedHosts,
@@ -245,7 +249,7 @@ export function resolveServerOptions(partial: ServerOptionsInput = {}): ServerOp
     headersTimeoutMs,
     maxConnectionsPerAddress,
     maxConnections,
-    master: partial.master ?? {},
+    master,
   };
 }
 
@@ -266,6 +270,18 @@ export function defaultMaxConnections(limitsText?: string): number {
   const soft = /^Max open files\s+(\d+|unlimited)/m.exec(text)?.[1];
   if (soft === undefined || soft === "unlimited") return 16_384;
   return Math.max(64, Math.floor((Number(soft) * 3) / 4));
+}
+
+/**
+ * The default of --session-clusters: a ConfigProto.cluster_def makes the server connect to
+ * addresses the client names, so it is honoured as TF does ("any") only when every caller is
+ * already on this machine (bound to loopback, anonymous callers from loopback, no credentials that
+ * would suggest a proxy forwarding remote callers); otherwise only listed addresses ("listed").
+ * docs/security.md explains the choice.
+ */
+export function defaultSessionClusters(host: string, auth: AuthOptions): "any" | "listed" {
+  const credentials = auth.tokensFile !== undefined || auth.jwksFile !== undefined;
+  return isLoopbackHost(host) && !credentials && auth.allowAnonymous === "loopback" ? "any" : "listed";
 }
 
 /** True for addresses and names that only this machine can reach. */

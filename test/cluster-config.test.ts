@@ -6,7 +6,11 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { test } from "node:test";
 import { create } from "@bufbuild/protobuf";
-import { ListDevicesRequestSchema } from "../gen/tensorflow/core/protobuf/master_pb.js";
+import { ConfigProtoSchema } from "../gen/tensorflow/core/protobuf/config_pb.js";
+import {
+  CreateSessionRequestSchema,
+  ListDevicesRequestSchema,
+} from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { isTfError, TfCode } from "../server/engine/framework/errors.js";
 import { clusterDefFromJson, clusterTasks } from "../server/engine/master/cluster.js";
 import { createMaster } from "../server/engine/master/master.js";
@@ -99,11 +103,29 @@ test("a task that does not answer: CreateSession and ListDevices fail UNAVAILABL
   assert.equal(m.openSessionCount(), 0, "the failed CreateSession left no session behind");
 });
 
-test("ConfigProto.cluster_def (ClusterSpec propagation) is UNIMPLEMENTED, not ignored", async (t) => {
+test("ConfigProto.cluster_def is not ignored: an embedded master admits only listed addresses by default", async (t) => {
+  // ClusterSpec propagation itself is tested against TF in session-clusters.test.ts.
   const m = createMaster({ cpuDevices: 1, workerThreads: false });
   t.after(() => m.close());
   await assert.rejects(
-    openSession(m, graph(), { clusterDef: { job: [{ name: "worker", tasks: { 0: "127.0.0.1:1" } }] } }),
-    (e) => isTfError(e) && e.code === TfCode.UNIMPLEMENTED && /--cluster/.test(e.message),
+    m.createSession(
+      create(CreateSessionRequestSchema, {
+        target: "grpc://127.0.0.1:5",
+        graphDef: graph(),
+        config: create(ConfigProtoSchema, {
+          clusterDef: {
+            job: [
+              { name: "client", tasks: { 0: "127.0.0.1:5" } },
+              { name: "worker", tasks: { 0: "127.0.0.1:1" } },
+            ],
+          },
+        }),
+      }),
+    ),
+    (e) =>
+      isTfError(e) &&
+      e.code === TfCode.PERMISSION_DENIED &&
+      /127\.0\.0\.1:1\b.*--session-cluster-hosts/.test(e.message),
   );
+  assert.equal(m.openSessionCount(), 0);
 });

@@ -44,12 +44,16 @@ test("--help lists every flag with its environment variable; exit 0", async () =
     "--native-kernels",
     "--no-grpc-fast-path",
     "--no-fast-path",
+    "--session-clusters",
+    "--session-cluster-hosts",
   ]) {
     assert.ok(stdout.includes(flag), flag);
   }
   assert.match(stdout, /env:\s+TFGATE_PORT/);
   assert.match(stdout, /env:\s+TFGATE_MAX_STEP_BYTES/);
   assert.match(stdout, /env:\s+TFGATE_NATIVE_KERNELS/);
+  assert.match(stdout, /choices: "off", "listed", "any", env:\s+TFGATE_SESSION_CLUSTERS/);
+  assert.match(stdout, /env:\s+TFGATE_SESSION_CLUSTER_HOSTS/);
 });
 
 test("an unknown flag, a bad value, a bad environment variable: a message and exit 1", async () => {
@@ -68,6 +72,11 @@ test("an unknown flag, a bad value, a bad environment variable: a message and ex
     ],
     [["serve", "--log-level", "loud"], {}, /argument 'loud' is invalid. Allowed choices are fatal, error/],
     [["serve", "--native-kernels", "maybe"], {}, /argument 'maybe' is invalid. Allowed choices are on, off/],
+    [
+      ["serve"],
+      { TFGATE_SESSION_CLUSTERS: "some" },
+      /value 'some' from env 'TFGATE_SESSION_CLUSTERS' is invalid. Allowed choices are off, listed, any/,
+    ],
     [["serve", "--tls-cert", "/nonexistent.pem"], {}, /tlsCert and tlsKey must be given together/],
     [
       ["serve", "--max-step-bytes", "4GB"],

@@ -162,3 +162,43 @@ export function createUnaryChannel(address: string): UnaryChannel {
     },
   };
 }
+
+/** Open shared channels by address, with how many holders each has. */
+const shared = new Map<string, { channel: UnaryChannel; holders: number }>();
+
+/**
+ * A channel to `address` shared with every other holder in this process (the master's --cluster
+ * tasks and the tasks of sessions that bring their own cluster often name the same addresses):
+ * one HTTP/2 connection carries all their calls. Its close() releases this holder's share; the
+ * connection closes when the last holder does, so a session closes only what it alone opened.
+ */
+export function acquireSharedChannel(address: string): UnaryChannel {
+  let entry = shared.get(address);
+  if (entry === undefined) {
+    entry = { channel: createUnaryChannel(address), holders: 0 };
+    shared.set(address, entry);
+  }
+  entry.holders++;
+  const held = entry;
+  let released = false;
+  return {
+    call(method, request, signal) {
+      if (released) return Promise.reject(new ConnectError("the channel is closed", Code.Unavailable));
+      return held.channel.call(method, request, signal);
+    },
+    close() {
+      if (released) return;
+      released = true;
+      held.holders--;
+      if (held.holders === 0) {
+        held.channel.close();
+        if (shared.get(address) === held) shared.delete(address);
+      }
+    },
+  };
+}
+
+/** How many holders share the channel to `address` (0: none open), for tests. */
+export function sharedChannelHolders(address: string): number {
+  return shared.get(address)?.holders ?? 0;
+}

@@ -36,11 +36,21 @@ import type {
   RunGraphRequest,
   RunGraphResponse,
 } from "../engine/worker/worker-interface.js";
-import { createUnaryChannel } from "./grpc-unary-channel.js";
+import { acquireSharedChannel } from "./grpc-unary-channel.js";
 
-/** A Device from the attributes a TF worker reports (its name must be a full device name). */
-function deviceFromAttributes(a: DeviceAttributes): Device {
-  const parsed = parseDeviceName(a.name);
+/**
+ * A Device from the attributes a TF worker reports (its name must be a full device name), named
+ * under `task`, the name the cluster gives the worker: TF's NewRemoteDevices renames a device whose
+ * job, replica or task differ (a worker started under another name, as with ClusterSpec
+ * propagation), keeping its type, index and incarnation.
+ */
+function deviceFromAttributes(a: DeviceAttributes, task: string): Device {
+  const reported = parseDeviceName(a.name);
+  const name =
+    reported?.type !== undefined && reported.id !== undefined && !a.name.startsWith(`${task}/`)
+      ? `${task}/device:${reported.type}:${reported.id}`
+      : a.name;
+  const parsed = parseDeviceName(name);
   if (
     parsed?.job === undefined ||
     parsed.replica === undefined ||
@@ -51,7 +61,7 @@ function deviceFromAttributes(a: DeviceAttributes): Device {
     throw internal(`Remote worker reported a device with an incomplete name: '${a.name}'`);
   }
   return {
-    name: a.name,
+    name,
     type: a.deviceType,
     incarnation: a.incarnation,
     parsed: parsed as Required<ParsedName>,
@@ -82,7 +92,7 @@ export function createRemoteWorker(options: RemoteWorkerOptions): RemoteWorker {
   // No keepalive pings: TF's gRPC server answers pings it finds too frequent (by its defaults, more
   // than one per 5 minutes without data) with GOAWAY ENHANCE_YOUR_CALM, which kills every call on
   // the connection. A dead task is noticed by the calls themselves.
-  const channel = createUnaryChannel(address);
+  const channel = acquireSharedChannel(address);
   const controlTimeoutMs = options.controlTimeoutMs ?? 10_000;
   const requestId = createRequestIds();
   const { job, taskIndex, replica } = taskParts(task);
@@ -137,7 +147,7 @@ export function createRemoteWorker(options: RemoteWorkerOptions): RemoteWorker {
       const res = await control("GetStatus", (signal) =>
         channel.call(WorkerService.method.getStatus, {}, signal),
       );
-      devices = res.deviceAttributes.map(deviceFromAttributes);
+      devices = res.deviceAttributes.map((a) => deviceFromAttributes(a, task));
       return devices;
     },
 

@@ -11,7 +11,8 @@ import { type ClusterDef, ClusterDefSchema } from "../../../gen/tensorflow/core/
 import { type ParsedName, parseDeviceName, taskOf } from "../device/device-name.js";
 import { type Device, sortDevices } from "../device/device-set.js";
 import { invalidArgument } from "../framework/errors.js";
-import type { RemoteWorker, RemoteWorkerFactory } from "../worker/worker-interface.js";
+import type { RemoteWorker, RemoteWorkerFactory, WorkerInterface } from "../worker/worker-interface.js";
+import type { MasterSessionEnv } from "./master-session.js";
 
 export interface ClusterWorkers {
   /** The cluster as given (tfgate's own entry included), for the tasks' ServerDefs. */
@@ -120,6 +121,42 @@ export function createClusterWorkers(
     },
     async close() {
       await Promise.all(remotes.map((w) => w.close()));
+    },
+  };
+}
+
+/**
+ * A session's environment over `devices` (its first the client device), each remote one owned by
+ * its task's RemoteWorker in `cluster` and every other by `localWorker`. A task that failed a step
+ * is asked for its devices again: new incarnations mean it restarted (its graphs and worker
+ * session are gone), so the session gets a new worker session there and its partitions are built
+ * again with the new incarnations.
+ */
+export function clusterSessionEnvironment(
+  base: MasterSessionEnv,
+  devices: Device[],
+  cluster: ClusterWorkers,
+  localWorker: (device: string) => WorkerInterface,
+  session: { handle: string; isolate: boolean; principal: string },
+): MasterSessionEnv {
+  return {
+    ...base,
+    devices,
+    workerFor: (d) => cluster.workerOf(d) ?? localWorker(d),
+    async refreshRemote(worker) {
+      const owner = cluster.remotes.find((r) => r === worker);
+      if (owner === undefined) return false;
+      const fresh = new Map((await owner.refreshDevices()).map((d) => [d.name, d]));
+      let restarted = false;
+      devices.forEach((d, i) => {
+        const now = fresh.get(d.name);
+        if (now !== undefined && now.incarnation !== d.incarnation) {
+          devices[i] = now;
+          restarted = true;
+        }
+      });
+      if (restarted) await owner.createWorkerSession(session.handle, session.isolate, session.principal);
+      return restarted;
     },
   };
 }

@@ -82,14 +82,28 @@ import { tensorToProto } from "../framework/tensor-proto.js";
 import { validateNodeDefs } from "../graph/validate-node-defs.js";
 import { registerAllKernels } from "../kernels/register-all.js";
 import { createLocalWorker } from "../worker/local-worker.js";
+import { createStepRoutes, type StepRoutes } from "../worker/renamed-worker.js";
 import { sendDeviceOfKey } from "../worker/rendezvous-mgr.js";
 import { createThreadWorker, type ThreadWorker } from "../worker/thread-worker.js";
 import type { RemoteWorkerFactory, WorkerInterface } from "../worker/worker-interface.js";
-import { type ClusterWorkers, createClusterWorkers } from "./cluster.js";
+import {
+  type ClusterWorkers,
+  clusterSessionEnvironment,
+  clusterTasks,
+  createClusterWorkers,
+} from "./cluster.js";
 import { mergeConfig } from "./config.js";
 import { MasterSession, type MasterSessionEnv, type RunStepResult } from "./master-session.js";
 import { checkOpPolicy, createPrincipalQuotas, type OpPolicy, stepTimeoutMs } from "./policy.js";
 import { createRequestRate, type RequestRate } from "./request-rate.js";
+import {
+  createPropagatedEnvironment,
+  type PropagatedEnvironment,
+  resolvePropagatedCluster,
+  type SessionClusterMode,
+  type SessionClusterPolicy,
+  sessionClusterModes,
+} from "./session-cluster.js";
 
 export type LogFn = (level: "info" | "warn" | "error", message: string) => void;
 
@@ -198,6 +212,15 @@ export interface MasterOptions {
    * with a cluster. The engine itself knows no transport.
    */
   readonly remoteWorker: RemoteWorkerFactory | undefined;
+  /**
+   * Whether a CreateSession may bring its own cluster (ConfigProto.cluster_def, TF's ClusterSpec
+   * propagation), and which addresses it may name (session-cluster.ts). Default "listed" with no
+   * hosts: only the addresses of `cluster`. The server picks its default from how it is reachable
+   * (options.ts).
+   */
+  readonly sessionClusters: SessionClusterMode;
+  /** Addresses ("host:port", or "host" for any port) "listed" admits besides those of `cluster`. */
+  readonly sessionClusterHosts: readonly string[];
   readonly log: LogFn;
 }
 
@@ -224,6 +247,8 @@ export const masterOptionDefaults = {
   nativeKernels: false,
   cluster: undefined,
   remoteWorker: undefined,
+  sessionClusters: "listed",
+  sessionClusterHosts: [],
 } as const;
 
 /** Fills defaults and range-checks (one place). Throws RangeError for a bad value. */
@@ -265,6 +290,10 @@ export function resolveMasterOptions(partial: Partial<MasterOptions>): MasterOpt
   if (o.files !== undefined) checkFilesRoot(o.files.root);
   if (o.cluster !== undefined && o.cluster.job.length > 0 && o.remoteWorker === undefined)
     throw new RangeError("a cluster needs remoteWorker, the factory that reaches its tasks");
+  if (!sessionClusterModes.includes(o.sessionClusters))
+    throw new RangeError(
+      `sessionClusters must be one of ${sessionClusterModes.join(", ")}, got '${o.sessionClusters}'`,
+    );
   if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(o.job))
     throw new RangeError(`job must match [A-Za-z][A-Za-z0-9_]*, got '${o.job}'`);
   return o;
@@ -400,6 +429,7 @@ export function createWorkers(
   allDevices: readonly Device[],
   remoteOwner: (device: string) => WorkerInterface | undefined = () => undefined,
   otherTask?: OtherTaskRecv,
+  routes?: StepRoutes,
 ): { workers: WorkerInterface[]; workerByDevice: Map<string, WorkerInterface> } {
   const task = taskOf(allDevices[0]!.parsed);
   const log = options.log;
@@ -411,6 +441,9 @@ export function createWorkers(
   // Values sent on one worker and received on another go through the sender's RecvTensor: a
   // cluster task's over gRPC (RemoteWorker), or another task's WorkerService (otherTask).
   const remoteRecv = (stepId: bigint, key: string, signal: AbortSignal) => {
+    // A step of a session with a cluster of its own reaches that cluster's tasks (renamed-worker.ts).
+    const routed = routes?.recv(stepId, key, signal);
+    if (routed !== undefined) return routed;
     const device = sendDeviceOfKey(key);
     const owner = workerByDevice.get(device) ?? remoteOwner(device);
     if (owner !== undefined) return owner.recvTensor(stepId, key, signal);
@@ -501,30 +534,11 @@ async function sessionEnvironment(
   if (cluster === undefined) return base;
   const remote = await cluster.discover(config.deviceFilters);
   if (remote.length === 0) return base;
-  const devices: Device[] = [...base.devices, ...remote];
-  return {
-    ...base,
-    devices,
-    workerFor: (d) => cluster.workerOf(d) ?? base.workerFor(d),
-    // A task that failed a step is asked for its devices again: new incarnations mean it restarted
-    // (its graphs and worker session are gone), so the session gets a new worker session there and
-    // its partitions are built again with the new incarnations.
-    async refreshRemote(worker) {
-      const owner = cluster.remotes.find((r) => r === worker);
-      if (owner === undefined) return false;
-      const fresh = new Map((await owner.refreshDevices()).map((d) => [d.name, d]));
-      let restarted = false;
-      devices.forEach((d, i) => {
-        const now = fresh.get(d.name);
-        if (now !== undefined && now.incarnation !== d.incarnation) {
-          devices[i] = now;
-          restarted = true;
-        }
-      });
-      if (restarted) await owner.createWorkerSession(handle, config.isolateSessionState, principal);
-      return restarted;
-    },
-  };
+  return clusterSessionEnvironment(base, [...base.devices, ...remote], cluster, base.workerFor, {
+    handle,
+    isolate: config.isolateSessionState,
+    principal,
+  });
 }
 
 // long-function: the MasterService methods close over one session table, request-id window and worker set; each method is short and delegates to MasterSession.
@@ -537,7 +551,14 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
     options.cluster !== undefined && options.cluster.job.length > 0
       ? createClusterWorkers(options.cluster, localTaskName(options), options.remoteWorker!, log)
       : undefined;
-  const { workers, workerByDevice } = createWorkers(options, allDevices, (d) => cluster?.workerOf(d));
+  const routes = createStepRoutes();
+  const { workers, workerByDevice } = createWorkers(
+    options,
+    allDevices,
+    (d) => cluster?.workerOf(d),
+    undefined,
+    routes,
+  );
   const devices: Device[] = sortDevices(allDevices);
   const worker = workers[0]!;
   const sessions = new Map<string, MasterSession>();
@@ -550,6 +571,24 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
   const forget = (handle: string) => {
     sessions.delete(handle);
     owners.delete(handle);
+  };
+  /** The cluster each propagated session brought, closed with the session. */
+  const propagatedOf = new Map<MasterSession, PropagatedEnvironment>();
+  const shutSession = async (s: MasterSession, reason?: Parameters<MasterSession["close"]>[0]) => {
+    try {
+      await s.close(reason);
+    } finally {
+      const own = propagatedOf.get(s);
+      propagatedOf.delete(s);
+      await own?.close();
+    }
+  };
+  const bootTask = { job: options.job, task: 0 };
+  const sessionClusterPolicy: SessionClusterPolicy = {
+    mode: options.sessionClusters,
+    hosts: options.sessionClusterHosts,
+    clusterAddresses:
+      options.cluster === undefined ? [] : clusterTasks(options.cluster).map((t) => t.address),
   };
   const recent = createRecentRequestIds(options.requestIdWindow);
   let closing = false;
@@ -589,7 +628,8 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
               if (now - s.lastAccess > options.sessionIdleTimeoutMs) {
                 forget(handle);
                 log("info", `session ${handle} garbage collected after ${now - s.lastAccess} ms idle`);
-                void s.close(
+                void shutSession(
+                  s,
                   cancelled(
                     "Step was cancelled because the session was garbage collected due to inactivity.",
                   ),
@@ -645,35 +685,58 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       quotas.admitSession(principal, sessionsOf(principal) + building);
       checkOpPolicy(req.graphDef ?? create(GraphDefSchema), options.opPolicy);
       const config = mergeConfig(options.defaultSessionConfig, req.config);
-      if ((config.clusterDef?.job.length ?? 0) > 0) {
-        // TF's ClusterSpec propagation gives the session a cluster of its own; tfgate's sessions
-        // use the server's (--cluster).
-        throw unimplemented(
-          "ConfigProto.cluster_def (ClusterSpec propagation) is not supported: start tfgate with --cluster to name the tasks its sessions use",
-        );
-      }
+      // TF's ClusterSpec propagation: the session brings its own cluster (session-cluster.ts),
+      // checked against the operator's policy before any connection is opened.
+      const propagated =
+        (config.clusterDef?.job.length ?? 0) > 0
+          ? resolvePropagatedCluster(config.clusterDef!, req.target, bootTask, sessionClusterPolicy)
+          : undefined;
       const handle = newSessionHandle();
       creating.set(principal, building + 1);
       creatingTotal++;
+      let own: PropagatedEnvironment | undefined;
       try {
+        if (propagated !== undefined) {
+          if (options.remoteWorker === undefined) {
+            throw unimplemented(
+              "ConfigProto.cluster_def needs a server that can reach other tasks over gRPC",
+            );
+          }
+          own = await createPropagatedEnvironment(propagated, config, handle, principal, {
+            base: env,
+            localWorkers: workers,
+            remoteWorker: options.remoteWorker,
+            routes,
+            log,
+          });
+        }
         const session = await MasterSession.create(
           handle,
           config,
           req.graphDef ?? create(GraphDefSchema),
-          await sessionEnvironment(env, cluster, config, handle, principal),
+          own?.env ?? (await sessionEnvironment(env, cluster, config, handle, principal)),
         );
-        // TF's CreateWorkerSession: isolated sessions get resource containers of their own.
-        await Promise.all(
-          session.workers().map((w) => w.createWorkerSession(handle, config.isolateSessionState, principal)),
-        );
-        await session.commitCreate();
+        if (own !== undefined) propagatedOf.set(session, own);
+        try {
+          // TF's CreateWorkerSession: isolated sessions get resource containers of their own (always,
+          // with a cluster of the session's own).
+          const isolate = config.isolateSessionState || own !== undefined;
+          await Promise.all(session.workers().map((w) => w.createWorkerSession(handle, isolate, principal)));
+          await session.commitCreate();
+        } catch (e) {
+          if (own !== undefined) await shutSession(session);
+          throw e;
+        }
         if (closing) {
-          await session.close();
+          await shutSession(session);
           throw cancelled("The server is shutting down");
         }
         sessions.set(handle, session);
         owners.set(handle, principal);
         return create(CreateSessionResponseSchema, { sessionHandle: handle, graphVersion: 0n });
+      } catch (e) {
+        if (own !== undefined && ![...propagatedOf.values()].includes(own)) await own.close();
+        throw e;
       } finally {
         creatingTotal--;
         const left = (creating.get(principal) ?? 1) - 1;
@@ -756,13 +819,24 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       const s = ownSession(req.sessionHandle, ctx);
       if (s === undefined) throw aborted(notFoundSessionClose(req.sessionHandle));
       forget(req.sessionHandle);
-      await s.close();
+      await shutSession(s);
       return create(CloseSessionResponseSchema);
     },
 
     async listDevices(req, ctx) {
-      if (req.sessionHandle !== "" && ownSession(req.sessionHandle, ctx) === undefined) {
+      const session = req.sessionHandle === "" ? undefined : ownSession(req.sessionHandle, ctx);
+      if (req.sessionHandle !== "" && session === undefined) {
         throw invalidArgument(notFoundSessionClose(req.sessionHandle));
+      }
+      // A propagated session lists its own devices: its client device as the local one (TF's
+      // MasterSession::ListDevices).
+      const own = session === undefined ? undefined : propagatedOf.get(session);
+      if (own !== undefined) {
+        const client = own.clientDevice;
+        return create(ListDevicesResponseSchema, {
+          localDevice: [deviceAttributes(client)],
+          remoteDevice: own.env.devices.filter((d) => d.name !== client.name).map(deviceAttributes),
+        });
       }
       const remote = cluster === undefined ? [] : await cluster.discover();
       return create(ListDevicesResponseSchema, {
@@ -778,7 +852,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       const mine = [...owners].filter(([, p]) => p === principal).map(([h]) => h);
       const all = mine.map((h) => sessions.get(h)!);
       for (const h of mine) forget(h);
-      await Promise.allSettled(all.map((s) => s.close()));
+      await Promise.allSettled(all.map((s) => shutSession(s)));
       await Promise.all(
         [...workers, ...(cluster?.remotes ?? [])].map((w) => w.cleanupAll(req.container, principal)),
       );
@@ -798,7 +872,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       sessions.clear();
       owners.clear();
       const closed = Promise.allSettled(
-        all.map((s) => s.close(cancelled("Step was cancelled because the server is shutting down."))),
+        all.map((s) => shutSession(s, cancelled("Step was cancelled because the server is shutting down."))),
       );
       let timer: NodeJS.Timeout | undefined;
       const grace = new Promise<"late">((resolve) => {

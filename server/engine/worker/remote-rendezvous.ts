@@ -9,6 +9,7 @@ import { parseDeviceName, taskOf } from "../device/device-name.js";
 import { internal } from "../framework/errors.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
 import { sendDeviceOfKey } from "./rendezvous-mgr.js";
+import { keyToSession, type TaskRename } from "./task-rename.js";
 
 /**
  * TF's RecvTensor on another task's WorkerService (rpc/worker-service-client.ts speaks it over
@@ -24,7 +25,7 @@ export type ClusterAddresses = ReadonlyMap<string, string>;
 
 export interface RemoteRendezvous {
   /** The cluster step `stepId` resolves other tasks in, from its first RunGraph here until CleanupGraph. */
-  bindStep(stepId: bigint, cluster: ClusterAddresses): void;
+  bindStep(stepId: bigint, cluster: ClusterAddresses, rename?: TaskRename): void;
   unbindStep(stepId: bigint): void;
   /** Receives `key` (whose send device is on another task) from that task's RecvTensor. */
   recv(stepId: bigint, key: string, signal: AbortSignal): Promise<RendezvousValue>;
@@ -38,23 +39,26 @@ export function createRemoteRendezvous(
   clients: RecvTensorClients,
   defaultCluster: ClusterAddresses,
 ): RemoteRendezvous {
-  const steps = new Map<bigint, ClusterAddresses>();
+  const steps = new Map<bigint, { cluster: ClusterAddresses; rename: TaskRename | undefined }>();
   return {
-    bindStep(stepId, cluster) {
+    bindStep(stepId, cluster, rename) {
       steps.delete(stepId);
-      steps.set(stepId, cluster);
+      steps.set(stepId, { cluster, rename });
       if (steps.size > maxBoundSteps) steps.delete(steps.keys().next().value!);
     },
     unbindStep(stepId) {
       steps.delete(stepId);
     },
-    recv(stepId, key, signal) {
+    recv(stepId, ownKey, signal) {
+      const bound = steps.get(stepId);
+      // The sender holds the key under the names the step's session gives this task.
+      const key = bound?.rename ? keyToSession(bound.rename, ownKey) : ownKey;
       const device = parseDeviceName(sendDeviceOfKey(key));
       if (device?.job === undefined || device.task === undefined) {
         return Promise.reject(internal(`Rendezvous key ${key} has no send task`));
       }
       const task = taskOf({ ...device, replica: device.replica ?? 0 });
-      const address = (steps.get(stepId) ?? defaultCluster).get(task);
+      const address = (bound?.cluster ?? defaultCluster).get(task);
       if (address === undefined) {
         // TF's RpcRemoteRendezvous answers this for a task its worker cache does not know (a
         // session without ClusterSpec propagation uses the worker's own --cluster).

@@ -41,6 +41,7 @@ import { abortedHandle } from "./errors.js";
 import type { ClusterAddresses, RemoteRendezvous } from "./remote-rendezvous.js";
 import { recvDeviceOfKey, sendDeviceOfKey } from "./rendezvous-mgr.js";
 import { splitByDevice } from "./split-by-device.js";
+import { graphToOwn, keyToOwn, keyToSession, type TaskRename, toSessionDevice } from "./task-rename.js";
 import type { WorkerInterface } from "./worker-interface.js";
 
 /** Who is calling and their cancellation (the RPC layer fills it in). */
@@ -75,6 +76,8 @@ interface WorkerSession {
   readonly engineHandle: string;
   readonly principal: string;
   readonly cluster: ClusterAddresses;
+  /** The task name the session's ServerDef gives this worker, when not its own (task-rename.ts). */
+  readonly rename?: TaskRename | undefined;
   readonly graphs: Map<string, WorkerGraph>;
 }
 
@@ -118,6 +121,29 @@ function createRecentRequestIds(capacity: number) {
   };
 }
 
+/**
+ * The names live worker sessions give this task (counted: several sessions may use one). Every
+ * such name stands for this same task, so a key in any of them maps to the task's own names.
+ */
+function createTaskAliases(own: string) {
+  const names = new Map<string, number>();
+  return {
+    add(name: string) {
+      names.set(name, (names.get(name) ?? 0) + 1);
+    },
+    drop(name: string) {
+      const left = (names.get(name) ?? 1) - 1;
+      if (left === 0) names.delete(name);
+      else names.set(name, left);
+    },
+    toOwn(key: string): string {
+      let out = key;
+      for (const name of names.keys()) out = keyToOwn({ own, session: name }, out);
+      return out;
+    },
+  };
+}
+
 /** The incarnation check of TF's Worker::PrepareRecvTensor, with its wording. */
 function checkIncarnation(key: string, device: Device): void {
   const fields = key.split(";");
@@ -145,6 +171,7 @@ export function createWorkerService(options: WorkerServiceOptions): WorkerServic
   /** The legacy session of each principal (TF has one; here one per tenant, created on first use). */
   const legacy = new Map<string, WorkerSession>();
   const track = createRecentRequestIds(options.requestIdWindow ?? 100_000);
+  const aliases = createTaskAliases(taskName);
   /** Steps running here, so a stopping server or CleanupGraph can reach them. */
   const running = new Map<bigint, Set<AbortController>>();
 
@@ -209,14 +236,15 @@ export function createWorkerService(options: WorkerServiceOptions): WorkerServic
     async createWorkerSession(req, ctx) {
       if (req.sessionHandle === "") throw invalidArgument("Session must be non-empty.");
       const def = req.serverDef;
+      // TF's SessionMgr: a ServerDef with a cluster names this worker for the session; its devices
+      // are seen under that name in the session's graphs and keys (GetStatus keeps its own).
+      let rename: TaskRename | undefined;
       if (def !== undefined && (def.cluster?.job.length ?? 0) > 0) {
         const named = `/job:${def.jobName}/replica:0/task:${def.taskIndex}`;
-        if (named !== taskName) {
-          // TF would rename its devices for the session; this worker's devices keep their names.
-          throw invalidArgument(
-            `This worker serves ${taskName}; a session for ${named} needs a worker started as that task (--job ${def.jobName} --task ${def.taskIndex})`,
-          );
+        if (def.jobName === "") {
+          throw invalidArgument("The ServerDef of a worker session with a cluster must name its job");
         }
+        if (named !== taskName) rename = { own: taskName, session: named };
       }
       const cluster =
         (def?.cluster?.job.length ?? 0) > 0 ? clusterAddresses(def) : (options.defaultCluster ?? new Map());
@@ -225,10 +253,10 @@ export function createWorkerService(options: WorkerServiceOptions): WorkerServic
         throw aborted(`Session handle ${req.sessionHandle} is in use`);
       }
       const engineHandle = `ws/${ctx.principal}/${req.sessionHandle}`;
-      sessions.set(
-        req.sessionHandle,
-        await open(engineHandle, ctx.principal, cluster, req.isolateSessionState),
-      );
+      const session = await open(engineHandle, ctx.principal, cluster, req.isolateSessionState);
+      if (previous?.rename !== undefined) aliases.drop(previous.rename.session);
+      if (rename !== undefined) aliases.add(rename.session);
+      sessions.set(req.sessionHandle, { ...session, rename });
     },
 
     async deleteWorkerSession(handle, ctx) {
@@ -236,6 +264,7 @@ export function createWorkerService(options: WorkerServiceOptions): WorkerServic
       // TF: deleting an unknown session succeeds.
       if (s === undefined || s.principal !== ctx.principal) return;
       sessions.delete(handle);
+      if (s.rename !== undefined) aliases.drop(s.rename.session);
       await Promise.all([...s.graphs.values()].map(dropGraph));
       await Promise.all(allWorkers().map((w) => w.deleteWorkerSession(s.engineHandle)));
     },
@@ -245,7 +274,8 @@ export function createWorkerService(options: WorkerServiceOptions): WorkerServic
       if (req.graphDef === undefined || req.graphDef.node.length === 0) {
         throw invalidArgument("RegisterGraph needs a graph_def with at least one node");
       }
-      const parts = splitByDevice(req.graphDef, devices);
+      const graphDef = session.rename ? graphToOwn(session.rename, req.graphDef) : req.graphDef;
+      const parts = splitByDevice(graphDef, devices);
       const pieces: { worker: WorkerInterface; device: string; handle: string }[] = [];
       try {
         for (const [device, graphDef] of parts) {
@@ -273,8 +303,23 @@ export function createWorkerService(options: WorkerServiceOptions): WorkerServic
       track(req.requestId, "RunGraph");
       const session = await sessionFor(req.sessionHandle, req.createWorkerSessionCalled, ctx);
       const graph = graphOf(session, req.graphHandle);
-      options.remote?.bindStep(req.stepId, session.cluster);
-      return runPieces(req, graph, ctx, deviceByName, running);
+      options.remote?.bindStep(req.stepId, session.cluster, session.rename);
+      if (session.rename === undefined) return runPieces(req, graph, ctx, deviceByName, running);
+      const r = session.rename;
+      const res = await runPieces(
+        {
+          ...req,
+          send: req.send.map((n) => ({ ...n, name: keyToOwn(r, n.name) })),
+          recvKey: req.recvKey.map((k) => keyToOwn(r, k)),
+        },
+        graph,
+        ctx,
+        deviceByName,
+        running,
+      );
+      for (const n of res.recv) n.name = keyToSession(r, n.name);
+      for (const d of res.stepStats?.devStats ?? []) d.device = toSessionDevice(r, d.device);
+      return res;
     },
 
     cleanupGraph(stepId) {
@@ -288,15 +333,16 @@ export function createWorkerService(options: WorkerServiceOptions): WorkerServic
 
     async recvTensor(req, ctx) {
       track(req.requestId, "RecvTensor");
-      const src = sendDeviceOfKey(req.rendezvousKey);
+      // A key in the names a propagated session gives this worker: its rendezvous holds it under
+      // the worker's own names.
+      const key = aliases.toOwn(req.rendezvousKey);
+      const src = sendDeviceOfKey(key);
       const device = deviceByName.get(src);
       if (device === undefined) throw invalidArgument(`${src} unknown device.`);
-      checkIncarnation(req.rendezvousKey, device);
+      checkIncarnation(key, device);
       const sendStart = BigInt(Date.now()) * 1000n;
       const signal = ctx.signal ?? new AbortController().signal;
-      const value: RendezvousValue = await workerByDevice
-        .get(src)!
-        .recvTensor(req.stepId, req.rendezvousKey, signal);
+      const value: RendezvousValue = await workerByDevice.get(src)!.recvTensor(req.stepId, key, signal);
       return create(RecvTensorResponseSchema, {
         isDead: value.isDead,
         sendStartMicros: sendStart,

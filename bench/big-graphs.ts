@@ -13,6 +13,7 @@
 
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { type GraphDef, GraphDefSchema } from "../gen/tensorflow/core/framework/graph_pb.js";
 import type { NodeDef } from "../gen/tensorflow/core/framework/node_def_pb.js";
 import {
   CreateSessionRequestSchema,
@@ -20,6 +21,11 @@ import {
   ListDevicesRequestSchema,
   RunStepRequestSchema,
 } from "../gen/tensorflow/core/protobuf/master_pb.js";
+import { createFunctionLibrary } from "../server/engine/framework/function.js";
+import { lookUpOp } from "../server/engine/framework/op-def.js";
+import { runInSlices } from "../server/engine/framework/slices.js";
+import { graphDefToBinarySliced } from "../server/engine/graph/graph-def-wire.js";
+import { lowerFunctionalOps, lowerFunctionalOpsSliced } from "../server/engine/graph/lower-functional-ops.js";
 import { createMaster, type Master } from "../server/engine/master/master.js";
 import { decodeRequest } from "../server/rpc/graph-requests.js";
 import { attr } from "../test/support/attr.js";
@@ -102,6 +108,53 @@ async function measured(m: Master, work: () => Promise<unknown>): Promise<Phase>
   };
 }
 
+/** How long `work` holds the thread between two turns of the event loop: the longest stretch. */
+async function longestStretch(work: () => unknown): Promise<{ wallMs: number; longestMs: number }> {
+  let longest = 0;
+  let last = performance.now();
+  let running = true;
+  const tick = () => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+    if (running) setImmediate(tick);
+  };
+  setImmediate(tick);
+  await new Promise((r) => setImmediate(r));
+  const t0 = performance.now();
+  last = t0;
+  await work();
+  const wallMs = performance.now() - t0;
+  tick();
+  running = false;
+  return { wallMs, longestMs: longest };
+}
+
+/**
+ * The pieces that used to hold the RPC thread whole, each in one piece and in slices, in the same
+ * run: the request decode, the lowering scan, the encoding of a partition for its worker thread.
+ */
+async function pieces(bytes: Uint8Array, partition: GraphDef) {
+  const onePiece = {
+    decode: await longestStretch(() => fromBinary(CreateSessionRequestSchema, bytes)),
+    lowerScan: await longestStretch(() => lowerFunctionalOps(partition.node, loweringOptions)),
+    encode: await longestStretch(() => toBinary(GraphDefSchema, partition)),
+  };
+  const sliced = {
+    decode: await longestStretch(() => decodeRequest(CreateSessionRequestSchema, bytes)),
+    lowerScan: await longestStretch(() =>
+      runInSlices(lowerFunctionalOpsSliced(partition.node, loweringOptions)),
+    ),
+    encode: await longestStretch(() => runInSlices(graphDefToBinarySliced(partition))),
+  };
+  return { onePiece, sliced };
+}
+
+const loweringOptions = {
+  library: createFunctionLibrary(undefined),
+  lookupOp: (name: string) => lookUpOp(name),
+};
+
 async function main(): Promise<void> {
   const { sizes, repeats } = parseArgs(process.argv.slice(2));
   const master = createMaster({ cpuDevices: 2, maxGraphNodes: 10_000_000 });
@@ -156,6 +209,7 @@ async function main(): Promise<void> {
         const extend = await measured(master, async () => {
           await master.extendSession(await decodeRequest(ExtendSessionRequestSchema, extendBytes));
         });
+        const stretches = await pieces(bytes, create(GraphDefSchema, { node: chain(n / 2) }));
         const row = {
           nodes: n,
           requestBytes: bytes.length,
@@ -164,6 +218,7 @@ async function main(): Promise<void> {
           create: createPhase,
           firstRun,
           extend,
+          stretches,
         };
         rows.push(row);
         const line = (what: string, p: Phase) =>
@@ -176,6 +231,12 @@ async function main(): Promise<void> {
         console.log(line("idle", idle));
         console.log(line("CreateSession", createPhase));
         console.log(line("first RunStep", firstRun));
+        const piece = (what: keyof typeof stretches.sliced) =>
+          `${what} ${fmt(stretches.onePiece[what].wallMs, 0)} ms → longest ${fmt(stretches.sliced[what].longestMs, 1)} ms (of ${fmt(stretches.sliced[what].wallMs, 0)})`;
+        console.log(
+          `  one piece → in slices (longest hold of the thread): ${piece("decode")}; ` +
+            `${piece("lowerScan")} (${n / 2} nodes); ${piece("encode")} (a ${n / 2}-node partition)`,
+        );
         console.log(
           `  ExtendSession of 100 nodes: ${fmt(extend.wallMs, 1)} ms wall, ${fmt(extend.cpuMs, 1)} ms CPU`,
         );

@@ -3,14 +3,15 @@
 // encode (a quarter to a full second in one piece on the shared 2-core machine).
 //
 // A GraphDef is mostly its repeated `node` field (number 1): one length-delimited record per
-// NodeDef. Decoding walks the top-level records with protobuf-es's BinaryReader and decodes the
-// NodeDefs one by one, yielding between batches; every other record (versions, library, debug info,
-// unknown fields) is merged as protobuf merges a record, in its order. Encoding writes each NodeDef
-// on its own and the rest of the GraphDef after them, which is the byte order toBinary uses too
-// (`node` is the first field the message declares), so the bytes are the same.
+// NodeDef, and a run of those records is itself a GraphDef holding just those nodes. Decoding walks
+// the top-level records with protobuf-es's BinaryReader and decodes the nodes a batch at a time,
+// yielding between batches; every other record (versions, library, debug info, unknown fields) is
+// merged as protobuf merges a record, in its order. Encoding writes the nodes a batch at a time and
+// the rest of the GraphDef after them, which is the byte order toBinary uses too (`node` is the
+// first field the message declares), so the bytes are the same.
 //
 // The result must be the message fromBinary would give, and a bad request must fail as fromBinary
-// fails: the NodeDefs are decoded with the recursion budget they have inside the whole message,
+// fails: the records are decoded with the recursion budget they have inside the whole message,
 // and any error (or an odd shape such as the GraphDef field given twice, which protobuf merges) is
 // answered by decoding the whole message with fromBinary, whose error (or result) is the reference.
 
@@ -24,7 +25,6 @@ import {
 } from "@bufbuild/protobuf";
 import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import { type GraphDef, GraphDefSchema } from "../../../gen/tensorflow/core/framework/graph_pb.js";
-import { NodeDefSchema } from "../../../gen/tensorflow/core/framework/node_def_pb.js";
 import type { Sliced } from "../framework/slices.js";
 
 /** GraphDef.node's field number. */
@@ -46,38 +46,51 @@ class LeaveToWholeDecode extends Error {}
  */
 function* decodeGraphDef(bytes: Uint8Array, depth: number): Sliced<GraphDef> {
   const graphDef = create(GraphDefSchema);
-  // Inside the whole message a NodeDef is read at depth + 2 (GraphDef, then NodeDef), other
-  // GraphDef records at depth + 1.
-  const nodeOptions = { recursionLimit: RECURSION_LIMIT - depth - 1 };
-  const restOptions = { recursionLimit: RECURSION_LIMIT - depth };
+  // Runs of node records are decoded as GraphDefs of their own (a GraphDef holding only nodes is
+  // their records one after the other), a batch per slice: far cheaper than a fromBinary per node.
+  // Inside the whole message these records are read one level deeper than here.
+  const options = { recursionLimit: RECURSION_LIMIT - depth };
   const reader = new BinaryReader(bytes);
-  let bytesSinceYield = 0;
-  let nodesSinceYield = 0;
+  let batchStart = 0;
+  let batchNodes = 0;
+  const flush = () => {
+    if (batchNodes > 0) {
+      const batch = fromBinary(GraphDefSchema, bytes.subarray(batchStart, reader.pos), options);
+      for (const n of batch.node) graphDef.node.push(n);
+    }
+    batchNodes = 0;
+    batchStart = reader.pos;
+  };
   while (reader.pos < reader.len) {
     const start = reader.pos;
     const [fieldNo, wireType] = reader.tag();
     if (fieldNo === NODE_FIELD && wireType === WireType.LengthDelimited) {
       const length = reader.uint32();
-      const at = reader.pos;
-      if (at + length > reader.len) throw new LeaveToWholeDecode();
-      graphDef.node.push(fromBinary(NodeDefSchema, bytes.subarray(at, at + length), nodeOptions));
-      reader.pos = at + length;
-    } else {
-      reader.skip(wireType, fieldNo, restOptions.recursionLimit);
-      mergeFromBinary(GraphDefSchema, graphDef, bytes.subarray(start, reader.pos), restOptions);
+      if (reader.pos + length > reader.len) throw new LeaveToWholeDecode();
+      reader.pos += length;
+      if (++batchNodes >= YIELD_NODES || reader.pos - batchStart >= YIELD_BYTES) {
+        flush();
+        yield;
+      }
+      continue;
     }
-    bytesSinceYield += reader.pos - start;
-    if (++nodesSinceYield >= YIELD_NODES || bytesSinceYield >= YIELD_BYTES) {
-      nodesSinceYield = 0;
-      bytesSinceYield = 0;
-      yield;
-    }
+    // Another record (versions, library, …): the nodes before it first, then it, in order.
+    reader.pos = start;
+    flush();
+    reader.tag();
+    reader.skip(wireType, fieldNo, options.recursionLimit);
+    mergeFromBinary(GraphDefSchema, graphDef, bytes.subarray(start, reader.pos), options);
+    batchStart = reader.pos;
   }
+  flush();
   return graphDef;
 }
 
-/** The top-level walk: the GraphDef field decoded in slices, the other records decoded together. */
-function* decodeInPieces<D extends DescMessage>(
+/**
+ * The top-level walk: the GraphDef field decoded in slices, the other records decoded together.
+ * Throws for anything it leaves to fromBinary. (Exported for tests: the walk without the fallback.)
+ */
+export function* decodeInPieces<D extends DescMessage>(
   schema: D,
   bytes: Uint8Array,
   graphField: number,
@@ -129,39 +142,16 @@ export function* fromBinaryWithGraphSliced<D extends DescMessage>(
   }
 }
 
-/** Bytes of a protobuf varint. */
-function varintLength(value: number): number {
-  let n = 1;
-  for (let v = value; v >= 0x80; v = Math.floor(v / 128)) n++;
-  return n;
-}
-
 /** toBinary(GraphDefSchema, graphDef) in slices: the same bytes. */
 export function* graphDefToBinarySliced(graphDef: GraphDef): Sliced<Uint8Array> {
-  const nodes: Uint8Array[] = [];
-  let total = 0;
-  let k = 0;
-  for (const n of graphDef.node) {
-    const b = toBinary(NodeDefSchema, n);
-    nodes.push(b);
-    total += 1 + varintLength(b.length) + b.length;
-    if (++k % YIELD_NODES === 0) yield;
+  // A GraphDef holding only nodes encodes as their records one after the other: a batch of nodes
+  // per slice, then the rest of the GraphDef, which toBinary writes after the nodes too.
+  const pieces: Uint8Array[] = [];
+  const nodes = graphDef.node;
+  for (let i = 0; i < nodes.length; i += YIELD_NODES) {
+    if (i > 0) yield;
+    pieces.push(toBinary(GraphDefSchema, create(GraphDefSchema, { node: nodes.slice(i, i + YIELD_NODES) })));
   }
-  const rest = toBinary(GraphDefSchema, { ...graphDef, node: [] });
-  const out = new Uint8Array(total + rest.length);
-  let pos = 0;
-  for (const b of nodes) {
-    out[pos++] = (NODE_FIELD << 3) | WireType.LengthDelimited;
-    for (let v = b.length; ; v = Math.floor(v / 128)) {
-      if (v < 0x80) {
-        out[pos++] = v;
-        break;
-      }
-      out[pos++] = (v & 0x7f) | 0x80;
-    }
-    out.set(b, pos);
-    pos += b.length;
-  }
-  out.set(rest, pos);
-  return out;
+  pieces.push(toBinary(GraphDefSchema, { ...graphDef, node: [] }));
+  return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
 }

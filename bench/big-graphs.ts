@@ -3,21 +3,31 @@
 // first RunStep of an Identity chain of N nodes (split over the two devices in blocks of 1,000, so
 // the first run partitions and wires _Send/_Recv pairs). Meanwhile a second "client" calls
 // ListDevices every ~10 ms; its latency (p50, p99, max) is compared with the same calls on an idle
-// master, and the event loop's longest stall (perf_hooks.monitorEventLoopDelay) is recorded. Also
-// the protobuf decode of the CreateSession request (which connect-es does on the RPC thread before
-// the engine sees it). Figures per size and the ratios between sizes.
+// master, and the event loop's longest stall (perf_hooks.monitorEventLoopDelay) is recorded. The
+// CreateSession phase starts from the request's bytes and decodes them as the gRPC path does (in
+// slices, rpc/graph-requests.ts); the one-piece decode (fromBinary, what connect-es does) is timed
+// alone for comparison. Then an ExtendSession of 100 nodes, whose cost should not grow with the
+// graph. Figures per size and the ratios between sizes.
 //
 //   node --import tsx bench/big-graphs.ts [--sizes 10000,100000] [--repeats 1]
 
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { type GraphDef, GraphDefSchema } from "../gen/tensorflow/core/framework/graph_pb.js";
 import type { NodeDef } from "../gen/tensorflow/core/framework/node_def_pb.js";
 import {
   CreateSessionRequestSchema,
+  ExtendSessionRequestSchema,
   ListDevicesRequestSchema,
   RunStepRequestSchema,
 } from "../gen/tensorflow/core/protobuf/master_pb.js";
+import { createFunctionLibrary } from "../server/engine/framework/function.js";
+import { lookUpOp } from "../server/engine/framework/op-def.js";
+import { runInSlices } from "../server/engine/framework/slices.js";
+import { graphDefToBinarySliced } from "../server/engine/graph/graph-def-wire.js";
+import { lowerFunctionalOps, lowerFunctionalOpsSliced } from "../server/engine/graph/lower-functional-ops.js";
 import { createMaster, type Master } from "../server/engine/master/master.js";
+import { decodeRequest } from "../server/rpc/graph-requests.js";
 import { attr } from "../test/support/attr.js";
 import { constNode, DataType, node } from "../test/support/graphs.js";
 import { fmt, machineInfo, mainThreadCpuMs, positive, sleep, writeResults } from "./support.js";
@@ -34,10 +44,11 @@ function parseArgs(argv: readonly string[]): { sizes: number[]; repeats: number 
   return { sizes, repeats };
 }
 
-function chain(n: number): NodeDef[] {
+/** Identity chain nodes n<first> … n<first+count-1> (n0 a Const). */
+function chain(count: number, first = 0): NodeDef[] {
   const f32 = attr.type(DataType.DT_FLOAT);
   const nodes: NodeDef[] = [];
-  for (let i = 0; i < n; i++) {
+  for (let i = first; i < first + count; i++) {
     const device = `/device:CPU:${Math.floor(i / 1000) % 2}`;
     if (i === 0) nodes.push({ ...constNode("n0", DataType.DT_FLOAT, [], [1]), device });
     else nodes.push(node(`n${i}`, "Identity", { inputs: [`n${i - 1}`], attrs: { T: f32 }, device }));
@@ -97,45 +108,138 @@ async function measured(m: Master, work: () => Promise<unknown>): Promise<Phase>
   };
 }
 
+/** How long `work` holds the thread between two turns of the event loop: the longest stretch. */
+async function longestStretch(work: () => unknown): Promise<{ wallMs: number; longestMs: number }> {
+  let longest = 0;
+  let last = performance.now();
+  let running = true;
+  const tick = () => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+    if (running) setImmediate(tick);
+  };
+  setImmediate(tick);
+  await new Promise((r) => setImmediate(r));
+  const t0 = performance.now();
+  last = t0;
+  await work();
+  const wallMs = performance.now() - t0;
+  tick();
+  running = false;
+  return { wallMs, longestMs: longest };
+}
+
+/**
+ * The pieces that used to hold the RPC thread whole, each in one piece and in slices, in the same
+ * run: the request decode, the lowering scan, the encoding of a partition for its worker thread.
+ */
+async function pieces(bytes: Uint8Array, partition: GraphDef) {
+  const onePiece = {
+    decode: await longestStretch(() => fromBinary(CreateSessionRequestSchema, bytes)),
+    lowerScan: await longestStretch(() => lowerFunctionalOps(partition.node, loweringOptions)),
+    encode: await longestStretch(() => toBinary(GraphDefSchema, partition)),
+  };
+  const sliced = {
+    decode: await longestStretch(() => decodeRequest(CreateSessionRequestSchema, bytes)),
+    lowerScan: await longestStretch(() =>
+      runInSlices(lowerFunctionalOpsSliced(partition.node, loweringOptions)),
+    ),
+    encode: await longestStretch(() => runInSlices(graphDefToBinarySliced(partition))),
+  };
+  return { onePiece, sliced };
+}
+
+const loweringOptions = {
+  library: createFunctionLibrary(undefined),
+  lookupOp: (name: string) => lookUpOp(name),
+};
+
 async function main(): Promise<void> {
   const { sizes, repeats } = parseArgs(process.argv.slice(2));
   const master = createMaster({ cpuDevices: 2, maxGraphNodes: 10_000_000 });
   const rows: Record<string, unknown>[] = [];
   try {
-    // Warm-up: worker threads started, kernels and code loaded.
-    const warm = await master.createSession(
-      create(CreateSessionRequestSchema, { graphDef: { node: chain(2000) } }),
+    // Warm-up: worker threads started, kernels and code loaded (the sliced decode, Extend too).
+    const warmBytes = toBinary(
+      CreateSessionRequestSchema,
+      create(CreateSessionRequestSchema, { graphDef: { node: chain(10_000) } }),
     );
+    const warm = await master.createSession(await decodeRequest(CreateSessionRequestSchema, warmBytes));
     await master.runStep(
-      create(RunStepRequestSchema, { sessionHandle: warm.sessionHandle, fetch: ["n1999"] }),
+      create(RunStepRequestSchema, { sessionHandle: warm.sessionHandle, fetch: ["n9999"] }),
     );
+    await master.extendSession(
+      create(ExtendSessionRequestSchema, {
+        sessionHandle: warm.sessionHandle,
+        currentGraphVersion: 0n,
+        graphDef: { node: chain(100, 10_000) },
+      }),
+    );
+    await master.closeSession({
+      $typeName: "tensorflow.CloseSessionRequest",
+      sessionHandle: warm.sessionHandle,
+    });
     for (let r = 0; r < repeats; r++) {
       for (const n of sizes) {
         const idle = await measured(master, () => sleep(1000));
-        const req = create(CreateSessionRequestSchema, {
-          graphDef: { node: chain(n), versions: { producer: 1 } },
-        });
-        const bytes = toBinary(CreateSessionRequestSchema, req);
+        const bytes = toBinary(
+          CreateSessionRequestSchema,
+          create(CreateSessionRequestSchema, { graphDef: { node: chain(n), versions: { producer: 1 } } }),
+        );
         const d0 = performance.now();
         fromBinary(CreateSessionRequestSchema, bytes);
         const decodeMs = performance.now() - d0;
         let handle = "";
         const createPhase = await measured(master, async () => {
+          const req = await decodeRequest(CreateSessionRequestSchema, bytes);
           handle = (await master.createSession(req)).sessionHandle;
         });
         const firstRun = await measured(master, () =>
           master.runStep(create(RunStepRequestSchema, { sessionHandle: handle, fetch: [`n${n - 1}`] })),
         );
-        const row = { nodes: n, decodeMs, idle, create: createPhase, firstRun };
+        const extendBytes = toBinary(
+          ExtendSessionRequestSchema,
+          create(ExtendSessionRequestSchema, {
+            sessionHandle: handle,
+            currentGraphVersion: 0n,
+            graphDef: { node: chain(100, n), versions: { producer: 1 } },
+          }),
+        );
+        const extend = await measured(master, async () => {
+          await master.extendSession(await decodeRequest(ExtendSessionRequestSchema, extendBytes));
+        });
+        const stretches = await pieces(bytes, create(GraphDefSchema, { node: chain(n / 2) }));
+        const row = {
+          nodes: n,
+          requestBytes: bytes.length,
+          decodeMs,
+          idle,
+          create: createPhase,
+          firstRun,
+          extend,
+          stretches,
+        };
         rows.push(row);
         const line = (what: string, p: Phase) =>
           `  ${what}: ${fmt(p.wallMs, 0)} ms wall, ${fmt(p.cpuMs, 0)} ms CPU (${fmt(p.mainCpuMs, 0)} on the RPC thread); ListDevices ` +
           `p50 ${fmt(p.listDevices.p50, 1)} / p99 ${fmt(p.listDevices.p99, 1)} / max ${fmt(p.listDevices.max, 1)} ms ` +
           `(${p.listDevices.n} calls); longest event-loop stall ${fmt(p.loopStallMs, 1)} ms`;
-        console.log(`${n} nodes (request decode ${fmt(decodeMs, 0)} ms)`);
+        console.log(
+          `${n} nodes (${fmt(bytes.length / 1e6, 1)} MB request; its one-piece decode ${fmt(decodeMs, 0)} ms)`,
+        );
         console.log(line("idle", idle));
         console.log(line("CreateSession", createPhase));
         console.log(line("first RunStep", firstRun));
+        const piece = (what: keyof typeof stretches.sliced) =>
+          `${what} ${fmt(stretches.onePiece[what].wallMs, 0)} ms → longest ${fmt(stretches.sliced[what].longestMs, 1)} ms (of ${fmt(stretches.sliced[what].wallMs, 0)})`;
+        console.log(
+          `  one piece → in slices (longest hold of the thread): ${piece("decode")}; ` +
+            `${piece("lowerScan")} (${n / 2} nodes); ${piece("encode")} (a ${n / 2}-node partition)`,
+        );
+        console.log(
+          `  ExtendSession of 100 nodes: ${fmt(extend.wallMs, 1)} ms wall, ${fmt(extend.cpuMs, 1)} ms CPU`,
+        );
         console.log(
           `  added ListDevices p99 over idle: CreateSession ${fmt(createPhase.listDevices.p99 - idle.listDevices.p99, 1)} ms, ` +
             `first RunStep ${fmt(firstRun.listDevices.p99 - idle.listDevices.p99, 1)} ms`,
@@ -147,18 +251,28 @@ async function main(): Promise<void> {
     await master.close();
   }
   const by = (n: number) =>
-    rows.filter((r) => r.nodes === n) as unknown as { create: Phase; firstRun: Phase }[];
+    rows.filter((r) => r.nodes === n) as unknown as { create: Phase; firstRun: Phase; extend: Phase }[];
   if (sizes.length >= 2) {
     const [a, b] = [sizes[0]!, sizes.at(-1)!];
-    const ratio = (f: (x: { create: Phase; firstRun: Phase }) => number) =>
+    const ratio = (f: (x: { create: Phase; firstRun: Phase; extend: Phase }) => number) =>
       Math.min(...by(b).map(f)) / Math.min(...by(a).map(f));
     console.log(
-      `\n${b} / ${a} nodes (${b / a}x): CreateSession CPU ${fmt(
-        ratio((x) => x.create.cpuMs),
+      `\n${b} / ${a} nodes (${b / a}x): CreateSession wall ${fmt(
+        ratio((x) => x.create.wallMs),
         1,
       )}x, ` +
-        `first RunStep CPU ${fmt(
+        `CPU ${fmt(
+          ratio((x) => x.create.cpuMs),
+          1,
+        )}x; first RunStep CPU ${fmt(
           ratio((x) => x.firstRun.cpuMs),
+          1,
+        )}x; ` +
+        `ExtendSession of 100 nodes wall ${fmt(
+          ratio((x) => x.extend.wallMs),
+          1,
+        )}x, CPU ${fmt(
+          ratio((x) => x.extend.cpuMs),
           1,
         )}x`,
     );

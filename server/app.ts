@@ -48,6 +48,7 @@ import { SavedModelStore } from "./models/saved-model-store.js";
 import { claimHttp1Requests, claimHttp2Streams, createOnePortServerFactory } from "./net/one-port-server.js";
 import { type CorsOrigin, isLoopbackOrigin, type ServerOptions } from "./options.js";
 import { compressionDeflate } from "./rpc/compression.js";
+import { decodeGraphsInSlices } from "./rpc/graph-requests.js";
 import { createGrpcUnaryHandler } from "./rpc/grpc-unary.js";
 import { createHealthServer } from "./rpc/health.js";
 import type { MasterCalls } from "./rpc/master-service.js";
@@ -253,6 +254,8 @@ export async function buildApp(
     routes(router) {
       router.service(MasterServiceProtoPath, masterService);
       router.service(MasterServiceTfPath, masterService);
+      // Big graphs' binary requests are decoded in slices, not by connect-es in one piece.
+      decodeGraphsInSlices(router, masterService);
     },
   });
   // Health and reflection answer with our own data (reflection's descriptor sets are ~100 KiB), so

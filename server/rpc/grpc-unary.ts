@@ -19,12 +19,13 @@
 // go out as gRPC trailers-only responses (one HEADERS frame that ends the stream).
 
 import http2 from "node:http2";
-import { type DescMessage, fromBinary, type MessageShape, toBinary } from "@bufbuild/protobuf";
+import { type DescMessage, type MessageShape, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { Compression } from "@connectrpc/connect/protocol";
 import type { AuthResult } from "../auth/authenticator.js";
 import { isAllowedHost } from "../auth/host-check.js";
 import type { GatewayMetrics, RpcLog, RpcTracker } from "../metrics.js";
+import { decodeRequest } from "./graph-requests.js";
 import type { MasterCalls, RpcCall } from "./master-service.js";
 import { type EncodedMessage, encodeRunCallableResponse, encodeRunStepResponse } from "./run-step-codec.js";
 import { MasterServiceProtoPath, MasterServiceTfPath } from "./services.js";
@@ -300,7 +301,8 @@ async function run(
   const bytes = await body.message(setup.requestCompression, setup.options.readMaxBytes);
   let request: MessageShape<DescMessage>;
   try {
-    request = fromBinary(route.input, bytes);
+    // A big graph's request is decoded in slices (rpc/graph-requests.ts).
+    request = await decodeRequest(route.input, bytes);
   } catch (e) {
     throw new ConnectError(`parse binary: ${e instanceof Error ? e.message : String(e)}`, Code.Internal);
   }

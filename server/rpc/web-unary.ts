@@ -24,13 +24,7 @@
 // always). Engine calls, cancellation, deadlines, error mapping, authentication and metrics are the
 // same functions the other paths call.
 
-import {
-  type DescMessage,
-  fromBinary,
-  fromJsonString,
-  type MessageShape,
-  toJsonString,
-} from "@bufbuild/protobuf";
+import { type DescMessage, fromJsonString, type MessageShape, toJsonString } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { Compression } from "@connectrpc/connect/protocol";
 import {
@@ -44,6 +38,7 @@ import type { AuthResult } from "../auth/authenticator.js";
 import { isAllowedHost } from "../auth/host-check.js";
 import type { RpcEncoding, RpcProtocol, RpcTracker } from "../metrics.js";
 import type { Http1RequestClaim } from "../net/one-port-server.js";
+import { decodeRequest } from "./graph-requests.js";
 import {
   BodyReader,
   buildRoutes,
@@ -261,7 +256,8 @@ async function run(
   let request: MessageShape<DescMessage>;
   if (plan.encoding === "proto") {
     try {
-      request = fromBinary(route.input, bytes);
+      // A big graph's request is decoded in slices (rpc/graph-requests.ts).
+      request = await decodeRequest(route.input, bytes);
     } catch (e) {
       throw new ConnectError(`parse binary: ${e instanceof Error ? e.message : String(e)}`, Code.Internal);
     }

@@ -314,14 +314,16 @@ function attrValueKind(v: AttrValue): string | undefined {
 
 /** TF's AttrValueHasType (attr_value_util.cc) for one attr of a node: INVALID_ARGUMENT on a mismatch. */
 function checkAttrValueType(spec: AttrSpec, v: AttrValue, op: OpDefinition, nodeName: string): void {
-  const where = `\n\t for attr '${spec.name}'\n\t; NodeDef: {{node ${nodeName}}}; ${opSignatureString(op)}`;
+  // Built only for an error: the op's signature string is long, and this runs for every attr of every node.
+  const where = () =>
+    `\n\t for attr '${spec.name}'\n\t; NodeDef: {{node ${nodeName}}}; ${opSignatureString(op)}`;
   if (v.value.case === undefined) {
-    throw invalidArgument(`AttrValue missing value with expected type '${spec.type}'${where}`);
+    throw invalidArgument(`AttrValue missing value with expected type '${spec.type}'${where()}`);
   }
   const kind = attrValueKind(v);
   if (kind === undefined || kind === spec.type) return;
   if (kind === "list" && spec.type.startsWith("list(")) return;
-  throw invalidArgument(`AttrValue had value with type '${kind}' when '${spec.type}' expected${where}`);
+  throw invalidArgument(`AttrValue had value with type '${kind}' when '${spec.type}' expected${where()}`);
 }
 
 /**

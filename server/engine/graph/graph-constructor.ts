@@ -193,8 +193,10 @@ function* checkAcyclic(
   for (let i = 0; i < n; i++) {
     if (i % YIELD_EVERY === 0) yield;
     const p = pending[i]!;
-    const inputs = [...p.dataInputs.map((d) => d.node), ...p.controlInputs];
-    for (const [k, src] of inputs.entries()) {
+    // Data inputs, then control inputs (no array built per node: this runs for every node).
+    const numData = p.dataInputs.length;
+    for (let k = 0; k < numData + p.controlInputs.length; k++) {
+      const src = k < numData ? p.dataInputs[k]!.node : p.controlInputs[k - numData]!;
       const j = index.get(src);
       if (j === undefined) {
         if (graph.find(src) !== undefined) continue; // an existing node: already created

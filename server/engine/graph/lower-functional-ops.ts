@@ -31,6 +31,7 @@ import { boolAttr, intAttr, stringAttr, typeAttr } from "../framework/attr-value
 import { invalidArgument } from "../framework/errors.js";
 import type { FunctionLibrary } from "../framework/function.js";
 import type { OpDefinition } from "../framework/op-def.js";
+import { runToEnd, type Sliced, YIELD_EVERY } from "../framework/slices.js";
 import { DataType } from "../framework/types.js";
 import { instantiateBody } from "./function-body.js";
 
@@ -63,14 +64,32 @@ function isLowerable(n: NodeDef): boolean {
  * that reaches itself through the ops it contains, and past `maxNodes`.
  */
 export function lowerFunctionalOps(nodes: readonly NodeDef[], options: LowerOptions): readonly NodeDef[] {
-  if (!nodes.some(isLowerable)) return nodes;
-  const names = new Set(nodes.map((n) => n.name));
+  return runToEnd(lowerFunctionalOpsSliced(nodes, options));
+}
+
+/** lowerFunctionalOps in slices (framework/slices.ts): a big graph is scanned, and lowered, in pieces. */
+export function* lowerFunctionalOpsSliced(
+  nodes: readonly NodeDef[],
+  options: LowerOptions,
+): Sliced<readonly NodeDef[]> {
+  let any = false;
+  for (let i = 0; i < nodes.length && !any; i++) {
+    if (i % YIELD_EVERY === 0) yield;
+    any = isLowerable(nodes[i]!);
+  }
+  if (!any) return nodes;
+  const names = new Set<string>();
+  for (const n of nodes) {
+    if (names.size % YIELD_EVERY === 0) yield;
+    names.add(n.name);
+  }
   const maxNodes = options.maxNodes ?? 1_000_000;
   const lowering: Lowering = { options, names, renames: new Map(), counter: 0, chains: new Map() };
   const out: NodeDef[] = [];
   const queue = [...nodes];
   // Lowered ops append their inlined bodies to the queue, so nested ones are lowered too.
   for (let i = 0; i < queue.length; i++) {
+    if (i % YIELD_EVERY === 0) yield;
     const n = queue[i]!;
     if (!isLowerable(n)) {
       out.push(n);
@@ -83,7 +102,12 @@ export function lowerFunctionalOps(nodes: readonly NodeDef[], options: LowerOpti
       );
     }
   }
-  return out.map((n) => renameInputs(n, lowering.renames));
+  const renamed: NodeDef[] = [];
+  for (const n of out) {
+    if (renamed.length % YIELD_EVERY === 0) yield;
+    renamed.push(renameInputs(n, lowering.renames));
+  }
+  return renamed;
 }
 
 interface Lowering {

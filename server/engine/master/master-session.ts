@@ -46,7 +46,7 @@ import { tensorFromProto } from "../framework/tensor-proto.js";
 import { BYTES_PER_ELEMENT, type DataType, dataTypeString } from "../framework/types.js";
 import type { Graph, Node } from "../graph/graph.js";
 import { appendNodeDefsSliced, convertNodeDefsSliced } from "../graph/graph-constructor.js";
-import { lowerFunctionalOps } from "../graph/lower-functional-ops.js";
+import { lowerFunctionalOpsSliced } from "../graph/lower-functional-ops.js";
 import { rewriteGraphForExecutionSliced, type TensorConnectionSpec } from "../graph/subgraph.js";
 import { parseTensorName } from "../graph/tensor-id.js";
 import { validateExternalGraphDefSyntaxSliced } from "../graph/validate.js";
@@ -346,12 +346,11 @@ export class MasterSession {
   ): Sliced<BuiltGraph> {
     const functions = createFunctionLibrary(library);
     const lookupOp = (name: string) => lookUpOp(name) ?? functions.opDef(name);
-    const lowered = lowerFunctionalOps(nodes, {
+    const lowered = yield* lowerFunctionalOpsSliced(nodes, {
       library: functions,
       lookupOp,
       maxNodes: this.env.maxGraphNodes,
     });
-    yield;
     const graph = yield* convertNodeDefsSliced(lowered, { lookupOp: (name) => functions.opDef(name) });
     // Placement messages summarise constants (decoding them): under this master's tensor limit.
     yield* scoped(
@@ -396,11 +395,9 @@ export class MasterSession {
     const functions =
       functionCount === built.functionCount ? built.functions : createFunctionLibrary(library);
     const lookupOp = (name: string) => lookUpOp(name) ?? functions.opDef(name);
-    const lowered = lowerFunctionalOps(nodes, {
-      library: functions,
-      lookupOp,
-      maxNodes: this.env.maxGraphNodes,
-    });
+    const lowered = await runInSlices(
+      lowerFunctionalOpsSliced(nodes, { library: functions, lookupOp, maxNodes: this.env.maxGraphNodes }),
+    );
     if (lowered !== nodes) return false;
     const graph = this.graph;
     const first = graph.size;

@@ -116,6 +116,8 @@ export class ColocationGraph {
   private readonly deviceTypes: string[];
   private readonly specs = new Map<Device, DevSpec>();
   private readonly byName = new Map<string, Device>();
+  /** Nodes' device names parsed once each (see parseDevice). */
+  private readonly parsedDevices = new Map<string, DevSpec | undefined>();
   /** TF's Graph::InternDeviceName: index 0 is "", assigned names get 1, 2, … */
   private readonly interned = new Map<string, number>([["", 0]]);
 
@@ -195,7 +197,7 @@ export class ColocationGraph {
     };
     if (node.assignedDevice !== "") {
       // A restored (stateful) placement: the runtime made it, so problems are INTERNAL.
-      const parsed = parseFullName(node.assignedDevice);
+      const parsed = this.parseDevice(node.assignedDevice);
       if (parsed === undefined) throw internal(`Malformed assigned device '${node.assignedDevice}'`);
       m.assigned = parsed;
       m.requested = copySpec(parsed);
@@ -224,7 +226,7 @@ export class ColocationGraph {
       );
     }
     if (node.requestedDevice !== "") {
-      const parsed = parseFullName(node.requestedDevice);
+      const parsed = this.parseDevice(node.requestedDevice);
       if (parsed === undefined) {
         throw invalidArgument(
           `Malformed device specification '${node.requestedDevice}' in node: ${nodeDebugString(node, this.tfIds.get(node) ?? node.id)}`,
@@ -239,6 +241,19 @@ export class ColocationGraph {
       }
     }
     return m;
+  }
+
+  /**
+   * parseFullName for a node's device, parsed once per distinct name (a big graph names a handful
+   * of devices on all its nodes); each caller gets its own copy, as members' specs are merged.
+   */
+  private parseDevice(name: string): DevSpec | undefined {
+    let parsed = this.parsedDevices.get(name);
+    if (parsed === undefined && !this.parsedDevices.has(name)) {
+      parsed = parseFullName(name);
+      this.parsedDevices.set(name, parsed);
+    }
+    return parsed === undefined ? undefined : copySpec(parsed);
   }
 
   private findRoot(id: number): number {

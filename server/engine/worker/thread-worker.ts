@@ -9,13 +9,13 @@
 // started with them (docs/architecture.md, "Resources that outlive a worker thread").
 
 import { type MessagePort, type ResourceLimits, Worker } from "node:worker_threads";
-import { toBinary } from "@bufbuild/protobuf";
-import { GraphDefSchema } from "../../../gen/tensorflow/core/framework/graph_pb.js";
 import type { Device } from "../device/device-set.js";
 import { TfError, unavailable } from "../framework/errors.js";
 import type { FileSandboxConfig } from "../framework/file-sandbox.js";
 import { resetSlot } from "../framework/memory-ceiling.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
+import { runInSlices } from "../framework/slices.js";
+import { graphDefToBinarySliced } from "../graph/graph-def-wire.js";
 import { applyDurableChanges, type DurableRecord } from "../kernels/util/durable-resources.js";
 import type { NativeKernelConfig } from "../kernels/util/ort.js";
 import type { WorkerCeiling } from "./local-worker.js";
@@ -237,8 +237,10 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
 
     async registerGraph(req: RegisterGraphRequest) {
       const handle = `${(nextGraph++).toString(16).padStart(16, "0")}`;
+      // Encoded in slices: a big partition's bytes take tens of milliseconds of the RPC thread.
+      const graphDef = await runInSlices(graphDefToBinarySliced(req.graphDef));
       graphs.set(handle, {
-        graphDef: toBinary(GraphDefSchema, req.graphDef),
+        graphDef,
         session: req.sessionHandle,
         threadHandle: undefined,
       });

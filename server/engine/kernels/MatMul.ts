@@ -21,7 +21,7 @@ import {
   INT_TYPES,
   type KernelConfig,
 } from "./util/kernel-config.js";
-import { ortMatMul } from "./util/ort.js";
+import { ortMatMulSlices } from "./util/ort.js";
 import {
   COPY_PIECE_ELEMENTS,
   drainSync,
@@ -493,8 +493,8 @@ export const matMulConfig: KernelConfig = {
       compute: (ctx) => outputSlices(ctx, matMulSlices(ctx.input(0), ctx.input(1), ta, tb)),
       native: (ctx, rt) => {
         const [a, b] = [ctx.input(0), ctx.input(1)];
-        const [m, , n] = matMulShapes(a, b, ta, tb);
-        return ortMatMul(rt, a, b, ta, tb, m, n);
+        const [m, k, n] = matMulShapes(a, b, ta, tb);
+        return ortMatMulSlices(rt, a, b, ta, tb, m, k, n);
       },
     });
   }),

@@ -13,7 +13,7 @@ import { batchMatMulSlices } from "./BatchMatMulV2.js";
 import { conv2DGeometry, conv2DSlices } from "./Conv2D.js";
 import { matMulFloat, matMulFloatBlock, matMulSlices } from "./MatMul.js";
 import type { ConvAttrs } from "./util/conv-util.js";
-import { configureNativeKernels } from "./util/ort.js";
+import { configureNativeKernels, ortMatMul, ortMatMulSlices, ortRuntime } from "./util/ort.js";
 import { drainSync, type Slices, transposePart, XNN_PIECE_MACS } from "./util/slices.js";
 import { loadXnn, type XnnKernels } from "./util/xnn.js";
 
@@ -250,3 +250,38 @@ test("drainSync refuses slices that wait, finishSlices waits for them", async ()
   await finishSlices(kernel);
   assert.ok(set);
 });
+
+test("native MatMul in row slices has the bits of one onnxruntime Gemm, with and without transposes", async () => {
+  configureNativeKernels({ native: true });
+  try {
+    const rt = ortRuntime();
+    assert.ok(rt, "onnxruntime-node must load");
+    // k·n = 2^20: 256 rows per slice, so 600 rows make 3 calls.
+    const [m, k, n] = [600, 1024, 1024];
+    for (const [ta, tb] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ] as const) {
+      const a = new Tensor(DataType.DT_FLOAT, ta ? [k, m] : [m, k], random(m * k, 13));
+      const b = new Tensor(DataType.DT_FLOAT, tb ? [n, k] : [k, n], random(k * n, 14));
+      const before: number = rt.runs;
+      const sliced = await runWaiting(ortMatMulSlices(rt, a, b, ta, tb, m, k, n));
+      assert.equal(rt.runs - before, 3, "three native calls");
+      const whole = await ortMatMul(rt, a, b, ta, tb, m, n);
+      sameBits(sliced.data as Float32Array, whole.data as Float32Array, `transpose ${ta} ${tb}`);
+    }
+  } finally {
+    configureNativeKernels({ native: false });
+  }
+});
+
+/** Runs slices that may wait for promises to the end. */
+async function runWaiting<T>(g: Slices<T>): Promise<T> {
+  while (true) {
+    const r = g.next();
+    if (r.done) return r.value;
+    if (r.value !== undefined) await r.value;
+  }
+}

@@ -5,6 +5,11 @@
 // thread. If the thread dies (a crash, out of memory, terminate), every call in flight on it fails
 // with UNAVAILABLE naming the worker, a new thread is started, and registered graphs are registered
 // again on first use; variables held by the dead thread are gone, as with a restarted TF worker.
+//
+// A thread is only ever terminated between native (onnxruntime) calls: terminating one in the
+// middle of such a call aborts the whole process, so every stop (close, the watchdog, a test's
+// crash, the process exiting) first closes the thread's NativeGuard and waits for its calls in
+// flight, each one slice long (kernels/util/ort.ts).
 
 import { type MessagePort, type ResourceLimits, Worker } from "node:worker_threads";
 import { toBinary } from "@bufbuild/protobuf";
@@ -14,7 +19,7 @@ import { TfError, unavailable } from "../framework/errors.js";
 import type { FileSandboxConfig } from "../framework/file-sandbox.js";
 import { resetSlot } from "../framework/memory-ceiling.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
-import type { NativeKernelConfig } from "../kernels/util/ort.js";
+import { createNativeGuard, type NativeGuard, type NativeKernelConfig } from "../kernels/util/ort.js";
 import type { WorkerCeiling } from "./local-worker.js";
 import {
   type FromWorker,
@@ -79,6 +84,43 @@ const bootstrap = `
 })().catch((e) => { setImmediate(() => { throw e; }); });
 `;
 
+/** The guards of every live device thread of this process (closed and drained at exit). */
+const liveGuards = new Set<NativeGuard>();
+
+/** How long a stop waits for native calls in flight before it terminates regardless. */
+const NATIVE_DRAIN_MS = 60_000;
+
+let exitHooked = false;
+
+/**
+ * At process exit Node terminates the worker threads: first close every guard and wait (blocking,
+ * as an exit handler must) until no native call is in flight. A call is one slice long.
+ */
+function hookExit(): void {
+  if (exitHooked) return;
+  exitHooked = true;
+  process.on("exit", () => {
+    for (const g of liveGuards) Atomics.store(g, 1, 1);
+    const until = performance.now() + NATIVE_DRAIN_MS;
+    for (const g of liveGuards) {
+      for (let n = Atomics.load(g, 0); n !== 0 && performance.now() < until; n = Atomics.load(g, 0)) {
+        Atomics.wait(g, 0, n, 50);
+      }
+    }
+  });
+}
+
+/** Terminates a thread once no native call is in flight on it (see the header). */
+async function stopThread(thread: Worker, guard: NativeGuard): Promise<void> {
+  Atomics.store(guard, 1, 1);
+  const until = performance.now() + NATIVE_DRAIN_MS;
+  while (Atomics.load(guard, 0) !== 0 && performance.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  await thread.terminate();
+  liveGuards.delete(guard);
+}
+
 interface Pending {
   resolve(v: unknown): void;
   reject(e: unknown): void;
@@ -95,6 +137,7 @@ interface RegisteredGraph {
 export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
   const label = `${options.task} (thread for ${options.devices.map((d) => d.name.replace(/^.*device:/, "")).join(", ")})`;
   let thread: Worker;
+  let guard: NativeGuard;
   let pending = new Map<number, Pending>();
   let nextId = 0;
   let closing = false;
@@ -106,7 +149,11 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
   const remoteAborts = new Map<number, AbortController>();
 
   const start = () => {
+    guard = createNativeGuard();
+    liveGuards.add(guard);
+    hookExit();
     const init: WorkerThreadData = {
+      nativeGuard: guard,
       task: options.task,
       devices: options.devices,
       maxTensorBytes: options.maxTensorBytes,
@@ -123,13 +170,17 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
     });
     thread.unref();
     const mine = thread;
+    const myGuard = guard;
     const myPending = pending;
     thread.on("message", (m: FromWorker) => onMessage(m, mine));
     thread.on("error", (e) => {
       options.log("error", `worker ${label} crashed: ${e.stack ?? e.message}`);
       died(mine, myPending, e.message);
     });
-    thread.on("exit", (code) => died(mine, myPending, `exited with code ${code}`));
+    thread.on("exit", (code) => {
+      liveGuards.delete(myGuard);
+      died(mine, myPending, `exited with code ${code}`);
+    });
   };
 
   const died = (which: Worker, theirs: Map<number, Pending>, why: string) => {
@@ -242,13 +293,14 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
       const onAbort = () => {
         post({ op: "abortStep", stepId: req.stepId, error: toWireError(req.signal.reason) });
         const stuck = thread;
+        const stuckGuard = guard;
         watchdog = setTimeout(() => {
           if (stuck !== thread) return;
           options.log(
             "error",
             `worker ${label} did not stop a cancelled step within ${options.abortGraceMs} ms; replacing it`,
           );
-          void stuck.terminate();
+          void stopThread(stuck, stuckGuard);
         }, options.abortGraceMs);
         watchdog.unref();
       };
@@ -314,11 +366,11 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
 
     async close() {
       closing = true;
-      await thread.terminate();
+      await stopThread(thread, guard);
     },
 
     async crashForTesting() {
-      await thread.terminate();
+      await stopThread(thread, guard);
     },
   };
   return self;

@@ -9,7 +9,7 @@ import type { FileSandboxConfig } from "../framework/file-sandbox.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
 import { setMaxTensorBytes } from "../framework/tensor.js";
 import { registerAllKernels } from "../kernels/register-all.js";
-import type { NativeKernelConfig } from "../kernels/util/ort.js";
+import { type NativeGuard, type NativeKernelConfig, setNativeGuard } from "../kernels/util/ort.js";
 import { createLocalWorker, type WorkerCeiling } from "./local-worker.js";
 import { recvDeviceOfKey, sendDeviceOfKey } from "./rendezvous-mgr.js";
 import {
@@ -35,12 +35,15 @@ export interface WorkerThreadData {
   readonly memoryCeiling?: WorkerCeiling | undefined;
   readonly maxFetchBytes?: number | undefined;
   readonly kernels?: NativeKernelConfig | undefined;
+  /** Shared with the owner, which stops the thread only between native calls (thread-worker.ts). */
+  readonly nativeGuard?: NativeGuard | undefined;
 }
 
 const port = parentPort!;
 const data = workerData.init as WorkerThreadData;
 registerAllKernels();
 setMaxTensorBytes(data.maxTensorBytes);
+setNativeGuard(data.nativeGuard);
 
 const post = (m: FromWorker) => port.postMessage(m);
 let nextRemote = 0;

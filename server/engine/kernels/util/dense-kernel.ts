@@ -10,6 +10,7 @@ import { isTfError } from "../../framework/errors.js";
 import type { AnyOpKernel, KernelSlices, OpKernel, OpKernelContext } from "../../framework/op-kernel.js";
 import type { Tensor } from "../../framework/tensor.js";
 import { nativeKernelConfig, nativeLoadFailure, ORT_MIN_MACS, type OrtRuntime, ortRuntime } from "./ort.js";
+import type { Slices } from "./slices.js";
 import { xnnKernel } from "./xnn.js";
 
 export interface DenseKernelParts {
@@ -18,10 +19,10 @@ export interface DenseKernelParts {
   /** The XNNPACK / JS kernel: sets the outputs (in slices when it returns them). */
   readonly compute: (ctx: OpKernelContext) => void | KernelSlices;
   /**
-   * The product on onnxruntime. Validates the inputs first (TF's errors, thrown before any
-   * native work); any other failure sends the node to `compute`.
+   * The product on onnxruntime, as slices waiting for its calls. Validates the inputs first (TF's
+   * errors, thrown before any native work); any other failure sends the node to `compute`.
    */
-  readonly native: (ctx: OpKernelContext, rt: OrtRuntime) => Promise<Tensor>;
+  readonly native: (ctx: OpKernelContext, rt: OrtRuntime) => Slices<Tensor>;
 }
 
 /** Per thread: whether a native failure has been logged (once is enough to explain the speed). */
@@ -46,40 +47,18 @@ export function denseKernel(float32: boolean, parts: DenseKernelParts): AnyOpKer
 function* nativeSlices(ctx: OpKernelContext, parts: DenseKernelParts, plain: OpKernel): KernelSlices {
   const rt = ortRuntime();
   if (rt !== undefined) {
-    let out: Tensor | undefined;
-    let failure: { error: unknown } | undefined;
-    yield tryNative(ctx, rt, parts).then(
-      (t) => {
-        out = t;
-      },
-      (error: unknown) => {
-        failure = { error };
-      },
-    );
-    if (failure !== undefined) throw failure.error;
-    if (out !== undefined) {
-      ctx.setOutput(0, out);
+    try {
+      ctx.setOutput(0, yield* parts.native(ctx, rt));
       return;
+    } catch (e) {
+      if (isTfError(e)) throw e;
+      report(ctx, `onnxruntime failed (${e instanceof Error ? e.message : String(e)})`);
     }
   } else {
     report(ctx, `onnxruntime-node did not load (${nativeLoadFailure() ?? "switched off"})`);
   }
   const rest = plain.compute(ctx);
   if (rest !== undefined) yield* rest;
-}
-
-async function tryNative(
-  ctx: OpKernelContext,
-  rt: OrtRuntime,
-  parts: DenseKernelParts,
-): Promise<Tensor | undefined> {
-  try {
-    return await parts.native(ctx, rt);
-  } catch (e) {
-    if (isTfError(e)) throw e;
-    report(ctx, `onnxruntime failed (${e instanceof Error ? e.message : String(e)})`);
-    return undefined;
-  }
 }
 
 function report(ctx: OpKernelContext, why: string): void {

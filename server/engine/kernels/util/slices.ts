@@ -88,3 +88,20 @@ export function* float64Operand(
   }
   return out;
 }
+
+/** Slices that wait for `p` (one yield) and return its value, or throw its error. */
+export function* settle<T>(p: Promise<T>): Slices<T> {
+  const box: { done?: { value: T } | { error: unknown } } = {};
+  yield p.then(
+    (value) => {
+      box.done = { value };
+    },
+    (error: unknown) => {
+      box.done = { error };
+    },
+  );
+  const done = box.done;
+  if (done === undefined) throw internal("A kernel resumed before the promise it waited for settled");
+  if ("error" in done) throw done.error;
+  return done.value;
+}

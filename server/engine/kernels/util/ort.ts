@@ -17,7 +17,8 @@
 // symbolic dimensions, so one InferenceSession serves every shape of it; sessions are cached per
 // thread, least recently used first out. ORT's session.run is promise-shaped but runs the graph
 // synchronously on the calling thread (a device worker thread, never the RPC thread) plus its pool,
-// so kernels using it are async kernels that keep the executor's other work moving between calls.
+// so kernels using it are sliced kernels whose slices wait for the calls (framework/op-kernel.ts
+// KernelSlices): the executor's other work keeps moving meanwhile.
 // A run cannot be interrupted from JS (the Node binding ignores RunOptions.terminate), so large
 // MatMuls run as row slices of about ORT_PIECE_MACS (ortMatMulSlices): a cancelled step waits for
 // one slice at most.

@@ -7,7 +7,8 @@
 // its own copy, loaded on first need by loadXnn(). We only use the wasm backend's heap and two of its
 // registered kernel functions (BatchMatMul, Conv2D), called directly with TensorInfos we allocate on
 // its heap: no tfjs Tensor objects exist, nothing is tracked by tfjs's engine, and every heap block
-// is released before a call returns. Operands are written straight into the heap (transposes and
+// is released before a call returns (except a gemmSeries' right operand, held until its release()
+// so a product cut into slices packs it once). Operands are written straight into the heap (transposes and
 // im2col happen during that one write) and results are read straight out of it.
 
 import { createRequire } from "node:module";

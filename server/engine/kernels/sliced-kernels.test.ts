@@ -265,7 +265,9 @@ test("native MatMul in row slices has the bits of one onnxruntime Gemm, with and
       [true, true],
     ] as const) {
       const a = new Tensor(DataType.DT_FLOAT, ta ? [k, m] : [m, k], random(m * k, 13));
-      const b = new Tensor(DataType.DT_FLOAT, tb ? [n, k] : [k, n], random(k * n, 14));
+      // With tb, b lives in shared memory (as large tensors do), which ORT is handed a copy of.
+      const bData = tb ? inShared(random(k * n, 14)) : random(k * n, 14);
+      const b = new Tensor(DataType.DT_FLOAT, tb ? [n, k] : [k, n], bData);
       const before: number = rt.runs;
       const sliced = await runWaiting(ortMatMulSlices(rt, a, b, ta, tb, m, k, n));
       assert.equal(rt.runs - before, 3, "three native calls");
@@ -284,4 +286,10 @@ async function runWaiting<T>(g: Slices<T>): Promise<T> {
     if (r.done) return r.value;
     if (r.value !== undefined) await r.value;
   }
+}
+
+function inShared(data: Float32Array): Float32Array {
+  const out = new Float32Array(new SharedArrayBuffer(data.byteLength));
+  out.set(data);
+  return out;
 }

@@ -36,7 +36,7 @@ import { allocData, Tensor } from "../../framework/tensor.js";
 import { DataType } from "../../framework/types.js";
 import type { Conv2DGeometry } from "./conv-util.js";
 import { type OnnxGraph, type OnnxNode, OnnxType, onnxModel } from "./onnx-model.js";
-import { rowsPerPiece, type Slices, settle, transposePart } from "./slices.js";
+import { COPY_PIECE_ELEMENTS, rowsPerPiece, type Slices, settle, transposePart } from "./slices.js";
 
 /**
  * Multiply-adds from which a float32 product goes to ORT rather than XNNPACK. A call costs about
@@ -347,7 +347,7 @@ export function* ortMatMulSlices(
   const od = out.data as Float32Array;
   const ad = a.data as Float32Array;
   const tb = transposeB ? 1 : 0;
-  const bt = rt.tensor(b.data as Float32Array, b.shape);
+  const bt = rt.tensor(yield* ownCopy(b.data as Float32Array), b.shape);
   for (let r0 = 0; r0 < m; r0 += rows) {
     const r = Math.min(rows, m - r0);
     let block: Float32Array;
@@ -363,6 +363,17 @@ export function* ortMatMulSlices(
       throw new Error(`onnxruntime returned [${res.dims}] where [${r},${n}] was expected`);
     }
     od.set(res.data as Float32Array, r0 * n);
+  }
+  return out;
+}
+
+/** `data` outside shared memory (see unshared), copied in pieces when it is shared. */
+function* ownCopy(data: Float32Array): Slices<Float32Array> {
+  if (!(data.buffer instanceof SharedArrayBuffer)) return data;
+  const out = new Float32Array(data.length);
+  for (let i = 0; i < data.length; i += COPY_PIECE_ELEMENTS) {
+    out.set(data.subarray(i, i + COPY_PIECE_ELEMENTS), i);
+    yield;
   }
   return out;
 }

@@ -47,33 +47,39 @@ function rejectsWith(code: string) {
   };
 }
 
-test("another session's small steps run between the slices of a long MatMul on the same device", () =>
-  withMaster(async (m) => {
-    const long = await openSession(m, longMatMulGraph(3072));
-    const small = await openSession(m, longMatMulGraph(8));
-    // Both graphs are registered and XNNPACK is loaded before the race starts.
-    await long.fetch(["id:0"]);
-    await small.fetch(["sum:0"]);
-    let longDone = false;
-    const longStep = long.fetch(["sum:0"]).then((r) => {
-      longDone = true;
-      return r;
-    });
-    let during = 0;
-    let steps = 0;
-    // Bounded: the MatMul (29 G multiply-adds) takes seconds; the loop stops when it ends.
-    while (!longDone && steps < 5000) {
-      const [v] = await small.fetch(["id:0"]);
-      assert.deepEqual(tensorValues(v), [3]);
-      steps++;
-      if (!longDone) during++;
-    }
-    const [sum] = await longStep;
-    assert.deepEqual(tensorValues(sum), [0.25 * 3072 * 3072 * 3072]);
-    // Unsliced, the device thread is busy for the whole MatMul and at most the step already
-    // queued would finish before it; sliced, small steps keep finishing while it runs.
-    assert.ok(during >= 10, `only ${during} small steps finished while the MatMul ran`);
-  }));
+for (const nativeKernels of [true, false]) {
+  const path = nativeKernels ? "onnxruntime" : "XNNPACK";
+  test(`another session's small steps run between the slices of a long MatMul on the same device (${path})`, () =>
+    withMaster(
+      async (m) => {
+        const long = await openSession(m, longMatMulGraph(3072));
+        const small = await openSession(m, longMatMulGraph(8));
+        // Both graphs are registered and XNNPACK is loaded before the race starts.
+        await long.fetch(["id:0"]);
+        await small.fetch(["sum:0"]);
+        let longDone = false;
+        const longStep = long.fetch(["sum:0"]).then((r) => {
+          longDone = true;
+          return r;
+        });
+        let during = 0;
+        let steps = 0;
+        // Bounded: the MatMul (29 G multiply-adds) takes seconds; the loop stops when it ends.
+        while (!longDone && steps < 5000) {
+          const [v] = await small.fetch(["id:0"]);
+          assert.deepEqual(tensorValues(v), [3]);
+          steps++;
+          if (!longDone) during++;
+        }
+        const [sum] = await longStep;
+        assert.deepEqual(tensorValues(sum), [0.25 * 3072 * 3072 * 3072]);
+        // Unsliced, the device thread is busy for the whole MatMul and at most the step already
+        // queued would finish before it; sliced, small steps keep finishing while it runs.
+        assert.ok(during >= 10, `only ${during} small steps finished while the MatMul ran`);
+      },
+      { nativeKernels },
+    ));
+}
 
 test("a step past its deadline stops its MatMul within a slice: the thread is not replaced, other sessions keep their variables", async () => {
   const logs: string[] = [];

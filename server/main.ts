@@ -94,7 +94,7 @@ function nativeKernelsOption(): Option {
   )
     .env("TFGATE_NATIVE_KERNELS")
     .choices(["on", "off"])
-    .default("off");
+    .default("on");
 }
 
 /** Which flag and variable set each ServerOptions field, for error messages. */

@@ -248,8 +248,9 @@ describe("a kernel that never returns", () => {
     const logs: string[] = [];
     await withMaster(
       async (m) => {
-        // One kernel that runs for many seconds without yielding: a float64 MatMul of two
-        // 2000×2000 matrices (16 GFLOP on the plain JS path).
+        // One kernel that runs for many seconds without yielding: the QR decomposition of a
+        // 2000×2000 float64 matrix (~10 GFLOP on the plain JS path; MatMul would not do, as it
+        // runs in slices and stops when cancelled).
         const D = DataType.DT_DOUBLE;
         const g = graph(
           constNode("dims", DataType.DT_INT32, [2], [2000, 2000]),
@@ -258,7 +259,7 @@ describe("a kernel that never returns", () => {
             inputs: ["dims", "v"],
             attrs: { T: attr.type(D), index_type: attr.type(DataType.DT_INT32) },
           }),
-          node("slow", "MatMul", { inputs: ["a", "a"], attrs: { T: attr.type(D) } }),
+          node("slow", "Qr", { inputs: ["a"], attrs: { T: attr.type(D) } }),
           constNode("one", F, [], [1]),
         );
         const sessionHandle = await createSession(m, g);

@@ -3,18 +3,28 @@
 // abort.
 //
 // Synchronous kernels run inline; async kernels (_Recv, function calls) are awaited while other
-// ready nodes run. The first failure aborts the step's rendezvous (so the other partitions stop)
-// and is what run() rejects with. Cancellation is checked between nodes via step.signal, and a long
-// step hands the thread back now and then (timers, cancellation and other calls get their turn).
+// ready nodes run; sliced kernels (long ones, kernel-slices.ts) run inline for a while and then one
+// slice per turn of the event loop, under the step's memory account. The first failure aborts the
+// step's rendezvous (so the other partitions stop) and is what run() rejects with. Cancellation is
+// checked between nodes and between slices via step.signal, and a long step hands the thread back
+// now and then (timers, cancellation and other calls get their turn).
 
 import { cancelled, failedPrecondition, internal } from "../framework/errors.js";
-import type { OpKernelContext, RefCell, StepContext, StepStatsCollector } from "../framework/op-kernel.js";
+import type {
+  KernelSlices,
+  OpKernel,
+  OpKernelContext,
+  RefCell,
+  StepContext,
+  StepStatsCollector,
+} from "../framework/op-kernel.js";
 import { swapMaxTensorBytes, swapStepAccount, type Tensor } from "../framework/tensor.js";
 import type { DataType } from "../framework/types.js";
 import type { Node } from "../graph/graph.js";
 import type { Entry } from "./entry.js";
 import { type FrameState, PropagatorState, type TaggedNode } from "./frame-state.js";
 import { type ImmutableExecutorState, type Item, NodeKind } from "./immutable-state.js";
+import { INLINE_BUDGET_MS, nextTurn, runSlices, SLICE_BUDGET_MS } from "./kernel-slices.js";
 import { MemoryLedger } from "./memory-ledger.js";
 import { type InternalErrorHook, wrapNodeError } from "./node-error.js";
 import { chargeOutputs, markStringsSeen } from "./output-charges.js";
@@ -55,7 +65,10 @@ export class ExecutorState {
   private failure: unknown;
   /** Async kernels started and not yet finished. */
   private outstanding = 0;
-  private readonly finishedAsync: { t: TaggedNode; outputs: Outputs }[] = [];
+  /** Finished async and sliced kernels; `charged`: a sliced kernel's outputs, charged as it ran. */
+  private readonly finishedAsync: { t: TaggedNode; outputs: Outputs; charged: boolean }[] = [];
+  /** What a sliced kernel's last slice yielded to wait for, until its next slice is scheduled. */
+  private readonly slicedWaits = new Map<KernelSlices, Promise<unknown>>();
   /** Resolves the wait for an async kernel (set while the step waits for one). */
   private wake: (() => void) | undefined;
 
@@ -123,15 +136,59 @@ export class ExecutorState {
       return true;
     }
     const startUs = this.step.stats ? nowUs() : 0;
-    if (!this.computeSync(t, it, ctx, outputs)) return false;
+    const done = this.computeSync(t, it, ctx, outputs);
+    if (done === false) return false;
+    if (done !== true) {
+      this.continueSlices(t, it, done, outputs, startUs);
+      return true;
+    }
     // TF's step stats leave out the transfer nodes (their time is the wait, not compute).
     if (this.step.stats && !it.isTransfer) record(this.step.stats, it, startUs, outputs);
     this.propagator.propagate(t, outputs, false);
     return true;
   }
 
-  /** A synchronous kernel, with the step's account current so its allocations are charged. */
-  private computeSync(t: TaggedNode, it: Item, ctx: OpKernelContext, outputs: Outputs): boolean {
+  /**
+   * A synchronous kernel: true when it finished, false when it failed, its remaining slices when
+   * it is a sliced kernel that ran out of its inline budget.
+   */
+  private computeSync(
+    t: TaggedNode,
+    it: Item,
+    ctx: OpKernelContext,
+    outputs: Outputs,
+  ): boolean | KernelSlices {
+    return this.underAccount(t, it, outputs, () => {
+      // Non-ref inputs fed from a ref are read now, so an uninitialised variable fails here.
+      for (let i = 0; i < it.numInputs; i++) {
+        if (!it.inputIsRef[i] && !it.isMerge && !it.isTransfer) ctx.input(i);
+      }
+      if (it.kind !== NodeKind.Plain) {
+        // Enter, Exit and NextIteration forward their input (refs included).
+        const e = t.iter.inputs[it.inputStart];
+        if (e !== undefined && !e.dead) outputs[0] = e;
+        return true;
+      }
+      const slices = (it.kernel as OpKernel).compute(ctx);
+      if (slices === undefined) return true;
+      const done = runSlices(slices, INLINE_BUDGET_MS);
+      if (done === true) return true;
+      if (done !== false) this.slicedWaits.set(slices, done);
+      return slices;
+    });
+  }
+
+  /**
+   * Runs part of a kernel with the step's account current, so what it allocates is charged to its
+   * iteration; its outputs are charged once `run` reports the kernel finished (true). False when
+   * it threw (the step has failed).
+   */
+  private underAccount(
+    t: TaggedNode,
+    it: Item,
+    outputs: Outputs,
+    run: () => boolean | KernelSlices,
+  ): boolean | KernelSlices {
     const account = this.ledger.account;
     const previousAccount = account === undefined ? undefined : swapStepAccount(account);
     const liveBefore = account === undefined ? 0 : account.live;
@@ -146,19 +203,9 @@ export class ExecutorState {
       account.stringBytesAhead = 0;
     }
     try {
-      // Non-ref inputs fed from a ref are read now, so an uninitialised variable fails here.
-      for (let i = 0; i < it.numInputs; i++) {
-        if (!it.inputIsRef[i] && !it.isMerge && !it.isTransfer) ctx.input(i);
-      }
-      if (it.kind !== NodeKind.Plain) {
-        // Enter, Exit and NextIteration forward their input (refs included).
-        const e = t.iter.inputs[it.inputStart];
-        if (e !== undefined && !e.dead) outputs[0] = e;
-      } else {
-        (it.kernel as { compute(c: OpKernelContext): void }).compute(ctx);
-      }
-      if (account !== undefined) chargeOutputs(account, outputs, it.fetchedOutputs);
-      return true;
+      const done = run();
+      if (done === true && account !== undefined) chargeOutputs(account, outputs, it.fetchedOutputs);
+      return done;
     } catch (e) {
       this.fail(e, it.node);
       return false;
@@ -169,6 +216,54 @@ export class ExecutorState {
         this.ledger.chargeCompute(t.iter, liveBefore);
       }
     }
+  }
+
+  /**
+   * The rest of a sliced kernel, one slice per turn of the event loop (or when the promise a slice
+   * yielded settles); it counts as an async kernel meanwhile. A failed or cancelled step stops it at
+   * its next turn (closing the iterator runs the kernel's cleanup).
+   */
+  private continueSlices(
+    t: TaggedNode,
+    it: Item,
+    slices: KernelSlices,
+    outputs: Outputs,
+    startUs: number,
+  ): void {
+    this.outstanding++;
+    const schedule = () => {
+      const wait = this.slicedWaits.get(slices);
+      this.slicedWaits.delete(slices);
+      if (wait === undefined) nextTurn(resume);
+      else wait.then(resume, resume);
+    };
+    const resume = () => {
+      let done: boolean | KernelSlices;
+      if (this.failure !== undefined || this.step.signal.aborted) {
+        if (this.failure === undefined)
+          this.fail(this.step.signal.reason ?? cancelled("Step was cancelled"), undefined);
+        closeSlices(slices);
+        done = false;
+      } else {
+        done = this.underAccount(t, it, outputs, () => {
+          const r = runSlices(slices, SLICE_BUDGET_MS);
+          if (r === true) return true;
+          if (r !== false) this.slicedWaits.set(slices, r);
+          return slices;
+        });
+      }
+      if (done !== true && done !== false) {
+        schedule();
+        return;
+      }
+      this.outstanding--;
+      if (done) {
+        if (this.step.stats) record(this.step.stats, it, startUs, outputs);
+        this.finishedAsync.push({ t, outputs, charged: true });
+      }
+      this.wake?.();
+    };
+    schedule();
   }
 
   /**
@@ -193,7 +288,7 @@ export class ExecutorState {
     pendingCompute.then(
       () => {
         if (stats && !it.isTransfer) record(stats, it, asyncStartUs, outputs);
-        this.finishedAsync.push({ t, outputs });
+        this.finishedAsync.push({ t, outputs, charged: false });
         this.outstanding--;
         this.wake?.();
       },
@@ -209,6 +304,10 @@ export class ExecutorState {
   private propagateFinishedAsync(): void {
     while (this.finishedAsync.length > 0) {
       const f = this.finishedAsync.shift()!;
+      if (f.charged) {
+        this.propagator.propagate(f.t, f.outputs, false);
+        continue;
+      }
       // Received values and call results were charged where they were built (or are feeds).
       for (const o of f.outputs) markStringsSeen(o);
       // A function call's results were released with its run; they now belong to this iteration.
@@ -232,6 +331,15 @@ export class ExecutorState {
       this.failure = wrapNodeError(e, node, this.onInternalError);
       this.step.rendezvous.abort(this.failure as Error);
     }
+  }
+}
+
+/** Ends a sliced kernel early; its cleanup (finally blocks) runs now. */
+function closeSlices(slices: KernelSlices): void {
+  try {
+    slices.return?.();
+  } catch {
+    // The step has failed already; a cleanup error has nothing left to report to.
   }
 }
 

@@ -127,9 +127,33 @@ export interface OpKernelContext {
   readonly isInputDead: boolean;
 }
 
-/** Outputs a kernel leaves unset are dead (how Switch marks its untaken branch). */
+/**
+ * The rest of a long kernel's work, cut into slices: each next() runs one slice of about a
+ * millisecond (a few at most) and the kernel is done when the iterator is. A kernel returns one (a
+ * generator) from compute when its work may be large; the executor runs slices inline for a while
+ * and then between other work, checking the step's cancellation between them
+ * (docs/architecture.md, "Sliced kernels"). A slice may end by yielding a promise: the next one
+ * runs once it has settled (how a kernel waits for a library to load); the promise never rejects
+ * or the kernel reads its outcome itself. Everything the kernel allocates is charged to its step.
+ */
+export type KernelSlices = Generator<void | Promise<unknown>, void, undefined>;
+
+/**
+ * Outputs a kernel leaves unset are dead (how Switch marks its untaken branch). compute returns
+ * KernelSlices when the work continues in slices (outputs are set by the time they end).
+ */
 export interface OpKernel {
-  compute(ctx: OpKernelContext): void;
+  compute(ctx: OpKernelContext): void | KernelSlices;
+}
+
+/** Runs a kernel's slices to the end (callers outside the executor: tests, tools). */
+export async function finishSlices(slices: void | KernelSlices): Promise<void> {
+  if (slices === undefined) return;
+  while (true) {
+    const r = slices.next();
+    if (r.done) return;
+    if (r.value !== undefined) await r.value;
+  }
 }
 
 export interface AsyncOpKernel {

@@ -2,14 +2,15 @@
 // last two dimensions with broadcasting batch dimensions; adj_x/adj_y transpose (and conjugate,
 // for complex) the matrices. Large float32 products run on onnxruntime whole (its MatMul broadcasts
 // batch dimensions as V2 does, util/dense-kernel.ts); otherwise each float32 matrix product runs on
-// XNNPACK when it is large enough (MatMul.ts), broadcasting and batching staying here.
+// XNNPACK when it is large enough (MatMul.ts), broadcasting and batching staying here. Large
+// products run in slices (util/slices.ts): batch by batch, each product by rows.
 
 import { broadcastShapes, broadcastStrides, stridesOf } from "../framework/bcast.js";
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrBool } from "../framework/op-def.js";
 import { allocData, type NumericArray, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType, isComplexType } from "../framework/types.js";
-import { matMul } from "./MatMul.js";
+import { matMulSlices } from "./MatMul.js";
 import { denseKernel } from "./util/dense-kernel.js";
 import {
   COMPLEX_TYPES,
@@ -20,6 +21,7 @@ import {
   T,
 } from "./util/kernel-config.js";
 import { ortBatchMatMul } from "./util/ort.js";
+import { drainSync, outputSlices, type Slices, settle } from "./util/slices.js";
 import { lanesOf } from "./util/tensor-util.js";
 
 function conjugate(t: Tensor): Tensor {
@@ -74,6 +76,17 @@ export function batchMatMul(
   adjY = false,
   conjugateAdjoints = true,
 ): Tensor {
+  return drainSync(batchMatMulSlices(x, y, adjX, adjY, conjugateAdjoints));
+}
+
+/** batchMatMul as slices (util/slices.ts): each matrix product is cut into row slices. */
+export function* batchMatMulSlices(
+  x: Tensor,
+  y: Tensor,
+  adjX = false,
+  adjY = false,
+  conjugateAdjoints = true,
+): Slices<Tensor> {
   const { batch, d0, d3 } = batchMatMulShape(x, y, adjX, adjY);
   const nb = batch.reduce((a, b) => a * b, 1);
   const shape = [...batch, d0, d3];
@@ -104,7 +117,7 @@ export function batchMatMul(
       if (adjX) xt = conjugate(xt);
       if (adjY) yt = conjugate(yt);
     }
-    const p = matMul(xt, yt, adjX, adjY);
+    const p = yield* matMulSlices(xt, yt, adjX, adjY);
     (out as Float64Array).set(p.data as Float64Array, b * d0 * d3 * lanes);
   }
   return new Tensor(x.dtype, shape, out);
@@ -170,14 +183,14 @@ function config(name: "BatchMatMulV2" | "BatchMatMul"): KernelConfig {
           const x = ctx.input(0);
           const y = ctx.input(1);
           if (name === "BatchMatMul") checkBatchMatMulV1(x, y);
-          ctx.setOutput(0, batchMatMul(x, y, adjX, adjY));
+          return outputSlices(ctx, batchMatMulSlices(x, y, adjX, adjY));
         },
         native: (ctx, rt) => {
           const x = ctx.input(0);
           const y = ctx.input(1);
           if (name === "BatchMatMul") checkBatchMatMulV1(x, y);
           const { batch, d0, d3 } = batchMatMulShape(x, y, adjX, adjY);
-          return ortBatchMatMul(rt, x, y, adjX, adjY, [...batch, d0, d3]);
+          return settle(ortBatchMatMul(rt, x, y, adjX, adjY, [...batch, d0, d3]));
         },
       });
     }),

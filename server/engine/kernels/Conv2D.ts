@@ -12,7 +12,7 @@ import {
   type Conv2DGeometry,
   type ConvAttrs,
   checkValidPadding,
-  conv2DFloat,
+  conv2DFloatSlices,
   conv2DFormatUnimplemented,
   conv2DInt,
   conv2DXnn,
@@ -23,6 +23,7 @@ import {
 import { denseKernel } from "./util/dense-kernel.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 import { ortConv2D } from "./util/ort.js";
+import { drainSync, outputSlices, type Slices, settle } from "./util/slices.js";
 import { computeBuffer, finish, numericData } from "./util/tensor-util.js";
 import { useXnn } from "./util/xnn.js";
 
@@ -105,18 +106,26 @@ export function conv2DGeometry(input: Tensor, filter: Tensor, a: ConvAttrs): Con
  * least XNN_MIN_MACS multiply-adds use XNNPACK when this thread has loaded it (see xnnKernel).
  */
 export function conv2D(input: Tensor, filter: Tensor, a: ConvAttrs): Tensor {
+  return drainSync(conv2DSlices(input, filter, a));
+}
+
+/** conv2D as slices (util/slices.ts): bands of output rows on XNNPACK, im2col blocks on JS. */
+export function* conv2DSlices(input: Tensor, filter: Tensor, a: ConvAttrs): Slices<Tensor> {
   const g = conv2DGeometry(input, filter, a);
   const shape = [g.batch, g.outRows, g.outCols, g.outDepth];
   const n = g.batch * g.outRows * g.outCols * g.outDepth;
   const out = computeBuffer(input.dtype, n, shape) as NumericArray;
   const x = input.dtype === DataType.DT_FLOAT && g.patchDepth === g.inDepth ? useXnn(convMacs(g)) : undefined;
-  if (x && conv2DXnn(x, input.data as Float32Array, filter.data as Float32Array, g, out as Float32Array)) {
+  if (
+    x &&
+    (yield* conv2DXnn(x, input.data as Float32Array, filter.data as Float32Array, g, out as Float32Array))
+  ) {
     return finish(input.dtype, shape, out);
   }
   if (input.dtype === DataType.DT_INT32) {
-    conv2DInt(input.data as Int32Array, filter.data as Int32Array, g, out as Int32Array);
+    yield* conv2DInt(input.data as Int32Array, filter.data as Int32Array, g, out as Int32Array);
   } else {
-    conv2DFloat(numericData(input), numericData(filter), g, out);
+    yield* conv2DFloatSlices(numericData(input), numericData(filter), g, out);
   }
   return finish(input.dtype, shape, out);
 }
@@ -144,10 +153,10 @@ export const conv2DConfig: KernelConfig = {
     checkConv2DAttrs(a);
     return denseKernel(dt === DataType.DT_FLOAT, {
       macs: (ctx) => convMacs(conv2DGeometry(ctx.input(0), ctx.input(1), a)),
-      compute: (ctx) => ctx.setOutput(0, conv2D(ctx.input(0), ctx.input(1), a)),
+      compute: (ctx) => outputSlices(ctx, conv2DSlices(ctx.input(0), ctx.input(1), a)),
       native: (ctx, rt) => {
         const [input, filter] = [ctx.input(0), ctx.input(1)];
-        return ortConv2D(rt, input, filter, conv2DGeometry(input, filter, a));
+        return settle(ortConv2D(rt, input, filter, conv2DGeometry(input, filter, a)));
       },
     });
   }),

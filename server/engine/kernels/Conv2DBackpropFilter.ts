@@ -16,6 +16,7 @@ import {
   makeShape,
 } from "./util/conv-util.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { drainSync, outputSlices, type Slices } from "./util/slices.js";
 import { computeBuffer, finish, numericData, readInts } from "./util/tensor-util.js";
 import { useXnn, xnnKernel } from "./util/xnn.js";
 
@@ -42,16 +43,32 @@ function backpropFilterGeometry(input: Tensor, filterSizes: Tensor, dy: Tensor, 
  * for their GEMM when this thread has loaded it (see xnnKernel).
  */
 export function conv2DBackpropFilter(input: Tensor, filterSizes: Tensor, dy: Tensor, a: ConvAttrs): Tensor {
+  return drainSync(conv2DBackpropFilterSlices(input, filterSizes, dy, a));
+}
+
+/** conv2DBackpropFilter as slices (util/slices.ts), one block of output rows at a time. */
+export function* conv2DBackpropFilterSlices(
+  input: Tensor,
+  filterSizes: Tensor,
+  dy: Tensor,
+  a: ConvAttrs,
+): Slices<Tensor> {
   const { shape, g } = backpropFilterGeometry(input, filterSizes, dy, a);
   const out = computeBuffer(dy.dtype, numElements(shape), shape) as Float32Array | Float64Array;
   const x = dy.dtype === DataType.DT_FLOAT ? useXnn(convMacs(g)) : undefined;
   if (
     x &&
-    conv2DBackpropFilterXnn(x, input.data as Float32Array, dy.data as Float32Array, g, out as Float32Array)
+    (yield* conv2DBackpropFilterXnn(
+      x,
+      input.data as Float32Array,
+      dy.data as Float32Array,
+      g,
+      out as Float32Array,
+    ))
   ) {
     return finish(dy.dtype, shape, out);
   }
-  out.set(conv2DBackpropFilterFloat(numericData(input), numericData(dy), g));
+  out.set(yield* conv2DBackpropFilterFloat(numericData(input), numericData(dy), g));
   return finish(dy.dtype, shape, out);
 }
 
@@ -78,7 +95,7 @@ export const conv2DBackpropFilterConfig: KernelConfig = {
     return xnnKernel(
       dt === DataType.DT_FLOAT,
       (ctx) => convMacs(backpropFilterGeometry(ctx.input(0), ctx.input(1), ctx.input(2), a).g),
-      (ctx) => ctx.setOutput(0, conv2DBackpropFilter(ctx.input(0), ctx.input(1), ctx.input(2), a)),
+      (ctx) => outputSlices(ctx, conv2DBackpropFilterSlices(ctx.input(0), ctx.input(1), ctx.input(2), a)),
     );
   }),
 };

@@ -17,6 +17,7 @@ import {
   makeShape,
 } from "./util/conv-util.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { drainSync, outputSlices, type Slices } from "./util/slices.js";
 import { computeBuffer, finish, numericData, readInts } from "./util/tensor-util.js";
 import { useXnn, xnnKernel } from "./util/xnn.js";
 
@@ -51,6 +52,16 @@ function backpropInputGeometry(inputSizes: Tensor, filter: Tensor, dy: Tensor, a
  * their GEMM when this thread has loaded it (see xnnKernel).
  */
 export function conv2DBackpropInput(inputSizes: Tensor, filter: Tensor, dy: Tensor, a: ConvAttrs): Tensor {
+  return drainSync(conv2DBackpropInputSlices(inputSizes, filter, dy, a));
+}
+
+/** conv2DBackpropInput as slices (util/slices.ts), one block of output rows at a time. */
+export function* conv2DBackpropInputSlices(
+  inputSizes: Tensor,
+  filter: Tensor,
+  dy: Tensor,
+  a: ConvAttrs,
+): Slices<Tensor> {
   const { shape, g } = backpropInputGeometry(inputSizes, filter, dy, a);
   if (g.inDepth !== g.patchDepth) {
     throw invalidArgument(
@@ -63,16 +74,16 @@ export function conv2DBackpropInput(inputSizes: Tensor, filter: Tensor, dy: Tens
   const x = dy.dtype === DataType.DT_FLOAT ? useXnn(convMacs(g)) : undefined;
   if (x) {
     const dx = out as Float32Array;
-    if (conv2DBackpropInputXnn(x, filter.data as Float32Array, dy.data as Float32Array, g, dx)) {
+    if (yield* conv2DBackpropInputXnn(x, filter.data as Float32Array, dy.data as Float32Array, g, dx)) {
       return finish(dy.dtype, shape, out);
     }
     dx.fill(0);
   }
   if (dy.dtype === DataType.DT_INT32) {
-    conv2DBackpropInputInt(filter.data as Int32Array, dy.data as Int32Array, g, out as Int32Array);
+    yield* conv2DBackpropInputInt(filter.data as Int32Array, dy.data as Int32Array, g, out as Int32Array);
   } else {
     (out as Float32Array | Float64Array).set(
-      conv2DBackpropInputFloat(numericData(filter), numericData(dy), g),
+      yield* conv2DBackpropInputFloat(numericData(filter), numericData(dy), g),
     );
   }
   return finish(dy.dtype, shape, out);
@@ -101,7 +112,7 @@ export const conv2DBackpropInputConfig: KernelConfig = {
     return xnnKernel(
       dt === DataType.DT_FLOAT,
       (ctx) => convMacs(backpropInputGeometry(ctx.input(0), ctx.input(1), ctx.input(2), a).g),
-      (ctx) => ctx.setOutput(0, conv2DBackpropInput(ctx.input(0), ctx.input(1), ctx.input(2), a)),
+      (ctx) => outputSlices(ctx, conv2DBackpropInputSlices(ctx.input(0), ctx.input(1), ctx.input(2), a)),
     );
   }),
 };

@@ -21,11 +21,20 @@ import {
   INT_TYPES,
   type KernelConfig,
 } from "./util/kernel-config.js";
-import { ortMatMul } from "./util/ort.js";
+import { ortMatMulSlices } from "./util/ort.js";
+import {
+  COPY_PIECE_ELEMENTS,
+  drainSync,
+  float64Operand,
+  JS_PIECE_MACS,
+  outputSlices,
+  rowsPerPiece,
+  type Slices,
+  transposePart,
+  XNN_PIECE_MACS,
+} from "./util/slices.js";
 import { computeBuffer, finish, numericData } from "./util/tensor-util.js";
-import { transposeInto, useXnn, type XnnKernels } from "./util/xnn.js";
-
-const f64 = (len: number): NumericArray => new Float64Array(len);
+import { useXnn, type XnnKernels } from "./util/xnn.js";
 
 /** Row-major transpose of an r×c matrix stored in `src` (interleave = 2 for complex). */
 function transposeData<A extends { length: number; [i: number]: unknown }>(
@@ -58,14 +67,33 @@ export function matMulFloat(
   k: number,
   n: number,
 ): void {
-  const m4 = m - (m % 4);
-  const n4 = n - (n % 4);
-  for (let i = 0; i < m4; i += 4) {
+  matMulFloatBlock(a, bt, out, 0, m, 0, n, k, n);
+}
+
+/**
+ * The block of rows [i0, i1) and columns [j0, j1) of matMulFloat's product: each element is the
+ * same float64 sum, in the same order, whichever block computes it (tiles and edges alike add the
+ * k products from first to last).
+ */
+export function matMulFloatBlock(
+  a: Float64Array,
+  bt: Float64Array,
+  out: NumericArray,
+  i0: number,
+  i1: number,
+  j0: number,
+  j1: number,
+  k: number,
+  n: number,
+): void {
+  const m4 = i1 - ((i1 - i0) % 4);
+  const n4 = j1 - ((j1 - j0) % 4);
+  for (let i = i0; i < m4; i += 4) {
     const a0 = i * k;
     const a1 = a0 + k;
     const a2 = a1 + k;
     const a3 = a2 + k;
-    for (let j = 0; j < n4; j += 4) {
+    for (let j = j0; j < n4; j += 4) {
       const b0 = j * k;
       const b1 = b0 + k;
       const b2 = b1 + k;
@@ -142,21 +170,45 @@ export function matMulFloat(
     for (let p = 0; p < k; p++) s += a[ai + p]! * bt[bj + p]!;
     out[i * n + j] = s;
   };
-  for (let i = 0; i < m4; i++) for (let j = n4; j < n; j++) dot(i, j);
-  for (let i = m4; i < m; i++) for (let j = 0; j < n; j++) dot(i, j);
+  for (let i = i0; i < m4; i++) for (let j = n4; j < j1; j++) dot(i, j);
+  for (let i = m4; i < i1; i++) for (let j = j0; j < j1; j++) dot(i, j);
+}
+
+/**
+ * matMulFloat in pieces of about JS_PIECE_MACS multiply-adds: blocks of 4 rows and as many
+ * columns as fit (whole multiples of 4), so even one row of a huge product is cut.
+ */
+function* matMulFloatSlices(
+  a: Float64Array,
+  bt: Float64Array,
+  out: NumericArray,
+  m: number,
+  k: number,
+  n: number,
+): Slices<void> {
+  const rows = Math.ceil(rowsPerPiece(k * n, JS_PIECE_MACS) / 4) * 4;
+  const cols = rows > 4 ? n : Math.max(4, Math.floor(JS_PIECE_MACS / (4 * k * 4)) * 4);
+  for (let i0 = 0; i0 < m; i0 += rows) {
+    for (let j0 = 0; j0 < n; j0 += cols) {
+      matMulFloatBlock(a, bt, out, i0, Math.min(m, i0 + rows), j0, Math.min(n, j0 + cols), k, n);
+      yield;
+    }
+  }
 }
 
 /** 8–32-bit integers: products and sums wrap mod 2^32 like C++ (then the output array narrows). */
-function matMulInt(
+function* matMulInt(
   a: ArrayLike<number>,
   b: ArrayLike<number>,
   out: NumericArray,
   m: number,
   k: number,
   n: number,
-): void {
+): Slices<void> {
   const acc = new Int32Array(n);
+  const rows = rowsPerPiece(k * n, JS_PIECE_MACS);
   for (let i = 0; i < m; i++) {
+    if (i % rows === rows - 1) yield;
     acc.fill(0);
     for (let p = 0; p < k; p++) {
       const av = a[i * k + p]!;
@@ -167,15 +219,18 @@ function matMulInt(
   }
 }
 
-function matMulBig(
+function* matMulBig(
   a: BigInt64Array,
   b: BigInt64Array,
   out: BigInt64Array,
   m: number,
   k: number,
   n: number,
-): void {
+): Slices<void> {
+  // BigInt arithmetic is some 50 times slower than float64.
+  const rows = rowsPerPiece(k * n, JS_PIECE_MACS / 64);
   for (let i = 0; i < m; i++) {
+    if (i % rows === rows - 1) yield;
     for (let p = 0; p < k; p++) {
       const av = a[i * k + p]!;
       if (av === 0n) continue;
@@ -185,16 +240,18 @@ function matMulBig(
   }
 }
 
-function matMulComplex(
+function* matMulComplex(
   a: Float64Array,
   b: Float64Array,
   out: Float64Array,
   m: number,
   k: number,
   n: number,
-): void {
+): Slices<void> {
   const acc = new Float64Array(2 * n);
+  const rows = rowsPerPiece(4 * k * n, JS_PIECE_MACS);
   for (let i = 0; i < m; i++) {
+    if (i % rows === rows - 1) yield;
     acc.fill(0);
     for (let p = 0; p < k; p++) {
       const ar = a[2 * (i * k + p)]!;
@@ -236,11 +293,11 @@ export function matMulShapes(
 }
 
 /**
- * op(a) · op(b) for float32 a and b on XNNPACK: the transposes happen while the operands are
- * written into the wasm heap (XNNPACK's fast path takes untransposed operands). Undefined when the
- * heap cannot hold them.
+ * op(a) · op(b) for float32 a and b on XNNPACK, in row slices over one packed B (gemmSeries): the
+ * transposes happen while the operands are written into the wasm heap (XNNPACK's fast path takes
+ * untransposed operands). Undefined when the heap cannot hold them.
  */
-function matMulXnn(
+function* matMulXnn(
   x: XnnKernels,
   a: Tensor,
   b: Tensor,
@@ -249,20 +306,96 @@ function matMulXnn(
   m: number,
   k: number,
   n: number,
-): Tensor | undefined {
+): Slices<Tensor | undefined> {
   const shape = [m, n];
   const out = allocData(DataType.DT_FLOAT, m * n, shape) as Float32Array;
   const ad = a.data as Float32Array;
   const bd = b.data as Float32Array;
-  const ok = x.gemm(
-    m,
-    k,
-    n,
-    (v) => (transposeA ? transposeInto(ad, 0, k, m, v) : v.set(ad)),
-    (v) => (transposeB ? transposeInto(bd, 0, n, k, v) : v.set(bd)),
-    (v) => out.set(v),
-  );
-  return ok ? new Tensor(DataType.DT_FLOAT, shape, out) : undefined;
+  // Panels of B's columns keep a piece short even when one row of the product is long; each
+  // panel is packed once and meets A in blocks of rows (at least XNN_MIN_ROWS: XNNPACK streams its
+  // packed panel once per few rows, so single rows would multiply the memory traffic).
+  const rows =
+    Math.ceil(Math.max(XNN_MIN_ROWS, rowsPerPiece(k * n, XNN_PIECE_MACS)) / XNN_MIN_ROWS) * XNN_MIN_ROWS;
+  const panel =
+    rowsPerPiece(k * rows, XNN_PIECE_MACS) >= n
+      ? n
+      : Math.max(256, Math.floor(XNN_PIECE_MACS / (k * rows) / 64) * 64);
+  for (let j0 = 0; j0 < n; j0 += panel) {
+    const ok = yield* matMulXnnPanel(
+      x,
+      ad,
+      bd,
+      transposeA,
+      transposeB,
+      m,
+      k,
+      n,
+      j0,
+      Math.min(n, j0 + panel),
+      rows,
+      out,
+    );
+    if (!ok) return undefined;
+  }
+  return new Tensor(DataType.DT_FLOAT, shape, out);
+}
+
+/** Rows of A per XNNPACK call, at the least (see matMulXnn). */
+const XNN_MIN_ROWS = 8;
+
+/**
+ * Columns [j0, j1) of op(a) · op(b) on XNNPACK, `rows` rows per call, into out (m×n). False when
+ * the heap cannot hold the operands.
+ */
+function* matMulXnnPanel(
+  x: XnnKernels,
+  ad: Float32Array,
+  bd: Float32Array,
+  transposeA: boolean,
+  transposeB: boolean,
+  m: number,
+  k: number,
+  n: number,
+  j0: number,
+  j1: number,
+  rows: number,
+  out: Float32Array,
+): Slices<boolean> {
+  const w = j1 - j0;
+  const series = x.gemmSeries(k, w);
+  if (series === undefined) return false;
+  try {
+    // The panel of op(b) is k×w: rows j0..j1 of b (n×k) transposed, or columns j0..j1 of b (k×n).
+    const step = rowsPerPiece(w, COPY_PIECE_ELEMENTS);
+    for (let p0 = 0; p0 < k; p0 += step) {
+      const p1 = Math.min(k, p0 + step);
+      series.fillB((v) => {
+        if (transposeB) transposePart(bd, k, j0, j1, p0, p1, v.subarray(p0 * w), w);
+        else for (let p = p0; p < p1; p++) v.set(bd.subarray(p * n + j0, p * n + j1), p * w);
+      });
+      yield;
+    }
+    for (let r0 = 0; r0 < m; r0 += rows) {
+      const r = Math.min(rows, m - r0);
+      const ok = series.gemm(
+        r,
+        // op(a) rows [r0, r0 + r): columns of a (k×m) when transposed.
+        (v) =>
+          transposeA
+            ? transposePart(ad, m, 0, k, r0, r0 + r, v, k)
+            : v.set(ad.subarray(r0 * k, (r0 + r) * k)),
+        (v) => {
+          if (w === n) out.set(v, r0 * n);
+          else for (let i = 0; i < r; i++) out.set(v.subarray(i * w, (i + 1) * w), (r0 + i) * n + j0);
+        },
+      );
+      if (!ok) return false;
+      yield;
+    }
+  } finally {
+    series.release();
+  }
+  return true;
 }
 
 /** Multiply-adds of a MatMul or BatchMatMul node's per-matrix product (for xnnKernel). */
@@ -278,12 +411,18 @@ export function matMulMacs(a: Tensor, b: Tensor, transposeB: boolean): number {
  * has loaded it (see xnnKernel), so results depend on that only in float32 rounding.
  */
 export function matMul(a: Tensor, b: Tensor, transposeA = false, transposeB = false): Tensor {
+  return drainSync(matMulSlices(a, b, transposeA, transposeB));
+}
+
+/** matMul as slices of about a millisecond each (util/slices.ts). */
+// long-function: one branch per element type, each a few lines; splitting them would only move the dispatch.
+export function* matMulSlices(a: Tensor, b: Tensor, transposeA = false, transposeB = false): Slices<Tensor> {
   const [m, k, n] = matMulShapes(a, b, transposeA, transposeB);
   const dt = a.dtype;
   const shape = [m, n];
   if (dt === DataType.DT_FLOAT) {
     const x = useXnn(m * k * n);
-    const t = x && matMulXnn(x, a, b, transposeA, transposeB, m, k, n);
+    const t = x && (yield* matMulXnn(x, a, b, transposeA, transposeB, m, k, n));
     if (t !== undefined) return t;
   }
   if (dt === DataType.DT_INT64 || dt === DataType.DT_UINT64) {
@@ -294,7 +433,7 @@ export function matMul(a: Tensor, b: Tensor, transposeA = false, transposeB = fa
     let bd = b.data as BigInt64Array;
     if (transposeA) ad = transposeData(ad, a.shape[0]!, a.shape[1]!, make);
     if (transposeB) bd = transposeData(bd, b.shape[0]!, b.shape[1]!, make);
-    matMulBig(ad, bd, out, m, k, n);
+    yield* matMulBig(ad, bd, out, m, k, n);
     return new Tensor(dt, shape, out);
   }
   if (isComplexType(dt)) {
@@ -305,13 +444,15 @@ export function matMul(a: Tensor, b: Tensor, transposeA = false, transposeB = fa
     if (transposeA) ad = transposeData(ad, a.shape[0]!, a.shape[1]!, make, 2);
     if (transposeB) bd = transposeData(bd, b.shape[0]!, b.shape[1]!, make, 2);
     const acc = new Float64Array(2 * m * n);
-    matMulComplex(ad, bd, acc, m, k, n);
+    yield* matMulComplex(ad, bd, acc, m, k, n);
     (out as Float64Array).set(acc);
     return new Tensor(dt, shape, out);
   }
   const out = computeBuffer(dt, m * n, shape) as NumericArray;
   const av = numericData(a);
   const bv = numericData(b);
+  const [ar, ac] = [a.shape[0]!, a.shape[1]!];
+  const [br, bc] = [b.shape[0]!, b.shape[1]!];
   if (
     dt === DataType.DT_FLOAT ||
     dt === DataType.DT_DOUBLE ||
@@ -319,13 +460,13 @@ export function matMul(a: Tensor, b: Tensor, transposeA = false, transposeB = fa
     dt === DataType.DT_BFLOAT16
   ) {
     // a as m×k and b as n×k (transposed), both float64 row-major.
-    const af = transposeA ? transposeData(av, a.shape[0]!, a.shape[1]!, f64) : Float64Array.from(av);
-    const bt = transposeB ? Float64Array.from(bv) : transposeData(bv, b.shape[0]!, b.shape[1]!, f64);
-    matMulFloat(af as Float64Array, bt as Float64Array, out, m, k, n);
+    const af = yield* float64Operand(av, ar, ac, transposeA);
+    const bt = yield* float64Operand(bv, br, bc, !transposeB);
+    yield* matMulFloatSlices(af, bt, out, m, k, n);
   } else {
-    const ai = transposeA ? transposeData(av, a.shape[0]!, a.shape[1]!, f64) : av;
-    const bi = transposeB ? transposeData(bv, b.shape[0]!, b.shape[1]!, f64) : bv;
-    matMulInt(ai, bi, out, m, k, n);
+    const ai = transposeA ? yield* float64Operand(av, ar, ac, true) : av;
+    const bi = transposeB ? yield* float64Operand(bv, br, bc, true) : bv;
+    yield* matMulInt(ai, bi, out, m, k, n);
   }
   return finish(dt, shape, out);
 }
@@ -349,11 +490,11 @@ export const matMulConfig: KernelConfig = {
     const tb = getAttrBool(c.attrs, "transpose_b");
     return denseKernel(dt === DataType.DT_FLOAT, {
       macs: (ctx) => matMulMacs(ctx.input(0), ctx.input(1), tb),
-      compute: (ctx) => ctx.setOutput(0, matMul(ctx.input(0), ctx.input(1), ta, tb)),
+      compute: (ctx) => outputSlices(ctx, matMulSlices(ctx.input(0), ctx.input(1), ta, tb)),
       native: (ctx, rt) => {
         const [a, b] = [ctx.input(0), ctx.input(1)];
-        const [m, , n] = matMulShapes(a, b, ta, tb);
-        return ortMatMul(rt, a, b, ta, tb, m, n);
+        const [m, k, n] = matMulShapes(a, b, ta, tb);
+        return ortMatMulSlices(rt, a, b, ta, tb, m, k, n);
       },
     });
   }),

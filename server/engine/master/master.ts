@@ -141,9 +141,8 @@ export interface MasterOptions {
    * Whether large float32 MatMul / BatchMatMul / Conv2D run on onnxruntime over an intra-op pool of
    * defaultSessionConfig.intra_op_parallelism_threads threads (0: every core), as TF's server sizes
    * its devices' Eigen pools (kernels/util/ort.ts). Off, or when the optional onnxruntime-node is
-   * missing: XNNPACK in the device's own thread. Default false: a device thread that has loaded
-   * onnxruntime-node can take the whole process down when it is terminated (worker replacement,
-   * shutdown), which the replacement of stuck workers relies on (docs/architecture.md).
+   * missing: XNNPACK in the device's own thread. Default true: device threads are terminated only
+   * between native calls (worker/thread-worker.ts), the one moment terminating them is safe.
    */
   readonly nativeKernels: boolean;
   /** Most sessions open at once; CreateSession beyond it fails RESOURCE_EXHAUSTED. Default 1000. */
@@ -244,7 +243,7 @@ export const masterOptionDefaults = {
   maxConcurrentStepsPerPrincipal: 0,
   maxStepMs: 0,
   maxRequestsPerSecondPerPrincipal: 0,
-  nativeKernels: false,
+  nativeKernels: true,
   cluster: undefined,
   remoteWorker: undefined,
   sessionClusters: "listed",

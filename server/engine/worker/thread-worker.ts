@@ -7,6 +7,11 @@
 // again on first use. The thread's resources survive it: it posts their records (variables, queues,
 // tables, iterators; resource-directory.ts) here as steps change them, and the new thread is
 // started with them (docs/architecture.md, "Resources that outlive a worker thread").
+//
+// A thread is only ever terminated between native (onnxruntime) calls: terminating one in the
+// middle of such a call aborts the whole process, so every stop (close, the watchdog, a test's
+// crash, the process exiting) first closes the thread's NativeGuard and waits for its calls in
+// flight, each one slice long (kernels/util/ort.ts).
 
 import { type MessagePort, type ResourceLimits, Worker } from "node:worker_threads";
 import type { Device } from "../device/device-set.js";
@@ -17,7 +22,7 @@ import type { RendezvousValue } from "../framework/rendezvous.js";
 import { runInSlices } from "../framework/slices.js";
 import { graphDefToBinarySliced } from "../graph/graph-def-wire.js";
 import { applyDurableChanges, type DurableRecord } from "../kernels/util/durable-resources.js";
-import type { NativeKernelConfig } from "../kernels/util/ort.js";
+import { createNativeGuard, type NativeGuard, type NativeKernelConfig } from "../kernels/util/ort.js";
 import type { WorkerCeiling } from "./local-worker.js";
 import { createOutbox, forEachMessage, type MessageBatch } from "./message-batch.js";
 import {
@@ -83,6 +88,43 @@ const bootstrap = `
 })().catch((e) => { setImmediate(() => { throw e; }); });
 `;
 
+/** The guards of every live device thread of this process (closed and drained at exit). */
+const liveGuards = new Set<NativeGuard>();
+
+/** How long a stop waits for native calls in flight before it terminates regardless. */
+const NATIVE_DRAIN_MS = 60_000;
+
+let exitHooked = false;
+
+/**
+ * At process exit Node terminates the worker threads: first close every guard and wait (blocking,
+ * as an exit handler must) until no native call is in flight. A call is one slice long.
+ */
+function hookExit(): void {
+  if (exitHooked) return;
+  exitHooked = true;
+  process.on("exit", () => {
+    for (const g of liveGuards) Atomics.store(g, 1, 1);
+    const until = performance.now() + NATIVE_DRAIN_MS;
+    for (const g of liveGuards) {
+      for (let n = Atomics.load(g, 0); n !== 0 && performance.now() < until; n = Atomics.load(g, 0)) {
+        Atomics.wait(g, 0, n, 50);
+      }
+    }
+  });
+}
+
+/** Terminates a thread once no native call is in flight on it (see the header). */
+async function stopThread(thread: Worker, guard: NativeGuard): Promise<void> {
+  Atomics.store(guard, 1, 1);
+  const until = performance.now() + NATIVE_DRAIN_MS;
+  while (Atomics.load(guard, 0) !== 0 && performance.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  await thread.terminate();
+  liveGuards.delete(guard);
+}
+
 interface Pending {
   resolve(v: unknown): void;
   reject(e: unknown): void;
@@ -99,6 +141,7 @@ interface RegisteredGraph {
 export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
   const label = `${options.task} (thread for ${options.devices.map((d) => d.name.replace(/^.*device:/, "")).join(", ")})`;
   let thread: Worker;
+  let guard: NativeGuard;
   let pending = new Map<number, Pending>();
   let nextId = 0;
   let closing = false;
@@ -112,7 +155,11 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
   const resources = new Map<string, DurableRecord>();
 
   const start = () => {
+    guard = createNativeGuard();
+    liveGuards.add(guard);
+    hookExit();
     const init: WorkerThreadData = {
+      nativeGuard: guard,
       task: options.task,
       devices: options.devices,
       maxTensorBytes: options.maxTensorBytes,
@@ -130,6 +177,7 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
     });
     thread.unref();
     const mine = thread;
+    const myGuard = guard;
     const myPending = pending;
     thread.on("message", (m: FromWorker | MessageBatch<FromWorker>) =>
       forEachMessage(m, (one) => onMessage(one, mine)),
@@ -138,7 +186,10 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
       options.log("error", `worker ${label} crashed: ${e.stack ?? e.message}`);
       died(mine, myPending, e.message);
     });
-    thread.on("exit", (code) => died(mine, myPending, `exited with code ${code}`));
+    thread.on("exit", (code) => {
+      liveGuards.delete(myGuard);
+      died(mine, myPending, `exited with code ${code}`);
+    });
   };
 
   const died = (which: Worker, theirs: Map<number, Pending>, why: string) => {
@@ -261,13 +312,14 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
       const onAbort = () => {
         post({ op: "abortStep", stepId: req.stepId, error: toWireError(req.signal.reason) });
         const stuck = thread;
+        const stuckGuard = guard;
         watchdog = setTimeout(() => {
           if (stuck !== thread) return;
           options.log(
             "error",
             `worker ${label} did not stop a cancelled step within ${options.abortGraceMs} ms; replacing it`,
           );
-          void stuck.terminate();
+          void stopThread(stuck, stuckGuard);
         }, options.abortGraceMs);
         watchdog.unref();
       };
@@ -333,11 +385,11 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
 
     async close() {
       closing = true;
-      await thread.terminate();
+      await stopThread(thread, guard);
     },
 
     async crashForTesting() {
-      await thread.terminate();
+      await stopThread(thread, guard);
     },
   };
   return self;

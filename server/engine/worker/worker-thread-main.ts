@@ -10,7 +10,7 @@ import type { RendezvousValue } from "../framework/rendezvous.js";
 import { setMaxTensorBytes } from "../framework/tensor.js";
 import { registerAllKernels } from "../kernels/register-all.js";
 import type { DurableRecord } from "../kernels/util/durable-resources.js";
-import type { NativeKernelConfig } from "../kernels/util/ort.js";
+import { type NativeGuard, type NativeKernelConfig, setNativeGuard } from "../kernels/util/ort.js";
 import { createLocalWorker, type WorkerCeiling } from "./local-worker.js";
 import { createOutbox, forEachMessage, type MessageBatch } from "./message-batch.js";
 import { recvDeviceOfKey, sendDeviceOfKey } from "./rendezvous-mgr.js";
@@ -39,12 +39,15 @@ export interface WorkerThreadData {
   readonly kernels?: NativeKernelConfig | undefined;
   /** The resources a replaced thread of this worker held (worker/resource-directory.ts). */
   readonly resources?: readonly DurableRecord[] | undefined;
+  /** Shared with the owner, which stops the thread only between native calls (thread-worker.ts). */
+  readonly nativeGuard?: NativeGuard | undefined;
 }
 
 const port = parentPort!;
 const data = workerData.init as WorkerThreadData;
 registerAllKernels();
 setMaxTensorBytes(data.maxTensorBytes);
+setNativeGuard(data.nativeGuard);
 
 // Replies of steps that end in the same turn go back as one message (message-batch.ts).
 const outbox = createOutbox<FromWorker>((m) => port.postMessage(m));

@@ -3,7 +3,7 @@
 
 import type { AttrValue } from "../../../../gen/tensorflow/core/framework/attr_value_pb.js";
 import { addDefaultAttrs, inputTypesForNode, lookUpOp, outputTypesForNode } from "../../framework/op-def.js";
-import { findKernel, type OpKernel, type OpKernelContext } from "../../framework/op-kernel.js";
+import { findKernel, finishSlices, type OpKernel, type OpKernelContext } from "../../framework/op-kernel.js";
 import type { Tensor } from "../../framework/tensor.js";
 import { testDevice } from "./testing.js";
 
@@ -26,13 +26,15 @@ export async function runKernelWithLog(
     device: testDevice,
   }) as OpKernel;
   let out: Tensor | undefined;
-  kernel.compute({
-    numInputs: inputs.length,
-    input: (i: number) => inputs[i]!,
-    setOutput: (_i: number, t: Tensor) => {
-      out = t;
-    },
-    step: { log: (level: string, message: string) => lines.push(`${level} ${message}`) },
-  } as unknown as OpKernelContext);
+  await finishSlices(
+    kernel.compute({
+      numInputs: inputs.length,
+      input: (i: number) => inputs[i]!,
+      setOutput: (_i: number, t: Tensor) => {
+        out = t;
+      },
+      step: { log: (level: string, message: string) => lines.push(`${level} ${message}`) },
+    } as unknown as OpKernelContext),
+  );
   return out;
 }

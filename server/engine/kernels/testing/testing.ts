@@ -20,6 +20,7 @@ import {
 import {
   type DeviceInfo,
   findKernel,
+  finishSlices,
   isAsyncKernel,
   type OpKernelContext,
   type RefCell,
@@ -121,7 +122,7 @@ export async function runKernel(op: string, opts: RunOptions = {}): Promise<RunR
     },
   };
   if (isAsyncKernel(kernel)) await kernel.computeAsync(ctx);
-  else kernel.compute(ctx);
+  else await finishSlices(kernel.compute(ctx));
   return { outputs, refs };
 }
 

@@ -8,7 +8,8 @@
 // and round once when the result is stored; TF accumulates in the dtype (Eigen contractions in float
 // for float32), so float32 results may differ from TF's in the last bits, never more (see the
 // tolerance note in nn-fixtures.test.ts). Large float32 convolutions and their gradients run on
-// XNNPACK instead (xnn.ts), accumulating in float32 like TF: the *Xnn functions below.
+// XNNPACK instead (xnn.ts), accumulating in float32 like TF: the *Xnn functions below. The long
+// loops are generators (util/slices.ts) that yield between blocks, so the kernels run in slices.
 
 import { invalidArgument, unimplemented } from "../../framework/errors.js";
 import { getAttrIntList, getAttrString, opSignatureString } from "../../framework/op-def.js";
@@ -16,6 +17,7 @@ import type { OpKernelConstruction } from "../../framework/op-kernel.js";
 import { allocData, type NumericArray, type Tensor } from "../../framework/tensor.js";
 import { DataType } from "../../framework/types.js";
 import { matMulFloat } from "../MatMul.js";
+import { drainSync, rowsPerPiece, type Slices, XNN_PIECE_MACS } from "./slices.js";
 import { numericData } from "./tensor-util.js";
 import { transposeInto, type XnnKernels } from "./xnn.js";
 
@@ -268,6 +270,16 @@ export function conv2DFloat(
   g: Conv2DGeometry,
   out: NumericArray,
 ): void {
+  drainSync(conv2DFloatSlices(x, filter, g, out));
+}
+
+/** conv2DFloat in slices: one im2col block and its GEMM per piece. */
+export function* conv2DFloatSlices(
+  x: NumericArray,
+  filter: NumericArray,
+  g: Conv2DGeometry,
+  out: NumericArray,
+): Slices<void> {
   const groups = g.inDepth / g.patchDepth;
   const cg = g.patchDepth;
   const ocg = g.outDepth / groups;
@@ -296,18 +308,25 @@ export function conv2DFloat(
           for (let oc = 0; oc < ocg; oc++) out[o + oc] = tmp[i * ocg + oc]!;
         }
       }
+      yield;
     }
   }
 }
 
 /** Forward convolution of int32 inputs: sums and products wrap mod 2^32 like Eigen's int32. */
-export function conv2DInt(x: Int32Array, filter: Int32Array, g: Conv2DGeometry, out: Int32Array): void {
+export function* conv2DInt(
+  x: Int32Array,
+  filter: Int32Array,
+  g: Conv2DGeometry,
+  out: Int32Array,
+): Slices<void> {
   const groups = g.inDepth / g.patchDepth;
   const cg = g.patchDepth;
   const ocg = g.outDepth / groups;
   let r = 0;
   for (let b = 0; b < g.batch; b++) {
     for (let oh = 0; oh < g.outRows; oh++) {
+      yield;
       for (let ow = 0; ow < g.outCols; ow++, r++) {
         const o = r * g.outDepth;
         for (let fh = 0; fh < g.filterRows; fh++) {
@@ -378,11 +397,11 @@ function col2im(
  * output rows (MatMul's GEMM), scattered back onto the input pixels (TF's Col2im). Returns the
  * float64 sums, [batch, inRows, inCols, inDepth].
  */
-export function conv2DBackpropInputFloat(
+export function* conv2DBackpropInputFloat(
   filter: NumericArray,
   dy: NumericArray,
   g: Conv2DGeometry,
-): Float64Array {
+): Slices<Float64Array> {
   const { inRows, inCols, inDepth, filterRows, filterCols, outDepth } = g;
   const k = filterRows * filterCols * inDepth;
   const m = g.batch * g.outRows * g.outCols;
@@ -399,20 +418,22 @@ export function conv2DBackpropInputFloat(
     for (let i = 0; i < rows * outDepth; i++) a[i] = dy[r0 * outDepth + i]!;
     matMulFloat(a, w, cols, rows, outDepth, k);
     col2im(cols, g, r0, rows, dx);
+    yield;
   }
   return dx;
 }
 
 /** Input gradient of an int32 convolution (wrapping arithmetic). */
-export function conv2DBackpropInputInt(
+export function* conv2DBackpropInputInt(
   filter: Int32Array,
   dy: Int32Array,
   g: Conv2DGeometry,
   dx: Int32Array,
-): void {
+): Slices<void> {
   let r = 0;
   for (let b = 0; b < g.batch; b++) {
     for (let oh = 0; oh < g.outRows; oh++) {
+      yield;
       for (let ow = 0; ow < g.outCols; ow++, r++) {
         for (let fh = 0; fh < g.filterRows; fh++) {
           const ih = oh * g.strideRows - g.padTop + fh;
@@ -440,11 +461,11 @@ export function conv2DBackpropInputInt(
  * Gradient of a (non-grouped) convolution with respect to its filter: Σ over blocks of output rows
  * of patchesᵀ · dy (MatMul's GEMM on transposed blocks). Returns float64 [fr, fc, in, out].
  */
-export function conv2DBackpropFilterFloat(
+export function* conv2DBackpropFilterFloat(
   x: NumericArray,
   dy: NumericArray,
   g: Conv2DGeometry,
-): Float64Array {
+): Slices<Float64Array> {
   const { inDepth, filterRows, filterCols, outDepth } = g;
   const k = filterRows * filterCols * inDepth;
   const m = g.batch * g.outRows * g.outCols;
@@ -464,6 +485,7 @@ export function conv2DBackpropFilterFloat(
     }
     matMulFloat(pt, dyt, part, k, rows, outDepth);
     for (let i = 0; i < k * outDepth; i++) dw[i]! += part[i]!;
+    yield;
   }
   return dw;
 }
@@ -482,14 +504,56 @@ function xnnBlockRows(k: number): number {
  * Forward convolution of float32 data on XNNPACK (non-grouped); false when the wasm heap cannot
  * hold it (nothing written).
  */
-export function conv2DXnn(
+export function* conv2DXnn(
   x: XnnKernels,
   input: Float32Array,
   filter: Float32Array,
   g: Conv2DGeometry,
   out: Float32Array,
+): Slices<boolean> {
+  // Small enough for one piece: one call for the whole batch.
+  if (convMacs(g) <= XNN_PIECE_MACS) return x.conv2D(g, input, filter, (v) => out.set(v));
+  const rows = rowsPerPiece(convMacs(g) / (g.batch * g.outRows), XNN_PIECE_MACS);
+  for (let b = 0; b < g.batch; b++) {
+    for (let o0 = 0; o0 < g.outRows; o0 += rows) {
+      if (!conv2DXnnBand(x, input, filter, g, b, o0, Math.min(g.outRows, o0 + rows), out)) return false;
+      yield;
+    }
+  }
+  return true;
+}
+
+/**
+ * Output rows [o0, o1) of image b on XNNPACK: a convolution of the band of input rows they read,
+ * its top padding what of the original padding the band still needs (the bottom padding follows
+ * from the output size). Each output pixel reads the same taps in the same order as in one call
+ * for the whole input, so its sum has the same bits.
+ */
+function conv2DXnnBand(
+  x: XnnKernels,
+  input: Float32Array,
+  filter: Float32Array,
+  g: Conv2DGeometry,
+  b: number,
+  o0: number,
+  o1: number,
+  out: Float32Array,
 ): boolean {
-  return x.conv2D(g, input, filter, (v) => out.set(v));
+  const effRows = (g.filterRows - 1) * g.dilationRows + 1;
+  const top = o0 * g.strideRows - g.padTop;
+  const bottom = (o1 - 1) * g.strideRows - g.padTop + effRows;
+  const r0 = Math.max(0, top);
+  const r1 = Math.min(g.inRows, bottom);
+  const pixel = g.inCols * g.inDepth;
+  const at = (b * g.outRows + o0) * g.outCols * g.outDepth;
+  if (r1 <= r0) {
+    // Every tap is padding: XNNPACK's sums of zero products are +0.
+    out.fill(0, at, at + (o1 - o0) * g.outCols * g.outDepth);
+    return true;
+  }
+  const band: Conv2DGeometry = { ...g, batch: 1, inRows: r1 - r0, outRows: o1 - o0, padTop: r0 - top };
+  const data = input.subarray((b * g.inRows + r0) * pixel, (b * g.inRows + r1) * pixel);
+  return x.conv2D(band, data, filter, (v) => out.set(v, at));
 }
 
 /**
@@ -497,13 +561,13 @@ export function conv2DXnn(
  * dy · filterᵀ on XNNPACK, scattered onto the input pixels (TF's Col2im) straight from the heap into
  * `dx` (zeroed, [batch, inRows, inCols, inDepth]). False when the heap cannot hold a block.
  */
-export function conv2DBackpropInputXnn(
+export function* conv2DBackpropInputXnn(
   x: XnnKernels,
   filter: Float32Array,
   dy: Float32Array,
   g: Conv2DGeometry,
   dx: Float32Array,
-): boolean {
+): Slices<boolean> {
   const { inDepth, filterRows, filterCols, outDepth } = g;
   const k = filterRows * filterCols * inDepth;
   const m = g.batch * g.outRows * g.outCols;
@@ -521,6 +585,7 @@ export function conv2DBackpropInputXnn(
     );
     // A block that does not fit leaves dx partly summed: the caller restarts on the JS path.
     if (!ok) return false;
+    yield;
   }
   return true;
 }
@@ -530,13 +595,13 @@ export function conv2DBackpropInputXnn(
  * dyᵀ · patches (outDepth × k) on XNNPACK, summed (in float64 across blocks) and transposed into
  * `dw` ([fr, fc, in, out]). False when the heap cannot hold a block.
  */
-export function conv2DBackpropFilterXnn(
+export function* conv2DBackpropFilterXnn(
   x: XnnKernels,
   input: Float32Array,
   dy: Float32Array,
   g: Conv2DGeometry,
   dw: Float32Array,
-): boolean {
+): Slices<boolean> {
   const { inDepth, filterRows, filterCols, outDepth } = g;
   const k = filterRows * filterCols * inDepth;
   const m = g.batch * g.outRows * g.outCols;
@@ -555,6 +620,7 @@ export function conv2DBackpropFilterXnn(
       },
     );
     if (!ok) return false;
+    yield;
   }
   for (let oc = 0; oc < outDepth; oc++) for (let p = 0; p < k; p++) dw[p * outDepth + oc] = acc[oc * k + p]!;
   return true;

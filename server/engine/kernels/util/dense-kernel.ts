@@ -2,68 +2,63 @@
 // products of ORT_MIN_MACS multiply-adds and more go to onnxruntime over the intra-op thread pool
 // (ort.ts: TF's intra-op parallelism), medium ones to XNNPACK in this thread (xnn.ts), small ones
 // and every other type to the exactly rounded JS loops. Results differ between the paths only in
-// float32 rounding (docs/semantics.md, "Float32 products").
+// float32 rounding (docs/semantics.md, "Float32 products"). Every path is a sliced kernel
+// (framework/op-kernel.ts KernelSlices): XNNPACK and JS work in row slices, an onnxruntime run as
+// one slice that waits for the run's promise.
 
 import { isTfError } from "../../framework/errors.js";
-import type { AnyOpKernel, OpKernelContext } from "../../framework/op-kernel.js";
+import type { AnyOpKernel, KernelSlices, OpKernel, OpKernelContext } from "../../framework/op-kernel.js";
 import type { Tensor } from "../../framework/tensor.js";
 import { nativeKernelConfig, nativeLoadFailure, ORT_MIN_MACS, type OrtRuntime, ortRuntime } from "./ort.js";
-import { loadXnn, XNN_MIN_MACS, xnnKernel, xnnSettled } from "./xnn.js";
+import type { Slices } from "./slices.js";
+import { xnnKernel } from "./xnn.js";
 
 export interface DenseKernelParts {
   /** Total multiply-adds of the node's product, from its inputs (throws on bad shapes). */
   readonly macs: (ctx: OpKernelContext) => number;
-  /** The XNNPACK / JS kernel: sets the outputs. */
-  readonly compute: (ctx: OpKernelContext) => void;
+  /** The XNNPACK / JS kernel: sets the outputs (in slices when it returns them). */
+  readonly compute: (ctx: OpKernelContext) => void | KernelSlices;
   /**
-   * The product on onnxruntime. Validates the inputs first (TF's errors, thrown before any
-   * native work); any other failure sends the node to `compute`.
+   * The product on onnxruntime, as slices waiting for its calls. Validates the inputs first (TF's
+   * errors, thrown before any native work); any other failure sends the node to `compute`.
    */
-  readonly native: (ctx: OpKernelContext, rt: OrtRuntime) => Promise<Tensor>;
+  readonly native: (ctx: OpKernelContext, rt: OrtRuntime) => Slices<Tensor>;
 }
 
 /** Per thread: whether a native failure has been logged (once is enough to explain the speed). */
 let reported = false;
 
 /**
- * The kernel for a dense op: plain `compute` (via xnnKernel) unless the type is float32 and
- * native kernels are on, then an async kernel trying onnxruntime for large products.
+ * The kernel for a dense op: `compute` (via xnnKernel) unless the type is float32 and native kernels
+ * are on; then products of ORT_MIN_MACS and more go to onnxruntime, the kernel's slices waiting
+ * for the run (other steps' nodes run meanwhile).
  */
 export function denseKernel(float32: boolean, parts: DenseKernelParts): AnyOpKernel {
-  if (!float32 || !nativeKernelConfig().native) return xnnKernel(float32, parts.macs, parts.compute);
+  const plain = xnnKernel(float32, parts.macs, parts.compute);
+  if (!float32 || !nativeKernelConfig().native) return plain;
   return {
-    async computeAsync(ctx) {
-      const macs = safeMacs(parts.macs, ctx);
-      if (macs >= ORT_MIN_MACS) {
-        const rt = ortRuntime();
-        if (rt !== undefined) {
-          const out = await tryNative(ctx, rt, parts);
-          if (out !== undefined) {
-            ctx.setOutput(0, out);
-            return;
-          }
-        } else {
-          report(ctx, `onnxruntime-node did not load (${nativeLoadFailure() ?? "switched off"})`);
-        }
-      }
-      if (!xnnSettled() && macs >= XNN_MIN_MACS) await loadXnn();
-      parts.compute(ctx);
+    compute(ctx) {
+      if (safeMacs(parts.macs, ctx) < ORT_MIN_MACS) return plain.compute(ctx);
+      return nativeSlices(ctx, parts, plain);
     },
   };
 }
 
-async function tryNative(
-  ctx: OpKernelContext,
-  rt: OrtRuntime,
-  parts: DenseKernelParts,
-): Promise<Tensor | undefined> {
-  try {
-    return await parts.native(ctx, rt);
-  } catch (e) {
-    if (isTfError(e)) throw e;
-    report(ctx, `onnxruntime failed (${e instanceof Error ? e.message : String(e)})`);
-    return undefined;
+function* nativeSlices(ctx: OpKernelContext, parts: DenseKernelParts, plain: OpKernel): KernelSlices {
+  const rt = ortRuntime();
+  if (rt !== undefined) {
+    try {
+      ctx.setOutput(0, yield* parts.native(ctx, rt));
+      return;
+    } catch (e) {
+      if (isTfError(e)) throw e;
+      report(ctx, `onnxruntime failed (${e instanceof Error ? e.message : String(e)})`);
+    }
+  } else {
+    report(ctx, `onnxruntime-node did not load (${nativeLoadFailure() ?? "switched off"})`);
   }
+  const rest = plain.compute(ctx);
+  if (rest !== undefined) yield* rest;
 }
 
 function report(ctx: OpKernelContext, why: string): void {

@@ -17,9 +17,18 @@
 // symbolic dimensions, so one InferenceSession serves every shape of it; sessions are cached per
 // thread, least recently used first out. ORT's session.run is promise-shaped but runs the graph
 // synchronously on the calling thread (a device worker thread, never the RPC thread) plus its pool,
-// so kernels using it are async kernels that keep the executor's other work moving between calls.
-// A run cannot be interrupted from JS (the Node binding ignores RunOptions.terminate): a cancelled
-// step waits for the kernel in flight, whose length is bounded by its FLOP count.
+// so kernels using it are sliced kernels whose slices wait for the calls (framework/op-kernel.ts
+// KernelSlices): the executor's other work keeps moving meanwhile.
+// A run cannot be interrupted from JS (the Node binding ignores RunOptions.terminate), so large
+// MatMuls run as row slices of about ORT_PIECE_MACS (ortMatMulSlices): a cancelled step waits for
+// one slice at most.
+//
+// Terminating a thread (Worker.terminate, or the process exiting) while one of its ORT calls is in
+// flight aborts the whole process ("terminate called after throwing an instance of 'Napi::Error'"),
+// reproduced every time; terminating a thread whose sessions are idle is safe. Each device thread
+// therefore shares a NativeGuard with its owner: ORT calls count themselves in and out, and the
+// owner, before it terminates the thread, closes the guard (no new call starts; those that would
+// fall back to XNNPACK) and waits for the calls in flight to end (worker/thread-worker.ts).
 
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
@@ -27,6 +36,7 @@ import { allocData, Tensor } from "../../framework/tensor.js";
 import { DataType } from "../../framework/types.js";
 import type { Conv2DGeometry } from "./conv-util.js";
 import { type OnnxGraph, type OnnxNode, OnnxType, onnxModel } from "./onnx-model.js";
+import { COPY_PIECE_ELEMENTS, rowsPerPiece, type Slices, settle, transposePart } from "./slices.js";
 
 /**
  * Multiply-adds from which a float32 product goes to ORT rather than XNNPACK. A call costs about
@@ -46,6 +56,41 @@ export interface NativeKernelConfig {
 }
 
 let config: NativeKernelConfig = { native: true, intraOpThreads: 0 };
+
+/**
+ * What a thread's owner shares with it about its ORT calls (Int32Array over a SharedArrayBuffer):
+ * [0] calls in flight, [1] non-zero once the owner is about to terminate the thread.
+ */
+export type NativeGuard = Int32Array;
+
+export function createNativeGuard(): NativeGuard {
+  return new Int32Array(new SharedArrayBuffer(8));
+}
+
+let guard: NativeGuard | undefined;
+
+/** Sets this thread's guard (the device worker threads get their owner's at start). */
+export function setNativeGuard(g: NativeGuard | undefined): void {
+  guard = g;
+}
+
+/**
+ * Runs one ORT call counted in the guard; refused (an Error: the kernel falls back to XNNPACK)
+ * once the guard is closed. The count is raised before the closed flag is read and the owner sets
+ * the flag before it reads the count, so the owner never misses a call that went ahead.
+ */
+async function guarded<T>(call: () => Promise<T>): Promise<T> {
+  const g = guard;
+  if (g === undefined) return call();
+  Atomics.add(g, 0, 1);
+  try {
+    if (Atomics.load(g, 1) !== 0) throw new Error("the device thread is closing");
+    return await call();
+  } finally {
+    Atomics.sub(g, 0, 1);
+    Atomics.notify(g, 0);
+  }
+}
 
 /**
  * Sets this thread's native kernel configuration (the device worker threads get the server's at
@@ -97,15 +142,28 @@ export class OrtRuntime {
 
   /** Runs the model `key` builds (created on first use) on float32 inputs; its output `out`. */
   async run(key: string, build: () => OnnxGraph, inputs: readonly Tensor[]): Promise<OrtTensor> {
+    return this.runTensors(
+      key,
+      build,
+      inputs.map((t) => this.tensor(t.data as Float32Array, t.shape)),
+    );
+  }
+
+  /** An ORT tensor over float32 data (copied once when it lives in shared memory, see unshared). */
+  tensor(data: Float32Array, shape: readonly number[]): OrtTensor {
+    return new this.ort.Tensor("float32", unshared(data), shape);
+  }
+
+  /** As run, on tensors already made (an operand reused by several calls is copied once). */
+  async runTensors(key: string, build: () => OnnxGraph, inputs: readonly OrtTensor[]): Promise<OrtTensor> {
     const entry = this.session(`${intraOpThreads()}|${key}`, build);
     entry.busy++;
     try {
-      const session = await entry.session;
       const feeds: Record<string, OrtTensor> = {};
       inputs.forEach((t, i) => {
-        feeds[`in${i}`] = new this.ort.Tensor("float32", unshared(t.data as Float32Array), t.shape);
+        feeds[`in${i}`] = t;
       });
-      const out = await session.run(feeds);
+      const out = await guarded(async () => (await entry.session).run(feeds));
       this.runs++;
       return out.out!;
     } finally {
@@ -123,7 +181,7 @@ export class OrtRuntime {
       return hit;
     }
     const entry: CachedSession = {
-      session: this.ort.InferenceSession.create(onnxModel(build()), sessionOptions()),
+      session: guarded(() => this.ort.InferenceSession.create(onnxModel(build()), sessionOptions())),
       busy: 0,
       evicted: false,
     };
@@ -157,7 +215,7 @@ function unshared(data: Float32Array): Float32Array {
 
 function releaseSession(entry: CachedSession): void {
   entry.session.then(
-    (s) => s.release(),
+    (s) => guarded(() => s.release()).catch(() => {}),
     () => {},
   );
 }
@@ -231,6 +289,18 @@ function fill(out: Tensor, r: OrtTensor): Tensor {
   return out;
 }
 
+/** One ONNX Gemm whose transA/transB read the operands in place. */
+function gemmGraph(ta: number, tb: number): () => OnnxGraph {
+  return () => ({
+    nodes: [{ op: "Gemm", inputs: ["in0", "in1"], outputs: ["out"], attrs: { transA: ta, transB: tb } }],
+    inputs: [
+      { name: "in0", type: F, dims: ["a0", "a1"] },
+      { name: "in1", type: F, dims: ["b0", "b1"] },
+    ],
+    outputs: [{ name: "out", type: F, dims: ["m", "n"] }],
+  });
+}
+
 /**
  * op(a) · op(b) for rank-2 float32 a and b (shapes already validated: the product is m×n), as one
  * ONNX Gemm whose transA/transB read the operands in place.
@@ -247,19 +317,65 @@ export async function ortMatMul(
   const out = allocResult([m, n]);
   const ta = transposeA ? 1 : 0;
   const tb = transposeB ? 1 : 0;
-  const r = await rt.run(
-    `Gemm/${ta}${tb}`,
-    () => ({
-      nodes: [{ op: "Gemm", inputs: ["in0", "in1"], outputs: ["out"], attrs: { transA: ta, transB: tb } }],
-      inputs: [
-        { name: "in0", type: F, dims: ["a0", "a1"] },
-        { name: "in1", type: F, dims: ["b0", "b1"] },
-      ],
-      outputs: [{ name: "out", type: F, dims: ["m", "n"] }],
-    }),
-    [a, b],
-  );
-  return fill(out, r);
+  return fill(out, await rt.run(`Gemm/${ta}${tb}`, gemmGraph(ta, tb), [a, b]));
+}
+
+/**
+ * Multiply-adds per native MatMul slice: some 10–20 ms over two intra-op threads here, the longest
+ * a cancelled step waits for a native call.
+ */
+export const ORT_PIECE_MACS = 2 ** 28;
+
+/**
+ * ortMatMul as row slices of about ORT_PIECE_MACS multiply-adds (at least 64 rows): B is handed to
+ * ORT once and each slice multiplies a block of op(a)'s rows by it, so a cancelled step waits for
+ * one slice. MLAS adds each element's k products in the same order whichever rows a call covers.
+ */
+export function* ortMatMulSlices(
+  rt: OrtRuntime,
+  a: Tensor,
+  b: Tensor,
+  transposeA: boolean,
+  transposeB: boolean,
+  m: number,
+  k: number,
+  n: number,
+): Slices<Tensor> {
+  const rows = Math.max(64, rowsPerPiece(k * n, ORT_PIECE_MACS));
+  if (rows >= m) return yield* settle(ortMatMul(rt, a, b, transposeA, transposeB, m, n));
+  const out = allocResult([m, n]);
+  const od = out.data as Float32Array;
+  const ad = a.data as Float32Array;
+  const tb = transposeB ? 1 : 0;
+  const bt = rt.tensor(yield* ownCopy(b.data as Float32Array), b.shape);
+  for (let r0 = 0; r0 < m; r0 += rows) {
+    const r = Math.min(rows, m - r0);
+    let block: Float32Array;
+    if (transposeA) {
+      // op(a)'s rows r0.. are a's columns r0.. (a is k×m).
+      block = new Float32Array(r * k);
+      transposePart(ad, m, 0, k, r0, r0 + r, block, k);
+    } else {
+      block = ad.subarray(r0 * k, (r0 + r) * k);
+    }
+    const res = yield* settle(rt.runTensors(`Gemm/0${tb}`, gemmGraph(0, tb), [rt.tensor(block, [r, k]), bt]));
+    if (res.dims[0] !== r || res.dims[1] !== n) {
+      throw new Error(`onnxruntime returned [${res.dims}] where [${r},${n}] was expected`);
+    }
+    od.set(res.data as Float32Array, r0 * n);
+  }
+  return out;
+}
+
+/** `data` outside shared memory (see unshared), copied in pieces when it is shared. */
+function* ownCopy(data: Float32Array): Slices<Float32Array> {
+  if (!(data.buffer instanceof SharedArrayBuffer)) return data;
+  const out = new Float32Array(data.length);
+  for (let i = 0; i < data.length; i += COPY_PIECE_ELEMENTS) {
+    out.set(data.subarray(i, i + COPY_PIECE_ELEMENTS), i);
+    yield;
+  }
+  return out;
 }
 
 /** A Transpose node swapping the last two of `rank` axes of `input`. */

@@ -7,12 +7,13 @@
 // its own copy, loaded on first need by loadXnn(). We only use the wasm backend's heap and two of its
 // registered kernel functions (BatchMatMul, Conv2D), called directly with TensorInfos we allocate on
 // its heap: no tfjs Tensor objects exist, nothing is tracked by tfjs's engine, and every heap block
-// is released before a call returns. Operands are written straight into the heap (transposes and
+// is released before a call returns (except a gemmSeries' right operand, held until its release()
+// so a product cut into slices packs it once). Operands are written straight into the heap (transposes and
 // im2col happen during that one write) and results are read straight out of it.
 
 import { createRequire } from "node:module";
 import { dirname, sep } from "node:path";
-import type { AnyOpKernel, OpKernelContext } from "../../framework/op-kernel.js";
+import type { KernelSlices, OpKernel, OpKernelContext } from "../../framework/op-kernel.js";
 import type { Conv2DGeometry } from "./conv-util.js";
 
 /**
@@ -42,6 +43,15 @@ export interface XnnKernels {
    */
   gemm(m: number, k: number, n: number, fillA: Fill, fillB: Fill, drain: Drain): boolean;
   /**
+   * Products with one right operand: B[k×n] is written (series.fillB, in as many parts as the
+   * caller likes) and kept on the heap until release(), so XNNPACK packs it once (tfjs caches the
+   * operator per weights block) and each series.gemm(m, fillA, drain) multiplies m more rows of A
+   * by it. A product cut into row slices this way gives every row the bits a single call gives it:
+   * each output row is its own dot products over the whole of k. Undefined when the heap cannot
+   * hold B.
+   */
+  gemmSeries(k: number, n: number): GemmSeries | undefined;
+  /**
    * Non-grouped NHWC convolution with TF's geometry `g` (explicit paddings taken from g, the bottom
    * and right ones derived from the output size). x is [batch, inRows, inCols, inDepth], the filter
    * [filterRows, filterCols, inDepth, outDepth]; `drain` reads [batch, outRows, outCols, outDepth].
@@ -49,6 +59,16 @@ export interface XnnKernels {
   conv2D(g: Conv2DGeometry, x: Float32Array, filter: Float32Array, drain: Drain): boolean;
   /** Calls so far, live heap blocks and the heap's size (tests, leak checks). */
   stats(): { readonly calls: number; readonly liveBlocks: number; readonly heapBytes: number };
+}
+
+/** Row slices of products with one right operand (XnnKernels.gemmSeries). */
+export interface GemmSeries {
+  /** Writes (part of) B through a fresh view of its block; only before the first gemm. */
+  fillB(fill: Fill): void;
+  /** C[m×n] = A[m×k] · B; false (nothing called) when the heap cannot hold A's rows. */
+  gemm(m: number, fillA: Fill, drain: Drain): boolean;
+  /** Frees B (and XNNPACK's packed copy of it). */
+  release(): void;
 }
 
 // The slice of tfjs we touch, typed structurally (tfjs's own types name many internals we skip).
@@ -198,6 +218,39 @@ function createKernels(backend: WasmBackend, batchMatMul: KernelFunc, conv2D: Ke
       );
       return true;
     },
+    gemmSeries(k, n) {
+      const blocks = allocate([[1, k, n]]);
+      if (blocks === undefined) return undefined;
+      const b = blocks[0]!;
+      let released = false;
+      return {
+        fillB(fill) {
+          fill(view(b));
+        },
+        gemm(m, fillA, drain) {
+          const aBlocks = allocate([[1, m, k]]);
+          if (aBlocks === undefined) return false;
+          const a = aBlocks[0]!;
+          try {
+            fillA(view(a));
+          } catch (e) {
+            release(aBlocks);
+            throw e;
+          }
+          run(
+            aBlocks,
+            () => batchMatMul({ inputs: { a, b }, backend, attrs: { transposeA: false, transposeB: false } }),
+            drain,
+          );
+          return true;
+        },
+        release() {
+          if (released) return;
+          released = true;
+          release(blocks);
+        },
+      };
+    },
     conv2D(g, xData, filterData, drain) {
       const blocks = allocate([
         [g.batch, g.inRows, g.inCols, g.inDepth],
@@ -245,30 +298,43 @@ function createKernels(backend: WasmBackend, batchMatMul: KernelFunc, conv2D: Ke
 }
 
 /**
- * A kernel whose float32 work may run on XNNPACK. Until this thread has settled loading it, the
- * kernel is async, so the first step with a product of at least XNN_MIN_MACS multiply-adds (as
- * `macs` estimates from the inputs) waits for the load, once per thread; steps with only small
- * products never load tfjs. Kernels created after the load settled are plain synchronous kernels.
+ * A kernel whose float32 work may run on XNNPACK. The first step with a product of at least
+ * XNN_MIN_MACS multiply-adds (as `macs` estimates from the inputs) waits for this thread to load it,
+ * once per thread (its first slice yields the load's promise); steps with only small products never
+ * load tfjs.
  */
 export function xnnKernel(
   float32: boolean,
   macs: (ctx: OpKernelContext) => number,
-  compute: (ctx: OpKernelContext) => void,
-): AnyOpKernel {
-  if (!float32 || settled) return { compute };
+  compute: (ctx: OpKernelContext) => void | KernelSlices,
+): OpKernel {
+  if (!float32) return { compute };
   return {
-    async computeAsync(ctx) {
-      if (!settled && safeMacs(macs, ctx) >= XNN_MIN_MACS) await loadXnn();
-      if (unreportedFailure !== undefined) {
-        ctx.step.log(
-          "warn",
-          `XNNPACK (@tensorflow/tfjs-backend-wasm) failed to load (${unreportedFailure}); float32 MatMul and Conv2D use the JS kernels in this worker`,
-        );
-        unreportedFailure = undefined;
-      }
-      compute(ctx);
+    compute(ctx) {
+      if (!settled && safeMacs(macs, ctx) >= XNN_MIN_MACS) return loadThenCompute(ctx, compute);
+      reportLoadFailure(ctx);
+      return compute(ctx);
     },
   };
+}
+
+function* loadThenCompute(
+  ctx: OpKernelContext,
+  compute: (ctx: OpKernelContext) => void | KernelSlices,
+): KernelSlices {
+  yield loadXnn();
+  reportLoadFailure(ctx);
+  const rest = compute(ctx);
+  if (rest !== undefined) yield* rest;
+}
+
+function reportLoadFailure(ctx: OpKernelContext): void {
+  if (unreportedFailure === undefined) return;
+  ctx.step.log(
+    "warn",
+    `XNNPACK (@tensorflow/tfjs-backend-wasm) failed to load (${unreportedFailure}); float32 MatMul and Conv2D use the JS kernels in this worker`,
+  );
+  unreportedFailure = undefined;
 }
 
 /** Bad shapes make the estimate throw; compute then reports them with TF's text. */

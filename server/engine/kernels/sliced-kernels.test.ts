@@ -1,0 +1,295 @@
+// Sliced kernels (util/slices.ts, framework/op-kernel.ts KernelSlices) give the bits the unsliced
+// kernels gave: XNNPACK products cut into row slices over one packed right operand against one
+// XNNPACK call for the whole product (what MatMul did before slicing), convolutions cut into bands
+// of output rows against one call for the whole input, and the JS loops' pieces against whole
+// runs. Shapes are chosen so every case really is cut into many pieces.
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { finishSlices, type KernelSlices } from "../framework/op-kernel.js";
+import { Tensor } from "../framework/tensor.js";
+import { DataType } from "../framework/types.js";
+import { batchMatMulSlices } from "./BatchMatMulV2.js";
+import { conv2DGeometry, conv2DSlices } from "./Conv2D.js";
+import { matMulFloat, matMulFloatBlock, matMulSlices } from "./MatMul.js";
+import type { ConvAttrs } from "./util/conv-util.js";
+import { configureNativeKernels, ortMatMul, ortMatMulSlices, ortRuntime } from "./util/ort.js";
+import { drainSync, type Slices, transposePart, XNN_PIECE_MACS } from "./util/slices.js";
+import { loadXnn, type XnnKernels } from "./util/xnn.js";
+
+configureNativeKernels({ native: false });
+
+function random(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    out[i] = s / 2 ** 32 - 0.5;
+  }
+  return out;
+}
+
+function sameBits(got: Float32Array, want: Float32Array, what: string): void {
+  assert.equal(got.length, want.length, `${what}: length`);
+  let diffs = 0;
+  for (let i = 0; i < want.length; i++) if (!Object.is(got[i], want[i])) diffs++;
+  assert.equal(diffs, 0, `${what}: ${diffs} of ${want.length} elements differ`);
+}
+
+/** Runs slices to the end, counting the pieces. */
+function piecesOf<T>(g: Slices<T>): { value: T; pieces: number } {
+  let pieces = 0;
+  while (true) {
+    const r = g.next();
+    if (r.done) return { value: r.value, pieces };
+    assert.equal(r.value, undefined, "these kernels never wait");
+    pieces++;
+  }
+}
+
+async function xnn(): Promise<XnnKernels> {
+  const x = await loadXnn();
+  assert.ok(x, "XNNPACK (@tensorflow/tfjs-backend-wasm) must load");
+  return x;
+}
+
+/** op(a) · op(b) in one XNNPACK call, operands transposed while written (MatMul before slicing). */
+function wholeGemm(
+  x: XnnKernels,
+  a: Tensor,
+  b: Tensor,
+  ta: boolean,
+  tb: boolean,
+  m: number,
+  k: number,
+  n: number,
+) {
+  const out = new Float32Array(m * n);
+  const ad = a.data as Float32Array;
+  const bd = b.data as Float32Array;
+  assert.ok(
+    x.gemm(
+      m,
+      k,
+      n,
+      (v) => (ta ? transposePart(ad, m, 0, k, 0, m, v, k) : v.set(ad)),
+      (v) => (tb ? transposePart(bd, k, 0, n, 0, k, v, n) : v.set(bd)),
+      (v) => out.set(v),
+    ),
+  );
+  return out;
+}
+
+test("float32 MatMul in row slices on XNNPACK has the bits of one XNNPACK call, with and without transposes", async () => {
+  const x = await xnn();
+  // Pieces of 8 rows by 512 columns (k = 2048) or 256 columns (k = 8192), last ones ragged.
+  for (const [m, k, n, ta, tb] of [
+    [37, 2048, 1024, false, false],
+    [37, 2048, 1024, true, false],
+    [37, 2048, 1024, false, true],
+    [37, 2048, 1024, true, true],
+    [19, 8192, 600, false, false],
+    [19, 8192, 600, true, true],
+  ] as const) {
+    const a = new Tensor(DataType.DT_FLOAT, ta ? [k, m] : [m, k], random(m * k, 1));
+    const b = new Tensor(DataType.DT_FLOAT, tb ? [n, k] : [k, n], random(k * n, 2));
+    const { value, pieces } = piecesOf(matMulSlices(a, b, ta, tb));
+    assert.ok(pieces >= Math.ceil((m * k * n) / XNN_PIECE_MACS), `cut into ${pieces} pieces`);
+    assert.deepEqual(value.shape, [m, n]);
+    sameBits(
+      value.data as Float32Array,
+      wholeGemm(x, a, b, ta, tb, m, k, n),
+      `${m}×${k}×${n} transpose ${ta} ${tb}`,
+    );
+  }
+  assert.equal(x.stats().liveBlocks, 0, "every heap block is released");
+});
+
+test("an abandoned XNNPACK MatMul releases its heap blocks (the executor closes the slices)", async () => {
+  const x = await xnn();
+  const a = new Tensor(DataType.DT_FLOAT, [64, 2048], random(64 * 2048, 3));
+  const b = new Tensor(DataType.DT_FLOAT, [2048, 2048], random(2048 * 2048, 4));
+  const g = matMulSlices(a, b);
+  for (let i = 0; i < 5; i++) assert.equal(g.next().done, false);
+  assert.ok(x.stats().liveBlocks > 0, "the packed operand is held between slices");
+  g.return(undefined as never);
+  assert.equal(x.stats().liveBlocks, 0);
+});
+
+test("BatchMatMulV2 slices by batch and rows, with the bits of one XNNPACK call per matrix", async () => {
+  const x = await xnn();
+  const [nb, m, k, n] = [3, 9, 1024, 4096];
+  const xs = new Tensor(DataType.DT_FLOAT, [nb, m, k], random(nb * m * k, 5));
+  const ys = new Tensor(DataType.DT_FLOAT, [1, k, n], random(k * n, 6));
+  const { value, pieces } = piecesOf(batchMatMulSlices(xs, ys));
+  assert.ok(pieces >= (nb * m) / 2, `cut into ${pieces} pieces`);
+  const yd = new Tensor(DataType.DT_FLOAT, [k, n], ys.data);
+  for (let i = 0; i < nb; i++) {
+    const xi = new Tensor(
+      DataType.DT_FLOAT,
+      [m, k],
+      (xs.data as Float32Array).subarray(i * m * k, (i + 1) * m * k),
+    );
+    const got = (value.data as Float32Array).subarray(i * m * n, (i + 1) * m * n);
+    sameBits(got, wholeGemm(x, xi, yd, false, false, m, k, n), `batch ${i}`);
+  }
+});
+
+const convCases: { name: string; input: number[]; filter: number[]; attrs: ConvAttrs }[] = [
+  {
+    name: "SAME, stride 1",
+    input: [2, 40, 24, 32],
+    filter: [3, 3, 32, 64],
+    attrs: {
+      strides: [1, 1, 1, 1],
+      dilations: [1, 1, 1, 1],
+      padding: "SAME",
+      explicitPaddings: [],
+      dataFormat: "NHWC",
+    },
+  },
+  {
+    name: "VALID, stride 2, 5×5",
+    input: [1, 121, 33, 16],
+    filter: [5, 5, 16, 96],
+    attrs: {
+      strides: [1, 2, 2, 1],
+      dilations: [1, 1, 1, 1],
+      padding: "VALID",
+      explicitPaddings: [],
+      dataFormat: "NHWC",
+    },
+  },
+  {
+    name: "EXPLICIT padding, dilation 2",
+    input: [1, 48, 20, 24],
+    filter: [3, 3, 24, 128],
+    attrs: {
+      strides: [1, 1, 1, 1],
+      dilations: [1, 2, 2, 1],
+      padding: "EXPLICIT",
+      explicitPaddings: [0, 0, 3, 1, 2, 2, 0, 0],
+      dataFormat: "NHWC",
+    },
+  },
+];
+
+for (const c of convCases) {
+  test(`Conv2D in bands of output rows on XNNPACK has the bits of one call (${c.name})`, async () => {
+    const x = await xnn();
+    const input = new Tensor(
+      DataType.DT_FLOAT,
+      c.input,
+      random(
+        c.input.reduce((p, q) => p * q),
+        7,
+      ),
+    );
+    const filter = new Tensor(
+      DataType.DT_FLOAT,
+      c.filter,
+      random(
+        c.filter.reduce((p, q) => p * q),
+        8,
+      ),
+    );
+    const g = conv2DGeometry(input, filter, c.attrs);
+    const { value, pieces } = piecesOf(conv2DSlices(input, filter, c.attrs));
+    assert.ok(pieces >= 4, `cut into ${pieces} bands`);
+    const want = new Float32Array(value.numElements);
+    assert.ok(x.conv2D(g, input.data as Float32Array, filter.data as Float32Array, (v) => want.set(v)));
+    sameBits(value.data as Float32Array, want, c.name);
+  });
+}
+
+test("the float64 GEMM's blocks give exactly the whole product's values", () => {
+  const [m, k, n] = [23, 17, 13];
+  const a = Float64Array.from(random(m * k, 9));
+  const bt = Float64Array.from(random(n * k, 10));
+  const whole = new Float64Array(m * n);
+  matMulFloat(a, bt, whole, m, k, n);
+  const pieces = new Float64Array(m * n);
+  for (let i0 = 0; i0 < m; i0 += 8) {
+    for (let j0 = 0; j0 < n; j0 += 4)
+      matMulFloatBlock(a, bt, pieces, i0, Math.min(m, i0 + 8), j0, Math.min(n, j0 + 4), k, n);
+  }
+  assert.deepEqual(pieces, whole);
+});
+
+test("float64 MatMul in pieces of rows and columns agrees exactly with the float64 sums", () => {
+  // One row of 2^21 multiply-adds: pieces of 4 rows and a few columns.
+  const [m, k, n] = [6, 2048, 1024];
+  const a = new Tensor(DataType.DT_DOUBLE, [k, m], Float64Array.from(random(m * k, 11)));
+  const b = new Tensor(DataType.DT_DOUBLE, [k, n], Float64Array.from(random(k * n, 12)));
+  const { value, pieces } = piecesOf(matMulSlices(a, b, true, false));
+  assert.ok(pieces > 8, `cut into ${pieces} pieces`);
+  const got = value.data as Float64Array;
+  for (const [i, j] of [
+    [0, 0],
+    [5, 1023],
+    [3, 517],
+  ] as const) {
+    let s = 0;
+    for (let p = 0; p < k; p++)
+      s += (a.data as Float64Array)[p * m + i]! * (b.data as Float64Array)[p * n + j]!;
+    assert.equal(got[i * n + j], s, `element ${i},${j}`);
+  }
+});
+
+test("drainSync refuses slices that wait, finishSlices waits for them", async () => {
+  function* waits(): Slices<number> {
+    yield Promise.resolve();
+    return 1;
+  }
+  assert.throws(() => drainSync(waits()), /cannot wait/);
+  let set = false;
+  const kernel: KernelSlices = (function* () {
+    yield new Promise((r) => setTimeout(r, 1));
+    set = true;
+  })();
+  await finishSlices(kernel);
+  assert.ok(set);
+});
+
+test("native MatMul in row slices has the bits of one onnxruntime Gemm, with and without transposes", async () => {
+  configureNativeKernels({ native: true });
+  try {
+    const rt = ortRuntime();
+    assert.ok(rt, "onnxruntime-node must load");
+    // k·n = 2^20: 256 rows per slice, so 600 rows make 3 calls.
+    const [m, k, n] = [600, 1024, 1024];
+    for (const [ta, tb] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ] as const) {
+      const a = new Tensor(DataType.DT_FLOAT, ta ? [k, m] : [m, k], random(m * k, 13));
+      // With tb, b lives in shared memory (as large tensors do), which ORT is handed a copy of.
+      const bData = tb ? inShared(random(k * n, 14)) : random(k * n, 14);
+      const b = new Tensor(DataType.DT_FLOAT, tb ? [n, k] : [k, n], bData);
+      const before: number = rt.runs;
+      const sliced = await runWaiting(ortMatMulSlices(rt, a, b, ta, tb, m, k, n));
+      assert.equal(rt.runs - before, 3, "three native calls");
+      const whole = await ortMatMul(rt, a, b, ta, tb, m, n);
+      sameBits(sliced.data as Float32Array, whole.data as Float32Array, `transpose ${ta} ${tb}`);
+    }
+  } finally {
+    configureNativeKernels({ native: false });
+  }
+});
+
+/** Runs slices that may wait for promises to the end. */
+async function runWaiting<T>(g: Slices<T>): Promise<T> {
+  while (true) {
+    const r = g.next();
+    if (r.done) return r.value;
+    if (r.value !== undefined) await r.value;
+  }
+}
+
+function inShared(data: Float32Array): Float32Array {
+  const out = new Float32Array(new SharedArrayBuffer(data.byteLength));
+  out.set(data);
+  return out;
+}

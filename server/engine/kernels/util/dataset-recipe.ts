@@ -12,8 +12,8 @@
 // recorded). Sources are read again when replayed (files may have changed, as TF's own restore
 // re-reads them).
 //
-// Recording costs one small object per dataset kernel run; only MakeIterator's dataset is ever made
-// durable, once per MakeIterator.
+// Recording costs one small object per dataset kernel run (it refers to the input tensors, which
+// the dataset holds anyway); only MakeIterator's dataset is made durable, once per MakeIterator.
 
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import {
@@ -56,9 +56,13 @@ export interface DurablePipeline {
   readonly library: Uint8Array | undefined;
 }
 
-/** What a dataset keeps in its thread: the recipe and the library object its functions come from. */
+/**
+ * What a dataset keeps in its thread: its kernel run with the tensors themselves (made durable only
+ * when MakeIterator keeps a pass over it) and the library objects its functions come from.
+ */
 interface Recorded {
-  readonly recipe: DatasetRecipe;
+  readonly run: Omit<DatasetRecipe, "inputs">;
+  readonly inputs: readonly ({ readonly dataset: Recorded } | { readonly tensor: Tensor })[];
   readonly libraries: ReadonlySet<FunctionDefLibrary>;
 }
 
@@ -82,7 +86,7 @@ function recipeOf(
   seeds: readonly bigint[],
   datasetOf: (t: Tensor) => object | undefined,
 ): Recorded | null {
-  const inputs: RecipeInput[] = [];
+  const inputs: Recorded["inputs"][number][] = [];
   const libraries = new Set<FunctionDefLibrary>();
   const proto = c.functions?.library.proto;
   if (proto !== undefined && usesFunctions(c.attrs)) libraries.add(proto);
@@ -92,19 +96,29 @@ function recipeOf(
       const inner = datasetOf(t);
       const r = inner === undefined ? undefined : recorded.get(inner);
       if (r === undefined || r === null) return null;
-      inputs.push({ dataset: r.recipe });
+      inputs.push({ dataset: r });
       for (const l of r.libraries) libraries.add(l);
-    } else if (t.dtype === DataType.DT_RESOURCE) {
+      continue;
+    }
+    if (t.dtype === DataType.DT_RESOURCE) {
       // A dummy seed generator handle names no resource; any other handle is state not kept here.
       const h = (t.data as readonly { name: string }[])[0];
       if (t.rank !== 0 || h?.name !== DUMMY_SEED_GENERATOR_NAME) return null;
-      inputs.push({ tensor: { dtype: t.dtype, shape: t.shape, data: t.data } });
-    } else {
-      inputs.push({ tensor: { dtype: t.dtype, shape: t.shape, data: crossingStorage(t.data) } });
     }
+    inputs.push({ tensor: t });
   }
   const { op, nodeName, attrs, inputTypes, outputTypes } = c;
-  return { recipe: { op, nodeName, attrs, inputTypes, outputTypes, inputs, seeds }, libraries };
+  return { run: { op, nodeName, attrs, inputTypes, outputTypes, seeds }, inputs, libraries };
+}
+
+/** A recorded run as a structured-clone-able recipe. */
+function toRecipe(r: Recorded): DatasetRecipe {
+  const inputs = r.inputs.map((i): RecipeInput => {
+    if ("dataset" in i) return { dataset: toRecipe(i.dataset) };
+    const t = i.tensor;
+    return { tensor: { dtype: t.dtype, shape: t.shape, data: crossingStorage(t.data) } };
+  });
+  return { ...r.run, inputs };
 }
 
 function usesFunctions(attrs: AttrMap): boolean {
@@ -121,9 +135,10 @@ export function durablePipeline(ds: object): DurablePipeline | undefined {
   const r = recorded.get(ds);
   if (r === undefined || r === null || r.libraries.size > 1) return undefined;
   const [proto] = r.libraries;
-  if (proto !== undefined && !functionsReplayable(r.recipe, proto)) return undefined;
+  const recipe = toRecipe(r);
+  if (proto !== undefined && !functionsReplayable(recipe, proto)) return undefined;
   return {
-    recipe: r.recipe,
+    recipe,
     library: proto === undefined ? undefined : toBinary(FunctionDefLibrarySchema, proto),
   };
 }

@@ -224,6 +224,63 @@ describe("pipelines that cannot or need not be replayed exactly", () => {
     );
   });
 
+  test("the skip runs in the GetNext that takes the pass up; a cancelled skip is tried again by the next one", async () => {
+    const logs: string[] = [];
+    await withMaster(
+      async (m) => {
+        const batchSig = { output_types: attr.typeList([I64]), output_shapes: attr.shapeList([[-1]]) };
+        const g = graph(
+          on1(constNode("start", I64, [], [0])),
+          on1(constNode("stop", I64, [], [1 << 30])),
+          on1(constNode("step", I64, [], [1])),
+          on1(constNode("size", I64, [], [50_000])),
+          on1(
+            node("no", "Const", {
+              attrs: {
+                dtype: attr.type(DataType.DT_BOOL),
+                value: attr.tensor(
+                  create(TensorProtoSchema, { dtype: DataType.DT_BOOL, tensorShape: {}, boolVal: [false] }),
+                ),
+              },
+            }),
+          ),
+          on1(node("range", "RangeDataset", { inputs: ["start", "stop", "step"], attrs: sig })),
+          on1(node("batched", "BatchDatasetV2", { inputs: ["range", "size", "no"], attrs: batchSig })),
+          on1(
+            node("it", "IteratorV2", {
+              attrs: { ...batchSig, shared_name: attr.string("big"), container: attr.string("") },
+            }),
+          ),
+          on1(node("make", "MakeIterator", { inputs: ["batched", "it"] })),
+          on1(node("next", "IteratorGetNext", { inputs: ["it"], attrs: batchSig })),
+          on1(
+            node("first", "Min", {
+              inputs: ["next", "axis"],
+              attrs: { T: attr.type(I64), Tidx: attr.type(DataType.DT_INT32) },
+            }),
+          ),
+          on1(constNode("axis", DataType.DT_INT32, [], [0])),
+        );
+        const s = await createSession(m, g);
+        await runStep(m, s, { target: ["make"] }, alice);
+        for (let i = 0; i < 20; i++) await runStep(m, s, { target: ["next"] }, alice);
+        await crash(m, logs);
+        // Taking the pass up means producing 1,000,000 elements again (one batch takes about 0.1 s
+        // on the loaded test machine, twenty about 2 s): a deadline stops that step in the skip,
+        // the thread is not replaced for it, and the next GetNext skips again and goes on.
+        await assert.rejects(
+          runStep(m, s, { fetch: ["first:0"], options: { timeoutInMs: 400n } }, alice),
+          (e: unknown) => isTfError(e) && tfCodeName(e.code) === "DEADLINE_EXCEEDED",
+        );
+        const first = async () => values(await runStep(m, s, { fetch: ["first:0"] }, alice), "first:0");
+        assert.deepEqual(await first(), [20 * 50_000]);
+        assert.deepEqual(await first(), [21 * 50_000]);
+        await restarted(logs, 1);
+      },
+      { cpuDevices: 2, log: (_l, s) => logs.push(s) },
+    );
+  });
+
   test("a map function with an unseeded random op is not replayed: FAILED_PRECONDITION until MakeIterator runs again", async () => {
     const logs: string[] = [];
     await withMaster(

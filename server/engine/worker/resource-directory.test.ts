@@ -10,6 +10,8 @@ import { createMemoryCeilingShare, MemoryCeiling, resourceSlot } from "../framew
 import { createResourceMgr, type ResourceMgr } from "../framework/resource-mgr.js";
 import { fromValues, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
+import type { DurablePipeline } from "../kernels/util/dataset-recipe.js";
+import { ITERATOR_RESOURCE, IteratorResource } from "../kernels/util/iterator-resource.js";
 import { FifoQueue, QUEUE_TYPE, type Queue } from "../kernels/util/queue-base.js";
 import { VAR_TYPE_NAME, type Var } from "../kernels/util/variables.js";
 import {
@@ -91,6 +93,48 @@ describe("the resource directory", () => {
       q2?.stored().map((t) => (t[0]!.data as Float32Array)[0]),
       [7, 8],
     );
+  });
+
+  test("an iterator's pass is recorded once; then only its count of elements produced travels, and is counted", () => {
+    const { published, directory, mgr, ceiling } = setUp(1 << 20);
+    const it = mgr.lookupOrCreate("", "it", ITERATOR_RESOURCE.name, () => new IteratorResource([F], [[]]));
+    const pipeline: DurablePipeline = {
+      recipe: {
+        op: "TensorDataset",
+        nodeName: "ds",
+        attrs: {},
+        inputTypes: [F],
+        outputTypes: [DataType.DT_VARIANT],
+        inputs: [{ tensor: { dtype: F, shape: [1000], data: new Float32Array(1000) } }],
+        seeds: [],
+      },
+      library: undefined,
+    };
+    it.pass = { pipeline, produced: 0 };
+    directory.flush(true);
+    assert.equal(published.length, 1);
+    assert.ok(ceiling.total() >= 4000, `${ceiling.total()}`);
+    for (const n of [1, 2, 3]) {
+      it.pass.produced = n;
+      mgr.lookup("", "it", ITERATOR_RESOURCE.name);
+      directory.flush(true);
+    }
+    // A GetNext that produced nothing new records nothing.
+    mgr.lookup("", "it", ITERATOR_RESOURCE.name);
+    directory.flush(true);
+    assert.deepEqual(
+      published.slice(1).map((c) => ("produced" in c ? c.produced : "record")),
+      [1, 2, 3],
+    );
+    const [record] = kept(published);
+    assert.ok(record?.state.kind === "iterator");
+    assert.equal(record.state.pass?.produced, 3);
+    assert.deepEqual(record.state.pass?.pipeline?.recipe.op, "TensorDataset");
+    // A new pass (MakeIterator) is a new record.
+    it.pass = { pipeline, produced: 0 };
+    mgr.lookup("", "it", ITERATOR_RESOURCE.name);
+    directory.flush(true);
+    assert.ok("record" in published.at(-1)!);
   });
 
   test("variable bytes count against the ceiling; what does not fit is taken back and refused", () => {

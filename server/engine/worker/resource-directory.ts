@@ -34,11 +34,13 @@ import {
   type DurableChange,
   type DurableRecord,
   durableBytes,
+  progressOf,
   reviveResource,
   sameLayoutValue,
   snapshotResource,
 } from "../kernels/util/durable-resources.js";
 import { LEGACY_VAR_TYPE_NAME, VAR_TYPE_NAME, type Var } from "../kernels/util/variables.js";
+import { rebuildDataset } from "./dataset-replay.js";
 
 export type { DurableChange, DurableRecord };
 export { applyDurableChanges };
@@ -54,6 +56,8 @@ interface Sent {
   readonly mark: unknown;
   readonly bytes: number;
   readonly owner: string | undefined;
+  /** An iterator's elements produced as last recorded (see progressOf). */
+  readonly progress?: number | undefined;
 }
 
 interface Touched {
@@ -135,12 +139,13 @@ export function createResourceDirectory(options: ResourceDirectoryOptions): Reso
 
     restore(mgr, scope, device) {
       for (const r of restored.get(`${scope}\u0000${device}`) ?? []) {
-        const value = reviveResource(r.state, options.where);
+        const value = reviveResource(r.state, options.where, rebuildDataset);
         if (value instanceof Error) mgr.markLost(r.container, r.name, r.typeName, value);
         else mgr.restore(r.container, r.name, r.typeName, value);
         if (r.owner !== undefined) ownBySession(mgr, r.owner, r.container, r.name, r.typeName);
         const key = recordKey(scope, device, r.container, r.typeName, r.name);
-        sent.set(key, { mark: changeMark(r.typeName, value), bytes: r.bytes, owner: r.owner });
+        const progress = progressOf(r.typeName, value);
+        sent.set(key, { mark: changeMark(r.typeName, value), bytes: r.bytes, owner: r.owner, progress });
       }
       restored.delete(`${scope}\u0000${device}`);
     },
@@ -207,7 +212,15 @@ function recordChanges(
     if (isLost(value)) continue;
     const before = sent.get(key);
     const mark = changeMark(e.typeName, value);
-    if (before !== undefined && mark !== undefined && mark === before.mark) continue;
+    if (before !== undefined && mark !== undefined && mark === before.mark) {
+      // The same iterator pass: only its count of elements produced travels.
+      const progress = progressOf(e.typeName, value);
+      if (progress !== undefined && progress !== before.progress) {
+        changes.push({ key, produced: progress });
+        sent.set(key, { ...before, progress });
+      }
+      continue;
+    }
     const data = before === undefined ? undefined : sameLayoutValue(e.typeName, before.mark, value);
     if (data !== undefined && before !== undefined) {
       changes.push({ key, data });
@@ -219,7 +232,7 @@ function recordChanges(
     const owner = before !== undefined ? before.owner : ownerOf(e.mgr, e.container, e.name, e.typeName);
     const { scope, device, container, typeName, name } = e;
     changes.push({ key, record: { scope, device, container, typeName, name, owner, bytes, state } });
-    sent.set(key, { mark, bytes, owner });
+    sent.set(key, { mark, bytes, owner, progress: progressOf(e.typeName, value) });
     const delta = bytes - (before?.bytes ?? 0);
     if (delta > 0) grown.push({ key, entry: e, value, before, delta });
   }

@@ -17,8 +17,10 @@ import type { OpKernelConstruction, OpKernelContext, StepContext } from "../../f
 import { swapStepAccount, Tensor, type VariantValue } from "../../framework/tensor.js";
 import { DataType, dataTypeString } from "../../framework/types.js";
 import type { PartialShape } from "../../framework/variant.js";
+import { recordDataset } from "./dataset-recipe.js";
 import { type FunctionCall, instantiateFuncAttr } from "./functional-ops.js";
 import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { withSeedTape } from "./seed-generator.js";
 import { isCompatibleWith, partialShapeString } from "./tensor-array.js";
 
 /** One element of a dataset: its components, in the order of the dataset's output_types. */
@@ -140,9 +142,30 @@ export function datasetOp(
     op,
     kernel: cpuKernel(op.name, (c) => {
       const build = make(c);
-      return { compute: (ctx) => ctx.setOutput(0, datasetTensor(build(ctx))) };
+      return {
+        compute: (ctx) => {
+          // The seeds the run draws are those a replay gives back (see dataset-recipe.ts).
+          const replay = replaySeeds;
+          replaySeeds = undefined;
+          const { value: ds, drawn } = withSeedTape(replay, () => build(ctx));
+          recordDataset(ds, c, ctx, drawn, datasetOfTensor);
+          ctx.setOutput(0, datasetTensor(ds));
+        },
+      };
     }),
   };
+}
+
+let replaySeeds: readonly bigint[] | undefined;
+
+/** The seeds the next dataset kernel run draws: a recipe's, when it is replayed. */
+export function replayNextSeeds(seeds: readonly bigint[]): void {
+  replaySeeds = seeds;
+}
+
+function datasetOfTensor(t: Tensor): Dataset | undefined {
+  const v = t.rank === 0 ? t.data[0] : undefined;
+  return isDataset(v) ? v : undefined;
 }
 
 // ---- memory and time -----------------------------------------------------------------------------

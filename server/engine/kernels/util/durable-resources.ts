@@ -10,9 +10,10 @@
 // is shared, not copied, and since held values are immutable (variables replace their tensor on
 // every update, see variables.ts) the shared bytes are exactly the variable's value.
 //
-// Iterators keep only their signature: their pass is a closure over a dataset pipeline, which is
-// not rebuilt; after a restart GetNext fails FAILED_PRECONDITION until MakeIterator starts a new
-// pass. Kinds with no durable form (barriers, staging areas, seed generators, …) come back "lost":
+// An iterator keeps its signature and, when its dataset can be replayed exactly, its pass: how the
+// dataset was made (dataset-recipe.ts) and how many elements it produced; a replacement thread
+// rebuilds the dataset and skips those elements. Otherwise GetNext fails FAILED_PRECONDITION after
+// a restart until MakeIterator starts a new pass. Kinds with no durable form (barriers, staging areas, seed generators, …) come back "lost":
 // every use fails ABORTED saying the worker was restarted.
 
 import { aborted, failedPrecondition } from "../../framework/errors.js";
@@ -20,7 +21,8 @@ import type { RefCell } from "../../framework/op-kernel.js";
 import { crossingStorage, stringBytes, Tensor, type TensorData } from "../../framework/tensor.js";
 import { DataType } from "../../framework/types.js";
 import { dataFromWire, dataToWire, type PartialShape as IteratorShape } from "../../framework/variant.js";
-import { ITERATOR_RESOURCE, IteratorResource } from "./iterator-resource.js";
+import { type DurablePipeline, pipelineBytes } from "./dataset-recipe.js";
+import { ITERATOR_RESOURCE, IteratorResource, type RebuildDataset } from "./iterator-resource.js";
 import { LOOKUP_TABLE_TYPE, type LookupTable } from "./lookup-table.js";
 import { new64 } from "./philox-random.js";
 import {
@@ -98,6 +100,8 @@ export type DurableState =
       readonly kind: "iterator";
       readonly dtypes: readonly DataType[];
       readonly shapes: readonly IteratorShape[];
+      /** The pass to take up again (how its dataset was made, elements produced), if any. */
+      readonly pass?: { readonly pipeline: DurablePipeline | undefined; readonly produced: number };
     }
   | { readonly kind: "lost"; readonly typeName: string };
 
@@ -122,7 +126,8 @@ export interface DurableRecord {
  */
 export type DurableChange =
   | { readonly key: string; readonly record: DurableRecord | undefined }
-  | { readonly key: string; readonly data: TensorData };
+  | { readonly key: string; readonly data: TensorData }
+  | { readonly key: string; readonly produced: number };
 
 /** Applies changes to the records a master's thread keeps for a worker. */
 export function applyDurableChanges(
@@ -130,7 +135,12 @@ export function applyDurableChanges(
   changes: readonly DurableChange[],
 ): void {
   for (const c of changes) {
-    if ("data" in c) {
+    if ("produced" in c) {
+      const r = records.get(c.key);
+      if (r !== undefined && r.state.kind === "iterator" && r.state.pass !== undefined) {
+        records.set(c.key, { ...r, state: { ...r.state, pass: { ...r.state.pass, produced: c.produced } } });
+      }
+    } else if ("data" in c) {
       const r = records.get(c.key);
       if (
         r !== undefined &&
@@ -175,7 +185,7 @@ export function changeMark(typeName: string, value: unknown): unknown {
     case LOOKUP_TABLE_TYPE.name:
       return (value as LookupTable).version;
     case ITERATOR_RESOURCE.name:
-      return ITERATOR_RESOURCE;
+      return (value as IteratorResource).pass ?? ITERATOR_RESOURCE;
     case QUEUE_TYPE.name:
       return undefined;
     default:
@@ -184,6 +194,14 @@ export function changeMark(typeName: string, value: unknown): unknown {
 }
 
 const wire = (t: Tensor | undefined) => (t === undefined ? undefined : toWireTensor(t));
+
+/**
+ * How far a resource whose change mark did not change has gone since (an iterator's elements
+ * produced in its pass): recorded as a number, not a whole record. Undefined for other kinds.
+ */
+export function progressOf(typeName: string, value: unknown): number | undefined {
+  return typeName === ITERATOR_RESOURCE.name ? (value as IteratorResource).pass?.produced : undefined;
+}
 
 /** The durable state of one resource. */
 export function snapshotResource(typeName: string, value: unknown): DurableState {
@@ -212,7 +230,8 @@ export function snapshotResource(typeName: string, value: unknown): DurableState
     }
     case ITERATOR_RESOURCE.name: {
       const r = value as IteratorResource;
-      return { kind: "iterator", dtypes: r.dtypes, shapes: r.shapes };
+      const pass = r.pass && { pipeline: r.pass.pipeline, produced: r.pass.produced };
+      return { kind: "iterator", dtypes: r.dtypes, shapes: r.shapes, ...(pass ? { pass } : {}) };
     }
     default:
       return { kind: "lost", typeName };
@@ -264,6 +283,8 @@ export function durableBytes(s: DurableState): number {
         (sum, [k, v]) => sum + elemBytes(k) + v.reduce((a: number, e) => a + elemBytes(e), 0),
         0,
       );
+    case "iterator":
+      return s.pass?.pipeline === undefined ? 0 : pipelineBytes(s.pass.pipeline);
     default:
       return 0;
   }
@@ -284,8 +305,11 @@ function lostError(where: string, typeName: string): Error {
   );
 }
 
-/** A rebuilt resource, or an Error for one to mark lost (see ResourceMgr.markLost). */
-export function reviveResource(s: DurableState, where: string): unknown {
+/**
+ * A rebuilt resource, or an Error for one to mark lost (see ResourceMgr.markLost). `rebuild` makes
+ * an iterator's dataset again from its recipe; without it, iterators lose their position.
+ */
+export function reviveResource(s: DurableState, where: string, rebuild?: RebuildDataset): unknown {
   switch (s.kind) {
     case "var":
       return { dtype: s.dtype, value: s.value && fromWireTensor(s.value), isInitialized: s.isInitialized };
@@ -306,8 +330,14 @@ export function reviveResource(s: DurableState, where: string): unknown {
         entries: new Map(s.entries.map(([key, value]) => [mapKeyOf(key), { key, value: [...value] }])),
         version: 0,
       } satisfies LookupTable;
-    case "iterator":
-      return IteratorResource.restarted(s.dtypes, s.shapes, restartedIteratorError(where));
+    case "iterator": {
+      const error = restartedIteratorError(where);
+      if (s.pass?.pipeline === undefined || rebuild === undefined) {
+        return IteratorResource.restarted(s.dtypes, s.shapes, error);
+      }
+      const pass = { pipeline: s.pass.pipeline, produced: s.pass.produced };
+      return IteratorResource.restored(s.dtypes, s.shapes, pass, rebuild, error);
+    }
     case "lost":
       return lostError(where, s.typeName);
   }

@@ -10,6 +10,7 @@ import { type ResourceHandle, Tensor } from "../../framework/tensor.js";
 import { DataType } from "../../framework/types.js";
 import type { PartialShape } from "../../framework/variant.js";
 import {
+  checkpoint,
   type Dataset,
   type DatasetIterator,
   type Element,
@@ -18,6 +19,7 @@ import {
   verifyShapes,
   verifyTypes,
 } from "./dataset.js";
+import { type DurablePipeline, durablePipeline } from "./dataset-recipe.js";
 import { lookupResource, type ResourceType, resourceHandleInput } from "./step-resources.js";
 
 /** TF's IteratorResource type (its TypeIndex name, as TF's messages print it). */
@@ -25,6 +27,30 @@ export const ITERATOR_RESOURCE: ResourceType = {
   name: "N10tensorflow4data16IteratorResourceE",
   hash: 0x6974_6572_6174_6f72n,
 };
+
+/**
+ * One pass of an iterator as it is kept for a replacement worker thread: how its dataset was made
+ * (undefined when it cannot be replayed exactly) and how many elements it has produced. A new
+ * object with each MakeIterator; `produced` grows with each element.
+ */
+export interface IteratorPass {
+  readonly pipeline: DurablePipeline | undefined;
+  produced: number;
+}
+
+/** Rebuilds a recorded pipeline's dataset on this thread (worker/dataset-replay.ts). */
+export type RebuildDataset = (pipeline: DurablePipeline, ictx: IteratorContext) => Dataset;
+
+/** A pass to take up again on a replacement thread, at its first GetNext. */
+interface PendingRestore {
+  readonly pass: IteratorPass;
+  readonly rebuild: RebuildDataset;
+  /** The answer when the rebuild fails (the pass is then lost). */
+  readonly error: Error;
+}
+
+/** Datasets MakeIterator has started a pass on: another pass on one is not a replay's first. */
+const iterated = new WeakSet<Dataset>();
 
 export class IteratorResource {
   /** The current pass; undefined until MakeIterator (or a one-shot iterator's factory) sets one. */
@@ -37,6 +63,10 @@ export class IteratorResource {
   oneShot: Promise<void> | undefined;
   /** Set on an iterator rebuilt after a worker restart: its position was not kept (see restarted). */
   private lost: Error | undefined;
+  /** The current pass as kept for a replacement thread (see IteratorPass). */
+  pass: IteratorPass | undefined;
+  /** Set on an iterator rebuilt after a worker restart whose pass is taken up again (see restored). */
+  private pending: PendingRestore | undefined;
 
   constructor(
     readonly dtypes: readonly DataType[],
@@ -47,11 +77,16 @@ export class IteratorResource {
   setDataset(ds: Dataset): void {
     verifyTypes(this.dtypes, ds.dtypes);
     verifyShapes(this.shapes, ds.shapes);
+    // A dataset's random seed generators advance with each pass, so only its first replays.
+    const pipeline = iterated.has(ds) ? undefined : durablePipeline(ds);
+    iterated.add(ds);
     const it = ds.makeIterator();
     const start = () => {
       this.iterator = it;
       this.functions = new Map();
       this.lost = undefined;
+      this.pending = undefined;
+      this.pass = { pipeline, produced: 0 };
     };
     // Queued behind a running GetNext, as TF's MakeIterator waits for the iterator's lock.
     this.tail = this.tail.then(start, start);
@@ -77,9 +112,65 @@ export class IteratorResource {
     return r;
   }
 
+  /**
+   * The iterator as a replacement worker thread rebuilds it when its pass could be kept: the first
+   * GetNext rebuilds the dataset, starts a new pass and skips the elements the old pass had
+   * produced (charged to that step, and cancelled with it); if that fails, every GetNext fails with
+   * `error` until MakeIterator starts a new pass.
+   */
+  static restored(
+    dtypes: readonly DataType[],
+    shapes: readonly PartialShape[],
+    pass: IteratorPass,
+    rebuild: RebuildDataset,
+    error: Error,
+  ): IteratorResource {
+    const r = new IteratorResource(dtypes, shapes);
+    r.pass = pass;
+    r.pending = { pass, rebuild, error };
+    r.oneShot = Promise.resolve();
+    return r;
+  }
+
+  /** Takes up a kept pass: a new pass over the rebuilt dataset, moved past what was produced. */
+  private async resume(p: PendingRestore, ictx: IteratorContext): Promise<void> {
+    const { pipeline, produced } = p.pass;
+    let it: DatasetIterator;
+    try {
+      if (pipeline === undefined) throw p.error;
+      const ds = p.rebuild(pipeline, ictx);
+      verifyTypes(this.dtypes, ds.dtypes);
+      verifyShapes(this.shapes, ds.shapes);
+      iterated.add(ds);
+      it = ds.makeIterator();
+    } catch (e) {
+      this.pending = undefined;
+      this.lost = e === p.error ? p.error : withCause(p.error, e);
+      throw this.lost;
+    }
+    const functions: FunctionScope = new Map();
+    const scoped = { ...ictx, functions };
+    try {
+      for (let i = 0; i < produced; i++) {
+        await checkpoint(ictx);
+        if ((await it.next(scoped)) === undefined) break;
+      }
+    } catch (e) {
+      // A cancelled step leaves the pass to the next GetNext; anything else loses it.
+      if (ictx.step.signal.aborted) throw e;
+      this.pending = undefined;
+      this.lost = withCause(p.error, e);
+      throw this.lost;
+    }
+    this.iterator = it;
+    this.functions = functions;
+    this.pending = undefined;
+  }
+
   /** The next element, undefined at the end of the sequence (each call after the end too). */
   getNext(ictx: IteratorContext): Promise<Element | undefined> {
     const run = async (): Promise<Element | undefined> => {
+      if (this.pending !== undefined) await this.resume(this.pending, ictx);
       if (this.lost !== undefined) throw this.lost;
       const it = this.iterator;
       if (it === undefined) {
@@ -88,12 +179,21 @@ export class IteratorResource {
             "the initializer operation for this iterator before getting the next element.",
         );
       }
-      return it.next({ ...ictx, functions: this.functions });
+      const pass = this.pass;
+      const e = await it.next({ ...ictx, functions: this.functions });
+      if (e !== undefined && pass !== undefined) pass.produced++;
+      return e;
     };
     const result = this.tail.then(run, run);
     this.tail = result.catch(() => undefined);
     return result;
   }
+}
+
+/** The answer for a pass that could not be taken up, saying why the rebuild failed. */
+function withCause(error: Error, cause: unknown): Error {
+  const why = cause instanceof Error ? cause.message : String(cause);
+  return failedPrecondition(`${error.message} (Rebuilding its dataset failed: ${why})`);
 }
 
 /** TF's "End of sequence" status of IteratorGetNext. */

@@ -22,9 +22,50 @@ export const SEED_GENERATOR_RESOURCE: ResourceType = {
 /** The name DummySeedGenerator's handle carries: a shuffle then makes its own generator. */
 export const DUMMY_SEED_GENERATOR_NAME = "DummySeedGenerator";
 
+/**
+ * The random seeds a dataset kernel draws while it builds its dataset: recorded, so that an
+ * iterator rebuilt on a replacement worker thread makes the same dataset (its recipe carries them,
+ * dataset-recipe.ts), or replayed from such a record.
+ */
+interface SeedTape {
+  readonly drawn: bigint[];
+  readonly replay: readonly bigint[] | undefined;
+}
+
+let tape: SeedTape | undefined;
+
+/** Runs `build` recording the seeds it draws; with `replay`, it draws exactly those instead. */
+export function withSeedTape<T>(
+  replay: readonly bigint[] | undefined,
+  build: () => T,
+): { value: T; drawn: bigint[] } {
+  const previous = tape;
+  const mine: SeedTape = { drawn: [], replay };
+  tape = mine;
+  try {
+    return { value: build(), drawn: mine.drawn };
+  } finally {
+    tape = previous;
+  }
+}
+
+/** Thrown when a replay asks for more seeds than were recorded (the rebuild is not exact). */
+export class SeedTapeExhausted extends Error {}
+
+function drawSeed(): bigint {
+  if (tape === undefined) return new64();
+  const i = tape.drawn.length;
+  let s: bigint;
+  if (tape.replay === undefined) s = new64();
+  else if (i < tape.replay.length) s = tape.replay[i]!;
+  else throw new SeedTapeExhausted("the dataset drew more random seeds than were recorded");
+  tape.drawn.push(s);
+  return s;
+}
+
 /** TF's RandomSeeds: (0, 0) becomes two random 64-bit seeds. */
 export function resolveSeeds(seed: bigint, seed2: bigint): [bigint, bigint] {
-  return seed === 0n && seed2 === 0n ? [new64(), new64()] : [seed, seed2];
+  return seed === 0n && seed2 === 0n ? [drawSeed(), drawSeed()] : [seed, seed2];
 }
 
 export function fixedSeedGenerator(seed: bigint, seed2: bigint): SeedGenerator {

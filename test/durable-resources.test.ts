@@ -127,7 +127,12 @@ async function expectState(m: Master, session: string, bumps: number, left: numb
   assert.deepEqual(values(r, "t_find:0"), [1, 2, -1]);
 }
 
-/** A step that holds CPU:1's thread in one kernel for seconds: an LU decomposition of 2400×2400. */
+/**
+ * A step that holds CPU:1's thread in one kernel for seconds: an LU decomposition of 2400×2400.
+ * The matrix is drawn into a variable by `stuck_init` first, so the timed step (`det`) starts its
+ * one long kernel at once: a deadline that fired while the matrix was still being drawn would stop
+ * the step between two kernels, and no watchdog would be needed.
+ */
 function stuckGraph(): GraphDef {
   const D = DataType.DT_DOUBLE;
   return graph(
@@ -138,7 +143,14 @@ function stuckGraph(): GraphDef {
         attrs: { dtype: attr.type(D), T: attr.type(DataType.DT_INT32), seed: attr.int(1) },
       }),
     ),
-    on1(node("det", "MatrixDeterminant", { inputs: ["a"], attrs: { T: attr.type(D) } })),
+    on1(
+      node("m", "VarHandleOp", {
+        attrs: { dtype: attr.type(D), shape: attr.shape([2400, 2400]), shared_name: attr.string("m") },
+      }),
+    ),
+    on1(node("stuck_init", "AssignVariableOp", { inputs: ["m", "a"], attrs: { dtype: attr.type(D) } })),
+    on1(node("m_read", "ReadVariableOp", { inputs: ["m"], attrs: { dtype: attr.type(D) } })),
+    on1(node("det", "MatrixDeterminant", { inputs: ["m_read"], attrs: { T: attr.type(D) } })),
   );
 }
 
@@ -168,6 +180,7 @@ describe("resources survive the replacement of their worker thread", () => {
 
         // A cancelled step whose kernel does not stop: the watchdog replaces the thread.
         const stuck = await createSession(m, stuckGraph());
+        await runStep(m, stuck, { target: ["stuck_init"] }, alice);
         await assert.rejects(
           runStep(m, stuck, { fetch: ["det:0"], options: { timeoutInMs: 300n } }, alice),
           (e: unknown) => isTfError(e) && tfCodeName(e.code) === "DEADLINE_EXCEEDED",

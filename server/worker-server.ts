@@ -48,12 +48,14 @@ export const workerServicePaths: readonly string[] = [WorkerServiceTfPath, Worke
 
 /**
  * Whether an HTTP/2 request is a gRPC call (application/grpc, +proto, +json; not gRPC-Web) to the
- * WorkerService: what the gateway's port hands to the WorkerService's app.
+ * WorkerService: what the gateway's port hands to the WorkerService's app. A request with an
+ * Origin comes from a browser (browsers send it on every POST; gRPC clients never do), and no web
+ * page may reach the WorkerService, so it stays with the gateway's app, which does not serve it.
  */
 export function isWorkerServiceGrpc(headers: IncomingHttpHeaders): boolean {
   const path = headers[":path"];
   const type = headers["content-type"];
-  if (typeof path !== "string" || typeof type !== "string") return false;
+  if (typeof path !== "string" || typeof type !== "string" || headers.origin !== undefined) return false;
   return /^application\/grpc($|[+;])/i.test(type) && workerServicePaths.some((p) => path.startsWith(p));
 }
 

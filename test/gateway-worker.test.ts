@@ -93,6 +93,15 @@ test("which HTTP/2 requests go to the WorkerService: gRPC content types on its t
   assert.equal(pick("/tensorflow.WorkerService/GetStatus"), false);
   assert.equal(pick("/tensorflow.MasterService/ListDevices", "application/grpc"), false);
   assert.equal(pick("/tensorflow.WorkerServiceX/GetStatus", "application/grpc"), false);
+  // A browser's request (it carries an Origin) never reaches the WorkerService.
+  assert.equal(
+    isWorkerServiceGrpc({
+      ":path": "/tensorflow.WorkerService/GetStatus",
+      "content-type": "application/grpc",
+      origin: "http://localhost:5173",
+    }),
+    false,
+  );
 });
 
 test("--worker-port gateway: gRPC WorkerService calls on the gateway's port; other protocols are not served there", async (t) => {

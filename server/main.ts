@@ -757,7 +757,9 @@ function parseOpList(text: string): string[] {
 
 /** --worker-port: a port number, or "gateway" for the gateway's own port. */
 function parseWorkerPort(text: string): number | "gateway" {
-  return text.trim().toLowerCase() === "gateway" ? "gateway" : parseInteger(text);
+  if (text.trim().toLowerCase() === "gateway") return "gateway";
+  if (!/^\d+$/.test(text.trim())) throw new InvalidArgumentError('expected a port number or "gateway"');
+  return Number(text.trim());
 }
 
 function parseInteger(text: string): number {

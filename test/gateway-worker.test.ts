@@ -7,7 +7,7 @@
 // test/session-clusters.test.ts.
 
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -29,6 +29,7 @@ import { buildApp } from "../server/app.js";
 import { resolveServerOptions, type ServerOptionsInput } from "../server/options.js";
 import { MasterServiceTfPath } from "../server/rpc/services.js";
 import { isWorkerServiceGrpc } from "../server/worker-server.js";
+import { throwawayCertificate } from "./support/tls.js";
 
 interface Started {
   readonly app: FastifyInstance;
@@ -253,4 +254,28 @@ test("closing the app closes the WorkerService with it: the port stops, calls in
   await s.app.close();
   assert.notEqual(await settled, "resolved");
   assert.equal(s.app.server.listening, false);
+});
+
+test("with TLS the gateway's port (h2 by ALPN) routes WorkerService calls the same way", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "tfgate-gateway-worker-tls-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const made = await throwawayCertificate(dir);
+  if (made === undefined) return t.skip("openssl is not available to make a throwaway certificate");
+  const s = await start({ tlsCert: made.certFile, tlsKey: made.keyFile });
+  t.after(() => s.app.close());
+  const baseUrl = s.url.replace("http://127.0.0.1", "https://localhost");
+  const nodeOptions = { ca: readFileSync(made.certFile) };
+  const worker = createClient(WorkerService, createGrpcTransport({ baseUrl, nodeOptions }));
+  assert.deepEqual(
+    (await worker.getStatus({})).deviceAttributes.map((d) => d.name),
+    devices,
+  );
+  const master = createClient(MasterServiceTfPath, createGrpcTransport({ baseUrl, nodeOptions }));
+  assert.equal((await master.listDevices(create(ListDevicesRequestSchema))).localDevice.length, 2);
+  await assert.rejects(
+    createClient(WorkerService, createConnectTransport({ baseUrl, httpVersion: "2", nodeOptions })).getStatus(
+      {},
+    ),
+    (e) => e instanceof ConnectError && e.code === Code.Unimplemented,
+  );
 });

@@ -4,7 +4,9 @@
 // two TF worker tasks that are in neither server's own cluster, and the answers must be the same:
 // values, the session's devices, two sessions whose clusters differ, and TF's errors for bad
 // ClusterDefs. Then the operator's switch (--session-clusters): "off" and "listed" refuse before
-// any connection is made, which a listening socket that must see no connection checks.
+// any connection is made, which a listening socket that must see no connection checks. With
+// --worker-port gateway the TF tasks also take feeds and values from tfgate's own task
+// (RecvTensor at the target); without it such a graph is refused, naming the flag.
 //
 // Needs the TensorFlow venv (scripts/setup-tf.sh): without it the tests skip, except under CI=true.
 

@@ -45,7 +45,12 @@ import { createGatewayMetrics, rpcProtocolOf } from "./metrics.js";
 import { registerModelRoutes } from "./models/routes.js";
 import type { SessionMaster } from "./models/saved-model-loader.js";
 import { SavedModelStore } from "./models/saved-model-store.js";
-import { claimHttp1Requests, claimHttp2Streams, createOnePortServerFactory } from "./net/one-port-server.js";
+import {
+  claimHttp1Requests,
+  claimHttp2Streams,
+  createOnePortServerFactory,
+  routeHttp2Streams,
+} from "./net/one-port-server.js";
 import { type CorsOrigin, isLoopbackOrigin, type ServerOptions } from "./options.js";
 import { compressionDeflate } from "./rpc/compression.js";
 import { decodeGraphsInSlices } from "./rpc/graph-requests.js";
@@ -137,10 +142,12 @@ export async function buildApp(
     });
     master = created;
     engineWorkers.set(app, created.workers);
+    if (options.gatewayWorkerService) await serveWorkerServiceOnPort(app, created, options);
     sessionMaster = created;
     masterCalls = createMasterCalls(created, { logger: app.log });
     masterService = createMasterServiceImpl(masterCalls);
   } else {
+    if (options.gatewayWorkerService) throw new Error("--worker-port gateway needs the gateway's own engine");
     ({ master, masterService } = engine);
     if (isSessionMaster(engine.master)) sessionMaster = engine.master;
   }
@@ -342,6 +349,39 @@ const engineWorkers = new WeakMap<FastifyInstance, readonly WorkerInterface[]>()
 /** The device workers behind the app's MasterService, for `serve --worker-port` (worker-command.ts). */
 export function engineWorkersOf(app: FastifyInstance): readonly WorkerInterface[] | undefined {
   return engineWorkers.get(app);
+}
+
+/**
+ * `--worker-port gateway`: TF's WorkerService over the engine's device workers on the app's own
+ * port. Its Fastify app never listens; the one-port server hands it the gRPC streams to its paths
+ * before the fast paths or this app see them (net/one-port-server.ts), so Connect, gRPC-Web and
+ * HTTP/1.1 requests to those paths stay this app's (404, or UNIMPLEMENTED in their protocol). A
+ * TF task of a propagated session asks for values under the session's name for this task, which
+ * the master resolves by step (Master.stepRename). Closes with the app.
+ */
+async function serveWorkerServiceOnPort(
+  app: FastifyInstance,
+  master: Master,
+  options: ServerOptions,
+): Promise<void> {
+  const { createWorkerService } = await import("./engine/worker/worker-service.js");
+  const { buildWorkerServer, isWorkerServiceGrpc } = await import("./worker-server.js");
+  const service = createWorkerService({
+    workers: master.workers,
+    stepRename: (stepId) => master.stepRename(stepId),
+  });
+  const server = await buildWorkerServer({
+    engine: service,
+    auth: options.auth,
+    maxMessageBytes: options.maxMessageBytes,
+    logger: app.log,
+  });
+  await server.ready();
+  routeHttp2Streams(app.server, isWorkerServiceGrpc, server.server as unknown as http2.Http2Server);
+  app.addHook("onClose", async () => {
+    await service.close();
+    await server.close();
+  });
 }
 
 /** Reads the app's tokens and JWKS files again (main.ts calls it on SIGHUP). */

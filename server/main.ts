@@ -82,7 +82,7 @@ interface ServeFlags {
   maxRequestsPerSecondPerPrincipal?: number;
   requestBurstPerPrincipal?: number;
   // A WorkerService port beside the gateway (worker-command.ts).
-  workerPort?: number;
+  workerPort?: number | "gateway";
 }
 
 /** --native-kernels (MasterOptions.nativeKernels). */
@@ -281,12 +281,13 @@ function addConnectionOptions(serve: Command): void {
     )
     .addOption(
       new Option(
-        "--worker-port <port>",
-        "also serve TensorFlow's WorkerService (gRPC only, same authentication) on this port, over the " +
-          "gateway's devices, for TF workers of a mixed cluster (default: off)",
+        "--worker-port <port|gateway>",
+        "also serve TensorFlow's WorkerService (gRPC only, same authentication) over the gateway's " +
+          "devices, for TF tasks of a mixed cluster: on this port, or with 'gateway' (or --port's " +
+          "number) on the gateway's own port, which a session's cluster_def names (default: off)",
       )
         .env("TFGATE_WORKER_PORT")
-        .argParser(parseInteger),
+        .argParser(parseWorkerPort),
     );
 }
 
@@ -549,8 +550,14 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
   if (flags.filesReadOnly === true && flags.filesRoot === undefined) {
     return fail("--files-read-only (TFGATE_FILES_READ_ONLY) needs --files-root (TFGATE_FILES_ROOT)");
   }
+  // --worker-port naming the gateway's own (fixed) port means the same as "gateway".
+  const workerOnGateway =
+    flags.workerPort === "gateway" ||
+    (flags.workerPort !== undefined && flags.workerPort === flags.port && flags.port !== 0);
+  const workerPort = typeof flags.workerPort === "number" && !workerOnGateway ? flags.workerPort : undefined;
   try {
     options = resolveServerOptions({
+      gatewayWorkerService: workerOnGateway,
       ...defined({
         host: flags.host,
         port: flags.port,
@@ -634,20 +641,22 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
       listenTextResolver: (address) =>
         `tfgate listening on ${address.replace(/^https?:/, `${scheme}:`)} (${
           scheme === "https" ? "TLS: h2 and HTTP/1.1" : "HTTP/1.1 and h2c"
-        }; Connect, gRPC, gRPC-Web)`,
+        }; Connect, gRPC, gRPC-Web${
+          options.gatewayWorkerService ? "; TensorFlow's WorkerService over gRPC" : ""
+        })`,
     });
   } catch (error) {
     await app.close().catch(() => {});
     return fail(listenErrorMessage(error, options));
   }
   let stopWorkerService = async (): Promise<void> => {};
-  if (flags.workerPort !== undefined) {
+  if (workerPort !== undefined) {
     try {
-      stopWorkerService = await startGatewayWorkerService(app, options, flags.workerPort);
+      stopWorkerService = await startGatewayWorkerService(app, options, workerPort);
     } catch (error) {
       await app.close().catch(() => {});
       return fail(
-        `--worker-port ${flags.workerPort}: ${listenErrorMessage(error, { ...options, port: flags.workerPort })}`,
+        `--worker-port ${workerPort}: ${listenErrorMessage(error, { ...options, port: workerPort })}`,
       );
     }
   }
@@ -744,6 +753,13 @@ function parseOpList(text: string): string[] {
     .filter((op) => op !== "");
   if (ops.length === 0) throw new InvalidArgumentError("expected op names or a file listing them");
   return ops;
+}
+
+/** --worker-port: a port number, or "gateway" for the gateway's own port. */
+function parseWorkerPort(text: string): number | "gateway" {
+  if (text.trim().toLowerCase() === "gateway") return "gateway";
+  if (!/^\d+$/.test(text.trim())) throw new InvalidArgumentError('expected a port number or "gateway"');
+  return Number(text.trim());
 }
 
 function parseInteger(text: string): number {

@@ -12,8 +12,16 @@ test("defaults: loopback address, port 8080, 64 MiB messages, loopback CORS", ()
   assert.equal(options.corsOrigin, "loopback");
   assert.equal(options.logLevel, "info");
   assert.equal(options.tlsCert, undefined);
-  // The only engine default the server decides: cluster_defs as TF honours them, on loopback.
-  assert.deepEqual(options.master, { sessionClusters: "any" });
+  // The engine defaults the server decides: cluster_defs as TF honours them, on loopback; and
+  // whether its own port serves the WorkerService (only with gatewayWorkerService).
+  assert.equal(options.gatewayWorkerService, false);
+  assert.deepEqual(options.master, { sessionClusters: "any", targetServesWorkerService: false });
+});
+
+test("gatewayWorkerService decides the engine's targetServesWorkerService, whatever master says", () => {
+  assert.equal(resolveServerOptions({ gatewayWorkerService: true }).master.targetServesWorkerService, true);
+  const claimed = resolveServerOptions({ master: { targetServesWorkerService: true } });
+  assert.equal(claimed.master.targetServesWorkerService, false);
 });
 
 test("out-of-range numbers name the option and the range", () => {

@@ -109,6 +109,13 @@ export interface ServerOptions {
    * Undefined accepts any name. Default: the loopback names when bound to loopback, else undefined.
    */
   readonly allowedHosts: readonly string[] | undefined;
+  /**
+   * Also serve TF's WorkerService (gRPC only, same authentication) over the gateway's devices on
+   * this port (`--worker-port gateway`): a TF task of a session's cluster_def, or of --cluster,
+   * can then RecvTensor the values of tfgate's own task at the address it knows for it. Default
+   * false; sets the engine's `targetServesWorkerService`.
+   */
+  readonly gatewayWorkerService: boolean;
   /** Passed through to the engine's `createMaster`; it resolves and validates its own defaults. */
   readonly master: Partial<MasterOptions>;
 }
@@ -142,6 +149,7 @@ export const serverOptionDefaults = {
   maxConnectionsPerAddress: 256,
   grpcFastPath: true,
   fastPath: true,
+  gatewayWorkerService: false,
 } as const satisfies Partial<ServerOptions>;
 
 /** The largest message connect-es can handle (its own readMaxBytes ceiling). */
@@ -226,9 +234,11 @@ export function resolveServerOptions(partial: ServerOptionsInput = {}): ServerOp
   if (allowedHosts !== undefined && allowedHosts.length === 0) {
     throw new ServerOptionsError("allowedHosts", "allowedHosts must list at least one host name (or *)");
   }
+  const gatewayWorkerService = partial.gatewayWorkerService ?? serverOptionDefaults.gatewayWorkerService;
   const master: Partial<MasterOptions> = {
     ...partial.master,
     sessionClusters: partial.master?.sessionClusters ?? defaultSessionClusters(host, auth),
+    targetServesWorkerService: gatewayWorkerService,
   };
   return {
     auth,
@@ -249,6 +259,7 @@ export function resolveServerOptions(partial: ServerOptionsInput = {}): ServerOp
     headersTimeoutMs,
     maxConnectionsPerAddress,
     maxConnections,
+    gatewayWorkerService,
     master,
   };
 }

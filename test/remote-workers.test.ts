@@ -49,8 +49,13 @@ interface ClientResult {
   flows: number[][];
 }
 
-async function runClient(target: string): Promise<ClientResult> {
-  const run = await runTfPython([client, "--target", target, "--steps", "8", "--flows"]);
+async function runClient(target: string, onlyFlows = false): Promise<ClientResult> {
+  const run = await runTfPython([
+    client,
+    "--target",
+    target,
+    ...(onlyFlows ? ["--only-flows"] : ["--steps", "8", "--flows"]),
+  ]);
   assert.equal(run.code, 0, `remote_workers_client.py against ${target} failed:\n${run.stderr.slice(-4000)}`);
   return JSON.parse(run.stdout) as ClientResult;
 }
@@ -124,6 +129,38 @@ test("TF's Python client gets the same answers from tfgate as from TensorFlow's 
     assert.deepEqual(actual.while_loop, expected.while_loop);
     assert.equal(actual.while_loop.i, 12);
   });
+});
+
+test("--worker-port gateway with --cluster: the cluster names the gateway's own port as tfgate's task", async (t) => {
+  const tf = tfAvailable();
+  if (!tf.ok) return t.skip(tf.message);
+  const [p0, p1, gate] = [await freePort(), await freePort(), await freePort()];
+  const workers = { worker: [`127.0.0.1:${p0}`, `127.0.0.1:${p1}`] };
+  // One address for tfgate's task: the tasks reach its MasterService port for RecvTensor.
+  const tfCluster = { ...workers, localhost: [`127.0.0.1:${gate}`] };
+  const tasks: TfTask[] = [];
+  t.after(() => Promise.all(tasks.map((x) => x.stop())));
+  tasks.push(
+    ...(await Promise.all([startTfTask(tfCluster, "worker", 0), startTfTask(tfCluster, "worker", 1)])),
+  );
+  const options = resolveServerOptions({
+    host: "127.0.0.1",
+    port: gate,
+    logLevel: "silent",
+    gatewayWorkerService: true,
+    master: { cluster: clusterDefFromJson(JSON.stringify(tfCluster)), cpuDevices: 1 },
+  });
+  const app = await buildApp(options);
+  t.after(() => app.close());
+  await app.listen({ port: gate, host: "127.0.0.1" });
+  const actual = await runClient(`grpc://127.0.0.1:${gate}`, true);
+  // The values TF's own master computes for flows() (checked against it in the test above).
+  assert.deepEqual(actual.flows, [
+    [2, 4],
+    [3, 5],
+    [9, 15],
+    [8, 14],
+  ]);
 });
 
 /** Const a on task 0 → Neg on task 0; Const k and AddV2(neg, k) on task 1; a queue on task 1. */

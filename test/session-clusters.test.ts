@@ -4,7 +4,9 @@
 // two TF worker tasks that are in neither server's own cluster, and the answers must be the same:
 // values, the session's devices, two sessions whose clusters differ, and TF's errors for bad
 // ClusterDefs. Then the operator's switch (--session-clusters): "off" and "listed" refuse before
-// any connection is made, which a listening socket that must see no connection checks.
+// any connection is made, which a listening socket that must see no connection checks. With
+// --worker-port gateway the TF tasks also take feeds and values from tfgate's own task
+// (RecvTensor at the target); without it such a graph is refused, naming the flag.
 //
 // Needs the TensorFlow venv (scripts/setup-tf.sh): without it the tests skip, except under CI=true.
 
@@ -50,6 +52,7 @@ interface ClientResult {
   pinned: { y: number[][]; back: number[][]; z: number; v: number[]; devices: string[] };
   two_sessions: number[][];
   feed_to_task: ErrorAnswer | { value: number[] };
+  unpinned_to_task: ErrorAnswer | { y: number[][]; w: number[][]; z: number; w2: number[][] };
   list_devices: string[];
   errors: Record<string, ErrorAnswer>;
 }
@@ -59,7 +62,7 @@ async function runClient(
   workers: string[],
   alt: string,
   bootJob: string,
-  onlyValues = false,
+  only?: "values" | "pulls",
 ): Promise<ClientResult> {
   const run = await runTfPython([
     client,
@@ -71,7 +74,7 @@ async function runClient(
     alt,
     "--boot-job",
     bootJob,
-    ...(onlyValues ? ["--only-values"] : []),
+    ...(only !== undefined ? [`--only-${only}`] : []),
   ]);
   assert.equal(
     run.code,
@@ -136,15 +139,18 @@ test("TF's Python client with cluster_def gets the same answers from tfgate as f
       [1, 1],
     ]);
   });
-  await t.test("a feed consumed on a propagated task: TF's value; tfgate refuses, saying why", () => {
-    assert.deepEqual(expected.feed_to_task, { value: [3, 6] });
-    const mine = actual.feed_to_task as ErrorAnswer;
-    assert.equal(mine.error, "UnimplementedError");
-    assert.match(
-      mine.message ?? "",
-      /^\/job:worker\/replica:0\/task:0 would receive a value from \/job:client\/replica:0\/task:0\/device:CPU:0 .*does not serve RecvTensor on its MasterService port/,
-    );
-  });
+  await t.test(
+    "a feed consumed on a propagated task: TF's value; without --worker-port gateway tfgate refuses, saying why",
+    () => {
+      assert.deepEqual(expected.feed_to_task, { value: [3, 6] });
+      const mine = actual.feed_to_task as ErrorAnswer;
+      assert.equal(mine.error, "UnimplementedError");
+      assert.match(
+        mine.message ?? "",
+        /^\/job:worker\/replica:0\/task:0 would receive a value from \/job:client\/replica:0\/task:0\/device:CPU:0 .*does not serve TensorFlow's WorkerService \(RecvTensor\) at the session's target\. Start it with --worker-port gateway/,
+      );
+    },
+  );
   await t.test("once the client's sessions are closed, no connection to the tasks is left open", () => {
     for (const address of [...workers, alt]) assert.equal(sharedChannelHolders(address), 0, address);
   });
@@ -351,15 +357,58 @@ test("a tfgate worker renamed by a session's cluster_def stands in for a TF work
   const tfOnly = [`127.0.0.1:${pa}`, `127.0.0.1:${pb}`];
   const mixed = [`127.0.0.1:${pg}`, `127.0.0.1:${pb}`];
   const unused = `127.0.0.1:${pa}`;
-  const expected = await runClient(`grpc://127.0.0.1:${master}`, tfOnly, unused, "master", true);
-  const underTf = await runClient(`grpc://127.0.0.1:${master}`, mixed, unused, "master", true);
-  const underGate = await runClient(`grpc://127.0.0.1:${gate}`, mixed, unused, "localhost", true);
+  const expected = await runClient(`grpc://127.0.0.1:${master}`, tfOnly, unused, "master", "values");
+  const underTf = await runClient(`grpc://127.0.0.1:${master}`, mixed, unused, "master", "values");
+  const underGate = await runClient(`grpc://127.0.0.1:${gate}`, mixed, unused, "localhost", "values");
 
   await t.test("TF's client → TF's master → the tfgate worker and a TF worker: TF's values", () => {
     assert.deepEqual(underTf.pinned, expected.pinned);
   });
   await t.test("TF's client → tfgate's master → the tfgate worker and a TF worker: TF's values", () => {
     assert.deepEqual(underGate.pinned, expected.pinned);
+  });
+});
+
+test("--worker-port gateway: TF tasks of a session's cluster_def take feeds and unpinned values from tfgate's task, as from TF's master", async (t) => {
+  const tf = tfAvailable();
+  if (!tf.ok) return t.skip(tf.message);
+  const [p0, p1, master, gate] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const tasks: TfTask[] = [];
+  t.after(() => Promise.all(tasks.map((x) => x.stop())));
+  tasks.push(
+    ...(await Promise.all([
+      startTfTask({ a: [`127.0.0.1:${p0}`] }, "a", 0),
+      startTfTask({ b: [`127.0.0.1:${p1}`] }, "b", 0),
+      startTfTask({ master: [`127.0.0.1:${master}`] }, "master", 0),
+    ])),
+  );
+  // Two device threads: the values the tasks pull come from either of them, under the session's
+  // name for tfgate's task (/job:client/task:0), not the server's own (/job:localhost/task:0).
+  const options = resolveServerOptions({
+    host: "127.0.0.1",
+    port: gate,
+    logLevel: "silent",
+    gatewayWorkerService: true,
+    master: { cpuDevices: 2 },
+  });
+  const app = await buildApp(options);
+  t.after(() => app.close());
+  await app.listen({ port: gate, host: "127.0.0.1" });
+
+  const workers = [`127.0.0.1:${p0}`, `127.0.0.1:${p1}`];
+  const expected = await runClient(`grpc://127.0.0.1:${master}`, workers, workers[0]!, "master", "pulls");
+  const actual = await runClient(`grpc://127.0.0.1:${gate}`, workers, workers[0]!, "localhost", "pulls");
+
+  await t.test("a feed consumed on a TF task: TF's value", () => {
+    assert.deepEqual(expected.feed_to_task, { value: [3, 6] });
+    assert.deepEqual(actual.feed_to_task, expected.feed_to_task);
+  });
+  await t.test("unpinned nodes feeding nodes pinned to both TF tasks, over two steps: TF's values", () => {
+    assert.ok(!("error" in expected.unpinned_to_task), JSON.stringify(expected.unpinned_to_task));
+    assert.deepEqual(actual.unpinned_to_task, expected.unpinned_to_task);
+  });
+  await t.test("the sessions' connections to the tasks are closed with them", () => {
+    for (const address of workers) assert.equal(sharedChannelHolders(address), 0, address);
   });
 });
 

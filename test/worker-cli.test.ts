@@ -116,3 +116,41 @@ test("serve --worker-port serves the gateway's own devices over TF's WorkerServi
     child.kill("SIGKILL");
   }
 });
+
+test("serve --worker-port gateway (and --worker-port equal to --port) serve the WorkerService on the gateway's port", async () => {
+  for (const choose of ["gateway", "same"] as const) {
+    const port = await freePort();
+    const { child, output } = tfgate([
+      "serve",
+      "--port",
+      String(port),
+      "--devices",
+      "CPU:1",
+      "--worker-port",
+      choose === "gateway" ? "gateway" : String(port),
+    ]);
+    try {
+      await until(output, child, "TensorFlow's WorkerService over gRPC");
+      const c = createClient(WorkerService, createGrpcTransport({ baseUrl: `http://127.0.0.1:${port}` }));
+      const { deviceAttributes } = await c.getStatus({});
+      assert.deepEqual(
+        deviceAttributes.map((d) => d.name),
+        ["/job:localhost/replica:0/task:0/device:CPU:0"],
+      );
+      child.kill("SIGTERM");
+      assert.equal(await exited(child), 0, output());
+    } finally {
+      child.kill("SIGKILL");
+    }
+  }
+});
+
+test("serve --worker-port refuses a value that is neither a port nor 'gateway'", async () => {
+  const { child, output } = tfgate(["serve", "--port", "0", "--worker-port", "gate"]);
+  try {
+    assert.notEqual(await exited(child), 0);
+    assert.match(output(), /--worker-port.*expected a port number or "gateway"/);
+  } finally {
+    child.kill("SIGKILL");
+  }
+});

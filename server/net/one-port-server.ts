@@ -41,6 +41,12 @@
 // `claimHttp1Requests` does the same for HTTP/1.1 requests (the Connect and gRPC-Web fast path,
 // rpc/web-unary.ts): each is offered to the claim after the in-flight count for graceful shutdown
 // is taken and before Fastify sees it; keep-alive and Node's request timeouts apply as before.
+//
+// `routeHttp2Streams` hands the HTTP/2 streams a predicate picks (by path and content type) to
+// another http2 server that never listens (a second Fastify app: TF's WorkerService on the gateway's
+// port, worker-server.ts). It is asked before the claims, and the stream goes over by emitting the
+// original `stream` event (stream, headers, flags, raw headers) on that server, whose compat layer
+// then makes the request for its own app. The session, its socket and its limits stay this server's.
 
 import http from "node:http";
 import http2 from "node:http2";
@@ -57,9 +63,13 @@ export type Http2StreamClaim = (
 /** Decides whether an HTTP/1.1 request is served outside Fastify (true: the claim took it). */
 export type Http1RequestClaim = (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
 
+/** Picks the HTTP/2 streams another server serves (`routeHttp2Streams`). */
+export type Http2StreamRoute = (headers: http2.IncomingHttpHeaders) => boolean;
+
 interface ClaimSlot {
   claim: Http2StreamClaim | undefined;
   http1: Http1RequestClaim | undefined;
+  routes: { readonly picks: Http2StreamRoute; readonly to: http2.Http2Server }[];
 }
 
 /** Each one-port server's slots for its claims. */
@@ -87,7 +97,19 @@ export function claimHttp1Requests(server: net.Server, claim: Http1RequestClaim)
   slot.http1 = claim;
 }
 
-/** Offers each `stream` event of an http2 server to the slot's claim before its own listeners. */
+/**
+ * Installs a route on a server made by this module's factory: each new HTTP/2 stream whose headers
+ * `picks` accepts is served by `to` (an http2 server that does not listen, such as a Fastify app
+ * built with `http2: true` and made ready), before any claim or this server's app sees it. Routes
+ * are asked in the order installed. Throws for any other server.
+ */
+export function routeHttp2Streams(server: net.Server, picks: Http2StreamRoute, to: http2.Http2Server): void {
+  const slot = streamClaims.get(server);
+  if (slot === undefined) throw new Error("routeHttp2Streams: not a one-port server");
+  slot.routes.push({ picks, to });
+}
+
+/** Offers each `stream` event of an http2 server to the slot's routes and claim before its own listeners. */
 function offerStreams(server: http2.Http2Server | http2.Http2SecureServer, slot: ClaimSlot): void {
   const emit = server.emit;
   server.emit = function emitUnlessClaimed(
@@ -95,8 +117,11 @@ function offerStreams(server: http2.Http2Server | http2.Http2SecureServer, slot:
     event: string | symbol,
     ...args: unknown[]
   ): boolean {
-    if (event === "stream" && slot.claim !== undefined) {
-      if (slot.claim(args[0] as http2.ServerHttp2Stream, args[1] as http2.IncomingHttpHeaders)) return true;
+    if (event === "stream") {
+      const headers = args[1] as http2.IncomingHttpHeaders;
+      const route = slot.routes.find((r) => r.picks(headers));
+      if (route !== undefined) return route.to.emit("stream", ...args);
+      if (slot.claim?.(args[0] as http2.ServerHttp2Stream, headers) === true) return true;
     }
     return Reflect.apply(emit, this, [event, ...args]) as boolean;
   } as typeof server.emit;
@@ -201,7 +226,7 @@ function createOnePortServer(
   const sockets = new Set<net.Socket>();
   const http2Sessions = new Set<http2.Http2Session>();
   let closing = false;
-  const slot: ClaimSlot = { claim: undefined, http1: undefined };
+  const slot: ClaimSlot = { claim: undefined, http1: undefined, routes: [] };
   const { http1Sockets, onHttp1Request, trackHttp1Socket } = trackHttp1(handle, () => closing, slot);
   const onSession = (session: http2.Http2Session): void => {
     http2Sessions.add(session);

@@ -145,7 +145,11 @@ def main():
     parser.add_argument("--target", required=True)
     parser.add_argument("--steps", type=int, default=10)
     parser.add_argument("--flows", action="store_true", help="also run flows() (the master serves WorkerService)")
+    parser.add_argument("--only-flows", action="store_true", help="run flows() only")
     args = parser.parse_args()
+    if args.only_flows:
+        print(json.dumps({"flows": flows(args.target)}))
+        return
     result = {
         "pinned": pinned(args.target),
         "training": training(args.target, args.steps),

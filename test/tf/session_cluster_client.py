@@ -3,10 +3,11 @@ test/session-clusters.test.ts: the same programs run against TensorFlow's master
 tfgate, on the same worker tasks, and the answers must match.
 
 Usage: session_cluster_client.py --target grpc://host:port --workers h:p,h:p --alt-worker h:p
-                                  --boot-job <the master's own job> [--only-values]
+                                  --boot-job <the master's own job> [--only-values | --only-pulls]
 
 The master's own task in every cluster_def is /job:client/task:0 at the target's address; the
-workers are /job:worker/task:0 and task:1. Prints one JSON object.
+workers are /job:worker/task:0 and task:1. Prints one JSON object. --only-pulls runs only the
+programs whose worker tasks take values from the master's own task (RecvTensor at the target).
 """
 
 import argparse
@@ -114,6 +115,26 @@ def feed_to_task(target, jobs):
         return error(e)
 
 
+def unpinned_to_task(target, jobs):
+    """Unpinned nodes (the master's own task) feeding nodes pinned to the propagated tasks."""
+    g = tf.Graph()
+    with g.as_default():
+        a = tf.constant([[1.0, 2.0], [3.0, 4.0]]) + 1.0  # unpinned
+        p = tf.compat.v1.placeholder(tf.float32, [2, 2])
+        with tf.device("/job:worker/task:0"):
+            y = tf.matmul(a, p) * 2.0
+        with tf.device("/job:worker/task:1"):
+            w = y - a + tf.reduce_sum(p)
+        z = tf.reduce_sum(w)  # unpinned again: back to the master's task
+    try:
+        with tf.compat.v1.Session(target, graph=g, config=config(jobs)) as s:
+            ys, ws, zs = s.run([y, w, z], {p: [[0.5, 1.0], [1.5, 2.0]]})
+            ws2 = s.run(w, {p: [[1.0, 0.0], [0.0, 1.0]]})
+            return {"y": ys.tolist(), "w": ws.tolist(), "z": float(zs), "w2": ws2.tolist()}
+    except tf.errors.OpError as e:
+        return error(e)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--target", required=True)
@@ -121,12 +142,17 @@ def main() -> None:
     parser.add_argument("--alt-worker", required=True)
     parser.add_argument("--boot-job", required=True)
     parser.add_argument("--only-values", action="store_true")
+    parser.add_argument("--only-pulls", action="store_true")
     args = parser.parse_args()
     client = args.target[len("grpc://") :]
     workers = args.workers.split(",")
     good = [("client", {0: client}), ("worker", {0: workers[0], 1: workers[1]})]
     if args.only_values:
         print(json.dumps({"pinned": pinned(args.target, good)}))
+        return
+    if args.only_pulls:
+        pulls = {"feed_to_task": feed_to_task(args.target, good), "unpinned_to_task": unpinned_to_task(args.target, good)}
+        print(json.dumps(pulls))
         return
     out = {
         "pinned": pinned(args.target, good),

@@ -84,6 +84,7 @@ import { registerAllKernels } from "../kernels/register-all.js";
 import { createLocalWorker } from "../worker/local-worker.js";
 import { createStepRoutes, type StepRoutes } from "../worker/renamed-worker.js";
 import { sendDeviceOfKey } from "../worker/rendezvous-mgr.js";
+import type { TaskRename } from "../worker/task-rename.js";
 import { createThreadWorker, type ThreadWorker } from "../worker/thread-worker.js";
 import type { RemoteWorkerFactory, WorkerInterface } from "../worker/worker-interface.js";
 import {
@@ -220,6 +221,13 @@ export interface MasterOptions {
   readonly sessionClusters: SessionClusterMode;
   /** Addresses ("host:port", or "host" for any port) "listed" admits besides those of `cluster`. */
   readonly sessionClusterHosts: readonly string[];
+  /**
+   * Whether this server's own address (a propagated session's target) also serves TF's
+   * WorkerService (`serve --worker-port gateway`): then a TF task of a session's cluster_def may
+   * pull values from this process's task (RecvTensor at the target); else such a graph is refused
+   * at registration (session-cluster.ts).
+   */
+  readonly targetServesWorkerService: boolean;
   readonly log: LogFn;
 }
 
@@ -248,6 +256,7 @@ export const masterOptionDefaults = {
   remoteWorker: undefined,
   sessionClusters: "listed",
   sessionClusterHosts: [],
+  targetServesWorkerService: false,
 } as const;
 
 /** Fills defaults and range-checks (one place). Throws RangeError for a bad value. */
@@ -344,6 +353,11 @@ export interface Master {
   openSessionCount(): number;
   /** The workers, one per device group (operability and tests). */
   readonly workers: readonly WorkerInterface[];
+  /**
+   * The name a propagated session gives this server's task in one of its running steps (by the
+   * master's step id), for the WorkerService that answers that session's TF tasks.
+   */
+  stepRename(stepId: bigint): TaskRename | undefined;
   /** Closes every session and stops the workers. */
   close(): Promise<void>;
 }
@@ -707,6 +721,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
             remoteWorker: options.remoteWorker,
             routes,
             log,
+            targetServesWorkerService: options.targetServesWorkerService,
           });
         }
         const session = await MasterSession.create(
@@ -863,6 +878,8 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
     },
 
     workers,
+
+    stepRename: (stepId) => routes.renameOf(stepId),
 
     async close() {
       closing = true;

@@ -178,6 +178,8 @@ export interface PropagationDeps {
   readonly localWorkers: readonly WorkerInterface[];
   readonly remoteWorker: RemoteWorkerFactory;
   readonly routes: StepRoutes;
+  /** Whether the session's target serves TF's WorkerService (MasterOptions, same name). */
+  readonly targetServesWorkerService: boolean;
   readonly log: (level: "info" | "warn" | "error", message: string) => void;
 }
 
@@ -193,7 +195,11 @@ export async function createPropagatedEnvironment(
   principal: string,
   deps: PropagationDeps,
 ): Promise<PropagatedEnvironment> {
-  const factory: RemoteWorkerFactory = (o) => refusingPullsFrom(deps.remoteWorker(o), propagated.ownTask);
+  // The tasks call RecvTensor at the target for values of this process's task (TF's worker finds
+  // a task's address in the session's ClusterDef): possible only where that address serves it.
+  const factory: RemoteWorkerFactory = deps.targetServesWorkerService
+    ? deps.remoteWorker
+    : (o) => refusingPullsFrom(deps.remoteWorker(o), propagated.ownTask);
   const cluster = createClusterWorkers(propagated.cluster, propagated.ownTask, factory, deps.log);
   try {
     const remote = await cluster.discover(config.deviceFilters);
@@ -226,10 +232,10 @@ export async function createPropagatedEnvironment(
 
 /**
  * A task of a propagated cluster that would pull a value from the master's own task (a feed, or
- * an unpinned node's output, consumed on the task) would call RecvTensor at the master's address,
- * and tfgate's main port does not serve TF's WorkerService (only --worker-port does, which the
- * cluster cannot name: the master's task is the one at the session's target). Such a graph is
- * refused when it is registered, saying so, rather than failing inside TF's worker.
+ * an unpinned node's output, consumed on the task) calls RecvTensor at the master's address, the
+ * session's target. Unless the server serves TF's WorkerService there too (`serve --worker-port
+ * gateway`), such a graph is refused when it is registered, saying so, rather than failing inside
+ * TF's worker. (A separate --worker-port does not help: the cluster must name the target.)
  */
 function refusingPullsFrom(worker: RemoteWorker, ownTask: string): RemoteWorker {
   return {
@@ -243,7 +249,7 @@ function refusingPullsFrom(worker: RemoteWorker, ownTask: string): RemoteWorker 
         if (sender === ownTask || sender.startsWith(`${ownTask}/`)) {
           return Promise.reject(
             unimplemented(
-              `${worker.task} would receive a value from ${sender} (node ${n.name}), this server's own task in the session's cluster_def; tfgate does not serve RecvTensor on its MasterService port. Place the nodes that consume feeds or values computed on ${ownTask} on that task too, or name the tasks with tfgate's --cluster and --worker-port instead of cluster_def`,
+              `${worker.task} would receive a value from ${sender} (node ${n.name}), this server's own task in the session's cluster_def; this server does not serve TensorFlow's WorkerService (RecvTensor) at the session's target. Start it with --worker-port gateway (TFGATE_WORKER_PORT=gateway) to serve it on the same port, or place the nodes that consume feeds or values computed on ${ownTask} on that task too`,
             ),
           );
         }

@@ -24,30 +24,41 @@ import type { RunGraphResponse, WorkerInterface } from "./worker-interface.js";
 /** Fetches a value whose sender is on another task of a step's session cluster. */
 export type StepRecv = (key: string, signal: AbortSignal) => Promise<RendezvousValue> | undefined;
 
-/** Step id → how that step reaches other tasks; bound while a propagated session's step runs here. */
+/**
+ * Step id → how that step reaches other tasks, and the name its session gives this task; bound
+ * while a propagated session's step runs here.
+ */
 export interface StepRoutes {
-  bind(stepId: bigint, recv: StepRecv): void;
+  bind(stepId: bigint, recv: StepRecv, rename: TaskRename): void;
   unbind(stepId: bigint): void;
   /** The value's fetch for a bound step, or undefined (then the server's own cluster applies). */
   recv(stepId: bigint, key: string, signal: AbortSignal): Promise<RendezvousValue> | undefined;
+  /**
+   * The session's name for this task in a bound step: a TF task of the session's cluster asking
+   * this process for a value (RecvTensor) names the sender so (worker-service.ts).
+   */
+  renameOf(stepId: bigint): TaskRename | undefined;
 }
 
 /** Bindings beyond this many drop the oldest (steps whose cleanup never came). */
 const maxBoundSteps = 65_536;
 
 export function createStepRoutes(): StepRoutes {
-  const steps = new Map<bigint, StepRecv>();
+  const steps = new Map<bigint, { recv: StepRecv; rename: TaskRename }>();
   return {
-    bind(stepId, recv) {
+    bind(stepId, recv, rename) {
       steps.delete(stepId);
-      steps.set(stepId, recv);
+      steps.set(stepId, { recv, rename });
       if (steps.size > maxBoundSteps) steps.delete(steps.keys().next().value!);
     },
     unbind(stepId) {
       steps.delete(stepId);
     },
     recv(stepId, key, signal) {
-      return steps.get(stepId)?.(key, signal);
+      return steps.get(stepId)?.recv(key, signal);
+    },
+    renameOf(stepId) {
+      return steps.get(stepId)?.rename;
     },
   };
 }
@@ -73,10 +84,13 @@ export function createRenamedWorker(
     getDevices: () => devices,
     registerGraph: (req) => worker.registerGraph({ ...req, graphDef: graphToOwn(rename, req.graphDef) }),
     async runGraph(req): Promise<RunGraphResponse> {
-      routes.bind(req.stepId, (key, signal) =>
-        own.has(keyToOwn(rename, key).split(";")[0]!)
-          ? undefined
-          : otherTask(req.stepId, keyToSession(rename, key), signal),
+      routes.bind(
+        req.stepId,
+        (key, signal) =>
+          own.has(keyToOwn(rename, key).split(";")[0]!)
+            ? undefined
+            : otherTask(req.stepId, keyToSession(rename, key), signal),
+        rename,
       );
       const send = new Map([...req.send].map(([k, t]) => [keyToOwn(rename, k), t]));
       const res = await worker.runGraph({

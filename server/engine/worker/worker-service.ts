@@ -59,6 +59,12 @@ export interface WorkerServiceOptions {
   readonly defaultCluster?: ClusterAddresses | undefined;
   /** How many recent request ids RunGraph and RecvTensor remember (TF: 100,000). */
   readonly requestIdWindow?: number | undefined;
+  /**
+   * For the gateway's own WorkerService: the name a propagated session of this process's master
+   * gives the task in a running step, by the master's step id (Master.stepRename). A TF task of
+   * that session asks RecvTensor for the step's values under that name.
+   */
+  readonly stepRename?: ((stepId: bigint) => TaskRename | undefined) | undefined;
 }
 
 /** A registered graph: one piece per device, each registered on the worker owning that device. */
@@ -333,9 +339,12 @@ export function createWorkerService(options: WorkerServiceOptions): WorkerServic
 
     async recvTensor(req, ctx) {
       track(req.requestId, "RecvTensor");
-      // A key in the names a propagated session gives this worker: its rendezvous holds it under
-      // the worker's own names.
-      const key = aliases.toOwn(req.rendezvousKey);
+      // A key in the names a propagated session gives this worker (one its worker session named,
+      // or one this process's master runs, by the step): its rendezvous holds it under the
+      // worker's own names.
+      const stepRename = options.stepRename?.(req.stepId);
+      const key =
+        stepRename !== undefined ? keyToOwn(stepRename, req.rendezvousKey) : aliases.toOwn(req.rendezvousKey);
       const src = sendDeviceOfKey(key);
       const device = deviceByName.get(src);
       if (device === undefined) throw invalidArgument(`${src} unknown device.`);

@@ -137,11 +137,21 @@ interface PartialRunState {
   trace: boolean | undefined;
 }
 
-/** A random step id with the top 7 bits cleared (TF's master does the same). */
+/** Random words for step ids, drawn from the CSPRNG a batch at a time (one draw per call costs). */
+const stepIdPool = new BigUint64Array(256);
+let stepIdNext = stepIdPool.length;
+
+/**
+ * A random step id with the top 7 bits cleared (TF's master does the same). Unguessable: a peer
+ * that may call the gateway's WorkerService (RecvTensor by step id) must not predict another
+ * session's steps, so the 57 bits come from the CSPRNG, not Math.random.
+ */
 function newStepId(): bigint {
-  const hi = BigInt(Math.floor(Math.random() * 2 ** 25));
-  const lo = BigInt(Math.floor(Math.random() * 2 ** 32));
-  return (hi << 32n) | lo;
+  if (stepIdNext === stepIdPool.length) {
+    crypto.getRandomValues(stepIdPool);
+    stepIdNext = 0;
+  }
+  return stepIdPool[stepIdNext++]! & ((1n << 57n) - 1n);
 }
 
 /**

@@ -3,7 +3,7 @@
 // frees the device, and how fast one large MatMul runs on one core and on every core, against TF
 // in the same run.
 //
-//   node --import tsx bench/long-kernels.ts [--size 4096] [--small-steps 200] [--cancels 5]
+//   node --import tsx bench/long-kernels.ts [--size 6144] [--small-steps 200] [--cancels 5]
 //                                           [--min-seconds 3] [--no-tf] [--no-write]
 //
 // Parts, all on an in-process master with its default device worker threads:
@@ -177,7 +177,7 @@ async function gflops(minSeconds: number, withTf: boolean) {
 async function main() {
   const { values } = parseArgs({
     options: {
-      size: { type: "string", default: "4096" },
+      size: { type: "string", default: "6144" },
       "small-steps": { type: "string", default: "200" },
       cancels: { type: "string", default: "5" },
       "min-seconds": { type: "string", default: "3" },

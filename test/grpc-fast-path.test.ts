@@ -11,7 +11,6 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect, constants, type IncomingHttpHeaders } from "node:http2";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -20,8 +19,6 @@ import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import * as grpc from "@grpc/grpc-js";
-import type { FastifyInstance } from "fastify";
-import { AttrValueSchema } from "../gen/tensorflow/core/framework/attr_value_pb.js";
 import {
   CreateSessionRequestSchema,
   CreateSessionResponseSchema,
@@ -30,48 +27,14 @@ import {
   RunStepRequestSchema,
   RunStepResponseSchema,
 } from "../gen/tensorflow/core/protobuf/master_pb.js";
-import { buildApp } from "../server/app.js";
-import { resolveServerOptions, type ServerOptionsInput } from "../server/options.js";
 import { MasterServiceTfPath } from "../server/rpc/services.js";
-import { constNode, DataType, graph, node } from "./support/graphs.js";
+import {
+  fastPathGraph,
+  type LoggedServer as Server,
+  startLoggedServer as start,
+} from "./support/fast-path.js";
 import { tfAvailable, tfPython } from "./support/tf-cluster.js";
 import { throwawayCertificate } from "./support/tls.js";
-
-const floatList = create(AttrValueSchema, { value: { case: "list", value: { type: [DataType.DT_FLOAT] } } });
-/** `take:0` waits on an empty queue: only a deadline, a cancellation or shutdown ends it. */
-const testGraph = graph(
-  node("q", "FIFOQueueV2", { attrs: { component_types: floatList } }),
-  node("take", "QueueDequeueV2", { inputs: ["q"], attrs: { component_types: floatList } }),
-  constNode("c", DataType.DT_FLOAT, [2, 3], [1, 2, 3, 4, 5, 6]),
-  constNode(
-    "big",
-    DataType.DT_FLOAT,
-    [300],
-    Array.from({ length: 300 }, (_, i) => i / 7),
-  ),
-);
-
-interface Server {
-  readonly app: FastifyInstance;
-  readonly port: number;
-  readonly lines: { msg?: string; rpc?: string; reqId?: string; code?: string }[];
-}
-
-async function start(options: ServerOptionsInput): Promise<Server> {
-  const lines: Server["lines"] = [];
-  const app = await buildApp(
-    resolveServerOptions({
-      port: 0,
-      logLevel: "info",
-      master: { workerThreads: false, cpuDevices: 1 },
-      ...options,
-    }),
-    undefined,
-    { write: (line) => void lines.push(JSON.parse(line) as Server["lines"][number]) },
-  );
-  await app.listen({ port: 0, host: "127.0.0.1" });
-  return { app, port: (app.server.address() as AddressInfo).port, lines };
-}
 
 interface Answer {
   readonly headers: Record<string, unknown>;
@@ -145,7 +108,9 @@ async function createSession(port: number): Promise<string> {
   const a = await h2(
     port,
     tfPath("CreateSession"),
-    frame(toBinary(CreateSessionRequestSchema, create(CreateSessionRequestSchema, { graphDef: testGraph }))),
+    frame(
+      toBinary(CreateSessionRequestSchema, create(CreateSessionRequestSchema, { graphDef: fastPathGraph })),
+    ),
   );
   assert.equal(a.trailers["grpc-status"], "0", JSON.stringify(a));
   return fromBinary(CreateSessionResponseSchema, a.body.subarray(5)).sessionHandle;
@@ -581,7 +546,7 @@ describe("TLS: gRPC over h2 takes the fast path too", () => {
         const created = await new Promise<Buffer>((resolve, reject) => {
           const request = toBinary(
             CreateSessionRequestSchema,
-            create(CreateSessionRequestSchema, { graphDef: testGraph }),
+            create(CreateSessionRequestSchema, { graphDef: fastPathGraph }),
           );
           client.makeUnaryRequest(
             tfPath("CreateSession"),

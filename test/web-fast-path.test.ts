@@ -13,7 +13,6 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import http2 from "node:http2";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -33,66 +32,19 @@ import {
   createConnectTransport as createWebConnectTransport,
   createGrpcWebTransport as createWebGrpcWebTransport,
 } from "@connectrpc/connect-web";
-import type { FastifyInstance } from "fastify";
-import { AttrValueSchema } from "../gen/tensorflow/core/framework/attr_value_pb.js";
 import {
   ListDevicesRequestSchema,
   ListDevicesResponseSchema,
   RunStepRequestSchema,
 } from "../gen/tensorflow/core/protobuf/master_pb.js";
-import { buildApp } from "../server/app.js";
 import { codeName } from "../server/metrics.js";
-import { resolveServerOptions, type ServerOptionsInput } from "../server/options.js";
 import { MasterServiceProtoPath, MasterServiceTfPath } from "../server/rpc/services.js";
-import { constNode, DataType, graph, node } from "./support/graphs.js";
+import {
+  fastPathGraph,
+  type LoggedServer as Server,
+  startLoggedServer as start,
+} from "./support/fast-path.js";
 import { throwawayCertificate } from "./support/tls.js";
-
-const floatList = create(AttrValueSchema, { value: { case: "list", value: { type: [DataType.DT_FLOAT] } } });
-/** `take:0` waits on an empty queue: only a deadline, a cancellation or shutdown ends it. */
-const testGraph = graph(
-  node("q", "FIFOQueueV2", { attrs: { component_types: floatList } }),
-  node("take", "QueueDequeueV2", { inputs: ["q"], attrs: { component_types: floatList } }),
-  constNode("c", DataType.DT_FLOAT, [2, 3], [1, 2, 3, 4, 5, 6]),
-  constNode(
-    "big",
-    DataType.DT_FLOAT,
-    [300],
-    Array.from({ length: 300 }, (_, i) => i / 7),
-  ),
-);
-
-interface LogLine {
-  [field: string]: unknown;
-  msg?: string;
-  rpc?: string;
-  reqId?: string;
-  code?: string;
-  protocol?: string;
-}
-
-interface Server {
-  readonly app: FastifyInstance;
-  readonly port: number;
-  readonly origin: string;
-  readonly lines: LogLine[];
-}
-
-async function start(options: ServerOptionsInput): Promise<Server> {
-  const lines: LogLine[] = [];
-  const app = await buildApp(
-    resolveServerOptions({
-      port: 0,
-      logLevel: "info",
-      master: { workerThreads: false, cpuDevices: 1 },
-      ...options,
-    }),
-    undefined,
-    { write: (line) => void lines.push(JSON.parse(line) as LogLine) },
-  );
-  await app.listen({ port: 0, host: "127.0.0.1" });
-  const port = (app.server.address() as AddressInfo).port;
-  return { app, port, origin: `http://127.0.0.1:${port}`, lines };
-}
 
 interface Answer {
   readonly status: number;
@@ -232,7 +184,7 @@ async function createSession(origin: string): Promise<string> {
     MasterServiceTfPath,
     createConnectTransport({ baseUrl: origin, httpVersion: "1.1" }),
   );
-  const res = await client.createSession({ graphDef: testGraph });
+  const res = await client.createSession({ graphDef: fastPathGraph });
   return res.sessionHandle;
 }
 
@@ -922,7 +874,7 @@ describe("TLS: Connect and gRPC-Web over h2 and HTTP/1.1 take the fast path too"
           await createClient(
             MasterServiceTfPath,
             createConnectTransport({ baseUrl, httpVersion: "2", nodeOptions }),
-          ).createSession({ graphDef: testGraph })
+          ).createSession({ graphDef: fastPathGraph })
         ).sessionHandle;
         for (const [name, prefix, transport] of [
           ["connect h2", "connect", createConnectTransport({ baseUrl, httpVersion: "2", nodeOptions })],

@@ -11,10 +11,11 @@
 import assert from "node:assert/strict";
 import { request } from "node:http";
 import { after, test } from "node:test";
-import { create, fromJsonString, toJsonString } from "@bufbuild/protobuf";
+import { create, fromBinary, fromJsonString, toJsonString } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
 import type { NodeDef } from "../gen/tensorflow/core/framework/node_def_pb.js";
 import { CreateSessionRequestSchema } from "../gen/tensorflow/core/protobuf/master_pb.js";
-import { stopJsonGraphThread } from "../server/rpc/json-graph-thread.js";
+import { jsonToBinaryOffThread, stopJsonGraphThread } from "../server/rpc/json-graph-thread.js";
 import { attr } from "./support/attr.js";
 import { constNode, DataType, graph, node, tensorValues } from "./support/graphs.js";
 import { masterClient, startServer } from "./support/server.js";
@@ -169,4 +170,21 @@ test("connect-json: a big request's bad JSON and bad graph get the answers a sma
   } finally {
     await server.close();
   }
+});
+
+test("a JSON read cut short by the thread's end fails INTERNAL, and the next one starts the thread again", {
+  timeout: 120_000,
+}, async () => {
+  const body = new TextEncoder().encode(createJson(chain(20_000)));
+  const reading = jsonToBinaryOffThread(CreateSessionRequestSchema.typeName, body);
+  const refused = assert.rejects(reading, (e: unknown) => {
+    assert.ok(e instanceof ConnectError);
+    assert.equal(e.code, Code.Internal);
+    assert.match(e.rawMessage, /^the JSON decoding thread stopped/);
+    return true;
+  });
+  await stopJsonGraphThread();
+  await refused;
+  const bytes = await jsonToBinaryOffThread(CreateSessionRequestSchema.typeName, body);
+  assert.equal(fromBinary(CreateSessionRequestSchema, bytes).graphDef?.node.length, 20_000);
 });

@@ -15,6 +15,7 @@
 // would have answered parsing it itself.
 
 import { Worker } from "node:worker_threads";
+import { Code, ConnectError } from "@connectrpc/connect";
 import type { JsonGraphReply, JsonGraphRequest } from "./json-graph-thread-main.js";
 
 /** How long the thread stays without work before it is stopped (started again on demand). */
@@ -58,17 +59,21 @@ function started(): Worker {
     else w.reject(new Error(reply.error));
     if (waiting.size === 0) stopWhenIdle();
   });
-  const lost = (why: string) => {
-    if (thread !== mine) return;
-    thread = undefined;
-    const failed = [...waiting.values()];
-    waiting.clear();
-    for (const w of failed) w.reject(new Error(`the JSON decoding thread stopped (${why})`));
-  };
-  mine.on("error", (e) => lost(e.message));
-  mine.on("exit", (code) => lost(`exit code ${code}`));
+  mine.on("error", (e) => lost(mine, e.message));
+  mine.on("exit", (code) => lost(mine, `exit code ${code}`));
   thread = mine;
   return mine;
+}
+
+/** The thread `which` is gone: the requests waiting on it fail, and the next one starts another. */
+function lost(which: Worker, why: string): void {
+  if (thread !== which) return;
+  thread = undefined;
+  const failed = [...waiting.values()];
+  waiting.clear();
+  // The request was not at fault (the thread ran out of memory, or the server is stopping).
+  for (const w of failed)
+    w.reject(new ConnectError(`the JSON decoding thread stopped (${why})`, Code.Internal));
 }
 
 function stopWhenIdle(): void {
@@ -99,5 +104,7 @@ export function jsonToBinaryOffThread(typeName: string, body: Uint8Array): Promi
 export async function stopJsonGraphThread(): Promise<void> {
   clearTimeout(idleTimer);
   const t = thread;
-  if (t !== undefined) await t.terminate();
+  if (t === undefined) return;
+  lost(t, "stopped");
+  await t.terminate();
 }

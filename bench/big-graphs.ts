@@ -7,12 +7,18 @@
 // CreateSession phase starts from the request's bytes and decodes them as the gRPC path does (in
 // slices, rpc/graph-requests.ts); the one-piece decode (fromBinary, what connect-es does) is timed
 // alone for comparison. Then an ExtendSession of 100 nodes, whose cost should not grow with the
-// graph. Figures per size and the ratios between sizes.
+// graph. Then the same CreateSession sent as JSON (Connect's application/json: read on the JSON
+// thread, rpc/json-graph-thread.ts, and decoded in slices), with the one-piece JSON read timed alone.
+// Each phase also reports this thread's scavenges (count and pauses), the garbage collection
+// other clients wait for; `--max-semi-space-size` (a node flag) sets the young generation's size.
+// Figures per size and the ratios between sizes.
 //
-//   node --import tsx bench/big-graphs.ts [--sizes 10000,100000] [--repeats 1]
+//   node [--max-semi-space-size=N] --import tsx bench/big-graphs.ts [--sizes 10000,100000]
+//        [--repeats 1] [--label name]   (results in bench/results/big-graphs[-name]-<date>.json)
 
-import { monitorEventLoopDelay } from "node:perf_hooks";
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { loadavg } from "node:os";
+import { constants, monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
+import { create, fromBinary, fromJsonString, toBinary, toJsonString } from "@bufbuild/protobuf";
 import { type GraphDef, GraphDefSchema } from "../gen/tensorflow/core/framework/graph_pb.js";
 import type { NodeDef } from "../gen/tensorflow/core/framework/node_def_pb.js";
 import {
@@ -27,21 +33,24 @@ import { runInSlices } from "../server/engine/framework/slices.js";
 import { graphDefToBinarySliced } from "../server/engine/graph/graph-def-wire.js";
 import { lowerFunctionalOps, lowerFunctionalOpsSliced } from "../server/engine/graph/lower-functional-ops.js";
 import { createMaster, type Master } from "../server/engine/master/master.js";
-import { decodeRequest } from "../server/rpc/graph-requests.js";
+import { decodeJsonRequest, decodeRequest } from "../server/rpc/graph-requests.js";
+import { stopJsonGraphThread } from "../server/rpc/json-graph-thread.js";
 import { attr } from "../test/support/attr.js";
 import { constNode, DataType, node } from "../test/support/graphs.js";
 import { fmt, machineInfo, mainThreadCpuMs, positive, sleep, writeResults } from "./support.js";
 
-function parseArgs(argv: readonly string[]): { sizes: number[]; repeats: number } {
+function parseArgs(argv: readonly string[]): { sizes: number[]; repeats: number; label: string } {
   let sizes = [10_000, 100_000];
   let repeats = 1;
+  let label = "";
   for (let i = 0; i < argv.length; i += 2) {
     const value = argv[i + 1];
     if (argv[i] === "--sizes") sizes = (value ?? "").split(",").map((s) => positive("sizes", s, true));
     else if (argv[i] === "--repeats") repeats = positive("repeats", value, true);
+    else if (argv[i] === "--label") label = `-${value ?? ""}`;
     else throw new Error(`unknown option ${argv[i]}`);
   }
-  return { sizes, repeats };
+  return { sizes, repeats, label };
 }
 
 /** Identity chain nodes n<first> … n<first+count-1> (n0 a Const). */
@@ -66,6 +75,28 @@ interface Phase {
   mainCpuMs: number;
   listDevices: { n: number; p50: number; p99: number; max: number };
   loopStallMs: number;
+  /** This thread's young-generation collections (scavenges) during the phase: count and pauses. */
+  scavenges: { n: number; totalMs: number; p50: number; p90: number; max: number };
+}
+
+/** The main thread's scavenge pauses (perf_hooks "gc" entries), in ms, as they happen. */
+const scavengePauses: number[] = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    const { kind } = (e as PerformanceEntry & { detail: { kind: number } }).detail;
+    if (kind === constants.NODE_PERFORMANCE_GC_MINOR) scavengePauses.push(e.duration);
+  }
+}).observe({ entryTypes: ["gc"] });
+
+function scavengesSince(first: number): Phase["scavenges"] {
+  const p = scavengePauses.slice(first).sort((a, b) => a - b);
+  return {
+    n: p.length,
+    totalMs: p.reduce((a, b) => a + b, 0),
+    p50: pct(p, 0.5),
+    p90: pct(p, 0.9),
+    max: p.at(-1) ?? 0,
+  };
 }
 
 /** Runs `work` while ListDevices is sampled every ~10 ms. */
@@ -88,6 +119,7 @@ async function measured(m: Master, work: () => Promise<unknown>): Promise<Phase>
   })();
   const loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();
+  const gc0 = scavengePauses.length;
   const c0 = process.cpuUsage();
   const m0 = mainThreadCpuMs(process.pid) ?? 0;
   const t0 = performance.now();
@@ -98,6 +130,9 @@ async function measured(m: Master, work: () => Promise<unknown>): Promise<Phase>
   loop.disable();
   running = false;
   await sampler;
+  // Entries are delivered asynchronously: let the last ones arrive.
+  await new Promise((r) => setImmediate(r));
+  const scavenges = scavengesSince(gc0);
   lat.sort((a, b) => a - b);
   return {
     wallMs,
@@ -105,6 +140,7 @@ async function measured(m: Master, work: () => Promise<unknown>): Promise<Phase>
     mainCpuMs,
     listDevices: { n: lat.length, p50: pct(lat, 0.5), p99: pct(lat, 0.99), max: lat.at(-1) ?? 0 },
     loopStallMs: loop.max / 1e6,
+    scavenges,
   };
 }
 
@@ -156,7 +192,7 @@ const loweringOptions = {
 };
 
 async function main(): Promise<void> {
-  const { sizes, repeats } = parseArgs(process.argv.slice(2));
+  const { sizes, repeats, label } = parseArgs(process.argv.slice(2));
   const master = createMaster({ cpuDevices: 2, maxGraphNodes: 10_000_000 });
   const rows: Record<string, unknown>[] = [];
   try {
@@ -209,6 +245,22 @@ async function main(): Promise<void> {
         const extend = await measured(master, async () => {
           await master.extendSession(await decodeRequest(ExtendSessionRequestSchema, extendBytes));
         });
+        await master.closeSession({ $typeName: "tensorflow.CloseSessionRequest", sessionHandle: handle });
+        const json = new TextEncoder().encode(
+          toJsonString(
+            CreateSessionRequestSchema,
+            create(CreateSessionRequestSchema, { graphDef: { node: chain(n), versions: { producer: 1 } } }),
+          ),
+        );
+        const j0 = performance.now();
+        fromJsonString(CreateSessionRequestSchema, new TextDecoder().decode(json), {
+          ignoreUnknownFields: false,
+        });
+        const jsonDecodeMs = performance.now() - j0;
+        const jsonCreate = await measured(master, async () => {
+          const req = await decodeJsonRequest(CreateSessionRequestSchema, json);
+          handle = (await master.createSession(req)).sessionHandle;
+        });
         const stretches = await pieces(bytes, create(GraphDefSchema, { node: chain(n / 2) }));
         const row = {
           nodes: n,
@@ -218,13 +270,18 @@ async function main(): Promise<void> {
           create: createPhase,
           firstRun,
           extend,
+          jsonBytes: json.length,
+          jsonDecodeMs,
+          jsonCreate,
           stretches,
         };
         rows.push(row);
         const line = (what: string, p: Phase) =>
           `  ${what}: ${fmt(p.wallMs, 0)} ms wall, ${fmt(p.cpuMs, 0)} ms CPU (${fmt(p.mainCpuMs, 0)} on the RPC thread); ListDevices ` +
           `p50 ${fmt(p.listDevices.p50, 1)} / p99 ${fmt(p.listDevices.p99, 1)} / max ${fmt(p.listDevices.max, 1)} ms ` +
-          `(${p.listDevices.n} calls); longest event-loop stall ${fmt(p.loopStallMs, 1)} ms`;
+          `(${p.listDevices.n} calls); longest event-loop stall ${fmt(p.loopStallMs, 1)} ms; ` +
+          `${p.scavenges.n} scavenges, ${fmt(p.scavenges.totalMs, 0)} ms, pause p50 ${fmt(p.scavenges.p50, 1)} / ` +
+          `p90 ${fmt(p.scavenges.p90, 1)} / max ${fmt(p.scavenges.max, 1)} ms`;
         console.log(
           `${n} nodes (${fmt(bytes.length / 1e6, 1)} MB request; its one-piece decode ${fmt(decodeMs, 0)} ms)`,
         );
@@ -241,14 +298,20 @@ async function main(): Promise<void> {
           `  ExtendSession of 100 nodes: ${fmt(extend.wallMs, 1)} ms wall, ${fmt(extend.cpuMs, 1)} ms CPU`,
         );
         console.log(
+          `  JSON (${fmt(json.length / 1e6, 1)} MB; read whole on this thread: ${fmt(jsonDecodeMs, 0)} ms)`,
+        );
+        console.log(line("CreateSession from JSON", jsonCreate));
+        console.log(
           `  added ListDevices p99 over idle: CreateSession ${fmt(createPhase.listDevices.p99 - idle.listDevices.p99, 1)} ms, ` +
-            `first RunStep ${fmt(firstRun.listDevices.p99 - idle.listDevices.p99, 1)} ms`,
+            `first RunStep ${fmt(firstRun.listDevices.p99 - idle.listDevices.p99, 1)} ms, ` +
+            `CreateSession from JSON ${fmt(jsonCreate.listDevices.p99 - idle.listDevices.p99, 1)} ms`,
         );
         await master.closeSession({ $typeName: "tensorflow.CloseSessionRequest", sessionHandle: handle });
       }
     }
   } finally {
     await master.close();
+    await stopJsonGraphThread();
   }
   const by = (n: number) =>
     rows.filter((r) => r.nodes === n) as unknown as { create: Phase; firstRun: Phase; extend: Phase }[];
@@ -277,7 +340,8 @@ async function main(): Promise<void> {
         )}x`,
     );
   }
-  console.log(writeResults("big-graphs", { machine: machineInfo(), sizes, rows }));
+  const machine = { ...machineInfo(), execArgv: process.execArgv, loadAverage: loadavg() };
+  console.log(writeResults(`big-graphs${label}`, { machine, sizes, rows }));
 }
 
 await main();

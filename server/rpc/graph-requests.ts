@@ -9,7 +9,8 @@
 // the binary encodings (Connect, gRPC and gRPC-Web with protobuf bodies) the two methods are served
 // by a handler whose input descriptor lacks the graph_def field: connect-es then keeps the graph's
 // bytes as an unknown field, undecoded, and the handler decodes the request again from those bytes,
-// in slices. JSON requests keep the ordinary handler.
+// in slices. JSON requests keep the ordinary handler there; the Connect fast path (web-unary.ts)
+// reads a big graph's JSON on a thread of its own (decodeJsonRequest, json-graph-thread.ts).
 
 import {
   clone,
@@ -18,6 +19,7 @@ import {
   type DescMessage,
   type DescMethod,
   fromBinary,
+  fromJsonString,
   type MessageShape,
   toBinary,
 } from "@bufbuild/protobuf";
@@ -31,6 +33,7 @@ import {
 } from "../../gen/tensorflow/core/protobuf/master_pb.js";
 import { runInSlices } from "../engine/framework/slices.js";
 import { fromBinaryWithGraphSliced, SLICED_DECODE_MIN_BYTES } from "../engine/graph/graph-def-wire.js";
+import { jsonToBinaryOffThread } from "./json-graph-thread.js";
 
 /** The graph_def field numbers of master.proto's requests that carry one. */
 const graphDefField = new Map<string, number>([
@@ -46,6 +49,25 @@ export function decodeRequest<D extends DescMessage>(
   const field = graphDefField.get(schema.typeName);
   if (field === undefined || bytes.length < SLICED_DECODE_MIN_BYTES) return fromBinary(schema, bytes);
   return runInSlices(fromBinaryWithGraphSliced(schema, bytes, field));
+}
+
+/** connect-es's JSON options for MasterService (app.ts: unknown fields are refused). */
+const jsonOptions = { ignoreUnknownFields: false };
+const textDecoder = new TextDecoder();
+
+/**
+ * fromJsonString(schema, UTF-8 `body`) as connect-es reads JSON, with its errors. A big
+ * CreateSession or ExtendSession body is read on the JSON thread (json-graph-thread.ts) and comes
+ * back in binary, decoded here in slices: the RPC thread never parses it in one piece.
+ */
+export async function decodeJsonRequest<D extends DescMessage>(
+  schema: D,
+  body: Uint8Array,
+): Promise<MessageShape<D>> {
+  if (!graphDefField.has(schema.typeName) || body.length < SLICED_DECODE_MIN_BYTES) {
+    return fromJsonString(schema, textDecoder.decode(body), jsonOptions);
+  }
+  return decodeRequest(schema, await jsonToBinaryOffThread(schema.typeName, body));
 }
 
 /**

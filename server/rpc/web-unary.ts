@@ -24,7 +24,7 @@
 // always). Engine calls, cancellation, deadlines, error mapping, authentication and metrics are the
 // same functions the other paths call.
 
-import { type DescMessage, fromJsonString, type MessageShape, toJsonString } from "@bufbuild/protobuf";
+import { type DescMessage, type MessageShape, toJsonString } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { Compression } from "@connectrpc/connect/protocol";
 import {
@@ -38,7 +38,7 @@ import type { AuthResult } from "../auth/authenticator.js";
 import { isAllowedHost } from "../auth/host-check.js";
 import type { RpcEncoding, RpcProtocol, RpcTracker } from "../metrics.js";
 import type { Http1RequestClaim } from "../net/one-port-server.js";
-import { decodeRequest } from "./graph-requests.js";
+import { decodeJsonRequest, decodeRequest } from "./graph-requests.js";
 import {
   BodyReader,
   buildRoutes,
@@ -77,9 +77,6 @@ const grpcWebProtoType = /^application\/grpc-web(?:\+proto)?$/i;
 const connectTimeout = /^\d{1,10}$/;
 const maxTimerMs = 2 ** 31 - 1;
 const frameHeaderBytes = 5;
-/** connect-es's JSON options for MasterService (app.ts: unknown fields are refused). */
-const jsonOptions = { ignoreUnknownFields: false };
-const textDecoder = new TextDecoder();
 /** A successful gRPC-Web call's trailer frame: "grpc-status: 0\r\n". */
 const okTrailer = grpcWebTrailerFrame([["grpc-status", "0"]]);
 
@@ -263,7 +260,8 @@ async function run(
     }
   } else {
     try {
-      request = fromJsonString(route.input, textDecoder.decode(bytes), jsonOptions);
+      // A big graph's JSON is read off the RPC thread (rpc/graph-requests.ts).
+      request = await decodeJsonRequest(route.input, bytes);
     } catch (e) {
       throw ConnectError.from(e, Code.InvalidArgument);
     }

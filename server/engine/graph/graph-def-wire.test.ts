@@ -219,3 +219,57 @@ test("a partition's GraphDef encodes in slices to toBinary's bytes", () => {
     Buffer.from(toBinary(GraphDefSchema, g)),
   );
 });
+
+test("nodes holding big tensors encode to toBinary's bytes, the tensor's bytes written around", () => {
+  const content = (n: number, seed: number) =>
+    Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);
+  const bigConst = (name: string, bytes: number, seed: number) =>
+    node(name, "Const", {
+      attrs: {
+        dtype: attr.type(DataType.DT_FLOAT),
+        value: attr.tensor({
+          dtype: DataType.DT_FLOAT,
+          tensorShape: { dim: [{ size: BigInt(bytes / 4) }] },
+          tensorContent: content(bytes, seed),
+        } as never),
+      },
+      device: "/device:CPU:0",
+    });
+  const g = bigGraph(300);
+  // First, among others, last; one just past the threshold and one of 3 MB.
+  g.node.unshift(bigConst("big0", 1 << 20, 1));
+  g.node.splice(150, 0, bigConst("big1", 3 << 20, 2));
+  const last = bigConst("big2", (1 << 20) + 4, 3);
+  // Attrs before and after the tensor's, debug info, a type, unknown fields on the node and the tensor.
+  last.attr = { a_first: attr.int(5), ...last.attr, z_last: attr.string("end") };
+  last.experimentalDebugInfo = {
+    $typeName: "tensorflow.NodeDef.ExperimentalDebugInfo",
+    originalNodeNames: ["orig"],
+    originalFuncNames: [],
+  };
+  last.$unknown = [{ no: 99, wireType: WireType.Varint, data: Uint8Array.of(1) }];
+  const tensor = last.attr.value!.value.value as {
+    versionNumber: number;
+    floatVal: number[];
+    $unknown?: unknown;
+  };
+  tensor.versionNumber = 3;
+  tensor.floatVal = [1.5];
+  tensor.$unknown = [{ no: 98, wireType: WireType.Varint, data: Uint8Array.of(2) }];
+  g.node.push(last);
+  const expected = toBinary(GraphDefSchema, g);
+  const { value, yields } = drive(graphDefToBinarySliced(g));
+  assert.ok(Buffer.from(value).equals(Buffer.from(expected)));
+  assert.ok(equals(GraphDefSchema, fromBinary(GraphDefSchema, value), g));
+  // Each big node is a slice of its own.
+  assert.ok(yields >= 3 + Math.floor(300 / 128));
+  // A tensor just under the threshold, or with an AttrValue carrying unknown fields: the ordinary way.
+  const unknownOnValue = bigConst("u", 1 << 20, 5);
+  unknownOnValue.attr.value!.$unknown = [{ no: 97, wireType: WireType.Varint, data: Uint8Array.of(3) }];
+  const small = create(GraphDefSchema, { node: [bigConst("s", (1 << 20) - 4, 4), unknownOnValue] });
+  assert.ok(
+    Buffer.from(drive(graphDefToBinarySliced(small)).value).equals(
+      Buffer.from(toBinary(GraphDefSchema, small)),
+    ),
+  );
+});

@@ -183,7 +183,11 @@ export function binaryJob(
   const arrays = fns.floatArrays;
   if (arrays !== undefined && isFloatCompute(dt, outDtype) && a.data.length === n && b.data.length === n) {
     const [ad, bd, od] = [a.data as FloatArray, b.data as FloatArray, out as FloatArray];
-    run = (s, e) => arrays(ad.subarray(s, e), bd.subarray(s, e), od.subarray(s, e));
+    // The whole range passes the arrays themselves (a subarray costs more than a small op).
+    run = (s, e) =>
+      s === 0 && e === n
+        ? arrays(ad, bd, od)
+        : arrays(ad.subarray(s, e), bd.subarray(s, e), od.subarray(s, e));
   } else run = loop(a.data, b.data, out, shape, x.shape, y.shape, f);
   const encoded = encodedOutput(outDtype, shape, out);
   return { passes: [...a.passes, ...b.passes, { n, run }, ...encoded.passes], result: encoded.result };
@@ -277,7 +281,7 @@ export function unaryJob(
   const array = fns.floatArray;
   if (array !== undefined && isFloatCompute(dt, outDtype)) {
     const [fa, od] = [ad as FloatArray, out as FloatArray];
-    run = (s, e) => array(fa.subarray(s, e), od.subarray(s, e));
+    run = (s, e) => (s === 0 && e === n ? array(fa, od) : array(fa.subarray(s, e), od.subarray(s, e)));
   } else
     run = (s, e) => {
       for (let i = s; i < e; i++) out[i] = f(ad[i]!);

@@ -45,12 +45,11 @@ export function argReduceJob(
   const big = x.data instanceof BigInt64Array || x.data instanceof BigUint64Array;
   const input = big ? { data: x.data as BigInt64Array, passes: [] } : decodedInput(x);
   const vals = input.data;
-  const best = new Float64Array(n);
-  const bestValue: { [i: number]: number | bigint } = big
-    ? x.data instanceof BigUint64Array
-      ? new BigUint64Array(n)
-      : new BigInt64Array(n)
-    : new Float64Array(n);
+  // The best index and value so far of each output slot: scratch charged to the step.
+  const best = allocData(DataType.DT_DOUBLE, n) as Float64Array;
+  const bestValue = (big ? allocData(x.dtype, n) : allocData(DataType.DT_DOUBLE, n)) as {
+    [i: number]: number | bigint;
+  };
   // Input element i is (o, k, t) with i = (o·len + k)·stride + t; its slot is o·stride + t.
   const fold = (start: number, end: number) => {
     let t = start % stride;

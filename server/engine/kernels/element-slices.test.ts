@@ -13,13 +13,18 @@ import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { addFns } from "./Add.js";
 import { argReduceJob } from "./ArgMax.js";
+import { atan2 } from "./Atan2.js";
+import { biasAdd } from "./BiasAdd.js";
 import { castJob } from "./Cast.js";
 import { cosFns } from "./Cos.js";
 import { depthwiseConv2dNativeJob } from "./DepthwiseConv2dNative.js";
 import { depthwiseConv2dNativeBackpropFilterJob } from "./DepthwiseConv2dNativeBackpropFilter.js";
 import { depthwiseConv2dNativeBackpropInputJob } from "./DepthwiseConv2dNativeBackpropInput.js";
+import { equal } from "./Equal.js";
+import { erf } from "./Erf.js";
 import { fillJob } from "./Fill.js";
 import { lessFns } from "./Less.js";
+import { logicalNot } from "./LogicalNot.js";
 import { mulFns } from "./Mul.js";
 import { realDivFns } from "./RealDiv.js";
 import { selectJob, selectV2Job } from "./Select.js";
@@ -356,6 +361,31 @@ test("kernels take the sliced path only for large tensors; small ones finish wit
   for (let r = big.slices.next(); !r.done; r = big.slices.next()) pieces++;
   assert.ok(pieces >= 4, `only ${pieces} pieces`);
   assert.ok(big.outputs[0], "the output is set when the slices end");
+});
+
+test("kernels that call the element machinery themselves take the sliced path too, with the bits of the whole call", () => {
+  const n = SLICED_MIN_ELEMENTS;
+  const x = floats([n / 64, 64], 33);
+  const y = floats([n / 64, 64], 34);
+  const bool = tensor(DataType.DT_BOOL, [n], 35);
+  const cases: [string, Tensor[], () => Tensor][] = [
+    ["BiasAdd", [x, floats([64], 36)], () => biasAdd(x, floats([64], 36))],
+    ["Equal", [x, x], () => equal(x, x)],
+    ["Atan2", [x, y], () => atan2(x, y)],
+    ["Erf", [x], () => erf(x)],
+    ["LogicalNot", [bool], () => logicalNot(bool)],
+  ];
+  for (const [op, inputs, whole] of cases) {
+    const attrs = op === "LogicalNot" ? {} : { T: attr.type(F) };
+    const run = startKernel(op, { attrs, inputs });
+    assert.ok(run.slices, `${op} over ${n} elements continues in slices`);
+    let pieces = 0;
+    for (let r = run.slices.next(); !r.done; r = run.slices.next()) pieces++;
+    assert.ok(pieces >= 4, `${op}: only ${pieces} pieces`);
+    const got = run.outputs[0];
+    assert.ok(got, `${op} set its output`);
+    assertSameTensor(got, whole(), op);
+  }
 });
 
 test("a large Sum abandoned between slices stops there: no output, and the rest never runs", () => {

@@ -12,6 +12,7 @@ import { float32ToBfloat16Array, float32ToHalfArray } from "../framework/float16
 import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { addFns } from "./Add.js";
+import { addN } from "./AddN.js";
 import { argReduceJob } from "./ArgMax.js";
 import { atan2 } from "./Atan2.js";
 import { biasAdd } from "./BiasAdd.js";
@@ -374,9 +375,11 @@ test("kernels that call the element machinery themselves take the sliced path to
     ["Atan2", [x, y], () => atan2(x, y)],
     ["Erf", [x], () => erf(x)],
     ["LogicalNot", [bool], () => logicalNot(bool)],
+    ["AddN", [x, y, x], () => addN([x, y, x])],
   ];
   for (const [op, inputs, whole] of cases) {
-    const attrs = op === "LogicalNot" ? {} : { T: attr.type(F) };
+    const attrs =
+      op === "LogicalNot" ? {} : { T: attr.type(F), ...(op === "AddN" ? { N: attr.int(3) } : {}) };
     const run = startKernel(op, { attrs, inputs });
     assert.ok(run.slices, `${op} over ${n} elements continues in slices`);
     let pieces = 0;

@@ -68,16 +68,31 @@ export function zerosLike(x: Tensor): Tensor {
 }
 
 export function onesLike(x: Tensor): Tensor {
+  return runWhole(onesLikeJob(x));
+}
+
+/** onesLike as an ElementJob (util/element-slices.ts): allocated now, written whole or in slices. */
+export function onesLikeJob(x: Tensor): ElementJob<Tensor> {
   const t = Tensor.zeros(x.dtype, x.shape);
   const d = t.data;
-  if (d instanceof BigInt64Array || d instanceof BigUint64Array) d.fill(1n);
-  else if (x.dtype === DataType.DT_HALF) (d as Uint16Array).fill(0x3c00);
-  else if (x.dtype === DataType.DT_BFLOAT16) (d as Uint16Array).fill(0x3f80);
-  else if (lanesOf(x.dtype) === 2)
-    for (let i = 0; i < (d as Float32Array).length; i += 2) (d as Float32Array)[i] = 1;
-  else if (Array.isArray(d)) throw invalidArgument("OnesLike is not defined for this dtype");
-  else d.fill(1);
-  return t;
+  const n = x.numElements;
+  const result = () => t;
+  if (d instanceof BigInt64Array || d instanceof BigUint64Array)
+    return oneLoop(n, (s, e) => d.fill(1n, s, e), result);
+  if (Array.isArray(d)) throw invalidArgument("OnesLike is not defined for this dtype");
+  const values = d as Exclude<typeof d, BigInt64Array | BigUint64Array | unknown[]>;
+  if (lanesOf(x.dtype) === 2) {
+    // Complex: real parts 1, imaginary parts left 0.
+    return oneLoop(
+      n,
+      (s, e) => {
+        for (let i = s; i < e; i++) values[2 * i] = 1;
+      },
+      result,
+    );
+  }
+  const one = x.dtype === DataType.DT_HALF ? 0x3c00 : x.dtype === DataType.DT_BFLOAT16 ? 0x3f80 : 1;
+  return oneLoop(n, (s, e) => values.fill(one, s, e), result);
 }
 
 export const zerosLikeConfig: KernelConfig = {
@@ -94,5 +109,5 @@ export const onesLikeConfig: KernelConfig = {
       "T: {bfloat16, half, float, double, int8, uint8, int16, uint16, int32, uint32, int64, uint64, complex64, complex128, bool}",
     ],
   },
-  kernel: simpleKernel("OnesLike", (ctx) => ctx.setOutput(0, onesLike(ctx.input(0)))),
+  kernel: cpuKernel("OnesLike", () => ({ compute: (ctx) => computeJob(ctx, onesLikeJob(ctx.input(0))) })),
 };

@@ -8,7 +8,14 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { attr } from "../../../test/support/attr.js";
 import { forEachBroadcastRun, forEachBroadcastRunIn, stridesOf } from "../framework/bcast.js";
-import { float32ToBfloat16Array, float32ToHalfArray } from "../framework/float16.js";
+import {
+  bfloat16ToFloat,
+  float32ToBfloat16Array,
+  float32ToHalfArray,
+  floatToBfloat16,
+  floatToHalf,
+  halfToFloat,
+} from "../framework/float16.js";
 import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { addFns } from "./Add.js";
@@ -23,7 +30,7 @@ import { depthwiseConv2dNativeBackpropFilterJob } from "./DepthwiseConv2dNativeB
 import { depthwiseConv2dNativeBackpropInputJob } from "./DepthwiseConv2dNativeBackpropInput.js";
 import { equal } from "./Equal.js";
 import { erf } from "./Erf.js";
-import { fillJob } from "./Fill.js";
+import { fillJob, onesLike } from "./Fill.js";
 import { lessFns } from "./Less.js";
 import { logicalNot } from "./LogicalNot.js";
 import { mulFns } from "./Mul.js";
@@ -217,6 +224,40 @@ test("binary element-wise ops in slices have the bits of one run, with and witho
   assertSlicedIsWhole(() => binaryJob("Add", s, t, addFns), "Add string", 7);
 });
 
+test("half and bfloat16 inputs are decoded before the loop reads them, also a broadcast scalar", () => {
+  // Sliced against whole cannot see this (both would read the same undecoded storage): compare
+  // with the element function applied to the decoded values.
+  for (const [dt, decode, encode] of [
+    [DataType.DT_HALF, halfToFloat, floatToHalf],
+    [DataType.DT_BFLOAT16, bfloat16ToFloat, floatToBfloat16],
+  ] as const) {
+    const x = tensor(dt, [37, 41], 37);
+    const y = tensor(dt, [], 38);
+    const xs = x.data as Uint16Array;
+    const ys = y.data as Uint16Array;
+    for (const [what, job, want] of [
+      ["x · scalar", () => binaryJob("Mul", x, y, mulFns), (i: number) => decode(xs[i]!) * decode(ys[0]!)],
+      ["scalar · x", () => binaryJob("Mul", y, x, mulFns), (i: number) => decode(ys[0]!) * decode(xs[i]!)],
+      ["x + x", () => binaryJob("Add", x, x, addFns), (i: number) => decode(xs[i]!) + decode(xs[i]!)],
+      ["cos x", () => unaryJob("Cos", x, cosFns), (i: number) => Math.cos(decode(xs[i]!))],
+    ] as const) {
+      for (const got of [runWhole(job()), drainJob(job())]) {
+        const g = got.data as Uint16Array;
+        for (let i = 0; i < g.length; i++) {
+          const w = encode(Math.fround(want(i)));
+          if (g[i] !== w) assert.fail(`${dt} ${what}: element ${i} is ${g[i]}, want ${w}`);
+        }
+      }
+    }
+  }
+});
+
+/** A job run in slices of 97 elements to its end. */
+function drainJob(job: ElementJob<Tensor>): Tensor {
+  const g = jobSlices(job, 97);
+  for (let r = g.next(); ; r = g.next()) if (r.done) return r.value;
+}
+
 test("unary element-wise ops in slices have the bits of one run", () => {
   for (const dt of [F, DataType.DT_DOUBLE, DataType.DT_HALF, DataType.DT_BFLOAT16]) {
     const x = tensor(dt, [31, 29, 7], 7);
@@ -376,6 +417,7 @@ test("kernels that call the element machinery themselves take the sliced path to
     ["Erf", [x], () => erf(x)],
     ["LogicalNot", [bool], () => logicalNot(bool)],
     ["AddN", [x, y, x], () => addN([x, y, x])],
+    ["OnesLike", [x], () => onesLike(x)],
   ];
   for (const [op, inputs, whole] of cases) {
     const attrs =

@@ -73,15 +73,16 @@ function loop<A, B, O>(
       for (let i = s; i < e; i++) out[i] = f(a[i]!, b[i]!);
     };
   }
+  // The scalar is read when the loop runs: a half/bfloat16 input is decoded by an earlier pass.
   if (b.length === 1 && a.length === n) {
-    const y = b[0]!;
     return (s, e) => {
+      const y = b[0]!;
       for (let i = s; i < e; i++) out[i] = f(a[i]!, y);
     };
   }
   if (a.length === 1 && b.length === n) {
-    const x = a[0]!;
     return (s, e) => {
+      const x = a[0]!;
       for (let i = s; i < e; i++) out[i] = f(x, b[i]!);
     };
   }

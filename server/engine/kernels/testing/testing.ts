@@ -70,7 +70,10 @@ export async function runKernel(op: string, opts: RunOptions = {}): Promise<RunR
  * Calls a synchronous kernel's compute once and hands back what it returned (its slices, when it
  * continues in slices) with the outputs it has set so far, for tests that drive slices themselves.
  */
-export function startKernel(op: string, opts: RunOptions = {}): RunResult & { slices: KernelSlices | undefined } {
+export function startKernel(
+  op: string,
+  opts: RunOptions = {},
+): RunResult & { slices: KernelSlices | undefined } {
   const { kernel, ctx, result } = kernelAndContext(op, opts);
   if (isAsyncKernel(kernel)) throw internal(`${op} is an asynchronous kernel`);
   return { ...result, slices: kernel.compute(ctx) ?? undefined };

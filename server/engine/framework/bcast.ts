@@ -92,6 +92,56 @@ export function forEachBroadcastRun(
 }
 
 /**
+ * forEachBroadcastRun restricted to output elements [start, end): the same runs in the same order,
+ * the first and last cut at the range's ends. Consecutive ranges together make exactly the walk of
+ * forEachBroadcastRun (how sliced kernels walk a huge tensor in pieces, util/element-slices.ts).
+ */
+export function forEachBroadcastRunIn(
+  outShape: readonly number[],
+  aStrides: readonly number[],
+  bStrides: readonly number[],
+  start: number,
+  end: number,
+  body: (o: number, a: number, b: number, count: number, aStep: number, bStep: number) => void,
+): void {
+  const rank = outShape.length;
+  if (end <= start) return;
+  if (rank === 0) {
+    body(0, 0, 0, 1, 0, 0);
+    return;
+  }
+  const inner = outShape[rank - 1]!;
+  const aStep = aStrides[rank - 1]!;
+  const bStep = bStrides[rank - 1]!;
+  const idx = new Array<number>(rank).fill(0);
+  let row = Math.floor(start / inner);
+  let j = start - row * inner;
+  let a = 0;
+  let b = 0;
+  for (let d = rank - 2; d >= 0; d--) {
+    const q = row % outShape[d]!;
+    row = (row - q) / outShape[d]!;
+    idx[d] = q;
+    a += q * aStrides[d]!;
+    b += q * bStrides[d]!;
+  }
+  for (let o = start; o < end; j = 0) {
+    const count = Math.min(inner - j, end - o);
+    body(o, a + j * aStep, b + j * bStep, count, aStep, bStep);
+    o += count;
+    for (let d = rank - 2; d >= 0; d--) {
+      idx[d]!++;
+      a += aStrides[d]!;
+      b += bStrides[d]!;
+      if (idx[d]! < outShape[d]!) break;
+      a -= aStrides[d]! * outShape[d]!;
+      b -= bStrides[d]! * outShape[d]!;
+      idx[d] = 0;
+    }
+  }
+}
+
+/**
  * TF's BroadcastGradientArgs (BCast::grad_x_reduce_idx / grad_y_reduce_idx): for each input, the
  * dimensions of the broadcast result it must be summed over to get its gradient. A dimension that
  * is 1 (or missing) on a side is reduced for that side, also when both sides are 1, as TF does.

@@ -5,12 +5,22 @@ import { invalidArgument } from "../framework/errors.js";
 import { sameShape, shapeString, Tensor, type VariantValue } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { addFns } from "./Add.js";
-import { binaryOp } from "./util/cwise.js";
-import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { binaryJob } from "./util/cwise.js";
+import { jobSlices, SLICED_MIN_ELEMENTS } from "./util/element-slices.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { drainSync, outputSlices, type Slices } from "./util/slices.js";
 import { addVariants } from "./util/tensor-list.js";
 import { copyTensor } from "./util/tensor-util.js";
 
 export function addN(inputs: readonly Tensor[]): Tensor {
+  return drainSync(addNSlices(inputs));
+}
+
+/**
+ * addN as slices: the running sum adds one input at a time, each addition an element job
+ * (util/element-slices.ts) cut into pieces, in the same order as whole.
+ */
+function* addNSlices(inputs: readonly Tensor[]): Slices<Tensor> {
   const first = inputs[0]!;
   inputs.forEach((t, i) => {
     if (!sameShape(t.shape, first.shape)) {
@@ -21,8 +31,8 @@ export function addN(inputs: readonly Tensor[]): Tensor {
   });
   if (inputs.length === 1) return copyTensor(first);
   if (first.dtype === DataType.DT_VARIANT) return addNVariant(inputs);
-  let acc = binaryOp("AddN", inputs[0]!, inputs[1]!, addFns);
-  for (let i = 2; i < inputs.length; i++) acc = binaryOp("AddN", acc, inputs[i]!, addFns);
+  let acc = yield* jobSlices(binaryJob("AddN", inputs[0]!, inputs[1]!, addFns));
+  for (let i = 2; i < inputs.length; i++) acc = yield* jobSlices(binaryJob("AddN", acc, inputs[i]!, addFns));
   return acc;
 }
 
@@ -50,7 +60,15 @@ export const addNConfig: KernelConfig = {
     isCommutative: true,
     isAggregate: true,
   },
-  kernel: simpleKernel("AddN", (ctx) =>
-    ctx.setOutput(0, addN(Array.from({ length: ctx.numInputs }, (_, i) => ctx.input(i)))),
-  ),
+  kernel: cpuKernel("AddN", () => ({
+    compute(ctx) {
+      const inputs = Array.from({ length: ctx.numInputs }, (_, i) => ctx.input(i));
+      // Small sums run whole here; large ones continue in slices.
+      if (inputs[0]!.numElements * (inputs.length - 1) < SLICED_MIN_ELEMENTS) {
+        ctx.setOutput(0, addN(inputs));
+        return;
+      }
+      return outputSlices(ctx, addNSlices(inputs));
+    },
+  })),
 };

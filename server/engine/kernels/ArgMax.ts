@@ -6,15 +6,31 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrType } from "../framework/op-def.js";
 import { allocData, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
+import { computeJob, decodedInput, type ElementJob, runWhole } from "./util/element-slices.js";
 import {
   checkTypeConstraint,
   cpuKernel,
   type KernelConfig,
   REAL_NUMBER_TYPES,
 } from "./util/kernel-config.js";
-import { numericData, readInts } from "./util/tensor-util.js";
+import { readInts } from "./util/tensor-util.js";
 
 export function argReduce(x: Tensor, axisIn: number, isMax: boolean, outType: DataType): Tensor {
+  return runWhole(argReduceJob(x, axisIn, isMax, outType));
+}
+
+/**
+ * argReduce as an ElementJob (util/element-slices.ts). The input is walked once in row-major order,
+ * each element compared with the best so far of its output slot: every slot still sees its axis's
+ * elements in increasing index order with the same comparisons as a loop per slot, so the answer
+ * is the same, and the walk can stop between any two elements.
+ */
+export function argReduceJob(
+  x: Tensor,
+  axisIn: number,
+  isMax: boolean,
+  outType: DataType,
+): ElementJob<Tensor> {
   const rank = x.rank;
   if (axisIn < -rank || axisIn >= rank) {
     throw invalidArgument(`Expected dimension in the range [${-rank}, ${rank}), but got ${axisIn}`);
@@ -27,27 +43,49 @@ export function argReduce(x: Tensor, axisIn: number, isMax: boolean, outType: Da
   const outer = x.shape.slice(0, axis).reduce((a, b) => a * b, 1);
   const n = outer * stride;
   const big = x.data instanceof BigInt64Array || x.data instanceof BigUint64Array;
-  const vals = big ? (x.data as BigInt64Array) : numericData(x);
-  const out = allocData(outType, n, shape);
-  for (let o = 0; o < outer; o++) {
-    for (let s = 0; s < stride; s++) {
-      const base = o * len * stride + s;
-      let best = 0;
-      let bv = vals[base]!;
-      for (let k = 1; k < len; k++) {
-        const v = vals[base + k * stride]!;
-        // NaN never compares better (TF 2.21: argmax([1, nan, 3]) = 2).
-        if (isMax ? v > bv : v < bv) {
-          best = k;
-          bv = v;
+  const input = big ? { data: x.data as BigInt64Array, passes: [] } : decodedInput(x);
+  const vals = input.data;
+  // The best index and value so far of each output slot: scratch charged to the step.
+  const best = allocData(DataType.DT_DOUBLE, n) as Float64Array;
+  const bestValue = (big ? allocData(x.dtype, n) : allocData(DataType.DT_DOUBLE, n)) as {
+    [i: number]: number | bigint;
+  };
+  // Input element i is (o, k, t) with i = (o·len + k)·stride + t; its slot is o·stride + t.
+  const fold = (start: number, end: number) => {
+    let t = start % stride;
+    let k = Math.floor(start / stride) % len;
+    let slot = Math.floor(start / (stride * len)) * stride + t;
+    for (let i = start; i < end; i++) {
+      const v = vals[i]!;
+      // NaN never compares better (TF 2.21: argmax([1, nan, 3]) = 2).
+      if (k === 0) {
+        bestValue[slot] = v;
+        best[slot] = 0;
+      } else if (isMax ? v > bestValue[slot]! : v < bestValue[slot]!) {
+        bestValue[slot] = v;
+        best[slot] = k;
+      }
+      slot++;
+      if (++t === stride) {
+        t = 0;
+        slot -= stride;
+        if (++k === len) {
+          k = 0;
+          slot += stride;
         }
       }
-      const i = o * stride + s;
-      if (outType === DataType.DT_INT64) (out as BigInt64Array)[i] = BigInt(best);
-      else (out as Int32Array)[i] = best;
     }
-  }
-  return new Tensor(outType, shape, out);
+  };
+  const out = allocData(outType, n, shape);
+  const write = (start: number, end: number) => {
+    if (outType === DataType.DT_INT64)
+      for (let i = start; i < end; i++) (out as BigInt64Array)[i] = BigInt(best[i]!);
+    else for (let i = start; i < end; i++) (out as Int32Array)[i] = best[i]!;
+  };
+  return {
+    passes: [...input.passes, { n: x.numElements, run: fold, cost: 2 }, { n, run: write }],
+    result: () => new Tensor(outType, shape, out),
+  };
 }
 
 function config(name: "ArgMax" | "ArgMin"): KernelConfig {
@@ -75,7 +113,7 @@ function config(name: "ArgMax" | "ArgMin"): KernelConfig {
             throw invalidArgument(
               `dim must be a scalar, but received tensor of shape: ${shapeString(dim.shape)}`,
             );
-          ctx.setOutput(0, argReduce(ctx.input(0), readInts(dim)[0]!, name === "ArgMax", outType));
+          return computeJob(ctx, argReduceJob(ctx.input(0), readInts(dim)[0]!, name === "ArgMax", outType));
         },
       };
     }),

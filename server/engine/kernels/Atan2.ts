@@ -3,13 +3,19 @@
 
 import type { OpKernelContext } from "../framework/op-kernel.js";
 import type { Tensor } from "../framework/tensor.js";
-import { type BinaryFns, binaryOp } from "./util/cwise.js";
+import { type BinaryFns, binaryJob } from "./util/cwise.js";
+import { computeJob, type ElementJob, runWhole } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
 
 export const atan2Fns: BinaryFns = { float: Math.atan2 };
 
 export function atan2(y: Tensor, x: Tensor): Tensor {
-  return binaryOp("Atan2", y, x, atan2Fns);
+  return runWhole(atan2Job(y, x));
+}
+
+/** atan2 as an ElementJob (util/element-slices.ts). */
+export function atan2Job(y: Tensor, x: Tensor): ElementJob<Tensor> {
+  return binaryJob("Atan2", y, x, atan2Fns);
 }
 
 export const atan2Config: KernelConfig = {
@@ -23,7 +29,7 @@ export const atan2Config: KernelConfig = {
     checkTypeConstraint(c, "T", FLOAT_TYPES);
     return {
       compute(ctx: OpKernelContext) {
-        ctx.setOutput(0, atan2(ctx.input(0), ctx.input(1)));
+        return computeJob(ctx, atan2Job(ctx.input(0), ctx.input(1)));
       },
     };
   }),

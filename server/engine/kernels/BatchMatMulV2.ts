@@ -20,8 +20,8 @@ import {
   type KernelConfig,
   T,
 } from "./util/kernel-config.js";
-import { ortBatchMatMul } from "./util/ort.js";
-import { drainSync, outputSlices, type Slices, settle } from "./util/slices.js";
+import { ortBatchMatMulSlices } from "./util/ort-slices.js";
+import { drainSync, outputSlices, type Slices } from "./util/slices.js";
 import { lanesOf } from "./util/tensor-util.js";
 
 function conjugate(t: Tensor): Tensor {
@@ -190,7 +190,7 @@ function config(name: "BatchMatMulV2" | "BatchMatMul"): KernelConfig {
           const y = ctx.input(1);
           if (name === "BatchMatMul") checkBatchMatMulV1(x, y);
           const { batch, d0, d3 } = batchMatMulShape(x, y, adjX, adjY);
-          return settle(ortBatchMatMul(rt, x, y, adjX, adjY, [...batch, d0, d3]));
+          return ortBatchMatMulSlices(rt, x, y, adjX, adjY, [...batch, d0, d3]);
         },
       });
     }),

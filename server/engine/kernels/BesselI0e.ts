@@ -6,7 +6,8 @@
 import type { OpKernelContext } from "../framework/op-kernel.js";
 import type { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { type UnaryFns, unaryOp } from "./util/cwise.js";
+import { type UnaryFns, unaryJob } from "./util/cwise.js";
+import { computeJob, type ElementJob, runWhole } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 import { DOUBLE_ARITH, FLOAT_ARITH, besselI0e as scalar } from "./util/special-gamma.js";
 
@@ -14,7 +15,12 @@ const doubleFns: UnaryFns = { float: (x) => scalar(x, DOUBLE_ARITH) };
 const floatFns: UnaryFns = { float: (x) => scalar(x, FLOAT_ARITH) };
 
 export function besselI0e(x: Tensor): Tensor {
-  return unaryOp("BesselI0e", x, x.dtype === DataType.DT_DOUBLE ? doubleFns : floatFns);
+  return runWhole(besselI0eJob(x));
+}
+
+/** besselI0e as an ElementJob (util/element-slices.ts). */
+export function besselI0eJob(x: Tensor): ElementJob<Tensor> {
+  return unaryJob("BesselI0e", x, x.dtype === DataType.DT_DOUBLE ? doubleFns : floatFns);
 }
 
 export const besselI0eConfig: KernelConfig = {
@@ -28,7 +34,7 @@ export const besselI0eConfig: KernelConfig = {
     checkTypeConstraint(c, "T", [T.half, T.float, T.double]);
     return {
       compute(ctx: OpKernelContext) {
-        ctx.setOutput(0, besselI0e(ctx.input(0)));
+        return computeJob(ctx, besselI0eJob(ctx.input(0)));
       },
     };
   }),

@@ -6,7 +6,8 @@
 import type { OpKernelContext } from "../framework/op-kernel.js";
 import type { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { type UnaryFns, unaryOp } from "./util/cwise.js";
+import { type UnaryFns, unaryJob } from "./util/cwise.js";
+import { computeJob, type ElementJob, runWhole } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 import { DOUBLE_ARITH, FLOAT_ARITH, besselI1e as scalar } from "./util/special-gamma.js";
 
@@ -14,7 +15,12 @@ const doubleFns: UnaryFns = { float: (x) => scalar(x, DOUBLE_ARITH) };
 const floatFns: UnaryFns = { float: (x) => scalar(x, FLOAT_ARITH) };
 
 export function besselI1e(x: Tensor): Tensor {
-  return unaryOp("BesselI1e", x, x.dtype === DataType.DT_DOUBLE ? doubleFns : floatFns);
+  return runWhole(besselI1eJob(x));
+}
+
+/** besselI1e as an ElementJob (util/element-slices.ts). */
+export function besselI1eJob(x: Tensor): ElementJob<Tensor> {
+  return unaryJob("BesselI1e", x, x.dtype === DataType.DT_DOUBLE ? doubleFns : floatFns);
 }
 
 export const besselI1eConfig: KernelConfig = {
@@ -28,7 +34,7 @@ export const besselI1eConfig: KernelConfig = {
     checkTypeConstraint(c, "T", [T.half, T.float, T.double]);
     return {
       compute(ctx: OpKernelContext) {
-        ctx.setOutput(0, besselI1e(ctx.input(0)));
+        return computeJob(ctx, besselI1eJob(ctx.input(0)));
       },
     };
   }),

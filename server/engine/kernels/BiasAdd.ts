@@ -5,11 +5,17 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrString } from "../framework/op-def.js";
 import { shapeString, type Tensor } from "../framework/tensor.js";
 import { addFns } from "./Add.js";
-import { binaryOp } from "./util/cwise.js";
+import { binaryJob } from "./util/cwise.js";
+import { computeJob, type ElementJob, runWhole } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./util/kernel-config.js";
 import { withShape } from "./util/tensor-util.js";
 
 export function biasAdd(value: Tensor, bias: Tensor, dataFormat = "NHWC"): Tensor {
+  return runWhole(biasAddJob(value, bias, dataFormat));
+}
+
+/** biasAdd as an ElementJob (util/element-slices.ts). */
+export function biasAddJob(value: Tensor, bias: Tensor, dataFormat = "NHWC"): ElementJob<Tensor> {
   if (value.rank < 2) throw invalidArgument(`Input tensor must be at least 2D: ${shapeString(value.shape)}`);
   if (bias.rank !== 1) throw invalidArgument(`Biases must be 1D: ${shapeString(bias.shape)}`);
   const channelDim = dataFormat === "NCHW" ? 1 : value.rank - 1;
@@ -19,7 +25,7 @@ export function biasAdd(value: Tensor, bias: Tensor, dataFormat = "NHWC"): Tenso
     );
   }
   const bShape = value.shape.map((d, i) => (i === channelDim ? d : 1)).slice(channelDim);
-  return binaryOp("BiasAdd", value, withShape(bias, bShape), addFns);
+  return binaryJob("BiasAdd", value, withShape(bias, bShape), addFns);
 }
 
 export const biasAddConfig: KernelConfig = {
@@ -33,6 +39,6 @@ export const biasAddConfig: KernelConfig = {
     checkTypeConstraint(c, "T", NUMBER_TYPES);
     const fmt = getAttrString(c.attrs, "data_format");
     if (fmt !== "NHWC" && fmt !== "NCHW") throw invalidArgument("Invalid data format");
-    return { compute: (ctx) => ctx.setOutput(0, biasAdd(ctx.input(0), ctx.input(1), fmt)) };
+    return { compute: (ctx) => computeJob(ctx, biasAddJob(ctx.input(0), ctx.input(1), fmt)) };
   }),
 };

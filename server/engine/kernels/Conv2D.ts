@@ -22,8 +22,8 @@ import {
 } from "./util/conv-util.js";
 import { denseKernel } from "./util/dense-kernel.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
-import { ortConv2D } from "./util/ort.js";
-import { drainSync, outputSlices, type Slices, settle } from "./util/slices.js";
+import { ortConv2DSlices } from "./util/ort-slices.js";
+import { drainSync, outputSlices, type Slices } from "./util/slices.js";
 import { computeBuffer, finish, numericData } from "./util/tensor-util.js";
 import { useXnn } from "./util/xnn.js";
 
@@ -156,7 +156,7 @@ export const conv2DConfig: KernelConfig = {
       compute: (ctx) => outputSlices(ctx, conv2DSlices(ctx.input(0), ctx.input(1), a)),
       native: (ctx, rt) => {
         const [input, filter] = [ctx.input(0), ctx.input(1)];
-        return settle(ortConv2D(rt, input, filter, conv2DGeometry(input, filter, a)));
+        return ortConv2DSlices(rt, input, filter, conv2DGeometry(input, filter, a));
       },
     });
   }),

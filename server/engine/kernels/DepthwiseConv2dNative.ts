@@ -6,9 +6,18 @@
 import { invalidArgument, unimplemented } from "../framework/errors.js";
 import type { OpKernelConstruction } from "../framework/op-kernel.js";
 import { type NumericArray, shapeString, type Tensor } from "../framework/tensor.js";
+import type { DataType } from "../framework/types.js";
 import { type ConvAttrs, checkValidPadding, convWindows, getConvAttrs, scratch } from "./util/conv-util.js";
+import {
+  computeJob,
+  decodedInput,
+  type ElementJob,
+  type ElementPass,
+  encodedOutput,
+  runWhole,
+} from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
-import { computeBuffer, finish, numericData } from "./util/tensor-util.js";
+import { computeBuffer } from "./util/tensor-util.js";
 
 export interface DepthwiseGeometry {
   readonly batch: number;
@@ -105,29 +114,32 @@ export function depthwiseBackpropGeometry(
 
 /**
  * Calls f(xIndex, wIndex, yIndex) for every (input, filter, output) triple of a depthwise
- * convolution, skipping padding.
+ * convolution in output rows [start, end) of its batch·outRows rows, skipping padding. Consecutive
+ * ranges together make exactly the walk over all rows.
  */
-export function forEachDepthwiseTap(
+function forEachDepthwiseTapIn(
   g: DepthwiseGeometry,
+  start: number,
+  end: number,
   f: (xi: number, wi: number, yi: number) => void,
 ): void {
   const outDepth = g.inDepth * g.multiplier;
-  for (let b = 0; b < g.batch; b++) {
-    for (let oh = 0; oh < g.outRows; oh++) {
-      for (let ow = 0; ow < g.outCols; ow++) {
-        const yBase = ((b * g.outRows + oh) * g.outCols + ow) * outDepth;
-        for (let fh = 0; fh < g.filterRows; fh++) {
-          const ih = oh * g.stride - g.padTop + fh;
-          if (ih < 0 || ih >= g.inRows) continue;
-          for (let fw = 0; fw < g.filterCols; fw++) {
-            const iw = ow * g.stride - g.padLeft + fw;
-            if (iw < 0 || iw >= g.inCols) continue;
-            const xBase = ((b * g.inRows + ih) * g.inCols + iw) * g.inDepth;
-            const wBase = (fh * g.filterCols + fw) * outDepth;
-            for (let c = 0; c < g.inDepth; c++) {
-              for (let m = 0; m < g.multiplier; m++)
-                f(xBase + c, wBase + c * g.multiplier + m, yBase + c * g.multiplier + m);
-            }
+  for (let row = start; row < end; row++) {
+    const b = Math.floor(row / g.outRows);
+    const oh = row - b * g.outRows;
+    for (let ow = 0; ow < g.outCols; ow++) {
+      const yBase = ((b * g.outRows + oh) * g.outCols + ow) * outDepth;
+      for (let fh = 0; fh < g.filterRows; fh++) {
+        const ih = oh * g.stride - g.padTop + fh;
+        if (ih < 0 || ih >= g.inRows) continue;
+        for (let fw = 0; fw < g.filterCols; fw++) {
+          const iw = ow * g.stride - g.padLeft + fw;
+          if (iw < 0 || iw >= g.inCols) continue;
+          const xBase = ((b * g.inRows + ih) * g.inCols + iw) * g.inDepth;
+          const wBase = (fh * g.filterCols + fw) * outDepth;
+          for (let c = 0; c < g.inDepth; c++) {
+            for (let m = 0; m < g.multiplier; m++)
+              f(xBase + c, wBase + c * g.multiplier + m, yBase + c * g.multiplier + m);
           }
         }
       }
@@ -135,7 +147,42 @@ export function forEachDepthwiseTap(
   }
 }
 
+/**
+ * A depthwise kernel (forward or gradient) as an ElementJob (util/element-slices.ts): `tap`
+ * accumulates into `acc` over the convolution's output rows (in slices, whole rows in their order,
+ * so every sum is folded in the same order), then acc becomes the output of `dtype` and `shape`.
+ */
+export function depthwiseJob(
+  g: DepthwiseGeometry,
+  inputs: readonly { passes: readonly ElementPass[] }[],
+  acc: Float64Array,
+  tap: (xi: number, wi: number, yi: number) => void,
+  dtype: DataType,
+  shape: readonly number[],
+): ElementJob<Tensor> {
+  const tapsPerRow = g.outCols * g.filterRows * g.filterCols * g.inDepth * g.multiplier;
+  const taps: ElementPass = {
+    n: g.batch * g.outRows,
+    // A tap is a call through a function value: a few times a plain loop's element.
+    cost: Math.max(1, 4 * tapsPerRow),
+    run: (s, e) => forEachDepthwiseTapIn(g, s, e, tap),
+  };
+  const out = computeBuffer(dtype, acc.length, shape) as NumericArray;
+  const copy = (s: number, e: number) => {
+    for (let i = s; i < e; i++) out[i] = acc[i]!;
+  };
+  const encoded = encodedOutput(dtype, shape, out);
+  return {
+    passes: [...inputs.flatMap((i) => i.passes), taps, { n: acc.length, run: copy }, ...encoded.passes],
+    result: encoded.result,
+  };
+}
+
 export function depthwiseConv2dNative(input: Tensor, filter: Tensor, a: ConvAttrs): Tensor {
+  return runWhole(depthwiseConv2dNativeJob(input, filter, a));
+}
+
+export function depthwiseConv2dNativeJob(input: Tensor, filter: Tensor, a: ConvAttrs): ElementJob<Tensor> {
   if (a.dataFormat !== "NHWC") throw depthwiseFormatUnimplemented();
   if (input.rank !== 4) throw invalidArgument(`input must be 4-dimensional${shapeString(input.shape)}`);
   if (filter.rank !== 4) throw invalidArgument(`filter must be 4-dimensional: ${shapeString(filter.shape)}`);
@@ -160,15 +207,20 @@ export function depthwiseConv2dNative(input: Tensor, filter: Tensor, a: ConvAttr
   };
   const shape = [g.batch, g.outRows, g.outCols, inDepth * g.multiplier];
   const n = g.batch * g.outRows * g.outCols * inDepth * g.multiplier;
-  const out = computeBuffer(input.dtype, n, shape) as NumericArray;
   const acc = scratch(n);
-  const x = numericData(input);
-  const w = numericData(filter);
-  forEachDepthwiseTap(g, (xi, wi, yi) => {
-    acc[yi]! += x[xi]! * w[wi]!;
-  });
-  (out as Float32Array | Float64Array).set(acc);
-  return finish(input.dtype, shape, out);
+  const x = decodedInput(input);
+  const w = decodedInput(filter);
+  const [xd, wd] = [x.data, w.data];
+  return depthwiseJob(
+    g,
+    [x, w],
+    acc,
+    (xi, wi, yi) => {
+      acc[yi]! += xd[xi]! * wd[wi]!;
+    },
+    input.dtype,
+    shape,
+  );
 }
 
 export const DEPTHWISE_ATTRS = [
@@ -191,6 +243,6 @@ export const depthwiseConv2dNativeConfig: KernelConfig = {
   kernel: cpuKernel("DepthwiseConv2dNative", (c) => {
     checkTypeConstraint(c, "T", FLOAT_TYPES);
     const a = getDepthwiseAttrs(c, true);
-    return { compute: (ctx) => ctx.setOutput(0, depthwiseConv2dNative(ctx.input(0), ctx.input(1), a)) };
+    return { compute: (ctx) => computeJob(ctx, depthwiseConv2dNativeJob(ctx.input(0), ctx.input(1), a)) };
   }),
 };

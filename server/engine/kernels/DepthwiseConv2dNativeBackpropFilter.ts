@@ -3,17 +3,18 @@
 // ignores the dilations attr.
 
 import { invalidArgument } from "../framework/errors.js";
-import { type NumericArray, numElements, type Tensor } from "../framework/tensor.js";
+import { numElements, type Tensor } from "../framework/tensor.js";
 import {
   DEPTHWISE_ATTRS,
   depthwiseBackpropGeometry,
   depthwiseFormatUnimplemented,
-  forEachDepthwiseTap,
+  depthwiseJob,
   getDepthwiseAttrs,
 } from "./DepthwiseConv2dNative.js";
 import { type ConvAttrs, makeShape, scratch } from "./util/conv-util.js";
+import { computeJob, decodedInput, type ElementJob, runWhole } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
-import { computeBuffer, finish, numericData, readInts } from "./util/tensor-util.js";
+import { readInts } from "./util/tensor-util.js";
 
 const LABEL = "DepthwiseConv2DBackpropFilter";
 
@@ -23,6 +24,15 @@ export function depthwiseConv2dNativeBackpropFilter(
   dy: Tensor,
   a: ConvAttrs,
 ): Tensor {
+  return runWhole(depthwiseConv2dNativeBackpropFilterJob(input, filterSizes, dy, a));
+}
+
+export function depthwiseConv2dNativeBackpropFilterJob(
+  input: Tensor,
+  filterSizes: Tensor,
+  dy: Tensor,
+  a: ConvAttrs,
+): ElementJob<Tensor> {
   if (a.dataFormat !== "NHWC") throw depthwiseFormatUnimplemented();
   if (filterSizes.rank !== 1) {
     throw invalidArgument(`${LABEL}: filter_sizes input must be 1-dim, not ${filterSizes.rank}`);
@@ -31,14 +41,19 @@ export function depthwiseConv2dNativeBackpropFilter(
   const g = depthwiseBackpropGeometry(LABEL, input.shape, shape, dy.shape, a);
   const n = numElements(shape);
   const acc = scratch(n);
-  const x = numericData(input);
-  const d = numericData(dy);
-  forEachDepthwiseTap(g, (xi, wi, yi) => {
-    acc[wi]! += x[xi]! * d[yi]!;
-  });
-  const out = computeBuffer(dy.dtype, n, shape) as NumericArray;
-  (out as Float32Array | Float64Array).set(acc);
-  return finish(dy.dtype, shape, out);
+  const x = decodedInput(input);
+  const d = decodedInput(dy);
+  const [xd, dd] = [x.data, d.data];
+  return depthwiseJob(
+    g,
+    [x, d],
+    acc,
+    (xi, wi, yi) => {
+      acc[wi]! += xd[xi]! * dd[yi]!;
+    },
+    dy.dtype,
+    shape,
+  );
 }
 
 export const depthwiseConv2dNativeBackpropFilterConfig: KernelConfig = {
@@ -53,7 +68,7 @@ export const depthwiseConv2dNativeBackpropFilterConfig: KernelConfig = {
     const a = getDepthwiseAttrs(c, false);
     return {
       compute: (ctx) =>
-        ctx.setOutput(0, depthwiseConv2dNativeBackpropFilter(ctx.input(0), ctx.input(1), ctx.input(2), a)),
+        computeJob(ctx, depthwiseConv2dNativeBackpropFilterJob(ctx.input(0), ctx.input(1), ctx.input(2), a)),
     };
   }),
 };

@@ -3,17 +3,18 @@
 // ignores the dilations attr.
 
 import { invalidArgument } from "../framework/errors.js";
-import { type NumericArray, numElements, type Tensor } from "../framework/tensor.js";
+import { numElements, type Tensor } from "../framework/tensor.js";
 import {
   DEPTHWISE_ATTRS,
   depthwiseBackpropGeometry,
   depthwiseFormatUnimplemented,
-  forEachDepthwiseTap,
+  depthwiseJob,
   getDepthwiseAttrs,
 } from "./DepthwiseConv2dNative.js";
 import { type ConvAttrs, makeShape, scratch } from "./util/conv-util.js";
+import { computeJob, decodedInput, type ElementJob, runWhole } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
-import { computeBuffer, finish, numericData, readInts } from "./util/tensor-util.js";
+import { readInts } from "./util/tensor-util.js";
 
 const LABEL = "DepthwiseConv2DBackpropInput";
 
@@ -23,6 +24,15 @@ export function depthwiseConv2dNativeBackpropInput(
   dy: Tensor,
   a: ConvAttrs,
 ): Tensor {
+  return runWhole(depthwiseConv2dNativeBackpropInputJob(inputSizes, filter, dy, a));
+}
+
+export function depthwiseConv2dNativeBackpropInputJob(
+  inputSizes: Tensor,
+  filter: Tensor,
+  dy: Tensor,
+  a: ConvAttrs,
+): ElementJob<Tensor> {
   if (a.dataFormat !== "NHWC") throw depthwiseFormatUnimplemented();
   if (inputSizes.rank !== 1) {
     throw invalidArgument(`${LABEL}: input_sizes input must be 1-dim, not ${inputSizes.rank}`);
@@ -31,14 +41,19 @@ export function depthwiseConv2dNativeBackpropInput(
   const g = depthwiseBackpropGeometry(LABEL, shape, filter.shape, dy.shape, a);
   const n = numElements(shape);
   const acc = scratch(n);
-  const w = numericData(filter);
-  const d = numericData(dy);
-  forEachDepthwiseTap(g, (xi, wi, yi) => {
-    acc[xi]! += d[yi]! * w[wi]!;
-  });
-  const out = computeBuffer(dy.dtype, n, shape) as NumericArray;
-  (out as Float32Array | Float64Array).set(acc);
-  return finish(dy.dtype, shape, out);
+  const w = decodedInput(filter);
+  const d = decodedInput(dy);
+  const [wd, dd] = [w.data, d.data];
+  return depthwiseJob(
+    g,
+    [w, d],
+    acc,
+    (xi, wi, yi) => {
+      acc[xi]! += dd[yi]! * wd[wi]!;
+    },
+    dy.dtype,
+    shape,
+  );
 }
 
 export const depthwiseConv2dNativeBackpropInputConfig: KernelConfig = {
@@ -53,7 +68,7 @@ export const depthwiseConv2dNativeBackpropInputConfig: KernelConfig = {
     const a = getDepthwiseAttrs(c, false);
     return {
       compute: (ctx) =>
-        ctx.setOutput(0, depthwiseConv2dNativeBackpropInput(ctx.input(0), ctx.input(1), ctx.input(2), a)),
+        computeJob(ctx, depthwiseConv2dNativeBackpropInputJob(ctx.input(0), ctx.input(1), ctx.input(2), a)),
     };
   }),
 };

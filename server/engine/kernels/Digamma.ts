@@ -5,7 +5,8 @@
 import type { OpKernelContext } from "../framework/op-kernel.js";
 import type { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { type UnaryFns, unaryOp } from "./util/cwise.js";
+import { type UnaryFns, unaryJob } from "./util/cwise.js";
+import { computeJob, type ElementJob, runWhole } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 import { digammaFloat, digamma as digammaScalar } from "./util/special-math.js";
 
@@ -13,7 +14,12 @@ const doubleFns: UnaryFns = { float: digammaScalar };
 const floatFns: UnaryFns = { float: digammaFloat };
 
 export function digamma(x: Tensor): Tensor {
-  return unaryOp("Digamma", x, x.dtype === DataType.DT_DOUBLE ? doubleFns : floatFns);
+  return runWhole(digammaJob(x));
+}
+
+/** digamma as an ElementJob (util/element-slices.ts). */
+export function digammaJob(x: Tensor): ElementJob<Tensor> {
+  return unaryJob("Digamma", x, x.dtype === DataType.DT_DOUBLE ? doubleFns : floatFns);
 }
 
 export const digammaConfig: KernelConfig = {
@@ -22,7 +28,7 @@ export const digammaConfig: KernelConfig = {
     checkTypeConstraint(c, "T", [T.float, T.double, T.half]);
     return {
       compute(ctx: OpKernelContext) {
-        ctx.setOutput(0, digamma(ctx.input(0)));
+        return computeJob(ctx, digammaJob(ctx.input(0)));
       },
     };
   }),

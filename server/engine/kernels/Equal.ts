@@ -7,7 +7,8 @@ import { broadcastShapes } from "../framework/bcast.js";
 import { getAttrBool } from "../framework/op-def.js";
 import { scalar, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { type BinaryFns, binaryOp } from "./util/cwise.js";
+import { type BinaryFns, binaryJob } from "./util/cwise.js";
+import { computeJob, doneJob, type ElementJob, runWhole } from "./util/element-slices.js";
 import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
@@ -36,22 +37,39 @@ export const equalFns = fnsFor(true);
 export const notEqualFns = fnsFor(false);
 
 function compare(op: string, x: Tensor, y: Tensor, fns: BinaryFns, incompatibleShapeError: boolean): Tensor {
+  return runWhole(compareJob(op, x, y, fns, incompatibleShapeError));
+}
+
+/** Equal or NotEqual as an ElementJob (util/element-slices.ts). */
+function compareJob(
+  op: string,
+  x: Tensor,
+  y: Tensor,
+  fns: BinaryFns,
+  incompatibleShapeError: boolean,
+): ElementJob<Tensor> {
   if (!incompatibleShapeError) {
     try {
       broadcastShapes(x.shape, y.shape);
     } catch {
-      return scalar(DataType.DT_BOOL, op === "NotEqual");
+      return doneJob(scalar(DataType.DT_BOOL, op === "NotEqual"));
     }
   }
   if (x.dtype === DataType.DT_STRING) {
-    const s = binaryOp(op, x, y, fns);
-    return new Tensor(
-      DataType.DT_BOOL,
-      s.shape,
-      Uint8Array.from(s.data as Uint8Array[], (b) => (b.length > 0 ? 1 : 0)),
-    );
+    const strings = binaryJob(op, x, y, fns);
+    return {
+      passes: strings.passes,
+      result: () => {
+        const s = strings.result();
+        return new Tensor(
+          DataType.DT_BOOL,
+          s.shape,
+          Uint8Array.from(s.data as Uint8Array[], (b) => (b.length > 0 ? 1 : 0)),
+        );
+      },
+    };
   }
-  return binaryOp(op, x, y, fns, DataType.DT_BOOL);
+  return binaryJob(op, x, y, fns, DataType.DT_BOOL);
 }
 
 export function equal(x: Tensor, y: Tensor, incompatibleShapeError = true): Tensor {
@@ -74,7 +92,7 @@ function config(name: "Equal" | "NotEqual"): KernelConfig {
     },
     kernel: cpuKernel(name, (c) => {
       const strict = getAttrBool(c.attrs, "incompatible_shape_error");
-      return { compute: (ctx) => ctx.setOutput(0, compare(name, ctx.input(0), ctx.input(1), fns, strict)) };
+      return { compute: (ctx) => computeJob(ctx, compareJob(name, ctx.input(0), ctx.input(1), fns, strict)) };
     }),
   };
 }

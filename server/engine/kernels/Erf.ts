@@ -7,7 +7,8 @@
 import type { OpKernelContext } from "../framework/op-kernel.js";
 import type { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { type UnaryFns, unaryOp } from "./util/cwise.js";
+import { type UnaryFns, unaryJob } from "./util/cwise.js";
+import { computeJob, type ElementJob, runWhole } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
 import { erf as erfScalar } from "./util/special-math.js";
 
@@ -15,7 +16,12 @@ const floatFns: UnaryFns = { float: erfScalar };
 const doubleFns: UnaryFns = { float: (x) => (x * x === Infinity ? Number.NaN : erfScalar(x)) };
 
 export function erf(x: Tensor): Tensor {
-  return unaryOp("Erf", x, x.dtype === DataType.DT_DOUBLE ? doubleFns : floatFns);
+  return runWhole(erfJob(x));
+}
+
+/** erf as an ElementJob (util/element-slices.ts). */
+export function erfJob(x: Tensor): ElementJob<Tensor> {
+  return unaryJob("Erf", x, x.dtype === DataType.DT_DOUBLE ? doubleFns : floatFns);
 }
 
 export const erfConfig: KernelConfig = {
@@ -24,7 +30,7 @@ export const erfConfig: KernelConfig = {
     checkTypeConstraint(c, "T", FLOAT_TYPES);
     return {
       compute(ctx: OpKernelContext) {
-        ctx.setOutput(0, erf(ctx.input(0)));
+        return computeJob(ctx, erfJob(ctx.input(0)));
       },
     };
   }),

@@ -11,7 +11,8 @@
 import type { OpKernelContext } from "../framework/op-kernel.js";
 import type { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { type UnaryFns, unaryOp } from "./util/cwise.js";
+import { type UnaryFns, unaryJob } from "./util/cwise.js";
+import { computeJob, type ElementJob, runWhole } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
 import { erfc as erfcScalar } from "./util/special-math.js";
 
@@ -33,7 +34,12 @@ const doubleFns: UnaryFns = {
 };
 
 export function erfc(x: Tensor): Tensor {
-  return unaryOp("Erfc", x, x.dtype === DataType.DT_DOUBLE ? doubleFns : floatFns);
+  return runWhole(erfcJob(x));
+}
+
+/** erfc as an ElementJob (util/element-slices.ts). */
+export function erfcJob(x: Tensor): ElementJob<Tensor> {
+  return unaryJob("Erfc", x, x.dtype === DataType.DT_DOUBLE ? doubleFns : floatFns);
 }
 
 export const erfcConfig: KernelConfig = {
@@ -42,7 +48,7 @@ export const erfcConfig: KernelConfig = {
     checkTypeConstraint(c, "T", FLOAT_TYPES);
     return {
       compute(ctx: OpKernelContext) {
-        ctx.setOutput(0, erfc(ctx.input(0)));
+        return computeJob(ctx, erfcJob(ctx.input(0)));
       },
     };
   }),

@@ -5,20 +5,35 @@
 import { invalidArgument } from "../framework/errors.js";
 import { allocData, numElements, shapeString, Tensor, type VariantValue } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { computeJob, type ElementJob, oneLoop, runWhole } from "./util/element-slices.js";
+import { cpuKernel, type KernelConfig, simpleKernel } from "./util/kernel-config.js";
 import { zerosLikeVariant } from "./util/tensor-list.js";
 import { lanesOf, readInts } from "./util/tensor-util.js";
 
 export function fill(dims: readonly number[], value: Tensor): Tensor {
+  return runWhole(fillJob(dims, value));
+}
+
+/** fill as an ElementJob (util/element-slices.ts): allocated now, written whole or in slices. */
+export function fillJob(dims: readonly number[], value: Tensor): ElementJob<Tensor> {
   for (const d of dims) if (d < 0) throw invalidArgument(`Dimension ${d} must be >= 0`);
   const n = numElements(dims);
   const data = allocData(value.dtype, n, dims);
   const lanes = lanesOf(value.dtype);
   const src = value.data as unknown as { [i: number]: unknown };
-  const dst = data as unknown as { [i: number]: unknown; fill?: (v: unknown) => void };
-  if (lanes === 1 && typeof dst.fill === "function") dst.fill(src[0]);
-  else for (let i = 0; i < n * lanes; i++) dst[i] = src[i % lanes];
-  return new Tensor(value.dtype, dims, data);
+  const dst = data as unknown as { [i: number]: unknown; fill?: (v: unknown, s: number, e: number) => void };
+  const result = () => new Tensor(value.dtype, dims, data);
+  if (lanes === 1 && typeof dst.fill === "function") {
+    const v = src[0];
+    return oneLoop(n, (s, e) => dst.fill!(v, s, e), result);
+  }
+  return oneLoop(
+    n * lanes,
+    (s, e) => {
+      for (let i = s; i < e; i++) dst[i] = src[i % lanes];
+    },
+    result,
+  );
 }
 
 export const fillConfig: KernelConfig = {
@@ -28,15 +43,17 @@ export const fillConfig: KernelConfig = {
     outputs: ["output: T"],
     attrs: ["T: type", "index_type: {int32, int64} = DT_INT32"],
   },
-  kernel: simpleKernel("Fill", (ctx) => {
-    const dims = ctx.input(0);
-    const value = ctx.input(1);
-    if (dims.rank !== 1)
-      throw invalidArgument(`dims must represent a vector, got shape ${shapeString(dims.shape)}`);
-    if (value.rank !== 0)
-      throw invalidArgument(`value must represent a scalar, got shape ${shapeString(value.shape)}`);
-    ctx.setOutput(0, fill(readInts(dims), value));
-  }),
+  kernel: cpuKernel("Fill", () => ({
+    compute(ctx) {
+      const dims = ctx.input(0);
+      const value = ctx.input(1);
+      if (dims.rank !== 1)
+        throw invalidArgument(`dims must represent a vector, got shape ${shapeString(dims.shape)}`);
+      if (value.rank !== 0)
+        throw invalidArgument(`value must represent a scalar, got shape ${shapeString(value.shape)}`);
+      return computeJob(ctx, fillJob(readInts(dims), value));
+    },
+  })),
 };
 
 export function zerosLike(x: Tensor): Tensor {
@@ -51,16 +68,31 @@ export function zerosLike(x: Tensor): Tensor {
 }
 
 export function onesLike(x: Tensor): Tensor {
+  return runWhole(onesLikeJob(x));
+}
+
+/** onesLike as an ElementJob (util/element-slices.ts): allocated now, written whole or in slices. */
+export function onesLikeJob(x: Tensor): ElementJob<Tensor> {
   const t = Tensor.zeros(x.dtype, x.shape);
   const d = t.data;
-  if (d instanceof BigInt64Array || d instanceof BigUint64Array) d.fill(1n);
-  else if (x.dtype === DataType.DT_HALF) (d as Uint16Array).fill(0x3c00);
-  else if (x.dtype === DataType.DT_BFLOAT16) (d as Uint16Array).fill(0x3f80);
-  else if (lanesOf(x.dtype) === 2)
-    for (let i = 0; i < (d as Float32Array).length; i += 2) (d as Float32Array)[i] = 1;
-  else if (Array.isArray(d)) throw invalidArgument("OnesLike is not defined for this dtype");
-  else d.fill(1);
-  return t;
+  const n = x.numElements;
+  const result = () => t;
+  if (d instanceof BigInt64Array || d instanceof BigUint64Array)
+    return oneLoop(n, (s, e) => d.fill(1n, s, e), result);
+  if (Array.isArray(d)) throw invalidArgument("OnesLike is not defined for this dtype");
+  const values = d as Exclude<typeof d, BigInt64Array | BigUint64Array | unknown[]>;
+  if (lanesOf(x.dtype) === 2) {
+    // Complex: real parts 1, imaginary parts left 0.
+    return oneLoop(
+      n,
+      (s, e) => {
+        for (let i = s; i < e; i++) values[2 * i] = 1;
+      },
+      result,
+    );
+  }
+  const one = x.dtype === DataType.DT_HALF ? 0x3c00 : x.dtype === DataType.DT_BFLOAT16 ? 0x3f80 : 1;
+  return oneLoop(n, (s, e) => values.fill(one, s, e), result);
 }
 
 export const zerosLikeConfig: KernelConfig = {
@@ -77,5 +109,5 @@ export const onesLikeConfig: KernelConfig = {
       "T: {bfloat16, half, float, double, int8, uint8, int16, uint16, int32, uint32, int64, uint64, complex64, complex128, bool}",
     ],
   },
-  kernel: simpleKernel("OnesLike", (ctx) => ctx.setOutput(0, onesLike(ctx.input(0)))),
+  kernel: cpuKernel("OnesLike", () => ({ compute: (ctx) => computeJob(ctx, onesLikeJob(ctx.input(0))) })),
 };

@@ -4,7 +4,8 @@
 import type { OpKernelContext } from "../framework/op-kernel.js";
 import type { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { type BinaryFns, binaryOp } from "./util/cwise.js";
+import { type BinaryFns, binaryJob } from "./util/cwise.js";
+import { computeJob, type ElementJob, runWhole } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 import { DOUBLE_ARITH, FLOAT_ARITH, igammac } from "./util/special-gamma.js";
 
@@ -12,7 +13,12 @@ const doubleFns: BinaryFns = { float: (a, x) => igammac(a, x, DOUBLE_ARITH) };
 const floatFns: BinaryFns = { float: (a, x) => igammac(a, x, FLOAT_ARITH) };
 
 export function igammacOp(a: Tensor, x: Tensor): Tensor {
-  return binaryOp("Igammac", a, x, a.dtype === DataType.DT_DOUBLE ? doubleFns : floatFns);
+  return runWhole(igammacOpJob(a, x));
+}
+
+/** igammacOp as an ElementJob (util/element-slices.ts). */
+export function igammacOpJob(a: Tensor, x: Tensor): ElementJob<Tensor> {
+  return binaryJob("Igammac", a, x, a.dtype === DataType.DT_DOUBLE ? doubleFns : floatFns);
 }
 
 export const igammacOpConfig: KernelConfig = {
@@ -26,7 +32,7 @@ export const igammacOpConfig: KernelConfig = {
     checkTypeConstraint(c, "T", [T.float, T.double]);
     return {
       compute(ctx: OpKernelContext) {
-        ctx.setOutput(0, igammacOp(ctx.input(0), ctx.input(1)));
+        return computeJob(ctx, igammacOpJob(ctx.input(0), ctx.input(1)));
       },
     };
   }),

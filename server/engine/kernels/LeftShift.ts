@@ -2,7 +2,8 @@
 // bits shifted past the width are dropped (the typed output wraps).
 
 import { BITWISE_TYPE_ATTR, BITWISE_TYPES, bitWidth, clampShift, clampShiftBig } from "./util/bitwise.js";
-import { binaryOp } from "./util/cwise.js";
+import { binaryJob } from "./util/cwise.js";
+import { computeJob } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 export const leftShiftConfig: KernelConfig = {
@@ -13,6 +14,6 @@ export const leftShiftConfig: KernelConfig = {
       float: (a: number, y: number) => a << clampShift(y, bits),
       bigint: (a: bigint, y: bigint) => a << clampShiftBig(y, bits),
     };
-    return { compute: (ctx) => ctx.setOutput(0, binaryOp("LeftShift", ctx.input(0), ctx.input(1), fns)) };
+    return { compute: (ctx) => computeJob(ctx, binaryJob("LeftShift", ctx.input(0), ctx.input(1), fns)) };
   }),
 };

@@ -5,7 +5,8 @@
 import type { OpKernelContext } from "../framework/op-kernel.js";
 import type { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { type BinaryFns, binaryOp } from "./util/cwise.js";
+import { type BinaryFns, binaryJob } from "./util/cwise.js";
+import { computeJob, type ElementJob, runWhole } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 import { polygammaFloat, polygamma as polygammaScalar } from "./util/special-math.js";
 
@@ -13,7 +14,12 @@ const doubleFns: BinaryFns = { float: polygammaScalar };
 const floatFns: BinaryFns = { float: polygammaFloat };
 
 export function polygamma(a: Tensor, x: Tensor): Tensor {
-  return binaryOp("Polygamma", a, x, a.dtype === DataType.DT_DOUBLE ? doubleFns : floatFns);
+  return runWhole(polygammaJob(a, x));
+}
+
+/** polygamma as an ElementJob (util/element-slices.ts). */
+export function polygammaJob(a: Tensor, x: Tensor): ElementJob<Tensor> {
+  return binaryJob("Polygamma", a, x, a.dtype === DataType.DT_DOUBLE ? doubleFns : floatFns);
 }
 
 export const polygammaConfig: KernelConfig = {
@@ -22,7 +28,7 @@ export const polygammaConfig: KernelConfig = {
     checkTypeConstraint(c, "T", [T.float, T.double]);
     return {
       compute(ctx: OpKernelContext) {
-        ctx.setOutput(0, polygamma(ctx.input(0), ctx.input(1)));
+        return computeJob(ctx, polygammaJob(ctx.input(0), ctx.input(1)));
       },
     };
   }),

@@ -4,7 +4,8 @@
 import type { OpKernelContext } from "../framework/op-kernel.js";
 import type { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { type BinaryFns, binaryOp } from "./util/cwise.js";
+import { type BinaryFns, binaryJob } from "./util/cwise.js";
+import { computeJob, type ElementJob, runWhole } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 import { DOUBLE_ARITH, FLOAT_ARITH, gammaSampleDerAlpha } from "./util/special-gamma.js";
 
@@ -12,7 +13,12 @@ const doubleFns: BinaryFns = { float: (a, x) => gammaSampleDerAlpha(a, x, DOUBLE
 const floatFns: BinaryFns = { float: (a, x) => gammaSampleDerAlpha(a, x, FLOAT_ARITH) };
 
 export function randomGammaGrad(a: Tensor, x: Tensor): Tensor {
-  return binaryOp("RandomGammaGrad", a, x, a.dtype === DataType.DT_DOUBLE ? doubleFns : floatFns);
+  return runWhole(randomGammaGradJob(a, x));
+}
+
+/** randomGammaGrad as an ElementJob (util/element-slices.ts). */
+export function randomGammaGradJob(a: Tensor, x: Tensor): ElementJob<Tensor> {
+  return binaryJob("RandomGammaGrad", a, x, a.dtype === DataType.DT_DOUBLE ? doubleFns : floatFns);
 }
 
 export const randomGammaGradConfig: KernelConfig = {
@@ -26,7 +32,7 @@ export const randomGammaGradConfig: KernelConfig = {
     checkTypeConstraint(c, "T", [T.float, T.double]);
     return {
       compute(ctx: OpKernelContext) {
-        ctx.setOutput(0, randomGammaGrad(ctx.input(0), ctx.input(1)));
+        return computeJob(ctx, randomGammaGradJob(ctx.input(0), ctx.input(1)));
       },
     };
   }),

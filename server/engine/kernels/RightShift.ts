@@ -2,7 +2,8 @@
 // arithmetic for signed dtypes, logical for unsigned ones.
 
 import { BITWISE_TYPE_ATTR, BITWISE_TYPES, bitWidth, clampShift, clampShiftBig } from "./util/bitwise.js";
-import { binaryOp } from "./util/cwise.js";
+import { binaryJob } from "./util/cwise.js";
+import { computeJob } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 export const rightShiftConfig: KernelConfig = {
@@ -15,6 +16,6 @@ export const rightShiftConfig: KernelConfig = {
         a > 0x7fffffff ? a >>> clampShift(y, bits) : a >> clampShift(y, bits),
       bigint: (a: bigint, y: bigint) => a >> clampShiftBig(y, bits),
     };
-    return { compute: (ctx) => ctx.setOutput(0, binaryOp("RightShift", ctx.input(0), ctx.input(1), fns)) };
+    return { compute: (ctx) => computeJob(ctx, binaryJob("RightShift", ctx.input(0), ctx.input(1), fns)) };
   }),
 };

@@ -5,10 +5,17 @@
 import { broadcastShapes, broadcastStrides, stridesOf } from "../framework/bcast.js";
 import { invalidArgument } from "../framework/errors.js";
 import { sameShape, shapeString, Tensor } from "../framework/tensor.js";
-import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { computeJob, doneJob, type ElementJob, oneLoop, runWhole } from "./util/element-slices.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 import { allocIndexable, lanesOf, storage } from "./util/tensor-util.js";
 
-function select3(cond: Tensor, t: Tensor, e: Tensor, shape: number[], cShape: readonly number[]): Tensor {
+function select3(
+  cond: Tensor,
+  t: Tensor,
+  e: Tensor,
+  shape: number[],
+  cShape: readonly number[],
+): ElementJob<Tensor> {
   const n = shape.reduce((a, b) => a * b, 1);
   const lanes = lanesOf(t.dtype);
   const out = allocIndexable(t.dtype, n, shape);
@@ -19,32 +26,45 @@ function select3(cond: Tensor, t: Tensor, e: Tensor, shape: number[], cShape: re
   const c = cond.data as Uint8Array;
   const tv = storage(t);
   const ev = storage(e);
-  for (let i = 0; i < n; i++) {
-    let ci = 0;
-    let ti = 0;
-    let ei = 0;
-    let rem = i;
-    for (let d = 0; d < shape.length; d++) {
-      const k = Math.floor(rem / os[d]!);
-      rem -= k * os[d]!;
-      ci += k * cs[d]!;
-      ti += k * ts[d]!;
-      ei += k * es[d]!;
+  const run = (start: number, end: number) => {
+    for (let i = start; i < end; i++) {
+      let ci = 0;
+      let ti = 0;
+      let ei = 0;
+      let rem = i;
+      for (let d = 0; d < shape.length; d++) {
+        const k = Math.floor(rem / os[d]!);
+        rem -= k * os[d]!;
+        ci += k * cs[d]!;
+        ti += k * ts[d]!;
+        ei += k * es[d]!;
+      }
+      const src = c[ci] ? tv : ev;
+      const si = c[ci] ? ti : ei;
+      for (let l = 0; l < lanes; l++) out[i * lanes + l] = src[si * lanes + l];
     }
-    const src = c[ci] ? tv : ev;
-    const si = c[ci] ? ti : ei;
-    for (let l = 0; l < lanes; l++) out[i * lanes + l] = src[si * lanes + l];
-  }
-  return new Tensor(t.dtype, shape, out as unknown as Tensor["data"]);
+  };
+  // Each element unravels its index over every dimension.
+  return oneLoop(
+    n,
+    run,
+    () => new Tensor(t.dtype, shape, out as unknown as Tensor["data"]),
+    2 + shape.length,
+  );
 }
 
 export function select(cond: Tensor, t: Tensor, e: Tensor): Tensor {
+  return runWhole(selectJob(cond, t, e));
+}
+
+/** select as an ElementJob (util/element-slices.ts). */
+export function selectJob(cond: Tensor, t: Tensor, e: Tensor): ElementJob<Tensor> {
   if (!sameShape(t.shape, e.shape)) {
     throw invalidArgument(
       `'then' and 'else' must have the same size.  but received: ${shapeString(t.shape)} vs. ${shapeString(e.shape)}`,
     );
   }
-  if (cond.rank === 0) return cond.data[0] ? t : e;
+  if (cond.rank === 0) return doneJob(cond.data[0] ? t : e);
   if (sameShape(cond.shape, t.shape)) return select3(cond, t, e, [...t.shape], cond.shape);
   if (cond.rank === 1) {
     if (t.rank < 1)
@@ -64,6 +84,11 @@ export function select(cond: Tensor, t: Tensor, e: Tensor): Tensor {
 }
 
 export function selectV2(cond: Tensor, t: Tensor, e: Tensor): Tensor {
+  return runWhole(selectV2Job(cond, t, e));
+}
+
+/** selectV2 as an ElementJob (util/element-slices.ts). */
+export function selectV2Job(cond: Tensor, t: Tensor, e: Tensor): ElementJob<Tensor> {
   let shape: number[];
   try {
     shape = broadcastShapes(cond.shape, broadcastShapes(t.shape, e.shape));
@@ -82,7 +107,9 @@ export const selectConfig: KernelConfig = {
     outputs: ["output: T"],
     attrs: ["T: type"],
   },
-  kernel: simpleKernel("Select", (ctx) => ctx.setOutput(0, select(ctx.input(0), ctx.input(1), ctx.input(2)))),
+  kernel: cpuKernel("Select", () => ({
+    compute: (ctx) => computeJob(ctx, selectJob(ctx.input(0), ctx.input(1), ctx.input(2))),
+  })),
 };
 
 export const selectV2Config: KernelConfig = {
@@ -92,7 +119,7 @@ export const selectV2Config: KernelConfig = {
     outputs: ["output: T"],
     attrs: ["T: type"],
   },
-  kernel: simpleKernel("SelectV2", (ctx) =>
-    ctx.setOutput(0, selectV2(ctx.input(0), ctx.input(1), ctx.input(2))),
-  ),
+  kernel: cpuKernel("SelectV2", () => ({
+    compute: (ctx) => computeJob(ctx, selectV2Job(ctx.input(0), ctx.input(1), ctx.input(2))),
+  })),
 };

@@ -11,7 +11,8 @@ import { bfloat16ToFloat, floatToBfloat16, floatToHalf, halfToFloat } from "../f
 import type { OpKernelContext } from "../framework/op-kernel.js";
 import type { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { type BinaryFns, binaryOp } from "./util/cwise.js";
+import { type BinaryFns, binaryJob } from "./util/cwise.js";
+import { computeJob, type ElementJob, runWhole } from "./util/element-slices.js";
 import {
   checkTypeConstraint,
   cpuKernel,
@@ -46,7 +47,12 @@ function truncateDivFns(dtype: DataType): BinaryFns {
 }
 
 export function truncateDiv(x: Tensor, y: Tensor): Tensor {
-  return binaryOp("TruncateDiv", x, y, truncateDivFns(x.dtype));
+  return runWhole(truncateDivJob(x, y));
+}
+
+/** truncateDiv as an ElementJob (util/element-slices.ts). */
+export function truncateDivJob(x: Tensor, y: Tensor): ElementJob<Tensor> {
+  return binaryJob("TruncateDiv", x, y, truncateDivFns(x.dtype));
 }
 
 export const truncateDivConfig: KernelConfig = {
@@ -62,7 +68,7 @@ export const truncateDivConfig: KernelConfig = {
     checkTypeConstraint(c, "T", [...FLOAT_TYPES, ...INT_TYPES]);
     return {
       compute(ctx: OpKernelContext) {
-        ctx.setOutput(0, truncateDiv(ctx.input(0), ctx.input(1)));
+        return computeJob(ctx, truncateDivJob(ctx.input(0), ctx.input(1)));
       },
     };
   }),

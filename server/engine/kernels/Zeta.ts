@@ -5,7 +5,8 @@
 import type { OpKernelContext } from "../framework/op-kernel.js";
 import type { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { type BinaryFns, binaryOp } from "./util/cwise.js";
+import { type BinaryFns, binaryJob } from "./util/cwise.js";
+import { computeJob, type ElementJob, runWhole } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 import { zetaFloat, zeta as zetaScalar } from "./util/special-math.js";
 
@@ -13,7 +14,12 @@ const doubleFns: BinaryFns = { float: zetaScalar };
 const floatFns: BinaryFns = { float: zetaFloat };
 
 export function zeta(x: Tensor, q: Tensor): Tensor {
-  return binaryOp("Zeta", x, q, x.dtype === DataType.DT_DOUBLE ? doubleFns : floatFns);
+  return runWhole(zetaJob(x, q));
+}
+
+/** zeta as an ElementJob (util/element-slices.ts). */
+export function zetaJob(x: Tensor, q: Tensor): ElementJob<Tensor> {
+  return binaryJob("Zeta", x, q, x.dtype === DataType.DT_DOUBLE ? doubleFns : floatFns);
 }
 
 export const zetaConfig: KernelConfig = {
@@ -22,7 +28,7 @@ export const zetaConfig: KernelConfig = {
     checkTypeConstraint(c, "T", [T.float, T.double]);
     return {
       compute(ctx: OpKernelContext) {
-        ctx.setOutput(0, zeta(ctx.input(0), ctx.input(1)));
+        return computeJob(ctx, zetaJob(ctx.input(0), ctx.input(1)));
       },
     };
   }),

@@ -22,6 +22,7 @@ import {
   findKernel,
   finishSlices,
   isAsyncKernel,
+  type KernelSlices,
   type OpKernelContext,
   type RefCell,
   type StepContext,
@@ -59,6 +60,26 @@ function isRefCell(v: Tensor | RefCell): v is RefCell {
 
 /** Constructs the op's kernel (checking attrs like the graph layer would) and computes it once. */
 export async function runKernel(op: string, opts: RunOptions = {}): Promise<RunResult> {
+  const { kernel, ctx, result } = kernelAndContext(op, opts);
+  if (isAsyncKernel(kernel)) await kernel.computeAsync(ctx);
+  else await finishSlices(kernel.compute(ctx));
+  return result;
+}
+
+/**
+ * Calls a synchronous kernel's compute once and hands back what it returned (its slices, when it
+ * continues in slices) with the outputs it has set so far, for tests that drive slices themselves.
+ */
+export function startKernel(
+  op: string,
+  opts: RunOptions = {},
+): RunResult & { slices: KernelSlices | undefined } {
+  const { kernel, ctx, result } = kernelAndContext(op, opts);
+  if (isAsyncKernel(kernel)) throw internal(`${op} is an asynchronous kernel`);
+  return { ...result, slices: kernel.compute(ctx) ?? undefined };
+}
+
+function kernelAndContext(op: string, opts: RunOptions) {
   const def = lookUpOp(op);
   if (!def) throw internal(`no op ${op}`);
   const reg = findKernel(op, "CPU");
@@ -121,9 +142,7 @@ export async function runKernel(op: string, opts: RunOptions = {}): Promise<RunR
       refs[i] = cell;
     },
   };
-  if (isAsyncKernel(kernel)) await kernel.computeAsync(ctx);
-  else await finishSlices(kernel.compute(ctx));
-  return { outputs, refs };
+  return { kernel, ctx, result: { outputs, refs } };
 }
 
 /** Runs a kernel and returns output 0. */

@@ -8,9 +8,17 @@ import { bfloat16ToFloat, floatToBfloat16, floatToHalf, halfToFloat } from "../.
 import type { AttrMap } from "../../framework/op-def.js";
 import { allocData, type NumericArray, sameShape, shapeString, Tensor } from "../../framework/tensor.js";
 import { DataType } from "../../framework/types.js";
-import { unaryOp } from "./cwise.js";
+import { unaryJob } from "./cwise.js";
+import {
+  computeJob,
+  decodedInput,
+  type ElementJob,
+  encodedOutput,
+  oneLoop,
+  runWhole,
+} from "./element-slices.js";
 import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
-import { computeBuffer, finish, numericData } from "./tensor-util.js";
+import { computeBuffer } from "./tensor-util.js";
 
 export interface ElementWiseFns {
   /** Real elements (floats in float64, integers as numbers; the output array narrows/wraps). */
@@ -21,6 +29,16 @@ export interface ElementWiseFns {
 
 /** out[i] = f(a[i], b[i]) for same-shaped a and b (TF's ValidateSameShape first). */
 export function sameShapeBinaryOp(op: string, a: Tensor, b: Tensor, fns: ElementWiseFns): Tensor {
+  return runWhole(sameShapeBinaryJob(op, a, b, fns));
+}
+
+/** sameShapeBinaryOp as an ElementJob (element-slices.ts): allocated now, computed whole or in slices. */
+export function sameShapeBinaryJob(
+  op: string,
+  a: Tensor,
+  b: Tensor,
+  fns: ElementWiseFns,
+): ElementJob<Tensor> {
   if (!sameShape(a.shape, b.shape)) {
     throw invalidArgument(
       `Inputs to operation ${op} of type ${op} must have the same size and shape.  Input 0: ${shapeString(a.shape)} != input 1: ${shapeString(b.shape)}`,
@@ -34,15 +52,21 @@ export function sameShapeBinaryOp(op: string, a: Tensor, b: Tensor, fns: Element
     const x = a.data as BigInt64Array;
     const y = b.data as BigInt64Array;
     const out = allocData(dt, n, a.shape) as BigInt64Array;
-    for (let i = 0; i < n; i++) out[i] = f(x[i]!, y[i]!);
-    return new Tensor(dt, a.shape, out);
+    const run = (s: number, e: number) => {
+      for (let i = s; i < e; i++) out[i] = f(x[i]!, y[i]!);
+    };
+    return oneLoop(n, run, () => new Tensor(dt, a.shape, out));
   }
-  const x = numericData(a);
-  const y = numericData(b);
+  const x = decodedInput(a);
+  const y = decodedInput(b);
   const out = computeBuffer(dt, n, a.shape) as NumericArray;
   const f = fns.float;
-  for (let i = 0; i < n; i++) out[i] = f(x[i]!, y[i]!);
-  return finish(dt, a.shape, out);
+  const [xd, yd] = [x.data, y.data];
+  const run = (s: number, e: number) => {
+    for (let i = s; i < e; i++) out[i] = f(xd[i]!, yd[i]!);
+  };
+  const encoded = encodedOutput(dt, a.shape, out);
+  return { passes: [...x.passes, ...y.passes, { n, run }, ...encoded.passes], result: encoded.result };
 }
 
 /**
@@ -94,7 +118,7 @@ export function activationConfig(
     kernel: cpuKernel(name, (c) => {
       const t = checkTypeConstraint(c, "T", FLOAT_TYPES);
       const f = fn(t, c.attrs);
-      return { compute: (ctx) => ctx.setOutput(0, unaryOp(name, ctx.input(0), { float: f })) };
+      return { compute: (ctx) => computeJob(ctx, unaryJob(name, ctx.input(0), { float: f })) };
     }),
   };
 }
@@ -121,7 +145,7 @@ export function activationGradConfig(
     kernel: cpuKernel(name, (c) => {
       const t = checkTypeConstraint(c, "T", kernelTypes);
       const f = fns(t, c.attrs);
-      return { compute: (ctx) => ctx.setOutput(0, sameShapeBinaryOp(name, ctx.input(0), ctx.input(1), f)) };
+      return { compute: (ctx) => computeJob(ctx, sameShapeBinaryJob(name, ctx.input(0), ctx.input(1), f)) };
     }),
   };
 }

@@ -6,13 +6,21 @@ import { invalidArgument } from "../../framework/errors.js";
 import { allocData, type NumericArray, Tensor } from "../../framework/tensor.js";
 import { isComplexType } from "../../framework/types.js";
 import {
+  computeJob,
+  decodedInput,
+  type ElementJob,
+  encodedOutput,
+  oneLoop,
+  runWhole,
+} from "./element-slices.js";
+import {
   COMPLEX_TYPES,
   checkTypeConstraint,
   cpuKernel,
   FLOAT_TYPES,
   type KernelConfig,
 } from "./kernel-config.js";
-import { computeBuffer, finish, numericData } from "./tensor-util.js";
+import { computeBuffer } from "./tensor-util.js";
 
 export interface GradFns {
   /** Real elements: z from (y, dy). */
@@ -23,6 +31,11 @@ export interface GradFns {
 
 /** z = f(y, dy) element-wise; TF's error when the element counts differ. */
 export function simpleBinaryOp(y: Tensor, dy: Tensor, fns: GradFns): Tensor {
+  return runWhole(simpleBinaryJob(y, dy, fns));
+}
+
+/** simpleBinaryOp as an ElementJob (element-slices.ts): allocated now, computed whole or in slices. */
+export function simpleBinaryJob(y: Tensor, dy: Tensor, fns: GradFns): ElementJob<Tensor> {
   const n = y.numElements;
   if (n !== dy.numElements) {
     throw invalidArgument(
@@ -35,18 +48,24 @@ export function simpleBinaryOp(y: Tensor, dy: Tensor, fns: GradFns): Tensor {
     const b = dy.data as NumericArray;
     const out = allocData(dt, n, y.shape) as NumericArray;
     const tmp = new Float64Array(2);
-    for (let i = 0; i < n; i++) {
-      fns.complex(a[2 * i]!, a[2 * i + 1]!, b[2 * i]!, b[2 * i + 1]!, tmp);
-      out[2 * i] = tmp[0]!;
-      out[2 * i + 1] = tmp[1]!;
-    }
-    return new Tensor(dt, y.shape, out);
+    const run = (s: number, e: number) => {
+      for (let i = s; i < e; i++) {
+        fns.complex(a[2 * i]!, a[2 * i + 1]!, b[2 * i]!, b[2 * i + 1]!, tmp);
+        out[2 * i] = tmp[0]!;
+        out[2 * i + 1] = tmp[1]!;
+      }
+    };
+    return oneLoop(n, run, () => new Tensor(dt, y.shape, out));
   }
-  const a = numericData(y);
-  const b = numericData(dy);
+  const a = decodedInput(y);
+  const b = decodedInput(dy);
   const out = computeBuffer(dt, n, y.shape) as NumericArray;
-  for (let i = 0; i < n; i++) out[i] = fns.real(a[i]!, b[i]!);
-  return finish(dt, y.shape, out);
+  const [ad, bd] = [a.data, b.data];
+  const run = (s: number, e: number) => {
+    for (let i = s; i < e; i++) out[i] = fns.real(ad[i]!, bd[i]!);
+  };
+  const encoded = encodedOutput(dt, y.shape, out);
+  return { passes: [...a.passes, ...b.passes, { n, run }, ...encoded.passes], result: encoded.result };
 }
 
 /** A "y: T, dy: T -> z: T" gradient op over TF's float and complex types. */
@@ -60,7 +79,7 @@ export function gradConfig(name: string, fns: GradFns): KernelConfig {
     },
     kernel: cpuKernel(name, (c) => {
       checkTypeConstraint(c, "T", [...FLOAT_TYPES, ...COMPLEX_TYPES]);
-      return { compute: (ctx) => ctx.setOutput(0, simpleBinaryOp(ctx.input(0), ctx.input(1), fns)) };
+      return { compute: (ctx) => computeJob(ctx, simpleBinaryJob(ctx.input(0), ctx.input(1), fns)) };
     }),
   };
 }

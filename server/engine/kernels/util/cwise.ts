@@ -6,13 +6,21 @@
 // multiply, 64-bit integers, integer division) supply their own functions. half and bfloat16
 // compute through float32 as Eigen does. complex dtypes use (re, im) functions.
 
-import { broadcastShapes, broadcastStrides, forEachBroadcastRun } from "../../framework/bcast.js";
+import { broadcastShapes, broadcastStrides, forEachBroadcastRunIn } from "../../framework/bcast.js";
 import { invalidArgument } from "../../framework/errors.js";
 import type { OpKernelContext } from "../../framework/op-kernel.js";
-import { allocData, type NumericArray, Tensor } from "../../framework/tensor.js";
+import { allocData, type NumericArray, numElements, Tensor } from "../../framework/tensor.js";
 import { DataType, dataTypeString, isComplexType } from "../../framework/types.js";
+import {
+  computeJob,
+  decodedInput,
+  type ElementJob,
+  encodedOutput,
+  oneLoop,
+  runWhole,
+} from "./element-slices.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { computeBuffer, finish, isHalfLike, numericData } from "./tensor-util.js";
+import { computeBuffer, isHalfLike } from "./tensor-util.js";
 
 type Indexable<V> = { [i: number]: V; readonly length: number };
 
@@ -47,6 +55,9 @@ export interface BinaryFns {
   readonly floatArrays?: (a: FloatArray, b: FloatArray, out: FloatArray) => void;
 }
 
+type RangeRun = (start: number, end: number) => void;
+
+/** out[i] = f(a[i'], b[i'']) with broadcasting, over output ranges (row-major, in order). */
 function loop<A, B, O>(
   a: Indexable<A>,
   b: Indexable<B>,
@@ -55,27 +66,32 @@ function loop<A, B, O>(
   aShape: readonly number[],
   bShape: readonly number[],
   f: (x: A, y: B) => O,
-): void {
+): RangeRun {
   const n = out.length;
   if (a.length === n && b.length === n) {
-    for (let i = 0; i < n; i++) out[i] = f(a[i]!, b[i]!);
-    return;
+    return (s, e) => {
+      for (let i = s; i < e; i++) out[i] = f(a[i]!, b[i]!);
+    };
   }
+  // The scalar is read when the loop runs: a half/bfloat16 input is decoded by an earlier pass.
   if (b.length === 1 && a.length === n) {
-    const y = b[0]!;
-    for (let i = 0; i < n; i++) out[i] = f(a[i]!, y);
-    return;
+    return (s, e) => {
+      const y = b[0]!;
+      for (let i = s; i < e; i++) out[i] = f(a[i]!, y);
+    };
   }
   if (a.length === 1 && b.length === n) {
-    const x = a[0]!;
-    for (let i = 0; i < n; i++) out[i] = f(x, b[i]!);
-    return;
+    return (s, e) => {
+      const x = a[0]!;
+      for (let i = s; i < e; i++) out[i] = f(x, b[i]!);
+    };
   }
   const as = broadcastStrides(aShape, outShape);
   const bs = broadcastStrides(bShape, outShape);
-  forEachBroadcastRun(outShape, as, bs, (o, ai, bi, count, aStep, bStep) => {
-    for (let j = 0; j < count; j++) out[o + j] = f(a[ai + j * aStep]!, b[bi + j * bStep]!);
-  });
+  return (s, e) =>
+    forEachBroadcastRunIn(outShape, as, bs, s, e, (o, ai, bi, count, aStep, bStep) => {
+      for (let j = 0; j < count; j++) out[o + j] = f(a[ai + j * aStep]!, b[bi + j * bStep]!);
+    });
 }
 
 function complexLoop(
@@ -85,16 +101,17 @@ function complexLoop(
   aShape: readonly number[],
   bShape: readonly number[],
   write: (o: number, ar: number, ai: number, br: number, bi: number) => void,
-): void {
+): RangeRun {
   const as = broadcastStrides(aShape, outShape);
   const bs = broadcastStrides(bShape, outShape);
-  forEachBroadcastRun(outShape, as, bs, (o, ai, bi, count, aStep, bStep) => {
-    for (let j = 0; j < count; j++) {
-      const x = 2 * (ai + j * aStep);
-      const y = 2 * (bi + j * bStep);
-      write(o + j, a[x]!, a[x + 1]!, b[y]!, b[y + 1]!);
-    }
-  });
+  return (s, e) =>
+    forEachBroadcastRunIn(outShape, as, bs, s, e, (o, ai, bi, count, aStep, bStep) => {
+      for (let j = 0; j < count; j++) {
+        const x = 2 * (ai + j * aStep);
+        const y = 2 * (bi + j * bStep);
+        write(o + j, a[x]!, a[x + 1]!, b[y]!, b[y + 1]!);
+      }
+    });
 }
 
 /** Inputs and output of `dt` compute in a FloatArray (float, double, half, bfloat16). */
@@ -104,6 +121,11 @@ function isFloatCompute(dt: DataType, outDtype: DataType): boolean {
 
 function unsupported(op: string, dtype: DataType): never {
   throw invalidArgument(`${op} does not support dtype ${dataTypeString(dtype)}`);
+}
+
+/** A job of one loop over n output elements that makes a tensor of out. */
+function tensorJob(dt: DataType, shape: readonly number[], out: Tensor["data"], run: RangeRun) {
+  return oneLoop(numElements(shape), run, () => new Tensor(dt, shape, out));
 }
 
 /**
@@ -117,9 +139,19 @@ export function binaryOp(
   fns: BinaryFns,
   outDtype: DataType = x.dtype,
 ): Tensor {
+  return runWhole(binaryJob(op, x, y, fns, outDtype));
+}
+
+/** binaryOp as an ElementJob (element-slices.ts): allocated now, computed whole or in slices. */
+export function binaryJob(
+  op: string,
+  x: Tensor,
+  y: Tensor,
+  fns: BinaryFns,
+  outDtype: DataType = x.dtype,
+): ElementJob<Tensor> {
   const shape = broadcastShapes(x.shape, y.shape);
-  let n = 1;
-  for (const d of shape) n *= d;
+  const n = numElements(shape);
   const dt = x.dtype;
   if (dt === DataType.DT_INT64 || dt === DataType.DT_UINT64) {
     const a = x.data as BigInt64Array;
@@ -127,53 +159,70 @@ export function binaryOp(
     if (outDtype === dt) {
       if (!fns.bigint) unsupported(op, dt);
       const out = allocData(dt, n, shape) as BigInt64Array;
-      loop(a, b, out, shape, x.shape, y.shape, fns.bigint);
-      return new Tensor(dt, shape, out);
+      return tensorJob(dt, shape, out, loop(a, b, out, shape, x.shape, y.shape, fns.bigint));
     }
     if (!fns.bigintToNumber) unsupported(op, dt);
     const out = allocData(outDtype, n, shape) as NumericArray;
-    loop(a, b, out, shape, x.shape, y.shape, fns.bigintToNumber);
-    return new Tensor(outDtype, shape, out);
+    return tensorJob(outDtype, shape, out, loop(a, b, out, shape, x.shape, y.shape, fns.bigintToNumber));
   }
-  if (isComplexType(dt)) {
-    const a = x.data as Float64Array;
-    const b = y.data as Float64Array;
-    if (outDtype === dt) {
-      const f = fns.complex ?? unsupported(op, dt);
-      const out = allocData(dt, n, shape) as Float64Array;
-      const tmp = new Float64Array(2);
-      complexLoop(a, b, shape, x.shape, y.shape, (o, ar, ai, br, bi) => {
-        f(ar, ai, br, bi, tmp);
-        out[2 * o] = tmp[0]!;
-        out[2 * o + 1] = tmp[1]!;
-      });
-      return new Tensor(dt, shape, out);
-    }
-    const f = fns.complexToNumber ?? unsupported(op, dt);
-    const out = allocData(outDtype, n, shape) as NumericArray;
-    complexLoop(a, b, shape, x.shape, y.shape, (o, ar, ai, br, bi) => {
-      out[o] = f(ar, ai, br, bi);
-    });
-    return new Tensor(outDtype, shape, out);
-  }
+  if (isComplexType(dt)) return complexBinaryJob(op, x, y, fns, outDtype, shape);
   if (dt === DataType.DT_STRING) {
     const f = fns.string ?? unsupported(op, dt);
     const out = allocData(dt, n, shape) as Uint8Array[];
-    loop(x.data as Uint8Array[], y.data as Uint8Array[], out, shape, x.shape, y.shape, f);
-    return new Tensor(dt, shape, out);
+    const run = loop(x.data as Uint8Array[], y.data as Uint8Array[], out, shape, x.shape, y.shape, f);
+    return tensorJob(dt, shape, out, run);
   }
   let f: (a: number, b: number) => number;
   if (dt === DataType.DT_BOOL) f = fns.bool ?? unsupported(op, dt);
   else if (dt === DataType.DT_FLOAT || dt === DataType.DT_DOUBLE || isHalfLike(dt)) f = fns.float;
   else if (dt === DataType.DT_RESOURCE) unsupported(op, dt);
   else f = fns.int ?? fns.float;
-  const a = numericData(x);
-  const b = numericData(y);
+  const a = decodedInput(x);
+  const b = decodedInput(y);
   const out = computeBuffer(outDtype, n, shape) as NumericArray;
-  if (fns.floatArrays !== undefined && isFloatCompute(dt, outDtype) && a.length === n && b.length === n)
-    fns.floatArrays(a as FloatArray, b as FloatArray, out as FloatArray);
-  else loop(a, b, out, shape, x.shape, y.shape, f);
-  return finish(outDtype, shape, out);
+  let run: RangeRun;
+  const arrays = fns.floatArrays;
+  if (arrays !== undefined && isFloatCompute(dt, outDtype) && a.data.length === n && b.data.length === n) {
+    const [ad, bd, od] = [a.data as FloatArray, b.data as FloatArray, out as FloatArray];
+    // The whole range passes the arrays themselves (a subarray costs more than a small op).
+    run = (s, e) =>
+      s === 0 && e === n
+        ? arrays(ad, bd, od)
+        : arrays(ad.subarray(s, e), bd.subarray(s, e), od.subarray(s, e));
+  } else run = loop(a.data, b.data, out, shape, x.shape, y.shape, f);
+  const encoded = encodedOutput(outDtype, shape, out);
+  return { passes: [...a.passes, ...b.passes, { n, run }, ...encoded.passes], result: encoded.result };
+}
+
+function complexBinaryJob(
+  op: string,
+  x: Tensor,
+  y: Tensor,
+  fns: BinaryFns,
+  outDtype: DataType,
+  shape: number[],
+): ElementJob<Tensor> {
+  const dt = x.dtype;
+  const n = numElements(shape);
+  const a = x.data as Float64Array;
+  const b = y.data as Float64Array;
+  if (outDtype === dt) {
+    const f = fns.complex ?? unsupported(op, dt);
+    const out = allocData(dt, n, shape) as Float64Array;
+    const tmp = new Float64Array(2);
+    const run = complexLoop(a, b, shape, x.shape, y.shape, (o, ar, ai, br, bi) => {
+      f(ar, ai, br, bi, tmp);
+      out[2 * o] = tmp[0]!;
+      out[2 * o + 1] = tmp[1]!;
+    });
+    return tensorJob(dt, shape, out, run);
+  }
+  const f = fns.complexToNumber ?? unsupported(op, dt);
+  const out = allocData(outDtype, n, shape) as NumericArray;
+  const run = complexLoop(a, b, shape, x.shape, y.shape, (o, ar, ai, br, bi) => {
+    out[o] = f(ar, ai, br, bi);
+  });
+  return tensorJob(outDtype, shape, out, run);
 }
 
 export interface UnaryFns {
@@ -188,38 +237,58 @@ export interface UnaryFns {
 
 /** f(x) element-wise; the result has x's dtype unless outDtype says otherwise. */
 export function unaryOp(op: string, x: Tensor, fns: UnaryFns, outDtype: DataType = x.dtype): Tensor {
+  return runWhole(unaryJob(op, x, fns, outDtype));
+}
+
+/** unaryOp as an ElementJob (element-slices.ts): allocated now, computed whole or in slices. */
+export function unaryJob(
+  op: string,
+  x: Tensor,
+  fns: UnaryFns,
+  outDtype: DataType = x.dtype,
+): ElementJob<Tensor> {
   const dt = x.dtype;
   const n = x.numElements;
   if (dt === DataType.DT_INT64 || dt === DataType.DT_UINT64) {
     const f = fns.bigint ?? unsupported(op, dt);
     const a = x.data as BigInt64Array;
     const out = allocData(dt, n, x.shape) as BigInt64Array;
-    for (let i = 0; i < n; i++) out[i] = f(a[i]!);
-    return new Tensor(dt, x.shape, out);
+    return tensorJob(dt, x.shape, out, (s, e) => {
+      for (let i = s; i < e; i++) out[i] = f(a[i]!);
+    });
   }
   if (isComplexType(dt)) {
     const f = fns.complex ?? unsupported(op, dt);
     const a = x.data as Float64Array;
     const out = allocData(dt, n, x.shape) as Float64Array;
     const tmp = new Float64Array(2);
-    for (let i = 0; i < n; i++) {
-      f(a[2 * i]!, a[2 * i + 1]!, tmp);
-      out[2 * i] = tmp[0]!;
-      out[2 * i + 1] = tmp[1]!;
-    }
-    return new Tensor(dt, x.shape, out);
+    return tensorJob(dt, x.shape, out, (s, e) => {
+      for (let i = s; i < e; i++) {
+        f(a[2 * i]!, a[2 * i + 1]!, tmp);
+        out[2 * i] = tmp[0]!;
+        out[2 * i + 1] = tmp[1]!;
+      }
+    });
   }
   let f: (a: number) => number;
   if (dt === DataType.DT_BOOL) f = fns.bool ?? unsupported(op, dt);
   else if (dt === DataType.DT_FLOAT || dt === DataType.DT_DOUBLE || isHalfLike(dt)) f = fns.float;
   else if (dt === DataType.DT_STRING || dt === DataType.DT_RESOURCE) unsupported(op, dt);
   else f = fns.int ?? fns.float;
-  const a = numericData(x);
+  const a = decodedInput(x);
+  const ad = a.data;
   const out = computeBuffer(outDtype, n, x.shape) as NumericArray;
-  if (fns.floatArray !== undefined && isFloatCompute(dt, outDtype))
-    fns.floatArray(a as FloatArray, out as FloatArray);
-  else for (let i = 0; i < n; i++) out[i] = f(a[i]!);
-  return finish(outDtype, x.shape, out);
+  let run: RangeRun;
+  const array = fns.floatArray;
+  if (array !== undefined && isFloatCompute(dt, outDtype)) {
+    const [fa, od] = [ad as FloatArray, out as FloatArray];
+    run = (s, e) => (s === 0 && e === n ? array(fa, od) : array(fa.subarray(s, e), od.subarray(s, e)));
+  } else
+    run = (s, e) => {
+      for (let i = s; i < e; i++) out[i] = f(ad[i]!);
+    };
+  const encoded = encodedOutput(outDtype, x.shape, out);
+  return { passes: [...a.passes, { n, run }, ...encoded.passes], result: encoded.result };
 }
 
 export interface CwiseSpec<F> {
@@ -254,7 +323,7 @@ export function binaryConfig(spec: CwiseSpec<BinaryFns>): KernelConfig {
       const outDtype = spec.outType === "bool" ? DataType.DT_BOOL : undefined;
       return {
         compute(ctx: OpKernelContext) {
-          ctx.setOutput(0, binaryOp(spec.name, ctx.input(0), ctx.input(1), spec.fns, outDtype));
+          return computeJob(ctx, binaryJob(spec.name, ctx.input(0), ctx.input(1), spec.fns, outDtype));
         },
       };
     }),
@@ -275,7 +344,7 @@ export function unaryConfig(spec: CwiseSpec<UnaryFns>): KernelConfig {
       const outDtype = spec.outType === "bool" ? DataType.DT_BOOL : undefined;
       return {
         compute(ctx: OpKernelContext) {
-          ctx.setOutput(0, unaryOp(spec.name, ctx.input(0), spec.fns, outDtype));
+          return computeJob(ctx, unaryJob(spec.name, ctx.input(0), spec.fns, outDtype));
         },
       };
     }),

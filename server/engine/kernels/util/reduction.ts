@@ -3,13 +3,21 @@
 // Reductions walk the input once in row-major order and accumulate into the output slot each
 // element maps to.
 
-import { forEachBroadcastRun, stridesOf } from "../../framework/bcast.js";
+import { forEachBroadcastRunIn, stridesOf } from "../../framework/bcast.js";
 import { invalidArgument } from "../../framework/errors.js";
 import { getAttrBool } from "../../framework/op-def.js";
-import { allocData, type NumericArray, shapeString, Tensor } from "../../framework/tensor.js";
+import { allocData, type NumericArray, numElements, shapeString, Tensor } from "../../framework/tensor.js";
 import { DataType, isComplexType } from "../../framework/types.js";
+import {
+  computeJob,
+  decodedInput,
+  type ElementJob,
+  type ElementPass,
+  encodedOutput,
+  runWhole,
+} from "./element-slices.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./kernel-config.js";
-import { computeBuffer, finish, numericData, readInts } from "./tensor-util.js";
+import { computeBuffer, readInts } from "./tensor-util.js";
 
 export interface ReductionPlan {
   /** reduced[d] is true when input dimension d is reduced. */
@@ -60,9 +68,25 @@ export function reductionPlan(
   return { reduced, outShape, outStrides, groupSize };
 }
 
-/** Calls visit(inIndex, outIndex) for every input element. */
-function walk(inShape: readonly number[], plan: ReductionPlan, visit: (i: number, o: number) => void): void {
-  forEachBroadcastRun(inShape, stridesOf(inShape), plan.outStrides, (_o, i0, o0, count, iStep, oStep) => {
+type RunBody = (o: number, i0: number, o0: number, count: number, iStep: number, oStep: number) => void;
+
+/**
+ * A pass over the input elements in row-major order: body(_, inOffset, outOffset, count, inStep,
+ * outStep) for runs of the innermost dimension (ranges split runs, never reorder them).
+ */
+function walkPass(inShape: readonly number[], plan: ReductionPlan, n: number, body: RunBody): ElementPass {
+  const inStrides = stridesOf(inShape);
+  return { n, run: (s, e) => forEachBroadcastRunIn(inShape, inStrides, plan.outStrides, s, e, body) };
+}
+
+/** A pass calling visit(inIndex, outIndex) for every input element, in row-major order. */
+function visitPass(
+  inShape: readonly number[],
+  plan: ReductionPlan,
+  n: number,
+  visit: (i: number, o: number) => void,
+): ElementPass {
+  return walkPass(inShape, plan, n, (_o, i0, o0, count, iStep, oStep) => {
     for (let j = 0; j < count; j++) visit(i0 + j * iStep, o0 + j * oStep);
   });
 }
@@ -71,97 +95,141 @@ export type ReduceKind = "sum" | "mean" | "prod" | "max" | "min";
 
 /** Reduces x over the planned axes. Real types accumulate in float64 (half/bfloat16 via float32). */
 export function reduce(kind: ReduceKind, x: Tensor, plan: ReductionPlan): Tensor {
+  return runWhole(reduceJob(kind, x, plan));
+}
+
+/**
+ * reduce as an ElementJob (element-slices.ts): the walk over the input is one pass, so in slices it
+ * folds the elements in the same order as whole and gives the same bits.
+ */
+export function reduceJob(kind: ReduceKind, x: Tensor, plan: ReductionPlan): ElementJob<Tensor> {
   const dt = x.dtype;
-  const outN = plan.outShape.reduce((a, b) => a * b, 1);
+  if (dt === DataType.DT_INT64 || dt === DataType.DT_UINT64) return bigReduceJob(kind, x, plan);
+  if (isComplexType(dt)) return complexReduceJob(kind, x, plan);
+  const outN = numElements(plan.outShape);
   const g = plan.groupSize;
-  if (dt === DataType.DT_INT64 || dt === DataType.DT_UINT64) {
-    const a = x.data as BigInt64Array;
-    const out = allocData(dt, outN, plan.outShape) as BigInt64Array;
-    const init = kind === "prod" ? 1n : 0n;
-    const seen = kind === "max" || kind === "min" ? new Uint8Array(outN) : undefined;
-    out.fill(init);
-    walk(x.shape, plan, (i, o) => {
-      const v = a[i]!;
-      if (kind === "sum" || kind === "mean") out[o] = out[o]! + v;
-      else if (kind === "prod") out[o] = out[o]! * v;
-      else if (!seen![o]) {
-        seen![o] = 1;
-        out[o] = v;
-      } else if (kind === "max" ? v > out[o]! : v < out[o]!) out[o] = v;
-    });
-    if (kind === "mean" && g > 0) for (let o = 0; o < outN; o++) out[o] = out[o]! / BigInt(g);
-    if (seen) for (let o = 0; o < outN; o++) if (!seen[o]) out[o] = extremeBig(dt, kind === "max");
-    return new Tensor(dt, plan.outShape, out);
-  }
-  if (isComplexType(dt)) {
-    if (kind !== "sum" && kind !== "mean" && kind !== "prod") {
-      throw invalidArgument(`${kind} reduction is not defined for complex numbers`);
-    }
-    const a = x.data as Float64Array;
-    const acc = new Float64Array(2 * outN);
-    if (kind === "prod") for (let o = 0; o < outN; o++) acc[2 * o] = 1;
-    walk(x.shape, plan, (i, o) => {
-      const re = a[2 * i]!;
-      const im = a[2 * i + 1]!;
-      if (kind === "prod") {
-        const r = acc[2 * o]!;
-        const m = acc[2 * o + 1]!;
-        acc[2 * o] = r * re - m * im;
-        acc[2 * o + 1] = r * im + m * re;
-      } else {
-        acc[2 * o]! += re;
-        acc[2 * o + 1]! += im;
-      }
-    });
-    if (kind === "mean") for (let o = 0; o < 2 * outN; o++) acc[o]! /= g;
-    const out = allocData(dt, outN, plan.outShape) as Float64Array;
-    out.set(acc);
-    return new Tensor(dt, plan.outShape, out);
-  }
   const isFloat =
     dt === DataType.DT_FLOAT ||
     dt === DataType.DT_DOUBLE ||
     dt === DataType.DT_HALF ||
     dt === DataType.DT_BFLOAT16;
-  const a = numericData(x);
+  const input = decodedInput(x);
+  const a = input.data;
   const acc = new Float64Array(outN);
   if (kind === "prod") acc.fill(1);
   else if (kind === "max") acc.fill(Number.NEGATIVE_INFINITY);
   else if (kind === "min") acc.fill(Number.POSITIVE_INFINITY);
-  if (kind === "sum" || kind === "mean") {
-    walk(x.shape, plan, (i, o) => {
-      acc[o]! += a[i]!;
-    });
-  } else if (kind === "prod" && isFloat) {
-    walk(x.shape, plan, (i, o) => {
-      acc[o]! *= a[i]!;
-    });
-  } else if (kind === "prod") {
-    // Integer products wrap like C++: keep them in 32 bits at every step.
-    walk(x.shape, plan, (i, o) => {
-      acc[o] = Math.imul(acc[o]!, a[i]!);
-    });
-  } else if (kind === "max") {
-    // NaN propagates as in Eigen's MaxReducer with PropagateNaN semantics of TF's reducers.
-    walk(x.shape, plan, (i, o) => {
-      const v = a[i]!;
-      if (v > acc[o]! || Number.isNaN(v)) acc[o] = v;
-    });
-  } else {
-    walk(x.shape, plan, (i, o) => {
-      const v = a[i]!;
-      if (v < acc[o]! || Number.isNaN(v)) acc[o] = v;
-    });
-  }
+  const fold = walkPass(x.shape, plan, x.numElements, realFold(kind, isFloat, a, acc));
   const out = computeBuffer(dt, outN, plan.outShape) as NumericArray;
-  for (let o = 0; o < outN; o++) {
-    let v = acc[o]!;
-    if (kind === "mean") v = isFloat ? v / g : g === 0 ? 0 : Math.trunc(v / g);
-    else if (!isFloat && (kind === "max" || kind === "min") && !Number.isFinite(v))
-      v = extremeNumber(dt, kind === "max");
-    out[o] = v;
+  const write = (s: number, e: number) => {
+    for (let o = s; o < e; o++) {
+      let v = acc[o]!;
+      if (kind === "mean") v = isFloat ? v / g : g === 0 ? 0 : Math.trunc(v / g);
+      else if (!isFloat && (kind === "max" || kind === "min") && !Number.isFinite(v))
+        v = extremeNumber(dt, kind === "max");
+      out[o] = v;
+    }
+  };
+  const encoded = encodedOutput(dt, plan.outShape, out);
+  return {
+    passes: [...input.passes, fold, { n: outN, run: write }, ...encoded.passes],
+    result: encoded.result,
+  };
+}
+
+/** The accumulation of one run of real elements into acc, in the order the run gives them. */
+function realFold(kind: ReduceKind, isFloat: boolean, a: NumericArray, acc: Float64Array): RunBody {
+  if (kind === "sum" || kind === "mean") {
+    return (_o, i0, o0, count, iStep, oStep) => {
+      if (oStep === 0) {
+        // The whole run folds into one slot: the same additions, in a local.
+        let t = acc[o0]!;
+        for (let j = 0; j < count; j++) t += a[i0 + j * iStep]!;
+        acc[o0] = t;
+      } else for (let j = 0; j < count; j++) acc[o0 + j * oStep]! += a[i0 + j * iStep]!;
+    };
   }
-  return finish(dt, plan.outShape, out);
+  if (kind === "prod" && isFloat) {
+    return (_o, i0, o0, count, iStep, oStep) => {
+      for (let j = 0; j < count; j++) acc[o0 + j * oStep]! *= a[i0 + j * iStep]!;
+    };
+  }
+  if (kind === "prod") {
+    // Integer products wrap like C++: keep them in 32 bits at every step.
+    return (_o, i0, o0, count, iStep, oStep) => {
+      for (let j = 0; j < count; j++) {
+        const o = o0 + j * oStep;
+        acc[o] = Math.imul(acc[o]!, a[i0 + j * iStep]!);
+      }
+    };
+  }
+  // NaN propagates as in Eigen's MaxReducer with PropagateNaN semantics of TF's reducers.
+  const isMax = kind === "max";
+  return (_o, i0, o0, count, iStep, oStep) => {
+    for (let j = 0; j < count; j++) {
+      const o = o0 + j * oStep;
+      const v = a[i0 + j * iStep]!;
+      if ((isMax ? v > acc[o]! : v < acc[o]!) || Number.isNaN(v)) acc[o] = v;
+    }
+  };
+}
+
+function bigReduceJob(kind: ReduceKind, x: Tensor, plan: ReductionPlan): ElementJob<Tensor> {
+  const dt = x.dtype;
+  const outN = numElements(plan.outShape);
+  const g = plan.groupSize;
+  const a = x.data as BigInt64Array;
+  const out = allocData(dt, outN, plan.outShape) as BigInt64Array;
+  const init = kind === "prod" ? 1n : 0n;
+  const seen = kind === "max" || kind === "min" ? new Uint8Array(outN) : undefined;
+  out.fill(init);
+  const fold = visitPass(x.shape, plan, x.numElements, (i, o) => {
+    const v = a[i]!;
+    if (kind === "sum" || kind === "mean") out[o] = out[o]! + v;
+    else if (kind === "prod") out[o] = out[o]! * v;
+    else if (!seen![o]) {
+      seen![o] = 1;
+      out[o] = v;
+    } else if (kind === "max" ? v > out[o]! : v < out[o]!) out[o] = v;
+  });
+  const finishRange = (s: number, e: number) => {
+    if (kind === "mean" && g > 0) for (let o = s; o < e; o++) out[o] = out[o]! / BigInt(g);
+    if (seen) for (let o = s; o < e; o++) if (!seen[o]) out[o] = extremeBig(dt, kind === "max");
+  };
+  return {
+    passes: [fold, { n: outN, run: finishRange }],
+    result: () => new Tensor(dt, plan.outShape, out),
+  };
+}
+
+function complexReduceJob(kind: ReduceKind, x: Tensor, plan: ReductionPlan): ElementJob<Tensor> {
+  if (kind !== "sum" && kind !== "mean" && kind !== "prod") {
+    throw invalidArgument(`${kind} reduction is not defined for complex numbers`);
+  }
+  const dt = x.dtype;
+  const outN = numElements(plan.outShape);
+  const g = plan.groupSize;
+  const a = x.data as Float64Array;
+  const acc = new Float64Array(2 * outN);
+  if (kind === "prod") for (let o = 0; o < outN; o++) acc[2 * o] = 1;
+  const fold = visitPass(x.shape, plan, x.numElements, (i, o) => {
+    const re = a[2 * i]!;
+    const im = a[2 * i + 1]!;
+    if (kind === "prod") {
+      const r = acc[2 * o]!;
+      const m = acc[2 * o + 1]!;
+      acc[2 * o] = r * re - m * im;
+      acc[2 * o + 1] = r * im + m * re;
+    } else {
+      acc[2 * o]! += re;
+      acc[2 * o + 1]! += im;
+    }
+  });
+  const out = allocData(dt, outN, plan.outShape) as Float64Array;
+  const write = (s: number, e: number) => {
+    for (let o = 2 * s; o < 2 * e; o++) out[o] = kind === "mean" ? acc[o]! / g : acc[o]!;
+  };
+  return { passes: [fold, { n: outN, run: write }], result: () => new Tensor(dt, plan.outShape, out) };
 }
 
 /** Identity of max/min over an empty set: the lowest/highest value of the dtype (Eigen's init). */
@@ -203,7 +271,7 @@ export function reductionConfig(
       return {
         compute(ctx) {
           const x = ctx.input(0);
-          ctx.setOutput(0, reduce(kind, x, reductionPlan(x.shape, ctx.input(1), keepDims)));
+          return computeJob(ctx, reduceJob(kind, x, reductionPlan(x.shape, ctx.input(1), keepDims)));
         },
       };
     }),

@@ -1,0 +1,448 @@
+// Element-wise kernels, reductions, Fill, Cast, Select, Tile and ArgMax in slices
+// (util/element-slices.ts) give the bits of the same job run whole, for every storage kind and with
+// broadcasting, cut at piece sizes that split the innermost runs at odd places; the kernels take the
+// sliced path only for large tensors; and slices abandoned midway (what the executor does to a
+// cancelled step) stop there, with no output.
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { attr } from "../../../test/support/attr.js";
+import { forEachBroadcastRun, forEachBroadcastRunIn, stridesOf } from "../framework/bcast.js";
+import {
+  bfloat16ToFloat,
+  float32ToBfloat16Array,
+  float32ToHalfArray,
+  floatToBfloat16,
+  floatToHalf,
+  halfToFloat,
+} from "../framework/float16.js";
+import { Tensor } from "../framework/tensor.js";
+import { DataType } from "../framework/types.js";
+import { addFns } from "./Add.js";
+import { addN } from "./AddN.js";
+import { argReduceJob } from "./ArgMax.js";
+import { atan2 } from "./Atan2.js";
+import { biasAdd } from "./BiasAdd.js";
+import { castJob } from "./Cast.js";
+import { cosFns } from "./Cos.js";
+import { depthwiseConv2dNativeJob } from "./DepthwiseConv2dNative.js";
+import { depthwiseConv2dNativeBackpropFilterJob } from "./DepthwiseConv2dNativeBackpropFilter.js";
+import { depthwiseConv2dNativeBackpropInputJob } from "./DepthwiseConv2dNativeBackpropInput.js";
+import { equal } from "./Equal.js";
+import { erf } from "./Erf.js";
+import { fillJob, onesLike } from "./Fill.js";
+import { lessFns } from "./Less.js";
+import { logicalNot } from "./LogicalNot.js";
+import { mulFns } from "./Mul.js";
+import { realDivFns } from "./RealDiv.js";
+import { selectJob, selectV2Job } from "./Select.js";
+import { sqrtFns } from "./Sqrt.js";
+import { tileJob } from "./Tile.js";
+import { startKernel } from "./testing/testing.js";
+import type { ConvAttrs } from "./util/conv-util.js";
+import { binaryJob, unaryJob } from "./util/cwise.js";
+import { type ElementJob, jobSlices, runWhole, SLICED_MIN_ELEMENTS } from "./util/element-slices.js";
+import { type ReduceKind, reduceJob, reductionPlan } from "./util/reduction.js";
+
+const F = DataType.DT_FLOAT;
+const I32 = DataType.DT_INT32;
+
+function random(n: number, seed: number): number[] {
+  const out: number[] = [];
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    out.push(s / 2 ** 32 - 0.5);
+  }
+  return out;
+}
+
+const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** A tensor of `dtype` and `shape` from seeded values in [-0.5, 0.5) (scaled for integers). */
+function tensor(dtype: DataType, shape: readonly number[], seed: number): Tensor {
+  const n = count(shape);
+  const v = random(n, seed);
+  switch (dtype) {
+    case DataType.DT_FLOAT:
+      // A NaN and an infinity among them, so max/min/ArgMax see them.
+      if (n > 10) [v[3], v[7]] = [Number.NaN, Number.POSITIVE_INFINITY];
+      return new Tensor(dtype, shape, Float32Array.from(v));
+    case DataType.DT_DOUBLE:
+      return new Tensor(dtype, shape, Float64Array.from(v));
+    case DataType.DT_HALF:
+      return new Tensor(dtype, shape, float32ToHalfArray(v));
+    case DataType.DT_BFLOAT16:
+      return new Tensor(dtype, shape, float32ToBfloat16Array(v));
+    case DataType.DT_INT32:
+      return new Tensor(
+        dtype,
+        shape,
+        Int32Array.from(v, (x) => Math.round(x * 2000)),
+      );
+    case DataType.DT_UINT8:
+      return new Tensor(
+        dtype,
+        shape,
+        Uint8Array.from(v, (x) => Math.round((x + 0.5) * 255)),
+      );
+    case DataType.DT_INT64:
+      return new Tensor(
+        dtype,
+        shape,
+        BigInt64Array.from(v, (x) => BigInt(Math.round(x * 1e6))),
+      );
+    case DataType.DT_BOOL:
+      return new Tensor(
+        dtype,
+        shape,
+        Uint8Array.from(v, (x) => (x > 0 ? 1 : 0)),
+      );
+    case DataType.DT_COMPLEX64: {
+      const w = random(2 * n, seed + 1);
+      return new Tensor(dtype, shape, Float32Array.from(w));
+    }
+    case DataType.DT_STRING:
+      return new Tensor(
+        dtype,
+        shape,
+        v.map((x) => new TextEncoder().encode(x.toFixed(3))),
+      );
+    default:
+      throw new Error(`no test data for dtype ${dtype}`);
+  }
+}
+
+function assertSameTensor(got: Tensor, want: Tensor, what: string): void {
+  assert.equal(got.dtype, want.dtype, `${what}: dtype`);
+  assert.deepEqual(got.shape, want.shape, `${what}: shape`);
+  const g = got.data;
+  const w = want.data;
+  if (ArrayBuffer.isView(g) && ArrayBuffer.isView(w)) {
+    const gb = Buffer.from(g.buffer, g.byteOffset, g.byteLength);
+    const wb = Buffer.from(w.buffer, w.byteOffset, w.byteLength);
+    assert.ok(gb.equals(wb), `${what}: the bytes differ`);
+  } else assert.deepEqual(g, w, `${what}: the elements differ`);
+}
+
+/**
+ * The job made twice: once run whole, once in slices of `piece` elements. Same bits, and the sliced
+ * run really was cut (at least `minPieces` pieces).
+ */
+function assertSlicedIsWhole(make: () => ElementJob<Tensor>, what: string, piece = 97, minPieces = 5): void {
+  const whole = runWhole(make());
+  const g = jobSlices(make(), piece);
+  let pieces = 0;
+  let r = g.next();
+  for (; !r.done; r = g.next()) {
+    assert.equal(r.value, undefined, "element slices never wait");
+    pieces++;
+  }
+  assert.ok(pieces >= minPieces, `${what}: only ${pieces} pieces`);
+  assertSameTensor(r.value, whole, what);
+}
+
+test("ranges of a broadcast walk, cut anywhere, make exactly the walk in one piece", () => {
+  const cases: [number[], number[], number[]][] = [
+    [[], [], []],
+    [[1000], [1000], [1]],
+    [
+      [5, 7, 11],
+      [5, 1, 11],
+      [7, 1],
+    ],
+    [
+      [3, 4, 1],
+      [1, 4, 1],
+      [3, 1, 1],
+    ],
+    [
+      [2, 3, 5, 7],
+      [2, 3, 5, 7],
+      [5, 1],
+    ],
+  ];
+  for (const [out, a, b] of cases) {
+    const pad = (s: number[]) => [...new Array<number>(out.length - s.length).fill(1), ...s];
+    const as = stridesOf(pad(a)).map((st, d) => (pad(a)[d] === 1 && out[d] !== 1 ? 0 : st));
+    const bs = stridesOf(pad(b)).map((st, d) => (pad(b)[d] === 1 && out[d] !== 1 ? 0 : st));
+    const want: number[] = [];
+    forEachBroadcastRun(out, as, bs, (o, ai, bi, n, aStep, bStep) => {
+      for (let j = 0; j < n; j++) want.push(o + j, ai + j * aStep, bi + j * bStep);
+    });
+    const total = count(out);
+    for (const piece of [1, 2, 3, 6, 13, 1000]) {
+      const got: number[] = [];
+      for (let s = 0; s < total; s += piece) {
+        forEachBroadcastRunIn(out, as, bs, s, Math.min(total, s + piece), (o, ai, bi, n, aStep, bStep) => {
+          for (let j = 0; j < n; j++) got.push(o + j, ai + j * aStep, bi + j * bStep);
+        });
+      }
+      assert.deepEqual(got, want, `[${out}] in pieces of ${piece}`);
+    }
+  }
+});
+
+test("binary element-wise ops in slices have the bits of one run, with and without broadcasting", () => {
+  const shapes: [number[], number[]][] = [
+    [
+      [13, 17, 19],
+      [13, 17, 19],
+    ],
+    [[13, 17, 19], []],
+    [[], [13, 17, 19]],
+    [
+      [13, 1, 19],
+      [17, 1],
+    ],
+    [[19], [13, 17, 1]],
+  ];
+  const dtypes = [F, DataType.DT_DOUBLE, DataType.DT_HALF, DataType.DT_BFLOAT16, I32, DataType.DT_INT64];
+  for (const [xs, ys] of shapes) {
+    for (const dt of dtypes) {
+      const x = tensor(dt, xs, 1);
+      const y = tensor(dt, ys, 2);
+      for (const [name, fns] of [
+        ["Add", addFns],
+        ["Mul", mulFns],
+      ] as const) {
+        assertSlicedIsWhole(() => binaryJob(name, x, y, fns), `${name} ${dt} [${xs}] [${ys}]`);
+      }
+      if (dt !== I32 && dt !== DataType.DT_INT64)
+        assertSlicedIsWhole(() => binaryJob("RealDiv", x, y, realDivFns), `RealDiv ${dt} [${xs}] [${ys}]`);
+      assertSlicedIsWhole(
+        () => binaryJob("Less", x, y, lessFns, DataType.DT_BOOL),
+        `Less ${dt} [${xs}] [${ys}]`,
+      );
+    }
+  }
+  const c = tensor(DataType.DT_COMPLEX64, [13, 17, 19], 3);
+  const d = tensor(DataType.DT_COMPLEX64, [17, 1], 4);
+  assertSlicedIsWhole(() => binaryJob("Mul", c, d, mulFns), "Mul complex64");
+  const s = tensor(DataType.DT_STRING, [13, 17], 5);
+  const t = tensor(DataType.DT_STRING, [17], 6);
+  assertSlicedIsWhole(() => binaryJob("Add", s, t, addFns), "Add string", 7);
+});
+
+test("half and bfloat16 inputs are decoded before the loop reads them, also a broadcast scalar", () => {
+  // Sliced against whole cannot see this (both would read the same undecoded storage): compare
+  // with the element function applied to the decoded values.
+  for (const [dt, decode, encode] of [
+    [DataType.DT_HALF, halfToFloat, floatToHalf],
+    [DataType.DT_BFLOAT16, bfloat16ToFloat, floatToBfloat16],
+  ] as const) {
+    const x = tensor(dt, [37, 41], 37);
+    const y = tensor(dt, [], 38);
+    const xs = x.data as Uint16Array;
+    const ys = y.data as Uint16Array;
+    for (const [what, job, want] of [
+      ["x · scalar", () => binaryJob("Mul", x, y, mulFns), (i: number) => decode(xs[i]!) * decode(ys[0]!)],
+      ["scalar · x", () => binaryJob("Mul", y, x, mulFns), (i: number) => decode(ys[0]!) * decode(xs[i]!)],
+      ["x + x", () => binaryJob("Add", x, x, addFns), (i: number) => decode(xs[i]!) + decode(xs[i]!)],
+      ["cos x", () => unaryJob("Cos", x, cosFns), (i: number) => Math.cos(decode(xs[i]!))],
+    ] as const) {
+      for (const got of [runWhole(job()), drainJob(job())]) {
+        const g = got.data as Uint16Array;
+        for (let i = 0; i < g.length; i++) {
+          const w = encode(Math.fround(want(i)));
+          if (g[i] !== w) assert.fail(`${dt} ${what}: element ${i} is ${g[i]}, want ${w}`);
+        }
+      }
+    }
+  }
+});
+
+/** A job run in slices of 97 elements to its end. */
+function drainJob(job: ElementJob<Tensor>): Tensor {
+  const g = jobSlices(job, 97);
+  for (let r = g.next(); ; r = g.next()) if (r.done) return r.value;
+}
+
+test("unary element-wise ops in slices have the bits of one run", () => {
+  for (const dt of [F, DataType.DT_DOUBLE, DataType.DT_HALF, DataType.DT_BFLOAT16]) {
+    const x = tensor(dt, [31, 29, 7], 7);
+    assertSlicedIsWhole(() => unaryJob("Cos", x, cosFns), `Cos ${dt}`);
+    assertSlicedIsWhole(() => unaryJob("Sqrt", x, sqrtFns), `Sqrt ${dt}`);
+  }
+  const c = tensor(DataType.DT_COMPLEX64, [31, 29], 8);
+  assertSlicedIsWhole(() => unaryJob("Sqrt", c, sqrtFns), "Sqrt complex64");
+});
+
+test("reductions in slices fold in the same order as one run: same bits for every kind and axes", () => {
+  const shape = [23, 29, 31];
+  const axesSets = [[0, 1, 2], [0], [1], [2], [0, 2], [-1, 1]];
+  const kinds: ReduceKind[] = ["sum", "mean", "prod", "max", "min"];
+  for (const dt of [F, DataType.DT_DOUBLE, DataType.DT_HALF, I32, DataType.DT_UINT8, DataType.DT_INT64]) {
+    const x = tensor(dt, shape, 9);
+    for (const axes of axesSets) {
+      for (const kind of kinds) {
+        for (const keepDims of [false, true]) {
+          const a = new Tensor(I32, [axes.length], Int32Array.from(axes));
+          assertSlicedIsWhole(
+            () => reduceJob(kind, x, reductionPlan(x.shape, a, keepDims)),
+            `${kind} ${dt} axes [${axes}] keep_dims ${keepDims}`,
+          );
+        }
+      }
+    }
+  }
+  const c = tensor(DataType.DT_COMPLEX64, shape, 10);
+  for (const kind of ["sum", "mean", "prod"] as const) {
+    const a = new Tensor(I32, [1], Int32Array.from([1]));
+    assertSlicedIsWhole(() => reduceJob(kind, c, reductionPlan(c.shape, a, false)), `${kind} complex64`);
+  }
+});
+
+test("a float32 Sum of 2^21 elements in 2^18-element slices has the bits of one run", () => {
+  const x = new Tensor(F, [2048, 1024], Float32Array.from(random(2 ** 21, 11)));
+  const all = new Tensor(I32, [2], Int32Array.from([0, 1]));
+  assertSlicedIsWhole(() => reduceJob("sum", x, reductionPlan(x.shape, all, false)), "sum", 2 ** 18, 8);
+  const rows = new Tensor(I32, [1], Int32Array.from([0]));
+  assertSlicedIsWhole(
+    () => reduceJob("sum", x, reductionPlan(x.shape, rows, false)),
+    "sum over 0",
+    2 ** 18,
+    8,
+  );
+});
+
+test("Fill, Cast, Select, SelectV2, Tile and ArgMax in slices have the bits of one run", () => {
+  for (const dt of [F, DataType.DT_HALF, DataType.DT_INT64, DataType.DT_COMPLEX64, DataType.DT_STRING]) {
+    assertSlicedIsWhole(() => fillJob([37, 41], tensor(dt, [], 12)), `Fill ${dt}`);
+  }
+  const casts: [DataType, DataType][] = [
+    [F, I32],
+    [F, DataType.DT_HALF],
+    [F, DataType.DT_BFLOAT16],
+    [DataType.DT_HALF, DataType.DT_DOUBLE],
+    [DataType.DT_INT64, I32],
+    [DataType.DT_INT64, F],
+    [I32, DataType.DT_INT64],
+    [F, DataType.DT_INT64],
+    [F, DataType.DT_COMPLEX64],
+    [DataType.DT_COMPLEX64, F],
+    [DataType.DT_COMPLEX64, DataType.DT_BOOL],
+    [F, DataType.DT_BOOL],
+    [DataType.DT_INT64, DataType.DT_BOOL],
+  ];
+  for (const [from, to] of casts) {
+    const x = tensor(from, [37, 41], 13);
+    assertSlicedIsWhole(() => castJob(x, to), `Cast ${from} → ${to}`);
+  }
+  const xf = tensor(F, [37, 41], 14);
+  assertSlicedIsWhole(() => castJob(xf, DataType.DT_BFLOAT16, true), "Cast float → bfloat16 truncating");
+  const t = tensor(F, [37, 41], 15);
+  const e = tensor(F, [37, 41], 16);
+  assertSlicedIsWhole(() => selectJob(tensor(DataType.DT_BOOL, [37, 41], 17), t, e), "Select same shape");
+  assertSlicedIsWhole(() => selectJob(tensor(DataType.DT_BOOL, [37], 18), t, e), "Select batch vector");
+  assertSlicedIsWhole(
+    () => selectV2Job(tensor(DataType.DT_BOOL, [41], 19), t, tensor(F, [37, 1], 20)),
+    "SelectV2 broadcasting",
+  );
+  const c = tensor(DataType.DT_COMPLEX64, [37, 41], 21);
+  assertSlicedIsWhole(() => selectJob(tensor(DataType.DT_BOOL, [37, 41], 22), c, c), "Select complex64");
+  assertSlicedIsWhole(() => tileJob(tensor(F, [3, 5, 7], 23), [4, 3, 5]), "Tile float");
+  assertSlicedIsWhole(() => tileJob(tensor(DataType.DT_STRING, [3, 5], 24), [7, 3]), "Tile string");
+  const a = tensor(F, [23, 29, 31], 25);
+  const ai = tensor(DataType.DT_INT64, [23, 29, 31], 26);
+  for (const axis of [0, 1, 2, -1]) {
+    for (const out of [DataType.DT_INT64, I32]) {
+      assertSlicedIsWhole(() => argReduceJob(a, axis, true, out), `ArgMax axis ${axis}`);
+      assertSlicedIsWhole(() => argReduceJob(a, axis, false, out), `ArgMin axis ${axis}`);
+      assertSlicedIsWhole(() => argReduceJob(ai, axis, true, out), `ArgMax int64 axis ${axis}`);
+    }
+  }
+});
+
+test("DepthwiseConv2dNative and its gradients in slices of output rows have the bits of one run", () => {
+  const attrs = (padding: "SAME" | "VALID", stride: number): ConvAttrs => ({
+    strides: [1, stride, stride, 1],
+    padding,
+    explicitPaddings: [],
+    dataFormat: "NHWC",
+    dilations: [1, 1, 1, 1],
+  });
+  for (const dt of [F, DataType.DT_HALF]) {
+    for (const [padding, stride] of [
+      ["SAME", 1],
+      ["VALID", 2],
+    ] as const) {
+      const a = attrs(padding, stride);
+      const x = tensor(dt, [2, 13, 11, 3], 30);
+      const w = tensor(dt, [3, 3, 3, 2], 31);
+      const y = runWhole(depthwiseConv2dNativeJob(x, w, a));
+      const dy = tensor(dt, y.shape, 32);
+      const what = `${dt} ${padding} stride ${stride}`;
+      assertSlicedIsWhole(() => depthwiseConv2dNativeJob(x, w, a), `forward ${what}`, 200);
+      const sizes = (s: readonly number[]) => new Tensor(I32, [4], Int32Array.from(s));
+      assertSlicedIsWhole(
+        () => depthwiseConv2dNativeBackpropInputJob(sizes(x.shape), w, dy, a),
+        `backprop input ${what}`,
+        200,
+      );
+      assertSlicedIsWhole(
+        () => depthwiseConv2dNativeBackpropFilterJob(x, sizes(w.shape), dy, a),
+        `backprop filter ${what}`,
+        200,
+        3,
+      );
+    }
+  }
+});
+
+const floats = (shape: number[], seed: number) => tensor(F, shape, seed);
+
+test("kernels take the sliced path only for large tensors; small ones finish within compute", () => {
+  const small = startKernel("Cos", { attrs: { T: attr.type(F) }, inputs: [floats([64, 64], 27)] });
+  assert.equal(small.slices, undefined);
+  assert.ok(small.outputs[0], "a small Cos sets its output at once");
+  const big = startKernel("Cos", { attrs: { T: attr.type(F) }, inputs: [floats([SLICED_MIN_ELEMENTS], 28)] });
+  assert.ok(big.slices, "a large Cos continues in slices");
+  assert.equal(big.outputs[0], undefined, "no output before the slices have run");
+  let pieces = 0;
+  for (let r = big.slices.next(); !r.done; r = big.slices.next()) pieces++;
+  assert.ok(pieces >= 4, `only ${pieces} pieces`);
+  assert.ok(big.outputs[0], "the output is set when the slices end");
+});
+
+test("kernels that call the element machinery themselves take the sliced path too, with the bits of the whole call", () => {
+  const n = SLICED_MIN_ELEMENTS;
+  const x = floats([n / 64, 64], 33);
+  const y = floats([n / 64, 64], 34);
+  const bool = tensor(DataType.DT_BOOL, [n], 35);
+  const cases: [string, Tensor[], () => Tensor][] = [
+    ["BiasAdd", [x, floats([64], 36)], () => biasAdd(x, floats([64], 36))],
+    ["Equal", [x, x], () => equal(x, x)],
+    ["Atan2", [x, y], () => atan2(x, y)],
+    ["Erf", [x], () => erf(x)],
+    ["LogicalNot", [bool], () => logicalNot(bool)],
+    ["AddN", [x, y, x], () => addN([x, y, x])],
+    ["OnesLike", [x], () => onesLike(x)],
+  ];
+  for (const [op, inputs, whole] of cases) {
+    const attrs =
+      op === "LogicalNot" ? {} : { T: attr.type(F), ...(op === "AddN" ? { N: attr.int(3) } : {}) };
+    const run = startKernel(op, { attrs, inputs });
+    assert.ok(run.slices, `${op} over ${n} elements continues in slices`);
+    let pieces = 0;
+    for (let r = run.slices.next(); !r.done; r = run.slices.next()) pieces++;
+    assert.ok(pieces >= 4, `${op}: only ${pieces} pieces`);
+    const got = run.outputs[0];
+    assert.ok(got, `${op} set its output`);
+    assertSameTensor(got, whole(), op);
+  }
+});
+
+test("a large Sum abandoned between slices stops there: no output, and the rest never runs", () => {
+  const n = 4 * SLICED_MIN_ELEMENTS;
+  const x = floats([n], 29);
+  const axes = new Tensor(I32, [1], Int32Array.from([0]));
+  const sum = startKernel("Sum", { attrs: { T: attr.type(F) }, inputs: [x, axes] });
+  assert.ok(sum.slices, "a large Sum continues in slices");
+  // What the executor does to a cancelled step's kernel: a few slices, then close the generator.
+  for (let i = 0; i < 3; i++) assert.equal(sum.slices.next().done, false);
+  const closed = sum.slices.return(undefined);
+  assert.equal(closed.done, true);
+  assert.equal(sum.slices.next().done, true, "a closed kernel runs no further piece");
+  assert.equal(sum.outputs[0], undefined, "an abandoned Sum sets no output");
+});

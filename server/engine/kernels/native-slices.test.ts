@@ -1,0 +1,127 @@
+// Native (onnxruntime) BatchMatMul and Conv2D in slices (util/ort-slices.ts) give the bits of one
+// onnxruntime call for the whole product or convolution: groups of batch matrices (broadcast batch
+// dimensions, adjoints), a single large matrix in row slices, and groups of whole images. The
+// shapes are chosen so each case really is cut into several calls.
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { Tensor } from "../framework/tensor.js";
+import { DataType } from "../framework/types.js";
+import { conv2DGeometry } from "./Conv2D.js";
+import type { ConvAttrs } from "./util/conv-util.js";
+import {
+  configureNativeKernels,
+  type OrtRuntime,
+  ortBatchMatMul,
+  ortConv2D,
+  ortRuntime,
+} from "./util/ort.js";
+import { ortBatchMatMulSlices, ortConv2DSlices } from "./util/ort-slices.js";
+import type { Slices } from "./util/slices.js";
+
+const F = DataType.DT_FLOAT;
+
+function random(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    out[i] = s / 2 ** 32 - 0.5;
+  }
+  return out;
+}
+
+function sameBits(got: Float32Array, want: Float32Array, what: string): void {
+  assert.equal(got.length, want.length, `${what}: length`);
+  let diffs = 0;
+  for (let i = 0; i < want.length; i++) if (!Object.is(got[i], want[i])) diffs++;
+  assert.equal(diffs, 0, `${what}: ${diffs} of ${want.length} elements differ`);
+}
+
+/** Runs slices that may wait for promises to the end. */
+async function runWaiting<T>(g: Slices<T>): Promise<T> {
+  while (true) {
+    const r = g.next();
+    if (r.done) return r.value;
+    if (r.value !== undefined) await r.value;
+  }
+}
+
+async function withOrt(body: (rt: OrtRuntime) => Promise<void>): Promise<void> {
+  configureNativeKernels({ native: true });
+  try {
+    const rt = ortRuntime();
+    assert.ok(rt, "onnxruntime-node must load");
+    await body(rt);
+  } finally {
+    configureNativeKernels({ native: false });
+  }
+}
+
+const tensor = (shape: number[], seed: number) =>
+  new Tensor(
+    F,
+    shape,
+    random(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+    ),
+  );
+
+test("native BatchMatMul in groups of matrices has the bits of one onnxruntime call (broadcast batch, adjoints)", () =>
+  withOrt(async (rt) => {
+    // 300·512·700 ≈ 2^26.7 multiply-adds a matrix: two matrices a call, six matrices in three calls.
+    const [m, k, n] = [300, 512, 700];
+    for (const [adjX, adjY] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ] as const) {
+      const x = tensor(adjX ? [2, 1, k, m] : [2, 1, m, k], 40);
+      const y = tensor(adjY ? [3, n, k] : [3, k, n], 41);
+      const shape = [2, 3, m, n];
+      const before = rt.runs;
+      const sliced = await runWaiting(ortBatchMatMulSlices(rt, x, y, adjX, adjY, shape));
+      assert.equal(rt.runs - before, 3, "three native calls");
+      const whole = await ortBatchMatMul(rt, x, y, adjX, adjY, shape);
+      assert.deepEqual(sliced.shape, shape);
+      sameBits(sliced.data as Float32Array, whole.data as Float32Array, `adj ${adjX} ${adjY}`);
+    }
+  }));
+
+test("a single large native BatchMatMul matrix runs in row slices with the bits of one call", () =>
+  withOrt(async (rt) => {
+    // 600·1024·1024 > 2^28: row slices of 256 rows, three calls.
+    const [m, k, n] = [600, 1024, 1024];
+    for (const adjX of [false, true]) {
+      const x = tensor(adjX ? [1, k, m] : [1, m, k], 42);
+      const y = tensor([k, n], 43);
+      const before = rt.runs;
+      const sliced = await runWaiting(ortBatchMatMulSlices(rt, x, y, adjX, false, [1, m, n]));
+      assert.equal(rt.runs - before, 3, "three native calls");
+      const whole = await ortBatchMatMul(rt, x, y, adjX, false, [1, m, n]);
+      sameBits(sliced.data as Float32Array, whole.data as Float32Array, `adj_x ${adjX}`);
+    }
+  }));
+
+test("native Conv2D in groups of whole images has the bits of one onnxruntime call", () =>
+  withOrt(async (rt) => {
+    // 64·64·64·3·3·32 ≈ 2^26.2 multiply-adds an image: three images a call, five images in two.
+    const attrs: ConvAttrs = {
+      strides: [1, 1, 1, 1],
+      padding: "SAME",
+      explicitPaddings: [],
+      dataFormat: "NHWC",
+      dilations: [1, 1, 1, 1],
+    };
+    const input = tensor([5, 64, 64, 32], 44);
+    const filter = tensor([3, 3, 32, 64], 45);
+    const g = conv2DGeometry(input, filter, attrs);
+    const before = rt.runs;
+    const sliced = await runWaiting(ortConv2DSlices(rt, input, filter, g));
+    assert.equal(rt.runs - before, 2, "two native calls");
+    const whole = await ortConv2D(rt, input, filter, g);
+    assert.deepEqual(sliced.shape, [5, 64, 64, 64]);
+    sameBits(sliced.data as Float32Array, whole.data as Float32Array, "Conv2D");
+  }));

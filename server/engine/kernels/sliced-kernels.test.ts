@@ -13,7 +13,8 @@ import { batchMatMulSlices } from "./BatchMatMulV2.js";
 import { conv2DGeometry, conv2DSlices } from "./Conv2D.js";
 import { matMulFloat, matMulFloatBlock, matMulSlices } from "./MatMul.js";
 import type { ConvAttrs } from "./util/conv-util.js";
-import { configureNativeKernels, ortMatMul, ortMatMulSlices, ortRuntime } from "./util/ort.js";
+import { configureNativeKernels, ortMatMul, ortRuntime } from "./util/ort.js";
+import { matMulTile, ORT_PIECE_MACS, ortMatMulSlices } from "./util/ort-matmul.js";
 import { drainSync, type Slices, transposePart, XNN_PIECE_MACS } from "./util/slices.js";
 import { loadXnn, type XnnKernels } from "./util/xnn.js";
 
@@ -251,28 +252,65 @@ test("drainSync refuses slices that wait, finishSlices waits for them", async ()
   assert.ok(set);
 });
 
-test("native MatMul in row slices has the bits of one onnxruntime Gemm, with and without transposes", async () => {
+test("native MatMul tiles: row blocks of all of b, or panels of b's columns, as one call's shape needs", () => {
+  const piece = ORT_PIECE_MACS;
+  assert.deepEqual(matMulTile(256, 1024, 1024), { rows: 256, cols: 1024 }, "fits in one call");
+  // 512 rows of all of b fit in a piece: blocks of as many rows as fit.
+  assert.deepEqual(matMulTile(1024, 1024, 1024), { rows: 512, cols: 1024 });
+  assert.deepEqual(matMulTile(4096, 256, 1024), { rows: 2048, cols: 1024 });
+  // They do not: 512 rows against panels of b's columns, multiples of 16.
+  assert.deepEqual(matMulTile(2048, 2048, 2048), { rows: 512, cols: 512 });
+  assert.deepEqual(matMulTile(6144, 6144, 6144), { rows: 512, cols: 160 });
+  assert.deepEqual(matMulTile(100, 8192, 8192), { rows: 100, cols: 640 });
+  for (const [m, k, n] of [
+    [1024, 1024, 1024],
+    [2048, 2048, 2048],
+    [6144, 6144, 6144],
+    [100, 8192, 8192],
+    [3000, 5000, 7],
+  ] as const) {
+    const t = matMulTile(m, k, n);
+    assert.ok(t.rows * k * t.cols <= piece, `${m}×${k}×${n}: a tile fits in a piece`);
+    assert.ok(t.rows >= Math.min(m, 512) && t.cols >= 1, `${m}×${k}×${n}: tiles of at least 512 rows`);
+  }
+  // k alone past a piece: the smallest tiles, longer than a piece rather than none.
+  assert.deepEqual(matMulTile(64, 2 ** 24, 64), { rows: 64, cols: 16 });
+});
+
+test("native MatMul in tiles has the bits of one onnxruntime Gemm, with and without transposes", async () => {
   configureNativeKernels({ native: true });
   try {
     const rt = ortRuntime();
     assert.ok(rt, "onnxruntime-node must load");
-    // k·n = 2^20: 256 rows per slice, so 600 rows make 3 calls.
-    const [m, k, n] = [600, 1024, 1024];
-    for (const [ta, tb] of [
-      [false, false],
-      [true, false],
-      [false, true],
-      [true, true],
+    const [m, k, n] = [600, 64, 200];
+    // Pieces small enough for both shapes of tile on small operands: 2 blocks of 546 and 54 rows
+    // of all of b, and 2 × 2 tiles (512 and 88 rows, panels of 128 and 72 columns).
+    for (const [piece, calls] of [
+      [7_000_000, 2],
+      [2 ** 22, 4],
     ] as const) {
-      const a = new Tensor(DataType.DT_FLOAT, ta ? [k, m] : [m, k], random(m * k, 13));
-      // With tb, b lives in shared memory (as large tensors do), which ORT is handed a copy of.
-      const bData = tb ? inShared(random(k * n, 14)) : random(k * n, 14);
-      const b = new Tensor(DataType.DT_FLOAT, tb ? [n, k] : [k, n], bData);
-      const before: number = rt.runs;
-      const sliced = await runWaiting(ortMatMulSlices(rt, a, b, ta, tb, m, k, n));
-      assert.equal(rt.runs - before, 3, "three native calls");
-      const whole = await ortMatMul(rt, a, b, ta, tb, m, n);
-      sameBits(sliced.data as Float32Array, whole.data as Float32Array, `transpose ${ta} ${tb}`);
+      for (const [ta, tb] of [
+        [false, false],
+        [true, false],
+        [false, true],
+        [true, true],
+      ] as const) {
+        // Large tensors live in shared memory, which ORT is handed copies of: a in shared memory
+        // with ta, b with tb.
+        const aData = ta ? inShared(random(m * k, 13)) : random(m * k, 13);
+        const a = new Tensor(DataType.DT_FLOAT, ta ? [k, m] : [m, k], aData);
+        const bData = tb ? inShared(random(k * n, 14)) : random(k * n, 14);
+        const b = new Tensor(DataType.DT_FLOAT, tb ? [n, k] : [k, n], bData);
+        const before: number = rt.runs;
+        const sliced = await runWaiting(ortMatMulSlices(rt, a, b, ta, tb, m, k, n, piece));
+        assert.equal(rt.runs - before, calls, `${calls} native calls`);
+        const whole = await ortMatMul(rt, a, b, ta, tb, m, n);
+        sameBits(
+          sliced.data as Float32Array,
+          whole.data as Float32Array,
+          `piece ${piece}, transpose ${ta} ${tb}`,
+        );
+      }
     }
   } finally {
     configureNativeKernels({ native: false });

@@ -254,27 +254,33 @@ test("drainSync refuses slices that wait, finishSlices waits for them", async ()
 
 test("native MatMul tiles: row blocks of all of b, or panels of b's columns, as one call's shape needs", () => {
   const piece = ORT_PIECE_MACS;
-  assert.deepEqual(matMulTile(256, 1024, 1024), { rows: 256, cols: 1024 }, "fits in one call");
+  const t = (m: number, k: number, n: number) => matMulTile(m, k, n, piece);
+  assert.deepEqual(t(256, 1024, 1024), { rows: 256, cols: 1024 }, "fits in one call");
   // 512 rows of all of b fit in a piece: blocks of as many rows as fit.
-  assert.deepEqual(matMulTile(1024, 1024, 1024), { rows: 512, cols: 1024 });
-  assert.deepEqual(matMulTile(4096, 256, 1024), { rows: 2048, cols: 1024 });
+  assert.deepEqual(t(1024, 1024, 1024), { rows: 512, cols: 1024 });
+  assert.deepEqual(t(4096, 256, 1024), { rows: 2048, cols: 1024 });
   // They do not: 512 rows against panels of b's columns, multiples of 16.
-  assert.deepEqual(matMulTile(2048, 2048, 2048), { rows: 512, cols: 512 });
-  assert.deepEqual(matMulTile(6144, 6144, 6144), { rows: 512, cols: 160 });
-  assert.deepEqual(matMulTile(100, 8192, 8192), { rows: 100, cols: 640 });
+  // (At most 512 - 80 columns: with the last panel's remainder, still taller than wide.)
+  assert.deepEqual(t(2048, 2048, 2048), { rows: 512, cols: 432 });
+  assert.deepEqual(t(6144, 6144, 6144), { rows: 512, cols: 160 });
+  // Too few rows for tiles taller than wide: full-width blocks of at least 64 rows.
+  assert.deepEqual(t(100, 8192, 8192), { rows: 64, cols: 8192 });
+  // Never fewer than 80 columns, where MLAS would block k differently.
+  assert.deepEqual(t(6144, 2 ** 16, 6144), { rows: 512, cols: 80 });
   for (const [m, k, n] of [
     [1024, 1024, 1024],
     [2048, 2048, 2048],
     [6144, 6144, 6144],
-    [100, 8192, 8192],
     [3000, 5000, 7],
   ] as const) {
-    const t = matMulTile(m, k, n);
-    assert.ok(t.rows * k * t.cols <= piece, `${m}×${k}×${n}: a tile fits in a piece`);
-    assert.ok(t.rows >= Math.min(m, 512) && t.cols >= 1, `${m}×${k}×${n}: tiles of at least 512 rows`);
+    const tile = t(m, k, n);
+    assert.ok(tile.rows * k * tile.cols <= piece, `${m}×${k}×${n}: a tile fits in a piece`);
+    assert.ok(tile.rows >= Math.min(m, 512), `${m}×${k}×${n}: tiles of at least 512 rows`);
+    assert.ok(tile.cols >= Math.min(n, 80), `${m}×${k}×${n}: tiles of at least 80 columns`);
+    assert.ok(tile.cols >= n || tile.cols <= tile.rows - 80, `${m}×${k}×${n}: tiles taller than wide`);
   }
-  // k alone past a piece: the smallest tiles, longer than a piece rather than none.
-  assert.deepEqual(matMulTile(64, 2 ** 24, 64), { rows: 64, cols: 16 });
+  // k alone past a piece: the smallest tiles (here the whole product), longer than a piece.
+  assert.deepEqual(t(64, 2 ** 24, 64), { rows: 64, cols: 64 });
 });
 
 test("native MatMul in tiles has the bits of one onnxruntime Gemm, with and without transposes", async () => {
@@ -282,11 +288,12 @@ test("native MatMul in tiles has the bits of one onnxruntime Gemm, with and with
   try {
     const rt = ortRuntime();
     assert.ok(rt, "onnxruntime-node must load");
-    const [m, k, n] = [600, 64, 200];
-    // Pieces small enough for both shapes of tile on small operands: 2 blocks of 546 and 54 rows
-    // of all of b, and 2 × 2 tiles (512 and 88 rows, panels of 128 and 72 columns).
+    const [m, k, n] = [1100, 64, 232];
+    // Pieces small enough for both shapes of tile on small operands: 3 blocks of 538, 538 and 24
+    // rows of all of b, and 2 × 2 tiles (512 and 588 rows: the last block takes in a remainder
+    // shorter than the widest panel; panels of 128 and 104 columns).
     for (const [piece, calls] of [
-      [7_000_000, 2],
+      [8_000_000, 3],
       [2 ** 22, 4],
     ] as const) {
       for (const [ta, tb] of [
@@ -311,6 +318,17 @@ test("native MatMul in tiles has the bits of one onnxruntime Gemm, with and with
           `piece ${piece}, transpose ${ta} ${tb}`,
         );
       }
+    }
+    // a · a hands ORT one copy of a in row blocks (pieces of 2e8: blocks of 555 and 45 rows). With
+    // k = 600, panels narrower than 80 columns would round differently: pieces of 2^24 give 600-row
+    // tiles (512 and a remainder shorter than the widest panel) against panels of 80 columns (not
+    // the 48 that fit) and a last one of 120 (not 80 and 40). The third run borrows the buffers
+    // the first two gave back.
+    const sq = new Tensor(DataType.DT_FLOAT, [600, 600], inShared(random(600 * 600, 15)));
+    const whole = await ortMatMul(rt, sq, sq, false, false, 600, 600);
+    for (const piece of [200_000_000, 2 ** 24, 200_000_000]) {
+      const sliced = await runWaiting(ortMatMulSlices(rt, sq, sq, false, false, 600, 600, 600, piece));
+      sameBits(sliced.data as Float32Array, whole.data as Float32Array, `a · a, piece ${piece}`);
     }
   } finally {
     configureNativeKernels({ native: false });

@@ -4,22 +4,27 @@
 // in the same run.
 //
 //   node --import tsx bench/long-kernels.ts [--size 6144] [--small-steps 200] [--cancels 5]
-//                                           [--min-seconds 3] [--no-tf] [--no-write]
+//                                           [--rounds 7] [--gflops-only] [--no-tf] [--no-write]
 //
 // Parts, all on an in-process master with its default device worker threads:
 //   latency   a tiny step (Const → Identity) of session B on CPU:0, p50/p99, on an idle device and
 //             while session A runs a size³ float32 MatMul on the same device (peer: idle)
 //   cancel    A's MatMul with timeout_in_ms 1000: from the DEADLINE_EXCEEDED answer (and from the
 //             deadline) to the end of a tiny step on the same device (peer: the MatMul's own length)
-//   gflops    a MatMul 1024³ and 2048³ step (operands made in-graph by Fill, Sum fetched), in child
-//             processes under `taskset -c 0` and free; TF 2.21 eager (bench/tf-peer/gflops_peer.py)
-//             with 1 intra-op thread and with its default pool, in the same run
-// The machine is shared: figures are ratios against the peer measured in the same run.
+//   gflops    a MatMul 1024³ and 2048³ step (operands made in-graph by Fill, Sum fetched) in two
+//             child processes, one under `taskset -c 0` and one free, and TF 2.21
+//             (bench/tf-peer/matmul_rounds_peer.py: the kernel alone, as an eager call, and the same
+//             step as a tf.function) with 1 intra-op thread under `taskset -c 0` and with its
+//             default pool, all four kept running and driven in turn, one step each per size and
+//             round (--rounds), so that the load of a shared machine falls on all of them alike
+// The machine is shared: figures are ratios against the peer measured in the same run (the
+// per-thread and 2-core ratios are medians of ratios taken within a round).
 
-import { execFile } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { create } from "@bufbuild/protobuf";
 import type { GraphDef } from "../gen/tensorflow/core/framework/graph_pb.js";
@@ -31,7 +36,16 @@ import {
 import { createMaster, type Master } from "../server/engine/master/master.js";
 import { attr } from "../test/support/attr.js";
 import { constNode, DataType, graph, node } from "../test/support/graphs.js";
-import { fmt, machineInfo, median, positive, quantile, repoRoot, writeResults } from "./support.js";
+import {
+  fmt,
+  machineInfo,
+  median,
+  positive,
+  quantile,
+  repoRoot,
+  stopChild,
+  writeResults,
+} from "./support.js";
 
 const F = DataType.DT_FLOAT;
 const I32 = DataType.DT_INT32;
@@ -47,6 +61,36 @@ function matMulGraph(n: number): GraphDef {
     node("sum", "Sum", { inputs: ["mm", "axes"], attrs: { T: attr.type(F) } }),
     constNode("three", F, [], [3]),
     node("id", "Identity", { inputs: ["three"], attrs: { T: attr.type(F) } }),
+  );
+}
+
+/**
+ * The MatMul rounds' step: v · v for an n×n variable v (Fill(0.5) assigned once, by `init`),
+ * fetching one corner element. The step is the MatMul and nothing else of note, where
+ * matMulGraph's Fill and Sum over n² elements (tfgate runs those on one thread, unsliced) would
+ * count against the two cores.
+ */
+function variableMatMulGraph(n: number): GraphDef {
+  return graph(
+    constNode("dims", I32, [2], [n, n]),
+    constNode("half", F, [], [0.5]),
+    node("a", "Fill", { inputs: ["dims", "half"], attrs: { T: attr.type(F) } }),
+    node("v", "VariableV2", {
+      attrs: {
+        dtype: attr.type(F),
+        shape: attr.shape([n, n]),
+        shared_name: attr.string(`long_kernels_v${n}`),
+      },
+    }),
+    node("init", "Assign", { inputs: ["v", "a"], attrs: { T: attr.type(F) } }),
+    node("vr", "Identity", { inputs: ["v"], attrs: { T: attr.type(F) } }),
+    node("mm", "MatMul", { inputs: ["vr", "vr"], attrs: { T: attr.type(F) } }),
+    constNode("begin", I32, [2], [0, 0]),
+    constNode("one", I32, [2], [1, 1]),
+    node("corner", "Slice", {
+      inputs: ["mm", "begin", "one"],
+      attrs: { T: attr.type(F), Index: attr.type(I32) },
+    }),
   );
 }
 
@@ -109,69 +153,136 @@ async function cancelToFree(m: Master, size: number, rounds: number) {
   return { fromAnswer: sorted(fromAnswer), fromDeadline: sorted(fromDeadline) };
 }
 
-/** Child mode: median ms of a size³ MatMul step on a default master, as JSON on stdout. */
-async function childGflops(sizes: number[], minSeconds: number) {
+/** Child mode: for each line "<n>" on stdin, one size³ MatMul step on a default master; its ms. */
+async function childRounds() {
   const m = createMaster({});
   try {
-    const out: Record<string, number> = {};
-    for (const n of sizes) {
-      const run = await session(m, matMulGraph(n));
-      await run({ fetch: ["sum:0"] });
-      const times: number[] = [];
-      const start = performance.now();
-      while (times.length < 3 || performance.now() - start < minSeconds * 1000) {
-        const t0 = performance.now();
-        await run({ fetch: ["sum:0"] });
-        times.push(performance.now() - t0);
+    const runs = new Map<number, Awaited<ReturnType<typeof session>>>();
+    for await (const line of createInterface({ input: process.stdin })) {
+      const n = Number(line);
+      let run = runs.get(n);
+      if (run === undefined) {
+        run = await session(m, variableMatMulGraph(n));
+        await run({ target: ["init"] });
+        await run({ fetch: ["corner:0"] });
+        runs.set(n, run);
       }
-      out[n] = median(times);
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      await run({ fetch: ["corner:0"] });
+      const step = performance.now() - t0;
+      const cpu = process.cpuUsage(c0);
+      process.stdout.write(`${JSON.stringify({ step, stepCpu: (cpu.user + cpu.system) / 1000 })}\n`);
     }
-    process.stdout.write(`${JSON.stringify(out)}\n`);
   } finally {
     await m.close();
   }
 }
 
-function runJson(cmd: string, args: string[]): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    execFile(cmd, args, { cwd: repoRoot, maxBuffer: 1 << 20, timeout: 900_000 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${cmd} ${args.join(" ")} failed: ${err.message}\n${stderr}`));
-      else resolve(JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, unknown>);
-    });
-  });
+/** A child process answering one JSON line per line it is sent (after a first "ready" or none). */
+class LineChild {
+  private readonly child: ChildProcess;
+  private readonly lines: AsyncIterator<string>;
+
+  constructor(cmd: string, args: string[]) {
+    this.child = spawn(cmd, args, { cwd: repoRoot, stdio: ["pipe", "pipe", "inherit"] });
+    this.lines = createInterface({ input: this.child.stdout! })[Symbol.asyncIterator]();
+  }
+
+  async next(): Promise<string> {
+    const r = await this.lines.next();
+    if (r.done) throw new Error(`${this.child.spawnargs.join(" ")} exited`);
+    return r.value as string;
+  }
+
+  async ask(line: string): Promise<Record<string, number>> {
+    this.child.stdin!.write(`${line}\n`);
+    return JSON.parse(await this.next()) as Record<string, number>;
+  }
+
+  close(): Promise<void> {
+    return stopChild(this.child, () => this.child.stdin!.end());
+  }
 }
 
-async function gflops(minSeconds: number, withTf: boolean) {
+const CONTENDERS = ["tfgate1", "tf1", "tfgateFree", "tfFree"] as const;
+type Contender = (typeof CONTENDERS)[number];
+
+/**
+ * The MatMul rounds: each round runs one step of every contender on every size, in turn, so that
+ * load on the shared machine falls on all of them alike; ratios are taken within a round.
+ */
+async function gflops(rounds: number, withTf: boolean) {
   const sizes = [1024, 2048];
-  const self = [
-    "--import",
-    "tsx",
-    join(repoRoot, "bench/long-kernels.ts"),
-    "--child",
-    "--min-seconds",
-    `${minSeconds}`,
-  ];
-  const oneCore = await runJson("taskset", ["-c", "0", process.execPath, ...self]);
-  const free = await runJson(process.execPath, self);
+  const self = [process.execPath, "--import", "tsx", join(repoRoot, "bench/long-kernels.ts"), "--child"];
   const python = join(repoRoot, ".venv-tf/bin/python");
-  let tf1: Record<string, unknown> | undefined;
-  let tfAll: Record<string, unknown> | undefined;
-  if (withTf && existsSync(python)) {
-    const peer = join(repoRoot, "bench/tf-peer/gflops_peer.py");
-    tf1 = (await runJson(python, [peer, "--threads", "1", "--min-seconds", `${minSeconds}`])).tf as Record<
-      string,
-      unknown
-    >;
-    tfAll = (await runJson(python, [peer, "--min-seconds", `${minSeconds}`])).tf as Record<string, unknown>;
+  const peer = join(repoRoot, "bench/tf-peer/matmul_rounds_peer.py");
+  const tf = withTf && existsSync(python);
+  const children: Partial<Record<Contender, LineChild>> = {
+    tfgate1: new LineChild("taskset", ["-c", "0", ...self]),
+    tfgateFree: new LineChild(self[0]!, self.slice(1)),
+  };
+  if (tf) {
+    children.tf1 = new LineChild("taskset", ["-c", "0", python, peer, "--threads", "1"]);
+    children.tfFree = new LineChild(python, [peer]);
+    await Promise.all([children.tf1.next(), children.tfFree.next()]);
   }
-  const gf = (n: number, ms: unknown) => (typeof ms === "number" ? (2 * n ** 3) / (ms * 1e6) : undefined);
-  return sizes.map((n) => ({
+  const times = new Map<string, number[]>();
+  const push = (key: string, ms: number | undefined) => {
+    if (ms !== undefined) times.set(key, [...(times.get(key) ?? []), ms]);
+  };
+  try {
+    for (let r = -1; r < rounds; r++) {
+      for (const n of sizes) {
+        for (const c of CONTENDERS) {
+          const child = children[c];
+          if (child === undefined) continue;
+          const t = await child.ask(`${n}`);
+          // Round -1 warms every child up (session, first run) and is not counted.
+          if (r < 0) continue;
+          for (const [what, ms] of Object.entries(t)) push(`${c}/${n}/${what}`, ms);
+        }
+      }
+    }
+  } finally {
+    await Promise.all(Object.values(children).map((c) => c.close()));
+  }
+  return sizes.map((n) => roundFigures(n, (c, what) => times.get(`${c}/${n}/${what}`) ?? []));
+}
+
+/** Median GFLOP/s of each contender and the medians of the per-round ratios, for one size. */
+function roundFigures(
+  n: number,
+  ms: (c: Contender, what: "step" | "kernel" | "stepCpu" | "kernelCpu") => number[],
+) {
+  const gf = (xs: number[]) => (xs.length > 0 ? (2 * n ** 3) / (median(xs) * 1e6) : undefined);
+  const ratio = (num: number[], den: number[]) =>
+    num.length > 0 && num.length === den.length ? median(num.map((x, i) => x / den[i]!)) : undefined;
+  const one = ms("tfgate1", "step");
+  return {
     size: n,
-    tfgateOneCore: gf(n, oneCore[n]),
-    tfgateFree: gf(n, free[n]),
-    tfOneThread: gf(n, tf1?.[n === 1024 ? "matMulMs" : "matMul2048Ms"]),
-    tfDefault: gf(n, tfAll?.[n === 1024 ? "matMulMs" : "matMul2048Ms"]),
-  }));
+    rounds: one.length,
+    tfgateOneCore: gf(one),
+    tfgateFree: gf(ms("tfgateFree", "step")),
+    tfOneThreadKernel: gf(ms("tf1", "kernel")),
+    tfOneThreadStep: gf(ms("tf1", "step")),
+    tfDefaultKernel: gf(ms("tfFree", "kernel")),
+    tfDefaultStep: gf(ms("tfFree", "step")),
+    /** tfgate's step on one core over TF's kernel on one thread (speed over speed). */
+    perThreadVsKernel: ratio(ms("tf1", "kernel"), one),
+    /** tfgate's step on one core over TF's same step on one thread. */
+    perThreadVsStep: ratio(ms("tf1", "step"), one),
+    /**
+     * The same two ratios from CPU time (each whole process, both pinned to core 0): what one
+     * core's work costs each, whatever share of the core the machine's load left them.
+     */
+    perThreadCpuVsKernel: ratio(ms("tf1", "kernelCpu"), ms("tfgate1", "stepCpu")),
+    perThreadCpuVsStep: ratio(ms("tf1", "stepCpu"), ms("tfgate1", "stepCpu")),
+    /** tfgate free over tfgate on one core. */
+    twoCores: ratio(one, ms("tfgateFree", "step")),
+    /** TF's step, default pool over one thread. */
+    tfTwoCores: ratio(ms("tf1", "step"), ms("tfFree", "step")),
+  };
 }
 
 async function main() {
@@ -180,27 +291,50 @@ async function main() {
       size: { type: "string", default: "6144" },
       "small-steps": { type: "string", default: "200" },
       cancels: { type: "string", default: "5" },
-      "min-seconds": { type: "string", default: "3" },
+      rounds: { type: "string", default: "7" },
+      "gflops-only": { type: "boolean", default: false },
       child: { type: "boolean", default: false },
       "no-tf": { type: "boolean", default: false },
       "no-write": { type: "boolean", default: false },
     },
   });
-  const minSeconds = positive("min-seconds", values["min-seconds"]);
-  if (values.child) return childGflops([1024, 2048], minSeconds);
+  if (values.child) return childRounds();
   const size = positive("size", values.size, true);
-  const m = createMaster({});
-  let lat: Awaited<ReturnType<typeof latency>>;
-  let cancel: Awaited<ReturnType<typeof cancelToFree>>;
-  try {
-    lat = await latency(m, size, positive("small-steps", values["small-steps"], true));
-    cancel = await cancelToFree(m, size, positive("cancels", values.cancels, true));
-  } finally {
-    await m.close();
+  const rounds = positive("rounds", values.rounds, true);
+  const load0 = os.loadavg()[0]!;
+  let lat: Awaited<ReturnType<typeof latency>> | undefined;
+  let cancel: Awaited<ReturnType<typeof cancelToFree>> | undefined;
+  if (!values["gflops-only"]) {
+    const m = createMaster({});
+    try {
+      lat = await latency(m, size, positive("small-steps", values["small-steps"], true));
+      cancel = await cancelToFree(m, size, positive("cancels", values.cancels, true));
+    } finally {
+      await m.close();
+    }
   }
-  const rates = await gflops(minSeconds, !values["no-tf"]);
+  const rates = await gflops(rounds, !values["no-tf"]);
+  const load = `load average ${load0.toFixed(1)} → ${os.loadavg()[0]!.toFixed(1)}`;
+  console.log(`## Long kernels (${size}³ float32 MatMul; ${load})\n`);
+  if (lat !== undefined && cancel !== undefined) printLatency(lat, cancel);
+  printRates(rates);
+  if (!values["no-write"]) {
+    const file = writeResults("long-kernels", {
+      machine: { ...machineInfo(), loadAverage: os.loadavg(), loadAverageAtStart: load0 },
+      size,
+      latencyMs: lat === undefined ? undefined : { idle: lat.idle, behind: lat.behind, longMs: lat.longMs },
+      cancelToFreeMs: cancel,
+      gflops: rates,
+    });
+    console.log(`\nwrote ${file}`);
+  }
+}
+
+function printLatency(
+  lat: Awaited<ReturnType<typeof latency>>,
+  cancel: Awaited<ReturnType<typeof cancelToFree>>,
+) {
   const q = (xs: number[], p: number) => fmt(quantile(xs, p), 1);
-  console.log(`## Long kernels (${size}³ float32 MatMul; load average ${os.loadavg()[0]!.toFixed(1)})\n`);
   console.log("| tiny step on CPU:0 | p50 ms | p99 ms | steps |\n|---|---|---|---|");
   console.log(`| idle device | ${q(lat.idle, 0.5)} | ${q(lat.idle, 0.99)} | ${lat.idle.length} |`);
   console.log(
@@ -209,32 +343,32 @@ async function main() {
   console.log(
     `\ncancel to free (timeout_in_ms 1000, ${cancel.fromAnswer.length} rounds): from the answer p50 ${q(cancel.fromAnswer, 0.5)} ms, max ${q(cancel.fromAnswer, 1)} ms; from the deadline p50 ${q(cancel.fromDeadline, 0.5)} ms, max ${q(cancel.fromDeadline, 1)} ms (the MatMul alone: ${fmt(lat.longMs, 0)} ms)`,
   );
+}
+
+function printRates(rates: Awaited<ReturnType<typeof gflops>>) {
+  const f1 = (x: number | undefined) => fmt(x, 1);
+  const f2 = (x: number | undefined) => fmt(x, 2);
   console.log(
-    "\n| MatMul GFLOP/s | tfgate 1 core | tfgate free | ratio | TF 1 thread | TF default | tfgate 1 core / TF 1 thread |",
+    `\nMatMul steps, ${rates[0]?.rounds ?? 0} rounds, contenders interleaved step by step (GFLOP/s: medians)\n`,
+  );
+  console.log(
+    "| size | tfgate 1 core | tfgate free | TF 1 thread kernel | TF 1 thread step | TF default kernel | TF default step |",
   );
   console.log("|---|---|---|---|---|---|---|");
   for (const r of rates) {
-    const ratio =
-      r.tfgateFree !== undefined && r.tfgateOneCore !== undefined
-        ? r.tfgateFree / r.tfgateOneCore
-        : undefined;
-    const perThread =
-      r.tfgateOneCore !== undefined && r.tfOneThread !== undefined
-        ? r.tfgateOneCore / r.tfOneThread
-        : undefined;
     console.log(
-      `| ${r.size}³ | ${fmt(r.tfgateOneCore, 1)} | ${fmt(r.tfgateFree, 1)} | ${fmt(ratio, 2)}× | ${fmt(r.tfOneThread, 1)} | ${fmt(r.tfDefault, 1)} | ${fmt(perThread, 2)} |`,
+      `| ${r.size}³ | ${f1(r.tfgateOneCore)} | ${f1(r.tfgateFree)} | ${f1(r.tfOneThreadKernel)} | ${f1(r.tfOneThreadStep)} | ${f1(r.tfDefaultKernel)} | ${f1(r.tfDefaultStep)} |`,
     );
   }
-  if (!values["no-write"]) {
-    const file = writeResults("long-kernels", {
-      machine: { ...machineInfo(), loadAverage: os.loadavg() },
-      size,
-      latencyMs: { idle: lat.idle, behind: lat.behind, longMs: lat.longMs },
-      cancelToFreeMs: cancel,
-      gflops: rates,
-    });
-    console.log(`\nwrote ${file}`);
+  console.log("\nMedians of the per-round ratios (speed over speed):\n");
+  console.log(
+    "| size | tfgate 1 core / TF 1 thread kernel | same, CPU time | tfgate 1 core / TF 1 thread step | same, CPU time | tfgate free / tfgate 1 core | TF default / TF 1 thread (step) |",
+  );
+  console.log("|---|---|---|---|---|---|---|");
+  for (const r of rates) {
+    console.log(
+      `| ${r.size}³ | ${f2(r.perThreadVsKernel)} | ${f2(r.perThreadCpuVsKernel)} | ${f2(r.perThreadVsStep)} | ${f2(r.perThreadCpuVsStep)} | ${f2(r.twoCores)}× | ${f2(r.tfTwoCores)}× |`,
+    );
   }
 }
 

@@ -21,7 +21,7 @@ import {
   INT_TYPES,
   type KernelConfig,
 } from "./util/kernel-config.js";
-import { ortMatMulSlices } from "./util/ort.js";
+import { ortMatMulSlices } from "./util/ort-matmul.js";
 import {
   COPY_PIECE_ELEMENTS,
   drainSync,

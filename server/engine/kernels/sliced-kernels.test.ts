@@ -13,7 +13,8 @@ import { batchMatMulSlices } from "./BatchMatMulV2.js";
 import { conv2DGeometry, conv2DSlices } from "./Conv2D.js";
 import { matMulFloat, matMulFloatBlock, matMulSlices } from "./MatMul.js";
 import type { ConvAttrs } from "./util/conv-util.js";
-import { configureNativeKernels, ortMatMul, ortMatMulSlices, ortRuntime } from "./util/ort.js";
+import { configureNativeKernels, ortMatMul, ortRuntime } from "./util/ort.js";
+import { matMulTile, ORT_PIECE_MACS, ortMatMulSlices } from "./util/ort-matmul.js";
 import { drainSync, type Slices, transposePart, XNN_PIECE_MACS } from "./util/slices.js";
 import { loadXnn, type XnnKernels } from "./util/xnn.js";
 
@@ -251,28 +252,83 @@ test("drainSync refuses slices that wait, finishSlices waits for them", async ()
   assert.ok(set);
 });
 
-test("native MatMul in row slices has the bits of one onnxruntime Gemm, with and without transposes", async () => {
+test("native MatMul tiles: row blocks of all of b, or panels of b's columns, as one call's shape needs", () => {
+  const piece = ORT_PIECE_MACS;
+  const t = (m: number, k: number, n: number) => matMulTile(m, k, n, piece);
+  assert.deepEqual(t(256, 1024, 1024), { rows: 256, cols: 1024 }, "fits in one call");
+  // 512 rows of all of b fit in a piece: blocks of as many rows as fit.
+  assert.deepEqual(t(1024, 1024, 1024), { rows: 512, cols: 1024 });
+  assert.deepEqual(t(4096, 256, 1024), { rows: 2048, cols: 1024 });
+  // They do not: 512 rows against panels of b's columns, multiples of 16.
+  // (At most 512 - 80 columns: with the last panel's remainder, still taller than wide.)
+  assert.deepEqual(t(2048, 2048, 2048), { rows: 512, cols: 432 });
+  assert.deepEqual(t(6144, 6144, 6144), { rows: 512, cols: 160 });
+  // Too few rows for tiles taller than wide: full-width blocks of at least 64 rows.
+  assert.deepEqual(t(100, 8192, 8192), { rows: 64, cols: 8192 });
+  // Never fewer than 80 columns, where MLAS would block k differently.
+  assert.deepEqual(t(6144, 2 ** 16, 6144), { rows: 512, cols: 80 });
+  for (const [m, k, n] of [
+    [1024, 1024, 1024],
+    [2048, 2048, 2048],
+    [6144, 6144, 6144],
+    [3000, 5000, 7],
+  ] as const) {
+    const tile = t(m, k, n);
+    assert.ok(tile.rows * k * tile.cols <= piece, `${m}×${k}×${n}: a tile fits in a piece`);
+    assert.ok(tile.rows >= Math.min(m, 512), `${m}×${k}×${n}: tiles of at least 512 rows`);
+    assert.ok(tile.cols >= Math.min(n, 80), `${m}×${k}×${n}: tiles of at least 80 columns`);
+    assert.ok(tile.cols >= n || tile.cols <= tile.rows - 80, `${m}×${k}×${n}: tiles taller than wide`);
+  }
+  // k alone past a piece: the smallest tiles (here the whole product), longer than a piece.
+  assert.deepEqual(t(64, 2 ** 24, 64), { rows: 64, cols: 64 });
+});
+
+test("native MatMul in tiles has the bits of one onnxruntime Gemm, with and without transposes", async () => {
   configureNativeKernels({ native: true });
   try {
     const rt = ortRuntime();
     assert.ok(rt, "onnxruntime-node must load");
-    // k·n = 2^20: 256 rows per slice, so 600 rows make 3 calls.
-    const [m, k, n] = [600, 1024, 1024];
-    for (const [ta, tb] of [
-      [false, false],
-      [true, false],
-      [false, true],
-      [true, true],
+    const [m, k, n] = [1100, 64, 232];
+    // Pieces small enough for both shapes of tile on small operands: 3 blocks of 538, 538 and 24
+    // rows of all of b, and 2 × 2 tiles (512 and 588 rows: the last block takes in a remainder
+    // shorter than the widest panel; panels of 128 and 104 columns).
+    for (const [piece, calls] of [
+      [8_000_000, 3],
+      [2 ** 22, 4],
     ] as const) {
-      const a = new Tensor(DataType.DT_FLOAT, ta ? [k, m] : [m, k], random(m * k, 13));
-      // With tb, b lives in shared memory (as large tensors do), which ORT is handed a copy of.
-      const bData = tb ? inShared(random(k * n, 14)) : random(k * n, 14);
-      const b = new Tensor(DataType.DT_FLOAT, tb ? [n, k] : [k, n], bData);
-      const before: number = rt.runs;
-      const sliced = await runWaiting(ortMatMulSlices(rt, a, b, ta, tb, m, k, n));
-      assert.equal(rt.runs - before, 3, "three native calls");
-      const whole = await ortMatMul(rt, a, b, ta, tb, m, n);
-      sameBits(sliced.data as Float32Array, whole.data as Float32Array, `transpose ${ta} ${tb}`);
+      for (const [ta, tb] of [
+        [false, false],
+        [true, false],
+        [false, true],
+        [true, true],
+      ] as const) {
+        // Large tensors live in shared memory, which ORT is handed copies of: a in shared memory
+        // with ta, b with tb.
+        const aData = ta ? inShared(random(m * k, 13)) : random(m * k, 13);
+        const a = new Tensor(DataType.DT_FLOAT, ta ? [k, m] : [m, k], aData);
+        const bData = tb ? inShared(random(k * n, 14)) : random(k * n, 14);
+        const b = new Tensor(DataType.DT_FLOAT, tb ? [n, k] : [k, n], bData);
+        const before: number = rt.runs;
+        const sliced = await runWaiting(ortMatMulSlices(rt, a, b, ta, tb, m, k, n, piece));
+        assert.equal(rt.runs - before, calls, `${calls} native calls`);
+        const whole = await ortMatMul(rt, a, b, ta, tb, m, n);
+        sameBits(
+          sliced.data as Float32Array,
+          whole.data as Float32Array,
+          `piece ${piece}, transpose ${ta} ${tb}`,
+        );
+      }
+    }
+    // a · a hands ORT one copy of a in row blocks (pieces of 2e8: blocks of 555 and 45 rows). With
+    // k = 600, panels narrower than 80 columns would round differently: pieces of 2^24 give 600-row
+    // tiles (512 and a remainder shorter than the widest panel) against panels of 80 columns (not
+    // the 48 that fit) and a last one of 120 (not 80 and 40). The third run borrows the buffers
+    // the first two gave back.
+    const sq = new Tensor(DataType.DT_FLOAT, [600, 600], inShared(random(600 * 600, 15)));
+    const whole = await ortMatMul(rt, sq, sq, false, false, 600, 600);
+    for (const piece of [200_000_000, 2 ** 24, 200_000_000]) {
+      const sliced = await runWaiting(ortMatMulSlices(rt, sq, sq, false, false, 600, 600, 600, piece));
+      sameBits(sliced.data as Float32Array, whole.data as Float32Array, `a · a, piece ${piece}`);
     }
   } finally {
     configureNativeKernels({ native: false });

@@ -11,7 +11,8 @@ import { broadcastStrides } from "../../framework/bcast.js";
 import { allocData, Tensor } from "../../framework/tensor.js";
 import { DataType } from "../../framework/types.js";
 import type { Conv2DGeometry } from "./conv-util.js";
-import { ORT_PIECE_MACS, type OrtRuntime, ortBatchMatMul, ortConv2D, ortMatMulSlices } from "./ort.js";
+import { type OrtRuntime, ortBatchMatMul, ortConv2D } from "./ort.js";
+import { ORT_PIECE_MACS, ortMatMulSlices } from "./ort-matmul.js";
 import { type Slices, settle } from "./slices.js";
 
 const F = DataType.DT_FLOAT;

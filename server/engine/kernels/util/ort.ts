@@ -20,8 +20,8 @@
 // so kernels using it are sliced kernels whose slices wait for the calls (framework/op-kernel.ts
 // KernelSlices): the executor's other work keeps moving meanwhile.
 // A run cannot be interrupted from JS (the Node binding ignores RunOptions.terminate), so large
-// MatMuls run as row slices of about ORT_PIECE_MACS (ortMatMulSlices): a cancelled step waits for
-// one slice at most.
+// MatMuls run as tiles of about ORT_PIECE_MACS (ort-matmul.ts): a cancelled step waits for one
+// tile at most.
 //
 // Terminating a thread (Worker.terminate, or the process exiting) while one of its ORT calls is in
 // flight aborts the whole process ("terminate called after throwing an instance of 'Napi::Error'"),
@@ -36,7 +36,6 @@ import { allocData, Tensor } from "../../framework/tensor.js";
 import { DataType } from "../../framework/types.js";
 import type { Conv2DGeometry } from "./conv-util.js";
 import { type OnnxGraph, type OnnxNode, OnnxType, onnxModel } from "./onnx-model.js";
-import { COPY_PIECE_ELEMENTS, rowsPerPiece, type Slices, settle, transposePart } from "./slices.js";
 
 /**
  * Multiply-adds from which a float32 product goes to ORT rather than XNNPACK. A call costs about
@@ -114,12 +113,15 @@ export function intraOpThreads(): number {
 }
 
 // The slice of onnxruntime-node's API we use, typed structurally (it is an optional dependency).
-interface OrtTensor {
+export interface OrtTensor {
   readonly dims: readonly number[];
   readonly data: unknown;
 }
 interface OrtSession {
-  run(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>>;
+  run(
+    feeds: Record<string, OrtTensor>,
+    fetches?: Record<string, OrtTensor>,
+  ): Promise<Record<string, OrtTensor>>;
   release(): Promise<void>;
 }
 interface OrtModule {
@@ -154,8 +156,17 @@ export class OrtRuntime {
     return new this.ort.Tensor("float32", unshared(data), shape);
   }
 
-  /** As run, on tensors already made (an operand reused by several calls is copied once). */
-  async runTensors(key: string, build: () => OnnxGraph, inputs: readonly OrtTensor[]): Promise<OrtTensor> {
+  /**
+   * As run, on tensors already made (an operand reused by several calls is copied once). With
+   * `output` (an ORT tensor over ordinary memory, of the result's exact shape) ORT writes the
+   * result there instead of into a buffer of its own that the binding then copies out.
+   */
+  async runTensors(
+    key: string,
+    build: () => OnnxGraph,
+    inputs: readonly OrtTensor[],
+    output?: OrtTensor,
+  ): Promise<OrtTensor> {
     const entry = this.session(`${intraOpThreads()}|${key}`, build);
     entry.busy++;
     try {
@@ -163,7 +174,8 @@ export class OrtRuntime {
       inputs.forEach((t, i) => {
         feeds[`in${i}`] = t;
       });
-      const out = await guarded(async () => (await entry.session).run(feeds));
+      const fetches = output === undefined ? undefined : { out: output };
+      const out = await guarded(async () => (await entry.session).run(feeds, fetches));
       this.runs++;
       return out.out!;
     } finally {
@@ -273,7 +285,7 @@ const dimNames = (prefix: string, rank: number) => Array.from({ length: rank }, 
  * The result tensor, allocated before the run (allocData: the kernel's synchronous part, so the
  * step's per-tensor limit refuses an oversized result with TF's OOM text before ORT computes it).
  */
-function allocResult(shape: readonly number[]): Tensor {
+export function allocResult(shape: readonly number[]): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
   return new Tensor(DataType.DT_FLOAT, [...shape], allocData(DataType.DT_FLOAT, n, shape));
 }
@@ -290,7 +302,7 @@ function fill(out: Tensor, r: OrtTensor): Tensor {
 }
 
 /** One ONNX Gemm whose transA/transB read the operands in place. */
-function gemmGraph(ta: number, tb: number): () => OnnxGraph {
+export function gemmGraph(ta: number, tb: number): () => OnnxGraph {
   return () => ({
     nodes: [{ op: "Gemm", inputs: ["in0", "in1"], outputs: ["out"], attrs: { transA: ta, transB: tb } }],
     inputs: [
@@ -318,64 +330,6 @@ export async function ortMatMul(
   const ta = transposeA ? 1 : 0;
   const tb = transposeB ? 1 : 0;
   return fill(out, await rt.run(`Gemm/${ta}${tb}`, gemmGraph(ta, tb), [a, b]));
-}
-
-/**
- * Multiply-adds per native MatMul slice: some 10–20 ms over two intra-op threads here, the longest
- * a cancelled step waits for a native call.
- */
-export const ORT_PIECE_MACS = 2 ** 28;
-
-/**
- * ortMatMul as row slices of about ORT_PIECE_MACS multiply-adds (at least 64 rows): B is handed to
- * ORT once and each slice multiplies a block of op(a)'s rows by it, so a cancelled step waits for
- * one slice. MLAS adds each element's k products in the same order whichever rows a call covers.
- */
-export function* ortMatMulSlices(
-  rt: OrtRuntime,
-  a: Tensor,
-  b: Tensor,
-  transposeA: boolean,
-  transposeB: boolean,
-  m: number,
-  k: number,
-  n: number,
-): Slices<Tensor> {
-  const rows = Math.max(64, rowsPerPiece(k * n, ORT_PIECE_MACS));
-  if (rows >= m) return yield* settle(ortMatMul(rt, a, b, transposeA, transposeB, m, n));
-  const out = allocResult([m, n]);
-  const od = out.data as Float32Array;
-  const ad = a.data as Float32Array;
-  const tb = transposeB ? 1 : 0;
-  const bt = rt.tensor(yield* ownCopy(b.data as Float32Array), b.shape);
-  for (let r0 = 0; r0 < m; r0 += rows) {
-    const r = Math.min(rows, m - r0);
-    let block: Float32Array;
-    if (transposeA) {
-      // op(a)'s rows r0.. are a's columns r0.. (a is k×m).
-      block = new Float32Array(r * k);
-      transposePart(ad, m, 0, k, r0, r0 + r, block, k);
-    } else {
-      block = ad.subarray(r0 * k, (r0 + r) * k);
-    }
-    const res = yield* settle(rt.runTensors(`Gemm/0${tb}`, gemmGraph(0, tb), [rt.tensor(block, [r, k]), bt]));
-    if (res.dims[0] !== r || res.dims[1] !== n) {
-      throw new Error(`onnxruntime returned [${res.dims}] where [${r},${n}] was expected`);
-    }
-    od.set(res.data as Float32Array, r0 * n);
-  }
-  return out;
-}
-
-/** `data` outside shared memory (see unshared), copied in pieces when it is shared. */
-function* ownCopy(data: Float32Array): Slices<Float32Array> {
-  if (!(data.buffer instanceof SharedArrayBuffer)) return data;
-  const out = new Float32Array(data.length);
-  for (let i = 0; i < data.length; i += COPY_PIECE_ELEMENTS) {
-    out.set(data.subarray(i, i + COPY_PIECE_ELEMENTS), i);
-    yield;
-  }
-  return out;
 }
 
 /** A Transpose node swapping the last two of `rank` axes of `input`. */

@@ -93,6 +93,8 @@ interface RunPlan {
   readonly feedTypes: ReadonlyMap<string, DataType>;
   readonly usedFeeds: ReadonlySet<string>;
   readonly partitionGraphs: readonly GraphDef[];
+  /** The workers the partitions run on, each once (each cleans up a finished step). */
+  readonly workers: readonly WorkerInterface[];
   /** How many steps ran this plan (for the cost-model schedule). */
   executions: number;
 }
@@ -594,6 +596,7 @@ export class MasterSession {
       feedTypes: rewritten.feedTypes,
       usedFeeds: rewritten.usedFeeds,
       partitionGraphs,
+      workers: [...new Set(partitions.map((p) => p.worker))],
       executions: 0,
     };
   }
@@ -816,20 +819,21 @@ export class MasterSession {
     this.runningDone.add(work);
     try {
       const results = await work;
-      return {
-        recv: results[plan.clientPartition]?.recv ?? new Map(),
-        stepStats: results.flatMap((r) => [
-          ...(r.stepStats ? [r.stepStats] : []),
-          ...(r.deviceStepStats ?? []),
-        ]),
+      // Plain loops: this runs on the RPC thread for every step (docs/benchmarks.md, "Balancing
+      // the RPC loop").
+      const stepStats: DeviceStepStats[] = [];
+      const partitionGraphs: GraphDef[] = [];
+      for (let i = 0; i < results.length; i++) {
+        const r = results[i]!;
+        if (r.stepStats) stepStats.push(r.stepStats);
+        if (r.deviceStepStats) for (const s of r.deviceStepStats) stepStats.push(s);
         // A remote task reports the graphs it ran (split by device, after its optimizations), as
         // TF's master returns them; local partitions are returned as registered.
-        partitionGraphs: results.flatMap((r, i) =>
-          r.partitionGraphs !== undefined && r.partitionGraphs.length > 0
-            ? [...r.partitionGraphs]
-            : [plan.partitionGraphs[i]!],
-        ),
-      };
+        if (r.partitionGraphs !== undefined && r.partitionGraphs.length > 0)
+          for (const g of r.partitionGraphs) partitionGraphs.push(g);
+        else partitionGraphs.push(plan.partitionGraphs[i]!);
+      }
+      return { recv: results[plan.clientPartition]?.recv ?? new Map(), stepStats, partitionGraphs };
     } catch (e) {
       // A remote task that failed a step may have died or restarted: the next step checks.
       for (const p of plan.partitions) if (p.worker.splitsGraphByDevice) this.suspectRemotes.add(p.worker);
@@ -895,7 +899,7 @@ export class MasterSession {
       };
     } finally {
       step.finish();
-      for (const w of new Set(plan.partitions.map((x) => x.worker))) w.cleanupGraph(stepId);
+      for (const w of plan.workers) w.cleanupGraph(stepId);
     }
   }
 
@@ -1025,7 +1029,7 @@ export class MasterSession {
   private endPartialRun(handle: string, run: PartialRunState): void {
     run.step?.finish();
     this.partialRuns.delete(handle);
-    for (const w of new Set(run.plan.partitions.map((x) => x.worker))) w.cleanupGraph(run.stepId);
+    for (const w of run.plan.workers) w.cleanupGraph(run.stepId);
   }
 
   /**

@@ -2,7 +2,7 @@
 // workload under h2load: how the figures in docs/benchmarks.md ("Step overhead") were found.
 //
 //   node --import tsx bench/profile-step.ts [small|feed4m] [calls] [--repeat N] [--cpu-prof DIR]
-//                                           [--node-flag F]…
+//                                           [--alloc FILE] [--node-flag F]…
 //   node --import tsx bench/cpuprofile-top.ts DIR/CPU.*.cpuprofile
 //
 // tfgate is started from the sources (`tfgate serve` through tsx) with the node flags given: with
@@ -11,8 +11,10 @@
 // calls in flight (4 connections × 16 streams), `feed4m` a 4 MiB float32 feed through Neg to a
 // 4 MiB fetch, one call at a time. A warm-up of a quarter of the calls runs first; the server's CPU
 // time (all threads, /proc/<pid>/stat) and its main thread's alone (the RPC event loop,
-// /proc/<pid>/task/<pid>/stat) are read around each of the --repeat measured runs. No peer runs here: compare
-// figures from the same minutes only, or use bench/h2load.ts for ratios against TF.
+// /proc/<pid>/task/<pid>/stat) are read around each of the --repeat measured runs. With --alloc,
+// bench/alloc-sampler.ts prints the bytes the RPC thread allocates per call (and writes its heap
+// profile to FILE). No peer runs here: compare figures from the same minutes only, or use
+// bench/h2load.ts for ratios against TF.
 
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -37,6 +39,7 @@ const { values: flags, positionals } = parseArgs({
     "cpu-prof": { type: "string" },
     "node-flag": { type: "string", multiple: true, default: [] },
     repeat: { type: "string", default: "1" },
+    alloc: { type: "string" },
   },
 });
 const named = positionals[0] ?? "small";
@@ -104,6 +107,8 @@ async function main(): Promise<void> {
       "--input-type=module",
       "-e",
       "import { runCli } from './server/main.ts';" +
+        // The RPC thread's only (an --import would load it into every device thread too).
+        "if (process.env.TFGATE_ALLOC_PROFILE) await import('./bench/alloc-sampler.ts');" +
         "process.stdin.on('data', () => {}).on('end', () => process.kill(process.pid, 'SIGTERM'));" +
         "await runCli(process.argv.slice(1));",
       "serve",
@@ -116,7 +121,11 @@ async function main(): Promise<void> {
       "--max-message-bytes",
       "256MiB",
     ],
-    { cwd: repoRoot, stdio: ["pipe", "inherit", "inherit"] },
+    {
+      cwd: repoRoot,
+      stdio: ["pipe", "inherit", "inherit"],
+      env: flags.alloc === undefined ? process.env : { ...process.env, TFGATE_ALLOC_PROFILE: flags.alloc },
+    },
   );
   const exited = new Promise((resolve) => child.once("exit", resolve));
   const dir = mkdtempSync(join(os.tmpdir(), "tfgate-profile-step-"));

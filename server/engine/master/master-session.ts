@@ -267,6 +267,8 @@ export class MasterSession {
   >();
   private nextCallable = 0n;
   private readonly running = new Set<AbortController>();
+  /** Rendezvous keys of fetched tensors on the client device, by tensor name (see clientKey). */
+  private readonly clientKeys = new Map<string, string>();
   private readonly runningDone = new Set<Promise<unknown>>();
   /** Remote workers that failed a step since they were last checked (see recoverRemotes). */
   private readonly suspectRemotes = new Set<WorkerInterface>();
@@ -669,7 +671,7 @@ export class MasterSession {
     fetches: readonly string[],
     targets: readonly string[],
   ): Promise<RunPlan> {
-    await this.recoverRemotes();
+    if (this.suspectRemotes.size > 0) await this.recoverRemotes();
     const key = this.signature(feeds, fetches, targets);
     let p = cache.get(key);
     if (p === undefined) {
@@ -720,8 +722,16 @@ export class MasterSession {
   }
 
   private clientKey(tensorName: string): string {
-    const client = this.env.devices[0]!;
-    return createRendezvousKey(client.name, client.incarnation, client.name, tensorName);
+    // Built once per tensor name: a small step fetches the same names every call, and each key is
+    // a long string (docs/benchmarks.md, "Balancing the RPC loop"). Only names of this session's
+    // graph get here, after their plan was built, so the map is as bounded as the graph.
+    let key = this.clientKeys.get(tensorName);
+    if (key === undefined) {
+      const client = this.env.devices[0]!;
+      key = createRendezvousKey(client.name, client.incarnation, client.name, tensorName);
+      this.clientKeys.set(tensorName, key);
+    }
+    return key;
   }
 
   /**

@@ -1,7 +1,8 @@
 // Server CPU per call, and optionally V8 CPU profiles of every server thread, for one RunStep
 // workload under h2load: how the figures in docs/benchmarks.md ("Step overhead") were found.
 //
-//   node --import tsx bench/profile-step.ts [small|feed4m] [calls] [--cpu-prof DIR] [--node-flag F]…
+//   node --import tsx bench/profile-step.ts [small|feed4m] [calls] [--repeat N] [--cpu-prof DIR]
+//                                           [--alloc FILE] [--node-flag F]…
 //   node --import tsx bench/cpuprofile-top.ts DIR/CPU.*.cpuprofile
 //
 // tfgate is started from the sources (`tfgate serve` through tsx) with the node flags given: with
@@ -9,8 +10,11 @@
 // server exits. The workloads are bench/h2load.ts's: `small` is a cached one-Const RunStep with 64
 // calls in flight (4 connections × 16 streams), `feed4m` a 4 MiB float32 feed through Neg to a
 // 4 MiB fetch, one call at a time. A warm-up of a quarter of the calls runs first; the server's CPU
-// time (all threads, /proc/<pid>/stat) is read around the measured run. No peer runs here: compare
-// figures from the same minutes only, or use bench/h2load.ts for ratios against TF.
+// time (all threads, /proc/<pid>/stat) and its main thread's alone (the RPC event loop,
+// /proc/<pid>/task/<pid>/stat) are read around each of the --repeat measured runs. With --alloc,
+// bench/alloc-sampler.ts prints the bytes the RPC thread allocates per call (and writes its heap
+// profile to FILE). No peer runs here: compare figures from the same minutes only, or use
+// bench/h2load.ts for ratios against TF.
 
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -27,17 +31,20 @@ import {
 import { attr } from "../test/support/attr.js";
 import { constNode, DataType, graph, node, tensorProto } from "../test/support/graphs.js";
 import { call, protocols } from "./h2load-wire.js";
-import { processCpuMs, repoRoot, sleep } from "./support.js";
+import { mainThreadCpuMs, processCpuMs, repoRoot, sleep } from "./support.js";
 
 const { values: flags, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     "cpu-prof": { type: "string" },
     "node-flag": { type: "string", multiple: true, default: [] },
+    repeat: { type: "string", default: "1" },
+    alloc: { type: "string" },
   },
 });
 const named = positionals[0] ?? "small";
 if (named !== "small" && named !== "feed4m") throw new Error(`unknown workload ${named}`);
+const repeat = Number(flags.repeat);
 const workload: "small" | "feed4m" = named;
 const calls = Number(positionals[1] ?? (workload === "small" ? "30000" : "200"));
 const elements = (4 * 1024 * 1024) / 4;
@@ -100,6 +107,8 @@ async function main(): Promise<void> {
       "--input-type=module",
       "-e",
       "import { runCli } from './server/main.ts';" +
+        // The RPC thread's only (an --import would load it into every device thread too).
+        "if (process.env.TFGATE_ALLOC_PROFILE) await import('./bench/alloc-sampler.ts');" +
         "process.stdin.on('data', () => {}).on('end', () => process.kill(process.pid, 'SIGTERM'));" +
         "await runCli(process.argv.slice(1));",
       "serve",
@@ -112,7 +121,11 @@ async function main(): Promise<void> {
       "--max-message-bytes",
       "256MiB",
     ],
-    { cwd: repoRoot, stdio: ["pipe", "inherit", "inherit"] },
+    {
+      cwd: repoRoot,
+      stdio: ["pipe", "inherit", "inherit"],
+      env: flags.alloc === undefined ? process.env : { ...process.env, TFGATE_ALLOC_PROFILE: flags.alloc },
+    },
   );
   const exited = new Promise((resolve) => child.once("exit", resolve));
   const dir = mkdtempSync(join(os.tmpdir(), "tfgate-profile-step-"));
@@ -146,13 +159,19 @@ async function main(): Promise<void> {
       `${origin}/tensorflow.MasterService/RunStep`,
     ];
     h2load(args(Math.max(1, Math.ceil(calls / 4))));
-    const before = processCpuMs(child.pid!) ?? 0;
-    const summary = h2load(args(calls));
-    const after = processCpuMs(child.pid!) ?? 0;
-    console.log(
-      `${workload}: ${calls} calls, server CPU ${(((after - before) * 1000) / calls).toFixed(1)} µs/call`,
-    );
-    console.log(summary);
+    for (let run = 0; run < repeat; run++) {
+      const pid = child.pid!;
+      const before = processCpuMs(pid) ?? 0;
+      const mainBefore = mainThreadCpuMs(pid) ?? 0;
+      const summary = h2load(args(calls));
+      const all = (processCpuMs(pid) ?? 0) - before;
+      const main = (mainThreadCpuMs(pid) ?? 0) - mainBefore;
+      const perCall = (ms: number) => ((ms * 1000) / calls).toFixed(1);
+      console.log(
+        `${workload}: ${calls} calls, server CPU ${perCall(all)} µs/call: main thread ${perCall(main)}, other threads ${perCall(all - main)}`,
+      );
+      console.log(summary);
+    }
   } finally {
     child.stdin?.end();
     await exited;

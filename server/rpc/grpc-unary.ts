@@ -194,17 +194,34 @@ export function negotiateResponse(
 
 let callsServed = 0;
 
+/** One call's log: the reqId is spelled out only for a line that is written. */
+class CallLog {
+  constructor(
+    private readonly log: RpcLog,
+    private readonly prefix: string,
+    private readonly n: number,
+  ) {}
+
+  info(line: object, message: string): void {
+    this.log.info({ reqId: `${this.prefix}-${this.n}`, ...line }, message);
+  }
+
+  warn(line: object, message: string): void {
+    this.log.warn({ reqId: `${this.prefix}-${this.n}`, ...line }, message);
+  }
+}
+
 /**
  * The log for one call: its lines carry a reqId as Fastify's do ("grpc-<n>" for this path,
  * "connect-<n>" and "grpc-web-<n>" for rpc/web-unary.ts, "req-<n>" for Fastify).
  */
 export function callLog(log: RpcLog, prefix = "grpc"): RpcLog {
-  const reqId = `${prefix}-${++callsServed}`;
-  return {
-    info: (line: object, message: string) => log.info({ reqId, ...line }, message),
-    warn: (line: object, message: string) => log.warn({ reqId, ...line }, message),
-  } as RpcLog;
+  return new CallLog(log, prefix, ++callsServed) as unknown as RpcLog;
 }
+
+/** For the "error" events of a stream whose end is handled on "close". */
+const ignore = (): void => {};
+const noDeadline = (): undefined => undefined;
 
 interface CallSetup {
   readonly timeoutMs: number | undefined;
@@ -240,7 +257,7 @@ function serve(
         );
   // A stream reset by the client (or closed with its session) can still emit an error; the call's
   // end is handled on "close".
-  stream.on("error", () => {});
+  stream.on("error", ignore);
   stream.once("close", () => {
     clearTimeout(timer);
     inFlight.delete(shutdown);
@@ -278,7 +295,7 @@ function serve(
     if (reply.sent) return;
     const call = {
       signal: controller.signal,
-      timeoutMs: deadline === undefined ? () => undefined : () => deadline - Date.now(),
+      timeoutMs: deadline === undefined ? noDeadline : () => deadline - Date.now(),
     };
     const stage = { handler: false };
     void run(route, body, setup, authenticating, call, stage).then(

@@ -54,11 +54,7 @@ export interface RpcCall {
  * that answer without waiting for the step's kernels to wind down, so the response is written
  * before the connections are forced closed (docs/security.md, "Shutdown under load").
  */
-async function withCallSignal<T>(call: RpcCall, f: (call: Required<CallContext>) => Promise<T>): Promise<T> {
-  let answerNow: (e: TfError) => void = () => {};
-  const shuttingDown = new Promise<never>((_, reject) => {
-    answerNow = reject;
-  });
+function withCallSignal<T>(call: RpcCall, f: (call: Required<CallContext>) => Promise<T>): Promise<T> {
   const abortReason = (reason: unknown): TfError | undefined => {
     // The same words on every transport (the gRPC fast path answers its other calls with them).
     if (reason instanceof ConnectError && reason.code === Code.Unavailable)
@@ -70,25 +66,33 @@ async function withCallSignal<T>(call: RpcCall, f: (call: Required<CallContext>)
       (call.timeoutMs() ?? 1) <= 0;
     return expired ? deadlineExceeded("Deadline Exceeded") : undefined;
   };
-  const onAbort = () => {
-    const e = abortReason(call.signal.reason);
-    if (e?.code === TfCode.UNAVAILABLE) answerNow(e);
-  };
-  if (call.signal.aborted) onAbort();
-  else call.signal.addEventListener("abort", onAbort, { once: true });
-  try {
-    const work = f({
+  // One promise settled by whichever comes first, the step or a shutdown, rather than a race of
+  // two: this runs on every call, and its promises and closures were a visible share of what the
+  // RPC loop allocates per small step (docs/benchmarks.md, "Balancing the RPC loop").
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      const e = abortReason(call.signal.reason);
+      if (e?.code === TfCode.UNAVAILABLE) reject(e);
+    };
+    if (call.signal.aborted) onAbort();
+    else call.signal.addEventListener("abort", onAbort, { once: true });
+    // The step's own outcome still settles (and is dropped) when the shutdown answered first.
+    f({
       signal: call.signal,
       abortReason,
       principal: call.principal,
       deadlineMs: () => call.timeoutMs(),
-    });
-    // The step's own outcome still settles (and is dropped) when it loses the race.
-    work.catch(() => {});
-    return await Promise.race([work, shuttingDown]);
-  } finally {
-    call.signal.removeEventListener("abort", onAbort);
-  }
+    }).then(
+      (value) => {
+        call.signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        call.signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 type Methods = (typeof MasterService)["method"];

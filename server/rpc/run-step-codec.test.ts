@@ -18,10 +18,13 @@ import {
   type RunStepResponse,
   RunStepResponseSchema,
 } from "../../gen/tensorflow/core/protobuf/master_pb.js";
+import { Code } from "../../gen/xla/tsl/protobuf/error_codes_pb.js";
 import {
   type EncodedMessage,
   encodeRunCallableResponse,
   encodeRunStepResponse,
+  isEmptyRunMetadata,
+  runMetadataFieldNames,
   viewMinBytes,
 } from "./run-step-codec.js";
 
@@ -118,6 +121,40 @@ test("every dtype, the empty response and the empty tensor", () => {
         ],
       });
       assert.deepEqual(joined(encodeRunStepResponse(res)), Buffer.from(toBinary(RunStepResponseSchema, res)));
+    }
+  }
+});
+
+test("an empty RunMetadata takes the shortcut only when it has nothing toBinary would write", () => {
+  // The shortcut names every field: a field added to the schema must be added to it.
+  assert.deepEqual(
+    RunMetadataSchema.fields.map((f) => f.localName).sort(),
+    [...runMetadataFieldNames].sort(),
+  );
+  const empty = create(RunMetadataSchema);
+  assert.ok(isEmptyRunMetadata(empty));
+  const withUnknown = fromBinary(RunMetadataSchema, Uint8Array.of(0x78, 0x05));
+  const notEmpty = [
+    create(RunMetadataSchema, { stepStats: {} }),
+    create(RunMetadataSchema, { costGraph: {} }),
+    create(RunMetadataSchema, { partitionGraphs: [{}] }),
+    create(RunMetadataSchema, { functionGraphs: [{}] }),
+    create(RunMetadataSchema, { sessionMetadata: {} }),
+    withUnknown,
+  ];
+  for (const md of notEmpty) assert.ok(!isEmptyRunMetadata(md));
+  for (const metadata of [empty, ...notEmpty]) {
+    for (const statusCode of [Code.OK, Code.INVALID_ARGUMENT]) {
+      const res = create(RunStepResponseSchema, { metadata, statusCode });
+      assert.deepEqual(
+        joined(encodeRunStepResponse(res, 5), 5),
+        Buffer.from(toBinary(RunStepResponseSchema, res)),
+      );
+      const callable = create(RunCallableResponseSchema, { metadata });
+      assert.deepEqual(
+        joined(encodeRunCallableResponse(callable)),
+        Buffer.from(toBinary(RunCallableResponseSchema, callable)),
+      );
     }
   }
 });

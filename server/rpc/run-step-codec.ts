@@ -15,7 +15,7 @@ import {
   type TensorShapeProto,
   TensorShapeProtoSchema,
 } from "../../gen/tensorflow/core/framework/tensor_shape_pb.js";
-import { RunMetadataSchema } from "../../gen/tensorflow/core/protobuf/config_pb.js";
+import { type RunMetadata, RunMetadataSchema } from "../../gen/tensorflow/core/protobuf/config_pb.js";
 import {
   type RunCallableResponse,
   RunCallableResponseSchema,
@@ -310,9 +310,35 @@ function planNamedTensor(field: number, named: NamedTensorProto): ElementPlan {
   };
 }
 
+/** Field 2 holding an empty RunMetadata: what nearly every step answers. */
+const emptyMetadataBytes = Uint8Array.of((2 << 3) | wireLengthDelimited, 0);
+
+/** The RunMetadata fields isEmptyRunMetadata looks at (run-step-codec.test.ts checks the schema has no other). */
+export const runMetadataFieldNames = [
+  "stepStats",
+  "costGraph",
+  "partitionGraphs",
+  "functionGraphs",
+  "sessionMetadata",
+] as const;
+
+/** True when `md` would encode to zero bytes; checked field by field, far cheaper than toBinary. */
+export function isEmptyRunMetadata(md: RunMetadata): boolean {
+  return (
+    md.stepStats === undefined &&
+    md.costGraph === undefined &&
+    md.partitionGraphs.length === 0 &&
+    md.functionGraphs.length === 0 &&
+    md.sessionMetadata === undefined &&
+    (md.$unknown === undefined || md.$unknown.length === 0)
+  );
+}
+
 /** Field 2 of both responses: RunMetadata, encoded by toBinary (it is rare and small). */
 function metadataBytes(res: RunStepResponse | RunCallableResponse): Uint8Array | undefined {
   if (res.metadata === undefined) return undefined;
+  // Shared: assemble() only copies what it is given.
+  if (isEmptyRunMetadata(res.metadata)) return emptyMetadataBytes;
   const body = toBinary(RunMetadataSchema, res.metadata);
   const out = Buffer.allocUnsafe(lengthDelimitedSize(body.length));
   const w = new ChunkWriter(out.length);

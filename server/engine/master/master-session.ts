@@ -93,6 +93,8 @@ interface RunPlan {
   readonly feedTypes: ReadonlyMap<string, DataType>;
   readonly usedFeeds: ReadonlySet<string>;
   readonly partitionGraphs: readonly GraphDef[];
+  /** The workers the partitions run on, each once (each cleans up a finished step). */
+  readonly workers: readonly WorkerInterface[];
   /** How many steps ran this plan (for the cost-model schedule). */
   executions: number;
 }
@@ -265,6 +267,8 @@ export class MasterSession {
   >();
   private nextCallable = 0n;
   private readonly running = new Set<AbortController>();
+  /** Rendezvous keys of fetched tensors on the client device, by tensor name (see clientKey). */
+  private readonly clientKeys = new Map<string, string>();
   private readonly runningDone = new Set<Promise<unknown>>();
   /** Remote workers that failed a step since they were last checked (see recoverRemotes). */
   private readonly suspectRemotes = new Set<WorkerInterface>();
@@ -594,6 +598,7 @@ export class MasterSession {
       feedTypes: rewritten.feedTypes,
       usedFeeds: rewritten.usedFeeds,
       partitionGraphs,
+      workers: [...new Set(partitions.map((p) => p.worker))],
       executions: 0,
     };
   }
@@ -666,7 +671,7 @@ export class MasterSession {
     fetches: readonly string[],
     targets: readonly string[],
   ): Promise<RunPlan> {
-    await this.recoverRemotes();
+    if (this.suspectRemotes.size > 0) await this.recoverRemotes();
     const key = this.signature(feeds, fetches, targets);
     let p = cache.get(key);
     if (p === undefined) {
@@ -717,8 +722,16 @@ export class MasterSession {
   }
 
   private clientKey(tensorName: string): string {
-    const client = this.env.devices[0]!;
-    return createRendezvousKey(client.name, client.incarnation, client.name, tensorName);
+    // Built once per tensor name: a small step fetches the same names every call, and each key is
+    // a long string (docs/benchmarks.md, "Balancing the RPC loop"). Only names of this session's
+    // graph get here, after their plan was built, so the map is as bounded as the graph.
+    let key = this.clientKeys.get(tensorName);
+    if (key === undefined) {
+      const client = this.env.devices[0]!;
+      key = createRendezvousKey(client.name, client.incarnation, client.name, tensorName);
+      this.clientKeys.set(tensorName, key);
+    }
+    return key;
   }
 
   /**
@@ -816,20 +829,21 @@ export class MasterSession {
     this.runningDone.add(work);
     try {
       const results = await work;
-      return {
-        recv: results[plan.clientPartition]?.recv ?? new Map(),
-        stepStats: results.flatMap((r) => [
-          ...(r.stepStats ? [r.stepStats] : []),
-          ...(r.deviceStepStats ?? []),
-        ]),
+      // Plain loops: this runs on the RPC thread for every step (docs/benchmarks.md, "Balancing
+      // the RPC loop").
+      const stepStats: DeviceStepStats[] = [];
+      const partitionGraphs: GraphDef[] = [];
+      for (let i = 0; i < results.length; i++) {
+        const r = results[i]!;
+        if (r.stepStats) stepStats.push(r.stepStats);
+        if (r.deviceStepStats) for (const s of r.deviceStepStats) stepStats.push(s);
         // A remote task reports the graphs it ran (split by device, after its optimizations), as
         // TF's master returns them; local partitions are returned as registered.
-        partitionGraphs: results.flatMap((r, i) =>
-          r.partitionGraphs !== undefined && r.partitionGraphs.length > 0
-            ? [...r.partitionGraphs]
-            : [plan.partitionGraphs[i]!],
-        ),
-      };
+        if (r.partitionGraphs !== undefined && r.partitionGraphs.length > 0)
+          for (const g of r.partitionGraphs) partitionGraphs.push(g);
+        else partitionGraphs.push(plan.partitionGraphs[i]!);
+      }
+      return { recv: results[plan.clientPartition]?.recv ?? new Map(), stepStats, partitionGraphs };
     } catch (e) {
       // A remote task that failed a step may have died or restarted: the next step checks.
       for (const p of plan.partitions) if (p.worker.splitsGraphByDevice) this.suspectRemotes.add(p.worker);
@@ -895,7 +909,7 @@ export class MasterSession {
       };
     } finally {
       step.finish();
-      for (const w of new Set(plan.partitions.map((x) => x.worker))) w.cleanupGraph(stepId);
+      for (const w of plan.workers) w.cleanupGraph(stepId);
     }
   }
 
@@ -1025,7 +1039,7 @@ export class MasterSession {
   private endPartialRun(handle: string, run: PartialRunState): void {
     run.step?.finish();
     this.partialRuns.delete(handle);
-    for (const w of new Set(run.plan.partitions.map((x) => x.worker))) w.cleanupGraph(run.stepId);
+    for (const w of run.plan.workers) w.cleanupGraph(run.stepId);
   }
 
   /**

@@ -390,7 +390,21 @@ export function shortDebugString<D extends DescMessage>(schema: D, msg: MessageS
 }
 
 /** RunMetadata of a step: partition graphs and step stats when asked for, else empty (TF sends {}). */
+/**
+ * The metadata of a step with nothing to report, shared by every such answer (frozen: nothing may
+ * write into it). Building one per call was a visible share of a small step's allocations on the
+ * RPC loop (docs/benchmarks.md, "Balancing the RPC loop").
+ */
+const emptyRunMetadata: RunMetadata = (() => {
+  const md = create(RunMetadataSchema);
+  Object.freeze(md.partitionGraphs);
+  Object.freeze(md.functionGraphs);
+  return Object.freeze(md);
+})();
+
 function runMetadata(result: RunStepResult): RunMetadata {
+  if (result.partitionGraphs.length === 0 && result.stepStats.length === 0 && !result.costGraph)
+    return emptyRunMetadata;
   const md = create(RunMetadataSchema);
   if (result.partitionGraphs.length > 0) md.partitionGraphs = [...result.partitionGraphs];
   if (result.stepStats.length > 0)

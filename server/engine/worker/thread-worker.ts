@@ -34,6 +34,7 @@ import {
   toWireError,
   toWireTensor,
   toWireValue,
+  type WireTensor,
   type WireValue,
 } from "./wire.js";
 import type {
@@ -87,6 +88,9 @@ const bootstrap = `
   await import(workerData.entry);
 })().catch((e) => { setImmediate(() => { throw e; }); });
 `;
+
+/** The send list of a step that feeds nothing to this thread (most partitions, most steps). */
+const noSend: readonly (readonly [string, WireTensor])[] = [];
 
 /** The guards of every live device thread of this process (closed and drained at exit). */
 const liveGuards = new Set<NativeGuard>();
@@ -332,7 +336,7 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
           id: 0,
           handle,
           stepId: req.stepId,
-          send: [...req.send].map(([k, t]) => [k, toWireTensor(t)] as const),
+          send: req.send.size === 0 ? noSend : [...req.send].map(([k, t]) => [k, toWireTensor(t)] as const),
           recvKeys: req.recvKeys,
           isPartial: req.isPartial ?? false,
           isLastPartialRun: req.isLastPartialRun ?? false,

@@ -27,7 +27,7 @@ import {
 import { attr } from "../test/support/attr.js";
 import { constNode, DataType, graph, node, tensorProto } from "../test/support/graphs.js";
 import { call, protocols } from "./h2load-wire.js";
-import { processCpuMs, repoRoot, sleep } from "./support.js";
+import { processCpuMs, repoRoot, sleep, threadCpuMs } from "./support.js";
 
 const { values: flags, positionals } = parseArgs({
   allowPositionals: true,
@@ -84,6 +84,29 @@ function h2load(args: readonly string[]): string {
   return result.stdout
     .split("\n")
     .filter((l) => /finished in|requests:/.test(l))
+    .join("\n");
+}
+
+/**
+ * CPU per call of the main (RPC) thread and of the busiest other threads (device threads, V8's GC
+ * helpers, the tsx loader: Node names them all "node", so they go by thread id).
+ */
+function threadShares(
+  pid: number,
+  before: ReadonlyMap<number, number>,
+  after: ReadonlyMap<number, number>,
+  calls: number,
+): string {
+  const used = [...after]
+    .map(([tid, ms]) => [tid, ms - (before.get(tid) ?? 0)] as const)
+    .filter(([, ms]) => ms > 0)
+    .sort((a, b) => (a[0] === pid ? -1 : b[0] === pid ? 1 : b[1] - a[1]));
+  return used
+    .slice(0, 5)
+    .map(
+      ([tid, ms]) =>
+        `  ${tid === pid ? "main" : `thread ${tid}`}: ${((ms * 1000) / calls).toFixed(0)} µs/call`,
+    )
     .join("\n");
 }
 
@@ -147,11 +170,14 @@ async function main(): Promise<void> {
     ];
     h2load(args(Math.max(1, Math.ceil(calls / 4))));
     const before = processCpuMs(child.pid!) ?? 0;
+    const threadsBefore = threadCpuMs(child.pid!);
     const summary = h2load(args(calls));
     const after = processCpuMs(child.pid!) ?? 0;
+    const threadsAfter = threadCpuMs(child.pid!);
     console.log(
       `${workload}: ${calls} calls, server CPU ${(((after - before) * 1000) / calls).toFixed(1)} µs/call`,
     );
+    console.log(threadShares(child.pid!, threadsBefore, threadsAfter, calls));
     console.log(summary);
   } finally {
     child.stdin?.end();

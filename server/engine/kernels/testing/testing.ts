@@ -120,6 +120,8 @@ export async function runKernel(op: string, opts: RunOptions = {}): Promise<RunR
     setOutputRef(i, cell) {
       refs[i] = cell;
     },
+    // The test keeps its inputs: a kernel must never write into them.
+    forwardableInput: () => undefined,
   };
   if (isAsyncKernel(kernel)) await kernel.computeAsync(ctx);
   else await finishSlices(kernel.compute(ctx));

@@ -261,6 +261,27 @@ export function binaryConfig(spec: CwiseSpec<BinaryFns>): KernelConfig {
   };
 }
 
+/** Dtypes whose elements a unary op may compute in place (storage is the compute type). */
+function inPlaceDtype(dt: DataType): boolean {
+  return dt === DataType.DT_FLOAT || dt === DataType.DT_DOUBLE;
+}
+
+/**
+ * f(x) written over x's own storage, for an input the executor says nothing else reads (TF's cwise
+ * kernels forward such an input as their output): no allocation, no fresh pages, and the loop
+ * reads and writes the same cache lines. Element i is read before it is written, so the values
+ * are those of unaryOp's.
+ */
+function unaryInPlace(x: Tensor, fns: UnaryFns): Tensor {
+  const a = x.data as FloatArray;
+  if (fns.floatArray !== undefined) fns.floatArray(a, a);
+  else {
+    const f = fns.float;
+    for (let i = 0; i < a.length; i++) a[i] = f(a[i]!);
+  }
+  return new Tensor(x.dtype, x.shape, a);
+}
+
 /** A unary op "x: T -> y: T". */
 export function unaryConfig(spec: CwiseSpec<UnaryFns>): KernelConfig {
   return {
@@ -275,7 +296,14 @@ export function unaryConfig(spec: CwiseSpec<UnaryFns>): KernelConfig {
       const outDtype = spec.outType === "bool" ? DataType.DT_BOOL : undefined;
       return {
         compute(ctx: OpKernelContext) {
-          ctx.setOutput(0, unaryOp(spec.name, ctx.input(0), spec.fns, outDtype));
+          const x = ctx.input(0);
+          const into = outDtype === undefined && inPlaceDtype(x.dtype) ? ctx.forwardableInput(0) : undefined;
+          // The result's storage is fresh, or the input's that nothing else reads: owned either way.
+          ctx.setOutput(
+            0,
+            into === undefined ? unaryOp(spec.name, x, spec.fns, outDtype) : unaryInPlace(into, spec.fns),
+            true,
+          );
         },
       };
     }),

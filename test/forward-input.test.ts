@@ -1,6 +1,6 @@
-// A unary element-wise kernel writes its result over its input when nothing else reads that input
-// (TF's forward_input; docs/architecture.md, "Tensor bytes"): a feed the master made for the step,
-// or another such kernel's fresh output, read by this one node only. Through worker threads and
+// An element-wise kernel (unary, or binary without broadcasting) writes its result over an input
+// when nothing else reads that input (TF's forward_input; docs/architecture.md, "Tensor bytes"): a
+// feed the master made for the step, or another such kernel's fresh output, read by this one node. Through worker threads and
 // in-thread: the result, what else the step returns, and memory nobody gave away stay exactly as
 // without forwarding.
 
@@ -119,6 +119,49 @@ for (const workerThreads of [true, false]) {
       );
       assertValues(floats(fetchedAndRead.res, 0), -1, "y, fetched while z reads it");
       assertValues(floats(fetchedAndRead.res, 1), 1, "z");
+    });
+
+    test("binary ops: an owned same-shape input takes the result; a constant operand and a broadcast stay apart", async () => {
+      const c = constNode("c", DataType.DT_FLOAT, [n], values);
+      const one = constNode("one", DataType.DT_FLOAT, [], [1]);
+      const binary = (name: string, op: string, a: string, b: string) =>
+        node(name, op, { inputs: [a, b], attrs: { T: F } });
+      const nodes = [
+        placeholder,
+        c,
+        one,
+        unary("y", "Neg", "x"),
+        // y is owned and read once: Add writes over it; c is a constant, never written.
+        binary("s", "Add", "c", "y"),
+        // s is owned: Mul writes over it; a broadcast scalar does not stop that.
+        binary("p", "Mul", "s", "one"),
+        binary("q", "Sub", "c", "one"),
+      ];
+      for (let step = 0; step < 2; step++) {
+        const { res, content } = await run(nodes, ["p:0", "q:0"], true);
+        const p = floats(res, 0);
+        const q = floats(res, 1);
+        for (let i = 0; i < n; i++) {
+          const v = Math.fround(values[i]!);
+          if (p[i] !== 0 || q[i] !== Math.fround(v - 1))
+            assert.fail(`step ${step}, element ${i}: ${p[i]}, ${q[i]}`);
+        }
+        // Mul broadcasts its scalar, so it allocated p; s (over y, over x) was still written in place.
+        assert.ok(!sameMemory(content, res.tensor[0]!.tensor!.tensorContent));
+      }
+    });
+
+    test("a value read twice by one binary node is not written: x + x", async () => {
+      const { res, content, original } = await run(
+        [placeholder, node("d", "Add", { inputs: ["x", "x"], attrs: { T: F } })],
+        ["d:0"],
+        true,
+      );
+      const d = floats(res, 0);
+      for (let i = 0; i < n; i++) {
+        if (d[i] !== Math.fround(2 * Math.fround(values[i]!))) assert.fail(`element ${i}: ${d[i]}`);
+      }
+      assert.deepEqual(content, original);
     });
 
     test("constants and variables keep their values step after step", async () => {

@@ -9,7 +9,7 @@
 import { broadcastShapes, broadcastStrides, forEachBroadcastRun } from "../../framework/bcast.js";
 import { invalidArgument } from "../../framework/errors.js";
 import type { OpKernelContext } from "../../framework/op-kernel.js";
-import { allocData, type NumericArray, Tensor } from "../../framework/tensor.js";
+import { allocData, type NumericArray, sameShape, Tensor } from "../../framework/tensor.js";
 import { DataType, dataTypeString, isComplexType } from "../../framework/types.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./kernel-config.js";
 import { computeBuffer, finish, isHalfLike, numericData } from "./tensor-util.js";
@@ -254,7 +254,21 @@ export function binaryConfig(spec: CwiseSpec<BinaryFns>): KernelConfig {
       const outDtype = spec.outType === "bool" ? DataType.DT_BOOL : undefined;
       return {
         compute(ctx: OpKernelContext) {
-          ctx.setOutput(0, binaryOp(spec.name, ctx.input(0), ctx.input(1), spec.fns, outDtype));
+          const x = ctx.input(0);
+          const y = ctx.input(1);
+          // Only without broadcasting: the result then has each input's shape and storage size.
+          const into =
+            outDtype === undefined && inPlaceDtype(x.dtype) && sameShape(x.shape, y.shape)
+              ? (ctx.forwardableInput(0) ?? ctx.forwardableInput(1))
+              : undefined;
+          // The result's storage is fresh, or an input's that nothing else reads: owned either way.
+          ctx.setOutput(
+            0,
+            into === undefined
+              ? binaryOp(spec.name, x, y, spec.fns, outDtype)
+              : binaryInPlace(x, y, into, spec.fns),
+            true,
+          );
         },
       };
     }),
@@ -280,6 +294,22 @@ function unaryInPlace(x: Tensor, fns: UnaryFns): Tensor {
     for (let i = 0; i < a.length; i++) a[i] = f(a[i]!);
   }
   return new Tensor(x.dtype, x.shape, a);
+}
+
+/**
+ * f(x, y) for same-shape float inputs, written over `into` (one of them, which the executor says
+ * nothing else reads). Element i of both inputs is read before element i is written.
+ */
+function binaryInPlace(x: Tensor, y: Tensor, into: Tensor, fns: BinaryFns): Tensor {
+  const a = x.data as FloatArray;
+  const b = y.data as FloatArray;
+  const out = into.data as FloatArray;
+  if (fns.floatArrays !== undefined) fns.floatArrays(a, b, out);
+  else {
+    const f = fns.float;
+    for (let i = 0; i < out.length; i++) out[i] = f(a[i]!, b[i]!);
+  }
+  return new Tensor(x.dtype, x.shape, out);
 }
 
 /** A unary op "x: T -> y: T". */

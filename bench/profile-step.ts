@@ -10,8 +10,8 @@
 // server exits. The workloads are bench/h2load.ts's: `small` is a cached one-Const RunStep with 64
 // calls in flight (4 connections × 16 streams), `feed4m` a 4 MiB float32 feed through Neg to a
 // 4 MiB fetch, one call at a time. A warm-up of a quarter of the calls runs first; the server's CPU
-// time (all threads, /proc/<pid>/stat) and its main thread's alone (the RPC event loop,
-// /proc/<pid>/task/<pid>/stat) are read around each of the --repeat measured runs. With --alloc,
+// time (all threads, /proc/<pid>/stat) and each thread's (/proc/<pid>/task/*/stat: the RPC event
+// loop first, then the busiest others) are read around each of the --repeat measured runs. With --alloc,
 // bench/alloc-sampler.ts prints the bytes the RPC thread allocates per call (and writes its heap
 // profile to FILE). No peer runs here: compare figures from the same minutes only, or use
 // bench/h2load.ts for ratios against TF.
@@ -31,7 +31,7 @@ import {
 import { attr } from "../test/support/attr.js";
 import { constNode, DataType, graph, node, tensorProto } from "../test/support/graphs.js";
 import { call, protocols } from "./h2load-wire.js";
-import { mainThreadCpuMs, processCpuMs, repoRoot, sleep } from "./support.js";
+import { processCpuMs, repoRoot, sleep, threadCpuMs } from "./support.js";
 
 const { values: flags, positionals } = parseArgs({
   allowPositionals: true,
@@ -91,6 +91,29 @@ function h2load(args: readonly string[]): string {
   return result.stdout
     .split("\n")
     .filter((l) => /finished in|requests:/.test(l))
+    .join("\n");
+}
+
+/**
+ * CPU per call of the main (RPC) thread and of the busiest other threads (device threads, V8's GC
+ * helpers, the tsx loader: Node names them all "node", so they go by thread id).
+ */
+function threadShares(
+  pid: number,
+  before: ReadonlyMap<number, number>,
+  after: ReadonlyMap<number, number>,
+  calls: number,
+): string {
+  const used = [...after]
+    .map(([tid, ms]) => [tid, ms - (before.get(tid) ?? 0)] as const)
+    .filter(([, ms]) => ms > 0)
+    .sort((a, b) => (a[0] === pid ? -1 : b[0] === pid ? 1 : b[1] - a[1]));
+  return used
+    .slice(0, 5)
+    .map(
+      ([tid, ms]) =>
+        `  ${tid === pid ? "main" : `thread ${tid}`}: ${((ms * 1000) / calls).toFixed(0)} µs/call`,
+    )
     .join("\n");
 }
 
@@ -162,14 +185,12 @@ async function main(): Promise<void> {
     for (let run = 0; run < repeat; run++) {
       const pid = child.pid!;
       const before = processCpuMs(pid) ?? 0;
-      const mainBefore = mainThreadCpuMs(pid) ?? 0;
+      const threadsBefore = threadCpuMs(pid);
       const summary = h2load(args(calls));
       const all = (processCpuMs(pid) ?? 0) - before;
-      const main = (mainThreadCpuMs(pid) ?? 0) - mainBefore;
-      const perCall = (ms: number) => ((ms * 1000) / calls).toFixed(1);
-      console.log(
-        `${workload}: ${calls} calls, server CPU ${perCall(all)} µs/call: main thread ${perCall(main)}, other threads ${perCall(all - main)}`,
-      );
+      const threadsAfter = threadCpuMs(pid);
+      console.log(`${workload}: ${calls} calls, server CPU ${((all * 1000) / calls).toFixed(1)} µs/call`);
+      console.log(threadShares(pid, threadsBefore, threadsAfter, calls));
       console.log(summary);
     }
   } finally {

@@ -3,7 +3,7 @@
 // bench/results/. Figures are ratios between peers measured in the same run (docs/benchmarks.md).
 
 import { type ChildProcess, execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -79,6 +79,22 @@ function statCpuMs(path: string): number | undefined {
 
 /** CPU time a process (all its threads) has used so far, ms. */
 export const processCpuMs = (pid: number) => statCpuMs(`/proc/${pid}/stat`);
+
+/** CPU time each thread of a process has used so far, ms, by thread id. */
+export function threadCpuMs(pid: number): Map<number, number> {
+  const out = new Map<number, number>();
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    const ms = statCpuMs(`/proc/${pid}/task/${tid}/stat`);
+    if (ms !== undefined) out.set(Number(tid), ms);
+  }
+  return out;
+}
 
 /** CPU time a process's main thread (tid = pid) has used so far, ms. */
 export const mainThreadCpuMs = (pid: number) => statCpuMs(`/proc/${pid}/task/${pid}/stat`);

@@ -29,7 +29,7 @@ import { decodeRequest } from "./graph-requests.js";
 import type { MasterCalls, RpcCall } from "./master-service.js";
 import { type EncodedMessage, encodeRunCallableResponse, encodeRunStepResponse } from "./run-step-codec.js";
 import { MasterServiceProtoPath, MasterServiceTfPath } from "./services.js";
-import { feedContentPaths, joinShared, sharedBodyMinBytes } from "./shared-body.js";
+import { BodyGather, feedContentPaths } from "./shared-body.js";
 
 export interface GrpcUnaryOptions {
   readonly calls: MasterCalls;
@@ -335,22 +335,23 @@ async function run(
  * message, none larger than readMaxBytes (checked as soon as a frame header arrives).
  */
 export class BodyReader {
-  private chunks: Buffer[] = [];
-  private length = 0;
+  private readonly body: BodyGather;
   /** Where the next frame header starts. */
   private nextFrame = 0;
 
   /** `alignPath`: the feed bytes a large body is placed for (shared-body.ts). */
   constructor(
     private readonly readMaxBytes: number,
-    private readonly alignPath?: readonly number[],
-  ) {}
+    alignPath?: readonly number[],
+  ) {
+    this.body = new BodyGather(frameHeaderBytes, alignPath);
+  }
 
   /** Adds a chunk; returns the error when a frame announces more than readMaxBytes. */
   push(chunk: Buffer): ConnectError | undefined {
-    this.chunks.push(chunk);
-    this.length += chunk.length;
-    while (this.length - this.nextFrame >= frameHeaderBytes) {
+    const body = this.body;
+    body.push(chunk);
+    while (body.length - this.nextFrame >= frameHeaderBytes) {
       const size = this.uint32At(this.nextFrame + 1);
       if (size > this.readMaxBytes) {
         return new ConnectError(
@@ -358,32 +359,25 @@ export class BodyReader {
           Code.ResourceExhausted,
         );
       }
+      // The first frame's length is what a large body is placed for (a unary call has one frame).
+      if (this.nextFrame === 0) {
+        if ((body.byteAt(0) & 1) === 1) body.keepOrdinary();
+        else body.expect(frameHeaderBytes + size);
+      }
       this.nextFrame += frameHeaderBytes + size;
     }
     return undefined;
   }
 
-  /** The big-endian uint32 at `offset` of the body, wherever the chunks split it. */
+  /** The big-endian uint32 at `offset` of the body. */
   private uint32At(offset: number): number {
     let value = 0;
-    let base = 0;
-    let i = 0;
-    for (const chunk of this.chunks) {
-      while (i < 4 && offset + i < base + chunk.length) {
-        value = value * 256 + (chunk[offset + i - base] ?? 0);
-        i++;
-      }
-      if (i === 4) break;
-      base += chunk.length;
-    }
+    for (let i = 0; i < 4; i++) value = value * 256 + this.body.byteAt(offset + i);
     return value;
   }
 
   private bytes(): Buffer {
-    if (this.alignPath !== undefined && this.length >= sharedBodyMinBytes)
-      this.chunks = [joinShared(this.chunks, this.length, this.alignPath)];
-    else if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks)];
-    return this.chunks[0] ?? Buffer.alloc(0);
+    return this.body.bytes();
   }
 
   /** The one request message, decompressed; the errors connect-es gives for any other body. */

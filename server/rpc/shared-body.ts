@@ -9,6 +9,13 @@
 // which on the benchmark VM was ~7 ms of the RPC thread's time per step plus the garbage
 // collections it triggered (docs/benchmarks.md, "Step overhead"). Only the first feed is placed:
 // one large tensor is the case that matters, and the others are copied as before.
+//
+// The copy is made while the body arrives (BodyGather): once half of a body whose length is known
+// (a gRPC frame header, a Content-Length) has come in, the shared memory is allocated, the chunks
+// so far are copied into it and every later chunk as it arrives, so when the body ends only its
+// last chunk is left to copy, and the chunks are garbage young. Not sooner than half: the memory a
+// call holds stays within twice what its client has actually sent (a client announcing a large
+// body and then stalling gets no large allocation for it).
 
 /** Bodies smaller than this are joined in ordinary memory (a small feed is cheap to copy). */
 export const sharedBodyMinBytes = 1024 * 1024;
@@ -74,22 +81,190 @@ export function payloadOffset(
   return undefined;
 }
 
+/** The first chunks, up to this many bytes, are walked to find the feed (see headOf). */
+const walkBytes = 64 * 1024;
+
 /**
- * Joins `chunks` (`length` bytes in all: one gRPC frame, its 5-byte header first) into shared
- * memory, shifted so that the bytes field at `path` inside the frame's message starts at a
- * multiple of 8 when it lies in the first chunk. A compressed frame is only joined.
+ * The start of the body that the walk for the feed reads: the first chunk, or when that is short
+ * (HTTP/1.1 may deliver a few bytes first), the first chunks joined up to walkBytes.
  */
-export function joinShared(chunks: readonly Uint8Array[], length: number, path: readonly number[]): Buffer {
+function headOf(chunks: readonly Uint8Array[]): Uint8Array | undefined {
   const first = chunks[0];
-  const headerBytes = 5;
-  const compressed = first !== undefined && first.length > 0 && (first[0]! & 1) === 1;
-  const at = compressed || first === undefined ? undefined : payloadOffset(first, headerBytes, length, path);
+  if (first === undefined || first.length >= walkBytes || chunks.length === 1) return first;
+  const head: Uint8Array[] = [];
+  let bytes = 0;
+  for (const chunk of chunks) {
+    if (bytes >= walkBytes) break;
+    head.push(chunk);
+    bytes += chunk.length;
+  }
+  return Buffer.concat(head);
+}
+
+/**
+ * Shared memory for a body of `length` bytes whose message starts at `messageStart` (5 after a
+ * gRPC frame header, 0 for a bare Connect message), shifted so that the bytes field at `path`
+ * starts at a multiple of 8 when the walk finds it in `head`. A compressed gRPC frame is not walked.
+ */
+function sharedFor(
+  head: Uint8Array | undefined,
+  length: number,
+  messageStart: number,
+  path: readonly number[],
+): Buffer {
+  const compressed = messageStart > 0 && head !== undefined && head.length > 0 && (head[0]! & 1) === 1;
+  const at = compressed || head === undefined ? undefined : payloadOffset(head, messageStart, length, path);
   const shift = at === undefined ? 0 : (align - (at % align)) % align;
-  const out = Buffer.from(new SharedArrayBuffer(length + shift), shift, length);
+  return Buffer.from(new SharedArrayBuffer(length + shift), shift, length);
+}
+
+/**
+ * Joins `chunks` (`length` bytes in all: one gRPC frame, its 5-byte header first, unless
+ * `messageStart` says the message starts elsewhere) into shared memory, shifted so that the bytes
+ * field at `path` inside the message starts at a multiple of 8 when it lies in the first chunks. A
+ * compressed frame is only joined.
+ */
+export function joinShared(
+  chunks: readonly Uint8Array[],
+  length: number,
+  path: readonly number[],
+  messageStart = 5,
+): Buffer {
+  const out = sharedFor(headOf(chunks), length, messageStart, path);
   let offset = 0;
   for (const chunk of chunks) {
     out.set(chunk, offset);
     offset += chunk.length;
   }
   return out;
+}
+
+/**
+ * A request body gathered chunk by chunk into one buffer: shared memory, filled as the body
+ * arrives, for a large body whose length is known (see the header); ordinary memory, joined at the
+ * end, for the rest.
+ */
+export class BodyGather {
+  /** Chunks not yet copied anywhere. */
+  private chunks: Buffer[] = [];
+  /** Bytes pushed so far. */
+  length = 0;
+  /** The body's shared memory once allocated, and how much of it is filled. */
+  private placed: Buffer | undefined;
+  private filled = 0;
+  /** Bytes past the announced length (a malformed body: the caller reports it). */
+  private extra: Buffer[] = [];
+  private shareable: boolean;
+  /** The whole body's length, when known. */
+  private expected: number | undefined;
+
+  /**
+   * `messageStart`: where the message begins in the body (5 after a gRPC frame header, 0 for a
+   * bare Connect message). `path`: the feed whose bytes are aligned (feedContentPaths); without
+   * one the body is never put in shared memory.
+   */
+  constructor(
+    private readonly messageStart: number,
+    private readonly path: readonly number[] | undefined,
+  ) {
+    this.shareable = path !== undefined;
+  }
+
+  /** True once the body goes into shared memory (what has arrived is there already). */
+  get shared(): boolean {
+    return this.placed !== undefined;
+  }
+
+  /** Keeps the body in ordinary memory (a compressed body: its decompressed copy is what counts). */
+  keepOrdinary(): void {
+    this.shareable = false;
+  }
+
+  /**
+   * The whole body's length, as announced (a gRPC frame header, Content-Length, both checked
+   * against the size limit first): a large body can then go into shared memory as it arrives.
+   */
+  expect(length: number): void {
+    this.expected = length;
+    this.placeWhenDue();
+  }
+
+  /** Adds a chunk. */
+  push(chunk: Buffer): void {
+    this.length += chunk.length;
+    if (this.placed !== undefined) {
+      this.copyIn(chunk);
+      return;
+    }
+    this.chunks.push(chunk);
+    this.placeWhenDue();
+  }
+
+  private placeWhenDue(): void {
+    const expected = this.expected;
+    if (
+      this.placed === undefined &&
+      this.shareable &&
+      expected !== undefined &&
+      expected >= sharedBodyMinBytes &&
+      this.length * 2 >= expected
+    ) {
+      this.place(expected);
+    }
+  }
+
+  /** The byte at `offset` of the body (which must have arrived). */
+  byteAt(offset: number): number {
+    if (this.placed !== undefined) {
+      if (offset < this.filled) return this.placed[offset]!;
+      offset -= this.filled;
+      for (const chunk of this.extra) {
+        if (offset < chunk.length) return chunk[offset]!;
+        offset -= chunk.length;
+      }
+      return 0;
+    }
+    for (const chunk of this.chunks) {
+      if (offset < chunk.length) return chunk[offset]!;
+      offset -= chunk.length;
+    }
+    return 0;
+  }
+
+  /** The whole body as one buffer (shared memory when it is large and the feed could be sought). */
+  bytes(): Buffer {
+    if (this.placed !== undefined) {
+      if (this.filled === this.placed.length && this.extra.length === 0) return this.placed;
+      // A body that ended short of, or went past, its announced length: joined for the error report.
+      return Buffer.concat([this.placed.subarray(0, this.filled), ...this.extra]);
+    }
+    if (this.shareable && this.length >= sharedBodyMinBytes) return this.place(this.length);
+    if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks, this.length)];
+    return this.chunks[0] ?? Buffer.alloc(0);
+  }
+
+  /** Allocates the shared memory for a body of `length` bytes and copies in what has arrived. */
+  private place(length: number): Buffer {
+    const placed = sharedFor(headOf(this.chunks), length, this.messageStart, this.path!);
+    this.placed = placed;
+    const pending = this.chunks;
+    this.chunks = [];
+    for (const chunk of pending) this.copyIn(chunk);
+    return placed;
+  }
+
+  private copyIn(chunk: Buffer): void {
+    const placed = this.placed!;
+    const room = placed.length - this.filled;
+    if (chunk.length <= room) {
+      placed.set(chunk, this.filled);
+      this.filled += chunk.length;
+      return;
+    }
+    if (room > 0) {
+      placed.set(chunk.subarray(0, room), this.filled);
+      this.filled += room;
+    }
+    this.extra.push(chunk.subarray(room));
+  }
 }

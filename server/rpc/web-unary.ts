@@ -52,6 +52,7 @@ import {
 } from "./grpc-unary.js";
 import { type HttpExchange, http1Exchange, http2Exchange } from "./http-exchange.js";
 import type { RpcCall } from "./master-service.js";
+import { BodyGather, feedContentPaths } from "./shared-body.js";
 
 export interface WebUnaryOptions extends GrpcUnaryOptions {
   /**
@@ -206,10 +207,16 @@ function serve(exchange: HttpExchange, route: Route, plan: Plan, setup: Setup): 
     exchange.remoteAddress,
   );
   authenticating.catch(() => {});
+  // A large binary request goes into shared memory placed for its first feed (rpc/shared-body.ts).
+  const feedPath = plan.encoding === "proto" ? feedContentPaths[route.input.typeName] : undefined;
   const body =
     plan.protocol === "connect"
-      ? new ConnectBody(options.readMaxBytes, header(exchange.headers, "content-length"))
-      : new BodyReader(options.readMaxBytes);
+      ? new ConnectBody(
+          options.readMaxBytes,
+          header(exchange.headers, "content-length"),
+          plan.requestCompression === null ? feedPath : undefined,
+        )
+      : new BodyReader(options.readMaxBytes, feedPath);
   exchange.onData((chunk) => {
     const tooLarge = body.push(chunk);
     if (tooLarge !== undefined) {
@@ -272,27 +279,36 @@ async function run(
   return route.call(request as never, { ...call, principal: caller.principal });
 }
 
-/** A Connect unary body: the bare message, bounded by readMaxBytes (and by Content-Length). */
+/**
+ * A Connect unary body: the bare message, bounded by readMaxBytes (and by Content-Length). With
+ * `alignPath` (an uncompressed binary request), a large body is gathered into shared memory as it
+ * arrives, placed for its first feed (rpc/shared-body.ts).
+ */
 class ConnectBody {
-  private chunks: Buffer[] = [];
-  private length = 0;
+  private readonly body: BodyGather;
   private readonly promised: number | undefined;
 
   constructor(
     private readonly readMaxBytes: number,
     contentLength: string | undefined,
+    alignPath: readonly number[] | undefined,
   ) {
     const n = contentLength === undefined ? Number.NaN : Number(contentLength);
     this.promised = Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+    this.body = new BodyGather(0, alignPath);
+    if (this.promised !== undefined && this.promised <= readMaxBytes) this.body.expect(this.promised);
+  }
+
+  private get length(): number {
+    return this.body.length;
   }
 
   /** Adds a chunk; returns the error when the body is (or is announced) larger than allowed. */
   push(chunk: Buffer): ConnectError | undefined {
-    if (this.chunks.length === 0 && this.promised !== undefined && this.promised > this.readMaxBytes) {
+    if (this.length === 0 && this.promised !== undefined && this.promised > this.readMaxBytes) {
       return tooLargeError(this.promised, this.readMaxBytes);
     }
-    this.chunks.push(chunk);
-    this.length += chunk.length;
+    this.body.push(chunk);
     if (this.promised !== undefined && this.length > this.promised) {
       return new ConnectError(
         `protocol error: promised ${this.promised} bytes, received ${this.length}`,
@@ -318,7 +334,7 @@ class ConnectBody {
         Code.InvalidArgument,
       );
     }
-    const bytes = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks);
+    const bytes = this.body.bytes();
     return compression === null ? bytes : await compression.decompress(bytes, readMaxBytes);
   }
 }

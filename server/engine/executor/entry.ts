@@ -9,6 +9,11 @@ export interface Entry {
   readonly tensor: Tensor | undefined;
   readonly ref: RefCell | undefined;
   readonly dead: boolean;
+  /**
+   * The tensor's storage is held by this value alone (a kernel's fresh output, a feed made for the
+   * step): a consumer that is the value's only reader may write into it (TF's forward_input).
+   */
+  readonly owned?: boolean;
 }
 
 /** The one dead value (control edges carry it too). */

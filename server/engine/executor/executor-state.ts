@@ -374,8 +374,15 @@ function makeContext(step: StepContext, t: TaggedNode, it: Item, outputs: Output
       if (e?.ref === undefined) throw internal(`Input ${i} of ${it.node.name} is not a ref`);
       return e.ref;
     },
-    setOutput(i: number, tensor: Tensor): void {
-      outputs[i] = { tensor, ref: undefined, dead: false };
+    setOutput(i: number, tensor: Tensor, owned?: boolean): void {
+      outputs[i] =
+        owned === true
+          ? { tensor, ref: undefined, dead: false, owned }
+          : { tensor, ref: undefined, dead: false };
+    },
+    forwardableInput(i: number): Tensor | undefined {
+      const e = inputs[base + i];
+      return e?.owned === true && it.soleReader[i] === true ? e.tensor : undefined;
     },
     setOutputRef(i: number, cell: RefCell): void {
       outputs[i] = { tensor: undefined, ref: cell, dead: false };

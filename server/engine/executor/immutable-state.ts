@@ -44,6 +44,11 @@ export interface Item {
   /** Out edges: [dst item index, dst input slot (-1 control), src output (-1 control)]. */
   readonly out: readonly (readonly [number, number, number])[];
   readonly inputIsRef: readonly boolean[];
+  /**
+   * Per data input: its value reaches this input slot and no other (see soleReaderInputs), so an
+   * owned value there may be written by this node's kernel (OpKernelContext.forwardableInput).
+   */
+  readonly soleReader: readonly boolean[];
   readonly requestedInputs: readonly string[];
   /** Static frame of the node (index into frames; 0 = root). */
   readonly frame: number;
@@ -107,6 +112,7 @@ export function buildImmutableState(graph: Graph, options: ItemBuildOptions): Im
       initialPending: node.inEdges.length,
       out: node.outEdges.map((e) => [e.dst.id, e.dstInput, e.srcOutput] as const),
       inputIsRef: node.inputTypes.map(isRefType),
+      soleReader: soleReaderInputs(node, frameOf),
       requestedInputs,
       frame: frameOf[node.id]!,
       kind: nodeKind(node),
@@ -134,6 +140,26 @@ function fetchedOutputsOf(node: Node): number[] {
     if (clientSend && e.srcOutput >= 0 && !fetched.includes(e.srcOutput)) fetched.push(e.srcOutput);
   }
   return fetched;
+}
+
+/**
+ * For each data input of `node`, whether the value arriving there is read by this input alone: its
+ * source is a plain node of the same frame (Enter, Exit and NextIteration pass a value on to other
+ * iterations or frames; a Merge passes one of several) whose output has no other out edge (a fetch
+ * or another device's _Send is an out edge too). Such a value reaches exactly one input slot per
+ * iteration, which is what TF's forward_input asks of the buffer's reference count.
+ */
+function soleReaderInputs(node: Node, frameOf: ArrayLike<number>): boolean[] {
+  const sole: boolean[] = new Array(node.inputTypes.length).fill(false);
+  for (const e of node.inEdges) {
+    if (e.dstInput < 0 || isRefType(node.inputTypes[e.dstInput]!)) continue;
+    const src = e.src;
+    if (nodeKind(src) !== NodeKind.Plain || isMerge(src) || frameOf[src.id] !== frameOf[node.id]) continue;
+    let readers = 0;
+    for (const out of src.outEdges) if (out.srcOutput === e.srcOutput) readers++;
+    sole[e.dstInput] = readers === 1;
+  }
+  return sole;
 }
 
 /** The names of a node's data inputs as its NodeDef spells them ("x", "y:1"), for messages. */

@@ -111,8 +111,18 @@ export interface OpKernelContext {
   input(i: number): Tensor;
   /** Input i as a ref cell; only for inputs whose type is a ref type. */
   inputRef(i: number): RefCell;
-  /** Sets output i (value). */
-  setOutput(i: number, t: Tensor): void;
+  /**
+   * Sets output i (value). `owned`: the kernel made t's storage for this output (or took it over
+   * with forwardableInput) and keeps no other reference to it, so a later kernel may reuse it.
+   */
+  setOutput(i: number, t: Tensor, owned?: boolean): void;
+  /**
+   * Input i when this node may write into its storage and return it as an output (TF's
+   * forward_input): the value's storage belongs to it alone (a fresh output of a kernel that said
+   * so, or a feed made for this step) and this input is its only reader. Undefined otherwise: the
+   * kernel allocates as usual. Never a ref input.
+   */
+  forwardableInput(i: number): Tensor | undefined;
   /** Sets output i as a ref (for ops whose output type is a ref type). */
   setOutputRef(i: number, cell: RefCell): void;
   /** The frame and iteration the node runs in, "<frame_id>:<iter_id>" (TF's FrameAndIter). */

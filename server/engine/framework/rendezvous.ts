@@ -10,6 +10,12 @@ export interface RendezvousValue {
   readonly tensor: Tensor | undefined;
   /** A dead tensor (untaken Switch branch) travels as is_dead = true with no value. */
   readonly isDead: boolean;
+  /**
+   * The tensor's storage belongs to this value alone (a client feed the master decoded for this
+   * step): the _Recv that takes it may let a kernel reuse it (docs/architecture.md, "Tensor
+   * bytes"). Never set on values that another partition or thread may also hold.
+   */
+  readonly owned?: boolean;
 }
 
 export interface Rendezvous {

@@ -37,7 +37,7 @@ function createRecv(c: OpKernelConstruction): AsyncOpKernel {
           `Expected ${dataTypeString(dtype)} for '${tensorName}' but received ${dataTypeString(v.tensor.dtype)}`,
         );
       }
-      ctx.setOutput(0, v.tensor);
+      ctx.setOutput(0, v.tensor, v.owned === true);
     },
   };
 }

@@ -809,6 +809,9 @@ export class MasterSession {
             graphHandle: p.handle,
             stepId,
             send: i === plan.clientPartition ? send : new Map(),
+            // decodeFeeds made these tensors for this step (copied, or adopted from a request body
+            // the transport handed over), and they go to this one partition.
+            sendOwned: true,
             recvKeys: i === plan.clientPartition ? fetchKeys : [],
             signal: controller.signal,
             ...extra,

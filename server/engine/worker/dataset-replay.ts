@@ -69,6 +69,7 @@ function runRecipe(r: DatasetRecipe, ictx: IteratorContext, functions: FunctionR
     setOutputRef: () => {
       throw internal(`${r.op} has no ref outputs`);
     },
+    forwardableInput: () => undefined,
     frameIter: "0:0",
     hasInput: () => true,
     isInputDead: false,

@@ -148,7 +148,8 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
       else req.signal.addEventListener("abort", onAbort, { once: true });
       const partialKey = `${req.stepId}:${req.graphHandle}`;
       try {
-        for (const [key, tensor] of req.send) rdv.send(key, { tensor, isDead: false });
+        const owned = req.sendOwned === true;
+        for (const [key, tensor] of req.send) rdv.send(key, { tensor, isDead: false, owned });
         const fetches = Promise.all(req.recvKeys.map((k) => rdv.recv(k, req.signal)));
         // If the executor fails, the rendezvous is aborted and `fetches` rejects too; observe it.
         fetches.catch(() => {});

@@ -337,6 +337,7 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
           handle,
           stepId: req.stepId,
           send: req.send.size === 0 ? noSend : [...req.send].map(([k, t]) => [k, toWireTensor(t)] as const),
+          sendOwned: req.sendOwned ?? false,
           recvKeys: req.recvKeys,
           isPartial: req.isPartial ?? false,
           isLastPartialRun: req.isLastPartialRun ?? false,

@@ -84,6 +84,7 @@ export type ToWorker =
       readonly handle: string;
       readonly stepId: bigint;
       readonly send: readonly (readonly [string, WireTensor])[];
+      readonly sendOwned: boolean;
       readonly recvKeys: readonly string[];
       readonly isPartial: boolean;
       readonly isLastPartialRun: boolean;

@@ -29,6 +29,11 @@ export interface RunGraphRequest {
   readonly stepId: bigint;
   /** Client feeds for this partition: rendezvous key → tensor. */
   readonly send: ReadonlyMap<string, Tensor>;
+  /**
+   * The send tensors' storage belongs to this step alone (the master decoded them for it and keeps
+   * no use of them), so the step's kernels may write into it once nothing else reads it.
+   */
+  readonly sendOwned?: boolean;
   /** Rendezvous keys of the client fetches this partition produces. */
   readonly recvKeys: readonly string[];
   /** Aborted when the step is cancelled (Close, deadline, another partition failed, client gone). */

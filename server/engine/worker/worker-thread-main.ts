@@ -163,6 +163,7 @@ async function handle(m: ToWorker): Promise<unknown> {
           graphHandle: m.handle,
           stepId: m.stepId,
           send: new Map(m.send.map(([k, t]) => [k, fromWireTensor(t)])),
+          sendOwned: m.sendOwned,
           recvKeys: m.recvKeys,
           signal: c.signal,
           isPartial: m.isPartial,

@@ -33,6 +33,7 @@ export async function runKernelWithLog(
       setOutput: (_i: number, t: Tensor) => {
         out = t;
       },
+      forwardableInput: () => undefined,
       step: { log: (level: string, message: string) => lines.push(`${level} ${message}`) },
     } as unknown as OpKernelContext),
   );

@@ -141,6 +141,8 @@ function kernelAndContext(op: string, opts: RunOptions) {
     setOutputRef(i, cell) {
       refs[i] = cell;
     },
+    // The test keeps its inputs: a kernel must never write into them.
+    forwardableInput: () => undefined,
   };
   return { kernel, ctx, result: { outputs, refs } };
 }

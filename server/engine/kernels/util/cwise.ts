@@ -9,7 +9,7 @@
 import { broadcastShapes, broadcastStrides, forEachBroadcastRunIn } from "../../framework/bcast.js";
 import { invalidArgument } from "../../framework/errors.js";
 import type { OpKernelContext } from "../../framework/op-kernel.js";
-import { allocData, type NumericArray, numElements, Tensor } from "../../framework/tensor.js";
+import { allocData, type NumericArray, numElements, sameShape, Tensor } from "../../framework/tensor.js";
 import { DataType, dataTypeString, isComplexType } from "../../framework/types.js";
 import {
   computeJob,
@@ -142,13 +142,19 @@ export function binaryOp(
   return runWhole(binaryJob(op, x, y, fns, outDtype));
 }
 
-/** binaryOp as an ElementJob (element-slices.ts): allocated now, computed whole or in slices. */
+/**
+ * binaryOp as an ElementJob (element-slices.ts): allocated now, computed whole or in slices.
+ * `into`: a same-shape float input the executor says nothing else reads (TF's forward_input); the
+ * result is written over its storage. Element i of both inputs is read before element i is
+ * written, in every range, so the values are those of a fresh output.
+ */
 export function binaryJob(
   op: string,
   x: Tensor,
   y: Tensor,
   fns: BinaryFns,
   outDtype: DataType = x.dtype,
+  into?: Tensor,
 ): ElementJob<Tensor> {
   const shape = broadcastShapes(x.shape, y.shape);
   const n = numElements(shape);
@@ -179,7 +185,7 @@ export function binaryJob(
   else f = fns.int ?? fns.float;
   const a = decodedInput(x);
   const b = decodedInput(y);
-  const out = computeBuffer(outDtype, n, shape) as NumericArray;
+  const out = (into?.data ?? computeBuffer(outDtype, n, shape)) as NumericArray;
   let run: RangeRun;
   const arrays = fns.floatArrays;
   if (arrays !== undefined && isFloatCompute(dt, outDtype) && a.data.length === n && b.data.length === n) {
@@ -240,12 +246,17 @@ export function unaryOp(op: string, x: Tensor, fns: UnaryFns, outDtype: DataType
   return runWhole(unaryJob(op, x, fns, outDtype));
 }
 
-/** unaryOp as an ElementJob (element-slices.ts): allocated now, computed whole or in slices. */
+/**
+ * unaryOp as an ElementJob (element-slices.ts): allocated now, computed whole or in slices.
+ * `into`: x itself when nothing else reads it (TF's forward_input); f(x) is written over x's
+ * storage, each element read before it is written.
+ */
 export function unaryJob(
   op: string,
   x: Tensor,
   fns: UnaryFns,
   outDtype: DataType = x.dtype,
+  into?: Tensor,
 ): ElementJob<Tensor> {
   const dt = x.dtype;
   const n = x.numElements;
@@ -277,7 +288,7 @@ export function unaryJob(
   else f = fns.int ?? fns.float;
   const a = decodedInput(x);
   const ad = a.data;
-  const out = computeBuffer(outDtype, n, x.shape) as NumericArray;
+  const out = (into?.data ?? computeBuffer(outDtype, n, x.shape)) as NumericArray;
   let run: RangeRun;
   const array = fns.floatArray;
   if (array !== undefined && isFloatCompute(dt, outDtype)) {
@@ -323,11 +334,24 @@ export function binaryConfig(spec: CwiseSpec<BinaryFns>): KernelConfig {
       const outDtype = spec.outType === "bool" ? DataType.DT_BOOL : undefined;
       return {
         compute(ctx: OpKernelContext) {
-          return computeJob(ctx, binaryJob(spec.name, ctx.input(0), ctx.input(1), spec.fns, outDtype));
+          const x = ctx.input(0);
+          const y = ctx.input(1);
+          // Only without broadcasting: the result then has each input's shape and storage size.
+          const into =
+            outDtype === undefined && inPlaceDtype(x.dtype) && sameShape(x.shape, y.shape)
+              ? (ctx.forwardableInput(0) ?? ctx.forwardableInput(1))
+              : undefined;
+          // The result's storage is fresh, or an input's that nothing else reads: owned either way.
+          return computeJob(ctx, binaryJob(spec.name, x, y, spec.fns, outDtype, into), true);
         },
       };
     }),
   };
+}
+
+/** Dtypes whose elements a unary op may compute in place (storage is the compute type). */
+function inPlaceDtype(dt: DataType): boolean {
+  return dt === DataType.DT_FLOAT || dt === DataType.DT_DOUBLE;
 }
 
 /** A unary op "x: T -> y: T". */
@@ -344,7 +368,10 @@ export function unaryConfig(spec: CwiseSpec<UnaryFns>): KernelConfig {
       const outDtype = spec.outType === "bool" ? DataType.DT_BOOL : undefined;
       return {
         compute(ctx: OpKernelContext) {
-          return computeJob(ctx, unaryJob(spec.name, ctx.input(0), spec.fns, outDtype));
+          const x = ctx.input(0);
+          const into = outDtype === undefined && inPlaceDtype(x.dtype) ? ctx.forwardableInput(0) : undefined;
+          // The result's storage is fresh, or the input's that nothing else reads: owned either way.
+          return computeJob(ctx, unaryJob(spec.name, x, spec.fns, outDtype, into), true);
         },
       };
     }),

@@ -84,14 +84,19 @@ export function jobWork(job: ElementJob<unknown>): number {
 
 /**
  * What a kernel's compute returns for a job whose result is its output 0: a small job runs whole
- * here (no generator, nothing more than before), a large one continues as slices.
+ * here (no generator, nothing more than before), a large one continues as slices. `owned`: as
+ * OpKernelContext.setOutput's (the job's result storage belongs to this output alone).
  */
-export function computeJob(ctx: OpKernelContext, job: ElementJob<Tensor>): undefined | KernelSlices {
+export function computeJob(
+  ctx: OpKernelContext,
+  job: ElementJob<Tensor>,
+  owned = false,
+): undefined | KernelSlices {
   if (jobWork(job) < SLICED_MIN_ELEMENTS) {
-    ctx.setOutput(0, runWhole(job));
+    ctx.setOutput(0, runWhole(job), owned);
     return;
   }
-  return outputSlices(ctx, jobSlices(job));
+  return outputSlices(ctx, jobSlices(job), owned);
 }
 
 /**

@@ -29,9 +29,9 @@ export function drainSync<T>(g: Slices<T>): T {
   }
 }
 
-/** The slices of a kernel whose result is its output 0. */
-export function* outputSlices(ctx: OpKernelContext, g: Slices<Tensor>): KernelSlices {
-  ctx.setOutput(0, yield* g);
+/** The slices of a kernel whose result is its output 0 (`owned` as OpKernelContext.setOutput's). */
+export function* outputSlices(ctx: OpKernelContext, g: Slices<Tensor>, owned = false): KernelSlices {
+  ctx.setOutput(0, yield* g, owned);
 }
 
 /** Rows per piece when one row costs `rowWork` units and a piece `pieceWork` (at least one). */

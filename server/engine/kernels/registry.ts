@@ -554,6 +554,13 @@ import { stackCloseV2Config } from "./StackCloseV2.js";
 import { stackPopV2Config } from "./StackPopV2.js";
 import { stackPushV2Config } from "./StackPushV2.js";
 import { stackV2Config } from "./StackV2.js";
+import {
+  StageClearKernel,
+  StageKernel,
+  StagePeekKernel,
+  StageSizeKernel,
+  UnstageKernel,
+} from "./StageOps.js";
 import { statelessMultinomialConfig } from "./StatelessMultinomial.js";
 import { statelessRandomBinomialConfig } from "./StatelessRandomBinomial.js";
 import { statelessRandomGammaV2Config } from "./StatelessRandomGammaV2.js";
@@ -1158,6 +1165,11 @@ export const kernelConfigs: readonly KernelConfig[] = [
   AnonymousSeedGeneratorKernel,
   DeleteSeedGeneratorKernel,
   DummySeedGeneratorKernel,
+  StageKernel,
+  UnstageKernel,
+  StagePeekKernel,
+  StageSizeKernel,
+  StageClearKernel,
   segmentMaxConfig,
   segmentMeanConfig,
   segmentMinConfig,

@@ -14,7 +14,7 @@
 // dataset was made (dataset-recipe.ts) and how many elements it produced; a replacement thread
 // rebuilds the dataset and skips those elements. Otherwise GetNext fails FAILED_PRECONDITION after
 // a restart until MakeIterator starts a new pass. A seed generator keeps its seeds and how far its
-// stream went. Kinds with no durable form (stacks, TensorArrays outside a step, memory caches) come
+// stream went; a staging area its bounds and tuples. Kinds with no durable form (stacks, TensorArrays outside a step, memory caches) come
 // back "lost": every use fails ABORTED saying the worker was restarted.
 
 import { aborted, failedPrecondition } from "../../framework/errors.js";
@@ -47,6 +47,7 @@ import {
   type SeedGeneratorState,
   seedGeneratorFrom,
 } from "./seed-generator.js";
+import { STAGING_AREA_RESOURCE, StagingArea } from "./staging-area.js";
 import {
   declaredShape,
   LEGACY_VAR_TYPE_NAME,
@@ -117,6 +118,12 @@ export type DurableState =
       readonly pass?: { readonly pipeline: DurablePipeline | undefined; readonly produced: number };
     }
   | { readonly kind: "seedGenerator"; readonly generator: SeedGeneratorState }
+  | {
+      readonly kind: "stagingArea";
+      readonly capacity: number;
+      readonly memoryLimit: number;
+      readonly tuples: readonly (readonly WireTensor[])[];
+    }
   | { readonly kind: "lost"; readonly typeName: string };
 
 /** One resource as the master's thread keeps it for a replacement thread. */
@@ -210,6 +217,7 @@ export function changeMark(typeName: string, value: unknown): unknown {
     case ITERATOR_RESOURCE.name:
       return (value as IteratorResource).pass ?? ITERATOR_RESOURCE;
     case QUEUE_TYPE.name:
+    case STAGING_AREA_RESOURCE.name:
       return undefined;
     case SEED_GENERATOR_RESOURCE.name:
       return (value as SeedGenerator).state.pairs;
@@ -268,6 +276,11 @@ export function snapshotResource(typeName: string, value: unknown): DurableState
     }
     case SEED_GENERATOR_RESOURCE.name:
       return { kind: "seedGenerator", generator: (value as SeedGenerator).state };
+    case STAGING_AREA_RESOURCE.name: {
+      const a = value as StagingArea;
+      const tuples = a.stored().map((tuple) => tuple.map(toWireTensor));
+      return { kind: "stagingArea", capacity: a.capacity, memoryLimit: a.memoryLimit, tuples };
+    }
     default:
       return { kind: "lost", typeName };
   }
@@ -330,6 +343,8 @@ export function durableBytes(s: DurableState): number {
       return tensorBytes(s.value);
     case "queue":
       return s.elements.reduce((sum, tuple) => sum + tuple.reduce((a, t) => a + tensorBytes(t), 0), 0);
+    case "stagingArea":
+      return s.tuples.reduce((sum, tuple) => sum + tuple.reduce((a, t) => a + tensorBytes(t), 0), 0);
     case "table":
       return s.entries.reduce(
         (sum, [k, v]) => sum + elemBytes(k) + v.reduce((a: number, e) => a + elemBytes(e), 0),
@@ -392,6 +407,11 @@ export function reviveResource(s: DurableState, where: string, rebuild?: Rebuild
     }
     case "seedGenerator":
       return seedGeneratorFrom(s.generator);
+    case "stagingArea": {
+      const area = new StagingArea(s.capacity, s.memoryLimit);
+      area.adopt(s.tuples.map((tuple) => tuple.map(fromWireTensor)));
+      return area;
+    }
     case "lost":
       return lostError(where, s.typeName);
   }

@@ -292,14 +292,14 @@ function chargeGrowth(
     kept === 0
       ? "their new values were not kept"
       : kept === total
-        ? "they are kept (what a step added to a queue, table or dataset buffer cannot be taken back) and " +
-          "refuse further allocations until state is freed"
-        : "new variable values were not kept; what the step added to queues, tables or dataset buffers is " +
-          "kept and refuses further allocations until state is freed";
+        ? "they are kept (what a step added to a queue, table, staging area or dataset buffer cannot " +
+          "be taken back) and refuse further allocations until state is freed"
+        : "new variable values were not kept; what the step added to queues, tables, staging areas " +
+          "or dataset buffers is kept and refuses further allocations until state is freed";
   throw resourceExhausted(
     `OOM when keeping the step's long-lived state: its ${total} bytes would exceed the server's memory ` +
       `ceiling of ${ceiling.limit} bytes (--max-memory-bytes) with what other variables, queues, tables, ` +
-      `dataset buffers and running steps hold; ${outcome}. Free state (Reset, close sessions) or retry later.`,
+      `staging areas, dataset buffers and running steps hold; ${outcome}. Free state (Reset, close sessions) or retry later.`,
   );
 }
 

@@ -267,6 +267,7 @@ import {
 import { MakeIteratorKernel } from "./MakeIterator.js";
 import { MapAndBatchDatasetKernel } from "./MapAndBatchDataset.js";
 import { MapDatasetKernel, ParallelMapDatasetKernel, ParallelMapDatasetV2Kernel } from "./MapDataset.js";
+import { stagingMapKernels } from "./MapStageOps.js";
 import { matchingFilesConfig } from "./MatchingFiles.js";
 import { matMulConfig } from "./MatMul.js";
 import { matrixBandPartConfig } from "./MatrixBandPart.js";
@@ -1170,6 +1171,7 @@ export const kernelConfigs: readonly KernelConfig[] = [
   StagePeekKernel,
   StageSizeKernel,
   StageClearKernel,
+  ...stagingMapKernels,
   segmentMaxConfig,
   segmentMeanConfig,
   segmentMinConfig,

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Writes staging-fixtures.json: TensorFlow 2.21's results for graphs using staging areas (Stage,
-Unstage, StagePeek, StageSize, StageClear, as tf.contrib's StagingArea and raw ops make them), read
-by ../staging-fixtures.test.ts.
+Unstage, StagePeek, StageSize, StageClear) and staging maps (MapStage, MapUnstage, MapPeek,
+MapUnstageNoKey, MapSize, MapIncompleteSize, MapClear and their Ordered forms), as the StagingArea
+and MapStagingArea classes and raw ops make them, read by ../staging-fixtures.test.ts. An
+unordered map's MapUnstageNoKey is only asked when it holds one entry: TF gives its hash map's
+order.
 
 Run from the repository root with the TF venv:
     .venv-tf/bin/python server/engine/kernels/testdata/gen_staging_fixtures.py
@@ -114,7 +117,126 @@ def staging_area_class():
     ]
 
 
+MD = [tf.float32, tf.string]
+
+
+def map_ops(ordered, name):
+    p = "OrderedMap" if ordered else "Map"
+    op = lambda base, **kw: getattr(raw, p + base)(shared_name=name, **kw)  # noqa: E731
+    return op
+
+
+def map_basic(ordered, name):
+    op = map_ops(ordered, name)
+    k = v1.placeholder(tf.int64, None, name="k")
+    idx = v1.placeholder(tf.int32, [None], name="idx")
+    x = v1.placeholder(tf.float32, [None], name="x")
+    s = v1.placeholder(tf.string, [], name="s")
+    put = op("Stage", key=k, indices=idx, values=[x, s], dtypes=MD)
+    put_x = op("Stage", key=k, indices=idx, values=[x], dtypes=MD)
+    put_s = op("Stage", key=k, indices=idx, values=[s], dtypes=MD)
+    take = op("Unstage", key=k, indices=idx, dtypes=MD)
+    take_x = op("Unstage", key=k, indices=idx, dtypes=[tf.float32])
+    take_s = op("Unstage", key=k, indices=idx, dtypes=[tf.string])
+    peek = op("Peek", key=k, indices=idx, dtypes=MD)
+    key, values = op("UnstageNoKey", indices=idx, dtypes=MD)
+    nokey = [key, *values]
+    size = op("Size", dtypes=MD)
+    isize = op("IncompleteSize", dtypes=MD)
+    clear = op("Clear", dtypes=MD)
+    both = {idx: [0, 1]}
+    steps = [
+        ([put], [], {k: 7, x: [1.0, 2.0], s: b"seven", **both}),
+        ([put], [], {k: 3, x: [3.0], s: b"three", **both}),
+        ([put], [], {k: 7, x: [9.0], s: b"again", **both}),
+        ([], [size, isize]),
+        ([], list(peek), {k: 7, **both}),
+        ([], list(take), {k: 3, **both}),
+        ([], [size]),
+        ([put_x], [], {k: 5, x: [5.0], idx: [0]}),
+        ([], [size, isize]),
+        ([put_s], [], {k: 5, s: b"five", idx: [1]}),
+        ([], [size, isize]),
+        ([], list(take_s), {k: 5, idx: [1]}),
+        ([], [size]),
+        ([], list(take_x), {k: 5, idx: [0]}),
+        ([], [size]),
+        ([], list(take_s), {k: 7, idx: [1]}),
+        ([], list(take_s), {k: 7, idx: [1]}),
+        ([], list(take_x), {k: 7, idx: [0]}),
+        ([put_x], [], {k: 1, x: [1.0], idx: [0]}),
+        ([clear], []),
+        ([], [size, isize]),
+    ]
+    if ordered:
+        steps += [
+            ([put], [], {k: 20, x: [2.0], s: b"b", **both}),
+            ([put], [], {k: -4, x: [-4.0], s: b"a", **both}),
+            ([put], [], {k: 11, x: [1.0], s: b"c", **both}),
+            ([], list(nokey), both),
+            ([], list(nokey), both),
+            ([], list(nokey), both),
+        ]
+    else:
+        steps += [([put], [], {k: 20, x: [2.0], s: b"b", **both}), ([], list(nokey), both), ([], [size])]
+    return steps
+
+
+def map_errors(ordered, name):
+    op = map_ops(ordered, name)
+    k = v1.placeholder(tf.int64, None, name="k")
+    idx = v1.placeholder(tf.int32, [None], name="idx")
+    x = v1.placeholder(tf.float32, [None], name="x")
+    put1 = op("Stage", key=k, indices=idx, values=[x], dtypes=MD)
+    put2 = op("Stage", key=k, indices=idx, values=[x, x], dtypes=MD)
+    take = op("Unstage", key=k, indices=idx, dtypes=[tf.float32])
+    lim = getattr(raw, ("OrderedMap" if ordered else "Map") + "Stage")(
+        key=k, indices=idx, values=[x], dtypes=[tf.float32], shared_name=name + "_lim", memory_limit=12)
+    wrong = op("Unstage", key=k, indices=idx, dtypes=[tf.int32])
+    return [
+        ([put2], [], {k: 1, idx: [1, 0], x: [1.0]}),
+        ([put2], [], {k: [1, 2], idx: [0, 1], x: [1.0]}),
+        ([put1], [], {k: 6, idx: [3], x: [1.0]}),
+        ([put1], [], {k: 5, idx: [0], x: [1.0]}),
+        ([put1], [], {k: 5, idx: [0], x: [2.0]}),
+        ([lim], [], {k: 1, idx: [0], x: [1.0, 2.0, 3.0, 4.0]}),
+        ([put2], [], {k: 8, idx: [0, 1], x: [8.0]}),
+        ([], list(take), {k: 8, idx: [1]}),
+        ([], list(take), {k: 8, idx: [1]}),
+        ([], list(wrong), {k: 8, idx: [0]}),
+    ]
+
+
+def map_staging_area_class():
+    from tensorflow.python.ops.data_flow_ops import MapStagingArea
+
+    area = MapStagingArea([tf.int32, tf.float32], names=["a", "b"], ordered=True, shared_name="mcls")
+    k = v1.placeholder(tf.int64, [], name="k")
+    a = v1.placeholder(tf.int32, [], name="a")
+    b = v1.placeholder(tf.float32, [], name="b")
+    put_a = area.put(k, {"a": a})
+    put_b = area.put(k, {"b": b})
+    key, got = area.get()
+    return [
+        ([put_a], [], {k: 2, a: 20}),
+        ([put_a], [], {k: 1, a: 10}),
+        ([], [area.size(), area.incomplete_size()]),
+        ([put_b], [], {k: 2, b: 2.5}),
+        ([put_b], [], {k: 1, b: 1.5}),
+        ([], [area.size(), area.incomplete_size()]),
+        ([], [key, got["a"], got["b"]]),
+        ([], list(area.peek(2).values())),
+        ([], [area.size()]),
+    ]
+
+
 for name, build in [
+    ("map_basic", lambda: map_basic(False, "mb")),
+    ("ordered_map_basic", lambda: map_basic(True, "omb")),
+    ("map_errors", lambda: map_errors(False, "me")),
+    ("ordered_map_errors", lambda: map_errors(True, "ome")),
+    ("map_staging_area_class", map_staging_area_class),
+
     ("fifo_order", fifo_order),
     ("bounds_and_errors", bounds_and_errors),
     ("default_names", default_names),

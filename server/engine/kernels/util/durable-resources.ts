@@ -14,7 +14,8 @@
 // dataset was made (dataset-recipe.ts) and how many elements it produced; a replacement thread
 // rebuilds the dataset and skips those elements. Otherwise GetNext fails FAILED_PRECONDITION after
 // a restart until MakeIterator starts a new pass. A seed generator keeps its seeds and how far its
-// stream went; a staging area its bounds and tuples. Kinds with no durable form (stacks, TensorArrays outside a step, memory caches) come
+// stream went; a staging area its bounds and tuples; a staging map its bounds, complete and
+// incomplete tuples and TF's byte count. Kinds with no durable form (stacks, TensorArrays outside a step, memory caches) come
 // back "lost": every use fails ABORTED saying the worker was restarted.
 
 import { aborted, failedPrecondition } from "../../framework/errors.js";
@@ -48,6 +49,12 @@ import {
   seedGeneratorFrom,
 } from "./seed-generator.js";
 import { STAGING_AREA_RESOURCE, StagingArea } from "./staging-area.js";
+import {
+  type MapTuple,
+  ORDERED_STAGING_MAP_RESOURCE,
+  STAGING_MAP_RESOURCE,
+  StagingMap,
+} from "./staging-map.js";
 import {
   declaredShape,
   LEGACY_VAR_TYPE_NAME,
@@ -123,6 +130,17 @@ export type DurableState =
       readonly capacity: number;
       readonly memoryLimit: number;
       readonly tuples: readonly (readonly WireTensor[])[];
+    }
+  | {
+      readonly kind: "stagingMap";
+      readonly ordered: boolean;
+      readonly dtypes: readonly DataType[];
+      readonly capacity: number;
+      readonly memoryLimit: number;
+      readonly complete: readonly (readonly [bigint, readonly (WireTensor | null)[]])[];
+      readonly incomplete: readonly (readonly [bigint, readonly (WireTensor | null)[]])[];
+      /** TF's own byte count, which decides when a put waits (staging-map.ts). */
+      readonly bytes: number;
     }
   | { readonly kind: "lost"; readonly typeName: string };
 
@@ -218,6 +236,8 @@ export function changeMark(typeName: string, value: unknown): unknown {
       return (value as IteratorResource).pass ?? ITERATOR_RESOURCE;
     case QUEUE_TYPE.name:
     case STAGING_AREA_RESOURCE.name:
+    case STAGING_MAP_RESOURCE.name:
+    case ORDERED_STAGING_MAP_RESOURCE.name:
       return undefined;
     case SEED_GENERATOR_RESOURCE.name:
       return (value as SeedGenerator).state.pairs;
@@ -281,9 +301,39 @@ export function snapshotResource(typeName: string, value: unknown): DurableState
       const tuples = a.stored().map((tuple) => tuple.map(toWireTensor));
       return { kind: "stagingArea", capacity: a.capacity, memoryLimit: a.memoryLimit, tuples };
     }
+    case STAGING_MAP_RESOURCE.name:
+    case ORDERED_STAGING_MAP_RESOURCE.name:
+      return snapshotStagingMap(value as StagingMap);
     default:
       return { kind: "lost", typeName };
   }
+}
+
+type MapEntries = readonly (readonly [bigint, readonly (WireTensor | null)[]])[];
+
+function snapshotStagingMap(m: StagingMap): DurableState {
+  const { complete, incomplete, bytes } = m.stored();
+  const wire = (entries: readonly [bigint, MapTuple][]): MapEntries =>
+    entries.map(([k, tuple]) => [k, tuple.map((t) => (t === undefined ? null : toWireTensor(t)))] as const);
+  const { ordered, dtypes, capacity, memoryLimit } = m;
+  return {
+    kind: "stagingMap",
+    ordered,
+    dtypes,
+    capacity,
+    memoryLimit,
+    complete: wire(complete),
+    incomplete: wire(incomplete),
+    bytes,
+  };
+}
+
+function reviveStagingMap(s: Extract<DurableState, { kind: "stagingMap" }>): StagingMap {
+  const m = new StagingMap(s.ordered, s.dtypes, s.capacity, s.memoryLimit);
+  const back = (entries: MapEntries): [bigint, MapTuple][] =>
+    entries.map(([k, tuple]) => [k, tuple.map((t) => (t === null ? undefined : fromWireTensor(t)))]);
+  m.adopt({ complete: back(s.complete), incomplete: back(s.incomplete), bytes: s.bytes });
+  return m;
 }
 
 function snapshotQueue(q: Queue): DurableState {
@@ -345,6 +395,11 @@ export function durableBytes(s: DurableState): number {
       return s.elements.reduce((sum, tuple) => sum + tuple.reduce((a, t) => a + tensorBytes(t), 0), 0);
     case "stagingArea":
       return s.tuples.reduce((sum, tuple) => sum + tuple.reduce((a, t) => a + tensorBytes(t), 0), 0);
+    case "stagingMap":
+      return [...s.complete, ...s.incomplete].reduce(
+        (sum, [, tuple]) => sum + 8 + tuple.reduce((a, t) => a + tensorBytes(t ?? undefined), 0),
+        0,
+      );
     case "table":
       return s.entries.reduce(
         (sum, [k, v]) => sum + elemBytes(k) + v.reduce((a: number, e) => a + elemBytes(e), 0),
@@ -412,6 +467,8 @@ export function reviveResource(s: DurableState, where: string, rebuild?: Rebuild
       area.adopt(s.tuples.map((tuple) => tuple.map(fromWireTensor)));
       return area;
     }
+    case "stagingMap":
+      return reviveStagingMap(s);
     case "lost":
       return lostError(where, s.typeName);
   }

@@ -44,7 +44,7 @@ const tupleBytes = (tuple: StagedTuple) => tuple.reduce((a, t) => a + totalBytes
 export class StagingArea {
   private readonly tuples: StagedTuple[] = [];
   private bytes = 0;
-  private readonly waiters: Waiter[] = [];
+  private readonly waiters = new Waiters();
 
   constructor(
     readonly capacity: number,
@@ -72,7 +72,7 @@ export class StagingArea {
         ),
       );
     }
-    return this.when(signal, () => {
+    return this.waiters.when(signal, () => {
       if (this.bounded && !this.fits(bytes)) return false;
       this.tuples.push(tuple);
       this.bytes += bytes;
@@ -83,7 +83,7 @@ export class StagingArea {
   /** Unstage: waits for a tuple and takes the oldest. */
   async get(signal?: AbortSignal): Promise<StagedTuple> {
     let out: StagedTuple | undefined;
-    await this.when(signal, () => {
+    await this.waiters.when(signal, () => {
       const t = this.tuples.shift();
       if (t === undefined) return false;
       this.bytes -= tupleBytes(t);
@@ -96,7 +96,7 @@ export class StagingArea {
   /** StagePeek: waits until there is a tuple at `index` and returns it, leaving it in place. */
   async peek(index: number, signal?: AbortSignal): Promise<StagedTuple> {
     let out: StagedTuple | undefined;
-    await this.when(signal, () => {
+    await this.waiters.when(signal, () => {
       out = this.tuples[index];
       return out !== undefined;
     });
@@ -110,7 +110,7 @@ export class StagingArea {
   clear(): void {
     this.tuples.length = 0;
     this.bytes = 0;
-    this.wake();
+    this.waiters.wake();
   }
 
   /** The tuples in order (what a replacement thread is given, see adopt). */
@@ -125,13 +125,17 @@ export class StagingArea {
       this.bytes += tupleBytes(t);
     }
   }
+}
 
-  /**
-   * Runs `attempt` now, or each time the area changes until it succeeds; the step's signal ends
-   * the wait. Every success wakes the other waiters (TF notifies all: which one can go on is not
-   * known).
-   */
-  private when(signal: AbortSignal | undefined, attempt: () => boolean): Promise<void> {
+/**
+ * Callers waiting for a staging area or map to change (TF's condition variables). `when` runs
+ * `attempt` now, or each time the area changes until it succeeds; the step's signal ends the wait.
+ * Every success wakes the other waiters (TF notifies all: which one can go on is not known).
+ */
+export class Waiters {
+  private readonly list: Waiter[] = [];
+
+  when(signal: AbortSignal | undefined, attempt: () => boolean): Promise<void> {
     if (signal?.aborted) return Promise.reject(reasonOf(signal));
     if (attempt()) {
       this.wake();
@@ -139,8 +143,8 @@ export class StagingArea {
     }
     return new Promise<void>((resolve, reject) => {
       const onAbort = () => {
-        const at = this.waiters.indexOf(waiter);
-        if (at >= 0) this.waiters.splice(at, 1);
+        const at = this.list.indexOf(waiter);
+        if (at >= 0) this.list.splice(at, 1);
         reject(reasonOf(signal));
       };
       const waiter: Waiter = {
@@ -152,18 +156,18 @@ export class StagingArea {
         },
       };
       signal?.addEventListener("abort", onAbort, { once: true });
-      this.waiters.push(waiter);
+      this.list.push(waiter);
     });
   }
 
   /** Lets waiters that can now go on do so, until none can. */
-  private wake(): void {
+  wake(): void {
     let progressed = true;
     while (progressed) {
       progressed = false;
-      for (const w of [...this.waiters]) {
+      for (const w of [...this.list]) {
         if (!w.ready()) continue;
-        this.waiters.splice(this.waiters.indexOf(w), 1);
+        this.list.splice(this.list.indexOf(w), 1);
         progressed = true;
       }
     }

@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { create } from "@bufbuild/protobuf";
+import type { AttrValue } from "../gen/tensorflow/core/framework/attr_value_pb.js";
 import type { GraphDef } from "../gen/tensorflow/core/framework/graph_pb.js";
 import { TensorProtoSchema } from "../gen/tensorflow/core/framework/tensor_pb.js";
 import {
@@ -28,6 +29,7 @@ const I32 = DataType.DT_INT32;
 const I64 = DataType.DT_INT64;
 const MiB = 1024 ** 2;
 const CEILING = 26 * MiB;
+type Attrs = Record<string, AttrValue>;
 const alice = { principal: "alice" };
 const bob = { principal: "bob" };
 
@@ -42,14 +44,36 @@ async function get(m: Master, s: string, fetch: string, as = alice): Promise<num
   return values(await runStep(m, s, { fetch: [fetch] }, as), fetch);
 }
 
+/** Runs `target` with x = `xs` (a float vector) and k = `key`. */
+async function put(m: Master, s: string, target: string, xs: readonly number[], key = 0, as = alice) {
+  const feed = [
+    { name: "x:0", tensor: tensorProto(F, [xs.length], xs) },
+    { name: "k:0", tensor: tensorProto(I64, [], [key]) },
+  ];
+  await runStep(m, s, { target: [target], feed }, as);
+}
+
 /** Stages `xs` (a float vector) in `s`'s staging area "st". */
-async function stage(m: Master, s: string, xs: readonly number[], as = alice): Promise<void> {
-  await runStep(
-    m,
-    s,
-    { target: ["stage"], feed: [{ name: "x:0", tensor: tensorProto(F, [xs.length], xs) }] },
-    as,
-  );
+const stage = (m: Master, s: string, xs: readonly number[], as = alice) => put(m, s, "stage", xs, 0, as);
+
+/** Puts 1 MiB under keys 0, 1, … into `s`'s map "bigmap" until a step fails (at most 40). */
+async function fillMap(m: Master, s: string): Promise<{ made: number; error: unknown }> {
+  for (let i = 0; i < 40; i++) {
+    try {
+      await runStep(
+        m,
+        s,
+        {
+          target: ["map_big"],
+          feed: [{ name: "k:0", tensor: tensorProto(I64, [], [i]) }],
+        },
+        alice,
+      );
+    } catch (error) {
+      return { made: i, error };
+    }
+  }
+  return { made: 40, error: undefined };
 }
 
 /** A 1 MiB float vector of ones on CPU:1 ("fill"). */
@@ -61,10 +85,28 @@ const megabyteOfOnes = () => [
   ),
 ];
 
-/** A staging area "st" of float vectors on CPU:1, and "big" that `stage_big` fills 1 MiB a step. */
+/**
+ * On CPU:1: a staging area "st" of float vectors, and "big" that `stage_big` fills 1 MiB a step;
+ * an ordered staging map "om" of (x, y) pairs put one component at a time (`put_x`, `put_y` under
+ * key k), and a map "bigmap" that `map_big` fills 1 MiB a step.
+ */
 function stagingGraph(): GraphDef {
   const area = (name: string) => ({ shared_name: attr.string(name) });
+  const pair = { dtypes: attr.typeList([F, F]), ...area("om") };
+  const mapPut = (name: string, indices: string, value: string, attrs: Attrs, op = "OrderedMapStage") =>
+    node(name, op, { inputs: ["k", indices, value], attrs: { ...attrs, fake_dtypes: attr.typeList([F]) } });
   return graph(
+    on1(node("k", "Placeholder", { attrs: { dtype: attr.type(I64), shape: attr.shape([]) } })),
+    on1(constNode("idx0", I32, [1], [0])),
+    on1(constNode("idx1", I32, [1], [1])),
+    on1(constNode("idx01", I32, [2], [0, 1])),
+    on1(mapPut("put_x", "idx0", "x", pair)),
+    on1(mapPut("put_y", "idx1", "x", pair)),
+    on1(node("map_take", "OrderedMapUnstageNoKey", { inputs: ["idx01"], attrs: pair })),
+    on1(node("map_size", "OrderedMapSize", { attrs: pair })),
+    on1(node("map_incomplete", "OrderedMapIncompleteSize", { attrs: pair })),
+    on1(mapPut("map_big", "idx0", "fill", { dtypes: attr.typeList([F]), ...area("bigmap") }, "MapStage")),
+    on1(node("bigmap_size", "MapSize", { attrs: { dtypes: attr.typeList([F]), ...area("bigmap") } })),
     on1(node("x", "Placeholder", { attrs: { dtype: attr.type(F) } })),
     on1(node("stage", "Stage", { inputs: ["x"], attrs: { dtypes: attr.typeList([F]), ...area("st") } })),
     on1(node("unstage", "Unstage", { attrs: { dtypes: attr.typeList([F]), ...area("st") } })),
@@ -107,15 +149,34 @@ describe("a staging area outlives its worker thread", () => {
       async (m) => {
         const a = await createSession(m, stagingGraph());
         for (const x of [1, 2, 3]) await stage(m, a, [x, x]);
+        // Alice's map: key 4 complete, key 2 waiting for its y.
+        await put(m, a, "put_x", [40], 4);
+        await put(m, a, "put_y", [41], 4);
+        await put(m, a, "put_x", [20], 2);
         const b = await createSession(m, stagingGraph(), bob);
         await stage(m, b, [9], bob);
+        await put(m, b, "put_x", [90], 9, bob);
 
         await crashCpu1(m, logs, 1);
         assert.deepEqual(await get(m, a, "size:0"), [3]);
         assert.deepEqual(await get(m, a, "unstage:0"), [1, 1]);
         assert.deepEqual(await get(m, b, "size:0", bob), [1]);
+        assert.deepEqual([await get(m, a, "map_size:0"), await get(m, a, "map_incomplete:0")], [[1], [1]]);
+        assert.deepEqual(
+          [await get(m, b, "map_size:0", bob), await get(m, b, "map_incomplete:0", bob)],
+          [[0], [1]],
+        );
+        // Key 2 is completed on the new thread; the ordered map gives it before key 4.
+        await put(m, a, "put_y", [21], 2);
+        const taken = await runStep(m, a, { fetch: ["map_take:0", "map_take:1", "map_take:2"] }, alice);
+        assert.deepEqual(
+          ["map_take:0", "map_take:1", "map_take:2"].map((n) => values(taken, n)),
+          [[2], [20], [21]],
+        );
 
         await watchdogCpu1(m, logs, 2);
+        assert.deepEqual(await get(m, a, "map_take:2"), [41]);
+        assert.deepEqual(await get(m, b, "map_incomplete:0", bob), [1]);
         assert.deepEqual(await get(m, a, "size:0"), [2]);
         assert.deepEqual(await get(m, a, "unstage:0"), [2, 2]);
         assert.deepEqual(await get(m, b, "unstage:0", bob), [9]);
@@ -298,6 +359,23 @@ describe("state built up over many steps counts against --max-memory-bytes", () 
         assert.deepEqual(await get(m, b, "unstage:0", bob), [4, 2]);
         await m.reset(create(ResetRequestSchema, {}), alice);
         const again = await fill(m, await createSession(m, stagingGraph()), "stage_big");
+        assert.equal(again.made, first.made);
+      },
+      { cpuDevices: 2, maxMemoryBytes: CEILING + MiB / 2 },
+    );
+  });
+
+  test("a staging map filled key by key is refused naming the ceiling; Reset frees it", async () => {
+    await withMaster(
+      async (m) => {
+        const first = await fillMap(m, await createSession(m, stagingGraph()));
+        assert.ok(first.made >= 15 && first.made <= 26, `made ${first.made}: ${first.error}`);
+        assertCeiling(first.error, CEILING + MiB / 2);
+        const probe = await createSession(m, stagingGraph());
+        assert.deepEqual(await get(m, probe, "bigmap_size:0"), [first.made]);
+        await m.reset(create(ResetRequestSchema, {}), alice);
+        assert.deepEqual(await get(m, await createSession(m, stagingGraph()), "bigmap_size:0"), [0]);
+        const again = await fillMap(m, await createSession(m, stagingGraph()));
         assert.equal(again.made, first.made);
       },
       { cpuDevices: 2, maxMemoryBytes: CEILING + MiB / 2 },

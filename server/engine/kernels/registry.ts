@@ -53,6 +53,14 @@ import { avgPoolConfig } from "./AvgPool.js";
 import { avgPool3DConfig } from "./AvgPool3D.js";
 import { avgPool3DGradConfig } from "./AvgPool3DGrad.js";
 import { avgPoolGradConfig } from "./AvgPoolGrad.js";
+import {
+  BarrierCloseKernel,
+  BarrierIncompleteSizeKernel,
+  BarrierInsertManyKernel,
+  BarrierKernel,
+  BarrierReadySizeKernel,
+  BarrierTakeManyKernel,
+} from "./BarrierOps.js";
 import { BatchDatasetKernel, BatchDatasetV2Kernel } from "./BatchDatasetV2.js";
 import { batchMatMulConfig, batchMatMulV2Config } from "./BatchMatMulV2.js";
 import { batchToSpaceConfig } from "./BatchToSpace.js";
@@ -1172,6 +1180,12 @@ export const kernelConfigs: readonly KernelConfig[] = [
   StageSizeKernel,
   StageClearKernel,
   ...stagingMapKernels,
+  BarrierKernel,
+  BarrierInsertManyKernel,
+  BarrierTakeManyKernel,
+  BarrierCloseKernel,
+  BarrierIncompleteSizeKernel,
+  BarrierReadySizeKernel,
   segmentMaxConfig,
   segmentMeanConfig,
   segmentMinConfig,

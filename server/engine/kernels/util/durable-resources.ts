@@ -14,7 +14,8 @@
 // dataset was made (dataset-recipe.ts) and how many elements it produced; a replacement thread
 // rebuilds the dataset and skips those elements. Otherwise GetNext fails FAILED_PRECONDITION after
 // a restart until MakeIterator starts a new pass. A seed generator keeps its seeds and how far its
-// stream went; a staging area its bounds and tuples; a staging map its bounds, complete and
+// stream went; a barrier its flags, insertion index, incomplete tuples and ready queue; a staging
+// area its bounds and tuples; a staging map its bounds, complete and
 // incomplete tuples and TF's byte count. Kinds with no durable form (stacks, TensorArrays outside a step, memory caches) come
 // back "lost": every use fails ABORTED saying the worker was restarted.
 
@@ -28,6 +29,7 @@ import {
   type PartialShape as IteratorShape,
   type WireVariant,
 } from "../../framework/variant.js";
+import { BARRIER_RESOURCE, Barrier, type BarrierState } from "./barrier.js";
 import { HeldBytes } from "./dataset.js";
 import { type DurablePipeline, pipelineBytes } from "./dataset-recipe.js";
 import { ITERATOR_RESOURCE, IteratorResource, type RebuildDataset } from "./iterator-resource.js";
@@ -130,6 +132,19 @@ export type DurableState =
       readonly capacity: number;
       readonly memoryLimit: number;
       readonly tuples: readonly (readonly WireTensor[])[];
+    }
+  | {
+      readonly kind: "barrier";
+      readonly name: string;
+      readonly dtypes: readonly DataType[];
+      readonly shapes: readonly (readonly number[])[];
+      readonly state: Omit<BarrierState, "incomplete" | "ready">;
+      readonly incomplete: readonly {
+        readonly key: Uint8Array;
+        readonly index: bigint;
+        readonly components: readonly (WireTensor | null)[];
+      }[];
+      readonly ready: readonly (readonly WireTensor[])[];
     }
   | {
       readonly kind: "stagingMap";
@@ -238,6 +253,7 @@ export function changeMark(typeName: string, value: unknown): unknown {
     case STAGING_AREA_RESOURCE.name:
     case STAGING_MAP_RESOURCE.name:
     case ORDERED_STAGING_MAP_RESOURCE.name:
+    case BARRIER_RESOURCE.name:
       return undefined;
     case SEED_GENERATOR_RESOURCE.name:
       return (value as SeedGenerator).state.pairs;
@@ -304,9 +320,42 @@ export function snapshotResource(typeName: string, value: unknown): DurableState
     case STAGING_MAP_RESOURCE.name:
     case ORDERED_STAGING_MAP_RESOURCE.name:
       return snapshotStagingMap(value as StagingMap);
+    case BARRIER_RESOURCE.name:
+      return snapshotBarrier(value as Barrier);
     default:
       return { kind: "lost", typeName };
   }
+}
+
+function snapshotBarrier(b: Barrier): DurableState {
+  const { incomplete, ready, ...state } = b.stored();
+  return {
+    kind: "barrier",
+    name: b.name,
+    dtypes: b.dtypes,
+    shapes: b.shapes,
+    state,
+    incomplete: incomplete.map((e) => ({
+      key: e.key,
+      index: e.index,
+      components: e.components.map((t) => (t === undefined ? null : toWireTensor(t))),
+    })),
+    ready: ready.map((tuple) => tuple.map(toWireTensor)),
+  };
+}
+
+function reviveBarrier(s: Extract<DurableState, { kind: "barrier" }>): Barrier {
+  const b = new Barrier(s.dtypes, s.shapes, s.name);
+  b.adopt({
+    ...s.state,
+    incomplete: s.incomplete.map((e) => ({
+      key: e.key,
+      index: e.index,
+      components: e.components.map((t) => (t === null ? undefined : fromWireTensor(t))),
+    })),
+    ready: s.ready.map((tuple) => tuple.map(fromWireTensor)),
+  });
+  return b;
 }
 
 type MapEntries = readonly (readonly [bigint, readonly (WireTensor | null)[]])[];
@@ -395,6 +444,14 @@ export function durableBytes(s: DurableState): number {
       return s.elements.reduce((sum, tuple) => sum + tuple.reduce((a, t) => a + tensorBytes(t), 0), 0);
     case "stagingArea":
       return s.tuples.reduce((sum, tuple) => sum + tuple.reduce((a, t) => a + tensorBytes(t), 0), 0);
+    case "barrier":
+      return (
+        s.incomplete.reduce(
+          (sum, e) =>
+            sum + 8 + e.key.byteLength + e.components.reduce((a, t) => a + tensorBytes(t ?? undefined), 0),
+          0,
+        ) + s.ready.reduce((sum, tuple) => sum + tuple.reduce((a, t) => a + tensorBytes(t), 0), 0)
+      );
     case "stagingMap":
       return [...s.complete, ...s.incomplete].reduce(
         (sum, [, tuple]) => sum + 8 + tuple.reduce((a, t) => a + tensorBytes(t ?? undefined), 0),
@@ -469,6 +526,8 @@ export function reviveResource(s: DurableState, where: string, rebuild?: Rebuild
     }
     case "stagingMap":
       return reviveStagingMap(s);
+    case "barrier":
+      return reviveBarrier(s);
     case "lost":
       return lostError(where, s.typeName);
   }

@@ -1,10 +1,11 @@
 // The kinds of long-lived state beyond variables, queues and tables (docs/architecture.md,
-// "Resources that outlive a worker thread"; docs/security.md, "Memory"): staging areas come back
-// with their tuples after a crash and after the watchdog replaced a thread, per principal; an
-// iterator whose shuffle draws its seeds from a seed-generator resource goes on exactly where it
-// was; and what builds up over many steps — staged tuples, TensorList contents kept in a
-// variable, an in-memory cache, a shuffle buffer — counts in --max-memory-bytes: RESOURCE_EXHAUSTED
-// naming the ceiling, other principals' small steps still run, Reset frees it.
+// "Resources that outlive a worker thread"; docs/security.md, "Memory"): staging areas, staging
+// maps (incomplete tuples too) and barriers (ready and incomplete tuples) come back after a crash
+// and after the watchdog replaced a thread, per principal; an iterator whose shuffle draws its
+// seeds from a seed-generator resource goes on exactly where it was; and what builds up over many
+// steps — staged tuples, map entries, barrier tuples, TensorList contents kept in a variable, an
+// in-memory cache, a shuffle buffer — counts in --max-memory-bytes: RESOURCE_EXHAUSTED naming the
+// ceiling, other principals' small steps still run, Reset frees it.
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
@@ -18,6 +19,7 @@ import {
   type RunStepResponse,
 } from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { isTfError, tfCodeName } from "../server/engine/framework/errors.js";
+import { tensorFromProto } from "../server/engine/framework/tensor-proto.js";
 import type { Master } from "../server/engine/master/master.js";
 import { attr } from "./support/attr.js";
 import { constNode, DataType, graph, node, tensorProto, tensorValues } from "./support/graphs.js";
@@ -451,6 +453,143 @@ describe("state built up over many steps counts against --max-memory-bytes", () 
         await runStep(m, b, { target: ["next"] }, bob);
       },
       { cpuDevices: 2, maxMemoryBytes: CEILING },
+    );
+  });
+});
+
+/**
+ * On CPU:1: a barrier "bar" of (float[1], float[1]) tuples whose components `ins0` and `ins1`
+ * insert for the keys fed, and a barrier "bigbar" that `ins_big` fills 1 MiB a key.
+ */
+function barrierGraph(): GraphDef {
+  const S = DataType.DT_STRING;
+  const barrier = (name: string, shapes: number[][]) =>
+    node(name, "Barrier", {
+      attrs: {
+        component_types: attr.typeList(shapes.map(() => F)),
+        shapes: attr.shapeList(shapes),
+        shared_name: attr.string(name),
+      },
+    });
+  const insert = (name: string, b: string, values: string, ci: number) =>
+    node(name, "BarrierInsertMany", {
+      inputs: [b, "keys", values],
+      attrs: { T: attr.type(F), component_index: attr.int(ci) },
+    });
+  return graph(
+    on1(node("keys", "Placeholder", { attrs: { dtype: attr.type(S), shape: attr.shape([-1]) } })),
+    on1(node("x", "Placeholder", { attrs: { dtype: attr.type(F), shape: attr.shape([-1, 1]) } })),
+    on1(barrier("bar", [[1], [1]])),
+    on1(insert("ins0", "bar", "x", 0)),
+    on1(insert("ins1", "bar", "x", 1)),
+    on1(constNode("two", I32, [], [2])),
+    on1(
+      node("take", "BarrierTakeMany", {
+        inputs: ["bar", "two"],
+        attrs: { component_types: attr.typeList([F, F]) },
+      }),
+    ),
+    on1(node("ready", "BarrierReadySize", { inputs: ["bar"] })),
+    on1(node("incomplete", "BarrierIncompleteSize", { inputs: ["bar"] })),
+    on1(barrier("bigbar", [[MiB / 4]])),
+    on1(constNode("dims2", I32, [2], [1, MiB / 4])),
+    on1(constNode("one", F, [], [1])),
+    on1(
+      node("fill2", "Fill", {
+        inputs: ["dims2", "one"],
+        attrs: { T: attr.type(F), index_type: attr.type(I32) },
+      }),
+    ),
+    on1(insert("ins_big", "bigbar", "fill2", 0)),
+    on1(node("big_ready", "BarrierReadySize", { inputs: ["bigbar"] })),
+  );
+}
+
+/** Runs `target` (an insert) for `keys` with x = one float per key. */
+async function insert(m: Master, s: string, target: string, keys: string[], xs: number[], as = alice) {
+  const feed = [
+    { name: "keys:0", tensor: stringTensor(keys) },
+    { name: "x:0", tensor: tensorProto(F, [xs.length, 1], xs) },
+  ];
+  await runStep(m, s, { target: [target], feed }, as);
+}
+
+const stringTensor = (xs: readonly string[]) =>
+  create(TensorProtoSchema, {
+    dtype: DataType.DT_STRING,
+    tensorShape: { dim: [{ size: BigInt(xs.length) }] },
+    stringVal: xs.map((x) => new TextEncoder().encode(x)),
+  });
+
+const sizes = async (m: Master, s: string, as = alice) => {
+  const r = await runStep(m, s, { fetch: ["ready:0", "incomplete:0"] }, as);
+  return [values(r, "ready:0")[0], values(r, "incomplete:0")[0]];
+};
+
+describe("a barrier outlives its worker thread and counts against the ceiling", () => {
+  test("after a crash and after the watchdog its ready and incomplete tuples are where they were, per principal", async () => {
+    const logs: string[] = [];
+    await withMaster(
+      async (m) => {
+        const a = await createSession(m, barrierGraph());
+        await insert(m, a, "ins0", ["p", "q"], [1, 2]);
+        await insert(m, a, "ins1", ["p"], [10]);
+        const b = await createSession(m, barrierGraph(), bob);
+        await insert(m, b, "ins0", ["r"], [7], bob);
+
+        await crashCpu1(m, logs, 1);
+        assert.deepEqual(await sizes(m, a), [1, 1]);
+        assert.deepEqual(await sizes(m, b, bob), [0, 1]);
+        await insert(m, a, "ins1", ["q"], [20]);
+        await watchdogCpu1(m, logs, 2);
+        const r = await runStep(m, a, { fetch: ["take:0", "take:1", "take:2", "take:3"] }, alice);
+        assert.deepEqual(
+          (tensorFromProto(fetched(r, "take:1")!).data as Uint8Array[]).map((k) =>
+            new TextDecoder().decode(k),
+          ),
+          ["p", "q"],
+        );
+        assert.deepEqual(
+          [values(r, "take:2"), values(r, "take:3")],
+          [
+            [1, 2],
+            [10, 20],
+          ],
+        );
+        assert.deepEqual(await sizes(m, b, bob), [0, 1]);
+      },
+      { cpuDevices: 2, workerAbortGraceMs: 300, log: (_l, s) => logs.push(s) },
+    );
+  });
+
+  test("a barrier filled key by key is refused naming the ceiling; Reset frees it", async () => {
+    const limit = CEILING + MiB / 2;
+    const fillBarrier = async (m: Master, s: string) => {
+      for (let i = 0; i < 40; i++) {
+        try {
+          await runStep(
+            m,
+            s,
+            { target: ["ins_big"], feed: [{ name: "keys:0", tensor: stringTensor([`k${i}`]) }] },
+            alice,
+          );
+        } catch (error) {
+          return { made: i, error };
+        }
+      }
+      return { made: 40, error: undefined };
+    };
+    await withMaster(
+      async (m) => {
+        const first = await fillBarrier(m, await createSession(m, barrierGraph()));
+        assert.ok(first.made >= 12 && first.made <= 26, `made ${first.made}: ${first.error}`);
+        assertCeiling(first.error, limit);
+        assert.deepEqual(await get(m, await createSession(m, barrierGraph()), "big_ready:0"), [first.made]);
+        await m.reset(create(ResetRequestSchema, {}), alice);
+        const again = await fillBarrier(m, await createSession(m, barrierGraph()));
+        assert.equal(again.made, first.made);
+      },
+      { cpuDevices: 2, maxMemoryBytes: limit },
     );
   });
 });

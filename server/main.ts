@@ -346,9 +346,10 @@ function addMemoryOptions(serve: Command): void {
   serve.addOption(
     new Option(
       "--max-memory-bytes <n>",
-      "memory all running steps and long-lived state (variables, queue elements, tables) together " +
-        "may hold (every session, every device); past it new allocations fail RESOURCE_EXHAUSTED " +
-        "until others end or state is freed (e.g. 8GiB; default: half of the machine's memory, or " +
+      "memory all running steps and long-lived state (variables, queue elements, tables, staged " +
+        "tuples, dataset buffers) together may hold (every session, every device); past it new " +
+        "allocations fail RESOURCE_EXHAUSTED until others end or state is freed (e.g. 8GiB; " +
+        "default: half of the machine's memory, or " +
         "of the cgroup limit when lower)",
     )
       .env("TFGATE_MAX_MEMORY_BYTES")

@@ -271,11 +271,11 @@ export const tensorProtoArb: fc.Arbitrary<TensorProto> = fc
 
 /**
  * Ops kept out of the random graphs: ones that wait on another step forever (queues, barriers,
- * staging areas, accumulators, mutexes, Recv), sleep, or touch files (refused without a files
+ * staging areas and maps, accumulators, mutexes, Recv), sleep, or touch files (refused without a files
  * root anyway, but a files root may be configured by whoever runs the campaign).
  */
 const excludedOp =
-  /Queue|Barrier|Stage|Unstage|Accumulator|Mutex|Sleep|Recv|Send|Collective|Read|Write|File|Save|Restore|Record|Reader|Matching|Iterator|Dataset|Lookup.*Import|Checkpoint|Summary|MergeV2/;
+  /Queue|Barrier|Stage|Unstage|MapPeek|Accumulator|Mutex|Sleep|Recv|Send|Collective|Read|Write|File|Save|Restore|Record|Reader|Matching|Iterator|Dataset|Lookup.*Import|Checkpoint|Summary|MergeV2/;
 
 export function fuzzableOps(): OpDefinition[] {
   const out: OpDefinition[] = [];

@@ -9,6 +9,20 @@
 // from the directory whose state could not be kept is "lost": any use fails with the error it
 // carries, until it is deleted or its container cleaned up.
 
+import { randomBytes } from "node:crypto";
+
+/**
+ * A resource name no other worker thread of this process gives out (anonymous seed generators,
+ * memory caches, iterators): a counter alone restarts at 0 on a replacement thread, whose
+ * containers already hold the resources restored from its predecessor under such names.
+ */
+export function uniqueResourceName(prefix: string): string {
+  return `${prefix}${THREAD_TAG}_${uniqueIds++}`;
+}
+
+const THREAD_TAG = randomBytes(6).toString("hex");
+let uniqueIds = 0;
+
 /** Told of every entry looked up, made or deleted, and every container removed. */
 export interface ResourceMgrObserver {
   touched(container: string, typeName: string, name: string): void;

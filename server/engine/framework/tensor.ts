@@ -271,7 +271,7 @@ export class StepMemoryAccount {
       if (!ceiling.tryCharge(bytes)) {
         throw resourceExhausted(
           `${oomPrefix(shape, dtype, this.device)}: the server's running steps and long-lived state (variables, ` +
-            `queues, tables) already hold ${ceiling.total()} bytes, and this tensor's ${bytes} bytes would exceed ` +
+            `queues, tables, staging areas, dataset buffers) already hold ${ceiling.total()} bytes, and this tensor's ${bytes} bytes would exceed ` +
             `the server's memory ceiling of ${ceiling.limit} bytes (--max-memory-bytes); retry when other steps ` +
             "have finished or state was freed",
         );

@@ -4,11 +4,15 @@
 // again. An iterator that stops early leaves the cache empty. A cache file (a non-empty filename)
 // needs the operator's file sandbox.
 //
+// The elements cached count in the server's memory ceiling with the pass of the iterator that read
+// them (a `Holding`): the pass keeps the dataset, and so the cache, alive.
+//
 // CacheDatasetV2 takes a memory-cache resource: a dummy one (what graphs get) means the dataset's
 // own cache; an anonymous one (AnonymousMemoryCache) is shared by the datasets given it.
 
 import { unimplemented } from "../framework/errors.js";
 import type { OpKernelContext } from "../framework/op-kernel.js";
+import { uniqueResourceName } from "../framework/resource-mgr.js";
 import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { EMPTY_VARIANT } from "../framework/variant.js";
@@ -19,6 +23,7 @@ import {
   datasetInput,
   datasetOp,
   type Element,
+  Holding,
   outputSignature,
 } from "./util/dataset.js";
 import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
@@ -27,6 +32,8 @@ import { lookupResource, type ResourceType, resourceHandleInput } from "./util/s
 /** TF's MemoryCache: the cached elements once an iterator has read the whole input. */
 export interface MemoryCache {
   elements: readonly Element[] | undefined;
+  /** How the cached elements are counted (kept with them, so they count as long as they live). */
+  holding?: Holding | undefined;
 }
 
 /** TF's MemoryCacheManager resource type. */
@@ -57,6 +64,7 @@ class CacheDatasetValue extends Dataset {
     if (cached !== undefined) return arrayIterator(cached);
     const input = this.input.makeIterator();
     const seen: Element[] = [];
+    const holding = new Holding();
     let done = false;
     return {
       next: async (ictx) => {
@@ -64,10 +72,14 @@ class CacheDatasetValue extends Dataset {
         const e = await input.next(ictx);
         if (e === undefined) {
           done = true;
-          this.cache.elements ??= seen;
+          if (this.cache.elements === undefined) {
+            this.cache.elements = seen;
+            this.cache.holding = holding;
+          }
           return undefined;
         }
         seen.push(e);
+        holding.change(ictx, e, 1);
         return e;
       },
     };
@@ -153,13 +165,11 @@ export const DummyMemoryCacheKernel: KernelConfig = {
   ),
 };
 
-let anonymousIds = 0;
-
 export const AnonymousMemoryCacheKernel: KernelConfig = {
   op: { name: "AnonymousMemoryCache", outputs: ["handle: resource", "deleter: variant"], isStateful: true },
   kernel: simpleKernel("AnonymousMemoryCache", (ctx) => {
     const mgr = ctx.step.resources;
-    const name = `_AnonymousMemoryCache${anonymousIds++}`;
+    const name = uniqueResourceName("_AnonymousMemoryCache");
     mgr.lookupOrCreate<MemoryCache>(mgr.defaultContainer, name, MEMORY_CACHE_RESOURCE.name, () => ({
       elements: undefined,
     }));

@@ -3,12 +3,14 @@
 // A dummy handle (what a shuffle built inside a function gets) tells the shuffle to make its own
 // generator from its seeds; an anonymous one is a resource shared by the datasets given it.
 
+import { uniqueResourceName } from "../framework/resource-mgr.js";
 import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { EMPTY_VARIANT } from "../framework/variant.js";
 import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
 import {
   DUMMY_SEED_GENERATOR_NAME,
+  reportDraws,
   SEED_GENERATOR_RESOURCE,
   type SeedGenerator,
   seedGenerator,
@@ -38,8 +40,6 @@ export const DummySeedGeneratorKernel: KernelConfig = {
   ),
 };
 
-let anonymousIds = 0;
-
 export const AnonymousSeedGeneratorKernel: KernelConfig = {
   op: {
     name: "AnonymousSeedGenerator",
@@ -52,10 +52,12 @@ export const AnonymousSeedGeneratorKernel: KernelConfig = {
     const seed2 = (ctx.input(1).data as BigInt64Array)[0]!;
     const reshuffle = (ctx.input(2).data as Uint8Array)[0] !== 0;
     const mgr = ctx.step.resources;
-    const name = `_AnonymousSeedGenerator${anonymousIds++}`;
-    mgr.lookupOrCreate<SeedGenerator>(mgr.defaultContainer, name, SEED_GENERATOR_RESOURCE.name, () =>
+    const name = uniqueResourceName("_AnonymousSeedGenerator");
+    const container = mgr.defaultContainer;
+    const gen = mgr.lookupOrCreate<SeedGenerator>(container, name, SEED_GENERATOR_RESOURCE.name, () =>
       seedGenerator(seed, seed2, reshuffle),
     );
+    reportDraws(gen, mgr, container, name);
     ctx.setOutput(0, seedHandle(ctx.step.device.name, mgr.defaultContainer, name));
     ctx.setOutput(1, new Tensor(DataType.DT_VARIANT, [], [EMPTY_VARIANT]));
   }),

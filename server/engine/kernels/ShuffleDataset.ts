@@ -6,6 +6,8 @@
 // buffer. Same seeds, same order as TF.
 //
 // The buffer fills element by element, so a huge buffer_size costs only the elements there are.
+// What it holds between GetNexts counts in the server's memory ceiling with the iterator's pass
+// (a `Holding`, docs/security.md "Memory").
 
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrBool } from "../framework/op-def.js";
@@ -16,6 +18,7 @@ import {
   datasetInput,
   datasetOp,
   type Element,
+  Holding,
   outputSignature,
 } from "./util/dataset.js";
 import type { KernelConfig } from "./util/kernel-config.js";
@@ -49,6 +52,7 @@ class ShuffleDatasetValue extends Dataset {
     const random = new SingleSampleAdapter(new PhiloxRandom(seed, seed2));
     const input = this.input.makeIterator();
     const buffer: Element[] = [];
+    const holding = new Holding();
     let head = 0;
     let inputDone = false;
     return {
@@ -56,7 +60,10 @@ class ShuffleDatasetValue extends Dataset {
         while (!inputDone && buffer.length - head < this.bufferSize) {
           const e = await input.next(ictx);
           if (e === undefined) inputDone = true;
-          else buffer.push(e);
+          else {
+            buffer.push(e);
+            holding.change(ictx, e, 1);
+          }
         }
         const size = buffer.length - head;
         if (size === 0) return undefined;
@@ -64,6 +71,7 @@ class ShuffleDatasetValue extends Dataset {
         const out = buffer[index]!;
         buffer[index] = buffer[head]!;
         head++;
+        holding.change(ictx, out, -1);
         // Drop consumed slots now and then, so the array does not keep them.
         if (head > 1024 && head * 2 > buffer.length) {
           buffer.splice(0, head);

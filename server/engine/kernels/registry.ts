@@ -53,6 +53,14 @@ import { avgPoolConfig } from "./AvgPool.js";
 import { avgPool3DConfig } from "./AvgPool3D.js";
 import { avgPool3DGradConfig } from "./AvgPool3DGrad.js";
 import { avgPoolGradConfig } from "./AvgPoolGrad.js";
+import {
+  BarrierCloseKernel,
+  BarrierIncompleteSizeKernel,
+  BarrierInsertManyKernel,
+  BarrierKernel,
+  BarrierReadySizeKernel,
+  BarrierTakeManyKernel,
+} from "./BarrierOps.js";
 import { BatchDatasetKernel, BatchDatasetV2Kernel } from "./BatchDatasetV2.js";
 import { batchMatMulConfig, batchMatMulV2Config } from "./BatchMatMulV2.js";
 import { batchToSpaceConfig } from "./BatchToSpace.js";
@@ -267,6 +275,7 @@ import {
 import { MakeIteratorKernel } from "./MakeIterator.js";
 import { MapAndBatchDatasetKernel } from "./MapAndBatchDataset.js";
 import { MapDatasetKernel, ParallelMapDatasetKernel, ParallelMapDatasetV2Kernel } from "./MapDataset.js";
+import { stagingMapKernels } from "./MapStageOps.js";
 import { matchingFilesConfig } from "./MatchingFiles.js";
 import { matMulConfig } from "./MatMul.js";
 import { matrixBandPartConfig } from "./MatrixBandPart.js";
@@ -554,6 +563,13 @@ import { stackCloseV2Config } from "./StackCloseV2.js";
 import { stackPopV2Config } from "./StackPopV2.js";
 import { stackPushV2Config } from "./StackPushV2.js";
 import { stackV2Config } from "./StackV2.js";
+import {
+  StageClearKernel,
+  StageKernel,
+  StagePeekKernel,
+  StageSizeKernel,
+  UnstageKernel,
+} from "./StageOps.js";
 import { statelessMultinomialConfig } from "./StatelessMultinomial.js";
 import { statelessRandomBinomialConfig } from "./StatelessRandomBinomial.js";
 import { statelessRandomGammaV2Config } from "./StatelessRandomGammaV2.js";
@@ -1158,6 +1174,18 @@ export const kernelConfigs: readonly KernelConfig[] = [
   AnonymousSeedGeneratorKernel,
   DeleteSeedGeneratorKernel,
   DummySeedGeneratorKernel,
+  StageKernel,
+  UnstageKernel,
+  StagePeekKernel,
+  StageSizeKernel,
+  StageClearKernel,
+  ...stagingMapKernels,
+  BarrierKernel,
+  BarrierInsertManyKernel,
+  BarrierTakeManyKernel,
+  BarrierCloseKernel,
+  BarrierIncompleteSizeKernel,
+  BarrierReadySizeKernel,
   segmentMaxConfig,
   segmentMeanConfig,
   segmentMinConfig,

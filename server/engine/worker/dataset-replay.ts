@@ -2,7 +2,8 @@
 // thread, so that an iterator keeps its position (docs/architecture.md, "Resources that outlive a
 // worker thread"). Each recorded dataset kernel run is run again, inputs first: the kernel is made
 // from its op and attrs as the executor makes it, with a function runtime over the recorded
-// library, and computed on the recorded input tensors with the random seeds it drew the first time.
+// library, and computed on the recorded input tensors with the random seeds it drew the first time
+// (and copies of the seed generators it was given, as they were then).
 // It runs in the step of the GetNext that takes the pass up (its device, file sandbox, memory).
 
 import { createFunctionRuntime } from "../executor/function-runtime.js";
@@ -10,7 +11,9 @@ import { internal } from "../framework/errors.js";
 import { createFunctionLibrary, type FunctionRuntime } from "../framework/function.js";
 import { lookUpOp } from "../framework/op-def.js";
 import { findKernel, isAsyncKernel, type OpKernelContext } from "../framework/op-kernel.js";
-import type { Tensor } from "../framework/tensor.js";
+import { stepContainerName, uniqueResourceName } from "../framework/resource-mgr.js";
+import { type ResourceHandle, Tensor } from "../framework/tensor.js";
+import { DataType } from "../framework/types.js";
 import {
   type Dataset,
   datasetFromTensor,
@@ -24,6 +27,33 @@ import {
   pipelineLibrary,
   recipeTensor,
 } from "../kernels/util/dataset-recipe.js";
+import {
+  SEED_GENERATOR_RESOURCE,
+  type SeedGeneratorState,
+  seedGeneratorFrom,
+} from "../kernels/util/seed-generator.js";
+
+/**
+ * A handle to a copy of a seed generator as the recorded run found it, in the step's container:
+ * the rebuilt dataset draws from the copy what the first one drew, and the shared generator,
+ * restored where it had got to, is left alone.
+ */
+function seedGeneratorCopy(state: SeedGeneratorState, ictx: IteratorContext): Tensor {
+  const { step } = ictx;
+  const container = stepContainerName(step.stepId);
+  const name = uniqueResourceName("_ReplayedSeedGenerator");
+  step.resources.lookupOrCreate(container, name, SEED_GENERATOR_RESOURCE.name, () =>
+    seedGeneratorFrom(state),
+  );
+  const handle: ResourceHandle = {
+    device: step.device.name,
+    container,
+    name,
+    hashCode: SEED_GENERATOR_RESOURCE.hash,
+    maybeTypeName: SEED_GENERATOR_RESOURCE.name,
+  };
+  return new Tensor(DataType.DT_RESOURCE, [], [handle]);
+}
 
 /** The dataset a recorded pipeline makes, built again in the step of `ictx`. */
 export function rebuildDataset(pipeline: DurablePipeline, ictx: IteratorContext): Dataset {
@@ -35,9 +65,11 @@ export function rebuildDataset(pipeline: DurablePipeline, ictx: IteratorContext)
 }
 
 function runRecipe(r: DatasetRecipe, ictx: IteratorContext, functions: FunctionRuntime): Dataset {
-  const inputs: Tensor[] = r.inputs.map((i) =>
-    "dataset" in i ? datasetTensor(runRecipe(i.dataset, ictx, functions)) : recipeTensor(i.tensor),
-  );
+  const inputs: Tensor[] = r.inputs.map((i) => {
+    if ("dataset" in i) return datasetTensor(runRecipe(i.dataset, ictx, functions));
+    if ("seedGenerator" in i) return seedGeneratorCopy(i.seedGenerator, ictx);
+    return recipeTensor(i.tensor);
+  });
   const reg = findKernel(r.op, ictx.step.device.type);
   const opDef = lookUpOp(r.op);
   if (reg === undefined || opDef === undefined)

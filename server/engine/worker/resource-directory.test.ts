@@ -10,9 +10,17 @@ import { createMemoryCeilingShare, MemoryCeiling, resourceSlot } from "../framew
 import { createResourceMgr, type ResourceMgr } from "../framework/resource-mgr.js";
 import { fromValues, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
+import { TensorList } from "../framework/variant.js";
+import { HeldBytes, Holding } from "../kernels/util/dataset.js";
 import type { DurablePipeline } from "../kernels/util/dataset-recipe.js";
 import { ITERATOR_RESOURCE, IteratorResource } from "../kernels/util/iterator-resource.js";
 import { FifoQueue, QUEUE_TYPE, type Queue } from "../kernels/util/queue-base.js";
+import {
+  isSeedGenerator,
+  SEED_GENERATOR_RESOURCE,
+  type SeedGenerator,
+  seedGenerator,
+} from "../kernels/util/seed-generator.js";
 import { VAR_TYPE_NAME, type Var } from "../kernels/util/variables.js";
 import {
   applyDurableChanges,
@@ -110,12 +118,13 @@ describe("the resource directory", () => {
       },
       library: undefined,
     };
-    it.pass = { pipeline, produced: 0 };
+    const pass = { pipeline, produced: 0, held: new HeldBytes() };
+    it.pass = pass;
     directory.flush(true);
     assert.equal(published.length, 1);
     assert.ok(ceiling.total() >= 4000, `${ceiling.total()}`);
     for (const n of [1, 2, 3]) {
-      it.pass.produced = n;
+      pass.produced = n;
       mgr.lookup("", "it", ITERATOR_RESOURCE.name);
       directory.flush(true);
     }
@@ -131,7 +140,7 @@ describe("the resource directory", () => {
     assert.equal(record.state.pass?.produced, 3);
     assert.deepEqual(record.state.pass?.pipeline?.recipe.op, "TensorDataset");
     // A new pass (MakeIterator) is a new record.
-    it.pass = { pipeline, produced: 0 };
+    it.pass = { pipeline, produced: 0, held: new HeldBytes() };
     mgr.lookup("", "it", ITERATOR_RESOURCE.name);
     directory.flush(true);
     assert.ok("record" in published.at(-1)!);
@@ -177,5 +186,99 @@ describe("the resource directory", () => {
     next.directory.dropScope("s:h1");
     assert.deepEqual(kept([...first.published, ...next.published]), []);
     assert.equal(next.ceiling.total(), 0);
+  });
+
+  test("a drained queue gives its bytes back at the flush", async () => {
+    const { ceiling, directory, mgr } = setUp(1 << 20);
+    const q = mgr.lookupOrCreate<Queue>("", "q", QUEUE_TYPE.name, () => new FifoQueue(-1, [F], [[100]], "q"));
+    q.adopt([[floats(100)], [floats(100)]], false);
+    mgr.lookup("", "q", QUEUE_TYPE.name);
+    directory.flush(true);
+    assert.equal(ceiling.total(), 800);
+    await q.dequeue();
+    await q.dequeue();
+    mgr.lookup("", "q", QUEUE_TYPE.name);
+    directory.flush(true);
+    assert.equal(ceiling.total(), 0);
+  });
+
+  test("a TensorList kept in a variable counts the tensors it holds, strings by their bytes", () => {
+    const { ceiling, directory, mgr } = setUp(1 << 20);
+    const text = new Tensor(DataType.DT_STRING, [2], [new Uint8Array(5000), new Uint8Array(3000)]);
+    const list = new TensorList(F, undefined, [floats(1000), floats(500), text], -1);
+    assign(mgr, "l", new Tensor(DataType.DT_VARIANT, [], [list]));
+    directory.flush(true);
+    // 4000 + 2000 + 8000 bytes of elements, 8 a slot and 8 the variant itself.
+    assert.equal(ceiling.total(), 14000 + 3 * 8 + 8);
+  });
+
+  test("an iterator pass's buffers count with it: growth is charged, what it lets go is given back", () => {
+    const { ceiling, directory, mgr, published } = setUp(10_000);
+    const it = mgr.lookupOrCreate("", "it", ITERATOR_RESOURCE.name, () => new IteratorResource([F], [[]]));
+    const held = new HeldBytes();
+    it.pass = { pipeline: undefined, produced: 0, held };
+    directory.flush(true);
+    const buffer = new Holding();
+    const ictx = { step: undefined as never, held };
+    buffer.change(ictx, [floats(1000)], 1);
+    it.pass.produced = 1;
+    mgr.lookup("", "it", ITERATOR_RESOURCE.name);
+    directory.flush(true);
+    assert.equal(ceiling.total(), 4000);
+    assert.deepEqual(kept(published)[0]?.held, 4000);
+    // Past the ceiling: counted (a buffer cannot be taken back) and the step is told.
+    buffer.change(ictx, [floats(2000)], 1);
+    it.pass.produced = 2;
+    mgr.lookup("", "it", ITERATOR_RESOURCE.name);
+    assert.throws(
+      () => directory.flush(true),
+      (e: unknown) =>
+        isTfError(e) &&
+        tfCodeName(e.code) === "RESOURCE_EXHAUSTED" &&
+        /memory ceiling of 10000 bytes \(--max-memory-bytes\)/.test(e.message) &&
+        /cannot be taken back/.test(e.message),
+    );
+    assert.equal(ceiling.total(), 12000);
+    buffer.change(ictx, [floats(2000)], -1);
+    it.pass.produced = 3;
+    mgr.lookup("", "it", ITERATOR_RESOURCE.name);
+    directory.flush(true);
+    assert.equal(ceiling.total(), 4000);
+    // A replacement thread starts the pass over: what the old one held is given back.
+    const next = setUp(10_000, kept(published));
+    next.ceiling.add(4000);
+    next.directory.flush(true);
+    assert.equal(next.ceiling.total(), 0);
+    assert.equal(kept([...published, ...next.published])[0]?.held, 0);
+    // Deleting frees.
+    mgr.cleanup("");
+    directory.flush(true);
+    assert.equal(ceiling.total(), 0);
+  });
+
+  test("a seed generator is kept with its seeds and how far its stream went", () => {
+    const first = setUp(1 << 20);
+    const gen = first.mgr.lookupOrCreate<SeedGenerator>("", "g", SEED_GENERATOR_RESOURCE.name, () =>
+      seedGenerator(7n, 8n, true),
+    );
+    gen.generateSeeds();
+    first.directory.flush(true);
+    gen.generateSeeds();
+    first.mgr.lookup("", "g", SEED_GENERATOR_RESOURCE.name);
+    first.directory.flush(true);
+    const twin = seedGenerator(7n, 8n, true);
+    twin.generateSeeds();
+    twin.generateSeeds();
+    const next = setUp(1 << 20, kept(first.published));
+    const back = next.mgr.lookup<SeedGenerator>("localhost", "g", SEED_GENERATOR_RESOURCE.name);
+    assert.ok(isSeedGenerator(back));
+    assert.deepEqual(back.generateSeeds(), twin.generateSeeds());
+    // A draw alone (no lookup in the step) is recorded: the restored generator reports its draws.
+    assert.ok(next.directory !== undefined);
+    next.directory.flush(true);
+    assert.deepEqual(
+      kept([...first.published, ...next.published]).map((r) => r.state),
+      [{ kind: "seedGenerator", generator: { reshuffle: true, seed: 7n, seed2: 8n, pairs: 3 } }],
+    );
   });
 });

@@ -34,11 +34,13 @@ import {
   type DurableChange,
   type DurableRecord,
   durableBytes,
+  heldOf,
   progressOf,
   reviveResource,
   sameLayoutValue,
   snapshotResource,
 } from "../kernels/util/durable-resources.js";
+import { isSeedGenerator, reportDraws } from "../kernels/util/seed-generator.js";
 import { LEGACY_VAR_TYPE_NAME, VAR_TYPE_NAME, type Var } from "../kernels/util/variables.js";
 import { rebuildDataset } from "./dataset-replay.js";
 
@@ -58,6 +60,8 @@ interface Sent {
   readonly owner: string | undefined;
   /** An iterator's elements produced as last recorded (see progressOf). */
   readonly progress?: number | undefined;
+  /** The part of `bytes` its thread holds beside the record (see heldOf). */
+  readonly held?: number | undefined;
 }
 
 interface Touched {
@@ -142,10 +146,17 @@ export function createResourceDirectory(options: ResourceDirectoryOptions): Reso
         const value = reviveResource(r.state, options.where, rebuildDataset);
         if (value instanceof Error) mgr.markLost(r.container, r.name, r.typeName, value);
         else mgr.restore(r.container, r.name, r.typeName, value);
+        if (isSeedGenerator(value)) reportDraws(value, mgr, r.container, r.name);
         if (r.owner !== undefined) ownBySession(mgr, r.owner, r.container, r.name, r.typeName);
         const key = recordKey(scope, device, r.container, r.typeName, r.name);
         const progress = progressOf(r.typeName, value);
-        sent.set(key, { mark: changeMark(r.typeName, value), bytes: r.bytes, owner: r.owner, progress });
+        const { bytes, held, owner } = r;
+        sent.set(key, { mark: changeMark(r.typeName, value), bytes, owner, progress, held });
+        // What the old thread held beside the record is gone: the next flush gives it back.
+        if ((held ?? 0) > 0) {
+          const { container, typeName, name } = r;
+          touched.set(key, { mgr, scope, device, container, typeName, name });
+        }
       }
       restored.delete(`${scope}\u0000${device}`);
     },
@@ -157,7 +168,10 @@ export function createResourceDirectory(options: ResourceDirectoryOptions): Reso
       cleared.clear();
       const batch = [...touched.entries()];
       touched.clear();
-      const grown = recordChanges(batch, sent, changes, drop);
+      const released = (n: number) => {
+        if (n > 0) options.ceiling?.release(n);
+      };
+      const grown = recordChanges(batch, sent, changes, drop, released);
       try {
         chargeGrowth(grown, options.ceiling, check, sent, changes);
       } finally {
@@ -195,12 +209,16 @@ interface Growth {
   readonly delta: number;
 }
 
-/** Records the touched entries that changed; returns those whose bytes grew (not yet charged). */
+/**
+ * Records the touched entries that changed; gives back at once what shrank (a drained queue, a
+ * shuffle buffer) and returns those whose bytes grew (not yet charged).
+ */
 function recordChanges(
   batch: readonly [string, Touched][],
   sent: Map<string, Sent>,
   changes: DurableChange[],
   drop: (key: string, changes: DurableChange[]) => void,
+  released: (bytes: number) => void,
 ): Growth[] {
   const grown: Growth[] = [];
   for (const [key, e] of batch) {
@@ -213,11 +231,15 @@ function recordChanges(
     const before = sent.get(key);
     const mark = changeMark(e.typeName, value);
     if (before !== undefined && mark !== undefined && mark === before.mark) {
-      // The same iterator pass: only its count of elements produced travels.
+      // The same iterator pass: only its count of elements produced and the bytes it holds travel.
       const progress = progressOf(e.typeName, value);
-      if (progress !== undefined && progress !== before.progress) {
-        changes.push({ key, produced: progress });
-        sent.set(key, { ...before, progress });
+      const held = heldOf(e.typeName, value);
+      if (progress !== before.progress || held !== (before.held ?? 0)) {
+        changes.push({ key, produced: progress, held });
+        const bytes = before.bytes - (before.held ?? 0) + held;
+        sent.set(key, { ...before, progress, held, bytes });
+        if (bytes > before.bytes) grown.push({ key, entry: e, value, before, delta: bytes - before.bytes });
+        else released(before.bytes - bytes);
       }
       continue;
     }
@@ -228,13 +250,15 @@ function recordChanges(
       continue;
     }
     const state = snapshotResource(e.typeName, value);
-    const bytes = durableBytes(state);
+    const held = heldOf(e.typeName, value);
+    const bytes = durableBytes(state) + held;
     const owner = before !== undefined ? before.owner : ownerOf(e.mgr, e.container, e.name, e.typeName);
     const { scope, device, container, typeName, name } = e;
-    changes.push({ key, record: { scope, device, container, typeName, name, owner, bytes, state } });
-    sent.set(key, { mark, bytes, owner, progress: progressOf(e.typeName, value) });
+    changes.push({ key, record: { scope, device, container, typeName, name, owner, bytes, held, state } });
+    sent.set(key, { mark, bytes, owner, progress: progressOf(e.typeName, value), held });
     const delta = bytes - (before?.bytes ?? 0);
     if (delta > 0) grown.push({ key, entry: e, value, before, delta });
+    else released(-delta);
   }
   return grown;
 }
@@ -264,10 +288,18 @@ function chargeGrowth(
     if (!takeBack(g, sent, changes)) kept += g.delta;
   }
   ceiling.add(kept);
+  const outcome =
+    kept === 0
+      ? "their new values were not kept"
+      : kept === total
+        ? "they are kept (what a step added to a queue, table, staging area or dataset buffer cannot " +
+          "be taken back) and refuse further allocations until state is freed"
+        : "new variable values were not kept; what the step added to queues, tables, staging areas " +
+          "or dataset buffers is kept and refuses further allocations until state is freed";
   throw resourceExhausted(
-    `OOM when keeping the step's variables: their ${total} bytes would exceed the server's memory ` +
-      `ceiling of ${ceiling.limit} bytes (--max-memory-bytes) with what other variables, queues, tables and ` +
-      "running steps hold; their new values were not kept. Free state (Reset, close sessions) or retry later.",
+    `OOM when keeping the step's long-lived state: its ${total} bytes would exceed the server's memory ` +
+      `ceiling of ${ceiling.limit} bytes (--max-memory-bytes) with what other variables, queues, tables, ` +
+      `staging areas, dataset buffers and running steps hold; ${outcome}. Free state (Reset, close sessions) or retry later.`,
   );
 }
 

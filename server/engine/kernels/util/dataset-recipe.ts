@@ -3,10 +3,11 @@
 // iterator's position with its checkpointing (each iterator's SaveInternal/RestoreInternal in
 // core/kernels/data/*_dataset_op.cc, the dataset graph in core/data/serialization_utils.cc); here
 // the position is kept by replay: a dataset's recipe is the dataset kernel that made it (op, attrs,
-// input tensors, the datasets it consumed as recipes, the random seeds it drew) and the function
+// input tensors, the datasets it consumed as recipes, the random seeds it drew, the state of the
+// seed generators it was given) and the function
 // library its functions come from; a rebuilt iterator runs the recipe again and skips the elements
 // the old one had produced. That is exact only where the pipeline is deterministic, so a dataset
-// has no recipe when one of its inputs cannot be kept (a resource such as a seed generator, a
+// has no recipe when one of its inputs cannot be kept (a resource other than a seed generator, a
 // variant that is not a dataset, a dataset without a recipe), and a recipe is refused for replay
 // when a function it calls holds an unseeded random op (its seeds are drawn by the kernel, not
 // recorded). Sources are read again when replayed (files may have changed, as TF's own restore
@@ -22,13 +23,20 @@ import {
 } from "../../../../gen/tensorflow/core/framework/function_pb.js";
 import type { AttrMap } from "../../framework/op-def.js";
 import type { OpKernelConstruction, OpKernelContext } from "../../framework/op-kernel.js";
-import { crossingStorage, Tensor, type TensorData } from "../../framework/tensor.js";
+import { crossingStorage, type ResourceHandle, Tensor, type TensorData } from "../../framework/tensor.js";
 import { DataType } from "../../framework/types.js";
-import { DUMMY_SEED_GENERATOR_NAME } from "./seed-generator.js";
+import {
+  DUMMY_SEED_GENERATOR_NAME,
+  isSeedGenerator,
+  SEED_GENERATOR_RESOURCE,
+  type SeedGeneratorState,
+} from "./seed-generator.js";
 
 /** One input of a recorded dataset kernel run. */
 export type RecipeInput =
   | { readonly dataset: DatasetRecipe }
+  /** A seed-generator resource, as it was when the run took it (replayed with a private copy). */
+  | { readonly seedGenerator: SeedGeneratorState }
   | {
       readonly tensor: {
         readonly dtype: DataType;
@@ -62,7 +70,11 @@ export interface DurablePipeline {
  */
 interface Recorded {
   readonly run: Omit<DatasetRecipe, "inputs">;
-  readonly inputs: readonly ({ readonly dataset: Recorded } | { readonly tensor: Tensor })[];
+  readonly inputs: readonly (
+    | { readonly dataset: Recorded }
+    | { readonly tensor: Tensor }
+    | { readonly seedGenerator: SeedGeneratorState }
+  )[];
   readonly libraries: ReadonlySet<FunctionDefLibrary>;
 }
 
@@ -101,9 +113,10 @@ function recipeOf(
       continue;
     }
     if (t.dtype === DataType.DT_RESOURCE) {
-      // A dummy seed generator handle names no resource; any other handle is state not kept here.
-      const h = (t.data as readonly { name: string }[])[0];
-      if (t.rank !== 0 || h?.name !== DUMMY_SEED_GENERATOR_NAME) return null;
+      const input = resourceInput(ctx, t);
+      if (input === undefined) return null;
+      inputs.push(input);
+      continue;
     }
     inputs.push({ tensor: t });
   }
@@ -111,10 +124,25 @@ function recipeOf(
   return { run: { op, nodeName, attrs, inputTypes, outputTypes, seeds }, inputs, libraries };
 }
 
+/**
+ * A resource input as a recipe keeps it: a dummy seed generator's handle (it names no resource) as
+ * is; a seed generator as its state now, before the pass over this dataset draws from it, so a
+ * replay draws the same seeds from a copy; undefined for any other resource (state not kept here).
+ */
+function resourceInput(ctx: OpKernelContext, t: Tensor): Recorded["inputs"][number] | undefined {
+  const h = (t.data as readonly ResourceHandle[])[0];
+  if (t.rank !== 0 || h === undefined) return undefined;
+  if (h.name === DUMMY_SEED_GENERATOR_NAME) return { tensor: t };
+  if (h.hashCode !== SEED_GENERATOR_RESOURCE.hash) return undefined;
+  const gen = ctx.step.resources.peek(h.container, h.name, SEED_GENERATOR_RESOURCE.name);
+  return isSeedGenerator(gen) ? { seedGenerator: gen.state } : undefined;
+}
+
 /** A recorded run as a structured-clone-able recipe. */
 function toRecipe(r: Recorded): DatasetRecipe {
   const inputs = r.inputs.map((i): RecipeInput => {
     if ("dataset" in i) return { dataset: toRecipe(i.dataset) };
+    if ("seedGenerator" in i) return i;
     const t = i.tensor;
     return { tensor: { dtype: t.dtype, shape: t.shape, data: crossingStorage(t.data) } };
   });
@@ -161,6 +189,7 @@ export function pipelineBytes(p: DurablePipeline): number {
     256 +
     r.inputs.reduce((sum, i) => {
       if ("dataset" in i) return sum + visit(i.dataset);
+      if ("seedGenerator" in i) return sum + 32;
       const d = i.tensor.data;
       return sum + (ArrayBuffer.isView(d) ? d.byteLength : 8 * d.length + objectBytes(d));
     }, 0);

@@ -14,7 +14,7 @@ import { invalidArgument, isTfError, TfCode } from "../../framework/errors.js";
 import type { AttrMap } from "../../framework/op-def.js";
 import { getAttrList, getAttrTypeList } from "../../framework/op-def.js";
 import type { OpKernelConstruction, OpKernelContext, StepContext } from "../../framework/op-kernel.js";
-import { swapStepAccount, Tensor, type VariantValue } from "../../framework/tensor.js";
+import { swapStepAccount, Tensor, type VariantValue, valueBytes } from "../../framework/tensor.js";
 import { DataType, dataTypeString } from "../../framework/types.js";
 import type { PartialShape } from "../../framework/variant.js";
 import { recordDataset } from "./dataset-recipe.js";
@@ -42,6 +42,51 @@ export interface IteratorContext {
    * restarts its sequence when the iterator is re-initialised, as in TF.
    */
   readonly functions?: FunctionScope;
+  /** What the iterator's pass keeps between GetNexts, counted as long-lived state (see hold). */
+  readonly held?: HeldBytes | undefined;
+}
+
+/**
+ * What an iterator pass keeps from one GetNext to the next (shuffle buffers, in-memory caches),
+ * counted with the iterator in the server's memory ceiling (worker/resource-directory.ts): a
+ * step's memory account frees what the step made when it ends. Each buffering iterator counts its
+ * own bytes (a Holding) and the pass sums the live ones: an iterator a pass gave up mid-way (the
+ * input of a take or a zip) is referred to weakly, and stops counting when its buffer is collected.
+ */
+export class HeldBytes {
+  private readonly holdings = new Set<WeakRef<Holding>>();
+
+  track(h: Holding): void {
+    this.holdings.add(new WeakRef(h));
+  }
+
+  get bytes(): number {
+    let sum = 0;
+    for (const ref of this.holdings) {
+      const h = ref.deref();
+      if (h === undefined) this.holdings.delete(ref);
+      else sum += h.bytes;
+    }
+    return sum;
+  }
+}
+
+/** The bytes one buffering iterator keeps, reported to the pass it runs in (see HeldBytes). */
+export class Holding {
+  bytes = 0;
+  private pass: HeldBytes | undefined;
+
+  /** Counts an element kept (`sign` 1) or let go of (-1). */
+  change(ictx: IteratorContext, e: Element, sign: 1 | -1): void {
+    const held = ictx.held;
+    if (held !== undefined && held !== this.pass) {
+      held.track(this);
+      this.pass = held;
+    }
+    let bytes = 0;
+    for (const t of e) bytes += valueBytes(t);
+    this.bytes += sign * bytes;
+  }
 }
 
 /** Function instances of one iterator, by the dataset function they instantiate. */

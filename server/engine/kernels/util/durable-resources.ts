@@ -1,6 +1,6 @@
 // The durable form of a device's long-lived resources (TF's ResourceBase subclasses kept in a
 // ResourceMgr): what a worker thread mirrors to the master's thread so that a replacement thread
-// rebuilds the same variables, queues and tables (docs/architecture.md, "Resources that outlive a
+// rebuilds the same variables, queues, tables, iterators and seed generators (docs/architecture.md, "Resources that outlive a
 // worker thread"). TF has no such thing: a restarted TF worker starts with empty containers, and
 // clients rebuild state from checkpoints. Here many tenants share one process, so one tenant's
 // crashing or runaway kernel must not wipe everyone's state.
@@ -13,14 +13,24 @@
 // An iterator keeps its signature and, when its dataset can be replayed exactly, its pass: how the
 // dataset was made (dataset-recipe.ts) and how many elements it produced; a replacement thread
 // rebuilds the dataset and skips those elements. Otherwise GetNext fails FAILED_PRECONDITION after
-// a restart until MakeIterator starts a new pass. Kinds with no durable form (barriers, staging areas, seed generators, …) come back "lost":
-// every use fails ABORTED saying the worker was restarted.
+// a restart until MakeIterator starts a new pass. A seed generator keeps its seeds and how far its
+// stream went; a barrier its flags, insertion index, incomplete tuples and ready queue; a staging
+// area its bounds and tuples; a staging map its bounds, complete and
+// incomplete tuples and TF's byte count. Kinds with no durable form (stacks, TensorArrays outside a step, memory caches) come
+// back "lost": every use fails ABORTED saying the worker was restarted.
 
 import { aborted, failedPrecondition } from "../../framework/errors.js";
 import type { RefCell } from "../../framework/op-kernel.js";
 import { crossingStorage, stringBytes, Tensor, type TensorData } from "../../framework/tensor.js";
 import { DataType } from "../../framework/types.js";
-import { dataFromWire, dataToWire, type PartialShape as IteratorShape } from "../../framework/variant.js";
+import {
+  dataFromWire,
+  dataToWire,
+  type PartialShape as IteratorShape,
+  type WireVariant,
+} from "../../framework/variant.js";
+import { BARRIER_RESOURCE, Barrier, type BarrierState } from "./barrier.js";
+import { HeldBytes } from "./dataset.js";
 import { type DurablePipeline, pipelineBytes } from "./dataset-recipe.js";
 import { ITERATOR_RESOURCE, IteratorResource, type RebuildDataset } from "./iterator-resource.js";
 import { LOOKUP_TABLE_TYPE, type LookupTable } from "./lookup-table.js";
@@ -34,6 +44,19 @@ import {
   RandomShuffleQueue,
   type Tuple,
 } from "./queue-base.js";
+import {
+  SEED_GENERATOR_RESOURCE,
+  type SeedGenerator,
+  type SeedGeneratorState,
+  seedGeneratorFrom,
+} from "./seed-generator.js";
+import { STAGING_AREA_RESOURCE, StagingArea } from "./staging-area.js";
+import {
+  type MapTuple,
+  ORDERED_STAGING_MAP_RESOURCE,
+  STAGING_MAP_RESOURCE,
+  StagingMap,
+} from "./staging-map.js";
 import {
   declaredShape,
   LEGACY_VAR_TYPE_NAME,
@@ -103,6 +126,37 @@ export type DurableState =
       /** The pass to take up again (how its dataset was made, elements produced), if any. */
       readonly pass?: { readonly pipeline: DurablePipeline | undefined; readonly produced: number };
     }
+  | { readonly kind: "seedGenerator"; readonly generator: SeedGeneratorState }
+  | {
+      readonly kind: "stagingArea";
+      readonly capacity: number;
+      readonly memoryLimit: number;
+      readonly tuples: readonly (readonly WireTensor[])[];
+    }
+  | {
+      readonly kind: "barrier";
+      readonly name: string;
+      readonly dtypes: readonly DataType[];
+      readonly shapes: readonly (readonly number[])[];
+      readonly state: Omit<BarrierState, "incomplete" | "ready">;
+      readonly incomplete: readonly {
+        readonly key: Uint8Array;
+        readonly index: bigint;
+        readonly components: readonly (WireTensor | null)[];
+      }[];
+      readonly ready: readonly (readonly WireTensor[])[];
+    }
+  | {
+      readonly kind: "stagingMap";
+      readonly ordered: boolean;
+      readonly dtypes: readonly DataType[];
+      readonly capacity: number;
+      readonly memoryLimit: number;
+      readonly complete: readonly (readonly [bigint, readonly (WireTensor | null)[]])[];
+      readonly incomplete: readonly (readonly [bigint, readonly (WireTensor | null)[]])[];
+      /** TF's own byte count, which decides when a put waits (staging-map.ts). */
+      readonly bytes: number;
+    }
   | { readonly kind: "lost"; readonly typeName: string };
 
 /** One resource as the master's thread keeps it for a replacement thread. */
@@ -115,7 +169,10 @@ export interface DurableRecord {
   readonly name: string;
   /** The session whose closing deletes the resource (TF's kernel-private resources). */
   readonly owner: string | undefined;
+  /** What the memory ceiling counts for it: its state's bytes and `held`. */
   readonly bytes: number;
+  /** Bytes its thread holds beside the state (an iterator pass's buffers and caches, see heldOf). */
+  readonly held?: number | undefined;
   readonly state: DurableState;
 }
 
@@ -127,7 +184,7 @@ export interface DurableRecord {
 export type DurableChange =
   | { readonly key: string; readonly record: DurableRecord | undefined }
   | { readonly key: string; readonly data: TensorData }
-  | { readonly key: string; readonly produced: number };
+  | { readonly key: string; readonly produced: number | undefined; readonly held: number };
 
 /** Applies changes to the records a master's thread keeps for a worker. */
 export function applyDurableChanges(
@@ -137,8 +194,14 @@ export function applyDurableChanges(
   for (const c of changes) {
     if ("produced" in c) {
       const r = records.get(c.key);
-      if (r !== undefined && r.state.kind === "iterator" && r.state.pass !== undefined) {
-        records.set(c.key, { ...r, state: { ...r.state, pass: { ...r.state.pass, produced: c.produced } } });
+      if (r !== undefined && r.state.kind === "iterator") {
+        const bytes = r.bytes - (r.held ?? 0) + c.held;
+        const { pass } = r.state;
+        const state =
+          pass !== undefined && c.produced !== undefined
+            ? { ...r.state, pass: { ...pass, produced: c.produced } }
+            : r.state;
+        records.set(c.key, { ...r, bytes, held: c.held, state });
       }
     } else if ("data" in c) {
       const r = records.get(c.key);
@@ -187,7 +250,13 @@ export function changeMark(typeName: string, value: unknown): unknown {
     case ITERATOR_RESOURCE.name:
       return (value as IteratorResource).pass ?? ITERATOR_RESOURCE;
     case QUEUE_TYPE.name:
+    case STAGING_AREA_RESOURCE.name:
+    case STAGING_MAP_RESOURCE.name:
+    case ORDERED_STAGING_MAP_RESOURCE.name:
+    case BARRIER_RESOURCE.name:
       return undefined;
+    case SEED_GENERATOR_RESOURCE.name:
+      return (value as SeedGenerator).state.pairs;
     default:
       return typeName;
   }
@@ -201,6 +270,14 @@ const wire = (t: Tensor | undefined) => (t === undefined ? undefined : toWireTen
  */
 export function progressOf(typeName: string, value: unknown): number | undefined {
   return typeName === ITERATOR_RESOURCE.name ? (value as IteratorResource).pass?.produced : undefined;
+}
+
+/**
+ * Bytes a resource holds on its thread beyond its durable state, counted in the memory ceiling
+ * with it: an iterator pass's shuffle buffers and in-memory caches (IteratorPass.held).
+ */
+export function heldOf(typeName: string, value: unknown): number {
+  return typeName === ITERATOR_RESOURCE.name ? ((value as IteratorResource).pass?.held.bytes ?? 0) : 0;
 }
 
 /** The durable state of one resource. */
@@ -233,9 +310,79 @@ export function snapshotResource(typeName: string, value: unknown): DurableState
       const pass = r.pass && { pipeline: r.pass.pipeline, produced: r.pass.produced };
       return { kind: "iterator", dtypes: r.dtypes, shapes: r.shapes, ...(pass ? { pass } : {}) };
     }
+    case SEED_GENERATOR_RESOURCE.name:
+      return { kind: "seedGenerator", generator: (value as SeedGenerator).state };
+    case STAGING_AREA_RESOURCE.name: {
+      const a = value as StagingArea;
+      const tuples = a.stored().map((tuple) => tuple.map(toWireTensor));
+      return { kind: "stagingArea", capacity: a.capacity, memoryLimit: a.memoryLimit, tuples };
+    }
+    case STAGING_MAP_RESOURCE.name:
+    case ORDERED_STAGING_MAP_RESOURCE.name:
+      return snapshotStagingMap(value as StagingMap);
+    case BARRIER_RESOURCE.name:
+      return snapshotBarrier(value as Barrier);
     default:
       return { kind: "lost", typeName };
   }
+}
+
+function snapshotBarrier(b: Barrier): DurableState {
+  const { incomplete, ready, ...state } = b.stored();
+  return {
+    kind: "barrier",
+    name: b.name,
+    dtypes: b.dtypes,
+    shapes: b.shapes,
+    state,
+    incomplete: incomplete.map((e) => ({
+      key: e.key,
+      index: e.index,
+      components: e.components.map((t) => (t === undefined ? null : toWireTensor(t))),
+    })),
+    ready: ready.map((tuple) => tuple.map(toWireTensor)),
+  };
+}
+
+function reviveBarrier(s: Extract<DurableState, { kind: "barrier" }>): Barrier {
+  const b = new Barrier(s.dtypes, s.shapes, s.name);
+  b.adopt({
+    ...s.state,
+    incomplete: s.incomplete.map((e) => ({
+      key: e.key,
+      index: e.index,
+      components: e.components.map((t) => (t === null ? undefined : fromWireTensor(t))),
+    })),
+    ready: s.ready.map((tuple) => tuple.map(fromWireTensor)),
+  });
+  return b;
+}
+
+type MapEntries = readonly (readonly [bigint, readonly (WireTensor | null)[]])[];
+
+function snapshotStagingMap(m: StagingMap): DurableState {
+  const { complete, incomplete, bytes } = m.stored();
+  const wire = (entries: readonly [bigint, MapTuple][]): MapEntries =>
+    entries.map(([k, tuple]) => [k, tuple.map((t) => (t === undefined ? null : toWireTensor(t)))] as const);
+  const { ordered, dtypes, capacity, memoryLimit } = m;
+  return {
+    kind: "stagingMap",
+    ordered,
+    dtypes,
+    capacity,
+    memoryLimit,
+    complete: wire(complete),
+    incomplete: wire(incomplete),
+    bytes,
+  };
+}
+
+function reviveStagingMap(s: Extract<DurableState, { kind: "stagingMap" }>): StagingMap {
+  const m = new StagingMap(s.ordered, s.dtypes, s.capacity, s.memoryLimit);
+  const back = (entries: MapEntries): [bigint, MapTuple][] =>
+    entries.map(([k, tuple]) => [k, tuple.map((t) => (t === null ? undefined : fromWireTensor(t)))]);
+  m.adopt({ complete: back(s.complete), incomplete: back(s.incomplete), bytes: s.bytes });
+  return m;
 }
 
 function snapshotQueue(q: Queue): DurableState {
@@ -256,14 +403,31 @@ function snapshotQueue(q: Queue): DurableState {
   };
 }
 
-/** Bytes a tensor's value holds (string payloads by their length, object elements 8 bytes each). */
+/**
+ * Bytes a tensor's value holds: string payloads by their length, a variant's TensorLists and
+ * Optionals by the tensors they hold (and 8 bytes an element besides), other objects 8 bytes each.
+ */
 function tensorBytes(t: WireTensor | undefined): number {
   if (t === undefined) return 0;
   const d = t.data;
   if (ArrayBuffer.isView(d)) return d.byteLength;
   if (t.dtype === DataType.DT_STRING) return stringBytes(t as Tensor);
+  if (t.dtype === DataType.DT_VARIANT && Array.isArray(d)) {
+    return d.reduce((sum: number, v: WireVariant) => sum + 8 + wireVariantBytes(v), 0);
+  }
   const n = t.shape.reduce((a, b) => a * b, 1);
   return 8 * n;
+}
+
+function wireVariantBytes(v: WireVariant): number {
+  switch (v.kind) {
+    case "TensorList":
+      return v.tensors.reduce((sum, e) => sum + 8 + (e === null ? 0 : tensorBytes(e as WireTensor)), 0);
+    case "Optional":
+      return (v.values ?? []).reduce((sum, e) => sum + tensorBytes(e as WireTensor), 0);
+    default:
+      return 0;
+  }
 }
 
 function elemBytes(e: TableElem): number {
@@ -278,6 +442,21 @@ export function durableBytes(s: DurableState): number {
       return tensorBytes(s.value);
     case "queue":
       return s.elements.reduce((sum, tuple) => sum + tuple.reduce((a, t) => a + tensorBytes(t), 0), 0);
+    case "stagingArea":
+      return s.tuples.reduce((sum, tuple) => sum + tuple.reduce((a, t) => a + tensorBytes(t), 0), 0);
+    case "barrier":
+      return (
+        s.incomplete.reduce(
+          (sum, e) =>
+            sum + 8 + e.key.byteLength + e.components.reduce((a, t) => a + tensorBytes(t ?? undefined), 0),
+          0,
+        ) + s.ready.reduce((sum, tuple) => sum + tuple.reduce((a, t) => a + tensorBytes(t), 0), 0)
+      );
+    case "stagingMap":
+      return [...s.complete, ...s.incomplete].reduce(
+        (sum, [, tuple]) => sum + 8 + tuple.reduce((a, t) => a + tensorBytes(t ?? undefined), 0),
+        0,
+      );
     case "table":
       return s.entries.reduce(
         (sum, [k, v]) => sum + elemBytes(k) + v.reduce((a: number, e) => a + elemBytes(e), 0),
@@ -335,9 +514,20 @@ export function reviveResource(s: DurableState, where: string, rebuild?: Rebuild
       if (s.pass?.pipeline === undefined || rebuild === undefined) {
         return IteratorResource.restarted(s.dtypes, s.shapes, error);
       }
-      const pass = { pipeline: s.pass.pipeline, produced: s.pass.produced };
+      const pass = { pipeline: s.pass.pipeline, produced: s.pass.produced, held: new HeldBytes() };
       return IteratorResource.restored(s.dtypes, s.shapes, pass, rebuild, error);
     }
+    case "seedGenerator":
+      return seedGeneratorFrom(s.generator);
+    case "stagingArea": {
+      const area = new StagingArea(s.capacity, s.memoryLimit);
+      area.adopt(s.tuples.map((tuple) => tuple.map(fromWireTensor)));
+      return area;
+    }
+    case "stagingMap":
+      return reviveStagingMap(s);
+    case "barrier":
+      return reviveBarrier(s);
     case "lost":
       return lostError(where, s.typeName);
   }

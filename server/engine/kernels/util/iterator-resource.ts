@@ -5,7 +5,7 @@
 
 import { failedPrecondition, outOfRange } from "../../framework/errors.js";
 import type { OpKernelConstruction, OpKernelContext } from "../../framework/op-kernel.js";
-import { ownBySession } from "../../framework/resource-mgr.js";
+import { ownBySession, uniqueResourceName } from "../../framework/resource-mgr.js";
 import { type ResourceHandle, Tensor } from "../../framework/tensor.js";
 import { DataType } from "../../framework/types.js";
 import type { PartialShape } from "../../framework/variant.js";
@@ -15,6 +15,7 @@ import {
   type DatasetIterator,
   type Element,
   type FunctionScope,
+  HeldBytes,
   type IteratorContext,
   verifyShapes,
   verifyTypes,
@@ -31,11 +32,13 @@ export const ITERATOR_RESOURCE: ResourceType = {
 /**
  * One pass of an iterator as it is kept for a replacement worker thread: how its dataset was made
  * (undefined when it cannot be replayed exactly) and how many elements it has produced. A new
- * object with each MakeIterator; `produced` grows with each element.
+ * object with each MakeIterator; `produced` grows with each element. `held` counts what the pass
+ * keeps between GetNexts (shuffle buffers, caches), which the memory ceiling counts with it.
  */
 export interface IteratorPass {
   readonly pipeline: DurablePipeline | undefined;
   produced: number;
+  readonly held: HeldBytes;
 }
 
 /** Rebuilds a recorded pipeline's dataset on this thread (worker/dataset-replay.ts). */
@@ -86,7 +89,7 @@ export class IteratorResource {
       this.functions = new Map();
       this.lost = undefined;
       this.pending = undefined;
-      this.pass = { pipeline, produced: 0 };
+      this.pass = { pipeline, produced: 0, held: new HeldBytes() };
     };
     // Queued behind a running GetNext, as TF's MakeIterator waits for the iterator's lock.
     this.tail = this.tail.then(start, start);
@@ -149,7 +152,7 @@ export class IteratorResource {
       throw this.lost;
     }
     const functions: FunctionScope = new Map();
-    const scoped = { ...ictx, functions };
+    const scoped = { ...ictx, functions, held: p.pass.held };
     try {
       for (let i = 0; i < produced; i++) {
         await checkpoint(ictx);
@@ -180,7 +183,7 @@ export class IteratorResource {
         );
       }
       const pass = this.pass;
-      const e = await it.next({ ...ictx, functions: this.functions });
+      const e = await it.next({ ...ictx, functions: this.functions, held: pass?.held });
       if (e !== undefined && pass !== undefined) pass.produced++;
       return e;
     };
@@ -221,8 +224,6 @@ export function lookupIterator(ctx: OpKernelContext, h: ResourceHandle): Iterato
   return lookupResource<IteratorResource>(ctx, h, ITERATOR_RESOURCE);
 }
 
-let privateIds = 0;
-
 /**
  * The name of an iterator with no shared_name: TF makes one private to the kernel; a session keeps
  * its kernels, and here kernels are made per step signature, so the name comes from the session,
@@ -231,12 +232,12 @@ let privateIds = 0;
 export function privateIteratorName(c: OpKernelConstruction): string {
   return c.sessionHandle !== undefined
     ? `_${c.sessionHandle}_${c.nodeName}`
-    : `_${privateIds++}_${c.nodeName}`;
+    : `${uniqueResourceName("_")}_${c.nodeName}`;
 }
 
 /** Unique names for anonymous iterators (AnonymousIteratorV3). */
 export function anonymousIteratorName(): string {
-  return `_AnonymousIterator${privateIds++}`;
+  return uniqueResourceName("_AnonymousIterator");
 }
 
 /**

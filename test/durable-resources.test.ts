@@ -17,16 +17,14 @@ import {
 } from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { isTfError, tfCodeName } from "../server/engine/framework/errors.js";
 import type { Master } from "../server/engine/master/master.js";
-import type { ThreadWorker } from "../server/engine/worker/thread-worker.js";
 import { attr } from "./support/attr.js";
 import { constNode, DataType, graph, node, tensorProto, tensorValues } from "./support/graphs.js";
+import { crashCpu1, on1, watchdogCpu1 } from "./support/replacement.js";
 import { fetched, runStep, withMaster } from "./support/session.js";
 
 const F = DataType.DT_FLOAT;
 const I64 = DataType.DT_INT64;
 const S = DataType.DT_STRING;
-const CPU1 = "/job:localhost/replica:0/task:0/device:CPU:1";
-const on1 = <T extends { device: string }>(n: T): T => ({ ...n, device: CPU1 });
 
 /** A Const node of a string vector. */
 function stringConst(name: string, strings: readonly string[]) {
@@ -111,13 +109,6 @@ async function createSession(m: Master, graphDef: GraphDef, as = alice): Promise
 
 const values = (res: RunStepResponse, name: string) => tensorValues(fetched(res, name)).map(Number);
 
-/** Waits until the log says the CPU:1 thread was restarted `times` times. */
-async function restarted(logs: readonly string[], times: number): Promise<void> {
-  const count = () => logs.filter((l) => l.includes("thread for CPU:1") && l.includes("restarting")).length;
-  for (let i = 0; i < 1200 && count() < times; i++) await new Promise((r) => setTimeout(r, 25));
-  assert.equal(count(), times, logs.join("\n"));
-}
-
 /** Checks alice's state after `taken` elements were dequeued and `bumps` AssignAdds. */
 async function expectState(m: Master, session: string, bumps: number, left: number, as = alice) {
   const r = await runStep(m, session, { fetch: ["v_read:0", "r_read:0", "q_size:0", "t_find:0"] }, as);
@@ -125,33 +116,6 @@ async function expectState(m: Master, session: string, bumps: number, left: numb
   assert.deepEqual(values(r, "r_read:0"), [5, 6]);
   assert.deepEqual(values(r, "q_size:0"), [left]);
   assert.deepEqual(values(r, "t_find:0"), [1, 2, -1]);
-}
-
-/**
- * A step that holds CPU:1's thread in one kernel for seconds: an LU decomposition of 2400×2400.
- * The matrix is drawn into a variable by `stuck_init` first, so the timed step (`det`) starts its
- * one long kernel at once: a deadline that fired while the matrix was still being drawn would stop
- * the step between two kernels, and no watchdog would be needed.
- */
-function stuckGraph(): GraphDef {
-  const D = DataType.DT_DOUBLE;
-  return graph(
-    on1(constNode("dims", DataType.DT_INT32, [2], [2400, 2400])),
-    on1(
-      node("a", "RandomStandardNormal", {
-        inputs: ["dims"],
-        attrs: { dtype: attr.type(D), T: attr.type(DataType.DT_INT32), seed: attr.int(1) },
-      }),
-    ),
-    on1(
-      node("m", "VarHandleOp", {
-        attrs: { dtype: attr.type(D), shape: attr.shape([2400, 2400]), shared_name: attr.string("m") },
-      }),
-    ),
-    on1(node("stuck_init", "AssignVariableOp", { inputs: ["m", "a"], attrs: { dtype: attr.type(D) } })),
-    on1(node("m_read", "ReadVariableOp", { inputs: ["m"], attrs: { dtype: attr.type(D) } })),
-    on1(node("det", "MatrixDeterminant", { inputs: ["m_read"], attrs: { T: attr.type(D) } })),
-  );
 }
 
 describe("resources survive the replacement of their worker thread", () => {
@@ -168,8 +132,7 @@ describe("resources survive the replacement of their worker thread", () => {
         await runStep(m, b1, { target: ["v_init", "r_init", "q_fill", "t_fill"] }, bob);
         await expectState(m, b1, 0, 3, bob);
 
-        await (m.workers[1] as ThreadWorker).crashForTesting();
-        await restarted(logs, 1);
+        await crashCpu1(m, logs, 1);
         await expectState(m, a1, 1, 2);
         await expectState(m, b1, 0, 3, bob);
         // A second session of the same principal sees the same state, and changes it.
@@ -179,17 +142,7 @@ describe("resources survive the replacement of their worker thread", () => {
         await runStep(m, a2, { target: ["v_bump"] }, alice);
 
         // A cancelled step whose kernel does not stop: the watchdog replaces the thread.
-        const stuck = await createSession(m, stuckGraph());
-        await runStep(m, stuck, { target: ["stuck_init"] }, alice);
-        await assert.rejects(
-          runStep(m, stuck, { fetch: ["det:0"], options: { timeoutInMs: 300n } }, alice),
-          (e: unknown) => isTfError(e) && tfCodeName(e.code) === "DEADLINE_EXCEEDED",
-        );
-        await restarted(logs, 2);
-        assert.ok(
-          logs.some((l) => l.includes("did not stop a cancelled step")),
-          logs.join("\n"),
-        );
+        await watchdogCpu1(m, logs, 2);
         await expectState(m, a1, 2, 1);
         await expectState(m, b1, 0, 3, bob);
         assert.deepEqual(values(await runStep(m, a1, { fetch: ["q_take:0"] }, alice), "q_take:0"), [30]);
@@ -237,8 +190,7 @@ describe("an iterator on a replaced worker thread", () => {
         for (const want of [0, 1, 2]) {
           assert.deepEqual(values(await runStep(m, s, { fetch: ["next:0"] }, alice), "next:0"), [want]);
         }
-        await (m.workers[1] as ThreadWorker).crashForTesting();
-        await restarted(logs, 1);
+        await crashCpu1(m, logs, 1);
         // Its pass is rebuilt and goes on where it was (test/iterator-restore.test.ts has the
         // pipelines that cannot be replayed, which fail FAILED_PRECONDITION).
         for (const want of [3, 4]) {

@@ -23,6 +23,7 @@ import { addN } from "./AddN.js";
 import { argReduceJob } from "./ArgMax.js";
 import { atan2 } from "./Atan2.js";
 import { biasAdd } from "./BiasAdd.js";
+import { broadcastToJob } from "./BroadcastTo.js";
 import { castJob } from "./Cast.js";
 import { cosFns } from "./Cos.js";
 import { depthwiseConv2dNativeJob } from "./DepthwiseConv2dNative.js";
@@ -35,14 +36,19 @@ import { lessFns } from "./Less.js";
 import { logicalNot } from "./LogicalNot.js";
 import { mulFns } from "./Mul.js";
 import { realDivFns } from "./RealDiv.js";
+import { reverseJob } from "./ReverseV2.js";
 import { selectJob, selectV2Job } from "./Select.js";
+import { sliceJob } from "./Slice.js";
 import { sqrtFns } from "./Sqrt.js";
+import { stridedSliceJob } from "./StridedSlice.js";
 import { tileJob } from "./Tile.js";
+import { transposeJob } from "./Transpose.js";
 import { startKernel } from "./testing/testing.js";
 import type { ConvAttrs } from "./util/conv-util.js";
 import { binaryJob, unaryJob } from "./util/cwise.js";
 import { type ElementJob, jobSlices, runWhole, SLICED_MIN_ELEMENTS } from "./util/element-slices.js";
 import { type ReduceKind, reduceJob, reductionPlan } from "./util/reduction.js";
+import { stridedCopyRange } from "./util/tensor-util.js";
 
 const F = DataType.DT_FLOAT;
 const I32 = DataType.DT_INT32;
@@ -387,6 +393,74 @@ test("DepthwiseConv2dNative and its gradients in slices of output rows have the 
         3,
       );
     }
+  }
+});
+
+test("a strided copy cut into ranges anywhere writes what the index formula gives", () => {
+  // [shape, source strides, source offset]: a transpose, a reversed axis, a broadcast (stride 0),
+  // a strided window, a scalar.
+  const cases: [number[], number[], number][] = [
+    [[7, 5, 3], [1, 21, 7], 0],
+    [[6, 11], [11, -1], 10],
+    [[4, 9, 2], [0, 2, 1], 0],
+    [[5, 4], [24, 3], 5],
+    [[], [], 3],
+  ];
+  const src = Float64Array.from({ length: 200 }, (_, i) => i);
+  for (const [shape, strides, offset] of cases) {
+    const n = count(shape);
+    const want = Array.from({ length: n }, (_, i) => {
+      let rem = i;
+      let at = offset;
+      for (let d = shape.length - 1; d >= 0; d--) {
+        at += (rem % shape[d]!) * strides[d]!;
+        rem = Math.floor(rem / shape[d]!);
+      }
+      return at;
+    });
+    for (const piece of [1, 2, 4, 7, 13, n]) {
+      const dst = new Float64Array(n).fill(-1);
+      for (let s = 0; s < n; s += piece)
+        stridedCopyRange(src, strides, offset, dst, 0, shape, 1, s, Math.min(n, s + piece));
+      assert.deepEqual(Array.from(dst), want, `[${shape}] strides [${strides}] in pieces of ${piece}`);
+    }
+  }
+});
+
+test("Transpose, Slice, StridedSlice, BroadcastTo and Reverse in slices have the bits of one run", () => {
+  const masks = { beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0 };
+  for (const dt of [
+    F,
+    DataType.DT_HALF,
+    DataType.DT_INT64,
+    DataType.DT_COMPLEX64,
+    DataType.DT_STRING,
+    DataType.DT_BOOL,
+  ]) {
+    const x = tensor(dt, [13, 17, 19], 40);
+    for (const perm of [
+      [2, 0, 1],
+      [1, 0, 2],
+      [0, 2, 1],
+    ]) {
+      assertSlicedIsWhole(() => transposeJob(x, perm), `Transpose ${dt} [${perm}]`);
+    }
+    assertSlicedIsWhole(() => sliceJob(x, [2, 3, 1], [9, -1, 17]), `Slice ${dt}`);
+    assertSlicedIsWhole(
+      () => stridedSliceJob(x, [12, 1, 0], [0, 17, 19], [-2, 3, 1], masks),
+      `StridedSlice ${dt} reversed and strided`,
+    );
+    assertSlicedIsWhole(
+      () =>
+        stridedSliceJob(x, [4, 0, 0], [5, 17, 19], [1, 1, 1], {
+          ...masks,
+          shrinkAxisMask: 1,
+        }),
+      `StridedSlice ${dt} shrinking an axis`,
+      61,
+    );
+    assertSlicedIsWhole(() => broadcastToJob(tensor(dt, [17, 1], 41), [13, 17, 19]), `BroadcastTo ${dt}`);
+    assertSlicedIsWhole(() => reverseJob(x, [true, false, true]), `Reverse ${dt}`);
   }
 });
 

@@ -14,10 +14,17 @@
 
 import { floatToBfloat16, floatToHalf, halfToFloat } from "../../framework/float16.js";
 import type { KernelSlices, OpKernelContext } from "../../framework/op-kernel.js";
-import { type NumericArray, Tensor } from "../../framework/tensor.js";
+import { type NumericArray, numElements, Tensor } from "../../framework/tensor.js";
 import { DataType } from "../../framework/types.js";
 import { outputSlices, type Slices } from "./slices.js";
-import { isHalfLike, numericData } from "./tensor-util.js";
+import {
+  allocIndexable,
+  isHalfLike,
+  lanesOf,
+  numericData,
+  storage,
+  stridedCopyRange,
+} from "./tensor-util.js";
 
 /**
  * Elements per piece: 0.3–3 ms on the loaded test machine (the cheap typed-array loops run at about
@@ -136,4 +143,28 @@ export function encodedOutput(
     for (let i = s; i < e; i++) out[i] = encode(buf[i] as number);
   };
   return { passes: [{ n: buf.length, run }], result: () => new Tensor(dtype, shape, out) };
+}
+
+/**
+ * A tensor of `outShape` whose row-major elements are x's storage read through `srcStrides` from
+ * `srcOffset` over the dimensions `shape` (stridedCopy): the copy behind Transpose, Slice,
+ * StridedSlice, BroadcastTo and Reverse, as one pass over the output's elements.
+ */
+export function stridedCopyJob(
+  x: Tensor,
+  srcStrides: readonly number[],
+  srcOffset: number,
+  shape: readonly number[],
+  outShape: readonly number[] = shape,
+): ElementJob<Tensor> {
+  const n = numElements(shape);
+  const lanes = lanesOf(x.dtype);
+  const out = allocIndexable(x.dtype, n, outShape);
+  const src = storage(x);
+  return oneLoop(
+    n,
+    (s, e) => stridedCopyRange(src, srcStrides, srcOffset, out, 0, shape, lanes, s, e),
+    () => new Tensor(x.dtype, outShape, out as unknown as Tensor["data"]),
+    lanes,
+  );
 }

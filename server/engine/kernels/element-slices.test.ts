@@ -25,6 +25,7 @@ import { atan2 } from "./Atan2.js";
 import { biasAdd } from "./BiasAdd.js";
 import { broadcastToJob } from "./BroadcastTo.js";
 import { castJob } from "./Cast.js";
+import { concatJob } from "./ConcatV2.js";
 import { cosFns } from "./Cos.js";
 import { depthwiseConv2dNativeJob } from "./DepthwiseConv2dNative.js";
 import { depthwiseConv2dNativeBackpropFilterJob } from "./DepthwiseConv2dNativeBackpropFilter.js";
@@ -32,10 +33,13 @@ import { depthwiseConv2dNativeBackpropInputJob } from "./DepthwiseConv2dNativeBa
 import { equal } from "./Equal.js";
 import { erf } from "./Erf.js";
 import { fillJob, onesLike } from "./Fill.js";
+import { gatherJob } from "./GatherV2.js";
 import { lessFns } from "./Less.js";
 import { logicalNot } from "./LogicalNot.js";
 import { mulFns } from "./Mul.js";
+import { packJob } from "./Pack.js";
 import { realDivFns } from "./RealDiv.js";
+import { resourceGatherJob } from "./ResourceGather.js";
 import { reverseJob } from "./ReverseV2.js";
 import { selectJob, selectV2Job } from "./Select.js";
 import { sliceJob } from "./Slice.js";
@@ -461,6 +465,41 @@ test("Transpose, Slice, StridedSlice, BroadcastTo and Reverse in slices have the
     );
     assertSlicedIsWhole(() => broadcastToJob(tensor(dt, [17, 1], 41), [13, 17, 19]), `BroadcastTo ${dt}`);
     assertSlicedIsWhole(() => reverseJob(x, [true, false, true]), `Reverse ${dt}`);
+  }
+});
+
+test("ConcatV2, Pack, GatherV2 and ResourceGather in slices have the bits of one run", () => {
+  for (const dt of [F, DataType.DT_HALF, DataType.DT_INT64, DataType.DT_COMPLEX64, DataType.DT_STRING]) {
+    const a = tensor(dt, [13, 7, 19], 50);
+    const b = tensor(dt, [13, 3, 19], 51);
+    const empty = tensor(dt, [13, 0, 19], 52);
+    const c = tensor(dt, [13, 1, 19], 53);
+    for (const parts of [
+      [a, b],
+      [a, empty, b, c],
+      [empty, c, empty],
+    ]) {
+      assertSlicedIsWhole(() => concatJob(parts, 1), `ConcatV2 ${dt} ${parts.length} parts along 1`, 37);
+    }
+    assertSlicedIsWhole(() => concatJob([a, a, a], 0), `ConcatV2 ${dt} along 0`);
+    assertSlicedIsWhole(() => concatJob([a, tensor(dt, [13, 7, 5], 54)], -1), `ConcatV2 ${dt} along -1`, 23);
+    for (const axis of [0, 1, 3, -1]) {
+      assertSlicedIsWhole(() => packJob([a, a, a], axis), `Pack ${dt} axis ${axis}`);
+    }
+    const idx = new Tensor(I32, [4, 3], Int32Array.from([0, 12, 5, 5, 1, 9, 3, 0, 11, 2, 7, 6]));
+    for (const axis of [0, 1, 2]) {
+      const i = new Tensor(I32, [5], Int32Array.from([0, 6, 2, 2, 4]));
+      assertSlicedIsWhole(() => gatherJob(a, i, axis), `GatherV2 ${dt} axis ${axis}`);
+    }
+    assertSlicedIsWhole(() => gatherJob(a, idx, 0), `GatherV2 ${dt} 2-d indices`, 61);
+    const batched = new Tensor(
+      I32,
+      [13, 2],
+      Int32Array.from(random(26, 55), (x) => Math.floor((x + 0.5) * 7)),
+    );
+    assertSlicedIsWhole(() => gatherJob(a, batched, 1, 1), `GatherV2 ${dt} batch_dims 1`);
+    assertSlicedIsWhole(() => resourceGatherJob(a, idx, 0), `ResourceGather ${dt}`, 61);
+    assertSlicedIsWhole(() => resourceGatherJob(a, batched, 1), `ResourceGather ${dt} batch_dims 1`);
   }
 });
 

@@ -19,6 +19,7 @@ import { DataType } from "../../framework/types.js";
 import { outputSlices, type Slices } from "./slices.js";
 import {
   allocIndexable,
+  type Indexable,
   isHalfLike,
   lanesOf,
   numericData,
@@ -167,4 +168,29 @@ export function stridedCopyJob(
     () => new Tensor(x.dtype, outShape, out as unknown as Tensor["data"]),
     lanes,
   );
+}
+
+/**
+ * A pass writing `rows` consecutive rows of `width` storage values into `dst`, row r a copy of the
+ * `width` values of `src` from `srcStart(r)`: the copy behind the gathers, which pick whole rows.
+ * Ranges may end inside a row; the next range picks it up there.
+ */
+export function rowCopyPass(
+  dst: Indexable,
+  src: Indexable,
+  rows: number,
+  width: number,
+  srcStart: (row: number) => number,
+): ElementPass {
+  const run = (start: number, end: number) => {
+    let r = Math.floor(start / width);
+    let k = start - r * width;
+    for (let i = start; i < end; r++, k = 0) {
+      const len = Math.min(width - k, end - i);
+      const from = srcStart(r) + k;
+      for (let j = 0; j < len; j++) dst[i + j] = src[from + j];
+      i += len;
+    }
+  };
+  return { n: rows * width, run };
 }

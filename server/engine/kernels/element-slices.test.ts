@@ -43,6 +43,7 @@ import { resourceGatherJob } from "./ResourceGather.js";
 import { reverseJob } from "./ReverseV2.js";
 import { selectJob, selectV2Job } from "./Select.js";
 import { sliceJob } from "./Slice.js";
+import { softmax, softmaxJob } from "./Softmax.js";
 import { sqrtFns } from "./Sqrt.js";
 import { stridedSliceJob } from "./StridedSlice.js";
 import { tileJob } from "./Tile.js";
@@ -500,6 +501,46 @@ test("ConcatV2, Pack, GatherV2 and ResourceGather in slices have the bits of one
     assertSlicedIsWhole(() => gatherJob(a, batched, 1, 1), `GatherV2 ${dt} batch_dims 1`);
     assertSlicedIsWhole(() => resourceGatherJob(a, idx, 0), `ResourceGather ${dt}`, 61);
     assertSlicedIsWhole(() => resourceGatherJob(a, batched, 1), `ResourceGather ${dt} batch_dims 1`);
+  }
+});
+
+test("Softmax and LogSoftmax in slices that cut rows anywhere have the bits of one run", () => {
+  for (const dt of [F, DataType.DT_DOUBLE, DataType.DT_HALF, DataType.DT_BFLOAT16]) {
+    for (const shape of [[13, 17, 19], [3, 1000], [700, 1], [5000]]) {
+      const x = tensor(dt, shape, 60);
+      for (const log of [false, true]) {
+        assertSlicedIsWhole(
+          () => softmaxJob(x, log),
+          `${log ? "LogSoftmax" : "Softmax"} ${dt} [${shape}]`,
+          89,
+        );
+      }
+    }
+  }
+  // The row's steps as one loop each, per row (the form the passes replace), give the same bits.
+  const x = tensor(F, [9, 301], 61);
+  const xs = x.data as Float32Array;
+  for (const log of [false, true]) {
+    const want = new Float32Array(xs.length);
+    for (let b = 0; b < xs.length; b += 301) {
+      let max = Number.NEGATIVE_INFINITY;
+      for (let j = 0; j < 301; j++) max = Math.max(max, xs[b + j]!);
+      let sum = 0;
+      for (let j = 0; j < 301; j++) sum += Math.exp(xs[b + j]! - max);
+      const ls = Math.log(sum);
+      for (let j = 0; j < 301; j++)
+        want[b + j] = log ? xs[b + j]! - max - ls : Math.exp(xs[b + j]! - max) / sum;
+    }
+    assertSameTensor(
+      softmax(x, log),
+      new Tensor(F, [9, 301], want),
+      `${log ? "LogSoftmax" : "Softmax"} rows`,
+    );
+    assertSameTensor(
+      drainJob(softmaxJob(x, log)),
+      new Tensor(F, [9, 301], want),
+      `${log ? "LogSoftmax" : "Softmax"} sliced rows`,
+    );
   }
 });
 

@@ -38,6 +38,7 @@ import { lessFns } from "./Less.js";
 import { logicalNot } from "./LogicalNot.js";
 import { mulFns } from "./Mul.js";
 import { packJob } from "./Pack.js";
+import { padJob } from "./Pad.js";
 import { realDivFns } from "./RealDiv.js";
 import { resourceGatherJob } from "./ResourceGather.js";
 import { reverseJob } from "./ReverseV2.js";
@@ -541,6 +542,20 @@ test("Softmax and LogSoftmax in slices that cut rows anywhere have the bits of o
       new Tensor(F, [9, 301], want),
       `${log ? "LogSoftmax" : "Softmax"} sliced rows`,
     );
+  }
+});
+
+test("Pad and PadV2 in slices have the bits of one run", () => {
+  for (const dt of [F, DataType.DT_HALF, DataType.DT_INT64, DataType.DT_COMPLEX64, DataType.DT_STRING]) {
+    const x = tensor(dt, [11, 13, 7], 70);
+    const pads: [number, number][] = [
+      [2, 3],
+      [0, 4],
+      [1, 0],
+    ];
+    assertSlicedIsWhole(() => padJob(x, pads), `Pad ${dt}`);
+    assertSlicedIsWhole(() => padJob(x, pads, tensor(dt, [], 71)), `PadV2 ${dt}`);
+    assertSlicedIsWhole(() => padJob(tensor(dt, [], 72), [], tensor(dt, [], 73)), `PadV2 ${dt} scalar`, 1, 1);
   }
 });
 

@@ -27,6 +27,7 @@ import { broadcastToJob } from "./BroadcastTo.js";
 import { castJob } from "./Cast.js";
 import { concatJob } from "./ConcatV2.js";
 import { cosFns } from "./Cos.js";
+import { scanJob } from "./Cumsum.js";
 import { depthwiseConv2dNativeJob } from "./DepthwiseConv2dNative.js";
 import { depthwiseConv2dNativeBackpropFilterJob } from "./DepthwiseConv2dNativeBackpropFilter.js";
 import { depthwiseConv2dNativeBackpropInputJob } from "./DepthwiseConv2dNativeBackpropInput.js";
@@ -556,6 +557,38 @@ test("Pad and PadV2 in slices have the bits of one run", () => {
     assertSlicedIsWhole(() => padJob(x, pads), `Pad ${dt}`);
     assertSlicedIsWhole(() => padJob(x, pads, tensor(dt, [], 71)), `PadV2 ${dt}`);
     assertSlicedIsWhole(() => padJob(tensor(dt, [], 72), [], tensor(dt, [], 73)), `PadV2 ${dt} scalar`, 1, 1);
+  }
+});
+
+test("Cumsum and Cumprod in slices that end inside a line have the bits of one run", () => {
+  const dtypes = [
+    F,
+    DataType.DT_DOUBLE,
+    DataType.DT_HALF,
+    DataType.DT_BFLOAT16,
+    I32,
+    DataType.DT_INT64,
+    DataType.DT_COMPLEX64,
+  ];
+  for (const dt of dtypes) {
+    const x = tensor(dt, [11, 13, 17], 80);
+    for (const axis of [0, 1, 2, -1]) {
+      for (const kind of ["sum", "prod"] as const) {
+        for (const [exclusive, reverse] of [
+          [false, false],
+          [true, false],
+          [false, true],
+          [true, true],
+        ] as const) {
+          assertSlicedIsWhole(
+            () => scanJob(kind, x, axis, exclusive, reverse),
+            `${kind} ${dt} axis ${axis} exclusive ${exclusive} reverse ${reverse}`,
+            // Pieces of 97 / cost 4 = 24 steps: lines of 11, 13 and 17 are cut at many places.
+            97,
+          );
+        }
+      }
+    }
   }
 });
 

@@ -37,6 +37,7 @@ import { fillJob, onesLike } from "./Fill.js";
 import { gatherJob } from "./GatherV2.js";
 import { lessFns } from "./Less.js";
 import { logicalNot } from "./LogicalNot.js";
+import { maxPoolJob } from "./MaxPool.js";
 import { mulFns } from "./Mul.js";
 import { packJob } from "./Pack.js";
 import { padJob } from "./Pad.js";
@@ -588,6 +589,20 @@ test("Cumsum and Cumprod in slices that end inside a line have the bits of one r
           );
         }
       }
+    }
+  }
+});
+
+test("MaxPool in slices of output rows has the bits of one run", () => {
+  for (const dt of [F, DataType.DT_HALF, DataType.DT_DOUBLE, I32, DataType.DT_INT64]) {
+    const x = tensor(dt, [2, 13, 11, 6], 90);
+    for (const [ksize, strides, padding] of [
+      [[1, 3, 3, 1], [1, 1, 1, 1], "SAME"],
+      [[1, 2, 3, 1], [1, 2, 2, 1], "VALID"],
+      [[1, 1, 1, 3], [1, 1, 1, 3], "VALID"],
+    ] as const) {
+      const a = { ksize, strides, padding, explicitPaddings: [] };
+      assertSlicedIsWhole(() => maxPoolJob(x, a), `MaxPool ${dt} ksize [${ksize}] ${padding}`, 200);
     }
   }
 });

@@ -22,6 +22,7 @@ import { addFns } from "./Add.js";
 import { addN } from "./AddN.js";
 import { argReduceJob } from "./ArgMax.js";
 import { atan2 } from "./Atan2.js";
+import { avgPoolJob } from "./AvgPool.js";
 import { biasAdd } from "./BiasAdd.js";
 import { broadcastToJob } from "./BroadcastTo.js";
 import { castJob } from "./Cast.js";
@@ -603,6 +604,19 @@ test("MaxPool in slices of output rows has the bits of one run", () => {
     ] as const) {
       const a = { ksize, strides, padding, explicitPaddings: [] };
       assertSlicedIsWhole(() => maxPoolJob(x, a), `MaxPool ${dt} ksize [${ksize}] ${padding}`, 200);
+    }
+  }
+});
+
+test("AvgPool in slices of output rows has the bits of one run", () => {
+  for (const dt of [F, DataType.DT_HALF, DataType.DT_BFLOAT16, DataType.DT_DOUBLE]) {
+    const x = tensor(dt, [2, 13, 11, 6], 91);
+    for (const [ksize, strides, padding] of [
+      [[1, 3, 3, 1], [1, 1, 1, 1], "SAME"],
+      [[1, 2, 3, 1], [1, 2, 2, 1], "VALID"],
+    ] as const) {
+      const a = { ksize, strides, padding, explicitPaddings: [] };
+      assertSlicedIsWhole(() => avgPoolJob(x, a), `AvgPool ${dt} ksize [${ksize}] ${padding}`, 200);
     }
   }
 });

@@ -1,8 +1,9 @@
-// Element-wise kernels, reductions, Fill, Cast, Select, Tile and ArgMax in slices
-// (util/element-slices.ts) give the bits of the same job run whole, for every storage kind and with
-// broadcasting, cut at piece sizes that split the innermost runs at odd places; the kernels take the
-// sliced path only for large tensors; and slices abandoned midway (what the executor does to a
-// cancelled step) stop there, with no output.
+// Element-wise kernels, reductions, Fill, Cast, Select, Tile, ArgMax, the copies (Transpose,
+// Slice, StridedSlice, BroadcastTo, Reverse, ConcatV2, Pack, Pad), the gathers, Softmax, Cumsum and
+// pooling in slices (util/element-slices.ts) give the bits of the same job run whole, for every
+// storage kind and with broadcasting, cut at piece sizes that split the innermost runs at odd
+// places; the kernels take the sliced path only for large tensors; and slices abandoned midway
+// (what the executor does to a cancelled step) stop there, with no output.
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -26,22 +27,22 @@ import { avgPoolJob } from "./AvgPool.js";
 import { biasAdd } from "./BiasAdd.js";
 import { broadcastToJob } from "./BroadcastTo.js";
 import { castJob } from "./Cast.js";
-import { concatJob } from "./ConcatV2.js";
+import { concat, concatJob } from "./ConcatV2.js";
 import { cosFns } from "./Cos.js";
-import { scanJob } from "./Cumsum.js";
+import { scan, scanJob } from "./Cumsum.js";
 import { depthwiseConv2dNativeJob } from "./DepthwiseConv2dNative.js";
 import { depthwiseConv2dNativeBackpropFilterJob } from "./DepthwiseConv2dNativeBackpropFilter.js";
 import { depthwiseConv2dNativeBackpropInputJob } from "./DepthwiseConv2dNativeBackpropInput.js";
 import { equal } from "./Equal.js";
 import { erf } from "./Erf.js";
 import { fillJob, onesLike } from "./Fill.js";
-import { gatherJob } from "./GatherV2.js";
+import { gather, gatherJob } from "./GatherV2.js";
 import { lessFns } from "./Less.js";
 import { logicalNot } from "./LogicalNot.js";
-import { maxPoolJob } from "./MaxPool.js";
+import { maxPool, maxPoolJob } from "./MaxPool.js";
 import { mulFns } from "./Mul.js";
 import { packJob } from "./Pack.js";
-import { padJob } from "./Pad.js";
+import { pad, padJob } from "./Pad.js";
 import { realDivFns } from "./RealDiv.js";
 import { resourceGatherJob } from "./ResourceGather.js";
 import { reverseJob } from "./ReverseV2.js";
@@ -49,9 +50,9 @@ import { selectJob, selectV2Job } from "./Select.js";
 import { sliceJob } from "./Slice.js";
 import { softmax, softmaxJob } from "./Softmax.js";
 import { sqrtFns } from "./Sqrt.js";
-import { stridedSliceJob } from "./StridedSlice.js";
+import { stridedSlice, stridedSliceJob } from "./StridedSlice.js";
 import { tileJob } from "./Tile.js";
-import { transposeJob } from "./Transpose.js";
+import { transpose, transposeJob } from "./Transpose.js";
 import { startKernel } from "./testing/testing.js";
 import type { ConvAttrs } from "./util/conv-util.js";
 import { binaryJob, unaryJob } from "./util/cwise.js";
@@ -661,6 +662,97 @@ test("kernels that call the element machinery themselves take the sliced path to
     const got = run.outputs[0];
     assert.ok(got, `${op} set its output`);
     assertSameTensor(got, whole(), op);
+  }
+});
+
+test("the copies, gathers, Pad, Softmax, Cumsum and MaxPool take the sliced path only over large tensors", () => {
+  const ints = (v: number[]) => new Tensor(I32, [v.length], Int32Array.from(v));
+  const i32 = { Tidx: attr.type(I32) };
+  const cases: [
+    string,
+    (rows: number) => Tensor[],
+    Record<string, ReturnType<typeof attr.int>>,
+    (t: Tensor[]) => Tensor,
+  ][] = [
+    [
+      "Transpose",
+      (r) => [floats([r, 64], 40), ints([1, 0])],
+      { Tperm: attr.type(I32) },
+      ([x]) => transpose(x!, [1, 0]),
+    ],
+    [
+      "ConcatV2",
+      (r) => [floats([r, 32], 41), floats([r, 32], 42), new Tensor(I32, [], Int32Array.from([1]))],
+      { N: attr.int(2), ...i32 },
+      ([a, b]) => concat([a!, b!], 1),
+    ],
+    [
+      "GatherV2",
+      (r) => [
+        floats([r, 64], 43),
+        ints(Array.from({ length: r }, (_, i) => (i * 7) % r)),
+        new Tensor(I32, [], Int32Array.from([0])),
+      ],
+      { Tparams: attr.type(F), Tindices: attr.type(I32), Taxis: attr.type(I32) },
+      ([p, i]) => gather(p!, i!, 0),
+    ],
+    [
+      "StridedSlice",
+      (r) => [floats([r, 130], 44), ints([0, 1]), ints([r, 129]), ints([1, 1])],
+      { Index: attr.type(I32) },
+      ([x]) =>
+        stridedSlice(x!, [0, 1], [x!.shape[0]!, 129], [1, 1], {
+          beginMask: 0,
+          endMask: 0,
+          ellipsisMask: 0,
+          newAxisMask: 0,
+          shrinkAxisMask: 0,
+        }),
+    ],
+    [
+      "Pad",
+      (r) => [floats([r, 64], 45), new Tensor(I32, [2, 2], Int32Array.from([0, 0, 1, 1]))],
+      { Tpaddings: attr.type(I32) },
+      ([x]) =>
+        pad(x!, [
+          [0, 0],
+          [1, 1],
+        ]),
+    ],
+    ["Softmax", (r) => [floats([r, 64], 46)], {}, ([x]) => softmax(x!)],
+    [
+      "Cumsum",
+      (r) => [floats([r, 64], 47), new Tensor(I32, [], Int32Array.from([0]))],
+      i32,
+      ([x]) => scan("sum", x!, 0, false, false),
+    ],
+    [
+      "MaxPool",
+      (r) => [floats([1, r / 16, 16, 64], 48)],
+      {
+        ksize: attr.intList([1, 2, 2, 1]),
+        strides: attr.intList([1, 1, 1, 1]),
+        padding: attr.string("SAME"),
+      },
+      ([x]) =>
+        maxPool(x!, { ksize: [1, 2, 2, 1], strides: [1, 1, 1, 1], padding: "SAME", explicitPaddings: [] }),
+    ],
+  ];
+  for (const [op, inputsOf, extra, whole] of cases) {
+    const attrs = { T: attr.type(F), ...extra };
+    const small = startKernel(op, { attrs, inputs: inputsOf(64) });
+    assert.equal(small.slices, undefined, `a small ${op} runs within compute`);
+    assert.ok(small.outputs[0], `a small ${op} sets its output at once`);
+    const inputs = inputsOf(SLICED_MIN_ELEMENTS / 64);
+    const big = startKernel(op, { attrs, inputs });
+    assert.ok(big.slices, `a large ${op} continues in slices`);
+    assert.equal(big.outputs[0], undefined, `${op}: no output before the slices have run`);
+    let pieces = 0;
+    for (let r = big.slices.next(); !r.done; r = big.slices.next()) pieces++;
+    assert.ok(pieces >= 4, `${op}: only ${pieces} pieces`);
+    const got = big.outputs[0];
+    assert.ok(got, `${op} set its output`);
+    assertSameTensor(got, whole(inputs), op);
   }
 });
 

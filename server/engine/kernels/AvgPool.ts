@@ -4,18 +4,31 @@
 import { invalidArgument, unimplemented } from "../framework/errors.js";
 import type { OpKernelConstruction } from "../framework/op-kernel.js";
 import type { NumericArray, Tensor } from "../framework/tensor.js";
+import { computeJob, decodedInput, type ElementJob, encodedOutput, runWhole } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
 import { getPoolAttrs, type PoolAttrs, type PoolGeometry, poolGeometry } from "./util/pooling-util.js";
-import { computeBuffer, finish, numericData } from "./util/tensor-util.js";
+import { computeBuffer } from "./util/tensor-util.js";
 
 export function avgPool(value: Tensor, a: PoolAttrs): Tensor {
+  return runWhole(avgPoolJob(value, a));
+}
+
+/**
+ * avgPool as an ElementJob (util/element-slices.ts): a pass over whole output rows (each window
+ * summed by one call in its order), after the half/bfloat16 decoding and before the encoding.
+ */
+export function avgPoolJob(value: Tensor, a: PoolAttrs): ElementJob<Tensor> {
   const g = avgPoolGeometry(value.shape, a);
   const shape = [g.batch, g.outRows, g.outCols, g.depth];
-  const x = numericData(value);
+  const input = decodedInput(value);
+  const x = input.data;
   const out = computeBuffer(value.dtype, g.batch * g.outRows * g.outCols * g.depth, shape) as NumericArray;
+  const encoded = encodedOutput(value.dtype, shape, out);
   const acc = new Float64Array(g.depth);
-  for (let b = 0; b < g.batch; b++) {
-    for (let oh = 0; oh < g.outRows; oh++) {
+  const rows = (r0: number, r1: number) => {
+    for (let r = r0; r < r1; r++) {
+      const b = Math.floor(r / g.outRows);
+      const oh = r - b * g.outRows;
       const h0 = Math.max(0, oh * g.strideRows - g.padTop);
       const h1 = Math.min(g.inRows, oh * g.strideRows - g.padTop + g.windowRows);
       for (let ow = 0; ow < g.outCols; ow++) {
@@ -33,8 +46,9 @@ export function avgPool(value: Tensor, a: PoolAttrs): Tensor {
         for (let d = 0; d < g.depth; d++) out[o + d] = acc[d]! / count;
       }
     }
-  }
-  return finish(value.dtype, shape, out);
+  };
+  const pass = { n: g.batch * g.outRows, run: rows, cost: g.outCols * g.depth * g.windowRows * g.windowCols };
+  return { passes: [...input.passes, pass, ...encoded.passes], result: encoded.result };
 }
 
 /** PoolParameters plus AvgPool's "spatial only" rule. */
@@ -69,6 +83,6 @@ export const avgPoolConfig: KernelConfig = {
   kernel: cpuKernel("AvgPool", (c) => {
     checkTypeConstraint(c, "T", FLOAT_TYPES);
     const a = getAvgPoolAttrs(c, "AvgPoolingOp");
-    return { compute: (ctx) => ctx.setOutput(0, avgPool(ctx.input(0), a)) };
+    return { compute: (ctx) => computeJob(ctx, avgPoolJob(ctx.input(0), a)) };
   }),
 };

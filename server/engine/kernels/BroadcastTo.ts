@@ -3,11 +3,17 @@
 
 import { broadcastStrides } from "../framework/bcast.js";
 import { invalidArgument } from "../framework/errors.js";
-import { numElements, shapeString, Tensor } from "../framework/tensor.js";
-import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
-import { allocIndexable, lanesOf, readInts, storage, stridedCopy } from "./util/tensor-util.js";
+import { shapeString, type Tensor } from "../framework/tensor.js";
+import { computeJob, type ElementJob, runWhole, stridedCopyJob } from "./util/element-slices.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { readInts } from "./util/tensor-util.js";
 
 export function broadcastTo(input: Tensor, shape: readonly number[]): Tensor {
+  return runWhole(broadcastToJob(input, shape));
+}
+
+/** broadcastTo as an ElementJob (util/element-slices.ts): allocated now, copied whole or in slices. */
+export function broadcastToJob(input: Tensor, shape: readonly number[]): ElementJob<Tensor> {
   for (const d of shape) if (d < 0) throw invalidArgument(`Dimension ${d} must be >= 0`);
   if (input.rank > shape.length) {
     throw invalidArgument(
@@ -22,10 +28,7 @@ export function broadcastTo(input: Tensor, shape: readonly number[]): Tensor {
       throw invalidArgument(`Incompatible shapes: ${shapeString(input.shape)} vs. ${shapeString(shape)}`);
     }
   }
-  const n = numElements(shape);
-  const out = allocIndexable(input.dtype, n, shape);
-  stridedCopy(storage(input), broadcastStrides(input.shape, shape), 0, out, 0, shape, lanesOf(input.dtype));
-  return new Tensor(input.dtype, shape, out as unknown as Tensor["data"]);
+  return stridedCopyJob(input, broadcastStrides(input.shape, shape), 0, shape);
 }
 
 export const broadcastToConfig: KernelConfig = {
@@ -35,9 +38,11 @@ export const broadcastToConfig: KernelConfig = {
     outputs: ["output: T"],
     attrs: ["T: type", "Tidx: {int32, int64} = DT_INT32"],
   },
-  kernel: simpleKernel("BroadcastTo", (ctx) => {
-    const s = ctx.input(1);
-    if (s.rank !== 1) throw invalidArgument(`Shape must be rank 1 but is rank ${s.rank}`);
-    ctx.setOutput(0, broadcastTo(ctx.input(0), readInts(s)));
-  }),
+  kernel: cpuKernel("BroadcastTo", () => ({
+    compute(ctx) {
+      const s = ctx.input(1);
+      if (s.rank !== 1) throw invalidArgument(`Shape must be rank 1 but is rank ${s.rank}`);
+      return computeJob(ctx, broadcastToJob(ctx.input(0), readInts(s)));
+    },
+  })),
 };

@@ -3,10 +3,16 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { shapeString, Tensor } from "../framework/tensor.js";
-import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
-import { allocIndexable, lanesOf, readInts, storage } from "./util/tensor-util.js";
+import { computeJob, type ElementJob, oneLoop, runWhole } from "./util/element-slices.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { allocIndexable, type Indexable, lanesOf, readInts, storage } from "./util/tensor-util.js";
 
 export function concat(values: readonly Tensor[], axisIn: number): Tensor {
+  return runWhole(concatJob(values, axisIn));
+}
+
+/** concat as an ElementJob (util/element-slices.ts): shapes checked and output allocated now. */
+export function concatJob(values: readonly Tensor[], axisIn: number): ElementJob<Tensor> {
   const first = values[0]!;
   const rank = first.rank;
   if (rank === 0) throw invalidArgument(`ConcatOp : Can't concatenate scalars (use tf.stack instead)`);
@@ -39,18 +45,48 @@ export function concat(values: readonly Tensor[], axisIn: number): Tensor {
   const n = outer * total * inner;
   const lanes = lanesOf(first.dtype);
   const out = allocIndexable(first.dtype, n, shape);
-  let col = 0;
-  for (const v of values) {
-    const chunk = v.shape[axis]! * inner * lanes;
-    const src = storage(v);
-    for (let o = 0; o < outer; o++) {
-      const dstBase = (o * total * inner + col * inner) * lanes;
-      const srcBase = o * chunk;
-      for (let k = 0; k < chunk; k++) out[dstBase + k] = src[srcBase + k];
+  const chunks = values.map((v) => v.shape[axis]! * inner * lanes);
+  const run = concatRange(
+    out,
+    values.map((v) => storage(v)),
+    chunks,
+    total * inner * lanes,
+  );
+  return oneLoop(n * lanes, run, () => new Tensor(first.dtype, shape, out as unknown as Tensor["data"]));
+}
+
+/**
+ * Writes storage values [start, end) of a concatenation: each output row (one index of the
+ * dimensions before the axis) of `rowLen` values is row o of every source in turn, `chunks[v]`
+ * values of source v.
+ */
+function concatRange(
+  out: Indexable,
+  srcs: readonly Indexable[],
+  chunks: readonly number[],
+  rowLen: number,
+): (start: number, end: number) => void {
+  return (start, end) => {
+    let o = Math.floor(start / rowLen);
+    let at = start - o * rowLen;
+    let v = 0;
+    while (at >= chunks[v]!) at -= chunks[v++]!;
+    for (let i = start; i < end; ) {
+      const len = Math.min(chunks[v]! - at, end - i);
+      const src = srcs[v]!;
+      const from = o * chunks[v]! + at;
+      for (let k = 0; k < len; k++) out[i + k] = src[from + k];
+      i += len;
+      at = 0;
+      // The next source in this row, or the first of the next row (skipping empty sources).
+      do {
+        if (++v === srcs.length) {
+          v = 0;
+          o++;
+        }
+      } while (chunks[v] === 0 && i < end);
     }
-    col += v.shape[axis]!;
-  }
-  return new Tensor(first.dtype, shape, out as unknown as Tensor["data"]);
+  };
 }
 
 export const concatV2Config: KernelConfig = {
@@ -60,16 +96,18 @@ export const concatV2Config: KernelConfig = {
     outputs: ["output: T"],
     attrs: ["N: int >= 2", "T: type", "Tidx: {int32, int64} = DT_INT32"],
   },
-  kernel: simpleKernel("ConcatV2", (ctx) => {
-    const n = ctx.numInputs - 1;
-    const values = Array.from({ length: n }, (_, i) => ctx.input(i));
-    const axisT = ctx.input(n);
-    if (axisT.rank !== 0)
-      throw invalidArgument(
-        `axis tensor should be a scalar integer, but got shape ${shapeString(axisT.shape)}`,
-      );
-    ctx.setOutput(0, concat(values, readInts(axisT)[0]!));
-  }),
+  kernel: cpuKernel("ConcatV2", () => ({
+    compute(ctx) {
+      const n = ctx.numInputs - 1;
+      const values = Array.from({ length: n }, (_, i) => ctx.input(i));
+      const axisT = ctx.input(n);
+      if (axisT.rank !== 0)
+        throw invalidArgument(
+          `axis tensor should be a scalar integer, but got shape ${shapeString(axisT.shape)}`,
+        );
+      return computeJob(ctx, concatJob(values, readInts(axisT)[0]!));
+    },
+  })),
 };
 
 export const concatConfig: KernelConfig = {
@@ -79,8 +117,10 @@ export const concatConfig: KernelConfig = {
     outputs: ["output: T"],
     attrs: ["N: int >= 2", "T: type"],
   },
-  kernel: simpleKernel("Concat", (ctx) => {
-    const values = Array.from({ length: ctx.numInputs - 1 }, (_, i) => ctx.input(i + 1));
-    ctx.setOutput(0, concat(values, readInts(ctx.input(0))[0]!));
-  }),
+  kernel: cpuKernel("Concat", () => ({
+    compute(ctx) {
+      const values = Array.from({ length: ctx.numInputs - 1 }, (_, i) => ctx.input(i + 1));
+      return computeJob(ctx, concatJob(values, readInts(ctx.input(0))[0]!));
+    },
+  })),
 };

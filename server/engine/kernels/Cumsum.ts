@@ -7,6 +7,7 @@ import { bfloat16ToFloat, floatToBfloat16, floatToHalf, halfToFloat } from "../f
 import { getAttrBool } from "../framework/op-def.js";
 import { allocData, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
+import { computeJob, type ElementJob, oneLoop, runWhole } from "./util/element-slices.js";
 import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 import { lanesOf, scalarValue } from "./util/tensor-util.js";
 
@@ -42,6 +43,28 @@ export function scan(
   exclusive: boolean,
   reverse: boolean,
 ): Tensor {
+  return runWhole(scanJob(kind, x, axisIn, exclusive, reverse));
+}
+
+/** The running value of one line of a scan: started afresh per line, then visits its elements in scan order. */
+interface LineScan {
+  start(): void;
+  visit(i: number): void;
+}
+
+/**
+ * scan as an ElementJob (util/element-slices.ts): one pass over the steps of every line (an index of
+ * the other dimensions) in line order, each line's steps in scan order. A range may end inside a
+ * line: the running value stays with the job and the next range goes on from it, so every element
+ * sees the same operations in the same order as in one run.
+ */
+export function scanJob(
+  kind: ScanKind,
+  x: Tensor,
+  axisIn: number,
+  exclusive: boolean,
+  reverse: boolean,
+): ElementJob<Tensor> {
   const rank = x.rank;
   if (!(axisIn >= -rank && axisIn < rank)) {
     throw invalidArgument(`ScanOp: Expected scan axis in the range [${-rank}, ${rank}), but got ${axisIn}`);
@@ -52,34 +75,60 @@ export function scan(
   const inner = x.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const outer = len === 0 ? 0 : n / (len * inner);
   const dt = x.dtype;
-  const lanes = lanesOf(dt);
-  const half = dt === DataType.DT_HALF || dt === DataType.DT_BFLOAT16;
-  const big = dt === DataType.DT_INT64 || dt === DataType.DT_UINT64;
   const outData = allocData(dt, n, x.shape);
-  const steps: number[] = [];
-  for (let j = 0; j < len; j++) steps.push(reverse ? len - 1 - j : j);
-  if (big) {
-    const a = x.data as BigInt64Array;
-    const o = outData as BigInt64Array;
-    const wrap =
-      dt === DataType.DT_INT64 ? (v: bigint) => BigInt.asIntN(64, v) : (v: bigint) => BigInt.asUintN(64, v);
-    for (let p = 0; p < outer; p++) {
-      for (let q = 0; q < inner; q++) {
-        let acc = kind === "sum" ? 0n : 1n;
-        for (const j of steps) {
-          const i = (p * len + j) * inner + q;
-          if (exclusive) {
-            o[i] = acc;
-            acc = wrap(kind === "sum" ? acc + a[i]! : acc * a[i]!);
-          } else {
-            acc = wrap(kind === "sum" ? acc + a[i]! : acc * a[i]!);
-            o[i] = acc;
-          }
+  const big = dt === DataType.DT_INT64 || dt === DataType.DT_UINT64;
+  const line = big
+    ? bigLineScan(kind, x, outData as BigInt64Array, exclusive)
+    : numberLineScan(kind, x, outData, exclusive);
+  const run = (s: number, e: number) => {
+    const l = Math.floor(s / len);
+    let k = s - l * len;
+    let p = Math.floor(l / inner);
+    let q = l - p * inner;
+    for (let t = s; t < e; t++) {
+      if (k === 0) line.start();
+      line.visit((p * len + (reverse ? len - 1 - k : k)) * inner + q);
+      if (++k === len) {
+        k = 0;
+        if (++q === inner) {
+          q = 0;
+          p++;
         }
       }
     }
-    return new Tensor(dt, x.shape, outData);
-  }
+  };
+  return oneLoop(outer * inner * len, run, () => new Tensor(dt, x.shape, outData), 4);
+}
+
+/** int64/uint64 lines: BigInt accumulators wrapped to 64 bits after every step. */
+function bigLineScan(kind: ScanKind, x: Tensor, o: BigInt64Array, exclusive: boolean): LineScan {
+  const a = x.data as BigInt64Array;
+  const wrap =
+    x.dtype === DataType.DT_INT64
+      ? (v: bigint) => BigInt.asIntN(64, v)
+      : (v: bigint) => BigInt.asUintN(64, v);
+  let acc = 0n;
+  return {
+    start: () => {
+      acc = kind === "sum" ? 0n : 1n;
+    },
+    visit: (i) => {
+      if (exclusive) {
+        o[i] = acc;
+        acc = wrap(kind === "sum" ? acc + a[i]! : acc * a[i]!);
+      } else {
+        acc = wrap(kind === "sum" ? acc + a[i]! : acc * a[i]!);
+        o[i] = acc;
+      }
+    },
+  };
+}
+
+/** Every other dtype: a number accumulator (two for complex) rounded to the dtype after every step. */
+function numberLineScan(kind: ScanKind, x: Tensor, outData: Tensor["data"], exclusive: boolean): LineScan {
+  const dt = x.dtype;
+  const lanes = lanesOf(dt);
+  const half = dt === DataType.DT_HALF || dt === DataType.DT_BFLOAT16;
   const round = rounder(dt);
   const decode = dt === DataType.DT_HALF ? halfToFloat : bfloat16ToFloat;
   const encode = dt === DataType.DT_HALF ? floatToHalf : floatToBfloat16;
@@ -91,36 +140,36 @@ export function scan(
   const mul = isInt32
     ? (u: number, v: number) => round(Math.imul(u, v))
     : (u: number, v: number) => round(u * v);
-  for (let p = 0; p < outer; p++) {
-    for (let q = 0; q < inner; q++) {
-      let re = kind === "sum" ? 0 : 1;
-      let im = 0;
-      for (const j of steps) {
-        const i = (p * len + j) * inner + q;
-        const write = () => {
-          put(i * lanes, re);
-          if (lanes === 2) put(i * lanes + 1, im);
-        };
-        if (exclusive) write();
-        if (lanes === 2) {
-          const br = a[2 * i]!;
-          const bi = a[2 * i + 1]!;
-          if (kind === "sum") {
-            re = round(re + br);
-            im = round(im + bi);
-          } else {
-            const r = round(re * br - im * bi);
-            im = round(re * bi + im * br);
-            re = r;
-          }
+  let re = 0;
+  let im = 0;
+  const write = (i: number) => {
+    put(i * lanes, re);
+    if (lanes === 2) put(i * lanes + 1, im);
+  };
+  return {
+    start: () => {
+      re = kind === "sum" ? 0 : 1;
+      im = 0;
+    },
+    visit: (i) => {
+      if (exclusive) write(i);
+      if (lanes === 2) {
+        const br = a[2 * i]!;
+        const bi = a[2 * i + 1]!;
+        if (kind === "sum") {
+          re = round(re + br);
+          im = round(im + bi);
         } else {
-          re = kind === "sum" ? round(re + get(i)) : mul(re, get(i));
+          const r = round(re * br - im * bi);
+          im = round(re * bi + im * br);
+          re = r;
         }
-        if (!exclusive) write();
+      } else {
+        re = kind === "sum" ? round(re + get(i)) : mul(re, get(i));
       }
-    }
-  }
-  return new Tensor(dt, x.shape, outData);
+      if (!exclusive) write(i);
+    },
+  };
 }
 
 export function scanConfig(name: "Cumsum" | "Cumprod", kind: ScanKind): KernelConfig {
@@ -145,7 +194,7 @@ export function scanConfig(name: "Cumsum" | "Cumprod", kind: ScanKind): KernelCo
           if (axis.rank !== 0) {
             throw invalidArgument(`ScanOp: axis must be a scalar, not ${shapeString(axis.shape)}`);
           }
-          ctx.setOutput(0, scan(kind, ctx.input(0), scalarValue(axis), exclusive, reverse));
+          return computeJob(ctx, scanJob(kind, ctx.input(0), scalarValue(axis), exclusive, reverse));
         },
       };
     }),

@@ -5,6 +5,7 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrInt } from "../framework/op-def.js";
 import { numElements, Tensor } from "../framework/tensor.js";
 import { indexPosition } from "./GatherNd.js";
+import { computeJob, type ElementJob, oneLoop, rowCopyPass, runWhole } from "./util/element-slices.js";
 import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 import { allocIndexable, lanesOf, readInts, storage } from "./util/tensor-util.js";
 
@@ -40,6 +41,16 @@ function checkBatchDims(params: Tensor, indices: Tensor, axis: number, batchDims
  * indices are shared, and each batch gathers along `axis` with its own indices.
  */
 export function gather(params: Tensor, indices: Tensor, axisIn: number, batchDimsIn = 0): Tensor {
+  return runWhole(gatherJob(params, indices, axisIn, batchDimsIn));
+}
+
+/** gather as an ElementJob (util/element-slices.ts): indices checked and output allocated now. */
+export function gatherJob(
+  params: Tensor,
+  indices: Tensor,
+  axisIn: number,
+  batchDimsIn = 0,
+): ElementJob<Tensor> {
   const rank = params.rank;
   if (axisIn < -rank || axisIn >= rank) {
     throw invalidArgument(`Expected axis in the range [${-rank}, ${rank}), but got ${axisIn}`);
@@ -67,16 +78,13 @@ export function gather(params: Tensor, indices: Tensor, axisIn: number, batchDim
   const out = allocIndexable(params.dtype, numElements(shape), shape);
   const src = storage(params);
   const chunk = inner * lanes;
-  let o = 0;
-  for (let b = 0; b < batches; b++) {
-    for (let a = 0; a < outer; a++) {
-      for (let n = 0; n < perBatch; n++) {
-        const base = ((b * outer + a) * limit + idx[b * perBatch + n]!) * chunk;
-        for (let k = 0; k < chunk; k++) out[o++] = src[base + k];
-      }
-    }
-  }
-  return new Tensor(params.dtype, shape, out as unknown as Tensor["data"]);
+  // Output rows in (batch, outer, index) order, each a row of params along `axis`.
+  const pass = rowCopyPass(out, src, batches * outer * perBatch, chunk, (r) => {
+    const ba = Math.floor(r / perBatch);
+    const b = Math.floor(ba / outer);
+    return (ba * limit + idx[b * perBatch + (r - ba * perBatch)]!) * chunk;
+  });
+  return oneLoop(pass.n, pass.run, () => new Tensor(params.dtype, shape, out as unknown as Tensor["data"]));
 }
 
 export const gatherV2Config: KernelConfig = {
@@ -95,7 +103,7 @@ export const gatherV2Config: KernelConfig = {
     const batchDims = getAttrInt(c.attrs, "batch_dims");
     return {
       compute: (ctx) =>
-        ctx.setOutput(0, gather(ctx.input(0), ctx.input(1), readInts(ctx.input(2))[0]!, batchDims)),
+        computeJob(ctx, gatherJob(ctx.input(0), ctx.input(1), readInts(ctx.input(2))[0]!, batchDims)),
     };
   }),
 };

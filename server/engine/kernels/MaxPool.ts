@@ -1,35 +1,64 @@
 // TF's MaxPool on CPU (core/kernels/maxpooling_op.cc): the maximum over each NHWC window (padding
 // never wins), or over a depth window when ksize pools only the channels. NHWC only on CPU.
 
-import { allocData, Tensor, type TensorData } from "../framework/tensor.js";
+import { allocData, type NumericArray, type Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
+import {
+  computeJob,
+  decodedInput,
+  type ElementJob,
+  type ElementPass,
+  encodedOutput,
+  runWhole,
+} from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
-import { getPoolAttrs, maxPoolArgmax, type PoolAttrs, poolGeometry } from "./util/pooling-util.js";
-import { finish, isHalfLike, numericData } from "./util/tensor-util.js";
+import { getPoolAttrs, maxPoolArgmaxRows, type PoolAttrs, poolGeometry } from "./util/pooling-util.js";
+import { isHalfLike } from "./util/tensor-util.js";
 
 export function maxPool(input: Tensor, a: PoolAttrs): Tensor {
+  return runWhole(maxPoolJob(input, a));
+}
+
+/**
+ * maxPool as an ElementJob (util/element-slices.ts): the argmax of each window in passes over whole
+ * output rows (a window is always scanned by one call), then the outputs.
+ */
+export function maxPoolJob(input: Tensor, a: PoolAttrs): ElementJob<Tensor> {
   const g = poolGeometry(input.shape, a);
   const shape = [g.batch, g.outRows, g.outCols, g.outDepth];
   const n = g.batch * g.outRows * g.outCols * g.outDepth;
   const half = isHalfLike(input.dtype);
-  const x = (half ? numericData(input) : input.data) as ArrayLike<number>;
-  const out = allocData(half ? DataType.DT_FLOAT : input.dtype, n, shape) as unknown as {
-    [i: number]: unknown;
-  };
+  const decoded = half ? decodedInput(input) : { data: input.data as NumericArray, passes: [] };
+  const x = decoded.data as ArrayLike<number>;
+  const out = allocData(half ? DataType.DT_FLOAT : input.dtype, n, shape) as unknown as NumericArray;
   if (half) allocData(input.dtype, n, shape); // budget in the dtype's own size
+  const encoded = encodedOutput(input.dtype, shape, out);
+  const passes: ElementPass[] = [...decoded.passes];
   if (g.depthWindow > 1) {
-    for (let o = 0; o < n; o++) {
-      const base = o * g.depthWindow;
-      let best = x[base]!;
-      for (let k = 1; k < g.depthWindow; k++) if (best < x[base + k]!) best = x[base + k]!;
-      out[o] = best;
-    }
+    const run = (s: number, e: number) => {
+      for (let o = s; o < e; o++) {
+        const base = o * g.depthWindow;
+        let best = x[base]!;
+        for (let k = 1; k < g.depthWindow; k++) if (best < x[base + k]!) best = x[base + k]!;
+        out[o] = best;
+      }
+    };
+    passes.push({ n, run, cost: g.depthWindow });
   } else {
-    const arg = maxPoolArgmax(x, g);
-    for (let o = 0; o < n; o++) out[o] = x[arg[o]!];
+    const arg = new Int32Array(n).fill(-1);
+    passes.push({
+      n: g.batch * g.outRows,
+      run: (s, e) => maxPoolArgmaxRows(x, g, arg, s, e),
+      cost: g.outCols * g.depth * g.windowRows * g.windowCols,
+    });
+    passes.push({
+      n,
+      run: (s, e) => {
+        for (let o = s; o < e; o++) out[o] = x[arg[o]!]!;
+      },
+    });
   }
-  if (half) return finish(input.dtype, shape, out as unknown as Float32Array);
-  return new Tensor(input.dtype, shape, out as unknown as TensorData);
+  return { passes: [...passes, ...encoded.passes], result: encoded.result };
 }
 
 export const MAX_POOL_TYPES = [
@@ -64,6 +93,6 @@ export const maxPoolConfig: KernelConfig = {
   kernel: cpuKernel("MaxPool", (c) => {
     checkTypeConstraint(c, "T", MAX_POOL_TYPES);
     const a = getPoolAttrs(c, "MaxPoolingOp", ["SAME", "VALID", "EXPLICIT"], ["NHWC", "NCHW", "NCHW_VECT_C"]);
-    return { compute: (ctx) => ctx.setOutput(0, maxPool(ctx.input(0), a)) };
+    return { compute: (ctx) => computeJob(ctx, maxPoolJob(ctx.input(0), a)) };
   }),
 };

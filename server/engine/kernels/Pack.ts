@@ -4,11 +4,17 @@ import { stridesOf } from "../framework/bcast.js";
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrInt } from "../framework/op-def.js";
 import { shapeString, Tensor } from "../framework/tensor.js";
-import { concat } from "./ConcatV2.js";
+import { concatJob } from "./ConcatV2.js";
+import { computeJob, doneJob, type ElementJob, runWhole } from "./util/element-slices.js";
 import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 import { allocIndexable, lanesOf, storage, stridedCopy, withShape } from "./util/tensor-util.js";
 
 export function pack(values: readonly Tensor[], axisIn: number): Tensor {
+  return runWhole(packJob(values, axisIn));
+}
+
+/** pack as an ElementJob (util/element-slices.ts): the concatenation of the inputs given a new axis. */
+export function packJob(values: readonly Tensor[], axisIn: number): ElementJob<Tensor> {
   const first = values[0]!;
   const expanded = first.rank + 1;
   if (axisIn < -expanded || axisIn >= expanded) {
@@ -25,9 +31,8 @@ export function pack(values: readonly Tensor[], axisIn: number): Tensor {
   const shape = [...first.shape];
   shape.splice(axis, 0, 1);
   const parts = values.map((v) => withShape(v, shape));
-  if (parts.length === 1) return parts[0]!;
-  const out = concat(parts, axis);
-  return out;
+  if (parts.length === 1) return doneJob(parts[0]!);
+  return concatJob(parts, axis);
 }
 
 export function unpack(value: Tensor, num: number, axisIn: number): Tensor[] {
@@ -62,9 +67,9 @@ export const packConfig: KernelConfig = {
     const axis = getAttrInt(c.attrs, "axis");
     return {
       compute(ctx) {
-        ctx.setOutput(
-          0,
-          pack(
+        return computeJob(
+          ctx,
+          packJob(
             Array.from({ length: ctx.numInputs }, (_, i) => ctx.input(i)),
             axis,
           ),

@@ -2,8 +2,9 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { shapeString } from "../framework/tensor.js";
-import { pad, readPaddings } from "./Pad.js";
-import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { padJob, readPaddings } from "./Pad.js";
+import { computeJob } from "./util/element-slices.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 export const padV2Config: KernelConfig = {
   op: {
@@ -12,12 +13,14 @@ export const padV2Config: KernelConfig = {
     outputs: ["output: T"],
     attrs: ["T: type", "Tpaddings: {int32, int64} = DT_INT32"],
   },
-  kernel: simpleKernel("PadV2", (ctx) => {
-    const input = ctx.input(0);
-    const value = ctx.input(2);
-    if (value.numElements !== 1 || value.rank !== 0) {
-      throw invalidArgument(`constant_values must be a scalar. Found: ${shapeString(value.shape)}`);
-    }
-    ctx.setOutput(0, pad(input, readPaddings(input, ctx.input(1)), value));
-  }),
+  kernel: cpuKernel("PadV2", () => ({
+    compute(ctx) {
+      const input = ctx.input(0);
+      const value = ctx.input(2);
+      if (value.numElements !== 1 || value.rank !== 0) {
+        throw invalidArgument(`constant_values must be a scalar. Found: ${shapeString(value.shape)}`);
+      }
+      return computeJob(ctx, padJob(input, readPaddings(input, ctx.input(1)), value));
+    },
+  })),
 };

@@ -6,6 +6,14 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrInt } from "../framework/op-def.js";
 import { numElements, shapeString, Tensor } from "../framework/tensor.js";
 import { readIndexValues } from "./GatherNd.js";
+import {
+  computeJob,
+  doneJob,
+  type ElementJob,
+  oneLoop,
+  rowCopyPass,
+  runWhole,
+} from "./util/element-slices.js";
 import { ALL_TYPES, checkTypeConstraint, cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 import { checkVarDtype, indexNotInRange } from "./util/scatter-functor.js";
 import { allocIndexable, lanesOf, storage } from "./util/tensor-util.js";
@@ -42,6 +50,15 @@ function checkBatchDims(params: Tensor, indices: Tensor, batchDims: number): voi
  * and the message names the offset index and params' first dimension.
  */
 export function resourceGather(params: Tensor, indices: Tensor, batchDims: number): Tensor {
+  return runWhole(resourceGatherJob(params, indices, batchDims));
+}
+
+/**
+ * resourceGather as an ElementJob (util/element-slices.ts): indices checked and output allocated
+ * now. A variable's value is never written in place (updates make a new tensor, variables.ts), so
+ * slices read the value the step looked up even if another step assigns meanwhile.
+ */
+export function resourceGatherJob(params: Tensor, indices: Tensor, batchDims: number): ElementJob<Tensor> {
   if (batchDims < 0) throw invalidArgument(`batch_dims is negative (${batchDims})`);
   if (params.rank < 1) throw invalidArgument("params must be at least 1 dimensional");
   if (params.rank < batchDims) {
@@ -56,22 +73,20 @@ export function resourceGather(params: Tensor, indices: Tensor, batchDims: numbe
     ...params.shape.slice(batchDims + 1),
   ];
   const out = allocIndexable(params.dtype, numElements(outShape), outShape);
+  const result = () => new Tensor(params.dtype, outShape, out as unknown as Tensor["data"]);
   const idx = readIndexValues(indices);
-  if (idx.length > 0) {
-    const batchSize = product(params.shape.slice(0, batchDims));
-    const perBatch = idx.length / batchSize;
-    const stride = params.shape[batchDims]!;
-    const rows = product(params.shape.slice(0, batchDims + 1));
-    const adjusted = batchDims === 0 ? idx : idx.map((v, i) => v + stride * Math.floor(i / perBatch));
-    const width = product(params.shape.slice(batchDims + 1)) * lanesOf(params.dtype);
-    const src = storage(params);
-    for (let i = 0; i < adjusted.length; i++) {
-      const row = adjusted[i]!;
-      if (row < 0 || row >= rows) throw indexNotInRange(indices, adjusted, i, params.shape[0]!);
-      for (let k = 0; k < width; k++) out[i * width + k] = src[row * width + k];
-    }
-  }
-  return new Tensor(params.dtype, outShape, out as unknown as Tensor["data"]);
+  if (idx.length === 0) return doneJob(result());
+  const batchSize = product(params.shape.slice(0, batchDims));
+  const perBatch = idx.length / batchSize;
+  const stride = params.shape[batchDims]!;
+  const rows = product(params.shape.slice(0, batchDims + 1));
+  const adjusted = batchDims === 0 ? idx : idx.map((v, i) => v + stride * Math.floor(i / perBatch));
+  adjusted.forEach((row, i) => {
+    if (row < 0 || row >= rows) throw indexNotInRange(indices, adjusted, i, params.shape[0]!);
+  });
+  const width = product(params.shape.slice(batchDims + 1)) * lanesOf(params.dtype);
+  const pass = rowCopyPass(out, storage(params), adjusted.length, width, (r) => adjusted[r]! * width);
+  return oneLoop(pass.n, pass.run, result);
 }
 
 export const resourceGatherConfig: KernelConfig = {
@@ -94,7 +109,7 @@ export const resourceGatherConfig: KernelConfig = {
       compute(ctx) {
         const params = initializedVar(ctx, handleFromInput(ctx, 0)).value;
         checkVarDtype(params, dtype);
-        ctx.setOutput(0, resourceGather(params, ctx.input(1), batchDims));
+        return computeJob(ctx, resourceGatherJob(params, ctx.input(1), batchDims));
       },
     };
   }),

@@ -2,12 +2,18 @@
 
 import { stridesOf } from "../framework/bcast.js";
 import { invalidArgument } from "../framework/errors.js";
-import { Tensor } from "../framework/tensor.js";
-import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
-import { allocIndexable, lanesOf, readInts, storage, stridedCopy } from "./util/tensor-util.js";
+import type { Tensor } from "../framework/tensor.js";
+import { computeJob, type ElementJob, runWhole, stridedCopyJob } from "./util/element-slices.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { readInts } from "./util/tensor-util.js";
 
 /** Reverses `x` along the dimensions flagged in `axes`. */
 export function reverse(x: Tensor, axes: readonly boolean[]): Tensor {
+  return runWhole(reverseJob(x, axes));
+}
+
+/** reverse as an ElementJob (util/element-slices.ts): allocated now, copied whole or in slices. */
+export function reverseJob(x: Tensor, axes: readonly boolean[]): ElementJob<Tensor> {
   const strides = stridesOf(x.shape);
   let offset = 0;
   const srcStrides = strides.map((s, d) => {
@@ -15,13 +21,15 @@ export function reverse(x: Tensor, axes: readonly boolean[]): Tensor {
     offset += (x.shape[d]! - 1) * s;
     return -s;
   });
-  const n = x.numElements;
-  const out = allocIndexable(x.dtype, n, x.shape);
-  if (n > 0) stridedCopy(storage(x), srcStrides, offset, out, 0, x.shape, lanesOf(x.dtype));
-  return new Tensor(x.dtype, x.shape, out as unknown as Tensor["data"]);
+  return stridedCopyJob(x, srcStrides, offset, x.shape);
 }
 
 export function reverseV2(x: Tensor, axisTensor: Tensor): Tensor {
+  return runWhole(reverseV2Job(x, axisTensor));
+}
+
+/** reverseV2 as an ElementJob (util/element-slices.ts). */
+export function reverseV2Job(x: Tensor, axisTensor: Tensor): ElementJob<Tensor> {
   if (axisTensor.rank !== 1) {
     throw invalidArgument(`'dims' must be 1-dimension, not ${axisTensor.rank}`);
   }
@@ -35,7 +43,7 @@ export function reverseV2(x: Tensor, axisTensor: Tensor): Tensor {
     if (axes[canon]) throw invalidArgument(`axis ${canon} specified more than once.`);
     axes[canon] = true;
   });
-  return reverse(x, axes);
+  return reverseJob(x, axes);
 }
 
 export const reverseV2Config: KernelConfig = {
@@ -48,5 +56,7 @@ export const reverseV2Config: KernelConfig = {
       "T: {uint8, int8, uint16, int16, int32, uint32, int64, uint64, bool, bfloat16, half, float, double, complex64, complex128, string}",
     ],
   },
-  kernel: simpleKernel("ReverseV2", (ctx) => ctx.setOutput(0, reverseV2(ctx.input(0), ctx.input(1)))),
+  kernel: cpuKernel("ReverseV2", () => ({
+    compute: (ctx) => computeJob(ctx, reverseV2Job(ctx.input(0), ctx.input(1))),
+  })),
 };

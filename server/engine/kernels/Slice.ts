@@ -3,11 +3,17 @@
 
 import { stridesOf } from "../framework/bcast.js";
 import { invalidArgument } from "../framework/errors.js";
-import { shapeString, Tensor } from "../framework/tensor.js";
-import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
-import { allocIndexable, lanesOf, readInts, storage, stridedCopy } from "./util/tensor-util.js";
+import { shapeString, type Tensor } from "../framework/tensor.js";
+import { computeJob, type ElementJob, runWhole, stridedCopyJob } from "./util/element-slices.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { readInts } from "./util/tensor-util.js";
 
 export function slice(x: Tensor, begin: readonly number[], sizeIn: readonly number[]): Tensor {
+  return runWhole(sliceJob(x, begin, sizeIn));
+}
+
+/** slice as an ElementJob (util/element-slices.ts): allocated now, copied whole or in slices. */
+export function sliceJob(x: Tensor, begin: readonly number[], sizeIn: readonly number[]): ElementJob<Tensor> {
   const rank = x.rank;
   if (begin.length !== rank || sizeIn.length !== rank) {
     throw invalidArgument(
@@ -28,10 +34,7 @@ export function slice(x: Tensor, begin: readonly number[], sizeIn: readonly numb
   }
   const strides = stridesOf(x.shape);
   const offset = begin.reduce((acc, b, i) => acc + b * strides[i]!, 0);
-  const n = size.reduce((a, b) => a * b, 1);
-  const out = allocIndexable(x.dtype, n, size);
-  stridedCopy(storage(x), strides, offset, out, 0, size, lanesOf(x.dtype));
-  return new Tensor(x.dtype, size, out as unknown as Tensor["data"]);
+  return stridedCopyJob(x, strides, offset, size);
 }
 
 export const sliceConfig: KernelConfig = {
@@ -41,14 +44,16 @@ export const sliceConfig: KernelConfig = {
     outputs: ["output: T"],
     attrs: ["T: type", "Index: {int32, int64}"],
   },
-  kernel: simpleKernel("Slice", (ctx) => {
-    const b = ctx.input(1);
-    const s = ctx.input(2);
-    if (b.rank !== 1 || s.rank !== 1) {
-      throw invalidArgument(
-        `Expected begin and size arguments to be 1-D tensors of size ${ctx.input(0).rank}, but got shapes ${shapeString(b.shape)} and ${shapeString(s.shape)} instead.`,
-      );
-    }
-    ctx.setOutput(0, slice(ctx.input(0), readInts(b), readInts(s)));
-  }),
+  kernel: cpuKernel("Slice", () => ({
+    compute(ctx) {
+      const b = ctx.input(1);
+      const s = ctx.input(2);
+      if (b.rank !== 1 || s.rank !== 1) {
+        throw invalidArgument(
+          `Expected begin and size arguments to be 1-D tensors of size ${ctx.input(0).rank}, but got shapes ${shapeString(b.shape)} and ${shapeString(s.shape)} instead.`,
+        );
+      }
+      return computeJob(ctx, sliceJob(ctx.input(0), readInts(b), readInts(s)));
+    },
+  })),
 };

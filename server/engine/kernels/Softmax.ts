@@ -2,29 +2,91 @@
 // stably as exp(x - max) / Σ exp(x - max).
 
 import { invalidArgument } from "../framework/errors.js";
-import type { Tensor } from "../framework/tensor.js";
+import type { NumericArray, Tensor } from "../framework/tensor.js";
+import {
+  computeJob,
+  decodedInput,
+  type ElementJob,
+  type ElementPass,
+  encodedOutput,
+  runWhole,
+} from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
-import { computeBuffer, finish, numericData } from "./util/tensor-util.js";
+import { computeBuffer } from "./util/tensor-util.js";
 
 export function softmax(logits: Tensor, log = false): Tensor {
+  return runWhole(softmaxJob(logits, log));
+}
+
+/**
+ * softmax as an ElementJob (util/element-slices.ts). Each row's steps are passes over all elements
+ * in order: the row maxima, the row sums of exp(x - max) (each accumulated in a float64 slot in
+ * the row's element order, as one loop's local would be), then the outputs. A row sees the same
+ * operations in the same order as when it is done in one go, so slices may cut a row anywhere.
+ */
+export function softmaxJob(logits: Tensor, log = false): ElementJob<Tensor> {
   if (logits.rank < 1) throw invalidArgument(`logits must have >= 1 dimension, got ${"[]"}`);
   const depth = logits.shape[logits.rank - 1]!;
   const n = logits.numElements;
-  const x = numericData(logits);
-  const out = computeBuffer(logits.dtype, n, logits.shape);
-  for (let base = 0; depth > 0 && base < n; base += depth) {
-    let max = Number.NEGATIVE_INFINITY;
-    for (let j = 0; j < depth; j++) max = Math.max(max, x[base + j]!);
-    let sum = 0;
-    for (let j = 0; j < depth; j++) sum += Math.exp(x[base + j]! - max);
-    if (log) {
-      const ls = Math.log(sum);
-      for (let j = 0; j < depth; j++) out[base + j] = x[base + j]! - max - ls;
-    } else {
-      for (let j = 0; j < depth; j++) out[base + j] = Math.exp(x[base + j]! - max) / sum;
+  const input = decodedInput(logits);
+  const x = input.data;
+  const out = computeBuffer(logits.dtype, n, logits.shape) as NumericArray;
+  const encoded = encodedOutput(logits.dtype, logits.shape, out);
+  if (depth === 0 || n === 0) return { passes: [], result: encoded.result };
+  const rows = n / depth;
+  const max = new Float64Array(rows).fill(Number.NEGATIVE_INFINITY);
+  const sum = new Float64Array(rows);
+  const maxPass = rowPass(n, depth, (r, s, e) => {
+    let m = max[r]!;
+    for (let i = s; i < e; i++) m = Math.max(m, x[i]!);
+    max[r] = m;
+  });
+  const sumPass = rowPass(
+    n,
+    depth,
+    (r, s, e) => {
+      const m = max[r]!;
+      let acc = sum[r]!;
+      for (let i = s; i < e; i++) acc += Math.exp(x[i]! - m);
+      sum[r] = acc;
+    },
+    8,
+  );
+  const outPass = rowPass(
+    n,
+    depth,
+    log
+      ? (r, s, e) => {
+          const m = max[r]!;
+          const ls = Math.log(sum[r]!);
+          for (let i = s; i < e; i++) out[i] = x[i]! - m - ls;
+        }
+      : (r, s, e) => {
+          const m = max[r]!;
+          const total = sum[r]!;
+          for (let i = s; i < e; i++) out[i] = Math.exp(x[i]! - m) / total;
+        },
+    log ? 1 : 8,
+  );
+  return { passes: [...input.passes, maxPass, sumPass, outPass, ...encoded.passes], result: encoded.result };
+}
+
+/** A pass over [0, n) in rows of `depth`, calling `part(row, start, end)` for each row's share of a range. */
+function rowPass(
+  n: number,
+  depth: number,
+  part: (row: number, start: number, end: number) => void,
+  cost = 1,
+): ElementPass {
+  const run = (start: number, end: number) => {
+    for (let i = start; i < end; ) {
+      const r = Math.floor(i / depth);
+      const e = Math.min(end, (r + 1) * depth);
+      part(r, i, e);
+      i = e;
     }
-  }
-  return finish(logits.dtype, logits.shape, out);
+  };
+  return { n, run, cost };
 }
 
 function config(name: "Softmax" | "LogSoftmax"): KernelConfig {
@@ -37,7 +99,7 @@ function config(name: "Softmax" | "LogSoftmax"): KernelConfig {
     },
     kernel: cpuKernel(name, (c) => {
       checkTypeConstraint(c, "T", FLOAT_TYPES);
-      return { compute: (ctx) => ctx.setOutput(0, softmax(ctx.input(0), name === "LogSoftmax")) };
+      return { compute: (ctx) => computeJob(ctx, softmaxJob(ctx.input(0), name === "LogSoftmax")) };
     }),
   };
 }

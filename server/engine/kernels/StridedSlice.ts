@@ -6,9 +6,10 @@
 import { stridesOf } from "../framework/bcast.js";
 import { invalidArgument } from "../framework/errors.js";
 import { type AttrMap, getAttrInt } from "../framework/op-def.js";
-import { shapeString, Tensor } from "../framework/tensor.js";
+import { shapeString, type Tensor } from "../framework/tensor.js";
+import { computeJob, type ElementJob, runWhole, stridedCopyJob } from "./util/element-slices.js";
 import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
-import { allocIndexable, lanesOf, readInts, storage, stridedCopy } from "./util/tensor-util.js";
+import { readInts } from "./util/tensor-util.js";
 
 export interface StridedSliceMasks {
   readonly beginMask: number;
@@ -136,21 +137,27 @@ export function stridedSlice(
   strides: readonly number[],
   m: StridedSliceMasks,
 ): Tensor {
+  return runWhole(stridedSliceJob(x, begin, end, strides, m));
+}
+
+/** stridedSlice as an ElementJob (util/element-slices.ts): allocated now, copied whole or in slices. */
+export function stridedSliceJob(
+  x: Tensor,
+  begin: readonly number[],
+  end: readonly number[],
+  strides: readonly number[],
+  m: StridedSliceMasks,
+): ElementJob<Tensor> {
   const plan = stridedSlicePlan(x.shape, begin, end, strides, m);
   const inStrides = stridesOf(x.shape);
   const offset = plan.begin.reduce((a, b, i) => a + b * inStrides[i]!, 0);
-  const n = plan.processing.reduce((a, b) => a * b, 1);
-  const out = allocIndexable(x.dtype, n, plan.final);
-  stridedCopy(
-    storage(x),
+  return stridedCopyJob(
+    x,
     inStrides.map((s, i) => s * plan.strides[i]!),
     offset,
-    out,
-    0,
     plan.processing,
-    lanesOf(x.dtype),
+    plan.final,
   );
-  return new Tensor(x.dtype, plan.final, out as unknown as Tensor["data"]);
 }
 
 export const stridedSliceConfig: KernelConfig = {
@@ -173,7 +180,7 @@ export const stridedSliceConfig: KernelConfig = {
     return {
       compute(ctx) {
         const [b, e, s] = readSliceSpec(ctx.input(1), ctx.input(2), ctx.input(3));
-        ctx.setOutput(0, stridedSlice(ctx.input(0), b, e, s, masks));
+        return computeJob(ctx, stridedSliceJob(ctx.input(0), b, e, s, masks));
       },
     };
   }),

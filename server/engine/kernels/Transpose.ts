@@ -2,11 +2,17 @@
 
 import { stridesOf } from "../framework/bcast.js";
 import { invalidArgument } from "../framework/errors.js";
-import { shapeString, Tensor } from "../framework/tensor.js";
-import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
-import { allocIndexable, lanesOf, readInts, storage, stridedCopy } from "./util/tensor-util.js";
+import { shapeString, type Tensor } from "../framework/tensor.js";
+import { computeJob, type ElementJob, runWhole, stridedCopyJob } from "./util/element-slices.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { readInts } from "./util/tensor-util.js";
 
 export function transpose(x: Tensor, perm: readonly number[]): Tensor {
+  return runWhole(transposeJob(x, perm));
+}
+
+/** transpose as an ElementJob (util/element-slices.ts): allocated now, copied whole or in slices. */
+export function transposeJob(x: Tensor, perm: readonly number[]): ElementJob<Tensor> {
   const rank = x.rank;
   if (perm.length !== rank) {
     throw invalidArgument(
@@ -22,17 +28,12 @@ export function transpose(x: Tensor, perm: readonly number[]): Tensor {
   if (missing !== -1) throw invalidArgument(`${missing} is missing from {${perm.join(",")}}.`);
   const strides = stridesOf(x.shape);
   const shape = perm.map((d) => x.shape[d]!);
-  const out = allocIndexable(x.dtype, x.numElements, shape);
-  stridedCopy(
-    storage(x),
+  return stridedCopyJob(
+    x,
     perm.map((d) => strides[d]!),
     0,
-    out,
-    0,
     shape,
-    lanesOf(x.dtype),
   );
-  return new Tensor(x.dtype, shape, out as unknown as Tensor["data"]);
 }
 
 export const transposeConfig: KernelConfig = {
@@ -42,9 +43,11 @@ export const transposeConfig: KernelConfig = {
     outputs: ["y: T"],
     attrs: ["T: type", "Tperm: {int32, int64} = DT_INT32"],
   },
-  kernel: simpleKernel("Transpose", (ctx) => {
-    const p = ctx.input(1);
-    if (p.rank !== 1) throw invalidArgument(`perm must be rank 1, got shape ${shapeString(p.shape)}`);
-    ctx.setOutput(0, transpose(ctx.input(0), readInts(p)));
-  }),
+  kernel: cpuKernel("Transpose", () => ({
+    compute(ctx) {
+      const p = ctx.input(1);
+      if (p.rank !== 1) throw invalidArgument(`perm must be rank 1, got shape ${shapeString(p.shape)}`);
+      return computeJob(ctx, transposeJob(ctx.input(0), readInts(p)));
+    },
+  })),
 };

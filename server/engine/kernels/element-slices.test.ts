@@ -1,8 +1,9 @@
-// Element-wise kernels, reductions, Fill, Cast, Select, Tile and ArgMax in slices
-// (util/element-slices.ts) give the bits of the same job run whole, for every storage kind and with
-// broadcasting, cut at piece sizes that split the innermost runs at odd places; the kernels take the
-// sliced path only for large tensors; and slices abandoned midway (what the executor does to a
-// cancelled step) stop there, with no output.
+// Element-wise kernels, reductions, Fill, Cast, Select, Tile, ArgMax, the copies (Transpose,
+// Slice, StridedSlice, BroadcastTo, Reverse, ConcatV2, Pack, Pad), the gathers, Softmax, Cumsum and
+// pooling in slices (util/element-slices.ts) give the bits of the same job run whole, for every
+// storage kind and with broadcasting, cut at piece sizes that split the innermost runs at odd
+// places; the kernels take the sliced path only for large tensors; and slices abandoned midway
+// (what the executor does to a cancelled step) stop there, with no output.
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -22,27 +23,42 @@ import { addFns } from "./Add.js";
 import { addN } from "./AddN.js";
 import { argReduceJob } from "./ArgMax.js";
 import { atan2 } from "./Atan2.js";
+import { avgPoolJob } from "./AvgPool.js";
 import { biasAdd } from "./BiasAdd.js";
+import { broadcastToJob } from "./BroadcastTo.js";
 import { castJob } from "./Cast.js";
+import { concat, concatJob } from "./ConcatV2.js";
 import { cosFns } from "./Cos.js";
+import { scan, scanJob } from "./Cumsum.js";
 import { depthwiseConv2dNativeJob } from "./DepthwiseConv2dNative.js";
 import { depthwiseConv2dNativeBackpropFilterJob } from "./DepthwiseConv2dNativeBackpropFilter.js";
 import { depthwiseConv2dNativeBackpropInputJob } from "./DepthwiseConv2dNativeBackpropInput.js";
 import { equal } from "./Equal.js";
 import { erf } from "./Erf.js";
 import { fillJob, onesLike } from "./Fill.js";
+import { gather, gatherJob } from "./GatherV2.js";
 import { lessFns } from "./Less.js";
 import { logicalNot } from "./LogicalNot.js";
+import { maxPool, maxPoolJob } from "./MaxPool.js";
 import { mulFns } from "./Mul.js";
+import { packJob } from "./Pack.js";
+import { pad, padJob } from "./Pad.js";
 import { realDivFns } from "./RealDiv.js";
+import { resourceGatherJob } from "./ResourceGather.js";
+import { reverseJob } from "./ReverseV2.js";
 import { selectJob, selectV2Job } from "./Select.js";
+import { sliceJob } from "./Slice.js";
+import { softmax, softmaxJob } from "./Softmax.js";
 import { sqrtFns } from "./Sqrt.js";
+import { stridedSlice, stridedSliceJob } from "./StridedSlice.js";
 import { tileJob } from "./Tile.js";
+import { transpose, transposeJob } from "./Transpose.js";
 import { startKernel } from "./testing/testing.js";
 import type { ConvAttrs } from "./util/conv-util.js";
 import { binaryJob, unaryJob } from "./util/cwise.js";
 import { type ElementJob, jobSlices, runWhole, SLICED_MIN_ELEMENTS } from "./util/element-slices.js";
 import { type ReduceKind, reduceJob, reductionPlan } from "./util/reduction.js";
+import { stridedCopyRange } from "./util/tensor-util.js";
 
 const F = DataType.DT_FLOAT;
 const I32 = DataType.DT_INT32;
@@ -390,6 +406,222 @@ test("DepthwiseConv2dNative and its gradients in slices of output rows have the 
   }
 });
 
+test("a strided copy cut into ranges anywhere writes what the index formula gives", () => {
+  // [shape, source strides, source offset]: a transpose, a reversed axis, a broadcast (stride 0),
+  // a strided window, a scalar.
+  const cases: [number[], number[], number][] = [
+    [[7, 5, 3], [1, 21, 7], 0],
+    [[6, 11], [11, -1], 10],
+    [[4, 9, 2], [0, 2, 1], 0],
+    [[5, 4], [24, 3], 5],
+    [[], [], 3],
+  ];
+  const src = Float64Array.from({ length: 200 }, (_, i) => i);
+  for (const [shape, strides, offset] of cases) {
+    const n = count(shape);
+    const want = Array.from({ length: n }, (_, i) => {
+      let rem = i;
+      let at = offset;
+      for (let d = shape.length - 1; d >= 0; d--) {
+        at += (rem % shape[d]!) * strides[d]!;
+        rem = Math.floor(rem / shape[d]!);
+      }
+      return at;
+    });
+    for (const piece of [1, 2, 4, 7, 13, n]) {
+      const dst = new Float64Array(n).fill(-1);
+      for (let s = 0; s < n; s += piece)
+        stridedCopyRange(src, strides, offset, dst, 0, shape, 1, s, Math.min(n, s + piece));
+      assert.deepEqual(Array.from(dst), want, `[${shape}] strides [${strides}] in pieces of ${piece}`);
+    }
+  }
+});
+
+test("Transpose, Slice, StridedSlice, BroadcastTo and Reverse in slices have the bits of one run", () => {
+  const masks = { beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0 };
+  for (const dt of [
+    F,
+    DataType.DT_HALF,
+    DataType.DT_INT64,
+    DataType.DT_COMPLEX64,
+    DataType.DT_STRING,
+    DataType.DT_BOOL,
+  ]) {
+    const x = tensor(dt, [13, 17, 19], 40);
+    for (const perm of [
+      [2, 0, 1],
+      [1, 0, 2],
+      [0, 2, 1],
+    ]) {
+      assertSlicedIsWhole(() => transposeJob(x, perm), `Transpose ${dt} [${perm}]`);
+    }
+    assertSlicedIsWhole(() => sliceJob(x, [2, 3, 1], [9, -1, 17]), `Slice ${dt}`);
+    assertSlicedIsWhole(
+      () => stridedSliceJob(x, [12, 1, 0], [0, 17, 19], [-2, 3, 1], masks),
+      `StridedSlice ${dt} reversed and strided`,
+    );
+    assertSlicedIsWhole(
+      () =>
+        stridedSliceJob(x, [4, 0, 0], [5, 17, 19], [1, 1, 1], {
+          ...masks,
+          shrinkAxisMask: 1,
+        }),
+      `StridedSlice ${dt} shrinking an axis`,
+      61,
+    );
+    assertSlicedIsWhole(() => broadcastToJob(tensor(dt, [17, 1], 41), [13, 17, 19]), `BroadcastTo ${dt}`);
+    assertSlicedIsWhole(() => reverseJob(x, [true, false, true]), `Reverse ${dt}`);
+  }
+});
+
+test("ConcatV2, Pack, GatherV2 and ResourceGather in slices have the bits of one run", () => {
+  for (const dt of [F, DataType.DT_HALF, DataType.DT_INT64, DataType.DT_COMPLEX64, DataType.DT_STRING]) {
+    const a = tensor(dt, [13, 7, 19], 50);
+    const b = tensor(dt, [13, 3, 19], 51);
+    const empty = tensor(dt, [13, 0, 19], 52);
+    const c = tensor(dt, [13, 1, 19], 53);
+    for (const parts of [
+      [a, b],
+      [a, empty, b, c],
+      [empty, c, empty],
+    ]) {
+      assertSlicedIsWhole(() => concatJob(parts, 1), `ConcatV2 ${dt} ${parts.length} parts along 1`, 37);
+    }
+    assertSlicedIsWhole(() => concatJob([a, a, a], 0), `ConcatV2 ${dt} along 0`);
+    assertSlicedIsWhole(() => concatJob([a, tensor(dt, [13, 7, 5], 54)], -1), `ConcatV2 ${dt} along -1`, 23);
+    for (const axis of [0, 1, 3, -1]) {
+      assertSlicedIsWhole(() => packJob([a, a, a], axis), `Pack ${dt} axis ${axis}`);
+    }
+    const idx = new Tensor(I32, [4, 3], Int32Array.from([0, 12, 5, 5, 1, 9, 3, 0, 11, 2, 7, 6]));
+    for (const axis of [0, 1, 2]) {
+      const i = new Tensor(I32, [5], Int32Array.from([0, 6, 2, 2, 4]));
+      assertSlicedIsWhole(() => gatherJob(a, i, axis), `GatherV2 ${dt} axis ${axis}`);
+    }
+    assertSlicedIsWhole(() => gatherJob(a, idx, 0), `GatherV2 ${dt} 2-d indices`, 61);
+    const batched = new Tensor(
+      I32,
+      [13, 2],
+      Int32Array.from(random(26, 55), (x) => Math.floor((x + 0.5) * 7)),
+    );
+    assertSlicedIsWhole(() => gatherJob(a, batched, 1, 1), `GatherV2 ${dt} batch_dims 1`);
+    assertSlicedIsWhole(() => resourceGatherJob(a, idx, 0), `ResourceGather ${dt}`, 61);
+    assertSlicedIsWhole(() => resourceGatherJob(a, batched, 1), `ResourceGather ${dt} batch_dims 1`);
+  }
+});
+
+test("Softmax and LogSoftmax in slices that cut rows anywhere have the bits of one run", () => {
+  for (const dt of [F, DataType.DT_DOUBLE, DataType.DT_HALF, DataType.DT_BFLOAT16]) {
+    for (const shape of [[13, 17, 19], [3, 1000], [700, 1], [5000]]) {
+      const x = tensor(dt, shape, 60);
+      for (const log of [false, true]) {
+        assertSlicedIsWhole(
+          () => softmaxJob(x, log),
+          `${log ? "LogSoftmax" : "Softmax"} ${dt} [${shape}]`,
+          89,
+        );
+      }
+    }
+  }
+  // The row's steps as one loop each, per row (the form the passes replace), give the same bits.
+  const x = tensor(F, [9, 301], 61);
+  const xs = x.data as Float32Array;
+  for (const log of [false, true]) {
+    const want = new Float32Array(xs.length);
+    for (let b = 0; b < xs.length; b += 301) {
+      let max = Number.NEGATIVE_INFINITY;
+      for (let j = 0; j < 301; j++) max = Math.max(max, xs[b + j]!);
+      let sum = 0;
+      for (let j = 0; j < 301; j++) sum += Math.exp(xs[b + j]! - max);
+      const ls = Math.log(sum);
+      for (let j = 0; j < 301; j++)
+        want[b + j] = log ? xs[b + j]! - max - ls : Math.exp(xs[b + j]! - max) / sum;
+    }
+    assertSameTensor(
+      softmax(x, log),
+      new Tensor(F, [9, 301], want),
+      `${log ? "LogSoftmax" : "Softmax"} rows`,
+    );
+    assertSameTensor(
+      drainJob(softmaxJob(x, log)),
+      new Tensor(F, [9, 301], want),
+      `${log ? "LogSoftmax" : "Softmax"} sliced rows`,
+    );
+  }
+});
+
+test("Pad and PadV2 in slices have the bits of one run", () => {
+  for (const dt of [F, DataType.DT_HALF, DataType.DT_INT64, DataType.DT_COMPLEX64, DataType.DT_STRING]) {
+    const x = tensor(dt, [11, 13, 7], 70);
+    const pads: [number, number][] = [
+      [2, 3],
+      [0, 4],
+      [1, 0],
+    ];
+    assertSlicedIsWhole(() => padJob(x, pads), `Pad ${dt}`);
+    assertSlicedIsWhole(() => padJob(x, pads, tensor(dt, [], 71)), `PadV2 ${dt}`);
+    assertSlicedIsWhole(() => padJob(tensor(dt, [], 72), [], tensor(dt, [], 73)), `PadV2 ${dt} scalar`, 1, 1);
+  }
+});
+
+test("Cumsum and Cumprod in slices that end inside a line have the bits of one run", () => {
+  const dtypes = [
+    F,
+    DataType.DT_DOUBLE,
+    DataType.DT_HALF,
+    DataType.DT_BFLOAT16,
+    I32,
+    DataType.DT_INT64,
+    DataType.DT_COMPLEX64,
+  ];
+  for (const dt of dtypes) {
+    const x = tensor(dt, [11, 13, 17], 80);
+    for (const axis of [0, 1, 2, -1]) {
+      for (const kind of ["sum", "prod"] as const) {
+        for (const [exclusive, reverse] of [
+          [false, false],
+          [true, false],
+          [false, true],
+          [true, true],
+        ] as const) {
+          assertSlicedIsWhole(
+            () => scanJob(kind, x, axis, exclusive, reverse),
+            `${kind} ${dt} axis ${axis} exclusive ${exclusive} reverse ${reverse}`,
+            // Pieces of 97 / cost 4 = 24 steps: lines of 11, 13 and 17 are cut at many places.
+            97,
+          );
+        }
+      }
+    }
+  }
+});
+
+test("MaxPool in slices of output rows has the bits of one run", () => {
+  for (const dt of [F, DataType.DT_HALF, DataType.DT_DOUBLE, I32, DataType.DT_INT64]) {
+    const x = tensor(dt, [2, 13, 11, 6], 90);
+    for (const [ksize, strides, padding] of [
+      [[1, 3, 3, 1], [1, 1, 1, 1], "SAME"],
+      [[1, 2, 3, 1], [1, 2, 2, 1], "VALID"],
+      [[1, 1, 1, 3], [1, 1, 1, 3], "VALID"],
+    ] as const) {
+      const a = { ksize, strides, padding, explicitPaddings: [] };
+      assertSlicedIsWhole(() => maxPoolJob(x, a), `MaxPool ${dt} ksize [${ksize}] ${padding}`, 200);
+    }
+  }
+});
+
+test("AvgPool in slices of output rows has the bits of one run", () => {
+  for (const dt of [F, DataType.DT_HALF, DataType.DT_BFLOAT16, DataType.DT_DOUBLE]) {
+    const x = tensor(dt, [2, 13, 11, 6], 91);
+    for (const [ksize, strides, padding] of [
+      [[1, 3, 3, 1], [1, 1, 1, 1], "SAME"],
+      [[1, 2, 3, 1], [1, 2, 2, 1], "VALID"],
+    ] as const) {
+      const a = { ksize, strides, padding, explicitPaddings: [] };
+      assertSlicedIsWhole(() => avgPoolJob(x, a), `AvgPool ${dt} ksize [${ksize}] ${padding}`, 200);
+    }
+  }
+});
+
 const floats = (shape: number[], seed: number) => tensor(F, shape, seed);
 
 test("kernels take the sliced path only for large tensors; small ones finish within compute", () => {
@@ -430,6 +662,97 @@ test("kernels that call the element machinery themselves take the sliced path to
     const got = run.outputs[0];
     assert.ok(got, `${op} set its output`);
     assertSameTensor(got, whole(), op);
+  }
+});
+
+test("the copies, gathers, Pad, Softmax, Cumsum and MaxPool take the sliced path only over large tensors", () => {
+  const ints = (v: number[]) => new Tensor(I32, [v.length], Int32Array.from(v));
+  const i32 = { Tidx: attr.type(I32) };
+  const cases: [
+    string,
+    (rows: number) => Tensor[],
+    Record<string, ReturnType<typeof attr.int>>,
+    (t: Tensor[]) => Tensor,
+  ][] = [
+    [
+      "Transpose",
+      (r) => [floats([r, 64], 40), ints([1, 0])],
+      { Tperm: attr.type(I32) },
+      ([x]) => transpose(x!, [1, 0]),
+    ],
+    [
+      "ConcatV2",
+      (r) => [floats([r, 32], 41), floats([r, 32], 42), new Tensor(I32, [], Int32Array.from([1]))],
+      { N: attr.int(2), ...i32 },
+      ([a, b]) => concat([a!, b!], 1),
+    ],
+    [
+      "GatherV2",
+      (r) => [
+        floats([r, 64], 43),
+        ints(Array.from({ length: r }, (_, i) => (i * 7) % r)),
+        new Tensor(I32, [], Int32Array.from([0])),
+      ],
+      { Tparams: attr.type(F), Tindices: attr.type(I32), Taxis: attr.type(I32) },
+      ([p, i]) => gather(p!, i!, 0),
+    ],
+    [
+      "StridedSlice",
+      (r) => [floats([r, 130], 44), ints([0, 1]), ints([r, 129]), ints([1, 1])],
+      { Index: attr.type(I32) },
+      ([x]) =>
+        stridedSlice(x!, [0, 1], [x!.shape[0]!, 129], [1, 1], {
+          beginMask: 0,
+          endMask: 0,
+          ellipsisMask: 0,
+          newAxisMask: 0,
+          shrinkAxisMask: 0,
+        }),
+    ],
+    [
+      "Pad",
+      (r) => [floats([r, 64], 45), new Tensor(I32, [2, 2], Int32Array.from([0, 0, 1, 1]))],
+      { Tpaddings: attr.type(I32) },
+      ([x]) =>
+        pad(x!, [
+          [0, 0],
+          [1, 1],
+        ]),
+    ],
+    ["Softmax", (r) => [floats([r, 64], 46)], {}, ([x]) => softmax(x!)],
+    [
+      "Cumsum",
+      (r) => [floats([r, 64], 47), new Tensor(I32, [], Int32Array.from([0]))],
+      i32,
+      ([x]) => scan("sum", x!, 0, false, false),
+    ],
+    [
+      "MaxPool",
+      (r) => [floats([1, r / 16, 16, 64], 48)],
+      {
+        ksize: attr.intList([1, 2, 2, 1]),
+        strides: attr.intList([1, 1, 1, 1]),
+        padding: attr.string("SAME"),
+      },
+      ([x]) =>
+        maxPool(x!, { ksize: [1, 2, 2, 1], strides: [1, 1, 1, 1], padding: "SAME", explicitPaddings: [] }),
+    ],
+  ];
+  for (const [op, inputsOf, extra, whole] of cases) {
+    const attrs = { T: attr.type(F), ...extra };
+    const small = startKernel(op, { attrs, inputs: inputsOf(64) });
+    assert.equal(small.slices, undefined, `a small ${op} runs within compute`);
+    assert.ok(small.outputs[0], `a small ${op} sets its output at once`);
+    const inputs = inputsOf(SLICED_MIN_ELEMENTS / 64);
+    const big = startKernel(op, { attrs, inputs });
+    assert.ok(big.slices, `a large ${op} continues in slices`);
+    assert.equal(big.outputs[0], undefined, `${op}: no output before the slices have run`);
+    let pieces = 0;
+    for (let r = big.slices.next(); !r.done; r = big.slices.next()) pieces++;
+    assert.ok(pieces >= 4, `${op}: only ${pieces} pieces`);
+    const got = big.outputs[0];
+    assert.ok(got, `${op} set its output`);
+    assertSameTensor(got, whole(inputs), op);
   }
 });
 

@@ -145,25 +145,40 @@ export function poolGeometry(shape: readonly number[], a: PoolAttrs): PoolGeomet
 export function maxPoolArgmax<V extends number | bigint>(x: ArrayLike<V>, g: PoolGeometry): Int32Array {
   const n = g.batch * g.outRows * g.outCols * g.depth;
   const arg = new Int32Array(n).fill(-1);
-  for (let b = 0; b < g.batch; b++) {
-    for (let oh = 0; oh < g.outRows; oh++) {
-      const h0 = Math.max(0, oh * g.strideRows - g.padTop);
-      const h1 = Math.min(g.inRows, oh * g.strideRows - g.padTop + g.windowRows);
-      for (let ow = 0; ow < g.outCols; ow++) {
-        const w0 = Math.max(0, ow * g.strideCols - g.padLeft);
-        const w1 = Math.min(g.inCols, ow * g.strideCols - g.padLeft + g.windowCols);
-        const o = ((b * g.outRows + oh) * g.outCols + ow) * g.depth;
-        for (let h = h0; h < h1; h++) {
-          for (let w = w0; w < w1; w++) {
-            const i = ((b * g.inRows + h) * g.inCols + w) * g.depth;
-            for (let d = 0; d < g.depth; d++) {
-              const best = arg[o + d]!;
-              if (best < 0 || x[best]! < x[i + d]!) arg[o + d] = i + d;
-            }
+  maxPoolArgmaxRows(x, g, arg, 0, g.batch * g.outRows);
+  return arg;
+}
+
+/**
+ * The part of maxPoolArgmax for output rows [r0, r1) (row r = image r / outRows, output row
+ * r % outRows) into `arg` (filled with -1): each output's window is scanned whole by one call, so
+ * rows computed in ranges give the same argmax.
+ */
+export function maxPoolArgmaxRows<V extends number | bigint>(
+  x: ArrayLike<V>,
+  g: PoolGeometry,
+  arg: Int32Array,
+  r0: number,
+  r1: number,
+): void {
+  for (let r = r0; r < r1; r++) {
+    const b = Math.floor(r / g.outRows);
+    const oh = r - b * g.outRows;
+    const h0 = Math.max(0, oh * g.strideRows - g.padTop);
+    const h1 = Math.min(g.inRows, oh * g.strideRows - g.padTop + g.windowRows);
+    for (let ow = 0; ow < g.outCols; ow++) {
+      const w0 = Math.max(0, ow * g.strideCols - g.padLeft);
+      const w1 = Math.min(g.inCols, ow * g.strideCols - g.padLeft + g.windowCols);
+      const o = ((b * g.outRows + oh) * g.outCols + ow) * g.depth;
+      for (let h = h0; h < h1; h++) {
+        for (let w = w0; w < w1; w++) {
+          const i = ((b * g.inRows + h) * g.inCols + w) * g.depth;
+          for (let d = 0; d < g.depth; d++) {
+            const best = arg[o + d]!;
+            if (best < 0 || x[best]! < x[i + d]!) arg[o + d] = i + d;
           }
         }
       }
     }
   }
-  return arg;
 }

@@ -104,7 +104,7 @@ export function lanesOf(dtype: DataType): number {
   return dtype === DataType.DT_COMPLEX64 || dtype === DataType.DT_COMPLEX128 ? 2 : 1;
 }
 
-type Indexable = { [i: number]: unknown; readonly length: number };
+export type Indexable = { [i: number]: unknown; readonly length: number };
 
 /**
  * dst[dstOffset + i] = src[srcOffset + Σ idx[d]·srcStrides[d]] for the row-major indices i of
@@ -119,27 +119,60 @@ export function stridedCopy(
   shape: readonly number[],
   lanes = 1,
 ): void {
-  const rank = shape.length;
   let total = 1;
   for (const d of shape) total *= d;
-  if (total === 0) return;
+  stridedCopyRange(src, srcStrides, srcOffset, dst, dstOffset, shape, lanes, 0, total);
+}
+
+/**
+ * The part of stridedCopy that writes the row-major output indices [start, end) of `shape`: a copy
+ * cut into consecutive ranges writes what one whole copy writes (docs/architecture.md, "Long
+ * kernels in slices").
+ */
+export function stridedCopyRange(
+  src: Indexable,
+  srcStrides: readonly number[],
+  srcOffset: number,
+  dst: Indexable,
+  dstOffset: number,
+  shape: readonly number[],
+  lanes: number,
+  start: number,
+  end: number,
+): void {
+  if (start >= end) return;
+  const rank = shape.length;
   if (rank === 0) {
     for (let l = 0; l < lanes; l++) dst[dstOffset * lanes + l] = src[srcOffset * lanes + l];
     return;
   }
-  const inner = shape[rank - 1]!;
-  const step = srcStrides[rank - 1]!;
+  // The multi-index of `start` and its source position.
   const idx = new Array<number>(rank).fill(0);
   let s = srcOffset;
-  for (let o = 0; o < total; o += inner) {
+  let rem = start;
+  for (let d = rank - 1; d >= 0; d--) {
+    idx[d] = rem % shape[d]!;
+    rem = Math.floor(rem / shape[d]!);
+    s += idx[d]! * srcStrides[d]!;
+  }
+  const inner = shape[rank - 1]!;
+  const step = srcStrides[rank - 1]!;
+  for (let o = start; o < end; ) {
+    const j0 = idx[rank - 1]!;
+    const len = Math.min(inner - j0, end - o);
+    const at = dstOffset + o;
     if (lanes === 1) {
-      for (let j = 0; j < inner; j++) dst[dstOffset + o + j] = src[s + j * step];
+      for (let j = 0; j < len; j++) dst[at + j] = src[s + j * step];
     } else {
-      for (let j = 0; j < inner; j++) {
-        for (let l = 0; l < lanes; l++)
-          dst[(dstOffset + o + j) * lanes + l] = src[(s + j * step) * lanes + l];
+      for (let j = 0; j < len; j++) {
+        for (let l = 0; l < lanes; l++) dst[(at + j) * lanes + l] = src[(s + j * step) * lanes + l];
       }
     }
+    o += len;
+    if (o >= end) break;
+    // The row is done (a range ends either at `end` or at a row's end): carry into the outer dimensions.
+    s -= j0 * step;
+    idx[rank - 1] = 0;
     for (let d = rank - 2; d >= 0; d--) {
       idx[d]!++;
       s += srcStrides[d]!;

@@ -3,8 +3,8 @@
 // over h2c. It covers CreateSession (graph sent on the first run), RunStep with a fed placeholder,
 // a ref variable (VariableV2 initializer, read, AssignAdd), two ExtendSession calls after runs, a
 // DT_STRING fetch (tensor_content layout), a 6 MiB feed through Neg to a 6 MiB fetch (grpcio sends
-// it in frames as large as tfgate's SETTINGS_MAX_FRAME_SIZE allows) and ListDevices. Every expected number is computed here,
-// independently of TensorFlow and of tfgate.
+// it in frames as large as tfgate's SETTINGS_MAX_FRAME_SIZE allows) and ListDevices. Every expected
+// number is computed here, independently of TensorFlow and of tfgate.
 //
 // Needs the TensorFlow venv made by scripts/setup-tf.sh (${TFGATE_TF_VENV:-.venv-tf}). Without it
 // the test skips, except under CI=true, where .ci/run has run setup-tf.sh and absence is a failure.

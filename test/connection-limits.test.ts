@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import http2 from "node:http2";
 import net from "node:net";
 import { test } from "node:test";
-import { create } from "@bufbuild/protobuf";
+import { create, fromBinary } from "@bufbuild/protobuf";
 import type { FastifyInstance } from "fastify";
 import { ListDevicesResponseSchema } from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { type AppEngine, buildApp } from "../server/app.js";
@@ -293,4 +293,108 @@ test("the default total connection cap is three quarters of the soft open-file l
   assert.equal(defaultMaxConnections(limits("unlimited")), 16384);
   assert.equal(defaultMaxConnections("no such line"), 16384);
   assert.ok(resolveServerOptions({}).maxConnections >= 64);
+});
+
+/** An HPACK literal header field, not indexed, with a new name (RFC 7541 §6.2.2; short strings). */
+function literalHeader(name: string, value: string): Buffer {
+  return Buffer.concat([
+    Buffer.from([0, name.length]),
+    Buffer.from(name),
+    Buffer.from([value.length]),
+    Buffer.from(value),
+  ]);
+}
+
+/** The frames in `bytes` (after the server's preface-less start), as type, flags, stream and payload. */
+function framesOf(bytes: Buffer): { type: number; flags: number; stream: number; payload: Buffer }[] {
+  const frames = [];
+  let at = 0;
+  while (at + 9 <= bytes.length) {
+    const length = bytes.readUIntBE(at, 3);
+    if (at + 9 + length > bytes.length) break;
+    frames.push({
+      type: bytes[at + 3]!,
+      flags: bytes[at + 4]!,
+      stream: bytes.readUInt32BE(at + 5) & 0x7fffffff,
+      payload: bytes.subarray(at + 9, at + 9 + length),
+    });
+    at += 9 + length;
+  }
+  return frames;
+}
+
+/**
+ * Sends a gRPC ListDevices call whose one DATA frame carries `payloadBytes` (a request padded with
+ * an unknown field to that size) over a raw h2c connection; resolves with the frames the server
+ * sent once it closes the stream or the connection (or after 5 s).
+ */
+function oneFrameCall(port: number, payloadBytes: number): Promise<ReturnType<typeof framesOf>> {
+  // gRPC frame header (5), then field 99's tag (2 bytes) and a 3-byte length: sizes past 16 KiB.
+  const padding = payloadBytes - 5 - 5;
+  const length = [0x80 | (padding & 0x7f), 0x80 | ((padding >> 7) & 0x7f), padding >> 14];
+  const message = Buffer.concat([Buffer.from([0x9a, 0x06, ...length]), Buffer.alloc(padding)]);
+  const grpcFrame = Buffer.alloc(5);
+  grpcFrame.writeUInt32BE(message.length, 1);
+  const headers = Buffer.concat([
+    literalHeader(":method", "POST"),
+    literalHeader(":scheme", "http"),
+    literalHeader(":path", listDevicesPath),
+    literalHeader(":authority", "localhost"),
+    literalHeader("content-type", "application/grpc"),
+    literalHeader("te", "trailers"),
+  ]);
+  const start = h2Start + frame(1, 0x4, 1, headers); // HEADERS, END_HEADERS
+  // DATA, END_STREAM: sent once the server's SETTINGS are acknowledged (they apply from then on).
+  const data = frame(0, 0x1, 1, Buffer.concat([grpcFrame, message]));
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let sent = false;
+    const socket = net.connect({ port, host: "127.0.0.1" }, () => socket.write(start, "latin1"));
+    const finish = (): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(framesOf(Buffer.concat(chunks)));
+    };
+    const timer = setTimeout(finish, 5000);
+    socket.on("error", () => {});
+    socket.on("data", (chunk: Buffer) => {
+      chunks.push(chunk);
+      const frames = framesOf(Buffer.concat(chunks));
+      if (!sent && frames.some((f) => f.type === 4 && (f.flags & 1) === 0)) {
+        sent = true;
+        socket.write(frame(4, 0x1, 0, Buffer.alloc(0)) + data, "latin1");
+      }
+      // GOAWAY, RST_STREAM, or the trailers (HEADERS with END_STREAM) on the call's stream.
+      if (frames.some((f) => f.type === 7 || f.type === 3 || (f.type === 1 && (f.flags & 1) === 1))) finish();
+    });
+    socket.on("close", finish);
+  });
+}
+
+test("h2c announces a 64 KiB SETTINGS_MAX_FRAME_SIZE, takes DATA frames that large, and refuses larger", async () => {
+  const server = await start({});
+  const session = http2.connect(`http://127.0.0.1:${server.port}`);
+  try {
+    await new Promise<void>((resolve) => session.once("remoteSettings", () => resolve()));
+    assert.equal(session.remoteSettings.maxFrameSize, 64 * 1024);
+
+    // One 60 KiB DATA frame (beyond HTTP/2's default of 16 KiB; within the initial flow-control
+    // window of 64 KiB - 1): the call is answered.
+    const taken = await oneFrameCall(server.port, 60 * 1024);
+    const data = taken.filter((f) => f.type === 0 && f.stream === 1);
+    assert.equal(taken.filter((f) => f.type === 7).length, 0, "no GOAWAY");
+    const body = Buffer.concat(data.map((f) => f.payload));
+    assert.ok(body.length > 5, "a response message");
+    const answer = fromBinary(ListDevicesResponseSchema, body.subarray(5, 5 + body.readUInt32BE(1)));
+    assert.equal(answer.localDevice[0]?.deviceType, "CPU");
+
+    // One byte more is a connection error (FRAME_SIZE_ERROR): the limit is enforced, not just announced.
+    const refused = await oneFrameCall(server.port, 64 * 1024 + 1);
+    const goaway = refused.find((f) => f.type === 7);
+    assert.ok(goaway !== undefined, "GOAWAY");
+    assert.equal(goaway.payload.readUInt32BE(4), http2.constants.NGHTTP2_FRAME_SIZE_ERROR);
+  } finally {
+    session.destroy();
+    await server.app.close();
+  }
 });

@@ -570,6 +570,17 @@ describe("TLS: gRPC over h2 takes the fast path too", () => {
         await new Promise((resolve) => setTimeout(resolve, 20));
         const line = server.lines.find((l) => l.rpc === tfPath("RunStep"));
         assert.ok(line?.reqId?.startsWith("grpc-"), JSON.stringify(line));
+        // The h2 server announces the same 64 KiB frame size as h2c (test/connection-limits.test.ts).
+        const session = connect(`https://localhost:${server.port}`, { ca: readFileSync(certFile) });
+        try {
+          await new Promise<void>((resolve, reject) => {
+            session.once("remoteSettings", () => resolve());
+            session.once("error", reject);
+          });
+          assert.equal(session.remoteSettings.maxFrameSize, 64 * 1024);
+        } finally {
+          session.destroy();
+        }
       } finally {
         client.close();
         await server.app.close();

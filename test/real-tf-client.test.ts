@@ -2,8 +2,9 @@
 // tf.compat.v1.Session("grpc://…"), i.e. TF's C++ GrpcSession speaking /tensorflow.MasterService/*
 // over h2c. It covers CreateSession (graph sent on the first run), RunStep with a fed placeholder,
 // a ref variable (VariableV2 initializer, read, AssignAdd), two ExtendSession calls after runs, a
-// DT_STRING fetch (tensor_content layout) and ListDevices. Every expected number is computed here,
-// independently of TensorFlow and of tfgate.
+// DT_STRING fetch (tensor_content layout), a 6 MiB feed through Neg to a 6 MiB fetch (grpcio sends
+// it in frames as large as tfgate's SETTINGS_MAX_FRAME_SIZE allows) and ListDevices. Every expected
+// number is computed here, independently of TensorFlow and of tfgate.
 //
 // Needs the TensorFlow venv made by scripts/setup-tf.sh (${TFGATE_TF_VENV:-.venv-tf}). Without it
 // the test skips, except under CI=true, where .ci/run has run setup-tf.sh and absence is a failure.
@@ -45,6 +46,7 @@ interface ClientResult {
   v_after_assign_add: number[];
   y2: number[][];
   strings: string[];
+  large: { elements: number; sum: number; samples: number[] };
   devices: string[];
   device_details: { name: string; device_type: string; memory_limit_bytes: number; incarnation: string }[];
 }
@@ -158,6 +160,21 @@ test("a real TensorFlow client (tf.compat.v1.Session over gRPC) runs a linear mo
 
   await t.test("DT_STRING fetch (UTF-8, empty string included)", () => {
     assert.deepEqual(result.strings, STRINGS);
+  });
+
+  await t.test("a 6 MiB feed through Neg comes back as a 6 MiB fetch (large bodies both ways)", () => {
+    // linear_client.py feeds element i = (i % 4093) - 2046.5; the fetch is its negation.
+    const elements = (6 * 1024 * 1024) / 4;
+    const fed = (i: number): number => (i % 4093) - 2046.5;
+    let sum = 0;
+    for (let i = 0; i < elements; i++) sum -= fed(i);
+    const samples = [0, 1, 4092, 4093, elements / 2, elements - 1];
+    assert.equal(result.large.elements, elements);
+    assert.equal(result.large.sum, sum);
+    assert.deepEqual(
+      result.large.samples,
+      samples.map((i) => -fed(i)),
+    );
   });
 
   await t.test("ListDevices names the local CPUs (one per core by default)", () => {

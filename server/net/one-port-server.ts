@@ -127,6 +127,20 @@ function offerStreams(server: http2.Http2Server | http2.Http2SecureServer, slot:
   } as typeof server.emit;
 }
 
+/**
+ * The SETTINGS both HTTP/2 servers announce. SETTINGS_MAX_FRAME_SIZE is raised from HTTP/2's
+ * 16 KiB to 64 KiB, the most Node's session reads from its socket at once: a client that sends
+ * frames as large as its peer allows (grpcio, so TensorFlow's own client) then delivers a 4 MiB
+ * body in about 120 chunks instead of about 300, and every chunk is a trip through JavaScript on
+ * the RPC thread (docs/benchmarks.md, "Large bodies"). Larger frames would not arrive in larger
+ * chunks (a chunk is at most one socket read) but would let one frame header make nghttp2 set
+ * aside more memory for the frames it buffers whole (a GOAWAY's debug data), so 64 KiB it is.
+ * Clients that never send more than 16 KiB per frame (Node's own, so grpc-js, and h2load) are
+ * unaffected; flow control, not frame size, bounds what a client may send ahead
+ * (docs/security.md, "Connections that try to hold the server").
+ */
+const http2Settings: http2.Settings = { maxFrameSize: 64 * 1024 };
+
 /** The first bytes an HTTP/2 client sends (RFC 9113 §3.4). */
 const http2Preface = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "latin1");
 
@@ -252,7 +266,7 @@ function createOnePortServer(
 
   let dispatch: (socket: net.Socket, received: Buffer | undefined) => void;
   if (options.tls === undefined) {
-    const h2c = http2.createServer(handle);
+    const h2c = http2.createServer({ settings: http2Settings }, handle);
     offerStreams(h2c, slot);
     h2c.on("session", onSession);
     const h2cConnectionListener = takeConnectionListener(h2c);
@@ -274,6 +288,7 @@ function createOnePortServer(
       cert: options.tls.cert,
       allowHTTP1: true,
       handshakeTimeout: options.idleTimeoutMs,
+      settings: http2Settings,
     });
     secure.on("request", (req: http.IncomingMessage | http2.Http2ServerRequest, res: AnyResponse) => {
       if (req instanceof http2.Http2ServerRequest && res instanceof http2.Http2ServerResponse) {

@@ -14,10 +14,15 @@ sends /tensorflow.MasterService/* calls exactly as any TF program would. The ste
   3. "read"      run v (reads a ref variable through the Identity the Variable wrapper adds).
   4. "assign"    ExtendSession: add v.assign_add(ones) after the first runs, run it.
   5. "extended"  ExtendSession again: add y2 = x·W + v and a DT_STRING Const, fetch both in one step.
-  6. "devices"   ListDevices.
+  6. "large"     ExtendSession: add Neg of a [LARGE_ELEMENTS] float32 placeholder, feed it 6 MiB
+                 (element i is (i % 4093) - 2046.5, exact in float32) and fetch the 6 MiB result:
+                 large bodies both ways, sent in the frames grpcio picks for its peer's frame size.
+  7. "devices"   ListDevices.
 
 Prints one JSON object on stdout:
-  {"tf_version", "y", "v_initial", "v_after_assign_add", "y2", "strings", "devices", "device_details"}
+  {"tf_version", "y", "v_initial", "v_after_assign_add", "y2", "strings", "large", "devices",
+   "device_details"}; "large" holds the fetch's element count, its float64 sum and the elements
+  at LARGE_SAMPLES.
 Strings are decoded as UTF-8. On failure prints {"phase", "error", "message"} on stderr and exits 1,
 so a caller can tell which step (and so which RPC path) failed.
 """
@@ -32,6 +37,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # The default strings fetched in step 5: an ASCII word, a multi-byte UTF-8 word and the empty string,
 # so the varint-length layout of DT_STRING tensor_content is exercised with a zero length too.
 STRINGS = ["hello", "tfgate \u00e9\u00e8", ""]
+
+# Step 6's feed: 6 MiB of float32, and the indices whose fetched elements are reported.
+LARGE_ELEMENTS = 6 * 1024 * 1024 // 4
+LARGE_SAMPLES = [0, 1, 4092, 4093, LARGE_ELEMENTS // 2, LARGE_ELEMENTS - 1]
 
 
 def parse_args():
@@ -97,6 +106,18 @@ def main():
             y2_value, strings_value = sess.run([y2, strings], feed_dict={x: x_value})
             result["y2"] = y2_value.tolist()
             result["strings"] = [s.decode("utf-8") for s in strings_value.tolist()]
+
+            phase = "large"
+            with graph.as_default():
+                big = v1.placeholder(tf.float32, shape=[LARGE_ELEMENTS], name="big")
+                negated = tf.negative(big, name="big_negated")
+            big_value = (np.arange(LARGE_ELEMENTS) % 4093 - 2046.5).astype(np.float32)
+            fetched = sess.run(negated, feed_dict={big: big_value})
+            result["large"] = {
+                "elements": int(fetched.size),
+                "sum": float(fetched.astype(np.float64).sum()),
+                "samples": [float(fetched[i]) for i in LARGE_SAMPLES],
+            }
 
             phase = "devices"
             devices = sess.list_devices()

@@ -353,16 +353,22 @@ const listFields = ["s", "i", "f", "b", "type", "shape", "tensor", "func"] as co
 
 /** TF's AttrValueHasType (attr_value_util.cc) for one attr of a node: INVALID_ARGUMENT on a mismatch. */
 function checkAttrValueType(spec: AttrSpec, v: AttrValue, op: OpDefinition, nodeName: string): void {
-  // Built only for an error: the op's signature string is long, and this runs for every attr of every node.
-  const where = () =>
-    `\n\t for attr '${spec.name}'\n\t; NodeDef: {{node ${nodeName}}}; ${opSignatureString(op)}`;
   if (v.value.case === undefined) {
-    throw invalidArgument(`AttrValue missing value with expected type '${spec.type}'${where()}`);
+    throw invalidArgument(
+      `AttrValue missing value with expected type '${spec.type}'${attrWhere(spec, op, nodeName)}`,
+    );
   }
   const kind = attrValueKind(v);
   if (kind === undefined || kind === spec.type) return;
   if (kind === "list" && spec.type.startsWith("list(")) return;
-  throw invalidArgument(`AttrValue had value with type '${kind}' when '${spec.type}' expected${where()}`);
+  throw invalidArgument(
+    `AttrValue had value with type '${kind}' when '${spec.type}' expected${attrWhere(spec, op, nodeName)}`,
+  );
+}
+
+/** Where a bad attr is, built only for an error (the op's signature string is long). */
+function attrWhere(spec: AttrSpec, op: OpDefinition, nodeName: string): string {
+  return `\n\t for attr '${spec.name}'\n\t; NodeDef: {{node ${nodeName}}}; ${opSignatureString(op)}`;
 }
 
 /**

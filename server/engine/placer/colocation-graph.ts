@@ -466,6 +466,30 @@ export class ColocationGraph {
     return this.devices.filter((d) => specMatches(spec, this.specs.get(d)!));
   }
 
+  /**
+   * The devices matching `spec` that support one of `types` (empty when none matches), one list
+   * per distinct (spec, types): a big graph's nodes ask for a handful of devices, and a list per
+   * node would stay alive, cached on its group, until placement ends.
+   */
+  private supportedMatching(spec: DevSpec, types: readonly string[]): readonly Device[] {
+    let bySpec = this.matchingByTypes.get(types);
+    if (bySpec === undefined) {
+      bySpec = new Map();
+      this.matchingByTypes.set(types, bySpec);
+    }
+    const key = `${spec.job}/${spec.replica}/${spec.task}/${spec.type}/${spec.id}`;
+    let devices = bySpec.get(key);
+    if (devices === undefined) {
+      const matching = this.findMatchingDevices(spec);
+      devices = Object.freeze(matching.length > 0 ? this.filterSupported(matching, types) : matching);
+      bySpec.set(key, devices);
+    }
+    return devices;
+  }
+
+  /** supportedMatching's lists, by supported-types list (shared per op) and by spec. */
+  private readonly matchingByTypes = new Map<readonly string[], Map<string, readonly Device[]>>();
+
   /** TF's FilterSupportedDevices (devices stay in priority order; no default local device). */
   private filterSupported(devices: readonly Device[], types: readonly string[]): Device[] {
     return devices.filter((d) => types.includes(d.type));
@@ -479,14 +503,13 @@ export class ColocationGraph {
     const rootId = this.findRoot(node.id);
     const root = this.members[rootId]!;
     if (root.possible.length > 0) return root.possible;
-    let devices: Device[];
+    let devices: readonly Device[];
     if (hasSomeDetails(root.requested)) {
-      devices = this.findMatchingDevices(root.requested);
-      if (devices.length > 0) devices = this.filterSupported(devices, root.supportedTypes);
+      devices = this.supportedMatching(root.requested, root.supportedTypes);
       if (devices.length === 0 && this.options.allowSoftPlacement) devices = this.softCandidates(root);
       if (devices.length === 0) throw this.noDevicesError(node, root, rootId);
     } else {
-      devices = this.filterSupported(this.devices, root.supportedTypes);
+      devices = this.supportedMatching(root.requested, root.supportedTypes);
       if (devices.length === 0) {
         throw invalidArgument(
           `Node had no OpKernel registered to support this operation: Operation was ${node.op} and inputs were ` +

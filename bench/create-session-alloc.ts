@@ -26,7 +26,7 @@ interface SampledNode {
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
-  return i < 0 ? fallback : positive(name, process.argv[i + 1], true);
+  return i < 0 ? fallback : positive(name.slice(2), process.argv[i + 1], true);
 }
 
 /** The Identity chain of bench/big-graphs.ts. */

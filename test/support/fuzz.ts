@@ -511,7 +511,7 @@ function genNode(
 ): NodeDef {
   const op = g(() => fc.constantFrom(...ops));
   const attrs = genAttrs(g, op, hostile);
-  let inTypes: (DataType | undefined)[];
+  let inTypes: readonly (DataType | undefined)[];
   try {
     inTypes = inputTypesForNode(op, addDefaultAttrs(op, attrs));
   } catch {

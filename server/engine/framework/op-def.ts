@@ -261,12 +261,56 @@ function argTypes(arg: ArgSpec, attrs: AttrMap): DataType[] {
   return arg.isRef ? types.map(makeRefType) : types;
 }
 
-export function inputTypesForNode(op: OpDefinition, attrs: AttrMap): DataType[] {
-  return op.inputs.flatMap((a) => argTypes(a, attrs));
+export function inputTypesForNode(op: OpDefinition, attrs: AttrMap): readonly DataType[] {
+  return signatureTypes(op.inputs, attrs);
 }
 
-export function outputTypesForNode(op: OpDefinition, attrs: AttrMap): DataType[] {
-  return op.outputs.flatMap((a) => argTypes(a, attrs));
+export function outputTypesForNode(op: OpDefinition, attrs: AttrMap): readonly DataType[] {
+  return signatureTypes(op.outputs, attrs);
+}
+
+/**
+ * The dtypes of a signature's args, concatenated. Most nodes have at most two inputs or outputs of
+ * one dtype each: those lists are shared, frozen arrays, so a big graph does not hold two fresh
+ * arrays per node (docs/benchmarks.md, "Big graphs").
+ */
+function signatureTypes(args: readonly ArgSpec[], attrs: AttrMap): readonly DataType[] {
+  if (args.length === 0) return noTypes;
+  if (args.length === 1) return internTypes(argTypes(args[0]!, attrs));
+  const types: DataType[] = [];
+  for (const a of args) for (const t of argTypes(a, attrs)) types.push(t);
+  return internTypes(types);
+}
+
+const noTypes: readonly DataType[] = Object.freeze([]);
+/** Shared lists of one or two dtypes, by `t0` and by `t0 * 1024 + t1` (dtypes, refs included, are < 1024). */
+const oneType = new Map<number, readonly DataType[]>();
+const twoTypes = new Map<number, readonly DataType[]>();
+
+function internTypes(types: DataType[]): readonly DataType[] {
+  if (types.length === 0) return noTypes;
+  const t0 = types[0]!;
+  const t1 = types.length === 2 ? types[1]! : 0;
+  if (types.length > 2 || t0 < 0 || t0 >= 1024 || t1 < 0 || t1 >= 1024) return types;
+  const table = types.length === 1 ? oneType : twoTypes;
+  const key = t0 * 1024 + t1;
+  let shared = table.get(key);
+  if (shared === undefined) {
+    shared = Object.freeze(types);
+    table.set(key, shared);
+  }
+  return shared;
+}
+
+/**
+ * attrs with the op's defaults added for absent attrs, the same object when none is absent (most
+ * nodes of a client's graph carry all their attrs): for readers that never change the map.
+ */
+export function withDefaultAttrs(op: OpDefinition, attrs: AttrMap): AttrMap {
+  for (const spec of op.attrs) {
+    if (attrs[spec.name] === undefined && spec.defaultValue !== undefined) return addDefaultAttrs(op, attrs);
+  }
+  return attrs;
 }
 
 /** Returns attrs with the op's defaults added for absent attrs (TF's AddDefaultsToNodeDef). */
@@ -284,46 +328,47 @@ export function addDefaultAttrs(op: OpDefinition, attrs: AttrMap): { [name: stri
  * and for a function placeholder (which TF's check lets through).
  */
 function attrValueKind(v: AttrValue): string | undefined {
-  const scalar: Record<string, string> = {
-    s: "string",
-    i: "int",
-    f: "float",
-    b: "bool",
-    type: "type",
-    shape: "shape",
-    tensor: "tensor",
-    func: "func",
-  };
   const c = v.value.case;
   if (c === undefined || c === "placeholder") return undefined;
-  if (c !== "list") return scalar[c];
+  if (c !== "list") return scalarKinds[c];
   const l = v.value.value;
-  const fields = [
-    [l.s, "string"],
-    [l.i, "int"],
-    [l.f, "float"],
-    [l.b, "bool"],
-    [l.type, "type"],
-    [l.shape, "shape"],
-    [l.tensor, "tensor"],
-    [l.func, "func"],
-  ] as const;
-  for (const [values, name] of fields) if (values.length > 0) return `list(${name})`;
+  for (const field of listFields) if (l[field].length > 0) return `list(${scalarKinds[field]})`;
   return "list";
 }
 
+/** TF's names of the AttrValue kinds, by oneof case (module constants: this runs for every attr). */
+const scalarKinds: Readonly<Record<string, string>> = {
+  s: "string",
+  i: "int",
+  f: "float",
+  b: "bool",
+  type: "type",
+  shape: "shape",
+  tensor: "tensor",
+  func: "func",
+};
+
+/** A list's fields in TF's order: the first non-empty one names the list's kind. */
+const listFields = ["s", "i", "f", "b", "type", "shape", "tensor", "func"] as const;
+
 /** TF's AttrValueHasType (attr_value_util.cc) for one attr of a node: INVALID_ARGUMENT on a mismatch. */
 function checkAttrValueType(spec: AttrSpec, v: AttrValue, op: OpDefinition, nodeName: string): void {
-  // Built only for an error: the op's signature string is long, and this runs for every attr of every node.
-  const where = () =>
-    `\n\t for attr '${spec.name}'\n\t; NodeDef: {{node ${nodeName}}}; ${opSignatureString(op)}`;
   if (v.value.case === undefined) {
-    throw invalidArgument(`AttrValue missing value with expected type '${spec.type}'${where()}`);
+    throw invalidArgument(
+      `AttrValue missing value with expected type '${spec.type}'${attrWhere(spec, op, nodeName)}`,
+    );
   }
   const kind = attrValueKind(v);
   if (kind === undefined || kind === spec.type) return;
   if (kind === "list" && spec.type.startsWith("list(")) return;
-  throw invalidArgument(`AttrValue had value with type '${kind}' when '${spec.type}' expected${where()}`);
+  throw invalidArgument(
+    `AttrValue had value with type '${kind}' when '${spec.type}' expected${attrWhere(spec, op, nodeName)}`,
+  );
+}
+
+/** Where a bad attr is, built only for an error (the op's signature string is long). */
+function attrWhere(spec: AttrSpec, op: OpDefinition, nodeName: string): string {
+  return `\n\t for attr '${spec.name}'\n\t; NodeDef: {{node ${nodeName}}}; ${opSignatureString(op)}`;
 }
 
 /**

@@ -7,7 +7,6 @@ import type { GraphDef } from "../../../gen/tensorflow/core/framework/graph_pb.j
 import type { NodeDef } from "../../../gen/tensorflow/core/framework/node_def_pb.js";
 import { invalidArgument, notFound, TfError } from "../framework/errors.js";
 import {
-  addDefaultAttrs,
   checkAttrKinds,
   inputTypesForNode,
   isAttrKindError,
@@ -16,6 +15,7 @@ import {
   opSignatureString,
   outputTypesForNode,
   validateAttrs,
+  withDefaultAttrs,
 } from "../framework/op-def.js";
 import { runToEnd, type Sliced, YIELD_EVERY } from "../framework/slices.js";
 import { baseType, type DataType, dataTypeString } from "../framework/types.js";
@@ -92,21 +92,15 @@ export function* appendNodeDefsSliced(
   nodeDefs: readonly NodeDef[],
   options: ConvertOptions = {},
 ): Sliced<Node[]> {
-  const pending = yield* readNodeDefs(graph, nodeDefs, options);
-  const index = new Map<string, number>();
-  for (let i = 0; i < pending.length; i++) {
-    index.set(pending[i]!.def.name, i);
-    if (i % YIELD_EVERY === 0) yield;
-  }
+  const { pending, index } = yield* readNodeDefs(graph, nodeDefs, options);
   yield* checkAcyclic(graph, pending, index);
   const specs: NodeSpec[] = [];
   for (let i = 0; i < pending.length; i++) {
     specs.push(nodeSpec(pending[i]!));
     if (i % YIELD_EVERY === 0) yield;
   }
-  const edges: { data: InputRef[]; control: InputRef[] }[] = [];
   for (let i = 0; i < pending.length; i++) {
-    edges.push(resolveInputs(graph, index, specs, pending[i]!, specs[i]!));
+    checkInputs(graph, index, specs, pending[i]!, specs[i]!);
     if (i % YIELD_EVERY === 0) yield;
   }
   // TF reads a graph first and checks its attrs' kinds when it runs (a kernel would misread them);
@@ -123,12 +117,20 @@ export function* appendNodeDefsSliced(
     nodes.push(graph.addNode(specs[i]!));
     if (i % YIELD_EVERY === 0) yield;
   }
-  const byIndex = (ref: InputRef): Node => (typeof ref.src === "number" ? nodes[ref.src]! : ref.src);
-  for (let i = 0; i < edges.length; i++) {
-    const inputs = edges[i]!;
+  // Inputs are looked up again here rather than kept from the checks: a list of resolved inputs
+  // per node would be 2N more objects surviving the build.
+  const source = (name: string): Node => {
+    const j = index.get(name);
+    return j !== undefined ? nodes[j]! : graph.find(name)!;
+  };
+  for (let i = 0; i < pending.length; i++) {
+    const p = pending[i]!;
     const dst = nodes[i]!;
-    for (const ref of inputs.data) graph.addEdge(byIndex(ref), ref.index, dst, ref.slot);
-    for (const ref of inputs.control) graph.addControlEdge(byIndex(ref), dst);
+    for (let slot = 0; slot < p.dataInputs.length; slot++) {
+      const input = p.dataInputs[slot]!;
+      graph.addEdge(source(input.node), input.index, dst, slot);
+    }
+    for (const name of p.controlInputs) graph.addControlEdge(source(name), dst);
     if (i % YIELD_EVERY === 0) yield;
   }
   return nodes;
@@ -138,45 +140,45 @@ interface Pending {
   readonly def: NodeDef;
   readonly op: OpDefinition;
   readonly dataInputs: { node: string; index: number }[];
-  readonly controlInputs: string[];
-}
-
-/** Where one input comes from: a node already in the graph, or the index of a new node. */
-interface InputRef {
-  readonly src: Node | number;
-  readonly index: number;
-  readonly slot: number;
+  readonly controlInputs: readonly string[];
 }
 
 type NodeSpec = Parameters<Graph["addNode"]>[0];
 
-/** Pass 1: names, ops and input lists (TF checks these per node before wiring). */
+/**
+ * Pass 1: names, ops and input lists (TF checks these per node before wiring); `index` maps each
+ * new node's name to its position.
+ */
 function* readNodeDefs(
   graph: Graph,
   nodeDefs: readonly NodeDef[],
   options: ConvertOptions,
-): Sliced<Pending[]> {
-  const names = new Set<string>();
+): Sliced<{ pending: Pending[]; index: Map<string, number> }> {
+  const index = new Map<string, number>();
   const pending: Pending[] = [];
   for (const def of nodeDefs) {
     if (pending.length % YIELD_EVERY === 0) yield;
-    if (names.has(def.name) || graph.find(def.name) !== undefined) {
+    if (index.has(def.name) || graph.find(def.name) !== undefined) {
       throw invalidArgument(`Node '${def.name}' is not unique`);
     }
-    names.add(def.name);
+    index.set(def.name, pending.length);
     const op = lookUpOp(def.op) ?? options.lookupOp?.(def.op);
     if (op === undefined) throw opNotRegistered(def.op);
     const dataInputs: { node: string; index: number }[] = [];
-    const controlInputs: string[] = [];
+    let controlInputs: string[] | undefined;
     for (const s of def.input) {
       const id = parseTensorName(s);
-      if (id.index < 0) controlInputs.push(id.node);
-      else dataInputs.push(id);
+      if (id.index >= 0) dataInputs.push(id);
+      else if (controlInputs === undefined) controlInputs = [id.node];
+      else controlInputs.push(id.node);
     }
-    pending.push({ def, op, dataInputs, controlInputs });
+    pending.push({ def, op, dataInputs, controlInputs: controlInputs ?? noControlInputs });
   }
-  return pending;
+  return { pending, index };
 }
+
+/** The control inputs of the many nodes that have none: one shared, never-written list. */
+const noControlInputs: readonly string[] = Object.freeze([]);
 
 /**
  * Pass 2: every input names a node, and the new nodes have a topological order over non-back edges
@@ -189,7 +191,10 @@ function* checkAcyclic(
 ): Sliced<void> {
   const n = pending.length;
   const pendingCount = new Int32Array(n);
-  const outputs: number[][] = Array.from({ length: n }, () => []);
+  // The edges among new nodes as (source, destination) pairs, then grouped by source in flat
+  // arrays (no array per node: this runs for every node of a big graph).
+  const from: number[] = [];
+  const to: number[] = [];
   for (let i = 0; i < n; i++) {
     if (i % YIELD_EVERY === 0) yield;
     const p = pending[i]!;
@@ -207,16 +212,24 @@ function* checkAcyclic(
       }
       if (isMerge(p.def) && isNextIteration(pending[j]!.def)) continue; // back edge
       pendingCount[i]!++;
-      outputs[j]!.push(i);
+      from.push(j);
+      to.push(i);
     }
   }
+  const start = new Int32Array(n + 1);
+  for (const j of from) start[j + 1]!++;
+  for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
+  const outputs = new Int32Array(from.length);
+  const fill = start.slice(0, n);
+  for (let e = 0; e < from.length; e++) outputs[fill[from[e]!]!++] = to[e]!;
   const ready: number[] = [];
   for (let i = 0; i < n; i++) if (pendingCount[i] === 0) ready.push(i);
   let ordered = 0;
   while (ready.length > 0) {
     const i = ready.pop()!;
     if (++ordered % YIELD_EVERY === 0) yield;
-    for (const o of outputs[i]!) {
+    for (let e = start[i]!; e < start[i + 1]!; e++) {
+      const o = outputs[e]!;
       if (--pendingCount[o]! === 0) ready.push(o);
     }
   }
@@ -226,9 +239,9 @@ function* checkAcyclic(
 /** Pass 3a: one node's attrs (defaults filled in), input and output types, and input arity. */
 function nodeSpec(p: Pending): NodeSpec {
   const { def, op } = p;
-  const attrs = addDefaultAttrs(op, def.attr);
-  let inputTypes: DataType[];
-  let outputTypes: DataType[];
+  const attrs = withDefaultAttrs(op, def.attr);
+  let inputTypes: readonly DataType[];
+  let outputTypes: readonly DataType[];
   try {
     inputTypes = inputTypesForNode(op, attrs);
     outputTypes = outputTypesForNode(op, attrs);
@@ -264,36 +277,29 @@ function nodeSpec(p: Pending): NodeSpec {
 }
 
 /** Pass 3b: a node's inputs, each checked against its source's outputs (index and dtype). */
-function resolveInputs(
+function checkInputs(
   graph: Graph,
   index: ReadonlyMap<string, number>,
   specs: readonly NodeSpec[],
   p: Pending,
   dst: NodeSpec,
-): { data: InputRef[]; control: InputRef[] } {
-  const lookup = (name: string): { src: Node | number; name: string; outputTypes: readonly DataType[] } => {
-    const j = index.get(name);
-    if (j !== undefined) return { src: j, name, outputTypes: specs[j]!.outputTypes };
-    const node = graph.find(name)!;
-    return { src: node, name, outputTypes: node.outputTypes };
-  };
-  const data = p.dataInputs.map((inp, slot) => {
-    const src = lookup(inp.node);
-    if (inp.index >= src.outputTypes.length) {
+): void {
+  for (let slot = 0; slot < p.dataInputs.length; slot++) {
+    const inp = p.dataInputs[slot]!;
+    const j = index.get(inp.node);
+    const outputTypes = j !== undefined ? specs[j]!.outputTypes : graph.find(inp.node)!.outputTypes;
+    if (inp.index >= outputTypes.length) {
       throw invalidArgument(
-        `Node '${dst.name}': Connecting to invalid output ${inp.index} of source node ${src.name} which has ${src.outputTypes.length} outputs.`,
+        `Node '${dst.name}': Connecting to invalid output ${inp.index} of source node ${inp.node} which has ${outputTypes.length} outputs.`,
       );
     }
-    const actual = src.outputTypes[inp.index]!;
+    const actual = outputTypes[inp.index]!;
     const expected = dst.inputTypes[slot]!;
     if (!typesCompatible(expected, actual)) {
       throw invalidArgument(
-        `Input ${slot} of node ${dst.name} was passed ${dataTypeString(actual)} from ${src.name}:${inp.index} ` +
+        `Input ${slot} of node ${dst.name} was passed ${dataTypeString(actual)} from ${inp.node}:${inp.index} ` +
           `incompatible with expected ${dataTypeString(expected)}.`,
       );
     }
-    return { src: src.src, index: inp.index, slot };
-  });
-  const control = p.controlInputs.map((c) => ({ src: lookup(c).src, index: -1, slot: -1 }));
-  return { data, control };
+  }
 }

@@ -77,10 +77,19 @@ interface Member {
   requested: DevSpec;
   assigned: DevSpec;
   resource: DevSpec;
-  supportedTypes: string[];
-  /** Cached candidate devices of the group (empty = not computed yet). */
-  possible: Device[];
+  /** Shared between members (replaced, never changed in place). */
+  supportedTypes: readonly string[];
+  /** Cached candidate devices of the group (empty = not computed yet; replaced, never changed). */
+  possible: readonly Device[];
 }
+
+/** TF's error when pinning a group to a node's assigned device fails (it never should). */
+function constrainError(detail: string): Error {
+  return internal(`Constraining by assigned device should not cause an error. ${detail}`);
+}
+
+/** Members' candidate devices before they are computed: one shared empty list. */
+const notComputed: readonly Device[] = Object.freeze([]);
 
 const colocationNode = (name: string) => `{{colocation_node ${name}}}`;
 
@@ -122,13 +131,13 @@ export class ColocationGraph {
   private readonly interned = new Map<string, number>([["", 0]]);
 
   /**
-   * `order` is TF's node order (GraphConstructor's creation order), `tfIds` the matching TF node
+   * `order` is TF's node order (GraphConstructor's creation order), `tfIdOf` the matching TF node
    * ids (for messages); `devices` is in priority order.
    */
   constructor(
     private readonly order: readonly Node[],
     private readonly edges: readonly { src: Node; dst: Node; dstInput: number }[],
-    private readonly tfIds: ReadonlyMap<Node, number>,
+    private readonly tfIdOf: (node: Node) => number,
     private readonly devices: readonly Device[],
     private readonly options: ColocationOptions,
   ) {
@@ -172,16 +181,16 @@ export class ColocationGraph {
   /** Device types with a kernel for an op, by op: one lookup per op, not per node. */
   private readonly supportedTypesByOp = new Map<string, readonly string[]>();
 
-  private supportedTypesFor(node: Node): string[] {
+  private supportedTypesFor(node: Node): readonly string[] {
     // A call of a library function runs wherever its caller does (its body is placed when run).
-    if (node.opDef.isFunction) return [...this.deviceTypes];
+    if (node.opDef.isFunction) return this.deviceTypes;
     let types = this.supportedTypesByOp.get(node.op);
     if (types === undefined) {
       const kernelTypes = supportedDeviceTypes(node.op);
       types = this.deviceTypes.filter((t) => kernelTypes.includes(t));
       this.supportedTypesByOp.set(node.op, types);
     }
-    return [...types];
+    return types;
   }
 
   private initializeMember(node: Node): Member {
@@ -193,7 +202,7 @@ export class ColocationGraph {
       assigned: emptySpec(),
       resource: emptySpec(),
       supportedTypes: this.supportedTypesFor(node),
-      possible: [],
+      possible: notComputed,
     };
     if (node.assignedDevice !== "") {
       // A restored (stateful) placement: the runtime made it, so problems are INTERNAL.
@@ -229,7 +238,7 @@ export class ColocationGraph {
       const parsed = this.parseDevice(node.requestedDevice);
       if (parsed === undefined) {
         throw invalidArgument(
-          `Malformed device specification '${node.requestedDevice}' in node: ${nodeDebugString(node, this.tfIds.get(node) ?? node.id)}`,
+          `Malformed device specification '${node.requestedDevice}' in node: ${nodeDebugString(node, this.tfIdOf(node))}`,
         );
       }
       if (isRefOrResourceGenerator(node)) {
@@ -343,7 +352,7 @@ export class ColocationGraph {
         } else if (attr.value.case === "s" && attr.value.value.length > 0) {
           this.options.log?.(
             `The value for colocation attribute '_class' must be a list of strings, not a single string: ` +
-              nodeDebugString(node, this.tfIds.get(node) ?? node.id),
+              nodeDebugString(node, this.tfIdOf(node)),
           );
         }
       }
@@ -410,36 +419,35 @@ export class ColocationGraph {
     const index = this.intern(node.assignedDevice);
     if (index === root.assignedIndex) return;
     const parsed = this.parsedAssigned(node.assignedDevice);
+    // (No closures or strings built per node here: this runs for every node of a graph; the
+    // messages are built from a copy of the spec taken before a merge, only when one fails.)
     const dev = node.assignedDevice;
-    const constrain = (merge: () => void, before: string, text: (b: string, msg: string) => string) => {
-      try {
-        merge();
-      } catch (e) {
-        throw internal(
-          `Constraining by assigned device should not cause an error. ${text(before, messageOf(e))}`,
-        );
-      }
-    };
-    constrain(
-      () => mergeDevNames(root.assigned, parsed),
-      specToString(root.assigned),
-      (b, msg) =>
-        `Original root's assigned device name: ${b} node's assigned device name "${dev}. Error: ${msg}`,
-    );
-    constrain(
-      () => mergeOverrideDevNames(root.resource, parsed),
-      specToString(root.resource),
-      (b, msg) =>
-        `Original root's resource device name: ${b} node's assigned device name "${dev}. Error: ${msg}`,
-    );
-    constrain(
-      () => mergeOverrideDevNames(root.requested, parsed),
-      specToString(root.requested),
-      (b, msg) =>
-        `Original root's requested device name: "${b}", node's assigned device name "${dev}". Error: ${msg}`,
-    );
+    let before = copySpec(root.assigned);
+    try {
+      mergeDevNames(root.assigned, parsed);
+    } catch (e) {
+      throw constrainError(
+        `Original root's assigned device name: ${specToString(before)} node's assigned device name "${dev}. Error: ${messageOf(e)}`,
+      );
+    }
+    before = copySpec(root.resource);
+    try {
+      mergeOverrideDevNames(root.resource, parsed);
+    } catch (e) {
+      throw constrainError(
+        `Original root's resource device name: ${specToString(before)} node's assigned device name "${dev}. Error: ${messageOf(e)}`,
+      );
+    }
+    before = copySpec(root.requested);
+    try {
+      mergeOverrideDevNames(root.requested, parsed);
+    } catch (e) {
+      throw constrainError(
+        `Original root's requested device name: "${specToString(before)}", node's assigned device name "${dev}". Error: ${messageOf(e)}`,
+      );
+    }
     root.assignedIndex = index;
-    root.possible = [];
+    root.possible = notComputed;
   }
 
   /** Assigned device names parsed once each (only read by the merges in limitToAssignedDevice). */
@@ -458,6 +466,30 @@ export class ColocationGraph {
     return this.devices.filter((d) => specMatches(spec, this.specs.get(d)!));
   }
 
+  /**
+   * The devices matching `spec` that support one of `types` (empty when none matches), one list
+   * per distinct (spec, types): a big graph's nodes ask for a handful of devices, and a list per
+   * node would stay alive, cached on its group, until placement ends.
+   */
+  private supportedMatching(spec: DevSpec, types: readonly string[]): readonly Device[] {
+    let bySpec = this.matchingByTypes.get(types);
+    if (bySpec === undefined) {
+      bySpec = new Map();
+      this.matchingByTypes.set(types, bySpec);
+    }
+    const key = `${spec.job}/${spec.replica}/${spec.task}/${spec.type}/${spec.id}`;
+    let devices = bySpec.get(key);
+    if (devices === undefined) {
+      const matching = this.findMatchingDevices(spec);
+      devices = Object.freeze(matching.length > 0 ? this.filterSupported(matching, types) : matching);
+      bySpec.set(key, devices);
+    }
+    return devices;
+  }
+
+  /** supportedMatching's lists, by supported-types list (shared per op) and by spec. */
+  private readonly matchingByTypes = new Map<readonly string[], Map<string, readonly Device[]>>();
+
   /** TF's FilterSupportedDevices (devices stay in priority order; no default local device). */
   private filterSupported(devices: readonly Device[], types: readonly string[]): Device[] {
     return devices.filter((d) => types.includes(d.type));
@@ -471,14 +503,13 @@ export class ColocationGraph {
     const rootId = this.findRoot(node.id);
     const root = this.members[rootId]!;
     if (root.possible.length > 0) return root.possible;
-    let devices: Device[];
+    let devices: readonly Device[];
     if (hasSomeDetails(root.requested)) {
-      devices = this.findMatchingDevices(root.requested);
-      if (devices.length > 0) devices = this.filterSupported(devices, root.supportedTypes);
+      devices = this.supportedMatching(root.requested, root.supportedTypes);
       if (devices.length === 0 && this.options.allowSoftPlacement) devices = this.softCandidates(root);
       if (devices.length === 0) throw this.noDevicesError(node, root, rootId);
     } else {
-      devices = this.filterSupported(this.devices, root.supportedTypes);
+      devices = this.supportedMatching(root.requested, root.supportedTypes);
       if (devices.length === 0) {
         throw invalidArgument(
           `Node had no OpKernel registered to support this operation: Operation was ${node.op} and inputs were ` +

@@ -60,7 +60,8 @@ export function tfNodeOrder(graph: Graph, first = 0): NodeOrder {
 
 interface NodeOrder {
   order: Node[];
-  dataEdges: { src: Node; dst: Node; dstInput: number }[];
+  /** The graph's own data edges (not copies), in TF's order. */
+  dataEdges: Edge[];
 }
 
 // long-function: one topological sort with its heap helpers inline, as a sliced pass.
@@ -106,14 +107,14 @@ function* tfNodeOrderSliced(graph: Graph, first = 0): Sliced<NodeOrder> {
   };
   for (let i = first; i < n; i++) if (pending[i] === 0) push(i);
   const order: Node[] = [];
-  const dataEdges: { src: Node; dst: Node; dstInput: number }[] = [];
-  const backEdges: { src: Node; dst: Node; dstInput: number }[] = [];
+  const dataEdges: Edge[] = [];
+  const backEdges: Edge[] = [];
   while (heap.length > 0) {
     const node = graph.nodes[pop()]!;
     if (order.push(node) % YIELD_EVERY === 0) yield;
     for (const e of node.inEdges) {
       if (e.dstInput < 0 || e.src.id < first) continue;
-      (isBackEdge(e.src, node) ? backEdges : dataEdges).push({ src: e.src, dst: node, dstInput: e.dstInput });
+      (isBackEdge(e.src, node) ? backEdges : dataEdges).push(e);
     }
     for (const e of node.outEdges) {
       if (!isBackEdge(node, e.dst) && --pending[e.dst.id]! === 0) push(e.dst.id);
@@ -124,7 +125,8 @@ function* tfNodeOrderSliced(graph: Graph, first = 0): Sliced<NodeOrder> {
     const seen = new Set(order);
     for (const node of graph.nodes.slice(first)) if (!seen.has(node)) order.push(node);
   }
-  return { order, dataEdges: [...dataEdges, ...backEdges] };
+  for (const e of backEdges) dataEdges.push(e);
+  return { order, dataEdges };
 }
 
 /** TF's MatchIdentityOperation: an unconstrained Identity whose input and consumer ask for the
@@ -312,12 +314,14 @@ function* placeFrom(
     if (prev !== undefined && node.opDef.isStateful) node.assignedDevice = prev;
   }
   const { order, dataEdges } = yield* tfNodeOrderSliced(graph, first);
-  const tfIds = new Map<Node, number>();
+  // TF's node ids (for messages), by node id: an array, not a map of 100,000 entries.
+  const tfIds = new Int32Array(graph.size - first);
   for (let i = 0; i < order.length; i++) {
     if (i % YIELD_EVERY === 0) yield;
-    tfIds.set(order[i]!, first + i + 2);
+    tfIds[order[i]!.id - first] = first + i + 2;
   }
-  const colocation = new ColocationGraph(order, dataEdges, tfIds, devices, options);
+  const tfIdOf = (node: Node) => (node.id >= first ? tfIds[node.id - first]! : node.id);
+  const colocation = new ColocationGraph(order, dataEdges, tfIdOf, devices, options);
   yield* colocation.initializeSliced();
 
   const log = (node: Node) => {

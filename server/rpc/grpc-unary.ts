@@ -298,6 +298,8 @@ function serve(
     const call = {
       signal: controller.signal,
       timeoutMs: deadline === undefined ? noDeadline : () => deadline - Date.now(),
+      // `shutdown` above writes the shutdown's answer as it aborts the signal.
+      answersShutdown: true,
     };
     const stage = { handler: false };
     let running: Promise<unknown>;

@@ -139,6 +139,57 @@ interface PartialRunState {
   trace: boolean | undefined;
 }
 
+/**
+ * One step's cancellation (MasterSession.startStep): one object that is also the caller's abort
+ * listener and the timer's argument, rather than a closure for each (it is made for every step on
+ * the RPC thread; docs/benchmarks.md, "Balancing the RPC loop").
+ */
+class StepCancellation {
+  readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly running: Set<AbortController>,
+    timeoutMs: number,
+    private readonly signal: AbortSignal | undefined,
+    private readonly abortReason: ((reason: unknown) => TfError | undefined) | undefined,
+  ) {
+    if (signal?.aborted) this.handleEvent();
+    signal?.addEventListener("abort", this, { once: true });
+    this.timer = timeoutMs > 0 ? setTimeout(StepCancellation.expire, timeoutMs, this) : undefined;
+    running.add(this.controller);
+  }
+
+  private static expire(step: StepCancellation): void {
+    step.abort(deadlineExceeded("Timed out waiting for the step to finish"));
+  }
+
+  /** Cancels the step with `reason` unless it was cancelled already (bound: it is passed around). */
+  readonly abort = (reason: TfError): void => {
+    if (!this.controller.signal.aborted) this.controller.abort(reason);
+  };
+
+  /** The caller's signal fired (EventTarget calls an object listener's handleEvent). */
+  handleEvent(): void {
+    const r = this.signal?.reason;
+    this.abort(
+      this.abortReason?.(r) ??
+        (isTfError(r) ? r : cancelled("The step was cancelled because the client cancelled the call.")),
+    );
+  }
+
+  /** Stops listening to the caller; the controller stays registered until `finish`. */
+  detachCaller(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.signal?.removeEventListener("abort", this);
+  }
+
+  finish(): void {
+    this.detachCaller();
+    this.running.delete(this.controller);
+  }
+}
+
 /** What a step that was asked for no stats or graphs returns for them (shared, never written). */
 const noStepStats: readonly DeviceStepStats[] = Object.freeze([]);
 const noPartitionGraphs: readonly GraphDef[] = Object.freeze([]);
@@ -769,41 +820,11 @@ export class MasterSession {
     timeoutMs: number,
     signal: AbortSignal | undefined,
     abortReason?: (reason: unknown) => TfError | undefined,
-  ) {
-    const controller = new AbortController();
-    const abort = (reason: TfError) => {
-      if (!controller.signal.aborted) controller.abort(reason);
-    };
-    const onCallerAbort = () => {
-      const r = signal?.reason;
-      abort(
-        abortReason?.(r) ??
-          (isTfError(r) ? r : cancelled("The step was cancelled because the client cancelled the call.")),
-      );
-    };
-    if (signal?.aborted) onCallerAbort();
-    signal?.addEventListener("abort", onCallerAbort, { once: true });
-    const timer =
-      timeoutMs > 0
-        ? setTimeout(() => abort(deadlineExceeded("Timed out waiting for the step to finish")), timeoutMs)
-        : undefined;
-    this.running.add(controller);
+  ): StepCancellation {
+    const step = new StepCancellation(this.running, timeoutMs, signal, abortReason);
     // A Close (or GC) that came while the plan was being built still cancels this step.
-    if (this.closeReason !== undefined) abort(this.closeReason);
-    return {
-      controller,
-      abort,
-      /** Stops listening to the caller; the controller stays registered until `finish`. */
-      detachCaller() {
-        if (timer) clearTimeout(timer);
-        signal?.removeEventListener("abort", onCallerAbort);
-      },
-      finish: () => {
-        if (timer) clearTimeout(timer);
-        signal?.removeEventListener("abort", onCallerAbort);
-        this.running.delete(controller);
-      },
-    };
+    if (this.closeReason !== undefined) step.abort(this.closeReason);
+    return step;
   }
 
   /**

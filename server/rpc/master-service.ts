@@ -39,6 +39,12 @@ export interface RpcCall {
   timeoutMs(): number | undefined;
   /** The authenticated principal. */
   readonly principal: string;
+  /**
+   * The transport answers a shutdown's abort itself, at once (the fast paths: rpc/grpc-unary.ts and
+   * rpc/web-unary.ts write the UNAVAILABLE as they abort the signal), so the adapter need not race
+   * the step against it.
+   */
+  readonly answersShutdown?: boolean;
 }
 
 /**
@@ -52,20 +58,26 @@ export interface RpcCall {
  * Server shutdown (app.ts aborts every call still running after --shutdown-timeout-ms with
  * UNAVAILABLE) is answered at once: the step is cancelled with UNAVAILABLE and the caller gets
  * that answer without waiting for the step's kernels to wind down, so the response is written
- * before the connections are forced closed (docs/security.md, "Shutdown under load").
+ * before the connections are forced closed (docs/security.md, "Shutdown under load"); here, unless
+ * the transport writes that answer itself (RpcCall.answersShutdown).
  */
 function withCallSignal<T>(call: RpcCall, f: (call: Required<CallContext>) => Promise<T>): Promise<T> {
-  const abortReason = (reason: unknown): TfError | undefined => {
-    // The same words on every transport (the gRPC fast path answers its other calls with them).
-    if (reason instanceof ConnectError && reason.code === Code.Unavailable)
-      return unavailable(reason.rawMessage);
-    // Transports abort with a DeadlineExceeded ConnectError when the deadline timer fires; the
-    // clock read for timeoutMs() may still show a millisecond left, so both are checked.
-    const expired =
-      (reason instanceof ConnectError && reason.code === Code.DeadlineExceeded) ||
-      (call.timeoutMs() ?? 1) <= 0;
-    return expired ? deadlineExceeded("Deadline Exceeded") : undefined;
+  const abortReason = callAbortReason(call);
+  const linked = {
+    signal: call.signal,
+    abortReason,
+    principal: call.principal,
+    deadlineMs: () => call.timeoutMs(),
   };
+  // A transport that answers the shutdown itself gets the step's own promise: no second promise,
+  // listener or closures per call (docs/benchmarks.md, "Balancing the RPC loop").
+  if (call.answersShutdown === true) {
+    try {
+      return f(linked);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
   // One promise settled by whichever comes first, the step or a shutdown, rather than a race of
   // two: this runs on every call, and its promises and closures were a visible share of what the
   // RPC loop allocates per small step (docs/benchmarks.md, "Balancing the RPC loop").
@@ -77,12 +89,7 @@ function withCallSignal<T>(call: RpcCall, f: (call: Required<CallContext>) => Pr
     if (call.signal.aborted) onAbort();
     else call.signal.addEventListener("abort", onAbort, { once: true });
     // The step's own outcome still settles (and is dropped) when the shutdown answered first.
-    f({
-      signal: call.signal,
-      abortReason,
-      principal: call.principal,
-      deadlineMs: () => call.timeoutMs(),
-    }).then(
+    f(linked).then(
       (value) => {
         call.signal.removeEventListener("abort", onAbort);
         resolve(value);
@@ -93,6 +100,21 @@ function withCallSignal<T>(call: RpcCall, f: (call: Required<CallContext>) => Pr
       },
     );
   });
+}
+
+/** What the engine reports for each reason the transport aborts a call's signal with. */
+function callAbortReason(call: RpcCall): (reason: unknown) => TfError | undefined {
+  return (reason: unknown): TfError | undefined => {
+    // The same words on every transport (the gRPC fast path answers its other calls with them).
+    if (reason instanceof ConnectError && reason.code === Code.Unavailable)
+      return unavailable(reason.rawMessage);
+    // Transports abort with a DeadlineExceeded ConnectError when the deadline timer fires; the
+    // clock read for timeoutMs() may still show a millisecond left, so both are checked.
+    const expired =
+      (reason instanceof ConnectError && reason.code === Code.DeadlineExceeded) ||
+      (call.timeoutMs() ?? 1) <= 0;
+    return expired ? deadlineExceeded("Deadline Exceeded") : undefined;
+  };
 }
 
 type Methods = (typeof MasterService)["method"];
@@ -122,10 +144,8 @@ export function createMasterCalls(master: Master, deps: MasterServiceDeps): Mast
     createSession: (req, call) => guard("CreateSession", () => master.createSession(req, caller(call))),
     extendSession: (req, call) => guard("ExtendSession", () => master.extendSession(req, caller(call))),
     partialRunSetup: (req, call) => guard("PartialRunSetup", () => master.partialRunSetup(req, caller(call))),
-    async runStep(req, call) {
-      try {
-        return await withCallSignal(call, (linked) => master.runStep(req, linked));
-      } catch (e) {
+    runStep(req, call) {
+      return withCallSignal(call, (linked) => master.runStep(req, linked)).catch((e: unknown) => {
         // TF's gRPC master: with store_errors_in_response_body the status travels in the body and
         // the call itself succeeds (GrpcSession always sets it).
         if (req.storeErrorsInResponseBody && isTfError(e)) {
@@ -135,7 +155,7 @@ export function createMasterCalls(master: Master, deps: MasterServiceDeps): Mast
           });
         }
         throw toConnectError(e, logger, "RunStep");
-      }
+      });
     },
     closeSession: (req, call) => guard("CloseSession", () => master.closeSession(req, caller(call))),
     listDevices: (req, call) => guard("ListDevices", () => master.listDevices(req, caller(call))),

@@ -229,6 +229,8 @@ function serve(exchange: HttpExchange, route: Route, plan: Plan, setup: Setup): 
     const call = {
       signal: controller.signal,
       timeoutMs: deadline === undefined ? () => undefined : () => deadline - Date.now(),
+      // `shutdown` above writes the shutdown's answer as it aborts the signal.
+      answersShutdown: true,
     };
     const stage = { handler: false };
     void run(route, body, plan, options, authenticating, call, stage).then(

@@ -139,6 +139,64 @@ interface PartialRunState {
   trace: boolean | undefined;
 }
 
+/**
+ * One step's cancellation (MasterSession.startStep): one object that is also the caller's abort
+ * listener and the timer's argument, rather than a closure for each (it is made for every step on
+ * the RPC thread; docs/benchmarks.md, "Balancing the RPC loop").
+ */
+class StepCancellation {
+  readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly running: Set<AbortController>,
+    timeoutMs: number,
+    private readonly signal: AbortSignal | undefined,
+    private readonly abortReason: ((reason: unknown) => TfError | undefined) | undefined,
+  ) {
+    if (signal?.aborted) this.handleEvent();
+    signal?.addEventListener("abort", this, { once: true });
+    this.timer = timeoutMs > 0 ? setTimeout(StepCancellation.expire, timeoutMs, this) : undefined;
+    running.add(this.controller);
+  }
+
+  private static expire(step: StepCancellation): void {
+    step.abort(deadlineExceeded("Timed out waiting for the step to finish"));
+  }
+
+  /** Cancels the step with `reason` unless it was cancelled already (bound: it is passed around). */
+  readonly abort = (reason: TfError): void => {
+    if (!this.controller.signal.aborted) this.controller.abort(reason);
+  };
+
+  /** The caller's signal fired (EventTarget calls an object listener's handleEvent). */
+  handleEvent(): void {
+    const r = this.signal?.reason;
+    this.abort(
+      this.abortReason?.(r) ??
+        (isTfError(r) ? r : cancelled("The step was cancelled because the client cancelled the call.")),
+    );
+  }
+
+  /** Stops listening to the caller; the controller stays registered until `finish`. */
+  detachCaller(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.signal?.removeEventListener("abort", this);
+  }
+
+  finish(): void {
+    this.detachCaller();
+    this.running.delete(this.controller);
+  }
+}
+
+/** What a step that was asked for no stats or graphs returns for them (shared, never written). */
+const noStepStats: readonly DeviceStepStats[] = Object.freeze([]);
+const noPartitionGraphs: readonly GraphDef[] = Object.freeze([]);
+
+/** The cache's plans that finished building: a cached step finds its plan without awaiting it. */
+const builtPlans = new WeakMap<Promise<RunPlan>, RunPlan>();
+
 /** Random words for step ids, drawn from the CSPRNG a batch at a time (one draw per call costs). */
 const stepIdPool = new BigUint64Array(256);
 let stepIdNext = stepIdPool.length;
@@ -675,14 +733,34 @@ export class MasterSession {
     const key = this.signature(feeds, fetches, targets);
     let p = cache.get(key);
     if (p === undefined) {
-      p = this.buildPlan(feeds, fetches, targets);
+      const building = this.buildPlan(feeds, fetches, targets);
+      p = building;
       cache.set(key, p);
+      building.then(
+        (plan) => builtPlans.set(building, plan),
+        () => {},
+      );
       // Build errors are returned and not cached: the next call rebuilds.
       p.catch(() => {
         if (cache.get(key) === p) cache.delete(key);
       });
     }
     return p;
+  }
+
+  /**
+   * The cached plan for a signature when it is built and nothing needs checking first (no suspect
+   * remote task): undefined sends the caller the long way, through getPlan.
+   */
+  private builtPlan(
+    cache: Map<string, Promise<RunPlan>>,
+    feeds: readonly string[],
+    fetches: readonly string[],
+    targets: readonly string[],
+  ): RunPlan | undefined {
+    if (this.suspectRemotes.size > 0) return undefined;
+    const p = cache.get(this.signature(feeds, fetches, targets));
+    return p === undefined ? undefined : builtPlans.get(p);
   }
 
   /**
@@ -742,41 +820,11 @@ export class MasterSession {
     timeoutMs: number,
     signal: AbortSignal | undefined,
     abortReason?: (reason: unknown) => TfError | undefined,
-  ) {
-    const controller = new AbortController();
-    const abort = (reason: TfError) => {
-      if (!controller.signal.aborted) controller.abort(reason);
-    };
-    const onCallerAbort = () => {
-      const r = signal?.reason;
-      abort(
-        abortReason?.(r) ??
-          (isTfError(r) ? r : cancelled("The step was cancelled because the client cancelled the call.")),
-      );
-    };
-    if (signal?.aborted) onCallerAbort();
-    signal?.addEventListener("abort", onCallerAbort, { once: true });
-    const timer =
-      timeoutMs > 0
-        ? setTimeout(() => abort(deadlineExceeded("Timed out waiting for the step to finish")), timeoutMs)
-        : undefined;
-    this.running.add(controller);
+  ): StepCancellation {
+    const step = new StepCancellation(this.running, timeoutMs, signal, abortReason);
     // A Close (or GC) that came while the plan was being built still cancels this step.
-    if (this.closeReason !== undefined) abort(this.closeReason);
-    return {
-      controller,
-      abort,
-      /** Stops listening to the caller; the controller stays registered until `finish`. */
-      detachCaller() {
-        if (timer) clearTimeout(timer);
-        signal?.removeEventListener("abort", onCallerAbort);
-      },
-      finish: () => {
-        if (timer) clearTimeout(timer);
-        signal?.removeEventListener("abort", onCallerAbort);
-        this.running.delete(controller);
-      },
-    };
+    if (this.closeReason !== undefined) step.abort(this.closeReason);
+    return step;
   }
 
   /**
@@ -802,6 +850,9 @@ export class MasterSession {
     stepStats: DeviceStepStats[];
     partitionGraphs: GraphDef[];
   }> {
+    if (plan.partitions.length === 1 && extra.isPartial !== true) {
+      return this.runOnePartition(plan, stepId, controller, abort, send, fetchKeys, extra);
+    }
     const work = Promise.all(
       plan.partitions.map((p, i) =>
         p.worker
@@ -857,6 +908,70 @@ export class MasterSession {
     }
   }
 
+  /**
+   * runPartitions for a plan of one partition (a small graph on one device, the common case): the
+   * worker's promise and one `then`, no Promise.all or per-partition arrays (docs/benchmarks.md,
+   * "Balancing the RPC loop"). Same errors, same bookkeeping.
+   */
+  private runOnePartition(
+    plan: RunPlan,
+    stepId: bigint,
+    controller: AbortController,
+    abort: (e: TfError) => void,
+    send: ReadonlyMap<string, Tensor>,
+    fetchKeys: readonly string[],
+    extra: { collectStepStats?: boolean; recordPartitionGraphs?: boolean },
+  ): Promise<{
+    recv: ReadonlyMap<string, RendezvousValue>;
+    stepStats: DeviceStepStats[];
+    partitionGraphs: GraphDef[];
+  }> {
+    const p = plan.partitions[0]!;
+    const isClient = plan.clientPartition === 0;
+    // `work` is read by its own callbacks only, which run after it is assigned.
+    const work = p.worker
+      .runGraph({
+        graphHandle: p.handle,
+        stepId,
+        send: isClient ? send : new Map(),
+        sendOwned: true,
+        recvKeys: isClient ? fetchKeys : [],
+        signal: controller.signal,
+        collectStepStats: extra.collectStepStats ?? false,
+        recordPartitionGraphs: extra.recordPartitionGraphs ?? false,
+      })
+      .then(
+        (r) => {
+          this.runningDone.delete(work);
+          const stepStats: DeviceStepStats[] = [];
+          if (r.stepStats) stepStats.push(r.stepStats);
+          if (r.deviceStepStats) for (const s of r.deviceStepStats) stepStats.push(s);
+          const partitionGraphs =
+            r.partitionGraphs !== undefined && r.partitionGraphs.length > 0
+              ? [...r.partitionGraphs]
+              : [plan.partitionGraphs[0]!];
+          return { recv: isClient ? r.recv : new Map<string, RendezvousValue>(), stepStats, partitionGraphs };
+        },
+        (e: unknown) => {
+          this.runningDone.delete(work);
+          const reason = controller.signal.reason;
+          if (controller.signal.aborted && isTfError(reason)) throw reason;
+          // Worker errors carry the task they came from, as TF's master reports them.
+          if (!isTfError(e)) this.env.log("error", `partition ${p.device} failed: ${String(e)}`);
+          abort(
+            isTfError(e)
+              ? e.withPrefix(`From ${p.worker.task}:\n`)
+              : internal("Internal error while running a partition"),
+          );
+          // A remote task that failed a step may have died or restarted: the next step checks.
+          if (p.worker.splitsGraphByDevice) this.suspectRemotes.add(p.worker);
+          throw controller.signal.reason;
+        },
+      );
+    this.runningDone.add(work);
+    return work;
+  }
+
   /** Turns fetched rendezvous values into tensors, in the order of `names`. */
   private fetched(
     names: readonly string[],
@@ -875,8 +990,12 @@ export class MasterSession {
     });
   }
 
-  /** One complete step of a plan: feeds in, fetches out, then the step's state is cleaned up. */
-  private async execute(
+  /**
+   * One complete step of a plan: feeds in, fetches out, then the step's state is cleaned up. A
+   * plain function settling through one `then` rather than an async one: it runs for every step
+   * on the RPC thread (docs/benchmarks.md, "Balancing the RPC loop").
+   */
+  private execute(
     plan: RunPlan,
     send: ReadonlyMap<string, Tensor>,
     fetches: readonly string[],
@@ -891,41 +1010,54 @@ export class MasterSession {
     const after = Number(this.config.graphOptions?.buildCostModelAfter ?? 0n);
     const count = plan.executions++;
     const buildCost = every > 0 && count + 1 - after >= 0 && (count + 1 - after) % every === 0;
-    try {
-      const { recv, stepStats, partitionGraphs } = await this.runPartitions(
-        plan,
-        stepId,
-        step.controller,
-        step.abort,
-        send,
-        fetchKeys,
-        {
-          collectStepStats: options.trace || buildCost,
-          recordPartitionGraphs: options.outputPartitionGraphs,
-        },
-      );
-      return {
-        tensors: this.fetched(fetches, fetchKeys, recv),
-        partitionGraphs: options.outputPartitionGraphs ? partitionGraphs : [],
-        stepStats: options.trace ? stepStats : [],
-        ...(buildCost ? { costGraph: costGraphOf(plan.partitionGraphs, stepStats) } : {}),
-      };
-    } finally {
+    const end = () => {
       step.finish();
       for (const w of plan.workers) w.cleanupGraph(stepId);
+    };
+    let running: ReturnType<MasterSession["runPartitions"]>;
+    try {
+      running = this.runPartitions(plan, stepId, step.controller, step.abort, send, fetchKeys, {
+        collectStepStats: options.trace || buildCost,
+        recordPartitionGraphs: options.outputPartitionGraphs,
+      });
+    } catch (e) {
+      end();
+      return Promise.reject(e);
     }
+    return running.then(
+      ({ recv, stepStats, partitionGraphs }) => {
+        end();
+        const result: RunStepResult = {
+          tensors: this.fetched(fetches, fetchKeys, recv),
+          partitionGraphs: options.outputPartitionGraphs ? partitionGraphs : noPartitionGraphs,
+          stepStats: options.trace ? stepStats : noStepStats,
+        };
+        return buildCost ? { ...result, costGraph: costGraphOf(plan.partitionGraphs, stepStats) } : result;
+      },
+      (e: unknown) => {
+        end();
+        throw e;
+      },
+    );
   }
 
   /** RunStep without a partial-run handle (docs/semantics.md, "RunStep"). */
-  async runStep(args: RunStepArgs): Promise<RunStepResult> {
-    if (this.closed) throw failedPrecondition("Session is closed.");
-    this.lastAccess = Date.now();
-    const feedNames = args.feeds.map((f) => f.name);
-    // Duplicate fetch strings are answered once; "c" and "c:0" are distinct strings.
-    const requested = [...new Set(args.fetches)];
-    const plan = await this.getPlan(this.plans, feedNames, requested, args.targets);
-    const send = this.decodeFeeds(plan, args.feeds);
-    return this.execute(plan, send, requested, args);
+  runStep(args: RunStepArgs): Promise<RunStepResult> {
+    try {
+      if (this.closed) throw failedPrecondition("Session is closed.");
+      this.lastAccess = Date.now();
+      const feedNames = args.feeds.map((f) => f.name);
+      // Duplicate fetch strings are answered once; "c" and "c:0" are distinct strings.
+      const requested = args.fetches.length < 2 ? args.fetches : [...new Set(args.fetches)];
+      // A cached plan runs without awaiting its promise: one promise less per step.
+      const plan = this.builtPlan(this.plans, feedNames, requested, args.targets);
+      if (plan !== undefined) return this.execute(plan, this.decodeFeeds(plan, args.feeds), requested, args);
+      return this.getPlan(this.plans, feedNames, requested, args.targets).then((built) =>
+        this.execute(built, this.decodeFeeds(built, args.feeds), requested, args),
+      );
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -782,33 +782,55 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
       return create(ExtendSessionResponseSchema, { newGraphVersion: v });
     },
 
-    async runStep(req, ctx) {
-      dedup("RunStep", RunStepRequestSchema, req);
-      const s = lookup(req.sessionHandle, ctx);
-      const args = {
-        feeds: req.feed.map((f) => {
-          if (f.tensor === undefined) throw invalidArgument(`Feed ${f.name} has no tensor`);
-          return { name: f.name, tensor: f.tensor };
-        }),
-        fetches: req.fetch,
-        targets: req.target,
-        timeoutMs: stepTimeout(s, req.options?.timeoutInMs, ctx),
-        outputPartitionGraphs: req.options?.outputPartitionGraphs ?? false,
-        trace: req.options?.traceLevel === RunOptions_TraceLevel.FULL_TRACE,
-        signal: ctx?.signal,
-        abortReason: ctx?.abortReason,
-      };
-      const endStep = quotas.beginStep(principalOf(ctx));
-      const result = await (req.partialRunHandle !== ""
-        ? s.partialRun(req.partialRunHandle, args, req.options?.experimental?.collectiveGraphKey ?? 0n)
-        : s.runStep(args)
-      ).finally(endStep);
-      return create(RunStepResponseSchema, {
-        tensor: result.tensors.map((t) =>
-          create(NamedTensorProtoSchema, { name: t.name, tensor: tensorToProto(t.tensor) }),
-        ),
-        metadata: runMetadata(result),
-      });
+    // Not async: a plain function settling through the step's own promise and one `then`, as it
+    // runs for every step on the RPC thread (docs/benchmarks.md, "Balancing the RPC loop").
+    runStep(req, ctx) {
+      let running: Promise<RunStepResult>;
+      let endStep: () => void;
+      try {
+        dedup("RunStep", RunStepRequestSchema, req);
+        const s = lookup(req.sessionHandle, ctx);
+        const args = {
+          feeds: req.feed.map((f) => {
+            if (f.tensor === undefined) throw invalidArgument(`Feed ${f.name} has no tensor`);
+            return { name: f.name, tensor: f.tensor };
+          }),
+          fetches: req.fetch,
+          targets: req.target,
+          timeoutMs: stepTimeout(s, req.options?.timeoutInMs, ctx),
+          outputPartitionGraphs: req.options?.outputPartitionGraphs ?? false,
+          trace: req.options?.traceLevel === RunOptions_TraceLevel.FULL_TRACE,
+          signal: ctx?.signal,
+          abortReason: ctx?.abortReason,
+        };
+        endStep = quotas.beginStep(principalOf(ctx));
+        try {
+          running =
+            req.partialRunHandle !== ""
+              ? s.partialRun(req.partialRunHandle, args, req.options?.experimental?.collectiveGraphKey ?? 0n)
+              : s.runStep(args);
+        } catch (e) {
+          endStep();
+          throw e;
+        }
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return running.then(
+        (result) => {
+          endStep();
+          return create(RunStepResponseSchema, {
+            tensor: result.tensors.map((t) =>
+              create(NamedTensorProtoSchema, { name: t.name, tensor: tensorToProto(t.tensor) }),
+            ),
+            metadata: runMetadata(result),
+          });
+        },
+        (e: unknown) => {
+          endStep();
+          throw e;
+        },
+      );
     },
 
     async partialRunSetup(req, ctx) {

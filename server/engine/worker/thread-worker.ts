@@ -139,6 +139,50 @@ interface RegisteredGraph {
   readonly session: string;
   /** The handle on the current thread; undefined after a restart until registered again. */
   threadHandle: Promise<string> | undefined;
+  /** `threadHandle` once it resolved: a step of a registered graph starts without waiting on it. */
+  ready: string | undefined;
+}
+
+type ThreadRunReply = { recv: [string, WireValue][]; stepStats: Uint8Array | undefined };
+
+/**
+ * One runGraph in flight on the thread, as its pending entry and its abort listener at once: the
+ * reply settles the step's one promise directly. A small step's bookkeeping on the RPC thread was
+ * an async frame, a closure per listener and intermediate arrays (docs/benchmarks.md, "Balancing
+ * the RPC loop"); this object is all of it.
+ */
+class ThreadStep implements Pending {
+  watchdog: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly req: RunGraphRequest,
+    private readonly settle: (value: RunGraphResponse) => void,
+    private readonly fail: (error: unknown) => void,
+    private readonly onAbort: (step: ThreadStep) => void,
+  ) {}
+
+  /** The step's signal fired (EventTarget calls an object listener's handleEvent). */
+  handleEvent(): void {
+    this.onAbort(this);
+  }
+
+  resolve(value: unknown): void {
+    this.detach();
+    const res = value as ThreadRunReply;
+    const recv = new Map<string, RendezvousValue>();
+    for (const [k, v] of res.recv) recv.set(k, fromWireValue(v));
+    this.settle({ recv, stepStats: statsFromWire(res.stepStats) });
+  }
+
+  reject(error: unknown): void {
+    this.detach();
+    this.fail(error);
+  }
+
+  private detach(): void {
+    if (this.watchdog !== undefined) clearTimeout(this.watchdog);
+    this.req.signal.removeEventListener("abort", this);
+  }
 }
 
 // long-function: the WorkerInterface methods close over one thread, its pending calls and its registered graphs (re-registered after a restart); each method is short.
@@ -213,7 +257,10 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
     if (closing) return;
     options.log("error", `worker ${label} died (${why}); restarting it`);
     pending = new Map();
-    for (const g of graphs.values()) g.threadHandle = undefined;
+    for (const g of graphs.values()) {
+      g.threadHandle = undefined;
+      g.ready = undefined;
+    }
     start();
     self.onRestart?.();
     for (const [session, { isolate, tenant }] of workerSessions) {
@@ -269,13 +316,76 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
       post({ ...m, id } as ToWorker);
     });
 
+  /** The thread's runGraph message for a step. */
+  const runGraphMessage = (req: RunGraphRequest, handle: string, id: number): ToWorker => ({
+    op: "runGraph",
+    id,
+    handle,
+    stepId: req.stepId,
+    send: req.send.size === 0 ? noSend : [...req.send].map(([k, t]) => [k, toWireTensor(t)] as const),
+    sendOwned: req.sendOwned ?? false,
+    recvKeys: req.recvKeys,
+    isPartial: req.isPartial ?? false,
+    isLastPartialRun: req.isLastPartialRun ?? false,
+    collectStepStats: req.collectStepStats ?? false,
+  });
+
+  /**
+   * A cancelled step stops between two kernels. One kernel that never returns (a runaway regular
+   * expression, say) would hold the thread forever: after a grace period the thread is replaced,
+   * like a crashed one.
+   */
+  const abortStep = (step: ThreadStep): void => {
+    const req = step.req;
+    post({ op: "abortStep", stepId: req.stepId, error: toWireError(req.signal.reason) });
+    const stuck = thread;
+    const stuckGuard = guard;
+    step.watchdog = setTimeout(() => {
+      if (stuck !== thread) return;
+      options.log(
+        "error",
+        `worker ${label} did not stop a cancelled step within ${options.abortGraceMs} ms; replacing it`,
+      );
+      void stopThread(stuck, stuckGuard);
+    }, options.abortGraceMs);
+    step.watchdog.unref();
+  };
+
+  /** Runs a step of a graph whose handle on the thread is `handle`: one promise, no async frame. */
+  const runOnThread = (req: RunGraphRequest, handle: string): Promise<RunGraphResponse> =>
+    new Promise<RunGraphResponse>((resolve, reject) => {
+      if (closing) {
+        reject(unavailable(`Worker ${label} is shut down`));
+        return;
+      }
+      const step = new ThreadStep(req, resolve, reject, abortStep);
+      const id = nextId++;
+      pending.set(id, step);
+      req.signal.addEventListener("abort", step, { once: true });
+      post(runGraphMessage(req, handle, id));
+    });
+
   const threadHandle = (handle: string): Promise<string> => {
     const g = graphs.get(handle);
     if (!g)
       return Promise.reject(
         new TfError(10, `Graph handle is not found: ${handle}. Possibly, this worker just restarted.`),
       );
-    g.threadHandle ??= call<string>({ op: "registerGraph", id: 0, graphDef: g.graphDef, session: g.session });
+    if (g.threadHandle === undefined) {
+      const registering = call<string>({
+        op: "registerGraph",
+        id: 0,
+        graphDef: g.graphDef,
+        session: g.session,
+      });
+      g.threadHandle = registering;
+      registering.then(
+        (h) => {
+          if (g.threadHandle === registering) g.ready = h;
+        },
+        () => {},
+      );
+    }
     return g.threadHandle;
   };
 
@@ -298,6 +408,7 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
         graphDef,
         session: req.sessionHandle,
         threadHandle: undefined,
+        ready: undefined,
       });
       try {
         await threadHandle(handle);
@@ -308,49 +419,28 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
       return handle;
     },
 
-    async runGraph(req: RunGraphRequest): Promise<RunGraphResponse> {
-      // A cancelled step stops between two kernels. One kernel that never returns (a runaway
-      // regular expression, say) would hold the thread forever: after a grace period the thread
-      // is replaced, like a crashed one.
-      let watchdog: NodeJS.Timeout | undefined;
+    runGraph(req: RunGraphRequest): Promise<RunGraphResponse> {
+      if (req.signal.aborted) return Promise.reject(req.signal.reason);
+      const ready = graphs.get(req.graphHandle)?.ready;
+      if (ready !== undefined) return runOnThread(req, ready);
+      // The graph is not on this thread yet (its first step, or the first after a restart): the
+      // step is cancelled while it waits too.
+      const waiting = { aborted: false };
       const onAbort = () => {
-        post({ op: "abortStep", stepId: req.stepId, error: toWireError(req.signal.reason) });
-        const stuck = thread;
-        const stuckGuard = guard;
-        watchdog = setTimeout(() => {
-          if (stuck !== thread) return;
-          options.log(
-            "error",
-            `worker ${label} did not stop a cancelled step within ${options.abortGraceMs} ms; replacing it`,
-          );
-          void stopThread(stuck, stuckGuard);
-        }, options.abortGraceMs);
-        watchdog.unref();
+        waiting.aborted = true;
       };
-      if (req.signal.aborted) throw req.signal.reason;
       req.signal.addEventListener("abort", onAbort, { once: true });
-      try {
-        const handle = await threadHandle(req.graphHandle);
-        const res = await call<{ recv: [string, WireValue][]; stepStats: Uint8Array | undefined }>({
-          op: "runGraph",
-          id: 0,
-          handle,
-          stepId: req.stepId,
-          send: req.send.size === 0 ? noSend : [...req.send].map(([k, t]) => [k, toWireTensor(t)] as const),
-          sendOwned: req.sendOwned ?? false,
-          recvKeys: req.recvKeys,
-          isPartial: req.isPartial ?? false,
-          isLastPartialRun: req.isLastPartialRun ?? false,
-          collectStepStats: req.collectStepStats ?? false,
-        });
-        return {
-          recv: new Map(res.recv.map(([k, v]) => [k, fromWireValue(v)])),
-          stepStats: statsFromWire(res.stepStats),
-        };
-      } finally {
-        if (watchdog) clearTimeout(watchdog);
-        req.signal.removeEventListener("abort", onAbort);
-      }
+      return threadHandle(req.graphHandle).then(
+        (handle) => {
+          req.signal.removeEventListener("abort", onAbort);
+          if (waiting.aborted) throw req.signal.reason;
+          return runOnThread(req, handle);
+        },
+        (error: unknown) => {
+          req.signal.removeEventListener("abort", onAbort);
+          throw error;
+        },
+      );
     },
 
     async recvTensor(stepId, key, signal) {

@@ -177,13 +177,17 @@ function clearKernel(ordered: boolean): KernelConfig {
   };
 }
 
-/** Every staging-map op, unordered and ordered. */
-export const stagingMapKernels: readonly KernelConfig[] = [false, true].flatMap((ordered) => [
-  stageKernel(ordered),
-  takeKernel(ordered, "MapUnstage"),
-  takeKernel(ordered, "MapPeek"),
-  takeAnyKernel(ordered),
-  sizeKernel(ordered, "MapSize"),
-  sizeKernel(ordered, "MapIncompleteSize"),
-  clearKernel(ordered),
-]);
+export const MapStageKernel = stageKernel(false);
+export const MapUnstageKernel = takeKernel(false, "MapUnstage");
+export const MapPeekKernel = takeKernel(false, "MapPeek");
+export const MapUnstageNoKeyKernel = takeAnyKernel(false);
+export const MapSizeKernel = sizeKernel(false, "MapSize");
+export const MapIncompleteSizeKernel = sizeKernel(false, "MapIncompleteSize");
+export const MapClearKernel = clearKernel(false);
+export const OrderedMapStageKernel = stageKernel(true);
+export const OrderedMapUnstageKernel = takeKernel(true, "MapUnstage");
+export const OrderedMapPeekKernel = takeKernel(true, "MapPeek");
+export const OrderedMapUnstageNoKeyKernel = takeAnyKernel(true);
+export const OrderedMapSizeKernel = sizeKernel(true, "MapSize");
+export const OrderedMapIncompleteSizeKernel = sizeKernel(true, "MapIncompleteSize");
+export const OrderedMapClearKernel = clearKernel(true);

@@ -275,7 +275,22 @@ import {
 import { MakeIteratorKernel } from "./MakeIterator.js";
 import { MapAndBatchDatasetKernel } from "./MapAndBatchDataset.js";
 import { MapDatasetKernel, ParallelMapDatasetKernel, ParallelMapDatasetV2Kernel } from "./MapDataset.js";
-import { stagingMapKernels } from "./MapStageOps.js";
+import {
+  MapClearKernel,
+  MapIncompleteSizeKernel,
+  MapPeekKernel,
+  MapSizeKernel,
+  MapStageKernel,
+  MapUnstageKernel,
+  MapUnstageNoKeyKernel,
+  OrderedMapClearKernel,
+  OrderedMapIncompleteSizeKernel,
+  OrderedMapPeekKernel,
+  OrderedMapSizeKernel,
+  OrderedMapStageKernel,
+  OrderedMapUnstageKernel,
+  OrderedMapUnstageNoKeyKernel,
+} from "./MapStageOps.js";
 import { matchingFilesConfig } from "./MatchingFiles.js";
 import { matMulConfig } from "./MatMul.js";
 import { matrixBandPartConfig } from "./MatrixBandPart.js";
@@ -1179,7 +1194,20 @@ export const kernelConfigs: readonly KernelConfig[] = [
   StagePeekKernel,
   StageSizeKernel,
   StageClearKernel,
-  ...stagingMapKernels,
+  MapStageKernel,
+  MapUnstageKernel,
+  MapPeekKernel,
+  MapUnstageNoKeyKernel,
+  MapSizeKernel,
+  MapIncompleteSizeKernel,
+  MapClearKernel,
+  OrderedMapStageKernel,
+  OrderedMapUnstageKernel,
+  OrderedMapPeekKernel,
+  OrderedMapUnstageNoKeyKernel,
+  OrderedMapSizeKernel,
+  OrderedMapIncompleteSizeKernel,
+  OrderedMapClearKernel,
   BarrierKernel,
   BarrierInsertManyKernel,
   BarrierTakeManyKernel,

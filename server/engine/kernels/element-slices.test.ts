@@ -36,6 +36,7 @@ import { depthwiseConv2dNativeBackpropInputJob } from "./DepthwiseConv2dNativeBa
 import { equal } from "./Equal.js";
 import { erf } from "./Erf.js";
 import { fillJob, onesLike } from "./Fill.js";
+import { gatherNd, gatherNdJob } from "./GatherNd.js";
 import { gather, gatherJob } from "./GatherV2.js";
 import { lessFns } from "./Less.js";
 import { logicalNot } from "./LogicalNot.js";
@@ -509,6 +510,29 @@ test("ConcatV2, Pack, GatherV2 and ResourceGather in slices have the bits of one
   }
 });
 
+test("GatherNd in slices has the bits of one run; a bad index fails before any slice", () => {
+  for (const dt of [F, DataType.DT_HALF, DataType.DT_INT64, DataType.DT_COMPLEX64, DataType.DT_STRING]) {
+    const a = tensor(dt, [13, 7, 19], 56);
+    // [shape, values, piece]: the last case picks single elements, so it is cut at every one.
+    const cases: [number[], number[], number][] = [
+      [[5, 1], [0, 12, 3, 3, 7], 29],
+      [[2, 2, 2], [0, 6, 12, 0, 5, 5, 1, 2], 29],
+      [[3, 0], [], 29],
+      [[4, 3], [0, 0, 0, 12, 6, 18, 3, 2, 1, 3, 2, 1], 1],
+    ];
+    for (const [shape, v, piece] of cases) {
+      const idx = new Tensor(I32, shape, Int32Array.from(v));
+      assertSlicedIsWhole(() => gatherNdJob(a, idx, "g"), `GatherNd ${dt} indices [${shape}]`, piece, 3);
+    }
+  }
+  const a = tensor(F, [13, 7, 19], 57);
+  const bad = new Tensor(I32, [3, 2], Int32Array.from([0, 0, 12, 7, 1, 1]));
+  assert.throws(
+    () => gatherNdJob(a, bad, "g"),
+    /indices\[1\] = \[12, 7\] does not index into param shape \[13,7,19\], node name: g/,
+  );
+});
+
 test("Softmax and LogSoftmax in slices that cut rows anywhere have the bits of one run", () => {
   for (const dt of [F, DataType.DT_DOUBLE, DataType.DT_HALF, DataType.DT_BFLOAT16]) {
     for (const shape of [[13, 17, 19], [3, 1000], [700, 1], [5000]]) {
@@ -718,6 +742,19 @@ test("the copies, gathers, Pad, Softmax, Cumsum and MaxPool take the sliced path
           [0, 0],
           [1, 1],
         ]),
+    ],
+    [
+      "GatherNd",
+      (r) => [
+        floats([r, 64], 49),
+        new Tensor(
+          I32,
+          [r, 1],
+          Int32Array.from({ length: r }, (_, i) => (i * 5) % r),
+        ),
+      ],
+      { Tparams: attr.type(F), Tindices: attr.type(I32) },
+      ([p, i]) => gatherNd(p!, i!, "GatherNd"),
     ],
     ["Softmax", (r) => [floats([r, 64], 46)], {}, ([x]) => softmax(x!)],
     [

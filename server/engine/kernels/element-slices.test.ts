@@ -59,6 +59,12 @@ import type { ConvAttrs } from "./util/conv-util.js";
 import { binaryJob, unaryJob } from "./util/cwise.js";
 import { type ElementJob, jobSlices, runWhole, SLICED_MIN_ELEMENTS } from "./util/element-slices.js";
 import { type ReduceKind, reduceJob, reductionPlan } from "./util/reduction.js";
+import {
+  sortedSegmentJob,
+  sortedSegmentReduce,
+  unsortedSegmentJob,
+  unsortedSegmentReduce,
+} from "./util/segment-reduction.js";
 import { stridedCopyRange } from "./util/tensor-util.js";
 
 const F = DataType.DT_FLOAT;
@@ -533,6 +539,55 @@ test("GatherNd in slices has the bits of one run; a bad index fails before any s
   );
 });
 
+test("segment reductions in slices that end inside a row fold in the order of one run", () => {
+  const dtypes = [F, DataType.DT_DOUBLE, DataType.DT_HALF, DataType.DT_BFLOAT16, I32, DataType.DT_INT64];
+  // Sorted ids with gaps (rows 1, 4 and 6 named by no id) and runs of 1 to 4 rows.
+  const sorted = new Tensor(I32, [9], Int32Array.from([0, 2, 2, 3, 3, 3, 3, 5, 7]));
+  const unsorted = new Tensor(I32, [9], Int32Array.from([4, 0, -1, 4, 2, 4, 0, 5, 4]));
+  const numSegments = new Tensor(I32, [], Int32Array.from([7]));
+  for (const dt of dtypes) {
+    // 19 columns: float min/max fold 16 in packets and 3 one by one.
+    const x = tensor(dt, [9, 19], 58);
+    for (const r of ["sum", "prod", "min", "max"] as const) {
+      assertSlicedIsWhole(() => sortedSegmentJob(x, sorted, r), `Segment ${r} ${dt}`, 7);
+      assertSlicedIsWhole(
+        () => unsortedSegmentJob(x, unsorted, numSegments, r),
+        `UnsortedSegment ${r} ${dt}`,
+        7,
+      );
+    }
+    assertSlicedIsWhole(() => sortedSegmentJob(x, sorted, "sum", true), `SegmentMean ${dt}`, 7);
+  }
+  const c = tensor(DataType.DT_COMPLEX64, [9, 5], 59);
+  assertSlicedIsWhole(() => sortedSegmentJob(c, sorted, "prod"), "SegmentProd complex64", 3);
+  assertSlicedIsWhole(
+    () => unsortedSegmentJob(c, unsorted, numSegments, "sum"),
+    "UnsortedSegmentSum complex64",
+    3,
+  );
+  // A row-by-row fold per segment (the form the pass replaces) gives the same float32 bits.
+  const x = tensor(F, [9, 19], 58);
+  const xs = x.data as Float32Array;
+  const want = new Float32Array(7 * 19);
+  for (let i = 0; i < 9; i++) {
+    const id = (unsorted.data as Int32Array)[i]!;
+    if (id >= 0) for (let j = 0; j < 19; j++) want[id * 19 + j] = want[id * 19 + j]! + xs[i * 19 + j]!;
+  }
+  assertSameTensor(
+    drainJob(unsortedSegmentJob(x, unsorted, numSegments, "sum")),
+    new Tensor(F, [7, 19], want),
+    "UnsortedSegmentSum rows",
+  );
+  // Bad ids fail when the job is made, before any slice.
+  const late = new Tensor(I32, [9], Int32Array.from([0, 0, 0, 0, 0, 0, 0, 0, 7]));
+  assert.throws(
+    () => unsortedSegmentJob(x, late, numSegments, "sum"),
+    /segment_ids\[8\] = 7 is out of range \[0, 7\)/,
+  );
+  const down = new Tensor(I32, [9], Int32Array.from([0, 1, 3, 2, 4, 5, 6, 7, 8]));
+  assert.throws(() => sortedSegmentJob(x, down, "sum"), /segment ids are not increasing/);
+});
+
 test("Softmax and LogSoftmax in slices that cut rows anywhere have the bits of one run", () => {
   for (const dt of [F, DataType.DT_DOUBLE, DataType.DT_HALF, DataType.DT_BFLOAT16]) {
     for (const shape of [[13, 17, 19], [3, 1000], [700, 1], [5000]]) {
@@ -755,6 +810,33 @@ test("the copies, gathers, Pad, Softmax, Cumsum and MaxPool take the sliced path
       ],
       { Tparams: attr.type(F), Tindices: attr.type(I32) },
       ([p, i]) => gatherNd(p!, i!, "GatherNd"),
+    ],
+    [
+      "UnsortedSegmentSum",
+      (r) => [
+        floats([r, 64], 50),
+        new Tensor(
+          I32,
+          [r],
+          Int32Array.from({ length: r }, (_, i) => (i * 5) % 97),
+        ),
+        new Tensor(I32, [], Int32Array.from([97])),
+      ],
+      { Tindices: attr.type(I32), Tnumsegments: attr.type(I32) },
+      ([x, i, n]) => unsortedSegmentReduce(x!, i!, n!, "sum"),
+    ],
+    [
+      "SegmentSum",
+      (r) => [
+        floats([r, 64], 51),
+        new Tensor(
+          I32,
+          [r],
+          Int32Array.from({ length: r }, (_, i) => i >> 3),
+        ),
+      ],
+      { Tindices: attr.type(I32) },
+      ([x, i]) => sortedSegmentReduce(x!, i!, "sum"),
     ],
     ["Softmax", (r) => [floats([r, 64], 46)], {}, ([x]) => softmax(x!)],
     [

@@ -42,7 +42,7 @@ import { lessFns } from "./Less.js";
 import { logicalNot } from "./LogicalNot.js";
 import { maxPool, maxPoolJob } from "./MaxPool.js";
 import { mulFns } from "./Mul.js";
-import { packJob } from "./Pack.js";
+import { packJob, unpack, unpackJob } from "./Pack.js";
 import { pad, padJob } from "./Pad.js";
 import { realDivFns } from "./RealDiv.js";
 import { resourceGatherJob } from "./ResourceGather.js";
@@ -50,6 +50,8 @@ import { reverseJob } from "./ReverseV2.js";
 import { selectJob, selectV2Job } from "./Select.js";
 import { sliceJob } from "./Slice.js";
 import { softmax, softmaxJob } from "./Softmax.js";
+import { split, splitJob } from "./Split.js";
+import { splitVJob } from "./SplitV.js";
 import { sqrtFns } from "./Sqrt.js";
 import { stridedSlice, stridedSliceJob } from "./StridedSlice.js";
 import { tileJob } from "./Tile.js";
@@ -588,6 +590,42 @@ test("segment reductions in slices that end inside a row fold in the order of on
   assert.throws(() => sortedSegmentJob(x, down, "sum"), /segment ids are not increasing/);
 });
 
+/** assertSlicedIsWhole for a job of several outputs. */
+function assertSlicedOutputsAreWhole(make: () => ElementJob<Tensor[]>, what: string, piece: number): void {
+  const whole = runWhole(make());
+  const g = jobSlices(make(), piece);
+  let pieces = 0;
+  let r = g.next();
+  for (; !r.done; r = g.next()) pieces++;
+  assert.ok(pieces >= 3, `${what}: only ${pieces} pieces`);
+  assert.equal(r.value.length, whole.length, `${what}: outputs`);
+  for (const [i, t] of r.value.entries()) assertSameTensor(t, whole[i]!, `${what} output ${i}`);
+}
+
+test("Split, SplitV and Unpack in slices that span outputs have the bits of one run", () => {
+  for (const dt of [F, DataType.DT_HALF, DataType.DT_INT64, DataType.DT_COMPLEX64, DataType.DT_STRING]) {
+    const x = tensor(dt, [12, 7, 10], 62);
+    for (const axis of [0, 1, 2, -1]) {
+      const n = [4, 7, 5, 5][axis < 0 ? 3 : axis]!;
+      assertSlicedOutputsAreWhole(() => splitJob(x, axis, n), `Split ${dt} axis ${axis}`, 23);
+      assertSlicedOutputsAreWhole(
+        () => unpackJob(x, x.shape.at(axis)!, axis),
+        `Unpack ${dt} axis ${axis}`,
+        23,
+      );
+    }
+    const sizes = new Tensor(I32, [4], Int32Array.from([3, 0, -1, 2]));
+    for (const axis of [0, 2]) {
+      assertSlicedOutputsAreWhole(() => splitVJob(x, sizes, axis, 4), `SplitV ${dt} axis ${axis}`, 31);
+    }
+  }
+  const x = tensor(F, [12, 7, 10], 63);
+  assert.throws(
+    () => splitVJob(x, new Tensor(I32, [2], Int32Array.from([3, 3])), 0, 2),
+    /Determined shape must/,
+  );
+});
+
 test("Softmax and LogSoftmax in slices that cut rows anywhere have the bits of one run", () => {
   for (const dt of [F, DataType.DT_DOUBLE, DataType.DT_HALF, DataType.DT_BFLOAT16]) {
     for (const shape of [[13, 17, 19], [3, 1000], [700, 1], [5000]]) {
@@ -872,6 +910,40 @@ test("the copies, gathers, Pad, Softmax, Cumsum and MaxPool take the sliced path
     const got = big.outputs[0];
     assert.ok(got, `${op} set its output`);
     assertSameTensor(got, whole(inputs), op);
+  }
+});
+
+test("Split and Unpack take the sliced path only over large tensors and set every output at the end", () => {
+  const dim0 = new Tensor(I32, [], Int32Array.from([1]));
+  for (const [op, attrs, inputsOf, whole] of [
+    [
+      "Split",
+      { T: attr.type(F), num_split: attr.int(4) },
+      (r: number) => [dim0, floats([r, 64], 64)],
+      (t: Tensor[]) => split(t[1]!, 1, 4),
+    ],
+    [
+      "Unpack",
+      { T: attr.type(F), num: attr.int(4), axis: attr.int(1) },
+      (r: number) => [floats([r, 4, 16], 65)],
+      (t: Tensor[]) => unpack(t[0]!, 4, 1),
+    ],
+  ] as const) {
+    const small = startKernel(op, { attrs, inputs: inputsOf(64) });
+    assert.equal(small.slices, undefined, `a small ${op} runs within compute`);
+    assert.ok(small.outputs[3], `a small ${op} sets its outputs at once`);
+    const inputs = inputsOf(SLICED_MIN_ELEMENTS / 64);
+    const big = startKernel(op, { attrs, inputs });
+    assert.ok(big.slices, `a large ${op} continues in slices`);
+    assert.equal(big.outputs[0], undefined, `${op}: no output before the slices have run`);
+    let pieces = 0;
+    for (let r = big.slices.next(); !r.done; r = big.slices.next()) pieces++;
+    assert.ok(pieces >= 4, `${op}: only ${pieces} pieces`);
+    whole(inputs).forEach((want, i) => {
+      const got = big.outputs[i];
+      assert.ok(got, `${op} set output ${i}`);
+      assertSameTensor(got, want, `${op} output ${i}`);
+    });
   }
 });
 

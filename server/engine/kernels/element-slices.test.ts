@@ -41,6 +41,7 @@ import { gather, gatherJob } from "./GatherV2.js";
 import { lessFns } from "./Less.js";
 import { logicalNot } from "./LogicalNot.js";
 import { maxPool, maxPoolJob } from "./MaxPool.js";
+import { mirrorPad, mirrorPadJob } from "./MirrorPad.js";
 import { mulFns } from "./Mul.js";
 import { packJob, unpack, unpackJob } from "./Pack.js";
 import { pad, padJob } from "./Pad.js";
@@ -680,6 +681,38 @@ test("Pad and PadV2 in slices have the bits of one run", () => {
   }
 });
 
+test("MirrorPad in slices has the bits of one run", () => {
+  for (const dt of [F, DataType.DT_HALF, DataType.DT_INT64, DataType.DT_COMPLEX64, DataType.DT_STRING]) {
+    const x = tensor(dt, [11, 13, 7], 74);
+    const pads: [number, number][] = [
+      [2, 3],
+      [0, 4],
+      [1, 0],
+    ];
+    for (const mode of ["REFLECT", "SYMMETRIC"] as const) {
+      assertSlicedIsWhole(() => mirrorPadJob(x, pads, mode), `MirrorPad ${dt} ${mode}`);
+    }
+    assertSlicedIsWhole(
+      () => mirrorPadJob(tensor(dt, [], 75), [], "REFLECT"),
+      `MirrorPad ${dt} scalar`,
+      1,
+      1,
+    );
+  }
+  assert.throws(
+    () =>
+      mirrorPadJob(
+        tensor(F, [3, 4], 76),
+        [
+          [3, 0],
+          [0, 0],
+        ],
+        "REFLECT",
+      ),
+    /paddings must be less than the dimension size: 3, 0 not less than 3/,
+  );
+});
+
 test("Cumsum and Cumprod in slices that end inside a line have the bits of one run", () => {
   const dtypes = [
     F,
@@ -875,6 +908,20 @@ test("the copies, gathers, Pad, Softmax, Cumsum and MaxPool take the sliced path
       ],
       { Tindices: attr.type(I32) },
       ([x, i]) => sortedSegmentReduce(x!, i!, "sum"),
+    ],
+    [
+      "MirrorPad",
+      (r) => [floats([r, 64], 52), new Tensor(I32, [2, 2], Int32Array.from([0, 0, 2, 1]))],
+      { Tpaddings: attr.type(I32), mode: attr.string("REFLECT") },
+      ([x]) =>
+        mirrorPad(
+          x!,
+          [
+            [0, 0],
+            [2, 1],
+          ],
+          "REFLECT",
+        ),
     ],
     ["Softmax", (r) => [floats([r, 64], 46)], {}, ([x]) => softmax(x!)],
     [

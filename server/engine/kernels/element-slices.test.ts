@@ -48,6 +48,7 @@ import { pad, padJob } from "./Pad.js";
 import { realDivFns } from "./RealDiv.js";
 import { resourceGatherJob } from "./ResourceGather.js";
 import { reverseJob } from "./ReverseV2.js";
+import { scatterNd, scatterNdJob } from "./ScatterNd.js";
 import { selectJob, selectV2Job } from "./Select.js";
 import { sliceJob } from "./Slice.js";
 import { softmax, softmaxJob } from "./Softmax.js";
@@ -713,6 +714,29 @@ test("MirrorPad in slices has the bits of one run", () => {
   );
 });
 
+test("ScatterNd in slices adds duplicate rows in the order of one run; a bad index fails before any slice", () => {
+  const dtypes = [
+    F,
+    DataType.DT_DOUBLE,
+    DataType.DT_HALF,
+    I32,
+    DataType.DT_INT64,
+    DataType.DT_BOOL,
+    DataType.DT_COMPLEX64,
+  ];
+  for (const dt of dtypes) {
+    // Rows 0 and 3 land on the same slice, as do 1 and 4.
+    const idx = new Tensor(I32, [5, 2], Int32Array.from([1, 2, 0, 0, 3, 1, 1, 2, 0, 0]));
+    const updates = tensor(dt, [5, 7, 3], 77);
+    assertSlicedIsWhole(() => scatterNdJob(idx, updates, [4, 3, 7, 3]), `ScatterNd ${dt}`, 13);
+  }
+  const idx = new Tensor(I32, [3, 1], Int32Array.from([0, 5, 4]));
+  assert.throws(
+    () => scatterNdJob(idx, tensor(F, [3, 2], 78), [5, 2]),
+    /indices\[1\] = \[5\] does not index into shape \[5,2\]/,
+  );
+});
+
 test("Cumsum and Cumprod in slices that end inside a line have the bits of one run", () => {
   const dtypes = [
     F,
@@ -815,15 +839,39 @@ test("kernels that call the element machinery themselves take the sliced path to
   }
 });
 
+const ints = (v: number[]) => new Tensor(I32, [v.length], Int32Array.from(v));
+
+/** An op, its inputs for `rows` rows of 64, attrs besides T = float, and its whole-run output. */
+type LargeCase = [
+  string,
+  (rows: number) => Tensor[],
+  Record<string, ReturnType<typeof attr.int>>,
+  (t: Tensor[]) => Tensor,
+];
+
+/** Each op over 64 rows finishes within compute; over SLICED_MIN_ELEMENTS it runs in slices, to the whole run's bits. */
+function assertLargeOnlySliced(cases: readonly LargeCase[]): void {
+  for (const [op, inputsOf, extra, whole] of cases) {
+    const attrs = { T: attr.type(F), ...extra };
+    const small = startKernel(op, { attrs, inputs: inputsOf(64) });
+    assert.equal(small.slices, undefined, `a small ${op} runs within compute`);
+    assert.ok(small.outputs[0], `a small ${op} sets its output at once`);
+    const inputs = inputsOf(SLICED_MIN_ELEMENTS / 64);
+    const big = startKernel(op, { attrs, inputs });
+    assert.ok(big.slices, `a large ${op} continues in slices`);
+    assert.equal(big.outputs[0], undefined, `${op}: no output before the slices have run`);
+    let pieces = 0;
+    for (let r = big.slices.next(); !r.done; r = big.slices.next()) pieces++;
+    assert.ok(pieces >= 4, `${op}: only ${pieces} pieces`);
+    const got = big.outputs[0];
+    assert.ok(got, `${op} set its output`);
+    assertSameTensor(got, whole(inputs), op);
+  }
+}
+
 test("the copies, gathers, Pad, Softmax, Cumsum and MaxPool take the sliced path only over large tensors", () => {
-  const ints = (v: number[]) => new Tensor(I32, [v.length], Int32Array.from(v));
   const i32 = { Tidx: attr.type(I32) };
-  const cases: [
-    string,
-    (rows: number) => Tensor[],
-    Record<string, ReturnType<typeof attr.int>>,
-    (t: Tensor[]) => Tensor,
-  ][] = [
+  const cases: LargeCase[] = [
     [
       "Transpose",
       (r) => [floats([r, 64], 40), ints([1, 0])],
@@ -869,6 +917,30 @@ test("the copies, gathers, Pad, Softmax, Cumsum and MaxPool take the sliced path
           [1, 1],
         ]),
     ],
+    ["Softmax", (r) => [floats([r, 64], 46)], {}, ([x]) => softmax(x!)],
+    [
+      "Cumsum",
+      (r) => [floats([r, 64], 47), new Tensor(I32, [], Int32Array.from([0]))],
+      i32,
+      ([x]) => scan("sum", x!, 0, false, false),
+    ],
+    [
+      "MaxPool",
+      (r) => [floats([1, r / 16, 16, 64], 48)],
+      {
+        ksize: attr.intList([1, 2, 2, 1]),
+        strides: attr.intList([1, 1, 1, 1]),
+        padding: attr.string("SAME"),
+      },
+      ([x]) =>
+        maxPool(x!, { ksize: [1, 2, 2, 1], strides: [1, 1, 1, 1], padding: "SAME", explicitPaddings: [] }),
+    ],
+  ];
+  assertLargeOnlySliced(cases);
+});
+
+test("GatherNd, the segment reductions, MirrorPad and ScatterNd take the sliced path only over large tensors", () => {
+  const cases: LargeCase[] = [
     [
       "GatherNd",
       (r) => [
@@ -923,41 +995,22 @@ test("the copies, gathers, Pad, Softmax, Cumsum and MaxPool take the sliced path
           "REFLECT",
         ),
     ],
-    ["Softmax", (r) => [floats([r, 64], 46)], {}, ([x]) => softmax(x!)],
     [
-      "Cumsum",
-      (r) => [floats([r, 64], 47), new Tensor(I32, [], Int32Array.from([0]))],
-      i32,
-      ([x]) => scan("sum", x!, 0, false, false),
-    ],
-    [
-      "MaxPool",
-      (r) => [floats([1, r / 16, 16, 64], 48)],
-      {
-        ksize: attr.intList([1, 2, 2, 1]),
-        strides: attr.intList([1, 1, 1, 1]),
-        padding: attr.string("SAME"),
-      },
-      ([x]) =>
-        maxPool(x!, { ksize: [1, 2, 2, 1], strides: [1, 1, 1, 1], padding: "SAME", explicitPaddings: [] }),
+      "ScatterNd",
+      (r) => [
+        new Tensor(
+          I32,
+          [r, 1],
+          Int32Array.from({ length: r }, (_, i) => (i * 3) % 101),
+        ),
+        floats([r, 64], 53),
+        ints([101, 64]),
+      ],
+      { Tindices: attr.type(I32) },
+      ([i, u]) => scatterNd(i!, u!, [101, 64]),
     ],
   ];
-  for (const [op, inputsOf, extra, whole] of cases) {
-    const attrs = { T: attr.type(F), ...extra };
-    const small = startKernel(op, { attrs, inputs: inputsOf(64) });
-    assert.equal(small.slices, undefined, `a small ${op} runs within compute`);
-    assert.ok(small.outputs[0], `a small ${op} sets its output at once`);
-    const inputs = inputsOf(SLICED_MIN_ELEMENTS / 64);
-    const big = startKernel(op, { attrs, inputs });
-    assert.ok(big.slices, `a large ${op} continues in slices`);
-    assert.equal(big.outputs[0], undefined, `${op}: no output before the slices have run`);
-    let pieces = 0;
-    for (let r = big.slices.next(); !r.done; r = big.slices.next()) pieces++;
-    assert.ok(pieces >= 4, `${op}: only ${pieces} pieces`);
-    const got = big.outputs[0];
-    assert.ok(got, `${op} set its output`);
-    assertSameTensor(got, whole(inputs), op);
-  }
+  assertLargeOnlySliced(cases);
 });
 
 test("Split and Unpack take the sliced path only over large tensors and set every output at the end", () => {

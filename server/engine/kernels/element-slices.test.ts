@@ -1,8 +1,8 @@
 // Element-wise kernels, reductions, Fill, Cast, Select, Tile, ArgMax, the copies (Transpose,
 // Slice, StridedSlice, BroadcastTo, Reverse, ConcatV2, Pack, Split, Unpack, Pad, MirrorPad), the
-// gathers, segment reductions, ScatterNd, Softmax, Cumsum and pooling in slices (util/element-slices.ts) give the bits of the same job run whole, for every
-// storage kind and with broadcasting, cut at piece sizes that split the innermost runs at odd
-// places; the kernels take the sliced path only for large tensors; and slices abandoned midway
+// gathers, segment reductions, ScatterNd, Softmax, Cumsum and pooling in slices
+// (util/element-slices.ts) give the bits of the same job run whole, for every storage kind and
+// with broadcasting, cut at piece sizes that split the innermost runs at odd places; the kernels take the sliced path only for large tensors; and slices abandoned midway
 // (what the executor does to a cancelled step) stop there, with no output.
 
 import assert from "node:assert/strict";

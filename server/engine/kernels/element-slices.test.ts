@@ -628,6 +628,46 @@ test("Split, SplitV and Unpack in slices that span outputs have the bits of one 
   );
 });
 
+test("half and bfloat16 segment sums and ScatterNd decode, fold and encode as the element loops did", () => {
+  const ids = Int32Array.from([2, 0, 2, -1, 2]);
+  for (const [dt, decode, encode] of [
+    [DataType.DT_HALF, halfToFloat, floatToHalf],
+    [DataType.DT_BFLOAT16, bfloat16ToFloat, floatToBfloat16],
+  ] as const) {
+    const x = tensor(dt, [5, 6], 66);
+    const xs = x.data as Uint16Array;
+    // UnsortedSegmentSum: each output element rounded to the dtype after every addition.
+    const seg = new Float32Array(3 * 6);
+    // ScatterNd: float32 sums, encoded once.
+    const scat = new Float32Array(3 * 6);
+    for (let i = 0; i < 5; i++) {
+      const id = ids[i]!;
+      if (id < 0) continue;
+      for (let j = 0; j < 6; j++) {
+        const v = decode(xs[i * 6 + j]!);
+        seg[id * 6 + j] = decode(encode(Math.fround(seg[id * 6 + j]! + v)));
+        scat[id * 6 + j] = Math.fround(scat[id * 6 + j]! + v);
+      }
+    }
+    const want = (f: Float32Array) =>
+      new Tensor(
+        dt,
+        [3, 6],
+        Uint16Array.from(f, (v) => encode(v)),
+      );
+    const n = new Tensor(I32, [], Int32Array.from([3]));
+    const segIds = new Tensor(I32, [5], ids);
+    assertSameTensor(
+      drainJob(unsortedSegmentJob(x, segIds, n, "sum")),
+      want(seg),
+      `UnsortedSegmentSum ${dt}`,
+    );
+    const idx = new Tensor(I32, [4, 1], Int32Array.from([2, 0, 2, 2]));
+    const rows = new Tensor(dt, [4, 6], Uint16Array.from([...xs.slice(0, 18), ...xs.slice(24, 30)]));
+    assertSameTensor(drainJob(scatterNdJob(idx, rows, [3, 6])), want(scat), `ScatterNd ${dt}`);
+  }
+});
+
 test("Softmax and LogSoftmax in slices that cut rows anywhere have the bits of one run", () => {
   for (const dt of [F, DataType.DT_DOUBLE, DataType.DT_HALF, DataType.DT_BFLOAT16]) {
     for (const shape of [[13, 17, 19], [3, 1000], [700, 1], [5000]]) {

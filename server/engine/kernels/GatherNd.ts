@@ -3,7 +3,8 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { numElements, shapeString, Tensor } from "../framework/tensor.js";
-import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
+import { computeJob, type ElementJob, oneLoop, rowCopyPass, runWhole } from "./util/element-slices.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 import { allocIndexable, lanesOf, storage } from "./util/tensor-util.js";
 
 /** Index values of an int16/int32/int64 tensor as JS numbers. */
@@ -26,6 +27,15 @@ export function indexPosition(batchShape: readonly number[], i: number): string 
 }
 
 export function gatherNd(params: Tensor, indices: Tensor, nodeName: string): Tensor {
+  return runWhole(gatherNdJob(params, indices, nodeName));
+}
+
+/**
+ * gatherNd as an ElementJob (util/element-slices.ts): every index is checked and the output
+ * allocated now, so a bad index fails before the first slice with the whole run's message; the
+ * pass copies the addressed slices over any range of output values.
+ */
+export function gatherNdJob(params: Tensor, indices: Tensor, nodeName: string): ElementJob<Tensor> {
   if (indices.rank < 1) {
     throw invalidArgument(`indices must be at least a vector; got shape ${shapeString(indices.shape)}`);
   }
@@ -39,18 +49,41 @@ export function gatherNd(params: Tensor, indices: Tensor, nodeName: string): Ten
   const sliceShape = params.shape.slice(k);
   const sliceSize = sliceShape.reduce((a, b) => a * b, 1);
   const outShape = [...batch, ...sliceShape];
-  const n = numElements(outShape);
-  const out = allocIndexable(params.dtype, n, outShape);
+  const out = allocIndexable(params.dtype, numElements(outShape), outShape);
+  const offsets = sliceOffsets(params, indices, k, sliceSize, nodeName);
   const lanes = lanesOf(params.dtype);
-  const idx = readIndexValues(indices);
-  const src = storage(params);
+  const pass = rowCopyPass(
+    out,
+    storage(params),
+    offsets.length,
+    sliceSize * lanes,
+    (b) => offsets[b]! * lanes,
+  );
+  return oneLoop(
+    pass.n,
+    pass.run,
+    () => new Tensor(params.dtype, outShape, out as unknown as Tensor["data"]),
+  );
+}
+
+/** Element offset into params of each index row's slice; the first bad row fails with TF's message. */
+function sliceOffsets(
+  params: Tensor,
+  indices: Tensor,
+  k: number,
+  sliceSize: number,
+  nodeName: string,
+): number[] {
+  const batch = indices.shape.slice(0, -1);
   const nBatch = batch.reduce((a, b) => a * b, 1);
+  const idx = readIndexValues(indices);
   const paramStrides: number[] = [];
   let acc = sliceSize;
   for (let d = k - 1; d >= 0; d--) {
     paramStrides[d] = acc;
     acc *= params.shape[d]!;
   }
+  const offsets = new Array<number>(nBatch);
   for (let b = 0; b < nBatch; b++) {
     let offset = 0;
     for (let d = 0; d < k; d++) {
@@ -63,9 +96,9 @@ export function gatherNd(params: Tensor, indices: Tensor, nodeName: string): Ten
       }
       offset += v * paramStrides[d]!;
     }
-    for (let j = 0; j < sliceSize * lanes; j++) out[b * sliceSize * lanes + j] = src[offset * lanes + j];
+    offsets[b] = offset;
   }
-  return new Tensor(params.dtype, outShape, out as unknown as Tensor["data"]);
+  return offsets;
 }
 
 export const gatherNdConfig: KernelConfig = {
@@ -75,7 +108,7 @@ export const gatherNdConfig: KernelConfig = {
     outputs: ["output: Tparams"],
     attrs: ["Tparams: type", "Tindices: {int16, int32, int64}", "bad_indices_policy: string = ''"],
   },
-  kernel: simpleKernel("GatherNd", (ctx) =>
-    ctx.setOutput(0, gatherNd(ctx.input(0), ctx.input(1), ctx.nodeName)),
-  ),
+  kernel: cpuKernel("GatherNd", () => ({
+    compute: (ctx) => computeJob(ctx, gatherNdJob(ctx.input(0), ctx.input(1), ctx.nodeName)),
+  })),
 };

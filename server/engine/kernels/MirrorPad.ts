@@ -6,12 +6,26 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrString } from "../framework/op-def.js";
 import { allocData, numElements, Tensor } from "../framework/tensor.js";
 import { readPaddings } from "./Pad.js";
+import { computeJob, type ElementJob, oneLoop, runWhole } from "./util/element-slices.js";
 import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 import { lanesOf, storage } from "./util/tensor-util.js";
 
 export type MirrorPadMode = "REFLECT" | "SYMMETRIC";
 
 export function mirrorPad(input: Tensor, pads: readonly [number, number][], mode: MirrorPadMode): Tensor {
+  return runWhole(mirrorPadJob(input, pads, mode));
+}
+
+/**
+ * mirrorPad as an ElementJob (util/element-slices.ts): paddings checked and the output allocated
+ * now; the pass finds each output element's source by reflecting its index, over any range of
+ * output elements.
+ */
+export function mirrorPadJob(
+  input: Tensor,
+  pads: readonly [number, number][],
+  mode: MirrorPadMode,
+): ElementJob<Tensor> {
   const offset = mode === "SYMMETRIC" ? 0 : 1;
   pads.forEach(([before, after], d) => {
     const size = input.shape[d]!;
@@ -22,30 +36,37 @@ export function mirrorPad(input: Tensor, pads: readonly [number, number][], mode
     }
   });
   const shape = input.shape.map((d, i) => d + pads[i]![0] + pads[i]![1]);
-  const n = numElements(shape);
-  const data = allocData(input.dtype, n, shape);
+  const data = allocData(input.dtype, numElements(shape), shape);
   const dst = data as unknown as { [i: number]: unknown };
   const src = storage(input);
   const lanes = lanesOf(input.dtype);
   const inStrides = stridesOf(input.shape);
   const rank = shape.length;
-  const idx = new Array<number>(rank).fill(0);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let d = 0; d < rank; d++) {
-      const size = input.shape[d]!;
-      let j = idx[d]! - pads[d]![0];
-      if (j < 0) j = mode === "REFLECT" ? -j : -j - 1;
-      else if (j >= size) j = mode === "REFLECT" ? 2 * size - 2 - j : 2 * size - 1 - j;
-      s += j * inStrides[d]!;
+  const run = (start: number, end: number) => {
+    // The multi-index of `start`, then stepped like an odometer.
+    const idx = new Array<number>(rank).fill(0);
+    for (let d = rank - 1, rest = start; d >= 0; d--) {
+      idx[d] = rest % shape[d]!;
+      rest = Math.floor(rest / shape[d]!);
     }
-    for (let l = 0; l < lanes; l++) dst[i * lanes + l] = src[s * lanes + l];
-    for (let d = rank - 1; d >= 0; d--) {
-      if (++idx[d]! < shape[d]!) break;
-      idx[d] = 0;
+    for (let i = start; i < end; i++) {
+      let s = 0;
+      for (let d = 0; d < rank; d++) {
+        const size = input.shape[d]!;
+        let j = idx[d]! - pads[d]![0];
+        if (j < 0) j = mode === "REFLECT" ? -j : -j - 1;
+        else if (j >= size) j = mode === "REFLECT" ? 2 * size - 2 - j : 2 * size - 1 - j;
+        s += j * inStrides[d]!;
+      }
+      for (let l = 0; l < lanes; l++) dst[i * lanes + l] = src[s * lanes + l];
+      for (let d = rank - 1; d >= 0; d--) {
+        if (++idx[d]! < shape[d]!) break;
+        idx[d] = 0;
+      }
     }
-  }
-  return new Tensor(input.dtype, shape, data);
+  };
+  // Index arithmetic per dimension for every element: a few times a plain copy's cost.
+  return oneLoop(numElements(shape), run, () => new Tensor(input.dtype, shape, data), lanes * (2 + rank));
 }
 
 export const mirrorPadConfig: KernelConfig = {
@@ -67,7 +88,7 @@ export const mirrorPadConfig: KernelConfig = {
     return {
       compute(ctx) {
         const input = ctx.input(0);
-        ctx.setOutput(0, mirrorPad(input, readPaddings(input, ctx.input(1)), mode));
+        return computeJob(ctx, mirrorPadJob(input, readPaddings(input, ctx.input(1)), mode));
       },
     };
   }),

@@ -3,11 +3,18 @@
 import { stridesOf } from "../framework/bcast.js";
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrInt } from "../framework/op-def.js";
-import { shapeString, Tensor } from "../framework/tensor.js";
+import { shapeString, type Tensor } from "../framework/tensor.js";
 import { concatJob } from "./ConcatV2.js";
-import { computeJob, doneJob, type ElementJob, runWhole } from "./util/element-slices.js";
+import {
+  computeJob,
+  computeJobOutputs,
+  doneJob,
+  type ElementJob,
+  runWhole,
+  stridedCopiesJob,
+} from "./util/element-slices.js";
 import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
-import { allocIndexable, lanesOf, storage, stridedCopy, withShape } from "./util/tensor-util.js";
+import { withShape } from "./util/tensor-util.js";
 
 export function pack(values: readonly Tensor[], axisIn: number): Tensor {
   return runWhole(packJob(values, axisIn));
@@ -36,6 +43,11 @@ export function packJob(values: readonly Tensor[], axisIn: number): ElementJob<T
 }
 
 export function unpack(value: Tensor, num: number, axisIn: number): Tensor[] {
+  return runWhole(unpackJob(value, num, axisIn));
+}
+
+/** unpack as an ElementJob (util/element-slices.ts): shape checked and every output allocated now. */
+export function unpackJob(value: Tensor, num: number, axisIn: number): ElementJob<Tensor[]> {
   const rank = value.rank;
   if (axisIn < -rank || axisIn >= rank) throw invalidArgument(`axis = ${axisIn} not in [${-rank}, ${rank})`);
   const axis = axisIn < 0 ? axisIn + rank : axisIn;
@@ -47,13 +59,12 @@ export function unpack(value: Tensor, num: number, axisIn: number): Tensor[] {
   const outShape = value.shape.filter((_, d) => d !== axis);
   const strides = stridesOf(value.shape);
   const srcStrides = strides.filter((_, d) => d !== axis);
-  const n = outShape.reduce((a, b) => a * b, 1);
-  const lanes = lanesOf(value.dtype);
-  return Array.from({ length: num }, (_, i) => {
-    const out = allocIndexable(value.dtype, n, outShape);
-    stridedCopy(storage(value), srcStrides, i * strides[axis]!, out, 0, outShape, lanes);
-    return new Tensor(value.dtype, outShape, out as unknown as Tensor["data"]);
-  });
+  const parts = Array.from({ length: num }, (_, i) => ({
+    srcStrides,
+    srcOffset: i * strides[axis]!,
+    shape: outShape,
+  }));
+  return stridedCopiesJob(value, parts);
 }
 
 export const packConfig: KernelConfig = {
@@ -91,7 +102,7 @@ export const unpackConfig: KernelConfig = {
     const axis = getAttrInt(c.attrs, "axis");
     return {
       compute(ctx) {
-        for (const [i, t] of unpack(ctx.input(0), num, axis).entries()) ctx.setOutput(i, t);
+        return computeJobOutputs(ctx, unpackJob(ctx.input(0), num, axis));
       },
     };
   }),

@@ -2,7 +2,8 @@
 // value of a resource variable, with GatherNd's checks and messages.
 
 import { invalidArgument } from "../framework/errors.js";
-import { gatherNd } from "./GatherNd.js";
+import { gatherNdJob } from "./GatherNd.js";
+import { computeJob } from "./util/element-slices.js";
 import { ALL_TYPES, checkTypeConstraint, cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 import { checkVarDtype } from "./util/scatter-functor.js";
 import { handleFromInput, initializedVar } from "./util/variables.js";
@@ -24,7 +25,7 @@ export const resourceGatherNdConfig: KernelConfig = {
         const indices = ctx.input(1);
         // DoGatherNd's own wording (GatherNd's kernel adds the shape).
         if (indices.rank < 1) throw invalidArgument("indices must be at least a vector");
-        ctx.setOutput(0, gatherNd(params, indices, ctx.nodeName));
+        return computeJob(ctx, gatherNdJob(params, indices, ctx.nodeName));
       },
     };
   }),

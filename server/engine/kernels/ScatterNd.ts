@@ -6,10 +6,26 @@ import { invalidArgument } from "../framework/errors.js";
 import { numElements, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { indexPosition, readIndexValues } from "./GatherNd.js";
-import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
-import { computeBuffer, finish, lanesOf, numericData } from "./util/tensor-util.js";
+import {
+  computeJob,
+  decodedInput,
+  type ElementJob,
+  type ElementPass,
+  encodedOutput,
+  runWhole,
+} from "./util/element-slices.js";
+import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { computeBuffer, lanesOf } from "./util/tensor-util.js";
 
 export function scatterNd(indices: Tensor, updates: Tensor, shape: readonly number[]): Tensor {
+  return runWhole(scatterNdJob(indices, updates, shape));
+}
+
+/**
+ * scatterNd as an ElementJob (util/element-slices.ts): shapes and every index checked and the
+ * output allocated now; the pass adds the update rows in order over any range of update values.
+ */
+export function scatterNdJob(indices: Tensor, updates: Tensor, shape: readonly number[]): ElementJob<Tensor> {
   for (const d of shape) if (d < 0) throw invalidArgument(`Dimension ${d} must be >= 0`);
   const outN = numElements(shape);
   if (indices.rank < 1) {
@@ -38,15 +54,12 @@ export function scatterNd(indices: Tensor, updates: Tensor, shape: readonly numb
   const idx = readIndexValues(indices);
   const nBatch = batch.reduce((a, b) => a * b, 1);
   const dt = updates.dtype;
-  const lanes = lanesOf(dt);
   const isBig = dt === DataType.DT_INT64 || dt === DataType.DT_UINT64;
   const isString = dt === DataType.DT_STRING || dt === DataType.DT_RESOURCE;
   if (isString) throw invalidArgument(`ScatterNd does not support ${shapeString(shape)} of this dtype`);
-  const out = (isBig ? Tensor.zeros(dt, shape).data : computeBuffer(dt, outN, shape)) as
-    | Float32Array
-    | BigInt64Array;
-  const src = (isBig ? updates.data : numericData(updates)) as Float32Array | BigInt64Array;
-  // TF's functor skips out-of-range slices and reports the last one.
+  // TF's functor skips out-of-range slices and reports the last one; here every slice is checked
+  // before any is added, with the same message.
+  const offsets = new Float64Array(nBatch);
   let bad = -1;
   for (let b = 0; b < nBatch; b++) {
     let offset = 0;
@@ -55,29 +68,66 @@ export function scatterNd(indices: Tensor, updates: Tensor, shape: readonly numb
       if (v < 0 || v >= shape[d]!) bad = b;
       offset += v * strides[d]!;
     }
-    if (bad === b) continue;
-    const base = offset * lanes;
-    const from = b * sliceSize * lanes;
-    if (isBig) {
-      const o = out as BigInt64Array;
-      const s = src as BigInt64Array;
-      for (let j = 0; j < sliceSize; j++) o[base + j] = o[base + j]! + s[from + j]!;
-    } else if (dt === DataType.DT_BOOL) {
-      const o = out as unknown as Uint8Array;
-      const s = src as unknown as Uint8Array;
-      for (let j = 0; j < sliceSize; j++) o[base + j] = o[base + j]! | s[from + j]!;
-    } else {
-      const o = out as Float32Array;
-      const s = src as Float32Array;
-      for (let j = 0; j < sliceSize * lanes; j++) o[base + j] = o[base + j]! + s[from + j]!;
-    }
+    offsets[b] = offset;
   }
   if (bad >= 0) {
     throw invalidArgument(
       `indices${indexPosition(batch, bad)} = [${idx.slice(bad * k, bad * k + k).join(", ")}] does not index into shape ${shapeString(shape)}`,
     );
   }
-  return isBig ? new Tensor(dt, shape, out) : finish(dt, shape, out as Float32Array);
+  const out = (isBig ? Tensor.zeros(dt, shape).data : computeBuffer(dt, outN, shape)) as
+    | Float32Array
+    | BigInt64Array;
+  const input = isBig ? { data: updates.data as BigInt64Array, passes: [] } : decodedInput(updates);
+  const encoded = isBig
+    ? { passes: [], result: () => new Tensor(dt, shape, out) }
+    : encodedOutput(dt, shape, out as Float32Array);
+  const add = addSlices(
+    dt,
+    out,
+    input.data as Float32Array | BigInt64Array,
+    offsets,
+    sliceSize * lanesOf(dt),
+  );
+  return { passes: [...input.passes, add, ...encoded.passes], result: encoded.result };
+}
+
+/**
+ * The pass adding update row b (`width` storage values) at output element offsets[b], in row order
+ * over any range of update values, so each output value sums its rows in one run's order.
+ */
+function addSlices(
+  dt: DataType,
+  out: Float32Array | BigInt64Array,
+  src: Float32Array | BigInt64Array,
+  offsets: Float64Array,
+  width: number,
+): ElementPass {
+  const lanes = lanesOf(dt);
+  const run = (start: number, end: number) => {
+    for (let i = start; i < end; ) {
+      const b = Math.floor(i / width);
+      const j0 = i - b * width;
+      const j1 = Math.min(width, j0 + (end - i));
+      const base = offsets[b]! * lanes;
+      const from = b * width;
+      if (dt === DataType.DT_INT64 || dt === DataType.DT_UINT64) {
+        const o = out as BigInt64Array;
+        const s = src as BigInt64Array;
+        for (let j = j0; j < j1; j++) o[base + j] = o[base + j]! + s[from + j]!;
+      } else if (dt === DataType.DT_BOOL) {
+        const o = out as unknown as Uint8Array;
+        const s = src as unknown as Uint8Array;
+        for (let j = j0; j < j1; j++) o[base + j] = o[base + j]! | s[from + j]!;
+      } else {
+        const o = out as Float32Array;
+        const s = src as Float32Array;
+        for (let j = j0; j < j1; j++) o[base + j] = o[base + j]! + s[from + j]!;
+      }
+      i += j1 - j0;
+    }
+  };
+  return { n: offsets.length * width, run };
 }
 
 export const scatterNdConfig: KernelConfig = {
@@ -87,11 +137,13 @@ export const scatterNdConfig: KernelConfig = {
     outputs: ["output: T"],
     attrs: ["T: type", "Tindices: {int16, int32, int64}", "bad_indices_policy: string = ''"],
   },
-  kernel: simpleKernel("ScatterNd", (ctx) => {
-    const shape = ctx.input(2);
-    if (shape.rank !== 1) {
-      throw invalidArgument(`Shape must be a 1-D tensor. Got: ${shapeString(shape.shape)}`);
-    }
-    ctx.setOutput(0, scatterNd(ctx.input(0), ctx.input(1), readIndexValues(shape)));
-  }),
+  kernel: cpuKernel("ScatterNd", () => ({
+    compute(ctx) {
+      const shape = ctx.input(2);
+      if (shape.rank !== 1) {
+        throw invalidArgument(`Shape must be a 1-D tensor. Got: ${shapeString(shape.shape)}`);
+      }
+      return computeJob(ctx, scatterNdJob(ctx.input(0), ctx.input(1), readIndexValues(shape)));
+    },
+  })),
 };

@@ -3,8 +3,9 @@
 // rows no id names are 0. tf.math.segment_mean builds it.
 
 import { DataType } from "../framework/types.js";
+import { computeJob } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./util/kernel-config.js";
-import { sortedSegmentReduce } from "./util/segment-reduction.js";
+import { sortedSegmentJob } from "./util/segment-reduction.js";
 
 export const segmentMeanConfig: KernelConfig = {
   op: {
@@ -17,7 +18,7 @@ export const segmentMeanConfig: KernelConfig = {
     checkTypeConstraint(c, "T", NUMBER_TYPES);
     checkTypeConstraint(c, "Tindices", [DataType.DT_INT32, DataType.DT_INT64]);
     return {
-      compute: (ctx) => ctx.setOutput(0, sortedSegmentReduce(ctx.input(0), ctx.input(1), "sum", true)),
+      compute: (ctx) => computeJob(ctx, sortedSegmentJob(ctx.input(0), ctx.input(1), "sum", true)),
     };
   }),
 };

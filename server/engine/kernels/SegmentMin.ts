@@ -3,13 +3,14 @@
 // builds it.
 
 import { DataType } from "../framework/types.js";
+import { computeJob } from "./util/element-slices.js";
 import {
   checkTypeConstraint,
   cpuKernel,
   type KernelConfig,
   REAL_NUMBER_TYPES,
 } from "./util/kernel-config.js";
-import { sortedSegmentReduce } from "./util/segment-reduction.js";
+import { sortedSegmentJob } from "./util/segment-reduction.js";
 
 export const segmentMinConfig: KernelConfig = {
   op: {
@@ -21,6 +22,6 @@ export const segmentMinConfig: KernelConfig = {
   kernel: cpuKernel("SegmentMin", (c) => {
     checkTypeConstraint(c, "T", REAL_NUMBER_TYPES);
     checkTypeConstraint(c, "Tindices", [DataType.DT_INT32, DataType.DT_INT64]);
-    return { compute: (ctx) => ctx.setOutput(0, sortedSegmentReduce(ctx.input(0), ctx.input(1), "min")) };
+    return { compute: (ctx) => computeJob(ctx, sortedSegmentJob(ctx.input(0), ctx.input(1), "min")) };
   }),
 };

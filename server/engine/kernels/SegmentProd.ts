@@ -3,8 +3,9 @@
 // tf.math.segment_prod builds it, and its own gradient.
 
 import { DataType } from "../framework/types.js";
+import { computeJob } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./util/kernel-config.js";
-import { sortedSegmentReduce } from "./util/segment-reduction.js";
+import { sortedSegmentJob } from "./util/segment-reduction.js";
 
 export const segmentProdConfig: KernelConfig = {
   op: {
@@ -16,6 +17,6 @@ export const segmentProdConfig: KernelConfig = {
   kernel: cpuKernel("SegmentProd", (c) => {
     checkTypeConstraint(c, "T", NUMBER_TYPES);
     checkTypeConstraint(c, "Tindices", [DataType.DT_INT32, DataType.DT_INT64]);
-    return { compute: (ctx) => ctx.setOutput(0, sortedSegmentReduce(ctx.input(0), ctx.input(1), "prod")) };
+    return { compute: (ctx) => computeJob(ctx, sortedSegmentJob(ctx.input(0), ctx.input(1), "prod")) };
   }),
 };

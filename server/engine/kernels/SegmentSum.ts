@@ -3,8 +3,9 @@
 // builds it; tf.gradients emits it for segment_mean, _max, _min and _prod.
 
 import { DataType } from "../framework/types.js";
+import { computeJob } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./util/kernel-config.js";
-import { sortedSegmentReduce } from "./util/segment-reduction.js";
+import { sortedSegmentJob } from "./util/segment-reduction.js";
 
 export const segmentSumConfig: KernelConfig = {
   op: {
@@ -16,6 +17,6 @@ export const segmentSumConfig: KernelConfig = {
   kernel: cpuKernel("SegmentSum", (c) => {
     checkTypeConstraint(c, "T", NUMBER_TYPES);
     checkTypeConstraint(c, "Tindices", [DataType.DT_INT32, DataType.DT_INT64]);
-    return { compute: (ctx) => ctx.setOutput(0, sortedSegmentReduce(ctx.input(0), ctx.input(1), "sum")) };
+    return { compute: (ctx) => computeJob(ctx, sortedSegmentJob(ctx.input(0), ctx.input(1), "sum")) };
   }),
 };

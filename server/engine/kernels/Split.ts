@@ -3,23 +3,27 @@
 import { stridesOf } from "../framework/bcast.js";
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrInt } from "../framework/op-def.js";
-import { Tensor } from "../framework/tensor.js";
+import type { Tensor } from "../framework/tensor.js";
+import { computeJobOutputs, type ElementJob, runWhole, stridedCopiesJob } from "./util/element-slices.js";
 import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
-import { allocIndexable, lanesOf, scalarValue, storage, stridedCopy } from "./util/tensor-util.js";
+import { scalarValue } from "./util/tensor-util.js";
 
 /** Slices `value` along `axis` (already normalised) into pieces of the given sizes. */
 export function splitBySizes(value: Tensor, axis: number, sizes: readonly number[]): Tensor[] {
+  return runWhole(splitBySizesJob(value, axis, sizes));
+}
+
+/** splitBySizes as an ElementJob (util/element-slices.ts): every piece allocated up front. */
+export function splitBySizesJob(value: Tensor, axis: number, sizes: readonly number[]): ElementJob<Tensor[]> {
   const strides = stridesOf(value.shape);
-  const lanes = lanesOf(value.dtype);
   let start = 0;
-  return sizes.map((size) => {
+  const parts = sizes.map((size) => {
     const shape = value.shape.map((d, i) => (i === axis ? size : d));
-    const n = shape.reduce((a, b) => a * b, 1);
-    const out = allocIndexable(value.dtype, n, shape);
-    stridedCopy(storage(value), strides, start * strides[axis]!, out, 0, shape, lanes);
+    const part = { srcStrides: strides, srcOffset: start * strides[axis]!, shape };
     start += size;
-    return new Tensor(value.dtype, shape, out as unknown as Tensor["data"]);
+    return part;
   });
+  return stridedCopiesJob(value, parts);
 }
 
 /** TF's check of a split_dim against the input rank; returns the normalised axis. */
@@ -34,6 +38,11 @@ export function checkSplitDim(splitDimOrig: number, rank: number): number {
 }
 
 export function split(value: Tensor, splitDimOrig: number, numSplit: number): Tensor[] {
+  return runWhole(splitJob(value, splitDimOrig, numSplit));
+}
+
+/** split as an ElementJob (util/element-slices.ts): shapes checked and every output allocated now. */
+export function splitJob(value: Tensor, splitDimOrig: number, numSplit: number): ElementJob<Tensor[]> {
   const axis = checkSplitDim(splitDimOrig, value.rank);
   const size = value.shape[axis]!;
   if (size % numSplit !== 0) {
@@ -41,7 +50,7 @@ export function split(value: Tensor, splitDimOrig: number, numSplit: number): Te
       `Number of ways to split should evenly divide the split dimension, but got split_dim ${axis} (size = ${size}) and num_split ${numSplit}`,
     );
   }
-  return splitBySizes(value, axis, new Array<number>(numSplit).fill(size / numSplit));
+  return splitBySizesJob(value, axis, new Array<number>(numSplit).fill(size / numSplit));
 }
 
 export const splitConfig: KernelConfig = {
@@ -57,9 +66,7 @@ export const splitConfig: KernelConfig = {
       compute(ctx) {
         const dim = ctx.input(0);
         if (dim.rank !== 0) throw invalidArgument(`split_dim must be a scalar but has rank ${dim.rank}`);
-        split(ctx.input(1), scalarValue(dim), numSplit).forEach((t, i) => {
-          ctx.setOutput(i, t);
-        });
+        return computeJobOutputs(ctx, splitJob(ctx.input(1), scalarValue(dim), numSplit));
       },
     };
   }),

@@ -4,7 +4,8 @@
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrInt } from "../framework/op-def.js";
 import type { Tensor } from "../framework/tensor.js";
-import { checkSplitDim, splitBySizes } from "./Split.js";
+import { checkSplitDim, splitBySizesJob } from "./Split.js";
+import { computeJobOutputs, type ElementJob, runWhole } from "./util/element-slices.js";
 import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 import { scalarValue } from "./util/tensor-util.js";
 
@@ -15,6 +16,16 @@ function readSizes(t: Tensor): number[] {
 }
 
 export function splitV(value: Tensor, sizesTensor: Tensor, splitDimOrig: number, numSplit: number): Tensor[] {
+  return runWhole(splitVJob(value, sizesTensor, splitDimOrig, numSplit));
+}
+
+/** splitV as an ElementJob (util/element-slices.ts): sizes checked and every output allocated now. */
+export function splitVJob(
+  value: Tensor,
+  sizesTensor: Tensor,
+  splitDimOrig: number,
+  numSplit: number,
+): ElementJob<Tensor[]> {
   if (sizesTensor.rank !== 1 || sizesTensor.numElements !== numSplit) {
     throw invalidArgument(
       `size of the split_tensor must be 1-D and have the same elements as outputs got ${sizesTensor.rank} -D and ${sizesTensor.numElements} elements`,
@@ -40,7 +51,7 @@ export function splitV(value: Tensor, sizesTensor: Tensor, splitDimOrig: number,
     );
   }
   if (neg >= 0) sizes[neg] = inputSize - determined;
-  return splitBySizes(value, axis, sizes);
+  return splitBySizesJob(value, axis, sizes);
 }
 
 export const splitVConfig: KernelConfig = {
@@ -56,9 +67,7 @@ export const splitVConfig: KernelConfig = {
       compute(ctx) {
         const dim = ctx.input(2);
         if (dim.rank !== 0) throw invalidArgument(`split_dim must be a scalar but has rank ${dim.rank}`);
-        splitV(ctx.input(0), ctx.input(1), scalarValue(dim), numSplit).forEach((t, i) => {
-          ctx.setOutput(i, t);
-        });
+        return computeJobOutputs(ctx, splitVJob(ctx.input(0), ctx.input(1), scalarValue(dim), numSplit));
       },
     };
   }),

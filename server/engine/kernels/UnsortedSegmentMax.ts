@@ -4,13 +4,14 @@
 // tf.math.unsorted_segment_max.
 
 import { DataType } from "../framework/types.js";
+import { computeJob } from "./util/element-slices.js";
 import {
   checkTypeConstraint,
   cpuKernel,
   type KernelConfig,
   REAL_NUMBER_TYPES,
 } from "./util/kernel-config.js";
-import { unsortedSegmentReduce } from "./util/segment-reduction.js";
+import { unsortedSegmentJob } from "./util/segment-reduction.js";
 
 export const unsortedSegmentMaxConfig: KernelConfig = {
   op: {
@@ -23,8 +24,7 @@ export const unsortedSegmentMaxConfig: KernelConfig = {
     checkTypeConstraint(c, "T", REAL_NUMBER_TYPES);
     checkTypeConstraint(c, "Tindices", [DataType.DT_INT32, DataType.DT_INT64]);
     return {
-      compute: (ctx) =>
-        ctx.setOutput(0, unsortedSegmentReduce(ctx.input(0), ctx.input(1), ctx.input(2), "max")),
+      compute: (ctx) => computeJob(ctx, unsortedSegmentJob(ctx.input(0), ctx.input(1), ctx.input(2), "max")),
     };
   }),
 };

@@ -3,8 +3,9 @@
 // a segment no id names is 1. Negative ids are dropped. tf.math.unsorted_segment_prod.
 
 import { DataType } from "../framework/types.js";
+import { computeJob } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./util/kernel-config.js";
-import { unsortedSegmentReduce } from "./util/segment-reduction.js";
+import { unsortedSegmentJob } from "./util/segment-reduction.js";
 
 export const unsortedSegmentProdConfig: KernelConfig = {
   op: {
@@ -17,8 +18,7 @@ export const unsortedSegmentProdConfig: KernelConfig = {
     checkTypeConstraint(c, "T", NUMBER_TYPES);
     checkTypeConstraint(c, "Tindices", [DataType.DT_INT32, DataType.DT_INT64]);
     return {
-      compute: (ctx) =>
-        ctx.setOutput(0, unsortedSegmentReduce(ctx.input(0), ctx.input(1), ctx.input(2), "prod")),
+      compute: (ctx) => computeJob(ctx, unsortedSegmentJob(ctx.input(0), ctx.input(1), ctx.input(2), "prod")),
     };
   }),
 };

@@ -4,8 +4,9 @@
 // it for the gradient of GatherV2 with dense gradients and of the segment ops.
 
 import { DataType } from "../framework/types.js";
+import { computeJob } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES } from "./util/kernel-config.js";
-import { unsortedSegmentReduce } from "./util/segment-reduction.js";
+import { unsortedSegmentJob } from "./util/segment-reduction.js";
 
 export const unsortedSegmentSumConfig: KernelConfig = {
   op: {
@@ -19,8 +20,7 @@ export const unsortedSegmentSumConfig: KernelConfig = {
     // Unlike the other unsorted reductions, TF registers int16 ids for the sum.
     checkTypeConstraint(c, "Tindices", [DataType.DT_INT16, DataType.DT_INT32, DataType.DT_INT64]);
     return {
-      compute: (ctx) =>
-        ctx.setOutput(0, unsortedSegmentReduce(ctx.input(0), ctx.input(1), ctx.input(2), "sum")),
+      compute: (ctx) => computeJob(ctx, unsortedSegmentJob(ctx.input(0), ctx.input(1), ctx.input(2), "sum")),
     };
   }),
 };

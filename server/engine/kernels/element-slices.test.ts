@@ -1,8 +1,8 @@
 // Element-wise kernels, reductions, Fill, Cast, Select, Tile, ArgMax, the copies (Transpose,
-// Slice, StridedSlice, BroadcastTo, Reverse, ConcatV2, Pack, Pad), the gathers, Softmax, Cumsum and
-// pooling in slices (util/element-slices.ts) give the bits of the same job run whole, for every
-// storage kind and with broadcasting, cut at piece sizes that split the innermost runs at odd
-// places; the kernels take the sliced path only for large tensors; and slices abandoned midway
+// Slice, StridedSlice, BroadcastTo, Reverse, ConcatV2, Pack, Split, Unpack, Pad, MirrorPad), the
+// gathers, segment reductions, ScatterNd, Softmax, Cumsum and pooling in slices
+// (util/element-slices.ts) give the bits of the same job run whole, for every storage kind and
+// with broadcasting, cut at piece sizes that split the innermost runs at odd places; the kernels take the sliced path only for large tensors; and slices abandoned midway
 // (what the executor does to a cancelled step) stop there, with no output.
 
 import assert from "node:assert/strict";
@@ -36,19 +36,24 @@ import { depthwiseConv2dNativeBackpropInputJob } from "./DepthwiseConv2dNativeBa
 import { equal } from "./Equal.js";
 import { erf } from "./Erf.js";
 import { fillJob, onesLike } from "./Fill.js";
+import { gatherNd, gatherNdJob } from "./GatherNd.js";
 import { gather, gatherJob } from "./GatherV2.js";
 import { lessFns } from "./Less.js";
 import { logicalNot } from "./LogicalNot.js";
 import { maxPool, maxPoolJob } from "./MaxPool.js";
+import { mirrorPad, mirrorPadJob } from "./MirrorPad.js";
 import { mulFns } from "./Mul.js";
-import { packJob } from "./Pack.js";
+import { packJob, unpack, unpackJob } from "./Pack.js";
 import { pad, padJob } from "./Pad.js";
 import { realDivFns } from "./RealDiv.js";
 import { resourceGatherJob } from "./ResourceGather.js";
 import { reverseJob } from "./ReverseV2.js";
+import { scatterNd, scatterNdJob } from "./ScatterNd.js";
 import { selectJob, selectV2Job } from "./Select.js";
 import { sliceJob } from "./Slice.js";
 import { softmax, softmaxJob } from "./Softmax.js";
+import { split, splitJob } from "./Split.js";
+import { splitVJob } from "./SplitV.js";
 import { sqrtFns } from "./Sqrt.js";
 import { stridedSlice, stridedSliceJob } from "./StridedSlice.js";
 import { tileJob } from "./Tile.js";
@@ -58,6 +63,12 @@ import type { ConvAttrs } from "./util/conv-util.js";
 import { binaryJob, unaryJob } from "./util/cwise.js";
 import { type ElementJob, jobSlices, runWhole, SLICED_MIN_ELEMENTS } from "./util/element-slices.js";
 import { type ReduceKind, reduceJob, reductionPlan } from "./util/reduction.js";
+import {
+  sortedSegmentJob,
+  sortedSegmentReduce,
+  unsortedSegmentJob,
+  unsortedSegmentReduce,
+} from "./util/segment-reduction.js";
 import { stridedCopyRange } from "./util/tensor-util.js";
 
 const F = DataType.DT_FLOAT;
@@ -509,6 +520,154 @@ test("ConcatV2, Pack, GatherV2 and ResourceGather in slices have the bits of one
   }
 });
 
+test("GatherNd in slices has the bits of one run; a bad index fails before any slice", () => {
+  for (const dt of [F, DataType.DT_HALF, DataType.DT_INT64, DataType.DT_COMPLEX64, DataType.DT_STRING]) {
+    const a = tensor(dt, [13, 7, 19], 56);
+    // [shape, values, piece]: the last case picks single elements, so it is cut at every one.
+    const cases: [number[], number[], number][] = [
+      [[5, 1], [0, 12, 3, 3, 7], 29],
+      [[2, 2, 2], [0, 6, 12, 0, 5, 5, 1, 2], 29],
+      [[3, 0], [], 29],
+      [[4, 3], [0, 0, 0, 12, 6, 18, 3, 2, 1, 3, 2, 1], 1],
+    ];
+    for (const [shape, v, piece] of cases) {
+      const idx = new Tensor(I32, shape, Int32Array.from(v));
+      assertSlicedIsWhole(() => gatherNdJob(a, idx, "g"), `GatherNd ${dt} indices [${shape}]`, piece, 3);
+    }
+  }
+  const a = tensor(F, [13, 7, 19], 57);
+  const bad = new Tensor(I32, [3, 2], Int32Array.from([0, 0, 12, 7, 1, 1]));
+  assert.throws(
+    () => gatherNdJob(a, bad, "g"),
+    /indices\[1\] = \[12, 7\] does not index into param shape \[13,7,19\], node name: g/,
+  );
+});
+
+test("segment reductions in slices that end inside a row fold in the order of one run", () => {
+  const dtypes = [F, DataType.DT_DOUBLE, DataType.DT_HALF, DataType.DT_BFLOAT16, I32, DataType.DT_INT64];
+  // Sorted ids with gaps (rows 1, 4 and 6 named by no id) and runs of 1 to 4 rows.
+  const sorted = new Tensor(I32, [9], Int32Array.from([0, 2, 2, 3, 3, 3, 3, 5, 7]));
+  const unsorted = new Tensor(I32, [9], Int32Array.from([4, 0, -1, 4, 2, 4, 0, 5, 4]));
+  const numSegments = new Tensor(I32, [], Int32Array.from([7]));
+  for (const dt of dtypes) {
+    // 19 columns: float min/max fold 16 in packets and 3 one by one.
+    const x = tensor(dt, [9, 19], 58);
+    for (const r of ["sum", "prod", "min", "max"] as const) {
+      assertSlicedIsWhole(() => sortedSegmentJob(x, sorted, r), `Segment ${r} ${dt}`, 7);
+      assertSlicedIsWhole(
+        () => unsortedSegmentJob(x, unsorted, numSegments, r),
+        `UnsortedSegment ${r} ${dt}`,
+        7,
+      );
+    }
+    assertSlicedIsWhole(() => sortedSegmentJob(x, sorted, "sum", true), `SegmentMean ${dt}`, 7);
+  }
+  const c = tensor(DataType.DT_COMPLEX64, [9, 5], 59);
+  assertSlicedIsWhole(() => sortedSegmentJob(c, sorted, "prod"), "SegmentProd complex64", 3);
+  assertSlicedIsWhole(
+    () => unsortedSegmentJob(c, unsorted, numSegments, "sum"),
+    "UnsortedSegmentSum complex64",
+    3,
+  );
+  // A row-by-row fold per segment (the form the pass replaces) gives the same float32 bits.
+  const x = tensor(F, [9, 19], 58);
+  const xs = x.data as Float32Array;
+  const want = new Float32Array(7 * 19);
+  for (let i = 0; i < 9; i++) {
+    const id = (unsorted.data as Int32Array)[i]!;
+    if (id >= 0) for (let j = 0; j < 19; j++) want[id * 19 + j] = want[id * 19 + j]! + xs[i * 19 + j]!;
+  }
+  assertSameTensor(
+    drainJob(unsortedSegmentJob(x, unsorted, numSegments, "sum")),
+    new Tensor(F, [7, 19], want),
+    "UnsortedSegmentSum rows",
+  );
+  // Bad ids fail when the job is made, before any slice.
+  const late = new Tensor(I32, [9], Int32Array.from([0, 0, 0, 0, 0, 0, 0, 0, 7]));
+  assert.throws(
+    () => unsortedSegmentJob(x, late, numSegments, "sum"),
+    /segment_ids\[8\] = 7 is out of range \[0, 7\)/,
+  );
+  const down = new Tensor(I32, [9], Int32Array.from([0, 1, 3, 2, 4, 5, 6, 7, 8]));
+  assert.throws(() => sortedSegmentJob(x, down, "sum"), /segment ids are not increasing/);
+});
+
+/** assertSlicedIsWhole for a job of several outputs. */
+function assertSlicedOutputsAreWhole(make: () => ElementJob<Tensor[]>, what: string, piece: number): void {
+  const whole = runWhole(make());
+  const g = jobSlices(make(), piece);
+  let pieces = 0;
+  let r = g.next();
+  for (; !r.done; r = g.next()) pieces++;
+  assert.ok(pieces >= 3, `${what}: only ${pieces} pieces`);
+  assert.equal(r.value.length, whole.length, `${what}: outputs`);
+  for (const [i, t] of r.value.entries()) assertSameTensor(t, whole[i]!, `${what} output ${i}`);
+}
+
+test("Split, SplitV and Unpack in slices that span outputs have the bits of one run", () => {
+  for (const dt of [F, DataType.DT_HALF, DataType.DT_INT64, DataType.DT_COMPLEX64, DataType.DT_STRING]) {
+    const x = tensor(dt, [12, 7, 10], 62);
+    for (const axis of [0, 1, 2, -1]) {
+      const n = [4, 7, 5, 5][axis < 0 ? 3 : axis]!;
+      assertSlicedOutputsAreWhole(() => splitJob(x, axis, n), `Split ${dt} axis ${axis}`, 23);
+      assertSlicedOutputsAreWhole(
+        () => unpackJob(x, x.shape.at(axis)!, axis),
+        `Unpack ${dt} axis ${axis}`,
+        23,
+      );
+    }
+    const sizes = new Tensor(I32, [4], Int32Array.from([3, 0, -1, 2]));
+    for (const axis of [0, 2]) {
+      assertSlicedOutputsAreWhole(() => splitVJob(x, sizes, axis, 4), `SplitV ${dt} axis ${axis}`, 31);
+    }
+  }
+  const x = tensor(F, [12, 7, 10], 63);
+  assert.throws(
+    () => splitVJob(x, new Tensor(I32, [2], Int32Array.from([3, 3])), 0, 2),
+    /Determined shape must/,
+  );
+});
+
+test("half and bfloat16 segment sums and ScatterNd decode, fold and encode as the element loops did", () => {
+  const ids = Int32Array.from([2, 0, 2, -1, 2]);
+  for (const [dt, decode, encode] of [
+    [DataType.DT_HALF, halfToFloat, floatToHalf],
+    [DataType.DT_BFLOAT16, bfloat16ToFloat, floatToBfloat16],
+  ] as const) {
+    const x = tensor(dt, [5, 6], 66);
+    const xs = x.data as Uint16Array;
+    // UnsortedSegmentSum: each output element rounded to the dtype after every addition.
+    const seg = new Float32Array(3 * 6);
+    // ScatterNd: float32 sums, encoded once.
+    const scat = new Float32Array(3 * 6);
+    for (let i = 0; i < 5; i++) {
+      const id = ids[i]!;
+      if (id < 0) continue;
+      for (let j = 0; j < 6; j++) {
+        const v = decode(xs[i * 6 + j]!);
+        seg[id * 6 + j] = decode(encode(Math.fround(seg[id * 6 + j]! + v)));
+        scat[id * 6 + j] = Math.fround(scat[id * 6 + j]! + v);
+      }
+    }
+    const want = (f: Float32Array) =>
+      new Tensor(
+        dt,
+        [3, 6],
+        Uint16Array.from(f, (v) => encode(v)),
+      );
+    const n = new Tensor(I32, [], Int32Array.from([3]));
+    const segIds = new Tensor(I32, [5], ids);
+    assertSameTensor(
+      drainJob(unsortedSegmentJob(x, segIds, n, "sum")),
+      want(seg),
+      `UnsortedSegmentSum ${dt}`,
+    );
+    const idx = new Tensor(I32, [4, 1], Int32Array.from([2, 0, 2, 2]));
+    const rows = new Tensor(dt, [4, 6], Uint16Array.from([...xs.slice(0, 18), ...xs.slice(24, 30)]));
+    assertSameTensor(drainJob(scatterNdJob(idx, rows, [3, 6])), want(scat), `ScatterNd ${dt}`);
+  }
+});
+
 test("Softmax and LogSoftmax in slices that cut rows anywhere have the bits of one run", () => {
   for (const dt of [F, DataType.DT_DOUBLE, DataType.DT_HALF, DataType.DT_BFLOAT16]) {
     for (const shape of [[13, 17, 19], [3, 1000], [700, 1], [5000]]) {
@@ -561,6 +720,61 @@ test("Pad and PadV2 in slices have the bits of one run", () => {
     assertSlicedIsWhole(() => padJob(x, pads, tensor(dt, [], 71)), `PadV2 ${dt}`);
     assertSlicedIsWhole(() => padJob(tensor(dt, [], 72), [], tensor(dt, [], 73)), `PadV2 ${dt} scalar`, 1, 1);
   }
+});
+
+test("MirrorPad in slices has the bits of one run", () => {
+  for (const dt of [F, DataType.DT_HALF, DataType.DT_INT64, DataType.DT_COMPLEX64, DataType.DT_STRING]) {
+    const x = tensor(dt, [11, 13, 7], 74);
+    const pads: [number, number][] = [
+      [2, 3],
+      [0, 4],
+      [1, 0],
+    ];
+    for (const mode of ["REFLECT", "SYMMETRIC"] as const) {
+      assertSlicedIsWhole(() => mirrorPadJob(x, pads, mode), `MirrorPad ${dt} ${mode}`);
+    }
+    assertSlicedIsWhole(
+      () => mirrorPadJob(tensor(dt, [], 75), [], "REFLECT"),
+      `MirrorPad ${dt} scalar`,
+      1,
+      1,
+    );
+  }
+  assert.throws(
+    () =>
+      mirrorPadJob(
+        tensor(F, [3, 4], 76),
+        [
+          [3, 0],
+          [0, 0],
+        ],
+        "REFLECT",
+      ),
+    /paddings must be less than the dimension size: 3, 0 not less than 3/,
+  );
+});
+
+test("ScatterNd in slices adds duplicate rows in the order of one run; a bad index fails before any slice", () => {
+  const dtypes = [
+    F,
+    DataType.DT_DOUBLE,
+    DataType.DT_HALF,
+    I32,
+    DataType.DT_INT64,
+    DataType.DT_BOOL,
+    DataType.DT_COMPLEX64,
+  ];
+  for (const dt of dtypes) {
+    // Rows 0 and 3 land on the same slice, as do 1 and 4.
+    const idx = new Tensor(I32, [5, 2], Int32Array.from([1, 2, 0, 0, 3, 1, 1, 2, 0, 0]));
+    const updates = tensor(dt, [5, 7, 3], 77);
+    assertSlicedIsWhole(() => scatterNdJob(idx, updates, [4, 3, 7, 3]), `ScatterNd ${dt}`, 13);
+  }
+  const idx = new Tensor(I32, [3, 1], Int32Array.from([0, 5, 4]));
+  assert.throws(
+    () => scatterNdJob(idx, tensor(F, [3, 2], 78), [5, 2]),
+    /indices\[1\] = \[5\] does not index into shape \[5,2\]/,
+  );
 });
 
 test("Cumsum and Cumprod in slices that end inside a line have the bits of one run", () => {
@@ -665,15 +879,39 @@ test("kernels that call the element machinery themselves take the sliced path to
   }
 });
 
+const ints = (v: number[]) => new Tensor(I32, [v.length], Int32Array.from(v));
+
+/** An op, its inputs for `rows` rows of 64, attrs besides T = float, and its whole-run output. */
+type LargeCase = [
+  string,
+  (rows: number) => Tensor[],
+  Record<string, ReturnType<typeof attr.int>>,
+  (t: Tensor[]) => Tensor,
+];
+
+/** Each op over 64 rows finishes within compute; over SLICED_MIN_ELEMENTS it runs in slices, to the whole run's bits. */
+function assertLargeOnlySliced(cases: readonly LargeCase[]): void {
+  for (const [op, inputsOf, extra, whole] of cases) {
+    const attrs = { T: attr.type(F), ...extra };
+    const small = startKernel(op, { attrs, inputs: inputsOf(64) });
+    assert.equal(small.slices, undefined, `a small ${op} runs within compute`);
+    assert.ok(small.outputs[0], `a small ${op} sets its output at once`);
+    const inputs = inputsOf(SLICED_MIN_ELEMENTS / 64);
+    const big = startKernel(op, { attrs, inputs });
+    assert.ok(big.slices, `a large ${op} continues in slices`);
+    assert.equal(big.outputs[0], undefined, `${op}: no output before the slices have run`);
+    let pieces = 0;
+    for (let r = big.slices.next(); !r.done; r = big.slices.next()) pieces++;
+    assert.ok(pieces >= 4, `${op}: only ${pieces} pieces`);
+    const got = big.outputs[0];
+    assert.ok(got, `${op} set its output`);
+    assertSameTensor(got, whole(inputs), op);
+  }
+}
+
 test("the copies, gathers, Pad, Softmax, Cumsum and MaxPool take the sliced path only over large tensors", () => {
-  const ints = (v: number[]) => new Tensor(I32, [v.length], Int32Array.from(v));
   const i32 = { Tidx: attr.type(I32) };
-  const cases: [
-    string,
-    (rows: number) => Tensor[],
-    Record<string, ReturnType<typeof attr.int>>,
-    (t: Tensor[]) => Tensor,
-  ][] = [
+  const cases: LargeCase[] = [
     [
       "Transpose",
       (r) => [floats([r, 64], 40), ints([1, 0])],
@@ -738,11 +976,102 @@ test("the copies, gathers, Pad, Softmax, Cumsum and MaxPool take the sliced path
         maxPool(x!, { ksize: [1, 2, 2, 1], strides: [1, 1, 1, 1], padding: "SAME", explicitPaddings: [] }),
     ],
   ];
-  for (const [op, inputsOf, extra, whole] of cases) {
-    const attrs = { T: attr.type(F), ...extra };
+  assertLargeOnlySliced(cases);
+});
+
+test("GatherNd, the segment reductions, MirrorPad and ScatterNd take the sliced path only over large tensors", () => {
+  const cases: LargeCase[] = [
+    [
+      "GatherNd",
+      (r) => [
+        floats([r, 64], 49),
+        new Tensor(
+          I32,
+          [r, 1],
+          Int32Array.from({ length: r }, (_, i) => (i * 5) % r),
+        ),
+      ],
+      { Tparams: attr.type(F), Tindices: attr.type(I32) },
+      ([p, i]) => gatherNd(p!, i!, "GatherNd"),
+    ],
+    [
+      "UnsortedSegmentSum",
+      (r) => [
+        floats([r, 64], 50),
+        new Tensor(
+          I32,
+          [r],
+          Int32Array.from({ length: r }, (_, i) => (i * 5) % 97),
+        ),
+        new Tensor(I32, [], Int32Array.from([97])),
+      ],
+      { Tindices: attr.type(I32), Tnumsegments: attr.type(I32) },
+      ([x, i, n]) => unsortedSegmentReduce(x!, i!, n!, "sum"),
+    ],
+    [
+      "SegmentSum",
+      (r) => [
+        floats([r, 64], 51),
+        new Tensor(
+          I32,
+          [r],
+          Int32Array.from({ length: r }, (_, i) => i >> 3),
+        ),
+      ],
+      { Tindices: attr.type(I32) },
+      ([x, i]) => sortedSegmentReduce(x!, i!, "sum"),
+    ],
+    [
+      "MirrorPad",
+      (r) => [floats([r, 64], 52), new Tensor(I32, [2, 2], Int32Array.from([0, 0, 2, 1]))],
+      { Tpaddings: attr.type(I32), mode: attr.string("REFLECT") },
+      ([x]) =>
+        mirrorPad(
+          x!,
+          [
+            [0, 0],
+            [2, 1],
+          ],
+          "REFLECT",
+        ),
+    ],
+    [
+      "ScatterNd",
+      (r) => [
+        new Tensor(
+          I32,
+          [r, 1],
+          Int32Array.from({ length: r }, (_, i) => (i * 3) % 101),
+        ),
+        floats([r, 64], 53),
+        ints([101, 64]),
+      ],
+      { Tindices: attr.type(I32) },
+      ([i, u]) => scatterNd(i!, u!, [101, 64]),
+    ],
+  ];
+  assertLargeOnlySliced(cases);
+});
+
+test("Split and Unpack take the sliced path only over large tensors and set every output at the end", () => {
+  const dim0 = new Tensor(I32, [], Int32Array.from([1]));
+  for (const [op, attrs, inputsOf, whole] of [
+    [
+      "Split",
+      { T: attr.type(F), num_split: attr.int(4) },
+      (r: number) => [dim0, floats([r, 64], 64)],
+      (t: Tensor[]) => split(t[1]!, 1, 4),
+    ],
+    [
+      "Unpack",
+      { T: attr.type(F), num: attr.int(4), axis: attr.int(1) },
+      (r: number) => [floats([r, 4, 16], 65)],
+      (t: Tensor[]) => unpack(t[0]!, 4, 1),
+    ],
+  ] as const) {
     const small = startKernel(op, { attrs, inputs: inputsOf(64) });
     assert.equal(small.slices, undefined, `a small ${op} runs within compute`);
-    assert.ok(small.outputs[0], `a small ${op} sets its output at once`);
+    assert.ok(small.outputs[3], `a small ${op} sets its outputs at once`);
     const inputs = inputsOf(SLICED_MIN_ELEMENTS / 64);
     const big = startKernel(op, { attrs, inputs });
     assert.ok(big.slices, `a large ${op} continues in slices`);
@@ -750,9 +1079,11 @@ test("the copies, gathers, Pad, Softmax, Cumsum and MaxPool take the sliced path
     let pieces = 0;
     for (let r = big.slices.next(); !r.done; r = big.slices.next()) pieces++;
     assert.ok(pieces >= 4, `${op}: only ${pieces} pieces`);
-    const got = big.outputs[0];
-    assert.ok(got, `${op} set its output`);
-    assertSameTensor(got, whole(inputs), op);
+    whole(inputs).forEach((want, i) => {
+      const got = big.outputs[i];
+      assert.ok(got, `${op} set output ${i}`);
+      assertSameTensor(got, want, `${op} output ${i}`);
+    });
   }
 });
 

@@ -108,6 +108,28 @@ export function computeJob(
 }
 
 /**
+ * computeJob for a kernel with several outputs: the job's result is outputs 0, 1, …, all set when
+ * it ends (small jobs here, large ones after their slices).
+ */
+export function computeJobOutputs(
+  ctx: OpKernelContext,
+  job: ElementJob<readonly Tensor[]>,
+): undefined | KernelSlices {
+  const setAll = (outs: readonly Tensor[]) => {
+    outs.forEach((t, i) => {
+      ctx.setOutput(i, t);
+    });
+  };
+  if (jobWork(job) < SLICED_MIN_ELEMENTS) {
+    setAll(runWhole(job));
+    return;
+  }
+  return (function* () {
+    setAll(yield* jobSlices(job));
+  })();
+}
+
+/**
  * A tensor's elements as numbers (numericData), with the pass that decodes half/bfloat16 into
  * float32 when there is one (the same decoding as halfArrayToFloat32 / bfloat16ArrayToFloat32).
  */
@@ -171,6 +193,43 @@ export function stridedCopyJob(
     () => new Tensor(x.dtype, outShape, out as unknown as Tensor["data"]),
     lanes * (step > 1 ? 8 : 1),
   );
+}
+
+/** One strided read of x (as stridedCopyJob's arguments) making one output. */
+export interface StridedPart {
+  readonly srcStrides: readonly number[];
+  readonly srcOffset: number;
+  readonly shape: readonly number[];
+}
+
+/**
+ * Several outputs, each a strided copy of x (Split, SplitV, Unpack), all allocated up front and
+ * written by one pass over their elements, output 0's first: a range may span outputs.
+ */
+export function stridedCopiesJob(x: Tensor, parts: readonly StridedPart[]): ElementJob<Tensor[]> {
+  const lanes = lanesOf(x.dtype);
+  const src = storage(x);
+  const outs = parts.map((p) => allocIndexable(x.dtype, numElements(p.shape), p.shape));
+  const starts: number[] = [];
+  let n = 0;
+  let strided = false;
+  for (const p of parts) {
+    starts.push(n);
+    n += numElements(p.shape);
+    if (Math.abs(p.srcStrides[p.srcStrides.length - 1] ?? 1) > 1) strided = true;
+  }
+  const run = (s: number, e: number) => {
+    parts.forEach((p, i) => {
+      const from = Math.max(s, starts[i]!) - starts[i]!;
+      const to = Math.min(e, starts[i]! + numElements(p.shape)) - starts[i]!;
+      if (from < to) stridedCopyRange(src, p.srcStrides, p.srcOffset, outs[i]!, 0, p.shape, lanes, from, to);
+    });
+  };
+  // As stridedCopyJob: an innermost dimension read across rows costs a cache miss per element.
+  const pass: ElementPass = { n, run, cost: lanes * (strided ? 8 : 1) };
+  const result = () =>
+    parts.map((p, i) => new Tensor(x.dtype, p.shape, outs[i] as unknown as Tensor["data"]));
+  return { passes: [pass], result };
 }
 
 /**

@@ -23,6 +23,13 @@ import {
   Tensor,
 } from "../../framework/tensor.js";
 import { DataType, dataTypeString } from "../../framework/types.js";
+import {
+  decodedInput,
+  type ElementJob,
+  type ElementPass,
+  encodedOutput,
+  runWhole,
+} from "./element-slices.js";
 import { computeBuffer, finish, numericData } from "./tensor-util.js";
 
 export type Reducer = "sum" | "prod" | "min" | "max";
@@ -329,6 +336,49 @@ export function rowSize(shape: readonly number[], from = 1): number {
  * segment by its row count.
  */
 export function sortedSegmentReduce(data: Tensor, segmentIds: Tensor, r: Reducer, mean = false): Tensor {
+  return runWhole(sortedSegmentJob(data, segmentIds, r, mean));
+}
+
+/** Where input row k goes in a sorted reduction: its segment's output row and row range. */
+interface SegmentRuns {
+  readonly id: Float64Array;
+  readonly start: Float64Array;
+  readonly end: Float64Array;
+}
+
+/** Every input row's segment, found (and every id checked, with TF's errors) before any work. */
+function segmentRuns(ids: IndexList, rows: number, gapRows: Uint8Array): SegmentRuns {
+  const runs = {
+    id: new Float64Array(ids.length),
+    start: new Float64Array(ids.length),
+    end: new Float64Array(ids.length),
+  };
+  walkSegments(
+    ids,
+    rows,
+    (id, start, end) => {
+      runs.id.fill(id, start, end);
+      runs.start.fill(start, start, end);
+      runs.end.fill(end, start, end);
+    },
+    (from, to) => gapRows.fill(1, from, to),
+  );
+  return runs;
+}
+
+/**
+ * sortedSegmentReduce as an ElementJob (util/element-slices.ts): the ids are walked and checked up
+ * front; then a pass fills the product's identity into rows no id names, and a pass over the input
+ * elements in row order folds each into its output element. Every output element sees its
+ * segment's rows in the same order as the whole run (start value, rows start..end-1, then the
+ * mean's division), so cutting the pass anywhere gives the same bits.
+ */
+export function sortedSegmentJob(
+  data: Tensor,
+  segmentIds: Tensor,
+  r: Reducer,
+  mean = false,
+): ElementJob<Tensor> {
   checkSorted(data, segmentIds);
   const ids = readIndices(segmentIds);
   const rows = ids.length > 0 ? ids[ids.length - 1]! + 1 : 0;
@@ -336,30 +386,101 @@ export function sortedSegmentReduce(data: Tensor, segmentIds: Tensor, r: Reducer
   const dt = data.dtype;
   const shape = [rows, ...data.shape.slice(1)];
   const out = computeOutput(dt, shape);
-  if (ids.length === 0) return finishOutput(dt, shape, out);
+  const encoded = encodedCompute(dt, shape, out);
+  if (ids.length === 0) return { passes: encoded.passes, result: encoded.result };
   if (rows === 0) throw invalidArgument("segment ids must be >= 0");
+  const gapRows = new Uint8Array(rows);
+  const runs = segmentRuns(ids, rows, gapRows);
   const cols = rowSize(data.shape);
-  const inp = computeInput(data);
-  walkSegments(
-    ids,
-    rows,
-    (id, start, end) => {
-      if (end - start === 1) {
-        copyRow(dt, out, id * cols, inp, start * cols, cols);
-        return;
-      }
-      if ((r === "min" || r === "max") && isFloat(dt)) {
-        floatMinMax(dt, r, out as NumericArray, id * cols, inp as NumericArray, start, end, cols);
-        return;
-      }
-      // Eigen's reducers start from the identity (so a sum of -0s is +0).
-      fillIdentity(dt, r, out, id * cols, (id + 1) * cols);
-      for (let k = start; k < end; k++) combineRow(dt, r, out, id * cols, inp, k * cols, cols);
-      if (mean) divideRow(dt, out, id * cols, cols, end - start);
-    },
-    (from, to) => fillIdentity(dt, r === "prod" ? "prod" : "sum", out, from * cols, to * cols),
-  );
-  return finishOutput(dt, shape, out);
+  const input = decodedCompute(data);
+  const passes: ElementPass[] = [...input.passes];
+  // computeOutput is zeroed: only a product's gaps need a value (1).
+  if (r === "prod")
+    passes.push(
+      rowsPass(rows, cols, (row, c0, c1) => {
+        if (gapRows[row]) fillIdentity(dt, "prod", out, row * cols + c0, row * cols + c1);
+      }),
+    );
+  const fold = sortedFold(dt, r, mean, out, input.data, runs, cols);
+  passes.push(rowsPass(ids.length, cols, fold));
+  return { passes: [...passes, ...encoded.passes], result: encoded.result };
+}
+
+/** Columns [c0, c1) of input row k folded into its segment's output row (see sortedSegmentJob). */
+function sortedFold(
+  dt: DataType,
+  r: Reducer,
+  mean: boolean,
+  out: ComputeData,
+  inp: ComputeData,
+  runs: SegmentRuns,
+  cols: number,
+): (k: number, c0: number, c1: number) => void {
+  const minMax = (r === "min" || r === "max") && isFloat(dt);
+  return (k, c0, c1) => {
+    const [id, start, end] = [runs.id[k]!, runs.start[k]!, runs.end[k]!];
+    const o = id * cols;
+    if (end - start === 1) {
+      copyRow(dt, out, o + c0, inp, k * cols + c0, c1 - c0);
+      return;
+    }
+    if (minMax) {
+      floatMinMaxRow(
+        dt,
+        r as "min" | "max",
+        out as NumericArray,
+        o,
+        inp as NumericArray,
+        k,
+        k === start,
+        cols,
+        c0,
+        c1,
+      );
+      return;
+    }
+    // Eigen's reducers start from the identity (so a sum of -0s is +0).
+    if (k === start) fillIdentity(dt, r, out, o + c0, o + c1);
+    combineRow(dt, r, out, o + c0, inp, k * cols + c0, c1 - c0);
+    if (mean && k === end - 1) divideRow(dt, out, o + c0, c1 - c0, end - start);
+  };
+}
+
+/**
+ * A pass over `rows` rows of `cols` elements that calls `part(row, c0, c1)` for the columns of
+ * each row inside the range, in row order; ranges may end inside a row.
+ */
+function rowsPass(
+  rows: number,
+  cols: number,
+  part: (row: number, c0: number, c1: number) => void,
+): ElementPass {
+  const run = (start: number, end: number) => {
+    for (let i = start; i < end; ) {
+      const row = Math.floor(i / cols);
+      const c0 = i - row * cols;
+      const c1 = Math.min(cols, c0 + (end - i));
+      part(row, c0, c1);
+      i += c1 - c0;
+    }
+  };
+  return { n: rows * cols, run };
+}
+
+/** A tensor's values in compute form (computeInput), with the pass decoding half/bfloat16. */
+function decodedCompute(t: Tensor): { data: ComputeData; passes: ElementPass[] } {
+  if (isBig(t.dtype) || isComplex(t.dtype)) return { data: t.data as ComputeData, passes: [] };
+  return decodedInput(t);
+}
+
+/** finishOutput as a pass encoding half/bfloat16 and the tensor it makes. */
+function encodedCompute(
+  dtype: DataType,
+  shape: readonly number[],
+  out: ComputeData,
+): { passes: ElementPass[]; result: () => Tensor } {
+  if (isBig(dtype) || isComplex(dtype)) return { passes: [], result: () => new Tensor(dtype, shape, out) };
+  return encodedOutput(dtype, shape, out as NumericArray);
 }
 
 const isFloat = (dt: DataType) =>
@@ -369,32 +490,35 @@ const isFloat = (dt: DataType) =>
   dt === DataType.DT_BFLOAT16;
 
 /**
- * The min/max of rows [start, end) of a float dtype as Eigen's reducer computes it on TF's (AVX)
- * CPU build: from ±infinity, the leading columns in SIMD packets (8 floats, 4 doubles) whose
+ * The min/max of a float dtype's segment as Eigen's reducer computes it on TF's (AVX) CPU build,
+ * here input row k's columns [c0, c1) folded in (`first`: the segment's first row, which starts
+ * the output at ±infinity): the leading columns in SIMD packets (8 floats, 4 doubles) whose
  * max/min instructions skip a NaN, the remaining columns one by one with the scalar rule of
- * combineRow, where a NaN stays until a later value replaces it.
+ * combineRow, where a NaN stays until a later value replaces it. Columns are independent, so
+ * rows visited in order give each output element the whole run's steps.
  */
-function floatMinMax(
+function floatMinMaxRow(
   dt: DataType,
   r: "min" | "max",
   out: NumericArray,
   o: number,
   inp: NumericArray,
-  start: number,
-  end: number,
+  k: number,
+  first: boolean,
   cols: number,
+  c0: number,
+  c1: number,
 ): void {
   const packet = dt === DataType.DT_DOUBLE ? 4 : 8;
   const packed = cols - (cols % packet);
-  out.fill(r === "max" ? -Infinity : Infinity, o, o + cols);
-  for (let k = start; k < end; k++) {
-    const row = k * cols;
-    for (let c = 0; c < packed; c++) {
-      const t = inp[row + c]!;
-      if (r === "max" ? t > out[o + c]! : t < out[o + c]!) out[o + c] = t;
-    }
+  if (first) out.fill(r === "max" ? -Infinity : Infinity, o + c0, o + c1);
+  const row = k * cols;
+  for (let c = c0; c < Math.min(c1, packed); c++) {
+    const t = inp[row + c]!;
+    if (r === "max" ? t > out[o + c]! : t < out[o + c]!) out[o + c] = t;
   }
-  for (let k = start; k < end; k++) combineRow(dt, r, out, o + packed, inp, k * cols + packed, cols - packed);
+  const s0 = Math.max(c0, packed);
+  if (c1 > s0) combineRow(dt, r, out, o + s0, inp, row + s0, c1 - s0);
 }
 
 /**
@@ -408,6 +532,20 @@ export function unsortedSegmentReduce(
   numSegmentsT: Tensor,
   r: Reducer,
 ): Tensor {
+  return runWhole(unsortedSegmentJob(data, segmentIds, numSegmentsT, r));
+}
+
+/**
+ * unsortedSegmentReduce as an ElementJob (util/element-slices.ts): every id is checked up front,
+ * then a pass fills the identity and a pass over the input elements in row order folds each into
+ * its output element, so each output element sees its rows in the whole run's order.
+ */
+export function unsortedSegmentJob(
+  data: Tensor,
+  segmentIds: Tensor,
+  numSegmentsT: Tensor,
+  r: Reducer,
+): ElementJob<Tensor> {
   if (numSegmentsT.rank !== 0) {
     throw invalidArgument(`num_segments should be a scalar, not shape ${shapeString(numSegmentsT.shape)}`);
   }
@@ -423,21 +561,25 @@ export function unsortedSegmentReduce(
   const shape = [numSegments, ...data.shape.slice(prefix.length)];
   const cols = rowSize(data.shape, prefix.length);
   const out = computeOutput(dt, shape);
-  fillIdentity(dt, r, out, 0, numSegments * cols);
-  if (data.numElements === 0) return finishOutput(dt, shape, out);
+  const encoded = encodedCompute(dt, shape, out);
+  const fill: ElementPass = { n: numSegments * cols, run: (s, e) => fillIdentity(dt, r, out, s, e) };
+  if (data.numElements === 0) return { passes: [fill, ...encoded.passes], result: encoded.result };
   const ids = readIndices(segmentIds);
-  const inp = computeInput(data);
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i]!;
-    if (id < 0) continue;
     if (id >= numSegments) {
       throw invalidArgument(
         `segment_ids${sliceString(prefix, i)} = ${id} is out of range [0, ${numSegments})`,
       );
     }
-    combineRow(dt, r, out, id * cols, inp, i * cols, cols);
   }
-  return finishOutput(dt, shape, out);
+  const input = decodedCompute(data);
+  // Negative ids are skipped.
+  const fold = rowsPass(ids.length, cols, (i, c0, c1) => {
+    const id = ids[i]!;
+    if (id >= 0) combineRow(dt, r, out, id * cols + c0, input.data, i * cols + c0, c1 - c0);
+  });
+  return { passes: [...input.passes, fill, fold, ...encoded.passes], result: encoded.result };
 }
 
 /** TF's SliceDebugString: the multi-index of flat position i in `shape`, as "[1,2]". */

@@ -31,11 +31,13 @@ import type { MasterCalls } from "./master-service.js";
 import type { EncodedMessage } from "./run-step-codec.js";
 import { BodyGather, feedContentPaths } from "./shared-body.js";
 import {
+  asConnectError,
   buildRoutes,
   header,
   inFlightCalls,
   type Route,
   serveUnaryCall,
+  sizeLimitError,
   type UnaryCallOptions,
   type UnaryReply,
 } from "./unary-call.js";
@@ -165,10 +167,7 @@ export class BodyReader {
     while (body.length - this.nextFrame >= frameHeaderBytes) {
       const size = this.uint32At(this.nextFrame + 1);
       if (size > this.readMaxBytes) {
-        return new ConnectError(
-          `message size ${size} is larger than configured readMaxBytes ${this.readMaxBytes}`,
-          Code.ResourceExhausted,
-        );
+        return sizeLimitError(size, "readMaxBytes", this.readMaxBytes);
       }
       // The first frame's length is what a large body is placed for (a unary call has one frame).
       if (this.nextFrame === 0) {
@@ -265,10 +264,7 @@ class Reply implements UnaryReply {
     try {
       encoded = route.encode(response as never, frameHeaderBytes);
       if (encoded.byteLength > this.options.writeMaxBytes) {
-        throw new ConnectError(
-          `message size ${encoded.byteLength} is larger than configured writeMaxBytes ${this.options.writeMaxBytes}`,
-          Code.ResourceExhausted,
-        );
+        throw sizeLimitError(encoded.byteLength, "writeMaxBytes", this.options.writeMaxBytes);
       }
       if (this.compression !== null && encoded.byteLength >= this.options.compressMinBytes) {
         const whole = Buffer.concat(encoded.chunks).subarray(frameHeaderBytes);
@@ -298,17 +294,11 @@ class Reply implements UnaryReply {
     stream.end();
   }
 
-  /**
-   * Answers with `error`. `handled`: the call reached its implementation (the log line names the
-   * failure, as connect-es's metrics interceptor does); protocol errors before it log the code only.
-   */
+  /** Answers with `error` in one HEADERS frame (see UnaryReply.error for `handled`). */
   error(error: unknown, handled = true): void {
     if (this.sent || this.stream.destroyed) return;
     this.sent = true;
-    const e =
-      error instanceof ConnectError
-        ? error
-        : new ConnectError("internal error", Code.Internal, undefined, undefined, error);
+    const e = asConnectError(error);
     this.tracker.failed(e, handled);
     const headers: http2.OutgoingHttpHeaders = this.responseHeaders();
     e.metadata.forEach((value, key) => {

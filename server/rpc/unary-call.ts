@@ -3,9 +3,10 @@
 // steps between the bytes arriving and the answer being written are the same on every fast path
 // and are written once here: the deadline timer, the call's abort signal (deadline, client gone,
 // server shutdown), authentication started with the headers, the body read under readMaxBytes,
-// decoding, the engine call, the metrics tracker and the log line's reqId. A transport supplies
-// only its framing: how the body's bytes arrive and are split into the message (UnaryBody), and how
-// an answer or an error is written (UnaryReply).
+// decoding, the engine call, the metrics tracker and the log line's reqId, and the errors every
+// protocol words alike (size limits, INTERNAL for a failure that is not a ConnectError). A
+// transport supplies only its framing: how the body's bytes arrive and are split into the message
+// (UnaryBody), and how an answer or an error is written (UnaryReply).
 //
 // The checks run in connect-es's order (size, decompression, decoding, then authentication, then
 // the call) so a fast path answers exactly what Fastify + connect-es answer for the same request.
@@ -235,17 +236,17 @@ export function serveUnaryCall(
       // `shutdown` above writes the shutdown's answer as it aborts the signal.
       answersShutdown: true,
     };
-    const stage = { handler: false };
+    const invocation: Invocation = { route, auth, call, handler: false };
     let running: Promise<unknown>;
     try {
-      running = run(route, body, plan, options.readMaxBytes, auth, call, stage);
+      running = run(invocation, body, plan, options.readMaxBytes);
     } catch (error) {
-      reply.error(error, stage.handler);
+      reply.error(error, invocation.handler);
       return;
     }
     running.then(
       (response) => reply.message(route, response),
-      (error: unknown) => reply.error(error, stage.handler),
+      (error: unknown) => reply.error(error, invocation.handler),
     );
   });
 }
@@ -271,35 +272,53 @@ function authenticate(source: UnarySource, options: UnaryCallOptions): Authentic
   return auth;
 }
 
-type Stage = { handler: boolean };
+/** A call on its way from its body to the engine: what each stage below passes on. */
+interface Invocation {
+  readonly route: Route;
+  readonly auth: Authentication;
+  readonly call: Omit<RpcCall, "principal">;
+  /** True once the call reached its implementation (its failure is then the handler's). */
+  handler: boolean;
+}
 
 /** Reads, decodes, authenticates and calls; throws (rather than rejects) what fails synchronously. */
 function run(
-  route: Route,
+  invocation: Invocation,
   body: UnaryBody,
   plan: UnaryCallPlan,
   readMaxBytes: number,
-  auth: Authentication,
-  call: Omit<RpcCall, "principal">,
-  stage: Stage,
 ): Promise<unknown> {
   // connect-es reads and parses the request before its interceptors refuse an unauthenticated call,
   // so a malformed body is reported first on every path.
   const bytes = body.message(plan.requestCompression, readMaxBytes);
   const next = (b: Uint8Array): Promise<unknown> => {
     checkReadMax(b, readMaxBytes);
-    return decodeAndCall(route, b, plan.encoding, auth, call, stage);
+    return decodeAndCall(invocation, b, plan.encoding);
   };
   return bytes instanceof Promise ? bytes.then(next) : next(bytes);
 }
 
 function checkReadMax(bytes: Uint8Array, readMaxBytes: number): void {
-  if (bytes.byteLength > readMaxBytes) {
-    throw new ConnectError(
-      `message size ${bytes.byteLength} is larger than configured readMaxBytes ${readMaxBytes}`,
-      Code.ResourceExhausted,
-    );
-  }
+  if (bytes.byteLength > readMaxBytes) throw sizeLimitError(bytes.byteLength, "readMaxBytes", readMaxBytes);
+}
+
+/** connect-es's error for a message over readMaxBytes or writeMaxBytes. */
+export function sizeLimitError(
+  size: number,
+  limit: "readMaxBytes" | "writeMaxBytes",
+  maxBytes: number,
+): ConnectError {
+  return new ConnectError(
+    `message size ${size} is larger than configured ${limit} ${maxBytes}`,
+    Code.ResourceExhausted,
+  );
+}
+
+/** What a reply answers for `error`: itself, or INTERNAL for anything that is not a ConnectError. */
+export function asConnectError(error: unknown): ConnectError {
+  return error instanceof ConnectError
+    ? error
+    : new ConnectError("internal error", Code.Internal, undefined, undefined, error);
 }
 
 /** connect-es's error for a request it cannot decode, per encoding. */
@@ -309,42 +328,30 @@ function decodeError(encoding: RpcEncoding, e: unknown): ConnectError {
     : ConnectError.from(e, Code.InvalidArgument);
 }
 
-function decodeAndCall(
-  route: Route,
-  bytes: Uint8Array,
-  encoding: RpcEncoding,
-  auth: Authentication,
-  call: Omit<RpcCall, "principal">,
-  stage: Stage,
-): Promise<unknown> {
+function decodeAndCall(invocation: Invocation, bytes: Uint8Array, encoding: RpcEncoding): Promise<unknown> {
+  const input = invocation.route.input;
   let request: MessageShape<DescMessage> | Promise<MessageShape<DescMessage>>;
   try {
     // A big graph's request is decoded in slices, its JSON off the RPC thread (rpc/graph-requests.ts).
-    request =
-      encoding === "proto" ? decodeRequest(route.input, bytes) : decodeJsonRequest(route.input, bytes);
+    request = encoding === "proto" ? decodeRequest(input, bytes) : decodeJsonRequest(input, bytes);
   } catch (e) {
     throw decodeError(encoding, e);
   }
   if (request instanceof Promise) {
     return request.then(
-      (decoded) => callAuthenticated(route, decoded, auth, call, stage),
+      (decoded) => callAuthenticated(invocation, decoded),
       (e: unknown) => {
         throw decodeError(encoding, e);
       },
     );
   }
-  return callAuthenticated(route, request, auth, call, stage);
+  return callAuthenticated(invocation, request);
 }
 
-function callAuthenticated(
-  route: Route,
-  request: MessageShape<DescMessage>,
-  auth: Authentication,
-  call: Omit<RpcCall, "principal">,
-  stage: Stage,
-): Promise<unknown> {
+function callAuthenticated(invocation: Invocation, request: MessageShape<DescMessage>): Promise<unknown> {
   // From here on connect-es's interceptors see the call, so its log line carries the failure.
-  stage.handler = true;
+  invocation.handler = true;
+  const { route, auth, call } = invocation;
   const invoke = (caller: AuthResult): Promise<unknown> => {
     if ("denied" in caller) throw new ConnectError(caller.denied, Code.Unauthenticated);
     return route.call(request as never, { ...call, principal: caller.principal });

@@ -48,12 +48,14 @@ import {
 import { type HttpExchange, http1Exchange, http2Exchange } from "./http-exchange.js";
 import { BodyGather, feedContentPaths } from "./shared-body.js";
 import {
+  asConnectError,
   buildRoutes,
   header,
   type InFlightCalls,
   inFlightCalls,
   type Route,
   serveUnaryCall,
+  sizeLimitError,
   type UnaryBody,
   type UnaryReply,
 } from "./unary-call.js";
@@ -221,7 +223,7 @@ class ConnectBody implements UnaryBody {
   /** Adds a chunk; returns the error when the body is (or is announced) larger than allowed. */
   push(chunk: Buffer): ConnectError | undefined {
     if (this.length === 0 && this.promised !== undefined && this.promised > this.readMaxBytes) {
-      return tooLargeError(this.promised, this.readMaxBytes);
+      return sizeLimitError(this.promised, "readMaxBytes", this.readMaxBytes);
     }
     this.body.push(chunk);
     if (this.promised !== undefined && this.length > this.promised) {
@@ -241,7 +243,7 @@ class ConnectBody implements UnaryBody {
 
   async message(compression: Compression | null, readMaxBytes: number): Promise<Uint8Array> {
     if (this.promised !== undefined && this.promised > readMaxBytes) {
-      throw tooLargeError(this.promised, readMaxBytes);
+      throw sizeLimitError(this.promised, "readMaxBytes", readMaxBytes);
     }
     if (this.promised !== undefined && this.length < this.promised) {
       throw new ConnectError(
@@ -252,19 +254,6 @@ class ConnectBody implements UnaryBody {
     const bytes = this.body.bytes();
     return compression === null ? bytes : await compression.decompress(bytes, readMaxBytes);
   }
-}
-
-function tooLargeError(size: number, readMaxBytes: number): ConnectError {
-  return new ConnectError(
-    `message size ${size} is larger than configured readMaxBytes ${readMaxBytes}`,
-    Code.ResourceExhausted,
-  );
-}
-
-function asConnectError(error: unknown): ConnectError {
-  return error instanceof ConnectError
-    ? error
-    : new ConnectError("internal error", Code.Internal, undefined, undefined, error);
 }
 
 /** What both replies share: answered once, tracked, the response headers every answer carries. */
@@ -327,10 +316,7 @@ abstract class Reply implements UnaryReply {
   /** The message bytes, or the error connect-es gives for a response over writeMaxBytes. */
   protected checkWriteMax(byteLength: number): void {
     if (byteLength > this.options.writeMaxBytes) {
-      throw new ConnectError(
-        `message size ${byteLength} is larger than configured writeMaxBytes ${this.options.writeMaxBytes}`,
-        Code.ResourceExhausted,
-      );
+      throw sizeLimitError(byteLength, "writeMaxBytes", this.options.writeMaxBytes);
     }
   }
 

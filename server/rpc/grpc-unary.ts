@@ -237,6 +237,30 @@ export class BodyReader {
   }
 }
 
+/**
+ * A response message as one gRPC (and gRPC-Web) frame, in the frame header's bytes the encoder
+ * reserved in front: flags 0, or compressed with `compression` (a new buffer) and flags 1.
+ */
+export function frameMessage(
+  encoded: EncodedMessage,
+  compression: Compression | null,
+): EncodedMessage | Promise<EncodedMessage> {
+  if (compression === null) return withFrameHeader(encoded, 0);
+  const whole = Buffer.concat(encoded.chunks).subarray(frameHeaderBytes);
+  return compression.compress(whole).then((compressed) => {
+    const out = Buffer.allocUnsafe(frameHeaderBytes + compressed.byteLength);
+    out.set(compressed, frameHeaderBytes);
+    return withFrameHeader({ chunks: [out], byteLength: compressed.byteLength }, 1);
+  });
+}
+
+function withFrameHeader(encoded: EncodedMessage, flags: number): EncodedMessage {
+  const first = encoded.chunks[0] as Uint8Array;
+  first[0] = flags;
+  new DataView(first.buffer, first.byteOffset, frameHeaderBytes).setUint32(1, encoded.byteLength);
+  return encoded;
+}
+
 /** Writes the one answer of a call: the message and grpc-status 0, or a trailers-only error. */
 class Reply implements UnaryReply {
   sent = false;
@@ -266,16 +290,9 @@ class Reply implements UnaryReply {
       if (encoded.byteLength > this.options.writeMaxBytes) {
         throw sizeLimitError(encoded.byteLength, "writeMaxBytes", this.options.writeMaxBytes);
       }
-      if (this.compression !== null && encoded.byteLength >= this.options.compressMinBytes) {
-        const whole = Buffer.concat(encoded.chunks).subarray(frameHeaderBytes);
-        const compressed = await this.compression.compress(whole);
-        const out = Buffer.allocUnsafe(frameHeaderBytes + compressed.length);
-        out.set(compressed, frameHeaderBytes);
-        encoded = { chunks: [out], byteLength: compressed.length };
-        out[0] = 1;
-      } else {
-        (encoded.chunks[0] as Uint8Array)[0] = 0;
-      }
+      const compresses = encoded.byteLength >= this.options.compressMinBytes;
+      const framed = frameMessage(encoded, compresses ? this.compression : null);
+      encoded = framed instanceof Promise ? await framed : framed;
     } catch (error) {
       this.error(error);
       return;
@@ -283,8 +300,6 @@ class Reply implements UnaryReply {
     if (this.sent || this.stream.destroyed) return;
     this.sent = true;
     this.tracker.succeeded(response);
-    const first = encoded.chunks[0] as Uint8Array;
-    new DataView(first.buffer, first.byteOffset, frameHeaderBytes).setUint32(1, encoded.byteLength);
     const stream = this.stream;
     stream.respond(this.responseHeaders(), { waitForTrailers: true });
     stream.once("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));

@@ -40,6 +40,7 @@ import type { RpcEncoding, RpcProtocol, RpcTracker } from "../metrics.js";
 import type { Http1RequestClaim } from "../net/one-port-server.js";
 import {
   BodyReader,
+  frameMessage,
   type GrpcUnaryOptions,
   negotiateResponse,
   parseGrpcTimeout,
@@ -403,23 +404,16 @@ class GrpcWebReply extends Reply {
   protected async encode(route: Route, response: unknown): Promise<Answer> {
     const encoded = route.encode(response as never, frameHeaderBytes);
     this.checkWriteMax(encoded.byteLength);
-    let chunks = encoded.chunks;
-    let first = chunks[0] as Uint8Array;
-    let flags = 0;
-    let byteLength = encoded.byteLength;
-    const compression = this.plan.responseCompression;
-    if (compression !== null && this.compresses(byteLength)) {
-      const whole = concat(chunks, frameHeaderBytes + byteLength).subarray(frameHeaderBytes);
-      const compressed = await compression.compress(whole);
-      first = Buffer.allocUnsafe(frameHeaderBytes + compressed.byteLength);
-      first.set(compressed, frameHeaderBytes);
-      chunks = [first];
-      byteLength = compressed.byteLength;
-      flags = 1;
-    }
-    first[0] = flags;
-    new DataView(first.buffer, first.byteOffset, frameHeaderBytes).setUint32(1, byteLength);
-    return { status: 200, headers: this.headers(), chunks: [...chunks, await this.trailer(okTrailer)] };
+    const framing = frameMessage(
+      encoded,
+      this.compresses(encoded.byteLength) ? this.plan.responseCompression : null,
+    );
+    const framed = framing instanceof Promise ? await framing : framing;
+    return {
+      status: 200,
+      headers: this.headers(),
+      chunks: [...framed.chunks, await this.trailer(okTrailer)],
+    };
   }
 
   protected encodeError(error: ConnectError): Answer | Promise<Answer> {

@@ -242,7 +242,8 @@ class ConnectBody implements UnaryBody {
     return undefined;
   }
 
-  async message(compression: Compression | null, readMaxBytes: number): Promise<Uint8Array> {
+  /** Synchronous (throws) unless the body is compressed, as the gRPC frame reader is. */
+  message(compression: Compression | null, readMaxBytes: number): Uint8Array | Promise<Uint8Array> {
     if (this.promised !== undefined && this.promised > readMaxBytes) {
       throw sizeLimitError(this.promised, "readMaxBytes", readMaxBytes);
     }
@@ -253,7 +254,7 @@ class ConnectBody implements UnaryBody {
       );
     }
     const bytes = this.body.bytes();
-    return compression === null ? bytes : await compression.decompress(bytes, readMaxBytes);
+    return compression === null ? bytes : compression.decompress(bytes, readMaxBytes);
   }
 }
 

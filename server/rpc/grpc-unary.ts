@@ -9,32 +9,41 @@
 // content-type application/grpc or application/grpc+proto, a MasterService method under either
 // name, an allowed Host, a well-formed grpc-timeout and a request encoding we decode. Anything else
 // (and every other path and protocol but Connect and gRPC-Web, which have their own fast path in
-// rpc/web-unary.ts, sharing this module's routes, body reader and log helpers) goes to Fastify +
-// connect-es, which answer the odd cases (403 for a foreign Host, INVALID_ARGUMENT for a bad
-// grpc-timeout, UNIMPLEMENTED for an unknown grpc-encoding) in the one place they are implemented. What both paths do for a claimed
-// call is shared, not copied: the engine calls, cancellation, deadline and error mapping
-// (rpc/master-service.ts), authentication (auth/), metrics and the log line (metrics.ts). The wire
-// answers are connect-es's: the same status codes and messages (grpc-message percent-encoded as it
-// does), response content-type application/grpc+proto, compression negotiated the same way; errors
-// go out as gRPC trailers-only responses (one HEADERS frame that ends the stream).
+// rpc/web-unary.ts, sharing this module's body reader, timeout parsing and encoding negotiation)
+// goes to Fastify + connect-es, which answer the odd cases (403 for a foreign Host,
+// INVALID_ARGUMENT for a bad grpc-timeout, UNIMPLEMENTED for an unknown grpc-encoding) in the one
+// place they are implemented. What happens to a claimed call between its HEADERS and its answer
+// (deadline, cancellation, authentication, body limits, decoding, the engine call, metrics and
+// the log line) is rpc/unary-call.ts, shared with the other fast path; this module is the gRPC
+// framing around it: which streams it claims, the request's frames and the response's HEADERS,
+// DATA and trailers. The wire answers are connect-es's: the same status codes and messages
+// (grpc-message percent-encoded as it does), response content-type application/grpc+proto,
+// compression negotiated the same way; errors go out as gRPC trailers-only responses (one HEADERS
+// frame that ends the stream).
 
 import http2 from "node:http2";
-import { type DescMessage, type MessageShape, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { Compression } from "@connectrpc/connect/protocol";
-import type { AuthResult } from "../auth/authenticator.js";
 import { isAllowedHost } from "../auth/host-check.js";
-import type { GatewayMetrics, RpcLog, RpcTracker } from "../metrics.js";
-import { decodeRequest } from "./graph-requests.js";
-import type { MasterCalls, RpcCall } from "./master-service.js";
-import { type EncodedMessage, encodeRunCallableResponse, encodeRunStepResponse } from "./run-step-codec.js";
-import { MasterServiceProtoPath, MasterServiceTfPath } from "./services.js";
+import type { RpcTracker } from "../metrics.js";
+import { http2Exchange } from "./http-exchange.js";
+import type { MasterCalls } from "./master-service.js";
+import type { EncodedMessage } from "./run-step-codec.js";
 import { BodyGather, feedContentPaths } from "./shared-body.js";
+import {
+  asConnectError,
+  buildRoutes,
+  header,
+  inFlightCalls,
+  type Route,
+  serveUnaryCall,
+  sizeLimitError,
+  type UnaryCallOptions,
+  type UnaryReply,
+} from "./unary-call.js";
 
-export interface GrpcUnaryOptions {
+export interface GrpcUnaryOptions extends UnaryCallOptions {
   readonly calls: MasterCalls;
-  /** Largest request message, after decompression (connect's readMaxBytes). */
-  readonly readMaxBytes: number;
   /** Largest response message (connect's writeMaxBytes). */
   readonly writeMaxBytes: number;
   /** Responses this long or longer are compressed when the client accepts an encoding we have. */
@@ -42,34 +51,17 @@ export interface GrpcUnaryOptions {
   /** The encodings accepted on requests and offered on responses, in preference order. */
   readonly compressions: readonly Compression[];
   readonly allowedHosts: readonly string[] | undefined;
-  authenticate(authorization: string | undefined, remoteAddress: string | undefined): Promise<AuthResult>;
   /**
    * Sent on every response besides the gRPC ones (the CORS headers a request without Origin gets
    * from Fastify: requests with an Origin are left to Fastify).
    */
   readonly responseHeaders: Readonly<Record<string, string>>;
-  /** Aborted (with the ConnectError to answer) when in-flight calls must stop for shutdown. */
-  readonly shutdownSignal: AbortSignal;
-  readonly metrics: Pick<GatewayMetrics, "startRpc">;
-  readonly log: RpcLog;
 }
 
 /** Takes a new HTTP/2 stream if this path serves it (true), else leaves it to the next handler. */
 export type StreamClaim = (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => boolean;
 
-/** A MasterService method as the fast paths serve it (rpc/web-unary.ts shares these). */
-export interface Route {
-  readonly service: string;
-  readonly method: string;
-  readonly input: DescMessage;
-  readonly output: DescMessage;
-  /** The response with `reserve` bytes in front (the frame header). */
-  encode(response: never, reserve: number): EncodedMessage;
-  readonly call: (req: never, call: RpcCall) => Promise<unknown>;
-}
-
 const http2constants = http2.constants;
-const maxTimerMs = 2 ** 31 - 1;
 const frameHeaderBytes = 5;
 const responseContentType = "application/grpc+proto";
 const grpcTimeout = /^(\d{1,8})([HMSmun])$/;
@@ -90,57 +82,11 @@ export function parseGrpcTimeout(value: string | undefined): number | undefined 
   return Number(match[1]) * (timeoutUnitMs[match[2] ?? ""] ?? Number.NaN);
 }
 
-/** Both service names' methods by path. */
-export function buildRoutes(calls: MasterCalls): Map<string, Route> {
-  const routes = new Map<string, Route>();
-  for (const service of [MasterServiceProtoPath, MasterServiceTfPath]) {
-    for (const method of service.methods) {
-      const name = method.localName as keyof MasterCalls;
-      const encode =
-        name === "runStep"
-          ? encodeRunStepResponse
-          : name === "runCallable"
-            ? encodeRunCallableResponse
-            : (res: MessageShape<DescMessage>, reserve: number) => encodeWhole(method.output, res, reserve);
-      routes.set(`/${service.typeName}/${method.name}`, {
-        service: service.typeName,
-        method: method.name,
-        input: method.input,
-        output: method.output,
-        encode: encode as Route["encode"],
-        call: calls[name] as Route["call"],
-      });
-    }
-  }
-  return routes;
-}
-
-function encodeWhole(
-  schema: DescMessage,
-  message: MessageShape<DescMessage>,
-  reserve: number,
-): EncodedMessage {
-  const body = toBinary(schema, message);
-  const out = Buffer.allocUnsafe(reserve + body.length);
-  out.fill(0, 0, reserve);
-  out.set(body, reserve);
-  return { chunks: [out], byteLength: body.length };
-}
-
-/** A request header as one string (repeated values joined as Node joins them). */
-export function header(headers: http2.IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value.join(", ") : value;
-}
-
 /** The claim for the one-port server: serves what this path takes, declines the rest. */
 export function createGrpcUnaryHandler(options: GrpcUnaryOptions): StreamClaim {
   const routes = buildRoutes(options.calls);
   const byName = new Map(options.compressions.map((c) => [c.name, c]));
-  const inFlight = new Set<(reason: unknown) => void>();
-  options.shutdownSignal.addEventListener("abort", () => {
-    for (const abort of inFlight) abort(options.shutdownSignal.reason);
-  });
+  const inFlight = inFlightCalls(options.shutdownSignal);
   return (stream, headers) => {
     if (headers[":method"] !== "POST") return false;
     const route = routes.get(headers[":path"] ?? "");
@@ -162,13 +108,18 @@ export function createGrpcUnaryHandler(options: GrpcUnaryOptions): StreamClaim {
       header(headers, "grpc-accept-encoding"),
     );
     try {
-      serve(stream, headers, route, {
-        timeoutMs,
-        requestCompression,
-        responseCompression,
+      serveUnaryCall(
+        http2Exchange(stream, headers),
+        route,
+        { protocol: "grpc", encoding: "proto", timeoutMs, requestCompression },
+        {
+          body: new BodyReader(options.readMaxBytes, feedContentPaths[route.input.typeName]),
+          reply: (tracker) => new Reply(stream, tracker, responseCompression, options),
+          closedMessage: "the client closed the http/2 stream",
+        },
         options,
         inFlight,
-      });
+      );
     } catch (error) {
       // A bug here must cost one call, not the process (this runs inside the server's emit).
       options.log.warn({ err: error, rpc: headers[":path"] }, "grpc fast path failed");
@@ -190,202 +141,6 @@ export function negotiateResponse(
     if (found !== undefined) return found;
   }
   return null;
-}
-
-let callsServed = 0;
-
-/** One call's log: the reqId is spelled out only for a line that is written. */
-class CallLog {
-  constructor(
-    private readonly log: RpcLog,
-    private readonly prefix: string,
-    private readonly n: number,
-  ) {}
-
-  info(line: object, message: string): void {
-    this.log.info({ reqId: `${this.prefix}-${this.n}`, ...line }, message);
-  }
-
-  warn(line: object, message: string): void {
-    this.log.warn({ reqId: `${this.prefix}-${this.n}`, ...line }, message);
-  }
-}
-
-/**
- * The log for one call: its lines carry a reqId as Fastify's do ("grpc-<n>" for this path,
- * "connect-<n>" and "grpc-web-<n>" for rpc/web-unary.ts, "req-<n>" for Fastify).
- */
-export function callLog(log: RpcLog, prefix = "grpc"): RpcLog {
-  return new CallLog(log, prefix, ++callsServed) as unknown as RpcLog;
-}
-
-/** For the "error" events of a stream whose end is handled on "close". */
-const ignore = (): void => {};
-const noDeadline = (): undefined => undefined;
-
-interface CallSetup {
-  readonly timeoutMs: number | undefined;
-  readonly requestCompression: Compression | null;
-  readonly responseCompression: Compression | null;
-  readonly options: GrpcUnaryOptions;
-  /** Each in-flight call's way to end it for shutdown. */
-  readonly inFlight: Set<(reason: unknown) => void>;
-}
-
-function serve(
-  stream: http2.ServerHttp2Stream,
-  headers: http2.IncomingHttpHeaders,
-  route: Route,
-  setup: CallSetup,
-): void {
-  const { options, inFlight } = setup;
-  const tracker = options.metrics.startRpc(
-    route,
-    { protocol: "grpc", encoding: "proto" },
-    callLog(options.log),
-  );
-  const controller = new AbortController();
-  const deadline = setup.timeoutMs === undefined ? undefined : Date.now() + setup.timeoutMs;
-  // Node's timers hold at most 2^31-1 ms (24.8 days) and fire at once for longer delays (connect-es
-  // has that bug: "1000H" times out immediately); a deadline that far away never fires here.
-  const timer =
-    setup.timeoutMs === undefined || setup.timeoutMs > maxTimerMs
-      ? undefined
-      : setTimeout(
-          () => controller.abort(new ConnectError("the operation timed out", Code.DeadlineExceeded)),
-          setup.timeoutMs,
-        );
-  // A stream reset by the client (or closed with its session) can still emit an error; the call's
-  // end is handled on "close".
-  stream.on("error", ignore);
-  stream.once("close", () => {
-    clearTimeout(timer);
-    inFlight.delete(shutdown);
-    // A stream that closes before its answer was written was reset or lost with its session: the
-    // engine's step is cancelled. After the answer there is nothing left to cancel (and no error
-    // to build: a ConnectError captures a stack).
-    if (!reply.sent && !controller.signal.aborted) {
-      controller.abort(new ConnectError("the client closed the http/2 stream", Code.Canceled));
-    }
-    tracker.end();
-  });
-  // Authentication runs while the body arrives (a JWT check can take a moment).
-  const auth: Authentication = {
-    pending: options.authenticate(header(headers, "authorization"), stream.session?.socket?.remoteAddress),
-    result: undefined,
-  };
-  auth.pending.then((result) => {
-    auth.result = result;
-  }, ignore);
-  const reply = new Reply(stream, tracker, setup.responseCompression, options);
-  // The client gets the shutdown's UNAVAILABLE (app.ts): a code that tells it to retry elsewhere.
-  const shutdown = (reason: unknown): void => {
-    controller.abort(reason);
-    reply.error(reason);
-  };
-  inFlight.add(shutdown);
-  const body = new BodyReader(options.readMaxBytes, feedContentPaths[route.input.typeName]);
-  stream.on("data", (chunk: Buffer) => {
-    const tooLarge = body.push(chunk);
-    if (tooLarge !== undefined) {
-      stream.removeAllListeners("data");
-      stream.resume();
-      reply.error(tooLarge, false);
-    }
-  });
-  stream.once("end", () => {
-    if (reply.sent) return;
-    const call = {
-      signal: controller.signal,
-      timeoutMs: deadline === undefined ? noDeadline : () => deadline - Date.now(),
-      // `shutdown` above writes the shutdown's answer as it aborts the signal.
-      answersShutdown: true,
-    };
-    const stage = { handler: false };
-    let running: Promise<unknown>;
-    try {
-      running = run(route, body, setup, auth, call, stage);
-    } catch (error) {
-      reply.error(error, stage.handler);
-      return;
-    }
-    running.then(
-      (response) => reply.message(route, response),
-      (error: unknown) => reply.error(error, stage.handler),
-    );
-  });
-}
-
-/** A call's authentication, started with its HEADERS; `result` once it resolved. */
-interface Authentication {
-  readonly pending: Promise<AuthResult>;
-  result: AuthResult | undefined;
-}
-
-/**
- * Reads, decodes, authenticates and calls. Plain functions that wait only for what is not there yet
- * (a compressed body, a big graph decoded in slices, an authentication still running): for a small
- * call each stage is synchronous and the engine's promise is the only one (docs/benchmarks.md,
- * "Balancing the RPC loop"). Throws (rather than rejects) what fails synchronously.
- */
-function run(
-  route: Route,
-  body: BodyReader,
-  setup: CallSetup,
-  auth: Authentication,
-  call: Omit<RpcCall, "principal">,
-  stage: { handler: boolean },
-): Promise<unknown> {
-  // connect-es reads and parses the request before its interceptors refuse an unauthenticated call,
-  // so a malformed body is reported first on both paths.
-  const bytes = body.message(setup.requestCompression, setup.options.readMaxBytes);
-  if (bytes instanceof Promise) return bytes.then((b) => decodeAndCall(route, b, auth, call, stage));
-  return decodeAndCall(route, bytes, auth, call, stage);
-}
-
-function parseError(e: unknown): ConnectError {
-  return new ConnectError(`parse binary: ${e instanceof Error ? e.message : String(e)}`, Code.Internal);
-}
-
-function decodeAndCall(
-  route: Route,
-  bytes: Uint8Array,
-  auth: Authentication,
-  call: Omit<RpcCall, "principal">,
-  stage: { handler: boolean },
-): Promise<unknown> {
-  let request: MessageShape<DescMessage> | Promise<MessageShape<DescMessage>>;
-  try {
-    // A big graph's request is decoded in slices (rpc/graph-requests.ts).
-    request = decodeRequest(route.input, bytes);
-  } catch (e) {
-    throw parseError(e);
-  }
-  if (request instanceof Promise) {
-    return request.then(
-      (decoded) => callAuthenticated(route, decoded, auth, call, stage),
-      (e: unknown) => {
-        throw parseError(e);
-      },
-    );
-  }
-  return callAuthenticated(route, request, auth, call, stage);
-}
-
-function callAuthenticated(
-  route: Route,
-  request: MessageShape<DescMessage>,
-  auth: Authentication,
-  call: Omit<RpcCall, "principal">,
-  stage: { handler: boolean },
-): Promise<unknown> {
-  // From here on connect-es's interceptors see the call, so its log line carries the failure.
-  stage.handler = true;
-  const invoke = (caller: AuthResult): Promise<unknown> => {
-    if ("denied" in caller) throw new ConnectError(caller.denied, Code.Unauthenticated);
-    return route.call(request as never, { ...call, principal: caller.principal });
-  };
-  return auth.result === undefined ? auth.pending.then(invoke) : invoke(auth.result);
 }
 
 /**
@@ -412,10 +167,7 @@ export class BodyReader {
     while (body.length - this.nextFrame >= frameHeaderBytes) {
       const size = this.uint32At(this.nextFrame + 1);
       if (size > this.readMaxBytes) {
-        return new ConnectError(
-          `message size ${size} is larger than configured readMaxBytes ${this.readMaxBytes}`,
-          Code.ResourceExhausted,
-        );
+        return sizeLimitError(size, "readMaxBytes", this.readMaxBytes);
       }
       // The first frame's length is what a large body is placed for (a unary call has one frame).
       if (this.nextFrame === 0) {
@@ -485,8 +237,32 @@ export class BodyReader {
   }
 }
 
+/**
+ * A response message as one gRPC (and gRPC-Web) frame, in the frame header's bytes the encoder
+ * reserved in front: flags 0, or compressed with `compression` (a new buffer) and flags 1.
+ */
+export function frameMessage(
+  encoded: EncodedMessage,
+  compression: Compression | null,
+): EncodedMessage | Promise<EncodedMessage> {
+  if (compression === null) return withFrameHeader(encoded, 0);
+  const whole = Buffer.concat(encoded.chunks).subarray(frameHeaderBytes);
+  return compression.compress(whole).then((compressed) => {
+    const out = Buffer.allocUnsafe(frameHeaderBytes + compressed.byteLength);
+    out.set(compressed, frameHeaderBytes);
+    return withFrameHeader({ chunks: [out], byteLength: compressed.byteLength }, 1);
+  });
+}
+
+function withFrameHeader(encoded: EncodedMessage, flags: number): EncodedMessage {
+  const first = encoded.chunks[0] as Uint8Array;
+  first[0] = flags;
+  new DataView(first.buffer, first.byteOffset, frameHeaderBytes).setUint32(1, encoded.byteLength);
+  return encoded;
+}
+
 /** Writes the one answer of a call: the message and grpc-status 0, or a trailers-only error. */
-class Reply {
+class Reply implements UnaryReply {
   sent = false;
 
   constructor(
@@ -512,21 +288,11 @@ class Reply {
     try {
       encoded = route.encode(response as never, frameHeaderBytes);
       if (encoded.byteLength > this.options.writeMaxBytes) {
-        throw new ConnectError(
-          `message size ${encoded.byteLength} is larger than configured writeMaxBytes ${this.options.writeMaxBytes}`,
-          Code.ResourceExhausted,
-        );
+        throw sizeLimitError(encoded.byteLength, "writeMaxBytes", this.options.writeMaxBytes);
       }
-      if (this.compression !== null && encoded.byteLength >= this.options.compressMinBytes) {
-        const whole = Buffer.concat(encoded.chunks).subarray(frameHeaderBytes);
-        const compressed = await this.compression.compress(whole);
-        const out = Buffer.allocUnsafe(frameHeaderBytes + compressed.length);
-        out.set(compressed, frameHeaderBytes);
-        encoded = { chunks: [out], byteLength: compressed.length };
-        out[0] = 1;
-      } else {
-        (encoded.chunks[0] as Uint8Array)[0] = 0;
-      }
+      const compresses = encoded.byteLength >= this.options.compressMinBytes;
+      const framed = frameMessage(encoded, compresses ? this.compression : null);
+      encoded = framed instanceof Promise ? await framed : framed;
     } catch (error) {
       this.error(error);
       return;
@@ -534,8 +300,6 @@ class Reply {
     if (this.sent || this.stream.destroyed) return;
     this.sent = true;
     this.tracker.succeeded(response);
-    const first = encoded.chunks[0] as Uint8Array;
-    new DataView(first.buffer, first.byteOffset, frameHeaderBytes).setUint32(1, encoded.byteLength);
     const stream = this.stream;
     stream.respond(this.responseHeaders(), { waitForTrailers: true });
     stream.once("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
@@ -545,17 +309,11 @@ class Reply {
     stream.end();
   }
 
-  /**
-   * Answers with `error`. `handled`: the call reached its implementation (the log line names the
-   * failure, as connect-es's metrics interceptor does); protocol errors before it log the code only.
-   */
+  /** Answers with `error` in one HEADERS frame (see UnaryReply.error for `handled`). */
   error(error: unknown, handled = true): void {
     if (this.sent || this.stream.destroyed) return;
     this.sent = true;
-    const e =
-      error instanceof ConnectError
-        ? error
-        : new ConnectError("internal error", Code.Internal, undefined, undefined, error);
+    const e = asConnectError(error);
     this.tracker.failed(e, handled);
     const headers: http2.OutgoingHttpHeaders = this.responseHeaders();
     e.metadata.forEach((value, key) => {

@@ -40,9 +40,9 @@ export interface RpcCall {
   /** The authenticated principal. */
   readonly principal: string;
   /**
-   * The transport answers a shutdown's abort itself, at once (the fast paths: rpc/grpc-unary.ts and
-   * rpc/web-unary.ts write the UNAVAILABLE as they abort the signal), so the adapter need not race
-   * the step against it.
+   * The transport answers a shutdown's abort itself, at once (the fast paths: rpc/unary-call.ts
+   * writes the UNAVAILABLE as it aborts the signal), so the adapter need not race the step
+   * against it.
    */
   readonly answersShutdown?: boolean;
 }

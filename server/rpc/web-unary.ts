@@ -21,8 +21,9 @@
 // authentication, then the call); the same messages; responses compressed only past
 // --compress-min-bytes and as the client's Accept-Encoding (Connect) or grpc-accept-encoding
 // (gRPC-Web) allows; gRPC-Web's status in a trailer frame at the end of the body (HTTP 200
-// always). Engine calls, cancellation, deadlines, error mapping, authentication and metrics are the
-// same functions the other paths call.
+// always). The call itself (deadline, cancellation, authentication, body limits, decoding, the
+// engine call, metrics and the log line) is rpc/unary-call.ts, shared with the gRPC fast path;
+// this module is the Connect and gRPC-Web framing around it.
 
 import { type DescMessage, type MessageShape, toJsonString } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
@@ -34,25 +35,31 @@ import {
   errorToJsonBytes,
 } from "@connectrpc/connect/protocol-connect";
 import { setTrailerStatus, trailerFlag, trailerSerialize } from "@connectrpc/connect/protocol-grpc-web";
-import type { AuthResult } from "../auth/authenticator.js";
 import { isAllowedHost } from "../auth/host-check.js";
 import type { RpcEncoding, RpcProtocol, RpcTracker } from "../metrics.js";
 import type { Http1RequestClaim } from "../net/one-port-server.js";
-import { decodeJsonRequest, decodeRequest } from "./graph-requests.js";
 import {
   BodyReader,
-  buildRoutes,
-  callLog,
+  frameMessage,
   type GrpcUnaryOptions,
-  header,
   negotiateResponse,
   parseGrpcTimeout,
-  type Route,
   type StreamClaim,
 } from "./grpc-unary.js";
 import { type HttpExchange, http1Exchange, http2Exchange } from "./http-exchange.js";
-import type { RpcCall } from "./master-service.js";
 import { BodyGather, feedContentPaths } from "./shared-body.js";
+import {
+  asConnectError,
+  buildRoutes,
+  header,
+  type InFlightCalls,
+  inFlightCalls,
+  type Route,
+  serveUnaryCall,
+  sizeLimitError,
+  type UnaryBody,
+  type UnaryReply,
+} from "./unary-call.js";
 
 export interface WebUnaryOptions extends GrpcUnaryOptions {
   /**
@@ -76,7 +83,6 @@ interface Plan {
 const connectUnaryType = /^application\/(?:(json)(?:; ?charset=utf-?8)?|proto)$/i;
 const grpcWebProtoType = /^application\/grpc-web(?:\+proto)?$/i;
 const connectTimeout = /^\d{1,10}$/;
-const maxTimerMs = 2 ** 31 - 1;
 const frameHeaderBytes = 5;
 /** A successful gRPC-Web call's trailer frame: "grpc-status: 0\r\n". */
 const okTrailer = grpcWebTrailerFrame([["grpc-status", "0"]]);
@@ -88,11 +94,7 @@ export function createWebUnaryHandlers(options: WebUnaryOptions): {
 } {
   const routes = buildRoutes(options.calls);
   const byName = new Map(options.compressions.map((c) => [c.name, c]));
-  const inFlight = new Set<(reason: unknown) => void>();
-  options.shutdownSignal.addEventListener("abort", () => {
-    for (const abort of inFlight) abort(options.shutdownSignal.reason);
-  });
-  const setup = { options, inFlight };
+  const inFlight = inFlightCalls(options.shutdownSignal);
   const decide = (method: string | undefined, path: string | undefined, headers: HttpExchange["headers"]) => {
     if (method !== "POST") return undefined;
     const route = routes.get(path ?? "");
@@ -105,7 +107,7 @@ export function createWebUnaryHandlers(options: WebUnaryOptions): {
   const claim = (exchange: () => HttpExchange, decided: ReturnType<typeof decide>, path: unknown) => {
     if (decided === undefined) return false;
     try {
-      serve(exchange(), decided.route, decided.plan, setup);
+      serve(exchange(), decided.route, decided.plan, options, inFlight);
     } catch (error) {
       // A bug here must cost one call, not the process (this runs inside the server's emit).
       options.log.warn({ err: error, rpc: path }, "web fast path failed");
@@ -160,125 +162,39 @@ function parseConnectTimeout(value: string | undefined): number | undefined {
   return connectTimeout.test(value) ? Number(value) : Number.NaN;
 }
 
-interface Setup {
-  readonly options: WebUnaryOptions;
-  /** Each in-flight call's way to end it for shutdown. */
-  readonly inFlight: Set<(reason: unknown) => void>;
-}
-
-function serve(exchange: HttpExchange, route: Route, plan: Plan, setup: Setup): void {
-  const { options, inFlight } = setup;
-  const tracker = options.metrics.startRpc(
-    route,
-    { protocol: plan.protocol, encoding: plan.encoding },
-    callLog(options.log, plan.protocol),
-  );
-  const controller = new AbortController();
-  const deadline = plan.timeoutMs === undefined ? undefined : Date.now() + plan.timeoutMs;
-  // Node's timers hold at most 2^31-1 ms; a deadline further away never fires (as on the gRPC path).
-  const timer =
-    plan.timeoutMs === undefined || plan.timeoutMs > maxTimerMs
-      ? undefined
-      : setTimeout(
-          () => controller.abort(new ConnectError("the operation timed out", Code.DeadlineExceeded)),
-          plan.timeoutMs,
-        );
-  const reply =
-    plan.protocol === "connect"
-      ? new ConnectReply(exchange, tracker, plan, options)
-      : new GrpcWebReply(exchange, tracker, plan, options);
-  const shutdown = (reason: unknown): void => {
-    controller.abort(reason);
-    reply.error(reason);
-  };
-  inFlight.add(shutdown);
-  exchange.onClose(() => {
-    clearTimeout(timer);
-    inFlight.delete(shutdown);
-    // Closed before the answer was written: the client reset the stream or dropped the connection.
-    if (!reply.sent && !controller.signal.aborted) {
-      controller.abort(new ConnectError("the client closed the connection", Code.Canceled));
-    }
-    tracker.end();
-  });
-  // Authentication runs while the body arrives (a JWT check can take a moment).
-  const authenticating = options.authenticate(
-    header(exchange.headers, "authorization"),
-    exchange.remoteAddress,
-  );
-  authenticating.catch(() => {});
-  // A large binary request goes into shared memory placed for its first feed (rpc/shared-body.ts).
-  const feedPath = plan.encoding === "proto" ? feedContentPaths[route.input.typeName] : undefined;
-  const body =
-    plan.protocol === "connect"
-      ? new ConnectBody(
-          options.readMaxBytes,
-          header(exchange.headers, "content-length"),
-          plan.requestCompression === null ? feedPath : undefined,
-        )
-      : new BodyReader(options.readMaxBytes, feedPath);
-  exchange.onData((chunk) => {
-    const tooLarge = body.push(chunk);
-    if (tooLarge !== undefined) {
-      exchange.discardBody();
-      reply.error(tooLarge, false);
-    }
-  });
-  exchange.onEnd(() => {
-    if (reply.sent) return;
-    const call = {
-      signal: controller.signal,
-      timeoutMs: deadline === undefined ? () => undefined : () => deadline - Date.now(),
-      // `shutdown` above writes the shutdown's answer as it aborts the signal.
-      answersShutdown: true,
-    };
-    const stage = { handler: false };
-    void run(route, body, plan, options, authenticating, call, stage).then(
-      (response) => reply.message(route, response),
-      (error: unknown) => reply.error(error, stage.handler),
-    );
-  });
-}
-
-// long-function: connect-es's checks in connect-es's order, one after the other; splitting them would hide the order.
-async function run(
+/** Connect or gRPC-Web framing around the shared call (rpc/unary-call.ts). */
+function serve(
+  exchange: HttpExchange,
   route: Route,
-  body: ConnectBody | BodyReader,
   plan: Plan,
   options: WebUnaryOptions,
-  authenticating: Promise<AuthResult>,
-  call: Omit<RpcCall, "principal">,
-  stage: { handler: boolean },
-): Promise<unknown> {
-  const { readMaxBytes } = options;
-  // connect-es reads and parses the request before its interceptors refuse an unauthenticated call.
-  const bytes = await body.message(plan.requestCompression, readMaxBytes);
-  if (bytes.byteLength > readMaxBytes) {
-    throw new ConnectError(
-      `message size ${bytes.byteLength} is larger than configured readMaxBytes ${readMaxBytes}`,
-      Code.ResourceExhausted,
-    );
-  }
-  let request: MessageShape<DescMessage>;
-  if (plan.encoding === "proto") {
-    try {
-      // A big graph's request is decoded in slices (rpc/graph-requests.ts).
-      request = await decodeRequest(route.input, bytes);
-    } catch (e) {
-      throw new ConnectError(`parse binary: ${e instanceof Error ? e.message : String(e)}`, Code.Internal);
-    }
-  } else {
-    try {
-      // A big graph's JSON is read off the RPC thread (rpc/graph-requests.ts).
-      request = await decodeJsonRequest(route.input, bytes);
-    } catch (e) {
-      throw ConnectError.from(e, Code.InvalidArgument);
-    }
-  }
-  stage.handler = true;
-  const caller = await authenticating;
-  if ("denied" in caller) throw new ConnectError(caller.denied, Code.Unauthenticated);
-  return route.call(request as never, { ...call, principal: caller.principal });
+  inFlight: InFlightCalls,
+): void {
+  // A large binary request goes into shared memory placed for its first feed (rpc/shared-body.ts).
+  const feedPath = plan.encoding === "proto" ? feedContentPaths[route.input.typeName] : undefined;
+  const connect = plan.protocol === "connect";
+  const body: UnaryBody = connect
+    ? new ConnectBody(
+        options.readMaxBytes,
+        header(exchange.headers, "content-length"),
+        plan.requestCompression === null ? feedPath : undefined,
+      )
+    : new BodyReader(options.readMaxBytes, feedPath);
+  serveUnaryCall(
+    exchange,
+    route,
+    plan,
+    {
+      body,
+      reply: (tracker) =>
+        connect
+          ? new ConnectReply(exchange, tracker, plan, options)
+          : new GrpcWebReply(exchange, tracker, plan, options),
+      closedMessage: "the client closed the connection",
+    },
+    options,
+    inFlight,
+  );
 }
 
 /**
@@ -286,7 +202,7 @@ async function run(
  * `alignPath` (an uncompressed binary request), a large body is gathered into shared memory as it
  * arrives, placed for its first feed (rpc/shared-body.ts).
  */
-class ConnectBody {
+class ConnectBody implements UnaryBody {
   private readonly body: BodyGather;
   private readonly promised: number | undefined;
 
@@ -308,7 +224,7 @@ class ConnectBody {
   /** Adds a chunk; returns the error when the body is (or is announced) larger than allowed. */
   push(chunk: Buffer): ConnectError | undefined {
     if (this.length === 0 && this.promised !== undefined && this.promised > this.readMaxBytes) {
-      return tooLargeError(this.promised, this.readMaxBytes);
+      return sizeLimitError(this.promised, "readMaxBytes", this.readMaxBytes);
     }
     this.body.push(chunk);
     if (this.promised !== undefined && this.length > this.promised) {
@@ -326,9 +242,10 @@ class ConnectBody {
     return undefined;
   }
 
-  async message(compression: Compression | null, readMaxBytes: number): Promise<Uint8Array> {
+  /** Synchronous (throws) unless the body is compressed, as the gRPC frame reader is. */
+  message(compression: Compression | null, readMaxBytes: number): Uint8Array | Promise<Uint8Array> {
     if (this.promised !== undefined && this.promised > readMaxBytes) {
-      throw tooLargeError(this.promised, readMaxBytes);
+      throw sizeLimitError(this.promised, "readMaxBytes", readMaxBytes);
     }
     if (this.promised !== undefined && this.length < this.promised) {
       throw new ConnectError(
@@ -337,25 +254,12 @@ class ConnectBody {
       );
     }
     const bytes = this.body.bytes();
-    return compression === null ? bytes : await compression.decompress(bytes, readMaxBytes);
+    return compression === null ? bytes : compression.decompress(bytes, readMaxBytes);
   }
 }
 
-function tooLargeError(size: number, readMaxBytes: number): ConnectError {
-  return new ConnectError(
-    `message size ${size} is larger than configured readMaxBytes ${readMaxBytes}`,
-    Code.ResourceExhausted,
-  );
-}
-
-function asConnectError(error: unknown): ConnectError {
-  return error instanceof ConnectError
-    ? error
-    : new ConnectError("internal error", Code.Internal, undefined, undefined, error);
-}
-
 /** What both replies share: answered once, tracked, the response headers every answer carries. */
-abstract class Reply {
+abstract class Reply implements UnaryReply {
   sent = false;
 
   constructor(
@@ -385,7 +289,7 @@ abstract class Reply {
     this.exchange.respond(answer.status, answer.headers, answer.chunks);
   }
 
-  /** `handled`: the call reached its implementation (see grpc-unary.ts's Reply.error). */
+  /** `handled`: the call reached its implementation (rpc/unary-call.ts, UnaryReply.error). */
   error(error: unknown, handled = true): void {
     if (!this.canAnswer()) return;
     this.sent = true;
@@ -414,10 +318,7 @@ abstract class Reply {
   /** The message bytes, or the error connect-es gives for a response over writeMaxBytes. */
   protected checkWriteMax(byteLength: number): void {
     if (byteLength > this.options.writeMaxBytes) {
-      throw new ConnectError(
-        `message size ${byteLength} is larger than configured writeMaxBytes ${this.options.writeMaxBytes}`,
-        Code.ResourceExhausted,
-      );
+      throw sizeLimitError(byteLength, "writeMaxBytes", this.options.writeMaxBytes);
     }
   }
 
@@ -504,23 +405,16 @@ class GrpcWebReply extends Reply {
   protected async encode(route: Route, response: unknown): Promise<Answer> {
     const encoded = route.encode(response as never, frameHeaderBytes);
     this.checkWriteMax(encoded.byteLength);
-    let chunks = encoded.chunks;
-    let first = chunks[0] as Uint8Array;
-    let flags = 0;
-    let byteLength = encoded.byteLength;
-    const compression = this.plan.responseCompression;
-    if (compression !== null && this.compresses(byteLength)) {
-      const whole = concat(chunks, frameHeaderBytes + byteLength).subarray(frameHeaderBytes);
-      const compressed = await compression.compress(whole);
-      first = Buffer.allocUnsafe(frameHeaderBytes + compressed.byteLength);
-      first.set(compressed, frameHeaderBytes);
-      chunks = [first];
-      byteLength = compressed.byteLength;
-      flags = 1;
-    }
-    first[0] = flags;
-    new DataView(first.buffer, first.byteOffset, frameHeaderBytes).setUint32(1, byteLength);
-    return { status: 200, headers: this.headers(), chunks: [...chunks, await this.trailer(okTrailer)] };
+    const framing = frameMessage(
+      encoded,
+      this.compresses(encoded.byteLength) ? this.plan.responseCompression : null,
+    );
+    const framed = framing instanceof Promise ? await framing : framing;
+    return {
+      status: 200,
+      headers: this.headers(),
+      chunks: [...framed.chunks, await this.trailer(okTrailer)],
+    };
   }
 
   protected encodeError(error: ConnectError): Answer | Promise<Answer> {

@@ -8,6 +8,7 @@ import { test } from "node:test";
 import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { conv2DGeometry } from "./Conv2D.js";
+import { assertSameBits, seededFloats } from "./testing/bits.js";
 import type { ConvAttrs } from "./util/conv-util.js";
 import {
   configureNativeKernels,
@@ -20,23 +21,6 @@ import { ortBatchMatMulSlices, ortConv2DSlices } from "./util/ort-slices.js";
 import type { Slices } from "./util/slices.js";
 
 const F = DataType.DT_FLOAT;
-
-function random(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    out[i] = s / 2 ** 32 - 0.5;
-  }
-  return out;
-}
-
-function sameBits(got: Float32Array, want: Float32Array, what: string): void {
-  assert.equal(got.length, want.length, `${what}: length`);
-  let diffs = 0;
-  for (let i = 0; i < want.length; i++) if (!Object.is(got[i], want[i])) diffs++;
-  assert.equal(diffs, 0, `${what}: ${diffs} of ${want.length} elements differ`);
-}
 
 /** Runs slices that may wait for promises to the end. */
 async function runWaiting<T>(g: Slices<T>): Promise<T> {
@@ -62,7 +46,7 @@ const tensor = (shape: number[], seed: number) =>
   new Tensor(
     F,
     shape,
-    random(
+    seededFloats(
       shape.reduce((a, b) => a * b, 1),
       seed,
     ),
@@ -87,7 +71,7 @@ test("native BatchMatMul in groups of matrices has the bits of one onnxruntime c
       assert.equal(rt.runs - before, 3, "three native calls");
       const whole = await ortBatchMatMul(rt, x, y, adjX, adjY, shape);
       assert.deepEqual(sliced.shape, shape);
-      sameBits(sliced.data as Float32Array, whole.data as Float32Array, `adj ${adjX} ${adjY}`);
+      assertSameBits(sliced.data as Float32Array, whole.data as Float32Array, `adj ${adjX} ${adjY}`);
     }
   }));
 
@@ -102,7 +86,7 @@ test("a single large native BatchMatMul matrix runs in row slices with the bits 
       const sliced = await runWaiting(ortBatchMatMulSlices(rt, x, y, adjX, false, [1, m, n]));
       assert.equal(rt.runs - before, 2, "two native calls");
       const whole = await ortBatchMatMul(rt, x, y, adjX, false, [1, m, n]);
-      sameBits(sliced.data as Float32Array, whole.data as Float32Array, `adj_x ${adjX}`);
+      assertSameBits(sliced.data as Float32Array, whole.data as Float32Array, `adj_x ${adjX}`);
     }
   }));
 
@@ -125,5 +109,5 @@ test("native Conv2D in groups of whole images has the bits of one onnxruntime ca
     assert.equal(rt.runs - before, 2, "two native calls");
     const whole = await ortConv2D(rt, input, filter, g);
     assert.deepEqual(sliced.shape, [5, 64, 64, 128]);
-    sameBits(sliced.data as Float32Array, whole.data as Float32Array, "Conv2D");
+    assertSameBits(sliced.data as Float32Array, whole.data as Float32Array, "Conv2D");
   }));

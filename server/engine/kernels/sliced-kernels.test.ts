@@ -12,6 +12,7 @@ import { DataType } from "../framework/types.js";
 import { batchMatMulSlices } from "./BatchMatMulV2.js";
 import { conv2DGeometry, conv2DSlices } from "./Conv2D.js";
 import { matMulFloat, matMulFloatBlock, matMulSlices } from "./MatMul.js";
+import { assertSameBits, seededFloats } from "./testing/bits.js";
 import type { ConvAttrs } from "./util/conv-util.js";
 import { configureNativeKernels, ortMatMul, ortRuntime } from "./util/ort.js";
 import { matMulTile, ORT_PIECE_MACS, ortMatMulSlices } from "./util/ort-matmul.js";
@@ -19,23 +20,6 @@ import { drainSync, type Slices, transposePart, XNN_PIECE_MACS } from "./util/sl
 import { loadXnn, type XnnKernels } from "./util/xnn.js";
 
 configureNativeKernels({ native: false });
-
-function random(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    out[i] = s / 2 ** 32 - 0.5;
-  }
-  return out;
-}
-
-function sameBits(got: Float32Array, want: Float32Array, what: string): void {
-  assert.equal(got.length, want.length, `${what}: length`);
-  let diffs = 0;
-  for (let i = 0; i < want.length; i++) if (!Object.is(got[i], want[i])) diffs++;
-  assert.equal(diffs, 0, `${what}: ${diffs} of ${want.length} elements differ`);
-}
 
 /** Runs slices to the end, counting the pieces. */
 function piecesOf<T>(g: Slices<T>): { value: T; pieces: number } {
@@ -92,12 +76,12 @@ test("float32 MatMul in row slices on XNNPACK has the bits of one XNNPACK call, 
     [19, 8192, 600, false, false],
     [19, 8192, 600, true, true],
   ] as const) {
-    const a = new Tensor(DataType.DT_FLOAT, ta ? [k, m] : [m, k], random(m * k, 1));
-    const b = new Tensor(DataType.DT_FLOAT, tb ? [n, k] : [k, n], random(k * n, 2));
+    const a = new Tensor(DataType.DT_FLOAT, ta ? [k, m] : [m, k], seededFloats(m * k, 1));
+    const b = new Tensor(DataType.DT_FLOAT, tb ? [n, k] : [k, n], seededFloats(k * n, 2));
     const { value, pieces } = piecesOf(matMulSlices(a, b, ta, tb));
     assert.ok(pieces >= Math.ceil((m * k * n) / XNN_PIECE_MACS), `cut into ${pieces} pieces`);
     assert.deepEqual(value.shape, [m, n]);
-    sameBits(
+    assertSameBits(
       value.data as Float32Array,
       wholeGemm(x, a, b, ta, tb, m, k, n),
       `${m}×${k}×${n} transpose ${ta} ${tb}`,
@@ -108,8 +92,8 @@ test("float32 MatMul in row slices on XNNPACK has the bits of one XNNPACK call, 
 
 test("an abandoned XNNPACK MatMul releases its heap blocks (the executor closes the slices)", async () => {
   const x = await xnn();
-  const a = new Tensor(DataType.DT_FLOAT, [64, 2048], random(64 * 2048, 3));
-  const b = new Tensor(DataType.DT_FLOAT, [2048, 2048], random(2048 * 2048, 4));
+  const a = new Tensor(DataType.DT_FLOAT, [64, 2048], seededFloats(64 * 2048, 3));
+  const b = new Tensor(DataType.DT_FLOAT, [2048, 2048], seededFloats(2048 * 2048, 4));
   const g = matMulSlices(a, b);
   for (let i = 0; i < 5; i++) assert.equal(g.next().done, false);
   assert.ok(x.stats().liveBlocks > 0, "the packed operand is held between slices");
@@ -120,8 +104,8 @@ test("an abandoned XNNPACK MatMul releases its heap blocks (the executor closes 
 test("BatchMatMulV2 slices by batch and rows, with the bits of one XNNPACK call per matrix", async () => {
   const x = await xnn();
   const [nb, m, k, n] = [3, 9, 1024, 4096];
-  const xs = new Tensor(DataType.DT_FLOAT, [nb, m, k], random(nb * m * k, 5));
-  const ys = new Tensor(DataType.DT_FLOAT, [1, k, n], random(k * n, 6));
+  const xs = new Tensor(DataType.DT_FLOAT, [nb, m, k], seededFloats(nb * m * k, 5));
+  const ys = new Tensor(DataType.DT_FLOAT, [1, k, n], seededFloats(k * n, 6));
   const { value, pieces } = piecesOf(batchMatMulSlices(xs, ys));
   assert.ok(pieces >= (nb * m) / 2, `cut into ${pieces} pieces`);
   const yd = new Tensor(DataType.DT_FLOAT, [k, n], ys.data);
@@ -132,7 +116,7 @@ test("BatchMatMulV2 slices by batch and rows, with the bits of one XNNPACK call 
       (xs.data as Float32Array).subarray(i * m * k, (i + 1) * m * k),
     );
     const got = (value.data as Float32Array).subarray(i * m * n, (i + 1) * m * n);
-    sameBits(got, wholeGemm(x, xi, yd, false, false, m, k, n), `batch ${i}`);
+    assertSameBits(got, wholeGemm(x, xi, yd, false, false, m, k, n), `batch ${i}`);
   }
 });
 
@@ -181,7 +165,7 @@ for (const c of convCases) {
     const input = new Tensor(
       DataType.DT_FLOAT,
       c.input,
-      random(
+      seededFloats(
         c.input.reduce((p, q) => p * q),
         7,
       ),
@@ -189,7 +173,7 @@ for (const c of convCases) {
     const filter = new Tensor(
       DataType.DT_FLOAT,
       c.filter,
-      random(
+      seededFloats(
         c.filter.reduce((p, q) => p * q),
         8,
       ),
@@ -199,14 +183,14 @@ for (const c of convCases) {
     assert.ok(pieces >= 4, `cut into ${pieces} bands`);
     const want = new Float32Array(value.numElements);
     assert.ok(x.conv2D(g, input.data as Float32Array, filter.data as Float32Array, (v) => want.set(v)));
-    sameBits(value.data as Float32Array, want, c.name);
+    assertSameBits(value.data as Float32Array, want, c.name);
   });
 }
 
 test("the float64 GEMM's blocks give exactly the whole product's values", () => {
   const [m, k, n] = [23, 17, 13];
-  const a = Float64Array.from(random(m * k, 9));
-  const bt = Float64Array.from(random(n * k, 10));
+  const a = Float64Array.from(seededFloats(m * k, 9));
+  const bt = Float64Array.from(seededFloats(n * k, 10));
   const whole = new Float64Array(m * n);
   matMulFloat(a, bt, whole, m, k, n);
   const pieces = new Float64Array(m * n);
@@ -220,8 +204,8 @@ test("the float64 GEMM's blocks give exactly the whole product's values", () => 
 test("float64 MatMul in pieces of rows and columns agrees exactly with the float64 sums", () => {
   // One row of 2^21 multiply-adds: pieces of 4 rows and a few columns.
   const [m, k, n] = [6, 2048, 1024];
-  const a = new Tensor(DataType.DT_DOUBLE, [k, m], Float64Array.from(random(m * k, 11)));
-  const b = new Tensor(DataType.DT_DOUBLE, [k, n], Float64Array.from(random(k * n, 12)));
+  const a = new Tensor(DataType.DT_DOUBLE, [k, m], Float64Array.from(seededFloats(m * k, 11)));
+  const b = new Tensor(DataType.DT_DOUBLE, [k, n], Float64Array.from(seededFloats(k * n, 12)));
   const { value, pieces } = piecesOf(matMulSlices(a, b, true, false));
   assert.ok(pieces > 8, `cut into ${pieces} pieces`);
   const got = value.data as Float64Array;
@@ -304,15 +288,15 @@ test("native MatMul in tiles has the bits of one onnxruntime Gemm, with and with
       ] as const) {
         // Large tensors live in shared memory, which ORT is handed copies of: a in shared memory
         // with ta, b with tb.
-        const aData = ta ? inShared(random(m * k, 13)) : random(m * k, 13);
+        const aData = ta ? inShared(seededFloats(m * k, 13)) : seededFloats(m * k, 13);
         const a = new Tensor(DataType.DT_FLOAT, ta ? [k, m] : [m, k], aData);
-        const bData = tb ? inShared(random(k * n, 14)) : random(k * n, 14);
+        const bData = tb ? inShared(seededFloats(k * n, 14)) : seededFloats(k * n, 14);
         const b = new Tensor(DataType.DT_FLOAT, tb ? [n, k] : [k, n], bData);
         const before: number = rt.runs;
         const sliced = await runWaiting(ortMatMulSlices(rt, a, b, ta, tb, m, k, n, piece));
         assert.equal(rt.runs - before, calls, `${calls} native calls`);
         const whole = await ortMatMul(rt, a, b, ta, tb, m, n);
-        sameBits(
+        assertSameBits(
           sliced.data as Float32Array,
           whole.data as Float32Array,
           `piece ${piece}, transpose ${ta} ${tb}`,
@@ -324,11 +308,11 @@ test("native MatMul in tiles has the bits of one onnxruntime Gemm, with and with
     // tiles (512 and a remainder shorter than the widest panel) against panels of 80 columns (not
     // the 48 that fit) and a last one of 120 (not 80 and 40). The third run borrows the buffers
     // the first two gave back.
-    const sq = new Tensor(DataType.DT_FLOAT, [600, 600], inShared(random(600 * 600, 15)));
+    const sq = new Tensor(DataType.DT_FLOAT, [600, 600], inShared(seededFloats(600 * 600, 15)));
     const whole = await ortMatMul(rt, sq, sq, false, false, 600, 600);
     for (const piece of [200_000_000, 2 ** 24, 200_000_000]) {
       const sliced = await runWaiting(ortMatMulSlices(rt, sq, sq, false, false, 600, 600, 600, piece));
-      sameBits(sliced.data as Float32Array, whole.data as Float32Array, `a · a, piece ${piece}`);
+      assertSameBits(sliced.data as Float32Array, whole.data as Float32Array, `a · a, piece ${piece}`);
     }
   } finally {
     configureNativeKernels({ native: false });

@@ -10,6 +10,7 @@
 // function: no promise per yield, and a yield is only a counter check when no slice boundary is due.
 
 import { setImmediate as nextTurn } from "node:timers/promises";
+import { scavengeAtSliceBoundary } from "./young-generation.js";
 
 /** A pass that yields between pieces of work and returns T. */
 export type Sliced<T> = Generator<void, T, void>;
@@ -30,14 +31,19 @@ export const DEFAULT_SLICE_MS = 4;
 
 /**
  * Runs a sliced pass, giving the event loop a turn (setImmediate: after pending I/O) whenever the
- * current slice has run `sliceMs`.
+ * current slice has run `sliceMs`, after a scavenge of what the slice kept (young-generation.ts).
  */
-export async function runInSlices<T>(pass: Sliced<T>, sliceMs = DEFAULT_SLICE_MS): Promise<T> {
+export async function runInSlices<T>(
+  pass: Sliced<T>,
+  sliceMs = DEFAULT_SLICE_MS,
+  atBoundary: () => void = scavengeAtSliceBoundary,
+): Promise<T> {
   let sliceStart = performance.now();
   for (;;) {
     const r = pass.next();
     if (r.done) return r.value;
     if (performance.now() - sliceStart >= sliceMs) {
+      atBoundary();
       await nextTurn();
       sliceStart = performance.now();
     }

@@ -1,0 +1,84 @@
+import assert from "node:assert/strict";
+import { constants, PerformanceObserver } from "node:perf_hooks";
+import { test } from "node:test";
+import { setImmediate as nextTurn } from "node:timers/promises";
+import { runInSlices, type Sliced } from "./slices.js";
+import { scavengeAtSliceBoundary, YOUNG_LIMIT_BYTES } from "./young-generation.js";
+
+/** Start times of the scavenges while `body` runs (gc entries arrive after a turn of the event loop). */
+async function scavengeStarts(body: () => Promise<void> | void): Promise<number[]> {
+  const starts: number[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const detail = (e as PerformanceEntry & { detail?: { kind?: number } }).detail;
+      if (detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR) starts.push(e.startTime);
+    }
+  });
+  observer.observe({ entryTypes: ["gc"] });
+  try {
+    await body();
+    await nextTurn();
+    await nextTurn();
+  } finally {
+    observer.disconnect();
+  }
+  return starts;
+}
+
+const within = (starts: number[], from: number, to: number) =>
+  starts.filter((t) => t >= from && t <= to).length;
+
+/** Live objects of about `bytes` in the young generation (small arrays, as a graph's build keeps). */
+function keepYoung(bytes: number): unknown[] {
+  const kept: unknown[] = [];
+  for (let i = 0; i < bytes / 64; i++) kept.push([i, i + 1, i + 2]);
+  return kept;
+}
+
+/**
+ * V8 starts with a small young generation and grows it while most of what it holds survives, as
+ * while a graph is built: grown first, it can hold more than the limit.
+ */
+function grownYoungGeneration(): unknown[] {
+  const kept = keepYoung(48 * 1024 * 1024);
+  scavengeAtSliceBoundary();
+  return kept;
+}
+
+test("a slice boundary scavenges once the young generation holds more than the limit", async () => {
+  const grown = grownYoungGeneration();
+  const kept = keepYoung(YOUNG_LIMIT_BYTES * 1.5);
+  let from = 0;
+  let to = 0;
+  const starts = await scavengeStarts(() => {
+    from = performance.now();
+    scavengeAtSliceBoundary();
+    to = performance.now();
+  });
+  assert.equal(within(starts, from, to), 1);
+  assert.ok(kept.length > 0 && grown.length > 0);
+});
+
+test("a slice boundary right after a scavenge asks for none", async () => {
+  scavengeAtSliceBoundary();
+  const starts = await scavengeStarts(() => {
+    scavengeAtSliceBoundary();
+  });
+  assert.equal(starts.length, 0);
+});
+
+test("runInSlices stops at the boundary after each slice, before other work runs", async () => {
+  const events: string[] = [];
+  function* pass(): Sliced<number> {
+    for (let i = 0; i < 3; i++) {
+      const until = performance.now() + 2;
+      while (performance.now() < until) {}
+      events.push(`slice ${i}`);
+      setImmediate(() => events.push(`other ${i}`));
+      yield;
+    }
+    return 3;
+  }
+  assert.equal(await runInSlices(pass(), 1, () => events.push("boundary")), 3);
+  assert.deepEqual(events.slice(0, 6), ["slice 0", "boundary", "other 0", "slice 1", "boundary", "other 1"]);
+});

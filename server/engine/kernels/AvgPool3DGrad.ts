@@ -2,20 +2,26 @@
 // over the input elements its window averaged (the window clipped to the input).
 
 import { invalidArgument } from "../framework/errors.js";
-import { type NumericArray, sameShape, shapeString, type Tensor } from "../framework/tensor.js";
-import { makeShape, scratch } from "./util/conv-util.js";
+import { sameShape, shapeString, type Tensor } from "../framework/tensor.js";
+import { makeShape } from "./util/conv-util.js";
+import { computeJob, decodedInput, type ElementJob, runWhole } from "./util/element-slices.js";
 import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 import {
-  forEachWindow,
   getPool3DAttrs,
   POOL3D_ATTRS,
   type Pool3DAttrs,
   pool3DGeometry,
+  pool3DGradJob,
   pool3DOutputShape,
 } from "./util/pool3d-util.js";
-import { computeBuffer, finish, numericData, readInts } from "./util/tensor-util.js";
+import { readInts } from "./util/tensor-util.js";
 
 export function avgPool3DGrad(origShape: Tensor, grad: Tensor, a: Pool3DAttrs): Tensor {
+  return runWhole(avgPool3DGradJob(origShape, grad, a));
+}
+
+/** avgPool3DGrad as an ElementJob (pool3DGradJob): shapes checked now, shares added in row order. */
+export function avgPool3DGradJob(origShape: Tensor, grad: Tensor, a: Pool3DAttrs): ElementJob<Tensor> {
   if (origShape.rank !== 1 || origShape.numElements !== 5) {
     throw invalidArgument("orig_input_shape must be a vector of 5 elements");
   }
@@ -27,18 +33,13 @@ export function avgPool3DGrad(origShape: Tensor, grad: Tensor, a: Pool3DAttrs): 
       `Expected grad shape to be ${shapeString(expected)}, but got ${shapeString(grad.shape)}`,
     );
   }
-  const n = shape.reduce((p, q) => p * q, 1);
-  const acc = scratch(n);
-  const dy = numericData(grad);
-  forEachWindow(g, (o, window) => {
+  const dy = decodedInput(grad);
+  return pool3DGradJob(g, grad.dtype, shape, dy.passes, (acc, o, window) => {
     for (let c = 0; c < g.depth; c++) {
-      const share = dy[o + c]! / window.length;
+      const share = dy.data[o + c]! / window.length;
       for (const i of window) acc[i + c] = acc[i + c]! + share;
     }
   });
-  const out = computeBuffer(grad.dtype, n, shape) as NumericArray;
-  out.set(acc);
-  return finish(grad.dtype, shape, out);
 }
 
 export const avgPool3DGradConfig: KernelConfig = {
@@ -50,6 +51,6 @@ export const avgPool3DGradConfig: KernelConfig = {
   },
   kernel: cpuKernel("AvgPool3DGrad", (c) => {
     const a = getPool3DAttrs(c);
-    return { compute: (ctx) => ctx.setOutput(0, avgPool3DGrad(ctx.input(0), ctx.input(1), a)) };
+    return { compute: (ctx) => computeJob(ctx, avgPool3DGradJob(ctx.input(0), ctx.input(1), a)) };
   }),
 };

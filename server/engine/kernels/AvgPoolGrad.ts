@@ -5,9 +5,17 @@ import { invalidArgument } from "../framework/errors.js";
 import { type NumericArray, shapeString, type Tensor } from "../framework/tensor.js";
 import { avgPoolGeometry, getAvgPoolAttrs } from "./AvgPool.js";
 import { makeShape } from "./util/conv-util.js";
+import {
+  computeJob,
+  decodedInput,
+  type ElementJob,
+  type ElementPass,
+  encodedOutput,
+  runWhole,
+} from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
 import type { PoolAttrs } from "./util/pooling-util.js";
-import { computeBuffer, finish, numericData, readInts } from "./util/tensor-util.js";
+import { computeBuffer, readInts } from "./util/tensor-util.js";
 
 /** TF's GetBroadcastSize: the input range [start, start + size) an output index spreads to. */
 function broadcastRange(
@@ -30,6 +38,15 @@ function broadcastRange(
 }
 
 export function avgPoolGrad(origInputShape: Tensor, grad: Tensor, a: PoolAttrs): Tensor {
+  return runWhole(avgPoolGradJob(origInputShape, grad, a));
+}
+
+/**
+ * avgPoolGrad as an ElementJob (util/element-slices.ts): shapes checked now; the gradients spread
+ * in a pass over whole rows of grad in row-major order, so every input element takes its shares in
+ * the order of one run however the rows are cut; then the float64 sums stored.
+ */
+export function avgPoolGradJob(origInputShape: Tensor, grad: Tensor, a: PoolAttrs): ElementJob<Tensor> {
   if (origInputShape.rank !== 1 || origInputShape.numElements !== 4) {
     throw invalidArgument("out_backprop must be 1-dimensional and 4 elements");
   }
@@ -45,28 +62,39 @@ export function avgPoolGrad(origInputShape: Tensor, grad: Tensor, a: PoolAttrs):
     );
   }
   const n = g.batch * g.inRows * g.inCols * g.depth;
-  const dy = numericData(grad);
+  const dy = decodedInput(grad);
   const acc = new Float64Array(n);
-  for (let b = 0; b < g.batch; b++) {
-    for (let r = 0; r < gRows; r++) {
-      const [r0, rs] = broadcastRange(r, g.inRows, g.windowRows, g.strideRows, g.padTop);
+  const out = computeBuffer(grad.dtype, n, shape) as NumericArray;
+  const encoded = encodedOutput(grad.dtype, shape, out);
+  // Row `row` of grad: image row / gRows, grad row row % gRows.
+  const spread = (row0: number, row1: number) => {
+    for (let row = row0; row < row1; row++) {
+      const b = Math.floor(row / gRows);
+      const [r0, rs] = broadcastRange(row - b * gRows, g.inRows, g.windowRows, g.strideRows, g.padTop);
       for (let c = 0; c < gCols; c++) {
         const [c0, cs] = broadcastRange(c, g.inCols, g.windowCols, g.strideCols, g.padLeft);
         if (rs <= 0 || cs <= 0) continue;
         const coeff = 1 / (rs * cs);
-        const src = ((b * gRows + r) * gCols + c) * g.depth;
+        const src = (row * gCols + c) * g.depth;
         for (let h = r0; h < r0 + rs; h++) {
           for (let w = c0; w < c0 + cs; w++) {
             const dst = ((b * g.inRows + h) * g.inCols + w) * g.depth;
-            for (let d = 0; d < g.depth; d++) acc[dst + d]! += dy[src + d]! * coeff;
+            for (let d = 0; d < g.depth; d++) acc[dst + d]! += dy.data[src + d]! * coeff;
           }
         }
       }
     }
-  }
-  const out = computeBuffer(grad.dtype, n, shape) as NumericArray;
-  (out as Float32Array | Float64Array).set(acc);
-  return finish(grad.dtype, shape, out);
+  };
+  const store = (s: number, e: number) => {
+    for (let i = s; i < e; i++) out[i] = acc[i]!;
+  };
+  const passes: ElementPass[] = [
+    ...dy.passes,
+    { n: gb * gRows, run: spread, cost: gCols * g.depth * g.windowRows * g.windowCols },
+    { n, run: store },
+    ...encoded.passes,
+  ];
+  return { passes, result: encoded.result };
 }
 
 export const avgPoolGradConfig: KernelConfig = {
@@ -86,6 +114,6 @@ export const avgPoolGradConfig: KernelConfig = {
   kernel: cpuKernel("AvgPoolGrad", (c) => {
     checkTypeConstraint(c, "T", FLOAT_TYPES);
     const a = getAvgPoolAttrs(c, "AvgPoolingGradOp");
-    return { compute: (ctx) => ctx.setOutput(0, avgPoolGrad(ctx.input(0), ctx.input(1), a)) };
+    return { compute: (ctx) => computeJob(ctx, avgPoolGradJob(ctx.input(0), ctx.input(1), a)) };
   }),
 };

@@ -5,20 +5,29 @@
 // TF 2.21 session runs depends on the host CPU, so tfgate follows the portable kernel.)
 
 import { invalidArgument } from "../framework/errors.js";
-import { type NumericArray, sameShape, shapeString, type Tensor } from "../framework/tensor.js";
-import { scratch } from "./util/conv-util.js";
+import { sameShape, shapeString, type Tensor } from "../framework/tensor.js";
+import { computeJob, decodedInput, type ElementJob, runWhole } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 import {
-  forEachWindow,
   getPool3DAttrs,
   POOL3D_ATTRS,
   type Pool3DAttrs,
   pool3DGeometry,
+  pool3DGradJob,
   pool3DOutputShape,
 } from "./util/pool3d-util.js";
-import { computeBuffer, finish, numericData } from "./util/tensor-util.js";
 
 export function maxPool3DGrad(origInput: Tensor, origOutput: Tensor, grad: Tensor, a: Pool3DAttrs): Tensor {
+  return runWhole(maxPool3DGradJob(origInput, origOutput, grad, a));
+}
+
+/** maxPool3DGrad as an ElementJob (pool3DGradJob): shapes checked now, gradients added in row order. */
+export function maxPool3DGradJob(
+  origInput: Tensor,
+  origOutput: Tensor,
+  grad: Tensor,
+  a: Pool3DAttrs,
+): ElementJob<Tensor> {
   const g = pool3DGeometry(origInput.shape, a);
   const expected = pool3DOutputShape(g);
   for (const [name, t] of [
@@ -31,20 +40,16 @@ export function maxPool3DGrad(origInput: Tensor, origOutput: Tensor, grad: Tenso
       );
     }
   }
-  const n = origInput.numElements;
-  const acc = scratch(n);
-  const x = numericData(origInput);
-  const y = numericData(origOutput);
-  const dy = numericData(grad);
-  forEachWindow(g, (o, window) => {
+  const [x, y, dy] = [origInput, origOutput, grad].map(decodedInput) as [Decoded, Decoded, Decoded];
+  const decoding = [...x.passes, ...y.passes, ...dy.passes];
+  return pool3DGradJob(g, grad.dtype, origInput.shape, decoding, (acc, o, window) => {
     for (let c = 0; c < g.depth; c++) {
-      for (const w of window) if (x[w + c] === y[o + c]) acc[w + c] = acc[w + c]! + dy[o + c]!;
+      for (const w of window) if (x.data[w + c] === y.data[o + c]) acc[w + c] = acc[w + c]! + dy.data[o + c]!;
     }
   });
-  const out = computeBuffer(grad.dtype, n, origInput.shape) as NumericArray;
-  out.set(acc);
-  return finish(grad.dtype, origInput.shape, out);
 }
+
+type Decoded = ReturnType<typeof decodedInput>;
 
 export const maxPool3DGradConfig: KernelConfig = {
   op: {
@@ -61,7 +66,7 @@ export const maxPool3DGradConfig: KernelConfig = {
     checkTypeConstraint(c, "TInput", [T.float, T.bfloat16]);
     const a = getPool3DAttrs(c);
     return {
-      compute: (ctx) => ctx.setOutput(0, maxPool3DGrad(ctx.input(0), ctx.input(1), ctx.input(2), a)),
+      compute: (ctx) => computeJob(ctx, maxPool3DGradJob(ctx.input(0), ctx.input(1), ctx.input(2), a)),
     };
   }),
 };

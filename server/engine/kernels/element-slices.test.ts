@@ -1,6 +1,7 @@
 // Element-wise kernels, reductions, Fill, Cast, Select, Tile, ArgMax, the copies (Transpose,
 // Slice, StridedSlice, BroadcastTo, Reverse, ConcatV2, Pack, Split, Unpack, Pad, MirrorPad), the
-// gathers, segment reductions, ScatterNd, Softmax, Cumsum and pooling in slices
+// gathers, segment reductions, ScatterNd, Softmax, Cumsum, MirrorPadGrad and pooling (2-D and 3-D,
+// with the gradients) in slices
 // (util/element-slices.ts) give the bits of the same job run whole, for every storage kind and
 // with broadcasting, cut at piece sizes that split the innermost runs at odd places; the kernels take the sliced path only for large tensors; and slices abandoned midway
 // (what the executor does to a cancelled step) stop there, with no output.
@@ -23,7 +24,10 @@ import { addFns } from "./Add.js";
 import { addN } from "./AddN.js";
 import { argReduceJob } from "./ArgMax.js";
 import { atan2 } from "./Atan2.js";
-import { avgPoolJob } from "./AvgPool.js";
+import { avgPool, avgPoolJob } from "./AvgPool.js";
+import { avgPool3D, avgPool3DJob } from "./AvgPool3D.js";
+import { avgPool3DGrad, avgPool3DGradJob } from "./AvgPool3DGrad.js";
+import { avgPoolGrad, avgPoolGradJob } from "./AvgPoolGrad.js";
 import { biasAdd } from "./BiasAdd.js";
 import { broadcastToJob } from "./BroadcastTo.js";
 import { castJob } from "./Cast.js";
@@ -41,7 +45,13 @@ import { gather, gatherJob } from "./GatherV2.js";
 import { lessFns } from "./Less.js";
 import { logicalNot } from "./LogicalNot.js";
 import { maxPool, maxPoolJob } from "./MaxPool.js";
+import { maxPool3D, maxPool3DJob } from "./MaxPool3D.js";
+import { maxPool3DGrad, maxPool3DGradJob } from "./MaxPool3DGrad.js";
+import { maxPoolGrad, maxPoolGradJob } from "./MaxPoolGrad.js";
+import { maxPoolGradWithArgmax, maxPoolGradWithArgmaxJob } from "./MaxPoolGradWithArgmax.js";
+import { maxPoolWithArgmax, maxPoolWithArgmaxJob } from "./MaxPoolWithArgmax.js";
 import { mirrorPad, mirrorPadJob } from "./MirrorPad.js";
+import { mirrorPadGrad, mirrorPadGradJob } from "./MirrorPadGrad.js";
 import { mulFns } from "./Mul.js";
 import { packJob, unpack, unpackJob } from "./Pack.js";
 import { pad, padJob } from "./Pad.js";
@@ -836,6 +846,127 @@ test("AvgPool in slices of output rows has the bits of one run", () => {
   }
 });
 
+/** Output `i` of a job with several outputs, as a job of one. */
+function outputOf(job: ElementJob<readonly Tensor[]>, i: number): ElementJob<Tensor> {
+  return { passes: job.passes, result: () => job.result()[i]! };
+}
+
+/**
+ * tensor(), but doubles with full 53-bit mantissas: sums of tensor()'s doubles (32-bit fractions)
+ * are exact, so the order of a gradient's additions would not show in their bits.
+ */
+function gradient(dt: DataType, shape: readonly number[], seed: number): Tensor {
+  if (dt !== DataType.DT_DOUBLE) return tensor(dt, shape, seed);
+  return new Tensor(
+    dt,
+    shape,
+    Float64Array.from(random(count(shape), seed), (v) => v / 3),
+  );
+}
+
+// Overlapping windows (stride 1) make an input element the maximum, or a member, of several
+// windows, so the gradients add several terms into it and their order shows in the bits.
+const POOL_GEOMETRIES = [
+  [[1, 3, 3, 1], [1, 1, 1, 1], "SAME"],
+  [[1, 2, 3, 1], [1, 2, 1, 1], "VALID"],
+] as const;
+
+test("MaxPoolGrad and MaxPoolWithArgmax with its gradient in slices have the bits of one run", () => {
+  for (const dt of [F, DataType.DT_HALF, DataType.DT_BFLOAT16, DataType.DT_DOUBLE, I32, DataType.DT_INT64]) {
+    const x = tensor(dt, [2, 13, 11, 6], 92);
+    for (const [ksize, strides, padding] of POOL_GEOMETRIES) {
+      const a = { ksize, strides, padding, explicitPaddings: [] };
+      const what = `${dt} ksize [${ksize}] ${padding}`;
+      const y = maxPool(x, a);
+      const dy = gradient(dt, y.shape, 93);
+      assertSlicedIsWhole(() => maxPoolGradJob(x, y, dy, a), `MaxPoolGrad ${what}`, 200);
+      for (const includeBatch of [false, true]) {
+        for (const i of [0, 1]) {
+          assertSlicedIsWhole(
+            () => outputOf(maxPoolWithArgmaxJob(x, a, includeBatch, DataType.DT_INT64), i),
+            `MaxPoolWithArgmax ${what} output ${i}`,
+            200,
+          );
+        }
+        const [, arg] = maxPoolWithArgmax(x, a, includeBatch, DataType.DT_INT64);
+        assertSlicedIsWhole(
+          () => maxPoolGradWithArgmaxJob(x, dy, arg, a, includeBatch),
+          `MaxPoolGradWithArgmax ${what}`,
+        );
+      }
+    }
+  }
+});
+
+test("a bad argmax fails MaxPoolGradWithArgmax before any slice, naming the first one", () => {
+  const a = { ksize: [1, 2, 2, 1], strides: [1, 2, 2, 1], padding: "VALID" as const, explicitPaddings: [] };
+  const x = tensor(F, [2, 4, 4, 1], 94);
+  const arg = new Tensor(
+    DataType.DT_INT64,
+    [2, 2, 2, 1],
+    BigInt64Array.from([0n, 2n, 8n, 99n, 0n, 16n, 8n, 10n]),
+  );
+  assert.throws(
+    () => maxPoolGradWithArgmaxJob(x, tensor(F, [2, 2, 2, 1], 95), arg, a, false),
+    /Invalid output gradient index: 99, 0, 16/,
+  );
+});
+
+test("AvgPoolGrad in slices of grad rows has the bits of one run", () => {
+  for (const dt of [F, DataType.DT_HALF, DataType.DT_BFLOAT16, DataType.DT_DOUBLE]) {
+    for (const [ksize, strides, padding] of POOL_GEOMETRIES) {
+      const a = { ksize, strides, padding, explicitPaddings: [] };
+      const shape = [2, 13, 11, 6];
+      const outShape = avgPool(tensor(dt, shape, 96), a).shape;
+      const dy = gradient(dt, outShape, 97);
+      assertSlicedIsWhole(
+        () => avgPoolGradJob(new Tensor(I32, [4], Int32Array.from(shape)), dy, a),
+        `AvgPoolGrad ${dt} ksize [${ksize}] ${padding}`,
+        200,
+      );
+    }
+  }
+});
+
+test("3-D pooling and its gradients in slices of output rows have the bits of one run", () => {
+  const geometries = [
+    [[1, 2, 3, 3, 1], [1, 1, 1, 1, 1], "SAME"],
+    [[1, 3, 2, 2, 1], [1, 2, 1, 2, 1], "VALID"],
+  ] as const;
+  const shape = [2, 5, 7, 6, 3];
+  for (const dt of [F, DataType.DT_HALF, DataType.DT_BFLOAT16, DataType.DT_DOUBLE]) {
+    const x = tensor(dt, shape, 98);
+    for (const [ksize, strides, padding] of geometries) {
+      const a = { ksize, strides, padding };
+      const what = `${dt} ksize [${ksize}] ${padding}`;
+      assertSlicedIsWhole(() => maxPool3DJob(x, a), `MaxPool3D ${what}`, 200);
+      assertSlicedIsWhole(() => avgPool3DJob(x, a), `AvgPool3D ${what}`, 200);
+      const y = maxPool3D(x, a);
+      const dy = gradient(dt, y.shape, 99);
+      assertSlicedIsWhole(() => maxPool3DGradJob(x, y, dy, a), `MaxPool3DGrad ${what}`, 200);
+      const sizes = new Tensor(I32, [5], Int32Array.from(shape));
+      assertSlicedIsWhole(() => avgPool3DGradJob(sizes, dy, a), `AvgPool3DGrad ${what}`, 200);
+    }
+  }
+});
+
+test("MirrorPadGrad in slices that start anywhere has the bits of one run", () => {
+  for (const dt of [
+    F,
+    DataType.DT_HALF,
+    DataType.DT_BFLOAT16,
+    I32,
+    DataType.DT_INT64,
+    DataType.DT_COMPLEX64,
+  ]) {
+    const dy = gradient(dt, [11, 13, 7], 100);
+    for (const mode of ["REFLECT", "SYMMETRIC"] as const) {
+      const paddings = new Tensor(I32, [3, 2], Int32Array.from([2, 3, 0, 4, 1, 0]));
+      assertSlicedIsWhole(() => mirrorPadGradJob(dy, paddings, mode), `MirrorPadGrad ${dt} ${mode}`);
+    }
+  }
+});
+
 const floats = (shape: number[], seed: number) => tensor(F, shape, seed);
 
 test("kernels take the sliced path only for large tensors; small ones finish within compute", () => {
@@ -1051,6 +1182,85 @@ test("GatherNd, the segment reductions, MirrorPad and ScatterNd take the sliced 
     ],
   ];
   assertLargeOnlySliced(cases);
+});
+
+test("the pooling gradients, 3-D pooling and MirrorPadGrad take the sliced path only over large tensors", () => {
+  const pool = {
+    ksize: attr.intList([1, 2, 2, 1]),
+    strides: attr.intList([1, 1, 1, 1]),
+    padding: attr.string("SAME"),
+  };
+  const a = { ksize: [1, 2, 2, 1], strides: [1, 1, 1, 1], padding: "SAME" as const, explicitPaddings: [] };
+  const pool3 = {
+    ksize: attr.intList([1, 2, 2, 2, 1]),
+    strides: attr.intList([1, 1, 1, 1, 1]),
+    padding: attr.string("SAME"),
+  };
+  const a3 = { ksize: [1, 2, 2, 2, 1], strides: [1, 1, 1, 1, 1], padding: "SAME" as const };
+  // rows of 64 elements as images of 16 × 64 (2-D) or planes of 4 × 4 × 64 (3-D); stride 1 SAME keeps the shape.
+  const image = (r: number) => [1, r / 16, 16, 64];
+  const volume = (r: number) => [1, r / 16, 4, 4, 64];
+  const cases: LargeCase[] = [
+    [
+      "MaxPoolGrad",
+      (r) => [floats(image(r), 110), floats(image(r), 111), floats(image(r), 112)],
+      pool,
+      ([x, y, dy]) => maxPoolGrad(x!, y!, dy!, a),
+    ],
+    [
+      "AvgPoolGrad",
+      (r) => [ints(image(r)), floats(image(r), 113)],
+      pool,
+      ([s, dy]) => avgPoolGrad(s!, dy!, a),
+    ],
+    [
+      "MaxPoolGradWithArgmax",
+      (r) => {
+        const x = floats(image(r), 114);
+        return [x, floats(image(r), 115), maxPoolWithArgmax(x, a, false, DataType.DT_INT64)[1]];
+      },
+      { ...pool, Targmax: attr.type(DataType.DT_INT64) },
+      ([x, dy, arg]) => maxPoolGradWithArgmax(x!, dy!, arg!, a, false),
+    ],
+    ["MaxPool3D", (r) => [floats(volume(r), 116)], pool3, ([x]) => maxPool3D(x!, a3)],
+    ["AvgPool3D", (r) => [floats(volume(r), 117)], pool3, ([x]) => avgPool3D(x!, a3)],
+    [
+      "MaxPool3DGrad",
+      (r) => [floats(volume(r), 118), floats(volume(r), 119), floats(volume(r), 120)],
+      { ...pool3, TInput: attr.type(F) },
+      ([x, y, dy]) => maxPool3DGrad(x!, y!, dy!, a3),
+    ],
+    [
+      "AvgPool3DGrad",
+      (r) => [ints(volume(r)), floats(volume(r), 121)],
+      pool3,
+      ([s, dy]) => avgPool3DGrad(s!, dy!, a3),
+    ],
+    [
+      "MirrorPadGrad",
+      (r) => [floats([r, 64], 122), new Tensor(I32, [2, 2], Int32Array.from([0, 0, 2, 1]))],
+      { Tpaddings: attr.type(I32), mode: attr.string("SYMMETRIC") },
+      ([dy, p]) => mirrorPadGrad(dy!, p!, "SYMMETRIC"),
+    ],
+  ];
+  assertLargeOnlySliced(cases);
+  const inputsOf = (r: number) => [floats(image(r), 123)];
+  const attrs = { T: attr.type(F), ...pool, Targmax: attr.type(DataType.DT_INT64) };
+  const small = startKernel("MaxPoolWithArgmax", { attrs, inputs: inputsOf(64) });
+  assert.equal(small.slices, undefined, "a small MaxPoolWithArgmax runs within compute");
+  assert.ok(small.outputs[1], "a small MaxPoolWithArgmax sets its outputs at once");
+  const inputs = inputsOf(SLICED_MIN_ELEMENTS / 64);
+  const big = startKernel("MaxPoolWithArgmax", { attrs, inputs });
+  assert.ok(big.slices, "a large MaxPoolWithArgmax continues in slices");
+  assert.equal(big.outputs[0], undefined, "MaxPoolWithArgmax: no output before the slices have run");
+  let pieces = 0;
+  for (let r = big.slices.next(); !r.done; r = big.slices.next()) pieces++;
+  assert.ok(pieces >= 4, `MaxPoolWithArgmax: only ${pieces} pieces`);
+  maxPoolWithArgmax(inputs[0]!, a, false, DataType.DT_INT64).forEach((want, i) => {
+    const got = big.outputs[i];
+    assert.ok(got, `MaxPoolWithArgmax set output ${i}`);
+    assertSameTensor(got, want, `MaxPoolWithArgmax output ${i}`);
+  });
 });
 
 test("Split and Unpack take the sliced path only over large tensors and set every output at the end", () => {

@@ -5,9 +5,17 @@
 import { invalidArgument, unimplemented } from "../../framework/errors.js";
 import type { OpKernelConstruction } from "../../framework/op-kernel.js";
 import { type NumericArray, numElements, type Tensor } from "../../framework/tensor.js";
-import { getEnumAttr, getIntListAttrMin, type Padding, windowedOutputSize } from "./conv-util.js";
+import type { DataType } from "../../framework/types.js";
+import { getEnumAttr, getIntListAttrMin, type Padding, scratch, windowedOutputSize } from "./conv-util.js";
+import {
+  decodedInput,
+  type ElementJob,
+  type ElementPass,
+  encodedOutput,
+  runWhole,
+} from "./element-slices.js";
 import { checkTypeConstraint, T } from "./kernel-config.js";
-import { computeBuffer, finish, numericData } from "./tensor-util.js";
+import { computeBuffer } from "./tensor-util.js";
 
 export const POOL3D_ATTRS = [
   "ksize: list(int) >= 5",
@@ -64,12 +72,32 @@ export function pool3DGeometry(shape: readonly number[], a: Pool3DAttrs): Pool3D
 
 export const pool3DOutputShape = (g: Pool3DGeometry): number[] => [g.batch, ...g.out, g.depth];
 
+/** Output rows of a 3-D pooling: one per (batch, plane, row), each of `out[2]` output pixels. */
+export const pool3DOutputRows = (g: Pool3DGeometry): number => g.batch * g.out[0] * g.out[1];
+
+/** Work of one output row relative to a plain typed-array loop: every channel of every window. */
+export const pool3DRowCost = (g: Pool3DGeometry): number =>
+  g.out[2] * g.depth * g.a.ksize[1]! * g.a.ksize[2]! * g.a.ksize[3]!;
+
 /**
  * For each output pixel (index of its first channel) calls visit(o, inputs) with the flat input
  * pixel indices (first channel) of its window, clipped to the input.
  */
 export function forEachWindow(
   g: Pool3DGeometry,
+  visit: (o: number, inputs: readonly number[]) => void,
+): void {
+  forEachWindowInRows(g, 0, pool3DOutputRows(g), visit);
+}
+
+/**
+ * forEachWindow over the output rows [r0, r1) (row r = image, plane and row of the output, in
+ * row-major order): rows walked in consecutive ranges visit the windows in the order of one walk.
+ */
+export function forEachWindowInRows(
+  g: Pool3DGeometry,
+  r0: number,
+  r1: number,
   visit: (o: number, inputs: readonly number[]) => void,
 ): void {
   const [D, H, W] = g.in;
@@ -79,23 +107,22 @@ export function forEachWindow(
   const [pd, ph, pw] = g.before;
   const C = g.depth;
   const idx: number[] = [];
-  for (let b = 0; b < g.batch; b++) {
-    for (let z = 0; z < od; z++) {
-      for (let y = 0; y < oh; y++) {
-        for (let x = 0; x < ow; x++) {
-          idx.length = 0;
-          const z0 = z * sd - pd;
-          const y0 = y * sh - ph;
-          const x0 = x * sw - pw;
-          for (let i = Math.max(0, z0); i < Math.min(D, z0 + kd); i++) {
-            for (let j = Math.max(0, y0); j < Math.min(H, y0 + kh); j++) {
-              for (let k = Math.max(0, x0); k < Math.min(W, x0 + kw); k++)
-                idx.push((((b * D + i) * H + j) * W + k) * C);
-            }
-          }
-          visit((((b * od + z) * oh + y) * ow + x) * C, idx);
+  for (let r = r0; r < r1; r++) {
+    const y = r % oh;
+    const z = Math.floor(r / oh) % od;
+    const b = Math.floor(r / (oh * od));
+    for (let x = 0; x < ow; x++) {
+      idx.length = 0;
+      const z0 = z * sd - pd;
+      const y0 = y * sh - ph;
+      const x0 = x * sw - pw;
+      for (let i = Math.max(0, z0); i < Math.min(D, z0 + kd); i++) {
+        for (let j = Math.max(0, y0); j < Math.min(H, y0 + kh); j++) {
+          for (let k = Math.max(0, x0); k < Math.min(W, x0 + kw); k++)
+            idx.push((((b * D + i) * H + j) * W + k) * C);
         }
       }
+      visit((r * ow + x) * C, idx);
     }
   }
 }
@@ -104,17 +131,62 @@ export function forEachWindow(
  * A forward 3-D pooling: out[window, c] = reduce(the window's values of channel c), read from
  * x at the given flat element offsets. MaxPool3D and AvgPool3D differ only in `reduce`.
  */
-export function pool3D(
-  input: Tensor,
-  a: Pool3DAttrs,
-  reduce: (x: NumericArray, offsets: readonly number[], c: number) => number,
-): Tensor {
+export function pool3D(input: Tensor, a: Pool3DAttrs, reduce: Pool3DReduce): Tensor {
+  return runWhole(pool3DJob(input, a, reduce));
+}
+
+export type Pool3DReduce = (x: NumericArray, offsets: readonly number[], c: number) => number;
+
+/**
+ * pool3D as an ElementJob (util/element-slices.ts): a pass over whole output rows (each window
+ * reduced by one call), after the half/bfloat16 decoding and before the encoding.
+ */
+export function pool3DJob(input: Tensor, a: Pool3DAttrs, reduce: Pool3DReduce): ElementJob<Tensor> {
   const g = pool3DGeometry(input.shape, a);
   const shape = pool3DOutputShape(g);
+  const decoded = decodedInput(input);
+  const x = decoded.data;
   const out = computeBuffer(input.dtype, numElements(shape), shape) as NumericArray;
-  const x = numericData(input);
-  forEachWindow(g, (o, window) => {
-    for (let c = 0; c < g.depth; c++) out[o + c] = reduce(x, window, c);
-  });
-  return finish(input.dtype, shape, out);
+  const encoded = encodedOutput(input.dtype, shape, out);
+  const rows: ElementPass = {
+    n: pool3DOutputRows(g),
+    run: (r0, r1) =>
+      forEachWindowInRows(g, r0, r1, (o, window) => {
+        for (let c = 0; c < g.depth; c++) out[o + c] = reduce(x, window, c);
+      }),
+    cost: pool3DRowCost(g),
+  };
+  return { passes: [...decoded.passes, rows, ...encoded.passes], result: encoded.result };
+}
+
+/**
+ * A 3-D pooling gradient as an ElementJob: `scatter` adds each output pixel's gradients into `acc`
+ * (float64, one slot per input element) in a pass over whole output rows in row-major order, so
+ * every slot takes its terms in the order of one walk however the rows are cut; then acc is
+ * stored as `dtype` (rounded to its storage, half/bfloat16 through float32 as finish does).
+ * `decoding`: the passes that decode the operands `scatter` reads.
+ */
+export function pool3DGradJob(
+  g: Pool3DGeometry,
+  dtype: DataType,
+  shape: readonly number[],
+  decoding: readonly ElementPass[],
+  scatter: (acc: Float64Array, o: number, window: readonly number[]) => void,
+): ElementJob<Tensor> {
+  const n = numElements(shape);
+  const acc = scratch(n);
+  const out = computeBuffer(dtype, n, shape) as NumericArray;
+  const encoded = encodedOutput(dtype, shape, out);
+  const rows: ElementPass = {
+    n: pool3DOutputRows(g),
+    run: (r0, r1) => forEachWindowInRows(g, r0, r1, (o, window) => scatter(acc, o, window)),
+    cost: pool3DRowCost(g),
+  };
+  const store: ElementPass = {
+    n,
+    run: (s, e) => {
+      for (let i = s; i < e; i++) out[i] = acc[i]!;
+    },
+  };
+  return { passes: [...decoding, rows, store, ...encoded.passes], result: encoded.result };
 }

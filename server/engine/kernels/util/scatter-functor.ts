@@ -220,6 +220,12 @@ function rowUpdate(kind: ScatterKind, dtype: DataType, scalar: boolean): RowUpda
 
 /** Update's row segment: a copy of `lanes` storage values per element. */
 function replaceRow(lanes: number, scalar: boolean): RowUpdate {
+  if (lanes === 1 && !scalar) {
+    return (out, upd, d, u, j0, j1) => {
+      const o = out as { [i: number]: unknown };
+      for (let j = j0; j < j1; j++) o[d + j] = upd[u + j];
+    };
+  }
   return (out, upd, d, u, j0, j1) => {
     const o = out as { [i: number]: unknown };
     for (let j = j0; j < j1; j++) {

@@ -3,10 +3,9 @@
 
 import { checkTypeConstraint, cpuKernel, type KernelConfig, NUMBER_TYPES, T } from "./util/kernel-config.js";
 import {
-  finishScatter,
+  computeTensorScatter,
   INDEX_ATTR,
   POLICY_ATTR,
-  scatterNdInto,
   validateVariableInputs,
 } from "./util/scatter-nd-functor.js";
 
@@ -25,9 +24,7 @@ export const scatterNdNonAliasingAddConfig: KernelConfig = {
         const indices = ctx.input(1);
         const updates = ctx.input(2);
         validateVariableInputs(input, indices, updates);
-        const r = scatterNdInto(input, indices, updates, "Add");
-        finishScatter(input, indices, r);
-        ctx.setOutput(0, r.value);
+        return computeTensorScatter(ctx, input, indices, updates, "Add");
       },
     };
   }),

@@ -4,7 +4,7 @@
 // tf.gradients emits, not this kernel.
 
 import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
-import { sparseSegmentReduce } from "./util/sparse-segment-reduction.js";
+import { computeSparseSegmentReduce } from "./util/sparse-segment-reduction.js";
 
 export const sparseSegmentMeanConfig: KernelConfig = {
   op: {
@@ -21,8 +21,7 @@ export const sparseSegmentMeanConfig: KernelConfig = {
   kernel: cpuKernel("SparseSegmentMean", (c) => {
     checkTypeConstraint(c, "T", FLOAT_TYPES);
     return {
-      compute: (ctx) =>
-        ctx.setOutput(0, sparseSegmentReduce(ctx.input(0), ctx.input(1), ctx.input(2), undefined, "mean")),
+      compute: (ctx) => computeSparseSegmentReduce(ctx, "mean", false),
     };
   }),
 };

@@ -4,7 +4,7 @@
 // which gradient op tf.gradients emits, not this kernel.
 
 import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
-import { sparseSegmentReduce } from "./util/sparse-segment-reduction.js";
+import { computeSparseSegmentReduce } from "./util/sparse-segment-reduction.js";
 
 export const sparseSegmentMeanWithNumSegmentsConfig: KernelConfig = {
   op: {
@@ -22,8 +22,7 @@ export const sparseSegmentMeanWithNumSegmentsConfig: KernelConfig = {
   kernel: cpuKernel("SparseSegmentMeanWithNumSegments", (c) => {
     checkTypeConstraint(c, "T", FLOAT_TYPES);
     return {
-      compute: (ctx) =>
-        ctx.setOutput(0, sparseSegmentReduce(ctx.input(0), ctx.input(1), ctx.input(2), ctx.input(3), "mean")),
+      compute: (ctx) => computeSparseSegmentReduce(ctx, "mean", true),
     };
   }),
 };

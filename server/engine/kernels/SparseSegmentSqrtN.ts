@@ -5,7 +5,7 @@
 // this kernel.
 
 import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
-import { sparseSegmentReduce } from "./util/sparse-segment-reduction.js";
+import { computeSparseSegmentReduce } from "./util/sparse-segment-reduction.js";
 
 export const sparseSegmentSqrtNConfig: KernelConfig = {
   op: {
@@ -22,8 +22,7 @@ export const sparseSegmentSqrtNConfig: KernelConfig = {
   kernel: cpuKernel("SparseSegmentSqrtN", (c) => {
     checkTypeConstraint(c, "T", FLOAT_TYPES);
     return {
-      compute: (ctx) =>
-        ctx.setOutput(0, sparseSegmentReduce(ctx.input(0), ctx.input(1), ctx.input(2), undefined, "sqrtn")),
+      compute: (ctx) => computeSparseSegmentReduce(ctx, "sqrtn", false),
     };
   }),
 };

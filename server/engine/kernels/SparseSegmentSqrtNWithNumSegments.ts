@@ -5,7 +5,7 @@
 // this kernel.
 
 import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
-import { sparseSegmentReduce } from "./util/sparse-segment-reduction.js";
+import { computeSparseSegmentReduce } from "./util/sparse-segment-reduction.js";
 
 export const sparseSegmentSqrtNWithNumSegmentsConfig: KernelConfig = {
   op: {
@@ -23,11 +23,7 @@ export const sparseSegmentSqrtNWithNumSegmentsConfig: KernelConfig = {
   kernel: cpuKernel("SparseSegmentSqrtNWithNumSegments", (c) => {
     checkTypeConstraint(c, "T", FLOAT_TYPES);
     return {
-      compute: (ctx) =>
-        ctx.setOutput(
-          0,
-          sparseSegmentReduce(ctx.input(0), ctx.input(1), ctx.input(2), ctx.input(3), "sqrtn"),
-        ),
+      compute: (ctx) => computeSparseSegmentReduce(ctx, "sqrtn", true),
     };
   }),
 };

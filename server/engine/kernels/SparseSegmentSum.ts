@@ -9,7 +9,7 @@ import {
   type KernelConfig,
   REAL_NUMBER_TYPES,
 } from "./util/kernel-config.js";
-import { sparseSegmentReduce } from "./util/sparse-segment-reduction.js";
+import { computeSparseSegmentReduce } from "./util/sparse-segment-reduction.js";
 
 export const sparseSegmentSumConfig: KernelConfig = {
   op: {
@@ -26,8 +26,7 @@ export const sparseSegmentSumConfig: KernelConfig = {
   kernel: cpuKernel("SparseSegmentSum", (c) => {
     checkTypeConstraint(c, "T", REAL_NUMBER_TYPES);
     return {
-      compute: (ctx) =>
-        ctx.setOutput(0, sparseSegmentReduce(ctx.input(0), ctx.input(1), ctx.input(2), undefined, "sum")),
+      compute: (ctx) => computeSparseSegmentReduce(ctx, "sum", false),
     };
   }),
 };

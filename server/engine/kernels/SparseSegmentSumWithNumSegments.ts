@@ -9,7 +9,7 @@ import {
   type KernelConfig,
   REAL_NUMBER_TYPES,
 } from "./util/kernel-config.js";
-import { sparseSegmentReduce } from "./util/sparse-segment-reduction.js";
+import { computeSparseSegmentReduce } from "./util/sparse-segment-reduction.js";
 
 export const sparseSegmentSumWithNumSegmentsConfig: KernelConfig = {
   op: {
@@ -27,8 +27,7 @@ export const sparseSegmentSumWithNumSegmentsConfig: KernelConfig = {
   kernel: cpuKernel("SparseSegmentSumWithNumSegments", (c) => {
     checkTypeConstraint(c, "T", REAL_NUMBER_TYPES);
     return {
-      compute: (ctx) =>
-        ctx.setOutput(0, sparseSegmentReduce(ctx.input(0), ctx.input(1), ctx.input(2), ctx.input(3), "sum")),
+      compute: (ctx) => computeSparseSegmentReduce(ctx, "sum", true),
     };
   }),
 };

@@ -1,10 +1,13 @@
 // Element-wise kernels, reductions, Fill, Cast, Select, Tile, ArgMax, the copies (Transpose,
 // Slice, StridedSlice, BroadcastTo, Reverse, ConcatV2, Pack, Split, Unpack, Pad, MirrorPad), the
-// gathers, segment reductions, ScatterNd, Softmax, Cumsum, MirrorPadGrad and pooling (2-D and 3-D,
-// with the gradients) in slices
+// gathers, segment reductions, ScatterNd, the variable scatters and ScatterNd's updating forms,
+// the sparse segment reductions and their gradients, DynamicPartition, DynamicStitch, Softmax,
+// Cumsum, MirrorPadGrad and pooling (2-D and 3-D, with the gradients) in slices
 // (util/element-slices.ts) give the bits of the same job run whole, for every storage kind and
-// with broadcasting, cut at piece sizes that split the innermost runs at odd places; the kernels take the sliced path only for large tensors; and slices abandoned midway
-// (what the executor does to a cancelled step) stop there, with no output.
+// with broadcasting, cut at piece sizes that split the innermost runs at odd places; the kernels
+// take the sliced path only for large tensors; slices abandoned midway (what the executor does to
+// a cancelled step) stop there, with no output; and a sliced variable scatter stores its value
+// only when it ends.
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -18,6 +21,8 @@ import {
   floatToHalf,
   halfToFloat,
 } from "../framework/float16.js";
+import type { KernelSlices, RefCell } from "../framework/op-kernel.js";
+import { createResourceMgr, type ResourceMgr } from "../framework/resource-mgr.js";
 import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { addFns } from "./Add.js";
@@ -37,6 +42,8 @@ import { scan, scanJob } from "./Cumsum.js";
 import { depthwiseConv2dNativeJob } from "./DepthwiseConv2dNative.js";
 import { depthwiseConv2dNativeBackpropFilterJob } from "./DepthwiseConv2dNativeBackpropFilter.js";
 import { depthwiseConv2dNativeBackpropInputJob } from "./DepthwiseConv2dNativeBackpropInput.js";
+import { dynamicPartition, dynamicPartitionJob } from "./DynamicPartition.js";
+import { dynamicStitch, dynamicStitchJob } from "./DynamicStitch.js";
 import { equal } from "./Equal.js";
 import { erf } from "./Erf.js";
 import { fillJob, onesLike } from "./Fill.js";
@@ -68,17 +75,26 @@ import { sqrtFns } from "./Sqrt.js";
 import { stridedSlice, stridedSliceJob } from "./StridedSlice.js";
 import { tileJob } from "./Tile.js";
 import { transpose, transposeJob } from "./Transpose.js";
-import { startKernel } from "./testing/testing.js";
+import { assertSameBits } from "./testing/bits.js";
+import { run1, runKernel, startKernel } from "./testing/testing.js";
 import type { ConvAttrs } from "./util/conv-util.js";
 import { binaryJob, unaryJob } from "./util/cwise.js";
 import { type ElementJob, jobSlices, runWhole, SLICED_MIN_ELEMENTS } from "./util/element-slices.js";
 import { type ReduceKind, reduceJob, reductionPlan } from "./util/reduction.js";
+import { scatterRows, scatterRowsJob } from "./util/scatter-functor.js";
+import { scatterNdInto, scatterNdIntoJob } from "./util/scatter-nd-functor.js";
 import {
   sortedSegmentJob,
   sortedSegmentReduce,
   unsortedSegmentJob,
   unsortedSegmentReduce,
 } from "./util/segment-reduction.js";
+import {
+  sparseSegmentGrad,
+  sparseSegmentGradJob,
+  sparseSegmentReduce,
+  sparseSegmentReduceJob,
+} from "./util/sparse-segment-reduction.js";
 import { stridedCopyRange } from "./util/tensor-util.js";
 
 const F = DataType.DT_FLOAT;
@@ -1309,4 +1325,304 @@ test("a large Sum abandoned between slices stops there: no output, and the rest 
   assert.equal(closed.done, true);
   assert.equal(sum.slices.next().done, true, "a closed kernel runs no further piece");
   assert.equal(sum.outputs[0], undefined, "an abandoned Sum sets no output");
+});
+
+const SCATTER_KINDS = ["Add", "Sub", "Mul", "Div", "Min", "Max", "Update"] as const;
+
+test("variable scatters of every kind in slices apply rows named twice in the order of one run", () => {
+  // Rows 3 and 1 are named three and two times; position 6 is out of range.
+  const idx = [3, 1, 3, 0, 3, 1, 9, 2];
+  const cases: [DataType, readonly (typeof SCATTER_KINDS)[number][]][] = [
+    [F, SCATTER_KINDS],
+    [DataType.DT_DOUBLE, SCATTER_KINDS],
+    [DataType.DT_HALF, SCATTER_KINDS],
+    [DataType.DT_BFLOAT16, SCATTER_KINDS],
+    [I32, ["Add", "Sub", "Mul", "Min", "Max", "Update"]],
+    [DataType.DT_UINT8, ["Add", "Mul", "Max", "Update"]],
+    [DataType.DT_INT64, ["Add", "Sub", "Mul", "Min", "Update"]],
+    [DataType.DT_COMPLEX64, ["Add", "Mul", "Div", "Update"]],
+    [DataType.DT_BOOL, ["Update"]],
+    [DataType.DT_STRING, ["Update"]],
+  ];
+  for (const [dt, kinds] of cases) {
+    const params = tensor(dt, [5, 4, 3], 81);
+    for (const kind of kinds) {
+      for (const updates of [tensor(dt, [idx.length, 4, 3], 82), tensor(dt, [], 83)]) {
+        for (const untilBad of [true, false]) {
+          const what = `Scatter${kind} ${dt} updates [${updates.shape}] ${untilBad ? "up to" : "past"} the bad index`;
+          const made = scatterRowsJob(params, 5, idx, updates, kind, untilBad);
+          assert.equal(made.bad, 6, `${what}: the bad position`);
+          assertSlicedIsWhole(() => scatterRowsJob(params, 5, idx, updates, kind, untilBad).job, what, 5);
+        }
+      }
+    }
+  }
+  // ScatterNd's updating forms: index tuples over the two leading dimensions, the last bad one reported.
+  const params = tensor(F, [4, 3, 5], 84);
+  const tuples = new Tensor(I32, [6, 2], Int32Array.from([1, 2, 0, 0, 4, 0, 1, 2, 3, 1, 0, -1]));
+  const updates = tensor(F, [6, 5], 85);
+  for (const kind of ["Add", "Sub", "Min", "Max", "Update"] as const) {
+    assert.equal(scatterNdIntoJob(params, tuples, updates, kind).bad, 5);
+    assertSlicedIsWhole(() => scatterNdIntoJob(params, tuples, updates, kind).job, `ScatterNd${kind}`, 3);
+  }
+});
+
+test("sparse segment reductions and their gradients in slices fold rows in the order of one run", () => {
+  // Segments of 1 to 20 rows, so each of TF's groupings (up to 9 rows in one sum, then groups
+  // of 8) is cut somewhere; some ids are skipped.
+  const ids: number[] = [];
+  const rows: number[] = [];
+  let id = 0;
+  for (let size = 1; size <= 20; size++) {
+    for (let k = 0; k < size; k++) {
+      ids.push(id);
+      rows.push((ids.length * 7) % 23);
+    }
+    id += size % 3 === 0 ? 2 : 1;
+  }
+  const segIds = ints(ids);
+  const indices = ints(rows);
+  const numSegments = new Tensor(I32, [], Int32Array.from([id + 3]));
+  for (const dt of [F, DataType.DT_DOUBLE, DataType.DT_HALF, DataType.DT_BFLOAT16, I32]) {
+    const data = tensor(dt, [23, 7], 86);
+    const kinds = dt === I32 ? (["sum"] as const) : (["sum", "mean", "sqrtn"] as const);
+    for (const kind of kinds) {
+      for (const n of [undefined, numSegments]) {
+        assertSlicedIsWhole(
+          () => sparseSegmentReduceJob(data, indices, segIds, n, kind),
+          `SparseSegment ${kind} ${dt}${n ? " WithNumSegments" : ""}`,
+          5,
+        );
+      }
+      if (dt === I32) continue;
+      const grad = tensor(dt, [id + 1, 7], 87);
+      const dim0 = new Tensor(I32, [], Int32Array.from([23]));
+      for (const v2 of [false, true]) {
+        assertSlicedOutputsAreWhole(
+          () => sparseSegmentGradJob(grad, indices, segIds, dim0, kind, v2),
+          `SparseSegment ${kind} Grad${v2 ? "V2" : ""} ${dt}`,
+          5,
+        );
+      }
+    }
+  }
+  const data = tensor(F, [23, 7], 88);
+  const late = ints(rows.map((r, i) => (i === 100 ? 23 : r)));
+  assert.throws(
+    () => sparseSegmentReduceJob(data, late, segIds, undefined, "sum"),
+    /Bad: indices\[100\] == 23 out of range \[0, 23\)/,
+  );
+  const grad = tensor(F, [id + 1, 7], 89);
+  const small = new Tensor(I32, [], Int32Array.from([20]));
+  assert.throws(
+    () => sparseSegmentGradJob(grad, indices, segIds, small, "mean", false),
+    /Index 2\d out of range \[0, 20\)\./,
+  );
+});
+
+test("DynamicPartition and DynamicStitch in slices have the bits of one run", () => {
+  for (const dt of [F, DataType.DT_HALF, DataType.DT_INT64, DataType.DT_COMPLEX64, DataType.DT_STRING]) {
+    const data = tensor(dt, [29, 3, 5], 90);
+    const parts = ints(Array.from({ length: 29 }, (_, i) => (i * 5) % 4));
+    assertSlicedOutputsAreWhole(() => dynamicPartitionJob(data, parts, 4), `DynamicPartition ${dt}`, 7);
+    // Index 2 is named by both inputs and twice in the second: the last one wins.
+    const i0 = ints([4, 2, 0]);
+    const i1 = new Tensor(I32, [2, 2], Int32Array.from([2, 5, 6, 2]));
+    const d0 = tensor(dt, [3, 3, 5], 91);
+    const d1 = tensor(dt, [2, 2, 3, 5], 92);
+    assertSlicedIsWhole(() => dynamicStitchJob([i0, i1], [d0, d1]), `DynamicStitch ${dt}`, 7);
+  }
+  assert.throws(
+    () => dynamicPartitionJob(tensor(F, [3, 2], 93), ints([0, 4, 1]), 4),
+    /partitions\[1\] = 4 is not in \[0, 4\)/,
+  );
+  assert.throws(
+    () => dynamicStitchJob([ints([1, -1])], [tensor(F, [2, 2], 94)]),
+    /indices\[1\] is out of range/,
+  );
+});
+
+test("TensorScatter, the sparse segment reductions and DynamicStitch take the sliced path only over large tensors", () => {
+  const rowsOf = (r: number) => Array.from({ length: r }, (_, i) => (i * 3) % 101);
+  const cases: LargeCase[] = [
+    [
+      "TensorScatterAdd",
+      (r) => [
+        floats([101, 64], 95),
+        new Tensor(I32, [r, 1], Int32Array.from(rowsOf(r))),
+        floats([r, 64], 96),
+      ],
+      { Tindices: attr.type(I32) },
+      ([t, i, u]) => scatterNdInto(t!, i!, u!, "Add").value,
+    ],
+    [
+      "SparseSegmentSum",
+      (r) => [floats([101, 64], 97), ints(rowsOf(r)), ints(Array.from({ length: r }, (_, i) => i >> 4))],
+      {},
+      ([d, i, s]) => sparseSegmentReduce(d!, i!, s!, undefined, "sum"),
+    ],
+    [
+      "DynamicStitch",
+      (r) => [ints(Array.from({ length: r }, (_, i) => r - 1 - i)), floats([r, 64], 98)],
+      { N: attr.int(1) },
+      ([i, d]) => dynamicStitch([i!], [d!]),
+    ],
+  ];
+  assertLargeOnlySliced(cases);
+});
+
+test("DynamicPartition and SparseSegmentMeanGradV2 take the sliced path only over large tensors and set every output at the end", () => {
+  const big = SLICED_MIN_ELEMENTS / 64;
+  const segIds = (r: number) => ints(Array.from({ length: r }, (_, i) => i >> 2));
+  for (const [op, attrs, inputsOf, whole] of [
+    [
+      "DynamicPartition",
+      { T: attr.type(F), num_partitions: attr.int(3) },
+      (r: number) => [floats([r, 64], 99), ints(Array.from({ length: r }, (_, i) => i % 3))],
+      (t: Tensor[]) => dynamicPartition(t[0]!, t[1]!, 3),
+    ],
+    [
+      "SparseSegmentMeanGradV2",
+      { T: attr.type(F) },
+      (r: number) => [
+        floats([r / 4, 64], 100),
+        ints(Array.from({ length: r }, (_, i) => (i * 7) % r)),
+        segIds(r),
+        new Tensor(I32, [], Int32Array.from([r])),
+      ],
+      (t: Tensor[]) => sparseSegmentGrad(t[0]!, t[1]!, t[2]!, t[3]!, "mean", true),
+    ],
+  ] as const) {
+    const small = startKernel(op, { attrs, inputs: inputsOf(64) });
+    assert.equal(small.slices, undefined, `a small ${op} runs within compute`);
+    assert.ok(small.outputs[1], `a small ${op} sets its outputs at once`);
+    const inputs = inputsOf(big);
+    const run = startKernel(op, { attrs, inputs });
+    assert.ok(run.slices, `a large ${op} continues in slices`);
+    assert.equal(run.outputs[0], undefined, `${op}: no output before the slices have run`);
+    let pieces = 0;
+    for (let r = run.slices.next(); !r.done; r = run.slices.next()) pieces++;
+    assert.ok(pieces >= 4, `${op}: only ${pieces} pieces`);
+    whole(inputs).forEach((want, i) => {
+      const got = run.outputs[i];
+      assert.ok(got, `${op} set output ${i}`);
+      assertSameTensor(got, want, `${op} output ${i}`);
+    });
+  }
+});
+
+/** A resource variable named `name` in `resources` holding `value`; its handle. */
+async function resourceVar(resources: ResourceMgr, name: string, value: Tensor): Promise<Tensor> {
+  const h = await run1("VarHandleOp", {
+    attrs: { dtype: attr.type(value.dtype), shape: attr.shape(value.shape), shared_name: attr.string(name) },
+    resources,
+  });
+  await runKernel("AssignVariableOp", {
+    attrs: { dtype: attr.type(value.dtype) },
+    inputs: [h, value],
+    resources,
+  });
+  return h;
+}
+
+/** Runs a kernel's remaining slices to the end. */
+function drainSlices(slices: KernelSlices): void {
+  for (let r = slices.next(); !r.done; r = slices.next());
+}
+
+/** A large float32 variable value, rows named by a scatter (some twice) and their updates. */
+function largeScatter(seed: number) {
+  const rows = SLICED_MIN_ELEMENTS / 64;
+  const idx = Array.from({ length: 1000 }, (_, i) => (i * 37) % 997);
+  return {
+    rows,
+    old: floats([rows, 64], seed),
+    idx,
+    indices: ints(idx),
+    updates: floats([1000, 64], seed + 1),
+  };
+}
+
+test("a sliced variable scatter stores its value when it ends: a reader between slices and a cancelled step see the old value", async () => {
+  const { rows, old, idx, indices, updates } = largeScatter(101);
+  const oldBits = Float32Array.from(old.data as Float32Array);
+  const want = scatterRows(old, rows, idx, updates, "Add").value;
+  const resources = createResourceMgr();
+  const h = await resourceVar(resources, "v", old);
+  const read = () => run1("ReadVariableOp", { attrs: { dtype: attr.type(F) }, inputs: [h], resources });
+  const cell: RefCell = { value: old, name: "ref" };
+  const attrs = { dtype: attr.type(F), T: attr.type(F), Tindices: attr.type(I32) };
+  for (const finish of [false, true]) {
+    const resource = startKernel("ResourceScatterAdd", { attrs, inputs: [h, indices, updates], resources });
+    const ref = startKernel("ScatterAdd", { attrs, inputs: [cell, indices, updates] });
+    for (const run of [resource, ref]) {
+      assert.ok(run.slices, "a large scatter continues in slices");
+      for (let i = 0; i < 3; i++) assert.equal(run.slices.next().done, false);
+    }
+    assertSameTensor(await read(), old, "a reader between slices sees the old value");
+    assert.equal(cell.value, old, "the ref variable holds the old value between slices");
+    for (const run of [resource, ref]) {
+      // Cancelled: what the executor does to a cancelled step's kernel, close the generator.
+      if (!finish) assert.equal(run.slices!.return(undefined).done, true);
+      else drainSlices(run.slices!);
+    }
+    if (!finish) {
+      assertSameTensor(
+        await read(),
+        old,
+        "a cancelled scatter leaves the resource variable at its old value",
+      );
+      assert.equal(cell.value, old, "a cancelled scatter leaves the ref variable at its old value");
+      assert.equal(ref.refs[0], undefined, "a cancelled ScatterAdd outputs no ref");
+    }
+  }
+  assertSameTensor(await read(), want, "ResourceScatterAdd in slices");
+  assertSameTensor(cell.value!, want, "ScatterAdd in slices");
+  assertSameBits(old.data as Float32Array, oldBits, "the old value, never written");
+});
+
+test("a value another step stores between slices is the one a sliced scatter updates, as TF orders writes", async () => {
+  const { rows, old, idx, updates } = largeScatter(103);
+  const other = floats([rows, 64], 105);
+  const want = scatterNdInto(
+    other,
+    new Tensor(I32, [1000, 1], Int32Array.from(idx)),
+    updates,
+    "Update",
+  ).value;
+  const resources = createResourceMgr();
+  const h = await resourceVar(resources, "v", old);
+  const tuples = new Tensor(I32, [1000, 1], Int32Array.from(idx));
+  const run = startKernel("ResourceScatterNdUpdate", {
+    attrs: { T: attr.type(F), Tindices: attr.type(I32) },
+    inputs: [h, tuples, updates],
+    resources,
+  });
+  assert.ok(run.slices, "a large ResourceScatterNdUpdate continues in slices");
+  for (let i = 0; i < 3; i++) assert.equal(run.slices.next().done, false);
+  await runKernel("AssignVariableOp", { attrs: { dtype: attr.type(F) }, inputs: [h, other], resources });
+  drainSlices(run.slices);
+  const got = await run1("ReadVariableOp", { attrs: { dtype: attr.type(F) }, inputs: [h], resources });
+  assertSameTensor(got, want, "the scatter applied to the other step's value");
+});
+
+test("a sliced variable scatter with a bad index stores the rows before it, then fails with TF's message", () => {
+  const { rows, old, idx, updates } = largeScatter(107);
+  const bad = idx.map((v, i) => (i === 600 ? rows : v));
+  const cell: RefCell = { value: old, name: "ref" };
+  const run = startKernel("ScatterUpdate", {
+    attrs: { T: attr.type(F), Tindices: attr.type(I32) },
+    inputs: [cell, ints(bad), updates],
+  });
+  assert.ok(run.slices, "a large ScatterUpdate continues in slices");
+  assert.throws(
+    () => drainSlices(run.slices!),
+    new RegExp(`indices\\[600\\] = ${rows} is not in \\[0, ${rows}\\)`),
+  );
+  assertSameTensor(
+    cell.value!,
+    scatterRows(old, rows, bad, updates, "Update").value,
+    "the rows before the bad index",
+  );
+  assert.notEqual(cell.value, old);
 });

@@ -4,13 +4,17 @@
 // out-of-range index and leaves the rows before it updated, so the caller commits the partial
 // result before reporting the bad index.
 //
-// Updates land in a fresh tensor (TF's copy-on-write mode, see variables.ts). Arithmetic kinds reuse
-// the element-wise op functors (Add, Sub, …) a batch of distinct rows at a time: the k-th time a
-// row is named falls into batch k, which gives the same result as TF's one-row-at-a-time loop.
+// Updates land in a fresh tensor (TF's copy-on-write mode, see variables.ts), made as an ElementJob
+// (element-slices.ts): the indices are walked before anything is written, then one pass copies the
+// old value and one applies the update rows in index order with the element-wise op's function
+// (Add, Sub, …), element by element as TF's loop. Over large tensors the job runs in slices and the
+// new value is stored when it ends (computeScatterUpdate).
 
 import { failedPrecondition, invalidArgument } from "../../framework/errors.js";
-import { shapeString, Tensor } from "../../framework/tensor.js";
-import { type DataType, dataTypeString } from "../../framework/types.js";
+import { bfloat16ToFloat, floatToBfloat16, floatToHalf, halfToFloat } from "../../framework/float16.js";
+import type { KernelSlices } from "../../framework/op-kernel.js";
+import { type NumericArray, shapeString, Tensor } from "../../framework/tensor.js";
+import { DataType, dataTypeString, isComplexType } from "../../framework/types.js";
 import { addFns } from "../Add.js";
 import { divFns } from "../Div.js";
 import { indexPosition, readIndexValues } from "../GatherNd.js";
@@ -18,7 +22,16 @@ import { maximumFns } from "../Maximum.js";
 import { minimumFns } from "../Minimum.js";
 import { mulFns } from "../Mul.js";
 import { subFns } from "../Sub.js";
-import { type BinaryFns, binaryOp } from "./cwise.js";
+import type { BinaryFns } from "./cwise.js";
+import {
+  doneJob,
+  type ElementJob,
+  type ElementPass,
+  jobSlices,
+  jobWork,
+  runWhole,
+  SLICED_MIN_ELEMENTS,
+} from "./element-slices.js";
 import {
   checkTypeConstraint,
   cpuKernel,
@@ -27,7 +40,7 @@ import {
   REAL_NUMBER_TYPES,
   T,
 } from "./kernel-config.js";
-import { allocIndexable, lanesOf, storage } from "./tensor-util.js";
+import { allocIndexable, type Indexable, isHalfLike, lanesOf, storage } from "./tensor-util.js";
 import { handleFromInput, initializedVar } from "./variables.js";
 
 /** TF's scatter_op::UpdateOp. */
@@ -53,41 +66,13 @@ export interface ScatterResult {
   readonly bad: number;
 }
 
-/** Copies `count` rows of `width` storage values: dst row dstRows(j) ← src row srcRows(j). */
-function copyRows(
-  src: ArrayLike<unknown>,
-  dst: { [i: number]: unknown },
-  count: number,
-  width: number,
-  srcRow: (j: number) => number,
-  dstRow: (j: number) => number,
-): void {
-  for (let j = 0; j < count; j++) {
-    const s = srcRow(j) * width;
-    const d = dstRow(j) * width;
-    for (let k = 0; k < width; k++) dst[d + k] = src[s + k];
-  }
-}
-
-/** A tensor of `rows` rows of `width` values, gathered from `src` (storage of the given dtype). */
-function gatherRows(
-  dtype: DataType,
-  src: ArrayLike<unknown>,
-  rows: readonly number[],
-  inner: number,
-): Tensor {
-  const lanes = lanesOf(dtype);
-  const shape = [rows.length, inner];
-  const out = allocIndexable(dtype, rows.length * inner, shape);
-  copyRows(
-    src,
-    out,
-    rows.length,
-    inner * lanes,
-    (j) => rows[j]!,
-    (j) => j,
-  );
-  return new Tensor(dtype, shape, out as unknown as Tensor["data"]);
+/**
+ * A scatter prepared as an ElementJob (element-slices.ts): every index already checked, the job
+ * making the new value, and the position of the bad index to report once it is stored (-1: none).
+ */
+export interface ScatterJob {
+  readonly job: ElementJob<Tensor>;
+  readonly bad: number;
 }
 
 /**
@@ -104,68 +89,207 @@ export function scatterRows(
   kind: ScatterKind,
   untilBad = true,
 ): ScatterResult {
+  const { job, bad } = scatterRowsJob(params, rows, idx, updates, kind, untilBad);
+  return { value: runWhole(job), bad };
+}
+
+/**
+ * scatterRows as a ScatterJob: the indices are walked now; the job copies params into a new tensor
+ * (a variable's value is never written in place, variables.ts), then applies the update rows in
+ * index order, so a row named twice takes its updates in that order whatever the ranges.
+ */
+export function scatterRowsJob(
+  params: Tensor,
+  rows: number,
+  idx: readonly number[],
+  updates: Tensor,
+  kind: ScatterKind,
+  untilBad = true,
+): ScatterJob {
   const dtype = params.dtype;
-  const lanes = lanesOf(dtype);
   const inner = rows === 0 ? 0 : params.numElements / rows;
-  const isBad = (v: number) => v < 0 || v >= rows;
   let bad = -1;
   const positions: number[] = [];
   for (let i = 0; i < idx.length; i++) {
-    if (!isBad(idx[i]!)) positions.push(i);
+    const v = idx[i]!;
+    if (v >= 0 && v < rows) positions.push(i);
     else {
       bad = i;
       if (untilBad) break;
     }
   }
-  if (positions.length === 0) return { value: params, bad };
+  if (positions.length === 0) return { job: doneJob(params), bad };
+  const apply = rowUpdate(kind, dtype, updates.rank === 0);
   const out = allocIndexable(dtype, params.numElements, params.shape);
-  const src = storage(params);
-  // Typed storage copies in bulk; strings and handles element by element.
-  if (ArrayBuffer.isView(out)) (out as unknown as { set(a: unknown): void }).set(src);
-  else
-    copyRows(
-      src as ArrayLike<unknown>,
-      out,
-      1,
-      params.numElements * lanes,
-      () => 0,
-      () => 0,
-    );
+  const update = updatePass(apply, out, storage(updates), positions, idx, inner);
   const value = new Tensor(dtype, params.shape, out as unknown as Tensor["data"]);
-  const scalar = updates.rank === 0;
-  const upd = storage(updates) as ArrayLike<unknown>;
-  const width = inner * lanes;
-  if (kind === "Update") {
-    for (const i of positions) {
-      const d = idx[i]! * width;
-      for (let k = 0; k < width; k++) out[d + k] = upd[scalar ? k % lanes : i * width + k];
+  return { job: { passes: [copyPass(storage(params), out), update], result: () => value }, bad };
+}
+
+/** A pass copying src's storage into dst (same length), over any range of storage values. */
+function copyPass(src: Indexable, dst: Indexable): ElementPass {
+  const run: (s: number, e: number) => void = ArrayBuffer.isView(dst)
+    ? (s, e) => {
+        const from = src as unknown as { subarray(a: number, b: number): ArrayLike<never> };
+        (dst as unknown as { set(a: ArrayLike<never>, at: number): void }).set(from.subarray(s, e), s);
+      }
+    : (s, e) => {
+        const d = dst as { [i: number]: unknown };
+        for (let i = s; i < e; i++) d[i] = src[i];
+      };
+  return { n: src.length, run };
+}
+
+/**
+ * out[d + j] op= upd[u + j] for the elements j in [j0, j1) of a row (offsets in elements; u is
+ * not read for a scalar update, whose one element goes with every j).
+ */
+type RowUpdate = (out: Indexable, upd: Indexable, d: number, u: number, j0: number, j1: number) => void;
+
+/**
+ * The pass applying update row positions[p] to out row idx[positions[p]], p in order, over any
+ * range of the (positions × inner) update elements; a range may end inside a row.
+ */
+function updatePass(
+  apply: RowUpdate,
+  out: Indexable,
+  upd: Indexable,
+  positions: readonly number[],
+  idx: readonly number[],
+  inner: number,
+): ElementPass {
+  const run = (start: number, end: number) => {
+    for (let i = start; i < end; ) {
+      const p = Math.floor(i / inner);
+      const j0 = i - p * inner;
+      const j1 = Math.min(inner, j0 + (end - i));
+      const pos = positions[p]!;
+      apply(out, upd, idx[pos]! * inner, pos * inner, j0, j1);
+      i += j1 - j0;
     }
-    return { value, bad };
+  };
+  // A call of the element function per element (for half/bfloat16 a decode and an encode too).
+  return { n: positions.length * inner, run, cost: 4 };
+}
+
+/**
+ * How one kind updates a row segment of `dtype`: element by element, with the element function
+ * binaryOp would use (cwise.ts) on the same values, stored into storage of the same kind, so the
+ * bits are those of TF's loop over the indices in order.
+ */
+function rowUpdate(kind: ScatterKind, dtype: DataType, scalar: boolean): RowUpdate {
+  if (kind === "Update") return replaceRow(lanesOf(dtype), scalar);
+  const fns = KIND_FNS[kind];
+  const unsupported = () => invalidArgument(`Scatter${kind} does not support dtype ${dataTypeString(dtype)}`);
+  const at = scalar ? () => 0 : (u: number, j: number) => u + j;
+  if (dtype === DataType.DT_INT64 || dtype === DataType.DT_UINT64) {
+    const f = fns.bigint ?? throwError(unsupported());
+    return (out, upd, d, u, j0, j1) => {
+      const [o, v] = [out as unknown as BigInt64Array, upd as unknown as BigInt64Array];
+      for (let j = j0; j < j1; j++) o[d + j] = f(o[d + j]!, v[at(u, j)]!);
+    };
   }
-  // Batch k holds the positions whose row was already named k times before them.
-  const seen = new Map<number, number>();
-  const batches: number[][] = [];
-  for (const i of positions) {
-    const k = seen.get(idx[i]!) ?? 0;
-    seen.set(idx[i]!, k + 1);
-    if (k === batches.length) batches.push([]);
-    batches[k]!.push(i);
+  if (isComplexType(dtype)) return complexRowUpdate(fns.complex ?? throwError(unsupported()), at);
+  if (dtype === DataType.DT_STRING) {
+    const f = fns.string ?? throwError(unsupported());
+    return (out, upd, d, u, j0, j1) => {
+      const [o, v] = [out as unknown as Uint8Array[], upd as unknown as Uint8Array[]];
+      for (let j = j0; j < j1; j++) o[d + j] = f(o[d + j]!, v[at(u, j)]!);
+    };
   }
-  for (const batch of batches) {
-    const targets = batch.map((i) => idx[i]!);
-    const current = gatherRows(dtype, out as unknown as ArrayLike<unknown>, targets, inner);
-    const operand = scalar ? updates : gatherRows(dtype, upd, batch, inner);
-    const result = binaryOp(`Scatter${kind}`, current, operand, KIND_FNS[kind]);
-    copyRows(
-      storage(result) as ArrayLike<unknown>,
-      out,
-      targets.length,
-      width,
-      (j) => j,
-      (j) => targets[j]!,
-    );
+  if (dtype === DataType.DT_RESOURCE) throw unsupported();
+  if (isHalfLike(dtype)) {
+    // binaryOp decodes to float32, computes, stores into float32 and encodes (which rounds to
+    // float32 first, as that store did).
+    const half = dtype === DataType.DT_HALF;
+    const [decode, encode] = half ? [halfToFloat, floatToHalf] : [bfloat16ToFloat, floatToBfloat16];
+    const f = fns.float;
+    return (out, upd, d, u, j0, j1) => {
+      const [o, v] = [out as unknown as Uint16Array, upd as unknown as Uint16Array];
+      for (let j = j0; j < j1; j++) o[d + j] = encode(f(decode(o[d + j]!), decode(v[at(u, j)]!)));
+    };
   }
-  return { value, bad };
+  let f = fns.int ?? fns.float;
+  if (dtype === DataType.DT_BOOL) f = fns.bool ?? throwError(unsupported());
+  else if (dtype === DataType.DT_FLOAT || dtype === DataType.DT_DOUBLE) f = fns.float;
+  return (out, upd, d, u, j0, j1) => {
+    const [o, v] = [out as unknown as NumericArray, upd as unknown as NumericArray];
+    for (let j = j0; j < j1; j++) o[d + j] = f(o[d + j]!, v[at(u, j)]!);
+  };
+}
+
+/** Update's row segment: a copy of `lanes` storage values per element. */
+function replaceRow(lanes: number, scalar: boolean): RowUpdate {
+  if (lanes === 1 && !scalar) {
+    return (out, upd, d, u, j0, j1) => {
+      const o = out as { [i: number]: unknown };
+      for (let j = j0; j < j1; j++) o[d + j] = upd[u + j];
+    };
+  }
+  return (out, upd, d, u, j0, j1) => {
+    const o = out as { [i: number]: unknown };
+    for (let j = j0; j < j1; j++) {
+      const from = (scalar ? 0 : u + j) * lanes;
+      for (let l = 0; l < lanes; l++) o[(d + j) * lanes + l] = upd[from + l];
+    }
+  };
+}
+
+/** A complex kind's row segment: (re, im) pairs through the op's complex function. */
+function complexRowUpdate(
+  f: NonNullable<BinaryFns["complex"]>,
+  at: (u: number, j: number) => number,
+): RowUpdate {
+  const tmp = new Float64Array(2);
+  return (out, upd, d, u, j0, j1) => {
+    const [o, v] = [out as unknown as Float32Array, upd as unknown as Float32Array];
+    for (let j = j0; j < j1; j++) {
+      const [p, q] = [2 * (d + j), 2 * at(u, j)];
+      f(o[p]!, o[p + 1]!, v[q]!, v[q + 1]!, tmp);
+      o[p] = tmp[0]!;
+      o[p + 1] = tmp[1]!;
+    }
+  };
+}
+
+function throwError(e: Error): never {
+  throw e;
+}
+
+/**
+ * A scatter into a variable, whole or in slices (computeJob's rule). `read` gives the variable's
+ * value now (or throws the kernel's error), `prepare` checks the inputs against a value and
+ * prepares the scatter, `store` makes a new value the variable's, `report` is the error for a bad
+ * index, thrown after the store (TF leaves the updates before it, or every good one, in place).
+ *
+ * The new value is stored only when the job ends: a step reading the variable between slices sees
+ * the old value, and a step cancelled between slices leaves it at the old value. If another step
+ * stored a value meanwhile, the scatter is prepared again on that value and run whole, so it lands
+ * after that write, as TF's variable mutex orders writes; a step that keeps writing cannot starve it.
+ */
+export function computeScatterUpdate(
+  read: () => Tensor,
+  prepare: (params: Tensor) => ScatterJob,
+  store: (value: Tensor) => void,
+  report: (params: Tensor, bad: number) => Error,
+): undefined | KernelSlices {
+  const finish = (params: Tensor, s: ScatterJob, value: Tensor) => {
+    store(value);
+    if (s.bad >= 0) throw report(params, s.bad);
+  };
+  const params = read();
+  const first = prepare(params);
+  if (jobWork(first.job) < SLICED_MIN_ELEMENTS) {
+    finish(params, first, runWhole(first.job));
+    return;
+  }
+  return (function* () {
+    const value = yield* jobSlices(first.job);
+    const now = read();
+    if (now === params) return finish(params, first, value);
+    const again = prepare(now);
+    finish(now, again, runWhole(again.job));
+  })();
 }
 
 /** TF's out-of-range message: "indices[1,0] = 7 is not in [0, 5)". */
@@ -193,13 +317,13 @@ function shapesMessage(params: Tensor, indices: Tensor, updates: Tensor): Error 
 }
 
 /** Scatter<Kind>'s checks (scatter_op.cc DoValidationChecking) and update of a ref variable. */
-function scatterRef(params: Tensor, indices: Tensor, updates: Tensor, kind: ScatterKind): ScatterResult {
+function scatterRef(params: Tensor, indices: Tensor, updates: Tensor, kind: ScatterKind): ScatterJob {
   if (params.rank < 1) {
     throw invalidArgument(`params must be at least 1-D, got shape ${shapeString(params.shape)}`);
   }
   if (!validRefShapes(params, indices, updates)) throw shapesMessage(params, indices, updates);
   const idx = readIndexValues(indices);
-  return scatterRows(params, params.shape[0]!, idx, updates, kind);
+  return scatterRowsJob(params, params.shape[0]!, idx, updates, kind);
 }
 
 /**
@@ -207,11 +331,11 @@ function scatterRef(params: Tensor, indices: Tensor, updates: Tensor, kind: Scat
  * updates and its leading dims, not the inner dims (TF leaves a mismatch there undefined; here it
  * is the rank message).
  */
-function scatterResource(params: Tensor, indices: Tensor, updates: Tensor, kind: ScatterKind): ScatterResult {
+function scatterResource(params: Tensor, indices: Tensor, updates: Tensor, kind: ScatterKind): ScatterJob {
   const rankOk = updates.rank === 0 || updates.rank === indices.rank + params.rank - 1;
   if (!rankOk || params.rank === 0) throw shapesMessage(params, indices, updates);
   const idx = readIndexValues(indices);
-  if (idx.length === 0) return { value: params, bad: -1 };
+  if (idx.length === 0) return { job: doneJob(params), bad: -1 };
   // (TF checks the prefix only when there are indices.)
   if (updates.rank !== 0) {
     const prefix = indices.shape.every((d, i) => updates.shape[i] === d);
@@ -222,7 +346,7 @@ function scatterResource(params: Tensor, indices: Tensor, updates: Tensor, kind:
     }
     if (!validRefShapes(params, indices, updates)) throw shapesMessage(params, indices, updates);
   }
-  return scatterRows(params, params.shape[0]!, idx, updates, kind);
+  return scatterRowsJob(params, params.shape[0]!, idx, updates, kind);
 }
 
 const INDEX_TYPES = "Tindices: {int32, int64}";
@@ -256,13 +380,16 @@ export function scatterConfigs(kind: ScatterKind): { ref: KernelConfig; resource
       return {
         compute(ctx) {
           const cell = ctx.inputRef(0);
-          const params = cell.value;
-          if (params === undefined) throw uninitializedRef(input0);
-          const indices = ctx.input(1);
-          const { value, bad } = scatterRef(params, indices, ctx.input(2), kind);
-          cell.value = value;
-          ctx.setOutputRef(0, cell);
-          if (bad >= 0) throw indexNotInRange(indices, readIndexValues(indices), bad, params.shape[0]!);
+          const [indices, updates] = [ctx.input(1), ctx.input(2)];
+          return computeScatterUpdate(
+            () => cell.value ?? throwError(uninitializedRef(input0)),
+            (params) => scatterRef(params, indices, updates, kind),
+            (value) => {
+              cell.value = value;
+              ctx.setOutputRef(0, cell);
+            },
+            (params, bad) => indexNotInRange(indices, readIndexValues(indices), bad, params.shape[0]!),
+          );
         },
       };
     }),
@@ -279,12 +406,15 @@ export function scatterConfigs(kind: ScatterKind): { ref: KernelConfig; resource
       return {
         compute(ctx) {
           const v = initializedVar(ctx, handleFromInput(ctx, 0));
-          const params = v.value!;
-          checkVarDtype(params, dtype);
-          const indices = ctx.input(1);
-          const { value, bad } = scatterResource(params, indices, ctx.input(2), kind);
-          v.value = value;
-          if (bad >= 0) throw indexNotInRange(indices, readIndexValues(indices), bad, params.shape[0]!);
+          const [indices, updates] = [ctx.input(1), ctx.input(2)];
+          return computeScatterUpdate(
+            () => checkVarDtype(v.value, dtype),
+            (params) => scatterResource(params, indices, updates, kind),
+            (value) => {
+              v.value = value;
+            },
+            (params, bad) => indexNotInRange(indices, readIndexValues(indices), bad, params.shape[0]!),
+          );
         },
       };
     }),
@@ -297,11 +427,12 @@ export function uninitializedRef(name: string): Error {
   return failedPrecondition(`Attempting to use uninitialized value ${name}`);
 }
 
-/** TF's dtype check of a resource variable against the op's dtype attr. */
-export function checkVarDtype(value: Tensor, dtype: DataType): void {
+/** TF's dtype check of a resource variable against the op's dtype attr; the value when it passes. */
+export function checkVarDtype(value: Tensor, dtype: DataType): Tensor {
   if (value.dtype !== dtype) {
     throw invalidArgument(
       `Trying to read variable with wrong dtype. Expected ${dataTypeString(dtype)} got ${dataTypeString(value.dtype)}`,
     );
   }
+  return value;
 }

@@ -4,12 +4,16 @@
 // matching slices of updates (replaced, added, subtracted, min or max, see scatter-functor.ts).
 //
 // TF's CPU functor updates every in-range slice and reports the last out-of-range one, so a ref or
-// resource variable keeps the good updates when the op fails.
+// resource variable keeps the good updates when the op fails. Every index is checked before the
+// update runs, as an ElementJob (scatter-functor.ts scatterRowsJob): in slices over large tensors,
+// a variable's new value stored when it ends (computeScatterUpdate).
 
 import { invalidArgument } from "../../framework/errors.js";
+import type { KernelSlices, OpKernelContext } from "../../framework/op-kernel.js";
 import { shapeString, type Tensor } from "../../framework/tensor.js";
 import { DataType } from "../../framework/types.js";
 import { indexPosition, readIndexValues } from "../GatherNd.js";
+import { computeJob, runWhole } from "./element-slices.js";
 import {
   ALL_TYPES,
   checkTypeConstraint,
@@ -20,9 +24,11 @@ import {
 } from "./kernel-config.js";
 import {
   checkVarDtype,
+  computeScatterUpdate,
+  type ScatterJob,
   type ScatterKind,
   type ScatterResult,
-  scatterRows,
+  scatterRowsJob,
   uninitializedRef,
 } from "./scatter-functor.js";
 import { handleFromInput, initializedVar } from "./variables.js";
@@ -127,6 +133,17 @@ export function scatterNdInto(
   updates: Tensor,
   kind: ScatterNdKind,
 ): ScatterResult {
+  const { job, bad } = scatterNdIntoJob(params, indices, updates, kind);
+  return { value: runWhole(job), bad };
+}
+
+/** scatterNdInto as a ScatterJob: every index tuple checked now, the slices updated by the job. */
+export function scatterNdIntoJob(
+  params: Tensor,
+  indices: Tensor,
+  updates: Tensor,
+  kind: ScatterNdKind,
+): ScatterJob {
   const sliceDim = indices.rank > 1 ? indices.shape[indices.rank - 1]! : 1;
   const prefix = params.shape.slice(0, sliceDim);
   const rows = product(prefix);
@@ -143,7 +160,7 @@ export function scatterNdInto(
     }
     flat.push(ok ? offset : -1);
   }
-  return scatterRows(params, rows, flat, updates, kind, false);
+  return scatterRowsJob(params, rows, flat, updates, kind, false);
 }
 
 /** TF's "indices[1] = [4] does not index into shape [4,3]". */
@@ -158,6 +175,28 @@ function badIndexError(params: Tensor, indices: Tensor, bad: number): Error {
 
 export function finishScatter(params: Tensor, indices: Tensor, r: ScatterResult): void {
   if (r.bad >= 0) throw badIndexError(params, indices, r.bad);
+}
+
+/**
+ * The compute of an op making a new tensor (TensorScatter<Kind>, ScatterNdNonAliasingAdd): a bad
+ * index fails it before any work (TF sets no output then), else the job runs (computeJob).
+ */
+export function computeTensorScatter(
+  ctx: OpKernelContext,
+  input: Tensor,
+  indices: Tensor,
+  updates: Tensor,
+  kind: ScatterNdKind,
+): undefined | KernelSlices {
+  const { job, bad } = scatterNdIntoJob(input, indices, updates, kind);
+  if (bad >= 0) throw badIndexError(input, indices, bad);
+  return computeJob(ctx, job);
+}
+
+/** The ref and resource forms' checks and scatter of a variable's value. */
+function prepareVariable(params: Tensor, indices: Tensor, updates: Tensor, kind: ScatterNdKind): ScatterJob {
+  validateVariableInputs(params, indices, updates);
+  return scatterNdIntoJob(params, indices, updates, kind);
 }
 
 export const INDEX_ATTR = "Tindices: {int32, int64}";
@@ -197,15 +236,19 @@ export function scatterNdConfigs(kind: ScatterNdKind): {
       return {
         compute(ctx) {
           const cell = ctx.inputRef(0);
-          const params = cell.value;
-          if (params === undefined) throw uninitializedRef(input0);
-          const indices = ctx.input(1);
-          const updates = ctx.input(2);
-          validateVariableInputs(params, indices, updates);
-          const r = scatterNdInto(params, indices, updates, kind);
-          cell.value = r.value;
-          ctx.setOutputRef(0, cell);
-          finishScatter(params, indices, r);
+          const [indices, updates] = [ctx.input(1), ctx.input(2)];
+          return computeScatterUpdate(
+            () => {
+              if (cell.value === undefined) throw uninitializedRef(input0);
+              return cell.value;
+            },
+            (params) => prepareVariable(params, indices, updates, kind),
+            (value) => {
+              cell.value = value;
+              ctx.setOutputRef(0, cell);
+            },
+            (params, bad) => badIndexError(params, indices, bad),
+          );
         },
       };
     }),
@@ -222,14 +265,15 @@ export function scatterNdConfigs(kind: ScatterNdKind): {
       return {
         compute(ctx) {
           const v = initializedVar(ctx, handleFromInput(ctx, 0));
-          const params = v.value;
-          checkVarDtype(params, dtype);
-          const indices = ctx.input(1);
-          const updates = ctx.input(2);
-          validateVariableInputs(params, indices, updates);
-          const r = scatterNdInto(params, indices, updates, kind);
-          v.value = r.value;
-          finishScatter(params, indices, r);
+          const [indices, updates] = [ctx.input(1), ctx.input(2)];
+          return computeScatterUpdate(
+            () => checkVarDtype(v.value, dtype),
+            (params) => prepareVariable(params, indices, updates, kind),
+            (value) => {
+              v.value = value;
+            },
+            (params, bad) => badIndexError(params, indices, bad),
+          );
         },
       };
     }),
@@ -253,9 +297,7 @@ export function scatterNdConfigs(kind: ScatterNdKind): {
           const indices = ctx.input(1);
           const updates = ctx.input(2);
           validateTensorInputs(input, indices, updates);
-          const r = scatterNdInto(input, indices, updates, kind);
-          finishScatter(input, indices, r);
-          ctx.setOutput(0, r.value);
+          return computeTensorScatter(ctx, input, indices, updates, kind);
         },
       };
     }),

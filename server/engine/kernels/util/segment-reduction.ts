@@ -450,7 +450,7 @@ function sortedFold(
  * A pass over `rows` rows of `cols` elements that calls `part(row, c0, c1)` for the columns of
  * each row inside the range, in row order; ranges may end inside a row.
  */
-function rowsPass(
+export function rowsPass(
   rows: number,
   cols: number,
   part: (row: number, c0: number, c1: number) => void,
@@ -468,13 +468,13 @@ function rowsPass(
 }
 
 /** A tensor's values in compute form (computeInput), with the pass decoding half/bfloat16. */
-function decodedCompute(t: Tensor): { data: ComputeData; passes: ElementPass[] } {
+export function decodedCompute(t: Tensor): { data: ComputeData; passes: ElementPass[] } {
   if (isBig(t.dtype) || isComplex(t.dtype)) return { data: t.data as ComputeData, passes: [] };
   return decodedInput(t);
 }
 
 /** finishOutput as a pass encoding half/bfloat16 and the tensor it makes. */
-function encodedCompute(
+export function encodedCompute(
   dtype: DataType,
   shape: readonly number[],
   out: ComputeData,

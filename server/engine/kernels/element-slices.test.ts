@@ -22,7 +22,7 @@ import {
   halfToFloat,
 } from "../framework/float16.js";
 import type { KernelSlices, RefCell } from "../framework/op-kernel.js";
-import { createResourceMgr, type ResourceMgr } from "../framework/resource-mgr.js";
+import { createResourceMgr } from "../framework/resource-mgr.js";
 import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { addFns } from "./Add.js";
@@ -36,9 +36,11 @@ import { avgPoolGrad, avgPoolGradJob } from "./AvgPoolGrad.js";
 import { biasAdd } from "./BiasAdd.js";
 import { broadcastToJob } from "./BroadcastTo.js";
 import { castJob } from "./Cast.js";
+import { clipByValueJob } from "./ClipByValue.js";
 import { concat, concatJob } from "./ConcatV2.js";
 import { cosFns } from "./Cos.js";
 import { scan, scanJob } from "./Cumsum.js";
+import { depthToSpace, depthToSpaceJob } from "./DepthToSpace.js";
 import { depthwiseConv2dNativeJob } from "./DepthwiseConv2dNative.js";
 import { depthwiseConv2dNativeBackpropFilterJob } from "./DepthwiseConv2dNativeBackpropFilter.js";
 import { depthwiseConv2dNativeBackpropInputJob } from "./DepthwiseConv2dNativeBackpropInput.js";
@@ -60,8 +62,10 @@ import { maxPoolWithArgmax, maxPoolWithArgmaxJob } from "./MaxPoolWithArgmax.js"
 import { mirrorPad, mirrorPadJob } from "./MirrorPad.js";
 import { mirrorPadGrad, mirrorPadGradJob } from "./MirrorPadGrad.js";
 import { mulFns } from "./Mul.js";
+import { oneHotJob } from "./OneHot.js";
 import { packJob, unpack, unpackJob } from "./Pack.js";
 import { pad, padJob } from "./Pad.js";
+import { rangeJob } from "./Range.js";
 import { realDivFns } from "./RealDiv.js";
 import { resourceGatherJob } from "./ResourceGather.js";
 import { reverseJob } from "./ReverseV2.js";
@@ -69,6 +73,7 @@ import { scatterNd, scatterNdJob } from "./ScatterNd.js";
 import { selectJob, selectV2Job } from "./Select.js";
 import { sliceJob } from "./Slice.js";
 import { softmax, softmaxJob } from "./Softmax.js";
+import { spaceToDepth, spaceToDepthJob } from "./SpaceToDepth.js";
 import { split, splitJob } from "./Split.js";
 import { splitVJob } from "./SplitV.js";
 import { sqrtFns } from "./Sqrt.js";
@@ -76,7 +81,7 @@ import { stridedSlice, stridedSliceJob } from "./StridedSlice.js";
 import { tileJob } from "./Tile.js";
 import { transpose, transposeJob } from "./Transpose.js";
 import { assertSameBits } from "./testing/bits.js";
-import { run1, runKernel, startKernel } from "./testing/testing.js";
+import { resourceVar, run1, runKernel, startKernel } from "./testing/testing.js";
 import type { ConvAttrs } from "./util/conv-util.js";
 import { binaryJob, unaryJob } from "./util/cwise.js";
 import { type ElementJob, jobSlices, runWhole, SLICED_MIN_ELEMENTS } from "./util/element-slices.js";
@@ -1510,20 +1515,6 @@ test("DynamicPartition and SparseSegmentMeanGradV2 take the sliced path only ove
     });
   }
 });
-
-/** A resource variable named `name` in `resources` holding `value`; its handle. */
-async function resourceVar(resources: ResourceMgr, name: string, value: Tensor): Promise<Tensor> {
-  const h = await run1("VarHandleOp", {
-    attrs: { dtype: attr.type(value.dtype), shape: attr.shape(value.shape), shared_name: attr.string(name) },
-    resources,
-  });
-  await runKernel("AssignVariableOp", {
-    attrs: { dtype: attr.type(value.dtype) },
-    inputs: [h, value],
-    resources,
-  });
-  return h;
-}
 
 /** Runs a kernel's remaining slices to the end. */
 function drainSlices(slices: KernelSlices): void {

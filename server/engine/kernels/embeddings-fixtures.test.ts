@@ -24,7 +24,7 @@ import {
   toTensor,
   valuesOf,
 } from "./testing/fixture-format.js";
-import { run1, runKernel } from "./testing/testing.js";
+import { resourceVar, run1, runKernel } from "./testing/testing.js";
 
 interface VariableCase {
   readonly op: string;
@@ -73,19 +73,6 @@ function assertTensor(got: Tensor | undefined, want: FxTensor, what: string, app
       assert.ok(close(gr, num(w[0]), tol) && close(gi, num(w[1]), tol), at);
     } else assert.ok(close(g as number, num(w as FxNumber), tol), at);
   });
-}
-
-async function resourceVar(resources: ResourceMgr, name: string, value: Tensor): Promise<Tensor> {
-  const h = await run1("VarHandleOp", {
-    attrs: { dtype: attr.type(value.dtype), shape: attr.shape(value.shape), shared_name: attr.string(name) },
-    resources,
-  });
-  await runKernel("AssignVariableOp", {
-    attrs: { dtype: attr.type(value.dtype) },
-    inputs: [h, value],
-    resources,
-  });
-  return h;
 }
 
 async function readResource(resources: ResourceMgr, h: Tensor, dtype: DataType): Promise<Tensor> {

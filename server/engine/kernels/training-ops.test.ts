@@ -13,7 +13,7 @@ import type { RefCell } from "../framework/op-kernel.js";
 import { createResourceMgr, type ResourceMgr } from "../framework/resource-mgr.js";
 import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { allClose, run1, runKernel, tensorOf, valuesOf } from "./testing/testing.js";
+import { allClose, resourceVar, run1, runKernel, tensorOf, valuesOf } from "./testing/testing.js";
 
 const F = DataType.DT_FLOAT;
 const D = DataType.DT_DOUBLE;
@@ -45,19 +45,6 @@ function rejects(code: string, fragment: string) {
     assert.ok(e.message.includes(fragment), `${JSON.stringify(e.message)} lacks ${JSON.stringify(fragment)}`);
     return true;
   };
-}
-
-async function resourceVar(resources: ResourceMgr, name: string, value: Tensor): Promise<Tensor> {
-  const h = await run1("VarHandleOp", {
-    attrs: { dtype: attr.type(value.dtype), shape: attr.shape(value.shape), shared_name: attr.string(name) },
-    resources,
-  });
-  await runKernel("AssignVariableOp", {
-    attrs: { dtype: attr.type(value.dtype) },
-    inputs: [h, value],
-    resources,
-  });
-  return h;
 }
 
 async function readVar(resources: ResourceMgr, h: Tensor, dtype: DataType): Promise<number[]> {

@@ -2,6 +2,7 @@
 // (attrs come from test/support/attr.ts). Test-only; importing it registers every kernel.
 
 import type { AttrValue } from "../../../../gen/tensorflow/core/framework/attr_value_pb.js";
+import { attr } from "../../../../test/support/attr.js";
 import { failedPrecondition, internal } from "../../framework/errors.js";
 import type { FileSandbox } from "../../framework/file-sandbox.js";
 import {
@@ -153,6 +154,20 @@ export async function run1(op: string, opts: RunOptions = {}): Promise<Tensor> {
   const t = r.outputs[0];
   if (!t) throw internal(`${op} produced no output 0`);
   return t;
+}
+
+/** A resource variable named `name` in `resources` holding `value`; its handle. */
+export async function resourceVar(resources: ResourceMgr, name: string, value: Tensor): Promise<Tensor> {
+  const h = await run1("VarHandleOp", {
+    attrs: { dtype: attr.type(value.dtype), shape: attr.shape(value.shape), shared_name: attr.string(name) },
+    resources,
+  });
+  await runKernel("AssignVariableOp", {
+    attrs: { dtype: attr.type(value.dtype) },
+    inputs: [h, value],
+    resources,
+  });
+  return h;
 }
 
 /** Builds a tensor of any numeric dtype from plain numbers (half/bfloat16 encoded, complex as reals). */

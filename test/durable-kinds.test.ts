@@ -1,8 +1,9 @@
 // The kinds of long-lived state beyond variables, queues and tables (docs/architecture.md,
 // "Resources that outlive a worker thread"; docs/security.md, "Memory"): staging areas, staging
-// maps (incomplete tuples too) and barriers (ready and incomplete tuples) come back after a crash
-// and after the watchdog replaced a thread, per principal; an iterator whose shuffle draws its
-// seeds from a seed-generator resource goes on exactly where it was; and what builds up over many
+// maps (incomplete tuples too), barriers (ready and incomplete tuples) and anonymous memory caches
+// (their elements once complete) come back after a crash and after the watchdog replaced a thread,
+// per principal; an iterator whose shuffle draws its seeds from a seed-generator resource, or that
+// reads and writes a memory cache, goes on exactly where it was; and what builds up over many
 // steps — staged tuples, map entries, barrier tuples, TensorList contents kept in a variable, an
 // in-memory cache, a shuffle buffer — counts in --max-memory-bytes: RESOURCE_EXHAUSTED naming the
 // ceiling, other principals' small steps still run, Reset frees it.
@@ -590,6 +591,204 @@ describe("a barrier outlives its worker thread and counts against the ceiling", 
         assert.equal(again.made, first.made);
       },
       { cpuDevices: 2, maxMemoryBytes: limit },
+    );
+  });
+});
+
+/**
+ * On CPU:1, over a memory cache whose handle is fed as "h" (`mc` makes one): "it" iterates
+ * range(0, 10) shuffled with seeds from a reshuffling seed generator, cached, twice; "it2"
+ * iterates range(100, 110) cached in the same cache.
+ */
+function memoryCacheGraph(): GraphDef {
+  const R = DataType.DT_RESOURCE;
+  const iterator = (name: string, make: string, ds: string, next: string) => [
+    on1(
+      node(name, "IteratorV2", {
+        attrs: { ...sig, shared_name: attr.string(name), container: attr.string("") },
+      }),
+    ),
+    on1(node(make, "MakeIterator", { inputs: [ds, name] })),
+    on1(node(next, "IteratorGetNext", { inputs: [name], attrs: sig })),
+  ];
+  return graph(
+    ...[
+      ["start", 0],
+      ["stop", 10],
+      ["step", 1],
+      ["buffer", 10],
+      ["seed", 5],
+      ["seed2", 6],
+      ["count", 2],
+      ["start2", 100],
+      ["stop2", 110],
+    ].map(([name, v]) => on1(constNode(name as string, I64, [], [v as number]))),
+    on1(
+      node("reshuffle", "Const", {
+        attrs: {
+          dtype: attr.type(DataType.DT_BOOL),
+          value: attr.tensor(
+            create(TensorProtoSchema, { dtype: DataType.DT_BOOL, tensorShape: {}, boolVal: [true] }),
+          ),
+        },
+      }),
+    ),
+    on1(emptyString()),
+    on1(node("mc", "AnonymousMemoryCache", {})),
+    on1(node("h", "Placeholder", { attrs: { dtype: attr.type(R), shape: attr.shape([]) } })),
+    on1(node("gen", "AnonymousSeedGenerator", { inputs: ["seed", "seed2", "reshuffle"] })),
+    on1(node("range", "RangeDataset", { inputs: ["start", "stop", "step"], attrs: sig })),
+    on1(node("shuffled", "ShuffleDatasetV2", { inputs: ["range", "buffer", "gen:0"], attrs: sig })),
+    on1(node("cached", "CacheDatasetV2", { inputs: ["shuffled", "no_file", "h"], attrs: sig })),
+    on1(node("twice", "RepeatDataset", { inputs: ["cached", "count"], attrs: sig })),
+    ...iterator("it", "make", "twice", "next"),
+    on1(node("range2", "RangeDataset", { inputs: ["start2", "stop2", "step"], attrs: sig })),
+    on1(node("cached2", "CacheDatasetV2", { inputs: ["range2", "no_file", "h"], attrs: sig })),
+    ...iterator("it2", "make2", "cached2", "next2"),
+  );
+}
+
+/** A new memory cache of `s` (its handle, to feed as "h"). */
+async function newCache(m: Master, s: string, as = alice) {
+  return fetched(await runStep(m, s, { fetch: ["mc:0"] }, as), "mc:0");
+}
+
+type Handle = Awaited<ReturnType<typeof newCache>>;
+
+/** Runs `target` (a MakeIterator) over the cache `h`. */
+const makeOver = (m: Master, s: string, target: string, h: Handle, as = alice) =>
+  runStep(m, s, { target: [target], feed: [{ name: "h:0", tensor: h }] }, as);
+
+/** `n` elements of `fetch`. */
+async function take(m: Master, s: string, fetch: string, n: number, as = alice): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(...(await get(m, s, fetch, as)));
+  return out;
+}
+
+const rejectsWith = (p: Promise<unknown>, code: string, fragment: string) =>
+  assert.rejects(p, (e: unknown) => {
+    assert.ok(isTfError(e), String(e));
+    assert.equal(tfCodeName(e.code), code, e.message);
+    assert.ok(e.message.includes(fragment), e.message);
+    return true;
+  });
+
+describe("an anonymous memory cache outlives its worker thread", () => {
+  test("its completed elements are kept per principal; a pass over it replays exactly, from a partial cache and from a complete one", async () => {
+    const logs: string[] = [];
+    await withMaster(
+      async (m) => {
+        // Bob's reference: the first repetition fills the cache, the second reads it back.
+        const b = await createSession(m, memoryCacheGraph(), bob);
+        const hb = await newCache(m, b, bob);
+        await makeOver(m, b, "make", hb, bob);
+        const reference = await take(m, b, "next:0", 20, bob);
+        assert.deepEqual(reference.slice(10), reference.slice(0, 10));
+        assert.deepEqual(
+          [...reference.slice(0, 10)].sort((x, y) => x - y),
+          Array.from({ length: 10 }, (_, i) => i),
+        );
+
+        const a = await createSession(m, memoryCacheGraph());
+        const ha = await newCache(m, a);
+        await makeOver(m, a, "make", ha);
+        const seen = await take(m, a, "next:0", 4);
+        // Replaced while the cache is partly written: the pass writes it again from its input.
+        await crashCpu1(m, logs, 1);
+        seen.push(...(await take(m, a, "next:0", 9)));
+        // Replaced once the pass has completed it: the pass reads it back.
+        await watchdogCpu1(m, logs, 2);
+        seen.push(...(await take(m, a, "next:0", 7)));
+        assert.deepEqual(seen, reference);
+        await rejectsWith(get(m, a, "next:0"), "OUT_OF_RANGE", "End of sequence");
+
+        // Datasets made after the replacements read the kept elements, not their own input.
+        await makeOver(m, a, "make2", ha);
+        assert.deepEqual(await take(m, a, "next2:0", 10), reference.slice(0, 10));
+        await makeOver(m, b, "make2", hb, bob);
+        assert.deepEqual(await take(m, b, "next2:0", 10, bob), reference.slice(0, 10));
+        // A new cache is empty: its dataset reads its input.
+        await makeOver(m, a, "make2", await newCache(m, a));
+        assert.deepEqual(
+          await take(m, a, "next2:0", 10),
+          Array.from({ length: 10 }, (_, i) => 100 + i),
+        );
+      },
+      { cpuDevices: 2, workerAbortGraceMs: 300, log: (_l, s) => logs.push(s) },
+    );
+  });
+
+  test("a pass whose cache another iterator completed while it was writing is not replayed; the one that completed it is", async () => {
+    const logs: string[] = [];
+    await withMaster(
+      async (m) => {
+        const a = await createSession(m, memoryCacheGraph());
+        const h = await newCache(m, a);
+        await makeOver(m, a, "make", h);
+        await makeOver(m, a, "make2", h);
+        const first = await take(m, a, "next:0", 3);
+        // it2 reads its whole input first: the cache holds range(100, 110), as in TF.
+        const tens = Array.from({ length: 10 }, (_, i) => 100 + i);
+        assert.deepEqual(await take(m, a, "next2:0", 10), tens);
+        await crashCpu1(m, logs, 1);
+        await rejectsWith(get(m, a, "next:0"), "FAILED_PRECONDITION", "completed by another iterator");
+        await rejectsWith(get(m, a, "next2:0"), "OUT_OF_RANGE", "End of sequence");
+        assert.equal(first.length, 3);
+        await makeOver(m, a, "make", h);
+        assert.deepEqual(await take(m, a, "next:0", 20), [...tens, ...tens]);
+      },
+      { cpuDevices: 2, log: (_l, s) => logs.push(s) },
+    );
+  });
+
+  test("its elements count against --max-memory-bytes while it lives, across a crash; Reset frees them", async () => {
+    const logs: string[] = [];
+    const megabyteSig = { output_types: attr.typeList([F]), output_shapes: attr.shapeList([[MiB / 4]]) };
+    // 16 elements of 1 MiB (one tensor, repeated), cached in a new anonymous cache by each MakeIterator.
+    const cached = () =>
+      graph(
+        ...megabyteOfOnes(),
+        on1(constNode("count", I64, [], [16])),
+        on1(emptyString()),
+        on1(node("mc", "AnonymousMemoryCache", {})),
+        on1(
+          node("one_mb", "TensorDataset", {
+            inputs: ["fill"],
+            attrs: { Toutput_types: attr.typeList([F]), output_shapes: megabyteSig.output_shapes },
+          }),
+        ),
+        on1(node("sixteen", "RepeatDataset", { inputs: ["one_mb", "count"], attrs: megabyteSig })),
+        on1(node("last", "CacheDatasetV2", { inputs: ["sixteen", "no_file", "mc"], attrs: megabyteSig })),
+        on1(
+          node("it", "IteratorV2", {
+            attrs: { ...megabyteSig, shared_name: attr.string("it"), container: attr.string("") },
+          }),
+        ),
+        on1(node("make", "MakeIterator", { inputs: ["last", "it"] })),
+        on1(node("next", "IteratorGetNext", { inputs: ["it"], attrs: megabyteSig })),
+      );
+    const fillNew = async (m: Master, s: string) => {
+      await runStep(m, s, { target: ["make"] }, alice);
+      return fill(m, s, "next");
+    };
+    await withMaster(
+      async (m) => {
+        const a = await createSession(m, cached());
+        const whole = await fillNew(m, a);
+        assert.equal(whole.made, 16);
+        assert.ok(isTfError(whole.error) && tfCodeName(whole.error.code) === "OUT_OF_RANGE");
+        // The first cache keeps its 16 MiB after a replacement and after its pass is gone: a
+        // second one does not fit beside it.
+        await crashCpu1(m, logs, 1);
+        const second = await fillNew(m, a);
+        assert.ok(second.made >= 4 && second.made < 16, `made ${second.made}`);
+        assertCeiling(second.error);
+        await m.reset(create(ResetRequestSchema, {}), alice);
+        const again = await fillNew(m, await createSession(m, cached()));
+        assert.equal(again.made, 16);
+      },
+      { cpuDevices: 2, maxMemoryBytes: CEILING, log: (_l, s) => logs.push(s) },
     );
   });
 });

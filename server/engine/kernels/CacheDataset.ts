@@ -1,14 +1,17 @@
 // TF's CacheDataset and CacheDatasetV2 with an in-memory cache (core/kernels/data/cache_dataset_ops.cc
 // MemoryDataset): the first iterator that reads the input to its end fills the cache, and later
 // iterators (each repetition of a repeated cached dataset) replay it without running the input
-// again. An iterator that stops early leaves the cache empty. A cache file (a non-empty filename)
-// needs the operator's file sandbox.
-//
-// The elements cached count in the server's memory ceiling with the pass of the iterator that read
-// them (a `Holding`): the pass keeps the dataset, and so the cache, alive.
+// again. An iterator that stops early leaves the cache empty (util/memory-cache.ts). A cache file
+// (a non-empty filename) needs the operator's file sandbox.
 //
 // CacheDatasetV2 takes a memory-cache resource: a dummy one (what graphs get) means the dataset's
-// own cache; an anonymous one (AnonymousMemoryCache) is shared by the datasets given it.
+// own cache; an anonymous one (AnonymousMemoryCache) is shared by the datasets given it, and
+// outlives its worker thread with the other durable resources.
+//
+// The elements a writer reads count in the server's memory ceiling with its iterator pass (a
+// `Holding`). Once they complete a dataset's own cache they go on counting so (the pass keeps the
+// dataset, and so the cache, alive); once they complete a shared cache, its durable record counts
+// them instead.
 
 import { unimplemented } from "../framework/errors.js";
 import type { OpKernelContext } from "../framework/op-kernel.js";
@@ -24,32 +27,29 @@ import {
   datasetOp,
   type Element,
   Holding,
+  type IteratorContext,
   outputSignature,
 } from "./util/dataset.js";
 import { type KernelConfig, simpleKernel } from "./util/kernel-config.js";
-import { lookupResource, type ResourceType, resourceHandleInput } from "./util/step-resources.js";
-
-/** TF's MemoryCache: the cached elements once an iterator has read the whole input. */
-export interface MemoryCache {
-  elements: readonly Element[] | undefined;
-  /** How the cached elements are counted (kept with them, so they count as long as they live). */
-  holding?: Holding | undefined;
-}
-
-/** TF's MemoryCacheManager resource type. */
-export const MEMORY_CACHE_RESOURCE: ResourceType = {
-  name: "N10tensorflow4data18MemoryCacheManagerE",
-  hash: 0x6d65_6d63_6163_6865n,
-};
-
-const DUMMY_MEMORY_CACHE_NAME = "DummyMemoryCache";
+import {
+  DUMMY_MEMORY_CACHE_NAME,
+  MEMORY_CACHE_RESOURCE,
+  MemoryCache,
+  reportCompletion,
+} from "./util/memory-cache.js";
+import { lookupResource, resourceHandleInput } from "./util/step-resources.js";
 
 class CacheDatasetValue extends Dataset {
   readonly name = "CacheDataset";
 
+  /**
+   * `shared`: the cache is an AnonymousMemoryCache resource, whose durable record counts its
+   * elements once complete; a dataset's own cache counts them with the pass that filled it.
+   */
   constructor(
     private readonly input: Dataset,
     private readonly cache: MemoryCache,
+    private readonly shared: boolean,
     signature: { dtypes: Dataset["dtypes"]; shapes: Dataset["shapes"] },
   ) {
     super(signature.dtypes, signature.shapes);
@@ -62,24 +62,43 @@ class CacheDatasetValue extends Dataset {
   makeIterator(): DatasetIterator {
     const cached = this.cache.elements;
     if (cached !== undefined) return arrayIterator(cached);
+    this.cache.writerMade();
+    return this.writer();
+  }
+
+  /** TF's MemoryWriterIterator: passes the input through, completing the cache at its end. */
+  private writer(): DatasetIterator {
     const input = this.input.makeIterator();
-    const seen: Element[] = [];
+    const expected = this.input.cardinality();
+    let seen: Element[] | undefined = [];
     const holding = new Holding();
+    let placed = false;
     let done = false;
+    const finish = (ictx: IteratorContext, elements: Element[]) => {
+      seen = undefined;
+      const kept = this.cache.complete(elements, ictx.passId);
+      // A shared cache's durable record counts the elements from now on; a writer whose cache was
+      // completed first keeps nothing.
+      if (kept && !this.shared) this.cache.holding = holding;
+      else holding.bytes = 0;
+    };
     return {
       next: async (ictx) => {
         if (done) return undefined;
+        if (!placed && ictx.passId !== undefined) this.cache.writerPlaced(ictx.passId);
+        placed = true;
         const e = await input.next(ictx);
         if (e === undefined) {
           done = true;
-          if (this.cache.elements === undefined) {
-            this.cache.elements = seen;
-            this.cache.holding = holding;
-          }
+          if (seen !== undefined) finish(ictx, seen);
           return undefined;
         }
-        seen.push(e);
-        holding.change(ictx, e, 1);
+        if (seen !== undefined) {
+          seen.push(e);
+          holding.change(ictx, e, 1);
+          // TF completes the cache as soon as it holds the input's known cardinality.
+          if (seen.length === expected) finish(ictx, seen);
+        }
         return e;
       },
     };
@@ -114,7 +133,7 @@ export const CacheDatasetKernel = datasetOp(
     return (ctx) => {
       const input = datasetInput(ctx, 0);
       filenameArgument(ctx);
-      return new CacheDatasetValue(input, { elements: undefined }, signature);
+      return new CacheDatasetValue(input, new MemoryCache(), false, signature);
     };
   },
 );
@@ -133,11 +152,11 @@ export const CacheDatasetV2Kernel = datasetOp(
       const input = datasetInput(ctx, 0);
       filenameArgument(ctx);
       const h = resourceHandleInput(ctx, 2);
-      const cache =
-        h.name === DUMMY_MEMORY_CACHE_NAME
-          ? { elements: undefined }
-          : lookupResource<MemoryCache>(ctx, h, MEMORY_CACHE_RESOURCE);
-      return new CacheDatasetValue(input, cache, signature);
+      if (h.name === DUMMY_MEMORY_CACHE_NAME) {
+        return new CacheDatasetValue(input, new MemoryCache(), false, signature);
+      }
+      const cache = lookupResource<MemoryCache>(ctx, h, MEMORY_CACHE_RESOURCE);
+      return new CacheDatasetValue(input, cache, true, signature);
     };
   },
 );
@@ -170,10 +189,13 @@ export const AnonymousMemoryCacheKernel: KernelConfig = {
   kernel: simpleKernel("AnonymousMemoryCache", (ctx) => {
     const mgr = ctx.step.resources;
     const name = uniqueResourceName("_AnonymousMemoryCache");
-    mgr.lookupOrCreate<MemoryCache>(mgr.defaultContainer, name, MEMORY_CACHE_RESOURCE.name, () => ({
-      elements: undefined,
-    }));
-    ctx.setOutput(0, cacheHandle(ctx.step.device.name, mgr.defaultContainer, name));
+    const container = mgr.defaultContainer;
+    mgr.lookupOrCreate(container, name, MEMORY_CACHE_RESOURCE.name, () => {
+      const cache = new MemoryCache();
+      reportCompletion(cache, mgr, container, name);
+      return cache;
+    });
+    ctx.setOutput(0, cacheHandle(ctx.step.device.name, container, name));
     ctx.setOutput(1, new Tensor(DataType.DT_VARIANT, [], [EMPTY_VARIANT]));
   }),
 };

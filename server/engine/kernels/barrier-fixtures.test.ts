@@ -2,9 +2,10 @@
 // testdata/gen_barrier_fixtures.py. Each graph runs step by step in one session, as TF ran it:
 // components inserted for many keys at a time, tuples ready once complete and taken in insertion
 // order with TF's insertion indices, closing with and without cancelling pending inserts, small
-// batches from a closed barrier, and TF's errors (construction attrs, component index, signature,
-// empty values, shapes). Waiting, replacement of the worker thread and the memory ceiling are in
-// test/durable-kinds.test.ts.
+// batches from a closed barrier, takes of no and of fewer than no elements (waits that end at the
+// step's deadline among them), and TF's errors (construction attrs, component index, signature,
+// empty values, shapes). Waits other steps end are in util/barrier.test.ts; replacement of the
+// worker thread and the memory ceiling in test/durable-kinds.test.ts.
 
 import { readFileSync } from "node:fs";
 import { type GraphCase, runGraphFixtures } from "./testing/graph-fixtures.js";

@@ -3,11 +3,13 @@
 // worker thread"). Each recorded dataset kernel run is run again, inputs first: the kernel is made
 // from its op and attrs as the executor makes it, with a function runtime over the recorded
 // library, and computed on the recorded input tensors with the random seeds it drew the first time
-// (and copies of the seed generators it was given, as they were then).
+// (and copies of the seed generators it was given, as they were then). A memory cache it was given
+// is the durable resource itself, restored with the others, when the pass's iterators over it read
+// on the replacement what they read on the old thread.
 // It runs in the step of the GetNext that takes the pass up (its device, file sandbox, memory).
 
 import { createFunctionRuntime } from "../executor/function-runtime.js";
-import { internal } from "../framework/errors.js";
+import { failedPrecondition, internal } from "../framework/errors.js";
 import { createFunctionLibrary, type FunctionRuntime } from "../framework/function.js";
 import { lookUpOp } from "../framework/op-def.js";
 import { findKernel, isAsyncKernel, type OpKernelContext } from "../framework/op-kernel.js";
@@ -25,8 +27,10 @@ import {
   type DatasetRecipe,
   type DurablePipeline,
   pipelineLibrary,
+  type RecipeTensor,
   recipeTensor,
 } from "../kernels/util/dataset-recipe.js";
+import { isMemoryCache, MEMORY_CACHE_RESOURCE } from "../kernels/util/memory-cache.js";
 import {
   SEED_GENERATOR_RESOURCE,
   type SeedGeneratorState,
@@ -55,6 +59,30 @@ function seedGeneratorCopy(state: SeedGeneratorState, ictx: IteratorContext): Te
   return new Tensor(DataType.DT_RESOURCE, [], [handle]);
 }
 
+/**
+ * The handle of a memory cache the recorded run was given, once the replay is known to be exact:
+ * the cache was complete when the pass started (its iterators over it all read it), it is still
+ * incomplete (they all wrote, and a writer's elements are the input's), or the pass's only writer
+ * completed it (what it reads back is what it wrote). A cache completed by another writer would
+ * have this pass's writers read what they did not write.
+ */
+function memoryCacheHandle(c: { handle: RecipeTensor; complete: boolean }, ictx: IteratorContext): Tensor {
+  const handle = recipeTensor(c.handle);
+  const h = (handle.data as readonly ResourceHandle[])[0]!;
+  const cache = ictx.step.resources.peek(h.container, h.name, MEMORY_CACHE_RESOURCE.name);
+  if (
+    isMemoryCache(cache) &&
+    !c.complete &&
+    cache.elements !== undefined &&
+    cache.completedFor !== ictx.passId
+  ) {
+    throw failedPrecondition(
+      "the memory cache it reads was completed by another iterator while this pass was writing it",
+    );
+  }
+  return handle;
+}
+
 /** The dataset a recorded pipeline makes, built again in the step of `ictx`. */
 export function rebuildDataset(pipeline: DurablePipeline, ictx: IteratorContext): Dataset {
   const functions = createFunctionRuntime({
@@ -68,6 +96,7 @@ function runRecipe(r: DatasetRecipe, ictx: IteratorContext, functions: FunctionR
   const inputs: Tensor[] = r.inputs.map((i) => {
     if ("dataset" in i) return datasetTensor(runRecipe(i.dataset, ictx, functions));
     if ("seedGenerator" in i) return seedGeneratorCopy(i.seedGenerator, ictx);
+    if ("memoryCache" in i) return memoryCacheHandle(i.memoryCache, ictx);
     return recipeTensor(i.tensor);
   });
   const reg = findKernel(r.op, ictx.step.device.type);

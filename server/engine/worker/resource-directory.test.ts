@@ -118,7 +118,7 @@ describe("the resource directory", () => {
       },
       library: undefined,
     };
-    const pass = { pipeline, produced: 0, held: new HeldBytes() };
+    const pass = { id: "p1", pipeline, produced: 0, held: new HeldBytes() };
     it.pass = pass;
     directory.flush(true);
     assert.equal(published.length, 1);
@@ -140,7 +140,7 @@ describe("the resource directory", () => {
     assert.equal(record.state.pass?.produced, 3);
     assert.deepEqual(record.state.pass?.pipeline?.recipe.op, "TensorDataset");
     // A new pass (MakeIterator) is a new record.
-    it.pass = { pipeline, produced: 0, held: new HeldBytes() };
+    it.pass = { id: "p1", pipeline, produced: 0, held: new HeldBytes() };
     mgr.lookup("", "it", ITERATOR_RESOURCE.name);
     directory.flush(true);
     assert.ok("record" in published.at(-1)!);
@@ -216,7 +216,7 @@ describe("the resource directory", () => {
     const { ceiling, directory, mgr, published } = setUp(10_000);
     const it = mgr.lookupOrCreate("", "it", ITERATOR_RESOURCE.name, () => new IteratorResource([F], [[]]));
     const held = new HeldBytes();
-    it.pass = { pipeline: undefined, produced: 0, held };
+    it.pass = { id: "p1", pipeline: undefined, produced: 0, held };
     directory.flush(true);
     const buffer = new Holding();
     const ictx = { step: undefined as never, held };

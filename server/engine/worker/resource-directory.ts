@@ -1,4 +1,4 @@
-// A worker's resource directory: which long-lived resources (variables, queues, tables, iterators)
+// A worker's resource directory: which long-lived resources (variables, queues, tables, iterators, …)
 // each of its ResourceMgrs holds, kept where a replacement of the worker's thread finds them
 // (docs/architecture.md, "Resources that outlive a worker thread"). TF has no counterpart: a
 // restarted TF worker has empty containers. tfgate runs many tenants' devices as threads of one
@@ -40,6 +40,7 @@ import {
   sameLayoutValue,
   snapshotResource,
 } from "../kernels/util/durable-resources.js";
+import { isMemoryCache, reportCompletion } from "../kernels/util/memory-cache.js";
 import { isSeedGenerator, reportDraws } from "../kernels/util/seed-generator.js";
 import { LEGACY_VAR_TYPE_NAME, VAR_TYPE_NAME, type Var } from "../kernels/util/variables.js";
 import { rebuildDataset } from "./dataset-replay.js";
@@ -147,6 +148,7 @@ export function createResourceDirectory(options: ResourceDirectoryOptions): Reso
         if (value instanceof Error) mgr.markLost(r.container, r.name, r.typeName, value);
         else mgr.restore(r.container, r.name, r.typeName, value);
         if (isSeedGenerator(value)) reportDraws(value, mgr, r.container, r.name);
+        if (isMemoryCache(value)) reportCompletion(value, mgr, r.container, r.name);
         if (r.owner !== undefined) ownBySession(mgr, r.owner, r.container, r.name, r.typeName);
         const key = recordKey(scope, device, r.container, r.typeName, r.name);
         const progress = progressOf(r.typeName, value);

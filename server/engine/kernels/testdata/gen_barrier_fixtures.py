@@ -8,8 +8,11 @@ Run from the repository root with the TF venv:
 
 A barrier lives in a session's resource manager, so every case is a graph run step by step in one
 tf.compat.v1 session (tf_fixtures.graph_record). A step either changes a barrier or looks at it,
-never both: TF runs unordered ops of one step in any order. No step here blocks: waiting and its
-cancellation are tested in test/durable-kinds.test.ts.
+never both: TF runs unordered ops of one step in any order. A step that waits (a take of no or
+fewer than no elements from an empty barrier) ends at its deadline (RunOptions.timeout_in_ms);
+waiting that other steps end, and its cancellation, are tested in util/barrier.test.ts and
+test/durable-kinds.test.ts. TF aborts its process when a take of fewer than no elements finds a
+ready tuple (a negative batch dimension), so no case here does that (util/barrier.test.ts).
 
 Format: {"tensorflow", "graphs": [{"name", "graph" (GraphDef, base64), "ops", "steps": [...]}]}.
 """
@@ -110,10 +113,49 @@ def barrier_errors():
     ]
 
 
+def barrier_take_none():
+    """BarrierTakeMany of 0 and of fewer than no elements, open and closed, with and without
+    allow_small_batch."""
+    b = data_flow_ops.Barrier((tf.float32, tf.float32), shapes=((), ()), shared_name="bn")
+    keys = v1.placeholder(tf.string, [None], name="keys")
+    v = v1.placeholder(tf.float32, [None], name="v")
+    n = v1.placeholder(tf.int32, [], name="n")
+    ins0 = b.insert_many(0, keys, v)
+    ins1 = b.insert_many(1, keys, v)
+    idx, ks, vals = b.take_many(n)
+    sidx, sks, svals = b.take_many(n, allow_small_batch=True)
+    take, small = [idx, ks, *vals], [sidx, sks, *svals]
+    sizes = [b.ready_size(), b.incomplete_size()]
+    wait = 200
+    return [
+        # Open and empty: fewer than no elements wait like any batch not there yet; 0 is empty at once.
+        ([], take, {n: -1}, wait),
+        ([], small, {n: -3}, wait),
+        ([], take, {n: 0}),
+        ([], small, {n: 0}),
+        ([ins0], [], {keys: [b"i"], v: [1]}),
+        ([b.close()], []),
+        # Closed with an incomplete key: a full batch may still come, a small one has nothing.
+        ([], take, {n: -1}, wait),
+        ([], small, {n: -1}),
+        ([], take, {n: 0}),
+        ([], small, {n: 0}),
+        ([ins1], [], {keys: [b"i"], v: [10]}),
+        ([], sizes),
+        ([], take, {n: 0}),
+        ([], take, {n: 1}),
+        # Closed and empty: nothing can come.
+        ([], take, {n: -1}),
+        ([], small, {n: -2}),
+        ([], take, {n: 0}),
+    ]
+
+
 for name, build in [
     ("barrier_basic", barrier_basic),
     ("barrier_cancel", barrier_cancel),
     ("barrier_errors", barrier_errors),
+    ("barrier_take_none", barrier_take_none),
 ]:
     graphs.append(graph_record(name, build))
     print(name, [s.get("error", {}).get("message", "ok")[:110] for s in graphs[-1]["steps"]])

@@ -161,6 +161,15 @@ def _():
     return drain(flat(v1.data.make_one_shot_iterator(ds).get_next()), 13)
 
 
+@graph("cache_completes_at_cardinality")
+def _():
+    # TF completes an in-memory cache once it holds its input's known cardinality, so a take of
+    # exactly that many fills it: the second repetition reads the first one's order back instead
+    # of shuffling again.
+    ds = tf.data.Dataset.range(5).shuffle(5, seed=3, reshuffle_each_iteration=True).cache().take(5).repeat(2)
+    return drain(v1.data.make_one_shot_iterator(ds).get_next(), 11)
+
+
 @graph("captures_and_variables")
 def _():
     w = tf.Variable(10, dtype=tf.int64, name="w")

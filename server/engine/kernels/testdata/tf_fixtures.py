@@ -89,8 +89,9 @@ def session_error(msg):
 
 
 def graph_record(name, build):
-    """build() makes the graph's nodes and returns [(targets, fetches[, feeds])] steps (of
-    ops/tensors; feeds maps a tensor to a value)."""
+    """build() makes the graph's nodes and returns [(targets, fetches[, feeds[, timeout_ms]])]
+    steps (of ops/tensors; feeds maps a tensor to a value; timeout_ms, the step's deadline in
+    RunOptions, for a step that waits)."""
     g = tf.Graph()
     # Each graph's variables under its own name: tfgate's master, like a TF server, shares
     # variables by name across sessions.
@@ -99,9 +100,14 @@ def graph_record(name, build):
     gd = g.as_graph_def()
     recorded = []
     with v1.Session(graph=g) as sess:
-        for targets, fetches, *fed in steps:
-            feeds = fed[0] if fed else {}
+        for targets, fetches, *rest in steps:
+            feeds = rest[0] if rest else {}
+            timeout_ms = rest[1] if len(rest) > 1 else None
             step = {"targets": [t.name for t in targets], "fetches": [f.name for f in fetches]}
+            options = None
+            if timeout_ms is not None:
+                step["timeout_ms"] = timeout_ms
+                options = v1.RunOptions(timeout_in_ms=timeout_ms)
             if feeds:
                 step["feeds"] = {
                     t.name: {"dtype": t.dtype.as_datatype_enum, "shape": list(np.shape(v)),
@@ -109,14 +115,19 @@ def graph_record(name, build):
                     for t, v in feeds.items()
                 }
             try:
-                values = sess.run(list(fetches) + list(targets), feeds)[: len(fetches)]
+                values = sess.run(list(fetches) + list(targets), feeds, options=options)[: len(fetches)]
                 step["outputs"] = [
                     {"dtype": f.dtype.base_dtype.as_datatype_enum, "shape": list(np.shape(v)),
                      "values": [enc_value(x, f.dtype.base_dtype) for x in np.asarray(v).ravel()]}
                     for f, v in zip(fetches, values)
                 ]
             except tf.errors.OpError as e:
-                step["error"] = {"code": e.error_code, "message": session_error(e.message)}
+                message = session_error(e.message)
+                if timeout_ms is not None and e.error_code == tf.errors.DEADLINE_EXCEEDED:
+                    # The deadline's text is the session's, not the op's: DirectSession says "Timed
+                    # out waiting for notification", a master names the step. Both start so.
+                    message = "Timed out waiting for"
+                step["error"] = {"code": e.error_code, "message": message}
             recorded.append(step)
     return {
         "name": name,

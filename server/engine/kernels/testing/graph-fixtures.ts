@@ -23,6 +23,8 @@ export interface GraphCase {
     targets: string[];
     fetches: string[];
     feeds?: Record<string, FxTensor>;
+    /** The step's deadline (RunOptions.timeout_in_ms), for a step that waits. */
+    timeout_ms?: number;
     outputs?: FxTensor[];
     error?: FxError;
   }[];
@@ -85,6 +87,7 @@ export function runGraphFixtures(
               })),
               fetch: step.fetches,
               target: step.targets,
+              ...(step.timeout_ms === undefined ? {} : { options: { timeoutInMs: BigInt(step.timeout_ms) } }),
             });
             if (step.error) {
               await assert.rejects(run, (e: unknown) => {

@@ -7,8 +7,8 @@
 // seed generators it was given) and the function
 // library its functions come from; a rebuilt iterator runs the recipe again and skips the elements
 // the old one had produced. That is exact only where the pipeline is deterministic, so a dataset
-// has no recipe when one of its inputs cannot be kept (a resource other than a seed generator, a
-// variant that is not a dataset, a dataset without a recipe), and a recipe is refused for replay
+// has no recipe when one of its inputs cannot be kept (a resource other than a seed generator or a
+// memory cache, a variant that is not a dataset, a dataset without a recipe), and a recipe is refused for replay
 // when a function it calls holds an unseeded random op (its seeds are drawn by the kernel, not
 // recorded). Sources are read again when replayed (files may have changed, as TF's own restore
 // re-reads them).
@@ -26,24 +26,37 @@ import type { OpKernelConstruction, OpKernelContext } from "../../framework/op-k
 import { crossingStorage, type ResourceHandle, Tensor, type TensorData } from "../../framework/tensor.js";
 import { DataType } from "../../framework/types.js";
 import {
+  DUMMY_MEMORY_CACHE_NAME,
+  isMemoryCache,
+  MEMORY_CACHE_RESOURCE,
+  type MemoryCache,
+} from "./memory-cache.js";
+import {
   DUMMY_SEED_GENERATOR_NAME,
   isSeedGenerator,
   SEED_GENERATOR_RESOURCE,
   type SeedGeneratorState,
 } from "./seed-generator.js";
 
+/** A tensor as a recipe keeps it (structured-clone-able). */
+export interface RecipeTensor {
+  readonly dtype: DataType;
+  readonly shape: readonly number[];
+  readonly data: TensorData;
+}
+
 /** One input of a recorded dataset kernel run. */
 export type RecipeInput =
   | { readonly dataset: DatasetRecipe }
   /** A seed-generator resource, as it was when the run took it (replayed with a private copy). */
   | { readonly seedGenerator: SeedGeneratorState }
-  | {
-      readonly tensor: {
-        readonly dtype: DataType;
-        readonly shape: readonly number[];
-        readonly data: TensorData;
-      };
-    };
+  /**
+   * A memory-cache resource (AnonymousMemoryCache), kept itself with the durable resources: its
+   * handle, and whether it was complete when the pass started (then every iterator of the pass
+   * over it read it; see memory-cache.ts for when a replay is exact otherwise).
+   */
+  | { readonly memoryCache: { readonly handle: RecipeTensor; readonly complete: boolean } }
+  | { readonly tensor: RecipeTensor };
 
 /** A dataset kernel run, as a replacement thread can run it again (structured-clone-able). */
 export interface DatasetRecipe {
@@ -74,6 +87,7 @@ interface Recorded {
     | { readonly dataset: Recorded }
     | { readonly tensor: Tensor }
     | { readonly seedGenerator: SeedGeneratorState }
+    | { readonly memoryCache: { readonly handle: Tensor; readonly cache: MemoryCache } }
   )[];
   readonly libraries: ReadonlySet<FunctionDefLibrary>;
 }
@@ -125,29 +139,43 @@ function recipeOf(
 }
 
 /**
- * A resource input as a recipe keeps it: a dummy seed generator's handle (it names no resource) as
- * is; a seed generator as its state now, before the pass over this dataset draws from it, so a
- * replay draws the same seeds from a copy; undefined for any other resource (state not kept here).
+ * A resource input as a recipe keeps it: a dummy seed generator's or memory cache's handle (it
+ * names no resource) as is; a seed generator as its state now, before the pass over this dataset
+ * draws from it, so a replay draws the same seeds from a copy; a memory cache as its handle (the
+ * cache itself is a durable resource); undefined for any other resource (state not kept here).
  */
 function resourceInput(ctx: OpKernelContext, t: Tensor): Recorded["inputs"][number] | undefined {
   const h = (t.data as readonly ResourceHandle[])[0];
   if (t.rank !== 0 || h === undefined) return undefined;
-  if (h.name === DUMMY_SEED_GENERATOR_NAME) return { tensor: t };
+  if (h.name === DUMMY_SEED_GENERATOR_NAME || h.name === DUMMY_MEMORY_CACHE_NAME) return { tensor: t };
+  if (h.hashCode === MEMORY_CACHE_RESOURCE.hash) {
+    const cache = ctx.step.resources.peek(h.container, h.name, MEMORY_CACHE_RESOURCE.name);
+    return isMemoryCache(cache) ? { memoryCache: { handle: t, cache } } : undefined;
+  }
   if (h.hashCode !== SEED_GENERATOR_RESOURCE.hash) return undefined;
   const gen = ctx.step.resources.peek(h.container, h.name, SEED_GENERATOR_RESOURCE.name);
   return isSeedGenerator(gen) ? { seedGenerator: gen.state } : undefined;
 }
 
-/** A recorded run as a structured-clone-able recipe. */
+/** A recorded run as a structured-clone-able recipe, made when a pass over it starts. */
 function toRecipe(r: Recorded): DatasetRecipe {
   const inputs = r.inputs.map((i): RecipeInput => {
     if ("dataset" in i) return { dataset: toRecipe(i.dataset) };
     if ("seedGenerator" in i) return i;
-    const t = i.tensor;
-    return { tensor: { dtype: t.dtype, shape: t.shape, data: crossingStorage(t.data) } };
+    if ("memoryCache" in i) {
+      const { handle, cache } = i.memoryCache;
+      return { memoryCache: { handle: recipeTensorOf(handle), complete: cache.elements !== undefined } };
+    }
+    return { tensor: recipeTensorOf(i.tensor) };
   });
   return { ...r.run, inputs };
 }
+
+const recipeTensorOf = (t: Tensor): RecipeTensor => ({
+  dtype: t.dtype,
+  shape: t.shape,
+  data: crossingStorage(t.data),
+});
 
 function usesFunctions(attrs: AttrMap): boolean {
   return Object.values(attrs).some(
@@ -179,7 +207,7 @@ export function pipelineLibrary(p: DurablePipeline): FunctionDefLibrary {
 }
 
 /** A recorded input tensor as a tensor again. */
-export function recipeTensor(t: Extract<RecipeInput, { tensor: unknown }>["tensor"]): Tensor {
+export function recipeTensor(t: RecipeTensor): Tensor {
   return new Tensor(t.dtype, t.shape, t.data);
 }
 
@@ -189,7 +217,7 @@ export function pipelineBytes(p: DurablePipeline): number {
     256 +
     r.inputs.reduce((sum, i) => {
       if ("dataset" in i) return sum + visit(i.dataset);
-      if ("seedGenerator" in i) return sum + 32;
+      if ("seedGenerator" in i || "memoryCache" in i) return sum + 32;
       const d = i.tensor.data;
       return sum + (ArrayBuffer.isView(d) ? d.byteLength : 8 * d.length + objectBytes(d));
     }, 0);

@@ -44,6 +44,8 @@ export interface IteratorContext {
   readonly functions?: FunctionScope;
   /** What the iterator's pass keeps between GetNexts, counted as long-lived state (see hold). */
   readonly held?: HeldBytes | undefined;
+  /** The id of the iterator pass (IteratorPass.id) the element is for; absent outside a pass. */
+  readonly passId?: string | undefined;
 }
 
 /**

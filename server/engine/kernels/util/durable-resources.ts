@@ -15,9 +15,10 @@
 // rebuilds the dataset and skips those elements. Otherwise GetNext fails FAILED_PRECONDITION after
 // a restart until MakeIterator starts a new pass. A seed generator keeps its seeds and how far its
 // stream went; a barrier its flags, insertion index, incomplete tuples and ready queue; a staging
-// area its bounds and tuples; a staging map its bounds, complete and
-// incomplete tuples and TF's byte count. Kinds with no durable form (stacks, TensorArrays outside a step, memory caches) come
-// back "lost": every use fails ABORTED saying the worker was restarted.
+// area its bounds and tuples; a staging map its bounds, complete and incomplete tuples and TF's byte
+// count; a memory cache (AnonymousMemoryCache) its elements once complete, and the pass it is exact
+// for (memory-cache.ts). Kinds with no durable form (stacks, TensorArrays outside a step) come back
+// "lost": every use fails ABORTED saying the worker was restarted.
 
 import { aborted, failedPrecondition } from "../../framework/errors.js";
 import type { RefCell } from "../../framework/op-kernel.js";
@@ -34,6 +35,7 @@ import { HeldBytes } from "./dataset.js";
 import { type DurablePipeline, pipelineBytes } from "./dataset-recipe.js";
 import { ITERATOR_RESOURCE, IteratorResource, type RebuildDataset } from "./iterator-resource.js";
 import { LOOKUP_TABLE_TYPE, type LookupTable } from "./lookup-table.js";
+import { MEMORY_CACHE_RESOURCE, MemoryCache } from "./memory-cache.js";
 import { new64 } from "./philox-random.js";
 import {
   FifoQueue,
@@ -124,7 +126,11 @@ export type DurableState =
       readonly dtypes: readonly DataType[];
       readonly shapes: readonly IteratorShape[];
       /** The pass to take up again (how its dataset was made, elements produced), if any. */
-      readonly pass?: { readonly pipeline: DurablePipeline | undefined; readonly produced: number };
+      readonly pass?: {
+        readonly id: string;
+        readonly pipeline: DurablePipeline | undefined;
+        readonly produced: number;
+      };
     }
   | { readonly kind: "seedGenerator"; readonly generator: SeedGeneratorState }
   | {
@@ -156,6 +162,12 @@ export type DurableState =
       readonly incomplete: readonly (readonly [bigint, readonly (WireTensor | null)[]])[];
       /** TF's own byte count, which decides when a put waits (staging-map.ts). */
       readonly bytes: number;
+    }
+  | {
+      readonly kind: "memoryCache";
+      /** The cached elements once complete; an incomplete cache keeps none (TF discards them). */
+      readonly elements: readonly (readonly WireTensor[])[] | undefined;
+      readonly completedFor: string | undefined;
     }
   | { readonly kind: "lost"; readonly typeName: string };
 
@@ -257,6 +269,9 @@ export function changeMark(typeName: string, value: unknown): unknown {
       return undefined;
     case SEED_GENERATOR_RESOURCE.name:
       return (value as SeedGenerator).state.pairs;
+    case MEMORY_CACHE_RESOURCE.name:
+      // Completed once, with a new array: until then nothing of it is kept.
+      return (value as MemoryCache).elements ?? MEMORY_CACHE_RESOURCE;
     default:
       return typeName;
   }
@@ -307,7 +322,7 @@ export function snapshotResource(typeName: string, value: unknown): DurableState
     }
     case ITERATOR_RESOURCE.name: {
       const r = value as IteratorResource;
-      const pass = r.pass && { pipeline: r.pass.pipeline, produced: r.pass.produced };
+      const pass = r.pass && { id: r.pass.id, pipeline: r.pass.pipeline, produced: r.pass.produced };
       return { kind: "iterator", dtypes: r.dtypes, shapes: r.shapes, ...(pass ? { pass } : {}) };
     }
     case SEED_GENERATOR_RESOURCE.name:
@@ -322,6 +337,11 @@ export function snapshotResource(typeName: string, value: unknown): DurableState
       return snapshotStagingMap(value as StagingMap);
     case BARRIER_RESOURCE.name:
       return snapshotBarrier(value as Barrier);
+    case MEMORY_CACHE_RESOURCE.name: {
+      const c = value as MemoryCache;
+      const elements = c.elements?.map((e) => e.map(toWireTensor));
+      return { kind: "memoryCache", elements, completedFor: c.completedFor };
+    }
     default:
       return { kind: "lost", typeName };
   }
@@ -464,6 +484,8 @@ export function durableBytes(s: DurableState): number {
       );
     case "iterator":
       return s.pass?.pipeline === undefined ? 0 : pipelineBytes(s.pass.pipeline);
+    case "memoryCache":
+      return (s.elements ?? []).reduce((sum, e) => sum + e.reduce((a, t) => a + tensorBytes(t), 0), 0);
     default:
       return 0;
   }
@@ -514,7 +536,8 @@ export function reviveResource(s: DurableState, where: string, rebuild?: Rebuild
       if (s.pass?.pipeline === undefined || rebuild === undefined) {
         return IteratorResource.restarted(s.dtypes, s.shapes, error);
       }
-      const pass = { pipeline: s.pass.pipeline, produced: s.pass.produced, held: new HeldBytes() };
+      const { id, pipeline, produced } = s.pass;
+      const pass = { id, pipeline, produced, held: new HeldBytes() };
       return IteratorResource.restored(s.dtypes, s.shapes, pass, rebuild, error);
     }
     case "seedGenerator":
@@ -528,6 +551,11 @@ export function reviveResource(s: DurableState, where: string, rebuild?: Rebuild
       return reviveStagingMap(s);
     case "barrier":
       return reviveBarrier(s);
+    case "memoryCache":
+      return new MemoryCache(
+        s.elements?.map((e) => e.map(fromWireTensor)),
+        s.completedFor,
+      );
     case "lost":
       return lostError(where, s.typeName);
   }

@@ -36,6 +36,8 @@ export const ITERATOR_RESOURCE: ResourceType = {
  * keeps between GetNexts (shuffle buffers, caches), which the memory ceiling counts with it.
  */
 export interface IteratorPass {
+  /** Unique across threads; kept with the pass, so a replayed pass has its original's id. */
+  readonly id: string;
   readonly pipeline: DurablePipeline | undefined;
   produced: number;
   readonly held: HeldBytes;
@@ -89,7 +91,7 @@ export class IteratorResource {
       this.functions = new Map();
       this.lost = undefined;
       this.pending = undefined;
-      this.pass = { pipeline, produced: 0, held: new HeldBytes() };
+      this.pass = { id: uniqueResourceName("_pass"), pipeline, produced: 0, held: new HeldBytes() };
     };
     // Queued behind a running GetNext, as TF's MakeIterator waits for the iterator's lock.
     this.tail = this.tail.then(start, start);
@@ -137,11 +139,11 @@ export class IteratorResource {
 
   /** Takes up a kept pass: a new pass over the rebuilt dataset, moved past what was produced. */
   private async resume(p: PendingRestore, ictx: IteratorContext): Promise<void> {
-    const { pipeline, produced } = p.pass;
+    const { pipeline, produced, id: passId } = p.pass;
     let it: DatasetIterator;
     try {
       if (pipeline === undefined) throw p.error;
-      const ds = p.rebuild(pipeline, ictx);
+      const ds = p.rebuild(pipeline, { ...ictx, passId });
       verifyTypes(this.dtypes, ds.dtypes);
       verifyShapes(this.shapes, ds.shapes);
       iterated.add(ds);
@@ -152,7 +154,7 @@ export class IteratorResource {
       throw this.lost;
     }
     const functions: FunctionScope = new Map();
-    const scoped = { ...ictx, functions, held: p.pass.held };
+    const scoped = { ...ictx, functions, held: p.pass.held, passId };
     try {
       for (let i = 0; i < produced; i++) {
         await checkpoint(ictx);
@@ -183,7 +185,7 @@ export class IteratorResource {
         );
       }
       const pass = this.pass;
-      const e = await it.next({ ...ictx, functions: this.functions, held: pass?.held });
+      const e = await it.next({ ...ictx, functions: this.functions, held: pass?.held, passId: pass?.id });
       if (e !== undefined && pass !== undefined) pass.produced++;
       return e;
     };

@@ -609,6 +609,18 @@ export class PriorityQueue extends Queue {
   protected restore(tuple: Tuple): void {
     this.push(tuple);
   }
+
+  /**
+   * A batch of fewer than no elements (only BarrierTakeMany asks for one: the queue ops refuse a
+   * negative num_elements). TF waits while the queue is empty, as for any batch it cannot give
+   * yet; once an element is there it makes a batch of -n rows, a shape check that aborts TF's
+   * process. Here that step fails with the check's own status, and the element stays.
+   */
+  private negativeBatch(a: Attempt, size: number): Run {
+    if (size === 0) return Run.NoProgress;
+    a.status ??= invalidArgument(`Expected shape dimensions to be non-negative, got ${a.elementsRequested}`);
+    return Run.Complete;
+  }
   protected override checkDequeueMany(): void {
     if (!this.specifiedShapes) {
       throw invalidArgument("PriorityQueue's DequeueMany requires the components to have specified shapes.");
@@ -624,6 +636,7 @@ export class PriorityQueue extends Queue {
     if (this.closed && (size === 0 || (!allowSmallBatch && size < a.elementsRequested))) {
       return this.insufficient(a, size);
     }
+    if (a.elementsRequested < 0) return this.negativeBatch(a, size);
     if (size < a.elementsRequested) {
       if (size === 0 || !(this.closed && allowSmallBatch)) return Run.NoProgress;
       for (let k = 0; k < size; k++) this.take();

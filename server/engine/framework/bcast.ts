@@ -63,32 +63,9 @@ export function forEachBroadcastRun(
   bStrides: readonly number[],
   body: (o: number, a: number, b: number, count: number, aStep: number, bStep: number) => void,
 ): void {
-  const rank = outShape.length;
   let total = 1;
   for (const d of outShape) total *= d;
-  if (total === 0) return;
-  if (rank === 0) {
-    body(0, 0, 0, 1, 0, 0);
-    return;
-  }
-  const inner = outShape[rank - 1]!;
-  const aStep = aStrides[rank - 1]!;
-  const bStep = bStrides[rank - 1]!;
-  const idx = new Array<number>(rank).fill(0);
-  let a = 0;
-  let b = 0;
-  for (let o = 0; o < total; o += inner) {
-    body(o, a, b, inner, aStep, bStep);
-    for (let d = rank - 2; d >= 0; d--) {
-      idx[d]!++;
-      a += aStrides[d]!;
-      b += bStrides[d]!;
-      if (idx[d]! < outShape[d]!) break;
-      a -= aStrides[d]! * outShape[d]!;
-      b -= bStrides[d]! * outShape[d]!;
-      idx[d] = 0;
-    }
-  }
+  forEachBroadcastRunIn(outShape, aStrides, bStrides, 0, total, body);
 }
 
 /**

@@ -126,20 +126,24 @@ const frame = (message: Uint8Array, flags = 0): Buffer => {
   return f;
 };
 
-type Wire = "connect-proto" | "connect-json" | "grpc-web";
+type Wire = "connect-proto" | "connect-json" | "grpc-web" | "grpc-web-json";
 
 const contentTypes: Record<Wire, string> = {
   "connect-proto": "application/proto",
   "connect-json": "application/json",
   "grpc-web": "application/grpc-web+proto",
+  "grpc-web-json": "application/grpc-web+json",
 };
+
+const wires = ["connect-proto", "connect-json", "grpc-web", "grpc-web-json"] as const;
+const isGrpcWeb = (wire: Wire): boolean => wire.startsWith("grpc-web");
+const isJson = (wire: Wire): boolean => wire.endsWith("json");
 
 /** The request body of `message` in a wire protocol. */
 function encode<Desc extends DescMessage>(wire: Wire, schema: Desc, message: MessageInitShape<Desc>): Buffer {
   const m = create(schema, message);
-  if (wire === "connect-json") return Buffer.from(toJsonString(schema, m));
-  const bytes = Buffer.from(toBinary(schema, m));
-  return wire === "grpc-web" ? frame(bytes) : bytes;
+  const bytes = isJson(wire) ? Buffer.from(toJsonString(schema, m)) : Buffer.from(toBinary(schema, m));
+  return isGrpcWeb(wire) ? frame(bytes) : bytes;
 }
 
 const runStep = (
@@ -171,12 +175,19 @@ function observed(a: Answer, sessionHandles: readonly string[] = []): Record<str
     if (!text.startsWith("{")) {
       const grpcWeb = a.body[0] === 0 && a.body.length > 5 && a.body.readUInt32BE(1) < a.body.length;
       const message = grpcWeb ? a.body.subarray(5, 5 + a.body.readUInt32BE(1)) : a.body;
-      const devices = fromBinary(ListDevicesResponseSchema, message);
-      for (const d of [...devices.localDevice, ...devices.remoteDevice]) d.incarnation = 0n;
-      body = `${Buffer.from(toBinary(ListDevicesResponseSchema, devices)).toString("hex")}${grpcWeb ? a.body.subarray(5 + message.length).toString("hex") : ""}`;
+      const rest = grpcWeb ? a.body.subarray(5 + message.length).toString("hex") : "";
+      body = `${withoutIncarnations(message, String(headers["content-type"]).includes("json"))}${rest}`;
     }
   }
   return { status: a.status, ...headers, body };
+}
+
+/** A ListDevicesResponse with every incarnation 0 (binary, as hex) or "x" (JSON, as text). */
+function withoutIncarnations(message: Buffer, json: boolean): string {
+  if (json) return message.toString("latin1").replace(/"incarnation":\s*"\d+"/g, '"incarnation":"x"');
+  const devices = fromBinary(ListDevicesResponseSchema, message);
+  for (const d of [...devices.localDevice, ...devices.remoteDevice]) d.incarnation = 0n;
+  return Buffer.from(toBinary(ListDevicesResponseSchema, devices)).toString("hex");
 }
 
 async function createSession(origin: string): Promise<string> {
@@ -282,13 +293,13 @@ describe("the Connect and gRPC-Web fast path answers as connect-es does", () => 
   }
 
   for (const transport of ["h2", "h1"] as const) {
-    for (const wire of ["connect-proto", "connect-json", "grpc-web"] as const) {
+    for (const wire of wires) {
       const post = (path: string, body: Buffer, headers: Record<string, string> = {}): Request => ({
         path,
         body,
         headers: {
           "content-type": contentTypes[wire],
-          ...(wire === "grpc-web" ? { "x-grpc-web": "1" } : {}),
+          ...(isGrpcWeb(wire) ? { "x-grpc-web": "1" } : {}),
           ...headers,
         },
       });
@@ -329,7 +340,7 @@ describe("the Connect and gRPC-Web fast path answers as connect-es does", () => 
           post(tfPath("RunStep"), runStep(wire, "no-such-session", ["c:0"])),
           true,
         );
-        if (wire !== "grpc-web") {
+        if (!isGrpcWeb(wire)) {
           assert.equal(a.status, 409);
           assert.equal((JSON.parse(a.body.toString()) as { code: string }).code, "aborted");
         }
@@ -351,39 +362,37 @@ describe("the Connect and gRPC-Web fast path answers as connect-es does", () => 
             (s) => post(tfPath("RunStep"), runStep(wire, handle(s), ["c:0"], { requestId })),
             true,
           );
-          if (wire !== "grpc-web") assert.equal(a.status, attempt === "first" ? 200 : 409, attempt);
+          if (!isGrpcWeb(wire)) assert.equal(a.status, attempt === "first" ? 200 : 409, attempt);
         }
       });
 
       test(`${transport} ${wire}: malformed bodies`, async () => {
-        const bodies =
-          wire === "connect-json"
-            ? [
-                "",
-                "{",
-                "[]",
-                '{"sessionHandle": 5}',
-                '{"noSuchField": 1}',
-                "\uFEFF{}",
-                '{"fetch": ["\\ud800"]}',
-              ]
-            : wire === "connect-proto"
-              ? ["", "\xff\xff\xff", "\x0a\x05\x61"]
-              : [];
+        const bodies = isJson(wire)
+          ? [
+              "",
+              "{",
+              "[]",
+              '{"sessionHandle": 5}',
+              '{"noSuchField": 1}',
+              "\uFEFF{}",
+              '{"fetch": ["\\ud800"]}',
+            ]
+          : wire === "connect-proto"
+            ? ["", "\xff\xff\xff", "\x0a\x05\x61"]
+            : [];
         for (const body of bodies) {
-          await same(
-            transport,
-            post(tfPath("RunStep"), Buffer.from(body, wire === "connect-json" ? "utf8" : "latin1")),
-            true,
-          );
+          const bytes = Buffer.from(body, isJson(wire) ? "utf8" : "latin1");
+          await same(transport, post(tfPath("RunStep"), isGrpcWeb(wire) ? frame(bytes) : bytes), true);
         }
-        if (wire === "grpc-web") {
+        if (isGrpcWeb(wire)) {
           for (const body of [
             Buffer.alloc(0),
             Buffer.from([0, 0, 0]),
             frame(Buffer.from([0xff, 0xff, 0xff])),
             Buffer.concat([frame(Buffer.alloc(0)), frame(Buffer.alloc(0))]),
             Buffer.concat([frame(Buffer.alloc(0)), Buffer.from([0, 0])]),
+            Buffer.concat([frame(Buffer.from([0xff, 0xff, 0xff])), frame(Buffer.alloc(0))]),
+            Buffer.concat([frame(Buffer.from("{}")), frame(Buffer.from([0xff, 0xff, 0xff]))]),
             frame(gzipSync(Buffer.alloc(0)), 1),
           ]) {
             await same(transport, post(tfPath("ListDevices"), body), true);
@@ -394,12 +403,12 @@ describe("the Connect and gRPC-Web fast path answers as connect-es does", () => 
       test(`${transport} ${wire}: message size limits, announced and after decompression`, async () => {
         const big = runStep(wire, "x".repeat(5000), []);
         const a = await same(transport, post(tfPath("RunStep"), big), true);
-        if (wire !== "grpc-web") assert.equal(a.status, 429);
-        const zipped = gzipSync(wire === "grpc-web" ? big.subarray(5) : big);
-        const encodingHeader = wire === "grpc-web" ? "grpc-encoding" : "content-encoding";
+        if (!isGrpcWeb(wire)) assert.equal(a.status, 429);
+        const zipped = gzipSync(isGrpcWeb(wire) ? big.subarray(5) : big);
+        const encodingHeader = isGrpcWeb(wire) ? "grpc-encoding" : "content-encoding";
         await same(
           transport,
-          post(tfPath("RunStep"), wire === "grpc-web" ? frame(zipped, 1) : zipped, {
+          post(tfPath("RunStep"), isGrpcWeb(wire) ? frame(zipped, 1) : zipped, {
             [encodingHeader]: "gzip",
           }),
           true,
@@ -408,9 +417,9 @@ describe("the Connect and gRPC-Web fast path answers as connect-es does", () => 
 
       test(`${transport} ${wire}: compression of requests, Accept-Encoding`, async () => {
         const plain = encode(wire, ListDevicesRequestSchema, {});
-        const encodingHeader = wire === "grpc-web" ? "grpc-encoding" : "content-encoding";
-        const acceptHeader = wire === "grpc-web" ? "grpc-accept-encoding" : "accept-encoding";
-        const zipped = wire === "grpc-web" ? frame(gzipSync(plain.subarray(5)), 1) : gzipSync(plain);
+        const encodingHeader = isGrpcWeb(wire) ? "grpc-encoding" : "content-encoding";
+        const acceptHeader = isGrpcWeb(wire) ? "grpc-accept-encoding" : "accept-encoding";
+        const zipped = isGrpcWeb(wire) ? frame(gzipSync(plain.subarray(5)), 1) : gzipSync(plain);
         await same(transport, post(tfPath("ListDevices"), zipped, { [encodingHeader]: "gzip" }), true);
         await same(transport, post(tfPath("ListDevices"), plain, { [acceptHeader]: "br, gzip" }), true);
         await same(
@@ -422,7 +431,7 @@ describe("the Connect and gRPC-Web fast path answers as connect-es does", () => 
           transport,
           post(
             tfPath("ListDevices"),
-            wire === "grpc-web" ? frame(Buffer.from([1, 2, 3]), 1) : Buffer.from([1, 2, 3]),
+            isGrpcWeb(wire) ? frame(Buffer.from([1, 2, 3]), 1) : Buffer.from([1, 2, 3]),
             {
               [encodingHeader]: "deflate",
             },
@@ -432,7 +441,7 @@ describe("the Connect and gRPC-Web fast path answers as connect-es does", () => 
       });
 
       test(`${transport} ${wire}: an expired deadline`, async () => {
-        const timeout = wire === "grpc-web" ? { "grpc-timeout": "200m" } : { "connect-timeout-ms": "200" };
+        const timeout = isGrpcWeb(wire) ? { "grpc-timeout": "200m" } : { "connect-timeout-ms": "200" };
         for (const store of [false, true]) {
           const a = await same(
             transport,
@@ -444,20 +453,23 @@ describe("the Connect and gRPC-Web fast path answers as connect-es does", () => 
               ),
             true,
           );
-          if (wire !== "grpc-web" && !store) assert.equal(a.status, 504);
+          if (!isGrpcWeb(wire) && !store) assert.equal(a.status, 504);
         }
       });
 
       test(`${transport} ${wire}: what the fast path leaves to connect-es`, async () => {
         const plain = encode(wire, ListDevicesRequestSchema, {});
-        const encodingHeader = wire === "grpc-web" ? "grpc-encoding" : "content-encoding";
-        const timeoutHeader = wire === "grpc-web" ? "grpc-timeout" : "connect-timeout-ms";
+        const encodingHeader = isGrpcWeb(wire) ? "grpc-encoding" : "content-encoding";
+        const timeoutHeader = isGrpcWeb(wire) ? "grpc-timeout" : "connect-timeout-ms";
         await same(transport, post(tfPath("ListDevices"), plain, { [encodingHeader]: "snappy" }), false);
         await same(transport, post(tfPath("ListDevices"), plain, { [timeoutHeader]: "1x" }), false);
         await same(transport, post(tfPath("ListDevices"), plain, { ":authority": "evil.example" }), false);
         await same(transport, post(tfPath("Nope"), plain), false);
         await same(transport, { ...post(tfPath("ListDevices"), Buffer.alloc(0)), method: "GET" }, false);
         await same(transport, post(tfPath("ListDevices"), plain, { "content-type": "text/plain" }), false);
+        // gRPC-Web text (base64): connect-es refuses it (415).
+        const text = isJson(wire) ? "application/grpc-web-text+json" : "application/grpc-web-text";
+        await same(transport, post(tfPath("ListDevices"), plain, { "content-type": text }), false);
         await same(
           transport,
           {
@@ -483,7 +495,7 @@ describe("authentication and CORS on the Connect and gRPC-Web fast path", () => 
     );
     try {
       for (const transport of ["h2", "h1"] as const) {
-        for (const wire of ["connect-proto", "connect-json", "grpc-web"] as const) {
+        for (const wire of wires) {
           const seen: Record<string, unknown>[][] = [];
           for (const s of servers) {
             const answers = [];
@@ -500,7 +512,7 @@ describe("authentication and CORS on the Connect and gRPC-Web fast path", () => 
             }
             seen.push(answers);
           }
-          if (wire !== "grpc-web") assert.equal(seen[0]?.[0]?.status, 401);
+          if (!isGrpcWeb(wire)) assert.equal(seen[0]?.[0]?.status, 401);
           assert.deepEqual(seen[0], seen[1], `${transport} ${wire}`);
         }
       }
@@ -642,7 +654,7 @@ describe("cancellation, keep-alive, shutdown and metrics", () => {
       const counters = [];
       for (const s of servers) {
         const sessionHandle = await createSession(s.origin);
-        for (const wire of ["connect-proto", "connect-json", "grpc-web"] as const) {
+        for (const wire of wires) {
           const headers = { "content-type": contentTypes[wire] };
           await send("h2", s.port, {
             path: tfPath("RunStep"),
@@ -685,8 +697,8 @@ describe("cancellation, keep-alive, shutdown and metrics", () => {
         const sessionHandle = await createSession(s.origin);
         const seen = [];
         for (const transport of ["h2", "h1"] as const) {
-          for (const wire of ["connect-proto", "connect-json", "grpc-web"] as const) {
-            const accept = wire === "grpc-web" ? "grpc-accept-encoding" : "accept-encoding";
+          for (const wire of wires) {
+            const accept = isGrpcWeb(wire) ? "grpc-accept-encoding" : "accept-encoding";
             for (const fetchName of ["big:0", "c:0", "nope:0"]) {
               const a = await send(transport, s.port, {
                 path: tfPath("RunStep"),
@@ -744,6 +756,16 @@ describe("real clients on the Connect and gRPC-Web fast path", () => {
         createGrpcWebTransport({ baseUrl: server.origin, httpVersion: "1.1" }),
       ],
       ["gRPC-Web HTTP/2", "grpc-web", createGrpcWebTransport({ baseUrl: server.origin, httpVersion: "2" })],
+      [
+        "gRPC-Web JSON HTTP/1.1",
+        "grpc-web",
+        createGrpcWebTransport({ baseUrl: server.origin, httpVersion: "1.1", useBinaryFormat: false }),
+      ],
+      [
+        "gRPC-Web JSON HTTP/2",
+        "grpc-web",
+        createGrpcWebTransport({ baseUrl: server.origin, httpVersion: "2", useBinaryFormat: false }),
+      ],
     ] as const;
 
   test("connect-node: a RunStep, an ABORTED error and a deadline over every transport, all on the fast path", async () => {

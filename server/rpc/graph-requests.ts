@@ -4,13 +4,15 @@
 // other request, and a small graph's, is decoded at once. The message and the errors are
 // fromBinary's.
 //
-// The gRPC fast path decodes requests itself and calls decodeRequest. connect-es decodes a request
-// before the handler sees it, from the method's input descriptor, and has no hook for that; so for
-// the binary encodings (Connect, gRPC and gRPC-Web with protobuf bodies) the two methods are served
-// by a handler whose input descriptor lacks the graph_def field: connect-es then keeps the graph's
-// bytes as an unknown field, undecoded, and the handler decodes the request again from those bytes,
-// in slices. JSON requests keep the ordinary handler there; the Connect fast path (web-unary.ts)
-// reads a big graph's JSON on a thread of its own (decodeJsonRequest, json-graph-thread.ts).
+// The fast paths (rpc/unary-call.ts) decode requests themselves: binary ones with decodeRequest,
+// JSON ones (Connect, gRPC and gRPC-Web alike) with decodeJsonRequest, which reads a big graph's
+// JSON on a thread of its own (json-graph-thread.ts). connect-es decodes a request before the
+// handler sees it, from the method's input descriptor, and has no hook for that; so for the binary
+// encodings (Connect, gRPC and gRPC-Web with protobuf bodies) the two methods are served by a
+// handler whose input descriptor lacks the graph_def field: connect-es then keeps the graph's bytes
+// as an unknown field, undecoded, and the handler decodes the request again from those bytes, in
+// slices. JSON requests keep the ordinary handler there (JSON has no unknown-field passthrough):
+// connect-es reads them whole, which only the calls the fast paths leave to it come to.
 
 import {
   clone,

@@ -6,7 +6,8 @@
 // TF's own gRPC server (docs/architecture.md, "Request path"; docs/benchmarks.md has the numbers).
 //
 // Only the calls that need nothing but this path are claimed, decided from the HEADERS alone: POST,
-// content-type application/grpc or application/grpc+proto, a MasterService method under either
+// content-type application/grpc, application/grpc+proto or application/grpc+json (a big graph's
+// JSON is then read off the RPC thread, rpc/graph-requests.ts), a MasterService method under either
 // name, an allowed Host, a well-formed grpc-timeout and a request encoding we decode. Anything else
 // (and every other path and protocol but Connect and gRPC-Web, which have their own fast path in
 // rpc/web-unary.ts, sharing this module's body reader, timeout parsing and encoding negotiation)
@@ -17,15 +18,15 @@
 // the log line) is rpc/unary-call.ts, shared with the other fast path; this module is the gRPC
 // framing around it: which streams it claims, the request's frames and the response's HEADERS,
 // DATA and trailers. The wire answers are connect-es's: the same status codes and messages
-// (grpc-message percent-encoded as it does), response content-type application/grpc+proto,
-// compression negotiated the same way; errors go out as gRPC trailers-only responses (one HEADERS
-// frame that ends the stream).
+// (grpc-message percent-encoded as it does), response content-type application/grpc+proto or
+// application/grpc+json, JSON written as connect-es writes it, compression negotiated the same
+// way; errors go out as gRPC trailers-only responses (one HEADERS frame that ends the stream).
 
 import http2 from "node:http2";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { Compression } from "@connectrpc/connect/protocol";
 import { isAllowedHost } from "../auth/host-check.js";
-import type { RpcTracker } from "../metrics.js";
+import type { RpcEncoding, RpcTracker } from "../metrics.js";
 import { http2Exchange } from "./http-exchange.js";
 import type { MasterCalls } from "./master-service.js";
 import type { EncodedMessage } from "./run-step-codec.js";
@@ -33,6 +34,7 @@ import { BodyGather, feedContentPaths } from "./shared-body.js";
 import {
   asConnectError,
   buildRoutes,
+  encodeResponse,
   header,
   inFlightCalls,
   type Route,
@@ -63,7 +65,12 @@ export type StreamClaim = (stream: http2.ServerHttp2Stream, headers: http2.Incom
 
 const http2constants = http2.constants;
 const frameHeaderBytes = 5;
-const responseContentType = "application/grpc+proto";
+/** connect-es's gRPC content types: the JSON ones capture "json". */
+const grpcContentType = /^application\/grpc(?:\+(?:(json)(?:; ?charset=utf-?8)?|proto))?$/i;
+const responseContentTypes: Readonly<Record<RpcEncoding, string>> = {
+  proto: "application/grpc+proto",
+  json: "application/grpc+json",
+};
 const grpcTimeout = /^(\d{1,8})([HMSmun])$/;
 const timeoutUnitMs: Readonly<Record<string, number>> = {
   H: 3_600_000,
@@ -91,8 +98,9 @@ export function createGrpcUnaryHandler(options: GrpcUnaryOptions): StreamClaim {
     if (headers[":method"] !== "POST") return false;
     const route = routes.get(headers[":path"] ?? "");
     if (route === undefined) return false;
-    const type = header(headers, "content-type")?.toLowerCase();
-    if (type !== "application/grpc" && type !== "application/grpc+proto") return false;
+    const type = grpcContentType.exec(header(headers, "content-type") ?? "");
+    if (type === null) return false;
+    const messageEncoding: RpcEncoding = type[1] === undefined ? "proto" : "json";
     if (headers.origin !== undefined) return false;
     if (!isAllowedHost(header(headers, "host") ?? header(headers, ":authority"), options.allowedHosts))
       return false;
@@ -111,10 +119,14 @@ export function createGrpcUnaryHandler(options: GrpcUnaryOptions): StreamClaim {
       serveUnaryCall(
         http2Exchange(stream, headers),
         route,
-        { protocol: "grpc", encoding: "proto", timeoutMs, requestCompression },
+        { protocol: "grpc", encoding: messageEncoding, timeoutMs, requestCompression },
         {
-          body: new BodyReader(options.readMaxBytes, feedContentPaths[route.input.typeName]),
-          reply: (tracker) => new Reply(stream, tracker, responseCompression, options),
+          // A large binary request goes into shared memory placed for its first feed (shared-body.ts).
+          body: new BodyReader(
+            options.readMaxBytes,
+            messageEncoding === "proto" ? feedContentPaths[route.input.typeName] : undefined,
+          ),
+          reply: (tracker) => new Reply(stream, tracker, messageEncoding, responseCompression, options),
           closedMessage: "the client closed the http/2 stream",
         },
         options,
@@ -191,49 +203,51 @@ export class BodyReader {
   }
 
   /**
-   * The one request message, decompressed; the errors connect-es gives for any other body (thrown,
-   * or the promise's, when the message was compressed). Synchronous for an uncompressed message:
-   * a small call waits for nothing here.
+   * The first request message, decompressed; the errors connect-es gives when there is none or it
+   * is cut short (thrown, or the promise's, when the message was compressed). Synchronous for an
+   * uncompressed message: a small call waits for nothing here.
    */
   message(compression: Compression | null, readMaxBytes: number): Uint8Array | Promise<Uint8Array> {
-    const all = this.bytes();
-    if (all.length === 0) {
+    if (this.bytes().length === 0) {
       throw new ConnectError("protocol error: missing input message for unary method", Code.Unimplemented);
     }
-    const first = frameHeaderBytes + (all.length >= frameHeaderBytes ? all.readUInt32BE(1) : 0);
-    if (all.length < first || all.length < frameHeaderBytes) {
-      throw new ConnectError("protocol error: incomplete envelope", Code.InvalidArgument);
-    }
-    const flags = all[0] ?? 0;
-    const data: Uint8Array = all.subarray(frameHeaderBytes, first);
-    if ((flags & 1) === 1) {
-      if (compression === null) {
-        throw new ConnectError(
-          "received compressed envelope, but do not know how to decompress",
-          Code.Internal,
-        );
-      }
-      return compression.decompress(data, readMaxBytes).then((inflated) => {
-        BodyReader.checkRest(all, first);
-        return inflated;
-      });
-    }
-    BodyReader.checkRest(all, first);
-    return data;
+    return this.messageAt(0, compression, readMaxBytes);
   }
 
-  /** Refuses a body with more after its first message (a second message, or part of one). */
-  private static checkRest(all: Buffer, first: number): void {
-    const rest = all.length - first;
-    if (rest > 0) {
-      const complete = rest >= frameHeaderBytes && rest >= frameHeaderBytes + all.readUInt32BE(first + 1);
-      throw complete
-        ? new ConnectError(
-            "protocol error: received extra input message for unary method",
-            Code.Unimplemented,
-          )
-        : new ConnectError("protocol error: incomplete envelope", Code.InvalidArgument);
+  /**
+   * What follows the first message: undefined when nothing does, else the second message
+   * (decompressed), which connect-es decodes before it refuses it; the error for a partial one.
+   */
+  second(
+    compression: Compression | null,
+    readMaxBytes: number,
+  ): Uint8Array | Promise<Uint8Array> | undefined {
+    const all = this.bytes();
+    const next = frameHeaderBytes + all.readUInt32BE(1);
+    if (next === all.length) return undefined;
+    return this.messageAt(next, compression, readMaxBytes);
+  }
+
+  /** The message framed at `offset`, decompressed. */
+  private messageAt(
+    offset: number,
+    compression: Compression | null,
+    readMaxBytes: number,
+  ): Uint8Array | Promise<Uint8Array> {
+    const all = this.bytes();
+    const start = offset + frameHeaderBytes;
+    if (all.length < start || all.length < start + all.readUInt32BE(offset + 1)) {
+      throw new ConnectError("protocol error: incomplete envelope", Code.InvalidArgument);
     }
+    const data: Uint8Array = all.subarray(start, start + all.readUInt32BE(offset + 1));
+    if (((all[offset] ?? 0) & 1) === 0) return data;
+    if (compression === null) {
+      throw new ConnectError(
+        "received compressed envelope, but do not know how to decompress",
+        Code.Internal,
+      );
+    }
+    return compression.decompress(data, readMaxBytes);
   }
 }
 
@@ -268,6 +282,7 @@ class Reply implements UnaryReply {
   constructor(
     private readonly stream: http2.ServerHttp2Stream,
     private readonly tracker: RpcTracker,
+    private readonly encoding: RpcEncoding,
     private readonly compression: Compression | null,
     private readonly options: GrpcUnaryOptions,
   ) {}
@@ -276,7 +291,7 @@ class Reply implements UnaryReply {
     const headers: http2.OutgoingHttpHeaders = {
       ":status": 200,
       ...this.options.responseHeaders,
-      "content-type": responseContentType,
+      "content-type": responseContentTypes[this.encoding],
     };
     if (this.compression !== null) headers["grpc-encoding"] = this.compression.name;
     return headers;
@@ -286,7 +301,7 @@ class Reply implements UnaryReply {
     if (this.sent || this.stream.destroyed) return;
     let encoded: EncodedMessage;
     try {
-      encoded = route.encode(response as never, frameHeaderBytes);
+      encoded = encodeResponse(route, this.encoding, response, frameHeaderBytes);
       if (encoded.byteLength > this.options.writeMaxBytes) {
         throw sizeLimitError(encoded.byteLength, "writeMaxBytes", this.options.writeMaxBytes);
       }

@@ -91,8 +91,9 @@ function stopWhenIdle(): void {
 export function jsonToBinaryOffThread(typeName: string, body: Uint8Array): Promise<Uint8Array> {
   clearTimeout(idleTimer);
   const id = nextId++;
-  // A copy of its own, so the body's buffer (often a pooled one) can be handed over whole.
-  const copy = body.slice();
+  // A copy of its own, so the body's buffer (often a pooled one, still read by the caller) is left
+  // alone and the copy's can be handed over whole. Not body.slice(): on a Buffer that is a view.
+  const copy = new Uint8Array(body);
   const request: JsonGraphRequest = { id, typeName, body: copy };
   return new Promise((resolve, reject) => {
     waiting.set(id, { resolve, reject });

@@ -8,13 +8,14 @@
 // transport supplies only its framing: how the body's bytes arrive and are split into the message
 // (UnaryBody), and how an answer or an error is written (UnaryReply).
 //
-// The checks run in connect-es's order (size, decompression, decoding, then authentication, then
-// the call) so a fast path answers exactly what Fastify + connect-es answer for the same request.
+// The checks run in connect-es's order (size, decompression, decoding, each message in turn, then
+// authentication, then the call) so a fast path answers exactly what Fastify + connect-es answer
+// for the same request.
 // Each stage is synchronous unless it waits for something that is not there yet (a compressed
 // body, a big graph decoded in slices, an authentication still running): for a small call the
 // engine's promise is the only one (docs/benchmarks.md, "Balancing the RPC loop").
 
-import { type DescMessage, type MessageShape, toBinary } from "@bufbuild/protobuf";
+import { type DescMessage, type MessageShape, toBinary, toJsonString } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { Compression } from "@connectrpc/connect/protocol";
 import type { AuthResult } from "../auth/authenticator.js";
@@ -84,6 +85,29 @@ function encodeWhole(
   return { chunks: [out], byteLength: body.length };
 }
 
+/**
+ * The response in the call's encoding with `reserve` bytes in front: JSON as connect-es writes it
+ * (toJsonString's defaults; a failure is INTERNAL with its text), else the route's binary encoder.
+ */
+export function encodeResponse(
+  route: Route,
+  encoding: RpcEncoding,
+  response: unknown,
+  reserve: number,
+): EncodedMessage {
+  if (encoding === "proto") return route.encode(response as never, reserve);
+  let json: string;
+  try {
+    json = toJsonString(route.output, response as MessageShape<DescMessage>);
+  } catch (e) {
+    throw ConnectError.from(e, Code.Internal);
+  }
+  const out = Buffer.allocUnsafe(reserve + Buffer.byteLength(json));
+  out.fill(0, 0, reserve);
+  const byteLength = out.write(json, reserve);
+  return { chunks: [out], byteLength };
+}
+
 /** A request header as one string (repeated values joined as Node joins them). */
 export function header(headers: HttpExchange["headers"], name: string): string | undefined {
   const value = headers[name];
@@ -133,10 +157,15 @@ export interface UnaryBody {
   /** Adds a chunk; returns the error when the body is (or is announced) larger than allowed. */
   push(chunk: Buffer): ConnectError | undefined;
   /**
-   * The one request message, decompressed; throws (or rejects with) connect-es's error for any
-   * other body. Synchronous when nothing needs waiting for.
+   * The (first) request message, decompressed; throws (or rejects with) connect-es's error for a
+   * body without one. Synchronous when nothing needs waiting for.
    */
   message(compression: Compression | null, readMaxBytes: number): Uint8Array | Promise<Uint8Array>;
+  /**
+   * A second message after the first, decompressed (gRPC framing), or undefined when there is none;
+   * throws (or rejects with) connect-es's error for a partial one.
+   */
+  second(compression: Compression | null, readMaxBytes: number): Uint8Array | Promise<Uint8Array> | undefined;
 }
 
 /** How a protocol writes the one answer of a call. */
@@ -293,9 +322,37 @@ function run(
   const bytes = body.message(plan.requestCompression, readMaxBytes);
   const next = (b: Uint8Array): Promise<unknown> => {
     checkReadMax(b, readMaxBytes);
-    return decodeAndCall(invocation, b, plan.encoding);
+    const request = decode(invocation.route.input, b, plan.encoding);
+    const call = (decoded: MessageShape<DescMessage>): Promise<unknown> =>
+      refuseSecond(invocation.route.input, body, plan, readMaxBytes) ??
+      callAuthenticated(invocation, decoded);
+    return request instanceof Promise ? request.then(call) : call(request);
   };
   return bytes instanceof Promise ? bytes.then(next) : next(bytes);
+}
+
+/**
+ * Undefined when the body held one message; else the promise of connect-es's error: it takes the
+ * messages in turn, each decompressed, size-checked and decoded, so a second message is refused as
+ * extra only once it decoded (its own error otherwise). Throws a partial second message's error.
+ */
+function refuseSecond(
+  input: DescMessage,
+  body: UnaryBody,
+  plan: UnaryCallPlan,
+  readMaxBytes: number,
+): Promise<never> | undefined {
+  const second = body.second(plan.requestCompression, readMaxBytes);
+  if (second === undefined) return undefined;
+  const refuse = async (b: Uint8Array): Promise<never> => {
+    checkReadMax(b, readMaxBytes);
+    await decode(input, b, plan.encoding);
+    throw new ConnectError(
+      "protocol error: received extra input message for unary method",
+      Code.Unimplemented,
+    );
+  };
+  return second instanceof Promise ? second.then(refuse) : refuse(second);
 }
 
 function checkReadMax(bytes: Uint8Array, readMaxBytes: number): void {
@@ -328,24 +385,22 @@ function decodeError(encoding: RpcEncoding, e: unknown): ConnectError {
     : ConnectError.from(e, Code.InvalidArgument);
 }
 
-function decodeAndCall(invocation: Invocation, bytes: Uint8Array, encoding: RpcEncoding): Promise<unknown> {
-  const input = invocation.route.input;
+/** The request, in slices or off the RPC thread when it is a big graph's (rpc/graph-requests.ts). */
+function decode(
+  input: DescMessage,
+  bytes: Uint8Array,
+  encoding: RpcEncoding,
+): MessageShape<DescMessage> | Promise<MessageShape<DescMessage>> {
   let request: MessageShape<DescMessage> | Promise<MessageShape<DescMessage>>;
   try {
-    // A big graph's request is decoded in slices, its JSON off the RPC thread (rpc/graph-requests.ts).
     request = encoding === "proto" ? decodeRequest(input, bytes) : decodeJsonRequest(input, bytes);
   } catch (e) {
     throw decodeError(encoding, e);
   }
-  if (request instanceof Promise) {
-    return request.then(
-      (decoded) => callAuthenticated(invocation, decoded),
-      (e: unknown) => {
-        throw decodeError(encoding, e);
-      },
-    );
-  }
-  return callAuthenticated(invocation, request);
+  if (!(request instanceof Promise)) return request;
+  return request.catch((e: unknown) => {
+    throw decodeError(encoding, e);
+  });
 }
 
 function callAuthenticated(invocation: Invocation, request: MessageShape<DescMessage>): Promise<unknown> {

@@ -1,31 +1,31 @@
 // The Connect and gRPC-Web fast path: unary MasterService calls in the Connect protocol (a POST of
 // the bare message, application/proto or application/json, over HTTP/1.1 or HTTP/2) and in
-// gRPC-Web (application/grpc-web and application/grpc-web+proto, over either), served straight off
-// node:http and node:http2 (rpc/http-exchange.ts) instead of Fastify and connect-es. The reasons
-// are the gRPC fast path's (rpc/grpc-unary.ts; docs/benchmarks.md has the profile and figures):
-// for a small RunStep the per-call framework objects, async-iterable pipes and their garbage cost
-// several times the engine's work.
+// gRPC-Web (application/grpc-web, application/grpc-web+proto and application/grpc-web+json, over
+// either), served straight off node:http and node:http2 (rpc/http-exchange.ts) instead of Fastify
+// and connect-es. The reasons are the gRPC fast path's (rpc/grpc-unary.ts; docs/benchmarks.md has
+// the profile and figures): for a small RunStep the per-call framework objects, async-iterable
+// pipes and their garbage cost several times the engine's work.
 //
 // A call is claimed from its request line and headers alone, and only when nothing in them needs
 // a rule implemented elsewhere: POST, a MasterService method under either name, one of the content
 // types above, an allowed Host, a well-formed deadline header, a request encoding we have.
-// Everything else (GET, CORS preflights, streaming content types, gRPC-Web text or JSON, unknown
-// encodings, a foreign Host, other paths) goes on to Fastify and connect-es untouched, which
-// answer it in the one place those answers are implemented. Browsers' calls are served here: their
+// Everything else (GET, CORS preflights, streaming content types, gRPC-Web text, unknown
+// encodings, a foreign Host, other paths) goes on to Fastify and connect-es untouched, which answer
+// it in the one place those answers are implemented. Browsers' calls are served here: their
 // answers carry the CORS headers @fastify/cors would add for their Origin (app.ts,
 // corsResponseHeaders).
 //
 // What a client sees is connect-es's, rule for rule (test/web-fast-path.test.ts compares the two
 // paths answer by answer): Connect errors as JSON bodies {"code","message"} with connect-es's HTTP
-// status for each code; the same order of checks (body size, decompression, decoding, then
-// authentication, then the call); the same messages; responses compressed only past
-// --compress-min-bytes and as the client's Accept-Encoding (Connect) or grpc-accept-encoding
-// (gRPC-Web) allows; gRPC-Web's status in a trailer frame at the end of the body (HTTP 200
-// always). The call itself (deadline, cancellation, authentication, body limits, decoding, the
-// engine call, metrics and the log line) is rpc/unary-call.ts, shared with the gRPC fast path;
-// this module is the Connect and gRPC-Web framing around it.
+// status for each code; the same order of checks (body size, decompression, decoding, each
+// gRPC-Web message in turn, then authentication, then the call); the same messages; responses
+// compressed only past --compress-min-bytes and as the client's Accept-Encoding (Connect) or
+// grpc-accept-encoding (gRPC-Web) allows; JSON written as connect-es writes it (a big graph's JSON
+// is read off the RPC thread, rpc/graph-requests.ts); gRPC-Web's status in a trailer frame at the
+// end of the body (HTTP 200 always). The call itself (deadline, cancellation, authentication, body limits,
+// decoding, the engine call, metrics and the log line) is rpc/unary-call.ts, shared with the gRPC
+// fast path; this module is the Connect and gRPC-Web framing around it.
 
-import { type DescMessage, type MessageShape, toJsonString } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { Compression } from "@connectrpc/connect/protocol";
 import {
@@ -51,6 +51,7 @@ import { BodyGather, feedContentPaths } from "./shared-body.js";
 import {
   asConnectError,
   buildRoutes,
+  encodeResponse,
   header,
   type InFlightCalls,
   inFlightCalls,
@@ -81,7 +82,8 @@ interface Plan {
 }
 
 const connectUnaryType = /^application\/(?:(json)(?:; ?charset=utf-?8)?|proto)$/i;
-const grpcWebProtoType = /^application\/grpc-web(?:\+proto)?$/i;
+/** connect-es's gRPC-Web content types but the text ones (which it refuses): JSON captures "json". */
+const grpcWebType = /^application\/grpc-web(?:\+(?:(json)(?:; ?charset=utf-?8)?|proto))?$/i;
 const connectTimeout = /^\d{1,10}$/;
 const frameHeaderBytes = 5;
 /** A successful gRPC-Web call's trailer frame: "grpc-status: 0\r\n". */
@@ -135,7 +137,8 @@ function planCall(
   const type = header(headers, "content-type");
   if (type === undefined) return undefined;
   const connect = connectUnaryType.exec(type);
-  const grpcWeb = connect === null && grpcWebProtoType.test(type);
+  const grpcWebMatch = connect === null ? grpcWebType.exec(type) : null;
+  const grpcWeb = grpcWebMatch !== null;
   if (connect === null && !grpcWeb) return undefined;
   const timeoutMs = grpcWeb
     ? parseGrpcTimeout(header(headers, "grpc-timeout"))
@@ -148,7 +151,7 @@ function planCall(
   const origin = header(headers, "origin");
   return {
     protocol: grpcWeb ? "grpc-web" : "connect",
-    encoding: connect?.[1] === undefined ? "proto" : "json",
+    encoding: (connect ?? grpcWebMatch)?.[1] === undefined ? "proto" : "json",
     timeoutMs,
     requestCompression,
     responseCompression: negotiateResponse(options.compressions, requestCompression, accepted),
@@ -256,6 +259,11 @@ class ConnectBody implements UnaryBody {
     const bytes = this.body.bytes();
     return compression === null ? bytes : compression.decompress(bytes, readMaxBytes);
   }
+
+  /** A Connect unary body is one message: nothing follows it. */
+  second(): undefined {
+    return undefined;
+  }
 }
 
 /** What both replies share: answered once, tracked, the response headers every answer carries. */
@@ -341,15 +349,7 @@ class ConnectReply extends Reply {
   }
 
   protected async encode(route: Route, response: unknown): Promise<Answer> {
-    let chunks: readonly Uint8Array[];
-    let byteLength: number;
-    if (this.plan.encoding === "proto") {
-      ({ chunks, byteLength } = route.encode(response as never, 0));
-    } else {
-      const json = Buffer.from(toJsonString(route.output, response as MessageShape<DescMessage>));
-      chunks = [json];
-      byteLength = json.length;
-    }
+    const { chunks, byteLength } = encodeResponse(route, this.plan.encoding, response, 0);
     this.checkWriteMax(byteLength);
     return this.finish(200, { "content-type": this.contentType }, chunks, byteLength);
   }
@@ -396,14 +396,14 @@ class GrpcWebReply extends Reply {
   private headers(): Record<string, string | number> {
     const headers: Record<string, string | number> = {
       ...this.plan.responseHeaders,
-      "content-type": grpcWebContentType,
+      "content-type": grpcWebContentTypes[this.plan.encoding],
     };
     if (this.plan.responseCompression !== null) headers["grpc-encoding"] = this.plan.responseCompression.name;
     return headers;
   }
 
   protected async encode(route: Route, response: unknown): Promise<Answer> {
-    const encoded = route.encode(response as never, frameHeaderBytes);
+    const encoded = encodeResponse(route, this.plan.encoding, response, frameHeaderBytes);
     this.checkWriteMax(encoded.byteLength);
     const framing = frameMessage(
       encoded,
@@ -437,7 +437,10 @@ class GrpcWebReply extends Reply {
   }
 }
 
-const grpcWebContentType = "application/grpc-web+proto";
+const grpcWebContentTypes: Readonly<Record<RpcEncoding, string>> = {
+  proto: "application/grpc-web+proto",
+  json: "application/grpc-web+json",
+};
 
 function trailerFrame(data: Uint8Array, flags = trailerFlag): Buffer {
   const out = Buffer.allocUnsafe(frameHeaderBytes + data.byteLength);

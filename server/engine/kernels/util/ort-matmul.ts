@@ -82,7 +82,7 @@ export function matMulTile(m: number, k: number, n: number, piece: number = ORT_
  * The start and size of each of `total`'s blocks of `size`, the last taking in a remainder
  * smaller than `least`.
  */
-function* blocks(total: number, size: number, least: number): Generator<readonly [number, number]> {
+export function* blocks(total: number, size: number, least: number): Generator<readonly [number, number]> {
   for (let at = 0, len = 0; at < total; at += len) {
     len = total - at - size < least ? total - at : size;
     yield [at, len];

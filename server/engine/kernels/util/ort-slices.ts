@@ -3,7 +3,8 @@
 // large batched product or convolution as one call holds the device thread, and a cancelled step,
 // for as long as it computes. These cut the work into calls of about ORT_PIECE_MACS multiply-adds,
 // as ortMatMulSlices does for MatMul: batch matrices in groups (and a single large matrix in row
-// slices through ortMatMulSlices), convolutions in groups of whole images. Each output element is
+// slices through ortMatMulSlices), convolutions in groups of whole images (a single large image in
+// bands of rows or groups of channels through ort-conv.ts). Each output element is
 // computed by the same MLAS kernel over the same operands whichever call covers it; the slicing
 // tests compare the pieces with one call (kernels/sliced-kernels.test.ts).
 
@@ -11,8 +12,9 @@ import { broadcastStrides } from "../../framework/bcast.js";
 import { allocData, Tensor } from "../../framework/tensor.js";
 import { DataType } from "../../framework/types.js";
 import type { Conv2DGeometry } from "./conv-util.js";
-import { type OrtRuntime, ortBatchMatMul, ortConv2D } from "./ort.js";
-import { ORT_PIECE_MACS, ortMatMulSlices } from "./ort-matmul.js";
+import { intraOpThreads, type OrtRuntime, ortBatchMatMul, ortConv2D } from "./ort.js";
+import { aloneKeepsBits, type ConvImageCut, convImageCut, oihwFilter, ortConv2DImage } from "./ort-conv.js";
+import { blocks, ORT_PIECE_MACS, ortMatMulSlices } from "./ort-matmul.js";
 import { type Slices, settle } from "./slices.js";
 
 const F = DataType.DT_FLOAT;
@@ -99,32 +101,41 @@ function matrixAt(t: Tensor, o: number): Tensor {
 }
 
 /**
- * ortConv2D in calls over groups of whole images of about ORT_PIECE_MACS multiply-adds (NHWC: a
- * group is a contiguous part of the input and of the output). A single image is one call.
+ * ortConv2D in calls of about `piece` multiply-adds: groups of whole images (NHWC: a group is a
+ * contiguous part of the input and of the output), or, when one image is larger, each image cut
+ * into bands of output rows or groups of output channels (ort-conv.ts). An image of a batch runs
+ * alone only when that keeps the bits of the batch's call (aloneKeepsBits); otherwise groups have
+ * two images at least, a call for several images computing each as the batch's call does.
  */
 export function* ortConv2DSlices(
   rt: OrtRuntime,
   input: Tensor,
   filter: Tensor,
   g: Conv2DGeometry,
+  piece: number = ORT_PIECE_MACS,
 ): Slices<Tensor> {
+  const threads = intraOpThreads();
+  const alone = g.batch === 1 || aloneKeepsBits(g, threads);
+  const least = alone ? 1 : 2;
   const perImage = g.outRows * g.outCols * g.outDepth * g.filterRows * g.filterCols * g.patchDepth;
-  const group = Math.max(1, Math.floor(ORT_PIECE_MACS / Math.max(1, perImage)));
-  if (group >= g.batch) return yield* settle(ortConv2D(rt, input, filter, g));
+  const group = Math.max(least, Math.floor(piece / Math.max(1, perImage)));
+  const cut: ConvImageCut = alone ? convImageCut(g, piece, threads) : { by: "none" };
+  if (group >= g.batch && cut.by === "none") return yield* settle(ortConv2D(rt, input, filter, g));
+  const oihw = cut.by === "none" ? undefined : yield* oihwFilter(filter, g);
   const outShape = [g.batch, g.outRows, g.outCols, g.outDepth];
   const out = new Tensor(F, outShape, allocData(F, product(outShape), outShape));
   const od = out.data as Float32Array;
   const inSize = g.inRows * g.inCols * g.inDepth;
   const outSize = g.outRows * g.outCols * g.outDepth;
   const id = input.data as Float32Array;
-  for (let b0 = 0; b0 < g.batch; b0 += group) {
-    const b1 = Math.min(g.batch, b0 + group);
-    const images = new Tensor(
-      F,
-      [b1 - b0, g.inRows, g.inCols, g.inDepth],
-      id.subarray(b0 * inSize, b1 * inSize),
-    );
-    const part = yield* settle(ortConv2D(rt, images, filter, { ...g, batch: b1 - b0 }));
+  for (const [b0, count] of blocks(g.batch, group, least)) {
+    const images = id.subarray(b0 * inSize, (b0 + count) * inSize);
+    if (oihw !== undefined) {
+      yield* ortConv2DImage(rt, images, oihw, g, cut, od.subarray(b0 * outSize, (b0 + 1) * outSize));
+      continue;
+    }
+    const shape = [count, g.inRows, g.inCols, g.inDepth];
+    const part = yield* settle(ortConv2D(rt, new Tensor(F, shape, images), filter, { ...g, batch: count }));
     od.set(part.data as Float32Array, b0 * outSize);
   }
   return out;

@@ -373,9 +373,23 @@ export async function ortBatchMatMul(
 }
 
 /**
+ * ONNX Conv's pads [top, left, bottom, right] for geometry g: TF's top and left, and below and
+ * right what the last output row and column still read past the input (an explicit padding may be
+ * larger; what no output reads does not matter).
+ */
+export function onnxConvPads(g: Conv2DGeometry): [number, number, number, number] {
+  const effRows = (g.filterRows - 1) * g.dilationRows + 1;
+  const effCols = (g.filterCols - 1) * g.dilationCols + 1;
+  const padBottom = Math.max(0, (g.outRows - 1) * g.strideRows + effRows - g.inRows - g.padTop);
+  const padRight = Math.max(0, (g.outCols - 1) * g.strideCols + effCols - g.inCols - g.padLeft);
+  return [g.padTop, g.padLeft, padBottom, padRight];
+}
+
+/**
  * TF's NHWC Conv2D (grouped or not) with geometry g, as ONNX's NCHW Conv between layout
- * Transposes (ORT's layout optimizer rewrites the whole into its blocked NCHWc convolution). The
- * HWIO filter becomes OIHW, whose grouping of output channels is TF's.
+ * Transposes. The filter is an input, not a constant, so ORT's NCHWc rewrite (which needs a
+ * constant filter) leaves the Conv alone and MLAS runs it as im2col + SGEMM (MlasConv); the HWIO
+ * filter becomes OIHW, whose grouping of output channels is TF's.
  */
 export async function ortConv2D(
   rt: OrtRuntime,
@@ -383,33 +397,66 @@ export async function ortConv2D(
   filter: Tensor,
   g: Conv2DGeometry,
 ): Promise<Tensor> {
+  const x = rt.tensor(input.data as Float32Array, input.shape);
+  return ortConv2DTensors(rt, x, rt.tensor(filter.data as Float32Array, filter.shape), g, "HWIO");
+}
+
+/**
+ * ortConv2D on operands already made ORT tensors, for calls that share them: the NHWC input, and
+ * the filter as TF's HWIO or already in ONNX's OIHW (the same Conv on the same values, without
+ * the filter's Transpose in every call).
+ */
+export async function ortConv2DTensors(
+  rt: OrtRuntime,
+  input: OrtTensor,
+  filter: OrtTensor,
+  g: Conv2DGeometry,
+  layout: "HWIO" | "OIHW",
+): Promise<Tensor> {
   const out = allocResult([g.batch, g.outRows, g.outCols, g.outDepth]);
-  const effRows = (g.filterRows - 1) * g.dilationRows + 1;
-  const effCols = (g.filterCols - 1) * g.dilationCols + 1;
-  const padBottom = Math.max(0, (g.outRows - 1) * g.strideRows + effRows - g.inRows - g.padTop);
-  const padRight = Math.max(0, (g.outCols - 1) * g.strideCols + effCols - g.inCols - g.padLeft);
+  return fill(out, await ortConv2DRun(rt, input, filter, g, layout));
+}
+
+/**
+ * The run of ortConv2DTensors, its result ORT's; with `output` (an ORT tensor over ordinary
+ * memory, of the result's exact shape) written there instead of copied out of ORT's own buffer.
+ */
+export async function ortConv2DRun(
+  rt: OrtRuntime,
+  input: OrtTensor,
+  filter: OrtTensor,
+  g: Conv2DGeometry,
+  layout: "HWIO" | "OIHW",
+  output?: OrtTensor,
+): Promise<OrtTensor> {
   const attrs = {
     strides: [g.strideRows, g.strideCols],
     dilations: [g.dilationRows, g.dilationCols],
-    pads: [g.padTop, g.padLeft, padBottom, padRight],
+    pads: onnxConvPads(g),
     group: g.inDepth / g.patchDepth,
   };
-  const r = await rt.run(
-    `Conv/${g.filterRows},${g.filterCols},${g.patchDepth},${g.outDepth}/${attrs.strides}/${attrs.dilations}/${attrs.pads}/${attrs.group}`,
+  const hwio = layout === "HWIO";
+  const nodes: OnnxNode[] = [
+    { op: "Transpose", inputs: ["in0"], outputs: ["x"], attrs: { perm: [0, 3, 1, 2] } },
+    { op: "Conv", inputs: ["x", hwio ? "w" : "in1"], outputs: ["y"], attrs },
+    { op: "Transpose", inputs: ["y"], outputs: ["out"], attrs: { perm: [0, 2, 3, 1] } },
+  ];
+  if (hwio)
+    nodes.unshift({ op: "Transpose", inputs: ["in1"], outputs: ["w"], attrs: { perm: [3, 2, 0, 1] } });
+  const filterDims = hwio
+    ? [g.filterRows, g.filterCols, g.patchDepth, g.outDepth]
+    : [g.outDepth, g.patchDepth, g.filterRows, g.filterCols];
+  return rt.runTensors(
+    `Conv/${layout}/${filterDims}/${attrs.strides}/${attrs.dilations}/${attrs.pads}/${attrs.group}`,
     () => ({
-      nodes: [
-        { op: "Transpose", inputs: ["in0"], outputs: ["x"], attrs: { perm: [0, 3, 1, 2] } },
-        { op: "Transpose", inputs: ["in1"], outputs: ["w"], attrs: { perm: [3, 2, 0, 1] } },
-        { op: "Conv", inputs: ["x", "w"], outputs: ["y"], attrs },
-        { op: "Transpose", inputs: ["y"], outputs: ["out"], attrs: { perm: [0, 2, 3, 1] } },
-      ],
+      nodes,
       inputs: [
         { name: "in0", type: F, dims: ["n", "h", "w", g.inDepth] },
-        { name: "in1", type: F, dims: [g.filterRows, g.filterCols, g.patchDepth, g.outDepth] },
+        { name: "in1", type: F, dims: filterDims },
       ],
       outputs: [{ name: "out", type: F, dims: ["n", "oh", "ow", g.outDepth] }],
     }),
     [input, filter],
+    output,
   );
-  return fill(out, r);
 }

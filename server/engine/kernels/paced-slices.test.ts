@@ -1,8 +1,9 @@
-// The linear-algebra kernels in slices (util/paced-slices.ts, Pace; docs/architecture.md, "Long kernels
-// in slices") give the bits of a whole run: each kernel's generator is stepped one piece at a time,
-// interleaved with a second run of the same kernel on other operands (so no state is shared
-// between runs), and compared byte for byte with the drained kernel, for odd shapes, batches and
-// every dtype the kernel takes. Shapes are chosen so every run is cut into several pieces.
+// Kernels that run in slices by a Pace (util/paced-slices.ts; docs/architecture.md, "Long kernels
+// in slices": the linear-algebra kernels, the 3-D convolutions) give the bits of a whole run: each
+// kernel's generator is stepped one piece at a time, interleaved with a second run of the same
+// kernel on other operands (so no state is shared between runs), and compared byte for byte with
+// the drained kernel, for odd shapes, batches and every dtype the kernel takes. Pieces are small
+// here, so every run is cut in many places.
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -10,6 +11,9 @@ import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { cholesky, choleskySlices } from "./Cholesky.js";
 import { choleskyGrad, choleskyGradSlices } from "./CholeskyGrad.js";
+import { conv3D, conv3DSlices } from "./Conv3D.js";
+import { conv3DBackpropFilter, conv3DBackpropFilterSlices } from "./Conv3DBackpropFilterV2.js";
+import { conv3DBackpropInput, conv3DBackpropInputSlices } from "./Conv3DBackpropInputV2.js";
 import { logMatrixDeterminant, logMatrixDeterminantSlices } from "./LogMatrixDeterminant.js";
 import { lu, luSlices } from "./Lu.js";
 import { matrixDeterminant, matrixDeterminantSlices } from "./MatrixDeterminant.js";
@@ -21,6 +25,7 @@ import { qr, qrSlices } from "./Qr.js";
 import { selfAdjointEigV2, selfAdjointEigV2Slices } from "./SelfAdjointEigV2.js";
 import { svd, svdSlices } from "./Svd.js";
 import { seededFloats } from "./testing/bits.js";
+import type { Conv3DAttrs } from "./util/conv3d-util.js";
 import { Pace } from "./util/paced-slices.js";
 import type { Slices } from "./util/slices.js";
 
@@ -32,7 +37,7 @@ const ALL = [DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128];
 const REAL = [DT_FLOAT, DT_DOUBLE];
 
 /** A tensor of seeded values; `dominant` adds 2n to each matrix's diagonal (positive definite). */
-function operand(dtype: DataType, shape: number[], seed: number, dominant = false): Tensor {
+function operand(dtype: DataType, shape: readonly number[], seed: number, dominant = false): Tensor {
   const lanes = dtype === DT_COMPLEX64 || dtype === DT_COMPLEX128 ? 2 : 1;
   const n = shape.reduce((a, b) => a * b, 1);
   const v = seededFloats(n * lanes, seed);
@@ -172,6 +177,43 @@ test("Qr, Svd and SelfAdjointEigV2 in slices have the bits of whole runs", () =>
     check(`SelfAdjointEigV2 ${dt}`, selfAdjointEigV2, selfAdjointEigV2Slices, [
       [operand(dt, [3, 53, 53], 26), true],
       [operand(dt, [79, 79], 27), false],
+    ]);
+  }
+});
+
+test("Conv3D and its gradients in slices of output rows have the bits of whole runs", () => {
+  const ints = (v: readonly number[]) => new Tensor(DataType.DT_INT32, [v.length], Int32Array.from(v));
+  const same: Conv3DAttrs = {
+    strides: [1, 2, 1],
+    dilations: [1, 1, 1],
+    padding: "SAME",
+    channelsFirst: false,
+  };
+  const valid: Conv3DAttrs = {
+    strides: [2, 1, 3],
+    dilations: [1, 1, 1],
+    padding: "VALID",
+    channelsFirst: true,
+  };
+  for (const dt of REAL) {
+    const x1 = operand(dt, [2, 7, 9, 5, 3], 30);
+    const w1 = operand(dt, [3, 2, 3, 3, 4], 31);
+    // NCDHW
+    const x2 = operand(dt, [1, 5, 25, 6, 8], 32);
+    const w2 = operand(dt, [2, 3, 2, 5, 6], 33);
+    check(`Conv3D ${dt}`, conv3D, conv3DSlices, [
+      [x1, w1, same],
+      [x2, w2, valid],
+    ]);
+    const dy1 = operand(dt, conv3D(x1, w1, same).shape, 34);
+    const dy2 = operand(dt, conv3D(x2, w2, valid).shape, 35);
+    check(`Conv3DBackpropInputV2 ${dt}`, conv3DBackpropInput, conv3DBackpropInputSlices, [
+      [ints(x1.shape), w1, dy1, same],
+      [ints(x2.shape), w2, dy2, valid],
+    ]);
+    check(`Conv3DBackpropFilterV2 ${dt}`, conv3DBackpropFilter, conv3DBackpropFilterSlices, [
+      [x1, ints(w1.shape), dy1, same],
+      [x2, ints(w2.shape), dy2, valid],
     ]);
   }
 });

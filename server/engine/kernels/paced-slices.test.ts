@@ -1,5 +1,5 @@
 // Kernels that run in slices by a Pace (util/paced-slices.ts; docs/architecture.md, "Long kernels
-// in slices": the linear-algebra kernels, the 3-D convolutions) give the bits of a whole run: each
+// in slices": the linear-algebra kernels, the 3-D convolutions, the FFTs) give the bits of a whole run: each
 // kernel's generator is stepped one piece at a time, interleaved with a second run of the same
 // kernel on other operands (so no state is shared between runs), and compared byte for byte with
 // the drained kernel, for odd shapes, batches and every dtype the kernel takes. Pieces are small
@@ -27,7 +27,8 @@ import { svd, svdSlices } from "./Svd.js";
 import { seededFloats } from "./testing/bits.js";
 import type { Conv3DAttrs } from "./util/conv3d-util.js";
 import { Pace } from "./util/paced-slices.js";
-import type { Slices } from "./util/slices.js";
+import { drainSync, type Slices } from "./util/slices.js";
+import { type FftKind, fftSlices } from "./util/spectral.js";
 
 /** Work per piece in these runs: small, so even these small matrices are cut in many places. */
 const PIECE = 2 ** 12;
@@ -215,5 +216,45 @@ test("Conv3D and its gradients in slices of output rows have the bits of whole r
       [x1, ints(w1.shape), dy1, same],
       [x2, ints(w2.shape), dy2, valid],
     ]);
+  }
+});
+
+test("the FFT kernels in slices of lines have the bits of whole runs", () => {
+  const ints = (v: readonly number[]) => new Tensor(DataType.DT_INT32, [v.length], Int32Array.from(v));
+  const fft = (kind: FftKind, x: Tensor, len: Tensor | undefined, out: DataType) =>
+    drainSync(fftSlices(kind, x, len, out));
+  for (const [c, r] of [
+    [DT_COMPLEX64, DT_FLOAT],
+    [DT_COMPLEX128, DT_DOUBLE],
+  ] as const) {
+    for (const rank of [1, 2, 3]) {
+      for (const forward of [true, false]) {
+        const kind = { rank, forward, real: false };
+        // a power-of-two length (radix-2) and an odd one (Bluestein)
+        check(`complex ${forward ? "" : "I"}FFT rank ${rank} ${c}`, fft, fftSlices, [
+          [kind, operand(c, [3, 5, 6, 32], 40), undefined, c],
+          [kind, operand(c, [2, 7, 9, 27], 41), undefined, c],
+        ]);
+      }
+      const lens = [6, 9, 30].slice(3 - rank);
+      check(`RFFT rank ${rank} ${r}`, fft, fftSlices, [
+        [{ rank, forward: true, real: true }, operand(r, [3, 6, 9, 30], 42), ints(lens), c],
+        [
+          { rank, forward: true, real: true },
+          operand(r, [2, 8, 8, 64], 43),
+          ints([8, 8, 64].slice(3 - rank)),
+          c,
+        ],
+      ]);
+      check(`IRFFT rank ${rank} ${r}`, fft, fftSlices, [
+        [{ rank, forward: false, real: true }, operand(c, [3, 6, 9, 16], 44), ints(lens), r],
+        [
+          { rank, forward: false, real: true },
+          operand(c, [2, 8, 8, 33], 45),
+          ints([8, 8, 64].slice(3 - rank)),
+          r,
+        ],
+      ]);
+    }
   }
 });

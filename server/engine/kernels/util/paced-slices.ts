@@ -40,10 +40,10 @@ export function pacedCompute(
   ctx: OpKernelContext,
   work: number,
   run: () => Slices<readonly Tensor[]>,
-): void | KernelSlices {
+): KernelSlices | undefined {
   if (work < SLICED_MIN_WORK) {
     setAll(ctx, drainSync(run()));
-    return;
+    return undefined;
   }
   return (function* (): KernelSlices {
     setAll(ctx, yield* run());

@@ -377,7 +377,7 @@ export function* fftSlices(
   return out;
 }
 
-function fftKernel(ctx: OpKernelContext, kind: FftKind, outDtype: DataType): void | KernelSlices {
+function fftKernel(ctx: OpKernelContext, kind: FftKind, outDtype: DataType): KernelSlices | undefined {
   const input = ctx.input(0);
   const fftLength = kind.real ? ctx.input(1) : undefined;
   return pacedCompute(ctx, fftWork(input.shape, kind.rank), function* () {

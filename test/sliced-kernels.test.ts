@@ -142,3 +142,47 @@ test("closing a session cancels its sliced MatMul at once: CANCELLED, and the de
     const [v] = await other.fetch(["id:0"]);
     assert.deepEqual(tensorValues(v), [3]);
   }));
+
+/** The QR decomposition of an n×n float64 matrix (about 2n³ multiply-adds in JS), and an Identity. */
+function longQrGraph(n: number) {
+  const D = DataType.DT_DOUBLE;
+  return graph(
+    constNode("dims", I32, [2], [n, n]),
+    constNode("half", D, [], [0.5]),
+    node("a", "Fill", { inputs: ["dims", "half"], attrs: { T: attr.type(D) } }),
+    node("qr", "Qr", { inputs: ["a"], attrs: { T: attr.type(D) } }),
+    constNode("three", F, [], [3]),
+    node("id", "Identity", { inputs: ["three"], attrs: { T: attr.type(F) } }),
+  );
+}
+
+test("a step past its deadline stops its Qr (a JS linear-algebra kernel) within a slice: the thread is not replaced, other sessions keep their variables", async () => {
+  const logs: string[] = [];
+  const graceMs = 3000;
+  await withMaster(
+    async (m) => {
+      const vars = await openSession(m, variableGraph());
+      await vars.run({ target: ["init"] });
+      // About 16 G multiply-adds: many seconds on one core, so the deadline falls inside it.
+      const long = await openSession(m, longQrGraph(2000));
+      await long.fetch(["id:0"]);
+      await assert.rejects(
+        long.fetch(["qr:0"], { options: { timeoutInMs: 500n } }),
+        rejectsWith("DEADLINE_EXCEEDED"),
+      );
+      // The thread is free again at once: had the kernel kept it past the grace, the watchdog
+      // would have replaced it and the variable would be gone with it.
+      const [three] = await long.fetch(["id:0"]);
+      assert.deepEqual(tensorValues(three), [3]);
+      await new Promise((r) => setTimeout(r, graceMs + 500));
+      const [v] = await vars.fetch(["read:0"]);
+      assert.deepEqual(tensorValues(v), [7]);
+    },
+    { workerAbortGraceMs: graceMs, log: (_level, message) => logs.push(message) },
+  );
+  assert.deepEqual(
+    logs.filter((l) => /did not stop|died|restart/.test(l)),
+    [],
+    "no device thread was replaced",
+  );
+});

@@ -248,10 +248,10 @@ describe("a kernel that never returns", () => {
     const logs: string[] = [];
     await withMaster(
       async (m) => {
-        // One kernel that runs for many seconds without yielding: the QR decomposition of a
-        // 2000×2000 float64 matrix (~10 GFLOP on the plain JS path; MatMul would not do, as it
-        // runs in slices and stops when cancelled).
-        const D = DataType.DT_DOUBLE;
+        // One kernel that runs for many seconds without yielding: a 2000×2000 SparseMatMul (8 G
+        // multiply-adds in one loop; MatMul and the linear-algebra kernels such as Qr would not
+        // do, as they run in slices and stop when cancelled).
+        const D = F;
         const g = graph(
           constNode("dims", DataType.DT_INT32, [2], [2000, 2000]),
           { ...constNode("v", D, [], [0.5]) },
@@ -259,7 +259,7 @@ describe("a kernel that never returns", () => {
             inputs: ["dims", "v"],
             attrs: { T: attr.type(D), index_type: attr.type(DataType.DT_INT32) },
           }),
-          node("slow", "Qr", { inputs: ["a"], attrs: { T: attr.type(D) } }),
+          node("slow", "SparseMatMul", { inputs: ["a", "a"] }),
           constNode("one", F, [], [1]),
         );
         const sessionHandle = await createSession(m, g);

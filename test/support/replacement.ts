@@ -30,12 +30,13 @@ export async function crashCpu1(m: Master, logs: readonly string[], times: numbe
 }
 
 /**
- * A step that holds CPU:1's thread in one kernel for seconds: an LU decomposition of 2400×2400.
- * The matrix is drawn into a variable by `stuck_init` first, so the timed step (`det`) starts its
- * one long kernel at once.
+ * A step that holds CPU:1's thread in one kernel for seconds: a 2400×2400 SparseMatMul (14 G
+ * multiply-adds in one loop that does not run in slices; the linear-algebra kernels and MatMul do,
+ * and would stop when cancelled). The matrix is drawn into a variable by `stuck_init` first, so
+ * the timed step (`det`) starts its one long kernel at once.
  */
 function stuckGraph(): GraphDef {
-  const D = DataType.DT_DOUBLE;
+  const D = DataType.DT_FLOAT;
   return graph(
     on1(constNode("dims", DataType.DT_INT32, [2], [2400, 2400])),
     on1(
@@ -51,7 +52,7 @@ function stuckGraph(): GraphDef {
     ),
     on1(node("stuck_init", "AssignVariableOp", { inputs: ["m", "a"], attrs: { dtype: attr.type(D) } })),
     on1(node("m_read", "ReadVariableOp", { inputs: ["m"], attrs: { dtype: attr.type(D) } })),
-    on1(node("det", "MatrixDeterminant", { inputs: ["m_read"], attrs: { T: attr.type(D) } })),
+    on1(node("det", "SparseMatMul", { inputs: ["m_read", "m_read"] })),
   );
 }
 

@@ -21,7 +21,7 @@ import {
   T,
 } from "./util/kernel-config.js";
 import { ortBatchMatMulSlices } from "./util/ort-slices.js";
-import { drainSync, outputSlices, type Slices } from "./util/slices.js";
+import { drainSync, JS_PIECE_MACS, outputSlices, rowsPerPiece, type Slices } from "./util/slices.js";
 import { lanesOf } from "./util/tensor-util.js";
 
 function conjugate(t: Tensor): Tensor {
@@ -87,8 +87,10 @@ export function* batchMatMulSlices(
   adjY = false,
   conjugateAdjoints = true,
 ): Slices<Tensor> {
-  const { batch, d0, d3 } = batchMatMulShape(x, y, adjX, adjY);
+  const { batch, d0, d1, d3 } = batchMatMulShape(x, y, adjX, adjY);
   const nb = batch.reduce((a, b) => a * b, 1);
+  // Small matrices never fill a piece of their own: many of them make one.
+  const perPiece = rowsPerPiece(d0 * d1 * d3 + d0 * d3, JS_PIECE_MACS);
   const shape = [...batch, d0, d3];
   const lanes = lanesOf(x.dtype);
   const out = allocData(x.dtype, nb * d0 * d3, shape) as NumericArray;
@@ -119,6 +121,7 @@ export function* batchMatMulSlices(
     }
     const p = yield* matMulSlices(xt, yt, adjX, adjY);
     (out as Float64Array).set(p.data as Float64Array, b * d0 * d3 * lanes);
+    if (b % perPiece === perPiece - 1) yield;
   }
   return new Tensor(x.dtype, shape, out);
 }

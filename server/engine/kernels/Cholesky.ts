@@ -9,12 +9,15 @@ import { isComplexType } from "../framework/types.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 import {
   choleskyLower,
+  cubicWork,
   MatrixOutput,
   matrixSource,
   readMatrix,
   singleSquareMatrix,
   zeroMat,
 } from "./util/linalg.js";
+import { Pace, pacedCompute } from "./util/paced-slices.js";
+import { drainSync, type Slices } from "./util/slices.js";
 
 function nanLower(n: number, complex: boolean) {
   const m = zeroMat(n, n);
@@ -26,11 +29,18 @@ function nanLower(n: number, complex: boolean) {
 }
 
 export function cholesky(input: Tensor): Tensor {
+  return drainSync(choleskySlices(input));
+}
+
+/** cholesky in slices of about a millisecond (util/paced-slices.ts, Pace). */
+export function* choleskySlices(input: Tensor, pace = new Pace()): Slices<Tensor> {
   const { count, rows: n } = singleSquareMatrix(input);
   const src = matrixSource(input);
   const out = new MatrixOutput(input.dtype, input.shape);
   for (let b = 0; b < count && n > 0; b++) {
-    out.write(b, choleskyLower(readMatrix(src, b, n, n)) ?? nanLower(n, isComplexType(input.dtype)));
+    const l = yield* choleskyLower(readMatrix(src, b, n, n), pace);
+    out.write(b, l ?? nanLower(n, isComplexType(input.dtype)));
+    if (pace.due(n * n)) yield;
   }
   return out.tensor();
 }
@@ -44,6 +54,11 @@ export const choleskyConfig: KernelConfig = {
   },
   kernel: cpuKernel("Cholesky", (c) => {
     checkTypeConstraint(c, "T", [T.float, T.double, T.complex64, T.complex128]);
-    return { compute: (ctx) => ctx.setOutput(0, cholesky(ctx.input(0))) };
+    return {
+      compute: (ctx) =>
+        pacedCompute(ctx, cubicWork(ctx.input(0)) / 3, function* () {
+          return [yield* choleskySlices(ctx.input(0))];
+        }),
+    };
   }),
 };

@@ -9,6 +9,7 @@ import type { Tensor } from "../framework/tensor.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 import {
   analyzeInputs,
+  cubicWork,
   type Mat,
   type MatrixBatch,
   MatrixOutput,
@@ -16,9 +17,11 @@ import {
   readMatrix,
   triangle,
 } from "./util/linalg.js";
+import { Pace, pacedCompute } from "./util/paced-slices.js";
+import { drainSync, type Slices } from "./util/slices.js";
 
 /** The symmetrized gradient for one matrix (real): g is tril(grad), overwritten. */
-function gradUnblocked(l: Mat, g: Mat): Mat {
+function* gradUnblocked(l: Mat, g: Mat, pace: Pace): Slices<Mat> {
   const n = l.rows;
   const L = l.re;
   const G = g.re;
@@ -40,6 +43,7 @@ function gradUnblocked(l: Mat, g: Mat): Mat {
       for (let j = 0; j < k; j++) G[i * n + j]! -= c * L[k * n + j]!;
     }
     G[k * n + k]! /= 2;
+    if (pace.due(2 * (n - k) * (k + 1))) yield;
   }
   const out: Mat = { rows: n, cols: n, re: new Float64Array(n * n), im: new Float64Array(n * n) };
   for (let i = 0; i < n; i++) {
@@ -49,6 +53,11 @@ function gradUnblocked(l: Mat, g: Mat): Mat {
 }
 
 export function choleskyGrad(l: Tensor, grad: Tensor): Tensor {
+  return drainSync(choleskyGradSlices(l, grad));
+}
+
+/** choleskyGrad in slices of about a millisecond (util/paced-slices.ts, Pace). */
+export function* choleskyGradSlices(l: Tensor, grad: Tensor, pace = new Pace()): Slices<Tensor> {
   const [a, b] = analyzeInputs([l, grad]) as [MatrixBatch, MatrixBatch];
   if (a.rows !== b.rows || a.cols !== b.cols) {
     throw invalidArgument("Inputs (L and grad) must have the same shape.");
@@ -61,7 +70,8 @@ export function choleskyGrad(l: Tensor, grad: Tensor): Tensor {
   for (let k = 0; k < a.count && n > 0; k++) {
     const lm = triangle(readMatrix(ls, k, n, n), true);
     const gm = triangle(readMatrix(gs, k, n, n), true);
-    out.write(k, gradUnblocked(lm, gm));
+    out.write(k, yield* gradUnblocked(lm, gm, pace));
+    if (pace.due(n * n)) yield;
   }
   return out.tensor();
 }
@@ -75,6 +85,11 @@ export const choleskyGradConfig: KernelConfig = {
   },
   kernel: cpuKernel("CholeskyGrad", (c) => {
     checkTypeConstraint(c, "T", [T.float, T.double]);
-    return { compute: (ctx) => ctx.setOutput(0, choleskyGrad(ctx.input(0), ctx.input(1))) };
+    return {
+      compute: (ctx) =>
+        pacedCompute(ctx, cubicWork(ctx.input(0)), function* () {
+          return [yield* choleskyGradSlices(ctx.input(0), ctx.input(1))];
+        }),
+    };
   }),
 };

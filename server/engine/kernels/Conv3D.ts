@@ -9,6 +9,7 @@ import {
   CONV3D_ATTRS,
   type Conv3DAttrs,
   conv3DGeometry,
+  conv3DWork,
   forEachTap,
   getConv3DAttrs,
   outputShape,
@@ -16,9 +17,21 @@ import {
   toChannelsLast,
 } from "./util/conv3d-util.js";
 import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { Pace, pacedCompute } from "./util/paced-slices.js";
+import { drainSync, type Slices } from "./util/slices.js";
 import { computeBuffer, finish } from "./util/tensor-util.js";
 
 export function conv3D(input: Tensor, filter: Tensor, a: Conv3DAttrs): Tensor {
+  return drainSync(conv3DSlices(input, filter, a));
+}
+
+/** conv3D in slices of whole output rows, about a millisecond each (util/paced-slices.ts). */
+export function* conv3DSlices(
+  input: Tensor,
+  filter: Tensor,
+  a: Conv3DAttrs,
+  pace = new Pace(),
+): Slices<Tensor> {
   const x = a.channelsFirst && input.rank === 5 ? toChannelsLast(input) : input;
   const g = conv3DGeometry(x.shape, filter.shape, a);
   const shape = outputShape(g);
@@ -28,14 +41,15 @@ export function conv3D(input: Tensor, filter: Tensor, a: Conv3DAttrs): Tensor {
   const w = toFloat64(filter);
   const C = g.inDepth;
   const M = g.outDepth;
-  forEachTap(g, (o, i, f) => {
+  const visit = (o: number, i: number, f: number) => {
     for (let c = 0; c < C; c++) {
       const v = xv[i + c]!;
       if (v === 0) continue;
       const row = f + c * M;
       for (let m = 0; m < M; m++) acc[o + m] = acc[o + m]! + v * w[row + m]!;
     }
-  });
+  };
+  yield* forEachTap(g, visit, pace);
   const out = computeBuffer(input.dtype, n, shape) as NumericArray;
   for (let k = 0; k < n; k++) out[k] = acc[k]!;
   const y = finish(input.dtype, shape, out);
@@ -52,7 +66,10 @@ export const conv3DConfig: KernelConfig = {
         if (a.dilations.some((d) => d !== 1)) {
           throw invalidArgument("CPU implementation of Conv3D currently only supports dilated rates of 1.");
         }
-        ctx.setOutput(0, conv3D(ctx.input(0), ctx.input(1), a));
+        const [x, w] = [ctx.input(0), ctx.input(1)];
+        return pacedCompute(ctx, conv3DWork(x.numElements, w.shape, 3), function* () {
+          return [yield* conv3DSlices(x, w, a)];
+        });
       },
     };
   }),

@@ -9,12 +9,15 @@ import {
   CONV3D_ATTRS,
   type Conv3DAttrs,
   conv3DGeometry,
+  conv3DWork,
   forEachTap,
   getConv3DAttrs,
   outputShape,
   toChannelsLast,
 } from "./util/conv3d-util.js";
 import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { Pace, pacedCompute } from "./util/paced-slices.js";
+import { drainSync, type Slices } from "./util/slices.js";
 import { computeBuffer, finish, readInts } from "./util/tensor-util.js";
 
 export function conv3DBackpropFilter(
@@ -23,6 +26,17 @@ export function conv3DBackpropFilter(
   outBackprop: Tensor,
   a: Conv3DAttrs,
 ): Tensor {
+  return drainSync(conv3DBackpropFilterSlices(input, sizes, outBackprop, a));
+}
+
+/** conv3DBackpropFilter in slices of whole rows of the gradient (util/paced-slices.ts). */
+export function* conv3DBackpropFilterSlices(
+  input: Tensor,
+  sizes: Tensor,
+  outBackprop: Tensor,
+  a: Conv3DAttrs,
+  pace = new Pace(),
+): Slices<Tensor> {
   if (sizes.rank !== 1 || sizes.numElements !== 5) {
     throw invalidArgument(`filter_sizes must be a 5-element vector, got shape ${shapeString(sizes.shape)}`);
   }
@@ -37,14 +51,15 @@ export function conv3DBackpropFilter(
   const dy = toFloat64(dyT);
   const C = g.inDepth;
   const M = g.outDepth;
-  forEachTap(g, (o, i, f) => {
+  const visit = (o: number, i: number, f: number) => {
     for (let c = 0; c < C; c++) {
       const v = xv[i + c]!;
       if (v === 0) continue;
       const row = f + c * M;
       for (let m = 0; m < M; m++) acc[row + m] = acc[row + m]! + v * dy[o + m]!;
     }
-  });
+  };
+  yield* forEachTap(g, visit, pace);
   const out = computeBuffer(input.dtype, n, fShape) as NumericArray;
   for (let k = 0; k < n; k++) out[k] = acc[k]!;
   return finish(input.dtype, fShape, out);
@@ -60,7 +75,14 @@ export const conv3DBackpropFilterV2Config: KernelConfig = {
   kernel: cpuKernel("Conv3DBackpropFilterV2", (c) => {
     const a = getConv3DAttrs(c);
     return {
-      compute: (ctx) => ctx.setOutput(0, conv3DBackpropFilter(ctx.input(0), ctx.input(1), ctx.input(2), a)),
+      compute: (ctx) => {
+        const [x, sizes, dy] = [ctx.input(0), ctx.input(1), ctx.input(2)];
+        // every gradient element meets every filter element of the input's depth
+        const filterShape = sizes.numElements === 5 ? readInts(sizes) : [];
+        return pacedCompute(ctx, conv3DWork(dy.numElements, filterShape, 4), function* () {
+          return [yield* conv3DBackpropFilterSlices(x, sizes, dy, a)];
+        });
+      },
     };
   }),
 };

@@ -8,6 +8,7 @@ import {
   CONV3D_ATTRS,
   type Conv3DAttrs,
   conv3DGeometry,
+  conv3DWork,
   forEachTap,
   getConv3DAttrs,
   outputShape,
@@ -16,6 +17,8 @@ import {
   toChannelsLast,
 } from "./util/conv3d-util.js";
 import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
+import { Pace, pacedCompute } from "./util/paced-slices.js";
+import { drainSync, type Slices } from "./util/slices.js";
 import { computeBuffer, finish, readInts } from "./util/tensor-util.js";
 
 /** Checks out_backprop against the forward output shape (TF's ConvBackpropComputeDimensions). */
@@ -34,6 +37,17 @@ export function conv3DBackpropInput(
   outBackprop: Tensor,
   a: Conv3DAttrs,
 ): Tensor {
+  return drainSync(conv3DBackpropInputSlices(sizes, filter, outBackprop, a));
+}
+
+/** conv3DBackpropInput in slices of whole rows of the gradient (util/paced-slices.ts). */
+export function* conv3DBackpropInputSlices(
+  sizes: Tensor,
+  filter: Tensor,
+  outBackprop: Tensor,
+  a: Conv3DAttrs,
+  pace = new Pace(),
+): Slices<Tensor> {
   if (sizes.rank !== 1 || sizes.numElements !== 5) {
     throw invalidArgument(`input_sizes must be a 5-element vector, got shape ${shapeString(sizes.shape)}`);
   }
@@ -48,14 +62,15 @@ export function conv3DBackpropInput(
   const w = toFloat64(filter);
   const C = g.inDepth;
   const M = g.outDepth;
-  forEachTap(g, (o, i, f) => {
+  const visit = (o: number, i: number, f: number) => {
     for (let c = 0; c < C; c++) {
       const row = f + c * M;
       let s = 0;
       for (let m = 0; m < M; m++) s += dy[o + m]! * w[row + m]!;
       acc[i + c] = acc[i + c]! + s;
     }
-  });
+  };
+  yield* forEachTap(g, visit, pace);
   const out = computeBuffer(filter.dtype, n, inShape) as NumericArray;
   for (let k = 0; k < n; k++) out[k] = acc[k]!;
   const dx = finish(filter.dtype, inShape, out);
@@ -72,7 +87,12 @@ export const conv3DBackpropInputV2Config: KernelConfig = {
   kernel: cpuKernel("Conv3DBackpropInputV2", (c) => {
     const a = getConv3DAttrs(c);
     return {
-      compute: (ctx) => ctx.setOutput(0, conv3DBackpropInput(ctx.input(0), ctx.input(1), ctx.input(2), a)),
+      compute: (ctx) => {
+        const [sizes, w, dy] = [ctx.input(0), ctx.input(1), ctx.input(2)];
+        return pacedCompute(ctx, conv3DWork(dy.numElements, w.shape, 4), function* () {
+          return [yield* conv3DBackpropInputSlices(sizes, w, dy, a)];
+        });
+      },
     };
   }),
 };

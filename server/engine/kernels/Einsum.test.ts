@@ -8,9 +8,10 @@ import { attr } from "../../../test/support/attr.js";
 import { isTfError, TfCode } from "../framework/errors.js";
 import { Tensor } from "../framework/tensor.js";
 import { DataType, dataTypeString } from "../framework/types.js";
-import { einsum } from "./Einsum.js";
+import { einsum, einsumParsed, einsumSlices } from "./Einsum.js";
 import { transpose } from "./Transpose.js";
 import { allClose, run1, tensorOf, valuesOf } from "./testing/testing.js";
+import { parseEinsumEquation } from "./util/einsum-equation.js";
 
 function random(dtype: DataType, shape: number[], seed: number): Tensor {
   let s = seed;
@@ -81,5 +82,35 @@ describe("Einsum products against MatMul and BatchMatMulV2", () => {
     const got = await viaEinsum("...ij,...jk->...ik", [a, b]);
     assert.deepEqual(got.shape, [4, 64, 64]);
     assert.ok(allClose(valuesOf(got), valuesOf(want), 1e-5));
+  });
+});
+
+describe("Einsum in slices", () => {
+  it("has the bits of a whole run, for many tiny products and for a batched product", () => {
+    for (const dtype of [DataType.DT_DOUBLE, DataType.DT_COMPLEX128, DataType.DT_INT32]) {
+      for (const [eq, s0, s1] of [
+        // 1.2 M one-element products, in ranges of the batch
+        ["ij,ij->ij", [1000, 1200], [1000, 1200]],
+        ["bij,bjk->bik", [6, 121, 131], [6, 131, 109]],
+        ["...ij,...jk->...ik", [5, 4, 60, 31], [4, 31, 50]],
+      ] as const) {
+        // (complex and integer tiny products go through the batched product, a matrix at a time)
+        if (s0.length === 2 && dtype !== DataType.DT_DOUBLE) continue;
+        const inputs = [random(dtype, [...s0], 1), random(dtype, [...s1], 2)];
+        const parsed = parseEinsumEquation(eq);
+        const g = einsumSlices(parsed, inputs);
+        let pieces = 0;
+        let r = g.next();
+        for (; !r.done; r = g.next()) pieces++;
+        assert.ok(pieces >= 2, `${eq} ${dataTypeString(dtype)}: ${pieces} pieces`);
+        const want = einsumParsed(parsed, inputs);
+        assert.deepEqual(r.value.shape, want.shape);
+        const bytes = (t: Tensor) => {
+          const d = t.data as Float64Array;
+          return Buffer.from(d.buffer, d.byteOffset, d.byteLength);
+        };
+        assert.ok(bytes(r.value).equals(bytes(want)), `${eq} ${dataTypeString(dtype)}: bits differ`);
+      }
+    }
   });
 });

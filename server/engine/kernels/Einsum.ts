@@ -10,13 +10,13 @@
 // Phase 1's transpose and diagonal are one strided copy here (TF does two), and are skipped when
 // the operand is already in order, as in TF.
 
-import { broadcastShapes, broadcastStrides, forEachBroadcastRun, stridesOf } from "../framework/bcast.js";
+import { broadcastShapes, broadcastStrides, forEachBroadcastRunIn, stridesOf } from "../framework/bcast.js";
 import { invalidArgument, unimplemented } from "../framework/errors.js";
 import { getAttrString } from "../framework/op-def.js";
 import type { OpKernelContext } from "../framework/op-kernel.js";
 import { type NumericArray, numElements, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { batchMatMul } from "./BatchMatMulV2.js";
+import { batchMatMulSlices } from "./BatchMatMulV2.js";
 import { transpose } from "./Transpose.js";
 import {
   Dim,
@@ -33,7 +33,9 @@ import {
   type KernelConfig,
   T,
 } from "./util/kernel-config.js";
+import { pacedCompute } from "./util/paced-slices.js";
 import { reduce, reductionPlan } from "./util/reduction.js";
+import { drainSync, JS_PIECE_MACS, rowsPerPiece, type Slices } from "./util/slices.js";
 import {
   allocIndexable,
   computeBuffer,
@@ -152,7 +154,7 @@ function reduceOperand(
 const batchOf = (t: Tensor) => t.shape.slice(0, -2);
 
 /** Phase 2 (TF's ContractOperands): the batched product, batch dimensions broadcast. */
-function contractOperands(ops: readonly Operand[]): Tensor {
+function* contractOperands(ops: readonly Operand[]): Slices<Tensor> {
   if (ops.length === 1) return ops[0]!.tensor;
   const [a, b] = ops as [Operand, Operand];
   let batch: number[];
@@ -166,10 +168,10 @@ function contractOperands(ops: readonly Operand[]): Tensor {
   const freeDim = (o: Operand) => o.tensor.shape[o.tensor.rank - (o.swapped ? 1 : 2)]!;
   const shape = [...batch, freeDim(a), freeDim(b)];
   if (a.tensor.numElements === 0 || b.tensor.numElements === 0) return Tensor.zeros(a.tensor.dtype, shape);
-  const small = smallBatchedProduct(a, b, batch, shape);
+  const small = yield* smallBatchedProduct(a, b, batch, shape);
   if (small) return small;
   // Plain transposes (never conjugates): a is used as [.., free, contract], b as [.., contract, free].
-  const product = batchMatMul(a.tensor, b.tensor, a.swapped, !b.swapped, false);
+  const product = yield* batchMatMulSlices(a.tensor, b.tensor, a.swapped, !b.swapped, false);
   return withShape(product, shape);
 }
 
@@ -181,7 +183,12 @@ const SMALL_PRODUCT_MACS = 1024;
  * products, row-wise dot products: "ij,ij->ij" is a million 1×1·1×1 products), in one loop
  * accumulating in float64. Undefined when batchMatMul should do it.
  */
-function smallBatchedProduct(a: Operand, b: Operand, batch: number[], shape: number[]): Tensor | undefined {
+function* smallBatchedProduct(
+  a: Operand,
+  b: Operand,
+  batch: number[],
+  shape: number[],
+): Slices<Tensor | undefined> {
   const dt = a.tensor.dtype;
   if (!FLOAT_TYPES.includes(dt)) return undefined;
   const [m, n] = shape.slice(-2) as [number, number];
@@ -208,9 +215,16 @@ function smallBatchedProduct(a: Operand, b: Operand, batch: number[], shape: num
   };
   const as = broadcastStrides(batchOf(a.tensor), batch);
   const bs = broadcastStrides(batchOf(b.tensor), batch);
-  forEachBroadcastRun(batch, as, bs, (o, xa, yb, count, aStep, bStep) => {
+  const body = (o: number, xa: number, yb: number, count: number, aStep: number, bStep: number) => {
     for (let c = 0; c < count; c++) run((o + c) * mn, (xa + c * aStep) * mk, (yb + c * bStep) * kn);
-  });
+  };
+  // Consecutive ranges of the batch walk it as one run would (forEachBroadcastRunIn).
+  const total = numElements(batch);
+  const step = rowsPerPiece(mn * k + mn, JS_PIECE_MACS);
+  for (let start = 0; start < total; start += step) {
+    forEachBroadcastRunIn(batch, as, bs, start, Math.min(total, start + step), body);
+    if (start + step < total) yield;
+  }
   return finish(dt, shape, out);
 }
 
@@ -277,12 +291,20 @@ function inflate(x: Tensor, labels: readonly number[], counts: readonly number[]
 
 /** TF's Einsum on already parsed `eq`. */
 export function einsumParsed(eq: EinsumEquation, inputs: readonly Tensor[]): Tensor {
+  return drainSync(einsumSlices(eq, inputs));
+}
+
+/**
+ * einsumParsed with its contraction in slices (the batched product's, util/slices.ts); the
+ * reductions, diagonals and transposes around it run whole.
+ */
+export function* einsumSlices(eq: EinsumEquation, inputs: readonly Tensor[]): Slices<Tensor> {
   const dims = processEinsumDims(
     eq,
     inputs.map((t) => t.shape),
   );
   const ops = inputs.map((x, i) => reduceOperand(x, dims.inputLabels[i]!, dims.inputCounts[i]!, dims));
-  const product = contractOperands(ops);
+  const product = yield* contractOperands(ops);
   // The product's labels: broadcasting, then batch (each ascending), then every operand's free ones.
   const numLabels = dims.types.length;
   const resultLabels: number[] = [];
@@ -311,6 +333,28 @@ export function einsum(equation: string, inputs: readonly Tensor[]): Tensor {
   return einsumParsed(parseEinsumEquation(equation), inputs);
 }
 
+/**
+ * Multiply-adds of the whole contraction: every named label's size multiplied, times the largest
+ * input's broadcasting (ellipsis) dimensions. 0 when the shapes do not fit the equation (the
+ * kernel then fails at once).
+ */
+function einsumWork(eq: EinsumEquation, inputs: readonly Tensor[]): number {
+  let dims: EinsumDims;
+  try {
+    dims = processEinsumDims(
+      eq,
+      inputs.map((t) => t.shape),
+    );
+  } catch {
+    return 0;
+  }
+  const named = dims.labelSizes.length;
+  const broadcast = inputs.map((t, i) =>
+    dims.inputLabels[i]!.reduce((p, l, axis) => (l >= named ? p * t.shape[axis]! : p), 1),
+  );
+  return dims.labelSizes.reduce((a, b) => a * b, 1) * Math.max(1, ...broadcast);
+}
+
 /** Multiply-adds of one matrix product of the contraction (free × contract × free sizes). */
 function einsumMacs(eq: EinsumEquation, ctx: OpKernelContext): number {
   const inputs = Array.from({ length: ctx.numInputs }, (_, i) => ctx.input(i).shape);
@@ -337,7 +381,9 @@ export const einsumConfig: KernelConfig = {
       (ctx) => einsumMacs(eq, ctx),
       (ctx) => {
         const inputs = Array.from({ length: ctx.numInputs }, (_, i) => ctx.input(i));
-        ctx.setOutput(0, einsumParsed(eq, inputs));
+        return pacedCompute(ctx, einsumWork(eq, inputs), function* () {
+          return [yield* einsumSlices(eq, inputs)];
+        });
       },
     );
   }),

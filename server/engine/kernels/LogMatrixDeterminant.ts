@@ -5,10 +5,17 @@
 import type { Tensor } from "../framework/tensor.js";
 import { DETERMINANT_TYPES, slogdet } from "./MatrixDeterminant.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./util/kernel-config.js";
-import { MatrixOutput } from "./util/linalg.js";
+import { cubicWork, MatrixOutput } from "./util/linalg.js";
+import { Pace, pacedCompute } from "./util/paced-slices.js";
+import { drainSync, type Slices } from "./util/slices.js";
 
 export function logMatrixDeterminant(input: Tensor): [Tensor, Tensor] {
-  const d = slogdet(input);
+  return drainSync(logMatrixDeterminantSlices(input));
+}
+
+/** logMatrixDeterminant in slices of about a millisecond (util/paced-slices.ts, Pace). */
+export function* logMatrixDeterminantSlices(input: Tensor, pace = new Pace()): Slices<[Tensor, Tensor]> {
+  const d = yield* slogdet(input, pace);
   const sign = new MatrixOutput(input.dtype, d.batchShape);
   const logAbs = new MatrixOutput(input.dtype, d.batchShape);
   d.logAbs.forEach((l, b) => {
@@ -28,11 +35,8 @@ export const logMatrixDeterminantConfig: KernelConfig = {
   kernel: cpuKernel("LogMatrixDeterminant", (c) => {
     checkTypeConstraint(c, "T", DETERMINANT_TYPES);
     return {
-      compute(ctx) {
-        const [s, l] = logMatrixDeterminant(ctx.input(0));
-        ctx.setOutput(0, s);
-        ctx.setOutput(1, l);
-      },
+      compute: (ctx) =>
+        pacedCompute(ctx, cubicWork(ctx.input(0)), () => logMatrixDeterminantSlices(ctx.input(0))),
     };
   }),
 };

@@ -8,10 +8,24 @@ import { getAttrType } from "../framework/op-def.js";
 import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
-import { luDecompose, MatrixOutput, matrixSource, minAbsPivot, readMatrix } from "./util/linalg.js";
+import {
+  cubicWork,
+  luDecompose,
+  MatrixOutput,
+  matrixSource,
+  minAbsPivot,
+  readMatrix,
+} from "./util/linalg.js";
+import { Pace, pacedCompute } from "./util/paced-slices.js";
+import { drainSync, type Slices } from "./util/slices.js";
 import { intVector } from "./util/tensor-util.js";
 
 export function lu(input: Tensor, idxType: DataType): [Tensor, Tensor] {
+  return drainSync(luSlices(input, idxType));
+}
+
+/** lu in slices of about a millisecond (util/paced-slices.ts, Pace). */
+export function* luSlices(input: Tensor, idxType: DataType, pace = new Pace()): Slices<[Tensor, Tensor]> {
   const rank = input.shape.length;
   if (rank < 2) throw invalidArgument(`Input tensor must have rank >= 2, got ${rank}`);
   const batchShape = input.shape.slice(0, -2);
@@ -22,7 +36,7 @@ export function lu(input: Tensor, idxType: DataType): [Tensor, Tensor] {
   const perm: number[] = [];
   const src = matrixSource(input);
   for (let b = 0; b < count && n > 0; b++) {
-    const f = luDecompose(readMatrix(src, b, n, n));
+    const f = yield* luDecompose(readMatrix(src, b, n, n), pace);
     out.write(b, f.lu);
     const p = Array.from({ length: n }, (_, i) => i);
     f.transpositions.forEach((t, k) => {
@@ -30,6 +44,7 @@ export function lu(input: Tensor, idxType: DataType): [Tensor, Tensor] {
     });
     perm.push(...p);
     if (!(minAbsPivot(f) > 0)) throw invalidArgument("Input is not invertible.");
+    if (pace.due(n * n)) yield;
   }
   const pv = intVector(idxType, count * n > 0 ? perm : []);
   return [out.tensor(), new Tensor(idxType, [...batchShape, n], pv.data)];
@@ -45,12 +60,9 @@ export const luConfig: KernelConfig = {
   kernel: cpuKernel("Lu", (c) => {
     checkTypeConstraint(c, "T", [T.float, T.double, T.complex64, T.complex128]);
     const idx = getAttrType(c.attrs, "output_idx_type");
+    const idxType = idx === DataType.DT_INT64 ? DataType.DT_INT64 : DataType.DT_INT32;
     return {
-      compute(ctx) {
-        const [f, p] = lu(ctx.input(0), idx === DataType.DT_INT64 ? DataType.DT_INT64 : DataType.DT_INT32);
-        ctx.setOutput(0, f);
-        ctx.setOutput(1, p);
-      },
+      compute: (ctx) => pacedCompute(ctx, cubicWork(ctx.input(0)), () => luSlices(ctx.input(0), idxType)),
     };
   }),
 };

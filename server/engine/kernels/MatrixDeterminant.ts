@@ -6,7 +6,16 @@
 
 import type { Tensor } from "../framework/tensor.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
-import { luDecompose, MatrixOutput, matrixSource, readMatrix, singleSquareMatrix } from "./util/linalg.js";
+import {
+  cubicWork,
+  luDecompose,
+  MatrixOutput,
+  matrixSource,
+  readMatrix,
+  singleSquareMatrix,
+} from "./util/linalg.js";
+import { Pace, pacedCompute } from "./util/paced-slices.js";
+import { drainSync, type Slices } from "./util/slices.js";
 
 /** TF registers the determinant kernels for these (no half). */
 export const DETERMINANT_TYPES = [T.float, T.double, T.complex64, T.complex128];
@@ -18,7 +27,7 @@ export interface SLogDet {
   readonly logAbs: Float64Array;
 }
 
-export function slogdet(input: Tensor): SLogDet {
+export function* slogdet(input: Tensor, pace = new Pace()): Slices<SLogDet> {
   const { batchShape, count, rows: n } = singleSquareMatrix(input);
   const src = matrixSource(input);
   const r: SLogDet = {
@@ -32,7 +41,7 @@ export function slogdet(input: Tensor): SLogDet {
     let si = 0;
     let logAbs = 0;
     if (n > 0) {
-      const f = luDecompose(readMatrix(src, b, n, n));
+      const f = yield* luDecompose(readMatrix(src, b, n, n), pace);
       if (f.swaps % 2 === 1) sr = -1;
       for (let k = 0; k < n; k++) {
         const dr = f.lu.re[k * n + k]!;
@@ -55,12 +64,18 @@ export function slogdet(input: Tensor): SLogDet {
     r.signRe[b] = sr;
     r.signIm[b] = si;
     r.logAbs[b] = logAbs;
+    if (pace.due(n * n + 1)) yield;
   }
   return r;
 }
 
 export function matrixDeterminant(input: Tensor): Tensor {
-  const d = slogdet(input);
+  return drainSync(matrixDeterminantSlices(input));
+}
+
+/** matrixDeterminant in slices of about a millisecond (util/paced-slices.ts, Pace). */
+export function* matrixDeterminantSlices(input: Tensor, pace = new Pace()): Slices<Tensor> {
+  const d = yield* slogdet(input, pace);
   const det = new MatrixOutput(input.dtype, d.batchShape);
   d.logAbs.forEach((l, b) => {
     const e = Math.exp(l);
@@ -78,6 +93,11 @@ export const matrixDeterminantConfig: KernelConfig = {
   },
   kernel: cpuKernel("MatrixDeterminant", (c) => {
     checkTypeConstraint(c, "T", DETERMINANT_TYPES);
-    return { compute: (ctx) => ctx.setOutput(0, matrixDeterminant(ctx.input(0))) };
+    return {
+      compute: (ctx) =>
+        pacedCompute(ctx, cubicWork(ctx.input(0)), function* () {
+          return [yield* matrixDeterminantSlices(ctx.input(0))];
+        }),
+    };
   }),
 };

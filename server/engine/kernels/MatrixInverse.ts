@@ -9,6 +9,7 @@ import type { Tensor } from "../framework/tensor.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 import {
   adjointMat,
+  cubicWork,
   identityMat,
   luDecompose,
   luSolve,
@@ -18,17 +19,25 @@ import {
   readMatrix,
   singleSquareMatrix,
 } from "./util/linalg.js";
+import { Pace, pacedCompute } from "./util/paced-slices.js";
+import { drainSync, type Slices } from "./util/slices.js";
 
 export function matrixInverse(input: Tensor, adjoint: boolean): Tensor {
+  return drainSync(matrixInverseSlices(input, adjoint));
+}
+
+/** matrixInverse in slices of about a millisecond (util/paced-slices.ts, Pace). */
+export function* matrixInverseSlices(input: Tensor, adjoint: boolean, pace = new Pace()): Slices<Tensor> {
   const { count, rows: n } = singleSquareMatrix(input);
   const src = matrixSource(input);
   const out = new MatrixOutput(input.dtype, input.shape);
   if (n === 0) return out.tensor();
   for (let b = 0; b < count; b++) {
     const a = readMatrix(src, b, n, n);
-    const lu = luDecompose(adjoint ? adjointMat(a) : a);
+    const lu = yield* luDecompose(adjoint ? adjointMat(a) : a, pace);
     if (!(minAbsPivot(lu) > 0)) throw invalidArgument("Input is not invertible.");
-    out.write(b, luSolve(lu, identityMat(n)));
+    out.write(b, yield* luSolve(lu, identityMat(n), pace));
+    if (pace.due(n * n)) yield;
   }
   return out.tensor();
 }
@@ -43,6 +52,11 @@ export const matrixInverseConfig: KernelConfig = {
   kernel: cpuKernel("MatrixInverse", (c) => {
     checkTypeConstraint(c, "T", [T.half, T.float, T.double, T.complex64, T.complex128]);
     const adjoint = getAttrBool(c.attrs, "adjoint");
-    return { compute: (ctx) => ctx.setOutput(0, matrixInverse(ctx.input(0), adjoint)) };
+    return {
+      compute: (ctx) =>
+        pacedCompute(ctx, cubicWork(ctx.input(0)), function* () {
+          return [yield* matrixInverseSlices(ctx.input(0), adjoint)];
+        }),
+    };
   }),
 };

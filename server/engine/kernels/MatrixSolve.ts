@@ -8,6 +8,7 @@ import type { Tensor } from "../framework/tensor.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 import {
   adjointMat,
+  cubicWork,
   luDecompose,
   luSolve,
   MatrixOutput,
@@ -16,8 +17,20 @@ import {
   readMatrix,
   squareSolver,
 } from "./util/linalg.js";
+import { Pace, pacedCompute } from "./util/paced-slices.js";
+import { drainSync, type Slices } from "./util/slices.js";
 
 export function matrixSolve(matrix: Tensor, rhs: Tensor, adjoint: boolean): Tensor {
+  return drainSync(matrixSolveSlices(matrix, rhs, adjoint));
+}
+
+/** matrixSolve in slices of about a millisecond (util/paced-slices.ts, Pace). */
+export function* matrixSolveSlices(
+  matrix: Tensor,
+  rhs: Tensor,
+  adjoint: boolean,
+  pace = new Pace(),
+): Slices<Tensor> {
   const [a, b] = squareSolver(matrix, rhs);
   const out = new MatrixOutput(rhs.dtype, rhs.shape);
   if (a.rows === 0 || b.cols === 0) return out.tensor();
@@ -25,9 +38,10 @@ export function matrixSolve(matrix: Tensor, rhs: Tensor, adjoint: boolean): Tens
   const rs = matrixSource(rhs);
   for (let k = 0; k < a.count; k++) {
     const m = readMatrix(ms, k, a.rows, a.cols);
-    const lu = luDecompose(adjoint ? adjointMat(m) : m);
+    const lu = yield* luDecompose(adjoint ? adjointMat(m) : m, pace);
     if (!(minAbsPivot(lu) > 0)) throw invalidArgument("Input matrix is not invertible.");
-    out.write(k, luSolve(lu, readMatrix(rs, k, b.rows, b.cols)));
+    out.write(k, yield* luSolve(lu, readMatrix(rs, k, b.rows, b.cols), pace));
+    if (pace.due(a.rows * (a.rows + b.cols))) yield;
   }
   return out.tensor();
 }
@@ -42,6 +56,11 @@ export const matrixSolveConfig: KernelConfig = {
   kernel: cpuKernel("MatrixSolve", (c) => {
     checkTypeConstraint(c, "T", [T.float, T.double, T.complex64, T.complex128]);
     const adjoint = getAttrBool(c.attrs, "adjoint");
-    return { compute: (ctx) => ctx.setOutput(0, matrixSolve(ctx.input(0), ctx.input(1), adjoint)) };
+    return {
+      compute: (ctx) =>
+        pacedCompute(ctx, cubicWork(ctx.input(0)) + cubicWork(ctx.input(1)), function* () {
+          return [yield* matrixSolveSlices(ctx.input(0), ctx.input(1), adjoint)];
+        }),
+    };
   }),
 };

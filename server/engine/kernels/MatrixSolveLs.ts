@@ -15,6 +15,7 @@ import {
   adjointMat,
   analyzeInputs,
   choleskyLower,
+  cubicWork,
   type Mat,
   type MatrixBatch,
   MatrixOutput,
@@ -24,13 +25,15 @@ import {
   substitute,
   zeroMat,
 } from "./util/linalg.js";
+import { Pace, pacedCompute } from "./util/paced-slices.js";
+import { drainSync, type Slices } from "./util/slices.js";
 
-function choleskySolve(g: Mat, b: Mat, message: string): Mat {
-  const l = choleskyLower(g);
+function* choleskySolve(g: Mat, b: Mat, message: string, pace: Pace): Slices<Mat> {
+  const l = yield* choleskyLower(g, pace);
   if (!l) throw invalidArgument(message);
   const x = { rows: b.rows, cols: b.cols, re: b.re.slice(), im: b.im.slice() };
-  substitute(l, x, true, false);
-  substitute(adjointMat(l), x, false, false);
+  yield* substitute(l, x, true, false, false, pace);
+  yield* substitute(adjointMat(l), x, false, false, false, pace);
   return x;
 }
 
@@ -39,40 +42,53 @@ function regularize(g: Mat, l2: number): Mat {
   return g;
 }
 
-function fastSolve(a: Mat, b: Mat, l2: number): Mat {
+function* fastSolve(a: Mat, b: Mat, l2: number, pace: Pace): Slices<Mat> {
   if (a.rows >= a.cols) {
-    const g = regularize(matMul(a, a, true), l2);
-    return choleskySolve(
+    const g = regularize(yield* matMul(a, a, true, pace), l2);
+    return yield* choleskySolve(
       g,
-      matMul(a, b, true),
+      yield* matMul(a, b, true, pace),
       "Input matrix was rank deficient or ill-conditioned. Try setting fast=False or provide a larger l2_regularizer > 0.",
+      pace,
     );
   }
-  const g = regularize(matMul(a, adjointMat(a)), l2);
-  const z = choleskySolve(
+  const g = regularize(yield* matMul(a, adjointMat(a), false, pace), l2);
+  const z = yield* choleskySolve(
     g,
     b,
     "Input matrix was rank deficient or ill-conditioned. Try setting fast=False or provide an l2_regularizer > 0.",
+    pace,
   );
-  return matMul(a, z, true);
+  return yield* matMul(a, z, true, pace);
 }
 
 /** The minimum-norm least-squares solution through the SVD (singular values below the rank
  * threshold of a rank-revealing factorization treated as zero). */
-function minNormSolve(a: Mat, b: Mat): Mat {
-  const { s, u, v } = realSvd(a, false);
+function* minNormSolve(a: Mat, b: Mat, pace: Pace): Slices<Mat> {
+  const { s, u, v } = yield* realSvd(a, false, pace);
   const p = s.length;
   const tol = (s[0] ?? 0) * Number.EPSILON * Math.max(a.rows, a.cols);
-  const utb = matMul(u, b, true);
+  const utb = yield* matMul(u, b, true, pace);
   const scaled = zeroMat(p, b.cols);
   for (let i = 0; i < p; i++) {
     const inv = s[i]! > tol ? 1 / s[i]! : 0;
     for (let j = 0; j < b.cols; j++) scaled.re[i * b.cols + j] = utb.re[i * b.cols + j]! * inv;
   }
-  return matMul(v, scaled);
+  return yield* matMul(v, scaled, false, pace);
 }
 
 export function matrixSolveLs(matrix: Tensor, rhs: Tensor, l2: Tensor, fast: boolean): Tensor {
+  return drainSync(matrixSolveLsSlices(matrix, rhs, l2, fast));
+}
+
+/** matrixSolveLs in slices of about a millisecond (util/paced-slices.ts, Pace). */
+export function* matrixSolveLsSlices(
+  matrix: Tensor,
+  rhs: Tensor,
+  l2: Tensor,
+  fast: boolean,
+  pace = new Pace(),
+): Slices<Tensor> {
   const [a, b] = analyzeInputs([matrix, rhs]) as [MatrixBatch, MatrixBatch];
   if (a.rows !== b.rows) throw invalidArgument("Input matrix and rhs are incompatible.");
   const out = new MatrixOutput(matrix.dtype, [...a.batchShape, a.cols, b.cols]);
@@ -87,7 +103,12 @@ export function matrixSolveLs(matrix: Tensor, rhs: Tensor, l2: Tensor, fast: boo
     if (a.rows === 0 || a.cols === 0 || b.cols === 0) continue;
     const am = readMatrix(ms, k, a.rows, a.cols);
     const bm = readMatrix(rs, k, b.rows, b.cols);
-    out.write(k, fast || isComplexType(matrix.dtype) ? fastSolve(am, bm, lambda) : minNormSolve(am, bm));
+    const x =
+      fast || isComplexType(matrix.dtype)
+        ? yield* fastSolve(am, bm, lambda, pace)
+        : yield* minNormSolve(am, bm, pace);
+    out.write(k, x);
+    if (pace.due(a.rows * (a.cols + b.cols))) yield;
   }
   return out.tensor();
 }
@@ -103,7 +124,11 @@ export const matrixSolveLsConfig: KernelConfig = {
     checkTypeConstraint(c, "T", [T.float, T.double, T.complex64, T.complex128]);
     const fast = getAttrBool(c.attrs, "fast");
     return {
-      compute: (ctx) => ctx.setOutput(0, matrixSolveLs(ctx.input(0), ctx.input(1), ctx.input(2), fast)),
+      compute: (ctx) =>
+        // the SVD path's sweeps make it several times the normal equations' work
+        pacedCompute(ctx, (fast ? 1 : 8) * cubicWork(ctx.input(0)) + cubicWork(ctx.input(1)), function* () {
+          return [yield* matrixSolveLsSlices(ctx.input(0), ctx.input(1), ctx.input(2), fast)];
+        }),
     };
   }),
 };

@@ -10,6 +10,8 @@ import { shapeString, type Tensor } from "../framework/tensor.js";
 import { isComplexType } from "../framework/types.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 import { adjointMat, MatrixOutput, matrixSource, readMatrix, substitute, triangle } from "./util/linalg.js";
+import { Pace, pacedCompute } from "./util/paced-slices.js";
+import { drainSync, type Slices } from "./util/slices.js";
 
 function validate(matrix: Tensor, rhs: Tensor): void {
   const r0 = matrix.shape.length;
@@ -36,6 +38,17 @@ function sourceIndex(b: number, outStrides: readonly number[], inStrides: readon
 }
 
 export function matrixTriangularSolve(matrix: Tensor, rhs: Tensor, lower: boolean, adjoint: boolean): Tensor {
+  return drainSync(matrixTriangularSolveSlices(matrix, rhs, lower, adjoint));
+}
+
+/** matrixTriangularSolve in slices of about a millisecond (util/paced-slices.ts, Pace). */
+export function* matrixTriangularSolveSlices(
+  matrix: Tensor,
+  rhs: Tensor,
+  lower: boolean,
+  adjoint: boolean,
+  pace = new Pace(),
+): Slices<Tensor> {
   validate(matrix, rhs);
   const xb = matrix.shape.slice(0, -2);
   const yb = rhs.shape.slice(0, -2);
@@ -67,10 +80,19 @@ export function matrixTriangularSolve(matrix: Tensor, rhs: Tensor, lower: boolea
     let t = triangle(readMatrix(ms, sourceIndex(b, os, xs), n, n), lower);
     if (adjoint) t = adjointMat(t);
     const x = readMatrix(rs, sourceIndex(b, os, ys), n, d3);
-    substitute(t, x, lower !== adjoint, false, !isComplexType(matrix.dtype));
+    yield* substitute(t, x, lower !== adjoint, false, !isComplexType(matrix.dtype), pace);
     out.write(b, x);
+    if (pace.due(n * (n + d3))) yield;
   }
   return out.tensor();
+}
+
+/** About n²·k per solve over the larger of the two batches (0 when the shapes fail validation). */
+function triangularSolveWork(matrix: Tensor, rhs: Tensor): number {
+  if (matrix.rank < 2 || rhs.rank < 2) return 0;
+  const n = matrix.shape[matrix.rank - 1]!;
+  const k = rhs.shape[rhs.rank - 1]!;
+  return Math.max(matrix.numElements * k, rhs.numElements * n);
 }
 
 export const matrixTriangularSolveConfig: KernelConfig = {
@@ -89,7 +111,10 @@ export const matrixTriangularSolveConfig: KernelConfig = {
     const lower = getAttrBool(c.attrs, "lower");
     const adjoint = getAttrBool(c.attrs, "adjoint");
     return {
-      compute: (ctx) => ctx.setOutput(0, matrixTriangularSolve(ctx.input(0), ctx.input(1), lower, adjoint)),
+      compute: (ctx) =>
+        pacedCompute(ctx, triangularSolveWork(ctx.input(0), ctx.input(1)), function* () {
+          return [yield* matrixTriangularSolveSlices(ctx.input(0), ctx.input(1), lower, adjoint)];
+        }),
     };
   }),
 };

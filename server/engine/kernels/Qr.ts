@@ -8,6 +8,7 @@
 import { getAttrBool } from "../framework/op-def.js";
 import type { Tensor } from "../framework/tensor.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
+import { cubicWork } from "./util/linalg.js";
 import {
   allocMatrices,
   batchDims,
@@ -17,6 +18,8 @@ import {
   readMatrix,
   writeMatrix,
 } from "./util/linalg-util.js";
+import { Pace, pacedCompute } from "./util/paced-slices.js";
+import { drainSync, type Slices } from "./util/slices.js";
 import { finish } from "./util/tensor-util.js";
 
 /** Smallest normal float64: Eigen's threshold for a zero reflector tail. */
@@ -93,7 +96,7 @@ function applyLeft(h: CMatrix, k: number, tr: number, ti: number, m: CMatrix, c0
   }
 }
 
-export function householderQr(a: CMatrix): Reflectors {
+export function* householderQr(a: CMatrix, pace: Pace): Slices<Reflectors> {
   const size = Math.min(a.rows, a.cols);
   const tauRe = new Float64Array(size);
   const tauIm = new Float64Array(size);
@@ -103,6 +106,7 @@ export function householderQr(a: CMatrix): Reflectors {
     tauIm[k] = ti;
     if (a.rows - k > 1) applyLeft(a, k, tr, ti, a, k + 1);
     else if (a.rows - k === 1) scaleRow(a, k, k + 1, 1 - tr, -ti);
+    if (pace.due(2 * (a.rows - k) * (a.cols - k))) yield;
   }
   return { a, tauRe, tauIm };
 }
@@ -119,7 +123,7 @@ function scaleRow(m: CMatrix, r: number, c0: number, sr: number, si: number): vo
 }
 
 /** Q (rows x qCols) = H₀ᴴ…Hₙ₋₁ᴴ applied to the first qCols columns of the identity. */
-export function qrQ(f: Reflectors, qCols: number): CMatrix {
+export function* qrQ(f: Reflectors, qCols: number, pace: Pace): Slices<CMatrix> {
   const rows = f.a.rows;
   const q = cmatrix(rows, qCols);
   for (let i = 0; i < Math.min(rows, qCols); i++) q.re[i * qCols + i] = 1;
@@ -129,6 +133,7 @@ export function qrQ(f: Reflectors, qCols: number): CMatrix {
     const ti = -f.tauIm[k]!;
     if (rows - k > 1) applyLeft(f.a, k, tr, ti, q, 0);
     else scaleRow(q, k, 0, 1 - tr, -ti);
+    if (pace.due(2 * (rows - k) * qCols)) yield;
   }
   return q;
 }
@@ -145,6 +150,11 @@ function upperPart(a: CMatrix, rRows: number): CMatrix {
 }
 
 export function qr(input: Tensor, fullMatrices: boolean): [Tensor, Tensor] {
+  return drainSync(qrSlices(input, fullMatrices));
+}
+
+/** qr in slices of about a millisecond (util/paced-slices.ts, Pace). */
+export function* qrSlices(input: Tensor, fullMatrices: boolean, pace = new Pace()): Slices<[Tensor, Tensor]> {
   const { rows, cols } = batchDims(input);
   const minSize = Math.min(rows, cols);
   const qCols = fullMatrices ? rows : minSize;
@@ -157,9 +167,10 @@ export function qr(input: Tensor, fullMatrices: boolean): [Tensor, Tensor] {
   const values = matrixValues(input);
   const nBatch = lead.reduce((x, y) => x * y, 1);
   for (let b = 0; b < nBatch; b++) {
-    const f = householderQr(readMatrix(input, values, b, rows, cols));
-    writeMatrix(input.dtype, qOut, b, qrQ(f, qCols));
+    const f = yield* householderQr(readMatrix(input, values, b, rows, cols), pace);
+    writeMatrix(input.dtype, qOut, b, yield* qrQ(f, qCols, pace));
     writeMatrix(input.dtype, rOut, b, upperPart(f.a, rRows));
+    if (pace.due(rows * (cols + qCols) + 1)) yield;
   }
   return [
     finish(input.dtype, qShape, qOut as unknown as Float32Array),
@@ -178,11 +189,8 @@ export const qrConfig: KernelConfig = {
     checkTypeConstraint(c, "T", [T.double, T.float, T.half, T.complex64, T.complex128]);
     const full = getAttrBool(c.attrs, "full_matrices");
     return {
-      compute: (ctx) => {
-        const [q, r] = qr(ctx.input(0), full);
-        ctx.setOutput(0, q);
-        ctx.setOutput(1, r);
-      },
+      // the reflectors, then Q from them: about twice the matrix's cubic work
+      compute: (ctx) => pacedCompute(ctx, 2 * cubicWork(ctx.input(0)), () => qrSlices(ctx.input(0), full)),
     };
   }),
 };

@@ -20,6 +20,7 @@ import {
   type CVec,
   completeComplexBasis,
   complexColumn,
+  cubicWork,
   fromColumns,
   type Mat,
   MatrixOutput,
@@ -30,9 +31,11 @@ import {
   singleSquareMatrix,
   zeroMat,
 } from "./util/linalg.js";
+import { Pace, pacedCompute } from "./util/paced-slices.js";
+import { drainSync, type Slices } from "./util/slices.js";
 
 /** Eigenvalues (ascending) and eigenvectors (columns of v) of the symmetric matrix tril(a). */
-export function symmetricEigen(a: Mat): { values: Float64Array; vectors: Mat } {
+export function* symmetricEigen(a: Mat, pace: Pace): Slices<{ values: Float64Array; vectors: Mat }> {
   const n = a.rows;
   const v = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
@@ -44,8 +47,8 @@ export function symmetricEigen(a: Mat): { values: Float64Array; vectors: Mat } {
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   if (n > 0) {
-    tridiagonalize(v, d, e, n);
-    tridiagonalQl(v, d, e, n);
+    yield* tridiagonalize(v, d, e, n, pace);
+    yield* tridiagonalQl(v, d, e, n, pace);
   }
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[x]! - d[y]!);
   const values = new Float64Array(n);
@@ -61,7 +64,13 @@ export function symmetricEigen(a: Mat): { values: Float64Array; vectors: Mat } {
  * Householder reduction of the symmetric matrix in v to tridiagonal form (diagonal d, subdiagonal
  * e[1..]), leaving the accumulated orthogonal transformation in v (EISPACK's tred2).
  */
-function tridiagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
+function* tridiagonalize(
+  v: Float64Array,
+  d: Float64Array,
+  e: Float64Array,
+  n: number,
+  pace: Pace,
+): Slices<void> {
   for (let j = 0; j < n; j++) d[j] = v[(n - 1) * n + j]!;
   for (let i = n - 1; i > 0; i--) {
     let scale = 0;
@@ -112,6 +121,7 @@ function tridiagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: nu
       }
     }
     d[i] = h;
+    if (pace.due(2 * i * i + 1)) yield;
   }
   for (let i = 0; i < n - 1; i++) {
     v[(n - 1) * n + i] = v[i * n + i]!;
@@ -126,6 +136,7 @@ function tridiagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: nu
       }
     }
     for (let k = 0; k <= i; k++) v[k * n + i + 1] = 0;
+    if (pace.due(2 * (i + 1) * (i + 1))) yield;
   }
   for (let j = 0; j < n; j++) {
     d[j] = v[(n - 1) * n + j]!;
@@ -140,7 +151,13 @@ function tridiagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: nu
  * with shifts, applying the rotations to v (EISPACK's tql2). Iterations are capped so that no input
  * can loop forever.
  */
-function tridiagonalQl(v: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
+function* tridiagonalQl(
+  v: Float64Array,
+  d: Float64Array,
+  e: Float64Array,
+  n: number,
+  pace: Pace,
+): Slices<void> {
   for (let i = 1; i < n; i++) e[i - 1] = e[i]!;
   e[n - 1] = 0;
   let f = 0;
@@ -191,7 +208,9 @@ function tridiagonalQl(v: Float64Array, d: Float64Array, e: Float64Array, n: num
         p = (-s * s2 * c3 * el1 * e[l]!) / dl1;
         e[l] = s * p;
         d[l] = c * p;
-        if (!(Math.abs(e[l]!) > eps * tst1)) break;
+        const converged = !(Math.abs(e[l]!) > eps * tst1);
+        if (pace.due((m - l) * (n + 8))) yield;
+        if (converged) break;
       }
     }
     d[l] = d[l]! + f;
@@ -206,7 +225,7 @@ function tridiagonalQl(v: Float64Array, d: Float64Array, e: Float64Array, n: num
  * [-y; x] that are the same complex eigenvector x + iy up to a factor i, so one complex vector
  * per pair is kept (by complex Gram-Schmidt, which also separates repeated eigenvalues).
  */
-export function hermitianEigen(a: Mat): { values: Float64Array; vectors: Mat } {
+export function* hermitianEigen(a: Mat, pace: Pace): Slices<{ values: Float64Array; vectors: Mat }> {
   const n = a.rows;
   const h = zeroMat(n, n);
   for (let i = 0; i < n; i++) {
@@ -219,7 +238,7 @@ export function hermitianEigen(a: Mat): { values: Float64Array; vectors: Mat } {
       h.im[j * n + i] = -c;
     }
   }
-  const big = symmetricEigen(realEmbedding(h));
+  const big = yield* symmetricEigen(realEmbedding(h), pace);
   const values = new Float64Array(n);
   const basis: CVec[] = [];
   for (let j = 0; j < 2 * n && basis.length < n; j++) {
@@ -228,8 +247,9 @@ export function hermitianEigen(a: Mat): { values: Float64Array; vectors: Mat } {
       values[basis.length] = big.values[j]!;
       basis.push(q);
     }
+    if (pace.due(8 * (basis.length + 1) * n)) yield;
   }
-  completeComplexBasis(basis, n, n);
+  yield* completeComplexBasis(basis, n, n, pace);
   return { values, vectors: fromColumns(basis, n) };
 }
 
@@ -243,6 +263,15 @@ function lowerIsFinite(a: Mat): boolean {
 }
 
 export function selfAdjointEigV2(input: Tensor, computeV: boolean): [Tensor, Tensor] {
+  return drainSync(selfAdjointEigV2Slices(input, computeV));
+}
+
+/** selfAdjointEigV2 in slices of about a millisecond (util/paced-slices.ts, Pace). */
+export function* selfAdjointEigV2Slices(
+  input: Tensor,
+  computeV: boolean,
+  pace = new Pace(),
+): Slices<[Tensor, Tensor]> {
   const { batchShape, count, rows: n } = singleSquareMatrix(input);
   const src = matrixSource(input);
   const e = new MatrixOutput(input.dtype, [...batchShape, n]);
@@ -254,10 +283,11 @@ export function selfAdjointEigV2(input: Tensor, computeV: boolean): [Tensor, Ten
         "Self-adjoint eigen decomposition was not successful. The input might not be valid.",
       );
     }
-    const r = isComplexType(input.dtype) ? hermitianEigen(a) : symmetricEigen(a);
+    const r = isComplexType(input.dtype) ? yield* hermitianEigen(a, pace) : yield* symmetricEigen(a, pace);
     // the eigenvalues of a complex matrix are real: output as real parts of the complex dtype
     e.write(b, { rows: 1, cols: n, re: r.values, im: new Float64Array(n) });
     if (computeV) v.write(b, r.vectors);
+    if (pace.due(n * n)) yield;
   }
   return [e.tensor(), v.tensor()];
 }
@@ -273,11 +303,9 @@ export const selfAdjointEigV2Config: KernelConfig = {
     checkTypeConstraint(c, "T", [T.float, T.double, T.complex64, T.complex128]);
     const computeV = getAttrBool(c.attrs, "compute_v");
     return {
-      compute(ctx) {
-        const [e, v] = selfAdjointEigV2(ctx.input(0), computeV);
-        ctx.setOutput(0, e);
-        ctx.setOutput(1, v);
-      },
+      // tridiagonalization, then QL iterations that each sweep the eigenvectors: several n³
+      compute: (ctx) =>
+        pacedCompute(ctx, 4 * cubicWork(ctx.input(0)), () => selfAdjointEigV2Slices(ctx.input(0), computeV)),
     };
   }),
 };

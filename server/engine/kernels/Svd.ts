@@ -21,6 +21,7 @@ import {
   type CVec,
   completeComplexBasis,
   complexColumn,
+  cubicWork,
   fromColumns,
   type Mat,
   MatrixOutput,
@@ -30,6 +31,8 @@ import {
   realEmbedding,
   zeroMat,
 } from "./util/linalg.js";
+import { Pace, pacedCompute } from "./util/paced-slices.js";
+import { drainSync, type Slices } from "./util/slices.js";
 
 interface SvdResult {
   readonly s: Float64Array;
@@ -40,7 +43,7 @@ interface SvdResult {
 }
 
 /** Real m×n matrix with m >= n: one-sided Jacobi on its columns. */
-function jacobiTall(a: Mat, full: boolean): SvdResult {
+function* jacobiTall(a: Mat, full: boolean, pace: Pace): Slices<SvdResult> {
   const m = a.rows;
   const n = a.cols;
   // columns of A and of V stored contiguously (wt[j·m + i] = A[i][j]) so rotations stream
@@ -88,6 +91,7 @@ function jacobiTall(a: Mat, full: boolean): SvdResult {
           vt[qv + i] = s * x + c * y;
         }
       }
+      if (pace.due((n - p) * (2 * m + n))) yield;
     }
     if (!rotated) break;
   }
@@ -113,7 +117,7 @@ function jacobiTall(a: Mat, full: boolean): SvdResult {
     for (let i = 0; i < m; i++) u.re[i * uCols + j] = sigma > 0 ? w[i * n + src]! / sigma : 0;
     for (let i = 0; i < n; i++) vm.re[i * n + j] = v[i * n + src]!;
   });
-  completeBasis(u, valid);
+  yield* completeBasis(u, valid, pace);
   return { s, u, v: vm };
 }
 
@@ -121,7 +125,7 @@ function jacobiTall(a: Mat, full: boolean): SvdResult {
  * Fills the columns of q not marked valid (and those past `valid`) with unit vectors orthogonal to
  * every earlier column, by Gram-Schmidt on the standard basis vectors.
  */
-function completeBasis(q: Mat, valid: readonly boolean[]): void {
+function* completeBasis(q: Mat, valid: readonly boolean[], pace: Pace): Slices<void> {
   const m = q.rows;
   const k = q.cols;
   let e = 0;
@@ -139,6 +143,7 @@ function completeBasis(q: Mat, valid: readonly boolean[]): void {
         }
       }
       const norm = Math.hypot(...x);
+      if (pace.due(4 * k * m)) yield;
       if (norm > 1e-8) {
         for (let i = 0; i < m; i++) q.re[i * k + j] = x[i]! / norm;
         e++;
@@ -156,9 +161,9 @@ function transpose(a: Mat): Mat {
 }
 
 /** The thin (or full) SVD of a real matrix. */
-export function realSvd(a: Mat, full: boolean): SvdResult {
-  if (a.rows >= a.cols) return jacobiTall(a, full);
-  const r = jacobiTall(transpose(a), full);
+export function* realSvd(a: Mat, full: boolean, pace: Pace): Slices<SvdResult> {
+  if (a.rows >= a.cols) return yield* jacobiTall(a, full, pace);
+  const r = yield* jacobiTall(transpose(a), full, pace);
   return { s: r.s, u: r.v, v: r.u };
 }
 
@@ -169,11 +174,11 @@ export function realSvd(a: Mat, full: boolean): SvdResult {
  * per repeated value (complex Gram-Schmidt on v), and U and V are completed to orthonormal bases
  * where the singular values vanish or full matrices are asked for.
  */
-export function complexSvd(a: Mat, full: boolean): SvdResult {
+export function* complexSvd(a: Mat, full: boolean, pace: Pace): Slices<SvdResult> {
   const m = a.rows;
   const n = a.cols;
   const p = Math.min(m, n);
-  const big = realSvd(realEmbedding(a), false);
+  const big = yield* realSvd(realEmbedding(a), false, pace);
   const s = new Float64Array(p);
   const us: CVec[] = [];
   const vs: CVec[] = [];
@@ -186,9 +191,10 @@ export function complexSvd(a: Mat, full: boolean): SvdResult {
       const u = orthonormalize(complexColumn(big.u, j), us);
       if (u) us.push(u);
     }
+    if (pace.due(8 * (vs.length + 1) * (m + n))) yield;
   }
-  completeComplexBasis(us, m, full ? m : p);
-  completeComplexBasis(vs, n, full ? n : p);
+  yield* completeComplexBasis(us, m, full ? m : p, pace);
+  yield* completeComplexBasis(vs, n, full ? n : p, pace);
   return { s, u: fromColumns(us, m), v: fromColumns(vs, n) };
 }
 
@@ -205,6 +211,16 @@ function identity(n: number): Mat {
 }
 
 export function svd(input: Tensor, computeUv: boolean, full: boolean): [Tensor, Tensor, Tensor] {
+  return drainSync(svdSlices(input, computeUv, full));
+}
+
+/** svd in slices of about a millisecond (util/paced-slices.ts, Pace). */
+export function* svdSlices(
+  input: Tensor,
+  computeUv: boolean,
+  full: boolean,
+  pace = new Pace(),
+): Slices<[Tensor, Tensor, Tensor]> {
   const { batchShape, count, rows: m, cols: n } = analyzeInputs([input])[0]!;
   const p = Math.min(m, n);
   const uCols = full ? m : p;
@@ -214,6 +230,7 @@ export function svd(input: Tensor, computeUv: boolean, full: boolean): [Tensor, 
   const v = new MatrixOutput(input.dtype, computeUv ? [...batchShape, n, vCols] : []);
   const src = matrixSource(input);
   for (let b = 0; b < count; b++) {
+    if (pace.due(m * n + 1)) yield;
     if (m === 0 || n === 0) {
       if (computeUv && full) {
         if (m > 0) u.write(b, identity(m));
@@ -229,8 +246,8 @@ export function svd(input: Tensor, computeUv: boolean, full: boolean): [Tensor, 
     const r = !finite
       ? { s: new Float64Array(p).fill(bad), u: filled(m, uCols, bad), v: filled(n, vCols, bad) }
       : complex
-        ? complexSvd(a, full)
-        : realSvd(a, full);
+        ? yield* complexSvd(a, full, pace)
+        : yield* realSvd(a, full, pace);
     s.write(b, { rows: 1, cols: p, re: r.s, im: new Float64Array(p) });
     if (computeUv) {
       u.write(b, r.u);
@@ -263,10 +280,9 @@ export const svdConfig: KernelConfig = {
     const computeUv = getAttrBool(c.attrs, "compute_uv");
     const full = getAttrBool(c.attrs, "full_matrices");
     return {
-      compute(ctx) {
-        const outs = svd(ctx.input(0), computeUv, full);
-        for (const [i, t] of outs.entries()) ctx.setOutput(i, t);
-      },
+      // Jacobi sweeps: several passes over the matrix's rotations, hence the factor
+      compute: (ctx) =>
+        pacedCompute(ctx, 8 * cubicWork(ctx.input(0)), () => svdSlices(ctx.input(0), computeUv, full)),
     };
   }),
 };

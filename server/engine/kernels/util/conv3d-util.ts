@@ -17,6 +17,8 @@ import {
   windowedOutputSize,
 } from "./conv-util.js";
 import { checkTypeConstraint, T } from "./kernel-config.js";
+import type { Pace } from "./paced-slices.js";
+import type { Slices } from "./slices.js";
 
 export const CONV3D_ATTRS = [
   "T: {half, bfloat16, float, double}",
@@ -130,9 +132,14 @@ export const outputShape = (g: Conv3DGeometry): number[] => [
 /**
  * Calls visit(outBase, inBase, filterBase) for every output position and filter tap that lands
  * inside the input: outBase/inBase index the first channel of the output/input pixel, filterBase
- * the tap's [inDepth, outDepth] block.
+ * the tap's [inDepth, outDepth] block. In row-major output order; yields after an output row
+ * when `pace` says a piece is done (every visit costs inDepth·outDepth multiply-adds).
  */
-export function forEachTap(g: Conv3DGeometry, visit: (o: number, i: number, f: number) => void): void {
+export function* forEachTap(
+  g: Conv3DGeometry,
+  visit: (o: number, i: number, f: number) => void,
+  pace: Pace,
+): Slices<void> {
   const [D, H, W] = g.in;
   const [kd, kh, kw] = g.k;
   const [od, oh, ow] = [g.out[0].out, g.out[1].out, g.out[2].out];
@@ -141,6 +148,7 @@ export function forEachTap(g: Conv3DGeometry, visit: (o: number, i: number, f: n
   const [pd, ph, pw] = [g.out[0].before, g.out[1].before, g.out[2].before];
   const C = g.inDepth;
   const M = g.outDepth;
+  const rowWork = ow * kd * kh * kw * C * M + 1;
   for (let b = 0; b < g.batch; b++) {
     for (let z = 0; z < od; z++) {
       for (let y = 0; y < oh; y++) {
@@ -160,7 +168,19 @@ export function forEachTap(g: Conv3DGeometry, visit: (o: number, i: number, f: n
             }
           }
         }
+        if (pace.due(rowWork)) yield;
       }
     }
   }
+}
+
+/**
+ * About the multiply-adds of a 3-D convolution or gradient, for pacedCompute: every element of
+ * the tensor on one side (`elements`, one depth of its pixels) meets every filter element of the
+ * other depth (`depthAxis`: the filter's axis of that tensor's depth). 0 for a bad filter shape.
+ */
+export function conv3DWork(elements: number, filterShape: readonly number[], depthAxis: 3 | 4): number {
+  if (filterShape.length !== 5) return 0;
+  const f = filterShape.reduce((a, b) => a * b, 1);
+  return (elements * f) / Math.max(1, filterShape[depthAxis]!);
 }

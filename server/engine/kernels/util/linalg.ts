@@ -7,10 +7,31 @@
 // to the output dtype at the end, so float32 results agree with TF's float32 Eigen arithmetic to
 // float tolerance rather than bit for bit.
 
+//
+// The factorizations are generators (util/slices.ts) that yield inside their outer loops once a
+// Pace (util/paced-slices.ts) says about a millisecond of work is done, so a large matrix runs in
+// slices; the arithmetic is the same, in the same order, whether the generator is drained at once
+// or cut into slices.
+
 import { invalidArgument } from "../../framework/errors.js";
 import type { NumericArray, Tensor } from "../../framework/tensor.js";
 import { type DataType, isComplexType } from "../../framework/types.js";
+import type { Pace } from "./paced-slices.js";
+import type { Slices } from "./slices.js";
 import { computeBuffer, finish, numericData } from "./tensor-util.js";
+
+/**
+ * The order of a kernel's work on the matrices of `t` (count·rows·cols·max(rows, cols), plus
+ * `extra` per matrix), for linalgCompute; 0 below rank 2 (the kernel fails at once).
+ */
+export function cubicWork(t: Tensor, extra = 0): number {
+  const r = t.shape.length;
+  if (r < 2) return 0;
+  const count = t.shape.slice(0, -2).reduce((a, b) => a * b, 1);
+  const rows = t.shape[r - 2]!;
+  const cols = t.shape[r - 1]!;
+  return count * (rows * cols * Math.max(rows, cols) + extra);
+}
 
 /** One dense row-major matrix: real and imaginary planes of rows·cols float64 values. */
 export interface Mat {
@@ -174,7 +195,7 @@ const cabs = (re: number, im: number) => (im === 0 ? Math.abs(re) : Math.hypot(r
  * LU factorization with partial pivoting by the largest modulus in the column (the first one on
  * ties); a column that is all zero below the diagonal is left as is, like Eigen's.
  */
-export function luDecompose(a: Mat): Lu {
+export function* luDecompose(a: Mat, pace: Pace): Slices<Lu> {
   const n = a.rows;
   const { re, im } = copyMat(a);
   const transpositions = new Int32Array(n);
@@ -223,6 +244,7 @@ export function luDecompose(a: Mat): Lu {
         im[i * n + j]! -= lr * ui + li * ur;
       }
     }
+    if (pace.due((n - k) * (n - k))) yield;
   }
   return { lu: { rows: n, cols: n, re, im }, transpositions, swaps };
 }
@@ -248,7 +270,7 @@ export function minAbsPivot(f: Lu): number {
 }
 
 /** X with A·X = B from A's LU factors. */
-export function luSolve(f: Lu, b: Mat): Mat {
+export function* luSolve(f: Lu, b: Mat, pace: Pace): Slices<Mat> {
   const x = copyMat(b);
   const n = f.lu.rows;
   const m = b.cols;
@@ -261,8 +283,8 @@ export function luSolve(f: Lu, b: Mat): Mat {
       }
     }
   }
-  substitute(f.lu, x, true, true);
-  substitute(f.lu, x, false, false);
+  yield* substitute(f.lu, x, true, true, false, pace);
+  yield* substitute(f.lu, x, false, false, false, pace);
   return x;
 }
 
@@ -270,11 +292,18 @@ export function luSolve(f: Lu, b: Mat): Mat {
  * Solves T·X = B in place in x for the triangle of t (lower or upper, diagonal included unless
  * unitDiagonal). Division by a zero diagonal gives infinities and NaNs, as in Eigen.
  */
-export function substitute(t: Mat, x: Mat, lower: boolean, unitDiagonal: boolean, real = false): void {
+export function* substitute(
+  t: Mat,
+  x: Mat,
+  lower: boolean,
+  unitDiagonal: boolean,
+  real: boolean,
+  pace: Pace,
+): Slices<void> {
   // Real dtypes take real arithmetic: in the complex formulas, 0·inf in an imaginary part would
   // turn a singular system's ±inf into NaN where TF's real kernel keeps the infinities.
   if (real) {
-    substituteReal(t, x, lower, unitDiagonal);
+    yield* substituteReal(t, x, lower, unitDiagonal, pace);
     return;
   }
   const n = t.rows;
@@ -310,10 +339,11 @@ export function substitute(t: Mat, x: Mat, lower: boolean, unitDiagonal: boolean
       x.re[i * m + j] = sr;
       x.im[i * m + j] = si;
     }
+    if (pace.due((to - from + 1) * m)) yield;
   }
 }
 
-function substituteReal(t: Mat, x: Mat, lower: boolean, unitDiagonal: boolean): void {
+function* substituteReal(t: Mat, x: Mat, lower: boolean, unitDiagonal: boolean, pace: Pace): Slices<void> {
   const n = t.rows;
   const m = x.cols;
   for (let s = 0; s < n; s++) {
@@ -325,6 +355,7 @@ function substituteReal(t: Mat, x: Mat, lower: boolean, unitDiagonal: boolean): 
       for (let k = from; k < to; k++) sum -= t.re[i * n + k]! * x.re[k * m + j]!;
       x.re[i * m + j] = unitDiagonal ? sum : sum / t.re[i * n + i]!;
     }
+    if (pace.due((to - from + 1) * m)) yield;
   }
 }
 
@@ -346,7 +377,7 @@ export function triangle(m: Mat, lower: boolean): Mat {
  * Eigen's LLT on the lower triangle of a (the upper one is never read): L with A = L·Lᴴ, or
  * undefined when a pivot is not positive (a NaN pivot goes through, as in Eigen).
  */
-export function choleskyLower(a: Mat): Mat | undefined {
+export function* choleskyLower(a: Mat, pace: Pace): Slices<Mat | undefined> {
   const n = a.rows;
   const l = zeroMat(n, n);
   for (let j = 0; j < n; j++) {
@@ -374,12 +405,13 @@ export function choleskyLower(a: Mat): Mat | undefined {
       l.re[i * n + j] = sr / djj;
       l.im[i * n + j] = si / djj;
     }
+    if (pace.due((n - j) * (j + 1))) yield;
   }
   return l;
 }
 
 /** op(a)·b for op = identity or conjugate transpose. */
-export function matMul(a: Mat, b: Mat, adjointA = false): Mat {
+export function* matMul(a: Mat, b: Mat, adjointA: boolean, pace: Pace): Slices<Mat> {
   const m = adjointA ? a.cols : a.rows;
   const k = adjointA ? a.rows : a.cols;
   const n = b.cols;
@@ -397,6 +429,7 @@ export function matMul(a: Mat, b: Mat, adjointA = false): Mat {
         out.im[i * n + j]! += ar * bi + ai * br;
       }
     }
+    if (pace.due((k + 1) * n)) yield;
   }
   return out;
 }
@@ -441,12 +474,13 @@ export function orthonormalize(z: CVec, basis: readonly CVec[]): CVec | undefine
 }
 
 /** Completes an orthonormal set of complex n-vectors to `count` vectors with standard basis vectors. */
-export function completeComplexBasis(basis: CVec[], n: number, count: number): void {
+export function* completeComplexBasis(basis: CVec[], n: number, count: number, pace: Pace): Slices<void> {
   for (let e = 0; e < n && basis.length < count; e++) {
     const z = { re: new Float64Array(n), im: new Float64Array(n) };
     z.re[e] = 1;
     const q = orthonormalize(z, basis);
     if (q) basis.push(q);
+    if (pace.due((basis.length + 1) * n)) yield;
   }
 }
 

@@ -2,14 +2,17 @@
 // RFFT/IRFFT over the innermost 1, 2 or 3 dimensions. TF runs ducc in the dtype's own precision;
 // here every transform runs in float64 (radix-2 for power-of-two lengths, Bluestein's chirp-z
 // otherwise) and is rounded once to the output type, so results agree with TF to rounding, not
-// bit for bit.
+// bit for bit. Large transforms run in slices (util/paced-slices.ts): the work yields between
+// lines of an axis and between blocks of the copies, so the arithmetic is one run's.
 
 import { invalidArgument } from "../../framework/errors.js";
 import { getAttrType } from "../../framework/op-def.js";
-import type { OpKernelContext } from "../../framework/op-kernel.js";
+import type { KernelSlices, OpKernelContext } from "../../framework/op-kernel.js";
 import { checkAllocation, shapeString, Tensor } from "../../framework/tensor.js";
 import { DataType } from "../../framework/types.js";
 import { cpuKernel, type KernelConfig } from "./kernel-config.js";
+import { Pace, pacedCompute } from "./paced-slices.js";
+import type { Slices } from "./slices.js";
 import { readInts } from "./tensor-util.js";
 
 /** A complex vector as separate real and imaginary float64 parts. */
@@ -127,13 +130,32 @@ export function makeDft(n: number, sign: number): Dft {
   return isPow2(n) ? radix2(n, sign) : bluestein(n, sign);
 }
 
+/** About the float64 operations of one DFT of length n (Bluestein: three transforms of 2n+). */
+function dftWork(n: number): number {
+  if (n <= 1) return 1;
+  if (isPow2(n)) return 5 * n * Math.log2(n);
+  let m = 1;
+  while (m < 2 * n - 1) m <<= 1;
+  return 15 * m * Math.log2(m);
+}
+
+/** Elements per pace check in the copy loops. */
+const COPY_BLOCK = 2 ** 14;
+
 /**
  * Transforms axis `axis` of a row-major complex buffer of shape `dims` in place, one line at a
  * time through a scratch vector.
  */
-function transformAxis(buf: Cvec, dims: readonly number[], axis: number, sign: number): void {
+function* transformAxis(
+  buf: Cvec,
+  dims: readonly number[],
+  axis: number,
+  sign: number,
+  pace: Pace,
+): Slices<void> {
   const n = dims[axis]!;
   if (n <= 1) return;
+  const lineWork = dftWork(n) + 4 * n;
   const inner = dims.slice(axis + 1).reduce((a, b) => a * b, 1);
   const outer = buf.re.length / (n * inner);
   const line: Cvec = { re: new Float64Array(n), im: new Float64Array(n) };
@@ -150,12 +172,13 @@ function transformAxis(buf: Cvec, dims: readonly number[], axis: number, sign: n
         buf.re[base + k * inner] = line.re[k]!;
         buf.im[base + k * inner] = line.im[k]!;
       }
+      if (pace.due(lineWork)) yield;
     }
   }
 }
 
 /** How one op reads and writes: complex or real input, forward or inverse, over `rank` axes. */
-interface FftKind {
+export interface FftKind {
   readonly rank: number;
   readonly forward: boolean;
   readonly real: boolean;
@@ -172,7 +195,7 @@ function stridesOf(shape: readonly number[]): number[] {
  * Copies the leading `dims` corner of input (interleaved complex when `complex`, else real) into
  * a new float64 work buffer of shape dims: TF crops every transformed axis to its FFT length.
  */
-function gather(input: Tensor, dims: readonly number[], complex: boolean): Cvec {
+function* gather(input: Tensor, dims: readonly number[], complex: boolean, pace: Pace): Slices<Cvec> {
   const n = dims.reduce((a, b) => a * b, 1);
   checkAllocation(DataType.DT_COMPLEX128, n, dims);
   const buf: Cvec = { re: new Float64Array(n), im: new Float64Array(n) };
@@ -193,12 +216,13 @@ function gather(input: Tensor, dims: readonly number[], complex: boolean): Cvec 
     } else {
       buf.re[j] = src[at]!;
     }
+    if (j % COPY_BLOCK === COPY_BLOCK - 1 && pace.due(COPY_BLOCK * dims.length)) yield;
   }
   return buf;
 }
 
 /** The FFT lengths and output shape, with TF's checks and messages. */
-function plan(ctx: OpKernelContext, kind: FftKind, input: Tensor): { fft: number[]; outShape: number[] } {
+function plan(kind: FftKind, input: Tensor, lenT: Tensor | undefined): { fft: number[]; outShape: number[] } {
   const { rank, forward, real } = kind;
   const shape = input.shape;
   if (shape.length < rank) {
@@ -206,8 +230,7 @@ function plan(ctx: OpKernelContext, kind: FftKind, input: Tensor): { fft: number
   }
   const lead = shape.length - rank;
   if (!real) return { fft: shape.slice(lead), outShape: shape.slice() };
-  const lenT = ctx.input(1);
-  if (lenT.rank !== 1 || lenT.shape[0] !== rank)
+  if (lenT === undefined || lenT.rank !== 1 || lenT.shape[0] !== rank)
     throw invalidArgument(`fft_length must have shape [${rank}]`);
   const lengths = readInts(lenT);
   const outShape = shape.slice();
@@ -257,7 +280,13 @@ function zeroRealBins(buf: Cvec, n: number): void {
 }
 
 /** The transform itself on a non-empty input; writes into out's storage. */
-function compute(kind: FftKind, input: Tensor, fft: readonly number[], out: Tensor): void {
+function* compute(
+  kind: FftKind,
+  input: Tensor,
+  fft: readonly number[],
+  out: Tensor,
+  pace: Pace,
+): Slices<void> {
   const { rank, forward, real } = kind;
   const lead = input.rank - rank;
   const batch = input.shape.slice(0, lead);
@@ -268,11 +297,12 @@ function compute(kind: FftKind, input: Tensor, fft: readonly number[], out: Tens
     const last = fft[rank - 1]!;
     const half = Math.floor(last / 2) + 1;
     const dims = [...batch, ...fft.slice(0, rank - 1), half];
-    const buf = gather(input, dims, true);
-    for (let a = lead; a < dims.length - 1; a++) transformAxis(buf, dims, a, 1);
+    const buf = yield* gather(input, dims, true, pace);
+    for (let a = lead; a < dims.length - 1; a++) yield* transformAxis(buf, dims, a, 1, pace);
     const rows = buf.re.length / half;
     const line: Cvec = { re: new Float64Array(last), im: new Float64Array(last) };
     const dft = makeDft(last, 1);
+    const lineWork = dftWork(last) + 3 * last;
     for (let r = 0; r < rows; r++) {
       for (let k = 0; k < last; k++) {
         const mirrored = k >= half;
@@ -282,26 +312,38 @@ function compute(kind: FftKind, input: Tensor, fft: readonly number[], out: Tens
       }
       dft(line.re, line.im);
       for (let k = 0; k < last; k++) dst[r * last + k] = line.re[k]! * scale;
+      if (pace.due(lineWork)) yield;
     }
     return;
   }
   let dims = [...batch, ...fft];
-  let buf = gather(input, dims, !real);
+  let buf = yield* gather(input, dims, !real, pace);
   const sign = forward ? -1 : 1;
   if (real) {
     // R2C transforms the real innermost axis first, whose DC and Nyquist bins are exactly real,
     // and keeps only its fft/2+1 non-redundant bins for the outer axes.
-    transformAxis(buf, dims, dims.length - 1, sign);
+    yield* transformAxis(buf, dims, dims.length - 1, sign, pace);
     zeroRealBins(buf, fft[rank - 1]!);
     ({ buf, dims } = keepLeadingBins(buf, dims, out.shape[out.rank - 1]!));
-    for (let a = lead; a < dims.length - 1; a++) transformAxis(buf, dims, a, sign);
+    for (let a = lead; a < dims.length - 1; a++) yield* transformAxis(buf, dims, a, sign, pace);
   } else {
-    for (let a = lead; a < dims.length; a++) transformAxis(buf, dims, a, sign);
+    for (let a = lead; a < dims.length; a++) yield* transformAxis(buf, dims, a, sign, pace);
   }
   for (let j = 0; j < buf.re.length; j++) {
     dst[2 * j] = buf.re[j]! * scale;
     dst[2 * j + 1] = buf.im[j]! * scale;
+    if (j % COPY_BLOCK === COPY_BLOCK - 1 && pace.due(COPY_BLOCK)) yield;
   }
+}
+
+/**
+ * About the work of a transform over the innermost `rank` axes of `shape` (the input's: the real
+ * transforms' lengths are within a factor of two of it): every element through each axis's DFT.
+ */
+function fftWork(shape: readonly number[], rank: number): number {
+  const elements = shape.reduce((a, b) => a * b, 1);
+  const axes = shape.slice(Math.max(0, shape.length - rank));
+  return axes.reduce((w, n) => w + (elements / Math.max(1, n)) * dftWork(2 * n), elements);
 }
 
 /** The first `keep` entries of every innermost line of buf (shape dims). */
@@ -316,14 +358,31 @@ function keepLeadingBins(buf: Cvec, dims: readonly number[], keep: number): { bu
   return { buf: out, dims: [...dims.slice(0, -1), keep] };
 }
 
-function fftKernel(ctx: OpKernelContext, kind: FftKind, outDtype: DataType): void {
-  const input = ctx.input(0);
-  const { fft, outShape } = plan(ctx, kind, input);
+/**
+ * One FFT op on `input` (with `fftLength` for the real ones), in slices of about a millisecond;
+ * `pace` smaller in tests.
+ */
+export function* fftSlices(
+  kind: FftKind,
+  input: Tensor,
+  fftLength: Tensor | undefined,
+  outDtype: DataType,
+  pace = new Pace(),
+): Slices<Tensor> {
+  const { fft, outShape } = plan(kind, input, fftLength);
   const out = Tensor.zeros(outDtype, outShape);
   checkTypes(kind, input.dtype, outDtype);
   // TF passes empty inputs through untouched (its output stays unfilled; ours is zeros).
-  if (input.numElements > 0 && out.numElements > 0) compute(kind, input, fft, out);
-  ctx.setOutput(0, out);
+  if (input.numElements > 0 && out.numElements > 0) yield* compute(kind, input, fft, out, pace);
+  return out;
+}
+
+function fftKernel(ctx: OpKernelContext, kind: FftKind, outDtype: DataType): KernelSlices | undefined {
+  const input = ctx.input(0);
+  const fftLength = kind.real ? ctx.input(1) : undefined;
+  return pacedCompute(ctx, fftWork(input.shape, kind.rank), function* () {
+    return [yield* fftSlices(kind, input, fftLength, outDtype)];
+  });
 }
 
 const COMPLEX_ATTR = "Tcomplex: {complex64, complex128} = DT_COMPLEX64";

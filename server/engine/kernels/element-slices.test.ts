@@ -11,6 +11,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import type { AttrValue } from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
 import { attr } from "../../../test/support/attr.js";
 import { forEachBroadcastRun, forEachBroadcastRunIn, stridesOf } from "../framework/bcast.js";
 import {
@@ -21,7 +22,14 @@ import {
   floatToHalf,
   halfToFloat,
 } from "../framework/float16.js";
-import type { KernelSlices, RefCell } from "../framework/op-kernel.js";
+import { addDefaultAttrs, inputTypesForNode, lookUpOp, outputTypesForNode } from "../framework/op-def.js";
+import {
+  findKernel,
+  isAsyncKernel,
+  type KernelSlices,
+  type OpKernelContext,
+  type RefCell,
+} from "../framework/op-kernel.js";
 import { createResourceMgr, type ResourceMgr } from "../framework/resource-mgr.js";
 import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
@@ -62,6 +70,9 @@ import { mirrorPadGrad, mirrorPadGradJob } from "./MirrorPadGrad.js";
 import { mulFns } from "./Mul.js";
 import { packJob, unpack, unpackJob } from "./Pack.js";
 import { pad, padJob } from "./Pad.js";
+import { randomStandardNormal, randomStandardNormalJob } from "./RandomStandardNormal.js";
+import { randomUniform, randomUniformJob } from "./RandomUniform.js";
+import { randomUniformInt, randomUniformIntJob } from "./RandomUniformInt.js";
 import { realDivFns } from "./RealDiv.js";
 import { resourceGatherJob } from "./ResourceGather.js";
 import { reverseJob } from "./ReverseV2.js";
@@ -75,11 +86,13 @@ import { sqrtFns } from "./Sqrt.js";
 import { stridedSlice, stridedSliceJob } from "./StridedSlice.js";
 import { tileJob } from "./Tile.js";
 import { transpose, transposeJob } from "./Transpose.js";
+import { truncatedNormal, truncatedNormalJob } from "./TruncatedNormal.js";
 import { assertSameBits } from "./testing/bits.js";
-import { run1, runKernel, startKernel } from "./testing/testing.js";
+import { run1, runKernel, startKernel, testDevice } from "./testing/testing.js";
 import type { ConvAttrs } from "./util/conv-util.js";
 import { binaryJob, unaryJob } from "./util/cwise.js";
 import { type ElementJob, jobSlices, runWhole, SLICED_MIN_ELEMENTS } from "./util/element-slices.js";
+import { GuardedPhiloxRandom, PhiloxRandom } from "./util/philox-random.js";
 import { type ReduceKind, reduceJob, reductionPlan } from "./util/reduction.js";
 import { scatterRows, scatterRowsJob } from "./util/scatter-functor.js";
 import { scatterNdInto, scatterNdIntoJob } from "./util/scatter-nd-functor.js";
@@ -95,6 +108,7 @@ import {
   sparseSegmentReduce,
   sparseSegmentReduceJob,
 } from "./util/sparse-segment-reduction.js";
+import { philoxFromKeyCounter, philoxFromSeed, uniformFullIntFill } from "./util/stateless-random.js";
 import { stridedCopyRange } from "./util/tensor-util.js";
 
 const F = DataType.DT_FLOAT;
@@ -1625,4 +1639,170 @@ test("a sliced variable scatter with a bad index stores the rows before it, then
     "the rows before the bad index",
   );
   assert.notEqual(cell.value, old);
+});
+
+/** A fresh generator at the same place of one stream (the stateless ops' view of a seed). */
+const philox = () => new PhiloxRandom(0x12345678abcdefn, 0x0fedcba987654321n);
+
+test("the random fills in slices give the whole fill's bits: every distribution and dtype, cut at odd group counts", () => {
+  const D = DataType;
+  const floatTypes = [D.DT_FLOAT, D.DT_DOUBLE, D.DT_HALF, D.DT_BFLOAT16];
+  const makers: [string, () => ElementJob<Tensor>][] = [];
+  for (const dt of floatTypes) {
+    makers.push([`uniform ${dt}`, () => randomUniformJob(philox(), [7, 143], dt)]);
+    makers.push([`normal ${dt}`, () => randomStandardNormalJob(philox(), [7, 143], dt)]);
+    makers.push([`truncated normal ${dt}`, () => truncatedNormalJob(philox(), [7, 143], dt)]);
+  }
+  for (const [dt, lo, hi] of [
+    [D.DT_INT32, -7n, 1000003n],
+    [D.DT_INT64, -(2n ** 40n), 2n ** 50n + 3n],
+  ] as const) {
+    makers.push([`uniform int ${dt}`, () => randomUniformIntJob(philox(), [1001], dt, lo, hi)]);
+  }
+  const noCtx = undefined as unknown as OpKernelContext;
+  for (const dt of [D.DT_INT32, D.DT_UINT32, D.DT_INT64, D.DT_UINT64]) {
+    makers.push([`full int ${dt}`, () => uniformFullIntFill(noCtx, philox, [1001], dt)]);
+  }
+  for (const [what, make] of makers) {
+    // A piece below a group's cost is one group; the larger ones cut after odd numbers of groups.
+    for (const piece of [1, 3001, 9973]) assertSlicedIsWhole(make, `${what}, pieces of ${piece}`, piece, 3);
+  }
+});
+
+/** A kernel made once (like a registered partition's) and a step's compute with the slices it returns. */
+function persistentKernel(op: string, attrs: Record<string, AttrValue>) {
+  const def = lookUpOp(op)!;
+  const all = addDefaultAttrs(def, attrs);
+  const kernel = findKernel(op, "CPU")!.create({
+    nodeName: op.toLowerCase(),
+    op,
+    opDef: def,
+    attrs: all,
+    inputTypes: inputTypesForNode(def, all),
+    outputTypes: outputTypesForNode(def, all),
+    requestedInputs: [],
+    device: testDevice,
+  });
+  assert.ok(!isAsyncKernel(kernel));
+  return (inputs: Tensor[]) => {
+    const out: Tensor[] = [];
+    const ctx = { input: (i: number) => inputs[i]!, setOutput: (_: number, t: Tensor) => out.push(t) };
+    const slices = kernel.compute(ctx as unknown as OpKernelContext) ?? undefined;
+    return { slices, out };
+  };
+}
+
+test("the stateful random ops take the sliced path only over large outputs, and each step continues the kernel's stream", () => {
+  const seeds = { seed: attr.int(87654321), seed2: attr.int(1234) };
+  const cases: [string, DataType, (g: PhiloxRandom, shape: number[]) => Tensor][] = [
+    ["RandomUniform", F, (g, s) => randomUniform(g, s, F)],
+    ["RandomStandardNormal", DataType.DT_HALF, (g, s) => randomStandardNormal(g, s, DataType.DT_HALF)],
+    ["TruncatedNormal", DataType.DT_DOUBLE, (g, s) => truncatedNormal(g, s, DataType.DT_DOUBLE)],
+  ];
+  for (const [op, dt, whole] of cases) {
+    const step = persistentKernel(op, { ...seeds, dtype: attr.type(dt), T: attr.type(I32) });
+    const reference = new GuardedPhiloxRandom(87654321n, 1234n);
+    // Small, large, small again: the large step's block is reserved as a whole step's would be.
+    for (const n of [64, 2 ** 16, 64]) {
+      const { slices, out } = step([ints([n])]);
+      assert.equal(slices === undefined, n === 64, `${op} over ${n}: sliced only when large`);
+      if (slices) {
+        assert.equal(out.length, 0, `${op}: no output before the slices have run`);
+        let pieces = 0;
+        for (let r = slices.next(); !r.done; r = slices.next()) pieces++;
+        assert.ok(pieces >= 4, `${op}: only ${pieces} pieces`);
+      }
+      assertSameTensor(out[0]!, whole(reference.reserveRandomOutputs(n, 256), [n]), `${op} over ${n}`);
+    }
+  }
+  const intStep = persistentKernel("RandomUniformInt", {
+    ...seeds,
+    Tout: attr.type(DataType.DT_INT64),
+    T: attr.type(I32),
+  });
+  const reference = new GuardedPhiloxRandom(87654321n, 1234n);
+  const bounds = [
+    new Tensor(DataType.DT_INT64, [], BigInt64Array.from([-5n])),
+    new Tensor(DataType.DT_INT64, [], BigInt64Array.from([1n << 40n])),
+  ];
+  for (const n of [64, 2 ** 16]) {
+    const { slices, out } = intStep([ints([n]), ...bounds]);
+    assert.equal(slices === undefined, n === 64, `RandomUniformInt over ${n}: sliced only when large`);
+    if (slices) drainSlices(slices);
+    const want = randomUniformInt(
+      reference.reserveRandomOutputs(n, 256),
+      [n],
+      DataType.DT_INT64,
+      -5n,
+      1n << 40n,
+    );
+    assertSameTensor(out[0]!, want, `RandomUniformInt over ${n}`);
+  }
+});
+
+test("the stateless random ops take the sliced path only over large outputs, with the whole fill's bits", () => {
+  const seed = new Tensor(DataType.DT_INT64, [2], BigInt64Array.from([17n, -3n]));
+  const key = new Tensor(DataType.DT_UINT64, [1], BigUint64Array.from([0x1234567890abcdefn]));
+  const counter = new Tensor(DataType.DT_UINT64, [2], BigUint64Array.from([5n, 1n << 40n]));
+  const alg = new Tensor(I32, [], Int32Array.from([1]));
+  const i32 = (v: number) => new Tensor(I32, [], Int32Array.from([v]));
+  const v2Gen = () => philoxFromKeyCounter(0x1234567890abcdefn, 5n, 1n << 40n);
+  const seedGen = () => philoxFromSeed(seed);
+  const cases: [string, Record<string, AttrValue>, (shape: Tensor) => Tensor[], (n: number) => Tensor][] = [
+    [
+      "StatelessRandomUniform",
+      { dtype: attr.type(F) },
+      (s) => [s, seed],
+      (n) => randomUniform(seedGen(), [n], F),
+    ],
+    [
+      "StatelessRandomNormalV2",
+      { dtype: attr.type(DataType.DT_BFLOAT16) },
+      (s) => [s, key, counter, alg],
+      (n) => randomStandardNormal(v2Gen(), [n], DataType.DT_BFLOAT16),
+    ],
+    [
+      "StatelessTruncatedNormal",
+      { dtype: attr.type(F) },
+      (s) => [s, seed],
+      (n) => truncatedNormal(seedGen(), [n], F),
+    ],
+    [
+      "StatelessRandomUniformIntV2",
+      { dtype: attr.type(I32) },
+      (s) => [s, key, counter, alg, i32(-100), i32(77)],
+      (n) => randomUniformInt(v2Gen(), [n], I32, -100n, 77n),
+    ],
+    [
+      "StatelessRandomUniformFullIntV2",
+      { dtype: attr.type(DataType.DT_UINT32) },
+      (s) => [s, key, counter, alg],
+      (n) =>
+        runWhole(uniformFullIntFill(undefined as unknown as OpKernelContext, v2Gen, [n], DataType.DT_UINT32)),
+    ],
+  ];
+  for (const [op, attrs, inputsOf, whole] of cases) {
+    const small = startKernel(op, { attrs, inputs: inputsOf(ints([64])) });
+    assert.equal(small.slices, undefined, `a small ${op} runs within compute`);
+    assertSameTensor(small.outputs[0]!, whole(64), `${op} over 64`);
+    const n = 2 ** 16;
+    const big = startKernel(op, { attrs, inputs: inputsOf(ints([n])) });
+    assert.ok(big.slices, `a large ${op} continues in slices`);
+    assert.equal(big.outputs[0], undefined, `${op}: no output before the slices have run`);
+    drainSlices(big.slices);
+    assertSameTensor(big.outputs[0]!, whole(n), `${op} over ${n}`);
+  }
+});
+
+test("a bad bound of a large RandomUniformInt fails before any slice, with TF's message", () => {
+  const step = persistentKernel("RandomUniformInt", { Tout: attr.type(I32), T: attr.type(I32) });
+  assert.throws(
+    () =>
+      step([
+        ints([2 ** 20]),
+        new Tensor(I32, [], Int32Array.from([3])),
+        new Tensor(I32, [], Int32Array.from([3])),
+      ]),
+    /Need minval < maxval, got 3 >= 3/,
+  );
 });

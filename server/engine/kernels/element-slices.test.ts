@@ -68,8 +68,10 @@ import { maxPoolWithArgmax, maxPoolWithArgmaxJob } from "./MaxPoolWithArgmax.js"
 import { mirrorPad, mirrorPadJob } from "./MirrorPad.js";
 import { mirrorPadGrad, mirrorPadGradJob } from "./MirrorPadGrad.js";
 import { mulFns } from "./Mul.js";
+import { multinomial, multinomialJob } from "./Multinomial.js";
 import { packJob, unpack, unpackJob } from "./Pack.js";
 import { pad, padJob } from "./Pad.js";
+import { sampleGamma, sampleGammaJob } from "./RandomGamma.js";
 import { randomStandardNormal, randomStandardNormalJob } from "./RandomStandardNormal.js";
 import { randomUniform, randomUniformJob } from "./RandomUniform.js";
 import { randomUniformInt, randomUniformIntJob } from "./RandomUniformInt.js";
@@ -1804,5 +1806,80 @@ test("a bad bound of a large RandomUniformInt fails before any slice, with TF's 
         new Tensor(I32, [], Int32Array.from([3])),
       ]),
     /Need minval < maxval, got 3 >= 3/,
+  );
+});
+
+test("Gamma draws and Multinomial samples in slices give the whole run's bits", () => {
+  // Alphas of 0.2 (boosted), 1 (exponential) and 7.5, each its own branch of the sampler.
+  const v = [0.2, 1, 7.5];
+  const positive = (dt: DataType) =>
+    dt === DataType.DT_HALF
+      ? new Tensor(dt, [3], float32ToHalfArray(v))
+      : new Tensor(dt, [3], dt === F ? Float32Array.from(v) : Float64Array.from(v));
+  for (const dt of [F, DataType.DT_DOUBLE, DataType.DT_HALF]) {
+    const make = () => sampleGammaJob(philox(), positive(dt), [37, 3], dt);
+    for (const piece of [1, 2999]) assertSlicedIsWhole(make, `gamma ${dt}, pieces of ${piece}`, piece, 3);
+  }
+  const logits = tensor(F, [7, 33], 92);
+  for (const out of [I32, DataType.DT_INT64]) {
+    const make = () => multinomialJob(philox(), logits, 101, out);
+    for (const piece of [1, 997, 5003])
+      assertSlicedIsWhole(make, `multinomial ${out}, pieces of ${piece}`, piece);
+  }
+});
+
+test("RandomGamma and Multinomial take the sliced path only when large, and each step continues the kernel's stream", () => {
+  const seeds = { seed: attr.int(4321), seed2: attr.int(99) };
+  const gammaStep = persistentKernel("RandomGamma", { ...seeds, T: attr.type(F), S: attr.type(I32) });
+  const alpha = new Tensor(F, [3], Float32Array.from([0.5, 1, 3]));
+  let reference = new GuardedPhiloxRandom(4321n, 99n);
+  for (const samples of [2, 2 ** 12, 2]) {
+    const { slices, out } = gammaStep([ints([samples]), alpha]);
+    assert.equal(
+      slices === undefined,
+      samples === 2,
+      `RandomGamma of ${samples} samples: sliced only when large`,
+    );
+    if (slices) drainSlices(slices);
+    const n = samples * 3;
+    const want = sampleGamma(reference.reserveRandomOutputs(n, 256), alpha, [samples, 3], F);
+    assertSameTensor(out[0]!, want, `RandomGamma of ${samples} samples`);
+  }
+  const multinomialStep = persistentKernel("Multinomial", {
+    ...seeds,
+    T: attr.type(F),
+    output_dtype: attr.type(I32),
+  });
+  const logits = tensor(F, [64, 16], 93);
+  reference = new GuardedPhiloxRandom(4321n, 99n);
+  for (const numSamples of [4, 2 ** 12, 3]) {
+    const { slices, out } = multinomialStep([logits, new Tensor(I32, [], Int32Array.from([numSamples]))]);
+    assert.equal(
+      slices === undefined,
+      numSamples < 8,
+      `Multinomial of ${numSamples} samples: sliced only when large`,
+    );
+    if (slices) drainSlices(slices);
+    const gen = reference.reserveRandomOutputs(64 * Math.trunc((numSamples + 3) / 4) * 8, 256);
+    assertSameTensor(
+      out[0]!,
+      multinomial(gen, logits, numSamples, I32),
+      `Multinomial of ${numSamples} samples`,
+    );
+  }
+  const statelessGamma = (samples: number) =>
+    startKernel("StatelessRandomGammaV2", {
+      attrs: { dtype: attr.type(F), T: attr.type(I32), Tseed: attr.type(DataType.DT_INT64) },
+      inputs: [ints([samples, 3]), new Tensor(DataType.DT_INT64, [2], BigInt64Array.from([5n, 6n])), alpha],
+    });
+  assert.equal(statelessGamma(2).slices, undefined, "a small StatelessRandomGammaV2 runs within compute");
+  const big = statelessGamma(2 ** 12);
+  assert.ok(big.slices, "a large StatelessRandomGammaV2 continues in slices");
+  drainSlices(big.slices);
+  const seed = new Tensor(DataType.DT_INT64, [2], BigInt64Array.from([5n, 6n]));
+  assertSameTensor(
+    big.outputs[0]!,
+    sampleGamma(philoxFromSeed(seed), alpha, [2 ** 12, 3], F),
+    "StatelessRandomGammaV2",
   );
 });

@@ -10,9 +10,9 @@ import { getAttrType } from "../../framework/op-def.js";
 import type { OpKernelContext } from "../../framework/op-kernel.js";
 import { allocData, shapeString, Tensor } from "../../framework/tensor.js";
 import { DataType, dataTypeString } from "../../framework/types.js";
-import { sampleGamma } from "../RandomGamma.js";
+import { sampleGammaJob } from "../RandomGamma.js";
 import { randomUniformIntJob } from "../RandomUniformInt.js";
-import { computeJob, doneJob, type ElementJob, oneLoop } from "./element-slices.js";
+import { computeJob, type ElementJob, oneLoop } from "./element-slices.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./kernel-config.js";
 import { PhiloxRandom } from "./philox-random.js";
 import { outputShapeFromInput } from "./random-op.js";
@@ -323,6 +323,6 @@ export function gammaFill(alphaAt: number): StatelessFill {
     if (alpha.numElements <= 0) {
       throw invalidArgument(`Input alpha should have non-zero element count, got: ${alpha.numElements}`);
     }
-    return doneJob(sampleGamma(gen(), alpha, shape, dtype));
+    return sampleGammaJob(gen(), alpha, shape, dtype);
   };
 }

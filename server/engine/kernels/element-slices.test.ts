@@ -44,6 +44,7 @@ import { avgPoolGrad, avgPoolGradJob } from "./AvgPoolGrad.js";
 import { biasAdd } from "./BiasAdd.js";
 import { broadcastToJob } from "./BroadcastTo.js";
 import { castJob } from "./Cast.js";
+import { clipByValue, clipByValueJob } from "./ClipByValue.js";
 import { concat, concatJob } from "./ConcatV2.js";
 import { cosFns } from "./Cos.js";
 import { scan, scanJob } from "./Cumsum.js";
@@ -58,6 +59,7 @@ import { fillJob, onesLike } from "./Fill.js";
 import { gatherNd, gatherNdJob } from "./GatherNd.js";
 import { gather, gatherJob } from "./GatherV2.js";
 import { lessFns } from "./Less.js";
+import { linSpace, linSpaceJob } from "./LinSpace.js";
 import { logicalNot } from "./LogicalNot.js";
 import { maxPool, maxPoolJob } from "./MaxPool.js";
 import { maxPool3D, maxPool3DJob } from "./MaxPool3D.js";
@@ -69,12 +71,14 @@ import { mirrorPad, mirrorPadJob } from "./MirrorPad.js";
 import { mirrorPadGrad, mirrorPadGradJob } from "./MirrorPadGrad.js";
 import { mulFns } from "./Mul.js";
 import { multinomial, multinomialJob } from "./Multinomial.js";
+import { oneHot, oneHotJob } from "./OneHot.js";
 import { packJob, unpack, unpackJob } from "./Pack.js";
 import { pad, padJob } from "./Pad.js";
 import { sampleGamma, sampleGammaJob } from "./RandomGamma.js";
 import { randomStandardNormal, randomStandardNormalJob } from "./RandomStandardNormal.js";
 import { randomUniform, randomUniformJob } from "./RandomUniform.js";
 import { randomUniformInt, randomUniformIntJob } from "./RandomUniformInt.js";
+import { range, rangeJob } from "./Range.js";
 import { realDivFns } from "./RealDiv.js";
 import { resourceGatherJob } from "./ResourceGather.js";
 import { reverseJob } from "./ReverseV2.js";
@@ -1882,4 +1886,80 @@ test("RandomGamma and Multinomial take the sliced path only when large, and each
     sampleGamma(philoxFromSeed(seed), alpha, [2 ** 12, 3], F),
     "StatelessRandomGammaV2",
   );
+});
+
+test("Range, LinSpace, OneHot and ClipByValue in slices give the whole run's bits", () => {
+  const D = DataType;
+  // A float Range is a running sum: every value depends on the ones before it.
+  for (const dt of [F, D.DT_DOUBLE, D.DT_HALF, D.DT_INT32, D.DT_INT64]) {
+    const [start, limit, delta] = dt === F || dt === D.DT_DOUBLE ? [-3.3, 700.1, 0.7] : [-30, 9000, 9];
+    assertSlicedIsWhole(() => rangeJob(start, limit, delta, dt), `Range ${dt}`);
+  }
+  for (const dt of [F, D.DT_DOUBLE, D.DT_BFLOAT16]) {
+    assertSlicedIsWhole(() => linSpaceJob(dt, -1.1, 7.3, 1001), `LinSpace ${dt}`);
+  }
+  const idx = new Tensor(
+    I32,
+    [9, 11],
+    Int32Array.from(random(99, 94), (v) => Math.round(v * 30)),
+  );
+  for (const [dt, axis] of [
+    [F, -1],
+    [D.DT_COMPLEX64, 1],
+    [D.DT_INT64, 0],
+  ] as const) {
+    const [on, off] = [tensor(dt, [], 95), tensor(dt, [], 96)];
+    assertSlicedIsWhole(() => oneHotJob(idx, 13, on, off, axis), `OneHot ${dt} axis ${axis}`);
+  }
+  for (const dt of [F, D.DT_HALF, D.DT_INT64, D.DT_COMPLEX64, D.DT_UINT8]) {
+    const x = tensor(dt, [31, 17], 97);
+    const lo = tensor(dt, [31, 17], 98);
+    assertSlicedIsWhole(() => clipByValueJob(x, lo, tensor(dt, [], 99)), `ClipByValue ${dt}`);
+  }
+});
+
+test("Range, LinSpace, OneHot and ClipByValue take the sliced path only over large tensors", () => {
+  const n = SLICED_MIN_ELEMENTS;
+  const scalar = (v: number) => new Tensor(F, [], Float32Array.from([v]));
+  const cases: [string, Record<string, AttrValue>, (n: number) => Tensor[], (t: Tensor[]) => Tensor][] = [
+    [
+      "Range",
+      { Tidx: attr.type(F) },
+      (m) => [scalar(0.5), scalar(0.5 + m * 0.25), scalar(0.25)],
+      ([s, l, d]) => range(s!.data[0] as number, l!.data[0] as number, d!.data[0] as number, F),
+    ],
+    [
+      "LinSpace",
+      { T: attr.type(F), Tidx: attr.type(I32) },
+      (m) => [scalar(-2), scalar(9), new Tensor(I32, [], Int32Array.from([m]))],
+      ([, , num]) => linSpace(F, -2, 9, num!.data[0] as number),
+    ],
+    [
+      "OneHot",
+      { T: attr.type(F), TI: attr.type(I32) },
+      (m) => [
+        ints(Array.from({ length: m / 8 }, (_, i) => (i * 5) % 9)),
+        new Tensor(I32, [], Int32Array.from([8])),
+        scalar(1),
+        scalar(-1),
+      ],
+      ([i, , on, off]) => oneHot(i!, 8, on!, off!, -1),
+    ],
+    [
+      "ClipByValue",
+      { T: attr.type(F) },
+      (m) => [floats([m], 100), scalar(-0.25), scalar(0.3)],
+      ([x, lo, hi]) => clipByValue(x!, lo!, hi!),
+    ],
+  ];
+  for (const [op, attrs, inputsOf, whole] of cases) {
+    const small = startKernel(op, { attrs, inputs: inputsOf(64) });
+    assert.equal(small.slices, undefined, `a small ${op} runs within compute`);
+    const inputs = inputsOf(n);
+    const big = startKernel(op, { attrs, inputs });
+    assert.ok(big.slices, `a large ${op} continues in slices`);
+    assert.equal(big.outputs[0], undefined, `${op}: no output before the slices have run`);
+    drainSlices(big.slices);
+    assertSameTensor(big.outputs[0]!, whole(inputs), op);
+  }
 });

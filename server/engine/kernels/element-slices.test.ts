@@ -61,6 +61,11 @@ import { gather, gatherJob } from "./GatherV2.js";
 import { lessFns } from "./Less.js";
 import { linSpace, linSpaceJob } from "./LinSpace.js";
 import { logicalNot } from "./LogicalNot.js";
+import { matrixBandPart, matrixBandPartJob } from "./MatrixBandPart.js";
+import { LEFT_LEFT } from "./MatrixDiag.js";
+import { matrixDiagPart, matrixDiagPartJob } from "./MatrixDiagPartV3.js";
+import { matrixDiag, matrixDiagJob } from "./MatrixDiagV3.js";
+import { matrixSetDiag, matrixSetDiagJob } from "./MatrixSetDiagV3.js";
 import { maxPool, maxPoolJob } from "./MaxPool.js";
 import { maxPool3D, maxPool3DJob } from "./MaxPool3D.js";
 import { maxPool3DGrad, maxPool3DGradJob } from "./MaxPool3DGrad.js";
@@ -1962,4 +1967,74 @@ test("Range, LinSpace, OneHot and ClipByValue take the sliced path only over lar
     drainSlices(big.slices);
     assertSameTensor(big.outputs[0]!, whole(inputs), op);
   }
+});
+
+test("MatrixBandPart and the matrix-diagonal ops in slices give the whole run's bits", () => {
+  const D = DataType;
+  const k = (lo: number, hi: number) => new Tensor(I32, [2], Int32Array.from([lo, hi]));
+  const i32 = (v: number) => new Tensor(I32, [], Int32Array.from([v]));
+  const i64 = (v: number) => new Tensor(D.DT_INT64, [], BigInt64Array.from([BigInt(v)]));
+  const aligns = [LEFT_LEFT, { leftSuper: false, leftSub: true }, { leftSuper: true, leftSub: false }];
+  for (const dt of [F, D.DT_COMPLEX64, D.DT_INT64]) {
+    const x = tensor(dt, [3, 13, 9], 101);
+    assertSlicedIsWhole(() => matrixBandPartJob(x, i64(2), i64(-1)), `MatrixBandPart ${dt}`);
+    const pad = tensor(dt, [], 102);
+    for (const a of aligns) {
+      // Diagonals -3 … 2 of 13x9 matrices: 6 of up to 9 elements.
+      const part = () => matrixDiagPartJob(x, k(-3, 2), pad, a);
+      assertSlicedIsWhole(part, `MatrixDiagPart ${dt}`);
+      const diags = runWhole(part());
+      assertSlicedIsWhole(
+        () => matrixDiagJob(diags, [k(-3, 2), i32(13), i32(9), pad], a),
+        `MatrixDiag ${dt}`,
+      );
+      const other = tensor(dt, [3, 6, 9], 103);
+      assertSlicedIsWhole(() => matrixSetDiagJob(x, other, k(-3, 2), a), `MatrixSetDiag ${dt}`);
+    }
+  }
+});
+
+test("MatrixBandPart and the matrix-diagonal ops take the sliced path only over large tensors", () => {
+  const zero = new Tensor(I32, [], Int32Array.from([0]));
+  const cases: LargeCase[] = [
+    [
+      "MatrixBandPart",
+      (r) => [
+        floats([r, 64], 104),
+        new Tensor(I32, [], Int32Array.from([3])),
+        new Tensor(I32, [], Int32Array.from([-1])),
+      ],
+      { Tindex: attr.type(I32) },
+      ([x, lo, hi]) => matrixBandPart(x!, lo!, hi!),
+    ],
+    [
+      "MatrixDiagPartV3",
+      (r) => [
+        floats([r / 64, 64, 64], 105),
+        new Tensor(I32, [2], Int32Array.from([-60, 60])),
+        floats([], 106),
+      ],
+      {},
+      ([x, kk, pad]) => matrixDiagPart(x!, kk!, pad!, { leftSuper: false, leftSub: true }),
+    ],
+    [
+      "MatrixDiagV3",
+      (r) => [
+        floats([r / 64, 64], 107),
+        zero,
+        new Tensor(I32, [], Int32Array.from([-1])),
+        new Tensor(I32, [], Int32Array.from([-1])),
+        floats([], 108),
+      ],
+      {},
+      ([d, kk, nr, nc, pad]) => matrixDiag(d!, [kk!, nr!, nc!, pad!], { leftSuper: false, leftSub: true }),
+    ],
+    [
+      "MatrixSetDiagV3",
+      (r) => [floats([r, 64], 109), floats([64], 110), zero],
+      {},
+      ([x, d, kk]) => matrixSetDiag(x!, d!, kk!, { leftSuper: false, leftSub: true }),
+    ],
+  ];
+  assertLargeOnlySliced(cases);
 });

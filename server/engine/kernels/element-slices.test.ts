@@ -86,6 +86,7 @@ import { randomUniformInt, randomUniformIntJob } from "./RandomUniformInt.js";
 import { range, rangeJob } from "./Range.js";
 import { realDivFns } from "./RealDiv.js";
 import { resourceGatherJob } from "./ResourceGather.js";
+import { reverseSequence, reverseSequenceJob } from "./ReverseSequence.js";
 import { reverseJob } from "./ReverseV2.js";
 import { scatterNd, scatterNdJob } from "./ScatterNd.js";
 import { selectJob, selectV2Job } from "./Select.js";
@@ -121,6 +122,7 @@ import {
 } from "./util/sparse-segment-reduction.js";
 import { philoxFromKeyCounter, philoxFromSeed, uniformFullIntFill } from "./util/stateless-random.js";
 import { stridedCopyRange } from "./util/tensor-util.js";
+import { where, whereJob } from "./Where.js";
 
 const F = DataType.DT_FLOAT;
 const I32 = DataType.DT_INT32;
@@ -2035,6 +2037,39 @@ test("MatrixBandPart and the matrix-diagonal ops take the sliced path only over 
       {},
       ([x, d, kk]) => matrixSetDiag(x!, d!, kk!, { leftSuper: false, leftSub: true }),
     ],
+  ];
+  assertLargeOnlySliced(cases);
+});
+
+test("ReverseSequence and Where in slices give the whole run's bits", () => {
+  const D = DataType;
+  for (const dt of [F, D.DT_COMPLEX64, D.DT_STRING]) {
+    const x = tensor(dt, [5, 7, 11], 111);
+    const lens = new Tensor(D.DT_INT64, [11], BigInt64Array.from([0, 1, 7, 3, 5, 2, 6, 4, 7, 1, 0], BigInt));
+    assertSlicedIsWhole(() => reverseSequenceJob(x, lens, 2, 1), `ReverseSequence ${dt}`);
+  }
+  for (const dt of [D.DT_BOOL, F, D.DT_HALF, D.DT_INT64, D.DT_COMPLEX64]) {
+    assertSlicedIsWhole(() => whereJob(tensor(dt, [7, 3, 23], 112)), `Where ${dt}`);
+  }
+  assertSlicedIsWhole(() => whereJob(tensor(D.DT_BOOL, [1001], 113)), "Where of a vector");
+});
+
+test("ReverseSequence and Where take the sliced path only over large tensors", () => {
+  const cases: LargeCase[] = [
+    [
+      "ReverseSequence",
+      (r) => [
+        floats([r, 64], 114),
+        new Tensor(
+          I32,
+          [64],
+          Int32Array.from({ length: 64 }, (_, i) => (i * 7) % 33),
+        ),
+      ],
+      { seq_dim: attr.int(0), batch_dim: attr.int(1), Tlen: attr.type(I32) },
+      ([x, lens]) => reverseSequence(x!, lens!, 1, 0),
+    ],
+    ["Where", (r) => [floats([r, 64], 115)], {}, ([x]) => where(x!)],
   ];
   assertLargeOnlySliced(cases);
 });

@@ -41,6 +41,7 @@ import { avgPool, avgPoolJob } from "./AvgPool.js";
 import { avgPool3D, avgPool3DJob } from "./AvgPool3D.js";
 import { avgPool3DGrad, avgPool3DGradJob } from "./AvgPool3DGrad.js";
 import { avgPoolGrad, avgPoolGradJob } from "./AvgPoolGrad.js";
+import { batchToSpaceND, batchToSpaceNDJob } from "./BatchToSpaceND.js";
 import { biasAdd } from "./BiasAdd.js";
 import { broadcastToJob } from "./BroadcastTo.js";
 import { castJob } from "./Cast.js";
@@ -48,6 +49,7 @@ import { clipByValue, clipByValueJob } from "./ClipByValue.js";
 import { concat, concatJob } from "./ConcatV2.js";
 import { cosFns } from "./Cos.js";
 import { scan, scanJob } from "./Cumsum.js";
+import { depthToSpace, depthToSpaceJob } from "./DepthToSpace.js";
 import { depthwiseConv2dNativeJob } from "./DepthwiseConv2dNative.js";
 import { depthwiseConv2dNativeBackpropFilterJob } from "./DepthwiseConv2dNativeBackpropFilter.js";
 import { depthwiseConv2dNativeBackpropInputJob } from "./DepthwiseConv2dNativeBackpropInput.js";
@@ -92,6 +94,8 @@ import { scatterNd, scatterNdJob } from "./ScatterNd.js";
 import { selectJob, selectV2Job } from "./Select.js";
 import { sliceJob } from "./Slice.js";
 import { softmax, softmaxJob } from "./Softmax.js";
+import { spaceToBatchND, spaceToBatchNDJob } from "./SpaceToBatchND.js";
+import { spaceToDepth, spaceToDepthJob } from "./SpaceToDepth.js";
 import { split, splitJob } from "./Split.js";
 import { splitVJob } from "./SplitV.js";
 import { sqrtFns } from "./Sqrt.js";
@@ -2070,6 +2074,55 @@ test("ReverseSequence and Where take the sliced path only over large tensors", (
       ([x, lens]) => reverseSequence(x!, lens!, 1, 0),
     ],
     ["Where", (r) => [floats([r, 64], 115)], {}, ([x]) => where(x!)],
+  ];
+  assertLargeOnlySliced(cases);
+});
+
+test("SpaceToDepth, DepthToSpace, SpaceToBatchND and BatchToSpaceND in slices give the whole run's bits", () => {
+  const D = DataType;
+  const i32s = (shape: number[], v: number[]) => new Tensor(I32, shape, Int32Array.from(v));
+  for (const dt of [F, D.DT_COMPLEX64, D.DT_INT64]) {
+    const x = tensor(dt, [2, 6, 9, 5], 116);
+    assertSlicedIsWhole(() => spaceToDepthJob(x, 3), `SpaceToDepth ${dt}`);
+    assertSlicedIsWhole(() => depthToSpaceJob(tensor(dt, [2, 3, 5, 24], 117), 2), `DepthToSpace ${dt}`);
+    // Padding on both sides of both spatial dimensions, then cropping it off again.
+    const block = i32s([2], [2, 3]);
+    const pads = i32s([2, 2], [1, 1, 2, 1]);
+    assertSlicedIsWhole(() => spaceToBatchNDJob(x, block, pads), `SpaceToBatchND ${dt}`);
+    const batched = spaceToBatchND(x, block, pads);
+    assertSlicedIsWhole(() => batchToSpaceNDJob(batched, block, pads), `BatchToSpaceND ${dt}`);
+  }
+});
+
+test("SpaceToDepth, DepthToSpace, SpaceToBatchND and BatchToSpaceND take the sliced path only over large tensors", () => {
+  const i32s = (shape: number[], v: number[]) => new Tensor(I32, shape, Int32Array.from(v));
+  const block = i32s([2], [2, 2]);
+  const pads = i32s([2, 2], [0, 0, 1, 1]);
+  const cases: LargeCase[] = [
+    [
+      "SpaceToDepth",
+      (r) => [floats([1, r / 16, 16, 64], 118)],
+      { block_size: attr.int(2) },
+      ([x]) => spaceToDepth(x!, 2),
+    ],
+    [
+      "DepthToSpace",
+      (r) => [floats([1, r / 16, 16, 64], 119)],
+      { block_size: attr.int(2) },
+      ([x]) => depthToSpace(x!, 2),
+    ],
+    [
+      "SpaceToBatchND",
+      (r) => [floats([1, r / 16, 14, 64], 120), block, pads],
+      {},
+      ([x, b, p]) => spaceToBatchND(x!, b!, p!),
+    ],
+    [
+      "BatchToSpaceND",
+      (r) => [floats([4, r / 64, 16, 64], 121), block, pads],
+      {},
+      ([x, b, p]) => batchToSpaceND(x!, b!, p!),
+    ],
   ];
   assertLargeOnlySliced(cases);
 });

@@ -105,6 +105,7 @@ import { transpose, transposeJob } from "./Transpose.js";
 import { truncatedNormal, truncatedNormalJob } from "./TruncatedNormal.js";
 import { assertSameBits } from "./testing/bits.js";
 import { run1, runKernel, startKernel, testDevice } from "./testing/testing.js";
+import { bincount, bincountJob, denseBincount, denseBincountJob } from "./util/bincount-op.js";
 import type { ConvAttrs } from "./util/conv-util.js";
 import { binaryJob, unaryJob } from "./util/cwise.js";
 import { type ElementJob, jobSlices, runWhole, SLICED_MIN_ELEMENTS } from "./util/element-slices.js";
@@ -2122,6 +2123,42 @@ test("SpaceToDepth, DepthToSpace, SpaceToBatchND and BatchToSpaceND take the sli
       (r) => [floats([4, r / 64, 16, 64], 121), block, pads],
       {},
       ([x, b, p]) => batchToSpaceND(x!, b!, p!),
+    ],
+  ];
+  assertLargeOnlySliced(cases);
+});
+
+test("Bincount and DenseBincount in slices give the whole run's bits (float sums in one run's order)", () => {
+  const D = DataType;
+  const values = Int32Array.from(random(1003, 122), (v) => Math.floor((v + 0.5) * 40));
+  const arr = new Tensor(I32, [17, 59], values);
+  const size = new Tensor(I32, [], Int32Array.from([37]));
+  for (const dt of [F, D.DT_DOUBLE, D.DT_INT64]) {
+    const w = tensor(dt, [17, 59], 123);
+    assertSlicedIsWhole(() => bincountJob(arr, size, w), `Bincount ${dt}`);
+    assertSlicedIsWhole(() => denseBincountJob(arr, size, w, false), `DenseBincount ${dt}`);
+    assertSlicedIsWhole(
+      () => denseBincountJob(arr, size, tensor(dt, [0], 1), true),
+      `DenseBincount binary ${dt}`,
+    );
+  }
+});
+
+test("Bincount and DenseBincount take the sliced path only over large inputs", () => {
+  const size = new Tensor(I32, [], Int32Array.from([1000]));
+  const arrOf = (r: number) =>
+    new Tensor(
+      I32,
+      [r, 64],
+      Int32Array.from({ length: r * 64 }, (_, i) => (i * 7919) % 1009),
+    );
+  const cases: LargeCase[] = [
+    ["Bincount", (r) => [arrOf(r), size, floats([r, 64], 124)], {}, ([a, s, w]) => bincount(a!, s!, w!)],
+    [
+      "DenseBincount",
+      (r) => [arrOf(r), size, floats([r, 64], 125)],
+      { Tidx: attr.type(I32) },
+      ([a, s, w]) => denseBincount(a!, s!, w!, false),
     ],
   ];
   assertLargeOnlySliced(cases);

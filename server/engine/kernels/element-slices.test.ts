@@ -87,6 +87,10 @@ import { randomUniform, randomUniformJob } from "./RandomUniform.js";
 import { randomUniformInt, randomUniformIntJob } from "./RandomUniformInt.js";
 import { range, rangeJob } from "./Range.js";
 import { realDivFns } from "./RealDiv.js";
+import { resizeBilinear, resizeBilinearJob } from "./ResizeBilinear.js";
+import { resizeBilinearGrad, resizeBilinearGradJob } from "./ResizeBilinearGrad.js";
+import { resizeNearestNeighbor, resizeNearestNeighborJob } from "./ResizeNearestNeighbor.js";
+import { resizeNearestNeighborGrad, resizeNearestNeighborGradJob } from "./ResizeNearestNeighborGrad.js";
 import { resourceGatherJob } from "./ResourceGather.js";
 import { reverseSequence, reverseSequenceJob } from "./ReverseSequence.js";
 import { reverseJob } from "./ReverseV2.js";
@@ -2159,6 +2163,70 @@ test("Bincount and DenseBincount take the sliced path only over large inputs", (
       (r) => [arrOf(r), size, floats([r, 64], 125)],
       { Tidx: attr.type(I32) },
       ([a, s, w]) => denseBincount(a!, s!, w!, false),
+    ],
+  ];
+  assertLargeOnlySliced(cases);
+});
+
+test("ResizeBilinear, ResizeNearestNeighbor and their gradients in slices give the whole run's bits", () => {
+  const D = DataType;
+  const size = (h: number, w: number) => new Tensor(I32, [2], Int32Array.from([h, w]));
+  const modes = [
+    { alignCorners: false, halfPixelCenters: false },
+    { alignCorners: true, halfPixelCenters: false },
+    { alignCorners: false, halfPixelCenters: true },
+  ];
+  for (const a of modes) {
+    for (const dt of [F, D.DT_HALF, D.DT_INT64]) {
+      const x = tensor(dt, [2, 7, 5, 3], 126);
+      assertSlicedIsWhole(() => resizeBilinearJob(x, size(11, 13), a), `ResizeBilinear ${dt}`);
+      assertSlicedIsWhole(() => resizeBilinearJob(x, size(7, 5), a), `ResizeBilinear ${dt}, same size`, 41);
+      assertSlicedIsWhole(() => resizeNearestNeighborJob(x, size(4, 13), a), `ResizeNearestNeighbor ${dt}`);
+    }
+    const dy = floats([2, 11, 13, 3], 127);
+    for (const dt of [F, D.DT_DOUBLE, D.DT_HALF]) {
+      const original = tensor(dt, [2, 7, 5, 3], 128);
+      assertSlicedIsWhole(() => resizeBilinearGradJob(dy, original, a), `ResizeBilinearGrad ${dt}`);
+    }
+    for (const dt of [F, D.DT_BFLOAT16, D.DT_INT32]) {
+      // Downsizing the gradient: several gradient elements add into each output element.
+      const grads = tensor(dt, [2, 11, 13, 3], 129);
+      assertSlicedIsWhole(
+        () => resizeNearestNeighborGradJob(grads, size(4, 6), a),
+        `ResizeNearestNeighborGrad ${dt}`,
+      );
+    }
+  }
+});
+
+test("ResizeBilinear, ResizeNearestNeighbor and their gradients take the sliced path only over large tensors", () => {
+  const size = (h: number, w: number) => new Tensor(I32, [2], Int32Array.from([h, w]));
+  const a = { alignCorners: false, halfPixelCenters: true };
+  const attrs = { half_pixel_centers: attr.bool(true) };
+  const cases: LargeCase[] = [
+    [
+      "ResizeBilinear",
+      (r) => [floats([1, r / 32, 16, 64], 130), size(r / 16, 32)],
+      attrs,
+      ([x, s]) => resizeBilinear(x!, s!, a),
+    ],
+    [
+      "ResizeNearestNeighbor",
+      (r) => [floats([1, r / 32, 16, 64], 131), size(r / 16, 32)],
+      attrs,
+      ([x, s]) => resizeNearestNeighbor(x!, s!, a),
+    ],
+    [
+      "ResizeBilinearGrad",
+      (r) => [floats([1, r / 16, 16, 64], 132), floats([1, r / 32, 8, 64], 133)],
+      attrs,
+      ([dy, o]) => resizeBilinearGrad(dy!, o!, a),
+    ],
+    [
+      "ResizeNearestNeighborGrad",
+      (r) => [floats([1, r / 16, 16, 64], 134), size(r / 32, 8)],
+      attrs,
+      ([dy, s]) => resizeNearestNeighborGrad(dy!, s!, a),
     ],
   ];
   assertLargeOnlySliced(cases);

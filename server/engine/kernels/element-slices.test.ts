@@ -2,7 +2,9 @@
 // Slice, StridedSlice, BroadcastTo, Reverse, ConcatV2, Pack, Split, Unpack, Pad, MirrorPad), the
 // gathers, segment reductions, ScatterNd, the variable scatters and ScatterNd's updating forms,
 // the sparse segment reductions and their gradients, DynamicPartition, DynamicStitch, Softmax,
-// Cumsum, MirrorPadGrad and pooling (2-D and 3-D, with the gradients) in slices
+// Cumsum, MirrorPadGrad, pooling (2-D and 3-D, with the gradients), the random fills, Multinomial,
+// Range, LinSpace, OneHot, ClipByValue, the matrix band/diagonal ops, ReverseSequence, Where,
+// Bincount, the space/depth/batch copies and the resizes with their gradients in slices
 // (util/element-slices.ts) give the bits of the same job run whole, for every storage kind and
 // with broadcasting, cut at piece sizes that split the innermost runs at odd places; the kernels
 // take the sliced path only for large tensors; slices abandoned midway (what the executor does to

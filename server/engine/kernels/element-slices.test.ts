@@ -116,6 +116,7 @@ import type { ConvAttrs } from "./util/conv-util.js";
 import { binaryJob, unaryJob } from "./util/cwise.js";
 import { type ElementJob, jobSlices, runWhole, SLICED_MIN_ELEMENTS } from "./util/element-slices.js";
 import { GuardedPhiloxRandom, PhiloxRandom } from "./util/philox-random.js";
+import { samplePoisson, samplePoissonJob } from "./util/random-poisson.js";
 import { type ReduceKind, reduceJob, reductionPlan } from "./util/reduction.js";
 import { scatterRows, scatterRowsJob } from "./util/scatter-functor.js";
 import { scatterNdInto, scatterNdIntoJob } from "./util/scatter-nd-functor.js";
@@ -2232,4 +2233,47 @@ test("ResizeBilinear, ResizeNearestNeighbor and their gradients take the sliced 
     ],
   ];
   assertLargeOnlySliced(cases);
+});
+
+test("Poisson draws in slices give the whole run's bits; a NaN rate fails before the first slice", () => {
+  const rates = new Tensor(
+    DataType.DT_DOUBLE,
+    [4],
+    Float64Array.from([0.5, 3, 40, Number.POSITIVE_INFINITY]),
+  );
+  for (const dt of [F, DataType.DT_HALF, DataType.DT_INT64]) {
+    for (const piece of [1, 2999]) {
+      assertSlicedIsWhole(
+        () => samplePoissonJob(philox(), rates, [31, 4], dt),
+        `Poisson ${dt}, pieces of ${piece}`,
+        piece,
+        3,
+      );
+    }
+  }
+  const attrs = { S: attr.type(I32), R: attr.type(DataType.DT_DOUBLE), dtype: attr.type(DataType.DT_INT64) };
+  const step = persistentKernel("RandomPoissonV2", { ...attrs, seed: attr.int(5), seed2: attr.int(6) });
+  const reference = new GuardedPhiloxRandom(5n, 6n);
+  for (const samples of [2, 2 ** 12]) {
+    const { slices, out } = step([ints([samples]), rates]);
+    assert.equal(
+      slices === undefined,
+      samples === 2,
+      `RandomPoissonV2 of ${samples} samples: sliced only when large`,
+    );
+    if (slices) drainSlices(slices);
+    const n = samples * 4;
+    const want = samplePoisson(
+      reference.reserveRandomOutputs(n, 256),
+      rates,
+      [samples, 4],
+      DataType.DT_INT64,
+    );
+    assertSameTensor(out[0]!, want, `RandomPoissonV2 of ${samples} samples`);
+  }
+  const nan = new Tensor(DataType.DT_DOUBLE, [2], Float64Array.from([1, Number.NaN]));
+  assert.throws(
+    () => step([ints([2 ** 12]), nan]),
+    /Poisson sampling with rate NaN does not terminate for output type int64/,
+  );
 });

@@ -3,8 +3,9 @@
 
 import { getAttrInt } from "../framework/op-def.js";
 import { DataType } from "../framework/types.js";
-import { batchToSpaceND } from "./BatchToSpaceND.js";
+import { batchToSpaceNDJob } from "./BatchToSpaceND.js";
 import { checkRank4 } from "./SpaceToBatch.js";
+import { computeJob } from "./util/element-slices.js";
 import {
   checkTypeConstraint,
   cpuKernel,
@@ -27,7 +28,7 @@ export const batchToSpaceConfig: KernelConfig = {
     return {
       compute(ctx) {
         checkRank4(ctx.input(0));
-        ctx.setOutput(0, batchToSpaceND(ctx.input(0), block, ctx.input(1)));
+        return computeJob(ctx, batchToSpaceNDJob(ctx.input(0), block, ctx.input(1)));
       },
     };
   }),

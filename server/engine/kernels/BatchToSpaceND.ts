@@ -3,15 +3,21 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import type { Tensor } from "../framework/tensor.js";
+import { computeJob, type ElementJob, runWhole } from "./util/element-slices.js";
 import {
   checkTypeConstraint,
   cpuKernel,
   type KernelConfig,
   REAL_NUMBER_TYPES,
 } from "./util/kernel-config.js";
-import { readBlockArgs, spaceBatchCopy } from "./util/space-batch.js";
+import { readBlockArgs, spaceBatchCopyJob } from "./util/space-batch.js";
 
 export function batchToSpaceND(input: Tensor, blockShape: Tensor, cropsT: Tensor): Tensor {
+  return runWhole(batchToSpaceNDJob(input, blockShape, cropsT));
+}
+
+/** batchToSpaceND as an ElementJob (util/element-slices.ts), checked before its first slice. */
+export function batchToSpaceNDJob(input: Tensor, blockShape: Tensor, cropsT: Tensor): ElementJob<Tensor> {
   const { block, pads: crops } = readBlockArgs(input, blockShape, cropsT, "crops");
   const m = block.length;
   const product = block.reduce((a, b) => a * b, 1);
@@ -36,7 +42,7 @@ export function batchToSpaceND(input: Tensor, blockShape: Tensor, cropsT: Tensor
   }
   space.push(...input.shape.slice(1 + m));
   const starts = block.map((_, d) => crops[2 * d]!);
-  return spaceBatchCopy(input, space, input.shape, block, starts, false);
+  return spaceBatchCopyJob(input, space, input.shape, block, starts, false);
 }
 
 export const batchToSpaceNDConfig: KernelConfig = {
@@ -48,6 +54,6 @@ export const batchToSpaceNDConfig: KernelConfig = {
   },
   kernel: cpuKernel("BatchToSpaceND", (c) => {
     checkTypeConstraint(c, "T", REAL_NUMBER_TYPES);
-    return { compute: (ctx) => ctx.setOutput(0, batchToSpaceND(ctx.input(0), ctx.input(1), ctx.input(2))) };
+    return { compute: (ctx) => computeJob(ctx, batchToSpaceNDJob(ctx.input(0), ctx.input(1), ctx.input(2))) };
   }),
 };

@@ -2,7 +2,8 @@
 // occurrences of v in arr, for v < size. TF 1.x's tf.math.bincount built it; TF 2.21's builds
 // DenseBincount.
 
-import { bincount } from "./util/bincount-op.js";
+import { bincountJob } from "./util/bincount-op.js";
+import { computeJob } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 
 export const bincountConfig: KernelConfig = {
@@ -14,6 +15,6 @@ export const bincountConfig: KernelConfig = {
   },
   kernel: cpuKernel("Bincount", (c) => {
     checkTypeConstraint(c, "T", [T.int32, T.int64, T.float, T.double]);
-    return { compute: (ctx) => ctx.setOutput(0, bincount(ctx.input(0), ctx.input(1), ctx.input(2))) };
+    return { compute: (ctx) => computeJob(ctx, bincountJob(ctx.input(0), ctx.input(1), ctx.input(2))) };
   }),
 };

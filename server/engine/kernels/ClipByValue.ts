@@ -8,26 +8,35 @@ import { invalidArgument } from "../framework/errors.js";
 import type { OpKernelContext } from "../framework/op-kernel.js";
 import { allocData, type NumericArray, sameShape, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType, isComplexType } from "../framework/types.js";
+import {
+  computeJob,
+  decodedInput,
+  type ElementJob,
+  encodedOutput,
+  oneLoop,
+  runWhole,
+} from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig, T } from "./util/kernel-config.js";
-import { computeBuffer, finish, numericData } from "./util/tensor-util.js";
+import { computeBuffer } from "./util/tensor-util.js";
 
 type Scalar = number | bigint;
 /** std::min and std::max: the first argument unless the comparison says otherwise. */
 const stdMin = <V extends Scalar>(a: V, b: V): V => (b < a ? b : a);
 const stdMax = <V extends Scalar>(a: V, b: V): V => (a < b ? b : a);
 
-function clipArrays<V extends Scalar>(
+/** out = clip(t) over elements [start, end) (a scalar bound has `lanes` values, reused for all). */
+function clipRange<V extends Scalar>(
   t: ArrayLike<V>,
   lo: ArrayLike<V>,
   hi: ArrayLike<V>,
   out: { [i: number]: V },
-  n: number,
   lanes: number,
+  start: number,
+  end: number,
 ): void {
-  // A scalar bound has `lanes` values and is reused for every element.
   const loStep = lo.length === lanes ? 0 : 1;
   const hiStep = hi.length === lanes ? 0 : 1;
-  for (let i = 0; i < n; i++) {
+  for (let i = start; i < end; i++) {
     for (let l = 0; l < lanes; l++) {
       const k = i * lanes + l;
       out[k] = stdMax(stdMin(t[k]!, hi[i * hiStep * lanes + l]!), lo[i * loStep * lanes + l]!);
@@ -36,6 +45,14 @@ function clipArrays<V extends Scalar>(
 }
 
 export function clipByValue(t: Tensor, lo: Tensor, hi: Tensor): Tensor {
+  return runWhole(clipByValueJob(t, lo, hi));
+}
+
+/**
+ * clipByValue as an ElementJob (util/element-slices.ts): half/bfloat16 operands decoded, the
+ * clip, the result encoded, each a pass over the elements.
+ */
+export function clipByValueJob(t: Tensor, lo: Tensor, hi: Tensor): ElementJob<Tensor> {
   const okLo = sameShape(t.shape, lo.shape) || lo.shape.length === 0;
   const okHi = sameShape(t.shape, hi.shape) || hi.shape.length === 0;
   if (!okLo || !okHi) {
@@ -47,19 +64,19 @@ export function clipByValue(t: Tensor, lo: Tensor, hi: Tensor): Tensor {
   }
   const n = t.numElements;
   const dt = t.dtype;
-  if (dt === DataType.DT_INT64) {
-    const out = allocData(dt, n, t.shape) as BigInt64Array;
-    clipArrays(t.data as BigInt64Array, lo.data as BigInt64Array, hi.data as BigInt64Array, out, n, 1);
-    return new Tensor(dt, t.shape, out);
+  if (dt === DataType.DT_INT64 || isComplexType(dt)) {
+    const lanes = isComplexType(dt) ? 2 : 1;
+    const out = allocData(dt, n, t.shape) as BigInt64Array | Float64Array;
+    const [tv, lov, hiv] = [t.data, lo.data, hi.data] as (typeof out)[];
+    const run = (s: number, e: number) => clipRange<Scalar>(tv!, lov!, hiv!, out, lanes, s, e);
+    return oneLoop(n, run, () => new Tensor(dt, t.shape, out), lanes);
   }
-  if (isComplexType(dt)) {
-    const out = allocData(dt, n, t.shape) as Float64Array;
-    clipArrays(t.data as Float64Array, lo.data as Float64Array, hi.data as Float64Array, out, n, 2);
-    return new Tensor(dt, t.shape, out);
-  }
+  const [x, xLo, xHi] = [decodedInput(t), decodedInput(lo), decodedInput(hi)];
   const out = computeBuffer(dt, n, t.shape) as NumericArray;
-  clipArrays(numericData(t), numericData(lo), numericData(hi), out, n, 1);
-  return finish(dt, t.shape, out);
+  const run = (s: number, e: number) => clipRange(x.data, xLo.data, xHi.data, out, 1, s, e);
+  const encoded = encodedOutput(dt, t.shape, out);
+  const passes = [...x.passes, ...xLo.passes, ...xHi.passes, { n, run }, ...encoded.passes];
+  return { passes, result: encoded.result };
 }
 
 export const clipByValueConfig: KernelConfig = {
@@ -83,7 +100,7 @@ export const clipByValueConfig: KernelConfig = {
     ]);
     return {
       compute(ctx: OpKernelContext) {
-        ctx.setOutput(0, clipByValue(ctx.input(0), ctx.input(1), ctx.input(2)));
+        return computeJob(ctx, clipByValueJob(ctx.input(0), ctx.input(1), ctx.input(2)));
       },
     };
   }),

@@ -3,7 +3,8 @@
 // instead. tf.math.bincount builds it.
 
 import { getAttrBool } from "../framework/op-def.js";
-import { denseBincount } from "./util/bincount-op.js";
+import { denseBincountJob } from "./util/bincount-op.js";
+import { computeJob } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 
 export const denseBincountConfig: KernelConfig = {
@@ -17,7 +18,7 @@ export const denseBincountConfig: KernelConfig = {
     checkTypeConstraint(c, "T", [T.int32, T.int64, T.float, T.double]);
     const binary = getAttrBool(c.attrs, "binary_output");
     return {
-      compute: (ctx) => ctx.setOutput(0, denseBincount(ctx.input(0), ctx.input(1), ctx.input(2), binary)),
+      compute: (ctx) => computeJob(ctx, denseBincountJob(ctx.input(0), ctx.input(1), ctx.input(2), binary)),
     };
   }),
 };

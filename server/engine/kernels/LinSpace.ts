@@ -4,20 +4,25 @@
 import { invalidArgument } from "../framework/errors.js";
 import { shapeString, type Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
+import { computeJob, type ElementJob, encodedOutput, runWhole } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
-import { computeBuffer, finish, scalarValue } from "./util/tensor-util.js";
+import { computeBuffer, scalarValue } from "./util/tensor-util.js";
 
 export function linSpace(dtype: DataType, start: number, stop: number, num: number): Tensor {
+  return runWhole(linSpaceJob(dtype, start, stop, num));
+}
+
+/** linSpace as an ElementJob (util/element-slices.ts): every value from its own index. */
+export function linSpaceJob(dtype: DataType, start: number, stop: number, num: number): ElementJob<Tensor> {
   if (num <= 0) throw invalidArgument(`Requires num > 0: ${num}`);
   const r = dtype === DataType.DT_DOUBLE ? (x: number) => x : Math.fround;
   const out = computeBuffer(dtype, num, [num]) as Float32Array | Float64Array;
-  if (num === 1) out[0] = start;
-  else {
-    const step = r(r(stop - start) / (num - 1));
-    for (let i = 0; i < num - 1; i++) out[i] = r(start + r(step * i));
-    out[num - 1] = stop;
-  }
-  return finish(dtype, [num], out);
+  const step = r(r(stop - start) / (num - 1));
+  const run = (s: number, e: number) => {
+    for (let i = s; i < e; i++) out[i] = num === 1 ? start : i === num - 1 ? stop : r(start + r(step * i));
+  };
+  const encoded = encodedOutput(dtype, [num], out);
+  return { passes: [{ n: num, run }, ...encoded.passes], result: encoded.result };
 }
 
 export const linSpaceConfig: KernelConfig = {
@@ -38,7 +43,10 @@ export const linSpaceConfig: KernelConfig = {
           throw invalidArgument(`stop must be a scalar, not shape ${shapeString(stop.shape)}`);
         if (num.rank !== 0)
           throw invalidArgument(`num must be a scalar, not shape ${shapeString(num.shape)}`);
-        ctx.setOutput(0, linSpace(start.dtype, scalarValue(start), scalarValue(stop), scalarValue(num)));
+        return computeJob(
+          ctx,
+          linSpaceJob(start.dtype, scalarValue(start), scalarValue(stop), scalarValue(num)),
+        );
       },
     };
   }),

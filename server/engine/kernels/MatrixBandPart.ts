@@ -4,6 +4,7 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { allocData, shapeString, Tensor } from "../framework/tensor.js";
+import { computeJob, type ElementJob, oneLoop, runWhole } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, POD_TYPES } from "./util/kernel-config.js";
 import { lanesOf, readInts, storage } from "./util/tensor-util.js";
 
@@ -19,6 +20,11 @@ function bandLimit(t: Tensor, name: string, bound: number, what: string): number
 }
 
 export function matrixBandPart(input: Tensor, numLower: Tensor, numUpper: Tensor): Tensor {
+  return runWhole(matrixBandPartJob(input, numLower, numUpper));
+}
+
+/** matrixBandPart as an ElementJob (util/element-slices.ts): each element kept or left zero. */
+export function matrixBandPartJob(input: Tensor, numLower: Tensor, numUpper: Tensor): ElementJob<Tensor> {
   if (input.rank < 2) {
     throw invalidArgument(`input must be at least 2-dim, received shape: ${shapeString(input.shape)}`);
   }
@@ -32,14 +38,16 @@ export function matrixBandPart(input: Tensor, numLower: Tensor, numUpper: Tensor
   const out = data as unknown as { [i: number]: unknown };
   const src = storage(input);
   const lanes = lanesOf(input.dtype);
-  for (let o = 0; o < n; o++) {
-    const j = o % cols;
-    const i = Math.floor(o / cols) % rows;
-    if ((lower < 0 || i - j <= lower) && (upper < 0 || j - i <= upper)) {
-      for (let l = 0; l < lanes; l++) out[o * lanes + l] = src[o * lanes + l];
+  const run = (start: number, end: number) => {
+    for (let o = start; o < end; o++) {
+      const j = o % cols;
+      const i = Math.floor(o / cols) % rows;
+      if ((lower < 0 || i - j <= lower) && (upper < 0 || j - i <= upper)) {
+        for (let l = 0; l < lanes; l++) out[o * lanes + l] = src[o * lanes + l];
+      }
     }
-  }
-  return new Tensor(input.dtype, input.shape, data);
+  };
+  return oneLoop(n, run, () => new Tensor(input.dtype, input.shape, data), 2 * lanes);
 }
 
 export const matrixBandPartConfig: KernelConfig = {
@@ -51,6 +59,6 @@ export const matrixBandPartConfig: KernelConfig = {
   },
   kernel: cpuKernel("MatrixBandPart", (c) => {
     checkTypeConstraint(c, "T", POD_TYPES);
-    return { compute: (ctx) => ctx.setOutput(0, matrixBandPart(ctx.input(0), ctx.input(1), ctx.input(2))) };
+    return { compute: (ctx) => computeJob(ctx, matrixBandPartJob(ctx.input(0), ctx.input(1), ctx.input(2))) };
   }),
 };

@@ -4,7 +4,8 @@
 
 import { scalar, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { matrixDiag } from "./MatrixDiagV3.js";
+import { matrixDiagJob } from "./MatrixDiagV3.js";
+import { computeJob } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, POD_TYPES } from "./util/kernel-config.js";
 import type { Alignment } from "./util/matrix-diag-util.js";
 
@@ -21,9 +22,9 @@ export const matrixDiagConfig: KernelConfig = {
       compute(ctx) {
         const d = ctx.input(0);
         const unknown = scalar(DataType.DT_INT32, -1);
-        ctx.setOutput(
-          0,
-          matrixDiag(d, [mainDiagonal(), unknown, unknown, Tensor.zeros(d.dtype, [])], LEFT_LEFT),
+        return computeJob(
+          ctx,
+          matrixDiagJob(d, [mainDiagonal(), unknown, unknown, Tensor.zeros(d.dtype, [])], LEFT_LEFT),
         );
       },
     };
@@ -41,9 +42,9 @@ export const matrixDiagV2Config: KernelConfig = {
     checkTypeConstraint(c, "T", POD_TYPES);
     return {
       compute: (ctx) =>
-        ctx.setOutput(
-          0,
-          matrixDiag(ctx.input(0), [ctx.input(1), ctx.input(2), ctx.input(3), ctx.input(4)], LEFT_LEFT),
+        computeJob(
+          ctx,
+          matrixDiagJob(ctx.input(0), [ctx.input(1), ctx.input(2), ctx.input(3), ctx.input(4)], LEFT_LEFT),
         ),
     };
   }),

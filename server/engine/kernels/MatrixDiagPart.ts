@@ -4,7 +4,8 @@
 
 import { Tensor } from "../framework/tensor.js";
 import { LEFT_LEFT, mainDiagonal } from "./MatrixDiag.js";
-import { matrixDiagPart } from "./MatrixDiagPartV3.js";
+import { matrixDiagPartJob } from "./MatrixDiagPartV3.js";
+import { computeJob } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, POD_TYPES } from "./util/kernel-config.js";
 
 export const matrixDiagPartConfig: KernelConfig = {
@@ -14,7 +15,7 @@ export const matrixDiagPartConfig: KernelConfig = {
     return {
       compute(ctx) {
         const x = ctx.input(0);
-        ctx.setOutput(0, matrixDiagPart(x, mainDiagonal(), Tensor.zeros(x.dtype, []), LEFT_LEFT));
+        return computeJob(ctx, matrixDiagPartJob(x, mainDiagonal(), Tensor.zeros(x.dtype, []), LEFT_LEFT));
       },
     };
   }),
@@ -30,7 +31,8 @@ export const matrixDiagPartV2Config: KernelConfig = {
   kernel: cpuKernel("MatrixDiagPartV2", (c) => {
     checkTypeConstraint(c, "T", POD_TYPES);
     return {
-      compute: (ctx) => ctx.setOutput(0, matrixDiagPart(ctx.input(0), ctx.input(1), ctx.input(2), LEFT_LEFT)),
+      compute: (ctx) =>
+        computeJob(ctx, matrixDiagPartJob(ctx.input(0), ctx.input(1), ctx.input(2), LEFT_LEFT)),
     };
   }),
 };

@@ -4,6 +4,7 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { allocData, shapeString, Tensor } from "../framework/tensor.js";
+import { computeJob, type ElementJob, oneLoop, runWhole } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, POD_TYPES } from "./util/kernel-config.js";
 import {
   ALIGN_ATTR,
@@ -17,6 +18,16 @@ import {
 import { lanesOf, storage } from "./util/tensor-util.js";
 
 export function matrixDiagPart(input: Tensor, k: Tensor, padding: Tensor, a: Alignment): Tensor {
+  return runWhole(matrixDiagPartJob(input, k, padding, a));
+}
+
+/** matrixDiagPart as an ElementJob (util/element-slices.ts): each output element from its own index. */
+export function matrixDiagPartJob(
+  input: Tensor,
+  k: Tensor,
+  padding: Tensor,
+  a: Alignment,
+): ElementJob<Tensor> {
   const [lower, upper] = readDiagIndex(k, "Expected diag_index to have at least 1 element");
   if (padding.rank !== 0) throw invalidArgument("Padding must be scalar.");
   if (input.rank < 2) {
@@ -42,23 +53,25 @@ export function matrixDiagPart(input: Tensor, k: Tensor, padding: Tensor, a: Ali
   const put = (o: number, si: number) => {
     for (let l = 0; l < lanes; l++) out[o * lanes + l] = si >= 0 ? src[si * lanes + l] : pad[l];
   };
-  let base = 0;
-  for (let b = 0; b < batches; b++) {
-    const mat = b * rows * cols;
-    for (let m = 0; m < numDiags; m++) {
+  // Diagonal m (d = upper - m): its length and offset in its packed row.
+  const diags = Array.from({ length: numDiags }, (_, m) =>
+    diagLenAndOffset(upper - m, maxLen, rows, cols, a),
+  );
+  // Output element o = (b·numDiags + m)·maxLen + i.
+  const run = (start: number, end: number) => {
+    for (let o = start; o < end; o++) {
+      const i = o % maxLen;
+      const row = (o - i) / maxLen;
+      const m = row % numDiags;
+      const mat = ((row - m) / numDiags) * rows * cols;
       const d = upper - m;
-      const [len, offset] = diagLenAndOffset(d, maxLen, rows, cols, a);
-      const y0 = Math.max(0, -d);
-      const x0 = Math.max(0, d);
-      for (let i = 0; i < maxLen; i++) {
-        const j = i - offset;
-        if (j >= 0 && j < len) put(base + i, mat + (j + y0) * cols + j + x0);
-        else put(base + i, -1);
-      }
-      base += maxLen;
+      const [len, offset] = diags[m]!;
+      const j = i - offset;
+      if (j >= 0 && j < len) put(o, mat + (j + Math.max(0, -d)) * cols + j + Math.max(0, d));
+      else put(o, -1);
     }
-  }
-  return new Tensor(input.dtype, outShape, data);
+  };
+  return oneLoop(n, run, () => new Tensor(input.dtype, outShape, data), 3 * lanes);
 }
 
 export const matrixDiagPartV3Config: KernelConfig = {
@@ -72,7 +85,7 @@ export const matrixDiagPartV3Config: KernelConfig = {
     checkTypeConstraint(c, "T", POD_TYPES);
     const a = readAlignment(c);
     return {
-      compute: (ctx) => ctx.setOutput(0, matrixDiagPart(ctx.input(0), ctx.input(1), ctx.input(2), a)),
+      compute: (ctx) => computeJob(ctx, matrixDiagPartJob(ctx.input(0), ctx.input(1), ctx.input(2), a)),
     };
   }),
 };

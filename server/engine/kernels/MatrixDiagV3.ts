@@ -4,6 +4,7 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { allocData, shapeString, Tensor } from "../framework/tensor.js";
+import { computeJob, type ElementJob, oneLoop, runWhole } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, POD_TYPES } from "./util/kernel-config.js";
 import {
   ALIGN_ATTR,
@@ -40,6 +41,11 @@ function outputSize(reqRows: number, reqCols: number, lower: number, upper: numb
 }
 
 export function matrixDiag(diagonal: Tensor, inputs: readonly Tensor[], a: Alignment): Tensor {
+  return runWhole(matrixDiagJob(diagonal, inputs, a));
+}
+
+/** matrixDiag as an ElementJob (util/element-slices.ts): each output element from its own index. */
+export function matrixDiagJob(diagonal: Tensor, inputs: readonly Tensor[], a: Alignment): ElementJob<Tensor> {
   const [k, numRows, numCols, padding] = inputs as [Tensor, Tensor, Tensor, Tensor];
   const [lower, upper] = readDiagIndex(k, "Expected diag_index to have at least 1 element");
   const reqRows = scalarInt(numRows, "num_rows");
@@ -66,23 +72,26 @@ export function matrixDiag(diagonal: Tensor, inputs: readonly Tensor[], a: Align
   const src = storage(diagonal);
   const pad = storage(padding);
   const lanes = lanesOf(diagonal.dtype);
-  let o = 0;
-  for (let b = 0; b < batches; b++) {
-    const base = b * numDiags * maxLen;
-    for (let i = 0; i < rows; i++) {
-      for (let j = 0; j < cols; j++, o++) {
-        const d = j - i;
-        if (d < lower || d > upper) {
-          for (let l = 0; l < lanes; l++) out[o * lanes + l] = pad[l];
-          continue;
-        }
-        const [, offset] = diagLenAndOffset(d, maxLen, rows, cols, a);
-        const si = base + (upper - d) * maxLen + j - Math.max(d, 0) + offset;
-        for (let l = 0; l < lanes; l++) out[o * lanes + l] = src[si * lanes + l];
+  // Each diagonal's offset in its packed row, for d = lower … upper.
+  const offsets = Array.from(
+    { length: numDiags },
+    (_, m) => diagLenAndOffset(lower + m, maxLen, rows, cols, a)[1],
+  );
+  const run = (start: number, end: number) => {
+    for (let o = start; o < end; o++) {
+      const j = o % cols;
+      const i = Math.floor(o / cols) % rows;
+      const d = j - i;
+      if (d < lower || d > upper) {
+        for (let l = 0; l < lanes; l++) out[o * lanes + l] = pad[l];
+        continue;
       }
+      const base = Math.floor(o / (rows * cols)) * numDiags * maxLen;
+      const si = base + (upper - d) * maxLen + j - Math.max(d, 0) + offsets[d - lower]!;
+      for (let l = 0; l < lanes; l++) out[o * lanes + l] = src[si * lanes + l];
     }
-  }
-  return new Tensor(diagonal.dtype, outShape, data);
+  };
+  return oneLoop(batches * rows * cols, run, () => new Tensor(diagonal.dtype, outShape, data), 3 * lanes);
 }
 
 export const matrixDiagV3Config: KernelConfig = {
@@ -97,9 +106,9 @@ export const matrixDiagV3Config: KernelConfig = {
     const a = readAlignment(c);
     return {
       compute: (ctx) =>
-        ctx.setOutput(
-          0,
-          matrixDiag(ctx.input(0), [ctx.input(1), ctx.input(2), ctx.input(3), ctx.input(4)], a),
+        computeJob(
+          ctx,
+          matrixDiagJob(ctx.input(0), [ctx.input(1), ctx.input(2), ctx.input(3), ctx.input(4)], a),
         ),
     };
   }),

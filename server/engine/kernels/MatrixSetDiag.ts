@@ -3,7 +3,8 @@
 // left-aligned.
 
 import { LEFT_LEFT, mainDiagonal } from "./MatrixDiag.js";
-import { matrixSetDiag } from "./MatrixSetDiagV3.js";
+import { matrixSetDiagJob } from "./MatrixSetDiagV3.js";
+import { computeJob } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, POD_TYPES } from "./util/kernel-config.js";
 
 export const matrixSetDiagConfig: KernelConfig = {
@@ -17,7 +18,7 @@ export const matrixSetDiagConfig: KernelConfig = {
     checkTypeConstraint(c, "T", POD_TYPES);
     return {
       compute: (ctx) =>
-        ctx.setOutput(0, matrixSetDiag(ctx.input(0), ctx.input(1), mainDiagonal(), LEFT_LEFT)),
+        computeJob(ctx, matrixSetDiagJob(ctx.input(0), ctx.input(1), mainDiagonal(), LEFT_LEFT)),
     };
   }),
 };
@@ -32,7 +33,8 @@ export const matrixSetDiagV2Config: KernelConfig = {
   kernel: cpuKernel("MatrixSetDiagV2", (c) => {
     checkTypeConstraint(c, "T", POD_TYPES);
     return {
-      compute: (ctx) => ctx.setOutput(0, matrixSetDiag(ctx.input(0), ctx.input(1), ctx.input(2), LEFT_LEFT)),
+      compute: (ctx) =>
+        computeJob(ctx, matrixSetDiagJob(ctx.input(0), ctx.input(1), ctx.input(2), LEFT_LEFT)),
     };
   }),
 };

@@ -2,7 +2,8 @@
 // diagonals k[0]..k[1] of its innermost matrices replaced by the packed rows of `diagonal`.
 
 import { invalidArgument } from "../framework/errors.js";
-import { sameShape, shapeString, type Tensor } from "../framework/tensor.js";
+import { allocData, sameShape, shapeString, Tensor } from "../framework/tensor.js";
+import { computeJob, doneJob, type ElementJob, runWhole } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, POD_TYPES } from "./util/kernel-config.js";
 import {
   ALIGN_ATTR,
@@ -13,7 +14,7 @@ import {
   readAlignment,
   readDiagIndex,
 } from "./util/matrix-diag-util.js";
-import { copyTensor, lanesOf, storage } from "./util/tensor-util.js";
+import { lanesOf, storage } from "./util/tensor-util.js";
 
 function checkDiagShape(input: Tensor, diag: Tensor, lower: number, upper: number): number {
   const rank = input.rank;
@@ -42,6 +43,14 @@ function checkDiagShape(input: Tensor, diag: Tensor, lower: number, upper: numbe
 }
 
 export function matrixSetDiag(input: Tensor, diag: Tensor, k: Tensor, a: Alignment): Tensor {
+  return runWhole(matrixSetDiagJob(input, diag, k, a));
+}
+
+/**
+ * matrixSetDiag as an ElementJob (util/element-slices.ts): the input copied into new storage, then
+ * the diagonals' elements written over it, each packed position from its own index.
+ */
+export function matrixSetDiagJob(input: Tensor, diag: Tensor, k: Tensor, a: Alignment): ElementJob<Tensor> {
   const [lower, upper] = readDiagIndex(k, "diag_index must have at least one element");
   if (input.rank < 2) {
     throw invalidArgument(`input must be at least 2-dim, received shape: ${shapeString(input.shape)}`);
@@ -50,30 +59,44 @@ export function matrixSetDiag(input: Tensor, diag: Tensor, k: Tensor, a: Alignme
     throw invalidArgument(`diagonal must be at least 1-dim, received shape: ${shapeString(diag.shape)}`);
   }
   const maxLen = checkDiagShape(input, diag, lower, upper);
-  if (input.numElements === 0) return input;
-  const out = copyTensor(input);
-  const dst = storage(out) as unknown as { [i: number]: unknown };
+  if (input.numElements === 0) return doneJob(input);
+  const data = allocData(input.dtype, input.numElements, input.shape);
+  const copy = (s: number, e: number) => {
+    (data as Uint8Array).set((input.data as Uint8Array).subarray(s, e), s);
+  };
+  const dst = data as unknown as { [i: number]: unknown };
   const src = storage(diag);
   const lanes = lanesOf(input.dtype);
   const rank = input.rank;
   const rows = input.shape[rank - 2]!;
   const cols = input.shape[rank - 1]!;
-  const batches = input.numElements / (rows * cols);
-  let base = 0;
-  for (let b = 0; b < batches; b++) {
-    for (let d = upper; d >= lower; d--) {
-      const [len, offset] = diagLenAndOffset(d, maxLen, rows, cols, a);
-      for (let n = 0; n < len; n++) {
-        const r = d >= 0 ? n : n - d;
-        const c = d >= 0 ? n + d : n;
-        const o = b * rows * cols + r * cols + c;
-        const si = base + n + offset;
-        for (let l = 0; l < lanes; l++) dst[o * lanes + l] = src[si * lanes + l];
-      }
-      base += maxLen;
+  const numDiags = upper - lower + 1;
+  // Diagonal m (d = upper - m): its length and offset in its packed row.
+  const diags = Array.from({ length: numDiags }, (_, m) =>
+    diagLenAndOffset(upper - m, maxLen, rows, cols, a),
+  );
+  // Packed position p = (b·numDiags + m)·maxLen + n, for n < the diagonal's length.
+  const set = (start: number, end: number) => {
+    for (let p = start; p < end; p++) {
+      const n = p % maxLen;
+      const row = (p - n) / maxLen;
+      const m = row % numDiags;
+      const [len, offset] = diags[m]!;
+      if (n >= len) continue;
+      const d = upper - m;
+      const r = d >= 0 ? n : n - d;
+      const c = d >= 0 ? n + d : n;
+      const o = ((row - m) / numDiags) * rows * cols + r * cols + c;
+      const si = row * maxLen + n + offset;
+      for (let l = 0; l < lanes; l++) dst[o * lanes + l] = src[si * lanes + l];
     }
-  }
-  return out;
+  };
+  const batches = input.numElements / (rows * cols);
+  const passes = [
+    { n: input.numElements * lanes, run: copy },
+    { n: batches * numDiags * maxLen, run: set, cost: 3 * lanes },
+  ];
+  return { passes, result: () => new Tensor(input.dtype, input.shape, data) };
 }
 
 export const matrixSetDiagV3Config: KernelConfig = {
@@ -86,6 +109,8 @@ export const matrixSetDiagV3Config: KernelConfig = {
   kernel: cpuKernel("MatrixSetDiagV3", (c) => {
     checkTypeConstraint(c, "T", POD_TYPES);
     const a = readAlignment(c);
-    return { compute: (ctx) => ctx.setOutput(0, matrixSetDiag(ctx.input(0), ctx.input(1), ctx.input(2), a)) };
+    return {
+      compute: (ctx) => computeJob(ctx, matrixSetDiagJob(ctx.input(0), ctx.input(1), ctx.input(2), a)),
+    };
   }),
 };

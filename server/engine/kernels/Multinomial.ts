@@ -9,6 +9,7 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrType } from "../framework/op-def.js";
 import { allocData, shapeString, Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
+import { computeJob, doneJob, type ElementJob, oneLoop, runWhole } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
 import { type PhiloxRandom, SingleSampleAdapter, uint64ToDouble } from "./util/philox-random.js";
 import { generatorFromAttrs, SEED_ATTRS } from "./util/random-op.js";
@@ -20,9 +21,26 @@ export function multinomial(
   numSamples: number,
   outType: DataType,
 ): Tensor {
+  return runWhole(multinomialJob(gen, logits, numSamples, outType));
+}
+
+/**
+ * multinomial as an ElementJob (util/element-slices.ts): one pass over the samples in row-major
+ * order, each row's CDF made at its first sample. The generator, its pending words and the current
+ * row's CDF carry over from one range to the next, so the samples take the stream's words in one
+ * run's order (every range starts where the previous one ended).
+ */
+export function multinomialJob(
+  gen: PhiloxRandom | undefined,
+  logits: Tensor,
+  numSamples: number,
+  outType: DataType,
+): ElementJob<Tensor> {
   const [batch, classes] = logits.shape as [number, number];
   const shape = [batch, numSamples];
   const out = allocData(outType, batch * numSamples, shape);
+  const result = () => new Tensor(outType, shape, out);
+  if (gen === undefined || batch * numSamples === 0) return doneJob(result());
   const set =
     outType === DataType.DT_INT64
       ? (i: number, v: number) => {
@@ -31,24 +49,27 @@ export function multinomial(
       : (i: number, v: number) => {
           (out as Int32Array)[i] = v;
         };
-  if (gen === undefined || batch * numSamples === 0) return new Tensor(outType, shape, out);
   const x = numericData(logits);
   const single = new SingleSampleAdapter(gen);
   const cdf = new Float64Array(classes);
-  for (let b = 0; b < batch; b++) {
-    const row = b * classes;
+  let total = 0;
+  const rowCdf = (row: number) => {
     let max = -Number.MAX_VALUE;
     for (let j = 0; j < classes; j++) {
       const v = x[row + j]!;
       if (Number.isFinite(v) && v > max) max = v;
     }
-    let total = 0;
+    total = 0;
     for (let j = 0; j < classes; j++) {
       const v = x[row + j]!;
       if (Number.isFinite(v)) total += Math.exp(v - max);
       cdf[j] = total;
     }
-    for (let s = 0; s < numSamples; s++) {
+  };
+  const run = (start: number, end: number) => {
+    for (let i = start; i < end; i++) {
+      const s = i % numSamples;
+      if (s === 0) rowCdf(((i - s) / numSamples) * classes);
       const toFind = uint64ToDouble(single.next(), single.next()) * total;
       // upper_bound: the first class whose running total exceeds toFind.
       let lo = 0;
@@ -58,10 +79,13 @@ export function multinomial(
         if (cdf[mid]! > toFind) hi = mid;
         else lo = mid + 1;
       }
-      set(b * numSamples + s, lo);
+      set(i, lo);
     }
-  }
-  return new Tensor(outType, shape, out);
+  };
+  // A sample (half a Philox output, a binary search) ~100 ns, a class's CDF step ~10 ns, against
+  // ~2 ns for a plain loop's element.
+  const cost = 50 + Math.log2(classes) + (5 * classes) / numSamples;
+  return oneLoop(batch * numSamples, run, result, cost);
 }
 
 /** The checks of TF's MultinomialOp::DoCompute; returns num_samples. */
@@ -100,7 +124,7 @@ export const multinomialConfig: KernelConfig = {
         // not every value is used: 4-rounded samples, doubled for the two uint32s of a double.
         const ceil4 = Math.trunc((numSamples + 3) / 4) * 4 * 2;
         const gen = batch * numSamples > 0 ? generator.reserveRandomOutputs(batch * ceil4, 256) : undefined;
-        ctx.setOutput(0, multinomial(gen, logits, numSamples, outType));
+        return computeJob(ctx, multinomialJob(gen, logits, numSamples, outType));
       },
     };
   }),

@@ -4,10 +4,22 @@
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrInt } from "../framework/op-def.js";
 import { allocData, numElements, shapeString, Tensor } from "../framework/tensor.js";
+import { computeJob, type ElementJob, runWhole } from "./util/element-slices.js";
 import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 import { lanesOf, scalarValue, storage } from "./util/tensor-util.js";
 
 export function oneHot(indices: Tensor, depth: number, on: Tensor, off: Tensor, axisAttr: number): Tensor {
+  return runWhole(oneHotJob(indices, depth, on, off, axisAttr));
+}
+
+/** oneHot as an ElementJob (util/element-slices.ts): off_value everywhere, then on_value per index. */
+export function oneHotJob(
+  indices: Tensor,
+  depth: number,
+  on: Tensor,
+  off: Tensor,
+  axisAttr: number,
+): ElementJob<Tensor> {
   const rank = indices.rank;
   if (!(axisAttr === -1 || (axisAttr >= 0 && axisAttr < rank + 1))) {
     throw invalidArgument(`Expected axis to be -1 or between [0, ${rank + 1}).  But received: ${axisAttr}`);
@@ -22,21 +34,28 @@ export function oneHot(indices: Tensor, depth: number, on: Tensor, off: Tensor, 
   const lanes = lanesOf(on.dtype);
   const onV = storage(on);
   const offV = storage(off);
-  for (let i = 0; i < n * lanes; i++) dst[i] = offV[i % lanes];
-  const prefix = indices.shape.slice(0, axis).reduce((a, b) => a * b, 1);
+  const fill = (start: number, end: number) => {
+    for (let i = start; i < end; i++) dst[i] = offV[i % lanes];
+  };
   const suffix = indices.shape.slice(axis).reduce((a, b) => a * b, 1);
-  const idx = indices.data;
-  for (let p = 0; p < prefix; p++) {
-    for (let s = 0; s < suffix; s++) {
-      const raw = (idx as unknown as { [i: number]: number | bigint })[p * suffix + s]!;
+  const idx = indices.data as unknown as { [i: number]: number | bigint };
+  // Index k = p·suffix + s, in the order of TF's loops over (p, s).
+  const mark = (start: number, end: number) => {
+    for (let k = start; k < end; k++) {
+      const raw = idx[k]!;
       const v = typeof raw === "bigint" ? Number(raw) : raw;
       if (v >= 0 && v < depth) {
-        const o = (p * depth + v) * suffix + s;
-        for (let l = 0; l < lanes; l++) dst[o * lanes + l] = onV[l];
+        const s = k % suffix;
+        const o = ((k - s) * depth + v * suffix + s) * lanes;
+        for (let l = 0; l < lanes; l++) dst[o + l] = onV[l];
       }
     }
-  }
-  return new Tensor(on.dtype, shape, data);
+  };
+  const passes = [
+    { n: n * lanes, run: fill },
+    { n: indices.numElements, run: mark, cost: lanes },
+  ];
+  return { passes, result: () => new Tensor(on.dtype, shape, data) };
 }
 
 export const oneHotConfig: KernelConfig = {
@@ -59,7 +78,7 @@ export const oneHotConfig: KernelConfig = {
           throw invalidArgument(`on_value must be a scalar, but got: ${shapeString(on.shape)}`);
         if (off.rank !== 0)
           throw invalidArgument(`off_value must be a scalar, but got: ${shapeString(off.shape)}`);
-        ctx.setOutput(0, oneHot(ctx.input(0), scalarValue(depth), on, off, axis));
+        return computeJob(ctx, oneHotJob(ctx.input(0), scalarValue(depth), on, off, axis));
       },
     };
   }),

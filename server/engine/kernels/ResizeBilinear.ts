@@ -4,13 +4,14 @@
 
 import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
+import { computeJob, doneJob, type ElementJob, runWhole } from "./util/element-slices.js";
 import {
   f32,
+  float32Pixels,
   getResizeAttrs,
   halfPixelScaler,
   legacyScaler,
   outputShape,
-  pixelsAsFloat32,
   type ResizeAttrs,
   resizeGeometry,
   type Scaler,
@@ -48,44 +49,48 @@ export function lerp2(tl: number, tr: number, bl: number, br: number, xl: number
 }
 
 export function resizeBilinear(images: Tensor, size: Tensor, a: ResizeAttrs): Tensor {
+  return runWhole(resizeBilinearJob(images, size, a));
+}
+
+/**
+ * resizeBilinear as an ElementJob (util/element-slices.ts): the pixels converted to float32, then
+ * each output value interpolated from its own index (the taps worked out once, up front).
+ */
+export function resizeBilinearJob(images: Tensor, size: Tensor, a: ResizeAttrs): ElementJob<Tensor> {
   const g = resizeGeometry(images, size, a);
   const out = Tensor.zeros(DataType.DT_FLOAT, outputShape(g));
-  if (out.numElements === 0) return out;
-  const x = pixelsAsFloat32(images);
+  if (out.numElements === 0) return doneJob(out);
+  const px = float32Pixels(images);
+  const x = px.data;
   const o = out.data as Float32Array;
   // Same size: a plain cast, as TF short-cuts it.
   if (g.outHeight === g.inHeight && g.outWidth === g.inWidth) {
-    o.set(x);
-    return out;
+    const copy = (s: number, e: number) => o.set(x.subarray(s, e), s);
+    return { passes: [...px.passes, { n: o.length, run: copy }], result: () => out };
   }
   const scaler = a.halfPixelCenters ? halfPixelScaler : legacyScaler;
   const ys = linearTaps(scaler, g.outHeight, g.inHeight, g.heightScale);
   const xs = linearTaps(scaler, g.outWidth, g.inWidth, g.widthScale);
   const c = g.channels;
   const row = g.inWidth * c;
-  let k = 0;
-  for (let b = 0; b < g.batch; b++) {
-    const base = b * g.inHeight * row;
-    for (const ty of ys) {
+  const run = (start: number, end: number) => {
+    for (let k = start; k < end; k++) {
+      // k = ((b·outHeight + oy)·outWidth + ox)·c + d
+      const d = k % c;
+      const p = (k - d) / c;
+      const tx = xs[p % g.outWidth]!;
+      const q = (p - (p % g.outWidth)) / g.outWidth;
+      const ty = ys[q % g.outHeight]!;
+      const base = ((q - (q % g.outHeight)) / g.outHeight) * g.inHeight * row;
       const top = base + ty.lower * row;
       const bottom = base + ty.upper * row;
-      for (const tx of xs) {
-        const l = tx.lower * c;
-        const r = tx.upper * c;
-        for (let d = 0; d < c; d++) {
-          o[k++] = lerp2(
-            x[top + l + d]!,
-            x[top + r + d]!,
-            x[bottom + l + d]!,
-            x[bottom + r + d]!,
-            tx.lerp,
-            ty.lerp,
-          );
-        }
-      }
+      const l = tx.lower * c + d;
+      const r = tx.upper * c + d;
+      o[k] = lerp2(x[top + l]!, x[top + r]!, x[bottom + l]!, x[bottom + r]!, tx.lerp, ty.lerp);
     }
-  }
-  return out;
+  };
+  // Index arithmetic and seven float32 roundings: ~15 ns an element against ~2 for a plain loop.
+  return { passes: [...px.passes, { n: o.length, run, cost: 8 }], result: () => out };
 }
 
 export const resizeBilinearConfig: KernelConfig = {
@@ -102,6 +107,6 @@ export const resizeBilinearConfig: KernelConfig = {
   kernel: cpuKernel("ResizeBilinear", (c) => {
     checkTypeConstraint(c, "T", REAL_NUMBER_TYPES);
     const a = getResizeAttrs(c);
-    return { compute: (ctx) => ctx.setOutput(0, resizeBilinear(ctx.input(0), ctx.input(1), a)) };
+    return { compute: (ctx) => computeJob(ctx, resizeBilinearJob(ctx.input(0), ctx.input(1), a)) };
   }),
 };

@@ -4,6 +4,7 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { Tensor } from "../framework/tensor.js";
+import { computeJob, doneJob, type ElementJob, oneLoop, runWhole } from "./util/element-slices.js";
 import {
   f32,
   getResizeAttrs,
@@ -37,28 +38,35 @@ export function nearestIndices(outSize: number, inSize: number, scale: number, a
 }
 
 export function resizeNearestNeighbor(images: Tensor, size: Tensor, a: ResizeAttrs): Tensor {
+  return runWhole(resizeNearestNeighborJob(images, size, a));
+}
+
+/** resizeNearestNeighbor as an ElementJob (util/element-slices.ts): each output value from its index. */
+export function resizeNearestNeighborJob(images: Tensor, size: Tensor, a: ResizeAttrs): ElementJob<Tensor> {
   const g = resizeGeometry(images, size, a);
   if (g.inHeight >= 2 ** 24 || g.inWidth >= 2 ** 24) {
     throw invalidArgument("nearest neighbor requires max height & width of 2^24");
   }
   const out = Tensor.zeros(images.dtype, outputShape(g));
-  if (out.numElements === 0) return out;
+  if (out.numElements === 0) return doneJob(out);
   const ys = nearestIndices(g.outHeight, g.inHeight, g.heightScale, a);
   const xs = nearestIndices(g.outWidth, g.inWidth, g.widthScale, a);
   const src = storage(images);
   const dst = storage(out);
   const c = g.channels;
-  let k = 0;
-  for (let b = 0; b < g.batch; b++) {
-    for (const y of ys) {
-      const rowStart = (b * g.inHeight + y) * g.inWidth;
-      for (const x of xs) {
-        const p = (rowStart + x) * c;
-        for (let d = 0; d < c; d++) dst[k++] = src[p + d];
-      }
+  const run = (start: number, end: number) => {
+    for (let k = start; k < end; k++) {
+      // k = ((b·outHeight + oy)·outWidth + ox)·c + d
+      const d = k % c;
+      const p = (k - d) / c;
+      const ox = p % g.outWidth;
+      const q = (p - ox) / g.outWidth;
+      const oy = q % g.outHeight;
+      const b = (q - oy) / g.outHeight;
+      dst[k] = src[((b * g.inHeight + ys[oy]!) * g.inWidth + xs[ox]!) * c + d];
     }
-  }
-  return out;
+  };
+  return oneLoop(out.numElements, run, () => out, 4);
 }
 
 export const resizeNearestNeighborConfig: KernelConfig = {
@@ -75,6 +83,6 @@ export const resizeNearestNeighborConfig: KernelConfig = {
   kernel: cpuKernel("ResizeNearestNeighbor", (c) => {
     checkTypeConstraint(c, "T", REAL_NUMBER_TYPES);
     const a = getResizeAttrs(c);
-    return { compute: (ctx) => ctx.setOutput(0, resizeNearestNeighbor(ctx.input(0), ctx.input(1), a)) };
+    return { compute: (ctx) => computeJob(ctx, resizeNearestNeighborJob(ctx.input(0), ctx.input(1), a)) };
   }),
 };

@@ -4,6 +4,7 @@
 import { invalidArgument } from "../framework/errors.js";
 import { getAttrInt } from "../framework/op-def.js";
 import { Tensor } from "../framework/tensor.js";
+import { computeJob, type ElementJob, oneLoop, runWhole } from "./util/element-slices.js";
 import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 import { allocIndexable, lanesOf, readInts, storage } from "./util/tensor-util.js";
 
@@ -32,6 +33,16 @@ function checkSequence(input: Tensor, lens: Tensor, batchDim: number, seqDim: nu
 }
 
 export function reverseSequence(input: Tensor, lens: Tensor, batchDim: number, seqDim: number): Tensor {
+  return runWhole(reverseSequenceJob(input, lens, batchDim, seqDim));
+}
+
+/** reverseSequence as an ElementJob (util/element-slices.ts): each output element from its index. */
+export function reverseSequenceJob(
+  input: Tensor,
+  lens: Tensor,
+  batchDim: number,
+  seqDim: number,
+): ElementJob<Tensor> {
   const seqLens = checkSequence(input, lens, batchDim, seqDim);
   const shape = input.shape;
   const rank = shape.length;
@@ -45,18 +56,17 @@ export function reverseSequence(input: Tensor, lens: Tensor, batchDim: number, s
     strides[d] = acc;
     acc *= shape[d]!;
   }
-  const idx = new Array<number>(rank).fill(0);
-  for (let o = 0; o < n; o++) {
-    const len = seqLens[idx[batchDim]!]!;
-    const s = idx[seqDim]!;
-    const i = s < len ? o + (len - 1 - 2 * s) * strides[seqDim]! : o;
-    for (let l = 0; l < lanes; l++) out[o * lanes + l] = src[i * lanes + l];
-    for (let d = rank - 1; d >= 0; d--) {
-      if (++idx[d]! < shape[d]!) break;
-      idx[d] = 0;
+  const [bStride, bDim] = [strides[batchDim]!, shape[batchDim]!];
+  const [sStride, sDim] = [strides[seqDim]!, shape[seqDim]!];
+  const run = (start: number, end: number) => {
+    for (let o = start; o < end; o++) {
+      const len = seqLens[Math.floor(o / bStride) % bDim]!;
+      const s = Math.floor(o / sStride) % sDim;
+      const i = s < len ? o + (len - 1 - 2 * s) * sStride : o;
+      for (let l = 0; l < lanes; l++) out[o * lanes + l] = src[i * lanes + l];
     }
-  }
-  return new Tensor(input.dtype, shape, out as unknown as Tensor["data"]);
+  };
+  return oneLoop(n, run, () => new Tensor(input.dtype, shape, out as unknown as Tensor["data"]), 3 * lanes);
 }
 
 export const reverseSequenceConfig: KernelConfig = {
@@ -72,7 +82,7 @@ export const reverseSequenceConfig: KernelConfig = {
     if (batchDim < 0) throw invalidArgument(`Invalid batch_dim ${batchDim}`);
     if (seqDim < 0) throw invalidArgument(`Invalid seq_dim ${seqDim}`);
     return {
-      compute: (ctx) => ctx.setOutput(0, reverseSequence(ctx.input(0), ctx.input(1), batchDim, seqDim)),
+      compute: (ctx) => computeJob(ctx, reverseSequenceJob(ctx.input(0), ctx.input(1), batchDim, seqDim)),
     };
   }),
 };

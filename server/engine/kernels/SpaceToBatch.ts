@@ -5,7 +5,8 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrInt } from "../framework/op-def.js";
 import type { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { spaceToBatchND } from "./SpaceToBatchND.js";
+import { spaceToBatchNDJob } from "./SpaceToBatchND.js";
+import { computeJob } from "./util/element-slices.js";
 import {
   checkTypeConstraint,
   cpuKernel,
@@ -34,7 +35,7 @@ export const spaceToBatchConfig: KernelConfig = {
     return {
       compute(ctx) {
         checkRank4(ctx.input(0));
-        ctx.setOutput(0, spaceToBatchND(ctx.input(0), block, ctx.input(1)));
+        return computeJob(ctx, spaceToBatchNDJob(ctx.input(0), block, ctx.input(1)));
       },
     };
   }),

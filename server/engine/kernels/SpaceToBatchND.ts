@@ -3,15 +3,21 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import type { Tensor } from "../framework/tensor.js";
+import { computeJob, type ElementJob, runWhole } from "./util/element-slices.js";
 import {
   checkTypeConstraint,
   cpuKernel,
   type KernelConfig,
   REAL_NUMBER_TYPES,
 } from "./util/kernel-config.js";
-import { readBlockArgs, spaceBatchCopy } from "./util/space-batch.js";
+import { readBlockArgs, spaceBatchCopyJob } from "./util/space-batch.js";
 
 export function spaceToBatchND(input: Tensor, blockShape: Tensor, paddings: Tensor): Tensor {
+  return runWhole(spaceToBatchNDJob(input, blockShape, paddings));
+}
+
+/** spaceToBatchND as an ElementJob (util/element-slices.ts), checked before its first slice. */
+export function spaceToBatchNDJob(input: Tensor, blockShape: Tensor, paddings: Tensor): ElementJob<Tensor> {
   const { block, pads } = readBlockArgs(input, blockShape, paddings, "paddings");
   const m = block.length;
   let product = 1;
@@ -36,7 +42,7 @@ export function spaceToBatchND(input: Tensor, blockShape: Tensor, paddings: Tens
   }
   batched.push(...input.shape.slice(1 + m));
   const starts = block.map((_, d) => pads[2 * d]!);
-  return spaceBatchCopy(input, input.shape, batched, block, starts, true);
+  return spaceBatchCopyJob(input, input.shape, batched, block, starts, true);
 }
 
 export const spaceToBatchNDConfig: KernelConfig = {
@@ -48,6 +54,6 @@ export const spaceToBatchNDConfig: KernelConfig = {
   },
   kernel: cpuKernel("SpaceToBatchND", (c) => {
     checkTypeConstraint(c, "T", REAL_NUMBER_TYPES);
-    return { compute: (ctx) => ctx.setOutput(0, spaceToBatchND(ctx.input(0), ctx.input(1), ctx.input(2))) };
+    return { compute: (ctx) => computeJob(ctx, spaceToBatchNDJob(ctx.input(0), ctx.input(1), ctx.input(2))) };
   }),
 };

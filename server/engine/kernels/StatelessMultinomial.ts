@@ -4,7 +4,8 @@
 // before the logits, as in TF.
 
 import { getAttrType } from "../framework/op-def.js";
-import { checkMultinomialInputs, multinomial } from "./Multinomial.js";
+import { checkMultinomialInputs, multinomialJob } from "./Multinomial.js";
+import { computeJob } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
 import { checkSeedShape, philoxFromSeed, TSEED } from "./util/stateless-random.js";
 
@@ -25,7 +26,7 @@ export const statelessMultinomialConfig: KernelConfig = {
         const gen = philoxFromSeed(seed);
         const numSamples = checkMultinomialInputs(logits, ns);
         const empty = logits.shape[0]! * numSamples === 0;
-        ctx.setOutput(0, multinomial(empty ? undefined : gen, logits, numSamples, outType));
+        return computeJob(ctx, multinomialJob(empty ? undefined : gen, logits, numSamples, outType));
       },
     };
   }),

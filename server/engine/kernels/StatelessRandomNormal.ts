@@ -1,7 +1,7 @@
 // TF's StatelessRandomNormal (core/kernels/stateless_random_ops.cc): standard normals (TF's
 // Box-Muller over Philox) that depend only on the shape and the seed pair.
 
-import { randomStandardNormal } from "./RandomStandardNormal.js";
+import { randomStandardNormalJob } from "./RandomStandardNormal.js";
 import { FLOAT_TYPES } from "./util/kernel-config.js";
 import {
   floatFill,
@@ -15,5 +15,5 @@ export const statelessRandomNormalConfig = statelessV1Config({
   name: "StatelessRandomNormal",
   attrs: [STATELESS_FLOAT_DTYPE, V1_SHAPE_T, TSEED],
   kernelTypes: FLOAT_TYPES,
-  fill: floatFill(randomStandardNormal),
+  fill: floatFill(randomStandardNormalJob),
 });

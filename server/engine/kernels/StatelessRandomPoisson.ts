@@ -4,9 +4,10 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { Tensor } from "../framework/tensor.js";
+import { computeJob } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 import { outputShapeFromInput } from "./util/random-op.js";
-import { POISSON_TYPES, samplePoisson } from "./util/random-poisson.js";
+import { POISSON_TYPES, samplePoissonJob } from "./util/random-poisson.js";
 import { checkSeedShape, philoxFromSeed, TSEED } from "./util/stateless-random.js";
 
 export const statelessRandomPoissonConfig: KernelConfig = {
@@ -39,7 +40,7 @@ export const statelessRandomPoissonConfig: KernelConfig = {
         if (lead < 0 || lam.shape.some((d, i) => d !== shape[lead + i])) {
           throw invalidArgument("Shape passed in must end with broadcasted shape.");
         }
-        ctx.setOutput(0, samplePoisson(gen, lam, shape, dtype));
+        return computeJob(ctx, samplePoissonJob(gen, lam, shape, dtype));
       },
     };
   }),

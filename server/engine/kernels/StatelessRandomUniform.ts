@@ -1,7 +1,7 @@
 // TF's StatelessRandomUniform (core/kernels/stateless_random_ops.cc): uniform values in [0, 1)
 // that depend only on the shape and the seed pair, TF's bit for bit.
 
-import { randomUniform } from "./RandomUniform.js";
+import { randomUniformJob } from "./RandomUniform.js";
 import { FLOAT_TYPES } from "./util/kernel-config.js";
 import {
   floatFill,
@@ -15,5 +15,5 @@ export const statelessRandomUniformConfig = statelessV1Config({
   name: "StatelessRandomUniform",
   attrs: [STATELESS_FLOAT_DTYPE, V1_SHAPE_T, TSEED],
   kernelTypes: FLOAT_TYPES,
-  fill: floatFill(randomUniform),
+  fill: floatFill(randomUniformJob),
 });

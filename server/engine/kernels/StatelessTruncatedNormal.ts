@@ -1,7 +1,7 @@
 // TF's StatelessTruncatedNormal (core/kernels/stateless_random_ops.cc): standard normals redrawn
 // until |x| < 2, each output group reading its own 256-sample region of the seed pair's stream.
 
-import { truncatedNormal } from "./TruncatedNormal.js";
+import { truncatedNormalJob } from "./TruncatedNormal.js";
 import { FLOAT_TYPES } from "./util/kernel-config.js";
 import {
   floatFill,
@@ -15,5 +15,5 @@ export const statelessTruncatedNormalConfig = statelessV1Config({
   name: "StatelessTruncatedNormal",
   attrs: [STATELESS_FLOAT_DTYPE, V1_SHAPE_T, TSEED],
   kernelTypes: FLOAT_TYPES,
-  fill: floatFill(truncatedNormal),
+  fill: floatFill(truncatedNormalJob),
 });

@@ -2,7 +2,9 @@
 // Slice, StridedSlice, BroadcastTo, Reverse, ConcatV2, Pack, Split, Unpack, Pad, MirrorPad), the
 // gathers, segment reductions, ScatterNd, the variable scatters and ScatterNd's updating forms,
 // the sparse segment reductions and their gradients, DynamicPartition, DynamicStitch, Softmax,
-// Cumsum, MirrorPadGrad and pooling (2-D and 3-D, with the gradients) in slices
+// Cumsum, MirrorPadGrad, pooling (2-D and 3-D, with the gradients), the random fills, Multinomial,
+// Range, LinSpace, OneHot, ClipByValue, the matrix band/diagonal ops, ReverseSequence, Where,
+// Bincount, the space/depth/batch copies and the resizes with their gradients in slices
 // (util/element-slices.ts) give the bits of the same job run whole, for every storage kind and
 // with broadcasting, cut at piece sizes that split the innermost runs at odd places; the kernels
 // take the sliced path only for large tensors; slices abandoned midway (what the executor does to
@@ -11,6 +13,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import type { AttrValue } from "../../../gen/tensorflow/core/framework/attr_value_pb.js";
 import { attr } from "../../../test/support/attr.js";
 import { forEachBroadcastRun, forEachBroadcastRunIn, stridesOf } from "../framework/bcast.js";
 import {
@@ -21,7 +24,14 @@ import {
   floatToHalf,
   halfToFloat,
 } from "../framework/float16.js";
-import type { KernelSlices, RefCell } from "../framework/op-kernel.js";
+import { addDefaultAttrs, inputTypesForNode, lookUpOp, outputTypesForNode } from "../framework/op-def.js";
+import {
+  findKernel,
+  isAsyncKernel,
+  type KernelSlices,
+  type OpKernelContext,
+  type RefCell,
+} from "../framework/op-kernel.js";
 import { createResourceMgr } from "../framework/resource-mgr.js";
 import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
@@ -33,12 +43,15 @@ import { avgPool, avgPoolJob } from "./AvgPool.js";
 import { avgPool3D, avgPool3DJob } from "./AvgPool3D.js";
 import { avgPool3DGrad, avgPool3DGradJob } from "./AvgPool3DGrad.js";
 import { avgPoolGrad, avgPoolGradJob } from "./AvgPoolGrad.js";
+import { batchToSpaceND, batchToSpaceNDJob } from "./BatchToSpaceND.js";
 import { biasAdd } from "./BiasAdd.js";
 import { broadcastToJob } from "./BroadcastTo.js";
 import { castJob } from "./Cast.js";
+import { clipByValue, clipByValueJob } from "./ClipByValue.js";
 import { concat, concatJob } from "./ConcatV2.js";
 import { cosFns } from "./Cos.js";
 import { scan, scanJob } from "./Cumsum.js";
+import { depthToSpace, depthToSpaceJob } from "./DepthToSpace.js";
 import { depthwiseConv2dNativeJob } from "./DepthwiseConv2dNative.js";
 import { depthwiseConv2dNativeBackpropFilterJob } from "./DepthwiseConv2dNativeBackpropFilter.js";
 import { depthwiseConv2dNativeBackpropInputJob } from "./DepthwiseConv2dNativeBackpropInput.js";
@@ -50,7 +63,13 @@ import { fillJob, onesLike } from "./Fill.js";
 import { gatherNd, gatherNdJob } from "./GatherNd.js";
 import { gather, gatherJob } from "./GatherV2.js";
 import { lessFns } from "./Less.js";
+import { linSpace, linSpaceJob } from "./LinSpace.js";
 import { logicalNot } from "./LogicalNot.js";
+import { matrixBandPart, matrixBandPartJob } from "./MatrixBandPart.js";
+import { LEFT_LEFT } from "./MatrixDiag.js";
+import { matrixDiagPart, matrixDiagPartJob } from "./MatrixDiagPartV3.js";
+import { matrixDiag, matrixDiagJob } from "./MatrixDiagV3.js";
+import { matrixSetDiag, matrixSetDiagJob } from "./MatrixSetDiagV3.js";
 import { maxPool, maxPoolJob } from "./MaxPool.js";
 import { maxPool3D, maxPool3DJob } from "./MaxPool3D.js";
 import { maxPool3DGrad, maxPool3DGradJob } from "./MaxPool3DGrad.js";
@@ -60,26 +79,44 @@ import { maxPoolWithArgmax, maxPoolWithArgmaxJob } from "./MaxPoolWithArgmax.js"
 import { mirrorPad, mirrorPadJob } from "./MirrorPad.js";
 import { mirrorPadGrad, mirrorPadGradJob } from "./MirrorPadGrad.js";
 import { mulFns } from "./Mul.js";
+import { multinomial, multinomialJob } from "./Multinomial.js";
+import { oneHot, oneHotJob } from "./OneHot.js";
 import { packJob, unpack, unpackJob } from "./Pack.js";
 import { pad, padJob } from "./Pad.js";
+import { sampleGamma, sampleGammaJob } from "./RandomGamma.js";
+import { randomStandardNormal, randomStandardNormalJob } from "./RandomStandardNormal.js";
+import { randomUniform, randomUniformJob } from "./RandomUniform.js";
+import { randomUniformInt, randomUniformIntJob } from "./RandomUniformInt.js";
+import { range, rangeJob } from "./Range.js";
 import { realDivFns } from "./RealDiv.js";
+import { resizeBilinear, resizeBilinearJob } from "./ResizeBilinear.js";
+import { resizeBilinearGrad, resizeBilinearGradJob } from "./ResizeBilinearGrad.js";
+import { resizeNearestNeighbor, resizeNearestNeighborJob } from "./ResizeNearestNeighbor.js";
+import { resizeNearestNeighborGrad, resizeNearestNeighborGradJob } from "./ResizeNearestNeighborGrad.js";
 import { resourceGatherJob } from "./ResourceGather.js";
+import { reverseSequence, reverseSequenceJob } from "./ReverseSequence.js";
 import { reverseJob } from "./ReverseV2.js";
 import { scatterNd, scatterNdJob } from "./ScatterNd.js";
 import { selectJob, selectV2Job } from "./Select.js";
 import { sliceJob } from "./Slice.js";
 import { softmax, softmaxJob } from "./Softmax.js";
+import { spaceToBatchND, spaceToBatchNDJob } from "./SpaceToBatchND.js";
+import { spaceToDepth, spaceToDepthJob } from "./SpaceToDepth.js";
 import { split, splitJob } from "./Split.js";
 import { splitVJob } from "./SplitV.js";
 import { sqrtFns } from "./Sqrt.js";
 import { stridedSlice, stridedSliceJob } from "./StridedSlice.js";
 import { tileJob } from "./Tile.js";
 import { transpose, transposeJob } from "./Transpose.js";
+import { truncatedNormal, truncatedNormalJob } from "./TruncatedNormal.js";
 import { assertSameBits } from "./testing/bits.js";
-import { resourceVar, run1, runKernel, startKernel } from "./testing/testing.js";
+import { resourceVar, run1, runKernel, startKernel, testDevice } from "./testing/testing.js";
+import { bincount, bincountJob, denseBincount, denseBincountJob } from "./util/bincount-op.js";
 import type { ConvAttrs } from "./util/conv-util.js";
 import { binaryJob, unaryJob } from "./util/cwise.js";
 import { type ElementJob, jobSlices, runWhole, SLICED_MIN_ELEMENTS } from "./util/element-slices.js";
+import { GuardedPhiloxRandom, PhiloxRandom } from "./util/philox-random.js";
+import { samplePoisson, samplePoissonJob } from "./util/random-poisson.js";
 import { type ReduceKind, reduceJob, reductionPlan } from "./util/reduction.js";
 import { scatterRows, scatterRowsJob } from "./util/scatter-functor.js";
 import { scatterNdInto, scatterNdIntoJob } from "./util/scatter-nd-functor.js";
@@ -95,7 +132,9 @@ import {
   sparseSegmentReduce,
   sparseSegmentReduceJob,
 } from "./util/sparse-segment-reduction.js";
+import { philoxFromKeyCounter, philoxFromSeed, uniformFullIntFill } from "./util/stateless-random.js";
 import { stridedCopyRange } from "./util/tensor-util.js";
+import { where, whereJob } from "./Where.js";
 
 const F = DataType.DT_FLOAT;
 const I32 = DataType.DT_INT32;
@@ -1611,4 +1650,616 @@ test("a sliced variable scatter with a bad index stores the rows before it, then
     "the rows before the bad index",
   );
   assert.notEqual(cell.value, old);
+});
+
+/** A fresh generator at the same place of one stream (the stateless ops' view of a seed). */
+const philox = () => new PhiloxRandom(0x12345678abcdefn, 0x0fedcba987654321n);
+
+test("the random fills in slices give the whole fill's bits: every distribution and dtype, cut at odd group counts", () => {
+  const D = DataType;
+  const floatTypes = [D.DT_FLOAT, D.DT_DOUBLE, D.DT_HALF, D.DT_BFLOAT16];
+  const makers: [string, () => ElementJob<Tensor>][] = [];
+  for (const dt of floatTypes) {
+    makers.push([`uniform ${dt}`, () => randomUniformJob(philox(), [7, 143], dt)]);
+    makers.push([`normal ${dt}`, () => randomStandardNormalJob(philox(), [7, 143], dt)]);
+    makers.push([`truncated normal ${dt}`, () => truncatedNormalJob(philox(), [7, 143], dt)]);
+  }
+  for (const [dt, lo, hi] of [
+    [D.DT_INT32, -7n, 1000003n],
+    [D.DT_INT64, -(2n ** 40n), 2n ** 50n + 3n],
+  ] as const) {
+    makers.push([`uniform int ${dt}`, () => randomUniformIntJob(philox(), [1001], dt, lo, hi)]);
+  }
+  const noCtx = undefined as unknown as OpKernelContext;
+  for (const dt of [D.DT_INT32, D.DT_UINT32, D.DT_INT64, D.DT_UINT64]) {
+    makers.push([`full int ${dt}`, () => uniformFullIntFill(noCtx, philox, [1001], dt)]);
+  }
+  for (const [what, make] of makers) {
+    // A piece below a group's cost is one group; the larger ones cut after odd numbers of groups.
+    for (const piece of [1, 3001, 9973]) assertSlicedIsWhole(make, `${what}, pieces of ${piece}`, piece, 3);
+  }
+});
+
+/** A kernel made once (like a registered partition's) and a step's compute with the slices it returns. */
+function persistentKernel(op: string, attrs: Record<string, AttrValue>) {
+  const def = lookUpOp(op)!;
+  const all = addDefaultAttrs(def, attrs);
+  const kernel = findKernel(op, "CPU")!.create({
+    nodeName: op.toLowerCase(),
+    op,
+    opDef: def,
+    attrs: all,
+    inputTypes: inputTypesForNode(def, all),
+    outputTypes: outputTypesForNode(def, all),
+    requestedInputs: [],
+    device: testDevice,
+  });
+  assert.ok(!isAsyncKernel(kernel));
+  return (inputs: Tensor[]) => {
+    const out: Tensor[] = [];
+    const ctx = { input: (i: number) => inputs[i]!, setOutput: (_: number, t: Tensor) => out.push(t) };
+    const slices = kernel.compute(ctx as unknown as OpKernelContext) ?? undefined;
+    return { slices, out };
+  };
+}
+
+test("the stateful random ops take the sliced path only over large outputs, and each step continues the kernel's stream", () => {
+  const seeds = { seed: attr.int(87654321), seed2: attr.int(1234) };
+  const cases: [string, DataType, (g: PhiloxRandom, shape: number[]) => Tensor][] = [
+    ["RandomUniform", F, (g, s) => randomUniform(g, s, F)],
+    ["RandomStandardNormal", DataType.DT_HALF, (g, s) => randomStandardNormal(g, s, DataType.DT_HALF)],
+    ["TruncatedNormal", DataType.DT_DOUBLE, (g, s) => truncatedNormal(g, s, DataType.DT_DOUBLE)],
+  ];
+  for (const [op, dt, whole] of cases) {
+    const step = persistentKernel(op, { ...seeds, dtype: attr.type(dt), T: attr.type(I32) });
+    const reference = new GuardedPhiloxRandom(87654321n, 1234n);
+    // Small, large, small again: the large step's block is reserved as a whole step's would be.
+    for (const n of [64, 2 ** 16, 64]) {
+      const { slices, out } = step([ints([n])]);
+      assert.equal(slices === undefined, n === 64, `${op} over ${n}: sliced only when large`);
+      if (slices) {
+        assert.equal(out.length, 0, `${op}: no output before the slices have run`);
+        let pieces = 0;
+        for (let r = slices.next(); !r.done; r = slices.next()) pieces++;
+        assert.ok(pieces >= 4, `${op}: only ${pieces} pieces`);
+      }
+      assertSameTensor(out[0]!, whole(reference.reserveRandomOutputs(n, 256), [n]), `${op} over ${n}`);
+    }
+  }
+  const intStep = persistentKernel("RandomUniformInt", {
+    ...seeds,
+    Tout: attr.type(DataType.DT_INT64),
+    T: attr.type(I32),
+  });
+  const reference = new GuardedPhiloxRandom(87654321n, 1234n);
+  const bounds = [
+    new Tensor(DataType.DT_INT64, [], BigInt64Array.from([-5n])),
+    new Tensor(DataType.DT_INT64, [], BigInt64Array.from([1n << 40n])),
+  ];
+  for (const n of [64, 2 ** 16]) {
+    const { slices, out } = intStep([ints([n]), ...bounds]);
+    assert.equal(slices === undefined, n === 64, `RandomUniformInt over ${n}: sliced only when large`);
+    if (slices) drainSlices(slices);
+    const want = randomUniformInt(
+      reference.reserveRandomOutputs(n, 256),
+      [n],
+      DataType.DT_INT64,
+      -5n,
+      1n << 40n,
+    );
+    assertSameTensor(out[0]!, want, `RandomUniformInt over ${n}`);
+  }
+});
+
+test("the stateless random ops take the sliced path only over large outputs, with the whole fill's bits", () => {
+  const seed = new Tensor(DataType.DT_INT64, [2], BigInt64Array.from([17n, -3n]));
+  const key = new Tensor(DataType.DT_UINT64, [1], BigUint64Array.from([0x1234567890abcdefn]));
+  const counter = new Tensor(DataType.DT_UINT64, [2], BigUint64Array.from([5n, 1n << 40n]));
+  const alg = new Tensor(I32, [], Int32Array.from([1]));
+  const i32 = (v: number) => new Tensor(I32, [], Int32Array.from([v]));
+  const v2Gen = () => philoxFromKeyCounter(0x1234567890abcdefn, 5n, 1n << 40n);
+  const seedGen = () => philoxFromSeed(seed);
+  const cases: [string, Record<string, AttrValue>, (shape: Tensor) => Tensor[], (n: number) => Tensor][] = [
+    [
+      "StatelessRandomUniform",
+      { dtype: attr.type(F) },
+      (s) => [s, seed],
+      (n) => randomUniform(seedGen(), [n], F),
+    ],
+    [
+      "StatelessRandomNormalV2",
+      { dtype: attr.type(DataType.DT_BFLOAT16) },
+      (s) => [s, key, counter, alg],
+      (n) => randomStandardNormal(v2Gen(), [n], DataType.DT_BFLOAT16),
+    ],
+    [
+      "StatelessTruncatedNormal",
+      { dtype: attr.type(F) },
+      (s) => [s, seed],
+      (n) => truncatedNormal(seedGen(), [n], F),
+    ],
+    [
+      "StatelessRandomUniformIntV2",
+      { dtype: attr.type(I32) },
+      (s) => [s, key, counter, alg, i32(-100), i32(77)],
+      (n) => randomUniformInt(v2Gen(), [n], I32, -100n, 77n),
+    ],
+    [
+      "StatelessRandomUniformFullIntV2",
+      { dtype: attr.type(DataType.DT_UINT32) },
+      (s) => [s, key, counter, alg],
+      (n) =>
+        runWhole(uniformFullIntFill(undefined as unknown as OpKernelContext, v2Gen, [n], DataType.DT_UINT32)),
+    ],
+  ];
+  for (const [op, attrs, inputsOf, whole] of cases) {
+    const small = startKernel(op, { attrs, inputs: inputsOf(ints([64])) });
+    assert.equal(small.slices, undefined, `a small ${op} runs within compute`);
+    assertSameTensor(small.outputs[0]!, whole(64), `${op} over 64`);
+    const n = 2 ** 16;
+    const big = startKernel(op, { attrs, inputs: inputsOf(ints([n])) });
+    assert.ok(big.slices, `a large ${op} continues in slices`);
+    assert.equal(big.outputs[0], undefined, `${op}: no output before the slices have run`);
+    drainSlices(big.slices);
+    assertSameTensor(big.outputs[0]!, whole(n), `${op} over ${n}`);
+  }
+});
+
+test("a bad bound of a large RandomUniformInt fails before any slice, with TF's message", () => {
+  const step = persistentKernel("RandomUniformInt", { Tout: attr.type(I32), T: attr.type(I32) });
+  assert.throws(
+    () =>
+      step([
+        ints([2 ** 20]),
+        new Tensor(I32, [], Int32Array.from([3])),
+        new Tensor(I32, [], Int32Array.from([3])),
+      ]),
+    /Need minval < maxval, got 3 >= 3/,
+  );
+});
+
+test("Gamma draws and Multinomial samples in slices give the whole run's bits", () => {
+  // Alphas of 0.2 (boosted), 1 (exponential) and 7.5, each its own branch of the sampler.
+  const v = [0.2, 1, 7.5];
+  const positive = (dt: DataType) =>
+    dt === DataType.DT_HALF
+      ? new Tensor(dt, [3], float32ToHalfArray(v))
+      : new Tensor(dt, [3], dt === F ? Float32Array.from(v) : Float64Array.from(v));
+  for (const dt of [F, DataType.DT_DOUBLE, DataType.DT_HALF]) {
+    const make = () => sampleGammaJob(philox(), positive(dt), [37, 3], dt);
+    for (const piece of [1, 2999]) assertSlicedIsWhole(make, `gamma ${dt}, pieces of ${piece}`, piece, 3);
+  }
+  const logits = tensor(F, [7, 33], 92);
+  for (const out of [I32, DataType.DT_INT64]) {
+    const make = () => multinomialJob(philox(), logits, 101, out);
+    for (const piece of [1, 997, 5003])
+      assertSlicedIsWhole(make, `multinomial ${out}, pieces of ${piece}`, piece);
+  }
+});
+
+test("RandomGamma and Multinomial take the sliced path only when large, and each step continues the kernel's stream", () => {
+  const seeds = { seed: attr.int(4321), seed2: attr.int(99) };
+  const gammaStep = persistentKernel("RandomGamma", { ...seeds, T: attr.type(F), S: attr.type(I32) });
+  const alpha = new Tensor(F, [3], Float32Array.from([0.5, 1, 3]));
+  let reference = new GuardedPhiloxRandom(4321n, 99n);
+  for (const samples of [2, 2 ** 12, 2]) {
+    const { slices, out } = gammaStep([ints([samples]), alpha]);
+    assert.equal(
+      slices === undefined,
+      samples === 2,
+      `RandomGamma of ${samples} samples: sliced only when large`,
+    );
+    if (slices) drainSlices(slices);
+    const n = samples * 3;
+    const want = sampleGamma(reference.reserveRandomOutputs(n, 256), alpha, [samples, 3], F);
+    assertSameTensor(out[0]!, want, `RandomGamma of ${samples} samples`);
+  }
+  const multinomialStep = persistentKernel("Multinomial", {
+    ...seeds,
+    T: attr.type(F),
+    output_dtype: attr.type(I32),
+  });
+  const logits = tensor(F, [64, 16], 93);
+  reference = new GuardedPhiloxRandom(4321n, 99n);
+  for (const numSamples of [4, 2 ** 12, 3]) {
+    const { slices, out } = multinomialStep([logits, new Tensor(I32, [], Int32Array.from([numSamples]))]);
+    assert.equal(
+      slices === undefined,
+      numSamples < 8,
+      `Multinomial of ${numSamples} samples: sliced only when large`,
+    );
+    if (slices) drainSlices(slices);
+    const gen = reference.reserveRandomOutputs(64 * Math.trunc((numSamples + 3) / 4) * 8, 256);
+    assertSameTensor(
+      out[0]!,
+      multinomial(gen, logits, numSamples, I32),
+      `Multinomial of ${numSamples} samples`,
+    );
+  }
+  const statelessGamma = (samples: number) =>
+    startKernel("StatelessRandomGammaV2", {
+      attrs: { dtype: attr.type(F), T: attr.type(I32), Tseed: attr.type(DataType.DT_INT64) },
+      inputs: [ints([samples, 3]), new Tensor(DataType.DT_INT64, [2], BigInt64Array.from([5n, 6n])), alpha],
+    });
+  assert.equal(statelessGamma(2).slices, undefined, "a small StatelessRandomGammaV2 runs within compute");
+  const big = statelessGamma(2 ** 12);
+  assert.ok(big.slices, "a large StatelessRandomGammaV2 continues in slices");
+  drainSlices(big.slices);
+  const seed = new Tensor(DataType.DT_INT64, [2], BigInt64Array.from([5n, 6n]));
+  assertSameTensor(
+    big.outputs[0]!,
+    sampleGamma(philoxFromSeed(seed), alpha, [2 ** 12, 3], F),
+    "StatelessRandomGammaV2",
+  );
+});
+
+test("Range, LinSpace, OneHot and ClipByValue in slices give the whole run's bits", () => {
+  const D = DataType;
+  // A float Range is a running sum: every value depends on the ones before it.
+  for (const dt of [F, D.DT_DOUBLE, D.DT_HALF, D.DT_INT32, D.DT_INT64]) {
+    const [start, limit, delta] = dt === F || dt === D.DT_DOUBLE ? [-3.3, 700.1, 0.7] : [-30, 9000, 9];
+    assertSlicedIsWhole(() => rangeJob(start, limit, delta, dt), `Range ${dt}`);
+  }
+  for (const dt of [F, D.DT_DOUBLE, D.DT_BFLOAT16]) {
+    assertSlicedIsWhole(() => linSpaceJob(dt, -1.1, 7.3, 1001), `LinSpace ${dt}`);
+  }
+  const idx = new Tensor(
+    I32,
+    [9, 11],
+    Int32Array.from(random(99, 94), (v) => Math.round(v * 30)),
+  );
+  for (const [dt, axis] of [
+    [F, -1],
+    [D.DT_COMPLEX64, 1],
+    [D.DT_INT64, 0],
+  ] as const) {
+    const [on, off] = [tensor(dt, [], 95), tensor(dt, [], 96)];
+    assertSlicedIsWhole(() => oneHotJob(idx, 13, on, off, axis), `OneHot ${dt} axis ${axis}`);
+  }
+  for (const dt of [F, D.DT_HALF, D.DT_INT64, D.DT_COMPLEX64, D.DT_UINT8]) {
+    const x = tensor(dt, [31, 17], 97);
+    const lo = tensor(dt, [31, 17], 98);
+    assertSlicedIsWhole(() => clipByValueJob(x, lo, tensor(dt, [], 99)), `ClipByValue ${dt}`);
+  }
+});
+
+test("Range, LinSpace, OneHot and ClipByValue take the sliced path only over large tensors", () => {
+  const n = SLICED_MIN_ELEMENTS;
+  const scalar = (v: number) => new Tensor(F, [], Float32Array.from([v]));
+  const cases: [string, Record<string, AttrValue>, (n: number) => Tensor[], (t: Tensor[]) => Tensor][] = [
+    [
+      "Range",
+      { Tidx: attr.type(F) },
+      (m) => [scalar(0.5), scalar(0.5 + m * 0.25), scalar(0.25)],
+      ([s, l, d]) => range(s!.data[0] as number, l!.data[0] as number, d!.data[0] as number, F),
+    ],
+    [
+      "LinSpace",
+      { T: attr.type(F), Tidx: attr.type(I32) },
+      (m) => [scalar(-2), scalar(9), new Tensor(I32, [], Int32Array.from([m]))],
+      ([, , num]) => linSpace(F, -2, 9, num!.data[0] as number),
+    ],
+    [
+      "OneHot",
+      { T: attr.type(F), TI: attr.type(I32) },
+      (m) => [
+        ints(Array.from({ length: m / 8 }, (_, i) => (i * 5) % 9)),
+        new Tensor(I32, [], Int32Array.from([8])),
+        scalar(1),
+        scalar(-1),
+      ],
+      ([i, , on, off]) => oneHot(i!, 8, on!, off!, -1),
+    ],
+    [
+      "ClipByValue",
+      { T: attr.type(F) },
+      (m) => [floats([m], 100), scalar(-0.25), scalar(0.3)],
+      ([x, lo, hi]) => clipByValue(x!, lo!, hi!),
+    ],
+  ];
+  for (const [op, attrs, inputsOf, whole] of cases) {
+    const small = startKernel(op, { attrs, inputs: inputsOf(64) });
+    assert.equal(small.slices, undefined, `a small ${op} runs within compute`);
+    const inputs = inputsOf(n);
+    const big = startKernel(op, { attrs, inputs });
+    assert.ok(big.slices, `a large ${op} continues in slices`);
+    assert.equal(big.outputs[0], undefined, `${op}: no output before the slices have run`);
+    drainSlices(big.slices);
+    assertSameTensor(big.outputs[0]!, whole(inputs), op);
+  }
+});
+
+test("MatrixBandPart and the matrix-diagonal ops in slices give the whole run's bits", () => {
+  const D = DataType;
+  const k = (lo: number, hi: number) => new Tensor(I32, [2], Int32Array.from([lo, hi]));
+  const i32 = (v: number) => new Tensor(I32, [], Int32Array.from([v]));
+  const i64 = (v: number) => new Tensor(D.DT_INT64, [], BigInt64Array.from([BigInt(v)]));
+  const aligns = [LEFT_LEFT, { leftSuper: false, leftSub: true }, { leftSuper: true, leftSub: false }];
+  for (const dt of [F, D.DT_COMPLEX64, D.DT_INT64]) {
+    const x = tensor(dt, [3, 13, 9], 101);
+    assertSlicedIsWhole(() => matrixBandPartJob(x, i64(2), i64(-1)), `MatrixBandPart ${dt}`);
+    const pad = tensor(dt, [], 102);
+    for (const a of aligns) {
+      // Diagonals -3 … 2 of 13x9 matrices: 6 of up to 9 elements.
+      const part = () => matrixDiagPartJob(x, k(-3, 2), pad, a);
+      assertSlicedIsWhole(part, `MatrixDiagPart ${dt}`);
+      const diags = runWhole(part());
+      assertSlicedIsWhole(
+        () => matrixDiagJob(diags, [k(-3, 2), i32(13), i32(9), pad], a),
+        `MatrixDiag ${dt}`,
+      );
+      const other = tensor(dt, [3, 6, 9], 103);
+      assertSlicedIsWhole(() => matrixSetDiagJob(x, other, k(-3, 2), a), `MatrixSetDiag ${dt}`);
+    }
+  }
+});
+
+test("MatrixBandPart and the matrix-diagonal ops take the sliced path only over large tensors", () => {
+  const zero = new Tensor(I32, [], Int32Array.from([0]));
+  const cases: LargeCase[] = [
+    [
+      "MatrixBandPart",
+      (r) => [
+        floats([r, 64], 104),
+        new Tensor(I32, [], Int32Array.from([3])),
+        new Tensor(I32, [], Int32Array.from([-1])),
+      ],
+      { Tindex: attr.type(I32) },
+      ([x, lo, hi]) => matrixBandPart(x!, lo!, hi!),
+    ],
+    [
+      "MatrixDiagPartV3",
+      (r) => [
+        floats([r / 64, 64, 64], 105),
+        new Tensor(I32, [2], Int32Array.from([-60, 60])),
+        floats([], 106),
+      ],
+      {},
+      ([x, kk, pad]) => matrixDiagPart(x!, kk!, pad!, { leftSuper: false, leftSub: true }),
+    ],
+    [
+      "MatrixDiagV3",
+      (r) => [
+        floats([r / 64, 64], 107),
+        zero,
+        new Tensor(I32, [], Int32Array.from([-1])),
+        new Tensor(I32, [], Int32Array.from([-1])),
+        floats([], 108),
+      ],
+      {},
+      ([d, kk, nr, nc, pad]) => matrixDiag(d!, [kk!, nr!, nc!, pad!], { leftSuper: false, leftSub: true }),
+    ],
+    [
+      "MatrixSetDiagV3",
+      (r) => [floats([r, 64], 109), floats([64], 110), zero],
+      {},
+      ([x, d, kk]) => matrixSetDiag(x!, d!, kk!, { leftSuper: false, leftSub: true }),
+    ],
+  ];
+  assertLargeOnlySliced(cases);
+});
+
+test("ReverseSequence and Where in slices give the whole run's bits", () => {
+  const D = DataType;
+  for (const dt of [F, D.DT_COMPLEX64, D.DT_STRING]) {
+    const x = tensor(dt, [5, 7, 11], 111);
+    const lens = new Tensor(D.DT_INT64, [11], BigInt64Array.from([0, 1, 7, 3, 5, 2, 6, 4, 7, 1, 0], BigInt));
+    assertSlicedIsWhole(() => reverseSequenceJob(x, lens, 2, 1), `ReverseSequence ${dt}`);
+  }
+  for (const dt of [D.DT_BOOL, F, D.DT_HALF, D.DT_INT64, D.DT_COMPLEX64]) {
+    assertSlicedIsWhole(() => whereJob(tensor(dt, [7, 3, 23], 112)), `Where ${dt}`);
+  }
+  assertSlicedIsWhole(() => whereJob(tensor(D.DT_BOOL, [1001], 113)), "Where of a vector");
+});
+
+test("ReverseSequence and Where take the sliced path only over large tensors", () => {
+  const cases: LargeCase[] = [
+    [
+      "ReverseSequence",
+      (r) => [
+        floats([r, 64], 114),
+        new Tensor(
+          I32,
+          [64],
+          Int32Array.from({ length: 64 }, (_, i) => (i * 7) % 33),
+        ),
+      ],
+      { seq_dim: attr.int(0), batch_dim: attr.int(1), Tlen: attr.type(I32) },
+      ([x, lens]) => reverseSequence(x!, lens!, 1, 0),
+    ],
+    ["Where", (r) => [floats([r, 64], 115)], {}, ([x]) => where(x!)],
+  ];
+  assertLargeOnlySliced(cases);
+});
+
+test("SpaceToDepth, DepthToSpace, SpaceToBatchND and BatchToSpaceND in slices give the whole run's bits", () => {
+  const D = DataType;
+  const i32s = (shape: number[], v: number[]) => new Tensor(I32, shape, Int32Array.from(v));
+  for (const dt of [F, D.DT_COMPLEX64, D.DT_INT64]) {
+    const x = tensor(dt, [2, 6, 9, 5], 116);
+    assertSlicedIsWhole(() => spaceToDepthJob(x, 3), `SpaceToDepth ${dt}`);
+    assertSlicedIsWhole(() => depthToSpaceJob(tensor(dt, [2, 3, 5, 24], 117), 2), `DepthToSpace ${dt}`);
+    // Padding on both sides of both spatial dimensions, then cropping it off again.
+    const block = i32s([2], [2, 3]);
+    const pads = i32s([2, 2], [1, 1, 2, 1]);
+    assertSlicedIsWhole(() => spaceToBatchNDJob(x, block, pads), `SpaceToBatchND ${dt}`);
+    const batched = spaceToBatchND(x, block, pads);
+    assertSlicedIsWhole(() => batchToSpaceNDJob(batched, block, pads), `BatchToSpaceND ${dt}`);
+  }
+});
+
+test("SpaceToDepth, DepthToSpace, SpaceToBatchND and BatchToSpaceND take the sliced path only over large tensors", () => {
+  const i32s = (shape: number[], v: number[]) => new Tensor(I32, shape, Int32Array.from(v));
+  const block = i32s([2], [2, 2]);
+  const pads = i32s([2, 2], [0, 0, 1, 1]);
+  const cases: LargeCase[] = [
+    [
+      "SpaceToDepth",
+      (r) => [floats([1, r / 16, 16, 64], 118)],
+      { block_size: attr.int(2) },
+      ([x]) => spaceToDepth(x!, 2),
+    ],
+    [
+      "DepthToSpace",
+      (r) => [floats([1, r / 16, 16, 64], 119)],
+      { block_size: attr.int(2) },
+      ([x]) => depthToSpace(x!, 2),
+    ],
+    [
+      "SpaceToBatchND",
+      (r) => [floats([1, r / 16, 14, 64], 120), block, pads],
+      {},
+      ([x, b, p]) => spaceToBatchND(x!, b!, p!),
+    ],
+    [
+      "BatchToSpaceND",
+      (r) => [floats([4, r / 64, 16, 64], 121), block, pads],
+      {},
+      ([x, b, p]) => batchToSpaceND(x!, b!, p!),
+    ],
+  ];
+  assertLargeOnlySliced(cases);
+});
+
+test("Bincount and DenseBincount in slices give the whole run's bits (float sums in one run's order)", () => {
+  const D = DataType;
+  const values = Int32Array.from(random(1003, 122), (v) => Math.floor((v + 0.5) * 40));
+  const arr = new Tensor(I32, [17, 59], values);
+  const size = new Tensor(I32, [], Int32Array.from([37]));
+  for (const dt of [F, D.DT_DOUBLE, D.DT_INT64]) {
+    const w = tensor(dt, [17, 59], 123);
+    assertSlicedIsWhole(() => bincountJob(arr, size, w), `Bincount ${dt}`);
+    assertSlicedIsWhole(() => denseBincountJob(arr, size, w, false), `DenseBincount ${dt}`);
+    assertSlicedIsWhole(
+      () => denseBincountJob(arr, size, tensor(dt, [0], 1), true),
+      `DenseBincount binary ${dt}`,
+    );
+  }
+});
+
+test("Bincount and DenseBincount take the sliced path only over large inputs", () => {
+  const size = new Tensor(I32, [], Int32Array.from([1000]));
+  const arrOf = (r: number) =>
+    new Tensor(
+      I32,
+      [r, 64],
+      Int32Array.from({ length: r * 64 }, (_, i) => (i * 7919) % 1009),
+    );
+  const cases: LargeCase[] = [
+    ["Bincount", (r) => [arrOf(r), size, floats([r, 64], 124)], {}, ([a, s, w]) => bincount(a!, s!, w!)],
+    [
+      "DenseBincount",
+      (r) => [arrOf(r), size, floats([r, 64], 125)],
+      { Tidx: attr.type(I32) },
+      ([a, s, w]) => denseBincount(a!, s!, w!, false),
+    ],
+  ];
+  assertLargeOnlySliced(cases);
+});
+
+test("ResizeBilinear, ResizeNearestNeighbor and their gradients in slices give the whole run's bits", () => {
+  const D = DataType;
+  const size = (h: number, w: number) => new Tensor(I32, [2], Int32Array.from([h, w]));
+  const modes = [
+    { alignCorners: false, halfPixelCenters: false },
+    { alignCorners: true, halfPixelCenters: false },
+    { alignCorners: false, halfPixelCenters: true },
+  ];
+  for (const a of modes) {
+    for (const dt of [F, D.DT_HALF, D.DT_INT64]) {
+      const x = tensor(dt, [2, 7, 5, 3], 126);
+      assertSlicedIsWhole(() => resizeBilinearJob(x, size(11, 13), a), `ResizeBilinear ${dt}`);
+      assertSlicedIsWhole(() => resizeBilinearJob(x, size(7, 5), a), `ResizeBilinear ${dt}, same size`, 41);
+      assertSlicedIsWhole(() => resizeNearestNeighborJob(x, size(4, 13), a), `ResizeNearestNeighbor ${dt}`);
+    }
+    const dy = floats([2, 11, 13, 3], 127);
+    for (const dt of [F, D.DT_DOUBLE, D.DT_HALF]) {
+      const original = tensor(dt, [2, 7, 5, 3], 128);
+      assertSlicedIsWhole(() => resizeBilinearGradJob(dy, original, a), `ResizeBilinearGrad ${dt}`);
+    }
+    for (const dt of [F, D.DT_BFLOAT16, D.DT_INT32]) {
+      // Downsizing the gradient: several gradient elements add into each output element.
+      const grads = tensor(dt, [2, 11, 13, 3], 129);
+      assertSlicedIsWhole(
+        () => resizeNearestNeighborGradJob(grads, size(4, 6), a),
+        `ResizeNearestNeighborGrad ${dt}`,
+      );
+    }
+  }
+});
+
+test("ResizeBilinear, ResizeNearestNeighbor and their gradients take the sliced path only over large tensors", () => {
+  const size = (h: number, w: number) => new Tensor(I32, [2], Int32Array.from([h, w]));
+  const a = { alignCorners: false, halfPixelCenters: true };
+  const attrs = { half_pixel_centers: attr.bool(true) };
+  const cases: LargeCase[] = [
+    [
+      "ResizeBilinear",
+      (r) => [floats([1, r / 32, 16, 64], 130), size(r / 16, 32)],
+      attrs,
+      ([x, s]) => resizeBilinear(x!, s!, a),
+    ],
+    [
+      "ResizeNearestNeighbor",
+      (r) => [floats([1, r / 32, 16, 64], 131), size(r / 16, 32)],
+      attrs,
+      ([x, s]) => resizeNearestNeighbor(x!, s!, a),
+    ],
+    [
+      "ResizeBilinearGrad",
+      (r) => [floats([1, r / 16, 16, 64], 132), floats([1, r / 32, 8, 64], 133)],
+      attrs,
+      ([dy, o]) => resizeBilinearGrad(dy!, o!, a),
+    ],
+    [
+      "ResizeNearestNeighborGrad",
+      (r) => [floats([1, r / 16, 16, 64], 134), size(r / 32, 8)],
+      attrs,
+      ([dy, s]) => resizeNearestNeighborGrad(dy!, s!, a),
+    ],
+  ];
+  assertLargeOnlySliced(cases);
+});
+
+test("Poisson draws in slices give the whole run's bits; a NaN rate fails before the first slice", () => {
+  const rates = new Tensor(
+    DataType.DT_DOUBLE,
+    [4],
+    Float64Array.from([0.5, 3, 40, Number.POSITIVE_INFINITY]),
+  );
+  for (const dt of [F, DataType.DT_HALF, DataType.DT_INT64]) {
+    for (const piece of [1, 2999]) {
+      assertSlicedIsWhole(
+        () => samplePoissonJob(philox(), rates, [31, 4], dt),
+        `Poisson ${dt}, pieces of ${piece}`,
+        piece,
+        3,
+      );
+    }
+  }
+  const attrs = { S: attr.type(I32), R: attr.type(DataType.DT_DOUBLE), dtype: attr.type(DataType.DT_INT64) };
+  const step = persistentKernel("RandomPoissonV2", { ...attrs, seed: attr.int(5), seed2: attr.int(6) });
+  const reference = new GuardedPhiloxRandom(5n, 6n);
+  for (const samples of [2, 2 ** 12]) {
+    const { slices, out } = step([ints([samples]), rates]);
+    assert.equal(
+      slices === undefined,
+      samples === 2,
+      `RandomPoissonV2 of ${samples} samples: sliced only when large`,
+    );
+    if (slices) drainSlices(slices);
+    const n = samples * 4;
+    const want = samplePoisson(
+      reference.reserveRandomOutputs(n, 256),
+      rates,
+      [samples, 4],
+      DataType.DT_INT64,
+    );
+    assertSameTensor(out[0]!, want, `RandomPoissonV2 of ${samples} samples`);
+  }
+  const nan = new Tensor(DataType.DT_DOUBLE, [2], Float64Array.from([1, Number.NaN]));
+  assert.throws(
+    () => step([ints([2 ** 12]), nan]),
+    /Poisson sampling with rate NaN does not terminate for output type int64/,
+  );
 });

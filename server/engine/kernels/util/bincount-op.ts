@@ -9,6 +9,7 @@ import {
   shapeString,
   Tensor,
 } from "../../framework/tensor.js";
+import { type ElementJob, oneLoop, runWhole } from "./element-slices.js";
 import { readInts } from "./tensor-util.js";
 
 /** Reads the `size` input: a non-negative scalar. */
@@ -51,6 +52,14 @@ export function fillBins(
 
 /** TF's Bincount: arr (any shape, flattened) into `size` bins of dtype T. */
 export function bincount(arrT: Tensor, sizeT: Tensor, weights: Tensor): Tensor {
+  return runWhole(bincountJob(arrT, sizeT, weights));
+}
+
+/**
+ * bincount as an ElementJob (util/element-slices.ts): every value checked now, then added into
+ * its bin in order over ranges of the values (float sums keep one run's order).
+ */
+export function bincountJob(arrT: Tensor, sizeT: Tensor, weights: Tensor): ElementJob<Tensor> {
   const dtype = weights.dtype;
   const size = readBinCount(sizeT);
   const arr = readInts(arrT);
@@ -60,8 +69,9 @@ export function bincount(arrT: Tensor, sizeT: Tensor, weights: Tensor): Tensor {
     throw invalidArgument("Input indices and weights must have the same size.");
   }
   const bins = allocData(dtype, size, [size]) as NumericArray | BigIntArray;
-  fillBins(bins, 0, size, arr, 0, arr.length, weighted ? weights : undefined, false);
-  return new Tensor(dtype, [size], bins);
+  const w = weighted ? weights : undefined;
+  const run = (s: number, e: number) => fillBins(bins, 0, size, arr, s, e, w, false);
+  return oneLoop(arr.length, run, () => new Tensor(dtype, [size], bins), 2);
 }
 
 /**
@@ -69,6 +79,19 @@ export function bincount(arrT: Tensor, sizeT: Tensor, weights: Tensor): Tensor {
  * (one row of bins per row); weights of the input's shape or empty; binary_output counts presence.
  */
 export function denseBincount(input: Tensor, sizeT: Tensor, weights: Tensor, binary: boolean): Tensor {
+  return runWhole(denseBincountJob(input, sizeT, weights, binary));
+}
+
+/**
+ * denseBincount as an ElementJob (util/element-slices.ts): every value checked now, then added
+ * into its row's bin in order over ranges of the values (a range may end inside a row).
+ */
+export function denseBincountJob(
+  input: Tensor,
+  sizeT: Tensor,
+  weights: Tensor,
+  binary: boolean,
+): ElementJob<Tensor> {
   if (input.rank > 2) throw invalidArgument(`Shape must be at most rank 2 but is rank ${input.rank}`);
   const size = readBinCount(sizeT);
   const weighted = weights.numElements > 0;
@@ -93,10 +116,16 @@ export function denseBincount(input: Tensor, sizeT: Tensor, weights: Tensor, bin
   const shape = input.rank === 2 ? [rows, size] : [size];
   const bins = allocData(dtype, rows * size, shape) as NumericArray | BigIntArray;
   const w = weighted ? weights : undefined;
-  // Rows of an empty input add nothing (and there may be very many of them).
-  if (arr.length > 0)
-    for (let r = 0; r < rows; r++) fillBins(bins, r * size, size, arr, r * cols, (r + 1) * cols, w, binary);
-  return new Tensor(dtype, shape, bins);
+  const run = (start: number, end: number) => {
+    for (let i = start; i < end; ) {
+      const r = Math.floor(i / cols);
+      const rowEnd = Math.min(end, (r + 1) * cols);
+      fillBins(bins, r * size, size, arr, i, rowEnd, w, binary);
+      i = rowEnd;
+    }
+  };
+  // Rows of an empty input add nothing (and there may be very many of them): no pass at all.
+  return oneLoop(arr.length, run, () => new Tensor(dtype, shape, bins), 2);
 }
 
 /** Weights, if any, must give one weight per value (TF reads past the end of shorter ones). */

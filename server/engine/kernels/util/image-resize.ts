@@ -8,6 +8,7 @@ import { getAttrBool } from "../../framework/op-def.js";
 import type { OpKernelConstruction } from "../../framework/op-kernel.js";
 import { allocData, shapeString, type Tensor } from "../../framework/tensor.js";
 import { DataType } from "../../framework/types.js";
+import { decodedInput, type ElementPass } from "./element-slices.js";
 import { numericData, readInts } from "./tensor-util.js";
 
 export const f32 = Math.fround;
@@ -153,6 +154,22 @@ export function pixelsAsFloat32(t: Tensor): Float32Array {
     out.set(numericData(t));
   }
   return out;
+}
+
+/**
+ * pixelsAsFloat32 with the conversion as a pass (util/element-slices.ts): the copy is allocated
+ * (and charged) now, filled by the pass; a float tensor's own storage needs none.
+ */
+export function float32Pixels(t: Tensor): { data: Float32Array; passes: ElementPass[] } {
+  const d = t.data;
+  if (d instanceof Float32Array && t.dtype === DataType.DT_FLOAT) return { data: d, passes: [] };
+  const out = allocData(DataType.DT_FLOAT, t.numElements, t.shape) as Float32Array;
+  const decoded = decodedInput(t);
+  const from = decoded.data as ArrayLike<number | bigint>;
+  const run = (s: number, e: number) => {
+    for (let i = s; i < e; i++) out[i] = Number(from[i]);
+  };
+  return { data: out, passes: [...decoded.passes, { n: t.numElements, run }] };
 }
 
 /** C's roundf: halves away from zero. */

@@ -11,6 +11,7 @@
 // them, so float64 normals may differ from TF's in the last bit.
 
 import { randomBytes } from "node:crypto";
+import type { ElementPass } from "./element-slices.js";
 import { logf, sincosf } from "./glibc-float-math.js";
 
 const kPhiloxW32A = 0x9e3779b9;
@@ -244,26 +245,47 @@ export function fillPhiloxRandom(
   dist: Distribution,
   write: (i: number, v: number) => void,
 ): void {
+  const pass = philoxFillPass(base, size, dist, write);
+  pass.run(0, pass.n);
+}
+
+/**
+ * fillPhiloxRandom as a pass over the result groups (util/element-slices.ts). Where a group's
+ * samples start depends on its index alone, as in TF's sharding, so any split into ranges reads
+ * exactly the stream positions of one run. `cost`: the work of a group against a plain loop.
+ */
+export function philoxFillPass(
+  base: PhiloxRandom,
+  size: number,
+  dist: Distribution,
+  write: (i: number, v: number) => void,
+  cost = 1,
+): ElementPass {
   const k = dist.groupSize;
   const buf = new Float64Array(k);
-  const groups = Math.ceil(size / k);
-  if (!dist.variableSamplesPerOutput) {
-    const gen = base.clone();
-    for (let g = 0; g < groups; g++) {
-      dist.sample(gen, undefined, buf);
-      const m = Math.min(k, size - g * k);
-      for (let j = 0; j < m; j++) write(g * k + j, buf[j]!);
-    }
-    return;
-  }
-  const skipPerGroup = (k * 256) / 4;
-  for (let g = 0; g < groups; g++) {
-    const gen = base.clone();
-    gen.skip(g * skipPerGroup);
-    dist.sample(gen, new SingleSampleAdapter(gen), buf);
+  const emit = (g: number) => {
     const m = Math.min(k, size - g * k);
     for (let j = 0; j < m; j++) write(g * k + j, buf[j]!);
-  }
+  };
+  const skipPerGroup = (k * 256) / 4;
+  const run = dist.variableSamplesPerOutput
+    ? (start: number, end: number) => {
+        for (let g = start; g < end; g++) {
+          const gen = base.clone();
+          gen.skip(g * skipPerGroup);
+          dist.sample(gen, new SingleSampleAdapter(gen), buf);
+          emit(g);
+        }
+      }
+    : (start: number, end: number) => {
+        const gen = base.clone();
+        gen.skip(start);
+        for (let g = start; g < end; g++) {
+          dist.sample(gen, undefined, buf);
+          emit(g);
+        }
+      };
+  return { n: Math.ceil(size / k), run, cost };
 }
 
 const tmp = new Uint32Array(4);
@@ -307,15 +329,32 @@ export function uniformInt32Distribution(lo: number, hi: number): Distribution {
 
 /** UniformDistribution<int64>(lo, hi) filled straight into int64 storage (two per Philox output). */
 export function fillUniformInt64(base: PhiloxRandom, lo: bigint, hi: bigint, out: BigInt64Array): void {
+  const pass = uniformInt64Pass(base, lo, hi, out);
+  pass.run(0, pass.n);
+}
+
+/** fillUniformInt64 as a pass over the Philox outputs (output p gives elements 2p and 2p + 1). */
+export function uniformInt64Pass(
+  base: PhiloxRandom,
+  lo: bigint,
+  hi: bigint,
+  out: BigInt64Array,
+): ElementPass {
   const range = BigInt.asUintN(64, hi - lo);
-  const gen = base.clone();
-  for (let i = 0; i < out.length; i += 2) {
-    const x = gen.next(tmp);
-    for (let j = 0; j < 2 && i + j < out.length; j++) {
-      const bits = BigInt(x[2 * j]!) | (BigInt(x[2 * j + 1]!) << 32n);
-      out[i + j] = BigInt.asIntN(64, lo + (bits % range));
+  const x = new Uint32Array(4);
+  const run = (start: number, end: number) => {
+    const gen = base.clone();
+    gen.skip(start);
+    for (let p = start; p < end; p++) {
+      gen.next(x);
+      for (let j = 0; j < 2 && 2 * p + j < out.length; j++) {
+        const bits = BigInt(x[2 * j]!) | (BigInt(x[2 * j + 1]!) << 32n);
+        out[2 * p + j] = BigInt.asIntN(64, lo + (bits % range));
+      }
     }
-  }
+  };
+  // One Philox output and two BigInt remainders took ~640 ns on the loaded test machine.
+  return { n: Math.ceil(out.length / 2), run, cost: 300 };
 }
 
 /** NormalDistribution<float|half|bfloat16> (float results; callers encode half/bfloat16). */

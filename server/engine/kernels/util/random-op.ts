@@ -6,6 +6,7 @@ import { invalidArgument } from "../../framework/errors.js";
 import { type AttrMap, getAttrBigInt, getAttrType } from "../../framework/op-def.js";
 import { numElements, shapeString, type Tensor } from "../../framework/tensor.js";
 import type { DataType } from "../../framework/types.js";
+import { computeJob, type ElementJob } from "./element-slices.js";
 import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./kernel-config.js";
 import { GuardedPhiloxRandom, type PhiloxRandom } from "./philox-random.js";
 import { readInts } from "./tensor-util.js";
@@ -31,11 +32,12 @@ export function outputShapeFromInput(shape: Tensor): number[] {
 /**
  * The config of a float-valued stateful random op ("shape: T -> output: dtype"; RandomUniform,
  * RandomStandardNormal, TruncatedNormal): each step draws from the kernel's own generator, after
- * reserving 256 samples per output as TF's FillPhiloxRandomTask does.
+ * reserving 256 samples per output as TF's FillPhiloxRandomTask does; large outputs are filled in
+ * slices (util/element-slices.ts).
  */
 export function floatRandomOpConfig(
   name: string,
-  fill: (gen: PhiloxRandom, shape: readonly number[], dtype: DataType) => Tensor,
+  fill: (gen: PhiloxRandom, shape: readonly number[], dtype: DataType) => ElementJob<Tensor>,
 ): KernelConfig {
   return {
     op: {
@@ -53,7 +55,8 @@ export function floatRandomOpConfig(
         compute(ctx) {
           const shape = outputShapeFromInput(ctx.input(0));
           const n = shape.reduce((a, b) => a * b, 1);
-          ctx.setOutput(0, fill(generator.reserveRandomOutputs(n, 256), shape, dtype));
+          // The generator moves past this step's block now, whether the fill runs whole or in slices.
+          return computeJob(ctx, fill(generator.reserveRandomOutputs(n, 256), shape, dtype));
         },
       };
     }),

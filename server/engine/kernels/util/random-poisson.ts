@@ -14,10 +14,11 @@ import { invalidArgument } from "../../framework/errors.js";
 import { getAttrType } from "../../framework/op-def.js";
 import { allocData, numElements, Tensor } from "../../framework/tensor.js";
 import { DataType, dataTypeString } from "../../framework/types.js";
+import { computeJob, type ElementJob, encodedOutput, runWhole } from "./element-slices.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./kernel-config.js";
 import { type PhiloxRandom, uniformDistribution } from "./philox-random.js";
 import { generatorFromAttrs, outputShapeFromInput } from "./random-op.js";
-import { computeBuffer, finish, numericData } from "./tensor-util.js";
+import { computeBuffer, numericData } from "./tensor-util.js";
 
 /** The rate and output dtypes of TF's Poisson kernels (every pair is registered). */
 export const POISSON_TYPES = [T.half, T.float, T.double, T.int32, T.int64] as const;
@@ -125,32 +126,54 @@ export function samplePoisson(
   shape: readonly number[],
   dtype: DataType,
 ): Tensor {
+  return runWhole(samplePoissonJob(base, rate, shape, dtype));
+}
+
+/**
+ * samplePoisson as an ElementJob (util/element-slices.ts): each draw positions its own generator
+ * copy, so ranges of draws read one run's stream. A NaN rate fails now, with the message its first
+ * draw would give; a sampler that gives up (draws all beyond the dtype) fails in its slice.
+ */
+export function samplePoissonJob(
+  base: PhiloxRandom,
+  rate: Tensor,
+  shape: readonly number[],
+  dtype: DataType,
+): ElementJob<Tensor> {
   const rates = rateValues(rate);
   const numRates = rates.length;
   const total = numElements(shape);
   const isInt = dtype === DataType.DT_INT32 || dtype === DataType.DT_INT64;
   const out = isInt ? allocData(dtype, total, shape) : computeBuffer(dtype, total, shape);
-  if (total === 0) return isInt ? new Tensor(dtype, shape, out) : finish(dtype, shape, out as Float32Array);
+  const encoded = isInt
+    ? { passes: [], result: () => new Tensor(dtype, shape, out) }
+    : encodedOutput(dtype, shape, out as Float32Array);
+  if (total === 0) return encoded;
+  for (let r = 0; r < numRates; r++) if (Number.isNaN(rates[r]!)) diverged(rates[r]!, dtype);
   const samplesPerRate = total / numRates;
   const top = highest(dtype);
-  for (let i = 0; i < total; i++) {
-    const r = Math.floor(i / samplesPerRate);
-    const sample = i - r * samplesPerRate;
-    const rateR = rates[r]!;
-    if (Number.isNaN(rateR)) diverged(rateR, dtype);
-    if (rateR === Infinity) {
-      // What TF 2.21's build returns for an infinite rate (observed): inf, or 0 for integers.
-      storeDraw(out, sample * numRates + r, isInt ? 0 : Infinity, dtype);
-      continue;
+  const run = (start: number, end: number) => {
+    for (let i = start; i < end; i++) {
+      const r = Math.floor(i / samplesPerRate);
+      const sample = i - r * samplesPerRate;
+      const rateR = rates[r]!;
+      if (rateR === Infinity) {
+        // What TF 2.21's build returns for an infinite rate (observed): inf, or 0 for integers.
+        storeDraw(out, sample * numRates + r, isInt ? 0 : Infinity, dtype);
+        continue;
+      }
+      const gen = base.clone();
+      gen.skip(kReservedSamplesPerOutput * i);
+      const u = new UniformPairs(gen);
+      const x = rateR < 10 ? knuthDraw(Math.exp(-rateR), top, u) : hormannDraw(rateR, top, u, dtype);
+      storeDraw(out, sample * numRates + r, x, dtype);
     }
-    const gen = base.clone();
-    gen.skip(kReservedSamplesPerOutput * i);
-    const u = new UniformPairs(gen);
-    const x = rateR < 10 ? knuthDraw(Math.exp(-rateR), top, u) : hormannDraw(rateR, top, u, dtype);
-    storeDraw(out, sample * numRates + r, x, dtype);
-  }
-  return isInt ? new Tensor(dtype, shape, out) : finish(dtype, shape, out as Float32Array);
+  };
+  return { passes: [{ n: total, run, cost: POISSON_DRAW_COST }, ...encoded.passes], result: encoded.result };
 }
+
+/** A draw (a generator copy, a few uniforms, a log or two) against a plain loop's element. */
+const POISSON_DRAW_COST = 500;
 
 /** A rate tensor's values as doubles (int64 rates converted like static_cast<double>). */
 function rateValues(rate: Tensor): ArrayLike<number> {
@@ -180,7 +203,7 @@ export function statefulPoissonKernel(name: string, rateAttr: string): KernelCon
         }
         const n = numSamples * rate.numElements;
         const gen = generator.reserveRandomOutputs(n, kReservedSamplesPerOutput);
-        ctx.setOutput(0, samplePoisson(gen, rate, shape, dtype));
+        return computeJob(ctx, samplePoissonJob(gen, rate, shape, dtype));
       },
     };
   });

@@ -5,6 +5,7 @@
 
 import { invalidArgument } from "../../framework/errors.js";
 import { shapeString, Tensor } from "../../framework/tensor.js";
+import { type ElementJob, oneLoop, runWhole } from "./element-slices.js";
 import { allocIndexable, lanesOf, readInts, storage } from "./tensor-util.js";
 
 /** block_shape and the [M, 2] paddings/crops as numbers, with TF's shape checks. */
@@ -37,6 +38,22 @@ export function spaceBatchCopy(
   starts: readonly number[],
   toBatch: boolean,
 ): Tensor {
+  return runWhole(spaceBatchCopyJob(src, space, batched, block, starts, toBatch));
+}
+
+/**
+ * spaceBatchCopy as an ElementJob (util/element-slices.ts): one pass over the batched tensor's
+ * elements, each row's spatial offset found from its own index, so a range may start inside a
+ * row. Every element has one place on either side, so the order of the copies is moot.
+ */
+export function spaceBatchCopyJob(
+  src: Tensor,
+  space: readonly number[],
+  batched: readonly number[],
+  block: readonly number[],
+  starts: readonly number[],
+  toBatch: boolean,
+): ElementJob<Tensor> {
   const outShape = toBatch ? batched : space;
   const nOut = outShape.reduce((a, b) => a * b, 1);
   const out = allocIndexable(src.dtype, nOut, outShape);
@@ -54,7 +71,8 @@ export function spaceBatchCopy(
   }
   spaceStrides[0] = acc;
   const pos = new Array<number>(m);
-  for (let r = 0; r < nBatched; r++) {
+  /** Batched row r's first element in the spatial tensor, or -1 when padding/cropped. */
+  const spatialStart = (r: number): number => {
     // r = ((ob·d₁ + y₁)·d₂ + y₂)…; ob = offsetIndex·batch + b.
     let rem = r;
     for (let d = m; d >= 1; d--) {
@@ -64,21 +82,33 @@ export function spaceBatchCopy(
     const b = rem % batch;
     let offIndex = Math.floor(rem / batch);
     let s = b * spaceStrides[0]!;
-    let inside = true;
     for (let d = m - 1; d >= 0; d--) {
       const off = offIndex % block[d]!;
       offIndex = Math.floor(offIndex / block[d]!);
       const y = pos[d]! * block[d]! + off - starts[d]!;
-      if (y < 0 || y >= space[d + 1]!) inside = false;
+      if (y < 0 || y >= space[d + 1]!) return -1;
       s += y * spaceStrides[d + 1]!;
     }
-    if (!inside) continue;
-    for (let k = 0; k < inner * lanes; k++) {
-      const bi = r * inner * lanes + k;
-      const si = s * lanes + k;
-      if (toBatch) out[bi] = from[si];
-      else out[si] = from[bi];
+    return s;
+  };
+  const width = inner * lanes;
+  const run = (start: number, end: number) => {
+    let r = Math.floor(start / width);
+    for (let i = start; i < end; r++) {
+      const k0 = i - r * width;
+      const len = Math.min(width - k0, end - i);
+      const s = spatialStart(r);
+      if (s >= 0) {
+        for (let k = k0; k < k0 + len; k++) {
+          const bi = r * width + k;
+          const si = s * lanes + k;
+          if (toBatch) out[bi] = from[si];
+          else out[si] = from[bi];
+        }
+      }
+      i += len;
     }
-  }
-  return new Tensor(src.dtype, outShape, out as unknown as Tensor["data"]);
+  };
+  const result = () => new Tensor(src.dtype, outShape, out as unknown as Tensor["data"]);
+  return oneLoop(nBatched * width, run, result, 1 + m / Math.max(1, width));
 }

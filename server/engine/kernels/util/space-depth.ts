@@ -4,9 +4,9 @@
 import { invalidArgument } from "../../framework/errors.js";
 import { getAttrInt } from "../../framework/op-def.js";
 import type { OpKernelConstruction } from "../../framework/op-kernel.js";
-import { Tensor } from "../../framework/tensor.js";
+import type { Tensor } from "../../framework/tensor.js";
 import { getEnumAttr } from "./conv-util.js";
-import { allocIndexable, lanesOf, storage } from "./tensor-util.js";
+import { type ElementJob, runWhole, stridedCopyJob } from "./element-slices.js";
 
 export const SPACE_DEPTH_ATTRS = [
   "T: type",
@@ -30,27 +30,25 @@ export function spaceDepthShuffle(
   dims: { batch: number; h: number; w: number; c: number; bs: number },
   toDepth: boolean,
 ): Tensor {
+  return runWhole(spaceDepthShuffleJob(input, outShape, dims, toDepth));
+}
+
+/**
+ * spaceDepthShuffle as one strided copy (stridedCopyJob, util/element-slices.ts): the output is
+ * the input read as the 6-D [b, y, x, dy, dx, ch] (to depth) or [b, y, dy, x, dx, ch] (to space).
+ */
+export function spaceDepthShuffleJob(
+  input: Tensor,
+  outShape: readonly number[],
+  dims: { batch: number; h: number; w: number; c: number; bs: number },
+  toDepth: boolean,
+): ElementJob<Tensor> {
   const { batch, h, w, c, bs } = dims;
-  const n = input.numElements;
-  const out = allocIndexable(input.dtype, n, outShape);
-  const src = storage(input);
-  const lanes = lanesOf(input.dtype);
-  const wideW = w * bs;
-  for (let b = 0; b < batch; b++) {
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        for (let dy = 0; dy < bs; dy++) {
-          for (let dx = 0; dx < bs; dx++) {
-            for (let ch = 0; ch < c; ch++) {
-              const deep = (((b * h + y) * w + x) * bs * bs + dy * bs + dx) * c + ch;
-              const wide = ((b * h * bs + y * bs + dy) * wideW + x * bs + dx) * c + ch;
-              const [o, i] = toDepth ? [deep, wide] : [wide, deep];
-              for (let l = 0; l < lanes; l++) out[o * lanes + l] = src[i * lanes + l];
-            }
-          }
-        }
-      }
-    }
+  const wideRow = w * bs * c;
+  if (toDepth) {
+    const strides = [h * bs * wideRow, bs * wideRow, bs * c, wideRow, c, 1];
+    return stridedCopyJob(input, strides, 0, [batch, h, w, bs, bs, c], outShape);
   }
-  return new Tensor(input.dtype, outShape, out as unknown as Tensor["data"]);
+  const strides = [h * w * bs * bs * c, w * bs * bs * c, bs * c, bs * bs * c, c, 1];
+  return stridedCopyJob(input, strides, 0, [batch, h, bs, w, bs, c], outShape);
 }

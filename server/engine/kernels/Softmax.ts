@@ -7,8 +7,8 @@ import {
   computeJob,
   decodedInput,
   type ElementJob,
-  type ElementPass,
   encodedOutput,
+  rowPass,
   runWhole,
 } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
@@ -69,24 +69,6 @@ export function softmaxJob(logits: Tensor, log = false): ElementJob<Tensor> {
     log ? 1 : 8,
   );
   return { passes: [...input.passes, maxPass, sumPass, outPass, ...encoded.passes], result: encoded.result };
-}
-
-/** A pass over [0, n) in rows of `depth`, calling `part(row, start, end)` for each row's share of a range. */
-function rowPass(
-  n: number,
-  depth: number,
-  part: (row: number, start: number, end: number) => void,
-  cost = 1,
-): ElementPass {
-  const run = (start: number, end: number) => {
-    for (let i = start; i < end; ) {
-      const r = Math.floor(i / depth);
-      const e = Math.min(end, (r + 1) * depth);
-      part(r, i, e);
-      i = e;
-    }
-  };
-  return { n, run, cost };
 }
 
 function config(name: "Softmax" | "LogSoftmax"): KernelConfig {

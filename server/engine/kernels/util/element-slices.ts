@@ -65,6 +65,28 @@ export function doneJob<T>(value: T): ElementJob<T> {
   return { passes: [], result: () => value };
 }
 
+/**
+ * A pass over [0, n) in rows of `depth` elements, calling `part(row, start, end)` for each row's
+ * share of a range: a row cut by a range end is continued by the next range, so a kernel keeping
+ * per-row state between calls (a float64 slot per row) sees the row's elements in one run's order.
+ */
+export function rowPass(
+  n: number,
+  depth: number,
+  part: (row: number, start: number, end: number) => void,
+  cost = 1,
+): ElementPass {
+  const run = (start: number, end: number) => {
+    for (let i = start; i < end; ) {
+      const r = Math.floor(i / depth);
+      const e = Math.min(end, (r + 1) * depth);
+      part(r, i, e);
+      i = e;
+    }
+  };
+  return { n, run, cost };
+}
+
 /** Runs every pass over its whole range at once. */
 export function runWhole<T>(job: ElementJob<T>): T {
   for (const p of job.passes) p.run(0, p.n);

@@ -3,7 +3,8 @@
 import { getAttrInt } from "../framework/op-def.js";
 import { scalar } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
-import { inTopK } from "./InTopKV2.js";
+import { inTopKJob } from "./InTopKV2.js";
+import { computeJob } from "./util/element-slices.js";
 import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
 
 export const inTopKConfig: KernelConfig = {
@@ -15,6 +16,6 @@ export const inTopKConfig: KernelConfig = {
   },
   kernel: cpuKernel("InTopK", (c) => {
     const k = scalar(DataType.DT_INT64, BigInt(getAttrInt(c.attrs, "k")));
-    return { compute: (ctx) => ctx.setOutput(0, inTopK(ctx.input(0), ctx.input(1), k)) };
+    return { compute: (ctx) => computeJob(ctx, inTopKJob(ctx.input(0), ctx.input(1), k)) };
   }),
 };

@@ -6,8 +6,9 @@ import { invalidArgument } from "../framework/errors.js";
 import { getAttrFloat, getAttrInt } from "../framework/op-def.js";
 import type { OpKernelConstruction } from "../framework/op-kernel.js";
 import type { NumericArray, Tensor } from "../framework/tensor.js";
+import { computeJob, decodedInput, type ElementJob, encodedOutput, runWhole } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
-import { computeBuffer, finish, numericData } from "./util/tensor-util.js";
+import { computeBuffer } from "./util/tensor-util.js";
 
 export interface LrnOptions {
   readonly depthRadius: number;
@@ -38,20 +39,35 @@ export const LRN_ATTRS = [
 ] as const;
 
 export function lrn(input: Tensor, o: LrnOptions): Tensor {
+  return runWhole(lrnJob(input, o));
+}
+
+/** lrn as an ElementJob (util/element-slices.ts): a pass over the output elements, each its own window sum. */
+export function lrnJob(input: Tensor, o: LrnOptions): ElementJob<Tensor> {
   if (input.rank !== 4) throw invalidArgument("in must be 4-dimensional");
   const depth = input.shape[3]!;
-  const x = numericData(input);
+  const decoded = decodedInput(input);
+  const x = decoded.data;
   const n = input.numElements;
   const out = computeBuffer(input.dtype, n, input.shape) as NumericArray;
-  for (let base = 0; base < n; base += depth) {
-    for (let d = 0; d < depth; d++) {
+  const encoded = encodedOutput(input.dtype, input.shape, out);
+  const run = (start: number, end: number) => {
+    for (let i = start; i < end; i++) {
+      const d = i % depth;
+      const base = i - d;
       let s = 0;
       const hi = Math.min(depth, d + o.depthRadius + 1);
       for (let k = Math.max(0, d - o.depthRadius); k < hi; k++) s += x[base + k]! * x[base + k]!;
-      out[base + d] = x[base + d]! * (o.bias + o.alpha * s) ** -o.beta;
+      out[i] = x[i]! * (o.bias + o.alpha * s) ** -o.beta;
     }
-  }
-  return finish(input.dtype, input.shape, out);
+  };
+  const pass = { n, run, cost: lrnWindowCost(depth, o) };
+  return { passes: [...decoded.passes, pass, ...encoded.passes], result: encoded.result };
+}
+
+/** Work per element of a window sum over channels [d − r, d + r], the power costing a few visits. */
+export function lrnWindowCost(depth: number, o: LrnOptions): number {
+  return Math.min(depth, 2 * o.depthRadius + 1) + 8;
 }
 
 export const lrnConfig: KernelConfig = {
@@ -59,6 +75,6 @@ export const lrnConfig: KernelConfig = {
   kernel: cpuKernel("LRN", (c) => {
     checkTypeConstraint(c, "T", [T.half, T.float]);
     const o = getLrnOptions(c);
-    return { compute: (ctx) => ctx.setOutput(0, lrn(ctx.input(0), o)) };
+    return { compute: (ctx) => computeJob(ctx, lrnJob(ctx.input(0), o)) };
   }),
 };

@@ -4,10 +4,36 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { type NumericArray, shapeString, type Tensor } from "../framework/tensor.js";
+import {
+  computeJobOutputs,
+  decodedInput,
+  ELEMENT_PIECE,
+  type ElementJob,
+  type ElementPass,
+  encodedOutput,
+  rowPass,
+  runWhole,
+} from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig, T } from "./util/kernel-config.js";
-import { computeBuffer, finish, numericData, readInts } from "./util/tensor-util.js";
+import { computeBuffer, readInts } from "./util/tensor-util.js";
 
 export function sparseSoftmaxCrossEntropyWithLogits(features: Tensor, labels: Tensor): [Tensor, Tensor] {
+  const [loss, backprop] = runWhole(sparseSoftmaxCrossEntropyJob(features, labels));
+  return [loss!, backprop!];
+}
+
+/**
+ * The loss and backprop as an ElementJob (util/element-slices.ts). The labels are checked when the
+ * job is made, before any slice. Rows of at most `wholeRowsUpTo` classes are done whole, each as
+ * one loop (a range of rows runs every row as one run does); longer rows, which would make a slice
+ * long, go in passes over the elements, as Softmax's. Either way every row sees the same
+ * operations in the same order, so the bits are the loop's.
+ */
+export function sparseSoftmaxCrossEntropyJob(
+  features: Tensor,
+  labels: Tensor,
+  wholeRowsUpTo = ELEMENT_PIECE,
+): ElementJob<Tensor[]> {
   if (features.rank !== 2) {
     throw invalidArgument(`logits must be 2-D, but got shape ${shapeString(features.shape)}`);
   }
@@ -32,24 +58,93 @@ export function sparseSoftmaxCrossEntropyWithLogits(features: Tensor, labels: Te
       );
     }
   }
-  const x = numericData(features);
+  const input = decodedInput(features);
   const loss = computeBuffer(features.dtype, rows, [rows]) as NumericArray;
   const backprop = computeBuffer(features.dtype, rows * cols, features.shape) as NumericArray;
-  const e = new Float64Array(cols);
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols;
-    let max = Number.NEGATIVE_INFINITY;
-    for (let c = 0; c < cols; c++) max = Math.max(max, x[o + c]!);
-    let sum = 0;
-    for (let c = 0; c < cols; c++) {
-      e[c] = Math.exp(x[o + c]! - max);
-      sum += e[c]!;
+  const lossOut = encodedOutput(features.dtype, [rows], loss);
+  const backpropOut = encodedOutput(features.dtype, features.shape, backprop);
+  const m: SparseXent = { rows, cols, x: input.data, labels: idx, loss, backprop };
+  return {
+    passes: [
+      ...input.passes,
+      ...(cols <= wholeRowsUpTo ? [wholeRowsPass(m)] : elementPasses(m)),
+      ...lossOut.passes,
+      ...backpropOut.passes,
+    ],
+    result: () => [lossOut.result(), backpropOut.result()],
+  };
+}
+
+/** The operands and results of a job (loss and backprop in their computeBuffers). */
+interface SparseXent {
+  readonly rows: number;
+  readonly cols: number;
+  readonly x: NumericArray;
+  readonly labels: readonly number[];
+  readonly loss: NumericArray;
+  readonly backprop: NumericArray;
+}
+
+/** A pass over the rows, each done as one loop that keeps its exps for the backprop. */
+function wholeRowsPass({ rows, cols, x, labels, loss, backprop }: SparseXent): ElementPass {
+  const exps = new Float64Array(cols);
+  const run = (s: number, e: number) => {
+    for (let r = s; r < e; r++) {
+      const o = r * cols;
+      let max = Number.NEGATIVE_INFINITY;
+      for (let c = 0; c < cols; c++) max = Math.max(max, x[o + c]!);
+      let sum = 0;
+      for (let c = 0; c < cols; c++) {
+        exps[c] = Math.exp(x[o + c]! - max);
+        sum += exps[c]!;
+      }
+      const label = labels[r]!;
+      loss[r] = Math.log(sum) - (x[o + label]! - max);
+      for (let c = 0; c < cols; c++) backprop[o + c] = exps[c]! / sum - (c === label ? 1 : 0);
     }
-    const label = idx[r]!;
-    loss[r] = Math.log(sum) - (x[o + label]! - max);
-    for (let c = 0; c < cols; c++) backprop[o + c] = e[c]! / sum - (c === label ? 1 : 0);
-  }
-  return [finish(features.dtype, [rows], loss), finish(features.dtype, features.shape, backprop)];
+  };
+  // One exp per element and a few additions: about Softmax's three passes.
+  return { n: rows, run, cost: 12 * cols };
+}
+
+/**
+ * Passes over the elements (a range may end inside a row): the row maxima, the row sums of
+ * exp(x − max), each in a float64 slot per row added to in the row's order, the losses, then the
+ * backprop, which takes the exps again.
+ */
+function elementPasses({ rows, cols, x, labels, loss, backprop }: SparseXent): ElementPass[] {
+  const max = new Float64Array(rows).fill(Number.NEGATIVE_INFINITY);
+  const sum = new Float64Array(rows);
+  const maxPart = (r: number, s: number, e: number) => {
+    let m = max[r]!;
+    for (let i = s; i < e; i++) m = Math.max(m, x[i]!);
+    max[r] = m;
+  };
+  const sumPart = (r: number, s: number, e: number) => {
+    const m = max[r]!;
+    let acc = sum[r]!;
+    for (let i = s; i < e; i++) acc += Math.exp(x[i]! - m);
+    sum[r] = acc;
+  };
+  const lossPass = {
+    n: rows,
+    run: (s: number, e: number) => {
+      for (let r = s; r < e; r++) loss[r] = Math.log(sum[r]!) - (x[r * cols + labels[r]!]! - max[r]!);
+    },
+  };
+  const backpropPart = (r: number, s: number, e: number) => {
+    const m = max[r]!;
+    const total = sum[r]!;
+    const at = r * cols + labels[r]!;
+    for (let i = s; i < e; i++) backprop[i] = Math.exp(x[i]! - m) / total - (i === at ? 1 : 0);
+  };
+  const n = rows * cols;
+  return [
+    rowPass(n, cols, maxPart),
+    rowPass(n, cols, sumPart, 8),
+    lossPass,
+    rowPass(n, cols, backpropPart, 8),
+  ];
 }
 
 export const sparseSoftmaxCrossEntropyWithLogitsConfig: KernelConfig = {
@@ -63,11 +158,7 @@ export const sparseSoftmaxCrossEntropyWithLogitsConfig: KernelConfig = {
     checkTypeConstraint(c, "T", FLOAT_TYPES);
     checkTypeConstraint(c, "Tlabels", [T.int32, T.int64]);
     return {
-      compute(ctx) {
-        const [loss, backprop] = sparseSoftmaxCrossEntropyWithLogits(ctx.input(0), ctx.input(1));
-        ctx.setOutput(0, loss);
-        ctx.setOutput(1, backprop);
-      },
+      compute: (ctx) => computeJobOutputs(ctx, sparseSoftmaxCrossEntropyJob(ctx.input(0), ctx.input(1))),
     };
   }),
 };

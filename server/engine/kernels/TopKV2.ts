@@ -2,14 +2,25 @@
 // their indices; ties keep the lower index first (TF's stable order).
 
 import { invalidArgument } from "../framework/errors.js";
-import { bfloat16ToFloat, halfToFloat } from "../framework/float16.js";
 import { getAttrType } from "../framework/op-def.js";
+import type { KernelSlices, OpKernelContext } from "../framework/op-kernel.js";
 import { allocData, shapeString, Tensor } from "../framework/tensor.js";
-import { DataType } from "../framework/types.js";
+import type { DataType } from "../framework/types.js";
+import { computeJobOutputs, decodedInput, type ElementJob, runWhole } from "./util/element-slices.js";
 import { cpuKernel, type KernelConfig } from "./util/kernel-config.js";
-import { lanesOf, scalarValue, storage } from "./util/tensor-util.js";
+import { type Indexable, scalarValue, storage } from "./util/tensor-util.js";
 
 export function topK(input: Tensor, k: number, indexType: DataType): [Tensor, Tensor] {
+  const [values, indices] = runWhole(topKJob(input, k, indexType));
+  return [values!, indices!];
+}
+
+/**
+ * topK as an ElementJob (util/element-slices.ts): one pass over the rows, each sorted whole, so a
+ * range of rows gives each row exactly the order it gets in one run. half/bfloat16 rows are sorted
+ * on their decoded values (a pass of its own) and the values copied from the raw input.
+ */
+export function topKJob(input: Tensor, k: number, indexType: DataType): ElementJob<Tensor[]> {
   if (k < 0) throw invalidArgument(`Need k >= 0, got ${k}`);
   if (input.rank < 1 || input.shape[input.rank - 1]! < k) {
     throw invalidArgument(
@@ -21,33 +32,54 @@ export function topK(input: Tensor, k: number, indexType: DataType): [Tensor, Te
   const shape = [...input.shape.slice(0, -1), k];
   const values = allocData(input.dtype, rows * k, shape);
   const indices = allocData(indexType, rows * k, shape);
-  const src = storage(input);
+  const raw = storage(input);
+  const decoded = decodedInput(input);
+  const src = decoded.data as unknown as Indexable;
   const dst = values as unknown as { [i: number]: unknown };
-  const lanes = lanesOf(input.dtype);
   const key = (i: number) => src[i] as number | bigint;
   const order = new Array<number>(cols);
-  for (let r = 0; r < rows; r++) {
-    for (let j = 0; j < cols; j++) order[j] = j;
-    const base = r * cols;
-    order.sort((a, b) => {
-      const x = key(base + a);
-      const y = key(base + b);
-      if (x > y) return -1;
-      if (x < y) return 1;
-      // NaN sorts as the largest value (std::greater with NaN handling in TF's comparator).
-      const xn = typeof x === "number" && Number.isNaN(x);
-      const yn = typeof y === "number" && Number.isNaN(y);
-      if (xn !== yn) return xn ? -1 : 1;
-      return a - b;
-    });
-    for (let j = 0; j < k; j++) {
-      const from = base + order[j]!;
-      for (let l = 0; l < lanes; l++) dst[(r * k + j) * lanes + l] = src[from * lanes + l];
-      if (indices instanceof BigInt64Array) indices[r * k + j] = BigInt(order[j]!);
-      else (indices as Int32Array)[r * k + j] = order[j]!;
+  const sortRows = (start: number, end: number) => {
+    for (let r = start; r < end; r++) {
+      for (let j = 0; j < cols; j++) order[j] = j;
+      const base = r * cols;
+      order.sort((a, b) => {
+        const x = key(base + a);
+        const y = key(base + b);
+        if (x > y) return -1;
+        if (x < y) return 1;
+        // NaN sorts as the largest value (std::greater with NaN handling in TF's comparator).
+        const xn = typeof x === "number" && Number.isNaN(x);
+        const yn = typeof y === "number" && Number.isNaN(y);
+        if (xn !== yn) return xn ? -1 : 1;
+        return a - b;
+      });
+      for (let j = 0; j < k; j++) {
+        dst[r * k + j] = raw[base + order[j]!];
+        if (indices instanceof BigInt64Array) indices[r * k + j] = BigInt(order[j]!);
+        else (indices as Int32Array)[r * k + j] = order[j]!;
+      }
     }
-  }
-  return [new Tensor(input.dtype, shape, values), new Tensor(indexType, shape, indices)];
+  };
+  // k = 0 selects nothing: no row needs its order.
+  const sortPass = { n: k === 0 ? 0 : rows, run: sortRows, cost: sortCost(cols) };
+  return {
+    passes: [...decoded.passes, sortPass],
+    result: () => [new Tensor(input.dtype, shape, values), new Tensor(indexType, shape, indices)],
+  };
+}
+
+/**
+ * Work of sorting one row of `cols`, in plain element visits: ~cols·log2(cols) comparator calls,
+ * each about 10 element visits on the test machine.
+ */
+function sortCost(cols: number): number {
+  return Math.max(1, cols * Math.log2(Math.max(2, cols)) * 10);
+}
+
+function compute(ctx: OpKernelContext, indexType: DataType): undefined | KernelSlices {
+  const k = ctx.input(1);
+  if (k.rank !== 0) throw invalidArgument(`k must be 0-D, got shape ${shapeString(k.shape)}`);
+  return computeJobOutputs(ctx, topKJob(ctx.input(0), scalarValue(k), indexType));
 }
 
 export const topKV2Config: KernelConfig = {
@@ -64,38 +96,6 @@ export const topKV2Config: KernelConfig = {
   },
   kernel: cpuKernel("TopKV2", (c) => {
     const indexType = getAttrType(c.attrs, "index_type");
-    return {
-      compute(ctx) {
-        const k = ctx.input(1);
-        if (k.rank !== 0) throw invalidArgument(`k must be 0-D, got shape ${shapeString(k.shape)}`);
-        const input = ctx.input(0);
-        const sortable =
-          input.dtype === DataType.DT_HALF || input.dtype === DataType.DT_BFLOAT16
-            ? decodeHalfLike(input)
-            : input;
-        const [v, i] = topK(sortable, scalarValue(k), indexType);
-        ctx.setOutput(0, sortable === input ? v : reencode(input, i));
-        ctx.setOutput(1, i);
-      },
-    };
+    return { compute: (ctx) => compute(ctx, indexType) };
   }),
 };
-
-/** half/bfloat16 sort on decoded values; the result values are gathered from the raw input. */
-function decodeHalfLike(t: Tensor): Tensor {
-  const raw = t.data as Uint16Array;
-  const f = new Float32Array(raw.length);
-  const decode = t.dtype === DataType.DT_BFLOAT16 ? bfloat16ToFloat : halfToFloat;
-  for (let i = 0; i < raw.length; i++) f[i] = decode(raw[i]!);
-  return new Tensor(DataType.DT_FLOAT, t.shape, f);
-}
-
-function reencode(input: Tensor, indices: Tensor): Tensor {
-  const cols = input.shape[input.rank - 1]!;
-  const k = indices.shape[indices.rank - 1]!;
-  const out = new Uint16Array(indices.numElements);
-  const raw = input.data as Uint16Array;
-  const idx = indices.data as unknown as { [i: number]: number | bigint };
-  for (let i = 0; i < out.length; i++) out[i] = raw[Math.floor(i / k) * cols + Number(idx[i]!)]!;
-  return new Tensor(input.dtype, indices.shape, out);
-}

@@ -4,7 +4,8 @@
 // the sparse segment reductions and their gradients, DynamicPartition, DynamicStitch, Softmax,
 // Cumsum, MirrorPadGrad, pooling (2-D and 3-D, with the gradients), the random fills, Multinomial,
 // Range, LinSpace, OneHot, ClipByValue, the matrix band/diagonal ops, ReverseSequence, Where,
-// Bincount, the space/depth/batch copies and the resizes with their gradients in slices
+// Bincount, the space/depth/batch copies, the resizes with their gradients, TopKV2, InTopK, the
+// softmax cross-entropy losses, L2Loss, BiasAddGrad, LRN/LRNGrad, Unique and the colour-space ops in slices
 // (util/element-slices.ts) give the bits of the same job run whole, for every storage kind and
 // with broadcasting, cut at piece sizes that split the innermost runs at odd places; the kernels
 // take the sliced path only for large tensors; slices abandoned midway (what the executor does to
@@ -45,6 +46,7 @@ import { avgPool3DGrad, avgPool3DGradJob } from "./AvgPool3DGrad.js";
 import { avgPoolGrad, avgPoolGradJob } from "./AvgPoolGrad.js";
 import { batchToSpaceND, batchToSpaceNDJob } from "./BatchToSpaceND.js";
 import { biasAdd } from "./BiasAdd.js";
+import { biasAddGrad, biasAddGradJob } from "./BiasAddGrad.js";
 import { broadcastToJob } from "./BroadcastTo.js";
 import { castJob } from "./Cast.js";
 import { clipByValue, clipByValueJob } from "./ClipByValue.js";
@@ -62,9 +64,13 @@ import { erf } from "./Erf.js";
 import { fillJob, onesLike } from "./Fill.js";
 import { gatherNd, gatherNdJob } from "./GatherNd.js";
 import { gather, gatherJob } from "./GatherV2.js";
+import { inTopK, inTopKJob } from "./InTopKV2.js";
+import { l2Loss, l2LossJob } from "./L2Loss.js";
 import { lessFns } from "./Less.js";
 import { linSpace, linSpaceJob } from "./LinSpace.js";
 import { logicalNot } from "./LogicalNot.js";
+import { lrn, lrnJob } from "./LRN.js";
+import { lrnGrad, lrnGradJob } from "./LRNGrad.js";
 import { matrixBandPart, matrixBandPartJob } from "./MatrixBandPart.js";
 import { LEFT_LEFT } from "./MatrixDiag.js";
 import { matrixDiagPart, matrixDiagPartJob } from "./MatrixDiagPartV3.js";
@@ -100,13 +106,19 @@ import { scatterNd, scatterNdJob } from "./ScatterNd.js";
 import { selectJob, selectV2Job } from "./Select.js";
 import { sliceJob } from "./Slice.js";
 import { softmax, softmaxJob } from "./Softmax.js";
+import { softmaxCrossEntropyJob, softmaxCrossEntropyWithLogits } from "./SoftmaxCrossEntropyWithLogits.js";
 import { spaceToBatchND, spaceToBatchNDJob } from "./SpaceToBatchND.js";
 import { spaceToDepth, spaceToDepthJob } from "./SpaceToDepth.js";
+import {
+  sparseSoftmaxCrossEntropyJob,
+  sparseSoftmaxCrossEntropyWithLogits,
+} from "./SparseSoftmaxCrossEntropyWithLogits.js";
 import { split, splitJob } from "./Split.js";
 import { splitVJob } from "./SplitV.js";
 import { sqrtFns } from "./Sqrt.js";
 import { stridedSlice, stridedSliceJob } from "./StridedSlice.js";
 import { tileJob } from "./Tile.js";
+import { topK, topKJob } from "./TopKV2.js";
 import { transpose, transposeJob } from "./Transpose.js";
 import { truncatedNormal, truncatedNormalJob } from "./TruncatedNormal.js";
 import { assertSameBits } from "./testing/bits.js";
@@ -2262,4 +2274,313 @@ test("Poisson draws in slices give the whole run's bits; a NaN rate fails before
     () => step([ints([2 ** 12]), nan]),
     /Poisson sampling with rate NaN does not terminate for output type int64/,
   );
+});
+
+test("TopKV2 in slices of whole rows has the bits of one run, every row sorted as before", () => {
+  for (const dt of [F, DataType.DT_DOUBLE, DataType.DT_HALF, DataType.DT_BFLOAT16, I32, DataType.DT_INT64]) {
+    for (const shape of [
+      [37, 19],
+      [5, 3, 11],
+    ]) {
+      const cols = shape.at(-1)!;
+      const x = tensor(dt, shape, 80);
+      for (const k of [1, 5, cols]) {
+        for (const it of [I32, DataType.DT_INT64]) {
+          assertSlicedOutputsAreWhole(() => topKJob(x, k, it), `TopKV2 ${dt} [${shape}] k=${k} ${it}`, 97);
+        }
+      }
+      const none = runWhole(topKJob(x, 0, I32));
+      assert.deepEqual(
+        none.map((t) => t.shape),
+        [
+          [...shape.slice(0, -1), 0],
+          [...shape.slice(0, -1), 0],
+        ],
+      );
+    }
+  }
+  // Ties keep the lower index first, NaN sorts largest; half values are the raw input's bits.
+  const x = new Tensor(DataType.DT_HALF, [2, 4], float32ToHalfArray([1, Number.NaN, 3, 1, -0, 0, 2, 0]));
+  const [values, indices] = drainOutputs(topKJob(x, 3, I32));
+  assert.deepEqual(Array.from(indices!.data as Int32Array), [1, 2, 0, 2, 0, 1]);
+  const raw = x.data as Uint16Array;
+  assert.deepEqual(Array.from(values!.data as Uint16Array), [raw[1], raw[2], raw[0], raw[6], raw[4], raw[5]]);
+  assert.throws(() => topKJob(x, 5, I32), /input must have at least k columns. Had 4, needed 5/);
+});
+
+test("SoftmaxCrossEntropyWithLogits in slices, of whole rows or cutting rows anywhere, has the bits of one run", () => {
+  for (const dt of [F, DataType.DT_DOUBLE, DataType.DT_HALF, DataType.DT_BFLOAT16]) {
+    for (const [fs, ls] of [
+      [
+        [13, 29],
+        [13, 29],
+      ],
+      [
+        [1, 29],
+        [13, 29],
+      ],
+      [
+        [13, 29],
+        [13, 1],
+      ],
+      [
+        [400, 1],
+        [400, 1],
+      ],
+    ]) {
+      const f = tensor(dt, fs!, 81);
+      const l = tensor(dt, ls!, 82);
+      // Rows of more than 8 classes in passes over the elements, and every row whole.
+      for (const upTo of [8, undefined]) {
+        assertSlicedOutputsAreWhole(
+          () => softmaxCrossEntropyJob(f, l, upTo),
+          `SoftmaxCrossEntropyWithLogits ${dt} [${fs}] [${ls}] rows up to ${upTo}`,
+          23,
+        );
+      }
+      assertSameOutputs(softmaxCrossEntropyJob(f, l, 8), softmaxCrossEntropyJob(f, l), "passes and rows");
+    }
+  }
+  // One loop per row with the row's exps kept (the form the passes replace) gives the same bits.
+  const [rows, cols] = [7, 301];
+  const f = tensor(F, [rows, cols], 83);
+  const l = tensor(F, [rows, cols], 84);
+  const [xs, ys] = [f.data as Float32Array, l.data as Float32Array];
+  const loss = new Float32Array(rows);
+  const backprop = new Float32Array(rows * cols);
+  const e = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let c = 0; c < cols; c++) max = Math.max(max, xs[o + c]!);
+    let sum = 0;
+    for (let c = 0; c < cols; c++) {
+      e[c] = Math.exp(xs[o + c]! - max);
+      sum += e[c]!;
+    }
+    let acc = 0;
+    for (let c = 0; c < cols; c++) {
+      acc += ys[o + c]! * (Math.log(sum) - (xs[o + c]! - max));
+      backprop[o + c] = e[c]! / sum - ys[o + c]!;
+    }
+    loss[r] = acc;
+  }
+  for (const upTo of [8, undefined]) {
+    const [gotLoss, gotBackprop] = drainOutputs(softmaxCrossEntropyJob(f, l, upTo));
+    assertSameTensor(gotLoss!, new Tensor(F, [rows], loss), `SoftmaxCrossEntropyWithLogits loss ${upTo}`);
+    assertSameTensor(gotBackprop!, new Tensor(F, [rows, cols], backprop), `backprop ${upTo}`);
+  }
+  const [wholeLoss, wholeBackprop] = softmaxCrossEntropyWithLogits(f, l);
+  assertSameTensor(wholeLoss, new Tensor(F, [rows], loss), "SoftmaxCrossEntropyWithLogits loss");
+  assertSameTensor(wholeBackprop, new Tensor(F, [rows, cols], backprop), "backprop");
+});
+
+test("SparseSoftmaxCrossEntropyWithLogits in slices has the bits of one run; bad labels fail before any slice", () => {
+  for (const dt of [F, DataType.DT_DOUBLE, DataType.DT_HALF, DataType.DT_BFLOAT16]) {
+    for (const [rows, cols] of [
+      [13, 29],
+      [400, 1],
+      [3, 1000],
+    ]) {
+      const f = tensor(dt, [rows!, cols!], 85);
+      for (const lt of [I32, DataType.DT_INT64]) {
+        const ids = Array.from({ length: rows! }, (_, i) => (i * 7) % cols!);
+        const labels =
+          lt === I32
+            ? new Tensor(I32, [rows!], Int32Array.from(ids))
+            : new Tensor(lt, [rows!], BigInt64Array.from(ids, BigInt));
+        for (const upTo of [8, undefined]) {
+          assertSlicedOutputsAreWhole(
+            () => sparseSoftmaxCrossEntropyJob(f, labels, upTo),
+            `SparseSoftmaxCrossEntropyWithLogits ${dt} [${rows}, ${cols}] ${lt} rows up to ${upTo}`,
+            23,
+          );
+        }
+        assertSameOutputs(
+          sparseSoftmaxCrossEntropyJob(f, labels, 8),
+          sparseSoftmaxCrossEntropyJob(f, labels),
+          "passes and rows",
+        );
+      }
+    }
+  }
+  // Against one loop per row, as the kernel was written before it ran in passes.
+  const [rows, cols] = [6, 257];
+  const f = tensor(F, [rows, cols], 86);
+  const xs = f.data as Float32Array;
+  const ids = [0, 256, 3, 100, 7, 128];
+  const loss = new Float32Array(rows);
+  const backprop = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let c = 0; c < cols; c++) max = Math.max(max, xs[o + c]!);
+    let sum = 0;
+    for (let c = 0; c < cols; c++) sum += Math.exp(xs[o + c]! - max);
+    loss[r] = Math.log(sum) - (xs[o + ids[r]!]! - max);
+    for (let c = 0; c < cols; c++)
+      backprop[o + c] = Math.exp(xs[o + c]! - max) / sum - (c === ids[r] ? 1 : 0);
+  }
+  for (const upTo of [8, undefined]) {
+    const [gotLoss, gotBackprop] = drainOutputs(sparseSoftmaxCrossEntropyJob(f, ints(ids), upTo));
+    assertSameTensor(
+      gotLoss!,
+      new Tensor(F, [rows], loss),
+      `SparseSoftmaxCrossEntropyWithLogits loss ${upTo}`,
+    );
+    assertSameTensor(gotBackprop!, new Tensor(F, [rows, cols], backprop), `backprop ${upTo}`);
+  }
+  assert.throws(
+    () => sparseSoftmaxCrossEntropyJob(f, ints([0, 1, 257, 2, -1, 3])),
+    /Received a label value of 257 which is outside the valid range of \[0, 257\)\. {2}Label values: 0 1 257 2 -1 3/,
+  );
+});
+
+test("InTopK in slices that end inside a row gives the verdicts of one run", () => {
+  const [batch, classes] = [41, 37];
+  const p = tensor(F, [batch, classes], 87); // a NaN in row 0, an infinity in row 0
+  const ps = p.data as Float32Array;
+  ps[5 * classes + 30] = Number.NEGATIVE_INFINITY;
+  const targets = Array.from({ length: batch }, (_, i) => ((i * 11) % (classes + 3)) - 1); // some out of range
+  for (const k of [-1, 0, 1, 5, classes, classes + 1]) {
+    const kT = new Tensor(DataType.DT_INT64, [], BigInt64Array.from([BigInt(k)]));
+    assertSlicedIsWhole(() => inTopKJob(p, ints(targets), kT), `InTopK k=${k}`, 23);
+    // Fewer than k classes strictly higher, the target in range and every prediction finite.
+    const want = new Uint8Array(batch);
+    for (let b = 0; b < batch; b++) {
+      const row = Array.from(ps.subarray(b * classes, (b + 1) * classes));
+      const t = targets[b]!;
+      if (t < 0 || t >= classes || !row.every(Number.isFinite)) continue;
+      want[b] = row.filter((v) => v > row[t]!).length < k ? 1 : 0;
+    }
+    assertSameTensor(
+      drainJob(inTopKJob(p, ints(targets), kT)),
+      new Tensor(DataType.DT_BOOL, [batch], want),
+      `k=${k}`,
+    );
+  }
+});
+
+test("L2Loss, BiasAddGrad, LRN and LRNGrad in slices have the bits of one run", () => {
+  for (const dt of [F, DataType.DT_DOUBLE, DataType.DT_HALF, DataType.DT_BFLOAT16]) {
+    assertSlicedIsWhole(() => l2LossJob(tensor(dt, [5001], 88)), `L2Loss ${dt}`);
+  }
+  const xs = tensor(F, [5001], 88).data as Float32Array;
+  let s = 0;
+  for (const v of xs) s += v * v;
+  assertSameTensor(
+    l2Loss(tensor(F, [5001], 88)),
+    new Tensor(F, [], Float32Array.from([s / 2])),
+    "L2Loss sum",
+  );
+  for (const dt of [
+    F,
+    DataType.DT_DOUBLE,
+    DataType.DT_HALF,
+    I32,
+    DataType.DT_UINT8,
+    DataType.DT_INT64,
+    DataType.DT_COMPLEX64,
+  ]) {
+    for (const shape of [
+      [31, 7],
+      [3, 7, 5, 11],
+    ]) {
+      for (const fmt of ["NHWC", "NCHW"] as const) {
+        assertSlicedIsWhole(
+          () => biasAddGradJob(tensor(dt, shape, 89), fmt),
+          `BiasAddGrad ${dt} [${shape}] ${fmt}`,
+          23,
+        );
+      }
+    }
+  }
+  for (const dt of [F, DataType.DT_HALF]) {
+    const [g, x, y] = [90, 91, 92].map((seed) => tensor(dt, [2, 5, 3, 13], seed)) as [Tensor, Tensor, Tensor];
+    for (const depthRadius of [0, 2, 20]) {
+      const o = { depthRadius, bias: 1, alpha: Math.fround(0.3), beta: 0.75 };
+      assertSlicedIsWhole(() => lrnJob(x, o), `LRN ${dt} r=${depthRadius}`, 23);
+      assertSlicedIsWhole(() => lrnGradJob(g, x, y, o), `LRNGrad ${dt} r=${depthRadius}`, 23);
+    }
+  }
+});
+
+/** Two jobs of several outputs, run whole, give the same bits. */
+function assertSameOutputs(a: ElementJob<Tensor[]>, b: ElementJob<Tensor[]>, what: string): void {
+  const [x, y] = [runWhole(a), runWhole(b)];
+  assert.equal(x.length, y.length, `${what}: outputs`);
+  x.forEach((t, i) => {
+    assertSameTensor(t, y[i]!, `${what} output ${i}`);
+  });
+}
+
+/** Runs a job of several outputs in slices of 97 elements. */
+function drainOutputs(job: ElementJob<Tensor[]>): Tensor[] {
+  const g = jobSlices(job, 97);
+  for (let r = g.next(); ; r = g.next()) if (r.done) return r.value;
+}
+
+test("TopKV2, the losses, InTopKV2, BiasAddGrad and LRN take the sliced path only over large tensors", () => {
+  const scalarI32 = (v: number) => new Tensor(I32, [], Int32Array.from([v]));
+  const labels = (r: number) =>
+    new Tensor(
+      DataType.DT_INT64,
+      [r],
+      BigInt64Array.from({ length: r }, (_, i) => BigInt((i * 7) % 64)),
+    );
+  const lrnAttrs = { depth_radius: attr.int(5), alpha: attr.float(0.25), beta: attr.float(0.75) };
+  const lrnOpts = { depthRadius: 5, bias: 1, alpha: 0.25, beta: 0.75 };
+  const cases: [string, Record<string, AttrValue>, (rows: number) => Tensor[], (t: Tensor[]) => Tensor[]][] =
+    [
+      ["TopKV2", { T: attr.type(F) }, (r) => [floats([r, 64], 93), scalarI32(5)], ([x]) => topK(x!, 5, I32)],
+      [
+        "SoftmaxCrossEntropyWithLogits",
+        { T: attr.type(F) },
+        (r) => [floats([r, 64], 94), floats([r, 64], 95)],
+        ([f, l]) => softmaxCrossEntropyWithLogits(f!, l!),
+      ],
+      [
+        "SparseSoftmaxCrossEntropyWithLogits",
+        { T: attr.type(F) },
+        (r) => [floats([r, 64], 96), labels(r)],
+        ([f, l]) => sparseSoftmaxCrossEntropyWithLogits(f!, l!),
+      ],
+      [
+        "InTopKV2",
+        { T: attr.type(I32) },
+        (r) => [floats([r, 64], 97), ints(Array.from({ length: r }, (_, i) => i % 64)), scalarI32(3)],
+        ([p, t, k]) => [inTopK(p!, t!, k!)],
+      ],
+      ["L2Loss", { T: attr.type(F) }, (r) => [floats([r, 64], 98)], ([x]) => [l2Loss(x!)]],
+      ["BiasAddGrad", { T: attr.type(F) }, (r) => [floats([r, 64], 99)], ([x]) => [biasAddGrad(x!)]],
+      [
+        "LRN",
+        { T: attr.type(F), ...lrnAttrs },
+        (r) => [floats([r, 1, 1, 64], 100)],
+        ([x]) => [lrn(x!, lrnOpts)],
+      ],
+      [
+        "LRNGrad",
+        { T: attr.type(F), ...lrnAttrs },
+        (r) => [101, 102, 103].map((seed) => floats([r, 1, 1, 64], seed)),
+        ([g, x, y]) => [lrnGrad(g!, x!, y!, lrnOpts)],
+      ],
+    ];
+  for (const [op, attrs, inputsOf, whole] of cases) {
+    const small = startKernel(op, { attrs, inputs: inputsOf(64) });
+    assert.equal(small.slices, undefined, `a small ${op} runs within compute`);
+    assert.ok(small.outputs.at(-1), `a small ${op} sets its outputs at once`);
+    const inputs = inputsOf(SLICED_MIN_ELEMENTS / 64);
+    const big = startKernel(op, { attrs, inputs });
+    assert.ok(big.slices, `a large ${op} continues in slices`);
+    assert.equal(big.outputs[0], undefined, `${op}: no output before the slices have run`);
+    let pieces = 0;
+    for (let r = big.slices.next(); !r.done; r = big.slices.next()) pieces++;
+    assert.ok(pieces >= 4, `${op}: only ${pieces} pieces`);
+    whole(inputs).forEach((want, i) => {
+      const got = big.outputs[i];
+      assert.ok(got, `${op} set output ${i}`);
+      assertSameTensor(got, want, `${op} output ${i}`);
+    });
+  }
 });

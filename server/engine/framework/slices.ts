@@ -10,7 +10,7 @@
 // function: no promise per yield, and a yield is only a counter check when no slice boundary is due.
 
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { scavengeAtSliceBoundary } from "./young-generation.js";
+import { scavengeWhenYoungFull } from "./young-generation.js";
 
 /** A pass that yields between pieces of work and returns T. */
 export type Sliced<T> = Generator<void, T, void>;
@@ -26,24 +26,29 @@ export function runToEnd<T>(pass: Sliced<T>): T {
   }
 }
 
-/** Default slice: the longest time a pass keeps the thread before letting other work run. */
-export const DEFAULT_SLICE_MS = 4;
+/**
+ * Default slice: the longest time a pass keeps the thread before letting other work run. 2 ms keeps
+ * another client's added wait under 10 ms at p99 with the scavenges below; 4 ms did not, and cost
+ * the pass no less wall time (docs/benchmarks.md, "Big graphs").
+ */
+export const DEFAULT_SLICE_MS = 2;
 
 /**
  * Runs a sliced pass, giving the event loop a turn (setImmediate: after pending I/O) whenever the
- * current slice has run `sliceMs`, after a scavenge of what the slice kept (young-generation.ts).
+ * current slice has run `sliceMs`. After every piece, `betweenPieces` runs: by default a scavenge
+ * once the young generation holds what a short pause can copy (young-generation.ts).
  */
 export async function runInSlices<T>(
   pass: Sliced<T>,
   sliceMs = DEFAULT_SLICE_MS,
-  atBoundary: () => void = scavengeAtSliceBoundary,
+  betweenPieces: () => void = scavengeWhenYoungFull,
 ): Promise<T> {
   let sliceStart = performance.now();
   for (;;) {
     const r = pass.next();
     if (r.done) return r.value;
+    betweenPieces();
     if (performance.now() - sliceStart >= sliceMs) {
-      atBoundary();
       await nextTurn();
       sliceStart = performance.now();
     }

@@ -3,7 +3,7 @@ import { constants, PerformanceObserver } from "node:perf_hooks";
 import { test } from "node:test";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { runInSlices, type Sliced } from "./slices.js";
-import { scavengeAtSliceBoundary, YOUNG_LIMIT_BYTES } from "./young-generation.js";
+import { scavengeWhenYoungFull, YOUNG_LIMIT_BYTES } from "./young-generation.js";
 
 /** Start times of the scavenges while `body` runs (gc entries arrive after a turn of the event loop). */
 async function scavengeStarts(body: () => Promise<void> | void): Promise<number[]> {
@@ -41,44 +41,44 @@ function keepYoung(bytes: number): unknown[] {
  */
 function grownYoungGeneration(): unknown[] {
   const kept = keepYoung(48 * 1024 * 1024);
-  scavengeAtSliceBoundary();
+  scavengeWhenYoungFull();
   return kept;
 }
 
-test("a slice boundary scavenges once the young generation holds more than the limit", async () => {
+test("a scavenge is asked for once the young generation holds more than the limit", async () => {
   const grown = grownYoungGeneration();
   const kept = keepYoung(YOUNG_LIMIT_BYTES * 1.5);
   let from = 0;
   let to = 0;
   const starts = await scavengeStarts(() => {
     from = performance.now();
-    scavengeAtSliceBoundary();
+    scavengeWhenYoungFull();
     to = performance.now();
   });
   assert.equal(within(starts, from, to), 1);
   assert.ok(kept.length > 0 && grown.length > 0);
 });
 
-test("a slice boundary right after a scavenge asks for none", async () => {
-  scavengeAtSliceBoundary();
+test("none is asked for right after a scavenge", async () => {
+  scavengeWhenYoungFull();
   const starts = await scavengeStarts(() => {
-    scavengeAtSliceBoundary();
+    scavengeWhenYoungFull();
   });
   assert.equal(starts.length, 0);
 });
 
-test("runInSlices stops at the boundary after each slice, before other work runs", async () => {
+test("runInSlices offers a scavenge after every piece, and other work runs between slices", async () => {
   const events: string[] = [];
   function* pass(): Sliced<number> {
     for (let i = 0; i < 3; i++) {
       const until = performance.now() + 2;
       while (performance.now() < until) {}
-      events.push(`slice ${i}`);
+      events.push(`piece ${i}`);
       setImmediate(() => events.push(`other ${i}`));
       yield;
     }
     return 3;
   }
-  assert.equal(await runInSlices(pass(), 1, () => events.push("boundary")), 3);
-  assert.deepEqual(events.slice(0, 6), ["slice 0", "boundary", "other 0", "slice 1", "boundary", "other 1"]);
+  assert.equal(await runInSlices(pass(), 1, () => events.push("scavenge?")), 3);
+  assert.deepEqual(events.slice(0, 6), ["piece 0", "scavenge?", "other 0", "piece 1", "scavenge?", "other 1"]);
 });

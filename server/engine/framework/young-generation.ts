@@ -1,16 +1,15 @@
-// Young-generation collections at the boundaries of a big graph's slices (docs/architecture.md,
+// Young-generation collections between the pieces of a big graph's passes (docs/architecture.md,
 // "Big graphs and the event loop").
 //
 // Building a big graph keeps almost everything it allocates, so V8's scavenges, which copy the
 // young generation's live objects, are long while it runs: with Node's 16 MB semi-spaces a
 // 100,000-node CreateSession pays ~60 scavenges of 9–55 ms each, pauses that every other client of
-// the RPC thread waits through wherever they fall, in the middle of a slice included. A smaller
-// young generation (`--max-semi-space-size=4`) shortens them to a quarter for the same CPU, but for
-// the whole process, small calls included, whose garbage is short-lived and best left to the large
-// young generation. So the sliced passes ask for a scavenge themselves when they give up the thread
-// and the young generation holds more than YOUNG_LIMIT_BYTES: each pause then copies only what the
-// last slice or two kept, and it falls at the slice's end, not in the middle of another client's
-// turn. Nothing changes for work that never reaches a slice boundary.
+// the RPC thread waits through. A smaller young generation (`--max-semi-space-size=4`) shortens
+// them for the same CPU, but for the whole process, small calls included, whose garbage is
+// short-lived and best left to the large young generation. So the sliced passes ask for a
+// scavenge themselves between their pieces (every few hundred nodes) once the young generation
+// holds more than YOUNG_LIMIT_BYTES: each pause then copies at most that much, a millisecond or
+// two. Nothing changes for work outside the sliced passes.
 //
 // V8 offers a scavenge only through its `gc` extension; turning the flag on while one context is
 // made gives that context's function and leaves every other context (workers included) without
@@ -19,7 +18,7 @@
 import { getHeapSpaceStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 
-/** Young-generation bytes above which a slice boundary asks for a scavenge (a pause of ~1–3 ms). */
+/** Young-generation bytes above which a pass asks for a scavenge (a pause of ~1–3 ms). */
 export const YOUNG_LIMIT_BYTES = 2 * 1024 * 1024;
 
 type GcFunction = (options: { type: "minor"; execution: "sync" }) => void;
@@ -44,10 +43,10 @@ function youngBytes(): number {
 }
 
 /**
- * At a slice boundary: scavenges now if the young generation holds more than YOUNG_LIMIT_BYTES,
- * so the next pause is short and falls here.
+ * Between two pieces of a pass: scavenges now if the young generation holds more than
+ * YOUNG_LIMIT_BYTES, so no pause copies more than that.
  */
-export function scavengeAtSliceBoundary(): void {
+export function scavengeWhenYoungFull(): void {
   if (scavenge === null) scavenge = gcExtension();
   if (scavenge !== undefined && youngBytes() > YOUNG_LIMIT_BYTES)
     scavenge({ type: "minor", execution: "sync" });

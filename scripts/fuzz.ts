@@ -4,9 +4,9 @@
 // anything was found (the findings are printed with their inputs) or the canary went wrong.
 
 import { resourceUsage } from "node:process";
+import { parseArgs } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { parseArgs } from "node:util";
 import { create } from "@bufbuild/protobuf";
 import fc from "fast-check";
 import { CreateSessionRequestSchema } from "../gen/tensorflow/core/protobuf/master_pb.js";

@@ -80,5 +80,12 @@ test("runInSlices offers a scavenge after every piece, and other work runs betwe
     return 3;
   }
   assert.equal(await runInSlices(pass(), 1, () => events.push("scavenge?")), 3);
-  assert.deepEqual(events.slice(0, 6), ["piece 0", "scavenge?", "other 0", "piece 1", "scavenge?", "other 1"]);
+  assert.deepEqual(events.slice(0, 6), [
+    "piece 0",
+    "scavenge?",
+    "other 0",
+    "piece 1",
+    "scavenge?",
+    "other 1",
+  ]);
 });

@@ -1087,23 +1087,50 @@ type LargeCase = [
   (t: Tensor[]) => Tensor,
 ];
 
+/** An op of one or more outputs, its attrs, its inputs for `rows` rows of 64, and its whole-run outputs. */
+type LargeOutputsCase = readonly [
+  string,
+  Record<string, AttrValue>,
+  (rows: number) => Tensor[],
+  (t: Tensor[]) => Tensor[],
+];
+
 /** Each op over 64 rows finishes within compute; over SLICED_MIN_ELEMENTS it runs in slices, to the whole run's bits. */
 function assertLargeOnlySliced(cases: readonly LargeCase[]): void {
-  for (const [op, inputsOf, extra, whole] of cases) {
-    const attrs = { T: attr.type(F), ...extra };
+  assertLargeOnlySlicedOutputs(
+    cases.map(([op, inputsOf, extra, whole]) => [
+      op,
+      { T: attr.type(F), ...extra },
+      inputsOf,
+      (t: Tensor[]) => [whole(t)],
+    ]),
+  );
+}
+
+/**
+ * Each op over 64 rows finishes within compute with every output set; over SLICED_MIN_ELEMENTS it
+ * runs in slices, sets no output until they end, then every output with the whole run's bits.
+ */
+function assertLargeOnlySlicedOutputs(cases: readonly LargeOutputsCase[]): void {
+  for (const [op, attrs, inputsOf, whole] of cases) {
     const small = startKernel(op, { attrs, inputs: inputsOf(64) });
     assert.equal(small.slices, undefined, `a small ${op} runs within compute`);
-    assert.ok(small.outputs[0], `a small ${op} sets its output at once`);
     const inputs = inputsOf(SLICED_MIN_ELEMENTS / 64);
     const big = startKernel(op, { attrs, inputs });
     assert.ok(big.slices, `a large ${op} continues in slices`);
-    assert.equal(big.outputs[0], undefined, `${op}: no output before the slices have run`);
+    assert.ok(
+      big.outputs.every((t) => t === undefined),
+      `${op}: no output before the slices have run`,
+    );
     let pieces = 0;
     for (let r = big.slices.next(); !r.done; r = big.slices.next()) pieces++;
     assert.ok(pieces >= 4, `${op}: only ${pieces} pieces`);
-    const got = big.outputs[0];
-    assert.ok(got, `${op} set its output`);
-    assertSameTensor(got, whole(inputs), op);
+    whole(inputs).forEach((want, i) => {
+      assert.ok(small.outputs[i], `a small ${op} sets output ${i} at once`);
+      const got = big.outputs[i];
+      assert.ok(got, `${op} set output ${i}`);
+      assertSameTensor(got, want, `${op} output ${i}`);
+    });
   }
 }
 
@@ -1313,26 +1340,14 @@ test("the pooling gradients, 3-D pooling and MirrorPadGrad take the sliced path 
   assertLargeOnlySliced(cases);
   const inputsOf = (r: number) => [floats(image(r), 123)];
   const attrs = { T: attr.type(F), ...pool, Targmax: attr.type(DataType.DT_INT64) };
-  const small = startKernel("MaxPoolWithArgmax", { attrs, inputs: inputsOf(64) });
-  assert.equal(small.slices, undefined, "a small MaxPoolWithArgmax runs within compute");
-  assert.ok(small.outputs[1], "a small MaxPoolWithArgmax sets its outputs at once");
-  const inputs = inputsOf(SLICED_MIN_ELEMENTS / 64);
-  const big = startKernel("MaxPoolWithArgmax", { attrs, inputs });
-  assert.ok(big.slices, "a large MaxPoolWithArgmax continues in slices");
-  assert.equal(big.outputs[0], undefined, "MaxPoolWithArgmax: no output before the slices have run");
-  let pieces = 0;
-  for (let r = big.slices.next(); !r.done; r = big.slices.next()) pieces++;
-  assert.ok(pieces >= 4, `MaxPoolWithArgmax: only ${pieces} pieces`);
-  maxPoolWithArgmax(inputs[0]!, a, false, DataType.DT_INT64).forEach((want, i) => {
-    const got = big.outputs[i];
-    assert.ok(got, `MaxPoolWithArgmax set output ${i}`);
-    assertSameTensor(got, want, `MaxPoolWithArgmax output ${i}`);
-  });
+  assertLargeOnlySlicedOutputs([
+    ["MaxPoolWithArgmax", attrs, inputsOf, ([x]) => maxPoolWithArgmax(x!, a, false, DataType.DT_INT64)],
+  ]);
 });
 
 test("Split and Unpack take the sliced path only over large tensors and set every output at the end", () => {
   const dim0 = new Tensor(I32, [], Int32Array.from([1]));
-  for (const [op, attrs, inputsOf, whole] of [
+  assertLargeOnlySlicedOutputs([
     [
       "Split",
       { T: attr.type(F), num_split: attr.int(4) },
@@ -1345,23 +1360,7 @@ test("Split and Unpack take the sliced path only over large tensors and set ever
       (r: number) => [floats([r, 4, 16], 65)],
       (t: Tensor[]) => unpack(t[0]!, 4, 1),
     ],
-  ] as const) {
-    const small = startKernel(op, { attrs, inputs: inputsOf(64) });
-    assert.equal(small.slices, undefined, `a small ${op} runs within compute`);
-    assert.ok(small.outputs[3], `a small ${op} sets its outputs at once`);
-    const inputs = inputsOf(SLICED_MIN_ELEMENTS / 64);
-    const big = startKernel(op, { attrs, inputs });
-    assert.ok(big.slices, `a large ${op} continues in slices`);
-    assert.equal(big.outputs[0], undefined, `${op}: no output before the slices have run`);
-    let pieces = 0;
-    for (let r = big.slices.next(); !r.done; r = big.slices.next()) pieces++;
-    assert.ok(pieces >= 4, `${op}: only ${pieces} pieces`);
-    whole(inputs).forEach((want, i) => {
-      const got = big.outputs[i];
-      assert.ok(got, `${op} set output ${i}`);
-      assertSameTensor(got, want, `${op} output ${i}`);
-    });
-  }
+  ]);
 });
 
 test("a large Sum abandoned between slices stops there: no output, and the rest never runs", () => {
@@ -1523,9 +1522,8 @@ test("TensorScatter, the sparse segment reductions and DynamicStitch take the sl
 });
 
 test("DynamicPartition and SparseSegmentMeanGradV2 take the sliced path only over large tensors and set every output at the end", () => {
-  const big = SLICED_MIN_ELEMENTS / 64;
   const segIds = (r: number) => ints(Array.from({ length: r }, (_, i) => i >> 2));
-  for (const [op, attrs, inputsOf, whole] of [
+  assertLargeOnlySlicedOutputs([
     [
       "DynamicPartition",
       { T: attr.type(F), num_partitions: attr.int(3) },
@@ -1543,23 +1541,7 @@ test("DynamicPartition and SparseSegmentMeanGradV2 take the sliced path only ove
       ],
       (t: Tensor[]) => sparseSegmentGrad(t[0]!, t[1]!, t[2]!, t[3]!, "mean", true),
     ],
-  ] as const) {
-    const small = startKernel(op, { attrs, inputs: inputsOf(64) });
-    assert.equal(small.slices, undefined, `a small ${op} runs within compute`);
-    assert.ok(small.outputs[1], `a small ${op} sets its outputs at once`);
-    const inputs = inputsOf(big);
-    const run = startKernel(op, { attrs, inputs });
-    assert.ok(run.slices, `a large ${op} continues in slices`);
-    assert.equal(run.outputs[0], undefined, `${op}: no output before the slices have run`);
-    let pieces = 0;
-    for (let r = run.slices.next(); !r.done; r = run.slices.next()) pieces++;
-    assert.ok(pieces >= 4, `${op}: only ${pieces} pieces`);
-    whole(inputs).forEach((want, i) => {
-      const got = run.outputs[i];
-      assert.ok(got, `${op} set output ${i}`);
-      assertSameTensor(got, want, `${op} output ${i}`);
-    });
-  }
+  ]);
 });
 
 /** Runs a kernel's remaining slices to the end. */
@@ -2530,57 +2512,40 @@ test("TopKV2, the losses, InTopKV2, BiasAddGrad and LRN take the sliced path onl
     );
   const lrnAttrs = { depth_radius: attr.int(5), alpha: attr.float(0.25), beta: attr.float(0.75) };
   const lrnOpts = { depthRadius: 5, bias: 1, alpha: 0.25, beta: 0.75 };
-  const cases: [string, Record<string, AttrValue>, (rows: number) => Tensor[], (t: Tensor[]) => Tensor[]][] =
+  const cases: LargeOutputsCase[] = [
+    ["TopKV2", { T: attr.type(F) }, (r) => [floats([r, 64], 93), scalarI32(5)], ([x]) => topK(x!, 5, I32)],
     [
-      ["TopKV2", { T: attr.type(F) }, (r) => [floats([r, 64], 93), scalarI32(5)], ([x]) => topK(x!, 5, I32)],
-      [
-        "SoftmaxCrossEntropyWithLogits",
-        { T: attr.type(F) },
-        (r) => [floats([r, 64], 94), floats([r, 64], 95)],
-        ([f, l]) => softmaxCrossEntropyWithLogits(f!, l!),
-      ],
-      [
-        "SparseSoftmaxCrossEntropyWithLogits",
-        { T: attr.type(F) },
-        (r) => [floats([r, 64], 96), labels(r)],
-        ([f, l]) => sparseSoftmaxCrossEntropyWithLogits(f!, l!),
-      ],
-      [
-        "InTopKV2",
-        { T: attr.type(I32) },
-        (r) => [floats([r, 64], 97), ints(Array.from({ length: r }, (_, i) => i % 64)), scalarI32(3)],
-        ([p, t, k]) => [inTopK(p!, t!, k!)],
-      ],
-      ["L2Loss", { T: attr.type(F) }, (r) => [floats([r, 64], 98)], ([x]) => [l2Loss(x!)]],
-      ["BiasAddGrad", { T: attr.type(F) }, (r) => [floats([r, 64], 99)], ([x]) => [biasAddGrad(x!)]],
-      [
-        "LRN",
-        { T: attr.type(F), ...lrnAttrs },
-        (r) => [floats([r, 1, 1, 64], 100)],
-        ([x]) => [lrn(x!, lrnOpts)],
-      ],
-      [
-        "LRNGrad",
-        { T: attr.type(F), ...lrnAttrs },
-        (r) => [101, 102, 103].map((seed) => floats([r, 1, 1, 64], seed)),
-        ([g, x, y]) => [lrnGrad(g!, x!, y!, lrnOpts)],
-      ],
-    ];
-  for (const [op, attrs, inputsOf, whole] of cases) {
-    const small = startKernel(op, { attrs, inputs: inputsOf(64) });
-    assert.equal(small.slices, undefined, `a small ${op} runs within compute`);
-    assert.ok(small.outputs.at(-1), `a small ${op} sets its outputs at once`);
-    const inputs = inputsOf(SLICED_MIN_ELEMENTS / 64);
-    const big = startKernel(op, { attrs, inputs });
-    assert.ok(big.slices, `a large ${op} continues in slices`);
-    assert.equal(big.outputs[0], undefined, `${op}: no output before the slices have run`);
-    let pieces = 0;
-    for (let r = big.slices.next(); !r.done; r = big.slices.next()) pieces++;
-    assert.ok(pieces >= 4, `${op}: only ${pieces} pieces`);
-    whole(inputs).forEach((want, i) => {
-      const got = big.outputs[i];
-      assert.ok(got, `${op} set output ${i}`);
-      assertSameTensor(got, want, `${op} output ${i}`);
-    });
-  }
+      "SoftmaxCrossEntropyWithLogits",
+      { T: attr.type(F) },
+      (r) => [floats([r, 64], 94), floats([r, 64], 95)],
+      ([f, l]) => softmaxCrossEntropyWithLogits(f!, l!),
+    ],
+    [
+      "SparseSoftmaxCrossEntropyWithLogits",
+      { T: attr.type(F) },
+      (r) => [floats([r, 64], 96), labels(r)],
+      ([f, l]) => sparseSoftmaxCrossEntropyWithLogits(f!, l!),
+    ],
+    [
+      "InTopKV2",
+      { T: attr.type(I32) },
+      (r) => [floats([r, 64], 97), ints(Array.from({ length: r }, (_, i) => i % 64)), scalarI32(3)],
+      ([p, t, k]) => [inTopK(p!, t!, k!)],
+    ],
+    ["L2Loss", { T: attr.type(F) }, (r) => [floats([r, 64], 98)], ([x]) => [l2Loss(x!)]],
+    ["BiasAddGrad", { T: attr.type(F) }, (r) => [floats([r, 64], 99)], ([x]) => [biasAddGrad(x!)]],
+    [
+      "LRN",
+      { T: attr.type(F), ...lrnAttrs },
+      (r) => [floats([r, 1, 1, 64], 100)],
+      ([x]) => [lrn(x!, lrnOpts)],
+    ],
+    [
+      "LRNGrad",
+      { T: attr.type(F), ...lrnAttrs },
+      (r) => [101, 102, 103].map((seed) => floats([r, 1, 1, 64], seed)),
+      ([g, x, y]) => [lrnGrad(g!, x!, y!, lrnOpts)],
+    ],
+  ];
+  assertLargeOnlySlicedOutputs(cases);
 });

@@ -5,6 +5,7 @@
 import { broadcastShapes, broadcastStrides } from "../framework/bcast.js";
 import { invalidArgument } from "../framework/errors.js";
 import { type NumericArray, sameShape, shapeString, type Tensor } from "../framework/tensor.js";
+import type { DataType } from "../framework/types.js";
 import {
   computeJobOutputs,
   decodedInput,
@@ -40,28 +41,44 @@ export function softmaxCrossEntropyJob(
   const [l0, l1] = broadcastStrides(labels.shape, shape) as [number, number];
   const xIn = decodedInput(features);
   const yIn = decodedInput(labels);
-  const loss = computeBuffer(features.dtype, rows, [rows]) as NumericArray;
-  const backprop = computeBuffer(features.dtype, rows * cols, shape) as NumericArray;
-  const lossOut = encodedOutput(features.dtype, [rows], loss);
-  const backpropOut = encodedOutput(features.dtype, shape, backprop);
-  const m: XentMatrix = {
-    rows,
-    cols,
-    x: xIn.data,
-    y: yIn.data,
-    strides: [f0, f1, l0, l1],
-    backprop,
-    lossSum: new Float64Array(rows),
-  };
-  const lossPass = {
-    n: rows,
-    run: (s: number, e: number) => {
-      for (let r = s; r < e; r++) loss[r] = m.lossSum[r]!;
-    },
-  };
-  const work = cols <= wholeRowsUpTo ? [wholeRowsPass(m)] : elementPasses(m);
+  return xentJob(features.dtype, shape, [...xIn.passes, ...yIn.passes], (loss, backprop) => {
+    const m: XentMatrix = {
+      rows,
+      cols,
+      x: xIn.data,
+      y: yIn.data,
+      strides: [f0, f1, l0, l1],
+      backprop,
+      lossSum: new Float64Array(rows),
+    };
+    const lossPass = {
+      n: rows,
+      run: (s: number, e: number) => {
+        for (let r = s; r < e; r++) loss[r] = m.lossSum[r]!;
+      },
+    };
+    return [...(cols <= wholeRowsUpTo ? [wholeRowsPass(m)] : elementPasses(m)), lossPass];
+  });
+}
+
+/**
+ * The job both softmax cross-entropy kernels make over a [rows, cols] matrix: after the passes
+ * that decode its inputs, the passes of `work` fill the loss and backprop buffers it is given,
+ * then both are encoded to `dtype`.
+ */
+export function xentJob(
+  dtype: DataType,
+  shape: readonly number[],
+  inputPasses: readonly ElementPass[],
+  work: (loss: NumericArray, backprop: NumericArray) => ElementPass[],
+): ElementJob<Tensor[]> {
+  const [rows, cols] = shape as [number, number];
+  const loss = computeBuffer(dtype, rows, [rows]) as NumericArray;
+  const backprop = computeBuffer(dtype, rows * cols, shape) as NumericArray;
+  const lossOut = encodedOutput(dtype, [rows], loss);
+  const backpropOut = encodedOutput(dtype, shape, backprop);
   return {
-    passes: [...xIn.passes, ...yIn.passes, ...work, lossPass, ...lossOut.passes, ...backpropOut.passes],
+    passes: [...inputPasses, ...work(loss, backprop), ...lossOut.passes, ...backpropOut.passes],
     result: () => [lossOut.result(), backpropOut.result()],
   };
 }

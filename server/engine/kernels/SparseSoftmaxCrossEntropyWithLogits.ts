@@ -4,18 +4,18 @@
 
 import { invalidArgument } from "../framework/errors.js";
 import { type NumericArray, shapeString, type Tensor } from "../framework/tensor.js";
+import { xentJob } from "./SoftmaxCrossEntropyWithLogits.js";
 import {
   computeJobOutputs,
   decodedInput,
   ELEMENT_PIECE,
   type ElementJob,
   type ElementPass,
-  encodedOutput,
   rowPass,
   runWhole,
 } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig, T } from "./util/kernel-config.js";
-import { computeBuffer, readInts } from "./util/tensor-util.js";
+import { readInts } from "./util/tensor-util.js";
 
 export function sparseSoftmaxCrossEntropyWithLogits(features: Tensor, labels: Tensor): [Tensor, Tensor] {
   const [loss, backprop] = runWhole(sparseSoftmaxCrossEntropyJob(features, labels));
@@ -59,20 +59,10 @@ export function sparseSoftmaxCrossEntropyJob(
     }
   }
   const input = decodedInput(features);
-  const loss = computeBuffer(features.dtype, rows, [rows]) as NumericArray;
-  const backprop = computeBuffer(features.dtype, rows * cols, features.shape) as NumericArray;
-  const lossOut = encodedOutput(features.dtype, [rows], loss);
-  const backpropOut = encodedOutput(features.dtype, features.shape, backprop);
-  const m: SparseXent = { rows, cols, x: input.data, labels: idx, loss, backprop };
-  return {
-    passes: [
-      ...input.passes,
-      ...(cols <= wholeRowsUpTo ? [wholeRowsPass(m)] : elementPasses(m)),
-      ...lossOut.passes,
-      ...backpropOut.passes,
-    ],
-    result: () => [lossOut.result(), backpropOut.result()],
-  };
+  return xentJob(features.dtype, features.shape, input.passes, (loss, backprop) => {
+    const m: SparseXent = { rows, cols, x: input.data, labels: idx, loss, backprop };
+    return cols <= wholeRowsUpTo ? [wholeRowsPass(m)] : elementPasses(m);
+  });
 }
 
 /** The operands and results of a job (loss and backprop in their computeBuffers). */

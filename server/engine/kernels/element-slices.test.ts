@@ -146,6 +146,7 @@ import {
 } from "./util/sparse-segment-reduction.js";
 import { philoxFromKeyCounter, philoxFromSeed, uniformFullIntFill } from "./util/stateless-random.js";
 import { stridedCopyRange } from "./util/tensor-util.js";
+import { unique, uniqueJob } from "./util/unique-op.js";
 import { where, whereJob } from "./Where.js";
 
 const F = DataType.DT_FLOAT;
@@ -2583,4 +2584,80 @@ test("TopKV2, the losses, InTopKV2, BiasAddGrad and LRN take the sliced path onl
       assertSameTensor(got, want, `${op} output ${i}`);
     });
   }
+});
+
+test("Unique in slices looks every slice up in the order of one run", () => {
+  for (const dt of [F, DataType.DT_HALF, I32, DataType.DT_INT64, DataType.DT_BOOL, DataType.DT_STRING]) {
+    // Few distinct values, so most slices find an earlier one.
+    const v = tensor(dt, [400], 140);
+    const few =
+      dt === I32
+        ? new Tensor(
+            I32,
+            [400],
+            Int32Array.from(v.data as Int32Array, (x) => x % 13),
+          )
+        : v;
+    for (const it of [I32, DataType.DT_INT64]) {
+      assertSlicedOutputsAreWhole(() => uniqueJob(few, undefined, it), `Unique ${dt} ${it}`, 97);
+    }
+    const m = tensor(dt, [6, 40], 141);
+    for (const axis of [0, 1, -1]) {
+      const a = new Tensor(I32, [1], Int32Array.from([axis]));
+      assertSlicedOutputsAreWhole(() => uniqueJob(m, a, I32), `UniqueV2 ${dt} axis ${axis}`, 97);
+    }
+  }
+  const empty = new Tensor(F, [5, 0], new Float32Array(0));
+  const a0 = new Tensor(I32, [1], Int32Array.from([0]));
+  const [y, idx, count] = runWhole(uniqueJob(empty, a0, I32));
+  assert.deepEqual(
+    [y!.shape, Array.from(idx!.data as Int32Array), Array.from(count!.data as Int32Array)],
+    [[1, 0], [0, 0, 0, 0, 0], [5]],
+  );
+});
+
+/** An op, its attrs, its inputs for `rows` rows of 64, and its whole-run outputs. */
+type LargeOutputsCase = [
+  string,
+  Record<string, AttrValue>,
+  (rows: number) => Tensor[],
+  (t: Tensor[]) => Tensor[],
+];
+
+/** assertLargeOnlySliced for kernels of several outputs: every output set at the end, with the whole run's bits. */
+function assertLargeOnlySlicedOutputs(cases: readonly LargeOutputsCase[]): void {
+  for (const [op, attrs, inputsOf, whole] of cases) {
+    const small = startKernel(op, { attrs, inputs: inputsOf(64) });
+    assert.equal(small.slices, undefined, `a small ${op} runs within compute`);
+    assert.ok(small.outputs.at(-1), `a small ${op} sets its outputs at once`);
+    const inputs = inputsOf(SLICED_MIN_ELEMENTS / 64);
+    const big = startKernel(op, { attrs, inputs });
+    assert.ok(big.slices, `a large ${op} continues in slices`);
+    assert.equal(big.outputs[0], undefined, `${op}: no output before the slices have run`);
+    let pieces = 0;
+    for (let r = big.slices.next(); !r.done; r = big.slices.next()) pieces++;
+    assert.ok(pieces >= 4, `${op}: only ${pieces} pieces`);
+    whole(inputs).forEach((want, i) => {
+      const got = big.outputs[i];
+      assert.ok(got, `${op} set output ${i}`);
+      assertSameTensor(got, want, `${op} output ${i}`);
+    });
+  }
+}
+
+test("Unique and UniqueWithCounts take the sliced path only over large inputs", () => {
+  assertLargeOnlySlicedOutputs([
+    [
+      "UniqueWithCounts",
+      { T: attr.type(I32) },
+      (r) => [ints(Array.from({ length: r * 64 }, (_, i) => (i * 7919) % 1000))],
+      ([x]) => unique(x!, undefined, I32),
+    ],
+    [
+      "Unique",
+      { T: attr.type(I32) },
+      (r) => [ints(Array.from({ length: r * 64 }, (_, i) => (i * 31) % 777))],
+      ([x]) => unique(x!, undefined, I32).slice(0, 2),
+    ],
+  ]);
 });

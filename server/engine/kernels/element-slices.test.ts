@@ -5,7 +5,8 @@
 // Cumsum, MirrorPadGrad, pooling (2-D and 3-D, with the gradients), the random fills, Multinomial,
 // Range, LinSpace, OneHot, ClipByValue, the matrix band/diagonal ops, ReverseSequence, Where,
 // Bincount, the space/depth/batch copies, the resizes with their gradients, TopKV2, InTopK, the
-// softmax cross-entropy losses, L2Loss, BiasAddGrad, LRN/LRNGrad, Unique and the colour-space ops in slices
+// softmax cross-entropy losses, L2Loss, BiasAddGrad, LRN/LRNGrad, Unique, the colour-space ops and
+// CheckNumerics in slices
 // (util/element-slices.ts) give the bits of the same job run whole, for every storage kind and
 // with broadcasting, cut at piece sizes that split the innermost runs at odd places; the kernels
 // take the sliced path only for large tensors; slices abandoned midway (what the executor does to
@@ -38,6 +39,8 @@ import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { addFns } from "./Add.js";
 import { addN } from "./AddN.js";
+import { adjustHue, adjustHueJob } from "./AdjustHue.js";
+import { adjustSaturation, adjustSaturationJob } from "./AdjustSaturation.js";
 import { argReduceJob } from "./ArgMax.js";
 import { atan2 } from "./Atan2.js";
 import { avgPool, avgPoolJob } from "./AvgPool.js";
@@ -49,6 +52,7 @@ import { biasAdd } from "./BiasAdd.js";
 import { biasAddGrad, biasAddGradJob } from "./BiasAddGrad.js";
 import { broadcastToJob } from "./BroadcastTo.js";
 import { castJob } from "./Cast.js";
+import { checkNumerics, checkNumericsJob } from "./CheckNumerics.js";
 import { clipByValue, clipByValueJob } from "./ClipByValue.js";
 import { concat, concatJob } from "./ConcatV2.js";
 import { cosFns } from "./Cos.js";
@@ -64,6 +68,7 @@ import { erf } from "./Erf.js";
 import { fillJob, onesLike } from "./Fill.js";
 import { gatherNd, gatherNdJob } from "./GatherNd.js";
 import { gather, gatherJob } from "./GatherV2.js";
+import { hsvToRgb, hsvToRgbJob } from "./HSVToRGB.js";
 import { inTopK, inTopKJob } from "./InTopKV2.js";
 import { l2Loss, l2LossJob } from "./L2Loss.js";
 import { lessFns } from "./Less.js";
@@ -102,6 +107,7 @@ import { resizeNearestNeighborGrad, resizeNearestNeighborGradJob } from "./Resiz
 import { resourceGatherJob } from "./ResourceGather.js";
 import { reverseSequence, reverseSequenceJob } from "./ReverseSequence.js";
 import { reverseJob } from "./ReverseV2.js";
+import { rgbToHsv, rgbToHsvJob } from "./RGBToHSV.js";
 import { scatterNd, scatterNdJob } from "./ScatterNd.js";
 import { selectJob, selectV2Job } from "./Select.js";
 import { sliceJob } from "./Slice.js";
@@ -2660,4 +2666,51 @@ test("Unique and UniqueWithCounts take the sliced path only over large inputs", 
       ([x]) => unique(x!, undefined, I32).slice(0, 2),
     ],
   ]);
+});
+
+test("RGBToHSV, HSVToRGB, AdjustHue, AdjustSaturation and CheckNumerics in slices have the bits of one run", () => {
+  for (const dt of [F, DataType.DT_DOUBLE, DataType.DT_HALF, DataType.DT_BFLOAT16]) {
+    const x = tensor(dt, [7, 11, 3], 180);
+    assertSlicedIsWhole(() => rgbToHsvJob(x), `RGBToHSV ${dt}`, 23);
+    assertSlicedIsWhole(() => hsvToRgbJob(x), `HSVToRGB ${dt}`, 23);
+  }
+  const rgb = new Tensor(
+    F,
+    [7, 11, 3],
+    Float32Array.from(random(231, 181), (v) => v + 0.5),
+  );
+  const scalarF = (v: number) => new Tensor(F, [], Float32Array.from([v]));
+  assertSlicedIsWhole(() => adjustHueJob(rgb, scalarF(0.3)), "AdjustHue", 23);
+  assertSlicedIsWhole(() => adjustSaturationJob(rgb, scalarF(1.7)), "AdjustSaturation", 23);
+  // CheckNumerics passes its input on, or fails when the job ends, whichever way it ran.
+  assert.equal(drainJob(checkNumericsJob(rgb, "fine")), rgb);
+  const bad = tensor(F, [700], 182); // a NaN and an infinity
+  assert.throws(() => drainJob(checkNumericsJob(bad, "bad")), /bad : Tensor had Inf and NaN values/);
+  const g = jobSlices(checkNumericsJob(bad, "bad"), 97);
+  for (let i = 0; i < 8; i++) assert.equal(g.next().done, false, "no error before the last slice");
+  assert.throws(() => g.next(), /Tensor had Inf and NaN values/);
+});
+
+test("RGBToHSV, HSVToRGB, AdjustHue, AdjustSaturation and CheckNumerics take the sliced path only over large tensors", () => {
+  const pixels = (r: number, seed: number) =>
+    new Tensor(
+      F,
+      [r, 21, 3],
+      Float32Array.from(random(r * 63, seed), (v) => v + 0.5),
+    );
+  const scalarF = (v: number) => new Tensor(F, [], Float32Array.from([v]));
+  const D = DataType.DT_DOUBLE;
+  const cases: LargeCase[] = [
+    ["RGBToHSV", (r) => [pixels(r, 183)], {}, ([x]) => rgbToHsv(x!)],
+    ["HSVToRGB", (r) => [pixels(r, 184)], {}, ([x]) => hsvToRgb(x!)],
+    ["AdjustHue", (r) => [pixels(r, 185), scalarF(0.3)], {}, ([x, d]) => adjustHue(x!, d!)],
+    ["AdjustSaturation", (r) => [pixels(r, 186), scalarF(1.7)], {}, ([x, s]) => adjustSaturation(x!, s!)],
+    [
+      "CheckNumerics",
+      (r) => [tensor(D, [r, 64], 187)],
+      { T: attr.type(D), message: attr.string("fine") },
+      ([x]) => checkNumerics(x!, "fine"),
+    ],
+  ];
+  assertLargeOnlySliced(cases);
 });

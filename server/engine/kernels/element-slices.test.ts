@@ -5,8 +5,8 @@
 // Cumsum, MirrorPadGrad, pooling (2-D and 3-D, with the gradients), the random fills, Multinomial,
 // Range, LinSpace, OneHot, ClipByValue, the matrix band/diagonal ops, ReverseSequence, Where,
 // Bincount, the space/depth/batch copies, the resizes with their gradients, TopKV2, InTopK, the
-// softmax cross-entropy losses, L2Loss, BiasAddGrad, LRN/LRNGrad, Unique, the colour-space ops and
-// CheckNumerics in slices
+// softmax cross-entropy losses, L2Loss, BiasAddGrad, LRN/LRNGrad, Unique, the colour-space ops,
+// CheckNumerics, Roll and Bucketize in slices
 // (util/element-slices.ts) give the bits of the same job run whole, for every storage kind and
 // with broadcasting, cut at piece sizes that split the innermost runs at odd places; the kernels
 // take the sliced path only for large tensors; slices abandoned midway (what the executor does to
@@ -51,6 +51,7 @@ import { batchToSpaceND, batchToSpaceNDJob } from "./BatchToSpaceND.js";
 import { biasAdd } from "./BiasAdd.js";
 import { biasAddGrad, biasAddGradJob } from "./BiasAddGrad.js";
 import { broadcastToJob } from "./BroadcastTo.js";
+import { bucketize, bucketizeJob } from "./Bucketize.js";
 import { castJob } from "./Cast.js";
 import { checkNumerics, checkNumericsJob } from "./CheckNumerics.js";
 import { clipByValue, clipByValueJob } from "./ClipByValue.js";
@@ -108,6 +109,7 @@ import { resourceGatherJob } from "./ResourceGather.js";
 import { reverseSequence, reverseSequenceJob } from "./ReverseSequence.js";
 import { reverseJob } from "./ReverseV2.js";
 import { rgbToHsv, rgbToHsvJob } from "./RGBToHSV.js";
+import { roll, rollJob } from "./Roll.js";
 import { scatterNd, scatterNdJob } from "./ScatterNd.js";
 import { selectJob, selectV2Job } from "./Select.js";
 import { sliceJob } from "./Slice.js";
@@ -2710,6 +2712,46 @@ test("RGBToHSV, HSVToRGB, AdjustHue, AdjustSaturation and CheckNumerics take the
       (r) => [tensor(D, [r, 64], 187)],
       { T: attr.type(D), message: attr.string("fine") },
       ([x]) => checkNumerics(x!, "fine"),
+    ],
+  ];
+  assertLargeOnlySliced(cases);
+});
+
+test("Roll and Bucketize in slices have the bits of one run", () => {
+  for (const dt of [F, DataType.DT_HALF, DataType.DT_INT64, DataType.DT_COMPLEX64, DataType.DT_STRING]) {
+    const x = tensor(dt, [5, 7, 11], 150);
+    for (const [shifts, axes] of [
+      [[3], [1]],
+      [
+        [-2, 9, 4],
+        [0, 2, 0],
+      ],
+    ]) {
+      const [s, a] = [ints(shifts!), ints(axes!)];
+      assertSlicedIsWhole(() => rollJob(x, s, a), `Roll ${dt} ${shifts} on ${axes}`);
+    }
+  }
+  for (const dt of [F, DataType.DT_DOUBLE, I32, DataType.DT_INT64]) {
+    const x = tensor(dt, [37, 19], 151);
+    const bounds =
+      dt === F || dt === DataType.DT_DOUBLE ? [-0.3, -0.1, 0, 0.05, 0.2] : [-900, -10, 0, 7, 400];
+    assertSlicedIsWhole(() => bucketizeJob(x, bounds), `Bucketize ${dt}`);
+  }
+});
+
+test("Roll and Bucketize take the sliced path only over large tensors", () => {
+  const cases: LargeCase[] = [
+    [
+      "Roll",
+      (r) => [floats([r, 64], 115), ints([5, -3]), ints([0, 1])],
+      { Tshift: attr.type(I32), Taxis: attr.type(I32) },
+      ([x, sh, ax]) => roll(x!, sh!, ax!),
+    ],
+    [
+      "Bucketize",
+      (r) => [floats([r, 64], 117)],
+      { boundaries: attr.floatList([-0.25, 0, 0.125]) },
+      ([x]) => bucketize(x!, [-0.25, 0, 0.125]),
     ],
   ];
   assertLargeOnlySliced(cases);

@@ -6,7 +6,7 @@
 // Range, LinSpace, OneHot, ClipByValue, the matrix band/diagonal ops, ReverseSequence, Where,
 // Bincount, the space/depth/batch copies, the resizes with their gradients, TopKV2, InTopK, the
 // softmax cross-entropy losses, L2Loss, BiasAddGrad, LRN/LRNGrad, Unique, the colour-space ops,
-// CheckNumerics, Roll and Bucketize in slices
+// CheckNumerics, Roll, Bucketize, PopulationCount and Cross in slices
 // (util/element-slices.ts) give the bits of the same job run whole, for every storage kind and
 // with broadcasting, cut at piece sizes that split the innermost runs at odd places; the kernels
 // take the sliced path only for large tensors; slices abandoned midway (what the executor does to
@@ -57,6 +57,7 @@ import { checkNumerics, checkNumericsJob } from "./CheckNumerics.js";
 import { clipByValue, clipByValueJob } from "./ClipByValue.js";
 import { concat, concatJob } from "./ConcatV2.js";
 import { cosFns } from "./Cos.js";
+import { cross, crossJob } from "./Cross.js";
 import { scan, scanJob } from "./Cumsum.js";
 import { depthToSpace, depthToSpaceJob } from "./DepthToSpace.js";
 import { depthwiseConv2dNativeJob } from "./DepthwiseConv2dNative.js";
@@ -95,6 +96,7 @@ import { multinomial, multinomialJob } from "./Multinomial.js";
 import { oneHot, oneHotJob } from "./OneHot.js";
 import { packJob, unpack, unpackJob } from "./Pack.js";
 import { pad, padJob } from "./Pad.js";
+import { populationCount, populationCountJob } from "./PopulationCount.js";
 import { sampleGamma, sampleGammaJob } from "./RandomGamma.js";
 import { randomStandardNormal, randomStandardNormalJob } from "./RandomStandardNormal.js";
 import { randomUniform, randomUniformJob } from "./RandomUniform.js";
@@ -2753,6 +2755,29 @@ test("Roll and Bucketize take the sliced path only over large tensors", () => {
       { boundaries: attr.floatList([-0.25, 0, 0.125]) },
       ([x]) => bucketize(x!, [-0.25, 0, 0.125]),
     ],
+  ];
+  assertLargeOnlySliced(cases);
+});
+
+test("PopulationCount and Cross in slices have the bits of one run", () => {
+  for (const dt of [I32, DataType.DT_UINT8, DataType.DT_INT64]) {
+    assertSlicedIsWhole(() => populationCountJob(tensor(dt, [31, 17], 170)), `PopulationCount ${dt}`);
+  }
+  for (const dt of [F, DataType.DT_DOUBLE, DataType.DT_HALF, I32, DataType.DT_INT64]) {
+    const [a, b] = [tensor(dt, [61, 3], 171), tensor(dt, [61, 3], 172)];
+    assertSlicedIsWhole(() => crossJob(a, b), `Cross ${dt}`, 23);
+  }
+});
+
+test("PopulationCount and Cross take the sliced path only over large tensors", () => {
+  const cases: LargeCase[] = [
+    [
+      "PopulationCount",
+      (r) => [tensor(I32, [r, 64], 176)],
+      { T: attr.type(I32) },
+      ([x]) => populationCount(x!),
+    ],
+    ["Cross", (r) => [floats([r, 21, 3], 177), floats([r, 21, 3], 178)], {}, ([a, b]) => cross(a!, b!)],
   ];
   assertLargeOnlySliced(cases);
 });

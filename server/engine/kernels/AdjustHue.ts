@@ -4,6 +4,7 @@
 
 import { Tensor } from "../framework/tensor.js";
 import { checkAdjustInput, toInt32 } from "./util/colorspace.js";
+import { computeJob, type ElementJob, oneLoop, runWhole } from "./util/element-slices.js";
 import { f32 } from "./util/image-resize.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 
@@ -60,16 +61,23 @@ function wrapHue(h: number): number {
 }
 
 export function adjustHue(images: Tensor, delta: Tensor): Tensor {
+  return runWhole(adjustHueJob(images, delta));
+}
+
+/** adjustHue as an ElementJob (util/element-slices.ts): one pass over the pixels. */
+export function adjustHueJob(images: Tensor, delta: Tensor): ElementJob<Tensor> {
   checkAdjustInput(images, delta, "delta");
   const out = Tensor.zeros(images.dtype, images.shape);
   const x = images.data as Float32Array;
   const o = out.data as Float32Array;
   const shift = f32((delta.data as Float32Array)[0]! * 6);
-  for (let p = 0; p < x.length; p += 3) {
-    const [h, min, max] = rgbToHvRange(x[p]!, x[p + 1]!, x[p + 2]!);
-    hvRangeToRgb(wrapHue(f32(h + shift)), min, max, o, p);
-  }
-  return out;
+  const run = (start: number, end: number) => {
+    for (let p = 3 * start; p < 3 * end; p += 3) {
+      const [h, min, max] = rgbToHvRange(x[p]!, x[p + 1]!, x[p + 2]!);
+      hvRangeToRgb(wrapHue(f32(h + shift)), min, max, o, p);
+    }
+  };
+  return oneLoop(x.length / 3, run, () => out, 24);
 }
 
 export const adjustHueConfig: KernelConfig = {
@@ -81,6 +89,6 @@ export const adjustHueConfig: KernelConfig = {
   },
   kernel: cpuKernel("AdjustHue", (c) => {
     checkTypeConstraint(c, "T", [T.float]);
-    return { compute: (ctx) => ctx.setOutput(0, adjustHue(ctx.input(0), ctx.input(1))) };
+    return { compute: (ctx) => computeJob(ctx, adjustHueJob(ctx.input(0), ctx.input(1))) };
   }),
 };

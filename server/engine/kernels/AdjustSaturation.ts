@@ -4,6 +4,7 @@
 
 import { Tensor } from "../framework/tensor.js";
 import { checkAdjustInput, toInt32 } from "./util/colorspace.js";
+import { computeJob, type ElementJob, oneLoop, runWhole } from "./util/element-slices.js";
 import { f32 } from "./util/image-resize.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, T } from "./util/kernel-config.js";
 
@@ -48,16 +49,23 @@ function hsvToRgb(h: number, s: number, v: number, out: Float32Array, at: number
 }
 
 export function adjustSaturation(images: Tensor, scale: Tensor): Tensor {
+  return runWhole(adjustSaturationJob(images, scale));
+}
+
+/** adjustSaturation as an ElementJob (util/element-slices.ts): one pass over the pixels. */
+export function adjustSaturationJob(images: Tensor, scale: Tensor): ElementJob<Tensor> {
   checkAdjustInput(images, scale, "scale");
   const out = Tensor.zeros(images.dtype, images.shape);
   const x = images.data as Float32Array;
   const o = out.data as Float32Array;
   const k = (scale.data as Float32Array)[0]!;
-  for (let p = 0; p < x.length; p += 3) {
-    const [h, s, v] = rgbToHsv(x[p]!, x[p + 1]!, x[p + 2]!);
-    hsvToRgb(h, Math.min(1, Math.max(0, f32(s * k))), v, o, p);
-  }
-  return out;
+  const run = (start: number, end: number) => {
+    for (let p = 3 * start; p < 3 * end; p += 3) {
+      const [h, s, v] = rgbToHsv(x[p]!, x[p + 1]!, x[p + 2]!);
+      hsvToRgb(h, Math.min(1, Math.max(0, f32(s * k))), v, o, p);
+    }
+  };
+  return oneLoop(x.length / 3, run, () => out, 24);
 }
 
 export const adjustSaturationConfig: KernelConfig = {
@@ -69,6 +77,6 @@ export const adjustSaturationConfig: KernelConfig = {
   },
   kernel: cpuKernel("AdjustSaturation", (c) => {
     checkTypeConstraint(c, "T", [T.float]);
-    return { compute: (ctx) => ctx.setOutput(0, adjustSaturation(ctx.input(0), ctx.input(1))) };
+    return { compute: (ctx) => computeJob(ctx, adjustSaturationJob(ctx.input(0), ctx.input(1))) };
   }),
 };

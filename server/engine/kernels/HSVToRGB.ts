@@ -4,30 +4,41 @@
 
 import type { Tensor } from "../framework/tensor.js";
 import { checkColorInput, stepRounding } from "./util/colorspace.js";
+import { computeJob, decodedInput, type ElementJob, encodedOutput, runWhole } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
-import { computeBuffer, finish, numericData } from "./util/tensor-util.js";
+import { computeBuffer } from "./util/tensor-util.js";
 
 const clamp01 = (v: number): number => Math.min(Math.max(v, 0), 1);
 
 export function hsvToRgb(images: Tensor): Tensor {
+  return runWhole(hsvToRgbJob(images));
+}
+
+/** hsvToRgb as an ElementJob (util/element-slices.ts): one pass over the pixels. */
+export function hsvToRgbJob(images: Tensor): ElementJob<Tensor> {
   checkColorInput(images);
-  const x = numericData(images);
+  const input = decodedInput(images);
+  const x = input.data;
   const out = computeBuffer(images.dtype, images.numElements, images.shape) as Float32Array | Float64Array;
+  const encoded = encodedOutput(images.dtype, images.shape, out);
   const r = stepRounding(images.dtype);
-  for (let p = 0; p < x.length; p += 3) {
-    const h = x[p]!;
-    const s = x[p + 1]!;
-    const v = x[p + 2]!;
-    const dh = r(h * 6);
-    const dr = clamp01(r(Math.abs(r(dh - 3)) - 1));
-    const dg = clamp01(r(-Math.abs(r(dh - 2)) + 2));
-    const db = clamp01(r(-Math.abs(r(dh - 4)) + 2));
-    const oneS = r(-s + 1);
-    out[p] = r(r(oneS + r(s * dr)) * v);
-    out[p + 1] = r(r(oneS + r(s * dg)) * v);
-    out[p + 2] = r(r(oneS + r(s * db)) * v);
-  }
-  return finish(images.dtype, images.shape, out);
+  const run = (start: number, end: number) => {
+    for (let p = 3 * start; p < 3 * end; p += 3) {
+      const h = x[p]!;
+      const s = x[p + 1]!;
+      const v = x[p + 2]!;
+      const dh = r(h * 6);
+      const dr = clamp01(r(Math.abs(r(dh - 3)) - 1));
+      const dg = clamp01(r(-Math.abs(r(dh - 2)) + 2));
+      const db = clamp01(r(-Math.abs(r(dh - 4)) + 2));
+      const oneS = r(-s + 1);
+      out[p] = r(r(oneS + r(s * dr)) * v);
+      out[p + 1] = r(r(oneS + r(s * dg)) * v);
+      out[p + 2] = r(r(oneS + r(s * db)) * v);
+    }
+  };
+  const pass = { n: images.numElements / 3, run, cost: 12 };
+  return { passes: [...input.passes, pass, ...encoded.passes], result: encoded.result };
 }
 
 export const hsvToRgbConfig: KernelConfig = {
@@ -39,6 +50,6 @@ export const hsvToRgbConfig: KernelConfig = {
   },
   kernel: cpuKernel("HSVToRGB", (c) => {
     checkTypeConstraint(c, "T", FLOAT_TYPES);
-    return { compute: (ctx) => ctx.setOutput(0, hsvToRgb(ctx.input(0))) };
+    return { compute: (ctx) => computeJob(ctx, hsvToRgbJob(ctx.input(0))) };
   }),
 };

@@ -5,7 +5,8 @@
 // Cumsum, MirrorPadGrad, pooling (2-D and 3-D, with the gradients), the random fills, Multinomial,
 // Range, LinSpace, OneHot, ClipByValue, the matrix band/diagonal ops, ReverseSequence, Where,
 // Bincount, the space/depth/batch copies, the resizes with their gradients, TopKV2, InTopK, the
-// softmax cross-entropy losses, L2Loss, BiasAddGrad, LRN/LRNGrad, Unique and the colour-space ops in slices
+// softmax cross-entropy losses, L2Loss, BiasAddGrad, LRN/LRNGrad, Unique, the colour-space ops,
+// CheckNumerics, Roll, Bucketize, PopulationCount and Cross in slices
 // (util/element-slices.ts) give the bits of the same job run whole, for every storage kind and
 // with broadcasting, cut at piece sizes that split the innermost runs at odd places; the kernels
 // take the sliced path only for large tensors; slices abandoned midway (what the executor does to
@@ -38,6 +39,8 @@ import { Tensor } from "../framework/tensor.js";
 import { DataType } from "../framework/types.js";
 import { addFns } from "./Add.js";
 import { addN } from "./AddN.js";
+import { adjustHue, adjustHueJob } from "./AdjustHue.js";
+import { adjustSaturation, adjustSaturationJob } from "./AdjustSaturation.js";
 import { argReduceJob } from "./ArgMax.js";
 import { atan2 } from "./Atan2.js";
 import { avgPool, avgPoolJob } from "./AvgPool.js";
@@ -48,10 +51,13 @@ import { batchToSpaceND, batchToSpaceNDJob } from "./BatchToSpaceND.js";
 import { biasAdd } from "./BiasAdd.js";
 import { biasAddGrad, biasAddGradJob } from "./BiasAddGrad.js";
 import { broadcastToJob } from "./BroadcastTo.js";
+import { bucketize, bucketizeJob } from "./Bucketize.js";
 import { castJob } from "./Cast.js";
+import { checkNumerics, checkNumericsJob } from "./CheckNumerics.js";
 import { clipByValue, clipByValueJob } from "./ClipByValue.js";
 import { concat, concatJob } from "./ConcatV2.js";
 import { cosFns } from "./Cos.js";
+import { cross, crossJob } from "./Cross.js";
 import { scan, scanJob } from "./Cumsum.js";
 import { depthToSpace, depthToSpaceJob } from "./DepthToSpace.js";
 import { depthwiseConv2dNativeJob } from "./DepthwiseConv2dNative.js";
@@ -64,6 +70,7 @@ import { erf } from "./Erf.js";
 import { fillJob, onesLike } from "./Fill.js";
 import { gatherNd, gatherNdJob } from "./GatherNd.js";
 import { gather, gatherJob } from "./GatherV2.js";
+import { hsvToRgb, hsvToRgbJob } from "./HSVToRGB.js";
 import { inTopK, inTopKJob } from "./InTopKV2.js";
 import { l2Loss, l2LossJob } from "./L2Loss.js";
 import { lessFns } from "./Less.js";
@@ -89,6 +96,7 @@ import { multinomial, multinomialJob } from "./Multinomial.js";
 import { oneHot, oneHotJob } from "./OneHot.js";
 import { packJob, unpack, unpackJob } from "./Pack.js";
 import { pad, padJob } from "./Pad.js";
+import { populationCount, populationCountJob } from "./PopulationCount.js";
 import { sampleGamma, sampleGammaJob } from "./RandomGamma.js";
 import { randomStandardNormal, randomStandardNormalJob } from "./RandomStandardNormal.js";
 import { randomUniform, randomUniformJob } from "./RandomUniform.js";
@@ -102,6 +110,8 @@ import { resizeNearestNeighborGrad, resizeNearestNeighborGradJob } from "./Resiz
 import { resourceGatherJob } from "./ResourceGather.js";
 import { reverseSequence, reverseSequenceJob } from "./ReverseSequence.js";
 import { reverseJob } from "./ReverseV2.js";
+import { rgbToHsv, rgbToHsvJob } from "./RGBToHSV.js";
+import { roll, rollJob } from "./Roll.js";
 import { scatterNd, scatterNdJob } from "./ScatterNd.js";
 import { selectJob, selectV2Job } from "./Select.js";
 import { sliceJob } from "./Slice.js";
@@ -146,6 +156,7 @@ import {
 } from "./util/sparse-segment-reduction.js";
 import { philoxFromKeyCounter, philoxFromSeed, uniformFullIntFill } from "./util/stateless-random.js";
 import { stridedCopyRange } from "./util/tensor-util.js";
+import { unique, uniqueJob } from "./util/unique-op.js";
 import { where, whereJob } from "./Where.js";
 
 const F = DataType.DT_FLOAT;
@@ -2548,4 +2559,190 @@ test("TopKV2, the losses, InTopKV2, BiasAddGrad and LRN take the sliced path onl
     ],
   ];
   assertLargeOnlySlicedOutputs(cases);
+});
+
+test("Unique in slices looks every slice up in the order of one run", () => {
+  for (const dt of [F, DataType.DT_HALF, I32, DataType.DT_INT64, DataType.DT_BOOL, DataType.DT_STRING]) {
+    // Few distinct values, so most slices find an earlier one.
+    const v = tensor(dt, [400], 140);
+    const few =
+      dt === I32
+        ? new Tensor(
+            I32,
+            [400],
+            Int32Array.from(v.data as Int32Array, (x) => x % 13),
+          )
+        : v;
+    for (const it of [I32, DataType.DT_INT64]) {
+      assertSlicedOutputsAreWhole(() => uniqueJob(few, undefined, it), `Unique ${dt} ${it}`, 97);
+    }
+    const m = tensor(dt, [6, 40], 141);
+    for (const axis of [0, 1, -1]) {
+      const a = new Tensor(I32, [1], Int32Array.from([axis]));
+      assertSlicedOutputsAreWhole(() => uniqueJob(m, a, I32), `UniqueV2 ${dt} axis ${axis}`, 97);
+    }
+  }
+  const empty = new Tensor(F, [5, 0], new Float32Array(0));
+  const a0 = new Tensor(I32, [1], Int32Array.from([0]));
+  const [y, idx, count] = runWhole(uniqueJob(empty, a0, I32));
+  assert.deepEqual(
+    [y!.shape, Array.from(idx!.data as Int32Array), Array.from(count!.data as Int32Array)],
+    [[1, 0], [0, 0, 0, 0, 0], [5]],
+  );
+});
+
+/** An op, its attrs, its inputs for `rows` rows of 64, and its whole-run outputs. */
+type LargeOutputsCase = [
+  string,
+  Record<string, AttrValue>,
+  (rows: number) => Tensor[],
+  (t: Tensor[]) => Tensor[],
+];
+
+/** assertLargeOnlySliced for kernels of several outputs: every output set at the end, with the whole run's bits. */
+function assertLargeOnlySlicedOutputs(cases: readonly LargeOutputsCase[]): void {
+  for (const [op, attrs, inputsOf, whole] of cases) {
+    const small = startKernel(op, { attrs, inputs: inputsOf(64) });
+    assert.equal(small.slices, undefined, `a small ${op} runs within compute`);
+    assert.ok(small.outputs.at(-1), `a small ${op} sets its outputs at once`);
+    const inputs = inputsOf(SLICED_MIN_ELEMENTS / 64);
+    const big = startKernel(op, { attrs, inputs });
+    assert.ok(big.slices, `a large ${op} continues in slices`);
+    assert.equal(big.outputs[0], undefined, `${op}: no output before the slices have run`);
+    let pieces = 0;
+    for (let r = big.slices.next(); !r.done; r = big.slices.next()) pieces++;
+    assert.ok(pieces >= 4, `${op}: only ${pieces} pieces`);
+    whole(inputs).forEach((want, i) => {
+      const got = big.outputs[i];
+      assert.ok(got, `${op} set output ${i}`);
+      assertSameTensor(got, want, `${op} output ${i}`);
+    });
+  }
+}
+
+test("Unique and UniqueWithCounts take the sliced path only over large inputs", () => {
+  assertLargeOnlySlicedOutputs([
+    [
+      "UniqueWithCounts",
+      { T: attr.type(I32) },
+      (r) => [ints(Array.from({ length: r * 64 }, (_, i) => (i * 7919) % 1000))],
+      ([x]) => unique(x!, undefined, I32),
+    ],
+    [
+      "Unique",
+      { T: attr.type(I32) },
+      (r) => [ints(Array.from({ length: r * 64 }, (_, i) => (i * 31) % 777))],
+      ([x]) => unique(x!, undefined, I32).slice(0, 2),
+    ],
+  ]);
+});
+
+test("RGBToHSV, HSVToRGB, AdjustHue, AdjustSaturation and CheckNumerics in slices have the bits of one run", () => {
+  for (const dt of [F, DataType.DT_DOUBLE, DataType.DT_HALF, DataType.DT_BFLOAT16]) {
+    const x = tensor(dt, [7, 11, 3], 180);
+    assertSlicedIsWhole(() => rgbToHsvJob(x), `RGBToHSV ${dt}`, 23);
+    assertSlicedIsWhole(() => hsvToRgbJob(x), `HSVToRGB ${dt}`, 23);
+  }
+  const rgb = new Tensor(
+    F,
+    [7, 11, 3],
+    Float32Array.from(random(231, 181), (v) => v + 0.5),
+  );
+  const scalarF = (v: number) => new Tensor(F, [], Float32Array.from([v]));
+  assertSlicedIsWhole(() => adjustHueJob(rgb, scalarF(0.3)), "AdjustHue", 23);
+  assertSlicedIsWhole(() => adjustSaturationJob(rgb, scalarF(1.7)), "AdjustSaturation", 23);
+  // CheckNumerics passes its input on, or fails when the job ends, whichever way it ran.
+  assert.equal(drainJob(checkNumericsJob(rgb, "fine")), rgb);
+  const bad = tensor(F, [700], 182); // a NaN and an infinity
+  assert.throws(() => drainJob(checkNumericsJob(bad, "bad")), /bad : Tensor had Inf and NaN values/);
+  const g = jobSlices(checkNumericsJob(bad, "bad"), 97);
+  for (let i = 0; i < 8; i++) assert.equal(g.next().done, false, "no error before the last slice");
+  assert.throws(() => g.next(), /Tensor had Inf and NaN values/);
+});
+
+test("RGBToHSV, HSVToRGB, AdjustHue, AdjustSaturation and CheckNumerics take the sliced path only over large tensors", () => {
+  const pixels = (r: number, seed: number) =>
+    new Tensor(
+      F,
+      [r, 21, 3],
+      Float32Array.from(random(r * 63, seed), (v) => v + 0.5),
+    );
+  const scalarF = (v: number) => new Tensor(F, [], Float32Array.from([v]));
+  const D = DataType.DT_DOUBLE;
+  const cases: LargeCase[] = [
+    ["RGBToHSV", (r) => [pixels(r, 183)], {}, ([x]) => rgbToHsv(x!)],
+    ["HSVToRGB", (r) => [pixels(r, 184)], {}, ([x]) => hsvToRgb(x!)],
+    ["AdjustHue", (r) => [pixels(r, 185), scalarF(0.3)], {}, ([x, d]) => adjustHue(x!, d!)],
+    ["AdjustSaturation", (r) => [pixels(r, 186), scalarF(1.7)], {}, ([x, s]) => adjustSaturation(x!, s!)],
+    [
+      "CheckNumerics",
+      (r) => [tensor(D, [r, 64], 187)],
+      { T: attr.type(D), message: attr.string("fine") },
+      ([x]) => checkNumerics(x!, "fine"),
+    ],
+  ];
+  assertLargeOnlySliced(cases);
+});
+
+test("Roll and Bucketize in slices have the bits of one run", () => {
+  for (const dt of [F, DataType.DT_HALF, DataType.DT_INT64, DataType.DT_COMPLEX64, DataType.DT_STRING]) {
+    const x = tensor(dt, [5, 7, 11], 150);
+    for (const [shifts, axes] of [
+      [[3], [1]],
+      [
+        [-2, 9, 4],
+        [0, 2, 0],
+      ],
+    ]) {
+      const [s, a] = [ints(shifts!), ints(axes!)];
+      assertSlicedIsWhole(() => rollJob(x, s, a), `Roll ${dt} ${shifts} on ${axes}`);
+    }
+  }
+  for (const dt of [F, DataType.DT_DOUBLE, I32, DataType.DT_INT64]) {
+    const x = tensor(dt, [37, 19], 151);
+    const bounds =
+      dt === F || dt === DataType.DT_DOUBLE ? [-0.3, -0.1, 0, 0.05, 0.2] : [-900, -10, 0, 7, 400];
+    assertSlicedIsWhole(() => bucketizeJob(x, bounds), `Bucketize ${dt}`);
+  }
+});
+
+test("Roll and Bucketize take the sliced path only over large tensors", () => {
+  const cases: LargeCase[] = [
+    [
+      "Roll",
+      (r) => [floats([r, 64], 115), ints([5, -3]), ints([0, 1])],
+      { Tshift: attr.type(I32), Taxis: attr.type(I32) },
+      ([x, sh, ax]) => roll(x!, sh!, ax!),
+    ],
+    [
+      "Bucketize",
+      (r) => [floats([r, 64], 117)],
+      { boundaries: attr.floatList([-0.25, 0, 0.125]) },
+      ([x]) => bucketize(x!, [-0.25, 0, 0.125]),
+    ],
+  ];
+  assertLargeOnlySliced(cases);
+});
+
+test("PopulationCount and Cross in slices have the bits of one run", () => {
+  for (const dt of [I32, DataType.DT_UINT8, DataType.DT_INT64]) {
+    assertSlicedIsWhole(() => populationCountJob(tensor(dt, [31, 17], 170)), `PopulationCount ${dt}`);
+  }
+  for (const dt of [F, DataType.DT_DOUBLE, DataType.DT_HALF, I32, DataType.DT_INT64]) {
+    const [a, b] = [tensor(dt, [61, 3], 171), tensor(dt, [61, 3], 172)];
+    assertSlicedIsWhole(() => crossJob(a, b), `Cross ${dt}`, 23);
+  }
+});
+
+test("PopulationCount and Cross take the sliced path only over large tensors", () => {
+  const cases: LargeCase[] = [
+    [
+      "PopulationCount",
+      (r) => [tensor(I32, [r, 64], 176)],
+      { T: attr.type(I32) },
+      ([x]) => populationCount(x!),
+    ],
+    ["Cross", (r) => [floats([r, 21, 3], 177), floats([r, 21, 3], 178)], {}, ([a, b]) => cross(a!, b!)],
+  ];
+  assertLargeOnlySliced(cases);
 });

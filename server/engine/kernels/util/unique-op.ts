@@ -12,8 +12,9 @@ import { getAttrType } from "../../framework/op-def.js";
 import type { OpKernelContext } from "../../framework/op-kernel.js";
 import { allocData, Tensor } from "../../framework/tensor.js";
 import { DataType } from "../../framework/types.js";
+import { computeJobOutputs, type ElementJob, type ElementPass, runWhole } from "./element-slices.js";
 import { checkTypeConstraint, cpuKernel, type KernelConfig, REAL_NUMBER_TYPES } from "./kernel-config.js";
-import { allocIndexable, intVector, readInts, storage } from "./tensor-util.js";
+import { allocIndexable, type Indexable, intVector, readInts, storage } from "./tensor-util.js";
 
 /** The dtypes TF registers Unique CPU kernels for: real numbers, bool and string (not complex). */
 const UNIQUE_TYPES = [...REAL_NUMBER_TYPES, DataType.DT_BOOL, DataType.DT_STRING];
@@ -71,6 +72,16 @@ function uniqueAxis(x: Tensor, axisT: Tensor | undefined): number {
 
 /** [y, idx, count] of x along `axis`, idx and count as `outIdx`. */
 export function unique(x: Tensor, axisT: Tensor | undefined, outIdx: DataType): Tensor[] {
+  return runWhole(uniqueJob(x, axisT, outIdx));
+}
+
+/**
+ * unique as an ElementJob (util/element-slices.ts): a pass over the slices in order, looking each
+ * up among those seen before (the map lives on between ranges, so every slice gets the entry one
+ * run gives it), then a pass copying the distinct slices into y, allocated when that pass starts
+ * (its size is known only then; at most one entry per slice, so the pass is counted that long).
+ */
+export function uniqueJob(x: Tensor, axisT: Tensor | undefined, outIdx: DataType): ElementJob<Tensor[]> {
   const axis = uniqueAxis(x, axisT);
   const shape = x.shape;
   const mid = shape[axis]!;
@@ -80,41 +91,54 @@ export function unique(x: Tensor, axisT: Tensor | undefined, outIdx: DataType): 
   const idx = allocData(outIdx, mid, [mid]) as Int32Array | BigInt64Array;
   const firsts: number[] = [];
   const counts: number[] = [];
+  const passes: ElementPass[] = [];
   if (outer * inner === 0) {
     // Empty slices are all equal (and may be very many): one entry, idx all 0.
     if (mid > 0) [firsts[0], counts[0]] = [0, mid];
   } else {
     const seen = new Map<unknown, number>();
-    for (let k = 0; k < mid; k++) {
-      const key = sliceKey(x, k, mid, outer, inner);
-      let u = key === undefined ? undefined : seen.get(key);
-      if (u === undefined) {
-        u = firsts.length;
-        firsts.push(k);
-        counts.push(0);
-        if (key !== undefined) seen.set(key, u);
+    const find = (start: number, end: number) => {
+      for (let k = start; k < end; k++) {
+        const key = sliceKey(x, k, mid, outer, inner);
+        let u = key === undefined ? undefined : seen.get(key);
+        if (u === undefined) {
+          u = firsts.length;
+          firsts.push(k);
+          counts.push(0);
+          if (key !== undefined) seen.set(key, u);
+        }
+        counts[u]!++;
+        if (idx instanceof BigInt64Array) idx[k] = BigInt(u);
+        else idx[k] = u;
       }
-      counts[u]!++;
-      if (idx instanceof BigInt64Array) idx[k] = BigInt(u);
-      else idx[k] = u;
-    }
+    };
+    // A map lookup, and a key string for a slice of several elements, cost tens of element visits.
+    passes.push({ n: mid, run: find, cost: outer * inner * (outer * inner === 1 ? 16 : 64) });
   }
-  const yShape = shape.map((d, i) => (i === axis ? firsts.length : d));
-  const n = outer * firsts.length * inner;
-  const y = allocIndexable(x.dtype, n, yShape);
+  let y: Indexable | undefined;
+  const yShape = () => shape.map((d, i) => (i === axis ? firsts.length : d));
+  const allocY = () => {
+    y ??= allocIndexable(x.dtype, outer * firsts.length * inner, yShape());
+    return y;
+  };
   const src = storage(x);
-  for (let o = 0; o < outer; o++) {
-    firsts.forEach((k, u) => {
-      for (let i = 0; i < inner; i++) {
-        y[(o * firsts.length + u) * inner + i] = src[(o * mid + k) * inner + i];
+  const copy = (start: number, end: number) => {
+    const out = allocY();
+    const m = firsts.length;
+    for (let u = start; u < Math.min(end, m); u++) {
+      const k = firsts[u]!;
+      for (let o = 0; o < outer; o++) {
+        for (let i = 0; i < inner; i++) out[(o * m + u) * inner + i] = src[(o * mid + k) * inner + i];
       }
-    });
-  }
-  return [
-    new Tensor(x.dtype, yShape, y as unknown as Tensor["data"]),
+    }
+  };
+  passes.push({ n: mid, run: copy, cost: Math.max(1, outer * inner) });
+  const result = () => [
+    new Tensor(x.dtype, yShape(), allocY() as unknown as Tensor["data"]),
     new Tensor(outIdx, [mid], idx),
     intVector(outIdx, counts),
   ];
+  return { passes, result };
 }
 
 /** The KernelConfig of one of the four Unique ops. */
@@ -133,10 +157,10 @@ export function uniqueOpConfig(name: string, withAxis: boolean, withCounts: bool
       const outIdx = getAttrType(c.attrs, "out_idx");
       return {
         compute(ctx: OpKernelContext) {
-          const [y, idx, count] = unique(ctx.input(0), withAxis ? ctx.input(1) : undefined, outIdx);
-          ctx.setOutput(0, y!);
-          ctx.setOutput(1, idx!);
-          if (withCounts) ctx.setOutput(2, count!);
+          const job = uniqueJob(ctx.input(0), withAxis ? ctx.input(1) : undefined, outIdx);
+          // Unique and UniqueV2 have no count output.
+          const outputs = withCounts ? job : { ...job, result: () => job.result().slice(0, 2) };
+          return computeJobOutputs(ctx, outputs);
         },
       };
     }),

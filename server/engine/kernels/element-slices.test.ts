@@ -2591,35 +2591,6 @@ test("Unique in slices looks every slice up in the order of one run", () => {
   );
 });
 
-/** An op, its attrs, its inputs for `rows` rows of 64, and its whole-run outputs. */
-type LargeOutputsCase = [
-  string,
-  Record<string, AttrValue>,
-  (rows: number) => Tensor[],
-  (t: Tensor[]) => Tensor[],
-];
-
-/** assertLargeOnlySliced for kernels of several outputs: every output set at the end, with the whole run's bits. */
-function assertLargeOnlySlicedOutputs(cases: readonly LargeOutputsCase[]): void {
-  for (const [op, attrs, inputsOf, whole] of cases) {
-    const small = startKernel(op, { attrs, inputs: inputsOf(64) });
-    assert.equal(small.slices, undefined, `a small ${op} runs within compute`);
-    assert.ok(small.outputs.at(-1), `a small ${op} sets its outputs at once`);
-    const inputs = inputsOf(SLICED_MIN_ELEMENTS / 64);
-    const big = startKernel(op, { attrs, inputs });
-    assert.ok(big.slices, `a large ${op} continues in slices`);
-    assert.equal(big.outputs[0], undefined, `${op}: no output before the slices have run`);
-    let pieces = 0;
-    for (let r = big.slices.next(); !r.done; r = big.slices.next()) pieces++;
-    assert.ok(pieces >= 4, `${op}: only ${pieces} pieces`);
-    whole(inputs).forEach((want, i) => {
-      const got = big.outputs[i];
-      assert.ok(got, `${op} set output ${i}`);
-      assertSameTensor(got, want, `${op} output ${i}`);
-    });
-  }
-}
-
 test("Unique and UniqueWithCounts take the sliced path only over large inputs", () => {
   assertLargeOnlySlicedOutputs([
     [

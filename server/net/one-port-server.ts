@@ -405,14 +405,24 @@ function connectionCap(perAddress: number, total: number): (socket: net.Socket) 
  */
 function limitStreamBody(stream: http2.ServerHttp2Stream, timeoutMs: number): void {
   if (stream.endAfterHeaders) return;
-  const timer = setTimeout(() => {
-    if (!stream.destroyed) stream.close(http2.constants.NGHTTP2_CANCEL);
-  }, timeoutMs);
-  const done = (): void => clearTimeout(timer);
+  // Shared listeners and the timer kept on the stream: no closures or once-wrappers per stream,
+  // which every small call pays for on the RPC thread (docs/benchmarks.md, "Balancing the RPC loop").
+  (stream as TimedStream)[bodyTimer] = setTimeout(cancelSlowBody, timeoutMs, stream);
   // "end" comes once the handler has read the last DATA frame (END_STREAM); "close" covers every
-  // other way a stream finishes.
-  stream.once("end", done);
-  stream.once("close", done);
+  // other way a stream finishes. Each comes once; clearing a timer twice is harmless.
+  stream.on("end", clearBodyTimer);
+  stream.on("close", clearBodyTimer);
+}
+
+const bodyTimer = Symbol("bodyTimer");
+type TimedStream = http2.ServerHttp2Stream & { [bodyTimer]?: NodeJS.Timeout };
+
+function cancelSlowBody(stream: http2.ServerHttp2Stream): void {
+  if (!stream.destroyed) stream.close(http2.constants.NGHTTP2_CANCEL);
+}
+
+function clearBodyTimer(this: TimedStream): void {
+  clearTimeout(this[bodyTimer]);
 }
 
 /**

@@ -288,13 +288,7 @@ class Reply implements UnaryReply {
   ) {}
 
   private responseHeaders(): http2.OutgoingHttpHeaders {
-    const headers: http2.OutgoingHttpHeaders = {
-      ":status": 200,
-      ...this.options.responseHeaders,
-      "content-type": responseContentTypes[this.encoding],
-    };
-    if (this.compression !== null) headers["grpc-encoding"] = this.compression.name;
-    return headers;
+    return grpcResponseHeaders(this.options.responseHeaders, this.encoding, this.compression);
   }
 
   async message(route: Route, response: unknown): Promise<void> {
@@ -316,8 +310,12 @@ class Reply implements UnaryReply {
     this.sent = true;
     this.tracker.succeeded(response);
     const stream = this.stream;
-    stream.respond(this.responseHeaders(), { waitForTrailers: true });
-    stream.once("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
+    stream.respond(
+      successHeaders(this.options.responseHeaders, this.encoding, this.compression),
+      respondWithTrailers,
+    );
+    // "wantTrailers" comes once per stream: a shared listener, no closure or once-wrapper per call.
+    stream.on("wantTrailers", sendOkTrailers);
     stream.cork();
     for (const chunk of encoded.chunks) stream.write(chunk);
     stream.uncork();
@@ -338,4 +336,52 @@ class Reply implements UnaryReply {
     headers["grpc-message"] = encodeURIComponent(e.rawMessage);
     this.stream.respond(headers, { endStream: true });
   }
+}
+
+const okTrailers: Readonly<http2.OutgoingHttpHeaders> = Object.freeze({ "grpc-status": "0" });
+const respondWithTrailers: Readonly<http2.ServerStreamResponseOptions> = Object.freeze({
+  waitForTrailers: true,
+});
+
+function sendOkTrailers(this: http2.ServerHttp2Stream): void {
+  this.sendTrailers(okTrailers);
+}
+
+function grpcResponseHeaders(
+  extra: Readonly<Record<string, string>>,
+  encoding: RpcEncoding,
+  compression: Compression | null,
+): http2.OutgoingHttpHeaders {
+  const headers: http2.OutgoingHttpHeaders = {
+    ":status": 200,
+    ...extra,
+    "content-type": responseContentTypes[encoding],
+  };
+  if (compression !== null) headers["grpc-encoding"] = compression.name;
+  return headers;
+}
+
+/**
+ * A success answer's HEADERS, built once per server options, encoding and compression: Node's
+ * respond() copies what it is given, so one frozen object serves every call.
+ */
+const builtSuccessHeaders = new WeakMap<object, Map<string, Readonly<http2.OutgoingHttpHeaders>>>();
+
+function successHeaders(
+  extra: Readonly<Record<string, string>>,
+  encoding: RpcEncoding,
+  compression: Compression | null,
+): Readonly<http2.OutgoingHttpHeaders> {
+  let byKind = builtSuccessHeaders.get(extra);
+  if (byKind === undefined) {
+    byKind = new Map();
+    builtSuccessHeaders.set(extra, byKind);
+  }
+  const kind = compression === null ? encoding : `${encoding} ${compression.name}`;
+  let headers = byKind.get(kind);
+  if (headers === undefined) {
+    headers = Object.freeze(grpcResponseHeaders(extra, encoding, compression));
+    byKind.set(kind, headers);
+  }
+  return headers;
 }

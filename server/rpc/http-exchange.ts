@@ -39,40 +39,68 @@ export function http2Exchange(
   // A stream reset by the client (or lost with its session) can still emit an error; the end of
   // the exchange is its "close".
   stream.on("error", noop);
-  return {
-    headers,
-    remoteAddress: stream.session?.socket?.remoteAddress,
-    onData: (listener) => stream.on("data", listener),
-    onEnd: (listener) => stream.once("end", listener),
-    discardBody() {
-      stream.removeAllListeners("data");
-      stream.resume();
-    },
-    onClose: (listener) => stream.once("close", listener),
-    writable: () => !stream.destroyed,
-    respond(status, responseHeaders, chunks) {
-      if (chunks.length === 0) {
-        stream.respond({ ":status": status, ...responseHeaders }, { endStream: true });
-        return;
-      }
-      stream.respond({ ":status": status, ...responseHeaders });
-      // One write, then the rest with end(). Node shuts the stream's writable side right after the
-      // last write so END_STREAM rides on the final DATA frame; when that write is also the first
-      // (a single end(chunk), or write() then end()), the stream is usually closed under it and
-      // Node builds an ERR_STREAM_DESTROYED error, stack and all, that nobody reads: ≈2 % of a
-      // small call's CPU in a profile. With one write still in flight when end() queues the last
-      // bytes, it does not happen. nghttp2 packs the bytes into DATA frames as it likes either way.
-      const first = chunks[0] as Uint8Array;
-      if (chunks.length === 1 && first.byteLength < 2) {
-        stream.end(first);
-        return;
-      }
-      const parts = chunks.length > 1 ? chunks : [first.subarray(0, 1), first.subarray(1)];
-      const last = parts.length - 1;
-      for (let i = 0; i < last; i++) stream.write(parts[i]);
-      stream.end(parts[last]);
-    },
-  };
+  return new Http2Exchange(stream, headers);
+}
+
+/**
+ * A class rather than an object of closures: one is made for every small call on the RPC thread
+ * (docs/benchmarks.md, "Balancing the RPC loop"). A stream emits "end" and "close" once each, so
+ * their listeners are added with `on`, without a once-wrapper.
+ */
+class Http2Exchange implements HttpExchange {
+  readonly remoteAddress: string | undefined;
+
+  constructor(
+    private readonly stream: http2.ServerHttp2Stream,
+    readonly headers: http2.IncomingHttpHeaders,
+  ) {
+    this.remoteAddress = stream.session?.socket?.remoteAddress;
+  }
+
+  onData(listener: (chunk: Buffer) => void): void {
+    this.stream.on("data", listener);
+  }
+
+  onEnd(listener: () => void): void {
+    this.stream.on("end", listener);
+  }
+
+  discardBody(): void {
+    this.stream.removeAllListeners("data");
+    this.stream.resume();
+  }
+
+  onClose(listener: () => void): void {
+    this.stream.on("close", listener);
+  }
+
+  writable(): boolean {
+    return !this.stream.destroyed;
+  }
+
+  respond(status: number, responseHeaders: http2.OutgoingHttpHeaders, chunks: readonly Uint8Array[]): void {
+    const stream = this.stream;
+    if (chunks.length === 0) {
+      stream.respond({ ":status": status, ...responseHeaders }, { endStream: true });
+      return;
+    }
+    stream.respond({ ":status": status, ...responseHeaders });
+    // One write, then the rest with end(). Node shuts the stream's writable side right after the
+    // last write so END_STREAM rides on the final DATA frame; when that write is also the first
+    // (a single end(chunk), or write() then end()), the stream is usually closed under it and
+    // Node builds an ERR_STREAM_DESTROYED error, stack and all, that nobody reads: ≈2 % of a
+    // small call's CPU in a profile. With one write still in flight when end() queues the last
+    // bytes, it does not happen. nghttp2 packs the bytes into DATA frames as it likes either way.
+    const first = chunks[0] as Uint8Array;
+    if (chunks.length === 1 && first.byteLength < 2) {
+      stream.end(first);
+      return;
+    }
+    const parts = chunks.length > 1 ? chunks : [first.subarray(0, 1), first.subarray(1)];
+    const last = parts.length - 1;
+    for (let i = 0; i < last; i++) stream.write(parts[i]);
+    stream.end(parts[last]);
+  }
 }
 
 /** An HTTP/1.1 request and its response as an exchange. */

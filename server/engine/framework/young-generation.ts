@@ -43,11 +43,10 @@ function youngBytes(): number {
 }
 
 /**
- * Between two pieces of a pass: scavenges now if the young generation holds more than
- * YOUNG_LIMIT_BYTES, so no pause copies more than that.
+ * Between two pieces of a pass: scavenges now if the young generation holds more than `limit`
+ * bytes, so no pause copies more than that.
  */
-export function scavengeWhenYoungFull(): void {
+export function scavengeWhenYoungFull(limit = YOUNG_LIMIT_BYTES): void {
   if (scavenge === null) scavenge = gcExtension();
-  if (scavenge !== undefined && youngBytes() > YOUNG_LIMIT_BYTES)
-    scavenge({ type: "minor", execution: "sync" });
+  if (scavenge !== undefined && youngBytes() > limit) scavenge({ type: "minor", execution: "sync" });
 }

@@ -5,7 +5,7 @@
 // Cumsum, MirrorPadGrad, pooling (2-D and 3-D, with the gradients), the random fills, Multinomial,
 // Range, LinSpace, OneHot, ClipByValue, the matrix band/diagonal ops, ReverseSequence, Where,
 // Bincount, the space/depth/batch copies, the resizes with their gradients, TopKV2, InTopK, the
-// softmax cross-entropy losses, L2Loss, BiasAddGrad, LRN/LRNGrad, Unique, the colour-space ops,
+// softmax cross-entropy losses, L2Loss, BiasAddGrad, LRN, Unique, the colour-space ops,
 // CheckNumerics, Roll, Bucketize, PopulationCount and Cross in slices
 // (util/element-slices.ts) give the bits of the same job run whole, for every storage kind and
 // with broadcasting, cut at piece sizes that split the innermost runs at odd places; the kernels
@@ -77,7 +77,6 @@ import { lessFns } from "./Less.js";
 import { linSpace, linSpaceJob } from "./LinSpace.js";
 import { logicalNot } from "./LogicalNot.js";
 import { lrn, lrnJob } from "./LRN.js";
-import { lrnGrad, lrnGradJob } from "./LRNGrad.js";
 import { matrixBandPart, matrixBandPartJob } from "./MatrixBandPart.js";
 import { LEFT_LEFT } from "./MatrixDiag.js";
 import { matrixDiagPart, matrixDiagPartJob } from "./MatrixDiagPartV3.js";
@@ -2454,7 +2453,7 @@ test("InTopK in slices that end inside a row gives the verdicts of one run", () 
   }
 });
 
-test("L2Loss, BiasAddGrad, LRN and LRNGrad in slices have the bits of one run", () => {
+test("L2Loss, BiasAddGrad and LRN in slices have the bits of one run", () => {
   for (const dt of [F, DataType.DT_DOUBLE, DataType.DT_HALF, DataType.DT_BFLOAT16]) {
     assertSlicedIsWhole(() => l2LossJob(tensor(dt, [5001], 88)), `L2Loss ${dt}`);
   }
@@ -2489,11 +2488,10 @@ test("L2Loss, BiasAddGrad, LRN and LRNGrad in slices have the bits of one run", 
     }
   }
   for (const dt of [F, DataType.DT_HALF]) {
-    const [g, x, y] = [90, 91, 92].map((seed) => tensor(dt, [2, 5, 3, 13], seed)) as [Tensor, Tensor, Tensor];
+    const x = tensor(dt, [2, 5, 3, 13], 91);
     for (const depthRadius of [0, 2, 20]) {
       const o = { depthRadius, bias: 1, alpha: Math.fround(0.3), beta: 0.75 };
       assertSlicedIsWhole(() => lrnJob(x, o), `LRN ${dt} r=${depthRadius}`, 23);
-      assertSlicedIsWhole(() => lrnGradJob(g, x, y, o), `LRNGrad ${dt} r=${depthRadius}`, 23);
     }
   }
 });
@@ -2550,12 +2548,6 @@ test("TopKV2, the losses, InTopKV2, BiasAddGrad and LRN take the sliced path onl
       { T: attr.type(F), ...lrnAttrs },
       (r) => [floats([r, 1, 1, 64], 100)],
       ([x]) => [lrn(x!, lrnOpts)],
-    ],
-    [
-      "LRNGrad",
-      { T: attr.type(F), ...lrnAttrs },
-      (r) => [101, 102, 103].map((seed) => floats([r, 1, 1, 64], seed)),
-      ([g, x, y]) => [lrnGrad(g!, x!, y!, lrnOpts)],
     ],
   ];
   assertLargeOnlySlicedOutputs(cases);

@@ -139,7 +139,20 @@ function offerStreams(server: http2.Http2Server | http2.Http2SecureServer, slot:
  * unaffected; flow control, not frame size, bounds what a client may send ahead
  * (docs/security.md, "Connections that try to hold the server").
  */
-const http2Settings: http2.Settings = { maxFrameSize: 64 * 1024 };
+const http2Settings: http2.Settings = { maxFrameSize: 64 * 1024, initialWindowSize: 256 * 1024 };
+
+/**
+ * Flow-control windows. HTTP/2 starts every stream and the connection at 64 KiB - 1, so a client
+ * sending a 4 MiB body stops every 64 KiB until the server's WINDOW_UPDATE comes back: about a
+ * hundred round trips, reads and writes per body, which held a 4 MiB step to a third of its speed
+ * (docs/benchmarks.md, "Flow-control windows"). TensorFlow's gRPC server grows its windows to the
+ * connection's bandwidth-delay product for the same reason. The stream window (in http2Settings)
+ * is 256 KiB: what a stream whose body nobody reads can make the server buffer
+ * (docs/security.md, "Connections that try to hold the server"). The connection window is larger,
+ * 4 MiB, which costs no memory: Node gives connection-level window back as soon as bytes arrive,
+ * whether or not a stream reads them.
+ */
+const connectionWindowBytes = 4 * 1024 * 1024;
 
 /** The first bytes an HTTP/2 client sends (RFC 9113 §3.4). */
 const http2Preface = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "latin1");
@@ -244,6 +257,7 @@ function createOnePortServer(
   const { http1Sockets, onHttp1Request, trackHttp1Socket } = trackHttp1(handle, () => closing, slot);
   const onSession = (session: http2.Http2Session): void => {
     http2Sessions.add(session);
+    session.setLocalWindowSize(connectionWindowBytes);
     session.once("close", () => http2Sessions.delete(session));
     // A peer that ends its side of the connection is gone: HTTP/2 has no half-closed connection
     // (a client says goodbye with GOAWAY), but Node's session stays up while streams are open, so

@@ -27,7 +27,8 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import type { Compression } from "@connectrpc/connect/protocol";
 import { isAllowedHost } from "../auth/host-check.js";
 import type { RpcEncoding, RpcTracker } from "../metrics.js";
-import { http2Exchange } from "./http-exchange.js";
+import { requestBodyPool } from "./body-pool.js";
+import { afterWrites, http2Exchange } from "./http-exchange.js";
 import type { MasterCalls } from "./master-service.js";
 import type { EncodedMessage } from "./run-step-codec.js";
 import { BodyGather, feedContentPaths } from "./shared-body.js";
@@ -169,7 +170,12 @@ export class BodyReader {
     private readonly readMaxBytes: number,
     alignPath?: readonly number[],
   ) {
-    this.body = new BodyGather(frameHeaderBytes, alignPath);
+    this.body = new BodyGather(frameHeaderBytes, alignPath, requestBodyPool);
+  }
+
+  /** The pooled memory that holds exactly this body, if any (BodyGather.pooledMemory). */
+  pooledMemory(): SharedArrayBuffer | undefined {
+    return this.body.pooledMemory();
   }
 
   /** Adds a chunk; returns the error when a frame announces more than readMaxBytes. */
@@ -291,7 +297,7 @@ class Reply implements UnaryReply {
     return grpcResponseHeaders(this.options.responseHeaders, this.encoding, this.compression);
   }
 
-  async message(route: Route, response: unknown): Promise<void> {
+  async message(route: Route, response: unknown, written?: () => void): Promise<void> {
     if (this.sent || this.stream.destroyed) return;
     let encoded: EncodedMessage;
     try {
@@ -319,7 +325,8 @@ class Reply implements UnaryReply {
     stream.cork();
     for (const chunk of encoded.chunks) stream.write(chunk);
     stream.uncork();
-    stream.end();
+    // A stream finishes once every write's bytes went to the socket, not merely to nghttp2.
+    stream.end(written === undefined ? undefined : afterWrites(written));
   }
 
   /** Answers with `error` in one HEADERS frame (see UnaryReply.error for `handled`). */

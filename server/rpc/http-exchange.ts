@@ -26,7 +26,13 @@ export interface HttpExchange {
   /** False once the connection or stream is gone (an answer can no longer be written). */
   writable(): boolean;
   /** Writes the whole answer and ends it. */
-  respond(status: number, headers: http2.OutgoingHttpHeaders, chunks: readonly Uint8Array[]): void;
+  /** `written`: called once the answer's bytes have all gone to the socket (never on a failure). */
+  respond(
+    status: number,
+    headers: http2.OutgoingHttpHeaders,
+    chunks: readonly Uint8Array[],
+    written?: () => void,
+  ): void;
 }
 
 const noop = (): void => {};
@@ -78,12 +84,18 @@ class Http2Exchange implements HttpExchange {
     return !this.stream.destroyed;
   }
 
-  respond(status: number, responseHeaders: http2.OutgoingHttpHeaders, chunks: readonly Uint8Array[]): void {
+  respond(
+    status: number,
+    responseHeaders: http2.OutgoingHttpHeaders,
+    chunks: readonly Uint8Array[],
+    written?: () => void,
+  ): void {
     const stream = this.stream;
     if (chunks.length === 0) {
       stream.respond({ ":status": status, ...responseHeaders }, { endStream: true });
       return;
     }
+
     stream.respond({ ":status": status, ...responseHeaders });
     // One write, then the rest with end(). Node shuts the stream's writable side right after the
     // last write so END_STREAM rides on the final DATA frame; when that write is also the first
@@ -92,6 +104,15 @@ class Http2Exchange implements HttpExchange {
     // small call's CPU in a profile. With one write still in flight when end() queues the last
     // bytes, it does not happen. nghttp2 packs the bytes into DATA frames as it likes either way.
     const first = chunks[0] as Uint8Array;
+    if (written !== undefined) {
+      // The caller waits for the bytes themselves: the stream closes as its END_STREAM goes out,
+      // often before it could report 'finish', so the last write's own callback is the one that
+      // says its bytes (and so every earlier write's) went to the socket.
+      for (let i = 0; i < chunks.length - 1; i++) stream.write(chunks[i]);
+      stream.write(chunks[chunks.length - 1], afterWrites(written));
+      stream.end();
+      return;
+    }
     if (chunks.length === 1 && first.byteLength < 2) {
       stream.end(first);
       return;
@@ -101,6 +122,17 @@ class Http2Exchange implements HttpExchange {
     for (let i = 0; i < last; i++) stream.write(parts[i]);
     stream.end(parts[last]);
   }
+}
+
+/**
+ * An end() callback that calls `written` when the stream finished: Node finishes a writable only
+ * once every write's bytes went to the socket (not merely into nghttp2's or the socket's queue),
+ * and calls it with an error instead when the stream was destroyed first.
+ */
+export function afterWrites(written: () => void): (error?: unknown) => void {
+  return (error?: unknown) => {
+    if (error === undefined || error === null) written();
+  };
 }
 
 /** An HTTP/1.1 request and its response as an exchange. */
@@ -118,16 +150,19 @@ export function http1Exchange(req: http.IncomingMessage, res: http.ServerRespons
     },
     onClose: (listener) => res.once("close", listener),
     writable: () => !res.destroyed && !res.writableEnded,
-    respond(status, responseHeaders, chunks) {
+    respond(status, responseHeaders, chunks, written) {
+      // A response finishes once its last bytes went to the socket.
+      const done = written === undefined ? undefined : afterWrites(written);
+
       res.writeHead(status, responseHeaders as http.OutgoingHttpHeaders);
       if (chunks.length === 1) {
-        res.end(chunks[0]);
+        res.end(chunks[0], done);
         return;
       }
       res.cork();
       for (const chunk of chunks) res.write(chunk);
       res.uncork();
-      res.end();
+      res.end(done);
     },
   };
 }

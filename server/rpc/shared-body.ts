@@ -17,6 +17,8 @@
 // call holds stays within twice what its client has actually sent (a client announcing a large
 // body and then stalling gets no large allocation for it).
 
+import type { BodyPool } from "./body-pool.js";
+
 /** Bodies smaller than this are joined in ordinary memory (a small feed is cheap to copy). */
 export const sharedBodyMinBytes = 1024 * 1024;
 
@@ -111,11 +113,16 @@ function sharedFor(
   length: number,
   messageStart: number,
   path: readonly number[],
+  pool?: BodyPool,
 ): Buffer {
   const compressed = messageStart > 0 && head !== undefined && head.length > 0 && (head[0]! & 1) === 1;
   const at = compressed || head === undefined ? undefined : payloadOffset(head, messageStart, length, path);
   const shift = at === undefined ? 0 : (align - (at % align)) % align;
-  return Buffer.from(new SharedArrayBuffer(length + shift), shift, length);
+  if (pool === undefined) return Buffer.from(new SharedArrayBuffer(length + shift), shift, length);
+  const memory = pool.take(length + shift);
+  // The few bytes before the body may be an earlier body's: nothing reads them, but they are cleared.
+  new Uint8Array(memory, 0, shift).fill(0);
+  return Buffer.from(memory, shift, length);
 }
 
 /**
@@ -166,8 +173,20 @@ export class BodyGather {
   constructor(
     private readonly messageStart: number,
     private readonly path: readonly number[] | undefined,
+    private readonly pool?: BodyPool,
   ) {
     this.shareable = path !== undefined;
+  }
+
+  /**
+   * The shared memory that holds exactly this body, when it came from the pool: the caller gives
+   * it back once nothing refers to it (rpc/body-pool.ts). Undefined for any other body.
+   */
+  pooledMemory(): SharedArrayBuffer | undefined {
+    const placed = this.placed;
+    if (this.pool === undefined || placed === undefined) return undefined;
+    if (this.filled !== placed.length || this.extra.length > 0) return undefined;
+    return placed.buffer as SharedArrayBuffer;
   }
 
   /** True once the body goes into shared memory (what has arrived is there already). */
@@ -245,7 +264,7 @@ export class BodyGather {
 
   /** Allocates the shared memory for a body of `length` bytes and copies in what has arrived. */
   private place(length: number): Buffer {
-    const placed = sharedFor(headOf(this.chunks), length, this.messageStart, this.path!);
+    const placed = sharedFor(headOf(this.chunks), length, this.messageStart, this.path!, this.pool);
     this.placed = placed;
     const pending = this.chunks;
     this.chunks = [];

@@ -20,6 +20,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import type { Compression } from "@connectrpc/connect/protocol";
 import type { AuthResult } from "../auth/authenticator.js";
 import type { GatewayMetrics, RpcEncoding, RpcLog, RpcProtocol, RpcTracker } from "../metrics.js";
+import { requestBodyPool } from "./body-pool.js";
 import { decodeJsonRequest, decodeRequest } from "./graph-requests.js";
 import type { HttpExchange } from "./http-exchange.js";
 import type { MasterCalls, RpcCall } from "./master-service.js";
@@ -166,13 +167,19 @@ export interface UnaryBody {
    * throws (or rejects with) connect-es's error for a partial one.
    */
   second(compression: Compression | null, readMaxBytes: number): Uint8Array | Promise<Uint8Array> | undefined;
+  /**
+   * The pooled shared memory that holds exactly the whole body (rpc/body-pool.ts), which goes back
+   * to the pool once the engine lets go of it and the answer is written; else undefined.
+   */
+  pooledMemory(): SharedArrayBuffer | undefined;
 }
 
 /** How a protocol writes the one answer of a call. */
 export interface UnaryReply {
   /** True once an answer (or error) was written. */
   readonly sent: boolean;
-  message(route: Route, response: unknown): Promise<void>;
+  /** Writes the answer; `written` is called once its bytes have all gone to the socket. */
+  message(route: Route, response: unknown, written?: () => void): Promise<void>;
   /**
    * Answers with `error`. `handled`: the call reached its implementation (the log line names the
    * failure, as connect-es's metrics interceptor does); protocol errors before it log the code only.
@@ -259,11 +266,14 @@ export function serveUnaryCall(
   });
   source.onEnd(() => {
     if (reply.sent) return;
+    const memory = body.pooledMemory();
+    const requestMemory = memory === undefined ? undefined : { reusable: false };
     const call = {
       signal: controller.signal,
       timeoutMs: deadline === undefined ? noDeadline : () => deadline - Date.now(),
       // `shutdown` above writes the shutdown's answer as it aborts the signal.
       answersShutdown: true,
+      requestMemory,
     };
     const invocation: Invocation = { route, auth, call, handler: false };
     let running: Promise<unknown>;
@@ -273,8 +283,16 @@ export function serveUnaryCall(
       reply.error(error, invocation.handler);
       return;
     }
+    // The body's memory goes back to the pool only when the engine says the step kept none of it,
+    // and only after the answer, which may hold views of it, is written (rpc/body-pool.ts).
+    const giveBack =
+      memory === undefined
+        ? undefined
+        : () => {
+            if (requestMemory?.reusable === true) requestBodyPool.give(memory);
+          };
     running.then(
-      (response) => reply.message(route, response),
+      (response) => reply.message(route, response, giveBack),
       (error: unknown) => reply.error(error, invocation.handler),
     );
   });

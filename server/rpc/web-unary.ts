@@ -38,6 +38,7 @@ import { setTrailerStatus, trailerFlag, trailerSerialize } from "@connectrpc/con
 import { isAllowedHost } from "../auth/host-check.js";
 import type { RpcEncoding, RpcProtocol, RpcTracker } from "../metrics.js";
 import type { Http1RequestClaim } from "../net/one-port-server.js";
+import { requestBodyPool } from "./body-pool.js";
 import {
   BodyReader,
   frameMessage,
@@ -216,8 +217,17 @@ class ConnectBody implements UnaryBody {
   ) {
     const n = contentLength === undefined ? Number.NaN : Number(contentLength);
     this.promised = Number.isSafeInteger(n) && n >= 0 ? n : undefined;
-    this.body = new BodyGather(0, alignPath);
+    this.body = new BodyGather(0, alignPath, requestBodyPool);
     if (this.promised !== undefined && this.promised <= readMaxBytes) this.body.expect(this.promised);
+  }
+
+  /**
+   * The pooled memory that holds exactly this body, if any (BodyGather.pooledMemory). A body
+   * without Content-Length goes into that memory only when joined, so it is joined here.
+   */
+  pooledMemory(): SharedArrayBuffer | undefined {
+    if (this.promised === undefined) this.body.bytes();
+    return this.body.pooledMemory();
   }
 
   private get length(): number {
@@ -282,7 +292,7 @@ abstract class Reply implements UnaryReply {
     return !this.sent && this.exchange.writable();
   }
 
-  async message(route: Route, response: unknown): Promise<void> {
+  async message(route: Route, response: unknown, written?: () => void): Promise<void> {
     if (!this.canAnswer()) return;
     let answer: Answer;
     try {
@@ -294,7 +304,7 @@ abstract class Reply implements UnaryReply {
     if (!this.canAnswer()) return;
     this.sent = true;
     this.tracker.succeeded(response);
-    this.exchange.respond(answer.status, answer.headers, answer.chunks);
+    this.exchange.respond(answer.status, answer.headers, answer.chunks, written);
   }
 
   /** `handled`: the call reached its implementation (rpc/unary-call.ts, UnaryReply.error). */

@@ -60,6 +60,7 @@ import {
   placeGraphSliced,
 } from "../placer/placer.js";
 import type { WorkerInterface } from "../worker/worker-interface.js";
+import { feedsEndWithStep, type RequestMemory } from "./feed-lifetime.js";
 
 /** What a master session needs from its master. */
 export interface MasterSessionEnv {
@@ -93,6 +94,11 @@ interface RunPlan {
   readonly feedTypes: ReadonlyMap<string, DataType>;
   readonly usedFeeds: ReadonlySet<string>;
   readonly partitionGraphs: readonly GraphDef[];
+  /**
+   * No value made from a feed can outlive a step (master/feed-lifetime.ts), and every partition
+   * runs in this process: once such a step succeeds, the request's memory is the response's alone.
+   */
+  readonly feedsEndWithStep: boolean;
   /** The workers the partitions run on, each once (each cleans up a finished step). */
   readonly workers: readonly WorkerInterface[];
   /** How many steps ran this plan (for the cost-model schedule). */
@@ -110,6 +116,8 @@ export interface StepOptions {
   readonly signal?: AbortSignal | undefined;
   /** The error a caller's abort reason stands for (see CallContext.abortReason). */
   readonly abortReason?: ((reason: unknown) => TfError | undefined) | undefined;
+  /** Told when the request's memory is free once the response is written (CallContext). */
+  readonly requestMemory?: RequestMemory | undefined;
 }
 
 export interface RunStepArgs extends StepOptions {
@@ -610,7 +618,7 @@ export class MasterSession {
       ? (prefix: string) => `${prefix}_S${this.nextNodeId++}`
       : undefined;
     // Pruning and partitioning run in slices, with the graph to themselves (withGraph).
-    const { rewritten, parts } = await this.withGraph(() =>
+    const { rewritten, parts, feedsEnd } = await this.withGraph(() =>
       runInSlices(
         (function* (graph: Graph, versions: VersionDef | undefined, library: FunctionDefLibrary | undefined) {
           const rewritten = yield* rewriteGraphForExecutionSliced(
@@ -627,7 +635,8 @@ export class MasterSession {
             library,
             ...(newName ? { newName } : {}),
           });
-          return { rewritten, parts };
+          const feedsEnd = yield* feedsEndWithStep(rewritten.graph);
+          return { rewritten, parts, feedsEnd };
         })(this.graph, this.versions, this.library),
       ),
     );
@@ -656,6 +665,7 @@ export class MasterSession {
       feedTypes: rewritten.feedTypes,
       usedFeeds: rewritten.usedFeeds,
       partitionGraphs,
+      feedsEndWithStep: feedsEnd && partitions.every((p) => !p.worker.splitsGraphByDevice),
       workers: [...new Set(partitions.map((p) => p.worker))],
       executions: 0,
     };
@@ -1027,6 +1037,8 @@ export class MasterSession {
     return running.then(
       ({ recv, stepStats, partitionGraphs }) => {
         end();
+        if (plan.feedsEndWithStep && options.requestMemory !== undefined)
+          options.requestMemory.reusable = true;
         const result: RunStepResult = {
           tensors: this.fetched(fetches, fetchKeys, recv),
           partitionGraphs: options.outputPartitionGraphs ? partitionGraphs : noPartitionGraphs,
@@ -1244,7 +1256,7 @@ export class MasterSession {
   async runCallable(
     handle: bigint,
     feeds: readonly TensorProto[],
-    caller: Pick<StepOptions, "signal" | "abortReason"> | undefined,
+    caller: Pick<StepOptions, "signal" | "abortReason" | "requestMemory"> | undefined,
     /** The step's timeout given the callable's RunOptions.timeout_in_ms (see policy.ts). */
     timeoutFor: (requested: bigint | undefined) => number,
   ) {
@@ -1278,6 +1290,7 @@ export class MasterSession {
       timeoutMs,
       signal: caller?.signal,
       abortReason: caller?.abortReason,
+      requestMemory: caller?.requestMemory,
       outputPartitionGraphs: runOptions?.outputPartitionGraphs ?? false,
       trace: runOptions?.traceLevel === RunOptions_TraceLevel.FULL_TRACE,
     });

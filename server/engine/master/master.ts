@@ -94,6 +94,7 @@ import {
   createClusterWorkers,
 } from "./cluster.js";
 import { mergeConfig } from "./config.js";
+import type { RequestMemory } from "./feed-lifetime.js";
 import { MasterSession, type MasterSessionEnv, type RunStepResult } from "./master-session.js";
 import { checkOpPolicy, createPrincipalQuotas, type OpPolicy, stepTimeoutMs } from "./policy.js";
 import { createRequestRate, type RequestRate } from "./request-rate.js";
@@ -334,6 +335,11 @@ export interface CallContext {
   readonly principal?: string | undefined;
   /** The ms left before the caller's own deadline (undefined = none), read when a step starts. */
   readonly deadlineMs?: (() => number | undefined) | undefined;
+  /**
+   * For a RunStep or RunCallable whose request the transport holds in memory it would use again:
+   * set reusable once the step no longer needs it (master/feed-lifetime.ts).
+   */
+  readonly requestMemory?: RequestMemory | undefined;
 }
 
 /** The principal of callers without credentials, and of every caller of an embedded master. */
@@ -802,6 +808,8 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
           trace: req.options?.traceLevel === RunOptions_TraceLevel.FULL_TRACE,
           signal: ctx?.signal,
           abortReason: ctx?.abortReason,
+          // A partial run's feeds stay with it until its last call.
+          requestMemory: req.partialRunHandle === "" ? ctx?.requestMemory : undefined,
         };
         endStep = quotas.beginStep(principalOf(ctx));
         try {

@@ -43,14 +43,24 @@ const { values: flags, positionals } = parseArgs({
   },
 });
 const named = positionals[0] ?? "small";
-if (named !== "small" && named !== "feed4m") throw new Error(`unknown workload ${named}`);
+if (named !== "small" && named !== "feed4m" && named !== "fetch64m") throw new Error(`unknown workload ${named}`);
 const repeat = Number(flags.repeat);
-const workload: "small" | "feed4m" = named;
+const workload: Workload = named;
 const calls = Number(positionals[1] ?? (workload === "small" ? "30000" : "200"));
 const elements = (4 * 1024 * 1024) / 4;
 
-function graphOf(name: "small" | "feed4m") {
+type Workload = "small" | "feed4m" | "fetch64m";
+
+function graphOf(name: Workload) {
   if (name === "small") return graph(constNode("c", DataType.DT_FLOAT, [], [42.5]));
+  if (name === "fetch64m") {
+    // bench/h2load.ts's fetch64m: Fill([16 Mi], 1.5), a 64 MiB answer to a tiny request.
+    return graph(
+      constNode("dims", DataType.DT_INT32, [1], [16 * 1024 * 1024]),
+      constNode("v", DataType.DT_FLOAT, [], [1.5]),
+      node("f", "Fill", { inputs: ["dims", "v"], attrs: { T: attr.type(DataType.DT_FLOAT) } }),
+    );
+  }
   return graph(
     node("x", "Placeholder", {
       attrs: { dtype: attr.type(DataType.DT_FLOAT), shape: attr.shape([elements]) },
@@ -59,8 +69,9 @@ function graphOf(name: "small" | "feed4m") {
   );
 }
 
-function requestOf(name: "small" | "feed4m", sessionHandle: string): RunStepRequest {
+function requestOf(name: Workload, sessionHandle: string): RunStepRequest {
   if (name === "small") return create(RunStepRequestSchema, { sessionHandle, fetch: ["c:0"] });
+  if (name === "fetch64m") return create(RunStepRequestSchema, { sessionHandle, fetch: ["f:0"] });
   const values = Array.from({ length: elements }, (_, i) => i % 1000);
   return create(RunStepRequestSchema, {
     sessionHandle,

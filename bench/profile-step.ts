@@ -43,7 +43,8 @@ const { values: flags, positionals } = parseArgs({
   },
 });
 const named = positionals[0] ?? "small";
-if (named !== "small" && named !== "feed4m" && named !== "fetch64m") throw new Error(`unknown workload ${named}`);
+if (named !== "small" && named !== "feed4m" && named !== "fetch64m")
+  throw new Error(`unknown workload ${named}`);
 const repeat = Number(flags.repeat);
 const workload: Workload = named;
 const calls = Number(positionals[1] ?? (workload === "small" ? "30000" : "200"));

@@ -21,7 +21,7 @@ import {
   type TfError,
   unavailable,
 } from "../engine/framework/errors.js";
-import type { RequestMemory } from "../engine/master/feed-lifetime.js";
+import type { CallMemory } from "../engine/master/call-memory.js";
 import type { CallContext, Master } from "../engine/master/master.js";
 import { toConnectError } from "./errors.js";
 
@@ -46,8 +46,8 @@ export interface RpcCall {
    * against it.
    */
   readonly answersShutdown?: boolean;
-  /** The request's memory, which the transport would use again (CallContext.requestMemory). */
-  readonly requestMemory?: RequestMemory | undefined;
+  /** The request's memory, which the transport would use again (CallContext.callMemory). */
+  readonly callMemory?: CallMemory | undefined;
 }
 
 /**
@@ -71,7 +71,7 @@ function withCallSignal<T>(call: RpcCall, f: (call: Required<CallContext>) => Pr
     abortReason,
     principal: call.principal,
     deadlineMs: () => call.timeoutMs(),
-    requestMemory: call.requestMemory,
+    callMemory: call.callMemory,
   };
   // A transport that answers the shutdown itself gets the step's own promise: no second promise,
   // listener or closures per call (docs/benchmarks.md, "Balancing the RPC loop").

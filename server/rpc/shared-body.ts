@@ -17,7 +17,7 @@
 // call holds stays within twice what its client has actually sent (a client announcing a large
 // body and then stalling gets no large allocation for it).
 
-import type { BodyPool } from "./body-pool.js";
+import type { SharedMemoryPool } from "../engine/framework/shared-memory-pool.js";
 
 /** Bodies smaller than this are joined in ordinary memory (a small feed is cheap to copy). */
 export const sharedBodyMinBytes = 1024 * 1024;
@@ -113,7 +113,7 @@ function sharedFor(
   length: number,
   messageStart: number,
   path: readonly number[],
-  pool?: BodyPool,
+  pool?: SharedMemoryPool,
 ): Buffer {
   const compressed = messageStart > 0 && head !== undefined && head.length > 0 && (head[0]! & 1) === 1;
   const at = compressed || head === undefined ? undefined : payloadOffset(head, messageStart, length, path);
@@ -173,7 +173,7 @@ export class BodyGather {
   constructor(
     private readonly messageStart: number,
     private readonly path: readonly number[] | undefined,
-    private readonly pool?: BodyPool,
+    private readonly pool?: SharedMemoryPool,
   ) {
     this.shareable = path !== undefined;
   }

@@ -19,6 +19,7 @@ import { type DescMessage, type MessageShape, toBinary, toJsonString } from "@bu
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { Compression } from "@connectrpc/connect/protocol";
 import type { AuthResult } from "../auth/authenticator.js";
+import type { CallMemory } from "../engine/master/call-memory.js";
 import type { GatewayMetrics, RpcEncoding, RpcLog, RpcProtocol, RpcTracker } from "../metrics.js";
 import { requestBodyPool } from "./body-pool.js";
 import { decodeJsonRequest, decodeRequest } from "./graph-requests.js";
@@ -267,13 +268,13 @@ export function serveUnaryCall(
   source.onEnd(() => {
     if (reply.sent) return;
     const memory = body.pooledMemory();
-    const requestMemory = memory === undefined ? undefined : { reusable: false };
+    const callMemory: CallMemory = { reusable: false, returnFetches: undefined };
     const call = {
       signal: controller.signal,
       timeoutMs: deadline === undefined ? noDeadline : () => deadline - Date.now(),
       // `shutdown` above writes the shutdown's answer as it aborts the signal.
       answersShutdown: true,
-      requestMemory,
+      callMemory,
     };
     const invocation: Invocation = { route, auth, call, handler: false };
     let running: Promise<unknown>;
@@ -283,19 +284,28 @@ export function serveUnaryCall(
       reply.error(error, invocation.handler);
       return;
     }
-    // The body's memory goes back to the pool only when the engine says the step kept none of it,
-    // and only after the answer, which may hold views of it, is written (rpc/body-pool.ts).
-    const giveBack =
-      memory === undefined
-        ? undefined
-        : () => {
-            if (requestMemory?.reusable === true) requestBodyPool.give(memory);
-          };
     running.then(
-      (response) => reply.message(route, response, giveBack),
+      (response) => reply.message(route, response, afterAnswer(callMemory, memory)),
       (error: unknown) => reply.error(error, invocation.handler),
     );
   });
+}
+
+/**
+ * What to do once a successful answer's bytes have all gone to the socket, since the answer may
+ * hold views of the request body and of the fetched tensors' storage: give the body's memory back
+ * to its pool when the engine said the step kept none of it, and the fetches' storage back to the
+ * engine (engine/master/call-memory.ts). Undefined when there is nothing to give back, so that a
+ * small call's answer is written as before.
+ */
+function afterAnswer(callMemory: CallMemory, body: SharedArrayBuffer | undefined): (() => void) | undefined {
+  const reuseBody = body !== undefined && callMemory.reusable;
+  const returnFetches = callMemory.returnFetches;
+  if (!reuseBody && returnFetches === undefined) return undefined;
+  return () => {
+    if (reuseBody) requestBodyPool.give(body);
+    returnFetches?.();
+  };
 }
 
 /** A call's authentication, started with its headers; `result` once it resolved. */

@@ -11,6 +11,7 @@
 
 import { invalidArgument, resourceExhausted } from "./errors.js";
 import type { MemoryCeiling } from "./memory-ceiling.js";
+import { SharedMemoryPool } from "./shared-memory-pool.js";
 import { DataType, dataTypeString } from "./types.js";
 
 /** A handle to a resource living in a device's ResourceMgr (TF's ResourceHandle). */
@@ -399,9 +400,31 @@ type TypedCtor<T> = {
   readonly BYTES_PER_ELEMENT: number;
 };
 
-function typed<T>(ctor: TypedCtor<T>, length: number): T {
+/**
+ * This thread's idle large-tensor storage: fetched tensors whose storage nothing else held come
+ * back here once their answer is written (WorkerInterface.returnStorage), and the next tensor of
+ * the same size takes the memory again, already faulted in.
+ */
+export const tensorStoragePool = new SharedMemoryPool(128 * 1024 * 1024);
+
+/**
+ * Storage for `length` elements: zeroed unless `zeroed` is false (the caller writes every byte).
+ * Large storage comes from this thread's pool when it holds a buffer of the size.
+ */
+function typed<T>(ctor: TypedCtor<T>, length: number, zeroed = true): T {
   const bytes = length * ctor.BYTES_PER_ELEMENT;
-  return bytes >= sharedTensorMinBytes ? new ctor(new SharedArrayBuffer(bytes)) : new ctor(length);
+  if (bytes < sharedTensorMinBytes) return new ctor(length);
+  const reused = tensorStoragePool.reuse(bytes);
+  if (reused === undefined) return new ctor(new SharedArrayBuffer(bytes));
+  if (zeroed) zero(reused);
+  return new ctor(reused);
+}
+
+/** Clears shared memory eight bytes at a time (a byte-wise fill of shared memory is slower). */
+function zero(buffer: SharedArrayBuffer): void {
+  const words = Math.floor(buffer.byteLength / 8);
+  new Float64Array(buffer, 0, words).fill(0);
+  new Uint8Array(buffer, words * 8).fill(0);
 }
 
 /**
@@ -425,7 +448,7 @@ export function crossingStorage(data: TensorData): TensorData {
 export function copyStorage(data: TensorData): TensorData {
   if (!ArrayBuffer.isView(data)) return data.slice() as TensorData;
   const ctor = data.constructor as TypedCtor<NumericArray | BigIntArray>;
-  const out = typed(ctor, data.length);
+  const out = typed(ctor, data.length, false);
   (out as { set(a: ArrayLike<unknown>): void }).set(data as ArrayLike<unknown>);
   return out;
 }

@@ -51,7 +51,9 @@ export const fillConfig: KernelConfig = {
         throw invalidArgument(`dims must represent a vector, got shape ${shapeString(dims.shape)}`);
       if (value.rank !== 0)
         throw invalidArgument(`value must represent a scalar, got shape ${shapeString(value.shape)}`);
-      return computeJob(ctx, fillJob(readInts(dims), value));
+      // Fresh storage, this output's alone: a sole reader may write over it, and a fetch of it
+      // may give it back to the pool once answered (docs/architecture.md, "Tensor bytes").
+      return computeJob(ctx, fillJob(readInts(dims), value), true);
     },
   })),
 };

@@ -20,7 +20,7 @@ function createSend(c: OpKernelConstruction): OpKernel {
   const incarnation = getAttrBigInt(c.attrs, "send_device_incarnation");
   const recvDevice = getAttrString(c.attrs, "recv_device");
   const tensorName = getAttrString(c.attrs, "tensor_name");
-  getAttrBool(c.attrs, "client_terminated");
+  const clientTerminated = getAttrBool(c.attrs, "client_terminated");
   const topKey = createRendezvousKey(sendDevice, incarnation, recvDevice, tensorName, "0:0");
   return {
     compute(ctx) {
@@ -29,6 +29,11 @@ function createSend(c: OpKernelConstruction): OpKernel {
           ? topKey
           : createRendezvousKey(sendDevice, incarnation, recvDevice, tensorName, ctx.frameIter);
       if (ctx.isInputDead) ctx.step.rendezvous.send(key, { tensor: undefined, isDead: true });
+      // A fetch whose storage belongs to its value alone, read by this node only, leaves the step
+      // held by the answer alone: the master may give the storage back once the answer is written
+      // (master/call-memory.ts). Values between devices stay as they were.
+      else if (clientTerminated && ctx.forwardableInput(0) !== undefined)
+        ctx.step.rendezvous.send(key, { tensor: ctx.input(0), isDead: false, owned: true });
       else ctx.step.rendezvous.send(key, { tensor: ctx.input(0), isDead: false });
     },
   };

@@ -51,12 +51,3 @@ export function* feedsEndWithStep(graph: Graph): Sliced<boolean> {
   }
   return true;
 }
-
-/**
- * A transport's question about one call whose request sits in memory it would use again: the
- * engine sets `reusable` when the step succeeded and feedsEndWithStep held for its graph, so that
- * once the response is written nothing refers to the request's memory.
- */
-export interface RequestMemory {
-  reusable: boolean;
-}

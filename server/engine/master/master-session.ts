@@ -60,7 +60,8 @@ import {
   placeGraphSliced,
 } from "../placer/placer.js";
 import type { WorkerInterface } from "../worker/worker-interface.js";
-import { feedsEndWithStep, type RequestMemory } from "./feed-lifetime.js";
+import type { CallMemory } from "./call-memory.js";
+import { feedsEndWithStep } from "./feed-lifetime.js";
 
 /** What a master session needs from its master. */
 export interface MasterSessionEnv {
@@ -117,7 +118,7 @@ export interface StepOptions {
   /** The error a caller's abort reason stands for (see CallContext.abortReason). */
   readonly abortReason?: ((reason: unknown) => TfError | undefined) | undefined;
   /** Told when the request's memory is free once the response is written (CallContext). */
-  readonly requestMemory?: RequestMemory | undefined;
+  readonly callMemory?: CallMemory | undefined;
 }
 
 export interface RunStepArgs extends StepOptions {
@@ -134,6 +135,30 @@ export interface RunStepResult {
   readonly stepStats: readonly DeviceStepStats[];
   /** When the cost-model schedule says so (graph_options.build_cost_model). */
   readonly costGraph?: CostGraphDef;
+}
+
+/**
+ * What gives the storage of the fetched values that nothing else holds (RendezvousValue.owned:
+ * made by this step and read by its fetch alone, not a feed's) back to the worker that made them,
+ * once the answer is written; undefined when there is none (master/call-memory.ts).
+ */
+function returnFetches(
+  worker: WorkerInterface | undefined,
+  keys: readonly string[],
+  recv: ReadonlyMap<string, RendezvousValue>,
+): (() => void) | undefined {
+  if (worker?.returnStorage === undefined) return undefined;
+  let buffers: SharedArrayBuffer[] | undefined;
+  for (const key of keys) {
+    const data = recv.get(key)?.owned === true ? recv.get(key)?.tensor?.data : undefined;
+    if (!ArrayBuffer.isView(data) || !(data.buffer instanceof SharedArrayBuffer)) continue;
+    if (data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength) continue;
+    buffers ??= [];
+    if (!buffers.includes(data.buffer)) buffers.push(data.buffer);
+  }
+  if (buffers === undefined) return undefined;
+  const taken = buffers;
+  return () => worker.returnStorage?.(taken);
 }
 
 /** A partial run in progress (TF's PartialRunState). */
@@ -1037,8 +1062,15 @@ export class MasterSession {
     return running.then(
       ({ recv, stepStats, partitionGraphs }) => {
         end();
-        if (plan.feedsEndWithStep && options.requestMemory !== undefined)
-          options.requestMemory.reusable = true;
+        const memory = options.callMemory;
+        if (memory !== undefined) {
+          if (plan.feedsEndWithStep) memory.reusable = true;
+          memory.returnFetches = returnFetches(
+            plan.partitions[plan.clientPartition]?.worker,
+            fetchKeys,
+            recv,
+          );
+        }
         const result: RunStepResult = {
           tensors: this.fetched(fetches, fetchKeys, recv),
           partitionGraphs: options.outputPartitionGraphs ? partitionGraphs : noPartitionGraphs,
@@ -1256,7 +1288,7 @@ export class MasterSession {
   async runCallable(
     handle: bigint,
     feeds: readonly TensorProto[],
-    caller: Pick<StepOptions, "signal" | "abortReason" | "requestMemory"> | undefined,
+    caller: Pick<StepOptions, "signal" | "abortReason" | "callMemory"> | undefined,
     /** The step's timeout given the callable's RunOptions.timeout_in_ms (see policy.ts). */
     timeoutFor: (requested: bigint | undefined) => number,
   ) {
@@ -1290,7 +1322,7 @@ export class MasterSession {
       timeoutMs,
       signal: caller?.signal,
       abortReason: caller?.abortReason,
-      requestMemory: caller?.requestMemory,
+      callMemory: caller?.callMemory,
       outputPartitionGraphs: runOptions?.outputPartitionGraphs ?? false,
       trace: runOptions?.traceLevel === RunOptions_TraceLevel.FULL_TRACE,
     });

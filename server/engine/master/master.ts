@@ -87,6 +87,7 @@ import { sendDeviceOfKey } from "../worker/rendezvous-mgr.js";
 import type { TaskRename } from "../worker/task-rename.js";
 import { createThreadWorker, type ThreadWorker } from "../worker/thread-worker.js";
 import type { RemoteWorkerFactory, WorkerInterface } from "../worker/worker-interface.js";
+import type { CallMemory } from "./call-memory.js";
 import {
   type ClusterWorkers,
   clusterSessionEnvironment,
@@ -94,7 +95,6 @@ import {
   createClusterWorkers,
 } from "./cluster.js";
 import { mergeConfig } from "./config.js";
-import type { RequestMemory } from "./feed-lifetime.js";
 import { MasterSession, type MasterSessionEnv, type RunStepResult } from "./master-session.js";
 import { checkOpPolicy, createPrincipalQuotas, type OpPolicy, stepTimeoutMs } from "./policy.js";
 import { createRequestRate, type RequestRate } from "./request-rate.js";
@@ -339,7 +339,7 @@ export interface CallContext {
    * For a RunStep or RunCallable whose request the transport holds in memory it would use again:
    * set reusable once the step no longer needs it (master/feed-lifetime.ts).
    */
-  readonly requestMemory?: RequestMemory | undefined;
+  readonly callMemory?: CallMemory | undefined;
 }
 
 /** The principal of callers without credentials, and of every caller of an embedded master. */
@@ -809,7 +809,7 @@ export function createMaster(partial: Partial<MasterOptions> = {}): Master {
           signal: ctx?.signal,
           abortReason: ctx?.abortReason,
           // A partial run's feeds stay with it until its last call.
-          requestMemory: req.partialRunHandle === "" ? ctx?.requestMemory : undefined,
+          callMemory: req.partialRunHandle === "" ? ctx?.callMemory : undefined,
         };
         endStep = quotas.beginStep(principalOf(ctx));
         try {

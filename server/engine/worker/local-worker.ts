@@ -17,7 +17,12 @@ import { MemoryCeiling, type MemoryCeilingShare, resourceSlot } from "../framewo
 import type { StepContext, StepStatsCollector } from "../framework/op-kernel.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
 import { createStepContainers, releaseSessionResources } from "../framework/resource-mgr.js";
-import { StepMemoryAccount, withMaxTensorBytes } from "../framework/tensor.js";
+import {
+  StepMemoryAccount,
+  type Tensor,
+  tensorStoragePool,
+  withMaxTensorBytes,
+} from "../framework/tensor.js";
 import { configureNativeKernels, type NativeKernelConfig } from "../kernels/util/ort.js";
 import { createGraphMgr } from "./graph-mgr.js";
 import { createRendezvousMgr } from "./rendezvous-mgr.js";
@@ -189,7 +194,7 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
         const values = await fetches;
         const recv = new Map<string, RendezvousValue>();
         req.recvKeys.forEach((k, i) => {
-          recv.set(k, values[i]!);
+          recv.set(k, notLent(values[i]!, req.send));
         });
         const done = !req.isPartial || req.isLastPartialRun;
         return { recv, stepStats: done && run.stats ? toDeviceStats(device, run.stats) : undefined };
@@ -202,6 +207,9 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
     },
     recvTensor(stepId, key, signal) {
       return rendezvous.find(stepId).recv(key, signal);
+    },
+    returnStorage(buffers) {
+      for (const buffer of buffers) tensorStoragePool.give(buffer);
     },
     deliver(stepId, key, value) {
       rendezvous.deliver(stepId, key, value);
@@ -295,4 +303,21 @@ function createStepAccounts(
       }
     },
   };
+}
+
+/**
+ * A fetched value as the step hands it back: a value that owns its storage keeps saying so (the
+ * master may give that storage back to this thread's pool once the answer is written), except when
+ * the storage is a feed's, forwarded through in place: that memory was lent by the transport and
+ * goes back to it, not here (master/call-memory.ts).
+ */
+function notLent(v: RendezvousValue, send: ReadonlyMap<string, Tensor>): RendezvousValue {
+  if (v.owned !== true || v.tensor === undefined) return v;
+  const data = v.tensor.data;
+  if (!ArrayBuffer.isView(data)) return v;
+  for (const fed of send.values()) {
+    if (ArrayBuffer.isView(fed.data) && fed.data.buffer === data.buffer)
+      return { tensor: v.tensor, isDead: false };
+  }
+  return v;
 }

@@ -456,6 +456,9 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
     cleanupGraph(stepId) {
       post({ op: "cleanupGraph", stepId });
     },
+    returnStorage(buffers) {
+      post({ op: "returnStorage", buffers });
+    },
 
     async deregisterGraph(handle) {
       const g = graphs.get(handle);

@@ -25,6 +25,8 @@ export interface WireTensor {
 export interface WireValue {
   readonly tensor: WireTensor | undefined;
   readonly isDead: boolean;
+  /** Only in a runGraph reply: a fetch whose storage nothing else holds (RendezvousValue.owned). */
+  readonly owned?: true;
 }
 
 export interface WireError {
@@ -46,10 +48,10 @@ export const toWireValue = (v: RendezvousValue): WireValue => ({
   tensor: v.tensor ? toWireTensor(v.tensor) : undefined,
   isDead: v.isDead,
 });
-export const fromWireValue = (w: WireValue): RendezvousValue => ({
-  tensor: w.tensor ? fromWireTensor(w.tensor) : undefined,
-  isDead: w.isDead,
-});
+export const fromWireValue = (w: WireValue): RendezvousValue =>
+  w.owned === true
+    ? { tensor: w.tensor ? fromWireTensor(w.tensor) : undefined, isDead: w.isDead, owned: true }
+    : { tensor: w.tensor ? fromWireTensor(w.tensor) : undefined, isDead: w.isDead };
 
 /** Errors keep their TF code and message; anything else becomes INTERNAL. */
 export function toWireError(e: unknown): WireError {
@@ -93,6 +95,7 @@ export type ToWorker =
   | { readonly op: "abortStep"; readonly stepId: bigint; readonly error: WireError }
   | { readonly op: "recvTensor"; readonly id: number; readonly stepId: bigint; readonly key: string }
   | { readonly op: "cleanupGraph"; readonly stepId: bigint }
+  | { readonly op: "returnStorage"; readonly buffers: readonly SharedArrayBuffer[] }
   | { readonly op: "deregisterGraph"; readonly id: number; readonly handle: string }
   | {
       readonly op: "createWorkerSession";

@@ -78,6 +78,12 @@ export interface WorkerInterface {
   recvTensor(stepId: bigint, key: string, signal: AbortSignal): Promise<RendezvousValue>;
   /** Drops per-step state (rendezvous) once every partition of the step is done. */
   cleanupGraph(stepId: bigint): void;
+  /**
+   * Takes back the storage of fetched tensors that nothing but an answer held, once the answer is
+   * written, for the worker's threads to allocate again (framework/shared-memory-pool.ts). Absent on
+   * workers whose storage is not shared memory (a remote task).
+   */
+  returnStorage?(buffers: readonly SharedArrayBuffer[]): void;
   deregisterGraph(graphHandle: string): Promise<void>;
   /**
    * TF's CreateWorkerSession: with isolate=true the session gets resource containers of its own

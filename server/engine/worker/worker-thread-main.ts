@@ -171,7 +171,10 @@ async function handle(m: ToWorker): Promise<unknown> {
           collectStepStats: m.collectStepStats,
         });
         return {
-          recv: [...res.recv].map(([k, v]) => [k, toWireValue(v)]),
+          recv: [...res.recv].map(([k, v]) => [
+            k,
+            v.owned === true ? { ...toWireValue(v), owned: true } : toWireValue(v),
+          ]),
           stepStats: statsToWire(res.stepStats),
         };
       } finally {
@@ -211,6 +214,9 @@ function onMessage(m: ToWorker): void {
     case "cleanupGraph":
       steps.delete(m.stepId);
       worker.cleanupGraph(m.stepId);
+      return;
+    case "returnStorage":
+      worker.returnStorage?.(m.buffers);
       return;
     case "peer": {
       const peer = m.port;

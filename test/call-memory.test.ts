@@ -1,14 +1,16 @@
-// A large request body's shared memory goes back to the fast paths' pool (rpc/body-pool.ts) only
-// when nothing can still read it: the engine says the step kept none of its feeds
-// (engine/master/feed-lifetime.ts) and the answer, which may be a view of the body, has been
-// written. Checked here: which steps the engine clears, that a value a step kept (a queue's element,
-// a variable) survives later bodies written into the same memory, and that an answer still waiting
-// for a slow client is not overwritten by the next call's body.
+// Memory a call lends goes back to a pool only when nothing can still read it
+// (engine/master/call-memory.ts): a large request body's to the fast paths' pool (rpc/body-pool.ts)
+// when the engine says the step kept none of its feeds (engine/master/feed-lifetime.ts), and a
+// fetched tensor's storage to its worker's pool when the step made it and nothing but the fetch read
+// it; both only after the answer, which may be a view of either, has been written. Checked here:
+// which steps the engine clears, that a value a step kept (a queue's element, a variable) survives
+// later bodies written into the same memory, and that an answer still waiting for a slow client is
+// overwritten neither by the next call's body nor by the next step's tensors.
 
 import assert from "node:assert/strict";
 import http2 from "node:http2";
 import { after, before, describe, test } from "node:test";
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { create, fromBinary, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
 import type { NodeDef } from "../gen/tensorflow/core/framework/node_def_pb.js";
 import { CallableOptionsSchema } from "../gen/tensorflow/core/protobuf/config_pb.js";
 import {
@@ -22,7 +24,8 @@ import {
   type RunStepResponse,
   RunStepResponseSchema,
 } from "../gen/tensorflow/core/protobuf/master_pb.js";
-import type { RequestMemory } from "../server/engine/master/feed-lifetime.js";
+import { tensorStoragePool } from "../server/engine/framework/tensor.js";
+import type { CallMemory } from "../server/engine/master/call-memory.js";
 import { createMaster, type Master } from "../server/engine/master/master.js";
 import { requestBodyPool } from "../server/rpc/body-pool.js";
 import { attr } from "./support/attr.js";
@@ -75,9 +78,9 @@ describe("the engine says when a step's feeds are the response's alone", () => {
   }
 
   async function reusableAfter(req: RunStepRequest): Promise<boolean> {
-    const requestMemory: RequestMemory = { reusable: false };
-    await m.runStep(req, { requestMemory });
-    return requestMemory.reusable;
+    const callMemory: CallMemory = { reusable: false, returnFetches: undefined };
+    await m.runStep(req, { callMemory });
+    return callMemory.reusable;
   }
 
   test("stateless ops downstream of the feeds, on one device or across two: reusable", async () => {
@@ -125,9 +128,9 @@ describe("the engine says when a step's feeds are the response's alone", () => {
       },
     });
     const failing = step(await session(placeholder(n), shape, reshape), ["s:0"]);
-    const requestMemory: RequestMemory = { reusable: false };
-    await assert.rejects(m.runStep(failing, { requestMemory }));
-    assert.equal(requestMemory.reusable, false);
+    const callMemory: CallMemory = { reusable: false, returnFetches: undefined };
+    await assert.rejects(m.runStep(failing, { callMemory }));
+    assert.equal(callMemory.reusable, false);
 
     const handle = await session(placeholder(n), neg);
     const { partialRunHandle } = await m.partialRunSetup(
@@ -145,19 +148,100 @@ describe("the engine says when a step's feeds are the response's alone", () => {
         options: create(CallableOptionsSchema, { feed: ["x:0"], fetch: ["y:0"] }),
       }),
     );
-    const requestMemory: RequestMemory = { reusable: false };
+    const callMemory: CallMemory = { reusable: false, returnFetches: undefined };
     const res = await m.runCallable(
       create(RunCallableRequestSchema, {
         sessionHandle: handle,
         handle: made.handle,
         feed: [tensorProto(DataType.DT_FLOAT, [n], valuesFor(n, 2))],
       }),
-      { requestMemory },
+      { callMemory },
     );
-    assert.equal(requestMemory.reusable, true);
+    assert.equal(callMemory.reusable, true);
     assert.equal(res.fetch.length, 1);
   });
 });
+
+const dims = (n: number) =>
+  node("dims", "Const", {
+    attrs: {
+      dtype: attr.type(DataType.DT_INT32),
+      value: attr.tensor(tensorProto(DataType.DT_INT32, [1], [n])),
+    },
+  });
+const fillValue = node("value", "Placeholder", { attrs: { dtype: F, shape: attr.shape([]) } });
+const fill = node("f", "Fill", { inputs: ["dims", "value"], attrs: { T: F } });
+const fillFeed = (value: number) => ({
+  name: "value:0",
+  tensor: tensorProto(DataType.DT_FLOAT, [], [value]),
+});
+
+for (const workerThreads of [true, false]) {
+  describe(`the engine gives back the storage of fetches nothing else holds (worker threads: ${workerThreads})`, () => {
+    const n = 64 * 1024;
+    let m: Master;
+    before(() => {
+      m = createMaster({ workerThreads, cpuDevices: 1 });
+    });
+    after(async () => {
+      await m.close();
+    });
+
+    async function returnsAfter(nodes: NodeDef[], req: MessageInitShape<typeof RunStepRequestSchema>) {
+      const { sessionHandle } = await m.createSession(
+        create(CreateSessionRequestSchema, { graphDef: graph(...nodes) }),
+      );
+      const callMemory: CallMemory = { reusable: false, returnFetches: undefined };
+      const res = await m.runStep(create(RunStepRequestSchema, { ...req, sessionHandle }), { callMemory });
+      return { res, returnFetches: callMemory.returnFetches };
+    }
+
+    test("a fetch the step made, read by nothing else: given back, and used again", async () => {
+      const { res, returnFetches } = await returnsAfter([dims(n), fillValue, fill], {
+        feed: [fillFeed(1.5)],
+        fetch: ["f:0"],
+      });
+      assertFloats(floats(res, 0), new Array(n).fill(1.5), 1, "f");
+      assert.ok(returnFetches !== undefined);
+      if (workerThreads) {
+        returnFetches();
+        return;
+      }
+      const held = tensorStoragePool.heldBytes;
+      returnFetches();
+      assert.equal(tensorStoragePool.heldBytes, held + n * 4, "back in this thread's pool");
+      const next = await returnsAfter([dims(n), fillValue, fill], { feed: [fillFeed(2.5)], fetch: ["f:0"] });
+      assert.equal(tensorStoragePool.heldBytes, held, "taken by the next Fill");
+      assertFloats(floats(next.res, 0), new Array(n).fill(2.5), 1, "the next f");
+    });
+
+    test("a fetch read by another node too, a variable's value, a feed's memory: not given back", async () => {
+      const twice = node("g", "Identity", { inputs: ["f"], attrs: { T: F } });
+      const both = await returnsAfter([dims(n), fillValue, fill, twice], {
+        feed: [fillFeed(1)],
+        fetch: ["f:0", "g:0"],
+      });
+      assert.equal(both.returnFetches, undefined);
+
+      const v = node("fv", "VariableV2", { attrs: { dtype: F, shape: attr.shape([n]) } });
+      const assign = node("a", "Assign", { inputs: ["fv", "f"], attrs: { T: F } });
+      await returnsAfter([dims(n), fillValue, fill, v, assign], { feed: [fillFeed(3)], target: ["a"] });
+      const read = await returnsAfter([v], { fetch: ["fv:0"] });
+      assert.equal(read.returnFetches, undefined);
+      assertFloats(floats(read.res, 0), new Array(n).fill(3), 1, "the variable");
+
+      const fed = await returnsAfter([placeholder(n), neg], {
+        feed: [{ name: "x:0", tensor: tensorProto(DataType.DT_FLOAT, [n], valuesFor(n, 4)) }],
+        fetch: ["y:0"],
+      });
+      assert.equal(
+        fed.returnFetches,
+        undefined,
+        "Neg wrote over the feed's memory: the transport's to take back",
+      );
+    });
+  });
+}
 
 /** A gRPC frame of `message`. */
 function frame(message: Uint8Array): Buffer {
@@ -314,6 +398,29 @@ describe("large bodies in pooled memory, over the gRPC fast path", () => {
       }
       waiting.stream.resume();
       assertFloats(floats(await waiting.answer, 0), valuesFor(n, 20), -1, "the slow client's answer");
+    } finally {
+      slow.close();
+    }
+  });
+  test("a fetched tensor's storage, given back, does not overwrite an answer still waiting for a slow client", async () => {
+    const handle = await session(dims(n), fillValue, fill);
+    const step = (value: number) =>
+      create(RunStepRequestSchema, { sessionHandle: handle, feed: [fillFeed(value)], fetch: ["f:0"] });
+    for (let i = 0; i < 3; i++) {
+      const res = await grpcRunStep(client, step(i)).answer;
+      assertFloats(floats(res, 0), new Array(n).fill(i), 1, `Fill ${i}`);
+    }
+    const slow = http2.connect(server.origin, { settings: { initialWindowSize: 65535 } });
+    try {
+      const waiting = grpcRunStep(slow, step(1.5));
+      waiting.stream.pause();
+      await new Promise((r) => setTimeout(r, 200));
+      for (let i = 0; i < 3; i++) {
+        const res = await grpcRunStep(client, step(10 + i)).answer;
+        assertFloats(floats(res, 0), new Array(n).fill(10 + i), 1, `Fill ${10 + i}`);
+      }
+      waiting.stream.resume();
+      assertFloats(floats(await waiting.answer, 0), new Array(n).fill(1.5), 1, "the slow client's answer");
     } finally {
       slow.close();
     }

@@ -5,11 +5,10 @@
 
 import { resourceUsage } from "node:process";
 import { parseArgs } from "node:util";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { create } from "@bufbuild/protobuf";
 import fc from "fast-check";
 import { CreateSessionRequestSchema } from "../gen/tensorflow/core/protobuf/master_pb.js";
+import { gcExtension } from "../server/engine/framework/young-generation.js";
 import { createMaster } from "../server/engine/master/master.js";
 import {
   boundedOutcome,
@@ -67,9 +66,9 @@ const rssTimer = setInterval(() => {
 // --threads the kernels run in this process's heap, so the figure covers the engine's own state.
 // Sampled between fc.assert calls, not inside one: fast-check keeps records of every run of an
 // assert until it returns (~44 KiB an input here), which would show as growth.
-setFlagsFromString("--expose-gc");
-const fullGc = runInNewContext("gc") as () => void;
-setFlagsFromString("--no-expose-gc");
+const gc = gcExtension();
+if (gc === undefined) throw new Error("fuzz: V8's gc extension is not available");
+const fullGc = (): void => gc();
 const heapAfterGc: string[] = [];
 function sampleHeap(when: string): void {
   fullGc();

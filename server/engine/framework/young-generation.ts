@@ -21,9 +21,11 @@ import { runInNewContext } from "node:vm";
 /** Young-generation bytes above which a pass asks for a scavenge (a pause of ~1–3 ms). */
 export const YOUNG_LIMIT_BYTES = 2 * 1024 * 1024;
 
-type GcFunction = (options: { type: "minor"; execution: "sync" }) => void;
+/** V8's `gc`: a full collection without options, a scavenge with `{ type: "minor" }`. */
+export type GcFunction = (options?: { type: "minor" | "major"; execution: "sync" }) => void;
 
-function gcExtension(): GcFunction | undefined {
+/** V8's gc extension, made for one private context (see the header); undefined when V8 refuses. */
+export function gcExtension(): GcFunction | undefined {
   try {
     setFlagsFromString("--expose-gc");
     const gc: unknown = runInNewContext("typeof gc === 'function' ? gc : undefined");

@@ -13,7 +13,7 @@ import { runInSlices } from "../server/engine/framework/slices.js";
 import { graphDefToBinarySliced } from "../server/engine/graph/graph-def-wire.js";
 import { attr } from "../test/support/attr.js";
 import { DataType, node } from "../test/support/graphs.js";
-import { fmt, positive } from "./support.js";
+import { fmt, longestStretch, positive } from "./support.js";
 
 function parseArgs(argv: readonly string[]): { mb: number; rounds: number } {
   let mb = 64;
@@ -24,28 +24,6 @@ function parseArgs(argv: readonly string[]): { mb: number; rounds: number } {
     else throw new Error(`unknown option ${argv[i]}`);
   }
   return { mb, rounds };
-}
-
-/** Wall time of `work` and the longest stretch it held the thread without a turn of the loop. */
-async function held(work: () => unknown): Promise<{ wallMs: number; longestMs: number }> {
-  let longest = 0;
-  let last = performance.now();
-  let running = true;
-  const tick = () => {
-    const now = performance.now();
-    longest = Math.max(longest, now - last);
-    last = now;
-    if (running) setImmediate(tick);
-  };
-  setImmediate(tick);
-  await new Promise((r) => setImmediate(r));
-  const t0 = performance.now();
-  last = t0;
-  await work();
-  const wallMs = performance.now() - t0;
-  await new Promise((r) => setImmediate(r));
-  running = false;
-  return { wallMs, longestMs: longest };
 }
 
 const { mb, rounds } = parseArgs(process.argv.slice(2));
@@ -59,8 +37,8 @@ const graph = create(GraphDefSchema, {
   node: [node("big", "Const", { attrs: { dtype: attr.type(DataType.DT_FLOAT), value: attr.tensor(value) } })],
 });
 for (let r = 0; r < rounds; r++) {
-  const whole = await held(() => toBinary(GraphDefSchema, graph));
-  const sliced = await held(() => runInSlices(graphDefToBinarySliced(graph)));
+  const whole = await longestStretch(() => toBinary(GraphDefSchema, graph));
+  const sliced = await longestStretch(() => runInSlices(graphDefToBinarySliced(graph)));
   console.log(
     `${mb} MB constant: toBinary ${fmt(whole.wallMs, 0)} ms (held ${fmt(whole.longestMs, 0)} ms); ` +
       `sliced ${fmt(sliced.wallMs, 0)} ms (longest hold ${fmt(sliced.longestMs, 0)} ms)`,

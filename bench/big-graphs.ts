@@ -37,7 +37,15 @@ import { decodeJsonRequest, decodeRequest } from "../server/rpc/graph-requests.j
 import { stopJsonGraphThread } from "../server/rpc/json-graph-thread.js";
 import { attr } from "../test/support/attr.js";
 import { constNode, DataType, node } from "../test/support/graphs.js";
-import { fmt, machineInfo, mainThreadCpuMs, positive, sleep, writeResults } from "./support.js";
+import {
+  fmt,
+  longestStretch,
+  machineInfo,
+  mainThreadCpuMs,
+  positive,
+  sleep,
+  writeResults,
+} from "./support.js";
 
 function parseArgs(argv: readonly string[]): { sizes: number[]; repeats: number; label: string } {
   let sizes = [10_000, 100_000];
@@ -142,28 +150,6 @@ async function measured(m: Master, work: () => Promise<unknown>): Promise<Phase>
     loopStallMs: loop.max / 1e6,
     scavenges,
   };
-}
-
-/** How long `work` holds the thread between two turns of the event loop: the longest stretch. */
-async function longestStretch(work: () => unknown): Promise<{ wallMs: number; longestMs: number }> {
-  let longest = 0;
-  let last = performance.now();
-  let running = true;
-  const tick = () => {
-    const now = performance.now();
-    longest = Math.max(longest, now - last);
-    last = now;
-    if (running) setImmediate(tick);
-  };
-  setImmediate(tick);
-  await new Promise((r) => setImmediate(r));
-  const t0 = performance.now();
-  last = t0;
-  await work();
-  const wallMs = performance.now() - t0;
-  tick();
-  running = false;
-  return { wallMs, longestMs: longest };
 }
 
 /**

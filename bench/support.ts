@@ -165,3 +165,25 @@ export function writeResults(benchmark: string, json: unknown, date = new Date()
   writeFileSync(file, `${JSON.stringify(json, null, indent)}\n`);
   return file;
 }
+
+/** How long `work` holds the thread between two turns of the event loop: the longest stretch. */
+export async function longestStretch(work: () => unknown): Promise<{ wallMs: number; longestMs: number }> {
+  let longest = 0;
+  let last = performance.now();
+  let running = true;
+  const tick = () => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+    if (running) setImmediate(tick);
+  };
+  setImmediate(tick);
+  await new Promise((r) => setImmediate(r));
+  const t0 = performance.now();
+  last = t0;
+  await work();
+  const wallMs = performance.now() - t0;
+  tick();
+  running = false;
+  return { wallMs, longestMs: longest };
+}

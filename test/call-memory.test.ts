@@ -8,6 +8,7 @@
 // overwritten neither by the next call's body nor by the next step's tensors.
 
 import assert from "node:assert/strict";
+import http from "node:http";
 import http2 from "node:http2";
 import { after, before, describe, test } from "node:test";
 import { create, fromBinary, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
@@ -363,6 +364,45 @@ describe("large bodies in pooled memory, over the gRPC fast path", () => {
     assert.equal(given.length, 3);
   });
 
+  test("Connect binary over HTTP/1.1, with and without Content-Length: given back too, answers right", async () => {
+    const handle = await session(placeholder(n), neg);
+    given.length = 0;
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      for (let seed = 40; seed < 44; seed++) {
+        const body = Buffer.from(toBinary(RunStepRequestSchema, feed(handle, seed, ["y:0"])));
+        const chunked = seed % 2 === 1;
+        const answer = await new Promise<Buffer>((resolve, reject) => {
+          const req = http.request(`${server.origin}/tensorflow.MasterService/RunStep`, {
+            method: "POST",
+            agent,
+            headers: {
+              "content-type": "application/proto",
+              ...(chunked ? {} : { "content-length": String(body.length) }),
+            },
+          });
+          req.on("response", (res) => {
+            const chunks: Buffer[] = [];
+            res.on("data", (c: Buffer) => chunks.push(c));
+            res.on("end", () => resolve(Buffer.concat(chunks)));
+          });
+          req.on("error", reject);
+          req.end(body);
+        });
+        assertFloats(
+          floats(fromBinary(RunStepResponseSchema, answer), 0),
+          valuesFor(n, seed),
+          -1,
+          `step ${seed}`,
+        );
+      }
+    } finally {
+      agent.destroy();
+    }
+    for (let i = 0; i < 50 && given.length < 4; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(given.length, 4);
+  });
+
   test("a value a step kept (a queue's element) survives later bodies of the same size", async () => {
     const types = attr.typeList([DataType.DT_FLOAT]);
     const q = node("q", "FIFOQueueV2", { attrs: { component_types: types } });
@@ -423,6 +463,52 @@ describe("large bodies in pooled memory, over the gRPC fast path", () => {
       assertFloats(floats(await waiting.answer, 0), new Array(n).fill(1.5), 1, "the slow client's answer");
     } finally {
       slow.close();
+    }
+  });
+  test("over HTTP/1.1 too, an answer a slow client has not read is not overwritten by later steps", async () => {
+    const handle = await session(dims(n), fillValue, fill);
+    const body = (value: number) =>
+      Buffer.from(
+        toBinary(
+          RunStepRequestSchema,
+          create(RunStepRequestSchema, { sessionHandle: handle, feed: [fillFeed(value)], fetch: ["f:0"] }),
+        ),
+      );
+    const agent = new http.Agent({ keepAlive: false });
+    try {
+      let response!: http.IncomingMessage;
+      const responded = new Promise<void>((resolve, reject) => {
+        const req = http.request(`${server.origin}/tensorflow.MasterService/RunStep`, {
+          method: "POST",
+          agent,
+          headers: { "content-type": "application/proto" },
+        });
+        req.on("response", (res) => {
+          response = res;
+          res.pause();
+          resolve();
+        });
+        req.on("error", reject);
+        req.end(body(1.5));
+      });
+      await responded;
+      await new Promise((r) => setTimeout(r, 200));
+      for (let i = 0; i < 3; i++) {
+        const res = await grpcRunStep(
+          client,
+          create(RunStepRequestSchema, { sessionHandle: handle, feed: [fillFeed(20 + i)], fetch: ["f:0"] }),
+        ).answer;
+        assertFloats(floats(res, 0), new Array(n).fill(20 + i), 1, `Fill ${20 + i}`);
+      }
+      const chunks: Buffer[] = [];
+      response.on("data", (c: Buffer) => chunks.push(c));
+      const ended = new Promise((resolve) => response.on("end", resolve));
+      response.resume();
+      await ended;
+      const slowAnswer = fromBinary(RunStepResponseSchema, Buffer.concat(chunks));
+      assertFloats(floats(slowAnswer, 0), new Array(n).fill(1.5), 1, "the slow HTTP/1.1 client's answer");
+    } finally {
+      agent.destroy();
     }
   });
 });

@@ -153,7 +153,6 @@ export function http1Exchange(req: http.IncomingMessage, res: http.ServerRespons
     respond(status, responseHeaders, chunks, written) {
       // A response finishes once its last bytes went to the socket.
       const done = written === undefined ? undefined : afterWrites(written);
-
       res.writeHead(status, responseHeaders as http.OutgoingHttpHeaders);
       if (chunks.length === 1) {
         res.end(chunks[0], done);

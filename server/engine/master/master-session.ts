@@ -117,7 +117,7 @@ export interface StepOptions {
   readonly signal?: AbortSignal | undefined;
   /** The error a caller's abort reason stands for (see CallContext.abortReason). */
   readonly abortReason?: ((reason: unknown) => TfError | undefined) | undefined;
-  /** Told when the request's memory is free once the response is written (CallContext). */
+  /** Filled in when the step succeeds: what memory the answer frees once written (CallContext). */
   readonly callMemory?: CallMemory | undefined;
 }
 

@@ -22,7 +22,7 @@
 // tiles give the bits of one call for the whole product (tested in kernels/sliced-kernels.test.ts).
 
 import type { Tensor } from "../../framework/tensor.js";
-import { allocResult, gemmGraph, intraOpThreads, type OrtRuntime, ortMatMul } from "./ort.js";
+import { allocResult, gemmGraph, intraOpThreads, type OrtRuntime } from "./ort.js";
 import { COPY_PIECE_ELEMENTS, rowsPerPiece, type Slices, settle, transposePart } from "./slices.js";
 
 /**
@@ -138,7 +138,9 @@ export function* ortMatMulSlices(
   piece: number = matMulPiece(),
 ): Slices<Tensor> {
   const { rows, cols } = matMulTile(m, k, n, piece, intraOpThreads());
-  if (rows >= m && cols >= n) return yield* settle(ortMatMul(rt, a, b, transposeA, transposeB, m, n));
+  // A product that fits in one call goes through the tile loop as one tile too: its operand
+  // copies and result buffer come from the scratch pool, where ortMatMul would allocate fresh
+  // memory for each operand copy, for ORT's result and for the copy the binding makes of it.
   const out = allocResult([m, n]);
   const scratch = new Scratch();
   try {

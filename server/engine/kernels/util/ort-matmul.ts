@@ -26,23 +26,15 @@ import { allocResult, gemmGraph, intraOpThreads, type OrtRuntime } from "./ort.j
 import { COPY_PIECE_ELEMENTS, rowsPerPiece, type Slices, settle, transposePart } from "./slices.js";
 
 /**
- * Multiply-adds per native MatMul tile and intra-op thread (matMulPiece): 4–8 ms of one thread on
- * the VMs measured (MLAS at 65–130 GFLOP/s per thread), 10–20 ms on a busy machine; the longest a
- * cancelled step, or another session's step on the device, waits for a native call.
+ * Multiply-adds per native MatMul tile against a panel of b's columns: 4–8 ms of one thread on the
+ * VMs measured (MLAS at 65–130 GFLOP/s per thread), 10–20 ms on a busy machine; the longest a
+ * cancelled step, or another session's step on the device, waits for a native call on one thread.
+ * A call that spans all of b's columns (the whole product, or a block of rows) may take a piece per
+ * intra-op thread, about as long as a piece on one: on several threads such calls spare the device
+ * thread the panels' gathers and strided result copies that it makes alone, and a fork and join
+ * of the threads per call (see matMulTile).
  */
 export const ORT_PIECE_MACS = 2 ** 29;
-
-/**
- * Multiply-adds per tile for `threads` intra-op threads: ORT_PIECE_MACS each, so a tile takes
- * about as long on any number of free cores while more threads get fewer, larger calls. Each call
- * splits its work among the threads and waits for the last one; and each tile narrower than b
- * costs a gather of its columns and a strided copy of its result on the device thread alone (on
- * two threads, 512 × 432 tiles of a 2048³ product took 7–9% longer than 256-row blocks of all of
- * b: docs/benchmarks.md, "Two cores").
- */
-export function matMulPiece(threads: number = intraOpThreads()): number {
-  return ORT_PIECE_MACS * Math.max(1, threads);
-}
 
 /**
  * Rows of op(a) per call: MLAS packs the call's B columns once for all of them, so the packing
@@ -81,16 +73,19 @@ export interface MatMulTile {
 }
 
 /**
- * One call when the product fits in `piece`; else full-width row blocks when TILE_ROWS rows of
- * them fit (as many rows as fit), or, on `threads` > 1 and at least MIN_PANEL_COLS·2 columns of b
- * per thread, WIDE_BLOCK_ROWS rows (see there; each thread's share of the columns stays far above
- * the 64 where MLAS would block k differently); else TILE_ROWS rows against as many columns as
- * fit, a multiple of 16 from MIN_PANEL_COLS (then a tile may exceed a piece) to TILE_ROWS -
- * MIN_PANEL_COLS: every tile, the wider last panel included, stays taller than wide, so MLAS splits
- * its rows among its threads and each thread multiplies all of the tile's columns. A product of
- * fewer rows than that needs goes in full-width row blocks of at least MIN_BLOCK_ROWS rows, longer
- * than a piece when k·n is large (B is packed again for each block: fewer rows would cost more than
- * they save).
+ * One call when the product fits in a piece per thread (`piece` · `threads`); else full-width row
+ * blocks of as many rows as fit in that when TILE_ROWS rows of them do, or, on several threads and
+ * at least MIN_PANEL_COLS·2 columns of b per thread, WIDE_BLOCK_ROWS rows (see there; each
+ * thread's share of the columns stays far above the 64 where MLAS would block k differently); else
+ * TILE_ROWS rows against as many columns as fit in `piece`, a multiple of 16 from MIN_PANEL_COLS
+ * (then a tile may exceed a piece) to TILE_ROWS - MIN_PANEL_COLS: every tile, the wider last panel
+ * included, stays taller than wide, so MLAS splits its rows among its threads and each thread
+ * multiplies all of the tile's columns. A product of fewer rows than that needs goes in full-width
+ * row blocks of at least MIN_BLOCK_ROWS rows, longer than a piece when k·n is large (B is packed
+ * again for each block: fewer rows would cost more than they save).
+ *
+ * On two threads of this VM, a 2048³ product in 256-row blocks of all of b took 5–9% less time
+ * than in 512 × 432 tiles (docs/benchmarks.md, "Two cores"); on one thread they were even.
  */
 export function matMulTile(
   m: number,
@@ -99,13 +94,14 @@ export function matMulTile(
   piece: number = ORT_PIECE_MACS,
   threads = 1,
 ): MatMulTile {
-  if (m * k * n <= piece) return { rows: m, cols: n };
+  const call = piece * Math.max(1, threads);
+  if (m * k * n <= call) return { rows: m, cols: n };
   const wide = threads > 1 && n >= threads * 2 * MIN_PANEL_COLS;
   const fullRows = Math.min(m, wide ? WIDE_BLOCK_ROWS : TILE_ROWS);
-  if (fullRows * k * n <= piece) return { rows: Math.floor(piece / (k * n)), cols: n };
+  if (fullRows * k * n <= call) return { rows: Math.floor(call / (k * n)), cols: n };
   const rows = Math.min(m, TILE_ROWS);
   if (rows < 2 * MIN_PANEL_COLS)
-    return { rows: Math.max(MIN_BLOCK_ROWS, Math.floor(piece / (k * n))), cols: n };
+    return { rows: Math.max(MIN_BLOCK_ROWS, Math.floor(call / (k * n))), cols: n };
   const fit = Math.floor(piece / (rows * k) / TILE_ALIGN) * TILE_ALIGN;
   const cols = Math.min(Math.max(MIN_PANEL_COLS, fit), rows - MIN_PANEL_COLS);
   return { rows, cols: Math.min(n, cols) };
@@ -124,7 +120,7 @@ export function* blocks(total: number, size: number, least: number): Generator<r
 
 /**
  * op(a) · op(b) for rank-2 float32 a and b (shapes already validated: the product is m×k · k×n),
- * as tiles of about `piece` multiply-adds (one call when it fits in one).
+ * as matMulTile cuts it for `piece` and this thread's intra-op threads (one call when it fits).
  */
 export function* ortMatMulSlices(
   rt: OrtRuntime,
@@ -135,7 +131,7 @@ export function* ortMatMulSlices(
   m: number,
   k: number,
   n: number,
-  piece: number = matMulPiece(),
+  piece: number = ORT_PIECE_MACS,
 ): Slices<Tensor> {
   const { rows, cols } = matMulTile(m, k, n, piece, intraOpThreads());
   // A product that fits in one call goes through the tile loop as one tile too: its operand

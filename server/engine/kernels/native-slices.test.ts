@@ -80,16 +80,27 @@ test("native BatchMatMul in groups of matrices has the bits of one onnxruntime c
 
 test("a single large native BatchMatMul matrix runs in row slices with the bits of one call", () =>
   withOrt(async (rt) => {
-    // 600·1024·1024 > 2^29: tiles of up to 512 rows against all of B (ortMatMulSlices), two calls.
+    // 600·1024·1024 > 2^29, a piece on one thread: tiles of up to 512 rows against all of B
+    // (ortMatMulSlices), two calls; two threads' piece (2^30) holds it whole.
     const [m, k, n] = [600, 1024, 1024];
-    for (const adjX of [false, true]) {
-      const x = tensor(adjX ? [1, k, m] : [1, m, k], 42);
-      const y = tensor([k, n], 43);
-      const before = rt.runs;
-      const sliced = await runWaiting(ortBatchMatMulSlices(rt, x, y, adjX, false, [1, m, n]));
-      assert.equal(rt.runs - before, 2, "two native calls");
-      const whole = await ortBatchMatMul(rt, x, y, adjX, false, [1, m, n]);
-      assertSameBits(sliced.data as Float32Array, whole.data as Float32Array, `adj_x ${adjX}`);
+    try {
+      for (const [threads, calls] of [
+        [1, 2],
+        [2, 1],
+      ] as const) {
+        configureNativeKernels({ intraOpThreads: threads });
+        for (const adjX of [false, true]) {
+          const x = tensor(adjX ? [1, k, m] : [1, m, k], 42);
+          const y = tensor([k, n], 43);
+          const before = rt.runs;
+          const sliced = await runWaiting(ortBatchMatMulSlices(rt, x, y, adjX, false, [1, m, n]));
+          assert.equal(rt.runs - before, calls, `${threads} threads: ${calls} native calls`);
+          const whole = await ortBatchMatMul(rt, x, y, adjX, false, [1, m, n]);
+          assertSameBits(sliced.data as Float32Array, whole.data as Float32Array, `adj_x ${adjX}`);
+        }
+      }
+    } finally {
+      configureNativeKernels({ intraOpThreads: 0 });
     }
   }));
 

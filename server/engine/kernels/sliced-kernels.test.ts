@@ -267,8 +267,24 @@ test("native MatMul tiles: row blocks of all of b, or panels of b's columns, as 
   assert.deepEqual(t(64, 2 ** 24, 64), { rows: 64, cols: 64 });
 });
 
+test("native MatMul tiles on several threads: calls across all of b take a piece per thread", () => {
+  const t = (m: number, k: number, n: number, threads: number) =>
+    matMulTile(m, k, n, ORT_PIECE_MACS, threads);
+  // Two threads' pieces hold 1024³ whole, and 256 rows of all of a 2048² b.
+  assert.deepEqual(t(1024, 1024, 1024, 2), { rows: 1024, cols: 1024 });
+  assert.deepEqual(t(2048, 2048, 2048, 2), { rows: 256, cols: 2048 });
+  // One thread keeps 512-row tiles against panels, and so do two where 256 rows do not fit.
+  assert.deepEqual(t(2048, 2048, 2048, 1), { rows: 512, cols: 432 });
+  assert.deepEqual(t(6144, 6144, 6144, 2), { rows: 512, cols: 160 });
+  // Fewer than 160 columns of b per thread: blocks of 512 rows or more, as one thread with as
+  // large a piece cuts them.
+  assert.deepEqual(matMulTile(2048, 2048, 300, 2 ** 28, 2), matMulTile(2048, 2048, 300, 2 ** 29, 1));
+  assert.deepEqual(matMulTile(2048, 2048, 600, 2 ** 29, 4), matMulTile(2048, 2048, 600, 2 ** 31, 1));
+});
+
 test("native MatMul in tiles has the bits of one onnxruntime Gemm, with and without transposes", async () => {
-  configureNativeKernels({ native: true });
+  // One intra-op thread: the tiles below are those of one thread's pieces.
+  configureNativeKernels({ native: true, intraOpThreads: 1 });
   try {
     const rt = ortRuntime();
     assert.ok(rt, "onnxruntime-node must load");
@@ -315,7 +331,41 @@ test("native MatMul in tiles has the bits of one onnxruntime Gemm, with and with
       assertSameBits(sliced.data as Float32Array, whole.data as Float32Array, `a · a, piece ${piece}`);
     }
   } finally {
-    configureNativeKernels({ native: false });
+    configureNativeKernels({ native: false, intraOpThreads: 0 });
+  }
+});
+
+test("native MatMul in blocks of all of b on 2 and 4 threads has the bits of one Gemm on as many", async () => {
+  configureNativeKernels({ native: true });
+  try {
+    const rt = ortRuntime();
+    assert.ok(rt, "onnxruntime-node must load");
+    // 294-row blocks (256 fit in the threads' pieces, 6e7 in all, 512 do not) of all of b's 680 columns: MLAS
+    // splits the columns among the threads (170 or 340 each), where one call for the whole
+    // product splits its 700 rows; k = 300 takes three of MLAS's k blocks.
+    const [m, k, n] = [700, 300, 680];
+    for (const threads of [2, 4]) {
+      configureNativeKernels({ intraOpThreads: threads });
+      const piece = 6e7 / threads;
+      assert.deepEqual(matMulTile(m, k, n, piece, threads), { rows: 294, cols: n });
+      for (const [ta, tb] of [
+        [false, false],
+        [true, false],
+        [false, true],
+        [true, true],
+      ] as const) {
+        const a = new Tensor(DataType.DT_FLOAT, ta ? [k, m] : [m, k], inShared(seededFloats(m * k, 16)));
+        const b = new Tensor(DataType.DT_FLOAT, tb ? [n, k] : [k, n], inShared(seededFloats(k * n, 17)));
+        const before: number = rt.runs;
+        const sliced = await runWaiting(ortMatMulSlices(rt, a, b, ta, tb, m, k, n, piece));
+        assert.equal(rt.runs - before, 3, "three native calls");
+        const whole = await ortMatMul(rt, a, b, ta, tb, m, n);
+        const what = `${threads} threads, transpose ${ta} ${tb}`;
+        assertSameBits(sliced.data as Float32Array, whole.data as Float32Array, what);
+      }
+    }
+  } finally {
+    configureNativeKernels({ native: false, intraOpThreads: 0 });
   }
 });
 

@@ -8,7 +8,9 @@
 //   B columns of its own share. A block of few rows against all of B re-packs B per block, which
 //   cost a third of the time of a 2048³ product in 64-row blocks (docs/benchmarks.md, "Long
 //   kernels"). So a tile has TILE_ROWS rows (or more, when it spans all of B's columns): B is
-//   packed m / TILE_ROWS times in all, a small share of the multiply-adds.
+//   packed m / TILE_ROWS times in all, a small share of the multiply-adds. On several threads a
+//   block of WIDE_BLOCK_ROWS rows may span all of B instead: MLAS then gives each thread its own
+//   columns of B to pack, and the device thread has no panel to gather.
 // - Every operand and result crosses once, and nothing is transposed in JS that MLAS can read as
 //   it is (a transpose of a large matrix costs ~5 ns an element here, ~15% of a 2048³ product on
 //   one thread): the binding refuses shared memory (where large tensors live), so op(a) is copied
@@ -20,13 +22,17 @@
 // tiles give the bits of one call for the whole product (tested in kernels/sliced-kernels.test.ts).
 
 import type { Tensor } from "../../framework/tensor.js";
-import { allocResult, gemmGraph, type OrtRuntime, ortMatMul } from "./ort.js";
+import { allocResult, gemmGraph, intraOpThreads, type OrtRuntime } from "./ort.js";
 import { COPY_PIECE_ELEMENTS, rowsPerPiece, type Slices, settle, transposePart } from "./slices.js";
 
 /**
- * Multiply-adds per native MatMul tile: about 4 ms on this VM's two cores when they are free and
- * 8 ms on one (MLAS at ~130 GFLOP/s per thread), 10–20 ms on a busy machine; the longest a
- * cancelled step, or another session's step on the device, waits for a native call.
+ * Multiply-adds per native MatMul tile against a panel of b's columns: 4–8 ms of one thread on the
+ * VMs measured (MLAS at 65–130 GFLOP/s per thread), 10–20 ms on a busy machine; the longest a
+ * cancelled step, or another session's step on the device, waits for a native call on one thread.
+ * A call that spans all of b's columns (the whole product, or a block of rows) may take a piece per
+ * intra-op thread, about as long as a piece on one: on several threads such calls spare the device
+ * thread the panels' gathers and strided result copies that it makes alone, and a fork and join
+ * of the threads per call (see matMulTile).
  */
 export const ORT_PIECE_MACS = 2 ** 29;
 
@@ -39,6 +45,14 @@ const TILE_ROWS = 512;
 
 /** Fewest rows of a full-width block. */
 const MIN_BLOCK_ROWS = 64;
+
+/**
+ * Rows of a full-width block preferred to TILE_ROWS-row tiles against panels when the call has
+ * more than one thread and b's columns are many: MLAS then splits the columns among the threads,
+ * each packing only its share of B, so the block re-packs B without the threads duplicating it,
+ * and no panel is gathered.
+ */
+const WIDE_BLOCK_ROWS = 256;
 
 /** Tile widths are multiples of MLAS's 16-column kernel width. */
 const TILE_ALIGN = 16;
@@ -59,20 +73,35 @@ export interface MatMulTile {
 }
 
 /**
- * One call when the product fits in `piece`; else full-width row blocks when TILE_ROWS rows of
- * them fit (as many rows as fit); else TILE_ROWS rows against as many columns as fit, a multiple of
- * 16 from MIN_PANEL_COLS (then a tile may exceed a piece) to TILE_ROWS - MIN_PANEL_COLS: every
- * tile, the wider last panel included, stays taller than wide, so MLAS splits its rows among its
- * threads and each thread multiplies all of the tile's columns. A product of fewer rows than that
- * needs goes in full-width row blocks of at least MIN_BLOCK_ROWS rows, longer than a piece when
- * k·n is large (B is packed again for each block: fewer rows would cost more than they save).
+ * One call when the product fits in a piece per thread (`piece` · `threads`); else full-width row
+ * blocks of as many rows as fit in that when TILE_ROWS rows of them do, or, on several threads and
+ * at least MIN_PANEL_COLS·2 columns of b per thread, WIDE_BLOCK_ROWS rows (see there; each
+ * thread's share of the columns stays far above the 64 where MLAS would block k differently); else
+ * TILE_ROWS rows against as many columns as fit in `piece`, a multiple of 16 from MIN_PANEL_COLS
+ * (then a tile may exceed a piece) to TILE_ROWS - MIN_PANEL_COLS: every tile, the wider last panel
+ * included, stays taller than wide, so MLAS splits its rows among its threads and each thread
+ * multiplies all of the tile's columns. A product of fewer rows than that needs goes in full-width
+ * row blocks of at least MIN_BLOCK_ROWS rows, longer than a piece when k·n is large (B is packed
+ * again for each block: fewer rows would cost more than they save).
+ *
+ * On two threads of this VM, a 2048³ product in 256-row blocks of all of b took 5–9% less time
+ * than in 512 × 432 tiles (docs/benchmarks.md, "Two cores"); on one thread they were even.
  */
-export function matMulTile(m: number, k: number, n: number, piece: number = ORT_PIECE_MACS): MatMulTile {
-  if (m * k * n <= piece) return { rows: m, cols: n };
+export function matMulTile(
+  m: number,
+  k: number,
+  n: number,
+  piece: number = ORT_PIECE_MACS,
+  threads = 1,
+): MatMulTile {
+  const call = piece * Math.max(1, threads);
+  if (m * k * n <= call) return { rows: m, cols: n };
+  const wide = threads > 1 && n >= threads * 2 * MIN_PANEL_COLS;
+  const fullRows = Math.min(m, wide ? WIDE_BLOCK_ROWS : TILE_ROWS);
+  if (fullRows * k * n <= call) return { rows: Math.floor(call / (k * n)), cols: n };
   const rows = Math.min(m, TILE_ROWS);
-  if (rows * k * n <= piece) return { rows: Math.floor(piece / (k * n)), cols: n };
   if (rows < 2 * MIN_PANEL_COLS)
-    return { rows: Math.max(MIN_BLOCK_ROWS, Math.floor(piece / (k * n))), cols: n };
+    return { rows: Math.max(MIN_BLOCK_ROWS, Math.floor(call / (k * n))), cols: n };
   const fit = Math.floor(piece / (rows * k) / TILE_ALIGN) * TILE_ALIGN;
   const cols = Math.min(Math.max(MIN_PANEL_COLS, fit), rows - MIN_PANEL_COLS);
   return { rows, cols: Math.min(n, cols) };
@@ -91,7 +120,7 @@ export function* blocks(total: number, size: number, least: number): Generator<r
 
 /**
  * op(a) · op(b) for rank-2 float32 a and b (shapes already validated: the product is m×k · k×n),
- * as tiles of about `piece` multiply-adds (one call when it fits in one).
+ * as matMulTile cuts it for `piece` and this thread's intra-op threads (one call when it fits).
  */
 export function* ortMatMulSlices(
   rt: OrtRuntime,
@@ -104,8 +133,10 @@ export function* ortMatMulSlices(
   n: number,
   piece: number = ORT_PIECE_MACS,
 ): Slices<Tensor> {
-  const { rows, cols } = matMulTile(m, k, n, piece);
-  if (rows >= m && cols >= n) return yield* settle(ortMatMul(rt, a, b, transposeA, transposeB, m, n));
+  const { rows, cols } = matMulTile(m, k, n, piece, intraOpThreads());
+  // A product that fits in one call goes through the tile loop as one tile too: its operand
+  // copies and result buffer come from the scratch pool, where ortMatMul would allocate fresh
+  // memory for each operand copy, for ORT's result and for the copy the binding makes of it.
   const out = allocResult([m, n]);
   const scratch = new Scratch();
   try {

@@ -20,8 +20,8 @@
 // so kernels using it are sliced kernels whose slices wait for the calls (framework/op-kernel.ts
 // KernelSlices): the executor's other work keeps moving meanwhile.
 // A run cannot be interrupted from JS (the Node binding ignores RunOptions.terminate), so large
-// MatMuls run as tiles of about ORT_PIECE_MACS (ort-matmul.ts): a cancelled step waits for one
-// tile at most.
+// MatMuls run as tiles of about ORT_PIECE_MACS per intra-op thread (ort-matmul.ts): a cancelled
+// step waits for one tile at most.
 //
 // Terminating a thread (Worker.terminate, or the process exiting) while one of its ORT calls is in
 // flight aborts the whole process ("terminate called after throwing an instance of 'Napi::Error'"),

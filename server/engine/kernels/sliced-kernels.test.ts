@@ -282,6 +282,14 @@ test("native MatMul tiles on several threads: calls across all of b take a piece
   assert.deepEqual(matMulTile(2048, 2048, 600, 2 ** 29, 4), matMulTile(2048, 2048, 600, 2 ** 31, 1));
 });
 
+/** Every combination of transpose_a and transpose_b. */
+const transposes = [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+] as const;
+
 test("native MatMul in tiles has the bits of one onnxruntime Gemm, with and without transposes", async () => {
   // One intra-op thread: the tiles below are those of one thread's pieces.
   configureNativeKernels({ native: true, intraOpThreads: 1 });
@@ -296,12 +304,7 @@ test("native MatMul in tiles has the bits of one onnxruntime Gemm, with and with
       [8_000_000, 3],
       [2 ** 22, 4],
     ] as const) {
-      for (const [ta, tb] of [
-        [false, false],
-        [true, false],
-        [false, true],
-        [true, true],
-      ] as const) {
+      for (const [ta, tb] of transposes) {
         // Large tensors live in shared memory, which ORT is handed copies of: a in shared memory
         // with ta, b with tb.
         const aData = ta ? inShared(seededFloats(m * k, 13)) : seededFloats(m * k, 13);
@@ -348,12 +351,7 @@ test("native MatMul in blocks of all of b on 2 and 4 threads has the bits of one
       configureNativeKernels({ intraOpThreads: threads });
       const piece = 6e7 / threads;
       assert.deepEqual(matMulTile(m, k, n, piece, threads), { rows: 294, cols: n });
-      for (const [ta, tb] of [
-        [false, false],
-        [true, false],
-        [false, true],
-        [true, true],
-      ] as const) {
+      for (const [ta, tb] of transposes) {
         const a = new Tensor(DataType.DT_FLOAT, ta ? [k, m] : [m, k], inShared(seededFloats(m * k, 16)));
         const b = new Tensor(DataType.DT_FLOAT, tb ? [n, k] : [k, n], inShared(seededFloats(k * n, 17)));
         const before: number = rt.runs;

@@ -208,9 +208,7 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
     recvTensor(stepId, key, signal) {
       return rendezvous.find(stepId).recv(key, signal);
     },
-    returnStorage(buffers) {
-      for (const buffer of buffers) tensorStoragePool.give(buffer);
-    },
+    returnStorage: giveStorageBack,
     deliver(stepId, key, value) {
       rendezvous.deliver(stepId, key, value);
     },
@@ -320,4 +318,9 @@ function notLent(v: RendezvousValue, send: ReadonlyMap<string, Tensor>): Rendezv
       return { tensor: v.tensor, isDead: false };
   }
   return v;
+}
+
+/** WorkerInterface.returnStorage: the buffers go to this thread's pool of tensor storage. */
+function giveStorageBack(buffers: readonly SharedArrayBuffer[]): void {
+  for (const buffer of buffers) tensorStoragePool.give(buffer);
 }

@@ -256,17 +256,22 @@ function frame(message: Uint8Array): Buffer {
  * One gRPC RunStep on `session`. `windowBytes` sets the client's stream window: a small one makes
  * the server's answer wait in its queues until `read` lets the client take it in.
  */
-function grpcRunStep(
+/**
+ * One unary gRPC call of `method` with `message`: the answer's message bytes (rejected unless
+ * grpc-status is 0), and the stream, which a test may pause to play a slow client.
+ */
+function grpcCall(
   client: http2.ClientHttp2Session,
-  req: RunStepRequest,
-): { answer: Promise<RunStepResponse>; stream: http2.ClientHttp2Stream } {
+  method: string,
+  message: Uint8Array,
+): { answer: Promise<Buffer>; stream: http2.ClientHttp2Stream } {
   const stream = client.request({
     ":method": "POST",
-    ":path": "/tensorflow.MasterService/RunStep",
+    ":path": `/tensorflow.MasterService/${method}`,
     "content-type": "application/grpc",
     te: "trailers",
   });
-  const answer = new Promise<RunStepResponse>((resolve, reject) => {
+  const answer = new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let status = "";
     stream.on("data", (c: Buffer) => chunks.push(c));
@@ -276,12 +281,20 @@ function grpcRunStep(
     stream.on("error", reject);
     stream.on("end", () => {
       if (status !== "0") return reject(new Error(`grpc-status ${status}`));
-      const body = Buffer.concat(chunks);
-      resolve(fromBinary(RunStepResponseSchema, body.subarray(5)));
+      resolve(Buffer.concat(chunks).subarray(5));
     });
   });
-  stream.end(frame(toBinary(RunStepRequestSchema, req)));
+  stream.end(frame(message));
   return { answer, stream };
+}
+
+/** grpcCall of RunStep, decoded. */
+function grpcRunStep(
+  client: http2.ClientHttp2Session,
+  req: RunStepRequest,
+): { answer: Promise<RunStepResponse>; stream: http2.ClientHttp2Stream } {
+  const { answer, stream } = grpcCall(client, "RunStep", toBinary(RunStepRequestSchema, req));
+  return { answer: answer.then((body) => fromBinary(RunStepResponseSchema, body)), stream };
 }
 
 describe("large bodies in pooled memory, over the gRPC fast path", () => {
@@ -306,22 +319,17 @@ describe("large bodies in pooled memory, over the gRPC fast path", () => {
     await server.app.close();
   });
 
+  /** That `count` bodies went back: the last may go a moment after the client read its answer. */
+  async function assertGiven(count: number): Promise<void> {
+    for (let i = 0; i < 50 && given.length < count; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(given.length, count);
+  }
+
   async function session(...nodes: NodeDef[]): Promise<string> {
-    const bytes = frame(
-      toBinary(CreateSessionRequestSchema, create(CreateSessionRequestSchema, { graphDef: graph(...nodes) })),
-    );
-    const stream = client.request({
-      ":method": "POST",
-      ":path": "/tensorflow.MasterService/CreateSession",
-      "content-type": "application/grpc",
-      te: "trailers",
-    });
-    const chunks: Buffer[] = [];
-    stream.on("data", (c: Buffer) => chunks.push(c));
-    stream.end(bytes);
-    await new Promise((resolve) => stream.on("end", resolve));
-    const body = Buffer.concat(chunks);
-    return fromBinary(CreateSessionResponseSchema, body.subarray(5)).sessionHandle;
+    const request = create(CreateSessionRequestSchema, { graphDef: graph(...nodes) });
+    const body = await grpcCall(client, "CreateSession", toBinary(CreateSessionRequestSchema, request))
+      .answer;
+    return fromBinary(CreateSessionResponseSchema, body).sessionHandle;
   }
 
   const feed = (sessionHandle: string, seed: number, fetch: string[], target: string[] = []) =>
@@ -339,9 +347,7 @@ describe("large bodies in pooled memory, over the gRPC fast path", () => {
       const res = await grpcRunStep(client, feed(handle, seed, ["y:0"])).answer;
       assertFloats(floats(res, 0), valuesFor(n, seed), -1, `step ${seed}`);
     }
-    // The last give may come a moment after the client read the end of the answer.
-    for (let i = 0; i < 50 && given.length < 4; i++) await new Promise((r) => setTimeout(r, 10));
-    assert.equal(given.length, 4);
+    await assertGiven(4);
   });
 
   test("Connect binary bodies (the web fast path) go back too, answers right", async () => {
@@ -360,8 +366,7 @@ describe("large bodies in pooled memory, over the gRPC fast path", () => {
       const res = fromBinary(RunStepResponseSchema, Buffer.concat(chunks));
       assertFloats(floats(res, 0), valuesFor(n, seed), -1, `step ${seed}`);
     }
-    for (let i = 0; i < 50 && given.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
-    assert.equal(given.length, 3);
+    await assertGiven(3);
   });
 
   test("Connect binary over HTTP/1.1, with and without Content-Length: given back too, answers right", async () => {
@@ -399,8 +404,7 @@ describe("large bodies in pooled memory, over the gRPC fast path", () => {
     } finally {
       agent.destroy();
     }
-    for (let i = 0; i < 50 && given.length < 4; i++) await new Promise((r) => setTimeout(r, 10));
-    assert.equal(given.length, 4);
+    await assertGiven(4);
   });
 
   test("a value a step kept (a queue's element) survives later bodies of the same size", async () => {

@@ -125,9 +125,10 @@ class Http2Exchange implements HttpExchange {
 }
 
 /**
- * An end() callback that calls `written` when the stream finished: Node finishes a writable only
- * once every write's bytes went to the socket (not merely into nghttp2's or the socket's queue),
- * and calls it with an error instead when the stream was destroyed first.
+ * A write() or end() callback that calls `written` only on success: Node calls a write's callback
+ * once its bytes went to the socket (not merely into nghttp2's or the socket's queue), and an
+ * end()'s once every write's has been called; either gets an error instead when the stream was
+ * destroyed first.
  */
 export function afterWrites(written: () => void): (error?: unknown) => void {
   return (error?: unknown) => {

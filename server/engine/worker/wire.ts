@@ -48,10 +48,10 @@ export const toWireValue = (v: RendezvousValue): WireValue => ({
   tensor: v.tensor ? toWireTensor(v.tensor) : undefined,
   isDead: v.isDead,
 });
-export const fromWireValue = (w: WireValue): RendezvousValue =>
-  w.owned === true
-    ? { tensor: w.tensor ? fromWireTensor(w.tensor) : undefined, isDead: w.isDead, owned: true }
-    : { tensor: w.tensor ? fromWireTensor(w.tensor) : undefined, isDead: w.isDead };
+export function fromWireValue(w: WireValue): RendezvousValue {
+  const value = { tensor: w.tensor ? fromWireTensor(w.tensor) : undefined, isDead: w.isDead };
+  return w.owned === true ? { ...value, owned: true } : value;
+}
 
 /** Errors keep their TF code and message; anything else becomes INTERNAL. */
 export function toWireError(e: unknown): WireError {

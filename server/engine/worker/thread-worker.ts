@@ -11,7 +11,13 @@
 // A thread is only ever terminated between native (onnxruntime) calls: terminating one in the
 // middle of such a call aborts the whole process, so every stop (close, the watchdog, a test's
 // crash, the process exiting) first closes the thread's NativeGuard and waits for its calls in
-// flight, each one slice long (kernels/util/ort.ts).
+// flight, each one slice long (kernels/util/ort.ts). Terminating a thread that holds ORT sessions
+// while its JavaScript runs (a step between two kernels) aborted the process too, about one stop
+// in ten under load ("terminate called after throwing an instance of 'Napi::Error'", from the
+// binding's teardown), so a stop then asks the thread to make itself idle: it cancels its steps,
+// disposes its sessions and says so, and only then is it terminated. A thread stuck in one kernel
+// never answers and is terminated after IDLE_WAIT_MS regardless; the process exiting cannot wait
+// for answers and only drains the native calls.
 
 import { type MessagePort, type ResourceLimits, Worker } from "node:worker_threads";
 import type { Device } from "../device/device-set.js";
@@ -118,15 +124,44 @@ function hookExit(): void {
   });
 }
 
-/** Terminates a thread once no native call is in flight on it (see the header). */
-async function stopThread(thread: Worker, guard: NativeGuard): Promise<void> {
-  Atomics.store(guard, 1, 1);
-  const until = performance.now() + NATIVE_DRAIN_MS;
-  while (Atomics.load(guard, 0) !== 0 && performance.now() < until) {
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-  await thread.terminate();
-  liveGuards.delete(guard);
+/** How long a stop waits for the thread to make itself idle (one stuck in a kernel never does). */
+const IDLE_WAIT_MS = 2_000;
+
+/** Threads being stopped: the stop in progress, and what the thread's "stopped" answer resolves. */
+const stops = new WeakMap<Worker, { readonly done: Promise<void>; idle(): void }>();
+
+/** Whether `thread` is being stopped: its replies belong to calls that fail with it. */
+function isStopping(thread: Worker): boolean {
+  return stops.has(thread);
+}
+
+/**
+ * Terminates a thread once no native call is in flight on it and it has made itself idle (see the
+ * header and worker-thread-main.ts, stopWork). A second stop of the same thread joins the first.
+ */
+function stopThread(thread: Worker, guard: NativeGuard): Promise<void> {
+  const running = stops.get(thread);
+  if (running !== undefined) return running.done;
+  let idle = () => {};
+  const idled = new Promise<void>((resolve) => {
+    idle = resolve;
+  });
+  const done = (async () => {
+    Atomics.store(guard, 1, 1);
+    const until = performance.now() + NATIVE_DRAIN_MS;
+    while (Atomics.load(guard, 0) !== 0 && performance.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    thread.once("exit", idle);
+    thread.postMessage({ op: "stop" } satisfies ToWorker);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([idled, new Promise((resolve) => (timer = setTimeout(resolve, IDLE_WAIT_MS)))]);
+    clearTimeout(timer);
+    await thread.terminate();
+    liveGuards.delete(guard);
+  })();
+  stops.set(thread, { done, idle: () => idle() });
+  return done;
 }
 
 interface Pending {
@@ -269,9 +304,14 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
   };
 
   const onMessage = (m: FromWorker, from: Worker) => {
+    if (m.op === "stopped") {
+      stops.get(from)?.idle();
+      return;
+    }
     if (from !== thread) return;
     switch (m.op) {
       case "reply": {
+        if (isStopping(from)) return;
         const p = pending.get(m.id);
         if (!p) return;
         pending.delete(m.id);
@@ -286,6 +326,7 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
         applyDurableChanges(resources, m.changes);
         return;
       case "remoteRecv": {
+        if (isStopping(from)) return;
         const c = new AbortController();
         remoteAborts.set(m.id, c);
         options

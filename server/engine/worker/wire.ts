@@ -93,6 +93,8 @@ export type ToWorker =
       readonly collectStepStats: boolean;
     }
   | { readonly op: "abortStep"; readonly stepId: bigint; readonly error: WireError }
+  /** The owner will terminate the thread: it cancels its work and answers "stopped" once idle. */
+  | { readonly op: "stop" }
   | { readonly op: "recvTensor"; readonly id: number; readonly stepId: bigint; readonly key: string }
   | { readonly op: "cleanupGraph"; readonly stepId: bigint }
   | { readonly op: "returnStorage"; readonly buffers: readonly SharedArrayBuffer[] }
@@ -131,5 +133,6 @@ export type FromWorker =
   | { readonly op: "reply"; readonly id: number; readonly result?: unknown; readonly error?: WireError }
   | { readonly op: "remoteRecv"; readonly id: number; readonly stepId: bigint; readonly key: string }
   | { readonly op: "log"; readonly level: "info" | "warn" | "error"; readonly message: string }
+  | { readonly op: "stopped" }
   /** Resource records that changed (resource-directory.ts), posted before the reply they precede. */
   | { readonly op: "resources"; readonly changes: readonly DurableChange[] };

@@ -10,7 +10,12 @@ import type { RendezvousValue } from "../framework/rendezvous.js";
 import { setMaxTensorBytes } from "../framework/tensor.js";
 import { registerAllKernels } from "../kernels/register-all.js";
 import type { DurableRecord } from "../kernels/util/durable-resources.js";
-import { type NativeGuard, type NativeKernelConfig, setNativeGuard } from "../kernels/util/ort.js";
+import {
+  type NativeGuard,
+  type NativeKernelConfig,
+  setNativeGuard,
+  shutDownNativeKernels,
+} from "../kernels/util/ort.js";
 import { createLocalWorker, type WorkerCeiling } from "./local-worker.js";
 import { createOutbox, forEachMessage, type MessageBatch } from "./message-batch.js";
 import { recvDeviceOfKey, sendDeviceOfKey } from "./rendezvous-mgr.js";
@@ -202,10 +207,37 @@ async function handle(m: ToWorker): Promise<unknown> {
   }
 }
 
-port.on("message", (m: ToWorker | MessageBatch<ToWorker>) => forEachMessage(m, onMessage));
+/** Set once the owner asked the thread to stop: nothing more is taken up. */
+let stopping = false;
+
+port.on("message", (m: ToWorker | MessageBatch<ToWorker>) => {
+  if (!stopping) forEachMessage(m, onMessage);
+});
+
+/**
+ * The owner is about to terminate this thread (its ORT calls already drained). Terminating a thread
+ * whose JavaScript is running while it holds ORT sessions can abort the whole process, so the
+ * thread first makes itself idle: every step is cancelled, the sessions are disposed, and once the
+ * cancelled work has unwound (two turns of the event loop) the owner is told it may terminate.
+ */
+function stopWork(): void {
+  stopping = true;
+  const error = new Error("the worker thread is stopping");
+  for (const set of steps.values()) for (const c of set) c.abort(error);
+  steps.clear();
+  for (const w of remoteWaits.values()) w.reject(error);
+  remoteWaits.clear();
+  for (const peer of peers.values()) peer.close();
+  peers.clear();
+  shutDownNativeKernels();
+  setImmediate(() => setImmediate(() => port.postMessage({ op: "stopped" } satisfies FromWorker)));
+}
 
 function onMessage(m: ToWorker): void {
   switch (m.op) {
+    case "stop":
+      stopWork();
+      return;
     case "abortStep": {
       const error = fromWireError(m.error);
       for (const c of steps.get(m.stepId) ?? []) c.abort(error);

@@ -214,6 +214,21 @@ export class OrtRuntime {
   get cachedSessions(): number {
     return this.sessions.size;
   }
+
+  /**
+   * Disposes every cached session that loaded (their intra-op pools with them) and empties the
+   * cache; for a thread about to be stopped, with no call in flight (see shutDownNativeKernels).
+   */
+  disposeAll(): void {
+    for (const entry of this.sessions.values()) {
+      entry.evicted = true;
+      entry.session.then(
+        (s) => s.release().catch(() => {}),
+        () => {},
+      );
+    }
+    this.sessions.clear();
+  }
 }
 
 /**
@@ -266,6 +281,17 @@ export function ortRuntime(): OrtRuntime | undefined {
     }
   }
   return runtime;
+}
+
+/**
+ * Before its owner stops this thread: no ORT call starts from now on (kernels fall back to
+ * XNNPACK) and the sessions are disposed, so the thread holds no live ORT session when it is
+ * terminated (worker/thread-worker.ts says why that matters).
+ */
+export function shutDownNativeKernels(): void {
+  config = { ...config, native: false };
+  runtime?.disposeAll();
+  runtime = undefined;
 }
 
 /** Why onnxruntime-node did not load in this thread (undefined: it loaded or was not tried). */

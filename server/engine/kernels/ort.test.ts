@@ -2,7 +2,7 @@
 // util/dense-kernel.ts): against TensorFlow 2.21 (the fixtures xnn.test.ts uses, written by
 // testdata/gen_xnn_fixtures.py) and against the float64-accumulating JS kernels; TF's errors for
 // bad shapes; the fallback when native kernels are off; the session cache bound; loading the addon
-// in two worker threads at once.
+// in two worker threads at once; a thread about to be stopped disposing its sessions.
 //
 // onnxruntime-node is an optional dependency, installed with the repository's lockfile: without it
 // these tests skip, except under CI=true, where a missing package fails them.
@@ -316,4 +316,41 @@ test("onnxruntime-node loads and runs in two worker threads at once", { skip }, 
     });
   const results = await Promise.all([one(), one()]);
   for (const r of results) assert.equal(r.got, r.want);
+});
+
+test("a thread about to be stopped disposes its sessions and loads onnxruntime no more", {
+  skip,
+}, async () => {
+  const code = `
+    (async () => {
+      const { workerData, parentPort } = await import("node:worker_threads");
+      (await import(workerData.tsxApi)).register();
+      const { Tensor } = await import(workerData.tensor);
+      const { nativeStats, ortMatMul, ortRuntime, shutDownNativeKernels } = await import(workerData.ort);
+      const n = 256;
+      const a = new Tensor(1, [n, n], new Float32Array(n * n).fill(1));
+      const rt = ortRuntime();
+      await ortMatMul(rt, a, a, false, false, n, n);
+      const before = nativeStats();
+      shutDownNativeKernels();
+      const after = { runs: rt.runs, sessions: rt.cachedSessions };
+      parentPort.postMessage({ before, after, loaded: ortRuntime() !== undefined });
+    })().catch((e) => { setImmediate(() => { throw e; }); });`;
+  const workerData = {
+    tsxApi: import.meta.resolve("tsx/esm/api"),
+    tensor: new URL("../framework/tensor.ts", import.meta.url).href,
+    ort: new URL("./util/ort.ts", import.meta.url).href,
+  };
+  type Stats = { runs: number; sessions: number };
+  const got = await new Promise<{ before: Stats; after: Stats; loaded: boolean }>((resolve, reject) => {
+    const w = new Worker(code, { eval: true, workerData });
+    w.once("message", (m: { before: Stats; after: Stats; loaded: boolean }) => {
+      resolve(m);
+      void w.terminate();
+    });
+    w.once("error", reject);
+  });
+  assert.deepEqual(got.before, { runs: 1, sessions: 1 });
+  assert.deepEqual(got.after, { runs: 1, sessions: 0 }, "the runtime's sessions after the shutdown");
+  assert.equal(got.loaded, false, "ortRuntime() after the shutdown");
 });

@@ -11,10 +11,15 @@
 //              the shape; worker → response: a step fetching Identity(v) of a variable holding
 //              the tensor, up to the RunStepResponse message the transport encodes; and the first
 //              step again with the request body in shared memory (a transport that receives into
-//              a SharedArrayBuffer: the feed is adopted, docs/architecture.md). Bytes/s per
-//              direction = tensor bytes / (median step time at --mib − median at 4 bytes). The
+//              a SharedArrayBuffer: the feed is adopted, docs/architecture.md); and the first step
+//              once more as the gRPC fast path receives it: the framed request cut into the chunks
+//              Node's HTTP/2 session delivers (16 KiB DATA frames within 64 KiB socket reads),
+//              gathered by the transport's own BodyReader into requestBodyPool memory, stepped, and
+//              that memory given back as after the answer is written; the gather alone too. Bytes/s
+//              per direction = tensor bytes / (median step time at --mib − median at 4 bytes). The
 //              peers: memcpy of the same bytes into existing memory and into fresh shared memory,
-//              and protobuf-es's toBinary of the response (what connect-es does with it today).
+//              the gather from a pool with room for the body, and protobuf-es's toBinary of the
+//              response (what connect-es does with it today).
 // (b) step     end to end over gRPC, one call at a time: RunStep feeding 4 MiB of float32 and
 //              fetching Neg(x), tfgate against TF 2.21's tf.distribute.Server (bench/tf-peer/
 //              tf_server.py), the same @grpc/grpc-js client sending the same prebuilt request
@@ -45,7 +50,12 @@ import {
   RunStepRequestSchema,
   RunStepResponseSchema,
 } from "../gen/tensorflow/core/protobuf/master_pb.js";
+import { SharedMemoryPool } from "../server/engine/framework/shared-memory-pool.js";
+import type { CallMemory } from "../server/engine/master/call-memory.js";
 import { createMaster, type Master } from "../server/engine/master/master.js";
+import { requestBodyPool } from "../server/rpc/body-pool.js";
+import { BodyReader } from "../server/rpc/grpc-unary.js";
+import { BodyGather, feedContentPaths } from "../server/rpc/shared-body.js";
 import { attr } from "../test/support/attr.js";
 import { DataType, graph, node } from "../test/support/graphs.js";
 import { fmt, machineInfo, median, positive, processCpuMs, quantile, writeResults } from "./support.js";
@@ -186,6 +196,7 @@ async function engineBench() {
     // A transport that receives the body into shared memory: the feed is adopted, not copied.
     const sharedBody = inSharedMemory(feedBig);
     const inShared = await timeSteps(() => m.runStep(fromBinary(RunStepRequestSchema, sharedBody)));
+    const pooled = await pooledBodyBench(m, feedBig, feedSmall);
     await m.runStep(asReceived(runStep(bigSession, "assign:0", big)));
     await m.runStep(asReceived(runStep(smallSession, "assign:0", small)));
     const outBig = await timeSteps(() => m.runStep(runStep(bigSession, "read:0")));
@@ -206,6 +217,22 @@ async function engineBench() {
         ...stepDelta(inShared, inSmall),
         MiBps: rate(inShared.medianMs - inSmall.medianMs),
       },
+      requestChunksPooled: {
+        ...stepDelta(pooled.inBig, pooled.inSmall),
+        MiBps: rate(pooled.inBig.medianMs - pooled.inSmall.medianMs),
+        chunks: pooled.chunks,
+        pool: pooled.pool,
+      },
+      gatherPooled: {
+        ms: pooled.gather.medianMs,
+        cpuMs: pooled.gather.cpuMsPerStep,
+        MiBps: rate(pooled.gather.medianMs),
+      },
+      gatherRoomyPool: {
+        ms: pooled.gatherRoomy.medianMs,
+        cpuMs: pooled.gatherRoomy.cpuMsPerStep,
+        MiBps: rate(pooled.gatherRoomy.medianMs),
+      },
       workerToResponse: { ...stepDelta(outBig, outSmall), MiBps: rate(outBig.medianMs - outSmall.medianMs) },
       protobufEsEncode: { ms: encode.medianMs, cpuMs: encode.cpuMsPerStep, MiBps: rate(encode.medianMs) },
       memcpyExisting: { ms: memcpy.medianMs, cpuMs: memcpy.cpuMsPerStep, MiBps: rate(memcpy.medianMs) },
@@ -225,6 +252,14 @@ async function engineBench() {
       result.requestToWorkerShared.ms,
       result.requestToWorkerShared.cpuMs,
     );
+    const { requestChunksPooled: viaPool } = result;
+    row("request chunks → pooled body → worker (step − 4-byte step)", viaPool.ms, viaPool.cpuMs);
+    row("gather alone: chunks → requestBodyPool memory", pooled.gather.medianMs, pooled.gather.cpuMsPerStep);
+    row(
+      "gather alone, from a pool with room for the body",
+      pooled.gatherRoomy.medianMs,
+      pooled.gatherRoomy.cpuMsPerStep,
+    );
     row(
       "worker → RunStepResponse (step − 4-byte step)",
       result.workerToResponse.ms,
@@ -233,6 +268,10 @@ async function engineBench() {
     row("protobuf-es toBinary of that response", encode.medianMs, encode.cpuMsPerStep);
     row("memcpy into existing memory", memcpy.medianMs, memcpy.cpuMsPerStep);
     row("memcpy into fresh shared memory", fresh.medianMs, fresh.cpuMsPerStep);
+    const { chunks, pool } = pooled;
+    console.log(
+      `${chunks.count} chunks of ${chunks.meanBytes} bytes on average; body memory: ${pool.bodyBuffers} buffers in ${pool.steps} steps (engine said reusable: ${pool.reusable}), ${pool.gatherBuffers} in ${pool.gathers} gathers alone`,
+    );
     return result;
   } finally {
     await m.close();
@@ -246,6 +285,103 @@ function inSharedMemory(body: Uint8Array): Uint8Array {
   const shared = new Uint8Array(new SharedArrayBuffer(body.length + shift), shift, body.length);
   shared.set(body);
   return shared;
+}
+
+// ---------------------------------------------------------------------------------------------
+// (a) continued: the request body as the gRPC fast path gathers it
+
+/** Node's HTTP/2 client (grpc-js, connect-node) sends 16 KiB DATA frames; Node's session reads 64 KiB. */
+const dataFrameBytes = 16 * 1024;
+const socketReadBytes = 64 * 1024;
+const frameHeaderBytes = 9;
+const runStepFeedPath = feedContentPaths["tensorflow.RunStepRequest"];
+
+/**
+ * `body` as Node's HTTP/2 session hands it to a server stream: one chunk per DATA frame payload
+ * within one socket read, so a frame straddling two reads comes as two chunks (a Node client's
+ * 64 MiB body, counted: 5,121 chunks, 16,384 bytes or the two parts of one).
+ */
+function http2Chunks(body: Uint8Array): Buffer[] {
+  const chunks: Buffer[] = [];
+  let wire = 0;
+  for (let at = 0; at < body.length; ) {
+    wire += frameHeaderBytes;
+    const frameEnd = Math.min(at + dataFrameBytes, body.length);
+    while (at < frameEnd) {
+      const n = Math.min(frameEnd - at, socketReadBytes - (wire % socketReadBytes));
+      chunks.push(Buffer.from(body.buffer, body.byteOffset + at, n));
+      at += n;
+      wire += n;
+    }
+  }
+  return chunks;
+}
+
+/** The request as one gRPC frame: flags 0, big-endian length, message. */
+function grpcFramed(message: Uint8Array): Uint8Array {
+  const framed = new Uint8Array(5 + message.length);
+  new DataView(framed.buffer).setUint32(1, message.length);
+  framed.set(message, 5);
+  return framed;
+}
+
+/** The chunks gathered as rpc/grpc-unary.ts does: BodyReader (BodyGather with requestBodyPool). */
+function gathered(chunks: readonly Buffer[]): BodyReader {
+  const body = new BodyReader(2 ** 32, runStepFeedPath);
+  for (const chunk of chunks) if (body.push(chunk) !== undefined) throw new Error("body refused");
+  return body;
+}
+
+/**
+ * RunStep as the gRPC fast path serves it, minus the socket: gather, decode, step with a
+ * CallMemory, then what rpc/unary-call.ts's afterAnswer does once the answer is written (the body
+ * back to the pool when the engine allows). `seen` collects the body memory each call used.
+ */
+async function pooledStep(m: Master, chunks: readonly Buffer[], seen: Set<SharedArrayBuffer>) {
+  const body = gathered(chunks);
+  const memory = body.pooledMemory();
+  if (memory !== undefined) seen.add(memory);
+  const callMemory: CallMemory = { reusable: false, returnFetches: undefined };
+  await m.runStep(fromBinary(RunStepRequestSchema, await body.message(null, 2 ** 32)), { callMemory });
+  if (memory !== undefined && callMemory.reusable) requestBodyPool.give(memory);
+  callMemory.returnFetches?.();
+  return callMemory.reusable;
+}
+
+/**
+ * The pooled path's steps at both sizes, its gather alone (chunks → requestBodyPool memory, given
+ * back each time), and the same gather from a pool with room for this body, which shows what reuse
+ * would give should requestBodyPool not keep it (bodyPoolIdleBytes).
+ */
+async function pooledBodyBench(m: Master, big: Uint8Array, small: Uint8Array) {
+  const bigChunks = http2Chunks(grpcFramed(big));
+  const smallChunks = http2Chunks(grpcFramed(small));
+  const seen = new Set<SharedArrayBuffer>();
+  const reusable = await pooledStep(m, bigChunks, seen);
+  const inBig = await timeSteps(() => pooledStep(m, bigChunks, seen));
+  const inSmall = await timeSteps(() => pooledStep(m, smallChunks, new Set()));
+  const gatherSeen = new Set<SharedArrayBuffer>();
+  const gather = timeSync(() => {
+    const memory = gathered(bigChunks).pooledMemory()!;
+    gatherSeen.add(memory);
+    requestBodyPool.give(memory);
+  });
+  const roomy = new SharedMemoryPool(4 * big.length);
+  const gatherRoomy = timeSync(() => {
+    const body = new BodyGather(5, runStepFeedPath, roomy);
+    body.expect(5 + big.length);
+    for (const chunk of bigChunks) body.push(chunk);
+    roomy.give(body.pooledMemory()!);
+  });
+  const chunks = { count: bigChunks.length, meanBytes: Math.round((big.length + 5) / bigChunks.length) };
+  const pool = {
+    reusable,
+    bodyBuffers: seen.size,
+    steps: reps + 2,
+    gatherBuffers: gatherSeen.size,
+    gathers: reps + 1,
+  };
+  return { inBig, inSmall, gather, gatherRoomy, chunks, pool };
 }
 
 const stepDelta = (big: Timing, small: Timing) => ({

@@ -5,7 +5,11 @@
 
 import { SharedMemoryPool } from "../engine/framework/shared-memory-pool.js";
 
-/** Most idle bytes kept (docs/security.md, "Pooled body memory"). */
-export const bodyPoolIdleBytes = 64 * 1024 * 1024;
+/**
+ * Most idle bytes kept (docs/security.md, "Pooled memory"): two 64 MiB tensors' bodies. A body is
+ * its tensor plus a few dozen bytes of envelope, so a limit of 64 MiB kept no 64 MiB tensor's body
+ * and every such call faulted in fresh memory (docs/benchmarks.md, "Tensor bytes").
+ */
+export const bodyPoolIdleBytes = 128 * 1024 * 1024;
 
 export const requestBodyPool = new SharedMemoryPool(bodyPoolIdleBytes);

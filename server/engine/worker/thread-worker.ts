@@ -12,9 +12,9 @@
 // middle of such a call aborts the whole process, so every stop (close, the watchdog, a test's
 // crash, the process exiting) first closes the thread's NativeGuard and waits for its calls in
 // flight, each one slice long (kernels/util/ort.ts). Terminating a thread that holds ORT sessions
-// while its JavaScript runs (a step between two kernels) aborted the process too, about one stop
-// in ten under load ("terminate called after throwing an instance of 'Napi::Error'", from the
-// binding's teardown), so a stop then asks the thread to make itself idle: it cancels its steps,
+// while its JavaScript runs (a step between two kernels) aborted the process too, rarely
+// ("terminate called after throwing an instance of 'Napi::Error'", from the binding's teardown,
+// not from a call), so a stop then asks the thread to make itself idle: it cancels its steps,
 // disposes its sessions and says so, and only then is it terminated. A thread stuck in one kernel
 // never answers and is terminated after IDLE_WAIT_MS regardless; the process exiting cannot wait
 // for answers and only drains the native calls.
@@ -142,26 +142,36 @@ function isStopping(thread: Worker): boolean {
 function stopThread(thread: Worker, guard: NativeGuard): Promise<void> {
   const running = stops.get(thread);
   if (running !== undefined) return running.done;
-  let idle = () => {};
+  let idle!: () => void;
   const idled = new Promise<void>((resolve) => {
     idle = resolve;
   });
   const done = (async () => {
-    Atomics.store(guard, 1, 1);
-    const until = performance.now() + NATIVE_DRAIN_MS;
-    while (Atomics.load(guard, 0) !== 0 && performance.now() < until) {
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
+    await drainNativeCalls(guard);
     thread.once("exit", idle);
     thread.postMessage({ op: "stop" } satisfies ToWorker);
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([idled, new Promise((resolve) => (timer = setTimeout(resolve, IDLE_WAIT_MS)))]);
-    clearTimeout(timer);
+    await withinMs(idled, IDLE_WAIT_MS);
     await thread.terminate();
     liveGuards.delete(guard);
   })();
-  stops.set(thread, { done, idle: () => idle() });
+  stops.set(thread, { done, idle });
   return done;
+}
+
+/** Closes the guard (no native call starts) and waits until the calls in flight have ended. */
+async function drainNativeCalls(guard: NativeGuard): Promise<void> {
+  Atomics.store(guard, 1, 1);
+  const until = performance.now() + NATIVE_DRAIN_MS;
+  while (Atomics.load(guard, 0) !== 0 && performance.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+/** Waits for `p`, or `ms` milliseconds if it takes longer. */
+async function withinMs(p: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 interface Pending {

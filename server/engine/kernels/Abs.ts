@@ -6,9 +6,7 @@ import { FLOAT_TYPES, T } from "./util/kernel-config.js";
 
 export const absFns: UnaryFns = {
   float: Math.abs,
-  floatArray: (a, out) => {
-    for (let i = 0; i < a.length; i++) out[i] = Math.abs(a[i]!);
-  },
+  floatExpr: "Math.abs(a)",
   bigint: (a) => (a < 0n ? -a : a),
 };
 

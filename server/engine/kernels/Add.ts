@@ -13,9 +13,7 @@ function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
 
 export const addFns: BinaryFns = {
   float: (a, b) => a + b,
-  floatArrays: (a, b, out) => {
-    for (let i = 0; i < out.length; i++) out[i] = a[i]! + b[i]!;
-  },
+  floatExpr: "a + b",
   bigint: (a, b) => a + b,
   complex: complexMath.add,
   string: concatBytes,

@@ -6,9 +6,7 @@ import { COMPLEX_TYPES, FLOAT_TYPES, T } from "./util/kernel-config.js";
 
 export const negFns: UnaryFns = {
   float: (a) => -a,
-  floatArray: (a, out) => {
-    for (let i = 0; i < a.length; i++) out[i] = -a[i]!;
-  },
+  floatExpr: "-a",
   bigint: (a) => -a,
   complex: (re, im, o) => {
     o[0] = -re;

@@ -6,12 +6,7 @@ import { REAL_NUMBER_TYPES } from "./util/kernel-config.js";
 
 export const reluFns: UnaryFns = {
   float: (a) => (a > 0 || Number.isNaN(a) ? a : 0),
-  floatArray: (a, out) => {
-    for (let i = 0; i < a.length; i++) {
-      const v = a[i]!;
-      out[i] = v > 0 || Number.isNaN(v) ? v : 0;
-    }
-  },
+  floatExpr: "a > 0 || a !== a ? a : 0",
   bigint: (a) => (a > 0n ? a : 0n),
 };
 

@@ -6,9 +6,7 @@ import { NUMBER_TYPES } from "./util/kernel-config.js";
 
 export const subFns: BinaryFns = {
   float: (a, b) => a - b,
-  floatArrays: (a, b, out) => {
-    for (let i = 0; i < out.length; i++) out[i] = a[i]! - b[i]!;
-  },
+  floatExpr: "a - b",
   bigint: (a, b) => a - b,
   complex: complexMath.sub,
 };

@@ -11,7 +11,8 @@ import { mulFns } from "../Mul.js";
 import { negFns } from "../Neg.js";
 import { reluFns } from "../Relu.js";
 import { subFns } from "../Sub.js";
-import { type BinaryFns, binaryOp, type UnaryFns, unaryOp } from "./cwise.js";
+import { type BinaryFns, binaryJob, binaryOp, type UnaryFns, unaryJob, unaryOp } from "./cwise.js";
+import { type ElementJob, jobSlices, runWhole } from "./element-slices.js";
 import { fromFloat32, numericData } from "./tensor-util.js";
 
 const special = [
@@ -58,13 +59,22 @@ function bytes(t: Tensor): Uint8Array {
   return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
 }
 
+/** A job run in ranges of 100 elements (not a multiple of the unrolled loop's eight). */
+function ranged(job: ElementJob<Tensor>): Tensor {
+  const slices = jobSlices(job, 100);
+  for (;;) {
+    const r = slices.next();
+    if (r.done === true) return r.value;
+  }
+}
+
 /** The same op without its array loop: the generic per-element path. */
 function unaryPerElement(fns: UnaryFns): UnaryFns {
-  const { floatArray: _, ...rest } = fns;
+  const { floatExpr: _, ...rest } = fns;
   return rest;
 }
 function binaryPerElement(fns: BinaryFns): BinaryFns {
-  const { floatArrays: _, ...rest } = fns;
+  const { floatExpr: _, ...rest } = fns;
   return rest;
 }
 
@@ -76,13 +86,24 @@ describe("element-wise array loops match their element functions", () => {
   ];
   for (const [name, fns] of unary) {
     it(`${name}: float, double, half, bfloat16`, () => {
-      assert.ok(fns.floatArray, `${name} has an array loop`);
+      assert.ok(fns.floatExpr, `${name} has an array loop`);
       for (const dtype of dtypes) {
-        const x = tensor(dtype, values(1000, 7));
+        const x = tensor(dtype, values(1003, 7));
         const fast = unaryOp(name, x, fns);
         const slow = unaryOp(name, x, unaryPerElement(fns));
         assert.equal(fast.dtype, dtype);
         assert.deepEqual(bytes(fast), bytes(slow), `${name} dtype ${dtype}`);
+        assert.deepEqual(
+          bytes(ranged(unaryJob(name, x, fns))),
+          bytes(slow),
+          `${name} dtype ${dtype} in ranges`,
+        );
+        // Over its own input (TF's forward_input, which half and bfloat16 never take): each
+        // element is read before it is written.
+        if (dtype === DataType.DT_FLOAT || dtype === DataType.DT_DOUBLE) {
+          const own = tensor(dtype, values(1003, 7));
+          assert.deepEqual(bytes(runWhole(unaryJob(name, own, fns, dtype, own))), bytes(slow));
+        }
       }
     });
   }
@@ -93,10 +114,10 @@ describe("element-wise array loops match their element functions", () => {
   ];
   for (const [name, fns] of binary) {
     it(`${name}: float, double, half, bfloat16; same shapes and broadcast`, () => {
-      assert.ok(fns.floatArrays, `${name} has an array loop`);
+      assert.ok(fns.floatExpr, `${name} has an array loop`);
       for (const dtype of dtypes) {
-        const x = tensor(dtype, values(1000, 3));
-        const y = tensor(dtype, values(1000, 11));
+        const x = tensor(dtype, values(1003, 3));
+        const y = tensor(dtype, values(1003, 11));
         const fast = binaryOp(name, x, y, fns);
         assert.deepEqual(
           bytes(fast),
@@ -108,7 +129,21 @@ describe("element-wise array loops match their element functions", () => {
         const scalarFast = binaryOp(name, x, new Tensor(dtype, [], s.data), fns);
         const scalarSlow = binaryOp(name, x, new Tensor(dtype, [], s.data), binaryPerElement(fns));
         assert.deepEqual(bytes(scalarFast), bytes(scalarSlow));
-        assert.equal(numericData(scalarFast).length, 1000);
+        assert.equal(numericData(scalarFast).length, 1003);
+        const leftFast = binaryOp(name, new Tensor(dtype, [], s.data), y, fns);
+        const leftSlow = binaryOp(name, new Tensor(dtype, [], s.data), y, binaryPerElement(fns));
+        assert.deepEqual(bytes(leftFast), bytes(leftSlow));
+        // In ranges, as a sliced kernel runs it: the same bytes as one pass.
+        for (const [p, q] of [
+          [x, y],
+          [x, new Tensor(dtype, [], s.data)],
+          [new Tensor(dtype, [], s.data), y],
+        ] as const) {
+          assert.deepEqual(
+            bytes(ranged(binaryJob(name, p, q, fns))),
+            bytes(binaryOp(name, p, q, binaryPerElement(fns))),
+          );
+        }
       }
     });
   }

@@ -11,6 +11,7 @@ import { invalidArgument } from "../../framework/errors.js";
 import type { OpKernelContext } from "../../framework/op-kernel.js";
 import { allocData, type NumericArray, numElements, sameShape, Tensor } from "../../framework/tensor.js";
 import { DataType, dataTypeString, isComplexType } from "../../framework/types.js";
+import { type BinaryForm, type BinaryLoop, binaryLoop, type FloatArray, unaryLoop } from "./element-loops.js";
 import {
   computeJob,
   decodedInput,
@@ -24,15 +25,13 @@ import { computeBuffer, isHalfLike } from "./tensor-util.js";
 
 type Indexable<V> = { [i: number]: V; readonly length: number };
 
-/** The storage floating-point elements compute in (half and bfloat16 through float32). */
-export type FloatArray = Float32Array | Float64Array;
-
-// Hot ops also give their element function as a whole-array loop (`floatArrays`): the generic
-// loops call `float` once per element through a function value that every op shares, which V8
-// cannot inline, and that call is most of the time of a large element-wise op (10 ns per float32
-// element against ~1 ns for the loop itself; docs/benchmarks.md, "Step overhead"). Each op's own
-// loop sees one function and inlines it. The results are the same: the loop applies the same
-// expression to the same values and stores into the same typed array.
+// Hot ops also give their float element function as an expression (`floatExpr`), which
+// element-loops.ts compiles into a whole-array loop per array type: the generic loops call `float`
+// once per element through a function value that every op shares, which V8 cannot inline, and
+// that call is most of the time of a large element-wise op (10 ns per float32 element against
+// about 1.5 ns for the compiled loop; docs/benchmarks.md, "Element-wise loops"). The results are
+// the same: the expression is the element function's, applied to the same values and stored into
+// the same typed array.
 
 export interface BinaryFns {
   /** Floating point (and, unless `int` is given, 8–32-bit integer) elements. */
@@ -51,11 +50,35 @@ export interface BinaryFns {
   readonly bool?: (a: number, b: number) => number;
   /** string elements. */
   readonly string?: (a: Uint8Array, b: Uint8Array) => Uint8Array;
-  /** `float` over whole same-length arrays: out[i] = float(a[i], b[i]) (see FloatArray). */
-  readonly floatArrays?: (a: FloatArray, b: FloatArray, out: FloatArray) => void;
+  /** `float` as an expression of `a` and `b`, for whole-array loops (element-loops.ts). */
+  readonly floatExpr?: string;
 }
 
 type RangeRun = (start: number, end: number) => void;
+
+/** Which compiled loop serves operands of these lengths for an output of n, if any does. */
+function binaryForm(xLength: number, yLength: number, n: number): BinaryForm | undefined {
+  if (xLength === n && yLength === n) return "same";
+  if (xLength === n && yLength === 1) return "scalarY";
+  if (xLength === 1 && yLength === n) return "scalarX";
+  return undefined;
+}
+
+/** A compiled loop over output ranges; the whole range passes the arrays themselves (a subarray costs more than a small op). */
+function binaryArrayRun(
+  array: BinaryLoop,
+  form: BinaryForm,
+  a: FloatArray,
+  b: FloatArray,
+  out: FloatArray,
+): RangeRun {
+  const n = out.length;
+  const part = (t: FloatArray, s: number, e: number, whole: boolean) => (whole ? t : t.subarray(s, e));
+  return (s, e) => {
+    if (s === 0 && e === n) return array(a, b, out);
+    array(part(a, s, e, form === "scalarX"), part(b, s, e, form === "scalarY"), out.subarray(s, e));
+  };
+}
 
 /** out[i] = f(a[i'], b[i'']) with broadcasting, over output ranges (row-major, in order). */
 function loop<A, B, O>(
@@ -187,14 +210,18 @@ export function binaryJob(
   const b = decodedInput(y);
   const out = (into?.data ?? computeBuffer(outDtype, n, shape)) as NumericArray;
   let run: RangeRun;
-  const arrays = fns.floatArrays;
-  if (arrays !== undefined && isFloatCompute(dt, outDtype) && a.data.length === n && b.data.length === n) {
-    const [ad, bd, od] = [a.data as FloatArray, b.data as FloatArray, out as FloatArray];
-    // The whole range passes the arrays themselves (a subarray costs more than a small op).
-    run = (s, e) =>
-      s === 0 && e === n
-        ? arrays(ad, bd, od)
-        : arrays(ad.subarray(s, e), bd.subarray(s, e), od.subarray(s, e));
+  const form =
+    fns.floatExpr === undefined || !isFloatCompute(dt, outDtype)
+      ? undefined
+      : binaryForm(a.data.length, b.data.length, n);
+  if (form !== undefined) {
+    run = binaryArrayRun(
+      binaryLoop(fns.floatExpr!, a.data as FloatArray, form),
+      form,
+      a.data as FloatArray,
+      b.data as FloatArray,
+      out as FloatArray,
+    );
   } else run = loop(a.data, b.data, out, shape, x.shape, y.shape, f);
   const encoded = encodedOutput(outDtype, shape, out);
   return { passes: [...a.passes, ...b.passes, { n, run }, ...encoded.passes], result: encoded.result };
@@ -233,8 +260,8 @@ function complexBinaryJob(
 
 export interface UnaryFns {
   readonly float: (a: number) => number;
-  /** `float` over a whole array: out[i] = float(a[i]) (see FloatArray). */
-  readonly floatArray?: (a: FloatArray, out: FloatArray) => void;
+  /** `float` as an expression of `a`, for whole-array loops (element-loops.ts). */
+  readonly floatExpr?: string;
   readonly int?: (a: number) => number;
   readonly bigint?: (a: bigint) => bigint;
   readonly complex?: (re: number, im: number, out: Float64Array) => void;
@@ -290,9 +317,9 @@ export function unaryJob(
   const ad = a.data;
   const out = (into?.data ?? computeBuffer(outDtype, n, x.shape)) as NumericArray;
   let run: RangeRun;
-  const array = fns.floatArray;
-  if (array !== undefined && isFloatCompute(dt, outDtype)) {
+  if (fns.floatExpr !== undefined && isFloatCompute(dt, outDtype)) {
     const [fa, od] = [ad as FloatArray, out as FloatArray];
+    const array = unaryLoop(fns.floatExpr, fa);
     run = (s, e) => (s === 0 && e === n ? array(fa, od) : array(fa.subarray(s, e), od.subarray(s, e)));
   } else
     run = (s, e) => {

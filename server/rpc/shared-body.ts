@@ -17,6 +17,7 @@
 // call holds stays within twice what its client has actually sent (a client announcing a large
 // body and then stalling gets no large allocation for it).
 
+import { copyIntoShared } from "../engine/framework/shared-copy.js";
 import type { SharedMemoryPool } from "../engine/framework/shared-memory-pool.js";
 
 /** Bodies smaller than this are joined in ordinary memory (a small feed is cheap to copy). */
@@ -140,7 +141,7 @@ export function joinShared(
   const out = sharedFor(headOf(chunks), length, messageStart, path);
   let offset = 0;
   for (const chunk of chunks) {
-    out.set(chunk, offset);
+    copyIntoShared(out, offset, chunk);
     offset += chunk.length;
   }
   return out;
@@ -276,12 +277,12 @@ export class BodyGather {
     const placed = this.placed!;
     const room = placed.length - this.filled;
     if (chunk.length <= room) {
-      placed.set(chunk, this.filled);
+      copyIntoShared(placed, this.filled, chunk);
       this.filled += chunk.length;
       return;
     }
     if (room > 0) {
-      placed.set(chunk.subarray(0, room), this.filled);
+      copyIntoShared(placed, this.filled, chunk.subarray(0, room));
       this.filled += room;
     }
     this.extra.push(chunk.subarray(room));

@@ -5,7 +5,7 @@ import { cacos } from "./util/complex-math.js";
 import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
 import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
-export const acosFns: UnaryFns = { float: Math.acos, complex: cacos };
+export const acosFns: UnaryFns = { float: Math.acos, floatExpr: "Math.acos(a)", complex: cacos };
 
 export function acos(x: Tensor): Tensor {
   return unaryOp("Acos", x, acosFns);

@@ -5,7 +5,7 @@ import { cacosh } from "./util/complex-math.js";
 import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
 import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
-export const acoshFns: UnaryFns = { float: Math.acosh, complex: cacosh };
+export const acoshFns: UnaryFns = { float: Math.acosh, floatExpr: "Math.acosh(a)", complex: cacosh };
 
 export function acosh(x: Tensor): Tensor {
   return unaryOp("Acosh", x, acoshFns);

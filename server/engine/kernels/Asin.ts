@@ -5,7 +5,7 @@ import { casin } from "./util/complex-math.js";
 import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
 import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
-export const asinFns: UnaryFns = { float: Math.asin, complex: casin };
+export const asinFns: UnaryFns = { float: Math.asin, floatExpr: "Math.asin(a)", complex: casin };
 
 export function asin(x: Tensor): Tensor {
   return unaryOp("Asin", x, asinFns);

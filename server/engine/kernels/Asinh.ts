@@ -5,7 +5,7 @@ import { casinh } from "./util/complex-math.js";
 import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
 import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
-export const asinhFns: UnaryFns = { float: Math.asinh, complex: casinh };
+export const asinhFns: UnaryFns = { float: Math.asinh, floatExpr: "Math.asinh(a)", complex: casinh };
 
 export function asinh(x: Tensor): Tensor {
   return unaryOp("Asinh", x, asinhFns);

@@ -5,7 +5,7 @@ import { catan } from "./util/complex-math.js";
 import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
 import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
-export const atanFns: UnaryFns = { float: Math.atan, complex: catan };
+export const atanFns: UnaryFns = { float: Math.atan, floatExpr: "Math.atan(a)", complex: catan };
 
 export function atan(x: Tensor): Tensor {
   return unaryOp("Atan", x, atanFns);

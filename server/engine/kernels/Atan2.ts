@@ -7,7 +7,7 @@ import { type BinaryFns, binaryJob } from "./util/cwise.js";
 import { computeJob, type ElementJob, runWhole } from "./util/element-slices.js";
 import { checkTypeConstraint, cpuKernel, FLOAT_TYPES, type KernelConfig } from "./util/kernel-config.js";
 
-export const atan2Fns: BinaryFns = { float: Math.atan2 };
+export const atan2Fns: BinaryFns = { float: Math.atan2, floatExpr: "Math.atan2(a, b)" };
 
 export function atan2(y: Tensor, x: Tensor): Tensor {
   return runWhole(atan2Job(y, x));

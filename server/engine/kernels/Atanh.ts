@@ -5,7 +5,7 @@ import { catanh } from "./util/complex-math.js";
 import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
 import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
-export const atanhFns: UnaryFns = { float: Math.atanh, complex: catanh };
+export const atanhFns: UnaryFns = { float: Math.atanh, floatExpr: "Math.atanh(a)", complex: catanh };
 
 export function atanh(x: Tensor): Tensor {
   return unaryOp("Atanh", x, atanhFns);

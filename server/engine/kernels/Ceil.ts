@@ -4,7 +4,7 @@ import type { Tensor } from "../framework/tensor.js";
 import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
 import { FLOAT_TYPES } from "./util/kernel-config.js";
 
-export const ceilFns: UnaryFns = { float: Math.ceil };
+export const ceilFns: UnaryFns = { float: Math.ceil, floatExpr: "Math.ceil(a)" };
 
 export function ceil(x: Tensor): Tensor {
   return unaryOp("Ceil", x, ceilFns);

@@ -5,7 +5,7 @@ import { ccos } from "./util/complex-math.js";
 import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
 import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
-export const cosFns: UnaryFns = { float: Math.cos, complex: ccos };
+export const cosFns: UnaryFns = { float: Math.cos, floatExpr: "Math.cos(a)", complex: ccos };
 
 export function cos(x: Tensor): Tensor {
   return unaryOp("Cos", x, cosFns);

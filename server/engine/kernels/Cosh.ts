@@ -5,7 +5,7 @@ import { ccosh } from "./util/complex-math.js";
 import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
 import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
-export const coshFns: UnaryFns = { float: Math.cosh, complex: ccosh };
+export const coshFns: UnaryFns = { float: Math.cosh, floatExpr: "Math.cosh(a)", complex: ccosh };
 
 export function cosh(x: Tensor): Tensor {
   return unaryOp("Cosh", x, coshFns);

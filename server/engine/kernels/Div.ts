@@ -7,6 +7,7 @@ import { COMPLEX_TYPES, FLOAT_TYPES, T } from "./util/kernel-config.js";
 
 export const divFns: BinaryFns = {
   float: (a, b) => a / b,
+  floatExpr: "a / b",
   int: (a, b) => {
     if (b === 0) throw integerDivisionByZero();
     return Math.trunc(a / b);

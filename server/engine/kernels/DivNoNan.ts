@@ -6,6 +6,7 @@ import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const divNoNanFns: BinaryFns = {
   float: (a, b) => (b === 0 ? 0 : a / b),
+  floatExpr: "b === 0 ? 0 : a / b",
   complex: (ar, ai, br, bi, o) => {
     if (br === 0 && bi === 0) {
       o[0] = 0;

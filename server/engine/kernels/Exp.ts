@@ -6,6 +6,7 @@ import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const expFns: UnaryFns = {
   float: Math.exp,
+  floatExpr: "Math.exp(a)",
   complex: (re, im, o) => {
     const m = Math.exp(re);
     o[0] = m * Math.cos(im);

@@ -5,7 +5,7 @@ import { cexpm1 } from "./util/complex-math.js";
 import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
 import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
-export const expm1Fns: UnaryFns = { float: Math.expm1, complex: cexpm1 };
+export const expm1Fns: UnaryFns = { float: Math.expm1, floatExpr: "Math.expm1(a)", complex: cexpm1 };
 
 export function expm1(x: Tensor): Tensor {
   return unaryOp("Expm1", x, expm1Fns);

@@ -4,7 +4,7 @@ import type { Tensor } from "../framework/tensor.js";
 import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
 import { FLOAT_TYPES } from "./util/kernel-config.js";
 
-export const floorFns: UnaryFns = { float: Math.floor };
+export const floorFns: UnaryFns = { float: Math.floor, floatExpr: "Math.floor(a)" };
 
 export function floor(x: Tensor): Tensor {
   return unaryOp("Floor", x, floorFns);

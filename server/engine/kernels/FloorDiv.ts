@@ -6,6 +6,7 @@ import { FLOAT_TYPES, INT_TYPES } from "./util/kernel-config.js";
 
 export const floorDivFns: BinaryFns = {
   float: (a, b) => Math.floor(a / b),
+  floatExpr: "Math.floor(a / b)",
   int: (a, b) => {
     if (b === 0) throw integerDivisionByZero();
     return Math.floor(a / b);

@@ -6,6 +6,7 @@ import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const logFns: UnaryFns = {
   float: Math.log,
+  floatExpr: "Math.log(a)",
   complex: (re, im, o) => {
     o[0] = Math.log(Math.hypot(re, im));
     o[1] = Math.atan2(im, re);

@@ -5,7 +5,7 @@ import { clog1p } from "./util/complex-math.js";
 import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
 import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
-export const log1pFns: UnaryFns = { float: Math.log1p, complex: clog1p };
+export const log1pFns: UnaryFns = { float: Math.log1p, floatExpr: "Math.log1p(a)", complex: clog1p };
 
 export function log1p(x: Tensor): Tensor {
   return unaryOp("Log1p", x, log1pFns);

@@ -6,6 +6,7 @@ import { REAL_NUMBER_TYPES } from "./util/kernel-config.js";
 
 export const minimumFns: BinaryFns = {
   float: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? Number.NaN : Math.min(a, b)),
+  floatExpr: "a !== a || b !== b ? Number.NaN : Math.min(a, b)",
   // biome-ignore lint/complexity/useMathMinMax: Math.min does not take bigints
   bigint: (a, b) => (a < b ? a : b),
 };

@@ -7,6 +7,7 @@ import { FLOAT_TYPES, T } from "./util/kernel-config.js";
 
 export const powFns: BinaryFns = {
   float: Math.pow,
+  floatExpr: "Math.pow(a, b)",
   int: (a, b) => {
     if (b < 0) throw invalidArgument("Integers to negative integer powers are not allowed");
     let r = 1;

@@ -5,7 +5,11 @@ import type { Tensor } from "../framework/tensor.js";
 import { type BinaryFns, binaryConfig, binaryOp, complexMath } from "./util/cwise.js";
 import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
-export const realDivFns: BinaryFns = { float: (a, b) => a / b, complex: complexMath.div };
+export const realDivFns: BinaryFns = {
+  float: (a, b) => a / b,
+  floatExpr: "a / b",
+  complex: complexMath.div,
+};
 
 export function realDiv(x: Tensor, y: Tensor): Tensor {
   return binaryOp("RealDiv", x, y, realDivFns);

@@ -6,6 +6,7 @@ import { COMPLEX_TYPES, FLOAT_TYPES, T } from "./util/kernel-config.js";
 
 export const reciprocalFns: UnaryFns = {
   float: (a) => 1 / a,
+  floatExpr: "1 / a",
   int: (a) => {
     if (a === 0) throw integerDivisionByZero();
     return Math.trunc(1 / a);

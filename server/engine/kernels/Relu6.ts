@@ -6,6 +6,7 @@ import { REAL_NUMBER_TYPES } from "./util/kernel-config.js";
 
 export const relu6Fns: UnaryFns = {
   float: (a) => (Number.isNaN(a) ? a : Math.min(Math.max(a, 0), 6)),
+  floatExpr: "a !== a ? a : Math.min(Math.max(a, 0), 6)",
   bigint: (a) => (a < 0n ? 0n : a > 6n ? 6n : a),
 };
 

@@ -2,7 +2,7 @@
 // default rounding mode), keeping the sign of zero (rint(-0.4) = -0) like C.
 
 import type { Tensor } from "../framework/tensor.js";
-import { roundFns } from "./Round.js";
+import { ROUND_HALF_TO_EVEN_EXPR, roundFns } from "./Round.js";
 import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
 import { FLOAT_TYPES } from "./util/kernel-config.js";
 
@@ -12,6 +12,7 @@ export const rintFns: UnaryFns = {
     // Math.floor-based rounding yields +0 for -0.5 < a < 0; rint keeps a's sign there.
     return r === 0 && a < 0 ? -0 : r;
   },
+  floatExpr: `(${ROUND_HALF_TO_EVEN_EXPR}) === 0 && a < 0 ? -0 : ${ROUND_HALF_TO_EVEN_EXPR}`,
 };
 
 export function rint(x: Tensor): Tensor {

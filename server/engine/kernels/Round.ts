@@ -4,6 +4,11 @@ import type { Tensor } from "../framework/tensor.js";
 import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
 import { FLOAT_TYPES, T } from "./util/kernel-config.js";
 
+/** `roundFns.float` as one expression of `a`: its locals f and d written out where they are used. */
+export const ROUND_HALF_TO_EVEN_EXPR =
+  "a - Math.floor(a) > 0.5 ? Math.floor(a) + 1 : a - Math.floor(a) < 0.5 ? Math.floor(a) : " +
+  "Math.floor(a) % 2 === 0 ? Math.floor(a) : Math.floor(a) + 1";
+
 export const roundFns: UnaryFns = {
   // Banker's rounding (round half to even), as Eigen's scalar_round_half_to_even_op.
   float: (a) => {
@@ -13,6 +18,7 @@ export const roundFns: UnaryFns = {
     if (d < 0.5) return f;
     return f % 2 === 0 ? f : f + 1;
   },
+  floatExpr: ROUND_HALF_TO_EVEN_EXPR,
   int: (a) => a,
   bigint: (a) => a,
 };

@@ -4,7 +4,7 @@ import type { Tensor } from "../framework/tensor.js";
 import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
 import { FLOAT_TYPES } from "./util/kernel-config.js";
 
-export const rsqrtFns: UnaryFns = { float: (a) => 1 / Math.sqrt(a) };
+export const rsqrtFns: UnaryFns = { float: (a) => 1 / Math.sqrt(a), floatExpr: "1 / Math.sqrt(a)" };
 
 export function rsqrt(x: Tensor): Tensor {
   return unaryOp("Rsqrt", x, rsqrtFns);

@@ -4,7 +4,10 @@ import type { Tensor } from "../framework/tensor.js";
 import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
 import { FLOAT_TYPES } from "./util/kernel-config.js";
 
-export const sigmoidFns: UnaryFns = { float: (a) => 1 / (1 + Math.exp(-a)) };
+export const sigmoidFns: UnaryFns = {
+  float: (a) => 1 / (1 + Math.exp(-a)),
+  floatExpr: "1 / (1 + Math.exp(-a))",
+};
 
 export function sigmoid(x: Tensor): Tensor {
   return unaryOp("Sigmoid", x, sigmoidFns);

@@ -6,6 +6,7 @@ import { FLOAT_TYPES, T } from "./util/kernel-config.js";
 
 export const signFns: UnaryFns = {
   float: (a) => (Number.isNaN(a) ? Number.NaN : a > 0 ? 1 : a < 0 ? -1 : 0),
+  floatExpr: "a !== a ? Number.NaN : a > 0 ? 1 : a < 0 ? -1 : 0",
   bigint: (a) => (a > 0n ? 1n : a < 0n ? -1n : 0n),
 };
 

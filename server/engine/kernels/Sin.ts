@@ -5,7 +5,7 @@ import { csin } from "./util/complex-math.js";
 import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
 import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
-export const sinFns: UnaryFns = { float: Math.sin, complex: csin };
+export const sinFns: UnaryFns = { float: Math.sin, floatExpr: "Math.sin(a)", complex: csin };
 
 export function sin(x: Tensor): Tensor {
   return unaryOp("Sin", x, sinFns);

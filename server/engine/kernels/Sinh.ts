@@ -5,7 +5,7 @@ import { csinh } from "./util/complex-math.js";
 import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
 import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
-export const sinhFns: UnaryFns = { float: Math.sinh, complex: csinh };
+export const sinhFns: UnaryFns = { float: Math.sinh, floatExpr: "Math.sinh(a)", complex: csinh };
 
 export function sinh(x: Tensor): Tensor {
   return unaryOp("Sinh", x, sinhFns);

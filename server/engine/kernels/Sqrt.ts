@@ -6,6 +6,7 @@ import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const sqrtFns: UnaryFns = {
   float: Math.sqrt,
+  floatExpr: "Math.sqrt(a)",
   complex: (re, im, o) => {
     const r = Math.hypot(re, im);
     const a = Math.sqrt((r + Math.abs(re)) / 2);

@@ -6,6 +6,7 @@ import { NUMBER_TYPES } from "./util/kernel-config.js";
 
 export const squareFns: UnaryFns = {
   float: (a) => a * a,
+  floatExpr: "a * a",
   int: (a) => Math.imul(a, a),
   bigint: (a) => a * a,
   complex: (re, im, o) => {

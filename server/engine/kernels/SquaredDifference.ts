@@ -6,6 +6,7 @@ import { COMPLEX_TYPES, FLOAT_TYPES, T } from "./util/kernel-config.js";
 
 export const squaredDifferenceFns: BinaryFns = {
   float: (a, b) => (a - b) * (a - b),
+  floatExpr: "(a - b) * (a - b)",
   int: (a, b) => Math.imul(a - b, a - b),
   bigint: (a, b) => (a - b) * (a - b),
   complex: (ar, ai, br, bi, o) => {

@@ -5,7 +5,7 @@ import { ctan } from "./util/complex-math.js";
 import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
 import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
-export const tanFns: UnaryFns = { float: Math.tan, complex: ctan };
+export const tanFns: UnaryFns = { float: Math.tan, floatExpr: "Math.tan(a)", complex: ctan };
 
 export function tan(x: Tensor): Tensor {
   return unaryOp("Tan", x, tanFns);

@@ -4,7 +4,7 @@ import type { Tensor } from "../framework/tensor.js";
 import { type UnaryFns, unaryConfig, unaryOp } from "./util/cwise.js";
 import { FLOAT_TYPES } from "./util/kernel-config.js";
 
-export const tanhFns: UnaryFns = { float: Math.tanh };
+export const tanhFns: UnaryFns = { float: Math.tanh, floatExpr: "Math.tanh(a)" };
 
 export function tanh(x: Tensor): Tensor {
   return unaryOp("Tanh", x, tanhFns);

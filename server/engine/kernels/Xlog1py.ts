@@ -7,6 +7,7 @@ import { COMPLEX_TYPES, FLOAT_TYPES } from "./util/kernel-config.js";
 
 export const xlog1pyFns: BinaryFns = {
   float: (a, b) => (a === 0 ? a : a * Math.log1p(b)),
+  floatExpr: "a === 0 ? a : a * Math.log1p(b)",
   complex: (ar, ai, br, bi, o) => {
     if (ar === 0 && ai === 0) {
       o[0] = 0;

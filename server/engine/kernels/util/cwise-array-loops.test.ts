@@ -6,11 +6,51 @@ import { describe, it } from "node:test";
 import { Tensor } from "../../framework/tensor.js";
 import { DataType } from "../../framework/types.js";
 import { absFns } from "../Abs.js";
+import { acosFns } from "../Acos.js";
+import { acoshFns } from "../Acosh.js";
 import { addFns } from "../Add.js";
+import { asinFns } from "../Asin.js";
+import { asinhFns } from "../Asinh.js";
+import { atanFns } from "../Atan.js";
+import { atan2Fns } from "../Atan2.js";
+import { atanhFns } from "../Atanh.js";
+import { ceilFns } from "../Ceil.js";
+import { cosFns } from "../Cos.js";
+import { coshFns } from "../Cosh.js";
+import { divFns } from "../Div.js";
+import { divNoNanFns } from "../DivNoNan.js";
+import { expFns } from "../Exp.js";
+import { expm1Fns } from "../Expm1.js";
+import { floorFns } from "../Floor.js";
+import { floorDivFns } from "../FloorDiv.js";
+import { logFns } from "../Log.js";
+import { log1pFns } from "../Log1p.js";
+import { maximumFns } from "../Maximum.js";
+import { minimumFns } from "../Minimum.js";
 import { mulFns } from "../Mul.js";
+import { mulNoNanFns } from "../MulNoNan.js";
 import { negFns } from "../Neg.js";
+import { powFns } from "../Pow.js";
+import { realDivFns } from "../RealDiv.js";
+import { reciprocalFns } from "../Reciprocal.js";
 import { reluFns } from "../Relu.js";
+import { relu6Fns } from "../Relu6.js";
+import { rintFns } from "../Rint.js";
+import { roundFns } from "../Round.js";
+import { rsqrtFns } from "../Rsqrt.js";
+import { sigmoidFns } from "../Sigmoid.js";
+import { signFns } from "../Sign.js";
+import { sinFns } from "../Sin.js";
+import { sinhFns } from "../Sinh.js";
+import { sqrtFns } from "../Sqrt.js";
+import { squareFns } from "../Square.js";
+import { squaredDifferenceFns } from "../SquaredDifference.js";
 import { subFns } from "../Sub.js";
+import { tanFns } from "../Tan.js";
+import { tanhFns } from "../Tanh.js";
+import { xdivyFns } from "../Xdivy.js";
+import { xlog1pyFns } from "../Xlog1py.js";
+import { xlogyFns } from "../Xlogy.js";
 import { type BinaryFns, binaryJob, binaryOp, type UnaryFns, unaryJob, unaryOp } from "./cwise.js";
 import { type ElementJob, jobSlices, runWhole } from "./element-slices.js";
 import { fromFloat32, numericData } from "./tensor-util.js";
@@ -31,6 +71,12 @@ const special = [
   NaN,
   65504,
   -65520,
+  // Ties and small negatives, for the rounding ops.
+  1.5,
+  2.5,
+  -0.5,
+  -1.5,
+  -0.25,
 ];
 
 function values(n: number, seed: number): number[] {
@@ -83,6 +129,33 @@ describe("element-wise array loops match their element functions", () => {
     ["Neg", negFns],
     ["Abs", absFns],
     ["Relu", reluFns],
+    ["Relu6", relu6Fns],
+    ["Square", squareFns],
+    ["Reciprocal", reciprocalFns],
+    ["Rsqrt", rsqrtFns],
+    ["Sign", signFns],
+    ["Floor", floorFns],
+    ["Ceil", ceilFns],
+    ["Round", roundFns],
+    ["Rint", rintFns],
+    ["Sqrt", sqrtFns],
+    ["Exp", expFns],
+    ["Expm1", expm1Fns],
+    ["Log", logFns],
+    ["Log1p", log1pFns],
+    ["Sigmoid", sigmoidFns],
+    ["Tanh", tanhFns],
+    ["Sin", sinFns],
+    ["Cos", cosFns],
+    ["Tan", tanFns],
+    ["Asin", asinFns],
+    ["Acos", acosFns],
+    ["Atan", atanFns],
+    ["Sinh", sinhFns],
+    ["Cosh", coshFns],
+    ["Asinh", asinhFns],
+    ["Acosh", acoshFns],
+    ["Atanh", atanhFns],
   ];
   for (const [name, fns] of unary) {
     it(`${name}: float, double, half, bfloat16`, () => {
@@ -111,6 +184,19 @@ describe("element-wise array loops match their element functions", () => {
     ["Add", addFns],
     ["Sub", subFns],
     ["Mul", mulFns],
+    ["Div", divFns],
+    ["RealDiv", realDivFns],
+    ["DivNoNan", divNoNanFns],
+    ["MulNoNan", mulNoNanFns],
+    ["Maximum", maximumFns],
+    ["Minimum", minimumFns],
+    ["SquaredDifference", squaredDifferenceFns],
+    ["FloorDiv", floorDivFns],
+    ["Pow", powFns],
+    ["Atan2", atan2Fns],
+    ["Xdivy", xdivyFns],
+    ["Xlogy", xlogyFns],
+    ["Xlog1py", xlog1pyFns],
   ];
   for (const [name, fns] of binary) {
     it(`${name}: float, double, half, bfloat16; same shapes and broadcast`, () => {
@@ -118,31 +204,35 @@ describe("element-wise array loops match their element functions", () => {
       for (const dtype of dtypes) {
         const x = tensor(dtype, values(1003, 3));
         const y = tensor(dtype, values(1003, 11));
-        const fast = binaryOp(name, x, y, fns);
-        assert.deepEqual(
-          bytes(fast),
-          bytes(binaryOp(name, x, y, binaryPerElement(fns))),
-          `${name} dtype ${dtype}`,
-        );
-        // A scalar operand broadcasts through the generic loop; the answer is the same either way.
-        const s = tensor(dtype, [1.5]);
-        const scalarFast = binaryOp(name, x, new Tensor(dtype, [], s.data), fns);
-        const scalarSlow = binaryOp(name, x, new Tensor(dtype, [], s.data), binaryPerElement(fns));
-        assert.deepEqual(bytes(scalarFast), bytes(scalarSlow));
-        assert.equal(numericData(scalarFast).length, 1003);
-        const leftFast = binaryOp(name, new Tensor(dtype, [], s.data), y, fns);
-        const leftSlow = binaryOp(name, new Tensor(dtype, [], s.data), y, binaryPerElement(fns));
-        assert.deepEqual(bytes(leftFast), bytes(leftSlow));
-        // In ranges, as a sliced kernel runs it: the same bytes as one pass.
-        for (const [p, q] of [
-          [x, y],
-          [x, new Tensor(dtype, [], s.data)],
-          [new Tensor(dtype, [], s.data), y],
-        ] as const) {
-          assert.deepEqual(
-            bytes(ranged(binaryJob(name, p, q, fns))),
-            bytes(binaryOp(name, p, q, binaryPerElement(fns))),
-          );
+        const slow = binaryOp(name, x, y, binaryPerElement(fns));
+        assert.deepEqual(bytes(binaryOp(name, x, y, fns)), bytes(slow), `${name} dtype ${dtype}`);
+        assert.deepEqual(bytes(ranged(binaryJob(name, x, y, fns))), bytes(slow), `${name} in ranges`);
+        // Over either input's storage (binaryConfig forwards one for float and double when
+        // nothing broadcasts): each element of both is read before it is written.
+        if (dtype === DataType.DT_FLOAT || dtype === DataType.DT_DOUBLE) {
+          const ownX = tensor(dtype, values(1003, 3));
+          assert.deepEqual(bytes(runWhole(binaryJob(name, ownX, y, fns, dtype, ownX))), bytes(slow));
+          const ownY = tensor(dtype, values(1003, 11));
+          assert.deepEqual(bytes(runWhole(binaryJob(name, x, ownY, fns, dtype, ownY))), bytes(slow));
+        }
+        // A scalar on either side, whole and in ranges; zeros and NaN too, which some ops treat
+        // apart (Maximum, DivNoNan, Xdivy).
+        for (const v of [1.5, 0, -0, Number.NaN, -2.5]) {
+          const s = new Tensor(dtype, [], tensor(dtype, [v]).data);
+          for (const [p, q] of [
+            [x, s],
+            [s, y],
+          ] as const) {
+            const want = bytes(binaryOp(name, p, q, binaryPerElement(fns)));
+            const got = binaryOp(name, p, q, fns);
+            assert.equal(numericData(got).length, 1003);
+            assert.deepEqual(bytes(got), want, `${name} dtype ${dtype} scalar ${v}`);
+            assert.deepEqual(
+              bytes(ranged(binaryJob(name, p, q, fns))),
+              want,
+              `${name} scalar ${v} in ranges`,
+            );
+          }
         }
       }
     });

@@ -2,12 +2,15 @@
 
 import type { Tensor } from "../framework/tensor.js";
 import { activationConfig } from "./util/binary-elementwise.js";
-import { unaryOp } from "./util/cwise.js";
+import { type UnaryFns, unaryOp } from "./util/cwise.js";
 
-export const eluFn = (x: number): number => (x < 0 ? Math.expm1(x) : x);
+export const eluFns: UnaryFns = {
+  float: (a) => (a < 0 ? Math.expm1(a) : a),
+  floatExpr: "a < 0 ? Math.expm1(a) : a",
+};
 
 export function elu(features: Tensor): Tensor {
-  return unaryOp("Elu", features, { float: eluFn });
+  return unaryOp("Elu", features, eluFns);
 }
 
-export const eluConfig = activationConfig("Elu", [], () => eluFn);
+export const eluConfig = activationConfig("Elu", [], () => eluFns);

@@ -13,6 +13,6 @@ export function leakyRelu(features: Tensor, alpha = 0.2): Tensor {
   return unaryOp("LeakyRelu", features, { float: leakyReluFn(castScalar(features.dtype, alpha)) });
 }
 
-export const leakyReluConfig = activationConfig("LeakyRelu", ["alpha: float = 0.2"], (t, attrs) =>
-  leakyReluFn(castScalar(t, getAttrFloat(attrs, "alpha"))),
-);
+export const leakyReluConfig = activationConfig("LeakyRelu", ["alpha: float = 0.2"], (t, attrs) => ({
+  float: leakyReluFn(castScalar(t, getAttrFloat(attrs, "alpha"))),
+}));

@@ -2,12 +2,16 @@
 
 import type { Tensor } from "../framework/tensor.js";
 import { activationConfig, SELU_SCALE, SELU_SCALE_ALPHA } from "./util/binary-elementwise.js";
-import { unaryOp } from "./util/cwise.js";
+import { type UnaryFns, unaryOp } from "./util/cwise.js";
 
-export const seluFn = (x: number): number => (x < 0 ? SELU_SCALE_ALPHA * Math.expm1(x) : SELU_SCALE * x);
+export const seluFns: UnaryFns = {
+  float: (a) => (a < 0 ? SELU_SCALE_ALPHA * Math.expm1(a) : SELU_SCALE * a),
+  // The constants as literals: a number's string reads back as the same double.
+  floatExpr: `a < 0 ? ${SELU_SCALE_ALPHA} * Math.expm1(a) : ${SELU_SCALE} * a`,
+};
 
 export function selu(features: Tensor): Tensor {
-  return unaryOp("Selu", features, { float: seluFn });
+  return unaryOp("Selu", features, seluFns);
 }
 
-export const seluConfig = activationConfig("Selu", [], () => seluFn);
+export const seluConfig = activationConfig("Selu", [], () => seluFns);

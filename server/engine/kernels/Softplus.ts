@@ -16,4 +16,4 @@ export function softplus(features: Tensor): Tensor {
   return unaryOp("Softplus", features, { float: softplusFn(features.dtype) });
 }
 
-export const softplusConfig = activationConfig("Softplus", [], (t) => softplusFn(t));
+export const softplusConfig = activationConfig("Softplus", [], (t) => ({ float: softplusFn(t) }));

@@ -2,12 +2,15 @@
 
 import type { Tensor } from "../framework/tensor.js";
 import { activationConfig } from "./util/binary-elementwise.js";
-import { unaryOp } from "./util/cwise.js";
+import { type UnaryFns, unaryOp } from "./util/cwise.js";
 
-export const softsignFn = (x: number): number => x / (1 + Math.abs(x));
+export const softsignFns: UnaryFns = {
+  float: (a) => a / (1 + Math.abs(a)),
+  floatExpr: "a / (1 + Math.abs(a))",
+};
 
 export function softsign(features: Tensor): Tensor {
-  return unaryOp("Softsign", features, { float: softsignFn });
+  return unaryOp("Softsign", features, softsignFns);
 }
 
-export const softsignConfig = activationConfig("Softsign", [], () => softsignFn);
+export const softsignConfig = activationConfig("Softsign", [], () => softsignFns);

@@ -8,7 +8,7 @@ import { bfloat16ToFloat, floatToBfloat16, floatToHalf, halfToFloat } from "../.
 import type { AttrMap } from "../../framework/op-def.js";
 import { allocData, type NumericArray, sameShape, shapeString, Tensor } from "../../framework/tensor.js";
 import { DataType } from "../../framework/types.js";
-import { unaryJob } from "./cwise.js";
+import { type UnaryFns, unaryJob } from "./cwise.js";
 import {
   computeJob,
   decodedInput,
@@ -100,13 +100,13 @@ export const SELU_SCALE_ALPHA = 1.7580993408473768;
 
 /**
  * The config of an activation "features: T -> activations: T" over {half, bfloat16, float, double}
- * whose element function may depend on T (Softplus's threshold) and on float attrs (LeakyRelu's
+ * whose element functions may depend on T (Softplus's threshold) and on float attrs (LeakyRelu's
  * alpha, cast to T).
  */
 export function activationConfig(
   name: string,
   extraAttrs: readonly string[],
-  fn: (dtype: DataType, attrs: AttrMap) => (x: number) => number,
+  fns: (dtype: DataType, attrs: AttrMap) => UnaryFns,
 ): KernelConfig {
   return {
     op: {
@@ -117,8 +117,8 @@ export function activationConfig(
     },
     kernel: cpuKernel(name, (c) => {
       const t = checkTypeConstraint(c, "T", FLOAT_TYPES);
-      const f = fn(t, c.attrs);
-      return { compute: (ctx) => computeJob(ctx, unaryJob(name, ctx.input(0), { float: f })) };
+      const f = fns(t, c.attrs);
+      return { compute: (ctx) => computeJob(ctx, unaryJob(name, ctx.input(0), f)) };
     }),
   };
 }

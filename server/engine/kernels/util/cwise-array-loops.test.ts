@@ -19,6 +19,7 @@ import { cosFns } from "../Cos.js";
 import { coshFns } from "../Cosh.js";
 import { divFns } from "../Div.js";
 import { divNoNanFns } from "../DivNoNan.js";
+import { eluFns } from "../Elu.js";
 import { expFns } from "../Exp.js";
 import { expm1Fns } from "../Expm1.js";
 import { floorFns } from "../Floor.js";
@@ -38,10 +39,12 @@ import { relu6Fns } from "../Relu6.js";
 import { rintFns } from "../Rint.js";
 import { roundFns } from "../Round.js";
 import { rsqrtFns } from "../Rsqrt.js";
+import { seluFns } from "../Selu.js";
 import { sigmoidFns } from "../Sigmoid.js";
 import { signFns } from "../Sign.js";
 import { sinFns } from "../Sin.js";
 import { sinhFns } from "../Sinh.js";
+import { softsignFns } from "../Softsign.js";
 import { sqrtFns } from "../Sqrt.js";
 import { squareFns } from "../Square.js";
 import { squaredDifferenceFns } from "../SquaredDifference.js";
@@ -156,6 +159,9 @@ describe("element-wise array loops match their element functions", () => {
     ["Asinh", asinhFns],
     ["Acosh", acoshFns],
     ["Atanh", atanhFns],
+    ["Elu", eluFns],
+    ["Selu", seluFns],
+    ["Softsign", softsignFns],
   ];
   for (const [name, fns] of unary) {
     it(`${name}: float, double, half, bfloat16`, () => {

@@ -23,11 +23,11 @@ import {
   type Interceptor,
 } from "@connectrpc/connect";
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from "fastify";
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import { tfCodeName } from "./engine/framework/errors.js";
+import { type RpcEncoding, type RpcLabels, type RpcProtocol, RpcTally } from "./rpc-tally.js";
 
-export type RpcProtocol = "connect" | "grpc" | "grpc-web";
-export type RpcEncoding = "proto" | "json";
+export type { RpcEncoding, RpcProtocol } from "./rpc-tally.js";
 
 /**
  * The protocol and message encoding of a Connect/gRPC/gRPC-Web request, from its HTTP method,
@@ -132,13 +132,6 @@ function bodyFailure(message: unknown): LoggedFailure | undefined {
   return loggedFailure(m.statusCode, typeof m.statusErrorMessage === "string" ? m.statusErrorMessage : "");
 }
 
-interface RpcLabels {
-  service: string;
-  method: string;
-  protocol: RpcProtocol;
-  encoding: RpcEncoding;
-}
-
 /** What we know about one request while it runs. */
 interface CallRecord {
   /** Set for requests to an RPC route. */
@@ -207,26 +200,22 @@ export interface GatewayMetrics {
 export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const labelNames = ["service", "method", "protocol", "encoding"] as const;
-  const started = new Counter({
-    name: "tfgate_rpc_started_total",
-    help: "RPCs started, by service, method, protocol and encoding.",
-    labelNames,
-    registers: [registry],
+  const tally = new RpcTally({
+    started: {
+      name: "tfgate_rpc_started_total",
+      help: "RPCs started, by service, method, protocol and encoding.",
+    },
+    handled: {
+      name: "tfgate_rpc_handled_total",
+      help: 'RPCs completed, by final status code ("ok" or the error code).',
+    },
+    duration: {
+      name: "tfgate_rpc_duration_seconds",
+      help: "RPC duration from request to the end of the response (the whole stream for streaming calls).",
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    },
   });
-  const handled = new Counter({
-    name: "tfgate_rpc_handled_total",
-    help: 'RPCs completed, by final status code ("ok" or the error code).',
-    labelNames: [...labelNames, "code"] as const,
-    registers: [registry],
-  });
-  const duration = new Histogram({
-    name: "tfgate_rpc_duration_seconds",
-    help: "RPC duration from request to the end of the response (the whole stream for streaming calls).",
-    labelNames,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
-    registers: [registry],
-  });
+  tally.register(registry);
   new Gauge({
     name: "tfgate_open_sessions",
     help: "MasterService sessions currently open.",
@@ -252,8 +241,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
     ms: number,
     log: RpcLog,
   ) => {
-    handled.inc({ ...rpc, code });
-    duration.observe(rpc, ms / 1000);
+    tally.ended(rpc, code, ms / 1000);
     const line = {
       rpc: `/${rpc.service}/${rpc.method}`,
       protocol: rpc.protocol,
@@ -296,7 +284,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
       const record: CallRecord = { rpc, code: undefined, failure: undefined, trailerStatus: undefined };
       records.set(request, record);
       if (rpc !== undefined) {
-        started.inc(rpc);
+        tally.started(rpc);
         if (rpc.protocol === "grpc") captureTrailerStatus(reply.raw, record);
       }
       reply.raw.once("close", () => finish(request, reply, record));
@@ -328,7 +316,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
         encoding: protocol.encoding,
       };
       const start = performance.now();
-      started.inc(rpc);
+      tally.started(rpc);
       const record: CallRecord = { rpc, code: undefined, failure: undefined, trailerStatus: undefined };
       return {
         succeeded(message) {

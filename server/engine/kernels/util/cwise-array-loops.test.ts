@@ -2,6 +2,7 @@
 // functions they stand for: bit-identical results for every float dtype, special values included.
 
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { describe, it } from "node:test";
 import { Tensor } from "../../framework/tensor.js";
 import { DataType } from "../../framework/types.js";
@@ -243,4 +244,37 @@ describe("element-wise array loops match their element functions", () => {
       }
     });
   }
+});
+
+describe("element-wise ops where code generation is refused", () => {
+  it("fall back to their per-element loops (node --disallow-code-generation-from-strings)", () => {
+    const script = `
+      import { Tensor } from "./server/engine/framework/tensor.ts";
+      import { DataType } from "./server/engine/framework/types.ts";
+      import { negFns } from "./server/engine/kernels/Neg.ts";
+      import { addFns } from "./server/engine/kernels/Add.ts";
+      import { binaryOp, unaryOp } from "./server/engine/kernels/util/cwise.ts";
+      let refused = false;
+      try { new Function("return 1"); } catch { refused = true; }
+      const x = new Tensor(DataType.DT_FLOAT, [3], Float32Array.from([1.5, -2, 4]));
+      const s = new Tensor(DataType.DT_DOUBLE, [], Float64Array.from([0.25]));
+      const y = new Tensor(DataType.DT_DOUBLE, [2], Float64Array.from([1, -3]));
+      console.log(JSON.stringify({
+        refused,
+        neg: Array.from(unaryOp("Neg", x, negFns).data),
+        add: Array.from(binaryOp("Add", s, y, addFns).data),
+      }));`;
+    const root = new URL("../../../../", import.meta.url).pathname;
+    const child = spawnSync(
+      process.execPath,
+      ["--disallow-code-generation-from-strings", "--import", "tsx", "--input-type=module", "-e", script],
+      { cwd: root, encoding: "utf8", timeout: 60_000 },
+    );
+    assert.equal(child.status, 0, child.stderr);
+    assert.deepEqual(JSON.parse(child.stdout.trim()), {
+      refused: true,
+      neg: [-1.5, 2, -4],
+      add: [1.25, -2.75],
+    });
+  });
 });

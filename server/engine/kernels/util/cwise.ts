@@ -214,14 +214,9 @@ export function binaryJob(
     fns.floatExpr === undefined || !isFloatCompute(dt, outDtype)
       ? undefined
       : binaryForm(a.data.length, b.data.length, n);
-  if (form !== undefined) {
-    run = binaryArrayRun(
-      binaryLoop(fns.floatExpr!, a.data as FloatArray, form),
-      form,
-      a.data as FloatArray,
-      b.data as FloatArray,
-      out as FloatArray,
-    );
+  const array = form === undefined ? undefined : binaryLoop(fns.floatExpr!, a.data as FloatArray, form);
+  if (array !== undefined) {
+    run = binaryArrayRun(array, form!, a.data as FloatArray, b.data as FloatArray, out as FloatArray);
   } else run = loop(a.data, b.data, out, shape, x.shape, y.shape, f);
   const encoded = encodedOutput(outDtype, shape, out);
   return { passes: [...a.passes, ...b.passes, { n, run }, ...encoded.passes], result: encoded.result };
@@ -317,9 +312,12 @@ export function unaryJob(
   const ad = a.data;
   const out = (into?.data ?? computeBuffer(outDtype, n, x.shape)) as NumericArray;
   let run: RangeRun;
-  if (fns.floatExpr !== undefined && isFloatCompute(dt, outDtype)) {
+  const array =
+    fns.floatExpr !== undefined && isFloatCompute(dt, outDtype)
+      ? unaryLoop(fns.floatExpr, ad as FloatArray)
+      : undefined;
+  if (array !== undefined) {
     const [fa, od] = [ad as FloatArray, out as FloatArray];
-    const array = unaryLoop(fns.floatExpr, fa);
     run = (s, e) => (s === 0 && e === n ? array(fa, od) : array(fa.subarray(s, e), od.subarray(s, e)));
   } else
     run = (s, e) => {

@@ -29,15 +29,19 @@ export type BinaryForm = "same" | "scalarX" | "scalarY";
 
 const UNROLL = 8;
 
-const compiled = new Map<string, UnaryLoop | BinaryLoop>();
+/** Loops compiled so far; null where code cannot be generated (see compile). */
+const compiled = new Map<string, UnaryLoop | BinaryLoop | null>();
 
-/** The loop for `expr` of `a` (the element of x), specialized to x's array type. */
-export function unaryLoop(expr: string, x: FloatArray): UnaryLoop {
+/**
+ * The loop for `expr` of `a` (the element of x), specialized to x's array type; undefined when
+ * the process may not generate code, and the caller's per-element loop serves instead.
+ */
+export function unaryLoop(expr: string, x: FloatArray): UnaryLoop | undefined {
   return cached(`1|${kindOf(x)}|${expr}`, () => compile(["x", "out"], "", (k) => `const a = x[${k}];`, expr));
 }
 
-/** The loop for `expr` of `a` and `b` (x's and y's elements), specialized to the array type. */
-export function binaryLoop(expr: string, x: FloatArray, form: BinaryForm): BinaryLoop {
+/** The loop for `expr` of `a` and `b` (x's and y's elements), specialized to the array type (or undefined, as unaryLoop). */
+export function binaryLoop(expr: string, x: FloatArray, form: BinaryForm): BinaryLoop | undefined {
   const key = `2|${kindOf(x)}|${form}|${expr}`;
   return cached(key, () => {
     const before = form === "scalarX" ? "const a = x[0];" : form === "scalarY" ? "const b = y[0];" : "";
@@ -55,22 +59,26 @@ function kindOf(x: FloatArray): "f32" | "f64" {
   return x instanceof Float32Array ? "f32" : "f64";
 }
 
-function cached<L extends UnaryLoop | BinaryLoop>(key: string, build: () => L): L {
-  let loop = compiled.get(key) as L | undefined;
+function cached<L extends UnaryLoop | BinaryLoop>(key: string, build: () => L | undefined): L | undefined {
+  let loop = compiled.get(key) as L | null | undefined;
   if (loop === undefined) {
-    loop = build();
+    loop = build() ?? null;
     compiled.set(key, loop);
   }
-  return loop;
+  return loop ?? undefined;
 }
 
-/** A fresh function literal: `before`, then out[i] = expr for every i, `load` binding a and b. */
+/**
+ * A fresh function literal: `before`, then out[i] = expr for every i, `load` binding a and b.
+ * Undefined when code generation is refused (`node --disallow-code-generation-from-strings`, which
+ * some deployments set): the kernels then run their per-element loops, slower but the same.
+ */
 function compile<L>(
   params: readonly string[],
   before: string,
   load: (index: string) => string,
   expr: string,
-): L {
+): L | undefined {
   const element = (index: string) => `{ ${load(index)} out[${index}] = ${expr}; }`;
   const unrolled = Array.from({ length: UNROLL }, (_, k) => element(k === 0 ? "i" : `i + ${k}`)).join("\n");
   const source = `"use strict";
@@ -81,5 +89,10 @@ for (; i + ${UNROLL} <= n; i += ${UNROLL}) {
 ${unrolled}
 }
 for (; i < n; i++) ${element("i")}`;
-  return new Function(...params, source) as L;
+  try {
+    return new Function(...params, source) as L;
+  } catch (e) {
+    if (e instanceof EvalError) return undefined;
+    throw e;
+  }
 }

@@ -13,7 +13,7 @@ function pattern(length: number, seed: number): Uint8Array {
 
 describe("copyIntoShared", () => {
   it("writes every source/target phase pairing as target.set does", () => {
-    for (const length of [0, 1, 255, 256, 257, 13_731, 70_000]) {
+    for (const length of [0, 1, 255, 256, 257, 13_731, 70_000, 200_003]) {
       for (let sourcePhase = 0; sourcePhase < 8; sourcePhase++) {
         for (let targetPhase = 0; targetPhase < 8; targetPhase++) {
           const backing = pattern(length + 16, length + sourcePhase);
@@ -33,6 +33,15 @@ describe("copyIntoShared", () => {
         }
       }
     }
+  });
+
+  it("copies into ordinary memory as target.set does", () => {
+    const source = pattern(5000, 3).subarray(1);
+    const target = new Uint8Array(6000);
+    copyIntoShared(target, 6, source);
+    const expected = new Uint8Array(6000);
+    expected.set(source, 6);
+    assert.deepEqual(target, expected);
   });
 
   it("leaves no bytes of one chunk behind for the next (scratch memory is reused)", () => {

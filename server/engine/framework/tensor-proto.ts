@@ -27,6 +27,7 @@ import {
 } from "../../../gen/tensorflow/core/framework/tensor_pb.js";
 import { TensorShapeProtoSchema } from "../../../gen/tensorflow/core/framework/tensor_shape_pb.js";
 import { internal, invalidArgument, isTfError, unimplemented } from "./errors.js";
+import { copyIntoShared } from "./shared-copy.js";
 import {
   allocData,
   checkAllocation,
@@ -154,7 +155,7 @@ function decodeRaw(dtype: DataType, content: Uint8Array, n: number, own: boolean
     if (view !== undefined) return view;
   }
   const out = allocData(dtype, n) as ArrayBufferView;
-  new Uint8Array(out.buffer, out.byteOffset, out.byteLength).set(content);
+  copyIntoShared(new Uint8Array(out.buffer, out.byteOffset, out.byteLength), 0, content);
   return out as TensorData;
 }
 

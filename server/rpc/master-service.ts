@@ -14,6 +14,7 @@ import { RunStepResponseSchema } from "../../gen/tensorflow/core/protobuf/master
 import type { MasterService } from "../../gen/tensorflow/core/protobuf/master_service_pb.js";
 import type { Code as TfStatusCode } from "../../gen/xla/tsl/protobuf/error_codes_pb.js";
 import { principalOf } from "../auth/principal.js";
+import type { CallerSignal } from "../engine/framework/call-cancellation.js";
 import {
   deadlineExceeded,
   isTfError,
@@ -35,7 +36,7 @@ export interface RpcCall {
    * Aborted when the call ends early: its deadline (reason: a ConnectError DEADLINE_EXCEEDED),
    * the client going away, or server shutdown (reason: the ConnectError to answer).
    */
-  readonly signal: AbortSignal;
+  readonly signal: CallerSignal;
   /** Milliseconds left before the call's deadline; undefined without one. */
   timeoutMs(): number | undefined;
   /** The authenticated principal. */

@@ -19,6 +19,7 @@ import { type DescMessage, type MessageShape, toBinary, toJsonString } from "@bu
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { Compression } from "@connectrpc/connect/protocol";
 import type { AuthResult } from "../auth/authenticator.js";
+import { CallCancellation } from "../engine/framework/call-cancellation.js";
 import type { CallMemory } from "../engine/master/call-memory.js";
 import type { GatewayMetrics, RpcEncoding, RpcLog, RpcProtocol, RpcTracker } from "../metrics.js";
 import { requestBodyPool } from "./body-pool.js";
@@ -227,7 +228,7 @@ export function serveUnaryCall(
     { protocol: plan.protocol, encoding: plan.encoding },
     callLog(options.log, plan.protocol),
   );
-  const controller = new AbortController();
+  const controller = new CallCancellation();
   const deadline = plan.timeoutMs === undefined ? undefined : Date.now() + plan.timeoutMs;
   // Node's timers hold at most 2^31-1 ms (24.8 days) and fire at once for longer delays (connect-es
   // has that bug: "1000H" times out immediately); a deadline that far away never fires here.
@@ -251,7 +252,7 @@ export function serveUnaryCall(
     // Closed before the answer was written: the client reset the stream or dropped the connection,
     // and the engine's step is cancelled. After the answer there is nothing left to cancel (and no
     // error to build: a ConnectError captures a stack).
-    if (!reply.sent && !controller.signal.aborted) {
+    if (!reply.sent && !controller.aborted) {
       controller.abort(new ConnectError(framing.closedMessage, Code.Canceled));
     }
     tracker.end();
@@ -270,7 +271,7 @@ export function serveUnaryCall(
     const memory = body.pooledMemory();
     const callMemory: CallMemory = { reusable: false, returnFetches: undefined };
     const call = {
-      signal: controller.signal,
+      signal: controller,
       timeoutMs: deadline === undefined ? noDeadline : () => deadline - Date.now(),
       // `shutdown` above writes the shutdown's answer as it aborts the signal.
       answersShutdown: true,

@@ -25,6 +25,7 @@ import {
   RunOptions_TraceLevel,
 } from "../../../gen/tensorflow/core/protobuf/config_pb.js";
 import type { Device } from "../device/device-set.js";
+import type { CallerSignal } from "../framework/call-cancellation.js";
 import {
   aborted,
   cancelled,
@@ -114,7 +115,7 @@ export interface StepOptions {
   /** FULL_TRACE: collect step stats. */
   readonly trace: boolean;
   /** The caller's cancellation (RPC deadline or disconnect). */
-  readonly signal?: AbortSignal | undefined;
+  readonly signal?: CallerSignal | undefined;
   /** The error a caller's abort reason stands for (see CallContext.abortReason). */
   readonly abortReason?: ((reason: unknown) => TfError | undefined) | undefined;
   /** Filled in when the step succeeds: what memory the answer frees once written (CallContext). */
@@ -184,7 +185,7 @@ class StepCancellation {
   constructor(
     private readonly running: Set<AbortController>,
     timeoutMs: number,
-    private readonly signal: AbortSignal | undefined,
+    private readonly signal: CallerSignal | undefined,
     private readonly abortReason: ((reason: unknown) => TfError | undefined) | undefined,
   ) {
     if (signal?.aborted) this.handleEvent();
@@ -853,7 +854,7 @@ export class MasterSession {
    */
   private startStep(
     timeoutMs: number,
-    signal: AbortSignal | undefined,
+    signal: CallerSignal | undefined,
     abortReason?: (reason: unknown) => TfError | undefined,
   ): StepCancellation {
     const step = new StepCancellation(this.running, timeoutMs, signal, abortReason);

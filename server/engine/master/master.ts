@@ -66,6 +66,7 @@ import { NamedTensorProtoSchema } from "../../../gen/tensorflow/core/protobuf/na
 import { taskOf } from "../device/device-name.js";
 import type { Device } from "../device/device-set.js";
 import { createDevices, sortDevices } from "../device/device-set.js";
+import type { CallerSignal } from "../framework/call-cancellation.js";
 import {
   aborted,
   cancelled,
@@ -318,8 +319,8 @@ function checkFilesRoot(root: string): void {
 }
 
 export interface CallContext {
-  /** The caller's cancellation (RPC deadline, disconnect). */
-  readonly signal?: AbortSignal | undefined;
+  /** The caller's cancellation (RPC deadline, disconnect): an AbortSignal, or a CallCancellation. */
+  readonly signal?: CallerSignal | undefined;
   /**
    * The TfError a step reports when `signal` aborts with `reason` (a transport's deadline or
    * shutdown reason). Without it, or when it answers undefined, a TfError reason is reported as

@@ -1,0 +1,63 @@
+// CallCancellation against AbortController: the same listeners, added, removed and aborted in the
+// same order, run the same way.
+
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { type AbortListener, CallCancellation, type CallerSignal } from "./call-cancellation.js";
+
+/** Runs one scenario on a signal and its abort; what ran, in order, and what the signal said. */
+function scenario(signal: CallerSignal, abort: (reason: unknown) => void): unknown[] {
+  const ran: unknown[] = [];
+  const first = () => ran.push("first");
+  const removed = () => ran.push("removed");
+  const object = { handleEvent: () => ran.push(`object saw aborted=${signal.aborted}`) };
+  signal.addEventListener("abort", first, { once: true });
+  signal.addEventListener("abort", removed);
+  signal.addEventListener("abort", object);
+  signal.removeEventListener("abort", removed);
+  ran.push(`before: ${signal.aborted} ${String(signal.reason)}`);
+  abort("why");
+  abort("again");
+  signal.addEventListener("abort", () => ran.push("added after"));
+  ran.push(`after: ${signal.aborted} ${String(signal.reason)}`);
+  return ran;
+}
+
+describe("CallCancellation", () => {
+  it("runs listeners as an AbortController's signal does", () => {
+    const controller = new AbortController();
+    const expected = scenario(controller.signal, (r) => controller.abort(r));
+    const cancellation = new CallCancellation();
+    assert.deepEqual(
+      scenario(cancellation, (r) => cancellation.abort(r)),
+      expected,
+    );
+    assert.deepEqual(expected, [
+      "before: false undefined",
+      "first",
+      "object saw aborted=true",
+      "after: true why",
+    ]);
+  });
+
+  it("runs the other listeners when one throws, and throws its error from a microtask", async () => {
+    const cancellation = new CallCancellation();
+    const ran: string[] = [];
+    const thrower: AbortListener = () => {
+      throw new Error("listener failed");
+    };
+    cancellation.addEventListener("abort", thrower);
+    cancellation.addEventListener("abort", () => ran.push("second"));
+    const queued: (() => void)[] = [];
+    const original = globalThis.queueMicrotask;
+    globalThis.queueMicrotask = (f) => queued.push(f);
+    try {
+      cancellation.abort("stop");
+    } finally {
+      globalThis.queueMicrotask = original;
+    }
+    assert.deepEqual(ran, ["second"]);
+    assert.equal(queued.length, 1);
+    assert.throws(queued[0]!, /listener failed/);
+  });
+});

@@ -1,0 +1,61 @@
+// A caller's cancellation as the master reads it, and a small object that provides it.
+//
+// The master needs four things from a caller's signal: whether it aborted, why, and "abort"
+// listeners to add and remove (master/master-session.ts). An AbortSignal offers them, and
+// connect-es hands one to every call it serves. The fast paths (rpc/unary-call.ts) made their own
+// AbortController per call only to hand its signal over, and Node's AbortController is not cheap:
+// 3.5–4.8 µs to make one and 2–4 µs more to add and remove a listener, in a warm loop on the
+// benchmark VM, where a small RunStep costs the RPC thread about 150 µs in all (docs/benchmarks.md,
+// "Caller cancellation"). CallCancellation is that signal without the EventTarget machinery: a flag,
+// a reason and a short list of listeners. The step's own cancellation inside the engine stays an
+// AbortController: kernels, workers and Node APIs take its signal.
+
+/** An "abort" listener: a function, or an object whose handleEvent is called (as EventTarget does). */
+export type AbortListener = (() => void) | { handleEvent(): void };
+
+/** What the master reads of a caller's cancellation; an AbortSignal is one. */
+export interface CallerSignal {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: "abort", listener: AbortListener, options?: { readonly once?: boolean }): void;
+  removeEventListener(type: "abort", listener: AbortListener): void;
+}
+
+/**
+ * A CallerSignal with its abort, as an AbortController and its signal behave for these four
+ * members: listeners run once, in the order added, when `abort` is first called; a listener added
+ * after that never runs; a listener that throws does not stop the others, and its error is thrown
+ * afterwards from a microtask, as EventTarget reports it (an uncaught exception).
+ */
+export class CallCancellation implements CallerSignal {
+  aborted = false;
+  reason: unknown = undefined;
+  private listeners: AbortListener[] = [];
+
+  addEventListener(_type: "abort", listener: AbortListener): void {
+    if (!this.aborted) this.listeners.push(listener);
+  }
+
+  removeEventListener(_type: "abort", listener: AbortListener): void {
+    const i = this.listeners.indexOf(listener);
+    if (i >= 0) this.listeners.splice(i, 1);
+  }
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    const listeners = this.listeners;
+    this.listeners = [];
+    for (const listener of listeners) {
+      try {
+        if (typeof listener === "function") listener();
+        else listener.handleEvent();
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  }
+}

@@ -1,8 +1,9 @@
 // Server CPU per call, and optionally V8 CPU profiles of every server thread, for one RunStep
 // workload under h2load: how the figures in docs/benchmarks.md ("Step overhead") were found.
 //
-//   node --import tsx bench/profile-step.ts [small|feed4m] [calls] [--repeat N] [--cpu-prof DIR]
-//                                           [--alloc FILE] [--node-flag F]…
+//   node --import tsx bench/profile-step.ts [small|feed4m|fetch64m] [calls] [--repeat N]
+//                      [--protocol grpc|connect-proto|connect-proto-h1|grpc-web|connect-json]
+//                      [--cpu-prof DIR] [--alloc FILE] [--node-flag F]…
 //   node --import tsx bench/cpuprofile-top.ts DIR/CPU.*.cpuprofile
 //
 // tfgate is started from the sources (`tfgate serve` through tsx) with the node flags given: with
@@ -30,7 +31,7 @@ import {
 } from "../gen/tensorflow/core/protobuf/master_pb.js";
 import { attr } from "../test/support/attr.js";
 import { constNode, DataType, graph, node, tensorProto } from "../test/support/graphs.js";
-import { call, protocols } from "./h2load-wire.js";
+import { call, type ProtocolName, protocols } from "./h2load-wire.js";
 import { processCpuMs, repoRoot, sleep, threadCpuMs } from "./support.js";
 
 const { values: flags, positionals } = parseArgs({
@@ -40,12 +41,16 @@ const { values: flags, positionals } = parseArgs({
     "node-flag": { type: "string", multiple: true, default: [] },
     repeat: { type: "string", default: "1" },
     alloc: { type: "string" },
+    protocol: { type: "string", default: "grpc" },
   },
 });
 const named = positionals[0] ?? "small";
 if (named !== "small" && named !== "feed4m" && named !== "fetch64m")
   throw new Error(`unknown workload ${named}`);
 const repeat = Number(flags.repeat);
+if (!(flags.protocol in protocols)) throw new Error(`unknown protocol ${flags.protocol}`);
+/** The RunStep's protocol (h2load-wire.ts's names); CreateSession always goes over gRPC. */
+const wire = protocols[flags.protocol as ProtocolName];
 const workload: Workload = named;
 const calls = Number(positionals[1] ?? (workload === "small" ? "30000" : "200"));
 const elements = (4 * 1024 * 1024) / 4;
@@ -178,19 +183,18 @@ async function main(): Promise<void> {
     const body = join(dir, "body.bin");
     writeFileSync(
       body,
-      protocols.grpc.body(RunStepRequestSchema, requestOf(workload, message.sessionHandle)),
+      wire.body(RunStepRequestSchema, requestOf(workload, message.sessionHandle)),
     );
-    const load = workload === "small" ? ["-c", "4", "-m", "16"] : ["-c", "1", "-m", "1"];
+    // bench/h2load.ts's loads: 64 calls in flight, over 64 connections for HTTP/1.1.
+    const small = wire.http1 ? ["-c", "64", "-m", "1", "--h1"] : ["-c", "4", "-m", "16"];
+    const load = workload === "small" ? small : ["-c", "1", "-m", "1", ...(wire.http1 ? ["--h1"] : [])];
     const args = (n: number) => [
       "-n",
       String(n),
       ...load,
       "-d",
       body,
-      "-H",
-      "content-type: application/grpc",
-      "-H",
-      "te: trailers",
+      ...Object.entries(wire.headers).flatMap(([name, value]) => ["-H", `${name}: ${value}`]),
       `${origin}/tensorflow.MasterService/RunStep`,
     ];
     h2load(args(Math.max(1, Math.ceil(calls / 4))));

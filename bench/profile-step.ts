@@ -181,10 +181,7 @@ async function main(): Promise<void> {
       CreateSessionResponseSchema,
     );
     const body = join(dir, "body.bin");
-    writeFileSync(
-      body,
-      wire.body(RunStepRequestSchema, requestOf(workload, message.sessionHandle)),
-    );
+    writeFileSync(body, wire.body(RunStepRequestSchema, requestOf(workload, message.sessionHandle)));
     // bench/h2load.ts's loads: 64 calls in flight, over 64 connections for HTTP/1.1.
     const small = wire.http1 ? ["-c", "64", "-m", "1", "--h1"] : ["-c", "4", "-m", "16"];
     const load = workload === "small" ? small : ["-c", "1", "-m", "1", ...(wire.http1 ? ["--h1"] : [])];

@@ -26,6 +26,7 @@ import type { RunGraphResponse as RunGraphResponseMessage } from "../../gen/tens
 import { WorkerService } from "../../gen/tensorflow/core/protobuf/worker_service_tf_pb.js";
 import { type ParsedName, parseDeviceName } from "../engine/device/device-name.js";
 import type { Device } from "../engine/device/device-set.js";
+import { abortSignalOf } from "../engine/framework/call-cancellation.js";
 import { internal, isTfError, type TfCode, TfError, unavailable } from "../engine/framework/errors.js";
 import type { RendezvousValue } from "../engine/framework/rendezvous.js";
 import { tensorFromProto, tensorToProto } from "../engine/framework/tensor-proto.js";
@@ -232,7 +233,7 @@ export function createRemoteWorker(options: RemoteWorkerOptions): RemoteWorker {
             storeErrorsInResponseBody: true,
             requestId: requestId(),
           },
-          req.signal,
+          abortSignalOf(req.signal),
         );
       } catch (e) {
         if (req.signal.aborted && isTfError(req.signal.reason)) throw req.signal.reason;

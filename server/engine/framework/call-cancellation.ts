@@ -59,3 +59,16 @@ export class CallCancellation implements CallerSignal {
     }
   }
 }
+
+/**
+ * An AbortSignal that aborts when `signal` does, with its reason: `signal` itself when it is one,
+ * else a linked one, made for the places that need a real AbortSignal (kernels, Node's APIs, RPC
+ * clients). Only in-thread and remote workers ask; the device threads' path never does.
+ */
+export function abortSignalOf(signal: CallerSignal): AbortSignal {
+  if (signal instanceof AbortSignal) return signal;
+  const controller = new AbortController();
+  if (signal.aborted) controller.abort(signal.reason);
+  else signal.addEventListener("abort", () => controller.abort(signal.reason), { once: true });
+  return controller.signal;
+}

@@ -25,7 +25,7 @@ import {
   RunOptions_TraceLevel,
 } from "../../../gen/tensorflow/core/protobuf/config_pb.js";
 import type { Device } from "../device/device-set.js";
-import type { CallerSignal } from "../framework/call-cancellation.js";
+import { CallCancellation, type CallerSignal } from "../framework/call-cancellation.js";
 import {
   aborted,
   cancelled,
@@ -169,7 +169,7 @@ interface PartialRunState {
   /** feed/fetch string → already fed/fetched. */
   readonly pendingInputs: Map<string, boolean>;
   readonly pendingOutputs: Map<string, boolean>;
-  step: { controller: AbortController; abort(e: TfError): void; finish(): void } | undefined;
+  step: { controller: CallCancellation; abort(e: TfError): void; finish(): void } | undefined;
   trace: boolean | undefined;
 }
 
@@ -179,11 +179,11 @@ interface PartialRunState {
  * the RPC thread; docs/benchmarks.md, "Balancing the RPC loop").
  */
 class StepCancellation {
-  readonly controller = new AbortController();
+  readonly controller = new CallCancellation();
   private readonly timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly running: Set<AbortController>,
+    private readonly running: Set<CallCancellation>,
     timeoutMs: number,
     private readonly signal: CallerSignal | undefined,
     private readonly abortReason: ((reason: unknown) => TfError | undefined) | undefined,
@@ -200,7 +200,7 @@ class StepCancellation {
 
   /** Cancels the step with `reason` unless it was cancelled already (bound: it is passed around). */
   readonly abort = (reason: TfError): void => {
-    if (!this.controller.signal.aborted) this.controller.abort(reason);
+    if (!this.controller.aborted) this.controller.abort(reason);
   };
 
   /** The caller's signal fired (EventTarget calls an object listener's handleEvent). */
@@ -358,7 +358,7 @@ export class MasterSession {
     { plan: RunPlan; options: CallableOptions; stale?: boolean }
   >();
   private nextCallable = 0n;
-  private readonly running = new Set<AbortController>();
+  private readonly running = new Set<CallCancellation>();
   /** Rendezvous keys of fetched tensors on the client device, by tensor name (see clientKey). */
   private readonly clientKeys = new Map<string, string>();
   private readonly runningDone = new Set<Promise<unknown>>();
@@ -850,7 +850,7 @@ export class MasterSession {
 
   /**
    * A step's cancellation: the session's (Close, GC), the caller's (deadline, disconnect) and the
-   * step timeout, folded into one AbortController whose reason is the TfError to report.
+   * step timeout, folded into one CallCancellation whose reason is the TfError to report.
    */
   private startStep(
     timeoutMs: number,
@@ -871,7 +871,7 @@ export class MasterSession {
   private async runPartitions(
     plan: RunPlan,
     stepId: bigint,
-    controller: AbortController,
+    controller: CallCancellation,
     abort: (e: TfError) => void,
     send: ReadonlyMap<string, Tensor>,
     fetchKeys: readonly string[],
@@ -900,12 +900,11 @@ export class MasterSession {
             // the transport handed over), and they go to this one partition.
             sendOwned: true,
             recvKeys: i === plan.clientPartition ? fetchKeys : [],
-            signal: controller.signal,
+            signal: controller,
             ...extra,
           })
           .catch((e: unknown) => {
-            if (controller.signal.aborted && isTfError(controller.signal.reason))
-              throw controller.signal.reason;
+            if (controller.aborted && isTfError(controller.reason)) throw controller.reason;
             // Worker errors carry the task they came from, as TF's master reports them.
             if (!isTfError(e)) this.env.log("error", `partition ${p.device} failed: ${String(e)}`);
             const err = isTfError(e)
@@ -937,7 +936,7 @@ export class MasterSession {
     } catch (e) {
       // A remote task that failed a step may have died or restarted: the next step checks.
       for (const p of plan.partitions) if (p.worker.splitsGraphByDevice) this.suspectRemotes.add(p.worker);
-      if (controller.signal.aborted && isTfError(controller.signal.reason)) throw controller.signal.reason;
+      if (controller.aborted && isTfError(controller.reason)) throw controller.reason;
       throw e;
     } finally {
       this.runningDone.delete(work);
@@ -952,7 +951,7 @@ export class MasterSession {
   private runOnePartition(
     plan: RunPlan,
     stepId: bigint,
-    controller: AbortController,
+    controller: CallCancellation,
     abort: (e: TfError) => void,
     send: ReadonlyMap<string, Tensor>,
     fetchKeys: readonly string[],
@@ -972,7 +971,7 @@ export class MasterSession {
         send: isClient ? send : new Map(),
         sendOwned: true,
         recvKeys: isClient ? fetchKeys : [],
-        signal: controller.signal,
+        signal: controller,
         collectStepStats: extra.collectStepStats ?? false,
         recordPartitionGraphs: extra.recordPartitionGraphs ?? false,
       })
@@ -990,8 +989,8 @@ export class MasterSession {
         },
         (e: unknown) => {
           this.runningDone.delete(work);
-          const reason = controller.signal.reason;
-          if (controller.signal.aborted && isTfError(reason)) throw reason;
+          const reason = controller.reason;
+          if (controller.aborted && isTfError(reason)) throw reason;
           // Worker errors carry the task they came from, as TF's master reports them.
           if (!isTfError(e)) this.env.log("error", `partition ${p.device} failed: ${String(e)}`);
           abort(
@@ -1001,7 +1000,7 @@ export class MasterSession {
           );
           // A remote task that failed a step may have died or restarted: the next step checks.
           if (p.worker.splitsGraphByDevice) this.suspectRemotes.add(p.worker);
-          throw controller.signal.reason;
+          throw controller.reason;
         },
       );
     this.runningDone.add(work);

@@ -11,6 +11,7 @@ import {
   NodeExecStatsSchema,
 } from "../../../gen/tensorflow/core/framework/step_stats_pb.js";
 import type { Device } from "../device/device-set.js";
+import { abortSignalOf } from "../framework/call-cancellation.js";
 import { internal } from "../framework/errors.js";
 import { type FileSandboxConfig, openFileSandbox } from "../framework/file-sandbox.js";
 import { MemoryCeiling, type MemoryCeilingShare, resourceSlot } from "../framework/memory-ceiling.js";
@@ -148,6 +149,8 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
     async runGraph(req: RunGraphRequest): Promise<RunGraphResponse> {
       const { executor, device, sessionHandle } = graphs.lookup(req.graphHandle);
       const rdv = rendezvous.find(req.stepId);
+      // Kernels and the rendezvous take an AbortSignal.
+      const signal = abortSignalOf(req.signal);
       const onAbort = () => rdv.abort(req.signal.reason as Error);
       if (req.signal.aborted) onAbort();
       else req.signal.addEventListener("abort", onAbort, { once: true });
@@ -155,7 +158,7 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
       try {
         const owned = req.sendOwned === true;
         for (const [key, tensor] of req.send) rdv.send(key, { tensor, isDead: false, owned });
-        const fetches = Promise.all(req.recvKeys.map((k) => rdv.recv(k, req.signal)));
+        const fetches = Promise.all(req.recvKeys.map((k) => rdv.recv(k, signal)));
         // If the executor fails, the rendezvous is aborted and `fetches` rejects too; observe it.
         fetches.catch(() => {});
         let run = req.isPartial ? partials.get(partialKey) : undefined;
@@ -163,7 +166,7 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
           const stats: StepStatsCollector | undefined = req.collectStepStats ? { nodes: [] } : undefined;
           const step: StepContext = {
             stepId: req.stepId,
-            signal: req.signal,
+            signal,
             rendezvous: rdv,
             resources: resourcesFor(sessionHandle, device.name),
             device,

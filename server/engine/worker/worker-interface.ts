@@ -8,6 +8,7 @@ import type { DeviceStepStats } from "../../../gen/tensorflow/core/framework/ste
 import type { ClusterDef } from "../../../gen/tensorflow/core/protobuf/cluster_pb.js";
 import type { ConfigProto, GraphOptions } from "../../../gen/tensorflow/core/protobuf/config_pb.js";
 import type { Device } from "../device/device-set.js";
+import type { CallerSignal } from "../framework/call-cancellation.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
 import type { Tensor } from "../framework/tensor.js";
 
@@ -36,8 +37,11 @@ export interface RunGraphRequest {
   readonly sendOwned?: boolean;
   /** Rendezvous keys of the client fetches this partition produces. */
   readonly recvKeys: readonly string[];
-  /** Aborted when the step is cancelled (Close, deadline, another partition failed, client gone). */
-  readonly signal: AbortSignal;
+  /**
+   * Aborted when the step is cancelled (Close, deadline, another partition failed, client gone):
+   * the master's own CallCancellation, or an AbortSignal (abortSignalOf gives one for either).
+   */
+  readonly signal: CallerSignal;
   /**
    * A partial run (TF's is_partial): the first call starts the partition, later calls with the same
    * step id only feed and fetch; the call with isLastPartialRun also waits for the partition to end.

@@ -3,7 +3,12 @@
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type AbortListener, CallCancellation, type CallerSignal } from "./call-cancellation.js";
+import {
+  type AbortListener,
+  abortSignalOf,
+  CallCancellation,
+  type CallerSignal,
+} from "./call-cancellation.js";
 
 /** Runs one scenario on a signal and its abort; what ran, in order, and what the signal said. */
 function scenario(signal: CallerSignal, abort: (reason: unknown) => void): unknown[] {
@@ -59,5 +64,22 @@ describe("CallCancellation", () => {
     assert.deepEqual(ran, ["second"]);
     assert.equal(queued.length, 1);
     assert.throws(queued[0]!, /listener failed/);
+  });
+});
+
+describe("abortSignalOf", () => {
+  it("is an AbortSignal itself, or one linked to a CallCancellation with its reason", () => {
+    const real = new AbortController().signal;
+    assert.equal(abortSignalOf(real), real);
+    const cancellation = new CallCancellation();
+    const linked = abortSignalOf(cancellation);
+    assert.ok(linked instanceof AbortSignal);
+    assert.equal(linked.aborted, false);
+    cancellation.abort("deadline");
+    assert.equal(linked.aborted, true);
+    assert.equal(linked.reason, "deadline");
+    const late = abortSignalOf(cancellation);
+    assert.equal(late.aborted, true);
+    assert.equal(late.reason, "deadline");
   });
 });

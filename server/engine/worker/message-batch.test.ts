@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { setImmediate as turn } from "node:timers/promises";
-import { createOutbox, forEachMessage, type MessageBatch } from "./message-batch.js";
+import { createOutbox, forEachMessage, type MessageBatch, maxBatch } from "./message-batch.js";
 
 interface M {
   readonly op: string;
@@ -49,4 +49,20 @@ test("flush sends at once and clear drops what is queued", async () => {
   outbox.flush();
   await turn();
   assert.deepEqual(sent, [{ op: "x", n: 1 }], "a cleared message is never sent, nor an empty batch");
+});
+
+test("a batch goes as soon as it is full; the rest waits for the turn's end, in order", async () => {
+  const { sent, outbox } = recorder();
+  const count = maxBatch * 2 + 3;
+  for (let n = 0; n < count; n++) outbox.post({ op: "x", n });
+  assert.equal(sent.length, 2, "two full batches went at once");
+  await turn();
+  assert.equal(sent.length, 3);
+  const seen: number[] = [];
+  for (const m of sent) forEachMessage(m, (one) => seen.push(one.n));
+  assert.deepEqual(
+    seen,
+    Array.from({ length: count }, (_, n) => n),
+  );
+  assert.equal((sent[0] as MessageBatch<M>).messages.length, maxBatch);
 });

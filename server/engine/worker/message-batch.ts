@@ -9,6 +9,12 @@
 // together on the worker thread, so messages are queued and sent once per turn, in order, as one
 // message: a lone message goes as itself, several as a batch. Order is kept, so a step's run, its
 // abort and its cleanup still arrive as they were posted.
+//
+// A batch also goes as soon as it holds maxBatch messages, without waiting for the turn's end.
+// Otherwise 64 small steps in flight crossed as one batch of most of them each way, and the two
+// threads took turns: the device thread idle while the RPC thread decoded every request, the RPC
+// thread idle while the device thread ran every step. Sent in sixteens, the receiver starts on the
+// first messages while the sender makes the rest (docs/benchmarks.md, "Batches of sixteen").
 
 /** Several messages sent as one; the receiver handles them in order. */
 export interface MessageBatch<M> {
@@ -24,6 +30,9 @@ export interface Outbox<M> {
   /** Drops what is queued (the thread it was meant for is gone). */
   clear(): void;
 }
+
+/** Messages a batch holds at most; it is sent as it fills. */
+export const maxBatch = 16;
 
 export function createOutbox<M>(send: (m: M | MessageBatch<M>) => void): Outbox<M> {
   let queued: M[] = [];
@@ -45,7 +54,8 @@ export function createOutbox<M>(send: (m: M | MessageBatch<M>) => void): Outbox<
   return {
     post(m) {
       queued.push(m);
-      if (scheduled === undefined) scheduled = setImmediate(flushLater);
+      if (queued.length >= maxBatch) flush();
+      else if (scheduled === undefined) scheduled = setImmediate(flushLater);
     },
     flush,
     clear() {

@@ -16,7 +16,14 @@ function scenario(signal: CallerSignal, abort: (reason: unknown) => void): unkno
   const first = () => ran.push("first");
   const removed = () => ran.push("removed");
   const object = { handleEvent: () => ran.push(`object saw aborted=${signal.aborted}`) };
+  const removedMeanwhile = () => ran.push("removed meanwhile");
+  const remover = () => {
+    ran.push("remover");
+    signal.removeEventListener("abort", removedMeanwhile);
+  };
   signal.addEventListener("abort", first, { once: true });
+  signal.addEventListener("abort", remover);
+  signal.addEventListener("abort", removedMeanwhile);
   signal.addEventListener("abort", removed);
   signal.addEventListener("abort", object);
   signal.removeEventListener("abort", removed);
@@ -40,6 +47,7 @@ describe("CallCancellation", () => {
     assert.deepEqual(expected, [
       "before: false undefined",
       "first",
+      "remover",
       "object saw aborted=true",
       "after: true why",
     ]);

@@ -23,9 +23,10 @@ export interface CallerSignal {
 
 /**
  * A CallerSignal with its abort, as an AbortController and its signal behave for these four
- * members: listeners run once, in the order added, when `abort` is first called; a listener added
- * after that never runs; a listener that throws does not stop the others, and its error is thrown
- * afterwards from a microtask, as EventTarget reports it (an uncaught exception).
+ * members: listeners run once, in the order added, when `abort` is first called; one removed by an
+ * earlier listener meanwhile does not run, and one added after that never runs; a listener that
+ * throws does not stop the others, and its error is thrown afterwards from a microtask, as
+ * EventTarget reports it (an uncaught exception).
  */
 export class CallCancellation implements CallerSignal {
   aborted = false;
@@ -45,9 +46,10 @@ export class CallCancellation implements CallerSignal {
     if (this.aborted) return;
     this.aborted = true;
     this.reason = reason;
-    const listeners = this.listeners;
-    this.listeners = [];
-    for (const listener of listeners) {
+    // A listener removed by an earlier one during this dispatch is not called, as with EventTarget.
+    for (const listener of [...this.listeners]) {
+      if (!this.listeners.includes(listener)) continue;
+      this.removeEventListener("abort", listener);
       try {
         if (typeof listener === "function") listener();
         else listener.handleEvent();

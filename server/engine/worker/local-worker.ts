@@ -149,8 +149,7 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
     async runGraph(req: RunGraphRequest): Promise<RunGraphResponse> {
       const { executor, device, sessionHandle } = graphs.lookup(req.graphHandle);
       const rdv = rendezvous.find(req.stepId);
-      // Kernels and the rendezvous take an AbortSignal.
-      const signal = abortSignalOf(req.signal);
+      const signal = abortSignalOf(req.signal); // kernels and the rendezvous take an AbortSignal
       const onAbort = () => rdv.abort(req.signal.reason as Error);
       if (req.signal.aborted) onAbort();
       else req.signal.addEventListener("abort", onAbort, { once: true });

@@ -103,10 +103,25 @@ function tensor(dtype: DataType, v: readonly number[]): Tensor {
   return fromFloat32(dtype, [v.length], Float32Array.from(v));
 }
 
-/** The bytes of a tensor's storage, so NaN payloads and -0 compare exactly. */
-function bytes(t: Tensor): Uint8Array {
-  const d = t.data as ArrayBufferView;
-  return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+/**
+ * Each element's bits, so -0, infinities and every finite value compare exactly; a NaN is "NaN".
+ * Which NaN bits a store writes is the engine's choice (ECMAScript's SetValueInBuffer lets a NaN
+ * be written as any NaN encoding), and V8's differ between its tiers: under Node 24 the
+ * interpreted and the optimised `a * Math.log(b)` gave 0x7fe00000 and 0x7fc00000 for the same NaN
+ * operands. TF does not promise NaN payloads either; its tests compare NaNs as NaNs.
+ */
+function bytes(t: Tensor): string[] {
+  const d = t.data;
+  if (d instanceof Float32Array || d instanceof Float64Array) {
+    const bits = d instanceof Float32Array ? new Uint32Array(d.buffer, d.byteOffset, d.length) : undefined;
+    const wide = d instanceof Float64Array ? new BigUint64Array(d.buffer, d.byteOffset, d.length) : undefined;
+    return Array.from(d, (v, i) => (Number.isNaN(v) ? "NaN" : String(bits?.[i] ?? wide![i])));
+  }
+  // half or bfloat16 storage: exponent all ones and a non-zero mantissa is a NaN.
+  const [exponent, mantissa] = t.dtype === DataType.DT_HALF ? [0x7c00, 0x3ff] : [0x7f80, 0x7f];
+  return Array.from(d as Uint16Array, (b) =>
+    (b & exponent) === exponent && (b & mantissa) !== 0 ? "NaN" : String(b),
+  );
 }
 
 /** A job run in ranges of 100 elements (not a multiple of the unrolled loop's eight). */

@@ -408,6 +408,13 @@ type TypedCtor<T> = {
 export const tensorStoragePool = new SharedMemoryPool(128 * 1024 * 1024);
 
 /**
+ * The large storage this thread's allocator made. Only such memory may go back to its pool from
+ * inside a step (recycleStorage): memory lent by a transport (a feed's request body, forwarded in
+ * place) or made on another thread goes back where it came from, or to the garbage collector.
+ */
+const madeHere = new WeakSet<SharedArrayBuffer>();
+
+/**
  * Storage for `length` elements: zeroed unless `zeroed` is false (the caller writes every byte).
  * Large storage comes from this thread's pool when it holds a buffer of the size.
  */
@@ -415,9 +422,27 @@ function typed<T>(ctor: TypedCtor<T>, length: number, zeroed = true): T {
   const bytes = length * ctor.BYTES_PER_ELEMENT;
   if (bytes < sharedTensorMinBytes) return new ctor(length);
   const reused = tensorStoragePool.reuse(bytes);
-  if (reused === undefined) return new ctor(new SharedArrayBuffer(bytes));
+  if (reused === undefined) {
+    const fresh = new SharedArrayBuffer(bytes);
+    madeHere.add(fresh);
+    return new ctor(fresh);
+  }
   if (zeroed) zero(reused);
   return new ctor(reused);
+}
+
+/**
+ * Gives a dead value's storage back to this thread's pool, so the next tensor of its size takes
+ * memory already faulted in. The caller vouches that nothing can reach the storage any more; it is
+ * taken only when it is a whole buffer this thread's allocator made. True when it was taken.
+ */
+export function recycleStorage(data: TensorData): boolean {
+  if (!ArrayBuffer.isView(data)) return false;
+  const buffer = data.buffer;
+  if (!(buffer instanceof SharedArrayBuffer) || !madeHere.has(buffer)) return false;
+  if (data.byteOffset !== 0 || data.byteLength !== buffer.byteLength) return false;
+  tensorStoragePool.give(buffer);
+  return true;
 }
 
 /** Clears shared memory eight bytes at a time (a byte-wise fill of shared memory is slower). */
@@ -455,12 +480,18 @@ export function copyStorage(data: TensorData): TensorData {
 
 /**
  * Allocates zeroed storage for n elements of dtype, after checking the per-tensor limit and
- * charging the current step's account (see swapStepAccount).
+ * charging the current step's account (see swapStepAccount). `overwritten`: the caller writes
+ * every element before anything reads one, so memory taken again from the pool is not cleared.
  */
-export function allocData(dtype: DataType, n: number, shape?: readonly number[]): TensorData {
+export function allocData(
+  dtype: DataType,
+  n: number,
+  shape?: readonly number[],
+  overwritten = false,
+): TensorData {
   checkAllocation(dtype, n, shape);
   const account = currentAccount;
-  if (account === undefined || n === 0) return allocStorage(dtype, n);
+  if (account === undefined || n === 0) return allocStorage(dtype, n, !overwritten);
   const bytes = n * elementBytes(dtype);
   // A fetched tensor's storage already shows its size on the wire: its numbers' bytes, or at
   // least a byte per string (the payloads are checked when built). Scratch space (allocated
@@ -469,7 +500,7 @@ export function allocData(dtype: DataType, n: number, shape?: readonly number[])
     checkFetchLimit(account, dtype === DataType.DT_STRING ? n : bytes);
   }
   account.charge(bytes, dtype, shape ?? [n]);
-  const data = allocStorage(dtype, n);
+  const data = allocStorage(dtype, n, !overwritten);
   // Small values are not tracked (a WeakMap entry costs more than they do): one that leaves its
   // loop iteration is released with it, an error of under trackMinBytes per value.
   if (account.track && bytes >= trackMinBytes) account.remember(data, bytes);
@@ -479,40 +510,40 @@ export function allocData(dtype: DataType, n: number, shape?: readonly number[])
 /** Storage below this size is not followed out of loop iterations (see allocData). */
 const trackMinBytes = 1024;
 
-function allocStorage(dtype: DataType, n: number): TensorData {
+function allocStorage(dtype: DataType, n: number, zeroed = true): TensorData {
   switch (dtype) {
     case DataType.DT_FLOAT:
-      return typed(Float32Array, n);
+      return typed(Float32Array, n, zeroed);
     case DataType.DT_DOUBLE:
-      return typed(Float64Array, n);
+      return typed(Float64Array, n, zeroed);
     case DataType.DT_INT32:
     case DataType.DT_QINT32:
-      return typed(Int32Array, n);
+      return typed(Int32Array, n, zeroed);
     case DataType.DT_UINT32:
-      return typed(Uint32Array, n);
+      return typed(Uint32Array, n, zeroed);
     case DataType.DT_INT16:
     case DataType.DT_QINT16:
-      return typed(Int16Array, n);
+      return typed(Int16Array, n, zeroed);
     case DataType.DT_UINT16:
     case DataType.DT_QUINT16:
     case DataType.DT_HALF:
     case DataType.DT_BFLOAT16:
-      return typed(Uint16Array, n);
+      return typed(Uint16Array, n, zeroed);
     case DataType.DT_INT8:
     case DataType.DT_QINT8:
-      return typed(Int8Array, n);
+      return typed(Int8Array, n, zeroed);
     case DataType.DT_UINT8:
     case DataType.DT_QUINT8:
     case DataType.DT_BOOL:
-      return typed(Uint8Array, n);
+      return typed(Uint8Array, n, zeroed);
     case DataType.DT_INT64:
-      return typed(BigInt64Array, n);
+      return typed(BigInt64Array, n, zeroed);
     case DataType.DT_UINT64:
-      return typed(BigUint64Array, n);
+      return typed(BigUint64Array, n, zeroed);
     case DataType.DT_COMPLEX64:
-      return typed(Float32Array, 2 * n);
+      return typed(Float32Array, 2 * n, zeroed);
     case DataType.DT_COMPLEX128:
-      return typed(Float64Array, 2 * n);
+      return typed(Float64Array, 2 * n, zeroed);
     case DataType.DT_STRING: {
       const empty = new Uint8Array(0);
       return Array.from({ length: n }, () => empty);

@@ -313,7 +313,8 @@ const dimNames = (prefix: string, rank: number) => Array.from({ length: rank }, 
  */
 export function allocResult(shape: readonly number[]): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
-  return new Tensor(DataType.DT_FLOAT, [...shape], allocData(DataType.DT_FLOAT, n, shape));
+  // Every element is written (a whole result copied in, or tiles covering it) before any is read.
+  return new Tensor(DataType.DT_FLOAT, [...shape], allocData(DataType.DT_FLOAT, n, shape, true));
 }
 
 /** Copies ORT's result into `out`. */

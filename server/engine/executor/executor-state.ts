@@ -18,7 +18,7 @@ import type {
   StepContext,
   StepStatsCollector,
 } from "../framework/op-kernel.js";
-import { swapMaxTensorBytes, swapStepAccount, type Tensor } from "../framework/tensor.js";
+import { recycleStorage, swapMaxTensorBytes, swapStepAccount, type Tensor } from "../framework/tensor.js";
 import type { DataType } from "../framework/types.js";
 import type { Node } from "../graph/graph.js";
 import type { Entry } from "./entry.js";
@@ -144,6 +144,7 @@ export class ExecutorState {
     }
     // TF's step stats leave out the transfer nodes (their time is the wait, not compute).
     if (this.step.stats && !it.isTransfer) record(this.step.stats, it, startUs, outputs);
+    if (it.releasedInputs.length > 0) releaseReadInputs(t, it, outputs);
     this.propagator.propagate(t, outputs, false);
     return true;
   }
@@ -259,6 +260,7 @@ export class ExecutorState {
       this.outstanding--;
       if (done) {
         if (this.step.stats) record(this.step.stats, it, startUs, outputs);
+        if (it.releasedInputs.length > 0) releaseReadInputs(t, it, outputs);
         this.finishedAsync.push({ t, outputs, charged: true });
       }
       this.wake?.();
@@ -341,6 +343,30 @@ function closeSlices(slices: KernelSlices): void {
   } catch {
     // The step has failed already; a cleanup error has nothing left to report to.
   }
+}
+
+/**
+ * Once a node has run, the owned values it alone read (Item.releasedInputs) are dead: their slots
+ * are cleared and their storage goes back to the thread's pool, unless an output still shares it
+ * (a view, or the input forwarded as the result).
+ */
+function releaseReadInputs(t: TaggedNode, it: Item, outputs: Outputs): void {
+  const inputs = t.iter.inputs;
+  for (const i of it.releasedInputs) {
+    const e = inputs[it.inputStart + i];
+    const data = e?.owned === true ? e.tensor?.data : undefined;
+    if (data === undefined || !ArrayBuffer.isView(data) || sharedByOutputs(data.buffer, outputs)) continue;
+    inputs[it.inputStart + i] = undefined;
+    recycleStorage(data);
+  }
+}
+
+function sharedByOutputs(buffer: ArrayBufferLike, outputs: Outputs): boolean {
+  for (const o of outputs) {
+    const data = o?.tensor?.data;
+    if (data !== undefined && ArrayBuffer.isView(data) && data.buffer === buffer) return true;
+  }
+  return false;
 }
 
 /** What a kernel sees of its node's run (TF's OpKernelContext). */

@@ -49,6 +49,12 @@ export interface Item {
    * owned value there may be written by this node's kernel (OpKernelContext.forwardableInput).
    */
   readonly soleReader: readonly boolean[];
+  /**
+   * The data inputs whose value is dead once this node has run: read by this input alone, made by
+   * a kernel of this partition (not received), and this node's kernel keeps no input
+   * (OpKernel.keepsNoInput). An owned value there goes back to the thread's storage pool.
+   */
+  readonly releasedInputs: readonly number[];
   readonly requestedInputs: readonly string[];
   /** Static frame of the node (index into frames; 0 = root). */
   readonly frame: number;
@@ -97,13 +103,13 @@ export function buildImmutableState(graph: Graph, options: ItemBuildOptions): Im
   for (const node of graph.nodes) {
     const requestedInputs = requestedInputsOf(node);
     const kernel = createKernel(node, requestedInputs, options);
+    const soleReader = soleReaderInputs(node, frameOf);
     items.push({
       node,
       kernel,
       isAsync: isAsyncKernel(kernel),
       isMerge: isMerge(node),
-      isTransfer:
-        node.op === "_Send" || node.op === "_Recv" || node.op === "_HostSend" || node.op === "_HostRecv",
+      isTransfer: isTransferOp(node.op),
       isControlTrigger: node.op === "ControlTrigger",
       fetchedOutputs: fetchedOutputsOf(node),
       numInputs: node.inputTypes.length,
@@ -112,7 +118,8 @@ export function buildImmutableState(graph: Graph, options: ItemBuildOptions): Im
       initialPending: node.inEdges.length,
       out: node.outEdges.map((e) => [e.dst.id, e.dstInput, e.srcOutput] as const),
       inputIsRef: node.inputTypes.map(isRefType),
-      soleReader: soleReaderInputs(node, frameOf),
+      soleReader,
+      releasedInputs: releasedInputsOf(node, kernel, soleReader),
       requestedInputs,
       frame: frameOf[node.id]!,
       kind: nodeKind(node),
@@ -160,6 +167,21 @@ function soleReaderInputs(node: Node, frameOf: ArrayLike<number>): boolean[] {
     sole[e.dstInput] = readers === 1;
   }
   return sole;
+}
+
+/** Item.releasedInputs: sole readers of values a kernel here made, when the kernel keeps none. */
+function releasedInputsOf(node: Node, kernel: AnyOpKernel, soleReader: readonly boolean[]): number[] {
+  if (isAsyncKernel(kernel) || kernel.keepsNoInput !== true) return [];
+  const released: number[] = [];
+  for (const e of node.inEdges) {
+    if (e.dstInput >= 0 && soleReader[e.dstInput] === true && !isTransferOp(e.src.op))
+      released.push(e.dstInput);
+  }
+  return released;
+}
+
+function isTransferOp(op: string): boolean {
+  return op === "_Send" || op === "_Recv" || op === "_HostSend" || op === "_HostRecv";
 }
 
 /** The names of a node's data inputs as its NodeDef spells them ("x", "y:1"), for messages. */

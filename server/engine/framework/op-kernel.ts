@@ -154,6 +154,14 @@ export type KernelSlices = Generator<void | Promise<unknown>, void, undefined>;
  */
 export interface OpKernel {
   compute(ctx: OpKernelContext): void | KernelSlices;
+  /**
+   * Once compute has finished, the kernel holds no reference to its inputs' storage: it read them
+   * into its outputs (or scratch it frees) and put them in no resource, no variant, no cache. An
+   * output may still share an input's storage (a view, a forwarded input); the executor checks
+   * that itself. Then a value this node alone read is dead once it has run, and the executor gives
+   * its storage back to the thread's pool (TF's allocator reuses a freed buffer the same way).
+   */
+  readonly keepsNoInput?: boolean;
 }
 
 /** Runs a kernel's slices to the end (callers outside the executor: tests, tools). */

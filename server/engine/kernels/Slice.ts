@@ -55,5 +55,7 @@ export const sliceConfig: KernelConfig = {
       }
       return computeJob(ctx, sliceJob(ctx.input(0), readInts(b), readInts(s)));
     },
+    // The slice is always copied out of the input.
+    keepsNoInput: true,
   })),
 };

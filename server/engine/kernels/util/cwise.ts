@@ -369,6 +369,7 @@ export function binaryConfig(spec: CwiseSpec<BinaryFns>): KernelConfig {
           // The result's storage is fresh, or an input's that nothing else reads: owned either way.
           return computeJob(ctx, binaryJob(spec.name, x, y, spec.fns, outDtype, into), true);
         },
+        keepsNoInput: true,
       };
     }),
   };
@@ -398,6 +399,7 @@ export function unaryConfig(spec: CwiseSpec<UnaryFns>): KernelConfig {
           // The result's storage is fresh, or the input's that nothing else reads: owned either way.
           return computeJob(ctx, unaryJob(spec.name, x, spec.fns, outDtype, into), true);
         },
+        keepsNoInput: true,
       };
     }),
   };

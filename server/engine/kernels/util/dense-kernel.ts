@@ -35,12 +35,16 @@ let reported = false;
  */
 export function denseKernel(float32: boolean, parts: DenseKernelParts): AnyOpKernel {
   const plain = xnnKernel(float32, parts.macs, parts.compute);
-  if (!float32 || !nativeKernelConfig().native) return plain;
+  // Every path reads its operands into its product (or into scratch copies it frees) and keeps
+  // neither: once the node has run, an operand that it alone read is dead.
+  if (!float32 || !nativeKernelConfig().native)
+    return { compute: (ctx) => plain.compute(ctx), keepsNoInput: true };
   return {
     compute(ctx) {
       if (safeMacs(parts.macs, ctx) < ORT_MIN_MACS) return plain.compute(ctx);
       return nativeSlices(ctx, parts, plain);
     },
+    keepsNoInput: true,
   };
 }
 
@@ -48,7 +52,8 @@ function* nativeSlices(ctx: OpKernelContext, parts: DenseKernelParts, plain: OpK
   const rt = ortRuntime();
   if (rt !== undefined) {
     try {
-      ctx.setOutput(0, yield* parts.native(ctx, rt));
+      // onnxruntime's product is always written into storage allocated for it: the output's own.
+      ctx.setOutput(0, yield* parts.native(ctx, rt), true);
       return;
     } catch (e) {
       if (isTfError(e)) throw e;

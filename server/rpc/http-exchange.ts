@@ -138,31 +138,67 @@ export function afterWrites(written: () => void): (error?: unknown) => void {
 
 /** An HTTP/1.1 request and its response as an exchange. */
 export function http1Exchange(req: http.IncomingMessage, res: http.ServerResponse): HttpExchange {
-  req.on("error", noop);
+  // No "error" listener on the request: node:http emits a request's errors (an aborted upload)
+  // only when it has listeners, and the call learns of the loss from the response's "close".
   res.on("error", noop);
-  return {
-    headers: req.headers,
-    remoteAddress: req.socket.remoteAddress,
-    onData: (listener) => req.on("data", listener),
-    onEnd: (listener) => req.once("end", listener),
-    discardBody() {
-      req.removeAllListeners("data");
-      req.resume();
-    },
-    onClose: (listener) => res.once("close", listener),
-    writable: () => !res.destroyed && !res.writableEnded,
-    respond(status, responseHeaders, chunks, written) {
-      // A response finishes once its last bytes went to the socket.
-      const done = written === undefined ? undefined : afterWrites(written);
-      res.writeHead(status, responseHeaders as http.OutgoingHttpHeaders);
-      if (chunks.length === 1) {
-        res.end(chunks[0], done);
-        return;
-      }
-      res.cork();
-      for (const chunk of chunks) res.write(chunk);
-      res.uncork();
-      res.end(done);
-    },
-  };
+  return new Http1Exchange(req, res);
+}
+
+/**
+ * A class, as Http2Exchange is, for the same reason: one per small call on the RPC thread. The
+ * request's "end" and the response's "close" come once each, so their listeners are added with
+ * `on`, without a once-wrapper.
+ */
+class Http1Exchange implements HttpExchange {
+  readonly headers: http.IncomingHttpHeaders;
+  readonly remoteAddress: string | undefined;
+
+  constructor(
+    private readonly req: http.IncomingMessage,
+    private readonly res: http.ServerResponse,
+  ) {
+    this.headers = req.headers;
+    this.remoteAddress = req.socket.remoteAddress;
+  }
+
+  onData(listener: (chunk: Buffer) => void): void {
+    this.req.on("data", listener);
+  }
+
+  onEnd(listener: () => void): void {
+    this.req.on("end", listener);
+  }
+
+  discardBody(): void {
+    this.req.removeAllListeners("data");
+    this.req.resume();
+  }
+
+  onClose(listener: () => void): void {
+    this.res.on("close", listener);
+  }
+
+  writable(): boolean {
+    return !this.res.destroyed && !this.res.writableEnded;
+  }
+
+  respond(
+    status: number,
+    responseHeaders: http2.OutgoingHttpHeaders,
+    chunks: readonly Uint8Array[],
+    written?: () => void,
+  ): void {
+    const res = this.res;
+    // A response finishes once its last bytes went to the socket.
+    const done = written === undefined ? undefined : afterWrites(written);
+    res.writeHead(status, responseHeaders as http.OutgoingHttpHeaders);
+    if (chunks.length === 1) {
+      res.end(chunks[0], done);
+      return;
+    }
+    res.cork();
+    for (const chunk of chunks) res.write(chunk);
+    res.uncork();
+    res.end(done);
+  }
 }

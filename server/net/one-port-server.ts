@@ -219,16 +219,21 @@ type Http2Handler = (req: http2.Http2ServerRequest, res: http2.Http2ServerRespon
  */
 function trackHttp1(handle: Http1Handler, isClosing: () => boolean, slot: ClaimSlot) {
   const http1Sockets = new Map<net.Socket, number>();
+  // One listener for every response rather than a closure per request (docs/benchmarks.md,
+  // "Balancing the RPC loop"): the response knows its request, and the request its socket. A
+  // response emits "close" once, so `on` needs no once-wrapper.
+  function onResponseClose(this: http.ServerResponse): void {
+    const socket = this.req.socket;
+    const inFlight = (http1Sockets.get(socket) ?? 1) - 1;
+    if (!http1Sockets.has(socket)) return;
+    http1Sockets.set(socket, inFlight);
+    // While closing, a keep-alive socket that just went idle is not kept for a next request.
+    if (isClosing() && inFlight === 0) socket.destroySoon();
+  }
   const onHttp1Request = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const socket = req.socket;
     http1Sockets.set(socket, (http1Sockets.get(socket) ?? 0) + 1);
-    res.once("close", () => {
-      const inFlight = (http1Sockets.get(socket) ?? 1) - 1;
-      if (!http1Sockets.has(socket)) return;
-      http1Sockets.set(socket, inFlight);
-      // While closing, a keep-alive socket that just went idle is not kept for a next request.
-      if (isClosing() && inFlight === 0) socket.destroySoon();
-    });
+    res.on("close", onResponseClose);
     if (slot.http1?.(req, res) === true) return;
     handle(req, res);
   };

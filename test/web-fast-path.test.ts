@@ -13,6 +13,7 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import http2 from "node:http2";
+import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -584,6 +585,37 @@ describe("cancellation, keep-alive, shutdown and metrics", () => {
           assert.match(line?.reqId ?? "", /^(connect|grpc-web)-/);
         }
       }
+      const client = createClient(
+        MasterServiceTfPath,
+        createConnectTransport({ baseUrl: server.origin, httpVersion: "1.1" }),
+      );
+      const res = await client.runStep({ sessionHandle, fetch: ["c:0"] });
+      assert.equal(res.tensor.length, 1);
+    } finally {
+      await server.app.close();
+    }
+  });
+
+  test("an HTTP/1.1 connection closed halfway through the body ends its call; the server serves on", async () => {
+    const server = await start({});
+    try {
+      const sessionHandle = await createSession(server.origin);
+      const before = server.lines.length;
+      const body = runStep("connect-proto", sessionHandle, ["c:0"]);
+      const socket = net.connect(server.port, "127.0.0.1");
+      await new Promise((resolve) => socket.once("connect", resolve));
+      socket.write(
+        `POST ${tfPath("RunStep")} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n` +
+          `Content-Type: ${contentTypes["connect-proto"]}\r\nContent-Length: ${body.length + 100}\r\n\r\n`,
+      );
+      socket.write(body);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      // The request is aborted under its call: node:http destroys it with an error nobody listens to.
+      socket.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const line = server.lines.slice(before).find((l) => l.rpc === tfPath("RunStep"));
+      assert.equal(line?.code, "canceled");
+      assert.match(line?.reqId ?? "", /^connect-/);
       const client = createClient(
         MasterServiceTfPath,
         createConnectTransport({ baseUrl: server.origin, httpVersion: "1.1" }),

@@ -8,6 +8,7 @@ import {
   abortSignalOf,
   CallCancellation,
   type CallerSignal,
+  throwIfAborted,
 } from "./call-cancellation.js";
 
 /** Runs one scenario on a signal and its abort; what ran, in order, and what the signal said. */
@@ -89,5 +90,19 @@ describe("abortSignalOf", () => {
     const late = abortSignalOf(cancellation);
     assert.equal(late.aborted, true);
     assert.equal(late.reason, "deadline");
+  });
+});
+
+describe("throwIfAborted", () => {
+  it("throws the reason once aborted, as AbortSignal.throwIfAborted does", () => {
+    const reason = new Error("step cancelled");
+    const controller = new AbortController();
+    const cancellation = new CallCancellation();
+    for (const signal of [controller.signal, cancellation]) throwIfAborted(signal);
+    controller.abort(reason);
+    cancellation.abort(reason);
+    assert.throws(() => controller.signal.throwIfAborted(), (e) => e === reason);
+    assert.throws(() => throwIfAborted(controller.signal), (e) => e === reason);
+    assert.throws(() => throwIfAborted(cancellation), (e) => e === reason);
   });
 });

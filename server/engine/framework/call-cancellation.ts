@@ -62,10 +62,15 @@ export class CallCancellation implements CallerSignal {
   }
 }
 
+/** AbortSignal.throwIfAborted for any CallerSignal: throws its reason once it has aborted. */
+export function throwIfAborted(signal: CallerSignal): void {
+  if (signal.aborted) throw signal.reason;
+}
+
 /**
  * An AbortSignal that aborts when `signal` does, with its reason: `signal` itself when it is one,
- * else a linked one, made for the places that need a real AbortSignal (kernels, Node's APIs, RPC
- * clients). Only in-thread and remote workers ask; the device threads' path never does.
+ * else a linked one, made for the places that need a real AbortSignal (Node's APIs, RPC clients).
+ * Only remote workers ask; a step's path through the device threads never does.
  */
 export function abortSignalOf(signal: CallerSignal): AbortSignal {
   if (signal instanceof AbortSignal) return signal;

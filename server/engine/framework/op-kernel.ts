@@ -6,6 +6,7 @@
 // synchronous unless they must wait for something outside the step (only _Recv does), in which case
 // they implement computeAsync. Kernels never throw anything but TfError on bad input.
 
+import type { CallerSignal } from "./call-cancellation.js";
 import { internal } from "./errors.js";
 import type { FileSandbox } from "./file-sandbox.js";
 import type { FunctionRuntime } from "./function.js";
@@ -60,7 +61,7 @@ export interface RefCell {
 export interface StepContext {
   readonly stepId: bigint;
   /** Aborted when the step is cancelled (Close, deadline, client gone, another partition failed). */
-  readonly signal: AbortSignal;
+  readonly signal: CallerSignal;
   readonly rendezvous: Rendezvous;
   readonly resources: ResourceMgr;
   readonly device: DeviceInfo;

@@ -4,6 +4,7 @@
 // Keys have TF's format (Rendezvous::CreateKey):
 //   <send_device>;<send_device_incarnation as 16 hex digits>;<recv_device>;<tensor_name>;<frame_id>:<iter_id>
 
+import type { CallerSignal } from "./call-cancellation.js";
 import type { Tensor } from "./tensor.js";
 
 export interface RendezvousValue {
@@ -22,7 +23,7 @@ export interface Rendezvous {
   /** Leaves a value under key. Sending the same key twice in a step is an error (ABORTED). */
   send(key: string, value: RendezvousValue): void;
   /** Waits for the value under key; rejects when the rendezvous is aborted or signal fires. */
-  recv(key: string, signal?: AbortSignal): Promise<RendezvousValue>;
+  recv(key: string, signal?: CallerSignal): Promise<RendezvousValue>;
   /** Fails every pending and future recv with this error (TF's StartAbort). */
   abort(error: Error): void;
 }

@@ -3,6 +3,7 @@
 // replace the previous iteration's values, so a long loop holds one iteration's tensors at a time.
 // parallel_iterations has no effect here: iterations run one after another, as in TF's kernel.
 
+import { throwIfAborted } from "../framework/call-cancellation.js";
 import { invalidArgument } from "../framework/errors.js";
 import type { OpDeclaration } from "../framework/op-def.js";
 import type { AsyncOpKernel, OpKernelConstruction } from "../framework/op-kernel.js";
@@ -40,7 +41,7 @@ function createWhile(c: OpKernelConstruction): AsyncOpKernel {
           );
         }
         if (!toBool(condRets[0]!)) break;
-        ctx.step.signal.throwIfAborted();
+        throwIfAborted(ctx.step.signal);
         const next = await body(vars, ctx.step);
         if (next.length !== vars.length) {
           throw invalidArgument(

@@ -11,7 +11,7 @@ import {
   NodeExecStatsSchema,
 } from "../../../gen/tensorflow/core/framework/step_stats_pb.js";
 import type { Device } from "../device/device-set.js";
-import { abortSignalOf } from "../framework/call-cancellation.js";
+import type { CallerSignal } from "../framework/call-cancellation.js";
 import { internal } from "../framework/errors.js";
 import { type FileSandboxConfig, openFileSandbox } from "../framework/file-sandbox.js";
 import { MemoryCeiling, type MemoryCeilingShare, resourceSlot } from "../framework/memory-ceiling.js";
@@ -90,6 +90,8 @@ interface PartialRun {
 
 /** A worker in this process; `deliver` takes values other workers push to it. */
 export interface LocalWorker extends WorkerInterface {
+  /** As WorkerInterface's, and the wait ends on any CallerSignal (the rendezvous needs no more). */
+  recvTensor(stepId: bigint, key: string, signal: CallerSignal): Promise<RendezvousValue>;
   deliver(stepId: bigint, key: string, value: RendezvousValue): void;
   /** Records resource changes not yet recorded (those of failed steps, closed sessions, Reset). */
   flushResources(): void;
@@ -149,7 +151,6 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
     async runGraph(req: RunGraphRequest): Promise<RunGraphResponse> {
       const { executor, device, sessionHandle } = graphs.lookup(req.graphHandle);
       const rdv = rendezvous.find(req.stepId);
-      const signal = abortSignalOf(req.signal); // kernels and the rendezvous take an AbortSignal
       const onAbort = () => rdv.abort(req.signal.reason as Error);
       if (req.signal.aborted) onAbort();
       else req.signal.addEventListener("abort", onAbort, { once: true });
@@ -157,7 +158,7 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
       try {
         const owned = req.sendOwned === true;
         for (const [key, tensor] of req.send) rdv.send(key, { tensor, isDead: false, owned });
-        const fetches = Promise.all(req.recvKeys.map((k) => rdv.recv(k, signal)));
+        const fetches = Promise.all(req.recvKeys.map((k) => rdv.recv(k, req.signal)));
         // If the executor fails, the rendezvous is aborted and `fetches` rejects too; observe it.
         fetches.catch(() => {});
         let run = req.isPartial ? partials.get(partialKey) : undefined;
@@ -165,7 +166,7 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
           const stats: StepStatsCollector | undefined = req.collectStepStats ? { nodes: [] } : undefined;
           const step: StepContext = {
             stepId: req.stepId,
-            signal,
+            signal: req.signal, // a CallerSignal as it is: kernels need no AbortSignal
             rendezvous: rdv,
             resources: resourcesFor(sessionHandle, device.name),
             device,

@@ -2,6 +2,7 @@
 // rendezvous per step id, shared by every partition of that step on this worker; the master's
 // feeds enter it and its fetches leave it.
 
+import type { CallerSignal } from "../framework/call-cancellation.js";
 import { aborted, cancelled } from "../framework/errors.js";
 import type { Rendezvous, RendezvousValue } from "../framework/rendezvous.js";
 
@@ -55,7 +56,7 @@ export function createLocalRendezvous(rOptions: LocalRendezvousOptions = {}): Re
   const waiters = new Map<string, Waiter[]>();
   const consumed = new Set<string>();
   /** Waiters (→ their key) that each recv signal cancels. */
-  const cancellable = new Map<AbortSignal, Map<Waiter, string>>();
+  const cancellable = new Map<CallerSignal, Map<Waiter, string>>();
   const dropWaiter = (key: string, waiter: Waiter) => {
     const l = waiters.get(key);
     const i = l?.indexOf(waiter) ?? -1;

@@ -9,6 +9,7 @@
 // thread"): its durable state is its flags, its insertion index, the incomplete tuples and the
 // ready queue's elements in heap order; its tensors count in the server's memory ceiling.
 
+import type { CallerSignal } from "../../framework/call-cancellation.js";
 import { cancelled, invalidArgument, outOfRange } from "../../framework/errors.js";
 import { shapeString, Tensor, type TensorData } from "../../framework/tensor.js";
 import { DataType } from "../../framework/types.js";
@@ -146,7 +147,7 @@ export class Barrier {
   }
 
   /** BarrierTakeMany: [indices, keys, components…] of `n` ready tuples (fewer if allowed). */
-  takeMany(n: number, allowSmallBatch: boolean, signal?: AbortSignal): Promise<Tuple> {
+  takeMany(n: number, allowSmallBatch: boolean, signal?: CallerSignal): Promise<Tuple> {
     let deliver = n;
     if (this.closed) {
       let available = this.ready.size();

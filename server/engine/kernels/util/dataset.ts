@@ -10,6 +10,7 @@
 // charged to the step that builds it (withStepMemory), and tensors a function returns are charged to
 // the step once they leave the call (adoptTensors).
 
+import { throwIfAborted } from "../../framework/call-cancellation.js";
 import { invalidArgument, isTfError, TfCode } from "../../framework/errors.js";
 import type { AttrMap } from "../../framework/op-def.js";
 import { getAttrList, getAttrTypeList } from "../../framework/op-def.js";
@@ -255,7 +256,7 @@ const lastYield = new WeakMap<StepContext, number>();
  */
 export async function checkpoint(ictx: IteratorContext): Promise<void> {
   const { step } = ictx;
-  step.signal.throwIfAborted();
+  throwIfAborted(step.signal);
   const now = performance.now();
   const last = lastYield.get(step);
   if (last === undefined) {
@@ -265,7 +266,7 @@ export async function checkpoint(ictx: IteratorContext): Promise<void> {
   if (now - last < YIELD_EVERY_MS) return;
   await new Promise<void>((resolve) => setImmediate(resolve));
   lastYield.set(step, performance.now());
-  step.signal.throwIfAborted();
+  throwIfAborted(step.signal);
 }
 
 // ---- functions ---------------------------------------------------------------------------------

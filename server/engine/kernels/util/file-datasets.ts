@@ -10,6 +10,7 @@
 import { createReadStream } from "node:fs";
 import type { Readable } from "node:stream";
 import { createGunzip, createInflate } from "node:zlib";
+import { throwIfAborted } from "../../framework/call-cancellation.js";
 import { invalidArgument } from "../../framework/errors.js";
 import { type FileSandbox, fileError, requireFileSandbox } from "../../framework/file-sandbox.js";
 import type { OpKernelContext } from "../../framework/op-kernel.js";
@@ -127,7 +128,7 @@ export class ByteStream {
       left -= take;
       this.offset += take;
     }
-    ictx.step.signal.throwIfAborted();
+    throwIfAborted(ictx.step.signal);
     return true;
   }
 

@@ -11,6 +11,7 @@
 // timeout, client gone, another partition failed). A cancelled DequeueMany keeps what it had
 // already taken out of the queue, as TF's does.
 
+import type { CallerSignal } from "../../framework/call-cancellation.js";
 import { cancelled, invalidArgument, isTfError, outOfRange, type TfError } from "../../framework/errors.js";
 import { numElements, shapeString, Tensor, type TensorData } from "../../framework/tensor.js";
 import { type DataType, dataTypeString } from "../../framework/types.js";
@@ -227,7 +228,7 @@ export abstract class Queue {
   private addAttempt(
     list: Attempt[],
     requested: number,
-    signal: AbortSignal | undefined,
+    signal: CallerSignal | undefined,
     what: "Enqueue" | "Dequeue",
     run: (a: Attempt) => Run,
   ): Promise<Tuple | undefined> {
@@ -307,7 +308,7 @@ export abstract class Queue {
 
   // ---- Operations ----
 
-  async enqueue(tuple: Tuple, signal?: AbortSignal): Promise<void> {
+  async enqueue(tuple: Tuple, signal?: CallerSignal): Promise<void> {
     await this.addAttempt(this.enqueueAttempts, 1, signal, "Enqueue", (a) => {
       if (this.closed) return this.closedForEnqueue(a);
       if (this.size() >= this.capacity) return Run.NoProgress;
@@ -317,7 +318,7 @@ export abstract class Queue {
     });
   }
 
-  async enqueueMany(tuple: Tuple, signal?: AbortSignal): Promise<void> {
+  async enqueueMany(tuple: Tuple, signal?: CallerSignal): Promise<void> {
     const batch = tuple[0]!.shape[0]!;
     if (batch === 0) return;
     await this.addAttempt(this.enqueueAttempts, batch, signal, "Enqueue", (a) => {
@@ -342,7 +343,7 @@ export abstract class Queue {
   /** A check of one element as it enters (PriorityQueue: a scalar priority). */
   protected checkElement(_tuple: Tuple): void {}
 
-  async dequeue(signal?: AbortSignal): Promise<Tuple> {
+  async dequeue(signal?: CallerSignal): Promise<Tuple> {
     const r = await this.addAttempt(this.dequeueAttempts, 1, signal, "Dequeue", (a) => {
       const size = this.size();
       if (this.closed && size === 0) return this.insufficient(a, size);
@@ -359,7 +360,7 @@ export abstract class Queue {
   }
 
   /** TryDequeueMany: n elements, or with allowSmallBatch (DequeueUpTo) fewer once closed. */
-  async dequeueMany(n: number, allowSmallBatch: boolean, signal?: AbortSignal): Promise<Tuple> {
+  async dequeueMany(n: number, allowSmallBatch: boolean, signal?: CallerSignal): Promise<Tuple> {
     this.checkDequeueMany();
     if (n === 0) return this.dtypes.map((dt, i) => Tensor.zeros(dt, [0, ...this.batchRowShape(i, [])]));
     const r = await this.addAttempt(this.dequeueAttempts, n, signal, "Dequeue", (a) =>
@@ -414,7 +415,7 @@ export abstract class Queue {
    * QueueBase::Close: with cancel_pending_enqueues, closes now and fails every blocked enqueue;
    * otherwise the close waits its turn behind the pending enqueues, and closing twice is CANCELLED.
    */
-  async close(cancelPendingEnqueues: boolean, signal?: AbortSignal): Promise<void> {
+  async close(cancelPendingEnqueues: boolean, signal?: CallerSignal): Promise<void> {
     if (cancelPendingEnqueues) {
       this.closed = true;
       const pending = this.enqueueAttempts.splice(0);

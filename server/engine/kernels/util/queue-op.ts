@@ -9,6 +9,7 @@
 // so the resource is keyed by the session, which owns it (released when the session closes), and
 // the "_<id>_<node>" name TF's messages print is given when the queue is made.
 
+import type { CallerSignal } from "../../framework/call-cancellation.js";
 import { invalidArgument } from "../../framework/errors.js";
 import {
   type AttrMap,
@@ -213,7 +214,7 @@ export function componentInputs(ctx: OpKernelContext): Tensor[] {
  */
 export function enqueueOpConfigs(
   name: string,
-  put: (queue: Queue, tuple: Tensor[], signal: AbortSignal) => Promise<void>,
+  put: (queue: Queue, tuple: Tensor[], signal: CallerSignal) => Promise<void>,
 ): [v2: KernelConfig, ref: KernelConfig] {
   const attrs = ["Tcomponents: list(type) >= 1", "timeout_ms: int = -1"];
   const create = (c: OpKernelConstruction) => {

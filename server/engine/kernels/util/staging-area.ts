@@ -9,6 +9,7 @@
 // worker thread"): its durable state is its bounds and its tuples, and its tuples count in the
 // server's memory ceiling (kernels/util/durable-resources.ts).
 
+import type { CallerSignal } from "../../framework/call-cancellation.js";
 import { cancelled, isTfError, resourceExhausted } from "../../framework/errors.js";
 import type { Tensor } from "../../framework/tensor.js";
 import { DataType } from "../../framework/types.js";
@@ -62,7 +63,7 @@ export class StagingArea {
   }
 
   /** Stage: waits while the area is full, then appends `tuple`. */
-  put(tuple: StagedTuple, signal?: AbortSignal): Promise<void> {
+  put(tuple: StagedTuple, signal?: CallerSignal): Promise<void> {
     const bytes = tupleBytes(tuple);
     if (this.memoryLimit > 0 && bytes > this.memoryLimit) {
       return Promise.reject(
@@ -81,7 +82,7 @@ export class StagingArea {
   }
 
   /** Unstage: waits for a tuple and takes the oldest. */
-  async get(signal?: AbortSignal): Promise<StagedTuple> {
+  async get(signal?: CallerSignal): Promise<StagedTuple> {
     let out: StagedTuple | undefined;
     await this.waiters.when(signal, () => {
       const t = this.tuples.shift();
@@ -94,7 +95,7 @@ export class StagingArea {
   }
 
   /** StagePeek: waits until there is a tuple at `index` and returns it, leaving it in place. */
-  async peek(index: number, signal?: AbortSignal): Promise<StagedTuple> {
+  async peek(index: number, signal?: CallerSignal): Promise<StagedTuple> {
     let out: StagedTuple | undefined;
     await this.waiters.when(signal, () => {
       out = this.tuples[index];
@@ -135,7 +136,7 @@ export class StagingArea {
 export class Waiters {
   private readonly list: Waiter[] = [];
 
-  when(signal: AbortSignal | undefined, attempt: () => boolean): Promise<void> {
+  when(signal: CallerSignal | undefined, attempt: () => boolean): Promise<void> {
     if (signal?.aborted) return Promise.reject(reasonOf(signal));
     if (attempt()) {
       this.wake();
@@ -174,6 +175,6 @@ export class Waiters {
   }
 }
 
-function reasonOf(signal: AbortSignal | undefined): unknown {
+function reasonOf(signal: CallerSignal | undefined): unknown {
   return isTfError(signal?.reason) ? signal.reason : cancelled("Staging area operation was cancelled");
 }

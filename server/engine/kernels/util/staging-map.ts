@@ -12,6 +12,7 @@
 // when a put waits; what the memory ceiling counts is what the map actually holds
 // (durable-resources.ts). Waits end with their step, unlike TF's.
 
+import type { CallerSignal } from "../../framework/call-cancellation.js";
 import { internal, invalidArgument, resourceExhausted } from "../../framework/errors.js";
 import { shapeString, type Tensor } from "../../framework/tensor.js";
 import { DataType } from "../../framework/types.js";
@@ -57,7 +58,7 @@ export class StagingMap {
   }
 
   /** MapStage: waits while the map is full, then puts `values` at `indices` of `key`'s tuple. */
-  async put(key: bigint, indices: readonly number[], values: readonly Tensor[], signal?: AbortSignal) {
+  async put(key: bigint, indices: readonly number[], values: readonly Tensor[], signal?: CallerSignal) {
     checkOrdering(indices);
     const bytes = bytesOf(values);
     if (this.memoryLimit > 0 && bytes > this.memoryLimit) {
@@ -122,7 +123,7 @@ export class StagingMap {
     key: bigint,
     indices: readonly number[],
     copy: boolean,
-    signal?: AbortSignal,
+    signal?: CallerSignal,
   ): Promise<Tensor[]> {
     checkOrdering(indices);
     await this.waiters.when(signal, () => this.complete.has(key));
@@ -140,7 +141,7 @@ export class StagingMap {
   }
 
   /** MapUnstageNoKey: waits for a complete tuple and takes the first (the smallest key if ordered). */
-  async takeAny(indices: readonly number[], signal?: AbortSignal): Promise<[bigint, Tensor[]]> {
+  async takeAny(indices: readonly number[], signal?: CallerSignal): Promise<[bigint, Tensor[]]> {
     checkOrdering(indices);
     await this.waiters.when(signal, () => this.complete.size > 0);
     const key = this.firstKey();

@@ -7,8 +7,10 @@
 // 3.5–4.8 µs to make one and 2–4 µs more to add and remove a listener, in a warm loop on the
 // benchmark VM, where a small RunStep costs the RPC thread about 150 µs in all (docs/benchmarks.md,
 // "Caller cancellation"). CallCancellation is that signal without the EventTarget machinery: a flag,
-// a reason and a short list of listeners. The step's own cancellation inside the engine stays an
-// AbortController: kernels, workers and Node APIs take its signal.
+// a reason and a short list of listeners. A step's cancellation on a device thread is one too
+// (worker/worker-thread-main.ts): kernels, the executor and the rendezvous read only these four
+// members, so a plain step makes no AbortController anywhere; abortSignalOf links a real
+// AbortSignal for the few places that need one (Node's APIs, RPC clients).
 
 /** An "abort" listener: a function, or an object whose handleEvent is called (as EventTarget does). */
 export type AbortListener = (() => void) | { handleEvent(): void };

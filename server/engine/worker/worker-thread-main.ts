@@ -5,6 +5,7 @@ import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 import { fromBinary } from "@bufbuild/protobuf";
 import { GraphDefSchema } from "../../../gen/tensorflow/core/framework/graph_pb.js";
 import type { Device } from "../device/device-set.js";
+import { CallCancellation } from "../framework/call-cancellation.js";
 import type { FileSandboxConfig } from "../framework/file-sandbox.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
 import { setMaxTensorBytes } from "../framework/tensor.js";
@@ -59,8 +60,13 @@ const outbox = createOutbox<FromWorker>((m) => port.postMessage(m));
 const post = (m: FromWorker) => outbox.post(m);
 let nextRemote = 0;
 const remoteWaits = new Map<number, { resolve(v: WireValue): void; reject(e: unknown): void }>();
-/** Per step: the controllers of its calls, aborted by an abortStep message. */
-const steps = new Map<bigint, Set<AbortController>>();
+/**
+ * Per step: the cancellations of its calls, aborted by an abortStep message. CallCancellations, not
+ * AbortControllers: the step's kernels, executor and rendezvous read no more than a CallerSignal,
+ * and a one-Const step cost a LocalWorker about 3× the CPU with an AbortController and its
+ * listeners (docs/benchmarks.md, "Caller cancellation").
+ */
+const steps = new Map<bigint, Set<CallCancellation>>();
 
 /** Direct channels to the other worker threads, by the devices they own. */
 const peers = new Map<string, MessagePort>();
@@ -132,9 +138,9 @@ function onPeerMessage(peer: MessagePort, m: PeerMessage): void {
     else w.resolve(m.value!);
     return;
   }
-  const c = stepController(m.stepId);
+  const c = stepCancellation(m.stepId);
   worker
-    .recvTensor(m.stepId, m.key, c.signal)
+    .recvTensor(m.stepId, m.key, c)
     .then(
       (v) => peer.postMessage({ op: "recvReply", id: m.id, value: toWireValue(v) } satisfies PeerMessage),
       (e: unknown) =>
@@ -143,8 +149,8 @@ function onPeerMessage(peer: MessagePort, m: PeerMessage): void {
     .finally(() => steps.get(m.stepId)?.delete(c));
 }
 
-function stepController(stepId: bigint): AbortController {
-  const c = new AbortController();
+function stepCancellation(stepId: bigint): CallCancellation {
+  const c = new CallCancellation();
   let set = steps.get(stepId);
   if (!set) {
     set = new Set();
@@ -162,7 +168,7 @@ async function handle(m: ToWorker): Promise<unknown> {
         graphDef: fromBinary(GraphDefSchema, m.graphDef),
       });
     case "runGraph": {
-      const c = stepController(m.stepId);
+      const c = stepCancellation(m.stepId);
       try {
         const res = await worker.runGraph({
           graphHandle: m.handle,
@@ -170,7 +176,7 @@ async function handle(m: ToWorker): Promise<unknown> {
           send: new Map(m.send.map(([k, t]) => [k, fromWireTensor(t)])),
           sendOwned: m.sendOwned,
           recvKeys: m.recvKeys,
-          signal: c.signal,
+          signal: c,
           isPartial: m.isPartial,
           isLastPartialRun: m.isLastPartialRun,
           collectStepStats: m.collectStepStats,
@@ -187,9 +193,9 @@ async function handle(m: ToWorker): Promise<unknown> {
       }
     }
     case "recvTensor": {
-      const c = stepController(m.stepId);
+      const c = stepCancellation(m.stepId);
       try {
-        return toWireValue(await worker.recvTensor(m.stepId, m.key, c.signal));
+        return toWireValue(await worker.recvTensor(m.stepId, m.key, c));
       } finally {
         steps.get(m.stepId)?.delete(c);
       }

@@ -25,7 +25,13 @@ import {
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from "fastify";
 import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import { tfCodeName } from "./engine/framework/errors.js";
-import { type RpcEncoding, type RpcLabels, type RpcProtocol, RpcTally } from "./rpc-tally.js";
+import {
+  type RpcEncoding,
+  type RpcLabels,
+  type RpcProtocol,
+  RpcTally,
+  type RpcTallyEntry,
+} from "./rpc-tally.js";
 
 export type { RpcEncoding, RpcProtocol } from "./rpc-tally.js";
 
@@ -134,8 +140,8 @@ function bodyFailure(message: unknown): LoggedFailure | undefined {
 
 /** What we know about one request while it runs. */
 interface CallRecord {
-  /** Set for requests to an RPC route. */
-  readonly rpc: RpcLabels | undefined;
+  /** Set for requests to an RPC route: its tally entry, counted as started, with its labels. */
+  readonly rpc: RpcTallyEntry | undefined;
   /** The final code, once the interceptor has seen the call end. */
   code: string | undefined;
   /** The failure the interceptor saw: the call's error, or a RunStep's status in its body. */
@@ -235,13 +241,14 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
 
   /** Records a finished RPC and writes its log line (one implementation for both transports). */
   const finishRpc = (
-    rpc: RpcLabels,
+    counted: RpcTallyEntry,
     code: string,
     failure: LoggedFailure | undefined,
     ms: number,
     log: RpcLog,
   ) => {
-    tally.ended(rpc, code, ms / 1000);
+    tally.ended(counted, code, ms / 1000);
+    const rpc = counted.labels;
     const line = {
       rpc: `/${rpc.service}/${rpc.method}`,
       protocol: rpc.protocol,
@@ -281,12 +288,14 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
         route === undefined
           ? undefined
           : { ...route, ...rpcProtocolOf(request.method, request.headers["content-type"], request.url) };
-      const record: CallRecord = { rpc, code: undefined, failure: undefined, trailerStatus: undefined };
+      const record: CallRecord = {
+        rpc: rpc === undefined ? undefined : tally.started(rpc),
+        code: undefined,
+        failure: undefined,
+        trailerStatus: undefined,
+      };
       records.set(request, record);
-      if (rpc !== undefined) {
-        tally.started(rpc);
-        if (rpc.protocol === "grpc") captureTrailerStatus(reply.raw, record);
-      }
+      if (rpc?.protocol === "grpc") captureTrailerStatus(reply.raw, record);
       reply.raw.once("close", () => finish(request, reply, record));
     },
     contextValues(request) {
@@ -316,8 +325,13 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
         encoding: protocol.encoding,
       };
       const start = performance.now();
-      tally.started(rpc);
-      const record: CallRecord = { rpc, code: undefined, failure: undefined, trailerStatus: undefined };
+      const counted = tally.started(rpc);
+      const record: CallRecord = {
+        rpc: counted,
+        code: undefined,
+        failure: undefined,
+        trailerStatus: undefined,
+      };
       return {
         succeeded(message) {
           record.code = "ok";
@@ -329,7 +343,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
         },
         end() {
           const ms = Math.round((performance.now() - start) * 1000) / 1000;
-          finishRpc(rpc, record.code ?? "canceled", record.failure, ms, log);
+          finishRpc(counted, record.code ?? "canceled", record.failure, ms, log);
         },
       };
     },

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Counter, Histogram, Registry } from "prom-client";
-import { type RpcLabels, RpcTally } from "./rpc-tally.js";
+import { type RpcLabels, RpcTally, type RpcTallyEntry } from "./rpc-tally.js";
 
 const names = {
   started: { name: "t_started_total", help: "Started." },
@@ -36,7 +36,13 @@ function tallied() {
   const registry = new Registry();
   const tally = new RpcTally(names);
   tally.register(registry);
-  return { registry, started: (l: RpcLabels) => tally.started(l), ended: tally.ended.bind(tally) };
+  // A call ends on the entry its start handed back, as the server's calls do (metrics.ts).
+  const open = new Map<RpcLabels, RpcTallyEntry>();
+  return {
+    registry,
+    started: (l: RpcLabels) => open.set(l, tally.started(l)),
+    ended: (l: RpcLabels, code: string, s: number) => tally.ended(open.get(l)!, code, s),
+  };
 }
 
 const runStep: RpcLabels = {

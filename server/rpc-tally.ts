@@ -5,9 +5,10 @@
 // names and hash it into a string of the sorted names and values on every call: about 6 µs for the
 // three per-call updates in a warm loop, and more in a busy server, where each leaves garbage too
 // (docs/benchmarks.md, "RPC metrics"). A small RunStep costs the RPC thread about 150 µs in all.
-// Here a call finds its label set's entry through a Map keyed by one joined string and adds to
-// numbers; the exposition is built at scrape time in prom-client's own value format, so the
-// registry prints it exactly as it printed prom-client's metrics.
+// Here a call finds its label set's entry once, when it starts, through a Map keyed by one joined
+// string, and adds to that entry's numbers then and when it ends; the exposition is built at scrape
+// time in prom-client's own value format, so the registry prints it exactly as it printed
+// prom-client's metrics.
 
 import type { Registry } from "prom-client";
 
@@ -22,9 +23,12 @@ export interface RpcLabels {
   encoding: RpcEncoding;
 }
 
-/** One label set's numbers. */
-interface TallyEntry {
+/** One label set's numbers: what `started` hands back for `ended` to add to. */
+export interface RpcTallyEntry {
   readonly labels: RpcLabels;
+  readonly key: string;
+  /** The tally's reset count when the entry was made: a reset leaves the entry behind. */
+  readonly generation: number;
   started: number;
   /** Calls ended, by final code. */
   readonly handled: Map<string, number>;
@@ -58,17 +62,22 @@ export interface RpcMetricNames {
 }
 
 export class RpcTally {
-  private readonly entries = new Map<string, TallyEntry>();
+  private readonly entries = new Map<string, RpcTallyEntry>();
+  private generation = 0;
 
   constructor(private readonly names: RpcMetricNames) {}
 
-  started(labels: RpcLabels): void {
-    this.entry(labels).started++;
+  /** A call started; the entry it returns is the one to pass to `ended` for that call. */
+  started(labels: RpcLabels): RpcTallyEntry {
+    const e = this.entryFor(labels);
+    e.started++;
+    return e;
   }
 
-  /** A call ended with `code` ("ok" or an error code) after `seconds`. */
-  ended(labels: RpcLabels, code: string, seconds: number): void {
-    const e = this.entry(labels);
+  /** A call ended with `code` ("ok" or an error code) after `seconds`; `entry` is its start's. */
+  ended(entry: RpcTallyEntry, code: string, seconds: number): void {
+    // A call that spans a reset is counted in a new entry, as if it had started after the reset.
+    const e = entry.generation === this.generation ? entry : this.entryByKey(entry.key, entry.labels);
     e.handled.set(code, (e.handled.get(code) ?? 0) + 1);
     const bounds = this.names.duration.buckets;
     let slot = 0;
@@ -87,12 +96,29 @@ export class RpcTally {
     }
   }
 
-  private entry(labels: RpcLabels): TallyEntry {
-    const key = `${labels.service}\n${labels.method}\n${labels.protocol}\n${labels.encoding}`;
+  /** The entry of a label set, made on its first call (and again after a reset). */
+  private entryFor(labels: RpcLabels): RpcTallyEntry {
+    return this.entryByKey(
+      `${labels.service}\n${labels.method}\n${labels.protocol}\n${labels.encoding}`,
+      labels,
+    );
+  }
+
+  private entryByKey(key: string, labels: RpcLabels): RpcTallyEntry {
     let e = this.entries.get(key);
     if (e === undefined) {
       const buckets = new Float64Array(this.names.duration.buckets.length + 1);
-      e = { labels: { ...labels }, started: 0, handled: new Map(), buckets, sum: 0, count: 0 };
+      const generation = this.generation;
+      e = {
+        labels: { ...labels },
+        key,
+        generation,
+        started: 0,
+        handled: new Map(),
+        buckets,
+        sum: 0,
+        count: 0,
+      };
       this.entries.set(key, e);
     }
     return e;
@@ -146,13 +172,16 @@ export class RpcTally {
           labels: { ...v.labels, ...sharedLabels },
         })),
       }),
-      reset: () => this.entries.clear(),
+      reset: () => {
+        this.entries.clear();
+        this.generation++;
+      },
     };
   }
 }
 
 /** A histogram's values as prom-client exports them: cumulative buckets, +Inf, sum and count. */
-function histogramValues(name: string, bounds: readonly number[], e: TallyEntry): ExportedValue[] {
+function histogramValues(name: string, bounds: readonly number[], e: RpcTallyEntry): ExportedValue[] {
   const sharedLabels = { ...e.labels };
   const values: ExportedValue[] = [];
   let cumulative = 0;

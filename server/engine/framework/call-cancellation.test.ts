@@ -101,8 +101,17 @@ describe("throwIfAborted", () => {
     for (const signal of [controller.signal, cancellation]) throwIfAborted(signal);
     controller.abort(reason);
     cancellation.abort(reason);
-    assert.throws(() => controller.signal.throwIfAborted(), (e) => e === reason);
-    assert.throws(() => throwIfAborted(controller.signal), (e) => e === reason);
-    assert.throws(() => throwIfAborted(cancellation), (e) => e === reason);
+    assert.throws(
+      () => controller.signal.throwIfAborted(),
+      (e) => e === reason,
+    );
+    assert.throws(
+      () => throwIfAborted(controller.signal),
+      (e) => e === reason,
+    );
+    assert.throws(
+      () => throwIfAborted(cancellation),
+      (e) => e === reason,
+    );
   });
 });

@@ -3,7 +3,9 @@
 // 3 s of the measured load, and prints the bytes allocated per RunStep, counted from the server's
 // own /metrics. Allocation per call is the steadier figure on a loaded machine: CPU time swings
 // with the neighbours, the bytes a call allocates do not (docs/benchmarks.md, "Balancing the RPC
-// loop"). The profile is written to FILE (open it in Chrome DevTools, Memory tab).
+// loop"). The profile is written to FILE (open it in Chrome DevTools, Memory tab). With
+// TFGATE_ALLOC_PROMOTED set, objects a scavenge collected are left out: what remains is what
+// survived into the old generation (promoted, to be found by a mark-compact), by allocation site.
 
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector";
@@ -38,7 +40,7 @@ function sample(session: Session, before: number): void {
   session.post("HeapProfiler.startSampling", {
     samplingInterval: 2048,
     includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
+    includeObjectsCollectedByMinorGC: process.env.TFGATE_ALLOC_PROMOTED === undefined,
   });
   setTimeout(() => {
     session.post("HeapProfiler.stopSampling", (error, result) => {

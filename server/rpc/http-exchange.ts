@@ -11,6 +11,7 @@
 
 import type http from "node:http";
 import type http2 from "node:http2";
+import type { Readable } from "node:stream";
 
 export interface HttpExchange {
   /** The request's headers (lowercase names; HTTP/2 pseudo-headers included). */
@@ -37,6 +38,27 @@ export interface HttpExchange {
 
 const noop = (): void => {};
 
+/**
+ * How both versions read a request body: off a Readable (the HTTP/2 stream itself, or the HTTP/1.1
+ * request), whose "end" comes once, so its listener is added with `on`, without a once-wrapper.
+ */
+abstract class BodyExchange {
+  constructor(private readonly body: Readable) {}
+
+  onData(listener: (chunk: Buffer) => void): void {
+    this.body.on("data", listener);
+  }
+
+  onEnd(listener: () => void): void {
+    this.body.on("end", listener);
+  }
+
+  discardBody(): void {
+    this.body.removeAllListeners("data");
+    this.body.resume();
+  }
+}
+
 /** An HTTP/2 stream as an exchange. */
 export function http2Exchange(
   stream: http2.ServerHttp2Stream,
@@ -53,27 +75,15 @@ export function http2Exchange(
  * (docs/benchmarks.md, "Balancing the RPC loop"). A stream emits "end" and "close" once each, so
  * their listeners are added with `on`, without a once-wrapper.
  */
-class Http2Exchange implements HttpExchange {
+class Http2Exchange extends BodyExchange implements HttpExchange {
   readonly remoteAddress: string | undefined;
 
   constructor(
     private readonly stream: http2.ServerHttp2Stream,
     readonly headers: http2.IncomingHttpHeaders,
   ) {
+    super(stream);
     this.remoteAddress = stream.session?.socket?.remoteAddress;
-  }
-
-  onData(listener: (chunk: Buffer) => void): void {
-    this.stream.on("data", listener);
-  }
-
-  onEnd(listener: () => void): void {
-    this.stream.on("end", listener);
-  }
-
-  discardBody(): void {
-    this.stream.removeAllListeners("data");
-    this.stream.resume();
   }
 
   onClose(listener: () => void): void {
@@ -149,29 +159,17 @@ export function http1Exchange(req: http.IncomingMessage, res: http.ServerRespons
  * request's "end" and the response's "close" come once each, so their listeners are added with
  * `on`, without a once-wrapper.
  */
-class Http1Exchange implements HttpExchange {
+class Http1Exchange extends BodyExchange implements HttpExchange {
   readonly headers: http.IncomingHttpHeaders;
   readonly remoteAddress: string | undefined;
 
   constructor(
-    private readonly req: http.IncomingMessage,
+    req: http.IncomingMessage,
     private readonly res: http.ServerResponse,
   ) {
+    super(req);
     this.headers = req.headers;
     this.remoteAddress = req.socket.remoteAddress;
-  }
-
-  onData(listener: (chunk: Buffer) => void): void {
-    this.req.on("data", listener);
-  }
-
-  onEnd(listener: () => void): void {
-    this.req.on("end", listener);
-  }
-
-  discardBody(): void {
-    this.req.removeAllListeners("data");
-    this.req.resume();
   }
 
   onClose(listener: () => void): void {

@@ -42,6 +42,9 @@ const corner = [
   }),
 ];
 
+/** v · v, v = Fill(x) read by both of the MatMul's inputs, and the product's corner. */
+const vTimesV = [dims, scalar("x"), fill("v", "x"), binary("mm", "MatMul", "v", "v"), ...corner];
+
 const feedScalar = (name: string, v: number) => ({
   name: `${name}:0`,
   tensor: tensorProto(DataType.DT_FLOAT, [], [v]),
@@ -139,13 +142,7 @@ for (const workerThreads of [false, true]) {
 
     test("a MatMul's operand and product, each read by one node, come back; the corner stays exact", async () => {
       // v · v where every element of v is x: each element of the product is side · x².
-      const run = await session(master(), [
-        dims,
-        scalar("x"),
-        fill("v", "x"),
-        binary("mm", "MatMul", "v", "v"),
-        ...corner,
-      ]);
+      const run = await session(master(), vTimesV);
       for (let step = 1; step <= 5; step++) {
         const res = await run({ feed: [feedScalar("x", step / 2)], fetch: ["corner:0"] });
         assertAll(floats(res, 0), side * (step / 2) ** 2, `step ${step}`);
@@ -156,13 +153,7 @@ for (const workerThreads of [false, true]) {
 
     test("in the thread's pool: a product read by one node comes back, an operand read twice does not", async () => {
       // v feeds both of the MatMul's inputs: two readers. The product is read by the Slice alone.
-      const run = await session(master(), [
-        dims,
-        scalar("x"),
-        fill("v", "x"),
-        binary("mm", "MatMul", "v", "v"),
-        ...corner,
-      ]);
+      const run = await session(master(), vTimesV);
       drainPool();
       await run({ feed: [feedScalar("x", 1)], fetch: ["corner:0"] });
       assert.equal(tensorStoragePool.heldBytes, bytes, "the product, once the Slice has run");

@@ -72,13 +72,24 @@ function runDriver(args: string[]): Promise<Outcome[]> {
 /**
  * The root causes in a TF client's error text: each "From /job:…/task:N:" block's message, up to
  * the node annotation. TF's master reports every error that reached it before it cancelled the
- * other partitions, so which tasks appear is a race in TF itself; the causes are not.
+ * other partitions, so which tasks appear is a race in TF itself; the causes are not, but for the
+ * cancellations in raceCauses, which are left out.
  */
 function rootCauses(message: string): Set<string> {
   const out = new Set<string>();
-  for (const m of message.matchAll(/From \/job:\w+\/replica:0\/task:\d+:\n([^\n]*)/g)) out.add(m[1]!);
+  for (const m of message.matchAll(/From \/job:\w+\/replica:0\/task:\d+:\n([^\n]*)/g)) {
+    if (!raceCauses.has(m[1]!)) out.add(m[1]!);
+  }
   return out;
 }
+
+/**
+ * Causes that TF's own cluster reports or not from one run to the next: a task's recv from the
+ * failed task is cancelled by the master only if the failed task's error has not reached it
+ * first. An all-TF cluster (the reference) printed this one on a quiet machine and left it out in
+ * six runs of six under load, so neither side is held to it.
+ */
+const raceCauses = new Set(["RecvFromRemoteAsync is cancelled."]);
 
 function venvOrSkip(t: { skip(message: string): void }): boolean {
   const tf = tfAvailable();

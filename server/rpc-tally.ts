@@ -27,8 +27,6 @@ export interface RpcLabels {
 export interface RpcTallyEntry {
   readonly labels: RpcLabels;
   readonly key: string;
-  /** The tally's reset count when the entry was made: a reset leaves the entry behind. */
-  readonly generation: number;
   started: number;
   /** Calls ended, by final code. */
   readonly handled: Map<string, number>;
@@ -63,7 +61,6 @@ export interface RpcMetricNames {
 
 export class RpcTally {
   private readonly entries = new Map<string, RpcTallyEntry>();
-  private generation = 0;
 
   constructor(private readonly names: RpcMetricNames) {}
 
@@ -76,8 +73,9 @@ export class RpcTally {
 
   /** A call ended with `code` ("ok" or an error code) after `seconds`; `entry` is its start's. */
   ended(entry: RpcTallyEntry, code: string, seconds: number): void {
-    // A call that spans a reset is counted in a new entry, as if it had started after the reset.
-    const e = entry.generation === this.generation ? entry : this.entryByKey(entry.key, entry.labels);
+    // Looked up by the key its start built: a call that spans a reset (which drops every entry) is
+    // counted in a new entry, as if it had started after the reset.
+    const e = this.entryByKey(entry.key, entry.labels);
     e.handled.set(code, (e.handled.get(code) ?? 0) + 1);
     const bounds = this.names.duration.buckets;
     let slot = 0;
@@ -108,11 +106,9 @@ export class RpcTally {
     let e = this.entries.get(key);
     if (e === undefined) {
       const buckets = new Float64Array(this.names.duration.buckets.length + 1);
-      const generation = this.generation;
       e = {
         labels: { ...labels },
         key,
-        generation,
         started: 0,
         handled: new Map(),
         buckets,
@@ -172,10 +168,7 @@ export class RpcTally {
           labels: { ...v.labels, ...sharedLabels },
         })),
       }),
-      reset: () => {
-        this.entries.clear();
-        this.generation++;
-      },
+      reset: () => this.entries.clear(),
     };
   }
 }

@@ -20,6 +20,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import type { Compression } from "@connectrpc/connect/protocol";
 import type { AuthResult } from "../auth/authenticator.js";
 import { CallCancellation } from "../engine/framework/call-cancellation.js";
+import { SlotTable } from "../engine/framework/slot-table.js";
 import type { CallMemory } from "../engine/master/call-memory.js";
 import type { GatewayMetrics, RpcEncoding, RpcLog, RpcProtocol, RpcTracker } from "../metrics.js";
 import { requestBodyPool } from "./body-pool.js";
@@ -144,13 +145,16 @@ function callLog(log: RpcLog, prefix: string): RpcLog {
   return new CallLog(log, prefix, ++callsServed) as unknown as RpcLog;
 }
 
-/** Each in-flight call's way to end it for shutdown; all of them are called when `signal` aborts. */
-export type InFlightCalls = Set<(reason: unknown) => void>;
+/**
+ * Each in-flight call's way to end it for shutdown; all of them are called when `signal` aborts.
+ * A slot table, not a Set: an entry comes and goes with every call (framework/slot-table.ts).
+ */
+export type InFlightCalls = SlotTable<(reason: unknown) => void>;
 
 export function inFlightCalls(signal: AbortSignal): InFlightCalls {
-  const inFlight: InFlightCalls = new Set();
+  const inFlight: InFlightCalls = new SlotTable();
   signal.addEventListener("abort", () => {
-    for (const abort of inFlight) abort(signal.reason);
+    for (const abort of inFlight.values()) abort(signal.reason);
   });
   return inFlight;
 }
@@ -245,10 +249,10 @@ export function serveUnaryCall(
     controller.abort(reason);
     reply.error(reason);
   };
-  inFlight.add(shutdown);
+  const slot = inFlight.add(shutdown);
   source.onClose(() => {
     clearTimeout(timer);
-    inFlight.delete(shutdown);
+    inFlight.take(slot, shutdown);
     // Closed before the answer was written: the client reset the stream or dropped the connection,
     // and the engine's step is cancelled. After the answer there is nothing left to cancel (and no
     // error to build: a ConnectError captures a stack).

@@ -42,6 +42,7 @@ import { createFunctionLibrary, type FunctionLibrary } from "../framework/functi
 import { lookUpOp } from "../framework/op-def.js";
 import { createRendezvousKey, type RendezvousValue } from "../framework/rendezvous.js";
 import { runInSlices, type Sliced, scoped, YIELD_EVERY } from "../framework/slices.js";
+import { SlotTable } from "../framework/slot-table.js";
 import { type Tensor, withMaxTensorBytes } from "../framework/tensor.js";
 import { tensorFromProto } from "../framework/tensor-proto.js";
 import { BYTES_PER_ELEMENT, type DataType, dataTypeString } from "../framework/types.js";
@@ -181,9 +182,11 @@ interface PartialRunState {
 class StepCancellation {
   readonly controller = new CallCancellation();
   private readonly timer: NodeJS.Timeout | undefined;
+  /** Where `running` holds the controller. */
+  private readonly slot: number;
 
   constructor(
-    private readonly running: Set<CallCancellation>,
+    private readonly running: SlotTable<CallCancellation>,
     timeoutMs: number,
     private readonly signal: CallerSignal | undefined,
     private readonly abortReason: ((reason: unknown) => TfError | undefined) | undefined,
@@ -191,7 +194,7 @@ class StepCancellation {
     if (signal?.aborted) this.handleEvent();
     signal?.addEventListener("abort", this, { once: true });
     this.timer = timeoutMs > 0 ? setTimeout(StepCancellation.expire, timeoutMs, this) : undefined;
-    running.add(this.controller);
+    this.slot = running.add(this.controller);
   }
 
   private static expire(step: StepCancellation): void {
@@ -220,7 +223,7 @@ class StepCancellation {
 
   finish(): void {
     this.detachCaller();
-    this.running.delete(this.controller);
+    this.running.take(this.slot, this.controller);
   }
 }
 
@@ -358,10 +361,11 @@ export class MasterSession {
     { plan: RunPlan; options: CallableOptions; stale?: boolean }
   >();
   private nextCallable = 0n;
-  private readonly running = new Set<CallCancellation>();
+  /** The running steps' cancellations; a slot table, as steps come and go (framework/slot-table.ts). */
+  private readonly running = new SlotTable<CallCancellation>();
   /** Rendezvous keys of fetched tensors on the client device, by tensor name (see clientKey). */
   private readonly clientKeys = new Map<string, string>();
-  private readonly runningDone = new Set<Promise<unknown>>();
+  private readonly runningDone = new SlotTable<Promise<unknown>>();
   /** Remote workers that failed a step since they were last checked (see recoverRemotes). */
   private readonly suspectRemotes = new Set<WorkerInterface>();
   /** The session's counter for names of nodes added by partitioning (TF's next_node_id_). */
@@ -915,7 +919,7 @@ export class MasterSession {
           }),
       ),
     );
-    this.runningDone.add(work);
+    const slot = this.runningDone.add(work);
     try {
       const results = await work;
       // Plain loops: this runs on the RPC thread for every step (docs/benchmarks.md, "Balancing
@@ -939,7 +943,7 @@ export class MasterSession {
       if (controller.aborted && isTfError(controller.reason)) throw controller.reason;
       throw e;
     } finally {
-      this.runningDone.delete(work);
+      this.runningDone.take(slot, work);
     }
   }
 
@@ -963,7 +967,8 @@ export class MasterSession {
   }> {
     const p = plan.partitions[0]!;
     const isClient = plan.clientPartition === 0;
-    // `work` is read by its own callbacks only, which run after it is assigned.
+    // `work` and `slot` are read by its own callbacks only, which run after both are assigned.
+    let slot = -1;
     const work = p.worker
       .runGraph({
         graphHandle: p.handle,
@@ -977,7 +982,7 @@ export class MasterSession {
       })
       .then(
         (r) => {
-          this.runningDone.delete(work);
+          this.runningDone.take(slot, work);
           const stepStats: DeviceStepStats[] = [];
           if (r.stepStats) stepStats.push(r.stepStats);
           if (r.deviceStepStats) for (const s of r.deviceStepStats) stepStats.push(s);
@@ -988,7 +993,7 @@ export class MasterSession {
           return { recv: isClient ? r.recv : new Map<string, RendezvousValue>(), stepStats, partitionGraphs };
         },
         (e: unknown) => {
-          this.runningDone.delete(work);
+          this.runningDone.take(slot, work);
           const reason = controller.reason;
           if (controller.aborted && isTfError(reason)) throw reason;
           // Worker errors carry the task they came from, as TF's master reports them.
@@ -1003,7 +1008,7 @@ export class MasterSession {
           throw controller.reason;
         },
       );
-    this.runningDone.add(work);
+    slot = this.runningDone.add(work);
     return work;
   }
 
@@ -1359,8 +1364,8 @@ export class MasterSession {
     if (this.closed) return;
     this.closed = true;
     this.closeReason = reason;
-    for (const c of this.running) c.abort(reason);
-    await Promise.allSettled([...this.runningDone]);
+    for (const c of this.running.values()) c.abort(reason);
+    await Promise.allSettled([...this.runningDone.values()]);
     const plans = [...this.plans.values(), ...this.partialPlans.values()];
     this.plans.clear();
     this.partialPlans.clear();

@@ -26,6 +26,7 @@ import type { FileSandboxConfig } from "../framework/file-sandbox.js";
 import { resetSlot } from "../framework/memory-ceiling.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
 import { runInSlices } from "../framework/slices.js";
+import { SlotTable } from "../framework/slot-table.js";
 import { graphDefToBinarySliced } from "../graph/graph-def-wire.js";
 import { applyDurableChanges, type DurableRecord } from "../kernels/util/durable-resources.js";
 import { createNativeGuard, type NativeGuard, type NativeKernelConfig } from "../kernels/util/ort.js";
@@ -235,8 +236,11 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
   const label = `${options.task} (thread for ${options.devices.map((d) => d.name.replace(/^.*device:/, "")).join(", ")})`;
   let thread: Worker;
   let guard: NativeGuard;
-  let pending = new Map<number, Pending>();
-  let nextId = 0;
+  /**
+   * Calls waiting for the thread's reply; an entry's slot is its message id (the thread replies
+   * once per id). A slot table, since an entry comes and goes with every step (framework/slot-table.ts).
+   */
+  let pending = new SlotTable<Pending>();
   let closing = false;
   const graphs = new Map<string, RegisteredGraph>();
   /** Every worker session, so a restarted thread gets them again. */
@@ -285,7 +289,7 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
     });
   };
 
-  const died = (which: Worker, theirs: Map<number, Pending>, why: string) => {
+  const died = (which: Worker, theirs: SlotTable<Pending>, why: string) => {
     if (which !== thread) return;
     const error = unavailable(
       `Worker ${label} failed and was restarted (${why}); the steps running on it failed.`,
@@ -293,15 +297,14 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
     // Its steps died with it: what they held in the server's ceiling is free again.
     if (options.memoryCeiling !== undefined)
       resetSlot(options.memoryCeiling.share, options.memoryCeiling.slot);
-    for (const p of theirs.values()) p.reject(error);
-    theirs.clear();
+    for (const p of theirs.drain()) p.reject(error);
     // Messages still queued for the dead thread belong to the calls just failed.
     outbox.clear();
     for (const c of remoteAborts.values()) c.abort(error);
     remoteAborts.clear();
     if (closing) return;
     options.log("error", `worker ${label} died (${why}); restarting it`);
-    pending = new Map();
+    pending = new SlotTable();
     for (const g of graphs.values()) {
       g.threadHandle = undefined;
       g.ready = undefined;
@@ -322,9 +325,8 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
     switch (m.op) {
       case "reply": {
         if (isStopping(from)) return;
-        const p = pending.get(m.id);
+        const p = pending.take(m.id);
         if (!p) return;
-        pending.delete(m.id);
         if (m.error) p.reject(fromWireError(m.error));
         else p.resolve(m.result);
         return;
@@ -362,8 +364,7 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
         reject(unavailable(`Worker ${label} is shut down`));
         return;
       }
-      const id = nextId++;
-      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      const id = pending.add({ resolve: resolve as (v: unknown) => void, reject });
       post({ ...m, id } as ToWorker);
     });
 
@@ -410,8 +411,7 @@ export function createThreadWorker(options: ThreadWorkerOptions): ThreadWorker {
         return;
       }
       const step = new ThreadStep(req, resolve, reject, abortStep);
-      const id = nextId++;
-      pending.set(id, step);
+      const id = pending.add(step);
       req.signal.addEventListener("abort", step, { once: true });
       post(runGraphMessage(req, handle, id));
     });

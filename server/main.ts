@@ -18,6 +18,7 @@ import { type ConfigProto, ConfigProtoSchema } from "../gen/tensorflow/core/prot
 import { formatGraphDef, parseGraphDef } from "../web-client/graphdef-io.js";
 import { buildApp, reloadCredentials } from "./app.js";
 import type { AnonymousAccess, AuthOptions } from "./auth/authenticator.js";
+import { turnOffPretenuring } from "./engine/framework/young-generation.js";
 import { clusterDefFromJson, clusterTasks } from "./engine/master/cluster.js";
 import type { MasterOptions } from "./engine/master/master.js";
 import { type SessionClusterMode, sessionClusterModes } from "./engine/master/session-cluster.js";
@@ -189,6 +190,7 @@ export async function runCli(argv: readonly string[]): Promise<void> {
         .default(serverOptionDefaults.connectionIdleTimeoutMs),
     )
     .action((flags: ServeFlags) => {
+      turnOffPretenuring();
       serve = serveCommand(flags);
     });
   const serveCommandDef = program.commands.find((c) => c.name() === "serve")!;

@@ -13,6 +13,7 @@ import type { FastifyInstance } from "fastify";
 import { engineWorkersOf } from "./app.js";
 import type { AnonymousAccess, AuthOptions } from "./auth/authenticator.js";
 import { createDevices } from "./engine/device/device-set.js";
+import { turnOffPretenuring } from "./engine/framework/young-generation.js";
 import { registerAllKernels } from "./engine/kernels/register-all.js";
 import { createWorkers, resolveMasterOptions } from "./engine/master/master.js";
 import { createRemoteRendezvous } from "./engine/worker/remote-rendezvous.js";
@@ -120,6 +121,7 @@ export function addWorkerCommand(
         .env("TFGATE_ALLOW_ANONYMOUS"),
     )
     .action((flags: WorkerFlags) => {
+      turnOffPretenuring();
       onRun(workerCommand(flags));
     });
   program.addCommand(cmd);

@@ -53,6 +53,7 @@ import http2 from "node:http2";
 import type net from "node:net";
 import type tls from "node:tls";
 import type { FastifyServerFactory } from "fastify";
+import { renewStreamTables } from "./stream-table.js";
 
 /** Decides whether a new HTTP/2 stream is served outside Fastify (true: the claim took it). */
 export type Http2StreamClaim = (
@@ -270,9 +271,11 @@ function createOnePortServer(
     // which aborts their calls and cancels the steps, as a closed HTTP/1.1 socket does.
     session.socket.once("end", () => session.destroy());
     session.setTimeout(options.idleTimeoutMs, () => session.close());
-    session.on("stream", (stream: http2.ServerHttp2Stream) =>
-      limitStreamBody(stream, options.requestTimeoutMs),
-    );
+    const streamOpened = renewStreamTables(session);
+    session.on("stream", (stream: http2.ServerHttp2Stream) => {
+      limitStreamBody(stream, options.requestTimeoutMs);
+      streamOpened();
+    });
     if (closing) session.close();
   };
 

@@ -10,6 +10,7 @@
 // carries, until it is deleted or its container cleaned up.
 
 import { randomBytes } from "node:crypto";
+import { SlotMap } from "./slot-table.js";
 
 /**
  * A resource name no other worker thread of this process gives out (anonymous seed generators,
@@ -194,7 +195,7 @@ export interface StepContainers {
 }
 
 export function createStepContainers(): StepContainers {
-  const steps = new Map<bigint, { mgrs: Set<ResourceMgr>; users: number }>();
+  const steps = new SlotMap<bigint, { mgrs: Set<ResourceMgr>; users: number }>();
   return {
     acquire(stepId, mgr) {
       let entry = steps.get(stepId);

@@ -68,3 +68,55 @@ export class SlotTable<T> {
     return all;
   }
 }
+
+/**
+ * A Map for entries keyed from outside (a step id, say) that come and go at the same rate: the
+ * Map holds only each key's slot number, and the values live in a SlotTable, so a replaced hash
+ * table keeps keys and numbers at most, never the values (a step's rendezvous, its cancellations,
+ * its memory account). And every RENEW_EVERY removals the Map itself is made anew with the same
+ * entries: young again, its tables are replaced in the young generation, where they cost nothing,
+ * instead of piling up in the old one.
+ */
+export class SlotMap<K, V> {
+  static readonly RENEW_EVERY = 256;
+  private slotOf = new Map<K, number>();
+  private readonly table = new SlotTable<V>();
+  private removals = 0;
+
+  get size(): number {
+    return this.slotOf.size;
+  }
+
+  get(key: K): V | undefined {
+    const slot = this.slotOf.get(key);
+    return slot === undefined ? undefined : this.table.get(slot);
+  }
+
+  /** Sets `key`'s value (never undefined), replacing any it had. */
+  set(key: K, value: V): this {
+    const slot = this.slotOf.get(key);
+    if (slot !== undefined) this.table.take(slot);
+    this.slotOf.set(key, this.table.add(value));
+    return this;
+  }
+
+  /** Removes `key`'s entry; false when there was none. */
+  delete(key: K): boolean {
+    const slot = this.slotOf.get(key);
+    if (slot === undefined) return false;
+    this.slotOf.delete(key);
+    this.table.take(slot);
+    if (++this.removals % SlotMap.RENEW_EVERY === 0) this.slotOf = new Map(this.slotOf);
+    return true;
+  }
+
+  /** The values, in slot order. */
+  values(): IterableIterator<V> {
+    return this.table.values();
+  }
+
+  clear(): void {
+    this.slotOf.clear();
+    this.table.drain();
+  }
+}

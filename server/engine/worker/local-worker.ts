@@ -18,6 +18,7 @@ import { MemoryCeiling, type MemoryCeilingShare, resourceSlot } from "../framewo
 import type { StepContext, StepStatsCollector } from "../framework/op-kernel.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
 import { createStepContainers, releaseSessionResources } from "../framework/resource-mgr.js";
+import { SlotMap } from "../framework/slot-table.js";
 import {
   StepMemoryAccount,
   type Tensor,
@@ -271,7 +272,7 @@ function createStepAccounts(
   acquireAccount(stepId: bigint, device: Device): StepMemoryAccount | undefined;
   releaseAccount(stepId: bigint): void;
 } {
-  const accounts = new Map<bigint, { account: StepMemoryAccount; users: number }>();
+  const accounts = new SlotMap<bigint, { account: StepMemoryAccount; users: number }>();
   const ceiling =
     options.memoryCeiling === undefined
       ? undefined

@@ -5,6 +5,7 @@
 import type { CallerSignal } from "../framework/call-cancellation.js";
 import { aborted, cancelled } from "../framework/errors.js";
 import type { Rendezvous, RendezvousValue } from "../framework/rendezvous.js";
+import { SlotMap } from "../framework/slot-table.js";
 
 interface Waiter {
   resolve(v: RendezvousValue): void;
@@ -189,7 +190,8 @@ export interface RendezvousMgrOptions {
 const finishedStepsKept = 4096;
 
 export function createRendezvousMgr(options: RendezvousMgrOptions = {}): RendezvousMgr {
-  const table = new Map<bigint, Rendezvous>();
+  // A SlotMap: an entry per step, holding the step's values until it ends (framework/slot-table.ts).
+  const table = new SlotMap<bigint, Rendezvous>();
   const finished = new Set<bigint>();
   const { remoteRecv, remoteSend } = options;
   const find = (stepId: bigint): Rendezvous => {

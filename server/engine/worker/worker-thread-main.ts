@@ -8,6 +8,7 @@ import type { Device } from "../device/device-set.js";
 import { CallCancellation } from "../framework/call-cancellation.js";
 import type { FileSandboxConfig } from "../framework/file-sandbox.js";
 import type { RendezvousValue } from "../framework/rendezvous.js";
+import { SlotMap } from "../framework/slot-table.js";
 import { setMaxTensorBytes } from "../framework/tensor.js";
 import { registerAllKernels } from "../kernels/register-all.js";
 import type { DurableRecord } from "../kernels/util/durable-resources.js";
@@ -61,12 +62,13 @@ const post = (m: FromWorker) => outbox.post(m);
 let nextRemote = 0;
 const remoteWaits = new Map<number, { resolve(v: WireValue): void; reject(e: unknown): void }>();
 /**
- * Per step: the cancellations of its calls, aborted by an abortStep message. CallCancellations, not
+ * Per step: the cancellations of its calls, aborted by an abortStep message (a SlotMap: an entry per
+ * step, framework/slot-table.ts). CallCancellations, not
  * AbortControllers: the step's kernels, executor and rendezvous read no more than a CallerSignal,
  * and a one-Const step cost a LocalWorker about 3× the CPU with an AbortController and its
  * listeners (docs/benchmarks.md, "Caller cancellation").
  */
-const steps = new Map<bigint, Set<CallCancellation>>();
+const steps = new SlotMap<bigint, Set<CallCancellation>>();
 
 /** Direct channels to the other worker threads, by the devices they own. */
 const peers = new Map<string, MessagePort>();

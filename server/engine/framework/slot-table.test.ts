@@ -58,29 +58,39 @@ describe("SlotTable", () => {
   // and one out per call) keeps its removed entries alive through scavenges, so they are promoted.
   // The same churn through a Set grows the old generation by about 7 MiB here.
   test("entries churned through an old table are collected by scavenges, not promoted", () => {
-    const gc = gcExtension();
-    assert.ok(gc !== undefined, "V8's gc extension is available");
     const table = new SlotTable<{ payload: number[] }>();
-    gc({ type: "major", execution: "sync" });
-    gc({ type: "major", execution: "sync" });
-    const before = oldSpaceBytes();
     const live: { slot: number; value: { payload: number[] } }[] = [];
-    for (let i = 0; i < 20_000; i++) {
+    const grownKiB = oldGenerationGrowthKiB((i) => {
       const value = { payload: new Array<number>(32).fill(i) };
       live.push({ slot: table.add(value), value });
       if (live.length > 64) {
         const done = live.shift()!;
         table.take(done.slot, done.value);
       }
-      if (i % 5000 === 0) gc({ type: "minor", execution: "sync" });
-    }
-    gc({ type: "minor", execution: "sync" });
-    gc({ type: "minor", execution: "sync" });
-    const grownKiB = (oldSpaceBytes() - before) / 1024;
+    });
     assert.ok(grownKiB < 1024, `the old generation grew by ${grownKiB.toFixed(0)} KiB`);
     assert.equal(table.size, 64);
   });
 });
+
+/**
+ * How much the old generation grows (KiB) while `churn(i)` runs 20,000 times with a scavenge every
+ * 5,000, starting from a table already promoted by two full collections.
+ */
+function oldGenerationGrowthKiB(churn: (i: number) => void): number {
+  const gc = gcExtension();
+  assert.ok(gc !== undefined, "V8's gc extension is available");
+  gc({ type: "major", execution: "sync" });
+  gc({ type: "major", execution: "sync" });
+  const before = oldSpaceBytes();
+  for (let i = 0; i < 20_000; i++) {
+    churn(i);
+    if (i % 5000 === 0) gc({ type: "minor", execution: "sync" });
+  }
+  gc({ type: "minor", execution: "sync" });
+  gc({ type: "minor", execution: "sync" });
+  return (oldSpaceBytes() - before) / 1024;
+}
 
 function drainSorted(table: SlotTable<string>): string[] {
   return table.drain().sort();
@@ -109,20 +119,11 @@ describe("SlotMap", () => {
   });
 
   test("values churned through a map are collected by scavenges, not promoted", () => {
-    const gc = gcExtension();
-    assert.ok(gc !== undefined, "V8's gc extension is available");
     const map = new SlotMap<bigint, { payload: number[] }>();
-    gc({ type: "major", execution: "sync" });
-    gc({ type: "major", execution: "sync" });
-    const before = oldSpaceBytes();
-    for (let i = 0; i < 20_000; i++) {
+    const grownKiB = oldGenerationGrowthKiB((i) => {
       map.set(BigInt(i), { payload: new Array<number>(32).fill(i) });
       if (i >= 64) map.delete(BigInt(i - 64));
-      if (i % 5000 === 0) gc({ type: "minor", execution: "sync" });
-    }
-    gc({ type: "minor", execution: "sync" });
-    gc({ type: "minor", execution: "sync" });
-    const grownKiB = (oldSpaceBytes() - before) / 1024;
+    });
     // A plain Map grows the old generation by about 8 MiB here.
     assert.ok(grownKiB < 1024, `the old generation grew by ${grownKiB.toFixed(0)} KiB`);
     assert.equal(map.size, 64);

@@ -29,6 +29,7 @@ import type { HttpExchange } from "./http-exchange.js";
 import type { MasterCalls, RpcCall } from "./master-service.js";
 import { type EncodedMessage, encodeRunCallableResponse, encodeRunStepResponse } from "./run-step-codec.js";
 import { MasterServiceProtoPath, MasterServiceTfPath } from "./services.js";
+import { STEPS_PER_TURN, TurnQueue } from "./turn-queue.js";
 
 /** What every fast path needs to run a call. */
 export interface UnaryCallOptions {
@@ -270,7 +271,7 @@ export function serveUnaryCall(
       reply.error(tooLarge, false);
     }
   });
-  source.onEnd(() => {
+  const start = (): void => {
     if (reply.sent) return;
     const memory = body.pooledMemory();
     const callMemory: CallMemory = { reusable: false, returnFetches: undefined };
@@ -293,8 +294,21 @@ export function serveUnaryCall(
       (response) => reply.message(route, response, afterAnswer(callMemory, memory)),
       (error: unknown) => reply.error(error, invocation.handler),
     );
+  };
+  // A step-starting call waits its turn (turn-queue.ts); the rest start as soon as read.
+  source.onEnd(() => {
+    if (reply.sent) return;
+    if (startsStep.has(route.method)) stepStarts.push(start);
+    else start();
   });
 }
+
+/** The methods whose calls wait their turn in `stepStarts` (turn-queue.ts). */
+const startsStep: ReadonlySet<string> = new Set(["RunStep", "RunCallable"]);
+const stepStarts = new TurnQueue(STEPS_PER_TURN, (error) => {
+  // start() answers its own failures; this is a bug, and it must cost one call, not the queue.
+  process.emitWarning(`a queued call failed to start: ${String(error)}`);
+});
 
 /**
  * What to do once a successful answer's bytes have all gone to the socket, since the answer may

@@ -10,7 +10,7 @@
 //
 // Eight per turn, measured (docs/benchmarks.md, "Steps started a few per turn"): ListDevices' p50
 // beside 64 small RunSteps in flight went from 3.9 to 2.5 ms and its p99 from 11–12 to 8–10 ms, at
-// 0–4 % fewer RunSteps a second; four per turn cost a quarter of them, sixteen gained little.
+// 0–7 % fewer RunSteps a second; four per turn cost a quarter of them, sixteen gained little.
 
 /** Step-starting calls started per turn of the event loop. */
 export const STEPS_PER_TURN = 8;

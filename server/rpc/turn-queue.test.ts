@@ -8,7 +8,7 @@ test("jobs run in order, at most perTurn a turn, with other work between the tur
   const queue = new TurnQueue(3, (e) => assert.fail(String(e)));
   const ran: string[] = [];
   for (let i = 0; i < 7; i++) queue.push(() => ran.push(`job ${i}`));
-  assert.deepEqual(ran, [], "nothing runs in the turn that queued it");
+  assert.equal(ran.length, 0, "nothing runs in the turn that queued it");
   // Queued after the first batch's setImmediate: runs after it, before the second batch.
   setImmediate(() => ran.push("other"));
   await nextTurn();

@@ -299,16 +299,19 @@ export interface LatencySample {
   readonly firstError: string | undefined;
 }
 
+export interface LatencyProbe {
+  /** Settles with the first call: undefined when it was answered OK, else its error. */
+  readonly first: Promise<string | undefined>;
+  stop(): Promise<LatencySample>;
+}
+
 /**
  * Calls one gRPC method (empty request) over its own h2c connection every `intervalMs` (the next
  * call starts `intervalMs` after the previous one started, or when it ends if it took longer) until
- * stopped: how long a cheap call waits while the server is busy with other clients' load.
+ * stopped: how long a cheap call waits while the server is busy with other clients' load. The
+ * first call opens the connection and is not counted.
  */
-export function sampleLatency(
-  origin: string,
-  path: string,
-  intervalMs: number,
-): () => Promise<LatencySample> {
+export function sampleLatency(origin: string, path: string, intervalMs: number): LatencyProbe {
   const session = http2.connect(origin);
   session.on("error", () => {});
   const latenciesMs: number[] = [];
@@ -354,7 +357,15 @@ export function sampleLatency(
       });
       stream.end(lengthPrefixed(new Uint8Array(0)));
     });
+  const first = once().then(() => {
+    const error = errors > 0 ? firstError : undefined;
+    latenciesMs.length = 0;
+    errors = 0;
+    firstError = undefined;
+    return error;
+  });
   const loop = (async () => {
+    await first;
     while (!stopping) {
       const t0 = performance.now();
       await once();
@@ -362,10 +373,13 @@ export function sampleLatency(
       if (wait > 0 && !stopping) await new Promise((resolve) => setTimeout(resolve, wait));
     }
   })();
-  return async () => {
-    stopping = true;
-    await loop;
-    session.close();
-    return { latenciesMs, errors, firstError };
+  return {
+    first,
+    async stop() {
+      stopping = true;
+      await loop;
+      session.close();
+      return { latenciesMs, errors, firstError };
+    },
   };
 }

@@ -2,7 +2,7 @@
 // server and a plain @grpc/grpc-js server, all started by this run on loopback, loaded by the same
 // independent client (docs/benchmarks.md, "RunStep under h2load").
 //
-//   npm run bench:h2load -- [--rounds 5] [--seconds 1.2] [--budget 290] [--quick]
+//   npm run bench:h2load -- [--rounds 5] [--seconds 1.2] [--sample-seconds 3] [--budget 360] [--quick]
 //                           [--only small,feed4m,...] [--h2load /path/to/h2load] [--no-write]
 //
 // Rows (each figure the median of --rounds rounds, with its range; peers interleave within a round):
@@ -12,9 +12,11 @@
 //              gRPC-Web, Connect JSON), against TF's gRPC from the same round.
 //   feed4m     a 4 MiB float32 feed through Neg to a 4 MiB fetch, one stream: step time, tfgate vs TF.
 //   fetch64m   a 64 MiB fetch (Fill), one stream: GiB/s end to end, tfgate vs TF.
-//   + ListDevices p99, sampled every 20 ms over a separate connection during a second run of the
-//     small and feed4m loads in each round (the sampler's calls cost the server CPU, so the figures
-//     above come from the runs without it).
+//   + ListDevices p99, sampled every 20 ms over a separate connection during a second, longer run
+//     (--sample-seconds, default 3) of the small and feed4m loads in each round (the sampler's calls
+//     cost the server CPU, so the figures above come from the runs without it). The sampler is a
+//     process of its own at niceness -10 where the run may raise it (root), so that its figure is
+//     the server's wait and not the sampler's own wait for a core (bench/latency-sampler.ts).
 //
 // Method: for each server, a session is created over gRPC, the request bytes are written once to a
 // file, and h2load posts that file -n times (n sized by two warm-up runs to --seconds per run).
@@ -27,8 +29,8 @@
 // Server CPU time is utime + stime of the server's process (all threads) from /proc/<pid>/stat
 // around the run, divided by the calls.
 //
-// The default run takes about 4.5 minutes on a busy 2-core machine and never starts a round that
-// would end past --budget seconds (default 290, which keeps it within about 5 minutes); --quick
+// The default run takes about 5.5 minutes on a busy 2-core machine and never starts a round that
+// would end past --budget seconds (default 360, which keeps it within about 6 minutes); --quick
 // (one round of short runs) is a smoke check.
 
 import { spawn, spawnSync } from "node:child_process";
@@ -60,7 +62,8 @@ import {
   startTfgate,
   tfgateLaunch,
 } from "./h2load-servers.js";
-import { call, type LatencySample, type ProtocolName, protocols, sampleLatency } from "./h2load-wire.js";
+import { call, type LatencySample, type ProtocolName, protocols } from "./h2load-wire.js";
+import { startSampler } from "./latency-sampler.js";
 import {
   fmt,
   machineCpuMs,
@@ -91,6 +94,7 @@ const { values: flags } = parseArgs({
     h2load: { type: "string", default: process.env.H2LOAD ?? "h2load" },
     "no-write": { type: "boolean", default: false },
     budget: { type: "string" },
+    "sample-seconds": { type: "string" },
     help: { type: "boolean", default: false },
   },
 });
@@ -103,11 +107,16 @@ const config = {
   rounds: positive("rounds", flags.rounds ?? (flags.quick ? "1" : "5"), true),
   /** Target length of one measured h2load run; the request count is sized from a warm-up run. */
   seconds: positive("seconds", flags.seconds ?? (flags.quick ? "0.4" : "1.2")),
+  /**
+   * Target length of a run with the ListDevices sampler: long enough for a p99 of its own (150
+   * samples at the sampler's 20 ms, where a measured run gives some 60).
+   */
+  sampleSeconds: positive("sample-seconds", flags["sample-seconds"] ?? (flags.quick ? "0.4" : "3")),
   quick: flags.quick,
   only: flags.only?.split(",").filter((s) => s !== "") ?? [],
   h2load: flags.h2load,
   /** Seconds the whole run may take: a round that would end past it is not started. */
-  budgetSeconds: positive("budget", flags.budget ?? (flags.quick ? "150" : "290")),
+  budgetSeconds: positive("budget", flags.budget ?? (flags.quick ? "150" : "360")),
 };
 
 /** h2load's version line, or exit 2 with how to install it. */
@@ -420,6 +429,8 @@ interface Run {
    * the throughput and CPU figures come from the same case's run without it.
    */
   readonly listDevices: LatencySample | undefined;
+  /** The sampler's niceness (latency-sampler.ts): 0 where the run could not raise it. */
+  readonly samplerNiceness: number | undefined;
   readonly problems: readonly string[];
   /** A peer's failed run that a good retry replaced (the failure stays on record). */
   superseded?: true;
@@ -427,8 +438,8 @@ interface Run {
 
 /** One h2load run of a prepared case, measured and judged (`problems` empty when it is valid). */
 async function measure(p: Prepared, round: number, requests: number, sampled: boolean): Promise<Run> {
-  const stopSampler = sampled
-    ? sampleLatency(p.server.origin, listDevicesPath, listDevicesIntervalMs)
+  const sampler = sampled
+    ? await startSampler(p.server.origin, listDevicesPath, listDevicesIntervalMs)
     : undefined;
   const cpu0 = processCpuMs(p.server.pid);
   const machine0 = machineCpuMs();
@@ -444,7 +455,7 @@ async function measure(p: Prepared, round: number, requests: number, sampled: bo
   const cpu1 = processCpuMs(p.server.pid);
   const machine1 = machineCpuMs();
   const wallMs = performance.now() - wall0;
-  const listDevices = await stopSampler?.();
+  const listDevices = await sampler?.stop();
   if (listDevices !== undefined && listDevices.errors > 0) {
     problems.push(`ListDevices failed ${listDevices.errors} time(s) on the side: ${listDevices.firstError}`);
   }
@@ -474,6 +485,7 @@ async function measure(p: Prepared, round: number, requests: number, sampled: bo
         ? undefined
         : ((machine1.busy - machine0.busy) / wallMs / os.cpus().length) * 100,
     listDevices,
+    samplerNiceness: sampler?.niceness,
     problems,
   };
 }
@@ -507,8 +519,15 @@ const peerAttempts = 3;
 async function measureRound(p: Prepared, round: number, sampled: boolean): Promise<Run[]> {
   const tries: Run[] = [];
   const limit = p.server.name === "tfgate" ? 1 : peerAttempts;
+  const inFlight = p.case.connections * p.case.streams;
+  const requests = sampled
+    ? Math.max(
+        inFlight,
+        Math.round((p.requests * config.sampleSeconds) / config.seconds / inFlight) * inFlight,
+      )
+    : p.requests;
   while (tries.length < limit) {
-    const run = await measure(p, round, p.requests, sampled);
+    const run = await measure(p, round, requests, sampled);
     tries.push(run);
     if (run.problems.length === 0) {
       for (const failed of tries.slice(0, -1)) failed.superseded = true;
@@ -929,6 +948,10 @@ async function main(): Promise<void> {
 
     const runs = await runAll(prepared, startedAt.getTime(), notes);
     notes.push(`load average ${loadavg()} at the end`);
+    if (runs.some((r) => r.samplerNiceness === 0))
+      notes.push(
+        "the ListDevices sampler ran at niceness 0 (raising it needs root): its own waits for a core count",
+      );
     // A run with a problem measured something else than good answers: it is left out of every figure.
     const valid = runs.filter((r) => r.problems.length === 0);
     const goalList = goals(valid, cases);

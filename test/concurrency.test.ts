@@ -7,11 +7,12 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { isTfError, tfCodeName } from "../server/engine/framework/errors.js";
 import { attr } from "./support/attr.js";
 import {
-  constNode,
   DataType,
   graph,
+  LONG_CHAIN,
   linearExpected,
   linearGraph,
+  matMulChain,
   node,
   tensorProto,
   tensorValues,
@@ -29,14 +30,6 @@ after(async () => {
 });
 
 /** A chain of MatMuls: a step that computes for a while. */
-function slowGraph(n: number, size: number) {
-  const nodes = [constNode("m0", F, [size, size], new Array(size * size).fill(0.001))];
-  for (let i = 1; i <= n; i++) {
-    nodes.push(node(`m${i}`, "MatMul", { inputs: [`m${i - 1}`, "m0"], attrs: { T: attr.type(F) } }));
-  }
-  return graph(...nodes);
-}
-
 describe("concurrent use", () => {
   test("20 sessions running steps at once each get their own answers", async () => {
     const client = masterClient("grpc", server.url);
@@ -123,9 +116,9 @@ describe("concurrent use", () => {
 describe("a caller that goes away cancels its step", () => {
   test("over gRPC: a client deadline ends the call with DEADLINE_EXCEEDED and the session stays usable", async () => {
     const client = masterClient("grpc", server.url);
-    const { sessionHandle } = await client.createSession({ graphDef: slowGraph(400, 160) });
+    const { sessionHandle } = await client.createSession({ graphDef: matMulChain(LONG_CHAIN, 160) });
     await assert.rejects(
-      client.runStep({ sessionHandle, fetch: ["m400:0"] }, { timeoutMs: 150 }),
+      client.runStep({ sessionHandle, fetch: [`m${LONG_CHAIN}:0`] }, { timeoutMs: 150 }),
       (e: unknown) => e instanceof ConnectError && e.code === Code.DeadlineExceeded,
     );
     const r = await client.runStep({ sessionHandle, fetch: ["m1:0"] });
@@ -136,9 +129,9 @@ describe("a caller that goes away cancels its step", () => {
   test("engine level: the caller's abort (what the RPC layer passes on disconnect) fails the step CANCELLED", async () => {
     await withMaster(
       async (m) => {
-        const sessionHandle = await createSession(m, slowGraph(400, 160));
+        const sessionHandle = await createSession(m, matMulChain(LONG_CHAIN, 160));
         const caller = new AbortController();
-        const step = runStep(m, sessionHandle, { fetch: ["m400:0"] }, { signal: caller.signal });
+        const step = runStep(m, sessionHandle, { fetch: [`m${LONG_CHAIN}:0`] }, { signal: caller.signal });
         setTimeout(() => caller.abort(new Error("client went away")), 100);
         await assert.rejects(step, (e: unknown) => {
           assert.ok(isTfError(e));

@@ -14,19 +14,11 @@ import { isTfError, tfCodeName } from "../server/engine/framework/errors.js";
 import { createMaster, type MasterOptions } from "../server/engine/master/master.js";
 import { stepTimeoutMs } from "../server/engine/master/policy.js";
 import { attr } from "./support/attr.js";
-import { constNode, DataType, graph, node } from "./support/graphs.js";
+import { constNode, DataType, graph, LONG_CHAIN, matMulChain, node } from "./support/graphs.js";
 
 const F = DataType.DT_FLOAT;
 const small = () =>
   graph(constNode("a", F, [1], [1]), node("b", "Neg", { inputs: ["a"], attrs: { T: attr.type(F) } }));
-
-function slowGraph(n: number, size: number) {
-  const nodes = [constNode("m0", F, [size, size], new Array(size * size).fill(0.001))];
-  for (let i = 1; i <= n; i++) {
-    nodes.push(node(`m${i}`, "MatMul", { inputs: [`m${i - 1}`, "m0"], attrs: { T: attr.type(F) } }));
-  }
-  return graph(...nodes);
-}
 
 async function rejects(p: Promise<unknown>, code: string, text: RegExp): Promise<void> {
   await assert.rejects(p, (e: unknown) => {
@@ -183,10 +175,10 @@ describe("step timeouts", () => {
   test("--max-step-ms ends a step that asked for no timeout", () =>
     withMaster({ maxStepMs: 50 }, async (m) => {
       const { sessionHandle } = await m.createSession(
-        create(CreateSessionRequestSchema, { graphDef: slowGraph(3000, 128) }),
+        create(CreateSessionRequestSchema, { graphDef: matMulChain(LONG_CHAIN, 128) }),
       );
       await rejects(
-        m.runStep(create(RunStepRequestSchema, { sessionHandle, fetch: ["m3000:0"] })),
+        m.runStep(create(RunStepRequestSchema, { sessionHandle, fetch: [`m${LONG_CHAIN}:0`] })),
         "DEADLINE_EXCEEDED",
         /./,
       );
@@ -196,12 +188,12 @@ describe("step timeouts", () => {
     withMaster({}, async (m) => {
       const { sessionHandle } = await m.createSession(
         create(CreateSessionRequestSchema, {
-          graphDef: slowGraph(3000, 128),
+          graphDef: matMulChain(LONG_CHAIN, 128),
           config: { operationTimeoutInMs: 50n },
         }),
       );
       await rejects(
-        m.runStep(create(RunStepRequestSchema, { sessionHandle, fetch: ["m3000:0"] })),
+        m.runStep(create(RunStepRequestSchema, { sessionHandle, fetch: [`m${LONG_CHAIN}:0`] })),
         "DEADLINE_EXCEEDED",
         /./,
       );

@@ -20,7 +20,16 @@ import {
 import { isTfError, tfCodeName } from "../server/engine/framework/errors.js";
 import type { Master } from "../server/engine/master/master.js";
 import { attr } from "./support/attr.js";
-import { constNode, DataType, graph, node, tensorProto, tensorValues } from "./support/graphs.js";
+import {
+  constNode,
+  DataType,
+  graph,
+  LONG_CHAIN,
+  matMulChain,
+  node,
+  tensorProto,
+  tensorValues,
+} from "./support/graphs.js";
 import { closeSession, createSession, runStep, withMaster } from "./support/session.js";
 
 const F = DataType.DT_FLOAT;
@@ -44,15 +53,6 @@ const abGraph = () =>
     node("s", "Add", { inputs: ["a", "b"], attrs: { T: attr.type(F) } }),
     node("p", "Mul", { inputs: ["s", "c"], attrs: { T: attr.type(F) } }),
   );
-
-/** A chain of n MatMuls of a size×size matrix: a step that takes a while. */
-function slowGraph(n: number, size: number) {
-  const nodes = [constNode("m0", F, [size, size], new Array(size * size).fill(0.001))];
-  for (let i = 1; i <= n; i++) {
-    nodes.push(node(`m${i}`, "MatMul", { inputs: [`m${i - 1}`, "m0"], attrs: { T: attr.type(F) } }));
-  }
-  return graph(...nodes);
-}
 
 /** A session on the a, b graph (or another), with an optional config. */
 const create_ = (m: Master, g = abGraph(), config = {}) => createSession(m, g, config);
@@ -524,10 +524,10 @@ describe("request-id de-duplication", () => {
 describe("Close, Reset, GC and timeouts cancel steps", () => {
   test("CloseSession cancels a running step with TF's message, and other calls are served meanwhile", () =>
     withMaster(async (m) => {
-      const h = await create_(m, slowGraph(400, 160));
+      const h = await create_(m, matMulChain(LONG_CHAIN, 160));
       // Observe the rejection from the start: it happens while closeSession is awaited.
       const step = assert.rejects(
-        runStep(m, h, { fetch: ["m400:0"] }),
+        runStep(m, h, { fetch: [`m${LONG_CHAIN}:0`] }),
         rejectsWith("CANCELLED", "Step was cancelled by an explicit call to `Session::Close()`."),
       );
       await new Promise((r) => setTimeout(r, 50));
@@ -544,10 +544,10 @@ describe("Close, Reset, GC and timeouts cancel steps", () => {
 
   test("RunOptions.timeout_in_ms stops the step with DEADLINE_EXCEEDED", () =>
     withMaster(async (m) => {
-      const h = await create_(m, slowGraph(400, 160));
+      const h = await create_(m, matMulChain(LONG_CHAIN, 160));
       const t0 = Date.now();
       await assert.rejects(
-        runStep(m, h, { fetch: ["m400:0"], options: { timeoutInMs: 100n } }),
+        runStep(m, h, { fetch: [`m${LONG_CHAIN}:0`], options: { timeoutInMs: 100n } }),
         rejectsWith("DEADLINE_EXCEEDED", "Timed out"),
       );
       assert.ok(Date.now() - t0 < 2000, "the step stopped soon after its deadline");
@@ -559,9 +559,9 @@ describe("Close, Reset, GC and timeouts cancel steps", () => {
   test("the server default operation_timeout_in_ms applies when the request gives none", () =>
     withMaster(
       async (m) => {
-        const h = await create_(m, slowGraph(400, 160));
+        const h = await create_(m, matMulChain(LONG_CHAIN, 160));
         await assert.rejects(
-          runStep(m, h, { fetch: ["m400:0"] }),
+          runStep(m, h, { fetch: [`m${LONG_CHAIN}:0`] }),
           rejectsWith("DEADLINE_EXCEEDED", "Timed out"),
         );
       },
@@ -577,8 +577,8 @@ describe("Close, Reset, GC and timeouts cancel steps", () => {
           runStep(m, idle, { fetch: ["c:0"] }),
           rejectsWith("ABORTED", `Session ${idle} is not found.`),
         );
-        const busy = await create_(m, slowGraph(2000, 160));
-        const step = runStep(m, busy, { fetch: ["m2000:0"] });
+        const busy = await create_(m, matMulChain(LONG_CHAIN, 160));
+        const step = runStep(m, busy, { fetch: [`m${LONG_CHAIN}:0`] });
         await assert.rejects(
           step,
           rejectsWith(

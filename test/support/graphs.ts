@@ -126,3 +126,23 @@ export function linearExpected(x: readonly number[]): number[] {
   }
   return out;
 }
+
+/**
+ * Nodes in matMulChain's chain for a step that must still be running when a test's deadline,
+ * close or cancellation reaches it (50–400 ms in these tests). The executor spends ~0.1–0.4 ms on
+ * each node whatever the kernel's speed, so 4,000 of them last a second or more: a chain of 400
+ * 160³ MatMuls, which took seconds with the kernels of the time, ended in 140 ms on a machine with
+ * AVX-512, before the deadlines meant to cancel it.
+ */
+export const LONG_CHAIN = 4000;
+
+/** m1 … m`n`: a chain of n MatMuls of the size×size Const m0, each waiting for the one before. */
+export function matMulChain(n: number, size: number): GraphDef {
+  const nodes = [constNode("m0", DataType.DT_FLOAT, [size, size], new Array(size * size).fill(0.001))];
+  for (let i = 1; i <= n; i++) {
+    nodes.push(
+      node(`m${i}`, "MatMul", { inputs: [`m${i - 1}`, "m0"], attrs: { T: attr.type(DataType.DT_FLOAT) } }),
+    );
+  }
+  return graph(...nodes);
+}

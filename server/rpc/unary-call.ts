@@ -51,6 +51,8 @@ export interface Route {
   /** The response with `reserve` bytes in front (the frame header). */
   encode(response: never, reserve: number): EncodedMessage;
   readonly call: (req: never, call: RpcCall) => Promise<unknown>;
+  /** RunStep and RunCallable: a call starts a step, and waits its turn in `stepStarts`. */
+  readonly startsStep: boolean;
 }
 
 /** Both service names' methods by path. */
@@ -72,6 +74,7 @@ export function buildRoutes(calls: MasterCalls): Map<string, Route> {
         output: method.output,
         encode: encode as Route["encode"],
         call: calls[name] as Route["call"],
+        startsStep: name === "runStep" || name === "runCallable",
       });
     }
   }
@@ -298,13 +301,11 @@ export function serveUnaryCall(
   // A step-starting call waits its turn (turn-queue.ts); the rest start as soon as read.
   source.onEnd(() => {
     if (reply.sent) return;
-    if (startsStep.has(route.method)) stepStarts.push(start);
+    if (route.startsStep) stepStarts.push(start);
     else start();
   });
 }
 
-/** The methods whose calls wait their turn in `stepStarts` (turn-queue.ts). */
-const startsStep: ReadonlySet<string> = new Set(["RunStep", "RunCallable"]);
 const stepStarts = new TurnQueue(STEPS_PER_TURN, (error) => {
   // start() answers its own failures; this is a bug, and it must cost one call, not the queue.
   process.emitWarning(`a queued call failed to start: ${String(error)}`);

@@ -15,7 +15,8 @@
 //             child processes, one under `taskset -c 0` and one free, and TF 2.21
 //             (bench/tf-peer/matmul_rounds_peer.py: the kernel alone, as an eager call, and the same
 //             step as a tf.function) with 1 intra-op thread under `taskset -c 0` and with its
-//             default pool, all four kept running and driven in turn, one step each per size and
+//             default pool, all four kept running and driven in turn (an order that changes from
+//             round to round, so that each follows each of the others alike), one step each per size and
 //             round (--rounds), so that the load of a shared machine falls on all of them alike
 // The machine is shared: figures are ratios against the peer measured in the same run (the
 // per-thread and 2-core ratios are medians of ratios taken within a round).
@@ -209,6 +210,21 @@ const CONTENDERS = ["tfgate1", "tf1", "tfgateFree", "tfFree"] as const;
 type Contender = (typeof CONTENDERS)[number];
 
 /**
+ * The contenders' order in each round: a balanced Latin square (each contender first once, and
+ * right after each other contender once, every four rounds). Who ran just before matters on a VM:
+ * after a one-core step the other vCPU has idled, and waking it, with the free contender's second
+ * thread, took milliseconds (docs/benchmarks.md, "A new VM with AVX-512"). In one fixed order
+ * tfgate's free step always came after TF's one-thread step and TF's right after tfgate's
+ * two-thread one.
+ */
+const ORDERS: readonly (readonly Contender[])[] = [
+  [0, 1, 3, 2],
+  [1, 2, 0, 3],
+  [2, 3, 1, 0],
+  [3, 0, 2, 1],
+].map((row) => row.map((i) => CONTENDERS[i]!));
+
+/**
  * The MatMul rounds: each round runs one step of every contender on every size, in turn, so that
  * load on the shared machine falls on all of them alike; ratios are taken within a round.
  */
@@ -234,7 +250,7 @@ async function gflops(rounds: number, withTf: boolean) {
   try {
     for (let r = -1; r < rounds; r++) {
       for (const n of sizes) {
-        for (const c of CONTENDERS) {
+        for (const c of ORDERS[(r + 1) % ORDERS.length]!) {
           const child = children[c];
           if (child === undefined) continue;
           const t = await child.ask(`${n}`);

@@ -307,6 +307,8 @@ interface Prepared {
   readonly responseBodyBytes: number;
   /** Requests per measured run, sized from the warm-up run. */
   requests: number;
+  /** Requests per run with the ListDevices sampler (config.sampleSeconds), sized alike. */
+  sampledRequests: number;
 }
 
 const sessions = new Map<string, RunStepRequest>();
@@ -359,7 +361,15 @@ async function prepare(c: Case, server: BenchServer, dir: string): Promise<Prepa
   const second = await probe(c, server, request);
   if (first !== second)
     throw new Error(`${c.id}: good answers of ${first} and ${second} bytes; the check needs one size`);
-  return { case: c, server, request, bodyFile, responseBodyBytes: first, requests: c.warmupRequests };
+  return {
+    case: c,
+    server,
+    request,
+    bodyFile,
+    responseBodyBytes: first,
+    requests: c.warmupRequests,
+    sampledRequests: c.warmupRequests,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -492,18 +502,20 @@ async function measure(p: Prepared, round: number, requests: number, sampled: bo
 
 /**
  * Two warm-up runs (judged like any other): a fixed count on a cold server (JIT, caches), then one
- * sized from that rate; the second's rate sizes the measured runs to about config.seconds each.
+ * sized from that rate; the second's rate sizes the measured runs to about config.seconds each,
+ * and the sampled ones to about config.sampleSeconds.
  */
 async function warmUp(p: Prepared): Promise<Run[]> {
-  const size = (run: Run) => {
+  const size = (run: Run, seconds: number) => {
     const rate = Number.isFinite(run.callsPerSecond) ? run.callsPerSecond : 0;
     // A whole number of requests per stream, so every stream of every connection works to the end.
     const inFlight = p.case.connections * p.case.streams;
-    return Math.max(p.case.minRequests, Math.round((rate * config.seconds) / inFlight) * inFlight);
+    return Math.max(p.case.minRequests, Math.round((rate * seconds) / inFlight) * inFlight);
   };
   const cold = await measure(p, 0, p.case.warmupRequests, false);
-  const warm = await measure(p, 0, size(cold), false);
-  p.requests = size(warm);
+  const warm = await measure(p, 0, size(cold, config.seconds), false);
+  p.requests = size(warm, config.seconds);
+  p.sampledRequests = size(warm, config.sampleSeconds);
   return [cold, warm];
 }
 
@@ -519,13 +531,7 @@ const peerAttempts = 3;
 async function measureRound(p: Prepared, round: number, sampled: boolean): Promise<Run[]> {
   const tries: Run[] = [];
   const limit = p.server.name === "tfgate" ? 1 : peerAttempts;
-  const inFlight = p.case.connections * p.case.streams;
-  const requests = sampled
-    ? Math.max(
-        inFlight,
-        Math.round((p.requests * config.sampleSeconds) / config.seconds / inFlight) * inFlight,
-      )
-    : p.requests;
+  const requests = sampled ? p.sampledRequests : p.requests;
   while (tries.length < limit) {
     const run = await measure(p, round, requests, sampled);
     tries.push(run);
@@ -970,6 +976,7 @@ async function main(): Promise<void> {
         cases: prepared.map((p) => ({
           ...p.case,
           requests: p.requests,
+          sampledRequests: p.sampledRequests,
           requestBytes: readFileSync(p.bodyFile).length,
           responseBodyBytes: p.responseBodyBytes,
         })),

@@ -318,18 +318,21 @@ export function sampleLatency(origin: string, path: string, intervalMs: number):
   let errors = 0;
   let firstError: string | undefined;
   let stopping = false;
+  /** One call: its latency in ms when answered OK, else its error. */
   const once = () =>
-    new Promise<void>((resolve) => {
+    new Promise<number | string>((resolve) => {
       const t0 = performance.now();
-      const stream = session.request({ ":method": "POST", ":path": path, ...grpc.headers });
+      let stream: http2.ClientHttp2Stream;
+      try {
+        stream = session.request({ ":method": "POST", ":path": path, ...grpc.headers });
+      } catch (error) {
+        // The session is gone (the server closed it or never answered): every call fails alike.
+        resolve(error instanceof Error ? error.message : String(error));
+        return;
+      }
       let headers: Record<string, string> = {};
       let trailers: Record<string, string> = {};
       const chunks: Buffer[] = [];
-      const failed = (message: string) => {
-        errors++;
-        firstError ??= message;
-        resolve();
-      };
       stream.on("response", (h) => {
         headers = flatHeaders(h);
       });
@@ -337,7 +340,7 @@ export function sampleLatency(origin: string, path: string, intervalMs: number):
         trailers = flatHeaders(t);
       });
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("error", (error) => failed(error.message));
+      stream.on("error", (error) => resolve(error.message));
       stream.on("end", () => {
         const elapsed = performance.now() - t0;
         const response = {
@@ -349,26 +352,26 @@ export function sampleLatency(origin: string, path: string, intervalMs: number):
         try {
           requireHttp200(path, response);
           requireGrpcOk(path, Object.keys(trailers).length > 0 ? trailers : headers);
-          latenciesMs.push(elapsed);
-          resolve();
+          resolve(elapsed);
         } catch (error) {
-          failed(error instanceof Error ? error.message : String(error));
+          resolve(error instanceof Error ? error.message : String(error));
         }
       });
       stream.end(lengthPrefixed(new Uint8Array(0)));
     });
-  const first = once().then(() => {
-    const error = errors > 0 ? firstError : undefined;
-    latenciesMs.length = 0;
-    errors = 0;
-    firstError = undefined;
-    return error;
-  });
+  const first = once().then((outcome) => (typeof outcome === "string" ? outcome : undefined));
   const loop = (async () => {
-    await first;
+    // A first call that failed is the probe's answer: there is nothing to sample.
+    if ((await first) !== undefined) return;
     while (!stopping) {
       const t0 = performance.now();
-      await once();
+      const outcome = await once();
+      if (typeof outcome === "number") {
+        latenciesMs.push(outcome);
+      } else {
+        errors++;
+        firstError ??= outcome;
+      }
       const wait = intervalMs - (performance.now() - t0);
       if (wait > 0 && !stopping) await new Promise((resolve) => setTimeout(resolve, wait));
     }

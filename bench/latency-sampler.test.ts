@@ -1,7 +1,7 @@
 // bench/latency-sampler.ts against a tiny h2c server that answers gRPC: the sampler process says
 // "ready" after its first call, samples until stopped, and hands back every call it timed; a
-// server that answers with an error status has every call counted as an error, and a server that
-// is not there fails the start instead of hanging it.
+// first call answered with an error status, or a server that is not there, fails the start
+// instead of hanging it.
 
 import assert from "node:assert/strict";
 import http2 from "node:http2";
@@ -13,9 +13,14 @@ import { samplerNiceness, startSampler } from "./latency-sampler.js";
 /** An h2c server whose every call ends with `status` (grpc-status) after an empty message. */
 async function grpcServer(
   status: number,
-): Promise<{ origin: string; calls: () => number; close(): Promise<void> }> {
+): Promise<{ origin: string; calls: () => number; close(): Promise<void>; drop(): void }> {
   let calls = 0;
   const server = http2.createServer();
+  const sessions = new Set<http2.Http2Session>();
+  server.on("session", (session) => {
+    sessions.add(session);
+    session.once("close", () => sessions.delete(session));
+  });
   server.on("stream", (stream) => {
     calls++;
     stream.resume();
@@ -31,6 +36,11 @@ async function grpcServer(
     origin: `http://127.0.0.1:${port}`,
     calls: () => calls,
     close: () => new Promise((resolve) => server.close(() => resolve())),
+    /** Stops listening and destroys every open connection. */
+    drop() {
+      server.close();
+      for (const session of sessions) session.destroy();
+    },
   };
 }
 
@@ -67,4 +77,15 @@ test("no server there: the start fails", async () => {
   const { origin } = server;
   await server.close();
   await assert.rejects(startSampler(origin, "/x.Y/Z", 5), /latency sampler: first call failed/);
+});
+
+test("a server that goes away while sampled: later calls count as errors, and stop still answers", async () => {
+  const server = await grpcServer(0);
+  const sampler = await startSampler(server.origin, "/x.Y/Z", 5);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  server.drop();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const sample = await sampler.stop();
+  assert.ok(sample.errors > 0, "calls after the close are errors");
+  assert.ok(sample.firstError !== undefined && sample.firstError.length > 0);
 });

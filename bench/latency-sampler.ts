@@ -83,7 +83,11 @@ async function main(): Promise<void> {
   });
   // The first call's answer (or failure) shows the connection is up before the load begins.
   const first = await probe.first;
-  console.log(first === undefined ? "ready" : `first call failed: ${first}`);
+  if (first !== undefined) {
+    console.log(`first call failed: ${first}`);
+    process.exit(1);
+  }
+  console.log("ready");
   await ended;
   console.log(JSON.stringify(await probe.stop()));
 }
